@@ -1,0 +1,72 @@
+// specmoe: the headless command-line front end. Each subcommand is a cmd_*.cpp file.
+#include "app/cli/command.h"
+#include "core/specmoe_core.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <iostream>
+
+using namespace specmoe::cli;
+
+static void printUsage(std::ostream& out)
+{
+    out << "usage: specmoe <command> [options]\n\n"
+           "Expert-speculation workbench for Mixture-of-Experts models (headless).\n\n"
+           "commands:\n";
+    auto cmds = registry();
+    std::sort(cmds.begin(), cmds.end(),
+              [](const Command& a, const Command& b) { return a.name < b.name; });
+    for (const auto& c : cmds) {
+        out << "  " << c.name;
+        out << std::string(c.name.size() < 14 ? 14 - c.name.size() : 1, ' ') << c.summary << "\n";
+    }
+    out << "\nRun 'specmoe <command> --help' for a command's options.\n"
+           "Exit codes: 0 ok, 1 failed, 2 usage error, 3 cancelled, 4 verification failed.\n";
+}
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+        printUsage(args.empty() ? std::cerr : std::cout);
+        return args.empty() ? kUsage : kOk;
+    }
+    if (args[0] == "--version") {
+        std::cout << "specmoe " << specmoe::version() << "\n";
+        return kOk;
+    }
+    const auto& cmds = registry();
+    auto it = std::find_if(cmds.begin(), cmds.end(),
+                           [&](const Command& c) { return c.name == args[0]; });
+    if (it == cmds.end()) {
+        std::cerr << "specmoe: unknown command '" << args[0] << "'\n\n";
+        printUsage(std::cerr);
+        return kUsage;
+    }
+    ArgParser parser("specmoe " + it->name, it->summary);
+    it->declare(parser);
+    try {
+        parser.parse({args.begin() + 1, args.end()});
+    } catch (const UsageError& e) {
+        std::cerr << "specmoe " << it->name << ": " << e.what() << "\n"
+                  << "Run 'specmoe " << it->name << " --help' for usage.\n";
+        return kUsage;
+    }
+    if (parser.helpRequested()) {
+        std::cout << parser.help();
+        return kOk;
+    }
+    try {
+        return it->run(parser);
+    } catch (const UsageError& e) {
+        std::cerr << "specmoe " << it->name << ": " << e.what() << "\n";
+        return kUsage;
+    } catch (const specmoe::Cancelled&) {
+        std::cerr << "specmoe " << it->name << ": cancelled; the state on disk is consistent "
+                     "and the run can be resumed\n";
+        return kCancelled;
+    } catch (const std::exception& e) {
+        std::cerr << "specmoe " << it->name << ": error: " << e.what() << "\n";
+        return kFailed;
+    }
+}

@@ -1,0 +1,45 @@
+#include "app/gui/application.h"
+
+#include "core/specmoe_core.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QLabel>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+namespace specmoe::gui {
+
+void installTranslations(QApplication& app)
+{
+    QSettings settings;
+    // An empty setting means "follow the system locale".
+    const QString lang = settings.value(QStringLiteral("ui/language")).toString();
+    const QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
+    auto* translator = new QTranslator(&app);
+    if (translator->load(locale, QStringLiteral("specmoe"), QStringLiteral("_"),
+                         QStringLiteral(":/i18n")))
+        app.installTranslator(translator);
+    auto* qtTranslator = new QTranslator(&app);
+    if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app.installTranslator(qtTranslator);
+}
+
+int runWorkbench(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("SpecMoE"));
+    QApplication::setApplicationName(QStringLiteral("SpecMoE Workbench"));
+    QApplication::setApplicationVersion(QString::fromStdString(specmoe::version()));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/specmoe.svg")));
+    installTranslations(app);
+    QLabel label(QApplication::translate("Workbench", "SpecMoE Workbench"));
+    label.resize(640, 400);
+    label.show();
+    return app.exec();
+}
+
+} // namespace specmoe::gui

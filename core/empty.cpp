@@ -1,0 +1,1 @@
+// Placeholder translation unit for a core concern that has no sources yet.

@@ -1,0 +1,98 @@
+#include "core/tensor/torch_compat.h"
+
+#include <cmath>
+#include <limits>
+
+#ifdef SPECMOE_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <cuda_runtime_api.h>
+#endif
+
+namespace specmoe::compat {
+
+bool cudaAvailable()
+{
+#ifdef SPECMOE_WITH_CUDA
+    return cudaDeviceCount() > 0;
+#else
+    return false;
+#endif
+}
+
+int cudaDeviceCount()
+{
+#ifdef SPECMOE_WITH_CUDA
+    return static_cast<int>(c10::cuda::device_count());
+#else
+    return 0;
+#endif
+}
+
+std::string cudaDeviceName(int device)
+{
+#ifdef SPECMOE_WITH_CUDA
+    cudaDeviceProp prop{};
+    if (cudaGetDeviceProperties(&prop, device) == cudaSuccess)
+        return prop.name;
+#endif
+    (void)device;
+    return {};
+}
+
+std::pair<int64_t, int64_t> cudaMemInfo(int device)
+{
+#ifdef SPECMOE_WITH_CUDA
+    int previous = 0;
+    cudaGetDevice(&previous);
+    cudaSetDevice(device);
+    size_t freeBytes = 0, totalBytes = 0;
+    const bool ok = cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess;
+    cudaSetDevice(previous);
+    if (ok)
+        return {static_cast<int64_t>(freeBytes), static_cast<int64_t>(totalBytes)};
+#endif
+    (void)device;
+    return {0, 0};
+}
+
+CudaAllocatorStats cudaAllocatorStats(int device)
+{
+    CudaAllocatorStats s;
+#ifdef SPECMOE_WITH_CUDA
+    using namespace c10::cuda::CUDACachingAllocator;
+    const auto stats = getDeviceStats(device);
+    const auto agg = static_cast<size_t>(StatType::AGGREGATE);
+    s.allocated = stats.allocated_bytes[agg].current;
+    s.reserved = stats.reserved_bytes[agg].current;
+    s.peakAllocated = stats.allocated_bytes[agg].peak;
+#endif
+    (void)device;
+    return s;
+}
+
+at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype)
+{
+    auto opts = at::TensorOptions().dtype(dtype);
+    if (cudaAvailable())
+        opts = opts.pinned_memory(true);
+    return at::empty(sizes, opts);
+}
+
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                const at::Tensor& mask, double scale)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 1)
+    if (q.is_cuda())
+        return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale);
+#endif
+    // Eager reference, as transformers computes it: float32 softmax, cast back.
+    auto scores = at::matmul(q, k.transpose(-2, -1)) * scale;
+    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+    auto probs = at::softmax(scores.to(at::kFloat), -1).to(q.scalar_type());
+    // Rows with no visible key (pad queries) give NaN; zero them, they are never read.
+    probs = at::nan_to_num(probs, 0.0);
+    return at::matmul(probs, v);
+}
+
+} // namespace specmoe::compat

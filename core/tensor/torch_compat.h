@@ -1,0 +1,40 @@
+#pragma once
+// The one place where differences between libtorch 1.13 (Debian, CPU) and libtorch 2.x
+// (CUDA builds) are handled. Include it instead of spelling version checks elsewhere.
+#include <ATen/ATen.h>
+#include <c10/core/Device.h>
+#include <torch/version.h>
+
+#include <cstdint>
+#include <utility>
+
+#define SPECMOE_TORCH_AT_LEAST(major, minor)                                                   \
+    (TORCH_VERSION_MAJOR > (major) ||                                                           \
+     (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
+
+namespace specmoe::compat {
+
+// Free and total bytes of a CUDA device, or {0, 0} when CUDA is absent.
+std::pair<int64_t, int64_t> cudaMemInfo(int device);
+
+// Caching-allocator statistics of a CUDA device (bytes), zeros without CUDA.
+struct CudaAllocatorStats {
+    int64_t allocated = 0;
+    int64_t reserved = 0;
+    int64_t peakAllocated = 0;
+};
+CudaAllocatorStats cudaAllocatorStats(int device);
+
+int cudaDeviceCount();
+bool cudaAvailable();
+std::string cudaDeviceName(int device);
+
+// Pinned (page-locked) host tensor when CUDA is present, else an ordinary one.
+at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype);
+
+// Scaled-dot-product attention where libtorch has it (2.x), a reference otherwise.
+// q [B, h, T, D], k/v [B, h, S, D]; mask: bool [B, 1, T, S], true = attend.
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                const at::Tensor& mask, double scale);
+
+} // namespace specmoe::compat

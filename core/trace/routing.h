@@ -1,0 +1,57 @@
+#pragma once
+// The routing of whole sequences, as the collector produces it, shards store it, and the
+// analysis and speculation code consume it. Plain arrays, no torch, no HDF5: this is the
+// contract between core's concerns (docs/trace-format.md describes the on-disk form).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace specmoe {
+
+constexpr uint8_t kNoExpert = 255; // lookahead slot with no layer l+d
+
+struct TraceDims {
+    int layers = 0;
+    int experts = 0;
+    int topk = 0;
+    std::vector<int> lookahead; // probe distances d (e.g. {1, 2}); empty = no probes
+    bool hasLogits = false;
+};
+
+struct SequenceRecord {
+    int64_t seqId = 0;        // deterministic global id (same on resume)
+    std::string source;       // domain label of the corpus source
+    std::string docId;        // document id inside the source
+    int64_t tokenOffset = 0;  // first token's row in the block / shard
+    int32_t length = 0;       // tokens stored (pads never are)
+};
+
+// Tokens of several sequences, concatenated in sequence order.
+struct RoutingBlock {
+    TraceDims dims;
+    std::vector<SequenceRecord> sequences;
+    std::vector<int32_t> tokenIds;     // [N]
+    std::vector<int64_t> seqIds;       // [N] owning sequence's seqId
+    std::vector<int32_t> positions;    // [N] position inside the sequence
+    std::vector<uint8_t> topkIds;      // [N, L, k] descending probability
+    std::vector<uint16_t> topkWeights; // [N, L, k] IEEE half bits, renormalized over k
+    std::vector<uint16_t> logits;      // [N, L, E] IEEE half bits; empty unless hasLogits
+    std::vector<uint8_t> lookaheadIds; // [N, L, D, k]; kNoExpert where l+d >= L
+
+    size_t numTokens() const { return tokenIds.size(); }
+    size_t idx(size_t token, int layer, int j) const
+    {
+        return (token * size_t(dims.layers) + size_t(layer)) * size_t(dims.topk) + size_t(j);
+    }
+    uint8_t expert(size_t token, int layer, int j = 0) const { return topkIds[idx(token, layer, j)]; }
+    float weight(size_t token, int layer, int j) const;
+
+    // Appends another block with the same dims (token offsets are rebased).
+    void append(const RoutingBlock& other);
+    // Throws specmoe::Error when array sizes disagree with dims or ids are out of range.
+    void validate() const;
+    void clear();
+};
+
+} // namespace specmoe
