@@ -1,0 +1,75 @@
+#pragma once
+// The Mixtral forward pass with routing capture (ATen, CPU or CUDA). Include only from
+// torch code (.cpp files of collect, speculate, demo, tests).
+#include "core/model/config.h"
+#include "core/model/memory.h"
+#include "core/util/progress.h"
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace specmoe {
+
+struct RuntimeOptions {
+    std::string device = "auto";      // "cpu", "cuda", "cuda:N", "auto" (CUDA device with
+                                      // the most free memory, else CPU)
+    std::string dtype = "float32";    // compute dtype: float32, bfloat16, float16
+    Residency residency = Residency::Resident;
+    std::vector<int> lookahead;       // probe distances d >= 1 (e.g. {1, 2}); empty = none
+    bool loadLmHead = false;          // load lm_head / final norm so route() can give logits
+    int threads = 0;                  // CPU intra-op threads; 0 = all cores, < 0 = leave as is
+    ProgressFn progress;              // loading progress (stage "load", unit "tensors")
+};
+
+// Default probe distances of the CLI and GUI.
+inline std::vector<int> defaultLookahead() { return {1, 2}; }
+
+struct RouteOptions {
+    bool lmLogits = false;            // also compute lm_head logits (needs loadLmHead)
+    bool lookahead = true;            // compute the probes set in RuntimeOptions::lookahead
+};
+
+// Routing of one batch; row r of the [B*T] axis is sequence r / T, position r % T. Pad
+// positions are computed like real ones (their values mean nothing).
+struct RoutingResult {
+    at::Tensor routerLogits;  // [L, B*T, E] float32 CPU, raw gate outputs
+    at::Tensor topkIds;       // [L, B*T, k] int64 CPU, descending probability
+    at::Tensor topkWeights;   // [L, B*T, k] float32 CPU, renormalized over the k
+    at::Tensor lookaheadIds;  // [L, D, B*T, k] int64 CPU; -1 where l+d >= L; undefined if D=0
+    at::Tensor lmLogits;      // [B, T, V] float32 CPU when asked, else undefined
+};
+
+class MixtralRuntime {
+public:
+    // Reads config.json, validates every weight file and tensor against the config, and
+    // places the weights as `opts` asks. Throws specmoe::Error on any bad input.
+    MixtralRuntime(const std::string& dir, RuntimeOptions opts = {});
+    ~MixtralRuntime();
+    MixtralRuntime(const MixtralRuntime&) = delete;
+    MixtralRuntime& operator=(const MixtralRuntime&) = delete;
+
+    const MixtralConfig& config() const;
+    const RuntimeOptions& options() const;
+    c10::Device device() const;                // compute device of the first layer
+    std::vector<c10::Device> layerDevices() const; // per layer (Split spreads them)
+    std::string dtype() const;
+
+    // ids: [B, T] int64 (any device), right padded; mask: [B, T] (bool or integer, 1 =
+    // real token). Throws specmoe::Error for ids outside the vocabulary or bad shapes.
+    RoutingResult route(const at::Tensor& ids, const at::Tensor& mask,
+                        const RouteOptions& ro = {});
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Resolves "auto" / "cuda" / "cuda:N" / "cpu" to a device; throws specmoe::Error for
+// unknown names or absent CUDA devices.
+c10::Device resolveDevice(const std::string& name);
+
+} // namespace specmoe
