@@ -1,0 +1,27 @@
+#pragma once
+// CSV export of chosen sequences for other tools. Long format, one row per
+// (token, layer):
+//   seq_id,source,doc_id,position,token_id,layer,expert_0..expert_{k-1},
+//   weight_0..weight_{k-1}[,lookahead_d<d>_<j>...][,logit_0..logit_{E-1}]
+#include "core/trace/trace_set.h"
+#include "core/util/progress.h"
+
+#include <cstdint>
+#include <ostream>
+#include <vector>
+
+namespace specmoe {
+
+struct CsvExportOptions {
+    std::vector<int64_t> seqIds; // empty = all sequences (streamed)
+    std::vector<int> layers;     // empty = all layers
+    bool lookahead = false;      // add lookahead id columns when the trace has them
+    bool logits = false;         // add router logit columns when the trace has them
+};
+
+// Returns the number of data rows written. Throws specmoe::Error for an unknown
+// sequence id or a layer out of range.
+int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions& options = {},
+                  const ProgressFn& progress = {});
+
+} // namespace specmoe

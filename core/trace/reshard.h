@@ -1,0 +1,27 @@
+#pragma once
+// Rewrites a trace folder into another with a different shard size (or filter settings),
+// keeping sequence ids, order, fingerprint, run configuration and skip statistics.
+#include "core/util/progress.h"
+
+#include <string>
+
+namespace specmoe {
+
+struct ReshardOptions {
+    double shardSizeMB = 256;
+    int deflateLevel = -1;  // < 0: keep the source's
+    int chunkTokens = 0;    // 0: keep the source's
+    bool overwrite = false; // clear a destination that already holds a trace
+};
+
+struct ReshardResult {
+    size_t shards = 0;
+    int64_t tokens = 0;
+    int64_t sequences = 0;
+};
+
+// src and dst must be different folders. Throws specmoe::Error.
+ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
+                           const ReshardOptions& options = {}, const ProgressFn& progress = {});
+
+} // namespace specmoe

@@ -1,0 +1,97 @@
+#pragma once
+// Reads a trace folder written by TraceWriter: manifest, shard list, whole shards,
+// streamed blocks of whole sequences with bounded memory, single sequences, verification.
+#include "core/trace/routing.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/progress.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace specmoe {
+
+struct ShardInfo {
+    std::string file;          // file name inside the folder
+    int64_t tokens = 0;
+    int64_t sequences = 0;
+    int64_t bytes = 0;         // file size
+    int64_t payloadBytes = 0;  // uncompressed payload
+    std::string crc32;         // of the whole file, hex
+    std::vector<std::pair<int64_t, int64_t>> seqRanges; // inclusive [first, last] id runs
+};
+
+// A sequence and where it lives.
+struct SequenceEntry {
+    SequenceRecord record; // tokenOffset: row inside its shard
+    size_t shard = 0;
+};
+
+struct VerifyReport {
+    bool ok() const { return problems.empty(); }
+    std::vector<std::string> problems; // each names the shard/file and the field at fault
+    size_t shardsChecked = 0;
+    int64_t tokensChecked = 0;
+    int64_t sequencesChecked = 0;
+};
+
+class TraceSet {
+public:
+    // Reads manifest.json. Throws specmoe::Error when it is missing, unreadable or of an
+    // unknown schema version.
+    static TraceSet open(const std::string& dir);
+    TraceSet();
+    ~TraceSet();
+    TraceSet(TraceSet&&) noexcept;
+    TraceSet& operator=(TraceSet&&) noexcept;
+
+    const std::string& dir() const;
+    const TraceDims& dims() const;
+    const TraceFingerprint& fingerprint() const;
+    const nlohmann::json& manifest() const;
+    int schemaVersion() const;
+    bool complete() const; // finish() was called by the writer
+
+    const std::vector<ShardInfo>& shards() const;
+    std::string shardPath(size_t i) const;
+    int64_t numTokens() const;
+    int64_t numSequences() const;
+
+    // A whole shard in memory. Throws specmoe::Error naming the shard on a corrupt,
+    // truncated or inconsistent file.
+    RoutingBlock readShard(size_t i) const;
+
+    // Streams all shards in order as blocks of whole sequences, each at most
+    // maxTokensPerBlock tokens (a longer sequence comes alone). Memory stays bounded by
+    // the block size plus HDF5's chunk cache. Progress unit: tokens.
+    void forEachBlock(const std::function<void(const RoutingBlock&)>& fn,
+                      size_t maxTokensPerBlock = size_t(1) << 16,
+                      const ProgressFn& progress = {}) const;
+
+    // The sequence table of all shards; tokenOffset is the global token row (shards
+    // concatenated in order). Read lazily from the shards, then cached.
+    std::vector<SequenceRecord> sequences() const;
+    // Same, with shard-local offsets and the shard index.
+    const std::vector<SequenceEntry>& sequenceIndex() const;
+
+    // One sequence by id (token journeys); throws specmoe::Error for an unknown id.
+    RoutingBlock readSequence(int64_t seqId) const;
+    // Several sequences, in the order given.
+    RoutingBlock readSequences(const std::vector<int64_t>& seqIds) const;
+
+    // Full check: file sizes and checksums, schema and attributes, counts against the
+    // manifest, sequence table, expert ids and positions in range, duplicate ids.
+    VerifyReport verify(const ProgressFn& progress = {}) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+} // namespace specmoe

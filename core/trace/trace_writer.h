@@ -1,0 +1,96 @@
+#pragma once
+// Writes routing traces as a folder of HDF5 shards plus manifest.json
+// (docs/trace-format.md). Whole sequences only; a shard is written under a temporary
+// name, renamed when complete, and the manifest is then replaced atomically, so a crash
+// or a full disk leaves every listed shard intact and the run resumable.
+//
+// Resume: opening a folder that already holds a matching trace returns the sequence ids
+// already stored (completedSequences()); the caller skips them and appends the rest.
+#include "core/trace/routing.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace specmoe {
+
+// What makes two traces comparable; a folder written under another fingerprint is refused.
+struct TraceFingerprint {
+    std::string modelConfigHash; // hash of the model's config.json (architecture)
+    std::string dtype;           // compute dtype of the forward pass, e.g. "bfloat16"
+    std::string tokenizerHash;   // hash of the tokenizer model file
+    std::string runConfigHash;   // hash of the collection settings that change the data
+
+    bool operator==(const TraceFingerprint& o) const
+    {
+        return modelConfigHash == o.modelConfigHash && dtype == o.dtype &&
+               tokenizerHash == o.tokenizerHash && runConfigHash == o.runConfigHash;
+    }
+    bool operator!=(const TraceFingerprint& o) const { return !(*this == o); }
+    nlohmann::json toJson() const;
+    static TraceFingerprint fromJson(const nlohmann::json& j);
+};
+
+// Default filter settings, chosen by measurement (bench/bench_trace_io.cpp,
+// docs/trace-format.md): shuffle + deflate level 1, 8192-token chunks.
+constexpr int kDefaultDeflateLevel = 1;
+constexpr int kDefaultChunkTokens = 8192;
+
+struct TraceWriterOptions {
+    double shardSizeMB = 256;        // target uncompressed payload per shard (MiB)
+    int deflateLevel = kDefaultDeflateLevel; // 0 = shuffle only, 1..9 = shuffle + deflate
+    int chunkTokens = kDefaultChunkTokens;   // tokens per HDF5 chunk
+    bool startOver = false;          // clear a folder holding another fingerprint
+    nlohmann::json runConfig = nlohmann::json::object(); // full run configuration (manifest)
+};
+
+class TraceWriter {
+public:
+    // Opens (creates) `dir`. An existing trace with the same fingerprint and dims is
+    // resumed: stale temporary shards and shard files the manifest does not list are
+    // removed. A different fingerprint or dims throws specmoe::Error naming the fields,
+    // unless options.startOver, which clears the folder's trace files first.
+    TraceWriter(const std::string& dir, const TraceDims& dims, const TraceFingerprint& fp,
+                const TraceWriterOptions& options = {});
+    ~TraceWriter(); // without finish(): the unfinished shard is discarded, listed ones kept
+    TraceWriter(const TraceWriter&) = delete;
+    TraceWriter& operator=(const TraceWriter&) = delete;
+
+    const std::string& dir() const;
+    const TraceDims& dims() const;
+    // Sequence ids stored in complete shards (at open, plus those flushed since).
+    const std::set<int64_t>& completedSequences() const;
+    bool isCompleted(int64_t seqId) const;
+    // Whether open() resumed an existing trace (false for a fresh or cleared folder).
+    bool resumed() const;
+
+    // Appends whole sequences (block.sequences covers all its tokens; validated).
+    // A sequence id already stored or appended throws specmoe::Error. Flushes a shard
+    // each time the target size is reached; sequences are never split across shards.
+    // I/O errors (full disk, ...) throw specmoe::Error naming the shard; shards
+    // completed earlier stay listed and intact.
+    void append(const RoutingBlock& block);
+
+    // Skipped-input statistics per source, stored in the manifest ("skipped"); replaces
+    // the previous value. Written with the next shard or finish().
+    void setSkipStats(const nlohmann::json& perSource);
+
+    // Writes the pending sequences as a last shard and marks the manifest complete.
+    void finish();
+
+    int64_t tokensWritten() const;    // in complete shards, including resumed ones
+    int64_t sequencesWritten() const; // in complete shards, including resumed ones
+    size_t shardsWritten() const;     // complete shards, including resumed ones
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+// Uncompressed bytes per stored token for these dims (docs/trace-format.md).
+size_t payloadBytesPerToken(const TraceDims& dims);
+
+} // namespace specmoe
