@@ -1,0 +1,161 @@
+#pragma once
+// Expert speculation: train predictors that tell an inference engine, ahead of time, which
+// experts a token will need at later layers; evaluate them honestly beside baselines; export
+// them for use outside the workbench. Torch-free header (the GUI includes it).
+// Task, metrics, run-folder layout and the metrics.jsonl schema: docs/speculation.md.
+#include "core/speculate/metrics.h"
+#include "core/speculate/source.h"
+#include "core/util/progress.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace specmoe::speculate {
+
+// Predictor names as they appear in reports and metrics.jsonl.
+inline constexpr const char* kInterLayer = "interlayer";
+inline constexpr const char* kStatistics = "statistics";
+inline constexpr const char* kEnsemble = "ensemble";
+inline constexpr const char* kFrequency = "frequency"; // baseline: per-layer usage
+inline constexpr const char* kMarkov = "markov";       // baseline: experts at l+h | set at l
+inline constexpr const char* kLookahead = "lookahead"; // baseline: the lookahead gate probes
+inline constexpr const char* kUniform = "uniform";     // baseline: random guess
+
+struct ModelParams {
+    int embedDim = 48;       // (layer, expert) and token embeddings
+    int hiddenDim = 96;      // GRU state
+    int tokenBuckets = 4096; // token ids are hashed into this many embeddings (0 = unused)
+    int statsDim = 32;       // projection of the layer statistics (Statistics-Aware)
+    bool useWeights = true;  // weight the expert embeddings by the router weights
+    bool useTokenIds = true;
+    bool useLookahead = true; // feed the lookahead probes when the traces have them
+};
+
+struct TrainParams {
+    // Data
+    std::vector<std::string> traceDirs; // trace folders of one model
+    BlockSource source;                 // used instead of traceDirs when valid() (tests, demo)
+    int64_t maxTokens = 0;              // read at most this many tokens (0 = all)
+    SplitSpec split;                    // split by sequence; split.seed also seeds training
+    int horizon = 2;                    // predict layers l+1 .. l+horizon
+    int shuffleBuffer = 16384;          // tokens held for shuffling (bounds memory)
+    int64_t maxValidationTokens = 20000; // validation tokens scored per evaluation (0 = all)
+
+    // Which predictors to train (the ensemble uses whichever of the two exist + baselines)
+    bool trainInterLayer = true;
+    bool trainStatistics = true;
+    bool trainEnsemble = true;
+    ModelParams model;
+
+    // Optimisation
+    int epochs = 8;
+    int batchSize = 64;          // tokens per step (a token gives up to L*horizon samples)
+    int accumulate = 1;          // gradient accumulation steps per optimizer step
+    double learningRate = 3e-3;
+    double weightDecay = 0.01;   // AdamW
+    double warmupFraction = 0.05; // of all optimizer steps; then cosine to minLrFactor * lr
+    double minLrFactor = 0.05;
+    double gradClip = 1.0;       // max global norm per model (0 = off)
+    int patience = 2;            // early stopping: epochs without validation improvement
+    int64_t evalEverySteps = 0;  // extra validation lines every N steps (0 = per epoch only)
+
+    // Run
+    std::string runDir;          // checkpoints, metrics.jsonl, config.json, report.json
+    bool resume = false;         // continue from runDir/checkpoint if present
+    std::string device = "cpu";  // "cpu", "cuda", "cuda:N" or "auto"
+    int threads = 0;             // intra-op threads (0 = leave as is)
+
+    // Testing hook: poison the loss at this optimizer step (< 0 = never).
+    int64_t injectNanAtStep = -1;
+};
+
+// Scores of every predictor on one split.
+struct HorizonMetrics {
+    int horizon = 1;
+    Metrics overall;
+    std::vector<Metrics> perLayer; // indexed by the predicted layer l+h (empty rows: n = 0)
+};
+struct PredictorMetrics {
+    std::string name;
+    bool baseline = false;
+    std::vector<HorizonMetrics> horizons; // [horizon - 1]
+};
+struct EvalReport {
+    std::string split;
+    int64_t tokens = 0;
+    TraceDims dims;
+    std::vector<PredictorMetrics> predictors;
+
+    const PredictorMetrics* find(const std::string& name) const;
+    // The overall metrics of one predictor at horizon h (throws Error when absent).
+    const Metrics& overall(const std::string& name, int horizon) const;
+    std::string toJson(bool perLayer = true) const;
+};
+
+struct TrainResult {
+    std::string runDir;
+    std::string bestCheckpoint; // folder holding the best epoch's predictor
+    int epochsRun = 0;          // epochs finished, including resumed ones
+    int bestEpoch = 0;
+    int64_t steps = 0;          // optimizer steps
+    bool stoppedEarly = false;
+    bool resumed = false;
+    int64_t trainTokens = 0, validationTokens = 0, testTokens = 0;
+    double bestScore = 0.0;     // validation score of the best epoch (lower is better)
+    double seconds = 0.0;
+    double samplesPerSecond = 0.0; // training samples ((token, layer, horizon) triples) / s
+    double tokensPerSecond = 0.0;
+    EvalReport validation;      // the best predictor on the validation split
+};
+
+// One JSON object per call, the same text as a line of runDir/metrics.jsonl.
+using MetricsFn = std::function<void(const std::string& jsonLine)>;
+
+// Trains the selected predictors. Throws specmoe::Error on bad input (mixed models, horizon
+// beyond the last layer, an empty split, a NaN loss: the last good checkpoint is kept) and
+// specmoe::Cancelled when progress asks to stop (the last epoch's checkpoint is kept).
+TrainResult train(const TrainParams& params, const ProgressFn& progress = {},
+                  const MetricsFn& metrics = {});
+
+struct EvalParams {
+    std::string runDir;       // a training run (uses its best checkpoint) ...
+    std::string predictorDir; // ... or an exported predictor folder (takes precedence)
+    std::vector<std::string> traceDirs;
+    BlockSource source;       // used instead of traceDirs when valid()
+    std::string split = "test"; // "train", "validation", "test" or "all"
+    SplitSpec splitSpec;      // ignored when the predictor records its own (it always does)
+    int64_t maxTokens = 0;    // tokens scored (0 = all of the split)
+    std::string device = "cpu";
+    int threads = 0;
+};
+
+// Scores the predictor and the baselines on a split of the traces.
+EvalReport evaluate(const EvalParams& params, const ProgressFn& progress = {});
+
+struct ExportParams {
+    std::string runDir;     // a training run (its best checkpoint)
+    std::string outDir;     // receives predictor.safetensors + config.json
+};
+struct ExportResult {
+    std::string weightsFile;
+    std::string configFile;
+    int64_t parameters = 0;
+};
+
+// Writes the trained predictor in the documented layout (docs/speculation.md, "Export").
+ExportResult exportPredictor(const ExportParams& params);
+
+// Probabilities of every predictor for the tokens of one block, as exported models are
+// checked against: [model][token][layer][horizon][expert] flattened per model, for layers
+// l whose l+h is beyond the last layer the entries are 0. Models: interlayer, statistics,
+// ensemble (those present), then frequency, markov, lookahead (if probes), uniform.
+struct BlockPredictions {
+    std::vector<std::string> models;
+    std::vector<std::vector<float>> probs; // per model: [N, L, H, E]
+};
+BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block,
+                              const std::string& device = "cpu");
+
+} // namespace specmoe::speculate
