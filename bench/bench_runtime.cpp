@@ -1,0 +1,99 @@
+// Routing-capture throughput of the runtime on any device, residency and dtype; the GPU
+// figures of docs/benchmarks.md come from it (bench/gpu.sh). Prints one JSON line.
+//   bench_runtime --model DIR [--device cuda] [--dtype bfloat16] [--batch 16] [--seq 512]
+//                 [--residency resident|split|streaming] [--warmup 2] [--repeats 5]
+#include "core/model/runtime.h"
+#include "core/tensor/torch_compat.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+int64_t peakRssBytes()
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("VmHWM:", 0) == 0)
+            return std::stoll(line.substr(6)) * 1024;
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string model, device = "auto", dtype = "bfloat16", residency = "resident";
+    int64_t batch = 16, seq = 512;
+    int warmup = 2, repeats = 5;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i], v = argv[i + 1];
+        if (k == "--model") model = v;
+        else if (k == "--device") device = v;
+        else if (k == "--dtype") dtype = v;
+        else if (k == "--residency") residency = v;
+        else if (k == "--batch") batch = std::stoll(v);
+        else if (k == "--seq") seq = std::stoll(v);
+        else if (k == "--warmup") warmup = std::stoi(v);
+        else if (k == "--repeats") repeats = std::stoi(v);
+        else {
+            std::cerr << "unknown option " << k << "\n";
+            return 2;
+        }
+    }
+    if (model.empty()) {
+        std::cerr << "usage: bench_runtime --model DIR [options]\n";
+        return 2;
+    }
+    try {
+        specmoe::RuntimeOptions opts;
+        opts.device = device;
+        opts.dtype = dtype;
+        opts.residency = specmoe::parseResidency(residency);
+        const auto t0 = std::chrono::steady_clock::now();
+        specmoe::MixtralRuntime rt(model, opts);
+        const double loadS =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const auto& c = rt.config();
+        at::manual_seed(0);
+        auto ids = at::randint(3, c.vocabSize, {batch, seq}, at::kLong);
+        auto mask = at::ones({batch, seq}, at::kLong);
+        std::vector<double> times;
+        for (int r = 0; r < warmup + repeats; ++r) {
+            const auto s = std::chrono::steady_clock::now();
+            auto res = rt.route(ids, mask); // results arrive on the host: synchronous
+            const double dt =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+            if (r >= warmup)
+                times.push_back(dt);
+            if (res.topkIds.numel() != c.numLayers * batch * seq * c.topk)
+                throw std::runtime_error("unexpected routing output size");
+        }
+        std::sort(times.begin(), times.end());
+        const double median = times[times.size() / 2];
+        const double tps = double(batch * seq) / median;
+        int64_t peakGpu = 0;
+        if (rt.device().is_cuda())
+            peakGpu = specmoe::compat::cudaAllocatorStats(rt.device().index()).peakAllocated;
+        std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"layers\":%lld,\"device\":\"%s\","
+                    "\"dtype\":\"%s\",\"residency\":\"%s\",\"batch\":%lld,\"seq\":%lld,"
+                    "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,"
+                    "\"peak_gpu_bytes\":%lld,\"peak_rss_bytes\":%lld}\n",
+                    model.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
+                    dtype.c_str(), residency.c_str(), (long long)batch, (long long)seq, median,
+                    tps, loadS, (long long)peakGpu, (long long)peakRssBytes());
+    } catch (const std::exception& e) {
+        std::cerr << "bench_runtime: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# GPU benchmarks, run on the lent GPU machine from the repository root (see
+# ../shared/gpu/README.md): builds core + CLI against that machine's CUDA libtorch with
+# Debian's HDF5/SentencePiece unpacked from .debs/ (fetch them here first with
+#   mkdir -p .debs && (cd .debs && apt-get download libhdf5-dev libhdf5-103-1 libhdf5-cpp-103-1 \
+#     libhdf5-hl-100 libhdf5-hl-cpp-100 libsz2 libaec0 libaec-dev libsentencepiece-dev \
+#     libsentencepiece0 nlohmann-json3-dev zlib1g-dev))
+# then measures our runtime and transformers in the same call. Stages: build, ref, ours, stream.
+#   bench/gpu.sh [STAGE...]   (default: all)   results: $OUT/gpu-results.jsonl (or ./gpu-results.jsonl)
+set -uo pipefail
+out=${OUT:-$PWD}
+res=$out/gpu-results.jsonl
+log=$out/gpu-log.txt
+stages=${*:-build ref ours stream}
+P=/tmp/specmoe-deps
+B=build-gpu
+models=/tmp/specmoe-models
+export PYTHONUNBUFFERED=1
+note() { echo "== $(date +%T) $*" | tee -a "$log"; }
+has() { [[ " $stages " == *" $1 "* ]]; }
+
+if has build; then
+  note "unpack deps"
+  mkdir -p $P && for f in .debs/*.deb; do dpkg -x "$f" $P; done
+fi
+export LD_LIBRARY_PATH=$P/usr/lib/x86_64-linux-gnu:$P/usr/lib/x86_64-linux-gnu/hdf5/serial:${LD_LIBRARY_PATH:-}
+export PKG_CONFIG_PATH=$P/usr/lib/x86_64-linux-gnu/pkgconfig PKG_CONFIG_SYSROOT_DIR=$P
+if has build; then
+  note "configure"
+  nvidia-smi --query-gpu=name,memory.total,memory.used --format=csv | tee -a "$log"
+  tp=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+  cmake -S . -B $B -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPECMOE_BUILD_GUI=OFF \
+    -DSPECMOE_BUILD_TESTS=OFF -DSPECMOE_DEPS_PREFIX=$P -DCMAKE_PREFIX_PATH="$tp" \
+    -DCMAKE_CUDA_ARCHITECTURES=90 >>"$log" 2>&1 || { tail -40 "$log"; exit 1; }
+  note "build"
+  ninja -C $B specmoe bench_runtime >>"$log" 2>&1 || { grep -B2 -A12 'error' "$log" | head -80; exit 1; }
+  $B/app/specmoe info | tee -a "$log"
+fi
+cli=$B/app/specmoe
+bench=$B/bench/bench_runtime
+
+if has ref; then
+  note "transformers references"
+  python3 bench/gpu_hf_reference.py --preset mixtral-8x7b --layers 8 --batch 16 --seq 512 | tee -a "$res"
+  python3 bench/gpu_hf_reference.py --preset small --batch 64 --seq 256 | tee -a "$res"
+fi
+if has ours; then
+  mkdir -p $models
+  note "make models"
+  $cli make-model --preset small --dtype bfloat16 --out $models/small >>"$log" 2>&1
+  $cli make-model --preset mixtral-8x7b --layers 8 --dtype bfloat16 --out $models/m8 >>"$log" 2>&1 || tail -5 "$log"
+  note "ours"
+  $bench --model $models/small --device cuda --dtype bfloat16 --batch 64 --seq 256 | tee -a "$res"
+  $bench --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 | tee -a "$res"
+  rm -rf $models/m8
+fi
+if has stream; then
+  note "make 16-layer model"
+  $cli make-model --preset mixtral-8x7b --layers 16 --dtype bfloat16 --out $models/m16 >>"$log" 2>&1 || tail -5 "$log"
+  note "streaming vs resident"
+  $bench --model $models/m16 --device cuda --dtype bfloat16 --residency streaming --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
+  $bench --model $models/m16 --device cuda --dtype bfloat16 --residency resident --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
+fi
+note "done"
