@@ -38,8 +38,8 @@ struct AnalysisOptions {
     std::vector<int> predictHorizons{1, 2, 3}; // h: predict layer l+h from layers ..l
     double testFraction = 0.2;                 // share of sequences held out (by seqId hash)
     uint64_t splitSeed = 0x5eed;
-    int64_t maxPredictTableEntries = int64_t(1) << 26; // per context c, all (h, l) together;
-                                                       // larger c are skipped (E^(c+1) grows)
+    int64_t maxPredictTableEntries = int64_t(1) << 24; // counters per context c, all (h, l) and
+                                                       // both splits; larger c are skipped
 
     // Token journeys.
     std::vector<int64_t> journeySeqIds;        // sequences to record in full
@@ -106,6 +106,10 @@ bool tokenTextMatches(const std::string& piece, const std::string& query, bool i
 TokenQueryResult findTokenJourneys(const BlockSource& source, const std::string& query,
                                    const TokenTextFn& tokenText, int maxResults = 200,
                                    bool ignoreSpaceMarker = true, const ProgressFn& progress = {});
+
+// The journey of one sequence of a block (e.g. from TraceSet::readSequence), without a pass.
+SequenceJourney sequenceJourney(const RoutingBlock& block, const SequenceRecord& sequence,
+                                const TokenTextFn& tokenText = {}, int maxTokens = 2048);
 
 // A BlockSource over a TraceSet (streams whole sequences, up to maxTokens; 0 = all).
 BlockSource blockSource(const TraceSet& traces, int64_t maxTokens = 0);

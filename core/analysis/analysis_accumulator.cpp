@@ -1,0 +1,895 @@
+// The streaming pass of the routing analysis: fixed-size flat counter arrays filled per
+// token, turned into AnalysisResult by finish(). The hot loop touches only contiguous
+// arrays (no maps); maps are consulted once per sequence (source label, journeys).
+#include "core/analysis/analysis.h"
+
+#include "core/util/error.h"
+#include "core/util/half.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace specmoe {
+namespace {
+
+using u64 = uint64_t;
+
+u64 splitmix64(u64 x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+// Half bits -> float for all 65536 values, built once.
+const float* halfTable()
+{
+    static const std::vector<float> table = [] {
+        std::vector<float> t(65536);
+        for (uint32_t i = 0; i < 65536; ++i)
+            t[i] = halfToFloat(static_cast<uint16_t>(i));
+        return t;
+    }();
+    return table.data();
+}
+
+double entropyBits(const std::vector<double>& p)
+{
+    double h = 0;
+    for (double x : p)
+        if (x > 0)
+            h -= x * std::log2(x);
+    return h;
+}
+
+// One recorded occurrence (converted to TokenSample in finish()).
+struct RawSample {
+    int64_t seqId;
+    int32_t position;
+    int32_t tokenId;
+    uint8_t rank;
+    uint16_t weight; // half bits
+};
+
+// Reservoir of fixed capacity with Vitter/Li's "Algorithm L": after the reservoir is full,
+// the index of the next replaced occurrence is drawn ahead, so most occurrences cost one
+// comparison.
+struct Reservoir {
+    int64_t seen = 0;
+    int64_t next = 0;  // 0-based occurrence index that replaces a slot next
+    double w = 0;
+    std::vector<RawSample> items;
+};
+
+struct Rng {
+    u64 s;
+    u64 next() { return s = splitmix64(s); }
+    double uniform() // (0, 1)
+    {
+        return (double((next() >> 11)) + 0.5) * (1.0 / 9007199254740992.0);
+    }
+};
+
+} // namespace
+
+struct AnalysisAccumulator::Impl {
+    AnalysisOptions opt;
+    bool haveDims = false;
+    TraceDims dims;
+    int L = 0, E = 0, K = 0;
+    int64_t tokens = 0;
+    int64_t sequences = 0;
+
+    // Per source group: flat counters.
+    struct Group {
+        std::string name;
+        int64_t sequences = 0;
+        int64_t tokens = 0;
+        std::vector<u64> first;   // [L*E]
+        std::vector<u64> any;     // [L*E]
+        std::vector<double> wsum; // [L*E]
+        std::vector<u64> coact;   // [L*E*E], (a<b) in the upper triangle
+        std::vector<u64> pairs, same, overlap; // [L]
+    };
+    std::vector<Group> groups;
+    std::unordered_map<std::string, int> groupIndex;
+
+    // Transitions, over all tokens.
+    std::vector<int> dists;           // valid distances (1 <= d < L)
+    std::vector<u64> transFirst;      // [D][L][E*E] (rows l >= L-d unused)
+    std::vector<u64> transAny;        // [D][L][E*E]
+
+    // Full layer-pair joint of first choices (i < j), for the MI matrix.
+    std::vector<u64> pairJoint;       // [P][E*E], P = L(L-1)/2
+
+    // Predictability: per enabled context c, table [split][h][t][E^c][E].
+    struct PredTable {
+        int c = 0;
+        int64_t ctxCount = 0; // E^c
+        std::vector<u64> counts;
+    };
+    std::vector<int> horizons;
+    std::vector<PredTable> pred;
+    std::vector<int> skippedContexts;
+    int64_t trainSequences = 0, testSequences = 0;
+    u64 testThreshold = 0; // hash < threshold -> test
+
+    // Previous token (for repetition across block boundaries).
+    bool havePrev = false;
+    int64_t prevSeqId = 0;
+    int32_t prevPosition = 0;
+    std::vector<uint8_t> prevIds; // [L*K]
+
+    // Journeys.
+    std::unordered_set<int64_t> journeyWanted;
+    std::unordered_map<int64_t, size_t> journeyIndex; // seqId -> journeys[i]
+    std::vector<SequenceJourney> journeys;
+    int firstSequencesTaken = 0;
+
+    // Queries.
+    std::vector<std::string> queries;
+    std::vector<TokenQueryResult> queryResults;
+    std::vector<u64> matchMask;     // by token id
+    std::vector<uint8_t> matchKnown;
+
+    // Samples.
+    std::vector<Reservoir> sampFirst, sampAny; // [L*E]
+    Rng rng{0};
+
+    // Scratch.
+    std::vector<uint8_t> ef;   // [L] first choices of the current token
+    std::vector<uint32_t> key; // [C][L] context keys of the current token
+
+    explicit Impl(AnalysisOptions o) : opt(std::move(o)) {}
+
+    void init(const TraceDims& d);
+    int groupFor(const std::string& source);
+    void addToken(Group& g, const RoutingBlock& b, size_t t, const uint8_t* prev, bool test,
+                  int64_t seqId, int32_t position);
+    void sampleInto(Reservoir& r, const RawSample& s);
+    u64 queryMask(int32_t tokenId);
+    TokenJourney journeyOf(const RoutingBlock& b, size_t t, const std::string& source) const;
+    AnalysisResult finish() const;
+};
+
+void AnalysisAccumulator::Impl::init(const TraceDims& d)
+{
+    dims = d;
+    L = d.layers;
+    E = d.experts;
+    K = d.topk;
+    haveDims = true;
+    const size_t LE = size_t(L) * E, EE = size_t(E) * E;
+
+    for (int dist : opt.transitionDistances)
+        if (dist >= 1 && dist < L && std::find(dists.begin(), dists.end(), dist) == dists.end())
+            dists.push_back(dist);
+    transFirst.assign(dists.size() * L * EE, 0);
+    transAny.assign(dists.size() * L * EE, 0);
+    if (opt.layerPairMI)
+        pairJoint.assign(size_t(L) * (L - 1) / 2 * EE, 0);
+
+    for (int h : opt.predictHorizons)
+        if (h >= 1 && h < L && std::find(horizons.begin(), horizons.end(), h) == horizons.end())
+            horizons.push_back(h);
+    std::vector<int> contexts;
+    for (int c : opt.predictContexts)
+        if (c >= 1 && c <= 8 && std::find(contexts.begin(), contexts.end(), c) == contexts.end())
+            contexts.push_back(c);
+    std::sort(contexts.begin(), contexts.end());
+    if (!horizons.empty()) {
+        for (int c : contexts) {
+            double ctx = std::pow(double(E), c);
+            double entries = 2.0 * horizons.size() * L * ctx * E;
+            if (entries > double(opt.maxPredictTableEntries) || ctx > 4.0e9) {
+                skippedContexts.push_back(c);
+                continue;
+            }
+            PredTable p;
+            p.c = c;
+            p.ctxCount = static_cast<int64_t>(ctx);
+            p.counts.assign(static_cast<size_t>(entries), 0);
+            pred.push_back(std::move(p));
+        }
+    }
+    const double tf = std::clamp(opt.testFraction, 0.0, 1.0);
+    testThreshold = tf >= 1.0 ? std::numeric_limits<u64>::max() : u64(tf * 18446744073709551616.0);
+
+    journeyWanted.insert(opt.journeySeqIds.begin(), opt.journeySeqIds.end());
+    if (opt.tokenText) {
+        for (const auto& q : opt.queryTokens) {
+            if (queries.size() >= 64)
+                break;
+            queries.push_back(q);
+            TokenQueryResult r;
+            r.query = q;
+            queryResults.push_back(std::move(r));
+        }
+    }
+    if (opt.samplesPerCell > 0) {
+        sampFirst.assign(LE, Reservoir{});
+        sampAny.assign(LE, Reservoir{});
+    }
+    rng.s = opt.sampleSeed;
+    prevIds.assign(size_t(L) * K, 0);
+    ef.assign(L, 0);
+    key.assign(size_t(std::max<size_t>(pred.size(), 1)) * L, 0);
+}
+
+int AnalysisAccumulator::Impl::groupFor(const std::string& source)
+{
+    auto it = groupIndex.find(source);
+    if (it != groupIndex.end())
+        return it->second;
+    const size_t LE = size_t(L) * E;
+    Group g;
+    g.name = source;
+    g.first.assign(LE, 0);
+    g.any.assign(LE, 0);
+    g.wsum.assign(LE, 0.0);
+    g.coact.assign(LE * E, 0);
+    g.pairs.assign(L, 0);
+    g.same.assign(L, 0);
+    g.overlap.assign(L, 0);
+    groups.push_back(std::move(g));
+    const int idx = static_cast<int>(groups.size() - 1);
+    groupIndex.emplace(source, idx);
+    return idx;
+}
+
+void AnalysisAccumulator::Impl::sampleInto(Reservoir& r, const RawSample& s)
+{
+    const int cap = opt.samplesPerCell;
+    const int64_t i = r.seen++;
+    if (i < cap) {
+        r.items.push_back(s);
+        if (i + 1 == cap) {
+            r.w = std::exp(std::log(rng.uniform()) / cap);
+            r.next = i + 1 + static_cast<int64_t>(std::floor(std::log(rng.uniform()) / std::log1p(-r.w)));
+        }
+        return;
+    }
+    if (i != r.next)
+        return;
+    r.items[rng.next() % u64(cap)] = s;
+    r.w *= std::exp(std::log(rng.uniform()) / cap);
+    const double skip = std::floor(std::log(rng.uniform()) / std::log1p(-r.w));
+    r.next = i + 1 + (skip < 4.0e18 ? static_cast<int64_t>(skip) : int64_t(4e18));
+}
+
+u64 AnalysisAccumulator::Impl::queryMask(int32_t tokenId)
+{
+    if (tokenId < 0)
+        return 0;
+    const size_t id = static_cast<size_t>(tokenId);
+    if (id >= matchKnown.size()) {
+        const size_t n = std::max(id + 1, matchKnown.size() * 2);
+        matchKnown.resize(n, 0);
+        matchMask.resize(n, 0);
+    }
+    if (!matchKnown[id]) {
+        const std::string piece = opt.tokenText(tokenId);
+        u64 m = 0;
+        for (size_t q = 0; q < queries.size(); ++q)
+            if (tokenTextMatches(piece, queries[q], opt.queryIgnoresSpaceMarker))
+                m |= u64(1) << q;
+        matchMask[id] = m;
+        matchKnown[id] = 1;
+    }
+    return matchMask[id];
+}
+
+TokenJourney AnalysisAccumulator::Impl::journeyOf(const RoutingBlock& b, size_t t,
+                                                  const std::string& source) const
+{
+    TokenJourney j;
+    j.seqId = b.seqIds[t];
+    j.source = source;
+    j.position = b.positions[t];
+    j.tokenId = b.tokenIds[t];
+    if (opt.tokenText)
+        j.text = opt.tokenText(j.tokenId);
+    const size_t n = size_t(L) * K;
+    const size_t base = t * n;
+    j.experts.assign(b.topkIds.begin() + base, b.topkIds.begin() + base + n);
+    j.weights.resize(n);
+    const float* ht = halfTable();
+    for (size_t i = 0; i < n; ++i)
+        j.weights[i] = ht[b.topkWeights[base + i]];
+    return j;
+}
+
+// The hot loop: everything one token contributes.
+void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t t,
+                                         const uint8_t* prev, bool test, int64_t seqId,
+                                         int32_t position)
+{
+    const size_t LK = size_t(L) * K;
+    const size_t EE = size_t(E) * E;
+    const uint8_t* ids = b.topkIds.data() + t * LK;
+    const uint16_t* wts = b.topkWeights.data() + t * LK;
+    const float* ht = halfTable();
+    u64* first = g.first.data();
+    u64* any = g.any.data();
+    double* wsum = g.wsum.data();
+    u64* coact = g.coact.data();
+    uint8_t* efp = ef.data();
+
+    // Load, co-activation, repetition.
+    for (int l = 0; l < L; ++l) {
+        const uint8_t* s = ids + size_t(l) * K;
+        const uint16_t* w = wts + size_t(l) * K;
+        const size_t row = size_t(l) * E;
+        efp[l] = s[0];
+        ++first[row + s[0]];
+        for (int j = 0; j < K; ++j) {
+            ++any[row + s[j]];
+            wsum[row + s[j]] += ht[w[j]];
+        }
+        u64* co = coact + row * E;
+        for (int i = 0; i < K; ++i)
+            for (int j = i + 1; j < K; ++j) {
+                const unsigned a = std::min(s[i], s[j]), c = std::max(s[i], s[j]);
+                ++co[a * E + c];
+            }
+        if (prev) {
+            const uint8_t* p = prev + size_t(l) * K;
+            ++g.pairs[l];
+            g.same[l] += (p[0] == s[0]);
+            bool ov = false;
+            for (int i = 0; i < K && !ov; ++i)
+                for (int j = 0; j < K; ++j)
+                    if (p[i] == s[j]) {
+                        ov = true;
+                        break;
+                    }
+            g.overlap[l] += ov;
+        }
+    }
+
+    // Transitions between layers.
+    for (size_t di = 0; di < dists.size(); ++di) {
+        const int d = dists[di];
+        u64* tf = transFirst.data() + di * size_t(L) * EE;
+        u64* ta = transAny.data() + di * size_t(L) * EE;
+        for (int l = 0; l + d < L; ++l) {
+            tf[size_t(l) * EE + efp[l] * E + efp[l + d]]++;
+            const uint8_t* s = ids + size_t(l) * K;
+            const uint8_t* s2 = ids + size_t(l + d) * K;
+            u64* row = ta + size_t(l) * EE;
+            for (int i = 0; i < K; ++i) {
+                u64* r = row + size_t(s[i]) * E;
+                for (int j = 0; j < K; ++j)
+                    ++r[s2[j]];
+            }
+        }
+    }
+
+    // Layer-pair joint of first choices.
+    if (!pairJoint.empty()) {
+        u64* pj = pairJoint.data();
+        for (int i = 0; i < L; ++i) {
+            const size_t ri = size_t(efp[i]) * E;
+            for (int j = i + 1; j < L; ++j, pj += EE)
+                ++pj[ri + efp[j]];
+        }
+    }
+
+    // Predictability tables.
+    const size_t split = test ? 1 : 0;
+    for (size_t pi = 0; pi < pred.size(); ++pi) {
+        PredTable& p = pred[pi];
+        const int c = p.c;
+        uint32_t* kc = key.data() + pi * L;
+        // kc[l] = context key of layers l-c+1..l (valid for l >= c-1).
+        for (int l = c - 1; l < L; ++l) {
+            uint32_t k = 0;
+            for (int i = l - c + 1; i <= l; ++i)
+                k = k * uint32_t(E) + efp[i];
+            kc[l] = k;
+        }
+        const size_t perT = size_t(p.ctxCount) * E;
+        const size_t perH = size_t(L) * perT;
+        u64* base = p.counts.data() + split * horizons.size() * perH;
+        for (size_t hi = 0; hi < horizons.size(); ++hi) {
+            const int h = horizons[hi];
+            u64* th = base + hi * perH;
+            for (int tl = c - 1 + h; tl < L; ++tl)
+                ++th[size_t(tl) * perT + size_t(kc[tl - h]) * E + efp[tl]];
+        }
+    }
+
+    // Samples per (layer, expert).
+    if (!sampFirst.empty()) {
+        for (int l = 0; l < L; ++l) {
+            const uint8_t* s = ids + size_t(l) * K;
+            const uint16_t* w = wts + size_t(l) * K;
+            const size_t row = size_t(l) * E;
+            for (int j = 0; j < K; ++j) {
+                Reservoir& r = sampAny[row + s[j]];
+                if (r.seen < opt.samplesPerCell || r.seen == r.next)
+                    sampleInto(r, RawSample{seqId, position, b.tokenIds[t], uint8_t(j), w[j]});
+                else
+                    ++r.seen;
+            }
+            Reservoir& r = sampFirst[row + s[0]];
+            if (r.seen < opt.samplesPerCell || r.seen == r.next)
+                sampleInto(r, RawSample{seqId, position, b.tokenIds[t], 0, w[0]});
+            else
+                ++r.seen;
+        }
+    }
+}
+
+AnalysisAccumulator::AnalysisAccumulator(AnalysisOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(options)))
+{
+}
+AnalysisAccumulator::~AnalysisAccumulator() = default;
+AnalysisAccumulator::AnalysisAccumulator(AnalysisAccumulator&&) noexcept = default;
+AnalysisAccumulator& AnalysisAccumulator::operator=(AnalysisAccumulator&&) noexcept = default;
+
+bool AnalysisAccumulator::full() const
+{
+    return m_impl->opt.maxTokens > 0 && m_impl->tokens >= m_impl->opt.maxTokens;
+}
+int64_t AnalysisAccumulator::tokens() const { return m_impl->tokens; }
+const AnalysisOptions& AnalysisAccumulator::options() const { return m_impl->opt; }
+
+void AnalysisAccumulator::add(const RoutingBlock& b)
+{
+    Impl& m = *m_impl;
+    if (b.numTokens() == 0 && b.sequences.empty())
+        return;
+    b.validate();
+    if (!m.haveDims) {
+        m.init(b.dims);
+    } else if (b.dims.layers != m.L || b.dims.experts != m.E || b.dims.topk != m.K) {
+        throw Error("analysis: block dimensions (" + std::to_string(b.dims.layers) + " layers, " +
+                    std::to_string(b.dims.experts) + " experts, top-" +
+                    std::to_string(b.dims.topk) + ") differ from the first block's (" +
+                    std::to_string(m.L) + ", " + std::to_string(m.E) + ", top-" +
+                    std::to_string(m.K) + ")");
+    }
+    const size_t LK = size_t(m.L) * m.K;
+    const bool wantJourneys = !m.journeyWanted.empty() || m.opt.journeyFirstSequences > 0;
+    const bool wantQueries = !m.queries.empty();
+
+    for (const SequenceRecord& s : b.sequences) {
+        if (full())
+            break;
+        int64_t len = s.length;
+        if (m.opt.maxTokens > 0)
+            len = std::min<int64_t>(len, m.opt.maxTokens - m.tokens);
+        const size_t t0 = static_cast<size_t>(s.tokenOffset);
+        const bool continues = m.havePrev && m.prevSeqId == s.seqId &&
+                               b.positions[t0] == m.prevPosition + 1;
+        Impl::Group& g = m.groups[m.groupFor(s.source)];
+        const bool test = splitmix64(u64(s.seqId) ^ m.opt.splitSeed) < m.testThreshold;
+        if (!continues) {
+            ++g.sequences;
+            ++m.sequences;
+            ++(test ? m.testSequences : m.trainSequences);
+        }
+
+        // Journey of this sequence?
+        SequenceJourney* journey = nullptr;
+        if (wantJourneys) {
+            auto it = m.journeyIndex.find(s.seqId);
+            if (it != m.journeyIndex.end() && continues) {
+                journey = &m.journeys[it->second];
+            } else if (it == m.journeyIndex.end() &&
+                       (m.journeyWanted.count(s.seqId) ||
+                        m.firstSequencesTaken < m.opt.journeyFirstSequences)) {
+                if (!m.journeyWanted.count(s.seqId))
+                    ++m.firstSequencesTaken;
+                SequenceJourney sj;
+                sj.seqId = s.seqId;
+                sj.source = s.source;
+                sj.docId = s.docId;
+                m.journeyIndex.emplace(s.seqId, m.journeys.size());
+                m.journeys.push_back(std::move(sj));
+                journey = &m.journeys.back();
+            }
+        }
+
+        for (int64_t i = 0; i < len; ++i) {
+            const size_t t = t0 + size_t(i);
+            const uint8_t* prev = nullptr;
+            if (i > 0)
+                prev = b.topkIds.data() + (t - 1) * LK;
+            else if (continues)
+                prev = m.prevIds.data();
+            m.addToken(g, b, t, prev, test, s.seqId, b.positions[t]);
+            if (journey && int(journey->tokens.size()) < m.opt.maxJourneyTokens)
+                journey->tokens.push_back(m.journeyOf(b, t, s.source));
+            if (wantQueries) {
+                u64 mask = m.queryMask(b.tokenIds[t]);
+                while (mask) {
+                    const int q = __builtin_ctzll(mask);
+                    mask &= mask - 1;
+                    TokenQueryResult& qr = m.queryResults[size_t(q)];
+                    ++qr.matches;
+                    if (int(qr.journeys.size()) < m.opt.maxQueryResults)
+                        qr.journeys.push_back(m.journeyOf(b, t, s.source));
+                }
+            }
+        }
+        if (journey)
+            journey->length += static_cast<int32_t>(len);
+        g.tokens += len;
+        m.tokens += len;
+        if (len > 0) {
+            const size_t last = t0 + size_t(len) - 1;
+            m.havePrev = true;
+            m.prevSeqId = s.seqId;
+            m.prevPosition = b.positions[last];
+            std::copy(b.topkIds.begin() + last * LK, b.topkIds.begin() + (last + 1) * LK,
+                      m.prevIds.begin());
+        }
+    }
+}
+
+namespace {
+
+void fillLoadDerived(LayerLoad& ll, int E, int K)
+{
+    const double n = double(ll.tokens);
+    ll.firstShare.assign(E, 0);
+    ll.anyShare.assign(E, 0);
+    ll.anyRate.assign(E, 0);
+    ll.weightShare.assign(E, 0);
+    if (ll.tokens <= 0)
+        return;
+    for (int e = 0; e < E; ++e) {
+        ll.firstShare[e] = double(ll.firstCounts[e]) / n;
+        ll.anyShare[e] = double(ll.anyCounts[e]) / (n * K);
+        ll.anyRate[e] = double(ll.anyCounts[e]) / n;
+        ll.weightShare[e] = ll.weightSums[e] / n;
+    }
+    const double logE = std::log2(double(E));
+    auto cv = [&](const std::vector<int64_t>& c) {
+        double mean = 0;
+        for (auto x : c)
+            mean += double(x);
+        mean /= E;
+        if (mean <= 0)
+            return 0.0;
+        double var = 0;
+        for (auto x : c)
+            var += (double(x) - mean) * (double(x) - mean);
+        return std::sqrt(var / E) / mean;
+    };
+    auto balance = [&](const std::vector<double>& sh, double& hBits, double& hNorm, double& mx,
+                       double& mn, double& tv, double& kl) {
+        hBits = entropyBits(sh);
+        hNorm = logE > 0 ? hBits / logE : 0;
+        mx = *std::max_element(sh.begin(), sh.end()) * E;
+        mn = *std::min_element(sh.begin(), sh.end()) * E;
+        tv = 0;
+        for (double x : sh)
+            tv += std::fabs(x - 1.0 / E);
+        tv *= 0.5;
+        kl = std::max(0.0, logE - hBits);
+    };
+    balance(ll.firstShare, ll.entropyFirstBits, ll.entropyFirstNorm, ll.maxOverUniformFirst,
+            ll.minOverUniformFirst, ll.tvFromUniformFirst, ll.klFromUniformFirstBits);
+    balance(ll.anyShare, ll.entropyAnyBits, ll.entropyAnyNorm, ll.maxOverUniformAny,
+            ll.minOverUniformAny, ll.tvFromUniformAny, ll.klFromUniformAnyBits);
+    ll.cvFirst = cv(ll.firstCounts);
+    ll.cvAny = cv(ll.anyCounts);
+}
+
+// MI in bits of a joint count table [E*E].
+void mutualInfo(const u64* joint, int E, double& mi, double& hRow, double& hCol)
+{
+    std::vector<double> pr(E, 0), pc(E, 0);
+    double n = 0;
+    for (int a = 0; a < E; ++a)
+        for (int b = 0; b < E; ++b) {
+            const double v = double(joint[a * E + b]);
+            pr[a] += v;
+            pc[b] += v;
+            n += v;
+        }
+    mi = hRow = hCol = 0;
+    if (n <= 0)
+        return;
+    for (auto& x : pr)
+        x /= n;
+    for (auto& x : pc)
+        x /= n;
+    hRow = entropyBits(pr);
+    hCol = entropyBits(pc);
+    for (int a = 0; a < E; ++a)
+        for (int b = 0; b < E; ++b) {
+            const double v = double(joint[a * E + b]);
+            if (v > 0) {
+                const double p = v / n;
+                mi += p * std::log2(p / (pr[a] * pc[b]));
+            }
+        }
+    mi = std::max(0.0, mi);
+}
+
+double normalizedMi(double mi, double h1, double h2)
+{
+    const double m = std::min(h1, h2);
+    return m > 1e-12 ? std::min(1.0, mi / m) : 0.0;
+}
+
+} // namespace
+
+AnalysisResult AnalysisAccumulator::finish() const { return m_impl->finish(); }
+
+AnalysisResult AnalysisAccumulator::Impl::finish() const
+{
+    AnalysisResult r;
+    if (!haveDims)
+        return r;
+    r.layers = L;
+    r.experts = E;
+    r.topk = K;
+    r.sequences = sequences;
+    r.tokens = tokens;
+    r.randomSameFirstRate = 1.0 / E;
+    {
+        // 1 - C(E-k, k) / C(E, k) = 1 - prod_{i<k} (E-k-i) / (E-i)
+        double q = 1.0;
+        for (int i = 0; i < K; ++i)
+            q *= (E - K - i) > 0 ? double(E - K - i) / double(E - i) : 0.0;
+        r.randomOverlapRate = 1.0 - q;
+    }
+
+    const size_t LE = size_t(L) * E, EE = size_t(E) * E;
+    auto makeGroup = [&](const std::string& name, int64_t seqs, int64_t toks,
+                         const std::vector<const Group*>& parts) {
+        GroupStats gs;
+        gs.source = name;
+        gs.sequences = seqs;
+        gs.tokens = toks;
+        gs.layers.resize(L);
+        gs.repetition.resize(L);
+        for (int l = 0; l < L; ++l) {
+            LayerLoad& ll = gs.layers[l];
+            ll.tokens = toks;
+            ll.firstCounts.assign(E, 0);
+            ll.anyCounts.assign(E, 0);
+            ll.weightSums.assign(E, 0);
+            ll.coactivation.assign(EE, 0);
+            LayerRepetition& rp = gs.repetition[l];
+            for (const Group* p : parts) {
+                for (int e = 0; e < E; ++e) {
+                    ll.firstCounts[e] += int64_t(p->first[l * E + e]);
+                    ll.anyCounts[e] += int64_t(p->any[l * E + e]);
+                    ll.weightSums[e] += p->wsum[l * E + e];
+                }
+                const u64* co = p->coact.data() + size_t(l) * EE;
+                for (int a = 0; a < E; ++a)
+                    for (int b = a + 1; b < E; ++b) {
+                        ll.coactivation[a * E + b] += int64_t(co[a * E + b]);
+                        ll.coactivation[b * E + a] += int64_t(co[a * E + b]);
+                    }
+                rp.pairs += int64_t(p->pairs[l]);
+                rp.sameFirst += int64_t(p->same[l]);
+                rp.overlap += int64_t(p->overlap[l]);
+            }
+            for (int e = 0; e < E; ++e)
+                ll.coactivation[e * E + e] = ll.anyCounts[e];
+            fillLoadDerived(ll, E, K);
+            if (rp.pairs > 0) {
+                rp.sameFirstRate = double(rp.sameFirst) / double(rp.pairs);
+                rp.overlapRate = double(rp.overlap) / double(rp.pairs);
+            }
+            for (double s : ll.firstShare)
+                rp.sameFirstExpectedFromLoad += s * s;
+        }
+        return gs;
+    };
+    (void)LE;
+
+    std::vector<const Group*> all;
+    for (const Group& g : groups)
+        all.push_back(&g);
+    r.overall = makeGroup("", sequences, tokens, all);
+    std::vector<const Group*> sorted = all;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Group* a, const Group* b) { return a->name < b->name; });
+    for (const Group* g : sorted)
+        r.sources.push_back(makeGroup(g->name, g->sequences, g->tokens, {g}));
+
+    // Transitions.
+    r.transitionDistances = dists;
+    for (size_t di = 0; di < dists.size(); ++di) {
+        const int d = dists[di];
+        for (int l = 0; l + d < L; ++l) {
+            LayerTransition lt;
+            lt.distance = d;
+            lt.fromLayer = l;
+            const u64* tf = transFirst.data() + (di * L + l) * EE;
+            const u64* ta = transAny.data() + (di * L + l) * EE;
+            lt.firstCounts.assign(tf, tf + EE);
+            lt.anyCounts.assign(ta, ta + EE);
+            lt.firstProb.assign(EE, 0);
+            lt.anyProb.assign(EE, 0);
+            const std::vector<int64_t>& anyAtL = r.overall.layers[l].anyCounts;
+            for (int a = 0; a < E; ++a) {
+                double rowF = 0;
+                for (int b = 0; b < E; ++b)
+                    rowF += double(tf[a * E + b]);
+                for (int b = 0; b < E; ++b) {
+                    if (rowF > 0)
+                        lt.firstProb[a * E + b] = double(tf[a * E + b]) / rowF;
+                    if (anyAtL[a] > 0)
+                        lt.anyProb[a * E + b] = double(ta[a * E + b]) / double(anyAtL[a]);
+                }
+            }
+            double h1, h2;
+            mutualInfo(tf, E, lt.mutualInfoBits, h1, h2);
+            lt.normalizedMI = normalizedMi(lt.mutualInfoBits, h1, h2);
+            r.transitions.push_back(std::move(lt));
+        }
+    }
+
+    // Layer-pair MI matrix.
+    if (!pairJoint.empty()) {
+        r.mutualInfoBits.assign(size_t(L) * L, 0);
+        r.normalizedMI.assign(size_t(L) * L, 0);
+        std::vector<double> h(L, 0);
+        for (int l = 0; l < L; ++l)
+            h[l] = r.overall.layers[l].entropyFirstBits;
+        size_t p = 0;
+        for (int i = 0; i < L; ++i) {
+            r.mutualInfoBits[i * L + i] = h[i];
+            r.normalizedMI[i * L + i] = h[i] > 1e-12 ? 1.0 : 0.0;
+            for (int j = i + 1; j < L; ++j, ++p) {
+                double mi, h1, h2;
+                mutualInfo(pairJoint.data() + p * EE, E, mi, h1, h2);
+                const double nmi = normalizedMi(mi, h1, h2);
+                r.mutualInfoBits[i * L + j] = r.mutualInfoBits[j * L + i] = mi;
+                r.normalizedMI[i * L + j] = r.normalizedMI[j * L + i] = nmi;
+            }
+        }
+    }
+
+    // Predictability.
+    Predictability& pr = r.predictability;
+    pr.testFraction = std::clamp(opt.testFraction, 0.0, 1.0);
+    pr.trainSequences = trainSequences;
+    pr.testSequences = testSequences;
+    pr.skippedContexts = skippedContexts;
+    for (const PredTable& p : pred) {
+        const size_t perT = size_t(p.ctxCount) * E;
+        const size_t perH = size_t(L) * perT;
+        for (size_t hi = 0; hi < horizons.size(); ++hi) {
+            const int h = horizons[hi];
+            PredictabilitySummary sum;
+            sum.context = p.c;
+            sum.horizon = h;
+            double wHeld = 0, wIn = 0, wBase = 0, nTest = 0, nAll = 0;
+            for (int tl = p.c - 1 + h; tl < L; ++tl) {
+                const u64* tr = p.counts.data() + hi * perH + size_t(tl) * perT;
+                const u64* te = p.counts.data() + (horizons.size() + hi) * perH + size_t(tl) * perT;
+                PredictabilityCell cell;
+                cell.context = p.c;
+                cell.horizon = h;
+                cell.targetLayer = tl;
+                std::vector<u64> margTrain(E, 0), margTest(E, 0);
+                u64 inSample = 0, trainN = 0, testN = 0, unseen = 0;
+                for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
+                    const u64* a = tr + size_t(ctx) * E;
+                    const u64* b = te + size_t(ctx) * E;
+                    u64 bestAll = 0;
+                    for (int e = 0; e < E; ++e) {
+                        margTrain[e] += a[e];
+                        margTest[e] += b[e];
+                        trainN += a[e];
+                        testN += b[e];
+                        bestAll = std::max(bestAll, a[e] + b[e]);
+                    }
+                    inSample += bestAll;
+                }
+                int basePred = int(std::max_element(margTrain.begin(), margTrain.end()) -
+                                   margTrain.begin());
+                u64 correct = 0;
+                for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
+                    const u64* a = tr + size_t(ctx) * E;
+                    const u64* b = te + size_t(ctx) * E;
+                    u64 rowTrain = 0, rowTest = 0;
+                    int best = 0;
+                    for (int e = 0; e < E; ++e) {
+                        rowTrain += a[e];
+                        rowTest += b[e];
+                        if (a[e] > a[best])
+                            best = e;
+                    }
+                    if (rowTest == 0)
+                        continue;
+                    if (rowTrain == 0) {
+                        unseen += rowTest;
+                        correct += b[basePred];
+                    } else {
+                        correct += b[best];
+                    }
+                }
+                cell.trainTokens = int64_t(trainN);
+                cell.testTokens = int64_t(testN);
+                if (testN > 0) {
+                    cell.heldOutAccuracy = double(correct) / double(testN);
+                    cell.baselineAccuracy = double(margTest[basePred]) / double(testN);
+                    cell.unseenContextShare = double(unseen) / double(testN);
+                }
+                if (trainN + testN > 0)
+                    cell.inSampleAccuracy = double(inSample) / double(trainN + testN);
+                wHeld += cell.heldOutAccuracy * double(testN);
+                wBase += cell.baselineAccuracy * double(testN);
+                wIn += cell.inSampleAccuracy * double(trainN + testN);
+                nTest += double(testN);
+                nAll += double(trainN + testN);
+                pr.cells.push_back(cell);
+            }
+            if (nTest > 0) {
+                sum.meanHeldOutAccuracy = wHeld / nTest;
+                sum.meanBaselineAccuracy = wBase / nTest;
+            }
+            if (nAll > 0)
+                sum.meanInSampleAccuracy = wIn / nAll;
+            pr.summary.push_back(sum);
+        }
+    }
+
+    // Journeys and queries.
+    r.journeys = journeys;
+    r.queries = queryResults;
+
+    // Samples.
+    TokenSamples& ts = r.samples;
+    ts.perCell = std::max(0, opt.samplesPerCell);
+    ts.experts = E;
+    if (!sampFirst.empty()) {
+        std::unordered_map<int32_t, std::string> textCache;
+        const float* ht = halfTable();
+        auto convert = [&](const Reservoir& res) {
+            std::vector<RawSample> raw = res.items;
+            std::sort(raw.begin(), raw.end(), [](const RawSample& a, const RawSample& b) {
+                return a.seqId != b.seqId ? a.seqId < b.seqId : a.position < b.position;
+            });
+            std::vector<TokenSample> out;
+            out.reserve(raw.size());
+            for (const RawSample& s : raw) {
+                TokenSample x;
+                x.seqId = s.seqId;
+                x.position = s.position;
+                x.tokenId = s.tokenId;
+                x.rank = s.rank;
+                x.weight = ht[s.weight];
+                if (opt.tokenText) {
+                    auto it = textCache.find(s.tokenId);
+                    if (it == textCache.end())
+                        it = textCache.emplace(s.tokenId, opt.tokenText(s.tokenId)).first;
+                    x.text = it->second;
+                }
+                out.push_back(std::move(x));
+            }
+            return out;
+        };
+        ts.firstChoice.reserve(LE);
+        ts.anyChoice.reserve(LE);
+        for (size_t c = 0; c < LE; ++c) {
+            ts.firstChoice.push_back(convert(sampFirst[c]));
+            ts.anyChoice.push_back(convert(sampAny[c]));
+            ts.firstSeen.push_back(sampFirst[c].seen);
+            ts.anySeen.push_back(sampAny[c].seen);
+        }
+    }
+    return r;
+}
+
+} // namespace specmoe

@@ -1,0 +1,395 @@
+// AnalysisResult: lookups, JSON round trip and the CSV tables of docs/analysis.md.
+#include "core/analysis/analysis_result.h"
+
+#include "core/util/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace specmoe {
+
+const GroupStats* AnalysisResult::source(const std::string& name) const
+{
+    for (const auto& g : sources)
+        if (g.source == name)
+            return &g;
+    return nullptr;
+}
+
+const LayerTransition* AnalysisResult::transition(int distance, int fromLayer) const
+{
+    for (const auto& t : transitions)
+        if (t.distance == distance && t.fromLayer == fromLayer)
+            return &t;
+    return nullptr;
+}
+
+const std::vector<TokenSample>& TokenSamples::at(int layer, int expert, bool firstOnly) const
+{
+    static const std::vector<TokenSample> empty;
+    const auto& v = firstOnly ? firstChoice : anyChoice;
+    if (layer < 0 || expert < 0 || expert >= experts)
+        return empty;
+    const size_t i = size_t(layer) * size_t(experts) + size_t(expert);
+    return i < v.size() ? v[i] : empty;
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+    LayerLoad, tokens, firstCounts, anyCounts, weightSums, firstShare, anyShare, anyRate,
+    weightShare, entropyFirstBits, entropyFirstNorm, entropyAnyBits, entropyAnyNorm, cvFirst,
+    cvAny, maxOverUniformFirst, maxOverUniformAny, minOverUniformFirst, minOverUniformAny,
+    tvFromUniformFirst, tvFromUniformAny, klFromUniformFirstBits, klFromUniformAnyBits,
+    coactivation)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LayerRepetition, pairs, sameFirst, overlap,
+                                                sameFirstRate, overlapRate,
+                                                sameFirstExpectedFromLoad)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GroupStats, source, sequences, tokens, layers,
+                                                repetition)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LayerTransition, distance, fromLayer,
+                                                firstCounts, anyCounts, firstProb, anyProb,
+                                                mutualInfoBits, normalizedMI)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PredictabilityCell, context, horizon,
+                                                targetLayer, trainTokens, testTokens,
+                                                heldOutAccuracy, inSampleAccuracy,
+                                                baselineAccuracy, unseenContextShare)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PredictabilitySummary, context, horizon,
+                                                meanHeldOutAccuracy, meanInSampleAccuracy,
+                                                meanBaselineAccuracy)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Predictability, testFraction, trainSequences,
+                                                testSequences, cells, summary, skippedContexts)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenJourney, seqId, source, position, tokenId,
+                                                text, experts, weights)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SequenceJourney, seqId, source, docId, length,
+                                                tokens)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenQueryResult, query, matches, journeys)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenSample, seqId, position, tokenId, rank,
+                                                weight, text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenSamples, perCell, experts, firstChoice,
+                                                anyChoice, firstSeen, anySeen)
+
+void to_json(nlohmann::json& j, const AnalysisResult& r)
+{
+    j = nlohmann::json{{"formatVersion", r.formatVersion},
+                       {"layers", r.layers},
+                       {"experts", r.experts},
+                       {"topk", r.topk},
+                       {"sequences", r.sequences},
+                       {"tokens", r.tokens},
+                       {"traceDir", r.traceDir},
+                       {"randomSameFirstRate", r.randomSameFirstRate},
+                       {"randomOverlapRate", r.randomOverlapRate},
+                       {"overall", r.overall},
+                       {"sources", r.sources},
+                       {"transitionDistances", r.transitionDistances},
+                       {"transitions", r.transitions},
+                       {"mutualInfoBits", r.mutualInfoBits},
+                       {"normalizedMI", r.normalizedMI},
+                       {"predictability", r.predictability},
+                       {"journeys", r.journeys},
+                       {"queries", r.queries},
+                       {"samples", r.samples}};
+}
+
+void from_json(const nlohmann::json& j, AnalysisResult& r)
+{
+    if (!j.is_object())
+        throw Error("analysis result: JSON is not an object");
+    const int version = j.value("formatVersion", 0);
+    if (version != 1)
+        throw Error("analysis result: unknown formatVersion " + std::to_string(version));
+    AnalysisResult d;
+    r.formatVersion = version;
+    r.layers = j.value("layers", d.layers);
+    r.experts = j.value("experts", d.experts);
+    r.topk = j.value("topk", d.topk);
+    r.sequences = j.value("sequences", d.sequences);
+    r.tokens = j.value("tokens", d.tokens);
+    r.traceDir = j.value("traceDir", d.traceDir);
+    r.randomSameFirstRate = j.value("randomSameFirstRate", d.randomSameFirstRate);
+    r.randomOverlapRate = j.value("randomOverlapRate", d.randomOverlapRate);
+    r.overall = j.value("overall", d.overall);
+    r.sources = j.value("sources", d.sources);
+    r.transitionDistances = j.value("transitionDistances", d.transitionDistances);
+    r.transitions = j.value("transitions", d.transitions);
+    r.mutualInfoBits = j.value("mutualInfoBits", d.mutualInfoBits);
+    r.normalizedMI = j.value("normalizedMI", d.normalizedMI);
+    r.predictability = j.value("predictability", d.predictability);
+    r.journeys = j.value("journeys", d.journeys);
+    r.queries = j.value("queries", d.queries);
+    r.samples = j.value("samples", d.samples);
+}
+
+void saveAnalysisJson(const AnalysisResult& r, const std::string& path)
+{
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        if (!f)
+            throw Error("analysis: cannot write " + tmp);
+        f << nlohmann::json(r).dump();
+        f.flush();
+        if (!f)
+            throw Error("analysis: write failed for " + tmp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec)
+        throw Error("analysis: cannot rename " + tmp + " to " + path + ": " + ec.message());
+}
+
+AnalysisResult loadAnalysisJson(const std::string& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    if (!f)
+        throw Error("analysis: cannot read " + path);
+    try {
+        nlohmann::json j = nlohmann::json::parse(f);
+        return j.get<AnalysisResult>();
+    } catch (const nlohmann::json::exception& e) {
+        throw Error("analysis: " + path + ": " + e.what());
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
+}
+
+namespace {
+
+std::string csvText(const std::string& s)
+{
+    bool quote = false;
+    for (char c : s)
+        if (c == ',' || c == '"' || c == '\n' || c == '\r')
+            quote = true;
+    if (!quote)
+        return s;
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"')
+            o += '"';
+        o += c;
+    }
+    return o + "\"";
+}
+
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+class CsvFile {
+public:
+    CsvFile(const std::string& dir, const std::string& name, const std::string& header,
+            std::vector<std::string>& written)
+        : m_path(dir + "/" + name), m_f(m_path, std::ios::binary | std::ios::trunc)
+    {
+        if (!m_f)
+            throw Error("analysis: cannot write " + m_path);
+        m_f << header << '\n';
+        written.push_back(name);
+    }
+    std::ostream& out() { return m_f; }
+    ~CsvFile() = default;
+    void close()
+    {
+        m_f.flush();
+        if (!m_f)
+            throw Error("analysis: write failed for " + m_path);
+    }
+
+private:
+    std::string m_path;
+    std::ofstream m_f;
+};
+
+void journeyRows(std::ostream& o, const std::string& prefix, const TokenJourney& t, int L, int K)
+{
+    for (int l = 0; l < L; ++l)
+        for (int j = 0; j < K; ++j) {
+            const size_t i = size_t(l) * K + j;
+            if (i >= t.experts.size())
+                return;
+            o << prefix << t.seqId << ',' << csvText(t.source) << ',' << t.position << ','
+              << t.tokenId << ',' << csvText(t.text) << ',' << l << ',' << j << ','
+              << int(t.experts[i]) << ',' << num(i < t.weights.size() ? t.weights[i] : 0.f)
+              << '\n';
+        }
+}
+
+} // namespace
+
+std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::string& dir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw Error("analysis: cannot create folder " + dir + ": " + ec.message());
+    std::vector<std::string> written;
+    const int E = r.experts, L = r.layers, K = r.topk;
+    std::vector<const GroupStats*> groups{&r.overall};
+    for (const auto& g : r.sources)
+        groups.push_back(&g);
+    auto label = [](const GroupStats* g) { return g->source.empty() ? std::string("*") : g->source; };
+
+    {
+        CsvFile f(dir, "load.csv",
+                  "source,layer,expert,first_count,first_share,any_count,any_share,any_rate,"
+                  "weight_sum,weight_share",
+                  written);
+        for (const GroupStats* g : groups)
+            for (size_t l = 0; l < g->layers.size(); ++l) {
+                const LayerLoad& ll = g->layers[l];
+                for (int e = 0; e < E && size_t(e) < ll.firstCounts.size(); ++e)
+                    f.out() << csvText(label(g)) << ',' << l << ',' << e << ','
+                            << ll.firstCounts[e] << ',' << num(ll.firstShare[e]) << ','
+                            << ll.anyCounts[e] << ',' << num(ll.anyShare[e]) << ','
+                            << num(ll.anyRate[e]) << ',' << num(ll.weightSums[e]) << ','
+                            << num(ll.weightShare[e]) << '\n';
+            }
+        f.close();
+    }
+    {
+        CsvFile f(dir, "balance.csv",
+                  "source,layer,tokens,entropy_first_bits,entropy_first_norm,entropy_any_bits,"
+                  "entropy_any_norm,cv_first,cv_any,max_over_uniform_first,max_over_uniform_any,"
+                  "min_over_uniform_first,min_over_uniform_any,tv_from_uniform_first,"
+                  "tv_from_uniform_any,kl_from_uniform_first_bits,kl_from_uniform_any_bits",
+                  written);
+        for (const GroupStats* g : groups)
+            for (size_t l = 0; l < g->layers.size(); ++l) {
+                const LayerLoad& x = g->layers[l];
+                f.out() << csvText(label(g)) << ',' << l << ',' << x.tokens << ','
+                        << num(x.entropyFirstBits) << ',' << num(x.entropyFirstNorm) << ','
+                        << num(x.entropyAnyBits) << ',' << num(x.entropyAnyNorm) << ','
+                        << num(x.cvFirst) << ',' << num(x.cvAny) << ','
+                        << num(x.maxOverUniformFirst) << ',' << num(x.maxOverUniformAny) << ','
+                        << num(x.minOverUniformFirst) << ',' << num(x.minOverUniformAny) << ','
+                        << num(x.tvFromUniformFirst) << ',' << num(x.tvFromUniformAny) << ','
+                        << num(x.klFromUniformFirstBits) << ',' << num(x.klFromUniformAnyBits)
+                        << '\n';
+            }
+        f.close();
+    }
+    {
+        CsvFile f(dir, "coactivation.csv", "source,layer,expert_a,expert_b,count", written);
+        for (const GroupStats* g : groups)
+            for (size_t l = 0; l < g->layers.size(); ++l) {
+                const auto& c = g->layers[l].coactivation;
+                for (int a = 0; a < E; ++a)
+                    for (int b = 0; b < E; ++b)
+                        if (size_t(a * E + b) < c.size())
+                            f.out() << csvText(label(g)) << ',' << l << ',' << a << ',' << b
+                                    << ',' << c[a * E + b] << '\n';
+            }
+        f.close();
+    }
+    {
+        CsvFile f(dir, "repetition.csv",
+                  "source,layer,pairs,same_first,same_first_rate,overlap,overlap_rate,"
+                  "random_same_first_rate,random_overlap_rate,same_first_expected_from_load",
+                  written);
+        for (const GroupStats* g : groups)
+            for (size_t l = 0; l < g->repetition.size(); ++l) {
+                const LayerRepetition& x = g->repetition[l];
+                f.out() << csvText(label(g)) << ',' << l << ',' << x.pairs << ',' << x.sameFirst
+                        << ',' << num(x.sameFirstRate) << ',' << x.overlap << ','
+                        << num(x.overlapRate) << ',' << num(r.randomSameFirstRate) << ','
+                        << num(r.randomOverlapRate) << ',' << num(x.sameFirstExpectedFromLoad)
+                        << '\n';
+            }
+        f.close();
+    }
+    {
+        CsvFile f(dir, "transitions.csv",
+                  "distance,from_layer,to_layer,expert_from,expert_to,first_count,first_prob,"
+                  "any_count,any_prob",
+                  written);
+        for (const auto& t : r.transitions)
+            for (int a = 0; a < E; ++a)
+                for (int b = 0; b < E; ++b) {
+                    const size_t i = size_t(a) * E + b;
+                    if (i >= t.firstCounts.size())
+                        continue;
+                    f.out() << t.distance << ',' << t.fromLayer << ',' << t.fromLayer + t.distance
+                            << ',' << a << ',' << b << ',' << t.firstCounts[i] << ','
+                            << num(t.firstProb[i]) << ',' << t.anyCounts[i] << ','
+                            << num(t.anyProb[i]) << '\n';
+                }
+        f.close();
+    }
+    {
+        CsvFile f(dir, "transition_mi.csv", "distance,from_layer,to_layer,mi_bits,normalized_mi",
+                  written);
+        for (const auto& t : r.transitions)
+            f.out() << t.distance << ',' << t.fromLayer << ',' << t.fromLayer + t.distance << ','
+                    << num(t.mutualInfoBits) << ',' << num(t.normalizedMI) << '\n';
+        f.close();
+    }
+    if (!r.mutualInfoBits.empty()) {
+        CsvFile f(dir, "layer_mi.csv", "layer_i,layer_j,mi_bits,normalized_mi", written);
+        for (int i = 0; i < L; ++i)
+            for (int j = 0; j < L; ++j)
+                f.out() << i << ',' << j << ',' << num(r.mutualInfoBits[size_t(i) * L + j]) << ','
+                        << num(r.normalizedMI[size_t(i) * L + j]) << '\n';
+        f.close();
+    }
+    {
+        CsvFile f(dir, "predictability.csv",
+                  "context,horizon,target_layer,train_tokens,test_tokens,held_out_accuracy,"
+                  "in_sample_accuracy,baseline_accuracy,unseen_context_share",
+                  written);
+        for (const auto& c : r.predictability.cells)
+            f.out() << c.context << ',' << c.horizon << ',' << c.targetLayer << ','
+                    << c.trainTokens << ',' << c.testTokens << ',' << num(c.heldOutAccuracy)
+                    << ',' << num(c.inSampleAccuracy) << ',' << num(c.baselineAccuracy) << ','
+                    << num(c.unseenContextShare) << '\n';
+        f.close();
+    }
+    {
+        CsvFile f(dir, "predictability_summary.csv",
+                  "context,horizon,mean_held_out_accuracy,mean_in_sample_accuracy,"
+                  "mean_baseline_accuracy",
+                  written);
+        for (const auto& s : r.predictability.summary)
+            f.out() << s.context << ',' << s.horizon << ',' << num(s.meanHeldOutAccuracy) << ','
+                    << num(s.meanInSampleAccuracy) << ',' << num(s.meanBaselineAccuracy) << '\n';
+        f.close();
+    }
+    if (!r.journeys.empty()) {
+        CsvFile f(dir, "journeys.csv",
+                  "seq_id,source,position,token_id,text,layer,rank,expert,weight", written);
+        for (const auto& s : r.journeys)
+            for (const auto& t : s.tokens)
+                journeyRows(f.out(), "", t, L, K);
+        f.close();
+    }
+    if (!r.queries.empty()) {
+        CsvFile f(dir, "queries.csv",
+                  "query,seq_id,source,position,token_id,text,layer,rank,expert,weight", written);
+        for (const auto& q : r.queries)
+            for (const auto& t : q.journeys)
+                journeyRows(f.out(), csvText(q.query) + ",", t, L, K);
+        f.close();
+    }
+    if (r.samples.perCell > 0 && !r.samples.anyChoice.empty()) {
+        CsvFile f(dir, "samples.csv",
+                  "layer,expert,choice,seq_id,position,token_id,rank,weight,text", written);
+        for (int l = 0; l < L; ++l)
+            for (int e = 0; e < E; ++e)
+                for (int first = 1; first >= 0; --first)
+                    for (const auto& s : r.samples.at(l, e, first != 0))
+                        f.out() << l << ',' << e << ',' << (first ? "first" : "any") << ','
+                                << s.seqId << ',' << s.position << ',' << s.tokenId << ','
+                                << int(s.rank) << ',' << num(s.weight) << ',' << csvText(s.text)
+                                << '\n';
+        f.close();
+    }
+    return written;
+}
+
+} // namespace specmoe
