@@ -1,0 +1,256 @@
+#include "core/data/corpus.h"
+
+#include "core/data/document_reader.h"
+#include "core/data/hash.h"
+#include "core/util/error.h"
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <set>
+#include <unordered_set>
+
+namespace specmoe {
+
+namespace {
+
+// splitmix64: a tiny, fully specified generator, so that sampling is the same everywhere.
+class Rng {
+public:
+    explicit Rng(uint64_t seed) : m_s(seed) {}
+    uint64_t next()
+    {
+        uint64_t z = (m_s += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    size_t below(size_t n) { return n ? size_t(next() % n) : 0; }
+
+private:
+    uint64_t m_s;
+};
+
+struct Pending {
+    std::string docId;
+    std::vector<int32_t> tokens;
+};
+
+struct SourceState {
+    std::unique_ptr<DocumentReader> reader;
+    std::vector<Document> buffer;
+    std::deque<Pending> pending;
+    Rng rng{0};
+    bool readerDone = false;
+    bool done = false;
+    int64_t tokens = 0;
+    int64_t sequences = 0;
+};
+
+} // namespace
+
+uint64_t Corpus::digest() const
+{
+    Hash64 h;
+    h.add(uint64_t(sources.size()));
+    for (const auto& s : sources)
+        h.add(s);
+    h.add(uint64_t(sequences.size()));
+    for (const auto& s : sequences) {
+        h.add(uint64_t(s.seqId)).add(uint64_t(s.source)).add(s.docId);
+        h.add(uint64_t(s.tokens.size()));
+        h.add(s.tokens.data(), s.tokens.size() * sizeof(int32_t));
+    }
+    return h.value();
+}
+
+std::vector<std::string> Corpus::warnings() const
+{
+    std::vector<std::string> out;
+    for (const auto& s : stats) {
+        for (const auto& w : s.warnings)
+            out.push_back(s.name + ": " + w);
+        if (s.warningsDropped)
+            out.push_back(s.name + ": ... and " + std::to_string(s.warningsDropped) + " more");
+    }
+    return out;
+}
+
+int64_t Corpus::skippedTotal() const
+{
+    int64_t n = 0;
+    for (const auto& s : stats)
+        n += s.skippedTotal();
+    return n;
+}
+
+Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
+{
+    if (p.sources.empty())
+        throw Error("corpus: no sources given");
+    if (p.maxLength < 0 || p.minLength < 0)
+        throw Error("corpus: negative sequence length limits");
+    if (p.maxLength > 0 && p.minLength > p.maxLength)
+        throw Error("corpus: minimum length " + std::to_string(p.minLength) + " exceeds maximum length " +
+                    std::to_string(p.maxLength));
+    Corpus c;
+    std::set<std::string> names;
+    for (const auto& s : p.sources) {
+        if (s.name.empty())
+            throw Error("corpus: a source has no name");
+        if (!names.insert(s.name).second)
+            throw Error("corpus: two sources are called '" + s.name + "'");
+        if (!(s.weight > 0))
+            throw Error("corpus: source '" + s.name + "' needs a positive weight");
+        c.sources.push_back(s.name);
+        c.stats.emplace_back();
+        c.stats.back().name = s.name;
+    }
+    std::vector<SourceState> st(p.sources.size());
+    for (size_t i = 0; i < p.sources.size(); ++i) {
+        st[i].reader = std::make_unique<DocumentReader>(p.sources[i], c.stats[i]);
+        st[i].rng = Rng(Hash64().add(p.seed).add(p.sources[i].name).value());
+    }
+    std::unordered_set<uint64_t> seen;
+    const size_t shuffle = p.shuffleBuffer > 1 ? size_t(p.shuffleBuffer) : 1;
+
+    // Produces the next pending sequence of source i; false when the source is dry.
+    auto refill = [&](size_t i) -> bool {
+        SourceState& s = st[i];
+        SourceStats& stats = c.stats[i];
+        while (s.pending.empty()) {
+            while (!s.readerDone && s.buffer.size() < shuffle) {
+                Document d;
+                if (!s.reader->next(d)) {
+                    s.readerDone = true;
+                    break;
+                }
+                s.buffer.push_back(std::move(d));
+            }
+            if (s.buffer.empty())
+                return false;
+            const size_t pick = s.buffer.size() > 1 ? s.rng.below(s.buffer.size()) : 0;
+            std::swap(s.buffer[pick], s.buffer.back());
+            Document d = std::move(s.buffer.back());
+            s.buffer.pop_back();
+
+            if (p.dedup) {
+                Hash64 h;
+                if (d.isTokens)
+                    h.add("ids").add(d.ids.data(), d.ids.size() * sizeof(int32_t));
+                else
+                    h.add("text").add(d.text);
+                if (!seen.insert(h.value()).second) {
+                    ++stats.duplicates;
+                    continue;
+                }
+            }
+            std::vector<int32_t> ids;
+            if (d.isTokens) {
+                ids = std::move(d.ids);
+            } else {
+                if (!p.tokenize)
+                    throw Error("corpus: source '" + c.sources[i] +
+                                "' holds text but no tokenizer was given");
+                ids = p.tokenize(d.text);
+                if (ids.empty()) {
+                    stats.skip(skip::kEmptyDocument, d.docId, "no tokens");
+                    continue;
+                }
+            }
+            if (p.vocabSize > 0) {
+                bool ok = true;
+                for (int32_t id : ids)
+                    if (id < 0 || id >= p.vocabSize) {
+                        stats.skip(skip::kTokenOutOfRange, d.docId,
+                                   "id " + std::to_string(id) + " >= vocabulary " + std::to_string(p.vocabSize));
+                        ok = false;
+                        break;
+                    }
+                if (!ok)
+                    continue;
+            }
+            const size_t maxLen = p.maxLength > 0 ? size_t(p.maxLength) : ids.size();
+            auto emit = [&](size_t begin, size_t len, const std::string& docId) {
+                if (len < size_t(p.minLength) || len == 0) {
+                    ++stats.tooShort;
+                    return;
+                }
+                s.pending.push_back({docId, std::vector<int32_t>(ids.begin() + long(begin),
+                                                                 ids.begin() + long(begin + len))});
+            };
+            if (ids.size() <= maxLen) {
+                emit(0, ids.size(), d.docId);
+            } else if (p.longDocuments == LongDocuments::Truncate) {
+                stats.truncatedTokens += int64_t(ids.size() - maxLen);
+                emit(0, maxLen, d.docId);
+            } else {
+                int w = 0;
+                for (size_t b = 0; b < ids.size(); b += maxLen, ++w)
+                    emit(b, std::min(maxLen, ids.size() - b), d.docId + "#w" + std::to_string(w));
+            }
+        }
+        return true;
+    };
+
+    auto lastReport = std::chrono::steady_clock::now();
+    for (;;) {
+        if (p.targetTokens > 0 && c.totalTokens >= p.targetTokens)
+            break;
+        if (p.targetSequences > 0 && int64_t(c.sequences.size()) >= p.targetSequences)
+            break;
+        // The live source furthest behind its share.
+        int best = -1;
+        double bestKey = 0;
+        for (size_t i = 0; i < st.size(); ++i) {
+            if (st[i].done)
+                continue;
+            const double key = double(st[i].tokens) / p.sources[i].weight;
+            if (best < 0 || key < bestKey) {
+                best = int(i);
+                bestKey = key;
+            }
+        }
+        if (best < 0)
+            break;
+        SourceState& s = st[size_t(best)];
+        if (!refill(size_t(best))) {
+            s.done = true;
+            continue;
+        }
+        Pending next = std::move(s.pending.front());
+        s.pending.pop_front();
+        CorpusSequence seq;
+        seq.seqId = int64_t(c.sequences.size());
+        seq.source = best;
+        seq.docId = std::move(next.docId);
+        seq.tokens = std::move(next.tokens);
+        const int64_t n = int64_t(seq.tokens.size());
+        s.tokens += n;
+        ++s.sequences;
+        c.totalTokens += n;
+        ++c.stats[size_t(best)].sequences;
+        c.stats[size_t(best)].tokens += n;
+        c.sequences.push_back(std::move(seq));
+        const SourceSpec& spec = p.sources[size_t(best)];
+        if ((spec.maxTokens > 0 && s.tokens >= spec.maxTokens) ||
+            (spec.maxSequences > 0 && s.sequences >= spec.maxSequences))
+            s.done = true;
+        if (progress) {
+            const auto now = std::chrono::steady_clock::now();
+            if (now - lastReport > std::chrono::milliseconds(250)) {
+                lastReport = now;
+                Progress pr;
+                pr.stage = "corpus";
+                pr.unit = p.targetSequences > 0 && p.targetTokens <= 0 ? "sequences" : "tokens";
+                pr.done = pr.unit == "tokens" ? c.totalTokens : int64_t(c.sequences.size());
+                pr.total = pr.unit == "tokens" ? p.targetTokens : p.targetSequences;
+                pr.message = "reading sources";
+                reportProgress(progress, pr);
+            }
+        }
+    }
+    return c;
+}
+
+} // namespace specmoe
