@@ -1,0 +1,546 @@
+#include "core/trace/shard_file.h"
+
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace specmoe::shard {
+namespace {
+
+constexpr const char* kColTokenId = "token_id";
+constexpr const char* kColTopkIds = "topk_ids";
+constexpr const char* kColTopkWeights = "topk_weights";
+constexpr const char* kColLogits = "router_logits";
+constexpr const char* kColLookahead = "lookahead_ids";
+constexpr const char* kColPosition = "position";
+
+// The per-token columns for dims, in a fixed order (see columnData()).
+std::vector<Column> makeColumns(const TraceDims& d, hid_t f16)
+{
+    const hsize_t L = hsize_t(d.layers), k = hsize_t(d.topk), E = hsize_t(d.experts),
+                  D = hsize_t(d.lookahead.size());
+    std::vector<Column> cols;
+    auto add = [&](const char* name, std::vector<hsize_t> shape, size_t elemBytes, hid_t ft, hid_t mt) {
+        Column c;
+        c.name = name;
+        c.rowShape = std::move(shape);
+        c.rowElems = 1;
+        for (hsize_t x : c.rowShape)
+            c.rowElems *= size_t(x);
+        c.elemBytes = elemBytes;
+        c.fileType = ft;
+        c.memType = mt;
+        cols.push_back(std::move(c));
+    };
+    add(kColTokenId, {}, 4, H5T_STD_I32LE, H5T_NATIVE_INT32);
+    add(kColTopkIds, {L, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8);
+    add(kColTopkWeights, {L, k}, 2, f16, f16);
+    if (d.hasLogits)
+        add(kColLogits, {L, E}, 2, f16, f16);
+    if (D > 0)
+        add(kColLookahead, {L, D, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8);
+    return cols;
+}
+
+Column positionColumn()
+{
+    Column c;
+    c.name = kColPosition;
+    c.elemBytes = 4;
+    c.fileType = H5T_STD_I32LE;
+    c.memType = H5T_NATIVE_INT32;
+    return c;
+}
+
+// Pointer to the array backing column `c` in a block (same order as makeColumns()).
+void* columnData(RoutingBlock& b, const Column& c)
+{
+    if (c.name == kColTokenId)
+        return b.tokenIds.data();
+    if (c.name == kColTopkIds)
+        return b.topkIds.data();
+    if (c.name == kColTopkWeights)
+        return b.topkWeights.data();
+    if (c.name == kColLogits)
+        return b.logits.data();
+    if (c.name == kColLookahead)
+        return b.lookaheadIds.data();
+    return b.positions.data();
+}
+
+void resizeColumn(RoutingBlock& b, const Column& c, size_t rows)
+{
+    const size_t n = rows * c.rowElems;
+    if (c.name == kColTokenId)
+        b.tokenIds.resize(n);
+    else if (c.name == kColTopkIds)
+        b.topkIds.resize(n);
+    else if (c.name == kColTopkWeights)
+        b.topkWeights.resize(n);
+    else if (c.name == kColLogits)
+        b.logits.resize(n);
+    else if (c.name == kColLookahead)
+        b.lookaheadIds.resize(n);
+    else
+        b.positions.resize(n);
+}
+
+template <class T>
+void appendRange(std::vector<T>& dst, const std::vector<T>& src, size_t begin, size_t end)
+{
+    dst.insert(dst.end(), src.begin() + std::ptrdiff_t(begin), src.begin() + std::ptrdiff_t(end));
+}
+
+template <class T>
+void eraseFront(std::vector<T>& v, size_t n)
+{
+    v.erase(v.begin(), v.begin() + std::ptrdiff_t(std::min(n, v.size())));
+}
+
+h5::Id makeDcpl(const std::vector<hsize_t>& rowShape, int chunkTokens, int deflate,
+                const std::string& where)
+{
+    h5::Id dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    std::vector<hsize_t> chunk{hsize_t(chunkTokens)};
+    chunk.insert(chunk.end(), rowShape.begin(), rowShape.end());
+    if (H5Pset_chunk(dcpl, int(chunk.size()), chunk.data()) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        (deflate > 0 && H5Pset_deflate(dcpl, unsigned(deflate)) < 0) ||
+        H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0)
+        h5::fail(where, "cannot set dataset filters");
+    return dcpl;
+}
+
+} // namespace
+
+void SeqTable::clear()
+{
+    seqId.clear();
+    tokenOffset.clear();
+    length.clear();
+    firstPosition.clear();
+    source.clear();
+    docId.clear();
+}
+
+// ---------------------------------------------------------------- writer
+
+ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& label,
+                                 const TraceDims& dims, const TraceFingerprint& fp,
+                                 int64_t shardIndex, int deflateLevel, int chunkTokens)
+    : m_path(path), m_label(label), m_dims(dims), m_chunkTokens(std::max(1, chunkTokens)),
+      m_deflate(std::clamp(deflateLevel, 0, 9))
+{
+    h5::quietErrors();
+    m_pending.dims = dims;
+    m_f16 = h5::float16Type();
+    h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    m_file = h5::Id(h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), label,
+                              "cannot create shard file " + path));
+    const hid_t f = m_file;
+    h5::writeAttr(f, "format", std::string(kFormatName), label);
+    h5::writeAttr(f, "schema_version", int64_t(kSchemaVersion), label);
+    h5::writeAttr(f, "layers", int64_t(dims.layers), label);
+    h5::writeAttr(f, "experts", int64_t(dims.experts), label);
+    h5::writeAttr(f, "topk", int64_t(dims.topk), label);
+    h5::writeAttr(f, "lookahead", std::vector<int32_t>(dims.lookahead.begin(), dims.lookahead.end()), label);
+    h5::writeAttr(f, "has_logits", int64_t(dims.hasLogits ? 1 : 0), label);
+    h5::writeAttr(f, "shard_index", shardIndex, label);
+    h5::writeAttr(f, "model_config_hash", fp.modelConfigHash, label);
+    h5::writeAttr(f, "dtype", fp.dtype, label);
+    h5::writeAttr(f, "tokenizer_hash", fp.tokenizerHash, label);
+    h5::writeAttr(f, "run_config_hash", fp.runConfigHash, label);
+
+    h5::Id tokens(h5::check(H5Gcreate2(f, "tokens", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), label,
+                            "cannot create group tokens"));
+    m_cols = makeColumns(dims, m_f16);
+    for (Column& c : m_cols) {
+        std::vector<hsize_t> cur{0}, max{H5S_UNLIMITED};
+        cur.insert(cur.end(), c.rowShape.begin(), c.rowShape.end());
+        max.insert(max.end(), c.rowShape.begin(), c.rowShape.end());
+        h5::Id space(H5Screate_simple(int(cur.size()), cur.data(), max.data()));
+        h5::Id dcpl = makeDcpl(c.rowShape, m_chunkTokens, m_deflate, label);
+        c.dset = h5::Id(h5::check(H5Dcreate2(tokens, c.name.c_str(), c.fileType, space, H5P_DEFAULT,
+                                             dcpl, H5P_DEFAULT),
+                                  label, "cannot create dataset tokens/" + c.name));
+    }
+    m_position = positionColumn();
+}
+
+ShardFileWriter::~ShardFileWriter()
+{
+    if (!m_closed)
+        abandon();
+}
+
+int64_t ShardFileWriter::payloadBytes() const
+{
+    return m_tokens * int64_t(payloadBytesPerToken(m_dims));
+}
+
+void ShardFileWriter::addSequences(const RoutingBlock& b, size_t seqBegin, size_t seqEnd)
+{
+    if (seqBegin >= seqEnd)
+        return;
+    const size_t rowBegin = size_t(b.sequences[seqBegin].tokenOffset);
+    const auto& last = b.sequences[seqEnd - 1];
+    const size_t rowEnd = size_t(last.tokenOffset) + size_t(last.length);
+    int64_t local = m_tokens;
+    for (size_t s = seqBegin; s < seqEnd; ++s) {
+        const SequenceRecord& r = b.sequences[s];
+        const size_t off = size_t(r.tokenOffset);
+        const int32_t first = b.positions[off];
+        if (!m_explicitPositions) {
+            for (int32_t i = 1; i < r.length; ++i)
+                if (b.positions[off + size_t(i)] != first + i) {
+                    enableExplicitPositions();
+                    break;
+                }
+        }
+        m_table.seqId.push_back(r.seqId);
+        m_table.tokenOffset.push_back(local);
+        m_table.length.push_back(r.length);
+        m_table.firstPosition.push_back(first);
+        m_table.source.push_back(r.source);
+        m_table.docId.push_back(r.docId);
+        local += r.length;
+    }
+    const size_t lk = size_t(m_dims.layers) * size_t(m_dims.topk);
+    appendRange(m_pending.tokenIds, b.tokenIds, rowBegin, rowEnd);
+    appendRange(m_pending.positions, b.positions, rowBegin, rowEnd);
+    appendRange(m_pending.topkIds, b.topkIds, rowBegin * lk, rowEnd * lk);
+    appendRange(m_pending.topkWeights, b.topkWeights, rowBegin * lk, rowEnd * lk);
+    if (m_dims.hasLogits) {
+        const size_t le = size_t(m_dims.layers) * size_t(m_dims.experts);
+        appendRange(m_pending.logits, b.logits, rowBegin * le, rowEnd * le);
+    }
+    if (!m_dims.lookahead.empty()) {
+        const size_t ld = lk * m_dims.lookahead.size();
+        appendRange(m_pending.lookaheadIds, b.lookaheadIds, rowBegin * ld, rowEnd * ld);
+    }
+    m_tokens = local;
+    if (m_pending.tokenIds.size() >= size_t(m_chunkTokens))
+        writePending(false);
+}
+
+void ShardFileWriter::appendRows(Column& c, const void* data, size_t rows)
+{
+    if (rows == 0)
+        return;
+    const std::string where = m_label + " tokens/" + c.name;
+    std::vector<hsize_t> dims = h5::shape(c.dset, where);
+    const hsize_t start0 = dims[0];
+    dims[0] += rows;
+    if (H5Dset_extent(c.dset, dims.data()) < 0)
+        h5::fail(m_label, "cannot extend dataset tokens/" + c.name);
+    h5::Id fspace(h5::check(H5Dget_space(c.dset), where, "cannot get dataspace"));
+    std::vector<hsize_t> start(dims.size(), 0), count = dims;
+    start[0] = start0;
+    count[0] = rows;
+    if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
+        h5::fail(where, "cannot select rows");
+    const hsize_t n = rows * c.rowElems;
+    h5::Id mspace(H5Screate_simple(1, &n, nullptr));
+    if (H5Dwrite(c.dset, c.memType, mspace, fspace, H5P_DEFAULT, data) < 0)
+        h5::fail(m_label, "cannot write dataset tokens/" + c.name);
+}
+
+void ShardFileWriter::writePending(bool all)
+{
+    const size_t n = m_pending.tokenIds.size();
+    const size_t m = all ? n : (n / size_t(m_chunkTokens)) * size_t(m_chunkTokens);
+    if (m == 0)
+        return;
+    for (Column& c : m_cols)
+        appendRows(c, columnData(m_pending, c), m);
+    if (m_explicitPositions)
+        appendRows(m_position, m_pending.positions.data(), m);
+    m_written += int64_t(m);
+    const size_t lk = size_t(m_dims.layers) * size_t(m_dims.topk);
+    eraseFront(m_pending.tokenIds, m);
+    eraseFront(m_pending.positions, m);
+    eraseFront(m_pending.topkIds, m * lk);
+    eraseFront(m_pending.topkWeights, m * lk);
+    eraseFront(m_pending.logits, m * size_t(m_dims.layers) * size_t(m_dims.experts));
+    eraseFront(m_pending.lookaheadIds, m * lk * m_dims.lookahead.size());
+}
+
+void ShardFileWriter::enableExplicitPositions()
+{
+    if (m_explicitPositions)
+        return;
+    m_explicitPositions = true;
+    h5::Id group(h5::check(H5Gopen2(m_file, "tokens", H5P_DEFAULT), m_label, "cannot open group tokens"));
+    hsize_t cur = 0, max = H5S_UNLIMITED;
+    h5::Id space(H5Screate_simple(1, &cur, &max));
+    h5::Id dcpl = makeDcpl({}, m_chunkTokens, m_deflate, m_label);
+    m_position.dset = h5::Id(h5::check(H5Dcreate2(group, kColPosition, m_position.fileType, space,
+                                                  H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                                       m_label, "cannot create dataset tokens/position"));
+    // Rows already handed to HDF5 had contiguous positions: regenerate them.
+    std::vector<int32_t> pos;
+    pos.reserve(size_t(m_written));
+    for (size_t s = 0; s < m_table.size() && m_table.tokenOffset[s] < m_written; ++s)
+        for (int32_t i = 0; i < m_table.length[s] && m_table.tokenOffset[s] + i < m_written; ++i)
+            pos.push_back(m_table.firstPosition[s] + i);
+    appendRows(m_position, pos.data(), pos.size());
+}
+
+void ShardFileWriter::close()
+{
+    if (m_closed)
+        return;
+    writePending(true);
+    {
+        h5::Id g(h5::check(H5Gcreate2(m_file, "sequences", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           m_label, "cannot create group sequences"));
+        const size_t s = m_table.size();
+        h5::writeVector(g, "seq_id", H5T_NATIVE_INT64, m_table.seqId.data(), s, m_label);
+        h5::writeVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, m_label);
+        h5::writeVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, m_label);
+        h5::writeVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, m_label);
+        h5::writeStrings(g, "source", m_table.source, m_label);
+        h5::writeStrings(g, "doc_id", m_table.docId, m_label);
+    }
+    h5::writeAttr(m_file, "num_tokens", m_tokens, m_label);
+    h5::writeAttr(m_file, "num_sequences", int64_t(m_table.size()), m_label);
+    h5::writeAttr(m_file, "explicit_positions", int64_t(m_explicitPositions ? 1 : 0), m_label);
+    bool ok = true;
+    for (Column& c : m_cols)
+        ok = c.dset.close() && ok;
+    ok = m_position.dset.close() && ok;
+    if (!ok) {
+        abandon();
+        throw Error(m_label + ": writing the shard's data failed (disk full or I/O error?)");
+    }
+    if (H5Fflush(m_file, H5F_SCOPE_LOCAL) < 0) {
+        const std::string e = h5::lastError();
+        abandon();
+        throw Error(m_label + ": flushing the shard failed: " + e);
+    }
+    if (H5Fclose(m_file.release()) < 0) {
+        const std::string e = h5::lastError();
+        m_closed = true;
+        throw Error(m_label + ": closing the shard failed: " + e);
+    }
+    m_closed = true;
+    fsyncPath(m_path);
+}
+
+void ShardFileWriter::abandon()
+{
+    for (Column& c : m_cols)
+        c.dset.reset();
+    m_position.dset.reset();
+    if (m_file.valid()) {
+        // Close every object still open in the file, then the file itself, ignoring errors.
+        const hid_t f = m_file.release();
+        H5Fclose(f);
+        H5Eclear2(H5E_DEFAULT);
+    }
+    m_closed = true;
+}
+
+// ---------------------------------------------------------------- reader
+
+ShardFileReader::ShardFileReader(const std::string& path, const std::string& label)
+    : m_path(path), m_label(label)
+{
+    h5::quietErrors();
+    m_f16 = h5::float16Type();
+    const htri_t isH5 = H5Fis_hdf5(path.c_str());
+    if (isH5 <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        throw Error(label + ": not a readable HDF5 file (missing, truncated or corrupt): " + path);
+    }
+    m_file = h5::Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!m_file.valid())
+        h5::fail(label, "cannot open shard (truncated or corrupt?) " + path);
+    const hid_t f = m_file;
+    const std::string format = h5::readStringAttr(f, "format", label);
+    if (format != kFormatName)
+        throw Error(label + ": attribute format is '" + format + "', expected '" + kFormatName + "'");
+    m_schema = int(h5::readIntAttr(f, "schema_version", label));
+    if (m_schema < 1 || m_schema > kSchemaVersion)
+        throw Error(label + ": schema_version " + std::to_string(m_schema) +
+                    " is not supported (this build reads up to " + std::to_string(kSchemaVersion) + ")");
+    m_dims.layers = int(h5::readIntAttr(f, "layers", label));
+    m_dims.experts = int(h5::readIntAttr(f, "experts", label));
+    m_dims.topk = int(h5::readIntAttr(f, "topk", label));
+    const auto la = h5::readIntArrayAttr(f, "lookahead", label);
+    m_dims.lookahead.assign(la.begin(), la.end());
+    m_dims.hasLogits = h5::readIntAttr(f, "has_logits", label) != 0;
+    if (m_dims.layers <= 0 || m_dims.layers > 4096 || m_dims.experts <= 0 || m_dims.experts >= kNoExpert ||
+        m_dims.topk <= 0 || m_dims.topk > m_dims.experts)
+        throw Error(label + ": invalid dimensions in attributes (layers/experts/topk)");
+    m_shardIndex = h5::readIntAttr(f, "shard_index", label);
+    m_fp.modelConfigHash = h5::readStringAttr(f, "model_config_hash", label);
+    m_fp.dtype = h5::readStringAttr(f, "dtype", label);
+    m_fp.tokenizerHash = h5::readStringAttr(f, "tokenizer_hash", label);
+    m_fp.runConfigHash = h5::readStringAttr(f, "run_config_hash", label);
+    m_tokens = h5::readIntAttr(f, "num_tokens", label);
+    const int64_t nseq = h5::readIntAttr(f, "num_sequences", label);
+    if (m_tokens < 0 || nseq < 0)
+        throw Error(label + ": negative num_tokens or num_sequences");
+
+    // Sequence table.
+    {
+        if (!h5::exists(f, "sequences"))
+            throw Error(label + ": group 'sequences' is missing");
+        h5::Id g(h5::check(H5Gopen2(f, "sequences", H5P_DEFAULT), label, "cannot open group sequences"));
+        const size_t s = size_t(nseq);
+        const std::string w = label + " sequences";
+        m_table.seqId.resize(s);
+        m_table.tokenOffset.resize(s);
+        m_table.length.resize(s);
+        m_table.firstPosition.resize(s);
+        h5::readVector(g, "seq_id", H5T_NATIVE_INT64, m_table.seqId.data(), s, w);
+        h5::readVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, w);
+        h5::readVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, w);
+        h5::readVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, w);
+        m_table.source = h5::readStrings(g, "source", w);
+        m_table.docId = h5::readStrings(g, "doc_id", w);
+        if (m_table.source.size() != s || m_table.docId.size() != s)
+            throw Error(label + ": sequences/source or doc_id has the wrong length");
+        int64_t covered = 0;
+        for (size_t i = 0; i < s; ++i) {
+            if (m_table.tokenOffset[i] != covered || m_table.length[i] <= 0)
+                throw Error(label + ": sequence table is not contiguous at row " + std::to_string(i) +
+                            " (seq_id " + std::to_string(m_table.seqId[i]) + ")");
+            covered += m_table.length[i];
+        }
+        if (covered != m_tokens)
+            throw Error(label + ": sequence table covers " + std::to_string(covered) +
+                        " tokens, num_tokens is " + std::to_string(m_tokens));
+    }
+
+    // Token columns.
+    if (!h5::exists(f, "tokens"))
+        throw Error(label + ": group 'tokens' is missing");
+    h5::Id g(h5::check(H5Gopen2(f, "tokens", H5P_DEFAULT), label, "cannot open group tokens"));
+    m_cols = makeColumns(m_dims, m_f16);
+    m_position = positionColumn();
+    m_explicitPositions = h5::exists(g, kColPosition);
+    auto open = [&](Column& c) {
+        const std::string where = label + " tokens/" + c.name;
+        if (!h5::exists(g, c.name))
+            throw Error(where + ": dataset is missing");
+        h5::Id dapl(H5Pcreate(H5P_DATASET_ACCESS));
+        // Room for a few chunks so reads that straddle chunk borders decompress each once.
+        h5::Id dset(h5::check(H5Dopen2(g, c.name.c_str(), H5P_DEFAULT), where, "cannot open dataset"));
+        size_t chunkBytes = size_t(1) << 20;
+        {
+            h5::Id dcpl(H5Dget_create_plist(dset));
+            std::vector<hsize_t> cd(c.rowShape.size() + 1);
+            if (H5Pget_layout(dcpl) == H5D_CHUNKED &&
+                H5Pget_chunk(dcpl, int(cd.size()), cd.data()) == int(cd.size())) {
+                chunkBytes = c.elemBytes;
+                for (hsize_t x : cd)
+                    chunkBytes *= size_t(x);
+            }
+        }
+        dset.reset();
+        H5Pset_chunk_cache(dapl, 1031, std::max<size_t>(4 * chunkBytes, size_t(1) << 20), 1.0);
+        c.dset = h5::Id(h5::check(H5Dopen2(g, c.name.c_str(), dapl), where, "cannot open dataset"));
+        const auto shape = h5::shape(c.dset, where);
+        std::vector<hsize_t> want{hsize_t(m_tokens)};
+        want.insert(want.end(), c.rowShape.begin(), c.rowShape.end());
+        if (shape != want) {
+            std::string got, exp;
+            for (auto x : shape)
+                got += (got.empty() ? "" : ",") + std::to_string(x);
+            for (auto x : want)
+                exp += (exp.empty() ? "" : ",") + std::to_string(x);
+            throw Error(where + ": shape [" + got + "], expected [" + exp + "]");
+        }
+        h5::Id ft(H5Dget_type(c.dset));
+        const H5T_class_t cls = H5Tget_class(ft);
+        const bool isFloat = c.memType == m_f16.get();
+        if ((isFloat && (cls != H5T_FLOAT || H5Tget_size(ft) != 2)) || (!isFloat && cls != H5T_INTEGER))
+            throw Error(where + ": unexpected element type");
+    };
+    for (Column& c : m_cols)
+        open(c);
+    if (m_explicitPositions)
+        open(m_position);
+}
+
+ShardFileReader::~ShardFileReader() = default;
+
+void ShardFileReader::readColumn(Column& c, hid_t memType, int64_t begin, int64_t end, void* out)
+{
+    const size_t rows = size_t(end - begin);
+    if (rows == 0)
+        return;
+    const std::string where = m_label + " tokens/" + c.name;
+    h5::Id fspace(h5::check(H5Dget_space(c.dset), where, "cannot get dataspace"));
+    std::vector<hsize_t> start(c.rowShape.size() + 1, 0), count{hsize_t(rows)};
+    count.insert(count.end(), c.rowShape.begin(), c.rowShape.end());
+    start[0] = hsize_t(begin);
+    if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
+        h5::fail(where, "cannot select rows");
+    const hsize_t n = rows * c.rowElems;
+    h5::Id mspace(H5Screate_simple(1, &n, nullptr));
+    if (H5Dread(c.dset, memType, mspace, fspace, H5P_DEFAULT, out) < 0)
+        h5::fail(where, "cannot read rows " + std::to_string(begin) + ".." + std::to_string(end) +
+                            " (corrupt or truncated shard?)");
+}
+
+void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
+{
+    if (begin < 0 || end > m_tokens || begin > end)
+        throw Error(m_label + ": row range " + std::to_string(begin) + ".." + std::to_string(end) +
+                    " outside 0.." + std::to_string(m_tokens));
+    const size_t rows = size_t(end - begin);
+    out.dims = m_dims;
+    for (Column& c : m_cols) {
+        resizeColumn(out, c, rows);
+        readColumn(c, c.memType, begin, end, columnData(out, c));
+    }
+    if (!m_dims.hasLogits)
+        out.logits.clear();
+    if (m_dims.lookahead.empty())
+        out.lookaheadIds.clear();
+    out.positions.resize(rows);
+    if (m_explicitPositions) {
+        readColumn(m_position, m_position.memType, begin, end, out.positions.data());
+    } else if (rows > 0) {
+        // Derived: first_position + row - token_offset of the owning sequence.
+        auto it = std::upper_bound(m_table.tokenOffset.begin(), m_table.tokenOffset.end(), begin);
+        size_t s = size_t(it - m_table.tokenOffset.begin()) - 1;
+        for (int64_t r = begin; r < end; ++r) {
+            while (s + 1 < m_table.size() && m_table.tokenOffset[s + 1] <= r)
+                ++s;
+            out.positions[size_t(r - begin)] = m_table.firstPosition[s] + int32_t(r - m_table.tokenOffset[s]);
+        }
+    }
+}
+
+RoutingBlock ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd)
+{
+    RoutingBlock b;
+    b.dims = m_dims;
+    seqEnd = std::min(seqEnd, m_table.size());
+    if (seqBegin >= seqEnd)
+        return b;
+    const int64_t rowBegin = m_table.tokenOffset[seqBegin];
+    const int64_t rowEnd = m_table.tokenOffset[seqEnd - 1] + m_table.length[seqEnd - 1];
+    readRows(rowBegin, rowEnd, b);
+    b.sequences.reserve(seqEnd - seqBegin);
+    b.seqIds.resize(size_t(rowEnd - rowBegin));
+    for (size_t s = seqBegin; s < seqEnd; ++s) {
+        SequenceRecord r;
+        r.seqId = m_table.seqId[s];
+        r.source = m_table.source[s];
+        r.docId = m_table.docId[s];
+        r.tokenOffset = m_table.tokenOffset[s] - rowBegin;
+        r.length = m_table.length[s];
+        std::fill(b.seqIds.begin() + r.tokenOffset, b.seqIds.begin() + r.tokenOffset + r.length, r.seqId);
+        b.sequences.push_back(std::move(r));
+    }
+    return b;
+}
+
+} // namespace specmoe::shard

@@ -1,0 +1,228 @@
+#include "core/trace/trace_manifest.h"
+
+#include "core/util/atomic_file.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace specmoe {
+
+nlohmann::json TraceFingerprint::toJson() const
+{
+    return {{"model_config_hash", modelConfigHash},
+            {"dtype", dtype},
+            {"tokenizer_hash", tokenizerHash},
+            {"run_config_hash", runConfigHash}};
+}
+
+TraceFingerprint TraceFingerprint::fromJson(const nlohmann::json& j)
+{
+    TraceFingerprint f;
+    f.modelConfigHash = j.value("model_config_hash", "");
+    f.dtype = j.value("dtype", "");
+    f.tokenizerHash = j.value("tokenizer_hash", "");
+    f.runConfigHash = j.value("run_config_hash", "");
+    return f;
+}
+
+size_t payloadBytesPerToken(const TraceDims& d)
+{
+    const size_t lk = size_t(d.layers) * size_t(d.topk);
+    size_t b = 4 /*token id*/ + lk /*uint8 ids*/ + 2 * lk /*float16 weights*/;
+    if (d.hasLogits)
+        b += 2 * size_t(d.layers) * size_t(d.experts);
+    b += lk * d.lookahead.size();
+    return b;
+}
+
+namespace manifest {
+
+int64_t Manifest::tokens() const
+{
+    int64_t n = 0;
+    for (const auto& s : shards)
+        n += s.tokens;
+    return n;
+}
+
+int64_t Manifest::sequences() const
+{
+    int64_t n = 0;
+    for (const auto& s : shards)
+        n += s.sequences;
+    return n;
+}
+
+nlohmann::json dimsToJson(const TraceDims& d)
+{
+    return {{"layers", d.layers},
+            {"experts", d.experts},
+            {"topk", d.topk},
+            {"lookahead", d.lookahead},
+            {"has_logits", d.hasLogits}};
+}
+
+TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
+{
+    try {
+        TraceDims d;
+        d.layers = j.at("layers").get<int>();
+        d.experts = j.at("experts").get<int>();
+        d.topk = j.at("topk").get<int>();
+        d.lookahead = j.value("lookahead", std::vector<int>{});
+        d.hasLogits = j.value("has_logits", false);
+        return d;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(where + ": field 'dims' is invalid: " + e.what());
+    }
+}
+
+bool sameDims(const TraceDims& a, const TraceDims& b)
+{
+    return a.layers == b.layers && a.experts == b.experts && a.topk == b.topk &&
+           a.lookahead == b.lookahead && a.hasLogits == b.hasLogits;
+}
+
+std::string describeDims(const TraceDims& d)
+{
+    std::string la;
+    for (int x : d.lookahead)
+        la += (la.empty() ? "" : ",") + std::to_string(x);
+    return "layers " + std::to_string(d.layers) + ", experts " + std::to_string(d.experts) + ", top-" +
+           std::to_string(d.topk) + ", lookahead {" + la + "}, logits " + (d.hasLogits ? "yes" : "no");
+}
+
+nlohmann::json Manifest::toJson() const
+{
+    nlohmann::json sh = nlohmann::json::array();
+    for (const auto& s : shards) {
+        nlohmann::json ranges = nlohmann::json::array();
+        for (const auto& r : s.seqRanges)
+            ranges.push_back({r.first, r.second});
+        sh.push_back({{"file", s.file},
+                      {"tokens", s.tokens},
+                      {"sequences", s.sequences},
+                      {"bytes", s.bytes},
+                      {"payload_bytes", s.payloadBytes},
+                      {"crc32", s.crc32},
+                      {"seq_ranges", ranges}});
+    }
+    return {{"format", kFormatName},
+            {"schema_version", kManifestVersion},
+            {"created", created},
+            {"updated", updated},
+            {"complete", complete},
+            {"dims", dimsToJson(dims)},
+            {"fingerprint", fingerprint.toJson()},
+            {"storage",
+             {{"shard_size_mb", shardSizeMB},
+              {"deflate_level", deflateLevel},
+              {"shuffle", true},
+              {"chunk_tokens", chunkTokens},
+              {"payload_bytes_per_token", payloadBytesPerToken(dims)}}},
+            {"totals",
+             {{"shards", shards.size()}, {"tokens", tokens()}, {"sequences", sequences()}}},
+            {"run_config", runConfig},
+            {"skipped", skipped},
+            {"shards", sh}};
+}
+
+Manifest parse(const std::string& text, const std::string& path)
+{
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": not valid JSON: " + e.what());
+    }
+    if (!j.is_object() || j.value("format", "") != kFormatName)
+        throw Error(path + ": not a specmoe trace manifest (field 'format' is not '" +
+                    std::string(kFormatName) + "')");
+    const int version = j.value("schema_version", 0);
+    if (version < 1 || version > kManifestVersion)
+        throw Error(path + ": schema_version " + std::to_string(version) +
+                    " is not supported (this build reads up to " + std::to_string(kManifestVersion) + ")");
+    Manifest m;
+    try {
+        m.dims = dimsFromJson(j.at("dims"), path);
+        m.fingerprint = TraceFingerprint::fromJson(j.at("fingerprint"));
+        m.runConfig = j.value("run_config", nlohmann::json::object());
+        m.skipped = j.value("skipped", nlohmann::json::object());
+        m.complete = j.value("complete", false);
+        m.created = j.value("created", "");
+        m.updated = j.value("updated", "");
+        const auto& st = j.value("storage", nlohmann::json::object());
+        m.deflateLevel = st.value("deflate_level", kDefaultDeflateLevel);
+        m.chunkTokens = st.value("chunk_tokens", kDefaultChunkTokens);
+        m.shardSizeMB = st.value("shard_size_mb", 256.0);
+        for (const auto& s : j.at("shards")) {
+            ShardInfo info;
+            info.file = s.at("file").get<std::string>();
+            info.tokens = s.at("tokens").get<int64_t>();
+            info.sequences = s.at("sequences").get<int64_t>();
+            info.bytes = s.at("bytes").get<int64_t>();
+            info.payloadBytes = s.value("payload_bytes", int64_t(0));
+            info.crc32 = s.at("crc32").get<std::string>();
+            for (const auto& r : s.at("seq_ranges"))
+                info.seqRanges.emplace_back(r.at(0).get<int64_t>(), r.at(1).get<int64_t>());
+            if (info.file.empty() || info.file.find('/') != std::string::npos)
+                throw Error(path + ": shard file name '" + info.file + "' is invalid");
+            m.shards.push_back(std::move(info));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(path + ": malformed field: " + e.what());
+    }
+    return m;
+}
+
+Manifest load(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(path + ": cannot read the trace manifest");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return parse(s.str(), path);
+}
+
+void save(const Manifest& m, const std::string& path)
+{
+    writeFileAtomic(path, m.toJson().dump(1) + "\n");
+}
+
+std::vector<std::pair<int64_t, int64_t>> toRanges(std::vector<int64_t> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    std::vector<std::pair<int64_t, int64_t>> r;
+    for (int64_t id : ids) {
+        if (!r.empty() && (id == r.back().second + 1 || id == r.back().second))
+            r.back().second = id;
+        else
+            r.emplace_back(id, id);
+    }
+    return r;
+}
+
+std::string utcNow()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string shardFileName(size_t index)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "shard-%05zu.h5", index);
+    return buf;
+}
+
+} // namespace manifest
+} // namespace specmoe

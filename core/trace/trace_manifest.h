@@ -1,0 +1,51 @@
+#pragma once
+// Internal to core/trace: manifest.json of a trace folder (docs/trace-format.md).
+#include "core/trace/routing.h"
+#include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace specmoe::manifest {
+
+constexpr int kManifestVersion = 1;
+constexpr const char* kFileName = "manifest.json";
+constexpr const char* kFormatName = "specmoe-trace";
+
+struct Manifest {
+    TraceDims dims;
+    TraceFingerprint fingerprint;
+    nlohmann::json runConfig = nlohmann::json::object();
+    nlohmann::json skipped = nlohmann::json::object();
+    std::vector<ShardInfo> shards;
+    bool complete = false;
+    int deflateLevel = kDefaultDeflateLevel;
+    int chunkTokens = kDefaultChunkTokens;
+    double shardSizeMB = 256;
+    std::string created, updated; // ISO-8601 UTC
+
+    int64_t tokens() const;
+    int64_t sequences() const;
+    nlohmann::json toJson() const;
+};
+
+nlohmann::json dimsToJson(const TraceDims& d);
+TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where);
+bool sameDims(const TraceDims& a, const TraceDims& b);
+std::string describeDims(const TraceDims& d);
+
+// Parses manifest.json text; throws specmoe::Error naming `path`.
+Manifest parse(const std::string& text, const std::string& path);
+Manifest load(const std::string& path);
+// Atomic replace (temp + fsync + rename).
+void save(const Manifest& m, const std::string& path);
+
+// Sorted ids → inclusive runs.
+std::vector<std::pair<int64_t, int64_t>> toRanges(std::vector<int64_t> ids);
+std::string utcNow();
+std::string shardFileName(size_t index);
+
+} // namespace specmoe::manifest

@@ -1,0 +1,298 @@
+#include "core/trace/trace_set.h"
+
+#include "core/trace/shard_file.h"
+#include "core/trace/trace_manifest.h"
+#include "core/util/checksum.h"
+#include "core/util/error.h"
+#include "core/util/half.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+
+struct TraceSet::Impl {
+    std::string dir;
+    manifest::Manifest man;
+    nlohmann::json json;
+    mutable std::mutex mutex;
+    mutable bool indexed = false;
+    mutable std::vector<SequenceEntry> index;
+    mutable std::unordered_map<int64_t, size_t> byId;
+
+    std::string path(size_t i) const { return (fs::path(dir) / man.shards.at(i).file).string(); }
+    std::string label(size_t i) const { return "trace shard " + path(i); }
+
+    std::unique_ptr<shard::ShardFileReader> reader(size_t i) const
+    {
+        auto r = std::make_unique<shard::ShardFileReader>(path(i), label(i));
+        if (!manifest::sameDims(r->dims(), man.dims))
+            throw Error(label(i) + ": dimensions (" + manifest::describeDims(r->dims()) +
+                        ") differ from the manifest's (" + manifest::describeDims(man.dims) + ")");
+        if (r->tokens() != man.shards[i].tokens)
+            throw Error(label(i) + ": holds " + std::to_string(r->tokens()) + " tokens, the manifest says " +
+                        std::to_string(man.shards[i].tokens));
+        return r;
+    }
+
+    void buildIndex() const
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (indexed)
+            return;
+        std::vector<SequenceEntry> idx;
+        std::unordered_map<int64_t, size_t> ids;
+        for (size_t i = 0; i < man.shards.size(); ++i) {
+            auto r = reader(i);
+            const auto& t = r->table();
+            for (size_t s = 0; s < t.size(); ++s) {
+                SequenceEntry e;
+                e.shard = i;
+                e.record.seqId = t.seqId[s];
+                e.record.source = t.source[s];
+                e.record.docId = t.docId[s];
+                e.record.tokenOffset = t.tokenOffset[s];
+                e.record.length = t.length[s];
+                ids.emplace(e.record.seqId, idx.size());
+                idx.push_back(std::move(e));
+            }
+        }
+        index = std::move(idx);
+        byId = std::move(ids);
+        indexed = true;
+    }
+};
+
+TraceSet::TraceSet() : m(std::make_unique<Impl>()) {}
+TraceSet::~TraceSet() = default;
+TraceSet::TraceSet(TraceSet&&) noexcept = default;
+TraceSet& TraceSet::operator=(TraceSet&&) noexcept = default;
+
+TraceSet TraceSet::open(const std::string& dir)
+{
+    TraceSet t;
+    t.m->dir = dir;
+    const std::string mpath = (fs::path(dir) / manifest::kFileName).string();
+    if (!fs::exists(mpath))
+        throw Error("trace " + dir + ": no " + manifest::kFileName + " (not a trace folder)");
+    t.m->man = manifest::load(mpath);
+    t.m->json = t.m->man.toJson();
+    return t;
+}
+
+const std::string& TraceSet::dir() const { return m->dir; }
+const TraceDims& TraceSet::dims() const { return m->man.dims; }
+const TraceFingerprint& TraceSet::fingerprint() const { return m->man.fingerprint; }
+const nlohmann::json& TraceSet::manifest() const { return m->json; }
+int TraceSet::schemaVersion() const { return shard::kSchemaVersion; }
+bool TraceSet::complete() const { return m->man.complete; }
+const std::vector<ShardInfo>& TraceSet::shards() const { return m->man.shards; }
+std::string TraceSet::shardPath(size_t i) const { return m->path(i); }
+int64_t TraceSet::numTokens() const { return m->man.tokens(); }
+int64_t TraceSet::numSequences() const { return m->man.sequences(); }
+
+RoutingBlock TraceSet::readShard(size_t i) const
+{
+    if (i >= m->man.shards.size())
+        throw Error("trace " + m->dir + ": shard index " + std::to_string(i) + " out of range (" +
+                    std::to_string(m->man.shards.size()) + " shards)");
+    auto r = m->reader(i);
+    return r->readSequences(0, r->table().size());
+}
+
+void TraceSet::forEachBlock(const std::function<void(const RoutingBlock&)>& fn, size_t maxTokensPerBlock,
+                            const ProgressFn& progress) const
+{
+    const size_t cap = std::max<size_t>(1, maxTokensPerBlock);
+    const int64_t total = numTokens();
+    int64_t done = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < m->man.shards.size(); ++i) {
+        auto r = m->reader(i);
+        const auto& t = r->table();
+        size_t s = 0;
+        while (s < t.size()) {
+            size_t e = s + 1;
+            size_t tokens = size_t(t.length[s]);
+            while (e < t.size() && tokens + size_t(t.length[e]) <= cap)
+                tokens += size_t(t.length[e++]);
+            RoutingBlock b = r->readSequences(s, e);
+            fn(b);
+            done += int64_t(tokens);
+            if (progress) {
+                Progress p;
+                p.stage = "read traces";
+                p.unit = "tokens";
+                p.done = done;
+                p.total = total;
+                const double secs =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                p.rate = secs > 0 ? double(done) / secs : 0.0;
+                p.eta_seconds = p.rate > 0 ? double(total - done) / p.rate : -1.0;
+                reportProgress(progress, p);
+            }
+            s = e;
+        }
+    }
+}
+
+const std::vector<SequenceEntry>& TraceSet::sequenceIndex() const
+{
+    m->buildIndex();
+    return m->index;
+}
+
+std::vector<SequenceRecord> TraceSet::sequences() const
+{
+    m->buildIndex();
+    std::vector<SequenceRecord> out;
+    out.reserve(m->index.size());
+    int64_t base = 0;
+    size_t shardOf = 0;
+    for (const auto& e : m->index) {
+        while (shardOf < e.shard)
+            base += m->man.shards[shardOf++].tokens;
+        SequenceRecord r = e.record;
+        r.tokenOffset += base;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+RoutingBlock TraceSet::readSequence(int64_t seqId) const { return readSequences({seqId}); }
+
+RoutingBlock TraceSet::readSequences(const std::vector<int64_t>& seqIds) const
+{
+    m->buildIndex();
+    RoutingBlock out;
+    out.dims = m->man.dims;
+    size_t openShard = size_t(-1);
+    std::unique_ptr<shard::ShardFileReader> r;
+    for (int64_t id : seqIds) {
+        const auto it = m->byId.find(id);
+        if (it == m->byId.end())
+            throw Error("trace " + m->dir + ": no sequence with id " + std::to_string(id));
+        const SequenceEntry& e = m->index[it->second];
+        if (!r || openShard != e.shard) {
+            r = m->reader(e.shard);
+            openShard = e.shard;
+        }
+        // Row of the sequence inside its shard's table.
+        const auto& t = r->table();
+        size_t row = 0;
+        {
+            size_t lo = 0, hi = t.size();
+            while (lo < hi) { // token offsets are increasing
+                const size_t mid = (lo + hi) / 2;
+                if (t.tokenOffset[mid] < e.record.tokenOffset)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            row = lo;
+        }
+        out.append(r->readSequences(row, row + 1));
+    }
+    return out;
+}
+
+VerifyReport TraceSet::verify(const ProgressFn& progress) const
+{
+    VerifyReport rep;
+    const auto& man = m->man;
+    std::unordered_set<int64_t> allIds;
+    const int64_t total = numTokens();
+    int64_t done = 0;
+    auto problem = [&](const std::string& s) { rep.problems.push_back(s); };
+    for (size_t i = 0; i < man.shards.size(); ++i) {
+        const ShardInfo& info = man.shards[i];
+        const std::string p = m->path(i);
+        const std::string label = m->label(i);
+        ++rep.shardsChecked;
+        std::error_code ec;
+        if (!fs::exists(p, ec)) {
+            problem(label + ": file is missing");
+            continue;
+        }
+        const auto size = int64_t(fs::file_size(p, ec));
+        if (size != info.bytes)
+            problem(label + ": size is " + std::to_string(size) + " bytes, the manifest says " +
+                    std::to_string(info.bytes) + " (truncated or changed)");
+        try {
+            const std::string crc = crc32Hex(crc32File(p));
+            if (crc != info.crc32)
+                problem(label + ": CRC-32 is " + crc + ", the manifest says " + info.crc32 + " (corrupt)");
+        } catch (const Error& e) {
+            problem(e.what());
+        }
+        try {
+            auto r = m->reader(i);
+            if (r->fingerprint() != man.fingerprint)
+                problem(label + ": fingerprint attributes differ from the manifest's");
+            if (int64_t(r->table().size()) != info.sequences)
+                problem(label + ": holds " + std::to_string(r->table().size()) +
+                        " sequences, the manifest says " + std::to_string(info.sequences));
+            const auto& t = r->table();
+            std::vector<int64_t> ids(t.seqId.begin(), t.seqId.end());
+            if (manifest::toRanges(ids) != info.seqRanges)
+                problem(label + ": sequence ids differ from the manifest's seq_ranges");
+            for (int64_t id : ids)
+                if (!allIds.insert(id).second)
+                    problem(label + ": sequence id " + std::to_string(id) + " appears more than once");
+            for (size_t s = 0; s < t.size(); ++s)
+                if (t.firstPosition[s] < 0)
+                    problem(label + ": sequence " + std::to_string(t.seqId[s]) + " has a negative position");
+            // Stream the per-token arrays in bounded pieces.
+            const int64_t step = 1 << 16;
+            RoutingBlock b;
+            const int E = man.dims.experts;
+            int64_t badIds = 0, badLook = 0, badWeights = 0, badPos = 0;
+            for (int64_t row = 0; row < r->tokens(); row += step) {
+                const int64_t end = std::min(r->tokens(), row + step);
+                r->readRows(row, end, b);
+                for (uint8_t x : b.topkIds)
+                    badIds += x >= E;
+                for (uint8_t x : b.lookaheadIds)
+                    badLook += (x >= E && x != kNoExpert);
+                for (uint16_t w : b.topkWeights) {
+                    const float f = halfToFloat(w);
+                    badWeights += !(std::isfinite(f) && f >= 0.0f);
+                }
+                for (int32_t x : b.positions)
+                    badPos += x < 0;
+                done += end - row;
+                if (progress) {
+                    Progress pr;
+                    pr.stage = "verify";
+                    pr.unit = "tokens";
+                    pr.done = done;
+                    pr.total = total;
+                    reportProgress(progress, pr);
+                }
+            }
+            if (badIds)
+                problem(label + ": " + std::to_string(badIds) + " top-k expert ids >= " + std::to_string(E));
+            if (badLook)
+                problem(label + ": " + std::to_string(badLook) + " lookahead ids out of range");
+            if (badWeights)
+                problem(label + ": " + std::to_string(badWeights) + " top-k weights negative or not finite");
+            if (badPos)
+                problem(label + ": " + std::to_string(badPos) + " negative positions");
+            rep.tokensChecked += r->tokens();
+            rep.sequencesChecked += int64_t(t.size());
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            problem(e.what());
+        }
+    }
+    return rep;
+}
+
+} // namespace specmoe

@@ -1,0 +1,313 @@
+#include "core/trace/trace_writer.h"
+
+#include "core/trace/shard_file.h"
+#include "core/trace/trace_manifest.h"
+#include "core/util/atomic_file.h"
+#include "core/util/checksum.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <unordered_set>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+namespace {
+
+bool isShardName(const std::string& n)
+{
+    return n.rfind("shard-", 0) == 0 && n.size() > 9 && n.compare(n.size() - 3, 3, ".h5") == 0;
+}
+bool isShardTemp(const std::string& n)
+{
+    return n.rfind("shard-", 0) == 0 && n.size() > 13 && n.compare(n.size() - 7, 7, ".h5.tmp") == 0;
+}
+
+void removeQuietly(const fs::path& p)
+{
+    std::error_code ec;
+    fs::remove(p, ec);
+}
+
+std::string fingerprintDiff(const TraceFingerprint& stored, const TraceFingerprint& wanted)
+{
+    std::string d;
+    auto cmp = [&](const char* name, const std::string& a, const std::string& b) {
+        if (a != b)
+            d += std::string(d.empty() ? "" : "; ") + name + " is '" + a + "' in the folder, '" + b +
+                 "' now";
+    };
+    cmp("model_config_hash", stored.modelConfigHash, wanted.modelConfigHash);
+    cmp("dtype", stored.dtype, wanted.dtype);
+    cmp("tokenizer_hash", stored.tokenizerHash, wanted.tokenizerHash);
+    cmp("run_config_hash", stored.runConfigHash, wanted.runConfigHash);
+    return d;
+}
+
+} // namespace
+
+struct TraceWriter::Impl {
+    std::string dir;
+    TraceDims dims;
+    TraceFingerprint fp;
+    TraceWriterOptions opts;
+    manifest::Manifest man;
+    std::set<int64_t> completed;
+    bool resumed = false;
+    bool finished = false;
+    std::string failed; // message of an earlier I/O failure
+
+    std::unique_ptr<shard::ShardFileWriter> shard;
+    std::unordered_set<int64_t> openIds;
+    std::string shardName, shardTmp;
+    size_t nextIndex = 0;
+
+    std::string path(const std::string& name) const { return (fs::path(dir) / name).string(); }
+    std::string manifestPath() const { return path(manifest::kFileName); }
+    std::string label() const { return "trace shard " + path(shardName); }
+    int64_t targetBytes() const
+    {
+        return std::max<int64_t>(1, int64_t(opts.shardSizeMB * 1024.0 * 1024.0));
+    }
+
+    void clearFolder()
+    {
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(dir, ec)) {
+            const std::string n = e.path().filename().string();
+            if (isShardName(n) || isShardTemp(n) || n == manifest::kFileName ||
+                n == std::string(manifest::kFileName) + ".tmp")
+                removeQuietly(e.path());
+        }
+    }
+
+    void openShard()
+    {
+        while (true) {
+            shardName = manifest::shardFileName(nextIndex);
+            bool listed = false;
+            for (const auto& s : man.shards)
+                listed = listed || s.file == shardName;
+            if (!listed)
+                break;
+            ++nextIndex;
+        }
+        shardTmp = path(shardName + ".tmp");
+        shard = std::make_unique<shard::ShardFileWriter>(shardTmp, label(), dims, fp, int64_t(nextIndex),
+                                                         opts.deflateLevel, opts.chunkTokens);
+        openIds.clear();
+    }
+
+    void discardShard()
+    {
+        if (shard) {
+            shard->abandon();
+            shard.reset();
+            removeQuietly(shardTmp);
+        }
+        openIds.clear();
+    }
+
+    void saveManifest()
+    {
+        man.updated = manifest::utcNow();
+        manifest::save(man, manifestPath());
+    }
+
+    void closeShard()
+    {
+        if (!shard)
+            return;
+        if (shard->tokens() == 0) {
+            discardShard();
+            return;
+        }
+        shard->close();
+        ShardInfo info;
+        info.file = shardName;
+        info.tokens = shard->tokens();
+        info.sequences = int64_t(shard->table().size());
+        info.payloadBytes = shard->payloadBytes();
+        info.crc32 = crc32Hex(crc32File(shardTmp));
+        std::error_code ec;
+        info.bytes = int64_t(fs::file_size(shardTmp, ec));
+        info.seqRanges = manifest::toRanges(shard->table().seqId);
+        const std::vector<int64_t> ids = shard->table().seqId;
+        shard.reset();
+        renameDurable(shardTmp, path(shardName));
+        man.shards.push_back(std::move(info));
+        ++nextIndex;
+        saveManifest();
+        completed.insert(ids.begin(), ids.end());
+        openIds.clear();
+    }
+
+    // Runs f; on failure discards the unfinished shard and remembers the error.
+    template <class F>
+    void guarded(F&& f)
+    {
+        if (!failed.empty())
+            throw Error("trace writer " + dir + " stopped after an earlier error: " + failed);
+        try {
+            f();
+        } catch (const std::exception& e) {
+            failed = e.what();
+            discardShard();
+            throw Error(e.what());
+        }
+    }
+};
+
+TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const TraceFingerprint& fp,
+                         const TraceWriterOptions& options)
+    : m(std::make_unique<Impl>())
+{
+    m->dir = dir;
+    m->dims = dims;
+    m->fp = fp;
+    m->opts = options;
+    m->opts.deflateLevel = std::clamp(options.deflateLevel, 0, 9);
+    m->opts.chunkTokens = std::max(1, options.chunkTokens);
+    if (dims.layers <= 0 || dims.experts <= 0 || dims.topk <= 0 || dims.topk > dims.experts ||
+        dims.experts >= kNoExpert)
+        throw Error("trace " + dir + ": invalid dimensions (" + manifest::describeDims(dims) + ")");
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec || !fs::is_directory(dir))
+        throw Error("trace " + dir + ": cannot create folder: " + ec.message());
+
+    const std::string mpath = m->manifestPath();
+    if (fs::exists(mpath)) {
+        std::string problem;
+        try {
+            manifest::Manifest old = manifest::load(mpath);
+            const std::string diff = fingerprintDiff(old.fingerprint, fp);
+            if (!diff.empty())
+                problem = "the folder holds a trace with another fingerprint: " + diff;
+            else if (!manifest::sameDims(old.dims, dims))
+                problem = "the folder holds a trace with other dimensions (" +
+                          manifest::describeDims(old.dims) + " vs " + manifest::describeDims(dims) + ")";
+            else
+                m->man = std::move(old);
+        } catch (const Error& e) {
+            problem = e.what();
+        }
+        if (!problem.empty()) {
+            if (!options.startOver)
+                throw Error("trace " + dir + ": " + problem +
+                            "; choose another folder or start over (clears it)");
+            m->clearFolder();
+        } else {
+            m->resumed = true;
+            for (const auto& s : m->man.shards) {
+                if (!fs::exists(m->path(s.file)))
+                    throw Error("trace " + dir + ": shard " + s.file +
+                                " is listed in the manifest but missing; the trace cannot be resumed "
+                                "(start over, or restore the file)");
+                for (const auto& r : s.seqRanges)
+                    for (int64_t id = r.first; id <= r.second; ++id)
+                        m->completed.insert(id);
+            }
+        }
+    }
+    // Remove stale temporaries and shards a crash left unlisted.
+    std::set<std::string> listed;
+    for (const auto& s : m->man.shards)
+        listed.insert(s.file);
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string n = e.path().filename().string();
+        if (isShardTemp(n) || n == std::string(manifest::kFileName) + ".tmp" ||
+            (isShardName(n) && !listed.count(n)))
+            removeQuietly(e.path());
+    }
+    m->nextIndex = m->man.shards.size();
+    if (!m->resumed) {
+        m->man = manifest::Manifest{};
+        m->man.dims = dims;
+        m->man.fingerprint = fp;
+        m->man.created = manifest::utcNow();
+    }
+    m->man.complete = false;
+    m->man.runConfig = options.runConfig;
+    m->man.deflateLevel = m->opts.deflateLevel;
+    m->man.chunkTokens = m->opts.chunkTokens;
+    m->man.shardSizeMB = options.shardSizeMB;
+    m->saveManifest();
+}
+
+TraceWriter::~TraceWriter()
+{
+    if (m)
+        m->discardShard();
+}
+
+const std::string& TraceWriter::dir() const { return m->dir; }
+const TraceDims& TraceWriter::dims() const { return m->dims; }
+const std::set<int64_t>& TraceWriter::completedSequences() const { return m->completed; }
+bool TraceWriter::isCompleted(int64_t seqId) const { return m->completed.count(seqId) > 0; }
+bool TraceWriter::resumed() const { return m->resumed; }
+int64_t TraceWriter::tokensWritten() const { return m->man.tokens(); }
+int64_t TraceWriter::sequencesWritten() const { return m->man.sequences(); }
+size_t TraceWriter::shardsWritten() const { return m->man.shards.size(); }
+
+void TraceWriter::append(const RoutingBlock& block)
+{
+    if (m->finished)
+        throw Error("trace " + m->dir + ": append after finish()");
+    if (!manifest::sameDims(block.dims, m->dims))
+        throw Error("trace " + m->dir + ": block dimensions (" + manifest::describeDims(block.dims) +
+                    ") differ from the trace's (" + manifest::describeDims(m->dims) + ")");
+    try {
+        block.validate();
+    } catch (const Error& e) {
+        throw Error("trace " + m->dir + ": " + e.what());
+    }
+    {
+        std::unordered_set<int64_t> seen;
+        for (const auto& s : block.sequences) {
+            if (m->completed.count(s.seqId) || m->openIds.count(s.seqId) || !seen.insert(s.seqId).second)
+                throw Error("trace " + m->dir + ": sequence id " + std::to_string(s.seqId) +
+                            " is already stored (ids must be unique; skip completedSequences())");
+        }
+    }
+    m->guarded([&] {
+        const int64_t perToken = int64_t(payloadBytesPerToken(m->dims));
+        const int64_t target = m->targetBytes();
+        size_t s = 0;
+        const size_t n = block.sequences.size();
+        while (s < n) {
+            if (!m->shard)
+                m->openShard();
+            int64_t bytes = m->shard->payloadBytes();
+            size_t e = s;
+            bool full = false;
+            while (e < n && !full) {
+                bytes += perToken * block.sequences[e].length;
+                m->openIds.insert(block.sequences[e].seqId);
+                ++e;
+                full = bytes >= target;
+            }
+            m->shard->addSequences(block, s, e);
+            if (full)
+                m->closeShard();
+            s = e;
+        }
+    });
+}
+
+void TraceWriter::setSkipStats(const nlohmann::json& perSource) { m->man.skipped = perSource; }
+
+void TraceWriter::finish()
+{
+    if (m->finished)
+        return;
+    m->guarded([&] {
+        m->closeShard();
+        m->man.complete = true;
+        m->saveManifest();
+    });
+    m->finished = true;
+}
+
+} // namespace specmoe
