@@ -835,6 +835,8 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
                 nAll += double(trainN + testN);
                 pr.cells.push_back(cell);
             }
+            if (p.c - 1 + h >= L)
+                continue; // no target layer has that much history
             if (nTest > 0) {
                 sum.meanHeldOutAccuracy = wHeld / nTest;
                 sum.meanBaselineAccuracy = wBase / nTest;
