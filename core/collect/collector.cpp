@@ -1,0 +1,428 @@
+#include "core/collect/collector.h"
+
+#include "core/collect/routing_convert.h"
+#include "core/data/hash.h"
+#include "core/model/config.h"
+#include "core/model/memory.h"
+#include "core/model/runtime.h"
+#include "core/model/tokenizer.h"
+#include "core/tensor/torch_compat.h"
+#include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/error.h"
+#include "core/util/sysmem.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kCollectVersion = "specmoe-collect-1";
+constexpr int kMaxAutoBatch = 256;
+
+std::string hex64(uint64_t v)
+{
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+std::string fileHash(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error("cannot read " + path);
+    Hash64 h;
+    std::vector<char> buf(1 << 20);
+    while (in) {
+        in.read(buf.data(), std::streamsize(buf.size()));
+        h.add(buf.data(), size_t(in.gcount()));
+    }
+    return hex64(h.value());
+}
+
+std::string tokenizerFile(const CollectParams& p)
+{
+    return p.tokenizerPath.empty() ? (fs::path(p.modelDir) / "tokenizer.model").string() : p.tokenizerPath;
+}
+
+std::string longDocName(LongDocuments l) { return l == LongDocuments::Split ? "split" : "truncate"; }
+
+nlohmann::json sourcesJson(const std::vector<SourceSpec>& sources)
+{
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& s : sources)
+        a.push_back({{"name", s.name},
+                     {"path", s.path},
+                     {"format", formatName(s.format)},
+                     {"field", s.field},
+                     {"weight", s.weight},
+                     {"max_tokens", s.maxTokens},
+                     {"max_sequences", s.maxSequences}});
+    return a;
+}
+
+nlohmann::json statsJson(const std::vector<SourceStats>& stats)
+{
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& s : stats) {
+        nlohmann::json skipped = nlohmann::json::object();
+        for (const auto& [k, v] : s.skipped)
+            skipped[k] = v;
+        j[s.name] = {{"files", s.files},
+                     {"documents", s.documents},
+                     {"sequences", s.sequences},
+                     {"tokens", s.tokens},
+                     {"duplicates", s.duplicates},
+                     {"too_short", s.tooShort},
+                     {"truncated_tokens", s.truncatedTokens},
+                     {"skipped", skipped},
+                     {"skipped_total", s.skippedTotal()},
+                     {"warnings", s.warnings},
+                     {"warnings_not_listed", s.warningsDropped}};
+    }
+    return j;
+}
+
+// The batch size stored by an earlier run of the same configuration, or 0.
+int storedBatchSize(const std::string& dir, const std::string& runConfigHash)
+{
+    std::error_code ec;
+    if (!fs::exists(fs::path(dir) / "manifest.json", ec))
+        return 0;
+    try {
+        const TraceSet t = TraceSet::open(dir);
+        if (t.fingerprint().runConfigHash != runConfigHash)
+            return 0;
+        const auto& rc = t.manifest().value("run_config", nlohmann::json::object());
+        return rc.value("batch_size", 0);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// Largest batch the free memory of the compute device allows, from the runtime's estimates.
+int autoBatchSize(const MixtralConfig& cfg, const CollectParams& p, const c10::Device& dev, Residency mode,
+                  int64_t maxLen, int64_t sequences)
+{
+    int64_t free = 0;
+    if (dev.is_cuda()) {
+        const int n = std::max(1, compat::cudaDeviceCount());
+        if (mode == Residency::Split) {
+            // Layers spread over all devices: each holds its share of the weights.
+            int64_t minFree = INT64_MAX;
+            for (int i = 0; i < n; ++i)
+                minFree = std::min(minFree, compat::cudaMemInfo(i).first);
+            free = minFree - weightBytesForMode(cfg, p.dtype, mode) / n;
+        } else {
+            free = compat::cudaMemInfo(dev.index() < 0 ? 0 : dev.index()).first -
+                   weightBytesForMode(cfg, p.dtype, mode);
+        }
+    } else {
+        // Host memory: the weights are mapped or copied in as well.
+        free = systemMemory().availableBytes - weightBytesForMode(cfg, p.dtype, mode);
+    }
+    const int64_t usable = int64_t(double(std::max<int64_t>(free, 0)) * p.memoryFraction);
+    const int64_t b = maxBatchForMemory(cfg, p.dtype, maxLen, usable, int(p.lookahead.size()), false);
+    if (b < 1)
+        throw Error("collect: not even one sequence of " + std::to_string(maxLen) +
+                    " tokens fits the free memory of " + dev.str() + " (" + std::to_string(free >> 20) +
+                    " MiB after the weights); lower --max-length or pick another residency/device");
+    return int(std::clamp<int64_t>(std::min<int64_t>(b, std::max<int64_t>(sequences, 1)), 1, kMaxAutoBatch));
+}
+
+} // namespace
+
+Corpus buildCollectCorpus(const CollectParams& p, int64_t vocabSize, const ProgressFn& progress)
+{
+    CorpusParams cp;
+    cp.sources = p.sources;
+    cp.maxLength = p.maxLength;
+    cp.minLength = p.minLength;
+    cp.longDocuments = p.longDocuments;
+    cp.targetTokens = p.targetTokens;
+    cp.targetSequences = p.targetSequences;
+    cp.seed = p.seed;
+    cp.shuffleBuffer = p.shuffleBuffer;
+    cp.dedup = p.dedup;
+    cp.vocabSize = int32_t(vocabSize);
+    // The tokenizer loads on first use: pre-tokenized corpora need none.
+    auto tok = std::make_shared<std::unique_ptr<Tokenizer>>();
+    const std::string tokPath = tokenizerFile(p);
+    cp.tokenize = [tok, tokPath, vocabSize](const std::string& text) {
+        if (!*tok) {
+            *tok = std::make_unique<Tokenizer>(tokPath);
+            if (vocabSize > 0)
+                (*tok)->checkVocab(vocabSize);
+        }
+        const std::vector<int64_t> ids = (*tok)->encode(text, true);
+        return std::vector<int32_t>(ids.begin(), ids.end());
+    };
+    return buildCorpus(cp, progress);
+}
+
+std::vector<std::string> describeSources(const CollectResult& r)
+{
+    std::vector<std::string> out;
+    for (const auto& s : r.sources)
+        out.push_back(s.summary());
+    return out;
+}
+
+CollectResult collect(const CollectParams& p, const ProgressFn& progress)
+{
+    if (p.modelDir.empty())
+        throw Error("collect: no model folder given");
+    if (p.outDir.empty())
+        throw Error("collect: no output folder given");
+    if (p.maxLength <= 0)
+        throw Error("collect: the maximum length must be positive");
+    for (int d : p.lookahead)
+        if (d < 1)
+            throw Error("collect: lookahead distances must be >= 1 (got " + std::to_string(d) + ")");
+    if (p.batchSize < 0)
+        throw Error("collect: negative batch size");
+    const auto t0 = Clock::now();
+
+    const MixtralConfig cfg = loadConfig(p.modelDir);
+    if (p.maxLength > cfg.maxPositions && cfg.maxPositions > 0)
+        throw Error("collect: --max-length " + std::to_string(p.maxLength) + " exceeds the model's " +
+                    std::to_string(cfg.maxPositions) + " positions (" + p.modelDir + "/config.json)");
+    const Residency mode = parseResidency(p.residency);
+    computeDTypeBytes(p.dtype); // validates the name
+    const c10::Device dev = resolveDevice(p.device);
+
+    // 1. The corpus (deterministic: its digest keys the resume).
+    Corpus corpus = buildCollectCorpus(p, cfg.vocabSize, progress);
+    if (corpus.sequences.empty())
+        throw Error("collect: the sources gave no sequences (" +
+                    std::to_string(corpus.skippedTotal()) + " inputs skipped as bad; check --min-length and the sources)");
+    const std::string tokPath = tokenizerFile(p);
+    bool usesTokenizer = false;
+    for (size_t i = 0; i < p.sources.size() && !usesTokenizer; ++i)
+        usesTokenizer = corpus.stats[i].sequences > 0 && p.sources[i].format != SourceFormat::JsonlIds;
+
+    // 2. Fingerprint and dims.
+    TraceFingerprint fp;
+    fp.modelConfigHash = configHash(cfg);
+    fp.dtype = p.dtype;
+    fp.tokenizerHash = usesTokenizer && fs::exists(tokPath) ? fileHash(tokPath) : "none";
+    Hash64 rh;
+    rh.add(std::string(kCollectVersion)).add(hex64(corpus.digest()));
+    rh.add(uint64_t(p.lookahead.size()));
+    for (int d : p.lookahead)
+        rh.add(uint64_t(d));
+    rh.add(uint64_t(p.withLogits)).add(std::string(dev.is_cuda() ? "cuda" : "cpu"));
+    fp.runConfigHash = hex64(rh.value());
+    const TraceDims dims = traceDims(cfg, p.lookahead, p.withLogits);
+
+    // 3. Batch size: given, reused from the run being resumed, or sized to free memory.
+    int64_t maxLen = 0;
+    for (const auto& s : corpus.sequences)
+        maxLen = std::max<int64_t>(maxLen, int64_t(s.tokens.size()));
+    int batch = p.batchSize;
+    if (batch == 0 && !p.startOver)
+        batch = storedBatchSize(p.outDir, fp.runConfigHash);
+    if (batch == 0)
+        batch = autoBatchSize(cfg, p, dev, mode, maxLen, int64_t(corpus.sequences.size()));
+
+    // 4. The writer (refuses a folder of another trace before any weights load).
+    TraceWriterOptions wo;
+    wo.shardSizeMB = p.shardMB;
+    wo.startOver = p.startOver;
+    std::vector<std::string> lookStr;
+    wo.runConfig = {{"tool", kCollectVersion},
+                    {"model_dir", fs::absolute(p.modelDir).string()},
+                    {"tokenizer", usesTokenizer ? fs::absolute(tokPath).string() : ""},
+                    {"sources", sourcesJson(p.sources)},
+                    {"target_tokens", p.targetTokens},
+                    {"target_sequences", p.targetSequences},
+                    {"max_length", p.maxLength},
+                    {"min_length", p.minLength},
+                    {"long_documents", longDocName(p.longDocuments)},
+                    {"dedup", p.dedup},
+                    {"shuffle_buffer", p.shuffleBuffer},
+                    {"seed", p.seed},
+                    {"device", dev.str()},
+                    {"dtype", p.dtype},
+                    {"residency", residencyName(mode)},
+                    {"lookahead", p.lookahead},
+                    {"with_logits", p.withLogits},
+                    {"batch_size", batch},
+                    {"bucket_batches", p.bucketBatches},
+                    {"corpus_digest", hex64(corpus.digest())},
+                    {"corpus_sequences", int64_t(corpus.sequences.size())},
+                    {"corpus_tokens", corpus.totalTokens}};
+    TraceWriter writer(p.outDir, dims, fp, wo);
+    writer.setSkipStats(statsJson(corpus.stats));
+
+    CollectResult res;
+    res.outDir = p.outDir;
+    res.resumed = writer.resumed();
+    res.corpusSequences = int64_t(corpus.sequences.size());
+    res.corpusTokens = corpus.totalTokens;
+    res.batchSize = batch;
+    res.sources = corpus.stats;
+    res.warnings = corpus.warnings();
+    res.skippedInputs = corpus.skippedTotal();
+    res.device = dev.str();
+    for (const auto& s : corpus.sequences)
+        if (writer.isCompleted(s.seqId)) {
+            ++res.resumedSequences;
+            res.resumedTokens += int64_t(s.tokens.size());
+        }
+
+    // 5. Plan: windows of bucketBatches * batch sequences in id order, sorted by length
+    // (longest first, stable), cut into batches. The plan depends only on the corpus and
+    // the batch size, so a resumed run forms the very same batches.
+    std::vector<std::vector<int64_t>> batches;
+    {
+        const size_t win = size_t(batch) * size_t(std::max(1, p.bucketBatches));
+        const size_t n = corpus.sequences.size();
+        for (size_t w0 = 0; w0 < n; w0 += win) {
+            std::vector<int64_t> idx(std::min(win, n - w0));
+            std::iota(idx.begin(), idx.end(), int64_t(w0));
+            std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) {
+                return corpus.sequences[size_t(a)].tokens.size() > corpus.sequences[size_t(b)].tokens.size();
+            });
+            for (size_t b0 = 0; b0 < idx.size(); b0 += size_t(batch))
+                batches.emplace_back(idx.begin() + long(b0), idx.begin() + long(std::min(idx.size(), b0 + size_t(batch))));
+        }
+    }
+
+    Progress pr;
+    pr.stage = "collect";
+    pr.unit = "tokens";
+    pr.total = corpus.totalTokens;
+    pr.done = res.resumedTokens;
+    int delayMs = 0;
+    if (const char* d = std::getenv("SPECMOE_COLLECT_BATCH_DELAY_MS")) // test hook: slow runs
+        delayMs = std::max(0, std::atoi(d));
+
+    if (res.resumedSequences < res.corpusSequences) {
+        // 6. The model, only when something is left to do.
+        RuntimeOptions ro;
+        ro.device = p.device;
+        ro.dtype = p.dtype;
+        ro.residency = mode;
+        ro.lookahead = p.lookahead;
+        ro.threads = p.threads;
+        pr.message = res.resumed ? "resuming: loading the model" : "loading the model";
+        reportProgress(progress, pr);
+        MixtralRuntime rt(p.modelDir, ro);
+        res.device = rt.device().str();
+        RouteOptions rto;
+        rto.lookahead = !p.lookahead.empty();
+
+        const auto loopStart = Clock::now();
+        double rate = 0;
+        int64_t padded = 0, real = 0;
+        RoutingBlock block;
+        block.dims = dims;
+        std::vector<BatchRow> rows;
+        for (size_t bi = 0; bi < batches.size(); ++bi) {
+            const auto& ids = batches[bi];
+            bool pending = false;
+            for (int64_t id : ids)
+                pending |= !writer.isCompleted(id);
+            if (!pending)
+                continue;
+            const auto b0 = Clock::now();
+            // The whole planned batch runs even when part of it is stored already, so the
+            // numbers are those of an uninterrupted run.
+            int64_t T = 0;
+            for (int64_t id : ids)
+                T = std::max<int64_t>(T, int64_t(corpus.sequences[size_t(id)].tokens.size()));
+            const int64_t B = int64_t(ids.size());
+            at::Tensor tid = at::zeros({B, T}, at::kLong);
+            at::Tensor mask = at::zeros({B, T}, at::kLong);
+            int64_t* tp = tid.data_ptr<int64_t>();
+            int64_t* mp = mask.data_ptr<int64_t>();
+            rows.clear();
+            for (int64_t b = 0; b < B; ++b) {
+                const CorpusSequence& s = corpus.sequences[size_t(ids[size_t(b)])];
+                for (size_t t = 0; t < s.tokens.size(); ++t) {
+                    tp[b * T + int64_t(t)] = s.tokens[t];
+                    mp[b * T + int64_t(t)] = 1;
+                }
+                real += int64_t(s.tokens.size());
+                if (writer.isCompleted(s.seqId))
+                    continue;
+                BatchRow r;
+                r.row = int(b);
+                r.length = int32_t(s.tokens.size());
+                r.seqId = s.seqId;
+                r.source = corpus.sources[size_t(s.source)];
+                r.docId = s.docId;
+                r.tokens = s.tokens.data();
+                rows.push_back(r);
+            }
+            padded += B * T;
+            const auto f0 = Clock::now();
+            const RoutingResult rr = rt.route(tid, mask, rto);
+            res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+            ++res.batches;
+
+            block.clear();
+            appendRouting(rr, T, rows, block);
+            try {
+                writer.append(block);
+            } catch (const Error& e) {
+                throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+            }
+            int64_t tokens = 0;
+            for (const auto& r : rows)
+                tokens += r.length;
+            res.sequencesWritten += int64_t(rows.size());
+            res.tokensWritten += tokens;
+
+            if (delayMs > 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+            const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
+            const double inst = dt > 0 ? double(tokens) / dt : 0;
+            rate = rate <= 0 ? inst : 0.8 * rate + 0.2 * inst;
+            pr.done += tokens;
+            pr.rate = rate;
+            pr.eta_seconds = rate > 0 ? double(pr.total - pr.done) / rate : -1;
+            pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(batches.size()) + ", " +
+                         std::to_string(writer.shardsWritten()) + " shards";
+            reportProgress(progress, pr);
+        }
+        res.paddingFraction = padded > 0 ? double(padded - real) / double(padded) : 0;
+        res.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
+    }
+    try {
+        writer.finish();
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+    }
+    res.complete = true;
+    res.shards = writer.shardsWritten();
+    if (res.seconds <= 0)
+        res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    res.tokensPerSecond = res.seconds > 0 ? double(res.tokensWritten) / res.seconds : 0;
+    pr.done = pr.total;
+    pr.eta_seconds = 0;
+    pr.message = "done";
+    if (progress)
+        progress(pr); // the work is done: a late stop request changes nothing
+
+    return res;
+}
+
+} // namespace specmoe

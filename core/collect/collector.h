@@ -1,0 +1,91 @@
+#pragma once
+// The routing-trace collection job: corpus -> length-bucketed padded batches -> the Mixtral
+// forward pass -> exact per-token routing -> sharded HDF5 (TraceWriter). Stoppable and
+// resumable: rerunning the same parameters on the same folder continues after the last
+// complete shard, with no sequence lost or stored twice. No torch types here (the GUI
+// includes this header). docs/cli-collect.md describes the CLI on top of it.
+#include "core/data/corpus.h"
+#include "core/data/source_spec.h"
+#include "core/data/source_stats.h"
+#include "core/util/progress.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace specmoe {
+
+struct CollectParams {
+    // Corpus.
+    std::vector<SourceSpec> sources;      // NAME=PATH[:FORMAT[:FIELD]][@WEIGHT] each, with caps
+    int64_t targetTokens = 0;             // stop after this many tokens (0 = whole corpus)
+    int64_t targetSequences = 0;          // stop after this many sequences (0 = no limit)
+    int maxLength = 512;                  // tokens per sequence (BOS included)
+    int minLength = 8;                    // shorter sequences are dropped (counted)
+    LongDocuments longDocuments = LongDocuments::Truncate; // or Split into windows
+    bool dedup = true;
+    int shuffleBuffer = 1024;             // per-source document shuffle buffer (seeded)
+    uint64_t seed = 0;
+
+    // Model.
+    std::string modelDir;
+    std::string tokenizerPath;            // empty = <modelDir>/tokenizer.model; needed only
+                                          // when a source holds text
+    std::string device = "auto";          // "cpu", "cuda", "cuda:N", "auto"
+    std::string dtype = "bfloat16";       // float32, bfloat16, float16
+    std::string residency = "resident";   // resident, split, streaming
+    std::vector<int> lookahead{1, 2};     // probe distances; empty = none
+    bool withLogits = false;              // store raw router logits [N, L, E] (float16)
+    int threads = 0;                      // CPU intra-op threads, 0 = all cores
+
+    // Batching.
+    int batchSize = 0;                    // sequences per forward pass; 0 = largest that fits
+                                          // the free device memory (runtime's estimate)
+    int bucketBatches = 16;               // length-sorting window, in batches
+    double memoryFraction = 0.8;          // share of free memory batch sizing may plan for
+
+    // Output.
+    std::string outDir;
+    double shardMB = 256;                 // uncompressed payload per shard (MiB)
+    bool startOver = false;               // clear a folder holding another configuration
+};
+
+struct CollectResult {
+    std::string outDir;
+    bool resumed = false;                 // the folder held part of this trace already
+    bool complete = false;                // every corpus sequence is stored
+    int64_t corpusSequences = 0;          // sequences of the corpus (the whole job)
+    int64_t corpusTokens = 0;
+    int64_t resumedSequences = 0;         // already stored when the run started
+    int64_t resumedTokens = 0;
+    int64_t sequencesWritten = 0;         // by this run
+    int64_t tokensWritten = 0;            // by this run
+    size_t shards = 0;                    // complete shards in the folder
+    int batchSize = 0;                    // the batch size used
+    int64_t batches = 0;                  // forward passes run
+    double paddingFraction = 0;           // pad positions / all positions in those passes
+    double seconds = 0;                   // wall time of the collection loop
+    double forwardSeconds = 0;            // of which in the forward pass
+    double tokensPerSecond = 0;           // tokensWritten / seconds
+    std::string device;                   // the device the forward pass ran on
+    std::vector<SourceStats> sources;     // per source: kept, dropped and skipped input
+    std::vector<std::string> warnings;    // bad input skipped (file:line: reason)
+    int64_t skippedInputs = 0;            // bad input items, all sources
+};
+
+// Runs (or resumes) a collection. Progress: stage "corpus" while reading sources, then
+// "collect" in tokens with rate and ETA. Throws specmoe::Cancelled when the callback
+// returns false (complete shards stay, the run resumes later), specmoe::Error on bad input,
+// a folder holding another trace (unless startOver) or an I/O failure (full disk: the
+// message names the shard; complete shards stay intact).
+CollectResult collect(const CollectParams& params, const ProgressFn& progress = {});
+
+// The corpus a collection would use (reads sources and tokenizes; loads no weights).
+// `vocabSize` > 0 checks token ids against the model's vocabulary.
+Corpus buildCollectCorpus(const CollectParams& params, int64_t vocabSize = 0,
+                          const ProgressFn& progress = {});
+
+// One line per source and per skip reason, for logs and the CLI's closing report.
+std::vector<std::string> describeSources(const CollectResult& r);
+
+} // namespace specmoe
