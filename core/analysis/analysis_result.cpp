@@ -12,6 +12,19 @@
 
 namespace specmoe {
 
+// Like NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT, but defines the (non-inline)
+// functions declared in analysis_result.h: missing fields keep their defaults.
+#define SPECMOE_JSON_TYPE(Type, ...)                                                          \
+    void to_json(nlohmann::json& nlohmann_json_j, const Type& nlohmann_json_t)               \
+    {                                                                                          \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))               \
+    }                                                                                          \
+    void from_json(const nlohmann::json& nlohmann_json_j, Type& nlohmann_json_t)             \
+    {                                                                                          \
+        const Type nlohmann_json_default_obj{};                                                \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_FROM_WITH_DEFAULT, __VA_ARGS__)) \
+    }
+
 const GroupStats* AnalysisResult::source(const std::string& name) const
 {
     for (const auto& g : sources)
@@ -38,37 +51,37 @@ const std::vector<TokenSample>& TokenSamples::at(int layer, int expert, bool fir
     return i < v.size() ? v[i] : empty;
 }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(
+SPECMOE_JSON_TYPE(
     LayerLoad, tokens, firstCounts, anyCounts, weightSums, firstShare, anyShare, anyRate,
     weightShare, entropyFirstBits, entropyFirstNorm, entropyAnyBits, entropyAnyNorm, cvFirst,
     cvAny, maxOverUniformFirst, maxOverUniformAny, minOverUniformFirst, minOverUniformAny,
     tvFromUniformFirst, tvFromUniformAny, klFromUniformFirstBits, klFromUniformAnyBits,
     coactivation)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LayerRepetition, pairs, sameFirst, overlap,
+SPECMOE_JSON_TYPE(LayerRepetition, pairs, sameFirst, overlap,
                                                 sameFirstRate, overlapRate,
                                                 sameFirstExpectedFromLoad)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GroupStats, source, sequences, tokens, layers,
+SPECMOE_JSON_TYPE(GroupStats, source, sequences, tokens, layers,
                                                 repetition)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LayerTransition, distance, fromLayer,
+SPECMOE_JSON_TYPE(LayerTransition, distance, fromLayer,
                                                 firstCounts, anyCounts, firstProb, anyProb,
                                                 mutualInfoBits, normalizedMI)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PredictabilityCell, context, horizon,
+SPECMOE_JSON_TYPE(PredictabilityCell, context, horizon,
                                                 targetLayer, trainTokens, testTokens,
                                                 heldOutAccuracy, inSampleAccuracy,
                                                 baselineAccuracy, unseenContextShare)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PredictabilitySummary, context, horizon,
+SPECMOE_JSON_TYPE(PredictabilitySummary, context, horizon,
                                                 meanHeldOutAccuracy, meanInSampleAccuracy,
                                                 meanBaselineAccuracy)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Predictability, testFraction, trainSequences,
+SPECMOE_JSON_TYPE(Predictability, testFraction, trainSequences,
                                                 testSequences, cells, summary, skippedContexts)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenJourney, seqId, source, position, tokenId,
+SPECMOE_JSON_TYPE(TokenJourney, seqId, source, position, tokenId,
                                                 text, experts, weights)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SequenceJourney, seqId, source, docId, length,
+SPECMOE_JSON_TYPE(SequenceJourney, seqId, source, docId, length,
                                                 tokens)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenQueryResult, query, matches, journeys)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenSample, seqId, position, tokenId, rank,
+SPECMOE_JSON_TYPE(TokenQueryResult, query, matches, journeys)
+SPECMOE_JSON_TYPE(TokenSample, seqId, position, tokenId, rank,
                                                 weight, text)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TokenSamples, perCell, experts, firstChoice,
+SPECMOE_JSON_TYPE(TokenSamples, perCell, experts, firstChoice,
                                                 anyChoice, firstSeen, anySeen)
 
 void to_json(nlohmann::json& j, const AnalysisResult& r)

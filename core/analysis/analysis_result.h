@@ -188,8 +188,25 @@ struct AnalysisResult {
     const LayerTransition* transition(int distance, int fromLayer) const;
 };
 
-void to_json(nlohmann::json& j, const AnalysisResult& r);
-void from_json(const nlohmann::json& j, AnalysisResult& r);
+// JSON (nlohmann ADL hooks): missing fields keep their defaults; AnalysisResult checks
+// formatVersion.
+#define SPECMOE_ANALYSIS_JSON(T)                                                               \
+    void to_json(nlohmann::json& j, const T& v);                                               \
+    void from_json(const nlohmann::json& j, T& v);
+SPECMOE_ANALYSIS_JSON(LayerLoad)
+SPECMOE_ANALYSIS_JSON(LayerRepetition)
+SPECMOE_ANALYSIS_JSON(GroupStats)
+SPECMOE_ANALYSIS_JSON(LayerTransition)
+SPECMOE_ANALYSIS_JSON(PredictabilityCell)
+SPECMOE_ANALYSIS_JSON(PredictabilitySummary)
+SPECMOE_ANALYSIS_JSON(Predictability)
+SPECMOE_ANALYSIS_JSON(TokenJourney)
+SPECMOE_ANALYSIS_JSON(SequenceJourney)
+SPECMOE_ANALYSIS_JSON(TokenQueryResult)
+SPECMOE_ANALYSIS_JSON(TokenSample)
+SPECMOE_ANALYSIS_JSON(TokenSamples)
+SPECMOE_ANALYSIS_JSON(AnalysisResult)
+#undef SPECMOE_ANALYSIS_JSON
 
 // Whole-result files; throw specmoe::Error naming the file on failure.
 void saveAnalysisJson(const AnalysisResult& r, const std::string& path);

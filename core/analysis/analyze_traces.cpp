@@ -1,0 +1,37 @@
+// analyze() and token queries over a trace folder (TraceSet): the streaming source.
+#include "core/analysis/analysis.h"
+
+#include "core/trace/trace_set.h"
+
+namespace specmoe {
+namespace {
+struct StopTraces {};
+} // namespace
+
+BlockSource blockSource(const TraceSet& traces, int64_t maxTokens)
+{
+    return [&traces, maxTokens](const BlockVisitor& visit) {
+        int64_t seen = 0;
+        try {
+            traces.forEachBlock([&](const RoutingBlock& b) {
+                if (!visit(b))
+                    throw StopTraces{};
+                seen += static_cast<int64_t>(b.numTokens());
+                if (maxTokens > 0 && seen >= maxTokens)
+                    throw StopTraces{};
+            });
+        } catch (const StopTraces&) {
+        }
+    };
+}
+
+AnalysisResult analyze(const TraceSet& traces, const AnalysisOptions& options,
+                       const ProgressFn& progress)
+{
+    AnalysisResult r = analyze(blockSource(traces, options.maxTokens), options, progress,
+                               traces.numTokens());
+    r.traceDir = traces.dir();
+    return r;
+}
+
+} // namespace specmoe
