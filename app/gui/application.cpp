@@ -1,10 +1,13 @@
 #include "app/gui/application.h"
 
+#include "app/gui/main_window.h"
+#include "app/gui/settings_dialog.h"
+
 #include "core/specmoe_core.h"
 
 #include <QApplication>
 #include <QIcon>
-#include <QLabel>
+#include <QDir>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
@@ -36,9 +39,15 @@ int runWorkbench(int argc, char** argv)
     QApplication::setApplicationVersion(QString::fromStdString(specmoe::version()));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/specmoe.svg")));
     installTranslations(app);
-    QLabel label(QApplication::translate("Workbench", "SpecMoE Workbench"));
-    label.resize(640, 400);
-    label.show();
+    applyTheme(QSettings().value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString());
+
+    MainWindow window;
+    // A workspace folder on the command line, else the last one used.
+    const QStringList args = QApplication::arguments();
+    const QString requested = args.size() > 1 ? args.at(1) : QSettings().value(QStringLiteral("workspaces/last")).toString();
+    if (!requested.isEmpty() && Workspace::isWorkspace(requested))
+        window.openWorkspace(requested);
+    window.show();
     return app.exec();
 }
 

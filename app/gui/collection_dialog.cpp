@@ -1,0 +1,497 @@
+#include "app/gui/collection_dialog.h"
+
+#include "app/gui/path_edit.h"
+#include "core/model/config.h"
+#include "core/model/memory.h"
+#include "core/tensor/device_memory.h"
+#include "core/util/sysmem.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyle>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <exception>
+
+namespace specmoe::gui {
+namespace {
+
+enum SourceColumn { NameCol, PathCol, FormatCol, FieldCol, WeightCol, SourceColumns };
+
+QString bytesText(qint64 b) { return QLocale().formattedDataSize(b, 1, QLocale::DataSizeIecFormat); }
+
+const char* const kFormats[] = {"auto", "text", "paragraphs", "jsonl", "jsonl-ids", "csv", "tsv"};
+
+} // namespace
+
+void fillDeviceCombo(QComboBox* combo, bool withAuto)
+{
+    combo->clear();
+    if (withAuto)
+        combo->addItem(CollectionDialog::tr("Automatic (fastest available)"), QStringLiteral("auto"));
+    combo->addItem(CollectionDialog::tr("CPU"), QStringLiteral("cpu"));
+    for (const GpuMemory& g : gpuMemory())
+        combo->addItem(CollectionDialog::tr("GPU %1: %2").arg(g.index).arg(QString::fromStdString(g.name)),
+                       QStringLiteral("cuda:%1").arg(g.index));
+}
+
+void selectDevice(QComboBox* combo, const QString& device)
+{
+    int i = combo->findData(device == QLatin1String("cuda") ? QStringLiteral("cuda:0") : device);
+    if (i < 0) { // a device this machine lacks (settings from another machine): keep it visible
+        combo->addItem(device, device);
+        i = combo->count() - 1;
+    }
+    combo->setCurrentIndex(i);
+}
+
+CollectionDialog::CollectionDialog(const QString& tracesDir, QWidget* parent)
+    : ValidatingDialog(parent), m_tracesDir(tracesDir)
+{
+    setWindowTitle(tr("New Collection"));
+    setObjectName(QStringLiteral("collectionDialog"));
+
+    // Model
+    auto* modelBox = new QGroupBox(tr("Model"), this);
+    m_model = new PathEdit(PathEdit::Folder, modelBox);
+    m_model->setObjectName(QStringLiteral("modelDir"));
+    m_model->setPlaceholderText(tr("Folder with config.json and *.safetensors"));
+    m_tokenizer = new PathEdit(PathEdit::OpenFile, modelBox);
+    m_tokenizer->setObjectName(QStringLiteral("tokenizer"));
+    m_tokenizer->setFilter(tr("SentencePiece model (*.model);;All files (*)"));
+    m_tokenizer->setPlaceholderText(tr("tokenizer.model of the model folder"));
+    m_modelSummary = new QLabel(modelBox);
+    m_modelSummary->setObjectName(QStringLiteral("modelSummary"));
+    m_modelSummary->setWordWrap(true);
+    m_modelSummary->setTextFormat(Qt::PlainText);
+    auto* modelForm = new QFormLayout(modelBox);
+    modelForm->addRow(tr("Model folder:"), m_model);
+    modelForm->addRow(QString(), m_modelSummary);
+    modelForm->addRow(tr("Tokenizer:"), m_tokenizer);
+
+    // Corpus
+    auto* corpusBox = new QGroupBox(tr("Corpus"), this);
+    m_sources = new QTableWidget(0, SourceColumns, corpusBox);
+    m_sources->setObjectName(QStringLiteral("sources"));
+    m_sources->setHorizontalHeaderLabels({tr("Name"), tr("Path"), tr("Format"), tr("Field / column"), tr("Weight")});
+    m_sources->horizontalHeader()->setSectionResizeMode(PathCol, QHeaderView::Stretch);
+    m_sources->verticalHeader()->hide();
+    m_sources->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_sources->setMinimumHeight(120);
+    auto* addFile = new QToolButton(corpusBox);
+    addFile->setText(tr("Add files…"));
+    addFile->setIcon(style()->standardIcon(QStyle::SP_FileIcon));
+    addFile->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto* addFolder = new QToolButton(corpusBox);
+    addFolder->setText(tr("Add folder…"));
+    addFolder->setIcon(style()->standardIcon(QStyle::SP_DirIcon));
+    addFolder->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    auto* remove = new QToolButton(corpusBox);
+    remove->setText(tr("Remove"));
+    remove->setObjectName(QStringLiteral("removeSource"));
+    remove->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
+    remove->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    connect(addFile, &QToolButton::clicked, this, &CollectionDialog::addSourceFromFile);
+    connect(addFolder, &QToolButton::clicked, this, &CollectionDialog::addSourceFromFolder);
+    connect(remove, &QToolButton::clicked, this, [this] {
+        if (m_sources->currentRow() >= 0)
+            removeSource(m_sources->currentRow());
+    });
+    auto* sourceButtons = new QHBoxLayout;
+    sourceButtons->addWidget(addFile);
+    sourceButtons->addWidget(addFolder);
+    sourceButtons->addWidget(remove);
+    sourceButtons->addStretch(1);
+
+    m_target = new QDoubleSpinBox(corpusBox);
+    m_target->setObjectName(QStringLiteral("targetTokens"));
+    m_target->setDecimals(0);
+    m_target->setRange(1, 1e12);
+    m_target->setSingleStep(100000);
+    m_target->setGroupSeparatorShown(true);
+    m_target->setSuffix(tr(" tokens"));
+    m_maxLength = new QSpinBox(corpusBox);
+    m_maxLength->setObjectName(QStringLiteral("maxLength"));
+    m_maxLength->setRange(2, 131072);
+    m_maxLength->setSuffix(tr(" tokens"));
+    auto* corpusLayout = new QVBoxLayout(corpusBox);
+    corpusLayout->addWidget(m_sources, 1);
+    corpusLayout->addLayout(sourceButtons);
+    auto* corpusForm = new QFormLayout;
+    corpusForm->addRow(tr("Target size:"), m_target);
+    corpusForm->addRow(tr("Maximum sequence length:"), m_maxLength);
+    corpusLayout->addLayout(corpusForm);
+
+    // Compute
+    auto* computeBox = new QGroupBox(tr("Compute"), this);
+    m_device = new QComboBox(computeBox);
+    m_device->setObjectName(QStringLiteral("device"));
+    fillDeviceCombo(m_device);
+    m_dtype = new QComboBox(computeBox);
+    m_dtype->setObjectName(QStringLiteral("dtype"));
+    m_dtype->addItem(tr("bfloat16"), QStringLiteral("bfloat16"));
+    m_dtype->addItem(tr("float16"), QStringLiteral("float16"));
+    m_dtype->addItem(tr("float32 (exact, twice the memory)"), QStringLiteral("float32"));
+    m_residency = new QComboBox(computeBox);
+    m_residency->setObjectName(QStringLiteral("residency"));
+    m_residency->addItem(tr("Resident: all weights on one device"), QStringLiteral("resident"));
+    m_residency->addItem(tr("Split: layers spread over the GPUs"), QStringLiteral("split"));
+    m_residency->addItem(tr("Streaming: one layer at a time"), QStringLiteral("streaming"));
+    m_batch = new QSpinBox(computeBox);
+    m_batch->setObjectName(QStringLiteral("batchSize"));
+    m_batch->setRange(0, 4096);
+    m_batch->setSuffix(tr(" sequences"));
+    m_batch->setSpecialValueText(tr("Automatic (fits the free memory)"));
+    m_memory = new QLabel(computeBox);
+    m_memory->setObjectName(QStringLiteral("memoryEstimate"));
+    m_memory->setWordWrap(true);
+    auto* computeForm = new QFormLayout(computeBox);
+    computeForm->addRow(tr("Device:"), m_device);
+    computeForm->addRow(tr("Compute dtype:"), m_dtype);
+    computeForm->addRow(tr("Residency:"), m_residency);
+    computeForm->addRow(tr("Batch size:"), m_batch);
+    computeForm->addRow(tr("Memory needed:"), m_memory);
+
+    // Output
+    auto* outputBox = new QGroupBox(tr("Output"), this);
+    m_name = new QLineEdit(outputBox);
+    m_name->setObjectName(QStringLiteral("traceName"));
+    m_name->setPlaceholderText(tr("e.g. mixtral-wiki-1M"));
+    m_output = new PathEdit(PathEdit::SaveFolder, outputBox);
+    m_output->setObjectName(QStringLiteral("outputDir"));
+    m_shardSize = new QDoubleSpinBox(outputBox);
+    m_shardSize->setObjectName(QStringLiteral("shardSize"));
+    m_shardSize->setRange(0.01, 65536);
+    m_shardSize->setDecimals(2);
+    m_shardSize->setSuffix(tr(" MB"));
+    m_lookahead = new QLineEdit(outputBox);
+    m_lookahead->setObjectName(QStringLiteral("lookahead"));
+    m_lookahead->setPlaceholderText(tr("e.g. 1, 2 (empty: none)"));
+    m_lookahead->setToolTip(tr("Probe distances d: the gate of layer l+d applied to the hidden state of layer l."));
+    auto* outputForm = new QFormLayout(outputBox);
+    outputForm->addRow(tr("Trace set name:"), m_name);
+    outputForm->addRow(tr("Output folder:"), m_output);
+    outputForm->addRow(tr("Shard size:"), m_shardSize);
+    outputForm->addRow(tr("Lookahead probes:"), m_lookahead);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(modelBox);
+    left->addWidget(corpusBox, 1);
+    auto* right = new QVBoxLayout;
+    right->addWidget(computeBox);
+    right->addWidget(outputBox);
+    right->addStretch(1);
+    auto* columns = new QHBoxLayout;
+    columns->setSpacing(12);
+    columns->addLayout(left, 3);
+    columns->addLayout(right, 2);
+    setContentLayout(columns);
+
+    connect(m_model, &PathEdit::pathChanged, this, &CollectionDialog::modelChanged);
+    connect(m_name, &QLineEdit::textChanged, this, &CollectionDialog::suggestOutput);
+    connect(m_output->lineEdit(), &QLineEdit::textEdited, this, [this] { m_outputEdited = true; });
+    for (QComboBox* c : {m_dtype, m_residency, m_device})
+        connect(c, qOverload<int>(&QComboBox::currentIndexChanged), this, &CollectionDialog::updateMemory);
+    connect(m_batch, qOverload<int>(&QSpinBox::valueChanged), this, &CollectionDialog::updateMemory);
+    connect(m_maxLength, qOverload<int>(&QSpinBox::valueChanged), this, &CollectionDialog::updateMemory);
+    connect(m_lookahead, &QLineEdit::textChanged, this, &CollectionDialog::updateMemory);
+
+    setSettings(CollectSettings{});
+    watch(this);
+    resize(1080, 640);
+    revalidate();
+}
+
+void CollectionDialog::addSource(const SourceSettings& s)
+{
+    const int row = m_sources->rowCount();
+    m_sources->insertRow(row);
+    m_sources->setItem(row, NameCol, new QTableWidgetItem(s.name));
+    auto* pathItem = new QTableWidgetItem(QDir::toNativeSeparators(s.path));
+    pathItem->setToolTip(s.path);
+    m_sources->setItem(row, PathCol, pathItem);
+    auto* format = new QComboBox(m_sources);
+    for (const char* f : kFormats)
+        format->addItem(QString::fromLatin1(f), QString::fromLatin1(f));
+    format->setCurrentIndex(qMax(0, format->findData(s.format)));
+    connect(format, qOverload<int>(&QComboBox::currentIndexChanged), this, &CollectionDialog::revalidate);
+    m_sources->setCellWidget(row, FormatCol, format);
+    m_sources->setItem(row, FieldCol, new QTableWidgetItem(s.field));
+    auto* weight = new QDoubleSpinBox(m_sources);
+    weight->setRange(0.0, 1000.0);
+    weight->setDecimals(2);
+    weight->setSingleStep(0.1);
+    weight->setValue(s.weight);
+    weight->setFrame(false);
+    connect(weight, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &CollectionDialog::revalidate);
+    m_sources->setCellWidget(row, WeightCol, weight);
+    m_sources->resizeColumnToContents(FormatCol);
+    revalidate();
+}
+
+int CollectionDialog::sourceCount() const { return m_sources->rowCount(); }
+
+void CollectionDialog::removeSource(int row)
+{
+    m_sources->removeRow(row);
+    revalidate();
+}
+
+SourceSettings CollectionDialog::sourceAt(int row) const
+{
+    SourceSettings s;
+    auto text = [&](int col) {
+        const QTableWidgetItem* it = m_sources->item(row, col);
+        return it ? it->text().trimmed() : QString();
+    };
+    s.name = text(NameCol);
+    s.path = QDir::fromNativeSeparators(text(PathCol));
+    s.field = text(FieldCol);
+    if (auto* f = qobject_cast<QComboBox*>(m_sources->cellWidget(row, FormatCol)))
+        s.format = f->currentData().toString();
+    if (auto* w = qobject_cast<QDoubleSpinBox*>(m_sources->cellWidget(row, WeightCol)))
+        s.weight = w->value();
+    return s;
+}
+
+void CollectionDialog::addSourceFromFile()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Add corpus files"), QString(),
+        tr("Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)"));
+    for (const QString& f : files)
+        addSource({QFileInfo(f).completeBaseName(), f, QStringLiteral("auto"), QString(), 1.0});
+}
+
+void CollectionDialog::addSourceFromFolder()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a corpus folder"));
+    if (!dir.isEmpty())
+        addSource({QFileInfo(dir).fileName(), dir, QStringLiteral("auto"), QString(), 1.0});
+}
+
+void CollectionDialog::suggestOutput()
+{
+    if (m_outputEdited || m_tracesDir.isEmpty())
+        return;
+    const QString name = m_name->text().trimmed();
+    m_output->setPath(name.isEmpty() ? QString() : QDir(m_tracesDir).filePath(name));
+}
+
+void CollectionDialog::modelChanged()
+{
+    m_modelOk = false;
+    m_modelError.clear();
+    m_modelLayers = 0;
+    m_modelHasTokenizer = false;
+    const QString dir = m_model->path();
+    if (dir.isEmpty()) {
+        m_modelSummary->setText(tr("Pick the folder of a Mixtral-architecture checkpoint."));
+    } else if (!QFileInfo(dir).isDir()) {
+        m_modelError = tr("The model folder %1 does not exist.").arg(QDir::toNativeSeparators(dir));
+        m_modelSummary->setText(m_modelError);
+    } else {
+        try {
+            const MixtralConfig c = loadConfig(dir.toStdString());
+            const QStringList weights = QDir(dir).entryList({QStringLiteral("*.safetensors")}, QDir::Files);
+            if (weights.isEmpty()) {
+                m_modelError = tr("%1 holds no *.safetensors weight files.").arg(QDir::toNativeSeparators(dir));
+                m_modelSummary->setText(m_modelError);
+            } else {
+                m_modelOk = true;
+                m_modelLayers = c.numLayers;
+                m_modelHasTokenizer = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.model")));
+                const double params = double(parameterCount(c));
+                const QString paramText = params >= 1e9 ? tr("%1 B parameters").arg(params / 1e9, 0, 'f', 1)
+                                                        : tr("%1 M parameters").arg(params / 1e6, 0, 'f', 2);
+                m_modelSummary->setText(
+                    tr("%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).",
+                       nullptr, int(weights.size()))
+                        .arg(QString::fromStdString(c.architecture))
+                        .arg(c.numLayers)
+                        .arg(c.numExperts)
+                        .arg(c.topk)
+                        .arg(c.hiddenSize)
+                        .arg(c.vocabSize)
+                        .arg(paramText));
+            }
+        } catch (const std::exception& e) {
+            m_modelError = QString::fromStdString(e.what());
+            m_modelSummary->setText(m_modelError);
+        }
+    }
+    QPalette pal = m_modelSummary->palette();
+    pal.setColor(QPalette::WindowText, m_modelError.isEmpty() ? palette().color(QPalette::PlaceholderText)
+                                                              : QColor(0xc0, 0x30, 0x30));
+    m_modelSummary->setPalette(pal);
+    updateMemory();
+}
+
+void CollectionDialog::updateMemory()
+{
+    m_memoryTooLarge = false;
+    if (!m_modelOk) {
+        m_memory->setText(tr("Pick a model to see the estimate."));
+        return;
+    }
+    try {
+        const MixtralConfig c = loadConfig(m_model->path().toStdString());
+        const std::string dtype = m_dtype->currentData().toString().toStdString();
+        const Residency mode = parseResidency(m_residency->currentData().toString().toStdString());
+        QVector<int> probes;
+        parseIntList(m_lookahead->text(), &probes);
+        const qint64 weights = weightBytesForMode(c, dtype, mode);
+        const qint64 staging = stagingBytesForMode(c, dtype, mode);
+        qint64 available = 0;
+        QString where;
+        const QString device = m_device->currentData().toString();
+        const std::vector<GpuMemory> gpus = gpuMemory();
+        if (device.startsWith(QLatin1String("cuda")) || (device == QLatin1String("auto") && !gpus.empty())) {
+            for (const GpuMemory& g : gpus) {
+                if (mode == Residency::Split)
+                    available += g.freeBytes;
+                else if (device == QLatin1String("auto") || device == QStringLiteral("cuda:%1").arg(g.index))
+                    available = qMax(available, g.freeBytes);
+            }
+            where = tr("free on the GPU");
+        } else {
+            available = systemMemory().availableBytes;
+            where = tr("available memory");
+        }
+        int64_t batch = m_batch->value();
+        QString batchNote;
+        if (batch == 0) { // what the collector will pick: the largest batch that fits
+            const int64_t room = available > 0 ? int64_t(double(available) * 0.8) - weights : 0;
+            batch = qMax<int64_t>(1, maxBatchForMemory(c, dtype, m_maxLength->value(), room, int(probes.size())));
+            batchNote = tr("automatic batch size: %n sequence(s)", nullptr, int(batch));
+        }
+        const qint64 acts = activationBytes(c, dtype, batch, m_maxLength->value(), int(probes.size()));
+        const qint64 need = weights + acts;
+        QString text = tr("%1 (weights %2, activations %3)").arg(bytesText(need), bytesText(weights), bytesText(acts));
+        if (staging > 0)
+            text += QLatin1Char('\n') + tr("plus %1 of pinned host memory for streaming").arg(bytesText(staging));
+        if (available > 0) {
+            text += QLatin1Char('\n') + tr("%1 %2").arg(bytesText(available), where);
+            m_memoryTooLarge = need > available;
+        }
+        if (!batchNote.isEmpty())
+            text += QLatin1Char('\n') + batchNote;
+        m_memory->setText(text);
+    } catch (const std::exception& e) {
+        m_memory->setText(QString::fromStdString(e.what()));
+    }
+}
+
+QString CollectionDialog::modelSummary() const { return m_modelSummary->text(); }
+QString CollectionDialog::memoryText() const { return m_memory->text(); }
+
+CollectSettings CollectionDialog::settings() const
+{
+    CollectSettings s;
+    s.modelDir = m_model->path();
+    s.tokenizer = m_tokenizer->path();
+    for (int r = 0; r < m_sources->rowCount(); ++r)
+        s.sources.push_back(sourceAt(r));
+    s.targetTokens = qint64(m_target->value());
+    s.maxLength = m_maxLength->value();
+    s.batchSize = m_batch->value();
+    s.device = m_device->currentData().toString();
+    s.dtype = m_dtype->currentData().toString();
+    s.residency = m_residency->currentData().toString();
+    s.shardSizeMB = m_shardSize->value();
+    parseIntList(m_lookahead->text(), &s.lookahead);
+    s.outputDir = m_output->path();
+    return s;
+}
+
+void CollectionDialog::setSettings(const CollectSettings& s)
+{
+    m_model->setPath(s.modelDir);
+    m_tokenizer->setPath(s.tokenizer);
+    m_sources->setRowCount(0);
+    for (const SourceSettings& src : s.sources)
+        addSource(src);
+    m_target->setValue(double(s.targetTokens));
+    m_maxLength->setValue(s.maxLength);
+    m_batch->setValue(s.batchSize);
+    selectDevice(m_device, s.device);
+    m_dtype->setCurrentIndex(qMax(0, m_dtype->findData(s.dtype)));
+    m_residency->setCurrentIndex(qMax(0, m_residency->findData(s.residency)));
+    m_shardSize->setValue(s.shardSizeMB);
+    m_lookahead->setText(intListText(s.lookahead));
+    if (!s.outputDir.isEmpty()) {
+        m_output->setPath(s.outputDir);
+        m_outputEdited = true;
+        m_name->setText(QFileInfo(s.outputDir).fileName());
+    }
+    modelChanged();
+}
+
+Validation CollectionDialog::validate() const
+{
+    Validation v;
+    if (m_model->path().isEmpty())
+        return {tr("Choose the model folder."), {}};
+    if (!m_modelOk)
+        return {m_modelError.isEmpty() ? tr("The model folder is not usable.") : m_modelError, {}};
+    if (m_sources->rowCount() == 0)
+        return {tr("Add at least one corpus source."), {}};
+    bool allIds = true;
+    QStringList names;
+    for (int r = 0; r < m_sources->rowCount(); ++r) {
+        const SourceSettings s = sourceAt(r);
+        if (s.name.isEmpty())
+            return {tr("Source %1 has no name.").arg(r + 1), {}};
+        if (names.contains(s.name))
+            return {tr("Two sources are named \"%1\"; names must be unique.").arg(s.name), {}};
+        names << s.name;
+        if (s.path.isEmpty() || !QFileInfo::exists(s.path))
+            return {tr("The path of source \"%1\" does not exist: %2").arg(s.name, QDir::toNativeSeparators(s.path)), {}};
+        if (s.weight <= 0)
+            return {tr("The weight of source \"%1\" must be positive.").arg(s.name), {}};
+        allIds = allIds && s.format == QLatin1String("jsonl-ids");
+    }
+    const QString tok = m_tokenizer->path();
+    if (!tok.isEmpty() && !QFileInfo(tok).isFile())
+        return {tr("The tokenizer file %1 does not exist.").arg(QDir::toNativeSeparators(tok)), {}};
+    if (tok.isEmpty() && !m_modelHasTokenizer && !allIds)
+        return {tr("The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids)."), {}};
+    QVector<int> probes;
+    if (!parseIntList(m_lookahead->text(), &probes))
+        return {tr("Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2."), {}};
+    for (int d : probes)
+        if (m_modelLayers > 0 && d >= m_modelLayers)
+            return {tr("A lookahead probe distance of %1 needs more than %2 layers.").arg(d).arg(m_modelLayers), {}};
+    const QString residency = m_residency->currentData().toString();
+    if (residency == QLatin1String("split") && gpuMemory().empty())
+        return {tr("Split residency spreads layers over GPUs; this machine has none."), {}};
+    if (m_device->currentData().toString() == QLatin1String("cpu") && residency == QLatin1String("split"))
+        return {tr("Split residency needs a GPU device."), {}};
+    const QString out = m_output->path();
+    if (out.isEmpty())
+        return {tr("Choose a name or an output folder for the trace set."), {}};
+    if (QFileInfo(out).exists() && !QFileInfo(out).isDir())
+        return {tr("The output %1 is a file, not a folder.").arg(QDir::toNativeSeparators(out)), {}};
+    if (QFileInfo::exists(QDir(out).filePath(QStringLiteral("manifest.json"))))
+        v.warning = tr("The output folder already holds a trace set: the collection will resume it if the settings match.");
+    if (m_memoryTooLarge)
+        v.warning = tr("The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.");
+    return v;
+}
+
+} // namespace specmoe::gui

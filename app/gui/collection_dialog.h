@@ -1,0 +1,74 @@
+#pragma once
+// "New collection": model folder (validated as it is picked, with its summary), tokenizer,
+// corpus sources, sizes, compute device and dtype, residency mode with the memory it
+// needs, shard size, lookahead probes and output folder.
+#include "app/gui/job_params.h"
+#include "app/gui/validating_dialog.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableWidget;
+
+namespace specmoe::gui {
+
+class PathEdit;
+
+class CollectionDialog : public ValidatingDialog {
+    Q_OBJECT
+public:
+    // tracesDir: where new trace sets go by default (the workspace's traces/ folder).
+    explicit CollectionDialog(const QString& tracesDir, QWidget* parent = nullptr);
+
+    CollectSettings settings() const;
+    void setSettings(const CollectSettings& s);
+    Validation validate() const override;
+
+    // Adds a row to the sources table.
+    void addSource(const SourceSettings& s);
+    int sourceCount() const;
+    void removeSource(int row);
+
+    QString modelSummary() const;
+    QString memoryText() const;
+    PathEdit* modelEdit() const { return m_model; }
+
+private:
+    void modelChanged();
+    void updateMemory();
+    void addSourceFromFile();
+    void addSourceFromFolder();
+    void suggestOutput();
+    SourceSettings sourceAt(int row) const;
+
+    QString m_tracesDir;
+    PathEdit* m_model = nullptr;
+    PathEdit* m_tokenizer = nullptr;
+    QLabel* m_modelSummary = nullptr;
+    QTableWidget* m_sources = nullptr;
+    QDoubleSpinBox* m_target = nullptr;
+    QSpinBox* m_maxLength = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QComboBox* m_device = nullptr;
+    QComboBox* m_dtype = nullptr;
+    QComboBox* m_residency = nullptr;
+    QLabel* m_memory = nullptr;
+    QDoubleSpinBox* m_shardSize = nullptr;
+    QLineEdit* m_lookahead = nullptr;
+    QLineEdit* m_name = nullptr;
+    PathEdit* m_output = nullptr;
+    bool m_outputEdited = false;
+    bool m_modelOk = false;
+    QString m_modelError;
+    qint64 m_modelLayers = 0;
+    bool m_modelHasTokenizer = false;
+    bool m_memoryTooLarge = false;
+};
+
+// The compute devices for combo boxes: "auto", "cpu", then "cuda:N" with the GPU's name.
+void fillDeviceCombo(QComboBox* combo, bool withAuto = true);
+void selectDevice(QComboBox* combo, const QString& device);
+
+} // namespace specmoe::gui

@@ -1,0 +1,138 @@
+#include "app/gui/jobs.h"
+
+#include "core/util/error.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+
+
+namespace specmoe::gui {
+namespace {
+
+struct Jobs {
+    Q_DECLARE_TR_FUNCTIONS(Jobs)
+};
+
+QString baseName(const QString& dir) { return QFileInfo(dir).fileName(); }
+
+} // namespace
+
+void registerJobTypes()
+{
+    qRegisterMetaType<specmoe::CollectResult>("specmoe::CollectResult");
+    qRegisterMetaType<specmoe::ReshardResult>("specmoe::ReshardResult");
+    qRegisterMetaType<specmoe::speculate::TrainResult>("specmoe::speculate::TrainResult");
+    qRegisterMetaType<specmoe::gui::JobProgress>("specmoe::gui::JobProgress");
+}
+
+JobSpec collectSpec(const CollectSettings& s)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("collect");
+    spec.title = Jobs::tr("Collect %1").arg(baseName(s.outputDir));
+    spec.outputPath = s.outputDir;
+    spec.params = s.toJson();
+    spec.resumable = true;
+    return spec;
+}
+
+JobSpec reshardSpec(const ReshardSettings& s)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("reshard");
+    spec.title = Jobs::tr("Re-shard %1 into %2").arg(baseName(s.sourceDir), baseName(s.outputDir));
+    spec.outputPath = s.outputDir;
+    spec.params = s.toJson();
+    spec.resumable = true;
+    return spec;
+}
+
+JobSpec trainSpec(const speculate::TrainParams& p)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("train");
+    spec.outputPath = QString::fromStdString(p.runDir);
+    spec.title = Jobs::tr("Train %1").arg(baseName(spec.outputPath));
+    spec.params = trainParamsToJson(p);
+    spec.resumable = true;
+    return spec;
+}
+
+JobFn makeReshardJob(const ReshardSettings& s)
+{
+    return [s](const ProgressFn& progress) -> QVariant {
+        const ReshardResult r = reshardTrace(s.sourceDir.toStdString(), s.outputDir.toStdString(), s.options, progress);
+        return QVariant::fromValue(r);
+    };
+}
+
+JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(const QString&)> onMetrics)
+{
+    return [params, onMetrics](const ProgressFn& progress) -> QVariant {
+        QDir().mkpath(QString::fromStdString(params.runDir));
+        speculate::MetricsFn metrics;
+        if (onMetrics)
+            metrics = [onMetrics](const std::string& line) { onMetrics(QString::fromStdString(line)); };
+        const speculate::TrainResult r = speculate::train(params, progress, metrics);
+        return QVariant::fromValue(r);
+    };
+}
+
+CollectParams toCollectParams(const CollectSettings& s)
+{
+    CollectParams p;
+    for (const SourceSettings& src : s.sources) {
+        SourceSpec spec;
+        spec.name = src.name.toStdString();
+        spec.path = src.path.toStdString();
+        spec.format = parseFormat(src.format.toStdString());
+        spec.field = src.field.toStdString();
+        spec.weight = src.weight;
+        p.sources.push_back(spec);
+    }
+    p.targetTokens = s.targetTokens;
+    p.maxLength = s.maxLength;
+    p.modelDir = s.modelDir.toStdString();
+    p.tokenizerPath = s.tokenizer.toStdString();
+    p.device = s.device.toStdString();
+    p.dtype = s.dtype.toStdString();
+    p.residency = s.residency.toStdString();
+    p.lookahead.assign(s.lookahead.cbegin(), s.lookahead.cend());
+    p.threads = s.threads;
+    p.batchSize = s.batchSize;
+    p.outDir = s.outputDir.toStdString();
+    p.shardMB = s.shardSizeMB;
+    return p;
+}
+
+JobFn makeCollectJob(const CollectSettings& s)
+{
+    const CollectParams params = toCollectParams(s); // converted on the GUI thread, by value
+    return [params](const ProgressFn& progress) -> QVariant {
+        QDir().mkpath(QString::fromStdString(params.outDir));
+        const CollectResult r = collect(params, progress);
+        return QVariant::fromValue(r);
+    };
+}
+
+JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics)
+{
+    if (spec.kind == QLatin1String("collect")) {
+        // The collector continues a folder holding part of the same trace by itself.
+        return makeCollectJob(CollectSettings::fromJson(spec.params));
+    }
+    if (spec.kind == QLatin1String("train")) {
+        speculate::TrainParams p = trainParamsFromJson(spec.params);
+        p.resume = true;
+        return makeTrainJob(p, std::move(onMetrics));
+    }
+    if (spec.kind == QLatin1String("reshard")) {
+        ReshardSettings s = ReshardSettings::fromJson(spec.params);
+        s.options.overwrite = true; // a half-written destination is ours: start it over
+        return makeReshardJob(s);
+    }
+    return {};
+}
+
+} // namespace specmoe::gui

@@ -1,0 +1,40 @@
+#pragma once
+// The workbench's jobs: core's long operations wrapped as JobFns (core/... parameters
+// passed by value, progress and cancel through the ProgressFn) and their results as
+// registered value types.
+#include "app/gui/job.h"
+#include "app/gui/job_params.h"
+#include "core/collect/collector.h"
+#include "core/speculate/train.h"
+#include "core/trace/reshard.h"
+
+#include <QMetaType>
+
+#include <functional>
+
+namespace specmoe::gui {
+
+JobFn makeCollectJob(const CollectSettings& settings);
+JobFn makeReshardJob(const ReshardSettings& settings);
+// onMetrics is called on the worker thread with every metrics.jsonl line.
+JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(const QString&)> onMetrics = {});
+
+// The spec (title, output, JSON parameters) of each job, for the runner and the workspace.
+JobSpec collectSpec(const CollectSettings& settings);
+JobSpec reshardSpec(const ReshardSettings& settings);
+JobSpec trainSpec(const speculate::TrainParams& params);
+
+// The JobFn that resumes a persisted job (resume on for collections and training; a
+// re-shard starts over). Returns an empty function for an unknown kind.
+JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics = {});
+
+// Core's collection parameters for the dialog's settings.
+CollectParams toCollectParams(const CollectSettings& settings);
+
+void registerJobTypes();
+
+} // namespace specmoe::gui
+
+Q_DECLARE_METATYPE(specmoe::CollectResult)
+Q_DECLARE_METATYPE(specmoe::ReshardResult)
+Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)

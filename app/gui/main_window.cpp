@@ -1,0 +1,861 @@
+#include "app/gui/main_window.h"
+
+#include "app/gui/collection_dialog.h"
+#include "app/gui/job_runner.h"
+#include "app/gui/jobs.h"
+#include "app/gui/reshard_dialog.h"
+#include "app/gui/settings_dialog.h"
+#include "app/gui/summary_page.h"
+#include "app/gui/training_dialog.h"
+#include "app/gui/view_registry.h"
+#include "app/gui/welcome_page.h"
+#include "core/specmoe_core.h"
+#include "core/tensor/device_memory.h"
+#include "widgets/jobs_panel.h"
+#include "widgets/log_panel.h"
+#include "widgets/memory_gauge.h"
+#include "widgets/workspace_model.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QThread>
+#include <QToolBar>
+#include <QTreeView>
+#include <QUrl>
+
+#if __has_include("core/demo/demo.h")
+#define SPECMOE_GUI_HAVE_DEMO 1
+#include "core/demo/demo.h"
+#endif
+
+namespace specmoe::gui {
+
+using widgets::JobState;
+using widgets::LogLevel;
+using widgets::WorkspaceEntry;
+using widgets::WorkspaceModel;
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+const char* const kTabPathProperty = "specmoePath";
+const char* const kTabViewProperty = "specmoeView";
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    registerJobTypes();
+    setObjectName(QStringLiteral("mainWindow"));
+    m_runner = new JobRunner(this);
+    const AppSettings settings = AppSettings::load();
+    m_runner->setMaxConcurrent(settings.maxConcurrentJobs);
+    specmoe::setThreads(settings.threads);
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("views"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeTab);
+    setCentralWidget(m_tabs);
+
+    createActions();
+    createDocks();
+    createMenus();
+    createStatusBar();
+
+    connect(m_runner, &JobRunner::logMessage, m_log, &widgets::LogPanel::append);
+    connect(m_runner, &JobRunner::jobStateChanged, this, [this](qint64 id, JobState) { onJobStateChanged(id); });
+    connect(m_runner->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateStatus);
+    connect(m_runner->model(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateStatus);
+    connect(m_runner->model(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateStatus);
+
+    QSettings s;
+    resize(1440, 900);
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    rebuildRecentMenu();
+    showWelcome();
+    updateActions();
+    updateTitle();
+    updateStatus();
+    m_log->info(QStringLiteral("workbench"), QStringLiteral("SpecMoE Workbench %1; %2")
+                                                  .arg(QString::fromStdString(specmoe::version()), deviceText()));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QStyle* st = style();
+    m_newWorkspaceAct = new QAction(st->standardIcon(QStyle::SP_FileDialogNewFolder), tr("&New Workspace…"), this);
+    m_newWorkspaceAct->setShortcut(QKeySequence::New);
+    connect(m_newWorkspaceAct, &QAction::triggered, this, &MainWindow::newWorkspaceDialog);
+    m_openWorkspaceAct = new QAction(st->standardIcon(QStyle::SP_DialogOpenButton), tr("&Open Workspace…"), this);
+    m_openWorkspaceAct->setShortcut(QKeySequence::Open);
+    connect(m_openWorkspaceAct, &QAction::triggered, this, &MainWindow::openWorkspaceDialog);
+    m_demoAct = new QAction(QIcon(QStringLiteral(":/icons/demo.svg")), tr("Open &Demo Workspace"), this);
+    m_demoAct->setObjectName(QStringLiteral("openDemo"));
+    connect(m_demoAct, &QAction::triggered, this, &MainWindow::openDemoWorkspace);
+    m_closeWorkspaceAct = new QAction(st->standardIcon(QStyle::SP_DialogCloseButton), tr("&Close Workspace"), this);
+    connect(m_closeWorkspaceAct, &QAction::triggered, this, &MainWindow::closeWorkspace);
+    m_addModelAct = new QAction(QIcon(QStringLiteral(":/icons/model.svg")), tr("Add &Model…"), this);
+    connect(m_addModelAct, &QAction::triggered, this, &MainWindow::addModelDialog);
+    m_refreshAct = new QAction(st->standardIcon(QStyle::SP_BrowserReload), tr("&Refresh"), this);
+    m_refreshAct->setShortcut(QKeySequence::Refresh);
+    connect(m_refreshAct, &QAction::triggered, this, &MainWindow::refreshWorkspace);
+    m_quitAct = new QAction(tr("&Quit"), this);
+    m_quitAct->setShortcut(QKeySequence::Quit);
+    m_quitAct->setMenuRole(QAction::QuitRole);
+    connect(m_quitAct, &QAction::triggered, this, &QWidget::close);
+
+    m_collectAct = new QAction(QIcon(QStringLiteral(":/icons/collect.svg")), tr("New &Collection…"), this);
+    m_collectAct->setObjectName(QStringLiteral("newCollection"));
+    m_collectAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    m_collectAct->setToolTip(tr("Collect routing traces of a model on a corpus"));
+    connect(m_collectAct, &QAction::triggered, this, &MainWindow::newCollectionDialog);
+    m_reshardAct = new QAction(QIcon(QStringLiteral(":/icons/reshard.svg")), tr("&Re-shard Trace Set…"), this);
+    m_reshardAct->setObjectName(QStringLiteral("reshard"));
+    m_reshardAct->setToolTip(tr("Rewrite a trace set with another shard size"));
+    connect(m_reshardAct, &QAction::triggered, this, [this] { reshardDialog(); });
+    m_trainAct = new QAction(QIcon(QStringLiteral(":/icons/train.svg")), tr("New &Training…"), this);
+    m_trainAct->setObjectName(QStringLiteral("newTraining"));
+    m_trainAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    m_trainAct->setToolTip(tr("Train expert predictors on trace sets"));
+    connect(m_trainAct, &QAction::triggered, this, [this] { newTrainingDialog(); });
+
+    m_settingsAct = new QAction(st->standardIcon(QStyle::SP_FileDialogListView), tr("&Settings…"), this);
+    m_settingsAct->setMenuRole(QAction::PreferencesRole);
+    m_settingsAct->setShortcut(QKeySequence::Preferences);
+    connect(m_settingsAct, &QAction::triggered, this, &MainWindow::settingsDialog);
+    m_aboutAct = new QAction(tr("&About SpecMoE Workbench"), this);
+    connect(m_aboutAct, &QAction::triggered, this, &MainWindow::about);
+}
+
+void MainWindow::createDocks()
+{
+    m_model = new WorkspaceModel(this);
+    m_tree = new QTreeView(this);
+    m_tree->setObjectName(QStringLiteral("workspaceTree"));
+    m_tree->setModel(m_model);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_tree->header()->setSectionResizeMode(WorkspaceModel::NameColumn, QHeaderView::Interactive);
+    m_tree->header()->resizeSection(WorkspaceModel::NameColumn, 190);
+    m_tree->header()->setStretchLastSection(true);
+    connect(m_tree, &QTreeView::activated, this, &MainWindow::onTreeActivated);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this, &MainWindow::onTreeContextMenu);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_tree->expandToDepth(0); });
+
+    m_treeDock = new QDockWidget(tr("Workspace"), this);
+    m_treeDock->setObjectName(QStringLiteral("workspaceDock"));
+    m_treeDock->setWidget(m_tree);
+    addDockWidget(Qt::LeftDockWidgetArea, m_treeDock);
+
+    m_jobsPanel = new widgets::JobsPanel(this);
+    m_jobsPanel->setModel(m_runner->model());
+    connect(m_jobsPanel, &widgets::JobsPanel::cancelRequested, m_runner, &JobRunner::cancel);
+    connect(m_jobsPanel, &widgets::JobsPanel::resumeRequested, this, &MainWindow::resumeJob);
+    connect(m_jobsPanel, &widgets::JobsPanel::clearFinishedRequested, m_runner, &JobRunner::clearFinished);
+    connect(m_jobsPanel, &widgets::JobsPanel::openRequested, this, [this](qint64 id) {
+        const JobSpec* spec = m_runner->spec(id);
+        if (!spec)
+            return;
+        const WorkspaceEntry::Kind kind = spec->kind == QLatin1String("train") ? WorkspaceEntry::Run : WorkspaceEntry::TraceSet;
+        const QModelIndex i = m_model->indexOf(kind, spec->outputPath);
+        if (const WorkspaceEntry* e = m_model->entry(i))
+            openEntry(*e);
+        else
+            openEntry(kind == WorkspaceEntry::Run ? Workspace::describeRun(spec->outputPath)
+                                                  : Workspace::describeTraceSet(spec->outputPath));
+    });
+    m_jobsDock = new QDockWidget(tr("Jobs"), this);
+    m_jobsDock->setObjectName(QStringLiteral("jobsDock"));
+    m_jobsDock->setWidget(m_jobsPanel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_jobsDock);
+
+    m_log = new widgets::LogPanel(this);
+    m_logDock = new QDockWidget(tr("Log"), this);
+    m_logDock->setObjectName(QStringLiteral("logDock"));
+    m_logDock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    tabifyDockWidget(m_jobsDock, m_logDock);
+    m_jobsDock->raise();
+
+    m_memory = new widgets::MemoryPanel(this);
+    m_memoryDock = new QDockWidget(tr("Memory"), this);
+    m_memoryDock->setObjectName(QStringLiteral("memoryDock"));
+    m_memoryDock->setWidget(m_memory);
+    addDockWidget(Qt::LeftDockWidgetArea, m_memoryDock);
+    splitDockWidget(m_treeDock, m_memoryDock, Qt::Vertical);
+    resizeDocks({m_treeDock, m_memoryDock}, {640, 200}, Qt::Vertical);
+    resizeDocks({m_treeDock}, {380}, Qt::Horizontal);
+    resizeDocks({m_jobsDock}, {230}, Qt::Vertical);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newWorkspaceAct);
+    file->addAction(m_openWorkspaceAct);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addAction(m_demoAct);
+    file->addSeparator();
+    file->addAction(m_addModelAct);
+    file->addAction(m_refreshAct);
+    file->addAction(m_closeWorkspaceAct);
+    file->addSeparator();
+    file->addAction(m_settingsAct);
+    file->addSeparator();
+    file->addAction(m_quitAct);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(m_collectAct);
+    run->addAction(m_reshardAct);
+    run->addAction(m_trainAct);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_treeDock->toggleViewAction());
+    view->addAction(m_jobsDock->toggleViewAction());
+    view->addAction(m_logDock->toggleViewAction());
+    view->addAction(m_memoryDock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAct);
+
+    QToolBar* tb = addToolBar(tr("Main"));
+    tb->setObjectName(QStringLiteral("mainToolBar"));
+    tb->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    tb->setIconSize(QSize(20, 20));
+    tb->addAction(m_openWorkspaceAct);
+    tb->addSeparator();
+    tb->addAction(m_collectAct);
+    tb->addAction(m_reshardAct);
+    tb->addAction(m_trainAct);
+    tb->addSeparator();
+    tb->addAction(m_refreshAct);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_workspaceLabel = new QLabel(this);
+    m_jobsLabel = new QLabel(this);
+    m_jobsLabel->setObjectName(QStringLiteral("jobsStatus"));
+    m_deviceLabel = new QLabel(this);
+    m_deviceLabel->setObjectName(QStringLiteral("deviceStatus"));
+    statusBar()->addWidget(m_workspaceLabel, 1);
+    statusBar()->addPermanentWidget(m_jobsLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+    m_deviceLabel->setText(deviceText());
+}
+
+QString MainWindow::deviceText() const
+{
+    const std::vector<GpuMemory> gpus = gpuMemory();
+    const AppSettings s = AppSettings::load();
+    const int threads = s.threads > 0 ? s.threads : QThread::idealThreadCount();
+    if (gpus.empty())
+        return tr("Device: CPU, %n threads", nullptr, threads);
+    const GpuMemory& g = gpus.front();
+    const QString mem = QLocale().formattedDataSize(g.totalBytes, 0, QLocale::DataSizeIecFormat);
+    if (gpus.size() == 1)
+        return tr("Device: %1 (%2)").arg(QString::fromStdString(g.name), mem);
+    return tr("Devices: %n GPUs (%1, %2 each)", nullptr, int(gpus.size())).arg(QString::fromStdString(g.name), mem);
+}
+
+void MainWindow::updateActions()
+{
+    const bool open = m_workspace.isOpen();
+    m_closeWorkspaceAct->setEnabled(open);
+    m_addModelAct->setEnabled(open);
+    m_refreshAct->setEnabled(open);
+    m_collectAct->setEnabled(open);
+    m_reshardAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
+    m_trainAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(m_workspace.isOpen() ? tr("%1 — SpecMoE Workbench").arg(m_workspace.name())
+                                        : tr("SpecMoE Workbench"));
+    m_workspaceLabel->setText(m_workspace.isOpen() ? QDir::toNativeSeparators(m_workspace.root())
+                                                   : tr("No workspace open"));
+}
+
+void MainWindow::updateStatus()
+{
+    const widgets::JobsModel* jm = m_runner->model();
+    const int running = jm->count(JobState::Running) + jm->count(JobState::Cancelling);
+    const int queued = jm->count(JobState::Queued);
+    if (running == 0 && queued == 0) {
+        m_jobsLabel->setText(tr("No jobs running"));
+        return;
+    }
+    QString text = tr("%n job(s) running", nullptr, running);
+    if (queued > 0)
+        text += QStringLiteral(", ") + tr("%n queued", nullptr, queued);
+    for (int r = 0; r < jm->rowCount(); ++r) {
+        const widgets::JobInfo& j = jm->at(r);
+        if (j.state == JobState::Running && j.total > 0) {
+            text += QStringLiteral(" — %1 %2%").arg(j.title).arg(int(j.fraction() * 100));
+            break;
+        }
+    }
+    m_jobsLabel->setText(text);
+}
+
+// ---- workspaces ----
+
+bool MainWindow::createWorkspace(const QString& dir, const QString& name, QString* error)
+{
+    Workspace w;
+    QString err;
+    if (!Workspace::create(dir, name, &w, &err)) {
+        m_log->error(QStringLiteral("workspace"), err);
+        if (error)
+            *error = err;
+        return false;
+    }
+    return openWorkspace(dir, error);
+}
+
+bool MainWindow::openWorkspace(const QString& dir, QString* error)
+{
+    Workspace w;
+    QString err;
+    if (!Workspace::open(dir, &w, &err)) {
+        m_log->error(QStringLiteral("workspace"), err);
+        if (error)
+            *error = err;
+        return false;
+    }
+    if (m_workspace.isOpen())
+        closeWorkspace();
+    m_workspace = w;
+    m_log->info(QStringLiteral("workspace"), QStringLiteral("opened %1").arg(w.root()));
+    addRecent(w.root());
+    QSettings().setValue(QStringLiteral("workspaces/last"), w.root());
+    refreshWorkspace();
+    restoreInterruptedJobs();
+    updateTitle();
+    showWelcome();
+    return true;
+}
+
+void MainWindow::closeWorkspace()
+{
+    if (!m_workspace.isOpen())
+        return;
+    saveWorkspace();
+    while (m_tabs->count() > 0) {
+        QWidget* w = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        if (w != m_welcome)
+            w->deleteLater();
+    }
+    // Interrupted rows of this workspace go; running jobs keep running (their results
+    // land in folders of the closed workspace).
+    const widgets::JobsModel* jm = m_runner->model();
+    for (int r = jm->rowCount() - 1; r >= 0; --r)
+        if (jm->at(r).state == JobState::Interrupted)
+            m_runner->remove(jm->at(r).id);
+    m_workspace = Workspace();
+    m_model->clear();
+    updateTitle();
+    updateActions();
+    showWelcome();
+}
+
+void MainWindow::saveWorkspace()
+{
+    if (!m_workspace.isOpen())
+        return;
+    QString err;
+    if (!m_workspace.save(&err))
+        m_log->error(QStringLiteral("workspace"), err);
+}
+
+void MainWindow::refreshWorkspace()
+{
+    if (!m_workspace.isOpen()) {
+        m_model->clear();
+        return;
+    }
+    const QModelIndex current = m_tree->currentIndex();
+    const QString currentPath = current.data(WorkspaceModel::PathRole).toString();
+    const int currentKind = current.data(WorkspaceModel::NodeKindRole).toInt();
+    m_model->setContents(m_workspace.scan());
+    m_tree->expandToDepth(0);
+    if (!currentPath.isEmpty()) {
+        const WorkspaceEntry::Kind kind = currentKind == WorkspaceModel::RunNode       ? WorkspaceEntry::Run
+                                          : currentKind == WorkspaceModel::ModelNode ? WorkspaceEntry::Model
+                                                                                     : WorkspaceEntry::TraceSet;
+        const QModelIndex i = m_model->indexOf(kind, currentPath);
+        if (i.isValid())
+            m_tree->setCurrentIndex(i);
+    }
+    // Refresh the summary pages of entries that changed.
+    for (int t = 0; t < m_tabs->count(); ++t) {
+        auto* page = qobject_cast<SummaryPage*>(m_tabs->widget(t));
+        if (!page)
+            continue;
+        const WorkspaceEntry& old = page->entry();
+        const QModelIndex i = m_model->indexOf(old.kind, old.path);
+        if (const WorkspaceEntry* e = m_model->entry(i))
+            page->setEntry(*e);
+    }
+    updateActions();
+    if (auto* welcome = qobject_cast<WelcomePage*>(m_welcome))
+        welcome->setWorkspace(m_workspace.isOpen() ? &m_model->contents() : nullptr);
+}
+
+void MainWindow::addModel(const QString& dir)
+{
+    if (!m_workspace.isOpen())
+        return;
+    m_workspace.addModel(dir);
+    saveWorkspace();
+    refreshWorkspace();
+}
+
+QStringList MainWindow::recentWorkspaces() const
+{
+    return QSettings().value(QStringLiteral("workspaces/recent")).toStringList();
+}
+
+void MainWindow::addRecent(const QString& dir)
+{
+    QStringList recent = recentWorkspaces();
+    recent.removeAll(dir);
+    recent.prepend(dir);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    QSettings().setValue(QStringLiteral("workspaces/recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentWorkspaces();
+    for (const QString& dir : recent) {
+        QAction* a = m_recentMenu->addAction(QDir::toNativeSeparators(dir));
+        connect(a, &QAction::triggered, this, [this, dir] {
+            QString err;
+            if (!openWorkspace(dir, &err))
+                QMessageBox::warning(this, tr("Open Workspace"), err);
+        });
+    }
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    if (auto* welcome = qobject_cast<WelcomePage*>(m_welcome))
+        welcome->setRecent(recent);
+}
+
+void MainWindow::restoreInterruptedJobs()
+{
+    for (const JobSpec& spec : m_workspace.pendingJobs()) {
+        bool known = false; // the job may still be running in this session
+        const widgets::JobsModel* jm = m_runner->model();
+        for (int r = 0; r < jm->rowCount(); ++r)
+            known = known || (jm->at(r).outputPath == spec.outputPath && !widgets::isTerminal(jm->at(r).state));
+        if (!known) {
+            m_runner->addInterrupted(spec, tr("Not finished in an earlier session; it can be resumed."));
+            m_log->warning(QStringLiteral("workspace"), QStringLiteral("interrupted job: %1").arg(spec.title));
+        }
+    }
+}
+
+void MainWindow::newWorkspaceDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose an Empty Folder for the New Workspace"));
+    if (dir.isEmpty())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New Workspace"), tr("Workspace name:"), QLineEdit::Normal,
+                                               QFileInfo(dir).fileName(), &ok);
+    if (!ok)
+        return;
+    QString err;
+    if (!createWorkspace(dir, name, &err))
+        QMessageBox::warning(this, tr("New Workspace"), err);
+}
+
+void MainWindow::openWorkspaceDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Workspace Folder"));
+    if (dir.isEmpty())
+        return;
+    QString err;
+    if (!openWorkspace(dir, &err))
+        QMessageBox::warning(this, tr("Open Workspace"), err);
+}
+
+void MainWindow::openDemoWorkspace()
+{
+#ifdef SPECMOE_GUI_HAVE_DEMO
+    // TODO(demo): run core's demo API as a job, then open the workspace it writes.
+    m_log->info(QStringLiteral("demo"), QStringLiteral("demo API present, not wired yet"));
+#endif
+    QMessageBox::information(this, tr("Demo Workspace"),
+                             tr("The demo workspace is not available in this build yet."));
+}
+
+void MainWindow::addModelDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a Model Folder"));
+    if (!dir.isEmpty())
+        addModel(dir);
+}
+
+// ---- jobs ----
+
+qint64 MainWindow::submitJob(const JobSpec& spec, JobFn fn)
+{
+    if (spec.resumable && m_workspace.isOpen()) {
+        m_workspace.setPendingJob(spec);
+        saveWorkspace();
+    }
+    const qint64 id = m_runner->submit(spec, std::move(fn));
+    m_jobsDock->raise();
+    m_jobsPanel->selectJob(id);
+    return id;
+}
+
+std::function<void(const QString&)> MainWindow::metricsForwarder(const QString& runDir)
+{
+    QPointer<MainWindow> self(this);
+    return [self, runDir](const QString& line) {
+        // Worker thread: hand the line to the GUI thread.
+        QMetaObject::invokeMethod(
+            qApp, [self, runDir, line] {
+                if (self)
+                    self->onMetricsLine(runDir, line);
+            },
+            Qt::QueuedConnection);
+    };
+}
+
+void MainWindow::onMetricsLine(const QString& runDir, const QString& line)
+{
+    m_log->append(LogLevel::Debug, QFileInfo(runDir).fileName(), line);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now - m_lastMetricsRefresh > 2000) { // the tree shows the latest metrics
+        m_lastMetricsRefresh = now;
+        refreshWorkspace();
+    }
+}
+
+qint64 MainWindow::startCollection(const CollectSettings& settings)
+{
+    QDir().mkpath(settings.outputDir);
+    return submitJob(collectSpec(settings), makeCollectJob(settings));
+}
+
+qint64 MainWindow::startReshard(const ReshardSettings& settings)
+{
+    return submitJob(reshardSpec(settings), makeReshardJob(settings));
+}
+
+qint64 MainWindow::startTraining(const speculate::TrainParams& params)
+{
+    const QString runDir = QString::fromStdString(params.runDir);
+    QDir().mkpath(runDir);
+    const qint64 id = submitJob(trainSpec(params), makeTrainJob(params, metricsForwarder(runDir)));
+    refreshWorkspace(); // the run folder shows up at once
+    return id;
+}
+
+bool MainWindow::resumeJob(qint64 id)
+{
+    const JobSpec* spec = m_runner->spec(id);
+    if (!spec)
+        return false;
+    const JobSpec copy = *spec;
+    JobFn fn = makeResumeJob(copy, metricsForwarder(copy.outputPath));
+    if (!fn)
+        return false;
+    if (m_workspace.isOpen()) {
+        m_workspace.setPendingJob(copy);
+        saveWorkspace();
+    }
+    m_log->info(QStringLiteral("job %1").arg(id), QStringLiteral("resuming %1").arg(copy.outputPath));
+    return m_runner->resubmit(id, copy, std::move(fn));
+}
+
+void MainWindow::onJobStateChanged(qint64 id)
+{
+    const widgets::JobInfo* j = m_runner->model()->find(id);
+    if (!j)
+        return;
+    updateStatus();
+    if (!widgets::isTerminal(j->state))
+        return;
+    if (j->state == JobState::Finished && m_workspace.isOpen()) {
+        m_workspace.removePendingJob(j->outputPath);
+        const JobSpec* spec = m_runner->spec(id);
+        if (spec && spec->kind != QLatin1String("train"))
+            m_workspace.addTraceSet(j->outputPath);
+        else if (spec)
+            m_workspace.addRun(j->outputPath);
+        saveWorkspace();
+        statusBar()->showMessage(tr("Finished: %1").arg(j->title), 8000);
+    } else if (j->state == JobState::Failed) {
+        statusBar()->showMessage(tr("Failed: %1").arg(j->title), 8000);
+        m_logDock->raise();
+    }
+    refreshWorkspace();
+    if (j->state == JobState::Finished) {
+        const JobSpec* spec = m_runner->spec(id);
+        const WorkspaceEntry::Kind kind = spec && spec->kind == QLatin1String("train") ? WorkspaceEntry::Run
+                                                                                        : WorkspaceEntry::TraceSet;
+        const QModelIndex i = m_model->indexOf(kind, j->outputPath);
+        if (i.isValid()) {
+            m_tree->setCurrentIndex(i);
+            m_tree->scrollTo(i);
+        }
+    }
+}
+
+// ---- dialogs ----
+
+void MainWindow::newCollectionDialog()
+{
+    if (!m_workspace.isOpen())
+        return;
+    CollectionDialog dlg(m_workspace.tracesDir(), this);
+    CollectSettings defaults;
+    defaults.device = AppSettings::load().device;
+    if (!m_workspace.models().isEmpty())
+        defaults.modelDir = m_workspace.models().front();
+    dlg.setSettings(defaults);
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    const CollectSettings s = dlg.settings();
+    m_workspace.addModel(s.modelDir);
+    startCollection(s);
+    refreshWorkspace();
+}
+
+void MainWindow::reshardDialog(const QString& traceSetDir)
+{
+    if (!m_workspace.isOpen())
+        return;
+    ReshardDialog dlg(m_workspace.traceSetDirs(), m_workspace.tracesDir(), this);
+    if (!traceSetDir.isEmpty())
+        dlg.setSource(traceSetDir);
+    if (dlg.exec() == QDialog::Accepted)
+        startReshard(dlg.settings());
+}
+
+void MainWindow::newTrainingDialog(const QString& traceSetDir)
+{
+    if (!m_workspace.isOpen())
+        return;
+    TrainingDialog dlg(m_workspace.traceSetDirs(), m_workspace.runsDir(), this);
+    speculate::TrainParams p;
+    p.device = AppSettings::load().device.toStdString();
+    if (!traceSetDir.isEmpty())
+        p.traceDirs = {traceSetDir.toStdString()};
+    if (!p.traceDirs.empty() || m_workspace.traceSetDirs().size() == 1) {
+        if (p.traceDirs.empty())
+            p.traceDirs = {m_workspace.traceSetDirs().front().toStdString()};
+        dlg.setParams(p);
+    }
+    if (dlg.exec() == QDialog::Accepted)
+        startTraining(dlg.params());
+}
+
+void MainWindow::settingsDialog()
+{
+    SettingsDialog dlg(this);
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    const AppSettings s = dlg.settings();
+    s.save();
+    m_runner->setMaxConcurrent(s.maxConcurrentJobs);
+    specmoe::setThreads(s.threads);
+    applyTheme(s.theme);
+    m_deviceLabel->setText(deviceText());
+}
+
+void MainWindow::about()
+{
+    const BuildInfo info = specmoe::buildInfo();
+    QMessageBox::about(this, tr("About SpecMoE Workbench"),
+                       tr("<h3>SpecMoE Workbench %1</h3>"
+                          "<p>Collect the expert routing of Mixture-of-Experts models, analyse it, and train "
+                          "predictors that tell an inference engine which experts tokens will need.</p>"
+                          "<p>libtorch %2 · HDF5 %3 · Qt %4</p>")
+                           .arg(QString::fromStdString(info.version), QString::fromStdString(info.torchVersion),
+                                QString::fromStdString(info.hdf5Version), QString::fromLatin1(qVersion())));
+}
+
+// ---- views ----
+
+void MainWindow::showWelcome()
+{
+    if (!m_welcome) {
+        auto* welcome = new WelcomePage(this);
+        connect(welcome, &WelcomePage::newWorkspaceRequested, this, &MainWindow::newWorkspaceDialog);
+        connect(welcome, &WelcomePage::openWorkspaceRequested, this, &MainWindow::openWorkspaceDialog);
+        connect(welcome, &WelcomePage::demoRequested, this, &MainWindow::openDemoWorkspace);
+        connect(welcome, &WelcomePage::recentRequested, this, [this](const QString& dir) {
+            QString err;
+            if (!openWorkspace(dir, &err))
+                QMessageBox::warning(this, tr("Open Workspace"), err);
+        });
+        connect(welcome, &WelcomePage::collectRequested, this, &MainWindow::newCollectionDialog);
+        connect(welcome, &WelcomePage::trainRequested, this, [this] { newTrainingDialog(); });
+        m_welcome = welcome;
+        welcome->setRecent(recentWorkspaces());
+    }
+    auto* welcome = static_cast<WelcomePage*>(m_welcome);
+    welcome->setWorkspace(m_workspace.isOpen() ? &m_model->contents() : nullptr);
+    if (m_tabs->indexOf(m_welcome) < 0) {
+        m_tabs->insertTab(0, m_welcome, style()->standardIcon(QStyle::SP_DesktopIcon), tr("Start"));
+        // The start page cannot be closed.
+        if (QWidget* b = m_tabs->tabBar()->tabButton(0, QTabBar::RightSide))
+            b->hide();
+    }
+    if (m_tabs->count() == 1)
+        m_tabs->setCurrentIndex(0);
+}
+
+QWidget* MainWindow::openEntry(const WorkspaceEntry& entry, const QString& viewId)
+{
+    QVector<ViewFactory> views = viewsFor(entry.kind);
+    const ViewFactory* factory = nullptr;
+    for (const ViewFactory& f : views)
+        if (viewId.isEmpty() || f.id == viewId) {
+            factory = &f;
+            break;
+        }
+    const QString id = factory ? factory->id : QStringLiteral("summary");
+    for (int t = 0; t < m_tabs->count(); ++t) {
+        QWidget* w = m_tabs->widget(t);
+        if (w->property(kTabPathProperty).toString() == entry.path && w->property(kTabViewProperty).toString() == id) {
+            m_tabs->setCurrentIndex(t);
+            return w;
+        }
+    }
+    QWidget* page = nullptr;
+    QString title = entry.name;
+    if (factory) {
+        page = factory->create(entry, m_tabs);
+        title = QStringLiteral("%1 · %2").arg(entry.name, factory->title);
+    }
+    if (!page) {
+        auto* summary = new SummaryPage(entry, m_tabs);
+        connect(summary, &SummaryPage::trainRequested, this, [this](const QString& d) { newTrainingDialog(d); });
+        connect(summary, &SummaryPage::reshardRequested, this, [this](const QString& d) { reshardDialog(d); });
+        connect(summary, &SummaryPage::showFolderRequested, this, &MainWindow::showFolder);
+        page = summary;
+    }
+    page->setProperty(kTabPathProperty, entry.path);
+    page->setProperty(kTabViewProperty, id);
+    const QIcon icon = m_model->data(m_model->indexOf(entry.kind, entry.path), Qt::DecorationRole).value<QIcon>();
+    const int t = m_tabs->addTab(page, icon, title);
+    m_tabs->setTabToolTip(t, entry.path);
+    m_tabs->setCurrentIndex(t);
+    return page;
+}
+
+void MainWindow::closeTab(int index)
+{
+    QWidget* w = m_tabs->widget(index);
+    if (w == m_welcome)
+        return;
+    m_tabs->removeTab(index);
+    w->deleteLater();
+}
+
+void MainWindow::onTreeActivated(const QModelIndex& index)
+{
+    if (const WorkspaceEntry* e = m_model->entry(index))
+        openEntry(*e);
+}
+
+void MainWindow::onTreeContextMenu(const QPoint& pos)
+{
+    const QModelIndex index = m_tree->indexAt(pos);
+    const WorkspaceEntry* e = m_model->entry(index);
+    QMenu menu(this);
+    if (e) {
+        const WorkspaceEntry entry = *e;
+        menu.addAction(tr("Open Summary"), this, [this, entry] { openEntry(entry, QStringLiteral("summary")); });
+        for (const ViewFactory& f : viewsFor(entry.kind))
+            menu.addAction(tr("Open %1").arg(f.title), this, [this, entry, id = f.id] { openEntry(entry, id); });
+        menu.addSeparator();
+        if (entry.kind == WorkspaceEntry::TraceSet) {
+            menu.addAction(m_trainAct->icon(), tr("Train on This Trace Set…"), this,
+                           [this, entry] { newTrainingDialog(entry.path); });
+            menu.addAction(m_reshardAct->icon(), tr("Re-shard…"), this, [this, entry] { reshardDialog(entry.path); });
+        }
+        if (entry.kind == WorkspaceEntry::Model)
+            menu.addAction(tr("Remove from Workspace"), this, [this, entry] {
+                m_workspace.removeModel(entry.path);
+                saveWorkspace();
+                refreshWorkspace();
+            });
+        menu.addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Show Folder"), this,
+                       [this, entry] { showFolder(entry.path); });
+        menu.addSeparator();
+    }
+    menu.addAction(m_collectAct);
+    menu.addAction(m_addModelAct);
+    menu.addAction(m_refreshAct);
+    menu.exec(m_tree->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showFolder(const QString& dir)
+{
+    QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    const int active = m_runner->activeCount();
+    if (active > 0) {
+        const bool close = m_confirmClose ? m_confirmClose(active)
+                                          : QMessageBox::question(
+                                                this, tr("Jobs Are Running"),
+                                                tr("%n job(s) are still running or queued. Cancel them and quit? "
+                                                   "Collections and training runs can be resumed from the "
+                                                   "workspace later.",
+                                                   nullptr, active),
+                                                QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
+        if (!close) {
+            event->ignore();
+            return;
+        }
+        m_runner->cancelAll();
+        m_runner->waitForIdle(30000);
+    }
+    saveWorkspace(); // unfinished jobs stay listed in workspace.json: resumable next time
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+} // namespace specmoe::gui

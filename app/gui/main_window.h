@@ -1,0 +1,144 @@
+#pragma once
+// The workbench's main window: the workspace tree (left), the tabbed views (centre), the
+// jobs, log and memory panels (docks), the status bar with the compute device. It owns the
+// job runner and the open workspace, starts jobs from the dialogs, refreshes the tree when
+// they finish and persists window state and recent workspaces in QSettings.
+#include "app/gui/job_params.h"
+#include "app/gui/workspace.h"
+#include "core/speculate/train.h"
+
+#include <QMainWindow>
+#include <QModelIndex>
+#include <QPoint>
+
+#include <functional>
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QMenu;
+class QTabWidget;
+class QTreeView;
+
+namespace specmoe::widgets {
+class JobsPanel;
+class LogPanel;
+class MemoryPanel;
+class WorkspaceModel;
+struct WorkspaceEntry;
+} // namespace specmoe::widgets
+
+namespace specmoe::gui {
+
+class JobRunner;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Workspaces
+    bool createWorkspace(const QString& dir, const QString& name, QString* error = nullptr);
+    bool openWorkspace(const QString& dir, QString* error = nullptr);
+    void closeWorkspace();
+    const Workspace& workspace() const { return m_workspace; }
+    QStringList recentWorkspaces() const;
+    void refreshWorkspace();
+    void addModel(const QString& dir);
+
+    // Jobs (what the dialogs start; tests call them directly). Return the job id or 0.
+    qint64 startCollection(const CollectSettings& settings);
+    qint64 startReshard(const ReshardSettings& settings);
+    qint64 startTraining(const speculate::TrainParams& params);
+    bool resumeJob(qint64 id);
+
+    // Views: opens (or focuses) the tab of a view of an entry; viewId empty = the default.
+    QWidget* openEntry(const widgets::WorkspaceEntry& entry, const QString& viewId = QString());
+
+    // Parts, for tests and for the views' integration.
+    JobRunner* jobRunner() const { return m_runner; }
+    widgets::WorkspaceModel* workspaceModel() const { return m_model; }
+    QTreeView* workspaceView() const { return m_tree; }
+    QTabWidget* tabs() const { return m_tabs; }
+    widgets::JobsPanel* jobsPanel() const { return m_jobsPanel; }
+    widgets::LogPanel* logPanel() const { return m_log; }
+    widgets::MemoryPanel* memoryPanel() const { return m_memory; }
+    QString deviceText() const;
+
+    // Asked on close while jobs run; returns true to cancel them and close. The default
+    // shows a message box; tests replace it.
+    void setCloseConfirmation(std::function<bool(int activeJobs)> ask) { m_confirmClose = std::move(ask); }
+
+public Q_SLOTS:
+    void newWorkspaceDialog();
+    void openWorkspaceDialog();
+    void openDemoWorkspace();
+    void newCollectionDialog();
+    void reshardDialog(const QString& traceSetDir = QString());
+    void newTrainingDialog(const QString& traceSetDir = QString());
+    void settingsDialog();
+    void addModelDialog();
+    void about();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void createStatusBar();
+    void updateActions();
+    void updateStatus();
+    void updateTitle();
+    void addRecent(const QString& dir);
+    void rebuildRecentMenu();
+    void restoreInterruptedJobs();
+    qint64 submitJob(const JobSpec& spec, JobFn fn);
+    void onJobStateChanged(qint64 id);
+    void onTreeActivated(const QModelIndex& index);
+    void onTreeContextMenu(const QPoint& pos);
+    void showFolder(const QString& dir);
+    void closeTab(int index);
+    void showWelcome();
+    void saveWorkspace();
+    void onMetricsLine(const QString& runDir, const QString& line);
+    std::function<void(const QString&)> metricsForwarder(const QString& runDir);
+
+    Workspace m_workspace;
+    JobRunner* m_runner = nullptr;
+    widgets::WorkspaceModel* m_model = nullptr;
+    QTreeView* m_tree = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    widgets::JobsPanel* m_jobsPanel = nullptr;
+    widgets::LogPanel* m_log = nullptr;
+    widgets::MemoryPanel* m_memory = nullptr;
+    QDockWidget* m_treeDock = nullptr;
+    QDockWidget* m_jobsDock = nullptr;
+    QDockWidget* m_logDock = nullptr;
+    QDockWidget* m_memoryDock = nullptr;
+    QLabel* m_deviceLabel = nullptr;
+    QLabel* m_jobsLabel = nullptr;
+    QLabel* m_workspaceLabel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QWidget* m_welcome = nullptr;
+
+    QAction* m_newWorkspaceAct = nullptr;
+    QAction* m_openWorkspaceAct = nullptr;
+    QAction* m_demoAct = nullptr;
+    QAction* m_closeWorkspaceAct = nullptr;
+    QAction* m_addModelAct = nullptr;
+    QAction* m_refreshAct = nullptr;
+    QAction* m_quitAct = nullptr;
+    QAction* m_collectAct = nullptr;
+    QAction* m_reshardAct = nullptr;
+    QAction* m_trainAct = nullptr;
+    QAction* m_settingsAct = nullptr;
+    QAction* m_aboutAct = nullptr;
+
+    std::function<bool(int)> m_confirmClose;
+    qint64 m_lastMetricsRefresh = 0;
+};
+
+} // namespace specmoe::gui

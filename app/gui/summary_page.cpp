@@ -1,0 +1,173 @@
+#include "app/gui/summary_page.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QIcon>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+#include <QStyle>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace specmoe::gui {
+
+SummaryPage::SummaryPage(const widgets::WorkspaceEntry& entry, QWidget* parent) : QWidget(parent), m_entry(entry)
+{
+    m_icon = new QLabel(this);
+    m_title = new QLabel(this);
+    QFont tf = m_title->font();
+    tf.setPointSizeF(tf.pointSizeF() * 1.5);
+    tf.setBold(true);
+    m_title->setFont(tf);
+    m_subtitle = new QLabel(this);
+    m_subtitle->setForegroundRole(QPalette::PlaceholderText);
+    m_subtitle->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* titles = new QVBoxLayout;
+    titles->setSpacing(2);
+    titles->addWidget(m_title);
+    titles->addWidget(m_subtitle);
+    auto* header = new QHBoxLayout;
+    header->setSpacing(12);
+    header->addWidget(m_icon, 0, Qt::AlignTop);
+    header->addLayout(titles, 1);
+    m_actions = new QHBoxLayout;
+    m_actions->setSpacing(6);
+    header->addLayout(m_actions);
+
+    m_details = new QTreeWidget(this);
+    m_details->setObjectName(QStringLiteral("summaryDetails"));
+    m_details->setColumnCount(2);
+    m_details->setHeaderLabels({tr("Property"), tr("Value")});
+    m_details->setRootIsDecorated(false);
+    m_details->setAlternatingRowColors(true);
+    m_details->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+
+    m_metricsTitle = new QLabel(tr("Metrics"), this);
+    QFont mf = m_metricsTitle->font();
+    mf.setBold(true);
+    m_metricsTitle->setFont(mf);
+    m_metrics = new QTableWidget(this);
+    m_metrics->setObjectName(QStringLiteral("summaryMetrics"));
+    m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_metrics->setAlternatingRowColors(true);
+    m_metrics->verticalHeader()->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 16, 16, 16);
+    layout->setSpacing(12);
+    layout->addLayout(header);
+    layout->addWidget(m_details, 2);
+    layout->addWidget(m_metricsTitle);
+    layout->addWidget(m_metrics, 3);
+    fill();
+}
+
+void SummaryPage::setEntry(const widgets::WorkspaceEntry& entry)
+{
+    m_entry = entry;
+    fill();
+}
+
+int SummaryPage::metricsRows() const { return m_metrics->rowCount(); }
+
+void SummaryPage::fill()
+{
+    using widgets::WorkspaceEntry;
+    QIcon icon;
+    switch (m_entry.kind) {
+    case WorkspaceEntry::TraceSet: icon = QIcon(QStringLiteral(":/icons/traceset.svg")); break;
+    case WorkspaceEntry::Run: icon = QIcon(QStringLiteral(":/icons/run.svg")); break;
+    case WorkspaceEntry::Model: icon = QIcon(QStringLiteral(":/icons/model.svg")); break;
+    }
+    if (icon.isNull())
+        icon = style()->standardIcon(QStyle::SP_FileDialogDetailedView);
+    m_icon->setPixmap(icon.pixmap(40, 40));
+    m_title->setText(m_entry.name);
+    m_subtitle->setText(m_entry.summary + QStringLiteral("  ·  ") + QDir::toNativeSeparators(m_entry.path));
+
+    m_details->clear();
+    for (const auto& d : m_entry.details)
+        new QTreeWidgetItem(m_details, {d.first, d.second});
+
+    while (QLayoutItem* item = m_actions->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    auto addAction = [this](const QString& text, QStyle::StandardPixmap pm, const char* name, auto fn) {
+        auto* b = new QPushButton(style()->standardIcon(pm), text, this);
+        b->setObjectName(QString::fromLatin1(name));
+        connect(b, &QPushButton::clicked, this, fn);
+        m_actions->addWidget(b);
+    };
+    const QString path = m_entry.path;
+    if (m_entry.kind == WorkspaceEntry::TraceSet) {
+        addAction(tr("Train on It…"), QStyle::SP_MediaPlay, "trainOnTraceSet", [this, path] { Q_EMIT trainRequested(path); });
+        addAction(tr("Re-shard…"), QStyle::SP_BrowserReload, "reshardTraceSet", [this, path] { Q_EMIT reshardRequested(path); });
+    }
+    addAction(tr("Show Folder"), QStyle::SP_DirOpenIcon, "showFolder", [this, path] { Q_EMIT showFolderRequested(path); });
+
+    const bool isRun = m_entry.kind == WorkspaceEntry::Run;
+    m_metricsTitle->setVisible(isRun);
+    m_metrics->setVisible(isRun);
+    if (isRun)
+        loadMetrics();
+}
+
+void SummaryPage::loadMetrics()
+{
+    m_metrics->clear();
+    m_metrics->setRowCount(0);
+    QFile f(QDir(m_entry.path).filePath(QStringLiteral("metrics.jsonl")));
+    if (!f.open(QIODevice::ReadOnly)) {
+        m_metrics->setColumnCount(0);
+        return;
+    }
+    QVector<QJsonObject> rows;
+    QStringList columns;
+    while (!f.atEnd()) {
+        const QByteArray line = f.readLine().trimmed();
+        if (line.isEmpty())
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.isEmpty())
+            continue;
+        rows.push_back(o);
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+            if ((it.value().isDouble() || it.value().isString() || it.value().isBool()) && !columns.contains(it.key()))
+                columns << it.key();
+    }
+    constexpr int kMaxRows = 2000;
+    if (rows.size() > kMaxRows)
+        rows.remove(0, rows.size() - kMaxRows);
+    m_metrics->setColumnCount(columns.size());
+    m_metrics->setHorizontalHeaderLabels(columns);
+    m_metrics->setRowCount(rows.size());
+    for (int r = 0; r < rows.size(); ++r) {
+        for (int c = 0; c < columns.size(); ++c) {
+            const QJsonValue v = rows[r].value(columns[c]);
+            QString text;
+            if (v.isDouble()) {
+                const double d = v.toDouble();
+                text = d == double(qint64(d)) ? QLocale().toString(qint64(d)) : QLocale().toString(d, 'f', 4);
+            } else if (v.isBool()) {
+                text = v.toBool() ? tr("yes") : tr("no");
+            } else {
+                text = v.toString();
+            }
+            auto* item = new QTableWidgetItem(text);
+            if (v.isDouble())
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_metrics->setItem(r, c, item);
+        }
+    }
+    m_metrics->resizeColumnsToContents();
+}
+
+} // namespace specmoe::gui

@@ -1,0 +1,355 @@
+#include "app/gui/training_dialog.h"
+
+#include "app/gui/collection_dialog.h"
+#include "app/gui/path_edit.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace specmoe::gui {
+namespace {
+
+QJsonObject manifestOf(const QString& dir)
+{
+    QFile f(QDir(dir).filePath(QStringLiteral("manifest.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+QDoubleSpinBox* doubleSpin(QWidget* parent, double lo, double hi, int decimals, double step, const char* name)
+{
+    auto* s = new QDoubleSpinBox(parent);
+    s->setRange(lo, hi);
+    s->setDecimals(decimals);
+    s->setSingleStep(step);
+    s->setObjectName(QString::fromLatin1(name));
+    return s;
+}
+
+QSpinBox* intSpin(QWidget* parent, int lo, int hi, const char* name)
+{
+    auto* s = new QSpinBox(parent);
+    s->setRange(lo, hi);
+    s->setObjectName(QString::fromLatin1(name));
+    return s;
+}
+
+} // namespace
+
+int traceSetLayers(const QString& dir)
+{
+    const QJsonObject m = manifestOf(dir);
+    for (const QString& key : {QStringLiteral("dims"), QStringLiteral("model")}) {
+        const QJsonObject d = m.value(key).toObject();
+        if (d.contains(QStringLiteral("layers")))
+            return d.value(QStringLiteral("layers")).toInt();
+    }
+    return m.value(QStringLiteral("layers")).toInt();
+}
+
+QString traceSetFingerprint(const QString& dir)
+{
+    const QJsonValue fp = manifestOf(dir).value(QStringLiteral("fingerprint"));
+    if (!fp.isObject())
+        return {};
+    // Only the model identity: the run configuration may differ between trace sets.
+    QJsonObject o = fp.toObject();
+    o.remove(QStringLiteral("runConfigHash"));
+    o.remove(QStringLiteral("run_config_hash"));
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runsDir, QWidget* parent)
+    : ValidatingDialog(parent), m_runsDir(runsDir)
+{
+    setWindowTitle(tr("New Training Run"));
+    setObjectName(QStringLiteral("trainingDialog"));
+
+    // Data
+    auto* dataBox = new QGroupBox(tr("Data"), this);
+    m_traceSets = new QListWidget(dataBox);
+    m_traceSets->setObjectName(QStringLiteral("traceSets"));
+    for (const QString& d : traceSets) {
+        auto* item = new QListWidgetItem(QFileInfo(d).fileName(), m_traceSets);
+        item->setData(Qt::UserRole, d);
+        item->setToolTip(d);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+    }
+    m_traceSets->setMinimumHeight(90);
+    m_maxTokens = doubleSpin(dataBox, 0, 1e12, 0, 100000, "maxTokens");
+    m_maxTokens->setSpecialValueText(tr("All"));
+    m_maxTokens->setGroupSeparatorShown(true);
+    m_trainFraction = doubleSpin(dataBox, 0.01, 0.98, 2, 0.05, "trainFraction");
+    m_validationFraction = doubleSpin(dataBox, 0.01, 0.98, 2, 0.05, "validationFraction");
+    auto* dataForm = new QFormLayout(dataBox);
+    dataForm->addRow(tr("Trace sets:"), m_traceSets);
+    dataForm->addRow(tr("Tokens to read:"), m_maxTokens);
+    dataForm->addRow(tr("Training share:"), m_trainFraction);
+    dataForm->addRow(tr("Validation share:"), m_validationFraction);
+
+    // Predictors and context
+    auto* modelBox = new QGroupBox(tr("Predictors"), this);
+    m_interLayer = new QCheckBox(tr("Inter-layer (GRU over the routing history)"), modelBox);
+    m_interLayer->setObjectName(QStringLiteral("interLayer"));
+    m_statistics = new QCheckBox(tr("Statistics-aware"), modelBox);
+    m_statistics->setObjectName(QStringLiteral("statistics"));
+    m_ensemble = new QCheckBox(tr("Ensemble with the baselines"), modelBox);
+    m_ensemble->setObjectName(QStringLiteral("ensemble"));
+    m_horizon = intSpin(modelBox, 1, 64, "horizon");
+    m_horizon->setToolTip(tr("Predict the experts of layers l+1 … l+h from the routing up to layer l."));
+    m_useTokenIds = new QCheckBox(tr("Token ids"), modelBox);
+    m_useTokenIds->setObjectName(QStringLiteral("useTokenIds"));
+    m_useWeights = new QCheckBox(tr("Router weights"), modelBox);
+    m_useWeights->setObjectName(QStringLiteral("useWeights"));
+    m_useLookahead = new QCheckBox(tr("Lookahead probes (when the traces have them)"), modelBox);
+    m_useLookahead->setObjectName(QStringLiteral("useLookahead"));
+    auto* contextBox = new QVBoxLayout;
+    contextBox->addWidget(m_useTokenIds);
+    contextBox->addWidget(m_useWeights);
+    contextBox->addWidget(m_useLookahead);
+    auto* predictorList = new QVBoxLayout;
+    predictorList->addWidget(m_interLayer);
+    predictorList->addWidget(m_statistics);
+    predictorList->addWidget(m_ensemble);
+    auto* modelForm = new QFormLayout(modelBox);
+    modelForm->addRow(tr("Train:"), predictorList);
+    modelForm->addRow(tr("Horizon (layers ahead):"), m_horizon);
+    modelForm->addRow(tr("Context:"), contextBox);
+
+    // Hyper-parameters
+    auto* hpBox = new QGroupBox(tr("Hyper-parameters"), this);
+    m_epochs = intSpin(hpBox, 1, 10000, "epochs");
+    m_batch = intSpin(hpBox, 1, 1 << 20, "batchSize");
+    m_batch->setSuffix(tr(" tokens"));
+    m_lr = doubleSpin(hpBox, 1e-6, 1.0, 6, 1e-4, "learningRate");
+    m_weightDecay = doubleSpin(hpBox, 0.0, 1.0, 4, 0.01, "weightDecay");
+    m_warmup = doubleSpin(hpBox, 0.0, 0.9, 3, 0.01, "warmup");
+    m_patience = intSpin(hpBox, 0, 1000, "patience");
+    m_patience->setSpecialValueText(tr("No early stopping"));
+    m_embedDim = intSpin(hpBox, 4, 4096, "embedDim");
+    m_hiddenDim = intSpin(hpBox, 4, 8192, "hiddenDim");
+    auto* defaults = new QPushButton(tr("Restore Defaults"), hpBox);
+    defaults->setObjectName(QStringLiteral("restoreDefaults"));
+    connect(defaults, &QPushButton::clicked, this, &TrainingDialog::restoreDefaults);
+    auto* hpForm = new QFormLayout(hpBox);
+    hpForm->addRow(tr("Epochs:"), m_epochs);
+    hpForm->addRow(tr("Batch size:"), m_batch);
+    hpForm->addRow(tr("Learning rate:"), m_lr);
+    hpForm->addRow(tr("Weight decay:"), m_weightDecay);
+    hpForm->addRow(tr("Warm-up share:"), m_warmup);
+    hpForm->addRow(tr("Patience (epochs):"), m_patience);
+    hpForm->addRow(tr("Embedding size:"), m_embedDim);
+    hpForm->addRow(tr("Hidden size:"), m_hiddenDim);
+    hpForm->addRow(QString(), defaults);
+
+    // Run
+    auto* runBox = new QGroupBox(tr("Run"), this);
+    m_device = new QComboBox(runBox);
+    m_device->setObjectName(QStringLiteral("device"));
+    fillDeviceCombo(m_device);
+    m_name = new QLineEdit(runBox);
+    m_name->setObjectName(QStringLiteral("runName"));
+    m_name->setPlaceholderText(tr("e.g. gru-h2"));
+    m_output = new PathEdit(PathEdit::SaveFolder, runBox);
+    m_output->setObjectName(QStringLiteral("runDir"));
+    auto* runForm = new QFormLayout(runBox);
+    runForm->addRow(tr("Device:"), m_device);
+    runForm->addRow(tr("Run name:"), m_name);
+    runForm->addRow(tr("Run folder:"), m_output);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(dataBox, 1);
+    left->addWidget(modelBox);
+    auto* right = new QVBoxLayout;
+    right->addWidget(hpBox);
+    right->addWidget(runBox);
+    right->addStretch(1);
+    auto* columns = new QHBoxLayout;
+    columns->setSpacing(12);
+    columns->addLayout(left, 1);
+    columns->addLayout(right, 1);
+    setContentLayout(columns);
+
+    connect(m_name, &QLineEdit::textChanged, this, &TrainingDialog::suggestOutput);
+    connect(m_output->lineEdit(), &QLineEdit::textEdited, this, [this] { m_outputEdited = true; });
+    restoreDefaults();
+    if (m_traceSets->count() == 1)
+        m_traceSets->item(0)->setCheckState(Qt::Checked);
+    watch(this);
+    resize(980, 640);
+    revalidate();
+}
+
+void TrainingDialog::restoreDefaults()
+{
+    const speculate::TrainParams d;
+    m_maxTokens->setValue(double(d.maxTokens));
+    m_trainFraction->setValue(d.split.trainFraction);
+    m_validationFraction->setValue(d.split.validationFraction);
+    m_interLayer->setChecked(d.trainInterLayer);
+    m_statistics->setChecked(d.trainStatistics);
+    m_ensemble->setChecked(d.trainEnsemble);
+    m_horizon->setValue(d.horizon);
+    m_useTokenIds->setChecked(d.model.useTokenIds);
+    m_useWeights->setChecked(d.model.useWeights);
+    m_useLookahead->setChecked(d.model.useLookahead);
+    m_epochs->setValue(d.epochs);
+    m_batch->setValue(d.batchSize);
+    m_lr->setValue(d.learningRate);
+    m_weightDecay->setValue(d.weightDecay);
+    m_warmup->setValue(d.warmupFraction);
+    m_patience->setValue(d.patience);
+    m_embedDim->setValue(d.model.embedDim);
+    m_hiddenDim->setValue(d.model.hiddenDim);
+}
+
+void TrainingDialog::suggestOutput()
+{
+    if (m_outputEdited || m_runsDir.isEmpty())
+        return;
+    const QString name = m_name->text().trimmed();
+    m_output->setPath(name.isEmpty() ? QString() : QDir(m_runsDir).filePath(name));
+}
+
+QStringList TrainingDialog::checkedTraceSets() const
+{
+    QStringList out;
+    for (int i = 0; i < m_traceSets->count(); ++i)
+        if (m_traceSets->item(i)->checkState() == Qt::Checked)
+            out << m_traceSets->item(i)->data(Qt::UserRole).toString();
+    return out;
+}
+
+void TrainingDialog::selectTraceSets(const QStringList& dirs)
+{
+    for (const QString& d : dirs) {
+        bool found = false;
+        for (int i = 0; i < m_traceSets->count(); ++i)
+            found = found || m_traceSets->item(i)->data(Qt::UserRole).toString() == d;
+        if (!found) {
+            auto* item = new QListWidgetItem(QFileInfo(d).fileName(), m_traceSets);
+            item->setData(Qt::UserRole, d);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        }
+    }
+    for (int i = 0; i < m_traceSets->count(); ++i) {
+        QListWidgetItem* item = m_traceSets->item(i);
+        item->setCheckState(dirs.contains(item->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+speculate::TrainParams TrainingDialog::params() const
+{
+    speculate::TrainParams p;
+    for (const QString& d : checkedTraceSets())
+        p.traceDirs.push_back(d.toStdString());
+    p.maxTokens = int64_t(m_maxTokens->value());
+    p.split.trainFraction = m_trainFraction->value();
+    p.split.validationFraction = m_validationFraction->value();
+    p.trainInterLayer = m_interLayer->isChecked();
+    p.trainStatistics = m_statistics->isChecked();
+    p.trainEnsemble = m_ensemble->isChecked();
+    p.horizon = m_horizon->value();
+    p.model.useTokenIds = m_useTokenIds->isChecked();
+    p.model.useWeights = m_useWeights->isChecked();
+    p.model.useLookahead = m_useLookahead->isChecked();
+    p.epochs = m_epochs->value();
+    p.batchSize = m_batch->value();
+    p.learningRate = m_lr->value();
+    p.weightDecay = m_weightDecay->value();
+    p.warmupFraction = m_warmup->value();
+    p.patience = m_patience->value();
+    p.model.embedDim = m_embedDim->value();
+    p.model.hiddenDim = m_hiddenDim->value();
+    p.device = m_device->currentData().toString().toStdString();
+    p.runDir = m_output->path().toStdString();
+    return p;
+}
+
+void TrainingDialog::setParams(const speculate::TrainParams& p)
+{
+    QStringList dirs;
+    for (const std::string& d : p.traceDirs)
+        dirs << QString::fromStdString(d);
+    selectTraceSets(dirs);
+    m_maxTokens->setValue(double(p.maxTokens));
+    m_trainFraction->setValue(p.split.trainFraction);
+    m_validationFraction->setValue(p.split.validationFraction);
+    m_interLayer->setChecked(p.trainInterLayer);
+    m_statistics->setChecked(p.trainStatistics);
+    m_ensemble->setChecked(p.trainEnsemble);
+    m_horizon->setValue(p.horizon);
+    m_useTokenIds->setChecked(p.model.useTokenIds);
+    m_useWeights->setChecked(p.model.useWeights);
+    m_useLookahead->setChecked(p.model.useLookahead);
+    m_epochs->setValue(p.epochs);
+    m_batch->setValue(p.batchSize);
+    m_lr->setValue(p.learningRate);
+    m_weightDecay->setValue(p.weightDecay);
+    m_warmup->setValue(p.warmupFraction);
+    m_patience->setValue(p.patience);
+    m_embedDim->setValue(p.model.embedDim);
+    m_hiddenDim->setValue(p.model.hiddenDim);
+    selectDevice(m_device, QString::fromStdString(p.device));
+    if (!p.runDir.empty()) {
+        m_output->setPath(QString::fromStdString(p.runDir));
+        m_outputEdited = true;
+        m_name->setText(QFileInfo(QString::fromStdString(p.runDir)).fileName());
+    }
+    revalidate();
+}
+
+Validation TrainingDialog::validate() const
+{
+    const QStringList dirs = checkedTraceSets();
+    if (dirs.isEmpty())
+        return {tr("Tick at least one trace set."), {}};
+    QString fingerprint;
+    int layers = 0;
+    for (const QString& d : dirs) {
+        if (!QFileInfo::exists(QDir(d).filePath(QStringLiteral("manifest.json"))))
+            return {tr("%1 is not a trace set (no manifest.json).").arg(QDir::toNativeSeparators(d)), {}};
+        const QString fp = traceSetFingerprint(d);
+        if (!fingerprint.isEmpty() && !fp.isEmpty() && fp != fingerprint)
+            return {tr("The ticked trace sets come from different models; train on one model at a time."), {}};
+        if (!fp.isEmpty())
+            fingerprint = fp;
+        const int l = traceSetLayers(d);
+        if (l > 0)
+            layers = layers == 0 ? l : qMin(layers, l);
+    }
+    if (!m_interLayer->isChecked() && !m_statistics->isChecked())
+        return {tr("Choose at least one predictor to train."), {}};
+    if (layers > 0 && m_horizon->value() >= layers)
+        return {tr("The horizon must be below the number of layers (%1).").arg(layers), {}};
+    if (m_trainFraction->value() + m_validationFraction->value() >= 1.0)
+        return {tr("Training and validation shares must leave a test share (their sum must be below 1)."), {}};
+    const QString out = m_output->path();
+    if (out.isEmpty())
+        return {tr("Choose a run name or a run folder."), {}};
+    if (QFileInfo(out).exists() && !QFileInfo(out).isDir())
+        return {tr("The run folder %1 is a file.").arg(QDir::toNativeSeparators(out)), {}};
+    Validation v;
+    if (QFileInfo::exists(QDir(out).filePath(QStringLiteral("metrics.jsonl"))))
+        v.warning = tr("The run folder already holds a run: it will be continued from its last checkpoint.");
+    return v;
+}
+
+} // namespace specmoe::gui

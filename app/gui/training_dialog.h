@@ -1,0 +1,65 @@
+#pragma once
+// "New training": which trace sets (of one model), which predictors, horizons, the context
+// the predictors see, hyper-parameters (core's defaults, restorable), device and the run
+// folder.
+#include "app/gui/validating_dialog.h"
+#include "core/speculate/train.h"
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QListWidget;
+class QSpinBox;
+
+namespace specmoe::gui {
+
+class PathEdit;
+
+class TrainingDialog : public ValidatingDialog {
+    Q_OBJECT
+public:
+    TrainingDialog(const QStringList& traceSets, const QString& runsDir, QWidget* parent = nullptr);
+
+    speculate::TrainParams params() const;
+    void setParams(const speculate::TrainParams& p);
+    // Ticks exactly these trace sets.
+    void selectTraceSets(const QStringList& dirs);
+    void restoreDefaults();
+    Validation validate() const override;
+
+private:
+    void suggestOutput();
+    QStringList checkedTraceSets() const;
+
+    QString m_runsDir;
+    QListWidget* m_traceSets = nullptr;
+    QCheckBox* m_interLayer = nullptr;
+    QCheckBox* m_statistics = nullptr;
+    QCheckBox* m_ensemble = nullptr;
+    QSpinBox* m_horizon = nullptr;
+    QCheckBox* m_useTokenIds = nullptr;
+    QCheckBox* m_useWeights = nullptr;
+    QCheckBox* m_useLookahead = nullptr;
+    QDoubleSpinBox* m_maxTokens = nullptr;
+    QDoubleSpinBox* m_trainFraction = nullptr;
+    QDoubleSpinBox* m_validationFraction = nullptr;
+    QSpinBox* m_epochs = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QDoubleSpinBox* m_lr = nullptr;
+    QDoubleSpinBox* m_weightDecay = nullptr;
+    QDoubleSpinBox* m_warmup = nullptr;
+    QSpinBox* m_patience = nullptr;
+    QSpinBox* m_embedDim = nullptr;
+    QSpinBox* m_hiddenDim = nullptr;
+    QComboBox* m_device = nullptr;
+    QLineEdit* m_name = nullptr;
+    PathEdit* m_output = nullptr;
+    bool m_outputEdited = false;
+};
+
+// Layers and fingerprint text of a trace set from its manifest (0 / empty when unknown).
+int traceSetLayers(const QString& dir);
+QString traceSetFingerprint(const QString& dir);
+
+} // namespace specmoe::gui

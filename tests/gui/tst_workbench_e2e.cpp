@@ -1,0 +1,167 @@
+// End to end through the main window, as a user would: create a workspace, collect the
+// routing of the tiny Mixtral fixture on a small token-id corpus, train tiny predictors on
+// the trace set, cancel and resume a job, and find every result in the workspace tree.
+#include "app/gui/job_runner.h"
+#include "app/gui/main_window.h"
+#include "app/gui/summary_page.h"
+#include "widgets/jobs_model.h"
+#include "widgets/workspace_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <random>
+
+using namespace specmoe;
+using namespace specmoe::gui;
+using specmoe::widgets::JobState;
+
+namespace {
+
+// Token-id documents for the fixture's vocabulary (320 ids, BOS 1).
+QString writeIdCorpus(const QString& dir, int docs, int seed)
+{
+    const QString path = QDir(dir).filePath(QStringLiteral("ids-%1.jsonl").arg(seed));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    std::mt19937 rng(uint32_t(seed));
+    std::uniform_int_distribution<int> len(12, 40), id(3, 319);
+    for (int d = 0; d < docs; ++d) {
+        QByteArray line = "{\"input_ids\": [";
+        const int n = len(rng);
+        for (int i = 0; i < n; ++i)
+            line += (i ? ", " : "") + QByteArray::number(id(rng));
+        line += "]}\n";
+        f.write(line);
+    }
+    return path;
+}
+
+CollectSettings tinyCollection(const QString& corpus, const QString& out, qint64 tokens)
+{
+    CollectSettings s;
+    s.modelDir = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
+    s.sources = {{QStringLiteral("ids"), corpus, QStringLiteral("jsonl-ids"), QString(), 1.0}};
+    s.targetTokens = tokens;
+    s.maxLength = 32;
+    s.batchSize = 4;
+    s.device = QStringLiteral("cpu");
+    s.dtype = QStringLiteral("float32");
+    s.lookahead = {1};
+    s.shardSizeMB = 0.05;
+    s.threads = 1;
+    s.outputDir = out;
+    return s;
+}
+
+speculate::TrainParams tinyTraining(const QString& traces, const QString& runDir, int epochs)
+{
+    speculate::TrainParams p;
+    p.traceDirs = {traces.toStdString()};
+    p.runDir = runDir.toStdString();
+    p.horizon = 1;
+    p.epochs = epochs;
+    p.batchSize = 32;
+    p.model.embedDim = 8;
+    p.model.hiddenDim = 16;
+    p.model.tokenBuckets = 64;
+    p.model.statsDim = 8;
+    p.shuffleBuffer = 256;
+    p.maxValidationTokens = 500;
+    p.patience = 0;
+    p.device = "cpu";
+    p.threads = 1;
+    return p;
+}
+
+} // namespace
+
+class TestWorkbenchE2E : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SpecMoE-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_workbench_e2e"));
+        QSettings().clear();
+    }
+
+    void collectTrainCancelResume()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        window.setCloseConfirmation([](int) { return true; });
+        QAbstractItemModelTester treeTester(window.workspaceModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester jobsTester(window.jobRunner()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("E2E"), &err), qPrintable(err));
+        const QString corpus = writeIdCorpus(tmp.path(), 120, 7);
+        QVERIFY(!corpus.isEmpty());
+        window.addModel(QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral"));
+
+        // The event loop keeps turning during jobs.
+        int ticks = 0;
+        QTimer timer;
+        connect(&timer, &QTimer::timeout, [&] { ++ticks; });
+        timer.start(20);
+
+        // 1. Collection.
+        const QString traces = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("tiny"));
+        JobRunner* runner = window.jobRunner();
+        QSignalSpy finished(runner, &JobRunner::jobFinished);
+        QSignalSpy failed(runner, &JobRunner::jobFailed);
+        const qint64 collectId = window.startCollection(tinyCollection(corpus, traces, 1500));
+        QVERIFY(collectId > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!widgets::isTerminal(runner->state(collectId)) || finished.count() + failed.count() > 0, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + failed.count() >= 1, 240000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(1).toString()));
+        QCOMPARE(runner->state(collectId), JobState::Finished);
+        const CollectResult cr = runner->result(collectId).value<CollectResult>();
+        QVERIFY(cr.tokensWritten >= 1000);
+        QVERIFY(ticks > 5);
+        const QModelIndex traceIndex = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::TraceSet, traces);
+        QVERIFY(traceIndex.isValid());
+        QCOMPARE(window.workspaceModel()->entry(traceIndex)->health, widgets::WorkspaceEntry::Ok);
+        QVERIFY(window.workspace().pendingJobs().isEmpty());
+
+        // 2. Training on it.
+        const QString runDir = QDir(window.workspace().runsDir()).filePath(QStringLiteral("gru"));
+        const qint64 trainId = window.startTraining(tinyTraining(traces, runDir, 2));
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(trainId)), 300000);
+        QVERIFY2(runner->state(trainId) == JobState::Finished,
+                 qPrintable(runner->model()->find(trainId)->error));
+        const speculate::TrainResult tr = runner->result(trainId).value<speculate::TrainResult>();
+        QCOMPARE(tr.epochsRun, 2);
+        const QModelIndex runIndex = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, runDir);
+        QVERIFY(runIndex.isValid());
+        QCOMPARE(window.workspaceModel()->entry(runIndex)->health, widgets::WorkspaceEntry::Ok);
+        auto* page = qobject_cast<SummaryPage*>(window.openEntry(*window.workspaceModel()->entry(runIndex)));
+        QVERIFY(page);
+        QVERIFY(page->metricsRows() > 0);
+
+        // 3. Cancel a longer training, then resume it from its checkpoint.
+        const QString longRun = QDir(window.workspace().runsDir()).filePath(QStringLiteral("long"));
+        const qint64 longId = window.startTraining(tinyTraining(traces, longRun, 500));
+        QTRY_VERIFY_WITH_TIMEOUT(runner->model()->find(longId)->done > 0, 120000);
+        runner->cancel(longId);
+        QTRY_COMPARE_WITH_TIMEOUT(runner->state(longId), JobState::Cancelled, 120000);
+        QCOMPARE(window.workspace().pendingJobs().size(), 1); // resumable after a restart too
+        QVERIFY(runner->model()->find(longId)->resumable);
+        QVERIFY(window.resumeJob(longId));
+        QTRY_COMPARE_WITH_TIMEOUT(runner->state(longId), JobState::Running, 10000);
+        runner->cancel(longId);
+        QTRY_COMPARE_WITH_TIMEOUT(runner->state(longId), JobState::Cancelled, 120000);
+        QVERIFY(window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, longRun).isValid());
+        QVERIFY(runner->waitForIdle(60000));
+    }
+};
+
+QTEST_MAIN(TestWorkbenchE2E)
+#include "tst_workbench_e2e.moc"
