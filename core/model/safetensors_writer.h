@@ -35,4 +35,11 @@ std::vector<std::string> writeSafetensorsCheckpoint(const std::string& dir,
                                                     uint64_t maxShardBytes,
                                                     const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
 
+// Writes DIR/model.safetensors.index.json: {"metadata": {"total_size": N}, "weight_map": {...}}.
+void writeSafetensorsIndex(const std::string& dir, const std::map<std::string, std::string>& weightMap,
+                           uint64_t totalSize);
+
+// "model-0000k-of-0000N.safetensors" (k counted from 1).
+std::string shardFileName(size_t k, size_t n);
+
 } // namespace specmoe

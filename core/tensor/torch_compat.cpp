@@ -6,6 +6,9 @@
 #ifdef SPECMOE_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <ATen/cuda/CUDAEvent.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -94,5 +97,70 @@ at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     probs = at::nan_to_num(probs, 0.0);
     return at::matmul(probs, v);
 }
+
+#ifdef SPECMOE_WITH_CUDA
+struct SideStream::Impl {
+    c10::Device device;
+    c10::cuda::CUDAStream side;
+    at::cuda::CUDAEvent latest;
+    Impl(c10::Device d)
+        : device(d), side(c10::cuda::getStreamFromPool(false, d.index()))
+    {
+    }
+};
+
+SideStream::SideStream(c10::Device device)
+{
+    if (device.is_cuda())
+        m_impl = new Impl(device);
+}
+
+SideStream::~SideStream()
+{
+    if (m_impl) {
+        m_impl->side.synchronize();
+        delete m_impl;
+    }
+}
+
+void SideStream::copyAfterCurrent(at::Tensor& dst, const at::Tensor& src)
+{
+    if (!m_impl) {
+        dst.copy_(src);
+        return;
+    }
+    at::cuda::CUDAEvent ready;
+    ready.record(c10::cuda::getCurrentCUDAStream(m_impl->device.index()));
+    ready.block(m_impl->side);
+    c10::cuda::CUDAStreamGuard guard(m_impl->side);
+    dst.copy_(src, /*non_blocking=*/true);
+}
+
+void SideStream::endGroup()
+{
+    if (m_impl)
+        m_impl->latest.record(m_impl->side);
+}
+
+void SideStream::currentWaitsForLatest()
+{
+    if (m_impl)
+        m_impl->latest.block(c10::cuda::getCurrentCUDAStream(m_impl->device.index()));
+}
+
+void SideStream::hostWaitsForAll()
+{
+    if (m_impl)
+        m_impl->side.synchronize();
+}
+#else
+struct SideStream::Impl {};
+SideStream::SideStream(c10::Device) {}
+SideStream::~SideStream() = default;
+void SideStream::copyAfterCurrent(at::Tensor& dst, const at::Tensor& src) { dst.copy_(src); }
+void SideStream::endGroup() {}
+void SideStream::currentWaitsForLatest() {}
+void SideStream::hostWaitsForAll() {}
+#endif
 
 } // namespace specmoe::compat

@@ -37,4 +37,27 @@ at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype);
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                 const at::Tensor& mask, double scale);
 
+// A side CUDA stream for weight copies that overlap compute (streaming residency). On a
+// CPU device, or without CUDA, copies are synchronous and the waits do nothing.
+class SideStream {
+public:
+    explicit SideStream(c10::Device device);
+    ~SideStream();
+    SideStream(const SideStream&) = delete;
+    SideStream& operator=(const SideStream&) = delete;
+    // Queues dst.copy_(src) on the side stream after the work queued so far on the current
+    // stream (so dst may still be in use by that work); src should be pinned host memory.
+    void copyAfterCurrent(at::Tensor& dst, const at::Tensor& src);
+    // Marks the end of a group of copies; the group gets an event.
+    void endGroup();
+    // The current stream waits (on the device) for the latest group.
+    void currentWaitsForLatest();
+    // The host blocks until all queued copies are done (before reusing a pinned buffer).
+    void hostWaitsForAll();
+
+private:
+    struct Impl;
+    Impl* m_impl = nullptr;
+};
+
 } // namespace specmoe::compat

@@ -1,0 +1,158 @@
+#include "core/model/make_model.h"
+
+#include "core/model/memory.h"
+#include "core/model/safetensors_writer.h"
+#include "core/util/error.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+namespace {
+
+struct Spec {
+    std::string name;
+    std::vector<int64_t> shape;
+    enum Kind { Ones, Normal } kind = Normal;
+    double stddev = 0.02;
+    uint64_t bytes = 0;
+};
+
+std::vector<Spec> tensorPlan(const MixtralConfig& c, int64_t elemBytes, bool fused)
+{
+    const int64_t H = c.hiddenSize, D = c.headDim, I = c.intermediateSize, E = c.numExperts;
+    std::vector<Spec> out;
+    auto add = [&](std::string n, std::vector<int64_t> s, Spec::Kind k, double sd) {
+        Spec sp{std::move(n), std::move(s), k, sd, 0};
+        uint64_t numel = 1;
+        for (int64_t d : sp.shape)
+            numel *= static_cast<uint64_t>(d);
+        sp.bytes = numel * static_cast<uint64_t>(elemBytes);
+        out.push_back(std::move(sp));
+    };
+    const double lin = 0.02;
+    const double router = 3.0 / std::sqrt(double(H)); // logits with std ~3 on unit-RMS inputs
+    add("model.embed_tokens.weight", {c.vocabSize, H}, Spec::Normal, 1.0);
+    for (int64_t l = 0; l < c.numLayers; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        add(p + "input_layernorm.weight", {H}, Spec::Ones, 0);
+        add(p + "post_attention_layernorm.weight", {H}, Spec::Ones, 0);
+        add(p + "self_attn.q_proj.weight", {c.numHeads * D, H}, Spec::Normal, lin);
+        add(p + "self_attn.k_proj.weight", {c.numKvHeads * D, H}, Spec::Normal, lin);
+        add(p + "self_attn.v_proj.weight", {c.numKvHeads * D, H}, Spec::Normal, lin);
+        add(p + "self_attn.o_proj.weight", {H, c.numHeads * D}, Spec::Normal, lin);
+        if (fused) {
+            add(p + "mlp.gate.weight", {E, H}, Spec::Normal, router);
+            add(p + "mlp.experts.gate_up_proj", {E, 2 * I, H}, Spec::Normal, lin);
+            add(p + "mlp.experts.down_proj", {E, H, I}, Spec::Normal, lin);
+        } else {
+            add(p + "block_sparse_moe.gate.weight", {E, H}, Spec::Normal, router);
+            for (int64_t e = 0; e < E; ++e) {
+                const std::string x = p + "block_sparse_moe.experts." + std::to_string(e) + ".";
+                add(x + "w1.weight", {I, H}, Spec::Normal, lin);
+                add(x + "w2.weight", {H, I}, Spec::Normal, lin);
+                add(x + "w3.weight", {I, H}, Spec::Normal, lin);
+            }
+        }
+    }
+    add("model.norm.weight", {H}, Spec::Ones, 0);
+    if (!c.tieWordEmbeddings)
+        add("lm_head.weight", {c.vocabSize, H}, Spec::Normal, lin);
+    return out;
+}
+
+std::string stName(const std::string& dtype)
+{
+    if (dtype == "float32") return "F32";
+    if (dtype == "bfloat16") return "BF16";
+    if (dtype == "float16") return "F16";
+    throw Error("make-model: unknown dtype \"" + dtype + "\" (float32, bfloat16, float16)");
+}
+
+} // namespace
+
+MixtralConfig makeRandomModel(const MakeModelOptions& o)
+{
+    MixtralConfig c = presetConfig(o.preset);
+    if (o.layers < 0)
+        throw Error("make-model: --layers must be positive");
+    if (o.layers > 0)
+        c.numLayers = o.layers;
+    const std::string st = stName(o.dtype);
+    c.torchDtype = o.dtype;
+    if (o.outDir.empty())
+        throw Error("make-model: no output folder");
+    std::error_code ec;
+    fs::create_directories(o.outDir, ec);
+    if (ec)
+        throw Error(o.outDir + ": cannot create folder (" + ec.message() + ")");
+    for (const char* stale : {"model.safetensors", "model.safetensors.index.json"})
+        fs::remove(fs::path(o.outDir) / stale, ec);
+
+    const at::ScalarType dt = o.dtype == "float32" ? at::kFloat : o.dtype == "bfloat16" ? at::kBFloat16 : at::kHalf;
+    const auto plan = tensorPlan(c, computeDTypeBytes(o.dtype), o.fusedExperts);
+    uint64_t total = 0;
+    for (const auto& s : plan)
+        total += s.bytes;
+    // Group into shards (in order, a new shard when the next tensor would overflow).
+    std::vector<std::vector<size_t>> shards(1);
+    uint64_t size = 0;
+    const bool sharded = o.shardBytes > 0 && total > o.shardBytes;
+    for (size_t i = 0; i < plan.size(); ++i) {
+        if (sharded && !shards.back().empty() && size + plan[i].bytes > o.shardBytes) {
+            shards.emplace_back();
+            size = 0;
+        }
+        shards.back().push_back(i);
+        size += plan[i].bytes;
+    }
+
+    std::ofstream cfgOut(o.outDir + "/config.json");
+    cfgOut << configToJson(c);
+    cfgOut.flush();
+    if (!cfgOut)
+        throw Error(o.outDir + "/config.json: write failed");
+
+    at::NoGradGuard noGrad;
+    std::map<std::string, std::string> weightMap;
+    int64_t done = 0;
+    for (size_t k = 0; k < shards.size(); ++k) {
+        std::vector<at::Tensor> keep;
+        std::vector<TensorToWrite> ts;
+        for (size_t i : shards[k]) {
+            const Spec& s = plan[i];
+            at::Tensor t;
+            if (s.kind == Spec::Ones) {
+                t = at::ones(s.shape, at::TensorOptions().dtype(dt));
+            } else {
+                auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed * 1000003ull + i * 7919ull + 17ull);
+                t = at::empty(s.shape, at::TensorOptions().dtype(at::kFloat));
+                t.normal_(0.0, s.stddev, gen);
+                t = t.to(dt).contiguous();
+            }
+            keep.push_back(t);
+            ts.push_back({s.name, st, s.shape, t.data_ptr(), static_cast<size_t>(t.nbytes())});
+            Progress p;
+            p.stage = "make-model";
+            p.unit = "tensors";
+            p.done = ++done;
+            p.total = static_cast<int64_t>(plan.size());
+            reportProgress(o.progress, p);
+        }
+        const std::string file = sharded ? shardFileName(k + 1, shards.size()) : "model.safetensors";
+        writeSafetensors(o.outDir + "/" + file, ts, {{"format", "pt"}});
+        for (const auto& t : ts)
+            weightMap[t.name] = file;
+    }
+    if (sharded)
+        writeSafetensorsIndex(o.outDir, weightMap, total);
+    return c;
+}
+
+} // namespace specmoe

@@ -1,0 +1,611 @@
+#include "core/model/runtime.h"
+
+#include "core/model/safetensors.h"
+#include "core/tensor/torch_compat.h"
+#include "core/util/error.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <thread>
+
+namespace specmoe {
+namespace {
+
+std::string shapeText(const std::vector<int64_t>& s)
+{
+    std::string t = "[";
+    for (size_t i = 0; i < s.size(); ++i)
+        t += (i ? ", " : "") + std::to_string(s[i]);
+    return t + "]";
+}
+
+at::ScalarType scalarOf(StDType t)
+{
+    switch (t) {
+    case StDType::F32: return at::kFloat;
+    case StDType::F16: return at::kHalf;
+    case StDType::BF16: return at::kBFloat16;
+    default: return at::kFloat;
+    }
+}
+
+at::ScalarType computeScalar(const std::string& dtype)
+{
+    if (dtype == "float32") return at::kFloat;
+    if (dtype == "bfloat16") return at::kBFloat16;
+    if (dtype == "float16") return at::kHalf;
+    throw Error("unknown compute dtype \"" + dtype + "\" (float32, bfloat16, float16)");
+}
+
+// Weights of one decoder layer in the compute dtype. Experts fused: w13 [E, 2I, H] holds
+// cat(w1, w3) per expert, w2 [E, H, I]; q, k, v fused into qkv [(nh + 2 kv) D, H].
+struct LayerWeights {
+    at::Tensor inNorm, postNorm, qkv, o, gate, w13, w2;
+    std::vector<at::Tensor*> all() { return {&inNorm, &postNorm, &qkv, &o, &gate, &w13, &w2}; }
+};
+
+// Where one destination slice comes from.
+struct Piece {
+    std::string name;
+    int64_t rowOffset = 0; // first row of the destination (dim 0 after the expert index)
+    int expert = -1;       // >= 0: destination is w[expert]
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+c10::Device resolveDevice(const std::string& name)
+{
+    if (name == "cpu")
+        return c10::Device(c10::kCPU);
+    const int n = compat::cudaDeviceCount();
+    if (name == "auto") {
+        int best = -1;
+        int64_t bestFree = -1;
+        for (int i = 0; i < n; ++i) {
+            const int64_t f = compat::cudaMemInfo(i).first;
+            if (f > bestFree) {
+                bestFree = f;
+                best = i;
+            }
+        }
+        return best >= 0 ? c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(best)) : c10::Device(c10::kCPU);
+    }
+    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+        int idx = 0;
+        if (name.size() > 5) {
+            try {
+                size_t used = 0;
+                idx = std::stoi(name.substr(5), &used);
+                if (used != name.size() - 5)
+                    throw std::invalid_argument(name);
+            } catch (const std::exception&) {
+                throw Error("device \"" + name + "\": bad CUDA device index");
+            }
+        }
+        if (n == 0)
+            throw Error("device \"" + name + "\": CUDA is not available in this build or machine");
+        if (idx < 0 || idx >= n)
+            throw Error("device \"" + name + "\": only " + std::to_string(n) + " CUDA device(s) present");
+        return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(idx));
+    }
+    throw Error("unknown device \"" + name + "\" (cpu, cuda, cuda:N, auto)");
+}
+
+struct MixtralRuntime::Impl {
+    std::string dir;
+    RuntimeOptions opts;
+    MixtralConfig cfg;
+    CheckpointFiles files;
+    at::ScalarType dt = at::kFloat;
+    std::vector<c10::Device> layerDev;
+    c10::Device firstDev{c10::kCPU}, lastDev{c10::kCPU};
+
+    // Per-layer recipes: destination tensor -> pieces.
+    struct Recipe {
+        std::vector<Piece> inNorm, postNorm, qkv, o, gate, w13, w2;
+    };
+    std::vector<Recipe> recipes;
+
+    at::Tensor embed, finalNorm, lmHead;
+    std::vector<at::Tensor> gates;           // every layer's router, always resident
+    std::vector<LayerWeights> layers;        // Resident / Split
+    // Streaming: device buffers and pinned host staging, double-buffered.
+    LayerWeights devBuf[2], hostBuf[2];
+    std::unique_ptr<compat::SideStream> side;
+
+    Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
+
+    std::vector<int64_t> shapeOf(const std::string& which) const
+    {
+        const int64_t H = cfg.hiddenSize, D = cfg.headDim, E = cfg.numExperts, I = cfg.intermediateSize;
+        if (which == "norm") return {H};
+        if (which == "qkv") return {(cfg.numHeads + 2 * cfg.numKvHeads) * D, H};
+        if (which == "o") return {H, cfg.numHeads * D};
+        if (which == "gate") return {E, H};
+        if (which == "w13") return {E, 2 * I, H};
+        if (which == "w2") return {E, H, I};
+        return {};
+    }
+
+    // Checks a tensor's presence, dtype and shape against the config.
+    void expect(const std::string& name, const std::vector<int64_t>& shape)
+    {
+        const auto ref = files.get(name);
+        const auto& e = *ref.entry;
+        const std::string where = ref.file->path() + ": tensor \"" + name + "\"";
+        if (e.dtype != StDType::F32 && e.dtype != StDType::F16 && e.dtype != StDType::BF16)
+            throw Error(where + ": dtype " + stDTypeName(e.dtype) + " is not a float type (F32, F16, BF16)");
+        const std::string cd = cfg.torchDtype;
+        const StDType want = cd == "float32" ? StDType::F32 : cd == "bfloat16" ? StDType::BF16
+                                                           : cd == "float16"    ? StDType::F16
+                                                                                : e.dtype;
+        if (e.dtype != want)
+            throw Error(where + ": dtype " + stDTypeName(e.dtype) + " contradicts config.json torch_dtype \"" + cd + "\"");
+        if (e.shape != shape)
+            throw Error(where + ": shape " + shapeText(e.shape) + " but config.json implies " + shapeText(shape));
+    }
+
+    void buildRecipes()
+    {
+        const int64_t H = cfg.hiddenSize, D = cfg.headDim, I = cfg.intermediateSize;
+        const int64_t nq = cfg.numHeads * D, nkv = cfg.numKvHeads * D;
+        recipes.resize(static_cast<size_t>(cfg.numLayers));
+        for (int64_t l = 0; l < cfg.numLayers; ++l) {
+            const std::string p = "model.layers." + std::to_string(l) + ".";
+            Recipe& r = recipes[static_cast<size_t>(l)];
+            r.inNorm = {{p + "input_layernorm.weight"}};
+            r.postNorm = {{p + "post_attention_layernorm.weight"}};
+            r.qkv = {{p + "self_attn.q_proj.weight", 0}, {p + "self_attn.k_proj.weight", nq},
+                     {p + "self_attn.v_proj.weight", nq + nkv}};
+            r.o = {{p + "self_attn.o_proj.weight"}};
+            expect(p + "input_layernorm.weight", {H});
+            expect(p + "post_attention_layernorm.weight", {H});
+            expect(p + "self_attn.q_proj.weight", {nq, H});
+            expect(p + "self_attn.k_proj.weight", {nkv, H});
+            expect(p + "self_attn.v_proj.weight", {nkv, H});
+            expect(p + "self_attn.o_proj.weight", {H, nq});
+            if (files.has(p + "mlp.experts.gate_up_proj") || files.has(p + "mlp.gate.weight")) {
+                // transformers 5 fused layout.
+                r.gate = {{p + "mlp.gate.weight"}};
+                r.w13 = {{p + "mlp.experts.gate_up_proj"}};
+                r.w2 = {{p + "mlp.experts.down_proj"}};
+                expect(p + "mlp.gate.weight", shapeOf("gate"));
+                expect(p + "mlp.experts.gate_up_proj", shapeOf("w13"));
+                expect(p + "mlp.experts.down_proj", shapeOf("w2"));
+            } else {
+                r.gate = {{p + "block_sparse_moe.gate.weight"}};
+                expect(p + "block_sparse_moe.gate.weight", shapeOf("gate"));
+                for (int e = 0; e < cfg.numExperts; ++e) {
+                    const std::string x = p + "block_sparse_moe.experts." + std::to_string(e) + ".";
+                    r.w13.push_back({x + "w1.weight", 0, e});
+                    r.w13.push_back({x + "w3.weight", I, e});
+                    r.w2.push_back({x + "w2.weight", 0, e});
+                    expect(x + "w1.weight", {I, H});
+                    expect(x + "w3.weight", {I, H});
+                    expect(x + "w2.weight", {H, I});
+                }
+            }
+        }
+        expect("model.embed_tokens.weight", {cfg.vocabSize, H});
+        expect("model.norm.weight", {H});
+        if (!cfg.tieWordEmbeddings && files.has("lm_head.weight"))
+            expect("lm_head.weight", {cfg.vocabSize, H});
+        if (opts.loadLmHead && !cfg.tieWordEmbeddings && !files.has("lm_head.weight"))
+            throw Error(dir + ": tensor \"lm_head.weight\" is missing (needed for LM logits)");
+    }
+
+    // Copies the pieces' bytes into dst (a CPU tensor of the compute dtype), converting.
+    void fill(at::Tensor& dst, const std::vector<Piece>& pieces)
+    {
+        for (const auto& pc : pieces) {
+            const auto ref = files.get(pc.name);
+            const auto& e = *ref.entry;
+            at::Tensor target = pc.expert >= 0 ? dst.select(0, pc.expert) : dst;
+            target = target.narrow(0, pc.rowOffset, e.shape[0]);
+            const at::ScalarType src = scalarOf(e.dtype);
+            if (src == target.scalar_type() && target.is_contiguous()) {
+                std::memcpy(target.data_ptr(), ref.bytes(), e.bytes());
+            } else {
+                at::Tensor tmp = at::empty(e.shape, at::TensorOptions().dtype(src));
+                std::memcpy(tmp.data_ptr(), ref.bytes(), e.bytes());
+                target.copy_(tmp);
+            }
+        }
+    }
+
+    at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false)
+    {
+        at::Tensor t = pinned ? compat::emptyPinned(shape, dt) : at::empty(shape, at::TensorOptions().dtype(dt));
+        fill(t, pieces);
+        return t;
+    }
+
+    LayerWeights allocLayer(c10::Device dev, bool pinned)
+    {
+        LayerWeights w;
+        auto mk = [&](const std::vector<int64_t>& s) {
+            return pinned ? compat::emptyPinned(s, dt) : at::empty(s, at::TensorOptions().dtype(dt).device(dev));
+        };
+        w.inNorm = mk(shapeOf("norm"));
+        w.postNorm = mk(shapeOf("norm"));
+        w.qkv = mk(shapeOf("qkv"));
+        w.o = mk(shapeOf("o"));
+        w.gate = mk(shapeOf("gate"));
+        w.w13 = mk(shapeOf("w13"));
+        w.w2 = mk(shapeOf("w2"));
+        return w;
+    }
+
+    void fillLayer(LayerWeights& w, size_t l)
+    {
+        const Recipe& r = recipes[l];
+        fill(w.inNorm, r.inNorm);
+        fill(w.postNorm, r.postNorm);
+        fill(w.qkv, r.qkv);
+        fill(w.o, r.o);
+        fill(w.gate, r.gate);
+        fill(w.w13, r.w13);
+        fill(w.w2, r.w2);
+    }
+
+    void hintLayer(size_t l)
+    {
+        const Recipe& r = recipes[l];
+        for (const auto* list : {&r.qkv, &r.o, &r.w13, &r.w2})
+            for (const auto& pc : *list) {
+                const auto ref = files.get(pc.name);
+                ref.file->file().willNeed(ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
+            }
+    }
+
+    void progress(int64_t done, int64_t total)
+    {
+        Progress p;
+        p.stage = "load";
+        p.unit = "layers";
+        p.done = done;
+        p.total = total;
+        reportProgress(opts.progress, p);
+    }
+
+    void place()
+    {
+        const size_t L = static_cast<size_t>(cfg.numLayers);
+        const c10::Device dev = resolveDevice(opts.device);
+        layerDev.assign(L, dev);
+        if (opts.residency == Residency::Split && dev.is_cuda()) {
+            const int n = compat::cudaDeviceCount();
+            PlacementInput in;
+            const WeightBytes wb = weightBytes(cfg, opts.dtype);
+            in.layerBytes = wb.layers;
+            in.firstBytes = wb.embedding;
+            in.lastBytes = opts.loadLmHead ? wb.finalNorm + wb.lmHead : 0;
+            in.reservePerDevice = int64_t(1) << 30;
+            for (int i = 0; i < n; ++i)
+                in.freeBytes.push_back(compat::cudaMemInfo(i).first);
+            const auto plan = planPlacement(in);
+            for (size_t l = 0; l < L; ++l)
+                layerDev[l] = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(plan[l]));
+        }
+        firstDev = L ? layerDev.front() : dev;
+        lastDev = L ? layerDev.back() : dev;
+
+        embed = loadCpu({{"model.embed_tokens.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(firstDev);
+        if (opts.loadLmHead) {
+            finalNorm = loadCpu({{"model.norm.weight"}}, shapeOf("norm")).to(lastDev);
+            lmHead = cfg.tieWordEmbeddings
+                         ? embed.to(lastDev)
+                         : loadCpu({{"lm_head.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(lastDev);
+        }
+        gates.resize(L);
+        for (size_t l = 0; l < L; ++l)
+            gates[l] = loadCpu(recipes[l].gate, shapeOf("gate")).to(layerDev[l]);
+
+        if (opts.residency == Residency::Streaming) {
+            for (int i = 0; i < 2; ++i) {
+                if (dev.is_cuda()) {
+                    devBuf[i] = allocLayer(dev, false);
+                    hostBuf[i] = allocLayer(c10::Device(c10::kCPU), true);
+                } else {
+                    devBuf[i] = allocLayer(dev, false);
+                }
+            }
+            side = std::make_unique<compat::SideStream>(dev);
+            progress(int64_t(L), int64_t(L));
+            return;
+        }
+        layers.resize(L);
+        for (size_t l = 0; l < L; ++l) {
+            LayerWeights cpu = allocLayer(c10::Device(c10::kCPU), false);
+            fillLayer(cpu, l);
+            if (layerDev[l].is_cpu()) {
+                layers[l] = cpu;
+            } else {
+                for (size_t i = 0; i < cpu.all().size(); ++i)
+                    *layers[l].all()[i] = cpu.all()[i]->to(layerDev[l]);
+            }
+            progress(int64_t(l + 1), int64_t(L));
+        }
+    }
+
+    // ---- forward pieces ---------------------------------------------------------------
+    at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w) const
+    {
+        if (x.scalar_type() == at::kFloat) {
+            at::Tensor r = at::rsqrt(x.pow(2).mean(-1, true).add_(cfg.rmsNormEps));
+            return (x * r).mul_(w);
+        }
+        at::Tensor x32 = x.to(at::kFloat);
+        at::Tensor r = at::rsqrt(x32.pow(2).mean(-1, true).add_(cfg.rmsNormEps));
+        return w * (x32 * r).to(x.scalar_type());
+    }
+
+    static at::Tensor rotateHalf(const at::Tensor& v)
+    {
+        const int64_t h = v.size(-1) / 2;
+        return at::cat({v.narrow(-1, h, h).neg(), v.narrow(-1, 0, h)}, -1);
+    }
+
+    // h: [B, T, H] normed; returns attention output projected [B*T, H].
+    at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
+                         const at::Tensor& sin, const at::Tensor& keyOk) const
+    {
+        const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+        at::Tensor qkv = at::linear(hN, w.qkv); // [N, (nh + 2kv) D]
+        at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
+        at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
+        at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D).view({B, T, kv, D});
+        // cos/sin: [T, 1, D]
+        q = q * cos + rotateHalf(q) * sin;
+        k = k * cos + rotateHalf(k) * sin;
+        // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
+        q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
+        k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
+        v = v.permute({0, 2, 1, 3}).contiguous();
+        const double scale = 1.0 / std::sqrt(double(D));
+        at::Tensor out = at::empty({B, T, kv, r, D}, q.options());
+        const int64_t chunk = T >= 128 ? 64 : T;
+        const float lowest = std::numeric_limits<float>::lowest();
+        at::Tensor qpos = at::arange(T, at::TensorOptions().dtype(at::kLong).device(q.device()));
+        for (int64_t t0 = 0; t0 < T; t0 += chunk) {
+            const int64_t t1 = std::min(T, t0 + chunk), C = t1 - t0;
+            int64_t s0 = 0;
+            if (cfg.slidingWindow > 0)
+                s0 = std::max<int64_t>(0, t0 - cfg.slidingWindow + 1);
+            const int64_t S = t1 - s0;
+            at::Tensor qc = q.narrow(2, t0, C).reshape({B, kv, C * r, D});
+            at::Tensor kc = k.narrow(2, s0, S);
+            at::Tensor vc = v.narrow(2, s0, S);
+            at::Tensor scores = at::matmul(qc, kc.transpose(-2, -1)).mul_(scale); // [B, kv, C*r, S]
+            if (scores.scalar_type() != at::kFloat)
+                scores = scores.to(at::kFloat);
+            // Visible: key position j <= query position i (and i - j < window), key not pad.
+            at::Tensor qi = qpos.narrow(0, t0, C).view({C, 1});
+            at::Tensor kj = qpos.narrow(0, s0, S).view({1, S});
+            at::Tensor vis = kj.le(qi);
+            if (cfg.slidingWindow > 0)
+                vis = vis.logical_and(kj.gt(qi - cfg.slidingWindow));
+            vis = vis.view({1, 1, C, 1, S}).logical_and(keyOk.narrow(1, s0, S).view({B, 1, 1, 1, S}));
+            scores = scores.view({B, kv, C, r, S}).masked_fill_(vis.logical_not(), lowest);
+            at::Tensor probs = at::softmax(scores, -1).view({B, kv, C * r, S});
+            if (probs.scalar_type() != q.scalar_type())
+                probs = probs.to(q.scalar_type());
+            at::Tensor oc = at::matmul(probs, vc).view({B, kv, C, r, D});
+            out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
+        }
+        return at::linear(out.view({B * T, nh * D}), w.o);
+    }
+
+    // Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
+    at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
+    {
+        const int64_t N = x.size(0), k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
+        at::Tensor flat = idx.reshape({-1});
+        at::Tensor order = std::get<1>(at::sort(flat, /*stable=*/true, 0, false));
+        at::Tensor counts = at::bincount(flat, {}, E).to(at::kCPU);
+        const int64_t* cnt = counts.data_ptr<int64_t>();
+        at::Tensor tok = at::div(order, k, "floor");
+        at::Tensor xs = x.index_select(0, tok);                 // [N*k, H] grouped by expert
+        at::Tensor ys = at::empty_like(xs);
+        int64_t off = 0;
+        for (int64_t e = 0; e < E; ++e) {
+            const int64_t n = cnt[e];
+            if (n == 0)
+                continue;
+            at::Tensor a = at::linear(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
+            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
+            at::Tensor dst = ys.narrow(0, off, n);
+            at::linear_out(dst, hcur, w.w2.select(0, e));
+            off += n;
+        }
+        at::Tensor ws = wts.reshape({-1}).index_select(0, order).to(x.scalar_type()).unsqueeze(1);
+        ys.mul_(ws);
+        at::Tensor out = at::zeros_like(x);
+        out.index_add_(0, tok, ys);
+        (void)N;
+        return out;
+    }
+
+    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    {
+        if (idsIn.dim() != 2)
+            throw Error("route: input ids must be [batch, length], got " + std::to_string(idsIn.dim()) + " dims");
+        if (!maskIn.defined() || maskIn.sizes() != idsIn.sizes())
+            throw Error("route: attention mask must have the shape of the ids");
+        if (ro.lmLogits && !opts.loadLmHead)
+            throw Error("route: LM logits asked but the runtime was opened without loadLmHead");
+        const int64_t B = idsIn.size(0), T = idsIn.size(1), N = B * T;
+        const int64_t L = cfg.numLayers, E = cfg.numExperts, K = cfg.topk;
+        at::Tensor idsCpu = idsIn.to(at::kCPU).to(at::kLong).contiguous();
+        if (N > 0) {
+            const int64_t* p = idsCpu.data_ptr<int64_t>();
+            for (int64_t i = 0; i < N; ++i)
+                if (p[i] < 0 || p[i] >= cfg.vocabSize)
+                    throw Error("route: token id " + std::to_string(p[i]) + " at sequence " + std::to_string(i / T) +
+                                ", position " + std::to_string(i % T) + " is outside the vocabulary [0, " +
+                                std::to_string(cfg.vocabSize) + ") of " + dir + "/config.json");
+        }
+        std::vector<int> dists;
+        if (ro.lookahead)
+            dists = opts.lookahead;
+        const int64_t Dn = static_cast<int64_t>(dists.size());
+
+        RoutingResult res;
+        res.routerLogits = at::empty({L, N, E}, at::kFloat);
+        res.topkIds = at::empty({L, N, K}, at::kLong);
+        res.topkWeights = at::empty({L, N, K}, at::kFloat);
+        if (Dn > 0)
+            res.lookaheadIds = at::full({L, Dn, N, K}, -1, at::kLong);
+        if (N == 0)
+            return res;
+
+        at::NoGradGuard noGrad;
+        const auto fopts = at::TensorOptions().dtype(at::kFloat);
+        // Rotary tables (float32 as HF computes them, then cast to the compute dtype).
+        const int64_t D = cfg.headDim;
+        at::Tensor invFreq = at::pow(cfg.ropeTheta, at::arange(0, D, 2, at::TensorOptions().dtype(at::kLong))
+                                                         .to(at::kFloat)
+                                                         .div(double(D)))
+                                 .reciprocal();
+        at::Tensor ang = at::arange(T, fopts).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]
+        at::Tensor emb = at::cat({ang, ang}, -1);
+        at::Tensor cosCpu = emb.cos().to(dt).view({T, 1, D});
+        at::Tensor sinCpu = emb.sin().to(dt).view({T, 1, D});
+        at::Tensor maskCpu = maskIn.to(at::kCPU).ne(0);
+
+        c10::Device cur = firstDev;
+        at::Tensor cosT = cosCpu.to(cur), sinT = sinCpu.to(cur), keyOk = maskCpu.to(cur);
+        at::Tensor x = embed.index_select(0, idsCpu.view({-1}).to(cur)); // [N, H]
+        const bool stream = opts.residency == Residency::Streaming;
+        if (stream) {
+            prefetch(0);
+        }
+        for (int64_t l = 0; l < L; ++l) {
+            const size_t ul = static_cast<size_t>(l);
+            const c10::Device dev = layerDev[ul];
+            if (dev != cur) {
+                cur = dev;
+                x = x.to(cur);
+                cosT = cosCpu.to(cur);
+                sinT = sinCpu.to(cur);
+                keyOk = maskCpu.to(cur);
+            }
+            const bool needMoe = l + 1 < L || ro.lmLogits;
+            const LayerWeights* w = nullptr;
+            if (stream) {
+                w = &acquire(l, needMoe);
+            } else {
+                w = &layers[ul];
+            }
+            at::Tensor h = rmsnorm(x, w->inNorm);
+            x = x + attention(h, *w, B, T, cosT, sinT, keyOk);
+            at::Tensor h2 = rmsnorm(x, w->postNorm);
+            at::Tensor logits = at::linear(h2, gates[ul]); // [N, E]
+            at::Tensor probs = at::softmax(logits.to(at::kFloat), -1);
+            auto [tw, ti] = at::topk(probs, K, -1, true, true);
+            tw = tw / tw.sum(-1, true);
+            res.routerLogits[l].copy_(logits);
+            res.topkIds[l].copy_(ti);
+            res.topkWeights[l].copy_(tw);
+            for (int64_t di = 0; di < Dn; ++di) {
+                const int64_t t = l + dists[static_cast<size_t>(di)];
+                if (t >= L)
+                    continue;
+                at::Tensor g = gates[static_cast<size_t>(t)];
+                at::Tensor lg = at::linear(g.device() == h2.device() ? h2 : h2.to(g.device()), g);
+                auto pi = std::get<1>(at::topk(at::softmax(lg.to(at::kFloat), -1), K, -1, true, true));
+                res.lookaheadIds[l][di].copy_(pi);
+            }
+            if (needMoe)
+                x = x + moe(h2, *w, ti, tw);
+            if (stream)
+                release(l);
+        }
+        if (ro.lmLogits) {
+            x = x.to(lastDev);
+            at::Tensor hf = rmsnorm(x, finalNorm);
+            res.lmLogits = at::linear(hf, lmHead).to(at::kFloat).to(at::kCPU).view({B, T, cfg.vocabSize});
+        }
+        return res;
+    }
+
+    // ---- streaming -----------------------------------------------------------------------
+    // Layer l uses buffer l % 2. On CUDA the host fills a pinned buffer and the side stream
+    // copies it after the compute queued so far; layer l+1's copy overlaps layer l's compute.
+    void prefetch(int64_t l)
+    {
+        if (l >= cfg.numLayers)
+            return;
+        const size_t ul = static_cast<size_t>(l);
+        const int b = static_cast<int>(l % 2);
+        if (!devBuf[b].qkv.is_cuda()) {
+            fillLayer(devBuf[b], ul);
+            if (l + 1 < cfg.numLayers)
+                hintLayer(ul + 1);
+            return;
+        }
+        // The pinned buffer b was last read by the copy of layer l-2: wait for it.
+        side->hostWaitsForAll();
+        fillLayer(hostBuf[b], ul);
+        auto dst = devBuf[b].all();
+        auto src = hostBuf[b].all();
+        for (size_t i = 0; i < dst.size(); ++i)
+            side->copyAfterCurrent(*dst[i], *src[i]);
+        side->endGroup();
+        if (l + 1 < cfg.numLayers)
+            hintLayer(ul + 1);
+    }
+
+    const LayerWeights& acquire(int64_t l, bool)
+    {
+        const int b = static_cast<int>(l % 2);
+        side->currentWaitsForLatest();
+        // Queue the next layer now: on CUDA its copy runs while this layer computes (the
+        // copy waits for the compute queued before it, which used buffer (l+1) % 2).
+        if (devBuf[b].qkv.is_cuda())
+            prefetch(l + 1);
+        return devBuf[b];
+    }
+
+    void release(int64_t l)
+    {
+        if (!devBuf[0].qkv.is_cuda())
+            prefetch(l + 1);
+    }
+};
+
+MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
+{
+    if (opts.threads == 0)
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    else if (opts.threads > 0)
+        at::set_num_threads(opts.threads);
+    for (int d : opts.lookahead)
+        if (d < 1)
+            throw Error("lookahead distance " + std::to_string(d) + " must be at least 1");
+    computeDTypeBytes(opts.dtype); // validates the name
+    m_impl = std::make_unique<Impl>(dir, std::move(opts));
+    m_impl->dt = computeScalar(m_impl->opts.dtype);
+    m_impl->buildRecipes();
+    m_impl->place();
+}
+
+MixtralRuntime::~MixtralRuntime() = default;
+
+const MixtralConfig& MixtralRuntime::config() const { return m_impl->cfg; }
+const RuntimeOptions& MixtralRuntime::options() const { return m_impl->opts; }
+c10::Device MixtralRuntime::device() const { return m_impl->firstDev; }
+std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->layerDev; }
+std::string MixtralRuntime::dtype() const { return m_impl->opts.dtype; }
+
+RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
+{
+    return m_impl->route(ids, mask, ro);
+}
+
+} // namespace specmoe

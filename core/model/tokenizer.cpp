@@ -1,0 +1,204 @@
+#include "core/model/tokenizer.h"
+
+#include "core/util/error.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+namespace {
+
+// The C interface of libspecmoe_sentencepiece.so (core/model/spm/sentencepiece_module.cpp).
+struct SpmApi {
+    void* (*create)() = nullptr;
+    void (*destroy)(void*) = nullptr;
+    int (*load)(void*, const char*, char*, size_t) = nullptr;
+    int (*encode)(void*, const char*, size_t, int**, size_t*, char*, size_t) = nullptr;
+    int (*decode)(void*, const int*, size_t, char**, size_t*, char*, size_t) = nullptr;
+    void (*freeBuf)(void*) = nullptr;
+    int (*pieceSize)(void*) = nullptr;
+    int (*bos)(void*) = nullptr;
+    int (*eos)(void*) = nullptr;
+    const char* (*idToPiece)(void*, int, size_t*) = nullptr;
+    int (*pieceKind)(void*, int) = nullptr;
+};
+
+constexpr const char* kModule = "libspecmoe_sentencepiece.so";
+
+std::vector<std::string> moduleCandidates()
+{
+    std::vector<std::string> c;
+    if (const char* env = std::getenv("SPECMOE_SENTENCEPIECE_MODULE"))
+        c.push_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path d = exe.parent_path();
+        for (const fs::path& p : {d, d / "../lib", d / "../lib/specmoe", d / "../core", d / "../../core"})
+            c.push_back((p / kModule).lexically_normal().string());
+    }
+    c.push_back(kModule); // the loader's search path (LD_LIBRARY_PATH, rpath)
+    return c;
+}
+
+const SpmApi& api()
+{
+    static std::once_flag once;
+    static SpmApi a;
+    static std::string failure;
+    std::call_once(once, [] {
+        void* h = nullptr;
+        std::string tried;
+        for (const auto& path : moduleCandidates()) {
+            if (path.find('/') != std::string::npos && !fs::exists(path))
+                continue;
+            h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+            if (h)
+                break;
+            tried += std::string(" ") + ::dlerror();
+        }
+        if (!h) {
+            failure = std::string("cannot load the SentencePiece module ") + kModule +
+                      " (set SPECMOE_SENTENCEPIECE_MODULE to its path)" + tried;
+            return;
+        }
+        auto sym = [&](const char* name) {
+            void* s = ::dlsym(h, name);
+            if (!s && failure.empty())
+                failure = std::string(kModule) + ": symbol " + name + " is missing";
+            return s;
+        };
+        a.create = reinterpret_cast<void* (*)()>(sym("specmoe_spm_new"));
+        a.destroy = reinterpret_cast<void (*)(void*)>(sym("specmoe_spm_delete"));
+        a.load = reinterpret_cast<int (*)(void*, const char*, char*, size_t)>(sym("specmoe_spm_load"));
+        a.encode = reinterpret_cast<decltype(a.encode)>(sym("specmoe_spm_encode"));
+        a.decode = reinterpret_cast<decltype(a.decode)>(sym("specmoe_spm_decode"));
+        a.freeBuf = reinterpret_cast<void (*)(void*)>(sym("specmoe_spm_free"));
+        a.pieceSize = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_piece_size"));
+        a.bos = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_bos_id"));
+        a.eos = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_eos_id"));
+        a.idToPiece = reinterpret_cast<decltype(a.idToPiece)>(sym("specmoe_spm_id_to_piece"));
+        a.pieceKind = reinterpret_cast<int (*)(void*, int)>(sym("specmoe_spm_piece_kind"));
+    });
+    if (!failure.empty())
+        throw Error(failure);
+    return a;
+}
+
+} // namespace
+
+struct Tokenizer::Impl {
+    void* sp = nullptr;
+    ~Impl()
+    {
+        if (sp)
+            api().destroy(sp);
+    }
+};
+
+Tokenizer::Tokenizer(const std::string& path) : m_impl(std::make_unique<Impl>())
+{
+    m_path = path;
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        m_path = (fs::path(path) / "tokenizer.model").string();
+    if (!fs::exists(m_path, ec))
+        throw Error(m_path + ": tokenizer.model is missing (Mixtral checkpoints ship a SentencePiece "
+                             "tokenizer.model; copy it into the checkpoint folder)");
+    const SpmApi& a = api();
+    m_impl->sp = a.create();
+    if (!m_impl->sp)
+        throw Error(m_path + ": out of memory");
+    char err[512] = {0};
+    if (!a.load(m_impl->sp, m_path.c_str(), err, sizeof err))
+        throw Error(m_path + ": not a readable SentencePiece model (" + err + ")");
+}
+
+Tokenizer::~Tokenizer() = default;
+
+std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) const
+{
+    int* ids = nullptr;
+    size_t n = 0;
+    char err[512] = {0};
+    if (!api().encode(m_impl->sp, text.data(), text.size(), &ids, &n, err, sizeof err))
+        throw Error(m_path + ": encoding failed (" + err + ")");
+    std::vector<int64_t> out;
+    out.reserve(n + 1);
+    if (addBos && bosId() >= 0)
+        out.push_back(bosId());
+    for (size_t i = 0; i < n; ++i)
+        out.push_back(ids[i]);
+    api().freeBuf(ids);
+    return out;
+}
+
+std::string Tokenizer::decode(const std::vector<int64_t>& ids) const
+{
+    std::vector<int> v;
+    v.reserve(ids.size());
+    for (int64_t i : ids) {
+        if (i < 0 || i >= vocabSize())
+            throw Error(m_path + ": token id " + std::to_string(i) + " is outside the vocabulary [0, " +
+                        std::to_string(vocabSize()) + ")");
+        v.push_back(static_cast<int>(i));
+    }
+    char* s = nullptr;
+    size_t len = 0;
+    char err[512] = {0};
+    if (!api().decode(m_impl->sp, v.data(), v.size(), &s, &len, err, sizeof err))
+        throw Error(m_path + ": decoding failed (" + err + ")");
+    std::string out(s, len);
+    api().freeBuf(s);
+    return out;
+}
+
+int64_t Tokenizer::vocabSize() const { return api().pieceSize(m_impl->sp); }
+int64_t Tokenizer::bosId() const { return api().bos(m_impl->sp); }
+int64_t Tokenizer::eosId() const { return api().eos(m_impl->sp); }
+
+std::string Tokenizer::piece(int64_t id) const
+{
+    if (id < 0 || id >= vocabSize())
+        throw Error(m_path + ": token id " + std::to_string(id) + " is outside the vocabulary [0, " +
+                    std::to_string(vocabSize()) + ")");
+    size_t len = 0;
+    const char* p = api().idToPiece(m_impl->sp, static_cast<int>(id), &len);
+    return std::string(p, len);
+}
+
+std::string Tokenizer::pieceText(int64_t id) const
+{
+    const std::string p = piece(id);
+    const int kind = api().pieceKind(m_impl->sp, static_cast<int>(id));
+    if (kind == 1 && p.size() == 6 && p.rfind("<0x", 0) == 0)
+        return std::string(1, static_cast<char>(std::stoi(p.substr(3, 2), nullptr, 16)));
+    if (kind != 0)
+        return p; // <s>, </s>, <unk>
+    std::string out;
+    const std::string mark = "\xE2\x96\x81"; // U+2581, SentencePiece's space
+    for (size_t i = 0; i < p.size();) {
+        if (p.compare(i, mark.size(), mark) == 0) {
+            out.push_back(' ');
+            i += mark.size();
+        } else {
+            out.push_back(p[i++]);
+        }
+    }
+    return out;
+}
+
+void Tokenizer::checkVocab(int64_t modelVocab) const
+{
+    if (vocabSize() != modelVocab)
+        throw Error(m_path + ": tokenizer vocabulary has " + std::to_string(vocabSize()) +
+                    " pieces but the model's vocab_size is " + std::to_string(modelVocab));
+}
+
+} // namespace specmoe

@@ -1,0 +1,385 @@
+// The Mixtral runtime against the transformers fixture (tests/data/hf-tiny-mixtral):
+// router logits, top-2 sets and LM logits on every real position, in every residency
+// mode and layout; bad inputs give specmoe::Error naming the file and the tensor.
+#include "core/model/make_model.h"
+#include "core/model/runtime.h"
+#include "core/model/safetensors.h"
+#include "core/model/safetensors_writer.h"
+#include "core/util/error.h"
+#include "tests/support/test_support.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace fs = std::filesystem;
+using namespace specmoe;
+using namespace specmoe::test;
+
+namespace {
+
+const std::string kFixture = dataPath("hf-tiny-mixtral");
+
+at::Tensor readTensor(const SafetensorsFile& f, const std::string& name)
+{
+    const TensorEntry* e = f.find(name);
+    if (!e)
+        throw std::runtime_error("golden lacks " + name);
+    at::ScalarType t = e->dtype == StDType::I64 ? at::kLong : e->dtype == StDType::F32 ? at::kFloat : at::kBFloat16;
+    at::Tensor out = at::empty(e->shape, at::TensorOptions().dtype(t));
+    std::memcpy(out.data_ptr(), f.bytes(*e), e->bytes());
+    return out;
+}
+
+struct Golden {
+    at::Tensor ids, mask, router, topk, logits;
+};
+
+const Golden& golden()
+{
+    static Golden g = [] {
+        SafetensorsFile f(kFixture + "/golden.safetensors");
+        Golden x;
+        x.ids = readTensor(f, "input_ids");
+        x.mask = readTensor(f, "attention_mask");
+        x.router = readTensor(f, "router_logits");
+        x.topk = readTensor(f, "topk_ids");
+        x.logits = readTensor(f, "logits");
+        return x;
+    }();
+    return g;
+}
+
+struct Agreement {
+    double maxRouterDiff = 0;
+    double maxLmDiff = 0;
+    int64_t positions = 0;
+    int64_t sameSets = 0; // (position, layer) pairs with identical top-k sets
+    int64_t pairs = 0;
+};
+
+Agreement compare(const RoutingResult& r, bool withLm)
+{
+    const Golden& g = golden();
+    Agreement a;
+    const int64_t B = g.ids.size(0), T = g.ids.size(1), L = g.router.size(0);
+    auto mask = g.mask.accessor<int64_t, 2>();
+    for (int64_t b = 0; b < B; ++b)
+        for (int64_t t = 0; t < T; ++t) {
+            if (!mask[b][t])
+                continue;
+            ++a.positions;
+            const int64_t row = b * T + t;
+            for (int64_t l = 0; l < L; ++l) {
+                const double d = (r.routerLogits[l][row] - g.router[l][row]).abs().max().item<double>();
+                a.maxRouterDiff = std::max(a.maxRouterDiff, d);
+                std::set<int64_t> mine, theirs;
+                for (int64_t j = 0; j < g.topk.size(2); ++j) {
+                    mine.insert(r.topkIds[l][row][j].item<int64_t>());
+                    theirs.insert(g.topk[l][row][j].item<int64_t>());
+                }
+                a.sameSets += mine == theirs;
+                ++a.pairs;
+            }
+            if (withLm) {
+                const double d = (r.lmLogits[b][t] - g.logits[b][t]).abs().max().item<double>();
+                a.maxLmDiff = std::max(a.maxLmDiff, d);
+            }
+        }
+    return a;
+}
+
+RoutingResult runFixture(const std::string& dir, RuntimeOptions o, bool lm = true)
+{
+    o.device = "cpu";
+    o.loadLmHead = lm;
+    MixtralRuntime rt(dir, o);
+    RouteOptions ro;
+    ro.lmLogits = lm;
+    return rt.route(golden().ids, golden().mask, ro);
+}
+
+void expectExact(const Agreement& a, const char* what)
+{
+    EXPECT_GT(a.positions, 30) << what;
+    EXPECT_LE(a.maxRouterDiff, 1e-4) << what;
+    EXPECT_EQ(a.sameSets, a.pairs) << what;
+    EXPECT_LE(a.maxLmDiff, 1e-4) << what;
+    std::printf("[%s] max router diff %.3g, max LM diff %.3g, top-k sets %lld/%lld\n", what, a.maxRouterDiff,
+                a.maxLmDiff, (long long)a.sameSets, (long long)a.pairs);
+}
+
+// A copy of the fixture's config and weights, the weights rewritten by `edit`.
+void copyFixture(const std::string& to)
+{
+    fs::copy_file(kFixture + "/config.json", to + "/config.json");
+    fs::copy_file(kFixture + "/model.safetensors", to + "/model.safetensors");
+}
+
+struct Loaded {
+    std::vector<std::string> names;
+    std::vector<at::Tensor> tensors;
+};
+
+Loaded loadFixtureTensors()
+{
+    SafetensorsFile f(kFixture + "/model.safetensors");
+    Loaded l;
+    for (const auto& e : f.tensors()) {
+        l.names.push_back(e.name);
+        l.tensors.push_back(readTensor(f, e.name));
+    }
+    return l;
+}
+
+std::vector<TensorToWrite> asWrite(const Loaded& l)
+{
+    std::vector<TensorToWrite> ts;
+    for (size_t i = 0; i < l.names.size(); ++i) {
+        const auto& t = l.tensors[i];
+        ts.push_back({l.names[i], "F32", t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.nbytes())});
+    }
+    return ts;
+}
+
+template <class F>
+std::string errorOf(F&& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST(Runtime, Float32MatchesTransformers)
+{
+    expectExact(compare(runFixture(kFixture, {}), true), "float32 resident");
+}
+
+TEST(Runtime, StreamingMatchesTransformers)
+{
+    RuntimeOptions o;
+    o.residency = Residency::Streaming;
+    expectExact(compare(runFixture(kFixture, o), true), "float32 streaming");
+}
+
+TEST(Runtime, SplitOnCpuMatches)
+{
+    RuntimeOptions o;
+    o.residency = Residency::Split;
+    expectExact(compare(runFixture(kFixture, o), true), "float32 split (cpu)");
+}
+
+TEST(Runtime, Bfloat16AgreesOnTop2)
+{
+    RuntimeOptions o;
+    o.dtype = "bfloat16";
+    const Agreement a = compare(runFixture(kFixture, o, false), false);
+    std::printf("[bfloat16] top-2 sets %lld/%lld, max router diff %.3g\n", (long long)a.sameSets,
+                (long long)a.pairs, a.maxRouterDiff);
+    EXPECT_GE(double(a.sameSets), 0.99 * double(a.pairs));
+}
+
+TEST(Runtime, Float16AgreesOnTop2)
+{
+    RuntimeOptions o;
+    o.dtype = "float16";
+    const Agreement a = compare(runFixture(kFixture, o, false), false);
+    EXPECT_GE(double(a.sameSets), 0.99 * double(a.pairs));
+}
+
+TEST(Runtime, ShardedCheckpointMatches)
+{
+    TempDir d("rt-shard");
+    fs::copy_file(kFixture + "/config.json", d.file("config.json"));
+    const Loaded l = loadFixtureTensors();
+    const auto files = writeSafetensorsCheckpoint(d.path(), asWrite(l), 400 * 1024);
+    EXPECT_GT(files.size(), 3u);
+    EXPECT_TRUE(fs::exists(d.file("model.safetensors.index.json")));
+    expectExact(compare(runFixture(d.path(), {}), true), "sharded");
+
+    // A shard named in the index but missing.
+    fs::remove(d.file(files[1]));
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), {}); });
+    EXPECT_NE(msg.find(files[1]), std::string::npos) << msg;
+    EXPECT_NE(msg.find("missing"), std::string::npos) << msg;
+}
+
+TEST(Runtime, FusedExpertLayoutMatches)
+{
+    TempDir d("rt-fused");
+    fs::copy_file(kFixture + "/config.json", d.file("config.json"));
+    Loaded in = loadFixtureTensors(), out;
+    for (size_t i = 0; i < in.names.size(); ++i)
+        if (in.names[i].find("block_sparse_moe") == std::string::npos) {
+            out.names.push_back(in.names[i]);
+            out.tensors.push_back(in.tensors[i]);
+        }
+    auto get = [&](const std::string& n) {
+        for (size_t i = 0; i < in.names.size(); ++i)
+            if (in.names[i] == n)
+                return in.tensors[i];
+        throw std::runtime_error(n);
+    };
+    for (int l = 0; l < 3; ++l) {
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        std::vector<at::Tensor> gu, dn;
+        for (int e = 0; e < 8; ++e) {
+            const std::string x = p + "block_sparse_moe.experts." + std::to_string(e) + ".";
+            gu.push_back(at::cat({get(x + "w1.weight"), get(x + "w3.weight")}, 0));
+            dn.push_back(get(x + "w2.weight"));
+        }
+        out.names.push_back(p + "mlp.gate.weight");
+        out.tensors.push_back(get(p + "block_sparse_moe.gate.weight"));
+        out.names.push_back(p + "mlp.experts.gate_up_proj");
+        out.tensors.push_back(at::stack(gu).contiguous());
+        out.names.push_back(p + "mlp.experts.down_proj");
+        out.tensors.push_back(at::stack(dn).contiguous());
+    }
+    writeSafetensors(d.file("model.safetensors"), asWrite(out));
+    expectExact(compare(runFixture(d.path(), {}), true), "fused experts");
+}
+
+TEST(Runtime, LookaheadProbes)
+{
+    RuntimeOptions o;
+    o.device = "cpu";
+    o.lookahead = {1, 2};
+    MixtralRuntime rt(kFixture, o);
+    const auto r = rt.route(golden().ids, golden().mask);
+    ASSERT_TRUE(r.lookaheadIds.defined());
+    ASSERT_EQ(r.lookaheadIds.sizes(), (std::vector<int64_t>{3, 2, 51, 2}));
+    // Nothing beyond the last layer.
+    EXPECT_TRUE(r.lookaheadIds[2].eq(-1).all().item<bool>());
+    EXPECT_TRUE(r.lookaheadIds[1][1].eq(-1).all().item<bool>());
+    EXPECT_TRUE(r.lookaheadIds[0][1].ge(0).all().item<bool>());
+    EXPECT_TRUE(r.lookaheadIds[0][0].lt(8).all().item<bool>());
+    // A probe is a guess from an earlier state: it must differ from the truth somewhere but
+    // agree far above chance (1 in 28 for a top-2 set of 8) on this residual-dominated model.
+    int64_t agree = 0;
+    for (int64_t row = 0; row < 51; ++row) {
+        std::set<int64_t> a{r.lookaheadIds[0][0][row][0].item<int64_t>(), r.lookaheadIds[0][0][row][1].item<int64_t>()};
+        std::set<int64_t> b{r.topkIds[1][row][0].item<int64_t>(), r.topkIds[1][row][1].item<int64_t>()};
+        agree += a == b;
+    }
+    std::printf("[lookahead] d=1 top-2 set agreement at layer 0: %lld/51\n", (long long)agree);
+    // Weights renormalized over k and sorted by descending probability.
+    EXPECT_TRUE(at::allclose(r.topkWeights.sum(-1), at::ones({3, 51})));
+    EXPECT_TRUE(r.topkWeights.select(2, 0).ge(r.topkWeights.select(2, 1)).all().item<bool>());
+}
+
+TEST(Runtime, TokenIdsOutsideVocabulary)
+{
+    RuntimeOptions o;
+    o.device = "cpu";
+    MixtralRuntime rt(kFixture, o);
+    at::Tensor ids = golden().ids.clone();
+    ids[1][3] = 320;
+    const std::string msg = errorOf([&] { rt.route(ids, golden().mask); });
+    EXPECT_NE(msg.find("token id 320"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("sequence 1, position 3"), std::string::npos) << msg;
+    ids[1][3] = -1;
+    EXPECT_NE(errorOf([&] { rt.route(ids, golden().mask); }).find("outside the vocabulary"), std::string::npos);
+}
+
+TEST(Runtime, DtypeContradictingConfig)
+{
+    TempDir d("rt-dtype");
+    copyFixture(d.path());
+    std::string cfg = readFile(d.file("config.json"));
+    cfg.replace(cfg.find("\"float32\""), 9, "\"bfloat16\"");
+    writeFile(d.file("config.json"), cfg);
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), {}); });
+    EXPECT_NE(msg.find("model.safetensors: tensor \""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("contradicts"), std::string::npos) << msg;
+}
+
+TEST(Runtime, ShapeContradictingConfig)
+{
+    TempDir d("rt-shape");
+    copyFixture(d.path());
+    std::string cfg = readFile(d.file("config.json"));
+    cfg.replace(cfg.find("\"intermediate_size\": 128"), 24, "\"intermediate_size\": 96");
+    writeFile(d.file("config.json"), cfg);
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), {}); });
+    EXPECT_NE(msg.find("experts.0.w1.weight\": shape [128, 64] but config.json implies [96, 64]"),
+              std::string::npos)
+        << msg;
+}
+
+TEST(Runtime, MissingTensorNamed)
+{
+    TempDir d("rt-missing");
+    fs::copy_file(kFixture + "/config.json", d.file("config.json"));
+    Loaded l = loadFixtureTensors();
+    for (size_t i = 0; i < l.names.size(); ++i)
+        if (l.names[i] == "model.layers.2.self_attn.k_proj.weight") {
+            l.names.erase(l.names.begin() + long(i));
+            l.tensors.erase(l.tensors.begin() + long(i));
+            break;
+        }
+    writeSafetensors(d.file("model.safetensors"), asWrite(l));
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), {}); });
+    EXPECT_NE(msg.find("model.layers.2.self_attn.k_proj.weight"), std::string::npos) << msg;
+}
+
+TEST(Runtime, UnknownDeviceAndDtype)
+{
+    RuntimeOptions o;
+    o.device = "tpu:0";
+    EXPECT_NE(errorOf([&] { MixtralRuntime rt(kFixture, o); }).find("unknown device"), std::string::npos);
+    o.device = "cpu";
+    o.dtype = "int8";
+    EXPECT_NE(errorOf([&] { MixtralRuntime rt(kFixture, o); }).find("int8"), std::string::npos);
+    EXPECT_TRUE(resolveDevice("auto").is_cpu() || resolveDevice("auto").is_cuda());
+}
+
+TEST(Runtime, MadeModelRoutesSameInAllModes)
+{
+    TempDir d("rt-made");
+    MakeModelOptions mo;
+    mo.preset = "tiny";
+    mo.layers = 4;
+    mo.seed = 7;
+    mo.outDir = d.path();
+    mo.shardBytes = 1 << 20;
+    makeRandomModel(mo);
+    EXPECT_TRUE(fs::exists(d.file("model.safetensors.index.json")));
+    at::Tensor ids = at::randint(3, 320, {2, 40}, at::kLong);
+    at::Tensor mask = at::ones({2, 40}, at::kLong);
+    mask[1].narrow(0, 25, 15).zero_();
+    RuntimeOptions o;
+    o.device = "cpu";
+    o.lookahead = {1};
+    MixtralRuntime a(d.path(), o);
+    o.residency = Residency::Streaming;
+    MixtralRuntime b(d.path(), o);
+    const auto ra = a.route(ids, mask), rb = b.route(ids, mask);
+    EXPECT_TRUE(at::equal(ra.topkIds, rb.topkIds));
+    EXPECT_TRUE(at::allclose(ra.routerLogits, rb.routerLogits, 0, 1e-6));
+    EXPECT_TRUE(at::equal(ra.lookaheadIds, rb.lookaheadIds));
+    // Decisive routing: the top expert's probability is well above uniform on average.
+    const double top1 = at::softmax(ra.routerLogits, -1).amax(-1).mean().item<double>();
+    EXPECT_GT(top1, 0.4);
+    // Same seed, same bytes.
+    TempDir d2("rt-made2");
+    mo.outDir = d2.path();
+    makeRandomModel(mo);
+    int shards = 0;
+    for (const auto& e : fs::directory_iterator(d.path())) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("model-", 0) == 0) {
+            ++shards;
+            EXPECT_EQ(readFile(e.path().string()), readFile(d2.file(name))) << name;
+        }
+    }
+    EXPECT_GE(shards, 2);
+}
