@@ -1,0 +1,135 @@
+#include "core/trace/csv_export.h"
+
+#include "core/util/error.h"
+#include "core/util/half.h"
+
+#include <cstdio>
+#include <string>
+#include <unordered_set>
+
+namespace specmoe {
+namespace {
+
+std::string csvField(const std::string& s)
+{
+    if (s.find_first_of(",\"\n\r") == std::string::npos)
+        return s;
+    std::string q = "\"";
+    for (char c : s) {
+        if (c == '"')
+            q += '"';
+        q += c;
+    }
+    return q + "\"";
+}
+
+void appendFloat(std::string& line, float f)
+{
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, ",%.6g", double(f));
+    line.append(buf, size_t(n));
+}
+
+void appendInt(std::string& line, long long v)
+{
+    char buf[32];
+    const int n = std::snprintf(buf, sizeof buf, ",%lld", v);
+    line.append(buf, size_t(n));
+}
+
+} // namespace
+
+int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions& options,
+                  const ProgressFn& progress)
+{
+    const TraceDims& d = set.dims();
+    std::vector<int> layers = options.layers;
+    if (layers.empty())
+        for (int l = 0; l < d.layers; ++l)
+            layers.push_back(l);
+    for (int l : layers)
+        if (l < 0 || l >= d.layers)
+            throw Error("CSV export: layer " + std::to_string(l) + " out of range (the trace has " +
+                        std::to_string(d.layers) + " layers)");
+    const bool look = options.lookahead && !d.lookahead.empty();
+    const bool logits = options.logits && d.hasLogits;
+
+    std::string header = "seq_id,source,doc_id,position,token_id,layer";
+    for (int j = 0; j < d.topk; ++j)
+        header += ",expert_" + std::to_string(j);
+    for (int j = 0; j < d.topk; ++j)
+        header += ",weight_" + std::to_string(j);
+    if (look)
+        for (int dist : d.lookahead)
+            for (int j = 0; j < d.topk; ++j)
+                header += ",lookahead_d" + std::to_string(dist) + "_" + std::to_string(j);
+    if (logits)
+        for (int e = 0; e < d.experts; ++e)
+            header += ",logit_" + std::to_string(e);
+    out << header << '\n';
+
+    int64_t rows = 0, tokensDone = 0;
+    const size_t D = d.lookahead.size();
+    std::string line;
+    auto emit = [&](const RoutingBlock& b) {
+        for (const auto& s : b.sequences) {
+            const std::string prefix = std::to_string(s.seqId) + "," + csvField(s.source) + "," + csvField(s.docId);
+            for (int32_t i = 0; i < s.length; ++i) {
+                const size_t t = size_t(s.tokenOffset) + size_t(i);
+                for (int l : layers) {
+                    line = prefix;
+                    appendInt(line, b.positions[t]);
+                    appendInt(line, b.tokenIds[t]);
+                    appendInt(line, l);
+                    for (int j = 0; j < d.topk; ++j)
+                        appendInt(line, b.expert(t, l, j));
+                    for (int j = 0; j < d.topk; ++j)
+                        appendFloat(line, b.weight(t, l, j));
+                    if (look)
+                        for (size_t k = 0; k < D; ++k)
+                            for (int j = 0; j < d.topk; ++j) {
+                                const uint8_t e =
+                                    b.lookaheadIds[((t * size_t(d.layers) + size_t(l)) * D + k) * size_t(d.topk) + size_t(j)];
+                                if (e == kNoExpert)
+                                    line += ",";
+                                else
+                                    appendInt(line, e);
+                            }
+                    if (logits)
+                        for (int e = 0; e < d.experts; ++e)
+                            appendFloat(line, halfToFloat(b.logits[(t * size_t(d.layers) + size_t(l)) * size_t(d.experts) + size_t(e)]));
+                    line += '\n';
+                    out << line;
+                    ++rows;
+                }
+            }
+            tokensDone += s.length;
+        }
+        if (!out)
+            throw Error("CSV export: write error (disk full?)");
+        if (progress) {
+            Progress p;
+            p.stage = "export csv";
+            p.unit = "tokens";
+            p.done = tokensDone;
+            p.total = options.seqIds.empty() ? set.numTokens() : 0;
+            reportProgress(progress, p);
+        }
+    };
+    if (options.seqIds.empty()) {
+        set.forEachBlock(emit);
+    } else {
+        std::unordered_set<int64_t> known;
+        for (const auto& e : set.sequenceIndex())
+            known.insert(e.record.seqId);
+        for (int64_t id : options.seqIds)
+            if (!known.count(id))
+                throw Error("CSV export: trace " + set.dir() + " has no sequence with id " + std::to_string(id));
+        for (int64_t id : options.seqIds)
+            emit(set.readSequence(id));
+    }
+    out.flush();
+    return rows;
+}
+
+} // namespace specmoe

@@ -1,0 +1,91 @@
+#include "core/trace/reshard.h"
+
+#include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/error.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace specmoe {
+
+ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
+                           const ReshardOptions& options, const ProgressFn& progress)
+{
+    std::error_code ec;
+    if (fs::exists(dstDir) && fs::equivalent(srcDir, dstDir, ec))
+        throw Error("reshard: source and destination are the same folder (" + srcDir + ")");
+    const TraceSet src = TraceSet::open(srcDir);
+    if (options.shardSizeMB <= 0)
+        throw Error("reshard: shard size must be positive");
+
+    if (options.overwrite && fs::is_directory(dstDir)) {
+        for (const auto& e : fs::directory_iterator(dstDir, ec)) {
+            const std::string n = e.path().filename().string();
+            if (n.rfind("shard-", 0) == 0 || n.rfind("manifest.json", 0) == 0)
+                fs::remove(e.path(), ec);
+        }
+    }
+    const nlohmann::json& man = src.manifest();
+    TraceWriterOptions wo;
+    wo.shardSizeMB = options.shardSizeMB;
+    wo.deflateLevel = options.deflateLevel >= 0
+                          ? options.deflateLevel
+                          : man["storage"].value("deflate_level", kDefaultDeflateLevel);
+    wo.chunkTokens = options.chunkTokens > 0 ? options.chunkTokens
+                                             : man["storage"].value("chunk_tokens", kDefaultChunkTokens);
+    wo.runConfig = man.value("run_config", nlohmann::json::object());
+    // An interrupted reshard into the same destination resumes like a collection run.
+    TraceWriter w(dstDir, src.dims(), src.fingerprint(), wo);
+    w.setSkipStats(man.value("skipped", nlohmann::json::object()));
+    src.forEachBlock(
+        [&](const RoutingBlock& b) {
+            bool any = false;
+            for (const auto& s : b.sequences)
+                any = any || w.isCompleted(s.seqId);
+            if (!any) {
+                w.append(b);
+                return;
+            }
+            RoutingBlock rest;
+            rest.dims = b.dims;
+            RoutingBlock one;
+            for (const auto& s : b.sequences) {
+                if (w.isCompleted(s.seqId))
+                    continue;
+                // Copy the sequence's rows.
+                one.clear();
+                one.dims = b.dims;
+                const size_t a = size_t(s.tokenOffset), z = a + size_t(s.length);
+                const size_t lk = size_t(b.dims.layers) * size_t(b.dims.topk);
+                const size_t le = size_t(b.dims.layers) * size_t(b.dims.experts);
+                const size_t ld = lk * b.dims.lookahead.size();
+                SequenceRecord r = s;
+                r.tokenOffset = 0;
+                one.sequences.push_back(r);
+                one.tokenIds.assign(b.tokenIds.begin() + long(a), b.tokenIds.begin() + long(z));
+                one.seqIds.assign(b.seqIds.begin() + long(a), b.seqIds.begin() + long(z));
+                one.positions.assign(b.positions.begin() + long(a), b.positions.begin() + long(z));
+                one.topkIds.assign(b.topkIds.begin() + long(a * lk), b.topkIds.begin() + long(z * lk));
+                one.topkWeights.assign(b.topkWeights.begin() + long(a * lk), b.topkWeights.begin() + long(z * lk));
+                if (b.dims.hasLogits)
+                    one.logits.assign(b.logits.begin() + long(a * le), b.logits.begin() + long(z * le));
+                if (ld)
+                    one.lookaheadIds.assign(b.lookaheadIds.begin() + long(a * ld),
+                                            b.lookaheadIds.begin() + long(z * ld));
+                rest.append(one);
+            }
+            if (rest.numTokens() > 0)
+                w.append(rest);
+        },
+        size_t(1) << 16, progress);
+    w.finish();
+    ReshardResult r;
+    r.shards = w.shardsWritten();
+    r.tokens = w.tokensWritten();
+    r.sequences = w.sequencesWritten();
+    return r;
+}
+
+} // namespace specmoe
