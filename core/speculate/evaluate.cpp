@@ -1,0 +1,128 @@
+// Honest evaluation, export, and block predictions of trained speculation predictors.
+#include "core/speculate/nets.h"
+#include "core/speculate/st_io.h"
+#include "core/speculate/train.h"
+#include "core/util/error.h"
+
+#include <torch/nn.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace specmoe::speculate {
+
+namespace fs = std::filesystem;
+
+const PredictorMetrics* EvalReport::find(const std::string& name) const
+{
+    for (const auto& p : predictors)
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+const Metrics& EvalReport::overall(const std::string& name, int horizon) const
+{
+    const PredictorMetrics* p = find(name);
+    if (!p)
+        throw Error("report has no predictor '" + name + "'");
+    if (horizon < 1 || horizon > int(p->horizons.size()))
+        throw Error("report has no horizon " + std::to_string(horizon) + " for '" + name + "'");
+    return p->horizons[size_t(horizon - 1)].overall;
+}
+
+std::string EvalReport::toJson(bool perLayer) const
+{
+    std::ostringstream s;
+    s << "{\"split\":\"" << split << "\",\"tokens\":" << tokens << ",\"dims\":{\"layers\":" << dims.layers
+      << ",\"experts\":" << dims.experts << ",\"topk\":" << dims.topk << "},\"predictors\":[";
+    for (size_t i = 0; i < predictors.size(); ++i) {
+        const auto& p = predictors[i];
+        s << (i ? "," : "") << "{\"name\":\"" << p.name << "\",\"baseline\":" << (p.baseline ? "true" : "false")
+          << ",\"horizons\":[";
+        for (size_t h = 0; h < p.horizons.size(); ++h) {
+            const auto& hm = p.horizons[h];
+            s << (h ? "," : "") << "{\"horizon\":" << hm.horizon << ",\"overall\":" << hm.overall.toJson();
+            if (perLayer) {
+                s << ",\"per_layer\":[";
+                for (size_t l = 0; l < hm.perLayer.size(); ++l)
+                    s << (l ? "," : "") << hm.perLayer[l].toJson();
+                s << "]";
+            }
+            s << "}";
+        }
+        s << "]}";
+    }
+    s << "]}";
+    return s.str();
+}
+
+static std::string predictorFolder(const std::string& runDir, const std::string& predictorDir)
+{
+    const std::string dir = !predictorDir.empty() ? predictorDir : runDir + "/best";
+    if (runDir.empty() && predictorDir.empty())
+        throw Error("no run folder or predictor folder given");
+    if (!fs::exists(dir + "/config.json") || !fs::exists(dir + "/predictor.safetensors"))
+        throw Error(dir + ": no trained predictor here (config.json and predictor.safetensors expected)");
+    return dir;
+}
+
+EvalReport evaluate(const EvalParams& P, const ProgressFn& progress)
+{
+    const std::string dir = predictorFolder(P.runDir, P.predictorDir);
+    if (P.threads > 0)
+        torch::set_num_threads(P.threads);
+    Predictor p = Predictor::load(dir, parseDevice(P.device));
+    BlockSource src = P.source.valid() ? P.source : openTraceSource(P.traceDirs);
+    const TraceDims& a = p.cfg.dims;
+    if (a.layers != src.dims.layers || a.experts != src.dims.experts || a.topk != src.dims.topk ||
+        a.lookahead != src.dims.lookahead)
+        throw Error("evaluate: the traces (" + src.description + ") have other dimensions than the predictor in " +
+                    dir + " was trained on (traces of a different model)");
+    if (!p.cfg.fingerprint.empty() && !src.fingerprint.empty() && p.cfg.fingerprint != src.fingerprint)
+        throw Error("evaluate: the traces (" + src.description + ") come from another model than the predictor in " +
+                    dir + " (fingerprint " + src.fingerprint + " vs " + p.cfg.fingerprint + ")");
+    std::optional<Split> split;
+    if (P.split != "all")
+        split = parseSplit(P.split);
+    SplitScores s = scoreSplit(p, src, split, P.maxTokens, 256, progress);
+    if (s.tokens == 0)
+        throw Error("evaluate: the " + P.split + " split of " + src.description + " is empty");
+    return makeReport(p, s, P.split);
+}
+
+ExportResult exportPredictor(const ExportParams& P)
+{
+    if (P.outDir.empty())
+        throw Error("export: no output folder given");
+    const std::string dir = predictorFolder(P.runDir, {});
+    Predictor p = Predictor::load(dir, torch::kCPU);
+    p.save(P.outDir);
+    ExportResult r;
+    r.weightsFile = P.outDir + "/predictor.safetensors";
+    r.configFile = P.outDir + "/config.json";
+    for (const auto& t : p.parameters())
+        r.parameters += t.numel();
+    return r;
+}
+
+BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block, const std::string& device)
+{
+    const std::string dir = predictorFolder({}, predictorDir);
+    Predictor p = Predictor::load(dir, parseDevice(device));
+    block.validate();
+    checkBlockDims(p.cfg.dims, block, "predict");
+    TokenTable tt;
+    tt.init(p.cfg.dims);
+    for (size_t t = 0; t < block.numTokens(); ++t)
+        tt.append(block, t);
+    Batch b = buildBatch(tt, p.stats, p.cfg).to(p.device);
+    BlockPredictions out;
+    for (auto& [name, t] : p.predictAll(b)) {
+        out.models.push_back(name);
+        out.probs.emplace_back(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    }
+    return out;
+}
+
+} // namespace specmoe::speculate

@@ -1,0 +1,113 @@
+#pragma once
+// Internal to core/speculate (no torch): compact token rows for streaming and shuffling,
+// the layer-wise statistics counted on the training split, and the baselines built on them.
+#include "core/trace/routing.h"
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace specmoe::speculate {
+
+// Plain named array as stored in safetensors (little-endian bytes).
+struct NamedArray {
+    std::string name;
+    std::string dtype; // "F32", "I32", "U8", "I64"
+    std::vector<int64_t> shape;
+    std::vector<uint8_t> bytes;
+};
+NamedArray makeF32(const std::string& name, std::vector<int64_t> shape, const std::vector<float>& v);
+NamedArray makeI32(const std::string& name, std::vector<int64_t> shape, const std::vector<int32_t>& v);
+NamedArray makeU8(const std::string& name, std::vector<int64_t> shape, const std::vector<uint8_t>& v);
+std::vector<float> asF32(const NamedArray& a, const std::string& where);
+std::vector<int32_t> asI32(const NamedArray& a, const std::string& where);
+
+// Tokens as fixed-stride rows (structure of arrays): the unit of shuffling and batching.
+struct TokenTable {
+    int L = 0, E = 0, k = 0, D = 0;
+    std::vector<int32_t> tok;
+    std::vector<int64_t> seq;
+    std::vector<int32_t> pos;
+    std::vector<uint8_t> ids;  // [n, L, k]
+    std::vector<float> w;      // [n, L, k]
+    std::vector<uint8_t> look; // [n, L, D, k]
+
+    void init(const TraceDims& d);
+    size_t size() const { return tok.size(); }
+    void clear();
+    void reserve(size_t n);
+    void append(const RoutingBlock& b, size_t t);
+    void append(const TokenTable& o, size_t i);
+    void assign(size_t i, const RoutingBlock& b, size_t t);
+    const uint8_t* idsRow(size_t i) const { return ids.data() + i * size_t(L) * size_t(k); }
+    const uint8_t* lookRow(size_t i) const { return D ? look.data() + i * size_t(L) * size_t(D) * size_t(k) : nullptr; }
+};
+
+// A bounded shuffle buffer: push tokens, get them back in a seeded random order.
+class ShuffleBuffer {
+public:
+    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed);
+    // Adds a token; when full, moves a random held token to out first.
+    void push(const RoutingBlock& b, size_t t, TokenTable& out);
+    // Moves one random held token to out; false when empty.
+    bool pop(TokenTable& out);
+    size_t size() const { return m_buf.size(); }
+
+private:
+    TokenTable m_buf;
+    size_t m_capacity;
+    std::mt19937_64 m_rng;
+};
+
+constexpr float kMarkovSmoothing = 1.0f;
+
+class LayerStats {
+public:
+    void init(const TraceDims& d, int horizon);
+    // Counts one token (ids [L, k], look [L, D, k] or nullptr).
+    void count(const uint8_t* ids, const uint8_t* look);
+    void finalize(); // derives the probability tables from the counts
+
+    int64_t tokens() const { return m_tokens; }
+    int layers() const { return m_L; }
+    int experts() const { return m_E; }
+    int horizon() const { return m_H; }
+    bool hasLookahead(int h) const { return m_distIndex[size_t(h - 1)] >= 0; }
+    int lookaheadIndex(int h) const { return m_distIndex[size_t(h - 1)]; }
+
+    // P(e in top-k of layer) over the training tokens: [E].
+    const float* frequency(int layer) const { return m_freq.data() + size_t(layer) * size_t(m_E); }
+    // Entropy of the layer's usage distribution, divided by log(E): [0, 1].
+    float entropy(int layer) const { return m_entropy[size_t(layer)]; }
+    // P(e in top-k of l+h | top-k set at l = set), smoothed towards the pairwise rows.
+    void markov(const uint8_t* set, int l, int h, float* out) const;
+    // P(e in top-k of l+h | lookahead probes of layer l for distance h); frequency when the
+    // traces have no probe at that distance.
+    void lookahead(const uint8_t* lookRow, int l, int h, float* out) const;
+
+    std::vector<NamedArray> toArrays() const;       // names "stats.*"
+    void fromArrays(const TraceDims& d, int horizon, const std::vector<NamedArray>& arrays,
+                    const std::string& where);
+
+private:
+    std::string key(const uint8_t* set, int l, int h) const;
+    struct Row {
+        uint32_t n = 0;
+        std::vector<float> c;
+    };
+
+    int m_L = 0, m_E = 0, m_k = 0, m_D = 0, m_H = 0;
+    int64_t m_tokens = 0;
+    std::vector<int> m_distIndex;               // [H] probe index for distance h, -1 none
+    std::vector<double> m_usage;                // [L, E]
+    std::vector<double> m_pairCount;            // [H, L, E, E]
+    std::vector<double> m_laHit, m_laTot;       // [H, L, k]
+    std::vector<double> m_laOtherHit, m_laOtherTot; // [H, L]
+    std::unordered_map<std::string, Row> m_sets;
+    // derived
+    std::vector<float> m_freq, m_entropy, m_pair, m_laProbe, m_laOther;
+};
+
+} // namespace specmoe::speculate
