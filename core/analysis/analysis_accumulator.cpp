@@ -2,6 +2,7 @@
 // token, turned into AnalysisResult by finish(). The hot loop touches only contiguous
 // arrays (no maps); maps are consulted once per sequence (source label, journeys).
 #include "core/analysis/analysis.h"
+#include "core/analysis/block_check.h"
 
 #include "core/util/error.h"
 #include "core/util/half.h"
@@ -68,6 +69,26 @@ struct Reservoir {
     std::vector<RawSample> items;
 };
 
+// A counter table: 32-bit counters in the hot loop (half the cache footprint), spilled
+// into 64-bit totals before they could overflow. No counter grows by more than one a token.
+struct Counter {
+    std::vector<uint32_t> hot;
+    std::vector<u64> cold;
+    void assign(size_t n)
+    {
+        hot.assign(n, 0);
+        cold.assign(n, 0);
+    }
+    void spill()
+    {
+        for (size_t i = 0; i < hot.size(); ++i)
+            cold[i] += hot[i];
+        std::fill(hot.begin(), hot.end(), 0u);
+    }
+    uint32_t* data() { return hot.data(); }
+    const u64* totals() const { return cold.data(); } // after spill()
+};
+
 struct Rng {
     u64 s;
     u64 next() { return s = splitmix64(s); }
@@ -92,28 +113,28 @@ struct AnalysisAccumulator::Impl {
         std::string name;
         int64_t sequences = 0;
         int64_t tokens = 0;
-        std::vector<u64> first;   // [L*E]
-        std::vector<u64> any;     // [L*E]
+        Counter first;            // [L*E]
+        Counter any;              // [L*E]
         std::vector<double> wsum; // [L*E]
-        std::vector<u64> coact;   // [L*E*E], (a<b) in the upper triangle
-        std::vector<u64> pairs, same, overlap; // [L]
+        Counter coact;            // [L*E*E], (a<b) in the upper triangle
+        Counter pairs, same, overlap; // [L]
     };
     std::vector<Group> groups;
     std::unordered_map<std::string, int> groupIndex;
 
     // Transitions, over all tokens.
     std::vector<int> dists;           // valid distances (1 <= d < L)
-    std::vector<u64> transFirst;      // [D][L][E*E] (rows l >= L-d unused)
-    std::vector<u64> transAny;        // [D][L][E*E]
+    Counter transFirst;               // [D][L][E*E] (rows l >= L-d unused)
+    Counter transAny;                 // [D][L][E*E]
 
     // Full layer-pair joint of first choices (i < j), for the MI matrix.
-    std::vector<u64> pairJoint;       // [P][E*E], P = L(L-1)/2
+    Counter pairJoint;                // [P][E*E], P = L(L-1)/2
 
-    // Predictability: per enabled context c, table [split][h][t][E^c][E].
+    // Predictability: per enabled context c, table [h][t][E^c][split][E].
     struct PredTable {
         int c = 0;
         int64_t ctxCount = 0; // E^c
-        std::vector<u64> counts;
+        Counter counts;
     };
     std::vector<int> horizons;
     std::vector<PredTable> pred;
@@ -143,9 +164,14 @@ struct AnalysisAccumulator::Impl {
     std::vector<Reservoir> sampFirst, sampAny; // [L*E]
     Rng rng{0};
 
-    // Scratch.
-    std::vector<uint8_t> ef;   // [L] first choices of the current token
-    std::vector<uint32_t> key; // [C][L] context keys of the current token
+    // Layer-major chunk of first choices: transitions, layer-pair joints and predictability
+    // are counted per (table, layer) over a chunk of tokens, so each small table stays in
+    // L1 while the tokens stream by (token-major order would jump across megabytes).
+    static constexpr size_t kChunk = 4096;
+    std::vector<uint8_t> efT;   // [L][kChunk]
+    std::vector<uint8_t> splitBuf; // [kChunk] 1 = test
+    size_t chunkN = 0;
+    u64 sinceSpill = 0;         // tokens counted in the 32-bit tables since the last spill
 
     explicit Impl(AnalysisOptions o) : opt(std::move(o)) {}
 
@@ -153,6 +179,8 @@ struct AnalysisAccumulator::Impl {
     int groupFor(const std::string& source);
     void addToken(Group& g, const RoutingBlock& b, size_t t, const uint8_t* prev, bool test,
                   int64_t seqId, int32_t position);
+    void flushChunk();
+    void spillAll();
     void sampleInto(Reservoir& r, const RawSample& s);
     u64 queryMask(int32_t tokenId);
     TokenJourney journeyOf(const RoutingBlock& b, size_t t, const std::string& source) const;
@@ -171,10 +199,10 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
     for (int dist : opt.transitionDistances)
         if (dist >= 1 && dist < L && std::find(dists.begin(), dists.end(), dist) == dists.end())
             dists.push_back(dist);
-    transFirst.assign(dists.size() * L * EE, 0);
-    transAny.assign(dists.size() * L * EE, 0);
+    transFirst.assign(dists.size() * L * EE);
+    transAny.assign(dists.size() * L * EE);
     if (opt.layerPairMI)
-        pairJoint.assign(size_t(L) * (L - 1) / 2 * EE, 0);
+        pairJoint.assign(size_t(L) * (L - 1) / 2 * EE);
 
     for (int h : opt.predictHorizons)
         if (h >= 1 && h < L && std::find(horizons.begin(), horizons.end(), h) == horizons.end())
@@ -195,7 +223,7 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
             PredTable p;
             p.c = c;
             p.ctxCount = static_cast<int64_t>(ctx);
-            p.counts.assign(static_cast<size_t>(entries), 0);
+            p.counts.assign(static_cast<size_t>(entries));
             pred.push_back(std::move(p));
         }
     }
@@ -219,8 +247,8 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
     }
     rng.s = opt.sampleSeed;
     prevIds.assign(size_t(L) * K, 0);
-    ef.assign(L, 0);
-    key.assign(size_t(std::max<size_t>(pred.size(), 1)) * L, 0);
+    efT.assign(size_t(L) * kChunk, 0);
+    splitBuf.assign(kChunk, 0);
 }
 
 int AnalysisAccumulator::Impl::groupFor(const std::string& source)
@@ -231,13 +259,13 @@ int AnalysisAccumulator::Impl::groupFor(const std::string& source)
     const size_t LE = size_t(L) * E;
     Group g;
     g.name = source;
-    g.first.assign(LE, 0);
-    g.any.assign(LE, 0);
+    g.first.assign(LE);
+    g.any.assign(LE);
     g.wsum.assign(LE, 0.0);
-    g.coact.assign(LE * E, 0);
-    g.pairs.assign(L, 0);
-    g.same.assign(L, 0);
-    g.overlap.assign(L, 0);
+    g.coact.assign(LE * E);
+    g.pairs.assign(L);
+    g.same.assign(L);
+    g.overlap.assign(L);
     groups.push_back(std::move(g));
     const int idx = static_cast<int>(groups.size() - 1);
     groupIndex.emplace(source, idx);
@@ -316,93 +344,60 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
     const uint8_t* ids = b.topkIds.data() + t * LK;
     const uint16_t* wts = b.topkWeights.data() + t * LK;
     const float* ht = halfTable();
-    u64* first = g.first.data();
-    u64* any = g.any.data();
+    uint32_t* first = g.first.data();
+    uint32_t* any = g.any.data();
     double* wsum = g.wsum.data();
-    u64* coact = g.coact.data();
-    uint8_t* efp = ef.data();
+    uint32_t* coact = g.coact.data();
+    uint8_t* efc = efT.data() + chunkN;
 
     // Load, co-activation, repetition.
     for (int l = 0; l < L; ++l) {
         const uint8_t* s = ids + size_t(l) * K;
         const uint16_t* w = wts + size_t(l) * K;
         const size_t row = size_t(l) * E;
-        efp[l] = s[0];
+        efc[size_t(l) * kChunk] = s[0];
         ++first[row + s[0]];
         for (int j = 0; j < K; ++j) {
             ++any[row + s[j]];
             wsum[row + s[j]] += ht[w[j]];
         }
-        u64* co = coact + row * E;
+        uint32_t* co = coact + row * E;
         for (int i = 0; i < K; ++i)
             for (int j = i + 1; j < K; ++j) {
                 const unsigned a = std::min(s[i], s[j]), c = std::max(s[i], s[j]);
                 ++co[a * E + c];
             }
-        if (prev) {
+    }
+    if (prev) {
+        uint32_t* pairs = g.pairs.data();
+        uint32_t* same = g.same.data();
+        uint32_t* overlap = g.overlap.data();
+        for (int l = 0; l < L; ++l) {
+            const uint8_t* s = ids + size_t(l) * K;
             const uint8_t* p = prev + size_t(l) * K;
-            ++g.pairs[l];
-            g.same[l] += (p[0] == s[0]);
+            ++pairs[l];
+            same[l] += (p[0] == s[0]);
             bool ov = false;
-            for (int i = 0; i < K && !ov; ++i)
+            for (int i = 0; i < K; ++i)
                 for (int j = 0; j < K; ++j)
-                    if (p[i] == s[j]) {
-                        ov = true;
-                        break;
-                    }
-            g.overlap[l] += ov;
+                    ov |= (p[i] == s[j]);
+            overlap[l] += ov;
         }
     }
 
-    // Transitions between layers.
+    // Any-of-top-k transitions (the first-choice ones go by chunk).
     for (size_t di = 0; di < dists.size(); ++di) {
         const int d = dists[di];
-        u64* tf = transFirst.data() + di * size_t(L) * EE;
-        u64* ta = transAny.data() + di * size_t(L) * EE;
+        uint32_t* ta = transAny.data() + di * size_t(L) * EE;
         for (int l = 0; l + d < L; ++l) {
-            tf[size_t(l) * EE + efp[l] * E + efp[l + d]]++;
             const uint8_t* s = ids + size_t(l) * K;
             const uint8_t* s2 = ids + size_t(l + d) * K;
-            u64* row = ta + size_t(l) * EE;
+            uint32_t* row = ta + size_t(l) * EE;
             for (int i = 0; i < K; ++i) {
-                u64* r = row + size_t(s[i]) * E;
+                uint32_t* r = row + size_t(s[i]) * E;
                 for (int j = 0; j < K; ++j)
                     ++r[s2[j]];
             }
-        }
-    }
-
-    // Layer-pair joint of first choices.
-    if (!pairJoint.empty()) {
-        u64* pj = pairJoint.data();
-        for (int i = 0; i < L; ++i) {
-            const size_t ri = size_t(efp[i]) * E;
-            for (int j = i + 1; j < L; ++j, pj += EE)
-                ++pj[ri + efp[j]];
-        }
-    }
-
-    // Predictability tables.
-    const size_t split = test ? 1 : 0;
-    for (size_t pi = 0; pi < pred.size(); ++pi) {
-        PredTable& p = pred[pi];
-        const int c = p.c;
-        uint32_t* kc = key.data() + pi * L;
-        // kc[l] = context key of layers l-c+1..l (valid for l >= c-1).
-        for (int l = c - 1; l < L; ++l) {
-            uint32_t k = 0;
-            for (int i = l - c + 1; i <= l; ++i)
-                k = k * uint32_t(E) + efp[i];
-            kc[l] = k;
-        }
-        const size_t perT = size_t(p.ctxCount) * E;
-        const size_t perH = size_t(L) * perT;
-        u64* base = p.counts.data() + split * horizons.size() * perH;
-        for (size_t hi = 0; hi < horizons.size(); ++hi) {
-            const int h = horizons[hi];
-            u64* th = base + hi * perH;
-            for (int tl = c - 1 + h; tl < L; ++tl)
-                ++th[size_t(tl) * perT + size_t(kc[tl - h]) * E + efp[tl]];
         }
     }
 
@@ -426,6 +421,113 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
                 ++r.seen;
         }
     }
+
+    splitBuf[chunkN] = test ? 1 : 0;
+    if (++chunkN == kChunk)
+        flushChunk();
+}
+
+// First-choice transitions, layer-pair joints and predictability over the buffered chunk,
+// one small table at a time.
+void AnalysisAccumulator::Impl::flushChunk()
+{
+    const size_t n = chunkN;
+    chunkN = 0;
+    if (n == 0)
+        return;
+    const size_t EE = size_t(E) * E;
+    const uint8_t* ef = efT.data();
+    auto layer = [&](int l) { return ef + size_t(l) * kChunk; };
+
+    for (size_t di = 0; di < dists.size(); ++di) {
+        const int d = dists[di];
+        uint32_t* tf = transFirst.data() + di * size_t(L) * EE;
+        for (int l = 0; l + d < L; ++l) {
+            uint32_t* tab = tf + size_t(l) * EE;
+            const uint8_t* a = layer(l);
+            const uint8_t* b = layer(l + d);
+            for (size_t i = 0; i < n; ++i)
+                ++tab[size_t(a[i]) * E + b[i]];
+        }
+    }
+
+    if (!pairJoint.hot.empty()) {
+        uint32_t* tab = pairJoint.data();
+        for (int i = 0; i < L; ++i) {
+            const uint8_t* a = layer(i);
+            for (int j = i + 1; j < L; ++j, tab += EE) {
+                const uint8_t* b = layer(j);
+                for (size_t q = 0; q < n; ++q)
+                    ++tab[size_t(a[q]) * E + b[q]];
+            }
+        }
+    }
+
+    if (!pred.empty()) {
+        std::vector<uint32_t> key(n);
+        const uint8_t* split = splitBuf.data();
+        for (PredTable& p : pred) {
+            const int c = p.c;
+            const size_t perT = size_t(p.ctxCount) * 2 * E;
+            const size_t perH = size_t(L) * perT;
+            // Context ending at layer l: key over layers l-c+1..l, then per horizon the
+            // target layer l+h.
+            for (int l = c - 1; l < L; ++l) {
+                bool anyTarget = false;
+                for (int h : horizons)
+                    anyTarget |= (l + h < L);
+                if (!anyTarget)
+                    continue;
+                const uint8_t* e0 = layer(l);
+                if (c == 1) {
+                    for (size_t q = 0; q < n; ++q)
+                        key[q] = (uint32_t(e0[q]) * 2 + split[q]) * uint32_t(E);
+                } else {
+                    const uint8_t* em = layer(l - 1);
+                    for (size_t q = 0; q < n; ++q)
+                        key[q] = uint32_t(em[q]) * uint32_t(E) + e0[q];
+                    for (int back = 2; back < c; ++back) {
+                        const uint8_t* eb = layer(l - back);
+                        uint32_t scale = 1;
+                        for (int s = 0; s < back; ++s)
+                            scale *= uint32_t(E);
+                        for (size_t q = 0; q < n; ++q)
+                            key[q] += uint32_t(eb[q]) * scale;
+                    }
+                    for (size_t q = 0; q < n; ++q)
+                        key[q] = (key[q] * 2 + split[q]) * uint32_t(E);
+                }
+                for (size_t hi = 0; hi < horizons.size(); ++hi) {
+                    const int tl = l + horizons[hi];
+                    if (tl >= L)
+                        continue;
+                    uint32_t* tab = p.counts.data() + hi * perH + size_t(tl) * perT;
+                    const uint8_t* target = layer(tl);
+                    for (size_t q = 0; q < n; ++q)
+                        ++tab[key[q] + target[q]];
+                }
+            }
+        }
+    }
+}
+
+void AnalysisAccumulator::Impl::spillAll()
+{
+    flushChunk();
+    for (Group& g : groups) {
+        g.first.spill();
+        g.any.spill();
+        g.coact.spill();
+        g.pairs.spill();
+        g.same.spill();
+        g.overlap.spill();
+    }
+    transFirst.spill();
+    transAny.spill();
+    pairJoint.spill();
+    for (PredTable& p : pred)
+        p.counts.spill();
+    sinceSpill = 0;
 }
 
 AnalysisAccumulator::AnalysisAccumulator(AnalysisOptions options)
@@ -443,12 +545,50 @@ bool AnalysisAccumulator::full() const
 int64_t AnalysisAccumulator::tokens() const { return m_impl->tokens; }
 const AnalysisOptions& AnalysisAccumulator::options() const { return m_impl->opt; }
 
+namespace analysis_detail {
+
+void checkBlock(const RoutingBlock& b)
+{
+    const TraceDims& d = b.dims;
+    auto fail = [](const std::string& what) { throw Error("analysis: routing block: " + what); };
+    if (d.layers <= 0 || d.experts <= 0 || d.topk <= 0 || d.topk > d.experts)
+        fail("invalid dimensions");
+    if (d.experts >= kNoExpert)
+        fail("more than 254 experts");
+    const size_t n = b.numTokens();
+    const size_t lk = size_t(d.layers) * size_t(d.topk);
+    if (b.seqIds.size() != n || b.positions.size() != n)
+        fail("per-token arrays differ in length");
+    if (b.topkIds.size() != n * lk)
+        fail("top-k ids have the wrong size");
+    if (b.topkWeights.size() != n * lk)
+        fail("top-k weights have the wrong size");
+    int64_t covered = 0;
+    for (const auto& s : b.sequences) {
+        if (s.tokenOffset != covered)
+            fail("sequence table not contiguous at seq " + std::to_string(s.seqId));
+        if (s.length <= 0)
+            fail("empty sequence " + std::to_string(s.seqId));
+        covered += s.length;
+    }
+    if (covered != static_cast<int64_t>(n))
+        fail("sequence table does not cover all tokens");
+    uint8_t mx = 0;
+    for (uint8_t e : b.topkIds)
+        mx = std::max(mx, e);
+    if (n > 0 && mx >= d.experts)
+        fail("expert id " + std::to_string(mx) + " out of range (" + std::to_string(d.experts) +
+             " experts)");
+}
+
+} // namespace analysis_detail
+
 void AnalysisAccumulator::add(const RoutingBlock& b)
 {
     Impl& m = *m_impl;
     if (b.numTokens() == 0 && b.sequences.empty())
         return;
-    b.validate();
+    analysis_detail::checkBlock(b);
     if (!m.haveDims) {
         m.init(b.dims);
     } else if (b.dims.layers != m.L || b.dims.experts != m.E || b.dims.topk != m.K) {
@@ -461,6 +601,9 @@ void AnalysisAccumulator::add(const RoutingBlock& b)
     const size_t LK = size_t(m.L) * m.K;
     const bool wantJourneys = !m.journeyWanted.empty() || m.opt.journeyFirstSequences > 0;
     const bool wantQueries = !m.queries.empty();
+    if (m.sinceSpill + b.numTokens() >= std::numeric_limits<uint32_t>::max())
+        m.spillAll();
+    const int64_t tokensBefore = m.tokens;
 
     for (const SequenceRecord& s : b.sequences) {
         if (full())
@@ -535,6 +678,8 @@ void AnalysisAccumulator::add(const RoutingBlock& b)
                       m.prevIds.begin());
         }
     }
+    m.flushChunk();
+    m.sinceSpill += u64(m.tokens - tokensBefore);
 }
 
 namespace {
@@ -627,7 +772,14 @@ double normalizedMi(double mi, double h1, double h2)
 
 } // namespace
 
-AnalysisResult AnalysisAccumulator::finish() const { return m_impl->finish(); }
+AnalysisResult AnalysisAccumulator::finish() const
+{
+    if (!m_impl->haveDims)
+        return AnalysisResult{};
+    Impl totals = *m_impl; // the 32-bit tables spilled into the 64-bit totals
+    totals.spillAll();
+    return totals.finish();
+}
 
 AnalysisResult AnalysisAccumulator::Impl::finish() const
 {
@@ -667,19 +819,19 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             LayerRepetition& rp = gs.repetition[l];
             for (const Group* p : parts) {
                 for (int e = 0; e < E; ++e) {
-                    ll.firstCounts[e] += int64_t(p->first[l * E + e]);
-                    ll.anyCounts[e] += int64_t(p->any[l * E + e]);
+                    ll.firstCounts[e] += int64_t(p->first.totals()[l * E + e]);
+                    ll.anyCounts[e] += int64_t(p->any.totals()[l * E + e]);
                     ll.weightSums[e] += p->wsum[l * E + e];
                 }
-                const u64* co = p->coact.data() + size_t(l) * EE;
+                const u64* co = p->coact.totals() + size_t(l) * EE;
                 for (int a = 0; a < E; ++a)
                     for (int b = a + 1; b < E; ++b) {
                         ll.coactivation[a * E + b] += int64_t(co[a * E + b]);
                         ll.coactivation[b * E + a] += int64_t(co[a * E + b]);
                     }
-                rp.pairs += int64_t(p->pairs[l]);
-                rp.sameFirst += int64_t(p->same[l]);
-                rp.overlap += int64_t(p->overlap[l]);
+                rp.pairs += int64_t(p->pairs.totals()[l]);
+                rp.sameFirst += int64_t(p->same.totals()[l]);
+                rp.overlap += int64_t(p->overlap.totals()[l]);
             }
             for (int e = 0; e < E; ++e)
                 ll.coactivation[e * E + e] = ll.anyCounts[e];
@@ -713,8 +865,8 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             LayerTransition lt;
             lt.distance = d;
             lt.fromLayer = l;
-            const u64* tf = transFirst.data() + (di * L + l) * EE;
-            const u64* ta = transAny.data() + (di * L + l) * EE;
+            const u64* tf = transFirst.totals() + (di * L + l) * EE;
+            const u64* ta = transAny.totals() + (di * L + l) * EE;
             lt.firstCounts.assign(tf, tf + EE);
             lt.anyCounts.assign(ta, ta + EE);
             lt.firstProb.assign(EE, 0);
@@ -739,7 +891,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
     }
 
     // Layer-pair MI matrix.
-    if (!pairJoint.empty()) {
+    if (!pairJoint.hot.empty()) {
         r.mutualInfoBits.assign(size_t(L) * L, 0);
         r.normalizedMI.assign(size_t(L) * L, 0);
         std::vector<double> h(L, 0);
@@ -751,7 +903,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             r.normalizedMI[i * L + i] = h[i] > 1e-12 ? 1.0 : 0.0;
             for (int j = i + 1; j < L; ++j, ++p) {
                 double mi, h1, h2;
-                mutualInfo(pairJoint.data() + p * EE, E, mi, h1, h2);
+                mutualInfo(pairJoint.totals() + p * EE, E, mi, h1, h2);
                 const double nmi = normalizedMi(mi, h1, h2);
                 r.mutualInfoBits[i * L + j] = r.mutualInfoBits[j * L + i] = mi;
                 r.normalizedMI[i * L + j] = r.normalizedMI[j * L + i] = nmi;
@@ -766,7 +918,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
     pr.testSequences = testSequences;
     pr.skippedContexts = skippedContexts;
     for (const PredTable& p : pred) {
-        const size_t perT = size_t(p.ctxCount) * E;
+        const size_t perT = size_t(p.ctxCount) * 2 * E; // [ctx][split][target]
         const size_t perH = size_t(L) * perT;
         for (size_t hi = 0; hi < horizons.size(); ++hi) {
             const int h = horizons[hi];
@@ -775,8 +927,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             sum.horizon = h;
             double wHeld = 0, wIn = 0, wBase = 0, nTest = 0, nAll = 0;
             for (int tl = p.c - 1 + h; tl < L; ++tl) {
-                const u64* tr = p.counts.data() + hi * perH + size_t(tl) * perT;
-                const u64* te = p.counts.data() + (horizons.size() + hi) * perH + size_t(tl) * perT;
+                const u64* tab = p.counts.totals() + hi * perH + size_t(tl) * perT;
                 PredictabilityCell cell;
                 cell.context = p.c;
                 cell.horizon = h;
@@ -784,8 +935,8 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
                 std::vector<u64> margTrain(E, 0), margTest(E, 0);
                 u64 inSample = 0, trainN = 0, testN = 0, unseen = 0;
                 for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
-                    const u64* a = tr + size_t(ctx) * E;
-                    const u64* b = te + size_t(ctx) * E;
+                    const u64* a = tab + size_t(ctx) * 2 * E; // train
+                    const u64* b = a + E;                      // test
                     u64 bestAll = 0;
                     for (int e = 0; e < E; ++e) {
                         margTrain[e] += a[e];
@@ -800,8 +951,8 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
                                    margTrain.begin());
                 u64 correct = 0;
                 for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
-                    const u64* a = tr + size_t(ctx) * E;
-                    const u64* b = te + size_t(ctx) * E;
+                    const u64* a = tab + size_t(ctx) * 2 * E; // train
+                    const u64* b = a + E;                      // test
                     u64 rowTrain = 0, rowTest = 0;
                     int best = 0;
                     for (int e = 0; e < E; ++e) {

@@ -1,5 +1,6 @@
 // analyze() over block sources, token-text queries and single-sequence journeys.
 #include "core/analysis/analysis.h"
+#include "core/analysis/block_check.h"
 
 #include "core/util/error.h"
 #include "core/util/half.h"
@@ -152,7 +153,7 @@ TokenQueryResult findTokenJourneys(const BlockSource& source, const std::string&
         return result;
     try {
         source([&](const RoutingBlock& b) {
-            b.validate();
+            analysis_detail::checkBlock(b);
             for (const auto& s : b.sequences) {
                 for (int32_t i = 0; i < s.length; ++i) {
                     const size_t t = size_t(s.tokenOffset) + size_t(i);
