@@ -2,6 +2,8 @@
 // figures of docs/benchmarks.md come from it (bench/gpu.sh). Prints one JSON line.
 //   bench_runtime --model DIR [--device cuda] [--dtype bfloat16] [--batch 16] [--seq 512]
 //                 [--residency resident|split|streaming] [--warmup 2] [--repeats 5]
+//                 [--make-preset small|mixtral-8x7b --make-layers N]
+#include "core/model/make_model.h"
 #include "core/model/runtime.h"
 #include "core/tensor/torch_compat.h"
 
@@ -32,13 +34,16 @@ int64_t peakRssBytes()
 
 int main(int argc, char** argv)
 {
-    std::string model, device = "auto", dtype = "bfloat16", residency = "resident";
+    std::string model, makePreset, device = "auto", dtype = "bfloat16", residency = "resident";
     int64_t batch = 16, seq = 512;
     int warmup = 2, repeats = 5;
+    int64_t makeLayers = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i], v = argv[i + 1];
         if (k == "--model") model = v;
         else if (k == "--device") device = v;
+        else if (k == "--make-preset") makePreset = v;
+        else if (k == "--make-layers") makeLayers = std::stoll(v);
         else if (k == "--dtype") dtype = v;
         else if (k == "--residency") residency = v;
         else if (k == "--batch") batch = std::stoll(v);
@@ -55,6 +60,16 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
+        // --make-preset P: first write a random checkpoint of preset P into --model DIR
+        // (skipped when DIR already holds one), so GPU runs need only this program.
+        if (!makePreset.empty() && !std::ifstream(model + "/config.json")) {
+            specmoe::MakeModelOptions mo;
+            mo.preset = makePreset;
+            mo.layers = makeLayers;
+            mo.dtype = dtype;
+            mo.outDir = model;
+            specmoe::makeRandomModel(mo);
+        }
         specmoe::RuntimeOptions opts;
         opts.device = device;
         opts.dtype = dtype;

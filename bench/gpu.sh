@@ -33,10 +33,8 @@ if has build; then
     -DSPECMOE_BUILD_TESTS=OFF -DSPECMOE_DEPS_PREFIX=$P -DCMAKE_PREFIX_PATH="$tp" \
     -DCMAKE_CUDA_ARCHITECTURES=90 >>"$log" 2>&1 || { tail -40 "$log"; exit 1; }
   note "build"
-  ninja -C $B specmoe bench_runtime >>"$log" 2>&1 || { grep -B2 -A12 'error' "$log" | head -80; exit 1; }
-  $B/app/specmoe info | tee -a "$log"
+  ninja -C $B bench_runtime >>"$log" 2>&1 || { grep -B2 -A12 'error' "$log" | head -80; exit 1; }
 fi
-cli=$B/app/specmoe
 bench=$B/bench/bench_runtime
 
 if has ref; then
@@ -46,19 +44,14 @@ if has ref; then
 fi
 if has ours; then
   mkdir -p $models
-  note "make models"
-  $cli make-model --preset small --dtype bfloat16 --out $models/small >>"$log" 2>&1
-  $cli make-model --preset mixtral-8x7b --layers 8 --dtype bfloat16 --out $models/m8 >>"$log" 2>&1 || tail -5 "$log"
-  note "ours"
-  $bench --model $models/small --device cuda --dtype bfloat16 --batch 64 --seq 256 | tee -a "$res"
-  $bench --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 | tee -a "$res"
+  note "ours (models are written first)"
+  $bench --make-preset small --model $models/small --device cuda --dtype bfloat16 --batch 64 --seq 256 | tee -a "$res"
+  $bench --make-preset mixtral-8x7b --make-layers 8 --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 | tee -a "$res"
   rm -rf $models/m8
 fi
 if has stream; then
-  note "make 16-layer model"
-  $cli make-model --preset mixtral-8x7b --layers 16 --dtype bfloat16 --out $models/m16 >>"$log" 2>&1 || tail -5 "$log"
-  note "streaming vs resident"
-  $bench --model $models/m16 --device cuda --dtype bfloat16 --residency streaming --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
+  note "streaming vs resident (16 layers)"
+  $bench --make-preset mixtral-8x7b --make-layers 16 --model $models/m16 --device cuda --dtype bfloat16 --residency streaming --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
   $bench --model $models/m16 --device cuda --dtype bfloat16 --residency resident --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
 fi
 note "done"

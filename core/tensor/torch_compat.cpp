@@ -63,12 +63,12 @@ CudaAllocatorStats cudaAllocatorStats(int device)
 {
     CudaAllocatorStats s;
 #ifdef SPECMOE_WITH_CUDA
-    using namespace c10::cuda::CUDACachingAllocator;
-    const auto stats = getDeviceStats(device);
-    const auto agg = static_cast<size_t>(StatType::AGGREGATE);
-    s.allocated = stats.allocated_bytes[agg].current;
-    s.reserved = stats.reserved_bytes[agg].current;
-    s.peakAllocated = stats.allocated_bytes[agg].peak;
+    // Index 0 is StatType::AGGREGATE; the enum moved between namespaces across 2.x.
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
+        static_cast<c10::DeviceIndex>(device));
+    s.allocated = stats.allocated_bytes[0].current;
+    s.reserved = stats.reserved_bytes[0].current;
+    s.peakAllocated = stats.allocated_bytes[0].peak;
 #endif
     (void)device;
     return s;
