@@ -98,6 +98,34 @@ struct Rng {
     }
 };
 
+// tab[a[q] * E + b[q]] += 1 for q < n. With E*E <= 256 it counts into four interleaved
+// local tables first: consecutive tokens often hit the same cell, and one table would
+// serialize on the store-to-load latency of that counter.
+void pairHistogram(const uint8_t* a, const uint8_t* b, size_t n, int E, uint32_t* tab)
+{
+    const size_t EE = size_t(E) * size_t(E);
+    if (EE > 256 || n < 256) {
+        for (size_t q = 0; q < n; ++q)
+            ++tab[size_t(a[q]) * size_t(E) + b[q]];
+        return;
+    }
+    uint32_t h[4][256];
+    for (auto& row : h)
+        std::fill(row, row + EE, 0u);
+    const unsigned e = unsigned(E);
+    size_t q = 0;
+    for (; q + 4 <= n; q += 4) {
+        ++h[0][a[q] * e + b[q]];
+        ++h[1][a[q + 1] * e + b[q + 1]];
+        ++h[2][a[q + 2] * e + b[q + 2]];
+        ++h[3][a[q + 3] * e + b[q + 3]];
+    }
+    for (; q < n; ++q)
+        ++h[0][a[q] * e + b[q]];
+    for (size_t i = 0; i < EE; ++i)
+        tab[i] += h[0][i] + h[1][i] + h[2][i] + h[3][i];
+}
+
 } // namespace
 
 struct AnalysisAccumulator::Impl {
@@ -168,7 +196,7 @@ struct AnalysisAccumulator::Impl {
     // are counted per (table, layer) over a chunk of tokens, so each small table stays in
     // L1 while the tokens stream by (token-major order would jump across megabytes).
     static constexpr size_t kChunk = 4096;
-    std::vector<uint8_t> efT;   // [L][kChunk]
+    std::vector<uint8_t> idsT;  // [L][K][kChunk] top-k ids, layer-major (j = 0: first choice)
     std::vector<uint8_t> splitBuf; // [kChunk] 1 = test
     size_t chunkN = 0;
     u64 sinceSpill = 0;         // tokens counted in the 32-bit tables since the last spill
@@ -247,7 +275,7 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
     }
     rng.s = opt.sampleSeed;
     prevIds.assign(size_t(L) * K, 0);
-    efT.assign(size_t(L) * kChunk, 0);
+    idsT.assign(size_t(L) * K * kChunk, 0);
     splitBuf.assign(kChunk, 0);
 }
 
@@ -339,8 +367,8 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
                                          const uint8_t* prev, bool test, int64_t seqId,
                                          int32_t position)
 {
+    const int L = this->L, E = this->E, K = this->K; // locals: stores below may alias members
     const size_t LK = size_t(L) * K;
-    const size_t EE = size_t(E) * E;
     const uint8_t* ids = b.topkIds.data() + t * LK;
     const uint16_t* wts = b.topkWeights.data() + t * LK;
     const float* ht = halfTable();
@@ -348,16 +376,16 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
     uint32_t* any = g.any.data();
     double* wsum = g.wsum.data();
     uint32_t* coact = g.coact.data();
-    uint8_t* efc = efT.data() + chunkN;
+    uint8_t* idc = idsT.data() + chunkN;
 
     // Load, co-activation, repetition.
     for (int l = 0; l < L; ++l) {
         const uint8_t* s = ids + size_t(l) * K;
         const uint16_t* w = wts + size_t(l) * K;
         const size_t row = size_t(l) * E;
-        efc[size_t(l) * kChunk] = s[0];
         ++first[row + s[0]];
         for (int j = 0; j < K; ++j) {
+            idc[(size_t(l) * K + j) * kChunk] = s[j];
             ++any[row + s[j]];
             wsum[row + s[j]] += ht[w[j]];
         }
@@ -382,22 +410,6 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
                 for (int j = 0; j < K; ++j)
                     ov |= (p[i] == s[j]);
             overlap[l] += ov;
-        }
-    }
-
-    // Any-of-top-k transitions (the first-choice ones go by chunk).
-    for (size_t di = 0; di < dists.size(); ++di) {
-        const int d = dists[di];
-        uint32_t* ta = transAny.data() + di * size_t(L) * EE;
-        for (int l = 0; l + d < L; ++l) {
-            const uint8_t* s = ids + size_t(l) * K;
-            const uint8_t* s2 = ids + size_t(l + d) * K;
-            uint32_t* row = ta + size_t(l) * EE;
-            for (int i = 0; i < K; ++i) {
-                uint32_t* r = row + size_t(s[i]) * E;
-                for (int j = 0; j < K; ++j)
-                    ++r[s2[j]];
-            }
         }
     }
 
@@ -435,19 +447,25 @@ void AnalysisAccumulator::Impl::flushChunk()
     chunkN = 0;
     if (n == 0)
         return;
+    const int L = this->L, E = this->E, K = this->K;
     const size_t EE = size_t(E) * E;
-    const uint8_t* ef = efT.data();
-    auto layer = [&](int l) { return ef + size_t(l) * kChunk; };
+    const uint8_t* ids = idsT.data();
+    auto rank = [&](int l, int j) { return ids + (size_t(l) * K + size_t(j)) * kChunk; };
+    auto layer = [&](int l) { return rank(l, 0); };
 
     for (size_t di = 0; di < dists.size(); ++di) {
         const int d = dists[di];
         uint32_t* tf = transFirst.data() + di * size_t(L) * EE;
+        uint32_t* ta = transAny.data() + di * size_t(L) * EE;
         for (int l = 0; l + d < L; ++l) {
             uint32_t* tab = tf + size_t(l) * EE;
             const uint8_t* a = layer(l);
             const uint8_t* b = layer(l + d);
-            for (size_t i = 0; i < n; ++i)
-                ++tab[size_t(a[i]) * E + b[i]];
+            pairHistogram(a, b, n, E, tab);
+            uint32_t* any = ta + size_t(l) * EE;
+            for (int i = 0; i < K; ++i)
+                for (int j = 0; j < K; ++j)
+                    pairHistogram(rank(l, i), rank(l + d, j), n, E, any);
         }
     }
 
@@ -455,11 +473,8 @@ void AnalysisAccumulator::Impl::flushChunk()
         uint32_t* tab = pairJoint.data();
         for (int i = 0; i < L; ++i) {
             const uint8_t* a = layer(i);
-            for (int j = i + 1; j < L; ++j, tab += EE) {
-                const uint8_t* b = layer(j);
-                for (size_t q = 0; q < n; ++q)
-                    ++tab[size_t(a[q]) * E + b[q]];
-            }
+            for (int j = i + 1; j < L; ++j, tab += EE)
+                pairHistogram(a, layer(j), n, E, tab);
         }
     }
 
