@@ -1,0 +1,227 @@
+// Training, honest evaluation and bad input of the speculation predictors, on synthetic
+// routing: planted structure must be learned, shuffled layers must not be "learned".
+#include "core/speculate/train.h"
+#include "core/util/error.h"
+#include "tests/support/test_support.h"
+#include "synth.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace specmoe;
+using namespace specmoe::speculate;
+
+namespace {
+
+TrainParams tinyParams(const std::string& runDir, BlockSource src)
+{
+    TrainParams p;
+    p.source = std::move(src);
+    p.runDir = runDir;
+    p.horizon = 2;
+    p.epochs = 4;
+    p.batchSize = 64;
+    p.learningRate = 1e-2;
+    p.patience = 10;
+    p.shuffleBuffer = 512;
+    p.model.embedDim = 16;
+    p.model.hiddenDim = 32;
+    p.model.statsDim = 8;
+    p.model.tokenBuckets = 64;
+    p.split.seed = 11;
+    p.threads = 1;
+    return p;
+}
+
+EvalReport testReport(const std::string& runDir, const BlockSource& src)
+{
+    EvalParams e;
+    e.runDir = runDir;
+    e.source = src;
+    e.split = "test";
+    return evaluate(e);
+}
+
+void printReport(const EvalReport& r)
+{
+    std::printf("%s: %lld tokens\n", r.split.c_str(), (long long)r.tokens);
+    for (const auto& p : r.predictors)
+        for (const auto& h : p.horizons)
+            std::printf("  %-11s h%d top1 %.4f exact %.4f recall@2 %.4f logloss %.4f ece %.4f\n", p.name.c_str(),
+                        h.horizon, h.overall.top1, h.overall.exact, h.overall.recallAt(2), h.overall.logloss,
+                        h.overall.ece);
+}
+
+size_t countLines(const std::string& path)
+{
+    std::ifstream f(path);
+    size_t n = 0;
+    std::string line;
+    while (std::getline(f, line))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+TEST(Train, PlantedStructureIsLearnedByEveryModel)
+{
+    test::SynthSpec s;
+    s.sequences = 60;
+    BlockSource src = memorySource(test::synthBlocks(s, 4));
+    test::TempDir dir("spec_planted");
+    std::vector<std::string> lines;
+    const TrainResult r = train(tinyParams(dir.path(), src), {}, [&](const std::string& l) { lines.push_back(l); });
+    EXPECT_GT(r.trainTokens, 4000);
+    EXPECT_GT(r.validationTokens, 0);
+    EXPECT_GT(r.testTokens, 0);
+    EXPECT_GT(r.samplesPerSecond, 0.0);
+    const EvalReport rep = testReport(dir.path(), src);
+    printReport(rep);
+    for (const char* m : {kMarkov, kInterLayer, kStatistics, kEnsemble}) {
+        SCOPED_TRACE(m);
+        EXPECT_GE(rep.overall(m, 1).top1, 0.99);
+        EXPECT_GE(rep.overall(m, 1).recallAt(2), 0.98);
+    }
+    EXPECT_LT(rep.overall(kFrequency, 1).top1, 0.9);
+    EXPECT_NEAR(rep.overall(kUniform, 1).top1, 0.25, 0.05);
+    // the metrics stream: callback lines are the file's lines
+    EXPECT_EQ(lines.size(), countLines(dir.file("metrics.jsonl")));
+    ASSERT_FALSE(lines.empty());
+    EXPECT_NE(lines.front().find("\"type\":\"start\""), std::string::npos);
+    EXPECT_NE(lines.back().find("\"type\":\"end\""), std::string::npos);
+    size_t validations = 0;
+    for (const auto& l : lines)
+        validations += l.find("\"type\":\"validation\"") != std::string::npos;
+    EXPECT_EQ(validations, 4u);
+    EXPECT_TRUE(std::filesystem::exists(dir.file("best/predictor.safetensors")));
+    EXPECT_TRUE(std::filesystem::exists(dir.file("checkpoint/optimizer.pt")));
+    EXPECT_TRUE(std::filesystem::exists(dir.file("report.json")));
+    // per-layer rows: the predicted layer l+h, none for layer 0
+    const auto* ens = rep.find(kEnsemble);
+    ASSERT_NE(ens, nullptr);
+    EXPECT_EQ(ens->horizons[0].perLayer[0].samples, 0);
+    EXPECT_GT(ens->horizons[0].perLayer[1].samples, 0);
+}
+
+TEST(Train, ShuffledLayersAreNotLearned)
+{
+    test::SynthSpec s;
+    s.sequences = 60;
+    s.shuffled = true;
+    BlockSource src = memorySource(test::synthBlocks(s, 4));
+    test::TempDir dir("spec_shuffled");
+    TrainParams p = tinyParams(dir.path(), src);
+    p.epochs = 3;
+    train(p);
+    const EvalReport rep = testReport(dir.path(), src);
+    printReport(rep);
+    const Metrics& f = rep.overall(kFrequency, 1);
+    const double n = double(f.samples);
+    for (const char* m : {kInterLayer, kStatistics, kEnsemble}) {
+        SCOPED_TRACE(m);
+        const Metrics& x = rep.overall(m, 1);
+        // noise: 3 standard errors of a proportion (samples of a token are not independent:
+        // doubled), plus a little room
+        const double noise = 6.0 * std::sqrt(0.25 / n) + 0.01;
+        EXPECT_LE(x.top1, f.top1 + noise);
+        EXPECT_LE(x.recallAt(2), f.recallAt(2) + noise);
+    }
+}
+
+TEST(Train, BadInputGivesClearErrors)
+{
+    test::SynthSpec s;
+    s.sequences = 20;
+    test::TempDir dir("spec_bad");
+    // horizon beyond the last layer
+    {
+        TrainParams p = tinyParams(dir.path(), memorySource(test::synthBlocks(s, 1)));
+        p.horizon = 6;
+        try {
+            train(p);
+            FAIL() << "no error";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("beyond the last layer"), std::string::npos) << e.what();
+        }
+    }
+    // traces of different models mixed
+    {
+        test::SynthSpec other = s;
+        other.layers = 5;
+        std::vector<RoutingBlock> blocks = test::synthBlocks(s, 1);
+        blocks.push_back(test::synthBlock(other, 1000));
+        EXPECT_THROW(memorySource(blocks), Error);
+        BlockSource lying = memorySource(test::synthBlocks(s, 1));
+        RoutingBlock odd = test::synthBlock(other, 1000);
+        auto inner = lying.forEachBlock;
+        lying.forEachBlock = [inner, odd](const BlockFn& fn, int64_t m) {
+            inner(fn, m);
+            fn(odd);
+        };
+        try {
+            train(tinyParams(dir.path(), lying));
+            FAIL() << "no error";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("different models"), std::string::npos) << e.what();
+        }
+    }
+    // empty validation split
+    {
+        test::SynthSpec few = s;
+        few.sequences = 3;
+        TrainParams p = tinyParams(dir.path(), memorySource(test::synthBlocks(few, 1)));
+        p.split.trainFraction = 0.998;
+        p.split.validationFraction = 0.001;
+        try {
+            train(p);
+            FAIL() << "no error";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("split is empty"), std::string::npos) << e.what();
+        }
+    }
+    // missing predictor
+    EvalParams e;
+    e.runDir = dir.file("nothing");
+    e.source = memorySource(test::synthBlocks(s, 1));
+    EXPECT_THROW(evaluate(e), Error);
+}
+
+TEST(Train, NanStopsKeepsCheckpointAndResumeIsDeterministic)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    BlockSource src = memorySource(test::synthBlocks(s, 3));
+    test::TempDir a("spec_det_a"), b("spec_det_b");
+    TrainParams pa = tinyParams(a.path(), src);
+    pa.epochs = 2;
+    const TrainResult ra = train(pa);
+
+    TrainParams pb = tinyParams(b.path(), src);
+    pb.epochs = 2;
+    pb.injectNanAtStep = ra.steps - 3; // inside epoch 2
+    try {
+        train(pb);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("checkpoint"), std::string::npos) << e.what();
+    }
+    const std::string state = test::readFile(b.file("checkpoint/state.json"));
+    EXPECT_NE(state.find("\"epoch\": 1"), std::string::npos) << state;
+    EXPECT_NE(test::readFile(b.file("metrics.jsonl")).find("\"type\":\"error\""), std::string::npos);
+    EXPECT_NO_THROW(testReport(b.path(), src)); // the kept best checkpoint works
+
+    pb.injectNanAtStep = -1;
+    pb.resume = true;
+    const TrainResult rb = train(pb);
+    EXPECT_TRUE(rb.resumed);
+    EXPECT_EQ(rb.steps, ra.steps);
+    EXPECT_EQ(test::readFile(a.file("checkpoint/predictor.safetensors")),
+              test::readFile(b.file("checkpoint/predictor.safetensors")));
+}
