@@ -1,5 +1,8 @@
 #include "app/gui/jobs.h"
 
+#include "core/analysis/analysis.h"
+#include "core/model/tokenizer.h"
+#include "core/trace/trace_set.h"
 #include "core/util/error.h"
 
 #include <QCoreApplication>
@@ -24,6 +27,7 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::ReshardResult>("specmoe::ReshardResult");
     qRegisterMetaType<specmoe::speculate::TrainResult>("specmoe::speculate::TrainResult");
     qRegisterMetaType<specmoe::gui::JobProgress>("specmoe::gui::JobProgress");
+    qRegisterMetaType<specmoe::gui::AnalysisPtr>("specmoe::gui::AnalysisPtr");
 }
 
 JobSpec collectSpec(const CollectSettings& s)
@@ -57,6 +61,34 @@ JobSpec trainSpec(const speculate::TrainParams& p)
     spec.params = trainParamsToJson(p);
     spec.resumable = true;
     return spec;
+}
+
+JobSpec analyzeSpec(const QString& traceDir)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("analyze");
+    spec.title = Jobs::tr("Analyze %1").arg(baseName(traceDir));
+    spec.outputPath = traceDir;
+    spec.resumable = false;
+    return spec;
+}
+
+JobFn makeAnalyzeJob(const QString& traceDir)
+{
+    const std::string dir = traceDir.toStdString();
+    return [dir](const ProgressFn& progress) -> QVariant {
+        const TraceSet traces = TraceSet::open(dir);
+        AnalysisOptions options;
+        options.journeyFirstSequences = 16;
+        // Token texts when the collection's tokenizer is still where it was.
+        const std::string tok = traces.manifest().value("run_config", nlohmann::json::object()).value("tokenizer", "");
+        if (!tok.empty() && QFileInfo::exists(QString::fromStdString(tok))) {
+            auto tokenizer = std::make_shared<Tokenizer>(tok);
+            options.tokenText = [tokenizer](int32_t id) { return tokenizer->pieceText(id); };
+        }
+        AnalysisPtr result = std::make_shared<const AnalysisResult>(analyze(traces, options, progress));
+        return QVariant::fromValue(result);
+    };
 }
 
 JobFn makeReshardJob(const ReshardSettings& s)

@@ -4,6 +4,7 @@
 // registered value types.
 #include "app/gui/job.h"
 #include "app/gui/job_params.h"
+#include "core/analysis/analysis_result.h"
 #include "core/collect/collector.h"
 #include "core/speculate/train.h"
 #include "core/trace/reshard.h"
@@ -11,6 +12,7 @@
 #include <QMetaType>
 
 #include <functional>
+#include <memory>
 
 namespace specmoe::gui {
 
@@ -28,6 +30,12 @@ JobSpec trainSpec(const speculate::TrainParams& params);
 // re-shard starts over). Returns an empty function for an unknown kind.
 JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics = {});
 
+// The routing analysis of a trace set (core/analysis), for the trace set views. The value
+// is a std::shared_ptr<const AnalysisResult> (results can be large; shared, not copied).
+JobFn makeAnalyzeJob(const QString& traceDir);
+JobSpec analyzeSpec(const QString& traceDir);
+using AnalysisPtr = std::shared_ptr<const AnalysisResult>;
+
 // Core's collection parameters for the dialog's settings.
 CollectParams toCollectParams(const CollectSettings& settings);
 
@@ -36,5 +44,6 @@ void registerJobTypes();
 } // namespace specmoe::gui
 
 Q_DECLARE_METATYPE(specmoe::CollectResult)
+Q_DECLARE_METATYPE(specmoe::gui::AnalysisPtr)
 Q_DECLARE_METATYPE(specmoe::ReshardResult)
 Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)

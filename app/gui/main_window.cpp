@@ -14,6 +14,8 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/memory_gauge.h"
+#include "widgets/trace_set_views.h"
+#include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
 
 #include <QAction>
@@ -65,6 +67,7 @@ const char* const kTabViewProperty = "specmoeView";
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     registerJobTypes();
+    registerBuiltinViews();
     setObjectName(QStringLiteral("mainWindow"));
     m_runner = new JobRunner(this);
     const AppSettings settings = AppSettings::load();
@@ -104,6 +107,47 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::registerBuiltinViews()
+{
+    // The visualization views of widgets/ (issue 8): routing views for trace sets (fed by an
+    // analysis job), curves and comparison table for training runs (following metrics.jsonl).
+    QPointer<MainWindow> self(this);
+    registerView({WorkspaceEntry::TraceSet, QStringLiteral("routing"), tr("Routing"),
+                  [self](const WorkspaceEntry& e, QWidget* parent) -> QWidget* {
+                      if (!self || e.health != WorkspaceEntry::Ok)
+                          return nullptr; // incomplete: the summary page instead
+                      auto* views = new widgets::TraceSetViews(parent);
+                      views->setTitle(e.name);
+                      self->startAnalysis(e.path, views);
+                      return views;
+                  }});
+    registerView({WorkspaceEntry::Run, QStringLiteral("curves"), tr("Training"),
+                  [](const WorkspaceEntry& e, QWidget* parent) -> QWidget* {
+                      auto* views = new widgets::TrainingRunViews(parent);
+                      views->setTitle(e.name);
+                      views->followRun(e.path);
+                      return views;
+                  }});
+}
+
+qint64 MainWindow::startAnalysis(const QString& traceDir, QWidget* view)
+{
+    const qint64 id = m_runner->submit(analyzeSpec(traceDir), makeAnalyzeJob(traceDir));
+    QPointer<QWidget> target(view);
+    auto* context = new QObject(this);
+    connect(m_runner, &JobRunner::jobStateChanged, context, [this, id, target, context](qint64 jobId, JobState state) {
+        if (jobId != id || !widgets::isTerminal(state))
+            return;
+        if (state == JobState::Finished && target) {
+            const AnalysisPtr result = m_runner->result(id).value<AnalysisPtr>();
+            if (auto* views = qobject_cast<widgets::TraceSetViews*>(target.data()); views && result)
+                views->setAnalysis(*result);
+        }
+        context->deleteLater();
+    });
+    return id;
+}
 
 void MainWindow::createActions()
 {

@@ -52,6 +52,9 @@ public:
     qint64 startReshard(const ReshardSettings& settings);
     qint64 startTraining(const speculate::TrainParams& params);
     bool resumeJob(qint64 id);
+    // Runs the routing analysis of a trace set as a job and hands the result to `view`
+    // (a widgets::TraceSetViews) when it arrives.
+    qint64 startAnalysis(const QString& traceDir, QWidget* view);
 
     // Views: opens (or focuses) the tab of a view of an entry; viewId empty = the default.
     QWidget* openEntry(const widgets::WorkspaceEntry& entry, const QString& viewId = QString());
@@ -85,6 +88,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void registerBuiltinViews();
     void createActions();
     void createMenus();
     void createDocks();

@@ -400,24 +400,27 @@ private Q_SLOTS:
                                                                   QDir(window.workspace().tracesDir()).filePath(QStringLiteral("wiki")));
         QVERIFY(wiki.isValid());
 
-        // Default view: the summary page; opening twice focuses the same tab.
+        // The summary page; opening twice focuses the same tab.
         const int before = window.tabs()->count();
-        QWidget* page = window.openEntry(*window.workspaceModel()->entry(wiki));
+        const QString summary = QStringLiteral("summary");
+        QWidget* page = window.openEntry(*window.workspaceModel()->entry(wiki), summary);
         QVERIFY(qobject_cast<SummaryPage*>(page));
         QCOMPARE(window.tabs()->count(), before + 1);
-        QCOMPARE(window.openEntry(*window.workspaceModel()->entry(wiki)), page);
+        QCOMPARE(window.openEntry(*window.workspaceModel()->entry(wiki), summary), page);
         QCOMPARE(window.tabs()->count(), before + 1);
         const QModelIndex run = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run,
                                                                  QDir(window.workspace().runsDir()).filePath(QStringLiteral("gru")));
-        auto* runPage = qobject_cast<SummaryPage*>(window.openEntry(*window.workspaceModel()->entry(run)));
+        auto* runPage = qobject_cast<SummaryPage*>(window.openEntry(*window.workspaceModel()->entry(run), summary));
         QVERIFY(runPage);
         QCOMPARE(runPage->metricsRows(), 2);
 
-        // A registered view replaces the summary as the default.
+        // A registered view opens in its own tab.
         registerView({widgets::WorkspaceEntry::TraceSet, QStringLiteral("test"), QStringLiteral("Test view"),
-                      [](const widgets::WorkspaceEntry& e, QWidget* parent) { return new QLabel(e.path, parent); }});
-        QWidget* custom = window.openEntry(*window.workspaceModel()->entry(wiki));
+                      [](const widgets::WorkspaceEntry& e, QWidget* parent) -> QWidget* { return new QLabel(e.path, parent); }});
+        QCOMPARE(viewsFor(widgets::WorkspaceEntry::TraceSet).size(), 2); // built-in routing views + this
+        QWidget* custom = window.openEntry(*window.workspaceModel()->entry(wiki), QStringLiteral("test"));
         QVERIFY(qobject_cast<QLabel*>(custom));
+        QCOMPARE(window.tabs()->count(), before + 3);
         clearViews();
 
         QVERIFY(window.deviceText().contains(QStringLiteral("Device")));

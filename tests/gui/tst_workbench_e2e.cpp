@@ -142,9 +142,18 @@ private Q_SLOTS:
         const QModelIndex runIndex = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, runDir);
         QVERIFY(runIndex.isValid());
         QCOMPARE(window.workspaceModel()->entry(runIndex)->health, widgets::WorkspaceEntry::Ok);
-        auto* page = qobject_cast<SummaryPage*>(window.openEntry(*window.workspaceModel()->entry(runIndex)));
+        auto* page = qobject_cast<SummaryPage*>(window.openEntry(*window.workspaceModel()->entry(runIndex), QStringLiteral("summary")));
         QVERIFY(page);
         QVERIFY(page->metricsRows() > 0);
+
+        // The built-in views: routing analysis (as a job) and training curves.
+        QWidget* routing = window.openEntry(*window.workspaceModel()->entry(
+            window.workspaceModel()->indexOf(widgets::WorkspaceEntry::TraceSet, traces)));
+        QVERIFY(routing && !qobject_cast<SummaryPage*>(routing));
+        QVERIFY(window.openEntry(*window.workspaceModel()->entry(
+            window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, runDir))));
+        QTRY_COMPARE_WITH_TIMEOUT(runner->activeCount(), 0, 120000);
+        QCOMPARE(runner->model()->count(JobState::Failed), 0);
 
         // 3. Cancel a longer training, then resume it from its checkpoint.
         const QString longRun = QDir(window.workspace().runsDir()).filePath(QStringLiteral("long"));
