@@ -244,7 +244,7 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
         for (int c : contexts) {
             double ctx = std::pow(double(E), c);
             double entries = 2.0 * horizons.size() * L * ctx * E;
-            if (entries > double(opt.maxPredictTableEntries) || ctx > 4.0e9) {
+            if (entries > double(opt.maxPredictTableEntries) || 2.0 * ctx * E > 4.0e9) {
                 skippedContexts.push_back(c);
                 continue;
             }
