@@ -1,0 +1,455 @@
+// The collection job: exact routing against the runtime and the golden fixture, resume
+// after cancel and after SIGKILL, refusal of a foreign folder, bad input in the manifest.
+#include "core/collect/collector.h"
+#include "core/collect/routing_convert.h"
+#include "core/model/runtime.h"
+#include "core/model/safetensors.h"
+#include "core/trace/trace_set.h"
+#include "core/util/error.h"
+#include "core/util/half.h"
+#include "tests/support/test_support.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace specmoe;
+using specmoe::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kModel = specmoe::test::dataPath("hf-tiny-mixtral");
+
+// n pre-tokenized sequences (BOS 1 first) of lengths in [minLen, maxLen], ids in [3, 320).
+std::vector<std::vector<int32_t>> randomSequences(int n, int minLen, int maxLen, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<std::vector<int32_t>> out;
+    for (int i = 0; i < n; ++i) {
+        const int len = minLen + int(rng() % uint32_t(maxLen - minLen + 1));
+        std::vector<int32_t> s{1};
+        for (int t = 1; t < len; ++t)
+            s.push_back(3 + int32_t(rng() % 317));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string writeIdsJsonl(const std::string& path, const std::vector<std::vector<int32_t>>& seqs,
+                          const std::string& extra = {})
+{
+    std::string s;
+    for (const auto& q : seqs) {
+        s += "{\"input_ids\":[";
+        for (size_t i = 0; i < q.size(); ++i)
+            s += (i ? "," : "") + std::to_string(q[i]);
+        s += "]}\n";
+    }
+    specmoe::test::writeFile(path, s + extra);
+    return path;
+}
+
+CollectParams baseParams(const std::string& source, const std::string& out)
+{
+    CollectParams p;
+    p.sources = {parseSourceSpec("ids=" + source + ":jsonl-ids")};
+    p.modelDir = kModel;
+    p.outDir = out;
+    p.device = "cpu";
+    p.dtype = "float32";
+    p.threads = 1;
+    p.minLength = 1;
+    p.maxLength = 64;
+    p.batchSize = 4;
+    p.bucketBatches = 4;
+    p.shardMB = 0.004; // ~90 tokens per shard: many shards
+    p.lookahead = {1, 2};
+    p.withLogits = true;
+    return p;
+}
+
+// All sequences of a trace folder, by id, as single-sequence blocks.
+std::map<int64_t, RoutingBlock> readTrace(const std::string& dir)
+{
+    const TraceSet t = TraceSet::open(dir);
+    std::map<int64_t, RoutingBlock> out;
+    for (size_t i = 0; i < t.shards().size(); ++i) {
+        const RoutingBlock b = t.readShard(i);
+        for (const auto& s : b.sequences) {
+            RoutingBlock one;
+            one.dims = b.dims;
+            const size_t n0 = size_t(s.tokenOffset), n = size_t(s.length);
+            const size_t lk = size_t(b.dims.layers * b.dims.topk);
+            const size_t le = size_t(b.dims.layers * b.dims.experts);
+            const size_t ld = lk * b.dims.lookahead.size();
+            SequenceRecord r = s;
+            r.tokenOffset = 0;
+            one.sequences.push_back(r);
+            one.tokenIds.assign(b.tokenIds.begin() + long(n0), b.tokenIds.begin() + long(n0 + n));
+            one.seqIds.assign(b.seqIds.begin() + long(n0), b.seqIds.begin() + long(n0 + n));
+            one.positions.assign(b.positions.begin() + long(n0), b.positions.begin() + long(n0 + n));
+            one.topkIds.assign(b.topkIds.begin() + long(n0 * lk), b.topkIds.begin() + long((n0 + n) * lk));
+            one.topkWeights.assign(b.topkWeights.begin() + long(n0 * lk), b.topkWeights.begin() + long((n0 + n) * lk));
+            if (b.dims.hasLogits)
+                one.logits.assign(b.logits.begin() + long(n0 * le), b.logits.begin() + long((n0 + n) * le));
+            one.lookaheadIds.assign(b.lookaheadIds.begin() + long(n0 * ld), b.lookaheadIds.begin() + long((n0 + n) * ld));
+            EXPECT_TRUE(out.emplace(s.seqId, std::move(one)).second) << "sequence " << s.seqId << " stored twice";
+        }
+    }
+    return out;
+}
+
+void expectSameTraces(const std::string& a, const std::string& b)
+{
+    const auto ta = readTrace(a), tb = readTrace(b);
+    ASSERT_EQ(ta.size(), tb.size());
+    for (const auto& [id, x] : ta) {
+        auto it = tb.find(id);
+        ASSERT_NE(it, tb.end()) << "sequence " << id << " missing";
+        const RoutingBlock& y = it->second;
+        EXPECT_EQ(x.sequences[0].source, y.sequences[0].source);
+        EXPECT_EQ(x.sequences[0].docId, y.sequences[0].docId);
+        EXPECT_EQ(x.tokenIds, y.tokenIds) << id;
+        EXPECT_EQ(x.positions, y.positions) << id;
+        EXPECT_EQ(x.topkIds, y.topkIds) << id;
+        EXPECT_EQ(x.topkWeights, y.topkWeights) << id;
+        EXPECT_EQ(x.logits, y.logits) << id;
+        EXPECT_EQ(x.lookaheadIds, y.lookaheadIds) << id;
+    }
+}
+
+} // namespace
+
+// The conversion alone, on synthetic tensors whose values name their row: row b*T+t is
+// batch row b, position t, and pads never reach the block.
+TEST(RoutingConvert, RowsAreSequenceTimesLengthPlusPosition)
+{
+    const int64_t L = 3, B = 3, T = 5, k = 2, E = 8, D = 2;
+    RoutingResult r;
+    r.topkIds = at::empty({L, B * T, k}, at::kLong);
+    r.topkWeights = at::empty({L, B * T, k}, at::kFloat);
+    r.routerLogits = at::empty({L, B * T, E}, at::kFloat);
+    r.lookaheadIds = at::empty({L, D, B * T, k}, at::kLong);
+    auto code = [](int64_t row, int64_t l, int64_t j) { return (row * 3 + l * 5 + j) % 8; };
+    for (int64_t l = 0; l < L; ++l)
+        for (int64_t row = 0; row < B * T; ++row) {
+            for (int64_t j = 0; j < k; ++j) {
+                r.topkIds[l][row][j] = code(row, l, j);
+                r.topkWeights[l][row][j] = float(row) / 64.0f + float(j) / 128.0f;
+                for (int64_t d = 0; d < D; ++d)
+                    r.lookaheadIds[l][d][row][j] = l + d + 1 >= L ? -1 : code(row, l + d + 1, j);
+            }
+            for (int64_t e = 0; e < E; ++e)
+                r.routerLogits[l][row][e] = float(row * 10 + e);
+        }
+    MixtralConfig c;
+    c.numLayers = L;
+    c.numExperts = E;
+    c.topk = k;
+    RoutingBlock blk;
+    blk.dims = traceDims(c, {1, 2}, true);
+    const std::vector<int32_t> t0{1, 2, 3, 4, 5}, t2{7, 8};
+    // Rows 0 (full) and 2 (length 2); row 1 is not stored (already complete).
+    appendRouting(r, T, {{0, 5, 10, "a", "d0", t0.data()}, {2, 2, 12, "b", "d2", t2.data()}}, blk);
+    blk.validate();
+    ASSERT_EQ(blk.numTokens(), 7u);
+    EXPECT_EQ(blk.sequences[1].tokenOffset, 5);
+    EXPECT_EQ(blk.seqIds[6], 12);
+    EXPECT_EQ(blk.positions[6], 1);
+    EXPECT_EQ(blk.tokenIds[6], 8);
+    for (size_t n = 0; n < blk.numTokens(); ++n) {
+        const int64_t row = n < 5 ? int64_t(n) : 2 * T + int64_t(n - 5);
+        for (int l = 0; l < L; ++l) {
+            for (int j = 0; j < k; ++j) {
+                EXPECT_EQ(blk.expert(n, l, j), code(row, l, j));
+                EXPECT_EQ(blk.weight(n, l, j), halfToFloat(floatToHalf(float(row) / 64.0f + float(j) / 128.0f)));
+                for (int d = 0; d < D; ++d) {
+                    const uint8_t got = blk.lookaheadIds[((n * L + size_t(l)) * D + size_t(d)) * k + size_t(j)];
+                    EXPECT_EQ(got, l + d + 1 >= L ? kNoExpert : uint8_t(code(row, l + d + 1, j)));
+                }
+            }
+            EXPECT_EQ(halfToFloat(blk.logits[(n * L + size_t(l)) * E + 3]), float(row * 10 + 3));
+        }
+    }
+    // A row outside the batch is an error, not a crash.
+    EXPECT_THROW(appendRouting(r, T, {{3, 2, 13, "a", "x", t2.data()}}, blk), Error);
+    EXPECT_THROW(appendRouting(r, T, {{0, 6, 13, "a", "x", t0.data()}}, blk), Error);
+}
+
+// The collected routing equals the runtime's direct output on padded batches, token by
+// token (and the golden transformers top-2 of the fixture).
+TEST(Collect, EqualsRuntimeOnPaddedBatches)
+{
+    TempDir t("collect");
+    const auto seqs = randomSequences(30, 3, 40, 11);
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), seqs);
+    CollectParams p = baseParams(src, t.file("out"));
+    p.shuffleBuffer = 0; // file order: seqId i is line i+1
+    std::vector<Progress> reports;
+    const CollectResult res = collect(p, [&](const Progress& pr) {
+        reports.push_back(pr);
+        return true;
+    });
+    EXPECT_TRUE(res.complete);
+    EXPECT_FALSE(res.resumed);
+    EXPECT_EQ(res.corpusSequences, 30);
+    EXPECT_EQ(res.sequencesWritten, 30);
+    EXPECT_GT(res.shards, 3u);
+    EXPECT_GT(res.tokensPerSecond, 0);
+    EXPECT_LT(res.paddingFraction, 0.5);
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back().done, reports.back().total);
+    bool sawRate = false;
+    for (const auto& r : reports)
+        sawRate |= r.stage == "collect" && r.rate > 0 && r.eta_seconds >= 0;
+    EXPECT_TRUE(sawRate);
+
+    const TraceSet ts = TraceSet::open(p.outDir);
+    EXPECT_TRUE(ts.complete());
+    EXPECT_TRUE(ts.verify().ok());
+    const auto trace = readTrace(p.outDir);
+    ASSERT_EQ(trace.size(), seqs.size());
+
+    // Direct: the runtime on padded batches of 7 sequences in id order.
+    RuntimeOptions ro;
+    ro.device = "cpu";
+    ro.dtype = "float32";
+    ro.lookahead = {1, 2};
+    ro.threads = 1;
+    MixtralRuntime rt(kModel, ro);
+    const int L = 3, k = 2, E = 8, D = 2;
+    int64_t compared = 0;
+    for (size_t b0 = 0; b0 < seqs.size(); b0 += 7) {
+        const size_t nb = std::min<size_t>(7, seqs.size() - b0);
+        int64_t T = 0;
+        for (size_t i = 0; i < nb; ++i)
+            T = std::max<int64_t>(T, int64_t(seqs[b0 + i].size()));
+        at::Tensor ids = at::zeros({int64_t(nb), T}, at::kLong), mask = at::zeros({int64_t(nb), T}, at::kLong);
+        for (size_t i = 0; i < nb; ++i)
+            for (size_t j = 0; j < seqs[b0 + i].size(); ++j) {
+                ids[int64_t(i)][int64_t(j)] = seqs[b0 + i][j];
+                mask[int64_t(i)][int64_t(j)] = 1;
+            }
+        const RoutingResult rr = rt.route(ids, mask);
+        for (size_t i = 0; i < nb; ++i) {
+            const RoutingBlock& s = trace.at(int64_t(b0 + i));
+            ASSERT_EQ(s.numTokens(), seqs[b0 + i].size());
+            EXPECT_EQ(s.sequences[0].source, "ids");
+            EXPECT_EQ(s.sequences[0].docId, "ids.jsonl:" + std::to_string(b0 + i + 1));
+            for (size_t tpos = 0; tpos < s.numTokens(); ++tpos) {
+                const int64_t row = int64_t(i) * T + int64_t(tpos);
+                EXPECT_EQ(s.tokenIds[tpos], seqs[b0 + i][tpos]);
+                EXPECT_EQ(s.positions[tpos], int32_t(tpos));
+                for (int l = 0; l < L; ++l) {
+                    for (int j = 0; j < k; ++j) {
+                        EXPECT_EQ(int64_t(s.expert(tpos, l, j)), rr.topkIds[l][row][j].item<int64_t>())
+                            << "seq " << b0 + i << " pos " << tpos << " layer " << l;
+                        EXPECT_NEAR(s.weight(tpos, l, j), rr.topkWeights[l][row][j].item<float>(), 1e-3);
+                        for (int d = 0; d < D; ++d) {
+                            const int64_t want = rr.lookaheadIds[l][d][row][j].item<int64_t>();
+                            EXPECT_EQ(s.lookaheadIds[((tpos * L + size_t(l)) * D + size_t(d)) * k + size_t(j)],
+                                      want < 0 ? kNoExpert : uint8_t(want));
+                        }
+                    }
+                    for (int e = 0; e < E; ++e) {
+                        const float want = rr.routerLogits[l][row][e].item<float>();
+                        EXPECT_NEAR(halfToFloat(s.logits[(tpos * L + size_t(l)) * E + size_t(e)]), want,
+                                    2e-3 * std::max(1.0f, std::abs(want)));
+                    }
+                }
+                ++compared;
+            }
+        }
+    }
+    EXPECT_EQ(compared, res.corpusTokens);
+}
+
+TEST(Collect, MatchesGoldenTransformersTop2)
+{
+    const SafetensorsFile g(kModel + "/golden.safetensors");
+    const TensorEntry* ids = g.find("input_ids");
+    const TensorEntry* mask = g.find("attention_mask");
+    const TensorEntry* topk = g.find("topk_ids");
+    ASSERT_TRUE(ids && mask && topk);
+    const int64_t B = ids->shape[0], T = ids->shape[1];
+    std::vector<int64_t> idv(size_t(B * T)), mv(size_t(B * T)), tk(size_t(topk->numel()));
+    std::memcpy(idv.data(), g.bytes(*ids), idv.size() * 8);
+    std::memcpy(mv.data(), g.bytes(*mask), mv.size() * 8);
+    std::memcpy(tk.data(), g.bytes(*topk), tk.size() * 8);
+    std::vector<std::vector<int32_t>> seqs(static_cast<size_t>(B));
+    for (int64_t b = 0; b < B; ++b)
+        for (int64_t t = 0; t < T; ++t)
+            if (mv[size_t(b * T + t)])
+                seqs[size_t(b)].push_back(int32_t(idv[size_t(b * T + t)]));
+    TempDir dir("collect");
+    CollectParams p = baseParams(writeIdsJsonl(dir.file("g.jsonl"), seqs), dir.file("out"));
+    p.shuffleBuffer = 0;
+    p.batchSize = 3; // the golden batch itself
+    collect(p);
+    const auto trace = readTrace(p.outDir);
+    ASSERT_EQ(trace.size(), size_t(B));
+    for (int64_t b = 0; b < B; ++b) {
+        const RoutingBlock& s = trace.at(b);
+        ASSERT_EQ(s.numTokens(), seqs[size_t(b)].size());
+        for (size_t t = 0; t < s.numTokens(); ++t)
+            for (int l = 0; l < 3; ++l)
+                for (int j = 0; j < 2; ++j)
+                    EXPECT_EQ(int64_t(s.expert(t, l, j)), tk[size_t((l * B * T + b * T + int64_t(t)) * 2 + j)])
+                        << "seq " << b << " pos " << t << " layer " << l;
+    }
+}
+
+TEST(Collect, CancelThenResumeGivesTheUninterruptedTrace)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(40, 3, 30, 5));
+    CollectParams ref = baseParams(src, t.file("ref"));
+    collect(ref);
+
+    CollectParams p = baseParams(src, t.file("out"));
+    int calls = 0;
+    EXPECT_THROW(collect(p,
+                         [&](const Progress& pr) {
+                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
+                                 ++calls;
+                             return calls < 5;
+                         }),
+                 Cancelled);
+    const TraceSet partial = TraceSet::open(p.outDir);
+    EXPECT_FALSE(partial.complete());
+    EXPECT_GT(partial.numSequences(), 0);
+    EXPECT_LT(partial.numSequences(), 40);
+    EXPECT_TRUE(partial.verify().ok());
+
+    const CollectResult r = collect(p);
+    EXPECT_TRUE(r.resumed);
+    EXPECT_EQ(r.resumedSequences, partial.numSequences());
+    EXPECT_EQ(r.resumedSequences + r.sequencesWritten, 40);
+    expectSameTraces(ref.outDir, p.outDir);
+
+    // Rerunning a complete trace does nothing and loads no model.
+    const CollectResult again = collect(p);
+    EXPECT_EQ(again.sequencesWritten, 0);
+    EXPECT_EQ(again.batches, 0);
+    EXPECT_EQ(again.resumedSequences, 40);
+}
+
+TEST(Collect, RefusesAnotherConfigurationUnlessStartOver)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(8, 3, 12, 2));
+    CollectParams p = baseParams(src, t.file("out"));
+    collect(p);
+    CollectParams q = p;
+    q.lookahead = {1};
+    try {
+        collect(q);
+        FAIL() << "a folder of another configuration was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("start over"), std::string::npos) << e.what();
+    }
+    q.maxLength = 10; // another corpus
+    q.lookahead = {1, 2};
+    EXPECT_THROW(collect(q), Error);
+    q.startOver = true;
+    const CollectResult r = collect(q);
+    EXPECT_FALSE(r.resumed);
+    EXPECT_EQ(TraceSet::open(q.outDir).dims().lookahead, (std::vector<int>{1, 2}));
+}
+
+TEST(Collect, BadInputIsCountedInTheManifest)
+{
+    TempDir t("collect");
+    const std::string src =
+        writeIdsJsonl(t.file("ids.jsonl"), randomSequences(6, 3, 12, 3),
+                      "{\"input_ids\": [1, 2\n{\"other\":[1]}\n{\"input_ids\":[1,999]}\n");
+    CollectParams p = baseParams(src, t.file("out"));
+    const CollectResult r = collect(p);
+    EXPECT_EQ(r.corpusSequences, 6);
+    EXPECT_EQ(r.skippedInputs, 3);
+    ASSERT_EQ(r.warnings.size(), 3u);
+    EXPECT_NE(r.warnings[0].find("ids.jsonl:7"), std::string::npos) << r.warnings[0];
+    const TraceSet ts = TraceSet::open(p.outDir);
+    const auto& skipped = ts.manifest().at("skipped").at("ids");
+    EXPECT_EQ(skipped.at("skipped").at("broken-json"), 1);
+    EXPECT_EQ(skipped.at("skipped").at("missing-field"), 1);
+    EXPECT_EQ(skipped.at("skipped").at("token-out-of-range"), 1);
+    EXPECT_EQ(skipped.at("skipped_total"), 3);
+}
+
+// The CLI killed with SIGKILL mid-run, then rerun: the trace equals an uninterrupted one.
+TEST(Collect, SigkillThenResumeViaCli)
+{
+    const std::string cli = specmoe::test::cliPath();
+    ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(60, 3, 30, 9));
+    const std::string out = t.file("out");
+    std::vector<std::string> args{cli, "collect", "--model", kModel, "--source", "ids=" + src + ":jsonl-ids",
+                                  "--out", out, "--device", "cpu", "--dtype", "float32", "--threads", "1",
+                                  "--min-length", "1", "--max-length", "64", "--batch-size", "2",
+                                  "--shard-mb", "0.004", "--logits", "--quiet"};
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        setenv("SPECMOE_COLLECT_BATCH_DELAY_MS", "150", 1);
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(cli.c_str(), argv.data());
+        _exit(127);
+    }
+    // Wait for some complete shards, then kill without warning.
+    int64_t stored = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        try {
+            if (fs::exists(out + "/manifest.json"))
+                stored = TraceSet::open(out).numSequences();
+        } catch (const std::exception&) {
+        }
+        if (stored >= 6)
+            break;
+        int st = 0;
+        if (waitpid(pid, &st, WNOHANG) == pid)
+            FAIL() << "the CLI ended before it could be killed (status " << st << ")";
+    }
+    ASSERT_EQ(kill(pid, SIGKILL), 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    const TraceSet killed = TraceSet::open(out);
+    EXPECT_FALSE(killed.complete());
+    EXPECT_LT(killed.numSequences(), 60);
+    EXPECT_TRUE(killed.verify().ok());
+
+    // Resume with the same command line.
+    std::string cmd;
+    for (const auto& a : args)
+        cmd += "'" + a + "' ";
+    std::string text;
+    ASSERT_EQ(specmoe::test::runCommand(cmd, &text), 0) << text;
+    EXPECT_NE(text.find("(resumed)"), std::string::npos) << text;
+
+    // Reference: the same parameters, uninterrupted, in process.
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.batchSize = 2;
+    collect(ref);
+    expectSameTraces(ref.outDir, out);
+    const TraceSet done = TraceSet::open(out);
+    EXPECT_TRUE(done.complete());
+    EXPECT_EQ(done.numSequences(), 60);
+    EXPECT_TRUE(done.verify().ok());
+}
