@@ -34,6 +34,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
+#include <QStandardPaths>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -44,10 +46,9 @@
 #include <QTreeView>
 #include <QUrl>
 
-#if __has_include("core/demo/demo.h")
-#define SPECMOE_GUI_HAVE_DEMO 1
 #include "core/demo/demo.h"
-#endif
+
+Q_DECLARE_METATYPE(specmoe::demo::DemoResult)
 
 namespace specmoe::gui {
 
@@ -556,12 +557,50 @@ void MainWindow::openWorkspaceDialog()
 
 void MainWindow::openDemoWorkspace()
 {
-#ifdef SPECMOE_GUI_HAVE_DEMO
-    // TODO(demo): run core's demo API as a job, then open the workspace it writes.
-    m_log->info(QStringLiteral("demo"), QStringLiteral("demo API present, not wired yet"));
-#endif
-    QMessageBox::information(this, tr("Demo Workspace"),
-                             tr("The demo workspace is not available in this build yet."));
+    const QString root = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+                             .filePath(QStringLiteral("demo-workspace"));
+    if (Workspace::isWorkspace(root) && QFileInfo::exists(QDir(root).filePath(QStringLiteral("demo/demo.json")))) {
+        QString err;
+        if (!openWorkspace(root, &err))
+            QMessageBox::warning(this, tr("Demo Workspace"), err);
+        return;
+    }
+    QMessageBox ask(QMessageBox::Question, tr("Demo Workspace"),
+                    tr("The demo builds a small corpus from text on this machine, trains a tokenizer and a small "
+                       "Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. "
+                       "Nothing is downloaded. It runs as a job; the workspace fills when it finishes."),
+                    QMessageBox::Cancel, this);
+    QPushButton* quick = ask.addButton(tr("Quick (about a minute)"), QMessageBox::AcceptRole);
+    QPushButton* full = ask.addButton(tr("Full (about 10 minutes)"), QMessageBox::AcceptRole);
+    ask.setDefaultButton(quick);
+    ask.exec();
+    if (ask.clickedButton() != quick && ask.clickedButton() != full)
+        return;
+    startDemo(root, ask.clickedButton() == quick);
+}
+
+qint64 MainWindow::startDemo(const QString& root, bool quick)
+{
+    QString err;
+    const bool ok = Workspace::isWorkspace(root) ? openWorkspace(root, &err)
+                                                 : createWorkspace(root, tr("Demo"), &err);
+    if (!ok) {
+        QMessageBox::warning(this, tr("Demo Workspace"), err);
+        return 0;
+    }
+    demo::DemoParams params = quick ? demo::DemoParams::quickParams() : demo::DemoParams{};
+    params.outDir = QDir(root).filePath(QStringLiteral("demo")).toStdString();
+    const int threads = AppSettings::load().threads;
+    if (threads > 0)
+        params.threads = threads;
+    JobSpec spec;
+    spec.kind = QStringLiteral("demo");
+    spec.title = quick ? tr("Demo (quick)") : tr("Demo");
+    spec.outputPath = QString::fromStdString(params.outDir);
+    spec.resumable = false;
+    return submitJob(spec, [params](const ProgressFn& progress) -> QVariant {
+        return QVariant::fromValue(demo::runDemo(params, progress));
+    });
 }
 
 void MainWindow::addModelDialog()
@@ -654,13 +693,23 @@ void MainWindow::onJobStateChanged(qint64 id)
     updateStatus();
     if (!widgets::isTerminal(j->state))
         return;
+    const JobSpec* finishedSpec = m_runner->spec(id);
+    const QString kind = finishedSpec ? finishedSpec->kind : QString();
     if (j->state == JobState::Finished && m_workspace.isOpen()) {
         m_workspace.removePendingJob(j->outputPath);
-        const JobSpec* spec = m_runner->spec(id);
-        if (spec && spec->kind != QLatin1String("train"))
+        if (kind == QLatin1String("collect") || kind == QLatin1String("reshard")) {
             m_workspace.addTraceSet(j->outputPath);
-        else if (spec)
+        } else if (kind == QLatin1String("train")) {
             m_workspace.addRun(j->outputPath);
+        } else if (kind == QLatin1String("demo")) {
+            const auto r = m_runner->result(id).value<demo::DemoResult>();
+            if (!r.modelDir.empty())
+                m_workspace.addModel(QString::fromStdString(r.modelDir));
+            if (!r.traceDir.empty())
+                m_workspace.addTraceSet(QString::fromStdString(r.traceDir));
+            if (!r.speculationDir.empty())
+                m_workspace.addRun(QString::fromStdString(r.speculationDir));
+        }
         saveWorkspace();
         statusBar()->showMessage(tr("Finished: %1").arg(j->title), 8000);
     } else if (j->state == JobState::Failed) {
@@ -669,10 +718,9 @@ void MainWindow::onJobStateChanged(qint64 id)
     }
     refreshWorkspace();
     if (j->state == JobState::Finished) {
-        const JobSpec* spec = m_runner->spec(id);
-        const WorkspaceEntry::Kind kind = spec && spec->kind == QLatin1String("train") ? WorkspaceEntry::Run
-                                                                                        : WorkspaceEntry::TraceSet;
-        const QModelIndex i = m_model->indexOf(kind, j->outputPath);
+        const WorkspaceEntry::Kind entryKind = kind == QLatin1String("train") ? WorkspaceEntry::Run
+                                                                               : WorkspaceEntry::TraceSet;
+        const QModelIndex i = m_model->indexOf(entryKind, j->outputPath);
         if (i.isValid()) {
             m_tree->setCurrentIndex(i);
             m_tree->scrollTo(i);

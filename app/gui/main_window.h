@@ -52,6 +52,9 @@ public:
     qint64 startReshard(const ReshardSettings& settings);
     qint64 startTraining(const speculate::TrainParams& params);
     bool resumeJob(qint64 id);
+    // Runs core's demo (specmoe::demo::runDemo) into ROOT/demo as a job, in a workspace at
+    // ROOT (created when needed); its model, traces and run join the workspace when done.
+    qint64 startDemo(const QString& root, bool quick);
     // Runs the routing analysis of a trace set as a job and hands the result to `view`
     // (a widgets::TraceSetViews) when it arrives.
     qint64 startAnalysis(const QString& traceDir, QWidget* view);
