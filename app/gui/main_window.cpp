@@ -62,6 +62,7 @@ namespace {
 constexpr int kMaxRecent = 8;
 const char* const kTabPathProperty = "specmoePath";
 const char* const kTabViewProperty = "specmoeView";
+const char* const kTabKindProperty = "specmoeKind";
 
 } // namespace
 
@@ -404,6 +405,9 @@ bool MainWindow::openWorkspace(const QString& dir, QString* error)
     restoreInterruptedJobs();
     updateTitle();
     showWelcome();
+    for (const Workspace::OpenView& v : m_workspace.openViews())
+        if (const WorkspaceEntry* e = m_model->entry(m_model->indexOf(v.kind, v.path)))
+            openEntry(*e, v.view);
     return true;
 }
 
@@ -435,6 +439,16 @@ void MainWindow::saveWorkspace()
 {
     if (!m_workspace.isOpen())
         return;
+    QVector<Workspace::OpenView> views;
+    for (int t = 0; t < m_tabs->count(); ++t) {
+        const QWidget* w = m_tabs->widget(t);
+        const QString path = w->property(kTabPathProperty).toString();
+        if (path.isEmpty())
+            continue;
+        views.push_back({WorkspaceEntry::Kind(w->property(kTabKindProperty).toInt()), path,
+                         w->property(kTabViewProperty).toString()});
+    }
+    m_workspace.setOpenViews(views);
     QString err;
     if (!m_workspace.save(&err))
         m_log->error(QStringLiteral("workspace"), err);
@@ -865,6 +879,7 @@ QWidget* MainWindow::openEntry(const WorkspaceEntry& entry, const QString& viewI
     }
     page->setProperty(kTabPathProperty, entry.path);
     page->setProperty(kTabViewProperty, id);
+    page->setProperty(kTabKindProperty, int(entry.kind));
     const QIcon icon = m_model->data(m_model->indexOf(entry.kind, entry.path), Qt::DecorationRole).value<QIcon>();
     const int t = m_tabs->addTab(page, icon, title);
     m_tabs->setTabToolTip(t, entry.path);

@@ -188,6 +188,18 @@ bool Workspace::open(const QString& dir, Workspace* out, QString* error)
         if (!s.kind.isEmpty())
             w.m_jobs.push_back(s);
     }
+    for (const QJsonValue& v : o.value(QStringLiteral("views")).toArray()) {
+        const QJsonObject j = v.toObject();
+        OpenView view;
+        const QString kind = j.value(QStringLiteral("kind")).toString();
+        view.kind = kind == QLatin1String("run")     ? widgets::WorkspaceEntry::Run
+                    : kind == QLatin1String("model") ? widgets::WorkspaceEntry::Model
+                                                     : widgets::WorkspaceEntry::TraceSet;
+        view.path = w.fromStored(j.value(QStringLiteral("path")).toString());
+        view.view = j.value(QStringLiteral("view")).toString();
+        if (!view.path.isEmpty())
+            w.m_views.push_back(view);
+    }
     QDir(root).mkpath(QStringLiteral("traces"));
     QDir(root).mkpath(QStringLiteral("runs"));
     *out = w;
@@ -221,6 +233,17 @@ bool Workspace::save(QString* error) const
         jobs.append(j);
     }
     o.insert(QStringLiteral("jobs"), jobs);
+    QJsonArray views;
+    for (const OpenView& v : m_views) {
+        QJsonObject j;
+        j.insert(QStringLiteral("kind"), v.kind == widgets::WorkspaceEntry::Run     ? QStringLiteral("run")
+                                         : v.kind == widgets::WorkspaceEntry::Model ? QStringLiteral("model")
+                                                                                    : QStringLiteral("traceSet"));
+        j.insert(QStringLiteral("path"), toStored(v.path));
+        j.insert(QStringLiteral("view"), v.view);
+        views.append(j);
+    }
+    o.insert(QStringLiteral("views"), views);
 
     QSaveFile f(QDir(m_root).filePath(fileName()));
     if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(o).toJson(QJsonDocument::Indented)) < 0 ||

@@ -48,6 +48,15 @@ public:
     void setPendingJob(const JobSpec& spec);     // by outputPath
     void removePendingJob(const QString& outputPath);
 
+    // The tabs that were open when the workspace was last closed (reopened with it).
+    struct OpenView {
+        widgets::WorkspaceEntry::Kind kind = widgets::WorkspaceEntry::TraceSet;
+        QString path;
+        QString view; // view id ("summary", "routing", ...)
+    };
+    QVector<OpenView> openViews() const { return m_views; }
+    void setOpenViews(const QVector<OpenView>& views) { m_views = views; }
+
     bool save(QString* error) const;
 
     // Scans the folders: every trace set and run with its facts, plus the models.
@@ -68,6 +77,7 @@ private:
     QString m_name;
     QStringList m_models, m_extraTraceSets, m_extraRuns;
     QVector<JobSpec> m_jobs;
+    QVector<OpenView> m_views;
 };
 
 } // namespace specmoe::gui

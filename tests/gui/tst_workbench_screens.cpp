@@ -1,0 +1,96 @@
+// Builds a finished workspace through the main window and saves screenshots of it (for
+// docs/screenshots). Runs only when SPECMOE_SCREENSHOT_DIR is set (it trains core's demo
+// model, minutes of CPU); the workspace goes to SPECMOE_SCREENSHOT_WORKSPACE (default: a
+// temporary folder), so the real workbench can be started on it afterwards.
+#include "app/gui/collection_dialog.h"
+#include "app/gui/job_runner.h"
+#include "app/gui/main_window.h"
+#include "app/gui/training_dialog.h"
+#include "widgets/jobs_model.h"
+#include "widgets/workspace_model.h"
+
+#include <QDir>
+#include <QLineEdit>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTreeView>
+#include <QtTest>
+
+using namespace specmoe;
+using namespace specmoe::gui;
+using specmoe::widgets::JobState;
+
+class TestWorkbenchScreens : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void screenshots()
+    {
+        const QString out = qEnvironmentVariable("SPECMOE_SCREENSHOT_DIR");
+        if (out.isEmpty())
+            QSKIP("set SPECMOE_SCREENSHOT_DIR to make screenshots");
+        QDir().mkpath(out);
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SpecMoE-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_workbench_screens"));
+        QSettings().clear();
+        QTemporaryDir tmp;
+        QString root = qEnvironmentVariable("SPECMOE_SCREENSHOT_WORKSPACE");
+        if (root.isEmpty())
+            root = tmp.filePath(QStringLiteral("demo-workspace"));
+
+        MainWindow window;
+        window.setCloseConfirmation([](int) { return true; });
+        window.resize(1600, 1000);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-start.png")));
+
+        const qint64 demo = window.startDemo(root, qEnvironmentVariable("SPECMOE_SCREENSHOT_FULL").isEmpty());
+        QVERIFY(demo > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(window.jobRunner()->model()->find(demo)->done > 0, 600000);
+        QTest::qWait(1500);
+        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-running.png")));
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(window.jobRunner()->state(demo)), 1800000);
+        QVERIFY2(window.jobRunner()->state(demo) == JobState::Finished,
+                 qPrintable(window.jobRunner()->model()->find(demo)->error));
+
+        // Open the views of the trace set and the run, wait for the analysis.
+        const widgets::WorkspaceContents c = window.workspaceModel()->contents();
+        QVERIFY(!c.traceSets.isEmpty());
+        QVERIFY(!c.runs.isEmpty());
+        window.openEntry(c.runs.front());
+        window.openEntry(c.traceSets.front());
+        QTRY_COMPARE_WITH_TIMEOUT(window.jobRunner()->activeCount(), 0, 600000);
+        QTest::qWait(1000);
+        window.workspaceView()->expandAll();
+        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-main.png")));
+        window.tabs()->setCurrentIndex(window.tabs()->count() - 2); // the run's curves
+        QTest::qWait(1000);
+        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-training.png")));
+
+        // The dialogs, filled.
+        CollectionDialog collect(window.workspace().tracesDir(), &window);
+        CollectSettings s;
+        s.modelDir = c.models.isEmpty() ? QString() : c.models.front().path;
+        s.sources = {{QStringLiteral("wiki"), root, QStringLiteral("jsonl"), QStringLiteral("text"), 2.0},
+                     {QStringLiteral("code"), root, QStringLiteral("paragraphs"), QString(), 1.0}};
+        s.outputDir = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("mixtral-wiki-code"));
+        collect.setSettings(s);
+        collect.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&collect));
+        collect.grab().save(QDir(out).filePath(QStringLiteral("dialog-collection.png")));
+        collect.close();
+        TrainingDialog train(window.workspace().traceSetDirs(), window.workspace().runsDir(), &window);
+        train.selectTraceSets({c.traceSets.front().path});
+        train.findChild<QLineEdit*>(QStringLiteral("runName"))->setText(QStringLiteral("gru-h2"));
+        train.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&train));
+        train.grab().save(QDir(out).filePath(QStringLiteral("dialog-training.png")));
+        train.close();
+        QVERIFY(window.close());
+    }
+};
+
+QTEST_MAIN(TestWorkbenchScreens)
+#include "tst_workbench_screens.moc"
