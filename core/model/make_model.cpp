@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
@@ -119,7 +120,7 @@ MixtralConfig makeRandomModel(const MakeModelOptions& o)
     if (!cfgOut)
         throw Error(o.outDir + "/config.json: write failed");
 
-    at::NoGradGuard noGrad;
+    c10::NoGradGuard noGrad;
     std::map<std::string, std::string> weightMap;
     int64_t done = 0;
     for (size_t k = 0; k < shards.size(); ++k) {

@@ -5,6 +5,7 @@
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -113,6 +114,8 @@ struct MixtralRuntime::Impl {
 
     at::Tensor embed, finalNorm, lmHead;
     std::vector<at::Tensor> gates;           // every layer's router, always resident
+    std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode)
+    bool mixed() const { return dt != at::kFloat && opts.float32Residual; }
     std::vector<LayerWeights> layers;        // Resident / Split
     // Streaming: device buffers and pinned host staging, double-buffered.
     LayerWeights devBuf[2], hostBuf[2];
@@ -218,9 +221,11 @@ struct MixtralRuntime::Impl {
         }
     }
 
-    at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false)
+    at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false,
+                       c10::optional<at::ScalarType> as = c10::nullopt)
     {
-        at::Tensor t = pinned ? compat::emptyPinned(shape, dt) : at::empty(shape, at::TensorOptions().dtype(dt));
+        const at::ScalarType t0 = as ? *as : dt;
+        at::Tensor t = pinned ? compat::emptyPinned(shape, t0) : at::empty(shape, at::TensorOptions().dtype(t0));
         fill(t, pieces);
         return t;
     }
@@ -303,8 +308,15 @@ struct MixtralRuntime::Impl {
                          : loadCpu({{"lm_head.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(lastDev);
         }
         gates.resize(L);
-        for (size_t l = 0; l < L; ++l)
-            gates[l] = loadCpu(recipes[l].gate, shapeOf("gate")).to(layerDev[l]);
+        postNorm32.resize(L);
+        for (size_t l = 0; l < L; ++l) {
+            if (mixed()) {
+                gates[l] = loadCpu(recipes[l].gate, shapeOf("gate"), false, at::kFloat).to(layerDev[l]);
+                postNorm32[l] = loadCpu(recipes[l].postNorm, shapeOf("norm"), false, at::kFloat).to(layerDev[l]);
+            } else {
+                gates[l] = loadCpu(recipes[l].gate, shapeOf("gate")).to(layerDev[l]);
+            }
+        }
 
         if (opts.residency == Residency::Streaming) {
             for (int i = 0; i < 2; ++i) {
@@ -334,15 +346,38 @@ struct MixtralRuntime::Impl {
     }
 
     // ---- forward pieces ---------------------------------------------------------------
-    at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w) const
+    // CPU libtorch has no float16 GEMM: there float16 matmuls run in float32.
+    bool halfCpu(const at::Tensor& t) const { return t.scalar_type() == at::kHalf && t.is_cpu(); }
+    at::Tensor lin(const at::Tensor& x, const at::Tensor& w) const
     {
-        if (x.scalar_type() == at::kFloat) {
+        if (halfCpu(w))
+            return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(at::kHalf);
+        return at::linear(x, w);
+    }
+    at::Tensor mm(const at::Tensor& a, const at::Tensor& b) const
+    {
+        if (halfCpu(a))
+            return at::matmul(a.to(at::kFloat), b.to(at::kFloat)).to(at::kHalf);
+        return at::matmul(a, b);
+    }
+
+    // HF: weight * (x32 * rsqrt(mean(x32^2) + eps)).to(dtype). Returns the compute dtype;
+    // *router (when given) gets the float32 version for the router.
+    at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w, at::Tensor* router = nullptr,
+                       const at::Tensor& w32 = {}) const
+    {
+        if (x.scalar_type() == at::kFloat && dt == at::kFloat) {
             at::Tensor r = at::rsqrt(x.pow(2).mean(-1, true).add_(cfg.rmsNormEps));
-            return (x * r).mul_(w);
+            at::Tensor out = (x * r).mul_(w);
+            if (router)
+                *router = out;
+            return out;
         }
         at::Tensor x32 = x.to(at::kFloat);
-        at::Tensor r = at::rsqrt(x32.pow(2).mean(-1, true).add_(cfg.rmsNormEps));
-        return w * (x32 * r).to(x.scalar_type());
+        at::Tensor n32 = x32 * at::rsqrt(x32.pow(2).mean(-1, true).add_(cfg.rmsNormEps));
+        if (router)
+            *router = opts.float32Residual ? n32 * w32 : w * n32.to(dt);
+        return w * n32.to(dt);
     }
 
     static at::Tensor rotateHalf(const at::Tensor& v)
@@ -356,7 +391,7 @@ struct MixtralRuntime::Impl {
                          const at::Tensor& sin, const at::Tensor& keyOk) const
     {
         const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
-        at::Tensor qkv = at::linear(hN, w.qkv); // [N, (nh + 2kv) D]
+        at::Tensor qkv = lin(hN, w.qkv); // [N, (nh + 2kv) D]
         at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
         at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
         at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D).view({B, T, kv, D});
@@ -381,7 +416,7 @@ struct MixtralRuntime::Impl {
             at::Tensor qc = q.narrow(2, t0, C).reshape({B, kv, C * r, D});
             at::Tensor kc = k.narrow(2, s0, S);
             at::Tensor vc = v.narrow(2, s0, S);
-            at::Tensor scores = at::matmul(qc, kc.transpose(-2, -1)).mul_(scale); // [B, kv, C*r, S]
+            at::Tensor scores = mm(qc, kc.transpose(-2, -1)).mul_(scale); // [B, kv, C*r, S]
             if (scores.scalar_type() != at::kFloat)
                 scores = scores.to(at::kFloat);
             // Visible: key position j <= query position i (and i - j < window), key not pad.
@@ -395,10 +430,10 @@ struct MixtralRuntime::Impl {
             at::Tensor probs = at::softmax(scores, -1).view({B, kv, C * r, S});
             if (probs.scalar_type() != q.scalar_type())
                 probs = probs.to(q.scalar_type());
-            at::Tensor oc = at::matmul(probs, vc).view({B, kv, C, r, D});
+            at::Tensor oc = mm(probs, vc).view({B, kv, C, r, D});
             out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
         }
-        return at::linear(out.view({B * T, nh * D}), w.o);
+        return lin(out.view({B * T, nh * D}), w.o);
     }
 
     // Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
@@ -417,10 +452,13 @@ struct MixtralRuntime::Impl {
             const int64_t n = cnt[e];
             if (n == 0)
                 continue;
-            at::Tensor a = at::linear(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
+            at::Tensor a = lin(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
             at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
             at::Tensor dst = ys.narrow(0, off, n);
-            at::linear_out(dst, hcur, w.w2.select(0, e));
+            if (halfCpu(hcur))
+                dst.copy_(lin(hcur, w.w2.select(0, e)));
+            else
+                at::linear_out(dst, hcur, w.w2.select(0, e));
             off += n;
         }
         at::Tensor ws = wts.reshape({-1}).index_select(0, order).to(x.scalar_type()).unsqueeze(1);
@@ -464,7 +502,7 @@ struct MixtralRuntime::Impl {
         if (N == 0)
             return res;
 
-        at::NoGradGuard noGrad;
+        c10::NoGradGuard noGrad;
         const auto fopts = at::TensorOptions().dtype(at::kFloat);
         // Rotary tables (float32 as HF computes them, then cast to the compute dtype).
         const int64_t D = cfg.headDim;
@@ -481,6 +519,8 @@ struct MixtralRuntime::Impl {
         c10::Device cur = firstDev;
         at::Tensor cosT = cosCpu.to(cur), sinT = sinCpu.to(cur), keyOk = maskCpu.to(cur);
         at::Tensor x = embed.index_select(0, idsCpu.view({-1}).to(cur)); // [N, H]
+        if (mixed())
+            x = x.to(at::kFloat);
         const bool stream = opts.residency == Residency::Streaming;
         if (stream) {
             prefetch(0);
@@ -504,8 +544,9 @@ struct MixtralRuntime::Impl {
             }
             at::Tensor h = rmsnorm(x, w->inNorm);
             x = x + attention(h, *w, B, T, cosT, sinT, keyOk);
-            at::Tensor h2 = rmsnorm(x, w->postNorm);
-            at::Tensor logits = at::linear(h2, gates[ul]); // [N, E]
+            at::Tensor hr; // the router's input (float32 in mixed mode)
+            at::Tensor h2 = rmsnorm(x, w->postNorm, &hr, postNorm32[ul]);
+            at::Tensor logits = lin(hr, gates[ul]); // [N, E]
             at::Tensor probs = at::softmax(logits.to(at::kFloat), -1);
             auto [tw, ti] = at::topk(probs, K, -1, true, true);
             tw = tw / tw.sum(-1, true);
@@ -517,7 +558,7 @@ struct MixtralRuntime::Impl {
                 if (t >= L)
                     continue;
                 at::Tensor g = gates[static_cast<size_t>(t)];
-                at::Tensor lg = at::linear(g.device() == h2.device() ? h2 : h2.to(g.device()), g);
+                at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g);
                 auto pi = std::get<1>(at::topk(at::softmax(lg.to(at::kFloat), -1), K, -1, true, true));
                 res.lookaheadIds[l][di].copy_(pi);
             }
@@ -529,7 +570,7 @@ struct MixtralRuntime::Impl {
         if (ro.lmLogits) {
             x = x.to(lastDev);
             at::Tensor hf = rmsnorm(x, finalNorm);
-            res.lmLogits = at::linear(hf, lmHead).to(at::kFloat).to(at::kCPU).view({B, T, cfg.vocabSize});
+            res.lmLogits = lin(hf, lmHead).to(at::kFloat).to(at::kCPU).view({B, T, cfg.vocabSize});
         }
         return res;
     }

@@ -21,6 +21,10 @@ struct RuntimeOptions {
     Residency residency = Residency::Resident;
     std::vector<int> lookahead;       // probe distances d >= 1 (e.g. {1, 2}); empty = none
     bool loadLmHead = false;          // load lm_head / final norm so route() can give logits
+    // bfloat16 / float16 only: keep the residual stream, the norms' output for the router and
+    // the router itself in float32 (weights and matmuls stay in the compute dtype). Routing
+    // then follows the float32 model closely; false reproduces transformers' pure-dtype path.
+    bool float32Residual = true;
     int threads = 0;                  // CPU intra-op threads; 0 = all cores, < 0 = leave as is
     ProgressFn progress;              // loading progress (stage "load", unit "tensors")
 };
