@@ -45,12 +45,16 @@ void RoutingBlock::validate() const
     check(!dims.hasLogits || logits.size() == n * size_t(dims.layers) * size_t(dims.experts),
           "router logits have the wrong size");
     check(lookaheadIds.size() == n * lk * dims.lookahead.size(), "lookahead ids have the wrong size");
+    // Messages are built only on failure: this loop runs over every stored id.
     for (uint8_t e : topkIds)
-        check(e < dims.experts, "expert id " + std::to_string(e) + " out of range");
+        if (e >= dims.experts)
+            check(false, "expert id " + std::to_string(e) + " out of range");
     int64_t covered = 0;
     for (const auto& s : sequences) {
-        check(s.tokenOffset == covered, "sequence table not contiguous at seq " + std::to_string(s.seqId));
-        check(s.length > 0, "empty sequence " + std::to_string(s.seqId));
+        if (s.tokenOffset != covered)
+            check(false, "sequence table not contiguous at seq " + std::to_string(s.seqId));
+        if (s.length <= 0)
+            check(false, "empty sequence " + std::to_string(s.seqId));
         covered += s.length;
     }
     check(covered == static_cast<int64_t>(n), "sequence table does not cover all tokens");

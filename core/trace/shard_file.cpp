@@ -241,8 +241,9 @@ void ShardFileWriter::appendRows(Column& c, const void* data, size_t rows)
     count[0] = rows;
     if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
         h5::fail(where, "cannot select rows");
-    const hsize_t n = rows * c.rowElems;
-    h5::Id mspace(H5Screate_simple(1, &n, nullptr));
+    // Same rank and shape as the file selection: HDF5 then maps whole chunks at once
+    // instead of iterating element by element.
+    h5::Id mspace(H5Screate_simple(int(count.size()), count.data(), nullptr));
     if (H5Dwrite(c.dset, c.memType, mspace, fspace, H5P_DEFAULT, data) < 0)
         h5::fail(m_label, "cannot write dataset tokens/" + c.name);
 }
@@ -481,8 +482,7 @@ void ShardFileReader::readColumn(Column& c, hid_t memType, int64_t begin, int64_
     start[0] = hsize_t(begin);
     if (H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)
         h5::fail(where, "cannot select rows");
-    const hsize_t n = rows * c.rowElems;
-    h5::Id mspace(H5Screate_simple(1, &n, nullptr));
+    h5::Id mspace(H5Screate_simple(int(count.size()), count.data(), nullptr)); // same shape: fast path
     if (H5Dread(c.dset, memType, mspace, fspace, H5P_DEFAULT, out) < 0)
         h5::fail(where, "cannot read rows " + std::to_string(begin) + ".." + std::to_string(end) +
                             " (corrupt or truncated shard?)");

@@ -1,0 +1,205 @@
+// Trace shard I/O throughput at Mixtral-8x7B dimensions (32 layers, 8 experts, top-2):
+// write (TraceWriter: append + shard close + fsync + CRC + manifest) and streamed read
+// (TraceSet::forEachBlock), in MB/s of uncompressed payload, for deflate levels and chunk
+// sizes. Prints numbers, asserts nothing.
+//   bench_trace_io [--tokens N] [--dir DIR] [--logits] [--levels 0,1,3] [--chunks 2048,8192,32768]
+#include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/half.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <ctime>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace specmoe;
+
+namespace {
+
+uint64_t g_state = 0x9E3779B97F4A7C15ull;
+uint32_t rnd()
+{
+    g_state ^= g_state << 13;
+    g_state ^= g_state >> 7;
+    g_state ^= g_state << 17;
+    return uint32_t(g_state >> 16);
+}
+
+// Routing with some structure: a per-layer favourite expert that drifts slowly, the second
+// choice random; weights from a skewed softmax-like split.
+RoutingBlock synth(const TraceDims& d, int64_t tokens, int32_t seqLen)
+{
+    RoutingBlock b;
+    b.dims = d;
+    int64_t id = 0;
+    for (int64_t t = 0; t < tokens;) {
+        SequenceRecord r;
+        r.seqId = id++;
+        r.source = (r.seqId % 3 == 0) ? "wiki" : "code";
+        r.docId = "doc-" + std::to_string(r.seqId);
+        r.tokenOffset = t;
+        r.length = int32_t(std::min<int64_t>(seqLen, tokens - t));
+        b.sequences.push_back(r);
+        for (int32_t p = 0; p < r.length; ++p, ++t) {
+            b.tokenIds.push_back(int32_t(rnd() % 32000));
+            b.seqIds.push_back(r.seqId);
+            b.positions.push_back(p);
+            for (int l = 0; l < d.layers; ++l) {
+                const int e0 = (rnd() % 8 < 5) ? (l * 3 + p / 16) % d.experts : int(rnd() % uint32_t(d.experts));
+                int e1 = int(rnd() % uint32_t(d.experts));
+                if (e1 == e0)
+                    e1 = (e0 + 1) % d.experts;
+                const float w0 = 0.5f + float(rnd() % 4096) / 8192.0f;
+                b.topkIds.push_back(uint8_t(e0));
+                b.topkIds.push_back(uint8_t(e1));
+                b.topkWeights.push_back(floatToHalf(w0));
+                b.topkWeights.push_back(floatToHalf(1.0f - w0));
+                if (d.hasLogits)
+                    for (int e = 0; e < d.experts; ++e)
+                        b.logits.push_back(floatToHalf((e == e0 ? 2.0f : 0.0f) + float(int(rnd() % 2048) - 1024) / 512.0f));
+            }
+        }
+    }
+    return b;
+}
+
+std::vector<int> parseList(const char* s)
+{
+    std::vector<int> v;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ','))
+        v.push_back(std::atoi(item.c_str()));
+    return v;
+}
+
+double now()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// CPU seconds of this process (all threads): meaningful on a shared, oversubscribed machine.
+double cpuNow()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int64_t tokens = 500000;
+    std::string base = fs::temp_directory_path().string();
+    bool logits = false;
+    std::vector<int> levels{0, 1, 3};
+    std::vector<int> chunks{2048, 8192, 32768};
+    int repeats = 2;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--tokens" && i + 1 < argc)
+            tokens = std::atoll(argv[++i]);
+        else if (a == "--dir" && i + 1 < argc)
+            base = argv[++i];
+        else if (a == "--logits")
+            logits = true;
+        else if (a == "--levels" && i + 1 < argc)
+            levels = parseList(argv[++i]);
+        else if (a == "--chunks" && i + 1 < argc)
+            chunks = parseList(argv[++i]);
+        else if (a == "--repeats" && i + 1 < argc)
+            repeats = std::max(1, std::atoi(argv[++i]));
+        else {
+            std::fprintf(stderr, "usage: bench_trace_io [--tokens N] [--dir DIR] [--logits] [--levels 0,1] "
+                                 "[--chunks 8192] [--repeats N]\n");
+            return 2;
+        }
+    }
+    TraceDims d;
+    d.layers = 32;
+    d.experts = 8;
+    d.topk = 2;
+    d.hasLogits = logits;
+    const double perToken = double(payloadBytesPerToken(d));
+    std::printf("trace I/O at Mixtral dims (32 layers, top-2%s): %lld tokens, %zu B/token payload, %.1f MB\n",
+                logits ? ", float16 logits" : "", (long long)tokens, payloadBytesPerToken(d),
+                perToken * double(tokens) / 1e6);
+    const RoutingBlock data = synth(d, tokens, 512);
+    const std::string dir = (fs::path(base) / "specmoe-bench-trace").string();
+    std::printf("wall = elapsed time, cpu = process CPU time (differ when the machine is shared)\n");
+    std::printf("%-6s %-7s %11s %11s %11s %11s %9s %7s\n", "level", "chunk", "write wall", "write cpu",
+                "read wall", "read cpu", "B/token", "ratio");
+    for (int level : levels)
+        for (int chunk : chunks) {
+            double bestW = 0, bestR = 0, bestWc = 0, bestRc = 0, bytesPerTok = 0;
+            for (int rep = 0; rep < repeats; ++rep) {
+                fs::remove_all(dir);
+                TraceWriterOptions o;
+                o.shardSizeMB = 256;
+                o.deflateLevel = level;
+                o.chunkTokens = chunk;
+                const double t0 = now(), c0 = cpuNow();
+                {
+                    TraceWriter w(dir, d, {"bench", "bfloat16", "bench", "bench"}, o);
+                    // Feed in 64k-token blocks like a collector would.
+                    const size_t step = 65536;
+                    RoutingBlock part;
+                    part.dims = d;
+                    size_t s = 0;
+                    while (s < data.sequences.size()) {
+                        part.clear();
+                        part.dims = d;
+                        const int64_t a = data.sequences[s].tokenOffset;
+                        size_t e = s;
+                        while (e < data.sequences.size() &&
+                               data.sequences[e].tokenOffset + data.sequences[e].length - a <= int64_t(step))
+                            ++e;
+                        const int64_t z = data.sequences[e - 1].tokenOffset + data.sequences[e - 1].length;
+                        for (size_t k = s; k < e; ++k) {
+                            SequenceRecord r = data.sequences[k];
+                            r.tokenOffset -= a;
+                            part.sequences.push_back(r);
+                        }
+                        const size_t lk = 64;
+                        part.tokenIds.assign(data.tokenIds.begin() + a, data.tokenIds.begin() + z);
+                        part.seqIds.assign(data.seqIds.begin() + a, data.seqIds.begin() + z);
+                        part.positions.assign(data.positions.begin() + a, data.positions.begin() + z);
+                        part.topkIds.assign(data.topkIds.begin() + a * long(lk), data.topkIds.begin() + z * long(lk));
+                        part.topkWeights.assign(data.topkWeights.begin() + a * long(lk),
+                                                data.topkWeights.begin() + z * long(lk));
+                        if (logits)
+                            part.logits.assign(data.logits.begin() + a * 256, data.logits.begin() + z * 256);
+                        w.append(part);
+                        s = e;
+                    }
+                    w.finish();
+                }
+                const double t1 = now(), c1 = cpuNow();
+                int64_t n = 0;
+                TraceSet set = TraceSet::open(dir);
+                set.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); });
+                const double t2 = now(), c2 = cpuNow();
+                int64_t bytes = 0;
+                for (const auto& sh : set.shards())
+                    bytes += sh.bytes;
+                bytesPerTok = double(bytes) / double(n);
+                const double mb = perToken * double(tokens) / 1e6;
+                bestW = std::max(bestW, mb / (t1 - t0));
+                bestR = std::max(bestR, mb / (t2 - t1));
+                bestWc = std::max(bestWc, mb / (c1 - c0));
+                bestRc = std::max(bestRc, mb / (c2 - c1));
+            }
+            std::printf("%-6d %-7d %11.0f %11.0f %11.0f %11.0f %9.1f %7.2f\n", level, chunk, bestW, bestWc, bestR,
+                        bestRc, bytesPerTok, perToken / bytesPerTok);
+            std::fflush(stdout);
+        }
+    fs::remove_all(dir);
+    return 0;
+}

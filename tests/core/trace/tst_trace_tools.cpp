@@ -1,0 +1,116 @@
+// Trace tools: reshard and CSV export.
+#include "core/trace/csv_export.h"
+#include "core/trace/reshard.h"
+#include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/error.h"
+#include "tests/core/trace/synthetic_trace.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace specmoe;
+using namespace specmoe::test;
+
+namespace {
+
+TraceFingerprint fp() { return {"cfg", "float32", "tok", "run"}; }
+
+RoutingBlock writeTrace(const std::string& dir, const TraceDims& d, double mb, int seqs = 50)
+{
+    RoutingBlock b = makeBlock(d, 0, seqs);
+    TraceWriterOptions o;
+    o.shardSizeMB = mb;
+    o.chunkTokens = 512;
+    o.runConfig = {{"max_len", 64}};
+    TraceWriter w(dir, d, fp(), o);
+    w.append(b);
+    w.setSkipStats({{"code", {{"empty", 2}}}});
+    w.finish();
+    return b;
+}
+
+} // namespace
+
+TEST(TraceTools, ReshardKeepsContent)
+{
+    TempDir src("trace-src"), dst("trace-dst");
+    const TraceDims d = tinyDims();
+    writeTrace(src.path(), d, 0.02);
+    const TraceSet a = TraceSet::open(src.path());
+    ReshardOptions o;
+    o.shardSizeMB = 0.2;
+    o.deflateLevel = 3;
+    const ReshardResult r = reshardTrace(src.path(), dst.path() + "/out", o);
+    const TraceSet b = TraceSet::open(dst.path() + "/out");
+    EXPECT_EQ(r.shards, b.shards().size());
+    EXPECT_LT(b.shards().size(), a.shards().size());
+    EXPECT_EQ(b.numTokens(), a.numTokens());
+    EXPECT_EQ(b.fingerprint(), a.fingerprint());
+    EXPECT_EQ(b.manifest()["skipped"], a.manifest()["skipped"]);
+    EXPECT_EQ(b.manifest()["run_config"], a.manifest()["run_config"]);
+    EXPECT_EQ(b.manifest()["storage"]["deflate_level"], 3);
+    RoutingBlock x, y;
+    x.dims = y.dims = d;
+    a.forEachBlock([&](const RoutingBlock& blk) { x.append(blk); });
+    b.forEachBlock([&](const RoutingBlock& blk) { y.append(blk); });
+    EXPECT_EQ(x.tokenIds, y.tokenIds);
+    EXPECT_EQ(x.topkWeights, y.topkWeights);
+    EXPECT_EQ(x.logits, y.logits);
+    EXPECT_EQ(x.lookaheadIds, y.lookaheadIds);
+    EXPECT_TRUE(b.verify().ok());
+    // Into itself: refused. An existing destination: resumed (nothing to add) or overwritten.
+    EXPECT_THROW(reshardTrace(src.path(), src.path(), o), Error);
+    EXPECT_EQ(reshardTrace(src.path(), dst.path() + "/out", o).tokens, a.numTokens());
+    o.overwrite = true;
+    o.shardSizeMB = 0.05;
+    EXPECT_EQ(reshardTrace(src.path(), dst.path() + "/out", o).tokens, a.numTokens());
+    EXPECT_TRUE(TraceSet::open(dst.path() + "/out").verify().ok());
+}
+
+TEST(TraceTools, CsvExportChosenSequencesAndLayers)
+{
+    TempDir tmp("trace");
+    const TraceDims d = tinyDims(true, {1});
+    const RoutingBlock ref = writeTrace(tmp.path(), d, 0.02, 12);
+    const TraceSet set = TraceSet::open(tmp.path());
+    CsvExportOptions o;
+    o.seqIds = {5, 2};
+    o.layers = {1, 3};
+    o.lookahead = true;
+    std::ostringstream out;
+    const int64_t rows = exportCsv(set, out, o);
+    const int64_t expectRows = 2 * (ref.sequences[5].length + ref.sequences[2].length);
+    EXPECT_EQ(rows, expectRows);
+    std::istringstream lines(out.str());
+    std::string header, first;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    EXPECT_EQ(header, "seq_id,source,doc_id,position,token_id,layer,expert_0,expert_1,weight_0,weight_1,"
+                      "lookahead_d1_0,lookahead_d1_1");
+    const size_t t = size_t(ref.sequences[5].tokenOffset);
+    std::ostringstream want;
+    want << "5," << ref.sequences[5].source << "," << ref.sequences[5].docId << ",0," << ref.tokenIds[t] << ",1,"
+         << int(ref.expert(t, 1, 0)) << "," << int(ref.expert(t, 1, 1)) << ",";
+    EXPECT_EQ(first.rfind(want.str(), 0), 0u) << first << "\nwant prefix " << want.str();
+    // Layer 3 has no layer 3+1: empty lookahead cells.
+    std::string second;
+    std::getline(lines, second);
+    EXPECT_EQ(second.substr(second.size() - 2), ",,") << second;
+
+    o.seqIds = {999};
+    std::ostringstream bad;
+    EXPECT_THROW(exportCsv(set, bad, o), Error);
+    o.seqIds = {1};
+    o.layers = {4};
+    EXPECT_THROW(exportCsv(set, bad, o), Error);
+
+    // All sequences, all layers, logits.
+    CsvExportOptions all;
+    all.logits = true;
+    std::ostringstream full;
+    EXPECT_EQ(exportCsv(set, full, all), int64_t(ref.numTokens()) * d.layers);
+    EXPECT_NE(full.str().find(",logit_7\n"), std::string::npos);
+}
