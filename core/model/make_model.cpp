@@ -7,6 +7,9 @@
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 
 #include <cmath>
 #include <filesystem>
@@ -132,9 +135,20 @@ MixtralConfig makeRandomModel(const MakeModelOptions& o)
             if (s.kind == Spec::Ones) {
                 t = at::ones(s.shape, at::TensorOptions().dtype(dt));
             } else {
-                auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed * 1000003ull + i * 7919ull + 17ull);
+                // Fixed-size chunks, each with its own generator, filled in parallel: the
+                // values depend on the seed only, not on the thread count, and an 8x7B
+                // layer (1.4 G weights) is drawn in seconds instead of minutes.
+                constexpr int64_t kChunk = int64_t(1) << 22;
                 t = at::empty(s.shape, at::TensorOptions().dtype(at::kFloat));
-                t.normal_(0.0, s.stddev, gen);
+                auto flat = t.view({-1});
+                const int64_t n = flat.numel();
+                const uint64_t base = o.seed * 1000003ull + i * 7919ull + 17ull;
+                at::parallel_for(0, (n + kChunk - 1) / kChunk, 1, [&](int64_t b, int64_t e) {
+                    for (int64_t c = b; c < e; ++c) {
+                        auto gen = at::make_generator<at::CPUGeneratorImpl>(base + uint64_t(c) * 104729ull);
+                        flat.narrow(0, c * kChunk, std::min(kChunk, n - c * kChunk)).normal_(0.0, s.stddev, gen);
+                    }
+                });
                 t = t.to(dt).contiguous();
             }
             keep.push_back(t);

@@ -346,18 +346,22 @@ struct MixtralRuntime::Impl {
     }
 
     // ---- forward pieces ---------------------------------------------------------------
-    // CPU libtorch has no float16 GEMM: there float16 matmuls run in float32.
-    bool halfCpu(const at::Tensor& t) const { return t.scalar_type() == at::kHalf && t.is_cpu(); }
+    // CPU libtorch has no float16 GEMM and a slow, low-precision bfloat16 one: on the CPU,
+    // matmuls of those dtypes run in float32 (weights and activations stay in the dtype).
+    bool lowCpu(const at::Tensor& t) const
+    {
+        return (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) && t.is_cpu();
+    }
     at::Tensor lin(const at::Tensor& x, const at::Tensor& w) const
     {
-        if (halfCpu(w))
-            return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(at::kHalf);
+        if (lowCpu(w))
+            return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(w.scalar_type());
         return at::linear(x, w);
     }
     at::Tensor mm(const at::Tensor& a, const at::Tensor& b) const
     {
-        if (halfCpu(a))
-            return at::matmul(a.to(at::kFloat), b.to(at::kFloat)).to(at::kHalf);
+        if (lowCpu(a))
+            return at::matmul(a.to(at::kFloat), b.to(at::kFloat)).to(a.scalar_type());
         return at::matmul(a, b);
     }
 
@@ -452,17 +456,23 @@ struct MixtralRuntime::Impl {
             const int64_t n = cnt[e];
             if (n == 0)
                 continue;
-            at::Tensor a = lin(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
-            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
             at::Tensor dst = ys.narrow(0, off, n);
-            if (halfCpu(hcur))
-                dst.copy_(lin(hcur, w.w2.select(0, e)));
-            else
+            if (lowCpu(xs)) {
+                const at::Tensor w13 = w.w13.select(0, e).to(at::kFloat);
+                at::Tensor a = at::linear(xs.narrow(0, off, n).to(at::kFloat), w13).to(xs.scalar_type()).to(at::kFloat);
+                at::Tensor hcur = at::silu(a.narrow(1, 0, I)).to(xs.scalar_type()).to(at::kFloat).mul_(a.narrow(1, I, I));
+                dst.copy_(at::linear(hcur.to(xs.scalar_type()).to(at::kFloat), w.w2.select(0, e).to(at::kFloat)));
+            } else {
+                at::Tensor a = lin(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
+                at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
                 at::linear_out(dst, hcur, w.w2.select(0, e));
+            }
             off += n;
         }
         at::Tensor ws = wts.reshape({-1}).index_select(0, order).to(x.scalar_type()).unsqueeze(1);
         ys.mul_(ws);
+        if (lowCpu(ys)) // no float16 index_add on the CPU
+            return at::zeros(x.sizes(), x.options().dtype(at::kFloat)).index_add_(0, tok, ys.to(at::kFloat)).to(x.scalar_type());
         at::Tensor out = at::zeros_like(x);
         out.index_add_(0, tok, ys);
         (void)N;
