@@ -1,0 +1,340 @@
+// The demo end to end (quick settings), and its parts: corpus reading, the tokenizer and
+// its encoder, the LM's hub-layout checkpoint against the project's runtime, the report.
+#include "core/demo/bpe_encoder.h"
+#include "core/demo/corpus_builder.h"
+#include "core/demo/demo.h"
+#include "core/demo/moe_lm_module.h"
+#include "core/demo/report_html.h"
+#include "core/model/config.h"
+#include "core/model/runtime.h"
+#include "core/model/safetensors.h"
+#include "core/model/tokenizer.h"
+#include "core/trace/trace_set.h"
+#include "core/util/error.h"
+#include "tests/support/test_support.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace fs = std::filesystem;
+using namespace specmoe;
+using namespace specmoe::demo;
+using specmoe::test::TempDir;
+
+namespace {
+
+// One quick demo run shared by the pipeline tests (it takes most of the test time).
+struct QuickDemo {
+    TempDir dir{"specmoe-demo"};
+    DemoResult result;
+    std::string error;
+    std::vector<std::string> stages;
+    QuickDemo()
+    {
+        DemoParams p = DemoParams::quickParams();
+        p.outDir = dir.path() + "/demo";
+        p.threads = 2;
+        try {
+            result = runDemo(p, [this](const Progress& pr) {
+                if (stages.empty() || stages.back() != pr.stage)
+                    stages.push_back(pr.stage);
+                return true;
+            });
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    }
+};
+
+QuickDemo& quickDemo()
+{
+    static QuickDemo demo;
+    return demo;
+}
+
+} // namespace
+
+TEST(DemoCorpus, SanitizeKeepsUtf8AndDropsControls)
+{
+    EXPECT_EQ(sanitizeText("a\tb\nc"), "a\tb\nc");
+    EXPECT_EQ(sanitizeText("caf\xc3\xa9"), "caf\xc3\xa9");
+    EXPECT_EQ(sanitizeText("bad\xff byte"), "bad? byte");
+    EXPECT_EQ(sanitizeText("cr\r\nbell\x07"), "cr\nbell ");
+    EXPECT_EQ(sanitizeText("\xe2\x82"), "??"); // truncated sequence
+}
+
+TEST(DemoCorpus, ReadsFolderSourcesAndSplitsHeldOut)
+{
+    TempDir d("specmoe-demo-corpus");
+    fs::create_directories(d.file("fortunes"));
+    fs::create_directories(d.file("inc"));
+    fs::create_directories(d.file("py"));
+    {
+        std::ofstream f(d.file("fortunes/wisdom"));
+        for (int i = 0; i < 60; ++i)
+            f << "Saying number " << i << " is a fine and memorable saying about life.\n%\n";
+        std::ofstream g(d.file("fortunes/wisdom.dat")); // index files are skipped
+        g << "binary";
+    }
+    for (int i = 0; i < 30; ++i) {
+        std::ofstream h(d.file("inc/h" + std::to_string(i) + ".h"));
+        h << "#pragma once\nint function_" << i << "(int x, int y); /* header number " << i << " */\n";
+        std::ofstream py(d.file("py/m" + std::to_string(i) + ".py"));
+        py << "def function_" << i << "(x):\n    return x * " << i << "  # module\n";
+    }
+    CorpusBuildParams p;
+    p.outDir = d.file("out");
+    p.bibleTool = "/nonexistent-bible-tool";
+    p.wordnetDir = d.file("none");
+    p.dictdDir = d.file("none");
+    p.fortunesDir = d.file("fortunes");
+    p.includeDir = d.file("inc");
+    p.pythonLibDir = d.file("py");
+    p.heldOutDocsPerDomain = 3;
+    p.maxDocBytes = 200;
+    const DemoCorpus c = buildDemoCorpus(p);
+    ASSERT_EQ(c.domains.size(), 3u);
+    std::set<std::string> names;
+    for (const auto& dom : c.domains) {
+        names.insert(dom.name);
+        EXPECT_EQ(dom.heldOut.size(), 3u) << dom.name;
+        EXPECT_GE(dom.train.size(), 1u) << dom.name;
+        std::set<std::string> ids;
+        for (const auto& doc : dom.train)
+            ids.insert(doc.id);
+        for (const auto& doc : dom.heldOut)
+            EXPECT_EQ(ids.count(doc.id), 0u) << "held-out document also in training: " << doc.id;
+        for (const char* split : {"train", "heldout"}) {
+            const fs::path f = fs::path(p.outDir) / split / dom.name / "docs.jsonl";
+            ASSERT_TRUE(fs::exists(f)) << f;
+            std::ifstream in(f);
+            std::string line;
+            ASSERT_TRUE(std::getline(in, line));
+            const auto j = nlohmann::json::parse(line);
+            EXPECT_EQ(j.at("source").get<std::string>(), dom.name);
+            EXPECT_FALSE(j.at("text").get<std::string>().empty());
+        }
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"quotes", "c-code", "python-code"}));
+
+    // Fewer than two sources is an error naming what was looked for.
+    p.includeDir = d.file("none");
+    p.pythonLibDir = d.file("none");
+    EXPECT_THROW(buildDemoCorpus(p), specmoe::Error);
+}
+
+TEST(DemoReport, SvgChartsAreWellFormed)
+{
+    BarChart b;
+    b.title = "t <&>";
+    b.yLabel = "y";
+    b.groups = {"a", "b"};
+    b.series = {"s1", "s2"};
+    b.values = {{1.0, 2.0}, {0.5, 0.0}};
+    const std::string svg = svgBarChart(b);
+    EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+    EXPECT_NE(svg.find("</svg>"), std::string::npos);
+    EXPECT_NE(svg.find("t &lt;&amp;&gt;"), std::string::npos);
+    EXPECT_EQ(svg.find("nan"), std::string::npos);
+    const std::string line = svgLineChart("loss", "step", "nats", {0, 1, 2}, {5, 4, 3.5});
+    EXPECT_NE(line.find("<polyline"), std::string::npos);
+}
+
+TEST(DemoPipeline, RunsAndWritesEveryArtifact)
+{
+    QuickDemo& q = quickDemo();
+    ASSERT_TRUE(q.error.empty()) << q.error;
+    const DemoResult& r = q.result;
+    for (const char* s : {"corpus", "tokenizer", "tokenize", "train-lm", "collect", "speculate",
+                          "analyze", "report"})
+        EXPECT_NE(std::find(q.stages.begin(), q.stages.end(), s), q.stages.end()) << s;
+    ASSERT_GE(r.domains.size(), 2u);
+    for (const auto& d : r.domains) {
+        EXPECT_TRUE(fs::exists(fs::path(r.corpusDir) / "train" / d / "docs.jsonl")) << d;
+        EXPECT_TRUE(fs::exists(fs::path(r.corpusDir) / "heldout" / d / "docs.jsonl")) << d;
+    }
+    // Hub layout.
+    for (const char* f : {"config.json", "model.safetensors", "tokenizer.model"})
+        EXPECT_TRUE(fs::exists(fs::path(r.modelDir) / f)) << f;
+    const MixtralConfig c = loadConfig(r.modelDir);
+    EXPECT_EQ(c.architecture, "MixtralForCausalLM");
+    EXPECT_EQ(c.vocabSize, r.vocabSize);
+    EXPECT_EQ(c.numExperts, 8);
+    EXPECT_EQ(c.topk, 2);
+    const BpeEncoder enc(r.tokenizerPath);
+    EXPECT_EQ(enc.vocabSize(), c.vocabSize);
+    EXPECT_EQ(enc.piece(0), "<unk>");
+    EXPECT_EQ(enc.piece(1), "<s>");
+    EXPECT_EQ(enc.piece(2), "</s>");
+
+    // The language model learned something, and the checks were computed.
+    EXPECT_GT(r.lm.steps, 0);
+    EXPECT_TRUE(std::isfinite(r.lm.heldOutLoss));
+    EXPECT_LT(r.lm.heldOutLoss, r.lm.unigramLoss) << "MoE " << r.lm.heldOutLoss << " unigram "
+                                                  << r.lm.unigramLoss;
+    EXPECT_EQ(r.lm.domains.size(), r.domains.size());
+
+    // Traces verify and cover every domain.
+    const TraceSet traces = TraceSet::open(r.traceDir);
+    const VerifyReport vr = traces.verify();
+    EXPECT_TRUE(vr.ok()) << (vr.problems.empty() ? "" : vr.problems.front());
+    EXPECT_GT(traces.numTokens(), 0);
+    EXPECT_EQ(traces.dims().layers, c.numLayers);
+    EXPECT_EQ(traces.dims().experts, c.numExperts);
+    std::set<std::string> sources;
+    for (const auto& s : traces.sequences())
+        sources.insert(s.source);
+    EXPECT_EQ(sources.size(), r.domains.size());
+
+    // Speculation and analysis results.
+    std::set<std::string> predictors;
+    for (const auto& p : r.recall) {
+        predictors.insert(p.name);
+        EXPECT_GE(p.recallAt2, 0.0);
+        EXPECT_LE(p.recallAt2, 1.0);
+    }
+    for (const char* n : {"interlayer", "statistics", "ensemble", "frequency", "markov"})
+        EXPECT_EQ(predictors.count(n), 1u) << n;
+    EXPECT_TRUE(fs::exists(r.analysisFile));
+    EXPECT_EQ(r.usage.size(), r.domains.size());
+    EXPECT_GE(r.usageDivergenceBits, 0.0);
+
+    // Metrics and report.
+    std::ifstream mf(r.metricsFile);
+    ASSERT_TRUE(mf.good()) << r.metricsFile;
+    const auto m = nlohmann::json::parse(mf);
+    for (const char* k : {"paths", "lm", "usage", "speculation", "checks", "stages", "seconds"})
+        EXPECT_TRUE(m.contains(k)) << k;
+    EXPECT_DOUBLE_EQ(m["lm"]["heldout_loss"].get<double>(), r.lm.heldOutLoss);
+    EXPECT_TRUE(fs::exists(r.summaryFile));
+    const std::string html = specmoe::test::readFile(r.reportHtml);
+    EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+    EXPECT_NE(html.find("</html>"), std::string::npos);
+    EXPECT_NE(html.find("<svg"), std::string::npos);
+    EXPECT_EQ(html.find("nan"), std::string::npos);
+    for (const auto& d : r.domains)
+        EXPECT_NE(html.find(d), std::string::npos) << d;
+}
+
+TEST(DemoPipeline, RuntimeLoadsTheModelAndAgreesWithTheTrainingModule)
+{
+    QuickDemo& q = quickDemo();
+    ASSERT_TRUE(q.error.empty()) << q.error;
+    const DemoResult& r = q.result;
+    const BpeEncoder enc(r.tokenizerPath);
+    const std::vector<std::string> texts = {
+        "In the beginning God created the heaven and the earth.",
+        "def main(argv):\n    return 0\n",
+        "#include <stdio.h>\nint main(void) { return 0; }",
+    };
+    std::vector<std::vector<int64_t>> seqs;
+    int64_t T = 0;
+    for (const auto& t : texts) {
+        std::vector<int64_t> ids{enc.bosId()};
+        for (int32_t i : enc.encode(t))
+            ids.push_back(i);
+        T = std::max<int64_t>(T, int64_t(ids.size()));
+        seqs.push_back(ids);
+    }
+    const int64_t B = int64_t(seqs.size());
+    at::Tensor ids = at::zeros({B, T}, at::kLong), mask = at::zeros({B, T}, at::kLong);
+    for (int64_t b = 0; b < B; ++b)
+        for (size_t t = 0; t < seqs[size_t(b)].size(); ++t) {
+            ids[b][int64_t(t)] = seqs[size_t(b)][t];
+            mask[b][int64_t(t)] = 1;
+        }
+
+    RuntimeOptions ro;
+    ro.device = "cpu";
+    ro.dtype = "float32";
+    ro.loadLmHead = true;
+    ro.threads = -1;
+    MixtralRuntime rt(r.modelDir, ro);
+    RouteOptions opt;
+    opt.lmLogits = true;
+    const RoutingResult rr = rt.route(ids, mask, opt);
+
+    const MoeLm lm = MoeLm::load(r.modelDir);
+    at::NoGradGuard ng;
+    const int64_t L = lm.config().numLayers;
+    for (int64_t b = 0; b < B; ++b) {
+        const int64_t len = int64_t(seqs[size_t(b)].size());
+        const auto one = ids.narrow(0, b, 1).narrow(1, 0, len).contiguous();
+        const auto out = lm.forward(one);
+        const auto rtLogits = rr.lmLogits.narrow(0, b, 1).narrow(1, 0, len);
+        const double diff = (out.logits - rtLogits).abs().max().item<double>();
+        EXPECT_LT(diff, 1e-3) << "sequence " << b;
+        for (int64_t l = 0; l < L; ++l) {
+            const auto rtRouter = rr.routerLogits[l].narrow(0, b * T, len);
+            EXPECT_LT((out.routerLogits[size_t(l)] - rtRouter).abs().max().item<double>(), 1e-4)
+                << "layer " << l << " sequence " << b;
+            const auto a = std::get<0>(out.topkIds[size_t(l)].sort(-1));
+            const auto c = std::get<0>(rr.topkIds[l].narrow(0, b * T, len).sort(-1));
+            EXPECT_TRUE(a.equal(c)) << "top-k differ at layer " << l << " sequence " << b;
+        }
+    }
+}
+
+TEST(DemoPipeline, EncoderAgreesWithTheProjectTokenizer)
+{
+    QuickDemo& q = quickDemo();
+    ASSERT_TRUE(q.error.empty()) << q.error;
+    const DemoResult& r = q.result;
+    const BpeEncoder enc(r.tokenizerPath);
+    const Tokenizer tok(r.modelDir);
+    EXPECT_EQ(tok.vocabSize(), enc.vocabSize());
+    int docs = 0;
+    for (const auto& d : r.domains) {
+        std::ifstream in(fs::path(r.corpusDir) / "heldout" / d / "docs.jsonl");
+        std::string line;
+        while (std::getline(in, line)) {
+            const std::string text = nlohmann::json::parse(line).at("text").get<std::string>();
+            const auto mine = enc.encode(text);
+            const auto theirs = tok.encode(text, false);
+            ASSERT_EQ(std::vector<int64_t>(mine.begin(), mine.end()), theirs) << d << ": " << text.substr(0, 80);
+            ++docs;
+        }
+    }
+    EXPECT_GT(docs, 0);
+    EXPECT_EQ(tok.encode("x", true).front(), 1);
+}
+
+TEST(DemoModule, SaveLoadRoundTripsAndFollowsHubNames)
+{
+    TempDir d("specmoe-demo-module");
+    MixtralConfig c;
+    c.vocabSize = 300;
+    c.hiddenSize = 32;
+    c.intermediateSize = 48;
+    c.numLayers = 2;
+    c.numHeads = 4;
+    c.numKvHeads = 2;
+    c.headDim = 8;
+    c.numExperts = 4;
+    c.topk = 2;
+    c.maxPositions = 64;
+    const MoeLm m(c, 3);
+    m.save(d.path());
+    const SafetensorsFile st(d.file("model.safetensors"));
+    EXPECT_NE(st.find("model.layers.1.block_sparse_moe.experts.3.w2.weight"), nullptr);
+    EXPECT_NE(st.find("model.layers.0.self_attn.k_proj.weight"), nullptr);
+    EXPECT_NE(st.find("lm_head.weight"), nullptr);
+    EXPECT_EQ(st.find("model.layers.0.self_attn.k_proj.weight")->shape, (std::vector<int64_t>{16, 32}));
+    const MoeLm back = MoeLm::load(d.path());
+    at::NoGradGuard ng;
+    const auto ids = at::randint(0, 300, {2, 9}, at::kLong);
+    const auto a = m.forward(ids), b = back.forward(ids);
+    EXPECT_TRUE(a.logits.equal(b.logits));
+    // Causal: a later token does not change earlier logits.
+    auto ids2 = ids.clone();
+    ids2[0][8] = (ids[0][8].item<int64_t>() + 1) % 300;
+    const auto a2 = m.forward(ids2);
+    EXPECT_TRUE(a.logits.narrow(1, 0, 8).equal(a2.logits.narrow(1, 0, 8)));
+    // Balanced routing gives an auxiliary loss near 1; it is never below 0.
+    EXPECT_GT(a.auxLoss.item<double>(), 0.0);
+}
