@@ -54,8 +54,7 @@ struct AnalysisOptions {
     int samplesPerCell = 32;                   // 0 = none
     uint64_t sampleSeed = 0x5a3b1e;
 
-    // Progress: reported about every this many tokens.
-    int64_t progressEveryTokens = 1 << 16;
+    // Progress is reported after each block, at most ten times a second.
 };
 
 // Consumes blocks one after another and keeps only fixed-size counters (plus the bounded
