@@ -21,16 +21,20 @@ herr_t walkCb(unsigned n, const H5E_error2_t* e, void* data)
     auto* out = static_cast<std::string*>(data);
     char minor[256] = {0};
     H5Eget_msg(e->min_num, nullptr, minor, sizeof minor);
-    std::string piece = e->desc ? e->desc : "";
-    if (minor[0])
-        piece += piece.empty() ? std::string(minor) : " (" + std::string(minor) + ")";
-    if (!piece.empty()) {
-        // Innermost last; keep the message short: at most a few frames.
-        if (n < 6) {
-            if (!out->empty())
-                *out += "; ";
-            *out += piece;
-        }
+    // Innermost first (walked upward); keep the message short: at most a few frames.
+    if (n >= 6)
+        return 0;
+    const std::string desc = e->desc ? std::string(e->desc) : std::string();
+    const std::string min(minor);
+    if (desc.empty() && min.empty())
+        return 0;
+    if (!out->empty())
+        out->append("; ");
+    out->append(desc);
+    if (!min.empty()) {
+        out->append(desc.empty() ? "" : " (");
+        out->append(min);
+        out->append(desc.empty() ? "" : ")");
     }
     return 0;
 }
