@@ -1,0 +1,233 @@
+// specmoe traces info|verify|reshard|export-csv: inspect and maintain trace folders
+// (docs/trace-format.md).
+#include "app/cli/command.h"
+#include "core/trace/csv_export.h"
+#include "core/trace/reshard.h"
+#include "core/trace/trace_set.h"
+#include "core/util/error.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+namespace specmoe::cli {
+namespace {
+
+std::string mib(double bytes)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
+    return buf;
+}
+
+// "3,5-9,12" → {3,5,6,7,8,9,12}; each --seq/--layers value may hold such a list.
+std::vector<int64_t> parseIdList(const std::vector<std::string>& values, const std::string& option)
+{
+    std::vector<int64_t> out;
+    for (const std::string& v : values) {
+        size_t start = 0;
+        while (start <= v.size()) {
+            const size_t comma = v.find(',', start);
+            const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            start = comma == std::string::npos ? v.size() + 1 : comma + 1;
+            if (item.empty())
+                continue;
+            try {
+                const size_t dash = item.find('-', 1);
+                size_t used = 0;
+                if (dash == std::string::npos) {
+                    out.push_back(std::stoll(item, &used));
+                    if (used != item.size())
+                        throw std::invalid_argument(item);
+                } else {
+                    const int64_t a = std::stoll(item.substr(0, dash), &used);
+                    if (used != dash)
+                        throw std::invalid_argument(item);
+                    const std::string rest = item.substr(dash + 1);
+                    const int64_t b = std::stoll(rest, &used);
+                    if (used != rest.size() || b < a || b - a > 100000000)
+                        throw std::invalid_argument(item);
+                    for (int64_t x = a; x <= b; ++x)
+                        out.push_back(x);
+                }
+            } catch (const std::exception&) {
+                throw UsageError("option --" + option + ": '" + item + "' is not an id or a range a-b");
+            }
+        }
+    }
+    return out;
+}
+
+int runInfo(const ArgParser& a, const std::string& dir)
+{
+    const TraceSet set = TraceSet::open(dir);
+    if (a.flagSet("json")) {
+        std::cout << set.manifest().dump(2) << "\n";
+        return kOk;
+    }
+    const TraceDims& d = set.dims();
+    const auto& fp = set.fingerprint();
+    int64_t bytes = 0, payload = 0;
+    for (const auto& s : set.shards()) {
+        bytes += s.bytes;
+        payload += s.payloadBytes;
+    }
+    std::string la;
+    for (int x : d.lookahead)
+        la += (la.empty() ? "" : ",") + std::to_string(x);
+    const auto& storage = set.manifest()["storage"];
+    std::cout << "trace            " << dir << "\n"
+              << "schema           " << set.schemaVersion() << (set.complete() ? ", complete" : ", incomplete (resumable)") << "\n"
+              << "dims             " << d.layers << " layers, " << d.experts << " experts, top-" << d.topk
+              << ", lookahead {" << la << "}, logits " << (d.hasLogits ? "yes" : "no") << "\n"
+              << "model config     " << fp.modelConfigHash << "\n"
+              << "dtype            " << fp.dtype << "\n"
+              << "tokenizer        " << fp.tokenizerHash << "\n"
+              << "run config       " << fp.runConfigHash << "\n"
+              << "storage          shuffle + deflate " << storage.value("deflate_level", 0) << ", "
+              << storage.value("chunk_tokens", 0) << "-token chunks, target " << storage.value("shard_size_mb", 0.0)
+              << " MiB/shard\n"
+              << "shards           " << set.shards().size() << "\n"
+              << "sequences        " << set.numSequences() << "\n"
+              << "tokens           " << set.numTokens() << "\n"
+              << "payload          " << mib(double(payload)) << " (" << payloadBytesPerToken(d) << " B/token)\n"
+              << "on disk          " << mib(double(bytes));
+    if (set.numTokens() > 0)
+        std::printf(" (%.1f B/token, ratio %.2f)", double(bytes) / double(set.numTokens()),
+                    bytes > 0 ? double(payload) / double(bytes) : 0.0);
+    std::cout << std::flush;
+    std::printf("\n");
+    std::fflush(stdout);
+    if (set.numSequences() > 0) {
+        std::map<std::string, std::pair<int64_t, int64_t>> perSource;
+        for (const auto& e : set.sequenceIndex()) {
+            perSource[e.record.source].first += 1;
+            perSource[e.record.source].second += e.record.length;
+        }
+        std::cout << "sources\n";
+        for (const auto& [name, c] : perSource)
+            std::cout << "  " << name << ": " << c.first << " sequences, " << c.second << " tokens\n";
+    }
+    const auto& skipped = set.manifest()["skipped"];
+    if (!skipped.empty())
+        std::cout << "skipped inputs   " << skipped.dump() << "\n";
+    if (a.flagSet("shards"))
+        for (const auto& s : set.shards())
+            std::cout << "  " << s.file << "  " << s.sequences << " sequences, " << s.tokens << " tokens, "
+                      << mib(double(s.bytes)) << ", crc32 " << s.crc32 << "\n";
+    return kOk;
+}
+
+int runVerify(const ArgParser& a, const std::string& dir)
+{
+    TraceSet set;
+    try {
+        set = TraceSet::open(dir);
+    } catch (const Error& e) {
+        std::cout << "PROBLEM: " << e.what() << "\n";
+        return kVerifyFailed;
+    }
+    const VerifyReport rep = set.verify(consoleProgress(a.flagSet("quiet")));
+    for (const auto& p : rep.problems)
+        std::cout << "PROBLEM: " << p << "\n";
+    if (!rep.ok()) {
+        std::cout << rep.problems.size() << " problem(s) in " << dir << "\n";
+        return kVerifyFailed;
+    }
+    std::cout << "OK: " << rep.shardsChecked << " shards, " << rep.sequencesChecked << " sequences, "
+              << rep.tokensChecked << " tokens verified\n";
+    return kOk;
+}
+
+int runReshard(const ArgParser& a, const std::string& dir)
+{
+    const std::string dest = a.positionalValue("dest");
+    if (dest.empty())
+        throw UsageError("reshard needs a destination folder: specmoe traces reshard <dir> <dest>");
+    ReshardOptions o;
+    o.shardSizeMB = a.getDouble("size-mb");
+    if (o.shardSizeMB <= 0)
+        throw UsageError("option --size-mb must be positive");
+    if (a.has("deflate"))
+        o.deflateLevel = int(a.getInt("deflate"));
+    if (a.has("chunk-tokens"))
+        o.chunkTokens = int(a.getInt("chunk-tokens"));
+    o.overwrite = a.flagSet("overwrite");
+    const ReshardResult r = reshardTrace(dir, dest, o, consoleProgress(a.flagSet("quiet")));
+    std::cout << "resharded into " << dest << ": " << r.shards << " shards, " << r.sequences << " sequences, "
+              << r.tokens << " tokens\n";
+    return kOk;
+}
+
+int runExport(const ArgParser& a, const std::string& dir)
+{
+    const TraceSet set = TraceSet::open(dir);
+    CsvExportOptions o;
+    o.seqIds = parseIdList(a.getAll("seq"), "seq");
+    for (int64_t l : parseIdList(a.getAll("layers"), "layers"))
+        o.layers.push_back(int(l));
+    o.lookahead = a.flagSet("lookahead");
+    o.logits = a.flagSet("logits");
+    if (!a.flagSet("all") && o.seqIds.empty())
+        throw UsageError("export-csv needs --seq IDS (or --all for every sequence)");
+    const std::string outPath = a.get("out");
+    int64_t rows = 0;
+    if (outPath.empty() || outPath == "-") {
+        rows = exportCsv(set, std::cout, o);
+    } else {
+        std::ofstream out(outPath, std::ios::binary);
+        if (!out)
+            throw Error("cannot create " + outPath);
+        rows = exportCsv(set, out, o, consoleProgress(a.flagSet("quiet")));
+        out.close();
+        if (!out)
+            throw Error("write error on " + outPath + " (disk full?)");
+        std::cerr << "wrote " << rows << " rows to " << outPath << "\n";
+    }
+    return kOk;
+}
+
+int runTraces(const ArgParser& a)
+{
+    const std::string action = a.positionalValue("action");
+    const std::string dir = a.positionalValue("dir");
+    if (!a.extraPositionals().empty())
+        throw UsageError("unexpected argument '" + a.extraPositionals().front() + "'");
+    if (action != "reshard" && !a.positionalValue("dest").empty())
+        throw UsageError("unexpected argument '" + a.positionalValue("dest") + "'");
+    if (action == "info")
+        return runInfo(a, dir);
+    if (action == "verify")
+        return runVerify(a, dir);
+    if (action == "reshard")
+        return runReshard(a, dir);
+    if (action == "export-csv")
+        return runExport(a, dir);
+    throw UsageError("unknown action '" + action + "' (info, verify, reshard, export-csv)");
+}
+
+} // namespace
+
+SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace folder",
+                [](ArgParser& p) {
+                    p.positional("action", "info | verify | reshard | export-csv");
+                    p.positional("dir", "the trace folder (holds manifest.json)");
+                    p.positional("dest", "reshard: the destination folder", false);
+                    p.flag("json", "info: print the manifest as JSON");
+                    p.flag("shards", "info: list every shard");
+                    p.option("size-mb", "MB", "reshard: target uncompressed payload per shard (MiB)", "256");
+                    p.option("deflate", "LEVEL", "reshard: deflate level 0-9 (0 = shuffle only; default: keep)");
+                    p.option("chunk-tokens", "N", "reshard: tokens per HDF5 chunk (default: keep)");
+                    p.flag("overwrite", "reshard: clear a destination that already holds a trace");
+                    p.multiOption("seq", "IDS", "export-csv: sequence ids, e.g. 3,5-9");
+                    p.flag("all", "export-csv: every sequence");
+                    p.multiOption("layers", "LAYERS", "export-csv: layers, e.g. 0,4-7 (default: all)");
+                    p.flag("lookahead", "export-csv: add lookahead id columns");
+                    p.flag("logits", "export-csv: add router logit columns");
+                    p.option("out", "FILE", "export-csv: output file ('-' = stdout)", "-");
+                    p.flag("quiet", "no progress lines");
+                },
+                runTraces);
+
+} // namespace specmoe::cli
