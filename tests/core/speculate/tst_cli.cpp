@@ -1,0 +1,81 @@
+// Trace folders as a speculation source, and the specmoe train / eval / export commands.
+#include "core/speculate/train.h"
+#include "core/trace/trace_writer.h"
+#include "core/util/error.h"
+#include "tests/support/test_support.h"
+#include "synth.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace specmoe;
+using namespace specmoe::speculate;
+
+namespace {
+
+void writeTraces(const std::string& dir, const std::string& modelHash, int sequences)
+{
+    test::SynthSpec s;
+    s.sequences = sequences;
+    s.lookahead = {1};
+    TraceFingerprint fp;
+    fp.modelConfigHash = modelHash;
+    fp.dtype = "float32";
+    fp.tokenizerHash = "tok";
+    fp.runConfigHash = "run";
+    TraceWriter w(dir, test::synthBlock(s, 0).dims, fp);
+    for (int b = 0; b < 3; ++b)
+        w.append(test::synthBlock(s, int64_t(b) * sequences));
+    w.finish();
+}
+
+} // namespace
+
+TEST(TraceSource, ReadsFoldersAndRefusesMixedModels)
+{
+    test::TempDir dir("spec_traces");
+    writeTraces(dir.file("a"), "model-a", 40);
+    writeTraces(dir.file("b"), "model-b", 40);
+    BlockSource s = openTraceSource({dir.file("a")});
+    EXPECT_EQ(s.dims.layers, 6);
+    EXPECT_EQ(s.dims.lookahead, std::vector<int>{1});
+    int64_t n = 0;
+    s.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); }, 0);
+    EXPECT_EQ(n, 3 * 40 * 24);
+    try {
+        openTraceSource({dir.file("a"), dir.file("b")});
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("different models"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(openTraceSource({dir.file("missing")}), Error);
+}
+
+TEST(Cli, TrainEvalExport)
+{
+    if (!std::filesystem::exists(test::cliPath()))
+        GTEST_SKIP() << "specmoe CLI not built";
+    test::TempDir dir("spec_cli");
+    writeTraces(dir.file("a"), "model-a", 40);
+    writeTraces(dir.file("b"), "model-b", 40);
+    const std::string cli = test::cliPath();
+    const std::string small = " --epochs 2 --hidden 16 --embed 8 --threads 1 --quiet";
+    std::string out;
+    ASSERT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --out " + dir.file("run") + small + " 2>&1", &out), 0) << out;
+    EXPECT_NE(out.find("ensemble"), std::string::npos) << out;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("run/metrics.jsonl")));
+    ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("a") + " --json " +
+                                   dir.file("test.json") + " --quiet 2>&1", &out), 0) << out;
+    EXPECT_NE(test::readFile(dir.file("test.json")).find("\"per_layer\""), std::string::npos);
+    ASSERT_EQ(test::runCommand(cli + " export --run " + dir.file("run") + " --out " + dir.file("exp") + " 2>&1", &out), 0) << out;
+    EXPECT_TRUE(std::filesystem::exists(dir.file("exp/predictor.safetensors")));
+    // bad input: a clear message and exit code 1, no crash
+    EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --traces " + dir.file("b") + " --out " +
+                                   dir.file("mixed") + small + " 2>&1", &out), 1) << out;
+    EXPECT_NE(out.find("different models"), std::string::npos) << out;
+    EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --horizon 6 --out " + dir.file("h6") + small + " 2>&1", &out), 1) << out;
+    EXPECT_NE(out.find("beyond the last layer"), std::string::npos) << out;
+    EXPECT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("b") + " --quiet 2>&1", &out), 1) << out;
+    EXPECT_NE(out.find("another model"), std::string::npos) << out;
+}

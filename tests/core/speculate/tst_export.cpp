@@ -1,0 +1,81 @@
+// Export: the documented Python recipe (docs/load_predictor.py) loads an exported tiny
+// predictor and reproduces the C++ probabilities.
+#include "core/speculate/st_io.h"
+#include "core/speculate/train.h"
+#include "core/util/error.h"
+#include "tests/support/test_support.h"
+#include "synth.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+
+using namespace specmoe;
+using namespace specmoe::speculate;
+
+TEST(Export, PythonRecipeMatchesCpp)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    s.lookahead = {1, 2};
+    BlockSource src = memorySource(test::synthBlocks(s, 2));
+    test::TempDir dir("spec_export");
+    TrainParams p;
+    p.source = src;
+    p.runDir = dir.file("run");
+    p.epochs = 1;
+    p.model.embedDim = 8;
+    p.model.hiddenDim = 12;
+    p.model.statsDim = 4;
+    p.model.tokenBuckets = 32;
+    train(p);
+    EXPECT_THROW(exportPredictor({dir.file("none"), dir.file("x")}), Error);
+    const ExportResult r = exportPredictor({dir.file("run"), dir.file("exported")});
+    EXPECT_GT(r.parameters, 0);
+    ASSERT_TRUE(std::filesystem::exists(r.weightsFile));
+    ASSERT_TRUE(std::filesystem::exists(r.configFile));
+
+    // reference: a fresh block, its inputs and the C++ outputs of every model
+    test::SynthSpec fresh = s;
+    fresh.sequences = 3;
+    fresh.seqLen = 5;
+    RoutingBlock b = test::synthBlock(fresh, 5000);
+    const BlockPredictions pred = predictBlock(dir.file("exported"), b);
+    ASSERT_EQ(pred.models.size(), 7u); // 3 models + frequency, markov, lookahead, uniform
+    const int64_t N = int64_t(b.numTokens()), L = s.layers, k = s.topk, E = s.experts, D = 2;
+    std::vector<float> w(b.topkWeights.size());
+    for (size_t i = 0; i < w.size(); ++i)
+        w[i] = b.weight(i / size_t(L * k), int(i / size_t(k) % size_t(L)), int(i % size_t(k)));
+    std::vector<int32_t> seq(b.seqIds.begin(), b.seqIds.end()), pos(b.positions.begin(), b.positions.end());
+    std::vector<NamedArray> arrays = {makeU8("input.topk_ids", {N, L, k}, b.topkIds),
+                                      makeF32("input.topk_weights", {N, L, k}, w),
+                                      makeI32("input.token_ids", {N}, b.tokenIds),
+                                      makeU8("input.lookahead_ids", {N, L, D, k}, b.lookaheadIds),
+                                      makeI32("input.seq_ids", {N}, seq),
+                                      makeI32("input.positions", {N}, pos)};
+    for (size_t m = 0; m < pred.models.size(); ++m)
+        arrays.push_back(makeF32("output." + pred.models[m], {N, L, 2, E}, pred.probs[m]));
+    writeTensorFile(dir.file("check.safetensors"), arrays);
+
+    std::string out;
+    const std::string cmd = "/usr/bin/python3 " + std::string(SPECMOE_SOURCE_DIR) + "/docs/load_predictor.py --predictor " +
+                            dir.file("exported") + " --check " + dir.file("check.safetensors") + " 2>&1";
+    const int rc = test::runCommand(cmd, &out);
+    EXPECT_EQ(rc, 0) << out;
+    EXPECT_NE(out.find("worst"), std::string::npos) << out;
+    std::cout << out;
+
+    // negative control: a perturbed reference must be refused
+    for (auto& a : arrays)
+        if (a.name == "output.ensemble") {
+            std::vector<float> v = asF32(a, "test");
+            v[size_t(L * 2 * E) + 3] += 0.01f; // token 1, layer 0, h1, expert 3
+            a = makeF32(a.name, a.shape, v);
+        }
+    writeTensorFile(dir.file("bad.safetensors"), arrays);
+    std::string bad;
+    const std::string cmd2 = "/usr/bin/python3 " + std::string(SPECMOE_SOURCE_DIR) + "/docs/load_predictor.py --predictor " +
+                             dir.file("exported") + " --check " + dir.file("bad.safetensors") + " 2>&1";
+    EXPECT_NE(test::runCommand(cmd2, &bad), 0) << bad;
+}
