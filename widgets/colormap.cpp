@@ -1,5 +1,7 @@
 #include "widgets/colormap.h"
 
+#include "widgets/view_qcustomplot.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -27,6 +29,45 @@ QColor viridis(double t)
         return static_cast<int>(std::lround(anchors[i][c] + f * (anchors[i + 1][c] - anchors[i][c])));
     };
     return QColor(mix(0), mix(1), mix(2));
+}
+
+QCPColorGradient viridisGradient()
+{
+    QCPColorGradient g;
+    QMap<double, QColor> stops;
+    for (int i = 0; i <= 32; ++i)
+        stops.insert(i / 32.0, viridis(i / 32.0));
+    g.setColorStops(stops);
+    g.setColorInterpolation(QCPColorGradient::ciRGB);
+    g.setLevelCount(256);
+    g.setNanHandling(QCPColorGradient::nhNanColor);
+    g.setNanColor(QColor(225, 225, 225));
+    return g;
+}
+
+namespace {
+// Okabe-Ito inspired categorical colours, distinguishable for common colour blindness.
+const std::array<QColor, 8> kExpertColors{{QColor(0, 114, 178), QColor(230, 159, 0),
+                                           QColor(0, 158, 115), QColor(204, 121, 167),
+                                           QColor(86, 180, 233), QColor(213, 94, 0),
+                                           QColor(140, 140, 40), QColor(110, 80, 170)}};
+} // namespace
+
+QColor expertColor(int expert, int experts)
+{
+    if (expert < 0)
+        return QColor(150, 150, 150);
+    if (experts <= int(kExpertColors.size()))
+        return kExpertColors[size_t(expert) % kExpertColors.size()];
+    return QColor::fromHsvF(std::fmod(expert * 0.61803398875, 1.0), 0.65, 0.8);
+}
+
+QColor expertTint(int expert, int experts)
+{
+    const QColor c = expertColor(expert, experts);
+    // 45 % of the colour over white: readable black text on every tint.
+    auto mix = [](int v) { return int(std::lround(255 - 0.45 * (255 - v))); };
+    return QColor(mix(c.red()), mix(c.green()), mix(c.blue()));
 }
 
 } // namespace specmoe::widgets

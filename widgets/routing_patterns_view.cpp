@@ -1,0 +1,418 @@
+#include "widgets/routing_patterns_view.h"
+
+#include "widgets/colormap.h"
+#include "widgets/export.h"
+#include "widgets/view_style.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QSpinBox>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include "widgets/view_qcustomplot.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace specmoe::widgets {
+
+namespace {
+
+QCPTextElement* panelTitle(QCustomPlot* plot, const QString& text)
+{
+    QFont f = plot->font();
+    f.setPointSizeF(10.5);
+    f.setBold(true);
+    auto* t = new QCPTextElement(plot, text, f);
+    t->setTextColor(QColor(40, 40, 40));
+    t->setMargins(QMargins(2, 6, 2, 0));
+    return t;
+}
+
+QCPAxisRect* matrixRect(QCustomPlot* plot, const QString& xLabel, const QString& yLabel)
+{
+    auto* rect = new QCPAxisRect(plot);
+    styleAxisRect(rect);
+    styleAxis(rect->axis(QCPAxis::atBottom), xLabel);
+    styleAxis(rect->axis(QCPAxis::atLeft), yLabel);
+    setIntegerTicks(rect->axis(QCPAxis::atBottom), 1);
+    setIntegerTicks(rect->axis(QCPAxis::atLeft), 1);
+    rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
+    rect->axis(QCPAxis::atBottom)->grid()->setVisible(false);
+    rect->axis(QCPAxis::atLeft)->grid()->setVisible(false);
+    return rect;
+}
+
+QCPColorMap* matrixMap(QCPAxisRect* rect, QCPColorScale* scale)
+{
+    auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    map->setInterpolate(false);
+    map->setTightBoundary(false);
+    map->setGradient(viridisGradient());
+    map->setColorScale(scale);
+    return map;
+}
+
+QCPLegend* panelLegend(QCustomPlot* plot, QCPAxisRect* rect, Qt::Alignment align)
+{
+    auto* legend = new QCPLegend;
+    rect->insetLayout()->addElement(legend, align);
+    legend->setLayer(QStringLiteral("legend"));
+    legend->setBrush(QColor(255, 255, 255, 225));
+    legend->setBorderPen(QPen(QColor(205, 205, 205)));
+    QFont f = plot->font();
+    f.setPointSizeF(8.5);
+    legend->setFont(f);
+    legend->setRowSpacing(-2);
+    return legend;
+}
+
+QCPGraph* lineGraph(QCPAxisRect* rect, const QString& name, const QPen& pen, QCPScatterStyle::ScatterShape shape,
+                    QCPLegend* legend)
+{
+    auto* g = rect->parentPlot()->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    g->setName(name);
+    g->setPen(pen);
+    if (shape != QCPScatterStyle::ssNone)
+        g->setScatterStyle(QCPScatterStyle(shape, pen.color(), Qt::white, 5));
+    g->removeFromLegend();
+    g->addToLegend(legend);
+    return g;
+}
+
+} // namespace
+
+RoutingPatternsView::RoutingPatternsView(QWidget* parent)
+    : QWidget(parent)
+{
+    m_groupBox = new QComboBox(this);
+    m_distanceBox = new QComboBox(this);
+    m_fromBox = new QSpinBox(this);
+    m_coactBox = new QSpinBox(this);
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Source:"), this));
+    controls->addWidget(m_groupBox);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Transition from layer:"), this));
+    controls->addWidget(m_fromBox);
+    controls->addWidget(new QLabel(tr("distance:"), this));
+    controls->addWidget(m_distanceBox);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Co-activation layer:"), this));
+    controls->addWidget(m_coactBox);
+    controls->addStretch(1);
+
+    m_plot = new QCustomPlot(this);
+    m_plot->setMinimumSize(640, 480);
+    m_plot->plotLayout()->clear();
+    m_transRect = matrixRect(m_plot, tr("Expert at layer l + d"), tr("Expert at layer l"));
+    m_coactRect = matrixRect(m_plot, tr("Expert j"), tr("Expert i"));
+    auto* scale1 = new QCPColorScale(m_plot);
+    auto* scale2 = new QCPColorScale(m_plot);
+    for (auto* s : {scale1, scale2}) {
+        s->setBarWidth(12);
+        styleAxis(s->axis(), QString());
+    }
+    scale1->axis()->setLabel(tr("P(next | current)"));
+    scale2->axis()->setLabel(tr("Share of tokens"));
+    m_transMap = matrixMap(m_transRect, scale1);
+    m_coactMap = matrixMap(m_coactRect, scale2);
+    m_transTitle = panelTitle(m_plot, tr("Layer transitions"));
+    m_coactTitle = panelTitle(m_plot, tr("Co-activation"));
+
+    auto* top = new QCPLayoutGrid;
+    auto* bottom = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(0, 0, top);
+    m_plot->plotLayout()->addElement(1, 0, bottom);
+    top->addElement(0, 0, m_transTitle);
+    top->addElement(0, 2, m_coactTitle);
+    top->addElement(1, 0, m_transRect);
+    top->addElement(1, 1, scale1);
+    top->addElement(1, 2, m_coactRect);
+    top->addElement(1, 3, scale2);
+    top->setColumnStretchFactors({1.0, 0.01, 1.0, 0.01});
+    top->setRowStretchFactors({0.01, 1.0});
+    auto* marginsTop = new QCPMarginGroup(m_plot);
+    for (QCPLayoutElement* e : std::initializer_list<QCPLayoutElement*>{m_transRect, scale1, m_coactRect, scale2})
+        e->setMarginGroup(QCP::msTop | QCP::msBottom, marginsTop);
+
+    m_entropyRect = new QCPAxisRect(m_plot);
+    m_repRect = new QCPAxisRect(m_plot);
+    bottom->addElement(0, 0, panelTitle(m_plot, tr("Routing entropy per layer")));
+    bottom->addElement(0, 1, panelTitle(m_plot, tr("Consecutive-token repetition")));
+    bottom->addElement(1, 0, m_entropyRect);
+    bottom->addElement(1, 1, m_repRect);
+    bottom->setRowStretchFactors({0.01, 1.0});
+    auto* marginsBottom = new QCPMarginGroup(m_plot);
+    m_entropyRect->setMarginGroup(QCP::msTop | QCP::msBottom, marginsBottom);
+    m_repRect->setMarginGroup(QCP::msTop | QCP::msBottom, marginsBottom);
+    auto* marginsLeft = new QCPMarginGroup(m_plot);
+    m_transRect->setMarginGroup(QCP::msLeft, marginsLeft);
+    m_entropyRect->setMarginGroup(QCP::msLeft, marginsLeft);
+    for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
+        styleAxisRect(r);
+        styleAxis(r->axis(QCPAxis::atBottom), tr("Layer"));
+    }
+    styleAxis(m_entropyRect->axis(QCPAxis::atLeft), tr("Entropy (bits)"));
+    styleAxis(m_repRect->axis(QCPAxis::atLeft), tr("Rate of neighbouring tokens"));
+    stylePlot(m_plot);
+
+    auto* entropyLegend = panelLegend(m_plot, m_entropyRect, Qt::AlignBottom | Qt::AlignRight);
+    auto* repLegend = panelLegend(m_plot, m_repRect, Qt::AlignTop | Qt::AlignRight);
+    const QColor blue(0, 114, 178), orange(213, 94, 0), grey(110, 110, 110);
+    lineGraph(m_entropyRect, tr("First choice"), QPen(blue, 2), QCPScatterStyle::ssCircle, entropyLegend);      // 0
+    lineGraph(m_entropyRect, tr("Any of top-k"), QPen(orange, 2), QCPScatterStyle::ssSquare, entropyLegend);    // 1
+    lineGraph(m_entropyRect, tr("Maximum (uniform), log2 E"), QPen(grey, 1.5, Qt::DashLine), QCPScatterStyle::ssNone, entropyLegend); // 2
+    auto* peak = lineGraph(m_entropyRect, tr("Most balanced layer"), QPen(QColor(200, 30, 60), 2), QCPScatterStyle::ssNone, entropyLegend); // 3
+    peak->setLineStyle(QCPGraph::lsNone);
+    peak->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(200, 30, 60), 2), QColor(200, 30, 60), 13));
+    lineGraph(m_repRect, tr("Same first choice"), QPen(blue, 2), QCPScatterStyle::ssCircle, repLegend);          // 4
+    lineGraph(m_repRect, tr("Random, 1/E"), QPen(blue, 1.5, Qt::DashLine), QCPScatterStyle::ssNone, repLegend);   // 5
+    lineGraph(m_repRect, tr("Expected from layer load"), QPen(blue, 1.2, Qt::DotLine), QCPScatterStyle::ssNone, repLegend); // 6
+    lineGraph(m_repRect, tr("Top-k sets overlap"), QPen(orange, 2), QCPScatterStyle::ssSquare, repLegend);        // 7
+    lineGraph(m_repRect, tr("Random overlap"), QPen(orange, 1.5, Qt::DashLine), QCPScatterStyle::ssNone, repLegend); // 8
+    m_maxLabel = new QCPItemText(m_plot);
+    m_maxLabel->setClipAxisRect(m_entropyRect);
+    m_maxLabel->position->setAxes(m_entropyRect->axis(QCPAxis::atBottom), m_entropyRect->axis(QCPAxis::atLeft));
+    m_maxLabel->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+    m_maxLabel->setColor(QColor(200, 30, 60));
+    m_maxLabel->setPadding(QMargins(0, 0, 0, 8));
+
+    m_hover = new QLabel(this);
+    m_hover->setTextFormat(Qt::PlainText);
+    m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_hover);
+
+    connect(m_groupBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setGroup(i); });
+    connect(m_distanceBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+            [this](int) { setTransition(m_distanceBox->currentData().toInt(), m_fromBox->value()); });
+    connect(m_fromBox, QOverload<int>::of(&QSpinBox::valueChanged), this,
+            [this](int l) { setTransition(m_distance, l); });
+    connect(m_coactBox, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int l) { setCoactivationLayer(l); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &RoutingPatternsView::onMouseMove);
+    rebuildMatrices();
+    rebuildCurves();
+}
+
+QString RoutingPatternsView::viewTitle() const
+{
+    return tr("Routing patterns");
+}
+
+void RoutingPatternsView::setModel(RoutingPatternsModel model)
+{
+    m_model = std::move(model);
+    m_group = 0;
+    const auto d = m_model.distances();
+    m_distance = d.empty() ? 1 : d.front();
+    m_fromLayer = 0;
+    m_coactLayer = 0;
+    {
+        const QSignalBlocker b1(m_groupBox), b2(m_distanceBox), b3(m_fromBox), b4(m_coactBox);
+        m_groupBox->clear();
+        m_groupBox->addItems(m_model.groupNames());
+        m_distanceBox->clear();
+        for (int x : d)
+            m_distanceBox->addItem(QString::number(x), x);
+        m_fromBox->setRange(0, std::max(0, m_model.layers() - m_distance - 1));
+        m_fromBox->setValue(0);
+        m_coactBox->setRange(0, std::max(0, m_model.layers() - 1));
+        m_coactBox->setValue(0);
+    }
+    rebuildMatrices();
+    rebuildCurves();
+}
+
+void RoutingPatternsView::setGroup(int group)
+{
+    if (group < 0 || group >= m_model.groupCount())
+        return;
+    m_group = group;
+    if (m_groupBox->currentIndex() != group)
+        m_groupBox->setCurrentIndex(group);
+    rebuildMatrices();
+    rebuildCurves();
+}
+
+void RoutingPatternsView::setTransition(int distance, int fromLayer)
+{
+    m_distance = std::max(1, distance);
+    m_fromLayer = std::clamp(fromLayer, 0, std::max(0, m_model.layers() - m_distance - 1));
+    {
+        const QSignalBlocker b1(m_distanceBox), b2(m_fromBox);
+        const int di = m_distanceBox->findData(m_distance);
+        if (di >= 0)
+            m_distanceBox->setCurrentIndex(di);
+        m_fromBox->setRange(0, std::max(0, m_model.layers() - m_distance - 1));
+        m_fromBox->setValue(m_fromLayer);
+    }
+    rebuildMatrices();
+}
+
+void RoutingPatternsView::setCoactivationLayer(int layer)
+{
+    m_coactLayer = std::clamp(layer, 0, std::max(0, m_model.layers() - 1));
+    if (m_coactBox->value() != m_coactLayer) {
+        const QSignalBlocker b(m_coactBox);
+        m_coactBox->setValue(m_coactLayer);
+    }
+    rebuildMatrices();
+}
+
+void RoutingPatternsView::rebuildMatrices()
+{
+    const int E = std::max(1, m_model.experts());
+    for (QCPColorMap* map : {m_transMap, m_coactMap}) {
+        map->data()->setSize(E, E);
+        map->data()->setRange(QCPRange(0, E - 1), QCPRange(0, E - 1));
+        map->data()->fill(std::nan(""));
+    }
+    // Cell (x = column b, y = row a).
+    if (const auto* t = m_model.transition(m_distance, m_fromLayer))
+        for (int a = 0; a < m_model.experts(); ++a)
+            for (int b = 0; b < m_model.experts(); ++b)
+                m_transMap->data()->setCell(b, a, (*t)[size_t(a * m_model.experts() + b)]);
+    double coMax = 0;
+    if (m_group < m_model.groupCount() && m_coactLayer < m_model.layers()) {
+        const auto& co = m_model.group(m_group).coactivation[size_t(m_coactLayer)];
+        for (int a = 0; a < m_model.experts(); ++a)
+            for (int b = 0; b < m_model.experts(); ++b) {
+                const double v = co[size_t(a * m_model.experts() + b)];
+                m_coactMap->data()->setCell(b, a, a == b ? std::nan("") : v);
+                if (a != b && std::isfinite(v))
+                    coMax = std::max(coMax, v);
+            }
+    }
+    m_transMap->setDataRange(QCPRange(0, 1));
+    m_transMap->rescaleDataRange(true);
+    if (m_transMap->dataRange().upper <= 0)
+        m_transMap->setDataRange(QCPRange(0, 1));
+    m_coactMap->setDataRange(QCPRange(0, coMax > 0 ? coMax : 1));
+    for (QCPAxisRect* r : {m_transRect, m_coactRect}) {
+        r->axis(QCPAxis::atBottom)->setRange(-0.5, E - 0.5);
+        r->axis(QCPAxis::atLeft)->setRange(-0.5, E - 0.5);
+    }
+    m_transTitle->setText(tr("First-choice transitions, layer %1 to %2").arg(m_fromLayer).arg(m_fromLayer + m_distance));
+    m_coactTitle->setText(tr("Co-activation in top-%1 at layer %2 (off-diagonal)").arg(m_model.topk()).arg(m_coactLayer));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RoutingPatternsView::rebuildCurves()
+{
+    const int L = m_model.layers();
+    QVector<double> x(L);
+    for (int l = 0; l < L; ++l)
+        x[l] = l;
+    auto vec = [](const std::vector<double>& v) { return QVector<double>(v.begin(), v.end()); };
+    auto constant = [&](double c) { return QVector<double>(L, c); };
+    if (m_group < m_model.groupCount()) {
+        const PatternGroup& g = m_model.group(m_group);
+        m_plot->graph(0)->setData(x, vec(g.entropyFirstBits), true);
+        m_plot->graph(1)->setData(x, vec(g.entropyAnyBits), true);
+        m_plot->graph(2)->setData(x, constant(m_model.maxEntropyBits()), true);
+        const int peak = m_model.maxEntropyLayer(m_group);
+        m_plot->graph(3)->data()->clear();
+        if (peak >= 0) {
+            m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
+            m_maxLabel->position->setCoords(peak, g.entropyFirstBits[size_t(peak)]);
+            m_maxLabel->setText(tr("max %1 bits at layer %2").arg(g.entropyFirstBits[size_t(peak)], 0, 'f', 3).arg(peak));
+        }
+        m_plot->graph(4)->setData(x, vec(g.sameFirstRate), true);
+        m_plot->graph(5)->setData(x, constant(m_model.randomSameFirst()), true);
+        m_plot->graph(6)->setData(x, vec(g.expectedFromLoad), true);
+        m_plot->graph(7)->setData(x, vec(g.overlapRate), true);
+        m_plot->graph(8)->setData(x, constant(m_model.randomOverlap()), true);
+    } else {
+        for (int i = 0; i < m_plot->graphCount(); ++i)
+            m_plot->graph(i)->data()->clear();
+        m_maxLabel->setText(QString());
+    }
+    for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
+        r->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(1, L) - 0.5);
+        setIntegerTicks(r->axis(QCPAxis::atBottom), L > 16 ? 4 : 1);
+    }
+    const double hmax = std::max(1.0, m_model.maxEntropyBits());
+    m_entropyRect->axis(QCPAxis::atLeft)->setRange(0, hmax * 1.12);
+    m_repRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString RoutingPatternsView::hoverText(const QPoint& pos) const
+{
+    const int E = m_model.experts();
+    auto cell = [&](QCPAxisRect* r, int& row, int& col) {
+        col = int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
+        row = int(std::lround(r->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
+        return row >= 0 && row < E && col >= 0 && col < E;
+    };
+    int a = 0, b = 0;
+    if (m_transRect->rect().contains(pos) && cell(m_transRect, a, b)) {
+        const auto* t = m_model.transition(m_distance, m_fromLayer);
+        if (!t)
+            return {};
+        return tr("P(expert %1 at layer %2 | expert %3 at layer %4) = %5")
+            .arg(b)
+            .arg(m_fromLayer + m_distance)
+            .arg(a)
+            .arg(m_fromLayer)
+            .arg((*t)[size_t(a * E + b)], 0, 'f', 4);
+    }
+    if (m_coactRect->rect().contains(pos) && cell(m_coactRect, a, b) && m_group < m_model.groupCount()) {
+        if (a == b)
+            return tr("Diagonal (an expert with itself) is not shown");
+        return tr("Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens")
+            .arg(a)
+            .arg(b)
+            .arg(m_model.topk())
+            .arg(m_coactLayer)
+            .arg(100.0 * m_model.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 0, 'f', 2);
+    }
+    for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
+        if (!r->rect().contains(pos) || m_group >= m_model.groupCount())
+            continue;
+        const int l = int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
+        if (l < 0 || l >= m_model.layers())
+            return {};
+        const PatternGroup& g = m_model.group(m_group);
+        if (r == m_entropyRect)
+            return tr("Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4")
+                .arg(l)
+                .arg(g.entropyFirstBits[size_t(l)], 0, 'f', 3)
+                .arg(g.entropyAnyBits[size_t(l)], 0, 'f', 3)
+                .arg(m_model.maxEntropyBits(), 0, 'f', 3);
+        return tr("Layer %1: same first choice %2 (random %3), overlap %4 (random %5)")
+            .arg(l)
+            .arg(g.sameFirstRate[size_t(l)], 0, 'f', 3)
+            .arg(m_model.randomSameFirst(), 0, 'f', 3)
+            .arg(g.overlapRate[size_t(l)], 0, 'f', 3)
+            .arg(m_model.randomOverlap(), 0, 'f', 3);
+    }
+    return {};
+}
+
+void RoutingPatternsView::onMouseMove(QMouseEvent* event)
+{
+    const QString text = hoverText(event->position().toPoint());
+    m_hover->setText(text);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+}
+
+bool RoutingPatternsView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)
+{
+    return exportPlot(m_plot, path, size, dpi, error);
+}
+
+bool RoutingPatternsView::exportCsv(const QString& path, QString* error) const
+{
+    return m_model.writeCsv(path, m_group, m_distance, m_fromLayer, m_coactLayer, error);
+}
+
+} // namespace specmoe::widgets

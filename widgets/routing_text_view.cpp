@@ -1,0 +1,366 @@
+#include "widgets/routing_text_view.h"
+
+#include "widgets/colormap.h"
+#include "widgets/export.h"
+
+#include <QEvent>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QScrollBar>
+#include <QSlider>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include "widgets/view_qcustomplot.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace specmoe::widgets {
+
+namespace {
+constexpr double kMargin = 8.0;
+constexpr double kLineGap = 4.0;
+
+QFont textFont()
+{
+    QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    f.setPointSizeF(10.5);
+    return f;
+}
+} // namespace
+
+RoutingTextCanvas::RoutingTextCanvas(QWidget* parent)
+    : QAbstractScrollArea(parent)
+{
+    setFont(textFont());
+    viewport()->setMouseTracking(true);
+    viewport()->setBackgroundRole(QPalette::Base);
+    viewport()->setAutoFillBackground(true);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_lineHeight = QFontMetricsF(font()).height() + kLineGap;
+}
+
+void RoutingTextCanvas::setModel(const RoutingTextModel* model)
+{
+    m_model = model;
+    m_pieceWidth.assign(model ? size_t(model->pieces().size()) : 0, -1.f);
+    m_layer = 0;
+    m_layoutWidth = -1;
+    relayout();
+    verticalScrollBar()->setValue(0);
+    viewport()->update();
+}
+
+void RoutingTextCanvas::setLayer(int layer)
+{
+    if (!m_model || layer < 0 || layer >= m_model->layers() || layer == m_layer)
+        return;
+    m_layer = layer;
+    viewport()->update();
+}
+
+float RoutingTextCanvas::pieceWidth(uint32_t piece) const
+{
+    float& w = m_pieceWidth[piece];
+    if (w < 0)
+        w = float(QFontMetricsF(font()).horizontalAdvance(m_model->pieces()[int(piece)]));
+    return w;
+}
+
+void RoutingTextCanvas::relayout()
+{
+    m_x.clear();
+    m_lineStart.clear();
+    const int width = viewport()->width();
+    m_layoutWidth = width;
+    if (!m_model || m_model->tokenCount() == 0) {
+        verticalScrollBar()->setRange(0, 0);
+        return;
+    }
+    const size_t n = m_model->tokenCount();
+    m_x.resize(n);
+    const double right = std::max(kMargin + 40.0, width - kMargin);
+    double x = kMargin;
+    m_lineStart.push_back(0);
+    for (size_t i = 0; i < n; ++i) {
+        const float w = pieceWidth(m_model->pieceIndex(i));
+        if (x + w > right && x > kMargin) {
+            m_lineStart.push_back(uint32_t(i));
+            x = kMargin;
+        }
+        m_x[i] = float(x);
+        x += w;
+        if (m_model->breaksLine(i) && i + 1 < n) {
+            m_lineStart.push_back(uint32_t(i + 1));
+            x = kMargin;
+        }
+    }
+    const double total = m_lineStart.size() * m_lineHeight + 2 * kMargin;
+    verticalScrollBar()->setPageStep(viewport()->height());
+    verticalScrollBar()->setSingleStep(int(m_lineHeight));
+    verticalScrollBar()->setRange(0, std::max(0, int(std::min(total, 2.0e9)) - viewport()->height()));
+}
+
+void RoutingTextCanvas::resizeEvent(QResizeEvent* event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    if (viewport()->width() != m_layoutWidth) {
+        const size_t first = firstVisibleToken();
+        relayout();
+        scrollToToken(first);
+    } else {
+        verticalScrollBar()->setPageStep(viewport()->height());
+    }
+}
+
+size_t RoutingTextCanvas::firstVisibleToken() const
+{
+    if (m_lineStart.empty())
+        return 0;
+    const int line = std::clamp(int((verticalScrollBar()->value() - kMargin) / m_lineHeight), 0,
+                                int(m_lineStart.size()) - 1);
+    return m_lineStart[size_t(line)];
+}
+
+void RoutingTextCanvas::scrollToToken(size_t token)
+{
+    if (m_lineStart.empty())
+        return;
+    const auto it = std::upper_bound(m_lineStart.begin(), m_lineStart.end(), uint32_t(token));
+    const int line = int(it - m_lineStart.begin()) - 1;
+    verticalScrollBar()->setValue(int(kMargin + std::max(0, line) * m_lineHeight));
+}
+
+long long RoutingTextCanvas::tokenAt(const QPoint& pos) const
+{
+    if (m_lineStart.empty())
+        return -1;
+    const double y = pos.y() + verticalScrollBar()->value() - kMargin;
+    if (y < 0)
+        return -1;
+    const size_t line = size_t(y / m_lineHeight);
+    if (line >= m_lineStart.size())
+        return -1;
+    const size_t begin = m_lineStart[line];
+    const size_t end = line + 1 < m_lineStart.size() ? m_lineStart[line + 1] : m_model->tokenCount();
+    const auto first = m_x.begin() + long(begin), last = m_x.begin() + long(end);
+    const auto it = std::upper_bound(first, last, float(pos.x()));
+    if (it == first)
+        return -1;
+    const size_t i = size_t(it - m_x.begin()) - 1;
+    if (pos.x() > m_x[i] + pieceWidth(m_model->pieceIndex(i)))
+        return -1;
+    return (long long)i;
+}
+
+QString RoutingTextCanvas::tokenToolTip(size_t i) const
+{
+    if (!m_model || i >= m_model->tokenCount())
+        return {};
+    QString text = m_model->text(i);
+    QStringList choices;
+    for (int r = 0; r < m_model->topk(); ++r)
+        choices << tr("expert %1 (w %2)")
+                       .arg(int(m_model->expert(m_layer, i, r)))
+                       .arg(double(m_model->weight(m_layer, i, r)), 0, 'f', 2);
+    return tr("\"%1\"  seq %2, position %3\nLayer %4: %5")
+        .arg(text)
+        .arg(qlonglong(m_model->seqId(i)))
+        .arg(m_model->position(i))
+        .arg(m_layer)
+        .arg(choices.join(QStringLiteral(", ")));
+}
+
+bool RoutingTextCanvas::viewportEvent(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const long long t = tokenAt(help->pos());
+        if (t >= 0)
+            QToolTip::showText(help->globalPos(), tokenToolTip(size_t(t)), viewport());
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void RoutingTextCanvas::paintEvent(QPaintEvent*)
+{
+    QPainter painter(viewport());
+    if (!m_model || m_lineStart.empty())
+        return;
+    const int E = m_model->experts();
+    const uint8_t* experts = m_model->firstExperts(m_layer);
+    const double scroll = verticalScrollBar()->value();
+    const int h = viewport()->height();
+    const QFontMetricsF fm(font());
+    const double ascent = fm.ascent() + kLineGap / 2;
+    painter.setFont(font());
+    painter.setPen(QColor(20, 20, 20));
+    size_t line = size_t(std::max(0.0, (scroll - kMargin) / m_lineHeight));
+    const size_t n = m_model->tokenCount();
+    for (; line < m_lineStart.size(); ++line) {
+        const double y = kMargin + line * m_lineHeight - scroll;
+        if (y > h)
+            break;
+        const size_t begin = m_lineStart[line];
+        const size_t end = line + 1 < m_lineStart.size() ? m_lineStart[line + 1] : n;
+        // Backgrounds by runs of one expert, then the text.
+        for (size_t i = begin; i < end;) {
+            size_t j = i + 1;
+            while (j < end && experts[j] == experts[i])
+                ++j;
+            const double x1 = (j < end) ? m_x[j] : m_x[j - 1] + pieceWidth(m_model->pieceIndex(j - 1));
+            painter.fillRect(QRectF(m_x[i], y, x1 - m_x[i], m_lineHeight - 1), expertTint(experts[i], E));
+            i = j;
+        }
+        for (size_t i = begin; i < end; ++i)
+            painter.drawText(QPointF(m_x[i], y + ascent), m_model->text(i));
+    }
+}
+
+size_t RoutingTextCanvas::paintTokens(QPainter& painter, const QRectF& rect, size_t first) const
+{
+    if (!m_model)
+        return 0;
+    const QFontMetricsF fm(font());
+    const double lh = fm.height() + kLineGap;
+    const uint8_t* experts = m_model->firstExperts(m_layer);
+    const int E = m_model->experts();
+    painter.setFont(font());
+    double x = rect.left(), y = rect.top();
+    size_t i = first;
+    const size_t n = m_model->tokenCount();
+    for (; i < n; ++i) {
+        const QString& t = m_model->text(i);
+        const double w = fm.horizontalAdvance(t);
+        if (x + w > rect.right() && x > rect.left()) {
+            x = rect.left();
+            y += lh;
+        }
+        if (y + lh > rect.bottom())
+            break;
+        painter.fillRect(QRectF(x, y, w, lh - 1), expertTint(experts[i], E));
+        painter.setPen(QColor(20, 20, 20));
+        painter.drawText(QPointF(x, y + fm.ascent() + kLineGap / 2), t);
+        x += w;
+        if (m_model->breaksLine(i)) {
+            x = rect.left();
+            y += lh;
+        }
+    }
+    return i - first;
+}
+
+// ---------------------------------------------------------------------------------------
+
+RoutingTextView::RoutingTextView(QWidget* parent)
+    : QWidget(parent)
+{
+    m_slider = new QSlider(Qt::Horizontal, this);
+    m_slider->setRange(0, 0);
+    m_slider->setTickPosition(QSlider::TicksBelow);
+    m_slider->setPageStep(4);
+    m_layerLabel = new QLabel(this);
+    m_layerLabel->setMinimumWidth(m_layerLabel->fontMetrics().horizontalAdvance(tr("Layer 00 / 00")) + 8);
+    m_legend = new QLabel(this);
+    m_legend->setTextFormat(Qt::RichText);
+    m_canvas = new RoutingTextCanvas(this);
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Layer:"), this));
+    top->addWidget(m_slider, 1);
+    top->addWidget(m_layerLabel);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_legend);
+    layout->addWidget(m_canvas, 1);
+    connect(m_slider, &QSlider::valueChanged, this, [this](int l) { setLayer(l); });
+    updateLegend();
+}
+
+QString RoutingTextView::viewTitle() const
+{
+    return tr("Routing text");
+}
+
+void RoutingTextView::setModel(RoutingTextModel model)
+{
+    m_model = std::move(model);
+    m_canvas->setModel(&m_model);
+    const QSignalBlocker block(m_slider);
+    m_slider->setRange(0, std::max(0, m_model.layers() - 1));
+    m_slider->setValue(0);
+    updateLegend();
+}
+
+void RoutingTextView::setLayer(int layer)
+{
+    if (layer < 0 || layer >= m_model.layers())
+        return;
+    m_canvas->setLayer(layer);
+    if (m_slider->value() != layer)
+        m_slider->setValue(layer);
+    updateLegend();
+    Q_EMIT layerChanged(layer);
+}
+
+int RoutingTextView::layer() const
+{
+    return m_canvas->layer();
+}
+
+void RoutingTextView::updateLegend()
+{
+    m_layerLabel->setText(tr("Layer %1 / %2").arg(layer()).arg(std::max(0, m_model.layers() - 1)));
+    QString html = tr("First-choice expert:") + QStringLiteral("&nbsp;&nbsp;");
+    for (int e = 0; e < m_model.experts(); ++e)
+        html += QStringLiteral("<span style=\"background-color:%1\">&nbsp;%2&nbsp;</span>&nbsp;")
+                    .arg(expertTint(e, m_model.experts()).name(), tr("E%1").arg(e));
+    m_legend->setText(html);
+}
+
+bool RoutingTextView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)
+{
+    const size_t first = m_canvas->firstVisibleToken();
+    return exportPainted(
+        path, size, dpi,
+        [this, first](QCPPainter& p, const QSize& logical) {
+            QFont title = font();
+            title.setPointSizeF(11.5);
+            title.setBold(true);
+            p.setFont(title);
+            p.setPen(QColor(25, 25, 25));
+            const QFontMetricsF tfm(title);
+            p.drawText(QPointF(12, 12 + tfm.ascent()),
+                       tr("Routing at layer %1 (token background = first-choice expert)").arg(layer()));
+            double y = 12 + tfm.height() + 8;
+            QFont small = font();
+            small.setPointSizeF(9.5);
+            p.setFont(small);
+            const QFontMetricsF sfm(small);
+            double x = 12;
+            for (int e = 0; e < m_model.experts(); ++e) {
+                const QString label = tr("Expert %1").arg(e);
+                const double w = sfm.horizontalAdvance(label) + 12;
+                p.fillRect(QRectF(x, y, w, sfm.height() + 4), expertTint(e, m_model.experts()));
+                p.setPen(QColor(20, 20, 20));
+                p.drawText(QPointF(x + 6, y + 2 + sfm.ascent()), label);
+                x += w + 6;
+            }
+            y += sfm.height() + 14;
+            m_canvas->paintTokens(p, QRectF(12, y, logical.width() - 24, logical.height() - y - 8), first);
+        },
+        error);
+}
+
+bool RoutingTextView::exportCsv(const QString& path, QString* error) const
+{
+    return m_model.writeCsv(path, layer(), error);
+}
+
+} // namespace specmoe::widgets

@@ -1,0 +1,85 @@
+#pragma once
+// Routing text: the sequence's text with every token's background coloured by its
+// first-choice expert at the chosen layer (as in the Mixtral paper's figure), a layer slider
+// and an expert legend. Custom painted over a precomputed layout: only visible lines are
+// drawn and a layer switch only changes the colour lookup, so it stays fast at 1 M tokens.
+#include "widgets/exportable_view.h"
+#include "widgets/routing_text_model.h"
+
+#include <QAbstractScrollArea>
+#include <QWidget>
+
+#include <vector>
+
+class QLabel;
+class QSlider;
+
+namespace specmoe::widgets {
+
+// The painted text (scrollable). Owned by RoutingTextView.
+class RoutingTextCanvas : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    explicit RoutingTextCanvas(QWidget* parent = nullptr);
+    void setModel(const RoutingTextModel* model);
+    void setLayer(int layer);
+    int layer() const { return m_layer; }
+    // The token at a viewport position (-1 when none).
+    long long tokenAt(const QPoint& viewportPos) const;
+    QString tokenToolTip(size_t token) const;
+    size_t firstVisibleToken() const;
+    int lineCount() const { return int(m_lineStart.size()); }
+    void scrollToToken(size_t token);
+    // Paints tokens from `first` laid out in rect (its own layout) and returns the tokens drawn.
+    size_t paintTokens(QPainter& painter, const QRectF& rect, size_t first) const;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
+
+private:
+    void relayout();
+    float pieceWidth(uint32_t piece) const;
+
+    const RoutingTextModel* m_model = nullptr;
+    int m_layer = 0;
+    int m_layoutWidth = -1;
+    double m_lineHeight = 18;
+    mutable std::vector<float> m_pieceWidth; // per piece, -1 = not measured
+    std::vector<float> m_x;                  // per token
+    std::vector<uint32_t> m_lineStart;       // first token of each line
+};
+
+class RoutingTextView : public QWidget, public ExportableView {
+    Q_OBJECT
+public:
+    explicit RoutingTextView(QWidget* parent = nullptr);
+
+    void setModel(RoutingTextModel model);
+    const RoutingTextModel& model() const { return m_model; }
+    void setLayer(int layer);
+    int layer() const;
+    RoutingTextCanvas* canvas() const { return m_canvas; }
+
+    QString viewId() const override { return QStringLiteral("routing_text"); }
+    QString viewTitle() const override;
+    QWidget* viewWidget() override { return this; }
+    bool exportImage(const QString& path, const QSize& size, double dpi = 96.0,
+                     QString* error = nullptr) override;
+    bool exportCsv(const QString& path, QString* error = nullptr) const override;
+
+Q_SIGNALS:
+    void layerChanged(int layer);
+
+private:
+    void updateLegend();
+
+    RoutingTextModel m_model;
+    QSlider* m_slider = nullptr;
+    QLabel* m_layerLabel = nullptr;
+    QLabel* m_legend = nullptr;
+    RoutingTextCanvas* m_canvas = nullptr;
+};
+
+} // namespace specmoe::widgets

@@ -1,0 +1,183 @@
+#include "widgets/token_journey_model.h"
+
+#include "core/analysis/analysis_result.h"
+#include "widgets/export.h"
+
+#include <QObject>
+
+#include <algorithm>
+
+namespace specmoe::widgets {
+
+void TokenJourneyModel::setDims(int layers, int experts, int topk)
+{
+    m_layers = std::max(0, layers);
+    m_experts = std::max(0, experts);
+    m_topk = std::max(1, topk);
+    m_sequences.clear();
+    m_queries.clear();
+}
+
+void TokenJourneyModel::clear()
+{
+    setDims(0, 0, 1);
+}
+
+void TokenJourneyModel::addSequence(JourneySequence s)
+{
+    const size_t n = size_t(m_layers) * size_t(m_topk);
+    for (JourneyToken& t : s.tokens) {
+        t.experts.resize(n, kNoExpert);
+        t.weights.resize(n, 0.f);
+    }
+    if (s.length == 0)
+        s.length = int32_t(s.tokens.size());
+    m_sequences.push_back(std::move(s));
+}
+
+void TokenJourneyModel::addQuery(JourneyQuery q)
+{
+    m_queries.push_back(std::move(q));
+}
+
+JourneyToken TokenJourneyModel::convert(const TokenJourney& j)
+{
+    return {j.seqId, j.position, QString::fromStdString(j.text), j.experts, j.weights};
+}
+
+TokenJourneyModel TokenJourneyModel::fromAnalysis(const AnalysisResult& r)
+{
+    TokenJourneyModel m;
+    m.setDims(r.layers, r.experts, r.topk);
+    for (const SequenceJourney& sj : r.journeys) {
+        JourneySequence s;
+        s.seqId = sj.seqId;
+        s.source = QString::fromStdString(sj.source);
+        s.docId = QString::fromStdString(sj.docId);
+        s.length = sj.length;
+        for (const TokenJourney& t : sj.tokens)
+            s.tokens.push_back(convert(t));
+        m.addSequence(std::move(s));
+    }
+    for (const TokenQueryResult& q : r.queries) {
+        JourneyQuery jq;
+        jq.query = QString::fromStdString(q.query);
+        jq.matches = q.matches;
+        for (const TokenJourney& t : q.journeys)
+            jq.journeys.push_back(convert(t));
+        m.addQuery(std::move(jq));
+    }
+    return m;
+}
+
+TokenJourneyModel TokenJourneyModel::fromBlock(const RoutingBlock& b, const TextFn& text, int maxTokens)
+{
+    TokenJourneyModel m;
+    m.setDims(b.dims.layers, b.dims.experts, b.dims.topk);
+    const int L = b.dims.layers, k = b.dims.topk;
+    for (const SequenceRecord& rec : b.sequences) {
+        JourneySequence s;
+        s.seqId = rec.seqId;
+        s.source = QString::fromStdString(rec.source);
+        s.docId = QString::fromStdString(rec.docId);
+        s.length = rec.length;
+        const int n = std::min<int>(rec.length, maxTokens);
+        s.tokens.reserve(size_t(n));
+        for (int i = 0; i < n; ++i) {
+            const size_t row = size_t(rec.tokenOffset) + size_t(i);
+            if (row >= b.numTokens())
+                break;
+            JourneyToken t;
+            t.seqId = rec.seqId;
+            t.position = b.positions.empty() ? i : b.positions[row];
+            t.text = text ? QString::fromStdString(text(b.tokenIds[row])) : QStringLiteral("#%1").arg(b.tokenIds[row]);
+            t.experts.resize(size_t(L * k));
+            t.weights.resize(size_t(L * k));
+            for (int l = 0; l < L; ++l)
+                for (int j = 0; j < k; ++j) {
+                    t.experts[size_t(l * k + j)] = b.expert(row, l, j);
+                    t.weights[size_t(l * k + j)] = b.topkWeights.empty() ? 0.f : b.weight(row, l, j);
+                }
+            s.tokens.push_back(std::move(t));
+        }
+        m.addSequence(std::move(s));
+    }
+    return m;
+}
+
+QStringList TokenJourneyModel::sequenceNames() const
+{
+    QStringList names;
+    for (const JourneySequence& s : m_sequences)
+        names << (s.source.isEmpty() ? QObject::tr("Sequence %1 (%n token(s))", nullptr, s.length).arg(qlonglong(s.seqId))
+                                     : QObject::tr("Sequence %1, %2 (%n token(s))", nullptr, s.length)
+                                           .arg(qlonglong(s.seqId))
+                                           .arg(s.source));
+    return names;
+}
+
+bool TokenJourneyModel::textMatches(const QString& piece, const QString& query)
+{
+    if (query.isEmpty())
+        return false;
+    if (piece == query)
+        return true;
+    QString p = piece;
+    if (p.startsWith(QChar(0x2581)) || p.startsWith(QLatin1Char(' ')))
+        p.remove(0, 1);
+    QString q = query;
+    if (q.startsWith(QChar(0x2581)) || q.startsWith(QLatin1Char(' ')))
+        q.remove(0, 1);
+    return p == q;
+}
+
+const JourneyQuery* TokenJourneyModel::cachedQuery(const QString& query) const
+{
+    for (const JourneyQuery& q : m_queries)
+        if (textMatches(q.query, query))
+            return &q;
+    return nullptr;
+}
+
+JourneyQuery TokenJourneyModel::searchLoaded(const QString& query, int limit) const
+{
+    JourneyQuery out;
+    out.query = query;
+    for (const JourneySequence& s : m_sequences)
+        for (const JourneyToken& t : s.tokens)
+            if (textMatches(t.text, query)) {
+                ++out.matches;
+                if (int(out.journeys.size()) < limit)
+                    out.journeys.push_back(t);
+            }
+    return out;
+}
+
+bool TokenJourneyModel::writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
+                                 const std::vector<const JourneyToken*>& overlay, int layers, int topk,
+                                 QString* error)
+{
+    QStringList header{QStringLiteral("kind"), QStringLiteral("seq_id"), QStringLiteral("position"),
+                       QStringLiteral("token"), QStringLiteral("layer")};
+    for (int j = 0; j < topk; ++j)
+        header << QStringLiteral("expert%1").arg(j + 1) << QStringLiteral("weight%1").arg(j + 1);
+    QString out = csvLine(header);
+    auto rows = [&](const std::vector<const JourneyToken*>& list, const QString& kind) {
+        for (const JourneyToken* t : list)
+            for (int l = 0; l < layers; ++l) {
+                QStringList row{kind, QString::number(t->seqId), QString::number(t->position), t->text,
+                                QString::number(l)};
+                for (int j = 0; j < topk; ++j) {
+                    const size_t i = size_t(l * topk + j);
+                    row << (i < t->experts.size() ? QString::number(t->experts[i]) : QString())
+                        << (i < t->weights.size() ? QString::number(double(t->weights[i]), 'g', 4) : QString());
+                }
+                out += csvLine(row);
+            }
+    };
+    rows(range, QStringLiteral("range"));
+    rows(overlay, QStringLiteral("search"));
+    return writeTextFile(path, out, error);
+}
+
+} // namespace specmoe::widgets

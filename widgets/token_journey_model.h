@@ -1,0 +1,83 @@
+#pragma once
+// Data of the token-journey view: recorded sequences (each token's top-k experts and weights
+// at every layer) and the journeys of searched token texts across the trace set. Filled from
+// an AnalysisResult (journeys, queries), from routing blocks, or by hand.
+#include "core/trace/routing.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace specmoe {
+struct AnalysisResult;
+struct TokenJourney;
+}
+
+namespace specmoe::widgets {
+
+struct JourneyToken {
+    int64_t seqId = 0;
+    int32_t position = 0;
+    QString text;
+    std::vector<uint8_t> experts; // [L*k] descending probability
+    std::vector<float> weights;   // [L*k]
+};
+
+struct JourneySequence {
+    int64_t seqId = 0;
+    QString source;
+    QString docId;
+    int32_t length = 0;
+    std::vector<JourneyToken> tokens;
+};
+
+struct JourneyQuery {
+    QString query;
+    int64_t matches = 0; // occurrences in the trace set (may exceed journeys.size())
+    std::vector<JourneyToken> journeys;
+};
+
+class TokenJourneyModel {
+public:
+    using TextFn = std::function<std::string(int32_t tokenId)>;
+
+    void setDims(int layers, int experts, int topk);
+    void addSequence(JourneySequence sequence);
+    void addQuery(JourneyQuery query); // precomputed (analysis) query results
+    void clear();
+
+    static JourneyToken convert(const TokenJourney& journey);
+    static TokenJourneyModel fromAnalysis(const AnalysisResult& result);
+    // Every sequence of the block (at most maxTokens tokens each).
+    static TokenJourneyModel fromBlock(const RoutingBlock& block, const TextFn& text = {},
+                                       int maxTokens = 2048);
+
+    int layers() const { return m_layers; }
+    int experts() const { return m_experts; }
+    int topk() const { return m_topk; }
+    int sequenceCount() const { return int(m_sequences.size()); }
+    const JourneySequence& sequence(int i) const { return m_sequences[size_t(i)]; }
+    QStringList sequenceNames() const;
+
+    // A precomputed query (ignoring a leading "▁"); nullptr when absent.
+    const JourneyQuery* cachedQuery(const QString& query) const;
+    // Occurrences among the loaded sequences.
+    JourneyQuery searchLoaded(const QString& query, int limit = 200) const;
+
+    static bool textMatches(const QString& piece, const QString& query);
+    // Rows: kind (range/overlay), seq_id, position, token, layer, expert/weight per rank.
+    static bool writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
+                         const std::vector<const JourneyToken*>& overlay, int layers, int topk,
+                         QString* error = nullptr);
+
+private:
+    int m_layers = 0, m_experts = 0, m_topk = 0;
+    std::vector<JourneySequence> m_sequences;
+    std::vector<JourneyQuery> m_queries;
+};
+
+} // namespace specmoe::widgets

@@ -1,0 +1,426 @@
+#include "widgets/token_journey_view.h"
+
+#include "widgets/colormap.h"
+#include "widgets/export.h"
+#include "widgets/view_style.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QThreadPool>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include "widgets/view_qcustomplot.h"
+
+#include <QCoreApplication>
+#include <QMouseEvent>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace specmoe::widgets {
+
+namespace {
+const std::array<QColor, 10> kTokenColors{{QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                           QColor(214, 39, 40), QColor(148, 103, 189), QColor(140, 86, 75),
+                                           QColor(227, 119, 194), QColor(90, 90, 90), QColor(188, 189, 34),
+                                           QColor(23, 190, 207)}};
+const QColor kOverlayColor(200, 30, 60);
+} // namespace
+
+// Draws every journey in one pass over precomputed node positions (coordinates only are
+// mapped to pixels here; nothing is aggregated in paint code).
+class JourneyPlottable : public QCPAbstractPlottable {
+public:
+    struct Track {
+        const JourneyToken* token = nullptr;
+        double offset = 0.0; // vertical spread inside the expert row
+        QColor color;
+        bool overlay = false;
+    };
+
+    JourneyPlottable(QCPAxis* key, QCPAxis* value)
+        : QCPAbstractPlottable(key, value)
+    {
+        setSelectable(QCP::stNone);
+    }
+    void setTracks(std::vector<Track> tracks, int layers, int topk)
+    {
+        m_tracks = std::move(tracks);
+        m_layers = layers;
+        m_topk = topk;
+    }
+    const std::vector<Track>& tracks() const { return m_tracks; }
+    int layers() const { return m_layers; }
+    int topk() const { return m_topk; }
+
+    double selectTest(const QPointF&, bool, QVariant*) const override { return -1; }
+    QCPRange getKeyRange(bool& found, QCP::SignDomain) const override
+    {
+        found = m_layers > 0;
+        return QCPRange(0, std::max(0, m_layers - 1));
+    }
+    QCPRange getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const override
+    {
+        found = true;
+        return QCPRange(-0.5, 7.5);
+    }
+
+protected:
+    void draw(QCPPainter* painter) override
+    {
+        QCPAxis* kx = keyAxis();
+        QCPAxis* vy = valueAxis();
+        if (!kx || !vy || m_layers == 0)
+            return;
+        applyDefaultAntialiasingHint(painter);
+        const int k = m_topk;
+        QVector<QPointF> line(m_layers);
+        // Overlay first (underneath), then the range.
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const Track& t : m_tracks) {
+                if (t.overlay != (pass == 0))
+                    continue;
+                const JourneyToken& j = *t.token;
+                int n = 0;
+                for (int l = 0; l < m_layers; ++l) {
+                    const uint8_t e = j.experts[size_t(l * k)];
+                    if (e == kNoExpert)
+                        continue;
+                    line[n++] = QPointF(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
+                }
+                QColor c = t.color;
+                c.setAlphaF(t.overlay ? 0.35 : 0.75);
+                painter->setPen(QPen(c, t.overlay ? 1.0 : 1.6));
+                painter->setBrush(Qt::NoBrush);
+                painter->drawPolyline(line.constData(), n);
+                if (t.overlay)
+                    continue;
+                // First choice: filled, size ~ weight; second choice: hollow.
+                QColor fill = t.color;
+                fill.setAlphaF(0.85);
+                for (int l = 0; l < m_layers; ++l) {
+                    for (int r = 0; r < std::min(k, 2); ++r) {
+                        const uint8_t e = j.experts[size_t(l * k + r)];
+                        if (e == kNoExpert)
+                            continue;
+                        const double w = std::clamp(double(j.weights[size_t(l * k + r)]), 0.0, 1.0);
+                        const double radius = 1.5 + 4.5 * std::sqrt(w);
+                        const QPointF p(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
+                        if (r == 0) {
+                            painter->setPen(Qt::NoPen);
+                            painter->setBrush(fill);
+                        } else {
+                            painter->setPen(QPen(t.color, 1.2));
+                            painter->setBrush(Qt::white);
+                        }
+                        painter->drawEllipse(p, radius, radius);
+                    }
+                }
+            }
+        }
+    }
+    void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override
+    {
+        painter->setPen(QPen(kTokenColors[0], 1.6));
+        painter->drawLine(QLineF(rect.left(), rect.center().y(), rect.right(), rect.center().y()));
+        painter->setBrush(kTokenColors[0]);
+        painter->setPen(Qt::NoPen);
+        painter->drawEllipse(rect.center(), 4, 4);
+    }
+
+private:
+    std::vector<Track> m_tracks;
+    int m_layers = 0;
+    int m_topk = 1;
+};
+
+TokenJourneyView::TokenJourneyView(QWidget* parent)
+    : QWidget(parent)
+{
+    m_seqBox = new QComboBox(this);
+    m_seqBox->setMinimumContentsLength(24);
+    m_first = new QSpinBox(this);
+    m_first->setRange(0, 0);
+    m_count = new QSpinBox(this);
+    m_count->setRange(1, 512);
+    m_count->setValue(16);
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(tr("Token text, e.g. def"));
+    m_search->setClearButtonEnabled(true);
+    auto* go = new QPushButton(tr("Search"), this);
+    m_searchStatus = new QLabel(this);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Sequence:"), this));
+    controls->addWidget(m_seqBox, 1);
+    controls->addWidget(new QLabel(tr("First token:"), this));
+    controls->addWidget(m_first);
+    controls->addWidget(new QLabel(tr("Tokens:"), this));
+    controls->addWidget(m_count);
+    controls->addSpacing(12);
+    controls->addWidget(m_search);
+    controls->addWidget(go);
+    controls->addWidget(m_searchStatus);
+
+    m_plot = new QCustomPlot(this);
+    stylePlot(m_plot);
+    m_plot->setMinimumSize(480, 300);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal | Qt::Vertical);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+    styleAxis(m_plot->xAxis, tr("Layer"));
+    styleAxis(m_plot->yAxis, tr("Expert (first choice: line and filled marker; second: hollow)"));
+    setIntegerTicks(m_plot->yAxis, 1);
+    m_plot->yAxis->setRangeReversed(true);
+    m_journeys = new JourneyPlottable(m_plot->xAxis, m_plot->yAxis);
+    m_journeys->setName(tr("First choice (size = weight)"));
+    auto* second = m_plot->addGraph();
+    second->setName(tr("Second choice (size = weight)"));
+    second->setLineStyle(QCPGraph::lsNone);
+    second->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(kTokenColors[0], 1.2), Qt::white, 7));
+    auto* overlay = m_plot->addGraph();
+    overlay->setName(tr("Search results"));
+    overlay->setPen(QPen(kOverlayColor, 1.5));
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 230));
+    m_plot->legend->setBorderPen(QPen(QColor(200, 200, 200)));
+    QFont lf = m_plot->font();
+    lf.setPointSizeF(9);
+    m_plot->legend->setFont(lf);
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    m_title = addPlotTitle(m_plot, tr("Token journeys"));
+
+    m_hover = new QLabel(this);
+    m_hover->setTextFormat(Qt::PlainText);
+    m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_hover);
+
+    connect(m_seqBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setSequence(i); });
+    connect(m_first, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int) { rebuild(); });
+    connect(m_count, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int) { rebuild(); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
+    connect(go, &QPushButton::clicked, this, [this] { search(m_search->text()); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &TokenJourneyView::onMouseMove);
+    rebuild();
+}
+
+TokenJourneyView::~TokenJourneyView() = default;
+
+QString TokenJourneyView::viewTitle() const
+{
+    return tr("Token journeys");
+}
+
+void TokenJourneyView::setModel(TokenJourneyModel model)
+{
+    m_model = std::move(model);
+    m_overlay = {};
+    m_sequence = -1;
+    {
+        const QSignalBlocker block(m_seqBox);
+        m_seqBox->clear();
+        m_seqBox->addItems(m_model.sequenceNames());
+    }
+    setSequence(m_model.sequenceCount() > 0 ? 0 : -1);
+}
+
+void TokenJourneyView::setSequence(int index)
+{
+    if (index >= m_model.sequenceCount())
+        return;
+    m_sequence = index;
+    if (index >= 0 && m_seqBox->currentIndex() != index)
+        m_seqBox->setCurrentIndex(index);
+    const int n = index >= 0 ? int(m_model.sequence(index).tokens.size()) : 0;
+    const QSignalBlocker block(m_first);
+    m_first->setRange(0, std::max(0, n - 1));
+    rebuild();
+    m_plot->xAxis->setRange(-0.6, std::max(1, m_model.layers()) - 0.4);
+    m_plot->yAxis->setRange(-0.6, std::max(1, m_model.experts()) - 0.4);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TokenJourneyView::setRange(int first, int count)
+{
+    const QSignalBlocker b1(m_first), b2(m_count);
+    m_first->setValue(first);
+    m_count->setValue(count);
+    rebuild();
+}
+
+int TokenJourneyView::rangeFirst() const
+{
+    return m_first->value();
+}
+
+int TokenJourneyView::rangeCount() const
+{
+    return m_count->value();
+}
+
+void TokenJourneyView::search(const QString& text)
+{
+    const QString query = text.trimmed();
+    if (query.isEmpty()) {
+        clearOverlay();
+        return;
+    }
+    if (m_search->text() != text)
+        m_search->setText(text);
+    if (const JourneyQuery* cached = m_model.cachedQuery(query)) {
+        setOverlay(*cached);
+        return;
+    }
+    if (!m_queryFn) {
+        setOverlay(m_model.searchLoaded(query));
+        return;
+    }
+    // Latest wins: results of an older search are dropped.
+    const int job = ++m_searchJob;
+    m_searchStatus->setText(tr("Searching..."));
+    QPointer<TokenJourneyView> self(this);
+    QueryFn fn = m_queryFn;
+    QThreadPool::globalInstance()->start([self, fn, query, job] {
+        JourneyQuery result = fn(query);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, job, result = std::move(result)]() mutable {
+                if (self && self->m_searchJob == job)
+                    self->setOverlay(std::move(result));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void TokenJourneyView::setOverlay(JourneyQuery query)
+{
+    m_overlay = std::move(query);
+    m_searchStatus->setText(m_overlay.query.isEmpty()
+                                ? QString()
+                                : tr("\"%1\": %2 of %3 occurrence(s) shown")
+                                      .arg(m_overlay.query)
+                                      .arg(m_overlay.journeys.size())
+                                      .arg(qlonglong(m_overlay.matches)));
+    rebuild();
+    Q_EMIT searchFinished(int(m_overlay.journeys.size()));
+}
+
+void TokenJourneyView::clearOverlay()
+{
+    setOverlay({});
+}
+
+void TokenJourneyView::rebuild()
+{
+    m_range.clear();
+    std::vector<JourneyPlottable::Track> tracks;
+    if (m_sequence >= 0 && m_sequence < m_model.sequenceCount()) {
+        const auto& tokens = m_model.sequence(m_sequence).tokens;
+        const int first = std::min<int>(m_first->value(), int(tokens.size()));
+        const int last = std::min<int>(first + m_count->value(), int(tokens.size()));
+        for (int i = first; i < last; ++i)
+            m_range.push_back(&tokens[size_t(i)]);
+    }
+    const int n = int(m_range.size());
+    for (int i = 0; i < n; ++i)
+        tracks.push_back({m_range[size_t(i)], n > 1 ? 0.6 * ((i + 0.5) / n - 0.5) : 0.0,
+                          kTokenColors[size_t(i) % kTokenColors.size()], false});
+    const int m = int(m_overlay.journeys.size());
+    for (int i = 0; i < m; ++i)
+        tracks.push_back({&m_overlay.journeys[size_t(i)], m > 1 ? 0.7 * ((i + 0.5) / m - 0.5) : 0.0, kOverlayColor, true});
+    m_journeys->setTracks(std::move(tracks), m_model.layers(), m_model.topk());
+    if (m == 0)
+        m_plot->graph(1)->removeFromLegend();
+    else
+        m_plot->graph(1)->addToLegend();
+    setIntegerTicks(m_plot->xAxis, m_model.layers() > 16 ? 2 : 1);
+    QString title = tr("Token journeys");
+    if (n > 0)
+        title = tr("Token journeys: sequence %1, tokens %2-%3")
+                    .arg(qlonglong(m_model.sequence(m_sequence).seqId))
+                    .arg(m_first->value())
+                    .arg(m_first->value() + n - 1);
+    if (m > 0)
+        title += tr("; search \"%1\" (%2 shown)").arg(m_overlay.query).arg(m);
+    m_title->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString TokenJourneyView::hoverText(const QPoint& pos) const
+{
+    if (!m_plot->axisRect()->rect().contains(pos))
+        return {};
+    const int L = m_journeys->layers(), k = m_journeys->topk();
+    const double lx = m_plot->xAxis->pixelToCoord(pos.x());
+    const int l = int(std::lround(lx));
+    if (l < 0 || l >= L)
+        return {};
+    const double px = m_plot->xAxis->coordToPixel(l);
+    if (std::abs(px - pos.x()) > 12)
+        return {};
+    // Nearest node at this layer (range tracks win over overlay ones).
+    double best = 12.0;
+    const JourneyPlottable::Track* hit = nullptr;
+    for (const auto& t : m_journeys->tracks()) {
+        for (int r = 0; r < std::min(k, 2); ++r) {
+            const uint8_t e = t.token->experts[size_t(l * k + r)];
+            if (e == kNoExpert || (t.overlay && r > 0))
+                continue;
+            const double d = std::hypot(px - pos.x(), m_plot->yAxis->coordToPixel(e + t.offset) - pos.y());
+            if (d < best || (hit && hit->overlay && !t.overlay && d <= best + 2)) {
+                best = d;
+                hit = &t;
+            }
+        }
+    }
+    if (!hit)
+        return {};
+    const JourneyToken& j = *hit->token;
+    QString text = j.text;
+    text.replace(QChar(0x2581), QLatin1Char(' '));
+    QStringList choices;
+    for (int r = 0; r < k; ++r)
+        choices << tr("E%1 %2").arg(int(j.experts[size_t(l * k + r)])).arg(double(j.weights[size_t(l * k + r)]), 0, 'f', 2);
+    return tr("\"%1\" (seq %2, pos %3%4) layer %5: %6")
+        .arg(text)
+        .arg(qlonglong(j.seqId))
+        .arg(j.position)
+        .arg(hit->overlay ? tr(", search") : QString())
+        .arg(l)
+        .arg(choices.join(QStringLiteral(", ")));
+}
+
+void TokenJourneyView::onMouseMove(QMouseEvent* event)
+{
+    const QString text = hoverText(event->position().toPoint());
+    m_hover->setText(text);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+}
+
+bool TokenJourneyView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)
+{
+    return exportPlot(m_plot, path, size, dpi, error);
+}
+
+bool TokenJourneyView::exportCsv(const QString& path, QString* error) const
+{
+    std::vector<const JourneyToken*> overlay;
+    for (const JourneyToken& t : m_overlay.journeys)
+        overlay.push_back(&t);
+    return TokenJourneyModel::writeCsv(path, m_range, overlay, m_model.layers(), m_model.topk(), error);
+}
+
+} // namespace specmoe::widgets

@@ -1,0 +1,249 @@
+#include "widgets/usage_heatmap_view.h"
+
+#include "widgets/colormap.h"
+#include "widgets/export.h"
+#include "widgets/view_style.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QListWidget>
+#include <QSplitter>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include "widgets/view_qcustomplot.h"
+
+#include <cmath>
+
+namespace specmoe::widgets {
+
+UsageHeatmapView::UsageHeatmapView(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* controls = new QHBoxLayout;
+    m_groupBox = new QComboBox(this);
+    m_choiceBox = new QComboBox(this);
+    m_choiceBox->addItem(tr("First choice"));
+    m_choiceBox->addItem(tr("Any of top-k"));
+    controls->addWidget(new QLabel(tr("Source:"), this));
+    controls->addWidget(m_groupBox);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Choice:"), this));
+    controls->addWidget(m_choiceBox);
+    controls->addStretch(1);
+
+    m_plot = new QCustomPlot(this);
+    stylePlot(m_plot);
+    m_plot->setMinimumSize(420, 260);
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(false);
+    m_scale = new QCPColorScale(m_plot);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(14);
+    styleAxis(m_scale->axis(), tr("Share of tokens"));
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_map->setColorScale(m_scale);
+    m_map->setGradient(viridisGradient());
+    auto* group = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    styleAxis(m_plot->xAxis, tr("Layer"));
+    styleAxis(m_plot->yAxis, tr("Expert"));
+    setIntegerTicks(m_plot->yAxis, 1);
+    m_plot->xAxis->grid()->setVisible(false);
+    m_plot->yAxis->grid()->setVisible(false);
+    m_plot->yAxis->setRangeReversed(true);
+    m_title = addPlotTitle(m_plot, QString());
+
+    m_hover = new QLabel(this);
+    m_hover->setTextFormat(Qt::PlainText);
+    m_hover->setMinimumHeight(m_hover->fontMetrics().height() + 4);
+
+    auto* side = new QWidget(this);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    m_listTitle = new QLabel(tr("Click a cell to list its tokens."), side);
+    m_listTitle->setWordWrap(true);
+    m_list = new QListWidget(side);
+    m_list->setUniformItemSizes(true);
+    sideLayout->addWidget(m_listTitle);
+    sideLayout->addWidget(m_list, 1);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(controls);
+    leftLayout->addWidget(m_plot, 1);
+    leftLayout->addWidget(m_hover);
+
+    auto* splitter = new QSplitter(this);
+    splitter->addWidget(left);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 4);
+    splitter->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+
+    connect(m_groupBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setGroup(i); });
+    connect(m_choiceBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this,
+            [this](int i) { setChoice(ExpertChoice(i)); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &UsageHeatmapView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mousePress, this, &UsageHeatmapView::onMousePress);
+    rebuild();
+}
+
+QString UsageHeatmapView::viewTitle() const
+{
+    return tr("Expert usage");
+}
+
+void UsageHeatmapView::setModel(UsageHeatmapModel model)
+{
+    m_model = std::move(model);
+    m_group = 0;
+    m_selLayer = m_selExpert = -1;
+    {
+        const QSignalBlocker block(m_groupBox);
+        m_groupBox->clear();
+        m_groupBox->addItems(m_model.groupNames());
+    }
+    m_choiceBox->setItemText(1, tr("Any of top-%1").arg(m_model.topk()));
+    m_list->clear();
+    m_listTitle->setText(tr("Click a cell to list its tokens."));
+    rebuild();
+}
+
+void UsageHeatmapView::setGroup(int group)
+{
+    if (group < 0 || group >= m_model.groupCount())
+        return;
+    m_group = group;
+    if (m_groupBox->currentIndex() != group)
+        m_groupBox->setCurrentIndex(group);
+    rebuild();
+}
+
+void UsageHeatmapView::setChoice(ExpertChoice choice)
+{
+    m_choice = choice;
+    if (m_choiceBox->currentIndex() != int(choice))
+        m_choiceBox->setCurrentIndex(int(choice));
+    rebuild();
+    if (m_selLayer >= 0)
+        showCell(m_selLayer, m_selExpert);
+}
+
+void UsageHeatmapView::rebuild()
+{
+    const int L = m_model.layers(), E = m_model.experts();
+    m_map->data()->setSize(std::max(1, L), std::max(1, E));
+    m_map->data()->setRange(QCPRange(0, std::max(0, L - 1)), QCPRange(0, std::max(0, E - 1)));
+    if (L > 0 && E > 0 && m_model.groupCount() > 0) {
+        for (int l = 0; l < L; ++l)
+            for (int e = 0; e < E; ++e)
+                m_map->data()->setCell(l, e, m_model.share(m_group, m_choice, l, e));
+        const double hi = m_model.maxShare(m_group, m_choice);
+        m_map->setDataRange(QCPRange(0.0, hi > 0 ? hi : 1.0));
+    } else {
+        m_map->data()->fill(std::nan(""));
+        m_map->setDataRange(QCPRange(0.0, 1.0));
+    }
+    m_plot->xAxis->setRange(-0.5, std::max(0, L - 1) + 0.5);
+    m_plot->yAxis->setRange(-0.5, std::max(0, E - 1) + 0.5);
+    setIntegerTicks(m_plot->xAxis, L > 16 ? 2 : 1);
+    const QString source = m_model.groupCount() > 0 ? m_model.groupNames().value(m_group) : tr("no data");
+    m_title->setText(m_choice == ExpertChoice::First
+                         ? tr("Expert usage by layer: first choice (%1)").arg(source)
+                         : tr("Expert usage by layer: any of top-%1 (%2)").arg(m_model.topk()).arg(source));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+CellRef UsageHeatmapView::cellAt(const QPoint& pos) const
+{
+    if (!m_plot->axisRect()->rect().contains(pos))
+        return {};
+    const int l = int(std::lround(m_plot->xAxis->pixelToCoord(pos.x())));
+    const int e = int(std::lround(m_plot->yAxis->pixelToCoord(pos.y())));
+    if (l < 0 || l >= m_model.layers() || e < 0 || e >= m_model.experts() || m_model.groupCount() == 0)
+        return {};
+    return {l, e, m_model.share(m_group, m_choice, l, e)};
+}
+
+QString UsageHeatmapView::hoverText(const QPoint& pos) const
+{
+    const CellRef c = cellAt(pos);
+    if (c.layer < 0)
+        return {};
+    const qlonglong n = qlonglong(m_model.count(m_group, m_choice, c.layer, c.expert));
+    return tr("Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)")
+        .arg(c.layer)
+        .arg(c.expert)
+        .arg(c.value, 0, 'f', 4)
+        .arg(100.0 * m_model.tokenRate(m_group, m_choice, c.layer, c.expert), 0, 'f', 2)
+        .arg(n);
+}
+
+void UsageHeatmapView::onMouseMove(QMouseEvent* event)
+{
+    const QString text = hoverText(event->position().toPoint());
+    m_hover->setText(text);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+}
+
+void UsageHeatmapView::onMousePress(QMouseEvent* event)
+{
+    const CellRef c = cellAt(event->position().toPoint());
+    if (c.layer < 0)
+        return;
+    showCell(c.layer, c.expert);
+    Q_EMIT cellClicked(c.layer, c.expert);
+}
+
+void UsageHeatmapView::showCell(int layer, int expert)
+{
+    m_selLayer = layer;
+    m_selExpert = expert;
+    m_list->clear();
+    const auto& tokens = m_model.samples(layer, expert, m_choice);
+    m_listTitle->setText(tr("Layer %1, expert %2: %n sampled token(s) (all sources)", nullptr, int(tokens.size()))
+                             .arg(layer)
+                             .arg(expert));
+    QStringList items;
+    items.reserve(int(tokens.size()));
+    for (const CellToken& t : tokens) {
+        QString text = t.text;
+        text.replace(QChar(0x2581), QLatin1Char(' '));
+        items << tr("\"%1\"  seq %2 pos %3  rank %4  w %5")
+                     .arg(text)
+                     .arg(qlonglong(t.seqId))
+                     .arg(t.position)
+                     .arg(t.rank + 1)
+                     .arg(double(t.weight), 0, 'f', 2);
+    }
+    m_list->addItems(items);
+}
+
+QStringList UsageHeatmapView::listedTokens() const
+{
+    QStringList out;
+    for (int i = 0; i < m_list->count(); ++i)
+        out << m_list->item(i)->text();
+    return out;
+}
+
+bool UsageHeatmapView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)
+{
+    return exportPlot(m_plot, path, size, dpi, error);
+}
+
+bool UsageHeatmapView::exportCsv(const QString& path, QString* error) const
+{
+    return m_model.writeCsv(path, m_group, error);
+}
+
+} // namespace specmoe::widgets

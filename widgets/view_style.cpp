@@ -1,0 +1,67 @@
+#include "widgets/view_style.h"
+
+#include "widgets/view_qcustomplot.h"
+
+namespace specmoe::widgets {
+
+void stylePlot(QCustomPlot* plot)
+{
+    plot->setBackground(Qt::white);
+    plot->setAntialiasedElements(QCP::aeAll);
+    plot->setNotAntialiasedElements(QCP::aeGrid | QCP::aeAxes);
+    plot->setNoAntialiasingOnDrag(true);
+    plot->setPlottingHint(QCP::phCacheLabels, true);
+    QFont f = plot->font();
+    f.setPointSizeF(9.5);
+    plot->setFont(f);
+    for (QCPAxisRect* r : plot->axisRects())
+        styleAxisRect(r);
+}
+
+void styleAxis(QCPAxis* axis, const QString& label)
+{
+    QFont labelFont = axis->labelFont();
+    labelFont.setPointSizeF(10);
+    axis->setLabelFont(labelFont);
+    QFont tickFont = axis->tickLabelFont();
+    tickFont.setPointSizeF(9);
+    axis->setTickLabelFont(tickFont);
+    axis->setLabel(label);
+    axis->setBasePen(QPen(QColor(90, 90, 90), 1));
+    axis->setTickPen(QPen(QColor(90, 90, 90), 1));
+    axis->setSubTickPen(QPen(QColor(140, 140, 140), 1));
+    axis->setLabelColor(QColor(30, 30, 30));
+    axis->setTickLabelColor(QColor(50, 50, 50));
+    axis->grid()->setPen(QPen(QColor(225, 225, 225), 1, Qt::SolidLine));
+    axis->grid()->setSubGridVisible(false);
+}
+
+void styleAxisRect(QCPAxisRect* rect)
+{
+    for (QCPAxis* a : rect->axes())
+        styleAxis(a, a->label());
+}
+
+QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& text)
+{
+    plot->plotLayout()->insertRow(0);
+    QFont f = plot->font();
+    f.setPointSizeF(11.5);
+    f.setBold(true);
+    auto* title = new QCPTextElement(plot, text, f);
+    title->setTextColor(QColor(25, 25, 25));
+    title->setMargins(QMargins(4, 6, 4, 2));
+    plot->plotLayout()->addElement(0, 0, title);
+    return title;
+}
+
+void setIntegerTicks(QCPAxis* axis, int step)
+{
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(step);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    axis->setTicker(ticker);
+    axis->setSubTicks(false);
+}
+
+} // namespace specmoe::widgets

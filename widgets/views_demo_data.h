@@ -1,0 +1,40 @@
+#pragma once
+// Synthetic, Mixtral-shaped routing (32 layers, 8 experts, top-2) over short code, maths and
+// English texts, with the summary values the views show. For screenshots, benchmarks, tests
+// and a demo mode only: real data comes from core/analysis (analyze) and the trainer.
+#include "core/analysis/analysis_result.h"
+#include "core/trace/routing.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace specmoe::widgets {
+
+class TrainingMetricsModel;
+
+struct DemoRouting {
+    std::shared_ptr<RoutingBlock> block;
+    std::vector<std::string> vocab; // token id -> piece ("▁" marks a leading space)
+    std::function<std::string(int32_t)> textFn() const;
+};
+
+// tokens: total tokens (sequences of ~sequenceLength tokens, sources cycling code / maths /
+// English). Deterministic for a seed.
+DemoRouting makeDemoRouting(size_t tokens, int layers = 32, int experts = 8, int topk = 2,
+                            int sequenceLength = 512, unsigned seed = 7);
+
+// The statistics the analysis views show, counted directly from the block (a small stand-in
+// for core's analyze(); journeys of the first `journeySequences` sequences, queries for the
+// given texts, `samplesPerCell` token samples per heatmap cell).
+AnalysisResult summarizeDemo(const DemoRouting& routing, int journeySequences = 3,
+                             const std::vector<std::string>& queries = {"def", "the"},
+                             int samplesPerCell = 24);
+
+// Plausible metrics.jsonl lines of a training run: three predictors and four baselines,
+// horizons 1..horizons, evaluations every evalEvery steps.
+std::vector<std::string> makeDemoMetricLines(int steps = 2000, int evalEvery = 100, int horizons = 3,
+                                             int layers = 32, unsigned seed = 3);
+
+} // namespace specmoe::widgets
