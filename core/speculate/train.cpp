@@ -182,7 +182,7 @@ TrainResult train(const TrainParams& P, const ProgressFn& progress, const Metric
             throw Error("train: cannot resume from " + where + ": it was trained with other data dimensions or settings");
         p.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
         p.cfg.fallback = old.fallback;
-        torch::load(opt, ckDir + "/optimizer.pt");
+        torch::load(opt, ckDir + "/optimizer.pt", dev); // state onto the training device
         startEpoch = st.at("epoch").get<int>();
         step = st.at("step").get<int64_t>();
         best = st.at("best_score").is_null() ? best : st.at("best_score").get<double>();
