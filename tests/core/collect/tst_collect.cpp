@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -387,6 +388,57 @@ TEST(Collect, BadInputIsCountedInTheManifest)
     EXPECT_EQ(skipped.at("skipped_total"), 3);
 }
 
+// A full disk (RLIMIT_FSIZE makes writes past 64 KiB fail) stops the run with a clear error;
+// the complete shards stay intact and a later run resumes to the uninterrupted trace.
+TEST(Collect, FullDiskStopsWithErrorAndResumes)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(200, 3, 30, 21));
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.shardMB = 1;
+    collect(ref);
+
+    CollectParams p = baseParams(src, t.file("out"));
+    int calls = 0;
+    EXPECT_THROW(collect(p,
+                         [&](const Progress& pr) {
+                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
+                                 ++calls;
+                             return calls < 4;
+                         }),
+                 Cancelled);
+    const int64_t before = TraceSet::open(p.outDir).numSequences();
+    ASSERT_GT(before, 0);
+
+    CollectParams big = p;
+    big.shardMB = 4; // the next shard would hold everything left: past the limit
+    rlimit old{};
+    getrlimit(RLIMIT_FSIZE, &old);
+    auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit lim = old;
+    lim.rlim_cur = 64 * 1024;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    std::string message;
+    try {
+        collect(big);
+    } catch (const Error& e) {
+        message = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, oldHandler);
+    ASSERT_FALSE(message.empty()) << "no error on a full disk";
+    EXPECT_NE(message.find("shard"), std::string::npos) << message;
+    EXPECT_NE(message.find("intact"), std::string::npos) << message;
+    const TraceSet after = TraceSet::open(p.outDir);
+    EXPECT_EQ(after.numSequences(), before);
+    EXPECT_TRUE(after.verify().ok());
+
+    const CollectResult r = collect(p);
+    EXPECT_TRUE(r.resumed);
+    EXPECT_EQ(r.resumedSequences, before);
+    expectSameTraces(ref.outDir, p.outDir);
+}
+
 // The CLI killed with SIGKILL mid-run, then rerun: the trace equals an uninterrupted one.
 TEST(Collect, SigkillThenResumeViaCli)
 {
@@ -446,6 +498,7 @@ TEST(Collect, SigkillThenResumeViaCli)
     // Reference: the same parameters, uninterrupted, in process.
     CollectParams ref = baseParams(src, t.file("ref"));
     ref.batchSize = 2;
+    ref.bucketBatches = 16; // the CLI's batch plan: same batches, same numbers
     collect(ref);
     expectSameTraces(ref.outDir, out);
     const TraceSet done = TraceSet::open(out);
