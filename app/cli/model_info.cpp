@@ -1,11 +1,61 @@
+// `specmoe info --model DIR`: a checkpoint's architecture, size and memory needs.
 #include "app/cli/command.h"
+#include "core/model/config.h"
+#include "core/model/memory.h"
+#include "core/model/safetensors.h"
 #include "core/util/error.h"
 
-namespace specmoe::cli {
+#include <cstdio>
+#include <iostream>
 
-int printModelInfo(const std::string& dir, const std::string&)
+namespace specmoe::cli {
+namespace {
+
+std::string human(int64_t bytes)
 {
-    throw Error("model summaries are not available yet (" + dir + ")");
+    char buf[32];
+    const double b = double(bytes);
+    if (b >= 1024.0 * 1024 * 1024)
+        std::snprintf(buf, sizeof buf, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+    else
+        std::snprintf(buf, sizeof buf, "%.1f MiB", b / (1024.0 * 1024));
+    return buf;
+}
+
+} // namespace
+
+int printModelInfo(const std::string& dir, const std::string& dtype)
+{
+    const MixtralConfig c = loadConfig(dir);
+    const CheckpointFiles files(dir); // validates every weight file
+    computeDTypeBytes(dtype);         // validates the name
+    std::cout << "\nmodel            " << dir << "\n"
+              << "architecture     " << c.architecture << " (" << c.modelType << "), config " << configHash(c) << "\n"
+              << "layers           " << c.numLayers << ", hidden " << c.hiddenSize << ", intermediate "
+              << c.intermediateSize << ", vocab " << c.vocabSize << "\n"
+              << "attention        " << c.numHeads << " heads, " << c.numKvHeads << " kv heads, head_dim " << c.headDim
+              << ", rope_theta " << c.ropeTheta
+              << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : std::string())
+              << "\n"
+              << "experts          " << c.numExperts << ", top-" << c.topk << "\n"
+              << "parameters       " << parameterCount(c) << " (" << parameterCount(c, false) << " without lm_head)\n"
+              << "stored dtype     " << c.torchDtype << "\n"
+              << "files            " << files.files().size() << " safetensors, " << files.names().size()
+              << " tensors, " << human(int64_t(files.bytesOnDisk())) << " on disk\n"
+              << "memory for weights (routing only; +lm_head when logits are asked):\n";
+    for (const char* dn : {"float32", "bfloat16", "float16"}) {
+        const std::string d = dn;
+        std::cout << "  " << d << (d == dtype ? " *" : "  ") << std::string(10 - d.size(), ' ');
+        for (Residency r : {Residency::Resident, Residency::Split, Residency::Streaming}) {
+            std::cout << residencyName(r) << " " << human(weightBytesForMode(c, d, r));
+            if (r == Residency::Streaming)
+                std::cout << " (+" << human(stagingBytesForMode(c, d, r)) << " pinned host)";
+            std::cout << (r == Residency::Streaming ? "\n" : ", ");
+        }
+    }
+    std::cout << "activations      " << dtype << ", batch 8 x 512: " << human(activationBytes(c, dtype, 8, 512, 2))
+              << "\n";
+    return kOk;
 }
 
 } // namespace specmoe::cli
