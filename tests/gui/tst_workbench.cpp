@@ -16,6 +16,7 @@
 #include "widgets/workspace_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
