@@ -1,0 +1,308 @@
+// Interactive cost of the routing and training views at scale (offscreen): 1 M tokens x 32
+// layers x top-2 of synthetic Mixtral-shaped routing. Prints per-operation timings (mean,
+// max) for hover, pan, zoom and the text view's layer switch. Asserts nothing.
+//
+//   bench_views [--tokens N] [--screenshots DIR]
+//
+// --screenshots DIR also writes view_*.png of every view (QWidget::grab) from a smaller
+// data set, for docs/screenshots.
+#include "core/analysis/analysis.h"
+#include "widgets/comparison_table_view.h"
+#include "widgets/routing_patterns_view.h"
+#include "widgets/routing_text_view.h"
+#include "widgets/token_journey_view.h"
+#include "widgets/trace_set_views.h"
+#include "widgets/training_curves_view.h"
+#include "widgets/training_metrics_model.h"
+#include "widgets/training_run_views.h"
+#include "widgets/usage_heatmap_view.h"
+#include "widgets/view_qcustomplot.h"
+#include "widgets/views_demo_data.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QScrollBar>
+#include <QTableView>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace specmoe;
+using namespace specmoe::widgets;
+
+namespace {
+
+struct Stat {
+    double mean = 0, max = 0;
+    int n = 0;
+};
+
+Stat measure(int reps, const std::function<void(int)>& fn)
+{
+    Stat s;
+    QElapsedTimer t;
+    for (int i = 0; i < reps; ++i) {
+        t.start();
+        fn(i);
+        const double ms = t.nsecsElapsed() / 1e6;
+        s.mean += ms;
+        s.max = std::max(s.max, ms);
+    }
+    s.n = reps;
+    s.mean /= std::max(1, reps);
+    return s;
+}
+
+void report(const char* what, const Stat& s, double budgetMs)
+{
+    std::printf("  %-44s mean %8.2f ms  max %8.2f ms  (n=%d, budget %.0f ms: %s)\n", what, s.mean, s.max, s.n,
+                budgetMs, s.max <= budgetMs ? "ok" : "OVER");
+    std::fflush(stdout);
+}
+
+double timeOnce(const std::function<void()>& fn)
+{
+    QElapsedTimer t;
+    t.start();
+    fn();
+    return t.nsecsElapsed() / 1e6;
+}
+
+void replotNow(QCustomPlot* plot)
+{
+    plot->replot(QCustomPlot::rpImmediateRefresh);
+}
+
+void panZoom(const char* name, QCustomPlot* plot, QCPAxis* x, QCPAxis* y)
+{
+    const QCPRange x0 = x->range(), y0 = y->range();
+    std::printf(" %s\n", name);
+    report("pan (shift range + replot)", measure(40, [&](int i) {
+               const double d = (i % 2 ? 1 : -1) * 0.05 * x0.size();
+               x->setRange(x->range().lower + d, x->range().upper + d);
+               replotNow(plot);
+           }),
+           50);
+    report("zoom (scale range + replot)", measure(40, [&](int i) {
+               x->scaleRange(i % 2 ? 1.15 : 1 / 1.15, x->range().center());
+               y->scaleRange(i % 2 ? 1.1 : 1 / 1.1, y->range().center());
+               replotNow(plot);
+           }),
+           50);
+    x->setRange(x0);
+    y->setRange(y0);
+    replotNow(plot);
+}
+
+// The analysis engine over the synthetic block (what the workbench runs on a trace set).
+AnalysisResult analyzeDemo(const DemoRouting& routing, int journeys, std::vector<std::string> queries)
+{
+    AnalysisOptions o;
+    o.journeyFirstSequences = journeys;
+    o.queryTokens = std::move(queries);
+    o.tokenText = routing.textFn();
+    o.samplesPerCell = 32;
+    const RoutingBlock& block = *routing.block;
+    return analyze(BlockSource([&block](const BlockVisitor& visit) { visit(block); }), o);
+}
+
+std::vector<QPoint> randomPoints(const QRect& r, int n)
+{
+    std::mt19937 rng(11);
+    std::vector<QPoint> pts;
+    for (int i = 0; i < n; ++i)
+        pts.emplace_back(r.left() + int(rng() % unsigned(std::max(1, r.width()))),
+                         r.top() + int(rng() % unsigned(std::max(1, r.height()))));
+    return pts;
+}
+
+int screenshots(const QString& dir)
+{
+    QDir().mkpath(dir);
+    const DemoRouting routing = makeDemoRouting(60000, 32, 8, 2, 512, 7);
+    const AnalysisResult result = analyzeDemo(routing, 6, {"def", "the", "x"});
+    TraceSetViews traces;
+    traces.setTitle(QStringLiteral("Demo routing"));
+    traces.resize(1500, 920);
+    traces.setAnalysis(result);
+    // Routing text of the first three sequences (code, maths, English).
+    traces.setRouting(routing.block, routing.textFn());
+    traces.show();
+    traces.heatmapView()->showCell(result.layers - 1, 3);
+    traces.journeyView()->setRange(0, 12);
+    traces.journeyView()->search(QStringLiteral("def"));
+    traces.textView()->setLayer(15);
+    traces.patternsView()->setTransition(1, 15);
+    traces.patternsView()->setCoactivationLayer(15);
+    int saved = 0;
+    auto grab = [&](QWidget* w, const QString& name) {
+        for (int i = 0; i < 5; ++i)
+            QApplication::processEvents();
+        if (auto* plot = w->findChild<QCustomPlot*>())
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+        saved += w->grab().save(QDir(dir).filePath(name)) ? 1 : 0;
+    };
+    for (int i = 0; i < traces.count(); ++i) {
+        traces.setCurrentIndex(i);
+        static const char* names[] = {"view_usage_heatmap.png", "view_token_journeys.png", "view_routing_text.png",
+                                      "view_routing_patterns.png"};
+        grab(&traces, QLatin1String(names[i]));
+    }
+    TrainingRunViews run;
+    run.resize(1500, 920);
+    for (const std::string& line : makeDemoMetricLines(3000, 100, 3, 32, 3))
+        run.metrics()->appendJsonLine(QByteArray::fromStdString(line));
+    run.show();
+    QApplication::processEvents();
+    run.curvesView()->setMetric(QStringLiteral("top1"));
+    run.curvesView()->setHorizon(1);
+    grab(&run, QStringLiteral("view_training_curves.png"));
+    run.setCurrentIndex(1);
+    grab(&run, QStringLiteral("view_model_comparison.png"));
+    const ReportResult rep = traces.exportReport(QDir(dir).filePath(QStringLiteral("report")));
+    std::printf("screenshots: %d written to %s; report %s (%d files)\n", saved, qPrintable(dir),
+                rep.ok ? "ok" : "FAILED", int(rep.files.size()));
+    return saved == 6 ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    size_t tokens = 1000000;
+    QString shots;
+    const QStringList args = app.arguments();
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--tokens") && i + 1 < args.size())
+            tokens = size_t(args[++i].toLongLong());
+        else if (args[i] == QLatin1String("--screenshots") && i + 1 < args.size())
+            shots = args[++i];
+    }
+    if (!shots.isEmpty())
+        return screenshots(shots);
+
+    std::printf("bench_views: %zu tokens x 32 layers x top-2, 8 experts (platform %s)\n", tokens,
+                qPrintable(QApplication::platformName()));
+    DemoRouting routing;
+    std::printf("  generate routing: %.0f ms\n", timeOnce([&] { routing = makeDemoRouting(tokens, 32, 8, 2, 1024, 7); }));
+    AnalysisResult result;
+    std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
+                timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}); }));
+
+    // --- Expert-usage heatmap -----------------------------------------------------------
+    UsageHeatmapView heat;
+    heat.resize(1200, 700);
+    heat.show();
+    std::printf("  heatmap setModel (from analysis): %.2f ms\n",
+                timeOnce([&] { heat.setModel(UsageHeatmapModel::fromAnalysis(result)); replotNow(heat.plot()); }));
+    std::printf(" usage heatmap\n");
+    const auto heatPts = randomPoints(heat.plot()->axisRect()->rect(), 500);
+    report("hover (cell lookup + text)", measure(500, [&](int i) { (void)heat.hoverText(heatPts[size_t(i)]); }), 50);
+    report("switch source / choice + replot", measure(20, [&](int i) {
+               heat.setGroup(i % heat.model().groupCount());
+               heat.setChoice(i % 2 ? ExpertChoice::Any : ExpertChoice::First);
+               replotNow(heat.plot());
+           }),
+           50);
+    report("click cell (list sampled tokens)", measure(50, [&](int i) { heat.showCell(i % 32, i % 8); }), 50);
+
+    // --- Token journeys ----------------------------------------------------------------
+    TokenJourneyView journeys;
+    journeys.resize(1200, 700);
+    journeys.show();
+    journeys.setModel(TokenJourneyModel::fromAnalysis(result));
+    journeys.setRange(0, 256);
+    journeys.search(QStringLiteral("the"));
+    replotNow(journeys.plot());
+    std::printf("  journeys: %d in range + %d search overlay\n", journeys.visibleJourneys(), journeys.overlayCount());
+    panZoom("token journeys (256 + 200 overlay)", journeys.plot(), journeys.plot()->xAxis, journeys.plot()->yAxis);
+    const auto jPts = randomPoints(journeys.plot()->axisRect()->rect(), 300);
+    report("hover (nearest node + text)", measure(300, [&](int i) { (void)journeys.hoverText(jPts[size_t(i)]); }), 50);
+
+    // --- Routing text at 1 M tokens -------------------------------------------------------
+    RoutingTextView text;
+    text.resize(1200, 800);
+    text.show();
+    RoutingTextModel textModel;
+    std::printf(" routing text (%zu tokens)\n", tokens);
+    std::printf("  precompute model (layer-major experts + colour runs, once): %.0f ms\n",
+                timeOnce([&] { textModel = RoutingTextModel(routing.block, 0, 0, routing.textFn()); }));
+    std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setModel(std::move(textModel)); }));
+    QApplication::processEvents();
+    auto* canvas = text.canvas();
+    canvas->verticalScrollBar()->setValue(canvas->verticalScrollBar()->maximum() / 2);
+    canvas->viewport()->repaint();
+    report("layer switch (set layer + synchronous repaint)", measure(64, [&](int i) {
+               text.setLayer((i * 7 + 1) % 32);
+               canvas->viewport()->repaint();
+           }),
+           100);
+    report("scroll one page + repaint", measure(40, [&](int i) {
+               auto* sb = canvas->verticalScrollBar();
+               sb->setValue(sb->value() + (i % 2 ? -1 : 1) * sb->pageStep());
+               canvas->viewport()->repaint();
+           }),
+           50);
+    report("jump to random position + repaint", measure(40, [&](int i) {
+               canvas->scrollToToken(size_t(i) * (tokens / 41));
+               canvas->viewport()->repaint();
+           }),
+           50);
+    const auto tPts = randomPoints(canvas->viewport()->rect(), 500);
+    report("hover (token lookup + tooltip text)", measure(500, [&](int i) {
+               const long long t = canvas->tokenAt(tPts[size_t(i)]);
+               if (t >= 0)
+                   (void)canvas->tokenToolTip(size_t(t));
+           }),
+           50);
+    std::printf("  text view tokens drawn per repaint: about %zu\n",
+                size_t(canvas->viewport()->height() / 20) * 16);
+
+    // --- Routing patterns ------------------------------------------------------------------
+    RoutingPatternsView patterns;
+    patterns.resize(1300, 900);
+    patterns.show();
+    patterns.setModel(RoutingPatternsModel::fromAnalysis(result));
+    replotNow(patterns.plot());
+    std::printf(" routing patterns\n");
+    report("change transition layer + replot", measure(30, [&](int i) {
+               patterns.setTransition(1 + i % 3, i % 28);
+               replotNow(patterns.plot());
+           }),
+           50);
+    const auto pPts = randomPoints(patterns.plot()->rect(), 500);
+    report("hover", measure(500, [&](int i) { (void)patterns.hoverText(pPts[size_t(i)]); }), 50);
+
+    // --- Live training curves -------------------------------------------------------------
+    TrainingMetricsModel metrics;
+    const auto lines = makeDemoMetricLines(20000, 20, 3, 32, 3);
+    TrainingCurvesView curves;
+    curves.resize(1200, 800);
+    curves.show();
+    curves.setModel(&metrics);
+    std::printf(" training curves (%zu metrics.jsonl lines)\n", lines.size());
+    std::printf("  parse all lines: %.0f ms\n", timeOnce([&] {
+                    for (size_t i = 0; i + 200 < lines.size(); ++i)
+                        metrics.appendJsonLine(QByteArray::fromStdString(lines[i]));
+                    QApplication::processEvents();
+                }));
+    std::printf("  points held: %zu\n", metrics.pointCount());
+    size_t next = lines.size() - 200;
+    report("live append (1 line) + queued replot", measure(100, [&](int) {
+               if (next < lines.size())
+                   metrics.appendJsonLine(QByteArray::fromStdString(lines[next++]));
+               QApplication::processEvents();
+               replotNow(curves.plot());
+           }),
+           50);
+    panZoom("training curves", curves.plot(), curves.plot()->xAxis, curves.plot()->yAxis);
+    return 0;
+}
