@@ -45,7 +45,20 @@ std::string lastError()
     std::string s;
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walkCb, &s);
     H5Eclear2(H5E_DEFAULT);
-    return s.empty() ? std::string("HDF5 error") : s;
+    if (s.empty())
+        return "HDF5 error";
+    // A failed system call: HDF5's text holds "errno = N, error message = '...'"; lead
+    // with that (e.g. "No space left on device") and keep the rest short.
+    const std::string key = "error message = '";
+    const auto at = s.find(key);
+    if (at != std::string::npos) {
+        const auto end = s.find('\'', at + key.size());
+        const std::string sys = s.substr(at + key.size(), end == std::string::npos ? std::string::npos
+                                                                                   : end - at - key.size());
+        const auto cut = s.find(": time = ");
+        return sys + " (" + (cut == std::string::npos ? s.substr(0, 80) : s.substr(0, cut)) + ")";
+    }
+    return s;
 }
 
 void fail(const std::string& where, const std::string& what)

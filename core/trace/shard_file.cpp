@@ -308,13 +308,18 @@ void ShardFileWriter::close()
     h5::writeAttr(m_file, "num_tokens", m_tokens, m_label);
     h5::writeAttr(m_file, "num_sequences", int64_t(m_table.size()), m_label);
     h5::writeAttr(m_file, "explicit_positions", int64_t(m_explicitPositions ? 1 : 0), m_label);
-    bool ok = true;
+    // Closing a dataset flushes its cached chunks: a full disk shows up here.
+    std::string err;
+    auto closeDataset = [&](h5::Id& id) {
+        if (id.valid() && H5Dclose(id.release()) < 0 && err.empty())
+            err = h5::lastError();
+    };
     for (Column& c : m_cols)
-        ok = c.dset.close() && ok;
-    ok = m_position.dset.close() && ok;
-    if (!ok) {
+        closeDataset(c.dset);
+    closeDataset(m_position.dset);
+    if (!err.empty()) {
         abandon();
-        throw Error(m_label + ": writing the shard's data failed (disk full or I/O error?)");
+        throw Error(m_label + ": writing the shard's data failed: " + err);
     }
     if (H5Fflush(m_file, H5F_SCOPE_LOCAL) < 0) {
         const std::string e = h5::lastError();
