@@ -87,7 +87,15 @@ int runCollect(const ArgParser& a)
     p.startOver = a.flagSet("start-over");
     p.threads = static_cast<int>(a.getInt("threads"));
 
-    const CollectResult r = collect(p, consoleProgress(quiet));
+    CollectResult r;
+    try {
+        r = collect(p, consoleProgress(quiet));
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        if (m.find("start over") != std::string::npos)
+            throw Error(m + " (--start-over)");
+        throw;
+    }
 
     std::cout << "trace            " << r.outDir << (r.resumed ? " (resumed)" : "") << "\n"
               << "corpus           " << r.corpusSequences << " sequences, " << r.corpusTokens << " tokens\n";
