@@ -44,8 +44,8 @@ DemoParams DemoParams::quickParams()
     p.lm.batchSize = 12;
     p.lm.learningRate = 5e-3;
     p.lm.warmupSteps = 10;
-    p.lm.seconds = 8;
-    p.lm.maxSteps = 60;
+    p.lm.seconds = 90;   // a safety cap: the quick model trains a fixed number of steps
+    p.lm.maxSteps = 120;
     p.lm.evalTokensPerDomain = 1024;
     p.reserveSeconds = 0;
     p.minLmSeconds = 3;
@@ -228,8 +228,7 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
     lp.threads = p.threads;
     lp.seed = p.seed;
     const double left = budget - since(t0) - p.reserveSeconds;
-    lp.seconds = p.quick ? std::min(p.lm.seconds, std::max(p.minLmSeconds, left))
-                         : std::max(p.minLmSeconds, left);
+    lp.seconds = p.quick ? p.lm.seconds : std::max(p.minLmSeconds, left);
     r.lm = trainMoeLm(data, r.vocabSize, r.modelDir, lp, stageProgress(progress, "train-lm"));
     r.configFile = r.lm.configFile;
     r.weightsFile = r.lm.weightsFile;

@@ -39,7 +39,7 @@ struct DemoParams {
     CorpusBuildParams corpus;
     TokenizerTrainParams tokenizer;
     LmTrainParams lm;
-    double reserveSeconds = 110;     // budget kept for the stages after LM training
+    double reserveSeconds = 120;     // budget kept for the stages after LM training
     double minLmSeconds = 20;        // the LM trains at least this long
 
     // Collection from held-out text.
@@ -48,8 +48,8 @@ struct DemoParams {
     std::vector<int> lookahead{1, 2};
 
     // Speculation.
-    int speculateEpochs = 4;
-    int64_t speculateMaxTokens = 0;  // 0 = all traced tokens
+    int speculateEpochs = 3;
+    int64_t speculateMaxTokens = 60'000; // 0 = all traced tokens
     int speculateHorizon = 2;
 
     // The quick variant of these defaults (tiny corpus, tokenizer and model; ~20-40 s).

@@ -36,8 +36,15 @@ struct StatusRepMirror {
     std::string message;
 };
 using TrainFn = StatusMirror (*)(std::string_view, void*, std::string*);
+using SetLogLevelFn = void (*)(int);
 
 // SentencePieceTrainer::Train(absl::string_view args, SentenceIterator*, std::string*)
+// sentencepiece::logging::SetMinLogLevel(int). SentencePiece logs to std::cerr; under
+// RTLD_DEEPBIND its std::cerr is libstdc++'s own object, not the executable's (copy
+// relocated, the one that was initialised), so any log line would crash: logging is
+// switched off before training, and --minloglevel is never passed.
+constexpr const char* kSetLogLevelSymbol = "_ZN13sentencepiece7logging14SetMinLogLevelEi";
+
 constexpr const char* kTrainSymbol =
     "_ZN13sentencepiece20SentencePieceTrainer5TrainESt17basic_string_viewIcSt11char_"
     "traitsIcEEPNS_16SentenceIteratorEPNSt7__cxx1112basic_stringIcS3_SaIcEEE";
@@ -64,12 +71,15 @@ TrainFn loadTrainer()
                 (e ? e : "unknown error") + "); install libsentencepiece0";
         throw Error(error);
     }
+    const auto setLevel = reinterpret_cast<SetLogLevelFn>(dlsym(h, kSetLogLevelSymbol));
     fn = reinterpret_cast<TrainFn>(dlsym(h, kTrainSymbol));
-    if (!fn) {
+    if (!fn || !setLevel) {
         error = "demo tokenizer: libsentencepiece_train has no SentencePieceTrainer::Train"
-                "(string_view, ...) (unsupported SentencePiece version)";
+                "(string_view, ...) or logging::SetMinLogLevel (unsupported SentencePiece version)";
+        fn = nullptr;
         throw Error(error);
     }
+    setLevel(100); // nothing at all (see kSetLogLevelSymbol)
     return fn;
 }
 
@@ -117,8 +127,7 @@ std::string trainTokenizer(const DemoCorpus& corpus, const std::string& modelDir
           << " --remove_extra_whitespaces=false --add_dummy_prefix=true --split_digits=true"
           << " --allow_whitespace_only_pieces=true --max_sentence_length=4192"
           << " --input_sentence_size=" << params.maxSentences
-          << " --shuffle_input_sentence=true --num_threads=" << std::max(1, params.threads)
-          << " --minloglevel=2";
+          << " --shuffle_input_sentence=true --num_threads=" << std::max(1, params.threads);
     const TrainFn train = loadTrainer();
     const std::string args = flags.str();
     StatusMirror st = train(args, nullptr, nullptr);

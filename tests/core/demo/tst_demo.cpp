@@ -334,7 +334,9 @@ TEST(DemoModule, SaveLoadRoundTripsAndFollowsHubNames)
     auto ids2 = ids.clone();
     ids2[0][8] = (ids[0][8].item<int64_t>() + 1) % 300;
     const auto a2 = m.forward(ids2);
-    EXPECT_TRUE(a.logits.narrow(1, 0, 8).equal(a2.logits.narrow(1, 0, 8)));
+    // (Not bit-exact: the experts' GEMMs see other row counts.)
+    EXPECT_TRUE(a.logits.narrow(1, 0, 8).allclose(a2.logits.narrow(1, 0, 8), 1e-5, 1e-5));
+    EXPECT_FALSE(a.logits.narrow(1, 8, 1).allclose(a2.logits.narrow(1, 8, 1), 1e-5, 1e-5));
     // Balanced routing gives an auxiliary loss near 1; it is never below 0.
     EXPECT_GT(a.auxLoss.item<double>(), 0.0);
 }
