@@ -4,7 +4,10 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace specmoe::shard {
 namespace {
@@ -135,8 +138,13 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
     h5::quietErrors();
     m_pending.dims = dims;
     m_f16 = h5::float16Type();
+    // The shard is assembled in memory (core driver, no backing store) and written out by
+    // close() with plain POSIX calls: a full disk then fails in our write(), never inside
+    // HDF5, whose half-flushed files cannot be closed cleanly (they crash at exit).
     h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
+    if (H5Pset_fapl_core(fapl, size_t(32) << 20, 0) < 0)
+        h5::fail(label, "cannot set the in-memory file driver");
     m_file = h5::Id(h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), label,
                               "cannot create shard file " + path));
     const hid_t f = m_file;
@@ -326,13 +334,48 @@ void ShardFileWriter::close()
         abandon();
         throw Error(m_label + ": flushing the shard failed: " + e);
     }
-    if (H5Fclose(m_file.release()) < 0) {
+    const ssize_t size = H5Fget_file_image(m_file, nullptr, 0);
+    std::vector<char> image(size > 0 ? size_t(size) : 0);
+    if (size <= 0 || H5Fget_file_image(m_file, image.data(), image.size()) != size) {
         const std::string e = h5::lastError();
-        m_closed = true;
-        throw Error(m_label + ": closing the shard failed: " + e);
+        abandon();
+        throw Error(m_label + ": cannot get the shard's file image: " + e);
     }
+    if (H5Fclose(m_file.release()) < 0)
+        H5Eclear2(H5E_DEFAULT); // in memory: nothing left to lose
     m_closed = true;
-    fsyncPath(m_path);
+    writeFileDurable(m_path, image.data(), image.size(), m_label);
+}
+
+void ShardFileWriter::writeFileDurable(const std::string& path, const char* data, size_t n,
+                                       const std::string& label)
+{
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(label + ": cannot create " + path + ": " + std::strerror(errno));
+    auto failWith = [&](const std::string& what) {
+        const int e = errno;
+        ::close(fd);
+        ::unlink(path.c_str());
+        throw Error(label + ": " + what + ": " + std::strerror(e));
+    };
+    size_t done = 0;
+    while (done < n) {
+        const ssize_t w = ::write(fd, data + done, std::min(n - done, size_t(64) << 20));
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            failWith("writing the shard failed");
+        }
+        done += size_t(w);
+    }
+    if (::fsync(fd) != 0)
+        failWith("fsync of the shard failed");
+    if (::close(fd) != 0) {
+        const int e = errno;
+        ::unlink(path.c_str());
+        throw Error(label + ": closing the shard failed: " + std::strerror(e));
+    }
 }
 
 void ShardFileWriter::abandon()

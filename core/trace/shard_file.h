@@ -69,6 +69,7 @@ private:
     void writePending(bool all);
     void appendRows(Column& c, const void* data, size_t rows);
     void enableExplicitPositions();
+    static void writeFileDurable(const std::string& path, const char* data, size_t n, const std::string& label);
 
     std::string m_path, m_label;
     TraceDims m_dims;

@@ -3,6 +3,8 @@
 #include "core/trace/reshard.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
+#include "core/util/atomic_file.h"
+#include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "tests/core/trace/synthetic_trace.h"
 #include "tests/support/test_support.h"
@@ -113,4 +115,21 @@ TEST(TraceTools, CsvExportChosenSequencesAndLayers)
     std::ostringstream full;
     EXPECT_EQ(exportCsv(set, full, all), int64_t(ref.numTokens()) * d.layers);
     EXPECT_NE(full.str().find(",logit_7\n"), std::string::npos);
+}
+
+TEST(TraceTools, Crc32AndAtomicFile)
+{
+    EXPECT_EQ(crc32Update(0, "123456789", 9), 0xCBF43926u); // the standard check value
+    const std::string text = "The quick brown fox jumps over the lazy dog, twice over for slicing-by-8";
+    uint32_t inc = crc32Update(0, text.data(), 10);
+    inc = crc32Update(inc, text.data() + 10, text.size() - 10);
+    EXPECT_EQ(inc, crc32Update(0, text.data(), text.size()));
+    TempDir tmp("atomic");
+    writeFileAtomic(tmp.file("m.json"), "one");
+    writeFileAtomic(tmp.file("m.json"), "two");
+    EXPECT_EQ(readFile(tmp.file("m.json")), "two");
+    EXPECT_EQ(crc32File(tmp.file("m.json")), crc32Update(0, "two", 3));
+    EXPECT_EQ(crc32Hex(0xCBF43926u), "cbf43926");
+    EXPECT_THROW(crc32File(tmp.file("missing")), Error);
+    EXPECT_THROW(writeFileAtomic(tmp.file("no/such/dir/x"), "x"), Error);
 }
