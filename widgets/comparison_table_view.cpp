@@ -20,12 +20,13 @@ ComparisonTableView::ComparisonTableView(QWidget* parent)
     proxy->setSortRole(Qt::UserRole);
     m_table = new QTableView(this);
     m_table->setModel(proxy);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // model order until clicked
     m_table->setSortingEnabled(true);
     m_table->setAlternatingRowColors(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     auto* note = new QLabel(tr("Final validation metrics over all predicted layers. Bold: best at that horizon "
                                "(lowest for log-loss and ECE)."),
                             this);

@@ -50,8 +50,8 @@ QCPColorMap* matrixMap(QCPAxisRect* rect, QCPColorScale* scale)
     auto* map = new QCPColorMap(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     map->setInterpolate(false);
     map->setTightBoundary(false);
+    map->setColorScale(scale); // first: the scale hands its gradient to the map
     map->setGradient(viridisGradient());
-    map->setColorScale(scale);
     return map;
 }
 

@@ -303,8 +303,10 @@ void RoutingTextView::setLayer(int layer)
     if (layer < 0 || layer >= m_model.layers())
         return;
     m_canvas->setLayer(layer);
-    if (m_slider->value() != layer)
+    if (m_slider->value() != layer) {
+        const QSignalBlocker block(m_slider);
         m_slider->setValue(layer);
+    }
     updateLegend();
     Q_EMIT layerChanged(layer);
 }

@@ -95,8 +95,8 @@ protected:
                     line[n++] = QPointF(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
                 }
                 QColor c = t.color;
-                c.setAlphaF(t.overlay ? 0.35 : 0.75);
-                painter->setPen(QPen(c, t.overlay ? 1.0 : 1.6));
+                c.setAlphaF(t.overlay ? 0.22 : 0.8);
+                painter->setPen(QPen(c, t.overlay ? 0.9 : 1.8));
                 painter->setBrush(Qt::NoBrush);
                 painter->drawPolyline(line.constData(), n);
                 if (t.overlay)

@@ -68,6 +68,7 @@ UsageHeatmapView::UsageHeatmapView(QWidget* parent)
     m_listTitle->setWordWrap(true);
     m_list = new QListWidget(side);
     m_list->setUniformItemSizes(true);
+    m_list->setMinimumWidth(300);
     sideLayout->addWidget(m_listTitle);
     sideLayout->addWidget(m_list, 1);
 
