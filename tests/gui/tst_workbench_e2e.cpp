@@ -2,6 +2,7 @@
 // routing of the tiny Mixtral fixture on a small token-id corpus, train tiny predictors on
 // the trace set, cancel and resume a job, and find every result in the workspace tree.
 #include "app/gui/job_runner.h"
+#include "app/gui/jobs.h"
 #include "app/gui/main_window.h"
 #include "app/gui/summary_page.h"
 #include "widgets/jobs_model.h"
@@ -30,7 +31,7 @@ QString writeIdCorpus(const QString& dir, int docs, int seed)
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly))
         return {};
-    std::mt19937 rng(uint32_t(seed));
+    std::mt19937 rng{uint32_t(seed)};
     std::uniform_int_distribution<int> len(12, 40), id(3, 319);
     for (int d = 0; d < docs; ++d) {
         QByteArray line = "{\"input_ids\": [";
