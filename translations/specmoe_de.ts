@@ -134,13 +134,13 @@
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="408" />
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="384" />
+        <location filename="../app/gui/workspace.cpp" line="407" />
         <source>Sequences</source>
         <translation>Sequenzen</translation>
     </message>
@@ -190,154 +190,154 @@
         <translation>%1: Arbeitsbereich-Version %2 wird nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="229" />
+        <location filename="../app/gui/workspace.cpp" line="252" />
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="356" />
+        <location filename="../app/gui/workspace.cpp" line="379" />
         <source>no manifest yet</source>
         <translation>noch kein Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="361" />
+        <location filename="../app/gui/workspace.cpp" line="384" />
         <source>unreadable manifest</source>
         <translation>unlesbares Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="362" />
-        <location filename="../app/gui/workspace.cpp" line="476" />
+        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="499" />
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381" />
+        <location filename="../app/gui/workspace.cpp" line="404" />
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381" />
+        <location filename="../app/gui/workspace.cpp" line="404" />
         <source>%1 tokens, incomplete</source>
         <translation>%1 Tokens, unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="383" />
+        <location filename="../app/gui/workspace.cpp" line="406" />
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="408" />
         <source>%n shards</source>
         <translation><numerusform>%n Shard</numerusform><numerusform>%n Shards</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="392" />
+        <location filename="../app/gui/workspace.cpp" line="415" />
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="392" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="415" />
+        <location filename="../app/gui/workspace.cpp" line="505" />
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 Schichten × %2 Experten, Top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="396" />
+        <location filename="../app/gui/workspace.cpp" line="419" />
         <source>Lookahead probes</source>
         <translation>Vorausschau-Sonden</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400" />
+        <location filename="../app/gui/workspace.cpp" line="423" />
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="403" />
+        <location filename="../app/gui/workspace.cpp" line="426" />
         <source>Compute dtype</source>
         <translation>Rechen-Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="411" />
+        <location filename="../app/gui/workspace.cpp" line="434" />
         <source>Sources</source>
         <translation>Quellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>incomplete (can be resumed)</source>
         <translation>unvollständig (kann fortgesetzt werden)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="414" />
-        <location filename="../app/gui/workspace.cpp" line="460" />
-        <location filename="../app/gui/workspace.cpp" line="487" />
+        <location filename="../app/gui/workspace.cpp" line="437" />
+        <location filename="../app/gui/workspace.cpp" line="483" />
+        <location filename="../app/gui/workspace.cpp" line="510" />
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="440" />
+        <location filename="../app/gui/workspace.cpp" line="463" />
         <source>finished after %n epochs</source>
         <translation><numerusform>beendet nach %n Epoche</numerusform><numerusform>beendet nach %n Epochen</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="463" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>finished</source>
         <translation>beendet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442" />
+        <location filename="../app/gui/workspace.cpp" line="465" />
         <source>incomplete, epoch %1</source>
         <translation>unvollständig, Epoche %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442" />
+        <location filename="../app/gui/workspace.cpp" line="465" />
         <source>incomplete</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="444" />
+        <location filename="../app/gui/workspace.cpp" line="467" />
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="458" />
+        <location filename="../app/gui/workspace.cpp" line="481" />
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="475" />
+        <location filename="../app/gui/workspace.cpp" line="498" />
         <source>missing or unreadable config.json</source>
         <translation>config.json fehlt oder ist unlesbar</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="483" />
+        <location filename="../app/gui/workspace.cpp" line="506" />
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="484" />
+        <location filename="../app/gui/workspace.cpp" line="507" />
         <source>Hidden size</source>
         <translation>Verborgene Größe</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="485" />
+        <location filename="../app/gui/workspace.cpp" line="508" />
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="486" />
+        <location filename="../app/gui/workspace.cpp" line="509" />
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
     </message>
@@ -739,295 +739,318 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116" />
+        <location filename="../app/gui/main_window.cpp" line="118" />
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="125" />
+        <location filename="../app/gui/main_window.cpp" line="127" />
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="155" />
+        <location filename="../app/gui/main_window.cpp" line="157" />
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="158" />
+        <location filename="../app/gui/main_window.cpp" line="160" />
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161" />
+        <location filename="../app/gui/main_window.cpp" line="163" />
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="164" />
+        <location filename="../app/gui/main_window.cpp" line="166" />
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166" />
+        <location filename="../app/gui/main_window.cpp" line="168" />
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168" />
+        <location filename="../app/gui/main_window.cpp" line="170" />
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171" />
+        <location filename="../app/gui/main_window.cpp" line="173" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="176" />
+        <location filename="../app/gui/main_window.cpp" line="178" />
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="179" />
+        <location filename="../app/gui/main_window.cpp" line="181" />
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="183" />
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183" />
+        <location filename="../app/gui/main_window.cpp" line="185" />
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="187" />
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188" />
+        <location filename="../app/gui/main_window.cpp" line="190" />
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="193" />
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195" />
+        <location filename="../app/gui/main_window.cpp" line="197" />
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="216" />
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="236" />
+        <location filename="../app/gui/main_window.cpp" line="238" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="242" />
+        <location filename="../app/gui/main_window.cpp" line="244" />
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250" />
+        <location filename="../app/gui/main_window.cpp" line="252" />
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262" />
+        <location filename="../app/gui/main_window.cpp" line="264" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="267" />
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="276" />
+        <location filename="../app/gui/main_window.cpp" line="278" />
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="281" />
+        <location filename="../app/gui/main_window.cpp" line="283" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287" />
+        <location filename="../app/gui/main_window.cpp" line="289" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="290" />
+        <location filename="../app/gui/main_window.cpp" line="292" />
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="322" />
+        <location filename="../app/gui/main_window.cpp" line="324" />
         <source>Device: CPU, %n threads</source>
         <translation><numerusform>Gerät: CPU, %n Thread</numerusform><numerusform>Gerät: CPU, %n Threads</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="326" />
+        <location filename="../app/gui/main_window.cpp" line="328" />
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="327" />
+        <location filename="../app/gui/main_window.cpp" line="329" />
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation><numerusform>Geräte: %n GPU (%1, je %2)</numerusform><numerusform>Geräte: %n GPUs (%1, je %2)</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="343" />
+        <location filename="../app/gui/main_window.cpp" line="345" />
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344" />
+        <location filename="../app/gui/main_window.cpp" line="346" />
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346" />
+        <location filename="../app/gui/main_window.cpp" line="348" />
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="355" />
+        <location filename="../app/gui/main_window.cpp" line="357" />
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="358" />
+        <location filename="../app/gui/main_window.cpp" line="360" />
         <source>%n job(s) running</source>
         <translation><numerusform>%n Auftrag läuft</numerusform><numerusform>%n Aufträge laufen</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360" />
+        <location filename="../app/gui/main_window.cpp" line="362" />
         <source>%n queued</source>
         <translation><numerusform>%n wartend</numerusform><numerusform>%n wartend</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="510" />
-        <location filename="../app/gui/main_window.cpp" line="554" />
-        <location filename="../app/gui/main_window.cpp" line="769" />
+        <location filename="../app/gui/main_window.cpp" line="525" />
+        <location filename="../app/gui/main_window.cpp" line="569" />
+        <location filename="../app/gui/main_window.cpp" line="831" />
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="526" />
+        <location filename="../app/gui/main_window.cpp" line="541" />
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="534" />
+        <location filename="../app/gui/main_window.cpp" line="549" />
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="538" />
-        <location filename="../app/gui/main_window.cpp" line="544" />
+        <location filename="../app/gui/main_window.cpp" line="553" />
+        <location filename="../app/gui/main_window.cpp" line="559" />
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="538" />
+        <location filename="../app/gui/main_window.cpp" line="553" />
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="549" />
+        <location filename="../app/gui/main_window.cpp" line="564" />
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="563" />
+        <location filename="../app/gui/main_window.cpp" line="579" />
+        <location filename="../app/gui/main_window.cpp" line="582" />
+        <location filename="../app/gui/main_window.cpp" line="602" />
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="564" />
-        <source>The demo workspace is not available in this build yet.</source>
-        <translation>Der Demo-Arbeitsbereich ist in diesem Build noch nicht verfügbar.</translation>
+        <location filename="../app/gui/main_window.cpp" line="583" />
+        <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
+        <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="569" />
+        <location filename="../app/gui/main_window.cpp" line="587" />
+        <source>Quick (about a minute)</source>
+        <translation>Schnell (etwa eine Minute)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="588" />
+        <source>Full (about 10 minutes)</source>
+        <translation>Vollständig (etwa 10 Minuten)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="600" />
+        <location filename="../app/gui/main_window.cpp" line="612" />
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="612" />
+        <source>Demo (quick)</source>
+        <translation>Demo (schnell)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="622" />
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="665" />
+        <location filename="../app/gui/main_window.cpp" line="728" />
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="667" />
+        <location filename="../app/gui/main_window.cpp" line="730" />
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="748" />
+        <location filename="../app/gui/main_window.cpp" line="810" />
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="749" />
+        <location filename="../app/gui/main_window.cpp" line="811" />
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="779" />
+        <location filename="../app/gui/main_window.cpp" line="841" />
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="849" />
+        <location filename="../app/gui/main_window.cpp" line="912" />
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="851" />
+        <location filename="../app/gui/main_window.cpp" line="914" />
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="854" />
+        <location filename="../app/gui/main_window.cpp" line="917" />
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="856" />
+        <location filename="../app/gui/main_window.cpp" line="919" />
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="859" />
+        <location filename="../app/gui/main_window.cpp" line="922" />
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="864" />
+        <location filename="../app/gui/main_window.cpp" line="927" />
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="885" />
+        <location filename="../app/gui/main_window.cpp" line="948" />
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="886" />
+        <location filename="../app/gui/main_window.cpp" line="949" />
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation><numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform><numerusform>%n Aufträge laufen noch oder warten. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform></translation>
     </message>
@@ -1598,17 +1621,17 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="29" />
+        <location filename="../widgets/comparison_table_view.cpp" line="30" />
         <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Abschließende Validierungsmetriken über alle vorhergesagten Schichten. Fett: am besten bei diesem Horizont (am niedrigsten bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="41" />
+        <location filename="../widgets/comparison_table_view.cpp" line="42" />
         <source>Model comparison</source>
         <translation>Modellvergleich</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="49" />
+        <location filename="../widgets/comparison_table_view.cpp" line="50" />
         <source>Model comparison: final validation metrics</source>
         <translation>Modellvergleich: abschließende Validierungsmetriken</translation>
     </message>
@@ -2180,27 +2203,27 @@ Schicht %4: %5</translation>
         <translation>Routing-Text</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="319" />
+        <location filename="../widgets/routing_text_view.cpp" line="321" />
         <source>Layer %1 / %2</source>
         <translation>Schicht %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="320" />
+        <location filename="../widgets/routing_text_view.cpp" line="322" />
         <source>First-choice expert:</source>
         <translation>Experte der ersten Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="323" />
+        <location filename="../widgets/routing_text_view.cpp" line="325" />
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="340" />
+        <location filename="../widgets/routing_text_view.cpp" line="342" />
         <source>Routing at layer %1 (token background = first-choice expert)</source>
         <translation>Routing in Schicht %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="348" />
+        <location filename="../widgets/routing_text_view.cpp" line="350" />
         <source>Expert %1</source>
         <translation>Experte %1</translation>
     </message>
@@ -2208,94 +2231,94 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="154" />
+        <location filename="../widgets/token_journey_view.cpp" line="158" />
         <source>Token text, e.g. def</source>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="156" />
+        <location filename="../widgets/token_journey_view.cpp" line="160" />
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="160" />
+        <location filename="../widgets/token_journey_view.cpp" line="164" />
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="162" />
+        <location filename="../widgets/token_journey_view.cpp" line="166" />
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="164" />
+        <location filename="../widgets/token_journey_view.cpp" line="168" />
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="177" />
+        <location filename="../widgets/token_journey_view.cpp" line="181" />
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="178" />
+        <location filename="../widgets/token_journey_view.cpp" line="182" />
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="182" />
+        <location filename="../widgets/token_journey_view.cpp" line="186" />
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="184" />
+        <location filename="../widgets/token_journey_view.cpp" line="188" />
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="188" />
+        <location filename="../widgets/token_journey_view.cpp" line="192" />
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="197" />
-        <location filename="../widgets/token_journey_view.cpp" line="221" />
-        <location filename="../widgets/token_journey_view.cpp" line="347" />
+        <location filename="../widgets/token_journey_view.cpp" line="201" />
+        <location filename="../widgets/token_journey_view.cpp" line="225" />
+        <location filename="../widgets/token_journey_view.cpp" line="351" />
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="290" />
+        <location filename="../widgets/token_journey_view.cpp" line="294" />
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="310" />
+        <location filename="../widgets/token_journey_view.cpp" line="314" />
         <source>"%1": %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="349" />
+        <location filename="../widgets/token_journey_view.cpp" line="353" />
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="354" />
+        <location filename="../widgets/token_journey_view.cpp" line="358" />
         <source>; search "%1" (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="393" />
+        <location filename="../widgets/token_journey_view.cpp" line="397" />
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="394" />
+        <location filename="../widgets/token_journey_view.cpp" line="398" />
         <source>"%1" (seq %2, pos %3%4) layer %5: %6</source>
         <translation>„%1“ (Seq. %2, Pos. %3%4) Schicht %5: %6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="398" />
+        <location filename="../widgets/token_journey_view.cpp" line="402" />
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -2505,47 +2528,47 @@ Schicht %4: %5</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="67" />
-        <location filename="../widgets/usage_heatmap_view.cpp" line="114" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115" />
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="99" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100" />
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="112" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="113" />
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="156" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="157" />
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="158" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="160" />
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="180" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="181" />
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>Schicht %1, Experte %2: Anteil %3 (%4 % der Tokens, %5 Tokens)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="213" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="214" />
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
         <translation><numerusform>Schicht %1, Experte %2: %n Stichproben-Token (alle Quellen)</numerusform><numerusform>Schicht %1, Experte %2: %n Stichproben-Tokens (alle Quellen)</numerusform></translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="221" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="222" />
         <source>"%1"  seq %2 pos %3  rank %4  w %5</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4  G %5</translation>
     </message>

@@ -134,13 +134,13 @@
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="408" />
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="384" />
+        <location filename="../app/gui/workspace.cpp" line="407" />
         <source>Sequences</source>
         <translation>序列</translation>
     </message>
@@ -190,154 +190,154 @@
         <translation>%1：不支持的工作区版本 %2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="229" />
+        <location filename="../app/gui/workspace.cpp" line="252" />
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="356" />
+        <location filename="../app/gui/workspace.cpp" line="379" />
         <source>no manifest yet</source>
         <translation>尚无清单</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="361" />
+        <location filename="../app/gui/workspace.cpp" line="384" />
         <source>unreadable manifest</source>
         <translation>清单无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="362" />
-        <location filename="../app/gui/workspace.cpp" line="476" />
+        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="499" />
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381" />
+        <location filename="../app/gui/workspace.cpp" line="404" />
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381" />
+        <location filename="../app/gui/workspace.cpp" line="404" />
         <source>%1 tokens, incomplete</source>
         <translation>%1 个词元，未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="383" />
+        <location filename="../app/gui/workspace.cpp" line="406" />
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="385" />
+        <location filename="../app/gui/workspace.cpp" line="408" />
         <source>%n shards</source>
         <translation><numerusform>%n 个分片</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="392" />
+        <location filename="../app/gui/workspace.cpp" line="415" />
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="392" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="415" />
+        <location filename="../app/gui/workspace.cpp" line="505" />
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 层 × %2 个专家，top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="396" />
+        <location filename="../app/gui/workspace.cpp" line="419" />
         <source>Lookahead probes</source>
         <translation>前瞻探针</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400" />
+        <location filename="../app/gui/workspace.cpp" line="423" />
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="403" />
+        <location filename="../app/gui/workspace.cpp" line="426" />
         <source>Compute dtype</source>
         <translation>计算数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="411" />
+        <location filename="../app/gui/workspace.cpp" line="434" />
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="413" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>incomplete (can be resumed)</source>
         <translation>未完成（可继续）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="414" />
-        <location filename="../app/gui/workspace.cpp" line="460" />
-        <location filename="../app/gui/workspace.cpp" line="487" />
+        <location filename="../app/gui/workspace.cpp" line="437" />
+        <location filename="../app/gui/workspace.cpp" line="483" />
+        <location filename="../app/gui/workspace.cpp" line="510" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="440" />
+        <location filename="../app/gui/workspace.cpp" line="463" />
         <source>finished after %n epochs</source>
         <translation><numerusform>%n 轮后完成</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440" />
-        <location filename="../app/gui/workspace.cpp" line="459" />
+        <location filename="../app/gui/workspace.cpp" line="463" />
+        <location filename="../app/gui/workspace.cpp" line="482" />
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442" />
+        <location filename="../app/gui/workspace.cpp" line="465" />
         <source>incomplete, epoch %1</source>
         <translation>未完成，第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442" />
+        <location filename="../app/gui/workspace.cpp" line="465" />
         <source>incomplete</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="444" />
+        <location filename="../app/gui/workspace.cpp" line="467" />
         <source>not started</source>
         <translation>未开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="458" />
+        <location filename="../app/gui/workspace.cpp" line="481" />
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="475" />
+        <location filename="../app/gui/workspace.cpp" line="498" />
         <source>missing or unreadable config.json</source>
         <translation>config.json 缺失或无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="483" />
+        <location filename="../app/gui/workspace.cpp" line="506" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="484" />
+        <location filename="../app/gui/workspace.cpp" line="507" />
         <source>Hidden size</source>
         <translation>隐藏维度</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="485" />
+        <location filename="../app/gui/workspace.cpp" line="508" />
         <source>Vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="486" />
+        <location filename="../app/gui/workspace.cpp" line="509" />
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
     </message>
@@ -739,295 +739,318 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="116" />
+        <location filename="../app/gui/main_window.cpp" line="118" />
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="125" />
+        <location filename="../app/gui/main_window.cpp" line="127" />
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="155" />
+        <location filename="../app/gui/main_window.cpp" line="157" />
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="158" />
+        <location filename="../app/gui/main_window.cpp" line="160" />
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161" />
+        <location filename="../app/gui/main_window.cpp" line="163" />
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="164" />
+        <location filename="../app/gui/main_window.cpp" line="166" />
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166" />
+        <location filename="../app/gui/main_window.cpp" line="168" />
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168" />
+        <location filename="../app/gui/main_window.cpp" line="170" />
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171" />
+        <location filename="../app/gui/main_window.cpp" line="173" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="176" />
+        <location filename="../app/gui/main_window.cpp" line="178" />
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="179" />
+        <location filename="../app/gui/main_window.cpp" line="181" />
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="183" />
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183" />
+        <location filename="../app/gui/main_window.cpp" line="185" />
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="187" />
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188" />
+        <location filename="../app/gui/main_window.cpp" line="190" />
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191" />
+        <location filename="../app/gui/main_window.cpp" line="193" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195" />
+        <location filename="../app/gui/main_window.cpp" line="197" />
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214" />
+        <location filename="../app/gui/main_window.cpp" line="216" />
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="236" />
+        <location filename="../app/gui/main_window.cpp" line="238" />
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="242" />
+        <location filename="../app/gui/main_window.cpp" line="244" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="250" />
+        <location filename="../app/gui/main_window.cpp" line="252" />
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262" />
+        <location filename="../app/gui/main_window.cpp" line="264" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265" />
+        <location filename="../app/gui/main_window.cpp" line="267" />
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="276" />
+        <location filename="../app/gui/main_window.cpp" line="278" />
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="281" />
+        <location filename="../app/gui/main_window.cpp" line="283" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287" />
+        <location filename="../app/gui/main_window.cpp" line="289" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="290" />
+        <location filename="../app/gui/main_window.cpp" line="292" />
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="322" />
+        <location filename="../app/gui/main_window.cpp" line="324" />
         <source>Device: CPU, %n threads</source>
         <translation><numerusform>设备：CPU，%n 个线程</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="326" />
+        <location filename="../app/gui/main_window.cpp" line="328" />
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="327" />
+        <location filename="../app/gui/main_window.cpp" line="329" />
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation><numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="343" />
+        <location filename="../app/gui/main_window.cpp" line="345" />
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344" />
+        <location filename="../app/gui/main_window.cpp" line="346" />
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346" />
+        <location filename="../app/gui/main_window.cpp" line="348" />
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="355" />
+        <location filename="../app/gui/main_window.cpp" line="357" />
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="358" />
+        <location filename="../app/gui/main_window.cpp" line="360" />
         <source>%n job(s) running</source>
         <translation><numerusform>%n 个任务运行中</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360" />
+        <location filename="../app/gui/main_window.cpp" line="362" />
         <source>%n queued</source>
         <translation><numerusform>%n 个排队</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="510" />
-        <location filename="../app/gui/main_window.cpp" line="554" />
-        <location filename="../app/gui/main_window.cpp" line="769" />
+        <location filename="../app/gui/main_window.cpp" line="525" />
+        <location filename="../app/gui/main_window.cpp" line="569" />
+        <location filename="../app/gui/main_window.cpp" line="831" />
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="526" />
+        <location filename="../app/gui/main_window.cpp" line="541" />
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="534" />
+        <location filename="../app/gui/main_window.cpp" line="549" />
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="538" />
-        <location filename="../app/gui/main_window.cpp" line="544" />
+        <location filename="../app/gui/main_window.cpp" line="553" />
+        <location filename="../app/gui/main_window.cpp" line="559" />
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="538" />
+        <location filename="../app/gui/main_window.cpp" line="553" />
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="549" />
+        <location filename="../app/gui/main_window.cpp" line="564" />
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="563" />
+        <location filename="../app/gui/main_window.cpp" line="579" />
+        <location filename="../app/gui/main_window.cpp" line="582" />
+        <location filename="../app/gui/main_window.cpp" line="602" />
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="564" />
-        <source>The demo workspace is not available in this build yet.</source>
-        <translation>此版本中暂不提供演示工作区。</translation>
+        <location filename="../app/gui/main_window.cpp" line="583" />
+        <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
+        <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="569" />
+        <location filename="../app/gui/main_window.cpp" line="587" />
+        <source>Quick (about a minute)</source>
+        <translation>快速（约一分钟）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="588" />
+        <source>Full (about 10 minutes)</source>
+        <translation>完整（约 10 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="600" />
+        <location filename="../app/gui/main_window.cpp" line="612" />
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="612" />
+        <source>Demo (quick)</source>
+        <translation>演示（快速）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="622" />
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="665" />
+        <location filename="../app/gui/main_window.cpp" line="728" />
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="667" />
+        <location filename="../app/gui/main_window.cpp" line="730" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="748" />
+        <location filename="../app/gui/main_window.cpp" line="810" />
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="749" />
+        <location filename="../app/gui/main_window.cpp" line="811" />
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="779" />
+        <location filename="../app/gui/main_window.cpp" line="841" />
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="849" />
+        <location filename="../app/gui/main_window.cpp" line="912" />
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="851" />
+        <location filename="../app/gui/main_window.cpp" line="914" />
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="854" />
+        <location filename="../app/gui/main_window.cpp" line="917" />
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="856" />
+        <location filename="../app/gui/main_window.cpp" line="919" />
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="859" />
+        <location filename="../app/gui/main_window.cpp" line="922" />
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="864" />
+        <location filename="../app/gui/main_window.cpp" line="927" />
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="885" />
+        <location filename="../app/gui/main_window.cpp" line="948" />
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="886" />
+        <location filename="../app/gui/main_window.cpp" line="949" />
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation><numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform></translation>
     </message>
@@ -1598,17 +1621,17 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="29" />
+        <location filename="../widgets/comparison_table_view.cpp" line="30" />
         <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>所有预测层上的最终验证指标。粗体：该跨度下最佳（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="41" />
+        <location filename="../widgets/comparison_table_view.cpp" line="42" />
         <source>Model comparison</source>
         <translation>模型比较</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="49" />
+        <location filename="../widgets/comparison_table_view.cpp" line="50" />
         <source>Model comparison: final validation metrics</source>
         <translation>模型比较：最终验证指标</translation>
     </message>
@@ -2180,27 +2203,27 @@ Layer %4: %5</source>
         <translation>路由文本</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="319" />
+        <location filename="../widgets/routing_text_view.cpp" line="321" />
         <source>Layer %1 / %2</source>
         <translation>第 %1 / %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="320" />
+        <location filename="../widgets/routing_text_view.cpp" line="322" />
         <source>First-choice expert:</source>
         <translation>首选专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="323" />
+        <location filename="../widgets/routing_text_view.cpp" line="325" />
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="340" />
+        <location filename="../widgets/routing_text_view.cpp" line="342" />
         <source>Routing at layer %1 (token background = first-choice expert)</source>
         <translation>第 %1 层的路由（词元背景色 = 首选专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="348" />
+        <location filename="../widgets/routing_text_view.cpp" line="350" />
         <source>Expert %1</source>
         <translation>专家 %1</translation>
     </message>
@@ -2208,94 +2231,94 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="154" />
+        <location filename="../widgets/token_journey_view.cpp" line="158" />
         <source>Token text, e.g. def</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="156" />
+        <location filename="../widgets/token_journey_view.cpp" line="160" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="160" />
+        <location filename="../widgets/token_journey_view.cpp" line="164" />
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="162" />
+        <location filename="../widgets/token_journey_view.cpp" line="166" />
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="164" />
+        <location filename="../widgets/token_journey_view.cpp" line="168" />
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="177" />
+        <location filename="../widgets/token_journey_view.cpp" line="181" />
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="178" />
+        <location filename="../widgets/token_journey_view.cpp" line="182" />
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="182" />
+        <location filename="../widgets/token_journey_view.cpp" line="186" />
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="184" />
+        <location filename="../widgets/token_journey_view.cpp" line="188" />
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="188" />
+        <location filename="../widgets/token_journey_view.cpp" line="192" />
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="197" />
-        <location filename="../widgets/token_journey_view.cpp" line="221" />
-        <location filename="../widgets/token_journey_view.cpp" line="347" />
+        <location filename="../widgets/token_journey_view.cpp" line="201" />
+        <location filename="../widgets/token_journey_view.cpp" line="225" />
+        <location filename="../widgets/token_journey_view.cpp" line="351" />
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="290" />
+        <location filename="../widgets/token_journey_view.cpp" line="294" />
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="310" />
+        <location filename="../widgets/token_journey_view.cpp" line="314" />
         <source>"%1": %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="349" />
+        <location filename="../widgets/token_journey_view.cpp" line="353" />
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="354" />
+        <location filename="../widgets/token_journey_view.cpp" line="358" />
         <source>; search "%1" (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="393" />
+        <location filename="../widgets/token_journey_view.cpp" line="397" />
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="394" />
+        <location filename="../widgets/token_journey_view.cpp" line="398" />
         <source>"%1" (seq %2, pos %3%4) layer %5: %6</source>
         <translation>“%1”（序列 %2，位置 %3%4）第 %5 层：%6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="398" />
+        <location filename="../widgets/token_journey_view.cpp" line="402" />
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -2505,47 +2528,47 @@ Layer %4: %5</source>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="67" />
-        <location filename="../widgets/usage_heatmap_view.cpp" line="114" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115" />
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="99" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100" />
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="112" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="113" />
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="156" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="157" />
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="158" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="160" />
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="180" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="181" />
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>第 %1 层，专家 %2：占比 %3（词元的 %4 %，%5 个词元）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="213" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="214" />
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
         <translation><numerusform>第 %1 层，专家 %2：%n 个抽样词元（所有来源）</numerusform></translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="221" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="222" />
         <source>"%1"  seq %2 pos %3  rank %4  w %5</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4  权重 %5</translation>
     </message>
