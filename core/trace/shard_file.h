@@ -48,7 +48,8 @@ class ShardFileWriter {
 public:
     // Creates `path` (truncating). `label` names the shard in errors.
     ShardFileWriter(const std::string& path, const std::string& label, const TraceDims& dims,
-                    const TraceFingerprint& fp, int64_t shardIndex, int deflateLevel, int chunkTokens);
+                    const TraceFingerprint& fp, int64_t shardIndex, int deflateLevel, int chunkTokens,
+                    size_t expectedBytes = 0); // sizes the in-memory file's first allocation
     ~ShardFileWriter(); // abandons (no throw) when close() was not reached
     ShardFileWriter(const ShardFileWriter&) = delete;
     ShardFileWriter& operator=(const ShardFileWriter&) = delete;

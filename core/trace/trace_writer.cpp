@@ -95,7 +95,8 @@ struct TraceWriter::Impl {
         }
         shardTmp = path(shardName + ".tmp");
         shard = std::make_unique<shard::ShardFileWriter>(shardTmp, label(), dims, fp, int64_t(nextIndex),
-                                                         opts.deflateLevel, opts.chunkTokens);
+                                                         opts.deflateLevel, opts.chunkTokens,
+                                                         size_t(targetBytes()));
         openIds.clear();
     }
 
