@@ -46,6 +46,7 @@ DemoParams DemoParams::quickParams()
     p.lm.warmupSteps = 10;
     p.lm.seconds = 90;   // a safety cap: the quick model trains a fixed number of steps
     p.lm.maxSteps = 120;
+    p.lm.blasThreads = 1; // tiny GEMMs: threads only spin
     p.lm.evalTokensPerDomain = 1024;
     p.reserveSeconds = 0;
     p.minLmSeconds = 3;

@@ -47,6 +47,8 @@ struct LmTrainParams {
     int64_t maxSteps = 0;        // 0 = until the time budget is spent
     int64_t evalTokensPerDomain = 8192; // held-out tokens scored per domain at the end
     int threads = 0;             // intra-op threads; 0 = leave as is
+    int blasThreads = 0;         // OpenBLAS threads while training (> 0: set, then restored);
+                                 // 1 suits tiny models on a busy machine (no spinning)
     uint64_t seed = 7;
 };
 
