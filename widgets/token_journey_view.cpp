@@ -96,7 +96,11 @@ protected:
                 }
                 QColor c = t.color;
                 c.setAlphaF(t.overlay ? 0.22 : 0.8);
-                painter->setPen(QPen(c, t.overlay ? 0.9 : 1.8));
+                // Cosmetic 1 px pens take the rasterizer's fast line path; wide strokes are
+                // kept for small ranges only (hundreds of journeys stay within a frame).
+                QPen pen(c, t.overlay || m_tracks.size() > 64 ? 1.0 : 1.8);
+                pen.setCosmetic(true);
+                painter->setPen(pen);
                 painter->setBrush(Qt::NoBrush);
                 painter->drawPolyline(line.constData(), n);
                 if (t.overlay)
