@@ -51,8 +51,10 @@ DemoParams DemoParams::quickParams()
     p.reserveSeconds = 0;
     p.minLmSeconds = 3;
     p.collectMaxLength = 96;
-    p.speculateEpochs = 2;
+    p.collectMaxTokens = 6000;
+    p.speculateEpochs = 1;
     p.speculateMaxTokens = 6000;
+    p.speculateBatchSize = 256;
     return p;
 }
 
@@ -257,6 +259,7 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         c.lookahead = p.lookahead;
         c.threads = p.threads;
         c.batchSize = p.collectBatchSize;
+        c.targetTokens = p.collectMaxTokens;
         c.outDir = r.traceDir;
         c.startOver = true;
         const CollectResult cr = collect(c, stageProgress(progress, "collect"));
@@ -278,6 +281,7 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         sp.maxTokens = p.speculateMaxTokens;
         sp.horizon = p.speculateHorizon;
         sp.epochs = p.speculateEpochs;
+        sp.batchSize = p.speculateBatchSize;
         sp.patience = p.speculateEpochs;
         sp.runDir = r.speculationDir;
         sp.device = "cpu";

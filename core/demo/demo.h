@@ -45,12 +45,14 @@ struct DemoParams {
     // Collection from held-out text.
     int collectMaxLength = 256;      // tokens per traced sequence (BOS included)
     int collectBatchSize = 16;
+    int64_t collectMaxTokens = 120'000; // held-out tokens traced (0 = all)
     std::vector<int> lookahead{1, 2};
 
     // Speculation.
     int speculateEpochs = 3;
     int64_t speculateMaxTokens = 60'000; // 0 = all traced tokens
     int speculateHorizon = 2;
+    int speculateBatchSize = 64;     // tokens per optimizer step
 
     // The quick variant of these defaults (tiny corpus, tokenizer and model; ~20-40 s).
     static DemoParams quickParams();
