@@ -79,6 +79,9 @@ protected:
         if (!kx || !vy || m_layers == 0)
             return;
         applyDefaultAntialiasingHint(painter);
+        // Hundreds of journeys: aliased cosmetic lines keep pan and zoom interactive.
+        if (m_tracks.size() > 128)
+            painter->setAntialiasing(false);
         const int k = m_topk;
         QVector<QPointF> line(m_layers);
         // Overlay first (underneath), then the range.

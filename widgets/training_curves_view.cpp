@@ -316,6 +316,9 @@ void TrainingCurvesView::appendNew()
         }
         c.graph->addData(keys, values, true);
         c.plotted = s->size();
+        // Markers only while they can be told apart; long curves are lines (faster too).
+        if (c.graph->dataCount() > 150 && c.graph->scatterStyle().shape() != QCPScatterStyle::ssNone)
+            c.graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssNone));
     }
     // Baselines follow their latest value.
     int bi = 0;
