@@ -14,8 +14,8 @@ fi
 printf '\n==> Running the demo into %s\n' "$out"
 "$cli" demo --out "$out"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$here/build/app/gui/specmoe-workbench" ]; then
-  exec "$here/build/app/gui/specmoe-workbench" --workspace "$out"
+  exec "$here/build/app/gui/specmoe-workbench" "$out"
 fi
 echo
 echo "No display: open $out/report/index.html in a browser, or run"
-echo "  $here/build/app/gui/specmoe-workbench --workspace $out"
+echo "  $here/build/app/gui/specmoe-workbench $out"
