@@ -397,12 +397,7 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
 
 void RoutingPatternsView::onMouseMove(QMouseEvent* event)
 {
-    const QString text = hoverText(event->position().toPoint());
-    m_hover->setText(text);
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    showHover(m_hover, m_plot, event, hoverText(event->position().toPoint()));
 }
 
 bool RoutingPatternsView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)

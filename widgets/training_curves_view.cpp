@@ -426,12 +426,7 @@ QString TrainingCurvesView::hoverText(const QPoint& pos) const
 
 void TrainingCurvesView::onMouseMove(QMouseEvent* event)
 {
-    const QString text = hoverText(event->position().toPoint());
-    m_hover->setText(text);
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    showHover(m_hover, m_plot, event, hoverText(event->position().toPoint()));
 }
 
 bool TrainingCurvesView::exportImage(const QString& path, const QSize& size, double dpi, QString* error)

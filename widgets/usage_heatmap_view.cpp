@@ -188,12 +188,7 @@ QString UsageHeatmapView::hoverText(const QPoint& pos) const
 
 void UsageHeatmapView::onMouseMove(QMouseEvent* event)
 {
-    const QString text = hoverText(event->position().toPoint());
-    m_hover->setText(text);
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    showHover(m_hover, m_plot, event, hoverText(event->position().toPoint()));
 }
 
 void UsageHeatmapView::onMousePress(QMouseEvent* event)

@@ -2,7 +2,20 @@
 
 #include "widgets/view_qcustomplot.h"
 
+#include <QLabel>
+#include <QMouseEvent>
+#include <QToolTip>
+
 namespace specmoe::widgets {
+
+void showHover(QLabel* label, QWidget* anchor, const QMouseEvent* event, const QString& text)
+{
+    label->setText(text);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, anchor);
+}
 
 void stylePlot(QCustomPlot* plot)
 {

@@ -6,6 +6,9 @@ class QCPAxis;
 class QCPAxisRect;
 class QCPTextElement;
 class QCustomPlot;
+class QLabel;
+class QMouseEvent;
+class QWidget;
 
 namespace specmoe::widgets {
 
@@ -17,5 +20,8 @@ void styleAxisRect(QCPAxisRect* rect);
 QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& text);
 // Integer ticks (layers, experts) with an optional tick step.
 void setIntegerTicks(QCPAxis* axis, int step = 1);
+// Shows a view's hover text in its status label and as a tooltip at the mouse (hides the
+// tooltip when the text is empty). One place for every plot view's mouse-move handler.
+void showHover(QLabel* label, QWidget* anchor, const QMouseEvent* event, const QString& text);
 
 } // namespace specmoe::widgets
