@@ -1,6 +1,9 @@
 // Routing analysis throughput on synthetic traces (Mixtral shape: 32 layers, 8 experts,
 // top-2). Prints token-layers per second for the full analysis on one core, and for
-// variants with parts turned off. Target: >= 5M token-layers/s per core.
+// variants with parts turned off. Target: >= 5M token-layers/s per core. One untimed
+// warm-up of the full analysis, then the median of `repeats` runs per variant (thread CPU
+// time; wall time beside it). Prints a table and one JSON line per variant
+// ({"bench":"analysis", ...}).
 //
 //   bench_analysis [tokens=1000000] [layers=32] [experts=8] [topk=2] [repeats=3]
 #include "core/analysis/analysis.h"
@@ -102,24 +105,33 @@ double threadSeconds()
     return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
-double run(const char* name, const std::vector<RoutingBlock>& blocks, const AnalysisOptions& o,
-           int64_t tokens, int L, int repeats)
+double median(std::vector<double> v)
 {
-    double best = 1e30, wall = 1e30;
-    AnalysisResult keep;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double run(const char* key, const char* name, const std::vector<RoutingBlock>& blocks, const AnalysisOptions& o,
+           int64_t tokens, int L, int E, int K, int repeats)
+{
+    std::vector<double> cpu, wall;
     for (int i = 0; i < repeats; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         const double c0 = threadSeconds();
         AnalysisResult r = analyze(blocks, o);
-        const double s = threadSeconds() - c0;
-        wall = std::min(wall, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        best = std::min(best, s);
-        if (i == 0)
-            keep = std::move(r);
+        cpu.push_back(threadSeconds() - c0);
+        wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    const double rate = double(tokens) * L / best;
+    const double c = median(cpu), w = median(wall);
+    const double rate = double(tokens) * L / c;
     std::printf("%-36s cpu %7.3f s (wall %7.3f s)  %7.2f M token-layers/s  %6.3f M tokens/s\n",
-                name, best, wall, rate / 1e6, double(tokens) / best / 1e6);
+                name, c, w, rate / 1e6, double(tokens) / c / 1e6);
+    std::printf("{\"bench\":\"analysis\",\"variant\":\"%s\",\"tokens\":%lld,\"layers\":%d,\"experts\":%d,"
+                "\"topk\":%d,\"threads\":1,\"warmup\":1,\"repeats\":%d,\"cpu_s\":%.4f,\"wall_s\":%.4f,"
+                "\"token_layers_per_cpu_s\":%.0f,\"token_layers_per_wall_s\":%.0f}\n",
+                key, (long long)tokens, L, E, K, repeats, c, w, rate, double(tokens) * L / w);
+    std::fflush(stdout);
     return rate;
 }
 
@@ -131,10 +143,10 @@ int main(int argc, char** argv)
     const int L = argc > 2 ? std::atoi(argv[2]) : 32;
     const int E = argc > 3 ? std::atoi(argv[3]) : 8;
     const int K = argc > 4 ? std::atoi(argv[4]) : 2;
-    const int repeats = argc > 5 ? std::atoi(argv[5]) : 3;
+    const int repeats = std::max(1, argc > 5 ? std::atoi(argv[5]) : 3);
 
     std::printf("bench_analysis: %lld tokens x %d layers, %d experts, top-%d, single thread, "
-                "best of %d\n",
+                "median of %d after a warm-up\n",
                 (long long)tokens, L, E, K, repeats);
     const auto g0 = std::chrono::steady_clock::now();
     const std::vector<RoutingBlock> blocks = synthetic(tokens, L, E, K);
@@ -145,23 +157,25 @@ int main(int argc, char** argv)
     full.journeyFirstSequences = 4;
     full.queryTokens = {"w7", "w123"};
     full.tokenText = [](int32_t id) { return "w" + std::to_string(id); };
-    const double rate = run("full analysis (defaults + extras)", blocks, full, tokens, L, repeats);
+    (void)analyze(blocks, full); // warm-up
+    const double rate = run("full", "full analysis (defaults + extras)", blocks, full, tokens, L, E, K, repeats);
 
     AnalysisOptions o = full;
     o.layerPairMI = false;
-    run("  without layer-pair MI matrix", blocks, o, tokens, L, repeats);
+    run("no_layer_pair_mi", "  without layer-pair MI matrix", blocks, o, tokens, L, E, K, repeats);
     o = full;
     o.predictContexts.clear();
-    run("  without predictability", blocks, o, tokens, L, repeats);
+    run("no_predictability", "  without predictability", blocks, o, tokens, L, E, K, repeats);
     o = full;
     o.samplesPerCell = 0;
-    run("  without token samples", blocks, o, tokens, L, repeats);
+    run("no_token_samples", "  without token samples", blocks, o, tokens, L, E, K, repeats);
     o = AnalysisOptions{};
     o.layerPairMI = false;
     o.predictContexts.clear();
     o.samplesPerCell = 0;
     o.transitionDistances.clear();
-    run("  load + co-activation + repetition", blocks, o, tokens, L, repeats);
+    run("load_coactivation_repetition", "  load + co-activation + repetition", blocks, o, tokens, L, E, K,
+        repeats);
 
     std::printf("RESULT full analysis: %.2f M token-layers/s per core (target >= 5)\n",
                 rate / 1e6);

@@ -1,6 +1,8 @@
 // Collection overhead over the bare forward pass (CPU, `small` preset): the same padded
 // batches routed alone, then through specmoe::collect (conversion, HDF5 shards, manifest).
-// Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits]
+// One untimed warm-up pass, then --repeats rounds of (bare pass, collection into a fresh
+// folder); medians of each. Prints a few human lines and one JSON line ({"bench":"collect"}).
+// Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3]
 #include "core/collect/collector.h"
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
@@ -17,6 +19,8 @@
 #include <fstream>
 #include <numeric>
 #include <random>
+#include <string>
+#include <vector>
 
 using namespace specmoe;
 namespace fs = std::filesystem;
@@ -24,12 +28,14 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv)
 {
-    int nseq = 192, batch = 8, threads = 0;
+    int nseq = 192, batch = 8, threads = 0, repeats = 3;
     bool logits = false;
     std::vector<int> pos;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--logits") == 0)
             logits = true;
+        else if (std::strcmp(argv[i], "--repeats") == 0 && i + 1 < argc)
+            repeats = std::max(1, std::atoi(argv[++i]));
         else
             pos.push_back(std::atoi(argv[i]));
     }
@@ -88,7 +94,13 @@ int main(int argc, char** argv)
     ro.dtype = "float32";
     ro.lookahead = p.lookahead;
     ro.threads = threads;
-    double bare = 0;
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        const size_t n = v.size();
+        return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    };
+    std::vector<double> bareRuns, collectRuns, forwardRuns;
+    CollectResult r;
     {
         MixtralRuntime rt(p.modelDir, ro);
         auto runAll = [&] {
@@ -111,44 +123,51 @@ int main(int argc, char** argv)
             return std::chrono::duration<double>(Clock::now() - t0).count();
         };
         runAll(); // warm-up
-        bare = runAll();
-    }
-    const CollectResult r = collect(p);
-    double bare2 = 0;
-    {
-        MixtralRuntime rt(p.modelDir, ro);
-        const auto t0 = Clock::now();
-        for (const auto& b : batches) {
-            int64_t T = 0;
-            for (int64_t id : b)
-                T = std::max<int64_t>(T, int64_t(corpus.sequences[size_t(id)].tokens.size()));
-            at::Tensor ids = at::zeros({int64_t(b.size()), T}, at::kLong);
-            at::Tensor mask = at::zeros({int64_t(b.size()), T}, at::kLong);
-            for (size_t i = 0; i < b.size(); ++i) {
-                const auto& s = corpus.sequences[size_t(b[i])].tokens;
-                for (size_t t = 0; t < s.size(); ++t) {
-                    ids[int64_t(i)][int64_t(t)] = s[t];
-                    mask[int64_t(i)][int64_t(t)] = 1;
-                }
-            }
-            rt.route(ids, mask);
+        for (int rep = 0; rep < repeats; ++rep) {
+            bareRuns.push_back(runAll());
+            p.outDir = (root / ("trace-" + std::to_string(rep))).string(); // fresh: no resume
+            r = collect(p);
+            collectRuns.push_back(r.seconds);
+            forwardRuns.push_back(r.forwardSeconds);
+            std::error_code ec;
+            fs::remove_all(p.outDir, ec);
         }
-        bare2 = std::chrono::duration<double>(Clock::now() - t0).count();
     }
-    const double bareMean = 0.5 * (bare + bare2);
+    const double bare = median(bareRuns), coll = median(collectRuns), fwd = median(forwardRuns);
+    const double overhead = 100.0 * (coll - bare) / bare;
+    const double overheadOwn = 100.0 * (coll - fwd) / fwd;
     std::printf("bench_collect: preset small (L=%lld E=%lld k=%lld H=%lld), CPU float32, %d threads\n",
                 (long long)cfg.numLayers, (long long)cfg.numExperts, (long long)cfg.topk,
                 (long long)cfg.hiddenSize, buildInfo().threads);
     std::printf("  corpus           %lld sequences, %lld tokens, %zu batches of <= %d, padding %.1f%%\n",
                 (long long)r.corpusSequences, (long long)r.corpusTokens, batches.size(), batch,
                 100.0 * r.paddingFraction);
-    std::printf("  bare forward     %.3f s, %.3f s (mean %.3f s, %.0f tokens/s)\n", bare, bare2, bareMean,
-                double(r.corpusTokens) / bareMean);
-    std::printf("  collect loop     %.3f s (%.0f tokens/s), of which forward %.3f s; %zu shards%s\n", r.seconds,
-                r.tokensPerSecond, r.forwardSeconds, r.shards, logits ? ", with logits" : "");
-    std::printf("  overhead         %.1f%% over the bare forward mean; %.1f%% over its own forward time\n",
-                100.0 * (r.seconds - bareMean) / bareMean,
-                100.0 * (r.seconds - r.forwardSeconds) / r.forwardSeconds);
+    std::printf("  bare forward     median %.3f s of %d (%.0f tokens/s)\n", bare, repeats,
+                double(r.corpusTokens) / bare);
+    std::printf("  collect loop     median %.3f s (%.0f tokens/s), of which forward %.3f s; %zu shards%s\n", coll,
+                double(r.corpusTokens) / coll, fwd, r.shards, logits ? ", with logits" : "");
+    std::printf("  overhead         %.1f%% over the bare forward; %.1f%% over its own forward time\n", overhead,
+                overheadOwn);
+    auto list = [](const std::vector<double>& v) {
+        std::string out = "[";
+        for (size_t i = 0; i < v.size(); ++i) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%s%.4f", i ? "," : "", v[i]);
+            out += buf;
+        }
+        return out + "]";
+    };
+    std::printf("{\"bench\":\"collect\",\"preset\":\"small\",\"device\":\"cpu\",\"dtype\":\"float32\","
+                "\"threads\":%d,\"layers\":%lld,\"sequences\":%lld,\"tokens\":%lld,\"batch\":%d,"
+                "\"batches\":%zu,\"padding\":%.4f,\"logits\":%s,\"warmup\":1,\"repeats\":%d,"
+                "\"bare_s\":%.4f,\"collect_s\":%.4f,\"forward_s\":%.4f,\"bare_tokens_per_s\":%.1f,"
+                "\"collect_tokens_per_s\":%.1f,\"overhead_pct\":%.3f,\"overhead_own_forward_pct\":%.3f,"
+                "\"shards\":%zu,\"bare_runs_s\":%s,\"collect_runs_s\":%s}\n",
+                buildInfo().threads, (long long)cfg.numLayers, (long long)r.corpusSequences,
+                (long long)r.corpusTokens, batch, batches.size(), r.paddingFraction, logits ? "true" : "false",
+                repeats, bare, coll, fwd, double(r.corpusTokens) / bare, double(r.corpusTokens) / coll, overhead,
+                overheadOwn, r.shards, list(bareRuns).c_str(), list(collectRuns).c_str());
+    std::fflush(stdout);
     std::error_code ec;
     fs::remove_all(root, ec);
     return 0;

@@ -1,5 +1,6 @@
 // Routing-capture throughput of the Mixtral runtime on CPU (tokens/s), small preset by
-// default, batch 8 x 256, median of repeats after a warm-up.
+// default, batch 8 x 256, median of --iters repeats after one warm-up pass. Prints one
+// JSON line ({"bench":"routing", ...}); bench/routing_vs_hf.sh compares it with transformers.
 //   bench_routing [--model DIR] [--batch 8] [--seq 256] [--iters 5] [--threads N]
 //                 [--dtype float32] [--residency resident] [--device cpu] [--lookahead]
 // Without --model it writes the small preset (seed 0) into a temporary folder (or into
@@ -88,11 +89,13 @@ int main(int argc, char** argv)
             secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         }
         std::sort(secs.begin(), secs.end());
-        const double med = secs[secs.size() / 2];
-        std::printf("{\"impl\": \"specmoe\", \"threads\": %d, \"batch\": %lld, \"seq\": %lld, \"dtype\": \"%s\", "
-                    "\"residency\": \"%s\", \"s_per_batch\": %.4f, \"tokens_per_s\": %.1f}\n",
-                    at::get_num_threads(), (long long)batch, (long long)seq, dtype.c_str(), residency.c_str(), med,
-                    double(batch * seq) / med);
+        const size_t n = secs.size();
+        const double med = n % 2 ? secs[n / 2] : 0.5 * (secs[n / 2 - 1] + secs[n / 2]);
+        std::printf("{\"bench\": \"routing\", \"impl\": \"specmoe\", \"threads\": %d, \"batch\": %lld, "
+                    "\"seq\": %lld, \"dtype\": \"%s\", \"residency\": \"%s\", \"warmup\": 1, \"repeats\": %lld, "
+                    "\"s_per_batch\": %.4f, \"tokens_per_s\": %.1f}\n",
+                    at::get_num_threads(), (long long)batch, (long long)seq, dtype.c_str(), residency.c_str(),
+                    (long long)iters, med, double(batch * seq) / med);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_routing: %s\n", e.what());
         if (!tmp.empty())

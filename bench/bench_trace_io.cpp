@@ -1,12 +1,15 @@
 // Trace shard I/O throughput at Mixtral-8x7B dimensions (32 layers, 8 experts, top-2):
 // write (TraceWriter: append + shard close + fsync + CRC + manifest) and streamed read
 // (TraceSet::forEachBlock), in MB/s of uncompressed payload, for deflate levels and chunk
-// sizes. Prints numbers, asserts nothing.
+// sizes. One untimed warm-up write + read, then medians of --repeats runs per setting.
+// Prints a table and one JSON line per setting ({"bench":"trace_io", ...}); asserts nothing.
 //   bench_trace_io [--tokens N] [--dir DIR] [--logits] [--levels 0,1,3] [--chunks 2048,8192,32768]
+//                  [--repeats 3]
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/half.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -101,7 +104,7 @@ int main(int argc, char** argv)
     bool logits = false;
     std::vector<int> levels{0, 1, 3};
     std::vector<int> chunks{2048, 8192, 32768};
-    int repeats = 2;
+    int repeats = 3;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--tokens" && i + 1 < argc)
@@ -134,70 +137,94 @@ int main(int argc, char** argv)
     const RoutingBlock data = synth(d, tokens, 512);
     const std::string dir = (fs::path(base) / "specmoe-bench-trace").string();
     std::printf("wall = elapsed time, cpu = process CPU time (differ when the machine is shared)\n");
+    std::printf("medians of %d runs after one warm-up; MB/s of uncompressed payload\n", repeats);
     std::printf("%-6s %-7s %11s %11s %11s %11s %9s %7s\n", "level", "chunk", "write wall", "write cpu",
                 "read wall", "read cpu", "B/token", "ratio");
+    struct Run {
+        double writeS, writeCpuS, readS, readCpuS, bytesPerToken;
+    };
+    // One write (TraceWriter fed in 64k-token blocks like a collector) and one full read.
+    auto once = [&](int level, int chunk) {
+        fs::remove_all(dir);
+        TraceWriterOptions o;
+        o.shardSizeMB = 256;
+        o.deflateLevel = level;
+        o.chunkTokens = chunk;
+        const double t0 = now(), c0 = cpuNow();
+        {
+            TraceWriter w(dir, d, {"bench", "bfloat16", "bench", "bench"}, o);
+            const size_t step = 65536;
+            RoutingBlock part;
+            part.dims = d;
+            size_t s = 0;
+            while (s < data.sequences.size()) {
+                part.clear();
+                part.dims = d;
+                const int64_t a = data.sequences[s].tokenOffset;
+                size_t e = s;
+                while (e < data.sequences.size() &&
+                       data.sequences[e].tokenOffset + data.sequences[e].length - a <= int64_t(step))
+                    ++e;
+                const int64_t z = data.sequences[e - 1].tokenOffset + data.sequences[e - 1].length;
+                for (size_t k = s; k < e; ++k) {
+                    SequenceRecord r = data.sequences[k];
+                    r.tokenOffset -= a;
+                    part.sequences.push_back(r);
+                }
+                const size_t lk = 64;
+                part.tokenIds.assign(data.tokenIds.begin() + a, data.tokenIds.begin() + z);
+                part.seqIds.assign(data.seqIds.begin() + a, data.seqIds.begin() + z);
+                part.positions.assign(data.positions.begin() + a, data.positions.begin() + z);
+                part.topkIds.assign(data.topkIds.begin() + a * long(lk), data.topkIds.begin() + z * long(lk));
+                part.topkWeights.assign(data.topkWeights.begin() + a * long(lk),
+                                        data.topkWeights.begin() + z * long(lk));
+                if (logits)
+                    part.logits.assign(data.logits.begin() + a * 256, data.logits.begin() + z * 256);
+                w.append(part);
+                s = e;
+            }
+            w.finish();
+        }
+        const double t1 = now(), c1 = cpuNow();
+        int64_t n = 0;
+        TraceSet set = TraceSet::open(dir);
+        set.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); });
+        const double t2 = now(), c2 = cpuNow();
+        int64_t bytes = 0;
+        for (const auto& sh : set.shards())
+            bytes += sh.bytes;
+        return Run{t1 - t0, c1 - c0, t2 - t1, c2 - c1, double(bytes) / double(n)};
+    };
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        const size_t n = v.size();
+        return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    };
+    const double mb = perToken * double(tokens) / 1e6;
+    if (!levels.empty() && !chunks.empty())
+        once(levels.front(), chunks.front()); // warm-up: page cache, allocator, HDF5 library
     for (int level : levels)
         for (int chunk : chunks) {
-            double bestW = 0, bestR = 0, bestWc = 0, bestRc = 0, bytesPerTok = 0;
+            std::vector<double> w, wc, r, rc;
+            double bytesPerTok = 0;
             for (int rep = 0; rep < repeats; ++rep) {
-                fs::remove_all(dir);
-                TraceWriterOptions o;
-                o.shardSizeMB = 256;
-                o.deflateLevel = level;
-                o.chunkTokens = chunk;
-                const double t0 = now(), c0 = cpuNow();
-                {
-                    TraceWriter w(dir, d, {"bench", "bfloat16", "bench", "bench"}, o);
-                    // Feed in 64k-token blocks like a collector would.
-                    const size_t step = 65536;
-                    RoutingBlock part;
-                    part.dims = d;
-                    size_t s = 0;
-                    while (s < data.sequences.size()) {
-                        part.clear();
-                        part.dims = d;
-                        const int64_t a = data.sequences[s].tokenOffset;
-                        size_t e = s;
-                        while (e < data.sequences.size() &&
-                               data.sequences[e].tokenOffset + data.sequences[e].length - a <= int64_t(step))
-                            ++e;
-                        const int64_t z = data.sequences[e - 1].tokenOffset + data.sequences[e - 1].length;
-                        for (size_t k = s; k < e; ++k) {
-                            SequenceRecord r = data.sequences[k];
-                            r.tokenOffset -= a;
-                            part.sequences.push_back(r);
-                        }
-                        const size_t lk = 64;
-                        part.tokenIds.assign(data.tokenIds.begin() + a, data.tokenIds.begin() + z);
-                        part.seqIds.assign(data.seqIds.begin() + a, data.seqIds.begin() + z);
-                        part.positions.assign(data.positions.begin() + a, data.positions.begin() + z);
-                        part.topkIds.assign(data.topkIds.begin() + a * long(lk), data.topkIds.begin() + z * long(lk));
-                        part.topkWeights.assign(data.topkWeights.begin() + a * long(lk),
-                                                data.topkWeights.begin() + z * long(lk));
-                        if (logits)
-                            part.logits.assign(data.logits.begin() + a * 256, data.logits.begin() + z * 256);
-                        w.append(part);
-                        s = e;
-                    }
-                    w.finish();
-                }
-                const double t1 = now(), c1 = cpuNow();
-                int64_t n = 0;
-                TraceSet set = TraceSet::open(dir);
-                set.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); });
-                const double t2 = now(), c2 = cpuNow();
-                int64_t bytes = 0;
-                for (const auto& sh : set.shards())
-                    bytes += sh.bytes;
-                bytesPerTok = double(bytes) / double(n);
-                const double mb = perToken * double(tokens) / 1e6;
-                bestW = std::max(bestW, mb / (t1 - t0));
-                bestR = std::max(bestR, mb / (t2 - t1));
-                bestWc = std::max(bestWc, mb / (c1 - c0));
-                bestRc = std::max(bestRc, mb / (c2 - c1));
+                const Run x = once(level, chunk);
+                w.push_back(mb / x.writeS);
+                wc.push_back(mb / x.writeCpuS);
+                r.push_back(mb / x.readS);
+                rc.push_back(mb / x.readCpuS);
+                bytesPerTok = x.bytesPerToken;
             }
-            std::printf("%-6d %-7d %11.0f %11.0f %11.0f %11.0f %9.1f %7.2f\n", level, chunk, bestW, bestWc, bestR,
-                        bestRc, bytesPerTok, perToken / bytesPerTok);
+            const double mw = median(w), mwc = median(wc), mr = median(r), mrc = median(rc);
+            std::printf("%-6d %-7d %11.0f %11.0f %11.0f %11.0f %9.1f %7.2f\n", level, chunk, mw, mwc, mr, mrc,
+                        bytesPerTok, perToken / bytesPerTok);
+            std::printf("{\"bench\":\"trace_io\",\"layers\":%d,\"experts\":%d,\"topk\":%d,\"logits\":%s,"
+                        "\"tokens\":%lld,\"level\":%d,\"chunk\":%d,\"default\":%s,\"warmup\":1,\"repeats\":%d,"
+                        "\"payload_bytes_per_token\":%zu,\"disk_bytes_per_token\":%.2f,"
+                        "\"write_mb_s\":%.1f,\"write_cpu_mb_s\":%.1f,\"read_mb_s\":%.1f,\"read_cpu_mb_s\":%.1f}\n",
+                        d.layers, d.experts, d.topk, logits ? "true" : "false", (long long)tokens, level, chunk,
+                        level == kDefaultDeflateLevel && chunk == kDefaultChunkTokens ? "true" : "false", repeats,
+                        payloadBytesPerToken(d), bytesPerTok, mw, mwc, mr, mrc);
             std::fflush(stdout);
         }
     fs::remove_all(dir);

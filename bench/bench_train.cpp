@@ -1,6 +1,10 @@
 // Speculation training throughput and memory (prints numbers, asserts nothing).
-//   bench_train                 samples/s per model on CPU, then peak RSS at 1x and 10x data
-//   bench_train worker S MODELS one training run over S x the base data (used by the above)
+//   bench_train [--repeats 3] [--big 10]
+//       samples/s per model on CPU (one untimed warm-up process, then the median of
+//       --repeats processes per model), then peak RSS at 1x and --big x data
+//   bench_train worker S MODELS one training run over S x the base data (used by the above);
+//       prints one JSON line
+// Output: a few human lines and one JSON line per result ({"bench":"train", ...}).
 // Data: synthetic Mixtral-shaped routing (32 layers, 8 experts, top-2, probes at 1 and 2),
 // generated block by block while streaming, so only the trainer holds memory.
 #include "core/speculate/train.h"
@@ -13,9 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 using namespace specmoe;
 using namespace specmoe::speculate;
@@ -109,27 +116,85 @@ int worker(int scale, const std::string& models)
     getrusage(RUSAGE_SELF, &u);
     const double cpu = double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
     const double samples = double(r.trainTokens) * double((kL - 1) + (kL - 2)); // horizons 1 and 2
-    std::printf("RESULT scale=%d models=%s train_tokens=%lld samples_per_s=%.0f tokens_per_s=%.0f "
-                "samples_per_cpu_s=%.0f seconds=%.1f cpu_seconds=%.1f peak_rss_mib=%.1f recall2_h1_ensemble=%.3f\n",
-                scale, models.c_str(), (long long)r.trainTokens, r.samplesPerSecond, r.tokensPerSecond,
-                samples / std::max(1e-9, cpu), sec, cpu,
-                double(peakRssKiB()) / 1024.0,
-                p.trainEnsemble ? r.validation.overall(kEnsemble, 1).recallAt(2) : 0.0);
+    nlohmann::json j;
+    j["scale"] = scale;
+    j["models"] = models;
+    j["train_tokens"] = r.trainTokens;
+    j["samples_per_s"] = r.samplesPerSecond;
+    j["tokens_per_s"] = r.tokensPerSecond;
+    j["samples_per_cpu_s"] = samples / std::max(1e-9, cpu);
+    j["seconds"] = sec;
+    j["cpu_seconds"] = cpu;
+    j["peak_rss_bytes"] = int64_t(peakRssKiB()) * 1024;
+    if (p.trainEnsemble)
+        j["recall2_h1_ensemble"] = r.validation.overall(kEnsemble, 1).recallAt(2);
+    std::printf("%s\n", j.dump().c_str());
     return 0;
 }
 
-std::string run(const std::string& self, const std::string& args)
+// One worker process; its JSON line (null when it failed).
+nlohmann::json run(const std::string& self, const std::string& args)
 {
     std::string out;
     FILE* f = popen((self + " worker " + args + " 2>&1").c_str(), "r");
     if (!f)
-        return out;
-    char buf[512];
+        return nullptr;
+    char buf[4096];
     while (std::fgets(buf, sizeof buf, f))
-        if (std::string(buf).rfind("RESULT", 0) == 0)
-            out += buf;
+        if (buf[0] == '{' && std::strstr(buf, "\"samples_per_cpu_s\""))
+            out = buf;
     pclose(f);
-    return out;
+    return out.empty() ? nlohmann::json() : nlohmann::json::parse(out, nullptr, false);
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+// Median over worker runs of each numeric field; the runs' samples/s kept as a list.
+nlohmann::json summarize(const std::vector<nlohmann::json>& runs, int scale, const std::string& models)
+{
+    nlohmann::json j;
+    j["bench"] = "train";
+    j["device"] = "cpu";
+    j["models"] = models;
+    j["scale"] = scale;
+    j["warmup"] = 1;
+    j["repeats"] = runs.size();
+    for (const char* k : {"train_tokens", "samples_per_s", "tokens_per_s", "samples_per_cpu_s", "seconds",
+                          "cpu_seconds", "peak_rss_bytes", "recall2_h1_ensemble"}) {
+        std::vector<double> v;
+        for (const auto& r : runs)
+            if (r.contains(k))
+                v.push_back(r[k].get<double>());
+        if (!v.empty())
+            j[k] = median(v);
+    }
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : runs)
+        list.push_back(r.value("samples_per_s", 0.0));
+    j["runs_samples_per_s"] = list;
+    return j;
+}
+
+nlohmann::json measure(const std::string& self, int scale, const std::string& models, int repeats)
+{
+    std::vector<nlohmann::json> runs;
+    for (int i = 0; i < repeats; ++i) {
+        nlohmann::json r = run(self, std::to_string(scale) + " " + models);
+        if (r.is_object())
+            runs.push_back(std::move(r));
+    }
+    nlohmann::json j = summarize(runs, scale, models);
+    std::printf("  %-32s %dx data: %8.0f samples/s, %8.0f samples/CPU-s, peak RSS %.1f MiB (median of %zu)\n",
+                models.c_str(), scale, j.value("samples_per_s", 0.0), j.value("samples_per_cpu_s", 0.0),
+                j.value("peak_rss_bytes", 0.0) / 1048576.0, runs.size());
+    return j;
 }
 
 } // namespace
@@ -138,16 +203,36 @@ int main(int argc, char** argv)
 {
     if (argc >= 4 && std::string(argv[1]) == "worker")
         return worker(std::atoi(argv[2]), argv[3]);
+    int repeats = 3, big = 10;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string k = argv[i];
+        if (k == "--repeats")
+            repeats = std::max(1, std::atoi(argv[i + 1]));
+        else if (k == "--big")
+            big = std::max(2, std::atoi(argv[i + 1]));
+        else {
+            std::fprintf(stderr, "usage: bench_train [--repeats N] [--big S]\n");
+            return 2;
+        }
+    }
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
     std::printf("speculation training on CPU, synthetic Mixtral-shaped routing (L=32, E=8, k=2), 1 epoch,\n"
                 "batch 64 tokens, default model sizes; a sample = (token, layer, horizon)\n");
+    std::fflush(stdout);
+    run(self, "1 ensemble"); // warm-up process (page cache, libraries)
+    nlohmann::json base;
     for (const char* m : {"interlayer", "statistics", "ensemble", "interlayer,statistics,ensemble"}) {
-        std::fputs(run(self, std::string("1 ") + m).c_str(), stdout); // ensemble alone = its gate only
+        nlohmann::json j = measure(self, 1, m, repeats); // ensemble alone = its gate only
+        if (base.is_null())
+            base = j;
+        std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
     }
     // streaming: the data path is the same for every model, so the cheapest shows it best
-    std::printf("10x data (compare peak_rss_mib with the first line):\n");
-    std::fflush(stdout);
-    std::fputs(run(self, "10 interlayer").c_str(), stdout);
+    nlohmann::json j = measure(self, big, "interlayer", 1);
+    const double rss1 = base.value("peak_rss_bytes", 0.0);
+    if (rss1 > 0)
+        j["peak_rss_ratio_vs_1x"] = j.value("peak_rss_bytes", 0.0) / rss1;
+    std::printf("%s\n", j.dump().c_str());
     return 0;
 }

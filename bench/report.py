@@ -323,7 +323,7 @@ def cpu_block(path):
         details.append("")
         f = next((a for a in an if a["variant"] == "full"), an[0])
         v = f["token_layers_per_cpu_s"]
-        targets.append(["Analysis, full, 1 M tokens x 32 layers, one thread", f">= {ANALYSIS_MIN_RATE / 1e6:g} M token-layers/s/core",
+        targets.append([f"Analysis, full, {f['tokens']:,} tokens x {f['layers']} layers, one thread", f">= {ANALYSIS_MIN_RATE / 1e6:g} M token-layers/s/core",
                         f"{v / 1e6:.1f} M = **{v / ANALYSIS_MIN_RATE:.2f}x** the target ({f['token_layers_per_wall_s'] / 1e6:.1f} M per wall second)",
                         status(v >= ANALYSIS_MIN_RATE)])
     else:
@@ -343,7 +343,7 @@ def cpu_block(path):
                              num(x["tokens_per_s"]), num(x["median_s"], 3), num(x.get("load_s"), 2),
                              mib(x.get("peak_rss_bytes")),
                              (("enforced, " + x.get("cap_method", "")) if x.get("cap_enforced") else
-                              ("not enforced" if x.get("cap_bytes") else "none"))])
+                              ("not enforced" if x.get("cap_applied", True) else "none"))])
         details += table(["residency", "layers", "batch", "dtype", "tokens/s", "median s", "load s", "peak RSS", "cap"], rows)
         model_b = st.get("model_bytes")
         details += ["", f"Model: `small` preset widened to {st['layers']} layers, {mib(model_b)} of weights; "
@@ -357,7 +357,7 @@ def cpu_block(path):
                f"**{ratio:.2f}x**" if ratio else f"streaming {num(st['tokens_per_s'])} tokens/s (no resident run)")
         txt += f"; streaming peak RSS {mib(st.get('peak_rss_bytes'))} = {st['peak_rss_bytes'] / cap:.2f}x the {mib(cap)} cap" \
             if cap and st.get("peak_rss_bytes") else ""
-        txt += f" (model {mib(model_b)})"
+        txt += f" (model {mib(model_b)}; cap {'enforced' if st.get('cap_enforced') else 'not enforced'})"
         targets.append(["Streaming vs resident, CPU, model larger than the memory cap",
                         "peak RSS under the cap; tokens/s ratio reported", txt,
                         status(under and bigger) if cap else NONE])

@@ -1,35 +1,65 @@
 #!/usr/bin/env bash
 # Routing-capture throughput: specmoe's runtime vs the Hugging Face eager algorithm in
 # PyTorch (hf_eager_reference.py), on the same small-preset checkpoint written by
-# `specmoe make-model`, same batch, same thread count, in one run. Prints both figures,
-# the ratio, and each process's total CPU seconds (load + warm-up + iterations), which
-# stays meaningful when the machine is shared and wall time is not.
-#   bench/routing_vs_hf.sh [BUILD_DIR] [BATCH] [SEQ] [ITERS]
+# `specmoe make-model`, same batch, same thread count, in one run. Each program warms up
+# once and times ITERS batches (ours: median, the reference: mean); the pair runs PAIRS
+# times alternately (default 3), and the figures quoted are medians over the pairs, the
+# ratio being the median of the per-pair ratios. Also records each process's total CPU
+# seconds (load + warm-up + iterations), which stays meaningful when the machine is shared
+# and wall time is not. Prints human lines and one JSON line ({"bench":"routing_vs_hf"}).
+#   bench/routing_vs_hf.sh [BUILD_DIR] [BATCH] [SEQ] [ITERS] [PAIRS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../build}"
 batch="${2:-8}"
 seq="${3:-256}"
 iters="${4:-5}"
+pairs="${5:-${PAIRS:-3}}"
 threads="${THREADS:-$(nproc)}"
 ref="${HF_REFERENCE:-/work/shared/bench/hf_eager_reference.py}"
+[ -f "$ref" ] || ref="$here/../../shared/bench/hf_eager_reference.py"
 py="${PYTHON:-/usr/bin/python3}" # Debian's python3 with python3-torch
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 "$build/app/specmoe" make-model --preset small --dtype float32 --seed 0 --out "$tmp/small" --quiet >/dev/null
-ours="$(/usr/bin/time -f '%U %S' -o "$tmp/ours.cpu" "$build/bench/bench_routing" --model "$tmp/small" \
-        --batch "$batch" --seq "$seq" --iters "$iters" --threads "$threads")"
-theirs="$(/usr/bin/time -f '%U %S' -o "$tmp/ref.cpu" "$py" "$ref" "$tmp/small" \
+: >"$tmp/pairs.jsonl"
+for ((i = 1; i <= pairs; i++)); do
+  ours="$(/usr/bin/time -f '%U %S' -o "$tmp/ours.cpu" "$build/bench/bench_routing" --model "$tmp/small" \
           --batch "$batch" --seq "$seq" --iters "$iters" --threads "$threads")"
-echo "specmoe:       $ours"
-echo "hf reference:  $theirs"
-echo "load average:  $(cut -d' ' -f1-3 /proc/loadavg)"
-"$py" - "$ours" "$theirs" "$(cat "$tmp/ours.cpu")" "$(cat "$tmp/ref.cpu")" <<'PY'
+  theirs="$(/usr/bin/time -f '%U %S' -o "$tmp/ref.cpu" "$py" "$ref" "$tmp/small" \
+            --batch "$batch" --seq "$seq" --iters "$iters" --threads "$threads")"
+  echo "pair $i specmoe:      $ours"
+  echo "pair $i hf reference: $theirs"
+  "$py" - "$ours" "$theirs" "$(cat "$tmp/ours.cpu")" "$(cat "$tmp/ref.cpu")" >>"$tmp/pairs.jsonl" <<'PY'
 import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 ca, cb = (sum(map(float, s.split())) for s in sys.argv[3:5])
-print(f"tokens/s: specmoe {a['tokens_per_s']:.1f}, reference {b['tokens_per_s']:.1f}, "
-      f"ratio {a['tokens_per_s'] / b['tokens_per_s']:.2f}x (threads {a['threads']}, batch {a['batch']} x {a['seq']})")
-print(f"process CPU seconds: specmoe {ca:.1f}, reference {cb:.1f}, ratio {cb / ca:.2f}x")
+print(json.dumps({"ours": a, "ref": b, "ours_cpu_s": ca, "ref_cpu_s": cb}))
+PY
+done
+echo "load average:  $(cut -d' ' -f1-3 /proc/loadavg)"
+"$py" - "$tmp/pairs.jsonl" "$iters" <<'PY'
+import json, statistics, sys
+pairs = [json.loads(l) for l in open(sys.argv[1])]
+med = statistics.median
+a = [p["ours"]["tokens_per_s"] for p in pairs]
+b = [p["ref"]["tokens_per_s"] for p in pairs]
+ca = [p["ours_cpu_s"] for p in pairs]
+cb = [p["ref_cpu_s"] for p in pairs]
+ratios = [x / y for x, y in zip(a, b)]
+cpu_ratios = [y / x for x, y in zip(ca, cb)]
+o = pairs[0]["ours"]
+print(f"tokens/s (median of {len(pairs)} pairs): specmoe {med(a):.1f}, reference {med(b):.1f}, "
+      f"ratio {med(ratios):.2f}x (threads {o['threads']}, batch {o['batch']} x {o['seq']})")
+print(f"process CPU seconds: specmoe {med(ca):.1f}, reference {med(cb):.1f}, ratio {med(cpu_ratios):.2f}x")
+print(json.dumps({
+    "bench": "routing_vs_hf", "preset": "small", "device": "cpu", "dtype": o.get("dtype", "float32"),
+    "threads": o["threads"], "batch": o["batch"], "seq": o["seq"], "iters": int(sys.argv[2]),
+    "pairs": len(pairs), "torch": pairs[0]["ref"].get("torch"),
+    "specmoe_tokens_per_s": round(med(a), 1), "reference_tokens_per_s": round(med(b), 1),
+    "ratio": round(med(ratios), 4),
+    "specmoe_cpu_s": round(med(ca), 2), "reference_cpu_s": round(med(cb), 2),
+    "cpu_ratio": round(med(cpu_ratios), 4),
+    "pair_ratios": [round(r, 4) for r in ratios]}))
 PY
