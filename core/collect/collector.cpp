@@ -335,73 +335,85 @@ CollectResult collect(const CollectParams& p, const ProgressFn& progress)
         RoutingBlock block;
         block.dims = dims;
         std::vector<BatchRow> rows;
-        for (size_t bi = 0; bi < batches.size(); ++bi) {
-            const auto& ids = batches[bi];
-            bool pending = false;
-            for (int64_t id : ids)
-                pending |= !writer.isCompleted(id);
-            if (!pending)
-                continue;
-            const auto b0 = Clock::now();
-            // The whole planned batch runs even when part of it is stored already, so the
-            // numbers are those of an uninterrupted run.
-            int64_t T = 0;
-            for (int64_t id : ids)
-                T = std::max<int64_t>(T, int64_t(corpus.sequences[size_t(id)].tokens.size()));
-            const int64_t B = int64_t(ids.size());
-            at::Tensor tid = at::zeros({B, T}, at::kLong);
-            at::Tensor mask = at::zeros({B, T}, at::kLong);
-            int64_t* tp = tid.data_ptr<int64_t>();
-            int64_t* mp = mask.data_ptr<int64_t>();
-            rows.clear();
-            for (int64_t b = 0; b < B; ++b) {
-                const CorpusSequence& s = corpus.sequences[size_t(ids[size_t(b)])];
-                for (size_t t = 0; t < s.tokens.size(); ++t) {
-                    tp[b * T + int64_t(t)] = s.tokens[t];
-                    mp[b * T + int64_t(t)] = 1;
-                }
-                real += int64_t(s.tokens.size());
-                if (writer.isCompleted(s.seqId))
+        try {
+            for (size_t bi = 0; bi < batches.size(); ++bi) {
+                const auto& ids = batches[bi];
+                bool pending = false;
+                for (int64_t id : ids)
+                    pending |= !writer.isCompleted(id);
+                if (!pending)
                     continue;
-                BatchRow r;
-                r.row = int(b);
-                r.length = int32_t(s.tokens.size());
-                r.seqId = s.seqId;
-                r.source = corpus.sources[size_t(s.source)];
-                r.docId = s.docId;
-                r.tokens = s.tokens.data();
-                rows.push_back(r);
-            }
-            padded += B * T;
-            const auto f0 = Clock::now();
-            const RoutingResult rr = rt.route(tid, mask, rto);
-            res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
-            ++res.batches;
+                const auto b0 = Clock::now();
+                // The whole planned batch runs even when part of it is stored already, so the
+                // numbers are those of an uninterrupted run.
+                int64_t T = 0;
+                for (int64_t id : ids)
+                    T = std::max<int64_t>(T, int64_t(corpus.sequences[size_t(id)].tokens.size()));
+                const int64_t B = int64_t(ids.size());
+                at::Tensor tid = at::zeros({B, T}, at::kLong);
+                at::Tensor mask = at::zeros({B, T}, at::kLong);
+                int64_t* tp = tid.data_ptr<int64_t>();
+                int64_t* mp = mask.data_ptr<int64_t>();
+                rows.clear();
+                for (int64_t b = 0; b < B; ++b) {
+                    const CorpusSequence& s = corpus.sequences[size_t(ids[size_t(b)])];
+                    for (size_t t = 0; t < s.tokens.size(); ++t) {
+                        tp[b * T + int64_t(t)] = s.tokens[t];
+                        mp[b * T + int64_t(t)] = 1;
+                    }
+                    real += int64_t(s.tokens.size());
+                    if (writer.isCompleted(s.seqId))
+                        continue;
+                    BatchRow r;
+                    r.row = int(b);
+                    r.length = int32_t(s.tokens.size());
+                    r.seqId = s.seqId;
+                    r.source = corpus.sources[size_t(s.source)];
+                    r.docId = s.docId;
+                    r.tokens = s.tokens.data();
+                    rows.push_back(r);
+                }
+                padded += B * T;
+                const auto f0 = Clock::now();
+                const RoutingResult rr = rt.route(tid, mask, rto);
+                res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+                ++res.batches;
 
-            block.clear();
-            appendRouting(rr, T, rows, block);
+                block.clear();
+                appendRouting(rr, T, rows, block);
+                try {
+                    writer.append(block);
+                } catch (const Error& e) {
+                    throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+                }
+                int64_t tokens = 0;
+                for (const auto& r : rows)
+                    tokens += r.length;
+                res.sequencesWritten += int64_t(rows.size());
+                res.tokensWritten += tokens;
+
+                if (delayMs > 0)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+                const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
+                const double inst = dt > 0 ? double(tokens) / dt : 0;
+                rate = rate <= 0 ? inst : 0.8 * rate + 0.2 * inst;
+                pr.done += tokens;
+                pr.rate = rate;
+                pr.eta_seconds = rate > 0 ? double(pr.total - pr.done) / rate : -1;
+                pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(batches.size()) + ", " +
+                             std::to_string(writer.shardsWritten()) + " shards";
+                reportProgress(progress, pr);
+            }
+        } catch (const Cancelled&) {
+            // A stop request arrives between batches: the sequences appended so far become
+            // a last complete shard, so a resume continues right after them.
             try {
-                writer.append(block);
+                writer.flush();
             } catch (const Error& e) {
-                throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+                throw Error(std::string(e.what()) +
+                            "; stopping: the complete shards are intact, rerun the same command to resume");
             }
-            int64_t tokens = 0;
-            for (const auto& r : rows)
-                tokens += r.length;
-            res.sequencesWritten += int64_t(rows.size());
-            res.tokensWritten += tokens;
-
-            if (delayMs > 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
-            const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
-            const double inst = dt > 0 ? double(tokens) / dt : 0;
-            rate = rate <= 0 ? inst : 0.8 * rate + 0.2 * inst;
-            pr.done += tokens;
-            pr.rate = rate;
-            pr.eta_seconds = rate > 0 ? double(pr.total - pr.done) / rate : -1;
-            pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(batches.size()) + ", " +
-                         std::to_string(writer.shardsWritten()) + " shards";
-            reportProgress(progress, pr);
+            throw;
         }
         res.paddingFraction = padded > 0 ? double(padded - real) / double(padded) : 0;
         res.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();

@@ -75,7 +75,8 @@ struct CollectResult {
 
 // Runs (or resumes) a collection. Progress: stage "corpus" while reading sources, then
 // "collect" in tokens with rate and ETA. Throws specmoe::Cancelled when the callback
-// returns false (complete shards stay, the run resumes later), specmoe::Error on bad input,
+// returns false (between batches: the sequences collected so far are first written as a
+// last complete shard, so the run resumes right after them), specmoe::Error on bad input,
 // a folder holding another trace (unless startOver) or an I/O failure (full disk: the
 // message names the shard; complete shards stay intact).
 CollectResult collect(const CollectParams& params, const ProgressFn& progress = {});

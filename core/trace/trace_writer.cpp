@@ -299,6 +299,13 @@ void TraceWriter::append(const RoutingBlock& block)
 
 void TraceWriter::setSkipStats(const nlohmann::json& perSource) { m->man.skipped = perSource; }
 
+void TraceWriter::flush()
+{
+    if (m->finished)
+        return;
+    m->guarded([&] { m->closeShard(); });
+}
+
 void TraceWriter::finish()
 {
     if (m->finished)

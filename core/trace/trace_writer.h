@@ -58,7 +58,7 @@ public:
     // unless options.startOver, which clears the folder's trace files first.
     TraceWriter(const std::string& dir, const TraceDims& dims, const TraceFingerprint& fp,
                 const TraceWriterOptions& options = {});
-    ~TraceWriter(); // without finish(): the unfinished shard is discarded, listed ones kept
+    ~TraceWriter(); // without flush()/finish(): the unfinished shard is discarded, listed ones kept
     TraceWriter(const TraceWriter&) = delete;
     TraceWriter& operator=(const TraceWriter&) = delete;
 
@@ -80,6 +80,13 @@ public:
     // Skipped-input statistics per source, stored in the manifest ("skipped"); replaces
     // the previous value. Written with the next shard or finish().
     void setSkipStats(const nlohmann::json& perSource);
+
+    // Writes the pending sequences (if any) as a complete shard now, below the target size
+    // if need be: temporary name, fsync, rename, then the manifest (not marked complete).
+    // The trace stays open for more appends. Used when a run stops early (cancel), so a
+    // resume continues after every sequence appended so far. Throws specmoe::Error on an
+    // I/O failure (the unfinished shard is discarded, listed shards stay intact).
+    void flush();
 
     // Writes the pending sequences as a last shard and marks the manifest complete.
     void finish();

@@ -345,6 +345,45 @@ TEST(Collect, CancelThenResumeGivesTheUninterruptedTrace)
     EXPECT_EQ(again.resumedSequences, 40);
 }
 
+// A cancel stores what was collected so far as a last complete shard, even when no shard
+// has filled up yet: nothing collected is thrown away, and the resume continues after it.
+TEST(Collect, CancelKeepsThePartialShard)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(40, 3, 30, 9));
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.shardMB = 64; // everything fits one shard
+    collect(ref);
+
+    CollectParams p = ref;
+    p.outDir = t.file("out");
+    int batches = 0;
+    EXPECT_THROW(collect(p,
+                         [&](const Progress& pr) {
+                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
+                                 ++batches;
+                             return batches < 3;
+                         }),
+                 Cancelled);
+    ASSERT_EQ(batches, 3);
+    const TraceSet partial = TraceSet::open(p.outDir);
+    EXPECT_FALSE(partial.complete());
+    ASSERT_EQ(partial.shards().size(), 1u);
+    EXPECT_TRUE(fs::exists(fs::path(p.outDir) / partial.shards()[0].file));
+    EXPECT_EQ(partial.numSequences(), 3 * p.batchSize); // every sequence of the 3 batches
+    EXPECT_TRUE(partial.verify().ok());
+    for (const auto& e : fs::directory_iterator(p.outDir))
+        EXPECT_NE(e.path().extension(), ".tmp") << e.path(); // no temporary left behind
+
+    const CollectResult r = collect(p);
+    EXPECT_TRUE(r.resumed);
+    EXPECT_EQ(r.resumedSequences, 3 * p.batchSize);
+    EXPECT_EQ(r.resumedSequences + r.sequencesWritten, 40);
+    EXPECT_EQ(TraceSet::open(p.outDir).shards().size(), 2u);
+    EXPECT_TRUE(TraceSet::open(p.outDir).verify().ok());
+    expectSameTraces(ref.outDir, p.outDir); // no sequence lost, none stored twice
+}
+
 TEST(Collect, RefusesAnotherConfigurationUnlessStartOver)
 {
     TempDir t("collect");

@@ -190,6 +190,50 @@ TEST(TraceStore, ResumeContinuesAfterLastCompleteShard)
     EXPECT_TRUE(set.verify().ok());
 }
 
+// flush() (what a cancelled collection calls) stores the pending sequences as a complete
+// shard below the target size; a resume continues after them, nothing lost or duplicated.
+TEST(TraceStore, FlushStoresPendingSequencesForResume)
+{
+    TempDir tmp("trace");
+    const TraceDims d = tinyDims(false, {1});
+    {
+        TraceWriter w(tmp.path(), d, fp(), smallShards(4)); // 4 MiB: no shard fills up
+        w.flush();                                          // nothing pending: no shard
+        EXPECT_EQ(w.shardsWritten(), 0u);
+        w.append(makeBlock(d, 0, 23));
+        EXPECT_TRUE(w.completedSequences().empty());
+        w.flush();
+        EXPECT_EQ(w.shardsWritten(), 1u);
+        EXPECT_EQ(w.sequencesWritten(), 23);
+        EXPECT_EQ(w.completedSequences().size(), 23u);
+        EXPECT_TRUE(fs::exists(tmp.file("shard-00000.h5")));
+        EXPECT_FALSE(fs::exists(tmp.file("shard-00000.h5.tmp")));
+        w.flush(); // again: nothing pending
+        EXPECT_EQ(w.shardsWritten(), 1u);
+        w.append(makeBlock(d, 23, 5)); // then stopped without finish(): these 5 are lost
+    }
+    {
+        const TraceSet partial = TraceSet::open(tmp.path());
+        EXPECT_FALSE(partial.complete());
+        EXPECT_EQ(partial.numSequences(), 23);
+        EXPECT_TRUE(partial.verify().ok());
+    }
+    {
+        TraceWriter w(tmp.path(), d, fp(), smallShards(4));
+        EXPECT_TRUE(w.resumed());
+        ASSERT_EQ(w.completedSequences().size(), 23u);
+        EXPECT_EQ(*w.completedSequences().rbegin(), 22);
+        EXPECT_THROW(w.append(makeBlock(d, 22, 1)), Error); // stored already
+        w.append(makeBlock(d, 23, 17));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.path());
+    EXPECT_TRUE(set.complete());
+    EXPECT_EQ(set.shards().size(), 2u);
+    EXPECT_TRUE(set.verify().ok());
+    expectSameTokens(readAll(set, 1 << 20), makeBlock(d, 0, 40));
+}
+
 TEST(TraceStore, RefusesOtherFingerprintUnlessStartOver)
 {
     TempDir tmp("trace");
