@@ -1,14 +1,26 @@
 #pragma once
-// UTF-8 validation for corpus text (overlong forms, surrogates and code points above
-// U+10FFFF are invalid).
+// UTF-8 for corpus text: validation (data sources skip invalid input) and sanitizing (the
+// demo corpus keeps text and replaces the bytes at fault). One decoder serves both:
+// overlong forms, surrogates and code points above U+10FFFF are ill-formed.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace specmoe {
 
+// Length in bytes (1-4) of the well-formed UTF-8 sequence that starts at s[i], or 0 when
+// the bytes there are ill-formed (a stray continuation byte, a truncated or overlong
+// sequence, a surrogate, a code point above U+10FFFF). i must be < s.size().
+size_t utf8SequenceLength(std::string_view s, size_t i);
+
 // Returns true when `s` is well-formed UTF-8; otherwise false and *badOffset (when given)
 // receives the byte offset of the first ill-formed sequence.
 bool isValidUtf8(std::string_view s, size_t* badOffset = nullptr);
+
+// `s` with every byte that does not start a well-formed sequence (and is not inside one)
+// replaced by `replacement`; well-formed text comes back unchanged. The result is valid
+// UTF-8 when the replacement is.
+std::string sanitizeUtf8(std::string_view s, std::string_view replacement = "?");
 
 // True when the bytes look binary (a NUL byte in them).
 bool looksBinary(std::string_view s);

@@ -1,6 +1,7 @@
 // The demo corpus: system text packages read into domains of documents.
 #include "core/demo/corpus_builder.h"
 
+#include "core/data/utf8.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -38,53 +39,17 @@ int64_t CorpusDomain::heldOutBytes() const
 
 std::string sanitizeText(const std::string& s)
 {
+    // Ill-formed UTF-8 bytes become '?' (core/data/utf8.h); then the ASCII control
+    // characters, which never occur inside a multi-byte sequence: CR dropped, \n and \t
+    // kept, the others made spaces.
+    const std::string valid = sanitizeUtf8(s, "?");
     std::string out;
-    out.reserve(s.size());
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const size_t n = s.size();
-    size_t i = 0;
-    while (i < n) {
-        const unsigned char c = p[i];
-        if (c < 0x80) {
-            if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f))
-                out.push_back(char(c));
-            else if (c == '\r')
-                ; // drop
-            else
-                out.push_back(' ');
-            ++i;
+    out.reserve(valid.size());
+    for (const char ch : valid) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\r')
             continue;
-        }
-        int len = 0;
-        uint32_t cp = 0;
-        if ((c & 0xe0) == 0xc0) {
-            len = 2;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4;
-            cp = c & 0x07;
-        }
-        bool ok = len > 0 && i + size_t(len) <= n;
-        for (int k = 1; ok && k < len; ++k) {
-            if ((p[i + size_t(k)] & 0xc0) != 0x80)
-                ok = false;
-            else
-                cp = (cp << 6) | (p[i + size_t(k)] & 0x3f);
-        }
-        if (ok) {
-            const uint32_t minCp = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
-            ok = cp >= minCp && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
-        }
-        if (ok) {
-            out.append(s, i, size_t(len));
-            i += size_t(len);
-        } else {
-            out.push_back('?');
-            ++i;
-        }
+        out.push_back(c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f) ? ch : ' ');
     }
     return out;
 }

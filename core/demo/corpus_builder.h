@@ -52,7 +52,8 @@ struct DemoCorpus {
 // two domains could be read.
 DemoCorpus buildDemoCorpus(const CorpusBuildParams& params, const ProgressFn& progress = {});
 
-// Replaces bytes that are not valid UTF-8 and control characters other than \n and \t.
+// Replaces bytes that are not valid UTF-8 (sanitizeUtf8, core/data/utf8.h) with "?" and
+// control characters other than \n and \t with spaces (CR is dropped).
 std::string sanitizeText(const std::string& s);
 
 } // namespace specmoe::demo

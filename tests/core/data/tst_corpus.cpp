@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
 #include <sstream>
 
 using namespace specmoe;
@@ -101,6 +102,45 @@ TEST(Utf8, Validation)
     EXPECT_FALSE(isValidUtf8("\xED\xA0\x80"));     // surrogate
     EXPECT_FALSE(isValidUtf8("\xF4\x90\x80\x80")); // above U+10FFFF
     EXPECT_FALSE(isValidUtf8("\xFF"));
+}
+
+// One decoder serves validation and the demo corpus' sanitizing: both agree on what is
+// ill-formed, and sanitizing keeps well-formed text as is.
+TEST(Utf8, SanitizeReplacesExactlyTheIllFormedBytes)
+{
+    const std::string good = "gr\xC3\xBC\xC3\x9F dich \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF";
+    EXPECT_TRUE(isValidUtf8(good));
+    EXPECT_EQ(sanitizeUtf8(good), good);
+    EXPECT_EQ(sanitizeUtf8(""), "");
+    EXPECT_EQ(utf8SequenceLength("a", 0), 1u);
+    EXPECT_EQ(utf8SequenceLength("\xC3\xBC", 0), 2u);
+    EXPECT_EQ(utf8SequenceLength("\xE2\x82\xAC", 0), 3u);
+    EXPECT_EQ(utf8SequenceLength("\xF0\x9F\x98\x80", 0), 4u);
+    EXPECT_EQ(utf8SequenceLength("\x80", 0), 0u);
+
+    EXPECT_EQ(sanitizeUtf8("bad\xFF byte"), "bad? byte");
+    EXPECT_EQ(sanitizeUtf8("\xE2\x82"), "??");             // truncated: each byte replaced
+    EXPECT_EQ(sanitizeUtf8("\xE2\x82x"), "??x");           // cut short by an ASCII byte
+    EXPECT_EQ(sanitizeUtf8("\xC0\xAF"), "??");             // overlong
+    EXPECT_EQ(sanitizeUtf8("\xED\xA0\x80"), "???");        // surrogate
+    EXPECT_EQ(sanitizeUtf8("\xF4\x90\x80\x80"), "????");   // above U+10FFFF
+    EXPECT_EQ(sanitizeUtf8("\x80\xC3\xBC"), "?\xC3\xBC");  // stray continuation, then valid
+    EXPECT_EQ(sanitizeUtf8("a\xFF" "b", "\xEF\xBF\xBD"), "a\xEF\xBF\xBD" "b"); // U+FFFD
+
+    // Whatever the input, the result validates, and validation rejects exactly the inputs
+    // that sanitizing changes.
+    std::mt19937 rng(7);
+    for (int round = 0; round < 2000; ++round) {
+        std::string s;
+        const int n = int(rng() % 12);
+        for (int i = 0; i < n; ++i) {
+            const uint32_t r = rng() % 8;
+            s.push_back(char(r < 3 ? 0x20 + rng() % 0x5f : 0x80 + rng() % 0x80));
+        }
+        const std::string t = sanitizeUtf8(s);
+        EXPECT_TRUE(isValidUtf8(t)) << round;
+        EXPECT_EQ(isValidUtf8(s), t == s) << round;
+    }
 }
 
 TEST(Csv, QuotingLineBreaksAndErrors)
