@@ -4,6 +4,7 @@
     bench/report.py [render] [--doc docs/benchmarks.md] [--cpu FILE.jsonl] [--gpu FILE.jsonl]
         Rewrites only the generated blocks of the document:
             <!-- bench:cpu begin --> ... <!-- bench:cpu end -->   from the newest bench/results/cpu-*.jsonl
+                                                                  (not *-partial*: runs with ONLY=...)
             <!-- bench:gpu begin --> ... <!-- bench:gpu end -->   from the newest bench/results/gpu-*.jsonl
         Everything outside the markers stays as written. Rerunnable: the same inputs give the
         same document. Missing markers are appended at the end of the document.
@@ -98,7 +99,7 @@ def by(records, bench):
 
 
 def newest(pattern):
-    files = glob.glob(os.path.join(RESULTS, pattern))
+    files = [f for f in glob.glob(os.path.join(RESULTS, pattern)) if "partial" not in os.path.basename(f)]
     if not files:
         return None
 
@@ -348,8 +349,9 @@ def cpu_block(path):
         model_b = st.get("model_bytes")
         details += ["", f"Model: `small` preset widened to {st['layers']} layers, {mib(model_b)} of weights; "
                     f"cap {mib(cap)}." + ("" if st.get("cap_enforced") else
-                    " The cap was not enforced (no systemd/cgroup to enforce it on this machine), so the "
-                    "streaming run read from the page cache; peak RSS is compared with the cap instead."), ""]
+                    " The cap was not enforced (no systemd to set a cgroup limit on this machine): the "
+                    "streaming run started cold but could then read from the page cache; its peak RSS "
+                    "(VmHWM, mapped pages included) is compared with the cap instead."), ""]
         ratio = st["tokens_per_s"] / rs["tokens_per_s"] if rs else None
         under = st.get("peak_rss_bytes") is not None and cap is not None and st["peak_rss_bytes"] <= cap
         bigger = model_b is not None and cap is not None and model_b > cap
@@ -369,16 +371,17 @@ def cpu_block(path):
     vw = by(recs, "views")
     if vw:
         over = [v for v in vw if not v["ok"]]
-        worst = max(vw, key=lambda v: v["max_ms"] / v["budget_ms"])
-        targets.append([f"Views at {vw[0].get('tokens', 1000000):,} tokens x 32 layers: pan, zoom, hover, layer switch",
-                        "<= 50 ms (layer switch <= 100 ms), worst case",
+        stat = "median_ms" if all("median_ms" in v for v in vw) else "max_ms"  # what bench_views judges by
+        worst = max(vw, key=lambda v: v[stat] / v["budget_ms"])
+        targets.append([f"Views at {vw[0].get('tokens') or 1000000:,} tokens x 32 layers: pan, zoom, hover, layer switch",
+                        f"<= 50 ms (layer switch <= 100 ms), {stat[:-3]} per operation",
                         f"{len(vw) - len(over)} of {len(vw)} operations within budget; worst {worst['view']}: "
-                        f"{worst['op']} {num(worst['max_ms'], 1)} ms = {worst['max_ms'] / worst['budget_ms']:.2f}x its budget",
+                        f"{worst['op']} {num(worst[stat], 1)} ms = **{worst[stat] / worst['budget_ms']:.2f}x** its budget",
                         status(not over)])
         details += ["#### Views (`bench_views`, offscreen)", ""]
-        details += table(["view", "operation", "mean ms", "max ms", "n", "budget ms", "status"],
-                         [[v["view"], v["op"], num(v["mean_ms"], 2), num(v["max_ms"], 2), v["n"], num(v["budget_ms"], 0),
-                           MET if v["ok"] else NOT_MET] for v in vw])
+        details += table(["view", "operation", "median ms", "mean ms", "max ms", "n", "budget ms", "status"],
+                         [[v["view"], v["op"], num(v.get("median_ms"), 2), num(v["mean_ms"], 2), num(v["max_ms"], 2),
+                           v["n"], num(v["budget_ms"], 0), MET if v["ok"] else NOT_MET] for v in vw])
         details.append("")
     else:
         targets.append(["Views: pan, zoom, hover, layer switch at 1 M tokens x 32 layers",
@@ -509,8 +512,8 @@ def render(args):
 
 
 # ---------------------------------------------------------------- converters
-VIEW_LINE = re.compile(r"^\s{2}(?P<op>.+?)\s+mean\s+(?P<mean>[\d.]+) ms\s+max\s+(?P<max>[\d.]+) ms\s+"
-                       r"\(n=(?P<n>\d+), budget (?P<budget>[\d.]+) ms: (?P<st>\w+)\)")
+VIEW_LINE = re.compile(r"^\s{2}(?P<op>.+?)\s+(?:median\s+(?P<median>[\d.]+) ms\s+)?mean\s+(?P<mean>[\d.]+) ms\s+"
+                       r"max\s+(?P<max>[\d.]+) ms\s+\(n=(?P<n>\d+), budget (?P<budget>[\d.]+) ms: (?P<st>\w+)\)")
 
 
 def views_json(stream):
@@ -523,10 +526,13 @@ def views_json(stream):
             continue
         m = VIEW_LINE.match(line)
         if m:
-            print(json.dumps({"bench": "views", "tokens": tokens, "view": view, "op": m.group("op"),
+            rec = {"bench": "views", "tokens": tokens, "view": view, "op": m.group("op")}
+            if m.group("median"):
+                rec["median_ms"] = float(m.group("median"))
+            print(json.dumps(dict(rec, **{
                               "mean_ms": float(m.group("mean")), "max_ms": float(m.group("max")),
                               "n": int(m.group("n")), "budget_ms": float(m.group("budget")),
-                              "ok": m.group("st") == "ok"}))
+                              "ok": m.group("st") == "ok"})))
         elif line.startswith(" ") and not line.startswith("  "):
             view = re.sub(r"\s*\(.*\)$", "", line.strip())
 

@@ -11,13 +11,15 @@
 #   CAP_MIB=1024   memory cap of the streaming run; STREAM_LAYERS=160 (small preset widened
 #                  to ~1.5 GiB float32), STREAM_BATCH=4, STREAM_SEQ=128
 #   MODEL_DIR=DIR  where the streaming model is written (default: $TMPDIR; ~1.5 GiB, removed after)
-#   NO_REPORT=1    do not touch docs/benchmarks.md
+#   NO_REPORT=1    do not touch docs/benchmarks.md (the default when ONLY is set: a partial
+#                  run would replace the generated block with a partial one; REPORT=1 forces it)
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(realpath "${1:-$here/build}")
 only=" ${ONLY:-routing collect trace_io train analysis stream views} "
 quick=${QUICK:-0}
 stamp=$(date -u +%Y%m%d-%H%M)
+[ -n "${ONLY:-}" ] && stamp+=-partial # report.py skips partial runs unless named with --cpu
 if [ "$quick" = 1 ]; then
   resdir=$(mktemp -d "${TMPDIR:-/tmp}/specmoe-bench-quick.XXXXXX")
 else
@@ -134,9 +136,13 @@ fi
 
 "${report[@]}" machine --end >>"$out"
 echo; echo "results: $out"; echo "log:     $log"
-if [ "$quick" != 1 ] && [ "${NO_REPORT:-0}" != 1 ]; then
+no_report=${NO_REPORT:-0}
+[ -n "${ONLY:-}" ] && [ "${REPORT:-0}" != 1 ] && no_report=1
+if [ "$quick" != 1 ] && [ "$no_report" != 1 ]; then
   "${report[@]}" --cpu "$out"
-elif [ "$quick" = 1 ]; then
+elif [ "$quick" != 1 ]; then
+  echo "docs/benchmarks.md left alone; to tabulate this run: python3 bench/report.py --cpu $out"
+else
   cp "$here/docs/benchmarks.md" "$resdir/benchmarks.md"
   "${report[@]}" --cpu "$out" --doc "$resdir/benchmarks.md"
 fi
