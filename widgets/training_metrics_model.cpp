@@ -3,7 +3,9 @@
 #include "core/speculate/train.h"
 #include "widgets/export.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -70,12 +72,41 @@ void TrainingMetricsModel::append(const MetricKey& key, const MetricPoint& point
     if (!std::isfinite(point.value))
         return;
     auto [it, fresh] = m_series.try_emplace(key);
+    if (fresh)
+        m_modelNames.insert(key.model);
     it->second.push_back(point);
     ++m_points;
     notify(fresh);
 }
 
-int TrainingMetricsModel::parseEval(const QJsonObject& report, double step, double epoch)
+int TrainingMetricsModel::addMetrics(const QString& model, int horizon, int layer, const QJsonObject& m, double step,
+                                     double epoch)
+{
+    if (m.value(QLatin1String("n")).toDouble(1) <= 0)
+        return 0; // no samples (e.g. a layer a horizon cannot predict)
+    int added = 0;
+    for (const char* f : {"top1", "exact", "logloss", "ece"}) {
+        const QJsonValue v = m.value(QLatin1String(f));
+        if (v.isDouble()) {
+            append({model, QLatin1String(f), horizon, layer}, {step, epoch, v.toDouble()});
+            ++added;
+        }
+    }
+    const QJsonArray recall = m.value(QLatin1String("recall")).toArray();
+    static const QStringList recallNames = [] {
+        QStringList names;
+        for (int r = 1; r <= 256; ++r)
+            names << QStringLiteral("recall@%1").arg(r);
+        return names;
+    }();
+    for (int r = 0; r < std::min<int>(recall.size(), recallNames.size()); ++r) {
+        append({model, recallNames[r], horizon, layer}, {step, epoch, recall[r].toDouble()});
+        ++added;
+    }
+    return added;
+}
+
+int TrainingMetricsModel::parseEval(const QJsonObject& report, double step, double epoch, bool perLayerOnly)
 {
     int added = 0;
     const QJsonArray predictors = report.value(QLatin1String("predictors")).toArray();
@@ -90,32 +121,59 @@ int TrainingMetricsModel::parseEval(const QJsonObject& report, double step, doub
         for (int hi = 0; hi < horizons.size(); ++hi) {
             const QJsonObject h = horizons[hi].toObject();
             const int horizon = h.value(QLatin1String("horizon")).toInt(hi + 1);
-            auto addMetrics = [&](const QJsonObject& m, int layer) {
-                if (m.value(QLatin1String("n")).toDouble(1) <= 0)
-                    return;
-                for (const char* f : {"top1", "exact", "logloss", "ece"}) {
-                    const QJsonValue v = m.value(QLatin1String(f));
-                    if (v.isDouble()) {
-                        append({name, QLatin1String(f), horizon, layer}, {step, epoch, v.toDouble()});
-                        ++added;
-                    }
-                }
-                const QJsonArray recall = m.value(QLatin1String("recall")).toArray();
-                for (int r = 0; r < recall.size(); ++r) {
-                    append({name, QStringLiteral("recall@%1").arg(r + 1), horizon, layer},
-                           {step, epoch, recall[r].toDouble()});
-                    ++added;
-                }
-            };
-            addMetrics(h.value(QLatin1String("overall")).toObject(), -1);
-            const QJsonArray perLayer = h.value(QLatin1String("perLayer")).toArray();
+            if (!perLayerOnly)
+                added += addMetrics(name, horizon, -1, h.value(QLatin1String("overall")).toObject(), step, epoch);
+            // EvalReport::toJson writes "per_layer"; "perLayer" is accepted too.
+            QJsonArray perLayer = h.value(QLatin1String("per_layer")).toArray();
+            if (perLayer.isEmpty())
+                perLayer = h.value(QLatin1String("perLayer")).toArray();
             for (int l = 0; l < perLayer.size(); ++l)
                 if (perLayer[l].isObject())
-                    addMetrics(perLayer[l].toObject(), l);
+                    added += addMetrics(name, horizon, l, perLayer[l].toObject(), step, epoch);
         }
     }
     return added;
 }
+
+// The trainer's validation metrics: {predictor: {"h1": M, "h2": M, ...}} (docs/speculation.md).
+int TrainingMetricsModel::parseTrainerMetrics(const QJsonObject& metrics, double step, double epoch)
+{
+    int added = 0;
+    for (auto p = metrics.begin(); p != metrics.end(); ++p) {
+        if (!p.value().isObject())
+            continue;
+        const QJsonObject perHorizon = p.value().toObject();
+        for (auto h = perHorizon.begin(); h != perHorizon.end(); ++h) {
+            const QString hk = h.key();
+            bool ok = false;
+            const int horizon = hk.startsWith(QLatin1Char('h')) ? hk.mid(1).toInt(&ok) : 0;
+            if (!ok || horizon < 1 || !h.value().isObject())
+                continue;
+            const QJsonObject m = h.value().toObject();
+            added += addMetrics(p.key(), horizon, -1, m, step, epoch);
+            QJsonArray perLayer = m.value(QLatin1String("per_layer")).toArray();
+            for (int l = 0; l < perLayer.size(); ++l)
+                if (perLayer[l].isObject())
+                    added += addMetrics(p.key(), horizon, l, perLayer[l].toObject(), step, epoch);
+        }
+    }
+    return added;
+}
+
+namespace {
+// {predictor: {"hN": {...}}}: the trainer's per-predictor, per-horizon metrics object.
+bool isTrainerMetrics(const QJsonObject& o)
+{
+    for (auto p = o.begin(); p != o.end(); ++p) {
+        if (!p.value().isObject())
+            return false;
+        const QJsonObject h = p.value().toObject();
+        if (h.isEmpty() || !h.begin().key().startsWith(QLatin1Char('h')))
+            return false;
+    }
+    return !o.isEmpty();
+}
+} // namespace
 
 int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
 {
@@ -127,18 +185,61 @@ int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
     if (err.error != QJsonParseError::NoError || !doc.isObject())
         return 0;
     const QJsonObject o = doc.object();
+    const QString type = o.value(QLatin1String("type")).toString();
     const double step = o.value(QLatin1String("step")).toDouble(0);
-    const double epoch = o.value(QLatin1String("epoch")).toDouble(0);
+    // The trainer writes the 1-based epoch in progress; with steps_per_epoch from its start
+    // line the epoch axis is continuous (step / steps per epoch; epoch e ends at e).
+    const double epoch =
+        m_stepsPerEpoch > 0 ? step / m_stepsPerEpoch : o.value(QLatin1String("epoch")).toDouble(0);
+
+    if (type == QLatin1String("start")) {
+        // A fresh (not resumed) run restarts the curves.
+        if (!o.value(QLatin1String("resumed")).toBool() && !m_series.empty()) {
+            m_series.clear();
+            m_modelNames.clear();
+            m_points = 0;
+            m_bestStep = -1;
+            notify(true);
+        }
+        for (const QJsonValue& v : o.value(QLatin1String("models")).toArray())
+            setBaseline(v.toString(), false);
+        for (const QJsonValue& v : o.value(QLatin1String("baselines")).toArray())
+            setBaseline(v.toString(), true);
+        m_stepsPerEpoch = o.value(QLatin1String("steps_per_epoch")).toDouble(0);
+        return 0;
+    }
+    if (type == QLatin1String("end")) {
+        // "validation" here repeats the best epoch's values (already plotted). The per-layer
+        // values of the best predictor are in report.json next to the followed file.
+        if (m_followPath.isEmpty() || o.value(QLatin1String("status")).toString() == QLatin1String("cancelled"))
+            return 0;
+        if (m_bestStep < 0) {
+            const double bestEpoch = o.value(QLatin1String("best_epoch")).toDouble(0);
+            m_bestStep = m_stepsPerEpoch > 0 ? bestEpoch * m_stepsPerEpoch : step;
+            m_bestEpoch = bestEpoch;
+        }
+        return appendReportFile(QFileInfo(m_followPath).dir().filePath(QStringLiteral("report.json")));
+    }
     int added = 0;
+    if (type == QLatin1String("validation") && o.value(QLatin1String("best")).toBool()) {
+        m_bestStep = step;
+        m_bestEpoch = epoch;
+    }
     // Validation reports: {"predictors": [...]} at the top or under a key.
     if (o.contains(QLatin1String("predictors")))
         added += parseEval(o, step, epoch);
     for (const char* key : {"validation", "report", "eval", "metrics"}) {
         const QJsonValue v = o.value(QLatin1String(key));
-        if (v.isObject() && v.toObject().contains(QLatin1String("predictors")))
-            added += parseEval(v.toObject(), step, epoch);
+        if (!v.isObject())
+            continue;
+        const QJsonObject vo = v.toObject();
+        if (vo.contains(QLatin1String("predictors")))
+            added += parseEval(vo, step, epoch);
+        else if (isTrainerMetrics(vo))
+            added += parseTrainerMetrics(vo, step, epoch);
     }
-    // Losses: {"model": m, "loss": v, "val_loss": v} or {"losses": {m: v}} / {"train_loss": {m: v}}.
+    // Losses: {"loss": {model: v}} (the trainer's step lines), {"model": m, "loss": v,
+    // "val_loss": v} or {"losses": {m: v}} / {"train_loss": {m: v}}.
     const QString model = o.value(QLatin1String("model")).toString(o.value(QLatin1String("predictor")).toString());
     const QString kind = o.value(QLatin1String("split")).toString(QStringLiteral("train"));
     for (auto it = o.begin(); it != o.end(); ++it) {
@@ -163,10 +264,30 @@ int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
     return added;
 }
 
+int TrainingMetricsModel::appendReportFile(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+    if (!doc.isObject())
+        return 0;
+    const double step = m_bestStep >= 0 ? m_bestStep : 0;
+    const double epoch = m_bestStep >= 0 ? m_bestEpoch : 0;
+    // Only per-layer rows that are not there yet (a re-read must not duplicate them).
+    const QJsonObject report = doc.object();
+    for (const auto& [key, pts] : m_series)
+        if (key.layer >= 0 && !pts.empty() && pts.back().step == step)
+            return 0;
+    return parseEval(report, step, epoch, true);
+}
+
 void TrainingMetricsModel::clear()
 {
     m_series.clear();
+    m_modelNames.clear();
     m_points = 0;
+    m_bestStep = -1;
     notify(true);
 }
 
@@ -216,11 +337,8 @@ int TrainingMetricsModel::poll()
 
 QStringList TrainingMetricsModel::models() const
 {
-    std::set<QString> all;
-    for (const auto& [key, pts] : m_series)
-        all.insert(key.model);
     QStringList models, baselines;
-    for (const QString& m : all)
+    for (const QString& m : m_modelNames)
         (isBaseline(m) ? baselines : models) << m;
     // The three predictors in their documented order first.
     QStringList ordered;

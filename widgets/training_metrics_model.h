@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -50,7 +51,12 @@ public:
     // turn) or structureChanged when the key is new.
     void append(const MetricKey& key, const MetricPoint& point);
     // One metrics.jsonl line; returns the points added (0 for unknown or broken lines).
+    // Reads the trainer's schema (docs/speculation.md: start, step, validation, end lines)
+    // and a generic report form (see docs/views.md).
     int appendJsonLine(const QByteArray& line);
+    // Per-layer validation metrics of an EvalReport JSON (the run's report.json, written at
+    // the end of training): added at the step of the best validation line. Returns points.
+    int appendReportFile(const QString& path);
     void clear();
 
     // Reads a whole metrics.jsonl, then follows it: new lines are read every intervalMs.
@@ -77,11 +83,16 @@ Q_SIGNALS:
 
 private:
     void notify(bool structural);
-    int parseEval(const QJsonObject& report, double step, double epoch);
+    int parseEval(const QJsonObject& report, double step, double epoch, bool perLayerOnly = false);
+    int parseTrainerMetrics(const QJsonObject& metrics, double step, double epoch);
+    int addMetrics(const QString& model, int horizon, int layer, const QJsonObject& m, double step, double epoch);
 
     std::map<MetricKey, std::vector<MetricPoint>> m_series;
     std::map<QString, bool> m_baseline;
+    std::set<QString> m_modelNames; // models with series (kept on append: models() is cheap)
     size_t m_points = 0;
+    double m_stepsPerEpoch = 0; // from the trainer's start line: epoch axis = step / this
+    double m_bestStep = -1, m_bestEpoch = 0; // latest validation line marked best
     bool m_pendingPoints = false, m_pendingStructure = false;
     QString m_followPath;
     qint64 m_followOffset = 0;

@@ -1,6 +1,8 @@
 // The routing and training views: their data models on hand-made values, hover and click
 // behaviour, live updates, and the heatmap's colours (hottest pixel on the hottest cell).
 #include "core/analysis/analysis_result.h"
+#include "core/speculate/source.h"
+#include "core/speculate/train.h"
 #include "core/util/half.h"
 #include "widgets/colormap.h"
 #include "widgets/comparison_table_model.h"
@@ -16,6 +18,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -432,6 +437,101 @@ private Q_SLOTS:
         f.flush();
         QTRY_COMPARE_WITH_TIMEOUT(m.series(key)->size(), size_t(2), 5000);
         QCOMPARE(m.series(key)->back().value, 0.45);
+    }
+    // A metrics.jsonl written by the real trainer (speculate::train on synthetic routing):
+    // the curves must show every validation line, the losses and the baselines.
+    void metricsFromTrainer()
+    {
+        QTemporaryDir dir;
+        const DemoRouting routing = makeDemoRouting(3000, 4, 8, 2, 100, 5);
+        speculate::TrainParams p;
+        p.source = speculate::memorySource({*routing.block});
+        p.runDir = dir.path().toStdString();
+        p.horizon = 2;
+        p.epochs = 2;
+        p.patience = 10;
+        p.batchSize = 64;
+        p.shuffleBuffer = 512;
+        p.model.embedDim = 16;
+        p.model.hiddenDim = 32;
+        p.model.statsDim = 8;
+        p.model.tokenBuckets = 64;
+        p.threads = 1;
+        p.evalEverySteps = 10;
+        p.maxValidationTokens = 400;
+        speculate::train(p);
+
+        // What the trainer wrote.
+        QFile f(dir.filePath(QStringLiteral("metrics.jsonl")));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        int validations = 0, steps = 0;
+        QJsonObject lastValidation, start;
+        for (const QByteArray& line : f.readAll().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString type = o.value(QStringLiteral("type")).toString();
+            if (type == QStringLiteral("validation")) {
+                ++validations;
+                lastValidation = o;
+            } else if (type == QStringLiteral("step")) {
+                ++steps;
+            } else if (type == QStringLiteral("start")) {
+                start = o;
+            }
+        }
+        QVERIFY(validations >= 3);
+        QVERIFY(steps >= 2);
+        QVERIFY(lastValidation.value(QStringLiteral("metrics")).isObject());
+
+        TrainingMetricsModel m;
+        QVERIFY(m.follow(dir.filePath(QStringLiteral("metrics.jsonl")), 50));
+        m.stopFollowing();
+        QCOMPARE(m.models().mid(0, 3), (QStringList{QStringLiteral("interlayer"), QStringLiteral("statistics"),
+                                                   QStringLiteral("ensemble")}));
+        for (const QJsonValue& b : start.value(QStringLiteral("baselines")).toArray()) {
+            QVERIFY(m.models().contains(b.toString()));
+            QVERIFY(m.isBaseline(b.toString()));
+        }
+        QCOMPARE(m.horizons(), (std::vector<int>{1, 2}));
+        QCOMPARE(m.metrics().first(), QStringLiteral("top1"));
+        QVERIFY(m.metrics().contains(QStringLiteral("recall@2")));
+        QVERIFY(m.metrics().contains(QStringLiteral("logloss")));
+        const MetricKey top1{QStringLiteral("interlayer"), QStringLiteral("top1"), 1, -1};
+        QVERIFY(m.series(top1));
+        QCOMPARE(int(m.series(top1)->size()), validations);
+        const double expected = lastValidation.value(QStringLiteral("metrics"))
+                                    .toObject()
+                                    .value(QStringLiteral("interlayer"))
+                                    .toObject()
+                                    .value(QStringLiteral("h1"))
+                                    .toObject()
+                                    .value(QStringLiteral("top1"))
+                                    .toDouble();
+        QCOMPARE(*m.finalValue(top1), expected);
+        QCOMPARE(m.series(top1)->back().step, lastValidation.value(QStringLiteral("step")).toDouble());
+        // Epoch axis: step / steps_per_epoch, so the end-of-epoch validation sits at 2.
+        QVERIFY2(std::abs(m.series(top1)->back().epoch - 2.0) < 0.1, qPrintable(QString::number(m.series(top1)->back().epoch)));
+        QVERIFY(m.series({QStringLiteral("markov"), QStringLiteral("recall@2"), 2, -1}));
+        const auto* loss = m.series({QStringLiteral("ensemble"), QStringLiteral("loss/train"), 0, -1});
+        QVERIFY(loss);
+        QCOMPARE(int(loss->size()), steps);
+        // The end line brings the best predictor's per-layer values (report.json).
+        QCOMPARE(m.layers(), (std::vector<int>{1, 2, 3}));
+        QCOMPARE(m.series({QStringLiteral("interlayer"), QStringLiteral("top1"), 1, 1})->size(), size_t(1));
+        QVERIFY(!m.series({QStringLiteral("interlayer"), QStringLiteral("top1"), 1, 0})); // layer 0 is never predicted
+
+        TrainingCurvesView view;
+        view.resize(900, 700);
+        view.setModel(&m);
+        view.show();
+        QCoreApplication::processEvents();
+        QCOMPARE(view.modelGraphCount(), 3);
+        QCOMPARE(view.plottedPoints(QStringLiteral("interlayer")), validations);
+        QCOMPARE(view.baselineLineCount(), int(start.value(QStringLiteral("baselines")).toArray().size()));
+        view.setLayer(2);
+        QCOMPARE(view.plottedPoints(QStringLiteral("statistics")), 1);
+        ComparisonTableModel table;
+        table.setFromMetrics(m);
+        QCOMPARE(table.rowCount(), int(m.models().size()) * 2);
     }
     void curvesLiveUpdate()
     {
