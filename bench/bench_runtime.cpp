@@ -3,6 +3,7 @@
 //   bench_runtime --model DIR [--device cuda] [--dtype bfloat16] [--batch 16] [--seq 512]
 //                 [--residency resident|split|streaming] [--warmup 2] [--repeats 5]
 //                 [--make-preset small|mixtral-8x7b --make-layers N]
+//                 [--attention auto|chunked|sdpa] [--moe auto|grouped|dense] [--host-cache -1|0|1]
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
 #include "core/tensor/torch_compat.h"
@@ -35,6 +36,8 @@ int64_t peakRssBytes()
 int main(int argc, char** argv)
 {
     std::string model, makePreset, device = "auto", dtype = "bfloat16", residency = "resident";
+    std::string attention = "auto", moe = "auto";
+    int hostCache = -1;
     int64_t batch = 16, seq = 512;
     int warmup = 2, repeats = 5;
     int64_t makeLayers = 0;
@@ -50,6 +53,9 @@ int main(int argc, char** argv)
         else if (k == "--seq") seq = std::stoll(v);
         else if (k == "--warmup") warmup = std::stoi(v);
         else if (k == "--repeats") repeats = std::stoi(v);
+        else if (k == "--attention") attention = v;
+        else if (k == "--moe") moe = v;
+        else if (k == "--host-cache") hostCache = std::stoi(v);
         else {
             std::cerr << "unknown option " << k << "\n";
             return 2;
@@ -74,6 +80,9 @@ int main(int argc, char** argv)
         opts.device = device;
         opts.dtype = dtype;
         opts.residency = specmoe::parseResidency(residency);
+        opts.attention = attention;
+        opts.moeKernel = moe;
+        opts.streamHostCache = hostCache;
         const auto t0 = std::chrono::steady_clock::now();
         specmoe::MixtralRuntime rt(model, opts);
         const double loadS =
@@ -100,11 +109,12 @@ int main(int argc, char** argv)
         if (rt.device().is_cuda())
             peakGpu = specmoe::compat::cudaAllocatorStats(rt.device().index()).peakAllocated;
         std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"layers\":%lld,\"device\":\"%s\","
-                    "\"dtype\":\"%s\",\"residency\":\"%s\",\"batch\":%lld,\"seq\":%lld,"
+                    "\"dtype\":\"%s\",\"residency\":\"%s\",\"attention\":\"%s\",\"moe\":\"%s\","
+                    "\"host_cache\":%d,\"batch\":%lld,\"seq\":%lld,"
                     "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,"
                     "\"peak_gpu_bytes\":%lld,\"peak_rss_bytes\":%lld}\n",
                     model.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
-                    dtype.c_str(), residency.c_str(), (long long)batch, (long long)seq, median,
+                    dtype.c_str(), residency.c_str(), attention.c_str(), moe.c_str(), hostCache, (long long)batch, (long long)seq, median,
                     tps, loadS, (long long)peakGpu, (long long)peakRssBytes());
     } catch (const std::exception& e) {
         std::cerr << "bench_runtime: " << e.what() << "\n";

@@ -3,6 +3,7 @@
 #include "core/model/safetensors.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/error.h"
+#include "core/util/sysmem.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
@@ -59,6 +60,13 @@ struct Piece {
 } // namespace
 
 // ---------------------------------------------------------------------------------------
+bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes)
+{
+    const int64_t perExpert = c.hiddenSize * c.intermediateSize;
+    const int64_t denseBytes = c.numExperts * tokens * 2 * c.intermediateSize * dtypeBytes;
+    return perExpert <= (int64_t(1) << 20) && denseBytes <= (int64_t(1) << 30);
+}
+
 c10::Device resolveDevice(const std::string& name)
 {
     if (name == "cpu")
@@ -119,6 +127,8 @@ struct MixtralRuntime::Impl {
     std::vector<LayerWeights> layers;        // Resident / Split
     // Streaming: device buffers and pinned host staging, double-buffered.
     LayerWeights devBuf[2], hostBuf[2];
+    // Streaming with a host cache: every layer once in (pinned) host memory.
+    std::vector<LayerWeights> hostCache;
     std::unique_ptr<compat::SideStream> side;
 
     Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
@@ -218,6 +228,9 @@ struct MixtralRuntime::Impl {
                 std::memcpy(tmp.data_ptr(), ref.bytes(), e.bytes());
                 target.copy_(tmp);
             }
+            // The bytes now live in dst: unmap the file pages so they leave this process's
+            // resident set (streaming under a memory cap; no double count when resident).
+            ref.file->file().dontNeed(ref.file->dataStart() + e.begin, e.bytes());
         }
     }
 
@@ -278,6 +291,21 @@ struct MixtralRuntime::Impl {
         reportProgress(opts.progress, p);
     }
 
+    // Streaming's host cache: asked for, or (auto) on CUDA when the layers fit in the
+    // host's available memory with 8 GiB and a quarter of it to spare.
+    bool useHostCache(c10::Device dev) const
+    {
+        if (opts.streamHostCache >= 0)
+            return opts.streamHostCache > 0;
+        if (!dev.is_cuda())
+            return false;
+        int64_t need = 0;
+        for (int64_t b : weightBytes(cfg, opts.dtype).layers)
+            need += b;
+        const int64_t avail = systemMemory().availableBytes;
+        return need + (int64_t(8) << 30) <= avail - avail / 4;
+    }
+
     void place()
     {
         const size_t L = static_cast<size_t>(cfg.numLayers);
@@ -319,12 +347,18 @@ struct MixtralRuntime::Impl {
         }
 
         if (opts.residency == Residency::Streaming) {
+            const bool cache = useHostCache(dev);
             for (int i = 0; i < 2; ++i) {
-                if (dev.is_cuda()) {
-                    devBuf[i] = allocLayer(dev, false);
+                devBuf[i] = allocLayer(dev, false);
+                if (dev.is_cuda() && !cache)
                     hostBuf[i] = allocLayer(c10::Device(c10::kCPU), true);
-                } else {
-                    devBuf[i] = allocLayer(dev, false);
+            }
+            if (cache) {
+                hostCache.resize(L);
+                for (size_t l = 0; l < L; ++l) {
+                    hostCache[l] = allocLayer(c10::Device(c10::kCPU), dev.is_cuda());
+                    fillLayer(hostCache[l], l);
+                    progress(int64_t(l + 1), int64_t(L));
                 }
             }
             side = std::make_unique<compat::SideStream>(dev);
@@ -390,9 +424,44 @@ struct MixtralRuntime::Impl {
         return at::cat({v.narrow(-1, h, h).neg(), v.narrow(-1, 0, h)}, -1);
     }
 
+    bool useSdpa(const at::Tensor& x) const
+    {
+        return opts.attention == "sdpa" || (opts.attention == "auto" && compat::fusedSdpa(x));
+    }
+
+    // Attention with the fused kernels. Grouped key/value heads are repeated (query head h
+    // reads key/value head h / r, as transformers' repeat_kv). Right-padded batches without
+    // a binding sliding window need only the causal flag: a real query never sees a pad key.
+    at::Tensor attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
+                             const at::Tensor& keyOk, bool rightPadded) const
+    {
+        const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+        at::Tensor qh = q.transpose(1, 2); // [B, nh, T, D]
+        at::Tensor kh = k.transpose(1, 2), vh = v.transpose(1, 2);
+        if (r > 1) {
+            kh = kh.repeat_interleave(r, 1);
+            vh = vh.repeat_interleave(r, 1);
+        }
+        const bool window = cfg.slidingWindow > 0 && cfg.slidingWindow < T;
+        at::Tensor mask;
+        if (window || !rightPadded) {
+            auto lopts = at::TensorOptions().dtype(at::kLong).device(q.device());
+            at::Tensor qi = at::arange(T, lopts).view({T, 1}), kj = at::arange(T, lopts).view({1, T});
+            at::Tensor vis = kj.le(qi);
+            if (window)
+                vis = vis.logical_and(kj.gt(qi - cfg.slidingWindow));
+            // Keys of pads are hidden; the diagonal stays visible so that no row is empty
+            // (a pad query's output means nothing, but must not be NaN).
+            mask = vis.view({1, 1, T, T}).logical_and(keyOk.view({B, 1, 1, T})).logical_or(qi.eq(kj).view({1, 1, T, T}));
+        }
+        const double scale = 1.0 / std::sqrt(double(D));
+        at::Tensor out = compat::sdpa(qh, kh, vh, mask, !mask.defined(), scale); // [B, nh, T, D]
+        return out.transpose(1, 2).reshape({B * T, nh * D});
+    }
+
     // h: [B, T, H] normed; returns attention output projected [B*T, H].
     at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
-                         const at::Tensor& sin, const at::Tensor& keyOk) const
+                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded) const
     {
         const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
         at::Tensor qkv = lin(hN, w.qkv); // [N, (nh + 2kv) D]
@@ -402,6 +471,8 @@ struct MixtralRuntime::Impl {
         // cos/sin: [T, 1, D]
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
+        if (useSdpa(q))
+            return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded), w.o);
         // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
         q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
         k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
@@ -440,9 +511,43 @@ struct MixtralRuntime::Impl {
         return lin(out.view({B * T, nh * D}), w.o);
     }
 
+    bool useDense(const at::Tensor& x) const
+    {
+        if (opts.moeKernel != "auto")
+            return opts.moeKernel == "dense";
+        return x.is_cuda() && moeDenseWorthIt(cfg, x.size(0), x.element_size());
+    }
+
+    // Every expert on every token ([E, N, 2I] batched matmuls), combined with the routing
+    // weights scattered into [N, E] (zero for unchosen experts): no host sync, few launches.
+    at::Tensor moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
+    {
+        const int64_t N = x.size(0), E = cfg.numExperts, I = cfg.intermediateSize;
+        const bool low = lowCpu(x);
+        const at::ScalarType ct = low ? at::kFloat : x.scalar_type();
+        at::Tensor xin = x.to(ct), w13 = w.w13.to(ct), w2 = w.w2.to(ct);
+        at::Tensor a = at::matmul(xin.unsqueeze(0), w13.transpose(1, 2)); // [E, N, 2I]
+        if (low)
+            a = a.to(x.scalar_type()).to(at::kFloat);
+        at::Tensor hcur = at::silu(a.narrow(2, 0, I));
+        if (low)
+            hcur = hcur.to(x.scalar_type()).to(at::kFloat);
+        hcur.mul_(a.narrow(2, I, I));
+        if (low)
+            hcur = hcur.to(x.scalar_type()).to(at::kFloat);
+        at::Tensor y = at::bmm(hcur, w2.transpose(1, 2)); // [E, N, H]
+        if (low)
+            y = y.to(x.scalar_type()).to(at::kFloat);
+        at::Tensor gate = at::zeros({N, E}, wts.options().dtype(at::kFloat)).scatter_(1, idx, wts.to(at::kFloat));
+        gate = gate.to(x.scalar_type()).to(ct).t().unsqueeze(-1); // [E, N, 1]
+        return y.mul_(gate).sum(0).to(x.scalar_type());
+    }
+
     // Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
     at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
     {
+        if (useDense(x))
+            return moeDense(x, w, idx, wts);
         const int64_t N = x.size(0), k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
         at::Tensor flat = idx.reshape({-1});
         at::Tensor order = std::get<1>(at::sort(flat, /*stable=*/true, 0, false));
@@ -503,12 +608,18 @@ struct MixtralRuntime::Impl {
             dists = opts.lookahead;
         const int64_t Dn = static_cast<int64_t>(dists.size());
 
+        // Results of a CUDA pass land in pinned host memory: one fast copy per layer at
+        // the end instead of slow pageable ones.
+        const bool pin = firstDev.is_cuda() || lastDev.is_cuda();
+        auto hostTensor = [&](at::IntArrayRef sizes, at::ScalarType t) {
+            return pin ? compat::emptyPinned(sizes, t) : at::empty(sizes, at::TensorOptions().dtype(t));
+        };
         RoutingResult res;
-        res.routerLogits = at::empty({L, N, E}, at::kFloat);
-        res.topkIds = at::empty({L, N, K}, at::kLong);
-        res.topkWeights = at::empty({L, N, K}, at::kFloat);
+        res.routerLogits = hostTensor({L, N, E}, at::kFloat);
+        res.topkIds = hostTensor({L, N, K}, at::kLong);
+        res.topkWeights = hostTensor({L, N, K}, at::kFloat);
         if (Dn > 0)
-            res.lookaheadIds = at::full({L, Dn, N, K}, -1, at::kLong);
+            res.lookaheadIds = hostTensor({L, Dn, N, K}, at::kLong).fill_(-1);
         if (N == 0)
             return res;
 
@@ -525,6 +636,9 @@ struct MixtralRuntime::Impl {
         at::Tensor cosCpu = emb.cos().to(dt).view({T, 1, D});
         at::Tensor sinCpu = emb.sin().to(dt).view({T, 1, D});
         at::Tensor maskCpu = maskIn.to(at::kCPU).ne(0);
+        // Right padded: no real token after a pad in any row.
+        const bool rightPadded =
+            T < 2 || maskCpu.narrow(1, 1, T - 1).to(at::kByte).le(maskCpu.narrow(1, 0, T - 1).to(at::kByte)).all().item<bool>();
 
         c10::Device cur = firstDev;
         at::Tensor cosT = cosCpu.to(cur), sinT = sinCpu.to(cur), keyOk = maskCpu.to(cur);
@@ -532,6 +646,12 @@ struct MixtralRuntime::Impl {
         if (mixed())
             x = x.to(at::kFloat);
         const bool stream = opts.residency == Residency::Streaming;
+        std::vector<at::Tensor> outLogits(static_cast<size_t>(L)), outIds(outLogits), outWeights(outLogits);
+        struct Probe {
+            int64_t layer, dist;
+            at::Tensor ids;
+        };
+        std::vector<Probe> outProbes;
         if (stream) {
             prefetch(0);
         }
@@ -553,16 +673,18 @@ struct MixtralRuntime::Impl {
                 w = &layers[ul];
             }
             at::Tensor h = rmsnorm(x, w->inNorm);
-            x = x + attention(h, *w, B, T, cosT, sinT, keyOk);
+            x = x + attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded);
             at::Tensor hr; // the router's input (float32 in mixed mode)
             at::Tensor h2 = rmsnorm(x, w->postNorm, &hr, postNorm32[ul]);
             at::Tensor logits = lin(hr, gates[ul]); // [N, E]
             at::Tensor probs = at::softmax(logits.to(at::kFloat), -1);
             auto [tw, ti] = at::topk(probs, K, -1, true, true);
             tw = tw / tw.sum(-1, true);
-            res.routerLogits[l].copy_(logits);
-            res.topkIds[l].copy_(ti);
-            res.topkWeights[l].copy_(tw);
+            // Kept on the device until the pass ends: a copy to the host here would make
+            // the host wait for the GPU at every layer.
+            outLogits[ul] = logits;
+            outIds[ul] = ti;
+            outWeights[ul] = tw;
             for (int64_t di = 0; di < Dn; ++di) {
                 const int64_t t = l + dists[static_cast<size_t>(di)];
                 if (t >= L)
@@ -570,13 +692,20 @@ struct MixtralRuntime::Impl {
                 at::Tensor g = gates[static_cast<size_t>(t)];
                 at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g);
                 auto pi = std::get<1>(at::topk(at::softmax(lg.to(at::kFloat), -1), K, -1, true, true));
-                res.lookaheadIds[l][di].copy_(pi);
+                outProbes.push_back({l, di, pi});
             }
             if (needMoe)
                 x = x + moe(h2, *w, ti, tw);
             if (stream)
                 release(l);
         }
+        for (size_t l = 0; l < static_cast<size_t>(L); ++l) {
+            res.routerLogits[int64_t(l)].copy_(outLogits[l]);
+            res.topkIds[int64_t(l)].copy_(outIds[l]);
+            res.topkWeights[int64_t(l)].copy_(outWeights[l]);
+        }
+        for (const auto& p : outProbes)
+            res.lookaheadIds[p.layer][p.dist].copy_(p.ids);
         if (ro.lmLogits) {
             x = x.to(lastDev);
             at::Tensor hf = rmsnorm(x, finalNorm);
@@ -594,6 +723,16 @@ struct MixtralRuntime::Impl {
             return;
         const size_t ul = static_cast<size_t>(l);
         const int b = static_cast<int>(l % 2);
+        if (!hostCache.empty()) {
+            // Copies from the host cache: on CUDA they run on the side stream after the
+            // compute queued so far (pinned memory, so truly asynchronous).
+            auto dst = devBuf[b].all();
+            auto src = hostCache[ul].all();
+            for (size_t i = 0; i < dst.size(); ++i)
+                side->copyAfterCurrent(*dst[i], *src[i]);
+            side->endGroup();
+            return;
+        }
         if (!devBuf[b].qkv.is_cuda()) {
             fillLayer(devBuf[b], ul);
             if (l + 1 < cfg.numLayers)
@@ -640,6 +779,10 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
         if (d < 1)
             throw Error("lookahead distance " + std::to_string(d) + " must be at least 1");
     computeDTypeBytes(opts.dtype); // validates the name
+    if (opts.attention != "auto" && opts.attention != "chunked" && opts.attention != "sdpa")
+        throw Error("unknown attention kernel \"" + opts.attention + "\" (auto, chunked, sdpa)");
+    if (opts.moeKernel != "auto" && opts.moeKernel != "grouped" && opts.moeKernel != "dense")
+        throw Error("unknown MoE kernel \"" + opts.moeKernel + "\" (auto, grouped, dense)");
     m_impl = std::make_unique<Impl>(dir, std::move(opts));
     m_impl->dt = computeScalar(m_impl->opts.dtype);
     m_impl->buildRecipes();

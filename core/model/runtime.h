@@ -26,6 +26,19 @@ struct RuntimeOptions {
     // then follows the float32 model closely; false reproduces transformers' pure-dtype path.
     bool float32Residual = true;
     int threads = 0;                  // CPU intra-op threads; 0 = all cores, < 0 = leave as is
+    // Attention kernel: "auto" (fused scaled-dot-product kernels where libtorch has them
+    // for the device, i.e. CUDA; chunked elsewhere), "chunked", "sdpa" (fused or its eager
+    // reference). All give the same routing within rounding.
+    std::string attention = "auto";
+    // MoE kernel: "grouped" (tokens sorted per expert, one matmul pair per expert),
+    // "dense" (every expert on every token as batched matmuls, unchosen ones weighted 0:
+    // no host sync and few launches, for tiny experts on a GPU), "auto" (dense on CUDA when
+    // an expert is small, see moeDenseWorthIt(), else grouped).
+    std::string moeKernel = "auto";
+    // Streaming only: keep every layer in (pinned) host memory after loading and copy from
+    // there per batch instead of reading the mapped files each time. -1 = auto (on for
+    // CUDA devices when the host has the memory), 0 = off, 1 = on.
+    int streamHostCache = -1;
     ProgressFn progress;              // loading progress (stage "load", unit "tensors")
 };
 
@@ -71,6 +84,10 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
+
+// The "auto" MoE kernel's rule: dense when an expert matrix has at most 2^20 weights
+// (launch-bound sizes) and the dense intermediate [E, tokens, 2I] stays under 1 GiB.
+bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes);
 
 // Resolves "auto" / "cuda" / "cuda:N" / "cpu" to a device; throws specmoe::Error for
 // unknown names or absent CUDA devices.

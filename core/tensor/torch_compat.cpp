@@ -82,20 +82,37 @@ at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype)
     return at::empty(sizes, opts);
 }
 
-at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                const at::Tensor& mask, double scale)
+bool fusedSdpa(const at::Tensor& q)
 {
 #if SPECMOE_TORCH_AT_LEAST(2, 1)
-    if (q.is_cuda())
-        return at::scaled_dot_product_attention(q, k, v, mask, 0.0, false, scale);
+    return q.is_cuda();
+#else
+    (void)q;
+    return false;
+#endif
+}
+
+at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                const at::Tensor& mask, bool causal, double scale)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 1)
+    if (q.is_cuda()) {
+        if (mask.defined())
+            return at::scaled_dot_product_attention(q, k, v, mask, 0.0, causal, scale);
+        return at::scaled_dot_product_attention(q, k, v, {}, 0.0, causal, scale);
+    }
 #endif
     // Eager reference, as transformers computes it: float32 softmax, cast back.
-    auto scores = at::matmul(q, k.transpose(-2, -1)) * scale;
-    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
-    auto probs = at::softmax(scores.to(at::kFloat), -1).to(q.scalar_type());
-    // Rows with no visible key (pad queries) give NaN; zero them, they are never read.
-    probs = at::nan_to_num(probs, 0.0);
-    return at::matmul(probs, v);
+    const int64_t T = q.size(-2), S = k.size(-2);
+    at::Tensor vis = mask;
+    if (causal) {
+        at::Tensor c = at::ones({T, S}, q.options().dtype(at::kBool)).tril();
+        vis = vis.defined() ? vis.logical_and(c) : c;
+    }
+    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)).to(at::kFloat).mul_(scale);
+    if (vis.defined())
+        scores.masked_fill_(vis.logical_not(), -std::numeric_limits<float>::infinity());
+    return at::matmul(at::softmax(scores, -1).to(q.scalar_type()), v);
 }
 
 #ifdef SPECMOE_WITH_CUDA

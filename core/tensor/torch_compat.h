@@ -32,10 +32,16 @@ std::string cudaDeviceName(int device);
 // Pinned (page-locked) host tensor when CUDA is present, else an ordinary one.
 at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype);
 
-// Scaled-dot-product attention where libtorch has it (2.x), a reference otherwise.
-// q [B, h, T, D], k/v [B, h, S, D]; mask: bool [B, 1, T, S], true = attend.
+// Whether fused scaled-dot-product attention kernels (flash / memory-efficient) serve
+// tensors on q's device in this libtorch: CUDA with libtorch >= 2.1.
+bool fusedSdpa(const at::Tensor& q);
+
+// Scaled-dot-product attention: the fused kernels where fusedSdpa(q), an eager reference
+// otherwise. q [B, h, T, D], k/v [B, h, S, D] (grouped key/value heads already repeated);
+// mask: bool [B, 1, T, S], true = attend, or undefined; causal: key j is visible to query
+// i only when j <= i (T == S). Every query row must see at least one key.
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                const at::Tensor& mask, double scale);
+                const at::Tensor& mask, bool causal, double scale);
 
 // A side CUDA stream for weight copies that overlap compute (streaming residency). On a
 // CPU device, or without CUDA, copies are synchronous and the waits do nothing.

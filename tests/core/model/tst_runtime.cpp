@@ -171,6 +171,78 @@ TEST(Runtime, StreamingMatchesTransformers)
     expectExact(compare(runFixture(kFixture, o), true), "float32 streaming");
 }
 
+TEST(Runtime, StreamingFromHostCacheMatches)
+{
+    RuntimeOptions o;
+    o.residency = Residency::Streaming;
+    o.streamHostCache = 1;
+    expectExact(compare(runFixture(kFixture, o), true), "float32 streaming, host cache");
+}
+
+TEST(Runtime, SdpaAttentionMatchesTransformers)
+{
+    // The fused-kernel path (CUDA) runs its eager reference on the CPU: same plumbing.
+    RuntimeOptions o;
+    o.attention = "sdpa";
+    expectExact(compare(runFixture(kFixture, o), true), "float32 sdpa attention");
+}
+
+TEST(Runtime, DenseMoeMatchesTransformers)
+{
+    RuntimeOptions o;
+    o.moeKernel = "dense";
+    expectExact(compare(runFixture(kFixture, o), true), "float32 dense MoE");
+    o.attention = "sdpa";
+    o.residency = Residency::Streaming;
+    expectExact(compare(runFixture(kFixture, o), true), "float32 dense MoE, sdpa, streaming");
+}
+
+TEST(Runtime, KernelsAgreeOnHolesInTheMask)
+{
+    // A mask that is not right padded (a hole mid-sequence) takes the masked sdpa path.
+    TempDir d("rt-kernels");
+    MakeModelOptions mo;
+    mo.preset = "tiny";
+    mo.layers = 3;
+    mo.seed = 3;
+    mo.outDir = d.path();
+    makeRandomModel(mo);
+    at::manual_seed(1);
+    at::Tensor ids = at::randint(3, 320, {2, 48}, at::kLong);
+    at::Tensor mask = at::ones({2, 48}, at::kLong);
+    mask[0].narrow(0, 10, 5).zero_();
+    mask[1].narrow(0, 30, 18).zero_();
+    RuntimeOptions o;
+    o.device = "cpu";
+    MixtralRuntime ref(d.path(), o);
+    o.attention = "sdpa";
+    o.moeKernel = "dense";
+    MixtralRuntime alt(d.path(), o);
+    const auto ra = ref.route(ids, mask), rb = alt.route(ids, mask);
+    at::Tensor real = mask.view({-1}).nonzero().squeeze(1);
+    for (int64_t l = 0; l < ra.routerLogits.size(0); ++l) {
+        at::Tensor la = ra.routerLogits[l].index_select(0, real), lb = rb.routerLogits[l].index_select(0, real);
+        EXPECT_LE((la - lb).abs().max().item<double>(), 1e-4) << "layer " << l;
+        EXPECT_TRUE(at::equal(ra.topkIds[l].index_select(0, real), rb.topkIds[l].index_select(0, real))) << "layer " << l;
+    }
+    EXPECT_FALSE(at::isnan(rb.routerLogits).any().item<bool>()); // pad rows too
+    o.moeKernel = "bogus";
+    EXPECT_NE(errorOf([&] { MixtralRuntime rt(d.path(), o); }).find("bogus"), std::string::npos);
+}
+
+TEST(Runtime, DenseMoeRule)
+{
+    MixtralConfig c;
+    c.hiddenSize = 256;
+    c.intermediateSize = 384;
+    c.numExperts = 8;
+    EXPECT_TRUE(moeDenseWorthIt(c, 64 * 256, 2));       // `small` preset, 64 x 256
+    EXPECT_FALSE(moeDenseWorthIt(c, 1 << 20, 2));       // dense buffer over 1 GiB
+    c.hiddenSize = 4096;
+    c.intermediateSize = 14336;
+    EXPECT_FALSE(moeDenseWorthIt(c, 16 * 512, 2));      // Mixtral-8x7B experts
+}
+
 TEST(Runtime, SplitOnCpuMatches)
 {
     RuntimeOptions o;

@@ -29,10 +29,20 @@ int main(int argc, char** argv)
     at::Tensor ids = readTensor(g, "input_ids"), mask = readTensor(g, "attention_mask");
     at::Tensor router = readTensor(g, "router_logits"), topk = readTensor(g, "topk_ids"), logits = readTensor(g, "logits");
     int failures = 0;
+    // Kernels: the defaults (fused attention, dense MoE for tiny experts, streaming from the
+    // pinned host cache) and the alternatives (chunked attention, grouped MoE, staging).
+    struct Variant {
+        const char *attention, *moe;
+        int hostCache;
+    };
+    for (Variant v : {Variant{"auto", "auto", -1}, Variant{"chunked", "grouped", 0}})
     for (const char* dtype : {"float32", "bfloat16", "float16"})
         for (Residency mode : {Residency::Resident, Residency::Split, Residency::Streaming}) {
             try {
                 RuntimeOptions o;
+                o.attention = v.attention;
+                o.moeKernel = v.moe;
+                o.streamHostCache = v.hostCache;
                 o.device = "cuda";
                 o.dtype = dtype;
                 o.residency = mode;
@@ -60,6 +70,7 @@ int main(int argc, char** argv)
                     }
                 const bool ok = std::string(dtype) == "float32" ? (maxR <= 1e-4 && same == pairs && maxL <= 1e-4)
                                                                 : same >= 0.99 * pairs;
+                std::printf("%s/%s ", v.attention, v.moe);
                 failures += !ok;
                 std::printf("%-8s %-9s device %s: router max diff %.3g, LM max diff %.3g, top-2 sets %d/%d %s\n", dtype,
                             residencyName(mode).c_str(), rt.device().str().c_str(), maxR, maxL, same, pairs,
