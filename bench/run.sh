@@ -62,7 +62,7 @@ if [ "$quick" = 1 ]; then
   routing_args=(8 64 1 1); collect_args=(8 4 0 --repeats 1)
   trace_args=(--tokens 20000 --levels 0 --chunks 8192 --repeats 1); trace_logit_args=(--tokens 5000 --logits --levels 0 --chunks 8192 --repeats 1)
   train_args=(--repeats 1 --big 2); analysis_args=(20000 32 8 2 1); views_args=(--tokens 20000)
-  : "${STREAM_LAYERS:=12}" "${CAP_MIB:=64}" "${STREAM_BATCH:=2}" "${STREAM_SEQ:=32}"
+  : "${STREAM_LAYERS:=32}" "${CAP_MIB:=256}" "${STREAM_BATCH:=2}" "${STREAM_SEQ:=32}"
   stream_reps=(--warmup 1 --repeats 1)
 else
   routing_args=(8 256 5 3); collect_args=(96 8 0 --repeats 3)
@@ -103,6 +103,7 @@ if want stream; then
   "$build/app/specmoe" make-model --preset small --layers "$STREAM_LAYERS" --dtype float32 --out "$smodel" --quiet >>"$log" 2>&1
   mbytes=$(du -sb "$smodel" | cut -f1)
   echo "## model: $mbytes bytes on disk; cap: $cap bytes" | tee -a "$log"
+  [ "$mbytes" -gt "$cap" ] || echo "## WARNING: the model is not larger than the cap; raise STREAM_LAYERS" | tee -a "$log"
   common=(cap_bytes=$cap model_bytes=$mbytes)
   bench stream_resident stream_run resident "${common[@]}" cap_applied=false cap_enforced=false
   # Cold start for the capped run: drop the model's pages from the page cache.
