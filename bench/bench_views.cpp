@@ -2,7 +2,7 @@
 // layers x top-2 of synthetic Mixtral-shaped routing. Prints per-operation timings (mean,
 // max) for hover, pan, zoom and the text view's layer switch. Asserts nothing.
 //
-//   bench_views [--tokens N] [--screenshots DIR]
+//   bench_views [--tokens N] [--only heatmap|journeys|text|patterns|curves] [--screenshots DIR]
 //
 // --screenshots DIR also writes view_*.png of every view (QWidget::grab) from a smaller
 // data set, for docs/screenshots.
@@ -26,10 +26,12 @@
 #include <QTableView>
 
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <functional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace specmoe;
@@ -38,30 +40,51 @@ using namespace specmoe::widgets;
 namespace {
 
 struct Stat {
-    double mean = 0, max = 0;
+    double mean = 0, median = 0, max = 0;
+    double cpuMedian = 0; // CPU time of this thread: what the work costs whatever the load
     int n = 0;
 };
+
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 Stat measure(int reps, const std::function<void(int)>& fn)
 {
     Stat s;
     QElapsedTimer t;
+    std::vector<double> all, cpu;
     for (int i = 0; i < reps; ++i) {
+        const double c0 = threadCpuMs();
         t.start();
         fn(i);
         const double ms = t.nsecsElapsed() / 1e6;
+        cpu.push_back(threadCpuMs() - c0);
+        all.push_back(ms);
         s.mean += ms;
         s.max = std::max(s.max, ms);
     }
     s.n = reps;
     s.mean /= std::max(1, reps);
+    if (!all.empty()) {
+        std::sort(all.begin(), all.end());
+        std::sort(cpu.begin(), cpu.end());
+        s.median = all[all.size() / 2];
+        s.cpuMedian = cpu[cpu.size() / 2];
+    }
     return s;
 }
 
+// Wall-clock median, mean and max, and the median CPU time of the GUI thread (on a shared
+// machine the wall clock also counts the time other processes hold the cores). The budget
+// is judged on the wall-clock median.
 void report(const char* what, const Stat& s, double budgetMs)
 {
-    std::printf("  %-44s mean %8.2f ms  max %8.2f ms  (n=%d, budget %.0f ms: %s)\n", what, s.mean, s.max, s.n,
-                budgetMs, s.max <= budgetMs ? "ok" : "OVER");
+    std::printf("  %-44s median %8.2f ms  mean %8.2f ms  max %8.2f ms  cpu median %8.2f ms  (n=%d, budget %.0f ms: %s)\n",
+                what, s.median, s.mean, s.max, s.cpuMedian, s.n, budgetMs, s.median <= budgetMs ? "ok" : "OVER");
     std::fflush(stdout);
 }
 
@@ -178,131 +201,163 @@ int main(int argc, char** argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     size_t tokens = 1000000;
-    QString shots;
+    QString shots, only;
     const QStringList args = app.arguments();
     for (int i = 1; i < args.size(); ++i) {
         if (args[i] == QLatin1String("--tokens") && i + 1 < args.size())
             tokens = size_t(args[++i].toLongLong());
         else if (args[i] == QLatin1String("--screenshots") && i + 1 < args.size())
             shots = args[++i];
+        else if (args[i] == QLatin1String("--only") && i + 1 < args.size())
+            only = args[++i];
     }
     if (!shots.isEmpty())
         return screenshots(shots);
+    auto want = [&](const char* section) { return only.isEmpty() || only == QLatin1String(section); };
 
     std::printf("bench_views: %zu tokens x 32 layers x top-2, 8 experts (platform %s)\n", tokens,
                 qPrintable(QApplication::platformName()));
     DemoRouting routing;
-    std::printf("  generate routing: %.0f ms\n", timeOnce([&] { routing = makeDemoRouting(tokens, 32, 8, 2, 1024, 7); }));
     AnalysisResult result;
-    std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
-                timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}); }));
+    if (want("heatmap") || want("journeys") || want("text") || want("patterns")) {
+        std::printf("  generate routing: %.0f ms\n",
+                    timeOnce([&] { routing = makeDemoRouting(tokens, 32, 8, 2, 1024, 7); }));
+        std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
+                    timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}); }));
+    }
 
     // --- Expert-usage heatmap -----------------------------------------------------------
-    UsageHeatmapView heat;
-    heat.resize(1200, 700);
-    heat.show();
-    std::printf("  heatmap setModel (from analysis): %.2f ms\n",
-                timeOnce([&] { heat.setModel(UsageHeatmapModel::fromAnalysis(result)); replotNow(heat.plot()); }));
-    std::printf(" usage heatmap\n");
-    const auto heatPts = randomPoints(heat.plot()->axisRect()->rect(), 500);
-    report("hover (cell lookup + text)", measure(500, [&](int i) { (void)heat.hoverText(heatPts[size_t(i)]); }), 50);
-    report("switch source / choice + replot", measure(20, [&](int i) {
-               heat.setGroup(i % heat.model().groupCount());
-               heat.setChoice(i % 2 ? ExpertChoice::Any : ExpertChoice::First);
-               replotNow(heat.plot());
-           }),
-           50);
-    report("click cell (list sampled tokens)", measure(50, [&](int i) { heat.showCell(i % 32, i % 8); }), 50);
+    if (want("heatmap")) {
+        UsageHeatmapView heat;
+        heat.resize(1200, 700);
+        heat.show();
+        std::printf("  heatmap setModel (from analysis): %.2f ms\n",
+                    timeOnce([&] { heat.setModel(UsageHeatmapModel::fromAnalysis(result)); replotNow(heat.plot()); }));
+        std::printf(" usage heatmap\n");
+        const auto heatPts = randomPoints(heat.plot()->axisRect()->rect(), 500);
+        report("hover (cell lookup + text)", measure(500, [&](int i) { (void)heat.hoverText(heatPts[size_t(i)]); }), 50);
+        report("switch source / choice + replot", measure(20, [&](int i) {
+                   heat.setGroup(i % heat.model().groupCount());
+                   heat.setChoice(i % 2 ? ExpertChoice::Any : ExpertChoice::First);
+                   replotNow(heat.plot());
+               }),
+               50);
+        report("click cell (list sampled tokens)", measure(50, [&](int i) { heat.showCell(i % 32, i % 8); }), 50);
+    }
 
     // --- Token journeys ----------------------------------------------------------------
-    TokenJourneyView journeys;
-    journeys.resize(1200, 700);
-    journeys.show();
-    journeys.setModel(TokenJourneyModel::fromAnalysis(result));
-    journeys.setRange(0, 256);
-    journeys.search(QStringLiteral("the"));
-    replotNow(journeys.plot());
-    std::printf("  journeys: %d in range + %d search overlay\n", journeys.visibleJourneys(), journeys.overlayCount());
-    panZoom("token journeys (256 + 200 overlay)", journeys.plot(), journeys.plot()->xAxis, journeys.plot()->yAxis);
-    const auto jPts = randomPoints(journeys.plot()->axisRect()->rect(), 300);
-    report("hover (nearest node + text)", measure(300, [&](int i) { (void)journeys.hoverText(jPts[size_t(i)]); }), 50);
+    if (want("journeys")) {
+        TokenJourneyView journeys;
+        journeys.resize(1200, 700);
+        journeys.show();
+        journeys.setModel(TokenJourneyModel::fromAnalysis(result));
+        journeys.setRange(0, 256);
+        journeys.search(QStringLiteral("the"));
+        replotNow(journeys.plot());
+        std::printf("  journeys: %d in range + %d search overlay\n", journeys.visibleJourneys(), journeys.overlayCount());
+        panZoom("token journeys (256 + 200 overlay)", journeys.plot(), journeys.plot()->xAxis, journeys.plot()->yAxis);
+        const auto jPts = randomPoints(journeys.plot()->axisRect()->rect(), 300);
+        report("hover (nearest node + text)", measure(300, [&](int i) { (void)journeys.hoverText(jPts[size_t(i)]); }), 50);
+    }
 
     // --- Routing text at 1 M tokens -------------------------------------------------------
-    RoutingTextView text;
-    text.resize(1200, 800);
-    text.show();
-    RoutingTextModel textModel;
-    std::printf(" routing text (%zu tokens)\n", tokens);
-    std::printf("  precompute model (layer-major experts + colour runs, once): %.0f ms\n",
-                timeOnce([&] { textModel = RoutingTextModel(routing.block, 0, 0, routing.textFn()); }));
-    std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setModel(std::move(textModel)); }));
-    QApplication::processEvents();
-    auto* canvas = text.canvas();
-    canvas->verticalScrollBar()->setValue(canvas->verticalScrollBar()->maximum() / 2);
-    canvas->viewport()->repaint();
-    report("layer switch (set layer + synchronous repaint)", measure(64, [&](int i) {
-               text.setLayer((i * 7 + 1) % 32);
-               canvas->viewport()->repaint();
-           }),
-           100);
-    report("scroll one page + repaint", measure(40, [&](int i) {
-               auto* sb = canvas->verticalScrollBar();
-               sb->setValue(sb->value() + (i % 2 ? -1 : 1) * sb->pageStep());
-               canvas->viewport()->repaint();
-           }),
-           50);
-    report("jump to random position + repaint", measure(40, [&](int i) {
-               canvas->scrollToToken(size_t(i) * (tokens / 41));
-               canvas->viewport()->repaint();
-           }),
-           50);
-    const auto tPts = randomPoints(canvas->viewport()->rect(), 500);
-    report("hover (token lookup + tooltip text)", measure(500, [&](int i) {
-               const long long t = canvas->tokenAt(tPts[size_t(i)]);
-               if (t >= 0)
-                   (void)canvas->tokenToolTip(size_t(t));
-           }),
-           50);
-    std::printf("  text view tokens drawn per repaint: about %zu\n",
-                size_t(canvas->viewport()->height() / 20) * 16);
+    if (want("text")) {
+        RoutingTextView text;
+        text.resize(1200, 800);
+        text.show();
+        RoutingTextModel textModel;
+        std::printf(" routing text (%zu tokens)\n", tokens);
+        std::printf("  precompute model (layer-major experts + colour runs, once): %.0f ms\n",
+                    timeOnce([&] { textModel = RoutingTextModel(routing.block, 0, 0, routing.textFn()); }));
+        std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setModel(std::move(textModel)); }));
+        QApplication::processEvents();
+        auto* canvas = text.canvas();
+        canvas->verticalScrollBar()->setValue(canvas->verticalScrollBar()->maximum() / 2);
+        canvas->viewport()->repaint();
+        report("layer switch (set layer + synchronous repaint)", measure(64, [&](int i) {
+                   text.setLayer((i * 7 + 1) % 32);
+                   canvas->viewport()->repaint();
+               }),
+               100);
+        report("scroll one page + repaint", measure(40, [&](int i) {
+                   auto* sb = canvas->verticalScrollBar();
+                   sb->setValue(sb->value() + (i % 2 ? -1 : 1) * sb->pageStep());
+                   canvas->viewport()->repaint();
+               }),
+               50);
+        report("jump to random position + repaint", measure(40, [&](int i) {
+                   canvas->scrollToToken(size_t(i) * (tokens / 41));
+                   canvas->viewport()->repaint();
+               }),
+               50);
+        const auto tPts = randomPoints(canvas->viewport()->rect(), 500);
+        report("hover (token lookup + tooltip text)", measure(500, [&](int i) {
+                   const long long t = canvas->tokenAt(tPts[size_t(i)]);
+                   if (t >= 0)
+                       (void)canvas->tokenToolTip(size_t(t));
+               }),
+               50);
+        std::printf("  text view tokens drawn per repaint: about %zu\n",
+                    size_t(canvas->viewport()->height() / 20) * 16);
+    }
 
     // --- Routing patterns ------------------------------------------------------------------
-    RoutingPatternsView patterns;
-    patterns.resize(1300, 900);
-    patterns.show();
-    patterns.setModel(RoutingPatternsModel::fromAnalysis(result));
-    replotNow(patterns.plot());
-    std::printf(" routing patterns\n");
-    report("change transition layer + replot", measure(30, [&](int i) {
-               patterns.setTransition(1 + i % 3, i % 28);
-               replotNow(patterns.plot());
-           }),
-           50);
-    const auto pPts = randomPoints(patterns.plot()->rect(), 500);
-    report("hover", measure(500, [&](int i) { (void)patterns.hoverText(pPts[size_t(i)]); }), 50);
+    if (want("patterns")) {
+        RoutingPatternsView patterns;
+        patterns.resize(1300, 900);
+        patterns.show();
+        patterns.setModel(RoutingPatternsModel::fromAnalysis(result));
+        replotNow(patterns.plot());
+        std::printf(" routing patterns\n");
+        report("change transition layer + replot", measure(30, [&](int i) {
+                   patterns.setTransition(1 + i % 3, i % 28);
+                   replotNow(patterns.plot());
+               }),
+               50);
+        const auto pPts = randomPoints(patterns.plot()->rect(), 500);
+        report("hover", measure(500, [&](int i) { (void)patterns.hoverText(pPts[size_t(i)]); }), 50);
+    }
 
     // --- Live training curves -------------------------------------------------------------
-    TrainingMetricsModel metrics;
-    const auto lines = makeDemoMetricLines(20000, 20, 3, 32, 3);
-    TrainingCurvesView curves;
-    curves.resize(1200, 800);
-    curves.show();
-    curves.setModel(&metrics);
-    std::printf(" training curves (%zu metrics.jsonl lines)\n", lines.size());
-    std::printf("  parse all lines: %.0f ms\n", timeOnce([&] {
-                    for (size_t i = 0; i + 200 < lines.size(); ++i)
-                        metrics.appendJsonLine(QByteArray::fromStdString(lines[i]));
-                    QApplication::processEvents();
-                }));
-    std::printf("  points held: %zu\n", metrics.pointCount());
-    size_t next = lines.size() - 200;
-    report("live append (1 line) + queued replot", measure(100, [&](int) {
-               if (next < lines.size())
-                   metrics.appendJsonLine(QByteArray::fromStdString(lines[next++]));
-               QApplication::processEvents();
-               replotNow(curves.plot());
-           }),
-           50);
-    panZoom("training curves", curves.plot(), curves.plot()->xAxis, curves.plot()->yAxis);
+    // Two feeds: the trainer's metrics.jsonl (overall values per model and horizon, losses
+    // every 10 steps) of a 20 000-step run validated every 20 steps, and the report form with
+    // per-layer rows (33x the values per line, 4.9 M points held): the stress case.
+    if (want("curves")) {
+        const std::pair<const char*, std::vector<std::string>> feeds[] = {
+            {"trainer metrics.jsonl", makeDemoTrainerLines(20000, 20, 3, 3)},
+            {"per-layer report lines", makeDemoMetricLines(20000, 20, 3, 32, 3)}};
+        for (const auto& [name, lines] : feeds) {
+            TrainingMetricsModel metrics;
+            TrainingCurvesView curves;
+            curves.resize(1200, 800);
+            curves.show();
+            curves.setModel(&metrics);
+            std::printf(" training curves, %s (%zu lines)\n", name, lines.size());
+            std::printf("  parse all lines: %.0f ms\n", timeOnce([&] {
+                            for (size_t i = 0; i + 200 < lines.size(); ++i)
+                                metrics.appendJsonLine(QByteArray::fromStdString(lines[i]));
+                            QApplication::processEvents();
+                        }));
+            std::printf("  points held: %zu, shown: %d per model\n", metrics.pointCount(),
+                        curves.plottedPoints(QStringLiteral("interlayer")));
+            size_t next = lines.size() - 200;
+            int replots = 0;
+            QObject::connect(curves.plot(), &QCustomPlot::afterReplot, [&replots] { ++replots; });
+            // One line, the coalesced signal, the view's append and its queued replot (run by
+            // the event loop; forced if the loop has not run it yet): exactly one replot.
+            report("live append (1 line) + queued replot", measure(100, [&](int) {
+                       if (next < lines.size())
+                           metrics.appendJsonLine(QByteArray::fromStdString(lines[next++]));
+                       const int before = replots;
+                       QApplication::processEvents();
+                       if (replots == before)
+                           QApplication::processEvents();
+                       if (replots == before)
+                           replotNow(curves.plot());
+                   }),
+                   50);
+            panZoom("training curves", curves.plot(), curves.plot()->xAxis, curves.plot()->yAxis);
+        }
+    }
     return 0;
 }

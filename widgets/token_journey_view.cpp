@@ -17,10 +17,14 @@
 #include "widgets/view_qcustomplot.h"
 
 #include <QCoreApplication>
+#include <QImage>
+#include <QPaintEngine>
+#include <QPainter>
 #include <QMouseEvent>
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 #include <cmath>
 
 namespace specmoe::widgets {
@@ -82,6 +86,11 @@ protected:
         // Hundreds of journeys: aliased cosmetic lines keep pan and zoom interactive.
         if (m_tracks.size() > 128)
             painter->setAntialiasing(false);
+        // Markers are blitted from cached sprites on unscaled raster painters (the screen,
+        // PNG export at 96 dpi); vector and scaled exports draw real ellipses.
+        const bool sprites = painter->paintEngine() && painter->paintEngine()->type() == QPaintEngine::Raster &&
+                             !painter->transform().isScaling() && !painter->modes().testFlag(QCPPainter::pmVectorized);
+        const QRectF clip = QRectF(clipRect()).adjusted(-8, -8, 8, 8);
         const int k = m_topk;
         QVector<QPointF> line(m_layers);
         // Overlay first (underneath), then the range.
@@ -119,6 +128,16 @@ protected:
                         const double w = std::clamp(double(j.weights[size_t(l * k + r)]), 0.0, 1.0);
                         const double radius = 1.5 + 4.5 * std::sqrt(w);
                         const QPointF p(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
+                        if (!clip.contains(p))
+                            continue;
+                        if (sprites) {
+                            // Pre-rendered marker: one blit instead of an ellipse path fill.
+                            const QImage& img = sprite(r == 0 ? fill : t.color, radius, r == 0);
+                            painter->drawImage(QPointF(std::round(p.x()) - img.width() / 2,
+                                                       std::round(p.y()) - img.height() / 2),
+                                               img);
+                            continue;
+                        }
                         if (r == 0) {
                             painter->setPen(Qt::NoPen);
                             painter->setBrush(fill);
@@ -132,6 +151,33 @@ protected:
             }
         }
     }
+    // A marker drawn once (antialiased) per colour, filled/hollow and radius (quarter pixels).
+    const QImage& sprite(const QColor& color, double radius, bool filled) const
+    {
+        const int quarter = int(std::lround(radius * 4));
+        const quint64 key = (quint64(color.rgba()) << 32) | (quint64(quarter) << 1) | (filled ? 1u : 0u);
+        auto it = m_sprites.find(key);
+        if (it != m_sprites.end())
+            return it->second;
+        const double rad = quarter / 4.0;
+        const int size = 2 * int(std::ceil(rad + 1.5)) + 1;
+        QImage img(size, size, QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::transparent);
+        {
+            QPainter p(&img);
+            p.setRenderHint(QPainter::Antialiasing, true);
+            const QPointF c(size / 2.0, size / 2.0);
+            if (filled) {
+                p.setPen(Qt::NoPen);
+                p.setBrush(color);
+            } else {
+                p.setPen(QPen(color, 1.2));
+                p.setBrush(Qt::white);
+            }
+            p.drawEllipse(c, rad, rad);
+        }
+        return m_sprites.emplace(key, std::move(img)).first->second;
+    }
     void drawLegendIcon(QCPPainter* painter, const QRectF& rect) const override
     {
         painter->setPen(QPen(kTokenColors[0], 1.6));
@@ -143,6 +189,7 @@ protected:
 
 private:
     std::vector<Track> m_tracks;
+    mutable std::unordered_map<quint64, QImage> m_sprites;
     int m_layers = 0;
     int m_topk = 1;
 };

@@ -258,7 +258,9 @@ void TrainingCurvesView::rebuild()
                         continue;
                     auto* lg = m_plot->addGraph(m_lossRect->axis(QCPAxis::atBottom), m_lossRect->axis(QCPAxis::atLeft));
                     lg->setName(QStringLiteral("%1 (%2)").arg(model, loss.section(QLatin1Char('/'), 1)));
-                    lg->setPen(QPen(c, 1.5, li++ == 0 ? Qt::SolidLine : Qt::DashLine));
+                    // 1 px: noisy loss series of thousands of points take the rasterizer's
+                    // fast (cosmetic) line path.
+                    lg->setPen(QPen(c, 1.0, li++ == 0 ? Qt::SolidLine : Qt::DashLine));
                     lg->removeFromLegend();
                     lg->addToLegend(m_lossLegend);
                     m_curves.push_back({lg, {model, loss, 0, -1}, 0});

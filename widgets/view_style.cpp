@@ -24,6 +24,9 @@ void stylePlot(QCustomPlot* plot)
     plot->setNotAntialiasedElements(QCP::aeGrid | QCP::aeAxes);
     plot->setNoAntialiasingOnDrag(true);
     plot->setPlottingHint(QCP::phCacheLabels, true);
+    // Solid graph lines as separate segments: a wide antialiased polyline of thousands of
+    // points is otherwise stroked as one path (the joins are all that differ).
+    plot->setPlottingHint(QCP::phFastPolylines, true);
     QFont f = plot->font();
     f.setPointSizeF(9.5);
     plot->setFont(f);

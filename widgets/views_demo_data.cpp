@@ -451,4 +451,77 @@ std::vector<std::string> makeDemoMetricLines(int steps, int evalEvery, int horiz
     return lines;
 }
 
+std::vector<std::string> makeDemoTrainerLines(int steps, int evalEvery, int horizons, unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::normal_distribution<double> noise(0.0, 1.0);
+    std::vector<std::string> lines;
+    const int stepsPerEpoch = std::max(1, steps / 8);
+    struct Model {
+        const char* name;
+        bool baseline;
+        double start, end, rate;
+    };
+    const std::vector<Model> models{{"interlayer", false, 0.35, 0.78, 3.2}, {"statistics", false, 0.33, 0.74, 2.6},
+                                    {"ensemble", false, 0.36, 0.81, 3.0},   {"frequency", true, 0.41, 0.41, 0},
+                                    {"markov", true, 0.58, 0.58, 0},        {"lookahead", true, 0.66, 0.66, 0},
+                                    {"uniform", true, 0.25, 0.25, 0}};
+    auto dump = [&](const QJsonObject& o) { lines.push_back(QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()); };
+    QJsonArray names, baselines;
+    for (const Model& m : models)
+        (m.baseline ? baselines : names).append(QLatin1String(m.name));
+    dump({{QStringLiteral("type"), QStringLiteral("start")}, {QStringLiteral("resumed"), false},
+          {QStringLiteral("epoch"), 0}, {QStringLiteral("step"), 0}, {QStringLiteral("horizon"), horizons},
+          {QStringLiteral("models"), names}, {QStringLiteral("baselines"), baselines},
+          {QStringLiteral("epochs"), (steps + stepsPerEpoch - 1) / stepsPerEpoch},
+          {QStringLiteral("steps_per_epoch"), stepsPerEpoch}, {QStringLiteral("batch_size"), 64},
+          {QStringLiteral("time"), 0.0}});
+    QJsonObject metrics;
+    for (int step = 1; step <= steps; ++step) {
+        const int epoch = (step - 1) / stepsPerEpoch + 1;
+        if (step % 10 == 0 || step == 1) {
+            QJsonObject loss;
+            for (const Model& m : models)
+                if (!m.baseline)
+                    loss.insert(QLatin1String(m.name), 0.22 + 0.35 * std::exp(-3.0 * step / steps) + 0.006 * noise(rng));
+            dump({{QStringLiteral("type"), QStringLiteral("step")}, {QStringLiteral("epoch"), epoch},
+                  {QStringLiteral("step"), step}, {QStringLiteral("lr"), 3e-3}, {QStringLiteral("loss"), loss},
+                  {QStringLiteral("samples_per_s"), 5000.0}, {QStringLiteral("tokens_per_s"), 100.0},
+                  {QStringLiteral("time"), step * 0.05}});
+        }
+        if (step % evalEvery != 0)
+            continue;
+        metrics = QJsonObject();
+        for (const Model& m : models) {
+            QJsonObject hs;
+            for (int h = 1; h <= horizons; ++h) {
+                const double decay = std::pow(0.9, h - 1);
+                const double progress = 1.0 - std::exp(-m.rate * step / steps);
+                const double t1 = std::clamp((m.start + (m.end - m.start) * progress) * decay +
+                                                 (m.baseline ? 0.0 : 0.006 * noise(rng)),
+                                             0.0, 1.0);
+                QJsonArray recall;
+                for (int r = 1; r <= 8; ++r)
+                    recall.append(std::min(1.0, t1 * 0.5 * r / (1.0 + 0.1 * (r - 1)) + 0.02 * (r - 1)));
+                hs.insert(QStringLiteral("h%1").arg(h),
+                          QJsonObject{{QStringLiteral("n"), 20000}, {QStringLiteral("top1"), t1},
+                                      {QStringLiteral("exact"), t1 * t1 * 0.8}, {QStringLiteral("recall"), recall},
+                                      {QStringLiteral("logloss"), 0.55 - 0.3 * t1},
+                                      {QStringLiteral("ece"), 0.05 + 0.05 * (1 - t1)}});
+            }
+            metrics.insert(QLatin1String(m.name), hs);
+        }
+        const bool endOfEpoch = step % stepsPerEpoch == 0;
+        dump({{QStringLiteral("type"), QStringLiteral("validation")}, {QStringLiteral("epoch"), epoch},
+              {QStringLiteral("step"), step}, {QStringLiteral("final"), endOfEpoch}, {QStringLiteral("score"), 0.3},
+              {QStringLiteral("best"), endOfEpoch}, {QStringLiteral("tokens"), 20000}, {QStringLiteral("metrics"), metrics},
+              {QStringLiteral("time"), step * 0.05}});
+    }
+    dump({{QStringLiteral("type"), QStringLiteral("end")}, {QStringLiteral("status"), QStringLiteral("done")},
+          {QStringLiteral("epochs"), (steps + stepsPerEpoch - 1) / stepsPerEpoch}, {QStringLiteral("step"), steps},
+          {QStringLiteral("best_epoch"), steps / stepsPerEpoch}, {QStringLiteral("validation"), metrics},
+          {QStringLiteral("time"), steps * 0.05}});
+    return lines;
+}
+
 } // namespace specmoe::widgets

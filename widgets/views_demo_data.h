@@ -37,4 +37,11 @@ AnalysisResult summarizeDemo(const DemoRouting& routing, int journeySequences = 
 std::vector<std::string> makeDemoMetricLines(int steps = 2000, int evalEvery = 100, int horizons = 3,
                                              int layers = 32, unsigned seed = 3);
 
+// The same run as the trainer writes it (docs/speculation.md, "metrics.jsonl schema"): a
+// start line, step lines every 10 steps with the training losses, validation lines every
+// evalEvery steps with {predictor: {"hN": metrics}} (overall values, no per-layer rows) and
+// an end line.
+std::vector<std::string> makeDemoTrainerLines(int steps = 2000, int evalEvery = 100, int horizons = 3,
+                                              unsigned seed = 3);
+
 } // namespace specmoe::widgets
