@@ -1,5 +1,6 @@
 // specmoe: the headless command-line front end. Each subcommand is a cmd_*.cpp file.
 #include "app/cli/command.h"
+#include "app/cli/crash_report.h"
 #include "core/specmoe_core.h"
 #include "core/util/error.h"
 
@@ -26,6 +27,7 @@ static void printUsage(std::ostream& out)
 
 int main(int argc, char** argv)
 {
+    installCrashReport();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
         printUsage(args.empty() ? std::cerr : std::cout);
