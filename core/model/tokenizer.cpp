@@ -31,6 +31,34 @@ struct SpmApi {
 
 constexpr const char* kModule = "libspecmoe_sentencepiece.so";
 
+// AddressSanitizer's dlopen interceptor aborts on RTLD_DEEPBIND (google/sanitizers#611:
+// a deep-bound library may bind malloc to libc's instead of ASan's). Without DEEPBIND the
+// module's SentencePiece would bind libtorch's protobuf 3.21 and fail its version check, so
+// sanitized builds call glibc's own dlopen. That is safe here: the module is built with
+// the sanitizer flags, so libasan comes first in its own lookup scope.
+#if defined(__SANITIZE_ADDRESS__)
+#define SPECMOE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPECMOE_ASAN 1
+#endif
+#endif
+
+void* openModule(const char* path)
+{
+    constexpr int flags = RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;
+#ifdef SPECMOE_ASAN
+    using DlopenFn = void* (*)(const char*, int);
+    static const DlopenFn libcDlopen = [] {
+        void* libc = ::dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+        return libc ? reinterpret_cast<DlopenFn>(::dlsym(libc, "dlopen")) : nullptr;
+    }();
+    if (libcDlopen)
+        return libcDlopen(path, flags);
+#endif
+    return ::dlopen(path, flags);
+}
+
 std::vector<std::string> moduleCandidates()
 {
     std::vector<std::string> c;
@@ -58,7 +86,7 @@ const SpmApi& api()
         for (const auto& path : moduleCandidates()) {
             if (path.find('/') != std::string::npos && !fs::exists(path))
                 continue;
-            h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+            h = openModule(path.c_str());
             if (h)
                 break;
             tried += std::string(" ") + ::dlerror();
