@@ -18,6 +18,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -47,8 +48,12 @@ DemoParams DemoParams::quickParams()
     p.lm.seconds = 90;   // a safety cap: the quick model trains a fixed number of steps
     p.lm.maxSteps = 120;
     p.lm.blasThreads = 1; // tiny GEMMs: threads only spin
+    // Tiny models: a second libtorch thread only spins. On a busy 2-core machine (load 7)
+    // the quick run took 127 s with two threads (55 of 120 LM steps in the 90 s cap) and
+    // 18 s with one (120 steps in 13 s).
+    p.lmThreads = 1;
+    p.collectThreads = 1;
     p.lm.evalTokensPerDomain = 1024;
-    p.reserveSeconds = 0;
     p.minLmSeconds = 3;
     p.collectMaxLength = 96;
     p.collectMaxTokens = 6000;
@@ -61,6 +66,8 @@ DemoParams DemoParams::quickParams()
 namespace {
 
 using clock = std::chrono::steady_clock;
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
 
 double since(clock::time_point t0) { return std::chrono::duration<double>(clock::now() - t0).count(); }
 
@@ -228,10 +235,39 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
     // 4. the MoE language model, for what is left of the budget
     ts = clock::now();
     LmTrainParams lp = p.lm;
-    lp.threads = p.threads;
+    lp.threads = p.lmThreads > 0 ? p.lmThreads : p.threads;
     lp.seed = p.seed;
-    const double left = budget - since(t0) - p.reserveSeconds;
-    lp.seconds = p.quick ? p.lm.seconds : std::max(p.minLmSeconds, left);
+    AfterLmWork later;
+    {
+        int64_t heldOut = 0;
+        for (const auto& d : data) {
+            int64_t n = 0;
+            for (const auto& doc : d.heldOutDocs)
+                n += int64_t(doc.size());
+            heldOut += n;
+            later.evalTokens += std::min<int64_t>(n, p.lm.evalTokensPerDomain);
+        }
+        later.collectTokens = p.collectMaxTokens > 0 ? std::min(heldOut, p.collectMaxTokens) : heldOut;
+        later.speculateTokens = p.speculateMaxTokens > 0 ? std::min(later.collectTokens, p.speculateMaxTokens)
+                                                        : later.collectTokens;
+        later.speculateEpochs = p.speculateEpochs;
+    }
+    const double speculateCap = p.speculateShare * budget;
+    if (!p.quick) {
+        // Time-bounded: the LM trains until the later stages' estimated cost, at its
+        // measured throughput, fills what is left before the target end.
+        r.budgetSeconds = budget;
+        r.targetSeconds = budget - std::max(p.marginMinSeconds, p.marginFraction * budget);
+        const double lmStart = since(t0);
+        auto plan = [&, lmStart](double tokensPerSecond) {
+            r.lmTrainTokensPerSecond = tokensPerSecond;
+            r.afterLm = estimateAfterLm(later, p.speeds, tokensPerSecond, speculateCap);
+            r.lmPlannedSeconds = std::max(p.minLmSeconds, r.targetSeconds - lmStart - r.afterLm.total());
+            return r.lmPlannedSeconds;
+        };
+        lp.seconds = plan(p.speeds.referenceLmTokensPerSecond); // until the first measurement
+        lp.planSeconds = plan;
+    }
     r.lm = trainMoeLm(data, r.vocabSize, r.modelDir, lp, stageProgress(progress, "train-lm"));
     r.configFile = r.lm.configFile;
     r.weightsFile = r.lm.weightsFile;
@@ -257,19 +293,47 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         c.device = "cpu";
         c.dtype = "float32";
         c.lookahead = p.lookahead;
-        c.threads = p.threads;
+        c.threads = p.collectThreads > 0 ? p.collectThreads : p.threads;
         c.batchSize = p.collectBatchSize;
         c.targetTokens = p.collectMaxTokens;
         c.outDir = r.traceDir;
         c.startOver = true;
-        const CollectResult cr = collect(c, stageProgress(progress, "collect"));
+        // Deadline: twice the estimate, leaving the speculation at least half of its own.
+        double deadline = kNever;
+        if (!p.quick) {
+            const double now = since(t0);
+            deadline = std::min(now + std::max(10.0, 2.0 * r.afterLm.collect),
+                                r.targetSeconds - r.afterLm.fixed - 0.5 * r.afterLm.speculate);
+            deadline = std::max(deadline, now + 5.0);
+        }
+        const ProgressFn inner = stageProgress(progress, "collect");
+        bool stopAsked = false;
+        const ProgressFn guarded = [&](const Progress& pr) {
+            if (inner && !inner(pr)) {
+                stopAsked = true;
+                return false;
+            }
+            // Between batches (tokens stored): stop at the deadline; the collector keeps
+            // every batch done as complete shards.
+            if (pr.stage == "collect" && pr.done > 0 && pr.message.rfind("batch", 0) == 0 &&
+                since(t0) > deadline) {
+                r.collectCut = true;
+                return false;
+            }
+            return true;
+        };
+        try {
+            collect(c, guarded);
+        } catch (const Cancelled&) {
+            if (stopAsked || !r.collectCut)
+                throw;
+        }
         const TraceSet traces = TraceSet::open(r.traceDir);
         const VerifyReport vr = traces.verify();
         if (!vr.ok())
             throw Error("demo: the collected traces do not verify: " + vr.problems.front());
         r.traceSequences = traces.numSequences();
         r.traceTokens = traces.numTokens();
-        (void)cr;
     }
     stageDone("collect", ts);
 
@@ -280,21 +344,63 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         sp.traceDirs = {r.traceDir};
         sp.maxTokens = p.speculateMaxTokens;
         sp.horizon = p.speculateHorizon;
-        sp.epochs = p.speculateEpochs;
         sp.batchSize = p.speculateBatchSize;
-        sp.patience = p.speculateEpochs;
         sp.runDir = r.speculationDir;
         sp.device = "cpu";
-        sp.threads = p.threads;
+        sp.threads = p.speculateThreads > 0 ? p.speculateThreads : p.threads;
         sp.split.seed = p.seed;
-        speculate::train(sp, stageProgress(progress, "speculate"));
+        // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
+        const double deadline = p.quick ? kNever : r.targetSeconds - r.afterLm.fixed;
+        EpochDeadline fit(deadline, p.speculateEpochs);
+        const ProgressFn inner = stageProgress(progress, "speculate");
+        bool stopAsked = false;
+        EpochDeadline::Action action = EpochDeadline::Action::Continue;
+        const ProgressFn guarded = [&](const Progress& pr) {
+            if (inner && !inner(pr)) {
+                stopAsked = true;
+                return false;
+            }
+            if (pr.stage == "train" && pr.unit == "steps") {
+                action = fit.observe(since(t0), pr.done, pr.total);
+                return action == EpochDeadline::Action::Continue;
+            }
+            return true;
+        };
+        const int64_t allTokens = p.speculateMaxTokens > 0 ? std::min(p.speculateMaxTokens, r.traceTokens)
+                                                           : r.traceTokens;
+        int64_t maxTokens = p.speculateMaxTokens;
+        for (int attempt = 0;; ++attempt) {
+            sp.epochs = fit.epochs();
+            sp.patience = sp.epochs;
+            sp.maxTokens = maxTokens;
+            try {
+                speculate::train(sp, guarded);
+            } catch (const Cancelled&) {
+                if (stopAsked || action == EpochDeadline::Action::Continue)
+                    throw;
+                if (action == EpochDeadline::Action::Restart && attempt == 0) {
+                    // The planned epochs do not fit: start again with those that do.
+                    fs::remove_all(r.speculationDir, ec);
+                    fit.restarted();
+                    action = EpochDeadline::Action::Continue;
+                    if (fit.dataScale() < 1.0)
+                        maxTokens = std::max<int64_t>(2000, int64_t(double(allTokens) * fit.dataScale()));
+                    continue;
+                }
+                // Stopped at an epoch boundary: the best checkpoint so far is the result.
+            }
+            break;
+        }
+        r.speculateEpochs = fit.epochs();
+        r.speculateDataScale = fit.dataScale();
+        r.speculateCut = fit.cut();
         speculate::EvalParams ep;
         ep.runDir = r.speculationDir;
         ep.traceDirs = {r.traceDir};
         ep.split = "test";
-        ep.maxTokens = p.speculateMaxTokens;
+        ep.maxTokens = maxTokens;
         ep.device = "cpu";
-        ep.threads = p.threads;
+        ep.threads = sp.threads;
         const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(progress, "speculate"));
         writeText(fs::path(r.speculationDir) / "test-report.json", rep.toJson(true));
         for (const auto& pm : rep.predictors) {
@@ -315,6 +421,8 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         }
         r.ensembleBeatsBaselines = r.ensembleRecallAt2 > r.frequencyRecallAt2 &&
                                    r.ensembleRecallAt2 > r.markovRecallAt2;
+        if (p.threads > 0)
+            at::set_num_threads(p.threads);
     }
     stageDone("speculate", ts);
 
@@ -427,6 +535,21 @@ std::string DemoResult::toJson() const
         st.push_back({{"stage", s.name}, {"seconds", s.seconds}});
     j["stages"] = st;
     j["seconds"] = seconds;
+    if (budgetSeconds > 0)
+        j["time_plan"] = {{"budget_seconds", budgetSeconds},
+                          {"target_seconds", targetSeconds},
+                          {"lm_train_tokens_per_second", lmTrainTokensPerSecond},
+                          {"lm_planned_seconds", lmPlannedSeconds},
+                          {"estimate_after_lm",
+                           {{"lm_eval", afterLm.lmEval},
+                            {"collect", afterLm.collect},
+                            {"speculate", afterLm.speculate},
+                            {"fixed", afterLm.fixed},
+                            {"total", afterLm.total()}}},
+                          {"collect_cut", collectCut},
+                          {"speculate_epochs", speculateEpochs},
+                          {"speculate_data_scale", speculateDataScale},
+                          {"speculate_cut", speculateCut}};
     return j.dump(2) + "\n";
 }
 

@@ -19,6 +19,7 @@
 //   work/                                        scratch (tokenizer training text)
 #include "core/demo/corpus_builder.h"
 #include "core/demo/moe_lm.h"
+#include "core/demo/time_plan.h"
 #include "core/demo/tokenizer_trainer.h"
 #include "core/util/progress.h"
 
@@ -30,17 +31,27 @@ namespace specmoe::demo {
 
 struct DemoParams {
     std::string outDir = "specmoe-demo";
-    double minutes = 10.0;  // wall-clock budget of the whole run (the LM gets what is left)
+    double minutes = 10.0;  // wall-clock bound of the whole run (the LM gets what is left);
+                            // quick runs are bounded by their work instead
     bool quick = false;     // seconds-scale settings for tests and smoke runs (see quickParams)
-    int threads = 2;        // libtorch intra-op threads (0 = leave as is)
+    int threads = 2;        // libtorch intra-op threads (0 = leave as is) ...
+    int lmThreads = 0;      // ... of the LM training, if not 0
+    int collectThreads = 0; // ... of the trace collection, if not 0
     uint64_t seed = 1234;
 
     // Stage settings; runDemo() fills the LM's time budget from `minutes`.
     CorpusBuildParams corpus;
     TokenizerTrainParams tokenizer;
     LmTrainParams lm;
-    double reserveSeconds = 120;     // budget kept for the stages after LM training
     double minLmSeconds = 20;        // the LM trains at least this long
+
+    // Time plan of time-bounded (not quick) runs: time_plan.h, docs/demo.md "Time budget".
+    // The run aims to end `margin` before the bound; the LM trains for what the later
+    // stages' estimated cost leaves, re-planned from its measured throughput.
+    double marginFraction = 0.05;    // of the budget kept free ...
+    double marginMinSeconds = 15;    // ... at least this much
+    StageSpeeds speeds;              // the later stages' throughputs relative to the LM's
+    double speculateShare = 0.2;     // most of the budget the speculation stage plans for
 
     // Collection from held-out text.
     int collectMaxLength = 256;      // tokens per traced sequence (BOS included)
@@ -48,11 +59,13 @@ struct DemoParams {
     int64_t collectMaxTokens = 120'000; // held-out tokens traced (0 = all)
     std::vector<int> lookahead{1, 2};
 
-    // Speculation.
-    int speculateEpochs = 3;
+    // Speculation (fewer epochs, or less data, when they do not fit the time left).
+    int speculateEpochs = 2;
     int64_t speculateMaxTokens = 60'000; // 0 = all traced tokens
     int speculateHorizon = 2;
     int speculateBatchSize = 64;     // tokens per optimizer step
+    int speculateThreads = 1;        // the predictors' ops are tiny: a second thread only
+                                     // spins (1480 vs 290 tokens/s on a busy 2-core machine)
 
     // The quick variant of these defaults (tiny corpus, tokenizer and model; ~20-40 s).
     static DemoParams quickParams();
@@ -105,6 +118,17 @@ struct DemoResult {
     bool lmBeatsUnigram = false;
     bool usageDiffers = false;
     bool ensembleBeatsBaselines = false;
+
+    // Time plan (time-bounded runs; zero for quick runs).
+    double budgetSeconds = 0;        // the bound
+    double targetSeconds = 0;        // the planned end (bound minus margin)
+    double lmTrainTokensPerSecond = 0; // measured during LM training
+    double lmPlannedSeconds = 0;     // LM training time the plan gave
+    AfterLmEstimate afterLm;         // estimated cost of the later stages (last re-plan)
+    bool collectCut = false;         // the collection stopped at its deadline
+    int speculateEpochs = 0;         // epochs the speculation training planned after fitting
+    double speculateDataScale = 1.0; // share of the speculation data used after fitting
+    bool speculateCut = false;       // stopped at an epoch boundary to meet the deadline
 
     std::vector<DemoStage> stages;
     double seconds = 0;

@@ -402,15 +402,23 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
     auto elapsed = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
     double smooth = 0, smoothAux = 0;
     int64_t step = 0;
+    double budget = p.seconds;      // re-planned from the throughput when planSeconds is set
+    double rateFrom = -1;           // time when step 2 began: the first steps warm up
     torch::nn::functional::CrossEntropyFuncOptions ceOpts;
     for (;; ++step) {
         const double el = elapsed();
+        if (step == 2)
+            rateFrom = el;
+        if (p.planSeconds && step >= 4 && (step % 4 == 0) && el > rateFrom) {
+            const double tps = double((step - 2) * p.batchSize * T) / (el - rateFrom);
+            budget = p.planSeconds(tps);
+        }
         if (p.maxSteps > 0 && step >= p.maxSteps)
             break;
-        if (p.seconds > 0 && el >= p.seconds && step > 0)
+        if (budget > 0 && el >= budget && step > 0)
             break;
         const double frac = p.maxSteps > 0 ? double(step) / double(p.maxSteps)
-                                           : (p.seconds > 0 ? el / p.seconds : 0.0);
+                                           : (budget > 0 ? el / budget : 0.0);
         const double lr = p.learningRate * lrFactor(p, step, frac);
         for (auto& g : opt.param_groups())
             static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
@@ -454,7 +462,7 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
         const double e2 = elapsed();
         pr.rate = e2 > 0 ? double(step + 1) / e2 : 0.0;
         pr.eta_seconds = p.maxSteps > 0 ? (pr.rate > 0 ? double(p.maxSteps - step - 1) / pr.rate : -1)
-                                        : std::max(0.0, p.seconds - e2);
+                                        : std::max(0.0, budget - e2);
         char msg[128];
         std::snprintf(msg, sizeof msg, "loss %.3f  balance %.3f  lr %.2e", smooth, smoothAux, lr);
         pr.message = msg;
@@ -465,26 +473,41 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
     r.curve.push_back({step, elapsed(), smooth, smoothAux});
     r.seconds = elapsed();
 
-    // Held-out cross-entropy, per domain, against the unigram on the same targets.
+    // Held-out cross-entropy, per domain, against the unigram on the same targets: windows
+    // of T+1 tokens (the last one may be shorter), evalBatch equal-length windows per pass.
     {
         at::NoGradGuard ng;
+        const int64_t evalBatch = std::max(1, p.evalBatch);
         double moeSum = 0, uniSum = 0;
         int64_t n = 0;
         for (size_t d = 0; d < held.size(); ++d) {
             DomainLoss dl;
             dl.domain = data[d].name;
             const auto& s = held[d].tokens;
+            std::vector<size_t> offsets;
+            std::vector<int64_t> lengths;
+            int64_t scored = 0;
+            for (size_t off = 0; off + 2 <= s.size() && scored < p.evalTokensPerDomain; off += size_t(T)) {
+                const int64_t len = std::min<int64_t>(T + 1, int64_t(s.size() - off));
+                offsets.push_back(off);
+                lengths.push_back(len);
+                scored += len - 1;
+            }
             std::vector<int32_t> tg;
             double nll = 0;
-            int64_t scored = 0;
-            for (size_t off = 0; off + 2 <= s.size() && scored < p.evalTokensPerDomain;
-                 off += size_t(T)) {
-                const int64_t len = std::min<int64_t>(T + 1, int64_t(s.size() - off));
-                if (len < 2)
-                    break;
-                at::Tensor ids = at::empty({1, len}, at::kLong);
-                for (int64_t t = 0; t < len; ++t)
-                    ids.data_ptr<int64_t>()[t] = s[off + size_t(t)];
+            for (size_t w0 = 0; w0 < offsets.size();) {
+                size_t w1 = w0 + 1;
+                while (w1 < offsets.size() && int64_t(w1 - w0) < evalBatch && lengths[w1] == lengths[w0])
+                    ++w1;
+                const int64_t B = int64_t(w1 - w0), len = lengths[w0];
+                at::Tensor ids = at::empty({B, len}, at::kLong);
+                int64_t* ip = ids.data_ptr<int64_t>();
+                for (int64_t b = 0; b < B; ++b)
+                    for (int64_t t = 0; t < len; ++t) {
+                        ip[b * len + t] = s[offsets[w0 + size_t(b)] + size_t(t)];
+                        if (t > 0)
+                            tg.push_back(s[offsets[w0 + size_t(b)] + size_t(t)]);
+                    }
                 const auto in = ids.narrow(1, 0, len - 1).contiguous();
                 const auto tgt = ids.narrow(1, 1, len - 1).reshape({-1});
                 const auto o = model.forward(in);
@@ -492,9 +515,7 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
                     o.logits.reshape({-1, vocabSize}), tgt,
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
                 nll += ce.item<double>();
-                scored += len - 1;
-                for (int64_t t = 1; t < len; ++t)
-                    tg.push_back(s[off + size_t(t)]);
+                w0 = w1;
             }
             dl.tokens = scored;
             dl.moeLoss = scored > 0 ? nll / double(scored) : 0.0;

@@ -7,6 +7,7 @@
 #include "core/util/progress.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,14 @@ struct LmTrainParams {
     double auxLossCoef = 0.02;   // router_aux_loss_coef, as Mixtral's config
     double gradClip = 1.0;
     double seconds = 300;        // wall-clock training budget
+    // Time-bounded training: called every few steps with the measured training throughput
+    // (tokens/s, from the third step on); returns the training time in seconds from the
+    // start of training, which replaces `seconds` (the cosine schedule follows it). Empty:
+    // `seconds` stays.
+    std::function<double(double tokensPerSecond)> planSeconds;
     int64_t maxSteps = 0;        // 0 = until the time budget is spent
     int64_t evalTokensPerDomain = 8192; // held-out tokens scored per domain at the end
+    int evalBatch = 16;          // held-out windows per forward pass
     int threads = 0;             // intra-op threads; 0 = leave as is
     int blasThreads = 0;         // OpenBLAS threads while training (> 0: set, then restored);
                                  // 1 suits tiny models on a busy machine (no spinning)

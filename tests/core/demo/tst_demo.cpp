@@ -5,6 +5,7 @@
 #include "core/demo/demo.h"
 #include "core/demo/moe_lm_module.h"
 #include "core/demo/report_html.h"
+#include "core/demo/time_plan.h"
 #include "core/model/config.h"
 #include "core/model/runtime.h"
 #include "core/model/safetensors.h"
@@ -19,6 +20,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -66,6 +68,116 @@ TEST(DemoCorpus, SanitizeKeepsUtf8AndDropsControls)
     EXPECT_EQ(sanitizeText("bad\xff byte"), "bad? byte");
     EXPECT_EQ(sanitizeText("cr\r\nbell\x07"), "cr\nbell ");
     EXPECT_EQ(sanitizeText("\xe2\x82"), "??"); // truncated sequence
+}
+
+// The time plan: the later stages' estimate scales with the machine's speed (the LM's
+// measured throughput) and the speculation estimate stops at its cap.
+TEST(DemoTimePlan, EstimateFollowsThroughputAndCap)
+{
+    AfterLmWork w;
+    w.evalTokens = 6 * 8192;
+    w.collectTokens = 120'000;
+    w.speculateTokens = 60'000;
+    w.speculateEpochs = 2;
+    const StageSpeeds s;
+    const AfterLmEstimate fast = estimateAfterLm(w, s, 3000, 0);
+    const AfterLmEstimate slow = estimateAfterLm(w, s, 1500, 0);
+    EXPECT_NEAR(slow.lmEval, 2 * fast.lmEval, 1e-9);
+    EXPECT_NEAR(slow.collect, 2 * fast.collect, 1e-9);
+    EXPECT_NEAR(slow.speculate, 2 * fast.speculate, 1e-9);
+    EXPECT_DOUBLE_EQ(slow.fixed, s.fixedSeconds);
+    EXPECT_NEAR(slow.total(), slow.lmEval + slow.collect + slow.speculate + slow.fixed, 1e-9);
+    w.speculateEpochs = 4;
+    EXPECT_GT(estimateAfterLm(w, s, 1500, 0).speculate, 1.9 * slow.speculate);
+    EXPECT_DOUBLE_EQ(estimateAfterLm(w, s, 1500, 30).speculate, 30);
+    // At the reference machine's speed (about 1550 LM tokens/s) the default work leaves
+    // the LM most of a 10-minute budget.
+    w.speculateEpochs = 2;
+    const double later = estimateAfterLm(w, s, 1550, 120).total();
+    EXPECT_GT(later, 60);
+    EXPECT_LT(later, 200);
+}
+
+namespace {
+
+// A simulated epoch-based training run: `perEpoch` steps of `stepSeconds` (from step
+// `slowFrom` on, `slowSeconds`), then `validationSeconds`; stops at the first action
+// other than Continue and returns it with the step and the time.
+struct SimStop {
+    EpochDeadline::Action action = EpochDeadline::Action::Continue;
+    int64_t step = 0;
+    double time = 0;
+};
+SimStop simulate(EpochDeadline& g, double start, int epochs, int64_t perEpoch, double stepSeconds,
+                 double validationSeconds, int64_t slowFrom = -1, double slowSeconds = 0)
+{
+    double t = start;
+    for (int e = 0; e < epochs; ++e) {
+        for (int64_t i = 1; i <= perEpoch; ++i) {
+            const int64_t step = e * perEpoch + i;
+            t += slowFrom > 0 && step >= slowFrom ? slowSeconds : stepSeconds;
+            const auto a = g.observe(t, step, epochs * perEpoch);
+            if (a != EpochDeadline::Action::Continue)
+                return {a, step, t};
+        }
+        t += validationSeconds;
+    }
+    return {EpochDeadline::Action::Continue, epochs * perEpoch, t};
+}
+
+} // namespace
+
+TEST(DemoTimePlan, EpochDeadlineLeavesARunThatFits)
+{
+    EpochDeadline g(1000, 3);
+    const SimStop s = simulate(g, 0, 3, 100, 0.1, 1.5);
+    EXPECT_EQ(s.action, EpochDeadline::Action::Continue);
+    EXPECT_EQ(g.epochs(), 3);
+    EXPECT_FALSE(g.cut());
+    EXPECT_NEAR(g.secondsPerEpoch(), 11.5, 0.01); // 10 s of steps + the validation share
+}
+
+TEST(DemoTimePlan, EpochDeadlineFitsEpochsThenData)
+{
+    // 3 epochs of ~11.5 s do not fit 25 s: after the probe, a restart with the one that
+    // fits the time left, which then runs to its end in time.
+    EpochDeadline g(25, 3);
+    SimStop s = simulate(g, 0, 3, 100, 0.1, 1.5);
+    ASSERT_EQ(s.action, EpochDeadline::Action::Restart);
+    EXPECT_EQ(s.step, 31); // 30 steps timed after the first
+    EXPECT_EQ(g.epochs(), 1);
+    EXPECT_DOUBLE_EQ(g.dataScale(), 1.0);
+    g.restarted();
+    s = simulate(g, s.time, g.epochs(), 100, 0.1, 1.5);
+    EXPECT_EQ(s.action, EpochDeadline::Action::Continue);
+    EXPECT_LT(s.time, 25);
+
+    // Not even one epoch fits 8 s: one epoch on a share of the data.
+    EpochDeadline h(8, 2);
+    s = simulate(h, 0, 2, 100, 0.1, 1.5);
+    ASSERT_EQ(s.action, EpochDeadline::Action::Restart);
+    EXPECT_EQ(h.epochs(), 1);
+    EXPECT_GT(h.dataScale(), 0.05);
+    EXPECT_LT(h.dataScale(), 0.5);
+    EXPECT_LT(s.time + h.dataScale() * h.secondsPerEpoch(), 8);
+}
+
+TEST(DemoTimePlan, EpochDeadlineStopsAtAnEpochBoundary)
+{
+    // The probe sees 0.1 s steps and lets 3 epochs run; then steps slow to 0.2 s. At the
+    // first step of epoch 2 the next epoch still fits; at that of epoch 3 it does not.
+    EpochDeadline g(40, 3);
+    const SimStop s = simulate(g, 0, 3, 100, 0.1, 1.5, 32, 0.2);
+    ASSERT_EQ(s.action, EpochDeadline::Action::Stop);
+    EXPECT_EQ(s.step, 201); // epochs 1 and 2 are validated and saved
+    EXPECT_TRUE(g.cut());
+    EXPECT_LE(s.time, 40.5);
+
+    // Past the deadline inside epoch 1: no stop until an epoch is saved.
+    EpochDeadline h(5, 2, 0.15, 1000 /* no probe */);
+    const SimStop t = simulate(h, 0, 2, 100, 0.1, 1.5);
+    ASSERT_EQ(t.action, EpochDeadline::Action::Stop);
+    EXPECT_EQ(t.step, 101);
 }
 
 TEST(DemoCorpus, ReadsFolderSourcesAndSplitsHeldOut)
@@ -339,4 +451,49 @@ TEST(DemoModule, SaveLoadRoundTripsAndFollowsHubNames)
     EXPECT_FALSE(a.logits.narrow(1, 8, 1).allclose(a2.logits.narrow(1, 8, 1), 1e-5, 1e-5));
     // Balanced routing gives an auxiliary loss near 1; it is never below 0.
     EXPECT_GT(a.auxLoss.item<double>(), 0.0);
+}
+
+// The held-out scoring batches equal-length windows: the same loss as one window per pass.
+TEST(DemoModule, BatchedHeldOutScoringEqualsOneWindowAtATime)
+{
+    std::mt19937 rng(11);
+    std::vector<DomainTokens> data(2);
+    for (size_t d = 0; d < data.size(); ++d) {
+        data[d].name = d == 0 ? "a" : "b";
+        for (int doc = 0; doc < 3; ++doc) {
+            std::vector<int32_t> train{1}, held{1};
+            for (int t = 0; t < 200; ++t)
+                train.push_back(int32_t(3 + (rng() % 60) / (d + 1)));
+            for (int t = 0; t < 37 + 11 * doc; ++t) // windows of 17 and a shorter last one
+                held.push_back(int32_t(3 + (rng() % 60) / (d + 1)));
+            data[d].trainDocs.push_back(train);
+            data[d].heldOutDocs.push_back(held);
+        }
+    }
+    LmTrainParams p;
+    p.arch.hiddenSize = 32;
+    p.arch.intermediateSize = 48;
+    p.arch.layers = 2;
+    p.arch.heads = 4;
+    p.arch.kvHeads = 2;
+    p.arch.experts = 4;
+    p.arch.maxPositions = 64;
+    p.seqLen = 16;
+    p.batchSize = 4;
+    p.maxSteps = 3;
+    p.seconds = 0;
+    p.evalTokensPerDomain = 1000; // all: 146 targets per domain, the last window of 3 tokens
+    TempDir d1("specmoe-demo-eval"), d2("specmoe-demo-eval");
+    p.evalBatch = 1;
+    const LmTrainResult one = trainMoeLm(data, 64, d1.path(), p);
+    p.evalBatch = 16;
+    const LmTrainResult batched = trainMoeLm(data, 64, d2.path(), p);
+    ASSERT_EQ(one.domains.size(), 2u);
+    for (size_t i = 0; i < one.domains.size(); ++i) {
+        EXPECT_EQ(one.domains[i].tokens, batched.domains[i].tokens);
+        EXPECT_EQ(one.domains[i].tokens, 146);
+        EXPECT_NEAR(one.domains[i].moeLoss, batched.domains[i].moeLoss, 1e-4);
+        EXPECT_DOUBLE_EQ(one.domains[i].unigramLoss, batched.domains[i].unigramLoss);
+    }
+    EXPECT_NEAR(one.heldOutLoss, batched.heldOutLoss, 1e-4);
 }
