@@ -95,6 +95,11 @@ int runCollect(const ArgParser& a)
         if (m.find("start over") != std::string::npos)
             throw Error(m + " (--start-over)");
         throw;
+    } catch (const Cancelled&) {
+        std::cerr << "specmoe collect: stopped; every sequence collected so far is stored in "
+                     "complete shards of "
+                  << p.outDir << "; rerun the same command to continue after them\n";
+        throw;
     }
 
     std::cout << "trace            " << r.outDir << (r.resumed ? " (resumed)" : "") << "\n"

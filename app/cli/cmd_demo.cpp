@@ -40,6 +40,15 @@ int runDemoCommand(const ArgParser& a)
         std::printf("  traces           %s (%lld sequences, %lld tokens)\n", r.traceDir.c_str(),
                     (long long)r.traceSequences, (long long)r.traceTokens);
         std::printf("  report           %s\n", r.reportHtml.c_str());
+        if (r.budgetSeconds > 0) {
+            std::printf("  time             %.0f s of %.0f (LM %.0f s at %.0f tokens/s; speculation %d "
+                        "epoch%s%s%s)\n",
+                        r.seconds, r.budgetSeconds, r.lm.seconds, r.lmTrainTokensPerSecond, r.speculateEpochs,
+                        r.speculateEpochs == 1 ? "" : "s", r.speculateCut ? ", cut at its deadline" : "",
+                        r.collectCut ? "; collection cut at its deadline" : "");
+            for (const auto& s : r.stages)
+                std::printf("    %-10s %7.1f s\n", s.name.c_str(), s.seconds);
+        }
         return kOk;
     } catch (const Cancelled&) {
         std::cerr << "specmoe demo: cancelled\n";

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -544,4 +545,75 @@ TEST(Collect, SigkillThenResumeViaCli)
     EXPECT_TRUE(done.complete());
     EXPECT_EQ(done.numSequences(), 60);
     EXPECT_TRUE(done.verify().ok());
+}
+
+// Ctrl-C (SIGINT) in `specmoe collect`: exit code 3 after the current batch, with every
+// batch collected so far stored as a complete shard (no shard had filled up); the same
+// command then resumes after them to the uninterrupted trace.
+TEST(Collect, SigintStoresThePartialShardViaCli)
+{
+    const std::string cli = specmoe::test::cliPath();
+    ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(40, 3, 30, 13));
+    const std::string out = t.file("out"), err = t.file("stderr.txt");
+    std::vector<std::string> args{cli, "collect", "--model", kModel, "--source", "ids=" + src + ":jsonl-ids",
+                                  "--out", out, "--device", "cpu", "--dtype", "float32", "--threads", "1",
+                                  "--min-length", "1", "--max-length", "64", "--batch-size", "2",
+                                  "--shard-mb", "64", "--logits"};
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        setenv("SPECMOE_COLLECT_BATCH_DELAY_MS", "150", 1);
+        if (!std::freopen(err.c_str(), "w", stderr))
+            _exit(126);
+        std::vector<char*> argv;
+        for (auto& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(cli.c_str(), argv.data());
+        _exit(127);
+    }
+    // Wait for the first batch's progress line, let a few more run, then interrupt.
+    bool started = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!started && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        started = specmoe::test::readFile(err).find(" batch ") != std::string::npos;
+        int st = 0;
+        if (!started && waitpid(pid, &st, WNOHANG) == pid)
+            FAIL() << "the CLI ended early (status " << st << "): " << specmoe::test::readFile(err);
+    }
+    ASSERT_TRUE(started) << specmoe::test::readFile(err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    ASSERT_EQ(kill(pid, SIGINT), 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    const std::string text = specmoe::test::readFile(err);
+    ASSERT_TRUE(WIFEXITED(status)) << text;
+    ASSERT_EQ(WEXITSTATUS(status), 3) << text;
+    EXPECT_NE(text.find("rerun the same command"), std::string::npos) << text;
+    const TraceSet stopped = TraceSet::open(out);
+    EXPECT_FALSE(stopped.complete());
+    ASSERT_EQ(stopped.shards().size(), 1u); // written by the stop, below --shard-mb
+    EXPECT_GE(stopped.numSequences(), 2);
+    EXPECT_LT(stopped.numSequences(), 40);
+    EXPECT_EQ(stopped.numSequences() % 2, 0); // whole batches
+    EXPECT_TRUE(stopped.verify().ok());
+
+    std::string cmd;
+    for (const auto& a : args)
+        cmd += "'" + a + "' ";
+    std::string resumed;
+    ASSERT_EQ(specmoe::test::runCommand(cmd + " --quiet", &resumed), 0) << resumed;
+    EXPECT_NE(resumed.find("(resumed)"), std::string::npos) << resumed;
+
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.batchSize = 2;
+    ref.bucketBatches = 16;
+    ref.shardMB = 64;
+    collect(ref);
+    expectSameTraces(ref.outDir, out);
+    EXPECT_EQ(TraceSet::open(out).numSequences(), 40);
+    EXPECT_TRUE(TraceSet::open(out).verify().ok());
 }
