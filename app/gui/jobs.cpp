@@ -80,8 +80,12 @@ JobFn makeAnalyzeJob(const QString& traceDir)
         const TraceSet traces = TraceSet::open(dir);
         AnalysisOptions options;
         options.journeyFirstSequences = 16;
-        // Token texts when the collection's tokenizer is still where it was.
-        const std::string tok = traces.manifest().value("run_config", nlohmann::json::object()).value("tokenizer", "");
+        // Token texts when the collection's tokenizer is still where it was; pre-tokenized
+        // sources (the demo's) record none, so then the model folder's tokenizer.model.
+        const auto runConfig = traces.manifest().value("run_config", nlohmann::json::object());
+        std::string tok = runConfig.value("tokenizer", "");
+        if (tok.empty() && !runConfig.value("model_dir", "").empty())
+            tok = runConfig.value("model_dir", "") + "/tokenizer.model";
         if (!tok.empty() && QFileInfo::exists(QString::fromStdString(tok))) {
             auto tokenizer = std::make_shared<Tokenizer>(tok);
             options.tokenText = [tokenizer](int32_t id) { return tokenizer->pieceText(id); };
