@@ -513,7 +513,8 @@ def render(args):
 
 # ---------------------------------------------------------------- converters
 VIEW_LINE = re.compile(r"^\s{2}(?P<op>.+?)\s+(?:median\s+(?P<median>[\d.]+) ms\s+)?mean\s+(?P<mean>[\d.]+) ms\s+"
-                       r"max\s+(?P<max>[\d.]+) ms\s+\(n=(?P<n>\d+), budget (?P<budget>[\d.]+) ms: (?P<st>\w+)\)")
+                       r"max\s+(?P<max>[\d.]+) ms\s+(?:cpu median\s+(?P<cpu>[\d.]+) ms\s+)?"
+                       r"\(n=(?P<n>\d+), budget (?P<budget>[\d.]+) ms: (?P<st>\w+)\)")
 
 
 def views_json(stream):
@@ -529,6 +530,8 @@ def views_json(stream):
             rec = {"bench": "views", "tokens": tokens, "view": view, "op": m.group("op")}
             if m.group("median"):
                 rec["median_ms"] = float(m.group("median"))
+            if m.group("cpu"):
+                rec["cpu_median_ms"] = float(m.group("cpu"))
             print(json.dumps(dict(rec, **{
                               "mean_ms": float(m.group("mean")), "max_ms": float(m.group("max")),
                               "n": int(m.group("n")), "budget_ms": float(m.group("budget")),
