@@ -121,7 +121,7 @@ nlohmann::json Manifest::toJson() const
             {"storage",
              {{"shard_size_mb", shardSizeMB},
               {"deflate_level", deflateLevel},
-              {"shuffle", true},
+              {"shuffle", deflateLevel > 0},
               {"chunk_tokens", chunkTokens},
               {"payload_bytes_per_token", payloadBytesPerToken(dims)}}},
             {"totals",
