@@ -44,6 +44,9 @@ if has build; then
   cli_build=$!
 fi
 bench=$B/bench/bench_runtime
+# Machine record (date, load, cores, commit when .git came along, GPU name) for report.py.
+python3 bench/report.py machine | python3 -c 'import json, sys; r = json.load(sys.stdin); r["gpu"] = sys.argv[1]; print(json.dumps(r))' \
+  "$(nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null | head -1)" >>"$res"
 
 if has check; then
   note "CUDA correctness against the transformers fixture (all modes, dtypes, kernels)"
@@ -79,4 +82,5 @@ if has train && [ -n "${TRACES:-}" ]; then
     done
   fi
 fi
+python3 bench/report.py machine --end >>"$res"
 note "done"
