@@ -1,7 +1,7 @@
 // Routing-capture throughput of the Mixtral runtime on CPU (tokens/s), small preset by
 // default, batch 8 x 256, median of --iters repeats after one warm-up pass. Prints one
 // JSON line ({"bench":"routing", ...}); bench/routing_vs_hf.sh compares it with transformers.
-//   bench_routing [--model DIR] [--batch 8] [--seq 256] [--iters 5] [--threads N]
+//   bench_routing [--model DIR] [--batch 8] [--seq 256] [--iters 5] [--threads N (0 = auto)]
 //                 [--dtype float32] [--residency resident] [--device cpu] [--lookahead]
 // Without --model it writes the small preset (seed 0) into a temporary folder (or into
 // --make-model DIR, kept).
@@ -28,7 +28,7 @@ int main(int argc, char** argv)
 {
     std::string model, makeDir, dtype = "float32", residency = "resident", device = "cpu";
     int64_t batch = 8, seq = 256, iters = 5;
-    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int threads = 0; // the runtime's auto rule (RuntimeOptions::threads)
     bool lookahead = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];

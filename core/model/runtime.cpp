@@ -2,6 +2,7 @@
 
 #include "core/model/safetensors.h"
 #include "core/tensor/torch_compat.h"
+#include "core/util/blas_threads.h"
 #include "core/util/error.h"
 #include "core/util/sysmem.h"
 
@@ -771,8 +772,14 @@ struct MixtralRuntime::Impl {
 
 MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
 {
-    if (opts.threads == 0)
-        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    if (opts.threads == 0) {
+        // With a pthreads OpenBLAS the GEMMs use every core through BLAS's own pool; more
+        // intra-op threads would only spin against it (see blas_threads.h).
+        const bool cpu = resolveDevice(opts.device).is_cpu();
+        at::set_num_threads(cpu && blasHasOwnThreadPool()
+                                ? 1
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    }
     else if (opts.threads > 0)
         at::set_num_threads(opts.threads);
     for (int d : opts.lookahead)
