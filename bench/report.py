@@ -272,7 +272,7 @@ def cpu_block(path):
     if d:
         for what, key, bound in (("write", "write_mb_s", WRITE_MIN_MB_S), ("read", "read_mb_s", READ_MIN_MB_S)):
             v = d[key]
-            targets.append([f"Shard {what}, default filters (shuffle, chunk {d['chunk']})", f">= {bound:g} MB/s",
+            targets.append([f"Shard {what}, default filters ({'shuffle + deflate ' + str(d['level']) if d.get('level') else 'none'}, chunk {d['chunk']})", f">= {bound:g} MB/s",
                             f"{num(v)} MB/s = **{v / bound:.2f}x** the target ({num(d[key.replace('_mb', '_cpu_mb')])} MB/s in CPU time)",
                             status(v >= bound)])
     else:
