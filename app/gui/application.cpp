@@ -6,6 +6,7 @@
 #include "core/specmoe_core.h"
 
 #include <QApplication>
+#include <QMessageBox>
 #include <QIcon>
 #include <QDir>
 #include <QLibraryInfo>
@@ -43,11 +44,18 @@ int runWorkbench(int argc, char** argv)
 
     MainWindow window;
     // A workspace folder on the command line, else the last one used.
+    // A folder written by `specmoe demo` (scripts/run-demo.sh) is adopted as a workspace.
     const QStringList args = QApplication::arguments();
-    const QString requested = args.size() > 1 ? args.at(1) : QSettings().value(QStringLiteral("workspaces/last")).toString();
-    if (!requested.isEmpty() && Workspace::isWorkspace(requested))
-        window.openWorkspace(requested);
     window.show();
+    if (args.size() > 1) {
+        QString err;
+        if (!window.openWorkspaceOrDemo(args.at(1), &err))
+            QMessageBox::warning(&window, MainWindow::tr("Open Workspace"), err);
+    } else {
+        const QString last = QSettings().value(QStringLiteral("workspaces/last")).toString();
+        if (!last.isEmpty() && Workspace::isWorkspace(last))
+            window.openWorkspace(last);
+    }
     return app.exec();
 }
 

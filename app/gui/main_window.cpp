@@ -385,6 +385,30 @@ bool MainWindow::createWorkspace(const QString& dir, const QString& name, QStrin
     return openWorkspace(dir, error);
 }
 
+bool MainWindow::openWorkspaceOrDemo(const QString& dir, QString* error)
+{
+    if (Workspace::isWorkspace(dir))
+        return openWorkspace(dir, error);
+    const QDir d(dir);
+    if (!QFileInfo::exists(d.filePath(QStringLiteral("demo.json")))) {
+        if (error)
+            *error = tr("%1 is neither a workspace nor a demo folder.").arg(QDir::toNativeSeparators(dir));
+        return false;
+    }
+    if (!createWorkspace(dir, tr("Demo"), error))
+        return false;
+    // The demo's layout (core/demo/demo.cpp): model/, traces/, speculation/.
+    if (QFileInfo::exists(d.filePath(QStringLiteral("model/config.json"))))
+        m_workspace.addModel(d.filePath(QStringLiteral("model")));
+    if (QFileInfo::exists(d.filePath(QStringLiteral("traces/manifest.json"))))
+        m_workspace.addTraceSet(d.filePath(QStringLiteral("traces")));
+    if (QFileInfo::exists(d.filePath(QStringLiteral("speculation/metrics.jsonl"))))
+        m_workspace.addRun(d.filePath(QStringLiteral("speculation")));
+    saveWorkspace();
+    refreshWorkspace();
+    return true;
+}
+
 bool MainWindow::openWorkspace(const QString& dir, QString* error)
 {
     Workspace w;

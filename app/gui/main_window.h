@@ -41,6 +41,9 @@ public:
     // Workspaces
     bool createWorkspace(const QString& dir, const QString& name, QString* error = nullptr);
     bool openWorkspace(const QString& dir, QString* error = nullptr);
+    // Opens `dir` as a workspace; a folder written by `specmoe demo --out` (demo.json, no
+    // workspace file yet) becomes one holding the demo's model, traces and run.
+    bool openWorkspaceOrDemo(const QString& dir, QString* error = nullptr);
     void closeWorkspace();
     const Workspace& workspace() const { return m_workspace; }
     QStringList recentWorkspaces() const;

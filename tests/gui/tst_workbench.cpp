@@ -383,6 +383,28 @@ private Q_SLOTS:
         QVERIFY(panel.gaugeCount() >= 2);
     }
 
+    void demoFolderIsAdoptedAsWorkspace()
+    {
+        // What `specmoe demo --out DIR` leaves (scripts/run-demo.sh opens it in the workbench).
+        QTemporaryDir tmp;
+        const QDir demo(tmp.filePath(QStringLiteral("demo")));
+        QVERIFY(QDir().mkpath(demo.filePath(QStringLiteral("model"))));
+        writeJson(demo.filePath(QStringLiteral("demo.json")), QJsonObject{{QStringLiteral("checks"), QJsonObject{}}});
+        writeJson(demo.filePath(QStringLiteral("model/config.json")), QJsonObject{{QStringLiteral("model_type"), QStringLiteral("mixtral")}});
+        writeFakeTraceSet(demo.filePath(QStringLiteral("traces")), 500, true);
+        writeFakeRun(demo.filePath(QStringLiteral("speculation")), true);
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.openWorkspaceOrDemo(demo.path(), &err), qPrintable(err));
+        QVERIFY(Workspace::isWorkspace(demo.path()));
+        QVERIFY(window.workspace().models().contains(demo.filePath(QStringLiteral("model"))));
+        QVERIFY(window.workspace().traceSetDirs().contains(demo.filePath(QStringLiteral("traces"))));
+        QVERIFY(window.workspace().runDirs().contains(demo.filePath(QStringLiteral("speculation"))));
+        // A folder that is neither gives an error, not an empty window.
+        QVERIFY(!window.openWorkspaceOrDemo(tmp.filePath(QStringLiteral("nothing")), &err));
+        QVERIFY(err.contains(QStringLiteral("neither")));
+    }
+
     void mainWindowOpensWorkspaceAndViews()
     {
         QTemporaryDir tmp;
