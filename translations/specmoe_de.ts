@@ -4,22 +4,22 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="37" />
+        <location filename="../app/gui/jobs.cpp" line="37"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="48" />
+        <location filename="../app/gui/jobs.cpp" line="48"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="60" />
+        <location filename="../app/gui/jobs.cpp" line="60"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="70" />
+        <location filename="../app/gui/jobs.cpp" line="70"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
@@ -27,105 +27,111 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../widgets/export.cpp" line="47" />
-        <location filename="../widgets/report_writer.cpp" line="16" />
+        <location filename="../widgets/export.cpp" line="47"/>
+        <location filename="../widgets/report_writer.cpp" line="16"/>
         <source>Cannot create the folder %1</source>
         <translation>Der Ordner %1 kann nicht angelegt werden</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="69" />
+        <location filename="../widgets/export.cpp" line="69"/>
         <source>Invalid image size %1 x %2</source>
         <translation>Ungültige Bildgröße %1 x %2</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="73" />
+        <location filename="../widgets/export.cpp" line="73"/>
         <source>Invalid resolution %1 dpi</source>
         <translation>Ungültige Auflösung %1 dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="91" />
-        <location filename="../widgets/export.cpp" line="106" />
-        <location filename="../widgets/export.cpp" line="112" />
-        <location filename="../widgets/export.cpp" line="127" />
+        <location filename="../widgets/export.cpp" line="91"/>
+        <location filename="../widgets/export.cpp" line="106"/>
+        <location filename="../widgets/export.cpp" line="112"/>
+        <location filename="../widgets/export.cpp" line="127"/>
         <source>Cannot write %1</source>
         <translation>%1 kann nicht geschrieben werden</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="103" />
+        <location filename="../widgets/export.cpp" line="103"/>
         <source>SpecMoE Workbench export</source>
         <translation>SpecMoE-Workbench-Export</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="120" />
+        <location filename="../widgets/export.cpp" line="120"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="139" />
+        <location filename="../widgets/export.cpp" line="139"/>
         <source>Unknown image format of %1 (use .png, .svg or .pdf)</source>
         <translation>Unbekanntes Bildformat von %1 (verwenden Sie .png, .svg oder .pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="146" />
+        <location filename="../widgets/export.cpp" line="146"/>
         <source>No plot to export</source>
         <translation>Kein Diagramm zum Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="263" />
-        <location filename="../widgets/export.cpp" line="268" />
+        <location filename="../widgets/export.cpp" line="263"/>
+        <location filename="../widgets/export.cpp" line="268"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112" />
-        <location filename="../widgets/export_dialog.cpp" line="127" />
-        <location filename="../widgets/export_dialog.cpp" line="144" />
+        <location filename="../widgets/export_dialog.cpp" line="112"/>
+        <location filename="../widgets/export_dialog.cpp" line="127"/>
+        <location filename="../widgets/export_dialog.cpp" line="144"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/report_writer.cpp" line="20" />
+        <location filename="../widgets/report_writer.cpp" line="20"/>
         <source>SpecMoE report</source>
         <translation>SpecMoE-Bericht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_model.cpp" line="94" />
-        <location filename="../widgets/usage_heatmap_model.cpp" line="109" />
+        <location filename="../widgets/routing_patterns_model.cpp" line="94"/>
+        <location filename="../widgets/usage_heatmap_model.cpp" line="109"/>
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="112" />
+        <location filename="../widgets/token_journey_model.cpp" line="112"/>
         <source>Sequence %1 (%n token(s))</source>
-        <translation><numerusform>Sequenz %1 (%n Token)</numerusform><numerusform>Sequenz %1 (%n Tokens)</numerusform></translation>
+        <translation>
+            <numerusform>Sequenz %1 (%n Token)</numerusform>
+            <numerusform>Sequenz %1 (%n Tokens)</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113" />
+        <location filename="../widgets/token_journey_model.cpp" line="113"/>
         <source>Sequence %1, %2 (%n token(s))</source>
-        <translation><numerusform>Sequenz %1, %2 (%n Token)</numerusform><numerusform>Sequenz %1, %2 (%n Tokens)</numerusform></translation>
+        <translation>
+            <numerusform>Sequenz %1, %2 (%n Token)</numerusform>
+            <numerusform>Sequenz %1, %2 (%n Tokens)</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="43" />
+        <location filename="../widgets/training_curves_view.cpp" line="43"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1-Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45" />
+        <location filename="../widgets/training_curves_view.cpp" line="45"/>
         <source>Exact top-k set</source>
         <translation>Exakte Top-k-Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47" />
+        <location filename="../widgets/training_curves_view.cpp" line="47"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49" />
+        <location filename="../widgets/training_curves_view.cpp" line="49"/>
         <source>Log-loss (nats)</source>
         <translation>Log-Loss (nats)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51" />
+        <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Calibration error (ECE)</source>
         <translation>Kalibrierungsfehler (ECE)</translation>
     </message>
@@ -133,211 +139,220 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="408" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
+        <location filename="../app/gui/workspace.cpp" line="408"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="407" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
+        <location filename="../app/gui/workspace.cpp" line="407"/>
         <source>Sequences</source>
         <translation>Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="23" />
+        <location filename="../app/gui/workspace.cpp" line="23"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="30" />
+        <location filename="../app/gui/workspace.cpp" line="30"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44" />
+        <location filename="../app/gui/workspace.cpp" line="44"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44" />
+        <location filename="../app/gui/workspace.cpp" line="44"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="57" />
+        <location filename="../app/gui/workspace.cpp" line="57"/>
         <source>%n items</source>
-        <translation><numerusform>%n Eintrag</numerusform><numerusform>%n Einträge</numerusform></translation>
+        <translation>
+            <numerusform>%n Eintrag</numerusform>
+            <numerusform>%n Einträge</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="136" />
+        <location filename="../app/gui/workspace.cpp" line="136"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 enthält bereits einen Arbeitsbereich.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="141" />
+        <location filename="../app/gui/workspace.cpp" line="141"/>
         <source>Cannot create the folder %1.</source>
         <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="162" />
-        <source>%1: field "format" is not "specmoe-workspace".</source>
+        <location filename="../app/gui/workspace.cpp" line="162"/>
+        <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1: Das Feld „format“ ist nicht „specmoe-workspace“.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="168" />
+        <location filename="../app/gui/workspace.cpp" line="168"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1: Arbeitsbereich-Version %2 wird nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="252" />
+        <location filename="../app/gui/workspace.cpp" line="252"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="379" />
+        <location filename="../app/gui/workspace.cpp" line="379"/>
         <source>no manifest yet</source>
         <translation>noch kein Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="384" />
+        <location filename="../app/gui/workspace.cpp" line="384"/>
         <source>unreadable manifest</source>
         <translation>unlesbares Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="385" />
-        <location filename="../app/gui/workspace.cpp" line="499" />
+        <location filename="../app/gui/workspace.cpp" line="385"/>
+        <location filename="../app/gui/workspace.cpp" line="499"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404" />
+        <location filename="../app/gui/workspace.cpp" line="404"/>
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404" />
+        <location filename="../app/gui/workspace.cpp" line="404"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 Tokens, unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="406" />
+        <location filename="../app/gui/workspace.cpp" line="406"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="408" />
+        <location filename="../app/gui/workspace.cpp" line="408"/>
         <source>%n shards</source>
-        <translation><numerusform>%n Shard</numerusform><numerusform>%n Shards</numerusform></translation>
+        <translation>
+            <numerusform>%n Shard</numerusform>
+            <numerusform>%n Shards</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415" />
+        <location filename="../app/gui/workspace.cpp" line="415"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415" />
-        <location filename="../app/gui/workspace.cpp" line="505" />
+        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="505"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 Schichten × %2 Experten, Top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="419" />
+        <location filename="../app/gui/workspace.cpp" line="419"/>
         <source>Lookahead probes</source>
         <translation>Vorausschau-Sonden</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="423" />
+        <location filename="../app/gui/workspace.cpp" line="423"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="426" />
+        <location filename="../app/gui/workspace.cpp" line="426"/>
         <source>Compute dtype</source>
         <translation>Rechen-Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434" />
+        <location filename="../app/gui/workspace.cpp" line="434"/>
         <source>Sources</source>
         <translation>Quellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>incomplete (can be resumed)</source>
         <translation>unvollständig (kann fortgesetzt werden)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="437" />
-        <location filename="../app/gui/workspace.cpp" line="483" />
-        <location filename="../app/gui/workspace.cpp" line="510" />
+        <location filename="../app/gui/workspace.cpp" line="437"/>
+        <location filename="../app/gui/workspace.cpp" line="483"/>
+        <location filename="../app/gui/workspace.cpp" line="510"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="463" />
+        <location filename="../app/gui/workspace.cpp" line="463"/>
         <source>finished after %n epochs</source>
-        <translation><numerusform>beendet nach %n Epoche</numerusform><numerusform>beendet nach %n Epochen</numerusform></translation>
+        <translation>
+            <numerusform>beendet nach %n Epoche</numerusform>
+            <numerusform>beendet nach %n Epochen</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="463" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="463"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>finished</source>
         <translation>beendet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465" />
+        <location filename="../app/gui/workspace.cpp" line="465"/>
         <source>incomplete, epoch %1</source>
         <translation>unvollständig, Epoche %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465" />
+        <location filename="../app/gui/workspace.cpp" line="465"/>
         <source>incomplete</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="467" />
+        <location filename="../app/gui/workspace.cpp" line="467"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="481" />
+        <location filename="../app/gui/workspace.cpp" line="481"/>
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498" />
+        <location filename="../app/gui/workspace.cpp" line="498"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json fehlt oder ist unlesbar</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="506" />
+        <location filename="../app/gui/workspace.cpp" line="506"/>
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="507" />
+        <location filename="../app/gui/workspace.cpp" line="507"/>
         <source>Hidden size</source>
         <translation>Verborgene Größe</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508" />
+        <location filename="../app/gui/workspace.cpp" line="508"/>
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="509" />
+        <location filename="../app/gui/workspace.cpp" line="509"/>
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
     </message>
@@ -345,393 +360,399 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="46" />
+        <location filename="../app/gui/collection_dialog.cpp" line="46"/>
         <source>Automatic (fastest available)</source>
         <translation>Automatisch (schnellstes verfügbares)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="47" />
+        <location filename="../app/gui/collection_dialog.cpp" line="47"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="49" />
+        <location filename="../app/gui/collection_dialog.cpp" line="49"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="66" />
+        <location filename="../app/gui/collection_dialog.cpp" line="66"/>
         <source>New Collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70" />
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="73" />
+        <location filename="../app/gui/collection_dialog.cpp" line="73"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="76" />
+        <location filename="../app/gui/collection_dialog.cpp" line="76"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece-Modell (*.model);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="77" />
+        <location filename="../app/gui/collection_dialog.cpp" line="77"/>
         <source>tokenizer.model of the model folder</source>
         <translation>tokenizer.model des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="83" />
+        <location filename="../app/gui/collection_dialog.cpp" line="83"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="85" />
+        <location filename="../app/gui/collection_dialog.cpp" line="85"/>
         <source>Tokenizer:</source>
         <translation>Tokenizer:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="88" />
+        <location filename="../app/gui/collection_dialog.cpp" line="88"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Field / column</source>
         <translation>Feld / Spalte</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97" />
+        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101" />
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105" />
+        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127" />
-        <location filename="../app/gui/collection_dialog.cpp" line="131" />
+        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136" />
+        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="137" />
+        <location filename="../app/gui/collection_dialog.cpp" line="137"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="141" />
+        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="147" />
+        <location filename="../app/gui/collection_dialog.cpp" line="147"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148" />
+        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="149" />
+        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="152" />
+        <location filename="../app/gui/collection_dialog.cpp" line="152"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153" />
+        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154" />
+        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="158" />
+        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159" />
+        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
         <source>Automatic (fits the free memory)</source>
         <translation>Automatisch (passend zum freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164" />
+        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="165" />
+        <location filename="../app/gui/collection_dialog.cpp" line="165"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166" />
+        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="167" />
+        <location filename="../app/gui/collection_dialog.cpp" line="167"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168" />
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171" />
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174" />
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181" />
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="184" />
+        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185" />
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187" />
+        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188" />
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189" />
+        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190" />
+        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275" />
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276" />
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="283" />
+        <location filename="../app/gui/collection_dialog.cpp" line="283"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304" />
+        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="306" />
+        <location filename="../app/gui/collection_dialog.cpp" line="306"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="313" />
+        <location filename="../app/gui/collection_dialog.cpp" line="313"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="320" />
+        <location filename="../app/gui/collection_dialog.cpp" line="320"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="321" />
+        <location filename="../app/gui/collection_dialog.cpp" line="321"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="323" />
+        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
-        <translation><numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform><numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdateien.</numerusform></translation>
+        <translation>
+            <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
+            <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdateien.</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349" />
+        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="371" />
+        <location filename="../app/gui/collection_dialog.cpp" line="371"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374" />
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="381" />
+        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
         <source>automatic batch size: %n sequence(s)</source>
-        <translation><numerusform>automatische Batch-Größe: %n Sequenz</numerusform><numerusform>automatische Batch-Größe: %n Sequenzen</numerusform></translation>
+        <translation>
+            <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
+            <numerusform>automatische Batch-Größe: %n Sequenzen</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="385" />
+        <location filename="../app/gui/collection_dialog.cpp" line="385"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="387" />
+        <location filename="../app/gui/collection_dialog.cpp" line="387"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389" />
+        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="449" />
+        <location filename="../app/gui/collection_dialog.cpp" line="449"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="451" />
+        <location filename="../app/gui/collection_dialog.cpp" line="451"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="453" />
+        <location filename="../app/gui/collection_dialog.cpp" line="453"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459" />
+        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="461" />
-        <source>Two sources are named "%1"; names must be unique.</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="461"/>
+        <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="464" />
-        <source>The path of source "%1" does not exist: %2</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="466" />
-        <source>The weight of source "%1" must be positive.</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="466"/>
+        <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="471" />
+        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="473" />
+        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476" />
+        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479" />
+        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482" />
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484" />
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="487" />
+        <location filename="../app/gui/collection_dialog.cpp" line="487"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="489" />
+        <location filename="../app/gui/collection_dialog.cpp" line="489"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="491" />
+        <location filename="../app/gui/collection_dialog.cpp" line="491"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="493" />
+        <location filename="../app/gui/collection_dialog.cpp" line="493"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -739,337 +760,359 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118" />
+        <location filename="../app/gui/main_window.cpp" line="118"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127" />
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157" />
+        <location filename="../app/gui/main_window.cpp" line="157"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160" />
+        <location filename="../app/gui/main_window.cpp" line="160"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="163" />
+        <location filename="../app/gui/main_window.cpp" line="163"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166" />
+        <location filename="../app/gui/main_window.cpp" line="166"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168" />
+        <location filename="../app/gui/main_window.cpp" line="168"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="170" />
+        <location filename="../app/gui/main_window.cpp" line="170"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173" />
+        <location filename="../app/gui/main_window.cpp" line="173"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178" />
+        <location filename="../app/gui/main_window.cpp" line="178"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="181"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183" />
+        <location filename="../app/gui/main_window.cpp" line="183"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="185"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187" />
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190" />
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193" />
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197" />
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216" />
+        <location filename="../app/gui/main_window.cpp" line="216"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238" />
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="244" />
+        <location filename="../app/gui/main_window.cpp" line="244"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252" />
+        <location filename="../app/gui/main_window.cpp" line="252"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="264" />
+        <location filename="../app/gui/main_window.cpp" line="264"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="267" />
+        <location filename="../app/gui/main_window.cpp" line="267"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278" />
+        <location filename="../app/gui/main_window.cpp" line="278"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="283" />
+        <location filename="../app/gui/main_window.cpp" line="283"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289" />
+        <location filename="../app/gui/main_window.cpp" line="289"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292" />
+        <location filename="../app/gui/main_window.cpp" line="292"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="324" />
+        <location filename="../app/gui/main_window.cpp" line="324"/>
         <source>Device: CPU, %n threads</source>
-        <translation><numerusform>Gerät: CPU, %n Thread</numerusform><numerusform>Gerät: CPU, %n Threads</numerusform></translation>
+        <translation>
+            <numerusform>Gerät: CPU, %n Thread</numerusform>
+            <numerusform>Gerät: CPU, %n Threads</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328" />
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="329" />
+        <location filename="../app/gui/main_window.cpp" line="329"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
-        <translation><numerusform>Geräte: %n GPU (%1, je %2)</numerusform><numerusform>Geräte: %n GPUs (%1, je %2)</numerusform></translation>
+        <translation>
+            <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
+            <numerusform>Geräte: %n GPUs (%1, je %2)</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345" />
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346" />
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348" />
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="357" />
+        <location filename="../app/gui/main_window.cpp" line="357"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360" />
+        <location filename="../app/gui/main_window.cpp" line="360"/>
         <source>%n job(s) running</source>
-        <translation><numerusform>%n Auftrag läuft</numerusform><numerusform>%n Aufträge laufen</numerusform></translation>
+        <translation>
+            <numerusform>%n Auftrag läuft</numerusform>
+            <numerusform>%n Aufträge laufen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="362" />
+        <location filename="../app/gui/main_window.cpp" line="362"/>
         <source>%n queued</source>
-        <translation><numerusform>%n wartend</numerusform><numerusform>%n wartend</numerusform></translation>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="525" />
-        <location filename="../app/gui/main_window.cpp" line="569" />
-        <location filename="../app/gui/main_window.cpp" line="831" />
+        <location filename="../app/gui/application.cpp" line="53"/>
+        <location filename="../app/gui/main_window.cpp" line="549"/>
+        <location filename="../app/gui/main_window.cpp" line="593"/>
+        <location filename="../app/gui/main_window.cpp" line="855"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="541" />
+        <location filename="../app/gui/main_window.cpp" line="565"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="549" />
+        <location filename="../app/gui/main_window.cpp" line="573"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="553" />
-        <location filename="../app/gui/main_window.cpp" line="559" />
+        <location filename="../app/gui/main_window.cpp" line="577"/>
+        <location filename="../app/gui/main_window.cpp" line="583"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="553" />
+        <location filename="../app/gui/main_window.cpp" line="577"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="564" />
+        <location filename="../app/gui/main_window.cpp" line="588"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="579" />
-        <location filename="../app/gui/main_window.cpp" line="582" />
-        <location filename="../app/gui/main_window.cpp" line="602" />
+        <location filename="../app/gui/main_window.cpp" line="603"/>
+        <location filename="../app/gui/main_window.cpp" line="606"/>
+        <location filename="../app/gui/main_window.cpp" line="626"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="583" />
+        <location filename="../app/gui/main_window.cpp" line="607"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="587" />
+        <location filename="../app/gui/main_window.cpp" line="611"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="588" />
+        <location filename="../app/gui/main_window.cpp" line="612"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="600" />
-        <location filename="../app/gui/main_window.cpp" line="612" />
+        <location filename="../app/gui/main_window.cpp" line="398"/>
+        <location filename="../app/gui/main_window.cpp" line="624"/>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612" />
+        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <source>%1 is neither a workspace nor a demo folder.</source>
+        <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="622" />
+        <location filename="../app/gui/main_window.cpp" line="646"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="728" />
+        <location filename="../app/gui/main_window.cpp" line="752"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="730" />
+        <location filename="../app/gui/main_window.cpp" line="754"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="810" />
+        <location filename="../app/gui/main_window.cpp" line="834"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="811" />
+        <location filename="../app/gui/main_window.cpp" line="835"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="841" />
+        <location filename="../app/gui/main_window.cpp" line="865"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="912" />
+        <location filename="../app/gui/main_window.cpp" line="936"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="914" />
+        <location filename="../app/gui/main_window.cpp" line="938"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="917" />
+        <location filename="../app/gui/main_window.cpp" line="941"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="919" />
+        <location filename="../app/gui/main_window.cpp" line="943"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="922" />
+        <location filename="../app/gui/main_window.cpp" line="946"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="927" />
+        <location filename="../app/gui/main_window.cpp" line="951"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="948" />
+        <location filename="../app/gui/main_window.cpp" line="972"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="949" />
+        <location filename="../app/gui/main_window.cpp" line="973"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
-        <translation><numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform><numerusform>%n Aufträge laufen noch oder warten. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform></translation>
+        <translation>
+            <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
+            <numerusform>%n Aufträge laufen noch oder warten. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::PathEdit</name>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="25" />
-        <location filename="../app/gui/path_edit.cpp" line="28" />
+        <location filename="../app/gui/path_edit.cpp" line="25"/>
+        <location filename="../app/gui/path_edit.cpp" line="28"/>
         <source>Browse…</source>
         <translation>Durchsuchen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="60" />
+        <location filename="../app/gui/path_edit.cpp" line="60"/>
         <source>Choose a file</source>
         <translation>Datei wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="62" />
+        <location filename="../app/gui/path_edit.cpp" line="62"/>
         <source>Choose a folder</source>
         <translation>Ordner wählen</translation>
     </message>
@@ -1077,156 +1120,156 @@
 <context>
     <name>specmoe::gui::ReshardDialog</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="23" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="23"/>
         <source>Re-shard a Trace Set</source>
         <translation>Trace-Satz neu aufteilen</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="26" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="26"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="37" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="37"/>
         <source>Trace set:</source>
         <translation>Trace-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="40" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="40"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="47" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="47"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="51" />
-        <location filename="../app/gui/reshard_dialog.cpp" line="56" />
-        <source>Keep the source's</source>
+        <location filename="../app/gui/reshard_dialog.cpp" line="51"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="56"/>
+        <source>Keep the source&apos;s</source>
         <translation>Wie in der Quelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="57" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
         <source>Replace a trace set already in the destination</source>
         <translation>Einen Trace-Satz im Ziel ersetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="60" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="60"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="61" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="62" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
         <source>Deflate level:</source>
         <translation>Deflate-Stufe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="63" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
         <source>Chunk size (tokens):</source>
         <translation>Chunk-Größe (Tokens):</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="152" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="152"/>
         <source>Choose the trace set to re-shard.</source>
         <translation>Wählen Sie den Trace-Satz, der neu aufgeteilt werden soll.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="154" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="154"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="156" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="156"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="158" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="158"/>
         <source>The output folder must differ from the source.</source>
         <translation>Der Ausgabeordner muss sich von der Quelle unterscheiden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="160" />
-        <source>The output folder already holds a trace set; tick "Replace" to overwrite it.</source>
+        <location filename="../app/gui/reshard_dialog.cpp" line="160"/>
+        <source>The output folder already holds a trace set; tick &quot;Replace&quot; to overwrite it.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz; kreuzen Sie „Ersetzen“ an, um ihn zu überschreiben.</translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::SettingsDialog</name>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="43" />
+        <location filename="../app/gui/settings_dialog.cpp" line="43"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="46" />
+        <location filename="../app/gui/settings_dialog.cpp" line="46"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="50" />
+        <location filename="../app/gui/settings_dialog.cpp" line="50"/>
         <source>All cores (%1)</source>
         <translation>Alle Kerne (%1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="58" />
+        <location filename="../app/gui/settings_dialog.cpp" line="58"/>
         <source>CPU threads:</source>
         <translation>CPU-Threads:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="59" />
+        <location filename="../app/gui/settings_dialog.cpp" line="59"/>
         <source>Default device:</source>
         <translation>Standardgerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="60" />
+        <location filename="../app/gui/settings_dialog.cpp" line="60"/>
         <source>Jobs at the same time:</source>
         <translation>Gleichzeitige Aufträge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="62" />
+        <location filename="../app/gui/settings_dialog.cpp" line="62"/>
         <source>Appearance</source>
         <translation>Darstellung</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="65" />
+        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="72" />
+        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="73" />
+        <location filename="../app/gui/settings_dialog.cpp" line="73"/>
         <source>Light</source>
         <translation>Hell</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="74" />
+        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
         <source>Dark</source>
         <translation>Dunkel</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="76" />
+        <location filename="../app/gui/settings_dialog.cpp" line="76"/>
         <source>Language:</source>
         <translation>Sprache:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="77" />
+        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
         <source>Theme:</source>
         <translation>Design:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="116" />
+        <location filename="../app/gui/settings_dialog.cpp" line="116"/>
         <source>The new language applies after the workbench restarts.</source>
         <translation>Die neue Sprache gilt nach einem Neustart der Workbench.</translation>
     </message>
@@ -1234,42 +1277,42 @@
 <context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47" />
+        <location filename="../app/gui/summary_page.cpp" line="47"/>
         <source>Property</source>
         <translation>Eigenschaft</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47" />
+        <location filename="../app/gui/summary_page.cpp" line="47"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="52" />
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="111" />
+        <location filename="../app/gui/summary_page.cpp" line="111"/>
         <source>Train on It…</source>
         <translation>Damit trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="112" />
+        <location filename="../app/gui/summary_page.cpp" line="112"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="114" />
+        <location filename="../app/gui/summary_page.cpp" line="114"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160" />
+        <location filename="../app/gui/summary_page.cpp" line="160"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160" />
+        <location filename="../app/gui/summary_page.cpp" line="160"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
@@ -1277,222 +1320,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="81" />
+        <location filename="../app/gui/training_dialog.cpp" line="81"/>
         <source>New Training Run</source>
         <translation>Neuer Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="85" />
+        <location filename="../app/gui/training_dialog.cpp" line="85"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="97" />
+        <location filename="../app/gui/training_dialog.cpp" line="97"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102" />
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103" />
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Tokens to read:</source>
         <translation>Zu lesende Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104" />
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Training share:</source>
         <translation>Trainingsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="105" />
+        <location filename="../app/gui/training_dialog.cpp" line="105"/>
         <source>Validation share:</source>
         <translation>Validierungsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108" />
+        <location filename="../app/gui/training_dialog.cpp" line="108"/>
         <source>Predictors</source>
         <translation>Prädiktoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="109" />
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>Schichtübergreifend (GRU über den Routing-Verlauf)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="111" />
+        <location filename="../app/gui/training_dialog.cpp" line="111"/>
         <source>Statistics-aware</source>
         <translation>Statistikbasiert</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="113" />
+        <location filename="../app/gui/training_dialog.cpp" line="113"/>
         <source>Ensemble with the baselines</source>
         <translation>Ensemble mit den Referenzverfahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116" />
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>Die Experten der Schichten l+1 … l+h aus dem Routing bis Schicht l vorhersagen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="117" />
+        <location filename="../app/gui/training_dialog.cpp" line="117"/>
         <source>Token ids</source>
         <translation>Token-IDs</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119" />
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Router weights</source>
         <translation>Router-Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="121" />
+        <location filename="../app/gui/training_dialog.cpp" line="121"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132" />
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133" />
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="134" />
+        <location filename="../app/gui/training_dialog.cpp" line="134"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137" />
+        <location filename="../app/gui/training_dialog.cpp" line="137"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="140" />
+        <location filename="../app/gui/training_dialog.cpp" line="140"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="145" />
+        <location filename="../app/gui/training_dialog.cpp" line="145"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="148" />
+        <location filename="../app/gui/training_dialog.cpp" line="148"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152" />
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153" />
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154" />
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155" />
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156" />
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157" />
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158" />
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159" />
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163" />
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169" />
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173" />
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174" />
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175" />
+        <location filename="../app/gui/training_dialog.cpp" line="175"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="323" />
+        <location filename="../app/gui/training_dialog.cpp" line="323"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="328" />
+        <location filename="../app/gui/training_dialog.cpp" line="328"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="331" />
+        <location filename="../app/gui/training_dialog.cpp" line="331"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="339" />
+        <location filename="../app/gui/training_dialog.cpp" line="339"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341" />
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="343" />
+        <location filename="../app/gui/training_dialog.cpp" line="343"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346" />
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348" />
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351" />
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>Der Laufordner enthält bereits einen Lauf: Er wird ab seinem letzten Checkpoint fortgesetzt.</translation>
     </message>
@@ -1500,62 +1543,71 @@
 <context>
     <name>specmoe::gui::WelcomePage</name>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="51" />
+        <location filename="../app/gui/welcome_page.cpp" line="51"/>
         <source>New Workspace…</source>
         <translation>Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="52" />
+        <location filename="../app/gui/welcome_page.cpp" line="52"/>
         <source>Open Workspace…</source>
         <translation>Arbeitsbereich öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="54" />
+        <location filename="../app/gui/welcome_page.cpp" line="54"/>
         <source>Open Demo Workspace</source>
         <translation>Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="56" />
+        <location filename="../app/gui/welcome_page.cpp" line="56"/>
         <source>Collect Routing Traces…</source>
         <translation>Routing-Traces sammeln…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="58" />
+        <location filename="../app/gui/welcome_page.cpp" line="58"/>
         <source>Train Expert Predictors…</source>
         <translation>Experten-Prädiktoren trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="65" />
+        <location filename="../app/gui/welcome_page.cpp" line="65"/>
         <source>Recent workspaces</source>
         <translation>Zuletzt verwendete Arbeitsbereiche</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="124" />
+        <location filename="../app/gui/welcome_page.cpp" line="124"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="125" />
+        <location filename="../app/gui/welcome_page.cpp" line="125"/>
         <source>Collect the expert routing of a Mixture-of-Experts model on your corpus, explore it, and train predictors that know ahead of time which experts the next layers need. Start with a workspace: a folder that holds trace sets, training runs and references to models.</source>
         <translation>Zeichnen Sie das Experten-Routing eines Mixture-of-Experts-Modells auf Ihrem Korpus auf, erkunden Sie es und trainieren Sie Prädiktoren, die vorab wissen, welche Experten die nächsten Schichten brauchen. Beginnen Sie mit einem Arbeitsbereich: einem Ordner mit Trace-Sätzen, Trainingsläufen und Verweisen auf Modelle.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="131" />
+        <location filename="../app/gui/welcome_page.cpp" line="131"/>
         <source>%n trace set(s)</source>
-        <translation><numerusform>%n Trace-Satz</numerusform><numerusform>%n Trace-Sätze</numerusform></translation>
+        <translation>
+            <numerusform>%n Trace-Satz</numerusform>
+            <numerusform>%n Trace-Sätze</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="132" />
+        <location filename="../app/gui/welcome_page.cpp" line="132"/>
         <source>%n training run(s)</source>
-        <translation><numerusform>%n Trainingslauf</numerusform><numerusform>%n Trainingsläufe</numerusform></translation>
+        <translation>
+            <numerusform>%n Trainingslauf</numerusform>
+            <numerusform>%n Trainingsläufe</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="133" />
+        <location filename="../app/gui/welcome_page.cpp" line="133"/>
         <source>%n model(s)</source>
-        <translation><numerusform>%n Modell</numerusform><numerusform>%n Modelle</numerusform></translation>
+        <translation>
+            <numerusform>%n Modell</numerusform>
+            <numerusform>%n Modelle</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="134" />
+        <location filename="../app/gui/welcome_page.cpp" line="134"/>
         <source>Open an entry of the workspace tree to see it, or start the next step below.</source>
         <translation>Öffnen Sie einen Eintrag des Arbeitsbereichsbaums, um ihn anzuzeigen, oder beginnen Sie unten den nächsten Schritt.</translation>
     </message>
@@ -1563,57 +1615,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="86" />
+        <location filename="../widgets/comparison_table_model.cpp" line="86"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="88" />
+        <location filename="../widgets/comparison_table_model.cpp" line="88"/>
         <source>Exact set</source>
         <translation>Exakte Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="90" />
+        <location filename="../widgets/comparison_table_model.cpp" line="90"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="92" />
+        <location filename="../widgets/comparison_table_model.cpp" line="92"/>
         <source>Log-loss</source>
         <translation>Log-Loss</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94" />
+        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136" />
+        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
         <source>baseline</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136" />
+        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
         <source>trained</source>
         <translation>trainiert</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="163" />
+        <location filename="../widgets/comparison_table_model.cpp" line="163"/>
         <source>Best at horizon +%1</source>
         <translation>Am besten bei Horizont +%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="175" />
+        <location filename="../widgets/comparison_table_model.cpp" line="175"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="177" />
+        <location filename="../widgets/comparison_table_model.cpp" line="177"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="179" />
+        <location filename="../widgets/comparison_table_model.cpp" line="179"/>
         <source>Horizon</source>
         <translation>Horizont</translation>
     </message>
@@ -1621,17 +1673,17 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="30" />
+        <location filename="../widgets/comparison_table_view.cpp" line="30"/>
         <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Abschließende Validierungsmetriken über alle vorhergesagten Schichten. Fett: am besten bei diesem Horizont (am niedrigsten bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="42" />
+        <location filename="../widgets/comparison_table_view.cpp" line="42"/>
         <source>Model comparison</source>
         <translation>Modellvergleich</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="50" />
+        <location filename="../widgets/comparison_table_view.cpp" line="50"/>
         <source>Model comparison: final validation metrics</source>
         <translation>Modellvergleich: abschließende Validierungsmetriken</translation>
     </message>
@@ -1639,90 +1691,90 @@
 <context>
     <name>specmoe::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
-        <location filename="../widgets/export_dialog.cpp" line="82" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="82"/>
         <source>Export image</source>
         <translation>Bild exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
-        <location filename="../widgets/export_dialog.cpp" line="80" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="80"/>
         <source>Export data</source>
         <translation>Daten exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
         <source>Export report</source>
         <translation>Bericht exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="30" />
+        <location filename="../widgets/export_dialog.cpp" line="30"/>
         <source>Browse...</source>
         <translation>Durchsuchen...</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34" />
+        <location filename="../widgets/export_dialog.cpp" line="34"/>
         <source>Folder:</source>
         <translation>Ordner:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34" />
+        <location filename="../widgets/export_dialog.cpp" line="34"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="38" />
+        <location filename="../widgets/export_dialog.cpp" line="38"/>
         <source>PNG image</source>
         <translation>PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="39" />
+        <location filename="../widgets/export_dialog.cpp" line="39"/>
         <source>SVG vector image</source>
         <translation>SVG-Vektorbild</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="40" />
+        <location filename="../widgets/export_dialog.cpp" line="40"/>
         <source>PDF document</source>
         <translation>PDF-Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="41" />
+        <location filename="../widgets/export_dialog.cpp" line="41"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="56" />
-        <location filename="../widgets/export_dialog.cpp" line="57" />
+        <location filename="../widgets/export_dialog.cpp" line="56"/>
+        <location filename="../widgets/export_dialog.cpp" line="57"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="58" />
+        <location filename="../widgets/export_dialog.cpp" line="58"/>
         <source> dpi</source>
         <translation> dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="62" />
+        <location filename="../widgets/export_dialog.cpp" line="62"/>
         <source>Size:</source>
         <translation>Größe:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="63" />
+        <location filename="../widgets/export_dialog.cpp" line="63"/>
         <source>Resolution:</source>
         <translation>Auflösung:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Report folder</source>
         <translation>Berichtsordner</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="80" />
+        <location filename="../widgets/export_dialog.cpp" line="80"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83" />
+        <location filename="../widgets/export_dialog.cpp" line="83"/>
         <source>Images (*.png *.svg *.pdf)</source>
         <translation>Bilder (*.png *.svg *.pdf)</translation>
     </message>
@@ -1730,127 +1782,127 @@
 <context>
     <name>specmoe::widgets::JobsModel</name>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="21" />
+        <location filename="../widgets/jobs_model.cpp" line="21"/>
         <source>Queued</source>
         <translation>Wartend</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="22" />
+        <location filename="../widgets/jobs_model.cpp" line="22"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="23" />
+        <location filename="../widgets/jobs_model.cpp" line="23"/>
         <source>Cancelling</source>
         <translation>Wird abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="24" />
+        <location filename="../widgets/jobs_model.cpp" line="24"/>
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="25" />
+        <location filename="../widgets/jobs_model.cpp" line="25"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="26" />
+        <location filename="../widgets/jobs_model.cpp" line="26"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="27" />
+        <location filename="../widgets/jobs_model.cpp" line="27"/>
         <source>Interrupted</source>
         <translation>Unterbrochen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="50" />
+        <location filename="../widgets/jobs_model.cpp" line="50"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="52" />
+        <location filename="../widgets/jobs_model.cpp" line="52"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="53" />
+        <location filename="../widgets/jobs_model.cpp" line="53"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="62" />
+        <location filename="../widgets/jobs_model.cpp" line="62"/>
         <source>%1 tokens/s</source>
         <translation>%1 Tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="64" />
+        <location filename="../widgets/jobs_model.cpp" line="64"/>
         <source>%1 samples/s</source>
         <translation>%1 Beispiele/s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="66" />
+        <location filename="../widgets/jobs_model.cpp" line="66"/>
         <source>%1 sequences/s</source>
         <translation>%1 Sequenzen/s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="68" />
+        <location filename="../widgets/jobs_model.cpp" line="68"/>
         <source>%1 steps/s</source>
         <translation>%1 Schritte/s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="69" />
+        <location filename="../widgets/jobs_model.cpp" line="69"/>
         <source>%1/s</source>
         <translation>%1/s</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="105" />
+        <location filename="../widgets/jobs_model.cpp" line="105"/>
         <source>Output: %1</source>
         <translation>Ausgabe: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="121" />
+        <location filename="../widgets/jobs_model.cpp" line="121"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="123" />
+        <location filename="../widgets/jobs_model.cpp" line="123"/>
         <source>Running (%1)</source>
         <translation>Läuft (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="127" />
+        <location filename="../widgets/jobs_model.cpp" line="127"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="150" />
+        <location filename="../widgets/jobs_model.cpp" line="150"/>
         <source>Job</source>
         <translation>Auftrag</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="151" />
+        <location filename="../widgets/jobs_model.cpp" line="151"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="152" />
+        <location filename="../widgets/jobs_model.cpp" line="152"/>
         <source>Progress</source>
         <translation>Fortschritt</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="153" />
+        <location filename="../widgets/jobs_model.cpp" line="153"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="154" />
+        <location filename="../widgets/jobs_model.cpp" line="154"/>
         <source>Time left</source>
         <translation>Restzeit</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="155" />
+        <location filename="../widgets/jobs_model.cpp" line="155"/>
         <source>Elapsed</source>
         <translation>Vergangen</translation>
     </message>
@@ -1858,65 +1910,71 @@
 <context>
     <name>specmoe::widgets::JobsPanel</name>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="98" />
+        <location filename="../widgets/jobs_panel.cpp" line="98"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="100" />
+        <location filename="../widgets/jobs_panel.cpp" line="100"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="102" />
+        <location filename="../widgets/jobs_panel.cpp" line="102"/>
         <source>Open result</source>
         <translation>Ergebnis öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="104" />
+        <location filename="../widgets/jobs_panel.cpp" line="104"/>
         <source>Clear finished</source>
         <translation>Beendete entfernen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobs_panel.cpp" line="197" />
+        <location filename="../widgets/jobs_panel.cpp" line="197"/>
         <source>%n running</source>
-        <translation><numerusform>%n laufend</numerusform><numerusform>%n laufend</numerusform></translation>
+        <translation>
+            <numerusform>%n laufend</numerusform>
+            <numerusform>%n laufend</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobs_panel.cpp" line="198" />
+        <location filename="../widgets/jobs_panel.cpp" line="198"/>
         <source>%n queued</source>
-        <translation><numerusform>%n wartend</numerusform><numerusform>%n wartend</numerusform></translation>
+        <translation>
+            <numerusform>%n wartend</numerusform>
+            <numerusform>%n wartend</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::LogPanel</name>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="41" />
+        <location filename="../widgets/log_panel.cpp" line="41"/>
         <source>All messages</source>
         <translation>Alle Meldungen</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="42" />
+        <location filename="../widgets/log_panel.cpp" line="42"/>
         <source>Information and above</source>
         <translation>Information und höher</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="43" />
+        <location filename="../widgets/log_panel.cpp" line="43"/>
         <source>Warnings and errors</source>
         <translation>Warnungen und Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="44" />
+        <location filename="../widgets/log_panel.cpp" line="44"/>
         <source>Errors only</source>
         <translation>Nur Fehler</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="50" />
+        <location filename="../widgets/log_panel.cpp" line="50"/>
         <source>Clear the log</source>
         <translation>Protokoll leeren</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="56" />
+        <location filename="../widgets/log_panel.cpp" line="56"/>
         <source>Show:</source>
         <translation>Anzeigen:</translation>
     </message>
@@ -1924,17 +1982,17 @@
 <context>
     <name>specmoe::widgets::MemoryGauge</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="49" />
+        <location filename="../widgets/memory_gauge.cpp" line="49"/>
         <source>not available</source>
         <translation>nicht verfügbar</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="51" />
+        <location filename="../widgets/memory_gauge.cpp" line="51"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="61" />
+        <location filename="../widgets/memory_gauge.cpp" line="61"/>
         <source>Total: %1</source>
         <translation>Gesamt: %1</translation>
     </message>
@@ -1942,52 +2000,52 @@
 <context>
     <name>specmoe::widgets::MemoryPanel</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="184" />
+        <location filename="../widgets/memory_gauge.cpp" line="184"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="185" />
+        <location filename="../widgets/memory_gauge.cpp" line="185"/>
         <source>Allocated by this process</source>
         <translation>Von diesem Prozess belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="186" />
+        <location filename="../widgets/memory_gauge.cpp" line="186"/>
         <source>Reserved by this process</source>
         <translation>Von diesem Prozess reserviert</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="187" />
+        <location filename="../widgets/memory_gauge.cpp" line="187"/>
         <source>Used on the device</source>
         <translation>Auf dem Gerät belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="190" />
+        <location filename="../widgets/memory_gauge.cpp" line="190"/>
         <source>Workbench process</source>
         <translation>Workbench-Prozess</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="191" />
+        <location filename="../widgets/memory_gauge.cpp" line="191"/>
         <source>Resident memory</source>
         <translation>Residenter Speicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="193" />
+        <location filename="../widgets/memory_gauge.cpp" line="193"/>
         <source>System memory</source>
         <translation>Systemspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="194" />
+        <location filename="../widgets/memory_gauge.cpp" line="194"/>
         <source>This process</source>
         <translation>Dieser Prozess</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="195" />
+        <location filename="../widgets/memory_gauge.cpp" line="195"/>
         <source>Used by all processes</source>
         <translation>Von allen Prozessen belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="199" />
+        <location filename="../widgets/memory_gauge.cpp" line="199"/>
         <source>Peak resident memory of the workbench: %1</source>
         <translation>Höchster residenter Speicher der Workbench: %1</translation>
     </message>
@@ -1995,177 +2053,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="95" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="95"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
         <source>Transition from layer:</source>
         <translation>Übergang ab Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
         <source>distance:</source>
         <translation>Distanz:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
         <source>Co-activation layer:</source>
         <translation>Schicht der Ko-Aktivierung:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
         <source>Expert at layer l + d</source>
         <translation>Experte in Schicht l + d</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
         <source>Expert at layer l</source>
         <translation>Experte in Schicht l</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>Expert j</source>
         <translation>Experte j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>Expert i</source>
         <translation>Experte i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="118" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="118"/>
         <source>P(next | current)</source>
         <translation>P(nächster | aktueller)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="119" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="119"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Layer transitions</source>
         <translation>Schichtübergänge</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="123" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="123"/>
         <source>Co-activation</source>
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="143" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="143"/>
         <source>Routing entropy per layer</source>
         <translation>Routing-Entropie je Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="144" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="144"/>
         <source>Consecutive-token repetition</source>
         <translation>Wiederholung bei aufeinanderfolgenden Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="156" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="156"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
         <source>Entropy (bits)</source>
         <translation>Entropie (Bit)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
         <source>Rate of neighbouring tokens</source>
         <translation>Rate benachbarter Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="167" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="167"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>Maximum (gleichverteilt), log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
         <source>Most balanced layer</source>
         <translation>Ausgewogenste Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Same first choice</source>
         <translation>Gleiche erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>Random, 1/E</source>
         <translation>Zufällig, 1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
         <source>Expected from layer load</source>
         <translation>Erwartet aus der Schichtlast</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Top-k sets overlap</source>
         <translation>Überlappung der Top-k-Mengen</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Random overlap</source>
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="204" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="204"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="300" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="300"/>
         <source>First-choice transitions, layer %1 to %2</source>
         <translation>Übergänge der ersten Wahl, Schicht %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="301" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="301"/>
         <source>Co-activation in top-%1 at layer %2 (off-diagonal)</source>
         <translation>Ko-Aktivierung in Top-%1 in Schicht %2 (außerhalb der Diagonale)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="323" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="323"/>
         <source>max %1 bits at layer %2</source>
         <translation>max. %1 Bit in Schicht %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="358" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
         <source>P(expert %1 at layer %2 | expert %3 at layer %4) = %5</source>
         <translation>P(Experte %1 in Schicht %2 | Experte %3 in Schicht %4) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="368" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="368"/>
         <source>Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens</source>
         <translation>Experten %1 und %2 gemeinsam in den Top-%3 in Schicht %4: %5 % der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="383" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="383"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="388" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="388"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>
@@ -2173,13 +2231,13 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="166" />
+        <location filename="../widgets/routing_text_view.cpp" line="166"/>
         <source>expert %1 (w %2)</source>
         <translation>Experte %1 (G %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="169" />
-        <source>"%1"  seq %2, position %3
+        <location filename="../widgets/routing_text_view.cpp" line="169"/>
+        <source>&quot;%1&quot;  seq %2, position %3
 Layer %4: %5</source>
         <translation>„%1“  Seq. %2, Position %3
 Schicht %4: %5</translation>
@@ -2188,42 +2246,42 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="269" />
+        <location filename="../widgets/routing_text_view.cpp" line="269"/>
         <source>Layer 00 / 00</source>
         <translation>Schicht 00 / 00</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="275" />
+        <location filename="../widgets/routing_text_view.cpp" line="275"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="288" />
+        <location filename="../widgets/routing_text_view.cpp" line="288"/>
         <source>Routing text</source>
         <translation>Routing-Text</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321" />
+        <location filename="../widgets/routing_text_view.cpp" line="321"/>
         <source>Layer %1 / %2</source>
         <translation>Schicht %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="322" />
+        <location filename="../widgets/routing_text_view.cpp" line="322"/>
         <source>First-choice expert:</source>
         <translation>Experte der ersten Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="325" />
+        <location filename="../widgets/routing_text_view.cpp" line="325"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="342" />
+        <location filename="../widgets/routing_text_view.cpp" line="342"/>
         <source>Routing at layer %1 (token background = first-choice expert)</source>
         <translation>Routing in Schicht %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="350" />
+        <location filename="../widgets/routing_text_view.cpp" line="350"/>
         <source>Expert %1</source>
         <translation>Experte %1</translation>
     </message>
@@ -2231,94 +2289,94 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="158" />
+        <location filename="../widgets/token_journey_view.cpp" line="208"/>
         <source>Token text, e.g. def</source>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="160" />
+        <location filename="../widgets/token_journey_view.cpp" line="210"/>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="164" />
+        <location filename="../widgets/token_journey_view.cpp" line="214"/>
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="166" />
+        <location filename="../widgets/token_journey_view.cpp" line="216"/>
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="168" />
+        <location filename="../widgets/token_journey_view.cpp" line="218"/>
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="181" />
+        <location filename="../widgets/token_journey_view.cpp" line="231"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="182" />
+        <location filename="../widgets/token_journey_view.cpp" line="232"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="186" />
+        <location filename="../widgets/token_journey_view.cpp" line="236"/>
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="188" />
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="192" />
+        <location filename="../widgets/token_journey_view.cpp" line="242"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="201" />
-        <location filename="../widgets/token_journey_view.cpp" line="225" />
-        <location filename="../widgets/token_journey_view.cpp" line="351" />
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
+        <location filename="../widgets/token_journey_view.cpp" line="401"/>
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="294" />
+        <location filename="../widgets/token_journey_view.cpp" line="344"/>
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="314" />
-        <source>"%1": %2 of %3 occurrence(s) shown</source>
+        <location filename="../widgets/token_journey_view.cpp" line="364"/>
+        <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="353" />
+        <location filename="../widgets/token_journey_view.cpp" line="403"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="358" />
-        <source>; search "%1" (%2 shown)</source>
+        <location filename="../widgets/token_journey_view.cpp" line="408"/>
+        <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="397" />
+        <location filename="../widgets/token_journey_view.cpp" line="447"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="398" />
-        <source>"%1" (seq %2, pos %3%4) layer %5: %6</source>
+        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
         <translation>„%1“ (Seq. %2, Pos. %3%4) Schicht %5: %6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="402" />
+        <location filename="../widgets/token_journey_view.cpp" line="452"/>
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -2326,28 +2384,28 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TraceSetViews</name>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="28" />
+        <location filename="../widgets/trace_set_views.cpp" line="28"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="31" />
+        <location filename="../widgets/trace_set_views.cpp" line="31"/>
         <source>Current view as image...</source>
         <translation>Aktuelle Ansicht als Bild...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="32" />
+        <location filename="../widgets/trace_set_views.cpp" line="32"/>
         <source>Current view data as CSV...</source>
         <translation>Daten der aktuellen Ansicht als CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="34" />
+        <location filename="../widgets/trace_set_views.cpp" line="34"/>
         <source>Report of all views...</source>
         <translation>Bericht aller Ansichten...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="35" />
-        <location filename="../widgets/trace_set_views.cpp" line="72" />
+        <location filename="../widgets/trace_set_views.cpp" line="35"/>
+        <location filename="../widgets/trace_set_views.cpp" line="72"/>
         <source>Routing analysis</source>
         <translation>Routing-Analyse</translation>
     </message>
@@ -2355,102 +2413,102 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="64" />
-        <location filename="../widgets/training_curves_view.cpp" line="87" />
-        <location filename="../widgets/training_curves_view.cpp" line="236" />
+        <location filename="../widgets/training_curves_view.cpp" line="64"/>
+        <location filename="../widgets/training_curves_view.cpp" line="87"/>
+        <location filename="../widgets/training_curves_view.cpp" line="236"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="65" />
-        <location filename="../widgets/training_curves_view.cpp" line="236" />
+        <location filename="../widgets/training_curves_view.cpp" line="65"/>
+        <location filename="../widgets/training_curves_view.cpp" line="236"/>
         <source>Epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67" />
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
         <source>Metric:</source>
         <translation>Metrik:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69" />
+        <location filename="../widgets/training_curves_view.cpp" line="69"/>
         <source>Horizon:</source>
         <translation>Horizont:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71" />
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73" />
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>X axis:</source>
         <translation>X-Achse:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="88" />
+        <location filename="../widgets/training_curves_view.cpp" line="88"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="107" />
+        <location filename="../widgets/training_curves_view.cpp" line="107"/>
         <source>Validation accuracy</source>
         <translation>Validierungsgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="135" />
+        <location filename="../widgets/training_curves_view.cpp" line="135"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="165" />
+        <location filename="../widgets/training_curves_view.cpp" line="165"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 Schicht(en)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="166" />
+        <location filename="../widgets/training_curves_view.cpp" line="166"/>
         <source>All layers</source>
         <translation>Alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168" />
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>Layer %1</source>
         <translation>Schicht %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="240" />
+        <location filename="../widgets/training_curves_view.cpp" line="240"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>Validierung %1, Horizont +%2, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="241" />
+        <location filename="../widgets/training_curves_view.cpp" line="241"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>Validierung %1, Horizont +%2, Schicht %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="286" />
-        <location filename="../widgets/training_curves_view.cpp" line="331" />
-        <location filename="../widgets/training_curves_view.cpp" line="415" />
+        <location filename="../widgets/training_curves_view.cpp" line="288"/>
+        <location filename="../widgets/training_curves_view.cpp" line="336"/>
+        <location filename="../widgets/training_curves_view.cpp" line="420"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="294" />
+        <location filename="../widgets/training_curves_view.cpp" line="296"/>
         <source>%1 (baseline)</source>
         <translation>%1 (Referenz)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2: %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>step</source>
         <translation>Schritt</translation>
     </message>
@@ -2458,33 +2516,33 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32" />
+        <location filename="../widgets/training_run_views.cpp" line="32"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="35" />
+        <location filename="../widgets/training_run_views.cpp" line="35"/>
         <source>Current view as image...</source>
         <translation>Aktuelle Ansicht als Bild...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="36" />
+        <location filename="../widgets/training_run_views.cpp" line="36"/>
         <source>Current view data as CSV...</source>
         <translation>Daten der aktuellen Ansicht als CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="38" />
+        <location filename="../widgets/training_run_views.cpp" line="38"/>
         <source>Report of all views...</source>
         <translation>Bericht aller Ansichten...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="39" />
-        <location filename="../widgets/training_run_views.cpp" line="70" />
+        <location filename="../widgets/training_run_views.cpp" line="39"/>
+        <location filename="../widgets/training_run_views.cpp" line="70"/>
         <source>Training run</source>
         <translation>Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="47" />
+        <location filename="../widgets/training_run_views.cpp" line="47"/>
         <source>Training run %1</source>
         <translation>Trainingslauf %1</translation>
     </message>
@@ -2492,116 +2550,119 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="27" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="27"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="28" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="28"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>Choice:</source>
         <translation>Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="45" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="45"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="52" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="52"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="53" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="53"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="67" />
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="113" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="113"/>
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="157" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="157"/>
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="160" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="160"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="181" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="181"/>
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>Schicht %1, Experte %2: Anteil %3 (%4 % der Tokens, %5 Tokens)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="214" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="209"/>
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
-        <translation><numerusform>Schicht %1, Experte %2: %n Stichproben-Token (alle Quellen)</numerusform><numerusform>Schicht %1, Experte %2: %n Stichproben-Tokens (alle Quellen)</numerusform></translation>
+        <translation>
+            <numerusform>Schicht %1, Experte %2: %n Stichproben-Token (alle Quellen)</numerusform>
+            <numerusform>Schicht %1, Experte %2: %n Stichproben-Tokens (alle Quellen)</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="222" />
-        <source>"%1"  seq %2 pos %3  rank %4  w %5</source>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
+        <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4  G %5</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::WorkspaceModel</name>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="64" />
+        <location filename="../widgets/workspace_model.cpp" line="64"/>
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="65" />
+        <location filename="../widgets/workspace_model.cpp" line="65"/>
         <source>Training runs</source>
         <translation>Trainingsläufe</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="66" />
+        <location filename="../widgets/workspace_model.cpp" line="66"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="70" />
+        <location filename="../widgets/workspace_model.cpp" line="70"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233" />
+        <location filename="../widgets/workspace_model.cpp" line="233"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233" />
+        <location filename="../widgets/workspace_model.cpp" line="233"/>
         <source>Details</source>
         <translation>Details</translation>
     </message>

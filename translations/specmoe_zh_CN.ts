@@ -4,22 +4,22 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="37" />
+        <location filename="../app/gui/jobs.cpp" line="37"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="48" />
+        <location filename="../app/gui/jobs.cpp" line="48"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="60" />
+        <location filename="../app/gui/jobs.cpp" line="60"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="70" />
+        <location filename="../app/gui/jobs.cpp" line="70"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
@@ -27,105 +27,109 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../widgets/export.cpp" line="47" />
-        <location filename="../widgets/report_writer.cpp" line="16" />
+        <location filename="../widgets/export.cpp" line="47"/>
+        <location filename="../widgets/report_writer.cpp" line="16"/>
         <source>Cannot create the folder %1</source>
         <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="69" />
+        <location filename="../widgets/export.cpp" line="69"/>
         <source>Invalid image size %1 x %2</source>
         <translation>无效的图像尺寸 %1 x %2</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="73" />
+        <location filename="../widgets/export.cpp" line="73"/>
         <source>Invalid resolution %1 dpi</source>
         <translation>无效的分辨率 %1 dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="91" />
-        <location filename="../widgets/export.cpp" line="106" />
-        <location filename="../widgets/export.cpp" line="112" />
-        <location filename="../widgets/export.cpp" line="127" />
+        <location filename="../widgets/export.cpp" line="91"/>
+        <location filename="../widgets/export.cpp" line="106"/>
+        <location filename="../widgets/export.cpp" line="112"/>
+        <location filename="../widgets/export.cpp" line="127"/>
         <source>Cannot write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="103" />
+        <location filename="../widgets/export.cpp" line="103"/>
         <source>SpecMoE Workbench export</source>
         <translation>SpecMoE Workbench 导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="120" />
+        <location filename="../widgets/export.cpp" line="120"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="139" />
+        <location filename="../widgets/export.cpp" line="139"/>
         <source>Unknown image format of %1 (use .png, .svg or .pdf)</source>
         <translation>%1 的图像格式未知（请使用 .png、.svg 或 .pdf）</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="146" />
+        <location filename="../widgets/export.cpp" line="146"/>
         <source>No plot to export</source>
         <translation>没有可导出的图</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="263" />
-        <location filename="../widgets/export.cpp" line="268" />
+        <location filename="../widgets/export.cpp" line="263"/>
+        <location filename="../widgets/export.cpp" line="268"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112" />
-        <location filename="../widgets/export_dialog.cpp" line="127" />
-        <location filename="../widgets/export_dialog.cpp" line="144" />
+        <location filename="../widgets/export_dialog.cpp" line="112"/>
+        <location filename="../widgets/export_dialog.cpp" line="127"/>
+        <location filename="../widgets/export_dialog.cpp" line="144"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../widgets/report_writer.cpp" line="20" />
+        <location filename="../widgets/report_writer.cpp" line="20"/>
         <source>SpecMoE report</source>
         <translation>SpecMoE 报告</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_model.cpp" line="94" />
-        <location filename="../widgets/usage_heatmap_model.cpp" line="109" />
+        <location filename="../widgets/routing_patterns_model.cpp" line="94"/>
+        <location filename="../widgets/usage_heatmap_model.cpp" line="109"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="112" />
+        <location filename="../widgets/token_journey_model.cpp" line="112"/>
         <source>Sequence %1 (%n token(s))</source>
-        <translation><numerusform>序列 %1（%n 个词元）</numerusform></translation>
+        <translation>
+            <numerusform>序列 %1（%n 个词元）</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113" />
+        <location filename="../widgets/token_journey_model.cpp" line="113"/>
         <source>Sequence %1, %2 (%n token(s))</source>
-        <translation><numerusform>序列 %1，%2（%n 个词元）</numerusform></translation>
+        <translation>
+            <numerusform>序列 %1，%2（%n 个词元）</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="43" />
+        <location filename="../widgets/training_curves_view.cpp" line="43"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1 命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45" />
+        <location filename="../widgets/training_curves_view.cpp" line="45"/>
         <source>Exact top-k set</source>
         <translation>完全一致的 top-k 集合</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47" />
+        <location filename="../widgets/training_curves_view.cpp" line="47"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49" />
+        <location filename="../widgets/training_curves_view.cpp" line="49"/>
         <source>Log-loss (nats)</source>
         <translation>对数损失（奈特）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51" />
+        <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Calibration error (ECE)</source>
         <translation>校准误差（ECE）</translation>
     </message>
@@ -133,211 +137,217 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="408" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
+        <location filename="../app/gui/workspace.cpp" line="408"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110" />
-        <location filename="../app/gui/workspace.cpp" line="407" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
+        <location filename="../app/gui/workspace.cpp" line="407"/>
         <source>Sequences</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="23" />
+        <location filename="../app/gui/workspace.cpp" line="23"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="30" />
+        <location filename="../app/gui/workspace.cpp" line="30"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 不是 JSON 对象：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44" />
+        <location filename="../app/gui/workspace.cpp" line="44"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44" />
+        <location filename="../app/gui/workspace.cpp" line="44"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="57" />
+        <location filename="../app/gui/workspace.cpp" line="57"/>
         <source>%n items</source>
-        <translation><numerusform>%n 项</numerusform></translation>
+        <translation>
+            <numerusform>%n 项</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="136" />
+        <location filename="../app/gui/workspace.cpp" line="136"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 中已有一个工作区。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="141" />
+        <location filename="../app/gui/workspace.cpp" line="141"/>
         <source>Cannot create the folder %1.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="162" />
-        <source>%1: field "format" is not "specmoe-workspace".</source>
+        <location filename="../app/gui/workspace.cpp" line="162"/>
+        <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1：字段“format”不是“specmoe-workspace”。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="168" />
+        <location filename="../app/gui/workspace.cpp" line="168"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1：不支持的工作区版本 %2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="252" />
+        <location filename="../app/gui/workspace.cpp" line="252"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="379" />
+        <location filename="../app/gui/workspace.cpp" line="379"/>
         <source>no manifest yet</source>
         <translation>尚无清单</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="384" />
+        <location filename="../app/gui/workspace.cpp" line="384"/>
         <source>unreadable manifest</source>
         <translation>清单无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="385" />
-        <location filename="../app/gui/workspace.cpp" line="499" />
+        <location filename="../app/gui/workspace.cpp" line="385"/>
+        <location filename="../app/gui/workspace.cpp" line="499"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404" />
+        <location filename="../app/gui/workspace.cpp" line="404"/>
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404" />
+        <location filename="../app/gui/workspace.cpp" line="404"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 个词元，未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="406" />
+        <location filename="../app/gui/workspace.cpp" line="406"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="408" />
+        <location filename="../app/gui/workspace.cpp" line="408"/>
         <source>%n shards</source>
-        <translation><numerusform>%n 个分片</numerusform></translation>
+        <translation>
+            <numerusform>%n 个分片</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415" />
+        <location filename="../app/gui/workspace.cpp" line="415"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415" />
-        <location filename="../app/gui/workspace.cpp" line="505" />
+        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="505"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 层 × %2 个专家，top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="419" />
+        <location filename="../app/gui/workspace.cpp" line="419"/>
         <source>Lookahead probes</source>
         <translation>前瞻探针</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="423" />
+        <location filename="../app/gui/workspace.cpp" line="423"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="426" />
+        <location filename="../app/gui/workspace.cpp" line="426"/>
         <source>Compute dtype</source>
         <translation>计算数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434" />
+        <location filename="../app/gui/workspace.cpp" line="434"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>incomplete (can be resumed)</source>
         <translation>未完成（可继续）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="437" />
-        <location filename="../app/gui/workspace.cpp" line="483" />
-        <location filename="../app/gui/workspace.cpp" line="510" />
+        <location filename="../app/gui/workspace.cpp" line="437"/>
+        <location filename="../app/gui/workspace.cpp" line="483"/>
+        <location filename="../app/gui/workspace.cpp" line="510"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="463" />
+        <location filename="../app/gui/workspace.cpp" line="463"/>
         <source>finished after %n epochs</source>
-        <translation><numerusform>%n 轮后完成</numerusform></translation>
+        <translation>
+            <numerusform>%n 轮后完成</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="463" />
-        <location filename="../app/gui/workspace.cpp" line="482" />
+        <location filename="../app/gui/workspace.cpp" line="463"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465" />
+        <location filename="../app/gui/workspace.cpp" line="465"/>
         <source>incomplete, epoch %1</source>
         <translation>未完成，第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465" />
+        <location filename="../app/gui/workspace.cpp" line="465"/>
         <source>incomplete</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="467" />
+        <location filename="../app/gui/workspace.cpp" line="467"/>
         <source>not started</source>
         <translation>未开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="481" />
+        <location filename="../app/gui/workspace.cpp" line="481"/>
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498" />
+        <location filename="../app/gui/workspace.cpp" line="498"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json 缺失或无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="506" />
+        <location filename="../app/gui/workspace.cpp" line="506"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="507" />
+        <location filename="../app/gui/workspace.cpp" line="507"/>
         <source>Hidden size</source>
         <translation>隐藏维度</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508" />
+        <location filename="../app/gui/workspace.cpp" line="508"/>
         <source>Vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="509" />
+        <location filename="../app/gui/workspace.cpp" line="509"/>
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
     </message>
@@ -345,393 +355,397 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="46" />
+        <location filename="../app/gui/collection_dialog.cpp" line="46"/>
         <source>Automatic (fastest available)</source>
         <translation>自动（最快的可用设备）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="47" />
+        <location filename="../app/gui/collection_dialog.cpp" line="47"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="49" />
+        <location filename="../app/gui/collection_dialog.cpp" line="49"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="66" />
+        <location filename="../app/gui/collection_dialog.cpp" line="66"/>
         <source>New Collection</source>
         <translation>新建采集</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70" />
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="73" />
+        <location filename="../app/gui/collection_dialog.cpp" line="73"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="76" />
+        <location filename="../app/gui/collection_dialog.cpp" line="76"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="77" />
+        <location filename="../app/gui/collection_dialog.cpp" line="77"/>
         <source>tokenizer.model of the model folder</source>
         <translation>模型文件夹中的 tokenizer.model</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="83" />
+        <location filename="../app/gui/collection_dialog.cpp" line="83"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="85" />
+        <location filename="../app/gui/collection_dialog.cpp" line="85"/>
         <source>Tokenizer:</source>
         <translation>分词器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="88" />
+        <location filename="../app/gui/collection_dialog.cpp" line="88"/>
         <source>Corpus</source>
         <translation>语料</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Field / column</source>
         <translation>字段 / 列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91" />
+        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97" />
+        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101" />
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105" />
+        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127" />
-        <location filename="../app/gui/collection_dialog.cpp" line="131" />
+        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136" />
+        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="137" />
+        <location filename="../app/gui/collection_dialog.cpp" line="137"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="141" />
+        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="147" />
+        <location filename="../app/gui/collection_dialog.cpp" line="147"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148" />
+        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="149" />
+        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="152" />
+        <location filename="../app/gui/collection_dialog.cpp" line="152"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153" />
+        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154" />
+        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="158" />
+        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159" />
+        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
         <source>Automatic (fits the free memory)</source>
         <translation>自动（适应空闲内存）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164" />
+        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="165" />
+        <location filename="../app/gui/collection_dialog.cpp" line="165"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166" />
+        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="167" />
+        <location filename="../app/gui/collection_dialog.cpp" line="167"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168" />
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171" />
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174" />
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181" />
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="184" />
+        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185" />
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187" />
+        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188" />
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189" />
+        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190" />
+        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275" />
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276" />
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="283" />
+        <location filename="../app/gui/collection_dialog.cpp" line="283"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304" />
+        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="306" />
+        <location filename="../app/gui/collection_dialog.cpp" line="306"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="313" />
+        <location filename="../app/gui/collection_dialog.cpp" line="313"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="320" />
+        <location filename="../app/gui/collection_dialog.cpp" line="320"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="321" />
+        <location filename="../app/gui/collection_dialog.cpp" line="321"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="323" />
+        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
-        <translation><numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform></translation>
+        <translation>
+            <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349" />
+        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="371" />
+        <location filename="../app/gui/collection_dialog.cpp" line="371"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374" />
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="381" />
+        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
         <source>automatic batch size: %n sequence(s)</source>
-        <translation><numerusform>自动批大小：%n 个序列</numerusform></translation>
+        <translation>
+            <numerusform>自动批大小：%n 个序列</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="385" />
+        <location filename="../app/gui/collection_dialog.cpp" line="385"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="387" />
+        <location filename="../app/gui/collection_dialog.cpp" line="387"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389" />
+        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="449" />
+        <location filename="../app/gui/collection_dialog.cpp" line="449"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="451" />
+        <location filename="../app/gui/collection_dialog.cpp" line="451"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="453" />
+        <location filename="../app/gui/collection_dialog.cpp" line="453"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459" />
+        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="461" />
-        <source>Two sources are named "%1"; names must be unique.</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="461"/>
+        <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="464" />
-        <source>The path of source "%1" does not exist: %2</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="466" />
-        <source>The weight of source "%1" must be positive.</source>
+        <location filename="../app/gui/collection_dialog.cpp" line="466"/>
+        <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="471" />
+        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="473" />
+        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476" />
+        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479" />
+        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482" />
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484" />
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="487" />
+        <location filename="../app/gui/collection_dialog.cpp" line="487"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="489" />
+        <location filename="../app/gui/collection_dialog.cpp" line="489"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="491" />
+        <location filename="../app/gui/collection_dialog.cpp" line="491"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="493" />
+        <location filename="../app/gui/collection_dialog.cpp" line="493"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -739,337 +753,354 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118" />
+        <location filename="../app/gui/main_window.cpp" line="118"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127" />
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157" />
+        <location filename="../app/gui/main_window.cpp" line="157"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160" />
+        <location filename="../app/gui/main_window.cpp" line="160"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="163" />
+        <location filename="../app/gui/main_window.cpp" line="163"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166" />
+        <location filename="../app/gui/main_window.cpp" line="166"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168" />
+        <location filename="../app/gui/main_window.cpp" line="168"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="170" />
+        <location filename="../app/gui/main_window.cpp" line="170"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173" />
+        <location filename="../app/gui/main_window.cpp" line="173"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178" />
+        <location filename="../app/gui/main_window.cpp" line="178"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181" />
+        <location filename="../app/gui/main_window.cpp" line="181"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183" />
+        <location filename="../app/gui/main_window.cpp" line="183"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185" />
+        <location filename="../app/gui/main_window.cpp" line="185"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187" />
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190" />
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193" />
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197" />
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216" />
+        <location filename="../app/gui/main_window.cpp" line="216"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238" />
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="244" />
+        <location filename="../app/gui/main_window.cpp" line="244"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252" />
+        <location filename="../app/gui/main_window.cpp" line="252"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="264" />
+        <location filename="../app/gui/main_window.cpp" line="264"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="267" />
+        <location filename="../app/gui/main_window.cpp" line="267"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278" />
+        <location filename="../app/gui/main_window.cpp" line="278"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="283" />
+        <location filename="../app/gui/main_window.cpp" line="283"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289" />
+        <location filename="../app/gui/main_window.cpp" line="289"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292" />
+        <location filename="../app/gui/main_window.cpp" line="292"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="324" />
+        <location filename="../app/gui/main_window.cpp" line="324"/>
         <source>Device: CPU, %n threads</source>
-        <translation><numerusform>设备：CPU，%n 个线程</numerusform></translation>
+        <translation>
+            <numerusform>设备：CPU，%n 个线程</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328" />
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="329" />
+        <location filename="../app/gui/main_window.cpp" line="329"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
-        <translation><numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform></translation>
+        <translation>
+            <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345" />
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346" />
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348" />
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="357" />
+        <location filename="../app/gui/main_window.cpp" line="357"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360" />
+        <location filename="../app/gui/main_window.cpp" line="360"/>
         <source>%n job(s) running</source>
-        <translation><numerusform>%n 个任务运行中</numerusform></translation>
+        <translation>
+            <numerusform>%n 个任务运行中</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="362" />
+        <location filename="../app/gui/main_window.cpp" line="362"/>
         <source>%n queued</source>
-        <translation><numerusform>%n 个排队</numerusform></translation>
+        <translation>
+            <numerusform>%n 个排队</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="525" />
-        <location filename="../app/gui/main_window.cpp" line="569" />
-        <location filename="../app/gui/main_window.cpp" line="831" />
+        <location filename="../app/gui/application.cpp" line="53"/>
+        <location filename="../app/gui/main_window.cpp" line="549"/>
+        <location filename="../app/gui/main_window.cpp" line="593"/>
+        <location filename="../app/gui/main_window.cpp" line="855"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="541" />
+        <location filename="../app/gui/main_window.cpp" line="565"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="549" />
+        <location filename="../app/gui/main_window.cpp" line="573"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="553" />
-        <location filename="../app/gui/main_window.cpp" line="559" />
+        <location filename="../app/gui/main_window.cpp" line="577"/>
+        <location filename="../app/gui/main_window.cpp" line="583"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="553" />
+        <location filename="../app/gui/main_window.cpp" line="577"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="564" />
+        <location filename="../app/gui/main_window.cpp" line="588"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="579" />
-        <location filename="../app/gui/main_window.cpp" line="582" />
-        <location filename="../app/gui/main_window.cpp" line="602" />
+        <location filename="../app/gui/main_window.cpp" line="603"/>
+        <location filename="../app/gui/main_window.cpp" line="606"/>
+        <location filename="../app/gui/main_window.cpp" line="626"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="583" />
+        <location filename="../app/gui/main_window.cpp" line="607"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="587" />
+        <location filename="../app/gui/main_window.cpp" line="611"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="588" />
+        <location filename="../app/gui/main_window.cpp" line="612"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="600" />
-        <location filename="../app/gui/main_window.cpp" line="612" />
+        <location filename="../app/gui/main_window.cpp" line="398"/>
+        <location filename="../app/gui/main_window.cpp" line="624"/>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612" />
+        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <source>%1 is neither a workspace nor a demo folder.</source>
+        <translation>%1 既不是工作区，也不是演示文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="622" />
+        <location filename="../app/gui/main_window.cpp" line="646"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="728" />
+        <location filename="../app/gui/main_window.cpp" line="752"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="730" />
+        <location filename="../app/gui/main_window.cpp" line="754"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="810" />
+        <location filename="../app/gui/main_window.cpp" line="834"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="811" />
+        <location filename="../app/gui/main_window.cpp" line="835"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="841" />
+        <location filename="../app/gui/main_window.cpp" line="865"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="912" />
+        <location filename="../app/gui/main_window.cpp" line="936"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="914" />
+        <location filename="../app/gui/main_window.cpp" line="938"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="917" />
+        <location filename="../app/gui/main_window.cpp" line="941"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="919" />
+        <location filename="../app/gui/main_window.cpp" line="943"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="922" />
+        <location filename="../app/gui/main_window.cpp" line="946"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="927" />
+        <location filename="../app/gui/main_window.cpp" line="951"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="948" />
+        <location filename="../app/gui/main_window.cpp" line="972"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="949" />
+        <location filename="../app/gui/main_window.cpp" line="973"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
-        <translation><numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform></translation>
+        <translation>
+            <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::PathEdit</name>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="25" />
-        <location filename="../app/gui/path_edit.cpp" line="28" />
+        <location filename="../app/gui/path_edit.cpp" line="25"/>
+        <location filename="../app/gui/path_edit.cpp" line="28"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="60" />
+        <location filename="../app/gui/path_edit.cpp" line="60"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/path_edit.cpp" line="62" />
+        <location filename="../app/gui/path_edit.cpp" line="62"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
@@ -1077,156 +1108,156 @@
 <context>
     <name>specmoe::gui::ReshardDialog</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="23" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="23"/>
         <source>Re-shard a Trace Set</source>
         <translation>重新分片轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="26" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="26"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="37" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="37"/>
         <source>Trace set:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="40" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="40"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="47" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="47"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="51" />
-        <location filename="../app/gui/reshard_dialog.cpp" line="56" />
-        <source>Keep the source's</source>
+        <location filename="../app/gui/reshard_dialog.cpp" line="51"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="56"/>
+        <source>Keep the source&apos;s</source>
         <translation>保持与来源相同</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="57" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
         <source>Replace a trace set already in the destination</source>
         <translation>替换目标中已有的轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="60" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="60"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="61" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="62" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
         <source>Deflate level:</source>
         <translation>压缩级别：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="63" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
         <source>Chunk size (tokens):</source>
         <translation>块大小（词元）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="152" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="152"/>
         <source>Choose the trace set to re-shard.</source>
         <translation>请选择要重新分片的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="154" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="154"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="156" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="156"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="158" />
+        <location filename="../app/gui/reshard_dialog.cpp" line="158"/>
         <source>The output folder must differ from the source.</source>
         <translation>输出文件夹必须与来源不同。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="160" />
-        <source>The output folder already holds a trace set; tick "Replace" to overwrite it.</source>
+        <location filename="../app/gui/reshard_dialog.cpp" line="160"/>
+        <source>The output folder already holds a trace set; tick &quot;Replace&quot; to overwrite it.</source>
         <translation>输出文件夹中已有轨迹集；勾选“替换”以覆盖它。</translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::SettingsDialog</name>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="43" />
+        <location filename="../app/gui/settings_dialog.cpp" line="43"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="46" />
+        <location filename="../app/gui/settings_dialog.cpp" line="46"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="50" />
+        <location filename="../app/gui/settings_dialog.cpp" line="50"/>
         <source>All cores (%1)</source>
         <translation>全部核心（%1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="58" />
+        <location filename="../app/gui/settings_dialog.cpp" line="58"/>
         <source>CPU threads:</source>
         <translation>CPU 线程数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="59" />
+        <location filename="../app/gui/settings_dialog.cpp" line="59"/>
         <source>Default device:</source>
         <translation>默认设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="60" />
+        <location filename="../app/gui/settings_dialog.cpp" line="60"/>
         <source>Jobs at the same time:</source>
         <translation>同时运行的任务数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="62" />
+        <location filename="../app/gui/settings_dialog.cpp" line="62"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="65" />
+        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="72" />
+        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="73" />
+        <location filename="../app/gui/settings_dialog.cpp" line="73"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="74" />
+        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="76" />
+        <location filename="../app/gui/settings_dialog.cpp" line="76"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="77" />
+        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="116" />
+        <location filename="../app/gui/settings_dialog.cpp" line="116"/>
         <source>The new language applies after the workbench restarts.</source>
         <translation>新语言将在工作台重启后生效。</translation>
     </message>
@@ -1234,42 +1265,42 @@
 <context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47" />
+        <location filename="../app/gui/summary_page.cpp" line="47"/>
         <source>Property</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47" />
+        <location filename="../app/gui/summary_page.cpp" line="47"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="52" />
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Metrics</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="111" />
+        <location filename="../app/gui/summary_page.cpp" line="111"/>
         <source>Train on It…</source>
         <translation>用它训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="112" />
+        <location filename="../app/gui/summary_page.cpp" line="112"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="114" />
+        <location filename="../app/gui/summary_page.cpp" line="114"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160" />
+        <location filename="../app/gui/summary_page.cpp" line="160"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160" />
+        <location filename="../app/gui/summary_page.cpp" line="160"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1277,222 +1308,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="81" />
+        <location filename="../app/gui/training_dialog.cpp" line="81"/>
         <source>New Training Run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="85" />
+        <location filename="../app/gui/training_dialog.cpp" line="85"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="97" />
+        <location filename="../app/gui/training_dialog.cpp" line="97"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102" />
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103" />
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Tokens to read:</source>
         <translation>读取的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104" />
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Training share:</source>
         <translation>训练比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="105" />
+        <location filename="../app/gui/training_dialog.cpp" line="105"/>
         <source>Validation share:</source>
         <translation>验证比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108" />
+        <location filename="../app/gui/training_dialog.cpp" line="108"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="109" />
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>跨层（基于路由历史的 GRU）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="111" />
+        <location filename="../app/gui/training_dialog.cpp" line="111"/>
         <source>Statistics-aware</source>
         <translation>统计感知</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="113" />
+        <location filename="../app/gui/training_dialog.cpp" line="113"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116" />
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="117" />
+        <location filename="../app/gui/training_dialog.cpp" line="117"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119" />
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="121" />
+        <location filename="../app/gui/training_dialog.cpp" line="121"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132" />
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133" />
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="134" />
+        <location filename="../app/gui/training_dialog.cpp" line="134"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137" />
+        <location filename="../app/gui/training_dialog.cpp" line="137"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="140" />
+        <location filename="../app/gui/training_dialog.cpp" line="140"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="145" />
+        <location filename="../app/gui/training_dialog.cpp" line="145"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="148" />
+        <location filename="../app/gui/training_dialog.cpp" line="148"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152" />
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153" />
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154" />
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155" />
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156" />
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157" />
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158" />
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159" />
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163" />
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169" />
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173" />
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174" />
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175" />
+        <location filename="../app/gui/training_dialog.cpp" line="175"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="323" />
+        <location filename="../app/gui/training_dialog.cpp" line="323"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="328" />
+        <location filename="../app/gui/training_dialog.cpp" line="328"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="331" />
+        <location filename="../app/gui/training_dialog.cpp" line="331"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="339" />
+        <location filename="../app/gui/training_dialog.cpp" line="339"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341" />
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="343" />
+        <location filename="../app/gui/training_dialog.cpp" line="343"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346" />
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348" />
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351" />
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>训练文件夹中已有训练：将从其最后一个检查点继续。</translation>
     </message>
@@ -1500,62 +1531,68 @@
 <context>
     <name>specmoe::gui::WelcomePage</name>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="51" />
+        <location filename="../app/gui/welcome_page.cpp" line="51"/>
         <source>New Workspace…</source>
         <translation>新建工作区…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="52" />
+        <location filename="../app/gui/welcome_page.cpp" line="52"/>
         <source>Open Workspace…</source>
         <translation>打开工作区…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="54" />
+        <location filename="../app/gui/welcome_page.cpp" line="54"/>
         <source>Open Demo Workspace</source>
         <translation>打开演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="56" />
+        <location filename="../app/gui/welcome_page.cpp" line="56"/>
         <source>Collect Routing Traces…</source>
         <translation>采集路由轨迹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="58" />
+        <location filename="../app/gui/welcome_page.cpp" line="58"/>
         <source>Train Expert Predictors…</source>
         <translation>训练专家预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="65" />
+        <location filename="../app/gui/welcome_page.cpp" line="65"/>
         <source>Recent workspaces</source>
         <translation>最近的工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="124" />
+        <location filename="../app/gui/welcome_page.cpp" line="124"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="125" />
+        <location filename="../app/gui/welcome_page.cpp" line="125"/>
         <source>Collect the expert routing of a Mixture-of-Experts model on your corpus, explore it, and train predictors that know ahead of time which experts the next layers need. Start with a workspace: a folder that holds trace sets, training runs and references to models.</source>
         <translation>在您的语料上采集混合专家模型的专家路由并进行探索，训练能够提前知道后续层需要哪些专家的预测器。从一个工作区开始：工作区是一个存放轨迹集、训练记录和模型引用的文件夹。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="131" />
+        <location filename="../app/gui/welcome_page.cpp" line="131"/>
         <source>%n trace set(s)</source>
-        <translation><numerusform>%n 个轨迹集</numerusform></translation>
+        <translation>
+            <numerusform>%n 个轨迹集</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="132" />
+        <location filename="../app/gui/welcome_page.cpp" line="132"/>
         <source>%n training run(s)</source>
-        <translation><numerusform>%n 次训练</numerusform></translation>
+        <translation>
+            <numerusform>%n 次训练</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/welcome_page.cpp" line="133" />
+        <location filename="../app/gui/welcome_page.cpp" line="133"/>
         <source>%n model(s)</source>
-        <translation><numerusform>%n 个模型</numerusform></translation>
+        <translation>
+            <numerusform>%n 个模型</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="134" />
+        <location filename="../app/gui/welcome_page.cpp" line="134"/>
         <source>Open an entry of the workspace tree to see it, or start the next step below.</source>
         <translation>打开工作区树中的条目进行查看，或在下方开始下一步。</translation>
     </message>
@@ -1563,57 +1600,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="86" />
+        <location filename="../widgets/comparison_table_model.cpp" line="86"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="88" />
+        <location filename="../widgets/comparison_table_model.cpp" line="88"/>
         <source>Exact set</source>
         <translation>完全一致集合</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="90" />
+        <location filename="../widgets/comparison_table_model.cpp" line="90"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="92" />
+        <location filename="../widgets/comparison_table_model.cpp" line="92"/>
         <source>Log-loss</source>
         <translation>对数损失</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94" />
+        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136" />
+        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136" />
+        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
         <source>trained</source>
         <translation>已训练</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="163" />
+        <location filename="../widgets/comparison_table_model.cpp" line="163"/>
         <source>Best at horizon +%1</source>
         <translation>跨度 +%1 最佳</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="175" />
+        <location filename="../widgets/comparison_table_model.cpp" line="175"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="177" />
+        <location filename="../widgets/comparison_table_model.cpp" line="177"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="179" />
+        <location filename="../widgets/comparison_table_model.cpp" line="179"/>
         <source>Horizon</source>
         <translation>跨度</translation>
     </message>
@@ -1621,17 +1658,17 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="30" />
+        <location filename="../widgets/comparison_table_view.cpp" line="30"/>
         <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>所有预测层上的最终验证指标。粗体：该跨度下最佳（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="42" />
+        <location filename="../widgets/comparison_table_view.cpp" line="42"/>
         <source>Model comparison</source>
         <translation>模型比较</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="50" />
+        <location filename="../widgets/comparison_table_view.cpp" line="50"/>
         <source>Model comparison: final validation metrics</source>
         <translation>模型比较：最终验证指标</translation>
     </message>
@@ -1639,90 +1676,90 @@
 <context>
     <name>specmoe::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
-        <location filename="../widgets/export_dialog.cpp" line="82" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="82"/>
         <source>Export image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
-        <location filename="../widgets/export_dialog.cpp" line="80" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="80"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27" />
+        <location filename="../widgets/export_dialog.cpp" line="27"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="30" />
+        <location filename="../widgets/export_dialog.cpp" line="30"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34" />
+        <location filename="../widgets/export_dialog.cpp" line="34"/>
         <source>Folder:</source>
         <translation>文件夹：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34" />
+        <location filename="../widgets/export_dialog.cpp" line="34"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="38" />
+        <location filename="../widgets/export_dialog.cpp" line="38"/>
         <source>PNG image</source>
         <translation>PNG 图像</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="39" />
+        <location filename="../widgets/export_dialog.cpp" line="39"/>
         <source>SVG vector image</source>
         <translation>SVG 矢量图</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="40" />
+        <location filename="../widgets/export_dialog.cpp" line="40"/>
         <source>PDF document</source>
         <translation>PDF 文档</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="41" />
+        <location filename="../widgets/export_dialog.cpp" line="41"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="56" />
-        <location filename="../widgets/export_dialog.cpp" line="57" />
+        <location filename="../widgets/export_dialog.cpp" line="56"/>
+        <location filename="../widgets/export_dialog.cpp" line="57"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="58" />
+        <location filename="../widgets/export_dialog.cpp" line="58"/>
         <source> dpi</source>
         <translation> dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="62" />
+        <location filename="../widgets/export_dialog.cpp" line="62"/>
         <source>Size:</source>
         <translation>尺寸：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="63" />
+        <location filename="../widgets/export_dialog.cpp" line="63"/>
         <source>Resolution:</source>
         <translation>分辨率：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78" />
+        <location filename="../widgets/export_dialog.cpp" line="78"/>
         <source>Report folder</source>
         <translation>报告文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="80" />
+        <location filename="../widgets/export_dialog.cpp" line="80"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83" />
+        <location filename="../widgets/export_dialog.cpp" line="83"/>
         <source>Images (*.png *.svg *.pdf)</source>
         <translation>图像 (*.png *.svg *.pdf)</translation>
     </message>
@@ -1730,127 +1767,127 @@
 <context>
     <name>specmoe::widgets::JobsModel</name>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="21" />
+        <location filename="../widgets/jobs_model.cpp" line="21"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="22" />
+        <location filename="../widgets/jobs_model.cpp" line="22"/>
         <source>Running</source>
         <translation>运行中</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="23" />
+        <location filename="../widgets/jobs_model.cpp" line="23"/>
         <source>Cancelling</source>
         <translation>正在取消</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="24" />
+        <location filename="../widgets/jobs_model.cpp" line="24"/>
         <source>Finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="25" />
+        <location filename="../widgets/jobs_model.cpp" line="25"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="26" />
+        <location filename="../widgets/jobs_model.cpp" line="26"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="27" />
+        <location filename="../widgets/jobs_model.cpp" line="27"/>
         <source>Interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="50" />
+        <location filename="../widgets/jobs_model.cpp" line="50"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="52" />
+        <location filename="../widgets/jobs_model.cpp" line="52"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="53" />
+        <location filename="../widgets/jobs_model.cpp" line="53"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="62" />
+        <location filename="../widgets/jobs_model.cpp" line="62"/>
         <source>%1 tokens/s</source>
         <translation>%1 词元/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="64" />
+        <location filename="../widgets/jobs_model.cpp" line="64"/>
         <source>%1 samples/s</source>
         <translation>%1 样本/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="66" />
+        <location filename="../widgets/jobs_model.cpp" line="66"/>
         <source>%1 sequences/s</source>
         <translation>%1 序列/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="68" />
+        <location filename="../widgets/jobs_model.cpp" line="68"/>
         <source>%1 steps/s</source>
         <translation>%1 步/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="69" />
+        <location filename="../widgets/jobs_model.cpp" line="69"/>
         <source>%1/s</source>
         <translation>%1/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="105" />
+        <location filename="../widgets/jobs_model.cpp" line="105"/>
         <source>Output: %1</source>
         <translation>输出：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="121" />
+        <location filename="../widgets/jobs_model.cpp" line="121"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="123" />
+        <location filename="../widgets/jobs_model.cpp" line="123"/>
         <source>Running (%1)</source>
         <translation>运行中（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="127" />
+        <location filename="../widgets/jobs_model.cpp" line="127"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="150" />
+        <location filename="../widgets/jobs_model.cpp" line="150"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="151" />
+        <location filename="../widgets/jobs_model.cpp" line="151"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="152" />
+        <location filename="../widgets/jobs_model.cpp" line="152"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="153" />
+        <location filename="../widgets/jobs_model.cpp" line="153"/>
         <source>Rate</source>
         <translation>速率</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="154" />
+        <location filename="../widgets/jobs_model.cpp" line="154"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_model.cpp" line="155" />
+        <location filename="../widgets/jobs_model.cpp" line="155"/>
         <source>Elapsed</source>
         <translation>已用时间</translation>
     </message>
@@ -1858,65 +1895,69 @@
 <context>
     <name>specmoe::widgets::JobsPanel</name>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="98" />
+        <location filename="../widgets/jobs_panel.cpp" line="98"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="100" />
+        <location filename="../widgets/jobs_panel.cpp" line="100"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="102" />
+        <location filename="../widgets/jobs_panel.cpp" line="102"/>
         <source>Open result</source>
         <translation>打开结果</translation>
     </message>
     <message>
-        <location filename="../widgets/jobs_panel.cpp" line="104" />
+        <location filename="../widgets/jobs_panel.cpp" line="104"/>
         <source>Clear finished</source>
         <translation>清除已结束</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobs_panel.cpp" line="197" />
+        <location filename="../widgets/jobs_panel.cpp" line="197"/>
         <source>%n running</source>
-        <translation><numerusform>%n 个运行中</numerusform></translation>
+        <translation>
+            <numerusform>%n 个运行中</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/jobs_panel.cpp" line="198" />
+        <location filename="../widgets/jobs_panel.cpp" line="198"/>
         <source>%n queued</source>
-        <translation><numerusform>%n 个排队</numerusform></translation>
+        <translation>
+            <numerusform>%n 个排队</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::LogPanel</name>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="41" />
+        <location filename="../widgets/log_panel.cpp" line="41"/>
         <source>All messages</source>
         <translation>所有消息</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="42" />
+        <location filename="../widgets/log_panel.cpp" line="42"/>
         <source>Information and above</source>
         <translation>信息及以上</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="43" />
+        <location filename="../widgets/log_panel.cpp" line="43"/>
         <source>Warnings and errors</source>
         <translation>警告和错误</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="44" />
+        <location filename="../widgets/log_panel.cpp" line="44"/>
         <source>Errors only</source>
         <translation>仅错误</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="50" />
+        <location filename="../widgets/log_panel.cpp" line="50"/>
         <source>Clear the log</source>
         <translation>清空日志</translation>
     </message>
     <message>
-        <location filename="../widgets/log_panel.cpp" line="56" />
+        <location filename="../widgets/log_panel.cpp" line="56"/>
         <source>Show:</source>
         <translation>显示：</translation>
     </message>
@@ -1924,17 +1965,17 @@
 <context>
     <name>specmoe::widgets::MemoryGauge</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="49" />
+        <location filename="../widgets/memory_gauge.cpp" line="49"/>
         <source>not available</source>
         <translation>不可用</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="51" />
+        <location filename="../widgets/memory_gauge.cpp" line="51"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="61" />
+        <location filename="../widgets/memory_gauge.cpp" line="61"/>
         <source>Total: %1</source>
         <translation>总计：%1</translation>
     </message>
@@ -1942,52 +1983,52 @@
 <context>
     <name>specmoe::widgets::MemoryPanel</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="184" />
+        <location filename="../widgets/memory_gauge.cpp" line="184"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="185" />
+        <location filename="../widgets/memory_gauge.cpp" line="185"/>
         <source>Allocated by this process</source>
         <translation>本进程已分配</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="186" />
+        <location filename="../widgets/memory_gauge.cpp" line="186"/>
         <source>Reserved by this process</source>
         <translation>本进程已保留</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="187" />
+        <location filename="../widgets/memory_gauge.cpp" line="187"/>
         <source>Used on the device</source>
         <translation>设备上已用</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="190" />
+        <location filename="../widgets/memory_gauge.cpp" line="190"/>
         <source>Workbench process</source>
         <translation>工作台进程</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="191" />
+        <location filename="../widgets/memory_gauge.cpp" line="191"/>
         <source>Resident memory</source>
         <translation>常驻内存</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="193" />
+        <location filename="../widgets/memory_gauge.cpp" line="193"/>
         <source>System memory</source>
         <translation>系统内存</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="194" />
+        <location filename="../widgets/memory_gauge.cpp" line="194"/>
         <source>This process</source>
         <translation>本进程</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="195" />
+        <location filename="../widgets/memory_gauge.cpp" line="195"/>
         <source>Used by all processes</source>
         <translation>所有进程已用</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="199" />
+        <location filename="../widgets/memory_gauge.cpp" line="199"/>
         <source>Peak resident memory of the workbench: %1</source>
         <translation>工作台常驻内存峰值：%1</translation>
     </message>
@@ -1995,177 +2036,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="95" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="95"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
         <source>Transition from layer:</source>
         <translation>起始层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
         <source>distance:</source>
         <translation>距离：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
         <source>Co-activation layer:</source>
         <translation>共同激活层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
         <source>Expert at layer l + d</source>
         <translation>第 l + d 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
         <source>Expert at layer l</source>
         <translation>第 l 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>Expert j</source>
         <translation>专家 j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>Expert i</source>
         <translation>专家 i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="118" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="118"/>
         <source>P(next | current)</source>
         <translation>P(下一个 | 当前)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="119" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="119"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Layer transitions</source>
         <translation>层间转移</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="123" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="123"/>
         <source>Co-activation</source>
         <translation>共同激活</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="143" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="143"/>
         <source>Routing entropy per layer</source>
         <translation>各层路由熵</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="144" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="144"/>
         <source>Consecutive-token repetition</source>
         <translation>相邻词元重复</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="156" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="156"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
         <source>Rate of neighbouring tokens</source>
         <translation>相邻词元比率</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="167" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="167"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>最大值（均匀），log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
         <source>Most balanced layer</source>
         <translation>最均衡的层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Same first choice</source>
         <translation>首选相同</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>Random, 1/E</source>
         <translation>随机，1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
         <source>Expected from layer load</source>
         <translation>按层负载的期望值</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Top-k sets overlap</source>
         <translation>Top-k 集合重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Random overlap</source>
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="204" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="204"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="300" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="300"/>
         <source>First-choice transitions, layer %1 to %2</source>
         <translation>首选转移，第 %1 层到第 %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="301" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="301"/>
         <source>Co-activation in top-%1 at layer %2 (off-diagonal)</source>
         <translation>第 %2 层 top-%1 中的共同激活（非对角线）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="323" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="323"/>
         <source>max %1 bits at layer %2</source>
         <translation>最大 %1 比特，位于第 %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="358" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
         <source>P(expert %1 at layer %2 | expert %3 at layer %4) = %5</source>
         <translation>P(第 %2 层专家 %1 | 第 %4 层专家 %3) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="368" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="368"/>
         <source>Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens</source>
         <translation>专家 %1 与 %2 同在第 %4 层的 top-%3 中：占词元的 %5 %</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="383" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="383"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="388" />
+        <location filename="../widgets/routing_patterns_view.cpp" line="388"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
@@ -2173,13 +2214,13 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="166" />
+        <location filename="../widgets/routing_text_view.cpp" line="166"/>
         <source>expert %1 (w %2)</source>
         <translation>专家 %1（权重 %2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="169" />
-        <source>"%1"  seq %2, position %3
+        <location filename="../widgets/routing_text_view.cpp" line="169"/>
+        <source>&quot;%1&quot;  seq %2, position %3
 Layer %4: %5</source>
         <translation>“%1”  序列 %2，位置 %3
 第 %4 层：%5</translation>
@@ -2188,42 +2229,42 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="269" />
+        <location filename="../widgets/routing_text_view.cpp" line="269"/>
         <source>Layer 00 / 00</source>
         <translation>第 00 / 00 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="275" />
+        <location filename="../widgets/routing_text_view.cpp" line="275"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="288" />
+        <location filename="../widgets/routing_text_view.cpp" line="288"/>
         <source>Routing text</source>
         <translation>路由文本</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321" />
+        <location filename="../widgets/routing_text_view.cpp" line="321"/>
         <source>Layer %1 / %2</source>
         <translation>第 %1 / %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="322" />
+        <location filename="../widgets/routing_text_view.cpp" line="322"/>
         <source>First-choice expert:</source>
         <translation>首选专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="325" />
+        <location filename="../widgets/routing_text_view.cpp" line="325"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="342" />
+        <location filename="../widgets/routing_text_view.cpp" line="342"/>
         <source>Routing at layer %1 (token background = first-choice expert)</source>
         <translation>第 %1 层的路由（词元背景色 = 首选专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="350" />
+        <location filename="../widgets/routing_text_view.cpp" line="350"/>
         <source>Expert %1</source>
         <translation>专家 %1</translation>
     </message>
@@ -2231,94 +2272,94 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="158" />
+        <location filename="../widgets/token_journey_view.cpp" line="208"/>
         <source>Token text, e.g. def</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="160" />
+        <location filename="../widgets/token_journey_view.cpp" line="210"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="164" />
+        <location filename="../widgets/token_journey_view.cpp" line="214"/>
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="166" />
+        <location filename="../widgets/token_journey_view.cpp" line="216"/>
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="168" />
+        <location filename="../widgets/token_journey_view.cpp" line="218"/>
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="181" />
+        <location filename="../widgets/token_journey_view.cpp" line="231"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="182" />
+        <location filename="../widgets/token_journey_view.cpp" line="232"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="186" />
+        <location filename="../widgets/token_journey_view.cpp" line="236"/>
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="188" />
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="192" />
+        <location filename="../widgets/token_journey_view.cpp" line="242"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="201" />
-        <location filename="../widgets/token_journey_view.cpp" line="225" />
-        <location filename="../widgets/token_journey_view.cpp" line="351" />
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
+        <location filename="../widgets/token_journey_view.cpp" line="401"/>
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="294" />
+        <location filename="../widgets/token_journey_view.cpp" line="344"/>
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="314" />
-        <source>"%1": %2 of %3 occurrence(s) shown</source>
+        <location filename="../widgets/token_journey_view.cpp" line="364"/>
+        <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="353" />
+        <location filename="../widgets/token_journey_view.cpp" line="403"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="358" />
-        <source>; search "%1" (%2 shown)</source>
+        <location filename="../widgets/token_journey_view.cpp" line="408"/>
+        <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="397" />
+        <location filename="../widgets/token_journey_view.cpp" line="447"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="398" />
-        <source>"%1" (seq %2, pos %3%4) layer %5: %6</source>
+        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
         <translation>“%1”（序列 %2，位置 %3%4）第 %5 层：%6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="402" />
+        <location filename="../widgets/token_journey_view.cpp" line="452"/>
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -2326,28 +2367,28 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TraceSetViews</name>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="28" />
+        <location filename="../widgets/trace_set_views.cpp" line="28"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="31" />
+        <location filename="../widgets/trace_set_views.cpp" line="31"/>
         <source>Current view as image...</source>
         <translation>将当前视图导出为图像...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="32" />
+        <location filename="../widgets/trace_set_views.cpp" line="32"/>
         <source>Current view data as CSV...</source>
         <translation>将当前视图数据导出为 CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="34" />
+        <location filename="../widgets/trace_set_views.cpp" line="34"/>
         <source>Report of all views...</source>
         <translation>所有视图的报告...</translation>
     </message>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="35" />
-        <location filename="../widgets/trace_set_views.cpp" line="72" />
+        <location filename="../widgets/trace_set_views.cpp" line="35"/>
+        <location filename="../widgets/trace_set_views.cpp" line="72"/>
         <source>Routing analysis</source>
         <translation>路由分析</translation>
     </message>
@@ -2355,102 +2396,102 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="64" />
-        <location filename="../widgets/training_curves_view.cpp" line="87" />
-        <location filename="../widgets/training_curves_view.cpp" line="236" />
+        <location filename="../widgets/training_curves_view.cpp" line="64"/>
+        <location filename="../widgets/training_curves_view.cpp" line="87"/>
+        <location filename="../widgets/training_curves_view.cpp" line="236"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="65" />
-        <location filename="../widgets/training_curves_view.cpp" line="236" />
+        <location filename="../widgets/training_curves_view.cpp" line="65"/>
+        <location filename="../widgets/training_curves_view.cpp" line="236"/>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67" />
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
         <source>Metric:</source>
         <translation>指标：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69" />
+        <location filename="../widgets/training_curves_view.cpp" line="69"/>
         <source>Horizon:</source>
         <translation>跨度：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71" />
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73" />
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>X axis:</source>
         <translation>X 轴：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="88" />
+        <location filename="../widgets/training_curves_view.cpp" line="88"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="107" />
+        <location filename="../widgets/training_curves_view.cpp" line="107"/>
         <source>Validation accuracy</source>
         <translation>验证准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="135" />
+        <location filename="../widgets/training_curves_view.cpp" line="135"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="165" />
+        <location filename="../widgets/training_curves_view.cpp" line="165"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="166" />
+        <location filename="../widgets/training_curves_view.cpp" line="166"/>
         <source>All layers</source>
         <translation>所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168" />
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>Layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="240" />
+        <location filename="../widgets/training_curves_view.cpp" line="240"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>验证 %1，跨度 +%2，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="241" />
+        <location filename="../widgets/training_curves_view.cpp" line="241"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>验证 %1，跨度 +%2，第 %3 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="286" />
-        <location filename="../widgets/training_curves_view.cpp" line="331" />
-        <location filename="../widgets/training_curves_view.cpp" line="415" />
+        <location filename="../widgets/training_curves_view.cpp" line="288"/>
+        <location filename="../widgets/training_curves_view.cpp" line="336"/>
+        <location filename="../widgets/training_curves_view.cpp" line="420"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="294" />
+        <location filename="../widgets/training_curves_view.cpp" line="296"/>
         <source>%1 (baseline)</source>
         <translation>%1（基线）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="419" />
+        <location filename="../widgets/training_curves_view.cpp" line="424"/>
         <source>step</source>
         <translation>步</translation>
     </message>
@@ -2458,33 +2499,33 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32" />
+        <location filename="../widgets/training_run_views.cpp" line="32"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="35" />
+        <location filename="../widgets/training_run_views.cpp" line="35"/>
         <source>Current view as image...</source>
         <translation>将当前视图导出为图像...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="36" />
+        <location filename="../widgets/training_run_views.cpp" line="36"/>
         <source>Current view data as CSV...</source>
         <translation>将当前视图数据导出为 CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="38" />
+        <location filename="../widgets/training_run_views.cpp" line="38"/>
         <source>Report of all views...</source>
         <translation>所有视图的报告...</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="39" />
-        <location filename="../widgets/training_run_views.cpp" line="70" />
+        <location filename="../widgets/training_run_views.cpp" line="39"/>
+        <location filename="../widgets/training_run_views.cpp" line="70"/>
         <source>Training run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="47" />
+        <location filename="../widgets/training_run_views.cpp" line="47"/>
         <source>Training run %1</source>
         <translation>训练 %1</translation>
     </message>
@@ -2492,116 +2533,118 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="27" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="27"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="28" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="28"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>Choice:</source>
         <translation>选择：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="45" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="45"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="52" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="52"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="53" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="53"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="67" />
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="113" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="113"/>
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="157" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="157"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="160" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="160"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="181" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="181"/>
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>第 %1 层，专家 %2：占比 %3（词元的 %4 %，%5 个词元）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="214" />
+        <location filename="../widgets/usage_heatmap_view.cpp" line="209"/>
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
-        <translation><numerusform>第 %1 层，专家 %2：%n 个抽样词元（所有来源）</numerusform></translation>
+        <translation>
+            <numerusform>第 %1 层，专家 %2：%n 个抽样词元（所有来源）</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="222" />
-        <source>"%1"  seq %2 pos %3  rank %4  w %5</source>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
+        <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4  权重 %5</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::WorkspaceModel</name>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="64" />
+        <location filename="../widgets/workspace_model.cpp" line="64"/>
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="65" />
+        <location filename="../widgets/workspace_model.cpp" line="65"/>
         <source>Training runs</source>
         <translation>训练记录</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="66" />
+        <location filename="../widgets/workspace_model.cpp" line="66"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="70" />
+        <location filename="../widgets/workspace_model.cpp" line="70"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233" />
+        <location filename="../widgets/workspace_model.cpp" line="233"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233" />
+        <location filename="../widgets/workspace_model.cpp" line="233"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
