@@ -187,7 +187,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(std::make_uni
             if (!s.is_number_unsigned())
                 throw Error(where + ": shape holds a value that is not a non-negative integer");
             const uint64_t dim = s.get<uint64_t>();
-            if (dim != 0 && numel > (uint64_t(1) << 62) / dim)
+            // numel below 2^59 keeps numel x element size (at most 8 bytes) from wrapping.
+            if (dim != 0 && numel > (uint64_t(1) << 59) / dim)
                 throw Error(where + ": shape is too large");
             numel *= dim;
             e.shape.push_back(static_cast<int64_t>(dim));

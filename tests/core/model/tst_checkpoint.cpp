@@ -217,6 +217,9 @@ TEST(Safetensors, SizeDtypeAndDuplicates)
              R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
              16);
     EXPECT_ERROR_HAS(SafetensorsFile(d.file("dup.safetensors")), "dup.safetensors", "\"a\"", "twice");
+    // 2^61 F64 elements: numel x 8 would wrap to 0 and match the empty offsets.
+    writeRaw(d.file("wrap.safetensors"), R"({"a":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}})", 0);
+    EXPECT_ERROR_HAS(SafetensorsFile(d.file("wrap.safetensors")), "wrap.safetensors", "\"a\"", "too large");
     writeRaw(d.file("j.safetensors"), R"({"a":)", 0);
     EXPECT_ERROR_HAS(SafetensorsFile(d.file("j.safetensors")), "j.safetensors", "JSON");
     EXPECT_ERROR_HAS(SafetensorsFile(d.file("absent.safetensors")), "absent.safetensors");
