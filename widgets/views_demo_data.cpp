@@ -385,24 +385,36 @@ AnalysisResult summarizeDemo(const DemoRouting& routing, int journeySequences, c
     return r;
 }
 
+namespace {
+// The predictors and baselines of the synthetic training feeds: accuracy rises from start
+// to end at `rate` (baselines stay flat).
+struct DemoCurveModel {
+    const char* name;
+    bool baseline;
+    double start, end, rate;
+};
+
+const std::vector<DemoCurveModel>& demoCurveModels()
+{
+    static const std::vector<DemoCurveModel> models{
+        {"interlayer", false, 0.35, 0.78, 3.2}, {"statistics", false, 0.33, 0.74, 2.6},
+        {"ensemble", false, 0.36, 0.81, 3.0},   {"frequency", true, 0.41, 0.41, 0},
+        {"markov", true, 0.58, 0.58, 0},        {"lookahead", true, 0.66, 0.66, 0},
+        {"uniform", true, 0.25, 0.25, 0}};
+    return models;
+}
+} // namespace
+
 std::vector<std::string> makeDemoMetricLines(int steps, int evalEvery, int horizons, int layers, unsigned seed)
 {
     std::mt19937 rng(seed);
     std::normal_distribution<double> noise(0.0, 1.0);
     std::vector<std::string> lines;
     const int stepsPerEpoch = std::max(1, steps / 8);
-    struct Model {
-        const char* name;
-        bool baseline;
-        double start, end, rate;
-    };
-    const std::vector<Model> models{{"interlayer", false, 0.35, 0.78, 3.2}, {"statistics", false, 0.33, 0.74, 2.6},
-                                    {"ensemble", false, 0.36, 0.81, 3.0},   {"frequency", true, 0.41, 0.41, 0},
-                                    {"markov", true, 0.58, 0.58, 0},        {"lookahead", true, 0.66, 0.66, 0},
-                                    {"uniform", true, 0.25, 0.25, 0}};
+    const std::vector<DemoCurveModel>& models = demoCurveModels();
     for (int step = 0; step <= steps; step += 10) {
         QJsonObject loss;
-        for (const Model& m : models)
+        for (const DemoCurveModel& m : models)
             if (!m.baseline)
                 loss.insert(QLatin1String(m.name), 0.22 + 0.35 * std::exp(-3.0 * step / steps) + 0.006 * noise(rng));
         QJsonObject o{{QStringLiteral("type"), QStringLiteral("train")},
@@ -413,7 +425,7 @@ std::vector<std::string> makeDemoMetricLines(int steps, int evalEvery, int horiz
         if (step % evalEvery != 0)
             continue;
         QJsonArray predictors;
-        for (const Model& m : models) {
+        for (const DemoCurveModel& m : models) {
             QJsonArray hs;
             for (int h = 1; h <= horizons; ++h) {
                 const double decay = std::pow(0.9, h - 1);
@@ -457,18 +469,10 @@ std::vector<std::string> makeDemoTrainerLines(int steps, int evalEvery, int hori
     std::normal_distribution<double> noise(0.0, 1.0);
     std::vector<std::string> lines;
     const int stepsPerEpoch = std::max(1, steps / 8);
-    struct Model {
-        const char* name;
-        bool baseline;
-        double start, end, rate;
-    };
-    const std::vector<Model> models{{"interlayer", false, 0.35, 0.78, 3.2}, {"statistics", false, 0.33, 0.74, 2.6},
-                                    {"ensemble", false, 0.36, 0.81, 3.0},   {"frequency", true, 0.41, 0.41, 0},
-                                    {"markov", true, 0.58, 0.58, 0},        {"lookahead", true, 0.66, 0.66, 0},
-                                    {"uniform", true, 0.25, 0.25, 0}};
+    const std::vector<DemoCurveModel>& models = demoCurveModels();
     auto dump = [&](const QJsonObject& o) { lines.push_back(QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()); };
     QJsonArray names, baselines;
-    for (const Model& m : models)
+    for (const DemoCurveModel& m : models)
         (m.baseline ? baselines : names).append(QLatin1String(m.name));
     dump({{QStringLiteral("type"), QStringLiteral("start")}, {QStringLiteral("resumed"), false},
           {QStringLiteral("epoch"), 0}, {QStringLiteral("step"), 0}, {QStringLiteral("horizon"), horizons},
@@ -481,7 +485,7 @@ std::vector<std::string> makeDemoTrainerLines(int steps, int evalEvery, int hori
         const int epoch = (step - 1) / stepsPerEpoch + 1;
         if (step % 10 == 0 || step == 1) {
             QJsonObject loss;
-            for (const Model& m : models)
+            for (const DemoCurveModel& m : models)
                 if (!m.baseline)
                     loss.insert(QLatin1String(m.name), 0.22 + 0.35 * std::exp(-3.0 * step / steps) + 0.006 * noise(rng));
             dump({{QStringLiteral("type"), QStringLiteral("step")}, {QStringLiteral("epoch"), epoch},
@@ -492,7 +496,7 @@ std::vector<std::string> makeDemoTrainerLines(int steps, int evalEvery, int hori
         if (step % evalEvery != 0)
             continue;
         metrics = QJsonObject();
-        for (const Model& m : models) {
+        for (const DemoCurveModel& m : models) {
             QJsonObject hs;
             for (int h = 1; h <= horizons; ++h) {
                 const double decay = std::pow(0.9, h - 1);
