@@ -4,6 +4,7 @@
 #include "core/util/error.h"
 
 #include <algorithm>
+#include <memory>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -341,8 +342,10 @@ void ShardFileWriter::close()
         throw Error(m_label + ": flushing the shard failed: " + e);
     }
     const ssize_t size = H5Fget_file_image(m_file, nullptr, 0);
-    std::vector<char> image(size > 0 ? size_t(size) : 0);
-    if (size <= 0 || H5Fget_file_image(m_file, image.data(), image.size()) != size) {
+    // Not value-initialised: zero-filling the image before HDF5 copies over it cost a pass.
+    const size_t imageSize = size > 0 ? size_t(size) : 0;
+    std::unique_ptr<char[]> image(new char[std::max<size_t>(imageSize, 1)]);
+    if (size <= 0 || H5Fget_file_image(m_file, image.get(), imageSize) != size) {
         const std::string e = h5::lastError();
         abandon();
         throw Error(m_label + ": cannot get the shard's file image: " + e);
@@ -350,7 +353,7 @@ void ShardFileWriter::close()
     if (H5Fclose(m_file.release()) < 0)
         H5Eclear2(H5E_DEFAULT); // in memory: nothing left to lose
     m_closed = true;
-    writeFileDurable(m_path, image.data(), image.size(), m_label);
+    writeFileDurable(m_path, image.get(), imageSize, m_label);
 }
 
 void ShardFileWriter::writeFileDurable(const std::string& path, const char* data, size_t n,
