@@ -2384,28 +2384,7 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TraceSetViews</name>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="28"/>
-        <source>Export</source>
-        <translation>Exportieren</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="31"/>
-        <source>Current view as image...</source>
-        <translation>Aktuelle Ansicht als Bild...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="32"/>
-        <source>Current view data as CSV...</source>
-        <translation>Daten der aktuellen Ansicht als CSV...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="34"/>
-        <source>Report of all views...</source>
-        <translation>Bericht aller Ansichten...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="35"/>
-        <location filename="../widgets/trace_set_views.cpp" line="72"/>
+        <location filename="../widgets/trace_set_views.cpp" line="11"/>
         <source>Routing analysis</source>
         <translation>Routing-Analyse</translation>
     </message>
@@ -2516,33 +2495,12 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32"/>
-        <source>Export</source>
-        <translation>Exportieren</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="35"/>
-        <source>Current view as image...</source>
-        <translation>Aktuelle Ansicht als Bild...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="36"/>
-        <source>Current view data as CSV...</source>
-        <translation>Daten der aktuellen Ansicht als CSV...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="38"/>
-        <source>Report of all views...</source>
-        <translation>Bericht aller Ansichten...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="39"/>
-        <location filename="../widgets/training_run_views.cpp" line="70"/>
+        <location filename="../widgets/training_run_views.cpp" line="12"/>
         <source>Training run</source>
         <translation>Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="47"/>
+        <location filename="../widgets/training_run_views.cpp" line="29"/>
         <source>Training run %1</source>
         <translation>Trainingslauf %1</translation>
     </message>
@@ -2632,6 +2590,29 @@ Schicht %4: %5</translation>
         <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4  G %5</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::widgets::ViewTabs</name>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="16"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="19"/>
+        <source>Current view as image...</source>
+        <translation>Aktuelle Ansicht als Bild...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="20"/>
+        <source>Current view data as CSV...</source>
+        <translation>Daten der aktuellen Ansicht als CSV...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="22"/>
+        <source>Report of all views...</source>
+        <translation>Bericht aller Ansichten...</translation>
     </message>
 </context>
 <context>

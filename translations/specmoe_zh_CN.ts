@@ -2367,28 +2367,7 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TraceSetViews</name>
     <message>
-        <location filename="../widgets/trace_set_views.cpp" line="28"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="31"/>
-        <source>Current view as image...</source>
-        <translation>将当前视图导出为图像...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="32"/>
-        <source>Current view data as CSV...</source>
-        <translation>将当前视图数据导出为 CSV...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="34"/>
-        <source>Report of all views...</source>
-        <translation>所有视图的报告...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/trace_set_views.cpp" line="35"/>
-        <location filename="../widgets/trace_set_views.cpp" line="72"/>
+        <location filename="../widgets/trace_set_views.cpp" line="11"/>
         <source>Routing analysis</source>
         <translation>路由分析</translation>
     </message>
@@ -2499,33 +2478,12 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="35"/>
-        <source>Current view as image...</source>
-        <translation>将当前视图导出为图像...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="36"/>
-        <source>Current view data as CSV...</source>
-        <translation>将当前视图数据导出为 CSV...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="38"/>
-        <source>Report of all views...</source>
-        <translation>所有视图的报告...</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="39"/>
-        <location filename="../widgets/training_run_views.cpp" line="70"/>
+        <location filename="../widgets/training_run_views.cpp" line="12"/>
         <source>Training run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="47"/>
+        <location filename="../widgets/training_run_views.cpp" line="29"/>
         <source>Training run %1</source>
         <translation>训练 %1</translation>
     </message>
@@ -2614,6 +2572,29 @@ Layer %4: %5</source>
         <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4  权重 %5</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::widgets::ViewTabs</name>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="16"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="19"/>
+        <source>Current view as image...</source>
+        <translation>将当前视图导出为图像...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="20"/>
+        <source>Current view data as CSV...</source>
+        <translation>将当前视图数据导出为 CSV...</translation>
+    </message>
+    <message>
+        <location filename="../widgets/view_tabs.cpp" line="22"/>
+        <source>Report of all views...</source>
+        <translation>所有视图的报告...</translation>
     </message>
 </context>
 <context>

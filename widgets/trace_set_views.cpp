@@ -1,40 +1,19 @@
 #include "widgets/trace_set_views.h"
 
 #include "core/analysis/analysis_result.h"
-#include "widgets/export_dialog.h"
 #include "widgets/routing_patterns_view.h"
 #include "widgets/routing_text_view.h"
 #include "widgets/usage_heatmap_view.h"
 
-#include <QMenu>
-#include <QToolButton>
-
 namespace specmoe::widgets {
 
 TraceSetViews::TraceSetViews(QWidget* parent)
-    : QTabWidget(parent)
+    : ViewTabs(tr("Routing analysis"), parent)
 {
-    m_heatmap = new UsageHeatmapView(this);
-    m_journeys = new TokenJourneyView(this);
-    m_text = new RoutingTextView(this);
-    m_patterns = new RoutingPatternsView(this);
-    addTab(m_heatmap, m_heatmap->viewTitle());
-    addTab(m_journeys, m_journeys->viewTitle());
-    addTab(m_text, m_text->viewTitle());
-    addTab(m_patterns, m_patterns->viewTitle());
-    setDocumentMode(true);
-
-    auto* button = new QToolButton(this);
-    button->setText(tr("Export"));
-    button->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(button);
-    menu->addAction(tr("Current view as image..."), this, [this] { exportViewImage(currentView(), this); });
-    menu->addAction(tr("Current view data as CSV..."), this, [this] { exportViewCsv(currentView(), this); });
-    menu->addSeparator();
-    menu->addAction(tr("Report of all views..."), this,
-                    [this] { exportViewsReport(views(), m_title.isEmpty() ? tr("Routing analysis") : m_title, this); });
-    button->setMenu(menu);
-    setCornerWidget(button, Qt::TopRightCorner);
+    m_heatmap = addView(new UsageHeatmapView(this));
+    m_journeys = addView(new TokenJourneyView(this));
+    m_text = addView(new RoutingTextView(this));
+    m_patterns = addView(new RoutingPatternsView(this));
 }
 
 void TraceSetViews::setAnalysis(const AnalysisResult& r)
@@ -54,23 +33,6 @@ void TraceSetViews::setRouting(std::shared_ptr<const RoutingBlock> block, const 
 void TraceSetViews::setQueryProvider(TokenJourneyView::QueryFn fn)
 {
     m_journeys->setQueryProvider(std::move(fn));
-}
-
-QList<ExportableView*> TraceSetViews::views() const
-{
-    return {m_heatmap, m_journeys, m_text, m_patterns};
-}
-
-ExportableView* TraceSetViews::currentView() const
-{
-    return dynamic_cast<ExportableView*>(currentWidget());
-}
-
-ReportResult TraceSetViews::exportReport(const QString& dir, ReportOptions options) const
-{
-    if (options.title.isEmpty())
-        options.title = m_title.isEmpty() ? tr("Routing analysis") : m_title;
-    return writeReport(dir, views(), options);
 }
 
 } // namespace specmoe::widgets

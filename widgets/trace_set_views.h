@@ -3,11 +3,9 @@
 // Export menu (current view as image / CSV, whole report). The integration point for the
 // main window: create it, feed it an AnalysisResult (and optionally routing for the text
 // view), add it as a tab.
-#include "widgets/report_writer.h"
 #include "widgets/routing_text_model.h"
 #include "widgets/token_journey_view.h"
-
-#include <QTabWidget>
+#include "widgets/view_tabs.h"
 
 #include <memory>
 
@@ -18,12 +16,11 @@ struct RoutingBlock;
 
 namespace specmoe::widgets {
 
-class ExportableView;
 class RoutingPatternsView;
 class RoutingTextView;
 class UsageHeatmapView;
 
-class TraceSetViews : public QTabWidget {
+class TraceSetViews : public ViewTabs {
     Q_OBJECT
 public:
     explicit TraceSetViews(QWidget* parent = nullptr);
@@ -35,23 +32,17 @@ public:
     void setRouting(std::shared_ptr<const RoutingBlock> block, const RoutingTextModel::TextFn& text = {});
     // Token search across the whole trace set (e.g. wrapping findTokenJourneys).
     void setQueryProvider(TokenJourneyView::QueryFn fn);
-    void setTitle(const QString& title) { m_title = title; }
 
     UsageHeatmapView* heatmapView() const { return m_heatmap; }
     TokenJourneyView* journeyView() const { return m_journeys; }
     RoutingTextView* textView() const { return m_text; }
     RoutingPatternsView* patternsView() const { return m_patterns; }
-    QList<ExportableView*> views() const;
-    ExportableView* currentView() const;
-
-    ReportResult exportReport(const QString& dir, ReportOptions options = {}) const;
 
 private:
     UsageHeatmapView* m_heatmap = nullptr;
     TokenJourneyView* m_journeys = nullptr;
     RoutingTextView* m_text = nullptr;
     RoutingPatternsView* m_patterns = nullptr;
-    QString m_title;
 };
 
 } // namespace specmoe::widgets

@@ -2,9 +2,7 @@
 // The views of one training run in tabs: live accuracy and loss curves, and the model
 // comparison table (kept in step with the metrics). Integration point for the main window:
 // create it, call followRun(runDir) (or feed metrics() directly), add it as a tab.
-#include "widgets/report_writer.h"
-
-#include <QTabWidget>
+#include "widgets/view_tabs.h"
 
 namespace specmoe::speculate {
 struct EvalReport;
@@ -13,11 +11,10 @@ struct EvalReport;
 namespace specmoe::widgets {
 
 class ComparisonTableView;
-class ExportableView;
 class TrainingCurvesView;
 class TrainingMetricsModel;
 
-class TrainingRunViews : public QTabWidget {
+class TrainingRunViews : public ViewTabs {
     Q_OBJECT
 public:
     explicit TrainingRunViews(QWidget* parent = nullptr);
@@ -27,20 +24,15 @@ public:
     bool followRun(const QString& runDir, int intervalMs = 500);
     // The final report replaces the table rows (test split or best validation).
     void setFinalReport(const speculate::EvalReport& report);
-    void setTitle(const QString& title) { m_title = title; }
 
     TrainingCurvesView* curvesView() const { return m_curves; }
     ComparisonTableView* tableView() const { return m_table; }
-    QList<ExportableView*> views() const;
-    ExportableView* currentView() const;
-    ReportResult exportReport(const QString& dir, ReportOptions options = {}) const;
 
 private:
     TrainingMetricsModel* m_metrics = nullptr;
     TrainingCurvesView* m_curves = nullptr;
     ComparisonTableView* m_table = nullptr;
     bool m_finalReport = false;
-    QString m_title;
 };
 
 } // namespace specmoe::widgets
