@@ -61,6 +61,18 @@ std::string writeIdsJsonl(const std::string& path, const std::vector<std::vector
     return path;
 }
 
+// A progress callback that cancels once `n` collection batches have been reported;
+// *seen counts them.
+ProgressFn cancelAfterBatches(int n, int* seen)
+{
+    *seen = 0;
+    return [n, seen](const Progress& pr) {
+        if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
+            ++*seen;
+        return *seen < n;
+    };
+}
+
 CollectParams baseParams(const std::string& source, const std::string& out)
 {
     CollectParams p;
@@ -320,13 +332,7 @@ TEST(Collect, CancelThenResumeGivesTheUninterruptedTrace)
 
     CollectParams p = baseParams(src, t.file("out"));
     int calls = 0;
-    EXPECT_THROW(collect(p,
-                         [&](const Progress& pr) {
-                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
-                                 ++calls;
-                             return calls < 5;
-                         }),
-                 Cancelled);
+    EXPECT_THROW(collect(p, cancelAfterBatches(5, &calls)), Cancelled);
     const TraceSet partial = TraceSet::open(p.outDir);
     EXPECT_FALSE(partial.complete());
     EXPECT_GT(partial.numSequences(), 0);
@@ -359,13 +365,7 @@ TEST(Collect, CancelKeepsThePartialShard)
     CollectParams p = ref;
     p.outDir = t.file("out");
     int batches = 0;
-    EXPECT_THROW(collect(p,
-                         [&](const Progress& pr) {
-                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
-                                 ++batches;
-                             return batches < 3;
-                         }),
-                 Cancelled);
+    EXPECT_THROW(collect(p, cancelAfterBatches(3, &batches)), Cancelled);
     ASSERT_EQ(batches, 3);
     const TraceSet partial = TraceSet::open(p.outDir);
     EXPECT_FALSE(partial.complete());
@@ -440,13 +440,7 @@ TEST(Collect, FullDiskStopsWithErrorAndResumes)
 
     CollectParams p = baseParams(src, t.file("out"));
     int calls = 0;
-    EXPECT_THROW(collect(p,
-                         [&](const Progress& pr) {
-                             if (pr.stage == "collect" && pr.message.rfind("batch", 0) == 0)
-                                 ++calls;
-                             return calls < 4;
-                         }),
-                 Cancelled);
+    EXPECT_THROW(collect(p, cancelAfterBatches(4, &calls)), Cancelled);
     const int64_t before = TraceSet::open(p.outDir).numSequences();
     ASSERT_GT(before, 0);
 
