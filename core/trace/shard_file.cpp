@@ -1,10 +1,11 @@
 #include "core/trace/shard_file.h"
 
 #include "core/util/atomic_file.h"
+#include "core/util/checksum.h"
 #include "core/util/error.h"
 
 #include <algorithm>
-#include <memory>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -147,10 +148,10 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
     // HDF5, whose half-flushed files cannot be closed cleanly (they crash at exit).
     h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
     H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18);
-    // The core driver zero-fills each increment and copies the image when it grows: 64 MiB
-    // steps (fewer for small shards) balance the two (measured with bench_trace_io).
+    // The core driver zero-fills each increment it grows by; our buffer grows in place
+    // (shard_image.cpp). 64 MiB steps, fewer for small shards (measured with bench_trace_io).
     const size_t increment = std::clamp(expectedBytes + (size_t(1) << 20), size_t(4) << 20, size_t(64) << 20);
-    if (H5Pset_fapl_core(fapl, increment, 0) < 0)
+    if (H5Pset_fapl_core(fapl, increment, 0) < 0 || !m_image.attach(fapl))
         h5::fail(label, "cannot set the in-memory file driver");
     m_file = h5::Id(h5::check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), label,
                               "cannot create shard file " + path));
@@ -341,24 +342,41 @@ void ShardFileWriter::close()
         abandon();
         throw Error(m_label + ": flushing the shard failed: " + e);
     }
+    // After the flush the driver's memory holds the complete file: H5Fget_file_image would
+    // copy exactly its first `size` bytes (superblock versions <= 2 need no patching).
     const ssize_t size = H5Fget_file_image(m_file, nullptr, 0);
-    // Not value-initialised: zero-filling the image before HDF5 copies over it cost a pass.
-    const size_t imageSize = size > 0 ? size_t(size) : 0;
-    std::unique_ptr<char[]> image(new char[std::max<size_t>(imageSize, 1)]);
-    if (size <= 0 || H5Fget_file_image(m_file, image.get(), imageSize) != size) {
+    if (size <= 0 || size_t(size) > m_image.capacity() || !m_image.data()) {
         const std::string e = h5::lastError();
         abandon();
         throw Error(m_label + ": cannot get the shard's file image: " + e);
     }
+    try {
+        m_fileCrc = writeFileDurable(m_path, m_image.data(), size_t(size), m_label);
+    } catch (...) {
+        abandon();
+        throw;
+    }
+    m_fileBytes = int64_t(size);
     if (H5Fclose(m_file.release()) < 0)
-        H5Eclear2(H5E_DEFAULT); // in memory: nothing left to lose
+        H5Eclear2(H5E_DEFAULT); // in memory, and already written: nothing left to lose
     m_closed = true;
-    writeFileDurable(m_path, image.get(), imageSize, m_label);
 }
 
-void ShardFileWriter::writeFileDurable(const std::string& path, const char* data, size_t n,
-                                       const std::string& label)
+uint32_t ShardFileWriter::writeFileDurable(const std::string& path, const char* data, size_t n,
+                                           const std::string& label)
 {
+    // The checksum is computed from memory on a second thread while the write and the fsync
+    // (mostly waiting for the disk) run here.
+    uint32_t crc = 0;
+    std::thread crcThread([&] { crc = crc32Update(0, data, n); });
+    struct Join {
+        std::thread& t;
+        ~Join()
+        {
+            if (t.joinable())
+                t.join();
+        }
+    } join{crcThread};
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         throw Error(label + ": cannot create " + path + ": " + std::strerror(errno));
@@ -385,6 +403,8 @@ void ShardFileWriter::writeFileDurable(const std::string& path, const char* data
         ::unlink(path.c_str());
         throw Error(label + ": closing the shard failed: " + std::strerror(e));
     }
+    crcThread.join();
+    return crc;
 }
 
 void ShardFileWriter::abandon()

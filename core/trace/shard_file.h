@@ -14,6 +14,7 @@
 //   /sequences/source, doc_id (variable-length UTF-8 strings)           [S]
 #include "core/trace/h5_handle.h"
 #include "core/trace/routing.h"
+#include "core/trace/shard_image.h"
 #include "core/trace/trace_writer.h"
 
 #include <cstdint>
@@ -63,6 +64,9 @@ public:
     // Writes what is pending, the sequence table and the counts, closes and fsyncs the
     // file. Throws specmoe::Error naming the shard.
     void close();
+    // After close(): the file's size and CRC-32 (computed from memory while it was written).
+    int64_t fileBytes() const { return m_fileBytes; }
+    uint32_t fileCrc32() const { return m_fileCrc; }
     // Closes ignoring errors (the caller removes the file).
     void abandon();
 
@@ -70,23 +74,27 @@ private:
     void writePending(bool all);
     void appendRows(Column& c, const void* data, size_t rows);
     void enableExplicitPositions();
-    static void writeFileDurable(const std::string& path, const char* data, size_t n, const std::string& label);
+    // Writes and fsyncs data as path; returns its CRC-32.
+    static uint32_t writeFileDurable(const std::string& path, const char* data, size_t n,
+                                     const std::string& label);
 
     std::string m_path, m_label;
     TraceDims m_dims;
     int m_chunkTokens;
+    ShardImage m_image; // before m_file: the file's memory outlives the file
     h5::Id m_file;
     h5::Id m_f16;
     std::vector<Column> m_cols; // token_id, topk_ids, topk_weights, [logits], [lookahead]
     Column m_position;
     bool m_explicitPositions = false;
-    h5::Id m_dcpl1, m_dcplN;    // kept for the lazily created position column
     int m_deflate;
     RoutingBlock m_pending;     // rows not yet handed to HDF5
     int64_t m_written = 0;      // rows handed to HDF5
     int64_t m_tokens = 0;
     SeqTable m_table;
     bool m_closed = false;
+    int64_t m_fileBytes = 0;
+    uint32_t m_fileCrc = 0;
 };
 
 class ShardFileReader {

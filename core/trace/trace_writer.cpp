@@ -130,9 +130,8 @@ struct TraceWriter::Impl {
         info.tokens = shard->tokens();
         info.sequences = int64_t(shard->table().size());
         info.payloadBytes = shard->payloadBytes();
-        info.crc32 = crc32Hex(crc32File(shardTmp));
-        std::error_code ec;
-        info.bytes = int64_t(fs::file_size(shardTmp, ec));
+        info.crc32 = crc32Hex(shard->fileCrc32());
+        info.bytes = shard->fileBytes();
         info.seqRanges = manifest::toRanges(shard->table().seqId);
         const std::vector<int64_t> ids = shard->table().seqId;
         shard.reset();
