@@ -481,29 +481,41 @@ struct MixtralRuntime::Impl {
         const double scale = 1.0 / std::sqrt(double(D));
         at::Tensor out = at::empty({B, T, kv, r, D}, q.options());
         const int64_t chunk = T >= 128 ? 64 : T;
+        const bool low = lowCpu(q);
+        const auto fopts = q.options().dtype(at::kFloat);
         const float lowest = std::numeric_limits<float>::lowest();
         at::Tensor qpos = at::arange(T, at::TensorOptions().dtype(at::kLong).device(q.device()));
+        // Additive masks (float32, as the softmax): 0 where visible, the lowest float where
+        // hidden, like transformers' causal mask. Pad keys are hidden.
+        at::Tensor padBias = at::zeros({B, T}, fopts).masked_fill_(keyOk.logical_not(), lowest);
         for (int64_t t0 = 0; t0 < T; t0 += chunk) {
             const int64_t t1 = std::min(T, t0 + chunk), C = t1 - t0;
             int64_t s0 = 0;
             if (cfg.slidingWindow > 0)
                 s0 = std::max<int64_t>(0, t0 - cfg.slidingWindow + 1);
             const int64_t S = t1 - s0;
-            at::Tensor qc = q.narrow(2, t0, C).reshape({B, kv, C * r, D});
-            at::Tensor kc = k.narrow(2, s0, S);
-            at::Tensor vc = v.narrow(2, s0, S);
-            at::Tensor scores = mm(qc, kc.transpose(-2, -1)).mul_(scale); // [B, kv, C*r, S]
-            if (scores.scalar_type() != at::kFloat)
-                scores = scores.to(at::kFloat);
+            at::Tensor qc = q.narrow(2, t0, C).reshape({B * kv, C * r, D});
+            at::Tensor kc = k.narrow(2, s0, S).reshape({B * kv, S, D});
+            at::Tensor vc = v.narrow(2, s0, S).reshape({B * kv, S, D});
             // Visible: key position j <= query position i (and i - j < window), key not pad.
             at::Tensor qi = qpos.narrow(0, t0, C).view({C, 1});
             at::Tensor kj = qpos.narrow(0, s0, S).view({1, S});
-            at::Tensor vis = kj.le(qi);
+            at::Tensor hidden = kj.gt(qi);
             if (cfg.slidingWindow > 0)
-                vis = vis.logical_and(kj.gt(qi - cfg.slidingWindow));
-            vis = vis.view({1, 1, C, 1, S}).logical_and(keyOk.narrow(1, s0, S).view({B, 1, 1, 1, S}));
-            scores = scores.view({B, kv, C, r, S}).masked_fill_(vis.logical_not(), lowest);
-            at::Tensor probs = at::softmax(scores, -1).view({B, kv, C * r, S});
+                hidden = hidden.logical_or(kj.le(qi - cfg.slidingWindow));
+            at::Tensor bias = padBias.narrow(1, s0, S).view({B, 1, 1, 1, S}) +
+                              at::zeros({C, S}, fopts).masked_fill_(hidden, lowest).view({1, 1, C, 1, S});
+            at::Tensor scores;
+            if (low) { // scores rounded to the dtype and scaled in it, as transformers does
+                scores = mm(qc, kc.transpose(1, 2)).mul_(scale).to(at::kFloat);
+                scores = scores.view({B, kv, C, r, S}).add_(bias).view({B * kv, C * r, S});
+            } else {
+                // bias + scale * q k^T in one pass: the mask, written once, is the output the
+                // GEMM accumulates into (no zero-fill, scaling or masking passes).
+                scores = bias.expand({B, kv, C, r, S}).contiguous().view({B * kv, C * r, S});
+                scores.baddbmm_(qc, kc.transpose(1, 2), 1.0, scale);
+            }
+            at::Tensor probs = at::_softmax_out(scores, scores, -1, false);
             if (probs.scalar_type() != q.scalar_type())
                 probs = probs.to(q.scalar_type());
             at::Tensor oc = mm(probs, vc).view({B, kv, C, r, D});

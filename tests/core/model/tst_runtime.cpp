@@ -10,6 +10,7 @@
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 #include <filesystem>
@@ -207,25 +208,45 @@ TEST(Runtime, KernelsAgreeOnHolesInTheMask)
     mo.seed = 3;
     mo.outDir = d.path();
     makeRandomModel(mo);
-    at::manual_seed(1);
-    at::Tensor ids = at::randint(3, 320, {2, 48}, at::kLong);
-    at::Tensor mask = at::ones({2, 48}, at::kLong);
-    mask[0].narrow(0, 10, 5).zero_();
-    mask[1].narrow(0, 30, 18).zero_();
     RuntimeOptions o;
     o.device = "cpu";
-    MixtralRuntime ref(d.path(), o);
-    o.attention = "sdpa";
-    o.moeKernel = "dense";
-    MixtralRuntime alt(d.path(), o);
-    const auto ra = ref.route(ids, mask), rb = alt.route(ids, mask);
-    at::Tensor real = mask.view({-1}).nonzero().squeeze(1);
-    for (int64_t l = 0; l < ra.routerLogits.size(0); ++l) {
-        at::Tensor la = ra.routerLogits[l].index_select(0, real), lb = rb.routerLogits[l].index_select(0, real);
-        EXPECT_LE((la - lb).abs().max().item<double>(), 1e-4) << "layer " << l;
-        EXPECT_TRUE(at::equal(ra.topkIds[l].index_select(0, real), rb.topkIds[l].index_select(0, real))) << "layer " << l;
+    RuntimeOptions oa = o;
+    oa.attention = "sdpa";
+    oa.moeKernel = "dense";
+    // 48 tokens: one attention chunk; 160: chunks of 64, 64 and 32 with a hole across a
+    // chunk boundary and a right-padded row; then the same with a sliding window of 40
+    // (chunks then start at t0 - 39: the pad mask must follow).
+    TempDir w("rt-kernels-window");
+    fs::copy(d.path(), w.path(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    {
+        std::ifstream in(w.file("config.json"));
+        nlohmann::json cfg = nlohmann::json::parse(in);
+        cfg["sliding_window"] = 40;
+        std::ofstream(w.file("config.json")) << cfg.dump(2);
     }
-    EXPECT_FALSE(at::isnan(rb.routerLogits).any().item<bool>()); // pad rows too
+    for (const auto& [dir, T] : std::vector<std::pair<std::string, int64_t>>{
+             {d.path(), 48}, {d.path(), 160}, {w.path(), 160}}) {
+        MixtralRuntime ref(dir, o), alt(dir, oa);
+        at::manual_seed(1);
+        at::Tensor ids = at::randint(3, 320, {2, T}, at::kLong);
+        at::Tensor mask = at::ones({2, T}, at::kLong);
+        mask[0].narrow(0, 10, 5).zero_();
+        mask[1].narrow(0, 30, 18).zero_();
+        if (T > 64) {
+            mask[0].narrow(0, 60, 10).zero_();
+            mask[1].narrow(0, T - 40, 40).zero_();
+        }
+        const auto ra = ref.route(ids, mask), rb = alt.route(ids, mask);
+        at::Tensor real = mask.view({-1}).nonzero().squeeze(1);
+        for (int64_t l = 0; l < ra.routerLogits.size(0); ++l) {
+            at::Tensor la = ra.routerLogits[l].index_select(0, real), lb = rb.routerLogits[l].index_select(0, real);
+            EXPECT_LE((la - lb).abs().max().item<double>(), 1e-4) << dir << " T " << T << ", layer " << l;
+            EXPECT_TRUE(at::equal(ra.topkIds[l].index_select(0, real), rb.topkIds[l].index_select(0, real)))
+                << "T " << T << ", layer " << l;
+        }
+        EXPECT_FALSE(at::isnan(ra.routerLogits).any().item<bool>()) << "T " << T; // pad rows too
+        EXPECT_FALSE(at::isnan(rb.routerLogits).any().item<bool>()) << "T " << T;
+    }
     o.moeKernel = "bogus";
     EXPECT_NE(errorOf([&] { MixtralRuntime rt(d.path(), o); }).find("bogus"), std::string::npos);
 }
