@@ -1,9 +1,9 @@
 // Speculation training throughput and memory (prints numbers, asserts nothing).
-//   bench_train [--repeats 3] [--big 10]
-//       samples/s per model on CPU (one untimed warm-up process, then the median of
+//   bench_train [--repeats 3] [--big 10] [--device cpu|cuda|cuda:N]
+//       samples/s per model on the device (one untimed warm-up process, then the median of
 //       --repeats processes per model), then peak RSS at 1x and --big x data
-//   bench_train worker S MODELS one training run over S x the base data (used by the above);
-//       prints one JSON line
+//   bench_train worker S MODELS [DEVICE] one training run over S x the base data (used by
+//       the above); prints one JSON line
 // Output: a few human lines and one JSON line per result ({"bench":"train", ...}).
 // Data: synthetic Mixtral-shaped routing (32 layers, 8 experts, top-2, probes at 1 and 2),
 // generated block by block while streaming, so only the trainer holds memory.
@@ -95,7 +95,7 @@ long peakRssKiB()
     return u.ru_maxrss;
 }
 
-int worker(int scale, const std::string& models)
+int worker(int scale, const std::string& models, const std::string& device)
 {
     const int baseBlocks = 2; // 2 x 16 x 128 = 4096 tokens
     TrainParams p;
@@ -108,6 +108,7 @@ int worker(int scale, const std::string& models)
     p.trainInterLayer = models.find("interlayer") != std::string::npos;
     p.trainStatistics = models.find("statistics") != std::string::npos;
     p.trainEnsemble = models.find("ensemble") != std::string::npos;
+    p.device = device;
     const auto t0 = std::chrono::steady_clock::now();
     const TrainResult r = train(p);
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -119,6 +120,7 @@ int worker(int scale, const std::string& models)
     nlohmann::json j;
     j["scale"] = scale;
     j["models"] = models;
+    j["device"] = device;
     j["train_tokens"] = r.trainTokens;
     j["samples_per_s"] = r.samplesPerSecond;
     j["tokens_per_s"] = r.tokensPerSecond;
@@ -157,11 +159,12 @@ double median(std::vector<double> v)
 }
 
 // Median over worker runs of each numeric field; the runs' samples/s kept as a list.
-nlohmann::json summarize(const std::vector<nlohmann::json>& runs, int scale, const std::string& models)
+nlohmann::json summarize(const std::vector<nlohmann::json>& runs, int scale, const std::string& models,
+                         const std::string& device)
 {
     nlohmann::json j;
     j["bench"] = "train";
-    j["device"] = "cpu";
+    j["device"] = device;
     j["models"] = models;
     j["scale"] = scale;
     j["warmup"] = 1;
@@ -182,15 +185,16 @@ nlohmann::json summarize(const std::vector<nlohmann::json>& runs, int scale, con
     return j;
 }
 
-nlohmann::json measure(const std::string& self, int scale, const std::string& models, int repeats)
+nlohmann::json measure(const std::string& self, int scale, const std::string& models, int repeats,
+                       const std::string& device)
 {
     std::vector<nlohmann::json> runs;
     for (int i = 0; i < repeats; ++i) {
-        nlohmann::json r = run(self, std::to_string(scale) + " " + models);
+        nlohmann::json r = run(self, std::to_string(scale) + " " + models + " " + device);
         if (r.is_object())
             runs.push_back(std::move(r));
     }
-    nlohmann::json j = summarize(runs, scale, models);
+    nlohmann::json j = summarize(runs, scale, models, device);
     std::printf("  %-32s %dx data: %8.0f samples/s, %8.0f samples/CPU-s, peak RSS %.1f MiB (median of %zu)\n",
                 models.c_str(), scale, j.value("samples_per_s", 0.0), j.value("samples_per_cpu_s", 0.0),
                 j.value("peak_rss_bytes", 0.0) / 1048576.0, runs.size());
@@ -202,34 +206,43 @@ nlohmann::json measure(const std::string& self, int scale, const std::string& mo
 int main(int argc, char** argv)
 {
     if (argc >= 4 && std::string(argv[1]) == "worker")
-        return worker(std::atoi(argv[2]), argv[3]);
+        try {
+            return worker(std::atoi(argv[2]), argv[3], argc >= 5 ? argv[4] : "cpu");
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "bench_train worker: %s\n", e.what());
+            return 1;
+        }
     int repeats = 3, big = 10;
+    std::string device = "cpu";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         if (k == "--repeats")
             repeats = std::max(1, std::atoi(argv[i + 1]));
         else if (k == "--big")
             big = std::max(2, std::atoi(argv[i + 1]));
+        else if (k == "--device")
+            device = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: bench_train [--repeats N] [--big S]\n");
+            std::fprintf(stderr, "usage: bench_train [--repeats N] [--big S] [--device cpu|cuda|cuda:N]\n");
             return 2;
         }
     }
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    std::printf("speculation training on CPU, synthetic Mixtral-shaped routing (L=32, E=8, k=2), 1 epoch,\n"
-                "batch 64 tokens, default model sizes; a sample = (token, layer, horizon)\n");
+    std::printf("speculation training on %s, synthetic Mixtral-shaped routing (L=32, E=8, k=2), 1 epoch,\n"
+                "batch 64 tokens, default model sizes; a sample = (token, layer, horizon)\n",
+                device.c_str());
     std::fflush(stdout);
-    run(self, "1 ensemble"); // warm-up process (page cache, libraries)
+    run(self, "1 ensemble " + device); // warm-up process (page cache, libraries, CUDA context)
     nlohmann::json base;
     for (const char* m : {"interlayer", "statistics", "ensemble", "interlayer,statistics,ensemble"}) {
-        nlohmann::json j = measure(self, 1, m, repeats); // ensemble alone = its gate only
+        nlohmann::json j = measure(self, 1, m, repeats, device); // ensemble alone = its gate only
         if (base.is_null())
             base = j;
         std::printf("%s\n", j.dump().c_str());
         std::fflush(stdout);
     }
     // streaming: the data path is the same for every model, so the cheapest shows it best
-    nlohmann::json j = measure(self, big, "interlayer", 1);
+    nlohmann::json j = measure(self, big, "interlayer", 1, device);
     const double rss1 = base.value("peak_rss_bytes", 0.0);
     if (rss1 > 0)
         j["peak_rss_ratio_vs_1x"] = j.value("peak_rss_bytes", 0.0) / rss1;

@@ -6,7 +6,7 @@
 #     libhdf5-hl-100 libhdf5-hl-cpp-100 libsz2 libaec0 libaec-dev libsentencepiece-dev \
 #     libsentencepiece0 nlohmann-json3-dev zlib1g-dev))
 # then measures our runtime and transformers in the same call.
-#   bench/gpu.sh [STAGE...]   stages: build check ref ours stream train (default: all)
+#   bench/gpu.sh [STAGE...]   stages: build check ref ours stream trainbench train (default: all)
 # Results: $OUT/gpu-results.jsonl (or ./), log: gpu-log.txt. Optional: TRACES=DIR (a trace
 # folder, e.g. carried from a demo run) for the CUDA training stage.
 # Models go to /dev/shm when it has room: writing 45 GB of random weights to disk costs
@@ -15,7 +15,7 @@ set -uo pipefail
 out=${OUT:-$PWD}
 res=$out/gpu-results.jsonl
 log=$out/gpu-log.txt
-stages=${*:-build check ref ours stream train}
+stages=${*:-build check ref ours stream trainbench train}
 P=/tmp/specmoe-deps
 B=build-gpu
 models=/dev/shm/specmoe-models
@@ -39,8 +39,8 @@ if has build; then
     -DCMAKE_CUDA_ARCHITECTURES=90 >>"$log" 2>&1 || { tail -40 "$log"; exit 1; }
   note "build bench_runtime"
   ninja -C $B bench_runtime >>"$log" 2>&1 || { grep -B2 -A12 'error' "$log" | head -80; exit 1; }
-  # The CLI (for CUDA training) builds in the background while the runtime is measured.
-  (ninja -C $B -j10 specmoe >"$out/gpu-build-cli.txt" 2>&1; echo "exit $?" >>"$out/gpu-build-cli.txt") &
+  # The CLI and bench_train (CUDA training) build in the background while the runtime is measured.
+  (ninja -C $B -j10 specmoe bench_train >"$out/gpu-build-cli.txt" 2>&1; echo "exit $?" >>"$out/gpu-build-cli.txt") &
   cli_build=$!
 fi
 bench=$B/bench/bench_runtime
@@ -71,6 +71,13 @@ if has stream; then
   $bench --make-preset mixtral-8x7b --make-layers 16 --model $models/m16 --device cuda --dtype bfloat16 --residency streaming --host-cache 1 --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
   $bench --model $models/m16 --device cuda --dtype bfloat16 --residency resident --batch 64 --seq 512 --warmup 1 --repeats 3 | tee -a "$res"
   rm -rf $models/m16
+fi
+if has trainbench; then
+  [ -n "${cli_build:-}" ] && { note "waiting for the CLI build"; wait $cli_build; cli_build=; }
+  if [ -x $B/bench/bench_train ]; then
+    note "bench_train per model on cuda (synthetic Mixtral-shaped routing)"
+    timeout 300 $B/bench/bench_train --device cuda --repeats 2 --big 2 2>&1 | grep '^{' | tee -a "$res"
+  fi
 fi
 if has train && [ -n "${TRACES:-}" ]; then
   [ -n "${cli_build:-}" ] && { note "waiting for the CLI build"; wait $cli_build; }

@@ -465,6 +465,15 @@ def gpu_block(path):
         else:
             targets.append([label + ", vs resident", f">= {GPU_STREAM_MIN_VS_RESIDENT * 100:g}% of resident",
                             f"{num(x['tokens_per_s'])} tokens/s; no resident run in this file", NONE])
+    tr = [x for x in by(recs, "train") if str(x.get("device", "")).startswith("cuda")]
+    if tr:
+        targets.append(["Training samples/s per model, GPU", "(reported)",
+                        ", ".join(f"{t['models']} {num(t.get('samples_per_s'))}" for t in tr if t["scale"] == 1), "-"])
+        details += ["#### Speculation training (`bench_train --device cuda`, synthetic Mixtral-shaped routing)", ""]
+        details += table(["models", "data", "runs", "samples/s", "peak RSS"],
+                         [[t["models"], f"{t['scale']}x", t["repeats"], num(t.get("samples_per_s")),
+                           mib(t.get("peak_rss_bytes"))] for t in tr])
+        details.append("")
     if not targets:
         targets.append(["GPU targets", "-", "no records", NONE])
     out += table(["what", "target", "measured (ratio)", "status"], targets)
@@ -479,7 +488,7 @@ def gpu_block(path):
                      gib(x.get("peak_gpu_bytes"))])
     details += ["#### All GPU records", ""]
     details += table(["impl", "model", "layers", "residency", "variant", "batch", "tokens/s", "median s", "peak GPU"], rows)
-    other = [x for x in recs if x.get("bench") not in ("hf_reference", "runtime", "machine", "machine_end")]
+    other = [x for x in recs if x.get("bench") not in ("hf_reference", "runtime", "machine", "machine_end", "train")]
     if other:
         details += ["", "Other records: " + "; ".join("`" + json.dumps(x, sort_keys=True) + "`" for x in other)]
     details.append("")
