@@ -433,8 +433,10 @@ struct MixtralRuntime::Impl {
     // Attention with the fused kernels. Grouped key/value heads are repeated (query head h
     // reads key/value head h / r, as transformers' repeat_kv). Right-padded batches without
     // a binding sliding window need only the causal flag: a real query never sees a pad key.
+    // maskCache: the [B, 1, T, T] mask, built by the first layer that needs it and reused
+    // by the others on the same device.
     at::Tensor attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
-                             const at::Tensor& keyOk, bool rightPadded) const
+                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache) const
     {
         const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
         at::Tensor qh = q.transpose(1, 2); // [B, nh, T, D]
@@ -444,8 +446,8 @@ struct MixtralRuntime::Impl {
             vh = vh.repeat_interleave(r, 1);
         }
         const bool window = cfg.slidingWindow > 0 && cfg.slidingWindow < T;
-        at::Tensor mask;
-        if (window || !rightPadded) {
+        at::Tensor& mask = maskCache;
+        if ((window || !rightPadded) && (!mask.defined() || mask.device() != q.device())) {
             auto lopts = at::TensorOptions().dtype(at::kLong).device(q.device());
             at::Tensor qi = at::arange(T, lopts).view({T, 1}), kj = at::arange(T, lopts).view({1, T});
             at::Tensor vis = kj.le(qi);
@@ -462,7 +464,7 @@ struct MixtralRuntime::Impl {
 
     // h: [B, T, H] normed; returns attention output projected [B*T, H].
     at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
-                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded) const
+                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const
     {
         const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
         at::Tensor qkv = lin(hN, w.qkv); // [N, (nh + 2kv) D]
@@ -473,7 +475,7 @@ struct MixtralRuntime::Impl {
         q = q * cos + rotateHalf(q) * sin;
         k = k * cos + rotateHalf(k) * sin;
         if (useSdpa(q))
-            return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded), w.o);
+            return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask), w.o);
         // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
         q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
         k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
@@ -665,6 +667,7 @@ struct MixtralRuntime::Impl {
             at::Tensor ids;
         };
         std::vector<Probe> outProbes;
+        at::Tensor sdpaMask; // see attentionSdpa()
         if (stream) {
             prefetch(0);
         }
@@ -686,7 +689,7 @@ struct MixtralRuntime::Impl {
                 w = &layers[ul];
             }
             at::Tensor h = rmsnorm(x, w->inNorm);
-            x = x + attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded);
+            x = x + attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask);
             at::Tensor hr; // the router's input (float32 in mixed mode)
             at::Tensor h2 = rmsnorm(x, w->postNorm, &hr, postNorm32[ul]);
             at::Tensor logits = lin(hr, gates[ul]); // [N, E]
