@@ -217,7 +217,7 @@ SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace fo
                     p.flag("json", "info: print the manifest as JSON");
                     p.flag("shards", "info: list every shard");
                     p.option("size-mb", "MB", "reshard: target uncompressed payload per shard (MiB)", "256");
-                    p.option("deflate", "LEVEL", "reshard: deflate level 0-9 (0 = shuffle only; default: keep)");
+                    p.option("deflate", "LEVEL", "reshard: deflate level 0-9 (0 = uncompressed; default: keep)");
                     p.option("chunk-tokens", "N", "reshard: tokens per HDF5 chunk (default: keep)");
                     p.flag("overwrite", "reshard: clear a destination that already holds a trace");
                     p.multiOption("seq", "IDS", "export-csv: sequence ids, e.g. 3,5-9");

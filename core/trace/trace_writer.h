@@ -44,7 +44,7 @@ constexpr int kDefaultChunkTokens = 8192;
 
 struct TraceWriterOptions {
     double shardSizeMB = 256;        // target uncompressed payload per shard (MiB)
-    int deflateLevel = kDefaultDeflateLevel; // 0 = shuffle only, 1..9 = shuffle + deflate
+    int deflateLevel = kDefaultDeflateLevel; // 0 = uncompressed, 1..9 = shuffle + deflate
     int chunkTokens = kDefaultChunkTokens;   // tokens per HDF5 chunk
     bool startOver = false;          // clear a folder holding another fingerprint
     nlohmann::json runConfig = nlohmann::json::object(); // full run configuration (manifest)
