@@ -229,12 +229,12 @@ def cpu_block(path):
                            f"{r['ratio']:.2f}x", ", ".join(f"{x:.2f}" for x in r.get("pair_ratios", [])),
                            f"{r['specmoe_cpu_s']:.1f} / {r['reference_cpu_s']:.1f}"]])
         details.append("")
-        if "reference_settings_chosen" in r:
-            details += ["The reference's best of three settings counts in each pair (medians over the pairs: "
-                        f"all threads {num(r['reference_all_threads_tokens_per_s'])}, one thread "
+        if "reference_setting" in r:
+            details += ["The reference runs in three settings per pair; the one with the best median counts "
+                        f"(medians: all threads {num(r['reference_all_threads_tokens_per_s'])}, one thread "
                         f"{num(r['reference_one_thread_tokens_per_s'])}, all threads with passive idle threads "
-                        f"{num(r['reference_all_threads_passive_tokens_per_s'])} tokens/s); chosen: "
-                        + ", ".join(r["reference_settings_chosen"]) + ".", ""]
+                        f"{num(r['reference_all_threads_passive_tokens_per_s'])} tokens/s; counted: "
+                        f"{r['reference_setting']}).", ""]
     else:
         targets.append(["Routing capture, CPU, `small`, 8 x 256, vs transformers", f">= {ROUTING_MIN_RATIO:g}x", "-", NONE])
 

@@ -4,6 +4,7 @@
 #include "core/tensor/torch_compat.h"
 #include "core/util/blas_threads.h"
 #include "core/util/error.h"
+#include "core/util/malloc_tuning.h"
 #include "core/util/sysmem.h"
 
 #include <ATen/ATen.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <thread>
 
@@ -131,6 +133,7 @@ struct MixtralRuntime::Impl {
     // Streaming with a host cache: every layer once in (pinned) host memory.
     std::vector<LayerWeights> hostCache;
     std::unique_ptr<compat::SideStream> side;
+    int64_t splitParts = 1; // see routeSplit()
 
     Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
 
@@ -599,7 +602,8 @@ struct MixtralRuntime::Impl {
         return out;
     }
 
-    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    // Checks shapes and token ids; returns the ids as a contiguous int64 CPU tensor.
+    at::Tensor checkInput(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro) const
     {
         if (idsIn.dim() != 2)
             throw Error("route: input ids must be [batch, length], got " + std::to_string(idsIn.dim()) + " dims");
@@ -607,17 +611,74 @@ struct MixtralRuntime::Impl {
             throw Error("route: attention mask must have the shape of the ids");
         if (ro.lmLogits && !opts.loadLmHead)
             throw Error("route: LM logits asked but the runtime was opened without loadLmHead");
+        const int64_t T = idsIn.size(1), N = idsIn.numel();
+        at::Tensor idsCpu = idsIn.to(at::kCPU).to(at::kLong).contiguous();
+        const int64_t* p = idsCpu.data_ptr<int64_t>();
+        for (int64_t i = 0; i < N; ++i)
+            if (p[i] < 0 || p[i] >= cfg.vocabSize)
+                throw Error("route: token id " + std::to_string(p[i]) + " at sequence " + std::to_string(i / T) +
+                            ", position " + std::to_string(i % T) + " is outside the vocabulary [0, " +
+                            std::to_string(cfg.vocabSize) + ") of " + dir + "/config.json");
+        return idsCpu;
+    }
+
+    // On a CPU with a pthreads OpenBLAS (auto threads), the batch is cut into `splitParts`
+    // slices routed on as many threads, each with single-threaded GEMMs: the element-wise
+    // work then uses every core too, and no thread pool spins against another. The rows
+    // of a sequence never depend on the other sequences, so the results are the same.
+    RoutingResult routeSplit(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    {
+        const int64_t B = idsIn.dim() == 2 ? idsIn.size(0) : 0;
+        const int64_t parts = std::min<int64_t>(splitParts, B);
+        if (parts < 2)
+            return route(idsIn, maskIn, ro);
+        const at::Tensor ids = checkInput(idsIn, maskIn, ro);
+        const at::Tensor mask = maskIn.to(at::kCPU);
+        std::vector<RoutingResult> out(static_cast<size_t>(parts));
+        std::vector<std::exception_ptr> err(out.size());
+        {
+            struct BlasThreads { // single-threaded GEMMs while the slices run
+                int before = blasThreadCount();
+                BlasThreads() { setBlasThreadCount(1); }
+                ~BlasThreads() { setBlasThreadCount(before); }
+            } blas;
+            std::vector<std::thread> workers;
+            for (int64_t j = 0; j < parts; ++j) {
+                const int64_t b0 = B * j / parts, b1 = B * (j + 1) / parts;
+                workers.emplace_back([&, j, b0, b1] {
+                    try {
+                        out[size_t(j)] = route(ids.narrow(0, b0, b1 - b0), mask.narrow(0, b0, b1 - b0), ro);
+                    } catch (...) {
+                        err[size_t(j)] = std::current_exception();
+                    }
+                });
+            }
+            for (auto& w : workers)
+                w.join();
+        }
+        for (const auto& e : err)
+            if (e)
+                std::rethrow_exception(e);
+        auto cat = [&](at::Tensor RoutingResult::*f, int64_t dim) {
+            std::vector<at::Tensor> v;
+            for (auto& r : out)
+                v.push_back(r.*f);
+            return v.front().defined() ? at::cat(v, dim) : at::Tensor();
+        };
+        RoutingResult res;
+        res.routerLogits = cat(&RoutingResult::routerLogits, 1);
+        res.topkIds = cat(&RoutingResult::topkIds, 1);
+        res.topkWeights = cat(&RoutingResult::topkWeights, 1);
+        res.lookaheadIds = cat(&RoutingResult::lookaheadIds, 2);
+        res.lmLogits = cat(&RoutingResult::lmLogits, 0);
+        return res;
+    }
+
+    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    {
+        at::Tensor idsCpu = checkInput(idsIn, maskIn, ro);
         const int64_t B = idsIn.size(0), T = idsIn.size(1), N = B * T;
         const int64_t L = cfg.numLayers, E = cfg.numExperts, K = cfg.topk;
-        at::Tensor idsCpu = idsIn.to(at::kCPU).to(at::kLong).contiguous();
-        if (N > 0) {
-            const int64_t* p = idsCpu.data_ptr<int64_t>();
-            for (int64_t i = 0; i < N; ++i)
-                if (p[i] < 0 || p[i] >= cfg.vocabSize)
-                    throw Error("route: token id " + std::to_string(p[i]) + " at sequence " + std::to_string(i / T) +
-                                ", position " + std::to_string(i % T) + " is outside the vocabulary [0, " +
-                                std::to_string(cfg.vocabSize) + ") of " + dir + "/config.json");
-        }
         std::vector<int> dists;
         if (ro.lookahead)
             dists = opts.lookahead;
@@ -787,14 +848,15 @@ struct MixtralRuntime::Impl {
 
 MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
 {
-    if (opts.threads == 0) {
-        // With a pthreads OpenBLAS the GEMMs use every core through BLAS's own pool; more
-        // intra-op threads would only spin against it (see blas_threads.h).
-        const bool cpu = resolveDevice(opts.device).is_cpu();
-        at::set_num_threads(cpu && blasHasOwnThreadPool()
-                                ? 1
-                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-    }
+    tuneMallocForTensors(); // activations reuse heap memory instead of faulting it in anew
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // With a pthreads OpenBLAS, libtorch's intra-op threads would only spin against BLAS's
+    // own pool (see blas_threads.h): one intra-op thread, and route() runs slices of the
+    // batch on `cores` threads with single-threaded GEMMs (routeSplit()).
+    const bool splitBatch = opts.threads == 0 && resolveDevice(opts.device).is_cpu() &&
+                            opts.residency != Residency::Streaming && blasHasOwnThreadPool();
+    if (opts.threads == 0)
+        at::set_num_threads(resolveDevice(opts.device).is_cpu() && blasHasOwnThreadPool() ? 1 : cores);
     else if (opts.threads > 0)
         at::set_num_threads(opts.threads);
     for (int d : opts.lookahead)
@@ -807,6 +869,7 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
         throw Error("unknown MoE kernel \"" + opts.moeKernel + "\" (auto, grouped, dense)");
     m_impl = std::make_unique<Impl>(dir, std::move(opts));
     m_impl->dt = computeScalar(m_impl->opts.dtype);
+    m_impl->splitParts = splitBatch ? cores : 1;
     m_impl->buildRecipes();
     m_impl->place();
 }
@@ -821,7 +884,7 @@ std::string MixtralRuntime::dtype() const { return m_impl->opts.dtype; }
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
 {
-    return m_impl->route(ids, mask, ro);
+    return m_impl->routeSplit(ids, mask, ro);
 }
 
 } // namespace specmoe

@@ -12,4 +12,19 @@ bool blasHasOwnThreadPool()
     return fn && fn() == 1;
 }
 
+int blasThreadCount()
+{
+    using GetFn = int (*)();
+    static const auto fn = reinterpret_cast<GetFn>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return fn ? fn() : 0;
+}
+
+void setBlasThreadCount(int n)
+{
+    using SetFn = void (*)(int);
+    static const auto fn = reinterpret_cast<SetFn>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (fn && n > 0)
+        fn(n);
+}
+
 } // namespace specmoe

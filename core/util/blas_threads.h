@@ -8,4 +8,8 @@ namespace specmoe {
 // 2,260 tokens/s with 2 intra-op threads, 5,398 with 1; OpenBLAS kept 2 threads for GEMMs).
 bool blasHasOwnThreadPool();
 
+// OpenBLAS's thread count (0 when the BLAS is not OpenBLAS) and a setter (no-op then).
+int blasThreadCount();
+void setBlasThreadCount(int n);
+
 } // namespace specmoe
