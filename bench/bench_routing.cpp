@@ -90,10 +90,10 @@ int main(int argc, char** argv)
         std::sort(secs.begin(), secs.end());
         const size_t n = secs.size();
         const double med = n % 2 ? secs[n / 2] : 0.5 * (secs[n / 2 - 1] + secs[n / 2]);
-        std::printf("{\"bench\": \"routing\", \"impl\": \"specmoe\", \"threads\": %d, \"batch\": %lld, "
+        std::printf("{\"bench\": \"routing\", \"impl\": \"specmoe\", \"threads\": %d, \"route_threads\": %d, \"batch\": %lld, "
                     "\"seq\": %lld, \"dtype\": \"%s\", \"residency\": \"%s\", \"warmup\": 1, \"repeats\": %lld, "
                     "\"s_per_batch\": %.4f, \"tokens_per_s\": %.1f}\n",
-                    at::get_num_threads(), (long long)batch, (long long)seq, dtype.c_str(), residency.c_str(),
+                    at::get_num_threads(), rt.routeThreads(), (long long)batch, (long long)seq, dtype.c_str(), residency.c_str(),
                     (long long)iters, med, double(batch * seq) / med);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_routing: %s\n", e.what());

@@ -223,9 +223,10 @@ def cpu_block(path):
                         f"**{r['ratio']:.2f}x** (median of {r['pairs']} pairs; {r['cpu_ratio']:.2f}x in process CPU seconds)",
                         status(ok)])
         details += ["#### Routing capture vs transformers (`bench/routing_vs_hf.sh`)", ""]
-        details += table(["pairs", "threads", "specmoe tokens/s", "reference tokens/s", "ratio",
+        details += table(["pairs", "threads (intra-op / batch slices)", "specmoe tokens/s", "reference tokens/s", "ratio",
                           "per-pair ratios", "CPU s (ours / ref)"],
-                         [[r["pairs"], r["threads"], num(r["specmoe_tokens_per_s"]), num(r["reference_tokens_per_s"]),
+                         [[r["pairs"], f"{r['threads']} / {r.get('route_threads', 1)}", num(r["specmoe_tokens_per_s"]),
+                           num(r["reference_tokens_per_s"]),
                            f"{r['ratio']:.2f}x", ", ".join(f"{x:.2f}" for x in r.get("pair_ratios", [])),
                            f"{r['specmoe_cpu_s']:.1f} / {r['reference_cpu_s']:.1f}"]])
         details.append("")

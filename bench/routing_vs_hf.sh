@@ -71,11 +71,12 @@ cpu_ratios = [y / x for x, y in zip(ca, cb)]
 o = pairs[0]["ours"]
 print("reference medians: " + ", ".join(f"{s} {ref_med[s]:.1f}" for s in settings) + f"; counted: {best}")
 print(f"tokens/s (median of {len(pairs)} pairs): specmoe {med(a):.1f}, reference {med(b):.1f}, "
-      f"ratio {med(ratios):.2f}x (threads {o['threads']}, batch {o['batch']} x {o['seq']})")
+      f"ratio {med(ratios):.2f}x (intra-op threads {o['threads']}, batch slices on {o.get('route_threads', 1)} "
+      f"threads, batch {o['batch']} x {o['seq']})")
 print(f"process CPU seconds: specmoe {med(ca):.1f}, reference {med(cb):.1f}, ratio {med(cpu_ratios):.2f}x")
 print(json.dumps({
     "bench": "routing_vs_hf", "preset": "small", "device": "cpu", "dtype": o.get("dtype", "float32"),
-    "threads": o["threads"], "batch": o["batch"], "seq": o["seq"], "iters": int(sys.argv[2]),
+    "threads": o["threads"], "route_threads": o.get("route_threads", 1), "batch": o["batch"], "seq": o["seq"], "iters": int(sys.argv[2]),
     "pairs": len(pairs), "torch": pairs[0]["ref"][best].get("torch"),
     "specmoe_tokens_per_s": round(med(a), 1), "reference_tokens_per_s": round(med(b), 1),
     "ratio": round(med(ratios), 4),

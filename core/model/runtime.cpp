@@ -881,6 +881,7 @@ const RuntimeOptions& MixtralRuntime::options() const { return m_impl->opts; }
 c10::Device MixtralRuntime::device() const { return m_impl->firstDev; }
 std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->layerDev; }
 std::string MixtralRuntime::dtype() const { return m_impl->opts.dtype; }
+int MixtralRuntime::routeThreads() const { return static_cast<int>(m_impl->splitParts); }
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
 {

@@ -77,6 +77,8 @@ public:
     c10::Device device() const;                // compute device of the first layer
     std::vector<c10::Device> layerDevices() const; // per layer (Split spreads them)
     std::string dtype() const;
+    // Threads route() splits a batch over (1 = the whole batch on the calling thread).
+    int routeThreads() const;
 
     // ids: [B, T] int64 (any device), right padded; mask: [B, T] (bool or integer, 1 =
     // real token). Throws specmoe::Error for ids outside the vocabulary or bad shapes.
