@@ -225,16 +225,18 @@ struct MixtralRuntime::Impl {
             at::Tensor target = pc.expert >= 0 ? dst.select(0, pc.expert) : dst;
             target = target.narrow(0, pc.rowOffset, e.shape[0]);
             const at::ScalarType src = scalarOf(e.dtype);
+            const auto& mapped = ref.file->file();
+            const uint64_t offset = ref.file->dataStart() + e.begin;
             if (src == target.scalar_type() && target.is_contiguous()) {
-                std::memcpy(target.data_ptr(), ref.bytes(), e.bytes());
+                mapped.readInto(target.data_ptr(), offset, e.bytes());
             } else {
                 at::Tensor tmp = at::empty(e.shape, at::TensorOptions().dtype(src));
-                std::memcpy(tmp.data_ptr(), ref.bytes(), e.bytes());
+                mapped.readInto(tmp.data_ptr(), offset, e.bytes());
                 target.copy_(tmp);
             }
-            // The bytes now live in dst: unmap the file pages so they leave this process's
-            // resident set (streaming under a memory cap; no double count when resident).
-            ref.file->file().dontNeed(ref.file->dataStart() + e.begin, e.bytes());
+            // Read with pread(), not through the mapping: the file's pages never enter this
+            // process's resident set (streaming under a memory cap; no double count when
+            // resident), and no page of the mapping faults.
         }
     }
 

@@ -93,13 +93,32 @@ MappedFile::MappedFile(const std::string& path) : m_path(path)
         }
         m_data = static_cast<const uint8_t*>(p);
     }
-    ::close(fd);
+    m_fd = fd; // kept for readInto()
 }
 
 MappedFile::~MappedFile()
 {
     if (m_data)
         ::munmap(const_cast<uint8_t*>(m_data), m_size);
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+void MappedFile::readInto(void* dst, uint64_t offset, uint64_t len) const
+{
+    auto* out = static_cast<uint8_t*>(dst);
+    uint64_t done = 0;
+    while (done < len) {
+        const size_t chunk = static_cast<size_t>(std::min<uint64_t>(len - done, uint64_t(1) << 30));
+        const ssize_t r = ::pread(m_fd, out + done, chunk, static_cast<off_t>(offset + done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            throw Error(m_path + ": cannot read " + std::to_string(len) + " bytes at offset " +
+                        std::to_string(offset) + (r < 0 ? " (" + std::string(std::strerror(errno)) + ")"
+                                                        : " (the file is shorter)"));
+        done += static_cast<uint64_t>(r);
+    }
 }
 
 namespace {

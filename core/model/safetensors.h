@@ -41,11 +41,16 @@ public:
     // Hints the kernel to read [offset, offset+len) ahead / to drop it.
     void willNeed(uint64_t offset, uint64_t len) const;
     void dontNeed(uint64_t offset, uint64_t len) const;
+    // Copies [offset, offset+len) into dst with pread(): no page of the mapping is touched,
+    // so no mapping fault per 4 KiB (loading and CPU streaming copy whole tensors).
+    // Throws specmoe::Error on a read error or a short file.
+    void readInto(void* dst, uint64_t offset, uint64_t len) const;
 
 private:
     std::string m_path;
     const uint8_t* m_data = nullptr;
     uint64_t m_size = 0;
+    int m_fd = -1;
 };
 
 // One .safetensors file, header parsed and validated against the format rules:
