@@ -1,7 +1,7 @@
 // Collection overhead over the bare forward pass (CPU, `small` preset): the same padded
 // batches routed alone, then through specmoe::collect (conversion, HDF5 shards, manifest).
 // One untimed warm-up pass, then --repeats rounds of (bare pass, collection into a fresh
-// folder); medians of each. Prints a few human lines and one JSON line ({"bench":"collect"}).
+// folder); medians of each, and the median of the per-round overheads. Prints a few human lines and one JSON line ({"bench":"collect"}).
 // Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3]
 #include "core/collect/collector.h"
 #include "core/model/make_model.h"
@@ -139,7 +139,12 @@ int main(int argc, char** argv)
         }
     }
     const double bare = median(bareRuns), coll = median(collectRuns), fwd = median(forwardRuns);
-    const double overhead = 100.0 * (coll - bare) / bare;
+    // Each round's bare pass and collection run back to back: the median of the per-round
+    // ratios is steadier than the ratio of the medians on a machine whose speed drifts.
+    std::vector<double> roundOverheads;
+    for (size_t i = 0; i < bareRuns.size(); ++i)
+        roundOverheads.push_back(100.0 * (collectRuns[i] - bareRuns[i]) / bareRuns[i]);
+    const double overhead = median(roundOverheads);
     const double overheadOwn = 100.0 * (coll - fwd) / fwd;
     std::printf("bench_collect: preset small (L=%lld E=%lld k=%lld H=%lld), CPU float32, %d threads\n",
                 (long long)cfg.numLayers, (long long)cfg.numExperts, (long long)cfg.topk,

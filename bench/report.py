@@ -255,7 +255,9 @@ def cpu_block(path):
         ok = c["overhead_pct"] <= COLLECT_MAX_OVERHEAD_PCT
         targets.append(["Collection overhead over the bare forward pass, CPU, `small`",
                         f"<= {COLLECT_MAX_OVERHEAD_PCT:g}%",
-                        f"{c['overhead_pct']:+.1f}% ({c['collect_s']:.2f} s vs {c['bare_s']:.2f} s, medians of {c['repeats']})",
+                        f"{c['overhead_pct']:+.1f}% (median of {c['repeats']} back-to-back rounds; medians "
+                        f"{c['collect_s']:.2f} s vs {c['bare_s']:.2f} s; {c.get('overhead_own_forward_pct', 0):+.1f}% "
+                        "over the collection's own forward time)",
                         status(ok)])
     else:
         targets.append(["Collection overhead over the bare forward pass, CPU, `small`",

@@ -65,7 +65,7 @@ if [ "$quick" = 1 ]; then
   : "${STREAM_LAYERS:=32}" "${CAP_MIB:=256}" "${STREAM_BATCH:=2}" "${STREAM_SEQ:=32}"
   stream_reps=(--warmup 1 --repeats 1)
 else
-  routing_args=(8 256 5 5); collect_args=(96 8 0 --repeats 3)
+  routing_args=(8 256 5 5); collect_args=(96 8 0 --repeats 5)
   trace_args=(--repeats 3); trace_logit_args=(--tokens 200000 --logits --levels 0,1 --chunks 8192 --repeats 3)
   train_args=(--repeats 3 --big 10); analysis_args=(1000000 32 8 2 3); views_args=()
   stream_reps=(--warmup 1 --repeats 3)
