@@ -28,6 +28,17 @@ namespace {
 
 const std::string kFixture = dataPath("hf-tiny-mixtral");
 
+// A random `tiny` model of `layers` layers in dir.
+void makeTiny(const TempDir& dir, int64_t layers, uint64_t seed)
+{
+    MakeModelOptions mo;
+    mo.preset = "tiny";
+    mo.layers = layers;
+    mo.seed = seed;
+    mo.outDir = dir.path();
+    makeRandomModel(mo);
+}
+
 at::Tensor readTensor(const SafetensorsFile& f, const std::string& name)
 {
     const TensorEntry* e = f.find(name);
@@ -205,12 +216,7 @@ TEST(Runtime, KernelsAgreeOnHolesInTheMask)
 {
     // A mask that is not right padded (a hole mid-sequence) takes the masked sdpa path.
     TempDir d("rt-kernels");
-    MakeModelOptions mo;
-    mo.preset = "tiny";
-    mo.layers = 3;
-    mo.seed = 3;
-    mo.outDir = d.path();
-    makeRandomModel(mo);
+    makeTiny(d, 3, 3);
     RuntimeOptions o;
     o.device = "cpu";
     RuntimeOptions oa = o;
@@ -259,12 +265,7 @@ TEST(Runtime, BatchSlicesOnThreadsMatchOneThread)
     // threads = 0 (auto) routes slices of the batch on every core where OpenBLAS has its own
     // pool; threads = 1 runs the whole batch on one thread. 5 sequences: uneven slices.
     TempDir d("rt-split");
-    MakeModelOptions mo;
-    mo.preset = "tiny";
-    mo.layers = 3;
-    mo.seed = 5;
-    mo.outDir = d.path();
-    makeRandomModel(mo);
+    makeTiny(d, 3, 5);
     at::manual_seed(3);
     at::Tensor ids = at::randint(3, 320, {5, 33}, at::kLong);
     at::Tensor mask = at::ones({5, 33}, at::kLong);
