@@ -4,12 +4,11 @@
 
 #include "core/model/safetensors.h"
 #include "core/model/safetensors_writer.h"
+#include "core/util/blas_threads.h"
 #include "core/util/error.h"
 
 #include <torch/nn.h>
 #include <torch/optim.h>
-
-#include <dlfcn.h>
 
 #include <algorithm>
 #include <chrono>
@@ -305,27 +304,6 @@ Stream concat(const std::vector<std::vector<int32_t>>& docs)
     return s;
 }
 
-// OpenBLAS's thread count, when libtorch's BLAS is OpenBLAS (found at run time; no link).
-struct BlasThreads {
-    using GetFn = int (*)();
-    using SetFn = void (*)(int);
-    GetFn get = reinterpret_cast<GetFn>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    SetFn set = reinterpret_cast<SetFn>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    int saved = -1;
-    explicit BlasThreads(int n)
-    {
-        if (n > 0 && get && set) {
-            saved = get();
-            set(n);
-        }
-    }
-    ~BlasThreads()
-    {
-        if (saved > 0)
-            set(saved);
-    }
-};
-
 double lrFactor(const LmTrainParams& p, int64_t step, double progress)
 {
     const double warm = p.warmupSteps > 0 ? std::min(1.0, double(step + 1) / p.warmupSteps) : 1.0;
@@ -345,7 +323,7 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
         throw Error("demo model: no training data");
     if (p.threads > 0)
         at::set_num_threads(p.threads);
-    const BlasThreads blas(p.blasThreads);
+    const ScopedBlasThreads blas(p.blasThreads);
     const int64_t T = p.seqLen;
 
     MixtralConfig c;

@@ -12,19 +12,25 @@ bool blasHasOwnThreadPool()
     return fn && fn() == 1;
 }
 
-int blasThreadCount()
+namespace {
+using GetFn = int (*)();
+using SetFn = void (*)(int);
+const GetFn getThreads = reinterpret_cast<GetFn>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+const SetFn setThreads = reinterpret_cast<SetFn>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+} // namespace
+
+ScopedBlasThreads::ScopedBlasThreads(int n)
 {
-    using GetFn = int (*)();
-    static const auto fn = reinterpret_cast<GetFn>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    return fn ? fn() : 0;
+    if (n > 0 && getThreads && setThreads) {
+        m_saved = getThreads();
+        setThreads(n);
+    }
 }
 
-void setBlasThreadCount(int n)
+ScopedBlasThreads::~ScopedBlasThreads()
 {
-    using SetFn = void (*)(int);
-    static const auto fn = reinterpret_cast<SetFn>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (fn && n > 0)
-        fn(n);
+    if (m_saved > 0)
+        setThreads(m_saved);
 }
 
 } // namespace specmoe

@@ -8,8 +8,17 @@ namespace specmoe {
 // 2,260 tokens/s with 2 intra-op threads, 5,398 with 1; OpenBLAS kept 2 threads for GEMMs).
 bool blasHasOwnThreadPool();
 
-// OpenBLAS's thread count (0 when the BLAS is not OpenBLAS) and a setter (no-op then).
-int blasThreadCount();
-void setBlasThreadCount(int n);
+// Sets OpenBLAS's thread count for the guard's lifetime, then restores it. Does nothing
+// when n <= 0 or the BLAS is not OpenBLAS.
+class ScopedBlasThreads {
+public:
+    explicit ScopedBlasThreads(int n);
+    ~ScopedBlasThreads();
+    ScopedBlasThreads(const ScopedBlasThreads&) = delete;
+    ScopedBlasThreads& operator=(const ScopedBlasThreads&) = delete;
+
+private:
+    int m_saved = 0;
+};
 
 } // namespace specmoe
