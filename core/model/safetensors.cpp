@@ -121,20 +121,13 @@ void MappedFile::readInto(void* dst, uint64_t offset, uint64_t len) const
     }
 }
 
-namespace {
-void advise(const uint8_t* base, uint64_t size, uint64_t offset, uint64_t len, int what)
+void MappedFile::willNeed(uint64_t offset, uint64_t len) const
 {
-    if (!base || offset >= size)
-        return;
-    const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-    const uint64_t start = offset / page * page;
-    const uint64_t end = std::min(size, offset + len);
-    ::madvise(const_cast<uint8_t*>(base) + start, end - start, what);
+    // Read ahead into the page cache for the readInto() calls to come.
+    if (m_fd >= 0 && offset < m_size)
+        ::posix_fadvise(m_fd, static_cast<off_t>(offset), static_cast<off_t>(std::min(len, m_size - offset)),
+                        POSIX_FADV_WILLNEED);
 }
-} // namespace
-
-void MappedFile::willNeed(uint64_t offset, uint64_t len) const { advise(m_data, m_size, offset, len, MADV_WILLNEED); }
-void MappedFile::dontNeed(uint64_t offset, uint64_t len) const { advise(m_data, m_size, offset, len, MADV_DONTNEED); }
 
 // ---------------------------------------------------------------------------------------
 SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(std::make_unique<MappedFile>(path))

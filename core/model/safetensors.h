@@ -38,9 +38,8 @@ public:
     const uint8_t* data() const { return m_data; }
     uint64_t size() const { return m_size; }
     const std::string& path() const { return m_path; }
-    // Hints the kernel to read [offset, offset+len) ahead / to drop it.
+    // Hints the kernel to read [offset, offset+len) ahead.
     void willNeed(uint64_t offset, uint64_t len) const;
-    void dontNeed(uint64_t offset, uint64_t len) const;
     // Copies [offset, offset+len) into dst with pread(): no page of the mapping is touched,
     // so no mapping fault per 4 KiB (loading and CPU streaming copy whole tensors).
     // Throws specmoe::Error on a read error or a short file.
