@@ -5,9 +5,9 @@
 #include "core/util/error.h"
 
 #include <algorithm>
-#include <thread>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -367,16 +367,8 @@ uint32_t ShardFileWriter::writeFileDurable(const std::string& path, const char* 
 {
     // The checksum is computed from memory on a second thread while the write and the fsync
     // (mostly waiting for the disk) run here.
-    uint32_t crc = 0;
-    std::thread crcThread([&] { crc = crc32Update(0, data, n); });
-    struct Join {
-        std::thread& t;
-        ~Join()
-        {
-            if (t.joinable())
-                t.join();
-        }
-    } join{crcThread};
+    // (A std::async future waits in its destructor, also when a throw leaves early.)
+    std::future<uint32_t> crc = std::async(std::launch::async, [=] { return crc32Update(0, data, n); });
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         throw Error(label + ": cannot create " + path + ": " + std::strerror(errno));
@@ -403,8 +395,7 @@ uint32_t ShardFileWriter::writeFileDurable(const std::string& path, const char* 
         ::unlink(path.c_str());
         throw Error(label + ": closing the shard failed: " + std::strerror(e));
     }
-    crcThread.join();
-    return crc;
+    return crc.get();
 }
 
 void ShardFileWriter::abandon()
