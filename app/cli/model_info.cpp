@@ -51,11 +51,8 @@ int printModelInfo(const std::string& dir, const std::string& dtype)
             if (r == Residency::Streaming) {
                 // On CUDA streaming reads from a host copy of every layer when it fits
                 // (RuntimeOptions::streamHostCache), else from two pinned staging layers.
-                int64_t cache = 0;
-                for (int64_t b : weightBytes(c, d).layers)
-                    cache += b;
                 std::cout << " (+" << human(stagingBytesForMode(c, d, r)) << " pinned host, or "
-                          << human(cache) << " with the host cache)";
+                          << human(weightBytes(c, d).layersTotal()) << " with the host cache)";
             }
             std::cout << (r == Residency::Streaming ? "\n" : ", ");
         }

@@ -33,9 +33,14 @@ int64_t computeDTypeBytes(const std::string& dtype)
     throw Error("unknown compute dtype \"" + dtype + "\" (float32, bfloat16, float16)");
 }
 
+int64_t WeightBytes::layersTotal() const
+{
+    return std::accumulate(layers.begin(), layers.end(), int64_t(0));
+}
+
 int64_t WeightBytes::total() const
 {
-    return embedding + std::accumulate(layers.begin(), layers.end(), int64_t(0)) + finalNorm + lmHead;
+    return embedding + layersTotal() + finalNorm + lmHead;
 }
 
 WeightBytes weightBytes(const MixtralConfig& c, const std::string& dtype)
@@ -60,10 +65,7 @@ int64_t weightBytesForMode(const MixtralConfig& c, const std::string& dtype, Res
         const int64_t layer = w.layers.empty() ? 0 : w.layers[0];
         return w.embedding + tail + std::min<int64_t>(2, c.numLayers) * layer;
     }
-    int64_t layers = 0;
-    for (int64_t l : w.layers)
-        layers += l;
-    return w.embedding + layers + tail;
+    return w.embedding + w.layersTotal() + tail;
 }
 
 int64_t stagingBytesForMode(const MixtralConfig& c, const std::string& dtype, Residency mode)

@@ -27,6 +27,7 @@ struct WeightBytes {
     int64_t finalNorm = 0;
     int64_t lmHead = 0;               // 0 when tied
     int64_t total() const;
+    int64_t layersTotal() const;      // every decoder layer (streaming's host cache holds this)
 };
 WeightBytes weightBytes(const MixtralConfig& c, const std::string& dtype);
 

@@ -133,7 +133,7 @@ struct MixtralRuntime::Impl {
     // Streaming with a host cache: every layer once in (pinned) host memory.
     std::vector<LayerWeights> hostCache;
     std::unique_ptr<compat::SideStream> side;
-    int64_t splitParts = 1; // see routeSplit()
+    int64_t splitParts = 1; // see route()
 
     Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
 
@@ -305,9 +305,7 @@ struct MixtralRuntime::Impl {
             return opts.streamHostCache > 0;
         if (!dev.is_cuda())
             return false;
-        int64_t need = 0;
-        for (int64_t b : weightBytes(cfg, opts.dtype).layers)
-            need += b;
+        const int64_t need = weightBytes(cfg, opts.dtype).layersTotal();
         const int64_t avail = systemMemory().availableBytes;
         return need + (int64_t(8) << 30) <= avail - avail / 4;
     }
@@ -628,28 +626,23 @@ struct MixtralRuntime::Impl {
     // slices routed on as many threads, each with single-threaded GEMMs: the element-wise
     // work then uses every core too, and no thread pool spins against another. The rows
     // of a sequence never depend on the other sequences, so the results are the same.
-    RoutingResult routeSplit(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
     {
-        const int64_t B = idsIn.dim() == 2 ? idsIn.size(0) : 0;
-        const int64_t parts = std::min<int64_t>(splitParts, B);
-        if (parts < 2)
-            return route(idsIn, maskIn, ro);
         const at::Tensor ids = checkInput(idsIn, maskIn, ro);
+        const int64_t B = ids.size(0), parts = std::min<int64_t>(splitParts, B);
+        if (parts < 2)
+            return routeChecked(ids, maskIn, ro);
         const at::Tensor mask = maskIn.to(at::kCPU);
         std::vector<RoutingResult> out(static_cast<size_t>(parts));
         std::vector<std::exception_ptr> err(out.size());
         {
-            struct BlasThreads { // single-threaded GEMMs while the slices run
-                int before = blasThreadCount();
-                BlasThreads() { setBlasThreadCount(1); }
-                ~BlasThreads() { setBlasThreadCount(before); }
-            } blas;
+            const ScopedBlasThreads blas(1); // single-threaded GEMMs while the slices run
             std::vector<std::thread> workers;
             for (int64_t j = 0; j < parts; ++j) {
                 const int64_t b0 = B * j / parts, b1 = B * (j + 1) / parts;
                 workers.emplace_back([&, j, b0, b1] {
                     try {
-                        out[size_t(j)] = route(ids.narrow(0, b0, b1 - b0), mask.narrow(0, b0, b1 - b0), ro);
+                        out[size_t(j)] = routeChecked(ids.narrow(0, b0, b1 - b0), mask.narrow(0, b0, b1 - b0), ro);
                     } catch (...) {
                         err[size_t(j)] = std::current_exception();
                     }
@@ -676,10 +669,10 @@ struct MixtralRuntime::Impl {
         return res;
     }
 
-    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro)
+    // idsCpu: checked by checkInput() (a slice of its result is fine).
+    RoutingResult routeChecked(const at::Tensor& idsCpu, const at::Tensor& maskIn, const RouteOptions& ro)
     {
-        at::Tensor idsCpu = checkInput(idsIn, maskIn, ro);
-        const int64_t B = idsIn.size(0), T = idsIn.size(1), N = B * T;
+        const int64_t B = idsCpu.size(0), T = idsCpu.size(1), N = B * T;
         const int64_t L = cfg.numLayers, E = cfg.numExperts, K = cfg.topk;
         std::vector<int> dists;
         if (ro.lookahead)
@@ -854,11 +847,11 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     // With a pthreads OpenBLAS, libtorch's intra-op threads would only spin against BLAS's
     // own pool (see blas_threads.h): one intra-op thread, and route() runs slices of the
-    // batch on `cores` threads with single-threaded GEMMs (routeSplit()).
-    const bool splitBatch = opts.threads == 0 && resolveDevice(opts.device).is_cpu() &&
-                            opts.residency != Residency::Streaming && blasHasOwnThreadPool();
+    // batch on `cores` threads with single-threaded GEMMs (Impl::route()).
+    const bool cpuBlasPool = resolveDevice(opts.device).is_cpu() && blasHasOwnThreadPool();
+    const bool splitBatch = opts.threads == 0 && cpuBlasPool && opts.residency != Residency::Streaming;
     if (opts.threads == 0)
-        at::set_num_threads(resolveDevice(opts.device).is_cpu() && blasHasOwnThreadPool() ? 1 : cores);
+        at::set_num_threads(cpuBlasPool ? 1 : cores);
     else if (opts.threads > 0)
         at::set_num_threads(opts.threads);
     for (int d : opts.lookahead)
@@ -887,7 +880,7 @@ int MixtralRuntime::routeThreads() const { return static_cast<int>(m_impl->split
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
 {
-    return m_impl->routeSplit(ids, mask, ro);
+    return m_impl->route(ids, mask, ro);
 }
 
 } // namespace specmoe

@@ -536,7 +536,7 @@ TEST(Runtime, MadeModelRoutesSameInAllModes)
     const auto ra = a.route(ids, mask), rb = b.route(ids, mask);
     EXPECT_TRUE(at::equal(ra.topkIds, rb.topkIds));
     // The resident run routes slices of the batch on separate threads with single-threaded
-    // GEMMs (routeSplit): the same math, a few ulps apart.
+    // GEMMs (MixtralRuntime::Impl::route()): the same math, a few ulps apart.
     EXPECT_TRUE(at::allclose(ra.routerLogits, rb.routerLogits, 1e-6, 1e-5))
         << (ra.routerLogits - rb.routerLogits).abs().max().item<double>();
     EXPECT_TRUE(at::equal(ra.lookaheadIds, rb.lookaheadIds));
