@@ -1,7 +1,8 @@
 // Collection overhead over the bare forward pass (CPU, `small` preset): the same padded
 // batches routed alone, then through specmoe::collect (conversion, HDF5 shards, manifest).
 // One untimed warm-up pass, then --repeats rounds of (bare pass, collection into a fresh
-// folder); medians of each, and the median of the per-round overheads. Prints a few human lines and one JSON line ({"bench":"collect"}).
+// folder); medians of each, and the median of the per-round overheads. Prints a few human
+// lines and one JSON line ({"bench":"collect"}).
 // Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3]
 #include "core/collect/collector.h"
 #include "core/model/make_model.h"

@@ -163,14 +163,14 @@ int main(int argc, char** argv)
                 r.tokenOffset -= a;
                 part.sequences.push_back(r);
             }
-            const size_t lk = 64;
+            const long lk = long(d.layers) * d.topk, le = long(d.layers) * d.experts;
             part.tokenIds.assign(data.tokenIds.begin() + a, data.tokenIds.begin() + z);
             part.seqIds.assign(data.seqIds.begin() + a, data.seqIds.begin() + z);
             part.positions.assign(data.positions.begin() + a, data.positions.begin() + z);
-            part.topkIds.assign(data.topkIds.begin() + a * long(lk), data.topkIds.begin() + z * long(lk));
-            part.topkWeights.assign(data.topkWeights.begin() + a * long(lk), data.topkWeights.begin() + z * long(lk));
+            part.topkIds.assign(data.topkIds.begin() + a * lk, data.topkIds.begin() + z * lk);
+            part.topkWeights.assign(data.topkWeights.begin() + a * lk, data.topkWeights.begin() + z * lk);
             if (logits)
-                part.logits.assign(data.logits.begin() + a * 256, data.logits.begin() + z * 256);
+                part.logits.assign(data.logits.begin() + a * le, data.logits.begin() + z * le);
             parts.push_back(std::move(part));
             s = e;
         }
