@@ -241,6 +241,22 @@ TEST(Safetensors, IndexNamesMissingShard)
     EXPECT_ERROR_HAS(CheckpointFiles("/nonexistent"), "/nonexistent");
 }
 
+TEST(Safetensors, ReadIntoAFileThatShrankAfterOpening)
+{
+    // Weights are copied with pread(): a file cut after it was opened and validated gives an
+    // error naming it (reading through the mapping would have killed the process with SIGBUS).
+    TempDir d("st-shrunk");
+    writeRaw(d.file("s.safetensors"), R"({"a":{"dtype":"F32","shape":[1024],"data_offsets":[0,4096]}})", 4096);
+    const SafetensorsFile f(d.file("s.safetensors"));
+    const auto& e = *f.find("a");
+    std::vector<float> out(1024, 1.0f);
+    f.file().readInto(out.data(), f.dataStart() + e.begin, e.bytes());
+    EXPECT_EQ(out[1023], 0.0f);
+    fs::resize_file(d.file("s.safetensors"), f.dataStart() + 100);
+    EXPECT_ERROR_HAS(f.file().readInto(out.data(), f.dataStart() + e.begin, e.bytes()), "s.safetensors",
+                     "the file is shorter");
+}
+
 // ---- memory and placement -----------------------------------------------------------------
 TEST(Memory, EstimatesPerMode)
 {
