@@ -1,9 +1,9 @@
 // specmoe eval: score a trained predictor and the baselines on a split of trace folders.
 #include "app/cli/command.h"
 #include "core/speculate/train.h"
+#include "core/util/atomic_file.h"
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 
 namespace specmoe::cli {
@@ -17,20 +17,16 @@ int runEval(const ArgParser& a)
     p.predictorDir = a.get("predictor");
     if (p.runDir.empty() && p.predictorDir.empty())
         throw UsageError("--run DIR or --predictor DIR is required");
-    p.traceDirs = a.getAll("traces");
-    if (p.traceDirs.empty())
-        throw UsageError("--traces DIR is required");
+    p.traceDirs = a.getAll("traces"); // empty: those the run was trained on
+    if (p.traceDirs.empty() && p.runDir.empty())
+        throw UsageError("--traces DIR is required with --predictor");
     p.split = a.get("split");
     p.maxTokens = a.getInt("max-tokens");
     p.device = a.get("device");
     p.threads = int(a.getInt("threads"));
     const sp::EvalReport r = sp::evaluate(p, consoleProgress(a.flagSet("quiet")));
-    if (a.has("json")) {
-        std::ofstream f(a.get("json"));
-        if (!f)
-            throw std::runtime_error("cannot write " + a.get("json"));
-        f << r.toJson(true) << "\n";
-    }
+    if (a.has("json"))
+        writeFileAtomic(a.get("json"), r.toJson(true) + "\n");
     const int k = r.dims.topk;
     std::printf("%s split: %lld tokens\n%-12s %2s %7s %7s %9s %9s %9s %7s\n", r.split.c_str(), (long long)r.tokens,
                 "predictor", "h", "top1", "exact", "recall@1", "recall@k", "logloss", "ece");
@@ -48,7 +44,7 @@ SPECMOE_COMMAND("eval", "score a trained speculation predictor beside the baseli
                 [](ArgParser& p) {
                     p.option("run", "DIR", "training run folder (uses its best checkpoint)");
                     p.option("predictor", "DIR", "exported predictor folder (instead of --run)");
-                    p.multiOption("traces", "DIR", "trace folder (repeat for several)");
+                    p.multiOption("traces", "DIR", "trace folder (repeat; default with --run: those it was trained on)");
                     p.option("split", "NAME", "train, validation, test or all", "test");
                     p.option("max-tokens", "N", "score at most N tokens (0 = all)", "0");
                     p.option("json", "FILE", "write the full report (per layer) as JSON");

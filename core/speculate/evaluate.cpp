@@ -7,6 +7,7 @@
 #include <torch/nn.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace specmoe::speculate {
@@ -57,6 +58,69 @@ std::string EvalReport::toJson(bool perLayer) const
     return s.str();
 }
 
+namespace {
+
+Metrics metricsFromJson(const nlohmann::json& j)
+{
+    Metrics m;
+    m.samples = j.at("n").get<int64_t>();
+    m.top1 = j.at("top1").get<double>();
+    m.exact = j.at("exact").get<double>();
+    m.recall = j.at("recall").get<std::vector<double>>();
+    m.logloss = j.at("logloss").get<double>();
+    m.ece = j.at("ece").get<double>();
+    return m;
+}
+
+} // namespace
+
+EvalReport EvalReport::fromJson(const std::string& text, const std::string& where)
+{
+    try {
+        const nlohmann::json j = nlohmann::json::parse(text);
+        EvalReport r;
+        r.split = j.at("split").get<std::string>();
+        r.tokens = j.at("tokens").get<int64_t>();
+        const auto& d = j.at("dims");
+        r.dims.layers = d.at("layers").get<int>();
+        r.dims.experts = d.at("experts").get<int>();
+        r.dims.topk = d.at("topk").get<int>();
+        for (const auto& pj : j.at("predictors")) {
+            PredictorMetrics p;
+            p.name = pj.at("name").get<std::string>();
+            p.baseline = pj.at("baseline").get<bool>();
+            for (const auto& hj : pj.at("horizons")) {
+                HorizonMetrics h;
+                h.horizon = hj.at("horizon").get<int>();
+                h.overall = metricsFromJson(hj.at("overall"));
+                if (hj.contains("per_layer"))
+                    for (const auto& lj : hj.at("per_layer"))
+                        h.perLayer.push_back(metricsFromJson(lj));
+                p.horizons.push_back(std::move(h));
+            }
+            r.predictors.push_back(std::move(p));
+        }
+        return r;
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(where + ": not an evaluation report (" + e.what() + ")");
+    }
+}
+
+std::vector<std::string> runTraceDirs(const std::string& runDir)
+{
+    std::ifstream f(runDir + "/metrics.jsonl");
+    std::string line;
+    while (std::getline(f, line)) {
+        const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || j.value("type", "") != "start")
+            continue;
+        if (j.contains("traces") && j["traces"].is_array())
+            return j["traces"].get<std::vector<std::string>>();
+        return {};
+    }
+    return {};
+}
+
 static std::string predictorFolder(const std::string& runDir, const std::string& predictorDir)
 {
     const std::string dir = !predictorDir.empty() ? predictorDir : runDir + "/best";
@@ -73,7 +137,15 @@ EvalReport evaluate(const EvalParams& P, const ProgressFn& progress)
     if (P.threads > 0)
         torch::set_num_threads(P.threads);
     Predictor p = Predictor::load(dir, parseDevice(P.device));
-    BlockSource src = P.source.valid() ? P.source : openTraceSource(P.traceDirs);
+    std::vector<std::string> traceDirs = P.traceDirs;
+    if (!P.source.valid() && traceDirs.empty()) {
+        if (!P.runDir.empty())
+            traceDirs = runTraceDirs(P.runDir);
+        if (traceDirs.empty())
+            throw Error("evaluate: no trace folders given" +
+                        std::string(P.runDir.empty() ? "" : ", and " + P.runDir + "/metrics.jsonl records none"));
+    }
+    BlockSource src = P.source.valid() ? P.source : openTraceSource(traceDirs);
     const TraceDims& a = p.cfg.dims;
     if (a.layers != src.dims.layers || a.experts != src.dims.experts || a.topk != src.dims.topk ||
         a.lookahead != src.dims.lookahead)

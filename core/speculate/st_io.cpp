@@ -1,11 +1,11 @@
 #include "core/speculate/st_io.h"
 
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -26,17 +26,7 @@ static size_t elemSize(const std::string& dt)
 
 void writeText(const std::string& path, const std::string& text)
 {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f)
-            throw Error("cannot write " + tmp);
-        f << text;
-        if (!f.flush())
-            throw Error("write failed: " + tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw Error("cannot rename " + tmp + " to " + path);
+    writeFileAtomic(path, text); // fsynced: a killed run keeps the previous file or the new one
 }
 
 std::string readText(const std::string& path)

@@ -16,7 +16,8 @@ void writeTensorFile(const std::string& path, const std::vector<NamedArray>& arr
 // Reads every tensor (F32, I32, I64, U8). Throws specmoe::Error naming the file at fault.
 std::vector<NamedArray> readTensorFile(const std::string& path);
 
-// Whole-file text helpers with errors naming the file; writeText is atomic (tmp + rename).
+// Whole-file text helpers with errors naming the file; writeText is atomic and durable
+// (core/util/atomic_file: tmp, fsync, rename).
 std::string readText(const std::string& path);
 void writeText(const std::string& path, const std::string& text);
 

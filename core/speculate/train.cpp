@@ -54,6 +54,17 @@ double scoreOf(const EvalReport& r)
     return n ? s / n : 0.0;
 }
 
+// The trace folders as absolute paths, so evaluation can find them from anywhere (empty when
+// the blocks come from a BlockSource).
+nlohmann::json tracesJson(const TrainParams& P)
+{
+    nlohmann::json a = nlohmann::json::array();
+    if (!P.source.valid())
+        for (const std::string& d : P.traceDirs)
+            a.push_back(fs::absolute(d).lexically_normal().string());
+    return a;
+}
+
 void checkParams(const TrainParams& P)
 {
     auto bad = [](const std::string& m) { throw Error("train: " + m); };
@@ -227,7 +238,7 @@ TrainResult train(const TrainParams& P, const ProgressFn& progress, const Metric
               {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
               {"epochs", P.epochs}, {"steps_per_epoch", stepsPerEpoch}, {"batch_size", P.batchSize},
               {"accumulate", P.accumulate}, {"learning_rate", P.learningRate}, {"device", P.device},
-              {"seed", P.split.seed}});
+              {"seed", P.split.seed}, {"traces", tracesJson(P)}});
     }
 
     const std::vector<torch::Tensor> pInter = p.parameters(kInterLayer), pStat = p.parameters(kStatistics),

@@ -92,6 +92,8 @@ struct EvalReport {
     // The overall metrics of one predictor at horizon h (throws Error when absent).
     const Metrics& overall(const std::string& name, int horizon) const;
     std::string toJson(bool perLayer = true) const;
+    // Reads what toJson wrote (throws Error naming `where` on malformed text).
+    static EvalReport fromJson(const std::string& text, const std::string& where);
 };
 
 struct TrainResult {
@@ -122,7 +124,7 @@ TrainResult train(const TrainParams& params, const ProgressFn& progress = {},
 struct EvalParams {
     std::string runDir;       // a training run (uses its best checkpoint) ...
     std::string predictorDir; // ... or an exported predictor folder (takes precedence)
-    std::vector<std::string> traceDirs;
+    std::vector<std::string> traceDirs; // empty: the trace folders the run was trained on
     BlockSource source;       // used instead of traceDirs when valid()
     std::string split = "test"; // "train", "validation", "test" or "all"
     SplitSpec splitSpec;      // ignored when the predictor records its own (it always does)
@@ -133,6 +135,10 @@ struct EvalParams {
 
 // Scores the predictor and the baselines on a split of the traces.
 EvalReport evaluate(const EvalParams& params, const ProgressFn& progress = {});
+
+// The trace folders a training run read (the "traces" of its first metrics.jsonl "start"
+// line); empty when it recorded none (runs fed from a BlockSource, runs of older versions).
+std::vector<std::string> runTraceDirs(const std::string& runDir);
 
 struct ExportParams {
     std::string runDir;     // a training run (its best checkpoint)

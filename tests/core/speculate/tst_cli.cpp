@@ -67,7 +67,26 @@ TEST(Cli, TrainEvalExport)
     EXPECT_TRUE(std::filesystem::exists(dir.file("run/metrics.jsonl")));
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("a") + " --json " +
                                    dir.file("test.json") + " --quiet 2>&1", &out), 0) << out;
-    EXPECT_NE(test::readFile(dir.file("test.json")).find("\"per_layer\""), std::string::npos);
+    const std::string reportText = test::readFile(dir.file("test.json"));
+    EXPECT_NE(reportText.find("\"per_layer\""), std::string::npos);
+    // Without --traces the run's own trace folders (recorded in metrics.jsonl) are scored.
+    EXPECT_EQ(runTraceDirs(dir.file("run")), std::vector<std::string>{dir.file("a")});
+    ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --json " + dir.file("test2.json") +
+                                   " --quiet 2>&1", &out), 0) << out;
+    EXPECT_EQ(test::readFile(dir.file("test2.json")), reportText);
+    // The report reads back as written (the workbench shows saved evaluations).
+    const EvalReport back = EvalReport::fromJson(reportText, "test.json");
+    EXPECT_EQ(back.split, "test");
+    EXPECT_GT(back.tokens, 0);
+    EXPECT_EQ(back.toJson(true) + "\n", reportText);
+    try {
+        EvalReport::fromJson("{\"split\":\"test\"}", "broken.json");
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("broken.json: not an evaluation report"), std::string::npos) << e.what();
+    }
+    EXPECT_NE(test::runCommand(cli + " eval --predictor " + dir.file("run/best") + " --quiet 2>&1", &out), 0) << out;
+    EXPECT_NE(out.find("--traces DIR is required"), std::string::npos) << out;
     ASSERT_EQ(test::runCommand(cli + " export --run " + dir.file("run") + " --out " + dir.file("exp") + " 2>&1", &out), 0) << out;
     EXPECT_TRUE(std::filesystem::exists(dir.file("exp/predictor.safetensors")));
     // bad input: a clear message and exit code 1, no crash
