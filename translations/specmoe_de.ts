@@ -4,24 +4,34 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="37"/>
+        <location filename="../app/gui/jobs.cpp" line="39"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="48"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="60"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="70"/>
+        <location filename="../app/gui/jobs.cpp" line="72"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="130"/>
+        <source>Evaluate %1 (%2 split)</source>
+        <translation>%1 bewerten (%2-Aufteilung)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
     </message>
 </context>
 <context>
@@ -140,38 +150,38 @@
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="408"/>
+        <location filename="../app/gui/workspace.cpp" line="444"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="407"/>
+        <location filename="../app/gui/workspace.cpp" line="443"/>
         <source>Sequences</source>
         <translation>Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="23"/>
+        <location filename="../app/gui/workspace.cpp" line="26"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="30"/>
+        <location filename="../app/gui/workspace.cpp" line="33"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44"/>
+        <location filename="../app/gui/workspace.cpp" line="47"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44"/>
+        <location filename="../app/gui/workspace.cpp" line="47"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="57"/>
+        <location filename="../app/gui/workspace.cpp" line="60"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n Eintrag</numerusform>
@@ -179,63 +189,73 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="136"/>
+        <location filename="../app/gui/workspace.cpp" line="149"/>
+        <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
+        <translation>%1-Aufteilung, %2 Tokens: %3 Recall@%4 %5 (Häufigkeit %6, Markov %7), Horizont 1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="156"/>
+        <source>unreadable report %1</source>
+        <translation>unlesbarer Bericht %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="172"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 enthält bereits einen Arbeitsbereich.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="141"/>
+        <location filename="../app/gui/workspace.cpp" line="177"/>
         <source>Cannot create the folder %1.</source>
         <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="162"/>
+        <location filename="../app/gui/workspace.cpp" line="198"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1: Das Feld „format“ ist nicht „specmoe-workspace“.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="168"/>
+        <location filename="../app/gui/workspace.cpp" line="204"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1: Arbeitsbereich-Version %2 wird nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="252"/>
+        <location filename="../app/gui/workspace.cpp" line="288"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="379"/>
+        <location filename="../app/gui/workspace.cpp" line="415"/>
         <source>no manifest yet</source>
         <translation>noch kein Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="384"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>unreadable manifest</source>
         <translation>unlesbares Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="385"/>
-        <location filename="../app/gui/workspace.cpp" line="499"/>
+        <location filename="../app/gui/workspace.cpp" line="421"/>
+        <location filename="../app/gui/workspace.cpp" line="548"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404"/>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404"/>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 Tokens, unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="406"/>
+        <location filename="../app/gui/workspace.cpp" line="442"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="408"/>
+        <location filename="../app/gui/workspace.cpp" line="444"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n Shard</numerusform>
@@ -243,62 +263,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
-        <location filename="../app/gui/workspace.cpp" line="505"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="554"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 Schichten × %2 Experten, Top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="419"/>
+        <location filename="../app/gui/workspace.cpp" line="455"/>
         <source>Lookahead probes</source>
         <translation>Vorausschau-Sonden</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="423"/>
+        <location filename="../app/gui/workspace.cpp" line="459"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="426"/>
+        <location filename="../app/gui/workspace.cpp" line="462"/>
         <source>Compute dtype</source>
         <translation>Rechen-Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <location filename="../app/gui/workspace.cpp" line="470"/>
         <source>Sources</source>
         <translation>Quellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>incomplete (can be resumed)</source>
         <translation>unvollständig (kann fortgesetzt werden)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="437"/>
-        <location filename="../app/gui/workspace.cpp" line="483"/>
-        <location filename="../app/gui/workspace.cpp" line="510"/>
+        <location filename="../app/gui/workspace.cpp" line="473"/>
+        <location filename="../app/gui/workspace.cpp" line="532"/>
+        <location filename="../app/gui/workspace.cpp" line="559"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="463"/>
+        <location filename="../app/gui/workspace.cpp" line="498"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>beendet nach %n Epoche</numerusform>
@@ -306,53 +326,68 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="463"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>finished</source>
         <translation>beendet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="500"/>
         <source>incomplete, epoch %1</source>
         <translation>unvollständig, Epoche %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="500"/>
         <source>incomplete</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="467"/>
+        <location filename="../app/gui/workspace.cpp" line="502"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="481"/>
+        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <source>Best epoch</source>
+        <translation>Beste Epoche</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="511"/>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="527"/>
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="530"/>
+        <source>Latest evaluation</source>
+        <translation>Letzte Bewertung</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="547"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json fehlt oder ist unlesbar</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="506"/>
+        <location filename="../app/gui/workspace.cpp" line="555"/>
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="507"/>
+        <location filename="../app/gui/workspace.cpp" line="556"/>
         <source>Hidden size</source>
         <translation>Verborgene Größe</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <location filename="../app/gui/workspace.cpp" line="557"/>
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="509"/>
+        <location filename="../app/gui/workspace.cpp" line="558"/>
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
     </message>
@@ -758,144 +793,300 @@
     </message>
 </context>
 <context>
-    <name>specmoe::gui::MainWindow</name>
+    <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118"/>
-        <source>Routing</source>
-        <translation>Routing</translation>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="42"/>
+        <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
+        <translation>%1: bester Checkpoint aus Epoche %2; Modelle %3; Horizont %4.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="65"/>
+        <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
+        <translation>%1 hat noch keinen besten Checkpoint: Er wird am Ende der ersten Epoche geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <source>Evaluate a Predictor</source>
+        <translation>Prädiktor bewerten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
+        <source>Predictor</source>
+        <translation>Prädiktor</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="86"/>
+        <source>%1 (trained on)</source>
+        <translation>%1 (Trainingsdaten)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <source>Test (never seen in training or model selection)</source>
+        <translation>Test (weder im Training noch bei der Modellauswahl gesehen)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
+        <source>Validation (chose the best epoch)</source>
+        <translation>Validierung (wählte die beste Epoche)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="97"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="98"/>
+        <source>All sequences</source>
+        <translation>Alle Sequenzen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <source>Trace set:</source>
+        <translation>Trace-Satz:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <source>Split:</source>
+        <translation>Aufteilung:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
+        <source>Tokens scored at most:</source>
+        <translation>Höchstens bewertete Tokens:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <source>Run</source>
+        <translation>Ausführung</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="116"/>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="185"/>
+        <source>Choose the trace set to score the predictor on.</source>
+        <translation>Wählen Sie den Trace-Satz, auf dem der Prädiktor bewertet wird.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="188"/>
+        <source>%1 is not a trace set (no manifest.json).</source>
+        <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
+        <translation>Nicht der Trace-Satz, auf dem dieser Lauf trainiert wurde: Die Baselines nutzen weiter die Trainingsstatistik, und die Traces müssen vom selben Modell stammen.</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::gui::ExportPredictorDialog</name>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="198"/>
+        <source>Export a Predictor</source>
+        <translation>Prädiktor exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="200"/>
+        <source>Predictor</source>
+        <translation>Prädiktor</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="202"/>
+        <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
+        <translation>Schreibt predictor.safetensors und config.json (Aufbau in docs/speculation.md); docs/load_predictor.py lädt und führt sie mit PyTorch aus.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="211"/>
+        <source>Output folder:</source>
+        <translation>Ausgabeordner:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="244"/>
+        <source>Choose the output folder.</source>
+        <translation>Wählen Sie den Ausgabeordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="247"/>
+        <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
+        <translation>Wählen Sie einen Ordner außerhalb des Laufs: Dort liegen seine eigenen Checkpoints.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="249"/>
+        <source>The folder already holds a predictor; it will be replaced.</source>
+        <translation>Der Ordner enthält bereits einen Prädiktor; er wird ersetzt.</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::gui::MainWindow</name>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <source>Routing</source>
+        <translation>Routing</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="158"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="163"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166"/>
+        <location filename="../app/gui/main_window.cpp" line="167"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="169"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="170"/>
+        <location filename="../app/gui/main_window.cpp" line="171"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="179"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181"/>
+        <location filename="../app/gui/main_window.cpp" line="182"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="184"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187"/>
+        <location filename="../app/gui/main_window.cpp" line="188"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="193"/>
+        <source>&amp;Evaluate Predictor…</source>
+        <translation>Prädiktor &amp;bewerten…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
+        <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <source>E&amp;xport Predictor…</source>
+        <translation>Prädiktor e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <source>Write the selected run&apos;s best predictor for an inference engine</source>
+        <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216"/>
+        <location filename="../app/gui/main_window.cpp" line="226"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="248"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="244"/>
+        <location filename="../app/gui/main_window.cpp" line="254"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252"/>
+        <location filename="../app/gui/main_window.cpp" line="262"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="264"/>
+        <location filename="../app/gui/main_window.cpp" line="274"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="267"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="283"/>
+        <location filename="../app/gui/main_window.cpp" line="296"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289"/>
+        <location filename="../app/gui/main_window.cpp" line="302"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="324"/>
+        <location filename="../app/gui/main_window.cpp" line="337"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -903,12 +1094,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328"/>
+        <location filename="../app/gui/main_window.cpp" line="341"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="329"/>
+        <location filename="../app/gui/main_window.cpp" line="342"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -916,27 +1107,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="367"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="368"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
+        <location filename="../app/gui/main_window.cpp" line="370"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="357"/>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360"/>
+        <location filename="../app/gui/main_window.cpp" line="382"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -944,7 +1135,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="362"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -953,144 +1144,159 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="549"/>
-        <location filename="../app/gui/main_window.cpp" line="593"/>
-        <location filename="../app/gui/main_window.cpp" line="855"/>
+        <location filename="../app/gui/main_window.cpp" line="571"/>
+        <location filename="../app/gui/main_window.cpp" line="615"/>
+        <location filename="../app/gui/main_window.cpp" line="929"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="565"/>
+        <location filename="../app/gui/main_window.cpp" line="587"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="573"/>
+        <location filename="../app/gui/main_window.cpp" line="595"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="577"/>
-        <location filename="../app/gui/main_window.cpp" line="583"/>
+        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="605"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="577"/>
+        <location filename="../app/gui/main_window.cpp" line="599"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="588"/>
+        <location filename="../app/gui/main_window.cpp" line="610"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
-        <location filename="../app/gui/main_window.cpp" line="606"/>
-        <location filename="../app/gui/main_window.cpp" line="626"/>
+        <location filename="../app/gui/main_window.cpp" line="625"/>
+        <location filename="../app/gui/main_window.cpp" line="628"/>
+        <location filename="../app/gui/main_window.cpp" line="648"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="607"/>
+        <location filename="../app/gui/main_window.cpp" line="629"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="611"/>
+        <location filename="../app/gui/main_window.cpp" line="633"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="634"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="398"/>
-        <location filename="../app/gui/main_window.cpp" line="624"/>
-        <location filename="../app/gui/main_window.cpp" line="636"/>
+        <location filename="../app/gui/main_window.cpp" line="420"/>
+        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <location filename="../app/gui/main_window.cpp" line="417"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="636"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="752"/>
+        <location filename="../app/gui/main_window.cpp" line="799"/>
+        <source>Predictor exported: %1 (%2 parameters) and %3</source>
+        <translation>Prädiktor exportiert: %1 (%2 Parameter) und %3</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="804"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="754"/>
+        <location filename="../app/gui/main_window.cpp" line="806"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="834"/>
+        <location filename="../app/gui/main_window.cpp" line="908"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="835"/>
+        <location filename="../app/gui/main_window.cpp" line="909"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="865"/>
+        <location filename="../app/gui/main_window.cpp" line="939"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="936"/>
+        <location filename="../app/gui/main_window.cpp" line="1012"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="938"/>
+        <location filename="../app/gui/main_window.cpp" line="1014"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="941"/>
+        <location filename="../app/gui/main_window.cpp" line="1017"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="943"/>
+        <location filename="../app/gui/main_window.cpp" line="1019"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="946"/>
+        <location filename="../app/gui/main_window.cpp" line="1022"/>
+        <source>Evaluate on the Test Split…</source>
+        <translation>Auf der Testaufteilung bewerten…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <source>Export Predictor…</source>
+        <translation>Prädiktor exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1028"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="951"/>
+        <location filename="../app/gui/main_window.cpp" line="1033"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="972"/>
+        <location filename="../app/gui/main_window.cpp" line="1054"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="973"/>
+        <location filename="../app/gui/main_window.cpp" line="1055"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -1302,17 +1508,27 @@
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="114"/>
+        <location filename="../app/gui/summary_page.cpp" line="115"/>
+        <source>Evaluate…</source>
+        <translation>Bewerten…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <source>Export Predictor…</source>
+        <translation>Prädiktor exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="118"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160"/>
+        <location filename="../app/gui/summary_page.cpp" line="164"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160"/>
+        <location filename="../app/gui/summary_page.cpp" line="164"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
@@ -1673,19 +1889,19 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="30"/>
-        <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
-        <translation>Abschließende Validierungsmetriken über alle vorhergesagten Schichten. Fett: am besten bei diesem Horizont (am niedrigsten bei Log-Loss und ECE).</translation>
+        <location filename="../widgets/comparison_table_view.cpp" line="33"/>
+        <source>Latest validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>Neueste Validierungsmetriken über alle vorhergesagten Schichten. Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="42"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="35"/>
+        <source>Model comparison: validation metrics</source>
+        <translation>Modellvergleich: Validierungsmetriken</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="55"/>
         <source>Model comparison</source>
         <translation>Modellvergleich</translation>
-    </message>
-    <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="50"/>
-        <source>Model comparison: final validation metrics</source>
-        <translation>Modellvergleich: abschließende Validierungsmetriken</translation>
     </message>
 </context>
 <context>
@@ -2495,14 +2711,44 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="12"/>
+        <location filename="../widgets/training_run_views.cpp" line="16"/>
         <source>Training run</source>
         <translation>Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="29"/>
+        <location filename="../widgets/training_run_views.cpp" line="33"/>
         <source>Training run %1</source>
         <translation>Trainingslauf %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <source>test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <source>validation</source>
+        <translation>Validierungs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <source>training</source>
+        <translation>Trainings</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="67"/>
+        <source>whole</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens), über alle vorhergesagten Schichten. Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="71"/>
+        <source>Model comparison: %1 split</source>
+        <translation>Modellvergleich: %1-Aufteilung</translation>
     </message>
 </context>
 <context>

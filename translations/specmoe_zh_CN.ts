@@ -4,24 +4,34 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="37"/>
+        <location filename="../app/gui/jobs.cpp" line="39"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="48"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="60"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="70"/>
+        <location filename="../app/gui/jobs.cpp" line="72"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="130"/>
+        <source>Evaluate %1 (%2 split)</source>
+        <translation>评估 %1（%2 划分）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
     </message>
 </context>
 <context>
@@ -138,216 +148,241 @@
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="408"/>
+        <location filename="../app/gui/workspace.cpp" line="444"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="407"/>
+        <location filename="../app/gui/workspace.cpp" line="443"/>
         <source>Sequences</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="23"/>
+        <location filename="../app/gui/workspace.cpp" line="26"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="30"/>
+        <location filename="../app/gui/workspace.cpp" line="33"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 不是 JSON 对象：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44"/>
+        <location filename="../app/gui/workspace.cpp" line="47"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="44"/>
+        <location filename="../app/gui/workspace.cpp" line="47"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="57"/>
+        <location filename="../app/gui/workspace.cpp" line="60"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n 项</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="136"/>
+        <location filename="../app/gui/workspace.cpp" line="149"/>
+        <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
+        <translation>%1 划分，%2 个词元：%3 recall@%4 %5（频率 %6，马尔可夫 %7），视距 1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="156"/>
+        <source>unreadable report %1</source>
+        <translation>无法读取的报告 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="172"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 中已有一个工作区。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="141"/>
+        <location filename="../app/gui/workspace.cpp" line="177"/>
         <source>Cannot create the folder %1.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="162"/>
+        <location filename="../app/gui/workspace.cpp" line="198"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1：字段“format”不是“specmoe-workspace”。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="168"/>
+        <location filename="../app/gui/workspace.cpp" line="204"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1：不支持的工作区版本 %2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="252"/>
+        <location filename="../app/gui/workspace.cpp" line="288"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="379"/>
+        <location filename="../app/gui/workspace.cpp" line="415"/>
         <source>no manifest yet</source>
         <translation>尚无清单</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="384"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>unreadable manifest</source>
         <translation>清单无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="385"/>
-        <location filename="../app/gui/workspace.cpp" line="499"/>
+        <location filename="../app/gui/workspace.cpp" line="421"/>
+        <location filename="../app/gui/workspace.cpp" line="548"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404"/>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="404"/>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 个词元，未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="406"/>
+        <location filename="../app/gui/workspace.cpp" line="442"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="408"/>
+        <location filename="../app/gui/workspace.cpp" line="444"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n 个分片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
-        <location filename="../app/gui/workspace.cpp" line="505"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="554"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 层 × %2 个专家，top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="419"/>
+        <location filename="../app/gui/workspace.cpp" line="455"/>
         <source>Lookahead probes</source>
         <translation>前瞻探针</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="423"/>
+        <location filename="../app/gui/workspace.cpp" line="459"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="426"/>
+        <location filename="../app/gui/workspace.cpp" line="462"/>
         <source>Compute dtype</source>
         <translation>计算数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <location filename="../app/gui/workspace.cpp" line="470"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="436"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>incomplete (can be resumed)</source>
         <translation>未完成（可继续）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="437"/>
-        <location filename="../app/gui/workspace.cpp" line="483"/>
-        <location filename="../app/gui/workspace.cpp" line="510"/>
+        <location filename="../app/gui/workspace.cpp" line="473"/>
+        <location filename="../app/gui/workspace.cpp" line="532"/>
+        <location filename="../app/gui/workspace.cpp" line="559"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="463"/>
+        <location filename="../app/gui/workspace.cpp" line="498"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>%n 轮后完成</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="463"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="500"/>
         <source>incomplete, epoch %1</source>
         <translation>未完成，第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="500"/>
         <source>incomplete</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="467"/>
+        <location filename="../app/gui/workspace.cpp" line="502"/>
         <source>not started</source>
         <translation>未开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="481"/>
+        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <source>Best epoch</source>
+        <translation>最佳轮次</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="511"/>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="527"/>
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="530"/>
+        <source>Latest evaluation</source>
+        <translation>最近一次评估</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="547"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json 缺失或无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="506"/>
+        <location filename="../app/gui/workspace.cpp" line="555"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="507"/>
+        <location filename="../app/gui/workspace.cpp" line="556"/>
         <source>Hidden size</source>
         <translation>隐藏维度</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <location filename="../app/gui/workspace.cpp" line="557"/>
         <source>Vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="509"/>
+        <location filename="../app/gui/workspace.cpp" line="558"/>
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
     </message>
@@ -751,190 +786,346 @@
     </message>
 </context>
 <context>
-    <name>specmoe::gui::MainWindow</name>
+    <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="118"/>
-        <source>Routing</source>
-        <translation>路由</translation>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="42"/>
+        <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
+        <translation>%1：第 %2 轮的最佳检查点；模型 %3；视距 %4。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="65"/>
+        <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
+        <translation>%1 还没有最佳检查点：它在第一轮结束时写入。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <source>Evaluate a Predictor</source>
+        <translation>评估预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
+        <source>Predictor</source>
+        <translation>预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="86"/>
+        <source>%1 (trained on)</source>
+        <translation>%1（训练所用）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <source>Test (never seen in training or model selection)</source>
+        <translation>测试（训练和模型选择中从未见过）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
+        <source>Validation (chose the best epoch)</source>
+        <translation>验证（用于选择最佳轮次）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="97"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="157"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="98"/>
+        <source>All sequences</source>
+        <translation>全部序列</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <source>Trace set:</source>
+        <translation>轨迹集：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <source>Split:</source>
+        <translation>划分：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
+        <source>Tokens scored at most:</source>
+        <translation>最多评估的词元数：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="116"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="185"/>
+        <source>Choose the trace set to score the predictor on.</source>
+        <translation>请选择用于评估预测器的轨迹集。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="188"/>
+        <source>%1 is not a trace set (no manifest.json).</source>
+        <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
+        <translation>这不是该运行训练所用的轨迹集：基线仍使用训练统计，且轨迹必须来自同一模型。</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::gui::ExportPredictorDialog</name>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="198"/>
+        <source>Export a Predictor</source>
+        <translation>导出预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="200"/>
+        <source>Predictor</source>
+        <translation>预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="202"/>
+        <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
+        <translation>写出 predictor.safetensors 和 config.json（格式见 docs/speculation.md）；docs/load_predictor.py 用 PyTorch 加载并运行它们。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="211"/>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="244"/>
+        <source>Choose the output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="247"/>
+        <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
+        <translation>请选择运行目录之外的文件夹：运行自身的检查点存放在那里。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="249"/>
+        <source>The folder already holds a predictor; it will be replaced.</source>
+        <translation>该文件夹已有一个预测器；它将被替换。</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::gui::MainWindow</name>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <source>Routing</source>
+        <translation>路由</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="158"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="160"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="163"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="166"/>
+        <location filename="../app/gui/main_window.cpp" line="167"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="169"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="170"/>
+        <location filename="../app/gui/main_window.cpp" line="171"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="179"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181"/>
+        <location filename="../app/gui/main_window.cpp" line="182"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="184"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187"/>
+        <location filename="../app/gui/main_window.cpp" line="188"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="193"/>
+        <source>&amp;Evaluate Predictor…</source>
+        <translation>评估预测器(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
+        <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <source>E&amp;xport Predictor…</source>
+        <translation>导出预测器(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <source>Write the selected run&apos;s best predictor for an inference engine</source>
+        <translation>为推理引擎写出所选运行的最佳预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216"/>
+        <location filename="../app/gui/main_window.cpp" line="226"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="248"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="244"/>
+        <location filename="../app/gui/main_window.cpp" line="254"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252"/>
+        <location filename="../app/gui/main_window.cpp" line="262"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="264"/>
+        <location filename="../app/gui/main_window.cpp" line="274"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="267"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="283"/>
+        <location filename="../app/gui/main_window.cpp" line="296"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="289"/>
+        <location filename="../app/gui/main_window.cpp" line="302"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="324"/>
+        <location filename="../app/gui/main_window.cpp" line="337"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328"/>
+        <location filename="../app/gui/main_window.cpp" line="341"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="329"/>
+        <location filename="../app/gui/main_window.cpp" line="342"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="367"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="368"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
+        <location filename="../app/gui/main_window.cpp" line="370"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="357"/>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="360"/>
+        <location filename="../app/gui/main_window.cpp" line="382"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="362"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -942,144 +1133,159 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="549"/>
-        <location filename="../app/gui/main_window.cpp" line="593"/>
-        <location filename="../app/gui/main_window.cpp" line="855"/>
+        <location filename="../app/gui/main_window.cpp" line="571"/>
+        <location filename="../app/gui/main_window.cpp" line="615"/>
+        <location filename="../app/gui/main_window.cpp" line="929"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="565"/>
+        <location filename="../app/gui/main_window.cpp" line="587"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="573"/>
+        <location filename="../app/gui/main_window.cpp" line="595"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="577"/>
-        <location filename="../app/gui/main_window.cpp" line="583"/>
+        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="605"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="577"/>
+        <location filename="../app/gui/main_window.cpp" line="599"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="588"/>
+        <location filename="../app/gui/main_window.cpp" line="610"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
-        <location filename="../app/gui/main_window.cpp" line="606"/>
-        <location filename="../app/gui/main_window.cpp" line="626"/>
+        <location filename="../app/gui/main_window.cpp" line="625"/>
+        <location filename="../app/gui/main_window.cpp" line="628"/>
+        <location filename="../app/gui/main_window.cpp" line="648"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="607"/>
+        <location filename="../app/gui/main_window.cpp" line="629"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="611"/>
+        <location filename="../app/gui/main_window.cpp" line="633"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="634"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="398"/>
-        <location filename="../app/gui/main_window.cpp" line="624"/>
-        <location filename="../app/gui/main_window.cpp" line="636"/>
+        <location filename="../app/gui/main_window.cpp" line="420"/>
+        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <location filename="../app/gui/main_window.cpp" line="417"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="636"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="752"/>
+        <location filename="../app/gui/main_window.cpp" line="799"/>
+        <source>Predictor exported: %1 (%2 parameters) and %3</source>
+        <translation>预测器已导出：%1（%2 个参数）和 %3</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="804"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="754"/>
+        <location filename="../app/gui/main_window.cpp" line="806"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="834"/>
+        <location filename="../app/gui/main_window.cpp" line="908"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="835"/>
+        <location filename="../app/gui/main_window.cpp" line="909"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="865"/>
+        <location filename="../app/gui/main_window.cpp" line="939"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="936"/>
+        <location filename="../app/gui/main_window.cpp" line="1012"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="938"/>
+        <location filename="../app/gui/main_window.cpp" line="1014"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="941"/>
+        <location filename="../app/gui/main_window.cpp" line="1017"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="943"/>
+        <location filename="../app/gui/main_window.cpp" line="1019"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="946"/>
+        <location filename="../app/gui/main_window.cpp" line="1022"/>
+        <source>Evaluate on the Test Split…</source>
+        <translation>在测试划分上评估…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <source>Export Predictor…</source>
+        <translation>导出预测器…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1028"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="951"/>
+        <location filename="../app/gui/main_window.cpp" line="1033"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="972"/>
+        <location filename="../app/gui/main_window.cpp" line="1054"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="973"/>
+        <location filename="../app/gui/main_window.cpp" line="1055"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -1290,17 +1496,27 @@
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="114"/>
+        <location filename="../app/gui/summary_page.cpp" line="115"/>
+        <source>Evaluate…</source>
+        <translation>评估…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <source>Export Predictor…</source>
+        <translation>导出预测器…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="118"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160"/>
+        <location filename="../app/gui/summary_page.cpp" line="164"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="160"/>
+        <location filename="../app/gui/summary_page.cpp" line="164"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1658,19 +1874,19 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="30"/>
-        <source>Final validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
-        <translation>所有预测层上的最终验证指标。粗体：该跨度下最佳（对数损失和 ECE 取最低）。</translation>
+        <location filename="../widgets/comparison_table_view.cpp" line="33"/>
+        <source>Latest validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>所有被预测层上的最新验证指标。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="42"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="35"/>
+        <source>Model comparison: validation metrics</source>
+        <translation>模型比较：验证指标</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="55"/>
         <source>Model comparison</source>
         <translation>模型比较</translation>
-    </message>
-    <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="50"/>
-        <source>Model comparison: final validation metrics</source>
-        <translation>模型比较：最终验证指标</translation>
     </message>
 </context>
 <context>
@@ -2478,14 +2694,44 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="12"/>
+        <location filename="../widgets/training_run_views.cpp" line="16"/>
         <source>Training run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="29"/>
+        <location filename="../widgets/training_run_views.cpp" line="33"/>
         <source>Training run %1</source>
         <translation>训练 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <source>test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="67"/>
+        <source>whole</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>最佳检查点在%1划分上的评估（%2 个词元），覆盖所有被预测层。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/training_run_views.cpp" line="71"/>
+        <source>Model comparison: %1 split</source>
+        <translation>模型比较：%1划分</translation>
     </message>
 </context>
 <context>

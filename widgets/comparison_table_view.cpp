@@ -27,14 +27,27 @@ ComparisonTableView::ComparisonTableView(QWidget* parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(false);
-    auto* note = new QLabel(tr("Final validation metrics over all predicted layers. Bold: best at that horizon "
-                               "(lowest for log-loss and ECE)."),
-                            this);
-    note->setWordWrap(true);
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("caption"));
+    m_note->setWordWrap(true);
+    setCaption(tr("Latest validation metrics over all predicted layers. Bold: best at that horizon "
+                  "(lowest for log-loss and ECE)."),
+               tr("Model comparison: validation metrics"));
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(note);
+    layout->addWidget(m_note);
     layout->addWidget(m_table, 1);
     connect(m_model, &QAbstractItemModel::modelReset, m_table, &QTableView::resizeColumnsToContents);
+}
+
+void ComparisonTableView::setCaption(const QString& caption, const QString& imageTitle)
+{
+    m_note->setText(caption);
+    m_imageTitle = imageTitle;
+}
+
+QString ComparisonTableView::caption() const
+{
+    return m_note->text();
 }
 
 QString ComparisonTableView::viewTitle() const
@@ -47,7 +60,7 @@ bool ComparisonTableView::exportImage(const QString& path, const QSize& size, do
     return exportPainted(
         path, size, dpi,
         [this](QCPPainter& p, const QSize& logical) {
-            paintItemModel(p, *m_model, logical, tr("Model comparison: final validation metrics"));
+            paintItemModel(p, *m_model, logical, m_imageTitle);
         },
         error);
 }

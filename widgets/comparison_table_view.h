@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QLabel;
 class QTableView;
 
 namespace specmoe::widgets {
@@ -15,6 +16,9 @@ public:
     explicit ComparisonTableView(QWidget* parent = nullptr);
     ComparisonTableModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
+    // What the rows are (shown above the table and as the title of exported images).
+    void setCaption(const QString& caption, const QString& imageTitle);
+    QString caption() const;
 
     QString viewId() const override { return QStringLiteral("model_comparison"); }
     QString viewTitle() const override;
@@ -26,6 +30,8 @@ public:
 private:
     ComparisonTableModel* m_model = nullptr;
     QTableView* m_table = nullptr;
+    QLabel* m_note = nullptr;
+    QString m_imageTitle;
 };
 
 } // namespace specmoe::widgets

@@ -4,7 +4,11 @@
 #include "widgets/training_curves_view.h"
 #include "widgets/training_metrics_model.h"
 
+#include "core/speculate/train.h"
+
 #include <QDir>
+#include <QFile>
+#include <QLocale>
 
 namespace specmoe::widgets {
 
@@ -27,13 +31,49 @@ bool TrainingRunViews::followRun(const QString& runDir, int intervalMs)
 {
     if (!hasTitle())
         setTitle(tr("Training run %1").arg(QDir(runDir).dirName()));
+    const QString saved = latestEvaluationFile(runDir);
+    if (!saved.isEmpty()) {
+        QFile f(saved);
+        try {
+            if (f.open(QIODevice::ReadOnly))
+                setFinalReport(speculate::EvalReport::fromJson(f.readAll().toStdString(), saved.toStdString()));
+        } catch (const std::exception& e) {
+            // A damaged report file: the table keeps following the validation lines.
+            qWarning("%s", e.what());
+        }
+    }
     return m_metrics->follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")), intervalMs);
+}
+
+QString TrainingRunViews::latestEvaluationFile(const QString& runDir)
+{
+    const QFileInfoList files = QDir(runDir).entryInfoList({QStringLiteral("evaluation-*.json")}, QDir::Files, QDir::Time);
+    return files.isEmpty() ? QString() : files.front().absoluteFilePath();
 }
 
 void TrainingRunViews::setFinalReport(const speculate::EvalReport& report)
 {
     m_finalReport = true;
     m_table->model()->setFromReport(report);
+    const QString split = QString::fromStdString(report.split);
+    QString name = split;
+    if (split == QLatin1String("test"))
+        name = tr("test");
+    else if (split == QLatin1String("validation"))
+        name = tr("validation");
+    else if (split == QLatin1String("train"))
+        name = tr("training");
+    else if (split == QLatin1String("all"))
+        name = tr("whole");
+    m_table->setCaption(tr("Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted "
+                           "layers. Bold: best at that horizon (lowest for log-loss and ECE).")
+                            .arg(name, QLocale().toString(qlonglong(report.tokens))),
+                        tr("Model comparison: %1 split").arg(name));
+}
+
+void TrainingRunViews::showComparison()
+{
+    setCurrentWidget(m_table);
 }
 
 } // namespace specmoe::widgets

@@ -20,10 +20,16 @@ public:
     explicit TrainingRunViews(QWidget* parent = nullptr);
 
     TrainingMetricsModel* metrics() const { return m_metrics; }
-    // Follows runDir/metrics.jsonl (reads what is there, then polls for new lines).
+    // Follows runDir/metrics.jsonl (reads what is there, then polls for new lines), and shows
+    // the run's latest saved evaluation (runDir/evaluation-SPLIT.json) in the table.
     bool followRun(const QString& runDir, int intervalMs = 500);
-    // The final report replaces the table rows (test split or best validation).
+    // An evaluation report replaces the table rows (they stop following the validation
+    // lines); the caption names its split and size.
     void setFinalReport(const speculate::EvalReport& report);
+    bool hasFinalReport() const { return m_finalReport; }
+    // The newest runDir/evaluation-*.json, or an empty string.
+    static QString latestEvaluationFile(const QString& runDir);
+    void showComparison();
 
     TrainingCurvesView* curvesView() const { return m_curves; }
     ComparisonTableView* tableView() const { return m_table; }

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <exception>
+#include <mutex>
+#include <optional>
 
 namespace specmoe::gui {
 
@@ -31,19 +33,25 @@ void JobWorker::run()
     Clock::time_point last{};
     std::string lastStage, lastMessage;
     bool any = false;
+    std::optional<JobProgress> held; // the newest report the throttle held back
+    std::mutex mutex;
     const auto interval = std::chrono::milliseconds(m_throttleMs);
     // Progress comes from the worker thread (and maybe from threads core starts itself);
     // signals across threads are queued, so this is safe from any thread core calls it on.
     const specmoe::ProgressFn progressFn = [&](const specmoe::Progress& p) {
         const auto now = Clock::now();
         const bool last_ = p.total > 0 && p.done >= p.total;
+        std::lock_guard<std::mutex> lock(mutex);
         if (!any || now - last >= interval || p.stage != lastStage || last_ ||
             (!p.message.empty() && p.message != lastMessage)) {
             any = true;
             last = now;
             lastStage = p.stage;
             lastMessage = p.message;
+            held.reset();
             Q_EMIT progress(m_id, toJobProgress(p));
+        } else {
+            held = toJobProgress(p);
         }
         return !m_cancel->load();
     };
@@ -52,6 +60,13 @@ void JobWorker::run()
             throw specmoe::Cancelled();
         // A job that returns normally finished, even when cancel came too late to matter.
         const QVariant result = m_fn(progressFn);
+        {
+            // The panel keeps the last figure a finished job reported (e.g. tokens scored),
+            // not the last one the throttle let through.
+            std::lock_guard<std::mutex> lock(mutex);
+            if (held)
+                Q_EMIT progress(m_id, *held);
+        }
         Q_EMIT finished(m_id, result);
     } catch (const specmoe::Cancelled&) {
         Q_EMIT cancelled(m_id);

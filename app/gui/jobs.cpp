@@ -3,12 +3,12 @@
 #include "core/analysis/analysis.h"
 #include "core/model/tokenizer.h"
 #include "core/trace/trace_set.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-
 
 namespace specmoe::gui {
 namespace {
@@ -26,6 +26,8 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::CollectResult>("specmoe::CollectResult");
     qRegisterMetaType<specmoe::ReshardResult>("specmoe::ReshardResult");
     qRegisterMetaType<specmoe::speculate::TrainResult>("specmoe::speculate::TrainResult");
+    qRegisterMetaType<specmoe::speculate::EvalReport>("specmoe::speculate::EvalReport");
+    qRegisterMetaType<specmoe::speculate::ExportResult>("specmoe::speculate::ExportResult");
     qRegisterMetaType<specmoe::gui::JobProgress>("specmoe::gui::JobProgress");
     qRegisterMetaType<specmoe::gui::AnalysisPtr>("specmoe::gui::AnalysisPtr");
 }
@@ -112,6 +114,48 @@ JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(cons
             metrics = [onMetrics](const std::string& line) { onMetrics(QString::fromStdString(line)); };
         const speculate::TrainResult r = speculate::train(params, progress, metrics);
         return QVariant::fromValue(r);
+    };
+}
+
+QString evaluationFile(const QString& runDir, const QString& split)
+{
+    return QDir(runDir).filePath(QStringLiteral("evaluation-%1.json").arg(split));
+}
+
+JobSpec evaluateSpec(const speculate::EvalParams& p)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("evaluate");
+    spec.outputPath = QString::fromStdString(p.runDir);
+    spec.title = Jobs::tr("Evaluate %1 (%2 split)").arg(baseName(spec.outputPath), QString::fromStdString(p.split));
+    spec.resumable = false; // seconds to minutes: run it again
+    return spec;
+}
+
+JobFn makeEvaluateJob(const speculate::EvalParams& params)
+{
+    return [params](const ProgressFn& progress) -> QVariant {
+        const speculate::EvalReport r = speculate::evaluate(params, progress);
+        const QString file = evaluationFile(QString::fromStdString(params.runDir), QString::fromStdString(params.split));
+        writeFileAtomic(file.toStdString(), r.toJson(true) + "\n");
+        return QVariant::fromValue(r);
+    };
+}
+
+JobSpec exportSpec(const speculate::ExportParams& p)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("export");
+    spec.outputPath = QString::fromStdString(p.outDir);
+    spec.title = Jobs::tr("Export %1").arg(baseName(QString::fromStdString(p.runDir)));
+    spec.resumable = false;
+    return spec;
+}
+
+JobFn makeExportJob(const speculate::ExportParams& params)
+{
+    return [params](const ProgressFn&) -> QVariant {
+        return QVariant::fromValue(speculate::exportPredictor(params)); // creates the folder
     };
 }
 

@@ -26,6 +26,15 @@ JobSpec collectSpec(const CollectSettings& settings);
 JobSpec reshardSpec(const ReshardSettings& settings);
 JobSpec trainSpec(const speculate::TrainParams& params);
 
+// Scores a run's best checkpoint and the baselines on a split of trace sets (value: the
+// speculate::EvalReport); the report is also written to evaluationFile(runDir, split).
+JobFn makeEvaluateJob(const speculate::EvalParams& params);
+JobSpec evaluateSpec(const speculate::EvalParams& params);
+QString evaluationFile(const QString& runDir, const QString& split);
+// Writes a run's best predictor in the documented export layout (value: ExportResult).
+JobFn makeExportJob(const speculate::ExportParams& params);
+JobSpec exportSpec(const speculate::ExportParams& params);
+
 // The JobFn that resumes a persisted job (resume on for collections and training; a
 // re-shard starts over). Returns an empty function for an unknown kind.
 JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics = {});
@@ -47,3 +56,5 @@ Q_DECLARE_METATYPE(specmoe::CollectResult)
 Q_DECLARE_METATYPE(specmoe::gui::AnalysisPtr)
 Q_DECLARE_METATYPE(specmoe::ReshardResult)
 Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)
+Q_DECLARE_METATYPE(specmoe::speculate::EvalReport)
+Q_DECLARE_METATYPE(specmoe::speculate::ExportResult)

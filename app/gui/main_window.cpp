@@ -1,6 +1,7 @@
 #include "app/gui/main_window.h"
 
 #include "app/gui/collection_dialog.h"
+#include "app/gui/evaluate_dialog.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/jobs.h"
 #include "app/gui/reshard_dialog.h"
@@ -189,6 +190,14 @@ void MainWindow::createActions()
     m_trainAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_trainAct->setToolTip(tr("Train expert predictors on trace sets"));
     connect(m_trainAct, &QAction::triggered, this, [this] { newTrainingDialog(); });
+    m_evaluateAct = new QAction(st->standardIcon(QStyle::SP_FileDialogDetailedView), tr("&Evaluate Predictor…"), this);
+    m_evaluateAct->setObjectName(QStringLiteral("evaluatePredictor"));
+    m_evaluateAct->setToolTip(tr("Score the selected run's best predictor and the baselines on the test split"));
+    connect(m_evaluateAct, &QAction::triggered, this, [this] { evaluateDialog(); });
+    m_exportAct = new QAction(st->standardIcon(QStyle::SP_DialogSaveButton), tr("E&xport Predictor…"), this);
+    m_exportAct->setObjectName(QStringLiteral("exportPredictor"));
+    m_exportAct->setToolTip(tr("Write the selected run's best predictor for an inference engine"));
+    connect(m_exportAct, &QAction::triggered, this, [this] { exportPredictorDialog(); });
 
     m_settingsAct = new QAction(st->standardIcon(QStyle::SP_FileDialogListView), tr("&Settings…"), this);
     m_settingsAct->setMenuRole(QAction::PreferencesRole);
@@ -212,6 +221,7 @@ void MainWindow::createDocks()
     connect(m_tree, &QTreeView::activated, this, &MainWindow::onTreeActivated);
     connect(m_tree, &QTreeView::customContextMenuRequested, this, &MainWindow::onTreeContextMenu);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_tree->expandToDepth(0); });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &MainWindow::updateActions);
 
     m_treeDock = new QDockWidget(tr("Workspace"), this);
     m_treeDock->setObjectName(QStringLiteral("workspaceDock"));
@@ -279,6 +289,9 @@ void MainWindow::createMenus()
     run->addAction(m_collectAct);
     run->addAction(m_reshardAct);
     run->addAction(m_trainAct);
+    run->addSeparator();
+    run->addAction(m_evaluateAct);
+    run->addAction(m_exportAct);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_treeDock->toggleViewAction());
@@ -338,6 +351,15 @@ void MainWindow::updateActions()
     m_collectAct->setEnabled(open);
     m_reshardAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
     m_trainAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
+    const bool run = open && !selectedRunDir().isEmpty();
+    m_evaluateAct->setEnabled(run);
+    m_exportAct->setEnabled(run);
+}
+
+QString MainWindow::selectedRunDir() const
+{
+    const WorkspaceEntry* e = m_model->entry(m_tree->currentIndex());
+    return e && e->kind == WorkspaceEntry::Run ? e->path : QString();
 }
 
 void MainWindow::updateTitle()
@@ -706,6 +728,28 @@ qint64 MainWindow::startTraining(const speculate::TrainParams& params)
     return id;
 }
 
+qint64 MainWindow::startEvaluation(const speculate::EvalParams& params)
+{
+    return submitJob(evaluateSpec(params), makeEvaluateJob(params));
+}
+
+qint64 MainWindow::startExport(const speculate::ExportParams& params)
+{
+    return submitJob(exportSpec(params), makeExportJob(params));
+}
+
+void MainWindow::showEvaluation(const QString& runDir, const speculate::EvalReport& report)
+{
+    const QModelIndex i = m_model->indexOf(WorkspaceEntry::Run, runDir);
+    if (!i.isValid())
+        return;
+    // Opens (or focuses) the run's training views; a new tab reads the saved report itself.
+    if (auto* views = qobject_cast<widgets::TrainingRunViews*>(openEntry(*m_model->entry(i), QStringLiteral("curves")))) {
+        views->setFinalReport(report);
+        views->showComparison();
+    }
+}
+
 bool MainWindow::resumeJob(qint64 id)
 {
     const JobSpec* spec = m_runner->spec(id);
@@ -734,7 +778,8 @@ void MainWindow::onJobStateChanged(qint64 id)
     const JobSpec* finishedSpec = m_runner->spec(id);
     const QString kind = finishedSpec ? finishedSpec->kind : QString();
     if (j->state == JobState::Finished && m_workspace.isOpen()) {
-        m_workspace.removePendingJob(j->outputPath);
+        if (finishedSpec && finishedSpec->resumable) // others never left a pending record (an
+            m_workspace.removePendingJob(j->outputPath); // evaluation's output is its run)
         if (kind == QLatin1String("collect") || kind == QLatin1String("reshard")) {
             m_workspace.addTraceSet(j->outputPath);
         } else if (kind == QLatin1String("train")) {
@@ -749,15 +794,24 @@ void MainWindow::onJobStateChanged(qint64 id)
                 m_workspace.addRun(QString::fromStdString(r.speculationDir));
         }
         saveWorkspace();
+        if (kind == QLatin1String("export")) {
+            const auto r = m_runner->result(id).value<speculate::ExportResult>();
+            m_log->info(QStringLiteral("export"), tr("Predictor exported: %1 (%2 parameters) and %3")
+                                                      .arg(QDir::toNativeSeparators(QString::fromStdString(r.weightsFile)))
+                                                      .arg(r.parameters)
+                                                      .arg(QDir::toNativeSeparators(QString::fromStdString(r.configFile))));
+        }
         statusBar()->showMessage(tr("Finished: %1").arg(j->title), 8000);
     } else if (j->state == JobState::Failed) {
         statusBar()->showMessage(tr("Failed: %1").arg(j->title), 8000);
         m_logDock->raise();
     }
     refreshWorkspace();
+    if (j->state == JobState::Finished && kind == QLatin1String("evaluate"))
+        showEvaluation(j->outputPath, m_runner->result(id).value<speculate::EvalReport>());
     if (j->state == JobState::Finished) {
-        const WorkspaceEntry::Kind entryKind = kind == QLatin1String("train") ? WorkspaceEntry::Run
-                                                                               : WorkspaceEntry::TraceSet;
+        const bool isRun = kind == QLatin1String("train") || kind == QLatin1String("evaluate");
+        const WorkspaceEntry::Kind entryKind = isRun ? WorkspaceEntry::Run : WorkspaceEntry::TraceSet;
         const QModelIndex i = m_model->indexOf(entryKind, j->outputPath);
         if (i.isValid()) {
             m_tree->setCurrentIndex(i);
@@ -813,6 +867,26 @@ void MainWindow::newTrainingDialog(const QString& traceSetDir)
     }
     if (dlg.exec() == QDialog::Accepted)
         startTraining(dlg.params());
+}
+
+void MainWindow::evaluateDialog(const QString& runDir)
+{
+    const QString run = runDir.isEmpty() ? selectedRunDir() : runDir;
+    if (!m_workspace.isOpen() || run.isEmpty())
+        return;
+    EvaluateDialog dlg(run, m_workspace.traceSetDirs(), this);
+    if (dlg.exec() == QDialog::Accepted)
+        startEvaluation(dlg.params());
+}
+
+void MainWindow::exportPredictorDialog(const QString& runDir)
+{
+    const QString run = runDir.isEmpty() ? selectedRunDir() : runDir;
+    if (!m_workspace.isOpen() || run.isEmpty())
+        return;
+    ExportPredictorDialog dlg(run, QDir(m_workspace.root()).filePath(QStringLiteral("exports")), this);
+    if (dlg.exec() == QDialog::Accepted)
+        startExport(dlg.params());
 }
 
 void MainWindow::settingsDialog()
@@ -898,6 +972,8 @@ QWidget* MainWindow::openEntry(const WorkspaceEntry& entry, const QString& viewI
         auto* summary = new SummaryPage(entry, m_tabs);
         connect(summary, &SummaryPage::trainRequested, this, [this](const QString& d) { newTrainingDialog(d); });
         connect(summary, &SummaryPage::reshardRequested, this, [this](const QString& d) { reshardDialog(d); });
+        connect(summary, &SummaryPage::evaluateRequested, this, [this](const QString& d) { evaluateDialog(d); });
+        connect(summary, &SummaryPage::exportRequested, this, [this](const QString& d) { exportPredictorDialog(d); });
         connect(summary, &SummaryPage::showFolderRequested, this, &MainWindow::showFolder);
         page = summary;
     }
@@ -941,6 +1017,12 @@ void MainWindow::onTreeContextMenu(const QPoint& pos)
             menu.addAction(m_trainAct->icon(), tr("Train on This Trace Set…"), this,
                            [this, entry] { newTrainingDialog(entry.path); });
             menu.addAction(m_reshardAct->icon(), tr("Re-shard…"), this, [this, entry] { reshardDialog(entry.path); });
+        }
+        if (entry.kind == WorkspaceEntry::Run) {
+            menu.addAction(m_evaluateAct->icon(), tr("Evaluate on the Test Split…"), this,
+                           [this, entry] { evaluateDialog(entry.path); });
+            menu.addAction(m_exportAct->icon(), tr("Export Predictor…"), this,
+                           [this, entry] { exportPredictorDialog(entry.path); });
         }
         if (entry.kind == WorkspaceEntry::Model)
             menu.addAction(tr("Remove from Workspace"), this, [this, entry] {

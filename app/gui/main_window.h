@@ -54,6 +54,10 @@ public:
     qint64 startCollection(const CollectSettings& settings);
     qint64 startReshard(const ReshardSettings& settings);
     qint64 startTraining(const speculate::TrainParams& params);
+    // Scores a run's best checkpoint on a split (report saved in the run, shown in its model
+    // comparison when done) / writes it in the export layout.
+    qint64 startEvaluation(const speculate::EvalParams& params);
+    qint64 startExport(const speculate::ExportParams& params);
     bool resumeJob(qint64 id);
     // Runs core's demo (specmoe::demo::runDemo) into ROOT/demo as a job, in a workspace at
     // ROOT (created when needed); its model, traces and run join the workspace when done.
@@ -86,6 +90,9 @@ public Q_SLOTS:
     void newCollectionDialog();
     void reshardDialog(const QString& traceSetDir = QString());
     void newTrainingDialog(const QString& traceSetDir = QString());
+    // For a training run (empty: the run selected in the workspace tree).
+    void evaluateDialog(const QString& runDir = QString());
+    void exportPredictorDialog(const QString& runDir = QString());
     void settingsDialog();
     void addModelDialog();
     void about();
@@ -114,6 +121,8 @@ private:
     void showWelcome();
     void saveWorkspace();
     void onMetricsLine(const QString& runDir, const QString& line);
+    QString selectedRunDir() const;
+    void showEvaluation(const QString& runDir, const speculate::EvalReport& report);
     std::function<void(const QString&)> metricsForwarder(const QString& runDir);
 
     Workspace m_workspace;
@@ -144,6 +153,8 @@ private:
     QAction* m_collectAct = nullptr;
     QAction* m_reshardAct = nullptr;
     QAction* m_trainAct = nullptr;
+    QAction* m_evaluateAct = nullptr;
+    QAction* m_exportAct = nullptr;
     QAction* m_settingsAct = nullptr;
     QAction* m_aboutAct = nullptr;
 

@@ -111,6 +111,10 @@ void SummaryPage::fill()
         addAction(tr("Train on It…"), QStyle::SP_MediaPlay, "trainOnTraceSet", [this, path] { Q_EMIT trainRequested(path); });
         addAction(tr("Re-shard…"), QStyle::SP_BrowserReload, "reshardTraceSet", [this, path] { Q_EMIT reshardRequested(path); });
     }
+    if (m_entry.kind == WorkspaceEntry::Run) {
+        addAction(tr("Evaluate…"), QStyle::SP_FileDialogDetailedView, "evaluateRun", [this, path] { Q_EMIT evaluateRequested(path); });
+        addAction(tr("Export Predictor…"), QStyle::SP_DialogSaveButton, "exportRun", [this, path] { Q_EMIT exportRequested(path); });
+    }
     addAction(tr("Show Folder"), QStyle::SP_DirOpenIcon, "showFolder", [this, path] { Q_EMIT showFolderRequested(path); });
 
     const bool isRun = m_entry.kind == WorkspaceEntry::Run;

@@ -27,6 +27,8 @@ Q_SIGNALS:
     void reshardRequested(const QString& traceSetDir);
     void collectLikeRequested(const QString& traceSetDir);
     void showFolderRequested(const QString& dir);
+    void evaluateRequested(const QString& runDir);
+    void exportRequested(const QString& runDir);
 
 private:
     void fill();

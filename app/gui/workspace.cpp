@@ -1,5 +1,8 @@
 #include "app/gui/workspace.h"
 
+#include "core/speculate/train.h"
+#include "widgets/training_run_views.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -119,6 +122,39 @@ QString lastLine(const QString& path)
         if (!it->trimmed().isEmpty())
             return QString::fromUtf8(it->trimmed());
     return {};
+}
+
+// One line on an evaluation report (report.json, evaluation-*.json): the best trained
+// model's recall@k at horizon 1 beside the frequency and Markov baselines; empty when absent.
+QString reportSummary(const QString& file)
+{
+    QFile f(file);
+    if (file.isEmpty() || !f.open(QIODevice::ReadOnly))
+        return {};
+    try {
+        const speculate::EvalReport r = speculate::EvalReport::fromJson(f.readAll().toStdString(), file.toStdString());
+        const int k = r.dims.topk;
+        const speculate::PredictorMetrics* best = nullptr;
+        for (const auto& p : r.predictors)
+            if (!p.baseline && !p.horizons.empty() &&
+                (!best || p.horizons.front().overall.recallAt(k) > best->horizons.front().overall.recallAt(k)))
+                best = &p;
+        if (!best)
+            return {};
+        auto recall = [&](const char* name) {
+            const speculate::PredictorMetrics* p = r.find(name);
+            return p && !p->horizons.empty() ? QString::number(p->horizons.front().overall.recallAt(k), 'f', 3)
+                                             : QStringLiteral("–");
+        };
+        return Workspace::tr("%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1")
+            .arg(QString::fromStdString(r.split), QLocale().toString(qlonglong(r.tokens)),
+                 QString::fromStdString(best->name))
+            .arg(k)
+            .arg(QString::number(best->horizons.front().overall.recallAt(k), 'f', 3), recall(speculate::kFrequency),
+                 recall(speculate::kMarkov));
+    } catch (const std::exception&) {
+        return Workspace::tr("unreadable report %1").arg(QFileInfo(file).fileName());
+    }
 }
 
 } // namespace
@@ -452,12 +488,11 @@ widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
     QJsonObject metrics;
     if (!last.isEmpty())
         metrics = QJsonDocument::fromJson(last.toUtf8()).object();
-    QJsonObject config;
-    readJsonObject(d.filePath(QStringLiteral("config.json")), &config, nullptr);
 
     e.health = finished ? WorkspaceEntry::Ok : WorkspaceEntry::Incomplete;
-    const QJsonValue epoch = lookup(finished ? report : metrics,
-                                    {QStringLiteral("epochsRun"), QStringLiteral("epochs_run"), QStringLiteral("epoch")},
+    const QJsonValue epoch = lookup(metrics,
+                                    {QStringLiteral("epochsRun"), QStringLiteral("epochs_run"), QStringLiteral("epochs"),
+                                     QStringLiteral("epoch")},
                                     {QStringLiteral("result")});
     if (finished)
         e.summary = epoch.isDouble() ? tr("finished after %n epochs", nullptr, epoch.toInt()) : tr("finished");
@@ -466,19 +501,33 @@ widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
     else
         e.summary = tr("not started");
 
-    // Figures of the report (best validation scores) or the last metrics line.
-    const QJsonObject& source = finished ? report : metrics;
-    int shown = 0;
-    for (auto it = source.constBegin(); it != source.constEnd() && shown < 14; ++it) {
-        const QString text = scalarText(it.value());
-        if (text.isEmpty() || it.value().isObject() || text.size() > 80)
-            continue;
-        e.details.push_back({it.key(), text});
-        ++shown;
+    if (finished) {
+        // The best validation figures, and those of the latest evaluation (test split).
+        const QJsonValue bestEpoch = metrics.value(QStringLiteral("best_epoch"));
+        if (bestEpoch.isDouble())
+            e.details.push_back({tr("Best epoch"), QString::number(bestEpoch.toInt())});
+        const QString validation = reportSummary(d.filePath(QStringLiteral("report.json")));
+        if (!validation.isEmpty())
+            e.details.push_back({tr("Validation"), validation});
+    } else {
+        // The last metrics line as it is (step, loss, ...).
+        int shown = 0;
+        for (auto it = metrics.constBegin(); it != metrics.constEnd() && shown < 14; ++it) {
+            const QString text = scalarText(it.value());
+            if (text.isEmpty() || it.value().isObject() || text.size() > 80)
+                continue;
+            e.details.push_back({it.key(), text});
+            ++shown;
+        }
     }
-    const QJsonValue traces = lookup(config, {QStringLiteral("traceDirs"), QStringLiteral("trace_dirs")}, {QStringLiteral("data")});
-    if (traces.isArray())
-        e.details.push_back({tr("Trace sets"), scalarText(traces)});
+    QStringList traces;
+    for (const std::string& t : speculate::runTraceDirs(dir.toStdString()))
+        traces << QDir::toNativeSeparators(QString::fromStdString(t));
+    if (!traces.isEmpty())
+        e.details.push_back({tr("Trace sets"), traces.join(QStringLiteral(", "))});
+    const QString evaluation = reportSummary(widgets::TrainingRunViews::latestEvaluationFile(dir));
+    if (!evaluation.isEmpty())
+        e.details.push_back({tr("Latest evaluation"), evaluation});
     e.details.push_back({tr("State"), finished ? tr("finished") : tr("incomplete (can be resumed)")});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;

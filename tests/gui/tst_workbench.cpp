@@ -161,6 +161,26 @@ private Q_SLOTS:
         QVERIFY(runner.waitForIdle(5000));
     }
 
+    void finishedJobShowsItsLastProgressWhenTheTotalIsUnknown()
+    {
+        JobRunner runner;
+        runner.setProgressInterval(60000); // everything after the first report is held back
+        const qint64 id = runner.submit({QStringLiteral("test"), QStringLiteral("Score"), {}, {}, false},
+                                        [](const ProgressFn& p) -> QVariant {
+                                            for (int i = 1; i <= 25; ++i) {
+                                                Progress pr;
+                                                pr.stage = "evaluate";
+                                                pr.unit = "tokens";
+                                                pr.done = i * 100; // total 0: unknown
+                                                reportProgress(p, pr);
+                                            }
+                                            return 1;
+                                        });
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner.state(id)), 20000);
+        QCOMPARE(runner.state(id), JobState::Finished);
+        QCOMPARE(runner.model()->find(id)->done, qint64(2500));
+    }
+
     void cancelStopsARunningJob()
     {
         JobRunner runner;

@@ -1,11 +1,14 @@
 // End to end through the main window, as a user would: create a workspace, collect the
 // routing of the tiny Mixtral fixture on a small token-id corpus, train tiny predictors on
 // the trace set, cancel and resume a job, and find every result in the workspace tree.
+#include "app/gui/evaluate_dialog.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/jobs.h"
 #include "app/gui/main_window.h"
 #include "app/gui/summary_page.h"
+#include "widgets/comparison_table_view.h"
 #include "widgets/jobs_model.h"
+#include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
 
 #include <QAbstractItemModelTester>
@@ -165,6 +168,78 @@ private Q_SLOTS:
             window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, runDir))));
         QTRY_COMPARE_WITH_TIMEOUT(runner->activeCount(), 0, 120000);
         QCOMPARE(runner->model()->count(JobState::Failed), 0);
+
+        // 2b. Honest evaluation and export, through the dialogs a run's menu opens.
+        {
+            EvaluateDialog dlg(runDir, window.workspace().traceSetDirs());
+            QVERIFY2(dlg.isInputValid(), qPrintable(dlg.messageText()));
+            const speculate::EvalParams ep = dlg.params();
+            QCOMPARE(ep.split, std::string("test"));
+            QCOMPARE(ep.traceDirs, std::vector<std::string>{QDir(traces).absolutePath().toStdString()}); // as trained
+            const qint64 evalId = window.startEvaluation(ep);
+            QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(evalId)), 120000);
+            QVERIFY2(runner->state(evalId) == JobState::Finished, qPrintable(runner->model()->find(evalId)->error));
+            const auto report = runner->result(evalId).value<speculate::EvalReport>();
+            QCOMPARE(report.split, std::string("test"));
+            QVERIFY(report.tokens > 0);
+            QVERIFY(report.find(speculate::kEnsemble) && report.find(speculate::kMarkov));
+            QVERIFY(QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("evaluation-test.json"))));
+            // The run's comparison table now shows the test split, and the tree says so.
+            auto* views = qobject_cast<widgets::TrainingRunViews*>(window.tabs()->currentWidget());
+            QVERIFY(views);
+            QVERIFY(views->hasFinalReport());
+            QCOMPARE(views->currentWidget(), static_cast<QWidget*>(views->tableView()));
+            QVERIFY2(views->tableView()->caption().contains(QStringLiteral("test split")),
+                     qPrintable(views->tableView()->caption()));
+            QVERIFY(views->tableView()->model()->rowCount() >= 5); // 3 models + 4 baselines at h = 1
+            const widgets::WorkspaceEntry* runEntry = window.workspaceModel()->entry(
+                window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Run, runDir));
+            QVERIFY(runEntry);
+            bool listed = false, validation = false;
+            for (const auto& d : runEntry->details) {
+                listed = listed || (d.second.startsWith(QStringLiteral("test split")) && d.second.contains(QStringLiteral("recall@2")));
+                validation = validation || d.second.startsWith(QStringLiteral("validation split"));
+            }
+            QVERIFY(listed);
+            QVERIFY(validation);
+            // A new tab of the run reads the saved evaluation back.
+            widgets::TrainingRunViews reopened;
+            reopened.followRun(runDir);
+            QVERIFY(reopened.hasFinalReport());
+            QCOMPARE(reopened.tableView()->model()->rowCount(), views->tableView()->model()->rowCount());
+
+            // A trace set that is not there: the job fails with its reason, nothing crashes.
+            speculate::EvalParams bad = ep;
+            bad.traceDirs = {tmp.filePath(QStringLiteral("missing")).toStdString()};
+            const qint64 badId = window.startEvaluation(bad);
+            QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(badId)), 60000);
+            QCOMPARE(runner->state(badId), JobState::Failed);
+            QVERIFY(runner->model()->find(badId)->error.contains(QStringLiteral("missing")));
+
+            const QString exportsDir = QDir(window.workspace().root()).filePath(QStringLiteral("exports"));
+            ExportPredictorDialog ex(runDir, exportsDir);
+            QVERIFY2(ex.isInputValid(), qPrintable(ex.messageText()));
+            QCOMPARE(QString::fromStdString(ex.params().outDir), QDir(exportsDir).filePath(QStringLiteral("gru")));
+            ex.setOutputDir(QDir(runDir).filePath(QStringLiteral("inside")));
+            QVERIFY(!ex.isInputValid()); // the run's own folder is refused
+            ex.setOutputDir(QDir(exportsDir).filePath(QStringLiteral("gru")));
+            const qint64 exportId = window.startExport(ex.params());
+            QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(exportId)), 60000);
+            QVERIFY2(runner->state(exportId) == JobState::Finished, qPrintable(runner->model()->find(exportId)->error));
+            QVERIFY(runner->result(exportId).value<speculate::ExportResult>().parameters > 0);
+            QVERIFY(QFileInfo::exists(QDir(exportsDir).filePath(QStringLiteral("gru/predictor.safetensors"))));
+            QVERIFY(QFileInfo::exists(QDir(exportsDir).filePath(QStringLiteral("gru/config.json"))));
+            ExportPredictorDialog again(runDir, exportsDir);
+            QVERIFY(again.isInputValid()); // replacing an export is allowed, with a warning
+            QVERIFY(again.messageText().contains(QStringLiteral("replaced")));
+
+            // A run without a best checkpoint cannot be evaluated or exported.
+            const QString empty = QDir(window.workspace().runsDir()).filePath(QStringLiteral("empty"));
+            QDir().mkpath(empty);
+            EvaluateDialog none(empty, window.workspace().traceSetDirs());
+            QVERIFY(!none.isInputValid());
+            QVERIFY(none.messageText().contains(QStringLiteral("no best checkpoint")));
+        }
 
         // 3. Cancel a longer training, then resume it from its checkpoint.
         const QString longRun = QDir(window.workspace().runsDir()).filePath(QStringLiteral("long"));
