@@ -143,7 +143,9 @@ EvalReport evaluate(const EvalParams& P, const ProgressFn& progress)
             traceDirs = runTraceDirs(P.runDir);
         if (traceDirs.empty())
             throw Error("evaluate: no trace folders given" +
-                        std::string(P.runDir.empty() ? "" : ", and " + P.runDir + "/metrics.jsonl records none"));
+                        std::string(P.runDir.empty() ? "" : " and " + P.runDir + "/metrics.jsonl records none (a run " +
+                                                                "of an older version)") +
+                        ": name the trace folders to score");
     }
     BlockSource src = P.source.valid() ? P.source : openTraceSource(traceDirs);
     const TraceDims& a = p.cfg.dims;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace specmoe;
 using namespace specmoe::speculate;
@@ -85,6 +86,18 @@ TEST(Cli, TrainEvalExport)
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("broken.json: not an evaluation report"), std::string::npos) << e.what();
     }
+    // A run of an older version (no "traces" in its start line) needs them named.
+    std::filesystem::copy(dir.file("run"), dir.file("old"), std::filesystem::copy_options::recursive);
+    {
+        std::string m = test::readFile(dir.file("old/metrics.jsonl"));
+        const size_t at = m.find(",\"traces\":[");
+        ASSERT_NE(at, std::string::npos);
+        m.erase(at, m.find(']', at) + 1 - at);
+        std::ofstream(dir.file("old/metrics.jsonl"), std::ios::trunc) << m;
+    }
+    EXPECT_TRUE(runTraceDirs(dir.file("old")).empty());
+    EXPECT_EQ(test::runCommand(cli + " eval --run " + dir.file("old") + " --quiet 2>&1", &out), 1) << out;
+    EXPECT_NE(out.find("records none"), std::string::npos) << out;
     EXPECT_NE(test::runCommand(cli + " eval --predictor " + dir.file("run/best") + " --quiet 2>&1", &out), 0) << out;
     EXPECT_NE(out.find("--traces DIR is required"), std::string::npos) << out;
     ASSERT_EQ(test::runCommand(cli + " export --run " + dir.file("run") + " --out " + dir.file("exp") + " 2>&1", &out), 0) << out;
