@@ -117,11 +117,6 @@ JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(cons
     };
 }
 
-QString evaluationFile(const QString& runDir, const QString& split)
-{
-    return QDir(runDir).filePath(QStringLiteral("evaluation-%1.json").arg(split));
-}
-
 JobSpec evaluateSpec(const speculate::EvalParams& p)
 {
     JobSpec spec;
@@ -136,8 +131,7 @@ JobFn makeEvaluateJob(const speculate::EvalParams& params)
 {
     return [params](const ProgressFn& progress) -> QVariant {
         const speculate::EvalReport r = speculate::evaluate(params, progress);
-        const QString file = evaluationFile(QString::fromStdString(params.runDir), QString::fromStdString(params.split));
-        writeFileAtomic(file.toStdString(), r.toJson(true) + "\n");
+        writeFileAtomic(speculate::evaluationFile(params.runDir, params.split), r.toJson(true) + "\n");
         return QVariant::fromValue(r);
     };
 }

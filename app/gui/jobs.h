@@ -27,10 +27,9 @@ JobSpec reshardSpec(const ReshardSettings& settings);
 JobSpec trainSpec(const speculate::TrainParams& params);
 
 // Scores a run's best checkpoint and the baselines on a split of trace sets (value: the
-// speculate::EvalReport); the report is also written to evaluationFile(runDir, split).
+// speculate::EvalReport); the report is also written to speculate::evaluationFile().
 JobFn makeEvaluateJob(const speculate::EvalParams& params);
 JobSpec evaluateSpec(const speculate::EvalParams& params);
-QString evaluationFile(const QString& runDir, const QString& split);
 // Writes a run's best predictor in the documented export layout (value: ExportResult).
 JobFn makeExportJob(const speculate::ExportParams& params);
 JobSpec exportSpec(const speculate::ExportParams& params);

@@ -8,6 +8,7 @@
 #include "core/demo/report_html.h"
 #include "core/speculate/train.h"
 #include "core/trace/trace_set.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <ATen/Parallel.h>
@@ -74,10 +75,7 @@ double since(clock::time_point t0) { return std::chrono::duration<double>(clock:
 void writeText(const fs::path& p, const std::string& text)
 {
     fs::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out)
-        throw Error("demo: cannot write " + p.string());
+    writeFileAtomic(p.string(), text); // errors name the file (and say why: full disk, ...)
 }
 
 void writeIdsJsonl(const fs::path& file, const std::vector<CorpusDoc>& docs,
@@ -402,7 +400,7 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         ep.device = "cpu";
         ep.threads = sp.threads;
         const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(progress, "speculate"));
-        writeText(fs::path(r.speculationDir) / "test-report.json", rep.toJson(true));
+        writeText(speculate::evaluationFile(r.speculationDir, ep.split), rep.toJson(true) + "\n");
         for (const auto& pm : rep.predictors) {
             if (pm.horizons.empty())
                 continue;

@@ -106,6 +106,11 @@ EvalReport EvalReport::fromJson(const std::string& text, const std::string& wher
     }
 }
 
+std::string evaluationFile(const std::string& runDir, const std::string& split)
+{
+    return runDir + "/evaluation-" + split + ".json";
+}
+
 std::vector<std::string> runTraceDirs(const std::string& runDir)
 {
     std::ifstream f(runDir + "/metrics.jsonl");

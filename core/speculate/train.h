@@ -136,6 +136,10 @@ struct EvalParams {
 // Scores the predictor and the baselines on a split of the traces.
 EvalReport evaluate(const EvalParams& params, const ProgressFn& progress = {});
 
+// Where a run keeps the evaluation of a split: RUN/evaluation-SPLIT.json (the workbench shows
+// the newest in the run's model comparison).
+std::string evaluationFile(const std::string& runDir, const std::string& split);
+
 // The trace folders a training run read (the "traces" of its first metrics.jsonl "start"
 // line); empty when it recorded none (runs fed from a BlockSource, runs of older versions).
 std::vector<std::string> runTraceDirs(const std::string& runDir);
