@@ -3,6 +3,7 @@
 #include "core/demo/bpe_encoder.h"
 #include "core/demo/corpus_builder.h"
 #include "core/demo/demo.h"
+#include "core/speculate/train.h"
 #include "core/demo/moe_lm_module.h"
 #include "core/demo/report_html.h"
 #include "core/demo/time_plan.h"
@@ -312,6 +313,12 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     }
     for (const char* n : {"interlayer", "statistics", "ensemble", "frequency", "markov"})
         EXPECT_EQ(predictors.count(n), 1u) << n;
+    // The test-split evaluation is kept in the run (the workbench shows it) and matches.
+    const std::string evalFile = speculate::evaluationFile(r.speculationDir, "test");
+    const speculate::EvalReport saved = speculate::EvalReport::fromJson(specmoe::test::readFile(evalFile), evalFile);
+    EXPECT_EQ(saved.split, "test");
+    EXPECT_NEAR(saved.overall(speculate::kEnsemble, 1).recallAt(2), r.ensembleRecallAt2, 1e-6); // 6 digits in JSON
+    EXPECT_EQ(speculate::runTraceDirs(r.speculationDir), std::vector<std::string>{fs::absolute(r.traceDir).lexically_normal().string()});
     EXPECT_TRUE(fs::exists(r.analysisFile));
     EXPECT_EQ(r.usage.size(), r.domains.size());
     EXPECT_GE(r.usageDivergenceBits, 0.0);
