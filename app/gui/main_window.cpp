@@ -778,8 +778,10 @@ void MainWindow::onJobStateChanged(qint64 id)
     const JobSpec* finishedSpec = m_runner->spec(id);
     const QString kind = finishedSpec ? finishedSpec->kind : QString();
     if (j->state == JobState::Finished && m_workspace.isOpen()) {
-        if (finishedSpec && finishedSpec->resumable) // others never left a pending record (an
-            m_workspace.removePendingJob(j->outputPath); // evaluation's output is its run)
+        // Only resumable jobs leave a pending record; an evaluation's output path is its run's,
+        // whose interrupted training must stay resumable.
+        if (finishedSpec && finishedSpec->resumable)
+            m_workspace.removePendingJob(j->outputPath);
         if (kind == QLatin1String("collect") || kind == QLatin1String("reshard")) {
             m_workspace.addTraceSet(j->outputPath);
         } else if (kind == QLatin1String("train")) {

@@ -244,10 +244,18 @@ private Q_SLOTS:
         // 3. Cancel a longer training, then resume it from its checkpoint.
         const QString longRun = QDir(window.workspace().runsDir()).filePath(QStringLiteral("long"));
         const qint64 longId = window.startTraining(tinyTraining(traces, longRun, 500));
-        QTRY_VERIFY_WITH_TIMEOUT(runner->model()->find(longId)->done > 0, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(QDir(longRun).filePath(QStringLiteral("best/config.json"))), 120000);
         runner->cancel(longId);
         QTRY_COMPARE_WITH_TIMEOUT(runner->state(longId), JobState::Cancelled, 120000);
         QCOMPARE(window.workspace().pendingJobs().size(), 1); // resumable after a restart too
+        // Evaluating the interrupted run's best epoch leaves its training resumable.
+        speculate::EvalParams longEval;
+        longEval.runDir = longRun.toStdString();
+        longEval.threads = 1;
+        const qint64 longEvalId = window.startEvaluation(longEval);
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(longEvalId)), 60000);
+        QVERIFY2(runner->state(longEvalId) == JobState::Finished, qPrintable(runner->model()->find(longEvalId)->error));
+        QCOMPARE(window.workspace().pendingJobs().size(), 1);
         QVERIFY(runner->model()->find(longId)->resumable);
         QVERIFY(window.resumeJob(longId));
         QTRY_COMPARE_WITH_TIMEOUT(runner->state(longId), JobState::Running, 10000);
