@@ -4,32 +4,32 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="39"/>
+        <location filename="../app/gui/jobs.cpp" line="40"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="50"/>
+        <location filename="../app/gui/jobs.cpp" line="51"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="62"/>
+        <location filename="../app/gui/jobs.cpp" line="63"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="72"/>
+        <location filename="../app/gui/jobs.cpp" line="73"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="130"/>
+        <location filename="../app/gui/jobs.cpp" line="126"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <location filename="../app/gui/jobs.cpp" line="146"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
@@ -1146,7 +1146,7 @@
         <location filename="../app/gui/application.cpp" line="53"/>
         <location filename="../app/gui/main_window.cpp" line="571"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="929"/>
+        <location filename="../app/gui/main_window.cpp" line="931"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
@@ -1221,82 +1221,82 @@
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="799"/>
+        <location filename="../app/gui/main_window.cpp" line="801"/>
         <source>Predictor exported: %1 (%2 parameters) and %3</source>
         <translation>Prädiktor exportiert: %1 (%2 Parameter) und %3</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="804"/>
+        <location filename="../app/gui/main_window.cpp" line="806"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="806"/>
+        <location filename="../app/gui/main_window.cpp" line="808"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="908"/>
+        <location filename="../app/gui/main_window.cpp" line="910"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="909"/>
+        <location filename="../app/gui/main_window.cpp" line="911"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="939"/>
+        <location filename="../app/gui/main_window.cpp" line="941"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1012"/>
+        <location filename="../app/gui/main_window.cpp" line="1014"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1014"/>
+        <location filename="../app/gui/main_window.cpp" line="1016"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1017"/>
+        <location filename="../app/gui/main_window.cpp" line="1019"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1019"/>
+        <location filename="../app/gui/main_window.cpp" line="1021"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1022"/>
+        <location filename="../app/gui/main_window.cpp" line="1024"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <location filename="../app/gui/main_window.cpp" line="1026"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1028"/>
+        <location filename="../app/gui/main_window.cpp" line="1030"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1033"/>
+        <location filename="../app/gui/main_window.cpp" line="1035"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1054"/>
+        <location filename="../app/gui/main_window.cpp" line="1056"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1055"/>
+        <location filename="../app/gui/main_window.cpp" line="1057"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2721,32 +2721,32 @@ Schicht %4: %5</translation>
         <translation>Trainingslauf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <location filename="../widgets/training_run_views.cpp" line="68"/>
         <source>test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <location filename="../widgets/training_run_views.cpp" line="70"/>
         <source>validation</source>
         <translation>Validierungs</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <location filename="../widgets/training_run_views.cpp" line="72"/>
         <source>training</source>
         <translation>Trainings</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="67"/>
+        <location filename="../widgets/training_run_views.cpp" line="74"/>
         <source>whole</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens), über alle vorhergesagten Schichten. Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="71"/>
+        <location filename="../widgets/training_run_views.cpp" line="62"/>
         <source>Model comparison: %1 split</source>
         <translation>Modellvergleich: %1-Aufteilung</translation>
     </message>

@@ -4,32 +4,32 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="39"/>
+        <location filename="../app/gui/jobs.cpp" line="40"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="50"/>
+        <location filename="../app/gui/jobs.cpp" line="51"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="62"/>
+        <location filename="../app/gui/jobs.cpp" line="63"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="72"/>
+        <location filename="../app/gui/jobs.cpp" line="73"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="130"/>
+        <location filename="../app/gui/jobs.cpp" line="126"/>
         <source>Evaluate %1 (%2 split)</source>
-        <translation>评估 %1（%2 划分）</translation>
+        <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <location filename="../app/gui/jobs.cpp" line="146"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
@@ -188,7 +188,7 @@
     <message>
         <location filename="../app/gui/workspace.cpp" line="149"/>
         <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
-        <translation>%1 划分，%2 个词元：%3 recall@%4 %5（频率 %6，马尔可夫 %7），视距 1</translation>
+        <translation>%1划分，%2 个词元：%3 recall@%4 %5（频率 %6，马尔可夫 %7），视距 1</translation>
     </message>
     <message>
         <location filename="../app/gui/workspace.cpp" line="156"/>
@@ -1135,7 +1135,7 @@
         <location filename="../app/gui/application.cpp" line="53"/>
         <location filename="../app/gui/main_window.cpp" line="571"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="929"/>
+        <location filename="../app/gui/main_window.cpp" line="931"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
@@ -1210,82 +1210,82 @@
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="799"/>
+        <location filename="../app/gui/main_window.cpp" line="801"/>
         <source>Predictor exported: %1 (%2 parameters) and %3</source>
         <translation>预测器已导出：%1（%2 个参数）和 %3</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="804"/>
+        <location filename="../app/gui/main_window.cpp" line="806"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="806"/>
+        <location filename="../app/gui/main_window.cpp" line="808"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="908"/>
+        <location filename="../app/gui/main_window.cpp" line="910"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="909"/>
+        <location filename="../app/gui/main_window.cpp" line="911"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="939"/>
+        <location filename="../app/gui/main_window.cpp" line="941"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1012"/>
+        <location filename="../app/gui/main_window.cpp" line="1014"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1014"/>
+        <location filename="../app/gui/main_window.cpp" line="1016"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1017"/>
+        <location filename="../app/gui/main_window.cpp" line="1019"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1019"/>
+        <location filename="../app/gui/main_window.cpp" line="1021"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1022"/>
+        <location filename="../app/gui/main_window.cpp" line="1024"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <location filename="../app/gui/main_window.cpp" line="1026"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1028"/>
+        <location filename="../app/gui/main_window.cpp" line="1030"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1033"/>
+        <location filename="../app/gui/main_window.cpp" line="1035"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1054"/>
+        <location filename="../app/gui/main_window.cpp" line="1056"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1055"/>
+        <location filename="../app/gui/main_window.cpp" line="1057"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2704,32 +2704,32 @@ Layer %4: %5</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <location filename="../widgets/training_run_views.cpp" line="68"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <location filename="../widgets/training_run_views.cpp" line="70"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <location filename="../widgets/training_run_views.cpp" line="72"/>
         <source>training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="67"/>
+        <location filename="../widgets/training_run_views.cpp" line="74"/>
         <source>whole</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>最佳检查点在%1划分上的评估（%2 个词元），覆盖所有被预测层。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="71"/>
+        <location filename="../widgets/training_run_views.cpp" line="62"/>
         <source>Model comparison: %1 split</source>
         <translation>模型比较：%1划分</translation>
     </message>

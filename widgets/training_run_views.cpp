@@ -55,20 +55,24 @@ void TrainingRunViews::setFinalReport(const speculate::EvalReport& report)
 {
     m_finalReport = true;
     m_table->model()->setFromReport(report);
-    const QString split = QString::fromStdString(report.split);
-    QString name = split;
-    if (split == QLatin1String("test"))
-        name = tr("test");
-    else if (split == QLatin1String("validation"))
-        name = tr("validation");
-    else if (split == QLatin1String("train"))
-        name = tr("training");
-    else if (split == QLatin1String("all"))
-        name = tr("whole");
+    const QString name = splitName(QString::fromStdString(report.split));
     m_table->setCaption(tr("Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted "
                            "layers. Bold: best at that horizon (lowest for log-loss and ECE).")
                             .arg(name, QLocale().toString(qlonglong(report.tokens))),
                         tr("Model comparison: %1 split").arg(name));
+}
+
+QString TrainingRunViews::splitName(const QString& split)
+{
+    if (split == QLatin1String("test"))
+        return tr("test");
+    if (split == QLatin1String("validation"))
+        return tr("validation");
+    if (split == QLatin1String("train"))
+        return tr("training");
+    if (split == QLatin1String("all"))
+        return tr("whole");
+    return split;
 }
 
 void TrainingRunViews::showComparison()

@@ -29,6 +29,8 @@ public:
     bool hasFinalReport() const { return m_finalReport; }
     // The newest runDir/evaluation-*.json, or an empty string.
     static QString latestEvaluationFile(const QString& runDir);
+    // A report's split ("test", "validation", "train", "all") as shown to the user.
+    static QString splitName(const QString& split);
     void showComparison();
 
     TrainingCurvesView* curvesView() const { return m_curves; }

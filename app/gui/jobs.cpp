@@ -5,6 +5,7 @@
 #include "core/trace/trace_set.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "widgets/training_run_views.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -122,7 +123,8 @@ JobSpec evaluateSpec(const speculate::EvalParams& p)
     JobSpec spec;
     spec.kind = QStringLiteral("evaluate");
     spec.outputPath = QString::fromStdString(p.runDir);
-    spec.title = Jobs::tr("Evaluate %1 (%2 split)").arg(baseName(spec.outputPath), QString::fromStdString(p.split));
+    spec.title = Jobs::tr("Evaluate %1 (%2 split)")
+                     .arg(baseName(spec.outputPath), widgets::TrainingRunViews::splitName(QString::fromStdString(p.split)));
     spec.resumable = false; // seconds to minutes: run it again
     return spec;
 }

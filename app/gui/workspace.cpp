@@ -147,7 +147,7 @@ QString reportSummary(const QString& file)
                                              : QStringLiteral("–");
         };
         return Workspace::tr("%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1")
-            .arg(QString::fromStdString(r.split), QLocale().toString(qlonglong(r.tokens)),
+            .arg(widgets::TrainingRunViews::splitName(QString::fromStdString(r.split)), QLocale().toString(qlonglong(r.tokens)),
                  QString::fromStdString(best->name))
             .arg(k)
             .arg(QString::number(best->horizons.front().overall.recallAt(k), 'f', 3), recall(speculate::kFrequency),
