@@ -1831,57 +1831,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="86"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="88"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="96"/>
         <source>Exact set</source>
         <translation>Exakte Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="90"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="98"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="92"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="100"/>
         <source>Log-loss</source>
         <translation>Log-Loss</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="102"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
         <source>baseline</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
         <source>trained</source>
         <translation>trainiert</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="163"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="171"/>
         <source>Best at horizon +%1</source>
         <translation>Am besten bei Horizont +%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="175"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="183"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="177"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="185"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="179"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="187"/>
         <source>Horizon</source>
         <translation>Horizont</translation>
     </message>
@@ -1889,19 +1889,34 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="33"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="38"/>
         <source>Latest validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Neueste Validierungsmetriken über alle vorhergesagten Schichten. Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="35"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="40"/>
         <source>Model comparison: validation metrics</source>
         <translation>Modellvergleich: Validierungsmetriken</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="55"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="71"/>
+        <source>All predicted layers</source>
+        <translation>Alle vorhergesagten Schichten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="78"/>
+        <source>Predicted layer %1</source>
+        <translation>Vorhergesagte Schicht %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="93"/>
         <source>Model comparison</source>
         <translation>Modellvergleich</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="103"/>
+        <source>%1, predicted layer %2</source>
+        <translation>%1, vorhergesagte Schicht %2</translation>
     </message>
 </context>
 <context>
@@ -2721,6 +2736,11 @@ Schicht %4: %5</translation>
         <translation>Trainingslauf %1</translation>
     </message>
     <message>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens). Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
+    </message>
+    <message>
         <location filename="../widgets/training_run_views.cpp" line="68"/>
         <source>test</source>
         <translation>Test</translation>
@@ -2739,11 +2759,6 @@ Schicht %4: %5</translation>
         <location filename="../widgets/training_run_views.cpp" line="74"/>
         <source>whole</source>
         <translation>Gesamt</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
-        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
-        <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens), über alle vorhergesagten Schichten. Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
         <location filename="../widgets/training_run_views.cpp" line="62"/>

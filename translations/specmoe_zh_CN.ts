@@ -1816,57 +1816,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="86"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="88"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="96"/>
         <source>Exact set</source>
         <translation>完全一致集合</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="90"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="98"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="92"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="100"/>
         <source>Log-loss</source>
         <translation>对数损失</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="102"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="136"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
         <source>trained</source>
         <translation>已训练</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="163"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="171"/>
         <source>Best at horizon +%1</source>
         <translation>跨度 +%1 最佳</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="175"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="183"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="177"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="185"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="179"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="187"/>
         <source>Horizon</source>
         <translation>跨度</translation>
     </message>
@@ -1874,19 +1874,34 @@
 <context>
     <name>specmoe::widgets::ComparisonTableView</name>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="33"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="38"/>
         <source>Latest validation metrics over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>所有被预测层上的最新验证指标。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="35"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="40"/>
         <source>Model comparison: validation metrics</source>
         <translation>模型比较：验证指标</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="55"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="71"/>
+        <source>All predicted layers</source>
+        <translation>所有被预测层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="78"/>
+        <source>Predicted layer %1</source>
+        <translation>被预测层 %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="93"/>
         <source>Model comparison</source>
         <translation>模型比较</translation>
+    </message>
+    <message>
+        <location filename="../widgets/comparison_table_view.cpp" line="103"/>
+        <source>%1, predicted layer %2</source>
+        <translation>%1，被预测层 %2</translation>
     </message>
 </context>
 <context>
@@ -2704,6 +2719,11 @@ Layer %4: %5</source>
         <translation>训练 %1</translation>
     </message>
     <message>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
+        <translation>最佳检查点在%1划分上的评估（%2 个词元）。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
+    </message>
+    <message>
         <location filename="../widgets/training_run_views.cpp" line="68"/>
         <source>test</source>
         <translation>测试</translation>
@@ -2722,11 +2742,6 @@ Layer %4: %5</source>
         <location filename="../widgets/training_run_views.cpp" line="74"/>
         <source>whole</source>
         <translation>全部</translation>
-    </message>
-    <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
-        <source>Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted layers. Bold: best at that horizon (lowest for log-loss and ECE).</source>
-        <translation>最佳检查点在%1划分上的评估（%2 个词元），覆盖所有被预测层。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
         <location filename="../widgets/training_run_views.cpp" line="62"/>

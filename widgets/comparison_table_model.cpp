@@ -43,8 +43,13 @@ void ComparisonTableModel::setFromMetrics(const TrainingMetricsModel& tm)
     setRows(std::move(metrics), std::move(rows));
 }
 
-void ComparisonTableModel::setFromReport(const speculate::EvalReport& report)
+void ComparisonTableModel::setFromReport(const speculate::EvalReport& report, int predictedLayer)
 {
+    auto metricsOf = [predictedLayer](const speculate::HorizonMetrics& h) -> const speculate::Metrics* {
+        if (predictedLayer < 0)
+            return &h.overall;
+        return predictedLayer < int(h.perLayer.size()) ? &h.perLayer[size_t(predictedLayer)] : nullptr;
+    };
     int maxRecall = 0;
     for (const auto& p : report.predictors)
         for (const auto& h : p.horizons)
@@ -59,10 +64,13 @@ void ComparisonTableModel::setFromReport(const speculate::EvalReport& report)
         maxH = std::max(maxH, int(p.horizons.size()));
     for (int hi = 0; hi < maxH; ++hi)
         for (const auto& p : report.predictors) {
-            if (hi >= int(p.horizons.size()) || p.horizons[size_t(hi)].overall.samples == 0)
+            if (hi >= int(p.horizons.size()))
                 continue;
             const auto& h = p.horizons[size_t(hi)];
-            const speculate::Metrics& m = h.overall;
+            const speculate::Metrics* mp = metricsOf(h);
+            if (!mp || mp->samples == 0)
+                continue;
+            const speculate::Metrics& m = *mp;
             ComparisonRow row{QString::fromStdString(p.name), p.baseline, h.horizon, {}};
             row.values.push_back(m.top1);
             row.values.push_back(m.exact);

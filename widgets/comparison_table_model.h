@@ -33,7 +33,9 @@ public:
     void setRows(QStringList metrics, std::vector<ComparisonRow> rows);
     // The last value of every (model, metric, horizon) over all layers.
     void setFromMetrics(const TrainingMetricsModel& metrics);
-    void setFromReport(const speculate::EvalReport& report);
+    // predictedLayer < 0: over all predicted layers; else the rows of that layer l+h (a
+    // predictor without samples there, e.g. layer 0, has no row).
+    void setFromReport(const speculate::EvalReport& report, int predictedLayer = -1);
 
     const QStringList& metricKeys() const { return m_metrics; }
     // Lower is better for losses and calibration error.

@@ -5,6 +5,9 @@
 
 #include <QWidget>
 
+#include <memory>
+
+class QComboBox;
 class QLabel;
 class QTableView;
 
@@ -19,6 +22,9 @@ public:
     // What the rows are (shown above the table and as the title of exported images).
     void setCaption(const QString& caption, const QString& imageTitle);
     QString caption() const;
+    // Shows an evaluation report; a layer selector then picks all predicted layers or one.
+    void setReport(const speculate::EvalReport& report);
+    QComboBox* layerSelector() const { return m_layer; }
 
     QString viewId() const override { return QStringLiteral("model_comparison"); }
     QString viewTitle() const override;
@@ -30,8 +36,12 @@ public:
 private:
     ComparisonTableModel* m_model = nullptr;
     QTableView* m_table = nullptr;
+    void showLayer();
+
     QLabel* m_note = nullptr;
+    QComboBox* m_layer = nullptr;
     QString m_imageTitle;
+    std::shared_ptr<const speculate::EvalReport> m_report;
 };
 
 } // namespace specmoe::widgets

@@ -54,10 +54,10 @@ QString TrainingRunViews::latestEvaluationFile(const QString& runDir)
 void TrainingRunViews::setFinalReport(const speculate::EvalReport& report)
 {
     m_finalReport = true;
-    m_table->model()->setFromReport(report);
+    m_table->setReport(report);
     const QString name = splitName(QString::fromStdString(report.split));
-    m_table->setCaption(tr("Evaluation of the best checkpoint on the %1 split (%2 tokens), over all predicted "
-                           "layers. Bold: best at that horizon (lowest for log-loss and ECE).")
+    m_table->setCaption(tr("Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that "
+                           "horizon (lowest for log-loss and ECE).")
                             .arg(name, QLocale().toString(qlonglong(report.tokens))),
                         tr("Model comparison: %1 split").arg(name));
 }

@@ -6,6 +6,7 @@
 #include "core/util/half.h"
 #include "widgets/colormap.h"
 #include "widgets/comparison_table_model.h"
+#include "widgets/comparison_table_view.h"
 #include "widgets/routing_patterns_view.h"
 #include "widgets/routing_text_view.h"
 #include "widgets/token_journey_view.h"
@@ -17,6 +18,7 @@
 #include "widgets/views_demo_data.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,6 +29,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <tuple>
 
 using namespace specmoe;
 using namespace specmoe::widgets;
@@ -587,6 +590,59 @@ private Q_SLOTS:
         m.appendJsonLine(evalLine(900, 0.99, 0.1)); // new model values, same structure
         table.setFromMetrics(m);
         QCOMPARE(table.rowCount(), 7 * 3);
+    }
+
+    void comparisonTablePerLayer()
+    {
+        // A hand-made report: 3 layers, horizon 1, a model and a baseline, top-1 per layer.
+        auto metrics = [](double top1) {
+            speculate::Metrics m;
+            m.samples = 10;
+            m.top1 = top1;
+            m.recall = {top1 / 2, 1.0};
+            return m;
+        };
+        speculate::EvalReport r;
+        r.split = "test";
+        r.tokens = 10;
+        r.dims.layers = 3;
+        r.dims.experts = 2;
+        r.dims.topk = 1;
+        for (auto [name, base, l1, l2] : {std::tuple{"ensemble", false, 0.9, 0.7}, std::tuple{"markov", true, 0.6, 0.8}}) {
+            speculate::PredictorMetrics p;
+            p.name = name;
+            p.baseline = base;
+            speculate::HorizonMetrics h;
+            h.overall = metrics((l1 + l2) / 2);
+            h.perLayer = {speculate::Metrics{}, metrics(l1), metrics(l2)}; // layer 0: never predicted
+            p.horizons.push_back(h);
+            r.predictors.push_back(p);
+        }
+        ComparisonTableView view;
+        view.setReport(r);
+        QComboBox* layer = view.layerSelector();
+        QVERIFY(!layer->isHidden());
+        QCOMPARE(layer->count(), 3); // all, layer 1, layer 2
+        auto top1 = [&](int row) { return view.model()->index(row, ComparisonTableModel::FirstMetricColumn).data(Qt::UserRole).toDouble(); };
+        auto bold = [&](int row) { return view.model()->index(row, ComparisonTableModel::FirstMetricColumn).data(Qt::FontRole).value<QFont>().bold(); };
+        QCOMPARE(view.model()->rowCount(), 2);
+        QCOMPARE(top1(0), 0.8);
+        layer->setCurrentIndex(layer->findData(2));
+        QCOMPARE(top1(0), 0.7);
+        QCOMPARE(top1(1), 0.8);
+        QVERIFY(!bold(0) && bold(1)); // the baseline wins at layer 2
+        layer->setCurrentIndex(layer->findData(1));
+        QCOMPARE(top1(0), 0.9);
+        QVERIFY(bold(0));
+        view.setReport(r); // a new report keeps the chosen layer
+        QCOMPARE(layer->currentData().toInt(), 1);
+        QCOMPARE(top1(0), 0.9);
+        // A report without per-layer rows has nothing to choose.
+        for (auto& p : r.predictors)
+            p.horizons.front().perLayer.clear();
+        view.setReport(r);
+        QVERIFY(layer->isHidden());
+        QCOMPARE(top1(0), 0.8);
     }
 
     // --- containers ------------------------------------------------------------------------
