@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace specmoe::widgets {
 
@@ -15,13 +16,41 @@ ComparisonTableModel::ComparisonTableModel(QObject* parent)
 {
 }
 
+namespace {
+
+// Columns in one order whatever the source: the headline figures first (top-1, exact set,
+// log-loss, ECE: visible without scrolling), then recall@1..@E, then anything else.
+int columnRank(const QString& metric)
+{
+    static const QStringList first{QStringLiteral("top1"), QStringLiteral("exact"), QStringLiteral("logloss"),
+                                   QStringLiteral("ece")};
+    if (first.contains(metric))
+        return int(first.indexOf(metric));
+    if (metric.startsWith(QLatin1String("recall@")))
+        return 100 + metric.mid(7).toInt();
+    return 100000;
+}
+
+} // namespace
+
 void ComparisonTableModel::setRows(QStringList metrics, std::vector<ComparisonRow> rows)
 {
+    std::vector<int> order(size_t(metrics.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return columnRank(metrics[a]) < columnRank(metrics[b]); });
     beginResetModel();
-    m_metrics = std::move(metrics);
+    m_metrics.clear();
+    for (int i : order)
+        m_metrics << metrics[i];
     m_rows = std::move(rows);
-    for (ComparisonRow& r : m_rows)
-        r.values.resize(size_t(m_metrics.size()));
+    for (ComparisonRow& r : m_rows) {
+        r.values.resize(size_t(metrics.size()));
+        std::vector<std::optional<double>> sorted;
+        for (int i : order)
+            sorted.push_back(r.values[size_t(i)]);
+        r.values = std::move(sorted);
+    }
     endResetModel();
 }
 

@@ -574,6 +574,10 @@ private Q_SLOTS:
         table.setFromMetrics(m);
         QCOMPARE(table.rowCount(), 7 * 3);
         QCOMPARE(table.headerData(ComparisonTableModel::FirstMetricColumn, Qt::Horizontal).toString(), QStringLiteral("Top-1"));
+        // Headline columns first (visible without scrolling), recall@m after them in order.
+        QCOMPARE(table.metricKeys().mid(0, 4), (QStringList{QStringLiteral("top1"), QStringLiteral("exact"),
+                                                            QStringLiteral("logloss"), QStringLiteral("ece")}));
+        QCOMPARE(table.metricKeys().at(4), QStringLiteral("recall@1"));
         QCOMPARE(table.index(0, ComparisonTableModel::ModelColumn).data().toString(), QStringLiteral("interlayer"));
         QCOMPARE(table.index(0, ComparisonTableModel::HorizonColumn).data().toString(), QStringLiteral("+1"));
         // Exactly one bold top-1 per horizon (no ties in the demo data).
@@ -627,6 +631,10 @@ private Q_SLOTS:
         auto bold = [&](int row) { return view.model()->index(row, ComparisonTableModel::FirstMetricColumn).data(Qt::FontRole).value<QFont>().bold(); };
         QCOMPARE(view.model()->rowCount(), 2);
         QCOMPARE(top1(0), 0.8);
+        QCOMPARE(view.model()->metricKeys(), (QStringList{QStringLiteral("top1"), QStringLiteral("exact"), QStringLiteral("logloss"),
+                                                          QStringLiteral("ece"), QStringLiteral("recall@1"), QStringLiteral("recall@2")}));
+        const int recall1 = ComparisonTableModel::FirstMetricColumn + 4; // values move with their column
+        QCOMPARE(view.model()->index(0, recall1).data(Qt::UserRole).toDouble(), 0.4);
         layer->setCurrentIndex(layer->findData(2));
         QCOMPARE(top1(0), 0.7);
         QCOMPARE(top1(1), 0.8);
