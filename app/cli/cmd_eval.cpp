@@ -25,8 +25,15 @@ int runEval(const ArgParser& a)
     p.device = a.get("device");
     p.threads = int(a.getInt("threads"));
     const sp::EvalReport r = sp::evaluate(p, consoleProgress(a.flagSet("quiet")));
+    const std::string report = r.toJson(true) + "\n";
     if (a.has("json"))
-        writeFileAtomic(a.get("json"), r.toJson(true) + "\n");
+        writeFileAtomic(a.get("json"), report);
+    if (p.predictorDir.empty() && !a.flagSet("no-save")) {
+        // Kept in the run, as the workbench keeps its evaluations (it shows the newest).
+        const std::string kept = sp::evaluationFile(p.runDir, p.split);
+        writeFileAtomic(kept, report);
+        std::printf("report: %s\n", kept.c_str());
+    }
     const int k = r.dims.topk;
     std::printf("%s split: %lld tokens\n%-12s %2s %7s %7s %9s %9s %9s %7s\n", r.split.c_str(), (long long)r.tokens,
                 "predictor", "h", "top1", "exact", "recall@1", "recall@k", "logloss", "ece");
@@ -48,6 +55,7 @@ SPECMOE_COMMAND("eval", "score a trained speculation predictor beside the baseli
                     p.option("split", "NAME", "train, validation, test or all", "test");
                     p.option("max-tokens", "N", "score at most N tokens (0 = all)", "0");
                     p.option("json", "FILE", "write the full report (per layer) as JSON");
+                    p.flag("no-save", "do not keep the report in the run (RUN/evaluation-SPLIT.json)");
                     p.option("device", "DEV", "cpu, cuda, cuda:N or auto", "cpu");
                     p.option("threads", "N", "intra-op threads (0 = default)", "0");
                     p.flag("quiet", "no progress line");

@@ -70,6 +70,10 @@ TEST(Cli, TrainEvalExport)
                                    dir.file("test.json") + " --quiet 2>&1", &out), 0) << out;
     const std::string reportText = test::readFile(dir.file("test.json"));
     EXPECT_NE(reportText.find("\"per_layer\""), std::string::npos);
+    // The run keeps it too, where the workbench looks for evaluations.
+    EXPECT_EQ(test::readFile(evaluationFile(dir.file("run"), "test")), reportText);
+    ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --split validation --no-save --quiet 2>&1", &out), 0) << out;
+    EXPECT_FALSE(std::filesystem::exists(evaluationFile(dir.file("run"), "validation")));
     // Without --traces the run's own trace folders (recorded in metrics.jsonl) are scored.
     EXPECT_EQ(runTraceDirs(dir.file("run")), std::vector<std::string>{dir.file("a")});
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --json " + dir.file("test2.json") +
