@@ -60,8 +60,12 @@ nlohmann::json tracesJson(const TrainParams& P)
 {
     nlohmann::json a = nlohmann::json::array();
     if (!P.source.valid())
-        for (const std::string& d : P.traceDirs)
-            a.push_back(fs::absolute(d).lexically_normal().string());
+        for (const std::string& d : P.traceDirs) {
+            fs::path abs = fs::absolute(d).lexically_normal();
+            if (abs.filename().empty()) // "traces/" -> "traces"
+                abs = abs.parent_path();
+            a.push_back(abs.string());
+        }
     return a;
 }
 

@@ -63,7 +63,7 @@ TEST(Cli, TrainEvalExport)
     const std::string cli = test::cliPath();
     const std::string small = " --epochs 2 --hidden 16 --embed 8 --threads 1 --quiet";
     std::string out;
-    ASSERT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --out " + dir.file("run") + small + " 2>&1", &out), 0) << out;
+    ASSERT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + "/ --out " + dir.file("run") + small + " 2>&1", &out), 0) << out;
     EXPECT_NE(out.find("ensemble"), std::string::npos) << out;
     EXPECT_TRUE(std::filesystem::exists(dir.file("run/metrics.jsonl")));
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("a") + " --json " +
