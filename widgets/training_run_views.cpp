@@ -7,7 +7,6 @@
 #include "core/speculate/train.h"
 
 #include <QDir>
-#include <QFile>
 #include <QLocale>
 
 namespace specmoe::widgets {
@@ -31,24 +30,16 @@ bool TrainingRunViews::followRun(const QString& runDir, int intervalMs)
 {
     if (!hasTitle())
         setTitle(tr("Training run %1").arg(QDir(runDir).dirName()));
-    const QString saved = latestEvaluationFile(runDir);
-    if (!saved.isEmpty()) {
-        QFile f(saved);
+    const std::string saved = speculate::latestEvaluationFile(runDir.toStdString());
+    if (!saved.empty()) {
         try {
-            if (f.open(QIODevice::ReadOnly))
-                setFinalReport(speculate::EvalReport::fromJson(f.readAll().toStdString(), saved.toStdString()));
+            setFinalReport(speculate::EvalReport::load(saved));
         } catch (const std::exception& e) {
             // A damaged report file: the table keeps following the validation lines.
             qWarning("%s", e.what());
         }
     }
     return m_metrics->follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")), intervalMs);
-}
-
-QString TrainingRunViews::latestEvaluationFile(const QString& runDir)
-{
-    const QFileInfoList files = QDir(runDir).entryInfoList({QStringLiteral("evaluation-*.json")}, QDir::Files, QDir::Time);
-    return files.isEmpty() ? QString() : files.front().absoluteFilePath();
 }
 
 void TrainingRunViews::setFinalReport(const speculate::EvalReport& report)

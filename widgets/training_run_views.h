@@ -21,14 +21,12 @@ public:
 
     TrainingMetricsModel* metrics() const { return m_metrics; }
     // Follows runDir/metrics.jsonl (reads what is there, then polls for new lines), and shows
-    // the run's latest saved evaluation (runDir/evaluation-SPLIT.json) in the table.
+    // the run's newest saved evaluation (speculate::latestEvaluationFile) in the table.
     bool followRun(const QString& runDir, int intervalMs = 500);
     // An evaluation report replaces the table rows (they stop following the validation
     // lines); the caption names its split and size.
     void setFinalReport(const speculate::EvalReport& report);
     bool hasFinalReport() const { return m_finalReport; }
-    // The newest runDir/evaluation-*.json, or an empty string.
-    static QString latestEvaluationFile(const QString& runDir);
     // A report's split ("test", "validation", "train", "all") as shown to the user.
     static QString splitName(const QString& split);
     void showComparison();

@@ -25,13 +25,11 @@ int runEval(const ArgParser& a)
     p.device = a.get("device");
     p.threads = int(a.getInt("threads"));
     const sp::EvalReport r = sp::evaluate(p, consoleProgress(a.flagSet("quiet")));
-    const std::string report = r.toJson(true) + "\n";
     if (a.has("json"))
-        writeFileAtomic(a.get("json"), report);
+        writeFileAtomic(a.get("json"), r.toJson(true) + "\n");
     if (p.predictorDir.empty() && !a.flagSet("no-save")) {
         // Kept in the run, as the workbench keeps its evaluations (it shows the newest).
-        const std::string kept = sp::evaluationFile(p.runDir, p.split);
-        writeFileAtomic(kept, report);
+        const std::string kept = sp::saveEvaluation(p.runDir, r);
         std::printf("report: %s\n", kept.c_str());
     }
     const int k = r.dims.topk;

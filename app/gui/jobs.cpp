@@ -3,7 +3,6 @@
 #include "core/analysis/analysis.h"
 #include "core/model/tokenizer.h"
 #include "core/trace/trace_set.h"
-#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "widgets/training_run_views.h"
 
@@ -133,7 +132,7 @@ JobFn makeEvaluateJob(const speculate::EvalParams& params)
 {
     return [params](const ProgressFn& progress) -> QVariant {
         const speculate::EvalReport r = speculate::evaluate(params, progress);
-        writeFileAtomic(speculate::evaluationFile(params.runDir, params.split), r.toJson(true) + "\n");
+        speculate::saveEvaluation(params.runDir, r);
         return QVariant::fromValue(r);
     };
 }

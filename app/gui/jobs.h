@@ -27,7 +27,7 @@ JobSpec reshardSpec(const ReshardSettings& settings);
 JobSpec trainSpec(const speculate::TrainParams& params);
 
 // Scores a run's best checkpoint and the baselines on a split of trace sets (value: the
-// speculate::EvalReport); the report is also written to speculate::evaluationFile().
+// speculate::EvalReport); the report is also kept in the run (speculate::saveEvaluation).
 JobFn makeEvaluateJob(const speculate::EvalParams& params);
 JobSpec evaluateSpec(const speculate::EvalParams& params);
 // Writes a run's best predictor in the documented export layout (value: ExportResult).

@@ -126,13 +126,12 @@ QString lastLine(const QString& path)
 
 // One line on an evaluation report (report.json, evaluation-*.json): the best trained
 // model's recall@k at horizon 1 beside the frequency and Markov baselines; empty when absent.
-QString reportSummary(const QString& file)
+QString reportSummary(const std::string& file)
 {
-    QFile f(file);
-    if (file.isEmpty() || !f.open(QIODevice::ReadOnly))
+    if (file.empty() || !QFileInfo::exists(QString::fromStdString(file)))
         return {};
     try {
-        const speculate::EvalReport r = speculate::EvalReport::fromJson(f.readAll().toStdString(), file.toStdString());
+        const speculate::EvalReport r = speculate::EvalReport::load(file);
         const int k = r.dims.topk;
         const speculate::PredictorMetrics* best = nullptr;
         for (const auto& p : r.predictors)
@@ -153,7 +152,7 @@ QString reportSummary(const QString& file)
             .arg(QString::number(best->horizons.front().overall.recallAt(k), 'f', 3), recall(speculate::kFrequency),
                  recall(speculate::kMarkov));
     } catch (const std::exception&) {
-        return Workspace::tr("unreadable report %1").arg(QFileInfo(file).fileName());
+        return Workspace::tr("unreadable report %1").arg(QFileInfo(QString::fromStdString(file)).fileName());
     }
 }
 
@@ -506,7 +505,7 @@ widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
         const QJsonValue bestEpoch = metrics.value(QStringLiteral("best_epoch"));
         if (bestEpoch.isDouble())
             e.details.push_back({tr("Best epoch"), QString::number(bestEpoch.toInt())});
-        const QString validation = reportSummary(d.filePath(QStringLiteral("report.json")));
+        const QString validation = reportSummary(d.filePath(QStringLiteral("report.json")).toStdString());
         if (!validation.isEmpty())
             e.details.push_back({tr("Validation"), validation});
     } else {
@@ -525,7 +524,7 @@ widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
         traces << QDir::toNativeSeparators(QString::fromStdString(t));
     if (!traces.isEmpty())
         e.details.push_back({tr("Trace sets"), traces.join(QStringLiteral(", "))});
-    const QString evaluation = reportSummary(widgets::TrainingRunViews::latestEvaluationFile(dir));
+    const QString evaluation = reportSummary(speculate::latestEvaluationFile(dir.toStdString()));
     if (!evaluation.isEmpty())
         e.details.push_back({tr("Latest evaluation"), evaluation});
     e.details.push_back({tr("State"), finished ? tr("finished") : tr("incomplete (can be resumed)")});

@@ -400,7 +400,7 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
         ep.device = "cpu";
         ep.threads = sp.threads;
         const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(progress, "speculate"));
-        writeText(speculate::evaluationFile(r.speculationDir, ep.split), rep.toJson(true) + "\n");
+        speculate::saveEvaluation(r.speculationDir, rep);
         for (const auto& pm : rep.predictors) {
             if (pm.horizons.empty())
                 continue;

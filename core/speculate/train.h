@@ -94,6 +94,8 @@ struct EvalReport {
     std::string toJson(bool perLayer = true) const;
     // Reads what toJson wrote (throws Error naming `where` on malformed text).
     static EvalReport fromJson(const std::string& text, const std::string& where);
+    // Reads a report file (throws Error naming the file when unreadable or malformed).
+    static EvalReport load(const std::string& path);
 };
 
 struct TrainResult {
@@ -139,6 +141,10 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress = {});
 // Where a run keeps the evaluation of a split: RUN/evaluation-SPLIT.json (the workbench shows
 // the newest in the run's model comparison).
 std::string evaluationFile(const std::string& runDir, const std::string& split);
+// Keeps a report in its run (evaluationFile of its split, written atomically); returns the path.
+std::string saveEvaluation(const std::string& runDir, const EvalReport& report);
+// The newest evaluation file of a run, or "" when it has none.
+std::string latestEvaluationFile(const std::string& runDir);
 
 // The trace folders a training run read (the "traces" of its first metrics.jsonl "start"
 // line); empty when it recorded none (runs fed from a BlockSource, runs of older versions).

@@ -315,7 +315,8 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
         EXPECT_EQ(predictors.count(n), 1u) << n;
     // The test-split evaluation is kept in the run (the workbench shows it) and matches.
     const std::string evalFile = speculate::evaluationFile(r.speculationDir, "test");
-    const speculate::EvalReport saved = speculate::EvalReport::fromJson(specmoe::test::readFile(evalFile), evalFile);
+    EXPECT_EQ(speculate::latestEvaluationFile(r.speculationDir), evalFile);
+    const speculate::EvalReport saved = speculate::EvalReport::load(evalFile);
     EXPECT_EQ(saved.split, "test");
     EXPECT_NEAR(saved.overall(speculate::kEnsemble, 1).recallAt(2), r.ensembleRecallAt2, 1e-6); // 6 digits in JSON
     EXPECT_EQ(speculate::runTraceDirs(r.speculationDir), std::vector<std::string>{fs::absolute(r.traceDir).lexically_normal().string()});

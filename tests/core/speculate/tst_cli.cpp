@@ -74,6 +74,12 @@ TEST(Cli, TrainEvalExport)
     EXPECT_EQ(test::readFile(evaluationFile(dir.file("run"), "test")), reportText);
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --split validation --no-save --quiet 2>&1", &out), 0) << out;
     EXPECT_FALSE(std::filesystem::exists(evaluationFile(dir.file("run"), "validation")));
+    EXPECT_EQ(latestEvaluationFile(dir.file("run")), evaluationFile(dir.file("run"), "test"));
+    ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --split validation --quiet 2>&1", &out), 0) << out;
+    std::ofstream(dir.file("run/evaluation-all.json.tmp")) << "half"; // a write in progress
+    EXPECT_EQ(latestEvaluationFile(dir.file("run")), evaluationFile(dir.file("run"), "validation")); // the newest
+    EXPECT_EQ(EvalReport::load(latestEvaluationFile(dir.file("run"))).split, "validation");
+    EXPECT_EQ(latestEvaluationFile(dir.file("missing")), "");
     // Without --traces the run's own trace folders (recorded in metrics.jsonl) are scored.
     EXPECT_EQ(runTraceDirs(dir.file("run")), std::vector<std::string>{dir.file("a")});
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --json " + dir.file("test2.json") +
