@@ -4,32 +4,32 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="40"/>
+        <location filename="../app/gui/jobs.cpp" line="39"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="51"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="63"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="73"/>
+        <location filename="../app/gui/jobs.cpp" line="72"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="126"/>
+        <location filename="../app/gui/jobs.cpp" line="125"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="146"/>
+        <location filename="../app/gui/jobs.cpp" line="145"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
@@ -161,27 +161,27 @@
         <translation>Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="26"/>
+        <location filename="../app/gui/workspace.cpp" line="25"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="33"/>
+        <location filename="../app/gui/workspace.cpp" line="32"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="47"/>
+        <location filename="../app/gui/workspace.cpp" line="48"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="47"/>
+        <location filename="../app/gui/workspace.cpp" line="48"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="60"/>
+        <location filename="../app/gui/workspace.cpp" line="61"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n Eintrag</numerusform>
@@ -795,97 +795,97 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="42"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="39"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1: bester Checkpoint aus Epoche %2; Modelle %3; Horizont %4.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="65"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="62"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 hat noch keinen besten Checkpoint: Er wird am Ende der ersten Epoche geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="70"/>
         <source>Evaluate a Predictor</source>
         <translation>Prädiktor bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="75"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="79"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="86"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="83"/>
         <source>%1 (trained on)</source>
         <translation>%1 (Trainingsdaten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="92"/>
         <source>Test (never seen in training or model selection)</source>
         <translation>Test (weder im Training noch bei der Modellauswahl gesehen)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
         <source>Validation (chose the best epoch)</source>
         <translation>Validierung (wählte die beste Epoche)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="97"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="98"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
         <source>All sequences</source>
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="100"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="102"/>
         <source>Trace set:</source>
         <translation>Trace-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
         <source>Tokens scored at most:</source>
         <translation>Höchstens bewertete Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
         <source>Run</source>
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="116"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="113"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="185"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="164"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>Wählen Sie den Trace-Satz, auf dem der Prädiktor bewertet wird.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="188"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="167"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>Nicht der Trace-Satz, auf dem dieser Lauf trainiert wurde: Die Baselines nutzen weiter die Trainingsstatistik, und die Traces müssen vom selben Modell stammen.</translation>
     </message>
@@ -893,37 +893,37 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="198"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="177"/>
         <source>Export a Predictor</source>
         <translation>Prädiktor exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="200"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="179"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="202"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="181"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>Schreibt predictor.safetensors und config.json (Aufbau in docs/speculation.md); docs/load_predictor.py lädt und führt sie mit PyTorch aus.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="211"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="244"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="223"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="247"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="226"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>Wählen Sie einen Ordner außerhalb des Laufs: Dort liegen seine eigenen Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="249"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>Der Ordner enthält bereits einen Prädiktor; er wird ersetzt.</translation>
     </message>
@@ -1219,11 +1219,6 @@
         <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="801"/>
-        <source>Predictor exported: %1 (%2 parameters) and %3</source>
-        <translation>Prädiktor exportiert: %1 (%2 Parameter) und %3</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="806"/>
@@ -1536,222 +1531,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="81"/>
+        <location filename="../app/gui/training_dialog.cpp" line="80"/>
         <source>New Training Run</source>
         <translation>Neuer Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="85"/>
+        <location filename="../app/gui/training_dialog.cpp" line="84"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="97"/>
+        <location filename="../app/gui/training_dialog.cpp" line="96"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="101"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Tokens to read:</source>
         <translation>Zu lesende Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Training share:</source>
         <translation>Trainingsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="105"/>
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Validation share:</source>
         <translation>Validierungsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="107"/>
         <source>Predictors</source>
         <translation>Prädiktoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="109"/>
+        <location filename="../app/gui/training_dialog.cpp" line="108"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>Schichtübergreifend (GRU über den Routing-Verlauf)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="111"/>
+        <location filename="../app/gui/training_dialog.cpp" line="110"/>
         <source>Statistics-aware</source>
         <translation>Statistikbasiert</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="113"/>
+        <location filename="../app/gui/training_dialog.cpp" line="112"/>
         <source>Ensemble with the baselines</source>
         <translation>Ensemble mit den Referenzverfahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="115"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>Die Experten der Schichten l+1 … l+h aus dem Routing bis Schicht l vorhersagen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="117"/>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Token ids</source>
         <translation>Token-IDs</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119"/>
+        <location filename="../app/gui/training_dialog.cpp" line="118"/>
         <source>Router weights</source>
         <translation>Router-Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="121"/>
+        <location filename="../app/gui/training_dialog.cpp" line="120"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="134"/>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137"/>
+        <location filename="../app/gui/training_dialog.cpp" line="136"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="140"/>
+        <location filename="../app/gui/training_dialog.cpp" line="139"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="145"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="148"/>
+        <location filename="../app/gui/training_dialog.cpp" line="147"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="168"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175"/>
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="323"/>
+        <location filename="../app/gui/training_dialog.cpp" line="322"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="328"/>
+        <location filename="../app/gui/training_dialog.cpp" line="327"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="331"/>
+        <location filename="../app/gui/training_dialog.cpp" line="330"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="339"/>
+        <location filename="../app/gui/training_dialog.cpp" line="338"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341"/>
+        <location filename="../app/gui/training_dialog.cpp" line="340"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="343"/>
+        <location filename="../app/gui/training_dialog.cpp" line="342"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346"/>
+        <location filename="../app/gui/training_dialog.cpp" line="345"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348"/>
+        <location filename="../app/gui/training_dialog.cpp" line="347"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351"/>
+        <location filename="../app/gui/training_dialog.cpp" line="350"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>Der Laufordner enthält bereits einen Lauf: Er wird ab seinem letzten Checkpoint fortgesetzt.</translation>
     </message>
@@ -1831,57 +1826,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="123"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="96"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="125"/>
         <source>Exact set</source>
         <translation>Exakte Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="98"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="127"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="100"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="129"/>
         <source>Log-loss</source>
         <translation>Log-Loss</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="102"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="131"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
         <source>baseline</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
         <source>trained</source>
         <translation>trainiert</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="171"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="200"/>
         <source>Best at horizon +%1</source>
         <translation>Am besten bei Horizont +%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="183"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="212"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="185"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="214"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="187"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="216"/>
         <source>Horizon</source>
         <translation>Horizont</translation>
     </message>
@@ -2726,42 +2721,42 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="16"/>
+        <location filename="../widgets/training_run_views.cpp" line="15"/>
         <source>Training run</source>
         <translation>Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="33"/>
+        <location filename="../widgets/training_run_views.cpp" line="32"/>
         <source>Training run %1</source>
         <translation>Trainingslauf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <location filename="../widgets/training_run_views.cpp" line="50"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens). Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
         <source>test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="70"/>
+        <location filename="../widgets/training_run_views.cpp" line="61"/>
         <source>validation</source>
         <translation>Validierungs</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="72"/>
+        <location filename="../widgets/training_run_views.cpp" line="63"/>
         <source>training</source>
         <translation>Trainings</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="74"/>
+        <location filename="../widgets/training_run_views.cpp" line="65"/>
         <source>whole</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="62"/>
+        <location filename="../widgets/training_run_views.cpp" line="53"/>
         <source>Model comparison: %1 split</source>
         <translation>Modellvergleich: %1-Aufteilung</translation>
     </message>

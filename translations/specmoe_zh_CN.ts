@@ -4,32 +4,32 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="40"/>
+        <location filename="../app/gui/jobs.cpp" line="39"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="51"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="63"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="73"/>
+        <location filename="../app/gui/jobs.cpp" line="72"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="126"/>
+        <location filename="../app/gui/jobs.cpp" line="125"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="146"/>
+        <location filename="../app/gui/jobs.cpp" line="145"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
@@ -159,27 +159,27 @@
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="26"/>
+        <location filename="../app/gui/workspace.cpp" line="25"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="33"/>
+        <location filename="../app/gui/workspace.cpp" line="32"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 不是 JSON 对象：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="47"/>
+        <location filename="../app/gui/workspace.cpp" line="48"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="47"/>
+        <location filename="../app/gui/workspace.cpp" line="48"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="60"/>
+        <location filename="../app/gui/workspace.cpp" line="61"/>
         <source>%n items</source>
         <translation>
             <numerusform>%n 项</numerusform>
@@ -788,97 +788,97 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="42"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="39"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1：第 %2 轮的最佳检查点；模型 %3；视距 %4。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="65"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="62"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 还没有最佳检查点：它在第一轮结束时写入。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="70"/>
         <source>Evaluate a Predictor</source>
         <translation>评估预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="75"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="79"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="86"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="83"/>
         <source>%1 (trained on)</source>
         <translation>%1（训练所用）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="92"/>
         <source>Test (never seen in training or model selection)</source>
         <translation>测试（训练和模型选择中从未见过）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
         <source>Validation (chose the best epoch)</source>
         <translation>验证（用于选择最佳轮次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="97"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="98"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
         <source>All sequences</source>
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="100"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="102"/>
         <source>Trace set:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
         <source>Tokens scored at most:</source>
         <translation>最多评估的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="116"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="113"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="185"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="164"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>请选择用于评估预测器的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="188"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="167"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>这不是该运行训练所用的轨迹集：基线仍使用训练统计，且轨迹必须来自同一模型。</translation>
     </message>
@@ -886,37 +886,37 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="198"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="177"/>
         <source>Export a Predictor</source>
         <translation>导出预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="200"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="179"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="202"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="181"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>写出 predictor.safetensors 和 config.json（格式见 docs/speculation.md）；docs/load_predictor.py 用 PyTorch 加载并运行它们。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="211"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="244"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="223"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="247"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="226"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>请选择运行目录之外的文件夹：运行自身的检查点存放在那里。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="249"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>该文件夹已有一个预测器；它将被替换。</translation>
     </message>
@@ -1208,11 +1208,6 @@
         <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="801"/>
-        <source>Predictor exported: %1 (%2 parameters) and %3</source>
-        <translation>预测器已导出：%1（%2 个参数）和 %3</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="806"/>
@@ -1524,222 +1519,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="81"/>
+        <location filename="../app/gui/training_dialog.cpp" line="80"/>
         <source>New Training Run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="85"/>
+        <location filename="../app/gui/training_dialog.cpp" line="84"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="97"/>
+        <location filename="../app/gui/training_dialog.cpp" line="96"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="101"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Tokens to read:</source>
         <translation>读取的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Training share:</source>
         <translation>训练比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="105"/>
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Validation share:</source>
         <translation>验证比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="107"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="109"/>
+        <location filename="../app/gui/training_dialog.cpp" line="108"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>跨层（基于路由历史的 GRU）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="111"/>
+        <location filename="../app/gui/training_dialog.cpp" line="110"/>
         <source>Statistics-aware</source>
         <translation>统计感知</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="113"/>
+        <location filename="../app/gui/training_dialog.cpp" line="112"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="115"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="117"/>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119"/>
+        <location filename="../app/gui/training_dialog.cpp" line="118"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="121"/>
+        <location filename="../app/gui/training_dialog.cpp" line="120"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="134"/>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137"/>
+        <location filename="../app/gui/training_dialog.cpp" line="136"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="140"/>
+        <location filename="../app/gui/training_dialog.cpp" line="139"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="145"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="148"/>
+        <location filename="../app/gui/training_dialog.cpp" line="147"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="168"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175"/>
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="323"/>
+        <location filename="../app/gui/training_dialog.cpp" line="322"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="328"/>
+        <location filename="../app/gui/training_dialog.cpp" line="327"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="331"/>
+        <location filename="../app/gui/training_dialog.cpp" line="330"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="339"/>
+        <location filename="../app/gui/training_dialog.cpp" line="338"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341"/>
+        <location filename="../app/gui/training_dialog.cpp" line="340"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="343"/>
+        <location filename="../app/gui/training_dialog.cpp" line="342"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346"/>
+        <location filename="../app/gui/training_dialog.cpp" line="345"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348"/>
+        <location filename="../app/gui/training_dialog.cpp" line="347"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351"/>
+        <location filename="../app/gui/training_dialog.cpp" line="350"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>训练文件夹中已有训练：将从其最后一个检查点继续。</translation>
     </message>
@@ -1816,57 +1811,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="94"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="123"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="96"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="125"/>
         <source>Exact set</source>
         <translation>完全一致集合</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="98"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="127"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="100"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="129"/>
         <source>Log-loss</source>
         <translation>对数损失</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="102"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="131"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="144"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
         <source>trained</source>
         <translation>已训练</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="171"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="200"/>
         <source>Best at horizon +%1</source>
         <translation>跨度 +%1 最佳</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="183"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="212"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="185"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="214"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="187"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="216"/>
         <source>Horizon</source>
         <translation>跨度</translation>
     </message>
@@ -2709,42 +2704,42 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="16"/>
+        <location filename="../widgets/training_run_views.cpp" line="15"/>
         <source>Training run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="33"/>
+        <location filename="../widgets/training_run_views.cpp" line="32"/>
         <source>Training run %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <location filename="../widgets/training_run_views.cpp" line="50"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>最佳检查点在%1划分上的评估（%2 个词元）。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="68"/>
+        <location filename="../widgets/training_run_views.cpp" line="59"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="70"/>
+        <location filename="../widgets/training_run_views.cpp" line="61"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="72"/>
+        <location filename="../widgets/training_run_views.cpp" line="63"/>
         <source>training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="74"/>
+        <location filename="../widgets/training_run_views.cpp" line="65"/>
         <source>whole</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="62"/>
+        <location filename="../widgets/training_run_views.cpp" line="53"/>
         <source>Model comparison: %1 split</source>
         <translation>模型比较：%1划分</translation>
     </message>

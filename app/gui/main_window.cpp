@@ -798,7 +798,7 @@ void MainWindow::onJobStateChanged(qint64 id)
         saveWorkspace();
         if (kind == QLatin1String("export")) {
             const auto r = m_runner->result(id).value<speculate::ExportResult>();
-            m_log->info(QStringLiteral("export"), tr("Predictor exported: %1 (%2 parameters) and %3")
+            m_log->info(QStringLiteral("export"), QStringLiteral("predictor exported: %1 (%2 parameters) and %3")
                                                       .arg(QDir::toNativeSeparators(QString::fromStdString(r.weightsFile)))
                                                       .arg(r.parameters)
                                                       .arg(QDir::toNativeSeparators(QString::fromStdString(r.configFile))));
