@@ -7,12 +7,10 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QSpinBox>
@@ -23,10 +21,9 @@ namespace {
 
 QJsonObject bestConfig(const QString& runDir)
 {
-    QFile f(QDir(runDir).filePath(QStringLiteral("best/config.json")));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
+    QJsonObject c;
+    readJsonObject(QDir(runDir).filePath(QStringLiteral("best/config.json")), &c);
+    return c;
 }
 
 // One line about the run's best predictor: its models, horizon and epoch.
@@ -142,24 +139,6 @@ void EvaluateDialog::traceSetChanged()
         facts << QFileInfo(d).fileName() + QStringLiteral(": ") + Workspace::describeTraceSet(d).summary;
     m_tracesInfo->setText(facts.join(QStringLiteral("; ")));
     revalidate();
-}
-
-void EvaluateDialog::setTraceSet(const QString& dir)
-{
-    for (int i = 0; i < m_traces->count(); ++i)
-        if (m_traces->itemData(i).toStringList() == QStringList{dir}) {
-            m_traces->setCurrentIndex(i);
-            return;
-        }
-    m_traces->addItem(QFileInfo(dir).fileName(), QStringList{dir});
-    m_traces->setCurrentIndex(m_traces->count() - 1);
-}
-
-void EvaluateDialog::setSplit(const QString& split)
-{
-    const int i = m_split->findData(split);
-    if (i >= 0)
-        m_split->setCurrentIndex(i);
 }
 
 speculate::EvalParams EvaluateDialog::params() const

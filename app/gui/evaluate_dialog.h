@@ -18,8 +18,6 @@ public:
     EvaluateDialog(const QString& runDir, const QStringList& traceSets, QWidget* parent = nullptr);
 
     speculate::EvalParams params() const;
-    void setTraceSet(const QString& dir);
-    void setSplit(const QString& split);
     Validation validate() const override;
 
 private:

@@ -2,12 +2,12 @@
 
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
+#include "app/gui/workspace.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -26,10 +26,9 @@ namespace {
 
 QJsonObject manifestOf(const QString& dir)
 {
-    QFile f(QDir(dir).filePath(QStringLiteral("manifest.json")));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
+    QJsonObject m;
+    readJsonObject(QDir(dir).filePath(QStringLiteral("manifest.json")), &m);
+    return m;
 }
 
 QDoubleSpinBox* doubleSpin(QWidget* parent, double lo, double hi, int decimals, double step, const char* name)

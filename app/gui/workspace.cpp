@@ -16,7 +16,6 @@
 #include <algorithm>
 
 namespace specmoe::gui {
-namespace {
 
 bool readJsonObject(const QString& path, QJsonObject* out, QString* error)
 {
@@ -36,6 +35,8 @@ bool readJsonObject(const QString& path, QJsonObject* out, QString* error)
     *out = doc.object();
     return true;
 }
+
+namespace {
 
 QString number(qint64 n) { return QLocale().toString(n); }
 

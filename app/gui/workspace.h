@@ -14,6 +14,10 @@
 
 namespace specmoe::gui {
 
+// Reads a JSON object file; false with a message naming the file when it cannot be read or
+// is not a JSON object (out is left as it was).
+bool readJsonObject(const QString& path, QJsonObject* out, QString* error = nullptr);
+
 class Workspace {
     Q_DECLARE_TR_FUNCTIONS(Workspace)
 public:
