@@ -497,7 +497,10 @@ void Predictor::setWeights(const std::vector<NamedArray>& arrays, const std::str
 
 void Predictor::save(const std::string& dir) const
 {
-    fs::create_directories(dir);
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw Error("cannot create the predictor folder " + dir + ": " + ec.message());
     std::vector<NamedArray> arrays = weightArrays();
     for (auto& a : stats.toArrays())
         arrays.push_back(std::move(a));

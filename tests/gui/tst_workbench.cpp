@@ -13,6 +13,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/memory_gauge.h"
+#include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
 
 #include <QAbstractItemModelTester>
@@ -337,6 +338,23 @@ private Q_SLOTS:
         QCOMPARE(c.runs[0].health, widgets::WorkspaceEntry::Ok);
         QCOMPARE(c.runs[1].health, widgets::WorkspaceEntry::Incomplete);
         QVERIFY(c.models[0].summary.contains(QStringLiteral("3")));
+
+        // A damaged evaluation file: named in the tree, and the run's views keep following the
+        // validation lines instead of failing (the file itself is left as it is).
+        const QString gru = QDir(w.runsDir()).filePath(QStringLiteral("gru"));
+        {
+            QFile bad(QDir(gru).filePath(QStringLiteral("evaluation-test.json")));
+            QVERIFY(bad.open(QIODevice::WriteOnly));
+            bad.write("{\"split\": \"te");
+        }
+        bool named = false;
+        for (const auto& d : Workspace::describeRun(gru).details)
+            named = named || d.second == QStringLiteral("unreadable report evaluation-test.json");
+        QVERIFY(named);
+        widgets::TrainingRunViews views;
+        QVERIFY(views.followRun(gru));
+        QVERIFY(!views.hasFinalReport());
+        QCOMPARE(QFileInfo(QDir(gru).filePath(QStringLiteral("evaluation-test.json"))).size(), qint64(13)); // untouched
 
         widgets::WorkspaceModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);

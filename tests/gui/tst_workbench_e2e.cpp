@@ -229,6 +229,18 @@ private Q_SLOTS:
             QVERIFY(runner->result(exportId).value<speculate::ExportResult>().parameters > 0);
             QVERIFY(QFileInfo::exists(QDir(exportsDir).filePath(QStringLiteral("gru/predictor.safetensors"))));
             QVERIFY(QFileInfo::exists(QDir(exportsDir).filePath(QStringLiteral("gru/config.json"))));
+            // A destination that cannot be created (under a plain file): the job fails naming it.
+            QFile plain(tmp.filePath(QStringLiteral("plain")));
+            QVERIFY(plain.open(QIODevice::WriteOnly));
+            plain.close();
+            speculate::ExportParams blocked = ex.params();
+            blocked.outDir = tmp.filePath(QStringLiteral("plain/out")).toStdString();
+            const qint64 blockedId = window.startExport(blocked);
+            QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(blockedId)), 60000);
+            QCOMPARE(runner->state(blockedId), JobState::Failed);
+            QVERIFY2(runner->model()->find(blockedId)->error.contains(QStringLiteral("plain/out")),
+                     qPrintable(runner->model()->find(blockedId)->error));
+            QVERIFY(QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("best/predictor.safetensors"))));
             ExportPredictorDialog again(runDir, exportsDir);
             QVERIFY(again.isInputValid()); // replacing an export is allowed, with a warning
             QVERIFY(again.messageText().contains(QStringLiteral("replaced")));
