@@ -1,6 +1,9 @@
 // Honest evaluation, export, and block predictions of trained speculation predictors.
-#include "core/speculate/nets.h"
+#include "core/speculate/block_dims.h"
+#include "core/speculate/predictor.h"
+#include "core/speculate/split_scores.h"
 #include "core/speculate/st_io.h"
+#include "core/speculate/torch_device.h"
 #include "core/speculate/train.h"
 #include "core/util/error.h"
 

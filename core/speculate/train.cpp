@@ -1,8 +1,11 @@
 // Training loop of the speculation predictors (docs/speculation.md).
 #include "core/speculate/train.h"
 
-#include "core/speculate/nets.h"
+#include "core/speculate/block_dims.h"
+#include "core/speculate/predictor.h"
+#include "core/speculate/split_scores.h"
 #include "core/speculate/st_io.h"
+#include "core/speculate/torch_device.h"
 #include "core/util/error.h"
 
 #include <torch/nn.h>

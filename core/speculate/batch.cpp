@@ -1,0 +1,111 @@
+#include "core/speculate/batch.h"
+
+#include <cstring>
+
+namespace specmoe::speculate {
+
+// ---------------------------------------------------------------------------------------
+static float jitter(int64_t seq, int32_t pos, int l, int h, int e)
+{
+    uint64_t x = uint64_t(seq) * 0x9e3779b97f4a7c15ULL ^ (uint64_t(uint32_t(pos)) << 20) ^
+                 (uint64_t(l) << 8) ^ (uint64_t(h) << 40) ^ (uint64_t(e) << 48);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return float(double(x >> 11) * (1.0 / 9007199254740992.0));
+}
+
+template <class T>
+static torch::Tensor toTensor(std::vector<T>& v, std::vector<int64_t> shape, torch::ScalarType st)
+{
+    return torch::from_blob(v.data(), shape, st).clone();
+}
+
+Batch buildBatch(const TokenTable& t, const LayerStats& s, const NetConfig& c)
+{
+    const int64_t B = int64_t(t.size());
+    const int L = c.dims.layers, E = c.dims.experts, k = c.dims.topk, H = c.horizon;
+    const int D = c.lookInput() ? c.D() : 0;
+    const int F = 2 * E + 1;
+    std::vector<int64_t> le(size_t(B * L * k)), probeIdx(size_t(B * L * D * k)), tokB(static_cast<size_t>(B));
+    std::vector<float> w(size_t(B * L * k)), probeW(size_t(B * L * D * k));
+    const size_t nLH = size_t(B * L * H);
+    std::vector<float> target(nLH * size_t(E), 0.0f), valid(nLH, 0.0f), feat(nLH * size_t(F), 0.0f);
+    std::vector<float> freq(nLH * size_t(E)), markov(nLH * size_t(E)), look(nLH * size_t(E)), uni(nLH * size_t(E));
+    const float base = float(k) / float(E);
+    for (int64_t b = 0; b < B; ++b) {
+        const uint8_t* ids = t.idsRow(size_t(b));
+        const uint8_t* lk = t.lookRow(size_t(b));
+        const float* wr = t.w.data() + size_t(b) * size_t(L * k);
+        for (int l = 0; l < L; ++l) {
+            for (int j = 0; j < k; ++j) {
+                const size_t at = size_t((b * L + l) * k + j);
+                le[at] = int64_t(l) * E + ids[l * k + j];
+                w[at] = c.model.useWeights ? wr[l * k + j] : 1.0f / float(k);
+            }
+            for (int d = 0; d < D; ++d)
+                for (int j = 0; j < k; ++j) {
+                    const uint8_t e = lk[(l * D + d) * k + j];
+                    const size_t at = size_t(((b * L + l) * D + d) * k + j);
+                    probeIdx[at] = e == kNoExpert || e >= E ? 0 : (int64_t(l) * D + d) * E + e;
+                    probeW[at] = e == kNoExpert || e >= E ? 0.0f : 1.0f / float(k);
+                }
+            for (int h = 1; h <= H; ++h) {
+                const size_t r = size_t((b * L + l) * H + (h - 1));
+                float* fq = freq.data() + r * size_t(E);
+                float* mk = markov.data() + r * size_t(E);
+                float* lo = look.data() + r * size_t(E);
+                float* un = uni.data() + r * size_t(E);
+                for (int e = 0; e < E; ++e)
+                    un[e] = base + 1e-4f * jitter(t.seq[size_t(b)], t.pos[size_t(b)], l, h, e);
+                if (l + h >= L) {
+                    for (int e = 0; e < E; ++e)
+                        fq[e] = mk[e] = lo[e] = base;
+                    continue;
+                }
+                valid[r] = 1.0f;
+                for (int j = 0; j < k; ++j)
+                    target[r * size_t(E) + ids[(l + h) * k + j]] = 1.0f;
+                std::memcpy(fq, s.frequency(l + h), size_t(E) * sizeof(float));
+                s.markov(ids + l * k, l, h, mk);
+                s.lookahead(t.lookRow(size_t(b)), l, h, lo);
+                float* f = feat.data() + r * size_t(F);
+                std::memcpy(f, fq, size_t(E) * sizeof(float));
+                std::memcpy(f + E, mk, size_t(E) * sizeof(float));
+                f[2 * E] = s.entropy(l + h);
+            }
+        }
+        const int buckets = c.model.tokenBuckets;
+        tokB[size_t(b)] = c.model.useTokenIds && buckets > 0 ? ((int64_t(t.tok[size_t(b)]) % buckets) + buckets) % buckets : 0;
+    }
+    Batch bt;
+    bt.B = B;
+    bt.le = toTensor(le, {B, L, k}, torch::kLong);
+    bt.w = toTensor(w, {B, L, k}, torch::kFloat);
+    bt.probeIdx = toTensor(probeIdx, {B, L, D * k}, torch::kLong);
+    bt.probeW = toTensor(probeW, {B, L, D * k}, torch::kFloat);
+    bt.tokB = toTensor(tokB, {B}, torch::kLong);
+    bt.target = toTensor(target, {B, L, H, E}, torch::kFloat);
+    bt.valid = toTensor(valid, {B, L, H}, torch::kFloat);
+    bt.statFeat = toTensor(feat, {B, L, H, F}, torch::kFloat);
+    bt.freqP = toTensor(freq, {B, L, H, E}, torch::kFloat);
+    bt.markovP = toTensor(markov, {B, L, H, E}, torch::kFloat);
+    bt.lookP = toTensor(look, {B, L, H, E}, torch::kFloat);
+    bt.uniformP = toTensor(uni, {B, L, H, E}, torch::kFloat);
+    return bt;
+}
+
+Batch Batch::to(const torch::Device& d) const
+{
+    if (d.is_cpu())
+        return *this;
+    Batch o = *this;
+    for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.target, &o.valid,
+                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP})
+        *x = x->to(d);
+    return o;
+}
+
+} // namespace specmoe::speculate

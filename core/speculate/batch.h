@@ -1,0 +1,21 @@
+#pragma once
+// Internal to core/speculate (torch): a batch of token rows as the networks' input tensors,
+// with targets and the baselines' probabilities.
+#include "core/speculate/net_config.h"
+#include "core/speculate/stats.h"
+
+#include <torch/nn.h>
+
+namespace specmoe::speculate {
+
+struct Batch {
+    int64_t B = 0;
+    torch::Tensor le, w, probeIdx, probeW, tokB; // inputs
+    torch::Tensor target, valid;                 // [B,L,H,E], [B,L,H]
+    torch::Tensor statFeat;                      // [B,L,H,2E+1]
+    torch::Tensor freqP, markovP, lookP, uniformP; // [B,L,H,E]
+    Batch to(const torch::Device& d) const;
+};
+Batch buildBatch(const TokenTable& t, const LayerStats& s, const NetConfig& c);
+
+} // namespace specmoe::speculate

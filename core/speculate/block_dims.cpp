@@ -1,0 +1,18 @@
+#include "core/speculate/block_dims.h"
+
+#include "core/util/error.h"
+
+namespace specmoe::speculate {
+
+void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where)
+{
+    const TraceDims& d = b.dims;
+    if (a.layers != d.layers || a.experts != d.experts || a.topk != d.topk || a.lookahead != d.lookahead)
+        throw Error(where + ": a block has " + std::to_string(d.layers) + " layers, " +
+                    std::to_string(d.experts) + " experts, top-" + std::to_string(d.topk) +
+                    ", where the predictor expects " + std::to_string(a.layers) + ", " +
+                    std::to_string(a.experts) + ", top-" + std::to_string(a.topk) +
+                    " (traces of different models mixed?)");
+}
+
+} // namespace specmoe::speculate

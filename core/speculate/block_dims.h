@@ -1,0 +1,12 @@
+#pragma once
+// Internal to core/speculate: the dimension check for every block that enters.
+#include "core/trace/routing.h"
+
+#include <string>
+
+namespace specmoe::speculate {
+
+// Same dimension check used everywhere a block enters.
+void checkBlockDims(const TraceDims& expected, const RoutingBlock& b, const std::string& where);
+
+} // namespace specmoe::speculate

@@ -1,0 +1,124 @@
+#include "core/speculate/networks.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace specmoe::speculate {
+
+namespace nn = torch::nn;
+
+torch::Tensor makeBiasIndex(int L, int H)
+{
+    std::vector<int64_t> v;
+    for (int l = 0; l < L; ++l)
+        for (int h = 0; h < H; ++h)
+            v.push_back(int64_t(h) * L + std::min(l + h + 1, L - 1));
+    return torch::tensor(v, torch::kLong);
+}
+
+// ---------------------------------------------------------------------------------------
+EncoderImpl::EncoderImpl(const NetConfig& c)
+{
+    const int L = c.dims.layers, E = c.dims.experts, d = c.model.embedDim;
+    torch::NoGradGuard ng;
+    le = register_module("le", nn::Embedding(L * E, d));
+    nn::init::normal_(le->weight, 0.0, 0.5);
+    if (c.lookInput()) {
+        useProbe = true;
+        probe = register_module("probe", nn::Embedding(L * c.D() * E, d));
+        nn::init::normal_(probe->weight, 0.0, 0.5);
+    }
+    if (c.model.useTokenIds && c.model.tokenBuckets > 0) {
+        useTok = true;
+        tok = register_module("tok", nn::Embedding(c.model.tokenBuckets, d));
+        nn::init::normal_(tok->weight, 0.0, 0.1);
+    }
+    layerPos = register_parameter("layer_pos", torch::randn({L, d}) * 0.1);
+    gru = register_module("gru", nn::GRU(nn::GRUOptions(d, c.model.hiddenDim).batch_first(true)));
+}
+
+torch::Tensor EncoderImpl::forward(const Batch& b)
+{
+    torch::Tensor x = (le->forward(b.le) * b.w.unsqueeze(-1)).sum(2) + layerPos.unsqueeze(0);
+    if (useProbe)
+        x = x + (probe->forward(b.probeIdx) * b.probeW.unsqueeze(-1)).sum(2);
+    if (useTok)
+        x = x + tok->forward(b.tokB).unsqueeze(1);
+    return std::get<0>(gru->forward(x));
+}
+
+InterLayerNetImpl::InterLayerNetImpl(const NetConfig& c)
+    : L(c.dims.layers), H(c.horizon), E(c.dims.experts)
+{
+    enc = register_module("enc", Encoder(c));
+    head = register_module("head", nn::Linear(c.model.hiddenDim, H * E));
+    bias = register_parameter("bias", torch::zeros({H * L, E}));
+    biasIdx = makeBiasIndex(L, H);
+}
+
+torch::Tensor InterLayerNetImpl::forward(const Batch& b)
+{
+    torch::Tensor o = enc->forward(b);
+    torch::Tensor y = head->forward(o).view({b.B, L, H, E});
+    return y + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
+}
+
+StatNetImpl::StatNetImpl(const NetConfig& c) : L(c.dims.layers), H(c.horizon), E(c.dims.experts)
+{
+    const int S = c.model.statsDim, hid = c.model.hiddenDim;
+    enc = register_module("enc", Encoder(c));
+    statProj = register_module("stat_proj", nn::Linear(2 * E + 1, S));
+    mix = register_module("mix", nn::Linear(hid + S, hid));
+    out = register_module("out", nn::Linear(hid, E));
+    {
+        torch::NoGradGuard ng;
+        out->weight.zero_();
+        out->bias.zero_();
+    }
+    horizonEmb = register_parameter("horizon_emb", torch::randn({H, S}) * 0.1);
+    bias = register_parameter("bias", torch::zeros({H * L, E}));
+    alpha = register_parameter("alpha", torch::ones({H}));
+    beta = register_parameter("beta", torch::zeros({H}));
+    biasIdx = makeBiasIndex(L, H);
+}
+
+torch::Tensor StatNetImpl::forward(const Batch& b)
+{
+    torch::Tensor o = enc->forward(b); // [B, L, hid]
+    const int64_t hid = o.size(2);
+    torch::Tensor s = torch::relu(statProj->forward(b.statFeat) + horizonEmb.unsqueeze(0).unsqueeze(0));
+    torch::Tensor z = torch::relu(mix->forward(torch::cat({o.unsqueeze(2).expand({b.B, L, H, hid}), s}, -1)));
+    torch::Tensor y = out->forward(z) + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
+    torch::Tensor lm = torch::logit(b.markovP.clamp(1e-4, 1.0 - 1e-4));
+    torch::Tensor lf = torch::logit(b.freqP.clamp(1e-4, 1.0 - 1e-4));
+    return y + alpha.view({1, 1, H, 1}) * lm + beta.view({1, 1, H, 1}) * lf;
+}
+
+EnsembleNetImpl::EnsembleNetImpl(const NetConfig& c)
+    : L(c.dims.layers), H(c.horizon), E(c.dims.experts), C(int(c.components.size())), k(c.dims.topk)
+{
+    gate = register_module("gate", nn::Linear(3 * C, C));
+    {
+        torch::NoGradGuard ng;
+        gate->weight.zero_();
+        gate->bias.zero_();
+    }
+    gateBias = register_parameter("gate_bias", torch::zeros({H * L, C}));
+    biasIdx = makeBiasIndex(L, H);
+}
+
+torch::Tensor EnsembleNetImpl::forward(const torch::Tensor& comps)
+{
+    const int64_t B = comps.size(0);
+    torch::Tensor maxp = std::get<0>(comps.max(-1));
+    torch::Tensor topk = std::get<0>(comps.topk(k, -1)).sum(-1) / double(k);
+    torch::Tensor q = comps / comps.sum(-1, true).clamp_min(1e-6);
+    torch::Tensor ent = -(q * q.clamp_min(1e-9).log()).sum(-1) / std::log(double(std::max(2, E)));
+    torch::Tensor f = torch::cat({maxp, topk, ent}, -1);
+    torch::Tensor g = gate->forward(f) + gateBias.index_select(0, biasIdx.to(gateBias.device())).view({1, L, H, C});
+    torch::Tensor wgt = torch::softmax(g, -1);
+    (void)B;
+    return (wgt.unsqueeze(-1) * comps).sum(-2);
+}
+
+} // namespace specmoe::speculate

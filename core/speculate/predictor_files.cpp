@@ -1,0 +1,99 @@
+// Predictor persistence: weights as named arrays, config.json + predictor.safetensors.
+#include "core/speculate/predictor.h"
+
+#include "core/speculate/st_io.h"
+#include "core/util/error.h"
+
+#include <filesystem>
+#include <map>
+
+namespace specmoe::speculate {
+
+namespace fs = std::filesystem;
+namespace nn = torch::nn;
+
+static void collect(const std::string& prefix, const nn::Module& m, std::vector<std::pair<std::string, torch::Tensor>>& out)
+{
+    for (const auto& p : m.named_parameters(true))
+        out.emplace_back(prefix + "." + p.key(), p.value());
+}
+
+std::vector<NamedArray> Predictor::weightArrays() const
+{
+    std::vector<std::pair<std::string, torch::Tensor>> ps;
+    if (inter)
+        collect(kInterLayer, *inter, ps);
+    if (stat)
+        collect(kStatistics, *stat, ps);
+    if (ens)
+        collect(kEnsemble, *ens, ps);
+    std::vector<NamedArray> out;
+    for (auto& [name, t] : ps) {
+        torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+        std::vector<float> v(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        out.push_back(makeF32(name, c.sizes().vec(), v));
+    }
+    return out;
+}
+
+void Predictor::setWeights(const std::vector<NamedArray>& arrays, const std::string& where)
+{
+    std::map<std::string, const NamedArray*> byName;
+    for (const auto& a : arrays)
+        byName[a.name] = &a;
+    std::vector<std::pair<std::string, torch::Tensor>> ps;
+    if (inter)
+        collect(kInterLayer, *inter, ps);
+    if (stat)
+        collect(kStatistics, *stat, ps);
+    if (ens)
+        collect(kEnsemble, *ens, ps);
+    torch::NoGradGuard ng;
+    for (auto& [name, t] : ps) {
+        auto it = byName.find(name);
+        if (it == byName.end())
+            throw Error(where + ": tensor '" + name + "' is missing");
+        std::vector<float> v = asF32(*it->second, where);
+        if (int64_t(v.size()) != t.numel() || it->second->shape != t.sizes().vec())
+            throw Error(where + ": tensor '" + name + "' has the wrong shape");
+        t.copy_(torch::from_blob(v.data(), t.sizes(), torch::kFloat));
+    }
+}
+
+void Predictor::save(const std::string& dir) const
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw Error("cannot create the predictor folder " + dir + ": " + ec.message());
+    std::vector<NamedArray> arrays = weightArrays();
+    for (auto& a : stats.toArrays())
+        arrays.push_back(std::move(a));
+    writeTensorFile(dir + "/predictor.safetensors", arrays, {{"format", "specmoe-predictor"}});
+    writeText(dir + "/config.json", cfg.toJson().dump(2) + "\n");
+}
+
+Predictor Predictor::load(const std::string& dir, const torch::Device& d)
+{
+    const std::string cfgPath = dir + "/config.json";
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(readText(cfgPath));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(cfgPath + ": not valid JSON: " + e.what());
+    }
+    Predictor p;
+    p.cfg = NetConfig::fromJson(j, cfgPath);
+    const std::string wPath = dir + "/predictor.safetensors";
+    const std::vector<NamedArray> arrays = readTensorFile(wPath);
+    p.build(0);
+    p.setWeights(arrays, wPath);
+    p.stats.fromArrays(p.cfg.dims, p.cfg.horizon, arrays, wPath);
+    p.to(d);
+    p.train(false);
+    return p;
+}
+
+} // namespace specmoe::speculate
