@@ -27,7 +27,7 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const NetConfig& c)
 {
     const int64_t B = int64_t(t.size());
     const int L = c.dims.layers, E = c.dims.experts, k = c.dims.topk, H = c.horizon;
-    const int D = c.lookInput() ? c.D() : 0;
+    const int D = c.lookInput() ? c.lookaheadCount() : 0;
     const int F = 2 * E + 1;
     std::vector<int64_t> le(size_t(B * L * k)), probeIdx(size_t(B * L * D * k)), tokB(static_cast<size_t>(B));
     std::vector<float> w(size_t(B * L * k)), probeW(size_t(B * L * D * k));

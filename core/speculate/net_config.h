@@ -23,7 +23,7 @@ struct NetConfig {
     int bestEpoch = 0;
 
     bool lookInput() const { return model.useLookahead && !dims.lookahead.empty(); }
-    int D() const { return int(dims.lookahead.size()); }
+    int lookaheadCount() const { return int(dims.lookahead.size()); } // D: lookahead probes per layer
     nlohmann::json toJson() const;
     static NetConfig fromJson(const nlohmann::json& j, const std::string& where);
 };

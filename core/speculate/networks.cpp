@@ -25,7 +25,7 @@ EncoderImpl::EncoderImpl(const NetConfig& c)
     nn::init::normal_(le->weight, 0.0, 0.5);
     if (c.lookInput()) {
         useProbe = true;
-        probe = register_module("probe", nn::Embedding(L * c.D() * E, d));
+        probe = register_module("probe", nn::Embedding(L * c.lookaheadCount() * E, d));
         nn::init::normal_(probe->weight, 0.0, 0.5);
     }
     if (c.model.useTokenIds && c.model.tokenBuckets > 0) {
