@@ -1,1 +1,0 @@
-// Placeholder translation unit for a core concern that has no sources yet.
