@@ -1,0 +1,123 @@
+// MixtralRuntime's attention kernels: chunked (explicit masks, bounded memory) and the
+// fused scaled-dot-product kernels (docs/development.md, "Kernels and residency").
+#include "core/model/runtime_impl.h"
+
+#include "core/tensor/torch_compat.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace specmoe {
+
+
+at::Tensor MixtralRuntime::Impl::rotateHalf(const at::Tensor& v)
+{
+    const int64_t h = v.size(-1) / 2;
+    return at::cat({v.narrow(-1, h, h).neg(), v.narrow(-1, 0, h)}, -1);
+}
+
+bool MixtralRuntime::Impl::useSdpa(const at::Tensor& x) const
+{
+    return opts.attention == "sdpa" || (opts.attention == "auto" && compat::fusedSdpa(x));
+}
+
+// Attention with the fused kernels. Grouped key/value heads are repeated (query head h
+// reads key/value head h / r, as transformers' repeat_kv). Right-padded batches without
+// a binding sliding window need only the causal flag: a real query never sees a pad key.
+// maskCache: the [B, 1, T, T] mask, built by the first layer that needs it and reused
+// by the others on the same device.
+at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
+                         const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache) const
+{
+    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+    at::Tensor qh = q.transpose(1, 2); // [B, nh, T, D]
+    at::Tensor kh = k.transpose(1, 2), vh = v.transpose(1, 2);
+    if (r > 1) {
+        kh = kh.repeat_interleave(r, 1);
+        vh = vh.repeat_interleave(r, 1);
+    }
+    const bool window = cfg.slidingWindow > 0 && cfg.slidingWindow < T;
+    at::Tensor& mask = maskCache;
+    if ((window || !rightPadded) && (!mask.defined() || mask.device() != q.device())) {
+        auto lopts = at::TensorOptions().dtype(at::kLong).device(q.device());
+        at::Tensor qi = at::arange(T, lopts).view({T, 1}), kj = at::arange(T, lopts).view({1, T});
+        at::Tensor vis = kj.le(qi);
+        if (window)
+            vis = vis.logical_and(kj.gt(qi - cfg.slidingWindow));
+        // Keys of pads are hidden; the diagonal stays visible so that no row is empty
+        // (a pad query's output means nothing, but must not be NaN).
+        mask = vis.view({1, 1, T, T}).logical_and(keyOk.view({B, 1, 1, T})).logical_or(qi.eq(kj).view({1, 1, T, T}));
+    }
+    const double scale = 1.0 / std::sqrt(double(D));
+    at::Tensor out = compat::sdpa(qh, kh, vh, mask, !mask.defined(), scale); // [B, nh, T, D]
+    return out.transpose(1, 2).reshape({B * T, nh * D});
+}
+
+// h: [B, T, H] normed; returns attention output projected [B*T, H].
+at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
+                     const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const
+{
+    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+    at::Tensor qkv = lin(hN, w.qkv); // [N, (nh + 2kv) D]
+    at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
+    at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
+    at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D).view({B, T, kv, D});
+    // cos/sin: [T, 1, D]
+    q = q * cos + rotateHalf(q) * sin;
+    k = k * cos + rotateHalf(k) * sin;
+    if (useSdpa(q))
+        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask), w.o);
+    // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
+    q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
+    k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
+    v = v.permute({0, 2, 1, 3}).contiguous();
+    const double scale = 1.0 / std::sqrt(double(D));
+    at::Tensor out = at::empty({B, T, kv, r, D}, q.options());
+    const int64_t chunk = T >= 128 ? 64 : T;
+    const bool low = lowCpu(q);
+    const auto fopts = q.options().dtype(at::kFloat);
+    const float lowest = std::numeric_limits<float>::lowest();
+    at::Tensor qpos = at::arange(T, at::TensorOptions().dtype(at::kLong).device(q.device()));
+    // Additive masks (float32, as the softmax): 0 where visible, the lowest float where
+    // hidden, like transformers' causal mask. Pad keys are hidden.
+    at::Tensor padBias = at::zeros({B, T}, fopts).masked_fill_(keyOk.logical_not(), lowest);
+    for (int64_t t0 = 0; t0 < T; t0 += chunk) {
+        const int64_t t1 = std::min(T, t0 + chunk), C = t1 - t0;
+        int64_t s0 = 0;
+        if (cfg.slidingWindow > 0)
+            s0 = std::max<int64_t>(0, t0 - cfg.slidingWindow + 1);
+        const int64_t S = t1 - s0;
+        at::Tensor qc = q.narrow(2, t0, C).reshape({B * kv, C * r, D});
+        at::Tensor kc = k.narrow(2, s0, S).reshape({B * kv, S, D});
+        at::Tensor vc = v.narrow(2, s0, S).reshape({B * kv, S, D});
+        // Visible: key position j <= query position i (and i - j < window), key not pad.
+        at::Tensor qi = qpos.narrow(0, t0, C).view({C, 1});
+        at::Tensor kj = qpos.narrow(0, s0, S).view({1, S});
+        at::Tensor hidden = kj.gt(qi);
+        if (cfg.slidingWindow > 0)
+            hidden = hidden.logical_or(kj.le(qi - cfg.slidingWindow));
+        at::Tensor bias = padBias.narrow(1, s0, S).view({B, 1, 1, 1, S}) +
+                          at::zeros({C, S}, fopts).masked_fill_(hidden, lowest).view({1, 1, C, 1, S});
+        at::Tensor scores;
+        if (low) { // scores rounded to the dtype and scaled in it, as transformers does
+            scores = mm(qc, kc.transpose(1, 2)).mul_(scale).to(at::kFloat);
+            scores = scores.view({B, kv, C, r, S}).add_(bias).view({B * kv, C * r, S});
+        } else {
+            // bias + scale * q k^T in one pass: the mask, written once, is the output the
+            // GEMM accumulates into (no zero-fill, scaling or masking passes).
+            scores = bias.expand({B, kv, C, r, S}).contiguous().view({B * kv, C * r, S});
+            scores.baddbmm_(qc, kc.transpose(1, 2), 1.0, scale);
+        }
+        at::Tensor probs = at::_softmax_out(scores, scores, -1, false);
+        if (probs.scalar_type() != q.scalar_type())
+            probs = probs.to(q.scalar_type());
+        at::Tensor oc = mm(probs, vc).view({B, kv, C, r, D});
+        out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
+    }
+    return lin(out.view({B * T, nh * D}), w.o);
+}
+
+} // namespace specmoe

@@ -1,0 +1,133 @@
+#pragma once
+// Internal to core/model: MixtralRuntime's implementation, one seam per file:
+//   runtime_load.cpp          checkpoint tensors checked and placed (residency)
+//   runtime_streaming.cpp     streaming residency: double-buffered layer copies
+//   runtime_attention.cpp     attention kernels (chunked, fused sdpa)
+//   runtime_moe.cpp           MoE kernels (grouped, dense)
+//   runtime_route.cpp         the route loop over the layers
+//   runtime_batch_slices.cpp  route(): a CPU batch in slices on threads of their own
+// Include only from those files and runtime.cpp.
+#include "core/model/runtime.h"
+#include "core/model/safetensors.h"
+#include "core/tensor/torch_compat.h"
+
+#include <ATen/ATen.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace specmoe {
+namespace runtime_detail {
+
+// Weights of one decoder layer in the compute dtype. Experts fused: w13 [E, 2I, H] holds
+// cat(w1, w3) per expert, w2 [E, H, I]; q, k, v fused into qkv [(nh + 2 kv) D, H].
+struct LayerWeights {
+    at::Tensor inNorm, postNorm, qkv, o, gate, w13, w2;
+    std::vector<at::Tensor*> all() { return {&inNorm, &postNorm, &qkv, &o, &gate, &w13, &w2}; }
+};
+
+// Where one destination slice comes from.
+struct Piece {
+    std::string name;
+    int64_t rowOffset = 0; // first row of the destination (dim 0 after the expert index)
+    int expert = -1;       // >= 0: destination is w[expert]
+};
+
+} // namespace runtime_detail
+
+struct MixtralRuntime::Impl {
+    using LayerWeights = runtime_detail::LayerWeights;
+    using Piece = runtime_detail::Piece;
+
+    std::string dir;
+    RuntimeOptions opts;
+    MixtralConfig cfg;
+    CheckpointFiles files;
+    at::ScalarType dt = at::kFloat;
+    std::vector<c10::Device> layerDev;
+    c10::Device firstDev{c10::kCPU}, lastDev{c10::kCPU};
+
+    // Per-layer recipes: destination tensor -> pieces.
+    struct Recipe {
+        std::vector<Piece> inNorm, postNorm, qkv, o, gate, w13, w2;
+    };
+    std::vector<Recipe> recipes;
+
+    at::Tensor embed, finalNorm, lmHead;
+    std::vector<at::Tensor> gates;           // every layer's router, always resident
+    std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode)
+    bool mixed() const { return dt != at::kFloat && opts.float32Residual; }
+    std::vector<LayerWeights> layers;        // Resident / Split
+    // Streaming: device buffers and pinned host staging, double-buffered.
+    LayerWeights devBuf[2], hostBuf[2];
+    // Streaming with a host cache: every layer once in (pinned) host memory.
+    std::vector<LayerWeights> hostCache;
+    std::unique_ptr<compat::SideStream> side;
+    int64_t splitParts = 1; // see route()
+
+    Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
+
+    // ---- loading and placing (runtime_load.cpp) -------------------------------------------
+    std::vector<int64_t> shapeOf(const std::string& which) const;
+    void expect(const std::string& name, const std::vector<int64_t>& shape);
+    void buildRecipes();
+    void fill(at::Tensor& dst, const std::vector<Piece>& pieces);
+    at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false,
+                       c10::optional<at::ScalarType> as = c10::nullopt);
+    LayerWeights allocLayer(c10::Device dev, bool pinned);
+    void fillLayer(LayerWeights& w, size_t l);
+    void hintLayer(size_t l);
+    void progress(int64_t done, int64_t total);
+    bool useHostCache(c10::Device dev) const;
+    void place();
+
+    // ---- forward pieces ---------------------------------------------------------------
+    // CPU libtorch has no float16 GEMM and a slow, low-precision bfloat16 one: on the CPU,
+    // matmuls of those dtypes run in float32 (weights and activations stay in the dtype).
+    bool lowCpu(const at::Tensor& t) const
+    {
+        return (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) && t.is_cpu();
+    }
+    at::Tensor lin(const at::Tensor& x, const at::Tensor& w) const
+    {
+        if (lowCpu(w))
+            return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(w.scalar_type());
+        return at::linear(x, w);
+    }
+    at::Tensor mm(const at::Tensor& a, const at::Tensor& b) const
+    {
+        if (lowCpu(a))
+            return at::matmul(a.to(at::kFloat), b.to(at::kFloat)).to(a.scalar_type());
+        return at::matmul(a, b);
+    }
+
+    // ---- attention (runtime_attention.cpp) -----------------------------------------------
+    static at::Tensor rotateHalf(const at::Tensor& v);
+    bool useSdpa(const at::Tensor& x) const;
+    at::Tensor attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
+                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache) const;
+    at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
+                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const;
+
+    // ---- MoE (runtime_moe.cpp) -----------------------------------------------------------
+    bool useDense(const at::Tensor& x) const;
+    at::Tensor moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
+    at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
+
+    // ---- the route loop (runtime_route.cpp) ----------------------------------------------
+    at::Tensor checkInput(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro) const;
+    at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w, at::Tensor* router = nullptr,
+                       const at::Tensor& w32 = {}) const;
+    RoutingResult routeChecked(const at::Tensor& idsCpu, const at::Tensor& maskIn, const RouteOptions& ro);
+
+    // ---- batch slices on threads (runtime_batch_slices.cpp) ------------------------------
+    RoutingResult route(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro);
+
+    // ---- streaming (runtime_streaming.cpp) -----------------------------------------------
+    void prefetch(int64_t l);
+    const LayerWeights& acquire(int64_t l, bool);
+    void release(int64_t l);
+};
+
+} // namespace specmoe

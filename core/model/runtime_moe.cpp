@@ -1,0 +1,90 @@
+// MixtralRuntime's MoE kernels: grouped (tokens sorted per expert) and dense (every expert
+// on every token), and the rule "auto" chooses between them by.
+#include "core/model/runtime_impl.h"
+
+#include <ATen/ATen.h>
+
+namespace specmoe {
+
+bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes)
+{
+    const int64_t perExpert = c.hiddenSize * c.intermediateSize;
+    const int64_t denseBytes = c.numExperts * tokens * 2 * c.intermediateSize * dtypeBytes;
+    return perExpert <= (int64_t(1) << 20) && denseBytes <= (int64_t(1) << 30);
+}
+
+
+bool MixtralRuntime::Impl::useDense(const at::Tensor& x) const
+{
+    if (opts.moeKernel != "auto")
+        return opts.moeKernel == "dense";
+    return x.is_cuda() && moeDenseWorthIt(cfg, x.size(0), x.element_size());
+}
+
+// Every expert on every token ([E, N, 2I] batched matmuls), combined with the routing
+// weights scattered into [N, E] (zero for unchosen experts): no host sync, few launches.
+at::Tensor MixtralRuntime::Impl::moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
+{
+    const int64_t N = x.size(0), E = cfg.numExperts, I = cfg.intermediateSize;
+    const bool low = lowCpu(x);
+    const at::ScalarType ct = low ? at::kFloat : x.scalar_type();
+    at::Tensor xin = x.to(ct), w13 = w.w13.to(ct), w2 = w.w2.to(ct);
+    at::Tensor a = at::matmul(xin.unsqueeze(0), w13.transpose(1, 2)); // [E, N, 2I]
+    if (low)
+        a = a.to(x.scalar_type()).to(at::kFloat);
+    at::Tensor hcur = at::silu(a.narrow(2, 0, I));
+    if (low)
+        hcur = hcur.to(x.scalar_type()).to(at::kFloat);
+    hcur.mul_(a.narrow(2, I, I));
+    if (low)
+        hcur = hcur.to(x.scalar_type()).to(at::kFloat);
+    at::Tensor y = at::bmm(hcur, w2.transpose(1, 2)); // [E, N, H]
+    if (low)
+        y = y.to(x.scalar_type()).to(at::kFloat);
+    at::Tensor gate = at::zeros({N, E}, wts.options().dtype(at::kFloat)).scatter_(1, idx, wts.to(at::kFloat));
+    gate = gate.to(x.scalar_type()).to(ct).t().unsqueeze(-1); // [E, N, 1]
+    return y.mul_(gate).sum(0).to(x.scalar_type());
+}
+
+// Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
+at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
+{
+    if (useDense(x))
+        return moeDense(x, w, idx, wts);
+    const int64_t N = x.size(0), k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
+    at::Tensor flat = idx.reshape({-1});
+    at::Tensor order = std::get<1>(at::sort(flat, /*stable=*/true, 0, false));
+    at::Tensor counts = at::bincount(flat, {}, E).to(at::kCPU);
+    const int64_t* cnt = counts.data_ptr<int64_t>();
+    at::Tensor tok = at::div(order, k, "floor");
+    at::Tensor xs = x.index_select(0, tok);                 // [N*k, H] grouped by expert
+    at::Tensor ys = at::empty_like(xs);
+    int64_t off = 0;
+    for (int64_t e = 0; e < E; ++e) {
+        const int64_t n = cnt[e];
+        if (n == 0)
+            continue;
+        at::Tensor dst = ys.narrow(0, off, n);
+        if (lowCpu(xs)) {
+            const at::Tensor w13 = w.w13.select(0, e).to(at::kFloat);
+            at::Tensor a = at::linear(xs.narrow(0, off, n).to(at::kFloat), w13).to(xs.scalar_type()).to(at::kFloat);
+            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).to(xs.scalar_type()).to(at::kFloat).mul_(a.narrow(1, I, I));
+            dst.copy_(at::linear(hcur.to(xs.scalar_type()).to(at::kFloat), w.w2.select(0, e).to(at::kFloat)));
+        } else {
+            at::Tensor a = lin(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
+            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
+            at::linear_out(dst, hcur, w.w2.select(0, e));
+        }
+        off += n;
+    }
+    at::Tensor ws = wts.reshape({-1}).index_select(0, order).to(x.scalar_type()).unsqueeze(1);
+    ys.mul_(ws);
+    if (lowCpu(ys)) // no float16 index_add on the CPU
+        return at::zeros(x.sizes(), x.options().dtype(at::kFloat)).index_add_(0, tok, ys.to(at::kFloat)).to(x.scalar_type());
+    at::Tensor out = at::zeros_like(x);
+    out.index_add_(0, tok, ys);
+    (void)N;
+    return out;
+}
+
+} // namespace specmoe
