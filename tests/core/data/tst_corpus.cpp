@@ -52,36 +52,66 @@ std::string words(int n, const std::string& tag = "w")
 
 } // namespace
 
-TEST(SourceSpec, ParsesNamePathFormatFieldWeight)
+namespace {
+
+struct SpecCase {
+    const char* text;
+    const char* name;
+    const char* path;
+    SourceFormat format;
+    const char* field; // "" = the format's default
+    double weight;
+};
+
+void PrintTo(const SpecCase& c, std::ostream* os) { *os << c.text; }
+
+class SourceSpecParse : public ::testing::TestWithParam<SpecCase> {};
+class SourceSpecRefused : public ::testing::TestWithParam<const char*> {};
+
+} // namespace
+
+TEST_P(SourceSpecParse, NamePathFormatFieldWeight)
 {
-    SourceSpec s = parseSourceSpec("news=/data/news");
-    EXPECT_EQ(s.name, "news");
-    EXPECT_EQ(s.path, "/data/news");
-    EXPECT_EQ(s.format, SourceFormat::Auto);
-    EXPECT_EQ(s.weight, 1.0);
+    const SpecCase& c = GetParam();
+    const SourceSpec s = parseSourceSpec(c.text);
+    EXPECT_EQ(s.name, c.name);
+    EXPECT_EQ(s.path, c.path);
+    EXPECT_EQ(s.format, c.format);
+    if (*c.field) {
+        EXPECT_EQ(s.field, c.field);
+    }
+    EXPECT_DOUBLE_EQ(s.weight, c.weight);
+    // toString writes what parses back to the same source.
+    const SourceSpec back = parseSourceSpec(toString(s));
+    EXPECT_EQ(back.path, s.path);
+    EXPECT_EQ(back.format, s.format);
+    EXPECT_EQ(back.field, s.field);
+    EXPECT_DOUBLE_EQ(back.weight, s.weight);
+}
 
-    s = parseSourceSpec("code=/x/y.jsonl:jsonl:content@2.5");
-    EXPECT_EQ(s.path, "/x/y.jsonl");
-    EXPECT_EQ(s.format, SourceFormat::Jsonl);
-    EXPECT_EQ(s.field, "content");
-    EXPECT_DOUBLE_EQ(s.weight, 2.5);
+// Colons and '@' inside the path stay in the path.
+INSTANTIATE_TEST_SUITE_P(SourceSpec, SourceSpecParse,
+                         ::testing::Values(SpecCase{"news=/data/news", "news", "/data/news", SourceFormat::Auto, "", 1.0},
+                                           SpecCase{"code=/x/y.jsonl:jsonl:content@2.5", "code", "/x/y.jsonl",
+                                                    SourceFormat::Jsonl, "content", 2.5},
+                                           SpecCase{"ids=/a:b/c.jsonl:jsonl-ids:tokens", "ids", "/a:b/c.jsonl",
+                                                    SourceFormat::JsonlIds, "tokens", 1.0},
+                                           SpecCase{"w=/tmp/a@b/file.txt:paragraphs", "w", "/tmp/a@b/file.txt",
+                                                    SourceFormat::Paragraphs, "", 1.0},
+                                           SpecCase{"c=/d.csv:csv:body@3", "c", "/d.csv", SourceFormat::Csv, "body",
+                                                    3.0}));
 
-    s = parseSourceSpec("ids=/a:b/c.jsonl:jsonl-ids:tokens");
-    EXPECT_EQ(s.path, "/a:b/c.jsonl");
-    EXPECT_EQ(s.format, SourceFormat::JsonlIds);
-    EXPECT_EQ(s.field, "tokens");
+TEST_P(SourceSpecRefused, Throws)
+{
+    EXPECT_THROW(parseSourceSpec(GetParam()), Error);
+}
 
-    s = parseSourceSpec("w=/tmp/a@b/file.txt:paragraphs");
-    EXPECT_EQ(s.path, "/tmp/a@b/file.txt");
-    EXPECT_EQ(s.format, SourceFormat::Paragraphs);
-    EXPECT_EQ(parseSourceSpec(toString(parseSourceSpec("c=/d.csv:csv:body@3"))).field, "body");
+// No path, no name, an empty path, a field for a format without fields, a zero weight.
+INSTANTIATE_TEST_SUITE_P(SourceSpec, SourceSpecRefused,
+                         ::testing::Values("nopath", "=x", "a=", "a=/p:text:field", "a=/p@0"));
 
-    EXPECT_THROW(parseSourceSpec("nopath"), Error);
-    EXPECT_THROW(parseSourceSpec("=x"), Error);
-    EXPECT_THROW(parseSourceSpec("a="), Error);
-    EXPECT_THROW(parseSourceSpec("a=/p:text:field"), Error);
-    EXPECT_THROW(parseSourceSpec("a=/p@0"), Error);
-
+TEST(SourceSpec, Caps)
+{
     std::vector<SourceSpec> v{parseSourceSpec("a=/p"), parseSourceSpec("b=/q")};
     applySourceCap(v, "a=100");
     applySourceCap(v, "b=7seq");

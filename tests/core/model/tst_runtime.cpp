@@ -174,43 +174,83 @@ std::string errorOf(F&& f)
 
 } // namespace
 
-TEST(Runtime, Float32MatchesTransformers)
+// Every kernel, residency and the host cache route the fixture exactly as transformers does.
+namespace {
+
+struct ExactVariant {
+    const char* name;
+    std::string attention = "auto";
+    std::string moeKernel = "auto";
+    Residency residency = Residency::Resident;
+    int streamHostCache = -1;
+};
+
+void PrintTo(const ExactVariant& v, std::ostream* os) { *os << v.name; }
+
+class RuntimeExact : public ::testing::TestWithParam<ExactVariant> {};
+
+} // namespace
+
+TEST_P(RuntimeExact, MatchesTransformers)
 {
-    expectExact(compare(runFixture(kFixture, {}), true), "float32 resident");
+    const ExactVariant& v = GetParam();
+    RuntimeOptions o;
+    o.attention = v.attention;
+    o.moeKernel = v.moeKernel;
+    o.residency = v.residency;
+    o.streamHostCache = v.streamHostCache;
+    expectExact(compare(runFixture(kFixture, o), true), v.name);
 }
 
-TEST(Runtime, StreamingMatchesTransformers)
+// sdpa on the CPU runs the fused kernels' eager reference: the same plumbing as on CUDA.
+INSTANTIATE_TEST_SUITE_P(
+    Runtime, RuntimeExact,
+    ::testing::Values(ExactVariant{"Resident"},
+                      ExactVariant{"Streaming", "auto", "auto", Residency::Streaming},
+                      ExactVariant{"StreamingHostCache", "auto", "auto", Residency::Streaming, 1},
+                      ExactVariant{"Split", "auto", "auto", Residency::Split},
+                      ExactVariant{"SdpaAttention", "sdpa"},
+                      ExactVariant{"DenseMoe", "auto", "dense"},
+                      ExactVariant{"DenseMoeSdpaStreaming", "sdpa", "dense", Residency::Streaming}),
+    [](const ::testing::TestParamInfo<ExactVariant>& info) { return std::string(info.param.name); });
+
+// Lower precisions drift from the float32 reference; the top-2 sets must still agree on at
+// least `minAgreement` of the (position, layer) pairs.
+namespace {
+
+struct PrecisionVariant {
+    const char* name;
+    std::string dtype;
+    bool float32Residual;
+    double minAgreement;
+};
+
+void PrintTo(const PrecisionVariant& v, std::ostream* os) { *os << v.name; }
+
+class RuntimePrecision : public ::testing::TestWithParam<PrecisionVariant> {};
+
+} // namespace
+
+TEST_P(RuntimePrecision, AgreesOnTop2)
 {
+    const PrecisionVariant& v = GetParam();
     RuntimeOptions o;
-    o.residency = Residency::Streaming;
-    expectExact(compare(runFixture(kFixture, o), true), "float32 streaming");
+    o.dtype = v.dtype;
+    o.float32Residual = v.float32Residual;
+    const Agreement a = compare(runFixture(kFixture, o, false), false);
+    std::printf("[%s] top-2 sets %lld/%lld, max router diff %.3g\n", v.name, (long long)a.sameSets,
+                (long long)a.pairs, a.maxRouterDiff);
+    EXPECT_GE(double(a.sameSets), v.minAgreement * double(a.pairs));
 }
 
-TEST(Runtime, StreamingFromHostCacheMatches)
-{
-    RuntimeOptions o;
-    o.residency = Residency::Streaming;
-    o.streamHostCache = 1;
-    expectExact(compare(runFixture(kFixture, o), true), "float32 streaming, host cache");
-}
-
-TEST(Runtime, SdpaAttentionMatchesTransformers)
-{
-    // The fused-kernel path (CUDA) runs its eager reference on the CPU: same plumbing.
-    RuntimeOptions o;
-    o.attention = "sdpa";
-    expectExact(compare(runFixture(kFixture, o), true), "float32 sdpa attention");
-}
-
-TEST(Runtime, DenseMoeMatchesTransformers)
-{
-    RuntimeOptions o;
-    o.moeKernel = "dense";
-    expectExact(compare(runFixture(kFixture, o), true), "float32 dense MoE");
-    o.attention = "sdpa";
-    o.residency = Residency::Streaming;
-    expectExact(compare(runFixture(kFixture, o), true), "float32 dense MoE, sdpa, streaming");
-}
+// transformers' own bf16 path (everything in bf16, no float32 residual) drifts more.
+INSTANTIATE_TEST_SUITE_P(Runtime, RuntimePrecision,
+                         ::testing::Values(PrecisionVariant{"Bfloat16", "bfloat16", true, 0.99},
+                                           PrecisionVariant{"Bfloat16Pure", "bfloat16", false, 0.85},
+                                           PrecisionVariant{"Float16", "float16", true, 0.99}),
+                         [](const ::testing::TestParamInfo<PrecisionVariant>& info) {
+                             return std::string(info.param.name);
+                         });
 
 TEST(Runtime, KernelsAgreeOnHolesInTheMask)
 {
@@ -326,45 +366,6 @@ TEST(Runtime, DenseMoeRule)
     c.hiddenSize = 4096;
     c.intermediateSize = 14336;
     EXPECT_FALSE(moeDenseWorthIt(c, 16 * 512, 2));      // Mixtral-8x7B experts
-}
-
-TEST(Runtime, SplitOnCpuMatches)
-{
-    RuntimeOptions o;
-    o.residency = Residency::Split;
-    expectExact(compare(runFixture(kFixture, o), true), "float32 split (cpu)");
-}
-
-TEST(Runtime, Bfloat16AgreesOnTop2)
-{
-    RuntimeOptions o;
-    o.dtype = "bfloat16";
-    const Agreement a = compare(runFixture(kFixture, o, false), false);
-    std::printf("[bfloat16] top-2 sets %lld/%lld, max router diff %.3g\n", (long long)a.sameSets,
-                (long long)a.pairs, a.maxRouterDiff);
-    EXPECT_GE(double(a.sameSets), 0.99 * double(a.pairs));
-}
-
-TEST(Runtime, Bfloat16PureDtypePath)
-{
-    // transformers' own bf16 path (everything in bf16) drifts more; it must still mostly agree.
-    RuntimeOptions o;
-    o.dtype = "bfloat16";
-    o.float32Residual = false;
-    const Agreement a = compare(runFixture(kFixture, o, false), false);
-    std::printf("[bfloat16 pure] top-2 sets %lld/%lld, max router diff %.3g\n", (long long)a.sameSets,
-                (long long)a.pairs, a.maxRouterDiff);
-    EXPECT_GE(double(a.sameSets), 0.85 * double(a.pairs));
-}
-
-TEST(Runtime, Float16AgreesOnTop2)
-{
-    RuntimeOptions o;
-    o.dtype = "float16";
-    const Agreement a = compare(runFixture(kFixture, o, false), false);
-    std::printf("[float16] top-2 sets %lld/%lld, max router diff %.3g\n", (long long)a.sameSets,
-                (long long)a.pairs, a.maxRouterDiff);
-    EXPECT_GE(double(a.sameSets), 0.99 * double(a.pairs));
 }
 
 TEST(Runtime, ShardedCheckpointMatches)

@@ -171,13 +171,20 @@ Batch makeBatch(int64_t T, int64_t len2)
 }
 
 struct Case {
+    const char* name;
     int64_t T, len2, window;
     std::string kernel; // RuntimeOptions::attention; empty = the default ("auto")
 };
 
-void checkCase(const Case& c)
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+class SlidingWindowCase : public ::testing::TestWithParam<Case> {};
+
+} // namespace
+
+TEST_P(SlidingWindowCase, MatchesReference)
 {
-    SCOPED_TRACE("T=" + std::to_string(c.T) + " window=" + std::to_string(c.window) + " kernel=" + c.kernel);
+    const Case& c = GetParam();
     TempDir dir("sliding-window");
     writeWindowedFixture(dir.path(), c.window);
     const Batch b = makeBatch(c.T, c.len2);
@@ -201,8 +208,6 @@ void checkCase(const Case& c)
                 offByOne);
 }
 
-} // namespace
-
 TEST(SlidingWindow, ReferenceMatchesFixtureWithoutWindow)
 {
     // The reference itself against the runtime on the unmodified fixture (null window).
@@ -212,26 +217,16 @@ TEST(SlidingWindow, ReferenceMatchesFixtureWithoutWindow)
     EXPECT_LE(diff, 1e-4);
 }
 
-TEST(SlidingWindow, ShortSequenceOneChunk)
-{
-    checkCase({16, 11, 3, ""});
-}
-
-TEST(SlidingWindow, LongSequenceSeveralChunks)
-{
-    // T >= 128: the chunked kernel attends in chunks of 64 queries, each over keys from
-    // t0 - window + 1; a window shorter than a chunk and one spanning chunks.
-    checkCase({160, 131, 40, ""});
-    checkCase({150, 100, 90, ""});
-}
-
-TEST(SlidingWindow, SdpaKernel)
-{
-    // The cases above use "auto", i.e. the chunked kernel on a CPU; "sdpa" builds its own
-    // [T, T] window mask for the fused kernel (or its eager fallback).
-    checkCase({16, 11, 3, "sdpa"});
-    checkCase({160, 131, 40, "sdpa"});
-}
+// T >= 128: the chunked kernel ("auto" on a CPU) attends in chunks of 64 queries, each over
+// keys from t0 - window + 1: a window shorter than a chunk and one spanning chunks. "sdpa"
+// builds its own [T, T] window mask for the fused kernel (or its eager fallback).
+INSTANTIATE_TEST_SUITE_P(SlidingWindow, SlidingWindowCase,
+                         ::testing::Values(Case{"ShortOneChunk", 16, 11, 3, ""},
+                                           Case{"LongWindowInsideChunk", 160, 131, 40, ""},
+                                           Case{"LongWindowSpanningChunks", 150, 100, 90, ""},
+                                           Case{"ShortSdpa", 16, 11, 3, "sdpa"},
+                                           Case{"LongSdpa", 160, 131, 40, "sdpa"}),
+                         [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 TEST(SlidingWindow, WindowAtLeastSequenceIsPlainCausal)
 {
