@@ -7,13 +7,12 @@
 //
 //   bench_analysis [tokens=1000000] [layers=32] [experts=8] [topk=2] [repeats=3]
 #include "core/analysis/analysis.h"
-#include "core/util/half.h"
+#include "tests/support/synthetic_routing.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 #include <ctime>
 #include <vector>
@@ -22,79 +21,21 @@ using namespace specmoe;
 
 namespace {
 
-// Sequences of 512 tokens from 4 sources; per layer a skewed expert preference, tokens
-// keep their previous expert with some probability and follow the previous layer's expert
-// with another (so the statistics are not uniform noise).
+// Sequences of 512 tokens from 4 sources in blocks of 64k tokens (the shared generator):
+// skewed per-layer load, tokens often repeat the previous token's experts or follow the
+// layer above (so the statistics are not uniform noise).
 std::vector<RoutingBlock> synthetic(int64_t tokens, int L, int E, int K)
 {
-    std::mt19937_64 rng(42);
-    const int64_t blockTokens = 1 << 16;
-    const int seqLen = 512;
-    const char* sources[] = {"code", "math", "web", "books"};
-    std::vector<RoutingBlock> blocks;
-    std::vector<int> prevFirst(size_t(L), 0);
-    int64_t seqId = 0;
-    int64_t made = 0;
-    while (made < tokens) {
-        RoutingBlock b;
-        b.dims.layers = L;
-        b.dims.experts = E;
-        b.dims.topk = K;
-        const int64_t n = std::min(blockTokens, tokens - made);
-        b.tokenIds.reserve(size_t(n));
-        b.topkIds.reserve(size_t(n * L * K));
-        b.topkWeights.reserve(size_t(n * L * K));
-        int64_t inBlock = 0;
-        while (inBlock < n) {
-            const int len = int(std::min<int64_t>(seqLen, n - inBlock));
-            SequenceRecord s;
-            s.seqId = seqId++;
-            s.source = sources[s.seqId % 4];
-            s.docId = "d" + std::to_string(s.seqId);
-            s.tokenOffset = inBlock;
-            s.length = len;
-            b.sequences.push_back(s);
-            for (int t = 0; t < len; ++t) {
-                b.tokenIds.push_back(int32_t(rng() % 32000));
-                b.seqIds.push_back(s.seqId);
-                b.positions.push_back(t);
-                int above = int(rng() % unsigned(E));
-                for (int l = 0; l < L; ++l) {
-                    const uint64_t r = rng();
-                    int e;
-                    const unsigned roll = unsigned(r % 100);
-                    if (t > 0 && roll < 20)
-                        e = prevFirst[size_t(l)];
-                    else if (roll < 45)
-                        e = above;
-                    else if (roll < 60)
-                        e = l % E;
-                    else
-                        e = int((r >> 8) % unsigned(E));
-                    prevFirst[size_t(l)] = e;
-                    above = e;
-                    b.topkIds.push_back(uint8_t(e));
-                    for (int j = 1; j < K; ++j) {
-                        int o = int((r >> (16 + 4 * j)) % unsigned(E - 1));
-                        o = (e + 1 + o) % E;
-                        // keep the top-k distinct
-                        for (int q = 0; q < j; ++q)
-                            if (b.topkIds[b.topkIds.size() - size_t(j) + size_t(q)] == o)
-                                o = (o + 1) % E;
-                        b.topkIds.push_back(uint8_t(o));
-                    }
-                    const float w0 = 0.5f + float((r >> 40) % 50) / 100.f;
-                    b.topkWeights.push_back(floatToHalf(w0));
-                    for (int j = 1; j < K; ++j)
-                        b.topkWeights.push_back(floatToHalf((1.f - w0) / float(K - 1)));
-                }
-            }
-            inBlock += len;
-        }
-        made += n;
-        blocks.push_back(std::move(b));
-    }
-    return blocks;
+    test::SyntheticRouting spec;
+    spec.dims.layers = L;
+    spec.dims.experts = E;
+    spec.dims.topk = K;
+    spec.minLength = spec.maxLength = 512;
+    spec.sources = {"code", "math", "web", "books"};
+    spec.stick = 0.2;
+    spec.chain = 0.25;
+    spec.seed = 42;
+    return test::syntheticTokenBlocks(spec, tokens, int64_t(1) << 16);
 }
 
 // CPU time of this thread: the build machine is shared, wall time would count waiting.

@@ -7,7 +7,7 @@
 //                  [--repeats 3]
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
-#include "core/util/half.h"
+#include "tests/support/synthetic_routing.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,51 +25,17 @@ using namespace specmoe;
 
 namespace {
 
-uint64_t g_state = 0x9E3779B97F4A7C15ull;
-uint32_t rnd()
-{
-    g_state ^= g_state << 13;
-    g_state ^= g_state >> 7;
-    g_state ^= g_state << 17;
-    return uint32_t(g_state >> 16);
-}
-
-// Routing with some structure: a per-layer favourite expert that drifts slowly, the second
-// choice random; weights from a skewed softmax-like split.
+// Routing with some structure (the shared generator): skewed per-layer load, a token often
+// keeps the previous token's experts; sources wiki and code.
 RoutingBlock synth(const TraceDims& d, int64_t tokens, int32_t seqLen)
 {
-    RoutingBlock b;
-    b.dims = d;
-    int64_t id = 0;
-    for (int64_t t = 0; t < tokens;) {
-        SequenceRecord r;
-        r.seqId = id++;
-        r.source = (r.seqId % 3 == 0) ? "wiki" : "code";
-        r.docId = "doc-" + std::to_string(r.seqId);
-        r.tokenOffset = t;
-        r.length = int32_t(std::min<int64_t>(seqLen, tokens - t));
-        b.sequences.push_back(r);
-        for (int32_t p = 0; p < r.length; ++p, ++t) {
-            b.tokenIds.push_back(int32_t(rnd() % 32000));
-            b.seqIds.push_back(r.seqId);
-            b.positions.push_back(p);
-            for (int l = 0; l < d.layers; ++l) {
-                const int e0 = (rnd() % 8 < 5) ? (l * 3 + p / 16) % d.experts : int(rnd() % uint32_t(d.experts));
-                int e1 = int(rnd() % uint32_t(d.experts));
-                if (e1 == e0)
-                    e1 = (e0 + 1) % d.experts;
-                const float w0 = 0.5f + float(rnd() % 4096) / 8192.0f;
-                b.topkIds.push_back(uint8_t(e0));
-                b.topkIds.push_back(uint8_t(e1));
-                b.topkWeights.push_back(floatToHalf(w0));
-                b.topkWeights.push_back(floatToHalf(1.0f - w0));
-                if (d.hasLogits)
-                    for (int e = 0; e < d.experts; ++e)
-                        b.logits.push_back(floatToHalf((e == e0 ? 2.0f : 0.0f) + float(int(rnd() % 2048) - 1024) / 512.0f));
-            }
-        }
-    }
-    return b;
+    test::SyntheticRouting spec;
+    spec.dims = d;
+    spec.minLength = spec.maxLength = seqLen;
+    spec.sources = {"wiki", "code"};
+    spec.stick = 0.5;
+    spec.seed = 3;
+    return test::syntheticTokens(spec, tokens);
 }
 
 std::vector<int> parseList(const char* s)

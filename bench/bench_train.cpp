@@ -8,7 +8,7 @@
 // Data: synthetic Mixtral-shaped routing (32 layers, 8 experts, top-2, probes at 1 and 2),
 // generated block by block while streaming, so only the trainer holds memory.
 #include "core/speculate/train.h"
-#include "core/util/half.h"
+#include "tests/support/synthetic_routing.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,7 +20,6 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -31,46 +30,18 @@ namespace {
 
 constexpr int kL = 32, kE = 8, kK = 2, kSeqPerBlock = 16, kSeqLen = 128;
 
+// Mostly a chain across layers with some jumps (learnable but not trivial); probes name the
+// true experts of layers l+1 and l+2.
 RoutingBlock makeBlock(int64_t firstSeq)
 {
-    std::mt19937_64 rng(uint64_t(firstSeq) * 31 + 1);
-    RoutingBlock b;
-    b.dims.layers = kL;
-    b.dims.experts = kE;
-    b.dims.topk = kK;
-    b.dims.lookahead = {1, 2};
-    const int D = 2;
-    for (int q = 0; q < kSeqPerBlock; ++q) {
-        SequenceRecord r;
-        r.seqId = firstSeq + q;
-        r.tokenOffset = int64_t(b.tokenIds.size());
-        r.length = kSeqLen;
-        b.sequences.push_back(r);
-        for (int t = 0; t < kSeqLen; ++t) {
-            b.tokenIds.push_back(int32_t(rng() % 32000));
-            b.seqIds.push_back(r.seqId);
-            b.positions.push_back(t);
-            int a = int(rng() % kE);
-            for (int l = 0; l < kL; ++l) {
-                // mostly a drifting chain, sometimes a jump: learnable but not trivial
-                a = (rng() % 4 == 0) ? int(rng() % kE) : (a * 3 + l) % kE;
-                int c = (a + 1 + int(rng() % (kE - 1))) % kE;
-                b.topkIds.push_back(uint8_t(a));
-                b.topkIds.push_back(uint8_t(c));
-                b.topkWeights.push_back(floatToHalf(0.65f));
-                b.topkWeights.push_back(floatToHalf(0.35f));
-            }
-        }
-    }
-    const size_t n = b.tokenIds.size();
-    for (size_t t = 0; t < n; ++t)
-        for (int l = 0; l < kL; ++l)
-            for (int d = 0; d < D; ++d)
-                for (int j = 0; j < kK; ++j) {
-                    const int tl = l + d + 1;
-                    b.lookaheadIds.push_back(tl < kL ? b.topkIds[(t * kL + size_t(tl)) * kK + size_t(j)] : kNoExpert);
-                }
-    return b;
+    test::SyntheticRouting spec;
+    spec.dims = test::mixtralDims({1, 2});
+    spec.sequences = kSeqPerBlock;
+    spec.minLength = spec.maxLength = kSeqLen;
+    spec.chain = 0.75;
+    spec.probeAccuracy = 1.0;
+    spec.seed = 31;
+    return test::syntheticBlock(spec, firstSeq);
 }
 
 BlockSource streamSource(int blocks)

@@ -10,6 +10,7 @@
 // --screenshots DIR instead writes view_*.png of every view (QWidget::grab, offscreen) from
 // 60 000 synthetic tokens; docs/screenshots holds the workbench under Xvfb (docs/views.md).
 #include "core/analysis/analysis.h"
+#include "tests/support/views_demo_data.h"
 #include "widgets/comparison_table_view.h"
 #include "widgets/routing_patterns_view.h"
 #include "widgets/routing_text_view.h"
@@ -20,7 +21,6 @@
 #include "widgets/training_run_views.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
-#include "widgets/views_demo_data.h"
 
 #include <QApplication>
 #include <QDir>
@@ -40,6 +40,7 @@
 
 using namespace specmoe;
 using namespace specmoe::widgets;
+using namespace specmoe::test;
 
 namespace {
 
@@ -128,18 +129,6 @@ void panZoom(const char* name, QCustomPlot* plot, QCPAxis* x, QCPAxis* y)
     replotNow(plot);
 }
 
-// The analysis engine over the synthetic block (what the workbench runs on a trace set).
-AnalysisResult analyzeDemo(const DemoRouting& routing, int journeys, std::vector<std::string> queries)
-{
-    AnalysisOptions o;
-    o.journeyFirstSequences = journeys;
-    o.queryTokens = std::move(queries);
-    o.tokenText = routing.textFn();
-    o.samplesPerCell = 32;
-    const RoutingBlock& block = *routing.block;
-    return analyze(BlockSource([&block](const BlockVisitor& visit) { visit(block); }), o);
-}
-
 std::vector<QPoint> randomPoints(const QRect& r, int n)
 {
     std::mt19937 rng(11);
@@ -154,7 +143,7 @@ int screenshots(const QString& dir)
 {
     QDir().mkpath(dir);
     const DemoRouting routing = makeDemoRouting(60000, 32, 8, 2, 512, 7);
-    const AnalysisResult result = analyzeDemo(routing, 6, {"def", "the", "x"});
+    const AnalysisResult result = analyzeDemo(routing, 6, {"def", "the", "x"}, 32);
     TraceSetViews traces;
     traces.setTitle(QStringLiteral("Demo routing"));
     traces.resize(1500, 920);
@@ -229,7 +218,7 @@ int main(int argc, char** argv)
         std::printf("  generate routing: %.0f ms\n",
                     timeOnce([&] { routing = makeDemoRouting(tokens, 32, 8, 2, 1024, 7); }));
         std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
-                    timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}); }));
+                    timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}, 32); }));
     }
 
     // --- Expert-usage heatmap -----------------------------------------------------------

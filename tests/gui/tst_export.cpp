@@ -1,5 +1,6 @@
 // Export of every view: PNG of the requested pixel size and resolution, SVG that parses,
 // PDF with a valid header and page size, CSV with a header; the report folder's index.html.
+#include "tests/support/views_demo_data.h"
 #include "widgets/comparison_table_view.h"
 #include "widgets/export.h"
 #include "widgets/report_writer.h"
@@ -8,7 +9,6 @@
 #include "widgets/training_run_views.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
-#include "widgets/views_demo_data.h"
 
 #include <QFile>
 #include <QImage>
@@ -24,6 +24,7 @@
 
 using namespace specmoe;
 using namespace specmoe::widgets;
+using namespace specmoe::test;
 
 namespace {
 
@@ -93,7 +94,7 @@ struct Fixture {
     Fixture()
     {
         traces->resize(1000, 700);
-        traces->setAnalysis(summarizeDemo(routing, 2, {"def"}, 8));
+        traces->setAnalysis(analyzeDemo(routing, 2, {"def"}, 8));
         traces->setRouting(routing.block, routing.textFn());
         traces->journeyView()->search(QStringLiteral("def"));
         for (const std::string& line : makeDemoMetricLines(300, 100, 2, 16, 2))

@@ -4,6 +4,7 @@
 #include "core/speculate/source.h"
 #include "core/speculate/train.h"
 #include "core/util/half.h"
+#include "tests/support/views_demo_data.h"
 #include "widgets/colormap.h"
 #include "widgets/comparison_table_model.h"
 #include "widgets/comparison_table_view.h"
@@ -15,7 +16,6 @@
 #include "widgets/training_metrics_model.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
-#include "widgets/views_demo_data.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -33,6 +33,7 @@
 
 using namespace specmoe;
 using namespace specmoe::widgets;
+using namespace specmoe::test;
 
 namespace {
 
@@ -365,7 +366,7 @@ private Q_SLOTS:
     void patternsFromDemo()
     {
         const DemoRouting routing = makeDemoRouting(3000, 6, 4, 2, 300, 5);
-        const AnalysisResult r = summarizeDemo(routing, 1, {"def"}, 4);
+        const AnalysisResult r = analyzeDemo(routing, 1, {"def"}, 4);
         const RoutingPatternsModel m = RoutingPatternsModel::fromAnalysis(r);
         QCOMPARE(m.layers(), 6);
         QCOMPARE(m.groupCount(), 4); // all + code, english, math
@@ -658,7 +659,7 @@ private Q_SLOTS:
     {
         const DemoRouting routing = makeDemoRouting(4000, 8, 8, 2, 500, 9);
         TraceSetViews views;
-        views.setAnalysis(summarizeDemo(routing, 2, {"def"}, 8));
+        views.setAnalysis(analyzeDemo(routing, 2, {"def"}, 8));
         QCOMPARE(views.views().size(), 4);
         QCOMPARE(views.heatmapView()->model().layers(), 8);
         QCOMPARE(views.journeyView()->model().sequenceCount(), 2);

@@ -4,14 +4,13 @@
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/error.h"
-#include "tests/core/analysis/analysis_test_blocks.h"
+#include "tests/support/synthetic_routing.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <random>
 #include <sstream>
 
 using namespace specmoe;
@@ -19,36 +18,21 @@ using namespace specmoe::test;
 
 namespace {
 
-// A random but fixed trace: L=4, E=8, K=2, sequences of 1..40 tokens from three sources,
-// with some sticky routing so repetition and transitions are not uniform.
-RoutingBlock randomBlock(int sequences, uint32_t seed = 7)
+// A random but fixed trace (the shared generator): L=4, E=8, K=2, sequences 500.. of 1..40
+// tokens from three sources, token ids below 50, with sticky and chained routing so
+// repetition and transitions are not uniform.
+RoutingBlock randomBlock(int sequences, uint64_t seed = 7)
 {
-    std::mt19937 rng(seed);
-    const char* sources[] = {"code", "math", "web"};
-    std::vector<SeqSpec> seqs;
-    for (int s = 0; s < sequences; ++s) {
-        SeqSpec q;
-        q.seqId = 500 + s;
-        q.source = sources[rng() % 3];
-        const int len = 1 + int(rng() % 40);
-        int prev = int(rng() % 8);
-        for (int t = 0; t < len; ++t) {
-            std::vector<std::vector<int>> layers;
-            int e = (rng() % 3 == 0) ? int(rng() % 8) : prev;
-            prev = e;
-            for (int l = 0; l < 4; ++l) {
-                const int a = (e + l * (rng() % 2)) % 8;
-                int b = int(rng() % 8);
-                if (b == a)
-                    b = (a + 1) % 8;
-                layers.push_back({a, b});
-            }
-            q.tokens.push_back(layers);
-            q.tokenIds.push_back(int32_t(rng() % 50));
-        }
-        seqs.push_back(q);
-    }
-    return makeBlock(4, 8, 2, seqs);
+    SyntheticRouting s;
+    s.sequences = sequences;
+    s.minLength = 1;
+    s.maxLength = 40;
+    s.sources = {"code", "math", "web"};
+    s.vocabulary = 50;
+    s.stick = 0.6;
+    s.chain = 0.3;
+    s.seed = seed;
+    return syntheticBlock(s, 500);
 }
 
 AnalysisOptions fullOptions()

@@ -1,7 +1,7 @@
 #pragma once
-// Synthetic, Mixtral-shaped routing (32 layers, 8 experts, top-2) over short code, maths and
-// English texts, with the summary values the views show. For screenshots, benchmarks, tests
-// and a demo mode only: real data comes from core/analysis (analyze) and the trainer.
+// Fixtures of the GUI tests and bench_views: synthetic routing (the shared generator,
+// tests/support/synthetic_routing.h) over short code, maths and English texts, analysed by
+// core's analyze(), and plausible metrics.jsonl lines of a training run.
 #include "core/analysis/analysis_result.h"
 #include "core/trace/routing.h"
 
@@ -10,9 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace specmoe::widgets {
-
-class TrainingMetricsModel;
+namespace specmoe::test {
 
 struct DemoRouting {
     std::shared_ptr<RoutingBlock> block;
@@ -25,12 +23,10 @@ struct DemoRouting {
 DemoRouting makeDemoRouting(size_t tokens, int layers = 32, int experts = 8, int topk = 2,
                             int sequenceLength = 512, unsigned seed = 7);
 
-// The statistics the analysis views show, counted directly from the block (a small stand-in
-// for core's analyze(); journeys of the first `journeySequences` sequences, queries for the
-// given texts, `samplesPerCell` token samples per heatmap cell).
-AnalysisResult summarizeDemo(const DemoRouting& routing, int journeySequences = 3,
-                             const std::vector<std::string>& queries = {"def", "the"},
-                             int samplesPerCell = 24);
+// core's analyze() over the routing: journeys of the first `journeySequences` sequences,
+// queries for the given texts, `samplesPerCell` token samples per heatmap cell.
+AnalysisResult analyzeDemo(const DemoRouting& routing, int journeySequences = 3,
+                           const std::vector<std::string>& queries = {"def", "the"}, int samplesPerCell = 24);
 
 // Plausible metrics.jsonl lines of a training run: three predictors and four baselines,
 // horizons 1..horizons, evaluations every evalEvery steps.
@@ -44,4 +40,4 @@ std::vector<std::string> makeDemoMetricLines(int steps = 2000, int evalEvery = 1
 std::vector<std::string> makeDemoTrainerLines(int steps = 2000, int evalEvery = 100, int horizons = 3,
                                               unsigned seed = 3);
 
-} // namespace specmoe::widgets
+} // namespace specmoe::test
