@@ -345,6 +345,7 @@ void CollectionDialog::modelChanged()
 void CollectionDialog::updateMemory()
 {
     m_memoryTooLarge = false;
+    m_memoryNeeded = 0;
     if (!m_modelOk) {
         m_memory->setText(tr("Pick a model to see the estimate."));
         return;
@@ -382,6 +383,7 @@ void CollectionDialog::updateMemory()
         }
         const qint64 acts = activationBytes(c, dtype, batch, m_maxLength->value(), int(probes.size()));
         const qint64 need = weights + acts;
+        m_memoryNeeded = need;
         QString text = tr("%1 (weights %2, activations %3)").arg(bytesText(need), bytesText(weights), bytesText(acts));
         if (staging > 0)
             text += QLatin1Char('\n') + tr("plus %1 of pinned host memory for streaming").arg(bytesText(staging));

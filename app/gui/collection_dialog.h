@@ -33,6 +33,7 @@ public:
 
     QString modelSummary() const;
     QString memoryText() const;
+    qint64 memoryNeededBytes() const { return m_memoryNeeded; } // 0 without an estimate
     PathEdit* modelEdit() const { return m_model; }
 
 private:
@@ -65,6 +66,7 @@ private:
     qint64 m_modelLayers = 0;
     bool m_modelHasTokenizer = false;
     bool m_memoryTooLarge = false;
+    qint64 m_memoryNeeded = 0;
 };
 
 // The compute devices for combo boxes: "auto", "cpu", then "cuda:N" with the GPU's name.

@@ -148,10 +148,18 @@ private Q_SLOTS:
         CollectionDialog dlg(tmp.path());
         dlg.modelEdit()->setPath(kModel);
         child<QSpinBox>(&dlg, "batchSize")->setValue(1);
-        const QString small = dlg.memoryText();
+        const qint64 small = dlg.memoryNeededBytes();
+        const QString smallText = dlg.memoryText();
+        QVERIFY(small > 0);
         child<QSpinBox>(&dlg, "batchSize")->setValue(4096);
+        const qint64 wider = dlg.memoryNeededBytes();
+        QVERIFY2(wider > small, qPrintable(QStringLiteral("%1 -> %2").arg(small).arg(wider)));
         child<QSpinBox>(&dlg, "maxLength")->setValue(8192);
-        QVERIFY(dlg.memoryText() != small);
+        QVERIFY(dlg.memoryNeededBytes() > wider);
+        QVERIFY(dlg.memoryText() != smallText); // the label shows the new estimate
+        child<QSpinBox>(&dlg, "batchSize")->setValue(1);
+        child<QSpinBox>(&dlg, "maxLength")->setValue(16);
+        QVERIFY(dlg.memoryNeededBytes() < small); // and shrinks again
     }
 
     void splitResidencyNeedsGpus()
