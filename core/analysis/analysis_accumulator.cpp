@@ -860,7 +860,6 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
         }
         return gs;
     };
-    (void)LE;
 
     std::vector<const Group*> all;
     for (const Group& g : groups)

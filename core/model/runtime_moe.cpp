@@ -51,7 +51,7 @@ at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w,
 {
     if (useDense(x))
         return moeDense(x, w, idx, wts);
-    const int64_t N = x.size(0), k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
+    const int64_t k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
     at::Tensor flat = idx.reshape({-1});
     at::Tensor order = std::get<1>(at::sort(flat, /*stable=*/true, 0, false));
     at::Tensor counts = at::bincount(flat, {}, E).to(at::kCPU);
@@ -83,7 +83,6 @@ at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w,
         return at::zeros(x.sizes(), x.options().dtype(at::kFloat)).index_add_(0, tok, ys.to(at::kFloat)).to(x.scalar_type());
     at::Tensor out = at::zeros_like(x);
     out.index_add_(0, tok, ys);
-    (void)N;
     return out;
 }
 

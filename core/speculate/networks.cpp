@@ -109,7 +109,6 @@ EnsembleNetImpl::EnsembleNetImpl(const NetConfig& c)
 
 torch::Tensor EnsembleNetImpl::forward(const torch::Tensor& comps)
 {
-    const int64_t B = comps.size(0);
     torch::Tensor maxp = std::get<0>(comps.max(-1));
     torch::Tensor topk = std::get<0>(comps.topk(k, -1)).sum(-1) / double(k);
     torch::Tensor q = comps / comps.sum(-1, true).clamp_min(1e-6);
@@ -117,7 +116,6 @@ torch::Tensor EnsembleNetImpl::forward(const torch::Tensor& comps)
     torch::Tensor f = torch::cat({maxp, topk, ent}, -1);
     torch::Tensor g = gate->forward(f) + gateBias.index_select(0, biasIdx.to(gateBias.device())).view({1, L, H, C});
     torch::Tensor wgt = torch::softmax(g, -1);
-    (void)B;
     return (wgt.unsqueeze(-1) * comps).sum(-2);
 }
 

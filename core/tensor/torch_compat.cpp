@@ -32,18 +32,17 @@ int cudaDeviceCount()
 #endif
 }
 
-std::string cudaDeviceName(int device)
+std::string cudaDeviceName([[maybe_unused]] int device)
 {
 #ifdef SPECMOE_WITH_CUDA
     cudaDeviceProp prop{};
     if (cudaGetDeviceProperties(&prop, device) == cudaSuccess)
         return prop.name;
 #endif
-    (void)device;
     return {};
 }
 
-std::pair<int64_t, int64_t> cudaMemInfo(int device)
+std::pair<int64_t, int64_t> cudaMemInfo([[maybe_unused]] int device)
 {
 #ifdef SPECMOE_WITH_CUDA
     int previous = 0;
@@ -55,11 +54,10 @@ std::pair<int64_t, int64_t> cudaMemInfo(int device)
     if (ok)
         return {static_cast<int64_t>(freeBytes), static_cast<int64_t>(totalBytes)};
 #endif
-    (void)device;
     return {0, 0};
 }
 
-CudaAllocatorStats cudaAllocatorStats(int device)
+CudaAllocatorStats cudaAllocatorStats([[maybe_unused]] int device)
 {
     CudaAllocatorStats s;
 #ifdef SPECMOE_WITH_CUDA
@@ -70,7 +68,6 @@ CudaAllocatorStats cudaAllocatorStats(int device)
     s.reserved = stats.reserved_bytes[0].current;
     s.peakAllocated = stats.allocated_bytes[0].peak;
 #endif
-    (void)device;
     return s;
 }
 
@@ -82,12 +79,11 @@ at::Tensor emptyPinned(at::IntArrayRef sizes, at::ScalarType dtype)
     return at::empty(sizes, opts);
 }
 
-bool fusedSdpa(const at::Tensor& q)
+bool fusedSdpa([[maybe_unused]] const at::Tensor& q)
 {
 #if SPECMOE_TORCH_AT_LEAST(2, 1)
     return q.is_cuda();
 #else
-    (void)q;
     return false;
 #endif
 }
