@@ -1,6 +1,7 @@
-// Builds a finished workspace through the main window and saves screenshots of it into
-// SPECMOE_SCREENSHOT_DIR (docs/screenshots). Not a test (it trains core's demo model,
-// minutes of CPU): scripts/screenshots.sh builds and runs it. The workspace goes to
+// Builds a finished workspace through the main window (core's quick demo, about 20 s; the
+// full one with SPECMOE_SCREENSHOT_FULL set) and saves screenshots of it into
+// SPECMOE_SCREENSHOT_DIR. scripts/screenshots.sh runs it for docs/screenshots; CTest runs it
+// as gui_workbench_screens into the build folder. The workspace goes to
 // SPECMOE_SCREENSHOT_WORKSPACE (default: a temporary folder), so the real workbench can be
 // started on it afterwards.
 #include "app/gui/collection_dialog.h"
@@ -44,13 +45,13 @@ private Q_SLOTS:
         window.resize(1600, 1000);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-start.png")));
+        QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("workbench-start.png"))));
 
         const qint64 demo = window.startDemo(root, qEnvironmentVariable("SPECMOE_SCREENSHOT_FULL").isEmpty());
         QVERIFY(demo > 0);
         QTRY_VERIFY_WITH_TIMEOUT(window.jobRunner()->model()->find(demo)->done > 0, 600000);
         QTest::qWait(1500);
-        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-running.png")));
+        QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("workbench-running.png"))));
         QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(window.jobRunner()->state(demo)), 1800000);
         QVERIFY2(window.jobRunner()->state(demo) == JobState::Finished,
                  qPrintable(window.jobRunner()->model()->find(demo)->error));
@@ -64,10 +65,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.jobRunner()->activeCount(), 0, 600000);
         QTest::qWait(1000);
         window.workspaceView()->expandAll();
-        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-main.png")));
+        QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("workbench-main.png"))));
         window.tabs()->setCurrentIndex(window.tabs()->count() - 2); // the run's curves
         QTest::qWait(1000);
-        window.grab().save(QDir(out).filePath(QStringLiteral("workbench-training.png")));
+        QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("workbench-training.png"))));
 
         // The dialogs, filled.
         CollectionDialog collect(window.workspace().tracesDir(), &window);
@@ -79,14 +80,14 @@ private Q_SLOTS:
         collect.setSettings(s);
         collect.show();
         QVERIFY(QTest::qWaitForWindowExposed(&collect));
-        collect.grab().save(QDir(out).filePath(QStringLiteral("dialog-collection.png")));
+        QVERIFY(collect.grab().save(QDir(out).filePath(QStringLiteral("dialog-collection.png"))));
         collect.close();
         TrainingDialog train(window.workspace().traceSetDirs(), window.workspace().runsDir(), &window);
         train.selectTraceSets({c.traceSets.front().path});
         train.findChild<QLineEdit*>(QStringLiteral("runName"))->setText(QStringLiteral("gru-h2"));
         train.show();
         QVERIFY(QTest::qWaitForWindowExposed(&train));
-        train.grab().save(QDir(out).filePath(QStringLiteral("dialog-training.png")));
+        QVERIFY(train.grab().save(QDir(out).filePath(QStringLiteral("dialog-training.png"))));
         train.close();
         QVERIFY(window.close());
     }
