@@ -12,19 +12,35 @@ TEST(Cli, VersionPrintsVersion)
     EXPECT_NE(out.find("specmoe 0."), std::string::npos) << out;
 }
 
-TEST(Cli, UnknownCommandIsUsageError)
+namespace {
+
+struct UsageCase {
+    const char* args;    // after the program name
+    const char* message; // what the usage error names
+};
+
+void PrintTo(const UsageCase& c, std::ostream* os) { *os << c.args; }
+
+class CliUsageError : public ::testing::TestWithParam<UsageCase> {};
+
+} // namespace
+
+// A usage error exits with 2 and names what is wrong (app/cli/command.h).
+TEST_P(CliUsageError, ExitsTwoAndNamesIt)
 {
     std::string out;
-    EXPECT_EQ(runCommand(cliPath() + " no-such-command", &out), 2);
-    EXPECT_NE(out.find("unknown command"), std::string::npos) << out;
+    EXPECT_EQ(runCommand(cliPath() + " " + GetParam().args, &out), 2) << out;
+    EXPECT_NE(out.find(GetParam().message), std::string::npos) << out;
 }
 
-TEST(Cli, UnknownOptionIsUsageError)
-{
-    std::string out;
-    EXPECT_EQ(runCommand(cliPath() + " info --bogus", &out), 2);
-    EXPECT_NE(out.find("unknown option --bogus"), std::string::npos) << out;
-}
+INSTANTIATE_TEST_SUITE_P(Cli, CliUsageError,
+                         ::testing::Values(UsageCase{"no-such-command", "unknown command"},
+                                           UsageCase{"info --bogus", "unknown option --bogus"},
+                                           UsageCase{"make-model", "--out is required"},
+                                           UsageCase{"collect --out /nonexistent", "--model DIR is required"},
+                                           UsageCase{"train --out /nonexistent", "--traces DIR is required"},
+                                           UsageCase{"eval", "--run DIR or --predictor DIR is required"},
+                                           UsageCase{"export --run /nonexistent", "--run DIR and --out DIR are required"}));
 
 TEST(Cli, InfoReportsRuntimeFacts)
 {
