@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 
 namespace specmoe::speculate {
 
@@ -59,11 +60,11 @@ double scoreOf(const EvalReport& r)
 
 // The trace folders as absolute paths, so evaluation can find them from anywhere (empty when
 // the blocks come from a BlockSource).
-nlohmann::json tracesJson(const TrainParams& P)
+nlohmann::json tracesJson(const TrainParams& params)
 {
     nlohmann::json a = nlohmann::json::array();
-    if (!P.source.valid())
-        for (const std::string& d : P.traceDirs) {
+    if (!params.source.valid())
+        for (const std::string& d : params.traceDirs) {
             fs::path abs = fs::absolute(d).lexically_normal();
             if (abs.filename().empty()) // "traces/" -> "traces"
                 abs = abs.parent_path();
@@ -72,376 +73,516 @@ nlohmann::json tracesJson(const TrainParams& P)
     return a;
 }
 
-void checkParams(const TrainParams& P)
+void checkParams(const TrainParams& params)
 {
     auto bad = [](const std::string& m) { throw Error("train: " + m); };
-    if (P.runDir.empty())
+    if (params.runDir.empty())
         bad("no run folder given");
-    if (P.horizon < 1)
+    if (params.horizon < 1)
         bad("horizon must be at least 1");
-    if (P.epochs < 1 || P.batchSize < 1 || P.accumulate < 1)
+    if (params.epochs < 1 || params.batchSize < 1 || params.accumulate < 1)
         bad("epochs, batch size and accumulation must be at least 1");
-    if (P.shuffleBuffer < 1)
+    if (params.shuffleBuffer < 1)
         bad("the shuffle buffer must hold at least one token");
-    if (!(P.learningRate > 0) || P.weightDecay < 0 || P.gradClip < 0)
+    if (!(params.learningRate > 0) || params.weightDecay < 0 || params.gradClip < 0)
         bad("learning rate must be > 0, weight decay and gradient clip >= 0");
-    if (P.split.trainFraction <= 0 || P.split.validationFraction <= 0 ||
-        P.split.trainFraction + P.split.validationFraction > 1.0 + 1e-9)
+    if (params.split.trainFraction <= 0 || params.split.validationFraction <= 0 ||
+        params.split.trainFraction + params.split.validationFraction > 1.0 + 1e-9)
         bad("split fractions must be > 0 and sum to at most 1");
-    if (!P.trainInterLayer && !P.trainStatistics && !P.trainEnsemble)
+    if (!params.trainInterLayer && !params.trainStatistics && !params.trainEnsemble)
         bad("no model selected");
-    if (P.model.embedDim < 1 || P.model.hiddenDim < 1 || P.model.statsDim < 1 || P.model.tokenBuckets < 0)
+    if (params.model.embedDim < 1 || params.model.hiddenDim < 1 || params.model.statsDim < 1 || params.model.tokenBuckets < 0)
         bad("model sizes must be positive");
 }
 
-} // namespace
+// The per-epoch state of the training loop.
+struct Epoch {
+    int index = 0; // 0-based
+    Clock::time_point start = Clock::now();
+    TokenTable batch;              // the micro-batch being filled
+    int64_t micro = 0;             // micro-batches done
+    double lossSum[3] = {0, 0, 0}; // inter-layer, statistics, ensemble since the last step record
+    int64_t lossN = 0;
+};
 
-TrainResult train(const TrainParams& P, const ProgressFn& progress, const MetricsFn& metricsFn)
+// One call of train(); its stages, in order: open the data, count the splits and the
+// training statistics (pass 1), build the predictor, resume, write the start record, the
+// epochs (micro-steps, optimizer steps, validation, checkpoints), the end record.
+class TrainingRun {
+public:
+    TrainingRun(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
+        : m_params(params), m_progress(progress), m_metricsFn(metricsFn),
+          m_checkpointDir(params.runDir + "/checkpoint"), m_bestDir(params.runDir + "/best"),
+          m_checkpointNote("; the last good checkpoint is kept in " + m_checkpointDir)
+    {
+    }
+
+    TrainResult run();
+
+private:
+    void openData();
+    NetConfig makeConfig() const;
+    void countSplits();
+    void buildPredictor();
+    void resumeFromCheckpoint();
+    void openMetrics();
+    void emit(nlohmann::json record);
+    void planSteps();
+    double learningRateAt(int64_t step) const;
+    void writeStartRecord();
+    void trainEpoch(Epoch& epoch);
+    void microStep(Epoch& epoch);
+    void optimizerStep(Epoch& epoch);
+    EvalReport validate();
+    // Validation, best predictor and checkpoint of a finished epoch; true when training stops early.
+    bool endEpoch(const Epoch& epoch);
+    void saveCheckpoint(int epochsDone);
+    void finishRun();
+
+    const TrainParams& m_params;
+    const ProgressFn& m_progress;
+    const MetricsFn& m_metricsFn;
+    const Clock::time_point m_start = Clock::now();
+    const std::string m_checkpointDir, m_bestDir, m_checkpointNote;
+
+    BlockSource m_source;
+    TraceDims m_dims;
+    int m_layers = 0, m_horizon = 0, m_topk = 0, m_lookaheadCount = 0;
+    torch::Device m_device{torch::kCPU};
+    NetConfig m_config;
+    LayerStats m_stats;
+    int64_t m_splitTokens[3] = {0, 0, 0}; // train, validation, test
+
+    Predictor m_predictor;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    std::vector<torch::Tensor> m_interParams, m_statParams, m_ensembleParams; // clipped apart
+    std::ofstream m_metrics;
+
+    TrainResult m_result;
+    int m_startEpoch = 0, m_badEpochs = 0;
+    int64_t m_step = 0;
+    double m_best = std::numeric_limits<double>::infinity();
+    int64_t m_stepsPerEpoch = 0, m_totalSteps = 0, m_warmupSteps = 0;
+    double m_trainSeconds = 0.0;
+    int64_t m_samples = 0, m_tokensSeen = 0;
+    EvalReport m_bestReport;
+    bool m_haveBestReport = false;
+};
+
+void TrainingRun::openData()
 {
-    const auto t0 = Clock::now();
-    checkParams(P);
-    BlockSource src = P.source.valid() ? P.source : openTraceSource(P.traceDirs);
-    const TraceDims dims = src.dims;
-    const int L = dims.layers, H = P.horizon, k = dims.topk, D = int(dims.lookahead.size());
-    if (H >= L)
-        throw Error("train: horizon " + std::to_string(H) + " reaches beyond the last layer: the traces have " +
-                    std::to_string(L) + " layers, so the horizon can be at most " + std::to_string(L - 1));
-    if (P.threads > 0)
-        torch::set_num_threads(P.threads);
-    const torch::Device dev = parseDevice(P.device);
-    fs::create_directories(P.runDir);
+    checkParams(m_params);
+    m_source = m_params.source.valid() ? m_params.source : openTraceSource(m_params.traceDirs);
+    m_dims = m_source.dims;
+    m_layers = m_dims.layers;
+    m_horizon = m_params.horizon;
+    m_topk = m_dims.topk;
+    m_lookaheadCount = int(m_dims.lookahead.size());
+    if (m_horizon >= m_layers)
+        throw Error("train: horizon " + std::to_string(m_horizon) +
+                    " reaches beyond the last layer: the traces have " + std::to_string(m_layers) +
+                    " layers, so the horizon can be at most " + std::to_string(m_layers - 1));
+    if (m_params.threads > 0)
+        torch::set_num_threads(m_params.threads);
+    m_device = parseDevice(m_params.device);
+    fs::create_directories(m_params.runDir);
+}
 
+NetConfig TrainingRun::makeConfig() const
+{
     NetConfig cfg;
-    cfg.dims = dims;
-    cfg.horizon = H;
-    cfg.model = P.model;
-    cfg.inter = P.trainInterLayer;
-    cfg.stat = P.trainStatistics;
-    cfg.ens = P.trainEnsemble;
+    cfg.dims = m_dims;
+    cfg.horizon = m_horizon;
+    cfg.model = m_params.model;
+    cfg.inter = m_params.trainInterLayer;
+    cfg.stat = m_params.trainStatistics;
+    cfg.ens = m_params.trainEnsemble;
     if (cfg.inter)
         cfg.components.push_back(kInterLayer);
     if (cfg.stat)
         cfg.components.push_back(kStatistics);
     cfg.components.push_back(kFrequency);
     cfg.components.push_back(kMarkov);
-    if (D > 0)
+    if (m_lookaheadCount > 0)
         cfg.components.push_back(kLookahead);
-    cfg.split = P.split;
-    cfg.fingerprint = src.fingerprint;
+    cfg.split = m_params.split;
+    cfg.fingerprint = m_source.fingerprint;
+    return cfg;
+}
 
-    // Pass 1: split sizes and the statistics of the training split.
-    LayerStats stats;
-    stats.init(dims, H);
-    int64_t counts[3] = {0, 0, 0};
-    const size_t lk = size_t(L) * size_t(k);
-    src.forEachBlock(
+// Pass 1: split sizes and the statistics of the training split.
+void TrainingRun::countSplits()
+{
+    m_stats.init(m_dims, m_horizon);
+    int64_t* counts = m_splitTokens;
+    const size_t lk = size_t(m_layers) * size_t(m_topk);
+    const size_t lookahead = size_t(m_lookaheadCount);
+    m_source.forEachBlock(
         [&](const RoutingBlock& b) {
-            checkBlockDims(dims, b, src.description);
+            checkBlockDims(m_dims, b, m_source.description);
             for (size_t t = 0; t < b.numTokens(); ++t) {
-                const Split s = splitOf(b.seqIds[t], P.split);
+                const Split s = splitOf(b.seqIds[t], m_params.split);
                 ++counts[int(s)];
                 if (s == Split::Train)
-                    stats.count(b.topkIds.data() + t * lk, D ? b.lookaheadIds.data() + t * lk * size_t(D) : nullptr);
+                    m_stats.count(b.topkIds.data() + t * lk, lookahead ? b.lookaheadIds.data() + t * lk * lookahead : nullptr);
             }
             Progress pr;
             pr.stage = "statistics";
             pr.unit = "tokens";
             pr.done = counts[0] + counts[1] + counts[2];
-            pr.total = P.maxTokens;
-            reportProgress(progress, pr);
+            pr.total = m_params.maxTokens;
+            reportProgress(m_progress, pr);
         },
-        P.maxTokens);
-    stats.finalize();
+        m_params.maxTokens);
+    m_stats.finalize();
     const int64_t all = counts[0] + counts[1] + counts[2];
     if (counts[0] == 0)
         throw Error("train: the training split is empty (" + std::to_string(all) + " tokens read from " +
-                    src.description + "; splits are drawn per sequence, so more sequences are needed)");
+                    m_source.description + "; splits are drawn per sequence, so more sequences are needed)");
     if (counts[1] == 0)
         throw Error("train: the validation split is empty (" + std::to_string(all) + " tokens read from " +
-                    src.description + "): use more sequences or a larger validation fraction");
-    cfg.trainTokens = counts[0];
+                    m_source.description + "): use more sequences or a larger validation fraction");
+    m_config.trainTokens = counts[0];
+}
 
-    Predictor p;
-    p.cfg = cfg;
-    p.stats = stats;
-    p.build(P.split.seed);
+void TrainingRun::buildPredictor()
+{
+    Predictor& p = m_predictor;
+    p.cfg = m_config;
+    p.stats = m_stats;
+    p.build(m_params.split.seed);
     {
         // Start the per-layer output biases at the training frequencies.
         torch::NoGradGuard ng;
-        for (int h = 0; h < H; ++h)
-            for (int t = 0; t < L; ++t) {
-                std::vector<float> f(stats.frequency(t), stats.frequency(t) + dims.experts);
+        for (int h = 0; h < m_horizon; ++h)
+            for (int t = 0; t < m_layers; ++t) {
+                std::vector<float> f(m_stats.frequency(t), m_stats.frequency(t) + m_dims.experts);
                 torch::Tensor lf = torch::logit(torch::tensor(f).clamp(1e-4, 1 - 1e-4));
                 if (p.inter)
-                    p.inter->bias[h * L + t].copy_(lf);
+                    p.inter->bias[h * m_layers + t].copy_(lf);
             }
     }
-    p.to(dev);
+    p.to(m_device);
+    m_optimizer = std::make_unique<torch::optim::AdamW>(
+        p.parameters(), torch::optim::AdamWOptions(m_params.learningRate).weight_decay(m_params.weightDecay));
+    m_interParams = p.parameters(kInterLayer);
+    m_statParams = p.parameters(kStatistics);
+    m_ensembleParams = p.parameters(kEnsemble);
 
-    const std::string ckDir = P.runDir + "/checkpoint", bestDir = P.runDir + "/best";
-    torch::optim::AdamW opt(p.parameters(), torch::optim::AdamWOptions(P.learningRate).weight_decay(P.weightDecay));
+    m_result.runDir = m_params.runDir;
+    m_result.bestCheckpoint = m_bestDir;
+    m_result.trainTokens = m_splitTokens[0];
+    m_result.validationTokens = m_splitTokens[1];
+    m_result.testTokens = m_splitTokens[2];
+}
 
-    TrainResult R;
-    R.runDir = P.runDir;
-    R.bestCheckpoint = bestDir;
-    R.trainTokens = counts[0];
-    R.validationTokens = counts[1];
-    R.testTokens = counts[2];
-    int startEpoch = 0, badEpochs = 0;
-    int64_t step = 0;
-    double best = std::numeric_limits<double>::infinity();
-    if (P.resume && fs::exists(ckDir + "/state.json")) {
-        const std::string where = ckDir;
-        nlohmann::json st = nlohmann::json::parse(readText(ckDir + "/state.json"));
-        const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readText(ckDir + "/config.json")), ckDir + "/config.json");
-        if (old.dims.layers != L || old.dims.experts != dims.experts || old.dims.topk != k ||
-            old.horizon != H || old.components != cfg.components || old.model.hiddenDim != P.model.hiddenDim ||
-            old.model.embedDim != P.model.embedDim)
-            throw Error("train: cannot resume from " + where + ": it was trained with other data dimensions or settings");
-        p.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
-        p.cfg.fallback = old.fallback;
-        torch::load(opt, ckDir + "/optimizer.pt", dev); // state onto the training device
-        startEpoch = st.at("epoch").get<int>();
-        step = st.at("step").get<int64_t>();
-        best = st.at("best_score").is_null() ? best : st.at("best_score").get<double>();
-        R.bestEpoch = st.at("best_epoch").get<int>();
-        badEpochs = st.at("bad_epochs").get<int>();
-        R.resumed = true;
+void TrainingRun::resumeFromCheckpoint()
+{
+    const std::string& ckDir = m_checkpointDir;
+    if (!m_params.resume || !fs::exists(ckDir + "/state.json"))
+        return;
+    nlohmann::json st = nlohmann::json::parse(readText(ckDir + "/state.json"));
+    const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readText(ckDir + "/config.json")), ckDir + "/config.json");
+    if (old.dims.layers != m_layers || old.dims.experts != m_dims.experts || old.dims.topk != m_topk ||
+        old.horizon != m_horizon || old.components != m_config.components ||
+        old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim)
+        throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
+    m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
+    m_predictor.cfg.fallback = old.fallback;
+    torch::load(*m_optimizer, ckDir + "/optimizer.pt", m_device); // state onto the training device
+    m_startEpoch = st.at("epoch").get<int>();
+    m_step = st.at("step").get<int64_t>();
+    m_best = st.at("best_score").is_null() ? m_best : st.at("best_score").get<double>();
+    m_result.bestEpoch = st.at("best_epoch").get<int>();
+    m_badEpochs = st.at("bad_epochs").get<int>();
+    m_result.resumed = true;
+}
+
+void TrainingRun::openMetrics()
+{
+    const std::string path = m_params.runDir + "/metrics.jsonl";
+    m_metrics.open(path, m_result.resumed ? std::ios::app : std::ios::trunc);
+    if (!m_metrics)
+        throw Error("train: cannot write " + path);
+}
+
+void TrainingRun::emit(nlohmann::json record)
+{
+    record["time"] = seconds(m_start);
+    const std::string line = record.dump();
+    m_metrics << line << "\n";
+    m_metrics.flush();
+    if (m_metricsFn)
+        m_metricsFn(line);
+}
+
+void TrainingRun::planSteps()
+{
+    const int64_t microPerEpoch = (m_splitTokens[0] + m_params.batchSize - 1) / m_params.batchSize;
+    m_stepsPerEpoch = std::max<int64_t>(1, (microPerEpoch + m_params.accumulate - 1) / m_params.accumulate);
+    m_totalSteps = m_stepsPerEpoch * m_params.epochs;
+    m_warmupSteps = std::max<int64_t>(1, int64_t(std::llround(m_params.warmupFraction * double(m_totalSteps))));
+}
+
+// Linear warm-up, then cosine down to minLrFactor * learningRate.
+double TrainingRun::learningRateAt(int64_t step) const
+{
+    const double lr = m_params.learningRate;
+    if (step < m_warmupSteps)
+        return lr * double(step + 1) / double(m_warmupSteps);
+    const double x = std::min(1.0, double(step - m_warmupSteps) / double(std::max<int64_t>(1, m_totalSteps - m_warmupSteps)));
+    return lr * (m_params.minLrFactor + (1.0 - m_params.minLrFactor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x)));
+}
+
+void TrainingRun::writeStartRecord()
+{
+    const NetConfig& cfg = m_config;
+    nlohmann::json models = nlohmann::json::array(), baselines = {kFrequency, kMarkov};
+    if (cfg.inter) models.push_back(kInterLayer);
+    if (cfg.stat) models.push_back(kStatistics);
+    if (cfg.ens) models.push_back(kEnsemble);
+    if (m_lookaheadCount > 0) baselines.push_back(kLookahead);
+    baselines.push_back(kUniform);
+    const int64_t* counts = m_splitTokens;
+    emit({{"type", "start"}, {"resumed", m_result.resumed}, {"epoch", m_startEpoch}, {"step", m_step},
+          {"dims", {{"layers", m_layers}, {"experts", m_dims.experts}, {"topk", m_topk}, {"lookahead", m_dims.lookahead}}},
+          {"horizon", m_horizon}, {"models", models}, {"baselines", baselines},
+          {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
+          {"epochs", m_params.epochs}, {"steps_per_epoch", m_stepsPerEpoch}, {"batch_size", m_params.batchSize},
+          {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate}, {"device", m_params.device},
+          {"seed", m_params.split.seed}, {"traces", tracesJson(m_params)}});
+}
+
+EvalReport TrainingRun::validate()
+{
+    SplitScores vs = scoreSplit(m_predictor, m_source, Split::Validation, m_params.maxValidationTokens, 256, {});
+    chooseFallback(m_predictor, vs);
+    return makeReport(m_predictor, vs, "validation");
+}
+
+void TrainingRun::optimizerStep(Epoch& epoch)
+{
+    const double lr = learningRateAt(m_step);
+    for (auto& g : m_optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+    if (m_params.gradClip > 0) {
+        for (const auto* ps : {&m_interParams, &m_statParams, &m_ensembleParams})
+            if (!ps->empty())
+                torch::nn::utils::clip_grad_norm_(*ps, m_params.gradClip);
     }
-
-    std::ofstream jf(P.runDir + "/metrics.jsonl", R.resumed ? std::ios::app : std::ios::trunc);
-    if (!jf)
-        throw Error("train: cannot write " + P.runDir + "/metrics.jsonl");
-    auto emit = [&](nlohmann::json j) {
-        j["time"] = seconds(t0);
-        const std::string line = j.dump();
-        jf << line << "\n";
-        jf.flush();
-        if (metricsFn)
-            metricsFn(line);
-    };
-
-    const int64_t microPerEpoch = (counts[0] + P.batchSize - 1) / P.batchSize;
-    const int64_t stepsPerEpoch = std::max<int64_t>(1, (microPerEpoch + P.accumulate - 1) / P.accumulate);
-    const int64_t totalSteps = stepsPerEpoch * P.epochs;
-    const int64_t warm = std::max<int64_t>(1, int64_t(std::llround(P.warmupFraction * double(totalSteps))));
-    auto lrAt = [&](int64_t s) {
-        if (s < warm)
-            return P.learningRate * double(s + 1) / double(warm);
-        const double x = std::min(1.0, double(s - warm) / double(std::max<int64_t>(1, totalSteps - warm)));
-        return P.learningRate * (P.minLrFactor + (1.0 - P.minLrFactor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x)));
-    };
-
-    {
-        nlohmann::json models = nlohmann::json::array(), baselines = {kFrequency, kMarkov};
-        if (cfg.inter) models.push_back(kInterLayer);
-        if (cfg.stat) models.push_back(kStatistics);
-        if (cfg.ens) models.push_back(kEnsemble);
-        if (D > 0) baselines.push_back(kLookahead);
-        baselines.push_back(kUniform);
-        emit({{"type", "start"}, {"resumed", R.resumed}, {"epoch", startEpoch}, {"step", step},
-              {"dims", {{"layers", L}, {"experts", dims.experts}, {"topk", k}, {"lookahead", dims.lookahead}}},
-              {"horizon", H}, {"models", models}, {"baselines", baselines},
-              {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
-              {"epochs", P.epochs}, {"steps_per_epoch", stepsPerEpoch}, {"batch_size", P.batchSize},
-              {"accumulate", P.accumulate}, {"learning_rate", P.learningRate}, {"device", P.device},
-              {"seed", P.split.seed}, {"traces", tracesJson(P)}});
+    m_optimizer->step();
+    m_optimizer->zero_grad();
+    ++m_step;
+    const int epochNumber = epoch.index + 1;
+    if (m_step % 10 == 0 || m_step == 1) {
+        nlohmann::json loss = nlohmann::json::object();
+        const double n = double(std::max<int64_t>(1, epoch.lossN));
+        if (m_config.inter) loss[kInterLayer] = epoch.lossSum[0] / n;
+        if (m_config.stat) loss[kStatistics] = epoch.lossSum[1] / n;
+        if (m_config.ens) loss[kEnsemble] = epoch.lossSum[2] / n;
+        const double sec = m_trainSeconds + seconds(epoch.start);
+        emit({{"type", "step"}, {"epoch", epochNumber}, {"step", m_step}, {"lr", lr}, {"loss", loss},
+              {"samples_per_s", sec > 0 ? double(m_samples) / sec : 0.0},
+              {"tokens_per_s", sec > 0 ? double(m_tokensSeen) / sec : 0.0}});
+        epoch.lossSum[0] = epoch.lossSum[1] = epoch.lossSum[2] = 0;
+        epoch.lossN = 0;
     }
+    Progress pr;
+    pr.stage = "train";
+    pr.unit = "steps";
+    pr.done = m_step;
+    pr.total = m_totalSteps;
+    const double sec = m_trainSeconds + seconds(epoch.start);
+    pr.rate = sec > 0 ? double(m_step) / sec : 0.0;
+    pr.message = "epoch " + std::to_string(epochNumber) + "/" + std::to_string(m_params.epochs);
+    reportProgress(m_progress, pr);
+    if (m_params.evalEverySteps > 0 && m_step % m_params.evalEverySteps == 0) {
+        EvalReport r = validate();
+        m_predictor.train(true);
+        emit({{"type", "validation"}, {"epoch", epochNumber}, {"step", m_step}, {"final", false},
+              {"score", scoreOf(r)}, {"tokens", r.tokens}, {"metrics", reportMetrics(r)}});
+    }
+}
 
-    const std::vector<torch::Tensor> pInter = p.parameters(kInterLayer), pStat = p.parameters(kStatistics),
-                                     pEns = p.parameters(kEnsemble);
-    double trainSeconds = 0.0;
-    int64_t samples = 0, tokensSeen = 0;
-    EvalReport bestReport;
-    bool haveBestReport = false;
-    const std::string ckNote = "; the last good checkpoint is kept in " + ckDir;
+void TrainingRun::microStep(Epoch& epoch)
+{
+    Batch b = buildBatch(epoch.batch, m_predictor.stats, m_predictor.cfg).to(m_device);
+    ForwardOut o = m_predictor.forward(b, true);
+    torch::Tensor nValid = b.valid.sum().clamp_min(1.0);
+    torch::Tensor total = torch::zeros({}, b.valid.options());
+    auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / nValid; };
+    double parts[3] = {0, 0, 0};
+    if (o.interLogits.defined()) {
+        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
+        total = total + l;
+        parts[0] = l.item<double>();
+    }
+    if (o.statLogits.defined()) {
+        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
+        total = total + l;
+        parts[1] = l.item<double>();
+    }
+    if (o.ensRaw.defined()) {
+        torch::Tensor l = masked(torch::binary_cross_entropy(o.ensRaw.clamp(1e-6, 1.0 - 1e-6), b.target, {}, at::Reduction::None));
+        total = total + l;
+        parts[2] = l.item<double>();
+    }
+    if (m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep)
+        total = total * std::numeric_limits<double>::quiet_NaN();
+    const double lv = total.item<double>();
+    if (!std::isfinite(lv)) {
+        const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
+                                " at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch.index + 1) +
+                                "); training stopped" + m_checkpointNote +
+                                " (try a lower learning rate or a smaller gradient clip)";
+        emit({{"type", "error"}, {"epoch", epoch.index + 1}, {"step", m_step}, {"message", msg}});
+        throw Error(msg);
+    }
+    (total / double(m_params.accumulate)).backward();
+    for (int i = 0; i < 3; ++i)
+        epoch.lossSum[i] += parts[i];
+    ++epoch.lossN;
+    m_samples += int64_t(b.valid.sum().item<double>());
+    m_tokensSeen += int64_t(epoch.batch.size());
+    epoch.batch.clear();
+    if (++epoch.micro % m_params.accumulate == 0)
+        optimizerStep(epoch);
+}
 
-    auto validate = [&]() {
-        SplitScores vs = scoreSplit(p, src, Split::Validation, P.maxValidationTokens, 256, {});
-        chooseFallback(p, vs);
-        return makeReport(p, vs, "validation");
-    };
+// The training split once, through a shuffle buffer, in micro-batches.
+void TrainingRun::trainEpoch(Epoch& epoch)
+{
+    m_predictor.train(true);
+    ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
+                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL);
+    epoch.batch.init(m_dims);
+    m_source.forEachBlock(
+        [&](const RoutingBlock& b) {
+            checkBlockDims(m_dims, b, m_source.description);
+            for (size_t t = 0; t < b.numTokens(); ++t) {
+                if (splitOf(b.seqIds[t], m_params.split) != Split::Train)
+                    continue;
+                buf.push(b, t, epoch.batch);
+                if (int(epoch.batch.size()) >= m_params.batchSize)
+                    microStep(epoch);
+            }
+        },
+        m_params.maxTokens);
+    while (buf.pop(epoch.batch))
+        if (int(epoch.batch.size()) >= m_params.batchSize)
+            microStep(epoch);
+    if (epoch.batch.size() > 0)
+        microStep(epoch);
+    if (epoch.micro % m_params.accumulate != 0)
+        optimizerStep(epoch);
+    m_trainSeconds += seconds(epoch.start);
+}
 
+bool TrainingRun::endEpoch(const Epoch& epoch)
+{
+    const int epochNumber = epoch.index + 1;
+    EvalReport rep = validate();
+    const double score = scoreOf(rep);
+    const bool improved = score < m_best - 1e-9;
+    if (improved) {
+        m_best = score;
+        m_badEpochs = 0;
+        m_result.bestEpoch = epochNumber;
+        m_predictor.cfg.bestEpoch = epochNumber;
+        fs::remove_all(m_bestDir + ".tmp");
+        m_predictor.save(m_bestDir + ".tmp");
+        fs::remove_all(m_bestDir);
+        fs::rename(m_bestDir + ".tmp", m_bestDir);
+        m_bestReport = rep;
+        m_haveBestReport = true;
+    } else {
+        ++m_badEpochs;
+    }
+    emit({{"type", "validation"}, {"epoch", epochNumber}, {"step", m_step}, {"final", true},
+          {"score", score}, {"best", improved}, {"tokens", rep.tokens}, {"metrics", reportMetrics(rep)}});
+    saveCheckpoint(epochNumber);
+    m_result.epochsRun = epochNumber;
+    if (m_badEpochs >= m_params.patience && epochNumber < m_params.epochs) {
+        m_result.stoppedEarly = true;
+        return true;
+    }
+    return false;
+}
+
+// Checkpoint of the epoch (written aside, then swapped in).
+void TrainingRun::saveCheckpoint(int epochsDone)
+{
+    const std::string tmp = m_checkpointDir + ".tmp";
+    fs::remove_all(tmp);
+    m_predictor.save(tmp);
+    torch::save(*m_optimizer, tmp + "/optimizer.pt");
+    nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
+                         {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed}};
+    st["best_score"] = std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr);
+    writeText(tmp + "/state.json", st.dump(2) + "\n");
+    fs::remove_all(m_checkpointDir);
+    fs::rename(tmp, m_checkpointDir);
+    emit({{"type", "checkpoint"}, {"epoch", epochsDone}, {"step", m_step}, {"path", m_checkpointDir}});
+}
+
+// The best predictor's validation report, report.json and the end record.
+void TrainingRun::finishRun()
+{
+    TrainResult& r = m_result;
+    if (r.epochsRun == 0)
+        r.epochsRun = m_startEpoch;
+    if (!m_haveBestReport) {
+        if (!fs::exists(m_bestDir + "/config.json"))
+            throw Error("train: no best checkpoint in " + m_bestDir);
+        Predictor bp = Predictor::load(m_bestDir, m_device);
+        SplitScores vs = scoreSplit(bp, m_source, Split::Validation, m_params.maxValidationTokens, 256, {});
+        m_bestReport = makeReport(bp, vs, "validation");
+    }
+    r.validation = m_bestReport;
+    r.steps = m_step;
+    r.bestScore = m_best;
+    r.seconds = seconds(m_start);
+    r.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
+    r.tokensPerSecond = m_trainSeconds > 0 ? double(m_tokensSeen) / m_trainSeconds : 0.0;
+    writeText(m_params.runDir + "/report.json", r.validation.toJson(true) + "\n");
+    emit({{"type", "end"}, {"status", r.stoppedEarly ? "early_stop" : "done"}, {"epochs", r.epochsRun},
+          {"step", m_step}, {"best_epoch", r.bestEpoch},
+          {"best_score", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr)},
+          {"samples_per_s", r.samplesPerSecond}, {"tokens_per_s", r.tokensPerSecond},
+          {"validation", reportMetrics(r.validation)}});
+}
+
+TrainResult TrainingRun::run()
+{
+    openData();
+    m_config = makeConfig();
+    countSplits();
+    buildPredictor();
+    resumeFromCheckpoint();
+    openMetrics();
+    planSteps();
+    writeStartRecord();
     try {
-        for (int epoch = startEpoch; epoch < P.epochs; ++epoch) {
-            const auto te = Clock::now();
-            p.train(true);
-            ShuffleBuffer buf(dims, size_t(P.shuffleBuffer), P.split.seed * 1000003ULL + uint64_t(epoch) * 7919ULL + 17ULL);
-            TokenTable mb;
-            mb.init(dims);
-            int64_t micro = 0;
-            double lossSum[3] = {0, 0, 0};
-            int64_t lossN = 0;
-            auto optimizerStep = [&]() {
-                const double lr = lrAt(step);
-                for (auto& g : opt.param_groups())
-                    static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-                if (P.gradClip > 0) {
-                    for (const auto* ps : {&pInter, &pStat, &pEns})
-                        if (!ps->empty())
-                            torch::nn::utils::clip_grad_norm_(*ps, P.gradClip);
-                }
-                opt.step();
-                opt.zero_grad();
-                ++step;
-                if (step % 10 == 0 || step == 1) {
-                    nlohmann::json loss = nlohmann::json::object();
-                    const double n = double(std::max<int64_t>(1, lossN));
-                    if (cfg.inter) loss[kInterLayer] = lossSum[0] / n;
-                    if (cfg.stat) loss[kStatistics] = lossSum[1] / n;
-                    if (cfg.ens) loss[kEnsemble] = lossSum[2] / n;
-                    const double sec = trainSeconds + seconds(te);
-                    emit({{"type", "step"}, {"epoch", epoch + 1}, {"step", step}, {"lr", lr}, {"loss", loss},
-                          {"samples_per_s", sec > 0 ? double(samples) / sec : 0.0},
-                          {"tokens_per_s", sec > 0 ? double(tokensSeen) / sec : 0.0}});
-                    lossSum[0] = lossSum[1] = lossSum[2] = 0;
-                    lossN = 0;
-                }
-                Progress pr;
-                pr.stage = "train";
-                pr.unit = "steps";
-                pr.done = step;
-                pr.total = totalSteps;
-                const double sec = trainSeconds + seconds(te);
-                pr.rate = sec > 0 ? double(step - 0) / sec : 0.0;
-                pr.message = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(P.epochs);
-                reportProgress(progress, pr);
-                if (P.evalEverySteps > 0 && step % P.evalEverySteps == 0) {
-                    EvalReport r = validate();
-                    p.train(true);
-                    emit({{"type", "validation"}, {"epoch", epoch + 1}, {"step", step}, {"final", false},
-                          {"score", scoreOf(r)}, {"tokens", r.tokens}, {"metrics", reportMetrics(r)}});
-                }
-            };
-            auto microStep = [&]() {
-                Batch b = buildBatch(mb, p.stats, p.cfg).to(dev);
-                ForwardOut o = p.forward(b, true);
-                torch::Tensor nValid = b.valid.sum().clamp_min(1.0);
-                torch::Tensor total = torch::zeros({}, b.valid.options());
-                auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / nValid; };
-                double parts[3] = {0, 0, 0};
-                if (o.interLogits.defined()) {
-                    torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
-                    total = total + l;
-                    parts[0] = l.item<double>();
-                }
-                if (o.statLogits.defined()) {
-                    torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
-                    total = total + l;
-                    parts[1] = l.item<double>();
-                }
-                if (o.ensRaw.defined()) {
-                    torch::Tensor l = masked(torch::binary_cross_entropy(o.ensRaw.clamp(1e-6, 1.0 - 1e-6), b.target, {}, at::Reduction::None));
-                    total = total + l;
-                    parts[2] = l.item<double>();
-                }
-                if (P.injectNanAtStep >= 0 && step == P.injectNanAtStep)
-                    total = total * std::numeric_limits<double>::quiet_NaN();
-                const double lv = total.item<double>();
-                if (!std::isfinite(lv)) {
-                    const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
-                                            " at step " + std::to_string(step) + " (epoch " + std::to_string(epoch + 1) +
-                                            "); training stopped" + ckNote +
-                                            " (try a lower learning rate or a smaller gradient clip)";
-                    emit({{"type", "error"}, {"epoch", epoch + 1}, {"step", step}, {"message", msg}});
-                    throw Error(msg);
-                }
-                (total / double(P.accumulate)).backward();
-                for (int i = 0; i < 3; ++i)
-                    lossSum[i] += parts[i];
-                ++lossN;
-                samples += int64_t(b.valid.sum().item<double>());
-                tokensSeen += int64_t(mb.size());
-                mb.clear();
-                if (++micro % P.accumulate == 0)
-                    optimizerStep();
-            };
-            src.forEachBlock(
-                [&](const RoutingBlock& b) {
-                    checkBlockDims(dims, b, src.description);
-                    for (size_t t = 0; t < b.numTokens(); ++t) {
-                        if (splitOf(b.seqIds[t], P.split) != Split::Train)
-                            continue;
-                        buf.push(b, t, mb);
-                        if (int(mb.size()) >= P.batchSize)
-                            microStep();
-                    }
-                },
-                P.maxTokens);
-            while (buf.pop(mb))
-                if (int(mb.size()) >= P.batchSize)
-                    microStep();
-            if (mb.size() > 0)
-                microStep();
-            if (micro % P.accumulate != 0)
-                optimizerStep();
-            trainSeconds += seconds(te);
-
-            EvalReport rep = validate();
-            const double score = scoreOf(rep);
-            const bool improved = score < best - 1e-9;
-            if (improved) {
-                best = score;
-                badEpochs = 0;
-                R.bestEpoch = epoch + 1;
-                p.cfg.bestEpoch = epoch + 1;
-                fs::remove_all(bestDir + ".tmp");
-                p.save(bestDir + ".tmp");
-                fs::remove_all(bestDir);
-                fs::rename(bestDir + ".tmp", bestDir);
-                bestReport = rep;
-                haveBestReport = true;
-            } else {
-                ++badEpochs;
-            }
-            emit({{"type", "validation"}, {"epoch", epoch + 1}, {"step", step}, {"final", true},
-                  {"score", score}, {"best", improved}, {"tokens", rep.tokens}, {"metrics", reportMetrics(rep)}});
-
-            // Checkpoint of the epoch (written aside, then swapped in).
-            const std::string tmp = ckDir + ".tmp";
-            fs::remove_all(tmp);
-            p.save(tmp);
-            torch::save(opt, tmp + "/optimizer.pt");
-            nlohmann::json st = {{"epoch", epoch + 1}, {"step", step}, {"best_epoch", R.bestEpoch},
-                                 {"bad_epochs", badEpochs}, {"seed", P.split.seed}};
-            st["best_score"] = std::isfinite(best) ? nlohmann::json(best) : nlohmann::json(nullptr);
-            writeText(tmp + "/state.json", st.dump(2) + "\n");
-            fs::remove_all(ckDir);
-            fs::rename(tmp, ckDir);
-            emit({{"type", "checkpoint"}, {"epoch", epoch + 1}, {"step", step}, {"path", ckDir}});
-            R.epochsRun = epoch + 1;
-            if (badEpochs >= P.patience && epoch + 1 < P.epochs) {
-                R.stoppedEarly = true;
+        for (int index = m_startEpoch; index < m_params.epochs; ++index) {
+            Epoch epoch;
+            epoch.index = index;
+            trainEpoch(epoch);
+            if (endEpoch(epoch))
                 break;
-            }
         }
     } catch (const Cancelled&) {
-        emit({{"type", "end"}, {"status", "cancelled"}, {"step", step}});
+        emit({{"type", "end"}, {"status", "cancelled"}, {"step", m_step}});
         throw;
     }
-    if (R.epochsRun == 0)
-        R.epochsRun = startEpoch;
+    finishRun();
+    return m_result;
+}
 
-    if (!haveBestReport) {
-        if (!fs::exists(bestDir + "/config.json"))
-            throw Error("train: no best checkpoint in " + bestDir);
-        Predictor bp = Predictor::load(bestDir, dev);
-        SplitScores vs = scoreSplit(bp, src, Split::Validation, P.maxValidationTokens, 256, {});
-        bestReport = makeReport(bp, vs, "validation");
-    }
-    R.validation = bestReport;
-    R.steps = step;
-    R.bestScore = best;
-    R.seconds = seconds(t0);
-    R.samplesPerSecond = trainSeconds > 0 ? double(samples) / trainSeconds : 0.0;
-    R.tokensPerSecond = trainSeconds > 0 ? double(tokensSeen) / trainSeconds : 0.0;
-    writeText(P.runDir + "/report.json", R.validation.toJson(true) + "\n");
-    emit({{"type", "end"}, {"status", R.stoppedEarly ? "early_stop" : "done"}, {"epochs", R.epochsRun},
-          {"step", step}, {"best_epoch", R.bestEpoch},
-          {"best_score", std::isfinite(best) ? nlohmann::json(best) : nlohmann::json(nullptr)},
-          {"samples_per_s", R.samplesPerSecond}, {"tokens_per_s", R.tokensPerSecond},
-          {"validation", reportMetrics(R.validation)}});
-    return R;
+} // namespace
+
+TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
+{
+    return TrainingRun(params, progress, metricsFn).run();
 }
 
 } // namespace specmoe::speculate
