@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -137,24 +138,72 @@ void announce(const ProgressFn& progress, const std::string& stage, const std::s
     reportProgress(progress, p);
 }
 
-} // namespace
-
-DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
-{
-    DemoParams p = given;
-    if (given.quick) {
-        p = DemoParams::quickParams();
-        p.outDir = given.outDir;
-        p.threads = given.threads;
-        p.seed = given.seed;
+// One call of runDemo(); each stage of the pipeline is a member, in the order run() calls them.
+class DemoRun {
+public:
+    DemoRun(const DemoParams& given, const ProgressFn& progress) : m_params(effectiveParams(given)), m_progress(progress)
+    {
     }
-    const auto t0 = clock::now();
-    const double budget = std::max(0.5, p.minutes) * 60.0;
+
+    DemoResult run();
+
+private:
+    static DemoParams effectiveParams(const DemoParams& given);
+    // Runs one stage and records its duration under `name`.
+    template <class Stage>
+    void stage(const std::string& name, Stage&& body)
+    {
+        const auto start = clock::now();
+        body();
+        m_result.stages.push_back({name, since(start)});
+    }
+    void prepareOutput();
+    void buildCorpus();
+    void trainTokenizer();
+    void tokenize();
+    AfterLmWork workAfterLm() const;
+    void trainLanguageModel();
+    void collectTraces();
+    void trainPredictors();
+    void evaluatePredictors();
+    void analyzeRouting();
+    void compareDomainUsage();
+    void writeReport();
+
+    const DemoParams m_params;
+    const ProgressFn& m_progress;
+    const clock::time_point m_start = clock::now();
+    double m_budget = 0;      // seconds
+    fs::path m_out, m_work;
+    DemoResult m_result;
+    DemoCorpus m_corpus;
+    std::unique_ptr<BpeEncoder> m_encoder;
+    std::vector<DomainTokens> m_tokens;
+    int64_t m_speculateMaxTokens = 0; // the tokens the predictors were trained on (0 = all)
+    int m_speculateThreads = 0;
+};
+
+DemoParams DemoRun::effectiveParams(const DemoParams& given)
+{
+    if (!given.quick)
+        return given;
+    DemoParams p = DemoParams::quickParams();
+    p.outDir = given.outDir;
+    p.threads = given.threads;
+    p.seed = given.seed;
+    return p;
+}
+
+void DemoRun::prepareOutput()
+{
+    const DemoParams& p = m_params;
+    m_budget = std::max(0.5, p.minutes) * 60.0;
     if (p.threads > 0)
         at::set_num_threads(p.threads);
 
-    DemoResult r;
+    DemoResult& r = m_result;
     const fs::path out = fs::absolute(p.outDir);
+    m_out = out;
     r.outDir = out.string();
     r.corpusDir = (out / "corpus").string();
     r.modelDir = (out / "model").string();
@@ -165,313 +214,365 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
     r.reportHtml = (out / "report" / "index.html").string();
     r.metricsFile = (out / "report" / "metrics.json").string();
     r.summaryFile = (out / "demo.json").string();
-    const fs::path work = out / "work";
+    m_work = out / "work";
 
     // Earlier demo output is replaced (only the demo's own folders are touched).
     std::error_code ec;
     for (const char* sub : {"corpus", "model", "traces", "speculation", "analysis", "report", "work"})
         fs::remove_all(out / sub, ec);
     fs::create_directories(out);
+}
 
-    auto stageDone = [&](const std::string& name, clock::time_point s) {
-        r.stages.push_back({name, since(s)});
-    };
+// 1. corpus
+void DemoRun::buildCorpus()
+{
+    CorpusBuildParams cp = m_params.corpus;
+    cp.outDir = m_result.corpusDir;
+    cp.seed = m_params.seed;
+    m_corpus = buildDemoCorpus(cp, stageProgress(m_progress, "corpus"));
+    for (const auto& d : m_corpus.domains)
+        m_result.domains.push_back(d.name);
+}
 
-    // 1. corpus
-    auto ts = clock::now();
-    CorpusBuildParams cp = p.corpus;
-    cp.outDir = r.corpusDir;
-    cp.seed = p.seed;
-    const DemoCorpus corpus = buildDemoCorpus(cp, stageProgress(progress, "corpus"));
-    for (const auto& d : corpus.domains)
-        r.domains.push_back(d.name);
-    stageDone("corpus", ts);
+// 2. tokenizer
+void DemoRun::trainTokenizer()
+{
+    announce(m_progress, "tokenizer", "training a SentencePiece BPE tokenizer");
+    TokenizerTrainParams tp = m_params.tokenizer;
+    if (m_params.threads > 0)
+        tp.threads = m_params.threads;
+    m_result.tokenizerPath = demo::trainTokenizer(m_corpus, m_result.modelDir, m_work.string(), tp);
+}
 
-    // 2. tokenizer
-    ts = clock::now();
-    announce(progress, "tokenizer", "training a SentencePiece BPE tokenizer");
-    TokenizerTrainParams tp = p.tokenizer;
-    if (p.threads > 0)
-        tp.threads = p.threads;
-    r.tokenizerPath = trainTokenizer(corpus, r.modelDir, work.string(), tp);
-    stageDone("tokenizer", ts);
-
-    // 3. tokenize
-    ts = clock::now();
-    const BpeEncoder enc(r.tokenizerPath);
-    r.vocabSize = enc.vocabSize();
-    std::vector<DomainTokens> data;
-    {
-        int64_t done = 0;
-        for (const auto& d : corpus.domains) {
-            DomainTokens dt;
-            dt.name = d.name;
-            auto encodeDoc = [&](const CorpusDoc& doc) {
-                std::vector<int32_t> ids{enc.bosId()};
-                const auto body = enc.encode(doc.text);
-                ids.insert(ids.end(), body.begin(), body.end());
-                return ids;
-            };
-            for (const auto& doc : d.train)
-                dt.trainDocs.push_back(encodeDoc(doc));
-            for (const auto& doc : d.heldOut)
-                dt.heldOutDocs.push_back(encodeDoc(doc));
-            writeIdsJsonl(out / "corpus" / "heldout-ids" / d.name / "docs.jsonl", d.heldOut,
-                          dt.heldOutDocs);
-            data.push_back(std::move(dt));
-            Progress pr;
-            pr.stage = "tokenize";
-            pr.done = ++done;
-            pr.total = int64_t(corpus.domains.size());
-            pr.unit = "domains";
-            pr.message = d.name;
-            reportProgress(progress, pr);
-        }
+// 3. tokenize
+void DemoRun::tokenize()
+{
+    m_encoder = std::make_unique<BpeEncoder>(m_result.tokenizerPath);
+    const BpeEncoder& enc = *m_encoder;
+    m_result.vocabSize = enc.vocabSize();
+    int64_t done = 0;
+    for (const auto& d : m_corpus.domains) {
+        DomainTokens dt;
+        dt.name = d.name;
+        auto encodeDoc = [&](const CorpusDoc& doc) {
+            std::vector<int32_t> ids{enc.bosId()};
+            const auto body = enc.encode(doc.text);
+            ids.insert(ids.end(), body.begin(), body.end());
+            return ids;
+        };
+        for (const auto& doc : d.train)
+            dt.trainDocs.push_back(encodeDoc(doc));
+        for (const auto& doc : d.heldOut)
+            dt.heldOutDocs.push_back(encodeDoc(doc));
+        writeIdsJsonl(m_out / "corpus" / "heldout-ids" / d.name / "docs.jsonl", d.heldOut, dt.heldOutDocs);
+        m_tokens.push_back(std::move(dt));
+        Progress pr;
+        pr.stage = "tokenize";
+        pr.done = ++done;
+        pr.total = int64_t(m_corpus.domains.size());
+        pr.unit = "domains";
+        pr.message = d.name;
+        reportProgress(m_progress, pr);
     }
-    stageDone("tokenize", ts);
+}
 
-    // 4. the MoE language model, for what is left of the budget
-    ts = clock::now();
+// What the stages after the LM will process, for the time plan.
+AfterLmWork DemoRun::workAfterLm() const
+{
+    const DemoParams& p = m_params;
+    AfterLmWork later;
+    int64_t heldOut = 0;
+    for (const auto& d : m_tokens) {
+        int64_t n = 0;
+        for (const auto& doc : d.heldOutDocs)
+            n += int64_t(doc.size());
+        heldOut += n;
+        later.evalTokens += std::min<int64_t>(n, p.lm.evalTokensPerDomain);
+    }
+    later.collectTokens = p.collectMaxTokens > 0 ? std::min(heldOut, p.collectMaxTokens) : heldOut;
+    later.speculateTokens = p.speculateMaxTokens > 0 ? std::min(later.collectTokens, p.speculateMaxTokens)
+                                                    : later.collectTokens;
+    later.speculateEpochs = p.speculateEpochs;
+    return later;
+}
+
+// 4. the MoE language model, for what is left of the budget
+void DemoRun::trainLanguageModel()
+{
+    const DemoParams& p = m_params;
+    DemoResult& r = m_result;
     LmTrainParams lp = p.lm;
     lp.threads = p.lmThreads > 0 ? p.lmThreads : p.threads;
     lp.seed = p.seed;
-    AfterLmWork later;
-    {
-        int64_t heldOut = 0;
-        for (const auto& d : data) {
-            int64_t n = 0;
-            for (const auto& doc : d.heldOutDocs)
-                n += int64_t(doc.size());
-            heldOut += n;
-            later.evalTokens += std::min<int64_t>(n, p.lm.evalTokensPerDomain);
-        }
-        later.collectTokens = p.collectMaxTokens > 0 ? std::min(heldOut, p.collectMaxTokens) : heldOut;
-        later.speculateTokens = p.speculateMaxTokens > 0 ? std::min(later.collectTokens, p.speculateMaxTokens)
-                                                        : later.collectTokens;
-        later.speculateEpochs = p.speculateEpochs;
-    }
-    const double speculateCap = p.speculateShare * budget;
+    const AfterLmWork later = workAfterLm();
+    const double speculateCap = p.speculateShare * m_budget;
     if (!p.quick) {
         // Time-bounded: the LM trains until the later stages' estimated cost, at its
         // measured throughput, fills what is left before the target end.
-        r.budgetSeconds = budget;
-        r.targetSeconds = budget - std::max(p.marginMinSeconds, p.marginFraction * budget);
-        const double lmStart = since(t0);
-        auto plan = [&, lmStart](double tokensPerSecond) {
+        r.budgetSeconds = m_budget;
+        r.targetSeconds = m_budget - std::max(p.marginMinSeconds, p.marginFraction * m_budget);
+        const double lmStart = since(m_start);
+        auto plan = [this, later, speculateCap, lmStart](double tokensPerSecond) {
+            DemoResult& r = m_result;
             r.lmTrainTokensPerSecond = tokensPerSecond;
-            r.afterLm = estimateAfterLm(later, p.speeds, tokensPerSecond, speculateCap);
-            r.lmPlannedSeconds = std::max(p.minLmSeconds, r.targetSeconds - lmStart - r.afterLm.total());
+            r.afterLm = estimateAfterLm(later, m_params.speeds, tokensPerSecond, speculateCap);
+            r.lmPlannedSeconds = std::max(m_params.minLmSeconds, r.targetSeconds - lmStart - r.afterLm.total());
             return r.lmPlannedSeconds;
         };
         lp.seconds = plan(p.speeds.referenceLmTokensPerSecond); // until the first measurement
         lp.planSeconds = plan;
     }
-    r.lm = trainMoeLm(data, r.vocabSize, r.modelDir, lp, stageProgress(progress, "train-lm"));
+    r.lm = trainMoeLm(m_tokens, r.vocabSize, r.modelDir, lp, stageProgress(m_progress, "train-lm"));
     r.configFile = r.lm.configFile;
     r.weightsFile = r.lm.weightsFile;
     r.lmBeatsUnigram = r.lm.heldOutLoss < r.lm.unigramLoss;
-    stageDone("train-lm", ts);
+}
 
-    // 5. traces from the held-out text of every domain
-    ts = clock::now();
-    {
-        CollectParams c;
-        for (const auto& d : corpus.domains) {
-            SourceSpec s;
-            s.name = d.name;
-            s.path = (out / "corpus" / "heldout-ids" / d.name).string();
-            s.format = SourceFormat::JsonlIds;
-            c.sources.push_back(s);
+// 5. traces from the held-out text of every domain
+void DemoRun::collectTraces()
+{
+    const DemoParams& p = m_params;
+    DemoResult& r = m_result;
+    CollectParams c;
+    for (const auto& d : m_corpus.domains) {
+        SourceSpec s;
+        s.name = d.name;
+        s.path = (m_out / "corpus" / "heldout-ids" / d.name).string();
+        s.format = SourceFormat::JsonlIds;
+        c.sources.push_back(s);
+    }
+    c.maxLength = p.collectMaxLength;
+    c.minLength = 8;
+    c.longDocuments = LongDocuments::Split;
+    c.seed = p.seed;
+    c.modelDir = r.modelDir;
+    c.device = "cpu";
+    c.dtype = "float32";
+    c.lookahead = p.lookahead;
+    c.threads = p.collectThreads > 0 ? p.collectThreads : p.threads;
+    c.batchSize = p.collectBatchSize;
+    c.targetTokens = p.collectMaxTokens;
+    c.outDir = r.traceDir;
+    c.startOver = true;
+    // Deadline: twice the estimate, leaving the speculation at least half of its own.
+    double deadline = kNever;
+    if (!p.quick) {
+        const double now = since(m_start);
+        deadline = std::min(now + std::max(10.0, 2.0 * r.afterLm.collect),
+                            r.targetSeconds - r.afterLm.fixed - 0.5 * r.afterLm.speculate);
+        deadline = std::max(deadline, now + 5.0);
+    }
+    const ProgressFn inner = stageProgress(m_progress, "collect");
+    bool stopAsked = false;
+    const ProgressFn guarded = [&](const Progress& pr) {
+        if (inner && !inner(pr)) {
+            stopAsked = true;
+            return false;
         }
-        c.maxLength = p.collectMaxLength;
-        c.minLength = 8;
-        c.longDocuments = LongDocuments::Split;
-        c.seed = p.seed;
-        c.modelDir = r.modelDir;
-        c.device = "cpu";
-        c.dtype = "float32";
-        c.lookahead = p.lookahead;
-        c.threads = p.collectThreads > 0 ? p.collectThreads : p.threads;
-        c.batchSize = p.collectBatchSize;
-        c.targetTokens = p.collectMaxTokens;
-        c.outDir = r.traceDir;
-        c.startOver = true;
-        // Deadline: twice the estimate, leaving the speculation at least half of its own.
-        double deadline = kNever;
-        if (!p.quick) {
-            const double now = since(t0);
-            deadline = std::min(now + std::max(10.0, 2.0 * r.afterLm.collect),
-                                r.targetSeconds - r.afterLm.fixed - 0.5 * r.afterLm.speculate);
-            deadline = std::max(deadline, now + 5.0);
+        // Between batches (tokens stored): stop at the deadline; the collector keeps
+        // every batch done as complete shards.
+        if (pr.stage == "collect" && pr.done > 0 && pr.message.rfind("batch", 0) == 0 &&
+            since(m_start) > deadline) {
+            r.collectCut = true;
+            return false;
         }
-        const ProgressFn inner = stageProgress(progress, "collect");
-        bool stopAsked = false;
-        const ProgressFn guarded = [&](const Progress& pr) {
-            if (inner && !inner(pr)) {
-                stopAsked = true;
-                return false;
-            }
-            // Between batches (tokens stored): stop at the deadline; the collector keeps
-            // every batch done as complete shards.
-            if (pr.stage == "collect" && pr.done > 0 && pr.message.rfind("batch", 0) == 0 &&
-                since(t0) > deadline) {
-                r.collectCut = true;
-                return false;
-            }
-            return true;
-        };
+        return true;
+    };
+    try {
+        collect(c, guarded);
+    } catch (const Cancelled&) {
+        if (stopAsked || !r.collectCut)
+            throw;
+    }
+    const TraceSet traces = TraceSet::open(r.traceDir);
+    const VerifyReport vr = traces.verify();
+    if (!vr.ok())
+        throw Error("demo: the collected traces do not verify: " + vr.problems.front());
+    r.traceSequences = traces.numSequences();
+    r.traceTokens = traces.numTokens();
+}
+
+// 6a. speculation: the three models, trained in the time left (epochs or data fitted to it)
+void DemoRun::trainPredictors()
+{
+    const DemoParams& p = m_params;
+    DemoResult& r = m_result;
+    speculate::TrainParams sp;
+    sp.traceDirs = {r.traceDir};
+    sp.maxTokens = p.speculateMaxTokens;
+    sp.horizon = p.speculateHorizon;
+    sp.batchSize = p.speculateBatchSize;
+    sp.runDir = r.speculationDir;
+    sp.device = "cpu";
+    sp.threads = p.speculateThreads > 0 ? p.speculateThreads : p.threads;
+    sp.split.seed = p.seed;
+    // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
+    const double deadline = p.quick ? kNever : r.targetSeconds - r.afterLm.fixed;
+    EpochDeadline fit(deadline, p.speculateEpochs);
+    const ProgressFn inner = stageProgress(m_progress, "speculate");
+    bool stopAsked = false;
+    EpochDeadline::Action action = EpochDeadline::Action::Continue;
+    const ProgressFn guarded = [&](const Progress& pr) {
+        if (inner && !inner(pr)) {
+            stopAsked = true;
+            return false;
+        }
+        if (pr.stage == "train" && pr.unit == "steps") {
+            action = fit.observe(since(m_start), pr.done, pr.total);
+            return action == EpochDeadline::Action::Continue;
+        }
+        return true;
+    };
+    const int64_t allTokens = p.speculateMaxTokens > 0 ? std::min(p.speculateMaxTokens, r.traceTokens)
+                                                       : r.traceTokens;
+    int64_t maxTokens = p.speculateMaxTokens;
+    std::error_code ec;
+    for (int attempt = 0;; ++attempt) {
+        sp.epochs = fit.epochs();
+        sp.patience = sp.epochs;
+        sp.maxTokens = maxTokens;
         try {
-            collect(c, guarded);
+            speculate::train(sp, guarded);
         } catch (const Cancelled&) {
-            if (stopAsked || !r.collectCut)
+            if (stopAsked || action == EpochDeadline::Action::Continue)
                 throw;
-        }
-        const TraceSet traces = TraceSet::open(r.traceDir);
-        const VerifyReport vr = traces.verify();
-        if (!vr.ok())
-            throw Error("demo: the collected traces do not verify: " + vr.problems.front());
-        r.traceSequences = traces.numSequences();
-        r.traceTokens = traces.numTokens();
-    }
-    stageDone("collect", ts);
-
-    // 6. speculation: the three models against the baselines
-    ts = clock::now();
-    {
-        speculate::TrainParams sp;
-        sp.traceDirs = {r.traceDir};
-        sp.maxTokens = p.speculateMaxTokens;
-        sp.horizon = p.speculateHorizon;
-        sp.batchSize = p.speculateBatchSize;
-        sp.runDir = r.speculationDir;
-        sp.device = "cpu";
-        sp.threads = p.speculateThreads > 0 ? p.speculateThreads : p.threads;
-        sp.split.seed = p.seed;
-        // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
-        const double deadline = p.quick ? kNever : r.targetSeconds - r.afterLm.fixed;
-        EpochDeadline fit(deadline, p.speculateEpochs);
-        const ProgressFn inner = stageProgress(progress, "speculate");
-        bool stopAsked = false;
-        EpochDeadline::Action action = EpochDeadline::Action::Continue;
-        const ProgressFn guarded = [&](const Progress& pr) {
-            if (inner && !inner(pr)) {
-                stopAsked = true;
-                return false;
-            }
-            if (pr.stage == "train" && pr.unit == "steps") {
-                action = fit.observe(since(t0), pr.done, pr.total);
-                return action == EpochDeadline::Action::Continue;
-            }
-            return true;
-        };
-        const int64_t allTokens = p.speculateMaxTokens > 0 ? std::min(p.speculateMaxTokens, r.traceTokens)
-                                                           : r.traceTokens;
-        int64_t maxTokens = p.speculateMaxTokens;
-        for (int attempt = 0;; ++attempt) {
-            sp.epochs = fit.epochs();
-            sp.patience = sp.epochs;
-            sp.maxTokens = maxTokens;
-            try {
-                speculate::train(sp, guarded);
-            } catch (const Cancelled&) {
-                if (stopAsked || action == EpochDeadline::Action::Continue)
-                    throw;
-                if (action == EpochDeadline::Action::Restart && attempt == 0) {
-                    // The planned epochs do not fit: start again with those that do.
-                    fs::remove_all(r.speculationDir, ec);
-                    fit.restarted();
-                    action = EpochDeadline::Action::Continue;
-                    if (fit.dataScale() < 1.0)
-                        maxTokens = std::max<int64_t>(2000, int64_t(double(allTokens) * fit.dataScale()));
-                    continue;
-                }
-                // Stopped at an epoch boundary: the best checkpoint so far is the result.
-            }
-            break;
-        }
-        r.speculateEpochs = fit.epochs();
-        r.speculateDataScale = fit.dataScale();
-        r.speculateCut = fit.cut();
-        speculate::EvalParams ep;
-        ep.runDir = r.speculationDir;
-        ep.traceDirs = {r.traceDir};
-        ep.split = "test";
-        ep.maxTokens = maxTokens;
-        ep.device = "cpu";
-        ep.threads = sp.threads;
-        const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(progress, "speculate"));
-        speculate::saveEvaluation(r.speculationDir, rep);
-        for (const auto& pm : rep.predictors) {
-            if (pm.horizons.empty())
+            if (action == EpochDeadline::Action::Restart && attempt == 0) {
+                // The planned epochs do not fit: start again with those that do.
+                fs::remove_all(r.speculationDir, ec);
+                fit.restarted();
+                action = EpochDeadline::Action::Continue;
+                if (fit.dataScale() < 1.0)
+                    maxTokens = std::max<int64_t>(2000, int64_t(double(allTokens) * fit.dataScale()));
                 continue;
-            PredictorRecall pr;
-            pr.name = pm.name;
-            pr.baseline = pm.baseline;
-            pr.recallAt2 = pm.horizons.front().overall.recallAt(2);
-            pr.top1 = pm.horizons.front().overall.top1;
-            r.recall.push_back(pr);
-            if (pm.name == speculate::kEnsemble)
-                r.ensembleRecallAt2 = pr.recallAt2;
-            else if (pm.name == speculate::kFrequency)
-                r.frequencyRecallAt2 = pr.recallAt2;
-            else if (pm.name == speculate::kMarkov)
-                r.markovRecallAt2 = pr.recallAt2;
+            }
+            // Stopped at an epoch boundary: the best checkpoint so far is the result.
         }
-        r.ensembleBeatsBaselines = r.ensembleRecallAt2 > r.frequencyRecallAt2 &&
-                                   r.ensembleRecallAt2 > r.markovRecallAt2;
-        if (p.threads > 0)
-            at::set_num_threads(p.threads);
+        break;
     }
-    stageDone("speculate", ts);
+    r.speculateEpochs = fit.epochs();
+    r.speculateDataScale = fit.dataScale();
+    r.speculateCut = fit.cut();
+    m_speculateMaxTokens = maxTokens;
+    m_speculateThreads = sp.threads;
+}
 
-    // 7. routing analysis, and expert usage per domain
-    ts = clock::now();
-    {
-        const TraceSet traces = TraceSet::open(r.traceDir);
-        AnalysisOptions ao;
-        ao.journeyFirstSequences = 4;
-        ao.tokenText = [&enc](int32_t id) {
-            return id >= 0 && id < enc.vocabSize() ? enc.piece(id) : std::string();
-        };
-        const AnalysisResult ar = analyze(traces, ao, stageProgress(progress, "analyze"));
-        fs::create_directories(fs::path(r.analysisFile).parent_path());
-        saveAnalysisJson(ar, r.analysisFile);
-        for (const auto& g : ar.sources) {
-            DomainUsage u;
-            u.domain = g.source;
-            u.tokens = g.tokens;
-            for (const auto& l : g.layers)
-                u.share.push_back(l.anyShare);
-            r.usage.push_back(std::move(u));
-        }
-        double sum = 0;
-        int64_t n = 0;
-        for (size_t a = 0; a < r.usage.size(); ++a)
-            for (size_t b = a + 1; b < r.usage.size(); ++b)
-                for (size_t l = 0; l < r.usage[a].share.size() && l < r.usage[b].share.size(); ++l) {
-                    sum += jsBits(r.usage[a].share[l], r.usage[b].share[l]);
-                    ++n;
-                    r.usageMaxTvDistance = std::max(
-                        r.usageMaxTvDistance, tvDistance(r.usage[a].share[l], r.usage[b].share[l]));
-                }
-        r.usageDivergenceBits = n > 0 ? sum / double(n) : 0.0;
-        // Domains differ when some layer routes them visibly differently (a fifth of the
-        // assignments moved) and the mean divergence is clearly above sampling noise.
-        r.usageDiffers = r.usageMaxTvDistance >= 0.2 && r.usageDivergenceBits >= 0.01;
+// 6b. speculation: the predictors against the baselines on the test split
+void DemoRun::evaluatePredictors()
+{
+    const DemoParams& p = m_params;
+    DemoResult& r = m_result;
+    speculate::EvalParams ep;
+    ep.runDir = r.speculationDir;
+    ep.traceDirs = {r.traceDir};
+    ep.split = "test";
+    ep.maxTokens = m_speculateMaxTokens;
+    ep.device = "cpu";
+    ep.threads = m_speculateThreads;
+    const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(m_progress, "speculate"));
+    speculate::saveEvaluation(r.speculationDir, rep);
+    for (const auto& pm : rep.predictors) {
+        if (pm.horizons.empty())
+            continue;
+        PredictorRecall pr;
+        pr.name = pm.name;
+        pr.baseline = pm.baseline;
+        pr.recallAt2 = pm.horizons.front().overall.recallAt(2);
+        pr.top1 = pm.horizons.front().overall.top1;
+        r.recall.push_back(pr);
+        if (pm.name == speculate::kEnsemble)
+            r.ensembleRecallAt2 = pr.recallAt2;
+        else if (pm.name == speculate::kFrequency)
+            r.frequencyRecallAt2 = pr.recallAt2;
+        else if (pm.name == speculate::kMarkov)
+            r.markovRecallAt2 = pr.recallAt2;
     }
-    stageDone("analyze", ts);
+    r.ensembleBeatsBaselines = r.ensembleRecallAt2 > r.frequencyRecallAt2 &&
+                               r.ensembleRecallAt2 > r.markovRecallAt2;
+    if (p.threads > 0)
+        at::set_num_threads(p.threads);
+}
 
-    // 8. report
-    ts = clock::now();
-    announce(progress, "report", "writing the report");
-    r.seconds = since(t0);
-    stageDone("report", ts);
-    r.seconds = since(t0);
+// 7. routing analysis, and expert usage per domain
+void DemoRun::analyzeRouting()
+{
+    DemoResult& r = m_result;
+    const TraceSet traces = TraceSet::open(r.traceDir);
+    AnalysisOptions ao;
+    ao.journeyFirstSequences = 4;
+    const BpeEncoder& enc = *m_encoder;
+    ao.tokenText = [&enc](int32_t id) {
+        return id >= 0 && id < enc.vocabSize() ? enc.piece(id) : std::string();
+    };
+    const AnalysisResult ar = analyze(traces, ao, stageProgress(m_progress, "analyze"));
+    fs::create_directories(fs::path(r.analysisFile).parent_path());
+    saveAnalysisJson(ar, r.analysisFile);
+    for (const auto& g : ar.sources) {
+        DomainUsage u;
+        u.domain = g.source;
+        u.tokens = g.tokens;
+        for (const auto& l : g.layers)
+            u.share.push_back(l.anyShare);
+        r.usage.push_back(std::move(u));
+    }
+    compareDomainUsage();
+}
+
+void DemoRun::compareDomainUsage()
+{
+    DemoResult& r = m_result;
+    double sum = 0;
+    int64_t n = 0;
+    for (size_t a = 0; a < r.usage.size(); ++a)
+        for (size_t b = a + 1; b < r.usage.size(); ++b)
+            for (size_t l = 0; l < r.usage[a].share.size() && l < r.usage[b].share.size(); ++l) {
+                sum += jsBits(r.usage[a].share[l], r.usage[b].share[l]);
+                ++n;
+                r.usageMaxTvDistance = std::max(
+                    r.usageMaxTvDistance, tvDistance(r.usage[a].share[l], r.usage[b].share[l]));
+            }
+    r.usageDivergenceBits = n > 0 ? sum / double(n) : 0.0;
+    // Domains differ when some layer routes them visibly differently (a fifth of the
+    // assignments moved) and the mean divergence is clearly above sampling noise.
+    r.usageDiffers = r.usageMaxTvDistance >= 0.2 && r.usageDivergenceBits >= 0.01;
+}
+
+// 8. report
+void DemoRun::writeReport()
+{
+    DemoResult& r = m_result;
+    r.seconds = since(m_start);
     fs::create_directories(r.reportDir);
     writeText(r.metricsFile, r.toJson());
     writeReportHtml(r, r.reportHtml);
     writeText(r.summaryFile, r.toJson());
-    return r;
+}
+
+DemoResult DemoRun::run()
+{
+    prepareOutput();
+    stage("corpus", [this] { buildCorpus(); });
+    stage("tokenizer", [this] { trainTokenizer(); });
+    stage("tokenize", [this] { tokenize(); });
+    stage("train-lm", [this] { trainLanguageModel(); });
+    stage("collect", [this] { collectTraces(); });
+    stage("speculate", [this] {
+        trainPredictors();
+        evaluatePredictors();
+    });
+    stage("analyze", [this] { analyzeRouting(); });
+    stage("report", [this] {
+        announce(m_progress, "report", "writing the report");
+        m_result.seconds = since(m_start);
+    });
+    writeReport();
+    return m_result;
+}
+
+} // namespace
+
+DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
+{
+    return DemoRun(given, progress).run();
 }
 
 std::string DemoResult::toJson() const
