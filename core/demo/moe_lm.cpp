@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 
 namespace fs = std::filesystem;
@@ -312,20 +313,8 @@ double lrFactor(const LmTrainParams& p, int64_t step, double progress)
     return warm * cosine;
 }
 
-} // namespace
-
-LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSize,
-                         const std::string& modelDir, const LmTrainParams& p,
-                         const ProgressFn& progress)
+MixtralConfig lmConfig(const LmTrainParams& p, int64_t vocabSize)
 {
-    using clock = std::chrono::steady_clock;
-    if (data.empty())
-        throw Error("demo model: no training data");
-    if (p.threads > 0)
-        at::set_num_threads(p.threads);
-    const ScopedBlasThreads blas(p.blasThreads);
-    const int64_t T = p.seqLen;
-
     MixtralConfig c;
     c.vocabSize = vocabSize;
     c.hiddenSize = p.arch.hiddenSize;
@@ -338,29 +327,43 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
     c.topk = p.arch.topk;
     c.ropeTheta = p.arch.ropeTheta;
     c.rmsNormEps = p.arch.rmsNormEps;
-    c.maxPositions = std::max<int64_t>(p.arch.maxPositions, T);
+    c.maxPositions = std::max<int64_t>(p.arch.maxPositions, p.seqLen);
     c.torchDtype = "float32";
+    return c;
+}
 
+// The domains' documents as one token stream each, the training token counts (for the
+// unigram baseline) and the domains long enough to draw training windows from.
+struct LmData {
     std::vector<Stream> train, held;
-    std::vector<int64_t> counts(size_t(vocabSize), 0);
-    LmTrainResult r;
-    for (const auto& d : data) {
-        train.push_back(concat(d.trainDocs));
-        held.push_back(concat(d.heldOutDocs));
-        for (int32_t t : train.back().tokens)
-            if (t >= 0 && t < vocabSize)
-                ++counts[size_t(t)];
-        r.trainTokensAvailable += int64_t(train.back().tokens.size());
-    }
+    std::vector<int64_t> counts;
     std::vector<size_t> usable;
-    for (size_t d = 0; d < train.size(); ++d)
-        if (int64_t(train[d].tokens.size()) > T + 1)
-            usable.push_back(d);
-    if (usable.empty())
-        throw Error("demo model: every domain has fewer than seqLen+1 training tokens");
+    int64_t trainTokens = 0;
+};
 
-    MoeLm model(c, p.seed);
-    // No weight decay on norms: they get their own group.
+LmData lmData(const std::vector<DomainTokens>& data, int64_t vocabSize, int64_t T)
+{
+    LmData out;
+    out.counts.assign(size_t(vocabSize), 0);
+    for (const auto& d : data) {
+        out.train.push_back(concat(d.trainDocs));
+        out.held.push_back(concat(d.heldOutDocs));
+        for (int32_t t : out.train.back().tokens)
+            if (t >= 0 && t < vocabSize)
+                ++out.counts[size_t(t)];
+        out.trainTokens += int64_t(out.train.back().tokens.size());
+    }
+    for (size_t d = 0; d < out.train.size(); ++d)
+        if (int64_t(out.train[d].tokens.size()) > T + 1)
+            out.usable.push_back(d);
+    if (out.usable.empty())
+        throw Error("demo model: every domain has fewer than seqLen+1 training tokens");
+    return out;
+}
+
+// AdamW; no weight decay on norms: they get their own group.
+std::unique_ptr<torch::optim::AdamW> lmOptimizer(MoeLm& model, const LmTrainParams& p)
+{
     std::vector<at::Tensor> decay, noDecay;
     for (const auto& [n, t] : model.parameters())
         (t.dim() == 1 ? noDecay : decay).push_back(t);
@@ -373,8 +376,32 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
                                      torch::optim::AdamWOptions(p.learningRate)
                                          .betas({p.betas1, p.betas2})
                                          .weight_decay(0.0)));
-    torch::optim::AdamW opt(std::move(groups));
+    return std::make_unique<torch::optim::AdamW>(std::move(groups));
+}
 
+// [batchSize, T + 1] windows at random offsets, domain by domain in turn.
+at::Tensor trainingBatch(const LmData& d, const LmTrainParams& p, int64_t step, std::mt19937_64& rng)
+{
+    const int64_t T = p.seqLen;
+    at::Tensor batch = at::empty({p.batchSize, T + 1}, at::kLong);
+    auto* bp = batch.data_ptr<int64_t>();
+    for (int b = 0; b < p.batchSize; ++b) {
+        const auto& s = d.train[d.usable[size_t(b + step * p.batchSize) % d.usable.size()]].tokens;
+        std::uniform_int_distribution<size_t> pick(0, s.size() - size_t(T) - 1);
+        const size_t off = pick(rng);
+        for (int64_t t = 0; t <= T; ++t)
+            bp[b * (T + 1) + t] = s[off + size_t(t)];
+    }
+    return batch;
+}
+
+// The training loop: steps until maxSteps or the time budget (re-planned from the measured
+// throughput when planSeconds is set). Fills steps, curve, seconds and the train loss.
+void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& d, int64_t vocabSize,
+                  const LmTrainParams& p, const ProgressFn& progress, LmTrainResult& r)
+{
+    using clock = std::chrono::steady_clock;
+    const int64_t T = p.seqLen;
     std::mt19937_64 rng(p.seed * 7919 + 1);
     const auto t0 = clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
@@ -401,15 +428,7 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
         for (auto& g : opt.param_groups())
             static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
-        at::Tensor batch = at::empty({p.batchSize, T + 1}, at::kLong);
-        auto* bp = batch.data_ptr<int64_t>();
-        for (int b = 0; b < p.batchSize; ++b) {
-            const auto& s = train[usable[size_t(b + step * p.batchSize) % usable.size()]].tokens;
-            std::uniform_int_distribution<size_t> pick(0, s.size() - size_t(T) - 1);
-            const size_t off = pick(rng);
-            for (int64_t t = 0; t <= T; ++t)
-                bp[b * (T + 1) + t] = s[off + size_t(t)];
-        }
+        const at::Tensor batch = trainingBatch(d, p, step, rng);
         const auto inputs = batch.narrow(1, 0, T).contiguous();
         const auto targets = batch.narrow(1, 1, T).contiguous();
         const auto o = model.forward(inputs);
@@ -450,62 +469,94 @@ LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSiz
     r.finalTrainLoss = smooth;
     r.curve.push_back({step, elapsed(), smooth, smoothAux});
     r.seconds = elapsed();
+}
 
-    // Held-out cross-entropy, per domain, against the unigram on the same targets: windows
-    // of T+1 tokens (the last one may be shorter), evalBatch equal-length windows per pass.
-    {
-        at::NoGradGuard ng;
-        const int64_t evalBatch = std::max(1, p.evalBatch);
-        double moeSum = 0, uniSum = 0;
-        int64_t n = 0;
-        for (size_t d = 0; d < held.size(); ++d) {
-            DomainLoss dl;
-            dl.domain = data[d].name;
-            const auto& s = held[d].tokens;
-            std::vector<size_t> offsets;
-            std::vector<int64_t> lengths;
-            int64_t scored = 0;
-            for (size_t off = 0; off + 2 <= s.size() && scored < p.evalTokensPerDomain; off += size_t(T)) {
-                const int64_t len = std::min<int64_t>(T + 1, int64_t(s.size() - off));
-                offsets.push_back(off);
-                lengths.push_back(len);
-                scored += len - 1;
-            }
-            std::vector<int32_t> tg;
-            double nll = 0;
-            for (size_t w0 = 0; w0 < offsets.size();) {
-                size_t w1 = w0 + 1;
-                while (w1 < offsets.size() && int64_t(w1 - w0) < evalBatch && lengths[w1] == lengths[w0])
-                    ++w1;
-                const int64_t B = int64_t(w1 - w0), len = lengths[w0];
-                at::Tensor ids = at::empty({B, len}, at::kLong);
-                int64_t* ip = ids.data_ptr<int64_t>();
-                for (int64_t b = 0; b < B; ++b)
-                    for (int64_t t = 0; t < len; ++t) {
-                        ip[b * len + t] = s[offsets[w0 + size_t(b)] + size_t(t)];
-                        if (t > 0)
-                            tg.push_back(s[offsets[w0 + size_t(b)] + size_t(t)]);
-                    }
-                const auto in = ids.narrow(1, 0, len - 1).contiguous();
-                const auto tgt = ids.narrow(1, 1, len - 1).reshape({-1});
-                const auto o = model.forward(in);
-                const auto ce = torch::nn::functional::cross_entropy(
-                    o.logits.reshape({-1, vocabSize}), tgt,
-                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-                nll += ce.item<double>();
-                w0 = w1;
-            }
-            dl.tokens = scored;
-            dl.moeLoss = scored > 0 ? nll / double(scored) : 0.0;
-            dl.unigramLoss = unigramCrossEntropy(counts, vocabSize, tg);
-            moeSum += nll;
-            uniSum += dl.unigramLoss * double(scored);
-            n += scored;
-            r.domains.push_back(dl);
-        }
-        r.heldOutLoss = n > 0 ? moeSum / double(n) : 0.0;
-        r.unigramLoss = n > 0 ? uniSum / double(n) : 0.0;
+// Held-out cross-entropy of one domain against the unigram on the same targets: windows
+// of T+1 tokens (the last one may be shorter), evalBatch equal-length windows per pass.
+// Returns the summed negative log-likelihood of the MoE.
+double heldOutNll(MoeLm& model, const std::vector<int32_t>& s, const LmData& d, int64_t vocabSize,
+                  const LmTrainParams& p, DomainLoss& dl)
+{
+    const int64_t T = p.seqLen;
+    const int64_t evalBatch = std::max(1, p.evalBatch);
+    std::vector<size_t> offsets;
+    std::vector<int64_t> lengths;
+    int64_t scored = 0;
+    for (size_t off = 0; off + 2 <= s.size() && scored < p.evalTokensPerDomain; off += size_t(T)) {
+        const int64_t len = std::min<int64_t>(T + 1, int64_t(s.size() - off));
+        offsets.push_back(off);
+        lengths.push_back(len);
+        scored += len - 1;
     }
+    std::vector<int32_t> tg;
+    double nll = 0;
+    for (size_t w0 = 0; w0 < offsets.size();) {
+        size_t w1 = w0 + 1;
+        while (w1 < offsets.size() && int64_t(w1 - w0) < evalBatch && lengths[w1] == lengths[w0])
+            ++w1;
+        const int64_t B = int64_t(w1 - w0), len = lengths[w0];
+        at::Tensor ids = at::empty({B, len}, at::kLong);
+        int64_t* ip = ids.data_ptr<int64_t>();
+        for (int64_t b = 0; b < B; ++b)
+            for (int64_t t = 0; t < len; ++t) {
+                ip[b * len + t] = s[offsets[w0 + size_t(b)] + size_t(t)];
+                if (t > 0)
+                    tg.push_back(s[offsets[w0 + size_t(b)] + size_t(t)]);
+            }
+        const auto in = ids.narrow(1, 0, len - 1).contiguous();
+        const auto tgt = ids.narrow(1, 1, len - 1).reshape({-1});
+        const auto o = model.forward(in);
+        const auto ce = torch::nn::functional::cross_entropy(
+            o.logits.reshape({-1, vocabSize}), tgt,
+            torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+        nll += ce.item<double>();
+        w0 = w1;
+    }
+    dl.tokens = scored;
+    dl.moeLoss = scored > 0 ? nll / double(scored) : 0.0;
+    dl.unigramLoss = unigramCrossEntropy(d.counts, vocabSize, tg);
+    return nll;
+}
+
+// Per-domain and overall held-out losses of the model and of the unigram.
+void heldOutLosses(MoeLm& model, const std::vector<DomainTokens>& data, const LmData& d, int64_t vocabSize,
+                   const LmTrainParams& p, LmTrainResult& r)
+{
+    at::NoGradGuard ng;
+    double moeSum = 0, uniSum = 0;
+    int64_t n = 0;
+    for (size_t i = 0; i < d.held.size(); ++i) {
+        DomainLoss dl;
+        dl.domain = data[i].name;
+        moeSum += heldOutNll(model, d.held[i].tokens, d, vocabSize, p, dl);
+        uniSum += dl.unigramLoss * double(dl.tokens);
+        n += dl.tokens;
+        r.domains.push_back(dl);
+    }
+    r.heldOutLoss = n > 0 ? moeSum / double(n) : 0.0;
+    r.unigramLoss = n > 0 ? uniSum / double(n) : 0.0;
+}
+
+} // namespace
+
+LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSize,
+                         const std::string& modelDir, const LmTrainParams& p,
+                         const ProgressFn& progress)
+{
+    if (data.empty())
+        throw Error("demo model: no training data");
+    if (p.threads > 0)
+        at::set_num_threads(p.threads);
+    const ScopedBlasThreads blas(p.blasThreads);
+    const MixtralConfig c = lmConfig(p, vocabSize);
+
+    LmTrainResult r;
+    const LmData d = lmData(data, vocabSize, p.seqLen);
+    r.trainTokensAvailable = d.trainTokens;
+    MoeLm model(c, p.seed);
+    const std::unique_ptr<torch::optim::AdamW> opt = lmOptimizer(model, p);
+    trainLmSteps(model, *opt, d, vocabSize, p, progress, r);
+    heldOutLosses(model, data, d, vocabSize, p, r);
 
     r.modelDir = modelDir;
     r.weightsFile = model.save(modelDir);
