@@ -213,6 +213,13 @@ struct AnalysisAccumulator::Impl {
     u64 queryMask(int32_t tokenId);
     TokenJourney journeyOf(const RoutingBlock& b, size_t t, const std::string& source) const;
     AnalysisResult finish() const;
+    // The stages of finish().
+    GroupStats groupStats(const std::string& name, int64_t seqs, int64_t toks,
+                          const std::vector<const Group*>& parts) const;
+    std::vector<LayerTransition> transitions(const GroupStats& overall) const;
+    void layerPairMi(AnalysisResult& r) const;
+    void predictability(Predictability& pr) const;
+    void tokenSamples(TokenSamples& ts) const;
 };
 
 void AnalysisAccumulator::Impl::init(const TraceDims& d)
@@ -785,6 +792,63 @@ double normalizedMi(double mi, double h1, double h2)
     return m > 1e-12 ? std::min(1.0, mi / m) : 0.0;
 }
 
+// One predictability cell from its table [ctx][split][target] (split 0 = train, 1 = test):
+// the held-out accuracy of the most frequent training target per context (contexts unseen in
+// training guess the most frequent target overall), the baseline (that overall guess) and
+// the in-sample accuracy. Context, horizon and target layer are left to the caller.
+PredictabilityCell predictabilityCell(const u64* tab, int64_t ctxCount, int E)
+{
+    PredictabilityCell cell;
+    std::vector<u64> margTrain(E, 0), margTest(E, 0);
+    u64 inSample = 0, trainN = 0, testN = 0, unseen = 0;
+    for (int64_t ctx = 0; ctx < ctxCount; ++ctx) {
+        const u64* a = tab + size_t(ctx) * 2 * E; // train
+        const u64* b = a + E;                      // test
+        u64 bestAll = 0;
+        for (int e = 0; e < E; ++e) {
+            margTrain[e] += a[e];
+            margTest[e] += b[e];
+            trainN += a[e];
+            testN += b[e];
+            bestAll = std::max(bestAll, a[e] + b[e]);
+        }
+        inSample += bestAll;
+    }
+    int basePred = int(std::max_element(margTrain.begin(), margTrain.end()) -
+                       margTrain.begin());
+    u64 correct = 0;
+    for (int64_t ctx = 0; ctx < ctxCount; ++ctx) {
+        const u64* a = tab + size_t(ctx) * 2 * E; // train
+        const u64* b = a + E;                      // test
+        u64 rowTrain = 0, rowTest = 0;
+        int best = 0;
+        for (int e = 0; e < E; ++e) {
+            rowTrain += a[e];
+            rowTest += b[e];
+            if (a[e] > a[best])
+                best = e;
+        }
+        if (rowTest == 0)
+            continue;
+        if (rowTrain == 0) {
+            unseen += rowTest;
+            correct += b[basePred];
+        } else {
+            correct += b[best];
+        }
+    }
+    cell.trainTokens = int64_t(trainN);
+    cell.testTokens = int64_t(testN);
+    if (testN > 0) {
+        cell.heldOutAccuracy = double(correct) / double(testN);
+        cell.baselineAccuracy = double(margTest[basePred]) / double(testN);
+        cell.unseenContextShare = double(unseen) / double(testN);
+    }
+    if (trainN + testN > 0)
+        cell.inSampleAccuracy = double(inSample) / double(trainN + testN);
+    return cell;
+}
+
 } // namespace
 
 AnalysisResult AnalysisAccumulator::finish() const
@@ -815,64 +879,79 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
         r.randomOverlapRate = 1.0 - q;
     }
 
-    const size_t LE = size_t(L) * E, EE = size_t(E) * E;
-    auto makeGroup = [&](const std::string& name, int64_t seqs, int64_t toks,
-                         const std::vector<const Group*>& parts) {
-        GroupStats gs;
-        gs.source = name;
-        gs.sequences = seqs;
-        gs.tokens = toks;
-        gs.layers.resize(L);
-        gs.repetition.resize(L);
-        for (int l = 0; l < L; ++l) {
-            LayerLoad& ll = gs.layers[l];
-            ll.tokens = toks;
-            ll.firstCounts.assign(E, 0);
-            ll.anyCounts.assign(E, 0);
-            ll.weightSums.assign(E, 0);
-            ll.coactivation.assign(EE, 0);
-            LayerRepetition& rp = gs.repetition[l];
-            for (const Group* p : parts) {
-                for (int e = 0; e < E; ++e) {
-                    ll.firstCounts[e] += int64_t(p->first.totals()[l * E + e]);
-                    ll.anyCounts[e] += int64_t(p->any.totals()[l * E + e]);
-                    ll.weightSums[e] += p->wsum[l * E + e];
-                }
-                const u64* co = p->coact.totals() + size_t(l) * EE;
-                for (int a = 0; a < E; ++a)
-                    for (int b = a + 1; b < E; ++b) {
-                        ll.coactivation[a * E + b] += int64_t(co[a * E + b]);
-                        ll.coactivation[b * E + a] += int64_t(co[a * E + b]);
-                    }
-                rp.pairs += int64_t(p->pairs.totals()[l]);
-                rp.sameFirst += int64_t(p->same.totals()[l]);
-                rp.overlap += int64_t(p->overlap.totals()[l]);
-            }
-            for (int e = 0; e < E; ++e)
-                ll.coactivation[e * E + e] = ll.anyCounts[e];
-            fillLoadDerived(ll, E, K);
-            if (rp.pairs > 0) {
-                rp.sameFirstRate = double(rp.sameFirst) / double(rp.pairs);
-                rp.overlapRate = double(rp.overlap) / double(rp.pairs);
-            }
-            for (double s : ll.firstShare)
-                rp.sameFirstExpectedFromLoad += s * s;
-        }
-        return gs;
-    };
-
     std::vector<const Group*> all;
     for (const Group& g : groups)
         all.push_back(&g);
-    r.overall = makeGroup("", sequences, tokens, all);
+    r.overall = groupStats("", sequences, tokens, all);
     std::vector<const Group*> sorted = all;
     std::sort(sorted.begin(), sorted.end(),
               [](const Group* a, const Group* b) { return a->name < b->name; });
     for (const Group* g : sorted)
-        r.sources.push_back(makeGroup(g->name, g->sequences, g->tokens, {g}));
+        r.sources.push_back(groupStats(g->name, g->sequences, g->tokens, {g}));
 
-    // Transitions.
     r.transitionDistances = dists;
+    r.transitions = transitions(r.overall);
+    layerPairMi(r);
+    predictability(r.predictability);
+    r.journeys = journeys;
+    r.queries = queryResults;
+    tokenSamples(r.samples);
+    return r;
+}
+
+// Load, co-activation and repetition of one group (or of several merged: the overall row).
+GroupStats AnalysisAccumulator::Impl::groupStats(const std::string& name, int64_t seqs, int64_t toks,
+                                                 const std::vector<const Group*>& parts) const
+{
+    const size_t EE = size_t(E) * E;
+    GroupStats gs;
+    gs.source = name;
+    gs.sequences = seqs;
+    gs.tokens = toks;
+    gs.layers.resize(L);
+    gs.repetition.resize(L);
+    for (int l = 0; l < L; ++l) {
+        LayerLoad& ll = gs.layers[l];
+        ll.tokens = toks;
+        ll.firstCounts.assign(E, 0);
+        ll.anyCounts.assign(E, 0);
+        ll.weightSums.assign(E, 0);
+        ll.coactivation.assign(EE, 0);
+        LayerRepetition& rp = gs.repetition[l];
+        for (const Group* p : parts) {
+            for (int e = 0; e < E; ++e) {
+                ll.firstCounts[e] += int64_t(p->first.totals()[l * E + e]);
+                ll.anyCounts[e] += int64_t(p->any.totals()[l * E + e]);
+                ll.weightSums[e] += p->wsum[l * E + e];
+            }
+            const u64* co = p->coact.totals() + size_t(l) * EE;
+            for (int a = 0; a < E; ++a)
+                for (int b = a + 1; b < E; ++b) {
+                    ll.coactivation[a * E + b] += int64_t(co[a * E + b]);
+                    ll.coactivation[b * E + a] += int64_t(co[a * E + b]);
+                }
+            rp.pairs += int64_t(p->pairs.totals()[l]);
+            rp.sameFirst += int64_t(p->same.totals()[l]);
+            rp.overlap += int64_t(p->overlap.totals()[l]);
+        }
+        for (int e = 0; e < E; ++e)
+            ll.coactivation[e * E + e] = ll.anyCounts[e];
+        fillLoadDerived(ll, E, K);
+        if (rp.pairs > 0) {
+            rp.sameFirstRate = double(rp.sameFirst) / double(rp.pairs);
+            rp.overlapRate = double(rp.overlap) / double(rp.pairs);
+        }
+        for (double s : ll.firstShare)
+            rp.sameFirstExpectedFromLoad += s * s;
+    }
+    return gs;
+}
+
+// Expert-to-expert transitions from layer l to l + d, per distance d.
+std::vector<LayerTransition> AnalysisAccumulator::Impl::transitions(const GroupStats& overall) const
+{
+    const size_t EE = size_t(E) * E;
+    std::vector<LayerTransition> out;
     for (size_t di = 0; di < dists.size(); ++di) {
         const int d = dists[di];
         for (int l = 0; l + d < L; ++l) {
@@ -885,7 +964,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             lt.anyCounts.assign(ta, ta + EE);
             lt.firstProb.assign(EE, 0);
             lt.anyProb.assign(EE, 0);
-            const std::vector<int64_t>& anyAtL = r.overall.layers[l].anyCounts;
+            const std::vector<int64_t>& anyAtL = overall.layers[l].anyCounts;
             for (int a = 0; a < E; ++a) {
                 double rowF = 0;
                 for (int b = 0; b < E; ++b)
@@ -900,33 +979,41 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             double h1, h2;
             mutualInfo(tf, E, lt.mutualInfoBits, h1, h2);
             lt.normalizedMI = normalizedMi(lt.mutualInfoBits, h1, h2);
-            r.transitions.push_back(std::move(lt));
+            out.push_back(std::move(lt));
         }
     }
+    return out;
+}
 
-    // Layer-pair MI matrix.
-    if (!pairJoint.hot.empty()) {
-        r.mutualInfoBits.assign(size_t(L) * L, 0);
-        r.normalizedMI.assign(size_t(L) * L, 0);
-        std::vector<double> h(L, 0);
-        for (int l = 0; l < L; ++l)
-            h[l] = r.overall.layers[l].entropyFirstBits;
-        size_t p = 0;
-        for (int i = 0; i < L; ++i) {
-            r.mutualInfoBits[i * L + i] = h[i];
-            r.normalizedMI[i * L + i] = h[i] > 1e-12 ? 1.0 : 0.0;
-            for (int j = i + 1; j < L; ++j, ++p) {
-                double mi, h1, h2;
-                mutualInfo(pairJoint.totals() + p * EE, E, mi, h1, h2);
-                const double nmi = normalizedMi(mi, h1, h2);
-                r.mutualInfoBits[i * L + j] = r.mutualInfoBits[j * L + i] = mi;
-                r.normalizedMI[i * L + j] = r.normalizedMI[j * L + i] = nmi;
-            }
+// The layer-pair MI matrix of first choices (needs r.overall).
+void AnalysisAccumulator::Impl::layerPairMi(AnalysisResult& r) const
+{
+    if (pairJoint.hot.empty())
+        return;
+    const size_t EE = size_t(E) * E;
+    r.mutualInfoBits.assign(size_t(L) * L, 0);
+    r.normalizedMI.assign(size_t(L) * L, 0);
+    std::vector<double> h(L, 0);
+    for (int l = 0; l < L; ++l)
+        h[l] = r.overall.layers[l].entropyFirstBits;
+    size_t p = 0;
+    for (int i = 0; i < L; ++i) {
+        r.mutualInfoBits[i * L + i] = h[i];
+        r.normalizedMI[i * L + i] = h[i] > 1e-12 ? 1.0 : 0.0;
+        for (int j = i + 1; j < L; ++j, ++p) {
+            double mi, h1, h2;
+            mutualInfo(pairJoint.totals() + p * EE, E, mi, h1, h2);
+            const double nmi = normalizedMi(mi, h1, h2);
+            r.mutualInfoBits[i * L + j] = r.mutualInfoBits[j * L + i] = mi;
+            r.normalizedMI[i * L + j] = r.normalizedMI[j * L + i] = nmi;
         }
     }
+}
 
-    // Predictability.
-    Predictability& pr = r.predictability;
+// Predictability cells (one per context length, horizon and target layer) and their
+// token-weighted summaries.
+void AnalysisAccumulator::Impl::predictability(Predictability& pr) const
+{
     pr.testFraction = std::clamp(opt.testFraction, 0.0, 1.0);
     pr.trainSequences = trainSequences;
     pr.testSequences = testSequences;
@@ -941,63 +1028,17 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             sum.horizon = h;
             double wHeld = 0, wIn = 0, wBase = 0, nTest = 0, nAll = 0;
             for (int tl = p.c - 1 + h; tl < L; ++tl) {
-                const u64* tab = p.counts.totals() + hi * perH + size_t(tl) * perT;
-                PredictabilityCell cell;
+                PredictabilityCell cell = predictabilityCell(p.counts.totals() + hi * perH + size_t(tl) * perT,
+                                                             p.ctxCount, E);
                 cell.context = p.c;
                 cell.horizon = h;
                 cell.targetLayer = tl;
-                std::vector<u64> margTrain(E, 0), margTest(E, 0);
-                u64 inSample = 0, trainN = 0, testN = 0, unseen = 0;
-                for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
-                    const u64* a = tab + size_t(ctx) * 2 * E; // train
-                    const u64* b = a + E;                      // test
-                    u64 bestAll = 0;
-                    for (int e = 0; e < E; ++e) {
-                        margTrain[e] += a[e];
-                        margTest[e] += b[e];
-                        trainN += a[e];
-                        testN += b[e];
-                        bestAll = std::max(bestAll, a[e] + b[e]);
-                    }
-                    inSample += bestAll;
-                }
-                int basePred = int(std::max_element(margTrain.begin(), margTrain.end()) -
-                                   margTrain.begin());
-                u64 correct = 0;
-                for (int64_t ctx = 0; ctx < p.ctxCount; ++ctx) {
-                    const u64* a = tab + size_t(ctx) * 2 * E; // train
-                    const u64* b = a + E;                      // test
-                    u64 rowTrain = 0, rowTest = 0;
-                    int best = 0;
-                    for (int e = 0; e < E; ++e) {
-                        rowTrain += a[e];
-                        rowTest += b[e];
-                        if (a[e] > a[best])
-                            best = e;
-                    }
-                    if (rowTest == 0)
-                        continue;
-                    if (rowTrain == 0) {
-                        unseen += rowTest;
-                        correct += b[basePred];
-                    } else {
-                        correct += b[best];
-                    }
-                }
-                cell.trainTokens = int64_t(trainN);
-                cell.testTokens = int64_t(testN);
-                if (testN > 0) {
-                    cell.heldOutAccuracy = double(correct) / double(testN);
-                    cell.baselineAccuracy = double(margTest[basePred]) / double(testN);
-                    cell.unseenContextShare = double(unseen) / double(testN);
-                }
-                if (trainN + testN > 0)
-                    cell.inSampleAccuracy = double(inSample) / double(trainN + testN);
-                wHeld += cell.heldOutAccuracy * double(testN);
-                wBase += cell.baselineAccuracy * double(testN);
-                wIn += cell.inSampleAccuracy * double(trainN + testN);
-                nTest += double(testN);
-                nAll += double(trainN + testN);
+                const double testN = double(cell.testTokens), allN = double(cell.trainTokens + cell.testTokens);
+                wHeld += cell.heldOutAccuracy * testN;
+                wBase += cell.baselineAccuracy * testN;
+                wIn += cell.inSampleAccuracy * allN;
+                nTest += testN;
+                nAll += allN;
                 pr.cells.push_back(cell);
             }
             if (p.c - 1 + h >= L)
@@ -1011,52 +1052,50 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
             pr.summary.push_back(sum);
         }
     }
+}
 
-    // Journeys and queries.
-    r.journeys = journeys;
-    r.queries = queryResults;
-
-    // Samples.
-    TokenSamples& ts = r.samples;
+// The sampled occurrences per (layer, expert), in sequence order, with token texts.
+void AnalysisAccumulator::Impl::tokenSamples(TokenSamples& ts) const
+{
+    const size_t LE = size_t(L) * E;
     ts.perCell = std::max(0, opt.samplesPerCell);
     ts.experts = E;
-    if (!sampFirst.empty()) {
-        std::unordered_map<int32_t, std::string> textCache;
-        const float* ht = halfTable();
-        auto convert = [&](const Reservoir& res) {
-            std::vector<RawSample> raw = res.items;
-            std::sort(raw.begin(), raw.end(), [](const RawSample& a, const RawSample& b) {
-                return a.seqId != b.seqId ? a.seqId < b.seqId : a.position < b.position;
-            });
-            std::vector<TokenSample> out;
-            out.reserve(raw.size());
-            for (const RawSample& s : raw) {
-                TokenSample x;
-                x.seqId = s.seqId;
-                x.position = s.position;
-                x.tokenId = s.tokenId;
-                x.rank = s.rank;
-                x.weight = ht[s.weight];
-                if (opt.tokenText) {
-                    auto it = textCache.find(s.tokenId);
-                    if (it == textCache.end())
-                        it = textCache.emplace(s.tokenId, opt.tokenText(s.tokenId)).first;
-                    x.text = it->second;
-                }
-                out.push_back(std::move(x));
+    if (sampFirst.empty())
+        return;
+    std::unordered_map<int32_t, std::string> textCache;
+    const float* ht = halfTable();
+    auto convert = [&](const Reservoir& res) {
+        std::vector<RawSample> raw = res.items;
+        std::sort(raw.begin(), raw.end(), [](const RawSample& a, const RawSample& b) {
+            return a.seqId != b.seqId ? a.seqId < b.seqId : a.position < b.position;
+        });
+        std::vector<TokenSample> out;
+        out.reserve(raw.size());
+        for (const RawSample& s : raw) {
+            TokenSample x;
+            x.seqId = s.seqId;
+            x.position = s.position;
+            x.tokenId = s.tokenId;
+            x.rank = s.rank;
+            x.weight = ht[s.weight];
+            if (opt.tokenText) {
+                auto it = textCache.find(s.tokenId);
+                if (it == textCache.end())
+                    it = textCache.emplace(s.tokenId, opt.tokenText(s.tokenId)).first;
+                x.text = it->second;
             }
-            return out;
-        };
-        ts.firstChoice.reserve(LE);
-        ts.anyChoice.reserve(LE);
-        for (size_t c = 0; c < LE; ++c) {
-            ts.firstChoice.push_back(convert(sampFirst[c]));
-            ts.anyChoice.push_back(convert(sampAny[c]));
-            ts.firstSeen.push_back(sampFirst[c].seen);
-            ts.anySeen.push_back(sampAny[c].seen);
+            out.push_back(std::move(x));
         }
+        return out;
+    };
+    ts.firstChoice.reserve(LE);
+    ts.anyChoice.reserve(LE);
+    for (size_t c = 0; c < LE; ++c) {
+        ts.firstChoice.push_back(convert(sampFirst[c]));
+        ts.anyChoice.push_back(convert(sampAny[c]));
+        ts.firstSeen.push_back(sampFirst[c].seen);
+        ts.anySeen.push_back(sampAny[c].seen);
     }
-    return r;
 }
 
 } // namespace specmoe

@@ -234,21 +234,15 @@ void journeyRows(std::ostream& o, const std::string& prefix, const TokenJourney&
         }
 }
 
-} // namespace
+std::string groupLabel(const GroupStats* g) { return g->source.empty() ? std::string("*") : g->source; }
 
-std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::string& dir)
+// load.csv, balance.csv, coactivation.csv, repetition.csv: per group (overall first) and layer.
+void writeLoadCsvs(const AnalysisResult& r, const std::string& dir, std::vector<std::string>& written)
 {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec)
-        throw Error("analysis: cannot create folder " + dir + ": " + ec.message());
-    std::vector<std::string> written;
-    const int E = r.experts, L = r.layers, K = r.topk;
+    const int E = r.experts;
     std::vector<const GroupStats*> groups{&r.overall};
     for (const auto& g : r.sources)
         groups.push_back(&g);
-    auto label = [](const GroupStats* g) { return g->source.empty() ? std::string("*") : g->source; };
-
     {
         CsvFile f(dir, "load.csv",
                   "source,layer,expert,first_count,first_share,any_count,any_share,any_rate,"
@@ -258,7 +252,7 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
             for (size_t l = 0; l < g->layers.size(); ++l) {
                 const LayerLoad& ll = g->layers[l];
                 for (int e = 0; e < E && size_t(e) < ll.firstCounts.size(); ++e)
-                    f.out() << csvText(label(g)) << ',' << l << ',' << e << ','
+                    f.out() << csvText(groupLabel(g)) << ',' << l << ',' << e << ','
                             << ll.firstCounts[e] << ',' << num(ll.firstShare[e]) << ','
                             << ll.anyCounts[e] << ',' << num(ll.anyShare[e]) << ','
                             << num(ll.anyRate[e]) << ',' << num(ll.weightSums[e]) << ','
@@ -276,7 +270,7 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
         for (const GroupStats* g : groups)
             for (size_t l = 0; l < g->layers.size(); ++l) {
                 const LayerLoad& x = g->layers[l];
-                f.out() << csvText(label(g)) << ',' << l << ',' << x.tokens << ','
+                f.out() << csvText(groupLabel(g)) << ',' << l << ',' << x.tokens << ','
                         << num(x.entropyFirstBits) << ',' << num(x.entropyFirstNorm) << ','
                         << num(x.entropyAnyBits) << ',' << num(x.entropyAnyNorm) << ','
                         << num(x.cvFirst) << ',' << num(x.cvAny) << ','
@@ -296,7 +290,7 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
                 for (int a = 0; a < E; ++a)
                     for (int b = 0; b < E; ++b)
                         if (size_t(a * E + b) < c.size())
-                            f.out() << csvText(label(g)) << ',' << l << ',' << a << ',' << b
+                            f.out() << csvText(groupLabel(g)) << ',' << l << ',' << a << ',' << b
                                     << ',' << c[a * E + b] << '\n';
             }
         f.close();
@@ -309,7 +303,7 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
         for (const GroupStats* g : groups)
             for (size_t l = 0; l < g->repetition.size(); ++l) {
                 const LayerRepetition& x = g->repetition[l];
-                f.out() << csvText(label(g)) << ',' << l << ',' << x.pairs << ',' << x.sameFirst
+                f.out() << csvText(groupLabel(g)) << ',' << l << ',' << x.pairs << ',' << x.sameFirst
                         << ',' << num(x.sameFirstRate) << ',' << x.overlap << ','
                         << num(x.overlapRate) << ',' << num(r.randomSameFirstRate) << ','
                         << num(r.randomOverlapRate) << ',' << num(x.sameFirstExpectedFromLoad)
@@ -317,6 +311,12 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
             }
         f.close();
     }
+}
+
+// transitions.csv, transition_mi.csv, layer_mi.csv.
+void writeTransitionCsvs(const AnalysisResult& r, const std::string& dir, std::vector<std::string>& written)
+{
+    const int E = r.experts, L = r.layers;
     {
         CsvFile f(dir, "transitions.csv",
                   "distance,from_layer,to_layer,expert_from,expert_to,first_count,first_prob,"
@@ -351,6 +351,11 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
                         << num(r.normalizedMI[size_t(i) * L + j]) << '\n';
         f.close();
     }
+}
+
+// predictability.csv, predictability_summary.csv.
+void writePredictabilityCsvs(const AnalysisResult& r, const std::string& dir, std::vector<std::string>& written)
+{
     {
         CsvFile f(dir, "predictability.csv",
                   "context,horizon,target_layer,train_tokens,test_tokens,held_out_accuracy,"
@@ -373,6 +378,12 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
                     << num(s.meanInSampleAccuracy) << ',' << num(s.meanBaselineAccuracy) << '\n';
         f.close();
     }
+}
+
+// journeys.csv, queries.csv, samples.csv (each only when the result holds such tokens).
+void writeTokenCsvs(const AnalysisResult& r, const std::string& dir, std::vector<std::string>& written)
+{
+    const int E = r.experts, L = r.layers, K = r.topk;
     if (!r.journeys.empty()) {
         CsvFile f(dir, "journeys.csv",
                   "seq_id,source,position,token_id,text,layer,rank,expert,weight", written);
@@ -402,6 +413,21 @@ std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::st
                                 << '\n';
         f.close();
     }
+}
+
+} // namespace
+
+std::vector<std::string> writeAnalysisCsv(const AnalysisResult& r, const std::string& dir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw Error("analysis: cannot create folder " + dir + ": " + ec.message());
+    std::vector<std::string> written;
+    writeLoadCsvs(r, dir, written);
+    writeTransitionCsvs(r, dir, written);
+    writePredictabilityCsvs(r, dir, written);
+    writeTokenCsvs(r, dir, written);
     return written;
 }
 
