@@ -84,7 +84,41 @@ int64_t Corpus::skippedTotal() const
     return n;
 }
 
-Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
+namespace {
+
+// One call of buildCorpus(): the sources read in turn (the one furthest behind its weighted
+// share next), each through a seeded shuffle buffer, documents deduplicated, tokenized,
+// checked and cut into sequences.
+class CorpusBuilder {
+public:
+    CorpusBuilder(const CorpusParams& params, const ProgressFn& progress);
+    Corpus build();
+
+private:
+    // Produces the next pending sequence of source i; false when the source is dry.
+    bool refill(size_t i);
+    // The next document of source i from its shuffle buffer; false when none is left.
+    bool nextDocument(size_t i, Document& d);
+    bool isDuplicate(size_t i, const Document& d);
+    // The document's token ids; false (counted as skipped) when it has none or bad ones.
+    bool tokensOf(size_t i, Document& d, std::vector<int32_t>& ids);
+    // Queues the document's sequences: whole, truncated or split into windows.
+    void queueSequences(size_t i, const std::vector<int32_t>& ids, const std::string& docId);
+    // The live source furthest behind its share, or -1.
+    int sourceBehind() const;
+    void takeSequence(size_t i);
+    void reportReading();
+
+    const CorpusParams& m_params;
+    const ProgressFn& m_progress;
+    Corpus m_corpus;
+    std::vector<SourceState> m_sources;
+    std::unordered_set<uint64_t> m_seen;
+    size_t m_shuffle = 1;
+    std::chrono::steady_clock::time_point m_lastReport = std::chrono::steady_clock::now();
+};
+
+CorpusBuilder::CorpusBuilder(const CorpusParams& p, const ProgressFn& progress) : m_params(p), m_progress(progress)
 {
     if (p.sources.empty())
         throw Error("corpus: no sources given");
@@ -93,7 +127,7 @@ Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
     if (p.maxLength > 0 && p.minLength > p.maxLength)
         throw Error("corpus: minimum length " + std::to_string(p.minLength) + " exceeds maximum length " +
                     std::to_string(p.maxLength));
-    Corpus c;
+    Corpus& c = m_corpus;
     std::set<std::string> names;
     for (const auto& s : p.sources) {
         if (s.name.empty())
@@ -106,151 +140,200 @@ Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
         c.stats.emplace_back();
         c.stats.back().name = s.name;
     }
-    std::vector<SourceState> st(p.sources.size());
+    m_sources.resize(p.sources.size());
     for (size_t i = 0; i < p.sources.size(); ++i) {
-        st[i].reader = std::make_unique<DocumentReader>(p.sources[i], c.stats[i]);
-        st[i].rng = Rng(Hash64().add(p.seed).add(p.sources[i].name).value());
+        m_sources[i].reader = std::make_unique<DocumentReader>(p.sources[i], c.stats[i]);
+        m_sources[i].rng = Rng(Hash64().add(p.seed).add(p.sources[i].name).value());
     }
-    std::unordered_set<uint64_t> seen;
-    const size_t shuffle = p.shuffleBuffer > 1 ? size_t(p.shuffleBuffer) : 1;
+    m_shuffle = p.shuffleBuffer > 1 ? size_t(p.shuffleBuffer) : 1;
+}
 
-    // Produces the next pending sequence of source i; false when the source is dry.
-    auto refill = [&](size_t i) -> bool {
-        SourceState& s = st[i];
-        SourceStats& stats = c.stats[i];
-        while (s.pending.empty()) {
-            while (!s.readerDone && s.buffer.size() < shuffle) {
-                Document d;
-                if (!s.reader->next(d)) {
-                    s.readerDone = true;
-                    break;
-                }
-                s.buffer.push_back(std::move(d));
-            }
-            if (s.buffer.empty())
+bool CorpusBuilder::nextDocument(size_t i, Document& d)
+{
+    SourceState& s = m_sources[i];
+    while (!s.readerDone && s.buffer.size() < m_shuffle) {
+        Document next;
+        if (!s.reader->next(next)) {
+            s.readerDone = true;
+            break;
+        }
+        s.buffer.push_back(std::move(next));
+    }
+    if (s.buffer.empty())
+        return false;
+    const size_t pick = s.buffer.size() > 1 ? s.rng.below(s.buffer.size()) : 0;
+    std::swap(s.buffer[pick], s.buffer.back());
+    d = std::move(s.buffer.back());
+    s.buffer.pop_back();
+    return true;
+}
+
+bool CorpusBuilder::isDuplicate(size_t i, const Document& d)
+{
+    Hash64 h;
+    if (d.isTokens)
+        h.add("ids").add(d.ids.data(), d.ids.size() * sizeof(int32_t));
+    else
+        h.add("text").add(d.text);
+    if (m_seen.insert(h.value()).second)
+        return false;
+    ++m_corpus.stats[i].duplicates;
+    return true;
+}
+
+bool CorpusBuilder::tokensOf(size_t i, Document& d, std::vector<int32_t>& ids)
+{
+    const CorpusParams& p = m_params;
+    SourceStats& stats = m_corpus.stats[i];
+    if (d.isTokens) {
+        ids = std::move(d.ids);
+    } else {
+        if (!p.tokenize)
+            throw Error("corpus: source '" + m_corpus.sources[i] +
+                        "' holds text but no tokenizer was given");
+        ids = p.tokenize(d.text);
+        if (ids.empty()) {
+            stats.skip(skip::kEmptyDocument, d.docId, "no tokens");
+            return false;
+        }
+    }
+    if (p.vocabSize > 0) {
+        for (int32_t id : ids)
+            if (id < 0 || id >= p.vocabSize) {
+                stats.skip(skip::kTokenOutOfRange, d.docId,
+                           "id " + std::to_string(id) + " >= vocabulary " + std::to_string(p.vocabSize));
                 return false;
-            const size_t pick = s.buffer.size() > 1 ? s.rng.below(s.buffer.size()) : 0;
-            std::swap(s.buffer[pick], s.buffer.back());
-            Document d = std::move(s.buffer.back());
-            s.buffer.pop_back();
+            }
+    }
+    return true;
+}
 
-            if (p.dedup) {
-                Hash64 h;
-                if (d.isTokens)
-                    h.add("ids").add(d.ids.data(), d.ids.size() * sizeof(int32_t));
-                else
-                    h.add("text").add(d.text);
-                if (!seen.insert(h.value()).second) {
-                    ++stats.duplicates;
-                    continue;
-                }
-            }
-            std::vector<int32_t> ids;
-            if (d.isTokens) {
-                ids = std::move(d.ids);
-            } else {
-                if (!p.tokenize)
-                    throw Error("corpus: source '" + c.sources[i] +
-                                "' holds text but no tokenizer was given");
-                ids = p.tokenize(d.text);
-                if (ids.empty()) {
-                    stats.skip(skip::kEmptyDocument, d.docId, "no tokens");
-                    continue;
-                }
-            }
-            if (p.vocabSize > 0) {
-                bool ok = true;
-                for (int32_t id : ids)
-                    if (id < 0 || id >= p.vocabSize) {
-                        stats.skip(skip::kTokenOutOfRange, d.docId,
-                                   "id " + std::to_string(id) + " >= vocabulary " + std::to_string(p.vocabSize));
-                        ok = false;
-                        break;
-                    }
-                if (!ok)
-                    continue;
-            }
-            const size_t maxLen = p.maxLength > 0 ? size_t(p.maxLength) : ids.size();
-            auto emit = [&](size_t begin, size_t len, const std::string& docId) {
-                if (len < size_t(p.minLength) || len == 0) {
-                    ++stats.tooShort;
-                    return;
-                }
-                s.pending.push_back({docId, std::vector<int32_t>(ids.begin() + long(begin),
-                                                                 ids.begin() + long(begin + len))});
-            };
-            if (ids.size() <= maxLen) {
-                emit(0, ids.size(), d.docId);
-            } else if (p.longDocuments == LongDocuments::Truncate) {
-                stats.truncatedTokens += int64_t(ids.size() - maxLen);
-                emit(0, maxLen, d.docId);
-            } else {
-                int w = 0;
-                for (size_t b = 0; b < ids.size(); b += maxLen, ++w)
-                    emit(b, std::min(maxLen, ids.size() - b), d.docId + "#w" + std::to_string(w));
-            }
+void CorpusBuilder::queueSequences(size_t i, const std::vector<int32_t>& ids, const std::string& docId)
+{
+    const CorpusParams& p = m_params;
+    SourceState& s = m_sources[i];
+    SourceStats& stats = m_corpus.stats[i];
+    const size_t maxLen = p.maxLength > 0 ? size_t(p.maxLength) : ids.size();
+    auto emit = [&](size_t begin, size_t len, const std::string& id) {
+        if (len < size_t(p.minLength) || len == 0) {
+            ++stats.tooShort;
+            return;
         }
-        return true;
+        s.pending.push_back({id, std::vector<int32_t>(ids.begin() + long(begin), ids.begin() + long(begin + len))});
     };
+    if (ids.size() <= maxLen) {
+        emit(0, ids.size(), docId);
+    } else if (p.longDocuments == LongDocuments::Truncate) {
+        stats.truncatedTokens += int64_t(ids.size() - maxLen);
+        emit(0, maxLen, docId);
+    } else {
+        int w = 0;
+        for (size_t b = 0; b < ids.size(); b += maxLen, ++w)
+            emit(b, std::min(maxLen, ids.size() - b), docId + "#w" + std::to_string(w));
+    }
+}
 
-    auto lastReport = std::chrono::steady_clock::now();
-    for (;;) {
-        if (p.targetTokens > 0 && c.totalTokens >= p.targetTokens)
-            break;
-        if (p.targetSequences > 0 && int64_t(c.sequences.size()) >= p.targetSequences)
-            break;
-        // The live source furthest behind its share.
-        int best = -1;
-        double bestKey = 0;
-        for (size_t i = 0; i < st.size(); ++i) {
-            if (st[i].done)
-                continue;
-            const double key = double(st[i].tokens) / p.sources[i].weight;
-            if (best < 0 || key < bestKey) {
-                best = int(i);
-                bestKey = key;
-            }
+bool CorpusBuilder::refill(size_t i)
+{
+    SourceState& s = m_sources[i];
+    while (s.pending.empty()) {
+        Document d;
+        if (!nextDocument(i, d))
+            return false;
+        if (m_params.dedup && isDuplicate(i, d))
+            continue;
+        std::vector<int32_t> ids;
+        if (!tokensOf(i, d, ids))
+            continue;
+        queueSequences(i, ids, d.docId);
+    }
+    return true;
+}
+
+int CorpusBuilder::sourceBehind() const
+{
+    int best = -1;
+    double bestKey = 0;
+    for (size_t i = 0; i < m_sources.size(); ++i) {
+        if (m_sources[i].done)
+            continue;
+        const double key = double(m_sources[i].tokens) / m_params.sources[i].weight;
+        if (best < 0 || key < bestKey) {
+            best = int(i);
+            bestKey = key;
         }
+    }
+    return best;
+}
+
+void CorpusBuilder::takeSequence(size_t i)
+{
+    Corpus& c = m_corpus;
+    SourceState& s = m_sources[i];
+    Pending next = std::move(s.pending.front());
+    s.pending.pop_front();
+    CorpusSequence seq;
+    seq.seqId = int64_t(c.sequences.size());
+    seq.source = int(i);
+    seq.docId = std::move(next.docId);
+    seq.tokens = std::move(next.tokens);
+    const int64_t n = int64_t(seq.tokens.size());
+    s.tokens += n;
+    ++s.sequences;
+    c.totalTokens += n;
+    ++c.stats[i].sequences;
+    c.stats[i].tokens += n;
+    c.sequences.push_back(std::move(seq));
+    const SourceSpec& spec = m_params.sources[i];
+    if ((spec.maxTokens > 0 && s.tokens >= spec.maxTokens) ||
+        (spec.maxSequences > 0 && s.sequences >= spec.maxSequences))
+        s.done = true;
+}
+
+void CorpusBuilder::reportReading()
+{
+    if (!m_progress)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastReport <= std::chrono::milliseconds(250))
+        return;
+    m_lastReport = now;
+    const CorpusParams& p = m_params;
+    Progress pr;
+    pr.stage = "corpus";
+    pr.unit = p.targetSequences > 0 && p.targetTokens <= 0 ? "sequences" : "tokens";
+    pr.done = pr.unit == "tokens" ? m_corpus.totalTokens : int64_t(m_corpus.sequences.size());
+    pr.total = pr.unit == "tokens" ? p.targetTokens : p.targetSequences;
+    pr.message = "reading sources";
+    reportProgress(m_progress, pr);
+}
+
+Corpus CorpusBuilder::build()
+{
+    const CorpusParams& p = m_params;
+    for (;;) {
+        if (p.targetTokens > 0 && m_corpus.totalTokens >= p.targetTokens)
+            break;
+        if (p.targetSequences > 0 && int64_t(m_corpus.sequences.size()) >= p.targetSequences)
+            break;
+        const int best = sourceBehind();
         if (best < 0)
             break;
-        SourceState& s = st[size_t(best)];
         if (!refill(size_t(best))) {
-            s.done = true;
+            m_sources[size_t(best)].done = true;
             continue;
         }
-        Pending next = std::move(s.pending.front());
-        s.pending.pop_front();
-        CorpusSequence seq;
-        seq.seqId = int64_t(c.sequences.size());
-        seq.source = best;
-        seq.docId = std::move(next.docId);
-        seq.tokens = std::move(next.tokens);
-        const int64_t n = int64_t(seq.tokens.size());
-        s.tokens += n;
-        ++s.sequences;
-        c.totalTokens += n;
-        ++c.stats[size_t(best)].sequences;
-        c.stats[size_t(best)].tokens += n;
-        c.sequences.push_back(std::move(seq));
-        const SourceSpec& spec = p.sources[size_t(best)];
-        if ((spec.maxTokens > 0 && s.tokens >= spec.maxTokens) ||
-            (spec.maxSequences > 0 && s.sequences >= spec.maxSequences))
-            s.done = true;
-        if (progress) {
-            const auto now = std::chrono::steady_clock::now();
-            if (now - lastReport > std::chrono::milliseconds(250)) {
-                lastReport = now;
-                Progress pr;
-                pr.stage = "corpus";
-                pr.unit = p.targetSequences > 0 && p.targetTokens <= 0 ? "sequences" : "tokens";
-                pr.done = pr.unit == "tokens" ? c.totalTokens : int64_t(c.sequences.size());
-                pr.total = pr.unit == "tokens" ? p.targetTokens : p.targetSequences;
-                pr.message = "reading sources";
-                reportProgress(progress, pr);
-            }
-        }
+        takeSequence(size_t(best));
+        reportReading();
     }
-    return c;
+    return std::move(m_corpus);
+}
+
+} // namespace
+
+Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
+{
+    return CorpusBuilder(p, progress).build();
 }
 
 } // namespace specmoe
