@@ -184,7 +184,9 @@ std::vector<std::string> describeSources(const CollectResult& r)
     return out;
 }
 
-CollectResult collect(const CollectParams& p, const ProgressFn& progress)
+namespace {
+
+void checkCollectParams(const CollectParams& p)
 {
     if (p.modelDir.empty())
         throw Error("collect: no model folder given");
@@ -197,58 +199,119 @@ CollectResult collect(const CollectParams& p, const ProgressFn& progress)
             throw Error("collect: lookahead distances must be >= 1 (got " + std::to_string(d) + ")");
     if (p.batchSize < 0)
         throw Error("collect: negative batch size");
-    const auto t0 = Clock::now();
+}
 
-    const MixtralConfig cfg = loadConfig(p.modelDir);
-    if (p.maxLength > cfg.maxPositions && cfg.maxPositions > 0)
+// One call of collect(); its stages, in the order run() calls them.
+class Collection {
+public:
+    Collection(const CollectParams& params, const ProgressFn& progress) : m_params(params), m_progress(progress) {}
+    CollectResult run();
+
+private:
+    void readModelConfig();
+    void readCorpus();
+    void makeFingerprint();
+    void chooseBatchSize();
+    void openWriter();
+    void planBatches();
+    void routeBatches();
+    // Routes batch `index` of the plan and appends its sequences not stored yet.
+    void routeBatch(MixtralRuntime& runtime, const RouteOptions& routeOptions, size_t index);
+    void finish();
+
+    const CollectParams& m_params;
+    const ProgressFn& m_progress;
+    Clock::time_point m_start;
+    MixtralConfig m_config;
+    Residency m_mode = Residency::Resident;
+    c10::Device m_device{c10::kCPU};
+    Corpus m_corpus;
+    std::string m_tokenizerPath;
+    bool m_usesTokenizer = false;
+    TraceFingerprint m_fingerprint;
+    TraceDims m_dims;
+    int m_batchSize = 0;
+    std::unique_ptr<TraceWriter> m_writer;
+    CollectResult m_result;
+    std::vector<std::vector<int64_t>> m_batches; // corpus sequence indices per batch
+    Progress m_report;
+    int m_delayMs = 0;
+    // The route loop's running figures.
+    double m_rate = 0;
+    int64_t m_paddedTokens = 0, m_realTokens = 0;
+    RoutingBlock m_block;
+    std::vector<BatchRow> m_rows;
+};
+
+void Collection::readModelConfig()
+{
+    const CollectParams& p = m_params;
+    m_config = loadConfig(p.modelDir);
+    if (p.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
         throw Error("collect: --max-length " + std::to_string(p.maxLength) + " exceeds the model's " +
-                    std::to_string(cfg.maxPositions) + " positions (" + p.modelDir + "/config.json)");
-    const Residency mode = parseResidency(p.residency);
+                    std::to_string(m_config.maxPositions) + " positions (" + p.modelDir + "/config.json)");
+    m_mode = parseResidency(p.residency);
     computeDTypeBytes(p.dtype); // validates the name
-    const c10::Device dev = resolveDevice(p.device);
+    m_device = resolveDevice(p.device);
+}
 
-    // 1. The corpus (deterministic: its digest keys the resume).
-    Corpus corpus = buildCollectCorpus(p, cfg.vocabSize, progress);
-    if (corpus.sequences.empty())
+// 1. The corpus (deterministic: its digest keys the resume).
+void Collection::readCorpus()
+{
+    const CollectParams& p = m_params;
+    m_corpus = buildCollectCorpus(p, m_config.vocabSize, m_progress);
+    if (m_corpus.sequences.empty())
         throw Error("collect: the sources gave no sequences (" +
-                    std::to_string(corpus.skippedTotal()) + " inputs skipped as bad; check --min-length and the sources)");
-    const std::string tokPath = tokenizerFile(p);
-    bool usesTokenizer = false;
-    for (size_t i = 0; i < p.sources.size() && !usesTokenizer; ++i)
-        usesTokenizer = corpus.stats[i].sequences > 0 && p.sources[i].format != SourceFormat::JsonlIds;
+                    std::to_string(m_corpus.skippedTotal()) + " inputs skipped as bad; check --min-length and the sources)");
+    m_tokenizerPath = tokenizerFile(p);
+    for (size_t i = 0; i < p.sources.size() && !m_usesTokenizer; ++i)
+        m_usesTokenizer = m_corpus.stats[i].sequences > 0 && p.sources[i].format != SourceFormat::JsonlIds;
+}
 
-    // 2. Fingerprint and dims.
-    TraceFingerprint fp;
-    fp.modelConfigHash = configHash(cfg);
+// 2. Fingerprint and dims.
+void Collection::makeFingerprint()
+{
+    const CollectParams& p = m_params;
+    TraceFingerprint& fp = m_fingerprint;
+    fp.modelConfigHash = configHash(m_config);
     fp.dtype = p.dtype;
-    fp.tokenizerHash = usesTokenizer && fs::exists(tokPath) ? fileHash(tokPath) : "none";
+    fp.tokenizerHash = m_usesTokenizer && fs::exists(m_tokenizerPath) ? fileHash(m_tokenizerPath) : "none";
     Hash64 rh;
-    rh.add(std::string(kCollectVersion)).add(hex64(corpus.digest()));
+    rh.add(std::string(kCollectVersion)).add(hex64(m_corpus.digest()));
     rh.add(uint64_t(p.lookahead.size()));
     for (int d : p.lookahead)
         rh.add(uint64_t(d));
-    rh.add(uint64_t(p.withLogits)).add(std::string(dev.is_cuda() ? "cuda" : "cpu"));
+    rh.add(uint64_t(p.withLogits)).add(std::string(m_device.is_cuda() ? "cuda" : "cpu"));
     fp.runConfigHash = hex64(rh.value());
-    const TraceDims dims = traceDims(cfg, p.lookahead, p.withLogits);
+    m_dims = traceDims(m_config, p.lookahead, p.withLogits);
+}
 
-    // 3. Batch size: given, reused from the run being resumed, or sized to free memory.
+// 3. Batch size: given, reused from the run being resumed, or sized to free memory.
+void Collection::chooseBatchSize()
+{
+    const CollectParams& p = m_params;
     int64_t maxLen = 0;
-    for (const auto& s : corpus.sequences)
+    for (const auto& s : m_corpus.sequences)
         maxLen = std::max<int64_t>(maxLen, int64_t(s.tokens.size()));
-    int batch = p.batchSize;
-    if (batch == 0 && !p.startOver)
-        batch = storedBatchSize(p.outDir, fp.runConfigHash);
-    if (batch == 0)
-        batch = autoBatchSize(cfg, p, dev, mode, maxLen, int64_t(corpus.sequences.size()));
+    m_batchSize = p.batchSize;
+    if (m_batchSize == 0 && !p.startOver)
+        m_batchSize = storedBatchSize(p.outDir, m_fingerprint.runConfigHash);
+    if (m_batchSize == 0)
+        m_batchSize = autoBatchSize(m_config, p, m_device, m_mode, maxLen, int64_t(m_corpus.sequences.size()));
+}
 
-    // 4. The writer (refuses a folder of another trace before any weights load).
+// 4. The writer (refuses a folder of another trace before any weights load), and what
+// it holds already.
+void Collection::openWriter()
+{
+    const CollectParams& p = m_params;
+    const Corpus& corpus = m_corpus;
     TraceWriterOptions wo;
     wo.shardSizeMB = p.shardMB;
     wo.startOver = p.startOver;
-    std::vector<std::string> lookStr;
     wo.runConfig = {{"tool", kCollectVersion},
                     {"model_dir", fs::absolute(p.modelDir).string()},
-                    {"tokenizer", usesTokenizer ? fs::absolute(tokPath).string() : ""},
+                    {"tokenizer", m_usesTokenizer ? fs::absolute(m_tokenizerPath).string() : ""},
                     {"sources", sourcesJson(p.sources)},
                     {"target_tokens", p.targetTokens},
                     {"target_sequences", p.targetSequences},
@@ -258,183 +321,217 @@ CollectResult collect(const CollectParams& p, const ProgressFn& progress)
                     {"dedup", p.dedup},
                     {"shuffle_buffer", p.shuffleBuffer},
                     {"seed", p.seed},
-                    {"device", dev.str()},
+                    {"device", m_device.str()},
                     {"dtype", p.dtype},
-                    {"residency", residencyName(mode)},
+                    {"residency", residencyName(m_mode)},
                     {"lookahead", p.lookahead},
                     {"with_logits", p.withLogits},
-                    {"batch_size", batch},
+                    {"batch_size", m_batchSize},
                     {"bucket_batches", p.bucketBatches},
                     {"corpus_digest", hex64(corpus.digest())},
                     {"corpus_sequences", int64_t(corpus.sequences.size())},
                     {"corpus_tokens", corpus.totalTokens}};
-    TraceWriter writer(p.outDir, dims, fp, wo);
-    writer.setSkipStats(statsJson(corpus.stats));
+    m_writer = std::make_unique<TraceWriter>(p.outDir, m_dims, m_fingerprint, wo);
+    m_writer->setSkipStats(statsJson(corpus.stats));
 
-    CollectResult res;
+    CollectResult& res = m_result;
     res.outDir = p.outDir;
-    res.resumed = writer.resumed();
+    res.resumed = m_writer->resumed();
     res.corpusSequences = int64_t(corpus.sequences.size());
     res.corpusTokens = corpus.totalTokens;
-    res.batchSize = batch;
+    res.batchSize = m_batchSize;
     res.sources = corpus.stats;
     res.warnings = corpus.warnings();
     res.skippedInputs = corpus.skippedTotal();
-    res.device = dev.str();
+    res.device = m_device.str();
     for (const auto& s : corpus.sequences)
-        if (writer.isCompleted(s.seqId)) {
+        if (m_writer->isCompleted(s.seqId)) {
             ++res.resumedSequences;
             res.resumedTokens += int64_t(s.tokens.size());
         }
+}
 
-    // 5. Plan: windows of bucketBatches * batch sequences in id order, sorted by length
-    // (longest first, stable), cut into batches. The plan depends only on the corpus and
-    // the batch size, so a resumed run forms the very same batches.
-    std::vector<std::vector<int64_t>> batches;
-    {
-        const size_t win = size_t(batch) * size_t(std::max(1, p.bucketBatches));
-        const size_t n = corpus.sequences.size();
-        for (size_t w0 = 0; w0 < n; w0 += win) {
-            std::vector<int64_t> idx(std::min(win, n - w0));
-            std::iota(idx.begin(), idx.end(), int64_t(w0));
-            std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) {
-                return corpus.sequences[size_t(a)].tokens.size() > corpus.sequences[size_t(b)].tokens.size();
-            });
-            for (size_t b0 = 0; b0 < idx.size(); b0 += size_t(batch))
-                batches.emplace_back(idx.begin() + long(b0), idx.begin() + long(std::min(idx.size(), b0 + size_t(batch))));
-        }
+// 5. Plan: windows of bucketBatches * batch sequences in id order, sorted by length
+// (longest first, stable), cut into batches. The plan depends only on the corpus and
+// the batch size, so a resumed run forms the very same batches.
+void Collection::planBatches()
+{
+    const size_t batch = size_t(m_batchSize);
+    const size_t win = batch * size_t(std::max(1, m_params.bucketBatches));
+    const size_t n = m_corpus.sequences.size();
+    for (size_t w0 = 0; w0 < n; w0 += win) {
+        std::vector<int64_t> idx(std::min(win, n - w0));
+        std::iota(idx.begin(), idx.end(), int64_t(w0));
+        std::stable_sort(idx.begin(), idx.end(), [&](int64_t a, int64_t b) {
+            return m_corpus.sequences[size_t(a)].tokens.size() > m_corpus.sequences[size_t(b)].tokens.size();
+        });
+        for (size_t b0 = 0; b0 < idx.size(); b0 += batch)
+            m_batches.emplace_back(idx.begin() + long(b0), idx.begin() + long(std::min(idx.size(), b0 + batch)));
     }
+}
 
-    Progress pr;
-    pr.stage = "collect";
-    pr.unit = "tokens";
-    pr.total = corpus.totalTokens;
-    pr.done = res.resumedTokens;
-    int delayMs = 0;
-    if (const char* d = std::getenv("SPECMOE_COLLECT_BATCH_DELAY_MS")) // test hook: slow runs
-        delayMs = std::max(0, std::atoi(d));
+// 6. The model, only when something is left to do, and the batches not stored yet.
+void Collection::routeBatches()
+{
+    const CollectParams& p = m_params;
+    CollectResult& res = m_result;
+    RuntimeOptions ro;
+    ro.device = p.device;
+    ro.dtype = p.dtype;
+    ro.residency = m_mode;
+    ro.lookahead = p.lookahead;
+    ro.threads = p.threads;
+    m_report.message = res.resumed ? "resuming: loading the model" : "loading the model";
+    reportProgress(m_progress, m_report);
+    MixtralRuntime rt(p.modelDir, ro);
+    res.device = rt.device().str();
+    RouteOptions rto;
+    rto.lookahead = !p.lookahead.empty();
 
-    if (res.resumedSequences < res.corpusSequences) {
-        // 6. The model, only when something is left to do.
-        RuntimeOptions ro;
-        ro.device = p.device;
-        ro.dtype = p.dtype;
-        ro.residency = mode;
-        ro.lookahead = p.lookahead;
-        ro.threads = p.threads;
-        pr.message = res.resumed ? "resuming: loading the model" : "loading the model";
-        reportProgress(progress, pr);
-        MixtralRuntime rt(p.modelDir, ro);
-        res.device = rt.device().str();
-        RouteOptions rto;
-        rto.lookahead = !p.lookahead.empty();
-
-        const auto loopStart = Clock::now();
-        double rate = 0;
-        int64_t padded = 0, real = 0;
-        RoutingBlock block;
-        block.dims = dims;
-        std::vector<BatchRow> rows;
-        try {
-            for (size_t bi = 0; bi < batches.size(); ++bi) {
-                const auto& ids = batches[bi];
-                bool pending = false;
-                for (int64_t id : ids)
-                    pending |= !writer.isCompleted(id);
-                if (!pending)
-                    continue;
-                const auto b0 = Clock::now();
-                // The whole planned batch runs even when part of it is stored already, so the
-                // numbers are those of an uninterrupted run.
-                int64_t T = 0;
-                for (int64_t id : ids)
-                    T = std::max<int64_t>(T, int64_t(corpus.sequences[size_t(id)].tokens.size()));
-                const int64_t B = int64_t(ids.size());
-                at::Tensor tid = at::zeros({B, T}, at::kLong);
-                at::Tensor mask = at::zeros({B, T}, at::kLong);
-                int64_t* tp = tid.data_ptr<int64_t>();
-                int64_t* mp = mask.data_ptr<int64_t>();
-                rows.clear();
-                for (int64_t b = 0; b < B; ++b) {
-                    const CorpusSequence& s = corpus.sequences[size_t(ids[size_t(b)])];
-                    for (size_t t = 0; t < s.tokens.size(); ++t) {
-                        tp[b * T + int64_t(t)] = s.tokens[t];
-                        mp[b * T + int64_t(t)] = 1;
-                    }
-                    real += int64_t(s.tokens.size());
-                    if (writer.isCompleted(s.seqId))
-                        continue;
-                    BatchRow r;
-                    r.row = int(b);
-                    r.length = int32_t(s.tokens.size());
-                    r.seqId = s.seqId;
-                    r.source = corpus.sources[size_t(s.source)];
-                    r.docId = s.docId;
-                    r.tokens = s.tokens.data();
-                    rows.push_back(r);
-                }
-                padded += B * T;
-                const auto f0 = Clock::now();
-                const RoutingResult rr = rt.route(tid, mask, rto);
-                res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
-                ++res.batches;
-
-                block.clear();
-                appendRouting(rr, T, rows, block);
-                try {
-                    writer.append(block);
-                } catch (const Error& e) {
-                    throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
-                }
-                int64_t tokens = 0;
-                for (const auto& r : rows)
-                    tokens += r.length;
-                res.sequencesWritten += int64_t(rows.size());
-                res.tokensWritten += tokens;
-
-                if (delayMs > 0)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
-                const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
-                const double inst = dt > 0 ? double(tokens) / dt : 0;
-                rate = rate <= 0 ? inst : 0.8 * rate + 0.2 * inst;
-                pr.done += tokens;
-                pr.rate = rate;
-                pr.eta_seconds = rate > 0 ? double(pr.total - pr.done) / rate : -1;
-                pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(batches.size()) + ", " +
-                             std::to_string(writer.shardsWritten()) + " shards";
-                reportProgress(progress, pr);
-            }
-        } catch (const Cancelled&) {
-            // A stop request arrives between batches: the sequences appended so far become
-            // a last complete shard, so a resume continues right after them.
-            try {
-                writer.flush();
-            } catch (const Error& e) {
-                throw Error(std::string(e.what()) +
-                            "; stopping: the complete shards are intact, rerun the same command to resume");
-            }
-            throw;
-        }
-        res.paddingFraction = padded > 0 ? double(padded - real) / double(padded) : 0;
-        res.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
-    }
+    const auto loopStart = Clock::now();
+    m_block.dims = m_dims;
     try {
-        writer.finish();
+        for (size_t bi = 0; bi < m_batches.size(); ++bi)
+            routeBatch(rt, rto, bi);
+    } catch (const Cancelled&) {
+        // A stop request arrives between batches: the sequences appended so far become
+        // a last complete shard, so a resume continues right after them.
+        try {
+            m_writer->flush();
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) +
+                        "; stopping: the complete shards are intact, rerun the same command to resume");
+        }
+        throw;
+    }
+    res.paddingFraction = m_paddedTokens > 0 ? double(m_paddedTokens - m_realTokens) / double(m_paddedTokens) : 0;
+    res.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
+}
+
+void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t bi)
+{
+    CollectResult& res = m_result;
+    TraceWriter& writer = *m_writer;
+    const auto& ids = m_batches[bi];
+    bool pending = false;
+    for (int64_t id : ids)
+        pending |= !writer.isCompleted(id);
+    if (!pending)
+        return;
+    const auto b0 = Clock::now();
+    // The whole planned batch runs even when part of it is stored already, so the
+    // numbers are those of an uninterrupted run.
+    int64_t T = 0;
+    for (int64_t id : ids)
+        T = std::max<int64_t>(T, int64_t(m_corpus.sequences[size_t(id)].tokens.size()));
+    const int64_t B = int64_t(ids.size());
+    at::Tensor tid = at::zeros({B, T}, at::kLong);
+    at::Tensor mask = at::zeros({B, T}, at::kLong);
+    int64_t* tp = tid.data_ptr<int64_t>();
+    int64_t* mp = mask.data_ptr<int64_t>();
+    m_rows.clear();
+    for (int64_t b = 0; b < B; ++b) {
+        const CorpusSequence& s = m_corpus.sequences[size_t(ids[size_t(b)])];
+        for (size_t t = 0; t < s.tokens.size(); ++t) {
+            tp[b * T + int64_t(t)] = s.tokens[t];
+            mp[b * T + int64_t(t)] = 1;
+        }
+        m_realTokens += int64_t(s.tokens.size());
+        if (writer.isCompleted(s.seqId))
+            continue;
+        BatchRow r;
+        r.row = int(b);
+        r.length = int32_t(s.tokens.size());
+        r.seqId = s.seqId;
+        r.source = m_corpus.sources[size_t(s.source)];
+        r.docId = s.docId;
+        r.tokens = s.tokens.data();
+        m_rows.push_back(r);
+    }
+    m_paddedTokens += B * T;
+    const auto f0 = Clock::now();
+    const RoutingResult rr = rt.route(tid, mask, rto);
+    res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+    ++res.batches;
+
+    m_block.clear();
+    appendRouting(rr, T, m_rows, m_block);
+    try {
+        writer.append(m_block);
+    } catch (const Error& e) {
+        throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+    }
+    int64_t tokens = 0;
+    for (const auto& r : m_rows)
+        tokens += r.length;
+    res.sequencesWritten += int64_t(m_rows.size());
+    res.tokensWritten += tokens;
+
+    if (m_delayMs > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
+    const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
+    const double inst = dt > 0 ? double(tokens) / dt : 0;
+    m_rate = m_rate <= 0 ? inst : 0.8 * m_rate + 0.2 * inst;
+    Progress& pr = m_report;
+    pr.done += tokens;
+    pr.rate = m_rate;
+    pr.eta_seconds = m_rate > 0 ? double(pr.total - pr.done) / m_rate : -1;
+    pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(m_batches.size()) + ", " +
+                 std::to_string(writer.shardsWritten()) + " shards";
+    reportProgress(m_progress, pr);
+}
+
+// The last shard and the totals.
+void Collection::finish()
+{
+    CollectResult& res = m_result;
+    try {
+        m_writer->finish();
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
     }
     res.complete = true;
-    res.shards = writer.shardsWritten();
+    res.shards = m_writer->shardsWritten();
     if (res.seconds <= 0)
-        res.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        res.seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
     res.tokensPerSecond = res.seconds > 0 ? double(res.tokensWritten) / res.seconds : 0;
+    Progress& pr = m_report;
     pr.done = pr.total;
     pr.eta_seconds = 0;
     pr.message = "done";
-    if (progress)
-        progress(pr); // the work is done: a late stop request changes nothing
+    if (m_progress)
+        m_progress(pr); // the work is done: a late stop request changes nothing
+}
 
-    return res;
+CollectResult Collection::run()
+{
+    checkCollectParams(m_params);
+    m_start = Clock::now();
+    readModelConfig();
+    readCorpus();
+    makeFingerprint();
+    chooseBatchSize();
+    openWriter();
+    planBatches();
+
+    m_report.stage = "collect";
+    m_report.unit = "tokens";
+    m_report.total = m_corpus.totalTokens;
+    m_report.done = m_result.resumedTokens;
+    if (const char* d = std::getenv("SPECMOE_COLLECT_BATCH_DELAY_MS")) // test hook: slow runs
+        m_delayMs = std::max(0, std::atoi(d));
+
+    if (m_result.resumedSequences < m_result.corpusSequences)
+        routeBatches();
+    finish();
+    return m_result;
+}
+
+} // namespace
+
+CollectResult collect(const CollectParams& params, const ProgressFn& progress)
+{
+    return Collection(params, progress).run();
 }
 
 } // namespace specmoe
