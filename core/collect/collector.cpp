@@ -186,18 +186,18 @@ std::vector<std::string> describeSources(const CollectResult& r)
 
 namespace {
 
-void checkCollectParams(const CollectParams& p)
+void checkCollectParams(const CollectParams& params)
 {
-    if (p.modelDir.empty())
+    if (params.modelDir.empty())
         throw Error("collect: no model folder given");
-    if (p.outDir.empty())
+    if (params.outDir.empty())
         throw Error("collect: no output folder given");
-    if (p.maxLength <= 0)
+    if (params.maxLength <= 0)
         throw Error("collect: the maximum length must be positive");
-    for (int d : p.lookahead)
+    for (int d : params.lookahead)
         if (d < 1)
             throw Error("collect: lookahead distances must be >= 1 (got " + std::to_string(d) + ")");
-    if (p.batchSize < 0)
+    if (params.batchSize < 0)
         throw Error("collect: negative batch size");
 }
 
@@ -245,109 +245,109 @@ private:
 
 void Collection::readModelConfig()
 {
-    const CollectParams& p = m_params;
-    m_config = loadConfig(p.modelDir);
-    if (p.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
-        throw Error("collect: --max-length " + std::to_string(p.maxLength) + " exceeds the model's " +
-                    std::to_string(m_config.maxPositions) + " positions (" + p.modelDir + "/config.json)");
-    m_mode = parseResidency(p.residency);
-    computeDTypeBytes(p.dtype); // validates the name
-    m_device = resolveDevice(p.device);
+    const CollectParams& params = m_params;
+    m_config = loadConfig(params.modelDir);
+    if (params.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
+        throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
+                    std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
+    m_mode = parseResidency(params.residency);
+    computeDTypeBytes(params.dtype); // validates the name
+    m_device = resolveDevice(params.device);
 }
 
 // 1. The corpus (deterministic: its digest keys the resume).
 void Collection::readCorpus()
 {
-    const CollectParams& p = m_params;
-    m_corpus = buildCollectCorpus(p, m_config.vocabSize, m_progress);
+    const CollectParams& params = m_params;
+    m_corpus = buildCollectCorpus(params, m_config.vocabSize, m_progress);
     if (m_corpus.sequences.empty())
         throw Error("collect: the sources gave no sequences (" +
                     std::to_string(m_corpus.skippedTotal()) + " inputs skipped as bad; check --min-length and the sources)");
-    m_tokenizerPath = tokenizerFile(p);
-    for (size_t i = 0; i < p.sources.size() && !m_usesTokenizer; ++i)
-        m_usesTokenizer = m_corpus.stats[i].sequences > 0 && p.sources[i].format != SourceFormat::JsonlIds;
+    m_tokenizerPath = tokenizerFile(params);
+    for (size_t i = 0; i < params.sources.size() && !m_usesTokenizer; ++i)
+        m_usesTokenizer = m_corpus.stats[i].sequences > 0 && params.sources[i].format != SourceFormat::JsonlIds;
 }
 
 // 2. Fingerprint and dims.
 void Collection::makeFingerprint()
 {
-    const CollectParams& p = m_params;
+    const CollectParams& params = m_params;
     TraceFingerprint& fp = m_fingerprint;
     fp.modelConfigHash = configHash(m_config);
-    fp.dtype = p.dtype;
+    fp.dtype = params.dtype;
     fp.tokenizerHash = m_usesTokenizer && fs::exists(m_tokenizerPath) ? fileHash(m_tokenizerPath) : "none";
     Hash64 rh;
     rh.add(std::string(kCollectVersion)).add(hex64(m_corpus.digest()));
-    rh.add(uint64_t(p.lookahead.size()));
-    for (int d : p.lookahead)
+    rh.add(uint64_t(params.lookahead.size()));
+    for (int d : params.lookahead)
         rh.add(uint64_t(d));
-    rh.add(uint64_t(p.withLogits)).add(std::string(m_device.is_cuda() ? "cuda" : "cpu"));
+    rh.add(uint64_t(params.withLogits)).add(std::string(m_device.is_cuda() ? "cuda" : "cpu"));
     fp.runConfigHash = hex64(rh.value());
-    m_dims = traceDims(m_config, p.lookahead, p.withLogits);
+    m_dims = traceDims(m_config, params.lookahead, params.withLogits);
 }
 
 // 3. Batch size: given, reused from the run being resumed, or sized to free memory.
 void Collection::chooseBatchSize()
 {
-    const CollectParams& p = m_params;
+    const CollectParams& params = m_params;
     int64_t maxLen = 0;
     for (const auto& s : m_corpus.sequences)
         maxLen = std::max<int64_t>(maxLen, int64_t(s.tokens.size()));
-    m_batchSize = p.batchSize;
-    if (m_batchSize == 0 && !p.startOver)
-        m_batchSize = storedBatchSize(p.outDir, m_fingerprint.runConfigHash);
+    m_batchSize = params.batchSize;
+    if (m_batchSize == 0 && !params.startOver)
+        m_batchSize = storedBatchSize(params.outDir, m_fingerprint.runConfigHash);
     if (m_batchSize == 0)
-        m_batchSize = autoBatchSize(m_config, p, m_device, m_mode, maxLen, int64_t(m_corpus.sequences.size()));
+        m_batchSize = autoBatchSize(m_config, params, m_device, m_mode, maxLen, int64_t(m_corpus.sequences.size()));
 }
 
 // 4. The writer (refuses a folder of another trace before any weights load), and what
 // it holds already.
 void Collection::openWriter()
 {
-    const CollectParams& p = m_params;
+    const CollectParams& params = m_params;
     const Corpus& corpus = m_corpus;
     TraceWriterOptions wo;
-    wo.shardSizeMB = p.shardMB;
-    wo.startOver = p.startOver;
+    wo.shardSizeMB = params.shardMB;
+    wo.startOver = params.startOver;
     wo.runConfig = {{"tool", kCollectVersion},
-                    {"model_dir", fs::absolute(p.modelDir).string()},
+                    {"model_dir", fs::absolute(params.modelDir).string()},
                     {"tokenizer", m_usesTokenizer ? fs::absolute(m_tokenizerPath).string() : ""},
-                    {"sources", sourcesJson(p.sources)},
-                    {"target_tokens", p.targetTokens},
-                    {"target_sequences", p.targetSequences},
-                    {"max_length", p.maxLength},
-                    {"min_length", p.minLength},
-                    {"long_documents", longDocName(p.longDocuments)},
-                    {"dedup", p.dedup},
-                    {"shuffle_buffer", p.shuffleBuffer},
-                    {"seed", p.seed},
+                    {"sources", sourcesJson(params.sources)},
+                    {"target_tokens", params.targetTokens},
+                    {"target_sequences", params.targetSequences},
+                    {"max_length", params.maxLength},
+                    {"min_length", params.minLength},
+                    {"long_documents", longDocName(params.longDocuments)},
+                    {"dedup", params.dedup},
+                    {"shuffle_buffer", params.shuffleBuffer},
+                    {"seed", params.seed},
                     {"device", m_device.str()},
-                    {"dtype", p.dtype},
+                    {"dtype", params.dtype},
                     {"residency", residencyName(m_mode)},
-                    {"lookahead", p.lookahead},
-                    {"with_logits", p.withLogits},
+                    {"lookahead", params.lookahead},
+                    {"with_logits", params.withLogits},
                     {"batch_size", m_batchSize},
-                    {"bucket_batches", p.bucketBatches},
+                    {"bucket_batches", params.bucketBatches},
                     {"corpus_digest", hex64(corpus.digest())},
                     {"corpus_sequences", int64_t(corpus.sequences.size())},
                     {"corpus_tokens", corpus.totalTokens}};
-    m_writer = std::make_unique<TraceWriter>(p.outDir, m_dims, m_fingerprint, wo);
+    m_writer = std::make_unique<TraceWriter>(params.outDir, m_dims, m_fingerprint, wo);
     m_writer->setSkipStats(statsJson(corpus.stats));
 
-    CollectResult& res = m_result;
-    res.outDir = p.outDir;
-    res.resumed = m_writer->resumed();
-    res.corpusSequences = int64_t(corpus.sequences.size());
-    res.corpusTokens = corpus.totalTokens;
-    res.batchSize = m_batchSize;
-    res.sources = corpus.stats;
-    res.warnings = corpus.warnings();
-    res.skippedInputs = corpus.skippedTotal();
-    res.device = m_device.str();
+    CollectResult& result = m_result;
+    result.outDir = params.outDir;
+    result.resumed = m_writer->resumed();
+    result.corpusSequences = int64_t(corpus.sequences.size());
+    result.corpusTokens = corpus.totalTokens;
+    result.batchSize = m_batchSize;
+    result.sources = corpus.stats;
+    result.warnings = corpus.warnings();
+    result.skippedInputs = corpus.skippedTotal();
+    result.device = m_device.str();
     for (const auto& s : corpus.sequences)
         if (m_writer->isCompleted(s.seqId)) {
-            ++res.resumedSequences;
-            res.resumedTokens += int64_t(s.tokens.size());
+            ++result.resumedSequences;
+            result.resumedTokens += int64_t(s.tokens.size());
         }
 }
 
@@ -373,20 +373,20 @@ void Collection::planBatches()
 // 6. The model, only when something is left to do, and the batches not stored yet.
 void Collection::routeBatches()
 {
-    const CollectParams& p = m_params;
-    CollectResult& res = m_result;
+    const CollectParams& params = m_params;
+    CollectResult& result = m_result;
     RuntimeOptions ro;
-    ro.device = p.device;
-    ro.dtype = p.dtype;
+    ro.device = params.device;
+    ro.dtype = params.dtype;
     ro.residency = m_mode;
-    ro.lookahead = p.lookahead;
-    ro.threads = p.threads;
-    m_report.message = res.resumed ? "resuming: loading the model" : "loading the model";
+    ro.lookahead = params.lookahead;
+    ro.threads = params.threads;
+    m_report.message = result.resumed ? "resuming: loading the model" : "loading the model";
     reportProgress(m_progress, m_report);
-    MixtralRuntime rt(p.modelDir, ro);
-    res.device = rt.device().str();
+    MixtralRuntime rt(params.modelDir, ro);
+    result.device = rt.device().str();
     RouteOptions rto;
-    rto.lookahead = !p.lookahead.empty();
+    rto.lookahead = !params.lookahead.empty();
 
     const auto loopStart = Clock::now();
     m_block.dims = m_dims;
@@ -404,13 +404,13 @@ void Collection::routeBatches()
         }
         throw;
     }
-    res.paddingFraction = m_paddedTokens > 0 ? double(m_paddedTokens - m_realTokens) / double(m_paddedTokens) : 0;
-    res.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
+    result.paddingFraction = m_paddedTokens > 0 ? double(m_paddedTokens - m_realTokens) / double(m_paddedTokens) : 0;
+    result.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
 }
 
 void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t bi)
 {
-    CollectResult& res = m_result;
+    CollectResult& result = m_result;
     TraceWriter& writer = *m_writer;
     const auto& ids = m_batches[bi];
     bool pending = false;
@@ -451,8 +451,8 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     m_paddedTokens += B * T;
     const auto f0 = Clock::now();
     const RoutingResult rr = rt.route(tid, mask, rto);
-    res.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
-    ++res.batches;
+    result.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+    ++result.batches;
 
     m_block.clear();
     appendRouting(rr, T, m_rows, m_block);
@@ -464,8 +464,8 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     int64_t tokens = 0;
     for (const auto& r : m_rows)
         tokens += r.length;
-    res.sequencesWritten += int64_t(m_rows.size());
-    res.tokensWritten += tokens;
+    result.sequencesWritten += int64_t(m_rows.size());
+    result.tokensWritten += tokens;
 
     if (m_delayMs > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
@@ -484,17 +484,17 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
 // The last shard and the totals.
 void Collection::finish()
 {
-    CollectResult& res = m_result;
+    CollectResult& result = m_result;
     try {
         m_writer->finish();
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
     }
-    res.complete = true;
-    res.shards = m_writer->shardsWritten();
-    if (res.seconds <= 0)
-        res.seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
-    res.tokensPerSecond = res.seconds > 0 ? double(res.tokensWritten) / res.seconds : 0;
+    result.complete = true;
+    result.shards = m_writer->shardsWritten();
+    if (result.seconds <= 0)
+        result.seconds = std::chrono::duration<double>(Clock::now() - m_start).count();
+    result.tokensPerSecond = result.seconds > 0 ? double(result.tokensWritten) / result.seconds : 0;
     Progress& pr = m_report;
     pr.done = pr.total;
     pr.eta_seconds = 0;

@@ -118,34 +118,35 @@ private:
     std::chrono::steady_clock::time_point m_lastReport = std::chrono::steady_clock::now();
 };
 
-CorpusBuilder::CorpusBuilder(const CorpusParams& p, const ProgressFn& progress) : m_params(p), m_progress(progress)
+CorpusBuilder::CorpusBuilder(const CorpusParams& params, const ProgressFn& progress)
+    : m_params(params), m_progress(progress)
 {
-    if (p.sources.empty())
+    if (params.sources.empty())
         throw Error("corpus: no sources given");
-    if (p.maxLength < 0 || p.minLength < 0)
+    if (params.maxLength < 0 || params.minLength < 0)
         throw Error("corpus: negative sequence length limits");
-    if (p.maxLength > 0 && p.minLength > p.maxLength)
-        throw Error("corpus: minimum length " + std::to_string(p.minLength) + " exceeds maximum length " +
-                    std::to_string(p.maxLength));
-    Corpus& c = m_corpus;
+    if (params.maxLength > 0 && params.minLength > params.maxLength)
+        throw Error("corpus: minimum length " + std::to_string(params.minLength) + " exceeds maximum length " +
+                    std::to_string(params.maxLength));
+    Corpus& corpus = m_corpus;
     std::set<std::string> names;
-    for (const auto& s : p.sources) {
+    for (const auto& s : params.sources) {
         if (s.name.empty())
             throw Error("corpus: a source has no name");
         if (!names.insert(s.name).second)
             throw Error("corpus: two sources are called '" + s.name + "'");
         if (!(s.weight > 0))
             throw Error("corpus: source '" + s.name + "' needs a positive weight");
-        c.sources.push_back(s.name);
-        c.stats.emplace_back();
-        c.stats.back().name = s.name;
+        corpus.sources.push_back(s.name);
+        corpus.stats.emplace_back();
+        corpus.stats.back().name = s.name;
     }
-    m_sources.resize(p.sources.size());
-    for (size_t i = 0; i < p.sources.size(); ++i) {
-        m_sources[i].reader = std::make_unique<DocumentReader>(p.sources[i], c.stats[i]);
-        m_sources[i].rng = Rng(Hash64().add(p.seed).add(p.sources[i].name).value());
+    m_sources.resize(params.sources.size());
+    for (size_t i = 0; i < params.sources.size(); ++i) {
+        m_sources[i].reader = std::make_unique<DocumentReader>(params.sources[i], corpus.stats[i]);
+        m_sources[i].rng = Rng(Hash64().add(params.seed).add(params.sources[i].name).value());
     }
-    m_shuffle = p.shuffleBuffer > 1 ? size_t(p.shuffleBuffer) : 1;
+    m_shuffle = params.shuffleBuffer > 1 ? size_t(params.shuffleBuffer) : 1;
 }
 
 bool CorpusBuilder::nextDocument(size_t i, Document& d)
@@ -183,25 +184,25 @@ bool CorpusBuilder::isDuplicate(size_t i, const Document& d)
 
 bool CorpusBuilder::tokensOf(size_t i, Document& d, std::vector<int32_t>& ids)
 {
-    const CorpusParams& p = m_params;
+    const CorpusParams& params = m_params;
     SourceStats& stats = m_corpus.stats[i];
     if (d.isTokens) {
         ids = std::move(d.ids);
     } else {
-        if (!p.tokenize)
+        if (!params.tokenize)
             throw Error("corpus: source '" + m_corpus.sources[i] +
                         "' holds text but no tokenizer was given");
-        ids = p.tokenize(d.text);
+        ids = params.tokenize(d.text);
         if (ids.empty()) {
             stats.skip(skip::kEmptyDocument, d.docId, "no tokens");
             return false;
         }
     }
-    if (p.vocabSize > 0) {
+    if (params.vocabSize > 0) {
         for (int32_t id : ids)
-            if (id < 0 || id >= p.vocabSize) {
+            if (id < 0 || id >= params.vocabSize) {
                 stats.skip(skip::kTokenOutOfRange, d.docId,
-                           "id " + std::to_string(id) + " >= vocabulary " + std::to_string(p.vocabSize));
+                           "id " + std::to_string(id) + " >= vocabulary " + std::to_string(params.vocabSize));
                 return false;
             }
     }
@@ -210,12 +211,12 @@ bool CorpusBuilder::tokensOf(size_t i, Document& d, std::vector<int32_t>& ids)
 
 void CorpusBuilder::queueSequences(size_t i, const std::vector<int32_t>& ids, const std::string& docId)
 {
-    const CorpusParams& p = m_params;
+    const CorpusParams& params = m_params;
     SourceState& s = m_sources[i];
     SourceStats& stats = m_corpus.stats[i];
-    const size_t maxLen = p.maxLength > 0 ? size_t(p.maxLength) : ids.size();
+    const size_t maxLen = params.maxLength > 0 ? size_t(params.maxLength) : ids.size();
     auto emit = [&](size_t begin, size_t len, const std::string& id) {
-        if (len < size_t(p.minLength) || len == 0) {
+        if (len < size_t(params.minLength) || len == 0) {
             ++stats.tooShort;
             return;
         }
@@ -223,7 +224,7 @@ void CorpusBuilder::queueSequences(size_t i, const std::vector<int32_t>& ids, co
     };
     if (ids.size() <= maxLen) {
         emit(0, ids.size(), docId);
-    } else if (p.longDocuments == LongDocuments::Truncate) {
+    } else if (params.longDocuments == LongDocuments::Truncate) {
         stats.truncatedTokens += int64_t(ids.size() - maxLen);
         emit(0, maxLen, docId);
     } else {
@@ -268,22 +269,22 @@ int CorpusBuilder::sourceBehind() const
 
 void CorpusBuilder::takeSequence(size_t i)
 {
-    Corpus& c = m_corpus;
+    Corpus& corpus = m_corpus;
     SourceState& s = m_sources[i];
     Pending next = std::move(s.pending.front());
     s.pending.pop_front();
     CorpusSequence seq;
-    seq.seqId = int64_t(c.sequences.size());
+    seq.seqId = int64_t(corpus.sequences.size());
     seq.source = int(i);
     seq.docId = std::move(next.docId);
     seq.tokens = std::move(next.tokens);
     const int64_t n = int64_t(seq.tokens.size());
     s.tokens += n;
     ++s.sequences;
-    c.totalTokens += n;
-    ++c.stats[i].sequences;
-    c.stats[i].tokens += n;
-    c.sequences.push_back(std::move(seq));
+    corpus.totalTokens += n;
+    ++corpus.stats[i].sequences;
+    corpus.stats[i].tokens += n;
+    corpus.sequences.push_back(std::move(seq));
     const SourceSpec& spec = m_params.sources[i];
     if ((spec.maxTokens > 0 && s.tokens >= spec.maxTokens) ||
         (spec.maxSequences > 0 && s.sequences >= spec.maxSequences))
@@ -298,23 +299,23 @@ void CorpusBuilder::reportReading()
     if (now - m_lastReport <= std::chrono::milliseconds(250))
         return;
     m_lastReport = now;
-    const CorpusParams& p = m_params;
+    const CorpusParams& params = m_params;
     Progress pr;
     pr.stage = "corpus";
-    pr.unit = p.targetSequences > 0 && p.targetTokens <= 0 ? "sequences" : "tokens";
+    pr.unit = params.targetSequences > 0 && params.targetTokens <= 0 ? "sequences" : "tokens";
     pr.done = pr.unit == "tokens" ? m_corpus.totalTokens : int64_t(m_corpus.sequences.size());
-    pr.total = pr.unit == "tokens" ? p.targetTokens : p.targetSequences;
+    pr.total = pr.unit == "tokens" ? params.targetTokens : params.targetSequences;
     pr.message = "reading sources";
     reportProgress(m_progress, pr);
 }
 
 Corpus CorpusBuilder::build()
 {
-    const CorpusParams& p = m_params;
+    const CorpusParams& params = m_params;
     for (;;) {
-        if (p.targetTokens > 0 && m_corpus.totalTokens >= p.targetTokens)
+        if (params.targetTokens > 0 && m_corpus.totalTokens >= params.targetTokens)
             break;
-        if (p.targetSequences > 0 && int64_t(m_corpus.sequences.size()) >= p.targetSequences)
+        if (params.targetSequences > 0 && int64_t(m_corpus.sequences.size()) >= params.targetSequences)
             break;
         const int best = sourceBehind();
         if (best < 0)
@@ -331,9 +332,9 @@ Corpus CorpusBuilder::build()
 
 } // namespace
 
-Corpus buildCorpus(const CorpusParams& p, const ProgressFn& progress)
+Corpus buildCorpus(const CorpusParams& params, const ProgressFn& progress)
 {
-    return CorpusBuilder(p, progress).build();
+    return CorpusBuilder(params, progress).build();
 }
 
 } // namespace specmoe

@@ -187,33 +187,33 @@ DemoParams DemoRun::effectiveParams(const DemoParams& given)
 {
     if (!given.quick)
         return given;
-    DemoParams p = DemoParams::quickParams();
-    p.outDir = given.outDir;
-    p.threads = given.threads;
-    p.seed = given.seed;
-    return p;
+    DemoParams quick = DemoParams::quickParams();
+    quick.outDir = given.outDir;
+    quick.threads = given.threads;
+    quick.seed = given.seed;
+    return quick;
 }
 
 void DemoRun::prepareOutput()
 {
-    const DemoParams& p = m_params;
-    m_budget = std::max(0.5, p.minutes) * 60.0;
-    if (p.threads > 0)
-        at::set_num_threads(p.threads);
+    const DemoParams& params = m_params;
+    m_budget = std::max(0.5, params.minutes) * 60.0;
+    if (params.threads > 0)
+        at::set_num_threads(params.threads);
 
-    DemoResult& r = m_result;
-    const fs::path out = fs::absolute(p.outDir);
+    DemoResult& result = m_result;
+    const fs::path out = fs::absolute(params.outDir);
     m_out = out;
-    r.outDir = out.string();
-    r.corpusDir = (out / "corpus").string();
-    r.modelDir = (out / "model").string();
-    r.traceDir = (out / "traces").string();
-    r.speculationDir = (out / "speculation").string();
-    r.analysisFile = (out / "analysis" / "analysis.json").string();
-    r.reportDir = (out / "report").string();
-    r.reportHtml = (out / "report" / "index.html").string();
-    r.metricsFile = (out / "report" / "metrics.json").string();
-    r.summaryFile = (out / "demo.json").string();
+    result.outDir = out.string();
+    result.corpusDir = (out / "corpus").string();
+    result.modelDir = (out / "model").string();
+    result.traceDir = (out / "traces").string();
+    result.speculationDir = (out / "speculation").string();
+    result.analysisFile = (out / "analysis" / "analysis.json").string();
+    result.reportDir = (out / "report").string();
+    result.reportHtml = (out / "report" / "index.html").string();
+    result.metricsFile = (out / "report" / "metrics.json").string();
+    result.summaryFile = (out / "demo.json").string();
     m_work = out / "work";
 
     // Earlier demo output is replaced (only the demo's own folders are touched).
@@ -279,7 +279,7 @@ void DemoRun::tokenize()
 // What the stages after the LM will process, for the time plan.
 AfterLmWork DemoRun::workAfterLm() const
 {
-    const DemoParams& p = m_params;
+    const DemoParams& params = m_params;
     AfterLmWork later;
     int64_t heldOut = 0;
     for (const auto& d : m_tokens) {
@@ -287,52 +287,52 @@ AfterLmWork DemoRun::workAfterLm() const
         for (const auto& doc : d.heldOutDocs)
             n += int64_t(doc.size());
         heldOut += n;
-        later.evalTokens += std::min<int64_t>(n, p.lm.evalTokensPerDomain);
+        later.evalTokens += std::min<int64_t>(n, params.lm.evalTokensPerDomain);
     }
-    later.collectTokens = p.collectMaxTokens > 0 ? std::min(heldOut, p.collectMaxTokens) : heldOut;
-    later.speculateTokens = p.speculateMaxTokens > 0 ? std::min(later.collectTokens, p.speculateMaxTokens)
+    later.collectTokens = params.collectMaxTokens > 0 ? std::min(heldOut, params.collectMaxTokens) : heldOut;
+    later.speculateTokens = params.speculateMaxTokens > 0 ? std::min(later.collectTokens, params.speculateMaxTokens)
                                                     : later.collectTokens;
-    later.speculateEpochs = p.speculateEpochs;
+    later.speculateEpochs = params.speculateEpochs;
     return later;
 }
 
 // 4. the MoE language model, for what is left of the budget
 void DemoRun::trainLanguageModel()
 {
-    const DemoParams& p = m_params;
-    DemoResult& r = m_result;
-    LmTrainParams lp = p.lm;
-    lp.threads = p.lmThreads > 0 ? p.lmThreads : p.threads;
-    lp.seed = p.seed;
+    const DemoParams& params = m_params;
+    DemoResult& result = m_result;
+    LmTrainParams lp = params.lm;
+    lp.threads = params.lmThreads > 0 ? params.lmThreads : params.threads;
+    lp.seed = params.seed;
     const AfterLmWork later = workAfterLm();
-    const double speculateCap = p.speculateShare * m_budget;
-    if (!p.quick) {
+    const double speculateCap = params.speculateShare * m_budget;
+    if (!params.quick) {
         // Time-bounded: the LM trains until the later stages' estimated cost, at its
         // measured throughput, fills what is left before the target end.
-        r.budgetSeconds = m_budget;
-        r.targetSeconds = m_budget - std::max(p.marginMinSeconds, p.marginFraction * m_budget);
+        result.budgetSeconds = m_budget;
+        result.targetSeconds = m_budget - std::max(params.marginMinSeconds, params.marginFraction * m_budget);
         const double lmStart = since(m_start);
         auto plan = [this, later, speculateCap, lmStart](double tokensPerSecond) {
-            DemoResult& r = m_result;
-            r.lmTrainTokensPerSecond = tokensPerSecond;
-            r.afterLm = estimateAfterLm(later, m_params.speeds, tokensPerSecond, speculateCap);
-            r.lmPlannedSeconds = std::max(m_params.minLmSeconds, r.targetSeconds - lmStart - r.afterLm.total());
-            return r.lmPlannedSeconds;
+            m_result.lmTrainTokensPerSecond = tokensPerSecond;
+            m_result.afterLm = estimateAfterLm(later, m_params.speeds, tokensPerSecond, speculateCap);
+            m_result.lmPlannedSeconds =
+                std::max(m_params.minLmSeconds, m_result.targetSeconds - lmStart - m_result.afterLm.total());
+            return m_result.lmPlannedSeconds;
         };
-        lp.seconds = plan(p.speeds.referenceLmTokensPerSecond); // until the first measurement
+        lp.seconds = plan(params.speeds.referenceLmTokensPerSecond); // until the first measurement
         lp.planSeconds = plan;
     }
-    r.lm = trainMoeLm(m_tokens, r.vocabSize, r.modelDir, lp, stageProgress(m_progress, "train-lm"));
-    r.configFile = r.lm.configFile;
-    r.weightsFile = r.lm.weightsFile;
-    r.lmBeatsUnigram = r.lm.heldOutLoss < r.lm.unigramLoss;
+    result.lm = trainMoeLm(m_tokens, result.vocabSize, result.modelDir, lp, stageProgress(m_progress, "train-lm"));
+    result.configFile = result.lm.configFile;
+    result.weightsFile = result.lm.weightsFile;
+    result.lmBeatsUnigram = result.lm.heldOutLoss < result.lm.unigramLoss;
 }
 
 // 5. traces from the held-out text of every domain
 void DemoRun::collectTraces()
 {
-    const DemoParams& p = m_params;
-    DemoResult& r = m_result;
+    const DemoParams& params = m_params;
+    DemoResult& result = m_result;
     CollectParams c;
     for (const auto& d : m_corpus.domains) {
         SourceSpec s;
@@ -341,25 +341,25 @@ void DemoRun::collectTraces()
         s.format = SourceFormat::JsonlIds;
         c.sources.push_back(s);
     }
-    c.maxLength = p.collectMaxLength;
+    c.maxLength = params.collectMaxLength;
     c.minLength = 8;
     c.longDocuments = LongDocuments::Split;
-    c.seed = p.seed;
-    c.modelDir = r.modelDir;
+    c.seed = params.seed;
+    c.modelDir = result.modelDir;
     c.device = "cpu";
     c.dtype = "float32";
-    c.lookahead = p.lookahead;
-    c.threads = p.collectThreads > 0 ? p.collectThreads : p.threads;
-    c.batchSize = p.collectBatchSize;
-    c.targetTokens = p.collectMaxTokens;
-    c.outDir = r.traceDir;
+    c.lookahead = params.lookahead;
+    c.threads = params.collectThreads > 0 ? params.collectThreads : params.threads;
+    c.batchSize = params.collectBatchSize;
+    c.targetTokens = params.collectMaxTokens;
+    c.outDir = result.traceDir;
     c.startOver = true;
     // Deadline: twice the estimate, leaving the speculation at least half of its own.
     double deadline = kNever;
-    if (!p.quick) {
+    if (!params.quick) {
         const double now = since(m_start);
-        deadline = std::min(now + std::max(10.0, 2.0 * r.afterLm.collect),
-                            r.targetSeconds - r.afterLm.fixed - 0.5 * r.afterLm.speculate);
+        deadline = std::min(now + std::max(10.0, 2.0 * result.afterLm.collect),
+                            result.targetSeconds - result.afterLm.fixed - 0.5 * result.afterLm.speculate);
         deadline = std::max(deadline, now + 5.0);
     }
     const ProgressFn inner = stageProgress(m_progress, "collect");
@@ -373,7 +373,7 @@ void DemoRun::collectTraces()
         // every batch done as complete shards.
         if (pr.stage == "collect" && pr.done > 0 && pr.message.rfind("batch", 0) == 0 &&
             since(m_start) > deadline) {
-            r.collectCut = true;
+            result.collectCut = true;
             return false;
         }
         return true;
@@ -381,34 +381,34 @@ void DemoRun::collectTraces()
     try {
         collect(c, guarded);
     } catch (const Cancelled&) {
-        if (stopAsked || !r.collectCut)
+        if (stopAsked || !result.collectCut)
             throw;
     }
-    const TraceSet traces = TraceSet::open(r.traceDir);
+    const TraceSet traces = TraceSet::open(result.traceDir);
     const VerifyReport vr = traces.verify();
     if (!vr.ok())
         throw Error("demo: the collected traces do not verify: " + vr.problems.front());
-    r.traceSequences = traces.numSequences();
-    r.traceTokens = traces.numTokens();
+    result.traceSequences = traces.numSequences();
+    result.traceTokens = traces.numTokens();
 }
 
 // 6a. speculation: the three models, trained in the time left (epochs or data fitted to it)
 void DemoRun::trainPredictors()
 {
-    const DemoParams& p = m_params;
-    DemoResult& r = m_result;
+    const DemoParams& params = m_params;
+    DemoResult& result = m_result;
     speculate::TrainParams sp;
-    sp.traceDirs = {r.traceDir};
-    sp.maxTokens = p.speculateMaxTokens;
-    sp.horizon = p.speculateHorizon;
-    sp.batchSize = p.speculateBatchSize;
-    sp.runDir = r.speculationDir;
+    sp.traceDirs = {result.traceDir};
+    sp.maxTokens = params.speculateMaxTokens;
+    sp.horizon = params.speculateHorizon;
+    sp.batchSize = params.speculateBatchSize;
+    sp.runDir = result.speculationDir;
     sp.device = "cpu";
-    sp.threads = p.speculateThreads > 0 ? p.speculateThreads : p.threads;
-    sp.split.seed = p.seed;
+    sp.threads = params.speculateThreads > 0 ? params.speculateThreads : params.threads;
+    sp.split.seed = params.seed;
     // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
-    const double deadline = p.quick ? kNever : r.targetSeconds - r.afterLm.fixed;
-    EpochDeadline fit(deadline, p.speculateEpochs);
+    const double deadline = params.quick ? kNever : result.targetSeconds - result.afterLm.fixed;
+    EpochDeadline fit(deadline, params.speculateEpochs);
     const ProgressFn inner = stageProgress(m_progress, "speculate");
     bool stopAsked = false;
     EpochDeadline::Action action = EpochDeadline::Action::Continue;
@@ -423,9 +423,9 @@ void DemoRun::trainPredictors()
         }
         return true;
     };
-    const int64_t allTokens = p.speculateMaxTokens > 0 ? std::min(p.speculateMaxTokens, r.traceTokens)
-                                                       : r.traceTokens;
-    int64_t maxTokens = p.speculateMaxTokens;
+    const int64_t allTokens = params.speculateMaxTokens > 0 ? std::min(params.speculateMaxTokens, result.traceTokens)
+                                                       : result.traceTokens;
+    int64_t maxTokens = params.speculateMaxTokens;
     std::error_code ec;
     for (int attempt = 0;; ++attempt) {
         sp.epochs = fit.epochs();
@@ -438,7 +438,7 @@ void DemoRun::trainPredictors()
                 throw;
             if (action == EpochDeadline::Action::Restart && attempt == 0) {
                 // The planned epochs do not fit: start again with those that do.
-                fs::remove_all(r.speculationDir, ec);
+                fs::remove_all(result.speculationDir, ec);
                 fit.restarted();
                 action = EpochDeadline::Action::Continue;
                 if (fit.dataScale() < 1.0)
@@ -449,9 +449,9 @@ void DemoRun::trainPredictors()
         }
         break;
     }
-    r.speculateEpochs = fit.epochs();
-    r.speculateDataScale = fit.dataScale();
-    r.speculateCut = fit.cut();
+    result.speculateEpochs = fit.epochs();
+    result.speculateDataScale = fit.dataScale();
+    result.speculateCut = fit.cut();
     m_speculateMaxTokens = maxTokens;
     m_speculateThreads = sp.threads;
 }
@@ -459,17 +459,17 @@ void DemoRun::trainPredictors()
 // 6b. speculation: the predictors against the baselines on the test split
 void DemoRun::evaluatePredictors()
 {
-    const DemoParams& p = m_params;
-    DemoResult& r = m_result;
+    const DemoParams& params = m_params;
+    DemoResult& result = m_result;
     speculate::EvalParams ep;
-    ep.runDir = r.speculationDir;
-    ep.traceDirs = {r.traceDir};
+    ep.runDir = result.speculationDir;
+    ep.traceDirs = {result.traceDir};
     ep.split = "test";
     ep.maxTokens = m_speculateMaxTokens;
     ep.device = "cpu";
     ep.threads = m_speculateThreads;
     const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(m_progress, "speculate"));
-    speculate::saveEvaluation(r.speculationDir, rep);
+    speculate::saveEvaluation(result.speculationDir, rep);
     for (const auto& pm : rep.predictors) {
         if (pm.horizons.empty())
             continue;
@@ -478,25 +478,25 @@ void DemoRun::evaluatePredictors()
         pr.baseline = pm.baseline;
         pr.recallAt2 = pm.horizons.front().overall.recallAt(2);
         pr.top1 = pm.horizons.front().overall.top1;
-        r.recall.push_back(pr);
+        result.recall.push_back(pr);
         if (pm.name == speculate::kEnsemble)
-            r.ensembleRecallAt2 = pr.recallAt2;
+            result.ensembleRecallAt2 = pr.recallAt2;
         else if (pm.name == speculate::kFrequency)
-            r.frequencyRecallAt2 = pr.recallAt2;
+            result.frequencyRecallAt2 = pr.recallAt2;
         else if (pm.name == speculate::kMarkov)
-            r.markovRecallAt2 = pr.recallAt2;
+            result.markovRecallAt2 = pr.recallAt2;
     }
-    r.ensembleBeatsBaselines = r.ensembleRecallAt2 > r.frequencyRecallAt2 &&
-                               r.ensembleRecallAt2 > r.markovRecallAt2;
-    if (p.threads > 0)
-        at::set_num_threads(p.threads);
+    result.ensembleBeatsBaselines = result.ensembleRecallAt2 > result.frequencyRecallAt2 &&
+                               result.ensembleRecallAt2 > result.markovRecallAt2;
+    if (params.threads > 0)
+        at::set_num_threads(params.threads);
 }
 
 // 7. routing analysis, and expert usage per domain
 void DemoRun::analyzeRouting()
 {
-    DemoResult& r = m_result;
-    const TraceSet traces = TraceSet::open(r.traceDir);
+    DemoResult& result = m_result;
+    const TraceSet traces = TraceSet::open(result.traceDir);
     AnalysisOptions ao;
     ao.journeyFirstSequences = 4;
     const BpeEncoder& enc = *m_encoder;
@@ -504,47 +504,47 @@ void DemoRun::analyzeRouting()
         return id >= 0 && id < enc.vocabSize() ? enc.piece(id) : std::string();
     };
     const AnalysisResult ar = analyze(traces, ao, stageProgress(m_progress, "analyze"));
-    fs::create_directories(fs::path(r.analysisFile).parent_path());
-    saveAnalysisJson(ar, r.analysisFile);
+    fs::create_directories(fs::path(result.analysisFile).parent_path());
+    saveAnalysisJson(ar, result.analysisFile);
     for (const auto& g : ar.sources) {
         DomainUsage u;
         u.domain = g.source;
         u.tokens = g.tokens;
         for (const auto& l : g.layers)
             u.share.push_back(l.anyShare);
-        r.usage.push_back(std::move(u));
+        result.usage.push_back(std::move(u));
     }
     compareDomainUsage();
 }
 
 void DemoRun::compareDomainUsage()
 {
-    DemoResult& r = m_result;
+    DemoResult& result = m_result;
     double sum = 0;
     int64_t n = 0;
-    for (size_t a = 0; a < r.usage.size(); ++a)
-        for (size_t b = a + 1; b < r.usage.size(); ++b)
-            for (size_t l = 0; l < r.usage[a].share.size() && l < r.usage[b].share.size(); ++l) {
-                sum += jsBits(r.usage[a].share[l], r.usage[b].share[l]);
+    for (size_t a = 0; a < result.usage.size(); ++a)
+        for (size_t b = a + 1; b < result.usage.size(); ++b)
+            for (size_t l = 0; l < result.usage[a].share.size() && l < result.usage[b].share.size(); ++l) {
+                sum += jsBits(result.usage[a].share[l], result.usage[b].share[l]);
                 ++n;
-                r.usageMaxTvDistance = std::max(
-                    r.usageMaxTvDistance, tvDistance(r.usage[a].share[l], r.usage[b].share[l]));
+                result.usageMaxTvDistance = std::max(
+                    result.usageMaxTvDistance, tvDistance(result.usage[a].share[l], result.usage[b].share[l]));
             }
-    r.usageDivergenceBits = n > 0 ? sum / double(n) : 0.0;
+    result.usageDivergenceBits = n > 0 ? sum / double(n) : 0.0;
     // Domains differ when some layer routes them visibly differently (a fifth of the
     // assignments moved) and the mean divergence is clearly above sampling noise.
-    r.usageDiffers = r.usageMaxTvDistance >= 0.2 && r.usageDivergenceBits >= 0.01;
+    result.usageDiffers = result.usageMaxTvDistance >= 0.2 && result.usageDivergenceBits >= 0.01;
 }
 
 // 8. report
 void DemoRun::writeReport()
 {
-    DemoResult& r = m_result;
-    r.seconds = since(m_start);
-    fs::create_directories(r.reportDir);
-    writeText(r.metricsFile, r.toJson());
-    writeReportHtml(r, r.reportHtml);
-    writeText(r.summaryFile, r.toJson());
+    DemoResult& result = m_result;
+    result.seconds = since(m_start);
+    fs::create_directories(result.reportDir);
+    writeText(result.metricsFile, result.toJson());
+    writeReportHtml(result, result.reportHtml);
+    writeText(result.summaryFile, result.toJson());
 }
 
 DemoResult DemoRun::run()

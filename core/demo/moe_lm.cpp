@@ -313,23 +313,23 @@ double lrFactor(const LmTrainParams& p, int64_t step, double progress)
     return warm * cosine;
 }
 
-MixtralConfig lmConfig(const LmTrainParams& p, int64_t vocabSize)
+MixtralConfig lmConfig(const LmTrainParams& params, int64_t vocabSize)
 {
-    MixtralConfig c;
-    c.vocabSize = vocabSize;
-    c.hiddenSize = p.arch.hiddenSize;
-    c.intermediateSize = p.arch.intermediateSize;
-    c.numLayers = p.arch.layers;
-    c.numHeads = p.arch.heads;
-    c.numKvHeads = p.arch.kvHeads;
-    c.headDim = c.hiddenSize / c.numHeads;
-    c.numExperts = p.arch.experts;
-    c.topk = p.arch.topk;
-    c.ropeTheta = p.arch.ropeTheta;
-    c.rmsNormEps = p.arch.rmsNormEps;
-    c.maxPositions = std::max<int64_t>(p.arch.maxPositions, p.seqLen);
-    c.torchDtype = "float32";
-    return c;
+    MixtralConfig config;
+    config.vocabSize = vocabSize;
+    config.hiddenSize = params.arch.hiddenSize;
+    config.intermediateSize = params.arch.intermediateSize;
+    config.numLayers = params.arch.layers;
+    config.numHeads = params.arch.heads;
+    config.numKvHeads = params.arch.kvHeads;
+    config.headDim = config.hiddenSize / config.numHeads;
+    config.numExperts = params.arch.experts;
+    config.topk = params.arch.topk;
+    config.ropeTheta = params.arch.ropeTheta;
+    config.rmsNormEps = params.arch.rmsNormEps;
+    config.maxPositions = std::max<int64_t>(params.arch.maxPositions, params.seqLen);
+    config.torchDtype = "float32";
+    return config;
 }
 
 // The domains' documents as one token stream each, the training token counts (for the
@@ -362,31 +362,31 @@ LmData lmData(const std::vector<DomainTokens>& data, int64_t vocabSize, int64_t 
 }
 
 // AdamW; no weight decay on norms: they get their own group.
-std::unique_ptr<torch::optim::AdamW> lmOptimizer(MoeLm& model, const LmTrainParams& p)
+std::unique_ptr<torch::optim::AdamW> lmOptimizer(MoeLm& model, const LmTrainParams& params)
 {
     std::vector<at::Tensor> decay, noDecay;
     for (const auto& [n, t] : model.parameters())
         (t.dim() == 1 ? noDecay : decay).push_back(t);
     std::vector<torch::optim::OptimizerParamGroup> groups;
     groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(p.learningRate)
-                                       .betas({p.betas1, p.betas2})
-                                       .weight_decay(p.weightDecay)));
+                                   torch::optim::AdamWOptions(params.learningRate)
+                                       .betas({params.betas1, params.betas2})
+                                       .weight_decay(params.weightDecay)));
     groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
-                                     torch::optim::AdamWOptions(p.learningRate)
-                                         .betas({p.betas1, p.betas2})
+                                     torch::optim::AdamWOptions(params.learningRate)
+                                         .betas({params.betas1, params.betas2})
                                          .weight_decay(0.0)));
     return std::make_unique<torch::optim::AdamW>(std::move(groups));
 }
 
 // [batchSize, T + 1] windows at random offsets, domain by domain in turn.
-at::Tensor trainingBatch(const LmData& d, const LmTrainParams& p, int64_t step, std::mt19937_64& rng)
+at::Tensor trainingBatch(const LmData& streams, const LmTrainParams& params, int64_t step, std::mt19937_64& rng)
 {
-    const int64_t T = p.seqLen;
-    at::Tensor batch = at::empty({p.batchSize, T + 1}, at::kLong);
+    const int64_t T = params.seqLen;
+    at::Tensor batch = at::empty({params.batchSize, T + 1}, at::kLong);
     auto* bp = batch.data_ptr<int64_t>();
-    for (int b = 0; b < p.batchSize; ++b) {
-        const auto& s = d.train[d.usable[size_t(b + step * p.batchSize) % d.usable.size()]].tokens;
+    for (int b = 0; b < params.batchSize; ++b) {
+        const auto& s = streams.train[streams.usable[size_t(b + step * params.batchSize) % streams.usable.size()]].tokens;
         std::uniform_int_distribution<size_t> pick(0, s.size() - size_t(T) - 1);
         const size_t off = pick(rng);
         for (int64_t t = 0; t <= T; ++t)
@@ -397,48 +397,48 @@ at::Tensor trainingBatch(const LmData& d, const LmTrainParams& p, int64_t step, 
 
 // The training loop: steps until maxSteps or the time budget (re-planned from the measured
 // throughput when planSeconds is set). Fills steps, curve, seconds and the train loss.
-void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& d, int64_t vocabSize,
-                  const LmTrainParams& p, const ProgressFn& progress, LmTrainResult& r)
+void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& streams, int64_t vocabSize,
+                  const LmTrainParams& params, const ProgressFn& progress, LmTrainResult& result)
 {
     using clock = std::chrono::steady_clock;
-    const int64_t T = p.seqLen;
-    std::mt19937_64 rng(p.seed * 7919 + 1);
+    const int64_t T = params.seqLen;
+    std::mt19937_64 rng(params.seed * 7919 + 1);
     const auto t0 = clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
     double smooth = 0, smoothAux = 0;
     int64_t step = 0;
-    double budget = p.seconds;      // re-planned from the throughput when planSeconds is set
+    double budget = params.seconds;      // re-planned from the throughput when planSeconds is set
     double rateFrom = -1;           // time when step 2 began: the first steps warm up
     torch::nn::functional::CrossEntropyFuncOptions ceOpts;
     for (;; ++step) {
         const double el = elapsed();
         if (step == 2)
             rateFrom = el;
-        if (p.planSeconds && step >= 4 && (step % 4 == 0) && el > rateFrom) {
-            const double tps = double((step - 2) * p.batchSize * T) / (el - rateFrom);
-            budget = p.planSeconds(tps);
+        if (params.planSeconds && step >= 4 && (step % 4 == 0) && el > rateFrom) {
+            const double tps = double((step - 2) * params.batchSize * T) / (el - rateFrom);
+            budget = params.planSeconds(tps);
         }
-        if (p.maxSteps > 0 && step >= p.maxSteps)
+        if (params.maxSteps > 0 && step >= params.maxSteps)
             break;
         if (budget > 0 && el >= budget && step > 0)
             break;
-        const double frac = p.maxSteps > 0 ? double(step) / double(p.maxSteps)
+        const double frac = params.maxSteps > 0 ? double(step) / double(params.maxSteps)
                                            : (budget > 0 ? el / budget : 0.0);
-        const double lr = p.learningRate * lrFactor(p, step, frac);
+        const double lr = params.learningRate * lrFactor(params, step, frac);
         for (auto& g : opt.param_groups())
             static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
 
-        const at::Tensor batch = trainingBatch(d, p, step, rng);
+        const at::Tensor batch = trainingBatch(streams, params, step, rng);
         const auto inputs = batch.narrow(1, 0, T).contiguous();
         const auto targets = batch.narrow(1, 1, T).contiguous();
         const auto o = model.forward(inputs);
         const auto ce = torch::nn::functional::cross_entropy(
             o.logits.reshape({-1, vocabSize}), targets.reshape({-1}), ceOpts);
-        const auto loss = ce + p.auxLossCoef * o.auxLoss;
+        const auto loss = ce + params.auxLossCoef * o.auxLoss;
         opt.zero_grad();
         loss.backward();
-        if (p.gradClip > 0)
-            torch::nn::utils::clip_grad_norm_(model.tensors(), p.gradClip);
+        if (params.gradClip > 0)
+            torch::nn::utils::clip_grad_norm_(model.tensors(), params.gradClip);
         opt.step();
 
         const double l = ce.item<double>(), a = o.auxLoss.item<double>();
@@ -447,42 +447,42 @@ void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& d, int64
                         std::to_string(step));
         smooth = step == 0 ? l : 0.95 * smooth + 0.05 * l;
         smoothAux = step == 0 ? a : 0.95 * smoothAux + 0.05 * a;
-        r.trainTokensSeen += int64_t(p.batchSize) * T;
+        result.trainTokensSeen += int64_t(params.batchSize) * T;
         if (step % 10 == 0)
-            r.curve.push_back({step, elapsed(), smooth, smoothAux});
+            result.curve.push_back({step, elapsed(), smooth, smoothAux});
 
         Progress pr;
         pr.stage = "train-lm";
         pr.done = step + 1;
-        pr.total = p.maxSteps;
+        pr.total = params.maxSteps;
         pr.unit = "steps";
         const double e2 = elapsed();
         pr.rate = e2 > 0 ? double(step + 1) / e2 : 0.0;
-        pr.eta_seconds = p.maxSteps > 0 ? (pr.rate > 0 ? double(p.maxSteps - step - 1) / pr.rate : -1)
+        pr.eta_seconds = params.maxSteps > 0 ? (pr.rate > 0 ? double(params.maxSteps - step - 1) / pr.rate : -1)
                                         : std::max(0.0, budget - e2);
         char msg[128];
         std::snprintf(msg, sizeof msg, "loss %.3f  balance %.3f  lr %.2e", smooth, smoothAux, lr);
         pr.message = msg;
         reportProgress(progress, pr);
     }
-    r.steps = step;
-    r.finalTrainLoss = smooth;
-    r.curve.push_back({step, elapsed(), smooth, smoothAux});
-    r.seconds = elapsed();
+    result.steps = step;
+    result.finalTrainLoss = smooth;
+    result.curve.push_back({step, elapsed(), smooth, smoothAux});
+    result.seconds = elapsed();
 }
 
 // Held-out cross-entropy of one domain against the unigram on the same targets: windows
 // of T+1 tokens (the last one may be shorter), evalBatch equal-length windows per pass.
 // Returns the summed negative log-likelihood of the MoE.
-double heldOutNll(MoeLm& model, const std::vector<int32_t>& s, const LmData& d, int64_t vocabSize,
-                  const LmTrainParams& p, DomainLoss& dl)
+double heldOutNll(MoeLm& model, const std::vector<int32_t>& s, const LmData& streams, int64_t vocabSize,
+                  const LmTrainParams& params, DomainLoss& dl)
 {
-    const int64_t T = p.seqLen;
-    const int64_t evalBatch = std::max(1, p.evalBatch);
+    const int64_t T = params.seqLen;
+    const int64_t evalBatch = std::max(1, params.evalBatch);
     std::vector<size_t> offsets;
     std::vector<int64_t> lengths;
     int64_t scored = 0;
-    for (size_t off = 0; off + 2 <= s.size() && scored < p.evalTokensPerDomain; off += size_t(T)) {
+    for (size_t off = 0; off + 2 <= s.size() && scored < params.evalTokensPerDomain; off += size_t(T)) {
         const int64_t len = std::min<int64_t>(T + 1, int64_t(s.size() - off));
         offsets.push_back(off);
         lengths.push_back(len);
@@ -514,56 +514,56 @@ double heldOutNll(MoeLm& model, const std::vector<int32_t>& s, const LmData& d, 
     }
     dl.tokens = scored;
     dl.moeLoss = scored > 0 ? nll / double(scored) : 0.0;
-    dl.unigramLoss = unigramCrossEntropy(d.counts, vocabSize, tg);
+    dl.unigramLoss = unigramCrossEntropy(streams.counts, vocabSize, tg);
     return nll;
 }
 
 // Per-domain and overall held-out losses of the model and of the unigram.
-void heldOutLosses(MoeLm& model, const std::vector<DomainTokens>& data, const LmData& d, int64_t vocabSize,
-                   const LmTrainParams& p, LmTrainResult& r)
+void heldOutLosses(MoeLm& model, const std::vector<DomainTokens>& data, const LmData& streams, int64_t vocabSize,
+                   const LmTrainParams& params, LmTrainResult& result)
 {
     at::NoGradGuard ng;
     double moeSum = 0, uniSum = 0;
     int64_t n = 0;
-    for (size_t i = 0; i < d.held.size(); ++i) {
+    for (size_t i = 0; i < streams.held.size(); ++i) {
         DomainLoss dl;
         dl.domain = data[i].name;
-        moeSum += heldOutNll(model, d.held[i].tokens, d, vocabSize, p, dl);
+        moeSum += heldOutNll(model, streams.held[i].tokens, streams, vocabSize, params, dl);
         uniSum += dl.unigramLoss * double(dl.tokens);
         n += dl.tokens;
-        r.domains.push_back(dl);
+        result.domains.push_back(dl);
     }
-    r.heldOutLoss = n > 0 ? moeSum / double(n) : 0.0;
-    r.unigramLoss = n > 0 ? uniSum / double(n) : 0.0;
+    result.heldOutLoss = n > 0 ? moeSum / double(n) : 0.0;
+    result.unigramLoss = n > 0 ? uniSum / double(n) : 0.0;
 }
 
 } // namespace
 
 LmTrainResult trainMoeLm(const std::vector<DomainTokens>& data, int64_t vocabSize,
-                         const std::string& modelDir, const LmTrainParams& p,
+                         const std::string& modelDir, const LmTrainParams& params,
                          const ProgressFn& progress)
 {
     if (data.empty())
         throw Error("demo model: no training data");
-    if (p.threads > 0)
-        at::set_num_threads(p.threads);
-    const ScopedBlasThreads blas(p.blasThreads);
-    const MixtralConfig c = lmConfig(p, vocabSize);
+    if (params.threads > 0)
+        at::set_num_threads(params.threads);
+    const ScopedBlasThreads blas(params.blasThreads);
+    const MixtralConfig config = lmConfig(params, vocabSize);
 
-    LmTrainResult r;
-    const LmData d = lmData(data, vocabSize, p.seqLen);
-    r.trainTokensAvailable = d.trainTokens;
-    MoeLm model(c, p.seed);
-    const std::unique_ptr<torch::optim::AdamW> opt = lmOptimizer(model, p);
-    trainLmSteps(model, *opt, d, vocabSize, p, progress, r);
-    heldOutLosses(model, data, d, vocabSize, p, r);
+    LmTrainResult result;
+    const LmData streams = lmData(data, vocabSize, params.seqLen);
+    result.trainTokensAvailable = streams.trainTokens;
+    MoeLm model(config, params.seed);
+    const std::unique_ptr<torch::optim::AdamW> opt = lmOptimizer(model, params);
+    trainLmSteps(model, *opt, streams, vocabSize, params, progress, result);
+    heldOutLosses(model, data, streams, vocabSize, params, result);
 
-    r.modelDir = modelDir;
-    r.weightsFile = model.save(modelDir);
-    r.configFile = (fs::path(modelDir) / "config.json").string();
-    r.config = loadConfig(modelDir);
-    r.parameters = parameterCount(r.config, true);
-    return r;
+    result.modelDir = modelDir;
+    result.weightsFile = model.save(modelDir);
+    result.configFile = (fs::path(modelDir) / "config.json").string();
+    result.config = loadConfig(modelDir);
+    result.parameters = parameterCount(result.config, true);
+    return result;
 }
 
 } // namespace specmoe::demo

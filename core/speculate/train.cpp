@@ -397,10 +397,10 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     pr.message = "epoch " + std::to_string(epochNumber) + "/" + std::to_string(m_params.epochs);
     reportProgress(m_progress, pr);
     if (m_params.evalEverySteps > 0 && m_step % m_params.evalEverySteps == 0) {
-        EvalReport r = validate();
+        EvalReport report = validate();
         m_predictor.train(true);
         emit({{"type", "validation"}, {"epoch", epochNumber}, {"step", m_step}, {"final", false},
-              {"score", scoreOf(r)}, {"tokens", r.tokens}, {"metrics", reportMetrics(r)}});
+              {"score", scoreOf(report)}, {"tokens", report.tokens}, {"metrics", reportMetrics(report)}});
     }
 }
 
@@ -528,9 +528,8 @@ void TrainingRun::saveCheckpoint(int epochsDone)
 // The best predictor's validation report, report.json and the end record.
 void TrainingRun::finishRun()
 {
-    TrainResult& r = m_result;
-    if (r.epochsRun == 0)
-        r.epochsRun = m_startEpoch;
+    if (m_result.epochsRun == 0)
+        m_result.epochsRun = m_startEpoch;
     if (!m_haveBestReport) {
         if (!fs::exists(m_bestDir + "/config.json"))
             throw Error("train: no best checkpoint in " + m_bestDir);
@@ -538,18 +537,18 @@ void TrainingRun::finishRun()
         SplitScores vs = scoreSplit(bp, m_source, Split::Validation, m_params.maxValidationTokens, 256, {});
         m_bestReport = makeReport(bp, vs, "validation");
     }
-    r.validation = m_bestReport;
-    r.steps = m_step;
-    r.bestScore = m_best;
-    r.seconds = seconds(m_start);
-    r.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
-    r.tokensPerSecond = m_trainSeconds > 0 ? double(m_tokensSeen) / m_trainSeconds : 0.0;
-    writeText(m_params.runDir + "/report.json", r.validation.toJson(true) + "\n");
-    emit({{"type", "end"}, {"status", r.stoppedEarly ? "early_stop" : "done"}, {"epochs", r.epochsRun},
-          {"step", m_step}, {"best_epoch", r.bestEpoch},
+    m_result.validation = m_bestReport;
+    m_result.steps = m_step;
+    m_result.bestScore = m_best;
+    m_result.seconds = seconds(m_start);
+    m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
+    m_result.tokensPerSecond = m_trainSeconds > 0 ? double(m_tokensSeen) / m_trainSeconds : 0.0;
+    writeText(m_params.runDir + "/report.json", m_result.validation.toJson(true) + "\n");
+    emit({{"type", "end"}, {"status", m_result.stoppedEarly ? "early_stop" : "done"}, {"epochs", m_result.epochsRun},
+          {"step", m_step}, {"best_epoch", m_result.bestEpoch},
           {"best_score", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr)},
-          {"samples_per_s", r.samplesPerSecond}, {"tokens_per_s", r.tokensPerSecond},
-          {"validation", reportMetrics(r.validation)}});
+          {"samples_per_s", m_result.samplesPerSecond}, {"tokens_per_s", m_result.tokensPerSecond},
+          {"validation", reportMetrics(m_result.validation)}});
 }
 
 TrainResult TrainingRun::run()
