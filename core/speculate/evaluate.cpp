@@ -169,53 +169,53 @@ static std::string predictorFolder(const std::string& runDir, const std::string&
     return dir;
 }
 
-EvalReport evaluate(const EvalParams& P, const ProgressFn& progress)
+EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
 {
-    const std::string dir = predictorFolder(P.runDir, P.predictorDir);
-    if (P.threads > 0)
-        torch::set_num_threads(P.threads);
-    Predictor p = Predictor::load(dir, parseDevice(P.device));
-    std::vector<std::string> traceDirs = P.traceDirs;
-    if (!P.source.valid() && traceDirs.empty()) {
-        if (!P.runDir.empty())
-            traceDirs = runTraceDirs(P.runDir);
+    const std::string dir = predictorFolder(params.runDir, params.predictorDir);
+    if (params.threads > 0)
+        torch::set_num_threads(params.threads);
+    Predictor predictor = Predictor::load(dir, parseDevice(params.device));
+    std::vector<std::string> traceDirs = params.traceDirs;
+    if (!params.source.valid() && traceDirs.empty()) {
+        if (!params.runDir.empty())
+            traceDirs = runTraceDirs(params.runDir);
         if (traceDirs.empty())
             throw Error("evaluate: no trace folders given" +
-                        std::string(P.runDir.empty() ? "" : " and " + P.runDir + "/metrics.jsonl records none (a run " +
+                        std::string(params.runDir.empty() ? "" : " and " + params.runDir + "/metrics.jsonl records none (a run " +
                                                                 "of an older version)") +
                         ": name the trace folders to score");
     }
-    BlockSource src = P.source.valid() ? P.source : openTraceSource(traceDirs);
-    const TraceDims& a = p.cfg.dims;
+    BlockSource src = params.source.valid() ? params.source : openTraceSource(traceDirs);
+    const TraceDims& a = predictor.cfg.dims;
     if (a.layers != src.dims.layers || a.experts != src.dims.experts || a.topk != src.dims.topk ||
         a.lookahead != src.dims.lookahead)
         throw Error("evaluate: the traces (" + src.description + ") have other dimensions than the predictor in " +
                     dir + " was trained on (traces of a different model)");
-    if (!p.cfg.fingerprint.empty() && !src.fingerprint.empty() && p.cfg.fingerprint != src.fingerprint)
+    if (!predictor.cfg.fingerprint.empty() && !src.fingerprint.empty() && predictor.cfg.fingerprint != src.fingerprint)
         throw Error("evaluate: the traces (" + src.description + ") come from another model than the predictor in " +
-                    dir + " (fingerprint " + src.fingerprint + " vs " + p.cfg.fingerprint + ")");
+                    dir + " (fingerprint " + src.fingerprint + " vs " + predictor.cfg.fingerprint + ")");
     std::optional<Split> split;
-    if (P.split != "all")
-        split = parseSplit(P.split);
-    SplitScores s = scoreSplit(p, src, split, P.maxTokens, 256, progress);
-    if (s.tokens == 0)
-        throw Error("evaluate: the " + P.split + " split of " + src.description + " is empty");
-    return makeReport(p, s, P.split);
+    if (params.split != "all")
+        split = parseSplit(params.split);
+    SplitScores scores = scoreSplit(predictor, src, split, params.maxTokens, 256, progress);
+    if (scores.tokens == 0)
+        throw Error("evaluate: the " + params.split + " split of " + src.description + " is empty");
+    return makeReport(predictor, scores, params.split);
 }
 
-ExportResult exportPredictor(const ExportParams& P)
+ExportResult exportPredictor(const ExportParams& params)
 {
-    if (P.outDir.empty())
+    if (params.outDir.empty())
         throw Error("export: no output folder given");
-    const std::string dir = predictorFolder(P.runDir, {});
-    Predictor p = Predictor::load(dir, torch::kCPU);
-    p.save(P.outDir);
-    ExportResult r;
-    r.weightsFile = P.outDir + "/predictor.safetensors";
-    r.configFile = P.outDir + "/config.json";
-    for (const auto& t : p.parameters())
-        r.parameters += t.numel();
-    return r;
+    const std::string dir = predictorFolder(params.runDir, {});
+    Predictor predictor = Predictor::load(dir, torch::kCPU);
+    predictor.save(params.outDir);
+    ExportResult result;
+    result.weightsFile = params.outDir + "/predictor.safetensors";
+    result.configFile = params.outDir + "/config.json";
+    for (const auto& t : predictor.parameters())
+        result.parameters += t.numel();
+    return result;
 }
 
 BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block, const std::string& device)
