@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace specmoe {
@@ -131,6 +132,39 @@ nlohmann::json Manifest::toJson() const
             {"shards", sh}};
 }
 
+namespace {
+
+// A shard listed twice, or a sequence id in two shards, would be read (and counted) twice.
+void checkUnique(const Manifest& m, const std::string& path)
+{
+    std::set<std::string> files;
+    struct Run {
+        int64_t first, last;
+        size_t shard;
+    };
+    std::vector<Run> runs;
+    for (size_t i = 0; i < m.shards.size(); ++i) {
+        const ShardInfo& s = m.shards[i];
+        if (!files.insert(s.file).second)
+            throw Error(path + ": shard " + s.file + " is listed more than once in field 'shards'");
+        for (const auto& r : s.seqRanges) {
+            if (r.first > r.second)
+                throw Error(path + ": shard " + s.file + " has a reversed seq_ranges entry [" +
+                            std::to_string(r.first) + ", " + std::to_string(r.second) + "]");
+            runs.push_back({r.first, r.second, i});
+        }
+    }
+    std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.first < b.first; });
+    for (size_t k = 1; k < runs.size(); ++k)
+        if (runs[k].first <= runs[k - 1].last)
+            throw Error(path + ": sequence id " + std::to_string(runs[k].first) + " is in shard " +
+                        m.shards[runs[k - 1].shard].file +
+                        (runs[k].shard == runs[k - 1].shard ? " twice" : " and in shard " + m.shards[runs[k].shard].file) +
+                        " (field 'seq_ranges': sequence ids must be unique)");
+}
+
+} // namespace
+
 Manifest parse(const std::string& text, const std::string& path)
 {
     nlohmann::json j;
@@ -139,10 +173,17 @@ Manifest parse(const std::string& text, const std::string& path)
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": not valid JSON: " + e.what());
     }
-    if (!j.is_object() || j.value("format", "") != kFormatName)
+    if (!j.is_object() || !j.contains("format") || !j["format"].is_string() || j["format"] != kFormatName)
         throw Error(path + ": not a specmoe trace manifest (field 'format' is not '" +
                     std::string(kFormatName) + "')");
-    const int version = j.value("schema_version", 0);
+    const std::string accepted = "an integer from 1 to " + std::to_string(kManifestVersion);
+    if (!j.contains("schema_version"))
+        throw Error(path + ": field 'schema_version' is missing (accepted: " + accepted + ")");
+    const nlohmann::json& sv = j["schema_version"];
+    if (!sv.is_number_integer())
+        throw Error(path + ": field 'schema_version' is " + sv.dump() + " (a " + sv.type_name() +
+                    "), accepted: " + accepted);
+    const int64_t version = sv.get<int64_t>();
     if (version < 1 || version > kManifestVersion)
         throw Error(path + ": schema_version " + std::to_string(version) +
                     " is not supported (this build reads up to " + std::to_string(kManifestVersion) + ")");
@@ -176,6 +217,7 @@ Manifest parse(const std::string& text, const std::string& path)
     } catch (const nlohmann::json::exception& e) {
         throw Error(path + ": malformed field: " + e.what());
     }
+    checkUnique(m, path);
     return m;
 }
 

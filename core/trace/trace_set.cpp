@@ -59,7 +59,9 @@ struct TraceSet::Impl {
                 e.record.docId = t.docId[s];
                 e.record.tokenOffset = t.tokenOffset[s];
                 e.record.length = t.length[s];
-                ids.emplace(e.record.seqId, idx.size());
+                if (!ids.emplace(e.record.seqId, idx.size()).second)
+                    throw Error(label(i) + ": sequence id " + std::to_string(e.record.seqId) +
+                                " appears more than once in the trace");
                 idx.push_back(std::move(e));
             }
         }
