@@ -68,23 +68,15 @@ std::vector<int64_t> parseSeqIds(const std::vector<std::string>& values)
     return out;
 }
 
-// The tokenizer: --tokenizer, else the one the collector recorded in the manifest.
+// The tokenizer: --tokenizer, else the one the collector recorded in the manifest when it is
+// still there, else the model folder's (as the workbench finds it).
 std::shared_ptr<Tokenizer> openTokenizer(const ArgParser& a, const TraceSet& set)
 {
     std::string path = a.get("tokenizer");
-    if (path.empty()) {
-        const auto& rc = set.manifest().value("run_config", nlohmann::json::object());
-        for (const char* key : {"tokenizer", "model_dir"}) {
-            const auto it = rc.find(key);
-            if (it != rc.end() && it->is_string() && !it->get<std::string>().empty() &&
-                fs::exists(it->get<std::string>())) {
-                path = it->get<std::string>();
-                break;
-            }
-        }
-        if (path.empty())
-            return nullptr;
-    }
+    if (path.empty())
+        path = findTokenizer(set.runConfig().tokenizer, set.runConfig().modelDir);
+    if (path.empty())
+        return nullptr;
     return std::make_shared<Tokenizer>(path);
 }
 

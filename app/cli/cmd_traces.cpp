@@ -63,7 +63,7 @@ int runInfo(const ArgParser& a, const std::string& dir)
 {
     const TraceSet set = TraceSet::open(dir);
     if (a.flagSet("json")) {
-        std::cout << set.manifest().dump(2) << "\n";
+        std::cout << set.manifestText() << "\n";
         return kOk;
     }
     const TraceDims& d = set.dims();
@@ -76,7 +76,7 @@ int runInfo(const ArgParser& a, const std::string& dir)
     std::string la;
     for (int x : d.lookahead)
         la += (la.empty() ? "" : ",") + std::to_string(x);
-    const auto& storage = set.manifest()["storage"];
+    const TraceStorage& storage = set.storage();
     std::cout << "trace            " << dir << "\n"
               << "schema           " << set.schemaVersion() << (set.complete() ? ", complete" : ", incomplete (resumable)") << "\n"
               << "dims             " << d.layers << " layers, " << d.experts << " experts, top-" << d.topk
@@ -85,9 +85,8 @@ int runInfo(const ArgParser& a, const std::string& dir)
               << "dtype            " << fp.dtype << "\n"
               << "tokenizer        " << fp.tokenizerHash << "\n"
               << "run config       " << fp.runConfigHash << "\n"
-              << "storage          shuffle + deflate " << storage.value("deflate_level", 0) << ", "
-              << storage.value("chunk_tokens", 0) << "-token chunks, target " << storage.value("shard_size_mb", 0.0)
-              << " MiB/shard\n"
+              << "storage          shuffle + deflate " << storage.deflateLevel << ", " << storage.chunkTokens
+              << "-token chunks, target " << storage.shardSizeMB << " MiB/shard\n"
               << "shards           " << set.shards().size() << "\n"
               << "sequences        " << set.numSequences() << "\n"
               << "tokens           " << set.numTokens() << "\n"
@@ -109,9 +108,11 @@ int runInfo(const ArgParser& a, const std::string& dir)
         for (const auto& [name, c] : perSource)
             std::cout << "  " << name << ": " << c.first << " sequences, " << c.second << " tokens\n";
     }
-    const auto& skipped = set.manifest()["skipped"];
-    if (!skipped.empty())
-        std::cout << "skipped inputs   " << skipped.dump() << "\n";
+    if (!set.sourceStats().empty()) {
+        std::cout << "corpus\n";
+        for (const TraceSourceStats& s : set.sourceStats())
+            std::cout << "  " << s.summary() << "\n";
+    }
     if (a.flagSet("shards"))
         for (const auto& s : set.shards())
             std::cout << "  " << s.file << "  " << s.sequences << " sequences, " << s.tokens << " tokens, "

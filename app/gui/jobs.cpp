@@ -84,11 +84,8 @@ JobFn makeAnalyzeJob(const QString& traceDir)
         options.journeyFirstSequences = 16;
         // Token texts when the collection's tokenizer is still where it was; pre-tokenized
         // sources (the demo's) record none, so then the model folder's tokenizer.model.
-        const auto runConfig = traces.manifest().value("run_config", nlohmann::json::object());
-        std::string tok = runConfig.value("tokenizer", "");
-        if (tok.empty() && !runConfig.value("model_dir", "").empty())
-            tok = runConfig.value("model_dir", "") + "/tokenizer.model";
-        if (!tok.empty() && QFileInfo::exists(QString::fromStdString(tok))) {
+        const std::string tok = findTokenizer(traces.runConfig().tokenizer, traces.runConfig().modelDir);
+        if (!tok.empty()) {
             auto tokenizer = std::make_shared<Tokenizer>(tok);
             options.tokenText = [tokenizer](int32_t id) { return tokenizer->pieceText(id); };
         }

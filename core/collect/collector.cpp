@@ -56,47 +56,61 @@ std::string fileHash(const std::string& path)
     return hex64(h.value());
 }
 
-std::string tokenizerFile(const CollectParams& p)
-{
-    return p.tokenizerPath.empty() ? (fs::path(p.modelDir) / "tokenizer.model").string() : p.tokenizerPath;
-}
+std::string tokenizerFile(const CollectParams& p) { return specmoe::tokenizerFile(p.tokenizerPath, p.modelDir); }
 
 std::string longDocName(LongDocuments l) { return l == LongDocuments::Split ? "split" : "truncate"; }
 
-nlohmann::json sourcesJson(const std::vector<SourceSpec>& sources)
+std::vector<TraceSourceStats> traceSourceStats(const std::vector<SourceStats>& stats)
 {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& s : sources)
-        a.push_back({{"name", s.name},
-                     {"path", s.path},
-                     {"format", formatName(s.format)},
-                     {"field", s.field},
-                     {"weight", s.weight},
-                     {"max_tokens", s.maxTokens},
-                     {"max_sequences", s.maxSequences}});
-    return a;
+    std::vector<TraceSourceStats> out;
+    for (const auto& s : stats) {
+        TraceSourceStats t;
+        t.name = s.name;
+        t.files = s.files;
+        t.documents = s.documents;
+        t.sequences = s.sequences;
+        t.tokens = s.tokens;
+        t.duplicates = s.duplicates;
+        t.tooShort = s.tooShort;
+        t.truncatedTokens = s.truncatedTokens;
+        t.skipped = s.skipped;
+        t.skippedTotal = s.skippedTotal();
+        t.warnings = s.warnings;
+        t.warningsNotListed = s.warningsDropped;
+        out.push_back(std::move(t));
+    }
+    return out;
 }
 
-nlohmann::json statsJson(const std::vector<SourceStats>& stats)
+// What the manifest records about this run (TraceSet::runConfig reads it back).
+TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, const std::string& tokenizer,
+                              const std::string& device, Residency mode, int batch)
 {
-    nlohmann::json j = nlohmann::json::object();
-    for (const auto& s : stats) {
-        nlohmann::json skipped = nlohmann::json::object();
-        for (const auto& [k, v] : s.skipped)
-            skipped[k] = v;
-        j[s.name] = {{"files", s.files},
-                     {"documents", s.documents},
-                     {"sequences", s.sequences},
-                     {"tokens", s.tokens},
-                     {"duplicates", s.duplicates},
-                     {"too_short", s.tooShort},
-                     {"truncated_tokens", s.truncatedTokens},
-                     {"skipped", skipped},
-                     {"skipped_total", s.skippedTotal()},
-                     {"warnings", s.warnings},
-                     {"warnings_not_listed", s.warningsDropped}};
-    }
-    return j;
+    TraceRunConfig c;
+    c.tool = kCollectVersion;
+    c.modelDir = fs::absolute(p.modelDir).string();
+    c.tokenizer = tokenizer.empty() ? "" : fs::absolute(tokenizer).string();
+    for (const auto& s : p.sources)
+        c.sources.push_back({s.name, s.path, formatName(s.format), s.field, s.weight, s.maxTokens, s.maxSequences});
+    c.targetTokens = p.targetTokens;
+    c.targetSequences = p.targetSequences;
+    c.maxLength = p.maxLength;
+    c.minLength = p.minLength;
+    c.longDocuments = longDocName(p.longDocuments);
+    c.dedup = p.dedup;
+    c.shuffleBuffer = p.shuffleBuffer;
+    c.seed = p.seed;
+    c.device = device;
+    c.dtype = p.dtype;
+    c.residency = residencyName(mode);
+    c.lookahead = p.lookahead;
+    c.withLogits = p.withLogits;
+    c.batchSize = batch;
+    c.bucketBatches = p.bucketBatches;
+    c.corpusDigest = hex64(corpus.digest());
+    c.corpusSequences = int64_t(corpus.sequences.size());
+    c.corpusTokens = corpus.totalTokens;
+    return c;
 }
 
 // The batch size stored by an earlier run of the same configuration, or 0.
@@ -109,8 +123,7 @@ int storedBatchSize(const std::string& dir, const std::string& runConfigHash)
         const TraceSet t = TraceSet::open(dir);
         if (t.fingerprint().runConfigHash != runConfigHash)
             return 0;
-        const auto& rc = t.manifest().value("run_config", nlohmann::json::object());
-        return rc.value("batch_size", 0);
+        return t.runConfig().batchSize;
     } catch (const std::exception&) {
         return 0;
     }
@@ -309,30 +322,10 @@ void Collection::openWriter()
     TraceWriterOptions wo;
     wo.shardSizeMB = params.shardMB;
     wo.startOver = params.startOver;
-    wo.runConfig = {{"tool", kCollectVersion},
-                    {"model_dir", fs::absolute(params.modelDir).string()},
-                    {"tokenizer", m_usesTokenizer ? fs::absolute(m_tokenizerPath).string() : ""},
-                    {"sources", sourcesJson(params.sources)},
-                    {"target_tokens", params.targetTokens},
-                    {"target_sequences", params.targetSequences},
-                    {"max_length", params.maxLength},
-                    {"min_length", params.minLength},
-                    {"long_documents", longDocName(params.longDocuments)},
-                    {"dedup", params.dedup},
-                    {"shuffle_buffer", params.shuffleBuffer},
-                    {"seed", params.seed},
-                    {"device", m_device.str()},
-                    {"dtype", params.dtype},
-                    {"residency", residencyName(m_mode)},
-                    {"lookahead", params.lookahead},
-                    {"with_logits", params.withLogits},
-                    {"batch_size", m_batchSize},
-                    {"bucket_batches", params.bucketBatches},
-                    {"corpus_digest", hex64(corpus.digest())},
-                    {"corpus_sequences", int64_t(corpus.sequences.size())},
-                    {"corpus_tokens", corpus.totalTokens}};
+    wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_mode,
+                                  m_batchSize);
     m_writer = std::make_unique<TraceWriter>(params.outDir, m_dims, m_fingerprint, wo);
-    m_writer->setSkipStats(statsJson(corpus.stats));
+    m_writer->setSkipStats(traceSourceStats(corpus.stats));
 
     CollectResult& result = m_result;
     result.outDir = params.outDir;

@@ -130,12 +130,28 @@ struct Tokenizer::Impl {
     }
 };
 
+std::string tokenizerFile(const std::string& explicitPath, const std::string& modelDir)
+{
+    std::error_code ec;
+    if (explicitPath.empty())
+        return (fs::path(modelDir) / kTokenizerFileName).string();
+    return fs::is_directory(explicitPath, ec) ? (fs::path(explicitPath) / kTokenizerFileName).string() : explicitPath;
+}
+
+std::string findTokenizer(const std::string& explicitPath, const std::string& modelDir)
+{
+    std::error_code ec;
+    if (!explicitPath.empty() && fs::is_regular_file(tokenizerFile(explicitPath, {}), ec))
+        return tokenizerFile(explicitPath, {});
+    if (!modelDir.empty() && fs::is_regular_file(tokenizerFile({}, modelDir), ec))
+        return tokenizerFile({}, modelDir);
+    return {};
+}
+
 Tokenizer::Tokenizer(const std::string& path) : m_impl(std::make_unique<Impl>())
 {
-    m_path = path;
     std::error_code ec;
-    if (fs::is_directory(path, ec))
-        m_path = (fs::path(path) / "tokenizer.model").string();
+    m_path = path.empty() ? path : tokenizerFile(path, {});
     if (!fs::exists(m_path, ec))
         throw Error(m_path + ": tokenizer.model is missing (Mixtral checkpoints ship a SentencePiece "
                              "tokenizer.model; copy it into the checkpoint folder)");

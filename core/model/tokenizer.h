@@ -8,6 +8,17 @@
 
 namespace specmoe {
 
+// The file name of a checkpoint's SentencePiece model inside its folder.
+inline constexpr const char* kTokenizerFileName = "tokenizer.model";
+
+// The tokenizer a model uses: `explicitPath` when given (a tokenizer.model file, or a folder
+// holding one), else MODELDIR/tokenizer.model. Whether it exists is not checked.
+std::string tokenizerFile(const std::string& explicitPath, const std::string& modelDir);
+// The first of `explicitPath` and MODELDIR/tokenizer.model that exists (as tokenizerFile
+// resolves them), or "" when neither does. The workbench and the CLI find a trace's token
+// texts with findTokenizer(runConfig.tokenizer, runConfig.modelDir).
+std::string findTokenizer(const std::string& explicitPath, const std::string& modelDir);
+
 class Tokenizer {
 public:
     // `path` is a tokenizer.model file or a checkpoint folder holding one. Throws

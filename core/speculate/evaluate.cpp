@@ -114,49 +114,11 @@ EvalReport EvalReport::load(const std::string& path)
     return fromJson(readText(path), path);
 }
 
-std::string evaluationFile(const std::string& runDir, const std::string& split)
-{
-    return runDir + "/evaluation-" + split + ".json";
-}
-
 std::string saveEvaluation(const std::string& runDir, const EvalReport& report)
 {
     const std::string path = evaluationFile(runDir, report.split);
     writeText(path, report.toJson(true) + "\n");
     return path;
-}
-
-std::string latestEvaluationFile(const std::string& runDir)
-{
-    std::error_code ec;
-    std::string best;
-    fs::file_time_type bestTime{};
-    for (const auto& e : fs::directory_iterator(runDir, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind("evaluation-", 0) != 0 || name.size() < 16 || name.substr(name.size() - 5) != ".json")
-            continue; // also skips the .tmp of a write in progress
-        const fs::file_time_type t = fs::last_write_time(e.path(), ec);
-        if (!ec && (best.empty() || t > bestTime)) {
-            best = e.path().string();
-            bestTime = t;
-        }
-    }
-    return best;
-}
-
-std::vector<std::string> runTraceDirs(const std::string& runDir)
-{
-    std::ifstream f(runDir + "/metrics.jsonl");
-    std::string line;
-    while (std::getline(f, line)) {
-        const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || j.value("type", "") != "start")
-            continue;
-        if (j.contains("traces") && j["traces"].is_array())
-            return j["traces"].get<std::vector<std::string>>();
-        return {};
-    }
-    return {};
 }
 
 static std::string predictorFolder(const std::string& runDir, const std::string& predictorDir)

@@ -4,6 +4,7 @@
 // them for use outside the workbench. Torch-free header (the GUI includes it).
 // Task, metrics, run-folder layout and the metrics.jsonl schema: docs/speculation.md.
 #include "core/speculate/metrics.h"
+#include "core/speculate/run_folder.h"
 #include "core/speculate/source.h"
 #include "core/util/progress.h"
 
@@ -138,17 +139,8 @@ struct EvalParams {
 // Scores the predictor and the baselines on a split of the traces.
 EvalReport evaluate(const EvalParams& params, const ProgressFn& progress = {});
 
-// Where a run keeps the evaluation of a split: RUN/evaluation-SPLIT.json (the workbench shows
-// the newest in the run's model comparison).
-std::string evaluationFile(const std::string& runDir, const std::string& split);
 // Keeps a report in its run (evaluationFile of its split, written atomically); returns the path.
 std::string saveEvaluation(const std::string& runDir, const EvalReport& report);
-// The newest evaluation file of a run, or "" when it has none.
-std::string latestEvaluationFile(const std::string& runDir);
-
-// The trace folders a training run read (the "traces" of its first metrics.jsonl "start"
-// line); empty when it recorded none (runs fed from a BlockSource, runs of older versions).
-std::vector<std::string> runTraceDirs(const std::string& runDir);
 
 struct ExportParams {
     std::string runDir;     // a training run (its best checkpoint)

@@ -27,18 +27,14 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                 fs::remove(e.path(), ec);
         }
     }
-    const nlohmann::json& man = src.manifest();
     TraceWriterOptions wo;
     wo.shardSizeMB = options.shardSizeMB;
-    wo.deflateLevel = options.deflateLevel >= 0
-                          ? options.deflateLevel
-                          : man["storage"].value("deflate_level", kDefaultDeflateLevel);
-    wo.chunkTokens = options.chunkTokens > 0 ? options.chunkTokens
-                                             : man["storage"].value("chunk_tokens", kDefaultChunkTokens);
-    wo.runConfig = man.value("run_config", nlohmann::json::object());
+    wo.deflateLevel = options.deflateLevel >= 0 ? options.deflateLevel : src.storage().deflateLevel;
+    wo.chunkTokens = options.chunkTokens > 0 ? options.chunkTokens : src.storage().chunkTokens;
+    wo.runConfig = src.runConfig();
     // An interrupted reshard into the same destination resumes like a collection run.
     TraceWriter w(dstDir, src.dims(), src.fingerprint(), wo);
-    w.setSkipStats(man.value("skipped", nlohmann::json::object()));
+    w.setSkipStats(src.sourceStats());
     src.forEachBlock(
         [&](const RoutingBlock& b) {
             bool any = false;

@@ -58,6 +58,19 @@ int64_t Manifest::sequences() const
     return n;
 }
 
+TraceTotals Manifest::totals() const
+{
+    TraceTotals t;
+    t.shards = shards.size();
+    for (const auto& s : shards) {
+        t.tokens += s.tokens;
+        t.sequences += s.sequences;
+        t.fileBytes += s.bytes;
+        t.payloadBytes += s.payloadBytes;
+    }
+    return t;
+}
+
 nlohmann::json dimsToJson(const TraceDims& d)
 {
     return {{"layers", d.layers},
@@ -120,15 +133,15 @@ nlohmann::json Manifest::toJson() const
             {"dims", dimsToJson(dims)},
             {"fingerprint", fingerprint.toJson()},
             {"storage",
-             {{"shard_size_mb", shardSizeMB},
-              {"deflate_level", deflateLevel},
-              {"shuffle", deflateLevel > 0},
-              {"chunk_tokens", chunkTokens},
+             {{"shard_size_mb", storage.shardSizeMB},
+              {"deflate_level", storage.deflateLevel},
+              {"shuffle", storage.deflateLevel > 0},
+              {"chunk_tokens", storage.chunkTokens},
               {"payload_bytes_per_token", payloadBytesPerToken(dims)}}},
             {"totals",
              {{"shards", shards.size()}, {"tokens", tokens()}, {"sequences", sequences()}}},
-            {"run_config", runConfig},
-            {"skipped", skipped},
+            {"run_config", runConfig.toJson()},
+            {"skipped", sourceStatsToJson(skipped)},
             {"shards", sh}};
 }
 
@@ -191,15 +204,15 @@ Manifest parse(const std::string& text, const std::string& path)
     try {
         m.dims = dimsFromJson(j.at("dims"), path);
         m.fingerprint = TraceFingerprint::fromJson(j.at("fingerprint"));
-        m.runConfig = j.value("run_config", nlohmann::json::object());
-        m.skipped = j.value("skipped", nlohmann::json::object());
+        m.runConfig = TraceRunConfig::fromJson(j.value("run_config", nlohmann::json::object()), path + ": run_config");
+        m.skipped = sourceStatsFromJson(j.value("skipped", nlohmann::json::object()), path + ": skipped");
         m.complete = j.value("complete", false);
         m.created = j.value("created", "");
         m.updated = j.value("updated", "");
         const auto& st = j.value("storage", nlohmann::json::object());
-        m.deflateLevel = st.value("deflate_level", kDefaultDeflateLevel);
-        m.chunkTokens = st.value("chunk_tokens", kDefaultChunkTokens);
-        m.shardSizeMB = st.value("shard_size_mb", 256.0);
+        m.storage.deflateLevel = st.value("deflate_level", kDefaultDeflateLevel);
+        m.storage.chunkTokens = st.value("chunk_tokens", kDefaultChunkTokens);
+        m.storage.shardSizeMB = st.value("shard_size_mb", 256.0);
         for (const auto& s : j.at("shards")) {
             ShardInfo info;
             info.file = s.at("file").get<std::string>();

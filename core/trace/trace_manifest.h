@@ -1,6 +1,7 @@
 #pragma once
 // Internal to core/trace: manifest.json of a trace folder (docs/trace-format.md).
 #include "core/trace/routing.h"
+#include "core/trace/trace_run_config.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 
@@ -18,17 +19,16 @@ constexpr const char* kFormatName = "specmoe-trace";
 struct Manifest {
     TraceDims dims;
     TraceFingerprint fingerprint;
-    nlohmann::json runConfig = nlohmann::json::object();
-    nlohmann::json skipped = nlohmann::json::object();
+    TraceRunConfig runConfig;
+    std::vector<TraceSourceStats> skipped;
     std::vector<ShardInfo> shards;
     bool complete = false;
-    int deflateLevel = kDefaultDeflateLevel;
-    int chunkTokens = kDefaultChunkTokens;
-    double shardSizeMB = 256;
+    TraceStorage storage{256, kDefaultDeflateLevel, kDefaultChunkTokens};
     std::string created, updated; // ISO-8601 UTC
 
     int64_t tokens() const;
     int64_t sequences() const;
+    TraceTotals totals() const;
     nlohmann::json toJson() const;
 };
 

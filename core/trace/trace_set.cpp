@@ -20,7 +20,6 @@ namespace specmoe {
 struct TraceSet::Impl {
     std::string dir;
     manifest::Manifest man;
-    nlohmann::json json;
     mutable std::mutex mutex;
     mutable bool indexed = false;
     mutable std::vector<SequenceEntry> index;
@@ -80,18 +79,31 @@ TraceSet TraceSet::open(const std::string& dir)
 {
     TraceSet t;
     t.m->dir = dir;
-    const std::string mpath = (fs::path(dir) / manifest::kFileName).string();
+    const std::string mpath = manifestPath(dir);
     if (!fs::exists(mpath))
         throw Error("trace " + dir + ": no " + manifest::kFileName + " (not a trace folder)");
     t.m->man = manifest::load(mpath);
-    t.m->json = t.m->man.toJson();
     return t;
 }
+
+bool TraceSet::isTraceFolder(const std::string& dir)
+{
+    std::error_code ec;
+    return fs::is_regular_file(manifestPath(dir), ec);
+}
+
+std::string TraceSet::manifestPath(const std::string& dir) { return (fs::path(dir) / manifest::kFileName).string(); }
 
 const std::string& TraceSet::dir() const { return m->dir; }
 const TraceDims& TraceSet::dims() const { return m->man.dims; }
 const TraceFingerprint& TraceSet::fingerprint() const { return m->man.fingerprint; }
-const nlohmann::json& TraceSet::manifest() const { return m->json; }
+const TraceRunConfig& TraceSet::runConfig() const { return m->man.runConfig; }
+const std::vector<TraceSourceStats>& TraceSet::sourceStats() const { return m->man.skipped; }
+const TraceStorage& TraceSet::storage() const { return m->man.storage; }
+TraceTotals TraceSet::totals() const { return m->man.totals(); }
+const std::string& TraceSet::created() const { return m->man.created; }
+const std::string& TraceSet::updated() const { return m->man.updated; }
+std::string TraceSet::manifestText() const { return m->man.toJson().dump(2); }
 int TraceSet::schemaVersion() const { return shard::kSchemaVersion; }
 bool TraceSet::complete() const { return m->man.complete; }
 const std::vector<ShardInfo>& TraceSet::shards() const { return m->man.shards; }

@@ -46,6 +46,11 @@ public:
     // Reads manifest.json. Throws specmoe::Error when it is missing, unreadable or of an
     // unknown schema version.
     static TraceSet open(const std::string& dir);
+    // Whether `dir` holds a trace manifest (a trace folder, possibly still being collected);
+    // opens nothing.
+    static bool isTraceFolder(const std::string& dir);
+    // DIR/manifest.json.
+    static std::string manifestPath(const std::string& dir);
     TraceSet();
     ~TraceSet();
     TraceSet(TraceSet&&) noexcept;
@@ -54,9 +59,16 @@ public:
     const std::string& dir() const;
     const TraceDims& dims() const;
     const TraceFingerprint& fingerprint() const;
-    const nlohmann::json& manifest() const;
     int schemaVersion() const;
     bool complete() const; // finish() was called by the writer
+    const TraceRunConfig& runConfig() const;               // the collection settings
+    const std::vector<TraceSourceStats>& sourceStats() const; // kept and skipped input per source
+    const TraceStorage& storage() const;
+    TraceTotals totals() const;
+    const std::string& created() const; // ISO-8601 UTC
+    const std::string& updated() const;
+    // The manifest as JSON text (what `specmoe traces info --json` prints).
+    std::string manifestText() const;
 
     const std::vector<ShardInfo>& shards() const;
     std::string shardPath(size_t i) const;

@@ -230,9 +230,9 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     }
     m->man.complete = false;
     m->man.runConfig = options.runConfig;
-    m->man.deflateLevel = m->opts.deflateLevel;
-    m->man.chunkTokens = m->opts.chunkTokens;
-    m->man.shardSizeMB = options.shardSizeMB;
+    m->man.storage.deflateLevel = m->opts.deflateLevel;
+    m->man.storage.chunkTokens = m->opts.chunkTokens;
+    m->man.storage.shardSizeMB = options.shardSizeMB;
     m->saveManifest();
 }
 
@@ -296,7 +296,7 @@ void TraceWriter::append(const RoutingBlock& block)
     });
 }
 
-void TraceWriter::setSkipStats(const nlohmann::json& perSource) { m->man.skipped = perSource; }
+void TraceWriter::setSkipStats(const std::vector<TraceSourceStats>& perSource) { m->man.skipped = perSource; }
 
 void TraceWriter::flush()
 {

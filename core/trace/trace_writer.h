@@ -7,6 +7,7 @@
 // Resume: opening a folder that already holds a matching trace returns the sequence ids
 // already stored (completedSequences()); the caller skips them and appends the rest.
 #include "core/trace/routing.h"
+#include "core/trace/trace_run_config.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace specmoe {
 
@@ -47,7 +49,7 @@ struct TraceWriterOptions {
     int deflateLevel = kDefaultDeflateLevel; // 0 = uncompressed, 1..9 = shuffle + deflate
     int chunkTokens = kDefaultChunkTokens;   // tokens per HDF5 chunk
     bool startOver = false;          // clear a folder holding another fingerprint
-    nlohmann::json runConfig = nlohmann::json::object(); // full run configuration (manifest)
+    TraceRunConfig runConfig;        // the run's settings, kept in the manifest
 };
 
 class TraceWriter {
@@ -79,7 +81,7 @@ public:
 
     // Skipped-input statistics per source, stored in the manifest ("skipped"); replaces
     // the previous value. Written with the next shard or finish().
-    void setSkipStats(const nlohmann::json& perSource);
+    void setSkipStats(const std::vector<TraceSourceStats>& perSource);
 
     // Writes the pending sequences (if any) as a complete shard now, below the target size
     // if need be: temporary name, fsync, rename, then the manifest (not marked complete).

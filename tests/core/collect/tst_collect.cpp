@@ -3,6 +3,7 @@
 #include "core/collect/collector.h"
 #include "core/collect/routing_convert.h"
 #include "core/model/runtime.h"
+#include "core/model/tokenizer.h"
 #include "core/model/safetensors.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
@@ -421,15 +422,74 @@ TEST(Collect, BadInputIsCountedInTheManifest)
     ASSERT_EQ(r.warnings.size(), 3u);
     EXPECT_NE(r.warnings[0].find("ids.jsonl:7"), std::string::npos) << r.warnings[0];
     const TraceSet ts = TraceSet::open(p.outDir);
-    const auto& skipped = ts.manifest().at("skipped").at("ids");
-    EXPECT_EQ(skipped.at("skipped").at("broken-json"), 1);
-    EXPECT_EQ(skipped.at("skipped").at("missing-field"), 1);
-    EXPECT_EQ(skipped.at("skipped").at("token-out-of-range"), 1);
-    EXPECT_EQ(skipped.at("skipped_total"), 3);
+    ASSERT_EQ(ts.sourceStats().size(), 1u);
+    const TraceSourceStats& skipped = ts.sourceStats()[0];
+    EXPECT_EQ(skipped.name, "ids");
+    EXPECT_EQ(skipped.skipped.at("broken-json"), 1);
+    EXPECT_EQ(skipped.skipped.at("missing-field"), 1);
+    EXPECT_EQ(skipped.skipped.at("token-out-of-range"), 1);
+    EXPECT_EQ(skipped.skippedTotal, 3);
 }
 
 // A full disk (RLIMIT_FSIZE makes writes past 64 KiB fail) stops the run with a clear error;
 // the complete shards stay intact and a later run resumes to the uninterrupted trace.
+// The manifest's run configuration reads back typed: what the collection was asked to do,
+// and the tokenizer the GUI and the CLI find for token texts.
+TEST(Collect, RunConfigReadsBackTyped)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(6, 3, 12, 5));
+    CollectParams p = baseParams(src, t.file("out"));
+    p.seed = 42;
+    p.sources[0].weight = 2.5;
+    p.sources[0].maxSequences = 5;
+    const CollectResult r = collect(p);
+    const TraceSet ts = TraceSet::open(p.outDir);
+    const TraceRunConfig& c = ts.runConfig();
+    EXPECT_EQ(c.tool, "specmoe-collect-1");
+    EXPECT_EQ(c.modelDir, fs::absolute(kModel).string());
+    EXPECT_EQ(c.tokenizer, ""); // token ids only: no tokenizer used
+    ASSERT_EQ(c.sources.size(), 1u);
+    EXPECT_EQ(c.sources[0].name, "ids");
+    EXPECT_EQ(c.sources[0].path, src);
+    EXPECT_EQ(c.sources[0].format, "jsonl-ids");
+    EXPECT_EQ(c.sources[0].weight, 2.5);
+    EXPECT_EQ(c.sources[0].maxSequences, 5);
+    EXPECT_EQ(c.maxLength, 64);
+    EXPECT_EQ(c.minLength, 1);
+    EXPECT_EQ(c.seed, 42u);
+    EXPECT_EQ(c.device, "cpu");
+    EXPECT_EQ(c.dtype, "float32");
+    EXPECT_EQ(c.residency, "resident");
+    EXPECT_EQ(c.lookahead, (std::vector<int>{1, 2}));
+    EXPECT_TRUE(c.withLogits);
+    EXPECT_EQ(c.batchSize, 4);
+    EXPECT_EQ(c.bucketBatches, 4);
+    EXPECT_EQ(c.corpusSequences, r.corpusSequences);
+    EXPECT_EQ(c.corpusTokens, r.corpusTokens);
+    EXPECT_EQ(c.corpusDigest.size(), 16u);
+    EXPECT_EQ(findTokenizer(c.tokenizer, c.modelDir), ""); // the fixture ships no tokenizer.model
+}
+
+// How the workbench and the CLI find a trace's tokenizer: the recorded one when it is still
+// there, else the model folder's tokenizer.model.
+TEST(Collect, FindTokenizer)
+{
+    TempDir t("tokenizer");
+    const std::string model = t.file("model"), other = t.file("other.model");
+    fs::create_directories(model);
+    specmoe::test::writeFile(model + "/tokenizer.model", "x");
+    specmoe::test::writeFile(other, "x");
+    EXPECT_EQ(tokenizerFile({}, model), model + "/tokenizer.model");
+    EXPECT_EQ(tokenizerFile(other, model), other);
+    EXPECT_EQ(tokenizerFile(model, {}), model + "/tokenizer.model"); // a folder holding one
+    EXPECT_EQ(findTokenizer(other, model), other);
+    EXPECT_EQ(findTokenizer(t.file("moved.model"), model), model + "/tokenizer.model");
+    EXPECT_EQ(findTokenizer({}, model), model + "/tokenizer.model");
+    EXPECT_EQ(findTokenizer(t.file("moved.model"), t.file("nothing")), "");
+    EXPECT_EQ(findTokenizer({}, {}), "");
+}
+
 TEST(Collect, FullDiskStopsWithErrorAndResumes)
 {
     TempDir t("collect");

@@ -3,6 +3,7 @@
 // split placement plan, and the SentencePiece tokenizer.
 #include "core/model/config.h"
 #include "core/model/memory.h"
+#include "core/model/model_summary.h"
 #include "core/model/safetensors.h"
 #include "core/model/safetensors_writer.h"
 #include "core/model/tokenizer.h"
@@ -82,6 +83,31 @@ TEST(Config, ReadsFixture)
     MixtralConfig d = c;
     d.topk = 1;
     EXPECT_NE(configHash(c), configHash(d));
+}
+
+// What the workbench shows about a model folder, and how a damaged one is named.
+TEST(Config, ModelSummaryOfAFolder)
+{
+    const ModelSummary s = summarizeModel(kFixture);
+    EXPECT_EQ(s.architecture, "MixtralForCausalLM");
+    EXPECT_EQ(s.layers, 3);
+    EXPECT_EQ(s.experts, 8);
+    EXPECT_EQ(s.topk, 2);
+    EXPECT_EQ(s.hiddenSize, 64);
+    EXPECT_EQ(s.vocabSize, 320);
+    EXPECT_EQ(s.storedDtype, "float32");
+    EXPECT_EQ(s.parameters, parameterCount(loadConfig(kFixture)));
+    EXPECT_EQ(s.weightFiles, 2); // model.safetensors and golden.safetensors
+    EXPECT_EQ(s.tokenizer, "");  // the fixture ships none
+    EXPECT_TRUE(isModelFolder(kFixture));
+
+    TempDir t("model_summary");
+    EXPECT_FALSE(isModelFolder(t.path()));
+    EXPECT_NE(errorOf([&] { summarizeModel(t.path()); }).find(t.file("config.json")), std::string::npos);
+    writeFile(t.file("config.json"), "{\"model_type\": \"mixtral\"}");
+    writeFile(t.file("tokenizer.model"), "x");
+    const std::string e = errorOf([&] { summarizeModel(t.path()); });
+    EXPECT_NE(e.find(t.file("config.json") + ": field"), std::string::npos) << e;
 }
 
 TEST(Config, RopeThetaInsideRopeParameters)

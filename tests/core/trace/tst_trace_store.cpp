@@ -65,7 +65,8 @@ TraceWriterOptions smallShards(double mb = 0.05)
     o.shardSizeMB = mb;
     o.chunkTokens = 256;
     o.deflateLevel = 1; // exercise the deflate filter (the default is shuffle only)
-    o.runConfig = {{"corpus", "synthetic"}, {"max_len", 64}};
+    o.runConfig.sources = {{"synthetic", "/data/synthetic.jsonl", "jsonl-ids", "", 1.0, 0, 0}};
+    o.runConfig.maxLength = 64;
     return o;
 }
 
@@ -85,7 +86,10 @@ TEST(TraceStore, RoundTripManyShards)
             w.append(b);
             ref.append(b);
         }
-        w.setSkipStats({{"wiki", {{"too_short", 3}}}});
+        TraceSourceStats wiki;
+        wiki.name = "wiki";
+        wiki.tooShort = 3;
+        w.setSkipStats({wiki});
         w.finish();
         EXPECT_EQ(w.tokensWritten(), int64_t(ref.numTokens()));
         EXPECT_EQ(w.sequencesWritten(), 120);
@@ -96,8 +100,21 @@ TEST(TraceStore, RoundTripManyShards)
     EXPECT_EQ(set.numTokens(), int64_t(ref.numTokens()));
     EXPECT_EQ(set.numSequences(), 120);
     EXPECT_EQ(set.fingerprint(), fp());
-    EXPECT_EQ(set.manifest()["skipped"]["wiki"]["too_short"], 3);
-    EXPECT_EQ(set.manifest()["run_config"]["corpus"], "synthetic");
+    ASSERT_EQ(set.sourceStats().size(), 1u);
+    EXPECT_EQ(set.sourceStats()[0].name, "wiki");
+    EXPECT_EQ(set.sourceStats()[0].tooShort, 3);
+    ASSERT_EQ(set.runConfig().sources.size(), 1u);
+    EXPECT_EQ(set.runConfig().sources[0].name, "synthetic");
+    EXPECT_EQ(set.runConfig().sources[0].format, "jsonl-ids");
+    EXPECT_EQ(set.runConfig().maxLength, 64);
+    EXPECT_EQ(set.storage().deflateLevel, 1);
+    EXPECT_EQ(set.storage().chunkTokens, 256);
+    const TraceTotals totals = set.totals();
+    EXPECT_EQ(totals.shards, set.shards().size());
+    EXPECT_EQ(totals.tokens, int64_t(ref.numTokens()));
+    EXPECT_EQ(totals.sequences, 120);
+    EXPECT_GT(totals.fileBytes, 0);
+    EXPECT_GT(totals.payloadBytes, totals.tokens);
     expectSameTokens(readAll(set, 300), ref);
     expectSameTokens(readAll(set, 1), ref); // one sequence per block
 
@@ -123,6 +140,74 @@ TEST(TraceStore, RoundTripManyShards)
     const VerifyReport rep = set.verify();
     EXPECT_TRUE(rep.ok()) << (rep.problems.empty() ? "" : rep.problems[0]);
     EXPECT_EQ(rep.tokensChecked, int64_t(ref.numTokens()));
+}
+
+// The run configuration and source statistics round-trip through manifest.json typed; a
+// recorded field of the wrong type is named with the manifest, not read as a default.
+TEST(TraceStore, RunConfigIsTypedAndCheckedOnOpen)
+{
+    TempDir tmp("trace");
+    const TraceDims d = tinyDims();
+    TraceWriterOptions o = smallShards(1.0);
+    TraceRunConfig& c = o.runConfig;
+    c.tool = "test-writer";
+    c.modelDir = "/models/m";
+    c.tokenizer = "/models/m/tokenizer.model";
+    c.sources = {{"wiki", "/data/wiki", "text", "", 2.0, 1000, 0}, {"code", "/data/code.jsonl", "jsonl", "body", 1.0, 0, 7}};
+    c.targetTokens = 5000;
+    c.longDocuments = "split";
+    c.dedup = true;
+    c.seed = 9;
+    c.device = "cuda:1";
+    c.dtype = "bfloat16";
+    c.residency = "streaming";
+    c.lookahead = {1, 3};
+    c.withLogits = true;
+    c.batchSize = 12;
+    c.corpusDigest = "00ff";
+    {
+        TraceWriter w(tmp.path(), d, fp(), o);
+        w.append(makeBlock(d, 0, 4));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.path());
+    EXPECT_EQ(set.runConfig().toJson(), c.toJson());
+    EXPECT_EQ(set.runConfig().sources[1].field, "body");
+    EXPECT_EQ(set.runConfig().sources[1].maxSequences, 7);
+    EXPECT_EQ(set.runConfig().device, "cuda:1");
+    EXPECT_EQ(set.runConfig().batchSize, 12);
+    EXPECT_TRUE(TraceSet::isTraceFolder(tmp.path()));
+    EXPECT_FALSE(TraceSet::isTraceFolder(tmp.file("nothing")));
+    EXPECT_EQ(TraceSet::manifestPath(tmp.path()), tmp.file("manifest.json"));
+    EXPECT_NE(set.manifestText().find("\"run_config\""), std::string::npos);
+
+    // A hand-edited manifest with a wrongly typed field.
+    nlohmann::json j = nlohmann::json::parse(readFile(tmp.file("manifest.json")));
+    j["run_config"]["batch_size"] = "twelve";
+    writeFile(tmp.file("manifest.json"), j.dump());
+    try {
+        TraceSet::open(tmp.path());
+        FAIL() << "a string batch size was accepted";
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find(tmp.file("manifest.json")), std::string::npos) << m;
+        EXPECT_NE(m.find("run_config"), std::string::npos) << m;
+        EXPECT_NE(m.find("batch_size"), std::string::npos) << m;
+    }
+    j["run_config"]["batch_size"] = 12;
+    j["skipped"] = {{"wiki", {{"too_short", "three"}}}};
+    writeFile(tmp.file("manifest.json"), j.dump());
+    try {
+        TraceSet::open(tmp.path());
+        FAIL() << "a string count was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("skipped.wiki: field 'too_short'"), std::string::npos) << e.what();
+    }
+    // Older or hand-made manifests may record only some fields, or none.
+    j["skipped"] = nlohmann::json::object();
+    j["run_config"] = {{"max_len", 64}};
+    writeFile(tmp.file("manifest.json"), j.dump());
+    EXPECT_EQ(TraceSet::open(tmp.path()).runConfig().toJson(), TraceRunConfig{}.toJson());
 }
 
 TEST(TraceStore, ShardsNeverSplitSequencesAndHonourTarget)
