@@ -1,14 +1,11 @@
 #include "widgets/training_metrics_model.h"
 
+#include "core/speculate/metrics_log.h"
 #include "core/speculate/train.h"
 #include "widgets/export.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTimer>
 
 #include <algorithm>
@@ -79,216 +76,141 @@ void TrainingMetricsModel::append(const MetricKey& key, const MetricPoint& point
     notify(fresh);
 }
 
-int TrainingMetricsModel::addMetrics(const QString& model, int horizon, int layer, const QJsonObject& m, double step,
-                                     double epoch)
+int TrainingMetricsModel::addMetrics(const QString& model, int horizon, int layer, const speculate::Metrics& m,
+                                     double step, double epoch)
 {
-    if (m.value(QLatin1String("n")).toDouble(1) <= 0)
+    if (m.samples == 0)
         return 0; // no samples (e.g. a layer a horizon cannot predict)
     int added = 0;
-    for (const char* f : {"top1", "exact", "logloss", "ece"}) {
-        const QJsonValue v = m.value(QLatin1String(f));
-        if (v.isDouble()) {
-            append({model, QLatin1String(f), horizon, layer}, {step, epoch, v.toDouble()});
-            ++added;
-        }
-    }
-    const QJsonArray recall = m.value(QLatin1String("recall")).toArray();
+    auto add = [&](const QString& metric, double value) {
+        if (!std::isfinite(value))
+            return; // not on the line (or not finite)
+        append({model, metric, horizon, layer}, {step, epoch, value});
+        ++added;
+    };
+    add(QStringLiteral("top1"), m.top1);
+    add(QStringLiteral("exact"), m.exact);
+    add(QStringLiteral("logloss"), m.logloss);
+    add(QStringLiteral("ece"), m.ece);
     static const QStringList recallNames = [] {
         QStringList names;
         for (int r = 1; r <= 256; ++r)
             names << QStringLiteral("recall@%1").arg(r);
         return names;
     }();
-    for (int r = 0; r < std::min<int>(recall.size(), recallNames.size()); ++r) {
-        append({model, recallNames[r], horizon, layer}, {step, epoch, recall[r].toDouble()});
-        ++added;
-    }
+    for (int r = 0; r < std::min<int>(int(m.recall.size()), int(recallNames.size())); ++r)
+        add(recallNames[r], m.recall[size_t(r)]);
     return added;
 }
 
-int TrainingMetricsModel::parseEval(const QJsonObject& report, double step, double epoch, bool perLayerOnly)
+int TrainingMetricsModel::addScores(const speculate::LoggedScores& s, double step, double epoch)
 {
-    int added = 0;
-    const QJsonArray predictors = report.value(QLatin1String("predictors")).toArray();
-    for (const QJsonValue& pv : predictors) {
-        const QJsonObject p = pv.toObject();
-        const QString name = p.value(QLatin1String("name")).toString();
-        if (name.isEmpty())
-            continue;
-        if (p.contains(QLatin1String("baseline")))
-            setBaseline(name, p.value(QLatin1String("baseline")).toBool());
-        const QJsonArray horizons = p.value(QLatin1String("horizons")).toArray();
-        for (int hi = 0; hi < horizons.size(); ++hi) {
-            const QJsonObject h = horizons[hi].toObject();
-            const int horizon = h.value(QLatin1String("horizon")).toInt(hi + 1);
-            if (!perLayerOnly)
-                added += addMetrics(name, horizon, -1, h.value(QLatin1String("overall")).toObject(), step, epoch);
-            // EvalReport::toJson writes "per_layer"; "perLayer" is accepted too.
-            QJsonArray perLayer = h.value(QLatin1String("per_layer")).toArray();
-            if (perLayer.isEmpty())
-                perLayer = h.value(QLatin1String("perLayer")).toArray();
-            for (int l = 0; l < perLayer.size(); ++l)
-                if (perLayer[l].isObject())
-                    added += addMetrics(name, horizon, l, perLayer[l].toObject(), step, epoch);
-        }
-    }
+    const QString name = QString::fromStdString(s.predictor);
+    if (s.baseline)
+        setBaseline(name, *s.baseline);
+    int added = addMetrics(name, s.horizon, -1, s.overall, step, epoch);
+    for (size_t l = 0; l < s.perLayer.size(); ++l)
+        added += addMetrics(name, s.horizon, int(l), s.perLayer[l], step, epoch);
     return added;
 }
 
-// The trainer's validation metrics: {predictor: {"h1": M, "h2": M, ...}} (docs/speculation.md).
-int TrainingMetricsModel::parseTrainerMetrics(const QJsonObject& metrics, double step, double epoch)
-{
-    int added = 0;
-    for (auto p = metrics.begin(); p != metrics.end(); ++p) {
-        if (!p.value().isObject())
-            continue;
-        const QJsonObject perHorizon = p.value().toObject();
-        for (auto h = perHorizon.begin(); h != perHorizon.end(); ++h) {
-            const QString hk = h.key();
-            bool ok = false;
-            const int horizon = hk.startsWith(QLatin1Char('h')) ? hk.mid(1).toInt(&ok) : 0;
-            if (!ok || horizon < 1 || !h.value().isObject())
-                continue;
-            const QJsonObject m = h.value().toObject();
-            added += addMetrics(p.key(), horizon, -1, m, step, epoch);
-            QJsonArray perLayer = m.value(QLatin1String("per_layer")).toArray();
-            for (int l = 0; l < perLayer.size(); ++l)
-                if (perLayer[l].isObject())
-                    added += addMetrics(p.key(), horizon, l, perLayer[l].toObject(), step, epoch);
-        }
-    }
-    return added;
-}
-
-namespace {
-// {predictor: {"hN": {...}}}: the trainer's per-predictor, per-horizon metrics object.
-bool isTrainerMetrics(const QJsonObject& o)
-{
-    for (auto p = o.begin(); p != o.end(); ++p) {
-        if (!p.value().isObject())
-            return false;
-        const QJsonObject h = p.value().toObject();
-        if (h.isEmpty() || !h.begin().key().startsWith(QLatin1Char('h')))
-            return false;
-    }
-    return !o.isEmpty();
-}
-} // namespace
-
-int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
-{
-    const QByteArray trimmed = line.trimmed();
-    if (trimmed.isEmpty())
-        return 0;
-    QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &err);
-    if (err.error != QJsonParseError::NoError || !doc.isObject())
-        return 0;
-    const QJsonObject o = doc.object();
-    const QString type = o.value(QLatin1String("type")).toString();
-    const double step = o.value(QLatin1String("step")).toDouble(0);
-    // The trainer writes the 1-based epoch in progress; with steps_per_epoch from its start
-    // line the epoch axis is continuous (step / steps per epoch; epoch e ends at e).
-    const double epoch =
-        m_stepsPerEpoch > 0 ? step / m_stepsPerEpoch : o.value(QLatin1String("epoch")).toDouble(0);
-
-    if (type == QLatin1String("start")) {
-        // A fresh (not resumed) run restarts the curves.
-        if (!o.value(QLatin1String("resumed")).toBool() && !m_series.empty()) {
-            m_series.clear();
-            m_modelNames.clear();
-            m_points = 0;
-            m_bestStep = -1;
-            notify(true);
-        }
-        for (const QJsonValue& v : o.value(QLatin1String("models")).toArray())
-            setBaseline(v.toString(), false);
-        for (const QJsonValue& v : o.value(QLatin1String("baselines")).toArray())
-            setBaseline(v.toString(), true);
-        m_stepsPerEpoch = o.value(QLatin1String("steps_per_epoch")).toDouble(0);
-        return 0;
-    }
-    if (type == QLatin1String("end")) {
-        // "validation" here repeats the best epoch's values (already plotted). The per-layer
-        // values of the best predictor are in report.json next to the followed file.
-        if (m_followPath.isEmpty() || o.value(QLatin1String("status")).toString() == QLatin1String("cancelled"))
-            return 0;
-        if (m_bestStep < 0) {
-            const double bestEpoch = o.value(QLatin1String("best_epoch")).toDouble(0);
-            m_bestStep = m_stepsPerEpoch > 0 ? bestEpoch * m_stepsPerEpoch : step;
-            m_bestEpoch = bestEpoch;
-        }
-        return appendReportFile(QFileInfo(m_followPath).dir().filePath(QStringLiteral("report.json")));
-    }
-    int added = 0;
-    if (type == QLatin1String("validation") && o.value(QLatin1String("best")).toBool()) {
-        m_bestStep = step;
-        m_bestEpoch = epoch;
-    }
-    // Validation reports: {"predictors": [...]} at the top or under a key.
-    if (o.contains(QLatin1String("predictors")))
-        added += parseEval(o, step, epoch);
-    for (const char* key : {"validation", "report", "eval", "metrics"}) {
-        const QJsonValue v = o.value(QLatin1String(key));
-        if (!v.isObject())
-            continue;
-        const QJsonObject vo = v.toObject();
-        if (vo.contains(QLatin1String("predictors")))
-            added += parseEval(vo, step, epoch);
-        else if (isTrainerMetrics(vo))
-            added += parseTrainerMetrics(vo, step, epoch);
-    }
-    // Losses: {"loss": {model: v}} (the trainer's step lines), {"model": m, "loss": v,
-    // "val_loss": v} or {"losses": {m: v}} / {"train_loss": {m: v}}.
-    const QString model = o.value(QLatin1String("model")).toString(o.value(QLatin1String("predictor")).toString());
-    const QString kind = o.value(QLatin1String("split")).toString(QStringLiteral("train"));
-    for (auto it = o.begin(); it != o.end(); ++it) {
-        const QString k = it.key();
-        if (!k.contains(QLatin1String("loss")) || k == QLatin1String("logloss"))
-            continue;
-        QString series = QStringLiteral("loss/train");
-        if (k.startsWith(QLatin1String("val")) || (k == QLatin1String("loss") && kind.startsWith(QLatin1String("val"))))
-            series = QStringLiteral("loss/validation");
-        if (it.value().isDouble() && !model.isEmpty()) {
-            append({model, series, 0, -1}, {step, epoch, it.value().toDouble()});
-            ++added;
-        } else if (it.value().isObject()) {
-            const QJsonObject per = it.value().toObject();
-            for (auto p = per.begin(); p != per.end(); ++p)
-                if (p.value().isDouble()) {
-                    append({p.key(), series, 0, -1}, {step, epoch, p.value().toDouble()});
-                    ++added;
-                }
-        }
-    }
-    return added;
-}
-
-int TrainingMetricsModel::appendReportFile(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
-    if (!doc.isObject())
-        return 0;
-    const double step = m_bestStep >= 0 ? m_bestStep : 0;
-    const double epoch = m_bestStep >= 0 ? m_bestEpoch : 0;
-    // Only per-layer rows that are not there yet (a re-read must not duplicate them).
-    const QJsonObject report = doc.object();
-    for (const auto& [key, pts] : m_series)
-        if (key.layer >= 0 && !pts.empty() && pts.back().step == step)
-            return 0;
-    return parseEval(report, step, epoch, true);
-}
-
-void TrainingMetricsModel::clear()
+void TrainingMetricsModel::restart()
 {
     m_series.clear();
     m_modelNames.clear();
     m_points = 0;
     m_bestStep = -1;
     notify(true);
+}
+
+int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
+{
+    const QByteArray trimmed = line.trimmed();
+    if (trimmed.isEmpty())
+        return 0;
+    try {
+        return appendRecord(speculate::parseMetricsLine(trimmed.toStdString(), "metrics line"));
+    } catch (const std::exception&) {
+        return 0; // a damaged line adds nothing; the workspace tree names it
+    }
+}
+
+int TrainingMetricsModel::appendRecord(const speculate::MetricsRecord& r)
+{
+    using speculate::MetricsLineType;
+    const double step = double(r.step);
+    // The trainer writes the 1-based epoch in progress; with steps_per_epoch from its start
+    // line the epoch axis is continuous (step / steps per epoch; epoch e ends at e).
+    const double epoch = m_stepsPerEpoch > 0 ? step / m_stepsPerEpoch : r.epoch.value_or(0.0);
+
+    if (r.type == MetricsLineType::Start) {
+        // A fresh (not resumed) run restarts the curves.
+        if (!r.resumed && !m_series.empty())
+            restart();
+        for (const std::string& m : r.models)
+            setBaseline(QString::fromStdString(m), false);
+        for (const std::string& b : r.baselines)
+            setBaseline(QString::fromStdString(b), true);
+        m_stepsPerEpoch = double(r.stepsPerEpoch);
+        return 0;
+    }
+    if (r.type == MetricsLineType::End) {
+        // Its "validation" repeats the best epoch's values (already plotted). The per-layer
+        // values of the best predictor are in report.json next to the followed file.
+        if (m_followPath.isEmpty() || r.status == "cancelled")
+            return 0;
+        if (m_bestStep < 0) {
+            m_bestStep = m_stepsPerEpoch > 0 ? r.bestEpoch * m_stepsPerEpoch : step;
+            m_bestEpoch = r.bestEpoch;
+        }
+        const std::string runDir = QFileInfo(m_followPath).absolutePath().toStdString();
+        return appendReportFile(QString::fromStdString(speculate::RunFolder::reportFile(runDir)));
+    }
+    int added = 0;
+    if (r.type == MetricsLineType::Validation && r.best) {
+        m_bestStep = step;
+        m_bestEpoch = epoch;
+    }
+    for (const speculate::LoggedScores& s : r.scores)
+        added += addScores(s, step, epoch);
+    for (const auto& [model, value] : r.loss)
+        if (std::isfinite(value)) {
+            append({QString::fromStdString(model), QStringLiteral("loss/train"), 0, -1}, {step, epoch, value});
+            ++added;
+        }
+    return added;
+}
+
+int TrainingMetricsModel::appendReportFile(const QString& path)
+{
+    if (!QFileInfo::exists(path))
+        return 0;
+    speculate::EvalReport report;
+    try {
+        report = speculate::EvalReport::load(path.toStdString());
+    } catch (const std::exception&) {
+        return 0; // a damaged report: the curves keep the validation lines
+    }
+    const double step = m_bestStep >= 0 ? m_bestStep : 0;
+    const double epoch = m_bestStep >= 0 ? m_bestEpoch : 0;
+    // Only per-layer rows that are not there yet (a re-read must not duplicate them).
+    for (const auto& [key, pts] : m_series)
+        if (key.layer >= 0 && !pts.empty() && pts.back().step == step)
+            return 0;
+    int added = 0;
+    for (const speculate::PredictorMetrics& p : report.predictors) {
+        const QString name = QString::fromStdString(p.name);
+        setBaseline(name, p.baseline);
+        for (const speculate::HorizonMetrics& h : p.horizons)
+            for (size_t l = 0; l < h.perLayer.size(); ++l)
+                added += addMetrics(name, h.horizon, int(l), h.perLayer[l], step, epoch);
+    }
+    return added;
+}
+
+void TrainingMetricsModel::clear()
+{
+    restart();
 }
 
 bool TrainingMetricsModel::follow(const QString& path, int intervalMs)

@@ -14,8 +14,13 @@
 #include <tuple>
 #include <vector>
 
-class QJsonObject;
 class QTimer;
+
+namespace specmoe::speculate {
+struct Metrics;
+struct MetricsRecord;
+struct LoggedScores;
+} // namespace specmoe::speculate
 
 namespace specmoe::widgets {
 
@@ -50,10 +55,11 @@ public:
     // Appends one point; views hear about it through pointsAdded (coalesced per event loop
     // turn) or structureChanged when the key is new.
     void append(const MetricKey& key, const MetricPoint& point);
-    // One metrics.jsonl line; returns the points added (0 for unknown or broken lines).
-    // Reads the trainer's schema (docs/speculation.md: start, step, validation, end lines)
-    // and a generic report form (see docs/views.md).
+    // One metrics.jsonl line, parsed by speculate::parseMetricsLine; returns the points added
+    // (0 for lines without figures and for broken lines). docs/views.md lists what is used.
     int appendJsonLine(const QByteArray& line);
+    // One parsed line (what appendJsonLine adds).
+    int appendRecord(const speculate::MetricsRecord& record);
     // Per-layer validation metrics of an EvalReport JSON (the run's report.json, written at
     // the end of training): added at the step of the best validation line. Returns points.
     int appendReportFile(const QString& path);
@@ -83,9 +89,9 @@ Q_SIGNALS:
 
 private:
     void notify(bool structural);
-    int parseEval(const QJsonObject& report, double step, double epoch, bool perLayerOnly = false);
-    int parseTrainerMetrics(const QJsonObject& metrics, double step, double epoch);
-    int addMetrics(const QString& model, int horizon, int layer, const QJsonObject& m, double step, double epoch);
+    int addScores(const speculate::LoggedScores& scores, double step, double epoch);
+    int addMetrics(const QString& model, int horizon, int layer, const speculate::Metrics& m, double step, double epoch);
+    void restart();
 
     std::map<MetricKey, std::vector<MetricPoint>> m_series;
     std::map<QString, bool> m_baseline;

@@ -4,6 +4,7 @@
 #include "widgets/training_curves_view.h"
 #include "widgets/training_metrics_model.h"
 
+#include "core/speculate/run_folder.h"
 #include "core/speculate/train.h"
 
 #include <QDir>
@@ -39,7 +40,7 @@ bool TrainingRunViews::followRun(const QString& runDir, int intervalMs)
             qWarning("%s", e.what());
         }
     }
-    return m_metrics->follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")), intervalMs);
+    return m_metrics->follow(QString::fromStdString(speculate::RunFolder::metricsFile(runDir.toStdString())), intervalMs);
 }
 
 void TrainingRunViews::setFinalReport(const speculate::EvalReport& report)

@@ -3,7 +3,9 @@
 #include "app/gui/path_edit.h"
 #include "core/model/config.h"
 #include "core/model/memory.h"
+#include "core/model/tokenizer.h"
 #include "core/tensor/device_memory.h"
+#include "core/trace/trace_set.h"
 #include "core/util/sysmem.h"
 
 #include <QComboBox>
@@ -315,7 +317,7 @@ void CollectionDialog::modelChanged()
             } else {
                 m_modelOk = true;
                 m_modelLayers = c.numLayers;
-                m_modelHasTokenizer = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("tokenizer.model")));
+                m_modelHasTokenizer = !findTokenizer({}, dir.toStdString()).empty();
                 const double params = double(parameterCount(c));
                 const QString paramText = params >= 1e9 ? tr("%1 B parameters").arg(params / 1e9, 0, 'f', 1)
                                                         : tr("%1 M parameters").arg(params / 1e6, 0, 'f', 2);
@@ -489,7 +491,7 @@ Validation CollectionDialog::validate() const
         return {tr("Choose a name or an output folder for the trace set."), {}};
     if (QFileInfo(out).exists() && !QFileInfo(out).isDir())
         return {tr("The output %1 is a file, not a folder.").arg(QDir::toNativeSeparators(out)), {}};
-    if (QFileInfo::exists(QDir(out).filePath(QStringLiteral("manifest.json"))))
+    if (TraceSet::isTraceFolder(out.toStdString()))
         v.warning = tr("The output folder already holds a trace set: the collection will resume it if the settings match.");
     if (m_memoryTooLarge)
         v.warning = tr("The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.");

@@ -4,14 +4,14 @@
 #include "app/gui/path_edit.h"
 #include "app/gui/settings_dialog.h"
 #include "app/gui/workspace.h"
+#include "core/speculate/run_folder.h"
+#include "core/trace/trace_set.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -19,28 +19,28 @@
 namespace specmoe::gui {
 namespace {
 
-QJsonObject bestConfig(const QString& runDir)
-{
-    QJsonObject c;
-    readJsonObject(QDir(runDir).filePath(QStringLiteral("best/config.json")), &c);
-    return c;
-}
-
-// One line about the run's best predictor: its models, horizon and epoch.
+// One line about the run's best predictor: its models, horizon and epoch (or why it cannot
+// be read).
 QLabel* predictorFacts(const QString& runDir, QWidget* parent)
 {
-    const QJsonObject c = bestConfig(runDir);
-    QStringList models;
-    for (const QJsonValue& v : c.value(QStringLiteral("models")).toArray())
-        models << v.toString();
     auto* l = new QLabel(parent);
     l->setWordWrap(true);
-    if (!c.isEmpty())
+    if (!speculate::RunFolder::hasBestCheckpoint(runDir.toStdString()))
+        return l;
+    try {
+        const speculate::PredictorSummary best =
+            speculate::PredictorSummary::load(speculate::RunFolder::bestDir(runDir.toStdString()));
+        QStringList models;
+        for (const std::string& m : best.models)
+            models << QString::fromStdString(m);
         l->setText(EvaluateDialog::tr("%1: best checkpoint of epoch %2; models %3; horizon %4.")
                        .arg(QFileInfo(runDir).fileName())
-                       .arg(c.value(QStringLiteral("best_epoch")).toInt())
+                       .arg(best.bestEpoch)
                        .arg(models.join(QStringLiteral(", ")))
-                       .arg(c.value(QStringLiteral("horizon")).toInt()));
+                       .arg(best.horizon));
+    } catch (const std::exception& e) {
+        l->setText(QString::fromStdString(e.what()));
+    }
     return l;
 }
 
@@ -56,9 +56,7 @@ QString joinNames(const QStringList& dirs)
 
 QString bestCheckpointProblem(const QString& runDir)
 {
-    const QDir best(QDir(runDir).filePath(QStringLiteral("best")));
-    if (!QFileInfo::exists(best.filePath(QStringLiteral("config.json"))) ||
-        !QFileInfo::exists(best.filePath(QStringLiteral("predictor.safetensors"))))
+    if (!speculate::RunFolder::hasBestCheckpoint(runDir.toStdString()))
         return EvaluateDialog::tr("%1 has no best checkpoint yet: it is written at the end of the first epoch.")
             .arg(QFileInfo(runDir).fileName());
     return {};
@@ -163,7 +161,7 @@ Validation EvaluateDialog::validate() const
     if (dirs.isEmpty())
         return {tr("Choose the trace set to score the predictor on."), {}};
     for (const QString& d : dirs)
-        if (!QFileInfo::exists(QDir(d).filePath(QStringLiteral("manifest.json"))))
+        if (!TraceSet::isTraceFolder(d.toStdString()))
             return {tr("%1 is not a trace set (no manifest.json).").arg(QDir::toNativeSeparators(d)), {}};
     if (!m_trainedOn.isEmpty() && dirs != m_trainedOn)
         return {{}, tr("Not the trace set this run was trained on: the baselines still use the training "

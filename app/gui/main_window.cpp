@@ -10,8 +10,11 @@
 #include "app/gui/training_dialog.h"
 #include "app/gui/view_registry.h"
 #include "app/gui/welcome_page.h"
+#include "core/model/model_summary.h"
 #include "core/specmoe_core.h"
+#include "core/speculate/run_folder.h"
 #include "core/tensor/device_memory.h"
+#include "core/trace/trace_set.h"
 #include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/memory_gauge.h"
@@ -420,11 +423,11 @@ bool MainWindow::openWorkspaceOrDemo(const QString& dir, QString* error)
     if (!createWorkspace(dir, tr("Demo"), error))
         return false;
     // The demo's layout (core/demo/demo.cpp): model/, traces/, speculation/.
-    if (QFileInfo::exists(d.filePath(QStringLiteral("model/config.json"))))
+    if (isModelFolder(d.filePath(QStringLiteral("model")).toStdString()))
         m_workspace.addModel(d.filePath(QStringLiteral("model")));
-    if (QFileInfo::exists(d.filePath(QStringLiteral("traces/manifest.json"))))
+    if (TraceSet::isTraceFolder(d.filePath(QStringLiteral("traces")).toStdString()))
         m_workspace.addTraceSet(d.filePath(QStringLiteral("traces")));
-    if (QFileInfo::exists(d.filePath(QStringLiteral("speculation/metrics.jsonl"))))
+    if (speculate::RunFolder::isRunFolder(d.filePath(QStringLiteral("speculation")).toStdString()))
         m_workspace.addRun(d.filePath(QStringLiteral("speculation")));
     saveWorkspace();
     refreshWorkspace();
@@ -700,7 +703,15 @@ std::function<void(const QString&)> MainWindow::metricsForwarder(const QString& 
 
 void MainWindow::onMetricsLine(const QString& runDir, const QString& line)
 {
-    m_log->append(LogLevel::Debug, QFileInfo(runDir).fileName(), line);
+    // The same parser as the run's curves and tree: a readable line in the log.
+    QString text;
+    try {
+        const std::string where = speculate::RunFolder::metricsFile(runDir.toStdString());
+        text = QString::fromStdString(speculate::describeMetricsRecord(speculate::parseMetricsLine(line.toStdString(), where)));
+    } catch (const std::exception& e) {
+        text = QString::fromStdString(e.what());
+    }
+    m_log->append(LogLevel::Debug, QFileInfo(runDir).fileName(), text);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (now - m_lastMetricsRefresh > 2000) { // the tree shows the latest metrics
         m_lastMetricsRefresh = now;

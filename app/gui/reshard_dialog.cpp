@@ -2,6 +2,7 @@
 
 #include "app/gui/path_edit.h"
 #include "app/gui/workspace.h"
+#include "core/trace/trace_set.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -150,13 +151,13 @@ Validation ReshardDialog::validate() const
     const ReshardSettings s = settings();
     if (s.sourceDir.isEmpty() || s.sourceDir == QLatin1String("."))
         return {tr("Choose the trace set to re-shard."), {}};
-    if (!QFileInfo::exists(QDir(s.sourceDir).filePath(QStringLiteral("manifest.json"))))
+    if (!TraceSet::isTraceFolder(s.sourceDir.toStdString()))
         return {tr("%1 is not a trace set (no manifest.json).").arg(QDir::toNativeSeparators(s.sourceDir)), {}};
     if (s.outputDir.isEmpty())
         return {tr("Choose the output folder."), {}};
     if (QDir(s.outputDir).absolutePath() == QDir(s.sourceDir).absolutePath())
         return {tr("The output folder must differ from the source."), {}};
-    if (QFileInfo::exists(QDir(s.outputDir).filePath(QStringLiteral("manifest.json"))) && !s.options.overwrite)
+    if (TraceSet::isTraceFolder(s.outputDir.toStdString()) && !s.options.overwrite)
         return {tr("The output folder already holds a trace set; tick \"Replace\" to overwrite it."), {}};
     return {};
 }

@@ -1,12 +1,12 @@
 #include "app/gui/summary_page.h"
 
+#include "core/speculate/metrics_log.h"
+#include "core/speculate/run_folder.h"
+
 #include <QDir>
-#include <QFile>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
@@ -14,6 +14,11 @@
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
 
 namespace specmoe::gui {
 
@@ -126,47 +131,81 @@ void SummaryPage::fill()
 
 void SummaryPage::loadMetrics()
 {
+    using speculate::MetricsLineType;
+    using speculate::MetricsRecord;
     m_metrics->clear();
     m_metrics->setRowCount(0);
-    QFile f(QDir(m_entry.path).filePath(QStringLiteral("metrics.jsonl")));
-    if (!f.open(QIODevice::ReadOnly)) {
-        m_metrics->setColumnCount(0);
-        return;
-    }
-    QVector<QJsonObject> rows;
-    QStringList columns;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty())
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        if (o.isEmpty())
-            continue;
-        rows.push_back(o);
-        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-            if ((it.value().isDouble() || it.value().isString() || it.value().isBool()) && !columns.contains(it.key()))
-                columns << it.key();
-    }
-    constexpr int kMaxRows = 2000;
+    std::vector<std::string> problems; // damaged lines are named in the workspace tree
+    std::vector<MetricsRecord> rows =
+        speculate::readMetricsLog(speculate::RunFolder::metricsFile(m_entry.path.toStdString()), &problems);
+    constexpr size_t kMaxRows = 2000;
     if (rows.size() > kMaxRows)
-        rows.remove(0, rows.size() - kMaxRows);
-    m_metrics->setColumnCount(columns.size());
-    m_metrics->setHorizontalHeaderLabels(columns);
-    m_metrics->setRowCount(rows.size());
-    for (int r = 0; r < rows.size(); ++r) {
-        for (int c = 0; c < columns.size(); ++c) {
-            const QJsonValue v = rows[r].value(columns[c]);
+        rows.erase(rows.begin(), rows.end() - kMaxRows);
+
+    // One column per figure some line holds; a cell stays empty where its line has none.
+    struct Column {
+        QString title;
+        std::function<QVariant(const MetricsRecord&)> value;
+    };
+    auto finite = [](double v) { return std::isfinite(v) ? QVariant(v) : QVariant(); };
+    std::vector<Column> columns{
+        {tr("Line"), [](const MetricsRecord& r) { return QVariant(QString::fromStdString(r.typeName)); }},
+        {tr("Epoch"), [](const MetricsRecord& r) { return r.epoch ? QVariant(*r.epoch) : QVariant(); }},
+        {tr("Step"), [](const MetricsRecord& r) { return QVariant(double(r.step)); }},
+        {tr("Time (s)"), [finite](const MetricsRecord& r) { return finite(r.time); }},
+        {tr("Learning rate"),
+         [](const MetricsRecord& r) { return r.type == MetricsLineType::Step ? QVariant(r.lr) : QVariant(); }},
+    };
+    std::set<std::string> lossModels;
+    for (const MetricsRecord& r : rows)
+        for (const auto& [model, v] : r.loss)
+            lossModels.insert(model);
+    for (const std::string& model : lossModels)
+        columns.push_back({tr("Loss %1").arg(QString::fromStdString(model)), [model, finite](const MetricsRecord& r) {
+                               const auto it = r.loss.find(model);
+                               return it == r.loss.end() ? QVariant() : finite(it->second);
+                           }});
+    columns.push_back({tr("Validation score"), [finite](const MetricsRecord& r) { return finite(r.score); }});
+    columns.push_back({tr("Best"), [](const MetricsRecord& r) {
+                           return r.type == MetricsLineType::Validation ? QVariant(r.best) : QVariant();
+                       }});
+    columns.push_back({tr("Samples/s"), [](const MetricsRecord& r) {
+                           return r.samplesPerSecond > 0 ? QVariant(r.samplesPerSecond) : QVariant();
+                       }});
+    columns.push_back({tr("Note"), [](const MetricsRecord& r) {
+                           const std::string& note = !r.status.empty() ? r.status : !r.message.empty() ? r.message : r.path;
+                           return note.empty() ? QVariant() : QVariant(QString::fromStdString(note));
+                       }});
+    std::vector<Column> shown;
+    for (Column& c : columns) {
+        const bool any = std::any_of(rows.begin(), rows.end(), [&](const MetricsRecord& r) {
+            const QVariant v = c.value(r);
+            return v.isValid() && !(v.typeId() == QMetaType::QString && v.toString().isEmpty());
+        });
+        if (any)
+            shown.push_back(std::move(c));
+    }
+
+    m_metrics->setColumnCount(int(shown.size()));
+    QStringList titles;
+    for (const Column& c : shown)
+        titles << c.title;
+    m_metrics->setHorizontalHeaderLabels(titles);
+    m_metrics->setRowCount(int(rows.size()));
+    for (int r = 0; r < int(rows.size()); ++r) {
+        for (int c = 0; c < int(shown.size()); ++c) {
+            const QVariant v = shown[size_t(c)].value(rows[size_t(r)]);
             QString text;
-            if (v.isDouble()) {
+            if (v.typeId() == QMetaType::Double) {
                 const double d = v.toDouble();
                 text = d == double(qint64(d)) ? QLocale().toString(qint64(d)) : QLocale().toString(d, 'f', 4);
-            } else if (v.isBool()) {
+            } else if (v.typeId() == QMetaType::Bool) {
                 text = v.toBool() ? tr("yes") : tr("no");
             } else {
                 text = v.toString();
             }
             auto* item = new QTableWidgetItem(text);
-            if (v.isDouble())
+            if (v.typeId() == QMetaType::Double)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_metrics->setItem(r, c, item);
         }

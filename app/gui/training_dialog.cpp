@@ -2,7 +2,8 @@
 
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
-#include "app/gui/workspace.h"
+#include "core/speculate/run_folder.h"
+#include "core/trace/trace_set.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -12,8 +13,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -21,14 +20,19 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace specmoe::gui {
 namespace {
 
-QJsonObject manifestOf(const QString& dir)
+// The trace set's manifest, or nothing when it cannot be read (validate() names that).
+std::optional<TraceSet> openTraceSet(const QString& dir)
 {
-    QJsonObject m;
-    readJsonObject(QDir(dir).filePath(QStringLiteral("manifest.json")), &m);
-    return m;
+    try {
+        return TraceSet::open(dir.toStdString());
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
 }
 
 QDoubleSpinBox* doubleSpin(QWidget* parent, double lo, double hi, int decimals, double step, const char* name)
@@ -53,25 +57,19 @@ QSpinBox* intSpin(QWidget* parent, int lo, int hi, const char* name)
 
 int traceSetLayers(const QString& dir)
 {
-    const QJsonObject m = manifestOf(dir);
-    for (const QString& key : {QStringLiteral("dims"), QStringLiteral("model")}) {
-        const QJsonObject d = m.value(key).toObject();
-        if (d.contains(QStringLiteral("layers")))
-            return d.value(QStringLiteral("layers")).toInt();
-    }
-    return m.value(QStringLiteral("layers")).toInt();
+    const std::optional<TraceSet> set = openTraceSet(dir);
+    return set ? set->dims().layers : 0;
 }
 
 QString traceSetFingerprint(const QString& dir)
 {
-    const QJsonValue fp = manifestOf(dir).value(QStringLiteral("fingerprint"));
-    if (!fp.isObject())
+    const std::optional<TraceSet> set = openTraceSet(dir);
+    if (!set)
         return {};
     // Only the model identity: the run configuration may differ between trace sets.
-    QJsonObject o = fp.toObject();
-    o.remove(QStringLiteral("runConfigHash"));
-    o.remove(QStringLiteral("run_config_hash"));
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    const TraceFingerprint& fp = set->fingerprint();
+    return QStringLiteral("%1/%2/%3").arg(QString::fromStdString(fp.modelConfigHash), QString::fromStdString(fp.dtype),
+                                          QString::fromStdString(fp.tokenizerHash));
 }
 
 TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runsDir, QWidget* parent)
@@ -323,7 +321,7 @@ Validation TrainingDialog::validate() const
     QString fingerprint;
     int layers = 0;
     for (const QString& d : dirs) {
-        if (!QFileInfo::exists(QDir(d).filePath(QStringLiteral("manifest.json"))))
+        if (!TraceSet::isTraceFolder(d.toStdString()))
             return {tr("%1 is not a trace set (no manifest.json).").arg(QDir::toNativeSeparators(d)), {}};
         const QString fp = traceSetFingerprint(d);
         if (!fingerprint.isEmpty() && !fp.isEmpty() && fp != fingerprint)
@@ -346,7 +344,7 @@ Validation TrainingDialog::validate() const
     if (QFileInfo(out).exists() && !QFileInfo(out).isDir())
         return {tr("The run folder %1 is a file.").arg(QDir::toNativeSeparators(out)), {}};
     Validation v;
-    if (QFileInfo::exists(QDir(out).filePath(QStringLiteral("metrics.jsonl"))))
+    if (speculate::RunFolder::isRunFolder(out.toStdString()))
         v.warning = tr("The run folder already holds a run: it will be continued from its last checkpoint.");
     return v;
 }

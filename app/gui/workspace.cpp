@@ -1,6 +1,9 @@
 #include "app/gui/workspace.h"
 
+#include "core/model/model_summary.h"
+#include "core/speculate/run_folder.h"
 #include "core/speculate/train.h"
+#include "core/trace/trace_set.h"
 #include "widgets/training_run_views.h"
 
 #include <QCoreApplication>
@@ -42,47 +45,6 @@ QString number(qint64 n) { return QLocale().toString(n); }
 
 QString bytes(qint64 n) { return QLocale().formattedDataSize(n, 1, QLocale::DataSizeIecFormat); }
 
-QString scalarText(const QJsonValue& v)
-{
-    switch (v.type()) {
-    case QJsonValue::Bool: return v.toBool() ? Workspace::tr("yes") : Workspace::tr("no");
-    case QJsonValue::Double: {
-        const double d = v.toDouble();
-        if (d == double(qint64(d)) && qAbs(d) < 1e15)
-            return number(qint64(d));
-        return QLocale().toString(d, 'g', 4);
-    }
-    case QJsonValue::String: return v.toString();
-    case QJsonValue::Array: {
-        const QJsonArray a = v.toArray();
-        QStringList parts;
-        for (const QJsonValue& x : a) {
-            if (x.isObject() || x.isArray())
-                return Workspace::tr("%n items", nullptr, int(a.size()));
-            parts << scalarText(x);
-        }
-        return parts.join(QStringLiteral(", "));
-    }
-    default: return {};
-    }
-}
-
-// The first of several keys present in an object (manifest layouts may name a fact
-// differently), searched at the top level and in the given sub-objects.
-QJsonValue lookup(const QJsonObject& o, const QStringList& keys, const QStringList& subObjects = {})
-{
-    for (const QString& k : keys)
-        if (o.contains(k))
-            return o.value(k);
-    for (const QString& s : subObjects) {
-        const QJsonObject sub = o.value(s).toObject();
-        for (const QString& k : keys)
-            if (sub.contains(k))
-                return sub.value(k);
-    }
-    return {};
-}
-
 QStringList subfolders(const QString& dir)
 {
     QStringList out;
@@ -108,21 +70,6 @@ QStringList toStringList(const QJsonValue& v)
         if (x.isString())
             out << x.toString();
     return out;
-}
-
-QString lastLine(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    const qint64 size = f.size();
-    const qint64 from = qMax<qint64>(0, size - 65536);
-    f.seek(from);
-    const QList<QByteArray> lines = f.readAll().split('\n');
-    for (auto it = lines.crbegin(); it != lines.crend(); ++it)
-        if (!it->trimmed().isEmpty())
-            return QString::fromUtf8(it->trimmed());
-    return {};
 }
 
 // One line on an evaluation report (report.json, evaluation-*.json): the best trained
@@ -407,68 +354,49 @@ widgets::WorkspaceEntry Workspace::describeTraceSet(const QString& dir)
     e.kind = WorkspaceEntry::TraceSet;
     e.path = dir;
     e.name = QFileInfo(dir).fileName();
-    QJsonObject m;
-    QString error;
-    const QString manifest = QDir(dir).filePath(QStringLiteral("manifest.json"));
-    if (!QFileInfo::exists(manifest)) {
+    if (!TraceSet::isTraceFolder(dir.toStdString())) {
         e.health = WorkspaceEntry::Incomplete;
         e.summary = tr("no manifest yet");
         return e;
     }
-    if (!readJsonObject(manifest, &m, &error)) {
+    TraceSet set;
+    try {
+        set = TraceSet::open(dir.toStdString());
+    } catch (const std::exception& ex) {
         e.health = WorkspaceEntry::Failed;
         e.summary = tr("unreadable manifest");
-        e.details.push_back({tr("Error"), error});
+        e.details.push_back({tr("Error"), QString::fromStdString(ex.what())});
         return e;
     }
-    const QJsonArray shards = m.value(QStringLiteral("shards")).toArray();
-    qint64 tokens = 0, sequences = 0, fileBytes = 0;
-    for (const QJsonValue& s : shards) {
-        const QJsonObject so = s.toObject();
-        tokens += so.value(QStringLiteral("tokens")).toInteger();
-        sequences += so.value(QStringLiteral("sequences")).toInteger();
-        fileBytes += so.value(QStringLiteral("bytes")).toInteger();
-    }
-    const QJsonValue t = lookup(m, {QStringLiteral("tokens"), QStringLiteral("numTokens"), QStringLiteral("total_tokens")}, {QStringLiteral("totals")});
-    if (t.isDouble())
-        tokens = t.toInteger();
-    const QJsonValue sq = lookup(m, {QStringLiteral("sequences"), QStringLiteral("numSequences"), QStringLiteral("total_sequences")}, {QStringLiteral("totals")});
-    if (sq.isDouble())
-        sequences = sq.toInteger();
-    const bool complete = lookup(m, {QStringLiteral("complete")}).toBool(false);
+    const TraceTotals totals = set.totals();
+    const bool complete = set.complete();
     e.health = complete ? WorkspaceEntry::Ok : WorkspaceEntry::Incomplete;
-    e.summary = complete ? tr("%1 tokens").arg(number(tokens)) : tr("%1 tokens, incomplete").arg(number(tokens));
+    e.summary = complete ? tr("%1 tokens").arg(number(totals.tokens)) : tr("%1 tokens, incomplete").arg(number(totals.tokens));
 
-    e.details.push_back({tr("Tokens"), number(tokens)});
-    e.details.push_back({tr("Sequences"), number(sequences)});
-    e.details.push_back({tr("Shards"), tr("%n shards", nullptr, int(shards.size())) +
-                                            (fileBytes > 0 ? QStringLiteral(" (%1)").arg(bytes(fileBytes)) : QString())});
-    const QStringList dimsObjects{QStringLiteral("dims"), QStringLiteral("model"), QStringLiteral("runConfig"), QStringLiteral("run_config")};
-    const QJsonValue layers = lookup(m, {QStringLiteral("layers"), QStringLiteral("num_layers")}, dimsObjects);
-    const QJsonValue experts = lookup(m, {QStringLiteral("experts"), QStringLiteral("num_experts")}, dimsObjects);
-    const QJsonValue topk = lookup(m, {QStringLiteral("topk"), QStringLiteral("top_k")}, dimsObjects);
-    if (layers.isDouble() && experts.isDouble())
-        e.details.push_back({tr("Routing"), tr("%1 layers × %2 experts, top-%3")
-                                                 .arg(layers.toInt()).arg(experts.toInt()).arg(topk.toInt())});
-    const QJsonValue lookahead = lookup(m, {QStringLiteral("lookahead")}, dimsObjects);
-    if (lookahead.isArray() && !lookahead.toArray().isEmpty())
-        e.details.push_back({tr("Lookahead probes"), scalarText(lookahead)});
-    const QStringList runObjects{QStringLiteral("runConfig"), QStringLiteral("run_config"), QStringLiteral("run"), QStringLiteral("fingerprint")};
-    const QJsonValue model = lookup(m, {QStringLiteral("model"), QStringLiteral("modelDir"), QStringLiteral("model_dir")}, runObjects);
-    if (model.isString())
-        e.details.push_back({tr("Model"), model.toString()});
-    const QJsonValue dtype = lookup(m, {QStringLiteral("dtype")}, runObjects);
-    if (dtype.isString())
-        e.details.push_back({tr("Compute dtype"), dtype.toString()});
-    const QJsonValue sources = lookup(m, {QStringLiteral("sources")}, runObjects);
-    if (sources.isArray()) {
-        QStringList names;
-        for (const QJsonValue& s : sources.toArray())
-            names << (s.isObject() ? s.toObject().value(QStringLiteral("name")).toString() : s.toString());
-        names.removeAll(QString());
-        if (!names.isEmpty())
-            e.details.push_back({tr("Sources"), names.join(QStringLiteral(", "))});
+    e.details.push_back({tr("Tokens"), number(totals.tokens)});
+    e.details.push_back({tr("Sequences"), number(totals.sequences)});
+    e.details.push_back({tr("Shards"), tr("%n shards", nullptr, int(totals.shards)) +
+                                            (totals.fileBytes > 0 ? QStringLiteral(" (%1)").arg(bytes(totals.fileBytes)) : QString())});
+    const TraceDims& dims = set.dims();
+    e.details.push_back({tr("Routing"), tr("%1 layers × %2 experts, top-%3").arg(dims.layers).arg(dims.experts).arg(dims.topk)});
+    if (!dims.lookahead.empty()) {
+        QStringList probes;
+        for (int d : dims.lookahead)
+            probes << number(d);
+        e.details.push_back({tr("Lookahead probes"), probes.join(QStringLiteral(", "))});
     }
+    const TraceRunConfig& run = set.runConfig();
+    if (!run.modelDir.empty())
+        e.details.push_back({tr("Model"), QString::fromStdString(run.modelDir)});
+    const std::string dtype = !run.dtype.empty() ? run.dtype : set.fingerprint().dtype;
+    if (!dtype.empty())
+        e.details.push_back({tr("Compute dtype"), QString::fromStdString(dtype)});
+    QStringList sources;
+    for (const TraceSourceRecord& s : run.sources)
+        if (!s.name.empty())
+            sources << QString::fromStdString(s.name);
+    if (!sources.isEmpty())
+        e.details.push_back({tr("Sources"), sources.join(QStringLiteral(", "))});
     e.details.push_back({tr("State"), complete ? tr("complete") : tr("incomplete (can be resumed)")});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;
@@ -477,57 +405,50 @@ widgets::WorkspaceEntry Workspace::describeTraceSet(const QString& dir)
 widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
 {
     using widgets::WorkspaceEntry;
+    using speculate::RunState;
     WorkspaceEntry e;
     e.kind = WorkspaceEntry::Run;
     e.path = dir;
     e.name = QFileInfo(dir).fileName();
-    const QDir d(dir);
-    QJsonObject report;
-    const bool finished = readJsonObject(d.filePath(QStringLiteral("report.json")), &report, nullptr);
-    const QString last = lastLine(d.filePath(QStringLiteral("metrics.jsonl")));
-    QJsonObject metrics;
-    if (!last.isEmpty())
-        metrics = QJsonDocument::fromJson(last.toUtf8()).object();
-
+    const speculate::RunFolder run = speculate::RunFolder::open(dir.toStdString());
+    const bool finished = run.state == RunState::Finished;
     e.health = finished ? WorkspaceEntry::Ok : WorkspaceEntry::Incomplete;
-    const QJsonValue epoch = lookup(metrics,
-                                    {QStringLiteral("epochsRun"), QStringLiteral("epochs_run"), QStringLiteral("epochs"),
-                                     QStringLiteral("epoch")},
-                                    {QStringLiteral("result")});
+    const int latestEpoch = run.latest && run.latest->epoch ? int(*run.latest->epoch) : -1;
     if (finished)
-        e.summary = epoch.isDouble() ? tr("finished after %n epochs", nullptr, epoch.toInt()) : tr("finished");
-    else if (!metrics.isEmpty())
-        e.summary = epoch.isDouble() ? tr("incomplete, epoch %1").arg(epoch.toInt()) : tr("incomplete");
+        e.summary = run.epochsRun > 0 ? tr("finished after %n epochs", nullptr, run.epochsRun) : tr("finished");
+    else if (run.state == RunState::Unfinished)
+        e.summary = latestEpoch >= 0 ? tr("incomplete, epoch %1").arg(latestEpoch) : tr("incomplete");
     else
         e.summary = tr("not started");
 
+    if (run.bestEpoch > 0)
+        e.details.push_back({tr("Best epoch"), QString::number(run.bestEpoch)});
     if (finished) {
         // The best validation figures, and those of the latest evaluation (test split).
-        const QJsonValue bestEpoch = metrics.value(QStringLiteral("best_epoch"));
-        if (bestEpoch.isDouble())
-            e.details.push_back({tr("Best epoch"), QString::number(bestEpoch.toInt())});
-        const QString validation = reportSummary(d.filePath(QStringLiteral("report.json")).toStdString());
+        const QString validation = reportSummary(speculate::RunFolder::reportFile(dir.toStdString()));
         if (!validation.isEmpty())
             e.details.push_back({tr("Validation"), validation});
-    } else {
-        // The last metrics line as it is (step, loss, ...).
-        int shown = 0;
-        for (auto it = metrics.constBegin(); it != metrics.constEnd() && shown < 14; ++it) {
-            const QString text = scalarText(it.value());
-            if (text.isEmpty() || it.value().isObject() || text.size() > 80)
-                continue;
-            e.details.push_back({it.key(), text});
-            ++shown;
-        }
+    } else if (run.latest) {
+        if (run.start && run.start->epochs > 0)
+            e.details.push_back({tr("Epochs done"), tr("%1 of %2").arg(run.epochsRun).arg(run.start->epochs)});
+        e.details.push_back({tr("Latest"), QString::fromStdString(speculate::describeMetricsRecord(*run.latest))});
+    }
+    if (run.best) {
+        QStringList models;
+        for (const std::string& m : run.best->models)
+            models << QString::fromStdString(m);
+        e.details.push_back({tr("Predictor"), tr("%1; horizon %2").arg(models.join(QStringLiteral(", "))).arg(run.best->horizon)});
     }
     QStringList traces;
-    for (const std::string& t : speculate::runTraceDirs(dir.toStdString()))
+    for (const std::string& t : run.traceDirs)
         traces << QDir::toNativeSeparators(QString::fromStdString(t));
     if (!traces.isEmpty())
         e.details.push_back({tr("Trace sets"), traces.join(QStringLiteral(", "))});
-    const QString evaluation = reportSummary(speculate::latestEvaluationFile(dir.toStdString()));
+    const QString evaluation = reportSummary(run.latestEvaluation);
     if (!evaluation.isEmpty())
         e.details.push_back({tr("Latest evaluation"), evaluation});
+    for (const std::string& p : run.problems)
+        e.details.push_back({tr("Problem"), QString::fromStdString(p)});
     e.details.push_back({tr("State"), finished ? tr("finished") : tr("incomplete (can be resumed)")});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;
@@ -540,22 +461,24 @@ widgets::WorkspaceEntry Workspace::describeModel(const QString& dir)
     e.kind = WorkspaceEntry::Model;
     e.path = dir;
     e.name = QFileInfo(dir).fileName();
-    QJsonObject c;
-    QString error;
-    if (!readJsonObject(QDir(dir).filePath(QStringLiteral("config.json")), &c, &error)) {
+    ModelSummary m;
+    try {
+        m = summarizeModel(dir.toStdString());
+    } catch (const std::exception& ex) {
         e.health = WorkspaceEntry::Failed;
         e.summary = tr("missing or unreadable config.json");
-        e.details.push_back({tr("Error"), error});
+        e.details.push_back({tr("Error"), QString::fromStdString(ex.what())});
         return e;
     }
-    const int layers = c.value(QStringLiteral("num_hidden_layers")).toInt();
-    const int experts = c.value(QStringLiteral("num_local_experts")).toInt();
-    const int topk = c.value(QStringLiteral("num_experts_per_tok")).toInt();
-    e.summary = tr("%1 layers × %2 experts, top-%3").arg(layers).arg(experts).arg(topk);
-    e.details.push_back({tr("Architecture"), scalarText(c.value(QStringLiteral("architectures")))});
-    e.details.push_back({tr("Hidden size"), scalarText(c.value(QStringLiteral("hidden_size")))});
-    e.details.push_back({tr("Vocabulary"), scalarText(c.value(QStringLiteral("vocab_size")))});
-    e.details.push_back({tr("Stored dtype"), scalarText(c.value(QStringLiteral("torch_dtype")))});
+    e.summary = tr("%1 layers × %2 experts, top-%3").arg(m.layers).arg(m.experts).arg(m.topk);
+    e.details.push_back({tr("Architecture"), QString::fromStdString(m.architecture)});
+    e.details.push_back({tr("Hidden size"), number(m.hiddenSize)});
+    e.details.push_back({tr("Vocabulary"), number(m.vocabSize)});
+    e.details.push_back({tr("Parameters"), number(m.parameters)});
+    e.details.push_back({tr("Stored dtype"), QString::fromStdString(m.storedDtype)});
+    e.details.push_back({tr("Weight files"), number(m.weightFiles)});
+    e.details.push_back({tr("Tokenizer"), m.tokenizer.empty() ? tr("none (token-id sources only)")
+                                                             : QDir::toNativeSeparators(QString::fromStdString(m.tokenizer))});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;
 }

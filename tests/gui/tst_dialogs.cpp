@@ -35,11 +35,13 @@ void writeManifest(const QString& dir, int layers, const QString& modelHash)
     QDir().mkpath(dir);
     QFile f(QDir(dir).filePath(QStringLiteral("manifest.json")));
     QVERIFY(f.open(QIODevice::WriteOnly));
-    const QJsonObject o{{QStringLiteral("complete"), true},
+    const QJsonObject o{{QStringLiteral("format"), QStringLiteral("specmoe-trace")},
+                        {QStringLiteral("schema_version"), 1},
+                        {QStringLiteral("complete"), true},
                         {QStringLiteral("dims"), QJsonObject{{QStringLiteral("layers"), layers},
                                                              {QStringLiteral("experts"), 8},
                                                              {QStringLiteral("topk"), 2}}},
-                        {QStringLiteral("fingerprint"), QJsonObject{{QStringLiteral("modelConfigHash"), modelHash}}},
+                        {QStringLiteral("fingerprint"), QJsonObject{{QStringLiteral("model_config_hash"), modelHash}}},
                         {QStringLiteral("shards"), QJsonArray{}}};
     f.write(QJsonDocument(o).toJson());
 }

@@ -49,31 +49,47 @@ void writeJson(const QString& path, const QJsonObject& o)
     f.write(QJsonDocument(o).toJson());
 }
 
-// A trace folder as the trace writer leaves it, enough for the tree (no shards needed).
+// A trace folder's manifest as the trace writer leaves it (docs/trace-format.md), enough for
+// the tree (no shards needed).
 void writeFakeTraceSet(const QString& dir, qint64 tokens, bool complete)
 {
     QJsonObject shard{{QStringLiteral("file"), QStringLiteral("shard-00000.h5")},
                       {QStringLiteral("tokens"), tokens},
                       {QStringLiteral("sequences"), 4},
-                      {QStringLiteral("bytes"), 12345}};
+                      {QStringLiteral("bytes"), 12345},
+                      {QStringLiteral("crc32"), QStringLiteral("00000000")},
+                      {QStringLiteral("seq_ranges"), QJsonArray{QJsonArray{0, 3}}}};
     QJsonObject dims{{QStringLiteral("layers"), 3}, {QStringLiteral("experts"), 8}, {QStringLiteral("topk"), 2},
                      {QStringLiteral("lookahead"), QJsonArray{1, 2}}};
     writeJson(QDir(dir).filePath(QStringLiteral("manifest.json")),
-              {{QStringLiteral("complete"), complete},
+              {{QStringLiteral("format"), QStringLiteral("specmoe-trace")},
+               {QStringLiteral("schema_version"), 1},
+               {QStringLiteral("complete"), complete},
                {QStringLiteral("dims"), dims},
                {QStringLiteral("shards"), QJsonArray{shard}},
-               {QStringLiteral("fingerprint"), QJsonObject{{QStringLiteral("modelConfigHash"), QStringLiteral("abc")}}}});
+               {QStringLiteral("run_config"), QJsonObject{{QStringLiteral("model_dir"), QStringLiteral("/models/tiny")},
+                                                          {QStringLiteral("sources"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("wiki")}}}}}},
+               {QStringLiteral("fingerprint"), QJsonObject{{QStringLiteral("model_config_hash"), QStringLiteral("abc")},
+                                                           {QStringLiteral("dtype"), QStringLiteral("bfloat16")}}}});
 }
 
+// A run folder as the trainer leaves it after two epochs (metrics.jsonl lines of
+// docs/speculation.md); `finished` adds the final report.
 void writeFakeRun(const QString& dir, bool finished)
 {
     QDir().mkpath(dir);
     QFile f(QDir(dir).filePath(QStringLiteral("metrics.jsonl")));
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("{\"epoch\":1,\"split\":\"validation\",\"loss\":0.5}\n{\"epoch\":2,\"split\":\"validation\",\"loss\":0.4}\n");
+    f.write("{\"type\":\"validation\",\"epoch\":1,\"step\":10,\"final\":true,\"score\":0.5,\"best\":true,\"tokens\":100}\n"
+            "{\"type\":\"validation\",\"epoch\":2,\"step\":20,\"final\":true,\"score\":0.4,\"best\":true,\"tokens\":100}\n");
     f.close();
     if (finished)
-        writeJson(QDir(dir).filePath(QStringLiteral("report.json")), {{QStringLiteral("epochsRun"), 2}, {QStringLiteral("bestScore"), 0.4}});
+        writeJson(QDir(dir).filePath(QStringLiteral("report.json")),
+                  {{QStringLiteral("split"), QStringLiteral("validation")},
+                   {QStringLiteral("tokens"), 100},
+                   {QStringLiteral("dims"), QJsonObject{{QStringLiteral("layers"), 3}, {QStringLiteral("experts"), 8},
+                                                        {QStringLiteral("topk"), 2}}},
+                   {QStringLiteral("predictors"), QJsonArray{}}});
 }
 
 // A job that counts to `steps`, reporting progress, sleeping a little per step.
@@ -351,6 +367,28 @@ private Q_SLOTS:
         for (const auto& d : Workspace::describeRun(gru).details)
             named = named || d.second == QStringLiteral("unreadable report evaluation-test.json");
         QVERIFY(named);
+        // A damaged manifest and a damaged metrics line are named too.
+        const QString broken = QDir(w.tracesDir()).filePath(QStringLiteral("broken"));
+        writeJson(QDir(broken).filePath(QStringLiteral("manifest.json")), {{QStringLiteral("format"), QStringLiteral("specmoe-trace")}});
+        const widgets::WorkspaceEntry brokenEntry = Workspace::describeTraceSet(broken);
+        QCOMPARE(brokenEntry.health, widgets::WorkspaceEntry::Failed);
+        QCOMPARE(brokenEntry.summary, QStringLiteral("unreadable manifest"));
+        QVERIFY(!brokenEntry.details.isEmpty());
+        QVERIFY2(brokenEntry.details.front().second.contains(QStringLiteral("manifest.json")),
+                 qPrintable(brokenEntry.details.front().second));
+        QDir(broken).removeRecursively();
+        const QString gru2 = QDir(w.runsDir()).filePath(QStringLiteral("gru-2"));
+        {
+            QFile metrics(QDir(gru2).filePath(QStringLiteral("metrics.jsonl")));
+            QVERIFY(metrics.open(QIODevice::Append));
+            metrics.write("{\"type\":\"step\",\"step\":\"x\"}\n");
+        }
+        const widgets::WorkspaceEntry gru2Entry = Workspace::describeRun(gru2);
+        QCOMPARE(gru2Entry.summary, QStringLiteral("incomplete, epoch 2"));
+        bool lineNamed = false;
+        for (const auto& d : gru2Entry.details)
+            lineNamed = lineNamed || (d.second.contains(QStringLiteral("metrics.jsonl:3")) && d.second.contains(QStringLiteral("'step'")));
+        QVERIFY(lineNamed);
         widgets::TrainingRunViews views;
         QVERIFY(views.followRun(gru));
         QVERIFY(!views.hasFinalReport());
