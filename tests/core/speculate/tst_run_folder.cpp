@@ -254,3 +254,53 @@ TEST(RunFolder, TraceDirsFromTheStartLine)
     EXPECT_EQ(RunFolder::open(t.path()).traceDirs, (std::vector<std::string>{"/data/a", "/data/b"}));
     EXPECT_EQ(RunFolder::open(t.path()).state, RunState::Unfinished);
 }
+
+// The committed golden run and predictor (tests/data/golden) read through the typed readers.
+TEST(RunFolder, GoldenRunReadsTyped)
+{
+    const std::string run = test::dataPath("golden/run");
+    const RunFolder r = RunFolder::open(run);
+    EXPECT_TRUE(r.problems.empty()) << r.problems.front();
+    EXPECT_EQ(r.state, RunState::Finished);
+    EXPECT_EQ(r.epochsRun, 1);
+    EXPECT_EQ(r.bestEpoch, 1);
+    ASSERT_TRUE(r.start && r.latest && r.end);
+    EXPECT_EQ(r.start->horizon, 2);
+    EXPECT_EQ(r.start->stepsPerEpoch, 5);
+    EXPECT_EQ(r.start->batchSize, 32);
+    EXPECT_EQ(r.start->seed, 16u);
+    EXPECT_EQ(r.start->trainTokens, 149);
+    EXPECT_EQ(r.start->testTokens, 54);
+    EXPECT_EQ(r.start->baselines, (std::vector<std::string>{"frequency", "markov", "lookahead", "uniform"}));
+    EXPECT_EQ(r.traceDirs, (std::vector<std::string>{"/tmp/tmp.DTWJM2CsSQ/golden/trace"}));
+    EXPECT_EQ(r.latest->type, MetricsLineType::End);
+    EXPECT_EQ(r.end->status, "done");
+    EXPECT_DOUBLE_EQ(*r.end->bestScore, 0.3658225425745294);
+    EXPECT_EQ(r.latestEvaluation, run + "/evaluation-test.json");
+    EXPECT_FALSE(r.best); // the golden run keeps no checkpoints
+
+    const std::vector<MetricsRecord> lines = readMetricsLog(RunFolder::metricsFile(run));
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_DOUBLE_EQ(lines[1].loss.at("interlayer"), 0.536423921585083);
+    EXPECT_DOUBLE_EQ(lines[1].lr, 0.003);
+    const MetricsRecord& val = lines[2];
+    EXPECT_EQ(val.type, MetricsLineType::Validation);
+    EXPECT_TRUE(val.endOfEpoch && val.best);
+    EXPECT_EQ(val.tokens, 29);
+    const LoggedScores* markov = nullptr;
+    for (const LoggedScores& s : val.scores)
+        if (s.predictor == "markov" && s.horizon == 2)
+            markov = &s;
+    ASSERT_TRUE(markov);
+    EXPECT_EQ(markov->overall.samples, 29);
+    EXPECT_DOUBLE_EQ(markov->overall.top1, 0.517241);
+    EXPECT_DOUBLE_EQ(markov->overall.recall.at(1), 0.5);
+
+    const PredictorSummary p = PredictorSummary::load(test::dataPath("golden/predictor"));
+    EXPECT_EQ(p.models, (std::vector<std::string>{"interlayer", "statistics", "ensemble"}));
+    EXPECT_EQ(p.horizon, 2);
+    EXPECT_EQ(p.bestEpoch, 1);
+    EXPECT_EQ(p.dims.layers, 3);
+    EXPECT_EQ(p.dims.lookahead, (std::vector<int>{1, 2}));
+    EXPECT_EQ(p.trainTokens, 149);
+}

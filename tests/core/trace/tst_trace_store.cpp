@@ -210,6 +210,29 @@ TEST(TraceStore, RunConfigIsTypedAndCheckedOnOpen)
     EXPECT_EQ(TraceSet::open(tmp.path()).runConfig().toJson(), TraceRunConfig{}.toJson());
 }
 
+// The committed golden trace's run configuration and statistics, typed.
+TEST(TraceStore, GoldenTraceRunConfig)
+{
+    const TraceSet set = TraceSet::open(dataPath("golden/trace"));
+    const TraceRunConfig& c = set.runConfig();
+    EXPECT_EQ(c.tool, "specmoe-collect-1");
+    EXPECT_EQ(c.modelDir, "/tmp/tmp.DTWJM2CsSQ/model");
+    EXPECT_EQ(c.tokenizer, "");
+    ASSERT_EQ(c.sources.size(), 1u);
+    EXPECT_EQ(c.sources[0].format, "jsonl-ids");
+    EXPECT_EQ(c.maxLength, 32);
+    EXPECT_EQ(c.batchSize, 8);
+    EXPECT_EQ(c.lookahead, (std::vector<int>{1, 2}));
+    EXPECT_TRUE(c.withLogits);
+    EXPECT_EQ(c.corpusTokens, 232);
+    ASSERT_EQ(set.sourceStats().size(), 1u);
+    EXPECT_EQ(set.sourceStats()[0].documents, 30);
+    EXPECT_EQ(set.storage().chunkTokens, 128);
+    EXPECT_DOUBLE_EQ(set.storage().shardSizeMB, 0.012);
+    EXPECT_EQ(set.totals().shards, 2u);
+    EXPECT_EQ(set.totals().tokens, 232);
+}
+
 TEST(TraceStore, ShardsNeverSplitSequencesAndHonourTarget)
 {
     TempDir tmp("trace");
