@@ -16,9 +16,15 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
     std::error_code ec;
     if (fs::exists(dstDir) && fs::equivalent(srcDir, dstDir, ec))
         throw Error("reshard: source and destination are the same folder (" + srcDir + ")");
-    const TraceSet src = TraceSet::open(srcDir);
+    // Always checked, whatever SPECMOE_NO_VERIFY_CRC says: the copy gets fresh checksums, so
+    // a corrupt source would come out looking sound. Indexing reads (and checks) every shard
+    // before the destination is touched; the copy below then reads them without a second CRC.
+    TraceReadOptions read;
+    read.verifyCrc = true;
+    const TraceSet src = TraceSet::open(srcDir, read);
     if (options.shardSizeMB <= 0)
         throw Error("reshard: shard size must be positive");
+    src.sequenceIndex();
 
     if (options.overwrite && fs::is_directory(dstDir)) {
         for (const auto& e : fs::directory_iterator(dstDir, ec)) {

@@ -1,5 +1,7 @@
 #include "core/trace/shard_file.h"
 
+#include "core/trace/block_check.h"
+
 #include "core/util/atomic_file.h"
 #include "core/util/checksum.h"
 #include "core/util/error.h"
@@ -414,17 +416,25 @@ void ShardFileWriter::abandon()
 
 // ---------------------------------------------------------------- reader
 
-ShardFileReader::ShardFileReader(const std::string& path, const std::string& label)
+ShardFileReader::ShardFileReader(const std::string& path, const std::string& label,
+                                 const ShardExpectation* expect)
     : m_path(path), m_label(label)
 {
     h5::quietErrors();
     m_f16 = h5::float16Type();
-    const htri_t isH5 = H5Fis_hdf5(path.c_str());
-    if (isH5 <= 0) {
-        H5Eclear2(H5E_DEFAULT);
-        throw Error(label + ": not a readable HDF5 file (missing, truncated or corrupt): " + path);
+    if (expect) {
+        m_bytes = std::make_unique<ShardBytes>(path, label, *expect);
+        h5::Id fapl(H5Pcreate(H5P_FILE_ACCESS));
+        m_bytes->attach(fapl, label);
+        m_file = h5::Id(H5Fopen(m_bytes->imageName().c_str(), H5F_ACC_RDONLY, fapl));
+    } else {
+        const htri_t isH5 = H5Fis_hdf5(path.c_str());
+        if (isH5 <= 0) {
+            H5Eclear2(H5E_DEFAULT);
+            throw Error(label + ": not a readable HDF5 file (missing, truncated or corrupt): " + path);
+        }
+        m_file = h5::Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     }
-    m_file = h5::Id(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
     if (!m_file.valid())
         h5::fail(label, "cannot open shard (truncated or corrupt?) " + path);
     const hid_t f = m_file;
@@ -608,6 +618,7 @@ RoutingBlock ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd)
         std::fill(b.seqIds.begin() + r.tokenOffset, b.seqIds.begin() + r.tokenOffset + r.length, r.seqId);
         b.sequences.push_back(std::move(r));
     }
+    checkBlockValues(b, m_label);
     return b;
 }
 

@@ -13,11 +13,13 @@
 //   /sequences/seq_id, token_offset (int64), length, first_position (int32),
 //   /sequences/source, doc_id (variable-length UTF-8 strings)           [S]
 #include "core/trace/h5_handle.h"
+#include "core/trace/shard_bytes.h"
 #include "core/trace/routing.h"
 #include "core/trace/shard_image.h"
 #include "core/trace/trace_writer.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -99,8 +101,11 @@ private:
 
 class ShardFileReader {
 public:
-    // Opens and checks the format attributes. Throws specmoe::Error naming `label`.
-    ShardFileReader(const std::string& path, const std::string& label);
+    // Opens and checks the format attributes. With `expect`, the file is first read into
+    // memory and its size and CRC-32 checked (shard_bytes.h); HDF5 then reads that memory.
+    // Throws specmoe::Error naming `label`.
+    ShardFileReader(const std::string& path, const std::string& label,
+                    const ShardExpectation* expect = nullptr);
     ~ShardFileReader();
     ShardFileReader(const ShardFileReader&) = delete;
     ShardFileReader& operator=(const ShardFileReader&) = delete;
@@ -123,6 +128,7 @@ private:
     void readColumn(Column& c, hid_t memType, int64_t begin, int64_t end, void* out);
 
     std::string m_path, m_label;
+    std::unique_ptr<ShardBytes> m_bytes; // before m_file: the checked bytes outlive the file
     h5::Id m_file;
     h5::Id m_f16;
     TraceDims m_dims;

@@ -41,11 +41,21 @@ struct VerifyReport {
     int64_t sequencesChecked = 0;
 };
 
+// False when the environment variable SPECMOE_NO_VERIFY_CRC is set (not empty, not "0").
+bool verifyCrcByDefault();
+
+struct TraceReadOptions {
+    // Read each shard into memory and check its size and CRC-32 against the manifest before
+    // HDF5 opens it: HDF5 can crash on a flipped byte. Turn off only for trusted data
+    // (SPECMOE_NO_VERIFY_CRC=1 does for every TraceSet opened without options).
+    bool verifyCrc = verifyCrcByDefault();
+};
+
 class TraceSet {
 public:
     // Reads manifest.json. Throws specmoe::Error when it is missing, unreadable or of an
-    // unknown schema version.
-    static TraceSet open(const std::string& dir);
+    // unknown schema version, or lists a shard or a sequence id twice.
+    static TraceSet open(const std::string& dir, const TraceReadOptions& options = {});
     // Whether `dir` holds a trace manifest (a trace folder, possibly still being collected);
     // opens nothing.
     static bool isTraceFolder(const std::string& dir);
@@ -76,7 +86,7 @@ public:
     int64_t numSequences() const;
 
     // A whole shard in memory. Throws specmoe::Error naming the shard on a corrupt,
-    // truncated or inconsistent file.
+    // truncated or inconsistent file, or on values out of range (naming the sequence).
     RoutingBlock readShard(size_t i) const;
 
     // Streams all shards in order as blocks of whole sequences, each at most

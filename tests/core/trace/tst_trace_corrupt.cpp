@@ -2,14 +2,23 @@
 // fields of the wrong type, are errors naming manifest.json; shards whose bytes disagree with
 // the manifest's size and CRC-32 never reach HDF5; values out of range in a shard are errors
 // naming the shard and the sequence.
+#include "core/trace/csv_export.h"
+#include "core/trace/reshard.h"
 #include "core/trace/trace_set.h"
+#include "core/util/checksum.h"
 #include "core/util/error.h"
+#include "core/util/half.h"
+#include "tests/core/trace/shard_tamper.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace specmoe;
@@ -18,11 +27,42 @@ using namespace specmoe::test;
 namespace {
 
 // A private copy of the golden trace (2 shards, 30 sequences, 3 layers, 8 experts).
-std::string copyGolden(const TempDir& tmp)
+std::string copyGolden(const TempDir& tmp) { return copyGoldenTrace(tmp); }
+
+// The message of the specmoe::Error that fn throws ("" when it does not throw).
+template <class Fn>
+std::string errorOf(Fn fn)
 {
-    const std::string dir = tmp.file("trace");
-    fs::copy(dataPath("golden/trace"), dir, fs::copy_options::recursive);
-    return dir;
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+// Every way of reading a trace; each must throw an Error naming `shard`.
+std::vector<std::pair<std::string, std::function<void(const std::string&, const TempDir&)>>> readers()
+{
+    return {
+        {"open+index", [](const std::string& d, const TempDir&) { TraceSet::open(d).sequenceIndex(); }},
+        {"readShard", [](const std::string& d, const TempDir&) { TraceSet::open(d).readShard(0); }},
+        {"forEachBlock",
+         [](const std::string& d, const TempDir&) { TraceSet::open(d).forEachBlock([](const RoutingBlock&) {}); }},
+        {"readSequence", [](const std::string& d, const TempDir&) { TraceSet::open(d).readSequence(0); }},
+        {"reshard",
+         [](const std::string& d, const TempDir& t) {
+             ReshardOptions o;
+             o.overwrite = true;
+             reshardTrace(d, t.file("resharded"), o);
+         }},
+        {"exportCsv",
+         [](const std::string& d, const TempDir&) {
+             std::ostringstream out;
+             CsvExportOptions o;
+             exportCsv(TraceSet::open(d), out, o);
+         }},
+    };
 }
 
 nlohmann::json readManifest(const std::string& dir)
@@ -99,3 +139,156 @@ TEST(TraceManifestChecks, SchemaVersionOfTheWrongTypeNamesFieldAndAcceptedValues
     writeManifest(dir, j);
     EXPECT_EQ(openError(dir), "");
 }
+
+// A reference CRC-32 (bit by bit) against the folded one, for every length and alignment
+// the folding's head and tail handling can see.
+TEST(ShardCrc, FoldedCrcMatchesTheBitwiseDefinition)
+{
+    std::mt19937 rng(5);
+    std::vector<unsigned char> data(1200);
+    for (auto& c : data)
+        c = static_cast<unsigned char>(rng());
+    auto reference = [](uint32_t crc, const unsigned char* p, size_t n) {
+        crc = ~crc;
+        for (size_t i = 0; i < n; ++i) {
+            crc ^= p[i];
+            for (int b = 0; b < 8; ++b)
+                crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+        }
+        return ~crc;
+    };
+    for (size_t offset = 0; offset < 4; ++offset)
+        for (size_t n = 0; n + offset <= data.size(); n += (n < 300 ? 1 : 37))
+            ASSERT_EQ(crc32Update(0x12345678u, data.data() + offset, n),
+                      reference(0x12345678u, data.data() + offset, n))
+                << "length " << n << " offset " << offset;
+    EXPECT_EQ(crc32Hex(crc32Update(0, "123456789", 9)), "cbf43926"); // the check value
+}
+
+TEST(ShardCrc, EveryReaderRefusesAShardWhoseCrcDiffersAndVerifyReportsIt)
+{
+    TempDir tmp("trace-corrupt");
+    const std::string dir = copyGolden(tmp);
+    const std::string shard = dir + "/shard-00000.h5";
+    std::string bytes = readFile(shard);
+    bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x5a);
+    writeFile(shard, bytes);
+    for (const auto& [name, read] : readers()) {
+        const std::string e = errorOf([&] { read(dir, tmp); });
+        EXPECT_TRUE(has(e, "trace shard " + shard + ": CRC-32 is ")) << name << ": " << e;
+    }
+    // reshard wrote nothing: no manifest with fresh checksums over the corrupt data.
+    EXPECT_FALSE(fs::exists(tmp.file("resharded/manifest.json")));
+    const VerifyReport rep = TraceSet::open(dir).verify();
+    ASSERT_EQ(rep.problems.size(), 1u);
+    EXPECT_TRUE(has(rep.problems[0], "shard-00000.h5: CRC-32 is ")) << rep.problems[0];
+}
+
+TEST(ShardCrc, SizeDifferenceIsNamedAndTheOptOutSkipsTheCheck)
+{
+    TempDir tmp("trace-corrupt");
+    const std::string dir = copyGolden(tmp);
+    nlohmann::json j = readManifest(dir);
+    j["shards"][1]["crc32"] = "00000000"; // the file itself is intact
+    j["shards"][0]["bytes"] = j["shards"][0]["bytes"].get<int64_t>() + 1;
+    writeManifest(dir, j);
+    const std::string e0 = errorOf([&] { TraceSet::open(dir).readShard(0); });
+    EXPECT_TRUE(has(e0, "shard-00000.h5: size is ")) << e0;
+    EXPECT_TRUE(has(e0, "(truncated or changed)")) << e0;
+    EXPECT_TRUE(has(errorOf([&] { TraceSet::open(dir).readShard(1); }), "shard-00001.h5: CRC-32 is "));
+    TraceReadOptions trusted;
+    trusted.verifyCrc = false;
+    EXPECT_EQ(TraceSet::open(dir, trusted).readShard(1).numTokens(), size_t(j["shards"][1]["tokens"].get<int64_t>()));
+    setenv("SPECMOE_NO_VERIFY_CRC", "1", 1);
+    const bool off = !TraceReadOptions().verifyCrc;
+    unsetenv("SPECMOE_NO_VERIFY_CRC");
+    EXPECT_TRUE(off);
+    EXPECT_TRUE(TraceReadOptions().verifyCrc);
+    // verify checks whatever the options say.
+    EXPECT_EQ(TraceSet::open(dir, trusted).verify().problems.size(), 2u);
+}
+
+// Random single-byte changes anywhere in a shard (HDF5 metadata included, where libhdf5 can
+// crash): every reader gives an Error naming the shard. A crash fails the whole test binary.
+TEST(ShardCrc, RandomByteFlipsGiveErrorsNamingTheShard)
+{
+    TempDir tmp("trace-corrupt");
+    const std::string golden = readFile(dataPath("golden/trace/shard-00000.h5"));
+    std::mt19937 rng(17);
+    for (int flip = 0; flip < 30; ++flip) {
+        const std::string dir = copyGoldenTrace(tmp, "flip" + std::to_string(flip));
+        const size_t at = rng() % golden.size();
+        std::string bytes = golden;
+        bytes[at] = char(bytes[at] ^ char(1 + rng() % 255));
+        writeFile(dir + "/shard-00000.h5", bytes);
+        for (const auto& [name, read] : readers()) {
+            const std::string e = errorOf([&] { read(dir, tmp); });
+            EXPECT_TRUE(has(e, dir + "/shard-00000.h5")) << "byte " << at << ", " << name << ": " << e;
+        }
+        EXPECT_FALSE(TraceSet::open(dir).verify().ok()) << "byte " << at;
+        fs::remove_all(dir);
+    }
+}
+
+// Values out of range in a shard whose bytes match its checksum: an error naming the shard
+// and the sequence when the block is read.
+struct BadValue {
+    const char* name;
+    const char* dataset;
+    bool half;          // float16 dataset
+    size_t elemBytes;
+    size_t index;       // element to change
+    uint16_t value;     // raw value written there
+    const char* expect; // part of the message
+};
+
+class ShardValues : public ::testing::TestWithParam<BadValue> {};
+
+TEST_P(ShardValues, OutOfRangeValueIsAnErrorNamingShardAndSequence)
+{
+    const BadValue& bad = GetParam();
+    TempDir tmp("trace-corrupt");
+    const std::string dir = copyGolden(tmp);
+    // Shard 0's first sequence: the golden reader test knows its layout.
+    const RoutingBlock before = TraceSet::open(dir).readShard(0);
+    const int64_t seq = before.sequences.at(0).seqId;
+    const hid_t type = bad.half ? fileTypeOf(dir + "/shard-00000.h5", bad.dataset)
+                                : (bad.elemBytes == 1 ? H5T_NATIVE_UINT8 : H5T_NATIVE_INT32);
+    tamperDataset(dir, "shard-00000.h5", bad.dataset, type, bad.elemBytes, [&](std::vector<char>& v) {
+        if (bad.elemBytes == 1)
+            v.at(bad.index) = char(bad.value);
+        else if (bad.elemBytes == 2)
+            std::memcpy(&v.at(bad.index * 2), &bad.value, 2);
+        else {
+            const int32_t x = int16_t(bad.value);
+            std::memcpy(&v.at(bad.index * 4), &x, 4);
+        }
+    });
+    if (bad.half)
+        H5Tclose(type);
+    EXPECT_TRUE(TraceSet::open(dir).verify().problems.size() <= 1);
+    for (const auto& [name, read] : readers()) {
+        if (std::string(name) == "open+index" || std::string(name) == "readSequence")
+            continue; // the index reads no values; readSequence(0) may be another shard's
+        const std::string e = errorOf([&] { read(dir, tmp); });
+        EXPECT_TRUE(has(e, "trace shard " + dir + "/shard-00000.h5: sequence " + std::to_string(seq) + " (token 0"))
+            << name << ": " << e;
+        EXPECT_TRUE(has(e, bad.expect)) << name << ": " << e;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Trace, ShardValues,
+    ::testing::Values(BadValue{"ExpertId", "tokens/topk_ids", false, 1, 3, 200,
+                               "layer 1): top-k expert id 200 is not below the expert count 8"},
+                      BadValue{"LookaheadId", "tokens/lookahead_ids", false, 1, 0, 9,
+                               "layer 0): lookahead expert id 9 is not below the expert count 8"},
+                      BadValue{"NanWeight", "tokens/topk_weights", true, 2, 1, 0x7e00,
+                               "layer 0): top-k weight nan is not a finite number >= 0"},
+                      BadValue{"NegativeWeight", "tokens/topk_weights", true, 2, 0, 0xbc00,
+                               "top-k weight -1.000000 is not a finite number >= 0"},
+                      BadValue{"InfLogit", "tokens/router_logits", true, 2, 9, 0x7c00,
+                               "layer 1): router logit inf is not finite"},
+                      BadValue{"NegativeTokenId", "tokens/token_id", false, 4, 0, 0xfff9,
+                               "negative token id -7"}),
+    [](const ::testing::TestParamInfo<BadValue>& i) { return std::string(i.param.name); });

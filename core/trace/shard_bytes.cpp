@@ -1,0 +1,157 @@
+#include "core/trace/shard_bytes.h"
+
+#include "core/trace/h5_handle.h"
+#include "core/trace/trace_set.h"
+#include "core/util/checksum.h"
+#include "core/util/error.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace specmoe::shard {
+namespace {
+
+struct Fd {
+    int fd;
+    ~Fd() { ::close(fd); }
+};
+
+// HDF5's file-image callbacks over memory we own: every "copy" HDF5 asks for (into the
+// property list, its copies, the open file) is the one buffer, and nothing is freed by HDF5.
+struct ImageRef {
+    void* data;
+    size_t size;
+};
+
+void* imageMalloc(size_t size, H5FD_file_image_op_t op, void* udata)
+{
+    auto* ref = static_cast<ImageRef*>(udata);
+    if (size != ref->size || op == H5FD_FILE_IMAGE_OP_PROPERTY_LIST_GET)
+        return nullptr; // a real copy would be needed: refuse rather than alias
+    return ref->data;
+}
+
+void* imageMemcpy(void* dest, const void* src, size_t size, H5FD_file_image_op_t, void*)
+{
+    if (dest != src)
+        std::memmove(dest, src, size);
+    return dest;
+}
+
+void* imageRealloc(void*, size_t, H5FD_file_image_op_t, void*) { return nullptr; } // read-only
+herr_t imageFree(void*, H5FD_file_image_op_t, void*) { return 0; }
+void* udataCopy(void* udata)
+{
+    auto* ref = static_cast<ImageRef*>(udata);
+    return new ImageRef(*ref);
+}
+herr_t udataFree(void* udata)
+{
+    delete static_cast<ImageRef*>(udata);
+    return 0;
+}
+
+} // namespace
+
+ShardBytes::ShardBytes(const std::string& path, const std::string& label, const ShardExpectation& expect)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error(label + ": cannot open: " + std::strerror(errno));
+    Fd guard{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw Error(label + ": cannot stat: " + std::strerror(errno));
+    if (int64_t(st.st_size) != expect.bytes)
+        throw Error(label + ": size is " + std::to_string(st.st_size) + " bytes, the manifest says " +
+                    std::to_string(expect.bytes) + " (truncated or changed)");
+    m_size = size_t(st.st_size);
+    if (m_size == 0)
+        throw Error(label + ": the file is empty");
+    const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    m_mapped = (m_size + page - 1) / page * page;
+    void* p = mmap(nullptr, m_mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        throw Error(label + ": cannot allocate " + std::to_string(m_size) + " bytes to read the shard into");
+#ifdef MADV_HUGEPAGE
+    madvise(p, m_mapped, MADV_HUGEPAGE); // fewer page faults filling it; advice only
+#endif
+    m_data = static_cast<char*>(p);
+    // Each piece is checksummed right after it is read, while it is still in the cache.
+    const size_t piece = size_t(1) << 20;
+    uint32_t crc = 0;
+    size_t done = 0;
+    while (done < m_size) {
+        const ssize_t r = ::pread(fd, m_data + done, std::min(piece, m_size - done), off_t(done));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            throw Error(label + ": read error: " + std::strerror(errno));
+        if (r == 0)
+            throw Error(label + ": the file shrank while it was read (" + std::to_string(done) + " of " +
+                        std::to_string(m_size) + " bytes)");
+        crc = crc32Update(crc, m_data + done, size_t(r));
+        done += size_t(r);
+    }
+    static std::atomic<uint64_t> serial{0};
+    m_name = "specmoe-verified-image-" + std::to_string(getpid()) + "-" + std::to_string(++serial) + ":" + path;
+    const std::string got = crc32Hex(crc);
+    if (got != expect.crc32)
+        throw Error(label + ": CRC-32 is " + got + ", the manifest says " + expect.crc32 +
+                    " (corrupt: the file changed after it was written)");
+}
+
+ShardBytes::~ShardBytes()
+{
+    if (m_data)
+        munmap(m_data, m_mapped);
+}
+
+void ShardBytes::attach(hid_t fapl, const std::string& label)
+{
+    ImageRef ref{m_data, m_size};
+    H5FD_file_image_callbacks_t cb{};
+    cb.image_malloc = imageMalloc;
+    cb.image_memcpy = imageMemcpy;
+    cb.image_realloc = imageRealloc;
+    cb.image_free = imageFree;
+    cb.udata_copy = udataCopy;
+    cb.udata_free = udataFree;
+    cb.udata = &ref; // HDF5 keeps its own copy (udataCopy)
+    if (H5Pset_fapl_core(fapl, size_t(1) << 20, 0) < 0 || H5Pset_file_image_callbacks(fapl, &cb) < 0 ||
+        H5Pset_file_image(fapl, m_data, m_size) < 0)
+        h5::fail(label, "cannot open the shard from memory");
+}
+
+FileStamp stampOf(const std::string& path)
+{
+    FileStamp f;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return f;
+    f.dev = uint64_t(st.st_dev);
+    f.ino = uint64_t(st.st_ino);
+    f.size = int64_t(st.st_size);
+    f.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    f.ctimeNs = int64_t(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    return f;
+}
+
+} // namespace specmoe::shard
+
+namespace specmoe {
+
+bool verifyCrcByDefault()
+{
+    const char* v = std::getenv("SPECMOE_NO_VERIFY_CRC");
+    return !(v && *v && std::strcmp(v, "0") != 0);
+}
+
+} // namespace specmoe
