@@ -113,6 +113,11 @@ uint32_t crc32Update(uint32_t crc, const void* data, size_t n)
     return n ? uint32_t(crc32_z(crc, p, n)) : crc;
 }
 
+uint32_t crc32Combine(uint32_t crcA, uint32_t crcB, size_t lengthB)
+{
+    return uint32_t(crc32_combine64(crcA, crcB, z_off64_t(lengthB)));
+}
+
 uint32_t crc32File(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
