@@ -158,7 +158,7 @@ int main(int argc, char** argv)
         const double t1 = now(), c1 = cpuNow();
         int64_t n = 0;
         TraceSet set = TraceSet::open(dir);
-        set.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); });
+        set.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); return true; });
         const double t2 = now(), c2 = cpuNow();
         int64_t bytes = 0;
         for (const auto& sh : set.shards())

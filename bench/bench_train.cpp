@@ -52,9 +52,10 @@ BlockSource streamSource(int blocks)
     s.dims.topk = kK;
     s.dims.lookahead = {1, 2};
     s.description = "synthetic stream";
-    s.forEachBlock = [blocks](const BlockFn& fn, int64_t) {
+    s.forEachBlock = [blocks](const BlockVisitor& visit, int64_t) {
         for (int i = 0; i < blocks; ++i)
-            fn(makeBlock(int64_t(i) * kSeqPerBlock));
+            if (!visit(makeBlock(int64_t(i) * kSeqPerBlock)))
+                return;
     };
     return s;
 }

@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis_result.h"
 #include "core/util/half.h"
+#include "core/util/piece_text.h"
 #include "widgets/export.h"
 
 #include <algorithm>
@@ -68,18 +69,11 @@ void RoutingTextModel::build(const TextFn& text)
         const int32_t id = m_block->tokenIds[m_begin + i];
         auto [it, fresh] = pieceIds.emplace(id, uint32_t(m_pieces.size()));
         if (fresh) {
-            QString piece = text ? QString::fromStdString(text(id)) : QStringLiteral("#%1 ").arg(id);
-            bool newline = false;
-            if (piece == QLatin1String("<0x0A>") || piece.contains(QLatin1Char('\n'))) {
-                newline = true;
-                piece.remove(QLatin1Char('\n'));
-                if (piece == QLatin1String("<0x0A>"))
-                    piece.clear();
-            }
-            piece.replace(QChar(0x2581), QLatin1Char(' '));
+            QString piece = text ? QString::fromStdString(pieceDisplayText(text(id)))
+                                 : QStringLiteral("#%1 ").arg(id);
+            const bool newline = piece.contains(QLatin1Char('\n'));
+            piece.remove(QLatin1Char('\n'));
             piece.replace(QLatin1Char('\t'), QLatin1String("    "));
-            if (piece == QLatin1String("<0x09>"))
-                piece = QStringLiteral("    ");
             m_pieces << piece;
             m_newline.push_back(newline ? 1 : 0);
         }

@@ -1,5 +1,6 @@
 #include "widgets/token_journey_model.h"
 
+#include "core/analysis/analysis.h"
 #include "core/analysis/analysis_result.h"
 #include "widgets/export.h"
 
@@ -120,15 +121,7 @@ bool TokenJourneyModel::textMatches(const QString& piece, const QString& query)
 {
     if (query.isEmpty())
         return false;
-    if (piece == query)
-        return true;
-    QString p = piece;
-    if (p.startsWith(QChar(0x2581)) || p.startsWith(QLatin1Char(' ')))
-        p.remove(0, 1);
-    QString q = query;
-    if (q.startsWith(QChar(0x2581)) || q.startsWith(QLatin1Char(' ')))
-        q.remove(0, 1);
-    return p == q;
+    return tokenTextMatches(piece.toStdString(), query.toStdString(), true); // core's rule
 }
 
 const JourneyQuery* TokenJourneyModel::cachedQuery(const QString& query) const

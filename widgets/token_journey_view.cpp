@@ -1,5 +1,7 @@
 #include "widgets/token_journey_view.h"
 
+#include "core/util/piece_text.h"
+
 #include "widgets/colormap.h"
 #include "widgets/export.h"
 #include "widgets/view_style.h"
@@ -440,8 +442,7 @@ QString TokenJourneyView::hoverText(const QPoint& pos) const
     if (!hit)
         return {};
     const JourneyToken& j = *hit->token;
-    QString text = j.text;
-    text.replace(QChar(0x2581), QLatin1Char(' '));
+    const QString text = QString::fromStdString(pieceDisplayText(j.text.toStdString()));
     QStringList choices;
     for (int r = 0; r < k; ++r)
         choices << tr("E%1 %2").arg(int(j.experts[size_t(l * k + r)])).arg(double(j.weights[size_t(l * k + r)]), 0, 'f', 2);

@@ -1,5 +1,7 @@
 #include "widgets/usage_heatmap_view.h"
 
+#include "core/util/piece_text.h"
+
 #include "widgets/colormap.h"
 #include "widgets/export.h"
 #include "widgets/view_style.h"
@@ -212,8 +214,7 @@ void UsageHeatmapView::showCell(int layer, int expert)
     QStringList items;
     items.reserve(int(tokens.size()));
     for (const CellToken& t : tokens) {
-        QString text = t.text;
-        text.replace(QChar(0x2581), QLatin1Char(' '));
+        const QString text = QString::fromStdString(pieceDisplayText(t.text.toStdString()));
         items << tr("\"%1\"  seq %2 pos %3  rank %4  w %5")
                      .arg(text)
                      .arg(qlonglong(t.seqId))

@@ -130,9 +130,12 @@ int runAnalyze(const ArgParser& a)
     o.transitionDistances = parseIntList(a.get("distances"), "distances", 1, 1024);
     o.predictContexts = parseIntList(a.get("contexts"), "contexts", 1, 8);
     o.predictHorizons = parseIntList(a.get("horizons"), "horizons", 1, 1024);
-    o.testFraction = a.getDouble("test-fraction");
-    if (!(o.testFraction >= 0.0 && o.testFraction <= 1.0))
-        throw UsageError("--test-fraction must be in [0, 1]");
+    o.split.seed = uint64_t(a.getInt("split-seed"));
+    o.split.trainFraction = a.getDouble("train-fraction");
+    o.split.validationFraction = a.getDouble("val-fraction");
+    if (!(o.split.trainFraction >= 0.0 && o.split.validationFraction >= 0.0 &&
+          o.split.trainFraction + o.split.validationFraction <= 1.0))
+        throw UsageError("--train-fraction and --val-fraction must be >= 0 with a sum of at most 1");
     o.layerPairMI = !a.flagSet("no-layer-mi");
     o.journeySeqIds = parseSeqIds(a.getAll("seq"));
     o.journeyFirstSequences = static_cast<int>(a.getInt("journeys"));
@@ -149,7 +152,7 @@ int runAnalyze(const ArgParser& a)
     if (!a.flagSet("no-text"))
         tok = openTokenizer(a, set);
     if (tok)
-        o.tokenText = [tok](int32_t id) { return tok->piece(id); };
+        o.tokenText = recordedTokenText(tok);
     else if (!o.queryTokens.empty())
         throw UsageError("--query needs token texts: pass --tokenizer PATH (no tokenizer was "
                          "recorded in " + dir + "/manifest.json)");
@@ -187,8 +190,11 @@ SPECMOE_COMMAND("analyze", "routing statistics of a trace folder (JSON + CSV, do
                              "1,2,3");
                     p.option("horizons", "LIST", "horizons h for the predictability ceiling",
                              "1,2,3");
-                    p.option("test-fraction", "F", "held-out share of sequences (by id hash)",
-                             "0.2");
+                    // The held-out sequences are `train`'s test split for the same values.
+                    p.option("split-seed", "N", "seed of the split (train's --seed)", "1234");
+                    p.option("train-fraction", "X", "train's --train-fraction", "0.8");
+                    p.option("val-fraction", "X",
+                             "train's --val-fraction; the rest is held out", "0.1");
                     p.flag("no-layer-mi", "skip the full layer-by-layer mutual-information matrix");
                     p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9)");
                     p.option("journeys", "N", "also record the first N sequences' journeys", "2");

@@ -26,15 +26,6 @@ struct SignalInstaller {
     }
 } g_installer;
 
-std::string formatEta(double s)
-{
-    if (s < 0)
-        return "?";
-    char buf[32];
-    const int t = static_cast<int>(s + 0.5);
-    std::snprintf(buf, sizeof buf, "%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
-    return buf;
-}
 } // namespace
 
 bool interrupted() { return g_interrupted.load(); }
@@ -54,16 +45,8 @@ ProgressFn consoleProgress(bool quiet)
         if (now - *last < gap && !finished)
             return true;
         *last = now;
-        if (p.total > 0)
-            std::fprintf(stderr, "%s[%s] %lld/%lld %s (%.1f%%) %.1f %s/s ETA %s %s%s",
-                         tty ? "\r\033[K" : "", p.stage.c_str(), (long long)p.done,
-                         (long long)p.total, p.unit.c_str(), 100.0 * p.fraction(), p.rate,
-                         p.unit.c_str(), formatEta(p.eta_seconds).c_str(), p.message.c_str(),
-                         tty ? "" : "\n");
-        else
-            std::fprintf(stderr, "%s[%s] %lld %s %.1f %s/s %s%s", tty ? "\r\033[K" : "",
-                         p.stage.c_str(), (long long)p.done, p.unit.c_str(), p.rate,
-                         p.unit.c_str(), p.message.c_str(), tty ? "" : "\n");
+        // The ETA follows from the rate when the job did not set one.
+        std::fprintf(stderr, "%s%s%s", tty ? "\r\033[K" : "", progressLine(p).c_str(), tty ? "" : "\n");
         if (tty && finished)
             std::fprintf(stderr, "\n");
         std::fflush(stderr);

@@ -2,7 +2,7 @@
 #include "app/cli/command.h"
 #include "core/model/config.h"
 #include "core/model/memory.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 #include "core/util/error.h"
 
 #include <cstdio>

@@ -17,7 +17,7 @@ JobProgress toJobProgress(const specmoe::Progress& p)
     j.total = p.total;
     j.unit = QString::fromStdString(p.unit);
     j.rate = p.rate;
-    j.etaSeconds = p.eta_seconds;
+    j.etaSeconds = etaSeconds(p); // from the rate when the job set none
     j.message = QString::fromStdString(p.message);
     return j;
 }

@@ -87,7 +87,7 @@ JobFn makeAnalyzeJob(const QString& traceDir)
         const std::string tok = findTokenizer(traces.runConfig().tokenizer, traces.runConfig().modelDir);
         if (!tok.empty()) {
             auto tokenizer = std::make_shared<Tokenizer>(tok);
-            options.tokenText = [tokenizer](int32_t id) { return tokenizer->pieceText(id); };
+            options.tokenText = recordedTokenText(tokenizer);
         }
         AnalysisPtr result = std::make_shared<const AnalysisResult>(analyze(traces, options, progress));
         return QVariant::fromValue(result);

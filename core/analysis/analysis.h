@@ -13,6 +13,7 @@
 // unless it continues). The result is a plain value (analysis_result.h) with JSON I/O.
 #include "core/analysis/analysis_result.h"
 #include "core/trace/routing.h"
+#include "core/trace/split.h"
 #include "core/util/progress.h"
 
 #include <cstdint>
@@ -36,8 +37,9 @@ struct AnalysisOptions {
     // Predictability ceiling.
     std::vector<int> predictContexts{1, 2, 3}; // c: layers of history
     std::vector<int> predictHorizons{1, 2, 3}; // h: predict layer l+h from layers ..l
-    double testFraction = 0.2;                 // share of sequences held out (by seqId hash)
-    uint64_t splitSeed = 0x5eed;
+    // Held out: speculation's test split of the same spec (core/trace/split.h), so the
+    // ceiling is measured on the predictors' test sequences; train and validation train.
+    SplitSpec split;
     int64_t maxPredictTableEntries = int64_t(1) << 24; // counters per context c, all (h, l) and
                                                        // both splits; larger c are skipped
 
@@ -82,8 +84,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Calls the visitor with every block, in order; stops early when the visitor returns false.
-using BlockVisitor = std::function<bool(const RoutingBlock&)>;
+// Calls the visitor (core/trace/routing.h) with every block, in order, until it returns false.
 using BlockSource = std::function<void(const BlockVisitor&)>;
 
 // The full analysis over a block source. totalTokens (0 = unknown) only feeds progress.
@@ -96,8 +97,8 @@ AnalysisResult analyze(const std::vector<RoutingBlock>& blocks,
 AnalysisResult analyze(const TraceSet& traces, const AnalysisOptions& options = {},
                        const ProgressFn& progress = {});
 
-// Does piece match the query text (exact, or after dropping a leading SentencePiece space
-// marker "▁" when ignoreSpaceMarker)?
+// Does piece match the query text (exact, or after dropping a leading word start, "▁" or a
+// space, from either when ignoreSpaceMarker; core/util/piece_text.h)?
 bool tokenTextMatches(const std::string& piece, const std::string& query, bool ignoreSpaceMarker);
 
 // Every journey of a token text across a block source, up to maxResults (one pass, stops

@@ -168,7 +168,6 @@ struct AnalysisAccumulator::Impl {
     std::vector<PredTable> pred;
     std::vector<int> skippedContexts;
     int64_t trainSequences = 0, testSequences = 0;
-    u64 testThreshold = 0; // hash < threshold -> test
 
     // Previous token (for repetition across block boundaries).
     bool havePrev = false;
@@ -262,8 +261,6 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
             pred.push_back(std::move(p));
         }
     }
-    const double tf = std::clamp(opt.testFraction, 0.0, 1.0);
-    testThreshold = tf >= 1.0 ? std::numeric_limits<u64>::max() : u64(tf * 18446744073709551616.0);
 
     journeyWanted.insert(opt.journeySeqIds.begin(), opt.journeySeqIds.end());
     if (opt.tokenText) {
@@ -637,7 +634,7 @@ void AnalysisAccumulator::add(const RoutingBlock& b)
         const bool continues = m.havePrev && m.prevSeqId == s.seqId &&
                                b.positions[t0] == m.prevPosition + 1;
         Impl::Group& g = m.groups[m.groupFor(s.source)];
-        const bool test = splitmix64(u64(s.seqId) ^ m.opt.splitSeed) < m.testThreshold;
+        const bool test = splitOf(s.seqId, m.opt.split) == Split::Test;
         if (!continues) {
             ++g.sequences;
             ++m.sequences;
@@ -1014,7 +1011,7 @@ void AnalysisAccumulator::Impl::layerPairMi(AnalysisResult& r) const
 // token-weighted summaries.
 void AnalysisAccumulator::Impl::predictability(Predictability& pr) const
 {
-    pr.testFraction = std::clamp(opt.testFraction, 0.0, 1.0);
+    pr.testFraction = std::clamp(opt.split.testFraction(), 0.0, 1.0);
     pr.trainSequences = trainSequences;
     pr.testSequences = testSequences;
     pr.skippedContexts = skippedContexts;

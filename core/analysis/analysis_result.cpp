@@ -2,6 +2,7 @@
 #include "core/analysis/analysis_result.h"
 
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -156,11 +157,9 @@ void saveAnalysisJson(const AnalysisResult& r, const std::string& path)
 
 AnalysisResult loadAnalysisJson(const std::string& path)
 {
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        throw Error("analysis: cannot read " + path);
+    const std::string text = readFile(path, "the analysis");
     try {
-        nlohmann::json j = nlohmann::json::parse(f);
+        nlohmann::json j = nlohmann::json::parse(text);
         return j.get<AnalysisResult>();
     } catch (const nlohmann::json::exception& e) {
         throw Error("analysis: " + path + ": " + e.what());

@@ -4,19 +4,18 @@
 
 #include "core/util/error.h"
 #include "core/util/half.h"
+#include "core/util/piece_text.h"
 
 #include <chrono>
 
 namespace specmoe {
 namespace {
 
-// Thrown through a BlockSource's loop to stop it early; never escapes this file.
-struct StopPass {};
-
-class ProgressMeter {
+// Reports at most ten times a second (a block takes a millisecond or so).
+class ThrottledProgress {
 public:
-    ProgressMeter(const ProgressFn& fn, std::string stage, int64_t total)
-        : m_fn(fn), m_stage(std::move(stage)), m_total(total), m_start(Clock::now())
+    ThrottledProgress(const ProgressFn& fn, std::string stage, int64_t total)
+        : m_fn(fn), m_stage(std::move(stage)), m_total(total)
     {
     }
     void report(int64_t done, bool force = false)
@@ -32,10 +31,7 @@ public:
         p.done = done;
         p.total = m_total;
         p.unit = "tokens";
-        const double secs = std::chrono::duration<double>(now - m_start).count();
-        p.rate = secs > 0 ? double(done) / secs : 0.0;
-        if (m_total > 0 && p.rate > 0)
-            p.eta_seconds = double(m_total - done) / p.rate;
+        m_meter.measure(p);
         reportProgress(m_fn, p);
     }
 
@@ -44,7 +40,8 @@ private:
     const ProgressFn& m_fn;
     std::string m_stage;
     int64_t m_total;
-    Clock::time_point m_start, m_last{};
+    ProgressMeter m_meter;
+    Clock::time_point m_last{};
 };
 
 } // namespace
@@ -55,11 +52,7 @@ bool tokenTextMatches(const std::string& piece, const std::string& query, bool i
         return true;
     if (!ignoreSpaceMarker)
         return false;
-    static const std::string marker = "\xE2\x96\x81"; // U+2581, SentencePiece word start
-    auto strip = [&](const std::string& s) {
-        return s.compare(0, marker.size(), marker) == 0 ? s.substr(marker.size()) : s;
-    };
-    const std::string a = strip(piece), b = strip(query);
+    const std::string a = withoutWordStart(piece), b = withoutWordStart(query);
     return !a.empty() && a == b;
 }
 
@@ -70,20 +63,14 @@ AnalysisResult analyze(const BlockSource& source, const AnalysisOptions& options
     int64_t total = totalTokens;
     if (options.maxTokens > 0 && (total <= 0 || total > options.maxTokens))
         total = options.maxTokens;
-    ProgressMeter meter(progress, "analyze", total);
+    ThrottledProgress meter(progress, "analyze", total);
     meter.report(0, true);
-    if (source) {
-        try {
-            source([&](const RoutingBlock& b) {
-                acc.add(b);
-                meter.report(acc.tokens());
-                if (acc.full())
-                    throw StopPass{};
-                return true;
-            });
-        } catch (const StopPass&) {
-        }
-    }
+    if (source)
+        source([&](const RoutingBlock& b) {
+            acc.add(b);
+            meter.report(acc.tokens());
+            return !acc.full();
+        });
     meter.report(acc.tokens(), true);
     return acc.finish();
 }
@@ -148,42 +135,39 @@ TokenQueryResult findTokenJourneys(const BlockSource& source, const std::string&
     result.query = query;
     std::vector<int8_t> known; // -1 unknown, 0 no, 1 yes
     int64_t seen = 0;
-    ProgressMeter meter(progress, "query", 0);
+    ThrottledProgress meter(progress, "query", 0);
     if (!source)
         return result;
-    try {
-        source([&](const RoutingBlock& b) {
-            analysis_detail::checkBlock(b);
-            for (const auto& s : b.sequences) {
-                for (int32_t i = 0; i < s.length; ++i) {
-                    const size_t t = size_t(s.tokenOffset) + size_t(i);
-                    const int32_t id = b.tokenIds[t];
-                    if (id < 0)
-                        continue;
-                    if (size_t(id) >= known.size())
-                        known.resize(std::max(size_t(id) + 1, known.size() * 2), -1);
-                    if (known[size_t(id)] < 0)
-                        known[size_t(id)] = tokenTextMatches(tokenText(id), query, ignoreSpaceMarker);
-                    if (!known[size_t(id)])
-                        continue;
-                    ++result.matches;
-                    if (int(result.journeys.size()) >= maxResults)
-                        continue; // maxResults <= 0: count only
-                    SequenceRecord one = s;
-                    one.tokenOffset = int64_t(t);
-                    one.length = 1;
-                    SequenceJourney sj = sequenceJourney(b, one, tokenText, 1);
-                    result.journeys.push_back(std::move(sj.tokens.front()));
-                    if (maxResults > 0 && int(result.journeys.size()) >= maxResults)
-                        throw StopPass{};
-                }
+    source([&](const RoutingBlock& b) {
+        analysis_detail::checkBlock(b);
+        for (const auto& s : b.sequences) {
+            for (int32_t i = 0; i < s.length; ++i) {
+                const size_t t = size_t(s.tokenOffset) + size_t(i);
+                const int32_t id = b.tokenIds[t];
+                if (id < 0)
+                    continue;
+                if (size_t(id) >= known.size())
+                    known.resize(std::max(size_t(id) + 1, known.size() * 2), -1);
+                if (known[size_t(id)] < 0)
+                    known[size_t(id)] = tokenTextMatches(tokenText(id), query, ignoreSpaceMarker);
+                if (!known[size_t(id)])
+                    continue;
+                ++result.matches;
+                if (int(result.journeys.size()) >= maxResults)
+                    continue; // maxResults <= 0: count only
+                SequenceRecord one = s;
+                one.tokenOffset = int64_t(t);
+                one.length = 1;
+                SequenceJourney sj = sequenceJourney(b, one, tokenText, 1);
+                result.journeys.push_back(std::move(sj.tokens.front()));
+                if (maxResults > 0 && int(result.journeys.size()) >= maxResults)
+                    return false;
             }
-            seen += int64_t(b.numTokens());
-            meter.report(seen);
-            return true;
-        });
-    } catch (const StopPass&) {
-    }
+        }
+        seen += int64_t(b.numTokens());
+        meter.report(seen);
+        return true;
+    });
     return result;
 }
 

@@ -4,24 +4,15 @@
 #include "core/trace/trace_set.h"
 
 namespace specmoe {
-namespace {
-struct StopTraces {};
-} // namespace
 
 BlockSource blockSource(const TraceSet& traces, int64_t maxTokens)
 {
     return [&traces, maxTokens](const BlockVisitor& visit) {
         int64_t seen = 0;
-        try {
-            traces.forEachBlock([&](const RoutingBlock& b) {
-                if (!visit(b))
-                    throw StopTraces{};
-                seen += static_cast<int64_t>(b.numTokens());
-                if (maxTokens > 0 && seen >= maxTokens)
-                    throw StopTraces{};
-            });
-        } catch (const StopTraces&) {
-        }
+        traces.forEachBlock([&](const RoutingBlock& b) {
+            seen += static_cast<int64_t>(b.numTokens());
+            return visit(b) && !(maxTokens > 0 && seen >= maxTokens);
+        });
     };
 }
 

@@ -250,7 +250,7 @@ private:
     Progress m_report;
     int m_delayMs = 0;
     // The route loop's running figures.
-    double m_rate = 0;
+    ProgressMeter m_meter; // rate and ETA of the routing loop
     int64_t m_paddedTokens = 0, m_realTokens = 0;
     RoutingBlock m_block;
     std::vector<BatchRow> m_rows;
@@ -382,6 +382,7 @@ void Collection::routeBatches()
     rto.lookahead = !params.lookahead.empty();
 
     const auto loopStart = Clock::now();
+    m_meter = ProgressMeter(m_report.done); // tokens of a resumed run's earlier shards do not count
     m_block.dims = m_dims;
     try {
         for (size_t bi = 0; bi < m_batches.size(); ++bi)
@@ -411,7 +412,6 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
         pending |= !writer.isCompleted(id);
     if (!pending)
         return;
-    const auto b0 = Clock::now();
     // The whole planned batch runs even when part of it is stored already, so the
     // numbers are those of an uninterrupted run.
     int64_t T = 0;
@@ -462,13 +462,9 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
 
     if (m_delayMs > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
-    const double dt = std::chrono::duration<double>(Clock::now() - b0).count();
-    const double inst = dt > 0 ? double(tokens) / dt : 0;
-    m_rate = m_rate <= 0 ? inst : 0.8 * m_rate + 0.2 * inst;
     Progress& pr = m_report;
     pr.done += tokens;
-    pr.rate = m_rate;
-    pr.eta_seconds = m_rate > 0 ? double(pr.total - pr.done) / m_rate : -1;
+    m_meter.measure(pr);
     pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(m_batches.size()) + ", " +
                  std::to_string(writer.shardsWritten()) + " shards";
     reportProgress(m_progress, pr);

@@ -2,6 +2,8 @@
 #include "core/demo/bpe_encoder.h"
 
 #include "core/util/error.h"
+#include "core/util/piece_text.h"
+#include "core/util/read_file.h"
 
 #include <cstring>
 #include <fstream>
@@ -53,12 +55,7 @@ enum PieceType { kNormal = 1, kUnknown = 2, kControl = 3, kUserDefined = 4, kUnu
 
 BpeEncoder::BpeEncoder(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot open the tokenizer model");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    const std::string data = ss.str();
+    const std::string data = readFile(path, "the tokenizer model");
     for (auto& b : m_byteIds)
         b = -1;
     Reader r{reinterpret_cast<const uint8_t*>(data.data()),
@@ -122,12 +119,11 @@ std::vector<int32_t> BpeEncoder::encode(const std::string& text) const
     if (text.empty())
         return out;
     // Normalize: dummy prefix, spaces as U+2581.
-    static const std::string kSpace = "\xe2\x96\x81";
-    std::string norm = kSpace;
+    std::string norm = kSpaceMarker;
     norm.reserve(text.size() * 2);
     for (char c : text) {
         if (c == ' ')
-            norm += kSpace;
+            norm += kSpaceMarker;
         else
             norm.push_back(c);
     }

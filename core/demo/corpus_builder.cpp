@@ -3,6 +3,7 @@
 
 #include "core/data/utf8.h"
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -55,16 +56,6 @@ std::string sanitizeText(const std::string& s)
 }
 
 namespace {
-
-std::string readWhole(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-        return {};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // gzip or dictzip (a gzip file with random-access extras) through zlib.
 std::string readGz(const fs::path& p)
@@ -184,7 +175,8 @@ RawDocs readWordnet(const CorpusBuildParams& p)
 {
     RawDocs docs;
     for (const char* pos : {"noun", "verb", "adj", "adv"}) {
-        const std::string text = readWhole(fs::path(p.wordnetDir) / (std::string("data.") + pos));
+        const fs::path file = fs::path(p.wordnetDir) / (std::string("data.") + pos);
+        const std::string text = tryReadFile(file.string()).value_or("");
         if (text.empty())
             continue;
         std::vector<std::string> entries;
@@ -240,7 +232,7 @@ RawDocs readFortunes(const CorpusBuildParams& p)
             files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
-        const std::string text = readWhole(file);
+        const std::string text = tryReadFile(file.string()).value_or("");
         std::vector<std::string> items;
         std::istringstream in(text);
         std::string line, cur;
@@ -284,7 +276,7 @@ RawDocs readDictd(const CorpusBuildParams& p)
     for (const char* name : {"jargon", "foldoc"}) {
         const fs::path dir(p.dictdDir);
         const std::string data = readGz(dir / (std::string(name) + ".dict.dz"));
-        const std::string index = readWhole(dir / (std::string(name) + ".index"));
+        const std::string index = tryReadFile((dir / (std::string(name) + ".index")).string()).value_or("");
         if (data.empty() || index.empty())
             continue;
         std::vector<std::pair<int64_t, int64_t>> spans;
@@ -344,7 +336,7 @@ RawDocs readCodeDir(const std::string& dir, const std::string& ext)
             files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-        std::string t = readWhole(f);
+        std::string t = tryReadFile(f.string()).value_or("");
         if (t.size() >= 40)
             docs.emplace_back(f.filename().string(), std::move(t));
     }

@@ -2,8 +2,8 @@
 #include "core/demo/moe_lm.h"
 #include "core/demo/moe_lm_module.h"
 
-#include "core/model/safetensors.h"
-#include "core/model/safetensors_writer.h"
+#include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "core/util/blas_threads.h"
 #include "core/util/error.h"
 
@@ -405,6 +405,7 @@ void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& streams,
     std::mt19937_64 rng(params.seed * 7919 + 1);
     const auto t0 = clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(clock::now() - t0).count(); };
+    ProgressMeter meter;
     double smooth = 0, smoothAux = 0;
     int64_t step = 0;
     double budget = params.seconds;      // re-planned from the throughput when planSeconds is set
@@ -456,10 +457,9 @@ void trainLmSteps(MoeLm& model, torch::optim::AdamW& opt, const LmData& streams,
         pr.done = step + 1;
         pr.total = params.maxSteps;
         pr.unit = "steps";
-        const double e2 = elapsed();
-        pr.rate = e2 > 0 ? double(step + 1) / e2 : 0.0;
-        pr.eta_seconds = params.maxSteps > 0 ? (pr.rate > 0 ? double(params.maxSteps - step - 1) / pr.rate : -1)
-                                        : std::max(0.0, budget - e2);
+        meter.measure(pr);
+        if (params.maxSteps <= 0) // a time budget instead of a step count
+            pr.eta_seconds = std::max(0.0, budget - elapsed());
         char msg[128];
         std::snprintf(msg, sizeof msg, "loss %.3f  balance %.3f  lr %.2e", smooth, smoothAux, lr);
         pr.message = msg;

@@ -1,6 +1,7 @@
 #include "core/model/config.h"
 
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -153,12 +154,7 @@ MixtralConfig parseConfig(const std::string& text, const std::string& source)
 MixtralConfig loadConfig(const std::string& dir)
 {
     const std::string path = dir + "/config.json";
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot open (is " + dir + " a checkpoint folder?)");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parseConfig(ss.str(), path);
+    return parseConfig(readFile(path, "the model configuration; is " + dir + " a checkpoint folder?"), path);
 }
 
 std::string configToJson(const MixtralConfig& c)

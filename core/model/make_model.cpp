@@ -1,7 +1,7 @@
 #include "core/model/make_model.h"
 
 #include "core/model/memory.h"
-#include "core/model/safetensors_writer.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "core/util/error.h"
 
 #include <ATen/ATen.h>

@@ -8,7 +8,7 @@
 //   runtime_batch_slices.cpp  route(): a CPU batch in slices on threads of their own
 // Include only from those files and runtime.cpp.
 #include "core/model/runtime.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 #include "core/tensor/torch_compat.h"
 
 #include <ATen/ATen.h>

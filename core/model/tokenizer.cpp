@@ -1,6 +1,7 @@
 #include "core/model/tokenizer.h"
 
 #include "core/util/error.h"
+#include "core/util/piece_text.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -221,21 +222,14 @@ std::string Tokenizer::pieceText(int64_t id) const
 {
     const std::string p = piece(id);
     const int kind = api().pieceKind(m_impl->sp, static_cast<int>(id));
-    if (kind == 1 && p.size() == 6 && p.rfind("<0x", 0) == 0)
-        return std::string(1, static_cast<char>(std::stoi(p.substr(3, 2), nullptr, 16)));
-    if (kind != 0)
-        return p; // <s>, </s>, <unk>
-    std::string out;
-    const std::string mark = "\xE2\x96\x81"; // U+2581, SentencePiece's space
-    for (size_t i = 0; i < p.size();) {
-        if (p.compare(i, mark.size(), mark) == 0) {
-            out.push_back(' ');
-            i += mark.size();
-        } else {
-            out.push_back(p[i++]);
-        }
-    }
-    return out;
+    if (kind == 0 || kind == 1) // normal or byte piece
+        return pieceDisplayText(p);
+    return p; // <s>, </s>, <unk>
+}
+
+std::function<std::string(int32_t)> recordedTokenText(std::shared_ptr<const Tokenizer> tokenizer)
+{
+    return [tokenizer](int32_t id) { return tokenizer->piece(id); };
 }
 
 void Tokenizer::checkVocab(int64_t modelVocab) const

@@ -2,6 +2,7 @@
 // SentencePiece tokenizer of a Mixtral checkpoint (tokenizer.model). No SentencePiece or
 // torch types here.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,9 +35,9 @@ public:
     int64_t vocabSize() const;
     int64_t bosId() const;
     int64_t eosId() const;
-    // The piece of an id as text ("▁" shown as a space, byte pieces "<0x0A>" as the byte).
+    // The piece of an id as text (pieceDisplayText, core/util/piece_text.h).
     std::string pieceText(int64_t id) const;
-    // The raw SentencePiece piece ("▁the", "<0x0A>").
+    // The raw SentencePiece piece ("▁the", "<0x0A>"): what traces and analyses record.
     std::string piece(int64_t id) const;
     // Throws specmoe::Error naming the file when vocabSize() != modelVocab.
     void checkVocab(int64_t modelVocab) const;
@@ -47,5 +48,9 @@ private:
     std::unique_ptr<Impl> m_impl;
     std::string m_path;
 };
+
+// The token texts analyses record, the same in the CLI and the workbench: the raw pieces
+// (core/util/piece_text.h says why; views show them with pieceDisplayText).
+std::function<std::string(int32_t)> recordedTokenText(std::shared_ptr<const Tokenizer> tokenizer);
 
 } // namespace specmoe

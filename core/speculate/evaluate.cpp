@@ -148,9 +148,7 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
                         ": name the trace folders to score");
     }
     BlockSource src = params.source.valid() ? params.source : openTraceSource(traceDirs);
-    const TraceDims& a = predictor.cfg.dims;
-    if (a.layers != src.dims.layers || a.experts != src.dims.experts || a.topk != src.dims.topk ||
-        a.lookahead != src.dims.lookahead)
+    if (!sameRouting(predictor.cfg.dims, src.dims))
         throw Error("evaluate: the traces (" + src.description + ") have other dimensions than the predictor in " +
                     dir + " was trained on (traces of a different model)");
     if (!predictor.cfg.fingerprint.empty() && !src.fingerprint.empty() && predictor.cfg.fingerprint != src.fingerprint)

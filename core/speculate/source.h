@@ -3,6 +3,7 @@
 // in a deterministic order. Trace folders (core/trace TraceSet) and in-memory synthetic
 // blocks (tests, benchmarks) both fit behind it. No torch here.
 #include "core/trace/routing.h"
+#include "core/trace/split.h"
 
 #include <cstdint>
 #include <functional>
@@ -11,14 +12,13 @@
 
 namespace specmoe::speculate {
 
-using BlockFn = std::function<void(const RoutingBlock&)>;
-
 struct BlockSource {
     TraceDims dims;                 // dims every block must have
     std::string fingerprint;        // model identity ("" = unknown); mixing models is an error
     std::string description;        // for messages, e.g. the folder list
-    // Calls fn for every block, same order every time; stops after about maxTokens (0 = all).
-    std::function<void(const BlockFn& fn, int64_t maxTokens)> forEachBlock;
+    // Calls the visitor with every block, same order every time, until it returns false or
+    // about maxTokens were visited (0 = all; the block that reaches it is the last).
+    std::function<void(const BlockVisitor& visit, int64_t maxTokens)> forEachBlock;
 
     bool valid() const { return bool(forEachBlock); }
 };
@@ -31,14 +31,10 @@ BlockSource openTraceSource(const std::vector<std::string>& dirs);
 // A source over blocks held in memory (tests). Blocks are validated on creation.
 BlockSource memorySource(std::vector<RoutingBlock> blocks);
 
-// Which split a sequence belongs to: a hash of (seqId, seed), never of the token.
-enum class Split { Train = 0, Validation = 1, Test = 2 };
-struct SplitSpec {
-    uint64_t seed = 1234;
-    double trainFraction = 0.8;
-    double validationFraction = 0.1; // the rest is test
-};
-Split splitOf(int64_t seqId, const SplitSpec& spec);
+// The splits are core/trace's (split.h), shared with the analysis.
+using specmoe::Split;
+using specmoe::SplitSpec;
+using specmoe::splitOf;
 const char* splitName(Split s);
 Split parseSplit(const std::string& name); // "train", "validation"/"val", "test"
 

@@ -1,7 +1,6 @@
 #pragma once
-// Minimal safetensors reading and writing for predictor files (internal to core/speculate).
-// specmoe_speculate does not link specmoe_model, whose reader/writer serve checkpoints; the
-// format is the same: u64 little-endian header length, JSON header, raw tensor bytes.
+// Predictor weights and statistics (NamedArray) in safetensors files, through
+// core/safetensors, the reader and writer of the model checkpoints (internal to core/speculate).
 #include "core/speculate/stats.h"
 
 #include <map>
@@ -10,10 +9,10 @@
 
 namespace specmoe::speculate {
 
-// Writes PATH.tmp and renames it. Throws specmoe::Error on I/O failure.
+// Writes PATH.tmp, fsyncs it and renames it. Throws specmoe::Error naming the file.
 void writeTensorFile(const std::string& path, const std::vector<NamedArray>& arrays,
                      const std::map<std::string, std::string>& metadata = {});
-// Reads every tensor (F32, I32, I64, U8). Throws specmoe::Error naming the file at fault.
+// Reads every tensor, in file order. Throws specmoe::Error naming the file at fault.
 std::vector<NamedArray> readTensorFile(const std::string& path);
 
 // Whole-file text helpers with errors naming the file; writeText is atomic and durable

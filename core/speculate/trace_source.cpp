@@ -21,9 +21,7 @@ BlockSource openTraceSource(const std::vector<std::string>& dirs)
     s.description = dirs.front();
     for (size_t i = 1; i < sets->size(); ++i) {
         const TraceSet& t = (*sets)[i];
-        const TraceDims& a = s.dims;
-        const TraceDims& b = t.dims();
-        if (a.layers != b.layers || a.experts != b.experts || a.topk != b.topk || a.lookahead != b.lookahead)
+        if (!sameRouting(s.dims, t.dims()))
             throw Error("trace folders " + dirs.front() + " and " + dirs[i] +
                         " have different dimensions: traces of different models cannot be mixed");
         const TraceFingerprint& fa = first.fingerprint();
@@ -33,20 +31,17 @@ BlockSource openTraceSource(const std::vector<std::string>& dirs)
                         " come from different models (model or tokenizer hash differs): they cannot be mixed");
         s.description += ", " + dirs[i];
     }
-    s.forEachBlock = [sets](const BlockFn& fn, int64_t maxTokens) {
+    s.forEachBlock = [sets](const BlockVisitor& visit, int64_t maxTokens) {
         int64_t seen = 0;
-        struct Stop {};
-        try {
-            for (const TraceSet& t : *sets)
-                t.forEachBlock(
-                    [&](const RoutingBlock& b) {
-                        if (maxTokens > 0 && seen >= maxTokens)
-                            throw Stop{};
-                        fn(b);
-                        seen += int64_t(b.numTokens());
-                    },
-                    size_t(1) << 14);
-        } catch (const Stop&) {
+        for (const TraceSet& t : *sets) {
+            const bool wentOn = t.forEachBlock(
+                [&](const RoutingBlock& b) {
+                    seen += int64_t(b.numTokens());
+                    return visit(b) && !(maxTokens > 0 && seen >= maxTokens);
+                },
+                size_t(1) << 14);
+            if (!wentOn)
+                return;
         }
     };
     return s;

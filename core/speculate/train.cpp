@@ -164,6 +164,7 @@ private:
     double m_best = std::numeric_limits<double>::infinity();
     int64_t m_stepsPerEpoch = 0, m_totalSteps = 0, m_warmupSteps = 0;
     double m_trainSeconds = 0.0;
+    ProgressMeter m_stepMeter; // on the training clock: validation passes do not count
     int64_t m_samples = 0, m_tokensSeen = 0;
     EvalReport m_bestReport;
     bool m_haveBestReport = false;
@@ -232,6 +233,7 @@ void TrainingRun::countSplits()
             pr.done = counts[0] + counts[1] + counts[2];
             pr.total = m_params.maxTokens;
             reportProgress(m_progress, pr);
+            return true;
         },
         m_params.maxTokens);
     m_stats.finalize();
@@ -283,8 +285,7 @@ void TrainingRun::resumeFromCheckpoint()
         return;
     nlohmann::json st = nlohmann::json::parse(readText(ckDir + "/state.json"));
     const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readText(ckDir + "/config.json")), ckDir + "/config.json");
-    if (old.dims.layers != m_layers || old.dims.experts != m_dims.experts || old.dims.topk != m_topk ||
-        old.horizon != m_horizon || old.components != m_config.components ||
+    if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
         old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim)
         throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
     m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
@@ -392,8 +393,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     pr.unit = "steps";
     pr.done = m_step;
     pr.total = m_totalSteps;
-    const double sec = m_trainSeconds + seconds(epoch.start);
-    pr.rate = sec > 0 ? double(m_step) / sec : 0.0;
+    m_stepMeter.measureAt(pr, m_trainSeconds + seconds(epoch.start));
     pr.message = "epoch " + std::to_string(epochNumber) + "/" + std::to_string(m_params.epochs);
     reportProgress(m_progress, pr);
     if (m_params.evalEverySteps > 0 && m_step % m_params.evalEverySteps == 0) {
@@ -466,6 +466,7 @@ void TrainingRun::trainEpoch(Epoch& epoch)
                 if (int(epoch.batch.size()) >= m_params.batchSize)
                     microStep(epoch);
             }
+            return true;
         },
         m_params.maxTokens);
     while (buf.pop(epoch.batch))
@@ -561,6 +562,7 @@ TrainResult TrainingRun::run()
     openMetrics();
     planSteps();
     writeStartRecord();
+    m_stepMeter = ProgressMeter(m_step); // a resumed run's earlier steps are not in the rate
     try {
         for (int index = m_startEpoch; index < m_params.epochs; ++index) {
             Epoch epoch;

@@ -117,7 +117,10 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
         }
     };
     if (options.seqIds.empty()) {
-        set.forEachBlock(emit);
+        set.forEachBlock([&](const RoutingBlock& b) {
+            emit(b);
+            return true;
+        });
     } else {
         std::unordered_set<int64_t> known;
         for (const auto& e : set.sequenceIndex())

@@ -48,7 +48,7 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                 any = any || w.isCompleted(s.seqId);
             if (!any) {
                 w.append(b);
-                return;
+                return true;
             }
             RoutingBlock rest;
             rest.dims = b.dims;
@@ -80,6 +80,7 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
             }
             if (rest.numTokens() > 0)
                 w.append(rest);
+            return true;
         },
         size_t(1) << 16, progress);
     w.finish();

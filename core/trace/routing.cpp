@@ -7,6 +7,25 @@
 
 namespace specmoe {
 
+bool sameRouting(const TraceDims& a, const TraceDims& b)
+{
+    return a.layers == b.layers && a.experts == b.experts && a.topk == b.topk && a.lookahead == b.lookahead;
+}
+
+bool operator==(const TraceDims& a, const TraceDims& b)
+{
+    return sameRouting(a, b) && a.hasLogits == b.hasLogits;
+}
+
+std::string describeDims(const TraceDims& d)
+{
+    std::string la;
+    for (int x : d.lookahead)
+        la += (la.empty() ? "" : ",") + std::to_string(x);
+    return "layers " + std::to_string(d.layers) + ", experts " + std::to_string(d.experts) + ", top-" +
+           std::to_string(d.topk) + ", lookahead {" + la + "}, logits " + (d.hasLogits ? "yes" : "no");
+}
+
 float RoutingBlock::weight(size_t token, int layer, int j) const
 {
     return halfToFloat(topkWeights[idx(token, layer, j)]);

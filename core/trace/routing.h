@@ -4,6 +4,7 @@
 // contract between core's concerns (docs/trace-format.md describes the on-disk form).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,15 @@ struct TraceDims {
     std::vector<int> lookahead; // probe distances d (e.g. {1, 2}); empty = no probes
     bool hasLogits = false;
 };
+
+// Every field, the logits flag included: what a shard and the manifest must agree on.
+bool operator==(const TraceDims& a, const TraceDims& b);
+inline bool operator!=(const TraceDims& a, const TraceDims& b) { return !(a == b); }
+// The routing shape only (layers, experts, top-k, probe distances): traces of one model
+// with and without logits mix in analysis and speculation, which never read the logits.
+bool sameRouting(const TraceDims& a, const TraceDims& b);
+// "32 layers, 8 experts, top-2, lookahead {1,2}, logits no", for messages.
+std::string describeDims(const TraceDims& d);
 
 struct SequenceRecord {
     int64_t seqId = 0;        // deterministic global id (same on resume)
@@ -53,5 +63,10 @@ struct RoutingBlock {
     void validate() const;
     void clear();
 };
+
+// A block stream calls its visitor with every block, in order; the visitor returns true to
+// go on, false to stop the stream there (TraceSet::forEachBlock, the analysis's and the
+// speculation's block sources).
+using BlockVisitor = std::function<bool(const RoutingBlock&)>;
 
 } // namespace specmoe

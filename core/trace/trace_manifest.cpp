@@ -2,6 +2,7 @@
 
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -95,20 +96,6 @@ TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
     }
 }
 
-bool sameDims(const TraceDims& a, const TraceDims& b)
-{
-    return a.layers == b.layers && a.experts == b.experts && a.topk == b.topk &&
-           a.lookahead == b.lookahead && a.hasLogits == b.hasLogits;
-}
-
-std::string describeDims(const TraceDims& d)
-{
-    std::string la;
-    for (int x : d.lookahead)
-        la += (la.empty() ? "" : ",") + std::to_string(x);
-    return "layers " + std::to_string(d.layers) + ", experts " + std::to_string(d.experts) + ", top-" +
-           std::to_string(d.topk) + ", lookahead {" + la + "}, logits " + (d.hasLogits ? "yes" : "no");
-}
 
 nlohmann::json Manifest::toJson() const
 {
@@ -236,12 +223,7 @@ Manifest parse(const std::string& text, const std::string& path)
 
 Manifest load(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot read the trace manifest");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return parse(s.str(), path);
+    return parse(readFile(path, "the trace manifest"), path);
 }
 
 void save(const Manifest& m, const std::string& path)

@@ -34,8 +34,6 @@ struct Manifest {
 
 nlohmann::json dimsToJson(const TraceDims& d);
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where);
-bool sameDims(const TraceDims& a, const TraceDims& b);
-std::string describeDims(const TraceDims& d);
 
 // Parses manifest.json text; throws specmoe::Error naming `path`.
 Manifest parse(const std::string& text, const std::string& path);

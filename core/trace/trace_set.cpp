@@ -45,9 +45,9 @@ struct TraceSet::Impl {
         } else {
             r = std::make_unique<shard::ShardFileReader>(path(i), label(i));
         }
-        if (!manifest::sameDims(r->dims(), man.dims))
-            throw Error(label(i) + ": dimensions (" + manifest::describeDims(r->dims()) +
-                        ") differ from the manifest's (" + manifest::describeDims(man.dims) + ")");
+        if (r->dims() != man.dims)
+            throw Error(label(i) + ": dimensions (" + describeDims(r->dims()) +
+                        ") differ from the manifest's (" + describeDims(man.dims) + ")");
         if (r->tokens() != man.shards[i].tokens)
             throw Error(label(i) + ": holds " + std::to_string(r->tokens()) + " tokens, the manifest says " +
                         std::to_string(man.shards[i].tokens));
@@ -141,13 +141,12 @@ RoutingBlock TraceSet::readShard(size_t i) const
     return r->readSequences(0, r->table().size());
 }
 
-void TraceSet::forEachBlock(const std::function<void(const RoutingBlock&)>& fn, size_t maxTokensPerBlock,
-                            const ProgressFn& progress) const
+bool TraceSet::forEachBlock(const BlockVisitor& visit, size_t maxTokensPerBlock, const ProgressFn& progress) const
 {
     const size_t cap = std::max<size_t>(1, maxTokensPerBlock);
     const int64_t total = numTokens();
     int64_t done = 0;
-    const auto t0 = std::chrono::steady_clock::now();
+    ProgressMeter meter;
     for (size_t i = 0; i < m->man.shards.size(); ++i) {
         auto r = m->reader(i);
         const auto& t = r->table();
@@ -158,7 +157,8 @@ void TraceSet::forEachBlock(const std::function<void(const RoutingBlock&)>& fn, 
             while (e < t.size() && tokens + size_t(t.length[e]) <= cap)
                 tokens += size_t(t.length[e++]);
             RoutingBlock b = r->readSequences(s, e);
-            fn(b);
+            if (!visit(b))
+                return false;
             done += int64_t(tokens);
             if (progress) {
                 Progress p;
@@ -166,15 +166,13 @@ void TraceSet::forEachBlock(const std::function<void(const RoutingBlock&)>& fn, 
                 p.unit = "tokens";
                 p.done = done;
                 p.total = total;
-                const double secs =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                p.rate = secs > 0 ? double(done) / secs : 0.0;
-                p.eta_seconds = p.rate > 0 ? double(total - done) / p.rate : -1.0;
+                meter.measure(p);
                 reportProgress(progress, p);
             }
             s = e;
         }
     }
+    return true;
 }
 
 const std::vector<SequenceEntry>& TraceSet::sequenceIndex() const

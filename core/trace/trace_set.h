@@ -90,10 +90,10 @@ public:
     RoutingBlock readShard(size_t i) const;
 
     // Streams all shards in order as blocks of whole sequences, each at most
-    // maxTokensPerBlock tokens (a longer sequence comes alone). Memory stays bounded by
-    // the block size plus HDF5's chunk cache. Progress unit: tokens.
-    void forEachBlock(const std::function<void(const RoutingBlock&)>& fn,
-                      size_t maxTokensPerBlock = size_t(1) << 16,
+    // maxTokensPerBlock tokens (a longer sequence comes alone), until the visitor returns
+    // false. Memory stays bounded by the block size plus HDF5's chunk cache. Returns false
+    // when the visitor stopped the stream. Progress unit: tokens.
+    bool forEachBlock(const BlockVisitor& visit, size_t maxTokensPerBlock = size_t(1) << 16,
                       const ProgressFn& progress = {}) const;
 
     // The sequence table of all shards; tokenOffset is the global token row (shards

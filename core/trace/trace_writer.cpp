@@ -171,7 +171,7 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     m->opts.chunkTokens = std::max(1, options.chunkTokens);
     if (dims.layers <= 0 || dims.experts <= 0 || dims.topk <= 0 || dims.topk > dims.experts ||
         dims.experts >= kNoExpert)
-        throw Error("trace " + dir + ": invalid dimensions (" + manifest::describeDims(dims) + ")");
+        throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + ")");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir))
@@ -185,9 +185,9 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
             const std::string diff = fingerprintDiff(old.fingerprint, fp);
             if (!diff.empty())
                 problem = "the folder holds a trace with another fingerprint: " + diff;
-            else if (!manifest::sameDims(old.dims, dims))
+            else if (old.dims != dims)
                 problem = "the folder holds a trace with other dimensions (" +
-                          manifest::describeDims(old.dims) + " vs " + manifest::describeDims(dims) + ")";
+                          describeDims(old.dims) + " vs " + describeDims(dims) + ")";
             else
                 m->man = std::move(old);
         } catch (const Error& e) {
@@ -255,9 +255,9 @@ void TraceWriter::append(const RoutingBlock& block)
 {
     if (m->finished)
         throw Error("trace " + m->dir + ": append after finish()");
-    if (!manifest::sameDims(block.dims, m->dims))
-        throw Error("trace " + m->dir + ": block dimensions (" + manifest::describeDims(block.dims) +
-                    ") differ from the trace's (" + manifest::describeDims(m->dims) + ")");
+    if (block.dims != m->dims)
+        throw Error("trace " + m->dir + ": block dimensions (" + describeDims(block.dims) +
+                    ") differ from the trace's (" + describeDims(m->dims) + ")");
     try {
         block.validate();
     } catch (const Error& e) {

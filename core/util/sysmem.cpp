@@ -1,20 +1,11 @@
 #include "core/util/sysmem.h"
 
-#include <fstream>
+#include "core/util/read_file.h"
+
 #include <sstream>
 
 namespace specmoe {
 namespace {
-
-std::string readAll(const char* path)
-{
-    std::ifstream in(path);
-    if (!in)
-        return {};
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
 
 // Value of a "Key:   1234 kB" line in bytes, or -1 when the key is absent.
 int64_t fieldBytes(const std::string& text, const std::string& key)
@@ -61,8 +52,8 @@ SystemMemory parseMeminfo(const std::string& text)
     return m;
 }
 
-ProcessMemory processMemory() { return parseProcessStatus(readAll("/proc/self/status")); }
+ProcessMemory processMemory() { return parseProcessStatus(tryReadFile("/proc/self/status").value_or("")); }
 
-SystemMemory systemMemory() { return parseMeminfo(readAll("/proc/meminfo")); }
+SystemMemory systemMemory() { return parseMeminfo(tryReadFile("/proc/meminfo").value_or("")); }
 
 } // namespace specmoe

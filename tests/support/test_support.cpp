@@ -46,16 +46,6 @@ int runCommand(const std::string& cmd, std::string* out)
 
 std::string cliPath() { return SPECMOE_CLI; }
 
-std::string readFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot read " + path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 void writeFile(const std::string& path, const std::string& content)
 {
     std::ofstream out(path, std::ios::binary);

@@ -1,5 +1,7 @@
 #pragma once
 // Helpers shared by the core tests: paths to test data and scratch folders.
+#include "core/util/read_file.h"
+
 #include <string>
 
 namespace specmoe::test {
@@ -27,7 +29,7 @@ int runCommand(const std::string& cmd, std::string* out = nullptr);
 // Path of the built specmoe CLI.
 std::string cliPath();
 
-std::string readFile(const std::string& path);
+using specmoe::readFile; // core's, so tests that use both namespaces see one function
 void writeFile(const std::string& path, const std::string& content);
 
 } // namespace specmoe::test

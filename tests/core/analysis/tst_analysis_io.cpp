@@ -146,6 +146,14 @@ TEST(AnalysisIo, TraceFolderEqualsBlocksInMemory)
     o.maxTokens = 100;
     const AnalysisResult part = analyze(set, o);
     EXPECT_EQ(part.tokens, 100);
+    // The folder's block source ends with the block that reaches maxTokens, or where the
+    // visitor returns false (one block per shard at least, and there are several shards).
+    int blocks = 0;
+    blockSource(set, 1)([&](const RoutingBlock&) { return ++blocks > 0; });
+    EXPECT_EQ(blocks, 1);
+    blocks = 0;
+    blockSource(set)([&](const RoutingBlock&) { return ++blocks < 2; });
+    EXPECT_EQ(blocks, 2);
 
     // Query over the folder.
     const TokenQueryResult q =

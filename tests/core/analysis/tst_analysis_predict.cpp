@@ -43,7 +43,8 @@ const PredictabilityCell* cell(const AnalysisResult& r, int c, int h, int t)
 TEST(AnalysisPredict, CeilingOnKnownDependencies)
 {
     AnalysisOptions o;
-    o.testFraction = 0.25;
+    o.split.trainFraction = 0.75;
+    o.split.validationFraction = 0.0;
     const AnalysisResult r = analyze(std::vector<RoutingBlock>{predictBlock()}, o);
     const Predictability& p = r.predictability;
     EXPECT_EQ(p.trainSequences + p.testSequences, 1600);
@@ -122,7 +123,7 @@ TEST(AnalysisPredict, BaselineAndUnseenContexts)
 
     // Context seen only in the test split: predicted by the baseline.
     AnalysisOptions all = o;
-    all.testFraction = 1.0; // nothing to train on
+    all.split.trainFraction = all.split.validationFraction = 0.0; // nothing to train on
     const AnalysisResult t = analyze(std::vector<RoutingBlock>{makeBlock(2, 4, 1, seqs)}, all);
     c = cell(t, 1, 1, 1);
     EXPECT_EQ(c->trainTokens, 0);

@@ -4,7 +4,7 @@
 #include "core/collect/routing_convert.h"
 #include "core/model/runtime.h"
 #include "core/model/tokenizer.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 #include "core/util/half.h"

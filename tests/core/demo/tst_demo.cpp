@@ -9,7 +9,7 @@
 #include "core/demo/time_plan.h"
 #include "core/model/config.h"
 #include "core/model/runtime.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 #include "core/model/tokenizer.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"

@@ -4,10 +4,11 @@
 #include "core/model/config.h"
 #include "core/model/memory.h"
 #include "core/model/model_summary.h"
-#include "core/model/safetensors.h"
-#include "core/model/safetensors_writer.h"
+#include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "core/model/tokenizer.h"
 #include "core/util/error.h"
+#include "core/util/piece_text.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -356,6 +357,14 @@ TEST(Tokenizer, EncodesWithBosAndChecksVocab)
         joined += t.pieceText(ids[i]);
     EXPECT_EQ(joined, " the lazy fox\n"); // "\n" comes back from its byte piece <0x0A>
     EXPECT_EQ(t.pieceText(1), "<s>");
+    // Analyses record the raw pieces (CLI and workbench alike); views show pieceDisplayText.
+    const auto shared = std::make_shared<Tokenizer>(d.path());
+    const auto recorded = recordedTokenText(shared);
+    const std::string first = recorded(int32_t(ids[1]));
+    EXPECT_EQ(first.rfind(kSpaceMarker, 0), 0u) << first; // "▁the" or "▁" + more pieces
+    EXPECT_EQ(recorded(int32_t(ids.back())), "<0x0A>");
+    for (size_t i = 1; i < ids.size(); ++i)
+        EXPECT_EQ(pieceDisplayText(recorded(int32_t(ids[i]))), t.pieceText(ids[i]));
     EXPECT_ERROR_HAS(t.checkVocab(32000), "tokenizer.model", "320", "32000");
     EXPECT_ERROR_HAS(t.pieceText(500), "500");
     EXPECT_ERROR_HAS(Tokenizer(kFixture), "tokenizer.model", "missing");

@@ -3,8 +3,8 @@
 // mode and layout; bad inputs give specmoe::Error naming the file and the tensor.
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
-#include "core/model/safetensors.h"
-#include "core/model/safetensors_writer.h"
+#include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
 #include "tests/support/test_support.h"

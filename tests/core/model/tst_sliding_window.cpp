@@ -4,7 +4,7 @@
 // transformers (masking_utils.sliding_window_overlay): query i sees key j iff
 // i - window < j <= i, so a key exactly `window` positions back is masked.
 #include "core/model/runtime.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>

@@ -42,7 +42,7 @@ TEST(TraceSource, ReadsFoldersAndRefusesMixedModels)
     EXPECT_EQ(s.dims.layers, 6);
     EXPECT_EQ(s.dims.lookahead, std::vector<int>{1});
     int64_t n = 0;
-    s.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); }, 0);
+    s.forEachBlock([&](const RoutingBlock& b) { n += int64_t(b.numTokens()); return true; }, 0);
     EXPECT_EQ(n, 3 * 40 * 24);
     try {
         openTraceSource({dir.file("a"), dir.file("b")});
@@ -51,6 +51,44 @@ TEST(TraceSource, ReadsFoldersAndRefusesMixedModels)
         EXPECT_NE(std::string(e.what()).find("different models"), std::string::npos) << e.what();
     }
     EXPECT_THROW(openTraceSource({dir.file("missing")}), Error);
+}
+
+TEST(TraceSource, StopsWhereTheVisitorOrTheTokenLimitSays)
+{
+    test::TempDir dir("spec_traces");
+    writeTraces(dir.file("a"), "model-a", 40);
+    writeTraces(dir.file("c"), "model-a", 40);
+    const BlockSource s = openTraceSource({dir.file("a"), dir.file("c")});
+    const int64_t perFolder = 3 * 40 * 24; // one block each at the source's block size
+    std::vector<int64_t> seen;
+    auto record = [&](bool goOn) {
+        return [&seen, goOn](const RoutingBlock& b) {
+            seen.push_back(int64_t(b.numTokens()));
+            return goOn;
+        };
+    };
+    s.forEachBlock(record(true), 0);
+    EXPECT_EQ(seen, (std::vector<int64_t>{perFolder, perFolder}));
+    seen.clear();
+    s.forEachBlock(record(false), 0); // the second folder is not read
+    EXPECT_EQ(seen, std::vector<int64_t>{perFolder});
+    seen.clear();
+    s.forEachBlock(record(true), 1); // the first block reaches the limit
+    EXPECT_EQ(seen, std::vector<int64_t>{perFolder});
+
+    test::SynthSpec spec;
+    const BlockSource mem = memorySource(test::synthBlocks(spec, 4));
+    seen.clear();
+    mem.forEachBlock(record(true), 0);
+    ASSERT_EQ(seen.size(), 4u);
+    const int64_t first = seen[0];
+    seen.clear();
+    mem.forEachBlock(record(true), first + 1);
+    EXPECT_EQ(seen.size(), 2u);
+    seen.clear();
+    int calls = 0;
+    mem.forEachBlock([&](const RoutingBlock&) { return ++calls < 3; }, 0);
+    EXPECT_EQ(calls, 3);
 }
 
 TEST(Cli, TrainEvalExport)

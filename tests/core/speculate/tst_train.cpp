@@ -160,9 +160,9 @@ TEST(Train, BadInputGivesClearErrors)
         BlockSource lying = memorySource(test::synthBlocks(s, 1));
         RoutingBlock odd = test::synthBlock(other, 1000);
         auto inner = lying.forEachBlock;
-        lying.forEachBlock = [inner, odd](const BlockFn& fn, int64_t m) {
-            inner(fn, m);
-            fn(odd);
+        lying.forEachBlock = [inner, odd](const BlockVisitor& visit, int64_t m) {
+            inner(visit, m);
+            visit(odd);
         };
         try {
             train(tinyParams(dir.path(), lying));

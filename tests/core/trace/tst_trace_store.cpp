@@ -54,6 +54,7 @@ RoutingBlock readAll(const TraceSet& set, size_t maxTokens)
             b.validate();
             EXPECT_TRUE(b.numTokens() <= maxTokens || b.sequences.size() == 1);
             all.append(b);
+            return true;
         },
         maxTokens);
     return all;
@@ -231,6 +232,53 @@ TEST(TraceStore, GoldenTraceRunConfig)
     EXPECT_DOUBLE_EQ(set.storage().shardSizeMB, 0.012);
     EXPECT_EQ(set.totals().shards, 2u);
     EXPECT_EQ(set.totals().tokens, 232);
+}
+
+TEST(TraceStore, StreamStopsWhenTheVisitorReturnsFalse)
+{
+    TempDir tmp("trace");
+    const TraceDims d = tinyDims();
+    {
+        TraceWriter w(tmp.path(), d, fp(), smallShards());
+        for (int i = 0; i < 6; ++i)
+            w.append(makeBlock(d, i * 20, 20));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.path());
+    ASSERT_GT(set.shards().size(), 3u);
+    std::vector<int64_t> ids;
+    EXPECT_TRUE(set.forEachBlock(
+        [&](const RoutingBlock& b) {
+            ids.push_back(b.sequences.front().seqId);
+            return true;
+        },
+        1)); // one sequence per block
+    ASSERT_EQ(ids.size(), 120u);
+    std::vector<int64_t> stopped;
+    EXPECT_FALSE(set.forEachBlock(
+        [&](const RoutingBlock& b) {
+            stopped.push_back(b.sequences.front().seqId);
+            return stopped.size() < 50; // past the first shard
+        },
+        1));
+    EXPECT_EQ(stopped, std::vector<int64_t>(ids.begin(), ids.begin() + 50));
+}
+
+TEST(TraceStore, DimsEqualityAndRoutingShape)
+{
+    const TraceDims a = tinyDims();
+    TraceDims b = a;
+    EXPECT_TRUE(a == b);
+    b.hasLogits = !a.hasLogits;
+    EXPECT_TRUE(a != b);             // a shard stores logits or not
+    EXPECT_TRUE(sameRouting(a, b)); // the routing is the same
+    for (auto change : {+[](TraceDims& x) { ++x.layers; }, +[](TraceDims& x) { ++x.experts; },
+                        +[](TraceDims& x) { ++x.topk; }, +[](TraceDims& x) { x.lookahead.push_back(9); }}) {
+        TraceDims c = a;
+        change(c);
+        EXPECT_FALSE(a == c);
+        EXPECT_FALSE(sameRouting(a, c));
+    }
 }
 
 TEST(TraceStore, ShardsNeverSplitSequencesAndHonourTarget)

@@ -64,8 +64,8 @@ TEST(TraceTools, ReshardKeepsContent)
     EXPECT_EQ(b.storage().deflateLevel, 3);
     RoutingBlock x, y;
     x.dims = y.dims = d;
-    a.forEachBlock([&](const RoutingBlock& blk) { x.append(blk); });
-    b.forEachBlock([&](const RoutingBlock& blk) { y.append(blk); });
+    a.forEachBlock([&](const RoutingBlock& blk) { x.append(blk); return true; });
+    b.forEachBlock([&](const RoutingBlock& blk) { y.append(blk); return true; });
     EXPECT_EQ(x.tokenIds, y.tokenIds);
     EXPECT_EQ(x.topkWeights, y.topkWeights);
     EXPECT_EQ(x.logits, y.logits);

@@ -11,7 +11,7 @@ inc=$($py -c 'import torch.utils.cpp_extension as c; print(" ".join("-isystem " 
 lib=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
 abi=$($py -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
 flags="-O2 -std=c++17 -fPIC -D_GLIBCXX_USE_CXX11_ABI=$abi -I. $inc -w"
-srcs="core/model/config.cpp core/model/memory.cpp core/model/safetensors.cpp core/model/safetensors_writer.cpp
+srcs="core/model/config.cpp core/model/memory.cpp core/safetensors/safetensors.cpp core/safetensors/safetensors_writer.cpp
       core/model/runtime.cpp core/model/make_model.cpp core/tensor/torch_compat.cpp core/util/progress.cpp
       bench/bench_routing.cpp"
 pids=()

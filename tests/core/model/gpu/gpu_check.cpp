@@ -3,7 +3,7 @@
 // transformers fixture in every residency mode and dtype and times the small preset.
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 
 #include <ATen/ATen.h>
 

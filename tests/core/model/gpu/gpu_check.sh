@@ -11,7 +11,7 @@ lib=$($py -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file_
 abi=$($py -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
 cuda_inc=/usr/local/cuda/include
 flags="-O2 -std=c++17 -fPIC -DSPECMOE_WITH_CUDA=1 -D_GLIBCXX_USE_CXX11_ABI=$abi -I. $inc -isystem $cuda_inc -w"
-srcs="core/model/config.cpp core/model/memory.cpp core/model/safetensors.cpp core/model/safetensors_writer.cpp
+srcs="core/model/config.cpp core/model/memory.cpp core/safetensors/safetensors.cpp core/safetensors/safetensors_writer.cpp
       core/model/runtime.cpp core/model/make_model.cpp core/tensor/torch_compat.cpp core/util/progress.cpp core/util/sysmem.cpp core/util/blas_threads.cpp
       tests/core/model/gpu/gpu_check.cpp"
 pids=()

@@ -23,7 +23,8 @@ struct TensorToWrite {
 
 // Writes one file: tensors in the given order, header padded to 8 bytes. Throws
 // specmoe::Error (naming the file and tensor) on duplicate names, size mismatches or I/O
-// failure. The file is written to PATH.tmp and renamed, so readers never see half a file.
+// failure. The file is written to PATH.tmp, fsynced and renamed, so readers never see half
+// a file and a crash leaves the old file or the new one.
 void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 

@@ -1,6 +1,7 @@
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
 
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -275,12 +276,10 @@ CheckpointFiles::CheckpointFiles(const std::string& dir) : m_dir(dir)
     };
 
     if (fs::exists(index)) {
-        std::ifstream in(index);
-        if (!in)
-            throw Error(index.string() + ": cannot open");
+        const std::string text = readFile(index.string(), "the weight index");
         json j;
         try {
-            in >> j;
+            j = json::parse(text);
         } catch (const std::exception& e) {
             throw Error(index.string() + ": not valid JSON (" + e.what() + ")");
         }

@@ -1,6 +1,7 @@
-#include "core/model/safetensors_writer.h"
+#include "core/safetensors/safetensors_writer.h"
 
-#include "core/model/safetensors.h"
+#include "core/safetensors/safetensors.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>
@@ -73,10 +74,10 @@ void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>&
         if (!out)
             throw Error(tmp + ": write failed (disk full?)");
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw Error(path + ": cannot rename from " + tmp + " (" + ec.message() + ")");
+    // Durable: a run killed at any point leaves the old file or the new one (predictor
+    // checkpoints are replaced every epoch).
+    fsyncPath(tmp);
+    renameDurable(tmp, path);
 }
 
 std::vector<std::string> writeSafetensorsCheckpoint(const std::string& dir, const std::vector<TensorToWrite>& tensors,
