@@ -7,7 +7,7 @@ namespace specmoe::speculate {
 void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where)
 {
     const TraceDims& d = b.dims;
-    if (a.layers != d.layers || a.experts != d.experts || a.topk != d.topk || a.lookahead != d.lookahead)
+    if (!sameRouting(a, d))
         throw Error(where + ": a block has " + std::to_string(d.layers) + " layers, " +
                     std::to_string(d.experts) + " experts, top-" + std::to_string(d.topk) +
                     ", where the predictor expects " + std::to_string(a.layers) + ", " +

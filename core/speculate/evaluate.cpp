@@ -2,10 +2,11 @@
 #include "core/speculate/block_dims.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
-#include "core/speculate/st_io.h"
 #include "core/speculate/torch_device.h"
 #include "core/speculate/train.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <torch/nn.h>
 
@@ -111,13 +112,13 @@ EvalReport EvalReport::fromJson(const std::string& text, const std::string& wher
 
 EvalReport EvalReport::load(const std::string& path)
 {
-    return fromJson(readText(path), path);
+    return fromJson(readFile(path), path);
 }
 
 std::string saveEvaluation(const std::string& runDir, const EvalReport& report)
 {
     const std::string path = evaluationFile(runDir, report.split);
-    writeText(path, report.toJson(true) + "\n");
+    writeFileAtomic(path, report.toJson(true) + "\n");
     return path;
 }
 

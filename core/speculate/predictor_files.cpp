@@ -1,8 +1,10 @@
 // Predictor persistence: weights as named arrays, config.json + predictor.safetensors.
 #include "core/speculate/predictor.h"
 
-#include "core/speculate/st_io.h"
+#include "core/speculate/tensor_file.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <filesystem>
 #include <map>
@@ -70,7 +72,7 @@ void Predictor::save(const std::string& dir) const
     for (auto& a : stats.toArrays())
         arrays.push_back(std::move(a));
     writeTensorFile(dir + "/predictor.safetensors", arrays, {{"format", "specmoe-predictor"}});
-    writeText(dir + "/config.json", cfg.toJson().dump(2) + "\n");
+    writeFileAtomic(dir + "/config.json", cfg.toJson().dump(2) + "\n");
 }
 
 Predictor Predictor::load(const std::string& dir, const torch::Device& d)
@@ -78,7 +80,7 @@ Predictor Predictor::load(const std::string& dir, const torch::Device& d)
     const std::string cfgPath = dir + "/config.json";
     nlohmann::json j;
     try {
-        j = nlohmann::json::parse(readText(cfgPath));
+        j = nlohmann::json::parse(readFile(cfgPath));
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {

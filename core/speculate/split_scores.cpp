@@ -14,10 +14,6 @@ int SplitScores::index(const std::string& n) const
     return -1;
 }
 
-namespace {
-struct StopStream {};
-} // namespace
-
 SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split> split,
                        int64_t maxTokens, int batchTokens, const ProgressFn& progress)
 {
@@ -39,6 +35,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
     p.train(false);
     TokenTable tt;
     tt.init(p.cfg.dims);
+    ProgressMeter meter;
     auto flush = [&]() {
         if (tt.size() == 0)
             return;
@@ -76,25 +73,24 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
         pr.unit = "tokens";
         pr.done = s.tokens;
         pr.total = maxTokens;
+        meter.measure(pr);
         reportProgress(progress, pr);
     };
-    try {
-        src.forEachBlock(
-            [&](const RoutingBlock& blk) {
-                checkBlockDims(p.cfg.dims, blk, src.description);
-                for (size_t t = 0; t < blk.numTokens(); ++t) {
-                    if (split && splitOf(blk.seqIds[t], p.cfg.split) != *split)
-                        continue;
-                    if (maxTokens > 0 && s.tokens + int64_t(tt.size()) >= maxTokens)
-                        throw StopStream{};
-                    tt.append(blk, t);
-                    if (int(tt.size()) >= batchTokens)
-                        flush();
-                }
-            },
-            0);
-    } catch (const StopStream&) {
-    }
+    src.forEachBlock(
+        [&](const RoutingBlock& blk) {
+            checkBlockDims(p.cfg.dims, blk, src.description);
+            for (size_t t = 0; t < blk.numTokens(); ++t) {
+                if (split && splitOf(blk.seqIds[t], p.cfg.split) != *split)
+                    continue;
+                if (maxTokens > 0 && s.tokens + int64_t(tt.size()) >= maxTokens)
+                    return false;
+                tt.append(blk, t);
+                if (int(tt.size()) >= batchTokens)
+                    flush();
+            }
+            return true;
+        },
+        0);
     flush();
     return s;
 }

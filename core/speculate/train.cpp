@@ -4,9 +4,11 @@
 #include "core/speculate/block_dims.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
-#include "core/speculate/st_io.h"
+#include "core/speculate/tensor_file.h"
 #include "core/speculate/torch_device.h"
+#include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/read_file.h"
 
 #include <torch/nn.h>
 #include <torch/optim.h>
@@ -218,6 +220,7 @@ void TrainingRun::countSplits()
     int64_t* counts = m_splitTokens;
     const size_t lk = size_t(m_layers) * size_t(m_topk);
     const size_t lookahead = size_t(m_lookaheadCount);
+    ProgressMeter statsMeter;
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description);
@@ -232,6 +235,7 @@ void TrainingRun::countSplits()
             pr.unit = "tokens";
             pr.done = counts[0] + counts[1] + counts[2];
             pr.total = m_params.maxTokens;
+            statsMeter.measure(pr);
             reportProgress(m_progress, pr);
             return true;
         },
@@ -283,8 +287,8 @@ void TrainingRun::resumeFromCheckpoint()
     const std::string& ckDir = m_checkpointDir;
     if (!m_params.resume || !fs::exists(ckDir + "/state.json"))
         return;
-    nlohmann::json st = nlohmann::json::parse(readText(ckDir + "/state.json"));
-    const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readText(ckDir + "/config.json")), ckDir + "/config.json");
+    nlohmann::json st = nlohmann::json::parse(readFile(ckDir + "/state.json"));
+    const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readFile(ckDir + "/config.json")), ckDir + "/config.json");
     if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
         old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim)
         throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
@@ -520,7 +524,7 @@ void TrainingRun::saveCheckpoint(int epochsDone)
     nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
                          {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed}};
     st["best_score"] = std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr);
-    writeText(tmp + "/state.json", st.dump(2) + "\n");
+    writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n");
     fs::remove_all(m_checkpointDir);
     fs::rename(tmp, m_checkpointDir);
     emit({{"type", "checkpoint"}, {"epoch", epochsDone}, {"step", m_step}, {"path", m_checkpointDir}});
@@ -544,7 +548,7 @@ void TrainingRun::finishRun()
     m_result.seconds = seconds(m_start);
     m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
     m_result.tokensPerSecond = m_trainSeconds > 0 ? double(m_tokensSeen) / m_trainSeconds : 0.0;
-    writeText(m_params.runDir + "/report.json", m_result.validation.toJson(true) + "\n");
+    writeFileAtomic(m_params.runDir + "/report.json", m_result.validation.toJson(true) + "\n");
     emit({{"type", "end"}, {"status", m_result.stoppedEarly ? "early_stop" : "done"}, {"epochs", m_result.epochsRun},
           {"step", m_step}, {"best_epoch", m_result.bestEpoch},
           {"best_score", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr)},

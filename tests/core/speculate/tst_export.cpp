@@ -1,6 +1,6 @@
 // Export: the documented Python recipe (docs/load_predictor.py) loads an exported tiny
 // predictor and reproduces the C++ probabilities.
-#include "core/speculate/st_io.h"
+#include "core/speculate/tensor_file.h"
 #include "core/speculate/train.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
@@ -78,4 +78,47 @@ TEST(Export, PythonRecipeMatchesCpp)
     const std::string cmd2 = "/usr/bin/python3 " + std::string(SPECMOE_SOURCE_DIR) + "/docs/load_predictor.py --predictor " +
                              dir.file("exported") + " --check " + dir.file("bad.safetensors") + " 2>&1";
     EXPECT_NE(test::runCommand(cmd2, &bad), 0) << bad;
+}
+
+// Predictor files go through core/safetensors: a round trip keeps names, dtypes, shapes,
+// bytes and order; a damaged file is refused with its path in the message.
+TEST(Export, TensorFilesRoundTripAndNameTheFileAtFault)
+{
+    test::TempDir dir("spec_tensor_file");
+    const std::vector<NamedArray> arrays = {makeF32("z.weights", {2, 3}, {1, 2, 3, 4, 5, 6}),
+                                            makeU8("a.ids", {4}, {0, 7, 255, 3}),
+                                            makeI32("m.count", {1}, {-5})};
+    const std::string path = dir.file("p.safetensors");
+    writeTensorFile(path, arrays, {{"format", "specmoe-predictor"}});
+    const std::vector<NamedArray> back = readTensorFile(path);
+    ASSERT_EQ(back.size(), arrays.size());
+    for (size_t i = 0; i < arrays.size(); ++i) {
+        EXPECT_EQ(back[i].name, arrays[i].name); // in the order written, not by name
+        EXPECT_EQ(back[i].dtype, arrays[i].dtype);
+        EXPECT_EQ(back[i].shape, arrays[i].shape);
+        EXPECT_EQ(back[i].bytes, arrays[i].bytes);
+    }
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+
+    const std::string good = test::readFile(path);
+    auto expectRefused = [&](const std::string& name, const std::string& bytes) {
+        const std::string bad = dir.file(name);
+        test::writeFile(bad, bytes);
+        try {
+            readTensorFile(bad);
+            ADD_FAILURE() << name << ": no error";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+        }
+    };
+    expectRefused("short.safetensors", "abc");
+    std::string huge = good;
+    huge[6] = char(0x7f); // header length far beyond the end
+    expectRefused("length.safetensors", huge);
+    std::string notJson = good;
+    notJson[8] = '[';
+    notJson[9] = '[';
+    expectRefused("json.safetensors", notJson);
+    expectRefused("truncated.safetensors", good.substr(0, good.size() - 3));
+    EXPECT_THROW(readTensorFile(dir.file("missing.safetensors")), Error);
 }

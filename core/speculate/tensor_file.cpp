@@ -1,21 +1,12 @@
-#include "core/speculate/st_io.h"
+#include "core/speculate/tensor_file.h"
 
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
-#include "core/util/atomic_file.h"
-#include "core/util/read_file.h"
 
 #include <algorithm>
 #include <cstring>
 
 namespace specmoe::speculate {
-
-void writeText(const std::string& path, const std::string& text)
-{
-    writeFileAtomic(path, text); // fsynced: a killed run keeps the previous file or the new one
-}
-
-std::string readText(const std::string& path) { return readFile(path); }
 
 void writeTensorFile(const std::string& path, const std::vector<NamedArray>& arrays,
                      const std::map<std::string, std::string>& metadata)
