@@ -48,7 +48,7 @@ std::vector<std::pair<std::string, std::function<void(const std::string&, const 
         {"open+index", [](const std::string& d, const TempDir&) { TraceSet::open(d).sequenceIndex(); }},
         {"readShard", [](const std::string& d, const TempDir&) { TraceSet::open(d).readShard(0); }},
         {"forEachBlock",
-         [](const std::string& d, const TempDir&) { TraceSet::open(d).forEachBlock([](const RoutingBlock&) {}); }},
+         [](const std::string& d, const TempDir&) { TraceSet::open(d).forEachBlock([](const RoutingBlock&) { return true; }); }},
         {"readSequence", [](const std::string& d, const TempDir&) { TraceSet::open(d).readSequence(0); }},
         {"reshard",
          [](const std::string& d, const TempDir& t) {
