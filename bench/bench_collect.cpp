@@ -68,8 +68,8 @@ int main(int argc, char** argv)
     p.sources = {parseSourceSpec("ids=" + (root / "ids.jsonl").string() + ":jsonl-ids")};
     p.modelDir = mo.outDir;
     p.outDir = (root / "trace").string();
-    p.device = "cpu";
-    p.dtype = "float32";
+    p.device = DeviceSpec::cpu();
+    p.dtype = ComputeDType::Float32;
     p.threads = threads;
     p.maxLength = 256;
     p.minLength = 1;
@@ -91,8 +91,8 @@ int main(int argc, char** argv)
             batches.emplace_back(idx.begin() + long(b0), idx.begin() + long(std::min(idx.size(), b0 + size_t(batch))));
     }
     RuntimeOptions ro;
-    ro.device = "cpu";
-    ro.dtype = "float32";
+    ro.device = DeviceSpec::cpu();
+    ro.dtype = ComputeDType::Float32;
     ro.lookahead = p.lookahead;
     ro.threads = threads;
     auto median = [](std::vector<double> v) {

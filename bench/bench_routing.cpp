@@ -70,8 +70,8 @@ int main(int argc, char** argv)
     }
     try {
         RuntimeOptions o;
-        o.device = device;
-        o.dtype = dtype;
+        o.device = parseDevice(device);
+        o.dtype = parseDType(dtype);
         o.residency = parseResidency(residency);
         o.threads = threads;
         if (lookahead)

@@ -77,8 +77,8 @@ int main(int argc, char** argv)
             specmoe::makeRandomModel(mo);
         }
         specmoe::RuntimeOptions opts;
-        opts.device = device;
-        opts.dtype = dtype;
+        opts.device = specmoe::parseDevice(device);
+        opts.dtype = specmoe::parseDType(dtype);
         opts.residency = specmoe::parseResidency(residency);
         opts.attention = attention;
         opts.moeKernel = moe;

@@ -80,7 +80,7 @@ int worker(int scale, const std::string& models, const std::string& device)
     p.trainInterLayer = models.find("interlayer") != std::string::npos;
     p.trainStatistics = models.find("statistics") != std::string::npos;
     p.trainEnsemble = models.find("ensemble") != std::string::npos;
-    p.device = device;
+    p.device = specmoe::parseDevice(device);
     const auto t0 = std::chrono::steady_clock::now();
     const TrainResult r = train(p);
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

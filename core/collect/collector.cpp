@@ -58,7 +58,6 @@ std::string fileHash(const std::string& path)
 
 std::string tokenizerFile(const CollectParams& p) { return specmoe::tokenizerFile(p.tokenizerPath, p.modelDir); }
 
-std::string longDocName(LongDocuments l) { return l == LongDocuments::Split ? "split" : "truncate"; }
 
 std::vector<TraceSourceStats> traceSourceStats(const std::vector<SourceStats>& stats)
 {
@@ -96,12 +95,12 @@ TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, cons
     c.targetSequences = p.targetSequences;
     c.maxLength = p.maxLength;
     c.minLength = p.minLength;
-    c.longDocuments = longDocName(p.longDocuments);
+    c.longDocuments = longDocumentsName(p.longDocuments);
     c.dedup = p.dedup;
     c.shuffleBuffer = p.shuffleBuffer;
     c.seed = p.seed;
     c.device = device;
-    c.dtype = p.dtype;
+    c.dtype = dtypeName(p.dtype);
     c.residency = residencyName(mode);
     c.lookahead = p.lookahead;
     c.withLogits = p.withLogits;
@@ -263,8 +262,7 @@ void Collection::readModelConfig()
     if (params.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
         throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
                     std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
-    m_mode = parseResidency(params.residency);
-    computeDTypeBytes(params.dtype); // validates the name
+    m_mode = params.residency;
     m_device = resolveDevice(params.device);
 }
 
@@ -287,7 +285,7 @@ void Collection::makeFingerprint()
     const CollectParams& params = m_params;
     TraceFingerprint& fp = m_fingerprint;
     fp.modelConfigHash = configHash(m_config);
-    fp.dtype = params.dtype;
+    fp.dtype = dtypeName(params.dtype);
     fp.tokenizerHash = m_usesTokenizer && fs::exists(m_tokenizerPath) ? fileHash(m_tokenizerPath) : "none";
     Hash64 rh;
     rh.add(std::string(kCollectVersion)).add(hex64(m_corpus.digest()));

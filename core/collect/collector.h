@@ -7,6 +7,8 @@
 #include "core/data/corpus.h"
 #include "core/data/source_spec.h"
 #include "core/data/source_stats.h"
+#include "core/model/memory.h"
+#include "core/tensor/device.h"
 #include "core/util/progress.h"
 
 #include <cstdint>
@@ -31,9 +33,9 @@ struct CollectParams {
     std::string modelDir;
     std::string tokenizerPath;            // empty = <modelDir>/tokenizer.model; needed only
                                           // when a source holds text
-    std::string device = "auto";          // "cpu", "cuda", "cuda:N", "auto"
-    std::string dtype = "bfloat16";       // float32, bfloat16, float16
-    std::string residency = "resident";   // resident, split, streaming
+    DeviceSpec device;                    // auto: the GPU with the most free memory, else CPU
+    ComputeDType dtype = ComputeDType::BFloat16;
+    Residency residency = Residency::Resident;
     std::vector<int> lookahead{1, 2};     // probe distances; empty = none
     bool withLogits = false;              // store raw router logits [N, L, E] (float16)
     int threads = 0;                      // CPU intra-op threads, 0 = all cores

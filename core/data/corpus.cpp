@@ -12,6 +12,17 @@
 
 namespace specmoe {
 
+std::string longDocumentsName(LongDocuments mode) { return mode == LongDocuments::Split ? "split" : "truncate"; }
+
+LongDocuments parseLongDocuments(const std::string& name)
+{
+    if (name == "truncate")
+        return LongDocuments::Truncate;
+    if (name == "split")
+        return LongDocuments::Split;
+    throw Error("unknown long-document mode '" + name + "' (truncate, split)");
+}
+
 namespace {
 
 // splitmix64: a tiny, fully specified generator, so that sampling is the same everywhere.

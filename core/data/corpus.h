@@ -17,6 +17,8 @@ enum class LongDocuments {
     Truncate, // keep the first maxLength tokens of a long document
     Split,    // cut it into consecutive windows of maxLength tokens (the last may be shorter)
 };
+std::string longDocumentsName(LongDocuments mode);            // "truncate", "split"
+LongDocuments parseLongDocuments(const std::string& name);    // throws specmoe::Error
 
 using TokenizeFn = std::function<std::vector<int32_t>(const std::string& text)>;
 

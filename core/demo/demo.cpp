@@ -346,8 +346,8 @@ void DemoRun::collectTraces()
     c.longDocuments = LongDocuments::Split;
     c.seed = params.seed;
     c.modelDir = result.modelDir;
-    c.device = "cpu";
-    c.dtype = "float32";
+    c.device = DeviceSpec::cpu();
+    c.dtype = ComputeDType::Float32;
     c.lookahead = params.lookahead;
     c.threads = params.collectThreads > 0 ? params.collectThreads : params.threads;
     c.batchSize = params.collectBatchSize;
@@ -403,7 +403,7 @@ void DemoRun::trainPredictors()
     sp.horizon = params.speculateHorizon;
     sp.batchSize = params.speculateBatchSize;
     sp.runDir = result.speculationDir;
-    sp.device = "cpu";
+    sp.device = DeviceSpec::cpu();
     sp.threads = params.speculateThreads > 0 ? params.speculateThreads : params.threads;
     sp.split.seed = params.seed;
     // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
@@ -464,9 +464,9 @@ void DemoRun::evaluatePredictors()
     speculate::EvalParams ep;
     ep.runDir = result.speculationDir;
     ep.traceDirs = {result.traceDir};
-    ep.split = "test";
+    ep.split = speculate::Split::Test;
     ep.maxTokens = m_speculateMaxTokens;
-    ep.device = "cpu";
+    ep.device = DeviceSpec::cpu();
     ep.threads = m_speculateThreads;
     const speculate::EvalReport rep = speculate::evaluate(ep, stageProgress(m_progress, "speculate"));
     speculate::saveEvaluation(result.speculationDir, rep);

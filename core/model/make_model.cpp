@@ -100,7 +100,7 @@ MixtralConfig makeRandomModel(const MakeModelOptions& o)
         fs::remove(fs::path(o.outDir) / stale, ec);
 
     const at::ScalarType dt = o.dtype == "float32" ? at::kFloat : o.dtype == "bfloat16" ? at::kBFloat16 : at::kHalf;
-    const auto plan = tensorPlan(c, computeDTypeBytes(o.dtype), o.fusedExperts);
+    const auto plan = tensorPlan(c, dtypeBytes(parseDType(o.dtype)), o.fusedExperts);
     uint64_t total = 0;
     for (const auto& s : plan)
         total += s.bytes;

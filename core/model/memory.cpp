@@ -23,14 +23,7 @@ Residency parseResidency(const std::string& name)
     if (name == "resident") return Residency::Resident;
     if (name == "split") return Residency::Split;
     if (name == "streaming") return Residency::Streaming;
-    throw Error("unknown residency mode \"" + name + "\" (resident, split, streaming)");
-}
-
-int64_t computeDTypeBytes(const std::string& dtype)
-{
-    if (dtype == "float32") return 4;
-    if (dtype == "bfloat16" || dtype == "float16") return 2;
-    throw Error("unknown compute dtype \"" + dtype + "\" (float32, bfloat16, float16)");
+    throw Error("unknown residency mode '" + name + "' (resident, split, streaming)");
 }
 
 int64_t WeightBytes::layersTotal() const
@@ -43,9 +36,9 @@ int64_t WeightBytes::total() const
     return embedding + layersTotal() + finalNorm + lmHead;
 }
 
-WeightBytes weightBytes(const MixtralConfig& c, const std::string& dtype)
+WeightBytes weightBytes(const MixtralConfig& c, ComputeDType dtype)
 {
-    const int64_t b = computeDTypeBytes(dtype);
+    const int64_t b = dtypeBytes(dtype);
     const int64_t H = c.hiddenSize, D = c.headDim;
     WeightBytes w;
     w.embedding = c.vocabSize * H * b;
@@ -57,7 +50,7 @@ WeightBytes weightBytes(const MixtralConfig& c, const std::string& dtype)
     return w;
 }
 
-int64_t weightBytesForMode(const MixtralConfig& c, const std::string& dtype, Residency mode, bool withLmHead)
+int64_t weightBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode, bool withLmHead)
 {
     const WeightBytes w = weightBytes(c, dtype);
     const int64_t tail = withLmHead ? w.finalNorm + w.lmHead : 0;
@@ -68,7 +61,7 @@ int64_t weightBytesForMode(const MixtralConfig& c, const std::string& dtype, Res
     return w.embedding + w.layersTotal() + tail;
 }
 
-int64_t stagingBytesForMode(const MixtralConfig& c, const std::string& dtype, Residency mode)
+int64_t stagingBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode)
 {
     if (mode != Residency::Streaming)
         return 0;
@@ -76,10 +69,10 @@ int64_t stagingBytesForMode(const MixtralConfig& c, const std::string& dtype, Re
     return w.layers.empty() ? 0 : std::min<int64_t>(2, c.numLayers) * w.layers[0];
 }
 
-int64_t activationBytes(const MixtralConfig& c, const std::string& dtype, int64_t batch, int64_t seqLen,
+int64_t activationBytes(const MixtralConfig& c, ComputeDType dtype, int64_t batch, int64_t seqLen,
                         int numLookahead, bool withLmLogits)
 {
-    const int64_t b = computeDTypeBytes(dtype);
+    const int64_t b = dtypeBytes(dtype);
     const int64_t N = batch * seqLen;
     const int64_t H = c.hiddenSize, D = c.headDim, E = c.numExperts, k = c.topk, I = c.intermediateSize;
     // Hidden states: residual, normed, attention output, q/k/v, MoE out (~8 x [N, H]).
@@ -96,7 +89,7 @@ int64_t activationBytes(const MixtralConfig& c, const std::string& dtype, int64_
     return bytes + (int64_t(64) << 20); // allocator slack
 }
 
-int64_t maxBatchForMemory(const MixtralConfig& c, const std::string& dtype, int64_t seqLen, int64_t availableBytes,
+int64_t maxBatchForMemory(const MixtralConfig& c, ComputeDType dtype, int64_t seqLen, int64_t availableBytes,
                           int numLookahead, bool withLmLogits)
 {
     int64_t lo = 0, hi = 1;

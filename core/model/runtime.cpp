@@ -16,53 +16,17 @@
 namespace specmoe {
 namespace {
 
-at::ScalarType computeScalar(const std::string& dtype)
+at::ScalarType computeScalar(ComputeDType dtype)
 {
-    if (dtype == "float32") return at::kFloat;
-    if (dtype == "bfloat16") return at::kBFloat16;
-    if (dtype == "float16") return at::kHalf;
-    throw Error("unknown compute dtype \"" + dtype + "\" (float32, bfloat16, float16)");
+    switch (dtype) {
+    case ComputeDType::BFloat16: return at::kBFloat16;
+    case ComputeDType::Float16: return at::kHalf;
+    case ComputeDType::Float32: break;
+    }
+    return at::kFloat;
 }
 
 } // namespace
-
-c10::Device resolveDevice(const std::string& name)
-{
-    if (name == "cpu")
-        return c10::Device(c10::kCPU);
-    const int n = compat::cudaDeviceCount();
-    if (name == "auto") {
-        int best = -1;
-        int64_t bestFree = -1;
-        for (int i = 0; i < n; ++i) {
-            const int64_t f = compat::cudaMemInfo(i).first;
-            if (f > bestFree) {
-                bestFree = f;
-                best = i;
-            }
-        }
-        return best >= 0 ? c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(best)) : c10::Device(c10::kCPU);
-    }
-    if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
-        int idx = 0;
-        if (name.size() > 5) {
-            try {
-                size_t used = 0;
-                idx = std::stoi(name.substr(5), &used);
-                if (used != name.size() - 5)
-                    throw std::invalid_argument(name);
-            } catch (const std::exception&) {
-                throw Error("device \"" + name + "\": bad CUDA device index");
-            }
-        }
-        if (n == 0)
-            throw Error("device \"" + name + "\": CUDA is not available in this build or machine");
-        if (idx < 0 || idx >= n)
-            throw Error("device \"" + name + "\": only " + std::to_string(n) + " CUDA device(s) present");
-        return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(idx));
-    }
-    throw Error("unknown device \"" + name + "\" (cpu, cuda, cuda:N, auto)");
-}
 
 MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
 {
@@ -80,7 +44,6 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
     for (int d : opts.lookahead)
         if (d < 1)
             throw Error("lookahead distance " + std::to_string(d) + " must be at least 1");
-    computeDTypeBytes(opts.dtype); // validates the name
     if (opts.attention != "auto" && opts.attention != "chunked" && opts.attention != "sdpa")
         throw Error("unknown attention kernel \"" + opts.attention + "\" (auto, chunked, sdpa)");
     if (opts.moeKernel != "auto" && opts.moeKernel != "grouped" && opts.moeKernel != "dense")
@@ -98,7 +61,7 @@ const MixtralConfig& MixtralRuntime::config() const { return m_impl->cfg; }
 const RuntimeOptions& MixtralRuntime::options() const { return m_impl->opts; }
 c10::Device MixtralRuntime::device() const { return m_impl->firstDev; }
 std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->layerDev; }
-std::string MixtralRuntime::dtype() const { return m_impl->opts.dtype; }
+std::string MixtralRuntime::dtype() const { return dtypeName(m_impl->opts.dtype); }
 int MixtralRuntime::routeThreads() const { return static_cast<int>(m_impl->splitParts); }
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)

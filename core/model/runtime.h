@@ -3,6 +3,7 @@
 // torch code (.cpp files of collect, speculate, demo, tests).
 #include "core/model/config.h"
 #include "core/model/memory.h"
+#include "core/tensor/resolve_device.h"
 #include "core/util/progress.h"
 
 #include <ATen/core/Tensor.h>
@@ -15,9 +16,9 @@
 namespace specmoe {
 
 struct RuntimeOptions {
-    std::string device = "auto";      // "cpu", "cuda", "cuda:N", "auto" (CUDA device with
-                                      // the most free memory, else CPU)
-    std::string dtype = "float32";    // compute dtype: float32, bfloat16, float16
+    DeviceSpec device;                // auto: the CUDA device with the most free memory,
+                                      // else the CPU (resolveDevice)
+    ComputeDType dtype = ComputeDType::Float32;
     Residency residency = Residency::Resident;
     std::vector<int> lookahead;       // probe distances d >= 1 (e.g. {1, 2}); empty = none
     bool loadLmHead = false;          // load lm_head / final norm so route() can give logits
@@ -93,9 +94,5 @@ private:
 // The "auto" MoE kernel's rule: dense when an expert matrix has at most 2^20 weights
 // (launch-bound sizes) and the dense intermediate [E, tokens, 2I] stays under 1 GiB.
 bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes);
-
-// Resolves "auto" / "cuda" / "cuda:N" / "cpu" to a device; throws specmoe::Error for
-// unknown names or absent CUDA devices.
-c10::Device resolveDevice(const std::string& name);
 
 } // namespace specmoe

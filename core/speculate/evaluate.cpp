@@ -2,8 +2,8 @@
 #include "core/speculate/block_dims.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
-#include "core/speculate/torch_device.h"
 #include "core/speculate/train.h"
+#include "core/tensor/resolve_device.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -137,7 +137,7 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     const std::string dir = predictorFolder(params.runDir, params.predictorDir);
     if (params.threads > 0)
         torch::set_num_threads(params.threads);
-    Predictor predictor = Predictor::load(dir, parseDevice(params.device));
+    Predictor predictor = Predictor::load(dir, resolveDevice(params.device));
     std::vector<std::string> traceDirs = params.traceDirs;
     if (!params.source.valid() && traceDirs.empty()) {
         if (!params.runDir.empty())
@@ -155,13 +155,10 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     if (!predictor.cfg.fingerprint.empty() && !src.fingerprint.empty() && predictor.cfg.fingerprint != src.fingerprint)
         throw Error("evaluate: the traces (" + src.description + ") come from another model than the predictor in " +
                     dir + " (fingerprint " + src.fingerprint + " vs " + predictor.cfg.fingerprint + ")");
-    std::optional<Split> split;
-    if (params.split != "all")
-        split = parseSplit(params.split);
-    SplitScores scores = scoreSplit(predictor, src, split, params.maxTokens, 256, progress);
+    SplitScores scores = scoreSplit(predictor, src, params.split, params.maxTokens, 256, progress);
     if (scores.tokens == 0)
-        throw Error("evaluate: the " + params.split + " split of " + src.description + " is empty");
-    return makeReport(predictor, scores, params.split);
+        throw Error("evaluate: the " + splitSelectionName(params.split) + " split of " + src.description + " is empty");
+    return makeReport(predictor, scores, splitSelectionName(params.split));
 }
 
 ExportResult exportPredictor(const ExportParams& params)
@@ -179,10 +176,10 @@ ExportResult exportPredictor(const ExportParams& params)
     return result;
 }
 
-BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block, const std::string& device)
+BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block, const DeviceSpec& device)
 {
     const std::string dir = predictorFolder({}, predictorDir);
-    Predictor p = Predictor::load(dir, parseDevice(device));
+    Predictor p = Predictor::load(dir, resolveDevice(device));
     block.validate();
     checkBlockDims(p.cfg.dims, block, "predict");
     TokenTable tt;

@@ -27,6 +27,17 @@ Split parseSplit(const std::string& name)
     throw Error("unknown split '" + name + "' (train, validation or test)");
 }
 
+std::string splitSelectionName(const std::optional<Split>& split) { return split ? splitName(*split) : "all"; }
+
+std::optional<Split> parseSplitSelection(const std::string& name)
+{
+    if (name == "all")
+        return std::nullopt;
+    if (name == "train" || name == "validation" || name == "val" || name == "test")
+        return parseSplit(name);
+    throw Error("unknown split '" + name + "' (train, validation, test or all)");
+}
+
 BlockSource memorySource(std::vector<RoutingBlock> blocks)
 {
     if (blocks.empty())

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,8 @@ using specmoe::SplitSpec;
 using specmoe::splitOf;
 const char* splitName(Split s);
 Split parseSplit(const std::string& name); // "train", "validation"/"val", "test"
+// What an evaluation scores: one split, or every sequence (nullopt, named "all").
+std::string splitSelectionName(const std::optional<Split>& split);
+std::optional<Split> parseSplitSelection(const std::string& name); // a split's name or "all"
 
 } // namespace specmoe::speculate

@@ -5,7 +5,7 @@
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
-#include "core/speculate/torch_device.h"
+#include "core/tensor/resolve_device.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -187,7 +187,7 @@ void TrainingRun::openData()
                     " layers, so the horizon can be at most " + std::to_string(m_layers - 1));
     if (m_params.threads > 0)
         torch::set_num_threads(m_params.threads);
-    m_device = parseDevice(m_params.device);
+    m_device = resolveDevice(m_params.device);
     fs::create_directories(m_params.runDir);
 }
 
@@ -354,7 +354,7 @@ void TrainingRun::writeStartRecord()
           {"horizon", m_horizon}, {"models", models}, {"baselines", baselines},
           {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
           {"epochs", m_params.epochs}, {"steps_per_epoch", m_stepsPerEpoch}, {"batch_size", m_params.batchSize},
-          {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate}, {"device", m_params.device},
+          {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate}, {"device", deviceName(m_params.device)},
           {"seed", m_params.split.seed}, {"traces", tracesJson(m_params)}});
 }
 

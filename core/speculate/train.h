@@ -6,10 +6,12 @@
 #include "core/speculate/metrics.h"
 #include "core/speculate/run_folder.h"
 #include "core/speculate/source.h"
+#include "core/tensor/device.h"
 #include "core/util/progress.h"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,7 +67,7 @@ struct TrainParams {
     // Run
     std::string runDir;          // checkpoints, metrics.jsonl, config.json, report.json
     bool resume = false;         // continue from runDir/checkpoint if present
-    std::string device = "cpu";  // "cpu", "cuda", "cuda:N" or "auto"
+    DeviceSpec device = DeviceSpec::cpu();
     int threads = 0;             // intra-op threads (0 = leave as is)
 
     // Testing hook: poison the loss at this optimizer step (< 0 = never).
@@ -129,10 +131,10 @@ struct EvalParams {
     std::string predictorDir; // ... or an exported predictor folder (takes precedence)
     std::vector<std::string> traceDirs; // empty: the trace folders the run was trained on
     BlockSource source;       // used instead of traceDirs when valid()
-    std::string split = "test"; // "train", "validation", "test" or "all"
+    std::optional<Split> split = Split::Test; // nullopt: all sequences (parseSplitSelection)
     SplitSpec splitSpec;      // ignored when the predictor records its own (it always does)
     int64_t maxTokens = 0;    // tokens scored (0 = all of the split)
-    std::string device = "cpu";
+    DeviceSpec device = DeviceSpec::cpu();
     int threads = 0;
 };
 
@@ -164,6 +166,6 @@ struct BlockPredictions {
     std::vector<std::vector<float>> probs; // per model: [N, L, H, E]
 };
 BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBlock& block,
-                              const std::string& device = "cpu");
+                              const DeviceSpec& device = DeviceSpec::cpu());
 
 } // namespace specmoe::speculate

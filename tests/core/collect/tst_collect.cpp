@@ -80,8 +80,8 @@ CollectParams baseParams(const std::string& source, const std::string& out)
     p.sources = {parseSourceSpec("ids=" + source + ":jsonl-ids")};
     p.modelDir = kModel;
     p.outDir = out;
-    p.device = "cpu";
-    p.dtype = "float32";
+    p.device = DeviceSpec::cpu();
+    p.dtype = ComputeDType::Float32;
     p.threads = 1;
     p.minLength = 1;
     p.maxLength = 64;
@@ -237,8 +237,8 @@ TEST(Collect, EqualsRuntimeOnPaddedBatches)
 
     // Direct: the runtime on padded batches of 7 sequences in id order.
     RuntimeOptions ro;
-    ro.device = "cpu";
-    ro.dtype = "float32";
+    ro.device = DeviceSpec::cpu();
+    ro.dtype = ComputeDType::Float32;
     ro.lookahead = {1, 2};
     ro.threads = 1;
     MixtralRuntime rt(kModel, ro);

@@ -370,8 +370,8 @@ TEST(DemoPipeline, RuntimeLoadsTheModelAndAgreesWithTheTrainingModule)
         }
 
     RuntimeOptions ro;
-    ro.device = "cpu";
-    ro.dtype = "float32";
+    ro.device = DeviceSpec::cpu();
+    ro.dtype = ComputeDType::Float32;
     ro.loadLmHead = true;
     ro.threads = -1;
     MixtralRuntime rt(r.modelDir, ro);

@@ -288,18 +288,34 @@ TEST(Safetensors, ReadIntoAFileThatShrankAfterOpening)
 TEST(Memory, EstimatesPerMode)
 {
     const MixtralConfig m = presetConfig("mixtral-8x7b");
-    const int64_t resident = weightBytesForMode(m, "bfloat16", Residency::Resident, true);
+    const int64_t resident = weightBytesForMode(m, ComputeDType::BFloat16, Residency::Resident, true);
     EXPECT_EQ(resident, parameterCount(m) * 2);
-    const int64_t streaming = weightBytesForMode(m, "bfloat16", Residency::Streaming);
+    const int64_t streaming = weightBytesForMode(m, ComputeDType::BFloat16, Residency::Streaming);
     EXPECT_LT(streaming, resident / 10);
-    EXPECT_EQ(weightBytesForMode(m, "float32", Residency::Split), 2 * weightBytesForMode(m, "bfloat16", Residency::Split));
-    EXPECT_GT(stagingBytesForMode(m, "bfloat16", Residency::Streaming), 0);
-    const int64_t act = activationBytes(m, "bfloat16", 8, 512, 2);
-    EXPECT_GT(activationBytes(m, "bfloat16", 16, 512, 2), act);
-    const int64_t b = maxBatchForMemory(m, "bfloat16", 512, 8 * act / 8 * 3);
+    EXPECT_EQ(weightBytesForMode(m, ComputeDType::Float32, Residency::Split), 2 * weightBytesForMode(m, ComputeDType::BFloat16, Residency::Split));
+    EXPECT_GT(stagingBytesForMode(m, ComputeDType::BFloat16, Residency::Streaming), 0);
+    const int64_t act = activationBytes(m, ComputeDType::BFloat16, 8, 512, 2);
+    EXPECT_GT(activationBytes(m, ComputeDType::BFloat16, 16, 512, 2), act);
+    const int64_t b = maxBatchForMemory(m, ComputeDType::BFloat16, 512, 8 * act / 8 * 3);
     EXPECT_GE(b, 16);
-    EXPECT_LE(activationBytes(m, "bfloat16", b, 512), 3 * act);
-    EXPECT_EQ(maxBatchForMemory(m, "bfloat16", 512, 1000), 0);
+    EXPECT_LE(activationBytes(m, ComputeDType::BFloat16, b, 512), 3 * act);
+    EXPECT_EQ(maxBatchForMemory(m, ComputeDType::BFloat16, 512, 1000), 0);
+    for (ComputeDType d : {ComputeDType::Float32, ComputeDType::BFloat16, ComputeDType::Float16})
+        EXPECT_EQ(parseDType(dtypeName(d)), d);
+    EXPECT_EQ(dtypeBytes(ComputeDType::Float32), 4);
+    EXPECT_EQ(dtypeBytes(ComputeDType::BFloat16), 2);
+    try {
+        parseDType("fp8");
+        ADD_FAILURE() << "fp8 accepted";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "unknown compute dtype 'fp8' (float32, bfloat16, float16)");
+    }
+    try {
+        parseResidency("cloud");
+        ADD_FAILURE() << "cloud accepted";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "unknown residency mode 'cloud' (resident, split, streaming)");
+    }
     EXPECT_EQ(parseResidency("streaming"), Residency::Streaming);
     EXPECT_ERROR_HAS(parseResidency("paged"), "paged");
 }

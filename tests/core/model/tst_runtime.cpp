@@ -110,7 +110,7 @@ Agreement compare(const RoutingResult& r, bool withLm)
 
 RoutingResult runFixture(const std::string& dir, RuntimeOptions o, bool lm = true)
 {
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     o.loadLmHead = lm;
     MixtralRuntime rt(dir, o);
     RouteOptions ro;
@@ -220,7 +220,7 @@ namespace {
 
 struct PrecisionVariant {
     const char* name;
-    std::string dtype;
+    ComputeDType dtype;
     bool float32Residual;
     double minAgreement;
 };
@@ -245,9 +245,9 @@ TEST_P(RuntimePrecision, AgreesOnTop2)
 
 // transformers' own bf16 path (everything in bf16, no float32 residual) drifts more.
 INSTANTIATE_TEST_SUITE_P(Runtime, RuntimePrecision,
-                         ::testing::Values(PrecisionVariant{"Bfloat16", "bfloat16", true, 0.99},
-                                           PrecisionVariant{"Bfloat16Pure", "bfloat16", false, 0.85},
-                                           PrecisionVariant{"Float16", "float16", true, 0.99}),
+                         ::testing::Values(PrecisionVariant{"Bfloat16", ComputeDType::BFloat16, true, 0.99},
+                                           PrecisionVariant{"Bfloat16Pure", ComputeDType::BFloat16, false, 0.85},
+                                           PrecisionVariant{"Float16", ComputeDType::Float16, true, 0.99}),
                          [](const ::testing::TestParamInfo<PrecisionVariant>& info) {
                              return std::string(info.param.name);
                          });
@@ -258,7 +258,7 @@ TEST(Runtime, KernelsAgreeOnHolesInTheMask)
     TempDir d("rt-kernels");
     makeTiny(d, 3, 3);
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     RuntimeOptions oa = o;
     oa.attention = "sdpa";
     oa.moeKernel = "dense";
@@ -311,7 +311,7 @@ TEST(Runtime, BatchSlicesOnThreadsMatchOneThread)
     at::Tensor mask = at::ones({5, 33}, at::kLong);
     mask[4].narrow(0, 20, 13).zero_();
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     o.lookahead = {1, 2};
     o.loadLmHead = true;
     MixtralRuntime slices(d.path(), o);
@@ -423,7 +423,7 @@ TEST(Runtime, FusedExpertLayoutMatches)
 TEST(Runtime, LookaheadProbes)
 {
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     o.lookahead = {1, 2};
     MixtralRuntime rt(kFixture, o);
     const auto r = rt.route(golden().ids, golden().mask);
@@ -451,7 +451,7 @@ TEST(Runtime, LookaheadProbes)
 TEST(Runtime, TokenIdsOutsideVocabulary)
 {
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     MixtralRuntime rt(kFixture, o);
     at::Tensor ids = golden().ids.clone();
     ids[1][3] = 320;
@@ -506,12 +506,15 @@ TEST(Runtime, MissingTensorNamed)
 TEST(Runtime, UnknownDeviceAndDtype)
 {
     RuntimeOptions o;
-    o.device = "tpu:0";
-    EXPECT_NE(errorOf([&] { MixtralRuntime rt(kFixture, o); }).find("unknown device"), std::string::npos);
-    o.device = "cpu";
-    o.dtype = "int8";
-    EXPECT_NE(errorOf([&] { MixtralRuntime rt(kFixture, o); }).find("int8"), std::string::npos);
-    EXPECT_TRUE(resolveDevice("auto").is_cpu() || resolveDevice("auto").is_cuda());
+    // Names are checked where they are parsed; the message names the value and the choices.
+    EXPECT_NE(errorOf([&] { parseDevice("tpu:0"); }).find("unknown device 'tpu:0' (cpu, cuda, cuda:N or auto)"),
+              std::string::npos);
+    EXPECT_NE(errorOf([&] { parseDType("int8"); }).find("'int8' (float32, bfloat16, float16)"), std::string::npos);
+    EXPECT_TRUE(resolveDevice(DeviceSpec::automatic()).is_cpu() || resolveDevice(DeviceSpec::automatic()).is_cuda());
+    if (!resolveDevice(DeviceSpec::automatic()).is_cuda()) {
+        o.device = DeviceSpec::cuda(0); // asked for, absent: the runtime says so
+        EXPECT_NE(errorOf([&] { MixtralRuntime rt(kFixture, o); }).find("device 'cuda:0'"), std::string::npos);
+    }
 }
 
 TEST(Runtime, MadeModelRoutesSameInAllModes)
@@ -529,7 +532,7 @@ TEST(Runtime, MadeModelRoutesSameInAllModes)
     at::Tensor mask = at::ones({2, 40}, at::kLong);
     mask[1].narrow(0, 25, 15).zero_();
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     o.lookahead = {1};
     MixtralRuntime a(d.path(), o);
     o.residency = Residency::Streaming;

@@ -139,7 +139,7 @@ at::Tensor runtimeLogits(const std::string& dir, const at::Tensor& ids, const at
                          const std::string& kernel = "")
 {
     RuntimeOptions o;
-    o.device = "cpu";
+    o.device = DeviceSpec::cpu();
     if (!kernel.empty())
         o.attention = kernel;
     MixtralRuntime rt(dir, o);

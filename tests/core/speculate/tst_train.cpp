@@ -43,7 +43,7 @@ EvalReport testReport(const std::string& runDir, const BlockSource& src)
     EvalParams e;
     e.runDir = runDir;
     e.source = src;
-    e.split = "test";
+    e.split = Split::Test;
     return evaluate(e);
 }
 
@@ -234,7 +234,7 @@ TEST(Train, CudaTrainingAndResumeWhenAvailable)
     BlockSource src = memorySource(test::synthBlocks(s, 4));
     test::TempDir dir("spec_cuda");
     TrainParams p = tinyParams(dir.path(), src);
-    p.device = "cuda";
+    p.device = DeviceSpec::cuda();
     p.epochs = 3;
     p.injectNanAtStep = 100; // inside epoch 2: the resume below continues on the device
     try {
@@ -253,13 +253,13 @@ TEST(Train, CudaTrainingAndResumeWhenAvailable)
     EvalParams e;
     e.runDir = dir.path();
     e.source = src;
-    e.device = "cuda";
+    e.device = DeviceSpec::cuda();
     const EvalReport rep = evaluate(e);
     printReport(rep);
     for (const char* m : {kMarkov, kInterLayer, kStatistics, kEnsemble})
         EXPECT_GE(rep.overall(m, 1).top1, 0.99) << m;
     // the same predictor scored on the CPU gives the same figures
-    e.device = "cpu";
+    e.device = DeviceSpec::cpu();
     const EvalReport cpu = evaluate(e);
     for (const char* m : {kInterLayer, kStatistics, kEnsemble})
         EXPECT_NEAR(cpu.overall(m, 1).recallAt(2), rep.overall(m, 1).recallAt(2), 1e-3) << m;

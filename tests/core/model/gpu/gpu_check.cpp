@@ -43,8 +43,8 @@ int main(int argc, char** argv)
                 o.attention = v.attention;
                 o.moeKernel = v.moe;
                 o.streamHostCache = v.hostCache;
-                o.device = "cuda";
-                o.dtype = dtype;
+                o.device = DeviceSpec::cuda();
+                o.dtype = parseDType(dtype);
                 o.residency = mode;
                 o.loadLmHead = true;
                 o.lookahead = {1, 2};
@@ -94,8 +94,8 @@ int main(int argc, char** argv)
     at::Tensor m = at::ones({B, T}, at::kLong);
     for (Residency mode : {Residency::Resident, Residency::Streaming}) {
         RuntimeOptions o;
-        o.device = "cuda";
-        o.dtype = "bfloat16";
+        o.device = DeviceSpec::cuda();
+        o.dtype = ComputeDType::BFloat16;
         o.residency = mode;
         MixtralRuntime rt(mo.outDir, o);
         auto r = rt.route(x, m);

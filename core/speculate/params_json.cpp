@@ -1,0 +1,128 @@
+#include "core/speculate/params_json.h"
+
+#include "core/util/json_fields.h"
+
+namespace specmoe::speculate {
+namespace {
+
+nlohmann::json splitJson(const SplitSpec& s)
+{
+    return {{"seed", s.seed}, {"trainFraction", s.trainFraction}, {"validationFraction", s.validationFraction}};
+}
+
+void readSplit(const JsonFields& f, const char* key, SplitSpec& out)
+{
+    f.object(key, [&](const JsonFields& s) {
+        s.read("seed", out.seed);
+        s.read("trainFraction", out.trainFraction);
+        s.read("validationFraction", out.validationFraction);
+    });
+}
+
+std::optional<Split> parseSelection(const std::string& name) { return parseSplitSelection(name); }
+
+} // namespace
+
+nlohmann::json toJson(const TrainParams& p)
+{
+    const ModelParams& m = p.model;
+    return {{"traceDirs", p.traceDirs},
+            {"maxTokens", p.maxTokens},
+            {"split", splitJson(p.split)},
+            {"horizon", p.horizon},
+            {"shuffleBuffer", p.shuffleBuffer},
+            {"maxValidationTokens", p.maxValidationTokens},
+            {"trainInterLayer", p.trainInterLayer},
+            {"trainStatistics", p.trainStatistics},
+            {"trainEnsemble", p.trainEnsemble},
+            {"model",
+             {{"embedDim", m.embedDim},
+              {"hiddenDim", m.hiddenDim},
+              {"tokenBuckets", m.tokenBuckets},
+              {"statsDim", m.statsDim},
+              {"useWeights", m.useWeights},
+              {"useTokenIds", m.useTokenIds},
+              {"useLookahead", m.useLookahead}}},
+            {"epochs", p.epochs},
+            {"batchSize", p.batchSize},
+            {"accumulate", p.accumulate},
+            {"learningRate", p.learningRate},
+            {"weightDecay", p.weightDecay},
+            {"warmupFraction", p.warmupFraction},
+            {"minLrFactor", p.minLrFactor},
+            {"gradClip", p.gradClip},
+            {"patience", p.patience},
+            {"evalEverySteps", p.evalEverySteps},
+            {"runDir", p.runDir},
+            {"resume", p.resume},
+            {"device", deviceName(p.device)},
+            {"threads", p.threads}};
+}
+
+TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& where)
+{
+    TrainParams p;
+    const JsonFields f(json, where);
+    f.read("traceDirs", p.traceDirs);
+    f.read("maxTokens", p.maxTokens);
+    readSplit(f, "split", p.split);
+    f.read("horizon", p.horizon);
+    f.read("shuffleBuffer", p.shuffleBuffer);
+    f.read("maxValidationTokens", p.maxValidationTokens);
+    f.read("trainInterLayer", p.trainInterLayer);
+    f.read("trainStatistics", p.trainStatistics);
+    f.read("trainEnsemble", p.trainEnsemble);
+    f.object("model", [&](const JsonFields& m) {
+        m.read("embedDim", p.model.embedDim);
+        m.read("hiddenDim", p.model.hiddenDim);
+        m.read("tokenBuckets", p.model.tokenBuckets);
+        m.read("statsDim", p.model.statsDim);
+        m.read("useWeights", p.model.useWeights);
+        m.read("useTokenIds", p.model.useTokenIds);
+        m.read("useLookahead", p.model.useLookahead);
+    });
+    f.read("epochs", p.epochs);
+    f.read("batchSize", p.batchSize);
+    f.read("accumulate", p.accumulate);
+    f.read("learningRate", p.learningRate);
+    f.read("weightDecay", p.weightDecay);
+    f.read("warmupFraction", p.warmupFraction);
+    f.read("minLrFactor", p.minLrFactor);
+    f.read("gradClip", p.gradClip);
+    f.read("patience", p.patience);
+    f.read("evalEverySteps", p.evalEverySteps);
+    f.read("runDir", p.runDir);
+    f.read("resume", p.resume);
+    f.read<DeviceSpec>("device", p.device, specmoe::parseDevice);
+    f.read("threads", p.threads);
+    return p;
+}
+
+nlohmann::json toJson(const EvalParams& p)
+{
+    return {{"runDir", p.runDir},
+            {"predictorDir", p.predictorDir},
+            {"traceDirs", p.traceDirs},
+            {"split", splitSelectionName(p.split)},
+            {"splitSpec", splitJson(p.splitSpec)},
+            {"maxTokens", p.maxTokens},
+            {"device", deviceName(p.device)},
+            {"threads", p.threads}};
+}
+
+EvalParams evalParamsFromJson(const nlohmann::json& json, const std::string& where)
+{
+    EvalParams p;
+    const JsonFields f(json, where);
+    f.read("runDir", p.runDir);
+    f.read("predictorDir", p.predictorDir);
+    f.read("traceDirs", p.traceDirs);
+    f.read<std::optional<Split>>("split", p.split, parseSelection);
+    readSplit(f, "splitSpec", p.splitSpec);
+    f.read("maxTokens", p.maxTokens);
+    f.read<DeviceSpec>("device", p.device, specmoe::parseDevice);
+    f.read("threads", p.threads);
+    return p;
+}
+
+} // namespace specmoe::speculate
