@@ -1,5 +1,7 @@
 #include "app/cli/args.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace specmoe::cli {
@@ -161,6 +163,40 @@ double ArgParser::getDouble(const std::string& name) const
     } catch (const std::exception&) {
         throw UsageError("option --" + name + " expects a number, got '" + v + "'");
     }
+}
+
+std::string shortestNumber(double x)
+{
+    char buf[40];
+    for (int precision = 1; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, x);
+        if (std::strtod(buf, nullptr) == x)
+            break;
+    }
+    return buf;
+}
+
+std::vector<int> parseIntList(const std::string& text, const std::string& option, int lo, int hi)
+{
+    std::vector<int> out;
+    std::stringstream s(text);
+    std::string item;
+    while (std::getline(s, item, ',')) {
+        if (item.empty())
+            continue;
+        size_t used = 0;
+        long long x = 0;
+        try {
+            x = std::stoll(item, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != item.size() || used == 0 || x < lo || x > hi)
+            throw UsageError("option --" + option + ": '" + item + "' is not a number in " + std::to_string(lo) +
+                             ".." + std::to_string(hi));
+        out.push_back(int(x));
+    }
+    return out;
 }
 
 bool ArgParser::flagSet(const std::string& name) const { return has(name); }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace specmoe::cli {
@@ -60,5 +61,41 @@ private:
     std::vector<std::string> m_extra;
     bool m_help = false;
 };
+
+// Default texts of options, written from a parameter struct's values: integers as is,
+// numbers in the shortest form that reads back equal (0.003, not 0.003000), lists with
+// commas ("1,2"; an empty list as `empty`).
+std::string shortestNumber(double x);
+template <typename T>
+std::string numberText(T x)
+{
+    if constexpr (std::is_integral_v<T>)
+        return std::to_string(x);
+    else
+        return shortestNumber(double(x));
+}
+template <typename T>
+std::string listText(const std::vector<T>& values, const std::string& empty = "none")
+{
+    std::string out;
+    for (const T& v : values)
+        out += (out.empty() ? "" : ",") + numberText(v);
+    return out.empty() ? empty : out;
+}
+// An option whose value a core parse function reads (an enum's): its error becomes a
+// UsageError naming the option.
+template <typename T, typename Parse>
+T parseOption(const ArgParser& args, const std::string& name, Parse parse)
+{
+    try {
+        return parse(args.get(name));
+    } catch (const std::exception& e) {
+        throw UsageError("--" + name + ": " + e.what());
+    }
+}
+
+// "1,2,3" -> {1, 2, 3}, each in lo..hi; empty items are skipped. Throws UsageError naming
+// --option and the item at fault.
+std::vector<int> parseIntList(const std::string& text, const std::string& option, int lo, int hi);
 
 } // namespace specmoe::cli

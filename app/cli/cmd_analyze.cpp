@@ -1,6 +1,7 @@
 // specmoe analyze TRACEDIR --out DIR: the routing analysis (core/analysis) in one streaming
 // pass; writes analysis.json (the AnalysisResult the GUI loads) and the CSV tables of
 // docs/analysis.md, and prints a short summary.
+#include "app/cli/analyze_options.h"
 #include "app/cli/command.h"
 #include "core/analysis/analysis.h"
 #include "core/model/tokenizer.h"
@@ -16,57 +17,6 @@ namespace fs = std::filesystem;
 
 namespace specmoe::cli {
 namespace {
-
-std::vector<int> parseIntList(const std::string& v, const std::string& option, int lo, int hi)
-{
-    std::vector<int> out;
-    size_t start = 0;
-    while (start <= v.size()) {
-        const size_t comma = v.find(',', start);
-        const std::string item =
-            v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        start = comma == std::string::npos ? v.size() + 1 : comma + 1;
-        if (item.empty())
-            continue;
-        size_t used = 0;
-        int x = 0;
-        try {
-            x = std::stoi(item, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != item.size() || used == 0 || x < lo || x > hi)
-            throw UsageError("option --" + option + ": '" + item + "' is not a number in " +
-                             std::to_string(lo) + ".." + std::to_string(hi));
-        out.push_back(x);
-    }
-    return out;
-}
-
-std::vector<int64_t> parseSeqIds(const std::vector<std::string>& values)
-{
-    std::vector<int64_t> out;
-    for (const auto& v : values) {
-        size_t start = 0;
-        while (start <= v.size()) {
-            const size_t comma = v.find(',', start);
-            const std::string item =
-                v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            start = comma == std::string::npos ? v.size() + 1 : comma + 1;
-            if (item.empty())
-                continue;
-            size_t used = 0;
-            try {
-                out.push_back(std::stoll(item, &used));
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != item.size() || used == 0)
-                throw UsageError("option --seq: '" + item + "' is not a sequence id");
-        }
-    }
-    return out;
-}
 
 // The tokenizer: --tokenizer, else the one the collector recorded in the manifest when it is
 // still there, else the model folder's (as the workbench finds it).
@@ -123,29 +73,7 @@ int runAnalyze(const ArgParser& a)
     if (out.empty())
         throw UsageError("--out DIR is required");
 
-    AnalysisOptions o;
-    o.maxTokens = a.getInt("max-tokens");
-    if (o.maxTokens < 0)
-        throw UsageError("--max-tokens must be >= 0");
-    o.transitionDistances = parseIntList(a.get("distances"), "distances", 1, 1024);
-    o.predictContexts = parseIntList(a.get("contexts"), "contexts", 1, 8);
-    o.predictHorizons = parseIntList(a.get("horizons"), "horizons", 1, 1024);
-    o.split.seed = uint64_t(a.getInt("split-seed"));
-    o.split.trainFraction = a.getDouble("train-fraction");
-    o.split.validationFraction = a.getDouble("val-fraction");
-    if (!(o.split.trainFraction >= 0.0 && o.split.validationFraction >= 0.0 &&
-          o.split.trainFraction + o.split.validationFraction <= 1.0))
-        throw UsageError("--train-fraction and --val-fraction must be >= 0 with a sum of at most 1");
-    o.layerPairMI = !a.flagSet("no-layer-mi");
-    o.journeySeqIds = parseSeqIds(a.getAll("seq"));
-    o.journeyFirstSequences = static_cast<int>(a.getInt("journeys"));
-    o.maxJourneyTokens = static_cast<int>(a.getInt("journey-tokens"));
-    o.queryTokens = a.getAll("query");
-    o.maxQueryResults = static_cast<int>(a.getInt("max-results"));
-    o.samplesPerCell = static_cast<int>(a.getInt("samples"));
-    if (o.journeyFirstSequences < 0 || o.maxJourneyTokens < 0 || o.maxQueryResults < 0 ||
-        o.samplesPerCell < 0)
-        throw UsageError("--journeys, --journey-tokens, --max-results and --samples must be >= 0");
+    AnalysisOptions o = readAnalyzeOptions(a);
 
     const TraceSet set = TraceSet::open(dir);
     std::shared_ptr<Tokenizer> tok;
@@ -181,35 +109,7 @@ int runAnalyze(const ArgParser& a)
 } // namespace
 
 SPECMOE_COMMAND("analyze", "routing statistics of a trace folder (JSON + CSV, docs/analysis.md)",
-                [](ArgParser& p) {
-                    p.positional("tracedir", "trace folder (manifest.json + shards)");
-                    p.option("out", "DIR", "output folder for analysis.json and the CSV tables");
-                    p.option("max-tokens", "N", "analyse at most N tokens (0 = all)", "0");
-                    p.option("distances", "LIST", "layer distances d for transitions", "1,2,3");
-                    p.option("contexts", "LIST", "history lengths c for the predictability ceiling",
-                             "1,2,3");
-                    p.option("horizons", "LIST", "horizons h for the predictability ceiling",
-                             "1,2,3");
-                    // The held-out sequences are `train`'s test split for the same values.
-                    p.option("split-seed", "N", "seed of the split (train's --seed)", "1234");
-                    p.option("train-fraction", "X", "train's --train-fraction", "0.8");
-                    p.option("val-fraction", "X",
-                             "train's --val-fraction; the rest is held out", "0.1");
-                    p.flag("no-layer-mi", "skip the full layer-by-layer mutual-information matrix");
-                    p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9)");
-                    p.option("journeys", "N", "also record the first N sequences' journeys", "2");
-                    p.option("journey-tokens", "N", "tokens kept per recorded sequence", "512");
-                    p.multiOption("query", "TEXT",
-                                  "record every journey of this token text (e.g. def)");
-                    p.option("max-results", "N", "journeys kept per query", "200");
-                    p.option("samples", "N", "token samples per (layer, expert) cell", "32");
-                    p.option("tokenizer", "PATH",
-                             "tokenizer.model or checkpoint folder for token texts "
-                             "(default: the one in the trace manifest)");
-                    p.flag("no-text", "do not load a tokenizer (no token texts)");
-                    p.flag("no-csv", "write analysis.json only");
-                    p.flag("quiet", "no progress or summary");
-                },
+                [](ArgParser& p) { declareAnalyzeOptions(p); },
                 runAnalyze);
 
 } // namespace specmoe::cli

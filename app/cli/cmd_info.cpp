@@ -1,5 +1,6 @@
 // specmoe info: build and runtime facts, and a model's summary with --model.
 #include "app/cli/command.h"
+#include "core/collect/collector.h"
 #include "core/specmoe_core.h"
 
 #include <iostream>
@@ -36,7 +37,7 @@ int runInfo(const ArgParser& a)
 #endif
         ;
     if (a.has("model"))
-        return printModelInfo(a.get("model"), a.get("dtype"));
+        return printModelInfo(a.get("model"), parseOption<ComputeDType>(a, "dtype", parseDType));
     return kOk;
 }
 
@@ -46,7 +47,7 @@ SPECMOE_COMMAND("info", "show build, runtime and (with --model) checkpoint facts
                 [](ArgParser& p) {
                     p.option("threads", "N", "intra-op threads (0 = all cores)", "0");
                     p.option("model", "DIR", "a Mixtral checkpoint folder to describe");
-                    p.option("dtype", "TYPE", "compute dtype for memory estimates", "bfloat16");
+                    p.option("dtype", "TYPE", "compute dtype for memory estimates", dtypeName(CollectParams{}.dtype));
                 },
                 runInfo);
 

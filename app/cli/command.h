@@ -2,6 +2,7 @@
 // Subcommands of the `specmoe` CLI. Each lives in its own cmd_*.cpp and registers itself
 // with SPECMOE_COMMAND; main.cpp only dispatches.
 #include "app/cli/args.h"
+#include "core/model/compute_dtype.h"
 
 #include <functional>
 #include <memory>
@@ -48,5 +49,5 @@ ProgressFn consoleProgress(bool quiet);
 
 namespace specmoe::cli {
 // `specmoe info --model DIR`: prints the checkpoint summary (app/cli/model_info.cpp).
-int printModelInfo(const std::string& dir, const std::string& dtype);
+int printModelInfo(const std::string& dir, ComputeDType dtype);
 } // namespace specmoe::cli

@@ -24,11 +24,10 @@ std::string human(int64_t bytes)
 
 } // namespace
 
-int printModelInfo(const std::string& dir, const std::string& dtype)
+int printModelInfo(const std::string& dir, ComputeDType dtype)
 {
     const MixtralConfig c = loadConfig(dir);
     const CheckpointFiles files(dir); // validates every weight file
-    computeDTypeBytes(dtype);         // validates the name
     std::cout << "\nmodel            " << dir << "\n"
               << "architecture     " << c.architecture << " (" << c.modelType << "), config " << configHash(c) << "\n"
               << "layers           " << c.numLayers << ", hidden " << c.hiddenSize << ", intermediate "
@@ -43,9 +42,9 @@ int printModelInfo(const std::string& dir, const std::string& dtype)
               << "files            " << files.files().size() << " safetensors, " << files.names().size()
               << " tensors, " << human(int64_t(files.bytesOnDisk())) << " on disk\n"
               << "memory for weights (routing only; +lm_head when logits are asked):\n";
-    for (const char* dn : {"float32", "bfloat16", "float16"}) {
-        const std::string d = dn;
-        std::cout << "  " << d << (d == dtype ? " *" : "  ") << std::string(10 - d.size(), ' ');
+    for (ComputeDType d : {ComputeDType::Float32, ComputeDType::BFloat16, ComputeDType::Float16}) {
+        const std::string name = dtypeName(d);
+        std::cout << "  " << name << (d == dtype ? " *" : "  ") << std::string(10 - name.size(), ' ');
         for (Residency r : {Residency::Resident, Residency::Split, Residency::Streaming}) {
             std::cout << residencyName(r) << " " << human(weightBytesForMode(c, d, r));
             if (r == Residency::Streaming) {
@@ -57,7 +56,7 @@ int printModelInfo(const std::string& dir, const std::string& dtype)
             std::cout << (r == Residency::Streaming ? "\n" : ", ");
         }
     }
-    std::cout << "activations      " << dtype << ", batch 8 x 512: " << human(activationBytes(c, dtype, 8, 512, 2))
+    std::cout << "activations      " << dtypeName(dtype) << ", batch 8 x 512: " << human(activationBytes(c, dtype, 8, 512, 2))
               << "\n";
     return kOk;
 }

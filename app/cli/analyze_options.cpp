@@ -1,0 +1,98 @@
+#include "app/cli/analyze_options.h"
+
+namespace specmoe::cli {
+namespace {
+
+std::vector<int64_t> parseSeqIds(const std::vector<std::string>& values)
+{
+    std::vector<int64_t> out;
+    for (const auto& v : values) {
+        size_t start = 0;
+        while (start <= v.size()) {
+            const size_t comma = v.find(',', start);
+            const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            start = comma == std::string::npos ? v.size() + 1 : comma + 1;
+            if (item.empty())
+                continue;
+            size_t used = 0;
+            try {
+                out.push_back(std::stoll(item, &used));
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (used != item.size() || used == 0)
+                throw UsageError("option --seq: '" + item + "' is not a sequence id");
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+AnalysisOptions cliAnalysisDefaults()
+{
+    AnalysisOptions o;
+    o.journeyFirstSequences = 2;
+    o.maxJourneyTokens = 512;
+    return o;
+}
+
+void declareAnalyzeOptions(ArgParser& p, const AnalysisOptions& d)
+{
+    p.positional("tracedir", "trace folder (manifest.json + shards)");
+    p.option("out", "DIR", "output folder for analysis.json and the CSV tables");
+    p.option("max-tokens", "N", "analyse at most N tokens (0 = all)", numberText(d.maxTokens));
+    p.option("distances", "LIST", "layer distances d for transitions", listText(d.transitionDistances, ""));
+    p.option("contexts", "LIST", "history lengths c for the predictability ceiling", listText(d.predictContexts, ""));
+    p.option("horizons", "LIST", "horizons h for the predictability ceiling", listText(d.predictHorizons, ""));
+    // The held-out sequences are `train`'s test split for the same values.
+    p.option("split-seed", "N", "seed of the split (train's --seed)", numberText(d.split.seed));
+    p.option("train-fraction", "X", "train's --train-fraction", numberText(d.split.trainFraction));
+    p.option("val-fraction", "X", "train's --val-fraction; the rest is held out", numberText(d.split.validationFraction));
+    p.flag("no-layer-mi", d.layerPairMI ? "skip the full layer-by-layer mutual-information matrix"
+                                        : "skip the full layer-by-layer mutual-information matrix (the default here)");
+    p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9)");
+    p.option("journeys", "N", "also record the first N sequences' journeys", numberText(d.journeyFirstSequences));
+    p.option("journey-tokens", "N", "tokens kept per recorded sequence", numberText(d.maxJourneyTokens));
+    p.multiOption("query", "TEXT", "record every journey of this token text (e.g. def)");
+    p.option("max-results", "N", "journeys kept per query", numberText(d.maxQueryResults));
+    p.option("samples", "N", "token samples per (layer, expert) cell", numberText(d.samplesPerCell));
+    p.option("tokenizer", "PATH",
+             "tokenizer.model or checkpoint folder for token texts (default: the one in the trace manifest)");
+    p.flag("no-text", "do not load a tokenizer (no token texts)");
+    p.flag("no-csv", "write analysis.json only");
+    p.flag("quiet", "no progress or summary");
+}
+
+AnalysisOptions readAnalyzeOptions(const ArgParser& a, const AnalysisOptions& defaults)
+{
+    AnalysisOptions o = defaults;
+    o.maxTokens = a.getInt("max-tokens");
+    if (o.maxTokens < 0)
+        throw UsageError("--max-tokens must be >= 0");
+    o.transitionDistances = parseIntList(a.get("distances"), "distances", 1, 1024);
+    o.predictContexts = parseIntList(a.get("contexts"), "contexts", 1, 8);
+    o.predictHorizons = parseIntList(a.get("horizons"), "horizons", 1, 1024);
+    o.split.seed = uint64_t(a.getInt("split-seed"));
+    o.split.trainFraction = a.getDouble("train-fraction");
+    o.split.validationFraction = a.getDouble("val-fraction");
+    if (!(o.split.trainFraction >= 0.0 && o.split.validationFraction >= 0.0 &&
+          o.split.trainFraction + o.split.validationFraction <= 1.0))
+        throw UsageError("--train-fraction and --val-fraction must be >= 0 with a sum of at most 1");
+    if (a.flagSet("no-layer-mi"))
+        o.layerPairMI = false;
+    const std::vector<int64_t> seqIds = parseSeqIds(a.getAll("seq"));
+    if (!seqIds.empty())
+        o.journeySeqIds = seqIds;
+    o.journeyFirstSequences = static_cast<int>(a.getInt("journeys"));
+    o.maxJourneyTokens = static_cast<int>(a.getInt("journey-tokens"));
+    if (!a.getAll("query").empty())
+        o.queryTokens = a.getAll("query");
+    o.maxQueryResults = static_cast<int>(a.getInt("max-results"));
+    o.samplesPerCell = static_cast<int>(a.getInt("samples"));
+    if (o.journeyFirstSequences < 0 || o.maxJourneyTokens < 0 || o.maxQueryResults < 0 || o.samplesPerCell < 0)
+        throw UsageError("--journeys, --journey-tokens, --max-results and --samples must be >= 0");
+    return o;
+}
+
+} // namespace specmoe::cli
