@@ -35,9 +35,23 @@ namespace {
 
 enum SourceColumn { NameCol, PathCol, FormatCol, FieldCol, WeightCol, SourceColumns };
 
+// Combo boxes hold core's names as item data.
+QString qtName(const std::string& name) { return QString::fromStdString(name); }
+
 QString bytesText(qint64 b) { return QLocale().formattedDataSize(b, 1, QLocale::DataSizeIecFormat); }
 
-const char* const kFormats[] = {"auto", "text", "paragraphs", "jsonl", "jsonl-ids", "csv", "tsv"};
+const SourceFormat kFormats[] = {SourceFormat::Auto,  SourceFormat::Text,     SourceFormat::Paragraphs,
+                                 SourceFormat::Jsonl, SourceFormat::JsonlIds, SourceFormat::Csv,
+                                 SourceFormat::Tsv};
+
+// A source row for a picked file or folder: core's defaults for the rest.
+SourceSpec newSource(const QString& name, const QString& path)
+{
+    SourceSpec s;
+    s.name = name.toStdString();
+    s.path = path.toStdString();
+    return s;
+}
 
 } // namespace
 
@@ -62,7 +76,17 @@ void selectDevice(QComboBox* combo, const QString& device)
     combo->setCurrentIndex(i);
 }
 
-CollectionDialog::CollectionDialog(const QString& tracesDir, QWidget* parent)
+void selectDevice(QComboBox* combo, const DeviceSpec& device)
+{
+    selectDevice(combo, QString::fromStdString(deviceName(device)));
+}
+
+DeviceSpec selectedDevice(const QComboBox* combo)
+{
+    return parseDevice(combo->currentData().toString().toStdString()); // the combo holds core's names
+}
+
+CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams& defaults, QWidget* parent)
     : ValidatingDialog(parent), m_tracesDir(tracesDir)
 {
     setWindowTitle(tr("New Collection"));
@@ -123,7 +147,8 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, QWidget* parent)
     m_target = new QDoubleSpinBox(corpusBox);
     m_target->setObjectName(QStringLiteral("targetTokens"));
     m_target->setDecimals(0);
-    m_target->setRange(1, 1e12);
+    m_target->setRange(0, 1e12);
+    m_target->setSpecialValueText(tr("The whole corpus"));
     m_target->setSingleStep(100000);
     m_target->setGroupSeparatorShown(true);
     m_target->setSuffix(tr(" tokens"));
@@ -146,14 +171,14 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, QWidget* parent)
     fillDeviceCombo(m_device);
     m_dtype = new QComboBox(computeBox);
     m_dtype->setObjectName(QStringLiteral("dtype"));
-    m_dtype->addItem(tr("bfloat16"), QStringLiteral("bfloat16"));
-    m_dtype->addItem(tr("float16"), QStringLiteral("float16"));
-    m_dtype->addItem(tr("float32 (exact, twice the memory)"), QStringLiteral("float32"));
+    m_dtype->addItem(tr("bfloat16"), qtName(dtypeName(ComputeDType::BFloat16)));
+    m_dtype->addItem(tr("float16"), qtName(dtypeName(ComputeDType::Float16)));
+    m_dtype->addItem(tr("float32 (exact, twice the memory)"), qtName(dtypeName(ComputeDType::Float32)));
     m_residency = new QComboBox(computeBox);
     m_residency->setObjectName(QStringLiteral("residency"));
-    m_residency->addItem(tr("Resident: all weights on one device"), QStringLiteral("resident"));
-    m_residency->addItem(tr("Split: layers spread over the GPUs"), QStringLiteral("split"));
-    m_residency->addItem(tr("Streaming: one layer at a time"), QStringLiteral("streaming"));
+    m_residency->addItem(tr("Resident: all weights on one device"), qtName(residencyName(Residency::Resident)));
+    m_residency->addItem(tr("Split: layers spread over the GPUs"), qtName(residencyName(Residency::Split)));
+    m_residency->addItem(tr("Streaming: one layer at a time"), qtName(residencyName(Residency::Streaming)));
     m_batch = new QSpinBox(computeBox);
     m_batch->setObjectName(QStringLiteral("batchSize"));
     m_batch->setRange(0, 4096);
@@ -213,27 +238,28 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, QWidget* parent)
     connect(m_maxLength, qOverload<int>(&QSpinBox::valueChanged), this, &CollectionDialog::updateMemory);
     connect(m_lookahead, &QLineEdit::textChanged, this, &CollectionDialog::updateMemory);
 
-    setSettings(CollectSettings{});
+    setParams(defaults);
     watch(this);
     resize(1080, 640);
     revalidate();
 }
 
-void CollectionDialog::addSource(const SourceSettings& s)
+void CollectionDialog::addSource(const SourceSpec& s)
 {
     const int row = m_sources->rowCount();
     m_sources->insertRow(row);
-    m_sources->setItem(row, NameCol, new QTableWidgetItem(s.name));
-    auto* pathItem = new QTableWidgetItem(QDir::toNativeSeparators(s.path));
-    pathItem->setToolTip(s.path);
+    m_sources->setItem(row, NameCol, new QTableWidgetItem(QString::fromStdString(s.name)));
+    const QString path = QString::fromStdString(s.path);
+    auto* pathItem = new QTableWidgetItem(QDir::toNativeSeparators(path));
+    pathItem->setToolTip(path);
     m_sources->setItem(row, PathCol, pathItem);
     auto* format = new QComboBox(m_sources);
-    for (const char* f : kFormats)
-        format->addItem(QString::fromLatin1(f), QString::fromLatin1(f));
-    format->setCurrentIndex(qMax(0, format->findData(s.format)));
+    for (SourceFormat f : kFormats)
+        format->addItem(qtName(formatName(f)), qtName(formatName(f)));
+    format->setCurrentIndex(qMax(0, format->findData(qtName(formatName(s.format)))));
     connect(format, qOverload<int>(&QComboBox::currentIndexChanged), this, &CollectionDialog::revalidate);
     m_sources->setCellWidget(row, FormatCol, format);
-    m_sources->setItem(row, FieldCol, new QTableWidgetItem(s.field));
+    m_sources->setItem(row, FieldCol, new QTableWidgetItem(QString::fromStdString(s.field)));
     auto* weight = new QDoubleSpinBox(m_sources);
     weight->setRange(0.0, 1000.0);
     weight->setDecimals(2);
@@ -254,18 +280,18 @@ void CollectionDialog::removeSource(int row)
     revalidate();
 }
 
-SourceSettings CollectionDialog::sourceAt(int row) const
+SourceSpec CollectionDialog::sourceAt(int row) const
 {
-    SourceSettings s;
+    SourceSpec s;
     auto text = [&](int col) {
         const QTableWidgetItem* it = m_sources->item(row, col);
         return it ? it->text().trimmed() : QString();
     };
-    s.name = text(NameCol);
-    s.path = QDir::fromNativeSeparators(text(PathCol));
-    s.field = text(FieldCol);
+    s.name = text(NameCol).toStdString();
+    s.path = QDir::fromNativeSeparators(text(PathCol)).toStdString();
+    s.field = text(FieldCol).toStdString();
     if (auto* f = qobject_cast<QComboBox*>(m_sources->cellWidget(row, FormatCol)))
-        s.format = f->currentData().toString();
+        s.format = parseFormat(f->currentData().toString().toStdString());
     if (auto* w = qobject_cast<QDoubleSpinBox*>(m_sources->cellWidget(row, WeightCol)))
         s.weight = w->value();
     return s;
@@ -277,14 +303,14 @@ void CollectionDialog::addSourceFromFile()
         this, tr("Add corpus files"), QString(),
         tr("Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)"));
     for (const QString& f : files)
-        addSource({QFileInfo(f).completeBaseName(), f, QStringLiteral("auto"), QString(), 1.0});
+        addSource(newSource(QFileInfo(f).completeBaseName(), f));
 }
 
 void CollectionDialog::addSourceFromFolder()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Add a corpus folder"));
     if (!dir.isEmpty())
-        addSource({QFileInfo(dir).fileName(), dir, QStringLiteral("auto"), QString(), 1.0});
+        addSource(newSource(QFileInfo(dir).fileName(), dir));
 }
 
 void CollectionDialog::suggestOutput()
@@ -354,7 +380,7 @@ void CollectionDialog::updateMemory()
     }
     try {
         const MixtralConfig c = loadConfig(m_model->path().toStdString());
-        const std::string dtype = m_dtype->currentData().toString().toStdString();
+        const ComputeDType dtype = parseDType(m_dtype->currentData().toString().toStdString());
         const Residency mode = parseResidency(m_residency->currentData().toString().toStdString());
         QVector<int> probes;
         parseIntList(m_lookahead->text(), &probes);
@@ -362,13 +388,13 @@ void CollectionDialog::updateMemory()
         const qint64 staging = stagingBytesForMode(c, dtype, mode);
         qint64 available = 0;
         QString where;
-        const QString device = m_device->currentData().toString();
+        const DeviceSpec device = selectedDevice(m_device);
         const std::vector<GpuMemory> gpus = gpuMemory();
-        if (device.startsWith(QLatin1String("cuda")) || (device == QLatin1String("auto") && !gpus.empty())) {
+        if (device.kind == DeviceKind::Cuda || (device.kind == DeviceKind::Auto && !gpus.empty())) {
             for (const GpuMemory& g : gpus) {
                 if (mode == Residency::Split)
                     available += g.freeBytes;
-                else if (device == QLatin1String("auto") || device == QStringLiteral("cuda:%1").arg(g.index))
+                else if (device.kind == DeviceKind::Auto || qMax(0, device.index) == g.index) // auto: most free
                     available = qMax(available, g.freeBytes);
             }
             where = tr("free on the GPU");
@@ -379,7 +405,7 @@ void CollectionDialog::updateMemory()
         int64_t batch = m_batch->value();
         QString batchNote;
         if (batch == 0) { // what the collector will pick: the largest batch that fits
-            const int64_t room = available > 0 ? int64_t(double(available) * 0.8) - weights : 0;
+            const int64_t room = available > 0 ? int64_t(double(available) * m_params.memoryFraction) - weights : 0;
             batch = qMax<int64_t>(1, maxBatchForMemory(c, dtype, m_maxLength->value(), room, int(probes.size())));
             batchNote = tr("automatic batch size: %n sequence(s)", nullptr, int(batch));
         }
@@ -404,44 +430,49 @@ void CollectionDialog::updateMemory()
 QString CollectionDialog::modelSummary() const { return m_modelSummary->text(); }
 QString CollectionDialog::memoryText() const { return m_memory->text(); }
 
-CollectSettings CollectionDialog::settings() const
+CollectParams CollectionDialog::params() const
 {
-    CollectSettings s;
-    s.modelDir = m_model->path();
-    s.tokenizer = m_tokenizer->path();
+    CollectParams p = m_params;
+    p.modelDir = m_model->path().toStdString();
+    p.tokenizerPath = m_tokenizer->path().toStdString();
+    p.sources.clear();
     for (int r = 0; r < m_sources->rowCount(); ++r)
-        s.sources.push_back(sourceAt(r));
-    s.targetTokens = qint64(m_target->value());
-    s.maxLength = m_maxLength->value();
-    s.batchSize = m_batch->value();
-    s.device = m_device->currentData().toString();
-    s.dtype = m_dtype->currentData().toString();
-    s.residency = m_residency->currentData().toString();
-    s.shardSizeMB = m_shardSize->value();
-    parseIntList(m_lookahead->text(), &s.lookahead);
-    s.outputDir = m_output->path();
-    return s;
+        p.sources.push_back(sourceAt(r));
+    p.targetTokens = int64_t(m_target->value());
+    p.maxLength = m_maxLength->value();
+    p.batchSize = m_batch->value();
+    p.device = selectedDevice(m_device);
+    p.dtype = parseDType(m_dtype->currentData().toString().toStdString());
+    p.residency = parseResidency(m_residency->currentData().toString().toStdString());
+    p.shardMB = m_shardSize->value();
+    QVector<int> probes;
+    parseIntList(m_lookahead->text(), &probes);
+    p.lookahead.assign(probes.cbegin(), probes.cend());
+    p.outDir = m_output->path().toStdString();
+    return p;
 }
 
-void CollectionDialog::setSettings(const CollectSettings& s)
+void CollectionDialog::setParams(const CollectParams& p)
 {
-    m_model->setPath(s.modelDir);
-    m_tokenizer->setPath(s.tokenizer);
+    m_params = p;
+    m_model->setPath(QString::fromStdString(p.modelDir));
+    m_tokenizer->setPath(QString::fromStdString(p.tokenizerPath));
     m_sources->setRowCount(0);
-    for (const SourceSettings& src : s.sources)
+    for (const SourceSpec& src : p.sources)
         addSource(src);
-    m_target->setValue(double(s.targetTokens));
-    m_maxLength->setValue(s.maxLength);
-    m_batch->setValue(s.batchSize);
-    selectDevice(m_device, s.device);
-    m_dtype->setCurrentIndex(qMax(0, m_dtype->findData(s.dtype)));
-    m_residency->setCurrentIndex(qMax(0, m_residency->findData(s.residency)));
-    m_shardSize->setValue(s.shardSizeMB);
-    m_lookahead->setText(intListText(s.lookahead));
-    if (!s.outputDir.isEmpty()) {
-        m_output->setPath(s.outputDir);
+    m_target->setValue(double(p.targetTokens));
+    m_maxLength->setValue(p.maxLength);
+    m_batch->setValue(p.batchSize);
+    selectDevice(m_device, p.device);
+    m_dtype->setCurrentIndex(qMax(0, m_dtype->findData(qtName(dtypeName(p.dtype)))));
+    m_residency->setCurrentIndex(qMax(0, m_residency->findData(qtName(residencyName(p.residency)))));
+    m_shardSize->setValue(p.shardMB);
+    m_lookahead->setText(intListText(QVector<int>(p.lookahead.cbegin(), p.lookahead.cend())));
+    if (!p.outDir.empty()) {
+        const QString out = QString::fromStdString(p.outDir);
+        m_output->setPath(out);
         m_outputEdited = true;
-        m_name->setText(QFileInfo(s.outputDir).fileName());
+        m_name->setText(QFileInfo(out).fileName());
     }
     modelChanged();
 }
@@ -458,17 +489,18 @@ Validation CollectionDialog::validate() const
     bool allIds = true;
     QStringList names;
     for (int r = 0; r < m_sources->rowCount(); ++r) {
-        const SourceSettings s = sourceAt(r);
-        if (s.name.isEmpty())
+        const SourceSpec s = sourceAt(r);
+        const QString name = QString::fromStdString(s.name), path = QString::fromStdString(s.path);
+        if (name.isEmpty())
             return {tr("Source %1 has no name.").arg(r + 1), {}};
-        if (names.contains(s.name))
-            return {tr("Two sources are named \"%1\"; names must be unique.").arg(s.name), {}};
-        names << s.name;
-        if (s.path.isEmpty() || !QFileInfo::exists(s.path))
-            return {tr("The path of source \"%1\" does not exist: %2").arg(s.name, QDir::toNativeSeparators(s.path)), {}};
+        if (names.contains(name))
+            return {tr("Two sources are named \"%1\"; names must be unique.").arg(name), {}};
+        names << name;
+        if (path.isEmpty() || !QFileInfo::exists(path))
+            return {tr("The path of source \"%1\" does not exist: %2").arg(name, QDir::toNativeSeparators(path)), {}};
         if (s.weight <= 0)
-            return {tr("The weight of source \"%1\" must be positive.").arg(s.name), {}};
-        allIds = allIds && s.format == QLatin1String("jsonl-ids");
+            return {tr("The weight of source \"%1\" must be positive.").arg(name), {}};
+        allIds = allIds && s.format == SourceFormat::JsonlIds;
     }
     const QString tok = m_tokenizer->path();
     if (!tok.isEmpty() && !QFileInfo(tok).isFile())
@@ -481,10 +513,10 @@ Validation CollectionDialog::validate() const
     for (int d : probes)
         if (m_modelLayers > 0 && d >= m_modelLayers)
             return {tr("A lookahead probe distance of %1 needs more than %2 layers.").arg(d).arg(m_modelLayers), {}};
-    const QString residency = m_residency->currentData().toString();
-    if (residency == QLatin1String("split") && gpuMemory().empty())
+    const bool split = m_residency->currentData().toString() == qtName(residencyName(Residency::Split));
+    if (split && gpuMemory().empty())
         return {tr("Split residency spreads layers over GPUs; this machine has none."), {}};
-    if (m_device->currentData().toString() == QLatin1String("cpu") && residency == QLatin1String("split"))
+    if (selectedDevice(m_device).kind == DeviceKind::Cpu && split)
         return {tr("Split residency needs a GPU device."), {}};
     const QString out = m_output->path();
     if (out.isEmpty())

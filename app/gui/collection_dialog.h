@@ -1,9 +1,11 @@
 #pragma once
 // "New collection": model folder (validated as it is picked, with its summary), tokenizer,
 // corpus sources, sizes, compute device and dtype, residency mode with the memory it
-// needs, shard size, lookahead probes and output folder.
+// needs, shard size, lookahead probes and output folder. Filled from core's CollectParams
+// (its defaults unless the caller passes others); fields without a widget keep their value.
 #include "app/gui/job_params.h"
 #include "app/gui/validating_dialog.h"
+#include "core/collect/collector.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -20,14 +22,15 @@ class CollectionDialog : public ValidatingDialog {
     Q_OBJECT
 public:
     // tracesDir: where new trace sets go by default (the workspace's traces/ folder).
-    explicit CollectionDialog(const QString& tracesDir, QWidget* parent = nullptr);
+    explicit CollectionDialog(const QString& tracesDir, const CollectParams& defaults = {},
+                              QWidget* parent = nullptr);
 
-    CollectSettings settings() const;
-    void setSettings(const CollectSettings& s);
+    CollectParams params() const;
+    void setParams(const CollectParams& p);
     Validation validate() const override;
 
     // Adds a row to the sources table.
-    void addSource(const SourceSettings& s);
+    void addSource(const SourceSpec& s);
     int sourceCount() const;
     void removeSource(int row);
 
@@ -42,9 +45,10 @@ private:
     void addSourceFromFile();
     void addSourceFromFolder();
     void suggestOutput();
-    SourceSettings sourceAt(int row) const;
+    SourceSpec sourceAt(int row) const;
 
     QString m_tracesDir;
+    CollectParams m_params; // what setParams gave: the fields the form does not show
     PathEdit* m_model = nullptr;
     PathEdit* m_tokenizer = nullptr;
     QLabel* m_modelSummary = nullptr;
@@ -69,8 +73,12 @@ private:
     qint64 m_memoryNeeded = 0;
 };
 
-// The compute devices for combo boxes: "auto", "cpu", then "cuda:N" with the GPU's name.
+// The compute devices for combo boxes: "auto", "cpu", then "cuda:N" with the GPU's name
+// (item data: core's device names).
 void fillDeviceCombo(QComboBox* combo, bool withAuto = true);
+// Selects a device by name; one this machine lacks is added so it stays visible.
 void selectDevice(QComboBox* combo, const QString& device);
+void selectDevice(QComboBox* combo, const DeviceSpec& device);
+DeviceSpec selectedDevice(const QComboBox* combo);
 
 } // namespace specmoe::gui

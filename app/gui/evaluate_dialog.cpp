@@ -2,7 +2,6 @@
 
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
-#include "app/gui/settings_dialog.h"
 #include "app/gui/workspace.h"
 #include "core/speculate/run_folder.h"
 #include "core/trace/trace_set.h"
@@ -62,8 +61,9 @@ QString bestCheckpointProblem(const QString& runDir)
     return {};
 }
 
-EvaluateDialog::EvaluateDialog(const QString& runDir, const QStringList& traceSets, QWidget* parent)
-    : ValidatingDialog(parent), m_runDir(runDir)
+EvaluateDialog::EvaluateDialog(const QString& runDir, const QStringList& traceSets,
+                               const speculate::EvalParams& defaults, QWidget* parent)
+    : ValidatingDialog(parent), m_runDir(runDir), m_defaults(defaults)
 {
     setWindowTitle(tr("Evaluate a Predictor"));
     setObjectName(QStringLiteral("evaluateDialog"));
@@ -87,15 +87,22 @@ EvaluateDialog::EvaluateDialog(const QString& runDir, const QStringList& traceSe
     m_tracesInfo->setForegroundRole(QPalette::PlaceholderText);
     m_split = new QComboBox(dataBox);
     m_split->setObjectName(QStringLiteral("split"));
-    m_split->addItem(tr("Test (never seen in training or model selection)"), QStringLiteral("test"));
-    m_split->addItem(tr("Validation (chose the best epoch)"), QStringLiteral("validation"));
-    m_split->addItem(tr("Training"), QStringLiteral("train"));
-    m_split->addItem(tr("All sequences"), QStringLiteral("all"));
+    using speculate::Split;
+    const std::pair<std::optional<Split>, QString> splits[] = {
+        {Split::Test, tr("Test (never seen in training or model selection)")},
+        {Split::Validation, tr("Validation (chose the best epoch)")},
+        {Split::Train, tr("Training")},
+        {std::nullopt, tr("All sequences")}};
+    for (const auto& [split, label] : splits)
+        m_split->addItem(label, QString::fromStdString(speculate::splitSelectionName(split)));
+    m_split->setCurrentIndex(
+        qMax(0, m_split->findData(QString::fromStdString(speculate::splitSelectionName(defaults.split)))));
     m_maxTokens = new QSpinBox(dataBox);
     m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
     m_maxTokens->setRange(0, 2000000000);
     m_maxTokens->setSingleStep(10000);
     m_maxTokens->setSpecialValueText(tr("All"));
+    m_maxTokens->setValue(int(qMin<int64_t>(defaults.maxTokens, m_maxTokens->maximum())));
     auto* dataForm = new QFormLayout(dataBox);
     dataForm->addRow(tr("Trace set:"), m_traces);
     dataForm->addRow(QString(), m_tracesInfo);
@@ -106,7 +113,7 @@ EvaluateDialog::EvaluateDialog(const QString& runDir, const QStringList& traceSe
     m_device = new QComboBox(runOpts);
     m_device->setObjectName(QStringLiteral("device"));
     fillDeviceCombo(m_device);
-    selectDevice(m_device, AppSettings::load().device);
+    selectDevice(m_device, defaults.device);
     auto* runForm = new QFormLayout(runOpts);
     runForm->addRow(tr("Device:"), m_device);
 
@@ -141,14 +148,14 @@ void EvaluateDialog::traceSetChanged()
 
 speculate::EvalParams EvaluateDialog::params() const
 {
-    speculate::EvalParams p;
+    speculate::EvalParams p = m_defaults;
     p.runDir = m_runDir.toStdString();
+    p.traceDirs.clear();
     for (const QString& d : chosenTraceDirs())
         p.traceDirs.push_back(d.toStdString());
-    p.split = m_split->currentData().toString().toStdString();
+    p.split = speculate::parseSplitSelection(m_split->currentData().toString().toStdString());
     p.maxTokens = m_maxTokens->value();
-    p.device = m_device->currentData().toString().toStdString();
-    p.threads = AppSettings::load().threads;
+    p.device = selectedDevice(m_device);
     return p;
 }
 

@@ -14,8 +14,10 @@ namespace specmoe::gui {
 class EvaluateDialog : public ValidatingDialog {
     Q_OBJECT
 public:
-    // runDir: the training run; traceSets: the workspace's trace set folders.
-    EvaluateDialog(const QString& runDir, const QStringList& traceSets, QWidget* parent = nullptr);
+    // runDir: the training run; traceSets: the workspace's trace set folders; defaults: the
+    // split, token limit, device and threads shown first (core's unless the caller passes others).
+    EvaluateDialog(const QString& runDir, const QStringList& traceSets,
+                   const speculate::EvalParams& defaults = {}, QWidget* parent = nullptr);
 
     speculate::EvalParams params() const;
     Validation validate() const override;
@@ -25,6 +27,7 @@ private:
     void traceSetChanged();
 
     QString m_runDir;
+    speculate::EvalParams m_defaults;
     QStringList m_trainedOn; // the run's own trace folders (from its metrics.jsonl)
     QComboBox* m_traces = nullptr;
     QLabel* m_tracesInfo = nullptr;

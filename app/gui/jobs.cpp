@@ -32,13 +32,13 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::gui::AnalysisPtr>("specmoe::gui::AnalysisPtr");
 }
 
-JobSpec collectSpec(const CollectSettings& s)
+JobSpec collectSpec(const CollectParams& p)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("collect");
-    spec.title = Jobs::tr("Collect %1").arg(baseName(s.outputDir));
-    spec.outputPath = s.outputDir;
-    spec.params = s.toJson();
+    spec.outputPath = QString::fromStdString(p.outDir);
+    spec.title = Jobs::tr("Collect %1").arg(baseName(spec.outputPath));
+    spec.params = collectJobParams(p);
     spec.resumable = true;
     return spec;
 }
@@ -60,7 +60,7 @@ JobSpec trainSpec(const speculate::TrainParams& p)
     spec.kind = QStringLiteral("train");
     spec.outputPath = QString::fromStdString(p.runDir);
     spec.title = Jobs::tr("Train %1").arg(baseName(spec.outputPath));
-    spec.params = trainParamsToJson(p);
+    spec.params = trainJobParams(p);
     spec.resumable = true;
     return spec;
 }
@@ -120,7 +120,7 @@ JobSpec evaluateSpec(const speculate::EvalParams& p)
     spec.kind = QStringLiteral("evaluate");
     spec.outputPath = QString::fromStdString(p.runDir);
     spec.title = Jobs::tr("Evaluate %1 (%2 split)")
-                     .arg(baseName(spec.outputPath), widgets::TrainingRunViews::splitName(QString::fromStdString(p.split)));
+                     .arg(baseName(spec.outputPath), widgets::TrainingRunViews::splitName(QString::fromStdString(speculate::splitSelectionName(p.split))));
     spec.resumable = false; // seconds to minutes: run it again
     return spec;
 }
@@ -151,36 +151,8 @@ JobFn makeExportJob(const speculate::ExportParams& params)
     };
 }
 
-CollectParams toCollectParams(const CollectSettings& s)
+JobFn makeCollectJob(const CollectParams& params)
 {
-    CollectParams p;
-    for (const SourceSettings& src : s.sources) {
-        SourceSpec spec;
-        spec.name = src.name.toStdString();
-        spec.path = src.path.toStdString();
-        spec.format = parseFormat(src.format.toStdString());
-        spec.field = src.field.toStdString();
-        spec.weight = src.weight;
-        p.sources.push_back(spec);
-    }
-    p.targetTokens = s.targetTokens;
-    p.maxLength = s.maxLength;
-    p.modelDir = s.modelDir.toStdString();
-    p.tokenizerPath = s.tokenizer.toStdString();
-    p.device = s.device.toStdString();
-    p.dtype = s.dtype.toStdString();
-    p.residency = s.residency.toStdString();
-    p.lookahead.assign(s.lookahead.cbegin(), s.lookahead.cend());
-    p.threads = s.threads;
-    p.batchSize = s.batchSize;
-    p.outDir = s.outputDir.toStdString();
-    p.shardMB = s.shardSizeMB;
-    return p;
-}
-
-JobFn makeCollectJob(const CollectSettings& s)
-{
-    const CollectParams params = toCollectParams(s); // converted on the GUI thread, by value
     return [params](const ProgressFn& progress) -> QVariant {
         QDir().mkpath(QString::fromStdString(params.outDir));
         const CollectResult r = collect(params, progress);
@@ -192,10 +164,10 @@ JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onM
 {
     if (spec.kind == QLatin1String("collect")) {
         // The collector continues a folder holding part of the same trace by itself.
-        return makeCollectJob(CollectSettings::fromJson(spec.params));
+        return makeCollectJob(collectParamsOfJob(spec.params));
     }
     if (spec.kind == QLatin1String("train")) {
-        speculate::TrainParams p = trainParamsFromJson(spec.params);
+        speculate::TrainParams p = trainParamsOfJob(spec.params);
         p.resume = true;
         return makeTrainJob(p, std::move(onMetrics));
     }

@@ -16,13 +16,13 @@
 
 namespace specmoe::gui {
 
-JobFn makeCollectJob(const CollectSettings& settings);
+JobFn makeCollectJob(const CollectParams& params);
 JobFn makeReshardJob(const ReshardSettings& settings);
 // onMetrics is called on the worker thread with every metrics.jsonl line.
 JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(const QString&)> onMetrics = {});
 
 // The spec (title, output, JSON parameters) of each job, for the runner and the workspace.
-JobSpec collectSpec(const CollectSettings& settings);
+JobSpec collectSpec(const CollectParams& params);
 JobSpec reshardSpec(const ReshardSettings& settings);
 JobSpec trainSpec(const speculate::TrainParams& params);
 
@@ -35,7 +35,8 @@ JobFn makeExportJob(const speculate::ExportParams& params);
 JobSpec exportSpec(const speculate::ExportParams& params);
 
 // The JobFn that resumes a persisted job (resume on for collections and training; a
-// re-shard starts over). Returns an empty function for an unknown kind.
+// re-shard starts over). Returns an empty function for an unknown kind; throws
+// specmoe::Error when the persisted parameters are malformed.
 JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics = {});
 
 // The routing analysis of a trace set (core/analysis), for the trace set views. The value
@@ -43,9 +44,6 @@ JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onM
 JobFn makeAnalyzeJob(const QString& traceDir);
 JobSpec analyzeSpec(const QString& traceDir);
 using AnalysisPtr = std::shared_ptr<const AnalysisResult>;
-
-// Core's collection parameters for the dialog's settings.
-CollectParams toCollectParams(const CollectSettings& settings);
 
 void registerJobTypes();
 

@@ -719,10 +719,10 @@ void MainWindow::onMetricsLine(const QString& runDir, const QString& line)
     }
 }
 
-qint64 MainWindow::startCollection(const CollectSettings& settings)
+qint64 MainWindow::startCollection(const CollectParams& params)
 {
-    QDir().mkpath(settings.outputDir);
-    return submitJob(collectSpec(settings), makeCollectJob(settings));
+    QDir().mkpath(QString::fromStdString(params.outDir));
+    return submitJob(collectSpec(params), makeCollectJob(params));
 }
 
 qint64 MainWindow::startReshard(const ReshardSettings& settings)
@@ -767,7 +767,13 @@ bool MainWindow::resumeJob(qint64 id)
     if (!spec)
         return false;
     const JobSpec copy = *spec;
-    JobFn fn = makeResumeJob(copy, metricsForwarder(copy.outputPath));
+    JobFn fn;
+    try {
+        fn = makeResumeJob(copy, metricsForwarder(copy.outputPath));
+    } catch (const std::exception& e) { // parameters in workspace.json that no longer read
+        m_log->error(QStringLiteral("job %1").arg(id), QString::fromStdString(e.what()));
+        return false;
+    }
     if (!fn)
         return false;
     if (m_workspace.isOpen()) {
@@ -839,17 +845,16 @@ void MainWindow::newCollectionDialog()
 {
     if (!m_workspace.isOpen())
         return;
-    CollectionDialog dlg(m_workspace.tracesDir(), this);
-    CollectSettings defaults;
-    defaults.device = AppSettings::load().device;
+    CollectParams defaults;
+    AppSettings::load().applyDevice(&defaults.device);
     if (!m_workspace.models().isEmpty())
-        defaults.modelDir = m_workspace.models().front();
-    dlg.setSettings(defaults);
+        defaults.modelDir = m_workspace.models().front().toStdString();
+    CollectionDialog dlg(m_workspace.tracesDir(), defaults, this);
     if (dlg.exec() != QDialog::Accepted)
         return;
-    const CollectSettings s = dlg.settings();
-    m_workspace.addModel(s.modelDir);
-    startCollection(s);
+    const CollectParams p = dlg.params();
+    m_workspace.addModel(QString::fromStdString(p.modelDir));
+    startCollection(p);
     refreshWorkspace();
 }
 
@@ -868,16 +873,14 @@ void MainWindow::newTrainingDialog(const QString& traceSetDir)
 {
     if (!m_workspace.isOpen())
         return;
-    TrainingDialog dlg(m_workspace.traceSetDirs(), m_workspace.runsDir(), this);
-    speculate::TrainParams p;
-    p.device = AppSettings::load().device.toStdString();
+    // The settings' device goes in with the defaults, whatever the trace sets (it used to be
+    // applied only when one trace set was preselected, so with two or more the dialog showed
+    // its first device entry instead).
+    speculate::TrainParams defaults;
+    AppSettings::load().applyDevice(&defaults.device);
+    TrainingDialog dlg(m_workspace.traceSetDirs(), m_workspace.runsDir(), defaults, this);
     if (!traceSetDir.isEmpty())
-        p.traceDirs = {traceSetDir.toStdString()};
-    if (!p.traceDirs.empty() || m_workspace.traceSetDirs().size() == 1) {
-        if (p.traceDirs.empty())
-            p.traceDirs = {m_workspace.traceSetDirs().front().toStdString()};
-        dlg.setParams(p);
-    }
+        dlg.selectTraceSets({traceSetDir});
     if (dlg.exec() == QDialog::Accepted)
         startTraining(dlg.params());
 }
@@ -887,7 +890,11 @@ void MainWindow::evaluateDialog(const QString& runDir)
     const QString run = runDir.isEmpty() ? selectedRunDir() : runDir;
     if (!m_workspace.isOpen() || run.isEmpty())
         return;
-    EvaluateDialog dlg(run, m_workspace.traceSetDirs(), this);
+    const AppSettings settings = AppSettings::load();
+    speculate::EvalParams defaults;
+    settings.applyDevice(&defaults.device);
+    defaults.threads = settings.threads;
+    EvaluateDialog dlg(run, m_workspace.traceSetDirs(), defaults, this);
     if (dlg.exec() == QDialog::Accepted)
         startEvaluation(dlg.params());
 }

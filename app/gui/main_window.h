@@ -51,7 +51,7 @@ public:
     void addModel(const QString& dir);
 
     // Jobs (what the dialogs start; tests call them directly). Return the job id or 0.
-    qint64 startCollection(const CollectSettings& settings);
+    qint64 startCollection(const CollectParams& params);
     qint64 startReshard(const ReshardSettings& settings);
     qint64 startTraining(const speculate::TrainParams& params);
     // Scores a run's best checkpoint on a split (report saved in the run, shown in its model

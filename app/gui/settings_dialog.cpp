@@ -28,6 +28,17 @@ AppSettings AppSettings::load()
     return a;
 }
 
+void AppSettings::applyDevice(DeviceSpec* device) const
+{
+    if (this->device.isEmpty())
+        return;
+    try {
+        *device = parseDevice(this->device.toStdString());
+    } catch (const std::exception&) {
+        // Settings written by hand or by another version: the job's default stands.
+    }
+}
+
 void AppSettings::save() const
 {
     QSettings s;
@@ -51,6 +62,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : ValidatingDialog(parent)
     m_device = new QComboBox(computeBox);
     m_device->setObjectName(QStringLiteral("device"));
     fillDeviceCombo(m_device);
+    m_device->insertItem(0, tr("Each job's default"), QString());
     m_jobs = new QSpinBox(computeBox);
     m_jobs->setObjectName(QStringLiteral("maxJobs"));
     m_jobs->setRange(1, 16);

@@ -2,6 +2,7 @@
 // Settings: compute threads, default device, concurrent jobs, language and theme. Values
 // live in QSettings (read on the GUI thread, passed to jobs by value).
 #include "app/gui/validating_dialog.h"
+#include "core/tensor/device.h"
 
 class QComboBox;
 class QSpinBox;
@@ -10,13 +11,17 @@ namespace specmoe::gui {
 
 struct AppSettings {
     int threads = 0;                          // 0 = all cores
-    QString device = QStringLiteral("auto");
+    QString device;                           // "" = each job's own default (core's); else a
+                                              // device name every new job starts with
     int maxConcurrentJobs = 1;
     QString language;                         // "" = system, "en", "de", "zh_CN"
     QString theme = QStringLiteral("system"); // "system", "light", "dark"
 
     static AppSettings load();
     void save() const;
+    // Sets *device to the settings' device when one is chosen (a name no longer understood
+    // leaves the job's default).
+    void applyDevice(DeviceSpec* device) const;
 };
 
 class SettingsDialog : public ValidatingDialog {

@@ -72,8 +72,9 @@ QString traceSetFingerprint(const QString& dir)
                                           QString::fromStdString(fp.tokenizerHash));
 }
 
-TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runsDir, QWidget* parent)
-    : ValidatingDialog(parent), m_runsDir(runsDir)
+TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runsDir,
+                               const speculate::TrainParams& defaults, QWidget* parent)
+    : ValidatingDialog(parent), m_runsDir(runsDir), m_defaults(defaults), m_params(defaults)
 {
     setWindowTitle(tr("New Training Run"));
     setObjectName(QStringLiteral("trainingDialog"));
@@ -142,9 +143,9 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_patience->setSpecialValueText(tr("No early stopping"));
     m_embedDim = intSpin(hpBox, 4, 4096, "embedDim");
     m_hiddenDim = intSpin(hpBox, 4, 8192, "hiddenDim");
-    auto* defaults = new QPushButton(tr("Restore Defaults"), hpBox);
-    defaults->setObjectName(QStringLiteral("restoreDefaults"));
-    connect(defaults, &QPushButton::clicked, this, &TrainingDialog::restoreDefaults);
+    auto* restore = new QPushButton(tr("Restore Defaults"), hpBox);
+    restore->setObjectName(QStringLiteral("restoreDefaults"));
+    connect(restore, &QPushButton::clicked, this, &TrainingDialog::restoreDefaults);
     auto* hpForm = new QFormLayout(hpBox);
     hpForm->addRow(tr("Epochs:"), m_epochs);
     hpForm->addRow(tr("Batch size:"), m_batch);
@@ -154,7 +155,7 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     hpForm->addRow(tr("Patience (epochs):"), m_patience);
     hpForm->addRow(tr("Embedding size:"), m_embedDim);
     hpForm->addRow(tr("Hidden size:"), m_hiddenDim);
-    hpForm->addRow(QString(), defaults);
+    hpForm->addRow(QString(), restore);
 
     // Run
     auto* runBox = new QGroupBox(tr("Run"), this);
@@ -186,8 +187,8 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
 
     connect(m_name, &QLineEdit::textChanged, this, &TrainingDialog::suggestOutput);
     connect(m_output->lineEdit(), &QLineEdit::textEdited, this, [this] { m_outputEdited = true; });
-    restoreDefaults();
-    if (m_traceSets->count() == 1)
+    setParams(defaults);
+    if (m_traceSets->count() == 1 && checkedTraceSets().isEmpty())
         m_traceSets->item(0)->setCheckState(Qt::Checked);
     watch(this);
     resize(980, 640);
@@ -196,7 +197,7 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
 
 void TrainingDialog::restoreDefaults()
 {
-    const speculate::TrainParams d;
+    const speculate::TrainParams& d = m_defaults;
     m_maxTokens->setValue(double(d.maxTokens));
     m_trainFraction->setValue(d.split.trainFraction);
     m_validationFraction->setValue(d.split.validationFraction);
@@ -254,7 +255,8 @@ void TrainingDialog::selectTraceSets(const QStringList& dirs)
 
 speculate::TrainParams TrainingDialog::params() const
 {
-    speculate::TrainParams p;
+    speculate::TrainParams p = m_params;
+    p.traceDirs.clear();
     for (const QString& d : checkedTraceSets())
         p.traceDirs.push_back(d.toStdString());
     p.maxTokens = int64_t(m_maxTokens->value());
@@ -275,13 +277,14 @@ speculate::TrainParams TrainingDialog::params() const
     p.patience = m_patience->value();
     p.model.embedDim = m_embedDim->value();
     p.model.hiddenDim = m_hiddenDim->value();
-    p.device = m_device->currentData().toString().toStdString();
+    p.device = selectedDevice(m_device);
     p.runDir = m_output->path().toStdString();
     return p;
 }
 
 void TrainingDialog::setParams(const speculate::TrainParams& p)
 {
+    m_params = p;
     QStringList dirs;
     for (const std::string& d : p.traceDirs)
         dirs << QString::fromStdString(d);
@@ -304,7 +307,7 @@ void TrainingDialog::setParams(const speculate::TrainParams& p)
     m_patience->setValue(p.patience);
     m_embedDim->setValue(p.model.embedDim);
     m_hiddenDim->setValue(p.model.hiddenDim);
-    selectDevice(m_device, QString::fromStdString(p.device));
+    selectDevice(m_device, p.device);
     if (!p.runDir.empty()) {
         m_output->setPath(QString::fromStdString(p.runDir));
         m_outputEdited = true;

@@ -1,7 +1,8 @@
 #pragma once
 // "New training": which trace sets (of one model), which predictors, horizons, the context
-// the predictors see, hyper-parameters (core's defaults, restorable), device and the run
-// folder.
+// the predictors see, hyper-parameters, device and the run folder. Filled from a TrainParams
+// (core's defaults unless the caller passes others, e.g. the device of the settings);
+// "Restore Defaults" goes back to it, and fields without a widget keep their value.
 #include "app/gui/validating_dialog.h"
 #include "core/speculate/train.h"
 
@@ -19,7 +20,8 @@ class PathEdit;
 class TrainingDialog : public ValidatingDialog {
     Q_OBJECT
 public:
-    TrainingDialog(const QStringList& traceSets, const QString& runsDir, QWidget* parent = nullptr);
+    TrainingDialog(const QStringList& traceSets, const QString& runsDir,
+                   const speculate::TrainParams& defaults = {}, QWidget* parent = nullptr);
 
     speculate::TrainParams params() const;
     void setParams(const speculate::TrainParams& p);
@@ -33,6 +35,8 @@ private:
     QStringList checkedTraceSets() const;
 
     QString m_runsDir;
+    speculate::TrainParams m_defaults;
+    speculate::TrainParams m_params; // the last setParams (or the defaults)
     QListWidget* m_traceSets = nullptr;
     QCheckBox* m_interLayer = nullptr;
     QCheckBox* m_statistics = nullptr;

@@ -6,6 +6,7 @@
 #include "app/gui/reshard_dialog.h"
 #include "app/gui/settings_dialog.h"
 #include "app/gui/training_dialog.h"
+#include "core/util/error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -44,6 +45,15 @@ void writeManifest(const QString& dir, int layers, const QString& modelHash)
                         {QStringLiteral("fingerprint"), QJsonObject{{QStringLiteral("model_config_hash"), modelHash}}},
                         {QStringLiteral("shards"), QJsonArray{}}};
     f.write(QJsonDocument(o).toJson());
+}
+
+SourceSpec source(const QString& name, const QString& path, SourceFormat format)
+{
+    SourceSpec s;
+    s.name = name.toStdString();
+    s.path = path.toStdString();
+    s.format = format;
+    return s;
 }
 
 template <typename T>
@@ -94,30 +104,30 @@ private Q_SLOTS:
         QVERIFY(!dlg.okButton()->isEnabled()); // no sources yet
         QVERIFY(dlg.messageText().contains(QStringLiteral("source")));
 
-        dlg.addSource({QStringLiteral("ids"), ids, QStringLiteral("jsonl-ids"), QString(), 1.0});
+        dlg.addSource(source(QStringLiteral("ids"), ids, SourceFormat::JsonlIds));
         child<QLineEdit>(&dlg, "traceName")->setText(QStringLiteral("tiny"));
         child<QComboBox>(&dlg, "device")->setCurrentIndex(child<QComboBox>(&dlg, "device")->findData(QStringLiteral("cpu")));
         child<QComboBox>(&dlg, "dtype")->setCurrentIndex(child<QComboBox>(&dlg, "dtype")->findData(QStringLiteral("float32")));
         QVERIFY2(dlg.okButton()->isEnabled(), qPrintable(dlg.messageText()));
 
-        const CollectSettings s = dlg.settings();
-        QCOMPARE(s.modelDir, kModel);
-        QCOMPARE(s.sources.size(), 1);
-        QCOMPARE(s.sources[0].format, QStringLiteral("jsonl-ids"));
-        QCOMPARE(s.outputDir, QDir(tmp.filePath(QStringLiteral("traces"))).filePath(QStringLiteral("tiny")));
-        QCOMPARE(s.lookahead, (QVector<int>{1, 2}));
-        QCOMPARE(s.device, QStringLiteral("cpu"));
-        QCOMPARE(s.dtype, QStringLiteral("float32"));
+        const CollectParams s = dlg.params();
+        QCOMPARE(QString::fromStdString(s.modelDir), kModel);
+        QCOMPARE(int(s.sources.size()), 1);
+        QVERIFY(s.sources[0].format == SourceFormat::JsonlIds);
+        QCOMPARE(QString::fromStdString(s.outDir), QDir(tmp.filePath(QStringLiteral("traces"))).filePath(QStringLiteral("tiny")));
+        QVERIFY(s.lookahead == CollectParams{}.lookahead);
+        QVERIFY(s.device == DeviceSpec::cpu());
+        QVERIFY(s.dtype == ComputeDType::Float32);
 
         // Text sources need a tokenizer; the fixture has none.
-        dlg.addSource({QStringLiteral("text"), ids, QStringLiteral("text"), QString(), 1.0});
+        dlg.addSource(source(QStringLiteral("text"), ids, SourceFormat::Text));
         QVERIFY(!dlg.okButton()->isEnabled());
         QVERIFY(dlg.messageText().contains(QStringLiteral("tokenizer")));
         dlg.removeSource(1);
         QVERIFY(dlg.okButton()->isEnabled());
 
         // Duplicate names, bad probes, probes beyond the last layer.
-        dlg.addSource({QStringLiteral("ids"), ids, QStringLiteral("jsonl-ids"), QString(), 1.0});
+        dlg.addSource(source(QStringLiteral("ids"), ids, SourceFormat::JsonlIds));
         QVERIFY(!dlg.okButton()->isEnabled());
         dlg.removeSource(1);
         child<QLineEdit>(&dlg, "lookahead")->setText(QStringLiteral("1, x"));
@@ -127,21 +137,140 @@ private Q_SLOTS:
         QVERIFY(dlg.messageText().contains(QStringLiteral("3")));
         child<QLineEdit>(&dlg, "lookahead")->setText(QString());
         QVERIFY(dlg.okButton()->isEnabled());
-        QVERIFY(dlg.settings().lookahead.isEmpty());
+        QVERIFY(dlg.params().lookahead.empty());
 
         // Missing source path.
-        dlg.addSource({QStringLiteral("gone"), tmp.filePath(QStringLiteral("missing.jsonl")), QStringLiteral("jsonl-ids"), QString(), 1.0});
+        dlg.addSource(source(QStringLiteral("gone"), tmp.filePath(QStringLiteral("missing.jsonl")), SourceFormat::JsonlIds));
         QVERIFY(!dlg.okButton()->isEnabled());
         QVERIFY(dlg.messageText().contains(QStringLiteral("gone")));
         dlg.removeSource(1);
 
         // Round trip through the JSON a workspace stores.
-        const CollectSettings back = CollectSettings::fromJson(dlg.settings().toJson());
-        QCOMPARE(back.toJson(), dlg.settings().toJson());
-        CollectionDialog other(tmp.path());
-        other.setSettings(back);
-        QCOMPARE(other.settings().toJson(), back.toJson());
+        const CollectParams back = collectParamsOfJob(collectJobParams(dlg.params()));
+        QCOMPARE(collectJobParams(back), collectJobParams(dlg.params()));
+        CollectionDialog other(tmp.path(), back);
+        QCOMPARE(collectJobParams(other.params()), collectJobParams(back));
         QVERIFY(other.okButton()->isEnabled());
+    }
+
+    // Each default exists once, in core: the dialogs show CollectParams' / TrainParams'
+    // defaults, and follow when those change (here: a changed defaults struct).
+    void collectionDialogShowsCoreDefaults()
+    {
+        QTemporaryDir tmp;
+        CollectionDialog plain(tmp.path());
+        QCOMPARE(collectJobParams(plain.params()), collectJobParams(CollectParams{}));
+        QCOMPARE(child<QSpinBox>(&plain, "maxLength")->value(), CollectParams{}.maxLength);
+        QCOMPARE(child<QComboBox>(&plain, "dtype")->currentData().toString(),
+                 QString::fromStdString(dtypeName(CollectParams{}.dtype)));
+
+        CollectParams d;
+        d.maxLength = 777;
+        d.targetTokens = 4242;
+        d.batchSize = 5;
+        d.device = DeviceSpec::cpu();
+        d.dtype = ComputeDType::Float16;
+        d.residency = Residency::Streaming;
+        d.shardMB = 12.5;
+        d.lookahead = {3};
+        d.minLength = 3; // no widget: kept as given
+        CollectionDialog dlg(tmp.path(), d);
+        QCOMPARE(child<QSpinBox>(&dlg, "maxLength")->value(), 777);
+        QCOMPARE(child<QDoubleSpinBox>(&dlg, "targetTokens")->value(), 4242.0);
+        QCOMPARE(child<QSpinBox>(&dlg, "batchSize")->value(), 5);
+        QCOMPARE(child<QComboBox>(&dlg, "device")->currentData().toString(), QStringLiteral("cpu"));
+        QCOMPARE(child<QComboBox>(&dlg, "dtype")->currentData().toString(), QStringLiteral("float16"));
+        QCOMPARE(child<QComboBox>(&dlg, "residency")->currentData().toString(), QStringLiteral("streaming"));
+        QCOMPARE(child<QDoubleSpinBox>(&dlg, "shardSize")->value(), 12.5);
+        QCOMPARE(child<QLineEdit>(&dlg, "lookahead")->text(), QStringLiteral("3"));
+        QCOMPARE(collectJobParams(dlg.params()), collectJobParams(d));
+    }
+
+    void trainingDialogShowsCoreDefaults()
+    {
+        QTemporaryDir tmp;
+        const QString runs = tmp.filePath(QStringLiteral("runs"));
+        TrainingDialog plain({}, runs);
+        QCOMPARE(trainJobParams(plain.params()), trainJobParams(speculate::TrainParams{}));
+
+        speculate::TrainParams d;
+        d.epochs = 42;
+        d.batchSize = 16;
+        d.learningRate = 0.0125;
+        d.horizon = 3;
+        d.patience = 5;
+        d.split.trainFraction = 0.7;
+        d.model.embedDim = 24;
+        d.trainEnsemble = false;
+        d.device = DeviceSpec::cpu();
+        d.accumulate = 4; // no widget: kept as given
+        TrainingDialog dlg({}, runs, d);
+        QCOMPARE(child<QSpinBox>(&dlg, "epochs")->value(), 42);
+        QCOMPARE(child<QSpinBox>(&dlg, "batchSize")->value(), 16);
+        QCOMPARE(child<QDoubleSpinBox>(&dlg, "learningRate")->value(), 0.0125);
+        QCOMPARE(child<QSpinBox>(&dlg, "horizon")->value(), 3);
+        QCOMPARE(child<QDoubleSpinBox>(&dlg, "trainFraction")->value(), 0.7);
+        QCOMPARE(child<QSpinBox>(&dlg, "embedDim")->value(), 24);
+        QVERIFY(!child<QCheckBox>(&dlg, "ensemble")->isChecked());
+        QCOMPARE(child<QComboBox>(&dlg, "device")->currentData().toString(), QStringLiteral("cpu"));
+        QCOMPARE(trainJobParams(dlg.params()), trainJobParams(d));
+        // "Restore Defaults" goes back to the dialog's defaults, not to a copy of its own.
+        child<QSpinBox>(&dlg, "epochs")->setValue(2);
+        child<QPushButton>(&dlg, "restoreDefaults")->click();
+        QCOMPARE(dlg.params().epochs, 42);
+    }
+
+    void oldWorkspaceJobParamsStillRead()
+    {
+        // Pending jobs written before the workbench kept core's JSON (workspace.json).
+        const QJsonObject collect{{QStringLiteral("modelDir"), QStringLiteral("/m")},
+                                  {QStringLiteral("tokenizer"), QStringLiteral("/m/t.model")},
+                                  {QStringLiteral("sources"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("a")},
+                                                                                    {QStringLiteral("path"), QStringLiteral("/a")},
+                                                                                    {QStringLiteral("format"), QStringLiteral("jsonl-ids")},
+                                                                                    {QStringLiteral("field"), QString()},
+                                                                                    {QStringLiteral("weight"), 2.0}}}},
+                                  {QStringLiteral("targetTokens"), 1000000.0},
+                                  {QStringLiteral("maxLength"), 128},
+                                  {QStringLiteral("device"), QStringLiteral("cpu")},
+                                  {QStringLiteral("dtype"), QStringLiteral("float32")},
+                                  {QStringLiteral("residency"), QStringLiteral("streaming")},
+                                  {QStringLiteral("shardSizeMB"), 16.0},
+                                  {QStringLiteral("lookahead"), QJsonArray{1}},
+                                  {QStringLiteral("outputDir"), QStringLiteral("/out")},
+                                  {QStringLiteral("threads"), 0}};
+        const CollectParams c = collectParamsOfJob(collect);
+        QCOMPARE(QString::fromStdString(c.outDir), QStringLiteral("/out"));
+        QCOMPARE(QString::fromStdString(c.tokenizerPath), QStringLiteral("/m/t.model"));
+        QCOMPARE(c.shardMB, 16.0);
+        QCOMPARE(c.targetTokens, int64_t(1000000));
+        QVERIFY(c.residency == Residency::Streaming);
+        QVERIFY(c.sources.at(0).format == SourceFormat::JsonlIds);
+        QCOMPARE(c.sources.at(0).weight, 2.0);
+        const QJsonObject train{{QStringLiteral("traceDirs"), QJsonArray{QStringLiteral("/t")}},
+                                {QStringLiteral("splitSeed"), 7.0},
+                                {QStringLiteral("trainFraction"), 0.6},
+                                {QStringLiteral("embedDim"), 12},
+                                {QStringLiteral("useTokenIds"), false},
+                                {QStringLiteral("epochs"), 3},
+                                {QStringLiteral("runDir"), QStringLiteral("/r")},
+                                {QStringLiteral("device"), QStringLiteral("cuda:1")}};
+        const speculate::TrainParams t = trainParamsOfJob(train);
+        QCOMPARE(t.split.seed, uint64_t(7));
+        QCOMPARE(t.split.trainFraction, 0.6);
+        QCOMPARE(t.model.embedDim, 12);
+        QVERIFY(!t.model.useTokenIds);
+        QCOMPARE(t.epochs, 3);
+        QVERIFY(t.device == DeviceSpec::cuda(1));
+        // A malformed value is named.
+        QJsonObject bad = trainJobParams(t);
+        bad[QStringLiteral("epochs")] = QStringLiteral("many");
+        try {
+            trainParamsOfJob(bad);
+            QFAIL("accepted");
+        } catch (const Error& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("training job: field 'epochs'")), e.what());
+        }
     }
 
     void memoryEstimateGrowsWithTheBatch()
@@ -174,7 +303,7 @@ private Q_SLOTS:
         f.close();
         CollectionDialog dlg(tmp.path());
         dlg.modelEdit()->setPath(kModel);
-        dlg.addSource({QStringLiteral("ids"), ids, QStringLiteral("jsonl-ids"), QString(), 1.0});
+        dlg.addSource(source(QStringLiteral("ids"), ids, SourceFormat::JsonlIds));
         child<QLineEdit>(&dlg, "traceName")->setText(QStringLiteral("t"));
         auto* device = child<QComboBox>(&dlg, "device");
         device->setCurrentIndex(device->findData(QStringLiteral("cpu")));
@@ -261,11 +390,11 @@ private Q_SLOTS:
         QCOMPARE(p.epochs, 2);
         QCOMPARE(p.learningRate, 0.01);
         QVERIFY(!p.trainInterLayer);
-        const QJsonObject json = trainParamsToJson(p);
-        QCOMPARE(trainParamsToJson(trainParamsFromJson(json)), json);
+        const QJsonObject json = trainJobParams(p);
+        QCOMPARE(trainJobParams(trainParamsOfJob(json)), json);
         TrainingDialog again({a, b, other}, tmp.filePath(QStringLiteral("runs")));
         again.setParams(p);
-        QCOMPARE(trainParamsToJson(again.params()), json);
+        QCOMPARE(trainJobParams(again.params()), json);
         child<QPushButton>(&again, "restoreDefaults")->click();
         QCOMPARE(again.params().epochs, defaults.epochs);
     }

@@ -4,6 +4,7 @@
 #include "app/gui/job_runner.h"
 #include "app/gui/jobs.h"
 #include "app/gui/main_window.h"
+#include "app/gui/settings_dialog.h"
 #include "app/gui/summary_page.h"
 #include "app/gui/view_registry.h"
 #include "app/gui/workspace.h"
@@ -17,6 +18,7 @@
 #include "widgets/workspace_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -524,6 +526,40 @@ private Q_SLOTS:
 
         QVERIFY(window.deviceText().contains(QStringLiteral("Device")));
         QVERIFY(window.memoryPanel()->gaugeCount() >= 2);
+    }
+
+    // The training dialog starts with the device of the settings however many trace sets the
+    // workspace holds (with two or more and none selected it used to show its first entry).
+    void trainingDialogTakesTheSettingsDevice()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Study"), &err), qPrintable(err));
+        for (const char* name : {"wiki", "code"})
+            writeFakeTraceSet(QDir(window.workspace().tracesDir()).filePath(QString::fromLatin1(name)), 1000, true);
+        window.refreshWorkspace();
+        QCOMPARE(window.workspace().traceSetDirs().size(), 2);
+        AppSettings settings = AppSettings::load();
+        const AppSettings saved = settings;
+        for (const QString& device : {QStringLiteral("cpu"), QStringLiteral("cuda:7")}) {
+            settings.device = device;
+            settings.save();
+            for (const QString& traceSet : {QString(), window.workspace().traceSetDirs().front()}) {
+                QString shown = QStringLiteral("(no dialog)");
+                QTimer::singleShot(0, &window, [&] {
+                    auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+                    if (!dialog)
+                        return;
+                    if (auto* combo = dialog->findChild<QComboBox*>(QStringLiteral("device")))
+                        shown = combo->currentData().toString();
+                    dialog->reject();
+                });
+                window.newTrainingDialog(traceSet);
+                QCOMPARE(shown, device);
+            }
+        }
+        saved.save();
     }
 
     void closingWithRunningJobsAsksAndInterruptedJobsCanBeResumed()

@@ -49,20 +49,20 @@ QString writeIdCorpus(const QString& dir, int docs, int seed)
     return path;
 }
 
-CollectSettings tinyCollection(const QString& corpus, const QString& out, qint64 tokens)
+CollectParams tinyCollection(const QString& corpus, const QString& out, qint64 tokens)
 {
-    CollectSettings s;
-    s.modelDir = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
-    s.sources = {{QStringLiteral("ids"), corpus, QStringLiteral("jsonl-ids"), QString(), 1.0}};
+    CollectParams s;
+    s.modelDir = SPECMOE_TEST_DATA "/hf-tiny-mixtral";
+    s.sources = {parseSourceSpec("ids=" + corpus.toStdString() + ":jsonl-ids")};
     s.targetTokens = tokens;
     s.maxLength = 32;
     s.batchSize = 4;
-    s.device = QStringLiteral("cpu");
-    s.dtype = QStringLiteral("float32");
+    s.device = DeviceSpec::cpu();
+    s.dtype = ComputeDType::Float32;
     s.lookahead = {1};
-    s.shardSizeMB = 0.05;
+    s.shardMB = 0.05;
     s.threads = 1;
-    s.outputDir = out;
+    s.outDir = out.toStdString();
     return s;
 }
 
@@ -81,7 +81,7 @@ speculate::TrainParams tinyTraining(const QString& traces, const QString& runDir
     p.shuffleBuffer = 256;
     p.maxValidationTokens = 500;
     p.patience = 1000; // no early stop: the long run must still be going when it is cancelled
-    p.device = "cpu";
+    p.device = DeviceSpec::cpu();
     p.threads = 1;
     return p;
 }
@@ -174,7 +174,7 @@ private Q_SLOTS:
             EvaluateDialog dlg(runDir, window.workspace().traceSetDirs());
             QVERIFY2(dlg.isInputValid(), qPrintable(dlg.messageText()));
             const speculate::EvalParams ep = dlg.params();
-            QCOMPARE(ep.split, std::string("test"));
+            QVERIFY(ep.split == speculate::Split::Test);
             QCOMPARE(ep.traceDirs, std::vector<std::string>{QDir(traces).absolutePath().toStdString()}); // as trained
             const qint64 evalId = window.startEvaluation(ep);
             QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(evalId)), 120000);

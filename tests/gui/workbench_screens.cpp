@@ -71,18 +71,17 @@ private Q_SLOTS:
         QVERIFY(window.grab().save(QDir(out).filePath(QStringLiteral("workbench-training.png"))));
 
         // The dialogs, filled.
-        CollectionDialog collect(window.workspace().tracesDir(), &window);
-        CollectSettings s;
-        s.modelDir = c.models.isEmpty() ? QString() : c.models.front().path;
-        s.sources = {{QStringLiteral("wiki"), root, QStringLiteral("jsonl"), QStringLiteral("text"), 2.0},
-                     {QStringLiteral("code"), root, QStringLiteral("paragraphs"), QString(), 1.0}};
-        s.outputDir = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("mixtral-wiki-code"));
-        collect.setSettings(s);
+        CollectParams s;
+        s.modelDir = c.models.isEmpty() ? std::string() : c.models.front().path.toStdString();
+        s.sources = {parseSourceSpec("wiki=" + root.toStdString() + ":jsonl:text@2"),
+                     parseSourceSpec("code=" + root.toStdString() + ":paragraphs")};
+        s.outDir = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("mixtral-wiki-code")).toStdString();
+        CollectionDialog collect(window.workspace().tracesDir(), s, &window);
         collect.show();
         QVERIFY(QTest::qWaitForWindowExposed(&collect));
         QVERIFY(collect.grab().save(QDir(out).filePath(QStringLiteral("dialog-collection.png"))));
         collect.close();
-        TrainingDialog train(window.workspace().traceSetDirs(), window.workspace().runsDir(), &window);
+        TrainingDialog train(window.workspace().traceSetDirs(), window.workspace().runsDir(), {}, &window);
         train.selectTraceSets({c.traceSets.front().path});
         train.findChild<QLineEdit*>(QStringLiteral("runName"))->setText(QStringLiteral("gru-h2"));
         train.show();
