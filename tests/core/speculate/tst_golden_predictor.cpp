@@ -102,7 +102,7 @@ TEST(GoldenPredictor, ScoresTheGoldenTraceAsStored)
     EvalParams e;
     e.predictorDir = kPredictor;
     e.traceDirs = {kTrace};
-    e.split = "test";
+    e.split = Split::Test;
     e.threads = 1;
     const EvalReport got = evaluate(e);
     const EvalReport want = EvalReport::load(dataPath("golden/run/evaluation-test.json"));
