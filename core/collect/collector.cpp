@@ -58,7 +58,6 @@ std::string fileHash(const std::string& path)
 
 std::string tokenizerFile(const CollectParams& p) { return specmoe::tokenizerFile(p.tokenizerPath, p.modelDir); }
 
-
 std::vector<TraceSourceStats> traceSourceStats(const std::vector<SourceStats>& stats)
 {
     std::vector<TraceSourceStats> out;
