@@ -11,8 +11,10 @@ nlohmann::json toJson(const AnalysisOptions& o)
             {"layerPairMI", o.layerPairMI},
             {"predictContexts", o.predictContexts},
             {"predictHorizons", o.predictHorizons},
-            {"testFraction", o.testFraction},
-            {"splitSeed", o.splitSeed},
+            {"split",
+             {{"seed", o.split.seed},
+              {"trainFraction", o.split.trainFraction},
+              {"validationFraction", o.split.validationFraction}}},
             {"maxPredictTableEntries", o.maxPredictTableEntries},
             {"journeySeqIds", o.journeySeqIds},
             {"journeyFirstSequences", o.journeyFirstSequences},
@@ -33,8 +35,11 @@ AnalysisOptions analysisOptionsFromJson(const nlohmann::json& json, const std::s
     f.read("layerPairMI", o.layerPairMI);
     f.read("predictContexts", o.predictContexts);
     f.read("predictHorizons", o.predictHorizons);
-    f.read("testFraction", o.testFraction);
-    f.read("splitSeed", o.splitSeed);
+    f.object("split", [&](const JsonFields& s) {
+        s.read("seed", o.split.seed);
+        s.read("trainFraction", o.split.trainFraction);
+        s.read("validationFraction", o.split.validationFraction);
+    });
     f.read("maxPredictTableEntries", o.maxPredictTableEntries);
     f.read("journeySeqIds", o.journeySeqIds);
     f.read("journeyFirstSequences", o.journeyFirstSequences);

@@ -15,8 +15,7 @@ TEST(AnalysisOptionsJson, RoundTrip)
     o.layerPairMI = false;
     o.predictContexts = {2};
     o.predictHorizons = {5, 6};
-    o.testFraction = 0.3;
-    o.splitSeed = 1;
+    o.split = {1, 0.5, 0.3};
     o.maxPredictTableEntries = 100;
     o.journeySeqIds = {3, int64_t(1) << 40};
     o.journeyFirstSequences = 4;
@@ -31,6 +30,8 @@ TEST(AnalysisOptionsJson, RoundTrip)
     EXPECT_EQ(j.size(), defaults.size());
     for (const auto& [key, value] : j.items())
         EXPECT_NE(value, defaults.at(key)) << key;
+    for (const char* key : {"seed", "trainFraction", "validationFraction"})
+        EXPECT_NE(j.at("split").at(key), defaults.at("split").at(key)) << key;
     const AnalysisOptions back = analysisOptionsFromJson(nlohmann::json::parse(j.dump()));
     EXPECT_EQ(toJson(back), j);
     EXPECT_EQ(back.journeySeqIds[1], int64_t(1) << 40);
