@@ -4,7 +4,7 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="39"/>
+        <location filename="../app/gui/jobs.cpp" line="40"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
@@ -24,12 +24,12 @@
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="125"/>
+        <location filename="../app/gui/jobs.cpp" line="122"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="145"/>
+        <location filename="../app/gui/jobs.cpp" line="142"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
@@ -105,7 +105,7 @@
         <translation>Alle Quellen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="112"/>
+        <location filename="../widgets/token_journey_model.cpp" line="113"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1 (%n Token)</numerusform>
@@ -113,7 +113,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113"/>
+        <location filename="../widgets/token_journey_model.cpp" line="114"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1, %2 (%n Token)</numerusform>
@@ -149,113 +149,95 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="444"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
+        <location filename="../app/gui/workspace.cpp" line="378"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="443"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
+        <location filename="../app/gui/workspace.cpp" line="377"/>
         <source>Sequences</source>
         <translation>Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="25"/>
+        <location filename="../app/gui/workspace.cpp" line="28"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="32"/>
+        <location filename="../app/gui/workspace.cpp" line="35"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="48"/>
-        <source>yes</source>
-        <translation>ja</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/workspace.cpp" line="48"/>
-        <source>no</source>
-        <translation>nein</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="61"/>
-        <source>%n items</source>
-        <translation>
-            <numerusform>%n Eintrag</numerusform>
-            <numerusform>%n Einträge</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../app/gui/workspace.cpp" line="149"/>
+        <location filename="../app/gui/workspace.cpp" line="96"/>
         <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
         <translation>%1-Aufteilung, %2 Tokens: %3 Recall@%4 %5 (Häufigkeit %6, Markov %7), Horizont 1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="156"/>
+        <location filename="../app/gui/workspace.cpp" line="103"/>
         <source>unreadable report %1</source>
         <translation>unlesbarer Bericht %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="172"/>
+        <location filename="../app/gui/workspace.cpp" line="119"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 enthält bereits einen Arbeitsbereich.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="177"/>
+        <location filename="../app/gui/workspace.cpp" line="124"/>
         <source>Cannot create the folder %1.</source>
         <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="198"/>
+        <location filename="../app/gui/workspace.cpp" line="145"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1: Das Feld „format“ ist nicht „specmoe-workspace“.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="204"/>
+        <location filename="../app/gui/workspace.cpp" line="151"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1: Arbeitsbereich-Version %2 wird nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="288"/>
+        <location filename="../app/gui/workspace.cpp" line="235"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="359"/>
         <source>no manifest yet</source>
         <translation>noch kein Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="367"/>
         <source>unreadable manifest</source>
         <translation>unlesbares Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="421"/>
-        <location filename="../app/gui/workspace.cpp" line="548"/>
+        <location filename="../app/gui/workspace.cpp" line="368"/>
+        <location filename="../app/gui/workspace.cpp" line="470"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="374"/>
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="374"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 Tokens, unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442"/>
+        <location filename="../app/gui/workspace.cpp" line="376"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="444"/>
+        <location filename="../app/gui/workspace.cpp" line="378"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n Shard</numerusform>
@@ -263,62 +245,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="381"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
-        <location filename="../app/gui/workspace.cpp" line="554"/>
+        <location filename="../app/gui/workspace.cpp" line="381"/>
+        <location filename="../app/gui/workspace.cpp" line="473"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 Schichten × %2 Experten, Top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="455"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>Lookahead probes</source>
         <translation>Vorausschau-Sonden</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="459"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="462"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
         <source>Compute dtype</source>
         <translation>Rechen-Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="470"/>
+        <location filename="../app/gui/workspace.cpp" line="399"/>
         <source>Sources</source>
         <translation>Quellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>incomplete (can be resumed)</source>
         <translation>unvollständig (kann fortgesetzt werden)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="473"/>
-        <location filename="../app/gui/workspace.cpp" line="532"/>
-        <location filename="../app/gui/workspace.cpp" line="559"/>
+        <location filename="../app/gui/workspace.cpp" line="401"/>
+        <location filename="../app/gui/workspace.cpp" line="453"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="418"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>beendet nach %n Epoche</numerusform>
@@ -326,342 +308,397 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="418"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>finished</source>
         <translation>beendet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="500"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>incomplete, epoch %1</source>
         <translation>unvollständig, Epoche %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="500"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>incomplete</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="502"/>
+        <location filename="../app/gui/workspace.cpp" line="422"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <location filename="../app/gui/workspace.cpp" line="425"/>
         <source>Best epoch</source>
         <translation>Beste Epoche</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="511"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <source>Epochs done</source>
+        <translation>Abgeschlossene Epochen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <source>Latest</source>
+        <translation>Neueste</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <source>Predictor</source>
+        <translation>Prädiktor</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <source>%1; horizon %2</source>
+        <translation>%1; Horizont %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="446"/>
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="530"/>
+        <location filename="../app/gui/workspace.cpp" line="449"/>
         <source>Latest evaluation</source>
         <translation>Letzte Bewertung</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="547"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="469"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json fehlt oder ist unlesbar</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="555"/>
+        <location filename="../app/gui/workspace.cpp" line="474"/>
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="556"/>
+        <location filename="../app/gui/workspace.cpp" line="475"/>
         <source>Hidden size</source>
         <translation>Verborgene Größe</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="557"/>
+        <location filename="../app/gui/workspace.cpp" line="476"/>
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="558"/>
+        <location filename="../app/gui/workspace.cpp" line="477"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="478"/>
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="479"/>
+        <source>Weight files</source>
+        <translation>Gewichtsdateien</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <source>Tokenizer</source>
+        <translation>Tokenizer</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <source>none (token-id sources only)</source>
+        <translation>keiner (nur Quellen mit Token-IDs)</translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="46"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="62"/>
         <source>Automatic (fastest available)</source>
         <translation>Automatisch (schnellstes verfügbares)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="47"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="63"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="49"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="66"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="92"/>
         <source>New Collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="96"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="73"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="76"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="102"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece-Modell (*.model);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="77"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
         <source>tokenizer.model of the model folder</source>
         <translation>tokenizer.model des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="83"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="85"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
         <source>Tokenizer:</source>
         <translation>Tokenizer:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="88"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Field / column</source>
         <translation>Feld / Spalte</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="123"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="151"/>
+        <source>The whole corpus</source>
+        <translation>Das ganze Korpus</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="137"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="147"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="152"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>Automatic (fits the free memory)</source>
         <translation>Automatisch (passend zum freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="165"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="167"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="201"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="303"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="283"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="311"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="332"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="306"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="334"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="313"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="341"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="320"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="348"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="321"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -669,22 +706,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="378"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="371"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="410"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
@@ -692,102 +729,102 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="385"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="387"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="449"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="451"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="453"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="495"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="461"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="497"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="466"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="515"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="520"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="487"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="489"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="491"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="493"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -795,32 +832,32 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="39"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="35"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1: bester Checkpoint aus Epoche %2; Modelle %3; Horizont %4.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="62"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="59"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 hat noch keinen besten Checkpoint: Er wird am Ende der ersten Epoche geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="70"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="68"/>
         <source>Evaluate a Predictor</source>
         <translation>Prädiktor bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="75"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="79"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="77"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="83"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="81"/>
         <source>%1 (trained on)</source>
         <translation>%1 (Trainingsdaten)</translation>
     </message>
@@ -845,47 +882,47 @@
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="100"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="102"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
         <source>Trace set:</source>
         <translation>Trace-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="109"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
         <source>Tokens scored at most:</source>
         <translation>Höchstens bewertete Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="112"/>
         <source>Run</source>
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="113"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="118"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="164"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>Wählen Sie den Trace-Satz, auf dem der Prädiktor bewertet wird.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="167"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="172"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="174"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>Nicht der Trace-Satz, auf dem dieser Lauf trainiert wurde: Die Baselines nutzen weiter die Trainingsstatistik, und die Traces müssen vom selben Modell stammen.</translation>
     </message>
@@ -893,37 +930,37 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="177"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
         <source>Export a Predictor</source>
         <translation>Prädiktor exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="179"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="184"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="181"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="186"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>Schreibt predictor.safetensors und config.json (Aufbau in docs/speculation.md); docs/load_predictor.py lädt und führt sie mit PyTorch aus.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="195"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="223"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="226"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="231"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>Wählen Sie einen Ordner außerhalb des Laufs: Dort liegen seine eigenen Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="233"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>Der Ordner enthält bereits einen Prädiktor; er wird ersetzt.</translation>
     </message>
@@ -931,162 +968,162 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <location filename="../app/gui/main_window.cpp" line="131"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="158"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="164"/>
+        <location filename="../app/gui/main_window.cpp" line="167"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="167"/>
+        <location filename="../app/gui/main_window.cpp" line="170"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="169"/>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="174"/>
+        <location filename="../app/gui/main_window.cpp" line="177"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="179"/>
+        <location filename="../app/gui/main_window.cpp" line="182"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="182"/>
+        <location filename="../app/gui/main_window.cpp" line="185"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="184"/>
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="196"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>Prädiktor &amp;bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="198"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>E&amp;xport Predictor…</source>
         <translation>Prädiktor e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="209"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248"/>
+        <location filename="../app/gui/main_window.cpp" line="251"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="254"/>
+        <location filename="../app/gui/main_window.cpp" line="257"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262"/>
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="274"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="280"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="291"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="296"/>
+        <location filename="../app/gui/main_window.cpp" line="299"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="302"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="308"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="337"/>
+        <location filename="../app/gui/main_window.cpp" line="340"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -1094,12 +1131,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="341"/>
+        <location filename="../app/gui/main_window.cpp" line="344"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="342"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -1107,27 +1144,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="367"/>
+        <location filename="../app/gui/main_window.cpp" line="370"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="368"/>
+        <location filename="../app/gui/main_window.cpp" line="371"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="370"/>
+        <location filename="../app/gui/main_window.cpp" line="373"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="379"/>
+        <location filename="../app/gui/main_window.cpp" line="382"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="382"/>
+        <location filename="../app/gui/main_window.cpp" line="385"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -1135,7 +1172,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="387"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -1144,154 +1181,154 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="571"/>
-        <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="931"/>
+        <location filename="../app/gui/main_window.cpp" line="574"/>
+        <location filename="../app/gui/main_window.cpp" line="618"/>
+        <location filename="../app/gui/main_window.cpp" line="949"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="587"/>
+        <location filename="../app/gui/main_window.cpp" line="590"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="595"/>
+        <location filename="../app/gui/main_window.cpp" line="598"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
-        <location filename="../app/gui/main_window.cpp" line="605"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
+        <location filename="../app/gui/main_window.cpp" line="608"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="610"/>
+        <location filename="../app/gui/main_window.cpp" line="613"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="625"/>
         <location filename="../app/gui/main_window.cpp" line="628"/>
-        <location filename="../app/gui/main_window.cpp" line="648"/>
+        <location filename="../app/gui/main_window.cpp" line="631"/>
+        <location filename="../app/gui/main_window.cpp" line="651"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="629"/>
+        <location filename="../app/gui/main_window.cpp" line="632"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="633"/>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="634"/>
+        <location filename="../app/gui/main_window.cpp" line="637"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="420"/>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="423"/>
+        <location filename="../app/gui/main_window.cpp" line="649"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="417"/>
+        <location filename="../app/gui/main_window.cpp" line="420"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="668"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="806"/>
+        <location filename="../app/gui/main_window.cpp" line="823"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="808"/>
+        <location filename="../app/gui/main_window.cpp" line="825"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="910"/>
+        <location filename="../app/gui/main_window.cpp" line="928"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="911"/>
+        <location filename="../app/gui/main_window.cpp" line="929"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="941"/>
+        <location filename="../app/gui/main_window.cpp" line="959"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1014"/>
+        <location filename="../app/gui/main_window.cpp" line="1032"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1016"/>
+        <location filename="../app/gui/main_window.cpp" line="1034"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1019"/>
+        <location filename="../app/gui/main_window.cpp" line="1037"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1021"/>
+        <location filename="../app/gui/main_window.cpp" line="1039"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <location filename="../app/gui/main_window.cpp" line="1042"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1026"/>
+        <location filename="../app/gui/main_window.cpp" line="1044"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1030"/>
+        <location filename="../app/gui/main_window.cpp" line="1048"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1035"/>
+        <location filename="../app/gui/main_window.cpp" line="1053"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1056"/>
+        <location filename="../app/gui/main_window.cpp" line="1074"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1057"/>
+        <location filename="../app/gui/main_window.cpp" line="1075"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -1321,83 +1358,83 @@
 <context>
     <name>specmoe::gui::ReshardDialog</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="23"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="24"/>
         <source>Re-shard a Trace Set</source>
         <translation>Trace-Satz neu aufteilen</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="26"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="27"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="37"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="38"/>
         <source>Trace set:</source>
         <translation>Trace-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="40"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="41"/>
         <source>Destination</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="47"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="48"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="51"/>
-        <location filename="../app/gui/reshard_dialog.cpp" line="56"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="52"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
         <source>Keep the source&apos;s</source>
         <translation>Wie in der Quelle</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="58"/>
         <source>Replace a trace set already in the destination</source>
         <translation>Einen Trace-Satz im Ziel ersetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="60"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
         <source>Deflate level:</source>
         <translation>Deflate-Stufe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="64"/>
         <source>Chunk size (tokens):</source>
         <translation>Chunk-Größe (Tokens):</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="152"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="153"/>
         <source>Choose the trace set to re-shard.</source>
         <translation>Wählen Sie den Trace-Satz, der neu aufgeteilt werden soll.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="154"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="155"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="156"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="157"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="158"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="159"/>
         <source>The output folder must differ from the source.</source>
         <translation>Der Ausgabeordner muss sich von der Quelle unterscheiden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="160"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="161"/>
         <source>The output folder already holds a trace set; tick &quot;Replace&quot; to overwrite it.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz; kreuzen Sie „Ersetzen“ an, um ihn zu überschreiben.</translation>
     </message>
@@ -1405,72 +1442,77 @@
 <context>
     <name>specmoe::gui::SettingsDialog</name>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="43"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="54"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="46"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="57"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="50"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="61"/>
         <source>All cores (%1)</source>
         <translation>Alle Kerne (%1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="58"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
+        <source>Each job&apos;s default</source>
+        <translation>Voreinstellung des jeweiligen Auftrags</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/settings_dialog.cpp" line="70"/>
         <source>CPU threads:</source>
         <translation>CPU-Threads:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="59"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="71"/>
         <source>Default device:</source>
         <translation>Standardgerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="60"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
         <source>Jobs at the same time:</source>
         <translation>Gleichzeitige Aufträge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="62"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
         <source>Appearance</source>
         <translation>Darstellung</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="84"/>
         <source>System</source>
         <translation>System</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="73"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="85"/>
         <source>Light</source>
         <translation>Hell</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="86"/>
         <source>Dark</source>
         <translation>Dunkel</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="76"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="88"/>
         <source>Language:</source>
         <translation>Sprache:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="89"/>
         <source>Theme:</source>
         <translation>Design:</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="116"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="128"/>
         <source>The new language applies after the workbench restarts.</source>
         <translation>Die neue Sprache gilt nach einem Neustart der Workbench.</translation>
     </message>
@@ -1478,52 +1520,102 @@
 <context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47"/>
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Property</source>
         <translation>Eigenschaft</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47"/>
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="52"/>
+        <location filename="../app/gui/summary_page.cpp" line="57"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="111"/>
+        <location filename="../app/gui/summary_page.cpp" line="116"/>
         <source>Train on It…</source>
         <translation>Damit trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="112"/>
+        <location filename="../app/gui/summary_page.cpp" line="117"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="115"/>
+        <location filename="../app/gui/summary_page.cpp" line="120"/>
         <source>Evaluate…</source>
         <translation>Bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <location filename="../app/gui/summary_page.cpp" line="121"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="118"/>
+        <location filename="../app/gui/summary_page.cpp" line="123"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
+        <location filename="../app/gui/summary_page.cpp" line="152"/>
+        <source>Line</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="153"/>
+        <source>Epoch</source>
+        <translation>Epoche</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="154"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="155"/>
+        <source>Time (s)</source>
+        <translation>Zeit (s)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="156"/>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
         <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <source>Loss %1</source>
+        <translation>Verlust %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="168"/>
+        <source>Validation score</source>
+        <translation>Validierungswert</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="169"/>
+        <source>Best</source>
+        <translation>Beste</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="172"/>
+        <source>Samples/s</source>
+        <translation>Samples/s</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="175"/>
+        <source>Note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="203"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <location filename="../app/gui/summary_page.cpp" line="203"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
@@ -1531,222 +1623,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="80"/>
+        <location filename="../app/gui/training_dialog.cpp" line="79"/>
         <source>New Training Run</source>
         <translation>Neuer Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="84"/>
+        <location filename="../app/gui/training_dialog.cpp" line="83"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="96"/>
+        <location filename="../app/gui/training_dialog.cpp" line="95"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="101"/>
+        <location filename="../app/gui/training_dialog.cpp" line="100"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="101"/>
         <source>Tokens to read:</source>
         <translation>Zu lesende Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Training share:</source>
         <translation>Trainingsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Validation share:</source>
         <translation>Validierungsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="107"/>
+        <location filename="../app/gui/training_dialog.cpp" line="106"/>
         <source>Predictors</source>
         <translation>Prädiktoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="107"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>Schichtübergreifend (GRU über den Routing-Verlauf)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="110"/>
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Statistics-aware</source>
         <translation>Statistikbasiert</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <location filename="../app/gui/training_dialog.cpp" line="111"/>
         <source>Ensemble with the baselines</source>
         <translation>Ensemble mit den Referenzverfahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="115"/>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>Die Experten der Schichten l+1 … l+h aus dem Routing bis Schicht l vorhersagen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="115"/>
         <source>Token ids</source>
         <translation>Token-IDs</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="118"/>
+        <location filename="../app/gui/training_dialog.cpp" line="117"/>
         <source>Router weights</source>
         <translation>Router-Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="130"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="135"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="139"/>
+        <location filename="../app/gui/training_dialog.cpp" line="138"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="143"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="146"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="161"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="171"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="322"/>
+        <location filename="../app/gui/training_dialog.cpp" line="323"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="327"/>
+        <location filename="../app/gui/training_dialog.cpp" line="328"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="330"/>
+        <location filename="../app/gui/training_dialog.cpp" line="331"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="338"/>
+        <location filename="../app/gui/training_dialog.cpp" line="339"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="342"/>
+        <location filename="../app/gui/training_dialog.cpp" line="343"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="345"/>
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="347"/>
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="350"/>
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>Der Laufordner enthält bereits einen Lauf: Er wird ab seinem letzten Checkpoint fortgesetzt.</translation>
     </message>
@@ -2515,94 +2607,94 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="208"/>
+        <location filename="../widgets/token_journey_view.cpp" line="210"/>
         <source>Token text, e.g. def</source>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="210"/>
+        <location filename="../widgets/token_journey_view.cpp" line="212"/>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="214"/>
+        <location filename="../widgets/token_journey_view.cpp" line="216"/>
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="216"/>
+        <location filename="../widgets/token_journey_view.cpp" line="218"/>
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="218"/>
+        <location filename="../widgets/token_journey_view.cpp" line="220"/>
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="231"/>
+        <location filename="../widgets/token_journey_view.cpp" line="233"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="232"/>
+        <location filename="../widgets/token_journey_view.cpp" line="234"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="236"/>
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="240"/>
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="242"/>
+        <location filename="../widgets/token_journey_view.cpp" line="244"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
-        <location filename="../widgets/token_journey_view.cpp" line="275"/>
-        <location filename="../widgets/token_journey_view.cpp" line="401"/>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <location filename="../widgets/token_journey_view.cpp" line="277"/>
+        <location filename="../widgets/token_journey_view.cpp" line="403"/>
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="344"/>
+        <location filename="../widgets/token_journey_view.cpp" line="346"/>
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="364"/>
+        <location filename="../widgets/token_journey_view.cpp" line="366"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="403"/>
+        <location filename="../widgets/token_journey_view.cpp" line="405"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="408"/>
+        <location filename="../widgets/token_journey_view.cpp" line="410"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="447"/>
+        <location filename="../widgets/token_journey_view.cpp" line="448"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <location filename="../widgets/token_journey_view.cpp" line="449"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
         <translation>„%1“ (Seq. %2, Pos. %3%4) Schicht %5: %6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="452"/>
+        <location filename="../widgets/token_journey_view.cpp" line="453"/>
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -2721,42 +2813,42 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="15"/>
+        <location filename="../widgets/training_run_views.cpp" line="16"/>
         <source>Training run</source>
         <translation>Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32"/>
+        <location filename="../widgets/training_run_views.cpp" line="33"/>
         <source>Training run %1</source>
         <translation>Trainingslauf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="50"/>
+        <location filename="../widgets/training_run_views.cpp" line="51"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>Bewertung des besten Checkpoints auf der %1-Aufteilung (%2 Tokens). Fett: bester Wert bei diesem Horizont (niedrigster bei Log-Loss und ECE).</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <location filename="../widgets/training_run_views.cpp" line="60"/>
         <source>test</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <location filename="../widgets/training_run_views.cpp" line="62"/>
         <source>validation</source>
         <translation>Validierungs</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <location filename="../widgets/training_run_views.cpp" line="64"/>
         <source>training</source>
         <translation>Trainings</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <location filename="../widgets/training_run_views.cpp" line="66"/>
         <source>whole</source>
         <translation>Gesamt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="53"/>
+        <location filename="../widgets/training_run_views.cpp" line="54"/>
         <source>Model comparison: %1 split</source>
         <translation>Modellvergleich: %1-Aufteilung</translation>
     </message>
@@ -2764,78 +2856,78 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="27"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="28"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
         <source>Choice:</source>
         <translation>Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="45"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="47"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="52"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="54"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="53"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="55"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="69"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="117"/>
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="102"/>
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="113"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="157"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="161"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="160"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="162"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="181"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="183"/>
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>Schicht %1, Experte %2: Anteil %3 (%4 % der Tokens, %5 Tokens)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="209"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="211"/>
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>Schicht %1, Experte %2: %n Stichproben-Token (alle Quellen)</numerusform>
@@ -2843,7 +2935,7 @@ Schicht %4: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="218"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4  G %5</translation>
     </message>

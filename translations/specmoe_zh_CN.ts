@@ -4,7 +4,7 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="39"/>
+        <location filename="../app/gui/jobs.cpp" line="40"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
@@ -24,12 +24,12 @@
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="125"/>
+        <location filename="../app/gui/jobs.cpp" line="122"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="145"/>
+        <location filename="../app/gui/jobs.cpp" line="142"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
@@ -105,14 +105,14 @@
         <translation>所有来源</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="112"/>
+        <location filename="../widgets/token_journey_model.cpp" line="113"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1（%n 个词元）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113"/>
+        <location filename="../widgets/token_journey_model.cpp" line="114"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1，%2（%n 个词元）</numerusform>
@@ -147,640 +147,678 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="444"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
+        <location filename="../app/gui/workspace.cpp" line="378"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="110"/>
-        <location filename="../app/gui/workspace.cpp" line="443"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
+        <location filename="../app/gui/workspace.cpp" line="377"/>
         <source>Sequences</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="25"/>
+        <location filename="../app/gui/workspace.cpp" line="28"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="32"/>
+        <location filename="../app/gui/workspace.cpp" line="35"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 不是 JSON 对象：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="48"/>
-        <source>yes</source>
-        <translation>是</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/workspace.cpp" line="48"/>
-        <source>no</source>
-        <translation>否</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="61"/>
-        <source>%n items</source>
-        <translation>
-            <numerusform>%n 项</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../app/gui/workspace.cpp" line="149"/>
+        <location filename="../app/gui/workspace.cpp" line="96"/>
         <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
         <translation>%1划分，%2 个词元：%3 recall@%4 %5（频率 %6，马尔可夫 %7），视距 1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="156"/>
+        <location filename="../app/gui/workspace.cpp" line="103"/>
         <source>unreadable report %1</source>
         <translation>无法读取的报告 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="172"/>
+        <location filename="../app/gui/workspace.cpp" line="119"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 中已有一个工作区。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="177"/>
+        <location filename="../app/gui/workspace.cpp" line="124"/>
         <source>Cannot create the folder %1.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="198"/>
+        <location filename="../app/gui/workspace.cpp" line="145"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1：字段“format”不是“specmoe-workspace”。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="204"/>
+        <location filename="../app/gui/workspace.cpp" line="151"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1：不支持的工作区版本 %2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="288"/>
+        <location filename="../app/gui/workspace.cpp" line="235"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="415"/>
+        <location filename="../app/gui/workspace.cpp" line="359"/>
         <source>no manifest yet</source>
         <translation>尚无清单</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="367"/>
         <source>unreadable manifest</source>
         <translation>清单无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="421"/>
-        <location filename="../app/gui/workspace.cpp" line="548"/>
+        <location filename="../app/gui/workspace.cpp" line="368"/>
+        <location filename="../app/gui/workspace.cpp" line="470"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="374"/>
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="374"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 个词元，未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="442"/>
+        <location filename="../app/gui/workspace.cpp" line="376"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="444"/>
+        <location filename="../app/gui/workspace.cpp" line="378"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n 个分片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="381"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
-        <location filename="../app/gui/workspace.cpp" line="554"/>
+        <location filename="../app/gui/workspace.cpp" line="381"/>
+        <location filename="../app/gui/workspace.cpp" line="473"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 层 × %2 个专家，top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="455"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>Lookahead probes</source>
         <translation>前瞻探针</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="459"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="462"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
         <source>Compute dtype</source>
         <translation>计算数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="470"/>
+        <location filename="../app/gui/workspace.cpp" line="399"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="472"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>incomplete (can be resumed)</source>
         <translation>未完成（可继续）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="473"/>
-        <location filename="../app/gui/workspace.cpp" line="532"/>
-        <location filename="../app/gui/workspace.cpp" line="559"/>
+        <location filename="../app/gui/workspace.cpp" line="401"/>
+        <location filename="../app/gui/workspace.cpp" line="453"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="498"/>
+        <location filename="../app/gui/workspace.cpp" line="418"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>%n 轮后完成</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="498"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="418"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="500"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>incomplete, epoch %1</source>
         <translation>未完成，第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="500"/>
+        <location filename="../app/gui/workspace.cpp" line="420"/>
         <source>incomplete</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="502"/>
+        <location filename="../app/gui/workspace.cpp" line="422"/>
         <source>not started</source>
         <translation>未开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="508"/>
+        <location filename="../app/gui/workspace.cpp" line="425"/>
         <source>Best epoch</source>
         <translation>最佳轮次</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="511"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
         <source>Validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <source>Epochs done</source>
+        <translation>已完成轮数</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <source>Latest</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <source>Predictor</source>
+        <translation>预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <source>%1; horizon %2</source>
+        <translation>%1；预测跨度 %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="446"/>
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="530"/>
+        <location filename="../app/gui/workspace.cpp" line="449"/>
         <source>Latest evaluation</source>
         <translation>最近一次评估</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="547"/>
+        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="469"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json 缺失或无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="555"/>
+        <location filename="../app/gui/workspace.cpp" line="474"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="556"/>
+        <location filename="../app/gui/workspace.cpp" line="475"/>
         <source>Hidden size</source>
         <translation>隐藏维度</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="557"/>
+        <location filename="../app/gui/workspace.cpp" line="476"/>
         <source>Vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="558"/>
+        <location filename="../app/gui/workspace.cpp" line="477"/>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="478"/>
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="479"/>
+        <source>Weight files</source>
+        <translation>权重文件</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <source>none (token-id sources only)</source>
+        <translation>无（仅限词元 ID 数据源）</translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="46"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="62"/>
         <source>Automatic (fastest available)</source>
         <translation>自动（最快的可用设备）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="47"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="63"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="49"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="66"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="92"/>
         <source>New Collection</source>
         <translation>新建采集</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="96"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="73"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="76"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="102"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="77"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
         <source>tokenizer.model of the model folder</source>
         <translation>模型文件夹中的 tokenizer.model</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="83"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="85"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
         <source>Tokenizer:</source>
         <translation>分词器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="88"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Corpus</source>
         <translation>语料</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Field / column</source>
         <translation>字段 / 列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="91"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="123"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="151"/>
+        <source>The whole corpus</source>
+        <translation>整个语料库</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="137"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="147"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="152"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>Automatic (fits the free memory)</source>
         <translation>自动（适应空闲内存）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="165"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="167"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="201"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="303"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="283"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="311"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="332"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="306"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="334"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="313"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="341"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="320"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="348"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="321"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="378"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="371"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="410"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>自动批大小：%n 个序列</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="385"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="387"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="449"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="451"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="453"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="495"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="461"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="497"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="466"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="515"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="520"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="487"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="489"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="491"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="493"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -788,32 +826,32 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="39"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="35"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1：第 %2 轮的最佳检查点；模型 %3；视距 %4。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="62"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="59"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 还没有最佳检查点：它在第一轮结束时写入。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="70"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="68"/>
         <source>Evaluate a Predictor</source>
         <translation>评估预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="75"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="79"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="77"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="83"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="81"/>
         <source>%1 (trained on)</source>
         <translation>%1（训练所用）</translation>
     </message>
@@ -838,47 +876,47 @@
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="100"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="102"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
         <source>Trace set:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="109"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
         <source>Tokens scored at most:</source>
         <translation>最多评估的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="112"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="113"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="118"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="164"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>请选择用于评估预测器的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="167"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="172"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="174"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>这不是该运行训练所用的轨迹集：基线仍使用训练统计，且轨迹必须来自同一模型。</translation>
     </message>
@@ -886,37 +924,37 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="177"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
         <source>Export a Predictor</source>
         <translation>导出预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="179"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="184"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="181"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="186"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>写出 predictor.safetensors 和 config.json（格式见 docs/speculation.md）；docs/load_predictor.py 用 PyTorch 加载并运行它们。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="190"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="195"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="223"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="226"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="231"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>请选择运行目录之外的文件夹：运行自身的检查点存放在那里。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="233"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>该文件夹已有一个预测器；它将被替换。</translation>
     </message>
@@ -924,208 +962,208 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="119"/>
+        <location filename="../app/gui/main_window.cpp" line="122"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <location filename="../app/gui/main_window.cpp" line="131"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="158"/>
+        <location filename="../app/gui/main_window.cpp" line="161"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161"/>
+        <location filename="../app/gui/main_window.cpp" line="164"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="164"/>
+        <location filename="../app/gui/main_window.cpp" line="167"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="167"/>
+        <location filename="../app/gui/main_window.cpp" line="170"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="169"/>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="174"/>
+        <location filename="../app/gui/main_window.cpp" line="177"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="179"/>
+        <location filename="../app/gui/main_window.cpp" line="182"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="182"/>
+        <location filename="../app/gui/main_window.cpp" line="185"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="184"/>
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="196"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="198"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="209"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="248"/>
+        <location filename="../app/gui/main_window.cpp" line="251"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="254"/>
+        <location filename="../app/gui/main_window.cpp" line="257"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262"/>
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="274"/>
+        <location filename="../app/gui/main_window.cpp" line="277"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="280"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="291"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="296"/>
+        <location filename="../app/gui/main_window.cpp" line="299"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="302"/>
+        <location filename="../app/gui/main_window.cpp" line="305"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="308"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="337"/>
+        <location filename="../app/gui/main_window.cpp" line="340"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="341"/>
+        <location filename="../app/gui/main_window.cpp" line="344"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="342"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="367"/>
+        <location filename="../app/gui/main_window.cpp" line="370"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="368"/>
+        <location filename="../app/gui/main_window.cpp" line="371"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="370"/>
+        <location filename="../app/gui/main_window.cpp" line="373"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="379"/>
+        <location filename="../app/gui/main_window.cpp" line="382"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="382"/>
+        <location filename="../app/gui/main_window.cpp" line="385"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="387"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -1133,154 +1171,154 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="571"/>
-        <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="931"/>
+        <location filename="../app/gui/main_window.cpp" line="574"/>
+        <location filename="../app/gui/main_window.cpp" line="618"/>
+        <location filename="../app/gui/main_window.cpp" line="949"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="587"/>
+        <location filename="../app/gui/main_window.cpp" line="590"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="595"/>
+        <location filename="../app/gui/main_window.cpp" line="598"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
-        <location filename="../app/gui/main_window.cpp" line="605"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
+        <location filename="../app/gui/main_window.cpp" line="608"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="610"/>
+        <location filename="../app/gui/main_window.cpp" line="613"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="625"/>
         <location filename="../app/gui/main_window.cpp" line="628"/>
-        <location filename="../app/gui/main_window.cpp" line="648"/>
+        <location filename="../app/gui/main_window.cpp" line="631"/>
+        <location filename="../app/gui/main_window.cpp" line="651"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="629"/>
+        <location filename="../app/gui/main_window.cpp" line="632"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="633"/>
+        <location filename="../app/gui/main_window.cpp" line="636"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="634"/>
+        <location filename="../app/gui/main_window.cpp" line="637"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="420"/>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="423"/>
+        <location filename="../app/gui/main_window.cpp" line="649"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="417"/>
+        <location filename="../app/gui/main_window.cpp" line="420"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="668"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="806"/>
+        <location filename="../app/gui/main_window.cpp" line="823"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="808"/>
+        <location filename="../app/gui/main_window.cpp" line="825"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="910"/>
+        <location filename="../app/gui/main_window.cpp" line="928"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="911"/>
+        <location filename="../app/gui/main_window.cpp" line="929"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="941"/>
+        <location filename="../app/gui/main_window.cpp" line="959"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1014"/>
+        <location filename="../app/gui/main_window.cpp" line="1032"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1016"/>
+        <location filename="../app/gui/main_window.cpp" line="1034"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1019"/>
+        <location filename="../app/gui/main_window.cpp" line="1037"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1021"/>
+        <location filename="../app/gui/main_window.cpp" line="1039"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1024"/>
+        <location filename="../app/gui/main_window.cpp" line="1042"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1026"/>
+        <location filename="../app/gui/main_window.cpp" line="1044"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1030"/>
+        <location filename="../app/gui/main_window.cpp" line="1048"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1035"/>
+        <location filename="../app/gui/main_window.cpp" line="1053"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1056"/>
+        <location filename="../app/gui/main_window.cpp" line="1074"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1057"/>
+        <location filename="../app/gui/main_window.cpp" line="1075"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -1309,83 +1347,83 @@
 <context>
     <name>specmoe::gui::ReshardDialog</name>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="23"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="24"/>
         <source>Re-shard a Trace Set</source>
         <translation>重新分片轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="26"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="27"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="37"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="38"/>
         <source>Trace set:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="40"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="41"/>
         <source>Destination</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="47"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="48"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="51"/>
-        <location filename="../app/gui/reshard_dialog.cpp" line="56"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="52"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
         <source>Keep the source&apos;s</source>
         <translation>保持与来源相同</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="57"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="58"/>
         <source>Replace a trace set already in the destination</source>
         <translation>替换目标中已有的轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="60"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="61"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="62"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
         <source>Deflate level:</source>
         <translation>压缩级别：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="63"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="64"/>
         <source>Chunk size (tokens):</source>
         <translation>块大小（词元）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="152"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="153"/>
         <source>Choose the trace set to re-shard.</source>
         <translation>请选择要重新分片的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="154"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="155"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="156"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="157"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="158"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="159"/>
         <source>The output folder must differ from the source.</source>
         <translation>输出文件夹必须与来源不同。</translation>
     </message>
     <message>
-        <location filename="../app/gui/reshard_dialog.cpp" line="160"/>
+        <location filename="../app/gui/reshard_dialog.cpp" line="161"/>
         <source>The output folder already holds a trace set; tick &quot;Replace&quot; to overwrite it.</source>
         <translation>输出文件夹中已有轨迹集；勾选“替换”以覆盖它。</translation>
     </message>
@@ -1393,72 +1431,77 @@
 <context>
     <name>specmoe::gui::SettingsDialog</name>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="43"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="54"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="46"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="57"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="50"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="61"/>
         <source>All cores (%1)</source>
         <translation>全部核心（%1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="58"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
+        <source>Each job&apos;s default</source>
+        <translation>各任务的默认值</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/settings_dialog.cpp" line="70"/>
         <source>CPU threads:</source>
         <translation>CPU 线程数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="59"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="71"/>
         <source>Default device:</source>
         <translation>默认设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="60"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
         <source>Jobs at the same time:</source>
         <translation>同时运行的任务数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="62"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
         <source>Appearance</source>
         <translation>外观</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="65"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="72"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="84"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="73"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="85"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="74"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="86"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="76"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="88"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="77"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="89"/>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../app/gui/settings_dialog.cpp" line="116"/>
+        <location filename="../app/gui/settings_dialog.cpp" line="128"/>
         <source>The new language applies after the workbench restarts.</source>
         <translation>新语言将在工作台重启后生效。</translation>
     </message>
@@ -1466,52 +1509,102 @@
 <context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47"/>
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Property</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="47"/>
+        <location filename="../app/gui/summary_page.cpp" line="52"/>
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="52"/>
+        <location filename="../app/gui/summary_page.cpp" line="57"/>
         <source>Metrics</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="111"/>
+        <location filename="../app/gui/summary_page.cpp" line="116"/>
         <source>Train on It…</source>
         <translation>用它训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="112"/>
+        <location filename="../app/gui/summary_page.cpp" line="117"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="115"/>
+        <location filename="../app/gui/summary_page.cpp" line="120"/>
         <source>Evaluate…</source>
         <translation>评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <location filename="../app/gui/summary_page.cpp" line="121"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="118"/>
+        <location filename="../app/gui/summary_page.cpp" line="123"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
+        <location filename="../app/gui/summary_page.cpp" line="152"/>
+        <source>Line</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="153"/>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="154"/>
+        <source>Step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="155"/>
+        <source>Time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="156"/>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
         <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <source>Loss %1</source>
+        <translation>损失 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="168"/>
+        <source>Validation score</source>
+        <translation>验证得分</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="169"/>
+        <source>Best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="172"/>
+        <source>Samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="175"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/summary_page.cpp" line="203"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <location filename="../app/gui/summary_page.cpp" line="203"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1519,222 +1612,222 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="80"/>
+        <location filename="../app/gui/training_dialog.cpp" line="79"/>
         <source>New Training Run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="84"/>
+        <location filename="../app/gui/training_dialog.cpp" line="83"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="96"/>
+        <location filename="../app/gui/training_dialog.cpp" line="95"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="101"/>
+        <location filename="../app/gui/training_dialog.cpp" line="100"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="101"/>
         <source>Tokens to read:</source>
         <translation>读取的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Training share:</source>
         <translation>训练比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Validation share:</source>
         <translation>验证比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="107"/>
+        <location filename="../app/gui/training_dialog.cpp" line="106"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="107"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>跨层（基于路由历史的 GRU）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="110"/>
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Statistics-aware</source>
         <translation>统计感知</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <location filename="../app/gui/training_dialog.cpp" line="111"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="115"/>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="115"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="118"/>
+        <location filename="../app/gui/training_dialog.cpp" line="117"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="130"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="135"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="139"/>
+        <location filename="../app/gui/training_dialog.cpp" line="138"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="143"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="146"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="161"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="171"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="322"/>
+        <location filename="../app/gui/training_dialog.cpp" line="323"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="327"/>
+        <location filename="../app/gui/training_dialog.cpp" line="328"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="330"/>
+        <location filename="../app/gui/training_dialog.cpp" line="331"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="338"/>
+        <location filename="../app/gui/training_dialog.cpp" line="339"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="342"/>
+        <location filename="../app/gui/training_dialog.cpp" line="343"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="345"/>
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="347"/>
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="350"/>
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
         <translation>训练文件夹中已有训练：将从其最后一个检查点继续。</translation>
     </message>
@@ -2498,94 +2591,94 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="208"/>
+        <location filename="../widgets/token_journey_view.cpp" line="210"/>
         <source>Token text, e.g. def</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="210"/>
+        <location filename="../widgets/token_journey_view.cpp" line="212"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="214"/>
+        <location filename="../widgets/token_journey_view.cpp" line="216"/>
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="216"/>
+        <location filename="../widgets/token_journey_view.cpp" line="218"/>
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="218"/>
+        <location filename="../widgets/token_journey_view.cpp" line="220"/>
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="231"/>
+        <location filename="../widgets/token_journey_view.cpp" line="233"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="232"/>
+        <location filename="../widgets/token_journey_view.cpp" line="234"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="236"/>
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="240"/>
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="242"/>
+        <location filename="../widgets/token_journey_view.cpp" line="244"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
-        <location filename="../widgets/token_journey_view.cpp" line="275"/>
-        <location filename="../widgets/token_journey_view.cpp" line="401"/>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <location filename="../widgets/token_journey_view.cpp" line="277"/>
+        <location filename="../widgets/token_journey_view.cpp" line="403"/>
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="344"/>
+        <location filename="../widgets/token_journey_view.cpp" line="346"/>
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="364"/>
+        <location filename="../widgets/token_journey_view.cpp" line="366"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="403"/>
+        <location filename="../widgets/token_journey_view.cpp" line="405"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="408"/>
+        <location filename="../widgets/token_journey_view.cpp" line="410"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="447"/>
+        <location filename="../widgets/token_journey_view.cpp" line="448"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <location filename="../widgets/token_journey_view.cpp" line="449"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
         <translation>“%1”（序列 %2，位置 %3%4）第 %5 层：%6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="452"/>
+        <location filename="../widgets/token_journey_view.cpp" line="453"/>
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -2704,42 +2797,42 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TrainingRunViews</name>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="15"/>
+        <location filename="../widgets/training_run_views.cpp" line="16"/>
         <source>Training run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="32"/>
+        <location filename="../widgets/training_run_views.cpp" line="33"/>
         <source>Training run %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="50"/>
+        <location filename="../widgets/training_run_views.cpp" line="51"/>
         <source>Evaluation of the best checkpoint on the %1 split (%2 tokens). Bold: best at that horizon (lowest for log-loss and ECE).</source>
         <translation>最佳检查点在%1划分上的评估（%2 个词元）。粗体：该视距下的最佳值（对数损失和 ECE 取最低）。</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="59"/>
+        <location filename="../widgets/training_run_views.cpp" line="60"/>
         <source>test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="61"/>
+        <location filename="../widgets/training_run_views.cpp" line="62"/>
         <source>validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="63"/>
+        <location filename="../widgets/training_run_views.cpp" line="64"/>
         <source>training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="65"/>
+        <location filename="../widgets/training_run_views.cpp" line="66"/>
         <source>whole</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../widgets/training_run_views.cpp" line="53"/>
+        <location filename="../widgets/training_run_views.cpp" line="54"/>
         <source>Model comparison: %1 split</source>
         <translation>模型比较：%1划分</translation>
     </message>
@@ -2747,85 +2840,85 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="27"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="28"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
         <source>Choice:</source>
         <translation>选择：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="45"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="47"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="52"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="54"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="53"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="55"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="69"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="117"/>
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="102"/>
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="113"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="157"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="161"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="160"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="162"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="181"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="183"/>
         <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
         <translation>第 %1 层，专家 %2：占比 %3（词元的 %4 %，%5 个词元）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="209"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="211"/>
         <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>第 %1 层，专家 %2：%n 个抽样词元（所有来源）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="217"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="218"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4  权重 %5</translation>
     </message>
