@@ -1,5 +1,6 @@
 #include "core/analysis/analysis_options_json.h"
 
+#include "core/trace/split_json.h"
 #include "core/util/json_fields.h"
 
 namespace specmoe {
@@ -11,10 +12,7 @@ nlohmann::json toJson(const AnalysisOptions& o)
             {"layerPairMI", o.layerPairMI},
             {"predictContexts", o.predictContexts},
             {"predictHorizons", o.predictHorizons},
-            {"split",
-             {{"seed", o.split.seed},
-              {"trainFraction", o.split.trainFraction},
-              {"validationFraction", o.split.validationFraction}}},
+            {"split", splitSpecToJson(o.split)},
             {"maxPredictTableEntries", o.maxPredictTableEntries},
             {"journeySeqIds", o.journeySeqIds},
             {"journeyFirstSequences", o.journeyFirstSequences},
@@ -35,11 +33,7 @@ AnalysisOptions analysisOptionsFromJson(const nlohmann::json& json, const std::s
     f.read("layerPairMI", o.layerPairMI);
     f.read("predictContexts", o.predictContexts);
     f.read("predictHorizons", o.predictHorizons);
-    f.object("split", [&](const JsonFields& s) {
-        s.read("seed", o.split.seed);
-        s.read("trainFraction", o.split.trainFraction);
-        s.read("validationFraction", o.split.validationFraction);
-    });
+    readSplitSpec(f, "split", o.split);
     f.read("maxPredictTableEntries", o.maxPredictTableEntries);
     f.read("journeySeqIds", o.journeySeqIds);
     f.read("journeyFirstSequences", o.journeyFirstSequences);

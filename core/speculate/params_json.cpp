@@ -1,23 +1,10 @@
 #include "core/speculate/params_json.h"
 
+#include "core/trace/split_json.h"
 #include "core/util/json_fields.h"
 
 namespace specmoe::speculate {
 namespace {
-
-nlohmann::json splitJson(const SplitSpec& s)
-{
-    return {{"seed", s.seed}, {"trainFraction", s.trainFraction}, {"validationFraction", s.validationFraction}};
-}
-
-void readSplit(const JsonFields& f, const char* key, SplitSpec& out)
-{
-    f.object(key, [&](const JsonFields& s) {
-        s.read("seed", out.seed);
-        s.read("trainFraction", out.trainFraction);
-        s.read("validationFraction", out.validationFraction);
-    });
-}
 
 std::optional<Split> parseSelection(const std::string& name) { return parseSplitSelection(name); }
 
@@ -28,7 +15,7 @@ nlohmann::json toJson(const TrainParams& p)
     const ModelParams& m = p.model;
     return {{"traceDirs", p.traceDirs},
             {"maxTokens", p.maxTokens},
-            {"split", splitJson(p.split)},
+            {"split", splitSpecToJson(p.split)},
             {"horizon", p.horizon},
             {"shuffleBuffer", p.shuffleBuffer},
             {"maxValidationTokens", p.maxValidationTokens},
@@ -65,7 +52,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
     const JsonFields f(json, where);
     f.read("traceDirs", p.traceDirs);
     f.read("maxTokens", p.maxTokens);
-    readSplit(f, "split", p.split);
+    readSplitSpec(f, "split", p.split);
     f.read("horizon", p.horizon);
     f.read("shuffleBuffer", p.shuffleBuffer);
     f.read("maxValidationTokens", p.maxValidationTokens);
@@ -104,7 +91,7 @@ nlohmann::json toJson(const EvalParams& p)
             {"predictorDir", p.predictorDir},
             {"traceDirs", p.traceDirs},
             {"split", splitSelectionName(p.split)},
-            {"splitSpec", splitJson(p.splitSpec)},
+            {"splitSpec", splitSpecToJson(p.splitSpec)},
             {"maxTokens", p.maxTokens},
             {"device", deviceName(p.device)},
             {"threads", p.threads}};
@@ -118,7 +105,7 @@ EvalParams evalParamsFromJson(const nlohmann::json& json, const std::string& whe
     f.read("predictorDir", p.predictorDir);
     f.read("traceDirs", p.traceDirs);
     f.read<std::optional<Split>>("split", p.split, parseSelection);
-    readSplit(f, "splitSpec", p.splitSpec);
+    readSplitSpec(f, "splitSpec", p.splitSpec);
     f.read("maxTokens", p.maxTokens);
     f.read<DeviceSpec>("device", p.device, specmoe::parseDevice);
     f.read("threads", p.threads);
