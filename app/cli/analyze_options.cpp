@@ -1,5 +1,7 @@
 #include "app/cli/analyze_options.h"
 
+#include <cstdint>
+
 namespace specmoe::cli {
 namespace {
 
@@ -67,31 +69,27 @@ void declareAnalyzeOptions(ArgParser& p, const AnalysisOptions& d)
 AnalysisOptions readAnalyzeOptions(const ArgParser& a, const AnalysisOptions& defaults)
 {
     AnalysisOptions o = defaults;
-    o.maxTokens = a.getInt("max-tokens");
-    if (o.maxTokens < 0)
-        throw UsageError("--max-tokens must be >= 0");
+    o.maxTokens = a.getInt("max-tokens", 0, INT64_MAX);
     o.transitionDistances = parseIntList(a.get("distances"), "distances", 1, 1024);
     o.predictContexts = parseIntList(a.get("contexts"), "contexts", 1, 8);
     o.predictHorizons = parseIntList(a.get("horizons"), "horizons", 1, 1024);
     o.split.seed = uint64_t(a.getInt("split-seed"));
-    o.split.trainFraction = a.getDouble("train-fraction");
-    o.split.validationFraction = a.getDouble("val-fraction");
-    if (!(o.split.trainFraction >= 0.0 && o.split.validationFraction >= 0.0 &&
-          o.split.trainFraction + o.split.validationFraction <= 1.0))
-        throw UsageError("--train-fraction and --val-fraction must be >= 0 with a sum of at most 1");
+    o.split.trainFraction = a.getDouble("train-fraction", 0, 1);
+    o.split.validationFraction = a.getDouble("val-fraction", 0, 1);
+    if (o.split.trainFraction + o.split.validationFraction > 1.0)
+        throw UsageError("options --train-fraction " + a.get("train-fraction") + " and --val-fraction " +
+                         a.get("val-fraction") + " sum to more than 1 (accepted: each >= 0, their sum <= 1)");
     if (a.flagSet("no-layer-mi"))
         o.layerPairMI = false;
     const std::vector<int64_t> seqIds = parseSeqIds(a.getAll("seq"));
     if (!seqIds.empty())
         o.journeySeqIds = seqIds;
-    o.journeyFirstSequences = static_cast<int>(a.getInt("journeys"));
-    o.maxJourneyTokens = static_cast<int>(a.getInt("journey-tokens"));
+    o.journeyFirstSequences = static_cast<int>(a.getInt("journeys", 0, INT32_MAX));
+    o.maxJourneyTokens = static_cast<int>(a.getInt("journey-tokens", 0, INT32_MAX));
     if (!a.getAll("query").empty())
         o.queryTokens = a.getAll("query");
-    o.maxQueryResults = static_cast<int>(a.getInt("max-results"));
-    o.samplesPerCell = static_cast<int>(a.getInt("samples"));
-    if (o.journeyFirstSequences < 0 || o.maxJourneyTokens < 0 || o.maxQueryResults < 0 || o.samplesPerCell < 0)
-        throw UsageError("--journeys, --journey-tokens, --max-results and --samples must be >= 0");
+    o.maxQueryResults = static_cast<int>(a.getInt("max-results", 0, INT32_MAX));
+    o.samplesPerCell = static_cast<int>(a.getInt("samples", 0, INT32_MAX));
     return o;
 }
 

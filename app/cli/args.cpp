@@ -1,5 +1,7 @@
 #include "app/cli/args.h"
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -39,6 +41,18 @@ const ArgParser::Opt* ArgParser::find(const std::string& name) const
         if (o.name == name)
             return &o;
     return nullptr;
+}
+
+std::string ArgParser::unexpectedArgument(const std::string& arg) const
+{
+    // A stray word used to be ignored, so a typo such as `train --traces a b` silently
+    // trained on `a` alone.
+    std::string accepted;
+    for (const auto& p : m_pos)
+        accepted += (accepted.empty() ? "" : " ") + std::string(p.required ? "<" : "[") + p.name +
+                    (p.required ? ">" : "]");
+    return "unexpected argument '" + arg + "' (" + m_program +
+           (accepted.empty() ? " takes options only" : " takes " + accepted + " besides options") + ")";
 }
 
 void ArgParser::parse(const std::vector<std::string>& args)
@@ -81,7 +95,7 @@ void ArgParser::parse(const std::vector<std::string>& args)
         if (posIndex < m_pos.size())
             m_posValues[m_pos[posIndex++].name] = a;
         else
-            m_extra.push_back(a);
+            throw UsageError(unexpectedArgument(a));
     }
     if (m_help)
         return;
@@ -163,6 +177,39 @@ double ArgParser::getDouble(const std::string& name) const
     } catch (const std::exception&) {
         throw UsageError("option --" + name + " expects a number, got '" + v + "'");
     }
+}
+
+namespace {
+
+std::string boundText(double x)
+{
+    return std::isinf(x) ? std::string() : shortestNumber(x);
+}
+
+} // namespace
+
+int64_t ArgParser::getInt(const std::string& name, int64_t lo, int64_t hi) const
+{
+    const int64_t x = getInt(name);
+    if (x < lo || x > hi)
+        throw UsageError("option --" + name + ": " + get(name) + " is out of range (accepted: " +
+                         (hi == INT64_MAX ? "an integer >= " + std::to_string(lo)
+                                          : "an integer from " + std::to_string(lo) + " to " + std::to_string(hi)) +
+                         ")");
+    return x;
+}
+
+double ArgParser::getDouble(const std::string& name, double lo, double hi, bool loExclusive) const
+{
+    const double x = getDouble(name);
+    const bool lowOk = loExclusive ? x > lo : x >= lo;
+    if (!std::isfinite(x) || !lowOk || x > hi) {
+        std::string range = "a number " + std::string(loExclusive ? "> " : ">= ") + boundText(lo);
+        if (!std::isinf(hi))
+            range += " and <= " + boundText(hi);
+        throw UsageError("option --" + name + ": " + get(name) + " is out of range (accepted: " + range + ")");
+    }
+    return x;
 }
 
 std::string shortestNumber(double x)

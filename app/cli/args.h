@@ -27,7 +27,8 @@ public:
     void flag(const std::string& name, const std::string& help);
     void positional(const std::string& name, const std::string& help, bool required = true);
 
-    // Throws UsageError on unknown options or missing values.
+    // Throws UsageError on unknown options, missing values and arguments beyond the
+    // declared positionals.
     void parse(const std::vector<std::string>& args);
 
     bool helpRequested() const { return m_help; }
@@ -38,9 +39,12 @@ public:
     std::vector<std::string> getAll(const std::string& name) const;
     int64_t getInt(const std::string& name) const;
     double getDouble(const std::string& name) const;
+    // The same, and a value outside lo..hi is a UsageError naming the option, the value and
+    // the range accepted (hi = INT64_MAX / infinity: no upper bound; loExclusive: > lo).
+    int64_t getInt(const std::string& name, int64_t lo, int64_t hi) const;
+    double getDouble(const std::string& name, double lo, double hi, bool loExclusive = false) const;
     bool flagSet(const std::string& name) const;
     std::string positionalValue(const std::string& name) const;
-    const std::vector<std::string>& extraPositionals() const { return m_extra; }
 
 private:
     struct Opt {
@@ -52,15 +56,18 @@ private:
         bool required = true;
     };
     const Opt* find(const std::string& name) const;
+    std::string unexpectedArgument(const std::string& arg) const;
 
     std::string m_program, m_summary;
     std::vector<Opt> m_opts;
     std::vector<Pos> m_pos;
     std::map<std::string, std::vector<std::string>> m_values;
     std::map<std::string, std::string> m_posValues;
-    std::vector<std::string> m_extra;
     bool m_help = false;
 };
+
+// The most threads a --threads option accepts (0 = the default).
+inline constexpr int kMaxThreads = 1024;
 
 // Default texts of options, written from a parameter struct's values: integers as is,
 // numbers in the shortest form that reads back equal (0.003, not 0.003000), lists with

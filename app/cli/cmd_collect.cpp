@@ -2,10 +2,12 @@
 #include "app/cli/collect_options.h"
 #include "app/cli/command.h"
 #include "core/collect/collector.h"
+#include "core/model/config.h"
 #include "core/util/error.h"
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace specmoe::cli {
 namespace {
@@ -14,6 +16,20 @@ int runCollect(const ArgParser& a)
 {
     const CollectParams p = readCollectOptions(a);
     const bool quiet = a.flagSet("quiet");
+    // --lookahead beyond the model's layers is a usage error; an unreadable config.json is
+    // left to collect(), which names it.
+    std::optional<MixtralConfig> config;
+    try {
+        config = loadConfig(p.modelDir);
+    } catch (const std::exception&) {
+    }
+    if (config) {
+        try {
+            checkLookahead(p.lookahead, config->numLayers, p.modelDir);
+        } catch (const Error& e) {
+            throw UsageError(std::string("option --lookahead: ") + e.what());
+        }
+    }
 
     CollectResult r;
     try {

@@ -4,6 +4,7 @@
 #include "core/util/error.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 
@@ -15,11 +16,9 @@ int runDemoCommand(const ArgParser& a)
     demo::DemoParams p = a.flagSet("quick") ? demo::DemoParams::quickParams() : demo::DemoParams{};
     p.outDir = a.get("out");
     if (a.has("minutes")) {
-        p.minutes = a.getDouble("minutes");
-        if (!(p.minutes > 0))
-            throw UsageError("--minutes must be positive");
+        p.minutes = a.getDouble("minutes", 0, HUGE_VAL, true);
     }
-    p.threads = static_cast<int>(a.getInt("threads"));
+    p.threads = static_cast<int>(a.getInt("threads", 0, kMaxThreads));
     p.seed = static_cast<uint64_t>(a.getInt("seed"));
     const bool quiet = a.flagSet("quiet");
     try {

@@ -17,7 +17,7 @@ std::string gib(int64_t bytes)
 
 int runInfo(const ArgParser& a)
 {
-    setThreads(static_cast<int>(a.getInt("threads")));
+    setThreads(static_cast<int>(a.getInt("threads", 0, kMaxThreads)));
     const BuildInfo b = buildInfo();
     std::cout << "specmoe          " << b.version << "\n"
               << "libtorch         " << b.torchVersion

@@ -1,5 +1,7 @@
 // specmoe make-model: a random Mixtral checkpoint in the exact Hugging Face hub layout.
 #include "app/cli/command.h"
+#include "core/model/compute_dtype.h"
+#include "core/model/config.h"
 #include "core/model/make_model.h"
 #include "core/model/memory.h"
 
@@ -12,15 +14,14 @@ int runMakeModel(const ArgParser& a)
 {
     MakeModelOptions o;
     o.preset = a.get("preset");
-    o.layers = a.getInt("layers");
-    o.dtype = a.get("dtype");
+    parseOption<MixtralConfig>(a, "preset", presetConfig); // a name core does not know is a usage error
+    o.layers = a.getInt("layers", 0, 4096);
+    o.dtype = dtypeName(parseOption<ComputeDType>(a, "dtype", parseDType));
     o.seed = static_cast<uint64_t>(a.getInt("seed"));
     o.outDir = a.get("out");
     if (o.outDir.empty())
         throw UsageError("--out is required");
-    const int64_t shardMb = a.getInt("shard-mb");
-    if (shardMb < 0)
-        throw UsageError("--shard-mb must not be negative");
+    const int64_t shardMb = a.getInt("shard-mb", 0, int64_t(1) << 40);
     o.shardBytes = static_cast<uint64_t>(shardMb) << 20;
     o.fusedExperts = a.flagSet("fused-experts");
     o.progress = consoleProgress(a.flagSet("quiet"));

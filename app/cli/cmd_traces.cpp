@@ -6,6 +6,8 @@
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -147,13 +149,11 @@ int runReshard(const ArgParser& a, const std::string& dir)
     if (dest.empty())
         throw UsageError("reshard needs a destination folder: specmoe traces reshard <dir> <dest>");
     ReshardOptions o;
-    o.shardSizeMB = a.getDouble("size-mb");
-    if (o.shardSizeMB <= 0)
-        throw UsageError("option --size-mb must be positive");
+    o.shardSizeMB = a.getDouble("size-mb", 0, HUGE_VAL, true);
     if (a.has("deflate"))
-        o.deflateLevel = int(a.getInt("deflate"));
+        o.deflateLevel = int(a.getInt("deflate", 0, 9));
     if (a.has("chunk-tokens"))
-        o.chunkTokens = int(a.getInt("chunk-tokens"));
+        o.chunkTokens = int(a.getInt("chunk-tokens", 1, INT32_MAX));
     o.overwrite = a.flagSet("overwrite");
     const ReshardResult r = reshardTrace(dir, dest, o, consoleProgress(a.flagSet("quiet")));
     std::cout << "resharded into " << dest << ": " << r.shards << " shards, " << r.sequences << " sequences, "
@@ -193,8 +193,6 @@ int runTraces(const ArgParser& a)
 {
     const std::string action = a.positionalValue("action");
     const std::string dir = a.positionalValue("dir");
-    if (!a.extraPositionals().empty())
-        throw UsageError("unexpected argument '" + a.extraPositionals().front() + "'");
     if (action != "reshard" && !a.positionalValue("dest").empty())
         throw UsageError("unexpected argument '" + a.positionalValue("dest") + "'");
     if (action == "info")

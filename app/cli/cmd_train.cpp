@@ -1,6 +1,7 @@
 // specmoe train: train the expert-speculation predictors on trace folders.
 #include "app/cli/command.h"
 #include "app/cli/train_options.h"
+#include "core/speculate/run_start.h"
 #include "core/speculate/train.h"
 
 #include <cstdio>
@@ -12,8 +13,18 @@ namespace {
 int runTrain(const ArgParser& a)
 {
     namespace sp = specmoe::speculate;
-    const sp::TrainParams p = readTrainOptions(a);
+    sp::TrainParams p = readTrainOptions(a);
     const bool quiet = a.flagSet("quiet");
+    // A folder holding a run is continued or replaced only when asked (issue 17).
+    const sp::RunStartPlan plan = sp::planRunStart(p.runDir, p.resume, a.flagSet("overwrite"));
+    if (plan.action == sp::RunStartAction::Refuse)
+        throw UsageError(plan.message);
+    if (!plan.message.empty())
+        std::cerr << "specmoe train: " << plan.message << "\n";
+    if (plan.action == sp::RunStartAction::StartOver) {
+        sp::clearRun(p.runDir);
+        p.resume = false;
+    }
     const bool json = a.flagSet("json");
     sp::MetricsFn metrics;
     if (json)

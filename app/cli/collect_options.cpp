@@ -2,6 +2,9 @@
 
 #include "core/util/error.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <sstream>
 
 namespace specmoe::cli {
@@ -15,16 +18,19 @@ std::vector<int> parseLookahead(const std::string& text)
     std::stringstream s(text);
     std::string part;
     while (std::getline(s, part, ',')) {
+        int d = 0;
         try {
             size_t used = 0;
-            const int d = std::stoi(part, &used);
+            d = std::stoi(part, &used);
             if (used != part.size() || d < 1)
                 throw std::invalid_argument(part);
-            out.push_back(d);
         } catch (const std::exception&) {
-            throw UsageError("--lookahead expects distances >= 1 separated by commas (e.g. 1,2) or "
-                             "'none', got '" + text + "'");
+            throw UsageError("option --lookahead: '" + text + "' is not a list of distances (accepted: integers >= 1 "
+                             "separated by commas, e.g. 1,2, or 'none')");
         }
+        if (std::find(out.begin(), out.end(), d) != out.end())
+            throw UsageError("option --lookahead: distance " + part + " is given twice in '" + text + "'");
+        out.push_back(d);
     }
     return out;
 }
@@ -96,34 +102,26 @@ CollectParams readCollectOptions(const ArgParser& a, const CollectParams& defaul
     p.tokenizerPath = a.get("tokenizer");
     if (a.has("target-tokens") && a.has("target-sequences"))
         throw UsageError("give --target-tokens or --target-sequences, not both");
-    p.targetTokens = a.getInt("target-tokens");
-    p.targetSequences = a.getInt("target-sequences");
-    if (p.targetTokens < 0 || p.targetSequences < 0)
-        throw UsageError("targets must not be negative");
-    p.maxLength = static_cast<int>(a.getInt("max-length"));
-    p.minLength = static_cast<int>(a.getInt("min-length"));
-    if (p.maxLength < 1 || p.minLength < 0 || p.minLength > p.maxLength)
-        throw UsageError("need 0 <= --min-length <= --max-length and --max-length >= 1");
+    p.targetTokens = a.getInt("target-tokens", 0, INT64_MAX);
+    p.targetSequences = a.getInt("target-sequences", 0, INT64_MAX);
+    p.maxLength = static_cast<int>(a.getInt("max-length", 1, INT32_MAX));
+    p.minLength = static_cast<int>(a.getInt("min-length", 0, p.maxLength));
     p.longDocuments = parseOption<LongDocuments>(a, "long-docs", parseLongDocuments);
     if (a.flagSet("keep-duplicates"))
         p.dedup = false;
-    p.shuffleBuffer = static_cast<int>(a.getInt("shuffle-buffer"));
-    p.batchSize = static_cast<int>(a.getInt("batch-size"));
-    if (p.batchSize < 0)
-        throw UsageError("--batch-size must be >= 0 (0 = from free memory)");
+    p.shuffleBuffer = static_cast<int>(a.getInt("shuffle-buffer", 0, INT32_MAX));
+    p.batchSize = static_cast<int>(a.getInt("batch-size", 0, INT32_MAX));
     p.device = parseOption<DeviceSpec>(a, "device", parseDevice);
     p.dtype = parseOption<ComputeDType>(a, "dtype", parseDType);
     p.residency = parseOption<Residency>(a, "residency", parseResidency);
     p.lookahead = parseLookahead(a.get("lookahead"));
     if (a.flagSet("logits"))
         p.withLogits = true;
-    p.shardMB = a.getDouble("shard-mb");
-    if (!(p.shardMB > 0))
-        throw UsageError("--shard-mb must be positive");
+    p.shardMB = a.getDouble("shard-mb", 0, HUGE_VAL, true);
     p.seed = static_cast<uint64_t>(a.getInt("seed"));
     if (a.flagSet("start-over"))
         p.startOver = true;
-    p.threads = static_cast<int>(a.getInt("threads"));
+    p.threads = static_cast<int>(a.getInt("threads", 0, kMaxThreads));
     return p;
 }
 

@@ -1,10 +1,17 @@
 #include "app/cli/train_options.h"
 
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+
 namespace specmoe::cli {
 
 namespace sp = specmoe::speculate;
 
 namespace {
+
+const std::string kModelNames = std::string(sp::kInterLayer) + ", " + sp::kStatistics + " and " + sp::kEnsemble +
+                                ", separated by commas";
 
 std::string modelsText(const sp::TrainParams& d)
 {
@@ -15,6 +22,27 @@ std::string modelsText(const sp::TrainParams& d)
         if (on)
             out += (out.empty() ? "" : ",") + std::string(name);
     return out;
+}
+
+// --models: a comma-separated list of predictor names; anything else is a usage error (a
+// misspelt name used to leave no model selected, which core reported as a failed job).
+void readModels(const ArgParser& a, sp::TrainParams& p)
+{
+    p.trainInterLayer = p.trainStatistics = p.trainEnsemble = false;
+    std::stringstream list(a.get("models"));
+    std::string item;
+    while (std::getline(list, item, ',')) {
+        if (item == sp::kInterLayer)
+            p.trainInterLayer = true;
+        else if (item == sp::kStatistics)
+            p.trainStatistics = true;
+        else if (item == sp::kEnsemble)
+            p.trainEnsemble = true;
+        else if (!item.empty())
+            throw UsageError("option --models: '" + item + "' is not a predictor (accepted: " + kModelNames + ")");
+    }
+    if (!p.trainInterLayer && !p.trainStatistics && !p.trainEnsemble)
+        throw UsageError("option --models: '" + a.get("models") + "' names no predictor (accepted: " + kModelNames + ")");
 }
 
 } // namespace
@@ -44,7 +72,8 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.option("embed", "N", "embedding size", numberText(d.model.embedDim));
     p.option("device", "DEV", kDeviceNames, deviceName(d.device));
     p.option("threads", "N", "intra-op threads (0 = default)", numberText(d.threads));
-    p.flag("resume", "continue from OUT/checkpoint");
+    p.flag("resume", "continue the run in OUT from its checkpoint (none there: start a new run)");
+    p.flag("overwrite", "replace the run OUT holds (a folder holding a run is refused otherwise)");
     p.flag("no-token-ids", "do not feed token ids");
     p.flag("no-weights", "ignore router weights");
     p.flag("no-lookahead", "do not feed lookahead probes");
@@ -61,37 +90,39 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
     p.runDir = a.get("out");
     if (p.runDir.empty())
         throw UsageError("--out DIR is required");
-    p.horizon = int(a.getInt("horizon"));
-    p.epochs = int(a.getInt("epochs"));
-    p.batchSize = int(a.getInt("batch-size"));
-    p.accumulate = int(a.getInt("accumulate"));
-    p.learningRate = a.getDouble("lr");
-    p.weightDecay = a.getDouble("weight-decay");
-    p.warmupFraction = a.getDouble("warmup");
-    p.gradClip = a.getDouble("clip");
-    p.patience = int(a.getInt("patience"));
+    // Core's train() checks these too, but as a failed job (exit 1); here a bad value is a
+    // usage error naming the option, as docs/cli.md promises.
+    p.horizon = int(a.getInt("horizon", 1, 1024));
+    p.epochs = int(a.getInt("epochs", 1, 1000000));
+    p.batchSize = int(a.getInt("batch-size", 1, INT32_MAX));
+    p.accumulate = int(a.getInt("accumulate", 1, INT32_MAX));
+    p.learningRate = a.getDouble("lr", 0, HUGE_VAL, true);
+    p.weightDecay = a.getDouble("weight-decay", 0, HUGE_VAL);
+    p.warmupFraction = a.getDouble("warmup", 0, 1);
+    p.gradClip = a.getDouble("clip", 0, HUGE_VAL);
+    p.patience = int(a.getInt("patience", 0, INT32_MAX));
     p.split.seed = uint64_t(a.getInt("seed"));
-    p.split.trainFraction = a.getDouble("train-fraction");
-    p.split.validationFraction = a.getDouble("val-fraction");
-    p.maxTokens = a.getInt("max-tokens");
-    p.maxValidationTokens = a.getInt("max-val-tokens");
-    p.shuffleBuffer = int(a.getInt("shuffle-buffer"));
+    p.split.trainFraction = a.getDouble("train-fraction", 0, 1, true);
+    p.split.validationFraction = a.getDouble("val-fraction", 0, 1, true);
+    if (p.split.trainFraction + p.split.validationFraction > 1.0 + 1e-9)
+        throw UsageError("options --train-fraction " + a.get("train-fraction") + " and --val-fraction " +
+                         a.get("val-fraction") + " sum to more than 1 (accepted: each > 0, their sum <= 1)");
+    p.maxTokens = a.getInt("max-tokens", 0, INT64_MAX);
+    p.maxValidationTokens = a.getInt("max-val-tokens", 0, INT64_MAX);
+    p.shuffleBuffer = int(a.getInt("shuffle-buffer", 1, INT32_MAX));
     p.device = parseOption<DeviceSpec>(a, "device", parseDevice);
-    p.threads = int(a.getInt("threads"));
+    p.threads = int(a.getInt("threads", 0, kMaxThreads));
     if (a.flagSet("resume"))
         p.resume = true;
-    p.model.hiddenDim = int(a.getInt("hidden"));
-    p.model.embedDim = int(a.getInt("embed"));
+    p.model.hiddenDim = int(a.getInt("hidden", 1, 65536));
+    p.model.embedDim = int(a.getInt("embed", 1, 65536));
     if (a.flagSet("no-token-ids"))
         p.model.useTokenIds = false;
     if (a.flagSet("no-weights"))
         p.model.useWeights = false;
     if (a.flagSet("no-lookahead"))
         p.model.useLookahead = false;
-    const std::string models = a.get("models");
-    p.trainInterLayer = models.find(sp::kInterLayer) != std::string::npos;
-    p.trainStatistics = models.find(sp::kStatistics) != std::string::npos;
-    p.trainEnsemble = models.find(sp::kEnsemble) != std::string::npos;
+    readModels(a, p);
     return p;
 }
 
@@ -120,9 +151,9 @@ sp::EvalParams readEvalOptions(const ArgParser& a, const sp::EvalParams& default
     if (p.traceDirs.empty() && p.runDir.empty())
         throw UsageError("--traces DIR is required with --predictor");
     p.split = parseOption<std::optional<sp::Split>>(a, "split", sp::parseSplitSelection);
-    p.maxTokens = a.getInt("max-tokens");
+    p.maxTokens = a.getInt("max-tokens", 0, INT64_MAX);
     p.device = parseOption<DeviceSpec>(a, "device", parseDevice);
-    p.threads = int(a.getInt("threads"));
+    p.threads = int(a.getInt("threads", 0, kMaxThreads));
     return p;
 }
 

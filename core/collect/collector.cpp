@@ -212,6 +212,23 @@ void checkCollectParams(const CollectParams& params)
         throw Error("collect: negative batch size");
 }
 
+} // namespace
+
+void checkLookahead(const std::vector<int>& lookahead, int64_t layers, const std::string& modelDir)
+{
+    // A probe d layers ahead of the last layer that has one never fires: a distance of
+    // `layers` or more would store nothing but empty slots.
+    for (int d : lookahead)
+        if (d >= layers)
+            throw Error("lookahead distance " + std::to_string(d) + " reaches beyond the " +
+                        std::to_string(layers) + " layers of " + modelDir + "/config.json (accepted: " +
+                        (layers > 1 ? "distances from 1 to " + std::to_string(layers - 1) + ", or none"
+                                    : std::string("none")) +
+                        ")");
+}
+
+namespace {
+
 // One call of collect(); its stages, in the order run() calls them.
 class Collection {
 public:
@@ -261,6 +278,7 @@ void Collection::readModelConfig()
     if (params.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
         throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
                     std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
+    checkLookahead(params.lookahead, m_config.numLayers, params.modelDir);
     m_mode = params.residency;
     m_device = resolveDevice(params.device);
 }

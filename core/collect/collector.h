@@ -88,6 +88,10 @@ CollectResult collect(const CollectParams& params, const ProgressFn& progress = 
 Corpus buildCollectCorpus(const CollectParams& params, int64_t vocabSize = 0,
                           const ProgressFn& progress = {});
 
+// Throws specmoe::Error when a lookahead distance reaches beyond the model's `layers`
+// (a probe from layer l to l+d needs l+d < layers for some l), naming the range accepted.
+void checkLookahead(const std::vector<int>& lookahead, int64_t layers, const std::string& modelDir);
+
 // One line per source and per skip reason, for logs and the CLI's closing report.
 std::vector<std::string> describeSources(const CollectResult& r);
 

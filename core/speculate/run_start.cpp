@@ -1,0 +1,93 @@
+#include "core/speculate/run_start.h"
+
+#include "core/speculate/run_folder.h"
+#include "core/util/error.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace specmoe::speculate {
+
+namespace {
+
+bool exists(const fs::path& p)
+{
+    std::error_code ec;
+    return fs::exists(p, ec);
+}
+
+std::string checkpointState(const std::string& dir) { return (fs::path(dir) / "checkpoint" / "state.json").string(); }
+
+// Anything a training run writes (a crash before the first metrics line leaves only the
+// folder itself, which holds nothing to lose).
+bool holdsRun(const std::string& dir)
+{
+    return RunFolder::isRunFolder(dir) || exists(RunFolder::reportFile(dir)) || exists(RunFolder::bestDir(dir)) ||
+           exists(checkpointState(dir));
+}
+
+} // namespace
+
+std::string describeExistingRun(const std::string& dir)
+{
+    if (!holdsRun(dir))
+        return {};
+    const RunFolder run = RunFolder::open(dir);
+    if (run.state == RunState::Finished)
+        return "a finished training run (" + std::to_string(run.epochsRun) + " epochs, best epoch " +
+               std::to_string(run.bestEpoch) + ")";
+    if (run.epochsRun > 0 || RunFolder::hasBestCheckpoint(dir))
+        return "an unfinished training run (" + std::to_string(run.epochsRun) + " epochs done)";
+    return "an unfinished training run (no epoch finished)";
+}
+
+RunStartPlan planRunStart(const std::string& dir, bool resume, bool overwrite)
+{
+    if (resume && overwrite)
+        return {RunStartAction::Refuse, "give --resume or --overwrite, not both"};
+    if (!holdsRun(dir)) {
+        if (resume)
+            return {RunStartAction::New, dir + " holds no training run to continue (no checkpoint/state.json): "
+                                               "starting a new run"};
+        return {RunStartAction::New, {}};
+    }
+    const std::string what = describeExistingRun(dir);
+    if (overwrite)
+        return {RunStartAction::StartOver, "replacing " + what + " in " + dir};
+    const bool hasCheckpoint = exists(checkpointState(dir));
+    if (resume && hasCheckpoint)
+        return {RunStartAction::Resume, {}};
+    const bool worthKeeping =
+        RunFolder::hasBestCheckpoint(dir) || exists(RunFolder::reportFile(dir)) || exists(RunFolder::bestDir(dir));
+    if (resume && !worthKeeping)
+        return {RunStartAction::StartOver, dir + " holds " + what +
+                                               " with no checkpoint to continue from (checkpoint/state.json): "
+                                               "starting a new run"};
+    if (resume)
+        return {RunStartAction::Refuse, dir + " holds " + what +
+                                            " but no checkpoint to continue from (checkpoint/state.json is "
+                                            "missing): pass --overwrite to replace it with a new run"};
+    return {RunStartAction::Refuse, dir + " already holds " + what +
+                                        ": pass --resume to continue it, or --overwrite to replace it (its best "
+                                        "predictor, metrics and reports are deleted)"};
+}
+
+void clearRun(const std::string& dir)
+{
+    std::error_code ec;
+    std::vector<fs::path> victims{RunFolder::metricsFile(dir), RunFolder::reportFile(dir), RunFolder::bestDir(dir),
+                                  fs::path(dir) / "checkpoint"};
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind("evaluation-", 0) == 0 && e.path().extension() == ".json")
+            victims.push_back(e.path());
+    }
+    for (const fs::path& p : victims) {
+        fs::remove_all(p, ec);
+        if (ec)
+            throw Error(p.string() + ": cannot remove the earlier run's file (" + ec.message() + ")");
+    }
+}
+
+} // namespace specmoe::speculate
