@@ -85,7 +85,7 @@ if has train && [ -n "${TRACES:-}" ]; then
   if [ -x $B/app/specmoe ]; then
     for dev in cuda cpu; do
       note "specmoe train on $dev"
-      $B/app/specmoe train --traces "$TRACES" --out /tmp/specmoe-train-$dev --device $dev --epochs 2 2>&1 | tail -12 | tee -a "$log"
+      $B/app/specmoe train --traces "$TRACES" --out /tmp/specmoe-train-$dev --overwrite --device $dev --epochs 2 2>&1 | tail -12 | tee -a "$log"
     done
   fi
 fi
