@@ -129,14 +129,19 @@ ShardBytes::ShardBytes(const std::string& path, const std::string& label, const 
     m_size = size_t(st.st_size);
     if (m_size == 0)
         throw Error(label + ": the file is empty");
-    const size_t page = size_t(sysconf(_SC_PAGESIZE));
-    m_mapped = (m_size + page - 1) / page * page;
-    m_data = takeBuffer(m_mapped);
-    if (!m_data)
-        throw Error(label + ": cannot allocate " + std::to_string(m_size) + " bytes to read the shard into");
-    // Each piece is checksummed right after it is read, while it is still in the cache; on a
-    // big shard a few threads read and checksum a contiguous part each (crc32Combine joins
-    // them), so the check costs less wall time where cores are free.
+    m_file = GuardedMapping::map(fd, m_size);
+    if (m_file) {
+        m_data = const_cast<char*>(m_file->data()); // read-only pages: HDF5 opens them read-only
+    } else {
+        const size_t page = size_t(sysconf(_SC_PAGESIZE));
+        m_mapped = (m_size + page - 1) / page * page;
+        m_data = takeBuffer(m_mapped);
+        if (!m_data)
+            throw Error(label + ": cannot allocate " + std::to_string(m_size) + " bytes to read the shard into");
+    }
+    // A big shard is checksummed by a few threads, a contiguous part each (crc32Combine joins
+    // them), so the check costs less wall time where cores are free. Read into memory, each
+    // piece is checksummed right after it is read, while it is still in the cache.
     const size_t piece = size_t(1) << 20;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const size_t parts = std::clamp<size_t>(m_size / (size_t(16) << 20), 1, std::min(4u, cores));
@@ -146,6 +151,10 @@ ShardBytes::ShardBytes(const std::string& path, const std::string& label, const 
     auto readPart = [&](size_t k) {
         size_t done = std::min(m_size, k * partBytes);
         const size_t end = std::min(m_size, done + partBytes);
+        if (m_file) {
+            crcs[k] = crc32Update(0, m_data + done, end - done);
+            return;
+        }
         uint32_t crc = 0;
         while (done < end) {
             const ssize_t r = ::pread(fd, m_data + done, std::min(piece, end - done), off_t(done));
@@ -169,6 +178,7 @@ ShardBytes::ShardBytes(const std::string& path, const std::string& label, const 
         for (auto& t : helpers)
             t.join();
     }
+    checkIntact(label);
     uint32_t crc = crcs[0];
     for (size_t k = 0; k < parts; ++k) {
         if (!errors[k].empty())
@@ -188,8 +198,15 @@ ShardBytes::ShardBytes(const std::string& path, const std::string& label, const 
 
 ShardBytes::~ShardBytes()
 {
-    if (m_data)
+    if (!m_file && m_data)
         giveBuffer(m_data, m_mapped);
+}
+
+void ShardBytes::checkIntact(const std::string& label) const
+{
+    if (m_file && m_file->failed())
+        throw Error(label + ": reading the file failed after it was checked (it shrank or changed while it "
+                            "was read, or the storage failed); nothing read from it is used");
 }
 
 void ShardBytes::attach(hid_t fapl, const std::string& label)

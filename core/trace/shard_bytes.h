@@ -1,15 +1,19 @@
 #pragma once
-// Internal to core/trace: a shard file read whole into memory and checked against the size
-// and CRC-32 the manifest records before HDF5 sees a byte of it; HDF5 then opens the
-// memory (core driver, read-only, no copy). A flipped byte in HDF5's metadata (e.g. the
-// global heap of the sequence strings) can crash libhdf5 outright, so an unchecked shard
-// must never reach it. Checksumming the file through a small buffer and then letting HDF5
-// read the file again cost about the same in bench_trace_io (docs/trace-format.md) but
-// leaves a window in which the file can change; here HDF5 reads exactly the checked bytes.
+// Internal to core/trace: a shard file's bytes checked against the size and CRC-32 the
+// manifest records before HDF5 sees a byte of them; HDF5 then opens the memory (core driver,
+// read-only, no copy). A flipped byte in HDF5's metadata (e.g. the global heap of the
+// sequence strings) can crash libhdf5 outright, so an unchecked shard must never reach it.
+// The file is mapped (guarded_mapping.h: a read fault becomes an Error, not SIGBUS) and
+// checksummed where it lies, so checking costs one pass over the bytes and no copy; where it
+// cannot be mapped it is read into memory we own. Either way HDF5 reads the checked bytes,
+// not the file a second time.
 #include <hdf5.h>
+
+#include "core/trace/guarded_mapping.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace specmoe::shard {
@@ -33,6 +37,9 @@ public:
     // outlive every file opened with it.
     void attach(hid_t fapl, const std::string& label);
     size_t size() const { return m_size; }
+    // Throws an Error naming `label` when a read of the mapped file failed after the check
+    // (the file shrank or the storage failed): what HDF5 read since is not the shard's.
+    void checkIntact(const std::string& label) const;
     // The name to open the image by: unique per ShardBytes and no existing file (HDF5's core
     // driver refuses an image whose name exists on disk, and takes two opens of one name
     // for the same file).
@@ -41,7 +48,8 @@ public:
 private:
     char* m_data = nullptr;
     size_t m_size = 0;
-    size_t m_mapped = 0;
+    size_t m_mapped = 0;                    // the owned buffer's length (no mapping)
+    std::unique_ptr<GuardedMapping> m_file; // the mapped file, or null
     std::string m_name;
 };
 

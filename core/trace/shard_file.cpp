@@ -544,6 +544,8 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
         open(c);
     if (m_explicitPositions)
         open(m_position);
+    if (m_bytes)
+        m_bytes->checkIntact(label);
 }
 
 ShardFileReader::~ShardFileReader() = default;
@@ -582,9 +584,11 @@ void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
     if (m_dims.lookahead.empty())
         out.lookaheadIds.clear();
     out.positions.resize(rows);
-    if (m_explicitPositions) {
+    if (m_explicitPositions)
         readColumn(m_position, m_position.memType, begin, end, out.positions.data());
-    } else if (rows > 0) {
+    if (m_bytes)
+        m_bytes->checkIntact(m_label);
+    if (!m_explicitPositions && rows > 0) {
         // Derived: first_position + row - token_offset of the owning sequence.
         auto it = std::upper_bound(m_table.tokenOffset.begin(), m_table.tokenOffset.end(), begin);
         size_t s = size_t(it - m_table.tokenOffset.begin()) - 1;
