@@ -17,7 +17,7 @@
 #include "widgets/token_journey_view.h"
 #include "widgets/trace_set_views.h"
 #include "widgets/training_curves_view.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 #include "widgets/training_run_views.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
@@ -226,13 +226,13 @@ int main(int argc, char** argv)
         UsageHeatmapView heat;
         heat.resize(1200, 700);
         heat.show();
-        std::printf("  heatmap setModel (from analysis): %.2f ms\n",
-                    timeOnce([&] { heat.setModel(UsageHeatmapModel::fromAnalysis(result)); replotNow(heat.plot()); }));
+        std::printf("  heatmap setStats (from analysis): %.2f ms\n",
+                    timeOnce([&] { heat.setStats(ExpertUsageStats::fromAnalysis(result)); replotNow(heat.plot()); }));
         std::printf(" usage heatmap\n");
         const auto heatPts = randomPoints(heat.plot()->axisRect()->rect(), 500);
         report("hover (cell lookup + text)", measure(500, [&](int i) { (void)heat.hoverText(heatPts[size_t(i)]); }), 50);
         report("switch source / choice + replot", measure(20, [&](int i) {
-                   heat.setGroup(i % heat.model().groupCount());
+                   heat.setGroup(i % heat.stats().groupCount());
                    heat.setChoice(i % 2 ? ExpertChoice::Any : ExpertChoice::First);
                    replotNow(heat.plot());
                }),
@@ -245,7 +245,7 @@ int main(int argc, char** argv)
         TokenJourneyView journeys;
         journeys.resize(1200, 700);
         journeys.show();
-        journeys.setModel(TokenJourneyModel::fromAnalysis(result));
+        journeys.setJourneySet(TokenJourneySet::fromAnalysis(result));
         journeys.setRange(0, 256);
         journeys.search(QStringLiteral("the"));
         replotNow(journeys.plot());
@@ -260,11 +260,11 @@ int main(int argc, char** argv)
         RoutingTextView text;
         text.resize(1200, 800);
         text.show();
-        RoutingTextModel textModel;
+        RoutedText routedText;
         std::printf(" routing text (%zu tokens)\n", tokens);
-        std::printf("  precompute model (layer-major experts + colour runs, once): %.0f ms\n",
-                    timeOnce([&] { textModel = RoutingTextModel(routing.block, 0, 0, routing.textFn()); }));
-        std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setModel(std::move(textModel)); }));
+        std::printf("  precompute routed text (layer-major experts + colour runs, once): %.0f ms\n",
+                    timeOnce([&] { routedText = RoutedText(routing.block, 0, 0, routing.textFn()); }));
+        std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setRoutedText(std::move(routedText)); }));
         QApplication::processEvents();
         auto* canvas = text.canvas();
         canvas->verticalScrollBar()->setValue(canvas->verticalScrollBar()->maximum() / 2);
@@ -301,7 +301,7 @@ int main(int argc, char** argv)
         RoutingPatternsView patterns;
         patterns.resize(1300, 900);
         patterns.show();
-        patterns.setModel(RoutingPatternsModel::fromAnalysis(result));
+        patterns.setStats(RoutingPatternStats::fromAnalysis(result));
         replotNow(patterns.plot());
         std::printf(" routing patterns\n");
         report("change transition layer + replot", measure(30, [&](int i) {
@@ -322,11 +322,11 @@ int main(int argc, char** argv)
             {"trainer metrics.jsonl", makeDemoTrainerLines(20000, 20, 3, 3)},
             {"per-layer report lines", makeDemoMetricLines(20000, 20, 3, 32, 3)}};
         for (const auto& [name, lines] : feeds) {
-            TrainingMetricsModel metrics;
+            TrainingMetricsSeries metrics;
             TrainingCurvesView curves;
             curves.resize(1200, 800);
             curves.show();
-            curves.setModel(&metrics);
+            curves.setMetrics(&metrics);
             std::printf(" training curves, %s (%zu lines)\n", name, lines.size());
             std::printf("  parse all lines: %.0f ms\n", timeOnce([&] {
                             for (size_t i = 0; i + 200 < lines.size(); ++i)

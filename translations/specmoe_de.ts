@@ -99,13 +99,13 @@
         <translation>SpecMoE-Bericht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_model.cpp" line="94"/>
-        <location filename="../widgets/usage_heatmap_model.cpp" line="109"/>
+        <location filename="../widgets/routing_pattern_stats.cpp" line="94"/>
+        <location filename="../widgets/expert_usage_stats.cpp" line="109"/>
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113"/>
+        <location filename="../widgets/token_journey_set.cpp" line="113"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1 (%n Token)</numerusform>
@@ -113,7 +113,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="114"/>
+        <location filename="../widgets/token_journey_set.cpp" line="114"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1, %2 (%n Token)</numerusform>

@@ -99,20 +99,20 @@
         <translation>SpecMoE 报告</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_model.cpp" line="94"/>
-        <location filename="../widgets/usage_heatmap_model.cpp" line="109"/>
+        <location filename="../widgets/routing_pattern_stats.cpp" line="94"/>
+        <location filename="../widgets/expert_usage_stats.cpp" line="109"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="113"/>
+        <location filename="../widgets/token_journey_set.cpp" line="113"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1（%n 个词元）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_model.cpp" line="114"/>
+        <location filename="../widgets/token_journey_set.cpp" line="114"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1，%2（%n 个词元）</numerusform>

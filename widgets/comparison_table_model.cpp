@@ -1,7 +1,7 @@
 #include "widgets/comparison_table_model.h"
 
 #include "core/speculate/train.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 
 #include <QFont>
 
@@ -54,7 +54,7 @@ void ComparisonTableModel::setRows(QStringList metrics, std::vector<ComparisonRo
     endResetModel();
 }
 
-void ComparisonTableModel::setFromMetrics(const TrainingMetricsModel& tm)
+void ComparisonTableModel::setFromMetrics(const TrainingMetricsSeries& tm)
 {
     QStringList metrics = tm.metrics();
     std::vector<ComparisonRow> rows;

@@ -13,7 +13,7 @@ struct EvalReport;
 
 namespace specmoe::widgets {
 
-class TrainingMetricsModel;
+class TrainingMetricsSeries;
 
 struct ComparisonRow {
     QString model;
@@ -32,7 +32,7 @@ public:
     // metrics: keys such as "top1", "recall@2", "exact", "logloss", "ece".
     void setRows(QStringList metrics, std::vector<ComparisonRow> rows);
     // The last value of every (model, metric, horizon) over all layers.
-    void setFromMetrics(const TrainingMetricsModel& metrics);
+    void setFromMetrics(const TrainingMetricsSeries& metrics);
     // predictedLayer < 0: over all predicted layers; else the rows of that layer l+h (a
     // predictor without samples there, e.g. layer 0, has no row).
     void setFromReport(const speculate::EvalReport& report, int predictedLayer = -1);

@@ -204,24 +204,24 @@ QString RoutingPatternsView::viewTitle() const
     return tr("Routing patterns");
 }
 
-void RoutingPatternsView::setModel(RoutingPatternsModel model)
+void RoutingPatternsView::setStats(RoutingPatternStats stats)
 {
-    m_model = std::move(model);
+    m_stats = std::move(stats);
     m_group = 0;
-    const auto d = m_model.distances();
+    const auto d = m_stats.distances();
     m_distance = d.empty() ? 1 : d.front();
     m_fromLayer = 0;
     m_coactLayer = 0;
     {
         const QSignalBlocker b1(m_groupBox), b2(m_distanceBox), b3(m_fromBox), b4(m_coactBox);
         m_groupBox->clear();
-        m_groupBox->addItems(m_model.groupNames());
+        m_groupBox->addItems(m_stats.groupNames());
         m_distanceBox->clear();
         for (int x : d)
             m_distanceBox->addItem(QString::number(x), x);
-        m_fromBox->setRange(0, std::max(0, m_model.layers() - m_distance - 1));
+        m_fromBox->setRange(0, std::max(0, m_stats.layers() - m_distance - 1));
         m_fromBox->setValue(0);
-        m_coactBox->setRange(0, std::max(0, m_model.layers() - 1));
+        m_coactBox->setRange(0, std::max(0, m_stats.layers() - 1));
         m_coactBox->setValue(0);
     }
     rebuildMatrices();
@@ -230,7 +230,7 @@ void RoutingPatternsView::setModel(RoutingPatternsModel model)
 
 void RoutingPatternsView::setGroup(int group)
 {
-    if (group < 0 || group >= m_model.groupCount())
+    if (group < 0 || group >= m_stats.groupCount())
         return;
     m_group = group;
     if (m_groupBox->currentIndex() != group)
@@ -242,13 +242,13 @@ void RoutingPatternsView::setGroup(int group)
 void RoutingPatternsView::setTransition(int distance, int fromLayer)
 {
     m_distance = std::max(1, distance);
-    m_fromLayer = std::clamp(fromLayer, 0, std::max(0, m_model.layers() - m_distance - 1));
+    m_fromLayer = std::clamp(fromLayer, 0, std::max(0, m_stats.layers() - m_distance - 1));
     {
         const QSignalBlocker b1(m_distanceBox), b2(m_fromBox);
         const int di = m_distanceBox->findData(m_distance);
         if (di >= 0)
             m_distanceBox->setCurrentIndex(di);
-        m_fromBox->setRange(0, std::max(0, m_model.layers() - m_distance - 1));
+        m_fromBox->setRange(0, std::max(0, m_stats.layers() - m_distance - 1));
         m_fromBox->setValue(m_fromLayer);
     }
     rebuildMatrices();
@@ -256,7 +256,7 @@ void RoutingPatternsView::setTransition(int distance, int fromLayer)
 
 void RoutingPatternsView::setCoactivationLayer(int layer)
 {
-    m_coactLayer = std::clamp(layer, 0, std::max(0, m_model.layers() - 1));
+    m_coactLayer = std::clamp(layer, 0, std::max(0, m_stats.layers() - 1));
     if (m_coactBox->value() != m_coactLayer) {
         const QSignalBlocker b(m_coactBox);
         m_coactBox->setValue(m_coactLayer);
@@ -266,23 +266,23 @@ void RoutingPatternsView::setCoactivationLayer(int layer)
 
 void RoutingPatternsView::rebuildMatrices()
 {
-    const int E = std::max(1, m_model.experts());
+    const int E = std::max(1, m_stats.experts());
     for (QCPColorMap* map : {m_transMap, m_coactMap}) {
         map->data()->setSize(E, E);
         map->data()->setRange(QCPRange(0, E - 1), QCPRange(0, E - 1));
         map->data()->fill(std::nan(""));
     }
     // Cell (x = column b, y = row a).
-    if (const auto* t = m_model.transition(m_distance, m_fromLayer))
-        for (int a = 0; a < m_model.experts(); ++a)
-            for (int b = 0; b < m_model.experts(); ++b)
-                m_transMap->data()->setCell(b, a, (*t)[size_t(a * m_model.experts() + b)]);
+    if (const auto* t = m_stats.transition(m_distance, m_fromLayer))
+        for (int a = 0; a < m_stats.experts(); ++a)
+            for (int b = 0; b < m_stats.experts(); ++b)
+                m_transMap->data()->setCell(b, a, (*t)[size_t(a * m_stats.experts() + b)]);
     double coMax = 0;
-    if (m_group < m_model.groupCount() && m_coactLayer < m_model.layers()) {
-        const auto& co = m_model.group(m_group).coactivation[size_t(m_coactLayer)];
-        for (int a = 0; a < m_model.experts(); ++a)
-            for (int b = 0; b < m_model.experts(); ++b) {
-                const double v = co[size_t(a * m_model.experts() + b)];
+    if (m_group < m_stats.groupCount() && m_coactLayer < m_stats.layers()) {
+        const auto& co = m_stats.group(m_group).coactivation[size_t(m_coactLayer)];
+        for (int a = 0; a < m_stats.experts(); ++a)
+            for (int b = 0; b < m_stats.experts(); ++b) {
+                const double v = co[size_t(a * m_stats.experts() + b)];
                 m_coactMap->data()->setCell(b, a, a == b ? std::nan("") : v);
                 if (a != b && std::isfinite(v))
                     coMax = std::max(coMax, v);
@@ -298,24 +298,24 @@ void RoutingPatternsView::rebuildMatrices()
         r->axis(QCPAxis::atLeft)->setRange(-0.5, E - 0.5);
     }
     m_transTitle->setText(tr("First-choice transitions, layer %1 to %2").arg(m_fromLayer).arg(m_fromLayer + m_distance));
-    m_coactTitle->setText(tr("Co-activation in top-%1 at layer %2 (off-diagonal)").arg(m_model.topk()).arg(m_coactLayer));
+    m_coactTitle->setText(tr("Co-activation in top-%1 at layer %2 (off-diagonal)").arg(m_stats.topk()).arg(m_coactLayer));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void RoutingPatternsView::rebuildCurves()
 {
-    const int L = m_model.layers();
+    const int L = m_stats.layers();
     QVector<double> x(L);
     for (int l = 0; l < L; ++l)
         x[l] = l;
     auto vec = [](const std::vector<double>& v) { return QVector<double>(v.begin(), v.end()); };
     auto constant = [&](double c) { return QVector<double>(L, c); };
-    if (m_group < m_model.groupCount()) {
-        const PatternGroup& g = m_model.group(m_group);
+    if (m_group < m_stats.groupCount()) {
+        const PatternGroup& g = m_stats.group(m_group);
         m_plot->graph(0)->setData(x, vec(g.entropyFirstBits), true);
         m_plot->graph(1)->setData(x, vec(g.entropyAnyBits), true);
-        m_plot->graph(2)->setData(x, constant(m_model.maxEntropyBits()), true);
-        const int peak = m_model.maxEntropyLayer(m_group);
+        m_plot->graph(2)->setData(x, constant(m_stats.maxEntropyBits()), true);
+        const int peak = m_stats.maxEntropyLayer(m_group);
         m_plot->graph(3)->data()->clear();
         if (peak >= 0) {
             m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
@@ -323,10 +323,10 @@ void RoutingPatternsView::rebuildCurves()
             m_maxLabel->setText(tr("max %1 bits at layer %2").arg(g.entropyFirstBits[size_t(peak)], 0, 'f', 3).arg(peak));
         }
         m_plot->graph(4)->setData(x, vec(g.sameFirstRate), true);
-        m_plot->graph(5)->setData(x, constant(m_model.randomSameFirst()), true);
+        m_plot->graph(5)->setData(x, constant(m_stats.randomSameFirst()), true);
         m_plot->graph(6)->setData(x, vec(g.expectedFromLoad), true);
         m_plot->graph(7)->setData(x, vec(g.overlapRate), true);
-        m_plot->graph(8)->setData(x, constant(m_model.randomOverlap()), true);
+        m_plot->graph(8)->setData(x, constant(m_stats.randomOverlap()), true);
     } else {
         for (int i = 0; i < m_plot->graphCount(); ++i)
             m_plot->graph(i)->data()->clear();
@@ -336,7 +336,7 @@ void RoutingPatternsView::rebuildCurves()
         r->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(1, L) - 0.5);
         setIntegerTicks(r->axis(QCPAxis::atBottom), L > 16 ? 4 : 1);
     }
-    const double hmax = std::max(1.0, m_model.maxEntropyBits());
+    const double hmax = std::max(1.0, m_stats.maxEntropyBits());
     m_entropyRect->axis(QCPAxis::atLeft)->setRange(0, hmax * 1.12);
     m_repRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -344,7 +344,7 @@ void RoutingPatternsView::rebuildCurves()
 
 QString RoutingPatternsView::hoverText(const QPoint& pos) const
 {
-    const int E = m_model.experts();
+    const int E = m_stats.experts();
     auto cell = [&](QCPAxisRect* r, int& row, int& col) {
         col = int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
         row = int(std::lround(r->axis(QCPAxis::atLeft)->pixelToCoord(pos.y())));
@@ -352,7 +352,7 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
     };
     int a = 0, b = 0;
     if (m_transRect->rect().contains(pos) && cell(m_transRect, a, b)) {
-        const auto* t = m_model.transition(m_distance, m_fromLayer);
+        const auto* t = m_stats.transition(m_distance, m_fromLayer);
         if (!t)
             return {};
         return tr("P(expert %1 at layer %2 | expert %3 at layer %4) = %5")
@@ -362,35 +362,35 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
             .arg(m_fromLayer)
             .arg((*t)[size_t(a * E + b)], 0, 'f', 4);
     }
-    if (m_coactRect->rect().contains(pos) && cell(m_coactRect, a, b) && m_group < m_model.groupCount()) {
+    if (m_coactRect->rect().contains(pos) && cell(m_coactRect, a, b) && m_group < m_stats.groupCount()) {
         if (a == b)
             return tr("Diagonal (an expert with itself) is not shown");
         return tr("Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens")
             .arg(a)
             .arg(b)
-            .arg(m_model.topk())
+            .arg(m_stats.topk())
             .arg(m_coactLayer)
-            .arg(100.0 * m_model.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 0, 'f', 2);
+            .arg(100.0 * m_stats.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 0, 'f', 2);
     }
     for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
-        if (!r->rect().contains(pos) || m_group >= m_model.groupCount())
+        if (!r->rect().contains(pos) || m_group >= m_stats.groupCount())
             continue;
         const int l = int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(pos.x())));
-        if (l < 0 || l >= m_model.layers())
+        if (l < 0 || l >= m_stats.layers())
             return {};
-        const PatternGroup& g = m_model.group(m_group);
+        const PatternGroup& g = m_stats.group(m_group);
         if (r == m_entropyRect)
             return tr("Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4")
                 .arg(l)
                 .arg(g.entropyFirstBits[size_t(l)], 0, 'f', 3)
                 .arg(g.entropyAnyBits[size_t(l)], 0, 'f', 3)
-                .arg(m_model.maxEntropyBits(), 0, 'f', 3);
+                .arg(m_stats.maxEntropyBits(), 0, 'f', 3);
         return tr("Layer %1: same first choice %2 (random %3), overlap %4 (random %5)")
             .arg(l)
             .arg(g.sameFirstRate[size_t(l)], 0, 'f', 3)
-            .arg(m_model.randomSameFirst(), 0, 'f', 3)
+            .arg(m_stats.randomSameFirst(), 0, 'f', 3)
             .arg(g.overlapRate[size_t(l)], 0, 'f', 3)
-            .arg(m_model.randomOverlap(), 0, 'f', 3);
+            .arg(m_stats.randomOverlap(), 0, 'f', 3);
     }
     return {};
 }
@@ -407,7 +407,7 @@ bool RoutingPatternsView::exportImage(const QString& path, const QSize& size, do
 
 bool RoutingPatternsView::exportCsv(const QString& path, QString* error) const
 {
-    return m_model.writeCsv(path, m_group, m_distance, m_fromLayer, m_coactLayer, error);
+    return m_stats.writeCsv(path, m_group, m_distance, m_fromLayer, m_coactLayer, error);
 }
 
 } // namespace specmoe::widgets

@@ -4,7 +4,7 @@
 // uniform maximum and the most balanced layer marked) and consecutive-token repetition per
 // layer against random assignment.
 #include "widgets/exportable_view.h"
-#include "widgets/routing_patterns_model.h"
+#include "widgets/routing_pattern_stats.h"
 
 #include <QWidget>
 
@@ -26,8 +26,8 @@ class RoutingPatternsView : public QWidget, public ExportableView {
 public:
     explicit RoutingPatternsView(QWidget* parent = nullptr);
 
-    void setModel(RoutingPatternsModel model);
-    const RoutingPatternsModel& model() const { return m_model; }
+    void setStats(RoutingPatternStats stats);
+    const RoutingPatternStats& stats() const { return m_stats; }
     void setGroup(int group);
     void setTransition(int distance, int fromLayer);
     void setCoactivationLayer(int layer);
@@ -54,7 +54,7 @@ private:
     void rebuildCurves();
     void onMouseMove(QMouseEvent* event);
 
-    RoutingPatternsModel m_model;
+    RoutingPatternStats m_stats;
     int m_group = 0;
     int m_distance = 1;
     int m_fromLayer = 0;

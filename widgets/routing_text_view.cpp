@@ -43,10 +43,10 @@ RoutingTextCanvas::RoutingTextCanvas(QWidget* parent)
     m_lineHeight = QFontMetricsF(font()).height() + kLineGap;
 }
 
-void RoutingTextCanvas::setModel(const RoutingTextModel* model)
+void RoutingTextCanvas::setRoutedText(const RoutedText* text)
 {
-    m_model = model;
-    m_pieceWidth.assign(model ? size_t(model->pieces().size()) : 0, -1.f);
+    m_routedText = text;
+    m_pieceWidth.assign(text ? size_t(text->pieces().size()) : 0, -1.f);
     m_layer = 0;
     m_layoutWidth = -1;
     relayout();
@@ -56,7 +56,7 @@ void RoutingTextCanvas::setModel(const RoutingTextModel* model)
 
 void RoutingTextCanvas::setLayer(int layer)
 {
-    if (!m_model || layer < 0 || layer >= m_model->layers() || layer == m_layer)
+    if (!m_routedText || layer < 0 || layer >= m_routedText->layers() || layer == m_layer)
         return;
     m_layer = layer;
     viewport()->update();
@@ -66,7 +66,7 @@ float RoutingTextCanvas::pieceWidth(uint32_t piece) const
 {
     float& w = m_pieceWidth[piece];
     if (w < 0)
-        w = float(QFontMetricsF(font()).horizontalAdvance(m_model->pieces()[int(piece)]));
+        w = float(QFontMetricsF(font()).horizontalAdvance(m_routedText->pieces()[int(piece)]));
     return w;
 }
 
@@ -76,24 +76,24 @@ void RoutingTextCanvas::relayout()
     m_lineStart.clear();
     const int width = viewport()->width();
     m_layoutWidth = width;
-    if (!m_model || m_model->tokenCount() == 0) {
+    if (!m_routedText || m_routedText->tokenCount() == 0) {
         verticalScrollBar()->setRange(0, 0);
         return;
     }
-    const size_t n = m_model->tokenCount();
+    const size_t n = m_routedText->tokenCount();
     m_x.resize(n);
     const double right = std::max(kMargin + 40.0, width - kMargin);
     double x = kMargin;
     m_lineStart.push_back(0);
     for (size_t i = 0; i < n; ++i) {
-        const float w = pieceWidth(m_model->pieceIndex(i));
+        const float w = pieceWidth(m_routedText->pieceIndex(i));
         if (x + w > right && x > kMargin) {
             m_lineStart.push_back(uint32_t(i));
             x = kMargin;
         }
         m_x[i] = float(x);
         x += w;
-        if (m_model->breaksLine(i) && i + 1 < n) {
+        if (m_routedText->breaksLine(i) && i + 1 < n) {
             m_lineStart.push_back(uint32_t(i + 1));
             x = kMargin;
         }
@@ -145,31 +145,31 @@ long long RoutingTextCanvas::tokenAt(const QPoint& pos) const
     if (line >= m_lineStart.size())
         return -1;
     const size_t begin = m_lineStart[line];
-    const size_t end = line + 1 < m_lineStart.size() ? m_lineStart[line + 1] : m_model->tokenCount();
+    const size_t end = line + 1 < m_lineStart.size() ? m_lineStart[line + 1] : m_routedText->tokenCount();
     const auto first = m_x.begin() + long(begin), last = m_x.begin() + long(end);
     const auto it = std::upper_bound(first, last, float(pos.x()));
     if (it == first)
         return -1;
     const size_t i = size_t(it - m_x.begin()) - 1;
-    if (pos.x() > m_x[i] + pieceWidth(m_model->pieceIndex(i)))
+    if (pos.x() > m_x[i] + pieceWidth(m_routedText->pieceIndex(i)))
         return -1;
     return (long long)i;
 }
 
 QString RoutingTextCanvas::tokenToolTip(size_t i) const
 {
-    if (!m_model || i >= m_model->tokenCount())
+    if (!m_routedText || i >= m_routedText->tokenCount())
         return {};
-    QString text = m_model->text(i);
+    QString text = m_routedText->text(i);
     QStringList choices;
-    for (int r = 0; r < m_model->topk(); ++r)
+    for (int r = 0; r < m_routedText->topk(); ++r)
         choices << tr("expert %1 (w %2)")
-                       .arg(int(m_model->expert(m_layer, i, r)))
-                       .arg(double(m_model->weight(m_layer, i, r)), 0, 'f', 2);
+                       .arg(int(m_routedText->expert(m_layer, i, r)))
+                       .arg(double(m_routedText->weight(m_layer, i, r)), 0, 'f', 2);
     return tr("\"%1\"  seq %2, position %3\nLayer %4: %5")
         .arg(text)
-        .arg(qlonglong(m_model->seqId(i)))
-        .arg(m_model->position(i))
+        .arg(qlonglong(m_routedText->seqId(i)))
+        .arg(m_routedText->position(i))
         .arg(m_layer)
         .arg(choices.join(QStringLiteral(", ")));
 }
@@ -191,10 +191,10 @@ bool RoutingTextCanvas::viewportEvent(QEvent* event)
 void RoutingTextCanvas::paintEvent(QPaintEvent*)
 {
     QPainter painter(viewport());
-    if (!m_model || m_lineStart.empty())
+    if (!m_routedText || m_lineStart.empty())
         return;
-    const int E = m_model->experts();
-    const uint8_t* experts = m_model->firstExperts(m_layer);
+    const int E = m_routedText->experts();
+    const uint8_t* experts = m_routedText->firstExperts(m_layer);
     const double scroll = verticalScrollBar()->value();
     const int h = viewport()->height();
     const QFontMetricsF fm(font());
@@ -202,7 +202,7 @@ void RoutingTextCanvas::paintEvent(QPaintEvent*)
     painter.setFont(font());
     painter.setPen(QColor(20, 20, 20));
     size_t line = size_t(std::max(0.0, (scroll - kMargin) / m_lineHeight));
-    const size_t n = m_model->tokenCount();
+    const size_t n = m_routedText->tokenCount();
     for (; line < m_lineStart.size(); ++line) {
         const double y = kMargin + line * m_lineHeight - scroll;
         if (y > h)
@@ -214,29 +214,29 @@ void RoutingTextCanvas::paintEvent(QPaintEvent*)
             size_t j = i + 1;
             while (j < end && experts[j] == experts[i])
                 ++j;
-            const double x1 = (j < end) ? m_x[j] : m_x[j - 1] + pieceWidth(m_model->pieceIndex(j - 1));
+            const double x1 = (j < end) ? m_x[j] : m_x[j - 1] + pieceWidth(m_routedText->pieceIndex(j - 1));
             painter.fillRect(QRectF(m_x[i], y, x1 - m_x[i], m_lineHeight - 1), expertTint(experts[i], E));
             i = j;
         }
         for (size_t i = begin; i < end; ++i)
-            painter.drawText(QPointF(m_x[i], y + ascent), m_model->text(i));
+            painter.drawText(QPointF(m_x[i], y + ascent), m_routedText->text(i));
     }
 }
 
 size_t RoutingTextCanvas::paintTokens(QPainter& painter, const QRectF& rect, size_t first) const
 {
-    if (!m_model)
+    if (!m_routedText)
         return 0;
     const QFontMetricsF fm(font());
     const double lh = fm.height() + kLineGap;
-    const uint8_t* experts = m_model->firstExperts(m_layer);
-    const int E = m_model->experts();
+    const uint8_t* experts = m_routedText->firstExperts(m_layer);
+    const int E = m_routedText->experts();
     painter.setFont(font());
     double x = rect.left(), y = rect.top();
     size_t i = first;
-    const size_t n = m_model->tokenCount();
+    const size_t n = m_routedText->tokenCount();
     for (; i < n; ++i) {
-        const QString& t = m_model->text(i);
+        const QString& t = m_routedText->text(i);
         const double w = fm.horizontalAdvance(t);
         if (x + w > rect.right() && x > rect.left()) {
             x = rect.left();
@@ -248,7 +248,7 @@ size_t RoutingTextCanvas::paintTokens(QPainter& painter, const QRectF& rect, siz
         painter.setPen(QColor(20, 20, 20));
         painter.drawText(QPointF(x, y + fm.ascent() + kLineGap / 2), t);
         x += w;
-        if (m_model->breaksLine(i)) {
+        if (m_routedText->breaksLine(i)) {
             x = rect.left();
             y += lh;
         }
@@ -288,19 +288,19 @@ QString RoutingTextView::viewTitle() const
     return tr("Routing text");
 }
 
-void RoutingTextView::setModel(RoutingTextModel model)
+void RoutingTextView::setRoutedText(RoutedText text)
 {
-    m_model = std::move(model);
-    m_canvas->setModel(&m_model);
+    m_routedText = std::move(text);
+    m_canvas->setRoutedText(&m_routedText);
     const QSignalBlocker block(m_slider);
-    m_slider->setRange(0, std::max(0, m_model.layers() - 1));
+    m_slider->setRange(0, std::max(0, m_routedText.layers() - 1));
     m_slider->setValue(0);
     updateLegend();
 }
 
 void RoutingTextView::setLayer(int layer)
 {
-    if (layer < 0 || layer >= m_model.layers())
+    if (layer < 0 || layer >= m_routedText.layers())
         return;
     m_canvas->setLayer(layer);
     if (m_slider->value() != layer) {
@@ -318,11 +318,11 @@ int RoutingTextView::layer() const
 
 void RoutingTextView::updateLegend()
 {
-    m_layerLabel->setText(tr("Layer %1 / %2").arg(layer()).arg(std::max(0, m_model.layers() - 1)));
+    m_layerLabel->setText(tr("Layer %1 / %2").arg(layer()).arg(std::max(0, m_routedText.layers() - 1)));
     QString html = tr("First-choice expert:") + QStringLiteral("&nbsp;&nbsp;");
-    for (int e = 0; e < m_model.experts(); ++e)
+    for (int e = 0; e < m_routedText.experts(); ++e)
         html += QStringLiteral("<span style=\"background-color:%1\">&nbsp;%2&nbsp;</span>&nbsp;")
-                    .arg(expertTint(e, m_model.experts()).name(), tr("E%1").arg(e));
+                    .arg(expertTint(e, m_routedText.experts()).name(), tr("E%1").arg(e));
     m_legend->setText(html);
 }
 
@@ -346,10 +346,10 @@ bool RoutingTextView::exportImage(const QString& path, const QSize& size, double
             p.setFont(small);
             const QFontMetricsF sfm(small);
             double x = 12;
-            for (int e = 0; e < m_model.experts(); ++e) {
+            for (int e = 0; e < m_routedText.experts(); ++e) {
                 const QString label = tr("Expert %1").arg(e);
                 const double w = sfm.horizontalAdvance(label) + 12;
-                p.fillRect(QRectF(x, y, w, sfm.height() + 4), expertTint(e, m_model.experts()));
+                p.fillRect(QRectF(x, y, w, sfm.height() + 4), expertTint(e, m_routedText.experts()));
                 p.setPen(QColor(20, 20, 20));
                 p.drawText(QPointF(x + 6, y + 2 + sfm.ascent()), label);
                 x += w + 6;
@@ -362,7 +362,7 @@ bool RoutingTextView::exportImage(const QString& path, const QSize& size, double
 
 bool RoutingTextView::exportCsv(const QString& path, QString* error) const
 {
-    return m_model.writeCsv(path, layer(), error);
+    return m_routedText.writeCsv(path, layer(), error);
 }
 
 } // namespace specmoe::widgets

@@ -4,7 +4,7 @@
 // and an expert legend. Custom painted over a precomputed layout: only visible lines are
 // drawn and a layer switch only changes the colour lookup, so it stays fast at 1 M tokens.
 #include "widgets/exportable_view.h"
-#include "widgets/routing_text_model.h"
+#include "widgets/routed_text.h"
 
 #include <QAbstractScrollArea>
 #include <QWidget>
@@ -21,7 +21,7 @@ class RoutingTextCanvas : public QAbstractScrollArea {
     Q_OBJECT
 public:
     explicit RoutingTextCanvas(QWidget* parent = nullptr);
-    void setModel(const RoutingTextModel* model);
+    void setRoutedText(const RoutedText* text);
     void setLayer(int layer);
     int layer() const { return m_layer; }
     // The token at a viewport position (-1 when none).
@@ -42,7 +42,7 @@ private:
     void relayout();
     float pieceWidth(uint32_t piece) const;
 
-    const RoutingTextModel* m_model = nullptr;
+    const RoutedText* m_routedText = nullptr;
     int m_layer = 0;
     int m_layoutWidth = -1;
     double m_lineHeight = 18;
@@ -56,8 +56,8 @@ class RoutingTextView : public QWidget, public ExportableView {
 public:
     explicit RoutingTextView(QWidget* parent = nullptr);
 
-    void setModel(RoutingTextModel model);
-    const RoutingTextModel& model() const { return m_model; }
+    void setRoutedText(RoutedText text);
+    const RoutedText& routedText() const { return m_routedText; }
     void setLayer(int layer);
     int layer() const;
     RoutingTextCanvas* canvas() const { return m_canvas; }
@@ -75,7 +75,7 @@ Q_SIGNALS:
 private:
     void updateLegend();
 
-    RoutingTextModel m_model;
+    RoutedText m_routedText;
     QSlider* m_slider = nullptr;
     QLabel* m_layerLabel = nullptr;
     QLabel* m_legend = nullptr;

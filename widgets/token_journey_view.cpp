@@ -277,32 +277,32 @@ QString TokenJourneyView::viewTitle() const
     return tr("Token journeys");
 }
 
-void TokenJourneyView::setModel(TokenJourneyModel model)
+void TokenJourneyView::setJourneySet(TokenJourneySet journeys)
 {
-    m_model = std::move(model);
+    m_journeySet = std::move(journeys);
     m_overlay = {};
     m_sequence = -1;
     {
         const QSignalBlocker block(m_seqBox);
         m_seqBox->clear();
-        m_seqBox->addItems(m_model.sequenceNames());
+        m_seqBox->addItems(m_journeySet.sequenceNames());
     }
-    setSequence(m_model.sequenceCount() > 0 ? 0 : -1);
+    setSequence(m_journeySet.sequenceCount() > 0 ? 0 : -1);
 }
 
 void TokenJourneyView::setSequence(int index)
 {
-    if (index >= m_model.sequenceCount())
+    if (index >= m_journeySet.sequenceCount())
         return;
     m_sequence = index;
     if (index >= 0 && m_seqBox->currentIndex() != index)
         m_seqBox->setCurrentIndex(index);
-    const int n = index >= 0 ? int(m_model.sequence(index).tokens.size()) : 0;
+    const int n = index >= 0 ? int(m_journeySet.sequence(index).tokens.size()) : 0;
     const QSignalBlocker block(m_first);
     m_first->setRange(0, std::max(0, n - 1));
     rebuild();
-    m_plot->xAxis->setRange(-0.6, std::max(1, m_model.layers()) - 0.4);
-    m_plot->yAxis->setRange(-0.6, std::max(1, m_model.experts()) - 0.4);
+    m_plot->xAxis->setRange(-0.6, std::max(1, m_journeySet.layers()) - 0.4);
+    m_plot->yAxis->setRange(-0.6, std::max(1, m_journeySet.experts()) - 0.4);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -333,12 +333,12 @@ void TokenJourneyView::search(const QString& text)
     }
     if (m_search->text() != text)
         m_search->setText(text);
-    if (const JourneyQuery* cached = m_model.cachedQuery(query)) {
+    if (const JourneyQuery* cached = m_journeySet.cachedQuery(query)) {
         setOverlay(*cached);
         return;
     }
     if (!m_queryFn) {
-        setOverlay(m_model.searchLoaded(query));
+        setOverlay(m_journeySet.searchLoaded(query));
         return;
     }
     // Latest wins: results of an older search are dropped.
@@ -380,8 +380,8 @@ void TokenJourneyView::rebuild()
 {
     m_range.clear();
     std::vector<JourneyPlottable::Track> tracks;
-    if (m_sequence >= 0 && m_sequence < m_model.sequenceCount()) {
-        const auto& tokens = m_model.sequence(m_sequence).tokens;
+    if (m_sequence >= 0 && m_sequence < m_journeySet.sequenceCount()) {
+        const auto& tokens = m_journeySet.sequence(m_sequence).tokens;
         const int first = std::min<int>(m_first->value(), int(tokens.size()));
         const int last = std::min<int>(first + m_count->value(), int(tokens.size()));
         for (int i = first; i < last; ++i)
@@ -394,16 +394,16 @@ void TokenJourneyView::rebuild()
     const int m = int(m_overlay.journeys.size());
     for (int i = 0; i < m; ++i)
         tracks.push_back({&m_overlay.journeys[size_t(i)], m > 1 ? 0.7 * ((i + 0.5) / m - 0.5) : 0.0, kOverlayColor, true});
-    m_journeys->setTracks(std::move(tracks), m_model.layers(), m_model.topk());
+    m_journeys->setTracks(std::move(tracks), m_journeySet.layers(), m_journeySet.topk());
     if (m == 0)
         m_plot->graph(1)->removeFromLegend();
     else
         m_plot->graph(1)->addToLegend();
-    setIntegerTicks(m_plot->xAxis, m_model.layers() > 16 ? 2 : 1);
+    setIntegerTicks(m_plot->xAxis, m_journeySet.layers() > 16 ? 2 : 1);
     QString title = tr("Token journeys");
     if (n > 0)
         title = tr("Token journeys: sequence %1, tokens %2-%3")
-                    .arg(qlonglong(m_model.sequence(m_sequence).seqId))
+                    .arg(qlonglong(m_journeySet.sequence(m_sequence).seqId))
                     .arg(m_first->value())
                     .arg(m_first->value() + n - 1);
     if (m > 0)
@@ -470,7 +470,7 @@ bool TokenJourneyView::exportCsv(const QString& path, QString* error) const
     std::vector<const JourneyToken*> overlay;
     for (const JourneyToken& t : m_overlay.journeys)
         overlay.push_back(&t);
-    return TokenJourneyModel::writeCsv(path, m_range, overlay, m_model.layers(), m_model.topk(), error);
+    return TokenJourneySet::writeCsv(path, m_range, overlay, m_journeySet.layers(), m_journeySet.topk(), error);
 }
 
 } // namespace specmoe::widgets

@@ -4,7 +4,7 @@
 // choice, marker size grows with the router weight). Hover shows the token and its weights;
 // searching a token text overlays its journeys across the trace set.
 #include "widgets/exportable_view.h"
-#include "widgets/token_journey_model.h"
+#include "widgets/token_journey_set.h"
 
 #include <QWidget>
 
@@ -32,8 +32,8 @@ public:
     explicit TokenJourneyView(QWidget* parent = nullptr);
     ~TokenJourneyView() override;
 
-    void setModel(TokenJourneyModel model);
-    const TokenJourneyModel& model() const { return m_model; }
+    void setJourneySet(TokenJourneySet journeys);
+    const TokenJourneySet& journeySet() const { return m_journeySet; }
     void setQueryProvider(QueryFn fn) { m_queryFn = std::move(fn); }
 
     void setSequence(int index);
@@ -65,7 +65,7 @@ private:
     void rebuild();
     void onMouseMove(QMouseEvent* event);
 
-    TokenJourneyModel m_model;
+    TokenJourneySet m_journeySet;
     QueryFn m_queryFn;
     int m_sequence = -1;
     std::vector<const JourneyToken*> m_range;

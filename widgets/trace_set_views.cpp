@@ -18,16 +18,16 @@ TraceSetViews::TraceSetViews(QWidget* parent)
 
 void TraceSetViews::setAnalysis(const AnalysisResult& r)
 {
-    m_heatmap->setModel(UsageHeatmapModel::fromAnalysis(r));
-    m_patterns->setModel(RoutingPatternsModel::fromAnalysis(r));
-    m_journeys->setModel(TokenJourneyModel::fromAnalysis(r));
-    if (m_text->model().tokenCount() == 0 && !r.journeys.empty())
-        m_text->setModel(RoutingTextModel::fromJourney(r.journeys.front(), r.layers, r.experts, r.topk));
+    m_heatmap->setStats(ExpertUsageStats::fromAnalysis(r));
+    m_patterns->setStats(RoutingPatternStats::fromAnalysis(r));
+    m_journeys->setJourneySet(TokenJourneySet::fromAnalysis(r));
+    if (m_text->routedText().tokenCount() == 0 && !r.journeys.empty())
+        m_text->setRoutedText(RoutedText::fromJourney(r.journeys.front(), r.layers, r.experts, r.topk));
 }
 
-void TraceSetViews::setRouting(std::shared_ptr<const RoutingBlock> block, const RoutingTextModel::TextFn& text)
+void TraceSetViews::setRouting(std::shared_ptr<const RoutingBlock> block, const RoutedText::TextFn& text)
 {
-    m_text->setModel(RoutingTextModel(std::move(block), 0, 0, text));
+    m_text->setRoutedText(RoutedText(std::move(block), 0, 0, text));
 }
 
 void TraceSetViews::setQueryProvider(TokenJourneyView::QueryFn fn)

@@ -3,7 +3,7 @@
 // Export menu (current view as image / CSV, whole report). The integration point for the
 // main window: create it, feed it an AnalysisResult (and optionally routing for the text
 // view), add it as a tab.
-#include "widgets/routing_text_model.h"
+#include "widgets/routed_text.h"
 #include "widgets/token_journey_view.h"
 #include "widgets/view_tabs.h"
 
@@ -29,7 +29,7 @@ public:
     // unless setRouting provides more) from the analysis result.
     void setAnalysis(const AnalysisResult& result);
     // Routing tokens for the text view (e.g. TraceSet::readSequences or readShard).
-    void setRouting(std::shared_ptr<const RoutingBlock> block, const RoutingTextModel::TextFn& text = {});
+    void setRouting(std::shared_ptr<const RoutingBlock> block, const RoutedText::TextFn& text = {});
     // Token search across the whole trace set (e.g. wrapping findTokenJourneys).
     void setQueryProvider(TokenJourneyView::QueryFn fn);
 

@@ -135,14 +135,14 @@ QString TrainingCurvesView::viewTitle() const
     return tr("Training curves");
 }
 
-void TrainingCurvesView::setModel(TrainingMetricsModel* model)
+void TrainingCurvesView::setMetrics(TrainingMetricsSeries* metrics)
 {
-    if (m_model)
-        disconnect(m_model, nullptr, this, nullptr);
-    m_model = model;
-    if (m_model) {
-        connect(m_model, &TrainingMetricsModel::pointsAdded, this, &TrainingCurvesView::appendNew);
-        connect(m_model, &TrainingMetricsModel::structureChanged, this, [this] {
+    if (m_metrics)
+        disconnect(m_metrics, nullptr, this, nullptr);
+    m_metrics = metrics;
+    if (m_metrics) {
+        connect(m_metrics, &TrainingMetricsSeries::pointsAdded, this, &TrainingCurvesView::appendNew);
+        connect(m_metrics, &TrainingMetricsSeries::structureChanged, this, [this] {
             refreshChoices();
             rebuild();
         });
@@ -157,14 +157,14 @@ void TrainingCurvesView::refreshChoices()
     m_metricBox->clear();
     m_horizonBox->clear();
     m_layerBox->clear();
-    if (!m_model)
+    if (!m_metrics)
         return;
-    for (const QString& m : m_model->metrics())
+    for (const QString& m : m_metrics->metrics())
         m_metricBox->addItem(metricLabel(m), m);
-    for (int h : m_model->horizons())
+    for (int h : m_metrics->horizons())
         m_horizonBox->addItem(tr("+%1 layer(s)").arg(h), h);
     m_layerBox->addItem(tr("All layers"), -1);
-    for (int l : m_model->layers())
+    for (int l : m_metrics->layers())
         m_layerBox->addItem(tr("Layer %1").arg(l), l);
     if (m_metricBox->findData(m_metric) < 0 && m_metricBox->count() > 0)
         m_metric = m_metricBox->itemData(0).toString();
@@ -242,10 +242,10 @@ void TrainingCurvesView::rebuild()
                                        .arg(metricLabel(m_metric))
                                        .arg(m_horizon)
                                        .arg(m_layer));
-    if (m_model) {
+    if (m_metrics) {
         int mi = 0, bi = 0;
-        for (const QString& model : m_model->models()) {
-            if (!m_model->isBaseline(model)) {
+        for (const QString& model : m_metrics->models()) {
+            if (!m_metrics->isBaseline(model)) {
                 auto* g = m_plot->addGraph(m_accRect->axis(QCPAxis::atBottom), m_accRect->axis(QCPAxis::atLeft));
                 const QColor c = modelColor(model, mi++);
                 g->setName(model);
@@ -253,8 +253,8 @@ void TrainingCurvesView::rebuild()
                 g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, Qt::white, 5));
                 m_curves.push_back({g, keyFor(model), 0});
                 int li = 0;
-                for (const QString& loss : m_model->lossMetrics()) {
-                    if (!m_model->series({model, loss, 0, -1}))
+                for (const QString& loss : m_metrics->lossMetrics()) {
+                    if (!m_metrics->series({model, loss, 0, -1}))
                         continue;
                     auto* lg = m_plot->addGraph(m_lossRect->axis(QCPAxis::atBottom), m_lossRect->axis(QCPAxis::atLeft));
                     lg->setName(QStringLiteral("%1 (%2)").arg(model, loss.section(QLatin1Char('/'), 1)));
@@ -266,7 +266,7 @@ void TrainingCurvesView::rebuild()
                     m_curves.push_back({lg, {model, loss, 0, -1}, 0});
                 }
             } else {
-                const auto v = m_model->finalValue(keyFor(model));
+                const auto v = m_metrics->finalValue(keyFor(model));
                 if (!v)
                     continue;
                 const QPen pen = baselinePen(bi++);
@@ -303,10 +303,10 @@ void TrainingCurvesView::rebuild()
 
 void TrainingCurvesView::appendNew()
 {
-    if (!m_model)
+    if (!m_metrics)
         return;
     for (Curve& c : m_curves) {
-        const auto* s = m_model->series(c.key);
+        const auto* s = m_metrics->series(c.key);
         if (!s || s->size() <= c.plotted)
             continue;
         QVector<double> keys, values;
@@ -324,10 +324,10 @@ void TrainingCurvesView::appendNew()
     }
     // Baselines follow their latest value.
     int bi = 0;
-    for (const QString& model : m_model->models()) {
-        if (!m_model->isBaseline(model))
+    for (const QString& model : m_metrics->models()) {
+        if (!m_metrics->isBaseline(model))
             continue;
-        const auto v = m_model->finalValue(keyFor(model));
+        const auto v = m_metrics->finalValue(keyFor(model));
         if (!v || bi >= int(m_baselineLines.size()))
             continue;
         m_baselineLines[size_t(bi)]->point1->setCoords(0, *v);
@@ -438,9 +438,9 @@ bool TrainingCurvesView::exportImage(const QString& path, const QSize& size, dou
 
 bool TrainingCurvesView::exportCsv(const QString& path, QString* error) const
 {
-    if (!m_model)
+    if (!m_metrics)
         return writeTextFile(path, QString(), error);
-    return m_model->writeCsv(path, error);
+    return m_metrics->writeCsv(path, error);
 }
 
 } // namespace specmoe::widgets

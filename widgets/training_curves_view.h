@@ -3,7 +3,7 @@
 // step or epoch, baselines as dashed reference lines, and the loss curves below. Updates
 // while training runs: new points are appended to the graphs and a queued replot follows.
 #include "widgets/exportable_view.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -29,9 +29,9 @@ class TrainingCurvesView : public QWidget, public ExportableView {
 public:
     explicit TrainingCurvesView(QWidget* parent = nullptr);
 
-    // The model is not owned (it outlives the view or is parented to it).
-    void setModel(TrainingMetricsModel* model);
-    TrainingMetricsModel* model() const { return m_model; }
+    // The series are not owned (they outlive the view or are parented to it).
+    void setMetrics(TrainingMetricsSeries* metrics);
+    TrainingMetricsSeries* metrics() const { return m_metrics; }
 
     void setMetric(const QString& metric);
     void setHorizon(int horizon);
@@ -62,7 +62,7 @@ private:
     void onMouseMove(QMouseEvent* event);
     MetricKey keyFor(const QString& model) const;
 
-    QPointer<TrainingMetricsModel> m_model;
+    QPointer<TrainingMetricsSeries> m_metrics;
     QString m_metric = QStringLiteral("top1");
     int m_horizon = 1;
     int m_layer = -1;

@@ -2,7 +2,7 @@
 
 #include "widgets/comparison_table_view.h"
 #include "widgets/training_curves_view.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 
 #include "core/speculate/run_folder.h"
 #include "core/speculate/train.h"
@@ -15,16 +15,16 @@ namespace specmoe::widgets {
 TrainingRunViews::TrainingRunViews(QWidget* parent)
     : ViewTabs(tr("Training run"), parent)
 {
-    m_metrics = new TrainingMetricsModel(this);
+    m_metrics = new TrainingMetricsSeries(this);
     m_curves = addView(new TrainingCurvesView(this));
     m_table = addView(new ComparisonTableView(this));
-    m_curves->setModel(m_metrics);
+    m_curves->setMetrics(m_metrics);
     auto refreshTable = [this] {
         if (!m_finalReport)
             m_table->model()->setFromMetrics(*m_metrics);
     };
-    connect(m_metrics, &TrainingMetricsModel::pointsAdded, this, refreshTable);
-    connect(m_metrics, &TrainingMetricsModel::structureChanged, this, refreshTable);
+    connect(m_metrics, &TrainingMetricsSeries::pointsAdded, this, refreshTable);
+    connect(m_metrics, &TrainingMetricsSeries::structureChanged, this, refreshTable);
 }
 
 bool TrainingRunViews::followRun(const QString& runDir, int intervalMs)

@@ -12,14 +12,14 @@ namespace specmoe::widgets {
 
 class ComparisonTableView;
 class TrainingCurvesView;
-class TrainingMetricsModel;
+class TrainingMetricsSeries;
 
 class TrainingRunViews : public ViewTabs {
     Q_OBJECT
 public:
     explicit TrainingRunViews(QWidget* parent = nullptr);
 
-    TrainingMetricsModel* metrics() const { return m_metrics; }
+    TrainingMetricsSeries* metrics() const { return m_metrics; }
     // Follows runDir/metrics.jsonl (reads what is there, then polls for new lines), and shows
     // the run's newest saved evaluation (speculate::latestEvaluationFile) in the table.
     bool followRun(const QString& runDir, int intervalMs = 500);
@@ -35,7 +35,7 @@ public:
     ComparisonTableView* tableView() const { return m_table; }
 
 private:
-    TrainingMetricsModel* m_metrics = nullptr;
+    TrainingMetricsSeries* m_metrics = nullptr;
     TrainingCurvesView* m_curves = nullptr;
     ComparisonTableView* m_table = nullptr;
     bool m_finalReport = false;

@@ -102,17 +102,17 @@ QString UsageHeatmapView::viewTitle() const
     return tr("Expert usage");
 }
 
-void UsageHeatmapView::setModel(UsageHeatmapModel model)
+void UsageHeatmapView::setStats(ExpertUsageStats stats)
 {
-    m_model = std::move(model);
+    m_stats = std::move(stats);
     m_group = 0;
     m_selLayer = m_selExpert = -1;
     {
         const QSignalBlocker block(m_groupBox);
         m_groupBox->clear();
-        m_groupBox->addItems(m_model.groupNames());
+        m_groupBox->addItems(m_stats.groupNames());
     }
-    m_choiceBox->setItemText(1, tr("Any of top-%1").arg(m_model.topk()));
+    m_choiceBox->setItemText(1, tr("Any of top-%1").arg(m_stats.topk()));
     m_list->clear();
     m_listTitle->setText(tr("Click a cell to list its tokens."));
     rebuild();
@@ -120,7 +120,7 @@ void UsageHeatmapView::setModel(UsageHeatmapModel model)
 
 void UsageHeatmapView::setGroup(int group)
 {
-    if (group < 0 || group >= m_model.groupCount())
+    if (group < 0 || group >= m_stats.groupCount())
         return;
     m_group = group;
     if (m_groupBox->currentIndex() != group)
@@ -140,14 +140,14 @@ void UsageHeatmapView::setChoice(ExpertChoice choice)
 
 void UsageHeatmapView::rebuild()
 {
-    const int L = m_model.layers(), E = m_model.experts();
+    const int L = m_stats.layers(), E = m_stats.experts();
     m_map->data()->setSize(std::max(1, L), std::max(1, E));
     m_map->data()->setRange(QCPRange(0, std::max(0, L - 1)), QCPRange(0, std::max(0, E - 1)));
-    if (L > 0 && E > 0 && m_model.groupCount() > 0) {
+    if (L > 0 && E > 0 && m_stats.groupCount() > 0) {
         for (int l = 0; l < L; ++l)
             for (int e = 0; e < E; ++e)
-                m_map->data()->setCell(l, e, m_model.share(m_group, m_choice, l, e));
-        const double hi = m_model.maxShare(m_group, m_choice);
+                m_map->data()->setCell(l, e, m_stats.share(m_group, m_choice, l, e));
+        const double hi = m_stats.maxShare(m_group, m_choice);
         m_map->setDataRange(QCPRange(0.0, hi > 0 ? hi : 1.0));
     } else {
         m_map->data()->fill(std::nan(""));
@@ -156,10 +156,10 @@ void UsageHeatmapView::rebuild()
     m_plot->xAxis->setRange(-0.5, std::max(0, L - 1) + 0.5);
     m_plot->yAxis->setRange(-0.5, std::max(0, E - 1) + 0.5);
     setIntegerTicks(m_plot->xAxis, L > 16 ? 2 : 1);
-    const QString source = m_model.groupCount() > 0 ? m_model.groupNames().value(m_group) : tr("no data");
+    const QString source = m_stats.groupCount() > 0 ? m_stats.groupNames().value(m_group) : tr("no data");
     m_title->setText(m_choice == ExpertChoice::First
                          ? tr("Expert usage by layer: first choice (%1)").arg(source)
-                         : tr("Expert usage by layer: any of top-%1 (%2)").arg(m_model.topk()).arg(source));
+                         : tr("Expert usage by layer: any of top-%1 (%2)").arg(m_stats.topk()).arg(source));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -169,9 +169,9 @@ CellRef UsageHeatmapView::cellAt(const QPoint& pos) const
         return {};
     const int l = int(std::lround(m_plot->xAxis->pixelToCoord(pos.x())));
     const int e = int(std::lround(m_plot->yAxis->pixelToCoord(pos.y())));
-    if (l < 0 || l >= m_model.layers() || e < 0 || e >= m_model.experts() || m_model.groupCount() == 0)
+    if (l < 0 || l >= m_stats.layers() || e < 0 || e >= m_stats.experts() || m_stats.groupCount() == 0)
         return {};
-    return {l, e, m_model.share(m_group, m_choice, l, e)};
+    return {l, e, m_stats.share(m_group, m_choice, l, e)};
 }
 
 QString UsageHeatmapView::hoverText(const QPoint& pos) const
@@ -179,12 +179,12 @@ QString UsageHeatmapView::hoverText(const QPoint& pos) const
     const CellRef c = cellAt(pos);
     if (c.layer < 0)
         return {};
-    const qlonglong n = qlonglong(m_model.count(m_group, m_choice, c.layer, c.expert));
+    const qlonglong n = qlonglong(m_stats.count(m_group, m_choice, c.layer, c.expert));
     return tr("Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)")
         .arg(c.layer)
         .arg(c.expert)
         .arg(c.value, 0, 'f', 4)
-        .arg(100.0 * m_model.tokenRate(m_group, m_choice, c.layer, c.expert), 0, 'f', 2)
+        .arg(100.0 * m_stats.tokenRate(m_group, m_choice, c.layer, c.expert), 0, 'f', 2)
         .arg(n);
 }
 
@@ -207,7 +207,7 @@ void UsageHeatmapView::showCell(int layer, int expert)
     m_selLayer = layer;
     m_selExpert = expert;
     m_list->clear();
-    const auto& tokens = m_model.samples(layer, expert, m_choice);
+    const auto& tokens = m_stats.samples(layer, expert, m_choice);
     m_listTitle->setText(tr("Layer %1, expert %2: %n sampled token(s) (all sources)", nullptr, int(tokens.size()))
                              .arg(layer)
                              .arg(expert));
@@ -240,7 +240,7 @@ bool UsageHeatmapView::exportImage(const QString& path, const QSize& size, doubl
 
 bool UsageHeatmapView::exportCsv(const QString& path, QString* error) const
 {
-    return m_model.writeCsv(path, m_group, error);
+    return m_stats.writeCsv(path, m_group, error);
 }
 
 } // namespace specmoe::widgets

@@ -3,7 +3,7 @@
 // scale). Filter by source and by choice (first / any of top-k); hovering shows the exact
 // value, clicking a cell lists sampled tokens routed there.
 #include "widgets/exportable_view.h"
-#include "widgets/usage_heatmap_model.h"
+#include "widgets/expert_usage_stats.h"
 
 #include <QWidget>
 
@@ -23,8 +23,8 @@ class UsageHeatmapView : public QWidget, public ExportableView {
 public:
     explicit UsageHeatmapView(QWidget* parent = nullptr);
 
-    void setModel(UsageHeatmapModel model);
-    const UsageHeatmapModel& model() const { return m_model; }
+    void setStats(ExpertUsageStats stats);
+    const ExpertUsageStats& stats() const { return m_stats; }
 
     void setGroup(int group);
     void setChoice(ExpertChoice choice);
@@ -56,7 +56,7 @@ private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
 
-    UsageHeatmapModel m_model;
+    ExpertUsageStats m_stats;
     int m_group = 0;
     ExpertChoice m_choice = ExpertChoice::First;
     int m_selLayer = -1, m_selExpert = -1;

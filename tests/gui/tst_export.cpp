@@ -5,7 +5,7 @@
 #include "widgets/export.h"
 #include "widgets/report_writer.h"
 #include "widgets/trace_set_views.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 #include "widgets/training_run_views.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"

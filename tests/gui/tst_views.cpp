@@ -13,7 +13,7 @@
 #include "widgets/token_journey_view.h"
 #include "widgets/trace_set_views.h"
 #include "widgets/training_curves_view.h"
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
 
@@ -38,9 +38,9 @@ using namespace specmoe::test;
 namespace {
 
 // 2 layers x 4 experts; expert 2 at layer 1 is the hottest first choice.
-UsageHeatmapModel smallUsage()
+ExpertUsageStats smallUsage()
 {
-    UsageHeatmapModel m;
+    ExpertUsageStats m;
     m.setDims(2, 4, 2);
     UsageGroup all;
     all.firstCounts = {10, 20, 30, 40, 5, 5, 80, 10};
@@ -122,7 +122,7 @@ class TestViews : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     // --- usage heatmap -------------------------------------------------------------------
-    void heatmapModel_data()
+    void expertUsageStats_data()
     {
         QTest::addColumn<int>("group");
         QTest::addColumn<int>("choice");
@@ -134,20 +134,20 @@ private Q_SLOTS:
         QTest::newRow("code first") << 1 << 0 << 0 << 0 << 0.4;
         QTest::newRow("out of range") << 0 << 0 << 2 << 0 << 0.0;
     }
-    void heatmapModel()
+    void expertUsageStats()
     {
         QFETCH(int, group);
         QFETCH(int, choice);
         QFETCH(int, layer);
         QFETCH(int, expert);
         QFETCH(double, share);
-        const UsageHeatmapModel m = smallUsage();
+        const ExpertUsageStats m = smallUsage();
         QCOMPARE(m.groupNames(), (QStringList{QStringLiteral("All sources"), QStringLiteral("code")}));
         QVERIFY(std::abs(m.share(group, ExpertChoice(choice), layer, expert) - share) < 1e-12);
     }
     void heatmapHottestAndCsv()
     {
-        const UsageHeatmapModel m = smallUsage();
+        const ExpertUsageStats m = smallUsage();
         const CellRef hot = m.hottest(0, ExpertChoice::First);
         QCOMPARE(hot.layer, 1);
         QCOMPARE(hot.expert, 2);
@@ -181,7 +181,7 @@ private Q_SLOTS:
         r.samples.firstChoice.resize(2);
         r.samples.anyChoice.resize(2);
         r.samples.firstChoice[1].push_back({5, 1, 9, 0, 1.0f, "x"});
-        const UsageHeatmapModel m = UsageHeatmapModel::fromAnalysis(r);
+        const ExpertUsageStats m = ExpertUsageStats::fromAnalysis(r);
         QCOMPARE(m.groupCount(), 2);
         QCOMPARE(m.share(1, ExpertChoice::First, 0, 1), 0.75);
         QCOMPARE(m.samples(0, 1, ExpertChoice::First).size(), size_t(1));
@@ -191,7 +191,7 @@ private Q_SLOTS:
     {
         UsageHeatmapView view;
         view.resize(900, 500);
-        view.setModel(smallUsage());
+        view.setStats(smallUsage());
         view.show();
         settle(view.plot());
         const QPoint p = cellCenter(view.plot(), view.plot()->axisRect(), 1, 2);
@@ -213,7 +213,7 @@ private Q_SLOTS:
     {
         UsageHeatmapView view;
         view.resize(1000, 560);
-        view.setModel(smallUsage());
+        view.setStats(smallUsage());
         view.show();
         settle(view.plot());
         const QImage img = view.plot()->toPixmap(view.plot()->width(), view.plot()->height()).toImage();
@@ -238,9 +238,9 @@ private Q_SLOTS:
     }
 
     // --- routing text ----------------------------------------------------------------------
-    void routingTextModel()
+    void routedText()
     {
-        const RoutingTextModel m(smallBlock(), 0, 0, &smallText);
+        const RoutedText m(smallBlock(), 0, 0, &smallText);
         QCOMPARE(m.tokenCount(), size_t(6));
         QCOMPARE(m.layers(), 2);
         QCOMPARE(m.text(0), QStringLiteral(" def"));
@@ -256,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(int(m.runs(0)[1].length), 3);
         QCOMPARE(int(m.runs(1)[2].expert), 3);
         // A token range.
-        const RoutingTextModel part(smallBlock(), 2, 4, &smallText);
+        const RoutedText part(smallBlock(), 2, 4, &smallText);
         QCOMPARE(part.tokenCount(), size_t(2));
         QCOMPARE(part.position(0), 2);
     }
@@ -264,7 +264,7 @@ private Q_SLOTS:
     {
         RoutingTextView view;
         view.resize(700, 300);
-        view.setModel(RoutingTextModel(smallBlock(), 0, 0, &smallText));
+        view.setRoutedText(RoutedText(smallBlock(), 0, 0, &smallText));
         view.show();
         QCoreApplication::processEvents();
         RoutingTextCanvas* canvas = view.canvas();
@@ -306,11 +306,11 @@ private Q_SLOTS:
         QFETCH(QString, piece);
         QFETCH(QString, query);
         QFETCH(bool, match);
-        QCOMPARE(TokenJourneyModel::textMatches(piece, query), match);
+        QCOMPARE(TokenJourneySet::textMatches(piece, query), match);
     }
     void journeyModelAndView()
     {
-        TokenJourneyModel m = TokenJourneyModel::fromBlock(*smallBlock(), &smallText);
+        TokenJourneySet m = TokenJourneySet::fromBlock(*smallBlock(), &smallText);
         QCOMPARE(m.sequenceCount(), 1);
         QCOMPARE(m.sequence(0).tokens.size(), size_t(6));
         QCOMPARE(m.sequence(0).tokens[2].text, QStringLiteral("("));
@@ -321,7 +321,7 @@ private Q_SLOTS:
 
         TokenJourneyView view;
         view.resize(900, 520);
-        view.setModel(std::move(m));
+        view.setJourneySet(std::move(m));
         view.show();
         view.setRange(1, 3);
         QCOMPARE(view.visibleJourneys(), 3);
@@ -344,7 +344,7 @@ private Q_SLOTS:
     void journeyAsyncProvider()
     {
         TokenJourneyView view;
-        view.setModel(TokenJourneyModel::fromBlock(*smallBlock(), &smallText));
+        view.setJourneySet(TokenJourneySet::fromBlock(*smallBlock(), &smallText));
         view.setQueryProvider([](const QString& q) {
             JourneyQuery r;
             r.query = q;
@@ -367,7 +367,7 @@ private Q_SLOTS:
     {
         const DemoRouting routing = makeDemoRouting(3000, 6, 4, 2, 300, 5);
         const AnalysisResult r = analyzeDemo(routing, 1, {"def"}, 4);
-        const RoutingPatternsModel m = RoutingPatternsModel::fromAnalysis(r);
+        const RoutingPatternStats m = RoutingPatternStats::fromAnalysis(r);
         QCOMPARE(m.layers(), 6);
         QCOMPARE(m.groupCount(), 4); // all + code, english, math
         QCOMPARE(m.distances(), (std::vector<int>{1, 2, 3}));
@@ -385,7 +385,7 @@ private Q_SLOTS:
 
         RoutingPatternsView view;
         view.resize(1100, 800);
-        view.setModel(m);
+        view.setStats(m);
         view.show();
         view.setTransition(2, 1);
         QCOMPARE(view.distance(), 2);
@@ -404,9 +404,9 @@ private Q_SLOTS:
     // --- training metrics ------------------------------------------------------------------
     void metricsParse()
     {
-        TrainingMetricsModel m;
-        QSignalSpy structure(&m, &TrainingMetricsModel::structureChanged);
-        QSignalSpy points(&m, &TrainingMetricsModel::pointsAdded);
+        TrainingMetricsSeries m;
+        QSignalSpy structure(&m, &TrainingMetricsSeries::structureChanged);
+        QSignalSpy points(&m, &TrainingMetricsSeries::pointsAdded);
         QVERIFY(m.appendJsonLine(evalLine(100, 0.5, 0.6)) > 0);
         QCOMPARE(m.appendJsonLine("{\"step\":100,\"loss\":{\"interlayer\":0.31}}"), 1);
         QCOMPARE(m.appendJsonLine("not json"), 0);
@@ -433,7 +433,7 @@ private Q_SLOTS:
         f.write(evalLine(10, 0.4, 0.5) + '\n');
         f.write(evalLine(20, 0.45, 0.5).left(30)); // a line still being written
         f.flush();
-        TrainingMetricsModel m;
+        TrainingMetricsSeries m;
         QVERIFY(m.follow(path, 50));
         const MetricKey key{QStringLiteral("interlayer"), QStringLiteral("top1"), 1, -1};
         QCOMPARE(m.series(key)->size(), size_t(1));
@@ -486,7 +486,7 @@ private Q_SLOTS:
         QVERIFY(steps >= 2);
         QVERIFY(lastValidation.value(QStringLiteral("metrics")).isObject());
 
-        TrainingMetricsModel m;
+        TrainingMetricsSeries m;
         QVERIFY(m.follow(dir.filePath(QStringLiteral("metrics.jsonl")), 50));
         m.stopFollowing();
         QCOMPARE(m.models().mid(0, 3), (QStringList{QStringLiteral("interlayer"), QStringLiteral("statistics"),
@@ -525,7 +525,7 @@ private Q_SLOTS:
 
         TrainingCurvesView view;
         view.resize(900, 700);
-        view.setModel(&m);
+        view.setMetrics(&m);
         view.show();
         QCoreApplication::processEvents();
         QCOMPARE(view.modelGraphCount(), 3);
@@ -539,12 +539,12 @@ private Q_SLOTS:
     }
     void curvesLiveUpdate()
     {
-        TrainingMetricsModel m;
+        TrainingMetricsSeries m;
         for (const std::string& line : makeDemoMetricLines(400, 100, 2, 4, 1))
             m.appendJsonLine(QByteArray::fromStdString(line));
         TrainingCurvesView view;
         view.resize(900, 700);
-        view.setModel(&m);
+        view.setMetrics(&m);
         view.show();
         QCoreApplication::processEvents();
         QCOMPARE(view.modelGraphCount(), 3);
@@ -567,7 +567,7 @@ private Q_SLOTS:
     // --- comparison table ------------------------------------------------------------------
     void comparisonTable()
     {
-        TrainingMetricsModel m;
+        TrainingMetricsSeries m;
         for (const std::string& line : makeDemoMetricLines(200, 100, 3, 4, 1))
             m.appendJsonLine(QByteArray::fromStdString(line));
         ComparisonTableModel table;
@@ -661,11 +661,11 @@ private Q_SLOTS:
         TraceSetViews views;
         views.setAnalysis(analyzeDemo(routing, 2, {"def"}, 8));
         QCOMPARE(views.views().size(), 4);
-        QCOMPARE(views.heatmapView()->model().layers(), 8);
-        QCOMPARE(views.journeyView()->model().sequenceCount(), 2);
-        QVERIFY(views.textView()->model().tokenCount() > 0); // the first journey
+        QCOMPARE(views.heatmapView()->stats().layers(), 8);
+        QCOMPARE(views.journeyView()->journeySet().sequenceCount(), 2);
+        QVERIFY(views.textView()->routedText().tokenCount() > 0); // the first journey
         views.setRouting(routing.block, routing.textFn());
-        QCOMPARE(views.textView()->model().tokenCount(), size_t(4000));
+        QCOMPARE(views.textView()->routedText().tokenCount(), size_t(4000));
         views.setCurrentIndex(2);
         QCOMPARE(views.currentView()->viewId(), QStringLiteral("routing_text"));
     }

@@ -1,4 +1,4 @@
-#include "widgets/routing_patterns_model.h"
+#include "widgets/routing_pattern_stats.h"
 
 #include "core/analysis/analysis_result.h"
 #include "widgets/export.h"
@@ -10,7 +10,7 @@
 
 namespace specmoe::widgets {
 
-void RoutingPatternsModel::setDims(int layers, int experts, int topk)
+void RoutingPatternStats::setDims(int layers, int experts, int topk)
 {
     m_layers = std::max(0, layers);
     m_experts = std::max(0, experts);
@@ -21,13 +21,13 @@ void RoutingPatternsModel::setDims(int layers, int experts, int topk)
     m_randomOverlap = 0.0;
 }
 
-void RoutingPatternsModel::setRandomRates(double sameFirst, double overlap)
+void RoutingPatternStats::setRandomRates(double sameFirst, double overlap)
 {
     m_randomSameFirst = sameFirst;
     m_randomOverlap = overlap;
 }
 
-void RoutingPatternsModel::addGroup(PatternGroup g)
+void RoutingPatternStats::addGroup(PatternGroup g)
 {
     const size_t L = size_t(m_layers);
     g.entropyFirstBits.resize(L, 0.0);
@@ -41,15 +41,15 @@ void RoutingPatternsModel::addGroup(PatternGroup g)
     m_groups.push_back(std::move(g));
 }
 
-void RoutingPatternsModel::setTransition(int distance, int fromLayer, std::vector<double> firstProb)
+void RoutingPatternStats::setTransition(int distance, int fromLayer, std::vector<double> firstProb)
 {
     firstProb.resize(size_t(m_experts) * size_t(m_experts), 0.0);
     m_transitions[{distance, fromLayer}] = std::move(firstProb);
 }
 
-RoutingPatternsModel RoutingPatternsModel::fromAnalysis(const AnalysisResult& r)
+RoutingPatternStats RoutingPatternStats::fromAnalysis(const AnalysisResult& r)
 {
-    RoutingPatternsModel m;
+    RoutingPatternStats m;
     m.setDims(r.layers, r.experts, r.topk);
     m.setRandomRates(r.randomSameFirstRate, r.randomOverlapRate);
     const int E = r.experts;
@@ -82,12 +82,12 @@ RoutingPatternsModel RoutingPatternsModel::fromAnalysis(const AnalysisResult& r)
     return m;
 }
 
-double RoutingPatternsModel::maxEntropyBits() const
+double RoutingPatternStats::maxEntropyBits() const
 {
     return m_experts > 1 ? std::log2(double(m_experts)) : 0.0;
 }
 
-QStringList RoutingPatternsModel::groupNames() const
+QStringList RoutingPatternStats::groupNames() const
 {
     QStringList names;
     for (const PatternGroup& g : m_groups)
@@ -95,7 +95,7 @@ QStringList RoutingPatternsModel::groupNames() const
     return names;
 }
 
-std::vector<int> RoutingPatternsModel::distances() const
+std::vector<int> RoutingPatternStats::distances() const
 {
     std::vector<int> d;
     for (const auto& [key, value] : m_transitions)
@@ -104,13 +104,13 @@ std::vector<int> RoutingPatternsModel::distances() const
     return d;
 }
 
-const std::vector<double>* RoutingPatternsModel::transition(int distance, int fromLayer) const
+const std::vector<double>* RoutingPatternStats::transition(int distance, int fromLayer) const
 {
     const auto it = m_transitions.find({distance, fromLayer});
     return it == m_transitions.end() ? nullptr : &it->second;
 }
 
-int RoutingPatternsModel::maxEntropyLayer(int g) const
+int RoutingPatternStats::maxEntropyLayer(int g) const
 {
     if (g < 0 || g >= groupCount() || m_layers == 0)
         return -1;
@@ -118,7 +118,7 @@ int RoutingPatternsModel::maxEntropyLayer(int g) const
     return int(std::max_element(h.begin(), h.end()) - h.begin());
 }
 
-bool RoutingPatternsModel::writeCsv(const QString& path, int g, int distance, int fromLayer, int coactLayer,
+bool RoutingPatternStats::writeCsv(const QString& path, int g, int distance, int fromLayer, int coactLayer,
                                     QString* error) const
 {
     QString out = csvLine({QStringLiteral("section"), QStringLiteral("layer"), QStringLiteral("row"),

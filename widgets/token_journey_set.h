@@ -41,7 +41,7 @@ struct JourneyQuery {
     std::vector<JourneyToken> journeys;
 };
 
-class TokenJourneyModel {
+class TokenJourneySet {
 public:
     using TextFn = std::function<std::string(int32_t tokenId)>;
 
@@ -51,9 +51,9 @@ public:
     void clear();
 
     static JourneyToken convert(const TokenJourney& journey);
-    static TokenJourneyModel fromAnalysis(const AnalysisResult& result);
+    static TokenJourneySet fromAnalysis(const AnalysisResult& result);
     // Every sequence of the block (at most maxTokens tokens each).
-    static TokenJourneyModel fromBlock(const RoutingBlock& block, const TextFn& text = {},
+    static TokenJourneySet fromBlock(const RoutingBlock& block, const TextFn& text = {},
                                        int maxTokens = 2048);
 
     int layers() const { return m_layers; }

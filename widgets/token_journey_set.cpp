@@ -1,4 +1,4 @@
-#include "widgets/token_journey_model.h"
+#include "widgets/token_journey_set.h"
 
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_result.h"
@@ -10,7 +10,7 @@
 
 namespace specmoe::widgets {
 
-void TokenJourneyModel::setDims(int layers, int experts, int topk)
+void TokenJourneySet::setDims(int layers, int experts, int topk)
 {
     m_layers = std::max(0, layers);
     m_experts = std::max(0, experts);
@@ -19,12 +19,12 @@ void TokenJourneyModel::setDims(int layers, int experts, int topk)
     m_queries.clear();
 }
 
-void TokenJourneyModel::clear()
+void TokenJourneySet::clear()
 {
     setDims(0, 0, 1);
 }
 
-void TokenJourneyModel::addSequence(JourneySequence s)
+void TokenJourneySet::addSequence(JourneySequence s)
 {
     const size_t n = size_t(m_layers) * size_t(m_topk);
     for (JourneyToken& t : s.tokens) {
@@ -36,19 +36,19 @@ void TokenJourneyModel::addSequence(JourneySequence s)
     m_sequences.push_back(std::move(s));
 }
 
-void TokenJourneyModel::addQuery(JourneyQuery q)
+void TokenJourneySet::addQuery(JourneyQuery q)
 {
     m_queries.push_back(std::move(q));
 }
 
-JourneyToken TokenJourneyModel::convert(const TokenJourney& j)
+JourneyToken TokenJourneySet::convert(const TokenJourney& j)
 {
     return {j.seqId, j.position, QString::fromStdString(j.text), j.experts, j.weights};
 }
 
-TokenJourneyModel TokenJourneyModel::fromAnalysis(const AnalysisResult& r)
+TokenJourneySet TokenJourneySet::fromAnalysis(const AnalysisResult& r)
 {
-    TokenJourneyModel m;
+    TokenJourneySet m;
     m.setDims(r.layers, r.experts, r.topk);
     for (const SequenceJourney& sj : r.journeys) {
         JourneySequence s;
@@ -71,9 +71,9 @@ TokenJourneyModel TokenJourneyModel::fromAnalysis(const AnalysisResult& r)
     return m;
 }
 
-TokenJourneyModel TokenJourneyModel::fromBlock(const RoutingBlock& b, const TextFn& text, int maxTokens)
+TokenJourneySet TokenJourneySet::fromBlock(const RoutingBlock& b, const TextFn& text, int maxTokens)
 {
-    TokenJourneyModel m;
+    TokenJourneySet m;
     m.setDims(b.dims.layers, b.dims.experts, b.dims.topk);
     const int L = b.dims.layers, k = b.dims.topk;
     for (const SequenceRecord& rec : b.sequences) {
@@ -106,7 +106,7 @@ TokenJourneyModel TokenJourneyModel::fromBlock(const RoutingBlock& b, const Text
     return m;
 }
 
-QStringList TokenJourneyModel::sequenceNames() const
+QStringList TokenJourneySet::sequenceNames() const
 {
     QStringList names;
     for (const JourneySequence& s : m_sequences)
@@ -117,14 +117,14 @@ QStringList TokenJourneyModel::sequenceNames() const
     return names;
 }
 
-bool TokenJourneyModel::textMatches(const QString& piece, const QString& query)
+bool TokenJourneySet::textMatches(const QString& piece, const QString& query)
 {
     if (query.isEmpty())
         return false;
     return tokenTextMatches(piece.toStdString(), query.toStdString(), true); // core's rule
 }
 
-const JourneyQuery* TokenJourneyModel::cachedQuery(const QString& query) const
+const JourneyQuery* TokenJourneySet::cachedQuery(const QString& query) const
 {
     for (const JourneyQuery& q : m_queries)
         if (textMatches(q.query, query))
@@ -132,7 +132,7 @@ const JourneyQuery* TokenJourneyModel::cachedQuery(const QString& query) const
     return nullptr;
 }
 
-JourneyQuery TokenJourneyModel::searchLoaded(const QString& query, int limit) const
+JourneyQuery TokenJourneySet::searchLoaded(const QString& query, int limit) const
 {
     JourneyQuery out;
     out.query = query;
@@ -146,7 +146,7 @@ JourneyQuery TokenJourneyModel::searchLoaded(const QString& query, int limit) co
     return out;
 }
 
-bool TokenJourneyModel::writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
+bool TokenJourneySet::writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
                                  const std::vector<const JourneyToken*>& overlay, int layers, int topk,
                                  QString* error)
 {

@@ -26,7 +26,7 @@ struct PatternGroup {
     std::vector<std::vector<double>> coactivation; // [L][E*E] share of tokens with i and j in top-k
 };
 
-class RoutingPatternsModel {
+class RoutingPatternStats {
 public:
     void setDims(int layers, int experts, int topk);
     void setRandomRates(double sameFirst, double overlap);
@@ -34,7 +34,7 @@ public:
     // Row-stochastic first-choice transition P(b at l+d | a at l).
     void setTransition(int distance, int fromLayer, std::vector<double> firstProb);
 
-    static RoutingPatternsModel fromAnalysis(const AnalysisResult& result);
+    static RoutingPatternStats fromAnalysis(const AnalysisResult& result);
 
     int layers() const { return m_layers; }
     int experts() const { return m_experts; }

@@ -45,10 +45,10 @@ struct MetricPoint {
     double value = 0;
 };
 
-class TrainingMetricsModel : public QObject {
+class TrainingMetricsSeries : public QObject {
     Q_OBJECT
 public:
-    explicit TrainingMetricsModel(QObject* parent = nullptr);
+    explicit TrainingMetricsSeries(QObject* parent = nullptr);
 
     void setBaseline(const QString& model, bool baseline);
     bool isBaseline(const QString& model) const;

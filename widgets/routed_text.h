@@ -26,18 +26,18 @@ struct ColorRun {
     uint8_t expert = 0;
 };
 
-class RoutingTextModel {
+class RoutedText {
 public:
     using TextFn = std::function<std::string(int32_t tokenId)>;
 
-    RoutingTextModel() = default;
+    RoutedText() = default;
     // Tokens [begin, end) of the block (end = 0: to the block's end). text maps token ids to
     // pieces (SentencePiece "▁" becomes a space, "<0x0A>" a line break); without it tokens
     // show as "#id".
-    RoutingTextModel(std::shared_ptr<const RoutingBlock> block, size_t begin = 0, size_t end = 0,
+    RoutedText(std::shared_ptr<const RoutingBlock> block, size_t begin = 0, size_t end = 0,
                      const TextFn& text = {});
     // One recorded sequence of an AnalysisResult.
-    static RoutingTextModel fromJourney(const SequenceJourney& journey, int layers, int experts, int topk);
+    static RoutedText fromJourney(const SequenceJourney& journey, int layers, int experts, int topk);
 
     size_t tokenCount() const { return m_count; }
     int layers() const { return m_layers; }

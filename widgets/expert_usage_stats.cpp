@@ -1,4 +1,4 @@
-#include "widgets/usage_heatmap_model.h"
+#include "widgets/expert_usage_stats.h"
 
 #include "core/analysis/analysis_result.h"
 #include "widgets/export.h"
@@ -9,7 +9,7 @@
 
 namespace specmoe::widgets {
 
-void UsageHeatmapModel::setDims(int layers, int experts, int topk)
+void ExpertUsageStats::setDims(int layers, int experts, int topk)
 {
     m_layers = std::max(0, layers);
     m_experts = std::max(0, experts);
@@ -19,12 +19,12 @@ void UsageHeatmapModel::setDims(int layers, int experts, int topk)
         s.assign(size_t(m_layers) * size_t(m_experts), {});
 }
 
-void UsageHeatmapModel::clear()
+void ExpertUsageStats::clear()
 {
     setDims(0, 0, 1);
 }
 
-void UsageHeatmapModel::addGroup(UsageGroup g)
+void ExpertUsageStats::addGroup(UsageGroup g)
 {
     const size_t n = size_t(m_layers) * size_t(m_experts);
     g.firstCounts.resize(n, 0);
@@ -49,16 +49,16 @@ void UsageHeatmapModel::addGroup(UsageGroup g)
     m_groups.push_back(std::move(g));
 }
 
-void UsageHeatmapModel::setSamples(int layer, int expert, ExpertChoice choice, std::vector<CellToken> tokens)
+void ExpertUsageStats::setSamples(int layer, int expert, ExpertChoice choice, std::vector<CellToken> tokens)
 {
     if (layer < 0 || layer >= m_layers || expert < 0 || expert >= m_experts)
         return;
     m_samples[int(choice)][size_t(layer * m_experts + expert)] = std::move(tokens);
 }
 
-UsageHeatmapModel UsageHeatmapModel::fromAnalysis(const AnalysisResult& r)
+ExpertUsageStats ExpertUsageStats::fromAnalysis(const AnalysisResult& r)
 {
-    UsageHeatmapModel m;
+    ExpertUsageStats m;
     m.setDims(r.layers, r.experts, r.topk);
     auto convert = [&](const GroupStats& gs) {
         UsageGroup g;
@@ -102,7 +102,7 @@ UsageHeatmapModel UsageHeatmapModel::fromAnalysis(const AnalysisResult& r)
     return m;
 }
 
-QStringList UsageHeatmapModel::groupNames() const
+QStringList ExpertUsageStats::groupNames() const
 {
     QStringList names;
     for (const UsageGroup& g : m_groups)
@@ -110,12 +110,12 @@ QStringList UsageHeatmapModel::groupNames() const
     return names;
 }
 
-bool UsageHeatmapModel::valid(int g, int layer, int expert) const
+bool ExpertUsageStats::valid(int g, int layer, int expert) const
 {
     return g >= 0 && g < int(m_groups.size()) && layer >= 0 && layer < m_layers && expert >= 0 && expert < m_experts;
 }
 
-double UsageHeatmapModel::share(int g, ExpertChoice choice, int layer, int expert) const
+double ExpertUsageStats::share(int g, ExpertChoice choice, int layer, int expert) const
 {
     if (!valid(g, layer, expert))
         return 0.0;
@@ -124,7 +124,7 @@ double UsageHeatmapModel::share(int g, ExpertChoice choice, int layer, int exper
     return choice == ExpertChoice::First ? grp.firstShare[i] : grp.anyShare[i];
 }
 
-int64_t UsageHeatmapModel::count(int g, ExpertChoice choice, int layer, int expert) const
+int64_t ExpertUsageStats::count(int g, ExpertChoice choice, int layer, int expert) const
 {
     if (!valid(g, layer, expert))
         return 0;
@@ -133,19 +133,19 @@ int64_t UsageHeatmapModel::count(int g, ExpertChoice choice, int layer, int expe
     return choice == ExpertChoice::First ? grp.firstCounts[i] : grp.anyCounts[i];
 }
 
-double UsageHeatmapModel::tokenRate(int g, ExpertChoice choice, int layer, int expert) const
+double ExpertUsageStats::tokenRate(int g, ExpertChoice choice, int layer, int expert) const
 {
     if (!valid(g, layer, expert) || m_groups[size_t(g)].tokens <= 0)
         return 0.0;
     return double(count(g, choice, layer, expert)) / double(m_groups[size_t(g)].tokens);
 }
 
-double UsageHeatmapModel::maxShare(int g, ExpertChoice choice) const
+double ExpertUsageStats::maxShare(int g, ExpertChoice choice) const
 {
     return hottest(g, choice).value;
 }
 
-CellRef UsageHeatmapModel::hottest(int g, ExpertChoice choice) const
+CellRef ExpertUsageStats::hottest(int g, ExpertChoice choice) const
 {
     CellRef best;
     for (int l = 0; l < m_layers; ++l)
@@ -157,7 +157,7 @@ CellRef UsageHeatmapModel::hottest(int g, ExpertChoice choice) const
     return best;
 }
 
-const std::vector<CellToken>& UsageHeatmapModel::samples(int layer, int expert, ExpertChoice choice) const
+const std::vector<CellToken>& ExpertUsageStats::samples(int layer, int expert, ExpertChoice choice) const
 {
     static const std::vector<CellToken> empty;
     if (layer < 0 || layer >= m_layers || expert < 0 || expert >= m_experts)
@@ -165,7 +165,7 @@ const std::vector<CellToken>& UsageHeatmapModel::samples(int layer, int expert, 
     return m_samples[int(choice)][size_t(layer * m_experts + expert)];
 }
 
-bool UsageHeatmapModel::writeCsv(const QString& path, int g, QString* error) const
+bool ExpertUsageStats::writeCsv(const QString& path, int g, QString* error) const
 {
     QString out = csvLine({QStringLiteral("source"), QStringLiteral("layer"), QStringLiteral("expert"),
                            QStringLiteral("first_share"), QStringLiteral("any_share"),

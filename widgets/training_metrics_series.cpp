@@ -1,4 +1,4 @@
-#include "widgets/training_metrics_model.h"
+#include "widgets/training_metrics_series.h"
 
 #include "core/speculate/metrics_log.h"
 #include "core/speculate/train.h"
@@ -27,23 +27,23 @@ bool knownBaseline(const QString& name)
 }
 } // namespace
 
-TrainingMetricsModel::TrainingMetricsModel(QObject* parent)
+TrainingMetricsSeries::TrainingMetricsSeries(QObject* parent)
     : QObject(parent)
 {
 }
 
-void TrainingMetricsModel::setBaseline(const QString& model, bool baseline)
+void TrainingMetricsSeries::setBaseline(const QString& model, bool baseline)
 {
     m_baseline[model] = baseline;
 }
 
-bool TrainingMetricsModel::isBaseline(const QString& model) const
+bool TrainingMetricsSeries::isBaseline(const QString& model) const
 {
     const auto it = m_baseline.find(model);
     return it != m_baseline.end() ? it->second : knownBaseline(model);
 }
 
-void TrainingMetricsModel::notify(bool structural)
+void TrainingMetricsSeries::notify(bool structural)
 {
     const bool schedule = !m_pendingPoints && !m_pendingStructure;
     m_pendingPoints = true;
@@ -64,7 +64,7 @@ void TrainingMetricsModel::notify(bool structural)
         Qt::QueuedConnection);
 }
 
-void TrainingMetricsModel::append(const MetricKey& key, const MetricPoint& point)
+void TrainingMetricsSeries::append(const MetricKey& key, const MetricPoint& point)
 {
     if (!std::isfinite(point.value))
         return;
@@ -76,7 +76,7 @@ void TrainingMetricsModel::append(const MetricKey& key, const MetricPoint& point
     notify(fresh);
 }
 
-int TrainingMetricsModel::addMetrics(const QString& model, int horizon, int layer, const speculate::Metrics& m,
+int TrainingMetricsSeries::addMetrics(const QString& model, int horizon, int layer, const speculate::Metrics& m,
                                      double step, double epoch)
 {
     if (m.samples == 0)
@@ -103,7 +103,7 @@ int TrainingMetricsModel::addMetrics(const QString& model, int horizon, int laye
     return added;
 }
 
-int TrainingMetricsModel::addScores(const speculate::LoggedScores& s, double step, double epoch)
+int TrainingMetricsSeries::addScores(const speculate::LoggedScores& s, double step, double epoch)
 {
     const QString name = QString::fromStdString(s.predictor);
     if (s.baseline)
@@ -114,7 +114,7 @@ int TrainingMetricsModel::addScores(const speculate::LoggedScores& s, double ste
     return added;
 }
 
-void TrainingMetricsModel::restart()
+void TrainingMetricsSeries::restart()
 {
     m_series.clear();
     m_modelNames.clear();
@@ -123,7 +123,7 @@ void TrainingMetricsModel::restart()
     notify(true);
 }
 
-int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
+int TrainingMetricsSeries::appendJsonLine(const QByteArray& line)
 {
     const QByteArray trimmed = line.trimmed();
     if (trimmed.isEmpty())
@@ -135,7 +135,7 @@ int TrainingMetricsModel::appendJsonLine(const QByteArray& line)
     }
 }
 
-int TrainingMetricsModel::appendRecord(const speculate::MetricsRecord& r)
+int TrainingMetricsSeries::appendRecord(const speculate::MetricsRecord& r)
 {
     using speculate::MetricsLineType;
     const double step = double(r.step);
@@ -181,7 +181,7 @@ int TrainingMetricsModel::appendRecord(const speculate::MetricsRecord& r)
     return added;
 }
 
-int TrainingMetricsModel::appendReportFile(const QString& path)
+int TrainingMetricsSeries::appendReportFile(const QString& path)
 {
     if (!QFileInfo::exists(path))
         return 0;
@@ -208,12 +208,12 @@ int TrainingMetricsModel::appendReportFile(const QString& path)
     return added;
 }
 
-void TrainingMetricsModel::clear()
+void TrainingMetricsSeries::clear()
 {
     restart();
 }
 
-bool TrainingMetricsModel::follow(const QString& path, int intervalMs)
+bool TrainingMetricsSeries::follow(const QString& path, int intervalMs)
 {
     m_followPath = path;
     m_followOffset = 0;
@@ -227,13 +227,13 @@ bool TrainingMetricsModel::follow(const QString& path, int intervalMs)
     return QFile::exists(path);
 }
 
-void TrainingMetricsModel::stopFollowing()
+void TrainingMetricsSeries::stopFollowing()
 {
     if (m_timer)
         m_timer->stop();
 }
 
-int TrainingMetricsModel::poll()
+int TrainingMetricsSeries::poll()
 {
     QFile file(m_followPath);
     if (m_followPath.isEmpty() || !file.open(QIODevice::ReadOnly))
@@ -257,7 +257,7 @@ int TrainingMetricsModel::poll()
     return added;
 }
 
-QStringList TrainingMetricsModel::models() const
+QStringList TrainingMetricsSeries::models() const
 {
     QStringList models, baselines;
     for (const QString& m : m_modelNames)
@@ -270,7 +270,7 @@ QStringList TrainingMetricsModel::models() const
     return ordered + models + baselines;
 }
 
-QStringList TrainingMetricsModel::metrics() const
+QStringList TrainingMetricsSeries::metrics() const
 {
     std::set<QString> all;
     for (const auto& [key, pts] : m_series)
@@ -289,7 +289,7 @@ QStringList TrainingMetricsModel::metrics() const
     return out + rest;
 }
 
-QStringList TrainingMetricsModel::lossMetrics() const
+QStringList TrainingMetricsSeries::lossMetrics() const
 {
     std::set<QString> all;
     for (const auto& [key, pts] : m_series)
@@ -298,7 +298,7 @@ QStringList TrainingMetricsModel::lossMetrics() const
     return QStringList(all.begin(), all.end());
 }
 
-std::vector<int> TrainingMetricsModel::horizons() const
+std::vector<int> TrainingMetricsSeries::horizons() const
 {
     std::set<int> all;
     for (const auto& [key, pts] : m_series)
@@ -307,7 +307,7 @@ std::vector<int> TrainingMetricsModel::horizons() const
     return {all.begin(), all.end()};
 }
 
-std::vector<int> TrainingMetricsModel::layers() const
+std::vector<int> TrainingMetricsSeries::layers() const
 {
     std::set<int> all;
     for (const auto& [key, pts] : m_series)
@@ -316,13 +316,13 @@ std::vector<int> TrainingMetricsModel::layers() const
     return {all.begin(), all.end()};
 }
 
-const std::vector<MetricPoint>* TrainingMetricsModel::series(const MetricKey& key) const
+const std::vector<MetricPoint>* TrainingMetricsSeries::series(const MetricKey& key) const
 {
     const auto it = m_series.find(key);
     return it == m_series.end() ? nullptr : &it->second;
 }
 
-std::optional<double> TrainingMetricsModel::finalValue(const MetricKey& key) const
+std::optional<double> TrainingMetricsSeries::finalValue(const MetricKey& key) const
 {
     const auto* s = series(key);
     if (!s || s->empty())
@@ -330,7 +330,7 @@ std::optional<double> TrainingMetricsModel::finalValue(const MetricKey& key) con
     return s->back().value;
 }
 
-bool TrainingMetricsModel::writeCsv(const QString& path, QString* error) const
+bool TrainingMetricsSeries::writeCsv(const QString& path, QString* error) const
 {
     QString out = csvLine({QStringLiteral("model"), QStringLiteral("baseline"), QStringLiteral("metric"),
                            QStringLiteral("horizon"), QStringLiteral("layer"), QStringLiteral("step"),

@@ -1,4 +1,4 @@
-#include "widgets/routing_text_model.h"
+#include "widgets/routed_text.h"
 
 #include "core/analysis/analysis_result.h"
 #include "core/util/half.h"
@@ -10,7 +10,7 @@
 
 namespace specmoe::widgets {
 
-RoutingTextModel::RoutingTextModel(std::shared_ptr<const RoutingBlock> block, size_t begin, size_t end,
+RoutedText::RoutedText(std::shared_ptr<const RoutingBlock> block, size_t begin, size_t end,
                                    const TextFn& text)
     : m_block(std::move(block))
 {
@@ -27,7 +27,7 @@ RoutingTextModel::RoutingTextModel(std::shared_ptr<const RoutingBlock> block, si
     build(text);
 }
 
-RoutingTextModel RoutingTextModel::fromJourney(const SequenceJourney& j, int layers, int experts, int topk)
+RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int experts, int topk)
 {
     auto block = std::make_shared<RoutingBlock>();
     block->dims.layers = layers;
@@ -58,10 +58,10 @@ RoutingTextModel RoutingTextModel::fromJourney(const SequenceJourney& j, int lay
             auto it = byId.find(id);
             return it == byId.end() ? std::string() : it->second;
         };
-    return RoutingTextModel(std::move(block), 0, 0, fn);
+    return RoutedText(std::move(block), 0, 0, fn);
 }
 
-void RoutingTextModel::build(const TextFn& text)
+void RoutedText::build(const TextFn& text)
 {
     std::unordered_map<int32_t, uint32_t> pieceIds;
     m_pieceOf.resize(m_count);
@@ -99,14 +99,14 @@ void RoutingTextModel::build(const TextFn& text)
     }
 }
 
-uint8_t RoutingTextModel::expert(int layer, size_t i, int rank) const
+uint8_t RoutedText::expert(int layer, size_t i, int rank) const
 {
     if (!m_block || layer < 0 || layer >= m_layers || rank < 0 || rank >= m_topk || i >= m_count)
         return kNoExpert;
     return m_block->expert(m_begin + i, layer, rank);
 }
 
-float RoutingTextModel::weight(int layer, size_t i, int rank) const
+float RoutedText::weight(int layer, size_t i, int rank) const
 {
     if (!m_block || layer < 0 || layer >= m_layers || rank < 0 || rank >= m_topk || i >= m_count ||
         m_block->topkWeights.empty())
@@ -114,17 +114,17 @@ float RoutingTextModel::weight(int layer, size_t i, int rank) const
     return m_block->weight(m_begin + i, layer, rank);
 }
 
-int64_t RoutingTextModel::seqId(size_t i) const
+int64_t RoutedText::seqId(size_t i) const
 {
     return m_block && m_begin + i < m_block->seqIds.size() ? m_block->seqIds[m_begin + i] : 0;
 }
 
-int32_t RoutingTextModel::position(size_t i) const
+int32_t RoutedText::position(size_t i) const
 {
     return m_block && m_begin + i < m_block->positions.size() ? m_block->positions[m_begin + i] : int32_t(i);
 }
 
-bool RoutingTextModel::writeCsv(const QString& path, int layer, QString* error) const
+bool RoutedText::writeCsv(const QString& path, int layer, QString* error) const
 {
     QString out = csvLine({QStringLiteral("index"), QStringLiteral("seq_id"), QStringLiteral("position"),
                            QStringLiteral("token"), QStringLiteral("layer"), QStringLiteral("expert1"),

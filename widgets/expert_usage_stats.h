@@ -39,7 +39,7 @@ struct CellRef {
     double value = 0.0;
 };
 
-class UsageHeatmapModel {
+class ExpertUsageStats {
 public:
     void setDims(int layers, int experts, int topk);
     // Adds a group; shares are derived from the counts when left empty.
@@ -47,7 +47,7 @@ public:
     void setSamples(int layer, int expert, ExpertChoice choice, std::vector<CellToken> tokens);
     void clear();
 
-    static UsageHeatmapModel fromAnalysis(const AnalysisResult& result);
+    static ExpertUsageStats fromAnalysis(const AnalysisResult& result);
 
     int layers() const { return m_layers; }
     int experts() const { return m_experts; }
