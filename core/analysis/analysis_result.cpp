@@ -1,5 +1,6 @@
 // AnalysisResult: lookups, JSON round trip and the CSV tables of docs/analysis.md.
 #include "core/analysis/analysis_result.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -162,7 +163,7 @@ AnalysisResult loadAnalysisJson(const std::string& path)
         nlohmann::json j = nlohmann::json::parse(text);
         return j.get<AnalysisResult>();
     } catch (const nlohmann::json::exception& e) {
-        throw Error("analysis: " + path + ": " + e.what());
+        throw Error("analysis: " + path + ": " + jsonErrorText(e));
     } catch (const Error& e) {
         throw Error(path + ": " + e.what());
     }

@@ -1,4 +1,5 @@
 #include "core/model/config.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -51,7 +52,7 @@ MixtralConfig parseConfig(const std::string& text, const std::string& source)
     try {
         j = json::parse(text);
     } catch (const std::exception& e) {
-        throw Error(source + ": not valid JSON (" + e.what() + ")");
+        throw Error(source + ": not valid JSON (" + jsonErrorText(e) + ")");
     }
     if (!j.is_object())
         throw Error(source + ": not a JSON object");

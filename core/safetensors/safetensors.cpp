@@ -1,4 +1,5 @@
 #include "core/safetensors/safetensors.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -165,7 +166,7 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_file(std::make_uni
                                  return true;
                              });
     } catch (const std::exception& e) {
-        throw Error(path + ": header is not valid JSON (" + e.what() + ")");
+        throw Error(path + ": header is not valid JSON (" + jsonErrorText(e) + ")");
     }
     if (!duplicate.empty())
         throw Error(path + ": tensor \"" + duplicate + "\" appears twice in the header");
@@ -281,7 +282,7 @@ CheckpointFiles::CheckpointFiles(const std::string& dir) : m_dir(dir)
         try {
             j = json::parse(text);
         } catch (const std::exception& e) {
-            throw Error(index.string() + ": not valid JSON (" + e.what() + ")");
+            throw Error(index.string() + ": not valid JSON (" + jsonErrorText(e) + ")");
         }
         if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
             throw Error(index.string() + ": field \"weight_map\" is missing or not an object");

@@ -1,5 +1,6 @@
 // Honest evaluation, export, and block predictions of trained speculation predictors.
 #include "core/speculate/block_dims.h"
+#include "core/util/json_error.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/train.h"
@@ -106,7 +107,7 @@ EvalReport EvalReport::fromJson(const std::string& text, const std::string& wher
         }
         return r;
     } catch (const nlohmann::json::exception& e) {
-        throw Error(where + ": not an evaluation report (" + e.what() + ")");
+        throw Error(where + ": not an evaluation report (" + jsonErrorText(e) + ")");
     }
 }
 

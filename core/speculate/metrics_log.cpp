@@ -1,4 +1,5 @@
 #include "core/speculate/metrics_log.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 
@@ -214,7 +215,7 @@ MetricsRecord parseMetricsLine(const std::string& line, const std::string& where
     try {
         j = json::parse(line);
     } catch (const json::exception& e) {
-        throw Error(where + ": not valid JSON (" + e.what() + ")");
+        throw Error(where + ": not valid JSON (" + jsonErrorText(e) + ")");
     }
     if (!j.is_object())
         throw Error(where + ": not a JSON object");

@@ -1,5 +1,6 @@
 // Predictor persistence: weights as named arrays, config.json + predictor.safetensors.
 #include "core/speculate/predictor.h"
+#include "core/util/json_error.h"
 
 #include "core/speculate/tensor_file.h"
 #include "core/util/atomic_file.h"
@@ -84,7 +85,7 @@ Predictor Predictor::load(const std::string& dir, const torch::Device& d)
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        throw Error(cfgPath + ": not valid JSON: " + e.what());
+        throw Error(cfgPath + ": not valid JSON: " + jsonErrorText(e));
     }
     Predictor p;
     p.cfg = NetConfig::fromJson(j, cfgPath);

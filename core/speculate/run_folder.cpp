@@ -1,4 +1,5 @@
 #include "core/speculate/run_folder.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 
@@ -24,7 +25,7 @@ PredictorSummary PredictorSummary::load(const std::string& predictorDir)
     try {
         j = nlohmann::json::parse(text.str());
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": not valid JSON (" + e.what() + ")");
+        throw Error(path + ": not valid JSON (" + jsonErrorText(e) + ")");
     }
     if (!j.is_object() || j.value("format", "") != "specmoe-predictor")
         throw Error(path + ": not a specmoe predictor config (field 'format' is not 'specmoe-predictor')");
@@ -49,7 +50,7 @@ PredictorSummary PredictorSummary::load(const std::string& predictorDir)
         s.fingerprint = j.value(field, "");
         return s;
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": field '" + field + "' is missing or malformed (" + e.what() + ")");
+        throw Error(path + ": field '" + field + "' is missing or malformed (" + jsonErrorText(e) + ")");
     }
 }
 

@@ -1,4 +1,5 @@
 #include "core/trace/trace_manifest.h"
+#include "core/util/json_error.h"
 
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -92,7 +93,7 @@ TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
         d.hasLogits = j.value("has_logits", false);
         return d;
     } catch (const nlohmann::json::exception& e) {
-        throw Error(where + ": field 'dims' is invalid: " + e.what());
+        throw Error(where + ": field 'dims' is invalid: " + jsonErrorText(e));
     }
 }
 
@@ -171,7 +172,7 @@ Manifest parse(const std::string& text, const std::string& path)
     try {
         j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": not valid JSON: " + e.what());
+        throw Error(path + ": not valid JSON: " + jsonErrorText(e));
     }
     if (!j.is_object() || !j.contains("format") || !j["format"].is_string() || j["format"] != kFormatName)
         throw Error(path + ": not a specmoe trace manifest (field 'format' is not '" +
@@ -215,7 +216,7 @@ Manifest parse(const std::string& text, const std::string& path)
             m.shards.push_back(std::move(info));
         }
     } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": malformed field: " + e.what());
+        throw Error(path + ": malformed field: " + jsonErrorText(e));
     }
     checkUnique(m, path);
     return m;

@@ -1,4 +1,5 @@
 #include "core/util/json_fields.h"
+#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 
@@ -30,7 +31,7 @@ void JsonFields::wrongType(const char* key, const char* expected) const
 
 void JsonFields::rethrowNamed(const char* key, const std::exception& e) const
 {
-    throw Error(field(key) + ": " + e.what());
+    throw Error(field(key) + ": " + jsonErrorText(e));
 }
 
 void JsonFields::read(const char* key, bool& out) const
