@@ -64,12 +64,30 @@ uint64_t le(const char* p, int bytes)
     return v;
 }
 
+// The CRC-32 of a zip member's bytes as they are delivered, compared when the last arrives.
+class MemberCrc {
+public:
+    MemberCrc(bool on, uint32_t expect) : m_on(on), m_expect(expect) {}
+    void add(const char* p, size_t n, uint64_t left, const std::string& label)
+    {
+        if (!m_on)
+            return;
+        m_crc = crc32Update(m_crc, p, n);
+        if (left == 0 && m_crc != m_expect)
+            throw Error(label + ": CRC-32 of the member is " + crc32Hex(m_crc) + ", the archive says " +
+                        crc32Hex(m_expect) + " (corrupt archive)");
+    }
+
+private:
+    bool m_on;
+    uint32_t m_expect, m_crc = 0;
+};
+
 class RegionStream : public NpyStream {
 public:
     RegionStream(std::shared_ptr<File> file, uint64_t begin, uint64_t size, std::string label, bool checkCrc,
                  uint32_t crc)
-        : m_file(std::move(file)), m_at(begin), m_left(size), m_label(std::move(label)), m_checkCrc(checkCrc),
-          m_expectCrc(crc)
+        : m_file(std::move(file)), m_at(begin), m_left(size), m_label(std::move(label)), m_crc(checkCrc, crc)
     {
     }
     void read(char* out, size_t n) override
@@ -80,12 +98,7 @@ public:
         m_file->readAt(m_at, out, n, m_label, "the array's data");
         m_at += n;
         m_left -= n;
-        if (m_checkCrc) {
-            m_crc = crc32Update(m_crc, out, n);
-            if (m_left == 0 && m_crc != m_expectCrc)
-                throw Error(m_label + ": CRC-32 of the member is " + crc32Hex(m_crc) + ", the archive says " +
-                            crc32Hex(m_expectCrc) + " (corrupt archive)");
-        }
+        m_crc.add(out, n, m_left, m_label);
     }
     uint64_t remaining() const override { return m_left; }
 
@@ -93,8 +106,7 @@ private:
     std::shared_ptr<File> m_file;
     uint64_t m_at, m_left;
     std::string m_label;
-    bool m_checkCrc;
-    uint32_t m_expectCrc, m_crc = 0;
+    MemberCrc m_crc;
 };
 
 class InflateStream : public NpyStream {
@@ -102,7 +114,7 @@ public:
     InflateStream(std::shared_ptr<File> file, uint64_t begin, uint64_t csize, uint64_t usize, std::string label,
                   uint32_t crc)
         : m_file(std::move(file)), m_at(begin), m_cleft(csize), m_left(usize), m_label(std::move(label)),
-          m_expectCrc(crc), m_in(size_t(1) << 20)
+          m_crc(true, crc), m_in(size_t(1) << 20)
     {
         if (inflateInit2(&m_z, -MAX_WBITS) != Z_OK)
             throw Error(m_label + ": cannot start inflating");
@@ -141,10 +153,7 @@ public:
             }
         }
         m_left -= n;
-        m_crc = crc32Update(m_crc, out, n);
-        if (m_left == 0 && m_crc != m_expectCrc)
-            throw Error(m_label + ": CRC-32 of the member is " + crc32Hex(m_crc) + ", the archive says " +
-                        crc32Hex(m_expectCrc) + " (corrupt archive)");
+        m_crc.add(out, n, m_left, m_label);
     }
     uint64_t remaining() const override { return m_left; }
 
@@ -152,7 +161,7 @@ private:
     std::shared_ptr<File> m_file;
     uint64_t m_at, m_cleft, m_left;
     std::string m_label;
-    uint32_t m_expectCrc, m_crc = 0;
+    MemberCrc m_crc;
     std::vector<char> m_in;
     z_stream m_z{};
 };
