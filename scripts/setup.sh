@@ -25,8 +25,9 @@ pkgs_build="build-essential cmake ninja-build ccache pkg-config git"
 pkgs_core="libtorch-dev libopenblas0-pthread libhdf5-dev nlohmann-json3-dev libsentencepiece-dev libgtest-dev zlib1g-dev"
 pkgs_python="python3 python3-torch python3-h5py python3-numpy"
 pkgs_demo="bible-kjv wordnet-base fortunes dict-jargon dict-foldoc libc6-dev"
+pkgs_fuzz="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
 pkgs_gui="qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqcustomplot-dev libgl-dev xvfb xauth imagemagick fonts-dejavu-core fonts-noto-cjk"
-pkgs="$pkgs_build $pkgs_core $pkgs_python $pkgs_demo"
+pkgs="$pkgs_build $pkgs_core $pkgs_python $pkgs_demo $pkgs_fuzz"
 [ "$gui" = ON ] && pkgs="$pkgs $pkgs_gui"
 
 missing=""
