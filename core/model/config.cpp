@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,6 +16,13 @@ namespace specmoe {
 namespace {
 
 using nlohmann::json;
+
+// Sizes beyond this are refused: real configs stay far below it, and products of a few
+// sizes (parameter and byte counts) then fit in int64.
+constexpr int64_t kMaxSize = int64_t(1) << 31;
+// Parameters a config may describe (1.5 million times Mixtral-8x7B's): byte counts of them
+// (up to 8 bytes each) stay below 2^59.
+constexpr long double kMaxParameters = 72057594037927936.0L; // 2^56
 
 [[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& why)
 {
@@ -26,11 +34,24 @@ int64_t requireInt(const json& j, const std::string& source, const char* field, 
     auto it = j.find(field);
     if (it == j.end() || it->is_null())
         fail(source, field, "is required");
-    if (!it->is_number_integer() && !(it->is_number_float() && it->get<double>() == double(int64_t(it->get<double>()))))
+    // A whole float counts (exports write 4096.0); one beyond int64's range must not reach
+    // the cast, which is undefined there.
+    if (it->is_number_float()) {
+        const double d = it->get<double>();
+        if (!std::isfinite(d) || d != std::trunc(d))
+            fail(source, field, "must be an integer");
+        if (std::fabs(d) > double(kMaxSize))
+            fail(source, field, "must be at most " + std::to_string(kMaxSize));
+    } else if (!it->is_number_integer()) {
         fail(source, field, "must be an integer");
+    }
+    if (it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(kMaxSize))
+        fail(source, field, "must be at most " + std::to_string(kMaxSize));
     const int64_t v = it->is_number_integer() ? it->get<int64_t>() : int64_t(it->get<double>());
     if (positive && v <= 0)
         fail(source, field, "must be positive (got " + std::to_string(v) + ")");
+    if (v > kMaxSize)
+        fail(source, field, "must be at most " + std::to_string(kMaxSize));
     return v;
 }
 
@@ -42,6 +63,19 @@ double requireNumber(const json& j, const std::string& source, const char* field
     if (!it->is_number())
         fail(source, field, "must be a number");
     return it->get<double>();
+}
+
+// parameterCount() multiplies the sizes in int64: refuse sizes whose product would not fit.
+void checkParameterCount(const MixtralConfig& c, const std::string& source)
+{
+    const long double H = c.hiddenSize, D = c.headDim;
+    const long double layer = H * c.numHeads * D * 2 + H * c.numKvHeads * D * 2 + c.numExperts * H +
+                              c.numExperts * 3 * H * c.intermediateSize + 2 * H;
+    const long double n = 2 * c.vocabSize * H + c.numLayers * layer + H;
+    if (n > kMaxParameters)
+        throw Error(source + ": the sizes (vocab_size, hidden_size, intermediate_size, num_hidden_layers, "
+                             "num_local_experts, heads) describe about " +
+                    std::to_string(double(n)) + " parameters; at most 2^56 are supported");
 }
 
 } // namespace
@@ -149,6 +183,7 @@ MixtralConfig parseConfig(const std::string& text, const std::string& source)
             c.torchDtype = d->get<std::string>();
     if (auto act = j.find("hidden_act"); act != j.end() && act->is_string() && act->get<std::string>() != "silu")
         fail(source, "hidden_act", "\"" + act->get<std::string>() + "\" is not supported (only \"silu\")");
+    checkParameterCount(c, source);
     return c;
 }
 
@@ -180,11 +215,12 @@ std::string configToJson(const MixtralConfig& c)
     j["num_hidden_layers"] = c.numLayers;
     j["num_attention_heads"] = c.numHeads;
     j["num_key_value_heads"] = c.numKvHeads;
-    if (c.headDim != c.hiddenSize / c.numHeads)
+    // Without head_dim, parseConfig takes hidden / heads and needs it to divide evenly.
+    if (c.headDim != c.hiddenSize / c.numHeads || c.hiddenSize % c.numHeads != 0)
         j["head_dim"] = c.headDim;
     j["num_local_experts"] = c.numExperts;
     j["num_experts_per_tok"] = c.topk;
-    j["max_position_embeddings"] = c.maxPositions;
+    j["max_position_embeddings"] = c.maxPositions > 0 ? json(c.maxPositions) : json(nullptr); // 0: not set
     j["rope_theta"] = c.ropeTheta;
     j["rms_norm_eps"] = c.rmsNormEps;
     j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
