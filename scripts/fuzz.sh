@@ -31,8 +31,10 @@ case "${1:-}" in
     configure
     ninja -C "$build" -j "$jobs" "$target"
     mkdir -p "$build/found/$target" "$build/artifacts"
+    extra=()
+    [ "$target" = fuzz_shard ] && extra+=(-max_len=256) # as in tests/fuzz/CMakeLists.txt
     "$build/tests/fuzz/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
+      -print_final_stats=1 "${extra[@]}" -artifact_prefix="$build/artifacts/$target-" \
       "$build/found/$target" "$here/tests/fuzz/corpus/$target"
     ;;
   seeds)

@@ -4,8 +4,7 @@
 //   fuzz_make_seeds OUT_DIR SOURCE_DIR     (SOURCE_DIR: the repository, for tests/data)
 #include "core/model/config.h"
 #include "core/safetensors/safetensors_writer.h"
-#include "core/trace/trace_writer.h"
-#include "core/util/half.h"
+#include "tests/fuzz/seed_traces.h"
 
 #include <filesystem>
 #include <fstream>
@@ -67,74 +66,29 @@ void corpusSeeds(const fs::path& out)
     write(out / "tsv", "\x05text\tlabel\nfirst row\tx\nsecond \xff row\ty\n\"quoted\ttab\"\tz\n");
 }
 
-RoutingBlock block(const TraceDims& d, int64_t firstId, const std::vector<int>& lengths, bool oddPositions)
+void traceSeeds(const fs::path& shardSeeds, const fs::path& manifests, const fs::path& work)
 {
-    RoutingBlock b;
-    b.dims = d;
-    int64_t row = 0;
-    for (size_t s = 0; s < lengths.size(); ++s) {
-        SequenceRecord r;
-        r.seqId = firstId + int64_t(s);
-        r.source = s % 2 ? "code" : "wiki";
-        r.docId = "doc" + std::to_string(r.seqId) + ".txt:" + std::to_string(s + 1);
-        r.tokenOffset = row;
-        r.length = lengths[s];
-        for (int i = 0; i < lengths[s]; ++i, ++row) {
-            b.tokenIds.push_back(int32_t(100 + row));
-            b.seqIds.push_back(r.seqId);
-            b.positions.push_back(oddPositions && s == 0 ? 10 + 2 * i : i);
-            for (int l = 0; l < d.layers; ++l) {
-                for (int j = 0; j < d.topk; ++j) {
-                    b.topkIds.push_back(uint8_t((row + l + j) % d.experts));
-                    b.topkWeights.push_back(floatToHalf(j == 0 ? 0.7f : 0.3f / float(d.topk - 1)));
-                }
-                if (d.hasLogits)
-                    for (int e = 0; e < d.experts; ++e)
-                        b.logits.push_back(floatToHalf(float(e - l) * 0.5f));
-                for (int dist : d.lookahead)
-                    for (int j = 0; j < d.topk; ++j)
-                        b.lookaheadIds.push_back(l + dist < d.layers ? uint8_t((row + j) % d.experts) : kNoExpert);
-            }
-        }
-        b.sequences.push_back(r);
-    }
-    return b;
-}
-
-void traceSeeds(const fs::path& shards, const fs::path& manifests, const fs::path& work)
-{
-    struct Case {
-        std::string name;
-        TraceDims dims;
-        int deflate, chunk;
-        bool oddPositions;
-        std::vector<int> lengths;
-    };
-    const std::vector<Case> cases{
-        {"plain", {2, 4, 2, {}, false}, 0, 8, false, {3, 5, 2}},
-        {"logits_lookahead_deflate", {3, 8, 2, {1, 2}, true}, 1, 4, false, {4, 6}},
-        {"explicit_positions", {2, 4, 1, {1}, false}, 0, 16, true, {5, 1, 2}},
-    };
-    fs::create_directories(shards);
     fs::create_directories(manifests);
-    for (const Case& c : cases) {
-        const fs::path dir = work / c.name;
-        fs::remove_all(dir);
-        TraceFingerprint fp{"cfg" + c.name, "float32", "tok", "run"};
-        TraceWriterOptions o;
-        o.deflateLevel = c.deflate;
-        o.chunkTokens = c.chunk;
-        o.runConfig.tool = "fuzz_make_seeds";
-        o.runConfig.lookahead = c.dims.lookahead;
-        o.runConfig.withLogits = c.dims.hasLogits;
-        {
-            TraceWriter w(dir.string(), c.dims, fp, o);
-            w.append(block(c.dims, 0, c.lengths, c.oddPositions));
-            w.setSkipStats({});
-            w.finish();
+    for (const fuzz::SeedTrace& t : fuzz::seedTraces()) {
+        const fs::path dir = work / t.name;
+        fuzz::writeSeedTrace(t, dir);
+        fs::copy_file(dir / "manifest.json", manifests / (t.name + ".json"), fs::copy_options::overwrite_existing);
+    }
+    // fuzz_shard's inputs are edits of these traces' shards (see fuzz_shard.cpp): the first
+    // byte picks the trace; with nothing after it the shard is read unchanged.
+    for (size_t i = 0; i < fuzz::seedTraces().size(); ++i)
+        write(shardSeeds / ("unchanged_" + fuzz::seedTraces()[i].name), std::string(1, char(i)));
+    // And a few inputs with edits everywhere (fixed pseudo-random bytes: every attribute and
+    // dataset flag set), so that inputs start long enough to reach all of them.
+    uint64_t x = 17;
+    for (int k = 0; k < 3; ++k) {
+        std::string edits(1, char(k));
+        edits += std::string(4, '\xff');
+        for (int i = 0; i < 60; ++i) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            edits += char(x >> 56);
         }
-        fs::copy_file(dir / "shard-00000.h5", shards / (c.name + ".h5"), fs::copy_options::overwrite_existing);
-        fs::copy_file(dir / "manifest.json", manifests / (c.name + ".json"), fs::copy_options::overwrite_existing);
+        write(shardSeeds / ("edits_" + std::to_string(k)), edits);
     }
 }
 
