@@ -107,6 +107,18 @@ int main(int argc, char** argv)
     traceSeeds(out / "fuzz_shard", out / "fuzz_manifest", fs::temp_directory_path() / "specmoe-fuzz-seeds");
     fs::copy_file(source / "tests/data/golden/trace/manifest.json", out / "fuzz_manifest" / "golden.json",
                   fs::copy_options::overwrite_existing);
+    // NPY and NPZ files written by numpy (tests/data/import/make_npy_samples.py); the first
+    // byte says which (even: .npy; odd: .npz; 2 and 3: read as floats).
+    fs::create_directories(out / "fuzz_npy");
+    for (const auto& e : fs::directory_iterator(source / "tests/data/import")) {
+        const std::string ext = e.path().extension().string();
+        if (ext != ".npy" && ext != ".npz")
+            continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const char kind = char((ext == ".npz" ? 1 : 0) + (e.path().stem().string().find('f') != std::string::npos ? 2 : 0));
+        write(out / "fuzz_npy" / e.path().filename(), std::string(1, kind) + bytes);
+    }
     std::cout << "seeds written to " << out.string() << "\n";
     return 0;
 }
