@@ -13,6 +13,7 @@
 #include "core/model/model_summary.h"
 #include "core/specmoe_core.h"
 #include "core/speculate/run_folder.h"
+#include "core/speculate/run_start.h"
 #include "core/tensor/device_memory.h"
 #include "core/trace/trace_set.h"
 #include "widgets/jobs_panel.h"
@@ -881,8 +882,36 @@ void MainWindow::newTrainingDialog(const QString& traceSetDir)
     TrainingDialog dlg(m_workspace.traceSetDirs(), m_workspace.runsDir(), defaults, this);
     if (!traceSetDir.isEmpty())
         dlg.selectTraceSets({traceSetDir});
-    if (dlg.exec() == QDialog::Accepted)
-        startTraining(dlg.params());
+    if (dlg.exec() != QDialog::Accepted)
+        return;
+    speculate::TrainParams params = dlg.params();
+    if (confirmRunFolder(&params))
+        startTraining(params);
+}
+
+bool MainWindow::confirmRunFolder(speculate::TrainParams* params)
+{
+    const ExistingRunQuestion q = existingRunQuestion(*params);
+    if (q.text.isEmpty())
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Run folder in use"), q.text, QMessageBox::Cancel, this);
+    QPushButton* continueRun = q.canContinue ? box.addButton(tr("Continue"), QMessageBox::AcceptRole) : nullptr;
+    QPushButton* startOver = box.addButton(tr("Start Over"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (continueRun && box.clickedButton() == continueRun) {
+        params->resume = true;
+        return true;
+    }
+    if (box.clickedButton() != startOver)
+        return false;
+    try {
+        speculate::clearRun(params->runDir);
+    } catch (const std::exception& e) {
+        m_log->error(QFileInfo(QString::fromStdString(params->runDir)).fileName(), QString::fromStdString(e.what()));
+        return false;
+    }
+    return true;
 }
 
 void MainWindow::evaluateDialog(const QString& runDir)

@@ -113,6 +113,9 @@ private:
     void rebuildRecentMenu();
     void restoreInterruptedJobs();
     qint64 submitJob(const JobSpec& spec, JobFn fn);
+    // Asks before a training starts in a folder holding a run (existingRunQuestion): sets
+    // params->resume to continue, or clears the run to start over; false: cancelled.
+    bool confirmRunFolder(speculate::TrainParams* params);
     void onJobStateChanged(qint64 id);
     void onTreeActivated(const QModelIndex& index);
     void onTreeContextMenu(const QPoint& pos);

@@ -3,6 +3,7 @@
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
 #include "core/speculate/run_folder.h"
+#include "core/speculate/run_start.h"
 #include "core/trace/trace_set.h"
 
 #include <QCheckBox>
@@ -347,9 +348,35 @@ Validation TrainingDialog::validate() const
     if (QFileInfo(out).exists() && !QFileInfo(out).isDir())
         return {tr("The run folder %1 is a file.").arg(QDir::toNativeSeparators(out)), {}};
     Validation v;
-    if (speculate::RunFolder::isRunFolder(out.toStdString()))
-        v.warning = tr("The run folder already holds a run: it will be continued from its last checkpoint.");
+    if (!existingRunQuestion(params()).text.isEmpty())
+        v.warning = tr("The run folder already holds a run: you will be asked whether to continue it or start over.");
     return v;
+}
+
+ExistingRunQuestion existingRunQuestion(const speculate::TrainParams& params)
+{
+    namespace sp = speculate;
+    ExistingRunQuestion q;
+    // The CLI's rule: a run is there when `specmoe train` without --resume would refuse.
+    if (params.resume || sp::planRunStart(params.runDir, false, false).action != sp::RunStartAction::Refuse)
+        return q;
+    q.canContinue = sp::planRunStart(params.runDir, true, false).action == sp::RunStartAction::Resume;
+    const sp::RunFolder run = sp::RunFolder::open(params.runDir);
+    const QString dir = QDir::toNativeSeparators(QString::fromStdString(params.runDir));
+    const QString what = run.state == sp::RunState::Finished
+                             ? TrainingDialog::tr("%1 holds a finished training run (%2 epochs, best epoch %3).")
+                                   .arg(dir)
+                                   .arg(run.epochsRun)
+                                   .arg(run.bestEpoch)
+                             : TrainingDialog::tr("%1 holds an unfinished training run (%2 epochs done).")
+                                   .arg(dir)
+                                   .arg(run.epochsRun);
+    q.text = what + QLatin1Char(' ') +
+             (q.canContinue ? TrainingDialog::tr("Continue it from its checkpoint, or start over? Starting over deletes its "
+                                                 "best predictor, metrics and evaluations.")
+                            : TrainingDialog::tr("It has no checkpoint to continue from. Start over? That deletes its best "
+                                                 "predictor, metrics and evaluations."));
+    return q;
 }
 
 } // namespace specmoe::gui

@@ -62,6 +62,15 @@ private:
     bool m_outputEdited = false;
 };
 
+// What to ask before a training starts in params.runDir (issue 17: starting over a finished
+// run replaced its best predictor without a word). Empty text: nothing to ask (no run
+// there, or params.resume is set).
+struct ExistingRunQuestion {
+    QString text;
+    bool canContinue = false; // the run has a checkpoint to resume from
+};
+ExistingRunQuestion existingRunQuestion(const speculate::TrainParams& params);
+
 // Layers and fingerprint text of a trace set from its manifest (0 / empty when unknown).
 int traceSetLayers(const QString& dir);
 QString traceSetFingerprint(const QString& dir);

@@ -399,6 +399,43 @@ private Q_SLOTS:
         QCOMPARE(again.params().epochs, defaults.epochs);
     }
 
+    // Issue 17: a training over a finished run replaced its best predictor without a word;
+    // now the workbench asks (MainWindow::confirmRunFolder shows this question).
+    void trainingOverAnExistingRunAsks()
+    {
+        QTemporaryDir tmp;
+        speculate::TrainParams p;
+        p.runDir = tmp.filePath(QStringLiteral("new")).toStdString();
+        QVERIFY(existingRunQuestion(p).text.isEmpty()); // nothing there: nothing to ask
+        const QString run = tmp.filePath(QStringLiteral("run"));
+        QDir().mkpath(run);
+        for (const char* file : {"metrics.jsonl", "report.json", "evaluation-test.json"})
+            QVERIFY(QFile::copy(QStringLiteral(SPECMOE_TEST_DATA "/golden/run/") + QLatin1String(file),
+                                QDir(run).filePath(QLatin1String(file))));
+        p.runDir = run.toStdString();
+        ExistingRunQuestion q = existingRunQuestion(p);
+        QVERIFY2(q.text.contains(QStringLiteral("finished training run")), qPrintable(q.text));
+        QVERIFY(q.text.contains(QDir::toNativeSeparators(run)));
+        QVERIFY(!q.canContinue); // the golden run keeps no checkpoint
+        QDir().mkpath(QDir(run).filePath(QStringLiteral("checkpoint")));
+        QFile state(QDir(run).filePath(QStringLiteral("checkpoint/state.json")));
+        QVERIFY(state.open(QIODevice::WriteOnly));
+        state.write("{}");
+        state.close();
+        QVERIFY(existingRunQuestion(p).canContinue);
+        p.resume = true; // a resumed job continues the run: nothing to ask
+        QVERIFY(existingRunQuestion(p).text.isEmpty());
+
+        // The dialog warns before OK, instead of promising a resume that never happened.
+        const QString traces = tmp.filePath(QStringLiteral("traces/a"));
+        writeManifest(traces, 3, QStringLiteral("h1"));
+        TrainingDialog dlg({traces}, tmp.path());
+        dlg.selectTraceSets({traces});
+        child<QLineEdit>(&dlg, "runName")->setText(QStringLiteral("run"));
+        QVERIFY(dlg.okButton()->isEnabled());
+        QVERIFY2(dlg.messageText().contains(QStringLiteral("continue it or start over")), qPrintable(dlg.messageText()));
+    }
+
     void settingsDialogPersists()
     {
         SettingsDialog dlg;
