@@ -61,6 +61,7 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
     p.option("min-length", "N", "drop shorter sequences (counted)", numberText(d.minLength));
     p.option("long-docs", "MODE", "longer documents: truncate, or split into windows",
              longDocumentsName(d.longDocuments));
+    p.option("max-doc-bytes", "N", "skip (and count) documents longer than N bytes", numberText(d.maxDocumentBytes));
     p.flag("keep-duplicates", d.dedup ? "keep documents whose content repeats (default: dropped)"
                                       : "keep documents whose content repeats (the default here)");
     p.option("shuffle-buffer", "N", "documents shuffled (by --seed) within each source; 0 = file order",
@@ -107,6 +108,7 @@ CollectParams readCollectOptions(const ArgParser& a, const CollectParams& defaul
     p.maxLength = static_cast<int>(a.getInt("max-length", 1, INT32_MAX));
     p.minLength = static_cast<int>(a.getInt("min-length", 0, p.maxLength));
     p.longDocuments = parseOption<LongDocuments>(a, "long-docs", parseLongDocuments);
+    p.maxDocumentBytes = a.getInt("max-doc-bytes", 1, INT64_MAX);
     if (a.flagSet("keep-duplicates"))
         p.dedup = false;
     p.shuffleBuffer = static_cast<int>(a.getInt("shuffle-buffer", 0, INT32_MAX));

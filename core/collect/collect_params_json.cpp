@@ -24,6 +24,7 @@ nlohmann::json toJson(const CollectParams& p)
             {"dedup", p.dedup},
             {"shuffleBuffer", p.shuffleBuffer},
             {"seed", p.seed},
+            {"maxDocumentBytes", p.maxDocumentBytes},
             {"modelDir", p.modelDir},
             {"tokenizerPath", p.tokenizerPath},
             {"device", deviceName(p.device)},
@@ -63,6 +64,7 @@ CollectParams collectParamsFromJson(const nlohmann::json& json, const std::strin
     f.read("dedup", p.dedup);
     f.read("shuffleBuffer", p.shuffleBuffer);
     f.read("seed", p.seed);
+    f.read("maxDocumentBytes", p.maxDocumentBytes);
     f.read("modelDir", p.modelDir);
     f.read("tokenizerPath", p.tokenizerPath);
     f.read<DeviceSpec>("device", p.device, parseDevice);

@@ -171,6 +171,7 @@ Corpus buildCollectCorpus(const CollectParams& p, int64_t vocabSize, const Progr
     cp.seed = p.seed;
     cp.shuffleBuffer = p.shuffleBuffer;
     cp.dedup = p.dedup;
+    cp.maxDocumentBytes = p.maxDocumentBytes;
     cp.vocabSize = int32_t(vocabSize);
     // The tokenizer loads on first use: pre-tokenized corpora need none.
     auto tok = std::make_shared<std::unique_ptr<Tokenizer>>();
@@ -289,8 +290,8 @@ void Collection::readCorpus()
     const CollectParams& params = m_params;
     m_corpus = buildCollectCorpus(params, m_config.vocabSize, m_progress);
     if (m_corpus.sequences.empty())
-        throw Error("collect: the sources gave no sequences (" +
-                    std::to_string(m_corpus.skippedTotal()) + " inputs skipped as bad; check --min-length and the sources)");
+        throw Error("collect: the sources gave no sequences (" + m_corpus.dropReport() +
+                    "; check the sources and --min-length)");
     m_tokenizerPath = tokenizerFile(params);
     for (size_t i = 0; i < params.sources.size() && !m_usesTokenizer; ++i)
         m_usesTokenizer = m_corpus.stats[i].sequences > 0 && params.sources[i].format != SourceFormat::JsonlIds;

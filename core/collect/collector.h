@@ -28,6 +28,8 @@ struct CollectParams {
     bool dedup = true;
     int shuffleBuffer = 1024;             // per-source document shuffle buffer (seeded)
     uint64_t seed = 0;
+    int64_t maxDocumentBytes = kDefaultMaxDocumentBytes; // longer documents are skipped
+                                          // and counted (CorpusParams::maxDocumentBytes)
 
     // Model.
     std::string modelDir;

@@ -4,7 +4,9 @@
 #include "core/data/hash.h"
 #include "core/util/error.h"
 
+#include <algorithm>
 #include <chrono>
+#include <new>
 #include <deque>
 #include <memory>
 #include <set>
@@ -95,6 +97,27 @@ int64_t Corpus::skippedTotal() const
     return n;
 }
 
+std::string Corpus::dropReport(size_t examples) const
+{
+    const int64_t skipped = skippedTotal();
+    int64_t duplicates = 0, tooShort = 0, documents = 0;
+    for (const auto& s : stats) {
+        duplicates += s.duplicates;
+        tooShort += s.tooShort;
+        documents += s.documents;
+    }
+    std::string out = std::to_string(documents) + " documents read, " + std::to_string(skipped) +
+                      (skipped == 1 ? " input" : " inputs") + " skipped as bad";
+    const std::vector<std::string> all = warnings();
+    for (size_t i = 0; i < all.size() && i < examples; ++i)
+        out += (i ? "; " : ": ") + all[i];
+    if (skipped > int64_t(std::min(all.size(), examples)))
+        out += "; ... " + std::to_string(skipped - int64_t(std::min(all.size(), examples))) + " more";
+    out += "; " + std::to_string(duplicates) + " duplicates dropped; " + std::to_string(tooShort) +
+           " sequences shorter than the minimum length dropped";
+    return out;
+}
+
 namespace {
 
 // One call of buildCorpus(): the sources read in turn (the one furthest behind its weighted
@@ -113,6 +136,8 @@ private:
     bool isDuplicate(size_t i, const Document& d);
     // The document's token ids; false (counted as skipped) when it has none or bad ones.
     bool tokensOf(size_t i, Document& d, std::vector<int32_t>& ids);
+    // "corpus source 'web' (/data/web): document a.jsonl:7", for errors.
+    std::string documentName(size_t i, const Document& d) const;
     // Queues the document's sequences: whole, truncated or split into windows.
     void queueSequences(size_t i, const std::vector<int32_t>& ids, const std::string& docId);
     // The live source furthest behind its share, or -1.
@@ -136,6 +161,9 @@ CorpusBuilder::CorpusBuilder(const CorpusParams& params, const ProgressFn& progr
         throw Error("corpus: no sources given");
     if (params.maxLength < 0 || params.minLength < 0)
         throw Error("corpus: negative sequence length limits");
+    if (params.maxDocumentBytes < 1)
+        throw Error("corpus: the document cap must be positive (maxDocumentBytes is " +
+                    std::to_string(params.maxDocumentBytes) + ")");
     if (params.maxLength > 0 && params.minLength > params.maxLength)
         throw Error("corpus: minimum length " + std::to_string(params.minLength) + " exceeds maximum length " +
                     std::to_string(params.maxLength));
@@ -154,7 +182,8 @@ CorpusBuilder::CorpusBuilder(const CorpusParams& params, const ProgressFn& progr
     }
     m_sources.resize(params.sources.size());
     for (size_t i = 0; i < params.sources.size(); ++i) {
-        m_sources[i].reader = std::make_unique<DocumentReader>(params.sources[i], corpus.stats[i]);
+        m_sources[i].reader =
+            std::make_unique<DocumentReader>(params.sources[i], corpus.stats[i], params.maxDocumentBytes);
         m_sources[i].rng = Rng(Hash64().add(params.seed).add(params.sources[i].name).value());
     }
     m_shuffle = params.shuffleBuffer > 1 ? size_t(params.shuffleBuffer) : 1;
@@ -193,6 +222,11 @@ bool CorpusBuilder::isDuplicate(size_t i, const Document& d)
     return true;
 }
 
+std::string CorpusBuilder::documentName(size_t i, const Document& d) const
+{
+    return "corpus source '" + m_corpus.sources[i] + "' (" + m_params.sources[i].path + "): document " + d.docId;
+}
+
 bool CorpusBuilder::tokensOf(size_t i, Document& d, std::vector<int32_t>& ids)
 {
     const CorpusParams& params = m_params;
@@ -203,7 +237,14 @@ bool CorpusBuilder::tokensOf(size_t i, Document& d, std::vector<int32_t>& ids)
         if (!params.tokenize)
             throw Error("corpus: source '" + m_corpus.sources[i] +
                         "' holds text but no tokenizer was given");
-        ids = params.tokenize(d.text);
+        try {
+            ids = params.tokenize(d.text);
+        } catch (const std::bad_alloc&) {
+            throw Error(documentName(i, d) + ": out of memory while tokenizing it (" + std::to_string(d.text.size()) +
+                        " bytes; lower the document cap, --max-doc-bytes)");
+        } catch (const std::exception& e) {
+            throw Error(documentName(i, d) + ": tokenizing it failed: " + e.what());
+        }
         if (ids.empty()) {
             stats.skip(skip::kEmptyDocument, d.docId, "no tokens");
             return false;

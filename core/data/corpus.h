@@ -34,6 +34,10 @@ struct CorpusParams {
     int shuffleBuffer = 1024;      // documents shuffled within each source; <= 1 = file order
     bool dedup = true;             // drop documents whose content was seen before (64-bit hash)
     int32_t vocabSize = 0;         // > 0: documents with a token id >= vocabSize are skipped
+    // Documents longer than this many bytes (a text file, a paragraph, a JSONL line, a CSV
+    // record) are skipped and counted (skip::kDocumentTooLong), and only this much of one is
+    // ever held in memory: tokenizing a 50 MB line took ~10 GB. Must be positive.
+    int64_t maxDocumentBytes = kDefaultMaxDocumentBytes;
     TokenizeFn tokenize;           // text -> ids; required when a source holds text
 };
 
@@ -55,13 +59,17 @@ struct Corpus {
     // Every source's warnings, prefixed with the source name.
     std::vector<std::string> warnings() const;
     int64_t skippedTotal() const;
+    // What was dropped, for the error when nothing was kept: the skipped inputs with the
+    // first `examples` warnings (file, line and reason), duplicates and too-short sequences.
+    std::string dropReport(size_t examples = 3) const;
 };
 
 // Reads the sources and samples the corpus. Sampling is by tokens: the next sequence
 // comes from the source whose tokens-taken / weight is smallest (ties: the earlier source);
 // a source that runs dry or hits its cap drops out and the others fill the target.
 // Throws specmoe::Error for a missing source path, duplicate source names, a text source
-// without a tokenizer or no sources; bad records inside files are skipped and counted.
+// without a tokenizer or no sources, and for a tokenizer failure (naming the source, its
+// path and the document); bad records inside files are skipped and counted.
 Corpus buildCorpus(const CorpusParams& params, const ProgressFn& progress = {});
 
 } // namespace specmoe

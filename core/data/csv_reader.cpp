@@ -2,7 +2,10 @@
 
 namespace specmoe {
 
-CsvReader::CsvReader(std::istream& in, char delimiter) : m_in(in), m_delim(delimiter) {}
+CsvReader::CsvReader(std::istream& in, char delimiter, size_t maxRecordBytes)
+    : m_in(in), m_delim(delimiter), m_maxBytes(maxRecordBytes)
+{
+}
 
 int CsvReader::get()
 {
@@ -43,6 +46,26 @@ CsvReader::Status CsvReader::next(std::vector<std::string>& fields, std::string*
         }
         std::string field;
         bool quoted = false, afterQuote = false;
+        // Bytes of the record so far; past the cap nothing more is kept.
+        size_t bytes = 0;
+        bool over = false;
+        const auto count = [&] {
+            if (!over && ++bytes > m_maxBytes) {
+                over = true;
+                std::string().swap(field);
+                std::vector<std::string>().swap(fields);
+            }
+            return !over;
+        };
+        const auto keep = [&](int ch) {
+            if (count())
+                field += static_cast<char>(ch);
+        };
+        const auto endField = [&] {
+            if (count())
+                fields.push_back(std::move(field));
+            field.clear();
+        };
         auto fail = [&](const std::string& why) {
             if (error)
                 *error = why;
@@ -62,25 +85,30 @@ CsvReader::Status CsvReader::next(std::vector<std::string>& fields, std::string*
                 if (c == '"') {
                     if (peek() == '"') {
                         get();
-                        field += '"';
+                        keep('"');
                     } else {
                         quoted = false;
                         afterQuote = true;
                     }
                 } else {
-                    field += static_cast<char>(c);
+                    keep(c);
                 }
                 continue;
             }
             if (c == EOF || c == '\n' || (c == '\r' && (peek() == '\n' || peek() == EOF))) {
                 if (c == '\r')
                     get();
-                fields.push_back(std::move(field));
+                endField();
+                if (over) {
+                    fields.clear();
+                    if (error)
+                        *error = "record longer than " + std::to_string(m_maxBytes) + " bytes";
+                    return Status::TooLong;
+                }
                 return Status::Record;
             }
             if (c == m_delim) {
-                fields.push_back(std::move(field));
-                field.clear();
+                endField();
                 afterQuote = false;
                 continue;
             }
@@ -90,7 +118,7 @@ CsvReader::Status CsvReader::next(std::vector<std::string>& fields, std::string*
                 quoted = true;
                 continue;
             }
-            field += static_cast<char>(c);
+            keep(c);
         }
     }
 }

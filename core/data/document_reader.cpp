@@ -69,9 +69,87 @@ const nlohmann::json* findField(const nlohmann::json& obj, const std::string& fi
     return cur;
 }
 
+// Reads one line (without its '\n') into `line`, keeping at most `cap` bytes: a longer line
+// is read on to its end but dropped (*tooLong), so a huge line without a newline costs `cap`
+// bytes of memory, not its size. False at the end of the stream.
+bool readLineCapped(std::istream& in, std::string& line, size_t cap, bool& tooLong)
+{
+    line.clear();
+    tooLong = false;
+    char chunk[1 << 16];
+    bool any = false;
+    for (;;) {
+        in.getline(chunk, sizeof chunk);
+        const std::streamsize n = in.gcount();
+        if (n == 0 && in.fail())
+            return any; // the end (or a read error, which the caller checks)
+        any = true;
+        const bool full = in.fail() && !in.eof(); // the chunk filled up: the line goes on
+        const bool delimiter = !in.fail() && !in.eof();
+        const size_t stored = size_t(n) - (delimiter ? 1 : 0);
+        if (!tooLong && line.size() + stored > cap) {
+            tooLong = true;
+            std::string().swap(line);
+        }
+        if (!tooLong)
+            line.append(chunk, stored);
+        if (!full)
+            return true;
+        in.clear(in.rdstate() & ~std::ios::failbit);
+    }
+}
+
+bool exists(const std::string& path)
+{
+    std::error_code ec;
+    return !path.empty() && fs::exists(path, ec);
+}
+
+// A path that names nothing, explained: parseSourceSpec takes a FORMAT it does not know
+// ("c.txt:yaml") or a WEIGHT that is not a number ("c.txt@abc") as part of the path.
+std::string missingPathMessage(const SourceSpec& spec)
+{
+    std::string out = "source '" + spec.name + "': no such file or folder: " + spec.path;
+    const std::string& path = spec.path;
+    const size_t at = path.find_last_of('@');
+    if (at != std::string::npos) {
+        std::string base = path.substr(0, at);
+        const size_t colon = base.find_last_of(':');
+        if (exists(base) || (colon != std::string::npos && exists(base.substr(0, colon)) &&
+                             isFormatName(base.substr(colon + 1))))
+            return out + " (" + (exists(base) ? base : base.substr(0, colon)) + " exists, but '" + path.substr(at + 1) +
+                   "' after '@' is not a weight; accepted: a positive number, e.g. @2)";
+    }
+    for (size_t colon = path.find(':'); colon != std::string::npos; colon = path.find(':', colon + 1))
+        if (exists(path.substr(0, colon))) {
+            const std::string rest = path.substr(colon + 1);
+            return out + " (" + path.substr(0, colon) + " exists, but '" + rest.substr(0, rest.find(':')) +
+                   "' is not a corpus format; accepted: text, paragraphs, jsonl, jsonl-ids, csv, tsv or auto, "
+                   "as in NAME=PATH[:FORMAT[:FIELD]][@WEIGHT])";
+        }
+    return out;
+}
+
+std::string fileKind(const fs::file_status& st)
+{
+    switch (st.type()) {
+    case fs::file_type::character:
+        return "a character device";
+    case fs::file_type::block:
+        return "a block device";
+    case fs::file_type::fifo:
+        return "a named pipe";
+    case fs::file_type::socket:
+        return "a socket";
+    default:
+        return "not a regular file";
+    }
+}
+
 } // namespace
 
-DocumentReader::DocumentReader(const SourceSpec& spec, SourceStats& stats) : m_spec(spec), m_stats(stats)
+DocumentReader::DocumentReader(const SourceSpec& spec, SourceStats& stats, int64_t maxDocumentBytes)
+    : m_spec(spec), m_stats(stats), m_maxBytes(maxDocumentBytes > 0 ? size_t(maxDocumentBytes) : SIZE_MAX)
 {
     std::error_code ec;
     const fs::path root(spec.path);
@@ -94,8 +172,12 @@ DocumentReader::DocumentReader(const SourceSpec& spec, SourceStats& stats) : m_s
         std::sort(m_files.begin(), m_files.end());
         if (m_files.empty())
             throw Error("source '" + spec.name + "': folder " + spec.path + " holds no files");
+    } else if (fs::exists(root, ec)) {
+        // /dev/zero, a pipe: reading one would never end (or block).
+        throw Error("source '" + spec.name + "': " + spec.path + " is " + fileKind(fs::status(root, ec)) +
+                    ", not a file or folder (accepted: a regular file, or a folder of them)");
     } else {
-        throw Error("source '" + spec.name + "': no such file or folder: " + spec.path);
+        throw Error(missingPathMessage(spec));
     }
 }
 
@@ -104,6 +186,17 @@ DocumentReader::~DocumentReader() = default;
 std::string DocumentReader::where(int64_t line) const
 {
     return line > 0 ? m_path + ":" + std::to_string(line) : m_path;
+}
+
+bool DocumentReader::readLine(std::string& line, bool& tooLong)
+{
+    return readLineCapped(*m_stream, line, m_maxBytes, tooLong);
+}
+
+void DocumentReader::skipTooLong(int64_t line, const std::string& what)
+{
+    m_stats.skip(skip::kDocumentTooLong, where(line),
+                 what + " longer than " + std::to_string(m_maxBytes) + " bytes, the document cap");
 }
 
 bool DocumentReader::openNext()
@@ -122,8 +215,8 @@ bool DocumentReader::openNext()
         m_field = m_spec.field.empty() ? defaultField(m_format) : m_spec.field;
         m_line = 1;
         m_pos = 0;
-        m_paragraph = 0;
         m_textDone = false;
+        m_fileHadText = false;
         ++m_stats.files;
 
         auto in = std::make_unique<std::ifstream>(m_path, std::ios::binary);
@@ -131,14 +224,27 @@ bool DocumentReader::openNext()
             m_stats.skip(skip::kUnreadable, m_path);
             continue;
         }
-        if (m_format == SourceFormat::Text || m_format == SourceFormat::Paragraphs) {
-            std::ostringstream s;
-            s << in->rdbuf();
+        if (m_format == SourceFormat::Text) {
+            // A file is one document: read no more than the cap.
+            bool tooLong = false;
+            m_content.clear();
+            char chunk[1 << 16];
+            while (in->read(chunk, sizeof chunk), in->gcount() > 0) {
+                if (m_content.size() + size_t(in->gcount()) > m_maxBytes) {
+                    tooLong = true;
+                    break;
+                }
+                m_content.append(chunk, size_t(in->gcount()));
+            }
             if (in->bad()) {
                 m_stats.skip(skip::kUnreadable, m_path);
                 continue;
             }
-            m_content = s.str();
+            if (tooLong) {
+                std::string().swap(m_content);
+                skipTooLong(0, "the file is");
+                continue;
+            }
             if (isBlank(m_content)) {
                 m_stats.skip(skip::kEmptyFile, m_path);
                 continue;
@@ -169,7 +275,8 @@ bool DocumentReader::openNext()
         m_stream = std::move(in);
         if (m_format == SourceFormat::Csv || m_format == SourceFormat::Tsv) {
             m_csv = std::make_unique<Csv>();
-            m_csv->reader = std::make_unique<CsvReader>(*m_stream, m_format == SourceFormat::Tsv ? '\t' : ',');
+            m_csv->reader =
+                std::make_unique<CsvReader>(*m_stream, m_format == SourceFormat::Tsv ? '\t' : ',', m_maxBytes);
             std::vector<std::string> header;
             std::string err;
             const auto st = m_csv->reader->next(header, &err);
@@ -245,51 +352,76 @@ bool DocumentReader::nextText(Document& doc)
 
 bool DocumentReader::nextParagraph(Document& doc)
 {
-    while (m_pos < m_content.size()) {
-        // Skip blank lines.
-        size_t eol = m_content.find('\n', m_pos);
-        if (eol == std::string::npos)
-            eol = m_content.size();
-        if (isBlank(std::string_view(m_content).substr(m_pos, eol - m_pos))) {
-            m_pos = eol + 1;
+    // Lines are read one by one (a paragraph file may be large); a paragraph is its lines
+    // joined with '\n', up to the first blank line.
+    std::string line, para;
+    bool lineTooLong = false, inPara = false, paraTooLong = false;
+    int64_t firstLine = 0;
+    for (;;) {
+        const int64_t lineNo = m_line;
+        const bool got = readLine(line, lineTooLong);
+        if (got) {
             ++m_line;
+            if (lineNo == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
+                line.erase(0, 3);
+        }
+        if (got && (lineTooLong || !isBlank(line))) {
+            m_fileHadText = true;
+            if (!inPara) {
+                inPara = true;
+                paraTooLong = false;
+                firstLine = lineNo;
+                para.clear();
+            }
+            if (!paraTooLong && (lineTooLong || para.size() + line.size() + 1 > m_maxBytes)) {
+                paraTooLong = true;
+                std::string().swap(para);
+            }
+            if (!paraTooLong) {
+                if (lineNo != firstLine)
+                    para += '\n';
+                para += line;
+            }
             continue;
         }
-        // Gather lines up to the next blank one.
-        const size_t begin = m_pos;
-        const int64_t firstLine = m_line;
-        size_t end = begin;
-        while (m_pos < m_content.size()) {
-            eol = m_content.find('\n', m_pos);
-            if (eol == std::string::npos)
-                eol = m_content.size();
-            if (isBlank(std::string_view(m_content).substr(m_pos, eol - m_pos)))
-                break;
-            end = eol;
-            m_pos = eol + 1;
-            ++m_line;
+        if (inPara) {
+            inPara = false;
+            if (paraTooLong) {
+                skipTooLong(firstLine, "the paragraph is");
+            } else {
+                size_t bad = 0;
+                if (!isValidUtf8(para, &bad)) {
+                    m_stats.skip(skip::kInvalidUtf8, where(lineOfOffset(para, 0, bad, firstLine)));
+                } else {
+                    doc.docId = m_rel + ":" + std::to_string(firstLine);
+                    doc.text = std::move(para);
+                    if (!doc.text.empty() && doc.text.back() == '\r')
+                        doc.text.pop_back();
+                    return true;
+                }
+            }
         }
-        ++m_paragraph;
-        const std::string_view para = std::string_view(m_content).substr(begin, end - begin);
-        size_t bad = 0;
-        if (!isValidUtf8(para, &bad)) {
-            m_stats.skip(skip::kInvalidUtf8, where(lineOfOffset(m_content, begin, begin + bad, firstLine)));
-            continue;
+        if (!got) {
+            if (m_stream->bad())
+                m_stats.skip(skip::kUnreadable, where(m_line), "read error");
+            else if (!m_fileHadText)
+                m_stats.skip(skip::kEmptyFile, m_path);
+            m_fileHadText = true; // counted once
+            return false;
         }
-        doc.docId = m_rel + ":" + std::to_string(firstLine);
-        doc.text.assign(para);
-        if (!doc.text.empty() && doc.text.back() == '\r')
-            doc.text.pop_back();
-        return true;
     }
-    return false;
 }
 
 bool DocumentReader::nextJsonl(Document& doc)
 {
     std::string line;
-    while (std::getline(*m_stream, line)) {
+    bool tooLong = false;
+    while (readLine(line, tooLong)) {
         const int64_t lineNo = m_line++;
+        if (tooLong) {
+            skipTooLong(lineNo, "the line is");
+            continue;
+        }
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
         if (lineNo == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
@@ -372,6 +504,10 @@ bool DocumentReader::nextCsv(Document& doc)
             return false;
         if (st == CsvReader::Status::Error) {
             m_stats.skip(skip::kBadCsvRow, where(lineNo), err);
+            continue;
+        }
+        if (st == CsvReader::Status::TooLong) {
+            skipTooLong(lineNo, "the row is");
             continue;
         }
         if (fields.size() != m_csv->columns) {

@@ -17,6 +17,9 @@ enum class SourceFormat {
     Tsv,        // tab-separated, otherwise as Csv
 };
 
+// Documents longer than this many bytes are skipped by default (CorpusParams::maxDocumentBytes).
+inline constexpr int64_t kDefaultMaxDocumentBytes = int64_t(16) << 20; // 16 MiB
+
 struct SourceSpec {
     std::string name;            // domain label stored with every sequence
     std::string path;            // a file or a folder (read recursively, sorted, hidden files skipped)

@@ -22,6 +22,7 @@ constexpr const char* kBadCsvRow = "bad-csv-row";       // wrong column count or
 constexpr const char* kMissingColumn = "missing-column"; // the CSV header lacks the column (whole file)
 constexpr const char* kEmptyDocument = "empty-document";
 constexpr const char* kTokenOutOfRange = "token-out-of-range";
+constexpr const char* kDocumentTooLong = "document-too-long"; // over CorpusParams::maxDocumentBytes
 } // namespace skip
 
 struct SourceStats {

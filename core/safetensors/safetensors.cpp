@@ -85,6 +85,12 @@ MappedFile::MappedFile(const std::string& path) : m_path(path)
         ::close(fd);
         throw Error(path + ": cannot stat (" + std::strerror(e) + ")");
     }
+    if (!S_ISREG(st.st_mode)) {
+        // A folder where model.safetensors should be used to fail as "cannot map (No such device)".
+        ::close(fd);
+        throw Error(path + (S_ISDIR(st.st_mode) ? ": is a folder" : ": is not a regular file") +
+                    ", not a safetensors file (accepted: a regular file in the safetensors format)");
+    }
     m_size = static_cast<uint64_t>(st.st_size);
     if (m_size > 0) {
         void* p = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE, fd, 0);

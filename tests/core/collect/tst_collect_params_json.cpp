@@ -29,6 +29,7 @@ CollectParams allChanged()
     p.dedup = false;
     p.shuffleBuffer = 7;
     p.seed = 0xfedcba9876543210ULL; // beyond int64: written as an unsigned number
+    p.maxDocumentBytes = 4096;
     p.modelDir = "/models/m";
     p.tokenizerPath = "/models/t.model";
     p.device = DeviceSpec::cuda(1);
