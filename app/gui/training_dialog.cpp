@@ -364,13 +364,13 @@ ExistingRunQuestion existingRunQuestion(const speculate::TrainParams& params)
     const sp::RunFolder run = sp::RunFolder::open(params.runDir);
     const QString dir = QDir::toNativeSeparators(QString::fromStdString(params.runDir));
     const QString what = run.state == sp::RunState::Finished
-                             ? TrainingDialog::tr("%1 holds a finished training run (%2 epochs, best epoch %3).")
+                             ? TrainingDialog::tr("%1 holds a finished training run (%n epoch(s), best epoch %2).",
+                                                  nullptr, run.epochsRun)
                                    .arg(dir)
-                                   .arg(run.epochsRun)
                                    .arg(run.bestEpoch)
-                             : TrainingDialog::tr("%1 holds an unfinished training run (%2 epochs done).")
-                                   .arg(dir)
-                                   .arg(run.epochsRun);
+                             : TrainingDialog::tr("%1 holds an unfinished training run (%n epoch(s) done).", nullptr,
+                                                  run.epochsRun)
+                                   .arg(dir);
     q.text = what + QLatin1Char(' ') +
              (q.canContinue ? TrainingDialog::tr("Continue it from its checkpoint, or start over? Starting over deletes its "
                                                  "best predictor, metrics and evaluations.")

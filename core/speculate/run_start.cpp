@@ -27,6 +27,8 @@ bool holdsRun(const std::string& dir)
            exists(checkpointState(dir));
 }
 
+std::string epochs(int n) { return std::to_string(n) + (n == 1 ? " epoch" : " epochs"); }
+
 } // namespace
 
 std::string describeExistingRun(const std::string& dir)
@@ -35,10 +37,10 @@ std::string describeExistingRun(const std::string& dir)
         return {};
     const RunFolder run = RunFolder::open(dir);
     if (run.state == RunState::Finished)
-        return "a finished training run (" + std::to_string(run.epochsRun) + " epochs, best epoch " +
-               std::to_string(run.bestEpoch) + ")";
+        return "a finished training run (" + epochs(run.epochsRun) + ", best epoch " + std::to_string(run.bestEpoch) +
+               ")";
     if (run.epochsRun > 0 || RunFolder::hasBestCheckpoint(dir))
-        return "an unfinished training run (" + std::to_string(run.epochsRun) + " epochs done)";
+        return "an unfinished training run (" + epochs(run.epochsRun) + " done)";
     return "an unfinished training run (no epoch finished)";
 }
 
