@@ -471,6 +471,18 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
         h5::Id g(h5::check(H5Gopen2(f, "sequences", H5P_DEFAULT), label, "cannot open group sequences"));
         const size_t s = size_t(nseq);
         const std::string w = label + " sequences";
+        // num_sequences is read from the file: match it with the table's length before the
+        // table is allocated (a damaged count asked for 2^63 rows: std::length_error, or 48 GB).
+        if (!h5::exists(g, "seq_id"))
+            throw Error(w + ": dataset 'seq_id' is missing");
+        {
+            h5::Id d(h5::check(H5Dopen2(g, "seq_id", H5P_DEFAULT), w, "cannot open dataset seq_id"));
+            const auto rows = h5::shape(d, w + " seq_id");
+            if (rows.size() != 1 || rows[0] != hsize_t(s))
+                throw Error(w + ": dataset 'seq_id' has " +
+                            (rows.size() == 1 ? std::to_string(rows[0]) : std::string("a wrong shape")) +
+                            " entries, num_sequences is " + std::to_string(nseq));
+        }
         m_table.seqId.resize(s);
         m_table.tokenOffset.resize(s);
         m_table.length.resize(s);
