@@ -15,23 +15,32 @@ namespace specmoe::speculate {
 namespace fs = std::filesystem;
 namespace nn = torch::nn;
 
-static void collect(const std::string& prefix, const nn::Module& m, std::vector<std::pair<std::string, torch::Tensor>>& out)
+using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
+
+static void collect(const std::string& prefix, const nn::Module& m, NamedTensors& out)
 {
     for (const auto& p : m.named_parameters(true))
         out.emplace_back(prefix + "." + p.key(), p.value());
 }
 
+// The networks' parameters under their file names ("interlayer.…"), in the order saved.
+static NamedTensors namedParameters(const Predictor& p)
+{
+    NamedTensors out;
+    if (p.inter)
+        collect(kInterLayer, *p.inter, out);
+    if (p.stat)
+        collect(kStatistics, *p.stat, out);
+    if (p.ens)
+        collect(kEnsemble, *p.ens, out);
+    return out;
+}
+
 std::vector<NamedArray> Predictor::weightArrays() const
 {
-    std::vector<std::pair<std::string, torch::Tensor>> ps;
-    if (inter)
-        collect(kInterLayer, *inter, ps);
-    if (stat)
-        collect(kStatistics, *stat, ps);
-    if (ens)
-        collect(kEnsemble, *ens, ps);
+    const NamedTensors ps = namedParameters(*this);
     std::vector<NamedArray> out;
-    for (auto& [name, t] : ps) {
+    for (const auto& [name, t] : ps) {
         torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
         std::vector<float> v(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
         out.push_back(makeF32(name, c.sizes().vec(), v));
@@ -44,15 +53,9 @@ void Predictor::setWeights(const std::vector<NamedArray>& arrays, const std::str
     std::map<std::string, const NamedArray*> byName;
     for (const auto& a : arrays)
         byName[a.name] = &a;
-    std::vector<std::pair<std::string, torch::Tensor>> ps;
-    if (inter)
-        collect(kInterLayer, *inter, ps);
-    if (stat)
-        collect(kStatistics, *stat, ps);
-    if (ens)
-        collect(kEnsemble, *ens, ps);
+    const NamedTensors ps = namedParameters(*this);
     torch::NoGradGuard ng;
-    for (auto& [name, t] : ps) {
+    for (const auto& [name, t] : ps) {
         auto it = byName.find(name);
         if (it == byName.end())
             throw Error(where + ": tensor '" + name + "' is missing");
