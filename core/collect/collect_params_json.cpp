@@ -3,42 +3,107 @@
 #include "core/util/json_fields.h"
 
 namespace specmoe {
+namespace {
+
+// A field kept as a name in JSON (an enum, a device): written with `name`, read with `parse`.
+template <typename T, typename Name, typename Parse>
+struct NamedField {
+    T& value;
+    Name name;
+    Parse parse;
+};
+
+template <typename T, typename Name, typename Parse>
+NamedField<T, Name, Parse> named(T& value, Name name, Parse parse)
+{
+    return {value, name, parse};
+}
+
+// The key lists below are walked by both directions, so a field cannot be written under
+// one key and read under another, or written and never read.
+struct FieldWriter {
+    nlohmann::json& out;
+    template <typename T>
+    void operator()(const char* key, const T& value) const
+    {
+        out[key] = value;
+    }
+    template <typename T, typename Name, typename Parse>
+    void operator()(const char* key, const NamedField<T, Name, Parse>& f) const
+    {
+        out[key] = f.name(f.value);
+    }
+};
+
+struct FieldReader {
+    const JsonFields& in;
+    template <typename T>
+    void operator()(const char* key, T& value) const
+    {
+        in.read(key, value);
+    }
+    template <typename T, typename Name, typename Parse>
+    void operator()(const char* key, const NamedField<T, Name, Parse>& f) const
+    {
+        in.read<T>(key, f.value, f.parse);
+    }
+};
+
+// Spec is SourceSpec (reading) or const SourceSpec (writing).
+template <typename Spec, typename Visit>
+void sourceFields(Spec& s, const Visit& field)
+{
+    field("name", s.name);
+    field("path", s.path);
+    field("format", named(s.format, formatName, parseFormat));
+    field("field", s.field);
+    field("weight", s.weight);
+    field("maxTokens", s.maxTokens);
+    field("maxSequences", s.maxSequences);
+}
+
+// Every field but "sources" (a list of sourceFields objects).
+template <typename Params, typename Visit>
+void paramFields(Params& p, const Visit& field)
+{
+    field("targetTokens", p.targetTokens);
+    field("targetSequences", p.targetSequences);
+    field("maxLength", p.maxLength);
+    field("minLength", p.minLength);
+    field("longDocuments", named(p.longDocuments, longDocumentsName, parseLongDocuments));
+    field("dedup", p.dedup);
+    field("shuffleBuffer", p.shuffleBuffer);
+    field("seed", p.seed);
+    field("maxDocumentBytes", p.maxDocumentBytes);
+    field("modelDir", p.modelDir);
+    field("tokenizerPath", p.tokenizerPath);
+    field("device", named(p.device, deviceName, parseDevice));
+    field("dtype", named(p.dtype, dtypeName, parseDType));
+    field("residency", named(p.residency, residencyName, parseResidency));
+    field("lookahead", p.lookahead);
+    field("withLogits", p.withLogits);
+    field("threads", p.threads);
+    field("batchSize", p.batchSize);
+    field("bucketBatches", p.bucketBatches);
+    field("memoryFraction", p.memoryFraction);
+    field("outDir", p.outDir);
+    field("shardMB", p.shardMB);
+    field("startOver", p.startOver);
+}
+
+} // namespace
 
 nlohmann::json toJson(const CollectParams& p)
 {
-    nlohmann::json sources = nlohmann::json::array();
-    for (const SourceSpec& s : p.sources)
-        sources.push_back({{"name", s.name},
-                           {"path", s.path},
-                           {"format", formatName(s.format)},
-                           {"field", s.field},
-                           {"weight", s.weight},
-                           {"maxTokens", s.maxTokens},
-                           {"maxSequences", s.maxSequences}});
-    return {{"sources", sources},
-            {"targetTokens", p.targetTokens},
-            {"targetSequences", p.targetSequences},
-            {"maxLength", p.maxLength},
-            {"minLength", p.minLength},
-            {"longDocuments", longDocumentsName(p.longDocuments)},
-            {"dedup", p.dedup},
-            {"shuffleBuffer", p.shuffleBuffer},
-            {"seed", p.seed},
-            {"maxDocumentBytes", p.maxDocumentBytes},
-            {"modelDir", p.modelDir},
-            {"tokenizerPath", p.tokenizerPath},
-            {"device", deviceName(p.device)},
-            {"dtype", dtypeName(p.dtype)},
-            {"residency", residencyName(p.residency)},
-            {"lookahead", p.lookahead},
-            {"withLogits", p.withLogits},
-            {"threads", p.threads},
-            {"batchSize", p.batchSize},
-            {"bucketBatches", p.bucketBatches},
-            {"memoryFraction", p.memoryFraction},
-            {"outDir", p.outDir},
-            {"shardMB", p.shardMB},
-            {"startOver", p.startOver}};
+    nlohmann::json json = nlohmann::json::object();
+    nlohmann::json& sources = json["sources"] = nlohmann::json::array();
+    for (const SourceSpec& s : p.sources) {
+        nlohmann::json source = nlohmann::json::object();
+        sourceFields(s, FieldWriter{source});
+        sources.push_back(std::move(source));
+    }
+    paramFields(p, FieldWriter{json});
+    return json;
 }
 
 CollectParams collectParamsFromJson(const nlohmann::json& json, const std::string& where)
@@ -47,38 +112,10 @@ CollectParams collectParamsFromJson(const nlohmann::json& json, const std::strin
     const JsonFields f(json, where);
     f.objects("sources", [&](size_t, const JsonFields& s) {
         SourceSpec spec;
-        s.read("name", spec.name);
-        s.read("path", spec.path);
-        s.read<SourceFormat>("format", spec.format, parseFormat);
-        s.read("field", spec.field);
-        s.read("weight", spec.weight);
-        s.read("maxTokens", spec.maxTokens);
-        s.read("maxSequences", spec.maxSequences);
+        sourceFields(spec, FieldReader{s});
         p.sources.push_back(spec);
     });
-    f.read("targetTokens", p.targetTokens);
-    f.read("targetSequences", p.targetSequences);
-    f.read("maxLength", p.maxLength);
-    f.read("minLength", p.minLength);
-    f.read<LongDocuments>("longDocuments", p.longDocuments, parseLongDocuments);
-    f.read("dedup", p.dedup);
-    f.read("shuffleBuffer", p.shuffleBuffer);
-    f.read("seed", p.seed);
-    f.read("maxDocumentBytes", p.maxDocumentBytes);
-    f.read("modelDir", p.modelDir);
-    f.read("tokenizerPath", p.tokenizerPath);
-    f.read<DeviceSpec>("device", p.device, parseDevice);
-    f.read<ComputeDType>("dtype", p.dtype, parseDType);
-    f.read<Residency>("residency", p.residency, parseResidency);
-    f.read("lookahead", p.lookahead);
-    f.read("withLogits", p.withLogits);
-    f.read("threads", p.threads);
-    f.read("batchSize", p.batchSize);
-    f.read("bucketBatches", p.bucketBatches);
-    f.read("memoryFraction", p.memoryFraction);
-    f.read("outDir", p.outDir);
-    f.read("shardMB", p.shardMB);
-    f.read("startOver", p.startOver);
+    paramFields(p, FieldReader{f});
     return p;
 }
 
