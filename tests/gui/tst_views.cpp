@@ -4,6 +4,7 @@
 #include "core/speculate/source.h"
 #include "core/speculate/train.h"
 #include "core/util/half.h"
+#include "tests/support/tiny_training.h"
 #include "tests/support/views_demo_data.h"
 #include "widgets/colormap.h"
 #include "widgets/comparison_table_model.h"
@@ -448,19 +449,9 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const DemoRouting routing = makeDemoRouting(3000, 4, 8, 2, 100, 5);
-        speculate::TrainParams p;
-        p.source = speculate::memorySource({*routing.block});
-        p.runDir = dir.path().toStdString();
-        p.horizon = 2;
+        speculate::TrainParams p =
+            test::tinyTrainParams(dir.path().toStdString(), speculate::memorySource({*routing.block}));
         p.epochs = 2;
-        p.patience = 10;
-        p.batchSize = 64;
-        p.shuffleBuffer = 512;
-        p.model.embedDim = 16;
-        p.model.hiddenDim = 32;
-        p.model.statsDim = 8;
-        p.model.tokenBuckets = 64;
-        p.threads = 1;
         p.evalEverySteps = 10;
         p.maxValidationTokens = 400;
         speculate::train(p);

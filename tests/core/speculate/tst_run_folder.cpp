@@ -4,6 +4,7 @@
 #include "core/speculate/train.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_training.h"
 #include "synth.h"
 
 #include <gtest/gtest.h>
@@ -16,22 +17,15 @@ using namespace specmoe::speculate;
 
 namespace {
 
+// The shared tiny setup with a smaller network and validation set: these tests read the
+// folder, not the predictions.
 TrainParams tinyParams(const std::string& runDir, BlockSource src)
 {
-    TrainParams p;
-    p.source = std::move(src);
-    p.runDir = runDir;
-    p.horizon = 2;
-    p.epochs = 3;
-    p.batchSize = 64;
-    p.patience = 10;
-    p.shuffleBuffer = 512;
+    TrainParams p = test::tinyTrainParams(runDir, std::move(src));
     p.model.embedDim = 8;
     p.model.hiddenDim = 16;
-    p.model.statsDim = 8;
     p.model.tokenBuckets = 32;
     p.maxValidationTokens = 300;
-    p.threads = 1;
     return p;
 }
 

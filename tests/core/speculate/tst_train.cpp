@@ -3,6 +3,7 @@
 #include "core/speculate/train.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
+#include "tests/support/tiny_training.h"
 #include "synth.h"
 
 #include <gtest/gtest.h>
@@ -18,23 +19,14 @@ using namespace specmoe::speculate;
 
 namespace {
 
+// The shared tiny setup, trained a little longer and faster (planted structure must be
+// learned within the epochs).
 TrainParams tinyParams(const std::string& runDir, BlockSource src)
 {
-    TrainParams p;
-    p.source = std::move(src);
-    p.runDir = runDir;
-    p.horizon = 2;
+    TrainParams p = test::tinyTrainParams(runDir, std::move(src));
     p.epochs = 4;
-    p.batchSize = 64;
     p.learningRate = 1e-2;
-    p.patience = 10;
-    p.shuffleBuffer = 512;
-    p.model.embedDim = 16;
-    p.model.hiddenDim = 32;
-    p.model.statsDim = 8;
-    p.model.tokenBuckets = 64;
     p.split.seed = 11;
-    p.threads = 1;
     return p;
 }
 

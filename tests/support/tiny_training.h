@@ -1,0 +1,31 @@
+#pragma once
+// Training parameters small enough for a test: a small network trained for a few epochs on
+// one CPU thread, without early stopping in that time. Header-only: any test linked against
+// specmoe_speculate (the core speculation tests, the GUI tests) includes it. Tests set what
+// they vary (epochs, network size, validation tokens) on the result.
+#include "core/speculate/train.h"
+
+#include <string>
+#include <utility>
+
+namespace specmoe::test {
+
+inline speculate::TrainParams tinyTrainParams(std::string runDir, speculate::BlockSource source)
+{
+    speculate::TrainParams p;
+    p.source = std::move(source);
+    p.runDir = std::move(runDir);
+    p.horizon = 2;
+    p.epochs = 3;
+    p.batchSize = 64;
+    p.patience = 10;
+    p.shuffleBuffer = 512;
+    p.model.embedDim = 16;
+    p.model.hiddenDim = 32;
+    p.model.statsDim = 8;
+    p.model.tokenBuckets = 64;
+    p.threads = 1;
+    return p;
+}
+
+} // namespace specmoe::test
