@@ -27,10 +27,10 @@ QLabel* predictorFacts(const QString& runDir, QWidget* parent)
     if (!speculate::RunFolder::hasBestCheckpoint(runDir.toStdString()))
         return l;
     try {
-        const speculate::PredictorSummary best =
-            speculate::PredictorSummary::load(speculate::RunFolder::bestDir(runDir.toStdString()));
+        const speculate::PredictorConfig best =
+            speculate::PredictorConfig::load(speculate::RunFolder::bestDir(runDir.toStdString()));
         QStringList models;
-        for (const std::string& m : best.models)
+        for (const std::string& m : best.models())
             models << QString::fromStdString(m);
         l->setText(EvaluateDialog::tr("%1: best checkpoint of epoch %2; models %3; horizon %4.")
                        .arg(QFileInfo(runDir).fileName())
@@ -229,8 +229,15 @@ Validation ExportPredictorDialog::validate() const
     const QString runAbs = QDir(m_runDir).absolutePath(), outAbs = QDir(out).absolutePath();
     if (outAbs == runAbs || outAbs.startsWith(runAbs + QLatin1Char('/')))
         return {tr("Choose a folder outside the run: the run's own checkpoints live there."), {}};
-    if (QFileInfo::exists(QDir(out).filePath(QStringLiteral("config.json"))))
-        return {{}, tr("The folder already holds a predictor; it will be replaced.")};
+    try {
+        if (speculate::PredictorConfig::find(out.toStdString()))
+            return {{}, tr("The folder already holds a predictor; it will be replaced.")};
+    } catch (const std::exception& e) {
+        // Core's export refuses it too: it would overwrite another file's config.json.
+        return {tr("The folder holds a config.json that is not a predictor's: choose another folder (%1).")
+                    .arg(QString::fromStdString(e.what())),
+                {}};
+    }
     return {};
 }
 

@@ -435,7 +435,7 @@ widgets::WorkspaceEntry Workspace::describeRun(const QString& dir)
     }
     if (run.best) {
         QStringList models;
-        for (const std::string& m : run.best->models)
+        for (const std::string& m : run.best->models())
             models << QString::fromStdString(m);
         e.details.push_back({tr("Predictor"), tr("%1; horizon %2").arg(models.join(QStringLiteral(", "))).arg(run.best->horizon)});
     }

@@ -23,7 +23,7 @@ static torch::Tensor toTensor(std::vector<T>& v, std::vector<int64_t> shape, tor
     return torch::from_blob(v.data(), shape, st).clone();
 }
 
-Batch buildBatch(const TokenTable& t, const LayerStats& s, const NetConfig& c)
+Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig& c)
 {
     const int64_t B = int64_t(t.size());
     const int L = c.dims.layers, E = c.dims.experts, k = c.dims.topk, H = c.horizon;

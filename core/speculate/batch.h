@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core/speculate (torch): a batch of token rows as the networks' input tensors,
 // with targets and the baselines' probabilities.
-#include "core/speculate/net_config.h"
+#include "core/speculate/predictor_config.h"
 #include "core/speculate/stats.h"
 
 #include <torch/nn.h>
@@ -16,6 +16,6 @@ struct Batch {
     torch::Tensor freqP, markovP, lookP, uniformP; // [B,L,H,E]
     Batch to(const torch::Device& d) const;
 };
-Batch buildBatch(const TokenTable& t, const LayerStats& s, const NetConfig& c);
+Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig& c);
 
 } // namespace specmoe::speculate

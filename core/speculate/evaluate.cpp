@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "core/util/read_file.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/nn.h>
 
 #include <filesystem>
@@ -128,7 +129,7 @@ static std::string predictorFolder(const std::string& runDir, const std::string&
     const std::string dir = !predictorDir.empty() ? predictorDir : runDir + "/best";
     if (runDir.empty() && predictorDir.empty())
         throw Error("no run folder or predictor folder given");
-    if (!fs::exists(dir + "/config.json") || !fs::exists(dir + "/predictor.safetensors"))
+    if (!isPredictorFolder(dir))
         throw Error(dir + ": no trained predictor here (config.json and predictor.safetensors expected)");
     return dir;
 }
@@ -167,11 +168,18 @@ ExportResult exportPredictor(const ExportParams& params)
     if (params.outDir.empty())
         throw Error("export: no output folder given");
     const std::string dir = predictorFolder(params.runDir, {});
+    try {
+        // An earlier predictor is replaced; another config.json (a model folder's) is not.
+        PredictorConfig::find(params.outDir);
+    } catch (const Error& e) {
+        throw Error("export: " + params.outDir + " holds a config.json that is not a predictor's, which the " +
+                    "export would overwrite: choose another folder (" + e.what() + ")");
+    }
     Predictor predictor = Predictor::load(dir, torch::kCPU);
     predictor.save(params.outDir);
     ExportResult result;
-    result.weightsFile = params.outDir + "/predictor.safetensors";
-    result.configFile = params.outDir + "/config.json";
+    result.weightsFile = predictorWeightsFile(params.outDir);
+    result.configFile = predictorConfigFile(params.outDir);
     for (const auto& t : predictor.parameters())
         result.parameters += t.numel();
     return result;

@@ -17,7 +17,7 @@ torch::Tensor makeBiasIndex(int L, int H)
 }
 
 // ---------------------------------------------------------------------------------------
-EncoderImpl::EncoderImpl(const NetConfig& c)
+EncoderImpl::EncoderImpl(const PredictorConfig& c)
 {
     const int L = c.dims.layers, E = c.dims.experts, d = c.model.embedDim;
     torch::NoGradGuard ng;
@@ -47,7 +47,7 @@ torch::Tensor EncoderImpl::forward(const Batch& b)
     return std::get<0>(gru->forward(x));
 }
 
-InterLayerNetImpl::InterLayerNetImpl(const NetConfig& c)
+InterLayerNetImpl::InterLayerNetImpl(const PredictorConfig& c)
     : L(c.dims.layers), H(c.horizon), E(c.dims.experts)
 {
     enc = register_module("enc", Encoder(c));
@@ -63,7 +63,7 @@ torch::Tensor InterLayerNetImpl::forward(const Batch& b)
     return y + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
 }
 
-StatNetImpl::StatNetImpl(const NetConfig& c) : L(c.dims.layers), H(c.horizon), E(c.dims.experts)
+StatNetImpl::StatNetImpl(const PredictorConfig& c) : L(c.dims.layers), H(c.horizon), E(c.dims.experts)
 {
     const int S = c.model.statsDim, hid = c.model.hiddenDim;
     enc = register_module("enc", Encoder(c));
@@ -94,7 +94,7 @@ torch::Tensor StatNetImpl::forward(const Batch& b)
     return y + alpha.view({1, 1, H, 1}) * lm + beta.view({1, 1, H, 1}) * lf;
 }
 
-EnsembleNetImpl::EnsembleNetImpl(const NetConfig& c)
+EnsembleNetImpl::EnsembleNetImpl(const PredictorConfig& c)
     : L(c.dims.layers), H(c.horizon), E(c.dims.experts), C(int(c.components.size())), k(c.dims.topk)
 {
     gate = register_module("gate", nn::Linear(3 * C, C));

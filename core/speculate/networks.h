@@ -2,14 +2,14 @@
 // Internal to core/speculate (torch): the three networks (inter-layer, statistics, ensemble
 // gate) and the encoder the first two share.
 #include "core/speculate/batch.h"
-#include "core/speculate/net_config.h"
+#include "core/speculate/predictor_config.h"
 
 #include <torch/nn.h>
 
 namespace specmoe::speculate {
 
 struct EncoderImpl : torch::nn::Module {
-    EncoderImpl(const NetConfig& c);
+    EncoderImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // [B, L, hidden]
     torch::nn::Embedding le{nullptr}, probe{nullptr}, tok{nullptr};
     torch::Tensor layerPos;
@@ -19,7 +19,7 @@ struct EncoderImpl : torch::nn::Module {
 TORCH_MODULE(Encoder);
 
 struct InterLayerNetImpl : torch::nn::Module {
-    InterLayerNetImpl(const NetConfig& c);
+    InterLayerNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
     Encoder enc{nullptr};
     torch::nn::Linear head{nullptr};
@@ -30,7 +30,7 @@ struct InterLayerNetImpl : torch::nn::Module {
 TORCH_MODULE(InterLayerNet);
 
 struct StatNetImpl : torch::nn::Module {
-    StatNetImpl(const NetConfig& c);
+    StatNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
     Encoder enc{nullptr};
     torch::nn::Linear statProj{nullptr}, mix{nullptr}, out{nullptr};
@@ -40,7 +40,7 @@ struct StatNetImpl : torch::nn::Module {
 TORCH_MODULE(StatNet);
 
 struct EnsembleNetImpl : torch::nn::Module {
-    EnsembleNetImpl(const NetConfig& c);
+    EnsembleNetImpl(const PredictorConfig& c);
     // comps [B, L, H, C, E] probabilities -> [B, L, H, E]
     torch::Tensor forward(const torch::Tensor& comps);
     torch::nn::Linear gate{nullptr};

@@ -2,9 +2,10 @@
 // Internal to core/speculate (torch): Predictor = config + layer statistics + networks.
 // Its files (config.json + predictor.safetensors) are read and written in predictor_files.cpp.
 #include "core/speculate/batch.h"
-#include "core/speculate/net_config.h"
 #include "core/speculate/networks.h"
+#include "core/speculate/predictor_config.h"
 #include "core/speculate/stats.h"
+#include "core/speculate/train.h"
 
 #include <torch/nn.h>
 
@@ -22,7 +23,7 @@ struct ForwardOut {
 
 class Predictor {
 public:
-    NetConfig cfg;
+    PredictorConfig cfg;
     LayerStats stats;
     InterLayerNet inter{nullptr};
     StatNet stat{nullptr};

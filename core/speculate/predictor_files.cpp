@@ -1,11 +1,11 @@
 // Predictor persistence: weights as named arrays, config.json + predictor.safetensors.
 #include "core/speculate/predictor.h"
-#include "core/util/json_error.h"
 
 #include "core/speculate/tensor_file.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
-#include "core/util/read_file.h"
+
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <map>
@@ -75,24 +75,15 @@ void Predictor::save(const std::string& dir) const
     std::vector<NamedArray> arrays = weightArrays();
     for (auto& a : stats.toArrays())
         arrays.push_back(std::move(a));
-    writeTensorFile(dir + "/predictor.safetensors", arrays, {{"format", "specmoe-predictor"}});
-    writeFileAtomic(dir + "/config.json", cfg.toJson().dump(2) + "\n");
+    writeTensorFile(predictorWeightsFile(dir), arrays, {{"format", "specmoe-predictor"}});
+    writeFileAtomic(predictorConfigFile(dir), cfg.toJson().dump(2) + "\n");
 }
 
 Predictor Predictor::load(const std::string& dir, const torch::Device& d)
 {
-    const std::string cfgPath = dir + "/config.json";
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(readFile(cfgPath));
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw Error(cfgPath + ": not valid JSON: " + jsonErrorText(e));
-    }
     Predictor p;
-    p.cfg = NetConfig::fromJson(j, cfgPath);
-    const std::string wPath = dir + "/predictor.safetensors";
+    p.cfg = PredictorConfig::load(dir);
+    const std::string wPath = predictorWeightsFile(dir);
     const std::vector<NamedArray> arrays = readTensorFile(wPath);
     p.build(0);
     p.setWeights(arrays, wPath);

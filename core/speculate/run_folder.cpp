@@ -1,58 +1,12 @@
 #include "core/speculate/run_folder.h"
-#include "core/util/json_error.h"
 
 #include "core/util/error.h"
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace specmoe::speculate {
-
-PredictorSummary PredictorSummary::load(const std::string& predictorDir)
-{
-    const std::string path = (fs::path(predictorDir) / "config.json").string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(path + ": cannot read the predictor config");
-    std::ostringstream text;
-    text << in.rdbuf();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": not valid JSON (" + jsonErrorText(e) + ")");
-    }
-    if (!j.is_object() || j.value("format", "") != "specmoe-predictor")
-        throw Error(path + ": not a specmoe predictor config (field 'format' is not 'specmoe-predictor')");
-    const char* field = "";
-    try {
-        PredictorSummary s;
-        field = "models";
-        s.models = j.at(field).get<std::vector<std::string>>();
-        field = "horizon";
-        s.horizon = j.at(field).get<int>();
-        field = "dims";
-        const auto& d = j.at(field);
-        s.dims.layers = d.at("layers").get<int>();
-        s.dims.experts = d.at("experts").get<int>();
-        s.dims.topk = d.at("topk").get<int>();
-        s.dims.lookahead = d.value("lookahead", std::vector<int>{});
-        field = "best_epoch";
-        s.bestEpoch = j.value(field, 0);
-        field = "train_tokens";
-        s.trainTokens = j.value(field, int64_t(0));
-        field = "fingerprint";
-        s.fingerprint = j.value(field, "");
-        return s;
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(path + ": field '" + field + "' is missing or malformed (" + jsonErrorText(e) + ")");
-    }
-}
 
 std::string RunFolder::metricsFile(const std::string& dir) { return (fs::path(dir) / "metrics.jsonl").string(); }
 std::string RunFolder::reportFile(const std::string& dir) { return (fs::path(dir) / "report.json").string(); }
@@ -66,9 +20,7 @@ bool RunFolder::isRunFolder(const std::string& dir)
 
 bool RunFolder::hasBestCheckpoint(const std::string& dir)
 {
-    std::error_code ec;
-    const fs::path best = bestDir(dir);
-    return fs::is_regular_file(best / "config.json", ec) && fs::is_regular_file(best / "predictor.safetensors", ec);
+    return isPredictorFolder(bestDir(dir));
 }
 
 RunFolder RunFolder::open(const std::string& dir)
@@ -101,12 +53,10 @@ RunFolder RunFolder::open(const std::string& dir)
     else if (!lines.empty())
         r.state = RunState::Unfinished;
     r.latestEvaluation = latestEvaluationFile(dir);
-    if (fs::is_regular_file(fs::path(bestDir(dir)) / "config.json", ec)) {
-        try {
-            r.best = PredictorSummary::load(bestDir(dir));
-        } catch (const Error& e) {
-            r.problems.push_back(e.what());
-        }
+    try {
+        r.best = PredictorConfig::find(bestDir(dir));
+    } catch (const Error& e) {
+        r.problems.push_back(e.what());
     }
     return r;
 }

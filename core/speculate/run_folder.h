@@ -3,6 +3,7 @@
 // metrics.jsonl, checkpoint/, best/, report.json and evaluation-SPLIT.json files. One reader
 // for everything the workbench and the CLI show about a run. Torch-free.
 #include "core/speculate/metrics_log.h"
+#include "core/speculate/predictor_config.h"
 #include "core/trace/routing.h"
 
 #include <optional>
@@ -17,19 +18,6 @@ enum class RunState {
     Finished,   // report.json written (the last epoch, or early stopping, ended it)
 };
 
-// What best/config.json (an exported predictor's config.json too) says about the predictor.
-struct PredictorSummary {
-    std::vector<std::string> models; // trained models it holds, e.g. interlayer, statistics, ensemble
-    int horizon = 0;
-    int bestEpoch = 0;
-    TraceDims dims;
-    int64_t trainTokens = 0;
-    std::string fingerprint;
-
-    // Reads DIR/config.json; throws specmoe::Error naming the file and the field at fault.
-    static PredictorSummary load(const std::string& predictorDir);
-};
-
 struct RunFolder {
     std::string dir;
     RunState state = RunState::NotStarted;
@@ -40,7 +28,7 @@ struct RunFolder {
     int bestEpoch = 0;   // end line, else the last validation line marked best; 0 = none yet
     std::vector<std::string> traceDirs;  // the trace folders it trained on (start line)
     std::string latestEvaluation;        // newest evaluation-SPLIT.json, "" when none
-    std::optional<PredictorSummary> best; // best/config.json, when written
+    std::optional<PredictorConfig> best; // best/config.json, when written
     // Damaged lines of metrics.jsonl and an unreadable best/config.json, each naming the
     // file (and line); the rest of the folder is still read.
     std::vector<std::string> problems;

@@ -10,6 +10,7 @@
 #include "core/util/error.h"
 #include "core/util/read_file.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/nn.h>
 #include <torch/optim.h>
 #include <torch/serialize.h>
@@ -123,7 +124,7 @@ public:
 
 private:
     void openData();
-    NetConfig makeConfig() const;
+    PredictorConfig makeConfig() const;
     void countSplits();
     void buildPredictor();
     void resumeFromCheckpoint();
@@ -151,7 +152,7 @@ private:
     TraceDims m_dims;
     int m_layers = 0, m_horizon = 0, m_topk = 0, m_lookaheadCount = 0;
     torch::Device m_device{torch::kCPU};
-    NetConfig m_config;
+    PredictorConfig m_config;
     LayerStats m_stats;
     int64_t m_splitTokens[3] = {0, 0, 0}; // train, validation, test
 
@@ -191,9 +192,9 @@ void TrainingRun::openData()
     fs::create_directories(m_params.runDir);
 }
 
-NetConfig TrainingRun::makeConfig() const
+PredictorConfig TrainingRun::makeConfig() const
 {
-    NetConfig cfg;
+    PredictorConfig cfg;
     cfg.dims = m_dims;
     cfg.horizon = m_horizon;
     cfg.model = m_params.model;
@@ -288,7 +289,7 @@ void TrainingRun::resumeFromCheckpoint()
     if (!m_params.resume || !fs::exists(ckDir + "/state.json"))
         return;
     nlohmann::json st = nlohmann::json::parse(readFile(ckDir + "/state.json"));
-    const NetConfig old = NetConfig::fromJson(nlohmann::json::parse(readFile(ckDir + "/config.json")), ckDir + "/config.json");
+    const PredictorConfig old = PredictorConfig::load(ckDir);
     if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
         old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim)
         throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
@@ -341,7 +342,7 @@ double TrainingRun::learningRateAt(int64_t step) const
 
 void TrainingRun::writeStartRecord()
 {
-    const NetConfig& cfg = m_config;
+    const PredictorConfig& cfg = m_config;
     nlohmann::json models = nlohmann::json::array(), baselines = {kFrequency, kMarkov};
     if (cfg.inter) models.push_back(kInterLayer);
     if (cfg.stat) models.push_back(kStatistics);

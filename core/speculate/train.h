@@ -4,6 +4,7 @@
 // them for use outside the workbench. Torch-free header (the GUI includes it).
 // Task, metrics, run-folder layout and the metrics.jsonl schema: docs/speculation.md.
 #include "core/speculate/metrics.h"
+#include "core/speculate/predictor_config.h"
 #include "core/speculate/run_folder.h"
 #include "core/speculate/source.h"
 #include "core/tensor/device.h"
@@ -25,16 +26,6 @@ inline constexpr const char* kFrequency = "frequency"; // baseline: per-layer us
 inline constexpr const char* kMarkov = "markov";       // baseline: experts at l+h | set at l
 inline constexpr const char* kLookahead = "lookahead"; // baseline: the lookahead gate probes
 inline constexpr const char* kUniform = "uniform";     // baseline: random guess
-
-struct ModelParams {
-    int embedDim = 48;       // (layer, expert) and token embeddings
-    int hiddenDim = 96;      // GRU state
-    int tokenBuckets = 4096; // token ids are hashed into this many embeddings (0 = unused)
-    int statsDim = 32;       // projection of the layer statistics (Statistics-Aware)
-    bool useWeights = true;  // weight the expert embeddings by the router weights
-    bool useTokenIds = true;
-    bool useLookahead = true; // feed the lookahead probes when the traces have them
-};
 
 struct TrainParams {
     // Data

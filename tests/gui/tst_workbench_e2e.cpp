@@ -244,6 +244,16 @@ private Q_SLOTS:
             ExportPredictorDialog again(runDir, exportsDir);
             QVERIFY(again.isInputValid()); // replacing an export is allowed, with a warning
             QVERIFY(again.messageText().contains(QStringLiteral("replaced")));
+            // Another config.json (a model folder's) is refused: the export would overwrite it.
+            const QString modelDir = tmp.filePath(QStringLiteral("model-like"));
+            QVERIFY(QDir().mkpath(modelDir));
+            QFile modelConfig(QDir(modelDir).filePath(QStringLiteral("config.json")));
+            QVERIFY(modelConfig.open(QIODevice::WriteOnly));
+            modelConfig.write(R"({"model_type": "mixtral"})");
+            modelConfig.close();
+            again.setOutputDir(modelDir);
+            QVERIFY(!again.isInputValid());
+            QVERIFY2(again.messageText().contains(QStringLiteral("not a predictor's")), qPrintable(again.messageText()));
 
             // A run without a best checkpoint cannot be evaluated or exported.
             const QString empty = QDir(window.workspace().runsDir()).filePath(QStringLiteral("empty"));

@@ -35,6 +35,21 @@ TEST(Export, PythonRecipeMatchesCpp)
     EXPECT_GT(r.parameters, 0);
     ASSERT_TRUE(std::filesystem::exists(r.weightsFile));
     ASSERT_TRUE(std::filesystem::exists(r.configFile));
+    // Exporting again replaces the predictor; a folder holding another config.json (a model's)
+    // is refused and left as it was.
+    EXPECT_NO_THROW(exportPredictor({dir.file("run"), dir.file("exported")}));
+    std::filesystem::create_directories(dir.file("model"));
+    test::writeFile(dir.file("model/config.json"), "{\"model_type\": \"mixtral\"}");
+    try {
+        exportPredictor({dir.file("run"), dir.file("model")});
+        FAIL() << "a model folder must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(dir.file("model") + " holds a config.json that is not a predictor's"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_EQ(test::readFile(dir.file("model/config.json")), "{\"model_type\": \"mixtral\"}");
+    EXPECT_FALSE(std::filesystem::exists(dir.file("model/predictor.safetensors")));
 
     // reference: a fresh block, its inputs and the C++ outputs of every model
     test::SynthSpec fresh = s;

@@ -192,7 +192,7 @@ TEST(RunFolder, NotStartedInterruptedFinished)
     ASSERT_TRUE(cut.best);
     EXPECT_EQ(cut.best->bestEpoch, 1);
     EXPECT_EQ(cut.best->horizon, 2);
-    EXPECT_EQ(cut.best->models, (std::vector<std::string>{kInterLayer, kStatistics, kEnsemble}));
+    EXPECT_EQ(cut.best->models(), (std::vector<std::string>{kInterLayer, kStatistics, kEnsemble}));
     EXPECT_EQ(cut.best->dims.experts, 8);
     EXPECT_TRUE(cut.traceDirs.empty()); // fed from a BlockSource
     EXPECT_TRUE(cut.latestEvaluation.empty());
@@ -228,7 +228,8 @@ TEST(RunFolder, NotStartedInterruptedFinished)
 
     // A damaged line and a damaged best config are named; the rest is still read.
     test::writeFile(RunFolder::metricsFile(dir), test::readFile(RunFolder::metricsFile(dir)) + "{oops\n");
-    test::writeFile(RunFolder::bestDir(dir) + "/config.json", "{\"format\":\"specmoe-predictor\",\"models\":3}");
+    test::writeFile(RunFolder::bestDir(dir) + "/config.json",
+                    "{\"format\":\"specmoe-predictor\",\"version\":1,\"dims\":{\"layers\":\"four\"}}");
     const RunFolder damaged = RunFolder::open(dir);
     EXPECT_EQ(damaged.state, RunState::Finished);
     EXPECT_EQ(damaged.epochsRun, r.epochsRun);
@@ -236,7 +237,8 @@ TEST(RunFolder, NotStartedInterruptedFinished)
     ASSERT_EQ(damaged.problems.size(), 2u);
     EXPECT_EQ(damaged.problems[0].rfind(RunFolder::metricsFile(dir) + ":" + std::to_string(lines.size() + 1) + ":", 0), 0u)
         << damaged.problems[0];
-    EXPECT_NE(damaged.problems[1].find("best/config.json: field 'models'"), std::string::npos) << damaged.problems[1];
+    EXPECT_NE(damaged.problems[1].find("best/config.json: field 'dims.layers' must be an integer"), std::string::npos)
+        << damaged.problems[1];
 }
 
 TEST(RunFolder, TraceDirsFromTheStartLine)
@@ -290,8 +292,8 @@ TEST(RunFolder, GoldenRunReadsTyped)
     EXPECT_DOUBLE_EQ(markov->overall.top1, 0.517241);
     EXPECT_DOUBLE_EQ(markov->overall.recall.at(1), 0.5);
 
-    const PredictorSummary p = PredictorSummary::load(test::dataPath("golden/predictor"));
-    EXPECT_EQ(p.models, (std::vector<std::string>{"interlayer", "statistics", "ensemble"}));
+    const PredictorConfig p = PredictorConfig::load(test::dataPath("golden/predictor"));
+    EXPECT_EQ(p.models(), (std::vector<std::string>{"interlayer", "statistics", "ensemble"}));
     EXPECT_EQ(p.horizon, 2);
     EXPECT_EQ(p.bestEpoch, 1);
     EXPECT_EQ(p.dims.layers, 3);

@@ -1,0 +1,61 @@
+#pragma once
+// A predictor's configuration: what its config.json holds (docs/speculation.md, "Exported
+// predictor"). The one reader of a predictor folder's config.json, for the trainer, the
+// evaluation, the run folder and the workbench's dialogs alike. Torch-free.
+#include "core/trace/routing.h"
+#include "core/trace/split.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace specmoe::speculate {
+
+// The networks' sizes and inputs (config.json's "model"; TrainParams::model).
+struct ModelParams {
+    int embedDim = 48;       // (layer, expert) and token embeddings
+    int hiddenDim = 96;      // GRU state
+    int tokenBuckets = 4096; // token ids are hashed into this many embeddings (0 = unused)
+    int statsDim = 32;       // projection of the layer statistics (Statistics-Aware)
+    bool useWeights = true;  // weight the expert embeddings by the router weights
+    bool useTokenIds = true;
+    bool useLookahead = true; // feed the lookahead probes when the traces have them
+};
+
+struct PredictorConfig {
+    TraceDims dims;
+    int horizon = 2;
+    ModelParams model;
+    bool inter = true, stat = true, ens = true;
+    std::vector<std::string> components; // ensemble inputs, in order
+    std::vector<int> fallback;           // [H, L] by predicted layer: -1 gate, else component
+    SplitSpec split;
+    std::string fingerprint;
+    int64_t trainTokens = 0;
+    int bestEpoch = 0;
+
+    bool lookInput() const { return model.useLookahead && !dims.lookahead.empty(); }
+    int lookaheadCount() const { return int(dims.lookahead.size()); } // D: lookahead probes per layer
+    // The trained models it holds, in file order: interlayer, statistics, ensemble.
+    std::vector<std::string> models() const;
+
+    nlohmann::json toJson() const;
+    // Throws specmoe::Error naming `where` and the field at fault.
+    static PredictorConfig fromJson(const nlohmann::json& j, const std::string& where);
+    // Reads DIR/config.json; throws specmoe::Error naming the file (unreadable, not JSON,
+    // not a predictor's config) and the field at fault.
+    static PredictorConfig load(const std::string& predictorDir);
+    // As load(), or nothing when DIR holds no config.json.
+    static std::optional<PredictorConfig> find(const std::string& predictorDir);
+};
+
+// The two files of a predictor folder: DIR/config.json and DIR/predictor.safetensors.
+std::string predictorConfigFile(const std::string& dir);
+std::string predictorWeightsFile(const std::string& dir);
+// Whether DIR holds both, without reading them.
+bool isPredictorFolder(const std::string& dir);
+
+} // namespace specmoe::speculate
