@@ -279,7 +279,18 @@ TEST(AnalysisStats, AccumulatorRejectsMismatchedOrInvalidBlocks)
     SeqSpec s;
     s.seqId = 9;
     s.tokens = {{{0, 1}, {0, 1}, {0, 1}}};
-    EXPECT_THROW(acc.add(makeBlock(3, 4, 2, {s})), Error);
+    try {
+        acc.add(makeBlock(3, 4, 2, {s}));
+        ADD_FAILURE() << "a block of 3 layers after one of 2 must be refused";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("(layers 3, experts 4, top-2, lookahead {}, logits no) differs from the "
+                                             "first block's (layers 2"),
+                  std::string::npos)
+            << e.what();
+    }
+    RoutingBlock probes = smallBlock();
+    probes.dims.lookahead = {1}; // other probe distances: another routing contract
+    EXPECT_THROW(acc.add(probes), Error);
     RoutingBlock bad = smallBlock();
     bad.topkIds[0] = 7; // out of range for E = 4
     EXPECT_THROW(acc.add(bad), Error);
@@ -287,6 +298,11 @@ TEST(AnalysisStats, AccumulatorRejectsMismatchedOrInvalidBlocks)
     shortIds.topkIds.pop_back();
     EXPECT_THROW(acc.add(shortIds), Error);
     EXPECT_EQ(acc.tokens(), 6);
+    // Logits are not read: a block of the same routing with logits joins.
+    RoutingBlock withLogits = smallBlock();
+    withLogits.dims.hasLogits = true;
+    acc.add(withLogits);
+    EXPECT_EQ(acc.tokens(), 12);
     // Empty analysis: no dims, no crash.
     const AnalysisResult empty = AnalysisAccumulator().finish();
     EXPECT_EQ(empty.tokens, 0);
