@@ -64,6 +64,8 @@ int runCollect(const ArgParser& a)
               << "sources:\n";
     for (const auto& s : describeSources(r))
         std::cout << "  " << s << "\n";
+    for (const auto& w : r.modelWarnings)
+        std::cerr << "warning: " << w << "\n";
     if (!r.warnings.empty()) {
         std::cerr << "skipped input (" << r.skippedInputs << " items; also in manifest.json \"skipped\"):\n";
         for (const auto& w : r.warnings)

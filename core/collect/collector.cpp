@@ -394,6 +394,7 @@ void Collection::routeBatches()
     reportProgress(m_progress, m_report);
     MixtralRuntime rt(params.modelDir, ro);
     result.device = rt.device().str();
+    result.modelWarnings = rt.warnings();
     RouteOptions rto;
     rto.lookahead = !params.lookahead.empty();
 

@@ -74,6 +74,7 @@ struct CollectResult {
     std::string device;                   // the device the forward pass ran on
     std::vector<SourceStats> sources;     // per source: kept, dropped and skipped input
     std::vector<std::string> warnings;    // bad input skipped (file:line: reason)
+    std::vector<std::string> modelWarnings; // the checkpoint's (unused tensors, by name)
     int64_t skippedInputs = 0;            // bad input items, all sources
 };
 

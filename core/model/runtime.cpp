@@ -63,6 +63,7 @@ c10::Device MixtralRuntime::device() const { return m_impl->firstDev; }
 std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->layerDev; }
 std::string MixtralRuntime::dtype() const { return dtypeName(m_impl->opts.dtype); }
 int MixtralRuntime::routeThreads() const { return static_cast<int>(m_impl->splitParts); }
+const std::vector<std::string>& MixtralRuntime::warnings() const { return m_impl->warnings; }
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
 {

@@ -67,7 +67,10 @@ struct RoutingResult {
 class MixtralRuntime {
 public:
     // Reads config.json, validates every weight file and tensor against the config, and
-    // places the weights as `opts` asks. Throws specmoe::Error on any bad input.
+    // places the weights as `opts` asks. Throws specmoe::Error on any bad input: among
+    // others a NaN or infinite weight (naming the tensor; streamed layers are scanned on
+    // their first pass, their norms and every router at load) and tensors of layers beyond
+    // num_hidden_layers.
     MixtralRuntime(const std::string& dir, RuntimeOptions opts = {});
     ~MixtralRuntime();
     MixtralRuntime(const MixtralRuntime&) = delete;
@@ -80,6 +83,9 @@ public:
     std::string dtype() const;
     // Threads route() splits a batch over (1 = the whole batch on the calling thread).
     int routeThreads() const;
+    // Problems of the checkpoint that did not stop loading (tensors of the weight files the
+    // model does not use, listed by name), for the caller to show.
+    const std::vector<std::string>& warnings() const;
 
     // ids: [B, T] int64 (any device), right padded; mask: [B, T] (bool or integer, 1 =
     // real token). Throws specmoe::Error for ids outside the vocabulary or bad shapes.

@@ -14,6 +14,7 @@
 #include <ATen/ATen.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,9 @@ struct MixtralRuntime::Impl {
     std::vector<LayerWeights> hostCache;
     std::unique_ptr<compat::SideStream> side;
     int64_t splitParts = 1; // see route()
+    std::vector<char> layerScanned; // per layer: its weights were checked for NaN / inf
+    std::set<std::string> expectedNames; // every tensor expect() was asked about
+    std::vector<std::string> warnings;   // checkpoint problems that do not stop loading
 
     Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
 
@@ -72,7 +76,8 @@ struct MixtralRuntime::Impl {
     std::vector<int64_t> shapeOf(const std::string& which) const;
     void expect(const std::string& name, const std::vector<int64_t>& shape);
     void buildRecipes();
-    void fill(at::Tensor& dst, const std::vector<Piece>& pieces);
+    void checkUnexpected();
+    void fill(at::Tensor& dst, const std::vector<Piece>& pieces, bool scan = true);
     at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false,
                        c10::optional<at::ScalarType> as = c10::nullopt);
     LayerWeights allocLayer(c10::Device dev, bool pinned);

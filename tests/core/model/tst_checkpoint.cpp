@@ -7,6 +7,7 @@
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
 #include "core/model/tokenizer.h"
+#include "core/model/weight_finite.h"
 #include "core/util/error.h"
 #include "core/util/piece_text.h"
 #include "tests/support/test_support.h"
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace specmoe;
@@ -193,6 +195,47 @@ TEST(Safetensors, WriterRoundTrip)
     EXPECT_ERROR_HAS(writeSafetensors(d.file("y.safetensors"),
                                       {{"a", "F32", {1}, a.data(), 4}, {"a", "F32", {1}, a.data(), 4}}),
                      "duplicate");
+}
+
+// The NaN / infinity scan of raw weight bytes, for every float dtype, at any alignment and
+// on both sides of its block boundary (4096 elements).
+TEST(Safetensors, NonFiniteScan)
+{
+    struct Bits {
+        StDType type;
+        size_t size;
+        uint64_t one, nan, inf, negInf, max;
+    };
+    const Bits kinds[] = {
+        {StDType::F32, 4, 0x3f800000u, 0x7fc00000u, 0x7f800000u, 0xff800000u, 0x7f7fffffu},
+        {StDType::F16, 2, 0x3c00u, 0x7e00u, 0x7c00u, 0xfc00u, 0x7bffu},
+        {StDType::BF16, 2, 0x3f80u, 0x7fc0u, 0x7f80u, 0xff80u, 0x7f7fu},
+        {StDType::F64, 8, 0x3ff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000000ull,
+         0xfff0000000000000ull, 0x7fefffffffffffffull},
+    };
+    for (const Bits& k : kinds) {
+        const int64_t n = 10000;
+        std::vector<unsigned char> buf(size_t(n) * k.size + 1);
+        unsigned char* data = buf.data() + 1; // unaligned on purpose
+        auto set = [&](int64_t i, uint64_t v) { std::memcpy(data + size_t(i) * k.size, &v, k.size); };
+        for (int64_t i = 0; i < n; ++i)
+            set(i, i % 7 ? k.one : k.max); // the largest finite value is finite
+        EXPECT_EQ(findNonFinite(data, n, k.type).index, -1) << stDTypeName(k.type);
+        for (int64_t at : {int64_t(0), int64_t(4095), int64_t(4096), n - 1}) {
+            for (uint64_t bad : {k.nan, k.inf, k.negInf}) {
+                set(at, bad);
+                const NonFinite hit = findNonFinite(data, n, k.type);
+                EXPECT_EQ(hit.index, at) << stDTypeName(k.type);
+                EXPECT_EQ(hit.nan, bad == k.nan) << stDTypeName(k.type);
+            }
+            set(at, k.one);
+        }
+        set(9000, k.inf);
+        set(5000, k.nan);
+        EXPECT_EQ(findNonFinite(data, n, k.type).index, 5000); // the first one
+    }
+    const int64_t ids[4] = {-1, 0x7ff0000000000000ll, 3, 4};
+    EXPECT_EQ(findNonFinite(ids, 4, StDType::I64).index, -1); // integers are not scanned
 }
 
 TEST(Safetensors, TruncatedFile)

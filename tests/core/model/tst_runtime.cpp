@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sys/resource.h>
@@ -560,4 +561,153 @@ TEST(Runtime, MadeModelRoutesSameInAllModes)
         }
     }
     EXPECT_GE(shards, 2);
+}
+
+// ---- damaged checkpoints ------------------------------------------------------------------
+namespace {
+
+// A copy of the fixture in d whose tensor `name` has `value` at element `at`.
+void writeDamaged(const TempDir& d, const std::string& name, float value, int64_t at)
+{
+    fs::copy_file(kFixture + "/config.json", d.file("config.json"));
+    Loaded l = loadFixtureTensors();
+    bool found = false;
+    for (size_t i = 0; i < l.names.size(); ++i)
+        if (l.names[i] == name) {
+            l.tensors[i].view(-1)[at] = value;
+            found = true;
+        }
+    ASSERT_TRUE(found) << name;
+    writeSafetensors(d.file("model.safetensors"), asWrite(l));
+}
+
+struct DamageCase {
+    const char* name;
+    std::string tensor;
+    float value;
+    int64_t at;
+    Residency residency;
+    const char* held; // "NaN" or "an infinite value"
+};
+
+void PrintTo(const DamageCase& c, std::ostream* os) { *os << c.name; }
+
+class RuntimeDamagedWeights : public ::testing::TestWithParam<DamageCase> {};
+
+} // namespace
+
+// A NaN or infinity in a weight is refused, naming the file, the tensor and the element:
+// routers and norms at load time in every residency, streamed experts on their first pass
+// (before anything is routed with them).
+TEST_P(RuntimeDamagedWeights, RefusedNamingTheTensor)
+{
+    const DamageCase& c = GetParam();
+    TempDir d("rt-nan");
+    writeDamaged(d, c.tensor, c.value, c.at);
+    RuntimeOptions o;
+    o.device = DeviceSpec::cpu();
+    o.residency = c.residency;
+    const std::string msg = errorOf([&] {
+        MixtralRuntime rt(d.path(), o);
+        rt.route(golden().ids, golden().mask);
+    });
+    EXPECT_NE(msg.find(d.file("model.safetensors") + ": tensor \"" + c.tensor + "\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find(std::string("holds ") + c.held + " at element " + std::to_string(c.at)), std::string::npos)
+        << msg;
+    if (c.tensor.find("experts") == std::string::npos || c.residency != Residency::Streaming) {
+        // Routers, norms and resident weights: at load time already.
+        const std::string atLoad = errorOf([&] { MixtralRuntime rt(d.path(), o); });
+        EXPECT_EQ(atLoad, msg);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Runtime, RuntimeDamagedWeights,
+    ::testing::Values(
+        DamageCase{"RouterNanResident", "model.layers.1.block_sparse_moe.gate.weight", NAN, 77, Residency::Resident, "NaN"},
+        DamageCase{"RouterNanStreaming", "model.layers.1.block_sparse_moe.gate.weight", NAN, 0, Residency::Streaming, "NaN"},
+        DamageCase{"NormInfResident", "model.layers.2.post_attention_layernorm.weight", INFINITY, 63, Residency::Resident,
+                   "an infinite value"},
+        DamageCase{"NormInfStreaming", "model.layers.0.input_layernorm.weight", -INFINITY, 5, Residency::Streaming,
+                   "an infinite value"},
+        DamageCase{"ExpertNanResident", "model.layers.0.block_sparse_moe.experts.3.w2.weight", NAN, 5000,
+                   Residency::Resident, "NaN"},
+        DamageCase{"ExpertNanStreaming", "model.layers.2.block_sparse_moe.experts.7.w1.weight", NAN, 8191,
+                   Residency::Streaming, "NaN"},
+        DamageCase{"EmbeddingInfResident", "model.embed_tokens.weight", INFINITY, 1234, Residency::Resident,
+                   "an infinite value"}),
+    [](const ::testing::TestParamInfo<DamageCase>& i) { return std::string(i.param.name); });
+
+// Weights of a layer the config does not have: the config does not describe the checkpoint
+// (transformers refuses such keys too). Other unused tensors load with a warning naming them.
+TEST(Runtime, TensorsBeyondTheConfigsLayers)
+{
+    TempDir d("rt-layers");
+    copyFixture(d.path());
+    std::string cfg = readFile(d.file("config.json"));
+    cfg.replace(cfg.find("\"num_hidden_layers\": 3"), 22, "\"num_hidden_layers\": 2");
+    writeFile(d.file("config.json"), cfg);
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), {}); });
+    EXPECT_NE(msg.find(d.file("model.safetensors") + ": tensor \"model.layers.2."), std::string::npos) << msg;
+    EXPECT_NE(msg.find("belongs to layer 2, but config.json has num_hidden_layers = 2"), std::string::npos) << msg;
+}
+
+TEST(Runtime, UnusedTensorsLoadWithAWarning)
+{
+    TempDir d("rt-extra");
+    fs::copy_file(kFixture + "/config.json", d.file("config.json"));
+    Loaded l = loadFixtureTensors();
+    {
+        RuntimeOptions o;
+        o.device = DeviceSpec::cpu();
+        EXPECT_TRUE(MixtralRuntime(kFixture, o).warnings().empty());
+    }
+    const at::Tensor extra = at::ones({4});
+    l.names.push_back("model.layers.0.block_sparse_moe.router_bias");
+    l.tensors.push_back(extra);
+    l.names.push_back("model.vision_tower.weight");
+    l.tensors.push_back(extra);
+    l.names.push_back("model.layers.1.self_attn.rotary_emb.inv_freq"); // dropped silently, as transformers does
+    l.tensors.push_back(extra);
+    writeSafetensors(d.file("model.safetensors"), asWrite(l));
+    RuntimeOptions o;
+    o.device = DeviceSpec::cpu();
+    MixtralRuntime rt(d.path(), o);
+    ASSERT_EQ(rt.warnings().size(), 1u);
+    const std::string& w = rt.warnings()[0];
+    EXPECT_NE(w.find(d.path() + ": 2 tensors of the weight files not used by the model (ignored): "), std::string::npos)
+        << w;
+    EXPECT_NE(w.find("model.layers.0.block_sparse_moe.router_bias"), std::string::npos) << w;
+    EXPECT_NE(w.find("model.vision_tower.weight"), std::string::npos) << w;
+    EXPECT_EQ(w.find("inv_freq"), std::string::npos) << w;
+    expectExact(compare(runFixture(d.path(), {}), true), "unused tensors");
+}
+
+// Large tensors are read and scanned in 256 KiB pieces: a NaN far into one (bfloat16, a
+// `small` model's embedding of 4000 x 256) is found at its true element.
+TEST(Runtime, NanFarIntoALargeTensorIsFoundAtItsElement)
+{
+    TempDir d("rt-nan-big");
+    MakeModelOptions mo;
+    mo.preset = "small";
+    mo.layers = 1;
+    mo.dtype = "bfloat16";
+    mo.outDir = d.path();
+    makeRandomModel(mo);
+    const std::string name = "model.embed_tokens.weight";
+    const int64_t at = 987654; // in the eighth piece
+    {
+        const SafetensorsFile f(d.file("model.safetensors"));
+        const TensorEntry* e = f.find(name);
+        ASSERT_TRUE(e && e->dtype == StDType::BF16 && e->numel() == 4000 * 256);
+        std::fstream io(d.file("model.safetensors"), std::ios::in | std::ios::out | std::ios::binary);
+        io.seekp(std::streamoff(f.dataStart() + e->begin + uint64_t(at) * 2));
+        const unsigned char nanBf16[2] = {0xc0, 0x7f};
+        io.write(reinterpret_cast<const char*>(nanBf16), 2);
+    }
+    RuntimeOptions o;
+    o.device = DeviceSpec::cpu();
+    o.dtype = ComputeDType::BFloat16;
+    const std::string msg = errorOf([&] { MixtralRuntime rt(d.path(), o); });
+    EXPECT_NE(msg.find("tensor \"" + name + "\" holds NaN at element 987654 of 1024000"), std::string::npos) << msg;
 }
