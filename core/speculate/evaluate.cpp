@@ -5,6 +5,7 @@
 #include "core/speculate/split_scores.h"
 #include "core/speculate/train.h"
 #include "core/tensor/resolve_device.h"
+#include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -157,7 +158,14 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     if (!predictor.cfg.fingerprint.empty() && !src.fingerprint.empty() && predictor.cfg.fingerprint != src.fingerprint)
         throw Error("evaluate: the traces (" + src.description + ") come from another model than the predictor in " +
                     dir + " (fingerprint " + src.fingerprint + " vs " + predictor.cfg.fingerprint + ")");
-    SplitScores scores = scoreSplit(predictor, src, params.split, params.maxTokens, 256, progress);
+    SplitScores scores;
+    try {
+        scores = scoreSplit(predictor, src, params.split, params.maxTokens, 256, progress);
+    } catch (const c10::Error& e) {
+        // One line naming the input, not libtorch's C++ stack trace.
+        throw Error("evaluate: libtorch failed scoring " + src.description + " with the predictor in " + dir + ": " +
+                    compat::errorText(e));
+    }
     if (scores.tokens == 0)
         throw Error("evaluate: the " + splitSelectionName(params.split) + " split of " + src.description + " is empty");
     return makeReport(predictor, scores, splitSelectionName(params.split));

@@ -6,6 +6,7 @@
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
 #include "core/tensor/resolve_device.h"
+#include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
@@ -115,14 +116,15 @@ class TrainingRun {
 public:
     TrainingRun(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
         : m_params(params), m_progress(progress), m_metricsFn(metricsFn),
-          m_checkpointDir(params.runDir + "/checkpoint"), m_bestDir(params.runDir + "/best"),
-          m_checkpointNote("; the last good checkpoint is kept in " + m_checkpointDir)
+          m_checkpointDir(params.runDir + "/checkpoint"), m_bestDir(params.runDir + "/best")
     {
     }
 
     TrainResult run();
 
 private:
+    TrainResult runStages();
+    std::string checkpointNote() const;
     void openData();
     PredictorConfig makeConfig() const;
     void countSplits();
@@ -146,7 +148,7 @@ private:
     const ProgressFn& m_progress;
     const MetricsFn& m_metricsFn;
     const Clock::time_point m_start = Clock::now();
-    const std::string m_checkpointDir, m_bestDir, m_checkpointNote;
+    const std::string m_checkpointDir, m_bestDir;
 
     BlockSource m_source;
     TraceDims m_dims;
@@ -172,6 +174,14 @@ private:
     EvalReport m_bestReport;
     bool m_haveBestReport = false;
 };
+
+// Where a failed run stands: the last epoch's checkpoint, or none yet.
+std::string TrainingRun::checkpointNote() const
+{
+    if (fs::exists(m_checkpointDir + "/state.json"))
+        return "; the last good checkpoint is kept in " + m_checkpointDir;
+    return "; no checkpoint had been written yet (" + m_checkpointDir + " is written after each epoch)";
+}
 
 void TrainingRun::openData()
 {
@@ -428,7 +438,13 @@ void TrainingRun::microStep(Epoch& epoch)
         parts[1] = l.item<double>();
     }
     if (o.ensRaw.defined()) {
-        torch::Tensor l = masked(torch::binary_cross_entropy(o.ensRaw.clamp(1e-6, 1.0 - 1e-6), b.target, {}, at::Reduction::None));
+        // binary_cross_entropy refuses NaN input (an exception on the CPU, a device assert
+        // on CUDA), and a diverged run or NaN in the traces gives NaN here: it gets 0.5
+        // instead, and the NaN comes back through a zero-weighted sum (0 when all is finite,
+        // NaN otherwise; no host sync), so the loss check below stops the run cleanly.
+        const torch::Tensor p = o.ensRaw.clamp(1e-6, 1.0 - 1e-6);
+        torch::Tensor l = masked(torch::binary_cross_entropy(p.nan_to_num(0.5), b.target, {}, at::Reduction::None)) +
+                          p.sum() * 0.0;
         total = total + l;
         parts[2] = l.item<double>();
     }
@@ -438,7 +454,7 @@ void TrainingRun::microStep(Epoch& epoch)
     if (!std::isfinite(lv)) {
         const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
                                 " at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch.index + 1) +
-                                "); training stopped" + m_checkpointNote +
+                                "); training stopped" + checkpointNote() +
                                 " (try a lower learning rate or a smaller gradient clip)";
         emit({{"type", "error"}, {"epoch", epoch.index + 1}, {"step", m_step}, {"message", msg}});
         throw Error(msg);
@@ -558,6 +574,22 @@ void TrainingRun::finishRun()
 }
 
 TrainResult TrainingRun::run()
+{
+    try {
+        return runStages();
+    } catch (const c10::Error& e) {
+        // libtorch refused something the checks above let through: one line naming the
+        // step and the input, no C++ stack trace.
+        const std::string input = m_source.description.empty() ? "the traces" : m_source.description;
+        const std::string msg = "train: libtorch failed at step " + std::to_string(m_step) + " on " + input + ": " +
+                                compat::errorText(e) + checkpointNote();
+        if (m_metrics.is_open())
+            emit({{"type", "error"}, {"step", m_step}, {"message", msg}});
+        throw Error(msg);
+    }
+}
+
+TrainResult TrainingRun::runStages()
 {
     openData();
     m_config = makeConfig();

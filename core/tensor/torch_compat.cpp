@@ -176,4 +176,10 @@ void SideStream::currentWaitsForLatest() {}
 void SideStream::hostWaitsForAll() {}
 #endif
 
+std::string errorText(const c10::Error& e)
+{
+    const std::string m = e.what_without_backtrace();
+    return m.substr(0, m.find('\n'));
+}
+
 } // namespace specmoe::compat

@@ -6,6 +6,7 @@
 #include <torch/version.h>
 
 #include <cstdint>
+#include <string>
 #include <utility>
 
 #define SPECMOE_TORCH_AT_LEAST(major, minor)                                                   \
@@ -24,6 +25,10 @@ struct CudaAllocatorStats {
     int64_t peakAllocated = 0;
 };
 CudaAllocatorStats cudaAllocatorStats(int device);
+
+// libtorch's own message of an error (its first line: no C++ stack trace, which what()
+// carries), for messages that name the input at fault.
+std::string errorText(const c10::Error& e);
 
 int cudaDeviceCount();
 bool cudaAvailable();

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -158,4 +159,23 @@ TEST(Cli, TrainEvalExport)
     EXPECT_NE(out.find("beyond the last layer"), std::string::npos) << out;
     EXPECT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("b") + " --quiet 2>&1", &out), 1) << out;
     EXPECT_NE(out.find("another model"), std::string::npos) << out;
+}
+
+// `specmoe train --lr 1e30`: the documented NaN-loss error on one line, exit 1, no libtorch
+// stack trace; the CLI maps any libtorch error that still escapes to one line as well.
+TEST(Cli, DivergingTrainingGivesTheNanLossErrorNotAStackTrace)
+{
+    const std::string cli = test::cliPath();
+    ASSERT_TRUE(std::filesystem::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    test::TempDir dir("spec_cli_nan");
+    writeTraces(dir.file("a"), "model-a", 40);
+    std::string out;
+    EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --out " + dir.file("run") +
+                                   " --lr 1e30 --epochs 2 --hidden 16 --embed 8 --threads 1 --quiet 2>&1", &out),
+              1)
+        << out;
+    EXPECT_NE(out.find("specmoe train: error: train: the loss became NaN at step "), std::string::npos) << out;
+    EXPECT_EQ(out.find("frame #"), std::string::npos) << out;
+    EXPECT_EQ(out.find("between 0 and 1"), std::string::npos) << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
 }

@@ -218,6 +218,63 @@ TEST(Train, NanStopsKeepsCheckpointAndResumeIsDeterministic)
               test::readFile(b.file("checkpoint/predictor.safetensors")));
 }
 
+// A learning rate that makes the weights explode, and routing weights that are NaN: the
+// loss becomes NaN; training stops with the documented message (step, checkpoint), never
+// with libtorch's "all elements of input should be between 0 and 1" from the ensemble's
+// binary cross-entropy (an exception on the CPU, a device assert on CUDA).
+TEST(Train, DivergingOrNanInputStopsWithTheNanLossError)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    const std::vector<RoutingBlock> good = test::synthBlocks(s, 3);
+    std::vector<RoutingBlock> nan = good;
+    for (RoutingBlock& b : nan)
+        for (size_t i = 0; i < b.topkWeights.size(); i += 3)
+            b.topkWeights[i] = 0x7e00; // half NaN
+    struct Case {
+        const char* what;
+        std::vector<RoutingBlock> blocks;
+        double lr;
+    };
+    for (const Case& c : {Case{"lr 1e30", good, 1e30}, Case{"NaN weights", nan, 1e-2}}) {
+        test::TempDir dir("spec_diverge");
+        TrainParams p = tinyParams(dir.path(), memorySource(c.blocks));
+        p.epochs = 2;
+        p.learningRate = c.lr;
+        std::string msg;
+        try {
+            train(p);
+        } catch (const Error& e) {
+            msg = e.what();
+        } catch (const std::exception& e) {
+            FAIL() << c.what << ": not a specmoe::Error: " << e.what();
+        }
+        EXPECT_NE(msg.find("the loss became NaN at step "), std::string::npos) << c.what << ": " << msg;
+        EXPECT_NE(msg.find("training stopped"), std::string::npos) << c.what << ": " << msg;
+        EXPECT_NE(msg.find(dir.file("checkpoint")), std::string::npos) << c.what << ": " << msg;
+        EXPECT_NE(test::readFile(dir.file("metrics.jsonl")).find("\"type\":\"error\""), std::string::npos) << c.what;
+    }
+}
+
+// A NaN found after the first epoch's checkpoint says that checkpoint is kept; one found
+// before any says there is none yet (no false promise).
+TEST(Train, NanMessageSaysWhetherACheckpointExists)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    BlockSource src = memorySource(test::synthBlocks(s, 3));
+    test::TempDir dir("spec_nan_first");
+    TrainParams p = tinyParams(dir.path(), src);
+    p.epochs = 2;
+    p.injectNanAtStep = 0;
+    try {
+        train(p);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("no checkpoint had been written yet"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Train, CudaTrainingAndResumeWhenAvailable)
 {
     test::SynthSpec s;
