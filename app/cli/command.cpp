@@ -2,8 +2,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <unistd.h>
 
 namespace specmoe::cli {
@@ -15,20 +15,27 @@ std::vector<Command>& registry()
 }
 
 namespace {
-std::atomic<bool> g_interrupted{false};
-extern "C" void onSignal(int) { g_interrupted = true; }
-
-struct SignalInstaller {
-    SignalInstaller()
-    {
-        std::signal(SIGINT, onSignal);
-        std::signal(SIGTERM, onSignal);
-    }
-} g_installer;
-
+// Set by the launcher's handlers of SIGINT, SIGTERM and SIGHUP (app/launcher): they are
+// installed before libtorch loads, so a stop asked for at any time reaches the command.
+std::atomic<int> g_noStop{0};
+std::atomic<int>* g_stop = &g_noStop;
 } // namespace
 
-bool interrupted() { return g_interrupted.load(); }
+void useStopFlag(std::atomic<int>* flag) { g_stop = flag ? flag : &g_noStop; }
+
+bool interrupted() { return g_stop->load() != 0; }
+
+namespace {
+std::mutex g_lastMutex;
+Progress g_last; // the latest report of any consoleProgress callback
+bool g_haveLast = false;
+} // namespace
+
+std::string lastProgressLine()
+{
+    std::lock_guard<std::mutex> lock(g_lastMutex);
+    return g_haveLast ? progressLine(g_last) : std::string();
+}
 
 ProgressFn consoleProgress(bool quiet)
 {
@@ -36,6 +43,11 @@ ProgressFn consoleProgress(bool quiet)
     auto last = std::make_shared<Clock::time_point>(Clock::now() - std::chrono::seconds(10));
     const bool tty = isatty(STDERR_FILENO);
     return [=](const Progress& p) {
+        {
+            std::lock_guard<std::mutex> lock(g_lastMutex);
+            g_last = p;
+            g_haveLast = true;
+        }
         if (quiet || interrupted())
             return !interrupted();
         const auto now = Clock::now();

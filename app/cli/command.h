@@ -4,6 +4,7 @@
 #include "app/cli/args.h"
 #include "core/model/compute_dtype.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -16,7 +17,7 @@ enum ExitCode : int {
     kOk = 0,
     kFailed = 1,      // the job failed (bad input file, I/O error, ...)
     kUsage = 2,       // wrong command line
-    kCancelled = 3,   // interrupted (SIGINT/SIGTERM); state left resumable
+    kCancelled = 3,   // interrupted (SIGINT/SIGTERM/SIGHUP); state left resumable
     kVerifyFailed = 4 // a verification found problems
 };
 
@@ -39,11 +40,18 @@ struct Registrar {
     static ::specmoe::cli::Registrar SPECMOE_CONCAT(specmoe_cmd_, __LINE__)(                    \
         ::specmoe::cli::Command{__VA_ARGS__})
 
-// Set by SIGINT/SIGTERM; long commands pass it to core's progress callback.
+// Set by SIGINT/SIGTERM/SIGHUP (the launcher's handlers, installed before libtorch loads);
+// long commands pass it to core's progress callback.
 bool interrupted();
+// The flag the launcher's signal handlers set (app/launcher/specmoe_launcher.cpp).
+void useStopFlag(std::atomic<int>* flag);
 
 // A progress callback that prints a throttled status line on stderr and stops on signals.
 ProgressFn consoleProgress(bool quiet);
+
+// The progress line of the latest report to a consoleProgress callback ("" before any):
+// where a command was when an unexpected error stopped it.
+std::string lastProgressLine();
 
 } // namespace specmoe::cli
 

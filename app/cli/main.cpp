@@ -1,8 +1,11 @@
-// specmoe: the headless command-line front end. Each subcommand is a cmd_*.cpp file.
+// specmoe: the headless command-line front end (libspecmoe_cli.so, run by the launcher in
+// app/launcher). Each subcommand is a cmd_*.cpp file.
 #include "app/cli/command.h"
 #include "app/cli/crash_report.h"
 #include "core/specmoe_core.h"
 #include "core/util/error.h"
+
+#include <c10/util/Exception.h>
 
 #include <algorithm>
 #include <iostream>
@@ -25,8 +28,11 @@ static void printUsage(std::ostream& out)
            "Exit codes: 0 ok, 1 failed, 2 usage error, 3 cancelled, 4 verification failed.\n";
 }
 
-int main(int argc, char** argv)
+// Called by the `specmoe` launcher (app/launcher/specmoe_launcher.cpp) once it has installed
+// the stop-signal handlers and loaded this library; `stop` is the flag they set.
+extern "C" int specmoe_cli_main(int argc, char** argv, std::atomic<int>* stop)
 {
+    useStopFlag(stop);
     installCrashReport();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
@@ -59,7 +65,12 @@ int main(int argc, char** argv)
         return kOk;
     }
     try {
-        return it->run(parser);
+        const int rc = it->run(parser);
+        if (rc == kOk && interrupted()) { // a signal the command had no chance to act on
+            std::cerr << "specmoe " << it->name << ": interrupted\n";
+            return kCancelled;
+        }
+        return rc;
     } catch (const UsageError& e) {
         std::cerr << "specmoe " << it->name << ": " << e.what() << "\n";
         return kUsage;
@@ -67,6 +78,15 @@ int main(int argc, char** argv)
         std::cerr << "specmoe " << it->name << ": cancelled; the state on disk is consistent "
                      "and the run can be resumed\n";
         return kCancelled;
+    } catch (const c10::Error& e) {
+        // Core turns libtorch's errors into messages naming the input; one that slipped
+        // through still gets one line (no C++ stack trace) and where the command was.
+        std::string m = e.what_without_backtrace();
+        m = m.substr(0, m.find('\n'));
+        const std::string at = lastProgressLine();
+        std::cerr << "specmoe " << it->name << ": error: libtorch failed: " << m
+                  << (at.empty() ? "" : " (at " + at + ")") << "\n";
+        return kFailed;
     } catch (const std::exception& e) {
         std::cerr << "specmoe " << it->name << ": error: " << e.what() << "\n";
         return kFailed;

@@ -5,6 +5,7 @@
 #include "core/model/runtime.h"
 #include "core/model/tokenizer.h"
 #include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -602,11 +604,17 @@ TEST(Collect, SigkillThenResumeViaCli)
     EXPECT_TRUE(done.verify().ok());
 }
 
-// Ctrl-C (SIGINT) in `specmoe collect`: exit code 3 after the current batch, with every
-// batch collected so far stored as a complete shard (no shard had filled up); the same
-// command then resumes after them to the uninterrupted trace.
-TEST(Collect, SigintStoresThePartialShardViaCli)
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP (a closed terminal or ssh session) in `specmoe
+// collect`: exit code 3 after the current batch, with every batch collected so far stored as
+// a complete shard (no shard had filled up); the same command then resumes after them to
+// the uninterrupted trace.
+namespace {
+class CollectStopSignal : public ::testing::TestWithParam<int> {};
+} // namespace
+
+TEST_P(CollectStopSignal, StoresThePartialShardViaCli)
 {
+    const int stopSignal = GetParam();
     const std::string cli = specmoe::test::cliPath();
     ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
     TempDir t("collect");
@@ -642,7 +650,7 @@ TEST(Collect, SigintStoresThePartialShardViaCli)
     }
     ASSERT_TRUE(started) << specmoe::test::readFile(err);
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
-    ASSERT_EQ(kill(pid, SIGINT), 0);
+    ASSERT_EQ(kill(pid, stopSignal), 0);
     int status = 0;
     waitpid(pid, &status, 0);
     const std::string text = specmoe::test::readFile(err);
@@ -672,4 +680,183 @@ TEST(Collect, SigintStoresThePartialShardViaCli)
     expectSameTraces(ref.outDir, out);
     EXPECT_EQ(TraceSet::open(out).numSequences(), 40);
     EXPECT_TRUE(TraceSet::open(out).verify().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Collect, CollectStopSignal, ::testing::Values(SIGINT, SIGTERM, SIGHUP),
+                         [](const ::testing::TestParamInfo<int>& i) {
+                             return std::string(i.param == SIGINT ? "SIGINT" : i.param == SIGTERM ? "SIGTERM" : "SIGHUP");
+                         });
+
+// Past `ulimit -f` the CLI is not killed by SIGXFSZ: the write fails with EFBIG, the
+// documented "writing the shard failed ... rerun the same command to resume" error and exit
+// code 1 follow, the shards written before stay intact, and a rerun with a normal limit
+// resumes to the uninterrupted trace.
+TEST(Collect, FileSizeLimitFailsTheWriteNotTheProcessViaCli)
+{
+    const std::string cli = specmoe::test::cliPath();
+    ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(60, 3, 30, 17));
+    const std::string out = t.file("out");
+    // The CLI's parameters, in process: a first part of the trace in small shards.
+    CollectParams p = baseParams(src, out);
+    p.batchSize = 2;
+    p.bucketBatches = 16;
+    int calls = 0;
+    EXPECT_THROW(collect(p, cancelAfterBatches(6, &calls)), Cancelled);
+    const TraceSet first = TraceSet::open(out);
+    const int64_t before = first.numSequences();
+    ASSERT_GT(before, 0);
+    std::map<std::string, std::string> shardBytes;
+    for (const auto& e : fs::directory_iterator(out))
+        if (e.path().extension() == ".h5")
+            shardBytes[e.path().string()] = specmoe::test::readFile(e.path().string());
+    ASSERT_FALSE(shardBytes.empty());
+
+    std::string cmd = "'" + cli + "' collect --model '" + kModel + "' --source 'ids=" + src + ":jsonl-ids' --out '" +
+                      out + "' --device cpu --dtype float32 --threads 1 --min-length 1 --max-length 64 --batch-size 2 " +
+                      "--logits --quiet";
+    // The next shard holds everything left (--shard-mb 4): far past 64 blocks of 512 bytes.
+    std::string text;
+    EXPECT_EQ(specmoe::test::runCommand("sh -c \"ulimit -f 64; exec " + cmd + " --shard-mb 4\"", &text), 1) << text;
+    EXPECT_NE(text.find("writing the shard failed"), std::string::npos) << text;
+    EXPECT_NE(text.find("File too large"), std::string::npos) << text;
+    EXPECT_NE(text.find("rerun the same command to resume"), std::string::npos) << text;
+    const TraceSet after = TraceSet::open(out);
+    EXPECT_EQ(after.numSequences(), before);
+    EXPECT_TRUE(after.verify().ok());
+    for (const auto& [path, bytes] : shardBytes)
+        EXPECT_EQ(specmoe::test::readFile(path), bytes) << path;
+
+    ASSERT_EQ(specmoe::test::runCommand(cmd + " --shard-mb 0.004", &text), 0) << text;
+    EXPECT_NE(text.find("(resumed)"), std::string::npos) << text;
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.batchSize = 2;
+    ref.bucketBatches = 16;
+    collect(ref);
+    expectSameTraces(ref.outDir, out);
+    EXPECT_TRUE(TraceSet::open(out).complete());
+}
+
+namespace {
+
+// A copy of the fixture checkpoint in `dir` with tensors added (name, F32 values) and one
+// float of an existing tensor replaced (`damaged` empty: none).
+void writeFixtureCopy(const std::string& dir, const std::vector<std::pair<std::string, std::vector<float>>>& extra,
+                      const std::string& damaged = {}, float value = 0)
+{
+    fs::create_directories(dir);
+    fs::copy_file(kModel + "/config.json", dir + "/config.json");
+    const SafetensorsFile f(kModel + "/model.safetensors");
+    std::vector<std::string> bytes;
+    bytes.reserve(f.tensors().size());
+    std::vector<TensorToWrite> ts;
+    for (const auto& e : f.tensors()) {
+        bytes.emplace_back(reinterpret_cast<const char*>(f.bytes(e)), e.bytes());
+        if (e.name == damaged)
+            std::memcpy(bytes.back().data() + 4 * 3, &value, 4);
+        ts.push_back({e.name, stDTypeName(e.dtype), e.shape, bytes.back().data(), e.bytes()});
+    }
+    for (const auto& [name, values] : extra)
+        ts.push_back({name, "F32", {int64_t(values.size())}, values.data(), values.size() * 4});
+    writeSafetensors(dir + "/model.safetensors", ts);
+}
+
+} // namespace
+
+// The CLI on damaged checkpoints: a NaN router weight is refused naming the tensor (exit 1,
+// nothing written); an unused tensor is named in a warning on stderr and collection goes on.
+TEST(Collect, DamagedCheckpointViaCli)
+{
+    const std::string cli = specmoe::test::cliPath();
+    ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(6, 3, 20, 5));
+    const std::string gate = "model.layers.2.block_sparse_moe.gate.weight";
+    writeFixtureCopy(t.file("nan"), {}, gate, std::nanf(""));
+    writeFixtureCopy(t.file("extra"), {{"model.extra_head.weight", {1, 2, 3}}});
+    auto cmd = [&](const std::string& model, const std::string& out) {
+        return "'" + cli + "' collect --model '" + model + "' --source 'ids=" + src + ":jsonl-ids' --out '" + out +
+               "' --device cpu --dtype float32 --threads 1 --min-length 1 --batch-size 2 --quiet";
+    };
+    std::string text;
+    EXPECT_EQ(specmoe::test::runCommand(cmd(t.file("nan"), t.file("out-nan")), &text), 1) << text;
+    EXPECT_NE(text.find(t.file("nan") + "/model.safetensors: tensor \"" + gate + "\" holds NaN at element 3"),
+              std::string::npos)
+        << text;
+    EXPECT_FALSE(fs::exists(t.file("out-nan") + "/manifest.json") &&
+                 TraceSet::open(t.file("out-nan")).numSequences() > 0);
+
+    ASSERT_EQ(specmoe::test::runCommand(cmd(t.file("extra"), t.file("out-extra")), &text), 0) << text;
+    EXPECT_NE(text.find("warning: " + t.file("extra") +
+                        ": 1 tensor of the weight files not used by the model (ignored): model.extra_head.weight"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(TraceSet::open(t.file("out-extra")).numSequences(), 6);
+}
+
+namespace {
+
+// Whether /proc/PID/status lists `sig` among the caught signals (a handler installed).
+bool catches(pid_t pid, int sig)
+{
+    const auto status = specmoe::tryReadFile("/proc/" + std::to_string(pid) + "/status");
+    if (!status)
+        return false;
+    const size_t at = status->find("SigCgt:");
+    if (at == std::string::npos)
+        return false;
+    const uint64_t mask = std::stoull(status->substr(at + 7, status->find('\n', at) - at - 7), nullptr, 16);
+    return (mask >> (sig - 1)) & 1;
+}
+
+} // namespace
+
+// A Ctrl-C right after the start (while libtorch is still loading) stops the command cleanly
+// with exit code 3 instead of killing it (130): the handlers are installed before anything
+// slow. The signal goes out as soon as the handler shows in /proc (at most 150 ms after the
+// exec), or later by `delay`, inside the seconds that loading takes on a busy machine.
+TEST(Collect, SigintRightAfterTheStartExitsCancelledViaCli)
+{
+    const std::string cli = specmoe::test::cliPath();
+    ASSERT_TRUE(fs::exists(cli)) << "build the specmoe CLI first (" << cli << ")";
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(20, 3, 30, 3));
+    for (const int delayMs : {0, 30, 150}) {
+        const std::string out = t.file("out" + std::to_string(delayMs)), err = t.file("err.txt");
+        std::vector<std::string> args{cli, "collect", "--model", kModel, "--source", "ids=" + src + ":jsonl-ids",
+                                      "--out", out, "--device", "cpu", "--dtype", "float32", "--threads", "1",
+                                      "--min-length", "1", "--batch-size", "2", "--quiet"};
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            setenv("SPECMOE_COLLECT_BATCH_DELAY_MS", "150", 1); // still running when the signal comes
+            if (!std::freopen(err.c_str(), "w", stderr))
+                _exit(126);
+            std::vector<char*> argv;
+            for (auto& a : args)
+                argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(cli.c_str(), argv.data());
+            _exit(127);
+        }
+        // Wait for the exec (the child's /proc/PID/exe becomes the CLI), then for the handler.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        std::error_code ec;
+        while (fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", ec) != fs::path(cli) &&
+               std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        const auto execAt = std::chrono::steady_clock::now();
+        while (!catches(pid, SIGINT) && std::chrono::steady_clock::now() - execAt < std::chrono::milliseconds(150))
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+        ASSERT_EQ(kill(pid, SIGINT), 0);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        const std::string text = specmoe::test::readFile(err);
+        ASSERT_TRUE(WIFEXITED(status)) << "delay " << delayMs << " ms: killed by signal "
+                                       << (WIFSIGNALED(status) ? WTERMSIG(status) : 0) << "; " << text;
+        EXPECT_EQ(WEXITSTATUS(status), 3) << "delay " << delayMs << " ms: " << text;
+        EXPECT_NE(text.find("cancelled"), std::string::npos) << text;
+    }
 }
