@@ -99,8 +99,8 @@
         <translation>SpecMoE 报告</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_pattern_stats.cpp" line="94"/>
         <location filename="../widgets/expert_usage_stats.cpp" line="109"/>
+        <location filename="../widgets/routing_pattern_stats.cpp" line="94"/>
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
@@ -954,216 +954,221 @@
         <translation>请选择运行目录之外的文件夹：运行自身的检查点存放在那里。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="233"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="234"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>该文件夹已有一个预测器；它将被替换。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="237"/>
+        <source>The folder holds a config.json that is not a predictor&apos;s: choose another folder (%1).</source>
+        <translation>该文件夹中的 config.json 不是预测器的配置：请选择其他文件夹（%1）。</translation>
     </message>
 </context>
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="122"/>
+        <location filename="../app/gui/main_window.cpp" line="123"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="131"/>
+        <location filename="../app/gui/main_window.cpp" line="132"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="161"/>
+        <location filename="../app/gui/main_window.cpp" line="162"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="164"/>
+        <location filename="../app/gui/main_window.cpp" line="165"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="167"/>
+        <location filename="../app/gui/main_window.cpp" line="168"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="170"/>
+        <location filename="../app/gui/main_window.cpp" line="171"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <location filename="../app/gui/main_window.cpp" line="173"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="174"/>
+        <location filename="../app/gui/main_window.cpp" line="175"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="177"/>
+        <location filename="../app/gui/main_window.cpp" line="178"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="182"/>
+        <location filename="../app/gui/main_window.cpp" line="183"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="185"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187"/>
+        <location filename="../app/gui/main_window.cpp" line="188"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="192"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="196"/>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="198"/>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="200"/>
+        <location filename="../app/gui/main_window.cpp" line="201"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="203"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="209"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229"/>
+        <location filename="../app/gui/main_window.cpp" line="230"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="251"/>
+        <location filename="../app/gui/main_window.cpp" line="252"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="257"/>
+        <location filename="../app/gui/main_window.cpp" line="258"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="266"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="277"/>
+        <location filename="../app/gui/main_window.cpp" line="278"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="280"/>
+        <location filename="../app/gui/main_window.cpp" line="281"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="291"/>
+        <location filename="../app/gui/main_window.cpp" line="292"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="299"/>
+        <location filename="../app/gui/main_window.cpp" line="300"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="305"/>
+        <location filename="../app/gui/main_window.cpp" line="306"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308"/>
+        <location filename="../app/gui/main_window.cpp" line="309"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="340"/>
+        <location filename="../app/gui/main_window.cpp" line="341"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="346"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="370"/>
+        <location filename="../app/gui/main_window.cpp" line="371"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="371"/>
+        <location filename="../app/gui/main_window.cpp" line="372"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="373"/>
+        <location filename="../app/gui/main_window.cpp" line="374"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="382"/>
+        <location filename="../app/gui/main_window.cpp" line="383"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="385"/>
+        <location filename="../app/gui/main_window.cpp" line="386"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="387"/>
+        <location filename="../app/gui/main_window.cpp" line="388"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -1171,154 +1176,169 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="574"/>
-        <location filename="../app/gui/main_window.cpp" line="618"/>
-        <location filename="../app/gui/main_window.cpp" line="949"/>
+        <location filename="../app/gui/main_window.cpp" line="575"/>
+        <location filename="../app/gui/main_window.cpp" line="619"/>
+        <location filename="../app/gui/main_window.cpp" line="978"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="590"/>
+        <location filename="../app/gui/main_window.cpp" line="591"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="598"/>
+        <location filename="../app/gui/main_window.cpp" line="599"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="602"/>
-        <location filename="../app/gui/main_window.cpp" line="608"/>
+        <location filename="../app/gui/main_window.cpp" line="603"/>
+        <location filename="../app/gui/main_window.cpp" line="609"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="602"/>
+        <location filename="../app/gui/main_window.cpp" line="603"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="613"/>
+        <location filename="../app/gui/main_window.cpp" line="614"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="628"/>
-        <location filename="../app/gui/main_window.cpp" line="631"/>
-        <location filename="../app/gui/main_window.cpp" line="651"/>
+        <location filename="../app/gui/main_window.cpp" line="629"/>
+        <location filename="../app/gui/main_window.cpp" line="632"/>
+        <location filename="../app/gui/main_window.cpp" line="652"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="632"/>
+        <location filename="../app/gui/main_window.cpp" line="633"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="636"/>
+        <location filename="../app/gui/main_window.cpp" line="637"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="637"/>
+        <location filename="../app/gui/main_window.cpp" line="638"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="423"/>
-        <location filename="../app/gui/main_window.cpp" line="649"/>
-        <location filename="../app/gui/main_window.cpp" line="661"/>
+        <location filename="../app/gui/main_window.cpp" line="424"/>
+        <location filename="../app/gui/main_window.cpp" line="650"/>
+        <location filename="../app/gui/main_window.cpp" line="662"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="420"/>
+        <location filename="../app/gui/main_window.cpp" line="421"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="661"/>
+        <location filename="../app/gui/main_window.cpp" line="662"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="671"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="823"/>
+        <location filename="../app/gui/main_window.cpp" line="824"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="825"/>
+        <location filename="../app/gui/main_window.cpp" line="826"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="928"/>
+        <location filename="../app/gui/main_window.cpp" line="897"/>
+        <source>Run folder in use</source>
+        <translation>运行文件夹已被占用</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="898"/>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="899"/>
+        <source>Start Over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="957"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="929"/>
+        <location filename="../app/gui/main_window.cpp" line="958"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="959"/>
+        <location filename="../app/gui/main_window.cpp" line="988"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1032"/>
+        <location filename="../app/gui/main_window.cpp" line="1061"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1034"/>
+        <location filename="../app/gui/main_window.cpp" line="1063"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1037"/>
+        <location filename="../app/gui/main_window.cpp" line="1066"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1039"/>
+        <location filename="../app/gui/main_window.cpp" line="1068"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1042"/>
+        <location filename="../app/gui/main_window.cpp" line="1071"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1044"/>
+        <location filename="../app/gui/main_window.cpp" line="1073"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1048"/>
+        <location filename="../app/gui/main_window.cpp" line="1077"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1053"/>
+        <location filename="../app/gui/main_window.cpp" line="1082"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1074"/>
+        <location filename="../app/gui/main_window.cpp" line="1103"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1075"/>
+        <location filename="../app/gui/main_window.cpp" line="1104"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -1612,224 +1632,248 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="79"/>
+        <location filename="../app/gui/training_dialog.cpp" line="80"/>
         <source>New Training Run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="83"/>
+        <location filename="../app/gui/training_dialog.cpp" line="84"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="95"/>
+        <location filename="../app/gui/training_dialog.cpp" line="96"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="100"/>
+        <location filename="../app/gui/training_dialog.cpp" line="101"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="101"/>
+        <location filename="../app/gui/training_dialog.cpp" line="102"/>
         <source>Tokens to read:</source>
         <translation>读取的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Training share:</source>
         <translation>训练比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Validation share:</source>
         <translation>验证比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="106"/>
+        <location filename="../app/gui/training_dialog.cpp" line="107"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="107"/>
+        <location filename="../app/gui/training_dialog.cpp" line="108"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>跨层（基于路由历史的 GRU）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="109"/>
+        <location filename="../app/gui/training_dialog.cpp" line="110"/>
         <source>Statistics-aware</source>
         <translation>统计感知</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="111"/>
+        <location filename="../app/gui/training_dialog.cpp" line="112"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="114"/>
+        <location filename="../app/gui/training_dialog.cpp" line="115"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="115"/>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="117"/>
+        <location filename="../app/gui/training_dialog.cpp" line="118"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119"/>
+        <location filename="../app/gui/training_dialog.cpp" line="120"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="130"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="132"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="135"/>
+        <location filename="../app/gui/training_dialog.cpp" line="136"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="138"/>
+        <location filename="../app/gui/training_dialog.cpp" line="139"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="143"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="146"/>
+        <location filename="../app/gui/training_dialog.cpp" line="147"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="150"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="161"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="167"/>
+        <location filename="../app/gui/training_dialog.cpp" line="168"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="171"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="323"/>
+        <location filename="../app/gui/training_dialog.cpp" line="324"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="328"/>
+        <location filename="../app/gui/training_dialog.cpp" line="329"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="331"/>
+        <location filename="../app/gui/training_dialog.cpp" line="332"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="339"/>
+        <location filename="../app/gui/training_dialog.cpp" line="340"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341"/>
+        <location filename="../app/gui/training_dialog.cpp" line="342"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="343"/>
+        <location filename="../app/gui/training_dialog.cpp" line="344"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346"/>
+        <location filename="../app/gui/training_dialog.cpp" line="347"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348"/>
+        <location filename="../app/gui/training_dialog.cpp" line="349"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351"/>
-        <source>The run folder already holds a run: it will be continued from its last checkpoint.</source>
-        <translation>训练文件夹中已有训练：将从其最后一个检查点继续。</translation>
+        <location filename="../app/gui/training_dialog.cpp" line="352"/>
+        <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
+        <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/training_dialog.cpp" line="367"/>
+        <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
+        <translation>
+            <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/training_dialog.cpp" line="371"/>
+        <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
+        <translation>
+            <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="375"/>
+        <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
+        <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="377"/>
+        <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
+        <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
 </context>
 <context>
