@@ -47,7 +47,7 @@ JobInfo JobRunner::info(qint64 id) const
     return j;
 }
 
-qint64 JobRunner::submit(const JobSpec& spec, JobFn fn)
+qint64 JobRunner::addJob(const JobSpec& spec, JobFn fn, JobState state, const QString& message)
 {
     const qint64 id = m_nextId++;
     Job job;
@@ -55,16 +55,23 @@ qint64 JobRunner::submit(const JobSpec& spec, JobFn fn)
     job.fn = std::move(fn);
     job.cancel = std::make_shared<std::atomic<bool>>(false);
     m_jobs.insert(id, job);
-
     JobInfo info;
     info.id = id;
     info.kind = spec.kind;
     info.title = spec.title;
     info.outputPath = spec.outputPath;
     info.resumable = spec.resumable;
-    info.state = JobState::Queued;
-    info.queuedAt = QDateTime::currentDateTime();
+    info.state = state;
+    info.message = message;
+    if (state == JobState::Queued)
+        info.queuedAt = QDateTime::currentDateTime();
     m_model->upsert(info);
+    return id;
+}
+
+qint64 JobRunner::submit(const JobSpec& spec, JobFn fn)
+{
+    const qint64 id = addJob(spec, std::move(fn), JobState::Queued, QString());
     Q_EMIT logMessage(LogLevel::Info, source(id), QStringLiteral("queued: %1").arg(spec.title));
     Q_EMIT jobStateChanged(id, JobState::Queued);
     m_queue.push_back(id);
@@ -104,21 +111,7 @@ bool JobRunner::resubmit(qint64 id, const JobSpec& spec, JobFn fn)
 
 qint64 JobRunner::addInterrupted(const JobSpec& spec, const QString& why)
 {
-    const qint64 id = m_nextId++;
-    Job job;
-    job.spec = spec;
-    job.cancel = std::make_shared<std::atomic<bool>>(false);
-    m_jobs.insert(id, job);
-    JobInfo info;
-    info.id = id;
-    info.kind = spec.kind;
-    info.title = spec.title;
-    info.outputPath = spec.outputPath;
-    info.resumable = spec.resumable;
-    info.state = JobState::Interrupted;
-    info.message = why;
-    m_model->upsert(info);
-    return id;
+    return addJob(spec, JobFn(), JobState::Interrupted, why);
 }
 
 void JobRunner::startNext()

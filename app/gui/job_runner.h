@@ -67,6 +67,8 @@ Q_SIGNALS:
     void logMessage(specmoe::widgets::LogLevel level, const QString& source, const QString& text);
 
 private:
+    // Registers a job and its row in the model; submit() then queues it.
+    qint64 addJob(const JobSpec& spec, JobFn fn, widgets::JobState state, const QString& message);
     struct Job {
         JobSpec spec;
         JobFn fn;
