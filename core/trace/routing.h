@@ -10,14 +10,24 @@
 
 namespace specmoe {
 
-constexpr uint8_t kNoExpert = 255; // lookahead slot with no layer l+d
+// An expert id in memory. Schema 2 stores ids in the narrowest unsigned type that holds
+// E plus the sentinel (uint8 for E <= 255, uint16 beyond); in memory ids are one type.
+using ExpertId = uint8_t;
+constexpr ExpertId kNoExpert = 255; // lookahead slot with no layer l+d
+constexpr int kMaxTopk = 16;
 
 struct TraceDims {
-    int layers = 0;
-    int experts = 0;
+    int layers = 0;  // stored (MoE) layers, L
+    int experts = 0; // routed experts, E
     int topk = 0;
     std::vector<int> lookahead; // probe distances d (e.g. {1, 2}); empty = no probes
     bool hasLogits = false;
+    bool hasWeights = true; // router weights stored; imported id-only traces have none
+    // Decoder-layer index of each stored layer (size L, ascending); empty = 0..L-1 (every
+    // decoder layer is an MoE layer). Dense layers are not stored.
+    std::vector<int> moeLayers;
+    int decoderLayers = 0; // decoder layers of the model, dense ones included; 0 = layers
+    int sharedExperts = 0; // always-on experts beside the routed ones (not stored per token)
 };
 
 // Every field, the logits flag included: what a shard and the manifest must agree on.
@@ -35,6 +45,10 @@ struct SequenceRecord {
     std::string docId;        // document id inside the source
     int64_t tokenOffset = 0;  // first token's row in the block / shard
     int32_t length = 0;       // tokens stored (pads never are)
+    // Phase: the last `generatedTokens` tokens were generated (decode); the ones before
+    // are the prompt (prefill). Collected corpus traces are all prompt (0).
+    int32_t generatedTokens = 0;
+    std::string requestId;    // the serving engine's request id; empty when none
 };
 
 // Tokens of several sequences, concatenated in sequence order.
@@ -44,17 +58,18 @@ struct RoutingBlock {
     std::vector<int32_t> tokenIds;     // [N]
     std::vector<int64_t> seqIds;       // [N] owning sequence's seqId
     std::vector<int32_t> positions;    // [N] position inside the sequence
-    std::vector<uint8_t> topkIds;      // [N, L, k] descending probability
-    std::vector<uint16_t> topkWeights; // [N, L, k] IEEE half bits, renormalized over k
+    std::vector<ExpertId> topkIds;     // [N, L, k] descending probability
+    std::vector<uint16_t> topkWeights; // [N, L, k] IEEE half bits, renormalized over k;
+                                       // empty unless dims.hasWeights
     std::vector<uint16_t> logits;      // [N, L, E] IEEE half bits; empty unless hasLogits
-    std::vector<uint8_t> lookaheadIds; // [N, L, D, k]; kNoExpert where l+d >= L
+    std::vector<ExpertId> lookaheadIds; // [N, L, D, k]; kNoExpert where l+d >= L
 
     size_t numTokens() const { return tokenIds.size(); }
     size_t idx(size_t token, int layer, int j) const
     {
         return (token * size_t(dims.layers) + size_t(layer)) * size_t(dims.topk) + size_t(j);
     }
-    uint8_t expert(size_t token, int layer, int j = 0) const { return topkIds[idx(token, layer, j)]; }
+    ExpertId expert(size_t token, int layer, int j = 0) const { return topkIds[idx(token, layer, j)]; }
     float weight(size_t token, int layer, int j) const;
 
     // Appends another block with the same dims (token offsets are rebased).

@@ -44,12 +44,29 @@ struct TraceFingerprint {
 constexpr int kDefaultDeflateLevel = 0;
 constexpr int kDefaultChunkTokens = 8192;
 
+// Which model a trace is of (manifest "model"; schema 2).
+struct TraceModelInfo {
+    std::string family;  // e.g. "mixtral", "qwen3_moe", "deepseek_v3"; empty = unknown
+    std::string name;    // e.g. "Qwen/Qwen3-30B-A3B" or the model folder's name
+    std::string routing; // router function, e.g. "softmax_topk", "sigmoid_group_topk"
+};
+
+// Where a trace came from (manifest "origin"; schema 2).
+struct TraceOrigin {
+    std::string kind = "collected";  // "collected" (our runtime) or "imported"
+    std::string engine;              // for imports: "vllm", "sglang", "megatron", "npy"
+    std::string engineVersion;       // as the user gave it; may be empty
+    std::vector<std::string> inputs; // imported files (absolute paths)
+};
+
 struct TraceWriterOptions {
     double shardSizeMB = 256;        // target uncompressed payload per shard (MiB)
     int deflateLevel = kDefaultDeflateLevel; // 0 = uncompressed, 1..9 = shuffle + deflate
     int chunkTokens = kDefaultChunkTokens;   // tokens per HDF5 chunk
     bool startOver = false;          // clear a folder holding another fingerprint
     TraceRunConfig runConfig;        // the run's settings, kept in the manifest
+    TraceModelInfo model;            // kept in the manifest (schema 2)
+    TraceOrigin origin;              // kept in the manifest (schema 2)
 };
 
 class TraceWriter {
