@@ -74,6 +74,9 @@ extern "C" int specmoe_cli_main(int argc, char** argv, std::atomic<int>* stop)
     } catch (const UsageError& e) {
         std::cerr << "specmoe " << it->name << ": " << e.what() << "\n";
         return kUsage;
+    } catch (const specmoe::ParamError& e) {
+        std::cerr << "specmoe " << it->name << ": " << e.what() << "\n";
+        return kUsage;
     } catch (const specmoe::Cancelled&) {
         std::cerr << "specmoe " << it->name << ": cancelled; the state on disk is consistent "
                      "and the run can be resumed\n";

@@ -79,7 +79,7 @@ nlohmann::json tracesJson(const TrainParams& params)
 
 void checkParams(const TrainParams& params)
 {
-    auto bad = [](const std::string& m) { throw Error("train: " + m); };
+    auto bad = [](const std::string& m) { throw ParamError("train: " + m); };
     if (params.runDir.empty())
         bad("no run folder given");
     if (params.horizon < 1)
@@ -193,7 +193,7 @@ void TrainingRun::openData()
     m_topk = m_dims.topk;
     m_lookaheadCount = int(m_dims.lookahead.size());
     if (m_horizon >= m_layers)
-        throw Error("train: horizon " + std::to_string(m_horizon) +
+        throw ParamError("train: horizon " + std::to_string(m_horizon) +
                     " reaches beyond the last layer: the traces have " + std::to_string(m_layers) +
                     " layers, so the horizon can be at most " + std::to_string(m_layers - 1));
     if (m_params.threads > 0)

@@ -471,6 +471,11 @@ const Case kOptionCases[] = {
          return "train --traces " + w.trace() + " --out " + w.path("r") + " --lr 1e30 --epochs 2 --device cpu --quiet";
      },
      1, {"NaN"}, {}},
+    {"HorizonBeyondLayers",
+     [](World& w) {
+         return "train --traces " + w.trace() + " --out " + w.path("r") + " --horizon 5 --device cpu --quiet";
+     },
+     2, {"horizon 5", "at most"}, {}},
     {"OptionWithoutValue", [](World& w) { return "train --traces " + w.trace() + " --epochs"; }, 2, {"--epochs"}, {}},
     {"UnknownCommand", [](World&) { return std::string("frobnicate"); }, 2, {"frobnicate"}, {}},
 };
