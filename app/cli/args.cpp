@@ -32,7 +32,12 @@ void ArgParser::flag(const std::string& name, const std::string& help)
 
 void ArgParser::positional(const std::string& name, const std::string& help, bool required)
 {
-    m_pos.push_back({name, help, required});
+    m_pos.push_back({name, help, required, false});
+}
+
+void ArgParser::positionalList(const std::string& name, const std::string& help)
+{
+    m_pos.push_back({name, help, true, true});
 }
 
 const ArgParser::Opt* ArgParser::find(const std::string& name) const
@@ -50,7 +55,7 @@ std::string ArgParser::unexpectedArgument(const std::string& arg) const
     std::string accepted;
     for (const auto& p : m_pos)
         accepted += (accepted.empty() ? "" : " ") + std::string(p.required ? "<" : "[") + p.name +
-                    (p.required ? ">" : "]");
+                    (p.required ? ">" : "]") + (p.list ? "..." : "");
     return "unexpected argument '" + arg + "' (" + m_program +
            (accepted.empty() ? " takes options only" : " takes " + accepted + " besides options") + ")";
 }
@@ -92,7 +97,9 @@ void ArgParser::parse(const std::vector<std::string>& args)
                 m_values[name] = {value};
             continue;
         }
-        if (posIndex < m_pos.size())
+        if (posIndex < m_pos.size() && m_pos[posIndex].list)
+            m_listValues.push_back(a); // a list takes every word left, and stays the current positional
+        else if (posIndex < m_pos.size())
             m_posValues[m_pos[posIndex++].name] = a;
         else
             throw UsageError(unexpectedArgument(a));
@@ -100,7 +107,7 @@ void ArgParser::parse(const std::vector<std::string>& args)
     if (m_help)
         return;
     for (size_t i = posIndex; i < m_pos.size(); ++i)
-        if (m_pos[i].required)
+        if (m_pos[i].required && !(m_pos[i].list && !m_listValues.empty()))
             throw UsageError("missing argument <" + m_pos[i].name + ">");
 }
 
@@ -111,7 +118,7 @@ std::string ArgParser::help() const
     if (!m_opts.empty())
         s << " [options]";
     for (const auto& p : m_pos)
-        s << (p.required ? " <" : " [") << p.name << (p.required ? ">" : "]");
+        s << (p.required ? " <" : " [") << p.name << (p.required ? ">" : "]") << (p.list ? "..." : "");
     s << "\n\n" << m_summary << "\n";
     if (!m_pos.empty()) {
         s << "\narguments:\n";
@@ -247,6 +254,14 @@ std::vector<int> parseIntList(const std::string& text, const std::string& option
 }
 
 bool ArgParser::flagSet(const std::string& name) const { return has(name); }
+
+std::vector<std::string> ArgParser::positionalValues(const std::string& name) const
+{
+    for (const auto& p : m_pos)
+        if (p.list && p.name == name)
+            return m_listValues;
+    return {};
+}
 
 std::string ArgParser::positionalValue(const std::string& name) const
 {

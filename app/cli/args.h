@@ -26,6 +26,8 @@ public:
     void multiOption(const std::string& name, const std::string& metavar, const std::string& help);
     void flag(const std::string& name, const std::string& help);
     void positional(const std::string& name, const std::string& help, bool required = true);
+    // The words after the declared positionals (at least one): `import ... INPUT...`.
+    void positionalList(const std::string& name, const std::string& help);
 
     // Throws UsageError on unknown options, missing values and arguments beyond the
     // declared positionals.
@@ -45,6 +47,7 @@ public:
     double getDouble(const std::string& name, double lo, double hi, bool loExclusive = false) const;
     bool flagSet(const std::string& name) const;
     std::string positionalValue(const std::string& name) const;
+    std::vector<std::string> positionalValues(const std::string& name) const; // a positionalList
 
 private:
     struct Opt {
@@ -54,6 +57,7 @@ private:
     struct Pos {
         std::string name, help;
         bool required = true;
+        bool list = false;
     };
     const Opt* find(const std::string& name) const;
     std::string unexpectedArgument(const std::string& arg) const;
@@ -63,6 +67,7 @@ private:
     std::vector<Pos> m_pos;
     std::map<std::string, std::vector<std::string>> m_values;
     std::map<std::string, std::string> m_posValues;
+    std::vector<std::string> m_listValues;
     bool m_help = false;
 };
 

@@ -203,12 +203,13 @@ int runTraces(const ArgParser& a)
         return runReshard(a, dir);
     if (action == "export-csv")
         return runExport(a, dir);
-    throw UsageError("unknown action '" + action + "' (info, verify, reshard, export-csv)");
+    throw UsageError("unknown action '" + action + "' (info, verify, reshard, export-csv; import: see "
+                     "'specmoe traces import --help')");
 }
 
 } // namespace
 
-SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace folder",
+SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace folder (import: traces import)",
                 [](ArgParser& p) {
                     p.positional("action", "info | verify | reshard | export-csv");
                     p.positional("dir", "the trace folder (holds manifest.json)");

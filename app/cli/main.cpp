@@ -44,8 +44,15 @@ extern "C" int specmoe_cli_main(int argc, char** argv, std::atomic<int>* stop)
         return kOk;
     }
     const auto& cmds = registry();
-    auto it = std::find_if(cmds.begin(), cmds.end(),
-                           [&](const Command& c) { return c.name == args[0]; });
+    // A two-word command ("traces import") before the one-word command of its first word.
+    auto it = std::find_if(cmds.begin(), cmds.end(), [&](const Command& c) {
+        return args.size() > 1 && c.name == args[0] + " " + args[1];
+    });
+    size_t words = 2;
+    if (it == cmds.end()) {
+        it = std::find_if(cmds.begin(), cmds.end(), [&](const Command& c) { return c.name == args[0]; });
+        words = 1;
+    }
     if (it == cmds.end()) {
         std::cerr << "specmoe: unknown command '" << args[0] << "'\n\n";
         printUsage(std::cerr);
@@ -54,7 +61,7 @@ extern "C" int specmoe_cli_main(int argc, char** argv, std::atomic<int>* stop)
     ArgParser parser("specmoe " + it->name, it->summary);
     it->declare(parser);
     try {
-        parser.parse({args.begin() + 1, args.end()});
+        parser.parse({args.begin() + std::ptrdiff_t(words), args.end()});
     } catch (const UsageError& e) {
         std::cerr << "specmoe " << it->name << ": " << e.what() << "\n"
                   << "Run 'specmoe " << it->name << " --help' for usage.\n";

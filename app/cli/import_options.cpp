@@ -1,0 +1,100 @@
+#include "app/cli/import_options.h"
+
+#include <climits>
+
+namespace specmoe::cli {
+namespace {
+
+// "3-60" or "0,2,4-7" -> decoder indices, ascending and distinct.
+std::vector<int> parseLayerList(const std::string& text, const std::string& option)
+{
+    std::vector<int> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+        if (item.empty())
+            continue;
+        const size_t dash = item.find('-');
+        try {
+            size_t used = 0;
+            const std::string a = item.substr(0, dash), b = dash == std::string::npos ? a : item.substr(dash + 1);
+            const long lo = std::stol(a, &used);
+            if (used != a.size())
+                throw std::invalid_argument(item);
+            const long hi = std::stol(b, &used);
+            if (used != b.size() || lo < 0 || hi < lo || hi > 65535)
+                throw std::invalid_argument(item);
+            for (long x = lo; x <= hi; ++x)
+                out.push_back(int(x));
+        } catch (const std::exception&) {
+            throw UsageError("option --" + option + ": '" + item + "' is not a layer index or a range a-b (0..65535)");
+        }
+    }
+    for (size_t i = 1; i < out.size(); ++i)
+        if (out[i] <= out[i - 1])
+            throw UsageError("option --" + option + ": layers must be ascending and distinct ('" + text + "')");
+    return out;
+}
+
+} // namespace
+
+void declareImportOptions(ArgParser& p, const import::ImportParams& d)
+{
+    p.positionalList("input", "bundle .npz files (vllm, sglang), .npz files or folders of .npy files (npy), "
+                              "router_trace_rank*.jsonl files or their folder (megatron)");
+    p.option("format", "FORMAT", "vllm | sglang | megatron | npy (docs/trace-import.md)");
+    p.option("out", "DIR", "the trace folder to write (a rerun resumes an interrupted import)");
+    p.option("model-config", "FILE", "the model's config.json: experts, top-k, MoE layers, shared experts");
+    p.option("experts", "E", "routed experts (overrides the configuration)");
+    p.option("moe-layers", "LIST", "decoder indices of the MoE layers, e.g. 3-60 (overrides the configuration)");
+    p.option("decoder-layers", "N", "decoder layers of the model, dense ones included");
+    p.option("shared-experts", "N", "always-on shared experts (not in the routing rows)");
+    p.option("model-name", "NAME", "model name kept in the manifest (default: the configuration's)");
+    p.option("family", "NAME", "model family kept in the manifest, e.g. qwen3_moe (default: model_type)");
+    p.option("layer-axis", "AXIS", "auto | moe | all: what the rows' layer slots are", import::layerAxisName(d.layerAxis));
+    p.flag("allow-missing", "drop tokens whose routing row is marked missing (-1) instead of failing");
+    p.option("engine-version", "V", "engine version kept in the manifest (default: the input's)");
+    p.option("megatron-layer-numbering", "N", "megatron: auto | index0 | number1 (how `layer` counts)",
+             import::layerNumberingName(d.megatronNumbering));
+    p.option("micro-batch", "B", "megatron: split each router call into B sequences (rows interleaved)",
+             numberText(d.microBatch));
+    p.option("shard-size-mb", "MB", "target uncompressed payload per shard (MiB)", numberText(d.shardSizeMB));
+    p.flag("overwrite", "clear a folder that holds another trace");
+    p.flag("quiet", "no progress lines");
+}
+
+import::ImportParams readImportOptions(const ArgParser& a, const import::ImportParams& d)
+{
+    import::ImportParams o = d;
+    if (!a.has("format"))
+        throw UsageError("--format is required (vllm, sglang, megatron, npy)");
+    o.format = parseOption<import::ImportFormat>(a, "format", import::parseImportFormat);
+    o.outDir = a.get("out");
+    if (o.outDir.empty())
+        throw UsageError("--out DIR is required (the trace folder to write)");
+    o.inputs = a.positionalValues("input");
+    o.modelConfig = a.get("model-config");
+    if (a.has("experts"))
+        o.layout.experts = int(a.getInt("experts", 1, 65535));
+    if (a.has("moe-layers"))
+        o.layout.moeLayers = parseLayerList(a.get("moe-layers"), "moe-layers");
+    if (a.has("decoder-layers"))
+        o.layout.decoderLayers = int(a.getInt("decoder-layers", 1, 65536));
+    if (a.has("shared-experts"))
+        o.layout.sharedExperts = int(a.getInt("shared-experts", 0, 65535));
+    o.layout.name = a.get("model-name");
+    o.layout.family = a.get("family");
+    o.layerAxis = parseOption<import::LayerAxis>(a, "layer-axis", import::parseLayerAxis);
+    o.allowMissing = a.flagSet("allow-missing");
+    o.engineVersion = a.get("engine-version");
+    o.megatronNumbering =
+        parseOption<import::LayerNumbering>(a, "megatron-layer-numbering", import::parseLayerNumbering);
+    o.microBatch = int(a.getInt("micro-batch", 0, 1 << 20));
+    o.shardSizeMB = a.getDouble("shard-size-mb", 0, 1 << 20, true);
+    o.overwrite = a.flagSet("overwrite");
+    return o;
+}
+
+} // namespace specmoe::cli
