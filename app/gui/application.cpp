@@ -14,6 +14,8 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include <csignal>
+
 namespace specmoe::gui {
 
 void installTranslations(QApplication& app)
@@ -30,6 +32,11 @@ void installTranslations(QApplication& app)
     if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         app.installTranslator(qtTranslator);
+}
+
+void ignoreFileSizeSignal()
+{
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 int runWorkbench(int argc, char** argv)

@@ -156,12 +156,24 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_maxLength->setObjectName(QStringLiteral("maxLength"));
     m_maxLength->setRange(2, 131072);
     m_maxLength->setSuffix(tr(" tokens"));
+    // Bytes, exact: a double holds every whole number up to 2^53 (a QSpinBox stops at 2^31).
+    m_maxDocBytes = new QDoubleSpinBox(corpusBox);
+    m_maxDocBytes->setObjectName(QStringLiteral("maxDocBytes"));
+    m_maxDocBytes->setDecimals(0);
+    m_maxDocBytes->setRange(1, 9007199254740992.0);
+    m_maxDocBytes->setSingleStep(1 << 20);
+    m_maxDocBytes->setGroupSeparatorShown(true);
+    m_maxDocBytes->setSuffix(tr(" bytes"));
+    m_maxDocBytes->setToolTip(
+        tr("Documents longer than this are skipped and counted as \"document-too-long\" in the source's "
+           "statistics, so one huge line cannot exhaust the memory (the CLI's --max-doc-bytes)."));
     auto* corpusLayout = new QVBoxLayout(corpusBox);
     corpusLayout->addWidget(m_sources, 1);
     corpusLayout->addLayout(sourceButtons);
     auto* corpusForm = new QFormLayout;
     corpusForm->addRow(tr("Target size:"), m_target);
     corpusForm->addRow(tr("Maximum sequence length:"), m_maxLength);
+    corpusForm->addRow(tr("Longest document:"), m_maxDocBytes);
     corpusLayout->addLayout(corpusForm);
 
     // Compute
@@ -440,6 +452,7 @@ CollectParams CollectionDialog::params() const
         p.sources.push_back(sourceAt(r));
     p.targetTokens = int64_t(m_target->value());
     p.maxLength = m_maxLength->value();
+    p.maxDocumentBytes = int64_t(m_maxDocBytes->value());
     p.batchSize = m_batch->value();
     p.device = selectedDevice(m_device);
     p.dtype = parseDType(m_dtype->currentData().toString().toStdString());
@@ -462,6 +475,7 @@ void CollectionDialog::setParams(const CollectParams& p)
         addSource(src);
     m_target->setValue(double(p.targetTokens));
     m_maxLength->setValue(p.maxLength);
+    m_maxDocBytes->setValue(double(p.maxDocumentBytes));
     m_batch->setValue(p.batchSize);
     selectDevice(m_device, p.device);
     m_dtype->setCurrentIndex(qMax(0, m_dtype->findData(qtName(dtypeName(p.dtype)))));

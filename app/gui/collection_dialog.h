@@ -55,6 +55,7 @@ private:
     QTableWidget* m_sources = nullptr;
     QDoubleSpinBox* m_target = nullptr;
     QSpinBox* m_maxLength = nullptr;
+    QDoubleSpinBox* m_maxDocBytes = nullptr;
     QSpinBox* m_batch = nullptr;
     QComboBox* m_device = nullptr;
     QComboBox* m_dtype = nullptr;

@@ -160,6 +160,29 @@ JobFn makeCollectJob(const CollectParams& params)
     };
 }
 
+CollectReport collectReport(const CollectResult& r)
+{
+    CollectReport report;
+    report.info << Jobs::tr("%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7")
+                       .arg(QDir::toNativeSeparators(QString::fromStdString(r.outDir)))
+                       .arg(qlonglong(r.sequencesWritten))
+                       .arg(qlonglong(r.tokensWritten))
+                       .arg(r.seconds, 0, 'f', 1)
+                       .arg(r.tokensPerSecond, 0, 'f', 0)
+                       .arg(qulonglong(r.shards))
+                       .arg(r.complete ? QString() : Jobs::tr(", not complete (resumable)"));
+    for (const std::string& s : describeSources(r))
+        report.info << QString::fromStdString(s);
+    for (const std::string& w : r.modelWarnings)
+        report.warnings << QString::fromStdString(w);
+    if (!r.warnings.empty())
+        report.warnings << Jobs::tr("skipped input: %n item(s), also listed in manifest.json (\"skipped\")", nullptr,
+                                    int(r.skippedInputs));
+    for (const std::string& w : r.warnings)
+        report.warnings << QString::fromStdString(w);
+    return report;
+}
+
 JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics)
 {
     if (spec.kind == QLatin1String("collect")) {

@@ -10,6 +10,7 @@
 #include "core/trace/reshard.h"
 
 #include <QMetaType>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -44,6 +45,15 @@ JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onM
 JobFn makeAnalyzeJob(const QString& traceDir);
 JobSpec analyzeSpec(const QString& traceDir);
 using AnalysisPtr = std::shared_ptr<const AnalysisResult>;
+
+// What a finished collection tells the user in the log: a summary line, one line per
+// source (kept, dropped, skipped; core's describeSources), and as warnings the checkpoint's
+// (CollectResult::modelWarnings: unused tensors, by name) and the skipped corpus input.
+struct CollectReport {
+    QStringList info;
+    QStringList warnings;
+};
+CollectReport collectReport(const CollectResult& result);
 
 void registerJobTypes();
 

@@ -3,5 +3,6 @@
 
 int main(int argc, char** argv)
 {
+    specmoe::gui::ignoreFileSizeSignal();
     return specmoe::gui::runWorkbench(argc, argv);
 }

@@ -814,6 +814,18 @@ void MainWindow::onJobStateChanged(qint64 id)
                 m_workspace.addRun(QString::fromStdString(r.speculationDir));
         }
         saveWorkspace();
+        if (kind == QLatin1String("collect")) {
+            // The CLI prints these after a collection; here they go to the log, warnings
+            // (unused checkpoint tensors, skipped corpus input) raised where they are seen.
+            const CollectReport report = collectReport(m_runner->result(id).value<CollectResult>());
+            const QString source = QFileInfo(j->outputPath).fileName();
+            for (const QString& line : report.info)
+                m_log->info(source, line);
+            for (const QString& line : report.warnings)
+                m_log->warning(source, line);
+            if (!report.warnings.isEmpty())
+                m_logDock->raise();
+        }
         if (kind == QLatin1String("export")) {
             const auto r = m_runner->result(id).value<speculate::ExportResult>();
             m_log->info(QStringLiteral("export"), QStringLiteral("predictor exported: %1 (%2 parameters) and %3")

@@ -173,6 +173,7 @@ private Q_SLOTS:
         d.residency = Residency::Streaming;
         d.shardMB = 12.5;
         d.lookahead = {3};
+        d.maxDocumentBytes = 4096;
         d.minLength = 3; // no widget: kept as given
         CollectionDialog dlg(tmp.path(), d);
         QCOMPARE(child<QSpinBox>(&dlg, "maxLength")->value(), 777);
@@ -183,7 +184,28 @@ private Q_SLOTS:
         QCOMPARE(child<QComboBox>(&dlg, "residency")->currentData().toString(), QStringLiteral("streaming"));
         QCOMPARE(child<QDoubleSpinBox>(&dlg, "shardSize")->value(), 12.5);
         QCOMPARE(child<QLineEdit>(&dlg, "lookahead")->text(), QStringLiteral("3"));
+        QCOMPARE(child<QDoubleSpinBox>(&dlg, "maxDocBytes")->value(), 4096.0);
         QCOMPARE(collectJobParams(dlg.params()), collectJobParams(d));
+    }
+
+    // Issue 17: the CLI's --max-doc-bytes in the dialog, exact beyond 32 bits, with a tooltip,
+    // and kept through the job parameters a workspace stores.
+    void collectionDialogSetsTheDocumentCap()
+    {
+        QTemporaryDir tmp;
+        CollectionDialog dlg(tmp.path());
+        auto* cap = child<QDoubleSpinBox>(&dlg, "maxDocBytes");
+        QCOMPARE(cap->value(), double(CollectParams{}.maxDocumentBytes));
+        QVERIFY(cap->toolTip().contains(QStringLiteral("--max-doc-bytes")));
+        const int64_t big = int64_t(5) * 1000 * 1000 * 1000 + 7;
+        cap->setValue(double(big));
+        QCOMPARE(dlg.params().maxDocumentBytes, big);
+        const CollectParams back = collectParamsOfJob(collectJobParams(dlg.params()));
+        QCOMPARE(back.maxDocumentBytes, big);
+        CollectionDialog again(tmp.path(), back);
+        QCOMPARE(child<QDoubleSpinBox>(&again, "maxDocBytes")->value(), double(big));
+        cap->setValue(0); // the minimum is 1: the collector refuses a cap below one byte
+        QCOMPARE(dlg.params().maxDocumentBytes, int64_t(1));
     }
 
     void trainingDialogShowsCoreDefaults()

@@ -1,13 +1,17 @@
 // End to end through the main window, as a user would: create a workspace, collect the
 // routing of the tiny Mixtral fixture on a small token-id corpus, train tiny predictors on
 // the trace set, cancel and resume a job, and find every result in the workspace tree.
+#include "app/gui/application.h"
 #include "app/gui/evaluate_dialog.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/jobs.h"
 #include "app/gui/main_window.h"
 #include "app/gui/summary_page.h"
 #include "widgets/comparison_table_view.h"
+#include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
 #include "widgets/jobs_model.h"
+#include "widgets/log_panel.h"
 #include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
 
@@ -21,7 +25,10 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <csignal>
 #include <random>
+
+#include <sys/resource.h>
 
 using namespace specmoe;
 using namespace specmoe::gui;
@@ -86,6 +93,23 @@ speculate::TrainParams tinyTraining(const QString& traces, const QString& runDir
     return p;
 }
 
+// The tiny fixture with one tensor the model does not use (core warns, naming it).
+QString modelWithUnusedTensor(const QString& dir)
+{
+    const QString src = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
+    QDir().mkpath(dir);
+    if (!QFile::copy(src + QStringLiteral("/config.json"), dir + QStringLiteral("/config.json")))
+        return {};
+    const SafetensorsFile in((src + QStringLiteral("/model.safetensors")).toStdString());
+    std::vector<TensorToWrite> tensors;
+    for (const TensorEntry& e : in.tensors())
+        tensors.push_back({e.name, stDTypeName(e.dtype), e.shape, in.bytes(e), size_t(e.bytes())});
+    static const float extra[4] = {1, 2, 3, 4};
+    tensors.push_back({"model.vision_tower.weight", "F32", {4}, extra, sizeof extra});
+    writeSafetensors((dir + QStringLiteral("/model.safetensors")).toStdString(), tensors);
+    return dir;
+}
+
 } // namespace
 
 class TestWorkbenchE2E : public QObject {
@@ -97,6 +121,88 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("SpecMoE-tests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_workbench_e2e"));
         QSettings().clear();
+    }
+
+    // Issue 17: past `ulimit -f` the kernel sends SIGXFSZ, which killed the whole workbench
+    // in the middle of an in-process collection. With the signal ignored (what main() does)
+    // the shard write fails with EFBIG: the job fails with core's message, the window lives
+    // on, and the same collection resumes once the limit is gone.
+    void collectionPastTheFileSizeLimitFailsAndTheWorkbenchLives()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        window.setCloseConfirmation([](int) { return true; });
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Limit"), &err), qPrintable(err));
+        const QString corpus = writeIdCorpus(tmp.path(), 300, 11);
+        const QString traces = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("limited"));
+        CollectParams p = tinyCollection(corpus, traces, 6000);
+        p.shardMB = 4; // one shard of everything: far past the limit
+        JobRunner* runner = window.jobRunner();
+
+        ignoreFileSizeSignal();
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        rlimit lim = old;
+        lim.rlim_cur = 48 * 1024;
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &lim), 0);
+        const qint64 id = window.startCollection(p);
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(id)), 240000);
+        setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, SIG_DFL);
+
+        QCOMPARE(runner->state(id), JobState::Failed);
+        const QString error = runner->model()->find(id)->error;
+        QVERIFY2(error.contains(QStringLiteral("shard")) && error.contains(QStringLiteral("rerun")), qPrintable(error));
+        const auto& log = window.logPanel()->entries();
+        QVERIFY(std::any_of(log.begin(), log.end(), [&](const widgets::LogEntry& e) {
+            return e.level == widgets::LogLevel::Error && e.text.contains(error);
+        }));
+
+        // Still alive and working: the same collection runs to the end without the limit.
+        bool resumed = false; // QTRY evaluates its expression more than once: resume once
+        QTRY_VERIFY_WITH_TIMEOUT(resumed || (resumed = window.resumeJob(id)), 10000); // once the failed job's thread is gone
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(id)), 240000);
+        QCOMPARE(runner->state(id), JobState::Finished);
+        QVERIFY(runner->result(id).value<CollectResult>().complete);
+    }
+
+    // Issue 17: the checkpoint's warnings (CollectResult::modelWarnings) were dropped by the
+    // workbench; the CLI prints them. They now reach the log as warnings, with the summary.
+    void collectionLogsTheCheckpointWarnings()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        window.setCloseConfirmation([](int) { return true; });
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Warn"), &err), qPrintable(err));
+        const QString model = modelWithUnusedTensor(tmp.filePath(QStringLiteral("model")));
+        QVERIFY(!model.isEmpty());
+        CollectParams p = tinyCollection(writeIdCorpus(tmp.path(), 20, 5), tmp.filePath(QStringLiteral("ws/traces/w")), 300);
+        p.modelDir = model.toStdString();
+        JobRunner* runner = window.jobRunner();
+        const qint64 id = window.startCollection(p);
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(id)), 240000);
+        QCOMPARE(runner->state(id), JobState::Finished);
+        QCOMPARE(runner->result(id).value<CollectResult>().modelWarnings.size(), size_t(1));
+
+        const auto& log = window.logPanel()->entries();
+        auto has = [&](widgets::LogLevel level, const QString& text) {
+            return std::any_of(log.begin(), log.end(),
+                               [&](const widgets::LogEntry& e) { return e.level == level && e.text.contains(text); });
+        };
+        QVERIFY(has(widgets::LogLevel::Warning, QStringLiteral("model.vision_tower.weight")));
+        QVERIFY(has(widgets::LogLevel::Warning, QStringLiteral("not used by the model")));
+        QVERIFY(has(widgets::LogLevel::Info, QStringLiteral("tokens written")));
+        // The report itself, without a window.
+        CollectResult r;
+        r.modelWarnings = {"m: 1 tensor of the weight files not used by the model (ignored): x"};
+        r.warnings = {"ids.jsonl:3: broken JSON"};
+        r.skippedInputs = 1;
+        const CollectReport report = collectReport(r);
+        QCOMPARE(report.warnings.size(), 3);
+        QVERIFY(report.warnings.first().contains(QStringLiteral("not used by the model")));
+        QVERIFY(report.warnings.last().contains(QStringLiteral("broken JSON")));
     }
 
     void collectTrainCancelResume()
