@@ -2,7 +2,12 @@
 // layers x top-2 of synthetic Mixtral-shaped routing. Prints per-operation timings (mean,
 // max) for hover, pan, zoom and the text view's layer switch. Asserts nothing.
 //
-//   bench_views [--tokens N] [--only heatmap|journeys|text|patterns|curves] [--screenshots DIR]
+//   bench_views [--tokens N] [--only heatmap|journeys|text|patterns|curves] [--screenshots DIR] [--wide]
+//
+// --wide: 256 experts x 61 layers x top-8 without router weights (issue 18; 128 experts
+// while expert ids are 8 bits), prompt and generated tokens, from
+// tests/support/views_wide_data.h (statistics counted there: core's analysis of id-only
+// traces is being extended at the same time).
 //
 // Each operation prints the wall-clock median, mean and max and the median CPU time of the
 // GUI thread; BENCH_VIEWS_TRACE=1 also prints every sample.
@@ -11,6 +16,7 @@
 // 60 000 synthetic tokens; docs/screenshots holds the workbench under Xvfb (docs/views.md).
 #include "core/analysis/analysis.h"
 #include "tests/support/views_demo_data.h"
+#include "tests/support/views_wide_data.h"
 #include "widgets/comparison_table_view.h"
 #include "widgets/routing_patterns_view.h"
 #include "widgets/routing_text_view.h"
@@ -139,12 +145,23 @@ std::vector<QPoint> randomPoints(const QRect& r, int n)
     return pts;
 }
 
-int screenshots(const QString& dir)
+RoutingContext contextOf(const DemoRouting& routing)
+{
+    RoutingContext c = RoutingContext::fromDims(routing.block->dims);
+    c.addSequences(routing.block->sequences);
+    return c;
+}
+
+int screenshots(const QString& dir, bool wide)
 {
     QDir().mkpath(dir);
-    const DemoRouting routing = makeDemoRouting(60000, 32, 8, 2, 512, 7);
-    const AnalysisResult result = analyzeDemo(routing, 6, {"def", "the", "x"}, 32);
+    const DemoRouting routing = wide ? makeWideRouting(60000, deepseekV3Dims(), 512, 128, 7)
+                                     : makeDemoRouting(60000, 32, 8, 2, 512, 7);
+    const AnalysisResult result = wide ? wideAnalysis(routing, 6, 32, true, {"def", "the", "x"})
+                                       : analyzeDemo(routing, 6, {"def", "the", "x"}, 32);
     TraceSetViews traces;
+    if (wide)
+        traces.setContext(contextOf(routing));
     traces.setTitle(QStringLiteral("Demo routing"));
     traces.resize(1500, 920);
     traces.setAnalysis(result);
@@ -152,9 +169,11 @@ int screenshots(const QString& dir)
     traces.setRouting(routing.block, routing.textFn());
     traces.show();
     traces.heatmapView()->showCell(result.layers - 1, 3);
-    traces.journeyView()->setRange(0, 12);
+    traces.journeyView()->setRange(wide ? 380 : 0, 12); // wide: across the prompt / generated boundary
     traces.journeyView()->search(QStringLiteral("def"));
     traces.textView()->setLayer(15);
+    if (wide)
+        traces.textView()->canvas()->scrollToToken(300);
     traces.patternsView()->setTransition(1, 15);
     traces.patternsView()->setCoactivationLayer(15);
     int saved = 0;
@@ -206,25 +225,43 @@ int main(int argc, char** argv)
         else if (args[i] == QLatin1String("--only") && i + 1 < args.size())
             only = args[++i];
     }
+    const bool wide = args.contains(QLatin1String("--wide"));
     if (!shots.isEmpty())
-        return screenshots(shots);
+        return screenshots(shots, wide);
     auto want = [&](const char* section) { return only.isEmpty() || only == QLatin1String(section); };
 
-    std::printf("bench_views: %zu tokens x 32 layers x top-2, 8 experts (platform %s)\n", tokens,
+    TraceDims dims = wideBenchDims();
+    if (!wide) {
+        dims = TraceDims();
+        dims.layers = 32;
+        dims.experts = 8;
+        dims.topk = 2;
+    }
+    std::printf("bench_views: %zu tokens x %d layers x top-%d, %d experts%s (platform %s)\n", tokens, dims.layers,
+                dims.topk, dims.experts, wide ? ", no router weights, prompt + generated" : "",
                 qPrintable(QApplication::platformName()));
     DemoRouting routing;
     AnalysisResult result;
+    RoutingContext context;
     if (want("heatmap") || want("journeys") || want("text") || want("patterns")) {
-        std::printf("  generate routing: %.0f ms\n",
-                    timeOnce([&] { routing = makeDemoRouting(tokens, 32, 8, 2, 1024, 7); }));
-        std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
-                    timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}, 32); }));
+        std::printf("  generate routing: %.0f ms\n", timeOnce([&] {
+                        routing = wide ? makeWideRouting(tokens, dims, 1024, 128, 7) : makeDemoRouting(tokens, 32, 8, 2, 1024, 7);
+                    }));
+        if (wide) {
+            std::printf("  statistics counted by the fixture (once per trace set, not a view cost): %.0f ms\n",
+                        timeOnce([&] { result = wideAnalysis(routing, 4, 32, false, {"def", "the"}); }));
+            context = contextOf(routing);
+        } else {
+            std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
+                        timeOnce([&] { result = analyzeDemo(routing, 4, {"def", "the"}, 32); }));
+        }
     }
 
     // --- Expert-usage heatmap -----------------------------------------------------------
     if (want("heatmap")) {
         UsageHeatmapView heat;
         heat.resize(1200, 700);
+        heat.setContext(context);
         heat.show();
         std::printf("  heatmap setStats (from analysis): %.2f ms\n",
                     timeOnce([&] { heat.setStats(ExpertUsageStats::fromAnalysis(result)); replotNow(heat.plot()); }));
@@ -237,13 +274,26 @@ int main(int argc, char** argv)
                    replotNow(heat.plot());
                }),
                50);
-        report("click cell (list sampled tokens)", measure(50, [&](int i) { heat.showCell(i % 32, i % 8); }), 50);
+        report("click cell (list sampled tokens)",
+               measure(50, [&](int i) { heat.showCell(i % result.layers, (i * 37) % result.experts); }), 50);
+        // Zoomed in to a quarter of the layers and experts, so a pan moves (it is kept inside the cells).
+        heat.plot()->xAxis->setRange(dims.layers / 4.0, dims.layers / 2.0);
+        heat.plot()->yAxis->setRange(dims.experts / 4.0, dims.experts / 2.0);
+        panZoom("usage heatmap (zoomed to a quarter)", heat.plot(), heat.plot()->xAxis, heat.plot()->yAxis);
+        heat.fitAll();
+        heat.setRowOrder(UsageHeatmapView::RowOrder::ByLoad);
+        report("rows by load + replot", measure(20, [&](int i) {
+                   heat.setRowOrder(i % 2 ? UsageHeatmapView::RowOrder::ById : UsageHeatmapView::RowOrder::ByLoad);
+                   replotNow(heat.plot());
+               }),
+               50);
     }
 
     // --- Token journeys ----------------------------------------------------------------
     if (want("journeys")) {
         TokenJourneyView journeys;
         journeys.resize(1200, 700);
+        journeys.setContext(context);
         journeys.show();
         journeys.setJourneySet(TokenJourneySet::fromAnalysis(result));
         journeys.setRange(0, 256);
@@ -253,6 +303,15 @@ int main(int argc, char** argv)
         panZoom("token journeys (256 + 200 overlay)", journeys.plot(), journeys.plot()->xAxis, journeys.plot()->yAxis);
         const auto jPts = randomPoints(journeys.plot()->axisRect()->rect(), 300);
         report("hover (nearest node + text)", measure(300, [&](int i) { (void)journeys.hoverText(jPts[size_t(i)]); }), 50);
+        journeys.setRows(TokenJourneyView::Rows::PathExperts);
+        replotNow(journeys.plot());
+        std::printf("  rows of the experts on these paths: %d\n", journeys.rowCount());
+        panZoom("token journeys, experts on these paths only", journeys.plot(), journeys.plot()->xAxis, journeys.plot()->yAxis);
+        report("switch rows (all / on paths) + replot", measure(20, [&](int i) {
+                   journeys.setRows(i % 2 ? TokenJourneyView::Rows::PathExperts : TokenJourneyView::Rows::AllExperts);
+                   replotNow(journeys.plot());
+               }),
+               50);
     }
 
     // --- Routing text at 1 M tokens -------------------------------------------------------
@@ -265,12 +324,13 @@ int main(int argc, char** argv)
         std::printf("  precompute routed text (layer-major experts + colour runs, once): %.0f ms\n",
                     timeOnce([&] { routedText = RoutedText(routing.block, 0, 0, routing.textFn()); }));
         std::printf("  layout (once per width): %.0f ms\n", timeOnce([&] { text.setRoutedText(std::move(routedText)); }));
+        text.setContext(context);
         QApplication::processEvents();
         auto* canvas = text.canvas();
         canvas->verticalScrollBar()->setValue(canvas->verticalScrollBar()->maximum() / 2);
         canvas->viewport()->repaint();
         report("layer switch (set layer + synchronous repaint)", measure(64, [&](int i) {
-                   text.setLayer((i * 7 + 1) % 32);
+                   text.setLayer((i * 7 + 1) % dims.layers);
                    canvas->viewport()->repaint();
                }),
                100);
@@ -301,11 +361,12 @@ int main(int argc, char** argv)
         RoutingPatternsView patterns;
         patterns.resize(1300, 900);
         patterns.show();
+        patterns.setContext(context);
         patterns.setStats(RoutingPatternStats::fromAnalysis(result));
         replotNow(patterns.plot());
         std::printf(" routing patterns\n");
         report("change transition layer + replot", measure(30, [&](int i) {
-                   patterns.setTransition(1 + i % 3, i % 28);
+                   patterns.setTransition(wide ? 1 : 1 + i % 3, i % (dims.layers - 4));
                    replotNow(patterns.plot());
                }),
                50);

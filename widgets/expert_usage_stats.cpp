@@ -157,6 +157,19 @@ CellRef ExpertUsageStats::hottest(int g, ExpertChoice choice) const
     return best;
 }
 
+std::vector<int> ExpertUsageStats::expertsByLoad(int g, ExpertChoice choice, int layer) const
+{
+    std::vector<double> load(size_t(m_experts), 0.0);
+    for (int l = 0; l < m_layers; ++l)
+        for (int e = 0; e < m_experts && (layer < 0 || l == layer); ++e)
+            load[size_t(e)] += share(g, choice, l, e);
+    std::vector<int> order(static_cast<size_t>(m_experts));
+    for (int e = 0; e < m_experts; ++e)
+        order[size_t(e)] = e;
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return load[size_t(a)] > load[size_t(b)]; });
+    return order;
+}
+
 const std::vector<CellToken>& ExpertUsageStats::samples(int layer, int expert, ExpertChoice choice) const
 {
     static const std::vector<CellToken> empty;

@@ -63,6 +63,10 @@ public:
     double tokenRate(int group, ExpertChoice choice, int layer, int expert) const;
     double maxShare(int group, ExpertChoice choice) const;
     CellRef hottest(int group, ExpertChoice choice) const;
+    // Expert ids by their share summed over the layers, busiest first (ties by id): the
+    // heatmap's "by load" row order, which turns 256 rows of noise into a gradient.
+    // layer >= 0: by the share at that layer only.
+    std::vector<int> expertsByLoad(int group, ExpertChoice choice, int layer = -1) const;
     const std::vector<CellToken>& samples(int layer, int expert, ExpertChoice choice) const;
 
     // One row per (layer, expert): shares, counts and rates of the group.

@@ -24,7 +24,11 @@ RoutedText::RoutedText(std::shared_ptr<const RoutingBlock> block, size_t begin, 
     m_layers = m_block->dims.layers;
     m_experts = m_block->dims.experts;
     m_topk = m_block->dims.topk;
+    m_hasWeights = m_block->dims.hasWeights && !m_block->topkWeights.empty();
     build(text);
+    RoutingContext phases;
+    phases.addSequences(m_block->sequences);
+    setPhases(phases);
 }
 
 RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int experts, int topk)
@@ -40,7 +44,7 @@ RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int exp
         block->positions.push_back(t.position);
         texts.push_back(t.text);
         for (int i = 0; i < layers * topk; ++i) {
-            const uint8_t e = size_t(i) < t.experts.size() ? t.experts[size_t(i)] : 0;
+            const ExpertId e = size_t(i) < t.experts.size() ? ExpertId(t.experts[size_t(i)]) : ExpertId(0);
             maxExpert = std::max<int>(maxExpert, e);
             block->topkIds.push_back(e);
             const float w = size_t(i) < t.weights.size() ? t.weights[size_t(i)] : 0.f;
@@ -48,6 +52,11 @@ RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int exp
         }
     }
     block->dims.experts = std::max(experts, maxExpert + 1);
+    // An id-only trace's journeys carry zeros for weights.
+    block->dims.hasWeights = std::any_of(block->topkWeights.begin(), block->topkWeights.end(),
+                                         [](uint16_t h) { return (h & 0x7fff) != 0; });
+    if (!block->dims.hasWeights)
+        block->topkWeights.clear();
     // Texts come with the journey: map by token row instead of by id.
     std::unordered_map<int32_t, std::string> byId;
     for (size_t i = 0; i < texts.size(); ++i)
@@ -81,13 +90,18 @@ void RoutedText::build(const TextFn& text)
     }
     // Layer-major first choices and colour runs.
     m_first.resize(size_t(m_layers) * m_count);
+    m_firstCounts.assign(size_t(m_layers) * size_t(m_experts), 0);
     m_runs.assign(size_t(m_layers), {});
     const size_t stride = size_t(m_layers) * size_t(m_topk);
     for (int l = 0; l < m_layers; ++l) {
-        uint8_t* dst = m_first.data() + size_t(l) * m_count;
-        const uint8_t* src = m_block->topkIds.data() + m_begin * stride + size_t(l) * size_t(m_topk);
-        for (size_t i = 0; i < m_count; ++i)
+        ExpertId* dst = m_first.data() + size_t(l) * m_count;
+        const ExpertId* src = m_block->topkIds.data() + m_begin * stride + size_t(l) * size_t(m_topk);
+        int64_t* counts = m_firstCounts.data() + size_t(l) * size_t(m_experts);
+        for (size_t i = 0; i < m_count; ++i) {
             dst[i] = src[i * stride];
+            if (int(dst[i]) < m_experts)
+                ++counts[dst[i]];
+        }
         auto& runs = m_runs[size_t(l)];
         for (size_t i = 0; i < m_count;) {
             size_t j = i + 1;
@@ -99,7 +113,46 @@ void RoutedText::build(const TextFn& text)
     }
 }
 
-uint8_t RoutedText::expert(int layer, size_t i, int rank) const
+int64_t RoutedText::firstCount(int layer, int expert) const
+{
+    if (layer < 0 || layer >= m_layers || expert < 0 || expert >= m_experts)
+        return 0;
+    return m_firstCounts[size_t(layer) * size_t(m_experts) + size_t(expert)];
+}
+
+std::vector<int> RoutedText::topExperts(int layer, int n) const
+{
+    std::vector<int> order;
+    if (layer < 0 || layer >= m_layers)
+        return order;
+    for (int e = 0; e < m_experts; ++e)
+        if (firstCount(layer, e) > 0)
+            order.push_back(e);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return firstCount(layer, a) > firstCount(layer, b); });
+    if (int(order.size()) > n)
+        order.resize(size_t(std::max(0, n)));
+    return order;
+}
+
+TokenPhase RoutedText::phase(size_t i) const
+{
+    if (m_decode.empty() || i >= m_count)
+        return TokenPhase::Unknown;
+    return m_decode[i] ? TokenPhase::Decode : TokenPhase::Prefill;
+}
+
+void RoutedText::setPhases(const RoutingContext& context)
+{
+    m_decode.clear();
+    if (!context.hasPhases())
+        return;
+    m_decode.resize(m_count);
+    for (size_t i = 0; i < m_count; ++i)
+        m_decode[i] = context.phase(seqId(i), position(i)) == TokenPhase::Decode ? 1 : 0;
+}
+
+ExpertId RoutedText::expert(int layer, size_t i, int rank) const
 {
     if (!m_block || layer < 0 || layer >= m_layers || rank < 0 || rank >= m_topk || i >= m_count)
         return kNoExpert;
@@ -108,8 +161,7 @@ uint8_t RoutedText::expert(int layer, size_t i, int rank) const
 
 float RoutedText::weight(int layer, size_t i, int rank) const
 {
-    if (!m_block || layer < 0 || layer >= m_layers || rank < 0 || rank >= m_topk || i >= m_count ||
-        m_block->topkWeights.empty())
+    if (!m_block || layer < 0 || layer >= m_layers || rank < 0 || rank >= m_topk || i >= m_count || !m_hasWeights)
         return 0.f;
     return m_block->weight(m_begin + i, layer, rank);
 }

@@ -4,6 +4,7 @@
 // layer-major first-choice arrays and per-layer colour runs (consecutive tokens sharing an
 // expert), so switching the layer is a lookup.
 #include "core/trace/routing.h"
+#include "widgets/routing_context.h"
 
 #include <QString>
 #include <QStringList>
@@ -23,7 +24,7 @@ namespace specmoe::widgets {
 struct ColorRun {
     uint32_t begin = 0; // first token (model index)
     uint32_t length = 0;
-    uint8_t expert = 0;
+    ExpertId expert = 0;
 };
 
 class RoutedText {
@@ -50,10 +51,20 @@ public:
     const QStringList& pieces() const { return m_pieces; }
     bool breaksLine(size_t i) const { return m_newline[m_pieceOf[i]] != 0; }
 
-    uint8_t firstExpert(int layer, size_t i) const { return m_first[size_t(layer) * m_count + i]; }
-    const uint8_t* firstExperts(int layer) const { return m_first.data() + size_t(layer) * m_count; }
-    uint8_t expert(int layer, size_t i, int rank) const;
+    ExpertId firstExpert(int layer, size_t i) const { return m_first[size_t(layer) * m_count + i]; }
+    const ExpertId* firstExperts(int layer) const { return m_first.data() + size_t(layer) * m_count; }
+    ExpertId expert(int layer, size_t i, int rank) const;
     float weight(int layer, size_t i, int rank) const;
+    bool hasWeights() const { return m_hasWeights; }
+    // Tokens of the text with expert e as first choice at the layer.
+    int64_t firstCount(int layer, int expert) const;
+    // The n experts most often first choice at the layer in this text, busiest first.
+    std::vector<int> topExperts(int layer, int n) const;
+    // Phase of token i: from the block's sequence records (generatedTokens), or from the
+    // context given to setPhases; Unknown when no sequence has generated tokens.
+    TokenPhase phase(size_t i) const;
+    bool hasPhases() const { return !m_decode.empty(); }
+    void setPhases(const RoutingContext& context);
     int64_t seqId(size_t i) const;
     int32_t position(size_t i) const;
     const std::vector<ColorRun>& runs(int layer) const { return m_runs[size_t(layer)]; }
@@ -67,10 +78,13 @@ private:
     std::shared_ptr<const RoutingBlock> m_block;
     size_t m_begin = 0, m_count = 0;
     int m_layers = 0, m_experts = 0, m_topk = 0;
+    bool m_hasWeights = true;
     QStringList m_pieces;
     std::vector<uint8_t> m_newline;      // per piece
     std::vector<uint32_t> m_pieceOf;     // per token
-    std::vector<uint8_t> m_first;        // [L][N] layer-major first choice
+    std::vector<ExpertId> m_first;       // [L][N] layer-major first choice
+    std::vector<int64_t> m_firstCounts;  // [L][E]
+    std::vector<uint8_t> m_decode;       // per token, 1 = generated; empty = no phases
     std::vector<std::vector<ColorRun>> m_runs; // [L]
 };
 

@@ -2,6 +2,7 @@
 
 #include "widgets/colormap.h"
 #include "widgets/export.h"
+#include "widgets/layer_spin_box.h"
 #include "widgets/view_style.h"
 
 #include <QComboBox>
@@ -37,8 +38,9 @@ QCPAxisRect* matrixRect(QCustomPlot* plot, const QString& xLabel, const QString&
     styleAxisRect(rect);
     styleAxis(rect->axis(QCPAxis::atBottom), xLabel);
     styleAxis(rect->axis(QCPAxis::atLeft), yLabel);
-    setIntegerTicks(rect->axis(QCPAxis::atBottom), 1);
-    setIntegerTicks(rect->axis(QCPAxis::atLeft), 1);
+    // Expert ids: the labels thin out at 256 experts and come back when zoomed in.
+    setLabelledIntegerTicks(rect->axis(QCPAxis::atBottom), [](int e) { return QString::number(e); }, 8);
+    setLabelledIntegerTicks(rect->axis(QCPAxis::atLeft), [](int e) { return QString::number(e); }, 8);
     rect->axis(QCPAxis::atLeft)->setRangeReversed(true);
     rect->axis(QCPAxis::atBottom)->grid()->setVisible(false);
     rect->axis(QCPAxis::atLeft)->grid()->setVisible(false);
@@ -89,8 +91,8 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
 {
     m_groupBox = new QComboBox(this);
     m_distanceBox = new QComboBox(this);
-    m_fromBox = new QSpinBox(this);
-    m_coactBox = new QSpinBox(this);
+    m_fromBox = new LayerSpinBox(this);
+    m_coactBox = new LayerSpinBox(this);
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Source:"), this));
     controls->addWidget(m_groupBox);
@@ -154,6 +156,7 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
     for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
         styleAxisRect(r);
         styleAxis(r->axis(QCPAxis::atBottom), tr("Layer"));
+        setLabelledIntegerTicks(r->axis(QCPAxis::atBottom), [this](int l) { return m_context.layerLabel(l); }, 12);
     }
     styleAxis(m_entropyRect->axis(QCPAxis::atLeft), tr("Entropy (bits)"));
     styleAxis(m_repRect->axis(QCPAxis::atLeft), tr("Rate of neighbouring tokens"));
@@ -195,6 +198,26 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
             [this](int l) { setTransition(m_distance, l); });
     connect(m_coactBox, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int l) { setCoactivationLayer(l); });
     connect(m_plot, &QCustomPlot::mouseMove, this, &RoutingPatternsView::onMouseMove);
+    // The matrices zoom (wheel) and pan (drag) inside their E x E cells; the curves stay.
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
+        r->setRangeDrag(Qt::Orientations());
+        r->setRangeZoom(Qt::Orientations());
+    }
+    for (QCPAxisRect* r : {m_transRect, m_coactRect})
+        for (QCPAxis* a : {r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft)})
+            connect(a, QOverload<const QCPRange&>::of(&QCPAxis::rangeChanged), this, [this, a](const QCPRange&) {
+                const double E = std::max(1, m_stats.experts());
+                keepAxisInside(a, {-0.5, E - 0.5, std::min(4.0, E)});
+            });
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) {
+        const double E = std::max(1, m_stats.experts());
+        for (QCPAxisRect* r : {m_transRect, m_coactRect}) {
+            r->axis(QCPAxis::atBottom)->setRange(-0.5, E - 0.5);
+            r->axis(QCPAxis::atLeft)->setRange(-0.5, E - 0.5);
+        }
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+    });
     rebuildMatrices();
     rebuildCurves();
 }
@@ -204,9 +227,28 @@ QString RoutingPatternsView::viewTitle() const
     return tr("Routing patterns");
 }
 
+void RoutingPatternsView::setContext(RoutingContext context)
+{
+    m_context = std::move(context);
+    const auto label = [this](int l) { return m_context.layerLabel(l); };
+    m_fromBox->setLabel(label);
+    m_coactBox->setLabel(label);
+    for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
+        r->axis(QCPAxis::atBottom)->setLabel(m_context.layerAxisTitle());
+        setLabelledIntegerTicks(r->axis(QCPAxis::atBottom), [this](int l) { return m_context.layerLabel(l); }, 12);
+    }
+    rebuildMatrices();
+    rebuildCurves();
+}
+
 void RoutingPatternsView::setStats(RoutingPatternStats stats)
 {
+    const bool sameExperts = stats.experts() == m_stats.experts();
     m_stats = std::move(stats);
+    if (!sameExperts) // a zoom of other dims means nothing here
+        for (QCPAxisRect* r : {m_transRect, m_coactRect})
+            for (QCPAxis* a : {r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft)})
+                a->setRange(-0.5, std::max(1, m_stats.experts()) - 0.5);
     m_group = 0;
     const auto d = m_stats.distances();
     m_distance = d.empty() ? 1 : d.front();
@@ -293,12 +335,13 @@ void RoutingPatternsView::rebuildMatrices()
     if (m_transMap->dataRange().upper <= 0)
         m_transMap->setDataRange(QCPRange(0, 1));
     m_coactMap->setDataRange(QCPRange(0, coMax > 0 ? coMax : 1));
-    for (QCPAxisRect* r : {m_transRect, m_coactRect}) {
-        r->axis(QCPAxis::atBottom)->setRange(-0.5, E - 0.5);
-        r->axis(QCPAxis::atLeft)->setRange(-0.5, E - 0.5);
-    }
-    m_transTitle->setText(tr("First-choice transitions, layer %1 to %2").arg(m_fromLayer).arg(m_fromLayer + m_distance));
-    m_coactTitle->setText(tr("Co-activation in top-%1 at layer %2 (off-diagonal)").arg(m_stats.topk()).arg(m_coactLayer));
+    for (QCPAxisRect* r : {m_transRect, m_coactRect}) // the zoom stays unless E changed
+        for (QCPAxis* a : {r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft)})
+            if (a->range().upper > E - 0.5 + 1e-9 || a->range().size() < 1)
+                a->setRange(-0.5, E - 0.5);
+    m_transTitle->setText(tr("First-choice transitions, %1 to %2")
+                              .arg(m_context.layerText(m_fromLayer), m_context.layerText(m_fromLayer + m_distance)));
+    m_coactTitle->setText(tr("Co-activation in top-%1 at %2 (off-diagonal)").arg(m_stats.topk()).arg(m_context.layerText(m_coactLayer)));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -320,7 +363,7 @@ void RoutingPatternsView::rebuildCurves()
         if (peak >= 0) {
             m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
             m_maxLabel->position->setCoords(peak, g.entropyFirstBits[size_t(peak)]);
-            m_maxLabel->setText(tr("max %1 bits at layer %2").arg(g.entropyFirstBits[size_t(peak)], 0, 'f', 3).arg(peak));
+            m_maxLabel->setText(tr("max %1 bits at %2").arg(g.entropyFirstBits[size_t(peak)], 0, 'f', 3).arg(m_context.layerText(peak)));
         }
         m_plot->graph(4)->setData(x, vec(g.sameFirstRate), true);
         m_plot->graph(5)->setData(x, constant(m_stats.randomSameFirst()), true);
@@ -334,7 +377,7 @@ void RoutingPatternsView::rebuildCurves()
     }
     for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
         r->axis(QCPAxis::atBottom)->setRange(-0.5, std::max(1, L) - 0.5);
-        setIntegerTicks(r->axis(QCPAxis::atBottom), L > 16 ? 4 : 1);
+        (void)L;
     }
     const double hmax = std::max(1.0, m_stats.maxEntropyBits());
     m_entropyRect->axis(QCPAxis::atLeft)->setRange(0, hmax * 1.12);
@@ -355,21 +398,21 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
         const auto* t = m_stats.transition(m_distance, m_fromLayer);
         if (!t)
             return {};
-        return tr("P(expert %1 at layer %2 | expert %3 at layer %4) = %5")
+        return tr("P(expert %1 at %2 | expert %3 at %4) = %5")
             .arg(b)
-            .arg(m_fromLayer + m_distance)
+            .arg(m_context.layerText(m_fromLayer + m_distance))
             .arg(a)
-            .arg(m_fromLayer)
+            .arg(m_context.layerText(m_fromLayer))
             .arg((*t)[size_t(a * E + b)], 0, 'f', 4);
     }
     if (m_coactRect->rect().contains(pos) && cell(m_coactRect, a, b) && m_group < m_stats.groupCount()) {
         if (a == b)
             return tr("Diagonal (an expert with itself) is not shown");
-        return tr("Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens")
+        return tr("Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens")
             .arg(a)
             .arg(b)
             .arg(m_stats.topk())
-            .arg(m_coactLayer)
+            .arg(m_context.layerText(m_coactLayer))
             .arg(100.0 * m_stats.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 0, 'f', 2);
     }
     for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
@@ -381,12 +424,12 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
         const PatternGroup& g = m_stats.group(m_group);
         if (r == m_entropyRect)
             return tr("Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4")
-                .arg(l)
+                .arg(m_context.layerLabel(l))
                 .arg(g.entropyFirstBits[size_t(l)], 0, 'f', 3)
                 .arg(g.entropyAnyBits[size_t(l)], 0, 'f', 3)
                 .arg(m_stats.maxEntropyBits(), 0, 'f', 3);
         return tr("Layer %1: same first choice %2 (random %3), overlap %4 (random %5)")
-            .arg(l)
+            .arg(m_context.layerLabel(l))
             .arg(g.sameFirstRate[size_t(l)], 0, 'f', 3)
             .arg(m_stats.randomSameFirst(), 0, 'f', 3)
             .arg(g.overlapRate[size_t(l)], 0, 'f', 3)

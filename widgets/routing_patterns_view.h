@@ -4,6 +4,7 @@
 // uniform maximum and the most balanced layer marked) and consecutive-token repetition per
 // layer against random assignment.
 #include "widgets/exportable_view.h"
+#include "widgets/routing_context.h"
 #include "widgets/routing_pattern_stats.h"
 
 #include <QWidget>
@@ -21,12 +22,16 @@ class QSpinBox;
 
 namespace specmoe::widgets {
 
+class LayerSpinBox;
+
 class RoutingPatternsView : public QWidget, public ExportableView {
     Q_OBJECT
 public:
     explicit RoutingPatternsView(QWidget* parent = nullptr);
 
     void setStats(RoutingPatternStats stats);
+    // Layer labels (decoder index of each stored layer).
+    void setContext(RoutingContext context);
     const RoutingPatternStats& stats() const { return m_stats; }
     void setGroup(int group);
     void setTransition(int distance, int fromLayer);
@@ -55,6 +60,7 @@ private:
     void onMouseMove(QMouseEvent* event);
 
     RoutingPatternStats m_stats;
+    RoutingContext m_context;
     int m_group = 0;
     int m_distance = 1;
     int m_fromLayer = 0;
@@ -62,8 +68,8 @@ private:
 
     QComboBox* m_groupBox = nullptr;
     QComboBox* m_distanceBox = nullptr;
-    QSpinBox* m_fromBox = nullptr;
-    QSpinBox* m_coactBox = nullptr;
+    LayerSpinBox* m_fromBox = nullptr;
+    LayerSpinBox* m_coactBox = nullptr;
     QLabel* m_hover = nullptr;
     QCustomPlot* m_plot = nullptr;
     QCPAxisRect* m_transRect = nullptr;

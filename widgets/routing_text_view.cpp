@@ -11,6 +11,7 @@
 #include <QPainter>
 #include <QScrollBar>
 #include <QSlider>
+#include <QSpinBox>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include "widgets/view_qcustomplot.h"
@@ -52,6 +53,17 @@ void RoutingTextCanvas::setRoutedText(const RoutedText* text)
     relayout();
     verticalScrollBar()->setValue(0);
     viewport()->update();
+}
+
+void RoutingTextCanvas::setTints(std::vector<QColor> tints)
+{
+    m_tints = std::move(tints);
+    viewport()->update();
+}
+
+QColor RoutingTextCanvas::tint(int expert) const
+{
+    return expert >= 0 && size_t(expert) < m_tints.size() ? m_tints[size_t(expert)] : QColor(Qt::white);
 }
 
 void RoutingTextCanvas::setLayer(int layer)
@@ -163,13 +175,18 @@ QString RoutingTextCanvas::tokenToolTip(size_t i) const
     QString text = m_routedText->text(i);
     QStringList choices;
     for (int r = 0; r < m_routedText->topk(); ++r)
-        choices << tr("expert %1 (w %2)")
-                       .arg(int(m_routedText->expert(m_layer, i, r)))
-                       .arg(double(m_routedText->weight(m_layer, i, r)), 0, 'f', 2);
-    return tr("\"%1\"  seq %2, position %3\nLayer %4: %5")
+        choices << (m_routedText->hasWeights() ? tr("expert %1 (w %2)")
+                                                     .arg(int(m_routedText->expert(m_layer, i, r)))
+                                                     .arg(double(m_routedText->weight(m_layer, i, r)), 0, 'f', 2)
+                                               : tr("expert %1").arg(int(m_routedText->expert(m_layer, i, r))));
+    QString phase = RoutingContext::phaseText(m_routedText->phase(i));
+    if (!phase.isEmpty())
+        phase = QStringLiteral(", ") + phase;
+    return tr("\"%1\"  seq %2, position %3%4\nLayer %5: %6")
         .arg(text)
         .arg(qlonglong(m_routedText->seqId(i)))
         .arg(m_routedText->position(i))
+        .arg(phase)
         .arg(m_layer)
         .arg(choices.join(QStringLiteral(", ")));
 }
@@ -193,8 +210,7 @@ void RoutingTextCanvas::paintEvent(QPaintEvent*)
     QPainter painter(viewport());
     if (!m_routedText || m_lineStart.empty())
         return;
-    const int E = m_routedText->experts();
-    const uint8_t* experts = m_routedText->firstExperts(m_layer);
+    const ExpertId* experts = m_routedText->firstExperts(m_layer);
     const double scroll = verticalScrollBar()->value();
     const int h = viewport()->height();
     const QFontMetricsF fm(font());
@@ -215,11 +231,17 @@ void RoutingTextCanvas::paintEvent(QPaintEvent*)
             while (j < end && experts[j] == experts[i])
                 ++j;
             const double x1 = (j < end) ? m_x[j] : m_x[j - 1] + pieceWidth(m_routedText->pieceIndex(j - 1));
-            painter.fillRect(QRectF(m_x[i], y, x1 - m_x[i], m_lineHeight - 1), expertTint(experts[i], E));
+            painter.fillRect(QRectF(m_x[i], y, x1 - m_x[i], m_lineHeight - 1), tint(experts[i]));
             i = j;
         }
         for (size_t i = begin; i < end; ++i)
             painter.drawText(QPointF(m_x[i], y + ascent), m_routedText->text(i));
+        if (m_routedText->hasPhases()) // generated tokens underlined
+            for (size_t i = begin; i < end; ++i)
+                if (m_routedText->phase(i) == TokenPhase::Decode) {
+                    const double w = pieceWidth(m_routedText->pieceIndex(i));
+                    painter.fillRect(QRectF(m_x[i], y + m_lineHeight - 3, w, 1.5), QColor(20, 20, 20));
+                }
     }
 }
 
@@ -229,8 +251,7 @@ size_t RoutingTextCanvas::paintTokens(QPainter& painter, const QRectF& rect, siz
         return 0;
     const QFontMetricsF fm(font());
     const double lh = fm.height() + kLineGap;
-    const uint8_t* experts = m_routedText->firstExperts(m_layer);
-    const int E = m_routedText->experts();
+    const ExpertId* experts = m_routedText->firstExperts(m_layer);
     painter.setFont(font());
     double x = rect.left(), y = rect.top();
     size_t i = first;
@@ -244,7 +265,9 @@ size_t RoutingTextCanvas::paintTokens(QPainter& painter, const QRectF& rect, siz
         }
         if (y + lh > rect.bottom())
             break;
-        painter.fillRect(QRectF(x, y, w, lh - 1), expertTint(experts[i], E));
+        painter.fillRect(QRectF(x, y, w, lh - 1), tint(experts[i]));
+        if (m_routedText->phase(i) == TokenPhase::Decode)
+            painter.fillRect(QRectF(x, y + lh - 3, w, 1.5), QColor(20, 20, 20));
         painter.setPen(QColor(20, 20, 20));
         painter.drawText(QPointF(x, y + fm.ascent() + kLineGap / 2), t);
         x += w;
@@ -266,20 +289,30 @@ RoutingTextView::RoutingTextView(QWidget* parent)
     m_slider->setTickPosition(QSlider::TicksBelow);
     m_slider->setPageStep(4);
     m_layerLabel = new QLabel(this);
-    m_layerLabel->setMinimumWidth(m_layerLabel->fontMetrics().horizontalAdvance(tr("Layer 00 / 00")) + 8);
+    m_layerLabel->setMinimumWidth(m_layerLabel->fontMetrics().horizontalAdvance(tr("Layer 00 (MoE layer 00 of 00)")) + 8);
     m_legend = new QLabel(this);
     m_legend->setTextFormat(Qt::RichText);
+    m_legend->setWordWrap(true);
+    m_highlightBox = new QSpinBox(this);
+    m_highlightBox->setRange(-1, 0);
+    m_highlightBox->setSpecialValueText(tr("top experts"));
+    m_highlightBox->setToolTip(tr("Colour only this expert's tokens (first choice at the layer); "
+                                  "\"top experts\" colours the busiest ones."));
     m_canvas = new RoutingTextCanvas(this);
 
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Layer:"), this));
     top->addWidget(m_slider, 1);
     top->addWidget(m_layerLabel);
+    top->addSpacing(12);
+    top->addWidget(new QLabel(tr("Highlight expert:"), this));
+    top->addWidget(m_highlightBox);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_legend);
     layout->addWidget(m_canvas, 1);
     connect(m_slider, &QSlider::valueChanged, this, [this](int l) { setLayer(l); });
+    connect(m_highlightBox, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int e) { setHighlightedExpert(e); });
     updateLegend();
 }
 
@@ -295,6 +328,12 @@ void RoutingTextView::setRoutedText(RoutedText text)
     const QSignalBlocker block(m_slider);
     m_slider->setRange(0, std::max(0, m_routedText.layers() - 1));
     m_slider->setValue(0);
+    m_highlight = -1;
+    {
+        const QSignalBlocker b(m_highlightBox);
+        m_highlightBox->setRange(-1, std::max(0, m_routedText.experts() - 1));
+        m_highlightBox->setValue(-1);
+    }
     updateLegend();
 }
 
@@ -316,13 +355,64 @@ int RoutingTextView::layer() const
     return m_canvas->layer();
 }
 
+void RoutingTextView::setHighlightedExpert(int expert)
+{
+    m_highlight = std::clamp(expert, -1, std::max(-1, m_routedText.experts() - 1));
+    if (m_highlightBox->value() != m_highlight) {
+        const QSignalBlocker b(m_highlightBox);
+        m_highlightBox->setValue(m_highlight);
+    }
+    updateLegend();
+}
+
+void RoutingTextView::setContext(const RoutingContext& context)
+{
+    m_context = context;
+    if (context.hasPhases())
+        m_routedText.setPhases(context);
+    m_canvas->viewport()->update();
+    updateLegend();
+}
+
 void RoutingTextView::updateLegend()
 {
-    m_layerLabel->setText(tr("Layer %1 / %2").arg(layer()).arg(std::max(0, m_routedText.layers() - 1)));
+    m_layerLabel->setText(m_context.layerMapped()
+                              ? tr("Layer %1 (MoE layer %2 of %3)").arg(m_context.decoderLayer(layer())).arg(layer()).arg(m_routedText.layers())
+                              : tr("Layer %1 / %2").arg(layer()).arg(std::max(0, m_routedText.layers() - 1)));
+    const int E = m_routedText.experts(), l = layer();
+    // Who gets a colour: every expert when few, else the busiest of this layer in this text
+    // (colour k always goes to the k-th busiest), or the one highlighted.
+    m_coloured.clear();
+    if (m_highlight >= 0) {
+        m_coloured.push_back(m_highlight);
+    } else if (E <= kDistinctColours) {
+        for (int e = 0; e < E; ++e)
+            m_coloured.push_back(e);
+    } else {
+        m_coloured = m_routedText.topExperts(l, kTopExperts);
+    }
+    const QColor other = E <= kDistinctColours && m_highlight < 0 ? QColor(Qt::white) : QColor(236, 236, 236);
+    std::vector<QColor> tints(size_t(std::max(0, E)), m_highlight >= 0 ? QColor(Qt::white) : other);
+    for (size_t i = 0; i < m_coloured.size(); ++i)
+        tints[size_t(m_coloured[i])] = E <= kDistinctColours ? expertTint(m_coloured[i], E) : expertTint(int(i), kTopExperts);
+    m_canvas->setTints(tints);
+
+    const double n = double(std::max<size_t>(1, m_routedText.tokenCount()));
     QString html = tr("First-choice expert:") + QStringLiteral("&nbsp;&nbsp;");
-    for (int e = 0; e < m_routedText.experts(); ++e)
+    for (int e : m_coloured) {
+        QString label = tr("E%1").arg(e);
+        if (E > kDistinctColours)
+            label += QStringLiteral(" %1%").arg(100.0 * double(m_routedText.firstCount(l, e)) / n, 0, 'f', 1);
         html += QStringLiteral("<span style=\"background-color:%1\">&nbsp;%2&nbsp;</span>&nbsp;")
-                    .arg(expertTint(e, m_routedText.experts()).name(), tr("E%1").arg(e));
+                    .arg(tints[size_t(e)].name(), label.toHtmlEscaped());
+    }
+    if (E > kDistinctColours && m_highlight < 0)
+        html += QStringLiteral("<span style=\"background-color:%1\">&nbsp;%2&nbsp;</span>")
+                    .arg(other.name(), tr("the other %1 experts (hover a token for its ids)").arg(E - int(m_coloured.size())));
+    else if (m_highlight >= 0)
+        html += tr("(others unmarked)");
+    if (m_routedText.hasPhases())
+        html += QStringLiteral("&nbsp;&nbsp;") + tr("<u>underlined</u>: generated (decode) tokens");
     m_legend->setText(html);
 }
 
@@ -339,17 +429,17 @@ bool RoutingTextView::exportImage(const QString& path, const QSize& size, double
             p.setPen(QColor(25, 25, 25));
             const QFontMetricsF tfm(title);
             p.drawText(QPointF(12, 12 + tfm.ascent()),
-                       tr("Routing at layer %1 (token background = first-choice expert)").arg(layer()));
+                       tr("Routing at %1 (token background = first-choice expert)").arg(m_context.layerText(layer())));
             double y = 12 + tfm.height() + 8;
             QFont small = font();
             small.setPointSizeF(9.5);
             p.setFont(small);
             const QFontMetricsF sfm(small);
             double x = 12;
-            for (int e = 0; e < m_routedText.experts(); ++e) {
+            for (int e : m_coloured) {
                 const QString label = tr("Expert %1").arg(e);
                 const double w = sfm.horizontalAdvance(label) + 12;
-                p.fillRect(QRectF(x, y, w, sfm.height() + 4), expertTint(e, m_routedText.experts()));
+                p.fillRect(QRectF(x, y, w, sfm.height() + 4), m_canvas->tint(e));
                 p.setPen(QColor(20, 20, 20));
                 p.drawText(QPointF(x + 6, y + 2 + sfm.ascent()), label);
                 x += w + 6;

@@ -15,6 +15,7 @@ void TokenJourneySet::setDims(int layers, int experts, int topk)
     m_layers = std::max(0, layers);
     m_experts = std::max(0, experts);
     m_topk = std::max(1, topk);
+    m_hasWeights = true;
     m_sequences.clear();
     m_queries.clear();
 }
@@ -43,7 +44,9 @@ void TokenJourneySet::addQuery(JourneyQuery q)
 
 JourneyToken TokenJourneySet::convert(const TokenJourney& j)
 {
-    return {j.seqId, j.position, QString::fromStdString(j.text), j.experts, j.weights};
+    // Element-wise: core's journey ids may be narrower than ExpertId.
+    return {j.seqId, j.position, QString::fromStdString(j.text),
+            std::vector<ExpertId>(j.experts.begin(), j.experts.end()), j.weights};
 }
 
 TokenJourneySet TokenJourneySet::fromAnalysis(const AnalysisResult& r)
@@ -68,6 +71,13 @@ TokenJourneySet TokenJourneySet::fromAnalysis(const AnalysisResult& r)
             jq.journeys.push_back(convert(t));
         m.addQuery(std::move(jq));
     }
+    // An id-only trace's journeys carry no weight at all.
+    bool anyWeight = false;
+    for (const SequenceJourney& sj : r.journeys)
+        for (const TokenJourney& t : sj.tokens)
+            for (float w : t.weights)
+                anyWeight = anyWeight || w != 0.f;
+    m.setHasWeights(anyWeight || r.journeys.empty());
     return m;
 }
 
@@ -75,6 +85,7 @@ TokenJourneySet TokenJourneySet::fromBlock(const RoutingBlock& b, const TextFn& 
 {
     TokenJourneySet m;
     m.setDims(b.dims.layers, b.dims.experts, b.dims.topk);
+    m.setHasWeights(b.dims.hasWeights && !b.topkWeights.empty());
     const int L = b.dims.layers, k = b.dims.topk;
     for (const SequenceRecord& rec : b.sequences) {
         JourneySequence s;
@@ -82,6 +93,7 @@ TokenJourneySet TokenJourneySet::fromBlock(const RoutingBlock& b, const TextFn& 
         s.source = QString::fromStdString(rec.source);
         s.docId = QString::fromStdString(rec.docId);
         s.length = rec.length;
+        s.generatedTokens = rec.generatedTokens;
         const int n = std::min<int>(rec.length, maxTokens);
         s.tokens.reserve(size_t(n));
         for (int i = 0; i < n; ++i) {
@@ -109,11 +121,15 @@ TokenJourneySet TokenJourneySet::fromBlock(const RoutingBlock& b, const TextFn& 
 QStringList TokenJourneySet::sequenceNames() const
 {
     QStringList names;
-    for (const JourneySequence& s : m_sequences)
-        names << (s.source.isEmpty() ? QObject::tr("Sequence %1 (%n token(s))", nullptr, s.length).arg(qlonglong(s.seqId))
-                                     : QObject::tr("Sequence %1, %2 (%n token(s))", nullptr, s.length)
-                                           .arg(qlonglong(s.seqId))
-                                           .arg(s.source));
+    for (const JourneySequence& s : m_sequences) {
+        QString name = s.source.isEmpty() ? QObject::tr("Sequence %1 (%n token(s))", nullptr, s.length).arg(qlonglong(s.seqId))
+                                          : QObject::tr("Sequence %1, %2 (%n token(s))", nullptr, s.length)
+                                                .arg(qlonglong(s.seqId))
+                                                .arg(s.source);
+        if (s.generatedTokens > 0)
+            name += QObject::tr(": prompt %1 + generated %2").arg(s.length - s.generatedTokens).arg(s.generatedTokens);
+        names << name;
+    }
     return names;
 }
 

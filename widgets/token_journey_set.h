@@ -23,8 +23,8 @@ struct JourneyToken {
     int64_t seqId = 0;
     int32_t position = 0;
     QString text;
-    std::vector<uint8_t> experts; // [L*k] descending probability
-    std::vector<float> weights;   // [L*k]
+    std::vector<ExpertId> experts; // [L*k] descending probability
+    std::vector<float> weights;    // [L*k]; zeros when the trace has no router weights
 };
 
 struct JourneySequence {
@@ -32,6 +32,7 @@ struct JourneySequence {
     QString source;
     QString docId;
     int32_t length = 0;
+    int32_t generatedTokens = 0; // the last ones were decoded (SequenceRecord::generatedTokens)
     std::vector<JourneyToken> tokens;
 };
 
@@ -59,6 +60,10 @@ public:
     int layers() const { return m_layers; }
     int experts() const { return m_experts; }
     int topk() const { return m_topk; }
+    // False for id-only traces (imported from serving engines): markers then show the rank,
+    // not the weight. fromBlock takes it from the dims, fromAnalysis from the values.
+    bool hasWeights() const { return m_hasWeights; }
+    void setHasWeights(bool hasWeights) { m_hasWeights = hasWeights; }
     int sequenceCount() const { return int(m_sequences.size()); }
     const JourneySequence& sequence(int i) const { return m_sequences[size_t(i)]; }
     QStringList sequenceNames() const;
@@ -76,6 +81,7 @@ public:
 
 private:
     int m_layers = 0, m_experts = 0, m_topk = 0;
+    bool m_hasWeights = true;
     std::vector<JourneySequence> m_sequences;
     std::vector<JourneyQuery> m_queries;
 };

@@ -48,6 +48,7 @@ public:
         double offset = 0.0; // vertical spread inside the expert row
         QColor color;
         bool overlay = false;
+        bool decode = false; // a generated token: dashed line
     };
 
     JourneyPlottable(QCPAxis* key, QCPAxis* value)
@@ -55,11 +56,32 @@ public:
     {
         setSelectable(QCP::stNone);
     }
-    void setTracks(std::vector<Track> tracks, int layers, int topk)
+    // rowOf: expert id -> row on the value axis (-1: not shown); empty = the id itself.
+    void setTracks(std::vector<Track> tracks, int layers, int topk, int rows, std::vector<int> rowOf, bool weights)
     {
         m_tracks = std::move(tracks);
         m_layers = layers;
         m_topk = topk;
+        m_rows = rows;
+        m_rowOf = std::move(rowOf);
+        m_weights = weights;
+    }
+    // The row of an expert id (-1 when not shown).
+    int row(ExpertId e) const
+    {
+        if (e == kNoExpert)
+            return -1;
+        if (m_rowOf.empty())
+            return int(e);
+        return size_t(e) < m_rowOf.size() ? m_rowOf[size_t(e)] : -1;
+    }
+    // Marker radius: grows with the weight, or by rank when the trace has none.
+    double radius(const JourneyToken& j, int layer, int rank) const
+    {
+        if (!m_weights)
+            return rank == 0 ? 4.0 : 3.2;
+        const double w = std::clamp(double(j.weights[size_t(layer * m_topk + rank)]), 0.0, 1.0);
+        return 1.5 + 4.5 * std::sqrt(w);
     }
     const std::vector<Track>& tracks() const { return m_tracks; }
     int layers() const { return m_layers; }
@@ -74,7 +96,7 @@ public:
     QCPRange getValueRange(bool& found, QCP::SignDomain, const QCPRange&) const override
     {
         found = true;
-        return QCPRange(-0.5, 7.5);
+        return QCPRange(-0.5, std::max(1, m_rows) - 0.5);
     }
 
 protected:
@@ -103,10 +125,10 @@ protected:
                 const JourneyToken& j = *t.token;
                 int n = 0;
                 for (int l = 0; l < m_layers; ++l) {
-                    const uint8_t e = j.experts[size_t(l * k)];
-                    if (e == kNoExpert)
+                    const int r = row(j.experts[size_t(l * k)]);
+                    if (r < 0)
                         continue;
-                    line[n++] = QPointF(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
+                    line[n++] = QPointF(kx->coordToPixel(l), vy->coordToPixel(r + t.offset));
                 }
                 QColor c = t.color;
                 c.setAlphaF(t.overlay ? 0.22 : 0.8);
@@ -114,6 +136,8 @@ protected:
                 // kept for small ranges only (hundreds of journeys stay within a frame).
                 QPen pen(c, t.overlay || m_tracks.size() > 64 ? 1.0 : 1.8);
                 pen.setCosmetic(true);
+                if (t.decode)
+                    pen.setStyle(Qt::DashLine);
                 painter->setPen(pen);
                 painter->setBrush(Qt::NoBrush);
                 painter->drawPolyline(line.constData(), n);
@@ -124,12 +148,11 @@ protected:
                 fill.setAlphaF(0.85);
                 for (int l = 0; l < m_layers; ++l) {
                     for (int r = 0; r < std::min(k, 2); ++r) {
-                        const uint8_t e = j.experts[size_t(l * k + r)];
-                        if (e == kNoExpert)
+                        const int y = row(j.experts[size_t(l * k + r)]);
+                        if (y < 0)
                             continue;
-                        const double w = std::clamp(double(j.weights[size_t(l * k + r)]), 0.0, 1.0);
-                        const double radius = 1.5 + 4.5 * std::sqrt(w);
-                        const QPointF p(kx->coordToPixel(l), vy->coordToPixel(e + t.offset));
+                        const double radius = this->radius(j, l, r);
+                        const QPointF p(kx->coordToPixel(l), vy->coordToPixel(y + t.offset));
                         if (!clip.contains(p))
                             continue;
                         if (sprites) {
@@ -192,8 +215,11 @@ protected:
 private:
     std::vector<Track> m_tracks;
     mutable std::unordered_map<quint64, QImage> m_sprites;
+    std::vector<int> m_rowOf;
     int m_layers = 0;
     int m_topk = 1;
+    int m_rows = 8;
+    bool m_weights = true;
 };
 
 TokenJourneyView::TokenJourneyView(QWidget* parent)
@@ -219,6 +245,13 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     controls->addWidget(m_first);
     controls->addWidget(new QLabel(tr("Tokens:"), this));
     controls->addWidget(m_count);
+    m_rowsBox = new QComboBox(this);
+    m_rowsBox->addItem(tr("All experts"));
+    m_rowsBox->addItem(tr("Experts on these paths"));
+    m_rowsBox->setToolTip(tr("Rows of the expert axis: every expert id, or only the experts the shown "
+                             "journeys visit (first and second choice), labelled with their ids."));
+    controls->addWidget(new QLabel(tr("Rows:"), this));
+    controls->addWidget(m_rowsBox);
     controls->addSpacing(12);
     controls->addWidget(m_search);
     controls->addWidget(go);
@@ -232,7 +265,8 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
     styleAxis(m_plot->xAxis, tr("Layer"));
     styleAxis(m_plot->yAxis, tr("Expert (first choice: line and filled marker; second: hollow)"));
-    setIntegerTicks(m_plot->yAxis, 1);
+    setLabelledIntegerTicks(m_plot->yAxis, [this](int row) { return QString::number(expertAtRow(row)); }, 16);
+    setLabelledIntegerTicks(m_plot->xAxis, [this](int l) { return m_context.layerLabel(l); }, 12);
     m_plot->yAxis->setRangeReversed(true);
     m_journeys = new JourneyPlottable(m_plot->xAxis, m_plot->yAxis);
     m_journeys->setName(tr("First choice (size = weight)"));
@@ -243,6 +277,10 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     auto* overlay = m_plot->addGraph();
     overlay->setName(tr("Search results"));
     overlay->setPen(QPen(kOverlayColor, 1.5));
+    auto* generated = m_plot->addGraph(); // legend entry only
+    generated->setName(tr("Generated (decode) token"));
+    generated->setPen(QPen(QColor(90, 90, 90), 1.6, Qt::DashLine));
+    generated->removeFromLegend();
     m_plot->legend->setVisible(true);
     m_plot->legend->setBrush(QColor(255, 255, 255, 230));
     m_plot->legend->setBorderPen(QPen(QColor(200, 200, 200)));
@@ -262,6 +300,7 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     layout->addWidget(m_hover);
 
     connect(m_seqBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setSequence(i); });
+    connect(m_rowsBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setRows(Rows(i)); });
     connect(m_first, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int) { rebuild(); });
     connect(m_count, QOverload<int>::of(&QSpinBox::valueChanged), this, [this](int) { rebuild(); });
     connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
@@ -277,11 +316,54 @@ QString TokenJourneyView::viewTitle() const
     return tr("Token journeys");
 }
 
+void TokenJourneyView::setContext(RoutingContext context)
+{
+    m_context = std::move(context);
+    for (int i = 0; i < m_journeySet.sequenceCount(); ++i) {
+        const JourneySequence& js = m_journeySet.sequence(i);
+        SequenceRecord r;
+        r.seqId = js.seqId;
+        r.length = js.length;
+        r.generatedTokens = js.generatedTokens;
+        m_context.addSequence(r);
+    }
+    styleAxis(m_plot->xAxis, m_context.layerAxisTitle());
+    rebuild();
+}
+
+void TokenJourneyView::setRows(Rows rows)
+{
+    m_rows = rows;
+    if (m_rowsBox->currentIndex() != int(rows))
+        m_rowsBox->setCurrentIndex(int(rows));
+    rebuild();
+    fitRows();
+}
+
+int TokenJourneyView::rowCount() const
+{
+    return m_rows == Rows::PathExperts ? int(m_rowExperts.size()) : m_journeySet.experts();
+}
+
+int TokenJourneyView::expertAtRow(int row) const
+{
+    if (m_rows == Rows::PathExperts)
+        return row >= 0 && size_t(row) < m_rowExperts.size() ? m_rowExperts[size_t(row)] : -1;
+    return row;
+}
+
+void TokenJourneyView::fitRows()
+{
+    m_plot->yAxis->setRange(-0.6, std::max(1, rowCount()) - 0.4);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void TokenJourneyView::setJourneySet(TokenJourneySet journeys)
 {
     m_journeySet = std::move(journeys);
     m_overlay = {};
     m_sequence = -1;
+    setContext(std::move(m_context)); // the new set's phases
     {
         const QSignalBlocker block(m_seqBox);
         m_seqBox->clear();
@@ -302,8 +384,7 @@ void TokenJourneyView::setSequence(int index)
     m_first->setRange(0, std::max(0, n - 1));
     rebuild();
     m_plot->xAxis->setRange(-0.6, std::max(1, m_journeySet.layers()) - 0.4);
-    m_plot->yAxis->setRange(-0.6, std::max(1, m_journeySet.experts()) - 0.4);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    fitRows();
 }
 
 void TokenJourneyView::setRange(int first, int count)
@@ -388,24 +469,63 @@ void TokenJourneyView::rebuild()
             m_range.push_back(&tokens[size_t(i)]);
     }
     const int n = int(m_range.size());
-    for (int i = 0; i < n; ++i)
-        tracks.push_back({m_range[size_t(i)], n > 1 ? 0.6 * ((i + 0.5) / n - 0.5) : 0.0,
-                          kTokenColors[size_t(i) % kTokenColors.size()], false});
+    int decodeFrom = -1; // first generated token of the range
+    for (int i = 0; i < n; ++i) {
+        const JourneyToken* t = m_range[size_t(i)];
+        const bool decode = m_context.phase(t->seqId, t->position) == TokenPhase::Decode;
+        if (decode && decodeFrom < 0)
+            decodeFrom = t->position;
+        tracks.push_back({t, n > 1 ? 0.6 * ((i + 0.5) / n - 0.5) : 0.0, kTokenColors[size_t(i) % kTokenColors.size()],
+                          false, decode});
+    }
     const int m = int(m_overlay.journeys.size());
     for (int i = 0; i < m; ++i)
         tracks.push_back({&m_overlay.journeys[size_t(i)], m > 1 ? 0.7 * ((i + 0.5) / m - 0.5) : 0.0, kOverlayColor, true});
-    m_journeys->setTracks(std::move(tracks), m_journeySet.layers(), m_journeySet.topk());
+    // Rows: every expert id, or the experts the shown paths visit (first choice of every
+    // track, second choice of the range's tracks: what is drawn).
+    std::vector<int> rowOf;
+    m_rowExperts.clear();
+    const int E = m_journeySet.experts(), L = m_journeySet.layers(), k = m_journeySet.topk();
+    if (m_rows == Rows::PathExperts && E > 0) {
+        std::vector<char> used(size_t(E), 0);
+        for (const auto& t : tracks)
+            for (int l = 0; l < L; ++l)
+                for (int r = 0; r < (t.overlay ? 1 : std::min(k, 2)); ++r) {
+                    const ExpertId e = t.token->experts[size_t(l * k + r)];
+                    if (e != kNoExpert && int(e) < E)
+                        used[size_t(e)] = 1;
+                }
+        rowOf.assign(size_t(E), -1);
+        for (int e = 0; e < E; ++e)
+            if (used[size_t(e)]) {
+                rowOf[size_t(e)] = int(m_rowExperts.size());
+                m_rowExperts.push_back(e);
+            }
+    }
+    m_journeys->setTracks(std::move(tracks), L, k, rowCount(), std::move(rowOf), m_journeySet.hasWeights());
+    const QString size = m_journeySet.hasWeights() ? tr("size = weight") : tr("no router weights in this trace");
+    m_journeys->setName(tr("First choice (%1)").arg(size));
+    m_plot->graph(0)->setName(tr("Second choice (%1)").arg(size));
     if (m == 0)
         m_plot->graph(1)->removeFromLegend();
     else
         m_plot->graph(1)->addToLegend();
-    setIntegerTicks(m_plot->xAxis, m_journeySet.layers() > 16 ? 2 : 1);
+    m_plot->yAxis->setLabel(m_rows == Rows::PathExperts ? tr("Expert id (only those on these paths)")
+                                                        : tr("Expert (first choice: line and filled marker; second: hollow)"));
+    if (decodeFrom >= 0)
+        m_plot->graph(2)->addToLegend();
+    else
+        m_plot->graph(2)->removeFromLegend();
+    if (m_rows == Rows::PathExperts)
+        fitRows();
     QString title = tr("Token journeys");
     if (n > 0)
         title = tr("Token journeys: sequence %1, tokens %2-%3")
                     .arg(qlonglong(m_journeySet.sequence(m_sequence).seqId))
                     .arg(m_first->value())
                     .arg(m_first->value() + n - 1);
+    if (decodeFrom >= 0)
+        title += decodeFrom > m_first->value() ? tr(" (generated from %1: dashed)").arg(decodeFrom) : tr(" (generated: dashed)");
     if (m > 0)
         title += tr("; search \"%1\" (%2 shown)").arg(m_overlay.query).arg(m);
     m_title->setText(title);
@@ -429,10 +549,10 @@ QString TokenJourneyView::hoverText(const QPoint& pos) const
     const JourneyPlottable::Track* hit = nullptr;
     for (const auto& t : m_journeys->tracks()) {
         for (int r = 0; r < std::min(k, 2); ++r) {
-            const uint8_t e = t.token->experts[size_t(l * k + r)];
-            if (e == kNoExpert || (t.overlay && r > 0))
+            const int row = m_journeys->row(t.token->experts[size_t(l * k + r)]);
+            if (row < 0 || (t.overlay && r > 0))
                 continue;
-            const double d = std::hypot(px - pos.x(), m_plot->yAxis->coordToPixel(e + t.offset) - pos.y());
+            const double d = std::hypot(px - pos.x(), m_plot->yAxis->coordToPixel(row + t.offset) - pos.y());
             if (d < best || (hit && hit->overlay && !t.overlay && d <= best + 2)) {
                 best = d;
                 hit = &t;
@@ -443,15 +563,25 @@ QString TokenJourneyView::hoverText(const QPoint& pos) const
         return {};
     const JourneyToken& j = *hit->token;
     const QString text = QString::fromStdString(pieceDisplayText(j.text.toStdString()));
+    // All k experts in rank order: the ids are what tells 256 experts apart.
     QStringList choices;
-    for (int r = 0; r < k; ++r)
-        choices << tr("E%1 %2").arg(int(j.experts[size_t(l * k + r)])).arg(double(j.weights[size_t(l * k + r)]), 0, 'f', 2);
-    return tr("\"%1\" (seq %2, pos %3%4) layer %5: %6")
+    for (int r = 0; r < k; ++r) {
+        const ExpertId e = j.experts[size_t(l * k + r)];
+        if (e == kNoExpert)
+            continue;
+        choices << (m_journeySet.hasWeights() ? tr("E%1 %2").arg(int(e)).arg(double(j.weights[size_t(l * k + r)]), 0, 'f', 2)
+                                              : tr("E%1").arg(int(e)));
+    }
+    QString where = hit->overlay ? tr(", search") : QString();
+    const TokenPhase phase = m_context.phase(j.seqId, j.position);
+    if (phase != TokenPhase::Unknown)
+        where += QStringLiteral(", ") + RoutingContext::phaseText(phase);
+    return tr("\"%1\" (seq %2, pos %3%4) %5: %6")
         .arg(text)
         .arg(qlonglong(j.seqId))
         .arg(j.position)
-        .arg(hit->overlay ? tr(", search") : QString())
-        .arg(l)
+        .arg(where)
+        .arg(m_context.layerText(l))
         .arg(choices.join(QStringLiteral(", ")));
 }
 

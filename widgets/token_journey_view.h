@@ -1,9 +1,13 @@
 #pragma once
 // Token journeys: for a chosen sequence and token range, each token's path across the layers
 // (x = layer, y = expert; the line follows the first choice, hollow markers show the second
-// choice, marker size grows with the router weight). Hover shows the token and its weights;
-// searching a token text overlays its journeys across the trace set.
+// choice, marker size grows with the router weight, or marks the rank when the trace has no
+// weights). Hover shows the token, its phase (prefill / decode) and all its top-k experts at
+// the layer; searching a token text overlays its journeys across the trace set. With many
+// experts colour cannot name an expert: rows are labelled by id, and "experts on these
+// paths" keeps only the rows the shown journeys visit (256 rows become a few dozen).
 #include "widgets/exportable_view.h"
+#include "widgets/routing_context.h"
 #include "widgets/token_journey_set.h"
 
 #include <QWidget>
@@ -35,6 +39,16 @@ public:
     void setJourneySet(TokenJourneySet journeys);
     const TokenJourneySet& journeySet() const { return m_journeySet; }
     void setQueryProvider(QueryFn fn) { m_queryFn = std::move(fn); }
+    // Layer labels and token phases (the journey set's own sequences add theirs).
+    void setContext(RoutingContext context);
+    const RoutingContext& context() const { return m_context; }
+
+    enum class Rows { AllExperts = 0, PathExperts = 1 };
+    void setRows(Rows rows);
+    Rows rows() const { return m_rows; }
+    // Rows on the expert axis, and the expert a row shows.
+    int rowCount() const;
+    int expertAtRow(int row) const;
 
     void setSequence(int index);
     void setRange(int first, int count);
@@ -63,9 +77,13 @@ Q_SIGNALS:
 
 private:
     void rebuild();
+    void fitRows();
     void onMouseMove(QMouseEvent* event);
 
     TokenJourneySet m_journeySet;
+    RoutingContext m_context;
+    Rows m_rows = Rows::AllExperts;
+    std::vector<int> m_rowExperts; // PathExperts: the experts shown, ascending
     QueryFn m_queryFn;
     int m_sequence = -1;
     std::vector<const JourneyToken*> m_range;
@@ -73,6 +91,7 @@ private:
     int m_searchJob = 0;
 
     QComboBox* m_seqBox = nullptr;
+    QComboBox* m_rowsBox = nullptr;
     QSpinBox* m_first = nullptr;
     QSpinBox* m_count = nullptr;
     QLineEdit* m_search = nullptr;

@@ -20,14 +20,29 @@ void TraceSetViews::setAnalysis(const AnalysisResult& r)
 {
     m_heatmap->setStats(ExpertUsageStats::fromAnalysis(r));
     m_patterns->setStats(RoutingPatternStats::fromAnalysis(r));
-    m_journeys->setJourneySet(TokenJourneySet::fromAnalysis(r));
-    if (m_text->routedText().tokenCount() == 0 && !r.journeys.empty())
+    TokenJourneySet journeys = TokenJourneySet::fromAnalysis(r);
+    if (!m_context.hasWeights())
+        journeys.setHasWeights(false);
+    m_journeys->setJourneySet(std::move(journeys));
+    if (m_text->routedText().tokenCount() == 0 && !r.journeys.empty()) {
         m_text->setRoutedText(RoutedText::fromJourney(r.journeys.front(), r.layers, r.experts, r.topk));
+        m_text->setContext(m_context);
+    }
+}
+
+void TraceSetViews::setContext(RoutingContext context)
+{
+    m_context = std::move(context);
+    m_heatmap->setContext(m_context);
+    m_patterns->setContext(m_context);
+    m_journeys->setContext(m_context);
+    m_text->setContext(m_context);
 }
 
 void TraceSetViews::setRouting(std::shared_ptr<const RoutingBlock> block, const RoutedText::TextFn& text)
 {
     m_text->setRoutedText(RoutedText(std::move(block), 0, 0, text));
+    m_text->setContext(m_context);
 }
 
 void TraceSetViews::setQueryProvider(TokenJourneyView::QueryFn fn)

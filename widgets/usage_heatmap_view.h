@@ -1,15 +1,22 @@
 #pragma once
 // Expert-usage heatmap: layers x experts, colour = share of tokens (viridis, with a colour
-// scale). Filter by source and by choice (first / any of top-k); hovering shows the exact
-// value, clicking a cell lists sampled tokens routed there.
+// scale). Filter by source and by choice (first / any of top-k); rows by expert id or by
+// load (busiest first); wheel zoom and drag pan inside the data (256 experts x 61 layers
+// stay legible: tick labels thin out, a double click fits all); hovering shows layer,
+// expert and value, clicking a cell lists sampled tokens routed there (with their phase
+// when the trace has generated tokens).
 #include "widgets/exportable_view.h"
 #include "widgets/expert_usage_stats.h"
+#include "widgets/routing_context.h"
 
 #include <QWidget>
+
+#include <vector>
 
 class QComboBox;
 class QCPColorMap;
 class QCPColorScale;
+class QCPItemRect;
 class QCPTextElement;
 class QCustomPlot;
 class QLabel;
@@ -25,6 +32,21 @@ public:
 
     void setStats(ExpertUsageStats stats);
     const ExpertUsageStats& stats() const { return m_stats; }
+
+    // Layer labels (decoder index) and token phases.
+    void setContext(RoutingContext context);
+    const RoutingContext& context() const { return m_context; }
+
+    // ByLoad: share summed over the layers; ByLayerLoad: share at the selected (last
+    // clicked) layer, the busiest expert on top (the summed load until a cell is clicked).
+    enum class RowOrder { ById = 0, ByLoad = 1, ByLayerLoad = 2 };
+    void setRowOrder(RowOrder order);
+    RowOrder rowOrder() const { return m_rowOrder; }
+    // The expert shown in row r (r itself when ordered by id).
+    int expertAtRow(int row) const;
+    int rowOfExpert(int expert) const;
+    // Shows every cell again (after zooming).
+    void fitAll();
 
     void setGroup(int group);
     void setChoice(ExpertChoice choice);
@@ -55,16 +77,26 @@ private:
     void rebuild();
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
+    void onMouseRelease(QMouseEvent* event);
+    void updateOrder();
+    void updateTicks();
 
     ExpertUsageStats m_stats;
+    RoutingContext m_context;
+    RowOrder m_rowOrder = RowOrder::ById;
+    std::vector<int> m_order;  // row -> expert
+    std::vector<int> m_rowOf;  // expert -> row
+    QPoint m_pressPos;
     int m_group = 0;
     ExpertChoice m_choice = ExpertChoice::First;
     int m_selLayer = -1, m_selExpert = -1;
 
     QComboBox* m_groupBox = nullptr;
     QComboBox* m_choiceBox = nullptr;
+    QComboBox* m_orderBox = nullptr;
     QCustomPlot* m_plot = nullptr;
     QCPColorMap* m_map = nullptr;
+    QCPItemRect* m_selection = nullptr; // outline of the listed cell
     QCPColorScale* m_scale = nullptr;
     QCPTextElement* m_title = nullptr;
     QLabel* m_hover = nullptr;

@@ -6,6 +6,9 @@
 #include <QMouseEvent>
 #include <QToolTip>
 
+#include <algorithm>
+#include <cmath>
+
 namespace specmoe::widgets {
 
 void showHover(QLabel* label, QWidget* anchor, const QMouseEvent* event, const QString& text)
@@ -69,6 +72,49 @@ QCPTextElement* addPlotTitle(QCustomPlot* plot, const QString& text)
     title->setMargins(QMargins(4, 6, 4, 2));
     plot->plotLayout()->addElement(0, 0, title);
     return title;
+}
+
+namespace {
+class LabelledTicker : public QCPAxisTickerFixed {
+public:
+    explicit LabelledTicker(std::function<QString(int)> label)
+        : m_label(std::move(label))
+    {
+    }
+
+protected:
+    QString getTickLabel(double tick, const QLocale& locale, QChar formatChar, int precision) override
+    {
+        const double r = std::round(tick);
+        if (!m_label || std::abs(tick - r) > 1e-6)
+            return QCPAxisTickerFixed::getTickLabel(tick, locale, formatChar, precision);
+        return m_label(int(r));
+    }
+
+private:
+    std::function<QString(int)> m_label;
+};
+} // namespace
+
+void setLabelledIntegerTicks(QCPAxis* axis, std::function<QString(int)> label, int ticks)
+{
+    QSharedPointer<LabelledTicker> ticker(new LabelledTicker(std::move(label)));
+    ticker->setTickStep(1);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    ticker->setTickCount(std::max(2, ticks));
+    axis->setTicker(ticker);
+    axis->setSubTicks(false);
+}
+
+void keepAxisInside(QCPAxis* axis, const AxisBounds& b)
+{
+    QCPRange r = axis->range();
+    const double span = b.upper - b.lower;
+    double size = std::clamp(r.size(), std::min(b.minSize, span), span);
+    const double center = std::clamp(r.center(), b.lower + size / 2, b.upper - size / 2);
+    const QCPRange want(center - size / 2, center + size / 2);
+    if (std::abs(want.lower - r.lower) > 1e-9 || std::abs(want.upper - r.upper) > 1e-9)
+        axis->setRange(want);
 }
 
 void setIntegerTicks(QCPAxis* axis, int step)

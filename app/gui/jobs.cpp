@@ -30,6 +30,7 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::speculate::ExportResult>("specmoe::speculate::ExportResult");
     qRegisterMetaType<specmoe::gui::JobProgress>("specmoe::gui::JobProgress");
     qRegisterMetaType<specmoe::gui::AnalysisPtr>("specmoe::gui::AnalysisPtr");
+    qRegisterMetaType<specmoe::gui::TraceAnalysis>("specmoe::gui::TraceAnalysis");
 }
 
 JobSpec collectSpec(const CollectParams& p)
@@ -89,8 +90,11 @@ JobFn makeAnalyzeJob(const QString& traceDir)
             auto tokenizer = std::make_shared<Tokenizer>(tok);
             options.tokenText = recordedTokenText(tokenizer);
         }
-        AnalysisPtr result = std::make_shared<const AnalysisResult>(analyze(traces, options, progress));
-        return QVariant::fromValue(result);
+        TraceAnalysis out;
+        out.result = std::make_shared<const AnalysisResult>(analyze(traces, options, progress));
+        out.context = widgets::RoutingContext::fromDims(traces.dims());
+        out.context.addSequences(traces.sequences()); // keeps only those with generated tokens
+        return QVariant::fromValue(out);
     };
 }
 

@@ -8,6 +8,7 @@
 #include "core/collect/collector.h"
 #include "core/speculate/train.h"
 #include "core/trace/reshard.h"
+#include "widgets/routing_context.h"
 
 #include <QMetaType>
 #include <QStringList>
@@ -45,6 +46,12 @@ JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onM
 JobFn makeAnalyzeJob(const QString& traceDir);
 JobSpec analyzeSpec(const QString& traceDir);
 using AnalysisPtr = std::shared_ptr<const AnalysisResult>;
+// The analyze job's value: the analysis and what the views need besides (layer map,
+// weights flag, token phases from the trace's dims and sequence table).
+struct TraceAnalysis {
+    AnalysisPtr result;
+    widgets::RoutingContext context;
+};
 
 // What a finished collection tells the user in the log: a summary line, one line per
 // source (kept, dropped, skipped; core's describeSources), and as warnings the checkpoint's
@@ -61,6 +68,7 @@ void registerJobTypes();
 
 Q_DECLARE_METATYPE(specmoe::CollectResult)
 Q_DECLARE_METATYPE(specmoe::gui::AnalysisPtr)
+Q_DECLARE_METATYPE(specmoe::gui::TraceAnalysis)
 Q_DECLARE_METATYPE(specmoe::ReshardResult)
 Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)
 Q_DECLARE_METATYPE(specmoe::speculate::EvalReport)

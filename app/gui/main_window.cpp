@@ -147,9 +147,11 @@ qint64 MainWindow::startAnalysis(const QString& traceDir, QWidget* view)
         if (jobId != id || !widgets::isTerminal(state))
             return;
         if (state == JobState::Finished && target) {
-            const AnalysisPtr result = m_runner->result(id).value<AnalysisPtr>();
-            if (auto* views = qobject_cast<widgets::TraceSetViews*>(target.data()); views && result)
-                views->setAnalysis(*result);
+            const TraceAnalysis analysis = m_runner->result(id).value<TraceAnalysis>();
+            if (auto* views = qobject_cast<widgets::TraceSetViews*>(target.data()); views && analysis.result) {
+                views->setContext(analysis.context);
+                views->setAnalysis(*analysis.result);
+            }
         }
         context->deleteLater();
     });

@@ -199,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(view.cellAt(p).layer, 1);
         QCOMPARE(view.cellAt(p).expert, 2);
         const QString hover = view.hoverText(p);
-        QVERIFY2(hover.contains(QStringLiteral("Layer 1, expert 2")) && hover.contains(QStringLiteral("0.8000")),
+        QVERIFY2(hover.contains(QStringLiteral("Expert 2 at layer 1")) && hover.contains(QStringLiteral("0.8000")),
                  qPrintable(hover));
         QVERIFY(view.hoverText(QPoint(1, 1)).isEmpty());
         QSignalSpy clicked(&view, &UsageHeatmapView::cellClicked);

@@ -76,6 +76,23 @@ std::function<std::string(int32_t)> DemoRouting::textFn() const
     return [v](int32_t id) { return id >= 0 && size_t(id) < v->size() ? (*v)[size_t(id)] : std::string(); };
 }
 
+std::vector<std::vector<int32_t>> demoTokenStreams(std::vector<std::string>* vocab)
+{
+    std::vector<std::vector<int32_t>> streams;
+    std::map<std::string, int32_t> ids;
+    vocab->clear();
+    for (const char* text : {kCode, kMath, kEnglish}) {
+        streams.emplace_back();
+        for (const std::string& p : pieces(text)) {
+            auto [it, fresh] = ids.emplace(p, int32_t(vocab->size()));
+            if (fresh)
+                vocab->push_back(p == "\n" ? std::string("<0x0A>") : p);
+            streams.back().push_back(it->second);
+        }
+    }
+    return streams;
+}
+
 DemoRouting makeDemoRouting(size_t tokens, int layers, int experts, int topk, int sequenceLength, unsigned seed)
 {
     // Sequences cycle through the three texts; routing follows the token (same word, same
@@ -91,16 +108,7 @@ DemoRouting makeDemoRouting(size_t tokens, int layers, int experts, int topk, in
     spec.chain = 0.1;
     spec.seed = seed;
     DemoRouting out;
-    std::map<std::string, int32_t> ids;
-    for (const char* text : {kCode, kMath, kEnglish}) {
-        spec.tokenStreams.emplace_back();
-        for (const std::string& p : pieces(text)) {
-            auto [it, fresh] = ids.emplace(p, int32_t(out.vocab.size()));
-            if (fresh)
-                out.vocab.push_back(p == "\n" ? std::string("<0x0A>") : p);
-            spec.tokenStreams.back().push_back(it->second);
-        }
-    }
+    spec.tokenStreams = demoTokenStreams(&out.vocab);
     spec.vocabulary = int(out.vocab.size());
     out.block = std::make_shared<RoutingBlock>(syntheticTokens(spec, int64_t(tokens)));
     return out;

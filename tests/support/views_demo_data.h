@@ -18,6 +18,9 @@ struct DemoRouting {
     std::function<std::string(int32_t)> textFn() const;
 };
 
+// The demo texts (code, maths, English) as token-id streams; vocab gets the pieces.
+std::vector<std::vector<int32_t>> demoTokenStreams(std::vector<std::string>* vocab);
+
 // tokens: total tokens (sequences of ~sequenceLength tokens, sources cycling code / maths /
 // English). Deterministic for a seed.
 DemoRouting makeDemoRouting(size_t tokens, int layers = 32, int experts = 8, int topk = 2,
