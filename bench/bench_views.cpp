@@ -2,7 +2,7 @@
 // layers x top-2 of synthetic Mixtral-shaped routing. Prints per-operation timings (mean,
 // max) for hover, pan, zoom and the text view's layer switch. Asserts nothing.
 //
-//   bench_views [--tokens N] [--only heatmap|journeys|text|patterns|curves] [--screenshots DIR] [--wide]
+//   bench_views [--tokens N] [--only heatmap,journeys,text,patterns,curves] [--screenshots DIR] [--wide]
 //
 // --wide: 256 experts x 61 layers x top-8 without router weights (issue 18; 128 experts
 // while expert ids are 8 bits), prompt and generated tokens, from
@@ -14,6 +14,7 @@
 //
 // --screenshots DIR instead writes view_*.png of every view (QWidget::grab, offscreen) from
 // 60 000 synthetic tokens; docs/screenshots holds the workbench under Xvfb (docs/views.md).
+// BENCH_VIEWS_HOLD_MS=N keeps each view on screen N ms (for `import -window root` on Xvfb).
 #include "core/analysis/analysis.h"
 #include "tests/support/views_demo_data.h"
 #include "tests/support/views_wide_data.h"
@@ -183,6 +184,12 @@ int screenshots(const QString& dir, bool wide)
         if (auto* plot = w->findChild<QCustomPlot*>())
             plot->replot(QCustomPlot::rpImmediateRefresh);
         saved += w->grab().save(QDir(dir).filePath(name)) ? 1 : 0;
+        // BENCH_VIEWS_HOLD_MS: keep each view up that long (a capture of the X screen with
+        // `import -window root` under Xvfb sees what a user sees).
+        QElapsedTimer held;
+        held.start();
+        while (held.elapsed() < qEnvironmentVariableIntValue("BENCH_VIEWS_HOLD_MS"))
+            QApplication::processEvents(QEventLoop::AllEvents, 50);
     };
     for (int i = 0; i < traces.count(); ++i) {
         traces.setCurrentIndex(i);
@@ -228,7 +235,10 @@ int main(int argc, char** argv)
     const bool wide = args.contains(QLatin1String("--wide"));
     if (!shots.isEmpty())
         return screenshots(shots, wide);
-    auto want = [&](const char* section) { return only.isEmpty() || only == QLatin1String(section); };
+    // --only takes one section or several separated by commas.
+    auto want = [&](const char* section) {
+        return only.isEmpty() || only.split(QLatin1Char(',')).contains(QLatin1String(section));
+    };
 
     TraceDims dims = wideBenchDims();
     if (!wide) {

@@ -65,6 +65,12 @@ TokenPhase RoutingContext::phase(int64_t seqId, int32_t position) const
     return position >= it->second.first - it->second.second ? TokenPhase::Decode : TokenPhase::Prefill;
 }
 
+int32_t RoutingContext::generatedTokens(int64_t seqId) const
+{
+    const auto it = m_decode.find(seqId);
+    return it == m_decode.end() ? 0 : it->second.second;
+}
+
 QString RoutingContext::phaseText(TokenPhase phase)
 {
     switch (phase) {

@@ -48,6 +48,8 @@ public:
     bool hasPhases() const { return !m_decode.empty(); }
     // Unknown unless hasPhases().
     TokenPhase phase(int64_t seqId, int32_t position) const;
+    // Generated tokens of a sequence (0: none or unknown).
+    int32_t generatedTokens(int64_t seqId) const;
     static QString phaseText(TokenPhase phase); // "prefill", "decode", ""
 
 private:

@@ -66,6 +66,8 @@ public:
     void setHasWeights(bool hasWeights) { m_hasWeights = hasWeights; }
     int sequenceCount() const { return int(m_sequences.size()); }
     const JourneySequence& sequence(int i) const { return m_sequences[size_t(i)]; }
+    // Sets a sequence's generated tokens (what the analysis journeys do not carry).
+    void setGeneratedTokens(int i, int32_t generated) { m_sequences[size_t(i)].generatedTokens = generated; }
     QStringList sequenceNames() const;
 
     // A precomputed query (ignoring a leading "▁"); nullptr when absent.

@@ -320,6 +320,8 @@ void TokenJourneyView::setContext(RoutingContext context)
 {
     m_context = std::move(context);
     for (int i = 0; i < m_journeySet.sequenceCount(); ++i) {
+        if (m_journeySet.sequence(i).generatedTokens == 0) // analysis journeys: from the context
+            m_journeySet.setGeneratedTokens(i, m_context.generatedTokens(m_journeySet.sequence(i).seqId));
         const JourneySequence& js = m_journeySet.sequence(i);
         SequenceRecord r;
         r.seqId = js.seqId;
@@ -328,6 +330,9 @@ void TokenJourneyView::setContext(RoutingContext context)
         m_context.addSequence(r);
     }
     styleAxis(m_plot->xAxis, m_context.layerAxisTitle());
+    const QStringList names = m_journeySet.sequenceNames();
+    for (int i = 0; i < names.size() && i < m_seqBox->count(); ++i)
+        m_seqBox->setItemText(i, names[i]);
     rebuild();
 }
 

@@ -11,6 +11,7 @@
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
 
+#include <QComboBox>
 #include <QDir>
 #include <QListWidget>
 #include <QRegularExpression>
@@ -381,6 +382,8 @@ private Q_SLOTS:
         views.show();
         QCoreApplication::processEvents();
         QVERIFY(!views.journeyView()->journeySet().hasWeights());
+        // Analysis journeys carry no phase: the sequence list takes it from the context.
+        QVERIFY(views.journeyView()->findChild<QComboBox*>()->itemText(0).contains(QStringLiteral("prompt 64 + generated 32")));
         QCOMPARE(views.heatmapView()->context().decoderLayer(0), 3);
         // The text view shows the first recorded journey, with its phases from the context.
         QVERIFY(views.textView()->routedText().tokenCount() > 0);
