@@ -1,6 +1,7 @@
 #include "app/gui/job_params.h"
 
 #include "core/collect/collect_params_json.h"
+#include "core/import/import_params_json.h"
 #include "core/speculate/params_json.h"
 
 #include <QJsonDocument>
@@ -79,6 +80,13 @@ ReshardSettings ReshardSettings::fromJson(const QJsonObject& o)
 }
 
 QJsonObject collectJobParams(const CollectParams& params) { return toQt(toJson(params)); }
+
+QJsonObject importJobParams(const import::ImportParams& params) { return toQt(import::toJson(params)); }
+
+import::ImportParams importParamsOfJob(const QJsonObject& json)
+{
+    return import::importParamsFromJson(fromQt(json), "import job");
+}
 
 CollectParams collectParamsOfJob(const QJsonObject& json)
 {

@@ -3,6 +3,7 @@
 // interrupted job can be resumed after a restart: core's parameter structs with core's JSON
 // for collections and training, the re-shard settings with their own.
 #include "core/collect/collector.h"
+#include "core/import/import_params.h"
 #include "core/speculate/train.h"
 #include "core/trace/reshard.h"
 
@@ -30,6 +31,8 @@ QJsonObject collectJobParams(const CollectParams& params);
 CollectParams collectParamsOfJob(const QJsonObject& json);
 QJsonObject trainJobParams(const speculate::TrainParams& params);
 speculate::TrainParams trainParamsOfJob(const QJsonObject& json);
+QJsonObject importJobParams(const import::ImportParams& params);
+import::ImportParams importParamsOfJob(const QJsonObject& json);
 
 // "1, 2" -> {1, 2}; returns false on anything but positive integers.
 bool parseIntList(const QString& text, QVector<int>* out);

@@ -1,6 +1,7 @@
 #include "app/gui/jobs.h"
 
 #include "core/analysis/analysis.h"
+#include "core/import/import_run.h"
 #include "core/model/tokenizer.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
@@ -25,6 +26,7 @@ void registerJobTypes()
 {
     qRegisterMetaType<specmoe::CollectResult>("specmoe::CollectResult");
     qRegisterMetaType<specmoe::ReshardResult>("specmoe::ReshardResult");
+    qRegisterMetaType<specmoe::import::ImportResult>("specmoe::import::ImportResult");
     qRegisterMetaType<specmoe::speculate::TrainResult>("specmoe::speculate::TrainResult");
     qRegisterMetaType<specmoe::speculate::EvalReport>("specmoe::speculate::EvalReport");
     qRegisterMetaType<specmoe::speculate::ExportResult>("specmoe::speculate::ExportResult");
@@ -51,6 +53,17 @@ JobSpec reshardSpec(const ReshardSettings& s)
     spec.title = Jobs::tr("Re-shard %1 into %2").arg(baseName(s.sourceDir), baseName(s.outputDir));
     spec.outputPath = s.outputDir;
     spec.params = s.toJson();
+    spec.resumable = true;
+    return spec;
+}
+
+JobSpec importSpec(const import::ImportParams& p)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("import");
+    spec.outputPath = QString::fromStdString(p.outDir);
+    spec.title = Jobs::tr("Import %1").arg(baseName(spec.outputPath));
+    spec.params = importJobParams(p);
     spec.resumable = true;
     return spec;
 }
@@ -103,6 +116,13 @@ JobFn makeReshardJob(const ReshardSettings& s)
     return [s](const ProgressFn& progress) -> QVariant {
         const ReshardResult r = reshardTrace(s.sourceDir.toStdString(), s.outputDir.toStdString(), s.options, progress);
         return QVariant::fromValue(r);
+    };
+}
+
+JobFn makeImportJob(const import::ImportParams& params)
+{
+    return [params](const ProgressFn& progress) -> QVariant {
+        return QVariant::fromValue(import::importTrace(params, progress));
     };
 }
 
@@ -198,6 +218,8 @@ JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onM
         p.resume = true;
         return makeTrainJob(p, std::move(onMetrics));
     }
+    if (spec.kind == QLatin1String("import")) // the importer continues a folder holding part of it
+        return makeImportJob(importParamsOfJob(spec.params));
     if (spec.kind == QLatin1String("reshard")) {
         ReshardSettings s = ReshardSettings::fromJson(spec.params);
         s.options.overwrite = true; // a half-written destination is ours: start it over

@@ -6,6 +6,7 @@
 #include "app/gui/job_params.h"
 #include "core/analysis/analysis_result.h"
 #include "core/collect/collector.h"
+#include "core/import/import_params.h"
 #include "core/speculate/train.h"
 #include "core/trace/reshard.h"
 #include "widgets/routing_context.h"
@@ -20,12 +21,15 @@ namespace specmoe::gui {
 
 JobFn makeCollectJob(const CollectParams& params);
 JobFn makeReshardJob(const ReshardSettings& settings);
+// Imports routing traces from a serving engine (value: import::ImportResult).
+JobFn makeImportJob(const import::ImportParams& params);
 // onMetrics is called on the worker thread with every metrics.jsonl line.
 JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(const QString&)> onMetrics = {});
 
 // The spec (title, output, JSON parameters) of each job, for the runner and the workspace.
 JobSpec collectSpec(const CollectParams& params);
 JobSpec reshardSpec(const ReshardSettings& settings);
+JobSpec importSpec(const import::ImportParams& params);
 JobSpec trainSpec(const speculate::TrainParams& params);
 
 // Scores a run's best checkpoint and the baselines on a split of trace sets (value: the
@@ -36,8 +40,8 @@ JobSpec evaluateSpec(const speculate::EvalParams& params);
 JobFn makeExportJob(const speculate::ExportParams& params);
 JobSpec exportSpec(const speculate::ExportParams& params);
 
-// The JobFn that resumes a persisted job (resume on for collections and training; a
-// re-shard starts over). Returns an empty function for an unknown kind; throws
+// The JobFn that resumes a persisted job (resume on for collections and training; an
+// import continues by itself; a re-shard starts over). Returns an empty function for an unknown kind; throws
 // specmoe::Error when the persisted parameters are malformed.
 JobFn makeResumeJob(const JobSpec& spec, std::function<void(const QString&)> onMetrics = {});
 
@@ -70,6 +74,7 @@ Q_DECLARE_METATYPE(specmoe::CollectResult)
 Q_DECLARE_METATYPE(specmoe::gui::AnalysisPtr)
 Q_DECLARE_METATYPE(specmoe::gui::TraceAnalysis)
 Q_DECLARE_METATYPE(specmoe::ReshardResult)
+Q_DECLARE_METATYPE(specmoe::import::ImportResult)
 Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)
 Q_DECLARE_METATYPE(specmoe::speculate::EvalReport)
 Q_DECLARE_METATYPE(specmoe::speculate::ExportResult)

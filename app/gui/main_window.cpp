@@ -4,6 +4,7 @@
 #include "app/gui/evaluate_dialog.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/jobs.h"
+#include "app/gui/import_dialog.h"
 #include "app/gui/reshard_dialog.h"
 #include "app/gui/settings_dialog.h"
 #include "app/gui/summary_page.h"
@@ -191,6 +192,10 @@ void MainWindow::createActions()
     m_reshardAct->setObjectName(QStringLiteral("reshard"));
     m_reshardAct->setToolTip(tr("Rewrite a trace set with another shard size"));
     connect(m_reshardAct, &QAction::triggered, this, [this] { reshardDialog(); });
+    m_importAct = new QAction(QIcon(QStringLiteral(":/icons/import.svg")), tr("&Import Traces…"), this);
+    m_importAct->setObjectName(QStringLiteral("importTraces"));
+    m_importAct->setToolTip(tr("Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays"));
+    connect(m_importAct, &QAction::triggered, this, &MainWindow::importDialog);
     m_trainAct = new QAction(QIcon(QStringLiteral(":/icons/train.svg")), tr("New &Training…"), this);
     m_trainAct->setObjectName(QStringLiteral("newTraining"));
     m_trainAct->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
@@ -294,6 +299,7 @@ void MainWindow::createMenus()
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_collectAct);
     run->addAction(m_reshardAct);
+    run->addAction(m_importAct);
     run->addAction(m_trainAct);
     run->addSeparator();
     run->addAction(m_evaluateAct);
@@ -356,6 +362,7 @@ void MainWindow::updateActions()
     m_refreshAct->setEnabled(open);
     m_collectAct->setEnabled(open);
     m_reshardAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
+    m_importAct->setEnabled(open);
     m_trainAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
     const bool run = open && !selectedRunDir().isEmpty();
     m_evaluateAct->setEnabled(run);
@@ -733,6 +740,11 @@ qint64 MainWindow::startReshard(const ReshardSettings& settings)
     return submitJob(reshardSpec(settings), makeReshardJob(settings));
 }
 
+qint64 MainWindow::startImport(const import::ImportParams& params)
+{
+    return submitJob(importSpec(params), makeImportJob(params));
+}
+
 qint64 MainWindow::startTraining(const speculate::TrainParams& params)
 {
     const QString runDir = QString::fromStdString(params.runDir);
@@ -802,7 +814,7 @@ void MainWindow::onJobStateChanged(qint64 id)
         // whose interrupted training must stay resumable.
         if (finishedSpec && finishedSpec->resumable)
             m_workspace.removePendingJob(j->outputPath);
-        if (kind == QLatin1String("collect") || kind == QLatin1String("reshard")) {
+        if (kind == QLatin1String("collect") || kind == QLatin1String("reshard") || kind == QLatin1String("import")) {
             m_workspace.addTraceSet(j->outputPath);
         } else if (kind == QLatin1String("train")) {
             m_workspace.addRun(j->outputPath);
@@ -882,6 +894,15 @@ void MainWindow::reshardDialog(const QString& traceSetDir)
         dlg.setSource(traceSetDir);
     if (dlg.exec() == QDialog::Accepted)
         startReshard(dlg.settings());
+}
+
+void MainWindow::importDialog()
+{
+    if (!m_workspace.isOpen())
+        return;
+    ImportDialog dlg(m_workspace.tracesDir(), this);
+    if (dlg.exec() == QDialog::Accepted)
+        startImport(dlg.params());
 }
 
 void MainWindow::newTrainingDialog(const QString& traceSetDir)

@@ -53,6 +53,7 @@ public:
     // Jobs (what the dialogs start; tests call them directly). Return the job id or 0.
     qint64 startCollection(const CollectParams& params);
     qint64 startReshard(const ReshardSettings& settings);
+    qint64 startImport(const import::ImportParams& params);
     qint64 startTraining(const speculate::TrainParams& params);
     // Scores a run's best checkpoint on a split (report saved in the run, shown in its model
     // comparison when done) / writes it in the export layout.
@@ -89,6 +90,7 @@ public Q_SLOTS:
     void openDemoWorkspace();
     void newCollectionDialog();
     void reshardDialog(const QString& traceSetDir = QString());
+    void importDialog();
     void newTrainingDialog(const QString& traceSetDir = QString());
     // For a training run (empty: the run selected in the workspace tree).
     void evaluateDialog(const QString& runDir = QString());
@@ -155,6 +157,7 @@ private:
     QAction* m_quitAct = nullptr;
     QAction* m_collectAct = nullptr;
     QAction* m_reshardAct = nullptr;
+    QAction* m_importAct = nullptr;
     QAction* m_trainAct = nullptr;
     QAction* m_evaluateAct = nullptr;
     QAction* m_exportAct = nullptr;

@@ -1,5 +1,6 @@
 // The layer map from model configurations (issue 18): which decoder layers are MoE layers,
 // for the model families the importers meet, and how an engine's layer axis resolves.
+#include "core/import/import_params_json.h"
 #include "core/import/model_layout.h"
 #include "core/util/error.h"
 
@@ -127,4 +128,32 @@ TEST(ModelLayout, LayerAxisResolvesMoeOrDecoderSlots)
     const LayerPlan id = resolveLayerAxis(7, none, LayerAxis::Auto, "f");
     EXPECT_EQ(id.moeLayers, range(0, 7));
     EXPECT_EQ(id.decoderLayers, 7);
+}
+
+TEST(ImportParamsJson, RoundTripsAndNamesBadFields)
+{
+    ImportParams p;
+    p.format = ImportFormat::Megatron;
+    p.inputs = {"a", "b"};
+    p.outDir = "out";
+    p.modelConfig = "config.json";
+    p.layout.experts = 256;
+    p.layout.moeLayers = {3, 4, 5};
+    p.layout.decoderLayers = 6;
+    p.layout.sharedExperts = 1;
+    p.layout.name = "m";
+    p.layout.family = "deepseek_v3";
+    p.layerAxis = LayerAxis::All;
+    p.allowMissing = true;
+    p.engineVersion = "0.1";
+    p.megatronNumbering = LayerNumbering::Number1;
+    p.microBatch = 4;
+    p.shardSizeMB = 64;
+    p.overwrite = true;
+    const ImportParams q = importParamsFromJson(toJson(p));
+    EXPECT_EQ(toJson(q), toJson(p));
+    EXPECT_EQ(q.layout.moeLayers, p.layout.moeLayers);
+    EXPECT_EQ(q.format, ImportFormat::Megatron);
+    EXPECT_NE(errorOf([] { importParamsFromJson({{"format", "tensorrt"}}, "job"); }).find("job: field 'format'"),
+              std::string::npos);
 }

@@ -1,0 +1,52 @@
+#include "core/import/import_params_json.h"
+
+#include "core/util/json_fields.h"
+
+namespace specmoe::import {
+
+nlohmann::json toJson(const ImportParams& p)
+{
+    return {{"format", importFormatName(p.format)},
+            {"inputs", p.inputs},
+            {"outDir", p.outDir},
+            {"modelConfig", p.modelConfig},
+            {"experts", p.layout.experts},
+            {"moeLayers", p.layout.moeLayers},
+            {"decoderLayers", p.layout.decoderLayers},
+            {"sharedExperts", p.layout.sharedExperts},
+            {"modelName", p.layout.name},
+            {"family", p.layout.family},
+            {"layerAxis", layerAxisName(p.layerAxis)},
+            {"allowMissing", p.allowMissing},
+            {"engineVersion", p.engineVersion},
+            {"megatronNumbering", layerNumberingName(p.megatronNumbering)},
+            {"microBatch", p.microBatch},
+            {"shardSizeMB", p.shardSizeMB},
+            {"overwrite", p.overwrite}};
+}
+
+ImportParams importParamsFromJson(const nlohmann::json& json, const std::string& where)
+{
+    ImportParams p;
+    const JsonFields f(json, where);
+    f.read<ImportFormat>("format", p.format, parseImportFormat);
+    f.read("inputs", p.inputs);
+    f.read("outDir", p.outDir);
+    f.read("modelConfig", p.modelConfig);
+    f.read("experts", p.layout.experts);
+    f.read("moeLayers", p.layout.moeLayers);
+    f.read("decoderLayers", p.layout.decoderLayers);
+    f.read("sharedExperts", p.layout.sharedExperts);
+    f.read("modelName", p.layout.name);
+    f.read("family", p.layout.family);
+    f.read<LayerAxis>("layerAxis", p.layerAxis, parseLayerAxis);
+    f.read("allowMissing", p.allowMissing);
+    f.read("engineVersion", p.engineVersion);
+    f.read<LayerNumbering>("megatronNumbering", p.megatronNumbering, parseLayerNumbering);
+    f.read("microBatch", p.microBatch);
+    f.read("shardSizeMB", p.shardSizeMB);
+    f.read("overwrite", p.overwrite);
+    return p;
+}
+
+} // namespace specmoe::import
