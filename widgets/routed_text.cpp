@@ -187,9 +187,10 @@ bool RoutedText::writeCsv(const QString& path, int layer, QString* error) const
             const int e2 = m_topk > 1 ? int(expert(layer, i, 1)) : -1;
             out += csvLine({QString::number(i), QString::number(seqId(i)), QString::number(position(i)),
                             (breaksLine(i) ? text(i) + QLatin1Char('\n') : text(i)), QString::number(layer),
-                            QString::number(firstExpert(layer, i)), QString::number(double(weight(layer, i, 0)), 'g', 4),
+                            QString::number(firstExpert(layer, i)),
+                            m_hasWeights ? QString::number(double(weight(layer, i, 0)), 'g', 4) : QString(),
                             e2 >= 0 ? QString::number(e2) : QString(),
-                            e2 >= 0 ? QString::number(double(weight(layer, i, 1)), 'g', 4) : QString()});
+                            e2 >= 0 && m_hasWeights ? QString::number(double(weight(layer, i, 1)), 'g', 4) : QString()});
         }
     }
     return writeTextFile(path, out, error);

@@ -164,7 +164,7 @@ JourneyQuery TokenJourneySet::searchLoaded(const QString& query, int limit) cons
 
 bool TokenJourneySet::writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
                                  const std::vector<const JourneyToken*>& overlay, int layers, int topk,
-                                 QString* error)
+                                 QString* error, bool weights)
 {
     QStringList header{QStringLiteral("kind"), QStringLiteral("seq_id"), QStringLiteral("position"),
                        QStringLiteral("token"), QStringLiteral("layer")};
@@ -179,7 +179,7 @@ bool TokenJourneySet::writeCsv(const QString& path, const std::vector<const Jour
                 for (int j = 0; j < topk; ++j) {
                     const size_t i = size_t(l * topk + j);
                     row << (i < t->experts.size() ? QString::number(t->experts[i]) : QString())
-                        << (i < t->weights.size() ? QString::number(double(t->weights[i]), 'g', 4) : QString());
+                        << (weights && i < t->weights.size() ? QString::number(double(t->weights[i]), 'g', 4) : QString());
                 }
                 out += csvLine(row);
             }

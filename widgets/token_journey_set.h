@@ -76,10 +76,11 @@ public:
     JourneyQuery searchLoaded(const QString& query, int limit = 200) const;
 
     static bool textMatches(const QString& piece, const QString& query);
-    // Rows: kind (range/overlay), seq_id, position, token, layer, expert/weight per rank.
+    // Rows: kind (range/overlay), seq_id, position, token, layer, expert/weight per rank
+    // (weights left empty without router weights).
     static bool writeCsv(const QString& path, const std::vector<const JourneyToken*>& range,
                          const std::vector<const JourneyToken*>& overlay, int layers, int topk,
-                         QString* error = nullptr);
+                         QString* error = nullptr, bool weights = true);
 
 private:
     int m_layers = 0, m_experts = 0, m_topk = 0;

@@ -605,7 +605,8 @@ bool TokenJourneyView::exportCsv(const QString& path, QString* error) const
     std::vector<const JourneyToken*> overlay;
     for (const JourneyToken& t : m_overlay.journeys)
         overlay.push_back(&t);
-    return TokenJourneySet::writeCsv(path, m_range, overlay, m_journeySet.layers(), m_journeySet.topk(), error);
+    return TokenJourneySet::writeCsv(path, m_range, overlay, m_journeySet.layers(), m_journeySet.topk(), error,
+                                     m_journeySet.hasWeights());
 }
 
 } // namespace specmoe::widgets

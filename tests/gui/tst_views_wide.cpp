@@ -13,6 +13,8 @@
 
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QListWidget>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -267,6 +269,19 @@ private Q_SLOTS:
         view.setRange(60, 8);
         view.setRows(TokenJourneyView::Rows::PathExperts); // fits the rows again
         shot(&view, "wide_token_journeys.png");
+        // The CSV names ids at every rank and leaves the weights empty.
+        QTemporaryDir dir;
+        QVERIFY(view.exportCsv(dir.filePath(QStringLiteral("j.csv"))));
+        QFile csv(dir.filePath(QStringLiteral("j.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 8 * b.dims.layers);
+        QVERIFY(lines[0].endsWith("expert8,weight8"));
+        const QList<QByteArray> cells = lines[1].split(','); // from the end: a token may hold a comma
+        const qsizetype first = cells.size() - 2 * 8;
+        QCOMPARE(cells[first].toInt(), int(b.expert(60, 0, 0)));
+        QVERIFY(cells[first + 1].isEmpty());
+        QCOMPARE(cells[first + 14].toInt(), int(b.expert(60, 0, 7)));
 
         // From the analysis: journeys with zero weights are an id-only trace.
         TokenJourneyView fromAnalysis;
