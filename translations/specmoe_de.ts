@@ -4,34 +4,57 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="40"/>
+        <location filename="../app/gui/jobs.cpp" line="43"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="50"/>
+        <location filename="../app/gui/jobs.cpp" line="53"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="62"/>
+        <location filename="../app/gui/jobs.cpp" line="65"/>
+        <source>Import %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="76"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="72"/>
+        <location filename="../app/gui/jobs.cpp" line="86"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="122"/>
+        <location filename="../app/gui/jobs.cpp" line="146"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="142"/>
+        <location filename="../app/gui/jobs.cpp" line="166"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="190"/>
+        <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="197"/>
+        <source>, not complete (resumable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/jobs.cpp" line="203"/>
+        <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -105,7 +128,7 @@
         <translation>Alle Quellen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_set.cpp" line="113"/>
+        <location filename="../widgets/token_journey_set.cpp" line="125"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1 (%n Token)</numerusform>
@@ -113,12 +136,17 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_set.cpp" line="114"/>
+        <location filename="../widgets/token_journey_set.cpp" line="126"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>Sequenz %1, %2 (%n Token)</numerusform>
             <numerusform>Sequenz %1, %2 (%n Tokens)</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_set.cpp" line="130"/>
+        <source>: prompt %1 + generated %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/training_curves_view.cpp" line="43"/>
@@ -144,6 +172,36 @@
         <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Calibration error (ECE)</source>
         <translation>Kalibrierungsfehler (ECE)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="49"/>
+        <source>layer %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="50"/>
+        <source>layer %1 (MoE layer %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="55"/>
+        <source>Decoder layer (MoE layers only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="55"/>
+        <source>Layer</source>
+        <translation type="unfinished">Schicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="78"/>
+        <source>prefill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="80"/>
+        <source>decode</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -533,172 +591,187 @@
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <source> bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <source>Longest document:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Automatic (fits the free memory)</source>
         <translation>Automatisch (passend zum freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="201"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="223"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="224"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="303"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="315"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="316"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="311"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="332"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="334"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="341"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="353"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="348"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="361"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="363"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -706,22 +779,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="378"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="412"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="410"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
@@ -729,102 +802,102 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="498"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="495"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="497"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="521"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="526"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="515"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="520"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="534"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -971,164 +1044,434 @@
     </message>
 </context>
 <context>
+    <name>specmoe::gui::ImportDialog</name>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="45"/>
+        <source>Import Traces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="48"/>
+        <source>Input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="51"/>
+        <source>vLLM (import bundle .npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="52"/>
+        <source>SGLang (import bundle .npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="53"/>
+        <source>Megatron-Core (router_trace_rank*.jsonl, or a bundle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="54"/>
+        <source>NumPy arrays (.npz or a folder of .npy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="62"/>
+        <source>Add Files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="63"/>
+        <source>Add Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="64"/>
+        <source>Remove</source>
+        <translation type="unfinished">Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="75"/>
+        <source>Format:</source>
+        <translation type="unfinished">Format:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="77"/>
+        <source>Files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="79"/>
+        <source>Model</source>
+        <translation type="unfinished">Modell</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="82"/>
+        <source>Model configuration (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="83"/>
+        <source>the model&apos;s config.json (bundles carry it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="87"/>
+        <location filename="../app/gui/import_dialog.cpp" line="94"/>
+        <location filename="../app/gui/import_dialog.cpp" line="98"/>
+        <source>From the configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="90"/>
+        <source>from the configuration, e.g. 3-60</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="100"/>
+        <source>Configuration:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="101"/>
+        <source>Routed experts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="102"/>
+        <source>MoE layers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="103"/>
+        <source>Decoder layers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="104"/>
+        <source>Shared experts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="106"/>
+        <source>Options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="109"/>
+        <source>Decide from the model (MoE or all decoder layers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="110"/>
+        <source>One slot per MoE layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="111"/>
+        <source>One slot per decoder layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="112"/>
+        <source>Drop tokens whose routing is marked missing (-1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="116"/>
+        <source>as the input says</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="119"/>
+        <source>Match the model&apos;s MoE layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="120"/>
+        <source>0-based decoder indices (hook path)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="121"/>
+        <source>1-based layer numbers (routing replay)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="125"/>
+        <source>One sequence per router call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="127"/>
+        <source>Layer axis:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="129"/>
+        <source>Engine version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="130"/>
+        <source>Megatron layer numbers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="131"/>
+        <source>Megatron micro-batch:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="133"/>
+        <source>Output</source>
+        <translation type="unfinished">Ausgabe</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="136"/>
+        <source>Replace a different trace set already in the folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="139"/>
+        <source>Trace set folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="171"/>
+        <source>Bundles saved with the snippet of docs/trace-import.md from the engine&apos;s request outputs; they carry the model&apos;s configuration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="174"/>
+        <source>The folder given to --moe-routing-trace-path (or its JSONL files); no token ids. A .npz is a bundle of the inference engine&apos;s requests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="177"/>
+        <source>expert_ids [N, layers, k], token_ids [N], seq_lens [S]; optional weights, prompt_lens, request_ids.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="185"/>
+        <source>Add Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="185"/>
+        <source>Routing traces (*.npz *.npy *.jsonl);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="191"/>
+        <source>Add Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="267"/>
+        <source>Add the files or folders to import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="270"/>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="273"/>
+        <source>The model configuration %1 is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="276"/>
+        <source>MoE layers: &quot;%1&quot; is not a list of ascending layer indices or ranges such as 3-60.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="287"/>
+        <source>Give the number of routed experts or the model&apos;s config.json: these inputs do not carry it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="291"/>
+        <source>Choose the output folder.</source>
+        <translation type="unfinished">Wählen Sie den Ausgabeordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="294"/>
+        <source>The output folder holds a trace set: the same import continues it; another one needs &quot;Replace&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="132"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="162"/>
+        <location filename="../app/gui/main_window.cpp" line="165"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="165"/>
+        <location filename="../app/gui/main_window.cpp" line="168"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="171"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173"/>
+        <location filename="../app/gui/main_window.cpp" line="176"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="175"/>
+        <location filename="../app/gui/main_window.cpp" line="178"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="181"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <source>&amp;Import Traces…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="204"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>Prädiktor &amp;bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>E&amp;xport Predictor…</source>
         <translation>Prädiktor e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="203"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="217"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="230"/>
+        <location filename="../app/gui/main_window.cpp" line="237"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252"/>
+        <location filename="../app/gui/main_window.cpp" line="259"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="258"/>
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266"/>
+        <location filename="../app/gui/main_window.cpp" line="273"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278"/>
+        <location filename="../app/gui/main_window.cpp" line="285"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="281"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292"/>
+        <location filename="../app/gui/main_window.cpp" line="299"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="300"/>
+        <location filename="../app/gui/main_window.cpp" line="308"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="306"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="309"/>
+        <location filename="../app/gui/main_window.cpp" line="317"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="341"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -1136,12 +1479,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="353"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="354"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -1149,27 +1492,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="371"/>
+        <location filename="../app/gui/main_window.cpp" line="380"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="372"/>
+        <location filename="../app/gui/main_window.cpp" line="381"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="374"/>
+        <location filename="../app/gui/main_window.cpp" line="383"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="392"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="386"/>
+        <location filename="../app/gui/main_window.cpp" line="395"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -1177,7 +1520,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="388"/>
+        <location filename="../app/gui/main_window.cpp" line="397"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -1185,170 +1528,170 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="575"/>
-        <location filename="../app/gui/main_window.cpp" line="619"/>
-        <location filename="../app/gui/main_window.cpp" line="978"/>
+        <location filename="../app/gui/application.cpp" line="60"/>
+        <location filename="../app/gui/main_window.cpp" line="584"/>
+        <location filename="../app/gui/main_window.cpp" line="628"/>
+        <location filename="../app/gui/main_window.cpp" line="1013"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="591"/>
+        <location filename="../app/gui/main_window.cpp" line="600"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="608"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
-        <location filename="../app/gui/main_window.cpp" line="609"/>
+        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="618"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
+        <location filename="../app/gui/main_window.cpp" line="612"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="614"/>
+        <location filename="../app/gui/main_window.cpp" line="623"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="629"/>
-        <location filename="../app/gui/main_window.cpp" line="632"/>
-        <location filename="../app/gui/main_window.cpp" line="652"/>
+        <location filename="../app/gui/main_window.cpp" line="638"/>
+        <location filename="../app/gui/main_window.cpp" line="641"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="633"/>
+        <location filename="../app/gui/main_window.cpp" line="642"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="637"/>
+        <location filename="../app/gui/main_window.cpp" line="646"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="638"/>
+        <location filename="../app/gui/main_window.cpp" line="647"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="424"/>
-        <location filename="../app/gui/main_window.cpp" line="650"/>
-        <location filename="../app/gui/main_window.cpp" line="662"/>
+        <location filename="../app/gui/main_window.cpp" line="433"/>
+        <location filename="../app/gui/main_window.cpp" line="659"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="421"/>
+        <location filename="../app/gui/main_window.cpp" line="430"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="662"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="681"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="824"/>
+        <location filename="../app/gui/main_window.cpp" line="850"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="826"/>
+        <location filename="../app/gui/main_window.cpp" line="852"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="897"/>
+        <location filename="../app/gui/main_window.cpp" line="932"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="898"/>
+        <location filename="../app/gui/main_window.cpp" line="933"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="899"/>
+        <location filename="../app/gui/main_window.cpp" line="934"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="957"/>
+        <location filename="../app/gui/main_window.cpp" line="992"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="958"/>
+        <location filename="../app/gui/main_window.cpp" line="993"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="988"/>
+        <location filename="../app/gui/main_window.cpp" line="1023"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1061"/>
+        <location filename="../app/gui/main_window.cpp" line="1096"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1063"/>
+        <location filename="../app/gui/main_window.cpp" line="1098"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1066"/>
+        <location filename="../app/gui/main_window.cpp" line="1101"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1068"/>
+        <location filename="../app/gui/main_window.cpp" line="1103"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1071"/>
+        <location filename="../app/gui/main_window.cpp" line="1106"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1073"/>
+        <location filename="../app/gui/main_window.cpp" line="1108"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1077"/>
+        <location filename="../app/gui/main_window.cpp" line="1112"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1082"/>
+        <location filename="../app/gui/main_window.cpp" line="1117"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1103"/>
+        <location filename="../app/gui/main_window.cpp" line="1138"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1104"/>
+        <location filename="../app/gui/main_window.cpp" line="1139"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2417,177 +2760,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="95"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="97"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
         <source>Transition from layer:</source>
         <translation>Übergang ab Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="102"/>
         <source>distance:</source>
         <translation>Distanz:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="105"/>
         <source>Co-activation layer:</source>
         <translation>Schicht der Ko-Aktivierung:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
         <source>Expert at layer l + d</source>
         <translation>Experte in Schicht l + d</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
         <source>Expert at layer l</source>
         <translation>Experte in Schicht l</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert j</source>
         <translation>Experte j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert i</source>
         <translation>Experte i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="118"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="120"/>
         <source>P(next | current)</source>
         <translation>P(nächster | aktueller)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="119"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
         <source>Layer transitions</source>
         <translation>Schichtübergänge</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="123"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Co-activation</source>
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="143"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="145"/>
         <source>Routing entropy per layer</source>
         <translation>Routing-Entropie je Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="144"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
         <source>Consecutive-token repetition</source>
         <translation>Wiederholung bei aufeinanderfolgenden Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="156"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="161"/>
         <source>Entropy (bits)</source>
         <translation>Entropie (Bit)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Rate of neighbouring tokens</source>
         <translation>Rate benachbarter Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="167"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>Maximum (gleichverteilt), log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Most balanced layer</source>
         <translation>Ausgewogenste Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Same first choice</source>
         <translation>Gleiche erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Random, 1/E</source>
         <translation>Zufällig, 1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
         <source>Expected from layer load</source>
         <translation>Erwartet aus der Schichtlast</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
         <source>Top-k sets overlap</source>
         <translation>Überlappung der Top-k-Mengen</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Random overlap</source>
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="204"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="227"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="300"/>
-        <source>First-choice transitions, layer %1 to %2</source>
-        <translation>Übergänge der ersten Wahl, Schicht %1 nach %2</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
+        <source>First-choice transitions, %1 to %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="301"/>
-        <source>Co-activation in top-%1 at layer %2 (off-diagonal)</source>
-        <translation>Ko-Aktivierung in Top-%1 in Schicht %2 (außerhalb der Diagonale)</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
+        <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="323"/>
-        <source>max %1 bits at layer %2</source>
-        <translation>max. %1 Bit in Schicht %2</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
+        <source>max %1 bits at %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
-        <source>P(expert %1 at layer %2 | expert %3 at layer %4) = %5</source>
-        <translation>P(Experte %1 in Schicht %2 | Experte %3 in Schicht %4) = %5</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
+        <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
+        <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="368"/>
-        <source>Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens</source>
-        <translation>Experten %1 und %2 gemeinsam in den Top-%3 in Schicht %4: %5 % der Tokens</translation>
-    </message>
-    <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="383"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="388"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="431"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>
@@ -2595,57 +2938,98 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="166"/>
+        <location filename="../widgets/routing_text_view.cpp" line="178"/>
         <source>expert %1 (w %2)</source>
         <translation>Experte %1 (G %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="169"/>
-        <source>&quot;%1&quot;  seq %2, position %3
-Layer %4: %5</source>
-        <translation>„%1“  Seq. %2, Position %3
-Schicht %4: %5</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="181"/>
+        <source>expert %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="185"/>
+        <source>&quot;%1&quot;  seq %2, position %3%4
+Layer %5: %6</source>
+        <translation type="unfinished">„%1“  Seq. %2, Position %3
+Schicht %4: %6 {1&quot;?} {2,?} {3%4
+?} {5:?}</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="269"/>
-        <source>Layer 00 / 00</source>
-        <translation>Schicht 00 / 00</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="292"/>
+        <source>Layer 00 (MoE layer 00 of 00)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="275"/>
+        <location filename="../widgets/routing_text_view.cpp" line="298"/>
+        <source>top experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="299"/>
+        <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="304"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="288"/>
+        <location filename="../widgets/routing_text_view.cpp" line="308"/>
+        <source>Highlight expert:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="321"/>
         <source>Routing text</source>
         <translation>Routing-Text</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321"/>
+        <location filename="../widgets/routing_text_view.cpp" line="380"/>
+        <source>Layer %1 (MoE layer %2 of %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="381"/>
         <source>Layer %1 / %2</source>
         <translation>Schicht %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="322"/>
+        <location filename="../widgets/routing_text_view.cpp" line="401"/>
         <source>First-choice expert:</source>
         <translation>Experte der ersten Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="325"/>
+        <location filename="../widgets/routing_text_view.cpp" line="403"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="342"/>
-        <source>Routing at layer %1 (token background = first-choice expert)</source>
-        <translation>Routing in Schicht %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="411"/>
+        <source>the other %1 experts (hover a token for its ids)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="350"/>
+        <location filename="../widgets/routing_text_view.cpp" line="413"/>
+        <source>(others unmarked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="415"/>
+        <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="432"/>
+        <source>Routing at %1 (token background = first-choice expert)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="440"/>
         <source>Expert %1</source>
         <translation>Experte %1</translation>
     </message>
@@ -2653,94 +3037,160 @@ Schicht %4: %5</translation>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="210"/>
+        <location filename="../widgets/token_journey_view.cpp" line="236"/>
         <source>Token text, e.g. def</source>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="212"/>
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="216"/>
+        <location filename="../widgets/token_journey_view.cpp" line="242"/>
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="218"/>
+        <location filename="../widgets/token_journey_view.cpp" line="244"/>
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="220"/>
+        <location filename="../widgets/token_journey_view.cpp" line="246"/>
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="233"/>
+        <location filename="../widgets/token_journey_view.cpp" line="249"/>
+        <source>All experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <source>Experts on these paths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <source>Rows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="266"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="234"/>
+        <location filename="../widgets/token_journey_view.cpp" line="267"/>
+        <location filename="../widgets/token_journey_view.cpp" line="519"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="272"/>
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="240"/>
+        <location filename="../widgets/token_journey_view.cpp" line="274"/>
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="244"/>
+        <location filename="../widgets/token_journey_view.cpp" line="278"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="253"/>
-        <location filename="../widgets/token_journey_view.cpp" line="277"/>
-        <location filename="../widgets/token_journey_view.cpp" line="403"/>
+        <location filename="../widgets/token_journey_view.cpp" line="281"/>
+        <source>Generated (decode) token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="291"/>
+        <location filename="../widgets/token_journey_view.cpp" line="316"/>
+        <location filename="../widgets/token_journey_view.cpp" line="526"/>
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="346"/>
+        <location filename="../widgets/token_journey_view.cpp" line="432"/>
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="366"/>
+        <location filename="../widgets/token_journey_view.cpp" line="452"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="405"/>
+        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <source>size = weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <source>no router weights in this trace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <source>First choice (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <source>Second choice (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="518"/>
+        <source>Expert id (only those on these paths)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="528"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="410"/>
+        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <source> (generated from %1: dashed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <source> (generated: dashed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="535"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <location filename="../widgets/token_journey_view.cpp" line="577"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="449"/>
-        <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
-        <translation>„%1“ (Seq. %2, Pos. %3%4) Schicht %5: %6</translation>
+        <location filename="../widgets/token_journey_view.cpp" line="578"/>
+        <source>E%1</source>
+        <translation type="unfinished">E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="453"/>
+        <location filename="../widgets/token_journey_view.cpp" line="584"/>
+        <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="580"/>
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -2922,68 +3372,119 @@ Schicht %4: %5</translation>
         <translation>Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="47"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
+        <source>By expert id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <source>By load, all layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <source>By load at the selected layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
+        <source>Rows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="54"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="63"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="55"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="247"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="69"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="117"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="85"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="205"/>
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="102"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <source>Wheel: zoom, drag: pan, double click: fit all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="203"/>
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
+        <source>Expert (rows by load over all layers, busiest first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
+        <source>Expert (rows by load at decoder layer %1, busiest first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="161"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="261"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="162"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="183"/>
-        <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
-        <translation>Schicht %1, Experte %2: Anteil %3 (%4 % der Tokens, %5 Tokens)</translation>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
+        <source>, load rank %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="211"/>
-        <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
-        <translation>
-            <numerusform>Schicht %1, Experte %2: %n Stichproben-Token (alle Quellen)</numerusform>
-            <numerusform>Schicht %1, Experte %2: %n Stichproben-Tokens (alle Quellen)</numerusform>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
+        <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="218"/>
-        <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
-        <translation>„%1“  Seq. %2 Pos. %3  Rang %4  G %5</translation>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
+        <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
+        <source>  w %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -4,34 +4,56 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="40"/>
+        <location filename="../app/gui/jobs.cpp" line="43"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="50"/>
+        <location filename="../app/gui/jobs.cpp" line="53"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="62"/>
+        <location filename="../app/gui/jobs.cpp" line="65"/>
+        <source>Import %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="76"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="72"/>
+        <location filename="../app/gui/jobs.cpp" line="86"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="122"/>
+        <location filename="../app/gui/jobs.cpp" line="146"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="142"/>
+        <location filename="../app/gui/jobs.cpp" line="166"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="190"/>
+        <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="197"/>
+        <source>, not complete (resumable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/jobs.cpp" line="203"/>
+        <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -105,18 +127,23 @@
         <translation>所有来源</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_set.cpp" line="113"/>
+        <location filename="../widgets/token_journey_set.cpp" line="125"/>
         <source>Sequence %1 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1（%n 个词元）</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/token_journey_set.cpp" line="114"/>
+        <location filename="../widgets/token_journey_set.cpp" line="126"/>
         <source>Sequence %1, %2 (%n token(s))</source>
         <translation>
             <numerusform>序列 %1，%2（%n 个词元）</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_set.cpp" line="130"/>
+        <source>: prompt %1 + generated %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../widgets/training_curves_view.cpp" line="43"/>
@@ -142,6 +169,36 @@
         <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Calibration error (ECE)</source>
         <translation>校准误差（ECE）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="49"/>
+        <source>layer %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="50"/>
+        <source>layer %1 (MoE layer %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="55"/>
+        <source>Decoder layer (MoE layers only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="55"/>
+        <source>Layer</source>
+        <translation type="unfinished">层</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="78"/>
+        <source>prefill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_context.cpp" line="80"/>
+        <source>decode</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -529,296 +586,311 @@
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <source> bytes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="164"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <source>Longest document:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Automatic (fits the free memory)</source>
         <translation>自动（适应空闲内存）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="201"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="223"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="224"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="303"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="315"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="304"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="316"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="311"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="332"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="334"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="341"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="353"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="348"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="349"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="361"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="363"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="378"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="412"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="410"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>自动批大小：%n 个序列</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="498"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="495"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="497"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="521"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="526"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="515"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="520"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="534"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -965,380 +1037,650 @@
     </message>
 </context>
 <context>
+    <name>specmoe::gui::ImportDialog</name>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="45"/>
+        <source>Import Traces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="48"/>
+        <source>Input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="51"/>
+        <source>vLLM (import bundle .npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="52"/>
+        <source>SGLang (import bundle .npz)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="53"/>
+        <source>Megatron-Core (router_trace_rank*.jsonl, or a bundle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="54"/>
+        <source>NumPy arrays (.npz or a folder of .npy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="62"/>
+        <source>Add Files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="63"/>
+        <source>Add Folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="64"/>
+        <source>Remove</source>
+        <translation type="unfinished">移除</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="75"/>
+        <source>Format:</source>
+        <translation type="unfinished">格式：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="77"/>
+        <source>Files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="79"/>
+        <source>Model</source>
+        <translation type="unfinished">模型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="82"/>
+        <source>Model configuration (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="83"/>
+        <source>the model&apos;s config.json (bundles carry it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="87"/>
+        <location filename="../app/gui/import_dialog.cpp" line="94"/>
+        <location filename="../app/gui/import_dialog.cpp" line="98"/>
+        <source>From the configuration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="90"/>
+        <source>from the configuration, e.g. 3-60</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="100"/>
+        <source>Configuration:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="101"/>
+        <source>Routed experts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="102"/>
+        <source>MoE layers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="103"/>
+        <source>Decoder layers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="104"/>
+        <source>Shared experts:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="106"/>
+        <source>Options</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="109"/>
+        <source>Decide from the model (MoE or all decoder layers)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="110"/>
+        <source>One slot per MoE layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="111"/>
+        <source>One slot per decoder layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="112"/>
+        <source>Drop tokens whose routing is marked missing (-1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="116"/>
+        <source>as the input says</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="119"/>
+        <source>Match the model&apos;s MoE layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="120"/>
+        <source>0-based decoder indices (hook path)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="121"/>
+        <source>1-based layer numbers (routing replay)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="125"/>
+        <source>One sequence per router call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="127"/>
+        <source>Layer axis:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="129"/>
+        <source>Engine version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="130"/>
+        <source>Megatron layer numbers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="131"/>
+        <source>Megatron micro-batch:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="133"/>
+        <source>Output</source>
+        <translation type="unfinished">输出</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="136"/>
+        <source>Replace a different trace set already in the folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="139"/>
+        <source>Trace set folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="171"/>
+        <source>Bundles saved with the snippet of docs/trace-import.md from the engine&apos;s request outputs; they carry the model&apos;s configuration.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="174"/>
+        <source>The folder given to --moe-routing-trace-path (or its JSONL files); no token ids. A .npz is a bundle of the inference engine&apos;s requests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="177"/>
+        <source>expert_ids [N, layers, k], token_ids [N], seq_lens [S]; optional weights, prompt_lens, request_ids.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="185"/>
+        <source>Add Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="185"/>
+        <source>Routing traces (*.npz *.npy *.jsonl);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="191"/>
+        <source>Add Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="267"/>
+        <source>Add the files or folders to import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="270"/>
+        <source>%1 does not exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="273"/>
+        <source>The model configuration %1 is not a file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="276"/>
+        <source>MoE layers: &quot;%1&quot; is not a list of ascending layer indices or ranges such as 3-60.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="287"/>
+        <source>Give the number of routed experts or the model&apos;s config.json: these inputs do not carry it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="291"/>
+        <source>Choose the output folder.</source>
+        <translation type="unfinished">请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/import_dialog.cpp" line="294"/>
+        <source>The output folder holds a trace set: the same import continues it; another one needs &quot;Replace&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="123"/>
+        <location filename="../app/gui/main_window.cpp" line="124"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="132"/>
+        <location filename="../app/gui/main_window.cpp" line="133"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="162"/>
+        <location filename="../app/gui/main_window.cpp" line="165"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="165"/>
+        <location filename="../app/gui/main_window.cpp" line="168"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="171"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="174"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="173"/>
+        <location filename="../app/gui/main_window.cpp" line="176"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="175"/>
+        <location filename="../app/gui/main_window.cpp" line="178"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="181"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="188"/>
+        <location filename="../app/gui/main_window.cpp" line="191"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <source>&amp;Import Traces…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="202"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="204"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="201"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="203"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="217"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="230"/>
+        <location filename="../app/gui/main_window.cpp" line="237"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="252"/>
+        <location filename="../app/gui/main_window.cpp" line="259"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="258"/>
+        <location filename="../app/gui/main_window.cpp" line="265"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="266"/>
+        <location filename="../app/gui/main_window.cpp" line="273"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="278"/>
+        <location filename="../app/gui/main_window.cpp" line="285"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="281"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="292"/>
+        <location filename="../app/gui/main_window.cpp" line="299"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="300"/>
+        <location filename="../app/gui/main_window.cpp" line="308"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="306"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="309"/>
+        <location filename="../app/gui/main_window.cpp" line="317"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="341"/>
+        <location filename="../app/gui/main_window.cpp" line="349"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="353"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="346"/>
+        <location filename="../app/gui/main_window.cpp" line="354"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="371"/>
+        <location filename="../app/gui/main_window.cpp" line="380"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="372"/>
+        <location filename="../app/gui/main_window.cpp" line="381"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="374"/>
+        <location filename="../app/gui/main_window.cpp" line="383"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="392"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="386"/>
+        <location filename="../app/gui/main_window.cpp" line="395"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="388"/>
+        <location filename="../app/gui/main_window.cpp" line="397"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/application.cpp" line="53"/>
-        <location filename="../app/gui/main_window.cpp" line="575"/>
-        <location filename="../app/gui/main_window.cpp" line="619"/>
-        <location filename="../app/gui/main_window.cpp" line="978"/>
+        <location filename="../app/gui/application.cpp" line="60"/>
+        <location filename="../app/gui/main_window.cpp" line="584"/>
+        <location filename="../app/gui/main_window.cpp" line="628"/>
+        <location filename="../app/gui/main_window.cpp" line="1013"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="591"/>
+        <location filename="../app/gui/main_window.cpp" line="600"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="599"/>
+        <location filename="../app/gui/main_window.cpp" line="608"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
-        <location filename="../app/gui/main_window.cpp" line="609"/>
+        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="618"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="603"/>
+        <location filename="../app/gui/main_window.cpp" line="612"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="614"/>
+        <location filename="../app/gui/main_window.cpp" line="623"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="629"/>
-        <location filename="../app/gui/main_window.cpp" line="632"/>
-        <location filename="../app/gui/main_window.cpp" line="652"/>
+        <location filename="../app/gui/main_window.cpp" line="638"/>
+        <location filename="../app/gui/main_window.cpp" line="641"/>
+        <location filename="../app/gui/main_window.cpp" line="661"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="633"/>
+        <location filename="../app/gui/main_window.cpp" line="642"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="637"/>
+        <location filename="../app/gui/main_window.cpp" line="646"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="638"/>
+        <location filename="../app/gui/main_window.cpp" line="647"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="424"/>
-        <location filename="../app/gui/main_window.cpp" line="650"/>
-        <location filename="../app/gui/main_window.cpp" line="662"/>
+        <location filename="../app/gui/main_window.cpp" line="433"/>
+        <location filename="../app/gui/main_window.cpp" line="659"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="421"/>
+        <location filename="../app/gui/main_window.cpp" line="430"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="662"/>
+        <location filename="../app/gui/main_window.cpp" line="671"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="681"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="824"/>
+        <location filename="../app/gui/main_window.cpp" line="850"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="826"/>
+        <location filename="../app/gui/main_window.cpp" line="852"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="897"/>
+        <location filename="../app/gui/main_window.cpp" line="932"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="898"/>
+        <location filename="../app/gui/main_window.cpp" line="933"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="899"/>
+        <location filename="../app/gui/main_window.cpp" line="934"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="957"/>
+        <location filename="../app/gui/main_window.cpp" line="992"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="958"/>
+        <location filename="../app/gui/main_window.cpp" line="993"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="988"/>
+        <location filename="../app/gui/main_window.cpp" line="1023"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1061"/>
+        <location filename="../app/gui/main_window.cpp" line="1096"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1063"/>
+        <location filename="../app/gui/main_window.cpp" line="1098"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1066"/>
+        <location filename="../app/gui/main_window.cpp" line="1101"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1068"/>
+        <location filename="../app/gui/main_window.cpp" line="1103"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1071"/>
+        <location filename="../app/gui/main_window.cpp" line="1106"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1073"/>
+        <location filename="../app/gui/main_window.cpp" line="1108"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1077"/>
+        <location filename="../app/gui/main_window.cpp" line="1112"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1082"/>
+        <location filename="../app/gui/main_window.cpp" line="1117"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1103"/>
+        <location filename="../app/gui/main_window.cpp" line="1138"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1104"/>
+        <location filename="../app/gui/main_window.cpp" line="1139"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2399,177 +2741,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="95"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="97"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
         <source>Transition from layer:</source>
         <translation>起始层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="102"/>
         <source>distance:</source>
         <translation>距离：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="105"/>
         <source>Co-activation layer:</source>
         <translation>共同激活层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
         <source>Expert at layer l + d</source>
         <translation>第 l + d 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="110"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
         <source>Expert at layer l</source>
         <translation>第 l 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert j</source>
         <translation>专家 j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert i</source>
         <translation>专家 i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="118"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="120"/>
         <source>P(next | current)</source>
         <translation>P(下一个 | 当前)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="119"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
         <source>Layer transitions</source>
         <translation>层间转移</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="123"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Co-activation</source>
         <translation>共同激活</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="143"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="145"/>
         <source>Routing entropy per layer</source>
         <translation>各层路由熵</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="144"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
         <source>Consecutive-token repetition</source>
         <translation>相邻词元重复</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="156"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="161"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Rate of neighbouring tokens</source>
         <translation>相邻词元比率</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="167"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>最大值（均匀），log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Most balanced layer</source>
         <translation>最均衡的层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Same first choice</source>
         <translation>首选相同</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Random, 1/E</source>
         <translation>随机，1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
         <source>Expected from layer load</source>
         <translation>按层负载的期望值</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
         <source>Top-k sets overlap</source>
         <translation>Top-k 集合重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Random overlap</source>
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="204"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="227"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="300"/>
-        <source>First-choice transitions, layer %1 to %2</source>
-        <translation>首选转移，第 %1 层到第 %2 层</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
+        <source>First-choice transitions, %1 to %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="301"/>
-        <source>Co-activation in top-%1 at layer %2 (off-diagonal)</source>
-        <translation>第 %2 层 top-%1 中的共同激活（非对角线）</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
+        <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="323"/>
-        <source>max %1 bits at layer %2</source>
-        <translation>最大 %1 比特，位于第 %2 层</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
+        <source>max %1 bits at %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
-        <source>P(expert %1 at layer %2 | expert %3 at layer %4) = %5</source>
-        <translation>P(第 %2 层专家 %1 | 第 %4 层专家 %3) = %5</translation>
+        <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
+        <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
+        <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="368"/>
-        <source>Experts %1 and %2 together in the top-%3 at layer %4: %5 % of tokens</source>
-        <translation>专家 %1 与 %2 同在第 %4 层的 top-%3 中：占词元的 %5 %</translation>
-    </message>
-    <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="383"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="388"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="431"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
@@ -2577,57 +2919,98 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="166"/>
+        <location filename="../widgets/routing_text_view.cpp" line="178"/>
         <source>expert %1 (w %2)</source>
         <translation>专家 %1（权重 %2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="169"/>
-        <source>&quot;%1&quot;  seq %2, position %3
-Layer %4: %5</source>
-        <translation>“%1”  序列 %2，位置 %3
-第 %4 层：%5</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="181"/>
+        <source>expert %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="185"/>
+        <source>&quot;%1&quot;  seq %2, position %3%4
+Layer %5: %6</source>
+        <translation type="unfinished">“%1”  序列 %2，位置 %3
+第 %4 层：%6 {1&quot;?} {2,?} {3%4
+?} {5:?}</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="269"/>
-        <source>Layer 00 / 00</source>
-        <translation>第 00 / 00 层</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="292"/>
+        <source>Layer 00 (MoE layer 00 of 00)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="275"/>
+        <location filename="../widgets/routing_text_view.cpp" line="298"/>
+        <source>top experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="299"/>
+        <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="304"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="288"/>
+        <location filename="../widgets/routing_text_view.cpp" line="308"/>
+        <source>Highlight expert:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="321"/>
         <source>Routing text</source>
         <translation>路由文本</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321"/>
+        <location filename="../widgets/routing_text_view.cpp" line="380"/>
+        <source>Layer %1 (MoE layer %2 of %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="381"/>
         <source>Layer %1 / %2</source>
         <translation>第 %1 / %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="322"/>
+        <location filename="../widgets/routing_text_view.cpp" line="401"/>
         <source>First-choice expert:</source>
         <translation>首选专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="325"/>
+        <location filename="../widgets/routing_text_view.cpp" line="403"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="342"/>
-        <source>Routing at layer %1 (token background = first-choice expert)</source>
-        <translation>第 %1 层的路由（词元背景色 = 首选专家）</translation>
+        <location filename="../widgets/routing_text_view.cpp" line="411"/>
+        <source>the other %1 experts (hover a token for its ids)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="350"/>
+        <location filename="../widgets/routing_text_view.cpp" line="413"/>
+        <source>(others unmarked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="415"/>
+        <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="432"/>
+        <source>Routing at %1 (token background = first-choice expert)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/routing_text_view.cpp" line="440"/>
         <source>Expert %1</source>
         <translation>专家 %1</translation>
     </message>
@@ -2635,94 +3018,160 @@ Layer %4: %5</source>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="210"/>
+        <location filename="../widgets/token_journey_view.cpp" line="236"/>
         <source>Token text, e.g. def</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="212"/>
+        <location filename="../widgets/token_journey_view.cpp" line="238"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="216"/>
+        <location filename="../widgets/token_journey_view.cpp" line="242"/>
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="218"/>
+        <location filename="../widgets/token_journey_view.cpp" line="244"/>
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="220"/>
+        <location filename="../widgets/token_journey_view.cpp" line="246"/>
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="233"/>
+        <location filename="../widgets/token_journey_view.cpp" line="249"/>
+        <source>All experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <source>Experts on these paths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <source>Rows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="266"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="234"/>
+        <location filename="../widgets/token_journey_view.cpp" line="267"/>
+        <location filename="../widgets/token_journey_view.cpp" line="519"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="272"/>
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="240"/>
+        <location filename="../widgets/token_journey_view.cpp" line="274"/>
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="244"/>
+        <location filename="../widgets/token_journey_view.cpp" line="278"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="253"/>
-        <location filename="../widgets/token_journey_view.cpp" line="277"/>
-        <location filename="../widgets/token_journey_view.cpp" line="403"/>
+        <location filename="../widgets/token_journey_view.cpp" line="281"/>
+        <source>Generated (decode) token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="291"/>
+        <location filename="../widgets/token_journey_view.cpp" line="316"/>
+        <location filename="../widgets/token_journey_view.cpp" line="526"/>
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="346"/>
+        <location filename="../widgets/token_journey_view.cpp" line="432"/>
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="366"/>
+        <location filename="../widgets/token_journey_view.cpp" line="452"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="405"/>
+        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <source>size = weight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <source>no router weights in this trace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <source>First choice (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <source>Second choice (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="518"/>
+        <source>Expert id (only those on these paths)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="528"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="410"/>
+        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <source> (generated from %1: dashed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <source> (generated: dashed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="535"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="448"/>
+        <location filename="../widgets/token_journey_view.cpp" line="577"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="449"/>
-        <source>&quot;%1&quot; (seq %2, pos %3%4) layer %5: %6</source>
-        <translation>“%1”（序列 %2，位置 %3%4）第 %5 层：%6</translation>
+        <location filename="../widgets/token_journey_view.cpp" line="578"/>
+        <source>E%1</source>
+        <translation type="unfinished">E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="453"/>
+        <location filename="../widgets/token_journey_view.cpp" line="584"/>
+        <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/token_journey_view.cpp" line="580"/>
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -2904,67 +3353,118 @@ Layer %4: %5</source>
         <translation>选择：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="47"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
+        <source>By expert id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <source>By load, all layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <source>By load at the selected layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
+        <source>Rows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="54"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="63"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="55"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="247"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="69"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="117"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="85"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="205"/>
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="102"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <source>Wheel: zoom, drag: pan, double click: fit all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="115"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="203"/>
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="159"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
+        <source>Expert (rows by load over all layers, busiest first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
+        <source>Expert (rows by load at decoder layer %1, busiest first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="161"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="261"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="162"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="183"/>
-        <source>Layer %1, expert %2: share %3 (%4 % of tokens, %5 tokens)</source>
-        <translation>第 %1 层，专家 %2：占比 %3（词元的 %4 %，%5 个词元）</translation>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
+        <source>, load rank %1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="211"/>
-        <source>Layer %1, expert %2: %n sampled token(s) (all sources)</source>
-        <translation>
-            <numerusform>第 %1 层，专家 %2：%n 个抽样词元（所有来源）</numerusform>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
+        <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="218"/>
-        <source>&quot;%1&quot;  seq %2 pos %3  rank %4  w %5</source>
-        <translation>“%1”  序列 %2 位置 %3  排名 %4  权重 %5</translation>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
+        <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
+        <source>  w %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
