@@ -16,7 +16,7 @@
     <message>
         <location filename="../app/gui/jobs.cpp" line="65"/>
         <source>Import %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 importieren</translation>
     </message>
     <message>
         <location filename="../app/gui/jobs.cpp" line="76"/>
@@ -41,19 +41,19 @@
     <message>
         <location filename="../app/gui/jobs.cpp" line="190"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 Sequenzen, %3 Tokens in %4 s geschrieben (%5 Tokens/s); %6 Shards%7</translation>
     </message>
     <message>
         <location filename="../app/gui/jobs.cpp" line="197"/>
         <source>, not complete (resumable)</source>
-        <translation type="unfinished"></translation>
+        <translation>, nicht vollständig (fortsetzbar)</translation>
     </message>
     <message numerus="yes">
         <location filename="../app/gui/jobs.cpp" line="203"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>übersprungene Eingabe: %n Element, auch in manifest.json aufgeführt („skipped“)</numerusform>
+            <numerusform>übersprungene Eingaben: %n Elemente, auch in manifest.json aufgeführt („skipped“)</numerusform>
         </translation>
     </message>
 </context>
@@ -146,7 +146,7 @@
     <message>
         <location filename="../widgets/token_journey_set.cpp" line="130"/>
         <source>: prompt %1 + generated %2</source>
-        <translation type="unfinished"></translation>
+        <translation>: Prompt %1 + generiert %2</translation>
     </message>
     <message>
         <location filename="../widgets/training_curves_view.cpp" line="43"/>
@@ -176,32 +176,32 @@
     <message>
         <location filename="../widgets/routing_context.cpp" line="49"/>
         <source>layer %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="50"/>
         <source>layer %1 (MoE layer %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1 (MoE-Schicht %2)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="55"/>
         <source>Decoder layer (MoE layers only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Decoder-Schicht (nur MoE-Schichten)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="55"/>
         <source>Layer</source>
-        <translation type="unfinished">Schicht</translation>
+        <translation>Schicht</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="78"/>
         <source>prefill</source>
-        <translation type="unfinished"></translation>
+        <translation>Prefill</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="80"/>
         <source>decode</source>
-        <translation type="unfinished"></translation>
+        <translation>Decode</translation>
     </message>
 </context>
 <context>
@@ -593,12 +593,12 @@
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="166"/>
         <source> bytes</source>
-        <translation type="unfinished"></translation>
+        <translation> Bytes</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>Längere Dokumente werden übersprungen und in der Statistik der Quelle als „document-too-long“ gezählt, damit eine einzelne riesige Zeile nicht den Speicher erschöpfen kann (--max-doc-bytes der Kommandozeile).</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="174"/>
@@ -613,7 +613,7 @@
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>Longest document:</source>
-        <translation type="unfinished"></translation>
+        <translation>Längstes Dokument:</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="180"/>
@@ -1048,259 +1048,259 @@
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="45"/>
         <source>Import Traces</source>
-        <translation type="unfinished"></translation>
+        <translation>Traces importieren</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="48"/>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="51"/>
         <source>vLLM (import bundle .npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>vLLM (Import-Bundle .npz)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="52"/>
         <source>SGLang (import bundle .npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>SGLang (Import-Bundle .npz)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="53"/>
         <source>Megatron-Core (router_trace_rank*.jsonl, or a bundle)</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron-Core (router_trace_rank*.jsonl oder ein Bundle)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="54"/>
         <source>NumPy arrays (.npz or a folder of .npy)</source>
-        <translation type="unfinished"></translation>
+        <translation>NumPy-Arrays (.npz oder ein Ordner mit .npy)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="62"/>
         <source>Add Files…</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="63"/>
         <source>Add Folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="64"/>
         <source>Remove</source>
-        <translation type="unfinished">Entfernen</translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="75"/>
         <source>Format:</source>
-        <translation type="unfinished">Format:</translation>
+        <translation>Format:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="77"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="79"/>
         <source>Model</source>
-        <translation type="unfinished">Modell</translation>
+        <translation>Modell</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="82"/>
         <source>Model configuration (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modellkonfiguration (*.json)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="83"/>
         <source>the model&apos;s config.json (bundles carry it)</source>
-        <translation type="unfinished"></translation>
+        <translation>config.json des Modells (Bundles enthalten sie)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="87"/>
         <location filename="../app/gui/import_dialog.cpp" line="94"/>
         <location filename="../app/gui/import_dialog.cpp" line="98"/>
         <source>From the configuration</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus der Konfiguration</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="90"/>
         <source>from the configuration, e.g. 3-60</source>
-        <translation type="unfinished"></translation>
+        <translation>aus der Konfiguration, z. B. 3-60</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="100"/>
         <source>Configuration:</source>
-        <translation type="unfinished"></translation>
+        <translation>Konfiguration:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="101"/>
         <source>Routed experts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Geroutete Experten:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="102"/>
         <source>MoE layers:</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE-Schichten:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="103"/>
         <source>Decoder layers:</source>
-        <translation type="unfinished"></translation>
+        <translation>Decoder-Schichten:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="104"/>
         <source>Shared experts:</source>
-        <translation type="unfinished"></translation>
+        <translation>Geteilte Experten:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="106"/>
         <source>Options</source>
-        <translation type="unfinished"></translation>
+        <translation>Optionen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="109"/>
         <source>Decide from the model (MoE or all decoder layers)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach dem Modell entscheiden (MoE- oder alle Decoder-Schichten)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="110"/>
         <source>One slot per MoE layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Slot je MoE-Schicht</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="111"/>
         <source>One slot per decoder layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Slot je Decoder-Schicht</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="112"/>
         <source>Drop tokens whose routing is marked missing (-1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tokens verwerfen, deren Routing als fehlend (-1) markiert ist</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="116"/>
         <source>as the input says</source>
-        <translation type="unfinished"></translation>
+        <translation>wie in der Eingabe angegeben</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="119"/>
         <source>Match the model&apos;s MoE layers</source>
-        <translation type="unfinished"></translation>
+        <translation>An die MoE-Schichten des Modells anpassen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="120"/>
         <source>0-based decoder indices (hook path)</source>
-        <translation type="unfinished"></translation>
+        <translation>0-basierte Decoder-Indizes (Hook-Pfad)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="121"/>
         <source>1-based layer numbers (routing replay)</source>
-        <translation type="unfinished"></translation>
+        <translation>1-basierte Schichtnummern (Routing-Replay)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="125"/>
         <source>One sequence per router call</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Sequenz je Router-Aufruf</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="127"/>
         <source>Layer axis:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schichtachse:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="129"/>
         <source>Engine version:</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine-Version:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="130"/>
         <source>Megatron layer numbers:</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron-Schichtnummern:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="131"/>
         <source>Megatron micro-batch:</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron-Micro-Batch:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="133"/>
         <source>Output</source>
-        <translation type="unfinished">Ausgabe</translation>
+        <translation>Ausgabe</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="136"/>
         <source>Replace a different trace set already in the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen anderen Trace-Satz im Ordner ersetzen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="139"/>
         <source>Trace set folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>Trace-Satz-Ordner:</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="171"/>
         <source>Bundles saved with the snippet of docs/trace-import.md from the engine&apos;s request outputs; they carry the model&apos;s configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bundles, die mit dem Snippet aus docs/trace-import.md aus den Anfrageausgaben der Engine gespeichert wurden; sie enthalten die Konfiguration des Modells.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="174"/>
         <source>The folder given to --moe-routing-trace-path (or its JSONL files); no token ids. A .npz is a bundle of the inference engine&apos;s requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der an --moe-routing-trace-path übergebene Ordner (oder seine JSONL-Dateien); keine Token-IDs. Eine .npz ist ein Bundle der Anfragen der Inferenz-Engine.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="177"/>
         <source>expert_ids [N, layers, k], token_ids [N], seq_lens [S]; optional weights, prompt_lens, request_ids.</source>
-        <translation type="unfinished"></translation>
+        <translation>expert_ids [N, Schichten, k], token_ids [N], seq_lens [S]; optional weights, prompt_lens, request_ids.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="185"/>
         <source>Add Files</source>
-        <translation type="unfinished"></translation>
+        <translation>Dateien hinzufügen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="185"/>
         <source>Routing traces (*.npz *.npy *.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Traces (*.npz *.npy *.jsonl);;Alle Dateien (*)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="191"/>
         <source>Add Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordner hinzufügen</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="267"/>
         <source>Add the files or folders to import.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie die zu importierenden Dateien oder Ordner hinzu.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="270"/>
         <source>%1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 existiert nicht.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="273"/>
         <source>The model configuration %1 is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Modellkonfiguration %1 ist keine Datei.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="276"/>
         <source>MoE layers: &quot;%1&quot; is not a list of ascending layer indices or ranges such as 3-60.</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE-Schichten: „%1“ ist keine Liste aufsteigender Schichtindizes oder Bereiche wie 3-60.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="287"/>
         <source>Give the number of routed experts or the model&apos;s config.json: these inputs do not carry it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Zahl der gerouteten Experten oder die config.json des Modells an: Diese Eingaben enthalten sie nicht.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="291"/>
         <source>Choose the output folder.</source>
-        <translation type="unfinished">Wählen Sie den Ausgabeordner.</translation>
+        <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="294"/>
         <source>The output folder holds a trace set: the same import continues it; another one needs &quot;Replace&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Derselbe Import setzt ihn fort; ein anderer erfordert „Ersetzen“.</translation>
     </message>
 </context>
 <context>
@@ -1373,12 +1373,12 @@
     <message>
         <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>&amp;Import Traces…</source>
-        <translation type="unfinished"></translation>
+        <translation>Traces &amp;importieren…</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing-Traces aus vLLM, SGLang, Megatron-Core oder NumPy-Arrays importieren</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="199"/>
@@ -2897,27 +2897,27 @@
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
         <source>First-choice transitions, %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Übergänge der ersten Wahl, %1 nach %2</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ko-Aktivierung in Top-%1, %2 (ohne Diagonale)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
         <source>max %1 bits at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>max. %1 Bit in %2</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
-        <translation type="unfinished"></translation>
+        <translation>P(Experte %1 in %2 | Experte %3 in %4) = %5</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten %1 und %2 gemeinsam in Top-%3 in %4: %5 % der Tokens</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
@@ -2945,15 +2945,14 @@
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="181"/>
         <source>expert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte %1</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="185"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
-        <translation type="unfinished">„%1“  Seq. %2, Position %3
-Schicht %4: %6 {1&quot;?} {2,?} {3%4
-?} {5:?}</translation>
+        <translation>„%1“  Seq. %2, Position %3%4
+Schicht %5: %6</translation>
     </message>
 </context>
 <context>
@@ -2961,17 +2960,17 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="292"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht 00 (MoE-Schicht 00 von 00)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="298"/>
         <source>top experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Top-Experten</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="299"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die Tokens dieses Experten einfärben (erste Wahl in der Schicht); „Top-Experten“ färbt die meistbeschäftigten ein.</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="304"/>
@@ -2981,7 +2980,7 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="308"/>
         <source>Highlight expert:</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte hervorheben:</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="321"/>
@@ -2991,7 +2990,7 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="380"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schicht %1 (MoE-Schicht %2 von %3)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="381"/>
@@ -3011,22 +3010,22 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="411"/>
         <source>the other %1 experts (hover a token for its ids)</source>
-        <translation type="unfinished"></translation>
+        <translation>die übrigen %1 Experten (für die IDs mit der Maus auf ein Token zeigen)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="413"/>
         <source>(others unmarked)</source>
-        <translation type="unfinished"></translation>
+        <translation>(übrige nicht markiert)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="415"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;u&gt;unterstrichen&lt;/u&gt;: generierte (Decode-)Tokens</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="432"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
-        <translation type="unfinished"></translation>
+        <translation>Routing in %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="440"/>
@@ -3064,22 +3063,22 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="249"/>
         <source>All experts</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Experten</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>Experts on these paths</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten auf diesen Wegen</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="251"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen der Expertenachse: jede Experten-ID oder nur die Experten, die die angezeigten Wege besuchen (erste und zweite Wahl), beschriftet mit ihren IDs.</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="253"/>
         <source>Rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen:</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="266"/>
@@ -3110,7 +3109,7 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="281"/>
         <source>Generated (decode) token</source>
-        <translation type="unfinished"></translation>
+        <translation>Generiertes (Decode-)Token</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="291"/>
@@ -3132,27 +3131,27 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="511"/>
         <source>size = weight</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe = Gewicht</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="511"/>
         <source>no router weights in this trace</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Router-Gewichte in diesem Trace</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>First choice (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erste Wahl (%1)</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="513"/>
         <source>Second choice (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zweite Wahl (%1)</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="518"/>
         <source>Expert id (only those on these paths)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experten-ID (nur die auf diesen Wegen)</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="528"/>
@@ -3162,12 +3161,12 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="533"/>
         <source> (generated from %1: dashed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (generiert ab %1: gestrichelt)</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="533"/>
         <source> (generated: dashed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (generiert: gestrichelt)</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="535"/>
@@ -3182,12 +3181,12 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="578"/>
         <source>E%1</source>
-        <translation type="unfinished">E%1</translation>
+        <translation>E%1</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="584"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ (Seq. %2, Pos. %3%4) %5: %6</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="580"/>
@@ -3374,27 +3373,27 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
         <source>By expert id</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Experten-ID</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
         <source>By load, all layers</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Last, alle Schichten</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
         <source>By load at the selected layer</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Last in der gewählten Schicht</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilenreihenfolge: Bei vielen Experten zeigt die Sortierung nach dem über die Schichten summierten Anteil, welche Experten die Last tragen; zeigen Sie auf eine Zeile, um ihre ID zu sehen.</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
         <source>Rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen:</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
@@ -3421,7 +3420,7 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
-        <translation type="unfinished"></translation>
+        <translation>Mausrad: Zoom, Ziehen: Verschieben, Doppelklick: alles einpassen</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
@@ -3436,12 +3435,12 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte (Zeilen nach Last über alle Schichten, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte (Zeilen nach Last in Decoder-Schicht %1, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
@@ -3461,30 +3460,30 @@ Schicht %4: %6 {1&quot;?} {2,?} {3%4
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
         <source>, load rank %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>, Lastrang %1 von %2</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>Experte %1 in %2%3: Anteil %4 (%5 % der Tokens, %6 Tokens)</translation>
     </message>
     <message numerus="yes">
         <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Experte %1 in %2: %n Token in der Stichprobe (alle Quellen)</numerusform>
+            <numerusform>Experte %1 in %2: %n Tokens in der Stichprobe (alle Quellen)</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“  Seq. %2 Pos. %3  Rang %4</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
         <source>  w %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  G %1</translation>
     </message>
 </context>
 <context>

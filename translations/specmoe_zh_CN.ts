@@ -16,7 +16,7 @@
     <message>
         <location filename="../app/gui/jobs.cpp" line="65"/>
         <source>Import %1</source>
-        <translation type="unfinished"></translation>
+        <translation>导入 %1</translation>
     </message>
     <message>
         <location filename="../app/gui/jobs.cpp" line="76"/>
@@ -41,18 +41,18 @@
     <message>
         <location filename="../app/gui/jobs.cpp" line="190"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：已写入 %2 个序列、%3 个词元，用时 %4 秒（%5 词元/秒）；%6 个分片%7</translation>
     </message>
     <message>
         <location filename="../app/gui/jobs.cpp" line="197"/>
         <source>, not complete (resumable)</source>
-        <translation type="unfinished"></translation>
+        <translation>，未完成（可继续）</translation>
     </message>
     <message numerus="yes">
         <location filename="../app/gui/jobs.cpp" line="203"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>跳过的输入：%n 项，也列在 manifest.json 中（“skipped”）</numerusform>
         </translation>
     </message>
 </context>
@@ -143,7 +143,7 @@
     <message>
         <location filename="../widgets/token_journey_set.cpp" line="130"/>
         <source>: prompt %1 + generated %2</source>
-        <translation type="unfinished"></translation>
+        <translation>：提示词 %1 + 生成 %2</translation>
     </message>
     <message>
         <location filename="../widgets/training_curves_view.cpp" line="43"/>
@@ -173,32 +173,32 @@
     <message>
         <location filename="../widgets/routing_context.cpp" line="49"/>
         <source>layer %1</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 层</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="50"/>
         <source>layer %1 (MoE layer %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 层（MoE 层 %2）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="55"/>
         <source>Decoder layer (MoE layers only)</source>
-        <translation type="unfinished"></translation>
+        <translation>解码器层（仅 MoE 层）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="55"/>
         <source>Layer</source>
-        <translation type="unfinished">层</translation>
+        <translation>层</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="78"/>
         <source>prefill</source>
-        <translation type="unfinished"></translation>
+        <translation>预填充</translation>
     </message>
     <message>
         <location filename="../widgets/routing_context.cpp" line="80"/>
         <source>decode</source>
-        <translation type="unfinished"></translation>
+        <translation>解码</translation>
     </message>
 </context>
 <context>
@@ -588,12 +588,12 @@
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="166"/>
         <source> bytes</source>
-        <translation type="unfinished"></translation>
+        <translation> 字节</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>超过此长度的文档会被跳过，并在该来源的统计中计为“document-too-long”，以免一行超长文本耗尽内存（对应命令行的 --max-doc-bytes）。</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="174"/>
@@ -608,7 +608,7 @@
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>Longest document:</source>
-        <translation type="unfinished"></translation>
+        <translation>最长文档：</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="180"/>
@@ -1041,259 +1041,259 @@
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="45"/>
         <source>Import Traces</source>
-        <translation type="unfinished"></translation>
+        <translation>导入轨迹</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="48"/>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>输入</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="51"/>
         <source>vLLM (import bundle .npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>vLLM（导入包 .npz）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="52"/>
         <source>SGLang (import bundle .npz)</source>
-        <translation type="unfinished"></translation>
+        <translation>SGLang（导入包 .npz）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="53"/>
         <source>Megatron-Core (router_trace_rank*.jsonl, or a bundle)</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron-Core（router_trace_rank*.jsonl 或导入包）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="54"/>
         <source>NumPy arrays (.npz or a folder of .npy)</source>
-        <translation type="unfinished"></translation>
+        <translation>NumPy 数组（.npz 或包含 .npy 的文件夹）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="62"/>
         <source>Add Files…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件…</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="63"/>
         <source>Add Folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹…</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="64"/>
         <source>Remove</source>
-        <translation type="unfinished">移除</translation>
+        <translation>移除</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="75"/>
         <source>Format:</source>
-        <translation type="unfinished">格式：</translation>
+        <translation>格式：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="77"/>
         <source>Files:</source>
-        <translation type="unfinished"></translation>
+        <translation>文件：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="79"/>
         <source>Model</source>
-        <translation type="unfinished">模型</translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="82"/>
         <source>Model configuration (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>模型配置 (*.json)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="83"/>
         <source>the model&apos;s config.json (bundles carry it)</source>
-        <translation type="unfinished"></translation>
+        <translation>模型的 config.json（导入包中已包含）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="87"/>
         <location filename="../app/gui/import_dialog.cpp" line="94"/>
         <location filename="../app/gui/import_dialog.cpp" line="98"/>
         <source>From the configuration</source>
-        <translation type="unfinished"></translation>
+        <translation>来自配置</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="90"/>
         <source>from the configuration, e.g. 3-60</source>
-        <translation type="unfinished"></translation>
+        <translation>来自配置，例如 3-60</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="100"/>
         <source>Configuration:</source>
-        <translation type="unfinished"></translation>
+        <translation>配置：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="101"/>
         <source>Routed experts:</source>
-        <translation type="unfinished"></translation>
+        <translation>路由专家数：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="102"/>
         <source>MoE layers:</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE 层：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="103"/>
         <source>Decoder layers:</source>
-        <translation type="unfinished"></translation>
+        <translation>解码器层数：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="104"/>
         <source>Shared experts:</source>
-        <translation type="unfinished"></translation>
+        <translation>共享专家数：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="106"/>
         <source>Options</source>
-        <translation type="unfinished"></translation>
+        <translation>选项</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="109"/>
         <source>Decide from the model (MoE or all decoder layers)</source>
-        <translation type="unfinished"></translation>
+        <translation>根据模型决定（MoE 层或全部解码器层）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="110"/>
         <source>One slot per MoE layer</source>
-        <translation type="unfinished"></translation>
+        <translation>每个 MoE 层一个槽位</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="111"/>
         <source>One slot per decoder layer</source>
-        <translation type="unfinished"></translation>
+        <translation>每个解码器层一个槽位</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="112"/>
         <source>Drop tokens whose routing is marked missing (-1)</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃路由被标记为缺失（-1）的词元</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="116"/>
         <source>as the input says</source>
-        <translation type="unfinished"></translation>
+        <translation>按输入中的说明</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="119"/>
         <source>Match the model&apos;s MoE layers</source>
-        <translation type="unfinished"></translation>
+        <translation>与模型的 MoE 层匹配</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="120"/>
         <source>0-based decoder indices (hook path)</source>
-        <translation type="unfinished"></translation>
+        <translation>从 0 开始的解码器索引（hook 路径）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="121"/>
         <source>1-based layer numbers (routing replay)</source>
-        <translation type="unfinished"></translation>
+        <translation>从 1 开始的层编号（路由重放）</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="125"/>
         <source>One sequence per router call</source>
-        <translation type="unfinished"></translation>
+        <translation>每次路由器调用一个序列</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="127"/>
         <source>Layer axis:</source>
-        <translation type="unfinished"></translation>
+        <translation>层轴：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="129"/>
         <source>Engine version:</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎版本：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="130"/>
         <source>Megatron layer numbers:</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron 层编号：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="131"/>
         <source>Megatron micro-batch:</source>
-        <translation type="unfinished"></translation>
+        <translation>Megatron 微批次：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="133"/>
         <source>Output</source>
-        <translation type="unfinished">输出</translation>
+        <translation>输出</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="136"/>
         <source>Replace a different trace set already in the folder</source>
-        <translation type="unfinished"></translation>
+        <translation>替换文件夹中已有的其他轨迹集</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="139"/>
         <source>Trace set folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>轨迹集文件夹：</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="171"/>
         <source>Bundles saved with the snippet of docs/trace-import.md from the engine&apos;s request outputs; they carry the model&apos;s configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>用 docs/trace-import.md 中的代码片段从引擎的请求输出保存的导入包；其中包含模型的配置。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="174"/>
         <source>The folder given to --moe-routing-trace-path (or its JSONL files); no token ids. A .npz is a bundle of the inference engine&apos;s requests.</source>
-        <translation type="unfinished"></translation>
+        <translation>传给 --moe-routing-trace-path 的文件夹（或其中的 JSONL 文件）；不含词元 ID。.npz 是推理引擎请求的导入包。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="177"/>
         <source>expert_ids [N, layers, k], token_ids [N], seq_lens [S]; optional weights, prompt_lens, request_ids.</source>
-        <translation type="unfinished"></translation>
+        <translation>expert_ids [N, 层, k]、token_ids [N]、seq_lens [S]；可选 weights、prompt_lens、request_ids。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="185"/>
         <source>Add Files</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="185"/>
         <source>Routing traces (*.npz *.npy *.jsonl);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>路由轨迹 (*.npz *.npy *.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="191"/>
         <source>Add Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>添加文件夹</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="267"/>
         <source>Add the files or folders to import.</source>
-        <translation type="unfinished"></translation>
+        <translation>请添加要导入的文件或文件夹。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="270"/>
         <source>%1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不存在。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="273"/>
         <source>The model configuration %1 is not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>模型配置 %1 不是文件。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="276"/>
         <source>MoE layers: &quot;%1&quot; is not a list of ascending layer indices or ranges such as 3-60.</source>
-        <translation type="unfinished"></translation>
+        <translation>MoE 层：“%1”不是由递增的层索引或范围（如 3-60）组成的列表。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="287"/>
         <source>Give the number of routed experts or the model&apos;s config.json: these inputs do not carry it.</source>
-        <translation type="unfinished"></translation>
+        <translation>请提供路由专家数或模型的 config.json：这些输入中不包含该信息。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="291"/>
         <source>Choose the output folder.</source>
-        <translation type="unfinished">请选择输出文件夹。</translation>
+        <translation>请选择输出文件夹。</translation>
     </message>
     <message>
         <location filename="../app/gui/import_dialog.cpp" line="294"/>
         <source>The output folder holds a trace set: the same import continues it; another one needs &quot;Replace&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>输出文件夹中已有轨迹集：相同的导入会在其基础上继续；其他导入需要勾选“替换”。</translation>
     </message>
 </context>
 <context>
@@ -1366,12 +1366,12 @@
     <message>
         <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>&amp;Import Traces…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入轨迹(&amp;I)…</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
-        <translation type="unfinished"></translation>
+        <translation>从 vLLM、SGLang、Megatron-Core 或 NumPy 数组导入路由轨迹</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="199"/>
@@ -2878,27 +2878,27 @@
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
         <source>First-choice transitions, %1 to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>首选转移，%1 到 %2</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
-        <translation type="unfinished"></translation>
+        <translation>%2的 top-%1 共同激活（非对角线）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
         <source>max %1 bits at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>最大 %1 比特（%2）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
-        <translation type="unfinished"></translation>
+        <translation>P(%2的专家 %1 | %4的专家 %3) = %5</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>%4：专家 %1 和 %2 同时位于 top-%3 的词元占 %5 %</translation>
     </message>
     <message>
         <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
@@ -2926,15 +2926,14 @@
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="181"/>
         <source>expert %1</source>
-        <translation type="unfinished"></translation>
+        <translation>专家 %1</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="185"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
-        <translation type="unfinished">“%1”  序列 %2，位置 %3
-第 %4 层：%6 {1&quot;?} {2,?} {3%4
-?} {5:?}</translation>
+        <translation>“%1”  序列 %2，位置 %3%4
+第 %5 层：%6</translation>
     </message>
 </context>
 <context>
@@ -2942,17 +2941,17 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="292"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 00 层（MoE 层 00 / 00）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="298"/>
         <source>top experts</source>
-        <translation type="unfinished"></translation>
+        <translation>高负载专家</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="299"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅为该专家的词元着色（该层的首选）；“高负载专家”为最繁忙的专家着色。</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="304"/>
@@ -2962,7 +2961,7 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="308"/>
         <source>Highlight expert:</source>
-        <translation type="unfinished"></translation>
+        <translation>突出显示专家：</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="321"/>
@@ -2972,7 +2971,7 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="380"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 层（MoE 层 %2 / %3）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="381"/>
@@ -2992,22 +2991,22 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="411"/>
         <source>the other %1 experts (hover a token for its ids)</source>
-        <translation type="unfinished"></translation>
+        <translation>其余 %1 个专家（将鼠标悬停在词元上查看其 ID）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="413"/>
         <source>(others unmarked)</source>
-        <translation type="unfinished"></translation>
+        <translation>（其余未标记）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="415"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;u&gt;下划线&lt;/u&gt;：生成的（解码）词元</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="432"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1的路由（词元背景 = 首选专家）</translation>
     </message>
     <message>
         <location filename="../widgets/routing_text_view.cpp" line="440"/>
@@ -3045,22 +3044,22 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="249"/>
         <source>All experts</source>
-        <translation type="unfinished"></translation>
+        <translation>所有专家</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>Experts on these paths</source>
-        <translation type="unfinished"></translation>
+        <translation>这些路径上的专家</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="251"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
-        <translation type="unfinished"></translation>
+        <translation>专家轴的行：显示每个专家 ID，或仅显示所示路径经过的专家（首选和次选），并标注其 ID。</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="253"/>
         <source>Rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>行：</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="266"/>
@@ -3091,7 +3090,7 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="281"/>
         <source>Generated (decode) token</source>
-        <translation type="unfinished"></translation>
+        <translation>生成的（解码）词元</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="291"/>
@@ -3113,27 +3112,27 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="511"/>
         <source>size = weight</source>
-        <translation type="unfinished"></translation>
+        <translation>大小 = 权重</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="511"/>
         <source>no router weights in this trace</source>
-        <translation type="unfinished"></translation>
+        <translation>此轨迹中没有路由权重</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>First choice (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>首选（%1）</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="513"/>
         <source>Second choice (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>次选（%1）</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="518"/>
         <source>Expert id (only those on these paths)</source>
-        <translation type="unfinished"></translation>
+        <translation>专家 ID（仅限这些路径上的专家）</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="528"/>
@@ -3143,12 +3142,12 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="533"/>
         <source> (generated from %1: dashed)</source>
-        <translation type="unfinished"></translation>
+        <translation> （从 %1 起为生成的词元：虚线）</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="533"/>
         <source> (generated: dashed)</source>
-        <translation type="unfinished"></translation>
+        <translation> （生成的词元：虚线）</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="535"/>
@@ -3163,12 +3162,12 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="578"/>
         <source>E%1</source>
-        <translation type="unfinished">E%1</translation>
+        <translation>E%1</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="584"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”（序列 %2，位置 %3%4）%5：%6</translation>
     </message>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="580"/>
@@ -3355,27 +3354,27 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
         <source>By expert id</source>
-        <translation type="unfinished"></translation>
+        <translation>按专家 ID</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
         <source>By load, all layers</source>
-        <translation type="unfinished"></translation>
+        <translation>按负载，所有层</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
         <source>By load at the selected layer</source>
-        <translation type="unfinished"></translation>
+        <translation>按所选层的负载</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
-        <translation type="unfinished"></translation>
+        <translation>行顺序：专家较多时，按各层占比之和排序可显示哪些专家承担了负载；将鼠标悬停在行上可查看其 ID。</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
         <source>Rows:</source>
-        <translation type="unfinished"></translation>
+        <translation>行：</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
@@ -3402,7 +3401,7 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
-        <translation type="unfinished"></translation>
+        <translation>滚轮：缩放，拖动：平移，双击：显示全部</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
@@ -3417,12 +3416,12 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>专家（按所有层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
-        <translation type="unfinished"></translation>
+        <translation>专家（按解码器第 %1 层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
@@ -3442,29 +3441,29 @@ Layer %5: %6</source>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
         <source>, load rank %1 of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>，负载排名 %1 / %2</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
-        <translation type="unfinished"></translation>
+        <translation>%2的专家 %1%3：占比 %4（%5 % 的词元，%6 个词元）</translation>
     </message>
     <message numerus="yes">
         <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%2的专家 %1：%n 个采样词元（所有来源）</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
-        <translation type="unfinished"></translation>
+        <translation>“%1”  序列 %2 位置 %3  排名 %4</translation>
     </message>
     <message>
         <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
         <source>  w %1</source>
-        <translation type="unfinished"></translation>
+        <translation>  权重 %1</translation>
     </message>
 </context>
 <context>
