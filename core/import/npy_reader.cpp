@@ -25,6 +25,23 @@ T load(const char* p, bool swap)
     return v;
 }
 
+// Hot loop: every id of an import passes here. Integers that fit int64 by type, converted
+// in a loop per type and byte order (the compiler vectorizes the native-order one).
+template <class T>
+void widen(const char* p, size_t n, bool swap, int64_t* out)
+{
+    if (!swap) {
+        for (size_t i = 0; i < n; ++i) {
+            T v;
+            std::memcpy(&v, p + i * sizeof(T), sizeof(T));
+            out[i] = int64_t(v);
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; ++i)
+        out[i] = int64_t(load<T>(p + i * sizeof(T), true));
+}
+
 } // namespace
 
 NpyReader::NpyReader(const std::string& path, const std::string& member)
@@ -112,14 +129,21 @@ void NpyReader::readInt64(size_t n, int64_t* out)
             out[i] = p[i] != 0;
         return;
     case NpyKind::Signed:
-        for (size_t i = 0; i < n; ++i, p += w)
-            out[i] = w == 1 ? int64_t(int8_t(*p))
-                   : w == 2 ? int64_t(load<int16_t>(p, swap))
-                   : w == 4 ? int64_t(load<int32_t>(p, swap))
-                            : load<int64_t>(p, swap);
-        return;
+        if (w == 1)
+            return widen<int8_t>(p, n, false, out);
+        if (w == 2)
+            return widen<int16_t>(p, n, swap, out);
+        if (w == 4)
+            return widen<int32_t>(p, n, swap, out);
+        return widen<int64_t>(p, n, swap, out);
     case NpyKind::Unsigned:
-        for (size_t i = 0; i < n; ++i, p += w) {
+        if (w == 1)
+            return widen<uint8_t>(p, n, false, out);
+        if (w == 2)
+            return widen<uint16_t>(p, n, swap, out);
+        if (w == 4)
+            return widen<uint32_t>(p, n, swap, out);
+        for (size_t i = 0; i < n; ++i, p += w) { // uint64: values beyond int64 are refused
             const uint64_t v = w == 1 ? uint64_t(uint8_t(*p))
                              : w == 2 ? uint64_t(load<uint16_t>(p, swap))
                              : w == 4 ? uint64_t(load<uint32_t>(p, swap))
