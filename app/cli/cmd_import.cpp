@@ -29,9 +29,10 @@ int runImport(const ArgParser& a)
     if (r.resumedSequences > 0)
         std::cout << "resumed: " << r.resumedSequences << " sequences were already stored, " << r.sequencesWritten
                   << " written now\n";
-    char rate[96];
-    std::snprintf(rate, sizeof rate, "%.1f MB of input in %.2f s (%.1f MB/s)", double(r.inputBytes) / 1e6, r.seconds,
-                  r.seconds > 0 ? double(r.inputBytes) / 1e6 / r.seconds : 0.0);
+    char rate[160];
+    std::snprintf(rate, sizeof rate, "%.1f MB of input in %.2f s (%.1f MB/s); %.2f CPU seconds (%.1f MB per CPU second)",
+                  double(r.inputBytes) / 1e6, r.seconds, r.seconds > 0 ? double(r.inputBytes) / 1e6 / r.seconds : 0.0,
+                  r.cpuSeconds, r.cpuSeconds > 0 ? double(r.inputBytes) / 1e6 / r.cpuSeconds : 0.0);
     std::cout << rate << "\nOK: " << r.shardsVerified << " shards verified\n";
     return kOk;
 }

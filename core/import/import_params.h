@@ -46,7 +46,8 @@ struct ImportResult {
     int64_t droppedSequences = 0; // sequences with no routed token left
     int64_t denseNonZero = 0;     // non-zero ids in dense-layer slots (dropped; warned)
     uint64_t inputBytes = 0;
-    double seconds = 0;           // the whole import, checks and verification included
+    double seconds = 0;           // the whole import, checks and verification included (wall)
+    double cpuSeconds = 0;        // CPU time of the process over the same span (all threads)
     size_t shardsVerified = 0;
     std::vector<std::string> warnings;
 };

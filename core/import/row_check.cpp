@@ -77,10 +77,14 @@ RowProblem RowChecker::check(size_t rows, const int64_t* ids, const float* weigh
                                           "router weight " + std::to_string(x) + " is not a finite value >= 0"};
                 }
         }
-        if (outIds)
+        if (outIds) {
+            const size_t at = outIds->size();
+            outIds->resize(at + m_keep.size() * size_t(m_k));
+            ExpertId* o = outIds->data() + at;
             for (int slot : m_keep)
                 for (int j = 0; j < m_k; ++j)
-                    outIds->push_back(ExpertId(row[size_t(slot) * size_t(m_k) + size_t(j)]));
+                    *o++ = ExpertId(row[size_t(slot) * size_t(m_k) + size_t(j)]);
+        }
         if (outWeights && weights)
             for (int slot : m_keep)
                 for (int j = 0; j < m_k; ++j)

@@ -99,7 +99,7 @@ void expectSameTrace(const std::string& dir, const json& want)
     EXPECT_EQ(dims.experts, want["experts"].get<int>());
     EXPECT_EQ(dims.topk, want["topk"].get<int>());
     EXPECT_EQ(dims.moeLayers, want["moe_layers"].get<std::vector<int>>());
-    EXPECT_EQ(dims.decoderLayers, want["decoder_layers"].get<int>());
+    EXPECT_EQ(dims.decoderLayers > 0 ? dims.decoderLayers : dims.layers, want["decoder_layers"].get<int>());
     EXPECT_EQ(dims.sharedExperts, want["shared_experts"].get<int>());
     EXPECT_EQ(dims.hasWeights, want["has_weights"].get<bool>());
     const json& seqs = want["sequences"];

@@ -62,6 +62,7 @@ def tokens(n):
 
 
 def expected(name, seqs, experts, k, moe_layers, decoder_layers, shared=0, weights=False):
+    """moe_layers: decoder index of each stored layer, [] when every decoder layer is stored."""
     with open(path(f"expected/{name}.json"), "w") as fh:
         json.dump(dict(experts=experts, topk=k, moe_layers=moe_layers, decoder_layers=decoder_layers,
                        shared_experts=shared, has_weights=weights, sequences=seqs), fh)
@@ -164,7 +165,7 @@ def sglang_bundle():
                          route_start=start, routes=decode_routes(info)))
     save_bundle(path("sglang.npz"), seqs, dict(engine="sglang", engine_version="0.5.6",
                                                model=QWEN3["_name_or_path"], hf_config=QWEN3))
-    expected("sglang", expected_from_bundle(seqs, [0, 1, 2]), 16, 4, [], 0)
+    expected("sglang", expected_from_bundle(seqs, [0, 1, 2]), 16, 4, [], 3)
 
 
 # ---- Megatron-Core --------------------------------------------------------------------------
@@ -248,7 +249,7 @@ def generic():
                          generated=length - p, ids=ids[at:at + length].tolist(),
                          weights=w[at:at + length].astype(np.float32).tolist()))
         at += length
-    expected("npy_weights", seqs, 8, 2, [], 0, weights=True)
+    expected("npy_weights", seqs, 8, 2, [], 3, weights=True)
 
     os.makedirs(path("npy_folder"), exist_ok=True)
     lens = [4, 5, 3]
@@ -262,7 +263,7 @@ def generic():
         seqs.append(dict(request_id="", tokens=tok[at:at + length].tolist(), positions=list(range(length)),
                          generated=0, ids=ids[at:at + length].tolist()))
         at += length
-    expected("npy_folder", seqs, 6, 3, [], 0)
+    expected("npy_folder", seqs, 6, 3, [], 2)
 
     # More experts than 8-bit ids hold (for the uint16 expert ids of schema 2).
     ids = routes(10, 2, 300, 8, np.uint16)
@@ -270,7 +271,7 @@ def generic():
     tok = np.asarray(tokens(10), dtype=np.int32)
     np.savez(path("npy_e300.npz"), expert_ids=ids, token_ids=tok, seq_lens=np.asarray([10]))
     expected("npy_e300", [dict(request_id="", tokens=tok.tolist(), positions=list(range(10)), generated=0,
-                               ids=ids.tolist())], 300, 8, [], 0)
+                               ids=ids.tolist())], 300, 8, [], 2)
 
 
 def bad_inputs(first_release):
