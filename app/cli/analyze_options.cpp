@@ -53,6 +53,8 @@ void declareAnalyzeOptions(ArgParser& p, const AnalysisOptions& d)
     p.option("val-fraction", "X", "train's --val-fraction; the rest is held out", numberText(d.split.validationFraction));
     p.flag("no-layer-mi", d.layerPairMI ? "skip the full layer-by-layer mutual-information matrix"
                                         : "skip the full layer-by-layer mutual-information matrix (the default here)");
+    p.option("layer-mi-entries", "N", "counters the layer-pair MI matrix may take (4 bytes each); skipped above",
+             numberText(d.maxLayerPairEntries));
     p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9)");
     p.option("journeys", "N", "also record the first N sequences' journeys", numberText(d.journeyFirstSequences));
     p.option("journey-tokens", "N", "tokens kept per recorded sequence", numberText(d.maxJourneyTokens));
@@ -70,6 +72,7 @@ AnalysisOptions readAnalyzeOptions(const ArgParser& a, const AnalysisOptions& de
 {
     AnalysisOptions o = defaults;
     o.maxTokens = a.getInt("max-tokens", 0, INT64_MAX);
+    o.maxLayerPairEntries = a.getInt("layer-mi-entries", 0, INT64_MAX);
     o.transitionDistances = parseIntList(a.get("distances"), "distances", 1, 1024);
     o.predictContexts = parseIntList(a.get("contexts"), "contexts", 1, 8);
     o.predictHorizons = parseIntList(a.get("horizons"), "horizons", 1, 1024);

@@ -40,14 +40,16 @@ std::string pct(double x)
 void printSummary(const AnalysisResult& r)
 {
     std::cout << "analysed " << r.tokens << " tokens in " << r.sequences << " sequences ("
-              << r.layers << " layers, " << r.experts << " experts, top-" << r.topk << "), "
-              << r.sources.size() << " source(s)\n";
+              << r.layers << (r.moeLayers.empty() ? " layers, " : " MoE layers of " + std::to_string(r.decoderLayers) + ", ")
+              << r.experts << " experts" << (r.sharedExperts ? " + " + std::to_string(r.sharedExperts) + " shared" : "")
+              << ", top-" << r.topk << (r.hasWeights ? "" : ", no router weights") << "), " << r.sources.size()
+              << " source(s)\n";
     std::cout << "layer  H(first)/log2E  max/uniform  same-first  top-k overlap\n";
     for (int l = 0; l < r.layers; ++l) {
         const LayerLoad& ll = r.overall.layers[size_t(l)];
         const LayerRepetition& rp = r.overall.repetition[size_t(l)];
         char buf[160];
-        std::snprintf(buf, sizeof buf, "%5d  %14.3f  %11.2f  %10s  %13s\n", l, ll.entropyFirstNorm,
+        std::snprintf(buf, sizeof buf, "%5d  %14.3f  %11.2f  %10s  %13s\n", r.decoderLayer(l), ll.entropyFirstNorm,
                       ll.maxOverUniformFirst, pct(rp.sameFirstRate).c_str(),
                       pct(rp.overlapRate).c_str());
         std::cout << buf;
@@ -61,6 +63,8 @@ void printSummary(const AnalysisResult& r)
                       << pct(s.meanHeldOutAccuracy) << "  (in-sample " << pct(s.meanInSampleAccuracy)
                       << ", most-frequent baseline " << pct(s.meanBaselineAccuracy) << ")\n";
     }
+    if (r.layerPairMISkipped)
+        std::cout << "layer-pair MI matrix skipped: its tables exceed --layer-mi-entries\n";
     for (const auto& q : r.queries)
         std::cout << "query '" << q.query << "': " << q.matches << " occurrence(s), "
                   << q.journeys.size() << " journey(s) kept\n";

@@ -12,7 +12,7 @@ namespace {
 // tab[a[q] * E + b[q]] += 1 for q < n. With E*E <= 256 it counts into four interleaved
 // local tables first: consecutive tokens often hit the same cell, and one table would
 // serialize on the store-to-load latency of that counter.
-void pairHistogram(const uint8_t* a, const uint8_t* b, size_t n, int E, uint32_t* tab)
+void pairHistogram(const ExpertId* a, const ExpertId* b, size_t n, int E, uint32_t* tab)
 {
     const size_t EE = size_t(E) * size_t(E);
     if (EE > 256 || n < 256) {
@@ -49,7 +49,7 @@ void AnalysisAccumulator::Impl::flushChunk()
         return;
     const int L = this->L, E = this->E, K = this->K;
     const size_t EE = size_t(E) * E;
-    const uint8_t* ids = idsT.data();
+    const ExpertId* ids = idsT.data();
     auto rank = [&](int l, int j) { return ids + (size_t(l) * K + size_t(j)) * kChunk; };
     auto layer = [&](int l) { return rank(l, 0); };
 
@@ -59,8 +59,8 @@ void AnalysisAccumulator::Impl::flushChunk()
         uint32_t* ta = transAny.data() + di * size_t(L) * EE;
         for (int l = 0; l + d < L; ++l) {
             uint32_t* tab = tf + size_t(l) * EE;
-            const uint8_t* a = layer(l);
-            const uint8_t* b = layer(l + d);
+            const ExpertId* a = layer(l);
+            const ExpertId* b = layer(l + d);
             pairHistogram(a, b, n, E, tab);
             uint32_t* any = ta + size_t(l) * EE;
             for (int i = 0; i < K; ++i)
@@ -69,10 +69,10 @@ void AnalysisAccumulator::Impl::flushChunk()
         }
     }
 
-    if (!pairJoint.hot.empty()) {
+    if (!pairJoint.empty()) {
         uint32_t* tab = pairJoint.data();
         for (int i = 0; i < L; ++i) {
-            const uint8_t* a = layer(i);
+            const ExpertId* a = layer(i);
             for (int j = i + 1; j < L; ++j, tab += EE)
                 pairHistogram(a, layer(j), n, E, tab);
         }
@@ -93,16 +93,16 @@ void AnalysisAccumulator::Impl::flushChunk()
                     anyTarget |= (l + h < L);
                 if (!anyTarget)
                     continue;
-                const uint8_t* e0 = layer(l);
+                const ExpertId* e0 = layer(l);
                 if (c == 1) {
                     for (size_t q = 0; q < n; ++q)
                         key[q] = (uint32_t(e0[q]) * 2 + split[q]) * uint32_t(E);
                 } else {
-                    const uint8_t* em = layer(l - 1);
+                    const ExpertId* em = layer(l - 1);
                     for (size_t q = 0; q < n; ++q)
                         key[q] = uint32_t(em[q]) * uint32_t(E) + e0[q];
                     for (int back = 2; back < c; ++back) {
-                        const uint8_t* eb = layer(l - back);
+                        const ExpertId* eb = layer(l - back);
                         uint32_t scale = 1;
                         for (int s = 0; s < back; ++s)
                             scale *= uint32_t(E);
@@ -117,7 +117,7 @@ void AnalysisAccumulator::Impl::flushChunk()
                     if (tl >= L)
                         continue;
                     uint32_t* tab = p.counts.data() + hi * perH + size_t(tl) * perT;
-                    const uint8_t* target = layer(tl);
+                    const ExpertId* target = layer(tl);
                     for (size_t q = 0; q < n; ++q)
                         ++tab[key[q] + target[q]];
                 }

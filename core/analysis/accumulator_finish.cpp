@@ -22,20 +22,23 @@ double entropyBits(const std::vector<double>& p)
     return h;
 }
 
-void fillLoadDerived(LayerLoad& ll, int E, int K)
+// Shares and balance of one layer's load. Without router weights weightSums and
+// weightShare stay empty (absent, not zero).
+void fillLoadDerived(LayerLoad& ll, int E, int K, bool weights)
 {
     const double n = double(ll.tokens);
     ll.firstShare.assign(E, 0);
     ll.anyShare.assign(E, 0);
     ll.anyRate.assign(E, 0);
-    ll.weightShare.assign(E, 0);
+    ll.weightShare.assign(weights ? E : 0, 0);
     if (ll.tokens <= 0)
         return;
     for (int e = 0; e < E; ++e) {
         ll.firstShare[e] = double(ll.firstCounts[e]) / n;
         ll.anyShare[e] = double(ll.anyCounts[e]) / (n * K);
         ll.anyRate[e] = double(ll.anyCounts[e]) / n;
-        ll.weightShare[e] = ll.weightSums[e] / n;
+        if (weights)
+            ll.weightShare[e] = ll.weightSums[e] / n;
     }
     const double logE = std::log2(double(E));
     auto cv = [&](const std::vector<int64_t>& c) {
@@ -118,6 +121,11 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
     r.layers = L;
     r.experts = E;
     r.topk = K;
+    r.hasWeights = dims.hasWeights;
+    r.moeLayers = dims.moeLayers;
+    r.decoderLayers = dims.decoderLayers;
+    r.sharedExperts = dims.sharedExperts;
+    r.layerPairMISkipped = layerPairSkipped;
     r.sequences = sequences;
     r.tokens = tokens;
     r.randomSameFirstRate = 1.0 / E;
@@ -165,28 +173,29 @@ GroupStats AnalysisAccumulator::Impl::groupStats(const std::string& name, int64_
         ll.tokens = toks;
         ll.firstCounts.assign(E, 0);
         ll.anyCounts.assign(E, 0);
-        ll.weightSums.assign(E, 0);
+        ll.weightSums.assign(dims.hasWeights ? E : 0, 0);
         ll.coactivation.assign(EE, 0);
         LayerRepetition& rp = gs.repetition[l];
         for (const Group* p : parts) {
             for (int e = 0; e < E; ++e) {
-                ll.firstCounts[e] += int64_t(p->first.totals()[l * E + e]);
-                ll.anyCounts[e] += int64_t(p->any.totals()[l * E + e]);
-                ll.weightSums[e] += p->wsum[l * E + e];
+                ll.firstCounts[e] += int64_t(p->first.at(size_t(l) * E + e));
+                ll.anyCounts[e] += int64_t(p->any.at(size_t(l) * E + e));
+                if (dims.hasWeights)
+                    ll.weightSums[e] += p->wsum[size_t(l) * E + e];
             }
-            const u64* co = p->coact.totals() + size_t(l) * EE;
+            const std::vector<u64> co = p->coact.slice(size_t(l) * EE, EE);
             for (int a = 0; a < E; ++a)
                 for (int b = a + 1; b < E; ++b) {
                     ll.coactivation[a * E + b] += int64_t(co[a * E + b]);
                     ll.coactivation[b * E + a] += int64_t(co[a * E + b]);
                 }
-            rp.pairs += int64_t(p->pairs.totals()[l]);
-            rp.sameFirst += int64_t(p->same.totals()[l]);
-            rp.overlap += int64_t(p->overlap.totals()[l]);
+            rp.pairs += int64_t(p->pairs.at(size_t(l)));
+            rp.sameFirst += int64_t(p->same.at(size_t(l)));
+            rp.overlap += int64_t(p->overlap.at(size_t(l)));
         }
         for (int e = 0; e < E; ++e)
             ll.coactivation[e * E + e] = ll.anyCounts[e];
-        fillLoadDerived(ll, E, K);
+        fillLoadDerived(ll, E, K, dims.hasWeights);
         if (rp.pairs > 0) {
             rp.sameFirstRate = double(rp.sameFirst) / double(rp.pairs);
             rp.overlapRate = double(rp.overlap) / double(rp.pairs);
@@ -208,10 +217,10 @@ std::vector<LayerTransition> AnalysisAccumulator::Impl::transitions(const GroupS
             LayerTransition lt;
             lt.distance = d;
             lt.fromLayer = l;
-            const u64* tf = transFirst.totals() + (di * L + l) * EE;
-            const u64* ta = transAny.totals() + (di * L + l) * EE;
-            lt.firstCounts.assign(tf, tf + EE);
-            lt.anyCounts.assign(ta, ta + EE);
+            const std::vector<u64> tf = transFirst.slice((di * L + l) * EE, EE);
+            const std::vector<u64> ta = transAny.slice((di * L + l) * EE, EE);
+            lt.firstCounts.assign(tf.begin(), tf.end());
+            lt.anyCounts.assign(ta.begin(), ta.end());
             lt.firstProb.assign(EE, 0);
             lt.anyProb.assign(EE, 0);
             const std::vector<int64_t>& anyAtL = overall.layers[l].anyCounts;
@@ -227,7 +236,7 @@ std::vector<LayerTransition> AnalysisAccumulator::Impl::transitions(const GroupS
                 }
             }
             double h1, h2;
-            mutualInfo(tf, E, lt.mutualInfoBits, h1, h2);
+            mutualInfo(tf.data(), E, lt.mutualInfoBits, h1, h2);
             lt.normalizedMI = normalizedMi(lt.mutualInfoBits, h1, h2);
             out.push_back(std::move(lt));
         }
@@ -238,7 +247,7 @@ std::vector<LayerTransition> AnalysisAccumulator::Impl::transitions(const GroupS
 // The layer-pair MI matrix of first choices (needs r.overall).
 void AnalysisAccumulator::Impl::layerPairMi(AnalysisResult& r) const
 {
-    if (pairJoint.hot.empty())
+    if (pairJoint.empty())
         return;
     const size_t EE = size_t(E) * E;
     r.mutualInfoBits.assign(size_t(L) * L, 0);
@@ -252,7 +261,7 @@ void AnalysisAccumulator::Impl::layerPairMi(AnalysisResult& r) const
         r.normalizedMI[i * L + i] = h[i] > 1e-12 ? 1.0 : 0.0;
         for (int j = i + 1; j < L; ++j, ++p) {
             double mi, h1, h2;
-            mutualInfo(pairJoint.totals() + p * EE, E, mi, h1, h2);
+            mutualInfo(pairJoint.slice(p * EE, EE).data(), E, mi, h1, h2);
             const double nmi = normalizedMi(mi, h1, h2);
             r.mutualInfoBits[i * L + j] = r.mutualInfoBits[j * L + i] = mi;
             r.normalizedMI[i * L + j] = r.normalizedMI[j * L + i] = nmi;

@@ -46,7 +46,7 @@ struct RawSample {
     int32_t position;
     int32_t tokenId;
     uint8_t rank;
-    uint16_t weight; // half bits
+    uint16_t weight; // half bits (0 without router weights)
 };
 
 // Reservoir of fixed capacity with Vitter/Li's "Algorithm L": after the reservoir is full,
@@ -61,22 +61,37 @@ struct Reservoir {
 
 // A counter table: 32-bit counters in the hot loop (half the cache footprint), spilled
 // into 64-bit totals before they could overflow. No counter grows by more than one a token.
+// The totals are allocated at the first spill (after ~4 G tokens), so a pass holds 4 bytes a
+// counter (the tables of 256 experts run to hundreds of MiB); finish() reads hot + cold.
 struct Counter {
     std::vector<uint32_t> hot;
-    std::vector<u64> cold;
+    std::vector<u64> cold; // empty until the first spill
     void assign(size_t n)
     {
         hot.assign(n, 0);
-        cold.assign(n, 0);
+        cold.clear();
     }
     void spill()
     {
+        if (hot.empty())
+            return;
+        if (cold.empty())
+            cold.assign(hot.size(), 0);
         for (size_t i = 0; i < hot.size(); ++i)
             cold[i] += hot[i];
         std::fill(hot.begin(), hot.end(), 0u);
     }
+    bool empty() const { return hot.empty(); }
     uint32_t* data() { return hot.data(); }
-    const u64* totals() const { return cold.data(); } // after spill()
+    u64 at(size_t i) const { return u64(hot[i]) + (cold.empty() ? 0 : cold[i]); }
+    std::vector<u64> slice(size_t from, size_t n) const
+    {
+        std::vector<u64> out(hot.begin() + long(from), hot.begin() + long(from + n));
+        if (!cold.empty())
+            for (size_t i = 0; i < n; ++i)
+                out[i] += cold[from + i];
+        return out;
+    }
 };
 
 struct Rng {
@@ -127,6 +142,7 @@ struct AnalysisAccumulator::Impl {
 
     // Full layer-pair joint of first choices (i < j), for the MI matrix.
     Counter pairJoint;                // [P][E*E], P = L(L-1)/2
+    bool layerPairSkipped = false;    // over opt.maxLayerPairEntries
 
     // Predictability: per enabled context c, table [h][t][E^c][split][E].
     struct PredTable {
@@ -143,7 +159,7 @@ struct AnalysisAccumulator::Impl {
     bool havePrev = false;
     int64_t prevSeqId = 0;
     int32_t prevPosition = 0;
-    std::vector<uint8_t> prevIds; // [L*K]
+    std::vector<ExpertId> prevIds; // [L*K]
 
     // Journeys.
     std::unordered_set<int64_t> journeyWanted;
@@ -165,7 +181,7 @@ struct AnalysisAccumulator::Impl {
     // are counted per (table, layer) over a chunk of tokens, so each small table stays in
     // L1 while the tokens stream by (token-major order would jump across megabytes).
     static constexpr size_t kChunk = 4096;
-    std::vector<uint8_t> idsT;  // [L][K][kChunk] top-k ids, layer-major (j = 0: first choice)
+    std::vector<ExpertId> idsT; // [L][K][kChunk] top-k ids, layer-major (j = 0: first choice)
     std::vector<uint8_t> splitBuf; // [kChunk] 1 = test
     size_t chunkN = 0;
     u64 sinceSpill = 0;         // tokens counted in the 32-bit tables since the last spill
@@ -174,7 +190,7 @@ struct AnalysisAccumulator::Impl {
 
     void init(const TraceDims& d);
     int groupFor(const std::string& source);
-    void addToken(Group& g, const RoutingBlock& b, size_t t, const uint8_t* prev, bool test,
+    void addToken(Group& g, const RoutingBlock& b, size_t t, const ExpertId* prev, bool test,
                   int64_t seqId, int32_t position);
     void flushChunk();
     void spillAll();

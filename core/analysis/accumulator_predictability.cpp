@@ -88,7 +88,7 @@ void AnalysisAccumulator::Impl::predictability(Predictability& pr) const
             sum.horizon = h;
             double wHeld = 0, wIn = 0, wBase = 0, nTest = 0, nAll = 0;
             for (int tl = p.c - 1 + h; tl < L; ++tl) {
-                PredictabilityCell cell = predictabilityCell(p.counts.totals() + hi * perH + size_t(tl) * perT,
+                PredictabilityCell cell = predictabilityCell(p.counts.slice(hi * perH + size_t(tl) * perT, perT).data(),
                                                              p.ctxCount, E);
                 cell.context = p.c;
                 cell.horizon = h;

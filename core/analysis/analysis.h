@@ -40,8 +40,13 @@ struct AnalysisOptions {
     // Held out: speculation's test split of the same spec (core/trace/split.h), so the
     // ceiling is measured on the predictors' test sequences; train and validation train.
     SplitSpec split;
-    int64_t maxPredictTableEntries = int64_t(1) << 24; // counters per context c, all (h, l) and
-                                                       // both splits; larger c are skipped
+    // Counters per context c, all (h, l) and both splits (4 bytes each); larger c are
+    // skipped. 2^25 holds c = 1 at 256 experts and 58 layers.
+    int64_t maxPredictTableEntries = int64_t(1) << 25;
+    // Counters of the layer-pair MI matrix (L(L-1)/2 * E^2, 4 bytes each); above it the
+    // matrix is skipped (AnalysisResult::layerPairMISkipped). 128 experts x 48 layers need
+    // 18.5 M, 256 x 58 need 108 M.
+    int64_t maxLayerPairEntries = int64_t(1) << 25;
 
     // Token journeys.
     std::vector<int64_t> journeySeqIds;        // sequences to record in full

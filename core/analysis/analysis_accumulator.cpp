@@ -46,8 +46,13 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
             dists.push_back(dist);
     transFirst.assign(dists.size() * L * EE);
     transAny.assign(dists.size() * L * EE);
-    if (opt.layerPairMI)
-        pairJoint.assign(size_t(L) * (L - 1) / 2 * EE);
+    if (opt.layerPairMI) {
+        const double entries = double(L) * (L - 1) / 2 * double(EE);
+        if (entries <= double(opt.maxLayerPairEntries))
+            pairJoint.assign(size_t(entries));
+        else
+            layerPairSkipped = true;
+    }
 
     for (int h : opt.predictHorizons)
         if (h >= 1 && h < L && std::find(horizons.begin(), horizons.end(), h) == horizons.end())
@@ -89,8 +94,8 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
         sampAny.assign(LE, Reservoir{});
     }
     rng.s = opt.sampleSeed;
-    prevIds.assign(size_t(L) * K, 0);
-    idsT.assign(size_t(L) * K * kChunk, 0);
+    prevIds.assign(size_t(L) * K, ExpertId(0));
+    idsT.assign(size_t(L) * K * kChunk, ExpertId(0));
     splitBuf.assign(kChunk, 0);
 }
 
@@ -170,6 +175,8 @@ TokenJourney AnalysisAccumulator::Impl::journeyOf(const RoutingBlock& b, size_t 
     const size_t n = size_t(L) * K;
     const size_t base = t * n;
     j.experts.assign(b.topkIds.begin() + base, b.topkIds.begin() + base + n);
+    if (!dims.hasWeights)
+        return j; // no weights: absent, not zero
     j.weights.resize(n);
     const float* ht = halfTable();
     for (size_t i = 0; i < n; ++i)
@@ -179,36 +186,43 @@ TokenJourney AnalysisAccumulator::Impl::journeyOf(const RoutingBlock& b, size_t 
 
 // The hot loop: everything one token contributes.
 void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t t,
-                                         const uint8_t* prev, bool test, int64_t seqId,
+                                         const ExpertId* prev, bool test, int64_t seqId,
                                          int32_t position)
 {
     const int L = this->L, E = this->E, K = this->K; // locals: stores below may alias members
     const size_t LK = size_t(L) * K;
-    const uint8_t* ids = b.topkIds.data() + t * LK;
-    const uint16_t* wts = b.topkWeights.data() + t * LK;
+    const ExpertId* ids = b.topkIds.data() + t * LK;
+    // Without router weights the weight sums stay absent; samples record weight 0 (the
+    // result says hasWeights = false).
+    static const uint16_t noWeights[kMaxTopk] = {};
+    const bool weighted = dims.hasWeights;
+    const uint16_t* wts = weighted ? b.topkWeights.data() + t * LK : nullptr;
     const float* ht = halfTable();
     uint32_t* first = g.first.data();
     uint32_t* any = g.any.data();
     double* wsum = g.wsum.data();
     uint32_t* coact = g.coact.data();
-    uint8_t* idc = idsT.data() + chunkN;
+    ExpertId* idc = idsT.data() + chunkN;
 
     // Load, co-activation, repetition.
     for (int l = 0; l < L; ++l) {
-        const uint8_t* s = ids + size_t(l) * K;
-        const uint16_t* w = wts + size_t(l) * K;
+        const ExpertId* s = ids + size_t(l) * K;
         const size_t row = size_t(l) * E;
         ++first[row + s[0]];
         for (int j = 0; j < K; ++j) {
             idc[(size_t(l) * K + j) * kChunk] = s[j];
             ++any[row + s[j]];
-            wsum[row + s[j]] += ht[w[j]];
+        }
+        if (weighted) {
+            const uint16_t* w = wts + size_t(l) * K;
+            for (int j = 0; j < K; ++j)
+                wsum[row + s[j]] += ht[w[j]];
         }
         uint32_t* co = coact + row * E;
         for (int i = 0; i < K; ++i)
             for (int j = i + 1; j < K; ++j) {
-                const unsigned a = std::min(s[i], s[j]), c = std::max(s[i], s[j]);
-                ++co[a * E + c];
+                const size_t a = std::min(s[i], s[j]), c = std::max(s[i], s[j]);
+                ++co[a * size_t(E) + c];
             }
     }
     if (prev) {
@@ -216,8 +230,8 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
         uint32_t* same = g.same.data();
         uint32_t* overlap = g.overlap.data();
         for (int l = 0; l < L; ++l) {
-            const uint8_t* s = ids + size_t(l) * K;
-            const uint8_t* p = prev + size_t(l) * K;
+            const ExpertId* s = ids + size_t(l) * K;
+            const ExpertId* p = prev + size_t(l) * K;
             ++pairs[l];
             same[l] += (p[0] == s[0]);
             bool ov = false;
@@ -231,8 +245,8 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
     // Samples per (layer, expert).
     if (!sampFirst.empty()) {
         for (int l = 0; l < L; ++l) {
-            const uint8_t* s = ids + size_t(l) * K;
-            const uint16_t* w = wts + size_t(l) * K;
+            const ExpertId* s = ids + size_t(l) * K;
+            const uint16_t* w = weighted ? wts + size_t(l) * K : noWeights;
             const size_t row = size_t(l) * E;
             for (int j = 0; j < K; ++j) {
                 Reservoir& r = sampAny[row + s[j]];
@@ -313,7 +327,7 @@ void AnalysisAccumulator::add(const RoutingBlock& b)
 
         for (int64_t i = 0; i < len; ++i) {
             const size_t t = t0 + size_t(i);
-            const uint8_t* prev = nullptr;
+            const ExpertId* prev = nullptr;
             if (i > 0)
                 prev = b.topkIds.data() + (t - 1) * LK;
             else if (continues)
@@ -354,9 +368,7 @@ AnalysisResult AnalysisAccumulator::finish() const
 {
     if (!m_impl->haveDims)
         return AnalysisResult{};
-    Impl totals = *m_impl; // the 32-bit tables spilled into the 64-bit totals
-    totals.spillAll();
-    return totals.finish();
+    return m_impl->finish(); // reads the 32-bit tables plus their 64-bit totals: no copy
 }
 
 } // namespace specmoe

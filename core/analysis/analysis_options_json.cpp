@@ -14,6 +14,7 @@ nlohmann::json toJson(const AnalysisOptions& o)
             {"predictHorizons", o.predictHorizons},
             {"split", splitSpecToJson(o.split)},
             {"maxPredictTableEntries", o.maxPredictTableEntries},
+            {"maxLayerPairEntries", o.maxLayerPairEntries},
             {"journeySeqIds", o.journeySeqIds},
             {"journeyFirstSequences", o.journeyFirstSequences},
             {"maxJourneyTokens", o.maxJourneyTokens},
@@ -35,6 +36,7 @@ AnalysisOptions analysisOptionsFromJson(const nlohmann::json& json, const std::s
     f.read("predictHorizons", o.predictHorizons);
     readSplitSpec(f, "split", o.split);
     f.read("maxPredictTableEntries", o.maxPredictTableEntries);
+    f.read("maxLayerPairEntries", o.maxLayerPairEntries);
     f.read("journeySeqIds", o.journeySeqIds);
     f.read("journeyFirstSequences", o.journeyFirstSequences);
     f.read("maxJourneyTokens", o.maxJourneyTokens);

@@ -92,6 +92,10 @@ void to_json(nlohmann::json& j, const AnalysisResult& r)
                        {"layers", r.layers},
                        {"experts", r.experts},
                        {"topk", r.topk},
+                       {"hasWeights", r.hasWeights},
+                       {"moeLayers", r.moeLayers},
+                       {"decoderLayers", r.decoderLayers},
+                       {"sharedExperts", r.sharedExperts},
                        {"sequences", r.sequences},
                        {"tokens", r.tokens},
                        {"traceDir", r.traceDir},
@@ -103,6 +107,7 @@ void to_json(nlohmann::json& j, const AnalysisResult& r)
                        {"transitions", r.transitions},
                        {"mutualInfoBits", r.mutualInfoBits},
                        {"normalizedMI", r.normalizedMI},
+                       {"layerPairMISkipped", r.layerPairMISkipped},
                        {"predictability", r.predictability},
                        {"journeys", r.journeys},
                        {"queries", r.queries},
@@ -121,6 +126,10 @@ void from_json(const nlohmann::json& j, AnalysisResult& r)
     r.layers = j.value("layers", d.layers);
     r.experts = j.value("experts", d.experts);
     r.topk = j.value("topk", d.topk);
+    r.hasWeights = j.value("hasWeights", d.hasWeights);
+    r.moeLayers = j.value("moeLayers", d.moeLayers);
+    r.decoderLayers = j.value("decoderLayers", d.decoderLayers);
+    r.sharedExperts = j.value("sharedExperts", d.sharedExperts);
     r.sequences = j.value("sequences", d.sequences);
     r.tokens = j.value("tokens", d.tokens);
     r.traceDir = j.value("traceDir", d.traceDir);
@@ -132,6 +141,7 @@ void from_json(const nlohmann::json& j, AnalysisResult& r)
     r.transitions = j.value("transitions", d.transitions);
     r.mutualInfoBits = j.value("mutualInfoBits", d.mutualInfoBits);
     r.normalizedMI = j.value("normalizedMI", d.normalizedMI);
+    r.layerPairMISkipped = j.value("layerPairMISkipped", d.layerPairMISkipped);
     r.predictability = j.value("predictability", d.predictability);
     r.journeys = j.value("journeys", d.journeys);
     r.queries = j.value("queries", d.queries);
@@ -220,17 +230,27 @@ private:
     std::ofstream m_f;
 };
 
-void journeyRows(std::ostream& o, const std::string& prefix, const TokenJourney& t, int L, int K)
+// A weight cell: empty where the traces hold no router weights.
+template <class T>
+std::string weightText(const std::vector<T>& w, size_t i)
 {
-    for (int l = 0; l < L; ++l)
-        for (int j = 0; j < K; ++j) {
-            const size_t i = size_t(l) * K + j;
+    return i < w.size() ? num(double(w[i])) : std::string();
+}
+
+// Tables of more experts list only the cells with a count (the full E x E grid of 256
+// experts would be 65536 rows per layer, nearly all zero).
+constexpr int kDenseCsvExperts = 32;
+
+void journeyRows(std::ostream& o, const std::string& prefix, const TokenJourney& t, const AnalysisResult& r)
+{
+    for (int l = 0; l < r.layers; ++l)
+        for (int j = 0; j < r.topk; ++j) {
+            const size_t i = size_t(l) * size_t(r.topk) + size_t(j);
             if (i >= t.experts.size())
                 return;
             o << prefix << t.seqId << ',' << csvText(t.source) << ',' << t.position << ','
-              << t.tokenId << ',' << csvText(t.text) << ',' << l << ',' << j << ','
-              << int(t.experts[i]) << ',' << num(i < t.weights.size() ? t.weights[i] : 0.f)
-              << '\n';
+              << t.tokenId << ',' << csvText(t.text) << ',' << r.decoderLayer(l) << ',' << j << ','
+              << int(t.experts[i]) << ',' << weightText(t.weights, i) << '\n';
         }
 }
 
@@ -252,11 +272,11 @@ void writeLoadCsvs(const AnalysisResult& r, const std::string& dir, std::vector<
             for (size_t l = 0; l < g->layers.size(); ++l) {
                 const LayerLoad& ll = g->layers[l];
                 for (int e = 0; e < E && size_t(e) < ll.firstCounts.size(); ++e)
-                    f.out() << csvText(groupLabel(g)) << ',' << l << ',' << e << ','
+                    f.out() << csvText(groupLabel(g)) << ',' << r.decoderLayer(int(l)) << ',' << e << ','
                             << ll.firstCounts[e] << ',' << num(ll.firstShare[e]) << ','
                             << ll.anyCounts[e] << ',' << num(ll.anyShare[e]) << ','
-                            << num(ll.anyRate[e]) << ',' << num(ll.weightSums[e]) << ','
-                            << num(ll.weightShare[e]) << '\n';
+                            << num(ll.anyRate[e]) << ',' << weightText(ll.weightSums, size_t(e)) << ','
+                            << weightText(ll.weightShare, size_t(e)) << '\n';
             }
         f.close();
     }
@@ -270,7 +290,7 @@ void writeLoadCsvs(const AnalysisResult& r, const std::string& dir, std::vector<
         for (const GroupStats* g : groups)
             for (size_t l = 0; l < g->layers.size(); ++l) {
                 const LayerLoad& x = g->layers[l];
-                f.out() << csvText(groupLabel(g)) << ',' << l << ',' << x.tokens << ','
+                f.out() << csvText(groupLabel(g)) << ',' << r.decoderLayer(int(l)) << ',' << x.tokens << ','
                         << num(x.entropyFirstBits) << ',' << num(x.entropyFirstNorm) << ','
                         << num(x.entropyAnyBits) << ',' << num(x.entropyAnyNorm) << ','
                         << num(x.cvFirst) << ',' << num(x.cvAny) << ','
@@ -289,9 +309,9 @@ void writeLoadCsvs(const AnalysisResult& r, const std::string& dir, std::vector<
                 const auto& c = g->layers[l].coactivation;
                 for (int a = 0; a < E; ++a)
                     for (int b = 0; b < E; ++b)
-                        if (size_t(a * E + b) < c.size())
-                            f.out() << csvText(groupLabel(g)) << ',' << l << ',' << a << ',' << b
-                                    << ',' << c[a * E + b] << '\n';
+                        if (size_t(a * E + b) < c.size() && (E <= kDenseCsvExperts || c[a * E + b] != 0))
+                            f.out() << csvText(groupLabel(g)) << ',' << r.decoderLayer(int(l)) << ',' << a << ','
+                                    << b << ',' << c[a * E + b] << '\n';
             }
         f.close();
     }
@@ -303,7 +323,7 @@ void writeLoadCsvs(const AnalysisResult& r, const std::string& dir, std::vector<
         for (const GroupStats* g : groups)
             for (size_t l = 0; l < g->repetition.size(); ++l) {
                 const LayerRepetition& x = g->repetition[l];
-                f.out() << csvText(groupLabel(g)) << ',' << l << ',' << x.pairs << ',' << x.sameFirst
+                f.out() << csvText(groupLabel(g)) << ',' << r.decoderLayer(int(l)) << ',' << x.pairs << ',' << x.sameFirst
                         << ',' << num(x.sameFirstRate) << ',' << x.overlap << ','
                         << num(x.overlapRate) << ',' << num(r.randomSameFirstRate) << ','
                         << num(r.randomOverlapRate) << ',' << num(x.sameFirstExpectedFromLoad)
@@ -326,10 +346,10 @@ void writeTransitionCsvs(const AnalysisResult& r, const std::string& dir, std::v
             for (int a = 0; a < E; ++a)
                 for (int b = 0; b < E; ++b) {
                     const size_t i = size_t(a) * E + b;
-                    if (i >= t.firstCounts.size())
+                    if (i >= t.firstCounts.size() || (E > kDenseCsvExperts && t.firstCounts[i] == 0 && t.anyCounts[i] == 0))
                         continue;
-                    f.out() << t.distance << ',' << t.fromLayer << ',' << t.fromLayer + t.distance
-                            << ',' << a << ',' << b << ',' << t.firstCounts[i] << ','
+                    f.out() << t.distance << ',' << r.decoderLayer(t.fromLayer) << ','
+                            << r.decoderLayer(t.fromLayer + t.distance) << ',' << a << ',' << b << ',' << t.firstCounts[i] << ','
                             << num(t.firstProb[i]) << ',' << t.anyCounts[i] << ','
                             << num(t.anyProb[i]) << '\n';
                 }
@@ -339,15 +359,15 @@ void writeTransitionCsvs(const AnalysisResult& r, const std::string& dir, std::v
         CsvFile f(dir, "transition_mi.csv", "distance,from_layer,to_layer,mi_bits,normalized_mi",
                   written);
         for (const auto& t : r.transitions)
-            f.out() << t.distance << ',' << t.fromLayer << ',' << t.fromLayer + t.distance << ','
-                    << num(t.mutualInfoBits) << ',' << num(t.normalizedMI) << '\n';
+            f.out() << t.distance << ',' << r.decoderLayer(t.fromLayer) << ','
+                    << r.decoderLayer(t.fromLayer + t.distance) << ',' << num(t.mutualInfoBits) << ',' << num(t.normalizedMI) << '\n';
         f.close();
     }
     if (!r.mutualInfoBits.empty()) {
         CsvFile f(dir, "layer_mi.csv", "layer_i,layer_j,mi_bits,normalized_mi", written);
         for (int i = 0; i < L; ++i)
             for (int j = 0; j < L; ++j)
-                f.out() << i << ',' << j << ',' << num(r.mutualInfoBits[size_t(i) * L + j]) << ','
+                f.out() << r.decoderLayer(i) << ',' << r.decoderLayer(j) << ',' << num(r.mutualInfoBits[size_t(i) * L + j]) << ','
                         << num(r.normalizedMI[size_t(i) * L + j]) << '\n';
         f.close();
     }
@@ -362,7 +382,7 @@ void writePredictabilityCsvs(const AnalysisResult& r, const std::string& dir, st
                   "in_sample_accuracy,baseline_accuracy,unseen_context_share",
                   written);
         for (const auto& c : r.predictability.cells)
-            f.out() << c.context << ',' << c.horizon << ',' << c.targetLayer << ','
+            f.out() << c.context << ',' << c.horizon << ',' << r.decoderLayer(c.targetLayer) << ','
                     << c.trainTokens << ',' << c.testTokens << ',' << num(c.heldOutAccuracy)
                     << ',' << num(c.inSampleAccuracy) << ',' << num(c.baselineAccuracy) << ','
                     << num(c.unseenContextShare) << '\n';
@@ -383,13 +403,13 @@ void writePredictabilityCsvs(const AnalysisResult& r, const std::string& dir, st
 // journeys.csv, queries.csv, samples.csv (each only when the result holds such tokens).
 void writeTokenCsvs(const AnalysisResult& r, const std::string& dir, std::vector<std::string>& written)
 {
-    const int E = r.experts, L = r.layers, K = r.topk;
+    const int E = r.experts, L = r.layers;
     if (!r.journeys.empty()) {
         CsvFile f(dir, "journeys.csv",
                   "seq_id,source,position,token_id,text,layer,rank,expert,weight", written);
         for (const auto& s : r.journeys)
             for (const auto& t : s.tokens)
-                journeyRows(f.out(), "", t, L, K);
+                journeyRows(f.out(), "", t, r);
         f.close();
     }
     if (!r.queries.empty()) {
@@ -397,7 +417,7 @@ void writeTokenCsvs(const AnalysisResult& r, const std::string& dir, std::vector
                   "query,seq_id,source,position,token_id,text,layer,rank,expert,weight", written);
         for (const auto& q : r.queries)
             for (const auto& t : q.journeys)
-                journeyRows(f.out(), csvText(q.query) + ",", t, L, K);
+                journeyRows(f.out(), csvText(q.query) + ",", t, r);
         f.close();
     }
     if (r.samples.perCell > 0 && !r.samples.anyChoice.empty()) {
@@ -407,9 +427,10 @@ void writeTokenCsvs(const AnalysisResult& r, const std::string& dir, std::vector
             for (int e = 0; e < E; ++e)
                 for (int first = 1; first >= 0; --first)
                     for (const auto& s : r.samples.at(l, e, first != 0))
-                        f.out() << l << ',' << e << ',' << (first ? "first" : "any") << ','
+                        f.out() << r.decoderLayer(l) << ',' << e << ',' << (first ? "first" : "any") << ','
                                 << s.seqId << ',' << s.position << ',' << s.tokenId << ','
-                                << int(s.rank) << ',' << num(s.weight) << ',' << csvText(s.text)
+                                << int(s.rank) << ',' << (r.hasWeights ? num(s.weight) : std::string()) << ','
+                                << csvText(s.text)
                                 << '\n';
         f.close();
     }

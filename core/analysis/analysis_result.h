@@ -4,9 +4,12 @@
 // GUI views and written by `specmoe analyze`; a view change never recomputes. docs/analysis.md
 // describes every field and the JSON/CSV files.
 //
-// Conventions: L layers, E experts, k top-k. Matrices are row-major flat vectors
+// Conventions: L layers (the stored MoE layers; `decoderLayer(l)` names a layer as the model
+// counts it, dense layers included), E experts, k top-k. Matrices are row-major flat vectors
 // ([rows * cols]). "first" means the first-choice (highest probability) expert, "any" means
 // any of the top-k. Counts are int64; rates and shares are doubles in [0, 1].
+#include "core/trace/routing.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -20,11 +23,12 @@ struct LayerLoad {
     int64_t tokens = 0;                 // tokens counted at this layer
     std::vector<int64_t> firstCounts;   // [E] tokens whose first choice is e
     std::vector<int64_t> anyCounts;     // [E] tokens with e among their top-k
-    std::vector<double> weightSums;     // [E] sum of the (renormalized) top-k weights given to e
+    std::vector<double> weightSums;     // [E] sum of the (renormalized) top-k weights given to e;
+                                        // empty when the traces hold no router weights
     std::vector<double> firstShare;     // [E] firstCounts / tokens (sums to 1)
     std::vector<double> anyShare;       // [E] anyCounts / (tokens * k) (sums to 1)
     std::vector<double> anyRate;        // [E] anyCounts / tokens (sums to k)
-    std::vector<double> weightShare;    // [E] weightSums / tokens (sums to 1)
+    std::vector<double> weightShare;    // [E] weightSums / tokens (sums to 1); empty without weights
     // Balance of the first-choice and the any-of-top-k load (shares above).
     double entropyFirstBits = 0, entropyFirstNorm = 0; // H and H / log2(E)
     double entropyAnyBits = 0, entropyAnyNorm = 0;
@@ -113,8 +117,8 @@ struct TokenJourney {
     int32_t position = 0;
     int32_t tokenId = 0;
     std::string text;             // piece text from the caller's tokenText function ("" without)
-    std::vector<uint8_t> experts; // [L*k] top-k ids per layer, descending probability
-    std::vector<float> weights;   // [L*k] their renormalized weights
+    std::vector<ExpertId> experts; // [L*k] top-k ids per layer, descending probability
+    std::vector<float> weights;    // [L*k] their renormalized weights; empty without weights
 };
 
 struct SequenceJourney {
@@ -138,7 +142,7 @@ struct TokenSample {
     int32_t position = 0;
     int32_t tokenId = 0;
     uint8_t rank = 0;     // 0 = first choice, 1 = second, ...
-    float weight = 0;     // renormalized top-k weight
+    float weight = 0;     // renormalized top-k weight (0 when the traces hold none: hasWeights)
     std::string text;     // "" without a tokenText function
 };
 
@@ -161,6 +165,10 @@ struct AnalysisResult {
     int layers = 0;
     int experts = 0;
     int topk = 0;
+    bool hasWeights = true;      // false: id-only traces; the weight statistics are absent
+    std::vector<int> moeLayers;  // decoder-layer index of each stored layer; empty = 0..L-1
+    int decoderLayers = 0;       // decoder layers of the model (dense ones included); 0 = layers
+    int sharedExperts = 0;       // always-on experts (not routed, so not in the statistics)
     int64_t sequences = 0;
     int64_t tokens = 0;
     std::string traceDir; // informational; "" when fed blocks directly
@@ -177,12 +185,18 @@ struct AnalysisResult {
                                                 // ordered by distance then fromLayer
     std::vector<double> mutualInfoBits;         // [L*L] MI(first_i ; first_j); diag = H_i
     std::vector<double> normalizedMI;           // [L*L] MI / min(H_i, H_j)
+    bool layerPairMISkipped = false; // the matrix's tables exceeded maxLayerPairEntries
 
     Predictability predictability;
     std::vector<SequenceJourney> journeys;
     std::vector<TokenQueryResult> queries;
     TokenSamples samples;
 
+    // The decoder-layer index of stored layer l (what users call the layer).
+    int decoderLayer(int l) const
+    {
+        return l >= 0 && size_t(l) < moeLayers.size() ? moeLayers[size_t(l)] : l;
+    }
     // Lookups; nullptr when absent.
     const GroupStats* source(const std::string& name) const;
     const LayerTransition* transition(int distance, int fromLayer) const;

@@ -99,7 +99,8 @@ SequenceJourney sequenceJourney(const RoutingBlock& block, const SequenceRecord&
                     ", length " + std::to_string(s.length) + ", block " + std::to_string(n) +
                     " tokens)");
     const size_t lk = size_t(block.dims.layers) * size_t(block.dims.topk);
-    if (block.topkIds.size() != n * lk || block.topkWeights.size() != n * lk)
+    const bool weights = block.dims.hasWeights;
+    if (block.topkIds.size() != n * lk || block.topkWeights.size() != (weights ? n * lk : 0))
         throw Error("analysis: top-k arrays of the block have the wrong size");
     SequenceJourney sj;
     sj.seqId = s.seqId;
@@ -117,9 +118,11 @@ SequenceJourney sequenceJourney(const RoutingBlock& block, const SequenceRecord&
         if (tokenText)
             j.text = tokenText(j.tokenId);
         j.experts.assign(block.topkIds.begin() + t * lk, block.topkIds.begin() + (t + 1) * lk);
-        j.weights.resize(lk);
-        for (size_t q = 0; q < lk; ++q)
-            j.weights[q] = halfToFloat(block.topkWeights[t * lk + q]);
+        if (weights) { // without router weights they stay absent
+            j.weights.resize(lk);
+            for (size_t q = 0; q < lk; ++q)
+                j.weights[q] = halfToFloat(block.topkWeights[t * lk + q]);
+        }
         sj.tokens.push_back(std::move(j));
     }
     return sj;

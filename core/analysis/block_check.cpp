@@ -13,16 +13,17 @@ void checkBlock(const RoutingBlock& b)
     auto fail = [](const std::string& what) { throw Error("analysis: routing block: " + what); };
     if (d.layers <= 0 || d.experts <= 0 || d.topk <= 0 || d.topk > d.experts)
         fail("invalid dimensions");
-    if (d.experts >= kNoExpert)
-        fail("more than 254 experts");
+    if (d.experts >= int(kNoExpert))
+        fail(std::to_string(d.experts) + " experts do not fit this build's " + std::to_string(8 * sizeof(ExpertId)) +
+             "-bit expert ids");
     const size_t n = b.numTokens();
     const size_t lk = size_t(d.layers) * size_t(d.topk);
     if (b.seqIds.size() != n || b.positions.size() != n)
         fail("per-token arrays differ in length");
     if (b.topkIds.size() != n * lk)
         fail("top-k ids have the wrong size");
-    if (b.topkWeights.size() != n * lk)
-        fail("top-k weights have the wrong size");
+    if (b.topkWeights.size() != (d.hasWeights ? n * lk : 0))
+        fail(d.hasWeights ? "top-k weights have the wrong size" : "top-k weights present although the dims say none");
     int64_t covered = 0;
     for (const auto& s : b.sequences) {
         if (s.tokenOffset != covered)
@@ -33,11 +34,11 @@ void checkBlock(const RoutingBlock& b)
     }
     if (covered != static_cast<int64_t>(n))
         fail("sequence table does not cover all tokens");
-    uint8_t mx = 0;
-    for (uint8_t e : b.topkIds)
+    ExpertId mx = 0;
+    for (ExpertId e : b.topkIds)
         mx = std::max(mx, e);
     if (n > 0 && mx >= d.experts)
-        fail("expert id " + std::to_string(mx) + " out of range (" + std::to_string(d.experts) +
+        fail("expert id " + std::to_string(int(mx)) + " out of range (" + std::to_string(d.experts) +
              " experts)");
 }
 

@@ -47,7 +47,7 @@ inline RoutingBlock makeBlock(int L, int E, int K, const std::vector<SeqSpec>& s
             b.positions.push_back(s.firstPosition + int32_t(t));
             for (int l = 0; l < L; ++l)
                 for (int j = 0; j < K; ++j) {
-                    b.topkIds.push_back(uint8_t(s.tokens[t][size_t(l)][size_t(j)]));
+                    b.topkIds.push_back(ExpertId(s.tokens[t][size_t(l)][size_t(j)]));
                     b.topkWeights.push_back(floatToHalf(testWeight(K, j)));
                 }
         }

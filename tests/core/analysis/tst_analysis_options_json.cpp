@@ -17,6 +17,7 @@ TEST(AnalysisOptionsJson, RoundTrip)
     o.predictHorizons = {5, 6};
     o.split = {1, 0.5, 0.3};
     o.maxPredictTableEntries = 100;
+    o.maxLayerPairEntries = 200;
     o.journeySeqIds = {3, int64_t(1) << 40};
     o.journeyFirstSequences = 4;
     o.maxJourneyTokens = 8;

@@ -199,13 +199,13 @@ TEST(AnalysisJourneys, ChosenSequencesWithTextAndWeights)
     EXPECT_EQ(j10.tokens[1].tokenId, 5);
     EXPECT_EQ(j10.tokens[1].text, "t5");
     EXPECT_EQ(j10.tokens[1].position, 1);
-    EXPECT_EQ(j10.tokens[1].experts, (std::vector<uint8_t>{1, 2, 3, 0}));
+    EXPECT_EQ(j10.tokens[1].experts, (std::vector<ExpertId>{1, 2, 3, 0}));
     EXPECT_EQ(j10.tokens[1].weights, (std::vector<float>{0.75f, 0.25f, 0.75f, 0.25f}));
     const SequenceJourney& j11 = r.journeys[1];
     EXPECT_EQ(j11.seqId, 11);
     ASSERT_EQ(j11.tokens.size(), 2u);
     EXPECT_EQ(j11.tokens[0].position, 40);
-    EXPECT_EQ(j11.tokens[0].experts, (std::vector<uint8_t>{3, 2, 1, 0}));
+    EXPECT_EQ(j11.tokens[0].experts, (std::vector<ExpertId>{3, 2, 1, 0}));
 
     // Bounded tokens per sequence; works across blocks too.
     o.maxJourneyTokens = 2;
@@ -225,7 +225,7 @@ TEST(AnalysisJourneys, SequenceJourneyFromABlock)
     EXPECT_EQ(j.seqId, 11);
     ASSERT_EQ(j.tokens.size(), 2u);
     EXPECT_EQ(j.tokens[0].text, "def");
-    EXPECT_EQ(j.tokens[1].experts, (std::vector<uint8_t>{0, 3, 2, 1}));
+    EXPECT_EQ(j.tokens[1].experts, (std::vector<ExpertId>{0, 3, 2, 1}));
     SequenceRecord bad = b.sequences[1];
     bad.length = 100;
     EXPECT_THROW(sequenceJourney(b, bad), Error);
@@ -258,7 +258,7 @@ TEST(AnalysisJourneys, QueriesDuringTheAnalysis)
     EXPECT_EQ(d.journeys[0].seqId, 10);
     EXPECT_EQ(d.journeys[0].position, 0);
     EXPECT_EQ(d.journeys[1].position, 2);
-    EXPECT_EQ(d.journeys[1].experts, (std::vector<uint8_t>{2, 3, 0, 1}));
+    EXPECT_EQ(d.journeys[1].experts, (std::vector<ExpertId>{2, 3, 0, 1}));
     EXPECT_EQ(r.queries[1].matches, 1);
     EXPECT_EQ(r.queries[2].matches, 0);
 
