@@ -101,7 +101,7 @@ class Predictor:
 
     def _lookahead(self, look, l, h):
         di = self.dists.index(h) if h in self.dists else -1
-        if di < 0 or look is None or look[l, di, 0] == 255:
+        if di < 0 or look is None or look[l, di, 0] >= self.E:  # the sentinel (255 / 65535): no layer l+h
             return self.t["stats.frequency"][l + h].copy()
         out = np.full(self.E, self.t["stats.lookahead_other"][h - 1, l], np.float32)
         for j in range(self.k):
@@ -116,7 +116,7 @@ class Predictor:
         base = np.float32(k) / np.float32(E)
         f = {}
         f["le"] = torch.from_numpy((np.arange(L)[None, :, None] * E + ids.astype(np.int64)))
-        w = weights.astype(np.float32) if self.m["use_weights"] else np.full(ids.shape, 1.0 / k, np.float32)
+        w = np.asarray(weights, np.float32) if self.m["use_weights"] else np.full(ids.shape, 1.0 / k, np.float32)
         f["w"] = torch.from_numpy(w)
         pidx = np.zeros((N, L, D * k), np.int64)
         pw = np.zeros((N, L, D * k), np.float32)
@@ -200,13 +200,16 @@ class Predictor:
 
     @torch.no_grad()
     def predict(self, topk_ids, topk_weights, token_ids, lookahead_ids=None, seq_ids=None, positions=None):
-        """Arrays: topk_ids [N,L,k] uint8, topk_weights [N,L,k] float, token_ids [N],
-        lookahead_ids [N,L,D,k] uint8 (255 = none) or None, seq_ids/positions [N] (uniform
+        """Arrays: topk_ids [N,L,k] uint8 or uint16, topk_weights [N,L,k] float (None for a
+        predictor trained without weights: config model.use_weights false), token_ids [N],
+        lookahead_ids [N,L,D,k] (255 / 65535 = none) or None, seq_ids/positions [N] (uniform
         baseline only). Returns name -> float32 tensor [N, L, H, E]; 0 where l+h >= L."""
         N = topk_ids.shape[0]
         seq_ids = np.zeros(N, np.int64) if seq_ids is None else seq_ids
         positions = np.zeros(N, np.int64) if positions is None else positions
-        f = self.features(np.asarray(topk_ids), np.asarray(topk_weights), np.asarray(token_ids),
+        if topk_weights is None and self.m["use_weights"]:
+            raise ValueError("this predictor reads router weights (model.use_weights); pass topk_weights")
+        f = self.features(np.asarray(topk_ids), topk_weights, np.asarray(token_ids),
                           None if lookahead_ids is None else np.asarray(lookahead_ids), seq_ids, positions)
         out, comps = {}, []
         if "interlayer" in self.models:
@@ -246,7 +249,7 @@ def main():
         return 0
     ref = read_safetensors(a.check)
     look = ref.get("input.lookahead_ids")
-    probs = p.predict(ref["input.topk_ids"], ref["input.topk_weights"], ref["input.token_ids"], look,
+    probs = p.predict(ref["input.topk_ids"], ref.get("input.topk_weights"), ref["input.token_ids"], look,
                       ref["input.seq_ids"], ref["input.positions"])
     worst = 0.0
     for name, v in probs.items():

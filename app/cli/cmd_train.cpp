@@ -35,13 +35,16 @@ int runTrain(const ArgParser& a)
                     r.bestEpoch, r.stoppedEarly ? "stopped early" : "all epochs");
         std::printf("tokens: train %lld, validation %lld, test %lld; %.0f samples/s\n", (long long)r.trainTokens,
                     (long long)r.validationTokens, (long long)r.testTokens, r.samplesPerSecond);
+        const std::string atK = "recall@" + std::to_string(r.validation.dims.topk);
         std::printf("validation (best checkpoint):\n%-12s %2s %7s %7s %9s %9s %7s\n", "predictor", "h", "top1",
-                    "exact", "recall@k", "logloss", "ece");
+                    "exact", atK.c_str(), "logloss", "ece");
         for (const auto& pm : r.validation.predictors)
             for (const auto& h : pm.horizons)
                 std::printf("%-12s %2d %7.4f %7.4f %9.4f %9.4f %7.4f\n", pm.name.c_str(), h.horizon, h.overall.top1,
                             h.overall.exact, h.overall.recallAt(r.validation.dims.topk), h.overall.logloss,
                             h.overall.ece);
+        for (const auto& u : r.validation.unavailable)
+            std::printf("%-12s unavailable: %s\n", u.name.c_str(), u.reason.c_str());
         std::printf("run folder: %s (metrics.jsonl, best/, checkpoint/, report.json)\n", r.runDir.c_str());
     }
     return kOk;

@@ -29,6 +29,7 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
     const int L = c.dims.layers, E = c.dims.experts, k = c.dims.topk, H = c.horizon;
     const int D = c.lookInput() ? c.lookaheadCount() : 0;
     const int F = 2 * E + 1;
+    const bool useWeights = c.model.useWeights && t.W;
     std::vector<int64_t> le(size_t(B * L * k)), probeIdx(size_t(B * L * D * k)), tokB(static_cast<size_t>(B));
     std::vector<float> w(size_t(B * L * k)), probeW(size_t(B * L * D * k));
     const size_t nLH = size_t(B * L * H);
@@ -36,18 +37,20 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
     std::vector<float> freq(nLH * size_t(E)), markov(nLH * size_t(E)), look(nLH * size_t(E)), uni(nLH * size_t(E));
     const float base = float(k) / float(E);
     for (int64_t b = 0; b < B; ++b) {
-        const uint8_t* ids = t.idsRow(size_t(b));
-        const uint8_t* lk = t.lookRow(size_t(b));
-        const float* wr = t.w.data() + size_t(b) * size_t(L * k);
+        const ExpertId* ids = t.idsRow(size_t(b));
+        const ExpertId* lk = t.lookRow(size_t(b));
+        // Without router weights (id-only traces, or use_weights off) every chosen expert
+        // counts 1/k: the ids alone, no weight pretending to be data.
+        const float* wr = useWeights ? t.w.data() + size_t(b) * size_t(L * k) : nullptr;
         for (int l = 0; l < L; ++l) {
             for (int j = 0; j < k; ++j) {
                 const size_t at = size_t((b * L + l) * k + j);
                 le[at] = int64_t(l) * E + ids[l * k + j];
-                w[at] = c.model.useWeights ? wr[l * k + j] : 1.0f / float(k);
+                w[at] = wr ? wr[l * k + j] : 1.0f / float(k);
             }
             for (int d = 0; d < D; ++d)
                 for (int j = 0; j < k; ++j) {
-                    const uint8_t e = lk[(l * D + d) * k + j];
+                    const ExpertId e = lk[(l * D + d) * k + j];
                     const size_t at = size_t(((b * L + l) * D + d) * k + j);
                     probeIdx[at] = e == kNoExpert || e >= E ? 0 : (int64_t(l) * D + d) * E + e;
                     probeW[at] = e == kNoExpert || e >= E ? 0.0f : 1.0f / float(k);

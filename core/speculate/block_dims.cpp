@@ -4,9 +4,12 @@
 
 namespace specmoe::speculate {
 
-void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where)
+void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where, bool needWeights)
 {
     const TraceDims& d = b.dims;
+    if (needWeights && !d.hasWeights)
+        throw Error(where + ": the traces hold no router weights, and the predictor was trained with them "
+                            "(model.use_weights); train one without weights for id-only traces");
     if (!sameRouting(a, d))
         throw Error(where + ": a block has " + std::to_string(d.layers) + " layers, " +
                     std::to_string(d.experts) + " experts, top-" + std::to_string(d.topk) +

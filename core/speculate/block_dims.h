@@ -6,7 +6,9 @@
 
 namespace specmoe::speculate {
 
-// Same dimension check used everywhere a block enters.
-void checkBlockDims(const TraceDims& expected, const RoutingBlock& b, const std::string& where);
+// Same dimension check used everywhere a block enters; needWeights: the predictor reads
+// router weights, so id-only blocks are refused.
+void checkBlockDims(const TraceDims& expected, const RoutingBlock& b, const std::string& where,
+                    bool needWeights = false);
 
 } // namespace specmoe::speculate

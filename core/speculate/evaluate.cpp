@@ -8,6 +8,7 @@
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/malloc_tuning.h"
 #include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
@@ -61,8 +62,23 @@ std::string EvalReport::toJson(bool perLayer) const
         }
         s << "]}";
     }
-    s << "]}";
+    s << "]";
+    if (!unavailable.empty()) {
+        nlohmann::json u = nlohmann::json::array();
+        for (const UnavailablePredictor& x : unavailable)
+            u.push_back({{"name", x.name}, {"reason", x.reason}});
+        s << ",\"unavailable\":" << u.dump();
+    }
+    s << "}";
     return s.str();
+}
+
+std::vector<UnavailablePredictor> unavailablePredictors(const TraceDims& dims)
+{
+    std::vector<UnavailablePredictor> out;
+    if (dims.lookahead.empty())
+        out.push_back({kLookahead, "the traces hold no lookahead probes (imported traces never do; collect with --lookahead)"});
+    return out;
 }
 
 namespace {
@@ -107,6 +123,9 @@ EvalReport EvalReport::fromJson(const std::string& text, const std::string& wher
             }
             r.predictors.push_back(std::move(p));
         }
+        if (j.contains("unavailable"))
+            for (const auto& uj : j.at("unavailable"))
+                r.unavailable.push_back({uj.at("name").get<std::string>(), uj.at("reason").get<std::string>()});
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw Error(where + ": not an evaluation report (" + jsonErrorText(e) + ")");
@@ -140,6 +159,7 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     const std::string dir = predictorFolder(params.runDir, params.predictorDir);
     if (params.threads > 0)
         torch::set_num_threads(params.threads);
+    tuneMallocForTensors(); // as in training: batch tensors reuse heap memory
     Predictor predictor = Predictor::load(dir, resolveDevice(params.device));
     std::vector<std::string> traceDirs = params.traceDirs;
     if (!params.source.valid() && traceDirs.empty()) {
@@ -198,9 +218,9 @@ BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBloc
     const std::string dir = predictorFolder({}, predictorDir);
     Predictor p = Predictor::load(dir, resolveDevice(device));
     block.validate();
-    checkBlockDims(p.cfg.dims, block, "predict");
+    checkBlockDims(p.cfg.dims, block, "predict", p.cfg.model.useWeights);
     TokenTable tt;
-    tt.init(p.cfg.dims);
+    tt.init(p.cfg.dims, p.cfg.model.useWeights);
     for (size_t t = 0; t < block.numTokens(); ++t)
         tt.append(block, t);
     Batch b = buildBatch(tt, p.stats, p.cfg).to(p.device);

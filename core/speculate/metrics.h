@@ -4,6 +4,8 @@
 // inclusion probability p_e in [0, 1] for every expert e of layer l+h ("e is among the
 // true top-k of layer l+h"); the probabilities of a good predictor sum to about k.
 // docs/speculation.md defines every figure.
+#include "core/trace/routing.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,7 +31,7 @@ public:
     MetricAccumulator(int experts, int topk, int calibrationBins = 10);
 
     // prob: [experts] inclusion probabilities; trueIds: the k true experts (any order).
-    void add(const float* prob, const uint8_t* trueIds);
+    void add(const float* prob, const ExpertId* trueIds);
     void merge(const MetricAccumulator& other);
     Metrics result() const;
     int64_t samples() const { return m_n; }
@@ -40,10 +42,10 @@ private:
     int m_experts = 0, m_topk = 0, m_bins = 10;
     int64_t m_n = 0;
     double m_top1 = 0, m_exact = 0, m_logloss = 0;
-    std::vector<double> m_recall;                 // [experts] sums of covered/k
+    std::vector<int64_t> m_rankCount;             // [experts] true experts ranked r
     std::vector<double> m_binProb, m_binPos;      // [bins] sums of p and of outcomes
     std::vector<int64_t> m_binCount;              // [bins]
-    std::vector<int> m_order;                     // scratch
+    std::vector<uint8_t> m_inTrue;                // [experts] scratch: the sample's true set
 };
 
 // Ranks experts by descending probability (ties: lower id first).

@@ -132,10 +132,21 @@ nlohmann::json PredictorConfig::toJson() const
         std::vector<int> row(fallback.begin() + h * dims.layers, fallback.begin() + (h + 1) * dims.layers);
         fb.push_back(row);
     }
+    nlohmann::json dimsJson = {{"layers", dims.layers}, {"experts", dims.experts}, {"topk", dims.topk},
+                               {"lookahead", dims.lookahead}};
+    // Schema-2 facts only where they differ from a version-1 trace's (weights, every layer
+    // MoE, no shared expert), so predictors of such traces keep their config.json.
+    if (!dims.hasWeights)
+        dimsJson["has_weights"] = false;
+    if (!dims.moeLayers.empty())
+        dimsJson["moe_layers"] = dims.moeLayers;
+    if (dims.decoderLayers != 0)
+        dimsJson["decoder_layers"] = dims.decoderLayers;
+    if (dims.sharedExperts != 0)
+        dimsJson["shared_experts"] = dims.sharedExperts;
     return {{"format", "specmoe-predictor"},
             {"version", 1},
-            {"dims", {{"layers", dims.layers}, {"experts", dims.experts}, {"topk", dims.topk},
-                      {"lookahead", dims.lookahead}}},
+            {"dims", dimsJson},
             {"horizon", horizon},
             {"model", {{"embed_dim", model.embedDim}, {"hidden_dim", model.hiddenDim},
                        {"token_buckets", model.tokenBuckets}, {"stats_dim", model.statsDim},
@@ -164,6 +175,11 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.dims.experts = f.required<int>("dims.experts");
     c.dims.topk = f.required<int>("dims.topk");
     c.dims.lookahead = f.required<std::vector<int>>("dims.lookahead");
+    // Predictors of version-1 traces record none of these: weights, every layer MoE.
+    c.dims.hasWeights = f.optional<bool>("dims.has_weights", true);
+    c.dims.moeLayers = f.optional<std::vector<int>>("dims.moe_layers", {});
+    c.dims.decoderLayers = f.optional<int>("dims.decoder_layers", 0);
+    c.dims.sharedExperts = f.optional<int>("dims.shared_experts", 0);
     c.horizon = f.required<int>("horizon");
     c.model.embedDim = f.required<int>("model.embed_dim");
     c.model.hiddenDim = f.required<int>("model.hidden_dim");
@@ -191,6 +207,10 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     if (c.horizon <= 0 || c.horizon >= c.dims.layers)
         f.fail("horizon", "must be from 1 to layers - 1 (" + std::to_string(c.dims.layers - 1) + "), not " +
                               std::to_string(c.horizon));
+    if (!c.dims.moeLayers.empty() && int(c.dims.moeLayers.size()) != c.dims.layers)
+        f.fail("dims.moe_layers", "must list one decoder layer per stored layer (" + std::to_string(c.dims.layers) + ")");
+    if (c.model.useWeights && !c.dims.hasWeights)
+        f.fail("model.use_weights", "is true, but the traces it was trained on hold no router weights");
     if (int(c.fallback.size()) != c.horizon * c.dims.layers)
         f.fail("ensemble.fallback", "must be [horizon][layers] (" + std::to_string(c.horizon) + " x " +
                                         std::to_string(c.dims.layers) + ")");

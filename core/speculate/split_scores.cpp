@@ -34,7 +34,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
                                      size_t(H), std::vector<MetricAccumulator>(size_t(L), MetricAccumulator(E, k))));
     p.train(false);
     TokenTable tt;
-    tt.init(p.cfg.dims);
+    tt.init(p.cfg.dims, p.cfg.model.useWeights);
     ProgressMeter meter;
     auto flush = [&]() {
         if (tt.size() == 0)
@@ -58,7 +58,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
             torch::Tensor c = probs[m].to(torch::kCPU, torch::kFloat).contiguous();
             const float* ptr = c.data_ptr<float>();
             for (size_t bi = 0; bi < tt.size(); ++bi) {
-                const uint8_t* ids = tt.idsRow(bi);
+                const ExpertId* ids = tt.idsRow(bi);
                 for (int l = 0; l < L; ++l)
                     for (int h = 1; h <= H && l + h < L; ++h)
                         s.acc[m][size_t(h - 1)][size_t(l + h)].add(
@@ -78,7 +78,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
     };
     src.forEachBlock(
         [&](const RoutingBlock& blk) {
-            checkBlockDims(p.cfg.dims, blk, src.description);
+            checkBlockDims(p.cfg.dims, blk, src.description, p.cfg.model.useWeights);
             for (size_t t = 0; t < blk.numTokens(); ++t) {
                 if (split && splitOf(blk.seqIds[t], p.cfg.split) != *split)
                     continue;
@@ -128,6 +128,7 @@ EvalReport makeReport(const Predictor& p, const SplitScores& s, const std::strin
     r.split = split;
     r.tokens = s.tokens;
     r.dims = p.cfg.dims;
+    r.unavailable = unavailablePredictors(p.cfg.dims);
     for (size_t m = 0; m < s.names.size(); ++m) {
         PredictorMetrics pm;
         pm.name = s.names[m];

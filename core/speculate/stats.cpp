@@ -38,8 +38,9 @@ std::vector<float> asF32(const NamedArray& a, const std::string& w) { return asA
 std::vector<int32_t> asI32(const NamedArray& a, const std::string& w) { return asArr<int32_t>(a, "I32", w); }
 
 // ---------------------------------------------------------------------------------------
-void TokenTable::init(const TraceDims& d)
+void TokenTable::init(const TraceDims& d, bool weights)
 {
+    W = weights && d.hasWeights;
     L = d.layers;
     E = d.experts;
     k = d.topk;
@@ -64,7 +65,7 @@ void TokenTable::reserve(size_t n)
     seq.reserve(n);
     pos.reserve(n);
     ids.reserve(n * lk);
-    w.reserve(n * lk);
+    w.reserve(W ? n * lk : 0);
     look.reserve(n * lk * size_t(D));
 }
 
@@ -75,8 +76,9 @@ void TokenTable::append(const RoutingBlock& b, size_t t)
     seq.push_back(b.seqIds[t]);
     pos.push_back(b.positions[t]);
     ids.insert(ids.end(), b.topkIds.begin() + long(t * lk), b.topkIds.begin() + long((t + 1) * lk));
-    for (size_t i = t * lk; i < (t + 1) * lk; ++i)
-        w.push_back(halfToFloat(b.topkWeights[i]));
+    if (W)
+        for (size_t i = t * lk; i < (t + 1) * lk; ++i)
+            w.push_back(halfToFloat(b.topkWeights[i]));
     if (D)
         look.insert(look.end(), b.lookaheadIds.begin() + long(t * lk * size_t(D)),
                     b.lookaheadIds.begin() + long((t + 1) * lk * size_t(D)));
@@ -89,7 +91,8 @@ void TokenTable::append(const TokenTable& o, size_t i)
     seq.push_back(o.seq[i]);
     pos.push_back(o.pos[i]);
     ids.insert(ids.end(), o.ids.begin() + long(i * lk), o.ids.begin() + long((i + 1) * lk));
-    w.insert(w.end(), o.w.begin() + long(i * lk), o.w.begin() + long((i + 1) * lk));
+    if (W)
+        w.insert(w.end(), o.w.begin() + long(i * lk), o.w.begin() + long((i + 1) * lk));
     if (D)
         look.insert(look.end(), o.look.begin() + long(i * lk * size_t(D)),
                     o.look.begin() + long((i + 1) * lk * size_t(D)));
@@ -101,19 +104,20 @@ void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
     tok[i] = b.tokenIds[t];
     seq[i] = b.seqIds[t];
     pos[i] = b.positions[t];
-    std::memcpy(ids.data() + i * lk, b.topkIds.data() + t * lk, lk);
-    for (size_t j = 0; j < lk; ++j)
-        w[i * lk + j] = halfToFloat(b.topkWeights[t * lk + j]);
+    std::memcpy(ids.data() + i * lk, b.topkIds.data() + t * lk, lk * sizeof(ExpertId));
+    if (W)
+        for (size_t j = 0; j < lk; ++j)
+            w[i * lk + j] = halfToFloat(b.topkWeights[t * lk + j]);
     if (D)
         std::memcpy(look.data() + i * lk * size_t(D), b.lookaheadIds.data() + t * lk * size_t(D),
-                    lk * size_t(D));
+                    lk * size_t(D) * sizeof(ExpertId));
 }
 
 // ---------------------------------------------------------------------------------------
-ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed)
+ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights)
     : m_capacity(std::max<size_t>(1, capacity)), m_rng(seed)
 {
-    m_buf.init(d);
+    m_buf.init(d, weights);
     m_buf.reserve(m_capacity);
 }
 
@@ -141,16 +145,17 @@ bool ShuffleBuffer::pop(TokenTable& out)
         m_buf.tok[r] = m_buf.tok[n - 1];
         m_buf.seq[r] = m_buf.seq[n - 1];
         m_buf.pos[r] = m_buf.pos[n - 1];
-        std::memcpy(m_buf.ids.data() + r * lk, m_buf.ids.data() + (n - 1) * lk, lk);
-        std::memcpy(m_buf.w.data() + r * lk, m_buf.w.data() + (n - 1) * lk, lk * sizeof(float));
+        std::memcpy(m_buf.ids.data() + r * lk, m_buf.ids.data() + (n - 1) * lk, lk * sizeof(ExpertId));
+        if (m_buf.W)
+            std::memcpy(m_buf.w.data() + r * lk, m_buf.w.data() + (n - 1) * lk, lk * sizeof(float));
         if (lkd)
-            std::memcpy(m_buf.look.data() + r * lkd, m_buf.look.data() + (n - 1) * lkd, lkd);
+            std::memcpy(m_buf.look.data() + r * lkd, m_buf.look.data() + (n - 1) * lkd, lkd * sizeof(ExpertId));
     }
     m_buf.tok.pop_back();
     m_buf.seq.pop_back();
     m_buf.pos.pop_back();
     m_buf.ids.resize((n - 1) * lk);
-    m_buf.w.resize((n - 1) * lk);
+    m_buf.w.resize(m_buf.W ? (n - 1) * lk : 0);
     m_buf.look.resize((n - 1) * lkd);
     return true;
 }
@@ -179,19 +184,23 @@ void LayerStats::init(const TraceDims& d, int horizon)
     m_sets.clear();
 }
 
-std::string LayerStats::key(const uint8_t* set, int l, int h) const
+std::string LayerStats::key(const ExpertId* set, int l, int h) const
 {
-    std::string s(size_t(3 + m_k), '\0');
+    ExpertId sorted[kMaxTopk];
+    std::copy(set, set + m_k, sorted);
+    std::sort(sorted, sorted + m_k);
+    std::string s(size_t(3 + 2 * m_k), '\0');
     s[0] = char(h);
     s[1] = char(l & 0xff);
     s[2] = char((l >> 8) & 0xff);
-    for (int j = 0; j < m_k; ++j)
-        s[size_t(3 + j)] = char(set[j]);
-    std::sort(s.begin() + 3, s.end());
+    for (int j = 0; j < m_k; ++j) {
+        s[size_t(3 + 2 * j)] = char(unsigned(sorted[j]) & 0xff);
+        s[size_t(4 + 2 * j)] = char((unsigned(sorted[j]) >> 8) & 0xff);
+    }
     return s;
 }
 
-void LayerStats::count(const uint8_t* ids, const uint8_t* look)
+void LayerStats::count(const ExpertId* ids, const ExpertId* look)
 {
     const int L = m_L, E = m_E, k = m_k;
     ++m_tokens;
@@ -200,20 +209,23 @@ void LayerStats::count(const uint8_t* ids, const uint8_t* look)
             m_usage[size_t(l * E + ids[l * k + j])] += 1.0;
     for (int h = 1; h <= m_H; ++h) {
         for (int l = 0; l + h < L; ++l) {
-            const uint8_t* src = ids + l * k;
-            const uint8_t* dst = ids + (l + h) * k;
+            const ExpertId* src = ids + l * k;
+            const ExpertId* dst = ids + (l + h) * k;
             for (int a = 0; a < k; ++a)
                 for (int b = 0; b < k; ++b)
                     m_pairCount[((size_t(h - 1) * size_t(L) + size_t(l)) * size_t(E) + src[a]) * size_t(E) + dst[b]] += 1.0;
-            Row& row = m_sets[key(src, l, h)];
-            if (row.c.empty())
-                row.c.assign(size_t(E), 0.0f);
-            ++row.n;
-            for (int b = 0; b < k; ++b)
-                row.c[dst[b]] += 1.0f;
+            std::string setKey = key(src, l, h);
+            auto it = m_sets.find(setKey);
+            if (it == m_sets.end() && m_sets.size() < maxSets())
+                it = m_sets.emplace(std::move(setKey), Row{0, std::vector<float>(size_t(E), 0.0f)}).first;
+            if (it != m_sets.end()) {
+                ++it->second.n;
+                for (int b = 0; b < k; ++b)
+                    it->second.c[dst[b]] += 1.0f;
+            }
             const int di = m_distIndex[size_t(h - 1)];
             if (di >= 0 && look) {
-                const uint8_t* probe = look + (size_t(l) * size_t(m_D) + size_t(di)) * size_t(k);
+                const ExpertId* probe = look + (size_t(l) * size_t(m_D) + size_t(di)) * size_t(k);
                 if (probe[0] == kNoExpert)
                     continue;
                 int hits = 0;
@@ -274,7 +286,7 @@ void LayerStats::finalize()
         }
 }
 
-void LayerStats::markov(const uint8_t* set, int l, int h, float* out) const
+void LayerStats::markov(const ExpertId* set, int l, int h, float* out) const
 {
     const size_t L = size_t(m_L), E = size_t(m_E);
     const float* pair = m_pair.data() + (size_t(h - 1) * L + size_t(l)) * E * E;
@@ -292,11 +304,11 @@ void LayerStats::markov(const uint8_t* set, int l, int h, float* out) const
         out[e] = (it->second.c[e] + kMarkovSmoothing * out[e]) / (n + kMarkovSmoothing);
 }
 
-void LayerStats::lookahead(const uint8_t* look, int l, int h, float* out) const
+void LayerStats::lookahead(const ExpertId* look, int l, int h, float* out) const
 {
     const size_t L = size_t(m_L), E = size_t(m_E), k = size_t(m_k);
     const int di = m_distIndex[size_t(h - 1)];
-    const uint8_t* probe = (di >= 0 && look) ? look + (size_t(l) * size_t(m_D) + size_t(di)) * k : nullptr;
+    const ExpertId* probe = (di >= 0 && look) ? look + (size_t(l) * size_t(m_D) + size_t(di)) * k : nullptr;
     if (!probe || probe[0] == kNoExpert) {
         std::memcpy(out, frequency(l + h), E * sizeof(float));
         return;
@@ -322,20 +334,23 @@ std::vector<NamedArray> LayerStats::toArrays() const
     for (const auto& kv : m_sets)
         sorted.emplace(kv.first, &kv.second);
     const int64_t M = int64_t(sorted.size());
-    std::vector<int32_t> keys;
-    std::vector<uint8_t> sets;
+    std::vector<int32_t> keys, sets;
     std::vector<float> counts, totals;
     for (const auto& kv : sorted) {
         const std::string& s = kv.first;
         keys.push_back(int32_t(uint8_t(s[0])) - 1);
         keys.push_back(int32_t(uint8_t(s[1])) | (int32_t(uint8_t(s[2])) << 8));
         for (int j = 0; j < m_k; ++j)
-            sets.push_back(uint8_t(s[size_t(3 + j)]));
+            sets.push_back(int32_t(uint8_t(s[size_t(3 + 2 * j)])) | (int32_t(uint8_t(s[size_t(4 + 2 * j)])) << 8));
         counts.insert(counts.end(), kv.second->c.begin(), kv.second->c.end());
         totals.push_back(float(kv.second->n));
     }
     out.push_back(makeI32("stats.markov_key", {M, 2}, keys));
-    out.push_back(makeU8("stats.markov_set", {M, k}, sets));
+    // U8 while ids fit (the layout of predictors of up to 255 experts), else I32.
+    if (m_E <= 255)
+        out.push_back(makeU8("stats.markov_set", {M, k}, std::vector<uint8_t>(sets.begin(), sets.end())));
+    else
+        out.push_back(makeI32("stats.markov_set", {M, k}, sets));
     out.push_back(makeF32("stats.markov_count", {M, E}, counts));
     out.push_back(makeF32("stats.markov_total", {M}, totals));
     return out;
@@ -366,12 +381,18 @@ void LayerStats::fromArrays(const TraceDims& d, int horizon, const std::vector<N
     m_laOther = asF32(get("stats.lookahead_other", H * L), where);
     const auto keys = asI32(get("stats.markov_key", size_t(-1)), where);
     const NamedArray& setsA = get("stats.markov_set", size_t(-1));
-    if (setsA.dtype != "U8")
-        throw Error(where + ": tensor 'stats.markov_set' must be U8");
+    std::vector<ExpertId> sets;
+    if (setsA.dtype == "U8")
+        sets.assign(setsA.bytes.begin(), setsA.bytes.end());
+    else if (setsA.dtype == "I32")
+        for (int32_t e : asI32(setsA, where))
+            sets.push_back(e >= 0 && e < m_E ? ExpertId(e) : ExpertId(0));
+    else
+        throw Error(where + ": tensor 'stats.markov_set' must be U8 or I32, not " + setsA.dtype);
     const auto counts = asF32(get("stats.markov_count", size_t(-1)), where);
     const auto totals = asF32(get("stats.markov_total", size_t(-1)), where);
     const size_t M = totals.size();
-    if (keys.size() != 2 * M || setsA.bytes.size() != M * k || counts.size() != M * E)
+    if (keys.size() != 2 * M || sets.size() != M * k || counts.size() != M * E)
         throw Error(where + ": markov tables disagree in size");
     for (size_t i = 0; i < M; ++i) {
         const int h = keys[2 * i] + 1, l = keys[2 * i + 1];
@@ -380,7 +401,7 @@ void LayerStats::fromArrays(const TraceDims& d, int horizon, const std::vector<N
         Row r;
         r.n = uint32_t(totals[i]);
         r.c.assign(counts.begin() + long(i * E), counts.begin() + long((i + 1) * E));
-        m_sets[key(setsA.bytes.data() + i * k, l, h)] = std::move(r);
+        m_sets[key(sets.data() + i * k, l, h)] = std::move(r);
     }
 }
 

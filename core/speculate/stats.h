@@ -3,6 +3,7 @@
 // the layer-wise statistics counted on the training split, and the baselines built on them.
 #include "core/trace/routing.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -27,28 +28,30 @@ std::vector<int32_t> asI32(const NamedArray& a, const std::string& where);
 // Tokens as fixed-stride rows (structure of arrays): the unit of shuffling and batching.
 struct TokenTable {
     int L = 0, E = 0, k = 0, D = 0;
+    bool W = true; // router weights kept (the traces have them and the predictor uses them)
     std::vector<int32_t> tok;
     std::vector<int64_t> seq;
     std::vector<int32_t> pos;
-    std::vector<uint8_t> ids;  // [n, L, k]
-    std::vector<float> w;      // [n, L, k]
-    std::vector<uint8_t> look; // [n, L, D, k]
+    std::vector<ExpertId> ids;  // [n, L, k]
+    std::vector<float> w;       // [n, L, k]; empty unless W
+    std::vector<ExpertId> look; // [n, L, D, k]
 
-    void init(const TraceDims& d);
+    // weights: whether the reader wants the router weights (kept only when d has them).
+    void init(const TraceDims& d, bool weights = true);
     size_t size() const { return tok.size(); }
     void clear();
     void reserve(size_t n);
     void append(const RoutingBlock& b, size_t t);
     void append(const TokenTable& o, size_t i);
     void assign(size_t i, const RoutingBlock& b, size_t t);
-    const uint8_t* idsRow(size_t i) const { return ids.data() + i * size_t(L) * size_t(k); }
-    const uint8_t* lookRow(size_t i) const { return D ? look.data() + i * size_t(L) * size_t(D) * size_t(k) : nullptr; }
+    const ExpertId* idsRow(size_t i) const { return ids.data() + i * size_t(L) * size_t(k); }
+    const ExpertId* lookRow(size_t i) const { return D ? look.data() + i * size_t(L) * size_t(D) * size_t(k) : nullptr; }
 };
 
 // A bounded shuffle buffer: push tokens, get them back in a seeded random order.
 class ShuffleBuffer {
 public:
-    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed);
+    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true);
     // Adds a token; when full, moves a random held token to out first.
     void push(const RoutingBlock& b, size_t t, TokenTable& out);
     // Moves one random held token to out; false when empty.
@@ -62,12 +65,16 @@ private:
 };
 
 constexpr float kMarkovSmoothing = 1.0f;
+// The set-conditional Markov table keeps the first sets seen up to this many counters
+// (rows x E; 16 MiB of floats): top-8 sets of 128 experts hardly repeat, and an unbounded
+// table held a row per training sample. Sets beyond it use the pairwise back-off.
+constexpr int64_t kMaxMarkovCounters = int64_t(1) << 22;
 
 class LayerStats {
 public:
     void init(const TraceDims& d, int horizon);
     // Counts one token (ids [L, k], look [L, D, k] or nullptr).
-    void count(const uint8_t* ids, const uint8_t* look);
+    void count(const ExpertId* ids, const ExpertId* look);
     void finalize(); // derives the probability tables from the counts
 
     int64_t tokens() const { return m_tokens; }
@@ -82,17 +89,19 @@ public:
     // Entropy of the layer's usage distribution, divided by log(E): [0, 1].
     float entropy(int layer) const { return m_entropy[size_t(layer)]; }
     // P(e in top-k of l+h | top-k set at l = set), smoothed towards the pairwise rows.
-    void markov(const uint8_t* set, int l, int h, float* out) const;
+    void markov(const ExpertId* set, int l, int h, float* out) const;
     // P(e in top-k of l+h | lookahead probes of layer l for distance h); frequency when the
     // traces have no probe at that distance.
-    void lookahead(const uint8_t* lookRow, int l, int h, float* out) const;
+    void lookahead(const ExpertId* lookRow, int l, int h, float* out) const;
 
     std::vector<NamedArray> toArrays() const;       // names "stats.*"
     void fromArrays(const TraceDims& d, int horizon, const std::vector<NamedArray>& arrays,
                     const std::string& where);
 
 private:
-    std::string key(const uint8_t* set, int l, int h) const;
+    // h, l and the sorted ids (two bytes each: ids may exceed 255).
+    std::string key(const ExpertId* set, int l, int h) const;
+    size_t maxSets() const { return size_t(std::max<int64_t>(1, kMaxMarkovCounters / std::max(1, m_E))); }
     struct Row {
         uint32_t n = 0;
         std::vector<float> c;

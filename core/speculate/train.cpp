@@ -9,6 +9,7 @@
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/malloc_tuning.h"
 #include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
@@ -134,6 +135,7 @@ private:
     void emit(nlohmann::json record);
     void planSteps();
     double learningRateAt(int64_t step) const;
+    nlohmann::json unavailableJson() const;
     void writeStartRecord();
     void trainEpoch(Epoch& epoch);
     void microStep(Epoch& epoch);
@@ -198,6 +200,9 @@ void TrainingRun::openData()
                     " layers, so the horizon can be at most " + std::to_string(m_layers - 1));
     if (m_params.threads > 0)
         torch::set_num_threads(m_params.threads);
+    // [batch, L, H, E] tensors run to megabytes at 128 experts: reuse heap memory instead of
+    // faulting fresh mmap'd pages in at every step.
+    tuneMallocForTensors();
     m_device = resolveDevice(m_params.device);
     fs::create_directories(m_params.runDir);
 }
@@ -208,6 +213,8 @@ PredictorConfig TrainingRun::makeConfig() const
     cfg.dims = m_dims;
     cfg.horizon = m_horizon;
     cfg.model = m_params.model;
+    // Id-only traces: the encoders read the expert ids alone (recorded in config.json).
+    cfg.model.useWeights = m_params.model.useWeights && m_dims.hasWeights;
     cfg.inter = m_params.trainInterLayer;
     cfg.stat = m_params.trainStatistics;
     cfg.ens = m_params.trainEnsemble;
@@ -350,6 +357,15 @@ double TrainingRun::learningRateAt(int64_t step) const
     return lr * (m_params.minLrFactor + (1.0 - m_params.minLrFactor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * x)));
 }
 
+// {"lookahead": "the traces hold no ..."}: baselines these traces cannot feed.
+nlohmann::json TrainingRun::unavailableJson() const
+{
+    nlohmann::json u = nlohmann::json::object();
+    for (const UnavailablePredictor& x : unavailablePredictors(m_dims))
+        u[x.name] = x.reason;
+    return u;
+}
+
 void TrainingRun::writeStartRecord()
 {
     const PredictorConfig& cfg = m_config;
@@ -366,7 +382,7 @@ void TrainingRun::writeStartRecord()
           {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
           {"epochs", m_params.epochs}, {"steps_per_epoch", m_stepsPerEpoch}, {"batch_size", m_params.batchSize},
           {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate}, {"device", deviceName(m_params.device)},
-          {"seed", m_params.split.seed}, {"traces", tracesJson(m_params)}});
+          {"seed", m_params.split.seed}, {"traces", tracesJson(m_params)}, {"unavailable", unavailableJson()}});
 }
 
 EvalReport TrainingRun::validate()
@@ -474,9 +490,10 @@ void TrainingRun::microStep(Epoch& epoch)
 void TrainingRun::trainEpoch(Epoch& epoch)
 {
     m_predictor.train(true);
+    const bool weights = m_config.model.useWeights;
     ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
-                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL);
-    epoch.batch.init(m_dims);
+                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights);
+    epoch.batch.init(m_dims, weights);
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description);

@@ -76,11 +76,21 @@ struct PredictorMetrics {
     bool baseline = false;
     std::vector<HorizonMetrics> horizons; // [horizon - 1]
 };
+// A predictor the traces cannot feed (the lookahead baseline without probes), reported as
+// such instead of being left out without a word.
+struct UnavailablePredictor {
+    std::string name;
+    std::string reason;
+};
+// The predictors these dims leave out, with the reason (empty when every one can run).
+std::vector<UnavailablePredictor> unavailablePredictors(const TraceDims& dims);
+
 struct EvalReport {
     std::string split;
     int64_t tokens = 0;
     TraceDims dims;
     std::vector<PredictorMetrics> predictors;
+    std::vector<UnavailablePredictor> unavailable;
 
     const PredictorMetrics* find(const std::string& name) const;
     // The overall metrics of one predictor at horizon h (throws Error when absent).

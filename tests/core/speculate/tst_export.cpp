@@ -63,10 +63,12 @@ TEST(Export, PythonRecipeMatchesCpp)
     for (size_t i = 0; i < w.size(); ++i)
         w[i] = b.weight(i / size_t(L * k), int(i / size_t(k) % size_t(L)), int(i % size_t(k)));
     std::vector<int32_t> seq(b.seqIds.begin(), b.seqIds.end()), pos(b.positions.begin(), b.positions.end());
-    std::vector<NamedArray> arrays = {makeU8("input.topk_ids", {N, L, k}, b.topkIds),
+    // Ids as I32 whatever the width of ExpertId (the Python side reads any integer type).
+    const std::vector<int32_t> ids(b.topkIds.begin(), b.topkIds.end()), look(b.lookaheadIds.begin(), b.lookaheadIds.end());
+    std::vector<NamedArray> arrays = {makeI32("input.topk_ids", {N, L, k}, ids),
                                       makeF32("input.topk_weights", {N, L, k}, w),
                                       makeI32("input.token_ids", {N}, b.tokenIds),
-                                      makeU8("input.lookahead_ids", {N, L, D, k}, b.lookaheadIds),
+                                      makeI32("input.lookahead_ids", {N, L, D, k}, look),
                                       makeI32("input.seq_ids", {N}, seq),
                                       makeI32("input.positions", {N}, pos)};
     for (size_t m = 0; m < pred.models.size(); ++m)

@@ -22,7 +22,7 @@ TEST(Metrics, PerfectPrediction)
 {
     MetricAccumulator a(4, 2);
     const float p[4] = {0.9f, 0.8f, 0.1f, 0.05f};
-    const uint8_t t[2] = {1, 0};
+    const ExpertId t[2] = {1, 0};
     a.add(p, t);
     Metrics m = a.result();
     EXPECT_EQ(m.samples, 1);
@@ -40,7 +40,7 @@ TEST(Metrics, WrongFirstAndPartialRecall)
 {
     MetricAccumulator a(4, 2);
     const float p[4] = {0.1f, 0.6f, 0.7f, 0.2f}; // ranking 2, 1, 3, 0
-    const uint8_t t[2] = {0, 1};
+    const ExpertId t[2] = {0, 1};
     a.add(p, t);
     Metrics m = a.result();
     EXPECT_DOUBLE_EQ(m.top1, 0.0);
@@ -57,9 +57,9 @@ TEST(Metrics, AveragesAndCalibration)
 {
     MetricAccumulator a(4, 2, 10);
     const float p1[4] = {0.9f, 0.8f, 0.1f, 0.05f};
-    const uint8_t t1[2] = {0, 1};
+    const ExpertId t1[2] = {0, 1};
     const float p2[4] = {0.1f, 0.6f, 0.75f, 0.2f};
-    const uint8_t t2[2] = {0, 1};
+    const ExpertId t2[2] = {0, 1};
     a.add(p1, t1);
     a.add(p2, t2);
     Metrics m = a.result();
@@ -82,7 +82,7 @@ TEST(Metrics, TiesGoToLowerIdAndCertaintyIsClipped)
 {
     MetricAccumulator a(4, 2);
     const float p[4] = {0.5f, 0.5f, 0.5f, 0.5f};
-    const uint8_t t[2] = {2, 1};
+    const ExpertId t[2] = {2, 1};
     a.add(p, t);
     Metrics m = a.result();
     EXPECT_DOUBLE_EQ(m.top1, 0.0);       // expert 0 ranks first
@@ -131,7 +131,7 @@ TEST(Metrics, BadInputThrows)
     EXPECT_THROW(MetricAccumulator(4, 5), Error);
     MetricAccumulator a(4, 2);
     const float p[4] = {0.1f, 0.2f, 0.3f, 0.4f};
-    const uint8_t t[2] = {0, 9};
+    const ExpertId t[2] = {0, 9};
     EXPECT_THROW(a.add(p, t), Error);
     MetricAccumulator b(8, 2);
     EXPECT_THROW(b.merge([] {
