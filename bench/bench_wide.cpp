@@ -5,7 +5,7 @@
 //   bench_wide gen [tokens=100000]             generator token-layers/s per preset
 //   bench_wide analysis [tokens=200000] [repeats=3]
 //       full default analysis, one thread: median thread-CPU and wall time after a warm-up
-//   bench_wide train [tokens=20000] [repeats=3]
+//   bench_wide train [tokens=10000] [repeats=3]
 //       training samples/s and peak RSS: one untimed warm-up process, then the median of
 //       `repeats` processes (each a fresh address space, so peak RSS is its own)
 //   bench_wide worker TOKENS                    one training run (used by train)
@@ -116,7 +116,8 @@ long peakRssKiB()
 
 int worker(int64_t tokens)
 {
-    const SyntheticRouting s = qwenIdsOnly();
+    SyntheticRouting s = qwenIdsOnly();
+    s.minLength = s.maxLength = 128; // enough sequences for the validation split of a short run
     TrainParams p;
     p.source.dims = s.dims;
     p.source.description = "synthetic qwen3-30b-a3b ids only";
@@ -180,9 +181,9 @@ int main(int argc, char** argv)
     if (mode == "analysis")
         return analysis(arg(2, 200000), int(std::max<int64_t>(1, arg(3, 3))));
     if (mode == "train")
-        return trainBench(argv[0], arg(2, 20000), int(std::max<int64_t>(1, arg(3, 3))));
+        return trainBench(argv[0], arg(2, 10000), int(std::max<int64_t>(1, arg(3, 3))));
     if (mode == "worker")
-        return worker(arg(2, 20000));
+        return worker(arg(2, 10000));
     std::fprintf(stderr, "usage: bench_wide gen|analysis|train [tokens] [repeats]\n");
     return 2;
 }

@@ -53,6 +53,26 @@ void AnalysisAccumulator::Impl::flushChunk()
     auto rank = [&](int l, int j) { return ids + (size_t(l) * K + size_t(j)) * kChunk; };
     auto layer = [&](int l) { return rank(l, 0); };
 
+    // Co-activation per layer over the chunk: the layer's E x E table of each group (64 KiB
+    // at 128 experts) stays in cache while the tokens stream by; counted per token it missed
+    // the cache at every pair (L tables of E x E per group).
+    if (K > 1) {
+        const ExpertId* r[kMaxTopk];
+        for (int l = 0; l < L; ++l) {
+            for (int j = 0; j < K; ++j)
+                r[j] = rank(l, j);
+            const size_t at = size_t(l) * EE;
+            for (size_t q = 0; q < n; ++q) {
+                uint32_t* co = groups[size_t(groupBuf[q])].coact.data() + at;
+                for (int i = 0; i < K; ++i)
+                    for (int j = i + 1; j < K; ++j) {
+                        const size_t a = std::min(r[i][q], r[j][q]), c = std::max(r[i][q], r[j][q]);
+                        ++co[a * size_t(E) + c];
+                    }
+            }
+        }
+    }
+
     for (size_t di = 0; di < dists.size(); ++di) {
         const int d = dists[di];
         uint32_t* tf = transFirst.data() + di * size_t(L) * EE;

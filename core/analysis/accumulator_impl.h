@@ -183,6 +183,7 @@ struct AnalysisAccumulator::Impl {
     static constexpr size_t kChunk = 4096;
     std::vector<ExpertId> idsT; // [L][K][kChunk] top-k ids, layer-major (j = 0: first choice)
     std::vector<uint8_t> splitBuf; // [kChunk] 1 = test
+    std::vector<int32_t> groupBuf; // [kChunk] the token's group (co-activation tables)
     size_t chunkN = 0;
     u64 sinceSpill = 0;         // tokens counted in the 32-bit tables since the last spill
 

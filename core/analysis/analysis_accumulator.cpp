@@ -97,6 +97,7 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
     prevIds.assign(size_t(L) * K, ExpertId(0));
     idsT.assign(size_t(L) * K * kChunk, ExpertId(0));
     splitBuf.assign(kChunk, 0);
+    groupBuf.assign(kChunk, 0);
 }
 
 int AnalysisAccumulator::Impl::groupFor(const std::string& source)
@@ -201,7 +202,6 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
     uint32_t* first = g.first.data();
     uint32_t* any = g.any.data();
     double* wsum = g.wsum.data();
-    uint32_t* coact = g.coact.data();
     ExpertId* idc = idsT.data() + chunkN;
 
     // Load, co-activation, repetition.
@@ -218,12 +218,6 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
             for (int j = 0; j < K; ++j)
                 wsum[row + s[j]] += ht[w[j]];
         }
-        uint32_t* co = coact + row * E;
-        for (int i = 0; i < K; ++i)
-            for (int j = i + 1; j < K; ++j) {
-                const size_t a = std::min(s[i], s[j]), c = std::max(s[i], s[j]);
-                ++co[a * size_t(E) + c];
-            }
     }
     if (prev) {
         uint32_t* pairs = g.pairs.data();
@@ -264,6 +258,7 @@ void AnalysisAccumulator::Impl::addToken(Group& g, const RoutingBlock& b, size_t
     }
 
     splitBuf[chunkN] = test ? 1 : 0;
+    groupBuf[chunkN] = int32_t(&g - groups.data()); // co-activation is counted per chunk
     if (++chunkN == kChunk)
         flushChunk();
 }
