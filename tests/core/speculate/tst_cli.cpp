@@ -155,7 +155,8 @@ TEST(Cli, TrainEvalExport)
     EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --traces " + dir.file("b") + " --out " +
                                    dir.file("mixed") + small + " 2>&1", &out), 1) << out;
     EXPECT_NE(out.find("different models"), std::string::npos) << out;
-    EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --horizon 6 --out " + dir.file("h6") + small + " 2>&1", &out), 1) << out;
+    // A bad training parameter is a usage error (core's ParamError, exit 2).
+    EXPECT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --horizon 6 --out " + dir.file("h6") + small + " 2>&1", &out), 2) << out;
     EXPECT_NE(out.find("beyond the last layer"), std::string::npos) << out;
     EXPECT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("b") + " --quiet 2>&1", &out), 1) << out;
     EXPECT_NE(out.find("another model"), std::string::npos) << out;
