@@ -100,7 +100,7 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
                     if (e < 0 || e >= E)
                         throw Error("routing result: expert id " + std::to_string(e) + " out of range at layer " +
                                     std::to_string(l));
-                    out.topkIds[dst + size_t(j)] = uint8_t(e);
+                    out.topkIds[dst + size_t(j)] = ExpertId(e);
                     out.topkWeights[dst + size_t(j)] = floatToHalf(wp[s + j]);
                 }
                 if (lgp) {
@@ -117,7 +117,7 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
                         if (e >= E)
                             throw Error("routing result: lookahead expert id " + std::to_string(e) +
                                         " out of range at layer " + std::to_string(l));
-                        out.lookaheadIds[ad + size_t(j)] = e < 0 ? kNoExpert : uint8_t(e);
+                        out.lookaheadIds[ad + size_t(j)] = e < 0 ? kNoExpert : ExpertId(e);
                     }
                 }
             }

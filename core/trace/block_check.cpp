@@ -13,20 +13,20 @@ namespace {
 // them): the common case, a good block, costs one pass at memory speed. Only a bad block
 // pays for finding the first bad element.
 
-bool idsBelow(const std::vector<uint8_t>& v, int limit)
+bool idsBelow(const std::vector<ExpertId>& v, int limit)
 {
-    uint8_t hi = 0;
-    for (uint8_t x : v)
+    ExpertId hi = 0;
+    for (ExpertId x : v)
         hi = std::max(hi, x);
     return v.empty() || int(hi) < limit;
 }
 
-// kNoExpert (255) + 1 wraps to 0: valid ids map to 1..limit.
-bool lookaheadBelow(const std::vector<uint8_t>& v, int limit)
+// kNoExpert (the type's maximum) + 1 wraps to 0: valid ids map to 1..limit.
+bool lookaheadBelow(const std::vector<ExpertId>& v, int limit)
 {
-    uint8_t hi = 0;
-    for (uint8_t x : v)
-        hi = std::max(hi, uint8_t(x + 1));
+    ExpertId hi = 0;
+    for (ExpertId x : v)
+        hi = std::max(hi, ExpertId(x + 1));
     return int(hi) <= limit;
 }
 
@@ -90,13 +90,13 @@ void checkBlockValues(const RoutingBlock& b, const std::string& label)
     const int E = d.experts;
     const size_t lk = size_t(d.layers) * size_t(d.topk);
     if (!idsBelow(b.topkIds, E)) {
-        const size_t i = firstBad(b.topkIds, [&](uint8_t x) { return int(x) >= E; });
+        const size_t i = firstBad(b.topkIds, [&](ExpertId x) { return int(x) >= E; });
         fail(b, label, i, lk, size_t(d.topk),
              "top-k expert id " + std::to_string(b.topkIds[i]) + " is not below the expert count " +
                  std::to_string(E));
     }
     if (!lookaheadBelow(b.lookaheadIds, E)) {
-        const size_t i = firstBad(b.lookaheadIds, [&](uint8_t x) { return int(x) >= E && x != kNoExpert; });
+        const size_t i = firstBad(b.lookaheadIds, [&](ExpertId x) { return int(x) >= E && x != kNoExpert; });
         const size_t perLayer = d.lookahead.size() * size_t(d.topk);
         fail(b, label, i, lk * d.lookahead.size(), perLayer,
              "lookahead expert id " + std::to_string(b.lookaheadIds[i]) + " is not below the expert count " +

@@ -88,7 +88,7 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
                     if (look)
                         for (size_t k = 0; k < D; ++k)
                             for (int j = 0; j < d.topk; ++j) {
-                                const uint8_t e =
+                                const ExpertId e =
                                     b.lookaheadIds[((t * size_t(d.layers) + size_t(l)) * D + k) * size_t(d.topk) + size_t(j)];
                                 if (e == kNoExpert)
                                     line += ",";

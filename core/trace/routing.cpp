@@ -57,7 +57,7 @@ void RoutingBlock::validate() const
     };
     check(dims.layers > 0 && dims.experts > 0 && dims.topk > 0 && dims.topk <= dims.experts,
           "invalid dimensions");
-    check(dims.experts < kNoExpert, "more than 254 experts cannot be stored as uint8");
+    check(dims.experts < kNoExpert, "more than " + std::to_string(int(kNoExpert) - 1) + " experts");
     check(seqIds.size() == n && positions.size() == n, "per-token arrays differ in length");
     check(topkIds.size() == n * lk, "top-k ids have the wrong size");
     check(topkWeights.size() == n * lk, "top-k weights have the wrong size");
@@ -65,7 +65,7 @@ void RoutingBlock::validate() const
           "router logits have the wrong size");
     check(lookaheadIds.size() == n * lk * dims.lookahead.size(), "lookahead ids have the wrong size");
     // Messages are built only on failure: this loop runs over every stored id.
-    for (uint8_t e : topkIds)
+    for (ExpertId e : topkIds)
         if (e >= dims.experts)
             check(false, "expert id " + std::to_string(e) + " out of range");
     int64_t covered = 0;

@@ -12,8 +12,8 @@ namespace specmoe {
 
 // An expert id in memory. Schema 2 stores ids in the narrowest unsigned type that holds
 // E plus the sentinel (uint8 for E <= 255, uint16 beyond); in memory ids are one type.
-using ExpertId = uint8_t;
-constexpr ExpertId kNoExpert = 255; // lookahead slot with no layer l+d
+using ExpertId = uint16_t;
+constexpr ExpertId kNoExpert = 0xFFFF; // lookahead slot with no layer l+d
 constexpr int kMaxTopk = 16;
 
 struct TraceDims {

@@ -29,8 +29,10 @@ std::vector<Column> makeColumns(const TraceDims& d, hid_t f16)
     const hsize_t L = hsize_t(d.layers), k = hsize_t(d.topk), E = hsize_t(d.experts),
                   D = hsize_t(d.lookahead.size());
     std::vector<Column> cols;
-    auto add = [&](const char* name, std::vector<hsize_t> shape, size_t elemBytes, hid_t ft, hid_t mt) {
+    auto add = [&](const char* name, std::vector<hsize_t> shape, size_t elemBytes, hid_t ft, hid_t mt,
+                   bool ids = false) {
         Column c;
+        c.ids = ids;
         c.name = name;
         c.rowShape = std::move(shape);
         c.rowElems = 1;
@@ -42,12 +44,13 @@ std::vector<Column> makeColumns(const TraceDims& d, hid_t f16)
         cols.push_back(std::move(c));
     };
     add(kColTokenId, {}, 4, H5T_STD_I32LE, H5T_NATIVE_INT32);
-    add(kColTopkIds, {L, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8);
+    // Schema 1 stores ids as uint8 (255 = no expert), converted from and to ExpertId.
+    add(kColTopkIds, {L, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8, true);
     add(kColTopkWeights, {L, k}, 2, f16, f16);
     if (d.hasLogits)
         add(kColLogits, {L, E}, 2, f16, f16);
     if (D > 0)
-        add(kColLookahead, {L, D, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8);
+        add(kColLookahead, {L, D, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8, true);
     return cols;
 }
 
@@ -104,6 +107,21 @@ template <class T>
 void eraseFront(std::vector<T>& v, size_t n)
 {
     v.erase(v.begin(), v.begin() + std::ptrdiff_t(std::min(n, v.size())));
+}
+
+constexpr uint8_t kNoExpert8 = 255; // the no-expert sentinel of a uint8 id column
+
+// Branch-free loops the compiler vectorizes: reading ids is on the shard-reading hot path.
+void narrowIds(const ExpertId* src, size_t n, uint8_t* dst)
+{
+    for (size_t i = 0; i < n; ++i)
+        dst[i] = src[i] == kNoExpert ? kNoExpert8 : uint8_t(src[i]);
+}
+
+void widenIds(const uint8_t* src, size_t n, ExpertId* dst)
+{
+    for (size_t i = 0; i < n; ++i)
+        dst[i] = src[i] == kNoExpert8 ? kNoExpert : ExpertId(src[i]);
 }
 
 h5::Id makeDcpl(const std::vector<hsize_t>& rowShape, int chunkTokens, int deflate,
@@ -266,14 +284,26 @@ void ShardFileWriter::appendRows(Column& c, const void* data, size_t rows)
         h5::fail(m_label, "cannot write dataset tokens/" + c.name);
 }
 
+void ShardFileWriter::appendIdRows(Column& c, const ExpertId* data, size_t rows)
+{
+    const size_t n = rows * c.rowElems;
+    c.narrow.resize(n);
+    narrowIds(data, n, c.narrow.data());
+    appendRows(c, c.narrow.data(), rows);
+}
+
 void ShardFileWriter::writePending(bool all)
 {
     const size_t n = m_pending.tokenIds.size();
     const size_t m = all ? n : (n / size_t(m_chunkTokens)) * size_t(m_chunkTokens);
     if (m == 0)
         return;
-    for (Column& c : m_cols)
-        appendRows(c, columnData(m_pending, c), m);
+    for (Column& c : m_cols) {
+        if (c.ids)
+            appendIdRows(c, static_cast<const ExpertId*>(columnData(m_pending, c)), m);
+        else
+            appendRows(c, columnData(m_pending, c), m);
+    }
     if (m_explicitPositions)
         appendRows(m_position, m_pending.positions.data(), m);
     m_written += int64_t(m);
@@ -451,7 +481,7 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     const auto la = h5::readIntArrayAttr(f, "lookahead", label);
     m_dims.lookahead.assign(la.begin(), la.end());
     m_dims.hasLogits = h5::readIntAttr(f, "has_logits", label) != 0;
-    if (m_dims.layers <= 0 || m_dims.layers > 4096 || m_dims.experts <= 0 || m_dims.experts >= kNoExpert ||
+    if (m_dims.layers <= 0 || m_dims.layers > 4096 || m_dims.experts <= 0 || m_dims.experts >= kNoExpert8 ||
         m_dims.topk <= 0 || m_dims.topk > m_dims.experts)
         throw Error(label + ": invalid dimensions in attributes (layers/experts/topk)");
     m_shardIndex = h5::readIntAttr(f, "shard_index", label);
@@ -580,6 +610,14 @@ void ShardFileReader::readColumn(Column& c, hid_t memType, int64_t begin, int64_
                             " (corrupt or truncated shard?)");
 }
 
+void ShardFileReader::readIdColumn(Column& c, int64_t begin, int64_t end, ExpertId* out)
+{
+    const size_t n = size_t(end - begin) * c.rowElems;
+    c.narrow.resize(n);
+    readColumn(c, c.memType, begin, end, c.narrow.data());
+    widenIds(c.narrow.data(), n, out);
+}
+
 void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
 {
     if (begin < 0 || end > m_tokens || begin > end)
@@ -589,7 +627,10 @@ void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
     out.dims = m_dims;
     for (Column& c : m_cols) {
         resizeColumn(out, c, rows);
-        readColumn(c, c.memType, begin, end, columnData(out, c));
+        if (c.ids)
+            readIdColumn(c, begin, end, static_cast<ExpertId*>(columnData(out, c)));
+        else
+            readColumn(c, c.memType, begin, end, columnData(out, c));
     }
     if (!m_dims.hasLogits)
         out.logits.clear();

@@ -45,6 +45,10 @@ struct Column {
     hid_t fileType = -1;           // not owned
     hid_t memType = -1;            // not owned
     h5::Id dset;
+    // Expert ids (topk_ids, lookahead_ids): ExpertId in memory, `fileType` on disk. A uint8
+    // column goes through `narrow` (kNoExpert <-> 255) instead of HDF5's conversion.
+    bool ids = false;
+    std::vector<uint8_t> narrow;
 };
 
 class ShardFileWriter {
@@ -75,6 +79,7 @@ public:
 private:
     void writePending(bool all);
     void appendRows(Column& c, const void* data, size_t rows);
+    void appendIdRows(Column& c, const ExpertId* data, size_t rows);
     void enableExplicitPositions();
     // Writes and fsyncs data as path; returns its CRC-32.
     static uint32_t writeFileDurable(const std::string& path, const char* data, size_t n,
@@ -126,6 +131,7 @@ public:
 
 private:
     void readColumn(Column& c, hid_t memType, int64_t begin, int64_t end, void* out);
+    void readIdColumn(Column& c, int64_t begin, int64_t end, ExpertId* out);
 
     std::string m_path, m_label;
     std::unique_ptr<ShardBytes> m_bytes; // before m_file: the checked bytes outlive the file

@@ -280,9 +280,9 @@ VerifyReport TraceSet::verify(const ProgressFn& progress) const
             for (int64_t row = 0; row < r->tokens(); row += step) {
                 const int64_t end = std::min(r->tokens(), row + step);
                 r->readRows(row, end, b);
-                for (uint8_t x : b.topkIds)
+                for (ExpertId x : b.topkIds)
                     badIds += x >= E;
-                for (uint8_t x : b.lookaheadIds)
+                for (ExpertId x : b.lookaheadIds)
                     badLook += (x >= E && x != kNoExpert);
                 for (uint16_t w : b.topkWeights) {
                     const float f = halfToFloat(w);

@@ -170,7 +170,7 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     m->opts.deflateLevel = std::clamp(options.deflateLevel, 0, 9);
     m->opts.chunkTokens = std::max(1, options.chunkTokens);
     if (dims.layers <= 0 || dims.experts <= 0 || dims.topk <= 0 || dims.topk > dims.experts ||
-        dims.experts >= kNoExpert)
+        dims.experts >= 255) // schema 1 stores ids as uint8 with 255 as the sentinel
         throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + ")");
     std::error_code ec;
     fs::create_directories(dir, ec);

@@ -192,8 +192,8 @@ TEST(RoutingConvert, RowsAreSequenceTimesLengthPlusPosition)
                 EXPECT_EQ(blk.expert(n, l, j), code(row, l, j));
                 EXPECT_EQ(blk.weight(n, l, j), halfToFloat(floatToHalf(float(row) / 64.0f + float(j) / 128.0f)));
                 for (int d = 0; d < D; ++d) {
-                    const uint8_t got = blk.lookaheadIds[((n * L + size_t(l)) * D + size_t(d)) * k + size_t(j)];
-                    EXPECT_EQ(got, l + d + 1 >= L ? kNoExpert : uint8_t(code(row, l + d + 1, j)));
+                    const ExpertId got = blk.lookaheadIds[((n * L + size_t(l)) * D + size_t(d)) * k + size_t(j)];
+                    EXPECT_EQ(got, l + d + 1 >= L ? kNoExpert : ExpertId(code(row, l + d + 1, j)));
                 }
             }
             EXPECT_EQ(halfToFloat(blk.logits[(n * L + size_t(l)) * E + 3]), float(row * 10 + 3));
@@ -276,7 +276,7 @@ TEST(Collect, EqualsRuntimeOnPaddedBatches)
                         for (int d = 0; d < D; ++d) {
                             const int64_t want = rr.lookaheadIds[l][d][row][j].item<int64_t>();
                             EXPECT_EQ(s.lookaheadIds[((tpos * L + size_t(l)) * D + size_t(d)) * k + size_t(j)],
-                                      want < 0 ? kNoExpert : uint8_t(want));
+                                      want < 0 ? kNoExpert : ExpertId(want));
                         }
                     }
                     for (int e = 0; e < E; ++e) {

@@ -92,11 +92,11 @@ TEST(Metrics, TiesGoToLowerIdAndCertaintyIsClipped)
 
     MetricAccumulator c(3, 1);
     const float q[3] = {1.0f, 0.0f, 0.0f};
-    const uint8_t u[1] = {0};
+    const ExpertId u[1] = {0};
     c.add(q, u);
     EXPECT_NEAR(c.result().logloss, -std::log(1.0 - MetricAccumulator::kProbClip), 1e-9);
     EXPECT_DOUBLE_EQ(c.result().ece, 0.0);
-    const uint8_t wrong[1] = {1};
+    const ExpertId wrong[1] = {1};
     c.add(q, wrong); // certain and wrong: clipped, finite
     EXPECT_TRUE(std::isfinite(c.result().logloss));
 }
@@ -110,7 +110,7 @@ TEST(Metrics, MergeEqualsSequential)
         float p[8];
         for (float& x : p)
             x = u(rng);
-        uint8_t t[2] = {uint8_t(rng() % 4), uint8_t(4 + rng() % 4)};
+        ExpertId t[2] = {ExpertId(rng() % 4), ExpertId(4 + rng() % 4)};
         (i % 2 ? a : b).add(p, t);
         all.add(p, t);
     }
@@ -137,7 +137,7 @@ TEST(Metrics, BadInputThrows)
     EXPECT_THROW(b.merge([] {
         MetricAccumulator c(4, 2);
         const float q[4] = {0.1f, 0.2f, 0.3f, 0.4f};
-        const uint8_t s[2] = {0, 1};
+        const ExpertId s[2] = {0, 1};
         c.add(q, s);
         return c;
     }()), Error);
@@ -175,8 +175,8 @@ TEST(Stats, FrequencyMarkovAndLookaheadOnHandMadeTokens)
     LayerStats s;
     s.init(d, 1);
     // token rows: ids [L,k]; look [L,D,k]
-    const uint8_t a[3] = {0, 1, 2}, b[3] = {0, 1, 3}, c[3] = {2, 3, 3};
-    const uint8_t la[3] = {1, 2, kNoExpert}, lb[3] = {1, 1, kNoExpert}, lc[3] = {3, 3, kNoExpert};
+    const ExpertId a[3] = {0, 1, 2}, b[3] = {0, 1, 3}, c[3] = {2, 3, 3};
+    const ExpertId la[3] = {1, 2, kNoExpert}, lb[3] = {1, 1, kNoExpert}, lc[3] = {3, 3, kNoExpert};
     s.count(a, la);
     s.count(b, lb);
     s.count(c, lc);
@@ -185,15 +185,15 @@ TEST(Stats, FrequencyMarkovAndLookaheadOnHandMadeTokens)
     EXPECT_FLOAT_EQ(s.frequency(2)[3], 2.0f / 3.0f);
     EXPECT_NEAR(s.entropy(0), (-(2.0 / 3) * std::log(2.0 / 3) - (1.0 / 3) * std::log(1.0 / 3)) / std::log(4.0), 1e-6);
     float p[4];
-    const uint8_t set0[1] = {0};
+    const ExpertId set0[1] = {0};
     s.markov(set0, 0, 1, p); // seen twice, always followed by 1: (2 + 1*1)/(2 + 1)
     EXPECT_FLOAT_EQ(p[1], 1.0f);
     EXPECT_FLOAT_EQ(p[0], 0.0f);
-    const uint8_t set1[1] = {1};
+    const ExpertId set1[1] = {1};
     s.markov(set1, 1, 1, p); // 1 -> {2, 3}: (1 + 0.5)/(2 + 1)
     EXPECT_FLOAT_EQ(p[2], 0.5f);
     EXPECT_FLOAT_EQ(p[3], 0.5f);
-    const uint8_t unseen[1] = {3};
+    const ExpertId unseen[1] = {3};
     s.markov(unseen, 0, 1, p); // expert 3 never at layer 0: back off to the frequency of layer 1
     EXPECT_FLOAT_EQ(p[1], 2.0f / 3.0f);
     // probes at layer 0 for distance 1: 1 (right), 1 (right), 3 (right): hit rate (3 + .5)/(3 + 1)

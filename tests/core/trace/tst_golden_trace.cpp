@@ -131,7 +131,9 @@ TEST(GoldenTrace, ExpertIdsWeightsProbesAndLogits)
             EXPECT_FLOAT_EQ(first.weight(t0, l, j), w0[l][j]) << "layer " << l << " rank " << j;
         }
     // Probes [L, D, k]: layer 0 at distances 1 and 2, layer 1 at 1; none beyond the last layer.
-    const uint8_t probes0[3][2][2] = {{{6, 0}, {5, 6}}, {{6, 5}, {255, 255}}, {{255, 255}, {255, 255}}};
+    // 255 on disk (uint8) reads as kNoExpert.
+    const ExpertId N = kNoExpert;
+    const ExpertId probes0[3][2][2] = {{{6, 0}, {5, 6}}, {{6, 5}, {N, N}}, {{N, N}, {N, N}}};
     for (int l = 0; l < 3; ++l)
         for (int d = 0; d < 2; ++d)
             for (int j = 0; j < 2; ++j)

@@ -545,8 +545,12 @@ print(json.dumps(out))
     EXPECT_TRUE(j["shuffle"].get<bool>());
     EXPECT_EQ(j["token_id"].get<std::vector<int32_t>>(), b.tokenIds);
     EXPECT_EQ(j["ids_shape"], nlohmann::json::array({b.numTokens(), 4, 2}));
-    EXPECT_EQ(j["ids"].get<std::vector<uint8_t>>(), b.topkIds);
-    EXPECT_EQ(j["look"].get<std::vector<uint8_t>>(), b.lookaheadIds);
+    EXPECT_EQ(j["ids"].get<std::vector<ExpertId>>(), b.topkIds);
+    // uint8 on disk: 255 is the no-expert sentinel.
+    std::vector<int> look;
+    for (ExpertId x : b.lookaheadIds)
+        look.push_back(x == kNoExpert ? 255 : int(x));
+    EXPECT_EQ(j["look"].get<std::vector<int>>(), look);
     const auto w = j["w"].get<std::vector<float>>();
     ASSERT_EQ(w.size(), b.topkWeights.size());
     for (size_t i = 0; i < w.size(); ++i)
