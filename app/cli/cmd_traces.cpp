@@ -79,10 +79,29 @@ int runInfo(const ArgParser& a, const std::string& dir)
     for (int x : d.lookahead)
         la += (la.empty() ? "" : ",") + std::to_string(x);
     const TraceStorage& storage = set.storage();
+    const TraceModelInfo& model = set.model();
+    const TraceOrigin& origin = set.origin();
+    std::string modelLine = model.family.empty() ? "(not recorded)" : model.family;
+    if (!model.name.empty())
+        modelLine += ", " + model.name;
+    if (!model.routing.empty())
+        modelLine += " (routing " + model.routing + ")";
+    std::string originLine = origin.kind;
+    if (!origin.engine.empty())
+        originLine += (origin.kind == "imported" ? " from " : ", ") + origin.engine +
+                      (origin.engineVersion.empty() ? "" : " " + origin.engineVersion);
+    if (!origin.inputs.empty())
+        originLine += " (" + std::to_string(origin.inputs.size()) + " input file" +
+                      (origin.inputs.size() == 1 ? "" : "s") + ")";
     std::cout << "trace            " << dir << "\n"
               << "schema           " << set.schemaVersion() << (set.complete() ? ", complete" : ", incomplete (resumable)") << "\n"
+              << "model            " << modelLine << "\n"
+              << "origin           " << originLine << "\n"
               << "dims             " << d.layers << " layers, " << d.experts << " experts, top-" << d.topk
-              << ", lookahead {" << la << "}, logits " << (d.hasLogits ? "yes" : "no") << "\n"
+              << ", lookahead {" << la << "}, logits " << (d.hasLogits ? "yes" : "no") << ", weights "
+              << (d.hasWeights ? "yes" : "no") << "\n"
+              << "layer map        " << describeLayerMap(d) << "\n"
+              << "shared experts   " << d.sharedExperts << "\n"
               << "model config     " << fp.modelConfigHash << "\n"
               << "dtype            " << fp.dtype << "\n"
               << "tokenizer        " << fp.tokenizerHash << "\n"
@@ -102,10 +121,15 @@ int runInfo(const ArgParser& a, const std::string& dir)
     std::fflush(stdout);
     if (set.numSequences() > 0) {
         std::map<std::string, std::pair<int64_t, int64_t>> perSource;
+        int64_t decode = 0, requests = 0;
         for (const auto& e : set.sequenceIndex()) {
             perSource[e.record.source].first += 1;
             perSource[e.record.source].second += e.record.length;
+            decode += e.record.generatedTokens;
+            requests += e.record.requestId.empty() ? 0 : 1;
         }
+        std::cout << "phase            " << set.numTokens() - decode << " prefill tokens, " << decode
+                  << " decode tokens; " << requests << " sequences with a request id\n";
         std::cout << "sources\n";
         for (const auto& [name, c] : perSource)
             std::cout << "  " << name << ": " << c.first << " sequences, " << c.second << " tokens\n";

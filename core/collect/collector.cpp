@@ -13,6 +13,7 @@
 #include "core/util/sysmem.h"
 
 #include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -78,6 +79,24 @@ std::vector<TraceSourceStats> traceSourceStats(const std::vector<SourceStats>& s
         out.push_back(std::move(t));
     }
     return out;
+}
+
+// The manifest's "model": config.json's _name_or_path (the hub name a checkpoint was saved
+// from) when it has one, else the model folder's name.
+TraceModelInfo traceModelInfo(const std::string& modelDir)
+{
+    TraceModelInfo m;
+    m.family = "mixtral";
+    m.routing = "softmax_topk";
+    std::ifstream in(fs::path(modelDir) / "config.json");
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_object() && j.contains("_name_or_path") && j["_name_or_path"].is_string())
+        m.name = j["_name_or_path"].get<std::string>();
+    if (m.name.empty())
+        m.name = fs::absolute(modelDir).lexically_normal().filename().string();
+    if (m.name.empty()) // "dir/" has an empty file name
+        m.name = fs::absolute(modelDir).lexically_normal().parent_path().filename().string();
+    return m;
 }
 
 // What the manifest records about this run (TraceSet::runConfig reads it back).
@@ -340,6 +359,8 @@ void Collection::openWriter()
     wo.startOver = params.startOver;
     wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_mode,
                                   m_batchSize);
+    wo.model = traceModelInfo(params.modelDir);
+    wo.origin.kind = "collected"; // by our runtime: no engine
     m_writer = std::make_unique<TraceWriter>(params.outDir, m_dims, m_fingerprint, wo);
     m_writer->setSkipStats(traceSourceStats(corpus.stats));
 

@@ -15,6 +15,10 @@ TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, b
     d.topk = int(c.topk);
     d.lookahead = lookahead;
     d.hasLogits = withLogits;
+    // Mixtral routes in every decoder layer, with router weights and no shared experts.
+    d.hasWeights = true;
+    d.decoderLayers = int(c.numLayers);
+    d.sharedExperts = 0;
     return d;
 }
 

@@ -53,12 +53,23 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
                         std::to_string(d.layers) + " layers)");
     const bool look = options.lookahead && !d.lookahead.empty();
     const bool logits = options.logits && d.hasLogits;
+    const bool weights = d.hasWeights;
+    const bool decoderLayer = !identityLayerMap(d);
+    // Phase and request id columns only for traces that have decode tokens or request ids
+    // (imports): one header per trace, decided from the sequence tables, so collected traces
+    // export as they always did.
+    bool phase = false;
+    for (const auto& e : set.sequenceIndex())
+        phase = phase || e.record.generatedTokens > 0 || !e.record.requestId.empty();
 
     std::string header = "seq_id,source,doc_id,position,token_id,layer";
+    if (decoderLayer)
+        header += ",decoder_layer";
     for (int j = 0; j < d.topk; ++j)
         header += ",expert_" + std::to_string(j);
-    for (int j = 0; j < d.topk; ++j)
-        header += ",weight_" + std::to_string(j);
+    if (weights)
+        for (int j = 0; j < d.topk; ++j)
+            header += ",weight_" + std::to_string(j);
     if (look)
         for (int dist : d.lookahead)
             for (int j = 0; j < d.topk; ++j)
@@ -66,6 +77,8 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
     if (logits)
         for (int e = 0; e < d.experts; ++e)
             header += ",logit_" + std::to_string(e);
+    if (phase)
+        header += ",phase,request_id";
     out << header << '\n';
 
     int64_t rows = 0, tokensDone = 0;
@@ -74,17 +87,22 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
     auto emit = [&](const RoutingBlock& b) {
         for (const auto& s : b.sequences) {
             const std::string prefix = std::to_string(s.seqId) + "," + csvField(s.source) + "," + csvField(s.docId);
+            const std::string request = "," + csvField(s.requestId);
             for (int32_t i = 0; i < s.length; ++i) {
                 const size_t t = size_t(s.tokenOffset) + size_t(i);
+                const bool decode = i >= s.length - s.generatedTokens;
                 for (int l : layers) {
                     line = prefix;
                     appendInt(line, b.positions[t]);
                     appendInt(line, b.tokenIds[t]);
                     appendInt(line, l);
+                    if (decoderLayer)
+                        appendInt(line, decoderLayerOf(d, l));
                     for (int j = 0; j < d.topk; ++j)
                         appendInt(line, b.expert(t, l, j));
-                    for (int j = 0; j < d.topk; ++j)
-                        appendFloat(line, b.weight(t, l, j));
+                    if (weights)
+                        for (int j = 0; j < d.topk; ++j)
+                            appendFloat(line, b.weight(t, l, j));
                     if (look)
                         for (size_t k = 0; k < D; ++k)
                             for (int j = 0; j < d.topk; ++j) {
@@ -98,6 +116,10 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
                     if (logits)
                         for (int e = 0; e < d.experts; ++e)
                             appendFloat(line, halfToFloat(b.logits[(t * size_t(d.layers) + size_t(l)) * size_t(d.experts) + size_t(e)]));
+                    if (phase) {
+                        line += decode ? ",decode" : ",prefill";
+                        line += request;
+                    }
                     line += '\n';
                     out << line;
                     ++rows;

@@ -1,8 +1,10 @@
 #pragma once
 // CSV export of chosen sequences for other tools. Long format, one row per
 // (token, layer):
-//   seq_id,source,doc_id,position,token_id,layer,expert_0..expert_{k-1},
-//   weight_0..weight_{k-1}[,lookahead_d<d>_<j>...][,logit_0..logit_{E-1}]
+//   seq_id,source,doc_id,position,token_id,layer[,decoder_layer],expert_0..expert_{k-1}
+//   [,weight_0..weight_{k-1}][,lookahead_d<d>_<j>...][,logit_0..logit_{E-1}][,phase,request_id]
+// decoder_layer when the layer map is not the identity, weights when the trace has them,
+// phase (prefill/decode) and request_id when some sequence has decode tokens or a request id.
 #include "core/trace/trace_set.h"
 #include "core/util/progress.h"
 

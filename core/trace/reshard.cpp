@@ -38,6 +38,8 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
     wo.deflateLevel = options.deflateLevel >= 0 ? options.deflateLevel : src.storage().deflateLevel;
     wo.chunkTokens = options.chunkTokens > 0 ? options.chunkTokens : src.storage().chunkTokens;
     wo.runConfig = src.runConfig();
+    wo.model = src.model();
+    wo.origin = src.origin();
     // An interrupted reshard into the same destination resumes like a collection run.
     TraceWriter w(dstDir, src.dims(), src.fingerprint(), wo);
     w.setSkipStats(src.sourceStats());
@@ -70,7 +72,8 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                 one.seqIds.assign(b.seqIds.begin() + long(a), b.seqIds.begin() + long(z));
                 one.positions.assign(b.positions.begin() + long(a), b.positions.begin() + long(z));
                 one.topkIds.assign(b.topkIds.begin() + long(a * lk), b.topkIds.begin() + long(z * lk));
-                one.topkWeights.assign(b.topkWeights.begin() + long(a * lk), b.topkWeights.begin() + long(z * lk));
+                if (b.dims.hasWeights)
+                    one.topkWeights.assign(b.topkWeights.begin() + long(a * lk), b.topkWeights.begin() + long(z * lk));
                 if (b.dims.hasLogits)
                     one.logits.assign(b.logits.begin() + long(a * le), b.logits.begin() + long(z * le));
                 if (ld)

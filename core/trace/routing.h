@@ -30,14 +30,33 @@ struct TraceDims {
     int sharedExperts = 0; // always-on experts beside the routed ones (not stored per token)
 };
 
-// Every field, the logits flag included: what a shard and the manifest must agree on.
+// Every field, the logits flag included: what a shard and the manifest must agree on. The
+// layer map compares resolved (an empty moeLayers equals the identity; decoderLayers 0
+// equals decoderLayerCount()).
 bool operator==(const TraceDims& a, const TraceDims& b);
 inline bool operator!=(const TraceDims& a, const TraceDims& b) { return !(a == b); }
 // The routing shape only (layers, experts, top-k, probe distances): traces of one model
 // with and without logits mix in analysis and speculation, which never read the logits.
 bool sameRouting(const TraceDims& a, const TraceDims& b);
-// "32 layers, 8 experts, top-2, lookahead {1,2}, logits no", for messages.
+// "32 layers, 8 experts, top-2, lookahead {1,2}, logits no", for messages; weights, shared
+// experts and the layer map are added where they are not the defaults.
 std::string describeDims(const TraceDims& d);
+
+// What is wrong with dims (empty: nothing): L >= 1, 1 <= E < kNoExpert, 1 <= k <= kMaxTopk,
+// k <= E, lookahead distances >= 1, moeLayers empty or L strictly ascending entries >= 0 and
+// below decoderLayers when that is > 0, decoderLayers >= 0, sharedExperts >= 0.
+std::string dimsProblem(const TraceDims& d);
+// Decoder layers of the model: decoderLayers, or when 0 the layers the map implies.
+int decoderLayerCount(const TraceDims& d);
+// Decoder-layer index of stored layer l.
+int decoderLayerOf(const TraceDims& d, int layer);
+// Whether stored layer l is decoder layer l for every l (dense layers none, or only after
+// the last MoE layer).
+bool identityLayerMap(const TraceDims& d);
+// "32 MoE layers (every decoder layer)" or "58 MoE of 61 decoder layers (3-60)".
+std::string describeLayerMap(const TraceDims& d);
+// Bytes of one stored expert id: 1 (uint8, sentinel 255) when E <= 255, else 2 (uint16).
+int expertIdBytes(const TraceDims& d);
 
 struct SequenceRecord {
     int64_t seqId = 0;        // deterministic global id (same on resume)
@@ -74,7 +93,9 @@ struct RoutingBlock {
 
     // Appends another block with the same dims (token offsets are rebased).
     void append(const RoutingBlock& other);
-    // Throws specmoe::Error when array sizes disagree with dims or ids are out of range.
+    // Throws specmoe::Error when the dims are invalid (dimsProblem()), array sizes disagree
+    // with them (weights present exactly when hasWeights), ids are out of range (kNoExpert
+    // only in lookahead slots), or a sequence's generatedTokens is not within 0..length.
     void validate() const;
     void clear();
 };

@@ -23,8 +23,9 @@ constexpr const char* kColLogits = "router_logits";
 constexpr const char* kColLookahead = "lookahead_ids";
 constexpr const char* kColPosition = "position";
 
-// The per-token columns for dims, in a fixed order (see columnData()).
-std::vector<Column> makeColumns(const TraceDims& d, hid_t f16)
+// The per-token columns for dims, in a fixed order (see columnData()); expert ids stored in
+// idBytes (1: uint8, 2: uint16).
+std::vector<Column> makeColumns(const TraceDims& d, hid_t f16, int idBytes)
 {
     const hsize_t L = hsize_t(d.layers), k = hsize_t(d.topk), E = hsize_t(d.experts),
                   D = hsize_t(d.lookahead.size());
@@ -43,14 +44,19 @@ std::vector<Column> makeColumns(const TraceDims& d, hid_t f16)
         c.memType = mt;
         cols.push_back(std::move(c));
     };
+    const bool narrow = idBytes == 1;
+    const hid_t idFile = narrow ? H5T_STD_U8LE : H5T_STD_U16LE;
+    const hid_t idMem = narrow ? H5T_NATIVE_UINT8 : H5T_NATIVE_UINT16;
     add(kColTokenId, {}, 4, H5T_STD_I32LE, H5T_NATIVE_INT32);
-    // Schema 1 stores ids as uint8 (255 = no expert), converted from and to ExpertId.
-    add(kColTopkIds, {L, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8, true);
-    add(kColTopkWeights, {L, k}, 2, f16, f16);
+    add(kColTopkIds, {L, k}, size_t(idBytes), idFile, idMem, true);
+    if (d.hasWeights)
+        add(kColTopkWeights, {L, k}, 2, f16, f16);
     if (d.hasLogits)
         add(kColLogits, {L, E}, 2, f16, f16);
     if (D > 0)
-        add(kColLookahead, {L, D, k}, 1, H5T_STD_U8LE, H5T_NATIVE_UINT8, true);
+        add(kColLookahead, {L, D, k}, size_t(idBytes), idFile, idMem, true);
+    for (Column& c : cols)
+        c.narrowIds = c.ids && narrow;
     return cols;
 }
 
@@ -147,8 +153,10 @@ void SeqTable::clear()
     tokenOffset.clear();
     length.clear();
     firstPosition.clear();
+    generated.clear();
     source.clear();
     docId.clear();
+    requestId.clear();
 }
 
 // ---------------------------------------------------------------- writer
@@ -183,6 +191,13 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
     h5::writeAttr(f, "topk", int64_t(dims.topk), label);
     h5::writeAttr(f, "lookahead", std::vector<int32_t>(dims.lookahead.begin(), dims.lookahead.end()), label);
     h5::writeAttr(f, "has_logits", int64_t(dims.hasLogits ? 1 : 0), label);
+    h5::writeAttr(f, "has_weights", int64_t(dims.hasWeights ? 1 : 0), label);
+    std::vector<int32_t> moeLayers(size_t(dims.layers));
+    for (int l = 0; l < dims.layers; ++l)
+        moeLayers[size_t(l)] = decoderLayerOf(dims, l);
+    h5::writeAttr(f, "moe_layers", moeLayers, label);
+    h5::writeAttr(f, "decoder_layers", int64_t(decoderLayerCount(dims)), label);
+    h5::writeAttr(f, "shared_experts", int64_t(dims.sharedExperts), label);
     h5::writeAttr(f, "shard_index", shardIndex, label);
     h5::writeAttr(f, "model_config_hash", fp.modelConfigHash, label);
     h5::writeAttr(f, "dtype", fp.dtype, label);
@@ -191,7 +206,7 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
 
     h5::Id tokens(h5::check(H5Gcreate2(f, "tokens", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), label,
                             "cannot create group tokens"));
-    m_cols = makeColumns(dims, m_f16);
+    m_cols = makeColumns(dims, m_f16, expertIdBytes(dims));
     for (Column& c : m_cols) {
         std::vector<hsize_t> cur{0}, max{H5S_UNLIMITED};
         cur.insert(cur.end(), c.rowShape.begin(), c.rowShape.end());
@@ -239,15 +254,18 @@ void ShardFileWriter::addSequences(const RoutingBlock& b, size_t seqBegin, size_
         m_table.tokenOffset.push_back(local);
         m_table.length.push_back(r.length);
         m_table.firstPosition.push_back(first);
+        m_table.generated.push_back(r.generatedTokens);
         m_table.source.push_back(r.source);
         m_table.docId.push_back(r.docId);
+        m_table.requestId.push_back(r.requestId);
         local += r.length;
     }
     const size_t lk = size_t(m_dims.layers) * size_t(m_dims.topk);
     appendRange(m_pending.tokenIds, b.tokenIds, rowBegin, rowEnd);
     appendRange(m_pending.positions, b.positions, rowBegin, rowEnd);
     appendRange(m_pending.topkIds, b.topkIds, rowBegin * lk, rowEnd * lk);
-    appendRange(m_pending.topkWeights, b.topkWeights, rowBegin * lk, rowEnd * lk);
+    if (m_dims.hasWeights)
+        appendRange(m_pending.topkWeights, b.topkWeights, rowBegin * lk, rowEnd * lk);
     if (m_dims.hasLogits) {
         const size_t le = size_t(m_dims.layers) * size_t(m_dims.experts);
         appendRange(m_pending.logits, b.logits, rowBegin * le, rowEnd * le);
@@ -299,7 +317,7 @@ void ShardFileWriter::writePending(bool all)
     if (m == 0)
         return;
     for (Column& c : m_cols) {
-        if (c.ids)
+        if (c.narrowIds)
             appendIdRows(c, static_cast<const ExpertId*>(columnData(m_pending, c)), m);
         else
             appendRows(c, columnData(m_pending, c), m);
@@ -350,8 +368,12 @@ void ShardFileWriter::close()
         h5::writeVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, m_label);
         h5::writeVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, m_label);
         h5::writeVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, m_label);
+        h5::writeVector(g, "generated_tokens", H5T_NATIVE_INT32, m_table.generated.data(), s, m_label);
         h5::writeStrings(g, "source", m_table.source, m_label);
         h5::writeStrings(g, "doc_id", m_table.docId, m_label);
+        // Absent = every request id empty (collected traces have none).
+        if (std::any_of(m_table.requestId.begin(), m_table.requestId.end(), [](const std::string& r) { return !r.empty(); }))
+            h5::writeStrings(g, "request_id", m_table.requestId, m_label);
     }
     h5::writeAttr(m_file, "num_tokens", m_tokens, m_label);
     h5::writeAttr(m_file, "num_sequences", int64_t(m_table.size()), m_label);
@@ -481,9 +503,30 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     const auto la = h5::readIntArrayAttr(f, "lookahead", label);
     m_dims.lookahead.assign(la.begin(), la.end());
     m_dims.hasLogits = h5::readIntAttr(f, "has_logits", label) != 0;
-    if (m_dims.layers <= 0 || m_dims.layers > 4096 || m_dims.experts <= 0 || m_dims.experts >= kNoExpert8 ||
-        m_dims.topk <= 0 || m_dims.topk > m_dims.experts)
-        throw Error(label + ": invalid dimensions in attributes (layers/experts/topk)");
+    if (m_schema >= 2) {
+        m_dims.hasWeights = h5::readIntAttr(f, "has_weights", label) != 0;
+        const auto map = h5::readIntArrayAttr(f, "moe_layers", label);
+        m_dims.moeLayers.assign(map.begin(), map.end());
+        const int64_t decoder = h5::readIntAttr(f, "decoder_layers", label);
+        const int64_t shared = h5::readIntAttr(f, "shared_experts", label);
+        if (decoder < 0 || decoder > (int64_t(1) << 20) || shared < 0 || shared > (int64_t(1) << 20))
+            throw Error(label + ": attribute decoder_layers (" + std::to_string(decoder) + ") or shared_experts (" +
+                        std::to_string(shared) + ") is negative or implausibly large");
+        m_dims.decoderLayers = int(decoder);
+        m_dims.sharedExperts = int(shared);
+        if (identityLayerMap(m_dims))
+            m_dims.moeLayers.clear(); // one form in memory: empty = identity
+    } else {
+        m_dims.decoderLayers = m_dims.layers; // schema 1: every decoder layer was stored
+    }
+    if (m_dims.layers > 4096)
+        throw Error(label + ": invalid dimensions in attributes: layers " + std::to_string(m_dims.layers) +
+                    " is more than 4096");
+    if (m_schema < 2 && m_dims.experts >= kNoExpert8)
+        throw Error(label + ": invalid dimensions in attributes: schema 1 stores at most 254 experts, the "
+                            "attribute says " + std::to_string(m_dims.experts));
+    if (const std::string bad = dimsProblem(m_dims); !bad.empty())
+        throw Error(label + ": invalid dimensions in attributes: " + bad);
     m_shardIndex = h5::readIntAttr(f, "shard_index", label);
     m_fp.modelConfigHash = h5::readStringAttr(f, "model_config_hash", label);
     m_fp.dtype = h5::readStringAttr(f, "dtype", label);
@@ -517,19 +560,34 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
         m_table.tokenOffset.resize(s);
         m_table.length.resize(s);
         m_table.firstPosition.resize(s);
+        m_table.generated.assign(s, 0); // schema 1: prompt tokens only
         h5::readVector(g, "seq_id", H5T_NATIVE_INT64, m_table.seqId.data(), s, w);
         h5::readVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, w);
         h5::readVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, w);
         h5::readVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, w);
+        if (m_schema >= 2)
+            h5::readVector(g, "generated_tokens", H5T_NATIVE_INT32, m_table.generated.data(), s, w);
         m_table.source = h5::readStrings(g, "source", w);
         m_table.docId = h5::readStrings(g, "doc_id", w);
         if (m_table.source.size() != s || m_table.docId.size() != s)
             throw Error(label + ": sequences/source or doc_id has the wrong length");
+        if (m_schema >= 2 && h5::exists(g, "request_id")) {
+            m_table.requestId = h5::readStrings(g, "request_id", w);
+            if (m_table.requestId.size() != s)
+                throw Error(label + ": sequences/request_id has " + std::to_string(m_table.requestId.size()) +
+                            " entries, num_sequences is " + std::to_string(nseq));
+        } else {
+            m_table.requestId.assign(s, std::string());
+        }
         int64_t covered = 0;
         for (size_t i = 0; i < s; ++i) {
             if (m_table.tokenOffset[i] != covered || m_table.length[i] <= 0)
                 throw Error(label + ": sequence table is not contiguous at row " + std::to_string(i) +
                             " (seq_id " + std::to_string(m_table.seqId[i]) + ")");
+            if (m_table.generated[i] < 0 || m_table.generated[i] > m_table.length[i])
+                throw Error(label + ": sequence " + std::to_string(m_table.seqId[i]) + " (row " + std::to_string(i) +
+                            " of the sequence table): generated_tokens " + std::to_string(m_table.generated[i]) +
+                            " is not within 0.." + std::to_string(m_table.length[i]) + " (the sequence's length)");
             covered += m_table.length[i];
         }
         if (covered != m_tokens)
@@ -541,9 +599,13 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     if (!h5::exists(f, "tokens"))
         throw Error(label + ": group 'tokens' is missing");
     h5::Id g(h5::check(H5Gopen2(f, "tokens", H5P_DEFAULT), label, "cannot open group tokens"));
-    m_cols = makeColumns(m_dims, m_f16);
+    // Schema 1 stored uint8 ids whatever E (E <= 254); schema 2 the narrowest type.
+    const int idBytes = m_schema < 2 ? 1 : expertIdBytes(m_dims);
+    m_cols = makeColumns(m_dims, m_f16, idBytes);
     m_position = positionColumn();
     m_explicitPositions = h5::exists(g, kColPosition);
+    if (!m_dims.hasWeights && h5::exists(g, kColTopkWeights))
+        throw Error(label + " tokens/topk_weights: present although attribute has_weights is 0");
     auto open = [&](Column& c) {
         const std::string where = label + " tokens/" + c.name;
         if (!h5::exists(g, c.name))
@@ -581,6 +643,13 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
         const bool isFloat = c.memType == m_f16.get();
         if ((isFloat && (cls != H5T_FLOAT || H5Tget_size(ft) != 2)) || (!isFloat && cls != H5T_INTEGER))
             throw Error(where + ": unexpected element type");
+        // Ids are copied as stored (uint8 widened by us): the stored type must be the one the
+        // schema says, or HDF5 would convert (and clip) them on the way.
+        if (c.ids && (H5Tget_size(ft) != c.elemBytes || H5Tget_sign(ft) != H5T_SGN_NONE))
+            throw Error(where + ": element type is a " + std::to_string(H5Tget_size(ft)) + "-byte " +
+                        (H5Tget_sign(ft) == H5T_SGN_NONE ? "unsigned" : "signed") + " integer, expected " +
+                        (c.elemBytes == 1 ? "uint8" : "uint16") + " (schema " + std::to_string(m_schema) + ", " +
+                        std::to_string(m_dims.experts) + " experts)");
     };
     for (Column& c : m_cols)
         open(c);
@@ -627,11 +696,13 @@ void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
     out.dims = m_dims;
     for (Column& c : m_cols) {
         resizeColumn(out, c, rows);
-        if (c.ids)
+        if (c.narrowIds)
             readIdColumn(c, begin, end, static_cast<ExpertId*>(columnData(out, c)));
         else
             readColumn(c, c.memType, begin, end, columnData(out, c));
     }
+    if (!m_dims.hasWeights)
+        out.topkWeights.clear();
     if (!m_dims.hasLogits)
         out.logits.clear();
     if (m_dims.lookahead.empty())
@@ -672,6 +743,8 @@ RoutingBlock ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd)
         r.docId = m_table.docId[s];
         r.tokenOffset = m_table.tokenOffset[s] - rowBegin;
         r.length = m_table.length[s];
+        r.generatedTokens = m_table.generated[s];
+        r.requestId = m_table.requestId[s];
         std::fill(b.seqIds.begin() + r.tokenOffset, b.seqIds.begin() + r.tokenOffset + r.length, r.seqId);
         b.sequences.push_back(std::move(r));
     }

@@ -1,17 +1,19 @@
 #pragma once
-// Internal to core/trace: one HDF5 shard file (docs/trace-format.md, schema version 1).
+// Internal to core/trace: one HDF5 shard file (docs/trace-format.md, schema version 2;
+// schema 1 is read too). id = uint8 (255 = no expert) when E <= 255, else uint16 (65535).
 //   /                      attributes: format, schema_version, layers, experts, topk,
-//                          lookahead, has_logits, shard_index, num_tokens, num_sequences,
+//                          lookahead, has_logits, has_weights, moe_layers, decoder_layers,
+//                          shared_experts, shard_index, num_tokens, num_sequences,
 //                          model_config_hash, dtype, tokenizer_hash, run_config_hash
 //   /tokens/token_id       int32   [N]
-//   /tokens/topk_ids       uint8   [N, L, k]
-//   /tokens/topk_weights   float16 [N, L, k]
+//   /tokens/topk_ids       id      [N, L, k]
+//   /tokens/topk_weights   float16 [N, L, k]      (has_weights)
 //   /tokens/router_logits  float16 [N, L, E]      (has_logits)
-//   /tokens/lookahead_ids  uint8   [N, L, D, k]   (lookahead not empty)
+//   /tokens/lookahead_ids  id      [N, L, D, k]   (lookahead not empty)
 //   /tokens/position       int32   [N]            (only when some sequence's positions
 //                                                  are not first_position + i)
-//   /sequences/seq_id, token_offset (int64), length, first_position (int32),
-//   /sequences/source, doc_id (variable-length UTF-8 strings)           [S]
+//   /sequences/seq_id, token_offset (int64), length, first_position, generated_tokens
+//   (int32), /sequences/source, doc_id, [request_id] (variable-length UTF-8 strings)  [S]
 #include "core/trace/h5_handle.h"
 #include "core/trace/shard_bytes.h"
 #include "core/trace/routing.h"
@@ -25,13 +27,13 @@
 
 namespace specmoe::shard {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2; // written; 1 and 2 are read
 constexpr const char* kFormatName = "specmoe-trace-shard";
 
 struct SeqTable {
     std::vector<int64_t> seqId, tokenOffset;
-    std::vector<int32_t> length, firstPosition;
-    std::vector<std::string> source, docId;
+    std::vector<int32_t> length, firstPosition, generated;
+    std::vector<std::string> source, docId, requestId;
     size_t size() const { return seqId.size(); }
     void clear();
 };
@@ -46,8 +48,10 @@ struct Column {
     hid_t memType = -1;            // not owned
     h5::Id dset;
     // Expert ids (topk_ids, lookahead_ids): ExpertId in memory, `fileType` on disk. A uint8
-    // column goes through `narrow` (kNoExpert <-> 255) instead of HDF5's conversion.
+    // column goes through `narrow` (kNoExpert <-> 255) instead of HDF5's conversion; a
+    // uint16 column is read and written as it is.
     bool ids = false;
+    bool narrowIds = false;
     std::vector<uint8_t> narrow;
 };
 

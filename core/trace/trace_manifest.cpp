@@ -35,10 +35,13 @@ TraceFingerprint TraceFingerprint::fromJson(const nlohmann::json& j)
 size_t payloadBytesPerToken(const TraceDims& d)
 {
     const size_t lk = size_t(d.layers) * size_t(d.topk);
-    size_t b = 4 /*token id*/ + lk /*uint8 ids*/ + 2 * lk /*float16 weights*/;
+    const size_t id = size_t(expertIdBytes(d)); // uint8 or uint16
+    size_t b = 4 /*token id*/ + lk * id;
+    if (d.hasWeights)
+        b += 2 * lk; // float16
     if (d.hasLogits)
         b += 2 * size_t(d.layers) * size_t(d.experts);
-    b += lk * d.lookahead.size();
+    b += lk * d.lookahead.size() * id;
     return b;
 }
 
@@ -75,26 +78,55 @@ TraceTotals Manifest::totals() const
 
 nlohmann::json dimsToJson(const TraceDims& d)
 {
+    // The layer map always in full, the identity included (readers outside C++ need not
+    // know the "empty = identity" convention).
+    std::vector<int> map(size_t(std::max(0, d.layers)));
+    for (int l = 0; l < d.layers; ++l)
+        map[size_t(l)] = decoderLayerOf(d, l);
     return {{"layers", d.layers},
             {"experts", d.experts},
             {"topk", d.topk},
             {"lookahead", d.lookahead},
-            {"has_logits", d.hasLogits}};
+            {"has_logits", d.hasLogits},
+            {"has_weights", d.hasWeights},
+            {"moe_layers", map},
+            {"decoder_layers", decoderLayerCount(d)},
+            {"shared_experts", d.sharedExperts}};
 }
 
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
 {
+    TraceDims d;
     try {
-        TraceDims d;
         d.layers = j.at("layers").get<int>();
         d.experts = j.at("experts").get<int>();
         d.topk = j.at("topk").get<int>();
         d.lookahead = j.value("lookahead", std::vector<int>{});
         d.hasLogits = j.value("has_logits", false);
-        return d;
+        // Schema 1 has none of these: weights, every decoder layer stored, no shared experts.
+        d.hasWeights = j.value("has_weights", true);
+        d.moeLayers = j.value("moe_layers", std::vector<int>{});
+        d.decoderLayers = j.value("decoder_layers", 0);
+        d.sharedExperts = j.value("shared_experts", 0);
     } catch (const nlohmann::json::exception& e) {
         throw Error(where + ": field 'dims' is invalid: " + jsonErrorText(e));
     }
+    if (const std::string bad = dimsProblem(d); !bad.empty())
+        throw Error(where + ": field 'dims' is invalid: " + bad);
+    d.decoderLayers = decoderLayerCount(d);
+    if (identityLayerMap(d))
+        d.moeLayers.clear();
+    return d;
+}
+
+nlohmann::json modelToJson(const TraceModelInfo& m)
+{
+    return {{"family", m.family}, {"name", m.name}, {"routing", m.routing}};
+}
+
+nlohmann::json originToJson(const TraceOrigin& o)
+{
+    return {{"kind", o.kind}, {"engine", o.engine}, {"engine_version", o.engineVersion}, {"inputs", o.inputs}};
 }
 
 
@@ -113,8 +145,8 @@ nlohmann::json Manifest::toJson() const
                       {"crc32", s.crc32},
                       {"seq_ranges", ranges}});
     }
-    return {{"format", kFormatName},
-            {"schema_version", kManifestVersion},
+    nlohmann::json j = {{"format", kFormatName},
+            {"schema_version", schemaVersion},
             {"created", created},
             {"updated", updated},
             {"complete", complete},
@@ -131,6 +163,11 @@ nlohmann::json Manifest::toJson() const
             {"run_config", runConfig.toJson()},
             {"skipped", sourceStatsToJson(skipped)},
             {"shards", sh}};
+    if (schemaVersion >= 2) {
+        j["model"] = modelToJson(model);
+        j["origin"] = originToJson(origin);
+    }
+    return j;
 }
 
 namespace {
@@ -189,9 +226,21 @@ Manifest parse(const std::string& text, const std::string& path)
         throw Error(path + ": schema_version " + std::to_string(version) +
                     " is not supported (this build reads up to " + std::to_string(kManifestVersion) + ")");
     Manifest m;
+    m.schemaVersion = int(version);
     try {
         m.dims = dimsFromJson(j.at("dims"), path);
         m.fingerprint = TraceFingerprint::fromJson(j.at("fingerprint"));
+        if (version >= 2) {
+            const nlohmann::json& mo = j.value("model", nlohmann::json::object());
+            m.model.family = mo.value("family", "");
+            m.model.name = mo.value("name", "");
+            m.model.routing = mo.value("routing", "");
+            const nlohmann::json& og = j.value("origin", nlohmann::json::object());
+            m.origin.kind = og.value("kind", "collected");
+            m.origin.engine = og.value("engine", "");
+            m.origin.engineVersion = og.value("engine_version", "");
+            m.origin.inputs = og.value("inputs", std::vector<std::string>{});
+        }
         m.runConfig = TraceRunConfig::fromJson(j.value("run_config", nlohmann::json::object()), path + ": run_config");
         m.skipped = sourceStatsFromJson(j.value("skipped", nlohmann::json::object()), path + ": skipped");
         m.complete = j.value("complete", false);

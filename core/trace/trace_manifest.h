@@ -12,13 +12,16 @@
 
 namespace specmoe::manifest {
 
-constexpr int kManifestVersion = 1;
+constexpr int kManifestVersion = 2; // written; 1 and 2 are read
 constexpr const char* kFileName = "manifest.json";
 constexpr const char* kFormatName = "specmoe-trace";
 
 struct Manifest {
+    int schemaVersion = kManifestVersion; // as read (a new manifest: kManifestVersion)
     TraceDims dims;
     TraceFingerprint fingerprint;
+    TraceModelInfo model;
+    TraceOrigin origin;
     TraceRunConfig runConfig;
     std::vector<TraceSourceStats> skipped;
     std::vector<ShardInfo> shards;
@@ -33,7 +36,11 @@ struct Manifest {
 };
 
 nlohmann::json dimsToJson(const TraceDims& d);
+// Throws specmoe::Error naming `where` and the field for ill-typed or invalid dims
+// (dimsProblem()). The layer map comes back in one form: empty when it is the identity.
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where);
+nlohmann::json modelToJson(const TraceModelInfo& m);
+nlohmann::json originToJson(const TraceOrigin& o);
 
 // Parses manifest.json text; throws specmoe::Error naming `path`.
 Manifest parse(const std::string& text, const std::string& path);

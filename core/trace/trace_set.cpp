@@ -78,6 +78,8 @@ struct TraceSet::Impl {
                 e.record.docId = t.docId[s];
                 e.record.tokenOffset = t.tokenOffset[s];
                 e.record.length = t.length[s];
+                e.record.generatedTokens = t.generated[s];
+                e.record.requestId = t.requestId[s];
                 if (!ids.emplace(e.record.seqId, idx.size()).second)
                     throw Error(label(i) + ": sequence id " + std::to_string(e.record.seqId) +
                                 " appears more than once in the trace");
@@ -125,7 +127,9 @@ TraceTotals TraceSet::totals() const { return m->man.totals(); }
 const std::string& TraceSet::created() const { return m->man.created; }
 const std::string& TraceSet::updated() const { return m->man.updated; }
 std::string TraceSet::manifestText() const { return m->man.toJson().dump(2); }
-int TraceSet::schemaVersion() const { return shard::kSchemaVersion; }
+int TraceSet::schemaVersion() const { return m->man.schemaVersion; }
+const TraceModelInfo& TraceSet::model() const { return m->man.model; }
+const TraceOrigin& TraceSet::origin() const { return m->man.origin; }
 bool TraceSet::complete() const { return m->man.complete; }
 const std::vector<ShardInfo>& TraceSet::shards() const { return m->man.shards; }
 std::string TraceSet::shardPath(size_t i) const { return m->path(i); }

@@ -69,7 +69,11 @@ public:
     const std::string& dir() const;
     const TraceDims& dims() const;
     const TraceFingerprint& fingerprint() const;
-    int schemaVersion() const;
+    int schemaVersion() const; // the manifest's: 1 or 2
+    // Which model and where from (manifest "model", "origin"; a schema-1 trace gives the
+    // defaults: empty model, origin kind "collected").
+    const TraceModelInfo& model() const;
+    const TraceOrigin& origin() const;
     bool complete() const; // finish() was called by the writer
     const TraceRunConfig& runConfig() const;               // the collection settings
     const std::vector<TraceSourceStats>& sourceStats() const; // kept and skipped input per source

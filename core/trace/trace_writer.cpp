@@ -45,6 +45,30 @@ std::string fingerprintDiff(const TraceFingerprint& stored, const TraceFingerpri
     return d;
 }
 
+// "model name is 'a' in the folder, 'b' now; origin engine is ..." (empty: the same).
+std::string modelOriginDiff(const manifest::Manifest& stored, const TraceWriterOptions& wanted)
+{
+    std::string d;
+    auto cmp = [&](const std::string& name, const std::string& a, const std::string& b) {
+        if (a != b)
+            d += std::string(d.empty() ? "" : "; ") + name + " is '" + a + "' in the folder, '" + b + "' now";
+    };
+    cmp("model family", stored.model.family, wanted.model.family);
+    cmp("model name", stored.model.name, wanted.model.name);
+    cmp("model routing", stored.model.routing, wanted.model.routing);
+    cmp("origin kind", stored.origin.kind, wanted.origin.kind);
+    cmp("origin engine", stored.origin.engine, wanted.origin.engine);
+    cmp("origin engine_version", stored.origin.engineVersion, wanted.origin.engineVersion);
+    auto join = [](const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v)
+            s += (s.empty() ? "" : ", ") + x;
+        return s;
+    };
+    cmp("origin inputs", join(stored.origin.inputs), join(wanted.origin.inputs));
+    return d;
+}
+
 } // namespace
 
 struct TraceWriter::Impl {
@@ -169,9 +193,11 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     m->opts = options;
     m->opts.deflateLevel = std::clamp(options.deflateLevel, 0, 9);
     m->opts.chunkTokens = std::max(1, options.chunkTokens);
-    if (dims.layers <= 0 || dims.experts <= 0 || dims.topk <= 0 || dims.topk > dims.experts ||
-        dims.experts >= 255) // schema 1 stores ids as uint8 with 255 as the sentinel
-        throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + ")");
+    if (const std::string bad = dimsProblem(dims); !bad.empty())
+        throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + "): " + bad);
+    if (options.origin.kind != "collected" && options.origin.kind != "imported")
+        throw Error("trace " + dir + ": origin kind '" + options.origin.kind +
+                    "' is neither 'collected' nor 'imported'");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir))
@@ -183,11 +209,15 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
         try {
             manifest::Manifest old = manifest::load(mpath);
             const std::string diff = fingerprintDiff(old.fingerprint, fp);
+            // A schema-1 manifest recorded no model or origin: nothing to compare.
+            const std::string modelDiff = old.schemaVersion >= 2 ? modelOriginDiff(old, options) : "";
             if (!diff.empty())
                 problem = "the folder holds a trace with another fingerprint: " + diff;
             else if (old.dims != dims)
                 problem = "the folder holds a trace with other dimensions (" +
                           describeDims(old.dims) + " vs " + describeDims(dims) + ")";
+            else if (!modelDiff.empty())
+                problem = "the folder holds a trace of another model or origin: " + modelDiff;
             else
                 m->man = std::move(old);
         } catch (const Error& e) {
@@ -229,6 +259,9 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
         m->man.created = manifest::utcNow();
     }
     m->man.complete = false;
+    m->man.schemaVersion = manifest::kManifestVersion; // new shards are schema 2
+    m->man.model = options.model;
+    m->man.origin = options.origin;
     m->man.runConfig = options.runConfig;
     m->man.storage.deflateLevel = m->opts.deflateLevel;
     m->man.storage.chunkTokens = m->opts.chunkTokens;

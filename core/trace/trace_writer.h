@@ -49,6 +49,12 @@ struct TraceModelInfo {
     std::string family;  // e.g. "mixtral", "qwen3_moe", "deepseek_v3"; empty = unknown
     std::string name;    // e.g. "Qwen/Qwen3-30B-A3B" or the model folder's name
     std::string routing; // router function, e.g. "softmax_topk", "sigmoid_group_topk"
+
+    bool operator==(const TraceModelInfo& o) const
+    {
+        return family == o.family && name == o.name && routing == o.routing;
+    }
+    bool operator!=(const TraceModelInfo& o) const { return !(*this == o); }
 };
 
 // Where a trace came from (manifest "origin"; schema 2).
@@ -57,6 +63,12 @@ struct TraceOrigin {
     std::string engine;              // for imports: "vllm", "sglang", "megatron", "npy"
     std::string engineVersion;       // as the user gave it; may be empty
     std::vector<std::string> inputs; // imported files (absolute paths)
+
+    bool operator==(const TraceOrigin& o) const
+    {
+        return kind == o.kind && engine == o.engine && engineVersion == o.engineVersion && inputs == o.inputs;
+    }
+    bool operator!=(const TraceOrigin& o) const { return !(*this == o); }
 };
 
 struct TraceWriterOptions {
@@ -71,10 +83,12 @@ struct TraceWriterOptions {
 
 class TraceWriter {
 public:
-    // Opens (creates) `dir`. An existing trace with the same fingerprint and dims is
-    // resumed: stale temporary shards and shard files the manifest does not list are
-    // removed. A different fingerprint or dims throws specmoe::Error naming the fields,
-    // unless options.startOver, which clears the folder's trace files first.
+    // Opens (creates) `dir`. Invalid dims (dimsProblem()) throw specmoe::Error. An existing
+    // trace with the same fingerprint, dims, model and origin is resumed: stale temporary
+    // shards and shard files the manifest does not list are removed. A different
+    // fingerprint, dims, model or origin throws specmoe::Error naming the fields, unless
+    // options.startOver, which clears the folder's trace files first. (A schema-1 folder
+    // has no model or origin: those are not compared, the writer's are recorded.)
     TraceWriter(const std::string& dir, const TraceDims& dims, const TraceFingerprint& fp,
                 const TraceWriterOptions& options = {});
     ~TraceWriter(); // without flush()/finish(): the unfinished shard is discarded, listed ones kept

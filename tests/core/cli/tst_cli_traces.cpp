@@ -101,3 +101,73 @@ TEST(CliTraces, InfoVerifyReshardExport)
     ASSERT_EQ(runCommand(cli + " traces verify " + dir + " --quiet", &out), 4) << out;
     EXPECT_NE(out.find("shard-00002.h5: file is missing"), std::string::npos) << out;
 }
+
+// Schema 2: info shows the model, the origin, weights, the layer map, shared experts and the
+// prefill/decode split; export-csv adds decoder_layer, phase and request_id and leaves out
+// the weight columns of an id-only trace.
+TEST(CliTraces, InfoAndExportOfAnImportedIdOnlyTrace)
+{
+    TempDir tmp("cli-traces");
+    const std::string dir = tmp.file("t");
+    TraceDims d;
+    d.layers = 3;
+    d.experts = 300;
+    d.topk = 2;
+    d.hasWeights = false;
+    d.moeLayers = {2, 3, 4};
+    d.decoderLayers = 5;
+    d.sharedExperts = 1;
+    RoutingBlock b;
+    b.dims = d;
+    for (int64_t id = 0; id < 4; ++id) {
+        SequenceRecord r;
+        r.seqId = id;
+        r.source = "chat";
+        r.docId = "d" + std::to_string(id);
+        r.tokenOffset = int64_t(b.numTokens());
+        r.length = 10;
+        r.generatedTokens = int32_t(id); // 0 + 1 + 2 + 3 = 6 decode tokens
+        r.requestId = id == 2 ? "cmpl-7,\"x\"" : "";
+        b.sequences.push_back(r);
+        for (int32_t p = 0; p < r.length; ++p) {
+            b.tokenIds.push_back(int32_t(100 + p));
+            b.seqIds.push_back(id);
+            b.positions.push_back(p);
+            for (int l = 0; l < d.layers; ++l) {
+                b.topkIds.push_back(ExpertId(290 + l));
+                b.topkIds.push_back(ExpertId(p));
+            }
+        }
+    }
+    TraceWriterOptions o;
+    o.model = {"deepseek_v3", "deepseek-ai/DeepSeek-V3", "sigmoid_group_topk"};
+    o.origin = {"imported", "vllm", "0.9.1", {"/data/batch-0.npz"}};
+    {
+        TraceWriter w(dir, d, {"cfg", "bfloat16", "tok", "run"}, o);
+        w.append(b);
+        w.finish();
+    }
+    const std::string cli = cliPath();
+    std::string out;
+    ASSERT_EQ(runCommand(cli + " traces info " + dir, &out), 0) << out;
+    EXPECT_NE(out.find("schema           2, complete"), std::string::npos) << out;
+    EXPECT_NE(out.find("model            deepseek_v3, deepseek-ai/DeepSeek-V3 (routing sigmoid_group_topk)"),
+              std::string::npos) << out;
+    EXPECT_NE(out.find("origin           imported from vllm 0.9.1 (1 input file)"), std::string::npos) << out;
+    EXPECT_NE(out.find("logits no, weights no"), std::string::npos) << out;
+    EXPECT_NE(out.find("layer map        3 MoE of 5 decoder layers (2-4)"), std::string::npos) << out;
+    EXPECT_NE(out.find("shared experts   1"), std::string::npos) << out;
+    EXPECT_NE(out.find("phase            34 prefill tokens, 6 decode tokens; 1 sequences with a request id"),
+              std::string::npos) << out;
+    EXPECT_NE(out.find("(16 B/token)"), std::string::npos) << out; // 4 + 3*2*2 (uint16 ids)
+
+    ASSERT_EQ(runCommand(cli + " traces export-csv " + dir + " --seq 2 --layers 1 --out " + tmp.file("x.csv"), &out), 0)
+        << out;
+    const std::string csv = readFile(tmp.file("x.csv"));
+    EXPECT_EQ(csv.rfind("seq_id,source,doc_id,position,token_id,layer,decoder_layer,expert_0,expert_1,phase,"
+                        "request_id\n", 0), 0u) << csv.substr(0, 200);
+    EXPECT_NE(csv.find("\n2,chat,d2,0,100,1,3,291,0,prefill,\"cmpl-7,\"\"x\"\"\"\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\n2,chat,d2,9,109,1,3,291,9,decode,\"cmpl-7,\"\"x\"\"\"\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\n2,chat,d2,8,108,1,3,291,8,decode,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\n2,chat,d2,7,107,1,3,291,7,prefill,"), std::string::npos) << csv;
+}

@@ -472,6 +472,17 @@ TEST(Collect, RunConfigReadsBackTyped)
     EXPECT_EQ(c.corpusTokens, r.corpusTokens);
     EXPECT_EQ(c.corpusDigest.size(), 16u);
     EXPECT_EQ(findTokenizer(c.tokenizer, c.modelDir), ""); // the fixture ships no tokenizer.model
+    // Schema 2: the model, the origin and the layer map of a Mixtral collection.
+    EXPECT_EQ(ts.schemaVersion(), 2);
+    EXPECT_EQ(ts.model().family, "mixtral");
+    EXPECT_EQ(ts.model().name, "hf-tiny-mixtral"); // the folder's name: no _name_or_path
+    EXPECT_EQ(ts.model().routing, "softmax_topk");
+    EXPECT_EQ(ts.origin().kind, "collected");
+    EXPECT_EQ(ts.origin().engine, "");
+    EXPECT_TRUE(ts.dims().hasWeights);
+    EXPECT_TRUE(identityLayerMap(ts.dims()));
+    EXPECT_EQ(decoderLayerCount(ts.dims()), ts.dims().layers);
+    EXPECT_EQ(ts.dims().sharedExperts, 0);
 }
 
 // How the workbench and the CLI find a trace's tokenizer: the recorded one when it is still

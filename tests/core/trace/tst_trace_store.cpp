@@ -536,7 +536,7 @@ print(json.dumps(out))
     ASSERT_EQ(runCommand(python + " " + script + " " + tmp.file("shard-00000.h5"), &out), 0) << out;
     const auto j = nlohmann::json::parse(out.substr(out.find('{')));
     EXPECT_EQ(j["format"], "specmoe-trace-shard");
-    EXPECT_EQ(j["schema"], 1);
+    EXPECT_EQ(j["schema"], 2);
     EXPECT_EQ(j["layers"], 4);
     EXPECT_EQ(j["dtype"], "bfloat16");
     EXPECT_EQ(j["lookahead"], nlohmann::json::array({1, 2}));
