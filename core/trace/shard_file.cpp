@@ -196,7 +196,7 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
     for (int l = 0; l < dims.layers; ++l)
         moeLayers[size_t(l)] = decoderLayerOf(dims, l);
     h5::writeAttr(f, "moe_layers", moeLayers, label);
-    h5::writeAttr(f, "decoder_layers", int64_t(decoderLayerCount(dims)), label);
+    h5::writeAttr(f, "decoder_layers", int64_t(dims.decoderLayers), label); // 0 = layers
     h5::writeAttr(f, "shared_experts", int64_t(dims.sharedExperts), label);
     h5::writeAttr(f, "shard_index", shardIndex, label);
     h5::writeAttr(f, "model_config_hash", fp.modelConfigHash, label);
@@ -493,40 +493,7 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     const std::string format = h5::readStringAttr(f, "format", label);
     if (format != kFormatName)
         throw Error(label + ": attribute format is '" + format + "', expected '" + kFormatName + "'");
-    m_schema = int(h5::readIntAttr(f, "schema_version", label));
-    if (m_schema < 1 || m_schema > kSchemaVersion)
-        throw Error(label + ": schema_version " + std::to_string(m_schema) +
-                    " is not supported (this build reads up to " + std::to_string(kSchemaVersion) + ")");
-    m_dims.layers = int(h5::readIntAttr(f, "layers", label));
-    m_dims.experts = int(h5::readIntAttr(f, "experts", label));
-    m_dims.topk = int(h5::readIntAttr(f, "topk", label));
-    const auto la = h5::readIntArrayAttr(f, "lookahead", label);
-    m_dims.lookahead.assign(la.begin(), la.end());
-    m_dims.hasLogits = h5::readIntAttr(f, "has_logits", label) != 0;
-    if (m_schema >= 2) {
-        m_dims.hasWeights = h5::readIntAttr(f, "has_weights", label) != 0;
-        const auto map = h5::readIntArrayAttr(f, "moe_layers", label);
-        m_dims.moeLayers.assign(map.begin(), map.end());
-        const int64_t decoder = h5::readIntAttr(f, "decoder_layers", label);
-        const int64_t shared = h5::readIntAttr(f, "shared_experts", label);
-        if (decoder < 0 || decoder > (int64_t(1) << 20) || shared < 0 || shared > (int64_t(1) << 20))
-            throw Error(label + ": attribute decoder_layers (" + std::to_string(decoder) + ") or shared_experts (" +
-                        std::to_string(shared) + ") is negative or implausibly large");
-        m_dims.decoderLayers = int(decoder);
-        m_dims.sharedExperts = int(shared);
-        if (identityLayerMap(m_dims))
-            m_dims.moeLayers.clear(); // one form in memory: empty = identity
-    } else {
-        m_dims.decoderLayers = m_dims.layers; // schema 1: every decoder layer was stored
-    }
-    if (m_dims.layers > 4096)
-        throw Error(label + ": invalid dimensions in attributes: layers " + std::to_string(m_dims.layers) +
-                    " is more than 4096");
-    if (m_schema < 2 && m_dims.experts >= kNoExpert8)
-        throw Error(label + ": invalid dimensions in attributes: schema 1 stores at most 254 experts, the "
-                            "attribute says " + std::to_string(m_dims.experts));
-    if (const std::string bad = dimsProblem(m_dims); !bad.empty())
-        throw Error(label + ": invalid dimensions in attributes: " + bad);
+    readDims(f);
     m_shardIndex = h5::readIntAttr(f, "shard_index", label);
     m_fp.modelConfigHash = h5::readStringAttr(f, "model_config_hash", label);
     m_fp.dtype = h5::readStringAttr(f, "dtype", label);
@@ -537,63 +504,7 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     if (m_tokens < 0 || nseq < 0)
         throw Error(label + ": negative num_tokens or num_sequences");
 
-    // Sequence table.
-    {
-        if (!h5::exists(f, "sequences"))
-            throw Error(label + ": group 'sequences' is missing");
-        h5::Id g(h5::check(H5Gopen2(f, "sequences", H5P_DEFAULT), label, "cannot open group sequences"));
-        const size_t s = size_t(nseq);
-        const std::string w = label + " sequences";
-        // num_sequences is read from the file: match it with the table's length before the
-        // table is allocated (a damaged count asked for 2^63 rows: std::length_error, or 48 GB).
-        if (!h5::exists(g, "seq_id"))
-            throw Error(w + ": dataset 'seq_id' is missing");
-        {
-            h5::Id d(h5::check(H5Dopen2(g, "seq_id", H5P_DEFAULT), w, "cannot open dataset seq_id"));
-            const auto rows = h5::shape(d, w + " seq_id");
-            if (rows.size() != 1 || rows[0] != hsize_t(s))
-                throw Error(w + ": dataset 'seq_id' has " +
-                            (rows.size() == 1 ? std::to_string(rows[0]) : std::string("a wrong shape")) +
-                            " entries, num_sequences is " + std::to_string(nseq));
-        }
-        m_table.seqId.resize(s);
-        m_table.tokenOffset.resize(s);
-        m_table.length.resize(s);
-        m_table.firstPosition.resize(s);
-        m_table.generated.assign(s, 0); // schema 1: prompt tokens only
-        h5::readVector(g, "seq_id", H5T_NATIVE_INT64, m_table.seqId.data(), s, w);
-        h5::readVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, w);
-        h5::readVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, w);
-        h5::readVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, w);
-        if (m_schema >= 2)
-            h5::readVector(g, "generated_tokens", H5T_NATIVE_INT32, m_table.generated.data(), s, w);
-        m_table.source = h5::readStrings(g, "source", w);
-        m_table.docId = h5::readStrings(g, "doc_id", w);
-        if (m_table.source.size() != s || m_table.docId.size() != s)
-            throw Error(label + ": sequences/source or doc_id has the wrong length");
-        if (m_schema >= 2 && h5::exists(g, "request_id")) {
-            m_table.requestId = h5::readStrings(g, "request_id", w);
-            if (m_table.requestId.size() != s)
-                throw Error(label + ": sequences/request_id has " + std::to_string(m_table.requestId.size()) +
-                            " entries, num_sequences is " + std::to_string(nseq));
-        } else {
-            m_table.requestId.assign(s, std::string());
-        }
-        int64_t covered = 0;
-        for (size_t i = 0; i < s; ++i) {
-            if (m_table.tokenOffset[i] != covered || m_table.length[i] <= 0)
-                throw Error(label + ": sequence table is not contiguous at row " + std::to_string(i) +
-                            " (seq_id " + std::to_string(m_table.seqId[i]) + ")");
-            if (m_table.generated[i] < 0 || m_table.generated[i] > m_table.length[i])
-                throw Error(label + ": sequence " + std::to_string(m_table.seqId[i]) + " (row " + std::to_string(i) +
-                            " of the sequence table): generated_tokens " + std::to_string(m_table.generated[i]) +
-                            " is not within 0.." + std::to_string(m_table.length[i]) + " (the sequence's length)");
-            covered += m_table.length[i];
-        }
-        if (covered != m_tokens)
-            throw Error(label + ": sequence table covers " + std::to_string(covered) +
-                        " tokens, num_tokens is " + std::to_string(m_tokens));
-    }
+    readSequenceTable(f, nseq);
 
     // Token columns.
     if (!h5::exists(f, "tokens"))
@@ -622,6 +533,7 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
                 chunkBytes = c.elemBytes;
                 for (hsize_t x : cd)
                     chunkBytes *= size_t(x);
+                c.chunkRows = int64_t(cd[0]);
             }
         }
         dset.reset();
@@ -659,6 +571,106 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
         m_bytes->checkIntact(label);
 }
 
+// Format, schema version and dims from the root attributes (schema 1: the defaults for what
+// it did not store). Throws naming the shard.
+void ShardFileReader::readDims(hid_t f)
+{
+    const std::string& label = m_label;
+    m_schema = int(h5::readIntAttr(f, "schema_version", label));
+    if (m_schema < 1 || m_schema > kSchemaVersion)
+        throw Error(label + ": schema_version " + std::to_string(m_schema) +
+                    " is not supported (this build reads up to " + std::to_string(kSchemaVersion) + ")");
+    m_dims.layers = int(h5::readIntAttr(f, "layers", label));
+    m_dims.experts = int(h5::readIntAttr(f, "experts", label));
+    m_dims.topk = int(h5::readIntAttr(f, "topk", label));
+    const auto la = h5::readIntArrayAttr(f, "lookahead", label);
+    m_dims.lookahead.assign(la.begin(), la.end());
+    m_dims.hasLogits = h5::readIntAttr(f, "has_logits", label) != 0;
+    if (m_schema >= 2) {
+        m_dims.hasWeights = h5::readIntAttr(f, "has_weights", label) != 0;
+        const auto map = h5::readIntArrayAttr(f, "moe_layers", label);
+        m_dims.moeLayers.assign(map.begin(), map.end());
+        const int64_t decoder = h5::readIntAttr(f, "decoder_layers", label);
+        const int64_t shared = h5::readIntAttr(f, "shared_experts", label);
+        if (decoder < 0 || decoder > (int64_t(1) << 20) || shared < 0 || shared > (int64_t(1) << 20))
+            throw Error(label + ": attribute decoder_layers (" + std::to_string(decoder) + ") or shared_experts (" +
+                        std::to_string(shared) + ") is negative or implausibly large");
+        m_dims.decoderLayers = int(decoder);
+        m_dims.sharedExperts = int(shared);
+        if (identityLayerMap(m_dims))
+            m_dims.moeLayers.clear(); // one form in memory: empty = identity
+    } // schema 1: the defaults (weights, every decoder layer stored, no shared experts)
+    if (m_dims.layers > 4096)
+        throw Error(label + ": invalid dimensions in attributes: layers " + std::to_string(m_dims.layers) +
+                    " is more than 4096");
+    if (m_schema < 2 && m_dims.experts >= kNoExpert8)
+        throw Error(label + ": invalid dimensions in attributes: schema 1 stores at most 254 experts, the "
+                            "attribute says " + std::to_string(m_dims.experts));
+    if (const std::string bad = dimsProblem(m_dims); !bad.empty())
+        throw Error(label + ": invalid dimensions in attributes: " + bad);
+}
+
+// The sequence table, checked: contiguous, covering num_tokens, generated_tokens within
+// 0..length. Throws naming the shard and the sequence.
+void ShardFileReader::readSequenceTable(hid_t f, int64_t nseq)
+{
+    const std::string& label = m_label;
+    if (!h5::exists(f, "sequences"))
+        throw Error(label + ": group 'sequences' is missing");
+    h5::Id g(h5::check(H5Gopen2(f, "sequences", H5P_DEFAULT), label, "cannot open group sequences"));
+    const size_t s = size_t(nseq);
+    const std::string w = label + " sequences";
+    // num_sequences is read from the file: match it with the table's length before the
+    // table is allocated (a damaged count asked for 2^63 rows: std::length_error, or 48 GB).
+    if (!h5::exists(g, "seq_id"))
+        throw Error(w + ": dataset 'seq_id' is missing");
+    {
+        h5::Id d(h5::check(H5Dopen2(g, "seq_id", H5P_DEFAULT), w, "cannot open dataset seq_id"));
+        const auto rows = h5::shape(d, w + " seq_id");
+        if (rows.size() != 1 || rows[0] != hsize_t(s))
+            throw Error(w + ": dataset 'seq_id' has " +
+                        (rows.size() == 1 ? std::to_string(rows[0]) : std::string("a wrong shape")) +
+                        " entries, num_sequences is " + std::to_string(nseq));
+    }
+    m_table.seqId.resize(s);
+    m_table.tokenOffset.resize(s);
+    m_table.length.resize(s);
+    m_table.firstPosition.resize(s);
+    m_table.generated.assign(s, 0); // schema 1: prompt tokens only
+    h5::readVector(g, "seq_id", H5T_NATIVE_INT64, m_table.seqId.data(), s, w);
+    h5::readVector(g, "token_offset", H5T_NATIVE_INT64, m_table.tokenOffset.data(), s, w);
+    h5::readVector(g, "length", H5T_NATIVE_INT32, m_table.length.data(), s, w);
+    h5::readVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, w);
+    if (m_schema >= 2)
+        h5::readVector(g, "generated_tokens", H5T_NATIVE_INT32, m_table.generated.data(), s, w);
+    m_table.source = h5::readStrings(g, "source", w);
+    m_table.docId = h5::readStrings(g, "doc_id", w);
+    if (m_table.source.size() != s || m_table.docId.size() != s)
+        throw Error(label + ": sequences/source or doc_id has the wrong length");
+    if (m_schema >= 2 && h5::exists(g, "request_id")) {
+        m_table.requestId = h5::readStrings(g, "request_id", w);
+        if (m_table.requestId.size() != s)
+            throw Error(label + ": sequences/request_id has " + std::to_string(m_table.requestId.size()) +
+                        " entries, num_sequences is " + std::to_string(nseq));
+    } else {
+        m_table.requestId.assign(s, std::string());
+    }
+    int64_t covered = 0;
+    for (size_t i = 0; i < s; ++i) {
+        if (m_table.tokenOffset[i] != covered || m_table.length[i] <= 0)
+            throw Error(label + ": sequence table is not contiguous at row " + std::to_string(i) +
+                        " (seq_id " + std::to_string(m_table.seqId[i]) + ")");
+        if (m_table.generated[i] < 0 || m_table.generated[i] > m_table.length[i])
+            throw Error(label + ": sequence " + std::to_string(m_table.seqId[i]) + " (row " + std::to_string(i) +
+                        " of the sequence table): generated_tokens " + std::to_string(m_table.generated[i]) +
+                        " is not within 0.." + std::to_string(m_table.length[i]) + " (the sequence's length)");
+        covered += m_table.length[i];
+    }
+    if (covered != m_tokens)
+        throw Error(label + ": sequence table covers " + std::to_string(covered) +
+                    " tokens, num_tokens is " + std::to_string(m_tokens));
+}
+
 ShardFileReader::~ShardFileReader() = default;
 
 void ShardFileReader::readColumn(Column& c, hid_t memType, int64_t begin, int64_t end, void* out)
@@ -681,10 +693,19 @@ void ShardFileReader::readColumn(Column& c, hid_t memType, int64_t begin, int64_
 
 void ShardFileReader::readIdColumn(Column& c, int64_t begin, int64_t end, ExpertId* out)
 {
-    const size_t n = size_t(end - begin) * c.rowElems;
-    c.narrow.resize(n);
-    readColumn(c, c.memType, begin, end, c.narrow.data());
-    widenIds(c.narrow.data(), n, out);
+    // Chunk by chunk: the uint8 staging buffer is widened while it is in cache, and a piece
+    // that covers whole chunks is copied by HDF5 straight out of the file image (a piece
+    // that cuts a chunk goes through the chunk cache: one more copy).
+    if (end <= begin)
+        return;
+    const int64_t step = c.chunkRows > 0 ? c.chunkRows : end - begin;
+    c.narrow.resize(size_t(std::min(end - begin, step)) * c.rowElems);
+    for (int64_t a = begin; a < end;) {
+        const int64_t z = std::min(end, (a / step + 1) * step);
+        readColumn(c, c.memType, a, z, c.narrow.data());
+        widenIds(c.narrow.data(), size_t(z - a) * c.rowElems, out + size_t(a - begin) * c.rowElems);
+        a = z;
+    }
 }
 
 void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
@@ -727,12 +748,22 @@ void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
 RoutingBlock ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd)
 {
     RoutingBlock b;
+    readSequences(seqBegin, seqEnd, b);
+    return b;
+}
+
+void ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd, RoutingBlock& b)
+{
     b.dims = m_dims;
+    b.sequences.clear();
     seqEnd = std::min(seqEnd, m_table.size());
-    if (seqBegin >= seqEnd)
-        return b;
+    if (seqBegin >= seqEnd) {
+        b.clear();
+        return;
+    }
     const int64_t rowBegin = m_table.tokenOffset[seqBegin];
     const int64_t rowEnd = m_table.tokenOffset[seqEnd - 1] + m_table.length[seqEnd - 1];
+    // The arrays keep their memory from the previous block; readRows overwrites every element.
     readRows(rowBegin, rowEnd, b);
     b.sequences.reserve(seqEnd - seqBegin);
     b.seqIds.resize(size_t(rowEnd - rowBegin));
@@ -749,7 +780,6 @@ RoutingBlock ShardFileReader::readSequences(size_t seqBegin, size_t seqEnd)
         b.sequences.push_back(std::move(r));
     }
     checkBlockValues(b, m_label);
-    return b;
 }
 
 } // namespace specmoe::shard

@@ -53,6 +53,7 @@ struct Column {
     bool ids = false;
     bool narrowIds = false;
     std::vector<uint8_t> narrow;
+    int64_t chunkRows = 0; // rows per HDF5 chunk (reader; 0 = not chunked)
 };
 
 class ShardFileWriter {
@@ -132,8 +133,12 @@ public:
     void readRows(int64_t begin, int64_t end, RoutingBlock& out);
     // Whole sequences [seqBegin, seqEnd) as a complete block (offsets from 0).
     RoutingBlock readSequences(size_t seqBegin, size_t seqEnd);
+    // Same, into `out`, reusing its arrays' memory (a stream of blocks allocates once).
+    void readSequences(size_t seqBegin, size_t seqEnd, RoutingBlock& out);
 
 private:
+    void readDims(hid_t file);
+    void readSequenceTable(hid_t file, int64_t numSequences);
     void readColumn(Column& c, hid_t memType, int64_t begin, int64_t end, void* out);
     void readIdColumn(Column& c, int64_t begin, int64_t end, ExpertId* out);
 

@@ -90,7 +90,7 @@ nlohmann::json dimsToJson(const TraceDims& d)
             {"has_logits", d.hasLogits},
             {"has_weights", d.hasWeights},
             {"moe_layers", map},
-            {"decoder_layers", decoderLayerCount(d)},
+            {"decoder_layers", d.decoderLayers}, // 0 = layers
             {"shared_experts", d.sharedExperts}};
 }
 
@@ -113,7 +113,6 @@ TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
     }
     if (const std::string bad = dimsProblem(d); !bad.empty())
         throw Error(where + ": field 'dims' is invalid: " + bad);
-    d.decoderLayers = decoderLayerCount(d);
     if (identityLayerMap(d))
         d.moeLayers.clear();
     return d;

@@ -37,7 +37,8 @@ struct Manifest {
 
 nlohmann::json dimsToJson(const TraceDims& d);
 // Throws specmoe::Error naming `where` and the field for ill-typed or invalid dims
-// (dimsProblem()). The layer map comes back in one form: empty when it is the identity.
+// (dimsProblem()). The layer map comes back in one form: empty when it is the identity;
+// decoderLayers as stored (0 = layers).
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where);
 nlohmann::json modelToJson(const TraceModelInfo& m);
 nlohmann::json originToJson(const TraceOrigin& o);

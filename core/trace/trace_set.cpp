@@ -151,6 +151,9 @@ bool TraceSet::forEachBlock(const BlockVisitor& visit, size_t maxTokensPerBlock,
     const int64_t total = numTokens();
     int64_t done = 0;
     ProgressMeter meter;
+    // One block for the whole stream: its arrays are allocated (and zero-filled by the
+    // kernel) once instead of per block.
+    RoutingBlock b;
     for (size_t i = 0; i < m->man.shards.size(); ++i) {
         auto r = m->reader(i);
         const auto& t = r->table();
@@ -160,7 +163,7 @@ bool TraceSet::forEachBlock(const BlockVisitor& visit, size_t maxTokensPerBlock,
             size_t tokens = size_t(t.length[s]);
             while (e < t.size() && tokens + size_t(t.length[e]) <= cap)
                 tokens += size_t(t.length[e++]);
-            RoutingBlock b = r->readSequences(s, e);
+            r->readSequences(s, e, b);
             if (!visit(b))
                 return false;
             done += int64_t(tokens);

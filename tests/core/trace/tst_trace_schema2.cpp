@@ -275,7 +275,7 @@ void roundTrip(const TraceDims& d, const RoutingBlock& a, const RoutingBlock& bb
     EXPECT_EQ(st.hasWeightsAttr, d.hasWeights ? 1 : 0);
     EXPECT_TRUE(st.hasGenerated);
     EXPECT_EQ(st.hasRequestId, anyRequest);
-    EXPECT_EQ(st.decoderLayers, decoderLayerCount(d));
+    EXPECT_EQ(st.decoderLayers, d.decoderLayers);
     EXPECT_EQ(st.sharedExperts, d.sharedExperts);
     EXPECT_EQ(st.moeLayers, d.moeLayers.empty() ? identity(d.layers)
                                                  : std::vector<int32_t>(d.moeLayers.begin(), d.moeLayers.end()));
@@ -284,7 +284,7 @@ void roundTrip(const TraceDims& d, const RoutingBlock& a, const RoutingBlock& bb
     const auto j = nlohmann::json::parse(set.manifestText());
     EXPECT_EQ(j.at("schema_version"), 2);
     EXPECT_EQ(j.at("dims").at("has_weights"), d.hasWeights);
-    EXPECT_EQ(j.at("dims").at("decoder_layers"), decoderLayerCount(d));
+    EXPECT_EQ(j.at("dims").at("decoder_layers"), d.decoderLayers);
     EXPECT_EQ(j.at("dims").at("shared_experts"), d.sharedExperts);
     EXPECT_EQ(j.at("dims").at("moe_layers").size(), size_t(d.layers));
     EXPECT_EQ(j.at("model").at("family"), o.model.family);
