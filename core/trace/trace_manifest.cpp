@@ -97,17 +97,42 @@ nlohmann::json dimsToJson(const TraceDims& d)
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
 {
     TraceDims d;
+    // Integers only: nlohmann casts a float (1e63) to int without a check (undefined).
+    auto integer = [&](const char* key, bool required, int def) {
+        if (!j.contains(key)) {
+            if (required)
+                throw Error(where + ": field 'dims." + key + "' is missing");
+            return def;
+        }
+        const auto& v = j.at(key);
+        if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+            throw Error(where + ": field 'dims." + key + "' must be an integer");
+        return int(v.get<int64_t>());
+    };
+    auto integers = [&](const char* key) {
+        std::vector<int> out;
+        if (!j.contains(key) || j.at(key).is_null())
+            return out;
+        if (!j.at(key).is_array())
+            throw Error(where + ": field 'dims." + key + "' must be an array of integers");
+        for (const auto& v : j.at(key)) {
+            if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
+                throw Error(where + ": field 'dims." + key + "' must be an array of integers");
+            out.push_back(int(v.get<int64_t>()));
+        }
+        return out;
+    };
     try {
-        d.layers = j.at("layers").get<int>();
-        d.experts = j.at("experts").get<int>();
-        d.topk = j.at("topk").get<int>();
-        d.lookahead = j.value("lookahead", std::vector<int>{});
+        d.layers = integer("layers", true, 0);
+        d.experts = integer("experts", true, 0);
+        d.topk = integer("topk", true, 0);
+        d.lookahead = integers("lookahead");
         d.hasLogits = j.value("has_logits", false);
         // Schema 1 has none of these: weights, every decoder layer stored, no shared experts.
         d.hasWeights = j.value("has_weights", true);
-        d.moeLayers = j.value("moe_layers", std::vector<int>{});
-        d.decoderLayers = j.value("decoder_layers", 0);
-        d.sharedExperts = j.value("shared_experts", 0);
+        d.moeLayers = integers("moe_layers");
+        d.decoderLayers = integer("decoder_layers", false, 0);
+        d.sharedExperts = integer("shared_experts", false, 0);
     } catch (const nlohmann::json::exception& e) {
         throw Error(where + ": field 'dims' is invalid: " + jsonErrorText(e));
     }
