@@ -139,8 +139,8 @@ MixtralConfig parseConfig(const std::string& text, const std::string& source)
         fail(source, "num_key_value_heads", "must divide num_attention_heads");
     if (c.topk > c.numExperts)
         fail(source, "num_experts_per_tok", "must not exceed num_local_experts");
-    if (c.numExperts > 255)
-        fail(source, "num_local_experts", "must be at most 255 (traces store ids as bytes)");
+    if (c.numExperts > 65534) // kNoExpert (0xFFFF) is the trace's "no expert"
+        fail(source, "num_local_experts", "must be at most 65534 (trace expert ids are 16-bit)");
 
     // rope_theta: top level, or inside rope_parameters (newer exports).
     bool haveTheta = false;

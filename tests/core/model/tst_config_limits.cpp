@@ -68,7 +68,10 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"ParameterCountOverflow",
                 {{"\"hidden_size\": 64", "\"hidden_size\": 2147483648"},
                  {"\"intermediate_size\": 128", "\"intermediate_size\": 2147483648"}},
-                {"cfg.json", "parameters", "2^56"}}),
+                {"cfg.json", "parameters", "2^56"}},
+        // Trace expert ids are 16-bit with 0xFFFF as "no expert" (schema 2).
+        Refused{"ExpertsBeyondTraceIds", {{"\"num_local_experts\": 8", "\"num_local_experts\": 65535"}},
+                {"cfg.json", "num_local_experts", "at most 65534"}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ConfigRoundTrip, WithoutMaxPositionEmbeddings)
