@@ -6,6 +6,8 @@
 #include "tests/core/trace/synthetic_trace.h"
 #include "tests/support/test_support.h"
 
+#include "tests/core/trace/block_compare.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -23,26 +25,6 @@ namespace {
 TraceFingerprint fp(const std::string& run = "run1")
 {
     return {"cfg-abc", "bfloat16", "tok-123", run};
-}
-
-void expectSameTokens(const RoutingBlock& a, const RoutingBlock& b)
-{
-    ASSERT_EQ(a.numTokens(), b.numTokens());
-    EXPECT_EQ(a.tokenIds, b.tokenIds);
-    EXPECT_EQ(a.seqIds, b.seqIds);
-    EXPECT_EQ(a.positions, b.positions);
-    EXPECT_EQ(a.topkIds, b.topkIds);
-    EXPECT_EQ(a.topkWeights, b.topkWeights);
-    EXPECT_EQ(a.logits, b.logits);
-    EXPECT_EQ(a.lookaheadIds, b.lookaheadIds);
-    ASSERT_EQ(a.sequences.size(), b.sequences.size());
-    for (size_t i = 0; i < a.sequences.size(); ++i) {
-        EXPECT_EQ(a.sequences[i].seqId, b.sequences[i].seqId);
-        EXPECT_EQ(a.sequences[i].source, b.sequences[i].source);
-        EXPECT_EQ(a.sequences[i].docId, b.sequences[i].docId);
-        EXPECT_EQ(a.sequences[i].tokenOffset, b.sequences[i].tokenOffset);
-        EXPECT_EQ(a.sequences[i].length, b.sequences[i].length);
-    }
 }
 
 RoutingBlock readAll(const TraceSet& set, size_t maxTokens)
