@@ -99,7 +99,41 @@ TEST(TrainWide, QwenIdsOnlyTrainAndEvaluate)
     const EvalReport back = EvalReport::fromJson(test.toJson(), "report");
     ASSERT_EQ(back.unavailable.size(), 1u);
     EXPECT_EQ(back.unavailable[0].reason, test.unavailable[0].reason);
+}
 
+// Export of an id-only predictor, and the same probabilities from Python
+// (docs/load_predictor.py) with ids only. Needs RoutingBlock::validate to accept blocks
+// without weights (trace schema 2).
+TEST(TrainWide, QwenIdsOnlyExportMatchesPython)
+{
+    test::TempDir dir("spec-wide-x");
+    const SyntheticRouting s = qwenIdsOnly();
+    const BlockSource src = syntheticSource(s, 1000);
+    TrainParams p = test::tinyTrainParams(dir.file("run"), src);
+    p.epochs = 1;
+    p.maxValidationTokens = 64;
+    train(p);
+    exportPredictor({dir.file("run"), dir.file("exported")});
+    SyntheticRouting fresh = s;
+    fresh.minLength = fresh.maxLength = 3;
+    RoutingBlock b = syntheticTokens(fresh, 6);
+    const BlockPredictions pred = predictBlock(dir.file("exported"), b);
+    ASSERT_EQ(pred.models.size(), 6u); // 3 models + frequency, markov, uniform
+    const int64_t N = int64_t(b.numTokens()), L = 48, k = 8, E = 128;
+    const std::vector<int32_t> ids(b.topkIds.begin(), b.topkIds.end());
+    const std::vector<int32_t> seq(b.seqIds.begin(), b.seqIds.end()), pos(b.positions.begin(), b.positions.end());
+    std::vector<NamedArray> arrays = {makeI32("input.topk_ids", {N, L, k}, ids), makeI32("input.token_ids", {N}, b.tokenIds),
+                                      makeI32("input.seq_ids", {N}, seq), makeI32("input.positions", {N}, pos)};
+    for (size_t m = 0; m < pred.models.size(); ++m)
+        arrays.push_back(makeF32("output." + pred.models[m], {N, L, 2, E}, pred.probs[m]));
+    writeTensorFile(dir.file("check.safetensors"), arrays);
+    std::string out;
+    const int rc = test::runCommand("/usr/bin/python3 " + std::string(SPECMOE_SOURCE_DIR) +
+                                        "/docs/load_predictor.py --predictor " + dir.file("exported") + " --check " +
+                                        dir.file("check.safetensors") + " 2>&1",
+                                    &out);
+    EXPECT_EQ(rc, 0) << out;
+    std::cout << out;
 }
 
 // A predictor that reads router weights cannot score id-only traces: a clear error, not
