@@ -195,9 +195,10 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     m->opts.chunkTokens = std::max(1, options.chunkTokens);
     if (const std::string bad = dimsProblem(dims); !bad.empty())
         throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + "): " + bad);
-    if (options.origin.kind != "collected" && options.origin.kind != "imported")
+    // `specmoe traces synth` writes "synthetic": its routing is made up, not a model's.
+    if (options.origin.kind != "collected" && options.origin.kind != "imported" && options.origin.kind != "synthetic")
         throw Error("trace " + dir + ": origin kind '" + options.origin.kind +
-                    "' is neither 'collected' nor 'imported'");
+                    "' is not one of collected, imported, synthetic");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec || !fs::is_directory(dir))

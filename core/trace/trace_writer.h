@@ -59,7 +59,7 @@ struct TraceModelInfo {
 
 // Where a trace came from (manifest "origin"; schema 2).
 struct TraceOrigin {
-    std::string kind = "collected";  // "collected" (our runtime) or "imported"
+    std::string kind = "collected";  // "collected" (our runtime), "imported" or "synthetic"
     std::string engine;              // for imports: "vllm", "sglang", "megatron", "npy"
     std::string engineVersion;       // as the user gave it; may be empty
     std::vector<std::string> inputs; // imported files (absolute paths)

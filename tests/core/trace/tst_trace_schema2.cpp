@@ -447,6 +447,35 @@ TEST(TraceSchema2, ReshardKeepsEveryField)
     EXPECT_EQ(inspect(set.shardPath(0)).idBytes, 2u);
 }
 
+// `specmoe traces synth` records origin kind "synthetic"; the writer refused it (every synth
+// run failed with "origin kind 'synthetic' is neither 'collected' nor 'imported'"). A kind
+// outside the three is still refused, before the folder exists.
+TEST(TraceSchema2, OriginKindSyntheticIsWrittenOthersRefused)
+{
+    TempDir tmp("schema2-origin");
+    const TraceDims d = qwen3(false);
+    TraceWriterOptions o = options("qwen3_moe");
+    o.origin = {"synthetic", "specmoe traces synth", "", {}};
+    {
+        TraceWriter w(tmp.file("synth"), d, fp(), o);
+        w.append(block(d, 0, 3));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.file("synth"));
+    EXPECT_EQ(set.origin().kind, "synthetic");
+    EXPECT_EQ(set.origin().engine, "specmoe traces synth");
+
+    o.origin.kind = "guessed";
+    try {
+        TraceWriter w(tmp.file("bad"), d, fp(), o);
+        ADD_FAILURE() << "origin kind 'guessed' accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("origin kind 'guessed'"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("collected, imported, synthetic"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(tmp.file("bad")));
+}
+
 TEST(TraceSchema2, GoldenSchema1FolderReadsWithDefaults)
 {
     const TraceSet set = TraceSet::open(dataPath("golden/trace"));
