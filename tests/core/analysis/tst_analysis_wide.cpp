@@ -217,8 +217,6 @@ TEST(AnalysisWide, LayerPairMatrixOverItsBudgetIsSkippedAndSaysSo)
 
 TEST(AnalysisWide, DeepSeekDims)
 {
-    if (sizeof(ExpertId) == 1)
-        GTEST_SKIP() << "256 experts need the 16-bit expert ids of trace schema 2";
     SyntheticRouting s = presetRouting(syntheticPreset("deepseek-v3"), false);
     s.minLength = s.maxLength = 64;
     const RoutingBlock b = syntheticTokens(s, 1024);

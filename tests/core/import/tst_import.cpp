@@ -133,62 +133,14 @@ std::string errorOf(Fn fn)
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
-// Trace schema 2's storage (id-only traces, the layer map, phase and request ids) lands apart
-// from the importers; a build whose writer cannot store it yet skips the tests that write.
-bool schema2Stored()
-{
-    static const bool stored = [] {
-        TempDir tmp("schema2-probe");
-        try {
-            TraceDims d;
-            d.layers = 1;
-            d.experts = 2;
-            d.topk = 1;
-            d.hasWeights = false;
-            d.moeLayers = {1};
-            d.decoderLayers = 2;
-            TraceWriter w(tmp.file("t"), d, TraceFingerprint{});
-            RoutingBlock b;
-            b.dims = d;
-            b.tokenIds = {1};
-            b.seqIds = {0};
-            b.positions = {0};
-            b.topkIds = {1};
-            SequenceRecord s;
-            s.length = 1;
-            s.generatedTokens = 1;
-            s.requestId = "x";
-            b.sequences = {s};
-            w.append(b);
-            w.finish();
-            const TraceSet set = TraceSet::open(tmp.file("t"));
-            return set.dims() == d && set.sequences().at(0).requestId == "x" &&
-                   set.sequences().at(0).generatedTokens == 1;
-        } catch (const Error&) {
-            return false;
-        }
-    }();
-    return stored;
-}
-
-#define SKIP_WITHOUT_SCHEMA2()                                                                           \
-    if (!schema2Stored())                                                                                \
-    GTEST_SKIP() << "this build's trace writer does not store schema 2 yet (id-only traces, layer map, " \
-                    "phase, request ids)"
-
-bool needsWideIds(const json& want) { return want["experts"].get<int>() >= int(kNoExpert); }
-
 } // namespace
 
 class ImportGood : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ImportGood, WritesAVerifiedTraceEqualToTheInput)
 {
-    SKIP_WITHOUT_SCHEMA2();
     const Case& c = GetParam();
     const json want = expectedOf(c.name);
-    if (needsWideIds(want) && sizeof(ExpertId) < 2)
-        GTEST_SKIP() << "expert ids are 8 bits in this build (schema 2 widens them to 16)";
     TempDir tmp("import");
     const std::string out = tmp.file("trace");
     const ImportResult r = importTrace(paramsFor(c, out));
@@ -285,7 +237,6 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Import, MegatronSinkNumbersAreMatchedToTheLayerMap)
 {
-    SKIP_WITHOUT_SCHEMA2();
     TempDir tmp("import");
     ImportParams p;
     p.format = ImportFormat::Megatron;
@@ -304,7 +255,6 @@ TEST(Import, MegatronSinkNumbersAreMatchedToTheLayerMap)
 
 TEST(Import, ExplicitFlagsOverrideTheConfiguration)
 {
-    SKIP_WITHOUT_SCHEMA2();
     TempDir tmp("import");
     ImportParams p;
     p.format = ImportFormat::Vllm;
@@ -322,7 +272,6 @@ TEST(Import, ExplicitFlagsOverrideTheConfiguration)
 
 TEST(Import, AnotherTraceInTheFolderIsRefusedUnlessOverwritten)
 {
-    SKIP_WITHOUT_SCHEMA2();
     TempDir tmp("import");
     ImportParams p;
     p.format = ImportFormat::Npy;
@@ -339,7 +288,6 @@ TEST(Import, AnotherTraceInTheFolderIsRefusedUnlessOverwritten)
 
 TEST(Import, ACancelledImportResumesWhereItStopped)
 {
-    SKIP_WITHOUT_SCHEMA2();
     TempDir tmp("import");
     ImportParams p;
     p.format = ImportFormat::Vllm;
@@ -365,7 +313,6 @@ TEST(Import, ACancelledImportResumesWhereItStopped)
 
 TEST(Import, ProgressCoversEveryRowTwice)
 {
-    SKIP_WITHOUT_SCHEMA2();
     TempDir tmp("import");
     ImportParams p;
     p.format = ImportFormat::Sglang;

@@ -198,8 +198,6 @@ TEST(TrainWide, MarkovSetTableIsBounded)
 
 TEST(TrainWide, DeepSeekDimsShortRun)
 {
-    if (sizeof(ExpertId) == 1)
-        GTEST_SKIP() << "256 experts need the 16-bit expert ids of trace schema 2";
     test::TempDir dir("spec-wide-ds");
     SyntheticRouting s = presetRouting(syntheticPreset("deepseek-v3"), false);
     s.minLength = s.maxLength = 24;
