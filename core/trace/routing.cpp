@@ -15,7 +15,7 @@ bool sameRouting(const TraceDims& a, const TraceDims& b)
 bool operator==(const TraceDims& a, const TraceDims& b)
 {
     if (!sameRouting(a, b) || a.hasLogits != b.hasLogits || a.hasWeights != b.hasWeights ||
-        a.sharedExperts != b.sharedExperts || decoderLayerCount(a) != decoderLayerCount(b))
+        a.sharedExperts != b.sharedExperts || a.featureDim != b.featureDim || decoderLayerCount(a) != decoderLayerCount(b))
         return false;
     for (int l = 0; l < a.layers; ++l)
         if (decoderLayerOf(a, l) != decoderLayerOf(b, l))
@@ -36,6 +36,8 @@ std::string describeDims(const TraceDims& d)
         s += ", shared experts " + std::to_string(d.sharedExperts);
     if (!identityLayerMap(d) || decoderLayerCount(d) != d.layers)
         s += ", " + describeLayerMap(d);
+    if (d.featureDim > 0)
+        s += ", features " + std::to_string(d.featureDim);
     return s;
 }
 
@@ -57,6 +59,8 @@ std::string dimsProblem(const TraceDims& d)
         return "decoder layers " + n(d.decoderLayers) + " is negative";
     if (d.sharedExperts < 0)
         return "shared experts " + n(d.sharedExperts) + " is negative";
+    if (d.featureDim < 0)
+        return "feature dim " + n(d.featureDim) + " is negative";
     if (d.moeLayers.empty())
         return d.decoderLayers > 0 && d.decoderLayers < d.layers
                    ? "decoder layers " + n(d.decoderLayers) + " are fewer than the " + n(d.layers) + " stored layers"
@@ -143,6 +147,7 @@ void RoutingBlock::append(const RoutingBlock& o)
     topkWeights.insert(topkWeights.end(), o.topkWeights.begin(), o.topkWeights.end());
     logits.insert(logits.end(), o.logits.begin(), o.logits.end());
     lookaheadIds.insert(lookaheadIds.end(), o.lookaheadIds.begin(), o.lookaheadIds.end());
+    features.insert(features.end(), o.features.begin(), o.features.end());
 }
 
 void RoutingBlock::validate() const
@@ -164,6 +169,13 @@ void RoutingBlock::validate() const
     check(!dims.hasLogits || logits.size() == n * size_t(dims.layers) * size_t(dims.experts),
           "router logits have the wrong size");
     check(lookaheadIds.size() == n * lk * dims.lookahead.size(), "lookahead ids have the wrong size");
+    if (dims.featureDim > 0)
+        check(features.size() == n * size_t(dims.layers) * size_t(dims.featureDim),
+              "features have " + std::to_string(features.size()) + " values, expected " +
+                  std::to_string(n * size_t(dims.layers) * size_t(dims.featureDim)) + " (tokens x layers x " +
+                  std::to_string(dims.featureDim) + ")");
+    else
+        check(features.empty(), "features are given but the dims say the trace has none (featureDim 0)");
     // Messages are built only on failure: these loops run over every stored id.
     for (ExpertId e : topkIds)
         if (e >= dims.experts)
@@ -197,6 +209,7 @@ void RoutingBlock::clear()
     topkWeights.clear();
     logits.clear();
     lookaheadIds.clear();
+    features.clear();
 }
 
 } // namespace specmoe

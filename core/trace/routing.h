@@ -28,23 +28,26 @@ struct TraceDims {
     std::vector<int> moeLayers;
     int decoderLayers = 0; // decoder layers of the model, dense ones included; 0 = layers
     int sharedExperts = 0; // always-on experts beside the routed ones (not stored per token)
+    // Hidden-state features per token and stored layer (F floats, f_l = P_l (hr_l - mu_l) of
+    // layer l's router input; the basis is core/trace/feature_basis.h); 0 = none.
+    int featureDim = 0;
 };
 
-// Every field, the logits flag included: what a shard and the manifest must agree on. The
+// Every field, the logits flag and featureDim included: what a shard and the manifest must agree on. The
 // layer map compares resolved (an empty moeLayers equals the identity; decoderLayers 0
 // equals decoderLayerCount()).
 bool operator==(const TraceDims& a, const TraceDims& b);
 inline bool operator!=(const TraceDims& a, const TraceDims& b) { return !(a == b); }
 // The routing shape only (layers, experts, top-k, probe distances): traces of one model
-// with and without logits mix in analysis and speculation, which never read the logits.
+// with and without logits or features mix in analysis and speculation of the routing.
 bool sameRouting(const TraceDims& a, const TraceDims& b);
 // "32 layers, 8 experts, top-2, lookahead {1,2}, logits no", for messages; weights, shared
-// experts and the layer map are added where they are not the defaults.
+// experts, the layer map and features are added where they are not the defaults.
 std::string describeDims(const TraceDims& d);
 
 // What is wrong with dims (empty: nothing): L >= 1, 1 <= E < kNoExpert, 1 <= k <= kMaxTopk,
 // k <= E, lookahead distances >= 1, moeLayers empty or L strictly ascending entries >= 0 and
-// below decoderLayers when that is > 0, decoderLayers >= 0, sharedExperts >= 0.
+// below decoderLayers when that is > 0, decoderLayers >= 0, sharedExperts >= 0, featureDim >= 0.
 std::string dimsProblem(const TraceDims& d);
 // Decoder layers of the model: decoderLayers, or when 0 the layers the map implies.
 int decoderLayerCount(const TraceDims& d);
@@ -82,6 +85,7 @@ struct RoutingBlock {
                                        // empty unless dims.hasWeights
     std::vector<uint16_t> logits;      // [N, L, E] IEEE half bits; empty unless hasLogits
     std::vector<ExpertId> lookaheadIds; // [N, L, D, k]; kNoExpert where l+d >= L
+    std::vector<uint16_t> features;     // [N, L, F] IEEE half bits; empty unless dims.featureDim > 0
 
     size_t numTokens() const { return tokenIds.size(); }
     size_t idx(size_t token, int layer, int j) const
@@ -94,7 +98,8 @@ struct RoutingBlock {
     // Appends another block with the same dims (token offsets are rebased).
     void append(const RoutingBlock& other);
     // Throws specmoe::Error when the dims are invalid (dimsProblem()), array sizes disagree
-    // with them (weights present exactly when hasWeights), ids are out of range (kNoExpert
+    // with them (weights present exactly when hasWeights, features exactly N*L*F when
+    // featureDim > 0, else none), ids are out of range (kNoExpert
     // only in lookahead slots), or a sequence's generatedTokens is not within 0..length.
     void validate() const;
     void clear();
