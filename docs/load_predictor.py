@@ -128,8 +128,11 @@ class Predictor:
             pw[:, :, d * k:(d + 1) * k] = np.where(ok, np.float32(1.0 / k), 0)
         f["probe_idx"], f["probe_w"] = torch.from_numpy(pidx), torch.from_numpy(pw)
         nb = self.m["token_buckets"]
-        tb = (tokens.astype(np.int64) % nb) if (self.m["use_token_ids"] and nb > 0) else np.zeros(N, np.int64)
+        # token id -1 = unknown (imported without ids): no token embedding (weight 0)
+        known = (tokens != -1) if (self.m["use_token_ids"] and nb > 0) else np.zeros(N, bool)
+        tb = np.where(known, tokens.astype(np.int64) % max(nb, 1), 0)
         f["tok"] = torch.from_numpy(tb)
+        f["tok_known"] = torch.from_numpy(known.astype(np.float32))
         shape = (N, L, H, E)
         freq, mk, lk, uni = (np.full(shape, base, np.float32) for _ in range(4))
         target_valid = np.zeros((N, L, H), np.float32)
@@ -159,7 +162,7 @@ class Predictor:
         if self.look_input:
             x = x + (F.embedding(f["probe_idx"], self._w(p + "enc.probe.weight")) * f["probe_w"].unsqueeze(-1)).sum(2)
         if self.m["use_token_ids"] and self.m["token_buckets"] > 0:
-            x = x + F.embedding(f["tok"], self._w(p + "enc.tok.weight")).unsqueeze(1)
+            x = x + (F.embedding(f["tok"], self._w(p + "enc.tok.weight")) * f["tok_known"].unsqueeze(-1)).unsqueeze(1)
         gru = torch.nn.GRU(self.m["embed_dim"], self.m["hidden_dim"], batch_first=True)
         gru.load_state_dict({n: self._w(p + "enc.gru." + n) for n in
                              ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")})

@@ -1,9 +1,12 @@
 #include "widgets/routed_text.h"
 
 #include "core/analysis/analysis_result.h"
+#include "core/trace/token_id.h"
 #include "core/util/half.h"
 #include "core/util/piece_text.h"
 #include "widgets/export.h"
+
+#include <QObject>
 
 #include <algorithm>
 #include <unordered_map>
@@ -78,8 +81,10 @@ void RoutedText::build(const TextFn& text)
         const int32_t id = m_block->tokenIds[m_begin + i];
         auto [it, fresh] = pieceIds.emplace(id, uint32_t(m_pieces.size()));
         if (fresh) {
-            QString piece = text ? QString::fromStdString(pieceDisplayText(text(id)))
-                                 : QStringLiteral("#%1 ").arg(id);
+            // A token the trace has no id for (kUnknownToken) never reaches the text function.
+            QString piece = id == kUnknownToken ? QObject::tr("#? ")
+                            : text              ? QString::fromStdString(pieceDisplayText(text(id)))
+                                                : QStringLiteral("#%1 ").arg(id);
             const bool newline = piece.contains(QLatin1Char('\n'));
             piece.remove(QLatin1Char('\n'));
             piece.replace(QLatin1Char('\t'), QLatin1String("    "));

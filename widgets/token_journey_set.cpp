@@ -2,6 +2,7 @@
 
 #include "core/analysis/analysis.h"
 #include "core/analysis/analysis_result.h"
+#include "core/trace/token_id.h"
 #include "widgets/export.h"
 
 #include <QObject>
@@ -44,8 +45,10 @@ void TokenJourneySet::addQuery(JourneyQuery q)
 
 JourneyToken TokenJourneySet::convert(const TokenJourney& j)
 {
-    // Element-wise: core's journey ids may be narrower than ExpertId.
-    return {j.seqId, j.position, QString::fromStdString(j.text),
+    // Element-wise: core's journey ids may be narrower than ExpertId. A token the trace
+    // has no id for shows as "#?" (the analysis gives it no text).
+    const QString text = j.tokenId == kUnknownToken ? QObject::tr("#?") : QString::fromStdString(j.text);
+    return {j.seqId, j.position, text,
             std::vector<ExpertId>(j.experts.begin(), j.experts.end()), j.weights};
 }
 
@@ -103,7 +106,10 @@ TokenJourneySet TokenJourneySet::fromBlock(const RoutingBlock& b, const TextFn& 
             JourneyToken t;
             t.seqId = rec.seqId;
             t.position = b.positions.empty() ? i : b.positions[row];
-            t.text = text ? QString::fromStdString(text(b.tokenIds[row])) : QStringLiteral("#%1").arg(b.tokenIds[row]);
+            const int32_t id = b.tokenIds[row];
+            t.text = id == kUnknownToken ? QObject::tr("#?")
+                     : text              ? QString::fromStdString(text(id))
+                                         : QStringLiteral("#%1").arg(id);
             t.experts.resize(size_t(L * k));
             t.weights.resize(size_t(L * k));
             for (int l = 0; l < L; ++l)

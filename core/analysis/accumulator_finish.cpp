@@ -2,6 +2,7 @@
 // group, transitions and mutual information between layers, the sampled tokens.
 // Predictability has its own file (accumulator_predictability.cpp).
 #include "core/analysis/accumulator_impl.h"
+#include "core/trace/token_id.h"
 
 #include <algorithm>
 #include <cmath>
@@ -293,7 +294,7 @@ void AnalysisAccumulator::Impl::tokenSamples(TokenSamples& ts) const
             x.tokenId = s.tokenId;
             x.rank = s.rank;
             x.weight = ht[s.weight];
-            if (opt.tokenText) {
+            if (opt.tokenText && s.tokenId != kUnknownToken) {
                 auto it = textCache.find(s.tokenId);
                 if (it == textCache.end())
                     it = textCache.emplace(s.tokenId, opt.tokenText(s.tokenId)).first;

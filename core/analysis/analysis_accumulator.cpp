@@ -6,6 +6,7 @@
 #include "core/analysis/accumulator_impl.h"
 #include "core/analysis/block_check.h"
 
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -171,7 +172,7 @@ TokenJourney AnalysisAccumulator::Impl::journeyOf(const RoutingBlock& b, size_t 
     j.source = source;
     j.position = b.positions[t];
     j.tokenId = b.tokenIds[t];
-    if (opt.tokenText)
+    if (opt.tokenText && j.tokenId != kUnknownToken)
         j.text = opt.tokenText(j.tokenId);
     const size_t n = size_t(L) * K;
     const size_t base = t * n;

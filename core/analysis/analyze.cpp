@@ -2,6 +2,7 @@
 #include "core/analysis/analysis.h"
 #include "core/analysis/block_check.h"
 
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "core/util/piece_text.h"
@@ -115,7 +116,7 @@ SequenceJourney sequenceJourney(const RoutingBlock& block, const SequenceRecord&
         j.source = s.source;
         j.position = block.positions.size() == n ? block.positions[t] : int32_t(i);
         j.tokenId = block.tokenIds[t];
-        if (tokenText)
+        if (tokenText && j.tokenId != kUnknownToken)
             j.text = tokenText(j.tokenId);
         j.experts.assign(block.topkIds.begin() + t * lk, block.topkIds.begin() + (t + 1) * lk);
         if (weights) { // without router weights they stay absent

@@ -4,6 +4,7 @@
 
 #include "core/import/importers.h"
 #include "core/import/row_check.h"
+#include "core/trace/token_id.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/checksum.h"
@@ -259,8 +260,8 @@ private:
                     rec.generatedTokens += pos >= q.promptTokens;
                     if (!writer)
                         continue;
-                    const int64_t tok = in.hasTokens ? tokens[size_t(off) + r] : -1;
-                    m_block.tokenIds.push_back(tok < 0 ? 0 : int32_t(tok)); // unknown ids are stored as 0
+                    // readTokens() let through ids 0..INT32_MAX and -1, which is kUnknownToken.
+                    m_block.tokenIds.push_back(in.hasTokens ? int32_t(tokens[size_t(off) + r]) : kUnknownToken);
                     m_block.positions.push_back(int32_t(pos));
                     m_block.seqIds.push_back(seqId);
                 }
@@ -407,7 +408,7 @@ private:
                                         "writes those slots; check the layer map)");
         if (checked.unknownTokens > 0)
             m_result.warnings.push_back(std::to_string(checked.unknownTokens) +
-                                        " routed token(s) have no token id in the input; stored as token 0");
+                                        " routed token(s) have no token id in the input; stored as unknown (-1)");
         if (checked.droppedTokens > 0)
             m_result.warnings.push_back(std::to_string(checked.droppedTokens) + " token(s) marked missing (-1) dropped, " +
                                         std::to_string(checked.droppedSequences) + " sequence(s) left empty");

@@ -1,5 +1,7 @@
 #include "core/speculate/batch.h"
 
+#include "core/trace/token_id.h"
+
 #include <cstring>
 
 namespace specmoe::speculate {
@@ -31,7 +33,7 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
     const int F = 2 * E + 1;
     const bool useWeights = c.model.useWeights && t.W;
     std::vector<int64_t> le(size_t(B * L * k)), probeIdx(size_t(B * L * D * k)), tokB(static_cast<size_t>(B));
-    std::vector<float> w(size_t(B * L * k)), probeW(size_t(B * L * D * k));
+    std::vector<float> w(size_t(B * L * k)), probeW(size_t(B * L * D * k)), tokKnown(static_cast<size_t>(B));
     const size_t nLH = size_t(B * L * H);
     std::vector<float> target(nLH * size_t(E), 0.0f), valid(nLH, 0.0f), feat(nLH * size_t(F), 0.0f);
     std::vector<float> freq(nLH * size_t(E)), markov(nLH * size_t(E)), look(nLH * size_t(E)), uni(nLH * size_t(E));
@@ -80,8 +82,13 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
                 f[2 * E] = s.entropy(l + h);
             }
         }
+        // An unknown token (kUnknownToken) takes no bucket: bucket 0 with weight 0, so it shares
+        // no embedding with a real token.
         const int buckets = c.model.tokenBuckets;
-        tokB[size_t(b)] = c.model.useTokenIds && buckets > 0 ? ((int64_t(t.tok[size_t(b)]) % buckets) + buckets) % buckets : 0;
+        const int32_t tok = t.tok[size_t(b)];
+        const bool known = c.model.useTokenIds && buckets > 0 && tok != kUnknownToken;
+        tokB[size_t(b)] = known ? ((int64_t(tok) % buckets) + buckets) % buckets : 0;
+        tokKnown[size_t(b)] = known ? 1.0f : 0.0f;
     }
     Batch bt;
     bt.B = B;
@@ -90,6 +97,7 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
     bt.probeIdx = toTensor(probeIdx, {B, L, D * k}, torch::kLong);
     bt.probeW = toTensor(probeW, {B, L, D * k}, torch::kFloat);
     bt.tokB = toTensor(tokB, {B}, torch::kLong);
+    bt.tokKnown = toTensor(tokKnown, {B}, torch::kFloat);
     bt.target = toTensor(target, {B, L, H, E}, torch::kFloat);
     bt.valid = toTensor(valid, {B, L, H}, torch::kFloat);
     bt.statFeat = toTensor(feat, {B, L, H, F}, torch::kFloat);
@@ -105,7 +113,7 @@ Batch Batch::to(const torch::Device& d) const
     if (d.is_cpu())
         return *this;
     Batch o = *this;
-    for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.target, &o.valid,
+    for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.tokKnown, &o.target, &o.valid,
                              &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP})
         *x = x->to(d);
     return o;

@@ -43,7 +43,7 @@ torch::Tensor EncoderImpl::forward(const Batch& b)
     if (useProbe)
         x = x + (probe->forward(b.probeIdx) * b.probeW.unsqueeze(-1)).sum(2);
     if (useTok)
-        x = x + tok->forward(b.tokB).unsqueeze(1);
+        x = x + (tok->forward(b.tokB) * b.tokKnown.unsqueeze(-1)).unsqueeze(1);
     return std::get<0>(gru->forward(x));
 }
 

@@ -1,5 +1,6 @@
 #include "core/trace/block_check.h"
 
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 
@@ -54,12 +55,12 @@ bool logitsOk(const std::vector<uint16_t>& v)
     return hi < 0x7c00;
 }
 
-bool nonNegative(const std::vector<int32_t>& v)
+bool atLeast(const std::vector<int32_t>& v, int32_t floor)
 {
-    int32_t lo = 0;
+    int32_t lo = floor;
     for (int32_t x : v)
         lo = std::min(lo, x);
-    return lo >= 0;
+    return lo >= floor;
 }
 
 template <class T, class Bad>
@@ -117,11 +118,13 @@ void checkBlockValues(const RoutingBlock& b, const std::string& label)
         fail(b, label, i, size_t(d.layers) * size_t(E), size_t(E),
              "router logit " + std::to_string(halfToFloat(b.logits[i])) + " is not finite");
     }
-    if (!nonNegative(b.tokenIds)) {
-        const size_t i = firstBad(b.tokenIds, [](int32_t x) { return x < 0; });
-        fail(b, label, i, 1, 0, "negative token id " + std::to_string(b.tokenIds[i]));
+    if (!atLeast(b.tokenIds, kUnknownToken)) {
+        const size_t i = firstBad(b.tokenIds, [](int32_t x) { return x < kUnknownToken; });
+        fail(b, label, i, 1, 0,
+             "token id " + std::to_string(b.tokenIds[i]) + " is neither a tokenizer id (>= 0) nor " +
+                 std::to_string(kUnknownToken) + " (unknown)");
     }
-    if (!nonNegative(b.positions)) {
+    if (!atLeast(b.positions, 0)) {
         const size_t i = firstBad(b.positions, [](int32_t x) { return x < 0; });
         fail(b, label, i, 1, 0, "negative position " + std::to_string(b.positions[i]));
     }

@@ -1,5 +1,6 @@
 #include "core/trace/routing.h"
 
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 
@@ -185,6 +186,10 @@ void RoutingBlock::validate() const
         if (e >= dims.experts && e != kNoExpert)
             check(false, "lookahead expert id " + std::to_string(e) + " out of range (" +
                              std::to_string(dims.experts) + " experts)");
+    for (size_t t = 0; t < n; ++t)
+        if (tokenIds[t] < kUnknownToken)
+            check(false, "token " + std::to_string(t) + ": token id " + std::to_string(tokenIds[t]) +
+                             " is neither a tokenizer id (>= 0) nor " + std::to_string(kUnknownToken) + " (unknown)");
     int64_t covered = 0;
     for (const auto& s : sequences) {
         if (s.tokenOffset != covered)

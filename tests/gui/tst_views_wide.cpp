@@ -3,6 +3,7 @@
 // prompt and generated tokens (tests/support/views_wide_data.h). Each view must name layers by
 // their decoder index, stay legible (tick labels thin out, zoom brings them back), tell
 // experts apart by id where colour cannot, and show prefill vs decode where it lists tokens.
+#include "core/trace/token_id.h"
 #include "tests/support/views_wide_data.h"
 #include "widgets/routing_patterns_view.h"
 #include "widgets/routing_text_view.h"
@@ -287,6 +288,29 @@ private Q_SLOTS:
         TokenJourneyView fromAnalysis;
         fromAnalysis.setJourneySet(TokenJourneySet::fromAnalysis(m_analysis));
         QVERIFY(!fromAnalysis.journeySet().hasWeights());
+    }
+
+    // Tokens an engine trace has no id for (token id -1, kUnknownToken): shown as "#?",
+    // never passed to the text function (a tokenizer refuses -1) nor shown as a real token.
+    void unknownTokensShowAsUnknown()
+    {
+        auto block = std::make_shared<RoutingBlock>(*m_routing.block);
+        block->tokenIds[0] = kUnknownToken;
+        bool askedForUnknown = false;
+        const auto text = [&](int32_t id) {
+            askedForUnknown = askedForUnknown || id < 0;
+            return m_routing.textFn()(id);
+        };
+        const RoutedText routed(block, 0, 0, text);
+        QCOMPARE(routed.text(0), QStringLiteral("#? "));
+        QVERIFY(routed.text(1) != QStringLiteral("#? "));
+        const TokenJourneySet journeys = TokenJourneySet::fromBlock(*block, text, 4);
+        QCOMPARE(journeys.sequence(0).tokens[0].text, QStringLiteral("#?"));
+        QVERIFY(!askedForUnknown);
+        AnalysisResult r = m_analysis;
+        r.journeys[0].tokens[0].tokenId = kUnknownToken;
+        r.journeys[0].tokens[0].text.clear(); // as analyze() leaves it
+        QCOMPARE(TokenJourneySet::fromAnalysis(r).sequence(0).tokens[0].text, QStringLiteral("#?"));
     }
 
     void routedTextColoursTheTopExperts()

@@ -3,6 +3,7 @@
 // MoE layers stored: results name decoder layers) and DeepSeek-V3's 256 experts.
 #include "core/analysis/analysis.h"
 #include "core/trace/synthetic_trace.h"
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
 
@@ -242,4 +243,42 @@ TEST(AnalysisWide, DeepSeekDims)
         EXPECT_EQ(std::accumulate(ll.anyCounts.begin(), ll.anyCounts.end(), int64_t(0)), 1024 * 8);
     }
     EXPECT_GT(high, 0);
+}
+
+// Tokens an engine trace has no id for (kUnknownToken): no text is asked for them (a
+// tokenizer refuses -1; the analysis failed with its error), journeys and samples keep -1
+// with empty text, and a query never matches them.
+TEST(AnalysisWide, UnknownTokenIdsGetNoText)
+{
+    SyntheticRouting s = presetRouting(syntheticPreset("qwen3-30b-a3b"), false);
+    s.minLength = s.maxLength = 16;
+    RoutingBlock b = syntheticTokens(s, 256);
+    for (size_t t = 0; t < b.numTokens(); t += 2)
+        b.tokenIds[t] = kUnknownToken;
+    AnalysisOptions o;
+    o.journeyFirstSequences = 1;
+    o.samplesPerCell = 4;
+    o.predictContexts = {1};
+    o.predictHorizons = {1};
+    o.queryTokens = {"x"};
+    o.tokenText = [](int32_t id) {
+        if (id < 0)
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary");
+        return std::string("x"); // every known token matches the query
+    };
+    const AnalysisResult r = analyze(std::vector<RoutingBlock>{b}, o);
+    ASSERT_EQ(r.journeys.size(), 1u);
+    ASSERT_GE(r.journeys[0].tokens.size(), 2u);
+    EXPECT_EQ(r.journeys[0].tokens[0].tokenId, kUnknownToken);
+    EXPECT_EQ(r.journeys[0].tokens[0].text, "");
+    EXPECT_EQ(r.journeys[0].tokens[1].text, "x");
+    int64_t unknownSamples = 0;
+    for (const auto& cell : r.samples.anyChoice)
+        for (const TokenSample& x : cell) {
+            unknownSamples += x.tokenId == kUnknownToken;
+            EXPECT_EQ(x.text, x.tokenId == kUnknownToken ? "" : "x");
+        }
+    EXPECT_GT(unknownSamples, 0);
+    ASSERT_EQ(r.queries.size(), 1u);
+    EXPECT_EQ(r.queries[0].matches, int64_t(b.numTokens() / 2)); // the known half only
 }

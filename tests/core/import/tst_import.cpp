@@ -3,6 +3,7 @@
 // back equal to what the script computed on its own; bad inputs fail with errors naming the
 // file and the sequence, and leave nothing behind; an interrupted import resumes.
 #include "core/import/import_run.h"
+#include "core/trace/token_id.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/error.h"
@@ -247,6 +248,15 @@ TEST(Import, MegatronSinkNumbersAreMatchedToTheLayerMap)
     EXPECT_EQ(r.dims.moeLayers, (std::vector<int>{1, 2, 3}));
     EXPECT_EQ(r.sequences, 1);
     EXPECT_EQ(r.tokens, 12);
+
+    // The records carry no token ids: stored as unknown (-1), and the summary says so.
+    ASSERT_EQ(r.warnings.size(), 1u);
+    EXPECT_TRUE(has(r.warnings[0], "12 routed token(s) have no token id in the input; stored as unknown (-1)"))
+        << r.warnings[0];
+    TraceSet::open(p.outDir).forEachBlock([](const RoutingBlock& b) {
+        EXPECT_EQ(b.tokenIds, std::vector<int32_t>(b.numTokens(), kUnknownToken));
+        return true;
+    });
 
     p.megatronNumbering = LayerNumbering::Index0;
     p.overwrite = true;

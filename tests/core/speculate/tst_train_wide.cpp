@@ -6,6 +6,7 @@
 #include "core/speculate/tensor_file.h"
 #include "core/speculate/train.h"
 #include "core/trace/synthetic_trace.h"
+#include "core/trace/token_id.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_training.h"
@@ -117,6 +118,7 @@ TEST(TrainWide, QwenIdsOnlyExportMatchesPython)
     SyntheticRouting fresh = s;
     fresh.minLength = fresh.maxLength = 3;
     RoutingBlock b = syntheticTokens(fresh, 6);
+    b.tokenIds[1] = b.tokenIds[4] = kUnknownToken; // no token embedding in both
     const BlockPredictions pred = predictBlock(dir.file("exported"), b);
     ASSERT_EQ(pred.models.size(), 6u); // 3 models + frequency, markov, uniform
     const int64_t N = int64_t(b.numTokens()), L = 48, k = 8, E = 128;
@@ -134,6 +136,38 @@ TEST(TrainWide, QwenIdsOnlyExportMatchesPython)
                                     &out);
     EXPECT_EQ(rc, 0) << out;
     std::cout << out;
+}
+
+// Tokens without a known id (kUnknownToken, -1) get no token embedding: their predictions
+// are neither those of token 0 nor of the bucket -1 mod buckets hashed to (bucket 63 of 64,
+// which they shared before).
+TEST(TrainWide, UnknownTokensHaveNoBucket)
+{
+    test::TempDir dir("spec-wide-unk");
+    SyntheticRouting s = presetRouting(syntheticPreset("olmoe"), false);
+    s.minLength = s.maxLength = 16;
+    TrainParams p = test::tinyTrainParams(dir.file("run"), syntheticSource(s, 800));
+    p.epochs = 1;
+    p.maxValidationTokens = 64;
+    train(p);
+    exportPredictor({dir.file("run"), dir.file("exported")});
+    s.minLength = s.maxLength = 4;
+    RoutingBlock b = syntheticTokens(s, 4);
+    auto withTokens = [&](int32_t id) {
+        RoutingBlock c = b;
+        std::fill(c.tokenIds.begin(), c.tokenIds.end(), id);
+        return predictBlock(dir.file("exported"), c);
+    };
+    ASSERT_EQ(p.model.tokenBuckets, 64);
+    const BlockPredictions unknown = withTokens(kUnknownToken), zero = withTokens(0), last = withTokens(63),
+                           last2 = withTokens(127);
+    ASSERT_EQ(unknown.models, zero.models);
+    for (size_t m = 0; m < 3; ++m) { // the three networks; the baselines read no token ids
+        SCOPED_TRACE(unknown.models[m]);
+        EXPECT_EQ(last.probs[m], last2.probs[m]); // same bucket: same input
+        EXPECT_NE(unknown.probs[m], zero.probs[m]);
+        EXPECT_NE(unknown.probs[m], last.probs[m]);
+    }
 }
 
 // A predictor that reads router weights cannot score id-only traces: a clear error, not

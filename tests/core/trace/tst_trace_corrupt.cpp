@@ -318,5 +318,5 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"InfLogit", "tokens/router_logits", true, 2, 9, 0x7c00,
                                "layer 1): router logit inf is not finite"},
                       BadValue{"NegativeTokenId", "tokens/token_id", false, 4, 0, 0xfff9,
-                               "negative token id -7"}),
+                               "token id -7 is neither a tokenizer id (>= 0) nor -1 (unknown)"}),
     [](const ::testing::TestParamInfo<BadValue>& i) { return std::string(i.param.name); });

@@ -4,6 +4,7 @@
 // types, the manifest's model and origin, resume refusals, values out of range on read, and
 // numpy/h5py reading a schema-2 shard.
 #include "core/trace/reshard.h"
+#include "core/trace/token_id.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/error.h"
@@ -474,6 +475,38 @@ TEST(TraceSchema2, OriginKindSyntheticIsWrittenOthersRefused)
         EXPECT_NE(std::string(e.what()).find("collected, imported, synthetic"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(fs::exists(tmp.file("bad")));
+}
+
+// Engine traces without token ids store kUnknownToken (-1): written, read back and checked
+// like any id (before, the reader refused a negative id and importers stored 0, a real id).
+// Below -1 nothing is a token id: the writer refuses it.
+TEST(TraceSchema2, UnknownTokenIdsRoundTripOthersRefused)
+{
+    TempDir tmp("schema2-unknown");
+    const TraceDims d = qwen3(false);
+    RoutingBlock b = block(d, 0, 3);
+    for (size_t t = 0; t < b.numTokens(); t += 2)
+        b.tokenIds[t] = kUnknownToken;
+    {
+        TraceWriter w(tmp.file("t"), d, fp(), options("qwen3_moe", "megatron"));
+        w.append(b);
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.file("t"));
+    EXPECT_TRUE(set.verify().ok());
+    const RoutingBlock back = readAll(set);
+    EXPECT_EQ(back.tokenIds, b.tokenIds);
+
+    b.tokenIds[1] = -2;
+    try {
+        TraceWriter w(tmp.file("bad"), d, fp(), options("qwen3_moe", "megatron"));
+        w.append(b);
+        ADD_FAILURE() << "token id -2 written";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("token id -2 is neither a tokenizer id (>= 0) nor -1 (unknown)"),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(TraceSchema2, GoldenSchema1FolderReadsWithDefaults)

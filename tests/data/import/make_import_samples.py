@@ -205,7 +205,8 @@ def megatron():
     for step, call, per_layer in calls:
         for b in range(2):
             rows = [[per_layer[layer][r].tolist() for layer in (1, 2, 3)] for r in range(b, 12, 2)]
-            seqs.append(dict(request_id=f"r0/s{step}/c{call}/b{b}", tokens=[0] * 6, positions=list(range(6)),
+            # The records carry no token ids: stored as unknown, -1.
+            seqs.append(dict(request_id=f"r0/s{step}/c{call}/b{b}", tokens=[-1] * 6, positions=list(range(6)),
                              generated=0, ids=rows))
     expected("megatron_hook_mb2", seqs, 8, 2, DSV3_MOE, 4, 1)
     recs, _ = megatron_records([2, 3, 4], steps=1, calls=1, mtp=False)  # sink path: 1-based numbers
@@ -255,6 +256,7 @@ def generic():
     lens = [4, 5, 3]
     ids = routes(12, 2, 6, 3, np.int32)
     tok = np.asarray(tokens(12), dtype=np.int32)
+    tok[5] = -1  # a token whose id the source did not keep: stored as unknown (-1), not as 0
     np.save(path("npy_folder/expert_ids.npy"), ids)
     np.save(path("npy_folder/token_ids.npy"), tok)
     np.save(path("npy_folder/seq_lens.npy"), np.asarray(lens, dtype=np.int32))
