@@ -258,7 +258,7 @@ int main(int argc, char** argv)
                         routing = wide ? makeWideRouting(tokens, dims, 1024, 128, 7) : makeDemoRouting(tokens, 32, 8, 2, 1024, 7);
                     }));
         if (wide) {
-            std::printf("  statistics counted by the fixture (once per trace set, not a view cost): %.0f ms\n",
+            std::printf("  core analyze (once per trace set, not a view cost): %.0f ms\n",
                         timeOnce([&] { result = wideAnalysis(routing, 4, 32, false, {"def", "the"}); }));
             context = contextOf(routing);
         } else {

@@ -74,13 +74,7 @@ TokenJourneySet TokenJourneySet::fromAnalysis(const AnalysisResult& r)
             jq.journeys.push_back(convert(t));
         m.addQuery(std::move(jq));
     }
-    // An id-only trace's journeys carry no weight at all.
-    bool anyWeight = false;
-    for (const SequenceJourney& sj : r.journeys)
-        for (const TokenJourney& t : sj.tokens)
-            for (float w : t.weights)
-                anyWeight = anyWeight || w != 0.f;
-    m.setHasWeights(anyWeight || r.journeys.empty());
+    m.setHasWeights(r.hasWeights);
     return m;
 }
 

@@ -1,6 +1,6 @@
 // The routing views at the dims of today's large MoEs (issue 18): DeepSeek-V3's 256 routed
-// experts (128 until expert ids are 16 bits), top-8, 58 MoE layers of 61, no router weights,
-// prompt and generated tokens (tests/support/views_wide_data.h). Each view must name layers by
+// experts, top-8, 58 MoE layers of 61, no router weights, prompt and generated tokens
+// (tests/support/views_wide_data.h: core's generator and core's analyze()). Each view must name layers by
 // their decoder index, stay legible (tick labels thin out, zoom brings them back), tell
 // experts apart by id where colour cannot, and show prefill vs decode where it lists tokens.
 #include "core/trace/token_id.h"
@@ -284,10 +284,20 @@ private Q_SLOTS:
         QVERIFY(cells[first + 1].isEmpty());
         QCOMPARE(cells[first + 14].toInt(), int(b.expert(60, 0, 7)));
 
-        // From the analysis: journeys with zero weights are an id-only trace.
+        // From the analysis: an id-only trace's journeys have no weights (the analysis says
+        // so; journeys without any, or none at all, used to be guessed as weighted).
         TokenJourneyView fromAnalysis;
         fromAnalysis.setJourneySet(TokenJourneySet::fromAnalysis(m_analysis));
         QVERIFY(!fromAnalysis.journeySet().hasWeights());
+        AnalysisResult noJourneys = m_analysis;
+        noJourneys.journeys.clear();
+        QVERIFY(!TokenJourneySet::fromAnalysis(noJourneys).hasWeights());
+        AnalysisResult weighted = m_analysis; // a weighted trace's journeys, weights all 0
+        weighted.hasWeights = true;
+        for (SequenceJourney& sj : weighted.journeys)
+            for (TokenJourney& t : sj.tokens)
+                t.weights.assign(t.experts.size(), 0.f);
+        QVERIFY(TokenJourneySet::fromAnalysis(weighted).hasWeights());
     }
 
     // Tokens an engine trace has no id for (token id -1, kUnknownToken): shown as "#?",
