@@ -2,7 +2,7 @@
 // placing them on the devices as the residency asks.
 #include "core/model/runtime_impl.h"
 
-#include "core/model/weight_finite.h"
+#include "core/safetensors/weight_finite.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/error.h"
 #include "core/util/sysmem.h"

@@ -40,6 +40,8 @@ public:
     std::vector<std::pair<std::string, torch::Tensor>> predictAll(const Batch& b);
 
     std::vector<NamedArray> weightArrays() const;
+    // The file name ("interlayer.…") of the first parameter holding NaN or an infinity, or "".
+    std::string firstNonFiniteParameter() const;
     void setWeights(const std::vector<NamedArray>& arrays, const std::string& where);
     void save(const std::string& dir) const;   // config.json + predictor.safetensors
     static Predictor load(const std::string& dir, const torch::Device& d);

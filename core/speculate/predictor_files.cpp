@@ -48,6 +48,14 @@ std::vector<NamedArray> Predictor::weightArrays() const
     return out;
 }
 
+std::string Predictor::firstNonFiniteParameter() const
+{
+    for (const auto& [name, t] : namedParameters(*this))
+        if (!torch::isfinite(t.detach()).all().item<bool>())
+            return name;
+    return {};
+}
+
 void Predictor::setWeights(const std::vector<NamedArray>& arrays, const std::string& where)
 {
     std::map<std::string, const NamedArray*> byName;

@@ -2,6 +2,8 @@
 
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
+#include "core/safetensors/weight_finite.h"
+#include "core/util/error.h"
 
 #include <algorithm>
 #include <cstring>
@@ -37,6 +39,11 @@ std::vector<NamedArray> readTensorFile(const std::string& path)
         a.bytes.resize(size_t(e->bytes()));
         if (!a.bytes.empty())
             file.file().readInto(a.bytes.data(), file.dataStart() + e->begin, e->bytes());
+        // Predictor weights and statistics are finite by construction (training stops before
+        // writing anything else): a NaN or infinity here is damage, refused by name.
+        const NonFinite hit = findNonFinite(a.bytes.data(), e->numel(), e->dtype);
+        if (hit.index >= 0)
+            throw Error(nonFiniteMessage(path, e->name, hit, e->numel()));
         out.push_back(std::move(a));
     }
     return out;

@@ -5,6 +5,7 @@
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
+#include "core/speculate/train_hooks.h"
 #include "core/tensor/resolve_device.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
@@ -17,8 +18,10 @@
 #include <torch/optim.h>
 #include <torch/serialize.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -78,6 +81,8 @@ nlohmann::json tracesJson(const TrainParams& params)
     return a;
 }
 
+std::atomic<int64_t> g_nanWeightAfterSteps{-1}; // train_hooks.h
+
 void checkParams(const TrainParams& params)
 {
     auto bad = [](const std::string& m) { throw ParamError("train: " + m); };
@@ -89,8 +94,18 @@ void checkParams(const TrainParams& params)
         bad("epochs, batch size and accumulation must be at least 1");
     if (params.shuffleBuffer < 1)
         bad("the shuffle buffer must hold at least one token");
-    if (!(params.learningRate > 0) || params.weightDecay < 0 || params.gradClip < 0)
+    if (!(params.learningRate > 0) || !(params.weightDecay >= 0) || !(params.gradClip >= 0))
         bad("learning rate must be > 0, weight decay and gradient clip >= 0");
+    // AdamW applies lr / (1 - beta1) = 10 lr (first step) and lr * weight decay as float32
+    // scalars: beyond that libtorch throws "value cannot be converted to type float".
+    constexpr double kMaxLr = 1e37;
+    if (!(params.learningRate <= kMaxLr) || !(params.learningRate * params.weightDecay <= kMaxLr)) {
+        char text[96];
+        std::snprintf(text, sizeof text, "learning rate %g (times weight decay %g)", params.learningRate,
+                      params.weightDecay);
+        bad(std::string(text) + " is too large for the optimizer's float32 arithmetic (accepted: a learning " +
+            "rate, and a learning rate times the weight decay, of at most 1e+37)");
+    }
     if (params.split.trainFraction <= 0 || params.split.validationFraction <= 0 ||
         params.split.trainFraction + params.split.validationFraction > 1.0 + 1e-9)
         bad("split fractions must be > 0 and sum to at most 1");
@@ -143,6 +158,8 @@ private:
     EvalReport validate();
     // Validation, best predictor and checkpoint of a finished epoch; true when training stops early.
     bool endEpoch(const Epoch& epoch);
+    void requireFiniteWeights(int epochNumber);
+    void savePredictor(const std::string& dir, int epochNumber);
     void saveCheckpoint(int epochsDone);
     void finishRun();
 
@@ -405,6 +422,10 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     m_optimizer->step();
     m_optimizer->zero_grad();
     ++m_step;
+    if (g_nanWeightAfterSteps >= 0 && m_step == g_nanWeightAfterSteps) {
+        torch::NoGradGuard ng;
+        m_predictor.parameters().front().view({-1})[0].fill_(std::numeric_limits<double>::quiet_NaN());
+    }
     const int epochNumber = epoch.index + 1;
     if (m_step % 10 == 0 || m_step == 1) {
         nlohmann::json loss = nlohmann::json::object();
@@ -520,6 +541,7 @@ void TrainingRun::trainEpoch(Epoch& epoch)
 bool TrainingRun::endEpoch(const Epoch& epoch)
 {
     const int epochNumber = epoch.index + 1;
+    requireFiniteWeights(epochNumber);
     EvalReport rep = validate();
     const double score = scoreOf(rep);
     const bool improved = score < m_best - 1e-9;
@@ -529,7 +551,7 @@ bool TrainingRun::endEpoch(const Epoch& epoch)
         m_result.bestEpoch = epochNumber;
         m_predictor.cfg.bestEpoch = epochNumber;
         fs::remove_all(m_bestDir + ".tmp");
-        m_predictor.save(m_bestDir + ".tmp");
+        savePredictor(m_bestDir + ".tmp", epochNumber);
         fs::remove_all(m_bestDir);
         fs::rename(m_bestDir + ".tmp", m_bestDir);
         m_bestReport = rep;
@@ -548,12 +570,33 @@ bool TrainingRun::endEpoch(const Epoch& epoch)
     return false;
 }
 
+// An optimizer step can leave NaN or infinite weights that no later loss sees (the last
+// step of an epoch): they stop the run before validation and before any write of best/ or
+// checkpoint/, so those keep the last finite predictor.
+void TrainingRun::requireFiniteWeights(int epochNumber)
+{
+    const std::string bad = m_predictor.firstNonFiniteParameter();
+    if (bad.empty())
+        return;
+    const std::string msg = "train: the weights became NaN or infinite (tensor \"" + bad + "\") by step " +
+                            std::to_string(m_step) + " (epoch " + std::to_string(epochNumber) + "); training stopped" +
+                            checkpointNote() + " (try a lower learning rate or a smaller gradient clip)";
+    emit({{"type", "error"}, {"epoch", epochNumber}, {"step", m_step}, {"message", msg}});
+    throw Error(msg);
+}
+
+void TrainingRun::savePredictor(const std::string& dir, int epochNumber)
+{
+    requireFiniteWeights(epochNumber);
+    m_predictor.save(dir);
+}
+
 // Checkpoint of the epoch (written aside, then swapped in).
 void TrainingRun::saveCheckpoint(int epochsDone)
 {
     const std::string tmp = m_checkpointDir + ".tmp";
     fs::remove_all(tmp);
-    m_predictor.save(tmp);
+    savePredictor(tmp, epochsDone);
     torch::save(*m_optimizer, tmp + "/optimizer.pt");
     nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
                          {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed}};
@@ -634,6 +677,11 @@ TrainResult TrainingRun::runStages()
 }
 
 } // namespace
+
+void setNanWeightAfterStepsForTests(int64_t steps)
+{
+    g_nanWeightAfterSteps = steps;
+}
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {

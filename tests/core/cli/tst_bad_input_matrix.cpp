@@ -50,7 +50,11 @@ public:
     // Overwrites `count` float32 values of tensor `name` in model.safetensors.
     void poke(const std::string& name, float value, size_t count = 1)
     {
-        const std::string file = model() + "/model.safetensors";
+        pokeFile(model() + "/model.safetensors", name, value, count);
+    }
+    // The same in any safetensors file (a predictor's, a checkpoint's).
+    static void pokeFile(const std::string& file, const std::string& name, float value, size_t count = 1)
+    {
         std::string bytes = readFile(file);
         uint64_t n = 0;
         std::memcpy(&n, bytes.data(), 8);
@@ -426,6 +430,28 @@ const Case kRunCases[] = {
          return "eval --predictor " + w.predictor() + " --traces " + w.trace() + " --device cpu --quiet";
      },
      1, {"@predictor/predictor.safetensors"}, {"predictor"}},
+    {"EvalWithNanPredictorWeight",
+     [](World& w) {
+         World::pokeFile(w.predictor() + "/predictor.safetensors", "interlayer.head.weight",
+                         std::numeric_limits<float>::quiet_NaN());
+         return "eval --predictor " + w.predictor() + " --traces " + w.trace() + " --device cpu --quiet";
+     },
+     1, {"@predictor/predictor.safetensors", "interlayer.head.weight", "NaN"}, {"predictor"}},
+    {"ExportWithInfinitePredictorStatistic",
+     [](World& w) {
+         World::pokeFile(w.run() + "/best/predictor.safetensors", "stats.frequency",
+                         std::numeric_limits<float>::infinity());
+         return "export --run " + w.run() + " --out " + w.path("exported");
+     },
+     1, {"@run/best/predictor.safetensors", "stats.frequency", "infinite"}, {"run"}},
+    {"ResumeFromANanCheckpoint",
+     [](World& w) {
+         World::pokeFile(w.run() + "/checkpoint/predictor.safetensors", "interlayer.head.bias",
+                         std::numeric_limits<float>::quiet_NaN());
+         return "train --traces " + w.trace() + " --out " + w.run() +
+                " --models interlayer --resume --epochs 2 --device cpu --quiet";
+     },
+     1, {"@run/checkpoint/predictor.safetensors", "interlayer.head.bias"}, {"run"}},
     {"TrainOverAFinishedRun",
      [](World& w) {
          return "train --traces " + w.trace() + " --out " + w.run() + " --epochs 1 --device cpu --quiet";
@@ -471,6 +497,11 @@ const Case kOptionCases[] = {
          return "train --traces " + w.trace() + " --out " + w.path("r") + " --lr 1e30 --epochs 2 --device cpu --quiet";
      },
      1, {"NaN"}, {}},
+    {"LearningRateBeyondFloat32",
+     [](World& w) {
+         return "train --traces " + w.trace() + " --out " + w.path("r") + " --lr 1e300 --epochs 1 --device cpu --quiet";
+     },
+     2, {"learning rate 1e+300", "at most 1e+37"}, {}},
     {"HorizonBeyondLayers",
      [](World& w) {
          return "train --traces " + w.trace() + " --out " + w.path("r") + " --horizon 5 --device cpu --quiet";

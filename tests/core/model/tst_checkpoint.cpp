@@ -7,7 +7,7 @@
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
 #include "core/model/tokenizer.h"
-#include "core/model/weight_finite.h"
+#include "core/safetensors/weight_finite.h"
 #include "core/util/error.h"
 #include "core/util/piece_text.h"
 #include "tests/support/test_support.h"

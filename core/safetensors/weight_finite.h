@@ -1,6 +1,7 @@
 #pragma once
-// Finding NaN and infinite values in a checkpoint's raw weight bytes (F32, F16, BF16), so a
-// damaged tensor is refused at load time instead of routing every token the same way.
+// Finding NaN and infinite values in raw weight bytes (F32, F16, BF16, F64), so a damaged
+// tensor is refused at load time: a model checkpoint's (it would route every token the same
+// way) and a predictor's (it would score NaN).
 // No torch: it looks at the IEEE bit patterns (all exponent bits set) only.
 #include "core/safetensors/safetensors.h"
 

@@ -1,4 +1,4 @@
-#include "core/model/weight_finite.h"
+#include "core/safetensors/weight_finite.h"
 
 #include <cstring>
 
