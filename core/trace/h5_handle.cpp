@@ -259,7 +259,7 @@ void writeStrings(hid_t loc, const std::string& name, const std::vector<std::str
         throw Error(where + ": cannot close dataset " + name);
 }
 
-std::vector<std::string> readStrings(hid_t loc, const std::string& name, const std::string& where)
+std::vector<std::string> readStrings(hid_t loc, const std::string& name, size_t n, const std::string& where)
 {
     if (!exists(loc, name))
         throw Error(where + ": dataset '" + name + "' is missing");
@@ -268,9 +268,12 @@ std::vector<std::string> readStrings(hid_t loc, const std::string& name, const s
     if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0)
         throw Error(where + ": dataset '" + name + "' is not a variable-length string array");
     const auto dims = shape(d, where + " " + name);
-    if (dims.size() != 1)
-        throw Error(where + ": dataset '" + name + "' is not one-dimensional");
-    std::vector<char*> ptrs(dims[0], nullptr);
+    if (dims.size() != 1 || dims[0] != n)
+        throw Error(where + ": dataset '" + name + "' has " +
+                    (dims.size() == 1 ? std::to_string(dims[0]) + " entries"
+                                      : std::to_string(dims.size()) + " dimensions") +
+                    ", expected " + std::to_string(n) + " entries (one dimension)");
+    std::vector<char*> ptrs(n, nullptr);
     Id mtype = stringType();
     if (dims[0] > 0 && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0)
         fail(where, "cannot read dataset " + name);

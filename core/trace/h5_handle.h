@@ -71,9 +71,10 @@ bool exists(hid_t loc, const std::string& path);
 // Current extent of a dataset.
 std::vector<hsize_t> shape(hid_t dset, const std::string& where);
 
-// Variable-length UTF-8 string datasets (1-D).
+// Variable-length UTF-8 string datasets (1-D). readStrings wants exactly n entries: the
+// extent comes from the file, so it is checked before anything is sized from it.
 void writeStrings(hid_t loc, const std::string& name, const std::vector<std::string>& v, const std::string& where);
-std::vector<std::string> readStrings(hid_t loc, const std::string& name, const std::string& where);
+std::vector<std::string> readStrings(hid_t loc, const std::string& name, size_t n, const std::string& where);
 
 // Plain contiguous 1-D dataset write / whole read with the given memory type.
 void writeVector(hid_t loc, const std::string& name, hid_t type, const void* data, size_t n,

@@ -643,15 +643,10 @@ void ShardFileReader::readSequenceTable(hid_t f, int64_t nseq)
     h5::readVector(g, "first_position", H5T_NATIVE_INT32, m_table.firstPosition.data(), s, w);
     if (m_schema >= 2)
         h5::readVector(g, "generated_tokens", H5T_NATIVE_INT32, m_table.generated.data(), s, w);
-    m_table.source = h5::readStrings(g, "source", w);
-    m_table.docId = h5::readStrings(g, "doc_id", w);
-    if (m_table.source.size() != s || m_table.docId.size() != s)
-        throw Error(label + ": sequences/source or doc_id has the wrong length");
+    m_table.source = h5::readStrings(g, "source", s, w);
+    m_table.docId = h5::readStrings(g, "doc_id", s, w);
     if (m_schema >= 2 && h5::exists(g, "request_id")) {
-        m_table.requestId = h5::readStrings(g, "request_id", w);
-        if (m_table.requestId.size() != s)
-            throw Error(label + ": sequences/request_id has " + std::to_string(m_table.requestId.size()) +
-                        " entries, num_sequences is " + std::to_string(nseq));
+        m_table.requestId = h5::readStrings(g, "request_id", s, w);
     } else {
         m_table.requestId.assign(s, std::string());
     }

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <cstring>
 #include <functional>
@@ -320,3 +321,55 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"NegativeTokenId", "tokens/token_id", false, 4, 0, 0xfff9,
                                "token id -7 is neither a tokenizer id (>= 0) nor -1 (unknown)"}),
     [](const ::testing::TestParamInfo<BadValue>& i) { return std::string(i.param.name); });
+
+// A string column of the sequence table whose extent disagrees with num_sequences (a huge
+// one: 2^40 entries, 8 TB of pointers if the reader sized its buffer from it; a 2-D one) in a
+// shard that passes the CRC check: every reader gives an Error naming the shard, the dataset
+// and the expected count, without allocating from the file's extent.
+TEST(ShardStrings, StringColumnOfTheWrongExtentIsAnErrorNamingShardAndDataset)
+{
+    struct Extent {
+        const char* column;
+        std::vector<hsize_t> dims;
+        const char* says;
+    };
+    for (const Extent& x : {Extent{"doc_id", {hsize_t(1) << 40}, "has 1099511627776 entries, expected 16"},
+                            Extent{"source", {16, 2}, "has 2 dimensions, expected 16"},
+                            Extent{"source", {3}, "has 3 entries, expected 16"}}) {
+        TempDir tmp("trace-strings");
+        const std::string dir = copyGolden(tmp);
+        const std::string shard = dir + "/shard-00000.h5";
+        {
+            // Replace the column by an unwritten chunked string dataset of that extent (the
+            // file stays small: no chunk is allocated).
+            const hid_t f = H5Fopen(shard.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+            ASSERT_GE(f, 0);
+            const std::string name = std::string("sequences/") + x.column;
+            ASSERT_GE(H5Ldelete(f, name.c_str(), H5P_DEFAULT), 0);
+            const hid_t type = H5Tcopy(H5T_C_S1);
+            H5Tset_size(type, H5T_VARIABLE);
+            H5Tset_cset(type, H5T_CSET_UTF8);
+            const hid_t space = H5Screate_simple(int(x.dims.size()), x.dims.data(), nullptr);
+            const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+            std::vector<hsize_t> chunk(x.dims.size(), 1);
+            chunk[0] = std::min<hsize_t>(x.dims[0], 1024);
+            H5Pset_chunk(dcpl, int(chunk.size()), chunk.data());
+            const hid_t d = H5Dcreate2(f, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+            ASSERT_GE(d, 0);
+            H5Dclose(d);
+            H5Pclose(dcpl);
+            H5Sclose(space);
+            H5Tclose(type);
+            H5Fclose(f);
+            resealShard(dir, "shard-00000.h5");
+        }
+        ASSERT_LT(fs::file_size(shard), 1u << 20);
+        for (const auto& [name, read] : readers()) {
+            if (std::string(name) == "readSequence")
+                continue; // sequence 0 may live in the other shard
+            const std::string e = errorOf([&] { read(dir, tmp); });
+            EXPECT_TRUE(has(e, "trace shard " + shard + " sequences: dataset '" + x.column + "' " + x.says))
+                << x.column << " " << name << ": " << e;
+        }
+    }
+}
