@@ -3,6 +3,7 @@
 // at fault and the cause, that nothing crashed (no signal, no libtorch stack trace), and that
 // the files a case marks as already written are byte for byte what they were.
 #include "tests/core/trace/shard_tamper.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -18,8 +19,6 @@ namespace fs = std::filesystem;
 using namespace specmoe::test;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A crash, a libtorch stack trace or an uncaught exception in a command's output.
 bool crashed(int rc, const std::string& out)

@@ -2,6 +2,7 @@
 // names the files and reasons (defect 10), a line over --max-doc-bytes is skipped and named
 // (defect 11), and misread sources and a folder in place of model.safetensors say what is
 // wrong with which input (defect 12).
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -12,8 +13,6 @@ namespace fs = std::filesystem;
 using namespace specmoe::test;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class CliCorpus : public ::testing::Test {
 protected:

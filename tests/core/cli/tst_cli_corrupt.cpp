@@ -2,6 +2,7 @@
 // an error naming the manifest or the shard at fault (exit 1; `traces verify`: 4), never with
 // a signal or a libtorch stack trace.
 #include "tests/core/trace/shard_tamper.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -21,8 +22,6 @@ std::string copyGolden(const TempDir& tmp)
     fs::copy(dataPath("golden/trace"), dir, fs::copy_options::recursive);
     return dir;
 }
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A crash, a libtorch stack trace or an uncaught exception in a command's output.
 bool crashed(int rc, const std::string& out)

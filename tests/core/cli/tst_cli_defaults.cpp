@@ -7,11 +7,13 @@
 #include "core/analysis/analysis_options_json.h"
 #include "core/collect/collect_params_json.h"
 #include "core/speculate/params_json.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
 using namespace specmoe;
+using specmoe::test::has;
 using namespace specmoe::cli;
 namespace sp = specmoe::speculate;
 
@@ -35,8 +37,6 @@ std::string helpWith(const Params& defaults, Declare declare)
     declare(parser, defaults);
     return parser.help();
 }
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 
@@ -64,9 +64,9 @@ TEST(CliDefaults, CollectFollowsChangedDefaults)
     const std::string help = helpWith(d, declareCollectOptions);
     for (const char* shown : {"[default: 777]", "[default: float16]", "[default: cuda:3]", "[default: streaming]",
                               "[default: 1,4]", "[default: 12.5]", "[default: 1000000]", "[default: split]"})
-        EXPECT_TRUE(contains(help, shown)) << shown << "\n" << help;
-    EXPECT_FALSE(contains(help, "[default: 512]")) << help;
-    EXPECT_FALSE(contains(help, "[default: bfloat16]")) << help;
+        EXPECT_TRUE(has(help, shown)) << shown << "\n" << help;
+    EXPECT_FALSE(has(help, "[default: 512]")) << help;
+    EXPECT_FALSE(has(help, "[default: bfloat16]")) << help;
 
     CollectParams expected = d;
     expected.modelDir = "m";
@@ -115,7 +115,7 @@ TEST(CliDefaults, TrainParsesToAndFollowsDefaults)
     const std::string help = helpWith(d, declareTrainOptions);
     for (const char* shown : {"[default: 42]", "[default: 0.00125]", "[default: 77]", "[default: auto]",
                               "[default: interlayer,statistics]", "[default: 33]"})
-        EXPECT_TRUE(contains(help, shown)) << shown << "\n" << help;
+        EXPECT_TRUE(has(help, shown)) << shown << "\n" << help;
     expected = d;
     expected.traceDirs = {"t"};
     expected.runDir = "r";
@@ -132,8 +132,8 @@ TEST(CliDefaults, EvalParsesToAndFollowsDefaults)
     d.split = std::nullopt;
     d.device = DeviceSpec::cuda();
     const std::string help = helpWith(d, declareEvalOptions);
-    EXPECT_TRUE(contains(help, "[default: all]")) << help;
-    EXPECT_TRUE(contains(help, "[default: cuda]")) << help;
+    EXPECT_TRUE(has(help, "[default: all]")) << help;
+    EXPECT_TRUE(has(help, "[default: cuda]")) << help;
     expected = d;
     expected.runDir = "r";
     EXPECT_EQ(toJson(parseWith(d, declareEvalOptions, readEvalOptions, required)), toJson(expected));
@@ -150,7 +150,7 @@ TEST(CliDefaults, AnalyzeParsesToAndFollowsDefaults)
     d.samplesPerCell = 9;
     const std::string help = helpWith(d, declareAnalyzeOptions);
     for (const char* shown : {"[default: 2,5]", "[default: 0.35]", "[default: 9]"})
-        EXPECT_TRUE(contains(help, shown)) << shown << "\n" << help;
+        EXPECT_TRUE(has(help, shown)) << shown << "\n" << help;
     EXPECT_EQ(toJson(parseWith(d, declareAnalyzeOptions, readAnalyzeOptions, required)), toJson(d));
 }
 
@@ -167,8 +167,8 @@ TEST(CliDefaults, HelpOfTheBinaryShowsCoreDefaults)
 {
     std::string out;
     ASSERT_EQ(test::runCommand(test::cliPath() + " collect --help", &out), 0) << out;
-    EXPECT_TRUE(contains(out, "[default: " + dtypeName(CollectParams{}.dtype) + "]")) << out;
-    EXPECT_TRUE(contains(out, "[default: " + std::to_string(CollectParams{}.maxLength) + "]")) << out;
+    EXPECT_TRUE(has(out, "[default: " + dtypeName(CollectParams{}.dtype) + "]")) << out;
+    EXPECT_TRUE(has(out, "[default: " + std::to_string(CollectParams{}.maxLength) + "]")) << out;
     ASSERT_EQ(test::runCommand(test::cliPath() + " train --help", &out), 0) << out;
-    EXPECT_TRUE(contains(out, "[default: " + numberText(sp::TrainParams{}.learningRate) + "]")) << out;
+    EXPECT_TRUE(has(out, "[default: " + numberText(sp::TrainParams{}.learningRate) + "]")) << out;
 }

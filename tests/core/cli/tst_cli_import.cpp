@@ -1,6 +1,7 @@
 // `specmoe traces import`: exit codes and messages (docs/cli.md), on the engine samples of
 // tests/data/import/engines.
 #include "core/trace/trace_set.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,6 @@ using namespace specmoe::test;
 namespace {
 
 std::string sample(const std::string& name) { return dataPath("import/engines/" + name); }
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 

@@ -1,5 +1,6 @@
 // Option values the CLI refuses (issue 17, defects 12 and 13): each is a usage error (exit 2)
 // whose message names the option, the value and what is accepted, before any file is read.
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -17,8 +18,6 @@ struct BadOption {
 };
 
 void PrintTo(const BadOption& c, std::ostream* os) { *os << c.args; }
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 class CliBadOption : public ::testing::TestWithParam<BadOption> {};
 

@@ -4,6 +4,7 @@
 #include "core/speculate/run_folder.h"
 #include "core/speculate/run_start.h"
 #include "tests/core/trace/shard_tamper.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -15,8 +16,6 @@ namespace sp = specmoe::speculate;
 using namespace specmoe::test;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 const std::string kSmall = " --epochs 1 --hidden 8 --embed 8 --threads 1 --max-val-tokens 200 --quiet";
 

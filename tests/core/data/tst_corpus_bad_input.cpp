@@ -5,6 +5,7 @@
 #include "core/data/corpus.h"
 #include "core/data/document_reader.h"
 #include "core/util/error.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -20,12 +21,11 @@
 #include <sstream>
 
 using namespace specmoe;
+using specmoe::test::has;
 using specmoe::test::TempDir;
 using specmoe::test::writeFile;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // `head`, then `holeBytes` NUL bytes left as a hole (no disk used), then `tail`.
 void writeSparse(const std::string& path, const std::string& head, off_t holeBytes, const std::string& tail)

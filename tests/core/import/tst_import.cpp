@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "core/util/read_file.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -120,19 +121,6 @@ void expectSameTrace(const std::string& dir, const json& want)
         }
     }
 }
-
-template <class Fn>
-std::string errorOf(Fn fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 

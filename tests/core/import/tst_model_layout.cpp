@@ -3,10 +3,12 @@
 #include "core/import/import_params_json.h"
 #include "core/import/model_layout.h"
 #include "core/util/error.h"
+#include "tests/support/message_checks.h"
 
 #include <gtest/gtest.h>
 
 using namespace specmoe;
+using specmoe::test::errorOf;
 using namespace specmoe::import;
 using nlohmann::json;
 
@@ -18,16 +20,6 @@ std::vector<int> range(int a, int b)
     for (int i = a; i < b; ++i)
         v.push_back(i);
     return v;
-}
-
-std::string errorOf(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // (tests/data/import, made by make_npy_samples.py) and on damaged copies of them.
 #include "core/import/npy_file.h"
 #include "core/util/error.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -40,19 +41,6 @@ std::vector<int64_t> readAll(NpyReader& r)
     }
     return v;
 }
-
-template <class Fn>
-std::string errorOf(Fn fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 

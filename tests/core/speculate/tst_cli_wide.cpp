@@ -1,6 +1,7 @@
 // `specmoe traces synth`, `analyze`, `train`, `eval` and `export` on an id-only trace at
 // Qwen3-30B-A3B dims (128 experts, top-8, 48 layers; no router weights, no probes), as a
 // serving engine's import gives.
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -9,10 +10,7 @@
 #include <filesystem>
 
 using namespace specmoe;
-
-namespace {
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-} // namespace
+using specmoe::test::has;
 
 TEST(CliWide, QwenIdsOnlyAnalyzeTrainEvalExport)
 {

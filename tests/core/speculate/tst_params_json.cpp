@@ -2,10 +2,12 @@
 // core's defaults, and a wrong type or an unknown name is an Error naming the field.
 #include "core/speculate/params_json.h"
 #include "core/util/error.h"
+#include "tests/support/message_checks.h"
 
 #include <gtest/gtest.h>
 
 using namespace specmoe;
+using specmoe::test::errorOf;
 using namespace specmoe::speculate;
 
 namespace {
@@ -51,17 +53,6 @@ void expectAllDiffer(const nlohmann::json& j, const nlohmann::json& defaults, co
         else
             EXPECT_NE(value, defaults.at(key)) << path + key;
     }
-}
-
-template <typename Fn>
-std::string errorOf(Fn fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
 }
 
 } // namespace

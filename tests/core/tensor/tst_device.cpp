@@ -2,22 +2,12 @@
 #include "core/tensor/resolve_device.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/error.h"
+#include "tests/support/message_checks.h"
 
 #include <gtest/gtest.h>
 
 using namespace specmoe;
-
-namespace {
-std::string errorOf(const std::function<void()>& fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return {};
-}
-} // namespace
+using specmoe::test::errorOf;
 
 TEST(Device, NamesRoundTrip)
 {

@@ -9,6 +9,7 @@
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "tests/core/trace/shard_tamper.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -31,17 +32,6 @@ namespace {
 std::string copyGolden(const TempDir& tmp) { return copyGoldenTrace(tmp); }
 
 // The message of the specmoe::Error that fn throws ("" when it does not throw).
-template <class Fn>
-std::string errorOf(Fn fn)
-{
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "";
-}
-
 // Every way of reading a trace; each must throw an Error naming `shard`.
 std::vector<std::pair<std::string, std::function<void(const std::string&, const TempDir&)>>> readers()
 {
@@ -86,8 +76,6 @@ std::string openError(const std::string& dir)
     }
     return "";
 }
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 } // namespace
 
