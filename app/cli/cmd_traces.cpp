@@ -102,6 +102,14 @@ int runInfo(const ArgParser& a, const std::string& dir)
               << (d.hasWeights ? "yes" : "no") << "\n"
               << "layer map        " << describeLayerMap(d) << "\n"
               << "shared experts   " << d.sharedExperts << "\n"
+              << "features         "
+              << (d.featureDim > 0 ? std::to_string(d.featureDim) + " per layer (" +
+                                         (set.featureInfo().empty() ? std::string("no basis recorded")
+                                                                    : set.featureInfo().kind + ", basis " +
+                                                                          set.featureInfo().file) +
+                                         ")"
+                                   : std::string("none"))
+              << "\n"
               << "model config     " << fp.modelConfigHash << "\n"
               << "dtype            " << fp.dtype << "\n"
               << "tokenizer        " << fp.tokenizerHash << "\n"
@@ -179,6 +187,7 @@ int runReshard(const ArgParser& a, const std::string& dir)
     if (a.has("chunk-tokens"))
         o.chunkTokens = int(a.getInt("chunk-tokens", 1, INT32_MAX));
     o.overwrite = a.flagSet("overwrite");
+    o.dropFeatures = a.flagSet("drop-features");
     const ReshardResult r = reshardTrace(dir, dest, o, consoleProgress(a.flagSet("quiet")));
     std::cout << "resharded into " << dest << ": " << r.shards << " shards, " << r.sequences << " sequences, "
               << r.tokens << " tokens\n";
@@ -244,6 +253,7 @@ SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace fo
                     p.option("deflate", "LEVEL", "reshard: deflate level 0-9 (0 = uncompressed; default: keep)");
                     p.option("chunk-tokens", "N", "reshard: tokens per HDF5 chunk (default: keep)");
                     p.flag("overwrite", "reshard: clear a destination that already holds a trace");
+                    p.flag("drop-features", "reshard: leave the hidden-state features and their basis out");
                     p.multiOption("seq", "IDS", "export-csv: sequence ids, e.g. 3,5-9");
                     p.flag("all", "export-csv: every sequence");
                     p.multiOption("layers", "LAYERS", "export-csv: layers, e.g. 0,4-7 (default: all)");

@@ -118,6 +118,12 @@ void checkBlockValues(const RoutingBlock& b, const std::string& label)
         fail(b, label, i, size_t(d.layers) * size_t(E), size_t(E),
              "router logit " + std::to_string(halfToFloat(b.logits[i])) + " is not finite");
     }
+    if (!logitsOk(b.features)) {
+        const size_t i = firstBad(b.features, isBadLogit);
+        fail(b, label, i, size_t(d.layers) * size_t(d.featureDim), size_t(d.featureDim),
+             "feature " + std::to_string(i % size_t(d.featureDim)) + " is " +
+                 std::to_string(halfToFloat(b.features[i])) + ", not finite");
+    }
     if (!atLeast(b.tokenIds, kUnknownToken)) {
         const size_t i = firstBad(b.tokenIds, [](int32_t x) { return x < kUnknownToken; });
         fail(b, label, i, 1, 0,

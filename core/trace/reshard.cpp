@@ -29,7 +29,7 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
     if (options.overwrite && fs::is_directory(dstDir)) {
         for (const auto& e : fs::directory_iterator(dstDir, ec)) {
             const std::string n = e.path().filename().string();
-            if (n.rfind("shard-", 0) == 0 || n.rfind("manifest.json", 0) == 0)
+            if (n.rfind("shard-", 0) == 0 || n.rfind("manifest.json", 0) == 0 || n.rfind(kFeatureBasisFileName, 0) == 0)
                 fs::remove(e.path(), ec);
         }
     }
@@ -41,10 +41,29 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
     wo.model = src.model();
     wo.origin = src.origin();
     // An interrupted reshard into the same destination resumes like a collection run.
-    TraceWriter w(dstDir, src.dims(), src.fingerprint(), wo);
+    TraceDims dims = src.dims();
+    const bool drop = options.dropFeatures && dims.featureDim > 0;
+    if (drop)
+        dims.featureDim = 0;
+    TraceWriter w(dstDir, dims, src.fingerprint(), wo);
     w.setSkipStats(src.sourceStats());
+    if (dims.featureDim > 0) {
+        const FeatureBasis* basis = src.featureBasis();
+        if (!basis)
+            throw Error("reshard: " + srcDir + " stores features but records no feature basis");
+        w.setFeatureBasis(*basis);
+    }
+    RoutingBlock stripped;
     src.forEachBlock(
-        [&](const RoutingBlock& b) {
+        [&](const RoutingBlock& in) {
+            const RoutingBlock* bp = &in;
+            if (drop) {
+                stripped = in;
+                stripped.dims = dims;
+                stripped.features.clear();
+                bp = &stripped;
+            }
+            const RoutingBlock& b = *bp;
             bool any = false;
             for (const auto& s : b.sequences)
                 any = any || w.isCompleted(s.seqId);
@@ -79,6 +98,9 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                 if (ld)
                     one.lookaheadIds.assign(b.lookaheadIds.begin() + long(a * ld),
                                             b.lookaheadIds.begin() + long(z * ld));
+                const size_t lf = size_t(b.dims.layers) * size_t(b.dims.featureDim);
+                if (lf)
+                    one.features.assign(b.features.begin() + long(a * lf), b.features.begin() + long(z * lf));
                 rest.append(one);
             }
             if (rest.numTokens() > 0)

@@ -1,6 +1,7 @@
 #pragma once
 // Rewrites a trace folder into another with a different shard size (or filter settings),
-// keeping sequence ids, order, fingerprint, run configuration and skip statistics.
+// keeping sequence ids, order, fingerprint, run configuration, skip statistics and the
+// hidden-state features with their basis (unless dropped).
 #include "core/util/progress.h"
 
 #include <string>
@@ -12,6 +13,9 @@ struct ReshardOptions {
     int deflateLevel = -1;  // < 0: keep the source's
     int chunkTokens = 0;    // 0: keep the source's
     bool overwrite = false; // clear a destination that already holds a trace
+    // Hidden-state features and their basis are copied; true drops them (a routing-only copy,
+    // 2*L*F bytes per token smaller).
+    bool dropFeatures = false;
 };
 
 struct ReshardResult {

@@ -21,6 +21,7 @@ constexpr const char* kColTopkIds = "topk_ids";
 constexpr const char* kColTopkWeights = "topk_weights";
 constexpr const char* kColLogits = "router_logits";
 constexpr const char* kColLookahead = "lookahead_ids";
+constexpr const char* kColFeatures = "features";
 constexpr const char* kColPosition = "position";
 
 // The per-token columns for dims, in a fixed order (see columnData()); expert ids stored in
@@ -55,6 +56,8 @@ std::vector<Column> makeColumns(const TraceDims& d, hid_t f16, int idBytes)
         add(kColLogits, {L, E}, 2, f16, f16);
     if (D > 0)
         add(kColLookahead, {L, D, k}, size_t(idBytes), idFile, idMem, true);
+    if (d.featureDim > 0)
+        add(kColFeatures, {L, hsize_t(d.featureDim)}, 2, f16, f16);
     for (Column& c : cols)
         c.narrowIds = c.ids && narrow;
     return cols;
@@ -83,6 +86,8 @@ void* columnData(RoutingBlock& b, const Column& c)
         return b.logits.data();
     if (c.name == kColLookahead)
         return b.lookaheadIds.data();
+    if (c.name == kColFeatures)
+        return b.features.data();
     return b.positions.data();
 }
 
@@ -99,6 +104,8 @@ void resizeColumn(RoutingBlock& b, const Column& c, size_t rows)
         b.logits.resize(n);
     else if (c.name == kColLookahead)
         b.lookaheadIds.resize(n);
+    else if (c.name == kColFeatures)
+        b.features.resize(n);
     else
         b.positions.resize(n);
 }
@@ -198,6 +205,8 @@ ShardFileWriter::ShardFileWriter(const std::string& path, const std::string& lab
     h5::writeAttr(f, "moe_layers", moeLayers, label);
     h5::writeAttr(f, "decoder_layers", int64_t(dims.decoderLayers), label); // 0 = layers
     h5::writeAttr(f, "shared_experts", int64_t(dims.sharedExperts), label);
+    if (dims.featureDim > 0) // absent = no features (shards without them stay as they were)
+        h5::writeAttr(f, "feature_dim", int64_t(dims.featureDim), label);
     h5::writeAttr(f, "shard_index", shardIndex, label);
     h5::writeAttr(f, "model_config_hash", fp.modelConfigHash, label);
     h5::writeAttr(f, "dtype", fp.dtype, label);
@@ -274,6 +283,10 @@ void ShardFileWriter::addSequences(const RoutingBlock& b, size_t seqBegin, size_
         const size_t ld = lk * m_dims.lookahead.size();
         appendRange(m_pending.lookaheadIds, b.lookaheadIds, rowBegin * ld, rowEnd * ld);
     }
+    if (m_dims.featureDim > 0) {
+        const size_t lf = size_t(m_dims.layers) * size_t(m_dims.featureDim);
+        appendRange(m_pending.features, b.features, rowBegin * lf, rowEnd * lf);
+    }
     m_tokens = local;
     if (m_pending.tokenIds.size() >= size_t(m_chunkTokens))
         writePending(false);
@@ -332,6 +345,7 @@ void ShardFileWriter::writePending(bool all)
     eraseFront(m_pending.topkWeights, m * lk);
     eraseFront(m_pending.logits, m * size_t(m_dims.layers) * size_t(m_dims.experts));
     eraseFront(m_pending.lookaheadIds, m * lk * m_dims.lookahead.size());
+    eraseFront(m_pending.features, m * size_t(m_dims.layers) * size_t(std::max(0, m_dims.featureDim)));
 }
 
 void ShardFileWriter::enableExplicitPositions()
@@ -517,6 +531,8 @@ ShardFileReader::ShardFileReader(const std::string& path, const std::string& lab
     m_explicitPositions = h5::exists(g, kColPosition);
     if (!m_dims.hasWeights && h5::exists(g, kColTopkWeights))
         throw Error(label + " tokens/topk_weights: present although attribute has_weights is 0");
+    if (m_dims.featureDim == 0 && h5::exists(g, kColFeatures))
+        throw Error(label + " tokens/features: present although the shard has no attribute feature_dim");
     auto open = [&](Column& c) {
         const std::string where = label + " tokens/" + c.name;
         if (!h5::exists(g, c.name))
@@ -597,6 +613,13 @@ void ShardFileReader::readDims(hid_t f)
                         std::to_string(shared) + ") is negative or implausibly large");
         m_dims.decoderLayers = int(decoder);
         m_dims.sharedExperts = int(shared);
+        if (h5::hasAttr(f, "feature_dim")) {
+            const int64_t features = h5::readIntAttr(f, "feature_dim", label);
+            if (features < 0 || features > (int64_t(1) << 20))
+                throw Error(label + ": attribute feature_dim (" + std::to_string(features) +
+                            ") is negative or implausibly large");
+            m_dims.featureDim = int(features);
+        }
         if (identityLayerMap(m_dims))
             m_dims.moeLayers.clear(); // one form in memory: empty = identity
     } // schema 1: the defaults (weights, every decoder layer stored, no shared experts)
@@ -723,6 +746,8 @@ void ShardFileReader::readRows(int64_t begin, int64_t end, RoutingBlock& out)
         out.logits.clear();
     if (m_dims.lookahead.empty())
         out.lookaheadIds.clear();
+    if (m_dims.featureDim == 0)
+        out.features.clear();
     out.positions.resize(rows);
     if (m_explicitPositions)
         readColumn(m_position, m_position.memType, begin, end, out.positions.data());

@@ -10,6 +10,7 @@
 //   /tokens/topk_weights   float16 [N, L, k]      (has_weights)
 //   /tokens/router_logits  float16 [N, L, E]      (has_logits)
 //   /tokens/lookahead_ids  id      [N, L, D, k]   (lookahead not empty)
+//   /tokens/features       float16 [N, L, F]      (attribute feature_dim = F > 0)
 //   /tokens/position       int32   [N]            (only when some sequence's positions
 //                                                  are not first_position + i)
 //   /sequences/seq_id, token_offset (int64), length, first_position, generated_tokens

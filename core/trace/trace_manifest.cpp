@@ -42,6 +42,7 @@ size_t payloadBytesPerToken(const TraceDims& d)
     if (d.hasLogits)
         b += 2 * size_t(d.layers) * size_t(d.experts);
     b += lk * d.lookahead.size() * id;
+    b += 2 * size_t(d.layers) * size_t(std::max(0, d.featureDim)); // float16 features
     return b;
 }
 
@@ -83,15 +84,18 @@ nlohmann::json dimsToJson(const TraceDims& d)
     std::vector<int> map(size_t(std::max(0, d.layers)));
     for (int l = 0; l < d.layers; ++l)
         map[size_t(l)] = decoderLayerOf(d, l);
-    return {{"layers", d.layers},
-            {"experts", d.experts},
-            {"topk", d.topk},
-            {"lookahead", d.lookahead},
-            {"has_logits", d.hasLogits},
-            {"has_weights", d.hasWeights},
-            {"moe_layers", map},
-            {"decoder_layers", d.decoderLayers}, // 0 = layers
-            {"shared_experts", d.sharedExperts}};
+    nlohmann::json j = {{"layers", d.layers},
+                        {"experts", d.experts},
+                        {"topk", d.topk},
+                        {"lookahead", d.lookahead},
+                        {"has_logits", d.hasLogits},
+                        {"has_weights", d.hasWeights},
+                        {"moe_layers", map},
+                        {"decoder_layers", d.decoderLayers}, // 0 = layers
+                        {"shared_experts", d.sharedExperts}};
+    if (d.featureDim > 0) // absent = 0: manifests without features stay as they were
+        j["feature_dim"] = d.featureDim;
+    return j;
 }
 
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
@@ -133,6 +137,7 @@ TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where)
         d.moeLayers = integers("moe_layers");
         d.decoderLayers = integer("decoder_layers", false, 0);
         d.sharedExperts = integer("shared_experts", false, 0);
+        d.featureDim = integer("feature_dim", false, 0);
     } catch (const nlohmann::json::exception& e) {
         throw Error(where + ": field 'dims' is invalid: " + jsonErrorText(e));
     }
@@ -191,6 +196,11 @@ nlohmann::json Manifest::toJson() const
         j["model"] = modelToJson(model);
         j["origin"] = originToJson(origin);
     }
+    if (!features.empty())
+        j["features"] = {{"kind", features.kind},
+                         {"dim", features.dim},
+                         {"file", features.file},
+                         {"sha256", features.sha256}};
     return j;
 }
 
@@ -223,6 +233,36 @@ void checkUnique(const Manifest& m, const std::string& path)
                         m.shards[runs[k - 1].shard].file +
                         (runs[k].shard == runs[k - 1].shard ? " twice" : " and in shard " + m.shards[runs[k].shard].file) +
                         " (field 'seq_ranges': sequence ids must be unique)");
+}
+
+// "features": kind, dim (= dims.feature_dim), a plain file name, a SHA-256 in hex.
+TraceFeatureInfo featuresFromJson(const nlohmann::json& j, const TraceDims& dims, const std::string& path)
+{
+    TraceFeatureInfo f;
+    if (!j.contains("features"))
+        return f;
+    const nlohmann::json& o = j["features"];
+    auto text = [&](const char* key) {
+        if (!o.is_object() || !o.contains(key) || !o[key].is_string())
+            throw Error(path + ": field 'features." + key + "' is missing or not a string");
+        return o[key].get<std::string>();
+    };
+    f.kind = text("kind");
+    f.file = text("file");
+    f.sha256 = text("sha256");
+    if (!o.contains("dim") || !o["dim"].is_number_integer() || o["dim"].get<int64_t>() != dims.featureDim)
+        throw Error(path + ": field 'features.dim' is " + (o.contains("dim") ? o["dim"].dump() : "missing") +
+                    ", expected dims.feature_dim (" + std::to_string(dims.featureDim) + ")");
+    f.dim = dims.featureDim;
+    if (f.file.empty() || f.file.find('/') != std::string::npos || f.file == "." || f.file == "..")
+        throw Error(path + ": field 'features.file' ('" + f.file + "') is not a file name inside the trace folder");
+    const bool hex = f.sha256.size() == 64 &&
+                     std::all_of(f.sha256.begin(), f.sha256.end(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    if (!hex)
+        throw Error(path + ": field 'features.sha256' is not 64 lower-case hex digits");
+    return f;
 }
 
 } // namespace
@@ -292,6 +332,7 @@ Manifest parse(const std::string& text, const std::string& path)
         throw Error(path + ": malformed field: " + jsonErrorText(e));
     }
     checkUnique(m, path);
+    m.features = featuresFromJson(j, m.dims, path);
     return m;
 }
 

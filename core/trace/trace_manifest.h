@@ -1,5 +1,6 @@
 #pragma once
 // Internal to core/trace: manifest.json of a trace folder (docs/trace-format.md).
+#include "core/trace/feature_basis.h"
 #include "core/trace/routing.h"
 #include "core/trace/trace_run_config.h"
 #include "core/trace/trace_set.h"
@@ -25,6 +26,7 @@ struct Manifest {
     TraceRunConfig runConfig;
     std::vector<TraceSourceStats> skipped;
     std::vector<ShardInfo> shards;
+    TraceFeatureInfo features; // empty unless dims.featureDim > 0 and the basis was recorded
     bool complete = false;
     TraceStorage storage{256, kDefaultDeflateLevel, kDefaultChunkTokens};
     std::string created, updated; // ISO-8601 UTC

@@ -5,6 +5,7 @@
 #include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
+#include "core/util/sha256.h"
 
 #include <chrono>
 #include <cmath>
@@ -29,6 +30,29 @@ struct TraceSet::Impl {
     std::string label(size_t i) const { return "trace shard " + path(i); }
 
     TraceReadOptions options;
+    mutable std::mutex basisMutex;
+    mutable std::unique_ptr<FeatureBasis> basis; // read on first use
+
+    // The basis file, checked against the manifest (hash, kind, layers, dim).
+    FeatureBasis loadBasis() const
+    {
+        const TraceFeatureInfo& f = man.features;
+        const std::string p = (fs::path(dir) / f.file).string();
+        std::error_code ec;
+        if (!fs::exists(p, ec))
+            throw Error("trace " + dir + ": feature basis " + p + " is missing (the manifest names it)");
+        const std::string sha = sha256File(p);
+        if (sha != f.sha256)
+            throw Error("trace " + dir + ": feature basis " + p + " has SHA-256 " + sha + ", the manifest says " +
+                        f.sha256 + " (corrupt or replaced)");
+        FeatureBasis b = readFeatureBasis(p);
+        if (b.layers != man.dims.layers || b.dim != man.dims.featureDim || b.kind != f.kind)
+            throw Error("trace " + dir + ": feature basis " + p + " (" + b.kind + ", " + std::to_string(b.layers) +
+                        " layers, dim " + std::to_string(b.dim) + ") does not match the manifest (" + f.kind + ", " +
+                        std::to_string(man.dims.layers) + " layers, dim " + std::to_string(man.dims.featureDim) + ")");
+        return b;
+    }
+
     mutable std::mutex checkedMutex; // (buildIndex holds `mutex` while it opens readers)
     mutable std::vector<shard::FileStamp> checked; // per shard: as its CRC was found good
 
@@ -131,6 +155,17 @@ int TraceSet::schemaVersion() const { return m->man.schemaVersion; }
 const TraceModelInfo& TraceSet::model() const { return m->man.model; }
 const TraceOrigin& TraceSet::origin() const { return m->man.origin; }
 bool TraceSet::complete() const { return m->man.complete; }
+const TraceFeatureInfo& TraceSet::featureInfo() const { return m->man.features; }
+
+const FeatureBasis* TraceSet::featureBasis() const
+{
+    if (m->man.features.empty())
+        return nullptr;
+    std::lock_guard<std::mutex> lock(m->basisMutex);
+    if (!m->basis)
+        m->basis = std::make_unique<FeatureBasis>(m->loadBasis());
+    return m->basis.get();
+}
 const std::vector<ShardInfo>& TraceSet::shards() const { return m->man.shards; }
 std::string TraceSet::shardPath(size_t i) const { return m->path(i); }
 int64_t TraceSet::numTokens() const { return m->man.tokens(); }
@@ -250,6 +285,16 @@ VerifyReport TraceSet::verify(const ProgressFn& progress) const
     const int64_t total = numTokens();
     int64_t done = 0;
     auto problem = [&](const std::string& s) { rep.problems.push_back(s); };
+    if (!man.features.empty()) {
+        try {
+            m->loadBasis();
+        } catch (const std::exception& e) {
+            problem(e.what());
+        }
+    } else if (man.dims.featureDim > 0 && !man.shards.empty()) {
+        problem("trace " + m->dir + ": shards store " + std::to_string(man.dims.featureDim) +
+                " features per layer but the manifest records no feature basis (field 'features')");
+    }
     for (size_t i = 0; i < man.shards.size(); ++i) {
         const ShardInfo& info = man.shards[i];
         const std::string p = m->path(i);
@@ -283,7 +328,7 @@ VerifyReport TraceSet::verify(const ProgressFn& progress) const
             const int64_t step = 1 << 16;
             RoutingBlock b;
             const int E = man.dims.experts;
-            int64_t badIds = 0, badLook = 0, badWeights = 0, badPos = 0;
+            int64_t badIds = 0, badLook = 0, badWeights = 0, badPos = 0, badFeatures = 0;
             for (int64_t row = 0; row < r->tokens(); row += step) {
                 const int64_t end = std::min(r->tokens(), row + step);
                 r->readRows(row, end, b);
@@ -297,6 +342,8 @@ VerifyReport TraceSet::verify(const ProgressFn& progress) const
                 }
                 for (int32_t x : b.positions)
                     badPos += x < 0;
+                for (uint16_t f : b.features)
+                    badFeatures += (f & 0x7fff) >= 0x7c00; // Inf or NaN
                 done += end - row;
                 if (progress) {
                     Progress pr;
@@ -315,6 +362,8 @@ VerifyReport TraceSet::verify(const ProgressFn& progress) const
                 problem(label + ": " + std::to_string(badWeights) + " top-k weights negative or not finite");
             if (badPos)
                 problem(label + ": " + std::to_string(badPos) + " negative positions");
+            if (badFeatures)
+                problem(label + ": " + std::to_string(badFeatures) + " features not finite");
             rep.tokensChecked += r->tokens();
             rep.sequencesChecked += int64_t(t.size());
         } catch (const Cancelled&) {

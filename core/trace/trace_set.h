@@ -1,6 +1,7 @@
 #pragma once
 // Reads a trace folder written by TraceWriter: manifest, shard list, whole shards,
 // streamed blocks of whole sequences with bounded memory, single sequences, verification.
+#include "core/trace/feature_basis.h"
 #include "core/trace/routing.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/progress.h"
@@ -81,6 +82,12 @@ public:
     TraceTotals totals() const;
     const std::string& created() const; // ISO-8601 UTC
     const std::string& updated() const;
+    // Hidden-state features (dims().featureDim > 0): the manifest's record of the basis
+    // (empty when the trace has none) and the basis itself, read from the folder on first use
+    // after its SHA-256 and shape are checked (throws specmoe::Error naming the file);
+    // nullptr when the trace has none.
+    const TraceFeatureInfo& featureInfo() const;
+    const FeatureBasis* featureBasis() const;
     // The manifest as JSON text (what `specmoe traces info --json` prints).
     std::string manifestText() const;
 

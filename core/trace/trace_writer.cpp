@@ -5,6 +5,7 @@
 #include "core/util/atomic_file.h"
 #include "core/util/checksum.h"
 #include "core/util/error.h"
+#include "core/util/sha256.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -101,7 +102,7 @@ struct TraceWriter::Impl {
         for (const auto& e : fs::directory_iterator(dir, ec)) {
             const std::string n = e.path().filename().string();
             if (isShardName(n) || isShardTemp(n) || n == manifest::kFileName ||
-                n == std::string(manifest::kFileName) + ".tmp")
+                n == std::string(manifest::kFileName) + ".tmp" || n == kFeatureBasisFileName)
                 removeQuietly(e.path());
         }
     }
@@ -249,6 +250,7 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         const std::string n = e.path().filename().string();
         if (isShardTemp(n) || n == std::string(manifest::kFileName) + ".tmp" ||
+            n == std::string(kFeatureBasisFileName) + ".new" || n == std::string(kFeatureBasisFileName) + ".new.tmp" ||
             (isShardName(n) && !listed.count(n)))
             removeQuietly(e.path());
     }
@@ -297,6 +299,9 @@ void TraceWriter::append(const RoutingBlock& block)
     } catch (const Error& e) {
         throw Error("trace " + m->dir + ": " + e.what());
     }
+    if (m->dims.featureDim > 0 && m->man.features.empty())
+        throw Error("trace " + m->dir + ": the blocks carry features but no feature basis was recorded "
+                    "(TraceWriter::setFeatureBasis() comes before the first append)");
     {
         std::unordered_set<int64_t> seen;
         for (const auto& s : block.sequences) {
@@ -328,6 +333,51 @@ void TraceWriter::append(const RoutingBlock& block)
             s = e;
         }
     });
+}
+
+const TraceFeatureInfo& TraceWriter::featureInfo() const { return m->man.features; }
+
+void TraceWriter::setFeatureBasis(const FeatureBasis& basis)
+{
+    const std::string where = "trace " + m->dir + ": feature basis";
+    if (m->dims.featureDim <= 0)
+        throw Error(where + ": the trace stores no features (featureDim 0)");
+    if (const std::string bad = basis.problem(); !bad.empty())
+        throw Error(where + " is invalid: " + bad);
+    if (basis.layers != m->dims.layers || basis.dim != m->dims.featureDim)
+        throw Error(where + " has " + std::to_string(basis.layers) + " layers and dim " + std::to_string(basis.dim) +
+                    ", the trace " + std::to_string(m->dims.layers) + " layers and feature dim " +
+                    std::to_string(m->dims.featureDim));
+    const std::string finalPath = m->path(kFeatureBasisFileName);
+    const std::string candidate = finalPath + ".new";
+    writeFeatureBasis(candidate, basis);
+    TraceFeatureInfo info;
+    info.kind = basis.kind;
+    info.dim = basis.dim;
+    info.file = kFeatureBasisFileName;
+    info.sha256 = sha256File(candidate);
+    const TraceFeatureInfo& old = m->man.features;
+    if (!old.empty()) {
+        removeQuietly(candidate);
+        // Resumed: the stored basis stays; it must be the one the manifest names, and this one.
+        const std::string stored = m->path(old.file);
+        std::error_code ec;
+        if (!fs::exists(stored, ec))
+            throw Error("trace " + m->dir + ": feature basis " + stored +
+                        " is recorded in the manifest but missing; the trace cannot be resumed (start over)");
+        const std::string storedSha = sha256File(stored);
+        if (storedSha != old.sha256)
+            throw Error("trace " + m->dir + ": feature basis " + stored + " has SHA-256 " + storedSha +
+                        ", the manifest says " + old.sha256 + " (the file changed after it was written)");
+        if (info.sha256 != old.sha256 || info.kind != old.kind)
+            throw Error("trace " + m->dir + ": feature basis " + stored + " (" + old.kind +
+                        ") differs from this run's (" + info.kind + ", SHA-256 " + info.sha256 +
+                        "); choose another folder or start over (clears it)");
+        return;
+    }
+    renameDurable(candidate, finalPath);
+    m->man.features = info;
+    m->saveManifest();
 }
 
 void TraceWriter::setSkipStats(const std::vector<TraceSourceStats>& perSource) { m->man.skipped = perSource; }

@@ -6,6 +6,7 @@
 //
 // Resume: opening a folder that already holds a matching trace returns the sequence ids
 // already stored (completedSequences()); the caller skips them and appends the rest.
+#include "core/trace/feature_basis.h"
 #include "core/trace/routing.h"
 #include "core/trace/trace_run_config.h"
 
@@ -109,6 +110,18 @@ public:
     // I/O errors (full disk, ...) throw specmoe::Error naming the shard; shards
     // completed earlier stay listed and intact.
     void append(const RoutingBlock& block);
+
+    // Features (dims.featureDim > 0): the basis they were computed with. Writes it into the
+    // folder (kFeatureBasisFileName, through a temporary file and a rename) and records its
+    // name and SHA-256 in the manifest, which is saved at once: call it before the first
+    // append(), which refuses features without a basis. A resumed trace keeps its basis: a
+    // different one (another hash) throws specmoe::Error naming the file, and the stored file
+    // must still have the recorded hash. A basis whose layers or dim differ from the dims, or
+    // that is invalid (FeatureBasis::problem()), throws too.
+    void setFeatureBasis(const FeatureBasis& basis);
+    // The manifest's record of the basis (empty until setFeatureBasis() or when the trace
+    // being resumed has none).
+    const TraceFeatureInfo& featureInfo() const;
 
     // Skipped-input statistics per source, stored in the manifest ("skipped"); replaces
     // the previous value. Written with the next shard or finish().
