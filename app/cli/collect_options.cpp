@@ -1,5 +1,6 @@
 #include "app/cli/collect_options.h"
 
+#include "core/trace/feature_basis.h"
 #include "core/util/error.h"
 
 #include <algorithm>
@@ -73,6 +74,15 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
     p.option("residency", "MODE", "resident, split (layers over GPUs) or streaming", residencyName(d.residency));
     p.option("lookahead", "D,...", "probe distances stored per token, or none", listText(d.lookahead));
     p.flag("logits", "also store raw router logits [tokens, layers, experts] as float16");
+    p.option("features", "SPEC",
+             "also store hidden-state features per token and layer, float16: a linear map of the "
+             "layer's router input whose rows are gate_logits:D (the gates of the next D layers, D*E "
+             "values), pca:R (R principal directions estimated on the first batches) or routers "
+             "(every router's rows, L*E values), joined with '+'. Bytes per token = 2 * layers * F; "
+             "at Mixtral-8x7B dims (32 layers, 8 experts) " + std::string(kDefaultFeatureSpec) +
+             " takes 2048, gate_logits:1 512, pca:16 1024, routers 16384. 'default' = " + kDefaultFeatureSpec +
+             "; none unless given",
+             d.features);
     p.option("shard-mb", "MB", "uncompressed payload per shard", numberText(d.shardMB));
     p.option("seed", "N", "sampling seed", numberText(d.seed));
     p.flag("start-over", "clear an output folder that holds another trace");
@@ -119,6 +129,19 @@ CollectParams readCollectOptions(const ArgParser& a, const CollectParams& defaul
     p.lookahead = parseLookahead(a.get("lookahead"));
     if (a.flagSet("logits"))
         p.withLogits = true;
+    if (a.has("features")) {
+        p.features = a.get("features");
+        if (p.features == "default")
+            p.features = kDefaultFeatureSpec;
+        if (p.features == "none")
+            p.features.clear();
+        try {
+            if (!p.features.empty())
+                p.features = featureSpecText(parseFeatureSpec(p.features));
+        } catch (const Error& e) {
+            throw UsageError(std::string("option --features: ") + e.what());
+        }
+    }
     p.shardMB = a.getDouble("shard-mb", 0, HUGE_VAL, true);
     p.seed = static_cast<uint64_t>(a.getInt("seed"));
     if (a.flagSet("start-over"))

@@ -5,7 +5,9 @@
 #include "core/model/memory.h"
 #include "core/model/tokenizer.h"
 #include "core/tensor/device_memory.h"
+#include "core/trace/feature_basis.h"
 #include "core/trace/trace_set.h"
+#include "core/util/error.h"
 #include "core/util/sysmem.h"
 
 #include <QComboBox>
@@ -222,11 +224,23 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_lookahead->setObjectName(QStringLiteral("lookahead"));
     m_lookahead->setPlaceholderText(tr("e.g. 1, 2 (empty: none)"));
     m_lookahead->setToolTip(tr("Probe distances d: the gate of layer l+d applied to the hidden state of layer l."));
+    m_features = new QLineEdit(outputBox);
+    m_features->setObjectName(QStringLiteral("features"));
+    m_features->setPlaceholderText(tr("none (e.g. %1)").arg(QString::fromLatin1(kDefaultFeatureSpec)));
+    m_features->setToolTip(
+        tr("Hidden-state features stored per token and layer (float16), a linear map of the layer's router "
+           "input, for speculators that read the hidden state. Parts joined with '+': gate_logits:D (the "
+           "logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the "
+           "first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B "
+           "dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.")
+            .arg(QString::fromLatin1(kDefaultFeatureSpec))
+            .arg(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8)));
     auto* outputForm = new QFormLayout(outputBox);
     outputForm->addRow(tr("Trace set name:"), m_name);
     outputForm->addRow(tr("Output folder:"), m_output);
     outputForm->addRow(tr("Shard size:"), m_shardSize);
     outputForm->addRow(tr("Lookahead probes:"), m_lookahead);
+    outputForm->addRow(tr("Hidden-state features:"), m_features);
 
     auto* left = new QVBoxLayout;
     left->addWidget(modelBox);
@@ -461,6 +475,7 @@ CollectParams CollectionDialog::params() const
     QVector<int> probes;
     parseIntList(m_lookahead->text(), &probes);
     p.lookahead.assign(probes.cbegin(), probes.cend());
+    p.features = m_features->text().trimmed().toStdString();
     p.outDir = m_output->path().toStdString();
     return p;
 }
@@ -482,6 +497,7 @@ void CollectionDialog::setParams(const CollectParams& p)
     m_residency->setCurrentIndex(qMax(0, m_residency->findData(qtName(residencyName(p.residency)))));
     m_shardSize->setValue(p.shardMB);
     m_lookahead->setText(intListText(QVector<int>(p.lookahead.cbegin(), p.lookahead.cend())));
+    m_features->setText(QString::fromStdString(p.features));
     if (!p.outDir.empty()) {
         const QString out = QString::fromStdString(p.outDir);
         m_output->setPath(out);
@@ -527,6 +543,14 @@ Validation CollectionDialog::validate() const
     for (int d : probes)
         if (m_modelLayers > 0 && d >= m_modelLayers)
             return {tr("A lookahead probe distance of %1 needs more than %2 layers.").arg(d).arg(m_modelLayers), {}};
+    const QString features = m_features->text().trimmed();
+    if (!features.isEmpty()) {
+        try {
+            parseFeatureSpec(features.toStdString());
+        } catch (const Error& e) {
+            return {tr("Hidden-state features: %1").arg(QString::fromStdString(e.what())), {}};
+        }
+    }
     const bool split = m_residency->currentData().toString() == qtName(residencyName(Residency::Split));
     if (split && gpuMemory().empty())
         return {tr("Split residency spreads layers over GPUs; this machine has none."), {}};

@@ -63,6 +63,7 @@ private:
     QLabel* m_memory = nullptr;
     QDoubleSpinBox* m_shardSize = nullptr;
     QLineEdit* m_lookahead = nullptr;
+    QLineEdit* m_features = nullptr;
     QLineEdit* m_name = nullptr;
     PathEdit* m_output = nullptr;
     bool m_outputEdited = false;

@@ -82,6 +82,7 @@ void paramFields(Params& p, const Visit& field)
     field("residency", named(p.residency, residencyName, parseResidency));
     field("lookahead", p.lookahead);
     field("withLogits", p.withLogits);
+    field("features", p.features);
     field("threads", p.threads);
     field("batchSize", p.batchSize);
     field("bucketBatches", p.bucketBatches);

@@ -1,5 +1,6 @@
 #include "core/collect/collector.h"
 
+#include "core/collect/feature_basis_build.h"
 #include "core/collect/routing_convert.h"
 #include "core/data/hash.h"
 #include "core/model/config.h"
@@ -21,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <thread>
@@ -230,6 +232,13 @@ void checkCollectParams(const CollectParams& params)
             throw Error("collect: lookahead distances must be >= 1 (got " + std::to_string(d) + ")");
     if (params.batchSize < 0)
         throw Error("collect: negative batch size");
+    if (!params.features.empty()) {
+        try {
+            parseFeatureSpec(params.features);
+        } catch (const Error& e) {
+            throw Error(std::string("collect: ") + e.what());
+        }
+    }
 }
 
 } // namespace
@@ -263,6 +272,12 @@ private:
     void openWriter();
     void planBatches();
     void routeBatches();
+    // Features: the basis (the resumed trace's, or built from the routers and the first
+    // batches' router inputs and written before the first shard), set on the runtime.
+    void prepareFeatures(MixtralRuntime& runtime, const RouteOptions& routeOptions);
+    void estimatePca(MixtralRuntime& runtime, const RouteOptions& routeOptions);
+    // The padded ids and mask of batch `index`; returns its padded length.
+    int64_t batchTensors(size_t index, at::Tensor& ids, at::Tensor& mask) const;
     // Routes batch `index` of the plan and appends its sequences not stored yet.
     void routeBatch(MixtralRuntime& runtime, const RouteOptions& routeOptions, size_t index);
     void finish();
@@ -289,6 +304,10 @@ private:
     int64_t m_paddedTokens = 0, m_realTokens = 0;
     RoutingBlock m_block;
     std::vector<BatchRow> m_rows;
+    // Features (empty parts: none).
+    std::vector<FeatureComponent> m_featureParts;
+    FeatureBasis m_basis;
+    std::map<size_t, RoutingResult> m_early; // batches routed for the PCA, not stored yet
 };
 
 void Collection::readModelConfig()
@@ -299,6 +318,14 @@ void Collection::readModelConfig()
         throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
                     std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
     checkLookahead(params.lookahead, m_config.numLayers, params.modelDir);
+    if (!params.features.empty()) {
+        m_featureParts = parseFeatureSpec(params.features);
+        for (const auto& c : m_featureParts)
+            if (c.kind == FeatureComponent::Kind::Pca && c.param > m_config.hiddenSize)
+                throw Error("collect: feature spec \"" + params.features + "\": " + c.text() +
+                            " asks for more directions than the hidden size " + std::to_string(m_config.hiddenSize) +
+                            " of " + params.modelDir + "/config.json");
+    }
     m_mode = params.residency;
     m_device = resolveDevice(params.device);
 }
@@ -330,8 +357,12 @@ void Collection::makeFingerprint()
     for (int d : params.lookahead)
         rh.add(uint64_t(d));
     rh.add(uint64_t(params.withLogits)).add(std::string(m_device.is_cuda() ? "cuda" : "cpu"));
+    // Features change the data; a run without them hashes as before (its traces resume).
+    if (!m_featureParts.empty())
+        rh.add(std::string("features:") + featureSpecText(m_featureParts));
     fp.runConfigHash = hex64(rh.value());
-    m_dims = traceDims(m_config, params.lookahead, params.withLogits);
+    const int64_t F = featureSpecDim(m_featureParts, int(m_config.numLayers), int(m_config.numExperts));
+    m_dims = traceDims(m_config, params.lookahead, params.withLogits, int(F));
 }
 
 // 3. Batch size: given, reused from the run being resumed, or sized to free memory.
@@ -422,6 +453,8 @@ void Collection::routeBatches()
     const auto loopStart = Clock::now();
     m_meter = ProgressMeter(m_report.done); // tokens of a resumed run's earlier shards do not count
     m_block.dims = m_dims;
+    if (!m_featureParts.empty())
+        prepareFeatures(rt, rto);
     try {
         for (size_t bi = 0; bi < m_batches.size(); ++bi)
             routeBatch(rt, rto, bi);
@@ -440,6 +473,88 @@ void Collection::routeBatches()
     result.seconds = std::chrono::duration<double>(Clock::now() - loopStart).count();
 }
 
+int64_t Collection::batchTensors(size_t bi, at::Tensor& tid, at::Tensor& mask) const
+{
+    const auto& ids = m_batches[bi];
+    int64_t T = 0;
+    for (int64_t id : ids)
+        T = std::max<int64_t>(T, int64_t(m_corpus.sequences[size_t(id)].tokens.size()));
+    const int64_t B = int64_t(ids.size());
+    tid = at::zeros({B, T}, at::kLong);
+    mask = at::zeros({B, T}, at::kLong);
+    int64_t* tp = tid.data_ptr<int64_t>();
+    int64_t* mp = mask.data_ptr<int64_t>();
+    for (int64_t b = 0; b < B; ++b) {
+        const CorpusSequence& s = m_corpus.sequences[size_t(ids[size_t(b)])];
+        for (size_t t = 0; t < s.tokens.size(); ++t) {
+            tp[b * T + int64_t(t)] = s.tokens[t];
+            mp[b * T + int64_t(t)] = 1;
+        }
+    }
+    return T;
+}
+
+void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
+{
+    const CollectParams& params = m_params;
+    const std::string spec = featureSpecText(m_featureParts);
+    if (!m_writer->featureInfo().empty()) {
+        // Resumed: the basis stored with the trace (its hash checked), never a new estimate.
+        const TraceSet stored = TraceSet::open(params.outDir);
+        const FeatureBasis* b = stored.featureBasis();
+        if (!b || b->kind != spec)
+            throw Error("collect: the feature basis of " + params.outDir + " is not one of \"" + spec + "\"");
+        m_basis = *b;
+    } else {
+        m_report.message = "feature basis";
+        reportProgress(m_progress, m_report);
+        std::vector<at::Tensor> gates;
+        for (int l = 0; l < int(m_config.numLayers); ++l)
+            gates.push_back(rt.routerWeight(l));
+        m_basis = featureBasisFromRouters(m_featureParts, gates);
+        if (featureSpecNeedsData(m_featureParts))
+            estimatePca(rt, rto);
+        m_writer->setFeatureBasis(m_basis); // before the first shard
+    }
+    rt.setFeatureProjection(basisProjection(m_basis), basisMean(m_basis));
+    for (auto& [bi, rr] : m_early) {
+        rr.features = projectFeatures(m_basis, rr.routerInputs);
+        rr.routerInputs = at::Tensor();
+    }
+}
+
+// PCA directions from the router inputs of the real tokens of the first batches (at most
+// pcaSampleTokens()); those batches' results are kept and stored by routeBatch(), so no
+// token is routed twice.
+void Collection::estimatePca(MixtralRuntime& rt, const RouteOptions& rto)
+{
+    const int L = int(m_config.numLayers);
+    const int64_t want = pcaSampleTokens(m_featureParts, L, int(m_config.hiddenSize));
+    RouteOptions ro = rto;
+    ro.features = false;
+    ro.routerInputs = true;
+    std::vector<std::pair<size_t, at::Tensor>> rows; // per early batch: the sampled rows
+    int64_t have = 0;
+    for (size_t bi = 0; bi < m_batches.size() && have < want; ++bi) {
+        at::Tensor tid, mask;
+        batchTensors(bi, tid, mask);
+        const auto f0 = Clock::now();
+        RoutingResult rr = rt.route(tid, mask, ro);
+        m_result.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+        at::Tensor real = mask.view({-1}).nonzero().squeeze(1);
+        real = real.narrow(0, 0, std::min<int64_t>(real.numel(), want - have));
+        have += real.numel();
+        rows.emplace_back(bi, real);
+        m_early.emplace(bi, std::move(rr));
+    }
+    for (int l = 0; l < L; ++l) {
+        std::vector<at::Tensor> parts;
+        for (const auto& [bi, real] : rows)
+            parts.push_back(m_early.at(bi).routerInputs[l].index_select(0, real));
+        fitFeaturePcaLayer(m_basis, m_featureParts, int(m_config.numExperts), l, at::cat(parts, 0));
+    }
+}
+
 void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t bi)
 {
     CollectResult& result = m_result;
@@ -452,21 +567,12 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
         return;
     // The whole planned batch runs even when part of it is stored already, so the
     // numbers are those of an uninterrupted run.
-    int64_t T = 0;
-    for (int64_t id : ids)
-        T = std::max<int64_t>(T, int64_t(m_corpus.sequences[size_t(id)].tokens.size()));
+    at::Tensor tid, mask;
+    const int64_t T = batchTensors(bi, tid, mask);
     const int64_t B = int64_t(ids.size());
-    at::Tensor tid = at::zeros({B, T}, at::kLong);
-    at::Tensor mask = at::zeros({B, T}, at::kLong);
-    int64_t* tp = tid.data_ptr<int64_t>();
-    int64_t* mp = mask.data_ptr<int64_t>();
     m_rows.clear();
     for (int64_t b = 0; b < B; ++b) {
         const CorpusSequence& s = m_corpus.sequences[size_t(ids[size_t(b)])];
-        for (size_t t = 0; t < s.tokens.size(); ++t) {
-            tp[b * T + int64_t(t)] = s.tokens[t];
-            mp[b * T + int64_t(t)] = 1;
-        }
         m_realTokens += int64_t(s.tokens.size());
         if (writer.isCompleted(s.seqId))
             continue;
@@ -480,9 +586,15 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
         m_rows.push_back(r);
     }
     m_paddedTokens += B * T;
-    const auto f0 = Clock::now();
-    const RoutingResult rr = rt.route(tid, mask, rto);
-    result.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+    RoutingResult rr;
+    if (auto early = m_early.find(bi); early != m_early.end()) { // routed for the PCA already
+        rr = std::move(early->second);
+        m_early.erase(early);
+    } else {
+        const auto f0 = Clock::now();
+        rr = rt.route(tid, mask, rto);
+        result.forwardSeconds += std::chrono::duration<double>(Clock::now() - f0).count();
+    }
     ++result.batches;
 
     m_block.clear();

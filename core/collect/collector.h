@@ -40,6 +40,10 @@ struct CollectParams {
     Residency residency = Residency::Resident;
     std::vector<int> lookahead{1, 2};     // probe distances; empty = none
     bool withLogits = false;              // store raw router logits [N, L, E] (float16)
+    // Hidden-state features per token and layer (core/trace/feature_basis.h), e.g.
+    // "gate_logits:2+pca:16" (kDefaultFeatureSpec); empty = none (the default: plain
+    // routing studies need none). PCA parts are estimated on the first batches.
+    std::string features;
     int threads = 0;                      // CPU intra-op threads, 0 = all cores
 
     // Batching.

@@ -7,7 +7,7 @@
 
 namespace specmoe {
 
-TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, bool withLogits)
+TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, bool withLogits, int featureDim)
 {
     TraceDims d;
     d.layers = int(c.numLayers);
@@ -19,6 +19,7 @@ TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, b
     d.hasWeights = true;
     d.decoderLayers = int(c.numLayers);
     d.sharedExperts = 0;
+    d.featureDim = featureDim;
     return d;
 }
 
@@ -51,6 +52,9 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
         checkShape(r.routerLogits, {L, BT, E}, "router_logits");
     if (D > 0)
         checkShape(r.lookaheadIds, {L, D, BT, k}, "lookahead_ids");
+    const int64_t F = d.featureDim;
+    if (F > 0)
+        checkShape(r.features, {L, BT, F}, "features");
     if (seqLen <= 0 || BT % seqLen != 0)
         throw Error("routing result: " + std::to_string(BT) + " rows are not a multiple of the padded length " +
                     std::to_string(seqLen));
@@ -63,6 +67,9 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
     const float* wp = w.data_ptr<float>();
     const float* lgp = d.hasLogits ? lg.data_ptr<float>() : nullptr;
     const int64_t* lap = D > 0 ? la.data_ptr<int64_t>() : nullptr;
+    // Features beyond the half range would be stored as infinities, which readers refuse.
+    const at::Tensor ft = F > 0 ? r.features.to(at::kCPU, at::kFloat).clamp(-65504.0, 65504.0).contiguous() : at::Tensor();
+    const float* ftp = F > 0 ? ft.data_ptr<float>() : nullptr;
 
     size_t total = 0;
     for (const auto& row : rows) {
@@ -81,6 +88,7 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
     if (d.hasLogits)
         out.logits.resize(n1 * size_t(L * E));
     out.lookaheadIds.resize(n1 * size_t(L * D * k));
+    out.features.resize(n1 * size_t(L * F));
 
     size_t n = n0;
     for (const auto& row : rows) {
@@ -106,6 +114,12 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
                                     std::to_string(l));
                     out.topkIds[dst + size_t(j)] = ExpertId(e);
                     out.topkWeights[dst + size_t(j)] = floatToHalf(wp[s + j]);
+                }
+                if (ftp) {
+                    uint16_t* fd = out.features.data() + (n * size_t(L) + size_t(l)) * size_t(F);
+                    const float* fs = ftp + (l * BT + src) * F;
+                    for (int64_t f = 0; f < F; ++f)
+                        fd[f] = floatToHalf(fs[f]);
                 }
                 if (lgp) {
                     const size_t ld = (n * size_t(L) + size_t(l)) * size_t(E);

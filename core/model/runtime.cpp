@@ -70,4 +70,31 @@ RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mas
     return m_impl->route(ids, mask, ro);
 }
 
+void MixtralRuntime::setFeatureProjection(const at::Tensor& projection, const at::Tensor& mean)
+{
+    Impl& m = *m_impl;
+    m.featureP.clear();
+    m.featureMu.clear();
+    if (!projection.defined() && !mean.defined())
+        return;
+    const int64_t L = m.cfg.numLayers, H = m.cfg.hiddenSize;
+    if (!projection.defined() || !mean.defined() || projection.dim() != 3 || projection.size(0) != L ||
+        projection.size(2) != H || projection.size(1) < 1 || mean.sizes() != at::IntArrayRef({L, H}))
+        throw Error("feature projection: expected projection [" + std::to_string(L) + ", F, " + std::to_string(H) +
+                    "] and mean [" + std::to_string(L) + ", " + std::to_string(H) + "] for the model in " + m.dir);
+    for (int64_t l = 0; l < L; ++l) {
+        const c10::Device dev = m.layerDev[size_t(l)];
+        m.featureP.push_back(projection[l].to(at::kFloat).contiguous().to(dev));
+        m.featureMu.push_back(mean[l].to(at::kFloat).contiguous().to(dev));
+    }
+}
+
+at::Tensor MixtralRuntime::routerWeight(int layer) const
+{
+    if (layer < 0 || size_t(layer) >= m_impl->gates.size())
+        throw Error("router weight: layer " + std::to_string(layer) + " is not within 0.." +
+                    std::to_string(int64_t(m_impl->gates.size()) - 1));
+    return m_impl->gates[size_t(layer)].to(at::kCPU).to(at::kFloat).clone();
+}
+
 } // namespace specmoe

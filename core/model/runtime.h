@@ -52,6 +52,8 @@ inline std::vector<int> defaultLookahead() { return {1, 2}; }
 struct RouteOptions {
     bool lmLogits = false;            // also compute lm_head logits (needs loadLmHead)
     bool lookahead = true;            // compute the probes set in RuntimeOptions::lookahead
+    bool features = true;             // compute features when a projection is set
+    bool routerInputs = false;        // also return every layer's router input (PCA samples)
 };
 
 // Routing of one batch; row r of the [B*T] axis is sequence r / T, position r % T. Pad
@@ -62,6 +64,10 @@ struct RoutingResult {
     at::Tensor topkWeights;   // [L, B*T, k] float32 CPU, renormalized over the k
     at::Tensor lookaheadIds;  // [L, D, B*T, k] int64 CPU; -1 where l+d >= L; undefined if D=0
     at::Tensor lmLogits;      // [B, T, V] float32 CPU when asked, else undefined
+    // [L, B*T, F] float32 CPU: f_l = P_l (hr_l - mu_l) of every layer's router input hr_l,
+    // when a feature projection is set (setFeatureProjection) and asked for, else undefined.
+    at::Tensor features;
+    at::Tensor routerInputs;  // [L, B*T, H] float32 CPU when asked, else undefined
 };
 
 class MixtralRuntime {
@@ -91,6 +97,14 @@ public:
     // real token). Throws specmoe::Error for ids outside the vocabulary or bad shapes.
     RoutingResult route(const at::Tensor& ids, const at::Tensor& mask,
                         const RouteOptions& ro = {});
+
+    // Hidden-state features (core/trace/feature_basis.h): projection [L, F, H] and mean
+    // [L, H] (float), copied to every layer's device as float32; route() then computes
+    // f_l = P_l (hr_l - mu_l) from layer l's router input only. Undefined tensors clear it.
+    // Throws specmoe::Error for shapes that do not fit the model. Not while route() runs.
+    void setFeatureProjection(const at::Tensor& projection, const at::Tensor& mean);
+    // Layer l's router weight [E, H] as a float32 CPU copy.
+    at::Tensor routerWeight(int layer) const;
 
 private:
     struct Impl;

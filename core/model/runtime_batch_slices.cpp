@@ -56,6 +56,8 @@ RoutingResult MixtralRuntime::Impl::route(const at::Tensor& idsIn, const at::Ten
     res.topkWeights = cat(&RoutingResult::topkWeights, 1);
     res.lookaheadIds = cat(&RoutingResult::lookaheadIds, 2);
     res.lmLogits = cat(&RoutingResult::lmLogits, 0);
+    res.features = cat(&RoutingResult::features, 1);
+    res.routerInputs = cat(&RoutingResult::routerInputs, 1);
     return res;
 }
 

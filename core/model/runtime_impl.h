@@ -58,6 +58,8 @@ struct MixtralRuntime::Impl {
     at::Tensor embed, finalNorm, lmHead;
     std::vector<at::Tensor> gates;           // every layer's router, always resident
     std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode)
+    // Feature projection per layer on the layer's device (float32): P_l [F, H], mu_l [H].
+    std::vector<at::Tensor> featureP, featureMu;
     bool mixed() const { return dt != at::kFloat && opts.float32Residual; }
     std::vector<LayerWeights> layers;        // Resident / Split
     // Streaming: device buffers and pinned host staging, double-buffered.

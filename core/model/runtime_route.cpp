@@ -72,6 +72,11 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
     res.topkWeights = hostTensor({L, N, K}, at::kFloat);
     if (Dn > 0)
         res.lookaheadIds = hostTensor({L, Dn, N, K}, at::kLong).fill_(-1);
+    const bool wantFeatures = ro.features && !featureP.empty();
+    if (wantFeatures)
+        res.features = hostTensor({L, N, featureP[0].size(0)}, at::kFloat);
+    if (ro.routerInputs)
+        res.routerInputs = hostTensor({L, N, cfg.hiddenSize}, at::kFloat);
     if (N == 0)
         return res;
 
@@ -98,7 +103,8 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
     if (mixed())
         x = x.to(at::kFloat);
     const bool stream = opts.residency == Residency::Streaming;
-    std::vector<at::Tensor> outLogits(static_cast<size_t>(L)), outIds(outLogits), outWeights(outLogits);
+    std::vector<at::Tensor> outLogits(static_cast<size_t>(L)), outIds(outLogits), outWeights(outLogits),
+        outFeatures(outLogits), outInputs(outLogits);
     struct Probe {
         int64_t layer, dist;
         at::Tensor ids;
@@ -138,6 +144,14 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         outLogits[ul] = logits;
         outIds[ul] = ti;
         outWeights[ul] = tw;
+        // Features of layer l from hr_l alone (nothing later exists yet), float32.
+        if (wantFeatures || ro.routerInputs) {
+            const at::Tensor hr32 = hr.to(at::kFloat);
+            if (wantFeatures)
+                outFeatures[ul] = at::linear(hr32 - featureMu[ul], featureP[ul]);
+            if (ro.routerInputs)
+                outInputs[ul] = hr32;
+        }
         for (int64_t di = 0; di < Dn; ++di) {
             const int64_t t = l + dists[static_cast<size_t>(di)];
             if (t >= L)
@@ -156,6 +170,10 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         res.routerLogits[int64_t(l)].copy_(outLogits[l]);
         res.topkIds[int64_t(l)].copy_(outIds[l]);
         res.topkWeights[int64_t(l)].copy_(outWeights[l]);
+        if (wantFeatures)
+            res.features[int64_t(l)].copy_(outFeatures[l]);
+        if (ro.routerInputs)
+            res.routerInputs[int64_t(l)].copy_(outInputs[l]);
     }
     for (const auto& p : outProbes)
         res.lookaheadIds[p.layer][p.dist].copy_(p.ids);

@@ -37,6 +37,7 @@ CollectParams allChanged()
     p.residency = Residency::Streaming;
     p.lookahead = {3};
     p.withLogits = true;
+    p.features = "gate_logits:1+pca:4";
     p.threads = 3;
     p.batchSize = 17;
     p.bucketBatches = 5;
@@ -74,6 +75,7 @@ TEST(CollectParamsJson, RoundTripKeepsEveryField)
     EXPECT_EQ(back.sources[0].maxSequences, 7);
     EXPECT_EQ(j.at("device"), "cuda:1");
     EXPECT_EQ(j.at("dtype"), "float16");
+    EXPECT_EQ(back.features, "gate_logits:1+pca:4");
     // Every field differs from the default, so a field the writer or reader forgot shows.
     const nlohmann::json defaults = toJson(CollectParams{});
     for (const auto& [key, value] : j.items())

@@ -1,0 +1,348 @@
+// Hidden-state features collected with the routing (issue 19; docs/trace-format.md
+// "Features"): the stored features equal P_l (hr_l - mu_l) of the router inputs computed
+// again, per sequence and unpadded, with the basis read from the trace folder; hr_l is what
+// the router sees (its logits come back from it); the basis holds the next gates' rows and
+// PCA directions that capture the top eigenvalues of the router inputs' covariance; the
+// features of layer l do not change when later layers do (no leakage); off by default;
+// resume keeps the basis and another spec is refused.
+#include "core/collect/collector.h"
+#include "core/collect/feature_basis_build.h"
+#include "core/model/runtime.h"
+#include "core/safetensors/safetensors.h"
+#include "core/safetensors/safetensors_writer.h"
+#include "core/trace/feature_basis.h"
+#include "core/trace/trace_set.h"
+#include "core/util/error.h"
+#include "core/util/half.h"
+#include "core/util/sha256.h"
+#include "tests/support/test_support.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+using namespace specmoe;
+using specmoe::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kModel = specmoe::test::dataPath("hf-tiny-mixtral");
+constexpr int kL = 3, kE = 8, kH = 64;
+
+std::vector<std::vector<int32_t>> randomSequences(int n, int minLen, int maxLen, uint32_t seed)
+{
+    std::mt19937 rng(seed);
+    std::vector<std::vector<int32_t>> out;
+    for (int i = 0; i < n; ++i) {
+        const int len = minLen + int(rng() % uint32_t(maxLen - minLen + 1));
+        std::vector<int32_t> s{1};
+        for (int t = 1; t < len; ++t)
+            s.push_back(3 + int32_t(rng() % 317));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string writeIdsJsonl(const std::string& path, const std::vector<std::vector<int32_t>>& seqs)
+{
+    std::string s;
+    for (const auto& q : seqs) {
+        s += "{\"input_ids\":[";
+        for (size_t i = 0; i < q.size(); ++i)
+            s += (i ? "," : "") + std::to_string(q[i]);
+        s += "]}\n";
+    }
+    specmoe::test::writeFile(path, s);
+    return path;
+}
+
+CollectParams params(const std::string& source, const std::string& out, const std::string& features)
+{
+    CollectParams p;
+    p.sources = {parseSourceSpec("ids=" + source + ":jsonl-ids")};
+    p.modelDir = kModel;
+    p.outDir = out;
+    p.device = DeviceSpec::cpu();
+    p.dtype = ComputeDType::Float32;
+    p.threads = 1;
+    p.minLength = 1;
+    p.maxLength = 64;
+    p.batchSize = 4;
+    p.bucketBatches = 2;
+    p.shardMB = 0.02;
+    p.shuffleBuffer = 0; // file order: seqId i is line i+1
+    p.lookahead = {1};
+    p.features = features;
+    return p;
+}
+
+RuntimeOptions cpuRuntime()
+{
+    RuntimeOptions ro;
+    ro.device = DeviceSpec::cpu();
+    ro.dtype = ComputeDType::Float32;
+    ro.lookahead = {1};
+    ro.threads = 1;
+    return ro;
+}
+
+// One unpadded sequence through the runtime: [1, T].
+RoutingResult routeOne(MixtralRuntime& rt, const std::vector<int32_t>& seq, bool routerInputs)
+{
+    const int64_t T = int64_t(seq.size());
+    at::Tensor ids = at::zeros({1, T}, at::kLong);
+    for (int64_t t = 0; t < T; ++t)
+        ids[0][t] = seq[size_t(t)];
+    RouteOptions o;
+    o.routerInputs = routerInputs;
+    return rt.route(ids, at::ones({1, T}, at::kLong), o);
+}
+
+// The float32 router weight of layer l straight from the checkpoint file.
+at::Tensor gateFromFile(int l)
+{
+    const SafetensorsFile f(kModel + "/model.safetensors");
+    const TensorEntry* e = f.find("model.layers." + std::to_string(l) + ".block_sparse_moe.gate.weight");
+    EXPECT_NE(e, nullptr);
+    at::Tensor g = at::empty({kE, kH}, at::kFloat);
+    std::memcpy(g.data_ptr<float>(), f.bytes(*e), size_t(kE * kH) * sizeof(float));
+    return g;
+}
+
+at::Tensor projectionOf(const FeatureBasis& b, int l)
+{
+    return basisProjection(b)[l];
+}
+
+} // namespace
+
+TEST(CollectFeatures, StoredFeaturesAreTheProjectionOfTheRouterInputs)
+{
+    TempDir t("features");
+    const auto seqs = randomSequences(24, 3, 40, 21);
+    const CollectParams p = params(writeIdsJsonl(t.file("ids.jsonl"), seqs), t.file("out"), "gate_logits:2+pca:16");
+    const CollectResult res = collect(p);
+    ASSERT_TRUE(res.complete);
+    const TraceSet ts = TraceSet::open(p.outDir);
+    ASSERT_EQ(ts.dims().featureDim, 2 * kE + 16);
+    EXPECT_TRUE(ts.verify().ok());
+    EXPECT_EQ(ts.featureInfo().kind, "gate_logits:2+pca:16");
+    const FeatureBasis basis = readFeatureBasis(p.outDir + "/" + kFeatureBasisFileName);
+    EXPECT_EQ(basis.projection, ts.featureBasis()->projection);
+    const int F = basis.dim;
+
+    // gate_logits:2 rows: the gates of layers l+1 and l+2 as the checkpoint holds them, zero
+    // past the last layer.
+    for (int l = 0; l < kL; ++l)
+        for (int d = 1; d <= 2; ++d) {
+            const at::Tensor rows = projectionOf(basis, l).narrow(0, (d - 1) * kE, kE);
+            if (l + d < kL)
+                EXPECT_TRUE(at::equal(rows, gateFromFile(l + d))) << "layer " << l << " d " << d;
+            else
+                EXPECT_EQ(rows.abs().max().item<float>(), 0.0f) << "layer " << l << " d " << d;
+        }
+
+    // Router inputs of every token, each sequence routed alone (no padding, other batches
+    // than the collector's). hr_l is what the router reads: its logits come back from it.
+    MixtralRuntime rt(kModel, cpuRuntime());
+    std::vector<std::vector<at::Tensor>> hrRows(kL);
+    double worst = 0;
+    int64_t compared = 0;
+    for (size_t s = 0; s < seqs.size(); ++s) {
+        const RoutingResult rr = routeOne(rt, seqs[s], true);
+        const RoutingBlock stored = ts.readSequence(int64_t(s));
+        ASSERT_EQ(stored.numTokens(), seqs[s].size());
+        for (int l = 0; l < kL; ++l) {
+            const at::Tensor hr = rr.routerInputs[l]; // [T, H]
+            EXPECT_TRUE(at::allclose(at::matmul(hr, gateFromFile(l).t()), rr.routerLogits[l], 1e-4, 1e-5));
+            hrRows[size_t(l)].push_back(hr);
+            for (size_t tok = 0; tok < stored.numTokens(); ++tok) {
+                std::vector<float> want(static_cast<size_t>(F));
+                basis.project(l, hr[int64_t(tok)].contiguous().data_ptr<float>(), want.data());
+                for (int f = 0; f < F; ++f) {
+                    const float got = halfToFloat(stored.features[(tok * kL + size_t(l)) * size_t(F) + size_t(f)]);
+                    const double err = std::abs(double(got) - double(want[size_t(f)])) /
+                                       std::max(1.0, std::abs(double(want[size_t(f)])));
+                    worst = std::max(worst, err);
+                    ++compared;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(compared, res.corpusTokens * kL * F);
+    EXPECT_LT(worst, 2e-3) << "float16 keeps ~3 decimal digits";
+
+    // PCA: the whole corpus is below the sample size, so mu_l is the mean of every token's
+    // hr_l; the directions are orthonormal and capture the top-16 eigenvalues.
+    for (int l = 0; l < kL; ++l) {
+        const at::Tensor X = at::cat(hrRows[size_t(l)], 0).to(at::kDouble);
+        const at::Tensor mu = X.mean(0);
+        const at::Tensor mean = basisMean(basis)[l].to(at::kDouble);
+        EXPECT_TRUE(at::allclose(mean, mu, 1e-5, 1e-6)) << "layer " << l;
+        const at::Tensor V = projectionOf(basis, l).narrow(0, 2 * kE, 16).to(at::kDouble); // [16, H]
+        EXPECT_TRUE(at::allclose(at::matmul(V, V.t()), at::eye(16, at::kDouble), 1e-5, 1e-5)) << "layer " << l;
+        const at::Tensor Xc = X - mu;
+        const at::Tensor cov = at::matmul(Xc.t(), Xc);
+        const double captured = at::matmul(at::matmul(V, cov), V.t()).trace().item<double>();
+        const double top = std::get<0>(at::linalg_eigvalsh(cov).sort(0, true)).narrow(0, 0, 16).sum().item<double>();
+        EXPECT_NEAR(captured / top, 1.0, 1e-6) << "layer " << l;
+    }
+}
+
+// gate_logits alone has mu = 0: the stored features of layer l are the logits of layer l+1's
+// gate on hr_l, whose top-2 the trace also stores as the d = 1 probe.
+TEST(CollectFeatures, GateLogitsAreTheProbesLogits)
+{
+    TempDir t("features");
+    const auto seqs = randomSequences(10, 3, 30, 5);
+    const CollectParams p = params(writeIdsJsonl(t.file("ids.jsonl"), seqs), t.file("out"), "gate_logits:1");
+    collect(p);
+    const TraceSet ts = TraceSet::open(p.outDir);
+    ASSERT_EQ(ts.dims().featureDim, kE);
+    EXPECT_EQ(ts.featureBasis()->mean, std::vector<float>(size_t(kL * kH), 0.0f));
+    int64_t checked = 0;
+    ts.forEachBlock([&](const RoutingBlock& b) {
+        for (size_t tok = 0; tok < b.numTokens(); ++tok)
+            for (int l = 0; l + 1 < kL; ++l) {
+                const uint16_t* f = b.features.data() + (tok * kL + size_t(l)) * kE;
+                const ExpertId* probe = b.lookaheadIds.data() + (tok * kL + size_t(l)) * 2;
+                // The probe's experts hold the two largest features (up to float16 rounding).
+                float lowestChosen = 1e30f, highestOther = -1e30f;
+                for (int e = 0; e < kE; ++e) {
+                    const float v = halfToFloat(f[e]);
+                    if (ExpertId(e) == probe[0] || ExpertId(e) == probe[1])
+                        lowestChosen = std::min(lowestChosen, v);
+                    else
+                        highestOther = std::max(highestOther, v);
+                }
+                EXPECT_GE(lowestChosen, highestOther - 2e-3f * std::max(1.0f, std::abs(highestOther)));
+                ++checked;
+            }
+        return true;
+    });
+    EXPECT_GT(checked, 100);
+}
+
+// No leakage: f_l comes from hr_l only. With a fixed projection, changing every weight of
+// layer `changed` (attention, norms, experts, gate) leaves the features of the layers before
+// it bit for bit, and changes those from it on.
+class FeaturesOfEarlierLayers : public ::testing::TestWithParam<int> {};
+
+TEST_P(FeaturesOfEarlierLayers, DoNotDependOnLaterLayers)
+{
+    const int changed = GetParam();
+    TempDir t("features");
+    const std::string other = t.file("model");
+    fs::create_directories(other);
+    fs::copy_file(kModel + "/config.json", other + "/config.json");
+    {
+        const SafetensorsFile f(kModel + "/model.safetensors");
+        std::vector<std::vector<float>> data;
+        data.reserve(f.tensors().size());
+        std::vector<TensorToWrite> ts;
+        std::mt19937 rng(7);
+        std::normal_distribution<float> noise(0.0f, 0.05f);
+        const std::string prefix = "model.layers." + std::to_string(changed) + ".";
+        for (const TensorEntry& e : f.tensors()) {
+            data.emplace_back(size_t(e.numel()));
+            std::memcpy(data.back().data(), f.bytes(e), e.bytes());
+            if (e.name.rfind(prefix, 0) == 0)
+                for (float& x : data.back())
+                    x += noise(rng);
+            ts.push_back({e.name, "F32", e.shape, data.back().data(), e.bytes()});
+        }
+        writeSafetensors(other + "/model.safetensors", ts, {{"format", "pt"}});
+    }
+    const at::Tensor P = at::randn({kL, 5, kH}, at::TensorOptions().dtype(at::kFloat));
+    const at::Tensor mu = at::randn({kL, kH}, at::TensorOptions().dtype(at::kFloat));
+    const auto seq = randomSequences(1, 24, 24, 3)[0];
+    MixtralRuntime a(kModel, cpuRuntime()), b(other, cpuRuntime());
+    a.setFeatureProjection(P, mu);
+    b.setFeatureProjection(P, mu);
+    const RoutingResult ra = routeOne(a, seq, false), rb = routeOne(b, seq, false);
+    ASSERT_TRUE(ra.features.defined());
+    ASSERT_EQ(ra.features.sizes(), at::IntArrayRef({kL, 24, 5}));
+    for (int l = 0; l < kL; ++l) {
+        if (l < changed)
+            EXPECT_TRUE(at::equal(ra.features[l], rb.features[l])) << "layer " << l << " saw layer " << changed;
+        else
+            EXPECT_GT((ra.features[l] - rb.features[l]).abs().max().item<float>(), 1e-3f) << "layer " << l;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(CollectFeatures, FeaturesOfEarlierLayers, ::testing::Values(1, 2));
+
+TEST(CollectFeatures, OffByDefault)
+{
+    EXPECT_TRUE(CollectParams{}.features.empty());
+    TempDir t("features");
+    const CollectParams p = params(writeIdsJsonl(t.file("ids.jsonl"), randomSequences(4, 3, 10, 1)), t.file("out"), "");
+    collect(p);
+    const TraceSet ts = TraceSet::open(p.outDir);
+    EXPECT_EQ(ts.dims().featureDim, 0);
+    EXPECT_EQ(ts.featureBasis(), nullptr);
+    EXPECT_FALSE(fs::exists(p.outDir + "/" + kFeatureBasisFileName));
+}
+
+TEST(CollectFeatures, ResumeKeepsTheBasisAndAnotherSpecIsRefused)
+{
+    TempDir t("features");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(30, 3, 30, 9));
+    const CollectParams ref = params(src, t.file("ref"), "gate_logits:1+pca:4");
+    collect(ref);
+    CollectParams p = params(src, t.file("out"), "gate_logits:1+pca:4");
+    int batches = 0;
+    EXPECT_THROW(collect(p,
+                         [&](const Progress& pr) {
+                             batches += pr.stage == "collect" && pr.message.rfind("batch", 0) == 0;
+                             return batches < 3;
+                         }),
+                 Cancelled);
+    const std::string basisFile = p.outDir + "/" + kFeatureBasisFileName;
+    const std::string sha = sha256File(basisFile);
+    const CollectResult r = collect(p);
+    EXPECT_TRUE(r.resumed);
+    EXPECT_GT(r.resumedSequences, 0);
+    EXPECT_EQ(sha256File(basisFile), sha);
+    // The same data as the uninterrupted run, features included (the basis came from the
+    // same first batches).
+    EXPECT_EQ(sha, sha256File(ref.outDir + "/" + kFeatureBasisFileName));
+    const TraceSet a = TraceSet::open(ref.outDir), b = TraceSet::open(p.outDir);
+    for (int64_t id = 0; id < 30; ++id) {
+        const RoutingBlock x = a.readSequence(id), y = b.readSequence(id);
+        EXPECT_EQ(x.features, y.features) << id;
+        EXPECT_EQ(x.topkIds, y.topkIds) << id;
+    }
+
+    for (const std::string other : {"gate_logits:1+pca:8", ""}) {
+        CollectParams q = params(src, p.outDir, other);
+        try {
+            collect(q);
+            ADD_FAILURE() << "a trace with features \"gate_logits:1+pca:4\" accepted \"" << other << "\"";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("run_config_hash"), std::string::npos) << e.what();
+        }
+    }
+}
+
+TEST(CollectFeatures, BadSpecsAreRefusedNamingThem)
+{
+    TempDir t("features");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(4, 3, 10, 1));
+    for (const auto& [spec, named] : std::vector<std::pair<std::string, std::string>>{
+             {"pca:65", "pca:65 asks for more directions than the hidden size 64"},
+             {"gate_logits:2+rows", "\"rows\" is not a feature kind"}}) {
+        try {
+            collect(params(src, t.file("out"), spec));
+            ADD_FAILURE() << spec;
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(named), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_FALSE(fs::exists(t.file("out") + "/" + kFeatureBasisFileName));
+}
