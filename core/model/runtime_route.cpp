@@ -104,7 +104,7 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         x = x.to(at::kFloat);
     const bool stream = opts.residency == Residency::Streaming;
     std::vector<at::Tensor> outLogits(static_cast<size_t>(L)), outIds(outLogits), outWeights(outLogits),
-        outFeatures(outLogits), outInputs(outLogits);
+        outFeatures(outLogits);
     struct Probe {
         int64_t layer, dist;
         at::Tensor ids;
@@ -149,8 +149,10 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
             const at::Tensor hr32 = hr.to(at::kFloat);
             if (wantFeatures)
                 outFeatures[ul] = at::linear(hr32 - featureMu[ul], featureP[ul]);
+            // Copied out at once (a sync per layer, only while PCA samples are taken): kept
+            // on the device, a batch's inputs would take L*N*H*4 bytes of its memory.
             if (ro.routerInputs)
-                outInputs[ul] = hr32;
+                res.routerInputs[l].copy_(hr32);
         }
         for (int64_t di = 0; di < Dn; ++di) {
             const int64_t t = l + dists[static_cast<size_t>(di)];
@@ -172,8 +174,6 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         res.topkWeights[int64_t(l)].copy_(outWeights[l]);
         if (wantFeatures)
             res.features[int64_t(l)].copy_(outFeatures[l]);
-        if (ro.routerInputs)
-            res.routerInputs[int64_t(l)].copy_(outInputs[l]);
     }
     for (const auto& p : outProbes)
         res.lookaheadIds[p.layer][p.dist].copy_(p.ids);
