@@ -2,8 +2,10 @@
 // batches routed alone, then through specmoe::collect (conversion, HDF5 shards, manifest).
 // One untimed warm-up pass, then --repeats rounds of (bare pass, collection into a fresh
 // folder); medians of each, and the median of the per-round overheads. Prints a few human
-// lines and one JSON line ({"bench":"collect"}).
-// Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3]
+// lines and one JSON line ({"bench":"collect"}). With --features SPEC every round also
+// collects with hidden-state features (a fresh folder, the PCA estimated anew), and the
+// median of the per-round ratios (with features / without) is reported.
+// Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3] [--features SPEC]
 #include "core/collect/collector.h"
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
@@ -31,10 +33,13 @@ int main(int argc, char** argv)
 {
     int nseq = 192, batch = 8, threads = 0, repeats = 3;
     bool logits = false;
+    std::string features;
     std::vector<int> pos;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--logits") == 0)
             logits = true;
+        else if (std::strcmp(argv[i], "--features") == 0 && i + 1 < argc)
+            features = argv[++i];
         else if (std::strcmp(argv[i], "--repeats") == 0 && i + 1 < argc)
             repeats = std::max(1, std::atoi(argv[++i]));
         else
@@ -100,7 +105,7 @@ int main(int argc, char** argv)
         const size_t n = v.size();
         return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     };
-    std::vector<double> bareRuns, collectRuns, forwardRuns;
+    std::vector<double> bareRuns, collectRuns, forwardRuns, featureRuns;
     CollectResult r;
     {
         MixtralRuntime rt(p.modelDir, ro);
@@ -137,6 +142,13 @@ int main(int argc, char** argv)
             forwardRuns.push_back(r.forwardSeconds);
             std::error_code ec;
             fs::remove_all(p.outDir, ec);
+            if (!features.empty()) {
+                CollectParams pf = p;
+                pf.features = features;
+                pf.outDir = (root / ("features-" + std::to_string(rep))).string();
+                featureRuns.push_back(collect(pf).seconds);
+                fs::remove_all(pf.outDir, ec);
+            }
         }
     }
     const double bare = median(bareRuns), coll = median(collectRuns), fwd = median(forwardRuns);
@@ -159,6 +171,15 @@ int main(int argc, char** argv)
                 double(r.corpusTokens) / coll, fwd, r.shards, logits ? ", with logits" : "");
     std::printf("  overhead         %.1f%% over the bare forward; %.1f%% over its own forward time\n", overhead,
                 overheadOwn);
+    double featureOverhead = 0;
+    if (!featureRuns.empty()) {
+        std::vector<double> ratios;
+        for (size_t i = 0; i < featureRuns.size(); ++i)
+            ratios.push_back(100.0 * (featureRuns[i] - collectRuns[i]) / collectRuns[i]);
+        featureOverhead = median(ratios);
+        std::printf("  features %-8s median %.3f s: %.1f%% over collecting without them (median of per-round ratios)\n",
+                    features.c_str(), median(featureRuns), featureOverhead);
+    }
     auto list = [](const std::vector<double>& v) {
         std::string out = "[";
         for (size_t i = 0; i < v.size(); ++i) {
@@ -173,11 +194,13 @@ int main(int argc, char** argv)
                 "\"batches\":%zu,\"padding\":%.4f,\"logits\":%s,\"warmup\":1,\"repeats\":%d,"
                 "\"bare_s\":%.4f,\"collect_s\":%.4f,\"forward_s\":%.4f,\"bare_tokens_per_s\":%.1f,"
                 "\"collect_tokens_per_s\":%.1f,\"overhead_pct\":%.3f,\"overhead_own_forward_pct\":%.3f,"
-                "\"shards\":%zu,\"bare_runs_s\":%s,\"collect_runs_s\":%s}\n",
+                "\"shards\":%zu,\"bare_runs_s\":%s,\"collect_runs_s\":%s,\"features\":\"%s\","
+                "\"features_runs_s\":%s,\"features_overhead_pct\":%.3f}\n",
                 buildInfo().threads, (long long)cfg.numLayers, (long long)r.corpusSequences,
                 (long long)r.corpusTokens, batch, batches.size(), r.paddingFraction, logits ? "true" : "false",
                 repeats, bare, coll, fwd, double(r.corpusTokens) / bare, double(r.corpusTokens) / coll, overhead,
-                overheadOwn, r.shards, list(bareRuns).c_str(), list(collectRuns).c_str());
+                overheadOwn, r.shards, list(bareRuns).c_str(), list(collectRuns).c_str(), features.c_str(),
+                list(featureRuns).c_str(), featureOverhead);
     std::fflush(stdout);
     std::error_code ec;
     fs::remove_all(root, ec);
