@@ -10,14 +10,15 @@ namespace sp = specmoe::speculate;
 
 namespace {
 
-const std::string kModelNames = std::string(sp::kInterLayer) + ", " + sp::kStatistics + " and " + sp::kEnsemble +
-                                ", separated by commas";
+const std::string kModelNames = std::string(sp::kInterLayer) + ", " + sp::kStatistics + ", " + sp::kHiddenState +
+                                " and " + sp::kEnsemble + ", separated by commas";
 
 std::string modelsText(const sp::TrainParams& d)
 {
     std::string out;
     for (const auto& [on, name] : {std::pair{d.trainInterLayer, sp::kInterLayer},
                                    std::pair{d.trainStatistics, sp::kStatistics},
+                                   std::pair{d.trainHiddenState, sp::kHiddenState},
                                    std::pair{d.trainEnsemble, sp::kEnsemble}})
         if (on)
             out += (out.empty() ? "" : ",") + std::string(name);
@@ -28,7 +29,7 @@ std::string modelsText(const sp::TrainParams& d)
 // misspelt name used to leave no model selected, which core reported as a failed job).
 void readModels(const ArgParser& a, sp::TrainParams& p)
 {
-    p.trainInterLayer = p.trainStatistics = p.trainEnsemble = false;
+    p.trainInterLayer = p.trainStatistics = p.trainHiddenState = p.trainEnsemble = false;
     std::stringstream list(a.get("models"));
     std::string item;
     while (std::getline(list, item, ',')) {
@@ -36,12 +37,14 @@ void readModels(const ArgParser& a, sp::TrainParams& p)
             p.trainInterLayer = true;
         else if (item == sp::kStatistics)
             p.trainStatistics = true;
+        else if (item == sp::kHiddenState)
+            p.trainHiddenState = true;
         else if (item == sp::kEnsemble)
             p.trainEnsemble = true;
         else if (!item.empty())
             throw UsageError("option --models: '" + item + "' is not a predictor (accepted: " + kModelNames + ")");
     }
-    if (!p.trainInterLayer && !p.trainStatistics && !p.trainEnsemble)
+    if (!p.trainInterLayer && !p.trainStatistics && !p.trainHiddenState && !p.trainEnsemble)
         throw UsageError("option --models: '" + a.get("models") + "' names no predictor (accepted: " + kModelNames + ")");
 }
 
@@ -70,6 +73,7 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.option("shuffle-buffer", "N", "tokens held for shuffling", numberText(d.shuffleBuffer));
     p.option("hidden", "N", "GRU state size", numberText(d.model.hiddenDim));
     p.option("embed", "N", "embedding size", numberText(d.model.embedDim));
+    p.option("mlp", "N", "width of the hidden-state model's MLP", numberText(d.model.mlpDim));
     p.option("device", "DEV", kDeviceNames, deviceName(d.device));
     p.option("threads", "N", "intra-op threads (0 = default)", numberText(d.threads));
     p.flag("resume", "continue the run in OUT from its checkpoint (none there: start a new run)");
@@ -77,6 +81,7 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.flag("no-token-ids", "do not feed token ids");
     p.flag("no-weights", "ignore router weights");
     p.flag("no-lookahead", "do not feed lookahead probes");
+    p.flag("no-features", "do not feed hidden-state features (the hidden-state model is then unavailable)");
     p.flag("json", "print metrics.jsonl lines on stdout");
     p.flag("quiet", "no progress line");
 }
@@ -116,12 +121,15 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
         p.resume = true;
     p.model.hiddenDim = int(a.getInt("hidden", 1, 65536));
     p.model.embedDim = int(a.getInt("embed", 1, 65536));
+    p.model.mlpDim = int(a.getInt("mlp", 1, 65536));
     if (a.flagSet("no-token-ids"))
         p.model.useTokenIds = false;
     if (a.flagSet("no-weights"))
         p.model.useWeights = false;
     if (a.flagSet("no-lookahead"))
         p.model.useLookahead = false;
+    if (a.flagSet("no-features"))
+        p.model.useFeatures = false;
     readModels(a, p);
     return p;
 }

@@ -1,6 +1,7 @@
 #include "core/speculate/batch.h"
 
 #include "core/trace/token_id.h"
+#include "core/util/half.h"
 
 #include <cstring>
 
@@ -105,6 +106,12 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
     bt.markovP = toTensor(markov, {B, L, H, E}, torch::kFloat);
     bt.lookP = toTensor(look, {B, L, H, E}, torch::kFloat);
     bt.uniformP = toTensor(uni, {B, L, H, E}, torch::kFloat);
+    if (const int nf = c.featureInput(); nf > 0 && t.F == nf) {
+        std::vector<float> f(t.feat.size());
+        for (size_t i = 0; i < f.size(); ++i)
+            f[i] = halfToFloat(t.feat[i]);
+        bt.feat = toTensor(f, {B, L, nf}, torch::kFloat);
+    }
     return bt;
 }
 
@@ -114,8 +121,9 @@ Batch Batch::to(const torch::Device& d) const
         return *this;
     Batch o = *this;
     for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.tokKnown, &o.target, &o.valid,
-                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP})
-        *x = x->to(d);
+                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat})
+        if (x->defined()) // feat: only with features
+            *x = x->to(d);
     return o;
 }
 

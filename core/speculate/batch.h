@@ -12,6 +12,7 @@ struct Batch {
     int64_t B = 0;
     torch::Tensor le, w, probeIdx, probeW, tokB; // inputs
     torch::Tensor tokKnown;                      // [B] 1, or 0 for kUnknownToken (no token embedding)
+    torch::Tensor feat;                          // [B,L,F] hidden-state features (F > 0 only)
     torch::Tensor target, valid;                 // [B,L,H,E], [B,L,H]
     torch::Tensor statFeat;                      // [B,L,H,2E+1]
     torch::Tensor freqP, markovP, lookP, uniformP; // [B,L,H,E]

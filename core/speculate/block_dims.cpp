@@ -4,7 +4,8 @@
 
 namespace specmoe::speculate {
 
-void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where, bool needWeights)
+void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string& where, bool needWeights,
+                    int needFeatures)
 {
     const TraceDims& d = b.dims;
     if (needWeights && !d.hasWeights)
@@ -16,6 +17,12 @@ void checkBlockDims(const TraceDims& a, const RoutingBlock& b, const std::string
                     ", where the predictor expects " + std::to_string(a.layers) + ", " +
                     std::to_string(a.experts) + ", top-" + std::to_string(a.topk) +
                     " (traces of different models mixed?)");
+    if (needFeatures > 0 && d.featureDim != needFeatures)
+        throw Error(where + ": " +
+                    (d.featureDim == 0 ? std::string("the traces hold no hidden-state features")
+                                       : "the traces hold " + std::to_string(d.featureDim) + " hidden-state features per layer") +
+                    ", and the hidden-state model reads " + std::to_string(needFeatures) +
+                    " (collect the traces with the features the predictor was trained on)");
 }
 
 } // namespace specmoe::speculate

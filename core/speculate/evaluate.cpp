@@ -1,5 +1,6 @@
 // Honest evaluation, export, and block predictions of trained speculation predictors.
 #include "core/speculate/block_dims.h"
+#include "core/speculate/feature_basis_file.h"
 #include "core/util/json_error.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
@@ -78,6 +79,23 @@ std::vector<UnavailablePredictor> unavailablePredictors(const TraceDims& dims)
     std::vector<UnavailablePredictor> out;
     if (dims.lookahead.empty())
         out.push_back({kLookahead, "the traces hold no lookahead probes (imported traces never do; collect with --lookahead)"});
+    return out;
+}
+
+std::string hiddenStateUnavailable(const TraceDims& dims, const ModelParams& model)
+{
+    if (dims.featureDim <= 0)
+        return "the traces hold no hidden-state features (collect them with features on)";
+    if (!model.useFeatures)
+        return "the features are switched off (model.useFeatures false)";
+    return {};
+}
+
+std::vector<UnavailablePredictor> unavailablePredictors(const PredictorConfig& config)
+{
+    std::vector<UnavailablePredictor> out = unavailablePredictors(config.dims);
+    if (!config.hiddenUnavailable.empty())
+        out.push_back({kHiddenState, config.hiddenUnavailable});
     return out;
 }
 
@@ -178,6 +196,11 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     if (!predictor.cfg.fingerprint.empty() && !src.fingerprint.empty() && predictor.cfg.fingerprint != src.fingerprint)
         throw Error("evaluate: the traces (" + src.description + ") come from another model than the predictor in " +
                     dir + " (fingerprint " + src.fingerprint + " vs " + predictor.cfg.fingerprint + ")");
+    // Features computed with another basis (another PCA, another kind) mean something else.
+    if (predictor.basis && src.featureBasis && !sameFeatureBasis(*predictor.basis, *src.featureBasis))
+        throw Error("evaluate: the features of the traces (" + src.description + ") were computed with another basis (" +
+                    src.featureBasis->kind + ") than the predictor in " + dir + " was trained on (" +
+                    predictor.basis->kind + ")");
     SplitScores scores;
     try {
         scores = scoreSplit(predictor, src, params.split, params.maxTokens, 256, progress);
@@ -218,9 +241,9 @@ BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBloc
     const std::string dir = predictorFolder({}, predictorDir);
     Predictor p = Predictor::load(dir, resolveDevice(device));
     block.validate();
-    checkBlockDims(p.cfg.dims, block, "predict", p.cfg.model.useWeights);
+    checkBlockDims(p.cfg.dims, block, "predict", p.cfg.model.useWeights, p.cfg.featureInput());
     TokenTable tt;
-    tt.init(p.cfg.dims, p.cfg.model.useWeights);
+    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0);
     for (size_t t = 0; t < block.numTokens(); ++t)
         tt.append(block, t);
     Batch b = buildBatch(tt, p.stats, p.cfg).to(p.device);

@@ -94,6 +94,41 @@ torch::Tensor StatNetImpl::forward(const Batch& b)
     return y + alpha.view({1, 1, H, 1}) * lm + beta.view({1, 1, H, 1}) * lf;
 }
 
+HiddenStateNetImpl::HiddenStateNetImpl(const PredictorConfig& c)
+    : L(c.dims.layers), H(c.horizon), E(c.dims.experts), F(c.featureInput())
+{
+    const int W = c.model.mlpDim;
+    enc = register_module("enc", Encoder(c));
+    norm = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({int64_t(F)})));
+    featIn = register_parameter("feat_in", torch::randn({L, F, W}) / std::sqrt(double(F)));
+    layerEmb = register_parameter("layer_emb", torch::zeros({L, W}));
+    stateIn = register_module("state_in", nn::Linear(c.model.hiddenDim, W));
+    mid = register_module("mid", nn::Linear(W, W));
+    out = register_module("out", nn::Linear(W, H * E));
+    bias = register_parameter("bias", torch::zeros({H * L, E}));
+    biasIdx = makeBiasIndex(L, H);
+}
+
+torch::Tensor HiddenStateNetImpl::forward(const Batch& b)
+{
+    TORCH_CHECK(b.feat.defined() && b.feat.size(2) == F, "hidden-state model: the batch holds no features of dim ", F);
+    torch::Tensor o = enc->forward(b);                       // [B, L, hid]: routing of layers <= l
+    torch::Tensor x = norm->forward(b.feat);                 // [B, L, F]: row l is layer l's only
+    torch::Tensor z = torch::bmm(x.transpose(0, 1), featIn).transpose(0, 1); // [B, L, W]
+    z = torch::gelu(z + layerEmb.unsqueeze(0) + stateIn->forward(o));
+    z = torch::gelu(mid->forward(z));
+    torch::Tensor y = out->forward(z).view({b.B, L, H, E});
+    return y + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
+}
+
+torch::Tensor HiddenStateNetImpl::step(int layer, const torch::Tensor& features, const torch::Tensor& state)
+{
+    torch::Tensor z = torch::matmul(norm->forward(features), featIn[layer]) + layerEmb[layer] + stateIn->forward(state);
+    z = torch::gelu(mid->forward(torch::gelu(z)));
+    torch::Tensor rows = biasIdx.slice(0, int64_t(layer) * H, int64_t(layer + 1) * H).to(bias.device());
+    return out->forward(z).view({features.size(0), H, E}) + bias.index_select(0, rows).unsqueeze(0);
+}
+
 EnsembleNetImpl::EnsembleNetImpl(const PredictorConfig& c)
     : L(c.dims.layers), H(c.horizon), E(c.dims.experts), C(int(c.components.size())), k(c.dims.topk)
 {

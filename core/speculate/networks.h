@@ -39,6 +39,27 @@ struct StatNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(StatNet);
 
+// The hidden-state model: per source layer l, an MLP over the layer-normed features of
+// layer l (through a first layer of its own per l: PCA directions differ per layer), the
+// layer embedding and the routing history's GRU state -> H*E logits for l+1..l+H. It reads
+// the features of layer l only (b.feat[:, l]), never a later layer's (no leakage).
+struct HiddenStateNetImpl : torch::nn::Module {
+    HiddenStateNetImpl(const PredictorConfig& c);
+    torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
+    // What an engine computes during layer l: the logits [B, H, E] of layers l+1..l+H from
+    // layer l's features [B, F] and the GRU state after layer l [B, hid]; equals forward's
+    // row l (tested).
+    torch::Tensor step(int layer, const torch::Tensor& features, const torch::Tensor& state);
+    Encoder enc{nullptr};
+    torch::nn::LayerNorm norm{nullptr};
+    torch::Tensor featIn;    // [L, F, W] per-layer first layer for the features
+    torch::Tensor layerEmb;  // [L, W] the layer embedding (a per-layer input of the first layer)
+    torch::nn::Linear stateIn{nullptr}, mid{nullptr}, out{nullptr};
+    torch::Tensor bias, biasIdx; // [H*L, E] by (horizon, predicted layer), as InterLayer's
+    int L, H, E, F;
+};
+TORCH_MODULE(HiddenStateNet);
+
 struct EnsembleNetImpl : torch::nn::Module {
     EnsembleNetImpl(const PredictorConfig& c);
     // comps [B, L, H, C, E] probabilities -> [B, L, H, E]

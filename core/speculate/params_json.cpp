@@ -21,6 +21,7 @@ nlohmann::json toJson(const TrainParams& p)
             {"maxValidationTokens", p.maxValidationTokens},
             {"trainInterLayer", p.trainInterLayer},
             {"trainStatistics", p.trainStatistics},
+            {"trainHiddenState", p.trainHiddenState},
             {"trainEnsemble", p.trainEnsemble},
             {"model",
              {{"embedDim", m.embedDim},
@@ -29,7 +30,9 @@ nlohmann::json toJson(const TrainParams& p)
               {"statsDim", m.statsDim},
               {"useWeights", m.useWeights},
               {"useTokenIds", m.useTokenIds},
-              {"useLookahead", m.useLookahead}}},
+              {"useLookahead", m.useLookahead},
+              {"useFeatures", m.useFeatures},
+              {"mlpDim", m.mlpDim}}},
             {"epochs", p.epochs},
             {"batchSize", p.batchSize},
             {"accumulate", p.accumulate},
@@ -58,6 +61,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
     f.read("maxValidationTokens", p.maxValidationTokens);
     f.read("trainInterLayer", p.trainInterLayer);
     f.read("trainStatistics", p.trainStatistics);
+    f.read("trainHiddenState", p.trainHiddenState);
     f.read("trainEnsemble", p.trainEnsemble);
     f.object("model", [&](const JsonFields& m) {
         m.read("embedDim", p.model.embedDim);
@@ -67,6 +71,8 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
         m.read("useWeights", p.model.useWeights);
         m.read("useTokenIds", p.model.useTokenIds);
         m.read("useLookahead", p.model.useLookahead);
+        m.read("useFeatures", p.model.useFeatures);
+        m.read("mlpDim", p.model.mlpDim);
     });
     f.read("epochs", p.epochs);
     f.read("batchSize", p.batchSize);

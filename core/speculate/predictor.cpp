@@ -11,6 +11,8 @@ void Predictor::build(uint64_t seed)
         inter = InterLayerNet(cfg);
     if (cfg.stat)
         stat = StatNet(cfg);
+    if (cfg.hidden)
+        hid = HiddenStateNet(cfg);
     if (cfg.ens)
         ens = EnsembleNet(cfg);
     if (int(cfg.fallback.size()) != cfg.horizon * cfg.dims.layers)
@@ -24,6 +26,8 @@ void Predictor::to(const torch::Device& d)
         inter->to(d);
     if (stat)
         stat->to(d);
+    if (hid)
+        hid->to(d);
     if (ens)
         ens->to(d);
 }
@@ -34,6 +38,8 @@ void Predictor::train(bool on)
         inter->train(on);
     if (stat)
         stat->train(on);
+    if (hid)
+        hid->train(on);
     if (ens)
         ens->train(on);
 }
@@ -46,6 +52,8 @@ std::vector<torch::Tensor> Predictor::parameters(const std::string& which)
         add(inter->parameters());
     if (stat && (which.empty() || which == kStatistics))
         add(stat->parameters());
+    if (hid && (which.empty() || which == kHiddenState))
+        add(hid->parameters());
     if (ens && (which.empty() || which == kEnsemble))
         add(ens->parameters());
     return out;
@@ -61,6 +69,10 @@ ForwardOut Predictor::forward(const Batch& b, bool needEnsembleGrad)
     if (stat) {
         o.statLogits = stat->forward(b);
         o.comps.push_back(torch::sigmoid(o.statLogits).detach());
+    }
+    if (hid) {
+        o.hiddenLogits = hid->forward(b);
+        o.comps.push_back(torch::sigmoid(o.hiddenLogits).detach());
     }
     o.comps.push_back(b.freqP);
     o.comps.push_back(b.markovP);
@@ -89,6 +101,8 @@ std::vector<std::pair<std::string, torch::Tensor>> Predictor::predictAll(const B
         r.emplace_back(kInterLayer, torch::sigmoid(o.interLogits) * mask);
     if (stat)
         r.emplace_back(kStatistics, torch::sigmoid(o.statLogits) * mask);
+    if (hid)
+        r.emplace_back(kHiddenState, torch::sigmoid(o.hiddenLogits) * mask);
     if (ens) {
         std::vector<float> sel(size_t(L * H * (C + 1)), 0.0f);
         for (int l = 0; l < L; ++l)

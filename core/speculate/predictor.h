@@ -6,8 +6,11 @@
 #include "core/speculate/predictor_config.h"
 #include "core/speculate/stats.h"
 #include "core/speculate/train.h"
+#include "core/trace/feature_basis.h"
 
 #include <torch/nn.h>
+
+#include <memory>
 
 #include <string>
 #include <utility>
@@ -16,7 +19,7 @@
 namespace specmoe::speculate {
 
 struct ForwardOut {
-    torch::Tensor interLogits, statLogits; // undefined when absent
+    torch::Tensor interLogits, statLogits, hiddenLogits; // undefined when absent
     torch::Tensor ensRaw;                  // gate mixture (no fallback)
     std::vector<torch::Tensor> comps;      // component probabilities, cfg.components order
 };
@@ -27,8 +30,11 @@ public:
     LayerStats stats;
     InterLayerNet inter{nullptr};
     StatNet stat{nullptr};
+    HiddenStateNet hid{nullptr};
     EnsembleNet ens{nullptr};
     torch::Device device{torch::kCPU};
+    // The basis its features come from (cfg.featureBasisFile in its folder); nullptr: none.
+    std::shared_ptr<const FeatureBasis> basis;
 
     void build(uint64_t seed); // fresh modules (cfg must be set)
     void to(const torch::Device& d);
@@ -43,7 +49,7 @@ public:
     // The file name ("interlayer.…") of the first parameter holding NaN or an infinity, or "".
     std::string firstNonFiniteParameter() const;
     void setWeights(const std::vector<NamedArray>& arrays, const std::string& where);
-    void save(const std::string& dir) const;   // config.json + predictor.safetensors
+    void save(const std::string& dir) const;   // config.json + predictor.safetensors (+ the basis)
     static Predictor load(const std::string& dir, const torch::Device& d);
 };
 

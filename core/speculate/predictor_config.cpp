@@ -120,6 +120,8 @@ std::vector<std::string> PredictorConfig::models() const
         names.push_back(kInterLayer);
     if (stat)
         names.push_back(kStatistics);
+    if (hidden)
+        names.push_back(kHiddenState);
     if (ens)
         names.push_back(kEnsemble);
     return names;
@@ -144,7 +146,9 @@ nlohmann::json PredictorConfig::toJson() const
         dimsJson["decoder_layers"] = dims.decoderLayers;
     if (dims.sharedExperts != 0)
         dimsJson["shared_experts"] = dims.sharedExperts;
-    return {{"format", "specmoe-predictor"},
+    if (dims.featureDim != 0)
+        dimsJson["feature_dim"] = dims.featureDim;
+    nlohmann::json j = {{"format", "specmoe-predictor"},
             {"version", 1},
             {"dims", dimsJson},
             {"horizon", horizon},
@@ -161,6 +165,17 @@ nlohmann::json PredictorConfig::toJson() const
             {"best_epoch", bestEpoch},
             {"markov_smoothing", kMarkovSmoothing},
             {"uniform_jitter", 1e-4}};
+    // The hidden-state model's fields only where it exists, so other predictors keep their
+    // config.json as before.
+    if (hidden) {
+        j["model"]["use_features"] = model.useFeatures;
+        j["model"]["mlp_dim"] = model.mlpDim;
+    }
+    if (!featureKind.empty() || !featureBasisFile.empty())
+        j["features"] = {{"kind", featureKind}, {"basis", featureBasisFile}};
+    if (!hiddenUnavailable.empty())
+        j["unavailable"] = {{kHiddenState, hiddenUnavailable}};
+    return j;
 }
 
 PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::string& where)
@@ -180,6 +195,7 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.dims.moeLayers = f.optional<std::vector<int>>("dims.moe_layers", {});
     c.dims.decoderLayers = f.optional<int>("dims.decoder_layers", 0);
     c.dims.sharedExperts = f.optional<int>("dims.shared_experts", 0);
+    c.dims.featureDim = f.optional<int>("dims.feature_dim", 0);
     c.horizon = f.required<int>("horizon");
     c.model.embedDim = f.required<int>("model.embed_dim");
     c.model.hiddenDim = f.required<int>("model.hidden_dim");
@@ -188,11 +204,17 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.model.useWeights = f.required<bool>("model.use_weights");
     c.model.useTokenIds = f.required<bool>("model.use_token_ids");
     c.model.useLookahead = f.required<bool>("model.use_lookahead");
+    c.model.useFeatures = f.optional<bool>("model.use_features", c.model.useFeatures);
+    c.model.mlpDim = f.optional<int>("model.mlp_dim", c.model.mlpDim);
     const auto models = f.required<std::vector<std::string>>("models");
     auto has = [&](const char* n) { return std::find(models.begin(), models.end(), n) != models.end(); };
     c.inter = has(kInterLayer);
     c.stat = has(kStatistics);
     c.ens = has(kEnsemble);
+    c.hidden = has(kHiddenState);
+    c.hiddenUnavailable = f.optional<std::string>("unavailable." + std::string(kHiddenState), "");
+    c.featureKind = f.optional<std::string>("features.kind", "");
+    c.featureBasisFile = f.optional<std::string>("features.basis", "");
     c.components = f.required<std::vector<std::string>>("ensemble.components");
     for (const std::vector<int>& row : f.required<std::vector<std::vector<int>>>("ensemble.fallback"))
         c.fallback.insert(c.fallback.end(), row.begin(), row.end());
@@ -209,6 +231,14 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
                               std::to_string(c.horizon));
     if (!c.dims.moeLayers.empty() && int(c.dims.moeLayers.size()) != c.dims.layers)
         f.fail("dims.moe_layers", "must list one decoder layer per stored layer (" + std::to_string(c.dims.layers) + ")");
+    if (c.dims.featureDim < 0)
+        f.fail("dims.feature_dim", "must be 0 (no features) or more, not " + std::to_string(c.dims.featureDim));
+    if (c.hidden && (c.dims.featureDim == 0 || !c.model.useFeatures))
+        f.fail("models", "names the hidden-state model, but dims.feature_dim is 0 or model.use_features is false");
+    if (c.hidden && c.model.mlpDim < 1)
+        f.fail("model.mlp_dim", "must be at least 1");
+    if (c.featureBasisFile.find('/') != std::string::npos || c.featureBasisFile == "..")
+        f.fail("features.basis", "must name a file in the predictor folder, not a path");
     if (c.model.useWeights && !c.dims.hasWeights)
         f.fail("model.use_weights", "is true, but the traces it was trained on hold no router weights");
     if (int(c.fallback.size()) != c.horizon * c.dims.layers)

@@ -23,6 +23,8 @@ struct ModelParams {
     bool useWeights = true;  // weight the expert embeddings by the router weights
     bool useTokenIds = true;
     bool useLookahead = true; // feed the lookahead probes when the traces have them
+    bool useFeatures = true;  // feed the hidden-state features when the traces have them
+    int mlpDim = 256;         // width of the hidden-state model's MLP
 };
 
 struct PredictorConfig {
@@ -30,6 +32,14 @@ struct PredictorConfig {
     int horizon = 2;
     ModelParams model;
     bool inter = true, stat = true, ens = true;
+    bool hidden = false; // the hidden-state model (reads dims.featureDim features per layer)
+    // Why the hidden-state model was asked for but not trained (no features in the traces,
+    // or model.useFeatures off); empty when it was trained or not asked for.
+    std::string hiddenUnavailable;
+    // The feature basis the features were computed with (core/trace/feature_basis.h): its
+    // kind ("gate_logits:2+pca:16") and the file in the predictor folder that holds it
+    // (empty: none travels with the predictor).
+    std::string featureKind, featureBasisFile;
     std::vector<std::string> components; // ensemble inputs, in order
     std::vector<int> fallback;           // [H, L] by predicted layer: -1 gate, else component
     SplitSpec split;
@@ -39,7 +49,9 @@ struct PredictorConfig {
 
     bool lookInput() const { return model.useLookahead && !dims.lookahead.empty(); }
     int lookaheadCount() const { return int(dims.lookahead.size()); } // D: lookahead probes per layer
-    // The trained models it holds, in file order: interlayer, statistics, ensemble.
+    // F when the predictor reads the hidden-state features, else 0.
+    int featureInput() const { return hidden && model.useFeatures ? dims.featureDim : 0; }
+    // The trained models it holds, in file order: interlayer, statistics, hidden-state, ensemble.
     std::vector<std::string> models() const;
 
     nlohmann::json toJson() const;

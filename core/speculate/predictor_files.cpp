@@ -1,6 +1,7 @@
 // Predictor persistence: weights as named arrays, config.json + predictor.safetensors.
 #include "core/speculate/predictor.h"
 
+#include "core/speculate/feature_basis_file.h"
 #include "core/speculate/tensor_file.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
@@ -31,6 +32,8 @@ static NamedTensors namedParameters(const Predictor& p)
         collect(kInterLayer, *p.inter, out);
     if (p.stat)
         collect(kStatistics, *p.stat, out);
+    if (p.hid)
+        collect(kHiddenState, *p.hid, out);
     if (p.ens)
         collect(kEnsemble, *p.ens, out);
     return out;
@@ -84,6 +87,8 @@ void Predictor::save(const std::string& dir) const
     for (auto& a : stats.toArrays())
         arrays.push_back(std::move(a));
     writeTensorFile(predictorWeightsFile(dir), arrays, {{"format", "specmoe-predictor"}});
+    if (basis && !cfg.featureBasisFile.empty())
+        writeFeatureBasisFile(dir + "/" + cfg.featureBasisFile, *basis);
     writeFileAtomic(predictorConfigFile(dir), cfg.toJson().dump(2) + "\n");
 }
 
@@ -96,6 +101,12 @@ Predictor Predictor::load(const std::string& dir, const torch::Device& d)
     p.build(0);
     p.setWeights(arrays, wPath);
     p.stats.fromArrays(p.cfg.dims, p.cfg.horizon, arrays, wPath);
+    if (!p.cfg.featureBasisFile.empty()) {
+        const std::string bPath = dir + "/" + p.cfg.featureBasisFile;
+        auto basis = std::make_shared<FeatureBasis>(readFeatureBasisFile(bPath, p.cfg.featureKind));
+        checkFeatureBasis(*basis, p.cfg.dims.layers, p.cfg.dims.featureDim, bPath);
+        p.basis = std::move(basis);
+    }
     p.to(d);
     p.train(false);
     return p;

@@ -2,11 +2,13 @@
 // Where the speculation code gets its routing from: a function that yields RoutingBlocks
 // in a deterministic order. Trace folders (core/trace TraceSet) and in-memory synthetic
 // blocks (tests, benchmarks) both fit behind it. No torch here.
+#include "core/trace/feature_basis.h"
 #include "core/trace/routing.h"
 #include "core/trace/split.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +19,9 @@ struct BlockSource {
     TraceDims dims;                 // dims every block must have
     std::string fingerprint;        // model identity ("" = unknown); mixing models is an error
     std::string description;        // for messages, e.g. the folder list
+    // How the blocks' hidden-state features were computed from the router inputs (nullptr:
+    // no features, or not known); a predictor that reads them carries it into its folder.
+    std::shared_ptr<const FeatureBasis> featureBasis;
     // Calls the visitor with every block, same order every time, until it returns false or
     // about maxTokens were visited (0 = all; the block that reaches it is the last).
     std::function<void(const BlockVisitor& visit, int64_t maxTokens)> forEachBlock;

@@ -23,6 +23,8 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
         s.names.push_back(kInterLayer);
     if (p.stat)
         s.names.push_back(kStatistics);
+    if (p.hid)
+        s.names.push_back(kHiddenState);
     if (p.ens)
         s.names.push_back(kEnsemble);
     s.names.push_back(kFrequency);
@@ -34,7 +36,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
                                      size_t(H), std::vector<MetricAccumulator>(size_t(L), MetricAccumulator(E, k))));
     p.train(false);
     TokenTable tt;
-    tt.init(p.cfg.dims, p.cfg.model.useWeights);
+    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0);
     ProgressMeter meter;
     auto flush = [&]() {
         if (tt.size() == 0)
@@ -47,6 +49,8 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
             probs.push_back(torch::sigmoid(o.interLogits));
         if (p.stat)
             probs.push_back(torch::sigmoid(o.statLogits));
+        if (p.hid)
+            probs.push_back(torch::sigmoid(o.hiddenLogits));
         if (p.ens)
             probs.push_back(o.ensRaw);
         probs.push_back(b.freqP);
@@ -78,7 +82,7 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
     };
     src.forEachBlock(
         [&](const RoutingBlock& blk) {
-            checkBlockDims(p.cfg.dims, blk, src.description, p.cfg.model.useWeights);
+            checkBlockDims(p.cfg.dims, blk, src.description, p.cfg.model.useWeights, p.cfg.featureInput());
             for (size_t t = 0; t < blk.numTokens(); ++t) {
                 if (split && splitOf(blk.seqIds[t], p.cfg.split) != *split)
                     continue;
@@ -128,11 +132,12 @@ EvalReport makeReport(const Predictor& p, const SplitScores& s, const std::strin
     r.split = split;
     r.tokens = s.tokens;
     r.dims = p.cfg.dims;
-    r.unavailable = unavailablePredictors(p.cfg.dims);
+    r.unavailable = unavailablePredictors(p.cfg);
     for (size_t m = 0; m < s.names.size(); ++m) {
         PredictorMetrics pm;
         pm.name = s.names[m];
-        pm.baseline = pm.name != kInterLayer && pm.name != kStatistics && pm.name != kEnsemble;
+        pm.baseline = pm.name != kInterLayer && pm.name != kStatistics && pm.name != kHiddenState &&
+                      pm.name != kEnsemble;
         for (int h = 0; h < H; ++h) {
             HorizonMetrics hm;
             hm.horizon = h + 1;

@@ -38,9 +38,10 @@ std::vector<float> asF32(const NamedArray& a, const std::string& w) { return asA
 std::vector<int32_t> asI32(const NamedArray& a, const std::string& w) { return asArr<int32_t>(a, "I32", w); }
 
 // ---------------------------------------------------------------------------------------
-void TokenTable::init(const TraceDims& d, bool weights)
+void TokenTable::init(const TraceDims& d, bool weights, bool features)
 {
     W = weights && d.hasWeights;
+    F = features ? d.featureDim : 0;
     L = d.layers;
     E = d.experts;
     k = d.topk;
@@ -56,6 +57,7 @@ void TokenTable::clear()
     ids.clear();
     w.clear();
     look.clear();
+    feat.clear();
 }
 
 void TokenTable::reserve(size_t n)
@@ -67,6 +69,7 @@ void TokenTable::reserve(size_t n)
     ids.reserve(n * lk);
     w.reserve(W ? n * lk : 0);
     look.reserve(n * lk * size_t(D));
+    feat.reserve(n * size_t(L) * size_t(F));
 }
 
 void TokenTable::append(const RoutingBlock& b, size_t t)
@@ -82,6 +85,10 @@ void TokenTable::append(const RoutingBlock& b, size_t t)
     if (D)
         look.insert(look.end(), b.lookaheadIds.begin() + long(t * lk * size_t(D)),
                     b.lookaheadIds.begin() + long((t + 1) * lk * size_t(D)));
+    if (F) {
+        const size_t lf = size_t(L) * size_t(F);
+        feat.insert(feat.end(), b.features.begin() + long(t * lf), b.features.begin() + long((t + 1) * lf));
+    }
 }
 
 void TokenTable::append(const TokenTable& o, size_t i)
@@ -96,6 +103,10 @@ void TokenTable::append(const TokenTable& o, size_t i)
     if (D)
         look.insert(look.end(), o.look.begin() + long(i * lk * size_t(D)),
                     o.look.begin() + long((i + 1) * lk * size_t(D)));
+    if (F) {
+        const size_t lf = size_t(L) * size_t(F);
+        feat.insert(feat.end(), o.feat.begin() + long(i * lf), o.feat.begin() + long((i + 1) * lf));
+    }
 }
 
 void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
@@ -111,13 +122,17 @@ void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
     if (D)
         std::memcpy(look.data() + i * lk * size_t(D), b.lookaheadIds.data() + t * lk * size_t(D),
                     lk * size_t(D) * sizeof(ExpertId));
+    if (F) {
+        const size_t lf = size_t(L) * size_t(F);
+        std::memcpy(feat.data() + i * lf, b.features.data() + t * lf, lf * sizeof(uint16_t));
+    }
 }
 
 // ---------------------------------------------------------------------------------------
-ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights)
+ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights, bool features)
     : m_capacity(std::max<size_t>(1, capacity)), m_rng(seed)
 {
-    m_buf.init(d, weights);
+    m_buf.init(d, weights, features);
     m_buf.reserve(m_capacity);
 }
 
@@ -141,6 +156,7 @@ bool ShuffleBuffer::pop(TokenTable& out)
     out.append(m_buf, r);
     // move the last row into r, then drop the last row
     const size_t lk = size_t(m_buf.L) * size_t(m_buf.k), lkd = lk * size_t(m_buf.D);
+    const size_t lf = size_t(m_buf.L) * size_t(m_buf.F);
     if (r != n - 1) {
         m_buf.tok[r] = m_buf.tok[n - 1];
         m_buf.seq[r] = m_buf.seq[n - 1];
@@ -150,6 +166,8 @@ bool ShuffleBuffer::pop(TokenTable& out)
             std::memcpy(m_buf.w.data() + r * lk, m_buf.w.data() + (n - 1) * lk, lk * sizeof(float));
         if (lkd)
             std::memcpy(m_buf.look.data() + r * lkd, m_buf.look.data() + (n - 1) * lkd, lkd * sizeof(ExpertId));
+        if (lf)
+            std::memcpy(m_buf.feat.data() + r * lf, m_buf.feat.data() + (n - 1) * lf, lf * sizeof(uint16_t));
     }
     m_buf.tok.pop_back();
     m_buf.seq.pop_back();
@@ -157,6 +175,7 @@ bool ShuffleBuffer::pop(TokenTable& out)
     m_buf.ids.resize((n - 1) * lk);
     m_buf.w.resize(m_buf.W ? (n - 1) * lk : 0);
     m_buf.look.resize((n - 1) * lkd);
+    m_buf.feat.resize((n - 1) * lf);
     return true;
 }
 

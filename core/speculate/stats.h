@@ -28,6 +28,7 @@ std::vector<int32_t> asI32(const NamedArray& a, const std::string& where);
 // Tokens as fixed-stride rows (structure of arrays): the unit of shuffling and batching.
 struct TokenTable {
     int L = 0, E = 0, k = 0, D = 0;
+    int F = 0;     // hidden-state features per layer kept (0: none, or the predictor reads none)
     bool W = true; // router weights kept (the traces have them and the predictor uses them)
     std::vector<int32_t> tok;
     std::vector<int64_t> seq;
@@ -35,9 +36,13 @@ struct TokenTable {
     std::vector<ExpertId> ids;  // [n, L, k]
     std::vector<float> w;       // [n, L, k]; empty unless W
     std::vector<ExpertId> look; // [n, L, D, k]
+    // [n, L, F] IEEE half bits as the traces store them (half the memory of floats in the
+    // shuffle buffer; the batch converts them).
+    std::vector<uint16_t> feat;
 
-    // weights: whether the reader wants the router weights (kept only when d has them).
-    void init(const TraceDims& d, bool weights = true);
+    // weights: whether the reader wants the router weights (kept only when d has them);
+    // features: whether it wants the hidden-state features (kept only when d has them).
+    void init(const TraceDims& d, bool weights = true, bool features = false);
     size_t size() const { return tok.size(); }
     void clear();
     void reserve(size_t n);
@@ -46,12 +51,13 @@ struct TokenTable {
     void assign(size_t i, const RoutingBlock& b, size_t t);
     const ExpertId* idsRow(size_t i) const { return ids.data() + i * size_t(L) * size_t(k); }
     const ExpertId* lookRow(size_t i) const { return D ? look.data() + i * size_t(L) * size_t(D) * size_t(k) : nullptr; }
+    const uint16_t* featRow(size_t i) const { return F ? feat.data() + i * size_t(L) * size_t(F) : nullptr; }
 };
 
 // A bounded shuffle buffer: push tokens, get them back in a seeded random order.
 class ShuffleBuffer {
 public:
-    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true);
+    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true, bool features = false);
     // Adds a token; when full, moves a random held token to out first.
     void push(const RoutingBlock& b, size_t t, TokenTable& out);
     // Moves one random held token to out; false when empty.

@@ -2,6 +2,7 @@
 #include "core/speculate/train.h"
 
 #include "core/speculate/block_dims.h"
+#include "core/speculate/feature_basis_file.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
@@ -109,9 +110,10 @@ void checkParams(const TrainParams& params)
     if (params.split.trainFraction <= 0 || params.split.validationFraction <= 0 ||
         params.split.trainFraction + params.split.validationFraction > 1.0 + 1e-9)
         bad("split fractions must be > 0 and sum to at most 1");
-    if (!params.trainInterLayer && !params.trainStatistics && !params.trainEnsemble)
+    if (!params.trainInterLayer && !params.trainStatistics && !params.trainHiddenState && !params.trainEnsemble)
         bad("no model selected");
-    if (params.model.embedDim < 1 || params.model.hiddenDim < 1 || params.model.statsDim < 1 || params.model.tokenBuckets < 0)
+    if (params.model.embedDim < 1 || params.model.hiddenDim < 1 || params.model.statsDim < 1 || params.model.tokenBuckets < 0 ||
+        params.model.mlpDim < 1)
         bad("model sizes must be positive");
 }
 
@@ -121,7 +123,7 @@ struct Epoch {
     Clock::time_point start = Clock::now();
     TokenTable batch;              // the micro-batch being filled
     int64_t micro = 0;             // micro-batches done
-    double lossSum[3] = {0, 0, 0}; // inter-layer, statistics, ensemble since the last step record
+    double lossSum[4] = {0, 0, 0, 0}; // inter-layer, statistics, ensemble, hidden-state since the last step record
     int64_t lossN = 0;
 };
 
@@ -179,7 +181,7 @@ private:
 
     Predictor m_predictor;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
-    std::vector<torch::Tensor> m_interParams, m_statParams, m_ensembleParams; // clipped apart
+    std::vector<torch::Tensor> m_interParams, m_statParams, m_hiddenParams, m_ensembleParams; // clipped apart
     std::ofstream m_metrics;
 
     TrainResult m_result;
@@ -215,6 +217,11 @@ void TrainingRun::openData()
         throw ParamError("train: horizon " + std::to_string(m_horizon) +
                     " reaches beyond the last layer: the traces have " + std::to_string(m_layers) +
                     " layers, so the horizon can be at most " + std::to_string(m_layers - 1));
+    // The hidden-state model alone on traces without features leaves nothing to train.
+    if (m_params.trainHiddenState && !m_params.trainInterLayer && !m_params.trainStatistics &&
+        !hiddenStateUnavailable(m_dims, m_params.model).empty())
+        throw ParamError("train: the hidden-state model cannot be trained on " + m_source.description + ": " +
+                         hiddenStateUnavailable(m_dims, m_params.model) + "; choose another model as well");
     if (m_params.threads > 0)
         torch::set_num_threads(m_params.threads);
     // [batch, L, H, E] tensors run to megabytes at 128 experts: reuse heap memory instead of
@@ -235,10 +242,24 @@ PredictorConfig TrainingRun::makeConfig() const
     cfg.inter = m_params.trainInterLayer;
     cfg.stat = m_params.trainStatistics;
     cfg.ens = m_params.trainEnsemble;
+    if (m_params.trainHiddenState) {
+        // Traces without features: reported unavailable (config.json, reports), not an error.
+        cfg.hiddenUnavailable = hiddenStateUnavailable(m_dims, m_params.model);
+        cfg.hidden = cfg.hiddenUnavailable.empty();
+    }
+    // The basis travels with a predictor that reads the features, so an engine can compute
+    // them from its own hidden states.
+    if (cfg.hidden && m_source.featureBasis) {
+        checkFeatureBasis(*m_source.featureBasis, m_dims.layers, m_dims.featureDim, m_source.description);
+        cfg.featureKind = m_source.featureBasis->kind;
+        cfg.featureBasisFile = kFeatureBasisFile;
+    }
     if (cfg.inter)
         cfg.components.push_back(kInterLayer);
     if (cfg.stat)
         cfg.components.push_back(kStatistics);
+    if (cfg.hidden)
+        cfg.components.push_back(kHiddenState);
     cfg.components.push_back(kFrequency);
     cfg.components.push_back(kMarkov);
     if (m_lookaheadCount > 0)
@@ -258,7 +279,7 @@ void TrainingRun::countSplits()
     ProgressMeter statsMeter;
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
-            checkBlockDims(m_dims, b, m_source.description);
+            checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
             for (size_t t = 0; t < b.numTokens(); ++t) {
                 const Split s = splitOf(b.seqIds[t], m_params.split);
                 ++counts[int(s)];
@@ -291,6 +312,8 @@ void TrainingRun::buildPredictor()
     Predictor& p = m_predictor;
     p.cfg = m_config;
     p.stats = m_stats;
+    if (!m_config.featureBasisFile.empty())
+        p.basis = m_source.featureBasis;
     p.build(m_params.split.seed);
     {
         // Start the per-layer output biases at the training frequencies.
@@ -301,6 +324,8 @@ void TrainingRun::buildPredictor()
                 torch::Tensor lf = torch::logit(torch::tensor(f).clamp(1e-4, 1 - 1e-4));
                 if (p.inter)
                     p.inter->bias[h * m_layers + t].copy_(lf);
+                if (p.hid)
+                    p.hid->bias[h * m_layers + t].copy_(lf);
             }
     }
     p.to(m_device);
@@ -308,6 +333,7 @@ void TrainingRun::buildPredictor()
         p.parameters(), torch::optim::AdamWOptions(m_params.learningRate).weight_decay(m_params.weightDecay));
     m_interParams = p.parameters(kInterLayer);
     m_statParams = p.parameters(kStatistics);
+    m_hiddenParams = p.parameters(kHiddenState);
     m_ensembleParams = p.parameters(kEnsemble);
 
     m_result.runDir = m_params.runDir;
@@ -325,7 +351,8 @@ void TrainingRun::resumeFromCheckpoint()
     nlohmann::json st = nlohmann::json::parse(readFile(ckDir + "/state.json"));
     const PredictorConfig old = PredictorConfig::load(ckDir);
     if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
-        old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim)
+        old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim ||
+        (m_config.hidden && old.model.mlpDim != m_params.model.mlpDim))
         throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
     m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
     m_predictor.cfg.fallback = old.fallback;
@@ -378,7 +405,7 @@ double TrainingRun::learningRateAt(int64_t step) const
 nlohmann::json TrainingRun::unavailableJson() const
 {
     nlohmann::json u = nlohmann::json::object();
-    for (const UnavailablePredictor& x : unavailablePredictors(m_dims))
+    for (const UnavailablePredictor& x : unavailablePredictors(m_config))
         u[x.name] = x.reason;
     return u;
 }
@@ -389,6 +416,7 @@ void TrainingRun::writeStartRecord()
     nlohmann::json models = nlohmann::json::array(), baselines = {kFrequency, kMarkov};
     if (cfg.inter) models.push_back(kInterLayer);
     if (cfg.stat) models.push_back(kStatistics);
+    if (cfg.hidden) models.push_back(kHiddenState);
     if (cfg.ens) models.push_back(kEnsemble);
     if (m_lookaheadCount > 0) baselines.push_back(kLookahead);
     baselines.push_back(kUniform);
@@ -415,7 +443,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     for (auto& g : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
     if (m_params.gradClip > 0) {
-        for (const auto* ps : {&m_interParams, &m_statParams, &m_ensembleParams})
+        for (const auto* ps : {&m_interParams, &m_statParams, &m_hiddenParams, &m_ensembleParams})
             if (!ps->empty())
                 torch::nn::utils::clip_grad_norm_(*ps, m_params.gradClip);
     }
@@ -432,12 +460,13 @@ void TrainingRun::optimizerStep(Epoch& epoch)
         const double n = double(std::max<int64_t>(1, epoch.lossN));
         if (m_config.inter) loss[kInterLayer] = epoch.lossSum[0] / n;
         if (m_config.stat) loss[kStatistics] = epoch.lossSum[1] / n;
+        if (m_config.hidden) loss[kHiddenState] = epoch.lossSum[3] / n;
         if (m_config.ens) loss[kEnsemble] = epoch.lossSum[2] / n;
         const double sec = m_trainSeconds + seconds(epoch.start);
         emit({{"type", "step"}, {"epoch", epochNumber}, {"step", m_step}, {"lr", lr}, {"loss", loss},
               {"samples_per_s", sec > 0 ? double(m_samples) / sec : 0.0},
               {"tokens_per_s", sec > 0 ? double(m_tokensSeen) / sec : 0.0}});
-        epoch.lossSum[0] = epoch.lossSum[1] = epoch.lossSum[2] = 0;
+        epoch.lossSum[0] = epoch.lossSum[1] = epoch.lossSum[2] = epoch.lossSum[3] = 0;
         epoch.lossN = 0;
     }
     Progress pr;
@@ -463,7 +492,7 @@ void TrainingRun::microStep(Epoch& epoch)
     torch::Tensor nValid = b.valid.sum().clamp_min(1.0);
     torch::Tensor total = torch::zeros({}, b.valid.options());
     auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / nValid; };
-    double parts[3] = {0, 0, 0};
+    double parts[4] = {0, 0, 0, 0};
     if (o.interLogits.defined()) {
         torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
         total = total + l;
@@ -473,6 +502,11 @@ void TrainingRun::microStep(Epoch& epoch)
         torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
         total = total + l;
         parts[1] = l.item<double>();
+    }
+    if (o.hiddenLogits.defined()) {
+        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.hiddenLogits, b.target, {}, {}, at::Reduction::None));
+        total = total + l;
+        parts[3] = l.item<double>();
     }
     if (o.ensRaw.defined()) {
         // binary_cross_entropy refuses NaN input (an exception on the CPU, a device assert
@@ -497,7 +531,7 @@ void TrainingRun::microStep(Epoch& epoch)
         throw Error(msg);
     }
     (total / double(m_params.accumulate)).backward();
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 4; ++i)
         epoch.lossSum[i] += parts[i];
     ++epoch.lossN;
     m_samples += int64_t(b.valid.sum().item<double>());
@@ -511,13 +545,13 @@ void TrainingRun::microStep(Epoch& epoch)
 void TrainingRun::trainEpoch(Epoch& epoch)
 {
     m_predictor.train(true);
-    const bool weights = m_config.model.useWeights;
+    const bool weights = m_config.model.useWeights, features = m_config.featureInput() > 0;
     ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
-                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights);
-    epoch.batch.init(m_dims, weights);
+                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights, features);
+    epoch.batch.init(m_dims, weights, features);
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
-            checkBlockDims(m_dims, b, m_source.description);
+            checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
             for (size_t t = 0; t < b.numTokens(); ++t) {
                 if (splitOf(b.seqIds[t], m_params.split) != Split::Train)
                     continue;

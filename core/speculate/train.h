@@ -21,6 +21,7 @@ namespace specmoe::speculate {
 // Predictor names as they appear in reports and metrics.jsonl.
 inline constexpr const char* kInterLayer = "interlayer";
 inline constexpr const char* kStatistics = "statistics";
+inline constexpr const char* kHiddenState = "hidden-state"; // MLP over the hidden-state features
 inline constexpr const char* kEnsemble = "ensemble";
 inline constexpr const char* kFrequency = "frequency"; // baseline: per-layer usage
 inline constexpr const char* kMarkov = "markov";       // baseline: experts at l+h | set at l
@@ -37,9 +38,12 @@ struct TrainParams {
     int shuffleBuffer = 16384;          // tokens held for shuffling (bounds memory)
     int64_t maxValidationTokens = 20000; // validation tokens scored per evaluation (0 = all)
 
-    // Which predictors to train (the ensemble uses whichever of the two exist + baselines)
+    // Which predictors to train (the ensemble uses whichever of the others exist + baselines).
+    // The hidden-state model needs traces with features (TraceDims::featureDim); without
+    // them it is reported unavailable, not trained.
     bool trainInterLayer = true;
     bool trainStatistics = true;
+    bool trainHiddenState = true;
     bool trainEnsemble = true;
     ModelParams model;
 
@@ -82,8 +86,12 @@ struct UnavailablePredictor {
     std::string name;
     std::string reason;
 };
-// The predictors these dims leave out, with the reason (empty when every one can run).
+// The baselines these dims leave out, with the reason (empty when every one can run).
 std::vector<UnavailablePredictor> unavailablePredictors(const TraceDims& dims);
+// Those and the models a predictor was asked for but could not train (its config records them).
+std::vector<UnavailablePredictor> unavailablePredictors(const PredictorConfig& config);
+// Why traces of these dims cannot feed the hidden-state model with these settings (empty: they can).
+std::string hiddenStateUnavailable(const TraceDims& dims, const ModelParams& model);
 
 struct EvalReport {
     std::string split;
@@ -161,7 +169,8 @@ ExportResult exportPredictor(const ExportParams& params);
 // Probabilities of every predictor for the tokens of one block, as exported models are
 // checked against: [model][token][layer][horizon][expert] flattened per model, for layers
 // l whose l+h is beyond the last layer the entries are 0. Models: interlayer, statistics,
-// ensemble (those present), then frequency, markov, lookahead (if probes), uniform.
+// hidden-state, ensemble (those present), then frequency, markov, lookahead (if probes), uniform.
+// A block for a predictor with the hidden-state model must hold its features.
 struct BlockPredictions {
     std::vector<std::string> models;
     std::vector<std::vector<float>> probs; // per model: [N, L, H, E]

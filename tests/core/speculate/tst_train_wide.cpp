@@ -66,10 +66,13 @@ TEST(TrainWide, QwenIdsOnlyTrainAndEvaluate)
     p.maxValidationTokens = 0;
     const TrainResult r = train(p);
 
-    // The lookahead baseline needs probes: reported as unavailable, not silently missing.
+    // The lookahead baseline needs probes, the hidden-state model features: reported as
+    // unavailable, not silently missing.
     EXPECT_EQ(r.validation.find(kLookahead), nullptr);
-    ASSERT_EQ(r.validation.unavailable.size(), 1u);
+    EXPECT_EQ(r.validation.find(kHiddenState), nullptr);
+    ASSERT_EQ(r.validation.unavailable.size(), 2u);
     EXPECT_EQ(r.validation.unavailable[0].name, kLookahead);
+    EXPECT_EQ(r.validation.unavailable[1].name, kHiddenState);
     for (const char* name : {kInterLayer, kStatistics, kEnsemble, kFrequency, kMarkov, kUniform})
         ASSERT_NE(r.validation.find(name), nullptr) << name;
     const Metrics& markov = overall(r.validation, kMarkov);
@@ -90,15 +93,16 @@ TEST(TrainWide, QwenIdsOnlyTrainAndEvaluate)
     std::string first;
     std::getline(metrics, first);
     EXPECT_TRUE(nlohmann::json::parse(first).at("unavailable").contains(kLookahead)) << first;
+    EXPECT_TRUE(nlohmann::json::parse(first).at("unavailable").contains(kHiddenState)) << first;
 
     EvalParams e;
     e.runDir = dir.file("run");
     e.source = src;
     const EvalReport test = evaluate(e);
     EXPECT_GT(test.tokens, 0);
-    EXPECT_EQ(test.unavailable.size(), 1u);
+    EXPECT_EQ(test.unavailable.size(), 2u);
     const EvalReport back = EvalReport::fromJson(test.toJson(), "report");
-    ASSERT_EQ(back.unavailable.size(), 1u);
+    ASSERT_EQ(back.unavailable.size(), 2u);
     EXPECT_EQ(back.unavailable[0].reason, test.unavailable[0].reason);
 }
 
