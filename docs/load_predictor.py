@@ -6,7 +6,9 @@ docs/speculation.md, section "Export". Usage as a library:
 
     from load_predictor import Predictor
     p = Predictor("exported/")
-    probs = p.predict(topk_ids, topk_weights, token_ids, lookahead_ids, seq_ids, positions)
+    probs = p.predict(topk_ids, topk_weights, token_ids, lookahead_ids, seq_ids, positions,
+                      router_inputs=hr)   # hr [N, L, hidden]: each layer's router input, when
+                                          # the predictor holds the hidden-state model
     probs["ensemble"]  # float32 tensor [N, L, H, E]: P(expert e in top-k of layer l+h+1)
 
 As a program:  load_predictor.py --predictor DIR --check CHECK.safetensors
@@ -80,6 +82,15 @@ class Predictor:
             key = (int(keys[i, 0]), int(keys[i, 1]), tuple(sorted(int(v) for v in sets[i])))
             self.markov[key] = (self.t["stats.markov_count"][i], np.float32(self.t["stats.markov_total"][i]))
         self.look_input = self.m["use_lookahead"] and self.D > 0
+        # The hidden-state model: F features per layer, f_l = P_l (hr_l - mu_l) of layer l's
+        # router input hr_l, with the basis exported beside the weights.
+        self.F = d.get("feature_dim", 0)
+        self.basis = None
+        feats = self.cfg.get("features", {})
+        if feats.get("basis"):
+            b = read_safetensors(folder + "/" + feats["basis"])
+            self.basis = (b["projection"], b["mean"])  # [L, F, hidden], [L, hidden]
+            self.feature_kind = feats.get("kind", "")
         self.bias_idx = torch.tensor([h * self.L + min(l + h + 1, self.L - 1)
                                       for l in range(self.L) for h in range(self.H)])
 
@@ -155,6 +166,20 @@ class Predictor:
             f[name] = torch.from_numpy(a)
         return f
 
+    def features_from_router_inputs(self, router_inputs):
+        """Hidden-state features [N, L, F] float32 from the raw router inputs hr [N, L, hidden]
+        (what each layer's gate reads): f_l = P_l (hr_l - mu_l), computed in float64 and
+        rounded to float32, then to float16, as the traces store the features the model was
+        trained on."""
+        if self.basis is None:
+            raise ValueError("this predictor carries no feature basis (config.json 'features.basis')")
+        proj, mean = self.basis
+        hr = np.asarray(router_inputs, np.float64)
+        if hr.ndim != 3 or hr.shape[1:] != (self.L, proj.shape[2]):
+            raise ValueError(f"router inputs must be [N, {self.L}, {proj.shape[2]}], not {list(hr.shape)}")
+        f = np.einsum("nlh,lfh->nlf", hr - mean.astype(np.float64)[None], proj.astype(np.float64))
+        return f.astype(np.float32).astype(np.float16).astype(np.float32)
+
     # ----- networks (torch) -----
     def _encoder(self, p, f):
         x = (F.embedding(f["le"], self._w(p + "enc.le.weight")) * f["w"].unsqueeze(-1)).sum(2)
@@ -190,6 +215,18 @@ class Predictor:
         lf = torch.logit(f["freq"].clamp(1e-4, 1 - 1e-4))
         return y + self._w(p + "alpha").view(1, 1, self.H, 1) * lm + self._w(p + "beta").view(1, 1, self.H, 1) * lf
 
+    def _hidden_state(self, f):
+        p = "hidden-state."
+        o = self._encoder(p, f)
+        # Layer l's features only: row l of every step below depends on row l alone.
+        x = F.layer_norm(f["hs_features"], (self.F,), self._w(p + "norm.weight"), self._w(p + "norm.bias"))
+        z = torch.bmm(x.transpose(0, 1), self._w(p + "feat_in")).transpose(0, 1)
+        z = z + self._w(p + "layer_emb").unsqueeze(0) + F.linear(o, self._w(p + "state_in.weight"),
+                                                                 self._w(p + "state_in.bias"))
+        z = F.gelu(F.linear(F.gelu(z), self._w(p + "mid.weight"), self._w(p + "mid.bias")))
+        y = F.linear(z, self._w(p + "out.weight"), self._w(p + "out.bias")).view(o.shape[0], self.L, self.H, self.E)
+        return y + self._bias(p + "bias", self.E)
+
     def _ensemble(self, comps):
         p = "ensemble."
         C, k = comps.shape[3], self.k
@@ -202,11 +239,14 @@ class Predictor:
         return (torch.softmax(g, -1).unsqueeze(-1) * comps).sum(-2)
 
     @torch.no_grad()
-    def predict(self, topk_ids, topk_weights, token_ids, lookahead_ids=None, seq_ids=None, positions=None):
+    def predict(self, topk_ids, topk_weights, token_ids, lookahead_ids=None, seq_ids=None, positions=None,
+                router_inputs=None, features=None):
         """Arrays: topk_ids [N,L,k] uint8 or uint16, topk_weights [N,L,k] float (None for a
         predictor trained without weights: config model.use_weights false), token_ids [N],
         lookahead_ids [N,L,D,k] (255 / 65535 = none) or None, seq_ids/positions [N] (uniform
-        baseline only). Returns name -> float32 tensor [N, L, H, E]; 0 where l+h >= L."""
+        baseline only). The hidden-state model reads router_inputs [N,L,hidden] (raw router
+        inputs, through the exported basis) or features [N,L,F] (as a trace stores them).
+        Returns name -> float32 tensor [N, L, H, E]; 0 where l+h >= L."""
         N = topk_ids.shape[0]
         seq_ids = np.zeros(N, np.int64) if seq_ids is None else seq_ids
         positions = np.zeros(N, np.int64) if positions is None else positions
@@ -214,6 +254,12 @@ class Predictor:
             raise ValueError("this predictor reads router weights (model.use_weights); pass topk_weights")
         f = self.features(np.asarray(topk_ids), topk_weights, np.asarray(token_ids),
                           None if lookahead_ids is None else np.asarray(lookahead_ids), seq_ids, positions)
+        if "hidden-state" in self.models:
+            if router_inputs is not None:
+                features = self.features_from_router_inputs(router_inputs)
+            if features is None:
+                raise ValueError("this predictor holds the hidden-state model: pass router_inputs (or features)")
+            f["hs_features"] = torch.from_numpy(np.asarray(features, np.float32))
         out, comps = {}, []
         if "interlayer" in self.models:
             out["interlayer"] = torch.sigmoid(self._interlayer(f))
@@ -221,6 +267,9 @@ class Predictor:
         if "statistics" in self.models:
             out["statistics"] = torch.sigmoid(self._statistics(f))
             comps.append(out["statistics"])
+        if "hidden-state" in self.models:
+            out["hidden-state"] = torch.sigmoid(self._hidden_state(f))
+            comps.append(out["hidden-state"])
         comps += [f["freq"], f["markov"]] + ([f["look"]] if self.D > 0 else [])
         if "ensemble" in self.models:
             stack = torch.stack(comps, 3)
@@ -253,7 +302,8 @@ def main():
     ref = read_safetensors(a.check)
     look = ref.get("input.lookahead_ids")
     probs = p.predict(ref["input.topk_ids"], ref.get("input.topk_weights"), ref["input.token_ids"], look,
-                      ref["input.seq_ids"], ref["input.positions"])
+                      ref["input.seq_ids"], ref["input.positions"], router_inputs=ref.get("input.router_inputs"),
+                      features=ref.get("input.features"))
     worst = 0.0
     for name, v in probs.items():
         exp = torch.from_numpy(ref["output." + name])
