@@ -26,6 +26,8 @@ QColor modelColor(const QString& model, int index)
         return QColor(213, 94, 0);
     if (model == QLatin1String("ensemble"))
         return QColor(0, 158, 115);
+    if (model == QLatin1String("hidden-state"))
+        return QColor(204, 121, 167);
     static const QColor extra[] = {QColor(204, 121, 167), QColor(86, 180, 233), QColor(230, 159, 0)};
     return extra[index % 3];
 }

@@ -262,9 +262,9 @@ QStringList TrainingMetricsSeries::models() const
     QStringList models, baselines;
     for (const QString& m : m_modelNames)
         (isBaseline(m) ? baselines : models) << m;
-    // The three predictors in their documented order first.
+    // The predictors in their documented order first.
     QStringList ordered;
-    for (const char* n : {speculate::kInterLayer, speculate::kStatistics, speculate::kEnsemble})
+    for (const char* n : {speculate::kInterLayer, speculate::kStatistics, speculate::kHiddenState, speculate::kEnsemble})
         if (models.removeAll(QLatin1String(n)) > 0)
             ordered << QLatin1String(n);
     return ordered + models + baselines;

@@ -109,6 +109,10 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_interLayer->setObjectName(QStringLiteral("interLayer"));
     m_statistics = new QCheckBox(tr("Statistics-aware"), modelBox);
     m_statistics->setObjectName(QStringLiteral("statistics"));
+    m_hiddenState = new QCheckBox(tr("Hidden-state (MLP over the traces' hidden-state features)"), modelBox);
+    m_hiddenState->setObjectName(QStringLiteral("hiddenState"));
+    m_hiddenState->setToolTip(tr("Needs traces collected with hidden-state features; without them it is "
+                                 "reported as unavailable and the other predictors train."));
     m_ensemble = new QCheckBox(tr("Ensemble with the baselines"), modelBox);
     m_ensemble->setObjectName(QStringLiteral("ensemble"));
     m_horizon = intSpin(modelBox, 1, 64, "horizon");
@@ -126,6 +130,7 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     auto* predictorList = new QVBoxLayout;
     predictorList->addWidget(m_interLayer);
     predictorList->addWidget(m_statistics);
+    predictorList->addWidget(m_hiddenState);
     predictorList->addWidget(m_ensemble);
     auto* modelForm = new QFormLayout(modelBox);
     modelForm->addRow(tr("Train:"), predictorList);
@@ -204,6 +209,7 @@ void TrainingDialog::restoreDefaults()
     m_validationFraction->setValue(d.split.validationFraction);
     m_interLayer->setChecked(d.trainInterLayer);
     m_statistics->setChecked(d.trainStatistics);
+    m_hiddenState->setChecked(d.trainHiddenState);
     m_ensemble->setChecked(d.trainEnsemble);
     m_horizon->setValue(d.horizon);
     m_useTokenIds->setChecked(d.model.useTokenIds);
@@ -265,6 +271,7 @@ speculate::TrainParams TrainingDialog::params() const
     p.split.validationFraction = m_validationFraction->value();
     p.trainInterLayer = m_interLayer->isChecked();
     p.trainStatistics = m_statistics->isChecked();
+    p.trainHiddenState = m_hiddenState->isChecked();
     p.trainEnsemble = m_ensemble->isChecked();
     p.horizon = m_horizon->value();
     p.model.useTokenIds = m_useTokenIds->isChecked();
@@ -295,6 +302,7 @@ void TrainingDialog::setParams(const speculate::TrainParams& p)
     m_validationFraction->setValue(p.split.validationFraction);
     m_interLayer->setChecked(p.trainInterLayer);
     m_statistics->setChecked(p.trainStatistics);
+    m_hiddenState->setChecked(p.trainHiddenState);
     m_ensemble->setChecked(p.trainEnsemble);
     m_horizon->setValue(p.horizon);
     m_useTokenIds->setChecked(p.model.useTokenIds);
@@ -336,7 +344,7 @@ Validation TrainingDialog::validate() const
         if (l > 0)
             layers = layers == 0 ? l : qMin(layers, l);
     }
-    if (!m_interLayer->isChecked() && !m_statistics->isChecked())
+    if (!m_interLayer->isChecked() && !m_statistics->isChecked() && !m_hiddenState->isChecked())
         return {tr("Choose at least one predictor to train."), {}};
     if (layers > 0 && m_horizon->value() >= layers)
         return {tr("The horizon must be below the number of layers (%1).").arg(layers), {}};

@@ -40,6 +40,7 @@ private:
     QListWidget* m_traceSets = nullptr;
     QCheckBox* m_interLayer = nullptr;
     QCheckBox* m_statistics = nullptr;
+    QCheckBox* m_hiddenState = nullptr;
     QCheckBox* m_ensemble = nullptr;
     QSpinBox* m_horizon = nullptr;
     QCheckBox* m_useTokenIds = nullptr;

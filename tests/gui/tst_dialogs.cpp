@@ -398,6 +398,9 @@ private Q_SLOTS:
         QVERIFY(dlg.okButton()->isEnabled());
         child<QCheckBox>(&dlg, "interLayer")->setChecked(false);
         child<QCheckBox>(&dlg, "statistics")->setChecked(false);
+        QVERIFY(child<QCheckBox>(&dlg, "hiddenState")->isChecked()); // on by default
+        QVERIFY(dlg.okButton()->isEnabled());
+        child<QCheckBox>(&dlg, "hiddenState")->setChecked(false);
         QVERIFY(!dlg.okButton()->isEnabled());
         child<QCheckBox>(&dlg, "statistics")->setChecked(true);
         child<QDoubleSpinBox>(&dlg, "trainFraction")->setValue(0.9);
