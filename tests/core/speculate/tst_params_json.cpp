@@ -23,8 +23,9 @@ TrainParams trainChanged()
     p.maxValidationTokens = 100;
     p.trainInterLayer = false;
     p.trainStatistics = false;
+    p.trainHiddenState = false;
     p.trainEnsemble = false;
-    p.model = {8, 16, 32, 4, false, false, false};
+    p.model = {8, 16, 32, 4, false, false, false, false, 64};
     p.epochs = 3;
     p.batchSize = 32;
     p.accumulate = 2;
