@@ -1,12 +1,21 @@
 #pragma once
 // The feature basis as it travels with a predictor (internal to core/speculate, no torch):
 // DIR/feature_basis.safetensors holds `projection` F32 [L, F, hidden] and `mean` F32
-// [L, hidden]; config.json's "features" names the file and the kind.
-#include "core/trace/feature_basis.h"
-
+// [L, hidden] (metadata format "specmoe-feature-basis" and the kind), as a trace folder's
+// basis file; config.json's "features" names the file and the kind.
 #include <string>
+#include <vector>
 
 namespace specmoe::speculate {
+
+// The issue-19 contract's basis: f_l = P_l (hr_l - mu_l) of layer l's router input hr_l.
+// (core/trace/feature_basis.h's FeatureBasis, by field; this one goes once that lands.)
+struct FeatureBasis {
+    std::string kind; // "gate_logits:2", "pca:16", "routers", joined with '+'
+    int layers = 0, hidden = 0, dim = 0;
+    std::vector<float> projection; // [L, F, hidden]
+    std::vector<float> mean;       // [L, hidden]
+};
 
 inline constexpr const char* kFeatureBasisFile = "feature_basis.safetensors";
 

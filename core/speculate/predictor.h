@@ -6,7 +6,7 @@
 #include "core/speculate/predictor_config.h"
 #include "core/speculate/stats.h"
 #include "core/speculate/train.h"
-#include "core/trace/feature_basis.h"
+#include "core/speculate/feature_basis_file.h"
 
 #include <torch/nn.h>
 

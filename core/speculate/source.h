@@ -2,7 +2,7 @@
 // Where the speculation code gets its routing from: a function that yields RoutingBlocks
 // in a deterministic order. Trace folders (core/trace TraceSet) and in-memory synthetic
 // blocks (tests, benchmarks) both fit behind it. No torch here.
-#include "core/trace/feature_basis.h"
+#include "core/speculate/feature_basis_file.h"
 #include "core/trace/routing.h"
 #include "core/trace/split.h"
 
