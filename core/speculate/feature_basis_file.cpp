@@ -1,6 +1,5 @@
 #include "core/speculate/feature_basis_file.h"
 
-#include "core/speculate/tensor_file.h"
 #include "core/util/error.h"
 
 #include <cstring>
@@ -24,36 +23,14 @@ void checkFeatureBasis(const FeatureBasis& b, int layers, int dim, const std::st
 void writeFeatureBasisFile(const std::string& path, const FeatureBasis& b)
 {
     checkFeatureBasis(b, b.layers, b.dim, path);
-    writeTensorFile(path,
-                    {makeF32("projection", {b.layers, b.dim, b.hidden}, b.projection),
-                     makeF32("mean", {b.layers, b.hidden}, b.mean)},
-                    {{"format", "specmoe-feature-basis"}, {"kind", b.kind}});
+    writeFeatureBasis(path, b);
 }
 
 FeatureBasis readFeatureBasisFile(const std::string& path, const std::string& kind)
 {
-    FeatureBasis b;
-    b.kind = kind;
-    const NamedArray* projection = nullptr;
-    const NamedArray* mean = nullptr;
-    const std::vector<NamedArray> arrays = readTensorFile(path);
-    for (const NamedArray& a : arrays) {
-        if (a.name == "projection")
-            projection = &a;
-        else if (a.name == "mean")
-            mean = &a;
-    }
-    if (!projection || !mean)
-        throw Error(path + ": tensor '" + std::string(projection ? "mean" : "projection") +
-                    "' is missing (a feature basis holds projection [L, F, hidden] and mean [L, hidden])");
-    if (projection->shape.size() != 3 || mean->shape.size() != 2 || mean->shape[0] != projection->shape[0] ||
-        mean->shape[1] != projection->shape[2])
-        throw Error(path + ": tensors 'projection' and 'mean' must be [L, F, hidden] and [L, hidden]");
-    b.layers = int(projection->shape[0]);
-    b.dim = int(projection->shape[1]);
-    b.hidden = int(projection->shape[2]);
-    b.projection = asF32(*projection, path);
-    b.mean = asF32(*mean, path);
+    FeatureBasis b = readFeatureBasis(path);
+    if (b.kind != kind)
+        throw Error(path + ": the feature basis is of kind '" + b.kind + "', config.json says '" + kind + "'");
     checkFeatureBasis(b, b.layers, b.dim, path);
     return b;
 }

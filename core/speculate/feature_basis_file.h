@@ -1,21 +1,16 @@
 #pragma once
 // The feature basis as it travels with a predictor (internal to core/speculate, no torch):
-// DIR/feature_basis.safetensors holds `projection` F32 [L, F, hidden] and `mean` F32
-// [L, hidden] (metadata format "specmoe-feature-basis" and the kind), as a trace folder's
-// basis file; config.json's "features" names the file and the kind.
+// DIR/feature_basis.safetensors is the trace folder's basis file, written and read by
+// core/trace (writeFeatureBasis / readFeatureBasis: projection F32 [L, F, hidden], mean F32
+// [L, hidden], the kind in its metadata); config.json's "features" names the file and the kind.
+#include "core/trace/feature_basis.h"
+
 #include <string>
-#include <vector>
 
 namespace specmoe::speculate {
 
-// The issue-19 contract's basis: f_l = P_l (hr_l - mu_l) of layer l's router input hr_l.
-// (core/trace/feature_basis.h's FeatureBasis, by field; this one goes once that lands.)
-struct FeatureBasis {
-    std::string kind; // "gate_logits:2", "pca:16", "routers", joined with '+'
-    int layers = 0, hidden = 0, dim = 0;
-    std::vector<float> projection; // [L, F, hidden]
-    std::vector<float> mean;       // [L, hidden]
-};
+// The issue-19 contract's basis (core/trace): f_l = P_l (hr_l - mu_l) of layer l's router input.
+using specmoe::FeatureBasis;
 
 inline constexpr const char* kFeatureBasisFile = "feature_basis.safetensors";
 

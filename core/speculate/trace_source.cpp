@@ -1,4 +1,5 @@
 // BlockSource over trace folders (core/trace TraceSet).
+#include "core/speculate/feature_basis_file.h"
 #include "core/speculate/source.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
@@ -30,6 +31,17 @@ BlockSource openTraceSource(const std::vector<std::string>& dirs)
             throw Error("trace folders " + dirs.front() + " and " + dirs[i] +
                         " come from different models (model or tokenizer hash differs): they cannot be mixed");
         s.description += ", " + dirs[i];
+    }
+    // The basis the features were computed with, for a predictor to carry into its folder.
+    // Folders whose features come from different bases mean different things by them.
+    if (const FeatureBasis* basis = first.featureBasis(); basis && !basis->empty()) {
+        for (size_t i = 1; i < sets->size(); ++i) {
+            const FeatureBasis* other = (*sets)[i].featureBasis();
+            if (!other || !sameFeatureBasis(*basis, *other))
+                throw Error("trace folders " + dirs.front() + " and " + dirs[i] +
+                            " hold features of different bases (or one has none): they cannot be mixed");
+        }
+        s.featureBasis = std::shared_ptr<const FeatureBasis>(sets, basis); // owned by the sets
     }
     s.forEachBlock = [sets](const BlockVisitor& visit, int64_t maxTokens) {
         int64_t seen = 0;

@@ -7,6 +7,8 @@
 #include "core/speculate/predictor_config.h"
 #include "core/speculate/stats.h"
 #include "core/speculate/train.h"
+#include "core/trace/feature_basis.h"
+#include "core/trace/trace_writer.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "tests/support/test_support.h"
@@ -304,4 +306,46 @@ TEST(HiddenState, PerLayerStepEqualsTheForwardPass)
         const torch::Tensor one = net->step(l, batch.feat.select(1, l), states.select(1, l));
         EXPECT_TRUE(torch::allclose(one, all.select(1, l), 1e-5, 1e-5)) << "layer " << l;
     }
+}
+
+// From trace folders: the basis the trace holds (TraceSet::featureBasis) travels into the
+// run's best predictor and the export, unchanged.
+TEST(HiddenState, TraceFolderBasisTravelsIntoTheExport)
+{
+    const SyntheticRouting r = test::weakChainRouting(40, {}, 0.8);
+    std::vector<RoutingBlock> blocks = test::featureBlocks(r, 2, {1, 2}, 0.3);
+    FeatureBasis basis;
+    basis.kind = "pca:16";
+    basis.layers = r.dims.layers;
+    basis.dim = blocks[0].dims.featureDim;
+    basis.hidden = 12;
+    for (int i = 0; i < basis.layers * basis.dim * basis.hidden; ++i)
+        basis.projection.push_back(float((i * 37) % 11) / 11.0f - 0.5f);
+    for (int i = 0; i < basis.layers * basis.hidden; ++i)
+        basis.mean.push_back(float(i % 5) * 0.1f);
+    test::TempDir dir("spec_hidden_trace");
+    {
+        TraceWriter w(dir.file("trace"), blocks[0].dims, {"cfg", "float32", "tok", "run"});
+        w.setFeatureBasis(basis);
+        for (const RoutingBlock& b : blocks)
+            w.append(b);
+        w.finish();
+    }
+    TrainParams p = featureParams(dir.file("run"), {});
+    p.traceDirs = {dir.file("trace")};
+    p.epochs = 1;
+    train(p);
+    exportPredictor({dir.file("run"), dir.file("exported")});
+    const PredictorConfig cfg = PredictorConfig::load(dir.file("exported"));
+    EXPECT_TRUE(cfg.hidden);
+    EXPECT_EQ(cfg.featureKind, "pca:16");
+    const FeatureBasis back = readFeatureBasis(dir.file("exported/") + cfg.featureBasisFile);
+    EXPECT_EQ(back.kind, basis.kind);
+    EXPECT_EQ(back.projection, basis.projection);
+    EXPECT_EQ(back.mean, basis.mean);
+    EvalParams e;
+    e.predictorDir = dir.file("exported");
+    e.traceDirs = {dir.file("trace")};
+    e.split = std::nullopt;
+    EXPECT_GT(evaluate(e).tokens, 0);
 }
