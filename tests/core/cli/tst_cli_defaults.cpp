@@ -114,7 +114,7 @@ TEST(CliDefaults, TrainParsesToAndFollowsDefaults)
     d.model.hiddenDim = 33;
     const std::string help = helpWith(d, declareTrainOptions);
     for (const char* shown : {"[default: 42]", "[default: 0.00125]", "[default: 77]", "[default: auto]",
-                              "[default: interlayer,statistics]", "[default: 33]"})
+                              "[default: interlayer,statistics,hidden-state]", "[default: 33]"})
         EXPECT_TRUE(has(help, shown)) << shown << "\n" << help;
     expected = d;
     expected.traceDirs = {"t"};
