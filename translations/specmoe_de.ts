@@ -127,6 +127,12 @@
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
+    <message>
+        <location filename="../widgets/token_journey_set.cpp" line="50"/>
+        <location filename="../widgets/token_journey_set.cpp" line="104"/>
+        <source>#?</source>
+        <translation>#?</translation>
+    </message>
     <message numerus="yes">
         <location filename="../widgets/token_journey_set.cpp" line="125"/>
         <source>Sequence %1 (%n token(s))</source>
@@ -149,27 +155,27 @@
         <translation>: Prompt %1 + generiert %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="43"/>
+        <location filename="../widgets/training_curves_view.cpp" line="45"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1-Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45"/>
+        <location filename="../widgets/training_curves_view.cpp" line="47"/>
         <source>Exact top-k set</source>
         <translation>Exakte Top-k-Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47"/>
+        <location filename="../widgets/training_curves_view.cpp" line="49"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49"/>
+        <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Log-loss (nats)</source>
         <translation>Log-Loss (nats)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51"/>
+        <location filename="../widgets/training_curves_view.cpp" line="53"/>
         <source>Calibration error (ECE)</source>
         <translation>Kalibrierungsfehler (ECE)</translation>
     </message>
@@ -202,6 +208,11 @@
         <location filename="../widgets/routing_context.cpp" line="80"/>
         <source>decode</source>
         <translation>Decode</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routed_text.cpp" line="85"/>
+        <source>#? </source>
+        <translation>#? </translation>
     </message>
 </context>
 <context>
@@ -485,293 +496,308 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="62"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="64"/>
         <source>Automatic (fastest available)</source>
         <translation>Automatisch (schnellstes verfügbares)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="63"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="92"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="94"/>
         <source>New Collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="96"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="98"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="102"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece-Modell (*.model);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
         <source>tokenizer.model of the model folder</source>
         <translation>tokenizer.model des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="113"/>
         <source>Tokenizer:</source>
         <translation>Tokenizer:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Field / column</source>
         <translation>Feld / Spalte</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="123"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="125"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="129"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="133"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="151"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
         <source>The whole corpus</source>
         <translation>Das ganze Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="160"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source> bytes</source>
         <translation> Bytes</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="170"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>Längere Dokumente werden übersprungen und in der Statistik der Quelle als „document-too-long“ gezählt, damit eine einzelne riesige Zeile nicht den Speicher erschöpfen kann (--max-doc-bytes der Kommandozeile).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="177"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="178"/>
         <source>Longest document:</source>
         <translation>Längstes Dokument:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="182"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
         <source>Automatic (fits the free memory)</source>
         <translation>Automatisch (passend zum freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="209"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="222"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="223"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="225"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="224"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <source>none (e.g. %1)</source>
+        <translation>keine (z. B. %1)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.</source>
+        <translation>Merkmale des verborgenen Zustands je Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den verborgenen Zustand lesen. Teile mit „+“ verbunden: gate_logits:D (die Logits der nächsten D Gates, D × Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen aller Router, Schichten × Experten Werte). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="241"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="315"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="243"/>
+        <source>Hidden-state features:</source>
+        <translation>Merkmale des verborgenen Zustands:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="329"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="316"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="330"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="337"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="358"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="353"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="361"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="363"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -779,22 +805,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="404"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="412"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="436"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
@@ -802,102 +828,107 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="441"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="498"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="530"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="521"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="526"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="542"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <source>Hidden-state features: %1</source>
+        <translation>Merkmale des verborgenen Zustands: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="534"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -2037,176 +2068,186 @@
     </message>
     <message>
         <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <source>Hidden-state (MLP over the traces&apos; hidden-state features)</source>
+        <translation>Verborgener Zustand (MLP über die Merkmale des verborgenen Zustands der Traces)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
+        <source>Needs traces collected with hidden-state features; without them it is reported as unavailable and the other predictors train.</source>
+        <translation>Benötigt Traces, die mit Merkmalen des verborgenen Zustands gesammelt wurden; ohne sie wird es als nicht verfügbar gemeldet, und die anderen Prädiktoren werden trainiert.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Ensemble with the baselines</source>
         <translation>Ensemble mit den Referenzverfahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="115"/>
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>Die Experten der Schichten l+1 … l+h aus dem Routing bis Schicht l vorhersagen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="120"/>
         <source>Token ids</source>
         <translation>Token-IDs</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="118"/>
+        <location filename="../app/gui/training_dialog.cpp" line="122"/>
         <source>Router weights</source>
         <translation>Router-Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="124"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="136"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="137"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="138"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="141"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="139"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="149"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="160"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="161"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="177"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="178"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="324"/>
+        <location filename="../app/gui/training_dialog.cpp" line="332"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="329"/>
+        <location filename="../app/gui/training_dialog.cpp" line="337"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="332"/>
+        <location filename="../app/gui/training_dialog.cpp" line="340"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="342"/>
+        <location filename="../app/gui/training_dialog.cpp" line="350"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="344"/>
+        <location filename="../app/gui/training_dialog.cpp" line="352"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="347"/>
+        <location filename="../app/gui/training_dialog.cpp" line="355"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="349"/>
+        <location filename="../app/gui/training_dialog.cpp" line="357"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="352"/>
+        <location filename="../app/gui/training_dialog.cpp" line="360"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>Der Lauf-Ordner enthält bereits einen Lauf: Sie werden gefragt, ob er fortgesetzt oder neu begonnen werden soll.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="367"/>
+        <location filename="../app/gui/training_dialog.cpp" line="375"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 enthält einen abgeschlossenen Trainingslauf (%n Epoche, beste Epoche %2).</numerusform>
@@ -2214,7 +2255,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="371"/>
+        <location filename="../app/gui/training_dialog.cpp" line="379"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 enthält einen unfertigen Trainingslauf (%n Epoche abgeschlossen).</numerusform>
@@ -2222,12 +2263,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="375"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>Vom Checkpoint fortsetzen oder neu beginnen? Ein Neubeginn löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="377"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>Es gibt keinen Checkpoint, von dem fortgesetzt werden kann. Neu beginnen? Das löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
@@ -3205,102 +3246,102 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="64"/>
-        <location filename="../widgets/training_curves_view.cpp" line="87"/>
-        <location filename="../widgets/training_curves_view.cpp" line="236"/>
+        <location filename="../widgets/training_curves_view.cpp" line="66"/>
+        <location filename="../widgets/training_curves_view.cpp" line="89"/>
+        <location filename="../widgets/training_curves_view.cpp" line="238"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="65"/>
-        <location filename="../widgets/training_curves_view.cpp" line="236"/>
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="238"/>
         <source>Epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="69"/>
         <source>Metric:</source>
         <translation>Metrik:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69"/>
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
         <source>Horizon:</source>
         <translation>Horizont:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73"/>
+        <location filename="../widgets/training_curves_view.cpp" line="75"/>
         <source>X axis:</source>
         <translation>X-Achse:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="88"/>
+        <location filename="../widgets/training_curves_view.cpp" line="90"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="107"/>
+        <location filename="../widgets/training_curves_view.cpp" line="109"/>
         <source>Validation accuracy</source>
         <translation>Validierungsgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="135"/>
+        <location filename="../widgets/training_curves_view.cpp" line="137"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="165"/>
+        <location filename="../widgets/training_curves_view.cpp" line="167"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 Schicht(en)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="166"/>
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>All layers</source>
         <translation>Alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="170"/>
         <source>Layer %1</source>
         <translation>Schicht %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="240"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>Validierung %1, Horizont +%2, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="241"/>
+        <location filename="../widgets/training_curves_view.cpp" line="243"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>Validierung %1, Horizont +%2, Schicht %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="288"/>
-        <location filename="../widgets/training_curves_view.cpp" line="336"/>
-        <location filename="../widgets/training_curves_view.cpp" line="420"/>
+        <location filename="../widgets/training_curves_view.cpp" line="290"/>
+        <location filename="../widgets/training_curves_view.cpp" line="338"/>
+        <location filename="../widgets/training_curves_view.cpp" line="422"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="296"/>
+        <location filename="../widgets/training_curves_view.cpp" line="298"/>
         <source>%1 (baseline)</source>
         <translation>%1 (Referenz)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2: %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>step</source>
         <translation>Schritt</translation>
     </message>

@@ -126,6 +126,12 @@
         <source>All sources</source>
         <translation>所有来源</translation>
     </message>
+    <message>
+        <location filename="../widgets/token_journey_set.cpp" line="50"/>
+        <location filename="../widgets/token_journey_set.cpp" line="104"/>
+        <source>#?</source>
+        <translation>#?</translation>
+    </message>
     <message numerus="yes">
         <location filename="../widgets/token_journey_set.cpp" line="125"/>
         <source>Sequence %1 (%n token(s))</source>
@@ -146,27 +152,27 @@
         <translation>：提示词 %1 + 生成 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="43"/>
+        <location filename="../widgets/training_curves_view.cpp" line="45"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1 命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45"/>
+        <location filename="../widgets/training_curves_view.cpp" line="47"/>
         <source>Exact top-k set</source>
         <translation>完全一致的 top-k 集合</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47"/>
+        <location filename="../widgets/training_curves_view.cpp" line="49"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49"/>
+        <location filename="../widgets/training_curves_view.cpp" line="51"/>
         <source>Log-loss (nats)</source>
         <translation>对数损失（奈特）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51"/>
+        <location filename="../widgets/training_curves_view.cpp" line="53"/>
         <source>Calibration error (ECE)</source>
         <translation>校准误差（ECE）</translation>
     </message>
@@ -199,6 +205,11 @@
         <location filename="../widgets/routing_context.cpp" line="80"/>
         <source>decode</source>
         <translation>解码</translation>
+    </message>
+    <message>
+        <location filename="../widgets/routed_text.cpp" line="85"/>
+        <source>#? </source>
+        <translation>#? </translation>
     </message>
 </context>
 <context>
@@ -480,417 +491,437 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="62"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="64"/>
         <source>Automatic (fastest available)</source>
         <translation>自动（最快的可用设备）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="63"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="92"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="94"/>
         <source>New Collection</source>
         <translation>新建采集</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="96"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="98"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="102"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
         <source>tokenizer.model of the model folder</source>
         <translation>模型文件夹中的 tokenizer.model</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="113"/>
         <source>Tokenizer:</source>
         <translation>分词器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Corpus</source>
         <translation>语料</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Field / column</source>
         <translation>字段 / 列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="117"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="123"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="125"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="127"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="129"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="131"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="133"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="151"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
         <source>The whole corpus</source>
         <translation>整个语料库</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="154"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="158"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="160"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="166"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source> bytes</source>
         <translation> 字节</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="170"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>超过此长度的文档会被跳过，并在该来源的统计中计为“document-too-long”，以免一行超长文本耗尽内存（对应命令行的 --max-doc-bytes）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="174"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="177"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="178"/>
         <source>Longest document:</source>
         <translation>最长文档：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="182"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="187"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
         <source>Automatic (fits the free memory)</source>
         <translation>自动（适应空闲内存）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="209"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="222"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="223"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="225"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="224"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <source>none (e.g. %1)</source>
+        <translation>无（例如 %1）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.</source>
+        <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分用“+”连接：gate_logits:D（后续 D 个门的 logits，D × 专家数个值），pca:R（在最初几个批次上估计的 R 个主方向），routers（所有路由器的行，层数 × 专家数个值）。在 Mixtral-8x7B 的维度下（32 层，8 个专家），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="241"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="315"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="243"/>
+        <source>Hidden-state features:</source>
+        <translation>隐藏状态特征：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="329"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="316"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="330"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="323"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="337"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="358"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="353"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="361"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="363"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="404"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="412"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="415"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="436"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>自动批大小：%n 个序列</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="441"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="498"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="502"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="530"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="521"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="523"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="526"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="542"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <source>Hidden-state features: %1</source>
+        <translation>隐藏状态特征：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="534"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -2025,195 +2056,205 @@
     </message>
     <message>
         <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <source>Hidden-state (MLP over the traces&apos; hidden-state features)</source>
+        <translation>隐藏状态（基于轨迹隐藏状态特征的 MLP）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
+        <source>Needs traces collected with hidden-state features; without them it is reported as unavailable and the other predictors train.</source>
+        <translation>需要采集时带有隐藏状态特征的轨迹；没有特征时该模型报告为不可用，其他预测器照常训练。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="115"/>
+        <location filename="../app/gui/training_dialog.cpp" line="119"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="120"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="118"/>
+        <location filename="../app/gui/training_dialog.cpp" line="122"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="124"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="136"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="132"/>
+        <location filename="../app/gui/training_dialog.cpp" line="137"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="138"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="141"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="139"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="149"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="153"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="160"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="161"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="177"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="178"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="324"/>
+        <location filename="../app/gui/training_dialog.cpp" line="332"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="329"/>
+        <location filename="../app/gui/training_dialog.cpp" line="337"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="332"/>
+        <location filename="../app/gui/training_dialog.cpp" line="340"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="348"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="342"/>
+        <location filename="../app/gui/training_dialog.cpp" line="350"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="344"/>
+        <location filename="../app/gui/training_dialog.cpp" line="352"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="347"/>
+        <location filename="../app/gui/training_dialog.cpp" line="355"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="349"/>
+        <location filename="../app/gui/training_dialog.cpp" line="357"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="352"/>
+        <location filename="../app/gui/training_dialog.cpp" line="360"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="367"/>
+        <location filename="../app/gui/training_dialog.cpp" line="375"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="371"/>
+        <location filename="../app/gui/training_dialog.cpp" line="379"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="375"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="377"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
@@ -3186,102 +3227,102 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="64"/>
-        <location filename="../widgets/training_curves_view.cpp" line="87"/>
-        <location filename="../widgets/training_curves_view.cpp" line="236"/>
+        <location filename="../widgets/training_curves_view.cpp" line="66"/>
+        <location filename="../widgets/training_curves_view.cpp" line="89"/>
+        <location filename="../widgets/training_curves_view.cpp" line="238"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="65"/>
-        <location filename="../widgets/training_curves_view.cpp" line="236"/>
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="238"/>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="69"/>
         <source>Metric:</source>
         <translation>指标：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69"/>
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
         <source>Horizon:</source>
         <translation>跨度：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73"/>
+        <location filename="../widgets/training_curves_view.cpp" line="75"/>
         <source>X axis:</source>
         <translation>X 轴：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="88"/>
+        <location filename="../widgets/training_curves_view.cpp" line="90"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="107"/>
+        <location filename="../widgets/training_curves_view.cpp" line="109"/>
         <source>Validation accuracy</source>
         <translation>验证准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="135"/>
+        <location filename="../widgets/training_curves_view.cpp" line="137"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="165"/>
+        <location filename="../widgets/training_curves_view.cpp" line="167"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="166"/>
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>All layers</source>
         <translation>所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="170"/>
         <source>Layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="240"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>验证 %1，跨度 +%2，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="241"/>
+        <location filename="../widgets/training_curves_view.cpp" line="243"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>验证 %1，跨度 +%2，第 %3 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="288"/>
-        <location filename="../widgets/training_curves_view.cpp" line="336"/>
-        <location filename="../widgets/training_curves_view.cpp" line="420"/>
+        <location filename="../widgets/training_curves_view.cpp" line="290"/>
+        <location filename="../widgets/training_curves_view.cpp" line="338"/>
+        <location filename="../widgets/training_curves_view.cpp" line="422"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="296"/>
+        <location filename="../widgets/training_curves_view.cpp" line="298"/>
         <source>%1 (baseline)</source>
         <translation>%1（基线）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="424"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>step</source>
         <translation>步</translation>
     </message>
