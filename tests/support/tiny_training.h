@@ -28,4 +28,15 @@ inline speculate::TrainParams tinyTrainParams(std::string runDir, speculate::Blo
     return p;
 }
 
+// The run's best predictor scored on the test split of src (what the planted-structure tests
+// compare).
+inline speculate::EvalReport testSplitReport(const std::string& runDir, const speculate::BlockSource& src)
+{
+    speculate::EvalParams e;
+    e.runDir = runDir;
+    e.source = src;
+    e.split = speculate::Split::Test;
+    return speculate::evaluate(e);
+}
+
 } // namespace specmoe::test

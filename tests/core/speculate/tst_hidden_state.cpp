@@ -36,15 +36,6 @@ TrainParams featureParams(const std::string& runDir, BlockSource src)
     return p;
 }
 
-EvalReport testReport(const std::string& runDir, const BlockSource& src)
-{
-    EvalParams e;
-    e.runDir = runDir;
-    e.source = src;
-    e.split = Split::Test;
-    return evaluate(e);
-}
-
 double recall2(const EvalReport& r, const char* name, int h) { return r.overall(name, h).recallAt(2); }
 
 void printRecall(const EvalReport& r)
@@ -82,7 +73,7 @@ TEST(HiddenState, FeaturesThatCarryTheFutureBeatTheBaselines)
     EXPECT_TRUE(cfg.hiddenUnavailable.empty());
     EXPECT_TRUE(tr.validation.unavailable.empty());
 
-    const EvalReport rep = testReport(dir.path(), src);
+    const EvalReport rep = test::testSplitReport(dir.path(), src);
     printRecall(rep);
     for (int h = 1; h <= 2; ++h) {
         SCOPED_TRACE(h);

@@ -30,15 +30,6 @@ TrainParams tinyParams(const std::string& runDir, BlockSource src)
     return p;
 }
 
-EvalReport testReport(const std::string& runDir, const BlockSource& src)
-{
-    EvalParams e;
-    e.runDir = runDir;
-    e.source = src;
-    e.split = Split::Test;
-    return evaluate(e);
-}
-
 void printReport(const EvalReport& r)
 {
     std::printf("%s: %lld tokens\n", r.split.c_str(), (long long)r.tokens);
@@ -73,7 +64,7 @@ TEST(Train, PlantedStructureIsLearnedByEveryModel)
     EXPECT_GT(r.validationTokens, 0);
     EXPECT_GT(r.testTokens, 0);
     EXPECT_GT(r.samplesPerSecond, 0.0);
-    const EvalReport rep = testReport(dir.path(), src);
+    const EvalReport rep = test::testSplitReport(dir.path(), src);
     printReport(rep);
     for (const char* m : {kMarkov, kInterLayer, kStatistics, kEnsemble}) {
         SCOPED_TRACE(m);
@@ -111,7 +102,7 @@ TEST(Train, ShuffledLayersAreNotLearned)
     TrainParams p = tinyParams(dir.path(), src);
     p.epochs = 3;
     train(p);
-    const EvalReport rep = testReport(dir.path(), src);
+    const EvalReport rep = test::testSplitReport(dir.path(), src);
     printReport(rep);
     const Metrics& f = rep.overall(kFrequency, 1);
     const double n = double(f.samples);
@@ -207,7 +198,7 @@ TEST(Train, NanStopsKeepsCheckpointAndResumeIsDeterministic)
     const std::string state = test::readFile(b.file("checkpoint/state.json"));
     EXPECT_NE(state.find("\"epoch\": 1"), std::string::npos) << state;
     EXPECT_NE(test::readFile(b.file("metrics.jsonl")).find("\"type\":\"error\""), std::string::npos);
-    EXPECT_NO_THROW(testReport(b.path(), src)); // the kept best checkpoint works
+    EXPECT_NO_THROW(test::testSplitReport(b.path(), src)); // the kept best checkpoint works
 
     pb.injectNanAtStep = -1;
     pb.resume = true;
