@@ -10,6 +10,7 @@
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "core/util/read_file.h"
+#include "tests/core/collect/id_corpus.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
@@ -32,39 +33,14 @@ using namespace specmoe;
 using specmoe::test::TempDir;
 namespace fs = std::filesystem;
 
+using specmoe::test::randomSequences;
+using specmoe::test::writeIdsJsonl;
+
 namespace {
 
 const std::string kModel = specmoe::test::dataPath("hf-tiny-mixtral");
 
 // n pre-tokenized sequences (BOS 1 first) of lengths in [minLen, maxLen], ids in [3, 320).
-std::vector<std::vector<int32_t>> randomSequences(int n, int minLen, int maxLen, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::vector<std::vector<int32_t>> out;
-    for (int i = 0; i < n; ++i) {
-        const int len = minLen + int(rng() % uint32_t(maxLen - minLen + 1));
-        std::vector<int32_t> s{1};
-        for (int t = 1; t < len; ++t)
-            s.push_back(3 + int32_t(rng() % 317));
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-std::string writeIdsJsonl(const std::string& path, const std::vector<std::vector<int32_t>>& seqs,
-                          const std::string& extra = {})
-{
-    std::string s;
-    for (const auto& q : seqs) {
-        s += "{\"input_ids\":[";
-        for (size_t i = 0; i < q.size(); ++i)
-            s += (i ? "," : "") + std::to_string(q[i]);
-        s += "]}\n";
-    }
-    specmoe::test::writeFile(path, s + extra);
-    return path;
-}
-
 // A progress callback that cancels once `n` collection batches have been reported;
 // *seen counts them.
 ProgressFn cancelAfterBatches(int n, int* seen)

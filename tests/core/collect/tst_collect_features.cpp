@@ -15,6 +15,7 @@
 #include "core/util/error.h"
 #include "core/util/half.h"
 #include "core/util/sha256.h"
+#include "tests/core/collect/id_corpus.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
@@ -29,37 +30,13 @@ using namespace specmoe;
 using specmoe::test::TempDir;
 namespace fs = std::filesystem;
 
+using specmoe::test::randomSequences;
+using specmoe::test::writeIdsJsonl;
+
 namespace {
 
 const std::string kModel = specmoe::test::dataPath("hf-tiny-mixtral");
 constexpr int kL = 3, kE = 8, kH = 64;
-
-std::vector<std::vector<int32_t>> randomSequences(int n, int minLen, int maxLen, uint32_t seed)
-{
-    std::mt19937 rng(seed);
-    std::vector<std::vector<int32_t>> out;
-    for (int i = 0; i < n; ++i) {
-        const int len = minLen + int(rng() % uint32_t(maxLen - minLen + 1));
-        std::vector<int32_t> s{1};
-        for (int t = 1; t < len; ++t)
-            s.push_back(3 + int32_t(rng() % 317));
-        out.push_back(std::move(s));
-    }
-    return out;
-}
-
-std::string writeIdsJsonl(const std::string& path, const std::vector<std::vector<int32_t>>& seqs)
-{
-    std::string s;
-    for (const auto& q : seqs) {
-        s += "{\"input_ids\":[";
-        for (size_t i = 0; i < q.size(); ++i)
-            s += (i ? "," : "") + std::to_string(q[i]);
-        s += "]}\n";
-    }
-    specmoe::test::writeFile(path, s);
-    return path;
-}
 
 CollectParams params(const std::string& source, const std::string& out, const std::string& features)
 {
