@@ -10,6 +10,7 @@
 #include "core/safetensors/weight_finite.h"
 #include "core/util/error.h"
 #include "core/util/piece_text.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -26,17 +27,6 @@ using namespace specmoe::test;
 namespace {
 
 const std::string kFixture = dataPath("hf-tiny-mixtral");
-
-template <class F>
-std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
-}
 
 #define EXPECT_ERROR_HAS(expr, ...)                                                            \
     do {                                                                                       \

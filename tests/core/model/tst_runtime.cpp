@@ -7,6 +7,7 @@
 #include "core/safetensors/safetensors_writer.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
@@ -160,17 +161,6 @@ std::vector<TensorToWrite> asWrite(const Loaded& l)
         ts.push_back({l.names[i], "F32", t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.nbytes())});
     }
     return ts;
-}
-
-template <class F>
-std::string errorOf(F&& f)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "no error";
 }
 
 } // namespace
