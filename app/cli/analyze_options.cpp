@@ -1,35 +1,10 @@
 #include "app/cli/analyze_options.h"
 
+#include "app/cli/id_list.h"
+
 #include <cstdint>
 
 namespace specmoe::cli {
-namespace {
-
-std::vector<int64_t> parseSeqIds(const std::vector<std::string>& values)
-{
-    std::vector<int64_t> out;
-    for (const auto& v : values) {
-        size_t start = 0;
-        while (start <= v.size()) {
-            const size_t comma = v.find(',', start);
-            const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            start = comma == std::string::npos ? v.size() + 1 : comma + 1;
-            if (item.empty())
-                continue;
-            size_t used = 0;
-            try {
-                out.push_back(std::stoll(item, &used));
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used != item.size() || used == 0)
-                throw UsageError("option --seq: '" + item + "' is not a sequence id");
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 AnalysisOptions cliAnalysisDefaults()
 {
@@ -55,7 +30,7 @@ void declareAnalyzeOptions(ArgParser& p, const AnalysisOptions& d)
                                         : "skip the full layer-by-layer mutual-information matrix (the default here)");
     p.option("layer-mi-entries", "N", "counters the layer-pair MI matrix may take (4 bytes each); skipped above",
              numberText(d.maxLayerPairEntries));
-    p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9)");
+    p.multiOption("seq", "IDS", "record the journeys of these sequences (1,5,9 or 2-4)");
     p.option("journeys", "N", "also record the first N sequences' journeys", numberText(d.journeyFirstSequences));
     p.option("journey-tokens", "N", "tokens kept per recorded sequence", numberText(d.maxJourneyTokens));
     p.multiOption("query", "TEXT", "record every journey of this token text (e.g. def)");
@@ -84,7 +59,7 @@ AnalysisOptions readAnalyzeOptions(const ArgParser& a, const AnalysisOptions& de
                          a.get("val-fraction") + " sum to more than 1 (accepted: each >= 0, their sum <= 1)");
     if (a.flagSet("no-layer-mi"))
         o.layerPairMI = false;
-    const std::vector<int64_t> seqIds = parseSeqIds(a.getAll("seq"));
+    const std::vector<int64_t> seqIds = parseIdList(a.getAll("seq"), "seq", {"a sequence id"});
     if (!seqIds.empty())
         o.journeySeqIds = seqIds;
     o.journeyFirstSequences = static_cast<int>(a.getInt("journeys", 0, INT32_MAX));

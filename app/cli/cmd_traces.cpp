@@ -1,11 +1,13 @@
 // specmoe traces info|verify|reshard|export-csv: inspect and maintain trace folders
 // (docs/trace-format.md).
 #include "app/cli/command.h"
+#include "app/cli/id_list.h"
 #include "core/trace/csv_export.h"
 #include "core/trace/reshard.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -21,44 +23,6 @@ std::string mib(double bytes)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f MiB", bytes / (1024.0 * 1024.0));
     return buf;
-}
-
-// "3,5-9,12" → {3,5,6,7,8,9,12}; each --seq/--layers value may hold such a list.
-std::vector<int64_t> parseIdList(const std::vector<std::string>& values, const std::string& option)
-{
-    std::vector<int64_t> out;
-    for (const std::string& v : values) {
-        size_t start = 0;
-        while (start <= v.size()) {
-            const size_t comma = v.find(',', start);
-            const std::string item = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            start = comma == std::string::npos ? v.size() + 1 : comma + 1;
-            if (item.empty())
-                continue;
-            try {
-                const size_t dash = item.find('-', 1);
-                size_t used = 0;
-                if (dash == std::string::npos) {
-                    out.push_back(std::stoll(item, &used));
-                    if (used != item.size())
-                        throw std::invalid_argument(item);
-                } else {
-                    const int64_t a = std::stoll(item.substr(0, dash), &used);
-                    if (used != dash)
-                        throw std::invalid_argument(item);
-                    const std::string rest = item.substr(dash + 1);
-                    const int64_t b = std::stoll(rest, &used);
-                    if (used != rest.size() || b < a || b - a > 100000000)
-                        throw std::invalid_argument(item);
-                    for (int64_t x = a; x <= b; ++x)
-                        out.push_back(x);
-                }
-            } catch (const std::exception&) {
-                throw UsageError("option --" + option + ": '" + item + "' is not an id or a range a-b");
-            }
-        }
-    }
-    return out;
 }
 
 int runInfo(const ArgParser& a, const std::string& dir)
@@ -196,15 +160,16 @@ int runReshard(const ArgParser& a, const std::string& dir)
 
 int runExport(const ArgParser& a, const std::string& dir)
 {
-    const TraceSet set = TraceSet::open(dir);
+    // The options first: a usage error is reported before any file is read.
     CsvExportOptions o;
-    o.seqIds = parseIdList(a.getAll("seq"), "seq");
-    for (int64_t l : parseIdList(a.getAll("layers"), "layers"))
+    o.seqIds = parseIdList(a.getAll("seq"), "seq", {"a sequence id"});
+    for (int64_t l : parseIdList(a.getAll("layers"), "layers", {"a layer", 0, INT32_MAX}))
         o.layers.push_back(int(l));
     o.lookahead = a.flagSet("lookahead");
     o.logits = a.flagSet("logits");
     if (!a.flagSet("all") && o.seqIds.empty())
         throw UsageError("export-csv needs --seq IDS (or --all for every sequence)");
+    const TraceSet set = TraceSet::open(dir);
     const std::string outPath = a.get("out");
     int64_t rows = 0;
     if (outPath.empty() || outPath == "-") {

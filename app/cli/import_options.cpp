@@ -1,5 +1,7 @@
 #include "app/cli/import_options.h"
 
+#include "app/cli/id_list.h"
+
 #include <climits>
 
 namespace specmoe::cli {
@@ -9,29 +11,8 @@ namespace {
 std::vector<int> parseLayerList(const std::string& text, const std::string& option)
 {
     std::vector<int> out;
-    size_t start = 0;
-    while (start <= text.size()) {
-        const size_t comma = text.find(',', start);
-        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        start = comma == std::string::npos ? text.size() + 1 : comma + 1;
-        if (item.empty())
-            continue;
-        const size_t dash = item.find('-');
-        try {
-            size_t used = 0;
-            const std::string a = item.substr(0, dash), b = dash == std::string::npos ? a : item.substr(dash + 1);
-            const long lo = std::stol(a, &used);
-            if (used != a.size())
-                throw std::invalid_argument(item);
-            const long hi = std::stol(b, &used);
-            if (used != b.size() || lo < 0 || hi < lo || hi > 65535)
-                throw std::invalid_argument(item);
-            for (long x = lo; x <= hi; ++x)
-                out.push_back(int(x));
-        } catch (const std::exception&) {
-            throw UsageError("option --" + option + ": '" + item + "' is not a layer index or a range a-b (0..65535)");
-        }
-    }
+    for (int64_t x : parseIdList({text}, option, {"a layer index", 0, 65535}))
+        out.push_back(int(x));
     for (size_t i = 1; i < out.size(); ++i)
         if (out[i] <= out[i - 1])
             throw UsageError("option --" + option + ": layers must be ascending and distinct ('" + text + "')");

@@ -1,5 +1,7 @@
 // Option values the CLI refuses (issue 17, defects 12 and 13): each is a usage error (exit 2)
 // whose message names the option, the value and what is accepted, before any file is read.
+#include "app/cli/args.h"
+#include "app/cli/id_list.h"
 #include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
@@ -55,7 +57,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadOption{"train --traces TMP/a --out TMP/run --batch-size -3", {"option --batch-size: -3"}},
         BadOption{"train --traces TMP/a --out TMP/run --hidden 0", {"option --hidden: 0"}},
         BadOption{"train --traces TMP/a --out TMP/run --models interlayer,ensmble", {"'ensmble' is not a predictor"}},
-        BadOption{"make-model --out TMP/m --layers -1", {"option --layers: -1"}}));
+        BadOption{"make-model --out TMP/m --layers -1", {"option --layers: -1"}},
+        BadOption{"analyze TMP/t --out TMP/a --seq 3,x", {"option --seq: 'x' is not a sequence id or a range a-b"}},
+        BadOption{"analyze TMP/t --out TMP/a --seq 5-2", {"option --seq: '5-2' is not a sequence id"}},
+        BadOption{"traces export-csv TMP/t --layers -1", {"option --layers: '-1' is not a layer or a range a-b (0..2147483647)"}}));
+
+// One parser serves every id list (analyze --seq, traces export-csv --seq/--layers, import
+// --moe-layers): items and ranges in the order given, several values joined.
+TEST(CliOptions, IdListsTakeItemsAndRanges)
+{
+    using specmoe::cli::parseIdList;
+    EXPECT_EQ(parseIdList({"3,5-7", "9,,1"}, "seq"), (std::vector<int64_t>{3, 5, 6, 7, 9, 1}));
+    EXPECT_EQ(parseIdList({"-2--1"}, "x", {"an offset", -5, 5}), (std::vector<int64_t>{-2, -1}));
+    EXPECT_THROW(parseIdList({"1-200000000"}, "seq"), specmoe::cli::UsageError);
+    EXPECT_THROW(parseIdList({"7"}, "layers", {"a layer index", 0, 5}), specmoe::cli::UsageError);
+    EXPECT_THROW(parseIdList({"1x"}, "seq"), specmoe::cli::UsageError);
+}
 
 // --lookahead beyond the model's layers used to be accepted (and stored nothing but empty
 // probe slots); the range comes from the model's config.json.
