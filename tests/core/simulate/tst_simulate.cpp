@@ -1,0 +1,257 @@
+// The simulation job end to end on synthetic routing held in memory: bounds beside the
+// baselines, the model's sizes from config.json and presets, memory budgets turned into
+// experts, hardware profiles from JSON, and a trained predictor driving the prefetcher
+// through core/speculate's prediction stream.
+#include "core/simulate/simulate.h"
+#include "core/speculate/prediction_stream.h"
+#include "core/speculate/train.h"
+#include "core/util/error.h"
+#include "tests/support/synthetic_routing.h"
+#include "tests/support/test_support.h"
+#include "tests/support/tiny_training.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+using namespace specmoe;
+using namespace specmoe::simulate;
+using namespace specmoe::test;
+
+namespace {
+
+TraceDims smallDims()
+{
+    TraceDims d;
+    d.layers = 6;
+    d.experts = 8;
+    d.topk = 2;
+    return d;
+}
+
+speculate::BlockSource chainSource(int blocks = 6)
+{
+    SyntheticRouting spec;
+    spec.dims = smallDims();
+    spec.sequences = 16;
+    spec.minLength = spec.maxLength = 32;
+    spec.chain = 0.85; // the next layer's experts follow from this layer's: Markov can see it
+    spec.stick = 0.05;
+    spec.seed = 3;
+    return speculate::memorySource(syntheticBlocks(spec, blocks));
+}
+
+// A Mixtral-like config.json at the small dims.
+std::string writeConfig(const TempDir& dir)
+{
+    writeFile(dir.file("config.json"),
+              R"({"architectures": ["MixtralForCausalLM"], "model_type": "mixtral", "hidden_size": 1024,
+                 "intermediate_size": 3584, "num_attention_heads": 8, "num_key_value_heads": 2,
+                 "num_hidden_layers": 6, "num_local_experts": 8, "num_experts_per_tok": 2})");
+    return dir.path();
+}
+
+SimulateParams smallParams(const std::string& modelDir)
+{
+    SimulateParams p;
+    p.source = chainSource();
+    p.model = modelDir;
+    p.cacheExperts = {2, 4};
+    p.policies = {Policy::Lru, Policy::Belady};
+    p.predictors = {"frequency", "markov"};
+    p.horizons = {1};
+    p.budgets = {2};
+    p.linkGBps = {25.0};
+    p.threads = 2;
+    return p;
+}
+
+} // namespace
+
+TEST(Simulate, BoundsAndBaselinesOnEverySetting)
+{
+    TempDir dir("sim-bounds");
+    const SimulateParams p = smallParams(writeConfig(dir));
+    const SimulationResult r = runSimulation(p);
+    EXPECT_GT(r.tokens, 200);
+    if (getenv("SIM_DEBUG")) std::printf("%s\n", r.toCsv().c_str());
+    EXPECT_EQ(r.split, "test");
+    EXPECT_EQ(r.expertBytes, 3.0 * 1024 * 3584 * 2);
+    // none: 2 policies x 2 caches; oracle, frequency, markov: x 1 horizon x 1 budget
+    ASSERT_EQ(r.rows.size(), 4u + 3u * 4u);
+    for (Policy pol : p.policies)
+        for (int cache : p.cacheExperts) {
+            SCOPED_TRACE(std::string(policyName(pol)) + " cache " + std::to_string(cache));
+            const SimulationRow* none = r.find(kNoPrefetch, pol, cache, 25.0, 0, 0);
+            const SimulationRow* oracle = r.find(kOracle, pol, cache, 25.0, 2, 1);
+            const SimulationRow* markov = r.find("markov", pol, cache, 25.0, 2, 1);
+            const SimulationRow* freq = r.find("frequency", pol, cache, 25.0, 2, 1);
+            ASSERT_TRUE(none && oracle && markov && freq);
+            EXPECT_EQ(none->counters.prefetches, 0);
+            EXPECT_EQ(none->counters.requests, oracle->counters.requests);
+            // The oracle's prefetches are always used; it moves no byte the compute does not need.
+            EXPECT_DOUBLE_EQ(oracle->prefetchPrecision, 1.0);
+            EXPECT_GE(oracle->hitRate, markov->hitRate);
+            EXPECT_GE(oracle->hitRate, none->hitRate);
+            EXPECT_GE(oracle->tokensPerSecond, none->tokensPerSecond);
+            // Planted layer-to-layer structure: Markov predicts it, frequency cannot.
+            EXPECT_GT(markov->prefetchRecall, freq->prefetchRecall);
+            EXPECT_GT(markov->hitRate, none->hitRate);
+            EXPECT_NEAR(oracle->bytesPerToken,
+                        double(oracle->counters.misses + oracle->counters.prefetches) * r.expertBytes / double(r.tokens),
+                        1e-6 * oracle->bytesPerToken);
+            EXPECT_EQ(oracle->stallMsPerLayer.size(), 6u);
+        }
+    // Belady never below LRU without prefetching.
+    for (int cache : p.cacheExperts)
+        EXPECT_GE(r.find(kNoPrefetch, Policy::Belady, cache, 25.0, 0, 0)->hitRate,
+                  r.find(kNoPrefetch, Policy::Lru, cache, 25.0, 0, 0)->hitRate);
+    // JSON and CSV carry every row.
+    const nlohmann::json j = nlohmann::json::parse(r.toJson());
+    EXPECT_EQ(j.at("rows").size(), r.rows.size());
+    EXPECT_EQ(j.at("format"), "specmoe-simulation");
+    const std::string csv = r.toCsv();
+    EXPECT_EQ(size_t(std::count(csv.begin(), csv.end(), '\n')), r.rows.size() + 1);
+}
+
+TEST(Simulate, SameResultWithOneOrTwoThreadsAndCancels)
+{
+    TempDir dir("sim-threads");
+    SimulateParams p = smallParams(writeConfig(dir));
+    p.threads = 1;
+    const SimulationResult one = runSimulation(p);
+    p.threads = 2;
+    const SimulationResult two = runSimulation(p);
+    ASSERT_EQ(one.rows.size(), two.rows.size());
+    for (size_t i = 0; i < one.rows.size(); ++i) {
+        EXPECT_EQ(one.rows[i].predictor, two.rows[i].predictor);
+        EXPECT_EQ(one.rows[i].counters.hits, two.rows[i].counters.hits);
+        EXPECT_EQ(one.rows[i].counters.seconds, two.rows[i].counters.seconds);
+    }
+    int calls = 0;
+    EXPECT_THROW(runSimulation(p, [&](const Progress& pr) { return pr.unit != "settings" || ++calls < 2; }), Cancelled);
+}
+
+TEST(Simulate, BadParametersNameWhatIsAccepted)
+{
+    TempDir dir("sim-bad");
+    const std::string model = writeConfig(dir);
+    auto fails = [&](const std::function<void(SimulateParams&)>& edit, const std::string& needle) {
+        SimulateParams p = smallParams(model);
+        edit(p);
+        try {
+            runSimulation(p);
+            ADD_FAILURE() << "no error for " << needle;
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    fails([](SimulateParams& p) { p.horizons = {6}; }, "horizon 6 (accepted: 1..5)");
+    fails([](SimulateParams& p) { p.budgets = {9}; }, "budget 9 (accepted: 1..8)");
+    fails([](SimulateParams& p) { p.cacheExperts = {9}; }, "9 experts per layer (accepted: 0..8)");
+    fails([](SimulateParams& p) { p.predictors = {"lookahead"}; }, "lookahead probes");
+    fails([](SimulateParams& p) { p.predictors = {"/nonexistent/run"}; }, "/nonexistent/run");
+    fails([](SimulateParams& p) { p.model = "mixtral-8x7b"; }, "does not fit the traces");
+    fails([](SimulateParams& p) { p.model = "no-such-model"; }, "presets:");
+}
+
+TEST(ModelShape, FromConfigPresetsAndBudgets)
+{
+    TempDir dir("sim-shape");
+    const ModelShape s = modelShapeFromConfig(writeConfig(dir));
+    EXPECT_EQ(s.expertParams(), 3 * 1024 * 3584);
+    EXPECT_EQ(s.attentionParams, 1024 * 1024 + 2 * 1024 * 256 + 1024 * 1024 + 1024 * 8);
+    const ModelShape& m = modelShape("mixtral-8x7b");
+    EXPECT_EQ(m.expertBytes(StorageDType::BF16), 3.0 * 4096 * 14336 * 2);
+    EXPECT_EQ(findModelShape("mistralai/Mixtral-8x7B-v0.1"), &m);
+    // 352.3 MB an expert, 11.27 GB a slot in every one of 32 layers: 45 GB hold 3.
+    EXPECT_EQ(cacheExpertsForBudget(45.0, m, StorageDType::BF16, 32, 8), 3);
+    EXPECT_EQ(cacheExpertsForBudget(1000.0, m, StorageDType::BF16, 32, 8), 8);
+    EXPECT_EQ(cacheExpertsForBudget(45.0, m, StorageDType::Int4, 32, 8), 8);
+    // DeepSeek-V3's shared expert is resident first.
+    const ModelShape& ds = modelShape("deepseek-v3");
+    const double sharedGB = 58.0 * ds.sharedExpertParams() * 2 / 1e9;
+    EXPECT_EQ(cacheExpertsForBudget(sharedGB * 0.99, ds, StorageDType::BF16, 58, 256), 0);
+    EXPECT_EQ(parseStorageDType("4bit"), StorageDType::Int4);
+    EXPECT_THROW(parseStorageDType("fp8"), Error);
+    writeFile(dir.file("config.json"), R"({"hidden_size": 16})");
+    EXPECT_THROW(modelShapeFromConfig(dir.path()), Error);
+}
+
+TEST(HardwareProfile, JsonRoundTripAndErrors)
+{
+    const HardwareProfile& a100 = hardwareProfile("a100-80gb");
+    EXPECT_EQ(a100.linkGBps, 25.0);
+    const HardwareProfile back = profileFromJson(profileToJson(a100), "x");
+    EXPECT_EQ(back.name, a100.name);
+    EXPECT_EQ(back.memoryGBps, a100.memoryGBps);
+    EXPECT_EQ(profileFromJson(R"({"link_gbps": 12.5})", "edit", a100).linkGBps, 12.5);
+    try {
+        profileFromJson(R"({"link_gbps": -1})", "my.json");
+        ADD_FAILURE();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("my.json"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("link_gbps"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(hardwareProfile("tpu"), Error);
+}
+
+TEST(EngineCost, MemoryBoundDecodeReadsTheActiveExperts)
+{
+    const ModelShape& m = modelShape("mixtral-8x7b");
+    HardwareProfile hw = hardwareProfile("h100-sxm");
+    const EngineCost c = engineCost(m, StorageDType::BF16, hw, 1, 2, 2, 0.0);
+    // one token: attention (bf16) + n experts read at 80% of 3.35 TB/s
+    for (int n = 0; n <= 2; ++n)
+        EXPECT_NEAR(c.computeSeconds[size_t(n)],
+                    (2.0 * double(m.attentionParams) + n * m.expertBytes(StorageDType::BF16)) / (3350e9 * 0.8), 1e-12);
+    const EngineCost measured = engineCost(m, StorageDType::BF16, hw, 1, 2, 2, 1.5);
+    EXPECT_DOUBLE_EQ(measured.computeSeconds[1], 1.5e-3);
+}
+
+TEST(PredictionStream, TrainedPredictorDrivesThePrefetcher)
+{
+    const speculate::BlockSource src = chainSource(3);
+    TempDir run("sim-run");
+    speculate::TrainParams tp = tinyTrainParams(run.path(), src);
+    tp.epochs = 1;
+    tp.trainStatistics = false;
+    tp.trainHiddenState = false;
+    tp.trainEnsemble = false;
+    speculate::train(tp);
+    // The stream's scores are the predictor's (predictBlock) for the model asked for.
+    auto stream = speculate::PredictionStream::fromPredictor(run.path(), speculate::kInterLayer);
+    EXPECT_EQ(stream->horizon(), 2);
+    RoutingBlock block;
+    src.forEachBlock([&](const RoutingBlock& b) { block = b; return false; }, 0);
+    std::vector<float> scores;
+    stream->predict(block, scores);
+    const speculate::BlockPredictions ref = speculate::predictBlock(run.path() + "/best", block);
+    ASSERT_EQ(ref.models.front(), speculate::kInterLayer);
+    ASSERT_EQ(scores.size(), ref.probs.front().size());
+    for (size_t i = 0; i < scores.size(); ++i)
+        ASSERT_FLOAT_EQ(scores[i], ref.probs.front()[i]) << i;
+    EXPECT_THROW(speculate::PredictionStream::fromPredictor(run.path(), "no-model"), Error);
+
+    // In a simulation: the run's Markov baseline (its stored statistics of the same training
+    // split) replays exactly as the Markov baseline counted from the traces.
+    TempDir dir("sim-run-model");
+    SimulateParams p = smallParams(writeConfig(dir));
+    p.source = src;
+    p.splitSpec = tp.split;
+    p.predictors = {"markov", run.path() + ":markov", run.path()};
+    const SimulationResult r = runSimulation(p);
+    for (int cache : p.cacheExperts) {
+        const SimulationRow* counted = r.find("markov", Policy::Lru, cache, 25.0, 2, 1);
+        const SimulationRow* stored = r.find(run.path() + ":markov", Policy::Lru, cache, 25.0, 2, 1);
+        const SimulationRow* model = r.find(run.path(), Policy::Lru, cache, 25.0, 2, 1);
+        ASSERT_TRUE(counted && stored && model);
+        EXPECT_EQ(counted->counters.hits, stored->counters.hits);
+        EXPECT_EQ(counted->counters.prefetches, stored->counters.prefetches);
+        EXPECT_GT(model->counters.prefetches, 0);
+    }
+    ASSERT_EQ(r.predictors.size(), 3u);
+    for (const PredictorTiming& t : r.predictors)
+        EXPECT_GT(t.seconds, 0.0) << t.name;
+}
