@@ -88,6 +88,12 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
                  ", pca:16 " + mixtralBytes("pca:16") + ", routers " + mixtralBytes("routers") +
                  ". 'default' = " + kDefaultFeatureSpec + "; none unless given",
              d.features);
+    p.option("feature-basis", "PATH",
+             "compute the features with an existing basis instead of building one: a trace folder "
+             "collected with --features, an exported predictor folder or a feature_basis.safetensors "
+             "file (a held-out collection then holds the same features as the training one; the "
+             "basis must fit the model). Implies --features of the basis's spec",
+             d.featureBasis);
     p.option("shard-mb", "MB", "uncompressed payload per shard", numberText(d.shardMB));
     p.option("seed", "N", "sampling seed", numberText(d.seed));
     p.flag("start-over", "clear an output folder that holds another trace");
@@ -147,6 +153,8 @@ CollectParams readCollectOptions(const ArgParser& a, const CollectParams& defaul
             throw UsageError(std::string("option --features: ") + e.what());
         }
     }
+    if (a.has("feature-basis"))
+        p.featureBasis = a.get("feature-basis");
     p.shardMB = a.getDouble("shard-mb", 0, HUGE_VAL, true);
     p.seed = static_cast<uint64_t>(a.getInt("seed"));
     if (a.flagSet("start-over"))

@@ -235,12 +235,21 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
            "dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.")
             .arg(QString::fromLatin1(kDefaultFeatureSpec))
             .arg(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8)));
+    m_featureBasis = new PathEdit(PathEdit::Folder, outputBox);
+    m_featureBasis->setObjectName(QStringLiteral("featureBasis"));
+    m_featureBasis->setPlaceholderText(tr("build one (PCA on the first batches)"));
+    m_featureBasis->setToolTip(
+        tr("Compute the features with the basis of another collection (its trace folder, an exported "
+           "predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so "
+           "held-out traces hold the same features as the training traces. The features field may stay "
+           "empty: the basis names its spec."));
     auto* outputForm = new QFormLayout(outputBox);
     outputForm->addRow(tr("Trace set name:"), m_name);
     outputForm->addRow(tr("Output folder:"), m_output);
     outputForm->addRow(tr("Shard size:"), m_shardSize);
     outputForm->addRow(tr("Lookahead probes:"), m_lookahead);
     outputForm->addRow(tr("Hidden-state features:"), m_features);
+    outputForm->addRow(tr("Feature basis from:"), m_featureBasis);
 
     auto* left = new QVBoxLayout;
     left->addWidget(modelBox);
@@ -476,6 +485,7 @@ CollectParams CollectionDialog::params() const
     parseIntList(m_lookahead->text(), &probes);
     p.lookahead.assign(probes.cbegin(), probes.cend());
     p.features = m_features->text().trimmed().toStdString();
+    p.featureBasis = m_featureBasis->path().trimmed().toStdString();
     p.outDir = m_output->path().toStdString();
     return p;
 }
@@ -498,6 +508,7 @@ void CollectionDialog::setParams(const CollectParams& p)
     m_shardSize->setValue(p.shardMB);
     m_lookahead->setText(intListText(QVector<int>(p.lookahead.cbegin(), p.lookahead.cend())));
     m_features->setText(QString::fromStdString(p.features));
+    m_featureBasis->setPath(QString::fromStdString(p.featureBasis));
     if (!p.outDir.empty()) {
         const QString out = QString::fromStdString(p.outDir);
         m_output->setPath(out);
@@ -551,6 +562,9 @@ Validation CollectionDialog::validate() const
             return {tr("Hidden-state features: %1").arg(QString::fromStdString(e.what())), {}};
         }
     }
+    const QString basis = m_featureBasis->path().trimmed();
+    if (!basis.isEmpty() && !QFileInfo::exists(basis))
+        return {tr("The feature basis %1 does not exist.").arg(QDir::toNativeSeparators(basis)), {}};
     const bool split = m_residency->currentData().toString() == qtName(residencyName(Residency::Split));
     if (split && gpuMemory().empty())
         return {tr("Split residency spreads layers over GPUs; this machine has none."), {}};

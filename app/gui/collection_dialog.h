@@ -64,6 +64,7 @@ private:
     QDoubleSpinBox* m_shardSize = nullptr;
     QLineEdit* m_lookahead = nullptr;
     QLineEdit* m_features = nullptr;
+    PathEdit* m_featureBasis = nullptr; // reuse another collection's basis (held-out traces)
     QLineEdit* m_name = nullptr;
     PathEdit* m_output = nullptr;
     bool m_outputEdited = false;

@@ -83,6 +83,7 @@ void paramFields(Params& p, const Visit& field)
     field("lookahead", p.lookahead);
     field("withLogits", p.withLogits);
     field("features", p.features);
+    field("featureBasis", p.featureBasis);
     field("threads", p.threads);
     field("batchSize", p.batchSize);
     field("bucketBatches", p.bucketBatches);

@@ -1,6 +1,7 @@
 #include "core/collect/collector.h"
 
 #include "core/collect/feature_basis_build.h"
+#include "core/collect/feature_basis_reuse.h"
 #include "core/collect/routing_convert.h"
 #include "core/data/hash.h"
 #include "core/model/config.h"
@@ -103,7 +104,8 @@ TraceModelInfo traceModelInfo(const std::string& modelDir)
 
 // What the manifest records about this run (TraceSet::runConfig reads it back).
 TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, const std::string& tokenizer,
-                              const std::string& device, Residency mode, int batch)
+                              const std::string& device, Residency mode, int batch, const std::string& features,
+                              const std::string& featureBasisFile)
 {
     TraceRunConfig c;
     c.tool = kCollectVersion;
@@ -124,6 +126,8 @@ TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, cons
     c.residency = residencyName(mode);
     c.lookahead = p.lookahead;
     c.withLogits = p.withLogits;
+    c.features = features;
+    c.featureBasis = featureBasisFile;
     c.batchSize = batch;
     c.bucketBatches = p.bucketBatches;
     c.corpusDigest = hex64(corpus.digest());
@@ -266,6 +270,7 @@ public:
 
 private:
     void readModelConfig();
+    void readReusedBasis();
     void readCorpus();
     void makeFingerprint();
     void chooseBatchSize();
@@ -307,6 +312,7 @@ private:
     // Features (empty parts: none).
     std::vector<FeatureComponent> m_featureParts;
     FeatureBasis m_basis;
+    ReusedFeatureBasis m_reused; // --feature-basis (empty file: the basis is built here)
     std::map<size_t, RoutingResult> m_early; // batches routed for the PCA, not stored yet
 };
 
@@ -318,7 +324,9 @@ void Collection::readModelConfig()
         throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
                     std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
     checkLookahead(params.lookahead, m_config.numLayers, params.modelDir);
-    if (!params.features.empty()) {
+    if (!params.featureBasis.empty())
+        readReusedBasis();
+    else if (!params.features.empty()) {
         m_featureParts = parseFeatureSpec(params.features);
         for (const auto& c : m_featureParts)
             if (c.kind == FeatureComponent::Kind::Pca && c.param > m_config.hiddenSize)
@@ -328,6 +336,30 @@ void Collection::readModelConfig()
     }
     m_mode = params.residency;
     m_device = resolveDevice(params.device);
+}
+
+// --feature-basis: the basis read and checked against the model (dims, router rows) before
+// anything is written.
+void Collection::readReusedBasis()
+{
+    const CollectParams& params = m_params;
+    try {
+        m_reused = readReusedFeatureBasis(params.featureBasis);
+    } catch (const Error& e) {
+        throw Error(std::string("collect: ") + e.what());
+    }
+    const std::string& kind = m_reused.basis.kind;
+    if (!params.features.empty() && featureSpecText(parseFeatureSpec(params.features)) != kind)
+        throw Error("collect: --features \"" + params.features + "\" differs from the spec \"" + kind +
+                    "\" of the feature basis " + m_reused.file + " (give the basis alone, or its spec)");
+    try {
+        checkBasisFitsModel(m_reused.basis, m_reused.file, int(m_config.numLayers), int(m_config.numExperts),
+                            int(m_config.hiddenSize), params.modelDir);
+        checkBasisRouterRows(m_reused.basis, m_reused.file, params.modelDir);
+    } catch (const Error& e) {
+        throw Error(std::string("collect: ") + e.what());
+    }
+    m_featureParts = parseFeatureSpec(kind);
 }
 
 // 1. The corpus (deterministic: its digest keys the resume).
@@ -360,6 +392,9 @@ void Collection::makeFingerprint()
     // Features change the data; a run without them hashes as before (its traces resume).
     if (!m_featureParts.empty())
         rh.add(std::string("features:") + featureSpecText(m_featureParts));
+    // A reused basis gives other features than an estimated one (or another reused one).
+    if (!m_reused.sha256.empty())
+        rh.add(std::string("feature_basis:") + m_reused.sha256);
     fp.runConfigHash = hex64(rh.value());
     const int64_t F = featureSpecDim(m_featureParts, int(m_config.numLayers), int(m_config.numExperts));
     m_dims = traceDims(m_config, params.lookahead, params.withLogits, int(F));
@@ -389,7 +424,7 @@ void Collection::openWriter()
     wo.shardSizeMB = params.shardMB;
     wo.startOver = params.startOver;
     wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_mode,
-                                  m_batchSize);
+                                  m_batchSize, featureSpecText(m_featureParts), m_reused.file);
     wo.model = traceModelInfo(params.modelDir);
     wo.origin.kind = "collected"; // by our runtime: no engine
     m_writer = std::make_unique<TraceWriter>(params.outDir, m_dims, m_fingerprint, wo);
@@ -508,12 +543,16 @@ void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
     } else {
         m_report.message = "feature basis";
         reportProgress(m_progress, m_report);
-        std::vector<at::Tensor> gates;
-        for (int l = 0; l < int(m_config.numLayers); ++l)
-            gates.push_back(rt.routerWeight(l));
-        m_basis = featureBasisFromRouters(m_featureParts, gates);
-        if (featureSpecNeedsData(m_featureParts))
-            estimatePca(rt, rto);
+        if (!m_reused.file.empty())
+            m_basis = m_reused.basis; // the very values of the source collection (checked in readReusedBasis)
+        else {
+            std::vector<at::Tensor> gates;
+            for (int l = 0; l < int(m_config.numLayers); ++l)
+                gates.push_back(rt.routerWeight(l));
+            m_basis = featureBasisFromRouters(m_featureParts, gates);
+            if (featureSpecNeedsData(m_featureParts))
+                estimatePca(rt, rto);
+        }
         m_writer->setFeatureBasis(m_basis); // before the first shard
     }
     rt.setFeatureProjection(basisProjection(m_basis), basisMean(m_basis));

@@ -44,6 +44,12 @@ struct CollectParams {
     // "gate_logits:2+pca:16" (kDefaultFeatureSpec); empty = none (the default: plain
     // routing studies need none). PCA parts are estimated on the first batches.
     std::string features;
+    // The basis to compute them with instead of building one: a trace folder, an exported
+    // predictor folder or a feature_basis.safetensors file (a held-out collection reuses the
+    // training collection's basis so both hold the same features). Its spec is the features'
+    // (`features` empty, or the same spec); it must fit the model (layers, hidden size, router
+    // rows). Empty = build the basis (PCA parts on the first batches).
+    std::string featureBasis;
     int threads = 0;                      // CPU intra-op threads, 0 = all cores
 
     // Batching.

@@ -41,28 +41,34 @@ nlohmann::json TraceRunConfig::toJson() const
                        {"weight", s.weight},
                        {"max_tokens", s.maxTokens},
                        {"max_sequences", s.maxSequences}});
-    return {{"tool", tool},
-            {"model_dir", modelDir},
-            {"tokenizer", tokenizer},
-            {"sources", src},
-            {"target_tokens", targetTokens},
-            {"target_sequences", targetSequences},
-            {"max_length", maxLength},
-            {"min_length", minLength},
-            {"long_documents", longDocuments},
-            {"dedup", dedup},
-            {"shuffle_buffer", shuffleBuffer},
-            {"seed", seed},
-            {"device", device},
-            {"dtype", dtype},
-            {"residency", residency},
-            {"lookahead", lookahead},
-            {"with_logits", withLogits},
-            {"batch_size", batchSize},
-            {"bucket_batches", bucketBatches},
-            {"corpus_digest", corpusDigest},
-            {"corpus_sequences", corpusSequences},
-            {"corpus_tokens", corpusTokens}};
+    nlohmann::json j = {{"tool", tool},
+                        {"model_dir", modelDir},
+                        {"tokenizer", tokenizer},
+                        {"sources", src},
+                        {"target_tokens", targetTokens},
+                        {"target_sequences", targetSequences},
+                        {"max_length", maxLength},
+                        {"min_length", minLength},
+                        {"long_documents", longDocuments},
+                        {"dedup", dedup},
+                        {"shuffle_buffer", shuffleBuffer},
+                        {"seed", seed},
+                        {"device", device},
+                        {"dtype", dtype},
+                        {"residency", residency},
+                        {"lookahead", lookahead},
+                        {"with_logits", withLogits},
+                        {"batch_size", batchSize},
+                        {"bucket_batches", bucketBatches},
+                        {"corpus_digest", corpusDigest},
+                        {"corpus_sequences", corpusSequences},
+                        {"corpus_tokens", corpusTokens}};
+    // Only with features: manifests without them stay as they were.
+    if (!features.empty())
+        j["features"] = features;
+    if (!featureBasis.empty())
+        j["feature_basis"] = featureBasis;
+    return j;
 }
 
 TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::string& where)
@@ -105,6 +111,8 @@ TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::stri
     take(j, "residency", c.residency, where);
     take(j, "lookahead", c.lookahead, where);
     take(j, "with_logits", c.withLogits, where);
+    take(j, "features", c.features, where);
+    take(j, "feature_basis", c.featureBasis, where);
     take(j, "batch_size", c.batchSize, where);
     take(j, "bucket_batches", c.bucketBatches, where);
     take(j, "corpus_digest", c.corpusDigest, where);

@@ -42,6 +42,9 @@ struct TraceRunConfig {
     std::string residency;     // "resident", "split", "streaming"
     std::vector<int> lookahead;
     bool withLogits = false;
+    std::string features;      // feature spec (core/trace/feature_basis.h), "" = none
+    std::string featureBasis;  // absolute path of the basis file reused (collect --feature-basis);
+                               // "" = the collection built its own
     int batchSize = 0;         // sequences per forward pass (0 = not recorded)
     int bucketBatches = 0;
     std::string corpusDigest;

@@ -145,6 +145,14 @@ private Q_SLOTS:
         QVERIFY(dlg.messageText().contains(QStringLiteral("gone")));
         dlg.removeSource(1);
 
+        // A feature basis to reuse (collect --feature-basis) must exist; it travels in the params.
+        child<PathEdit>(&dlg, "featureBasis")->setPath(tmp.filePath(QStringLiteral("no-such-trace")));
+        QVERIFY(!dlg.okButton()->isEnabled());
+        QVERIFY2(dlg.messageText().contains(QStringLiteral("feature basis")), qPrintable(dlg.messageText()));
+        child<PathEdit>(&dlg, "featureBasis")->setPath(tmp.path());
+        QVERIFY2(dlg.okButton()->isEnabled(), qPrintable(dlg.messageText()));
+        QCOMPARE(QString::fromStdString(dlg.params().featureBasis), tmp.path());
+
         // Round trip through the JSON a workspace stores.
         const CollectParams back = collectParamsOfJob(collectJobParams(dlg.params()));
         QCOMPARE(collectJobParams(back), collectJobParams(dlg.params()));

@@ -323,3 +323,133 @@ TEST(CollectFeatures, BadSpecsAreRefusedNamingThem)
     }
     EXPECT_FALSE(fs::exists(t.file("out") + "/" + kFeatureBasisFileName));
 }
+
+// --feature-basis: a second collection computes its features with the first one's basis
+// (a held-out trace whose features a predictor trained on the first can read). On the same
+// tokens the features are bit for bit those of the source; the spec comes from the basis; the
+// manifest names the file; resuming without it is refused.
+TEST(CollectFeatures, ReusedBasisGivesTheSourceCollectionsFeatures)
+{
+    TempDir t("features");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(20, 3, 40, 31));
+    const CollectParams ref = params(src, t.file("ref"), "gate_logits:1+pca:4");
+    collect(ref);
+    const TraceSet a = TraceSet::open(ref.outDir);
+    const std::string refBasis = ref.outDir + "/" + kFeatureBasisFileName;
+
+    // From the trace folder, no spec given; and from the basis file with its spec.
+    for (const auto& [from, spec] : std::vector<std::pair<std::string, std::string>>{
+             {ref.outDir, ""}, {refBasis, "gate_logits:1+pca:4"}}) {
+        CollectParams p = params(src, t.file("reuse"), spec);
+        p.featureBasis = from;
+        p.startOver = true;
+        collect(p);
+        const TraceSet b = TraceSet::open(p.outDir);
+        EXPECT_EQ(b.featureInfo().kind, "gate_logits:1+pca:4") << from;
+        EXPECT_EQ(b.featureBasis()->projection, a.featureBasis()->projection) << from;
+        EXPECT_EQ(b.featureBasis()->mean, a.featureBasis()->mean) << from;
+        EXPECT_EQ(b.runConfig().features, "gate_logits:1+pca:4");
+        EXPECT_EQ(b.runConfig().featureBasis, fs::absolute(refBasis).lexically_normal().string()) << from;
+        EXPECT_TRUE(b.verify().ok());
+        for (int64_t id = 0; id < 20; ++id) {
+            const RoutingBlock x = a.readSequence(id), y = b.readSequence(id);
+            ASSERT_FALSE(x.features.empty());
+            EXPECT_EQ(x.features, y.features) << from << " sequence " << id;
+        }
+    }
+    EXPECT_TRUE(TraceSet::open(ref.outDir).runConfig().featureBasis.empty()) << "the source built its own";
+
+    // Other tokens (a held-out corpus): the basis is the source's, not a new estimate.
+    CollectParams held = params(writeIdsJsonl(t.file("held.jsonl"), randomSequences(12, 3, 40, 77)), t.file("held"), "");
+    held.featureBasis = ref.outDir;
+    collect(held);
+    EXPECT_EQ(TraceSet::open(held.outDir).featureBasis()->projection, a.featureBasis()->projection);
+    EXPECT_TRUE(collect(held).resumed) << "the same settings resume";
+    CollectParams without = held;
+    without.featureBasis.clear();
+    without.features = "gate_logits:1+pca:4";
+    try {
+        collect(without);
+        ADD_FAILURE() << "a trace with a reused basis resumed with an estimated one";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("run_config_hash"), std::string::npos) << e.what();
+    }
+}
+
+// A basis that does not fit the model is refused before anything is written, naming the file:
+// another hidden size, another layer count, another model's routers, a spec other than the
+// one asked for, a trace without features.
+TEST(CollectFeatures, MismatchedBasisIsRefusedNamingTheFile)
+{
+    TempDir t("features");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(12, 3, 30, 41));
+    const CollectParams ref = params(src, t.file("ref"), "gate_logits:2+pca:4");
+    collect(ref);
+    const FeatureBasis good = *TraceSet::open(ref.outDir).featureBasis();
+
+    auto sized = [&](int layers, int hidden) {
+        FeatureBasis b;
+        b.kind = good.kind;
+        b.layers = layers;
+        b.hidden = hidden;
+        b.dim = good.dim;
+        b.projection.assign(size_t(layers) * size_t(b.dim) * size_t(hidden), 0.5f);
+        b.mean.assign(size_t(layers) * size_t(hidden), 0.0f);
+        return b;
+    };
+    FeatureBasis otherRouters = good; // same dims, the gate rows of another model
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal(0.0f, 0.1f);
+    for (int l = 0; l + 1 < kL; ++l)
+        for (size_t i = 0; i < size_t(kE * kH); ++i)
+            otherRouters.projection[size_t(l) * size_t(good.dim) * kH + i] = normal(rng);
+    FeatureBasis slightlyOff = good; // one gate row changed by 5% of the largest weight
+    float largest = 0;
+    for (size_t i = 0; i < size_t(kE * kH); ++i)
+        largest = std::max(largest, std::abs(good.projection[size_t(good.dim) * kH + i]));
+    slightlyOff.projection[size_t(good.dim) * kH + 5] += 0.05f * largest;
+
+    const std::vector<std::pair<FeatureBasis, std::string>> cases{
+        {sized(kL, 32), "made for hidden size 32, the model"},
+        {sized(kL + 1, kH), "made for 4 layers, the model"},
+        {otherRouters, "rows of layer 0 are not the routers of"},
+        {slightlyOff, "gate_logits:2 rows of layer 1 are not the routers of"},
+    };
+    for (size_t i = 0; i < cases.size(); ++i) {
+        const std::string file = t.file("basis-" + std::to_string(i) + ".safetensors");
+        writeFeatureBasis(file, cases[i].first);
+        CollectParams p = params(src, t.file("out"), "");
+        p.featureBasis = file;
+        try {
+            collect(p);
+            ADD_FAILURE() << "case " << i << " accepted";
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(file), std::string::npos) << msg;
+            EXPECT_NE(msg.find(cases[i].second), std::string::npos) << msg;
+        }
+        EXPECT_FALSE(fs::exists(t.file("out") + "/" + kFeatureBasisFileName)) << "case " << i;
+    }
+
+    CollectParams otherSpec = params(src, t.file("out"), "gate_logits:2+pca:8");
+    otherSpec.featureBasis = ref.outDir;
+    try {
+        collect(otherSpec);
+        ADD_FAILURE() << "another spec accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("differs from the spec \"gate_logits:2+pca:4\" of the feature basis " +
+                                             fs::absolute(ref.outDir + "/" + kFeatureBasisFileName).lexically_normal().string()),
+                  std::string::npos)
+            << e.what();
+    }
+    const CollectParams plain = params(src, t.file("plain"), "");
+    collect(plain);
+    CollectParams noFeatures = params(src, t.file("out"), "");
+    noFeatures.featureBasis = plain.outDir;
+    try {
+        collect(noFeatures);
+        ADD_FAILURE() << "a trace without features accepted as a basis";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(plain.outDir + " has no features"), std::string::npos) << e.what();
+    }
+}

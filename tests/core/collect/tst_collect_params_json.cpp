@@ -38,6 +38,7 @@ CollectParams allChanged()
     p.lookahead = {3};
     p.withLogits = true;
     p.features = "gate_logits:1+pca:4";
+    p.featureBasis = "/traces/train";
     p.threads = 3;
     p.batchSize = 17;
     p.bucketBatches = 5;
@@ -76,6 +77,7 @@ TEST(CollectParamsJson, RoundTripKeepsEveryField)
     EXPECT_EQ(j.at("device"), "cuda:1");
     EXPECT_EQ(j.at("dtype"), "float16");
     EXPECT_EQ(back.features, "gate_logits:1+pca:4");
+    EXPECT_EQ(back.featureBasis, "/traces/train");
     // Every field differs from the default, so a field the writer or reader forgot shows.
     const nlohmann::json defaults = toJson(CollectParams{});
     for (const auto& [key, value] : j.items())
