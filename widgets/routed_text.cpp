@@ -34,7 +34,7 @@ RoutedText::RoutedText(std::shared_ptr<const RoutingBlock> block, size_t begin, 
     setPhases(phases);
 }
 
-RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int experts, int topk)
+RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int experts, int topk, bool hasWeights)
 {
     auto block = std::make_shared<RoutingBlock>();
     block->dims.layers = layers;
@@ -55,10 +55,8 @@ RoutedText RoutedText::fromJourney(const SequenceJourney& j, int layers, int exp
         }
     }
     block->dims.experts = std::max(experts, maxExpert + 1);
-    // An id-only trace's journeys carry zeros for weights.
-    block->dims.hasWeights = std::any_of(block->topkWeights.begin(), block->topkWeights.end(),
-                                         [](uint16_t h) { return (h & 0x7fff) != 0; });
-    if (!block->dims.hasWeights)
+    block->dims.hasWeights = hasWeights;
+    if (!hasWeights)
         block->topkWeights.clear();
     // Texts come with the journey: map by token row instead of by id.
     std::unordered_map<int32_t, std::string> byId;

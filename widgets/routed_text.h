@@ -37,8 +37,9 @@ public:
     // show as "#id".
     RoutedText(std::shared_ptr<const RoutingBlock> block, size_t begin = 0, size_t end = 0,
                      const TextFn& text = {});
-    // One recorded sequence of an AnalysisResult.
-    static RoutedText fromJourney(const SequenceJourney& journey, int layers, int experts, int topk);
+    // One recorded sequence of an AnalysisResult; hasWeights is the result's (id-only traces'
+    // journeys carry zeros for weights, which must not be shown as weights).
+    static RoutedText fromJourney(const SequenceJourney& journey, int layers, int experts, int topk, bool hasWeights);
 
     size_t tokenCount() const { return m_count; }
     int layers() const { return m_layers; }

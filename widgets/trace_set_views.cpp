@@ -25,7 +25,8 @@ void TraceSetViews::setAnalysis(const AnalysisResult& r)
         journeys.setHasWeights(false);
     m_journeys->setJourneySet(std::move(journeys));
     if (m_text->routedText().tokenCount() == 0 && !r.journeys.empty()) {
-        m_text->setRoutedText(RoutedText::fromJourney(r.journeys.front(), r.layers, r.experts, r.topk));
+        m_text->setRoutedText(RoutedText::fromJourney(r.journeys.front(), r.layers, r.experts, r.topk,
+                                                        r.hasWeights && m_context.hasWeights()));
         m_text->setContext(m_context);
     }
 }

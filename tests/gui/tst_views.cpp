@@ -261,6 +261,30 @@ private Q_SLOTS:
         QCOMPARE(part.tokenCount(), size_t(2));
         QCOMPARE(part.position(0), 2);
     }
+    // A journey's text takes the analysis' hasWeights instead of guessing from the values.
+    void routedTextFromJourney()
+    {
+        SequenceJourney j;
+        j.seqId = 7;
+        for (int t = 0; t < 3; ++t) {
+            TokenJourney tok;
+            tok.seqId = 7;
+            tok.position = t;
+            tok.tokenId = 10 + t;
+            tok.experts = {ExpertId(t), 3, 1, 2}; // 2 layers x top-2
+            tok.weights = {0.75f, 0.25f, 0.5f, 0.5f};
+            j.tokens.push_back(tok);
+        }
+        const RoutedText with = RoutedText::fromJourney(j, 2, 4, 2, true);
+        QCOMPARE(with.tokenCount(), size_t(3));
+        QVERIFY(with.hasWeights());
+        QCOMPARE(with.weight(0, 1, 0), 0.75f);
+        QCOMPARE(int(with.expert(0, 2, 0)), 2);
+        const RoutedText idsOnly = RoutedText::fromJourney(j, 2, 4, 2, false);
+        QVERIFY(!idsOnly.hasWeights());
+        QCOMPARE(idsOnly.weight(0, 1, 0), 0.f);
+        QCOMPARE(int(idsOnly.expert(1, 0, 1)), 2);
+    }
     void routingTextLayerSwitchRecolours()
     {
         RoutingTextView view;
