@@ -181,9 +181,11 @@ class Predictor:
         return f.astype(np.float32).astype(np.float16).astype(np.float32)
 
     # ----- networks (torch) -----
-    def _encoder(self, p, f):
+    def _encoder(self, p, f, extra=None):
         x = (F.embedding(f["le"], self._w(p + "enc.le.weight")) * f["w"].unsqueeze(-1)).sum(2)
         x = x + self._w(p + "enc.layer_pos").unsqueeze(0)
+        if extra is not None:  # [N, L, d] added to the GRU's input of each layer
+            x = x + extra
         if self.look_input:
             x = x + (F.embedding(f["probe_idx"], self._w(p + "enc.probe.weight")) * f["probe_w"].unsqueeze(-1)).sum(2)
         if self.m["use_token_ids"] and self.m["token_buckets"] > 0:
@@ -217,15 +219,33 @@ class Predictor:
 
     def _hidden_state(self, f):
         p = "hidden-state."
-        o = self._encoder(p, f)
-        # Layer l's features only: row l of every step below depends on row l alone.
+        # Row l of x is layer l's features alone; the GRU (causal over layers) carries the
+        # features of layers <= l to source layer l, never a later layer's.
         x = F.layer_norm(f["hs_features"], (self.F,), self._w(p + "norm.weight"), self._w(p + "norm.bias"))
-        z = torch.bmm(x.transpose(0, 1), self._w(p + "feat_in")).transpose(0, 1)
+        xt = x.transpose(0, 1)  # [L, N, F]
+        o = self._encoder(p, f, torch.bmm(xt, self._w(p + "feat_gru")).transpose(0, 1))
+        z = torch.bmm(xt, self._w(p + "feat_in")).transpose(0, 1)
         z = z + self._w(p + "layer_emb").unsqueeze(0) + F.linear(o, self._w(p + "state_in.weight"),
                                                                  self._w(p + "state_in.bias"))
+        if self.m.get("decode_context", False):
+            # Decode context: the previous token's routing of every layer (valid in decode only).
+            z = z + (F.embedding(f["prev_le"], self._w(p + "prev.weight")) * f["prev_w"].unsqueeze(-1)).sum(1).unsqueeze(1)
         z = F.gelu(F.linear(F.gelu(z), self._w(p + "mid.weight"), self._w(p + "mid.bias")))
         y = F.linear(z, self._w(p + "out.weight"), self._w(p + "out.bias")).view(o.shape[0], self.L, self.H, self.E)
         return y + self._bias(p + "bias", self.E)
+
+    def previous_routing(self, ids, weights, seqs, pos):
+        """The previous token's routing per row, as (layer, expert) rows l*E + e [N, L*k] and
+        weights [N, L*k]; weights 0 where the row before is not the same sequence's position - 1."""
+        N, L, E, k = ids.shape[0], self.L, self.E, self.k
+        w = np.asarray(weights, np.float32) if self.m["use_weights"] else np.full(ids.shape, 1.0 / k, np.float32)
+        rows = np.zeros((N, L * k), np.int64)
+        pw = np.zeros((N, L * k), np.float32)
+        for n in range(1, N):
+            if seqs[n - 1] == seqs[n] and pos[n - 1] + 1 == pos[n]:
+                rows[n] = (np.arange(L)[:, None] * E + ids[n - 1].astype(np.int64)).reshape(-1)
+                pw[n] = w[n - 1].reshape(-1)
+        return torch.from_numpy(rows), torch.from_numpy(pw)
 
     def _ensemble(self, comps):
         p = "ensemble."
@@ -244,8 +264,10 @@ class Predictor:
         """Arrays: topk_ids [N,L,k] uint8 or uint16, topk_weights [N,L,k] float (None for a
         predictor trained without weights: config model.use_weights false), token_ids [N],
         lookahead_ids [N,L,D,k] (255 / 65535 = none) or None, seq_ids/positions [N] (uniform
-        baseline only). The hidden-state model reads router_inputs [N,L,hidden] (raw router
-        inputs, through the exported basis) or features [N,L,F] (as a trace stores them).
+        baseline; with decode context, the row before a row is its previous token when it has
+        the same sequence id and position - 1). The hidden-state model reads router_inputs
+        [N,L,hidden] (raw router inputs, through the exported basis) or features [N,L,F] (as a
+        trace stores them).
         Returns name -> float32 tensor [N, L, H, E]; 0 where l+h >= L."""
         N = topk_ids.shape[0]
         seq_ids = np.zeros(N, np.int64) if seq_ids is None else seq_ids
@@ -260,6 +282,9 @@ class Predictor:
             if features is None:
                 raise ValueError("this predictor holds the hidden-state model: pass router_inputs (or features)")
             f["hs_features"] = torch.from_numpy(np.asarray(features, np.float32))
+            if self.m.get("decode_context", False):
+                f["prev_le"], f["prev_w"] = self.previous_routing(np.asarray(topk_ids), topk_weights,
+                                                                  np.asarray(seq_ids), np.asarray(positions))
         out, comps = {}, []
         if "interlayer" in self.models:
             out["interlayer"] = torch.sigmoid(self._interlayer(f))

@@ -112,6 +112,14 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
             f[i] = halfToFloat(t.feat[i]);
         bt.feat = toTensor(f, {B, L, nf}, torch::kFloat);
     }
+    if (c.previousInput() && t.P) {
+        std::vector<int64_t> pl(t.prevIds.size());
+        for (size_t i = 0; i < pl.size(); ++i)
+            pl[i] = int64_t((i / size_t(k)) % size_t(L)) * E + t.prevIds[i];
+        std::vector<float> pw = t.prevW;
+        bt.prevLe = toTensor(pl, {B, L * k}, torch::kLong);
+        bt.prevW = toTensor(pw, {B, L * k}, torch::kFloat);
+    }
     return bt;
 }
 
@@ -121,8 +129,8 @@ Batch Batch::to(const torch::Device& d) const
         return *this;
     Batch o = *this;
     for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.tokKnown, &o.target, &o.valid,
-                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat})
-        if (x->defined()) // feat: only with features
+                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat, &o.prevLe, &o.prevW})
+        if (x->defined()) // feat, prevLe, prevW: only when the model reads them
             *x = x->to(d);
     return o;
 }

@@ -13,6 +13,9 @@ struct Batch {
     torch::Tensor le, w, probeIdx, probeW, tokB; // inputs
     torch::Tensor tokKnown;                      // [B] 1, or 0 for kUnknownToken (no token embedding)
     torch::Tensor feat;                          // [B,L,F] hidden-state features (F > 0 only)
+    // Decode context (PredictorConfig::previousInput only): the previous token's routing as
+    // (layer, expert) rows l*E + e [B, L*k] and their weights [B, L*k] (0: no previous token).
+    torch::Tensor prevLe, prevW;
     torch::Tensor target, valid;                 // [B,L,H,E], [B,L,H]
     torch::Tensor statFeat;                      // [B,L,H,2E+1]
     torch::Tensor freqP, markovP, lookP, uniformP; // [B,L,H,E]

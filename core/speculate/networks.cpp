@@ -37,9 +37,11 @@ EncoderImpl::EncoderImpl(const PredictorConfig& c)
     gru = register_module("gru", nn::GRU(nn::GRUOptions(d, c.model.hiddenDim).batch_first(true)));
 }
 
-torch::Tensor EncoderImpl::forward(const Batch& b)
+torch::Tensor EncoderImpl::forward(const Batch& b, const torch::Tensor& extra)
 {
     torch::Tensor x = (le->forward(b.le) * b.w.unsqueeze(-1)).sum(2) + layerPos.unsqueeze(0);
+    if (extra.defined())
+        x = x + extra;
     if (useProbe)
         x = x + (probe->forward(b.probeIdx) * b.probeW.unsqueeze(-1)).sum(2);
     if (useTok)
@@ -100,11 +102,17 @@ HiddenStateNetImpl::HiddenStateNetImpl(const PredictorConfig& c)
     const int W = c.model.mlpDim;
     enc = register_module("enc", Encoder(c));
     norm = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({int64_t(F)})));
+    featGru = register_parameter("feat_gru", torch::randn({L, F, c.model.embedDim}) / std::sqrt(double(F)));
     featIn = register_parameter("feat_in", torch::randn({L, F, W}) / std::sqrt(double(F)));
     layerEmb = register_parameter("layer_emb", torch::zeros({L, W}));
     stateIn = register_module("state_in", nn::Linear(c.model.hiddenDim, W));
     mid = register_module("mid", nn::Linear(W, W));
     out = register_module("out", nn::Linear(W, H * E));
+    if (c.previousInput()) {
+        prev = register_module("prev", nn::Embedding(L * E, W));
+        torch::NoGradGuard ng;
+        nn::init::normal_(prev->weight, 0.0, 0.1);
+    }
     bias = register_parameter("bias", torch::zeros({H * L, E}));
     biasIdx = makeBiasIndex(L, H);
 }
@@ -112,18 +120,36 @@ HiddenStateNetImpl::HiddenStateNetImpl(const PredictorConfig& c)
 torch::Tensor HiddenStateNetImpl::forward(const Batch& b)
 {
     TORCH_CHECK(b.feat.defined() && b.feat.size(2) == F, "hidden-state model: the batch holds no features of dim ", F);
-    torch::Tensor o = enc->forward(b);                       // [B, L, hid]: routing of layers <= l
-    torch::Tensor x = norm->forward(b.feat);                 // [B, L, F]: row l is layer l's only
-    torch::Tensor z = torch::bmm(x.transpose(0, 1), featIn).transpose(0, 1); // [B, L, W]
-    z = torch::gelu(z + layerEmb.unsqueeze(0) + stateIn->forward(o));
-    z = torch::gelu(mid->forward(z));
+    torch::Tensor x = norm->forward(b.feat).transpose(0, 1); // [L, B, F]: row l is layer l's only
+    // The GRU carries the features of layers <= l to source layer l (causal over layers).
+    torch::Tensor o = enc->forward(b, torch::bmm(x, featGru).transpose(0, 1)); // [B, L, hid]
+    torch::Tensor z = torch::bmm(x, featIn).transpose(0, 1);                   // [B, L, W]
+    z = z + layerEmb.unsqueeze(0) + stateIn->forward(o);
+    if (prev) {
+        TORCH_CHECK(b.prevLe.defined(), "hidden-state model: the batch holds no previous token's routing");
+        z = z + previousContext(b.prevLe, b.prevW).unsqueeze(1);
+    }
+    z = torch::gelu(mid->forward(torch::gelu(z)));
     torch::Tensor y = out->forward(z).view({b.B, L, H, E});
     return y + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
 }
 
-torch::Tensor HiddenStateNetImpl::step(int layer, const torch::Tensor& features, const torch::Tensor& state)
+torch::Tensor HiddenStateNetImpl::featureInput(int layer, const torch::Tensor& features)
+{
+    return torch::matmul(norm->forward(features), featGru[layer]);
+}
+
+torch::Tensor HiddenStateNetImpl::previousContext(const torch::Tensor& rows, const torch::Tensor& weights)
+{
+    return (prev->forward(rows) * weights.unsqueeze(-1)).sum(1);
+}
+
+torch::Tensor HiddenStateNetImpl::step(int layer, const torch::Tensor& features, const torch::Tensor& state,
+                                       const torch::Tensor& previous)
 {
     torch::Tensor z = torch::matmul(norm->forward(features), featIn[layer]) + layerEmb[layer] + stateIn->forward(state);
+    if (previous.defined())
+        z = z + previous;
     z = torch::gelu(mid->forward(torch::gelu(z)));
     torch::Tensor rows = biasIdx.slice(0, int64_t(layer) * H, int64_t(layer + 1) * H).to(bias.device());
     return out->forward(z).view({features.size(0), H, E}) + bias.index_select(0, rows).unsqueeze(0);

@@ -10,7 +10,8 @@ namespace specmoe::speculate {
 
 struct EncoderImpl : torch::nn::Module {
     EncoderImpl(const PredictorConfig& c);
-    torch::Tensor forward(const Batch& b); // [B, L, hidden]
+    // [B, L, hidden]; extra [B, L, d] (optional) is added to the GRU's input of each layer.
+    torch::Tensor forward(const Batch& b, const torch::Tensor& extra = {});
     torch::nn::Embedding le{nullptr}, probe{nullptr}, tok{nullptr};
     torch::Tensor layerPos;
     torch::nn::GRU gru{nullptr};
@@ -41,20 +42,32 @@ TORCH_MODULE(StatNet);
 
 // The hidden-state model: per source layer l, an MLP over the layer-normed features of
 // layer l (through a first layer of its own per l: PCA directions differ per layer), the
-// layer embedding and the routing history's GRU state -> H*E logits for l+1..l+H. It reads
-// the features of layer l only (b.feat[:, l]), never a later layer's (no leakage).
+// layer embedding and the state of a GRU over layers whose input at layer j is the routing
+// of layer j plus a per-layer projection of layer j's features -> H*E logits for
+// l+1..l+H. So source layer l reads the features of layers <= l (the recurrence is causal
+// over layers), never a later layer's (no leakage). With decode context it also reads the
+// previous token's routing of every layer (valid only in decode).
 struct HiddenStateNetImpl : torch::nn::Module {
     HiddenStateNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
-    // What an engine computes during layer l: the logits [B, H, E] of layers l+1..l+H from
-    // layer l's features [B, F] and the GRU state after layer l [B, hid]; equals forward's
-    // row l (tested).
-    torch::Tensor step(int layer, const torch::Tensor& features, const torch::Tensor& state);
+    // What an engine computes during layer l, given the GRU state after layer l [B, hid]
+    // (gru_cell over the encoder's routing input of layer l plus featureInput(l, f_l)): the
+    // logits [B, H, E] of layers l+1..l+H from layer l's features [B, F], and, with decode
+    // context, previous = previousContext(...) of the token [B, W]. Equals forward's row l
+    // (tested).
+    torch::Tensor step(int layer, const torch::Tensor& features, const torch::Tensor& state,
+                       const torch::Tensor& previous = {});
+    // Layer l's features' share of the GRU's input [B, d].
+    torch::Tensor featureInput(int layer, const torch::Tensor& features);
+    // Decode context [B, W] from the previous token's rows l*E + e [B, L*k] and weights [B, L*k].
+    torch::Tensor previousContext(const torch::Tensor& rows, const torch::Tensor& weights);
     Encoder enc{nullptr};
     torch::nn::LayerNorm norm{nullptr};
+    torch::Tensor featGru;   // [L, F, d] per-layer projection of the features into the GRU's input
     torch::Tensor featIn;    // [L, F, W] per-layer first layer for the features
     torch::Tensor layerEmb;  // [L, W] the layer embedding (a per-layer input of the first layer)
     torch::nn::Linear stateIn{nullptr}, mid{nullptr}, out{nullptr};
+    torch::nn::Embedding prev{nullptr}; // [L*E, W] decode context (previousInput only)
     torch::Tensor bias, biasIdx; // [H*L, E] by (horizon, predicted layer), as InterLayer's
     int L, H, E, F;
 };

@@ -32,7 +32,8 @@ nlohmann::json toJson(const TrainParams& p)
               {"useTokenIds", m.useTokenIds},
               {"useLookahead", m.useLookahead},
               {"useFeatures", m.useFeatures},
-              {"mlpDim", m.mlpDim}}},
+              {"mlpDim", m.mlpDim},
+              {"decodeContext", m.decodeContext}}},
             {"epochs", p.epochs},
             {"batchSize", p.batchSize},
             {"accumulate", p.accumulate},
@@ -73,6 +74,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
         m.read("useLookahead", p.model.useLookahead);
         m.read("useFeatures", p.model.useFeatures);
         m.read("mlpDim", p.model.mlpDim);
+        m.read("decodeContext", p.model.decodeContext);
     });
     f.read("epochs", p.epochs);
     f.read("batchSize", p.batchSize);

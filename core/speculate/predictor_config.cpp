@@ -170,6 +170,7 @@ nlohmann::json PredictorConfig::toJson() const
     if (hidden) {
         j["model"]["use_features"] = model.useFeatures;
         j["model"]["mlp_dim"] = model.mlpDim;
+        j["model"]["decode_context"] = model.decodeContext;
     }
     if (!featureKind.empty() || !featureBasisFile.empty())
         j["features"] = {{"kind", featureKind}, {"basis", featureBasisFile}};
@@ -206,6 +207,7 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.model.useLookahead = f.required<bool>("model.use_lookahead");
     c.model.useFeatures = f.optional<bool>("model.use_features", c.model.useFeatures);
     c.model.mlpDim = f.optional<int>("model.mlp_dim", c.model.mlpDim);
+    c.model.decodeContext = f.optional<bool>("model.decode_context", false);
     const auto models = f.required<std::vector<std::string>>("models");
     auto has = [&](const char* n) { return std::find(models.begin(), models.end(), n) != models.end(); };
     c.inter = has(kInterLayer);

@@ -25,6 +25,10 @@ struct ModelParams {
     bool useLookahead = true; // feed the lookahead probes when the traces have them
     bool useFeatures = true;  // feed the hidden-state features when the traces have them
     int mlpDim = 256;         // width of the hidden-state model's MLP
+    // Decode context: the hidden-state model also reads the previous token's routing (every
+    // layer). Valid only in decode, where token t-1 has finished all layers before token t
+    // starts; a prefill engine that routes a whole prompt layer by layer has no such input.
+    bool decodeContext = false;
 };
 
 struct PredictorConfig {
@@ -51,6 +55,8 @@ struct PredictorConfig {
     int lookaheadCount() const { return int(dims.lookahead.size()); } // D: lookahead probes per layer
     // F when the predictor reads the hidden-state features, else 0.
     int featureInput() const { return hidden && model.useFeatures ? dims.featureDim : 0; }
+    // Whether the hidden-state model reads the previous token's routing (decode context).
+    bool previousInput() const { return hidden && model.decodeContext; }
     // The trained models it holds, in file order: interlayer, statistics, hidden-state, ensemble.
     std::vector<std::string> models() const;
 

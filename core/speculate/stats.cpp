@@ -38,9 +38,10 @@ std::vector<float> asF32(const NamedArray& a, const std::string& w) { return asA
 std::vector<int32_t> asI32(const NamedArray& a, const std::string& w) { return asArr<int32_t>(a, "I32", w); }
 
 // ---------------------------------------------------------------------------------------
-void TokenTable::init(const TraceDims& d, bool weights, bool features)
+void TokenTable::init(const TraceDims& d, bool weights, bool features, bool previous)
 {
     W = weights && d.hasWeights;
+    P = previous;
     F = features ? d.featureDim : 0;
     L = d.layers;
     E = d.experts;
@@ -58,6 +59,8 @@ void TokenTable::clear()
     w.clear();
     look.clear();
     feat.clear();
+    prevIds.clear();
+    prevW.clear();
 }
 
 void TokenTable::reserve(size_t n)
@@ -70,6 +73,33 @@ void TokenTable::reserve(size_t n)
     w.reserve(W ? n * lk : 0);
     look.reserve(n * lk * size_t(D));
     feat.reserve(n * size_t(L) * size_t(F));
+    prevIds.reserve(P ? n * lk : 0);
+    prevW.reserve(P ? n * lk : 0);
+}
+
+void TokenTable::appendPrevious(const RoutingBlock& b, size_t t)
+{
+    const size_t lk = size_t(L) * size_t(k);
+    prevIds.resize(prevIds.size() + lk);
+    prevW.resize(prevW.size() + lk);
+    writePrevious(size() - 1, b, t);
+}
+
+void TokenTable::writePrevious(size_t i, const RoutingBlock& b, size_t t)
+{
+    const size_t lk = size_t(L) * size_t(k);
+    ExpertId* ids = prevIds.data() + i * lk;
+    float* wr = prevW.data() + i * lk;
+    const int64_t p = previousToken(b, t);
+    if (p < 0) {
+        std::fill(ids, ids + lk, ExpertId(0));
+        std::fill(wr, wr + lk, 0.0f);
+        return;
+    }
+    const size_t at = size_t(p) * lk;
+    std::memcpy(ids, b.topkIds.data() + at, lk * sizeof(ExpertId));
+    for (size_t j = 0; j < lk; ++j)
+        wr[j] = W ? halfToFloat(b.topkWeights[at + j]) : 1.0f / float(k);
 }
 
 void TokenTable::append(const RoutingBlock& b, size_t t)
@@ -89,6 +119,8 @@ void TokenTable::append(const RoutingBlock& b, size_t t)
         const size_t lf = size_t(L) * size_t(F);
         feat.insert(feat.end(), b.features.begin() + long(t * lf), b.features.begin() + long((t + 1) * lf));
     }
+    if (P)
+        appendPrevious(b, t);
 }
 
 void TokenTable::append(const TokenTable& o, size_t i)
@@ -106,6 +138,10 @@ void TokenTable::append(const TokenTable& o, size_t i)
     if (F) {
         const size_t lf = size_t(L) * size_t(F);
         feat.insert(feat.end(), o.feat.begin() + long(i * lf), o.feat.begin() + long((i + 1) * lf));
+    }
+    if (P) {
+        prevIds.insert(prevIds.end(), o.prevIds.begin() + long(i * lk), o.prevIds.begin() + long((i + 1) * lk));
+        prevW.insert(prevW.end(), o.prevW.begin() + long(i * lk), o.prevW.begin() + long((i + 1) * lk));
     }
 }
 
@@ -126,13 +162,16 @@ void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
         const size_t lf = size_t(L) * size_t(F);
         std::memcpy(feat.data() + i * lf, b.features.data() + t * lf, lf * sizeof(uint16_t));
     }
+    if (P)
+        writePrevious(i, b, t);
 }
 
 // ---------------------------------------------------------------------------------------
-ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights, bool features)
+ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights, bool features,
+                             bool previous)
     : m_capacity(std::max<size_t>(1, capacity)), m_rng(seed)
 {
-    m_buf.init(d, weights, features);
+    m_buf.init(d, weights, features, previous);
     m_buf.reserve(m_capacity);
 }
 
@@ -168,6 +207,10 @@ bool ShuffleBuffer::pop(TokenTable& out)
             std::memcpy(m_buf.look.data() + r * lkd, m_buf.look.data() + (n - 1) * lkd, lkd * sizeof(ExpertId));
         if (lf)
             std::memcpy(m_buf.feat.data() + r * lf, m_buf.feat.data() + (n - 1) * lf, lf * sizeof(uint16_t));
+        if (m_buf.P) {
+            std::memcpy(m_buf.prevIds.data() + r * lk, m_buf.prevIds.data() + (n - 1) * lk, lk * sizeof(ExpertId));
+            std::memcpy(m_buf.prevW.data() + r * lk, m_buf.prevW.data() + (n - 1) * lk, lk * sizeof(float));
+        }
     }
     m_buf.tok.pop_back();
     m_buf.seq.pop_back();
@@ -176,6 +219,8 @@ bool ShuffleBuffer::pop(TokenTable& out)
     m_buf.w.resize(m_buf.W ? (n - 1) * lk : 0);
     m_buf.look.resize((n - 1) * lkd);
     m_buf.feat.resize((n - 1) * lf);
+    m_buf.prevIds.resize(m_buf.P ? (n - 1) * lk : 0);
+    m_buf.prevW.resize(m_buf.P ? (n - 1) * lk : 0);
     return true;
 }
 

@@ -30,6 +30,7 @@ struct TokenTable {
     int L = 0, E = 0, k = 0, D = 0;
     int F = 0;     // hidden-state features per layer kept (0: none, or the predictor reads none)
     bool W = true; // router weights kept (the traces have them and the predictor uses them)
+    bool P = false; // the previous token's routing kept (decode context)
     std::vector<int32_t> tok;
     std::vector<int64_t> seq;
     std::vector<int32_t> pos;
@@ -39,10 +40,16 @@ struct TokenTable {
     // [n, L, F] IEEE half bits as the traces store them (half the memory of floats in the
     // shuffle buffer; the batch converts them).
     std::vector<uint16_t> feat;
+    // The routing of the token before it in its sequence (P only): ids [n, L, k] and router
+    // weights [n, L, k] (1/k each without weights); all weights 0 where there is none (the
+    // first token of a sequence, or a predecessor outside the block).
+    std::vector<ExpertId> prevIds;
+    std::vector<float> prevW;
 
     // weights: whether the reader wants the router weights (kept only when d has them);
-    // features: whether it wants the hidden-state features (kept only when d has them).
-    void init(const TraceDims& d, bool weights = true, bool features = false);
+    // features: whether it wants the hidden-state features (kept only when d has them);
+    // previous: whether it wants the previous token's routing.
+    void init(const TraceDims& d, bool weights = true, bool features = false, bool previous = false);
     size_t size() const { return tok.size(); }
     void clear();
     void reserve(size_t n);
@@ -52,12 +59,25 @@ struct TokenTable {
     const ExpertId* idsRow(size_t i) const { return ids.data() + i * size_t(L) * size_t(k); }
     const ExpertId* lookRow(size_t i) const { return D ? look.data() + i * size_t(L) * size_t(D) * size_t(k) : nullptr; }
     const uint16_t* featRow(size_t i) const { return F ? feat.data() + i * size_t(L) * size_t(F) : nullptr; }
+
+private:
+    void appendPrevious(const RoutingBlock& b, size_t t);
+    void writePrevious(size_t i, const RoutingBlock& b, size_t t);
 };
+
+// The row of the token before token t in its sequence (same sequence, position - 1), or -1.
+inline int64_t previousToken(const RoutingBlock& b, size_t t)
+{
+    if (t == 0 || b.seqIds[t - 1] != b.seqIds[t] || b.positions[t - 1] + 1 != b.positions[t])
+        return -1;
+    return int64_t(t) - 1;
+}
 
 // A bounded shuffle buffer: push tokens, get them back in a seeded random order.
 class ShuffleBuffer {
 public:
-    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true, bool features = false);
+    ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true, bool features = false,
+                  bool previous = false);
     // Adds a token; when full, moves a random held token to out first.
     void push(const RoutingBlock& b, size_t t, TokenTable& out);
     // Moves one random held token to out; false when empty.

@@ -168,7 +168,11 @@ TEST(Export, TensorFilesRoundTripAndNameTheFileAtFault)
 // features from RAW router inputs hr_l through the exported basis (f_l = P_l (hr_l - mu_l),
 // rounded to half as traces store them) and reproduces the C++ predictions made from the
 // stored features of the same tokens; changing one router input changes its predictions.
-TEST(Export, PythonRecipeFromRawRouterInputsMatchesCpp)
+// With decode context (the parameter) Python finds each token's previous token from the
+// sequence ids and positions, as the C++ token rows do.
+class ExportHidden : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ExportHidden, PythonRecipeFromRawRouterInputsMatchesCpp)
 {
     const SyntheticRouting r = test::weakChainRouting(30, {1, 2}, 0.7);
     std::vector<RoutingBlock> blocks = test::featureBlocks(r, 2, {1, 2}, 0.3);
@@ -197,10 +201,12 @@ TEST(Export, PythonRecipeFromRawRouterInputsMatchesCpp)
     p.model.statsDim = 4;
     p.model.tokenBuckets = 32;
     p.model.mlpDim = 16;
+    p.model.decodeContext = GetParam();
     train(p);
     exportPredictor({dir.file("run"), dir.file("exported")});
     const PredictorConfig cfg = PredictorConfig::load(dir.file("exported"));
     EXPECT_TRUE(cfg.hidden);
+    EXPECT_EQ(cfg.previousInput(), GetParam());
     EXPECT_EQ(cfg.featureKind, "pca:16");
     EXPECT_EQ(cfg.featureBasisFile, "feature_basis.safetensors");
     ASSERT_TRUE(std::filesystem::exists(dir.file("exported/feature_basis.safetensors")));
@@ -257,3 +263,5 @@ TEST(Export, PythonRecipeFromRawRouterInputsMatchesCpp)
     std::string bad;
     EXPECT_NE(runRecipe(dir.file("exported"), dir.file("bad.safetensors"), &bad), 0) << bad;
 }
+
+INSTANTIATE_TEST_SUITE_P(DecodeContext, ExportHidden, ::testing::Bool());

@@ -264,9 +264,53 @@ TEST(HiddenState, ShuffleBufferCarriesTheFeatures)
     EXPECT_TRUE(plain.feat.empty());
 }
 
-// The per-layer step an engine runs during layer l (bench_hidden_state times it) gives the
-// logits of the whole-sequence forward pass, layer by layer.
-TEST(HiddenState, PerLayerStepEqualsTheForwardPass)
+// Decode context: every token row carries the routing of the token before it in its
+// sequence (ids and weights of every layer), through the shuffle buffer; the first token of a
+// sequence carries none (weights 0).
+TEST(HiddenState, TokenRowsCarryThePreviousTokensRouting)
+{
+    const SyntheticRouting r = test::weakChainRouting(5, {}, 0.8);
+    const RoutingBlock b = syntheticBlock(r, 0);
+    const int L = b.dims.layers, k = b.dims.topk;
+    const size_t lk = size_t(L * k);
+    ShuffleBuffer buf(b.dims, 16, 9, true, false, true);
+    TokenTable out;
+    out.init(b.dims, true, false, true);
+    for (size_t t = 0; t < b.numTokens(); ++t)
+        buf.push(b, t, out);
+    while (buf.pop(out)) {
+    }
+    ASSERT_EQ(out.size(), b.numTokens());
+    ASSERT_EQ(out.prevIds.size(), b.numTokens() * lk);
+    size_t firsts = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        size_t t = 0; // the row's token in the block
+        while (b.seqIds[t] != out.seq[i] || b.positions[t] != out.pos[i])
+            ++t;
+        if (out.pos[i] == 0) {
+            ++firsts;
+            for (size_t j = 0; j < lk; ++j)
+                ASSERT_EQ(out.prevW[i * lk + j], 0.0f) << i;
+            continue;
+        }
+        for (size_t j = 0; j < lk; ++j) {
+            ASSERT_EQ(out.prevIds[i * lk + j], b.topkIds[(t - 1) * lk + j]) << i;
+            ASSERT_EQ(out.prevW[i * lk + j], halfToFloat(b.topkWeights[(t - 1) * lk + j])) << i;
+        }
+    }
+    EXPECT_EQ(firsts, b.sequences.size());
+    TokenTable plain;
+    plain.init(b.dims, true, false, false);
+    plain.append(b, 1);
+    EXPECT_TRUE(plain.prevIds.empty());
+}
+
+// The per-layer work an engine does during layer l (bench_hidden_state times it): one GRU
+// cell step over layer l's routing plus its features' input, then step(); layer by layer
+// this gives the logits of the whole-sequence forward pass, with and without decode context.
+class HiddenStateStep : public ::testing::TestWithParam<bool> {};
+
+TEST_P(HiddenStateStep, PerLayerStepEqualsTheForwardPass)
 {
     const SyntheticRouting r = test::weakChainRouting(3, {}, 0.8);
     RoutingBlock b = test::featureBlocks(r, 1, {1}, 0.2).front();
@@ -278,26 +322,39 @@ TEST(HiddenState, PerLayerStepEqualsTheForwardPass)
     c.model.hiddenDim = 12;
     c.model.mlpDim = 16;
     c.model.tokenBuckets = 16;
+    c.model.decodeContext = GetParam();
     LayerStats stats;
     stats.init(c.dims, c.horizon);
     for (size_t t = 0; t < b.numTokens(); ++t)
         stats.count(b.topkIds.data() + t * size_t(c.dims.layers * c.dims.topk), nullptr);
     stats.finalize();
     TokenTable tt;
-    tt.init(c.dims, true, true);
+    tt.init(c.dims, true, true, c.previousInput());
     for (size_t t = 0; t < b.numTokens(); ++t)
         tt.append(b, t);
     torch::manual_seed(3);
     HiddenStateNet net(c);
     const Batch batch = buildBatch(tt, stats, c);
+    ASSERT_EQ(batch.prevLe.defined(), GetParam());
     torch::NoGradGuard ng;
     const torch::Tensor all = net->forward(batch);
-    const torch::Tensor states = net->enc->forward(batch);
+    const auto& gru = net->enc->gru;
+    const torch::Tensor previous = GetParam() ? net->previousContext(batch.prevLe, batch.prevW) : torch::Tensor();
+    torch::Tensor state = torch::zeros({batch.B, c.model.hiddenDim});
     for (int l = 0; l < c.dims.layers; ++l) {
-        const torch::Tensor one = net->step(l, batch.feat.select(1, l), states.select(1, l));
+        const torch::Tensor f = batch.feat.select(1, l);
+        const torch::Tensor x = (net->enc->le->forward(batch.le.select(1, l)) * batch.w.select(1, l).unsqueeze(-1)).sum(1) +
+                                net->enc->layerPos[l] +
+                                net->enc->tok->forward(batch.tokB) * batch.tokKnown.unsqueeze(-1) +
+                                net->featureInput(l, f);
+        state = at::gru_cell(x, state, gru->named_parameters()["weight_ih_l0"], gru->named_parameters()["weight_hh_l0"],
+                             gru->named_parameters()["bias_ih_l0"], gru->named_parameters()["bias_hh_l0"]);
+        const torch::Tensor one = net->step(l, f, state, previous);
         EXPECT_TRUE(torch::allclose(one, all.select(1, l), 1e-5, 1e-5)) << "layer " << l;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(DecodeContext, HiddenStateStep, ::testing::Bool());
 
 // From trace folders: the basis the trace holds (TraceSet::featureBasis) travels into the
 // run's best predictor and the export, unchanged.
