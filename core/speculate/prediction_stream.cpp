@@ -65,7 +65,7 @@ public:
         m_name = chosen;
         m_horizon = m_p.cfg.horizon;
         m_split = m_p.cfg.split;
-        m_table.init(m_p.cfg.dims, m_p.cfg.model.useWeights, m_p.cfg.featureInput() > 0);
+        m_table.init(m_p.cfg.dims, m_p.cfg.model.useWeights, m_p.cfg.featureInput() > 0, m_p.cfg.previousInput());
     }
 
     void predict(const RoutingBlock& block, std::vector<float>& out) override
