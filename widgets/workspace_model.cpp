@@ -63,6 +63,7 @@ void WorkspaceModel::rebuild()
     } groups[] = {
         {WorkspaceEntry::TraceSet, TraceSetNode, tr("Trace sets"), &m_contents.traceSets},
         {WorkspaceEntry::Run, RunNode, tr("Training runs"), &m_contents.runs},
+        {WorkspaceEntry::Simulation, SimulationNode, tr("Simulations"), &m_contents.simulations},
         {WorkspaceEntry::Model, ModelNode, tr("Models"), &m_contents.models},
     };
     for (const auto& g : groups) {
@@ -96,6 +97,7 @@ const WorkspaceEntry* WorkspaceModel::entry(const QModelIndex& index) const
     case WorkspaceEntry::TraceSet: list = &m_contents.traceSets; break;
     case WorkspaceEntry::Run: list = &m_contents.runs; break;
     case WorkspaceEntry::Model: list = &m_contents.models; break;
+    case WorkspaceEntry::Simulation: list = &m_contents.simulations; break;
     }
     return list && n->entryIndex < list->size() ? &(*list)[n->entryIndex] : nullptr;
 }
@@ -217,6 +219,10 @@ QVariant WorkspaceModel::data(const QModelIndex& index, int role) const
         case ModelNode: {
             const QIcon icon(QStringLiteral(":/icons/model.svg"));
             return icon.isNull() ? st->standardIcon(QStyle::SP_DriveHDIcon) : icon;
+        }
+        case SimulationNode: {
+            const QIcon icon(QStringLiteral(":/icons/simulation.svg"));
+            return icon.isNull() ? st->standardIcon(QStyle::SP_MediaPlay) : icon;
         }
         case DetailNode: return {};
         }

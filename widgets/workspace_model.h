@@ -1,6 +1,6 @@
 #pragma once
 // The workspace tree: trace sets (with their manifest facts), training runs (with their
-// latest metrics) and models, grouped, as a QAbstractItemModel. The contents are plain
+// latest metrics), simulations (simulation.json) and models, grouped, as a QAbstractItemModel. The contents are plain
 // values filled by the workbench (app/gui/workspace.h reads the folder); the model only
 // presents them.
 #include <QAbstractItemModel>
@@ -13,7 +13,7 @@
 namespace specmoe::widgets {
 
 struct WorkspaceEntry {
-    enum Kind { TraceSet, Run, Model };
+    enum Kind { TraceSet, Run, Model, Simulation };
     enum Health { Ok, Incomplete, Failed, Busy };
     Kind kind = TraceSet;
     QString name;
@@ -29,13 +29,14 @@ struct WorkspaceContents {
     QVector<WorkspaceEntry> traceSets;
     QVector<WorkspaceEntry> runs;
     QVector<WorkspaceEntry> models;
+    QVector<WorkspaceEntry> simulations;
 };
 
 class WorkspaceModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Column { NameColumn, DetailColumn, ColumnCount };
-    enum NodeKind { GroupNode, TraceSetNode, RunNode, ModelNode, DetailNode };
+    enum NodeKind { GroupNode, TraceSetNode, RunNode, ModelNode, DetailNode, SimulationNode };
     enum Role {
         NodeKindRole = Qt::UserRole + 1, // NodeKind
         PathRole,                        // entry folder (entries and their details)

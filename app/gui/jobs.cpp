@@ -3,6 +3,8 @@
 #include "core/analysis/analysis.h"
 #include "core/import/import_run.h"
 #include "core/model/tokenizer.h"
+#include "core/simulate/simulation_file.h"
+#include "core/util/atomic_file.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 #include "widgets/training_run_views.h"
@@ -30,6 +32,7 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::speculate::TrainResult>("specmoe::speculate::TrainResult");
     qRegisterMetaType<specmoe::speculate::EvalReport>("specmoe::speculate::EvalReport");
     qRegisterMetaType<specmoe::speculate::ExportResult>("specmoe::speculate::ExportResult");
+    qRegisterMetaType<specmoe::simulate::SimulationResult>("specmoe::simulate::SimulationResult");
     qRegisterMetaType<specmoe::gui::JobProgress>("specmoe::gui::JobProgress");
     qRegisterMetaType<specmoe::gui::AnalysisPtr>("specmoe::gui::AnalysisPtr");
     qRegisterMetaType<specmoe::gui::TraceAnalysis>("specmoe::gui::TraceAnalysis");
@@ -172,6 +175,29 @@ JobFn makeExportJob(const speculate::ExportParams& params)
 {
     return [params](const ProgressFn&) -> QVariant {
         return QVariant::fromValue(speculate::exportPredictor(params)); // creates the folder
+    };
+}
+
+JobSpec simulationSpec(const SimulationSettings& s)
+{
+    JobSpec spec;
+    spec.kind = QStringLiteral("simulate");
+    spec.outputPath = s.outputDir;
+    spec.title = Jobs::tr("Simulate %1").arg(baseName(s.outputDir));
+    spec.resumable = false; // a replay starts over: nothing to continue
+    return spec;
+}
+
+JobFn makeSimulationJob(const SimulationSettings& s)
+{
+    return [s](const ProgressFn& progress) -> QVariant {
+        const simulate::SimulationResult r = simulate::runSimulation(s.params, progress);
+        if (!QDir().mkpath(s.outputDir))
+            throw Error("cannot create " + s.outputDir.toStdString());
+        const std::string dir = s.outputDir.toStdString();
+        writeFileAtomic(dir + "/" + simulate::kSimulationFile, r.toJson() + "\n");
+        writeFileAtomic(dir + "/simulation.csv", r.toCsv());
+        return QVariant::fromValue(r);
     };
 }
 

@@ -7,6 +7,7 @@
 #include "core/analysis/analysis_result.h"
 #include "core/collect/collector.h"
 #include "core/import/import_params.h"
+#include "core/simulate/simulate.h"
 #include "core/speculate/train.h"
 #include "core/trace/reshard.h"
 #include "widgets/routing_context.h"
@@ -39,6 +40,15 @@ JobSpec evaluateSpec(const speculate::EvalParams& params);
 // Writes a run's best predictor in the documented export layout (value: ExportResult).
 JobFn makeExportJob(const speculate::ExportParams& params);
 JobSpec exportSpec(const speculate::ExportParams& params);
+
+// A simulation (core/simulate) and the folder its simulation.json and simulation.csv go to
+// (created). The value is the simulate::SimulationResult. Not resumable: run it again.
+struct SimulationSettings {
+    simulate::SimulateParams params;
+    QString outputDir;
+};
+JobFn makeSimulationJob(const SimulationSettings& settings);
+JobSpec simulationSpec(const SimulationSettings& settings);
 
 // The JobFn that resumes a persisted job (resume on for collections and training; an
 // import continues by itself; a re-shard starts over). Returns an empty function for an unknown kind; throws
@@ -78,3 +88,4 @@ Q_DECLARE_METATYPE(specmoe::import::ImportResult)
 Q_DECLARE_METATYPE(specmoe::speculate::TrainResult)
 Q_DECLARE_METATYPE(specmoe::speculate::EvalReport)
 Q_DECLARE_METATYPE(specmoe::speculate::ExportResult)
+Q_DECLARE_METATYPE(specmoe::simulate::SimulationResult)

@@ -7,11 +7,13 @@
 #include "app/gui/import_dialog.h"
 #include "app/gui/reshard_dialog.h"
 #include "app/gui/settings_dialog.h"
+#include "app/gui/simulation_dialog.h"
 #include "app/gui/summary_page.h"
 #include "app/gui/training_dialog.h"
 #include "app/gui/view_registry.h"
 #include "app/gui/welcome_page.h"
 #include "core/model/model_summary.h"
+#include "core/simulate/simulation_file.h"
 #include "core/specmoe_core.h"
 #include "core/speculate/run_folder.h"
 #include "core/speculate/run_start.h"
@@ -20,6 +22,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/memory_gauge.h"
+#include "widgets/simulation_view.h"
 #include "widgets/trace_set_views.h"
 #include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
@@ -137,6 +140,21 @@ void MainWindow::registerBuiltinViews()
                       views->followRun(e.path);
                       return views;
                   }});
+    // A simulation's result (simulation.json, read by core); without one the summary page.
+    registerView({WorkspaceEntry::Simulation, QStringLiteral("simulation"), tr("Simulation"),
+                  [self](const WorkspaceEntry& e, QWidget* parent) -> QWidget* {
+                      if (!simulate::isSimulationFolder(e.path.toStdString()))
+                          return nullptr;
+                      try {
+                          auto* view = new widgets::SimulationView(parent);
+                          view->setResult(simulate::readSimulation(e.path.toStdString()));
+                          return view;
+                      } catch (const std::exception& ex) {
+                          if (self)
+                              self->m_log->error(e.name, QString::fromStdString(ex.what()));
+                          return nullptr;
+                      }
+                  }});
 }
 
 qint64 MainWindow::startAnalysis(const QString& traceDir, QWidget* view)
@@ -210,6 +228,12 @@ void MainWindow::createActions()
     m_exportAct->setToolTip(tr("Write the selected run's best predictor for an inference engine"));
     connect(m_exportAct, &QAction::triggered, this, [this] { exportPredictorDialog(); });
 
+    m_simulateAct = new QAction(QIcon(QStringLiteral(":/icons/simulation.svg")), tr("&Simulate Expert Cache…"), this);
+    m_simulateAct->setObjectName(QStringLiteral("simulate"));
+    m_simulateAct->setToolTip(tr("Replay trace sets through an offloading engine's expert cache: what a predictor's "
+                                 "prefetching buys in hit rate and tokens/s"));
+    connect(m_simulateAct, &QAction::triggered, this, [this] { simulationDialog(QString(), selectedRunDir()); });
+
     m_settingsAct = new QAction(st->standardIcon(QStyle::SP_FileDialogListView), tr("&Settings…"), this);
     m_settingsAct->setMenuRole(QAction::PreferencesRole);
     m_settingsAct->setShortcut(QKeySequence::Preferences);
@@ -248,6 +272,10 @@ void MainWindow::createDocks()
         const JobSpec* spec = m_runner->spec(id);
         if (!spec)
             return;
+        if (spec->kind == QLatin1String("simulate")) {
+            openEntry(Workspace::describeSimulation(spec->outputPath));
+            return;
+        }
         const WorkspaceEntry::Kind kind = spec->kind == QLatin1String("train") ? WorkspaceEntry::Run : WorkspaceEntry::TraceSet;
         const QModelIndex i = m_model->indexOf(kind, spec->outputPath);
         if (const WorkspaceEntry* e = m_model->entry(i))
@@ -304,6 +332,8 @@ void MainWindow::createMenus()
     run->addSeparator();
     run->addAction(m_evaluateAct);
     run->addAction(m_exportAct);
+    run->addSeparator();
+    run->addAction(m_simulateAct);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_treeDock->toggleViewAction());
@@ -367,6 +397,7 @@ void MainWindow::updateActions()
     const bool run = open && !selectedRunDir().isEmpty();
     m_evaluateAct->setEnabled(run);
     m_exportAct->setEnabled(run);
+    m_simulateAct->setEnabled(open && !m_workspace.traceSetDirs().isEmpty());
 }
 
 QString MainWindow::selectedRunDir() const
@@ -764,6 +795,11 @@ qint64 MainWindow::startExport(const speculate::ExportParams& params)
     return submitJob(exportSpec(params), makeExportJob(params));
 }
 
+qint64 MainWindow::startSimulation(const SimulationSettings& settings)
+{
+    return submitJob(simulationSpec(settings), makeSimulationJob(settings));
+}
+
 void MainWindow::showEvaluation(const QString& runDir, const speculate::EvalReport& report)
 {
     const QModelIndex i = m_model->indexOf(WorkspaceEntry::Run, runDir);
@@ -855,6 +891,18 @@ void MainWindow::onJobStateChanged(qint64 id)
     refreshWorkspace();
     if (j->state == JobState::Finished && kind == QLatin1String("evaluate"))
         showEvaluation(j->outputPath, m_runner->result(id).value<speculate::EvalReport>());
+    if (j->state == JobState::Finished && kind == QLatin1String("simulate")) {
+        // A tab already showing this folder shows the new result.
+        const QModelIndex i = m_model->indexOf(WorkspaceEntry::Simulation, j->outputPath);
+        const WorkspaceEntry entry = i.isValid() ? *m_model->entry(i) : Workspace::describeSimulation(j->outputPath);
+        if (auto* view = qobject_cast<widgets::SimulationView*>(openEntry(entry, QStringLiteral("simulation"))))
+            view->setResult(m_runner->result(id).value<simulate::SimulationResult>());
+        if (i.isValid()) {
+            m_tree->setCurrentIndex(i);
+            m_tree->scrollTo(i);
+        }
+        return;
+    }
     if (j->state == JobState::Finished) {
         const bool isRun = kind == QLatin1String("train") || kind == QLatin1String("evaluate");
         const WorkspaceEntry::Kind entryKind = isRun ? WorkspaceEntry::Run : WorkspaceEntry::TraceSet;
@@ -971,6 +1019,33 @@ void MainWindow::exportPredictorDialog(const QString& runDir)
     ExportPredictorDialog dlg(run, QDir(m_workspace.root()).filePath(QStringLiteral("exports")), this);
     if (dlg.exec() == QDialog::Accepted)
         startExport(dlg.params());
+}
+
+void MainWindow::simulationDialog(const QString& traceSetDir, const QString& runDir)
+{
+    if (!m_workspace.isOpen())
+        return;
+    const AppSettings settings = AppSettings::load();
+    simulate::SimulateParams defaults;
+    settings.applyDevice(&defaults.device);
+    defaults.threads = settings.threads;
+    const QString base = !runDir.isEmpty() ? QFileInfo(runDir).fileName()
+                         : !traceSetDir.isEmpty() ? QFileInfo(traceSetDir).fileName()
+                                                  : QStringLiteral("simulation");
+    SimulationDialog dlg(m_workspace.traceSetDirs(), m_workspace.runDirs(), m_workspace.models(),
+                         m_workspace.uniqueSimulationDir(base), defaults, this);
+    QStringList traces;
+    if (!traceSetDir.isEmpty())
+        traces << traceSetDir;
+    if (!runDir.isEmpty()) {
+        dlg.selectPredictors({runDir});
+        for (const std::string& d : speculate::runTraceDirs(runDir.toStdString()))
+            traces << QString::fromStdString(d);
+    }
+    if (!traces.isEmpty())
+        dlg.selectTraceSets(traces);
+    if (dlg.exec() == QDialog::Accepted)
+        startSimulation(dlg.settings());
 }
 
 void MainWindow::settingsDialog()
@@ -1101,12 +1176,16 @@ void MainWindow::onTreeContextMenu(const QPoint& pos)
             menu.addAction(m_trainAct->icon(), tr("Train on This Trace Set…"), this,
                            [this, entry] { newTrainingDialog(entry.path); });
             menu.addAction(m_reshardAct->icon(), tr("Re-shard…"), this, [this, entry] { reshardDialog(entry.path); });
+            menu.addAction(m_simulateAct->icon(), tr("Simulate an Expert Cache on It…"), this,
+                           [this, entry] { simulationDialog(entry.path); });
         }
         if (entry.kind == WorkspaceEntry::Run) {
             menu.addAction(m_evaluateAct->icon(), tr("Evaluate on the Test Split…"), this,
                            [this, entry] { evaluateDialog(entry.path); });
             menu.addAction(m_exportAct->icon(), tr("Export Predictor…"), this,
                            [this, entry] { exportPredictorDialog(entry.path); });
+            menu.addAction(m_simulateAct->icon(), tr("Simulate Its Prefetching…"), this,
+                           [this, entry] { simulationDialog(QString(), entry.path); });
         }
         if (entry.kind == WorkspaceEntry::Model)
             menu.addAction(tr("Remove from Workspace"), this, [this, entry] {

@@ -4,6 +4,7 @@
 // job runner and the open workspace, starts jobs from the dialogs, refreshes the tree when
 // they finish and persists window state and recent workspaces in QSettings.
 #include "app/gui/job_params.h"
+#include "app/gui/jobs.h"
 #include "app/gui/workspace.h"
 #include "core/speculate/train.h"
 
@@ -59,6 +60,9 @@ public:
     // comparison when done) / writes it in the export layout.
     qint64 startEvaluation(const speculate::EvalParams& params);
     qint64 startExport(const speculate::ExportParams& params);
+    // Replays traces through the expert-cache model (core/simulate); the result folder joins
+    // the workspace's simulations and opens in the simulation view when done.
+    qint64 startSimulation(const SimulationSettings& settings);
     bool resumeJob(qint64 id);
     // Runs core's demo (specmoe::demo::runDemo) into ROOT/demo as a job, in a workspace at
     // ROOT (created when needed); its model, traces and run join the workspace when done.
@@ -95,6 +99,8 @@ public Q_SLOTS:
     // For a training run (empty: the run selected in the workspace tree).
     void evaluateDialog(const QString& runDir = QString());
     void exportPredictorDialog(const QString& runDir = QString());
+    // Preselects a trace set or a run's predictor (empty: neither).
+    void simulationDialog(const QString& traceSetDir = QString(), const QString& runDir = QString());
     void settingsDialog();
     void addModelDialog();
     void about();
@@ -161,6 +167,7 @@ private:
     QAction* m_trainAct = nullptr;
     QAction* m_evaluateAct = nullptr;
     QAction* m_exportAct = nullptr;
+    QAction* m_simulateAct = nullptr;
     QAction* m_settingsAct = nullptr;
     QAction* m_aboutAct = nullptr;
 

@@ -90,6 +90,7 @@ void SummaryPage::fill()
     case WorkspaceEntry::TraceSet: icon = QIcon(QStringLiteral(":/icons/traceset.svg")); break;
     case WorkspaceEntry::Run: icon = QIcon(QStringLiteral(":/icons/run.svg")); break;
     case WorkspaceEntry::Model: icon = QIcon(QStringLiteral(":/icons/model.svg")); break;
+    case WorkspaceEntry::Simulation: icon = QIcon(QStringLiteral(":/icons/simulation.svg")); break;
     }
     if (icon.isNull())
         icon = style()->standardIcon(QStyle::SP_FileDialogDetailedView);

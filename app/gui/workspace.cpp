@@ -1,6 +1,7 @@
 #include "app/gui/workspace.h"
 
 #include "core/model/model_summary.h"
+#include "core/simulate/simulation_file.h"
 #include "core/speculate/run_folder.h"
 #include "core/speculate/train.h"
 #include "core/trace/trace_set.h"
@@ -175,9 +176,10 @@ bool Workspace::open(const QString& dir, Workspace* out, QString* error)
         const QJsonObject j = v.toObject();
         OpenView view;
         const QString kind = j.value(QStringLiteral("kind")).toString();
-        view.kind = kind == QLatin1String("run")     ? widgets::WorkspaceEntry::Run
-                    : kind == QLatin1String("model") ? widgets::WorkspaceEntry::Model
-                                                     : widgets::WorkspaceEntry::TraceSet;
+        view.kind = kind == QLatin1String("run")          ? widgets::WorkspaceEntry::Run
+                    : kind == QLatin1String("model")      ? widgets::WorkspaceEntry::Model
+                    : kind == QLatin1String("simulation") ? widgets::WorkspaceEntry::Simulation
+                                                          : widgets::WorkspaceEntry::TraceSet;
         view.path = w.fromStored(j.value(QStringLiteral("path")).toString());
         view.view = j.value(QStringLiteral("view")).toString();
         if (!view.path.isEmpty())
@@ -219,9 +221,10 @@ bool Workspace::save(QString* error) const
     QJsonArray views;
     for (const OpenView& v : m_views) {
         QJsonObject j;
-        j.insert(QStringLiteral("kind"), v.kind == widgets::WorkspaceEntry::Run     ? QStringLiteral("run")
-                                         : v.kind == widgets::WorkspaceEntry::Model ? QStringLiteral("model")
-                                                                                    : QStringLiteral("traceSet"));
+        j.insert(QStringLiteral("kind"), v.kind == widgets::WorkspaceEntry::Run          ? QStringLiteral("run")
+                                         : v.kind == widgets::WorkspaceEntry::Model      ? QStringLiteral("model")
+                                         : v.kind == widgets::WorkspaceEntry::Simulation ? QStringLiteral("simulation")
+                                                                                         : QStringLiteral("traceSet"));
         j.insert(QStringLiteral("path"), toStored(v.path));
         j.insert(QStringLiteral("view"), v.view);
         views.append(j);
@@ -253,6 +256,7 @@ QString Workspace::fromStored(const QString& path) const
 
 QString Workspace::tracesDir() const { return QDir(m_root).filePath(QStringLiteral("traces")); }
 QString Workspace::runsDir() const { return QDir(m_root).filePath(QStringLiteral("runs")); }
+QString Workspace::simulationsDir() const { return QDir(m_root).filePath(QStringLiteral("simulations")); }
 
 static QString uniqueIn(const QString& parent, const QString& base)
 {
@@ -268,6 +272,7 @@ static QString uniqueIn(const QString& parent, const QString& base)
 
 QString Workspace::uniqueTraceDir(const QString& base) const { return uniqueIn(tracesDir(), base); }
 QString Workspace::uniqueRunDir(const QString& base) const { return uniqueIn(runsDir(), base); }
+QString Workspace::uniqueSimulationDir(const QString& base) const { return uniqueIn(simulationsDir(), base); }
 
 void Workspace::addModel(const QString& dir)
 {
@@ -333,6 +338,11 @@ QStringList Workspace::runDirs() const
     return out;
 }
 
+QStringList Workspace::simulationDirs() const
+{
+    return subfolders(simulationsDir()); // those without simulation.json yet are shown too (running)
+}
+
 widgets::WorkspaceContents Workspace::scan() const
 {
     widgets::WorkspaceContents c;
@@ -344,6 +354,8 @@ widgets::WorkspaceContents Workspace::scan() const
         c.runs.push_back(describeRun(d));
     for (const QString& d : m_models)
         c.models.push_back(describeModel(d));
+    for (const QString& d : simulationDirs())
+        c.simulations.push_back(describeSimulation(d));
     return c;
 }
 
@@ -479,6 +491,63 @@ widgets::WorkspaceEntry Workspace::describeModel(const QString& dir)
     e.details.push_back({tr("Weight files"), number(m.weightFiles)});
     e.details.push_back({tr("Tokenizer"), m.tokenizer.empty() ? tr("none (token-id sources only)")
                                                              : QDir::toNativeSeparators(QString::fromStdString(m.tokenizer))});
+    e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
+    return e;
+}
+
+widgets::WorkspaceEntry Workspace::describeSimulation(const QString& dir)
+{
+    using widgets::WorkspaceEntry;
+    WorkspaceEntry e;
+    e.kind = WorkspaceEntry::Simulation;
+    e.path = dir;
+    e.name = QFileInfo(dir).fileName();
+    if (!simulate::isSimulationFolder(dir.toStdString())) {
+        e.health = WorkspaceEntry::Incomplete;
+        e.summary = tr("no result yet");
+        return e;
+    }
+    simulate::SimulationResult r;
+    try {
+        r = simulate::readSimulation(dir.toStdString());
+    } catch (const std::exception& ex) {
+        e.health = WorkspaceEntry::Failed;
+        e.summary = tr("unreadable simulation.json");
+        e.details.push_back({tr("Error"), QString::fromStdString(ex.what())});
+        return e;
+    }
+    // The setting where the best predictor closes the most of the gap says what prediction buys.
+    const simulate::GapSummary* top = nullptr;
+    const std::vector<simulate::GapSummary> gaps = r.gaps();
+    for (const simulate::GapSummary& g : gaps)
+        if (!g.best.empty() && (!top || g.gapClosed > top->gapClosed))
+            top = &g;
+    e.summary = tr("%n setting(s)", nullptr, int(r.rows.size()));
+    if (top)
+        e.summary += tr(", best closes %1% of the gap").arg(100.0 * top->gapClosed, 0, 'f', 0);
+    e.details.push_back({tr("Replayed"), tr("%1 tokens of %2 sequences (%3 split), batch %4")
+                                             .arg(number(r.tokens), number(r.sequences), QString::fromStdString(r.split))
+                                             .arg(r.batch)});
+    e.details.push_back({tr("Model"), tr("%1, expert %2 MB (%3)")
+                                          .arg(QString::fromStdString(r.model.name))
+                                          .arg(r.expertBytes / 1e6, 0, 'f', 1)
+                                          .arg(QString::fromLatin1(simulate::storageDTypeName(r.storage)))});
+    e.details.push_back({tr("Hardware"), QString::fromStdString(r.hardware.name)});
+    QStringList predictors;
+    for (const simulate::SimulationRow& row : r.rows) {
+        const QString p = QString::fromStdString(row.predictor);
+        if (!predictors.contains(p))
+            predictors << p;
+    }
+    e.details.push_back({tr("Predictors"), predictors.join(QStringLiteral(", "))});
+    if (top)
+        e.details.push_back({tr("Best"), tr("%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)")
+                                             .arg(QString::fromStdString(top->best))
+                                             .arg(top->cacheExperts)
+                                             .arg(top->linkGBps)
+                                             .arg(top->bestTokensPerSecond, 0, 'f', 2)
+                                             .arg(top->noneTokensPerSecond, 0, 'f', 2)
+                                             .arg(top->oracleTokensPerSecond, 0, 'f', 2)});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// A workspace: a folder holding trace sets (traces/), training runs (runs/), references to
+// A workspace: a folder holding trace sets (traces/), training runs (runs/), simulations
+// (simulations/: simulation.json + .csv of core/simulate), references to
 // model folders and the jobs that were not finished, described by workspace.json. Trace
 // sets and runs are found by scanning the folders (plus any registered outside them), so a
 // workspace reopens with everything collected or trained in it.
@@ -37,9 +38,11 @@ public:
     QString name() const { return m_name; }
     QString tracesDir() const;
     QString runsDir() const;
+    QString simulationsDir() const; // created when the first simulation is written
     // A new folder name under traces/ or runs/ that does not exist yet ("name", "name-2", ...).
     QString uniqueTraceDir(const QString& base) const;
     QString uniqueRunDir(const QString& base) const;
+    QString uniqueSimulationDir(const QString& base) const;
 
     QStringList models() const { return m_models; }
     void addModel(const QString& dir);
@@ -67,11 +70,13 @@ public:
     widgets::WorkspaceContents scan() const;
     QStringList traceSetDirs() const;
     QStringList runDirs() const;
+    QStringList simulationDirs() const;
 
     // Facts of one folder, for the tree and the default views.
     static widgets::WorkspaceEntry describeTraceSet(const QString& dir);
     static widgets::WorkspaceEntry describeRun(const QString& dir);
     static widgets::WorkspaceEntry describeModel(const QString& dir);
+    static widgets::WorkspaceEntry describeSimulation(const QString& dir);
 
 private:
     QString toStored(const QString& path) const;

@@ -399,7 +399,7 @@ private Q_SLOTS:
         widgets::WorkspaceModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setContents(c);
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4); // trace sets, runs, simulations, models
         const QModelIndex traces = model.groupIndex(widgets::WorkspaceEntry::TraceSet);
         QCOMPARE(model.rowCount(traces), 2);
         const QModelIndex wiki = model.indexOf(widgets::WorkspaceEntry::TraceSet, c.traceSets[1].path);

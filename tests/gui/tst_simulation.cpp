@@ -1,0 +1,279 @@
+// The simulation view, its dialog and its job: the view's curves are the rows of a real
+// simulation (core's runSimulation on synthetic routing, and the same read back from
+// simulation.json), the bounds drawn dashed beside the predictors; the dialog gives the
+// parameters its fields say; through the main window a simulation of the golden trace set
+// writes its folder, joins the workspace and opens in the view.
+#include "app/gui/job_runner.h"
+#include "app/gui/main_window.h"
+#include "app/gui/path_edit.h"
+#include "app/gui/simulation_dialog.h"
+#include "core/simulate/simulation_file.h"
+#include "tests/support/tiny_simulation.h"
+#include "widgets/simulation_table_model.h"
+#include "widgets/simulation_view.h"
+#include "widgets/view_qcustomplot.h"
+#include "widgets/workspace_model.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace specmoe;
+using namespace specmoe::gui;
+using widgets::SimulationView;
+
+namespace {
+
+const QString kGoldenTrace = QStringLiteral(SPECMOE_TEST_DATA "/golden/trace");
+const QString kTinyModel = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
+
+simulate::SimulationResult tinyResult()
+{
+    static const simulate::SimulationResult r = [] {
+        QTemporaryDir dir;
+        test::writeTinySimulationModel(dir.path().toStdString());
+        return simulate::runSimulation(test::tinySimulationParams(dir.path().toStdString()));
+    }();
+    return r;
+}
+
+// Every point of every graph of a panel is the value of the row it stands for.
+void checkPanel(const SimulationView& view, SimulationView::Panel panel, const simulate::SimulationResult& r)
+{
+    const widgets::SimulationSelection s = view.selection();
+    const QStringList plotted = view.plottedPredictors(panel);
+    for (const char* name : {"none", "oracle", "frequency", "markov"})
+        QVERIFY2(plotted.contains(QString::fromLatin1(name)), name);
+    QCOMPARE(plotted.size(), 4);
+    int points = 0;
+    for (const QString& name : plotted) {
+        const QCPGraph* g = view.graph(panel, name);
+        QVERIFY(g);
+        const bool bound = name == QLatin1String("none") || name == QLatin1String("oracle");
+        QCOMPARE(g->pen().style() == Qt::DashLine, bound); // bounds dashed, predictors solid
+        const int m = name == QLatin1String("none") ? 0 : s.budget, h = name == QLatin1String("none") ? 0 : s.horizon;
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it, ++points) {
+            const int cache = panel == SimulationView::HitRatePanel ? int(it->key) : s.cacheExperts;
+            const double link = panel == SimulationView::HitRatePanel ? s.linkGBps : it->key;
+            const simulate::SimulationRow* row = r.find(name.toStdString(), s.policy, cache, link, m, h);
+            QVERIFY2(row, qPrintable(QStringLiteral("%1 cache %2 link %3").arg(name).arg(cache).arg(link)));
+            QCOMPARE(it->value, panel == SimulationView::HitRatePanel ? row->hitRate : row->tokensPerSecond);
+        }
+        // One point per swept value.
+        QCOMPARE(g->dataCount(), panel == SimulationView::HitRatePanel ? 3 : 2);
+    }
+    QCOMPARE(points, panel == SimulationView::HitRatePanel ? 12 : 8);
+}
+
+} // namespace
+
+class TestSimulation : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("SpecMoE-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_simulation"));
+        QSettings().clear();
+    }
+
+    void viewDrawsTheRowsWithTheBounds()
+    {
+        const simulate::SimulationResult r = tinyResult();
+        QCOMPARE(int(r.rows.size()), 6 + 3 * 6);
+        SimulationView view;
+        view.resize(1200, 800);
+        view.setResult(r);
+        const widgets::SimulationSelection s = view.selection();
+        QCOMPARE(s.policy, simulate::Policy::Lru);
+        QCOMPARE(s.budget, 2);
+        QCOMPARE(s.horizon, 1);
+        QCOMPARE(s.cacheExperts, 4);   // the middle of 2, 4, 6
+        QCOMPARE(s.linkGBps, 25.0);    // nearest the profile's 50 GB/s
+        checkPanel(view, SimulationView::HitRatePanel, r);
+        checkPanel(view, SimulationView::TokensPerSecondPanel, r);
+        // The oracle bounds the predictors from above, no prefetch from below (tokens/s).
+        for (int i = 0; i < 2; ++i) {
+            const double none = view.graph(SimulationView::TokensPerSecondPanel, QStringLiteral("none"))->data()->at(i)->value;
+            const double oracle = view.graph(SimulationView::TokensPerSecondPanel, QStringLiteral("oracle"))->data()->at(i)->value;
+            const double markov = view.graph(SimulationView::TokensPerSecondPanel, QStringLiteral("markov"))->data()->at(i)->value;
+            QVERIFY(oracle >= markov);
+            QVERIFY(oracle > none);
+        }
+        // Selectors only where the sweep has a choice: one policy, m, h; two links, three caches.
+        QVERIFY(view.policyBox()->isHidden());
+        QVERIFY(view.budgetBox()->isHidden());
+        QVERIFY(!view.linkBox()->isHidden());
+        QCOMPARE(view.linkBox()->count(), 2);
+        QCOMPARE(view.cacheBox()->count(), 3);
+        // Another link for the hit-rate panel: its rows.
+        view.linkBox()->setCurrentIndex(view.linkBox()->findData(8.0));
+        QCOMPARE(view.selection().linkGBps, 8.0);
+        checkPanel(view, SimulationView::HitRatePanel, r);
+        view.cacheBox()->setCurrentIndex(view.cacheBox()->findData(2));
+        QCOMPARE(view.selection().cacheExperts, 2);
+        checkPanel(view, SimulationView::TokensPerSecondPanel, r);
+        // The table holds the selection's rows: all of them here (one policy, m, h).
+        QCOMPARE(view.tableModel()->rowCount(), int(r.rows.size()));
+        QVERIFY(view.caption().contains(QStringLiteral("of the gap")));
+
+        // Hover over a point names its row.
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.plot()->replot();
+        const QCPGraph* markov = view.graph(SimulationView::HitRatePanel, QStringLiteral("markov"));
+        const auto point = markov->data()->at(1);
+        const QPoint at(int(markov->keyAxis()->coordToPixel(point->key)), int(markov->valueAxis()->coordToPixel(point->value)));
+        const QString hover = view.hoverText(at);
+        QVERIFY2(hover.contains(QStringLiteral("markov")) && hover.contains(QStringLiteral("cache %1").arg(int(point->key))),
+                 qPrintable(hover));
+        QVERIFY(view.hoverText(QPoint(2, 2)).isEmpty());
+
+        // Export: image and the table's rows as CSV.
+        QTemporaryDir out;
+        QString err;
+        QVERIFY2(view.exportImage(out.filePath(QStringLiteral("sim.png")), QSize(1200, 700), 96, &err), qPrintable(err));
+        QVERIFY(QImage(out.filePath(QStringLiteral("sim.png"))).size() == QSize(1200, 700));
+        QVERIFY2(view.exportCsv(out.filePath(QStringLiteral("sim.csv")), &err), qPrintable(err));
+        QFile csv(out.filePath(QStringLiteral("sim.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), qsizetype(r.rows.size() + 1));
+    }
+
+    void viewReadsSimulationJson()
+    {
+        const simulate::SimulationResult r = tinyResult();
+        QTemporaryDir dir;
+        QFile f(dir.filePath(QStringLiteral("simulation.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(r.toJson()));
+        f.close();
+        SimulationView view;
+        view.setResult(simulate::readSimulation(dir.path().toStdString()));
+        checkPanel(view, SimulationView::HitRatePanel, r);
+        checkPanel(view, SimulationView::TokensPerSecondPanel, r);
+    }
+
+    void dialogBuildsParamsFromItsFields()
+    {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath(QStringLiteral("simulations/first"));
+        simulate::SimulateParams defaults;
+        SimulationDialog dlg({kGoldenTrace}, {}, {kTinyModel}, out, defaults);
+        QVERIFY2(dlg.isInputValid(), qPrintable(dlg.messageText())); // one trace set: checked
+        // Core's defaults in the fields.
+        QCOMPARE(dlg.batchBox()->value(), defaults.batch);
+        QCOMPARE(dlg.hardwareBox()->currentData().toString(), QString::fromStdString(defaults.hardware.name));
+        QVERIFY(dlg.policyCheck(simulate::Policy::Lru)->isChecked());
+        QVERIFY(!dlg.policyCheck(simulate::Policy::Belady)->isChecked());
+        // The bounds are listed, checked and not choosable.
+        QListWidget* preds = dlg.predictorList();
+        QCOMPARE(preds->item(0)->data(Qt::UserRole).toString(), QStringLiteral("none"));
+        QCOMPARE(preds->item(1)->data(Qt::UserRole).toString(), QStringLiteral("oracle"));
+        QVERIFY(!(preds->item(1)->flags() & Qt::ItemIsEnabled));
+
+        dlg.cacheEdit()->setText(QStringLiteral("2, 4"));
+        dlg.linkEdit()->setText(QStringLiteral("8 25.5"));
+        dlg.budgetEdit()->setText(QStringLiteral("2"));
+        dlg.horizonEdit()->setText(QStringLiteral("1, 2"));
+        dlg.policyCheck(simulate::Policy::Belady)->setChecked(true);
+        dlg.modelBox()->setCurrentIndex(dlg.modelBox()->findData(kTinyModel));
+        dlg.storageBox()->setCurrentIndex(dlg.storageBox()->findData(int(simulate::StorageDType::Int4)));
+        dlg.hardwareBox()->setCurrentIndex(dlg.hardwareBox()->findData(QStringLiteral("rtx-4090")));
+        dlg.batchBox()->setValue(4);
+        dlg.selectPredictors({QStringLiteral("lookahead")});
+        QVERIFY2(dlg.isInputValid(), qPrintable(dlg.messageText()));
+        const SimulationSettings s = dlg.settings();
+        const simulate::SimulateParams& p = s.params;
+        QCOMPARE(s.outputDir, out);
+        QCOMPARE(p.traceDirs, std::vector<std::string>{kGoldenTrace.toStdString()});
+        QCOMPARE(p.cacheExperts, (std::vector<int>{2, 4}));
+        QCOMPARE(p.linkGBps, (std::vector<double>{8.0, 25.5}));
+        QCOMPARE(p.budgets, std::vector<int>{2});
+        QCOMPARE(p.horizons, (std::vector<int>{1, 2}));
+        QCOMPARE(p.policies, (std::vector<simulate::Policy>{simulate::Policy::Lru, simulate::Policy::Belady}));
+        QCOMPARE(p.model, kTinyModel.toStdString());
+        QCOMPARE(p.storage, simulate::StorageDType::Int4);
+        QCOMPARE(p.hardware.name, std::string("rtx-4090"));
+        QCOMPARE(p.batch, 4);
+        QCOMPARE(p.split, std::optional<Split>(Split::Test));
+        // The checked baselines (frequency and markov by default, lookahead added); never the bounds.
+        QCOMPARE(p.predictors, (std::vector<std::string>{"frequency", "markov", "lookahead"}));
+
+        // Invalid input keeps OK disabled with a message.
+        dlg.linkEdit()->setText(QStringLiteral("8, fast"));
+        QVERIFY(!dlg.isInputValid());
+        QVERIFY(!dlg.okButton()->isEnabled());
+        QVERIFY(dlg.messageText().contains(QStringLiteral("Link bandwidths")));
+        dlg.linkEdit()->setText(QString());
+        QVERIFY(dlg.isInputValid());
+        QVERIFY(dlg.settings().params.linkGBps.empty()); // empty: the hardware's link
+        dlg.horizonEdit()->setText(QString());
+        QVERIFY(!dlg.isInputValid());
+        dlg.horizonEdit()->setText(QStringLiteral("1"));
+        for (simulate::Policy pol : {simulate::Policy::Lru, simulate::Policy::Belady})
+            dlg.policyCheck(pol)->setChecked(false);
+        QVERIFY(!dlg.isInputValid());
+        QVERIFY(dlg.messageText().contains(QStringLiteral("policy")));
+        dlg.policyCheck(simulate::Policy::Lfu)->setChecked(true);
+        dlg.selectTraceSets({});
+        QVERIFY(!dlg.isInputValid());
+        QVERIFY(dlg.messageText().contains(QStringLiteral("trace sets")));
+    }
+
+    // Through the main window: the job runs core's simulation on the golden trace set, writes
+    // simulation.json and .csv, the folder joins the workspace and opens in the view.
+    void jobWritesFolderAndOpensTheView()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Study"), &err), qPrintable(err));
+        SimulationSettings s;
+        s.params.traceDirs = {kGoldenTrace.toStdString()};
+        s.params.split = std::nullopt; // all 30 sequences
+        s.params.model = kTinyModel.toStdString();
+        s.params.cacheExperts = {2, 4, 8};
+        s.params.linkGBps = {0.5, 4};
+        s.params.budgets = {2};
+        s.outputDir = window.workspace().uniqueSimulationDir(QStringLiteral("golden"));
+        const qint64 id = window.startSimulation(s);
+        QVERIFY(id > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(window.jobRunner()->state(id)), 60000);
+        QCOMPARE(window.jobRunner()->state(id), widgets::JobState::Finished);
+        QVERIFY(QFile::exists(QDir(s.outputDir).filePath(QStringLiteral("simulation.json"))));
+        QVERIFY(QFile::exists(QDir(s.outputDir).filePath(QStringLiteral("simulation.csv"))));
+        const simulate::SimulationResult r = simulate::readSimulation(s.outputDir.toStdString());
+        QCOMPARE(r.tokens, qint64(232));
+        // In the tree, and open in the view with the file's rows.
+        const QModelIndex i = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Simulation, s.outputDir);
+        QVERIFY(i.isValid());
+        QVERIFY(window.workspaceModel()->entry(i)->summary.contains(QStringLiteral("setting")));
+        auto* view = qobject_cast<SimulationView*>(window.tabs()->currentWidget());
+        QVERIFY(view);
+        QCOMPARE(view->series().result().toJson(), r.toJson());
+        QCOMPARE(view->plottedPredictors(SimulationView::HitRatePanel),
+                 (QStringList{QStringLiteral("none"), QStringLiteral("oracle"), QStringLiteral("frequency"),
+                              QStringLiteral("markov")}));
+        // Reopening the workspace entry shows the same result from the file.
+        window.tabs()->removeTab(window.tabs()->indexOf(view));
+        delete view;
+        auto* again = qobject_cast<SimulationView*>(window.openEntry(*window.workspaceModel()->entry(i)));
+        QVERIFY(again);
+        QCOMPARE(again->series().result().toJson(), r.toJson());
+    }
+};
+
+QTEST_MAIN(TestSimulation)
+#include "tst_simulation.moc"
