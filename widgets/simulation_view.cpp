@@ -113,6 +113,7 @@ SimulationView::SimulationView(QWidget* parent) : QWidget(parent)
     m_tableView = new QTableView(this);
     m_tableView->setModel(m_sorted);
     m_tableView->setSortingEnabled(true);
+    m_tableView->sortByColumn(-1, Qt::AscendingOrder); // the file's order (bounds first) until a header is clicked
     m_tableView->verticalHeader()->setVisible(false);
     m_tableView->verticalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().height() + 6);
     m_tableView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -235,15 +236,21 @@ QString SimulationView::caption() const
         if (g->best.empty())
             return text;
         text += QLatin1Char('\n');
-        text += tr("At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, "
-                   "%5, reaches %6 and closes %7% of the gap.")
+        text += tr("At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, "
+                   "reaches %6")
                     .arg(g->cacheExperts)
                     .arg(gbps(g->linkGBps))
                     .arg(g->noneTokensPerSecond, 0, 'f', 2)
                     .arg(g->oracleTokensPerSecond, 0, 'f', 2)
                     .arg(SimulationSeries::predictorLabel(QString::fromStdString(g->best)))
-                    .arg(g->bestTokensPerSecond, 0, 'f', 2)
-                    .arg(100.0 * g->gapClosed, 0, 'f', 0);
+                    .arg(g->bestTokensPerSecond, 0, 'f', 2);
+        // Where the oracle gains almost nothing the share of its gain is noise: say so instead.
+        if (g->oracleTokensPerSecond - g->noneTokensPerSecond < 0.01 * g->noneTokensPerSecond)
+            text += tr(" (the oracle gains under 1%: prefetching cannot help here).");
+        else if (g->bestTokensPerSecond < g->noneTokensPerSecond)
+            text += tr(": every predictor is slower than no prefetching here.");
+        else
+            text += tr(" and closes %1% of the gap.").arg(100.0 * g->gapClosed, 0, 'f', 0);
     }
     return text;
 }

@@ -1029,10 +1029,12 @@ void MainWindow::simulationDialog(const QString& traceSetDir, const QString& run
     simulate::SimulateParams defaults;
     settings.applyDevice(&defaults.device);
     defaults.threads = settings.threads;
-    const QString base = !runDir.isEmpty() ? QFileInfo(runDir).fileName()
-                         : !traceSetDir.isEmpty() ? QFileInfo(traceSetDir).fileName()
-                                                  : QStringLiteral("simulation");
-    SimulationDialog dlg(m_workspace.traceSetDirs(), m_workspace.runDirs(), m_workspace.models(),
+    const QStringList traceSets = m_workspace.traceSetDirs();
+    const QString base = !runDir.isEmpty()         ? QFileInfo(runDir).fileName()
+                         : !traceSetDir.isEmpty()  ? QFileInfo(traceSetDir).fileName()
+                         : traceSets.size() == 1   ? QFileInfo(traceSets.front()).fileName()
+                                                   : QStringLiteral("simulation");
+    SimulationDialog dlg(traceSets, m_workspace.runDirs(), m_workspace.models(),
                          m_workspace.uniqueSimulationDir(base), defaults, this);
     QStringList traces;
     if (!traceSetDir.isEmpty())

@@ -174,6 +174,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     m_predictors = new QListWidget(prefetchBox);
     m_predictors->setObjectName(QStringLiteral("predictors"));
     m_predictors->setMaximumHeight(120);
+    m_predictors->setMinimumWidth(320);
     // The bounds are always simulated: shown, not choosable.
     for (const auto& [name, label] : {std::pair{simulate::kNoPrefetch, tr("no prefetch (lower bound)")},
                                       std::pair{simulate::kOracle, tr("oracle: the true routing (upper bound)")}}) {
@@ -205,6 +206,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     m_output = new PathEdit(PathEdit::SaveFolder, outBox);
     m_output->setObjectName(QStringLiteral("outputDir"));
     m_output->setPath(outputDir);
+    m_output->setMinimumWidth(320);
     auto* outForm = new QFormLayout(outBox);
     outForm->addRow(tr("Folder (simulation.json, simulation.csv):"), m_output);
 

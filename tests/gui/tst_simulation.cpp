@@ -126,7 +126,16 @@ private Q_SLOTS:
         checkPanel(view, SimulationView::TokensPerSecondPanel, r);
         // The table holds the selection's rows: all of them here (one policy, m, h).
         QCOMPARE(view.tableModel()->rowCount(), int(r.rows.size()));
-        QVERIFY(view.caption().contains(QStringLiteral("of the gap")));
+        // The caption's gap is core's at the selected cache and link.
+        const simulate::GapSummary* g = view.series().gap(view.selection(), 2, view.selection().linkGBps);
+        QVERIFY(g && !g->best.empty());
+        QVERIFY(view.caption().contains(QStringLiteral("no prefetch %1 tokens/s").arg(g->noneTokensPerSecond, 0, 'f', 2)));
+        if (g->oracleTokensPerSecond - g->noneTokensPerSecond < 0.01 * g->noneTokensPerSecond)
+            QVERIFY(view.caption().contains(QStringLiteral("under 1%")));
+        else if (g->bestTokensPerSecond < g->noneTokensPerSecond)
+            QVERIFY(view.caption().contains(QStringLiteral("slower than no prefetching")));
+        else
+            QVERIFY(view.caption().contains(QStringLiteral("closes %1% of the gap").arg(100.0 * g->gapClosed, 0, 'f', 0)));
 
         // Hover over a point names its row.
         view.show();
