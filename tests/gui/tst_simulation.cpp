@@ -8,6 +8,7 @@
 #include "app/gui/path_edit.h"
 #include "app/gui/simulation_dialog.h"
 #include "core/simulate/simulation_file.h"
+#include "core/util/error.h"
 #include "tests/support/tiny_simulation.h"
 #include "widgets/simulation_table_model.h"
 #include "widgets/simulation_view.h"
@@ -239,6 +240,29 @@ private Q_SLOTS:
         dlg.selectTraceSets({});
         QVERIFY(!dlg.isInputValid());
         QVERIFY(dlg.messageText().contains(QStringLiteral("trace sets")));
+    }
+
+    // The job's function reports core's progress and stops when asked: nothing is written.
+    void jobReportsProgressAndCancels()
+    {
+        QTemporaryDir tmp;
+        test::writeTinySimulationModel(tmp.path().toStdString());
+        SimulationSettings s;
+        s.params = test::tinySimulationParams(tmp.path().toStdString());
+        s.outputDir = tmp.filePath(QStringLiteral("out"));
+        int reports = 0;
+        QVERIFY_THROWS_EXCEPTION(specmoe::Cancelled, makeSimulationJob(s)([&](const Progress& p) {
+            ++reports;
+            return p.unit != "settings" || p.done < 3; // stop after three settings
+        }));
+        QVERIFY(reports > 3);
+        QVERIFY(!QFileInfo::exists(s.outputDir));
+        // Run to the end: the files and the value agree.
+        const QVariant v = makeSimulationJob(s)([](const Progress&) { return true; });
+        const auto r = v.value<simulate::SimulationResult>();
+        QCOMPARE(int(r.rows.size()), 6 + 3 * 6);
+        QCOMPARE(simulate::readSimulation(s.outputDir.toStdString()).toJson(), r.toJson());
+        QVERIFY(QFileInfo::exists(QDir(s.outputDir).filePath(QStringLiteral("simulation.csv"))));
     }
 
     // Through the main window: the job runs core's simulation on the golden trace set, writes
