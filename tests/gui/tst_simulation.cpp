@@ -305,6 +305,27 @@ private Q_SLOTS:
         auto* again = qobject_cast<SimulationView*>(window.openEntry(*window.workspaceModel()->entry(i)));
         QVERIFY(again);
         QCOMPARE(again->series().result().toJson(), r.toJson());
+
+        // A damaged simulation.json: the tree says so with core's message, the summary page opens.
+        const QString bad = window.workspace().uniqueSimulationDir(QStringLiteral("damaged"));
+        QVERIFY(QDir().mkpath(bad));
+        QFile f(QDir(bad).filePath(QStringLiteral("simulation.json")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray::fromStdString(r.toJson()).replace("\"hit_rate\"", "\"hit_ratio\""));
+        f.close();
+        window.refreshWorkspace();
+        const QModelIndex b = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Simulation, bad);
+        QVERIFY(b.isValid());
+        const widgets::WorkspaceEntry damaged = *window.workspaceModel()->entry(b);
+        QCOMPARE(damaged.health, widgets::WorkspaceEntry::Failed);
+        QVERIFY(!damaged.details.isEmpty());
+        QVERIFY2(damaged.details.front().second.contains(QStringLiteral("rows[0]: field 'hit_rate' is missing")),
+                 qPrintable(damaged.details.front().second));
+        QVERIFY(!qobject_cast<SimulationView*>(window.openEntry(damaged)));
+        // A folder without a result yet (a job writing it) is listed as incomplete.
+        const QString running = window.workspace().uniqueSimulationDir(QStringLiteral("running"));
+        QVERIFY(QDir().mkpath(running));
+        QCOMPARE(Workspace::describeSimulation(running).health, widgets::WorkspaceEntry::Incomplete);
     }
 };
 
