@@ -4,52 +4,57 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="43"/>
+        <location filename="../app/gui/jobs.cpp" line="46"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="53"/>
+        <location filename="../app/gui/jobs.cpp" line="56"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="65"/>
+        <location filename="../app/gui/jobs.cpp" line="68"/>
         <source>Import %1</source>
         <translation>%1 importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="76"/>
+        <location filename="../app/gui/jobs.cpp" line="79"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="86"/>
+        <location filename="../app/gui/jobs.cpp" line="89"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="146"/>
+        <location filename="../app/gui/jobs.cpp" line="149"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="166"/>
+        <location filename="../app/gui/jobs.cpp" line="169"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="190"/>
+        <location filename="../app/gui/jobs.cpp" line="186"/>
+        <source>Simulate %1</source>
+        <translation>Simulieren: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="216"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1: %2 Sequenzen, %3 Tokens in %4 s geschrieben (%5 Tokens/s); %6 Shards%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="197"/>
+        <location filename="../app/gui/jobs.cpp" line="223"/>
         <source>, not complete (resumable)</source>
         <translation>, nicht vollständig (fortsetzbar)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="203"/>
+        <location filename="../app/gui/jobs.cpp" line="229"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>übersprungene Eingabe: %n Element, auch in manifest.json aufgeführt („skipped“)</numerusform>
@@ -210,103 +215,137 @@
         <translation>Decode</translation>
     </message>
     <message>
-        <location filename="../widgets/routed_text.cpp" line="85"/>
+        <location filename="../widgets/routed_text.cpp" line="83"/>
         <source>#? </source>
         <translation>#? </translation>
+    </message>
+</context>
+<context>
+    <name>SimulationSeries</name>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="183"/>
+        <source>no prefetch</source>
+        <translation>kein Vorabladen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="185"/>
+        <source>oracle (true routing)</source>
+        <translation>Orakel (wahres Routing)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="201"/>
+        <source>LRU</source>
+        <translation>LRU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="202"/>
+        <source>LFU</source>
+        <translation>LFU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="203"/>
+        <source>static hot set</source>
+        <translation>statische Hot-Menge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="204"/>
+        <source>Belady (optimal)</source>
+        <translation>Belady (optimal)</translation>
     </message>
 </context>
 <context>
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
-        <location filename="../app/gui/workspace.cpp" line="378"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>Shards</source>
         <translation>Shards</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
-        <location filename="../app/gui/workspace.cpp" line="377"/>
+        <location filename="../app/gui/workspace.cpp" line="389"/>
         <source>Sequences</source>
         <translation>Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="28"/>
+        <location filename="../app/gui/workspace.cpp" line="29"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="35"/>
+        <location filename="../app/gui/workspace.cpp" line="36"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="96"/>
+        <location filename="../app/gui/workspace.cpp" line="97"/>
         <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
         <translation>%1-Aufteilung, %2 Tokens: %3 Recall@%4 %5 (Häufigkeit %6, Markov %7), Horizont 1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="103"/>
+        <location filename="../app/gui/workspace.cpp" line="104"/>
         <source>unreadable report %1</source>
         <translation>unlesbarer Bericht %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="119"/>
+        <location filename="../app/gui/workspace.cpp" line="120"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 enthält bereits einen Arbeitsbereich.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="124"/>
+        <location filename="../app/gui/workspace.cpp" line="125"/>
         <source>Cannot create the folder %1.</source>
         <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="145"/>
+        <location filename="../app/gui/workspace.cpp" line="146"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1: Das Feld „format“ ist nicht „specmoe-workspace“.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="151"/>
+        <location filename="../app/gui/workspace.cpp" line="152"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1: Arbeitsbereich-Version %2 wird nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="235"/>
+        <location filename="../app/gui/workspace.cpp" line="238"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="359"/>
+        <location filename="../app/gui/workspace.cpp" line="371"/>
         <source>no manifest yet</source>
         <translation>noch kein Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="367"/>
+        <location filename="../app/gui/workspace.cpp" line="379"/>
         <source>unreadable manifest</source>
         <translation>unlesbares Manifest</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="368"/>
-        <location filename="../app/gui/workspace.cpp" line="470"/>
+        <location filename="../app/gui/workspace.cpp" line="380"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="516"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="374"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>%1 tokens</source>
         <translation>%1 Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="374"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 Tokens, unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="376"/>
+        <location filename="../app/gui/workspace.cpp" line="388"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="378"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n Shard</numerusform>
@@ -314,62 +353,64 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381"/>
-        <location filename="../app/gui/workspace.cpp" line="473"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
+        <location filename="../app/gui/workspace.cpp" line="485"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 Schichten × %2 Experten, Top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="386"/>
+        <location filename="../app/gui/workspace.cpp" line="398"/>
         <source>Lookahead probes</source>
         <translation>Vorausschau-Sonden</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="390"/>
+        <location filename="../app/gui/workspace.cpp" line="402"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="393"/>
+        <location filename="../app/gui/workspace.cpp" line="405"/>
         <source>Compute dtype</source>
         <translation>Rechen-Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="399"/>
+        <location filename="../app/gui/workspace.cpp" line="411"/>
         <source>Sources</source>
         <translation>Quellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
         <source>complete</source>
         <translation>vollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>incomplete (can be resumed)</source>
         <translation>unvollständig (kann fortgesetzt werden)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="401"/>
-        <location filename="../app/gui/workspace.cpp" line="453"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="413"/>
+        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="494"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="418"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>beendet nach %n Epoche</numerusform>
@@ -377,120 +418,178 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="418"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>finished</source>
         <translation>beendet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="432"/>
         <source>incomplete, epoch %1</source>
         <translation>unvollständig, Epoche %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="432"/>
         <source>incomplete</source>
         <translation>unvollständig</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="422"/>
+        <location filename="../app/gui/workspace.cpp" line="434"/>
         <source>not started</source>
         <translation>nicht gestartet</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="425"/>
+        <location filename="../app/gui/workspace.cpp" line="437"/>
         <source>Best epoch</source>
         <translation>Beste Epoche</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="430"/>
+        <location filename="../app/gui/workspace.cpp" line="442"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <location filename="../app/gui/workspace.cpp" line="445"/>
         <source>Epochs done</source>
         <translation>Abgeschlossene Epochen</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <location filename="../app/gui/workspace.cpp" line="445"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <location filename="../app/gui/workspace.cpp" line="446"/>
         <source>Latest</source>
         <translation>Neueste</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>%1; horizon %2</source>
         <translation>%1; Horizont %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="446"/>
+        <location filename="../app/gui/workspace.cpp" line="458"/>
         <source>Trace sets</source>
         <translation>Trace-Sätze</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="449"/>
+        <location filename="../app/gui/workspace.cpp" line="461"/>
         <source>Latest evaluation</source>
         <translation>Letzte Bewertung</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="463"/>
         <source>Problem</source>
         <translation>Problem</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="469"/>
+        <location filename="../app/gui/workspace.cpp" line="481"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json fehlt oder ist unlesbar</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="474"/>
+        <location filename="../app/gui/workspace.cpp" line="486"/>
         <source>Architecture</source>
         <translation>Architektur</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="475"/>
+        <location filename="../app/gui/workspace.cpp" line="487"/>
         <source>Hidden size</source>
         <translation>Verborgene Größe</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="476"/>
+        <location filename="../app/gui/workspace.cpp" line="488"/>
         <source>Vocabulary</source>
         <translation>Vokabular</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="477"/>
+        <location filename="../app/gui/workspace.cpp" line="489"/>
         <source>Parameters</source>
         <translation>Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="478"/>
+        <location filename="../app/gui/workspace.cpp" line="490"/>
         <source>Stored dtype</source>
         <translation>Gespeicherter Datentyp</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="479"/>
+        <location filename="../app/gui/workspace.cpp" line="491"/>
         <source>Weight files</source>
         <translation>Gewichtsdateien</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <location filename="../app/gui/workspace.cpp" line="492"/>
         <source>Tokenizer</source>
         <translation>Tokenizer</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <location filename="../app/gui/workspace.cpp" line="492"/>
         <source>none (token-id sources only)</source>
         <translation>keiner (nur Quellen mit Token-IDs)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="507"/>
+        <source>no result yet</source>
+        <translation>noch kein Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="515"/>
+        <source>unreadable simulation.json</source>
+        <translation>simulation.json nicht lesbar</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/workspace.cpp" line="525"/>
+        <source>%n setting(s)</source>
+        <translation>
+            <numerusform>%n Einstellung</numerusform>
+            <numerusform>%n Einstellungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <source>, best closes %1% of the gap</source>
+        <translation>, der beste schließt %1% der Lücke</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <source>Replayed</source>
+        <translation>Abgespielt</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <source>%1 tokens of %2 sequences (%3 split), batch %4</source>
+        <translation>%1 Tokens aus %2 Sequenzen (Teil %3), Batch %4</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <source>%1, expert %2 MB (%3)</source>
+        <translation>%1, Experte %2 MB (%3)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
+        <source>Hardware</source>
+        <translation>Hardware</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="542"/>
+        <source>Predictors</source>
+        <translation>Prädiktoren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <source>Best</source>
+        <translation>Beste</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <source>%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)</source>
+        <translation>%1 bei %2 Experten pro Schicht, %3 GB/s: %4 Tokens/s (ohne Vorabladen %5, Orakel %6)</translation>
     </message>
 </context>
 <context>
@@ -732,72 +831,87 @@
         <translation>Merkmale des verborgenen Zustands je Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den verborgenen Zustand lesen. Teile mit „+“ verbunden: gate_logits:D (die Logits der nächsten D Gates, D × Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen aller Router, Schichten × Experten Werte). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <source>build one (PCA on the first batches)</source>
+        <translation>neu erstellen (PCA auf den ersten Batches)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
+        <translation>Die Merkmale mit der Basis einer anderen Sammlung berechnen (deren Trace-Ordner, ein exportierter Prädiktor-Ordner oder eine Datei feature_basis.safetensors), statt eine neue zu schätzen, damit zurückgehaltene Traces dieselben Merkmale enthalten wie die Trainings-Traces. Das Merkmalsfeld darf leer bleiben: die Basis nennt ihre Spezifikation.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="241"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="243"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="251"/>
         <source>Hidden-state features:</source>
         <translation>Merkmale des verborgenen Zustands:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="329"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <source>Feature basis from:</source>
+        <translation>Merkmalsbasis aus:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="338"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="330"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="339"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="337"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="358"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="369"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="386"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -805,22 +919,22 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="404"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="413"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="435"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="438"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="436"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
@@ -828,107 +942,112 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="441"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="450"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="536"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="538"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="530"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="542"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="553"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <source>The feature basis %1 does not exist.</source>
+        <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="579"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="581"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -1337,172 +1456,187 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="136"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="165"/>
+        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <source>Simulation</source>
+        <translation>Simulation</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="183"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="174"/>
+        <location filename="../app/gui/main_window.cpp" line="192"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="176"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="196"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181"/>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="204"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="207"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="209"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="211"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Import Traces…</source>
         <translation>Traces &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="215"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>Routing-Traces aus vLLM, SGLang, Megatron-Core oder NumPy-Arrays importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="217"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="220"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="204"/>
+        <location filename="../app/gui/main_window.cpp" line="222"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>Prädiktor &amp;bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="224"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="208"/>
+        <location filename="../app/gui/main_window.cpp" line="226"/>
         <source>E&amp;xport Predictor…</source>
         <translation>Prädiktor e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="228"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213"/>
+        <location filename="../app/gui/main_window.cpp" line="231"/>
+        <source>&amp;Simulate Expert Cache…</source>
+        <translation>Experten-Cache &amp;simulieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="233"/>
+        <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
+        <translation>Trace-Sätze durch den Experten-Cache einer Offloading-Engine abspielen: was das Vorabladen eines Prädiktors an Trefferquote und Tokens/s bringt</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="237"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217"/>
+        <location filename="../app/gui/main_window.cpp" line="241"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237"/>
+        <location filename="../app/gui/main_window.cpp" line="261"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="259"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="293"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="273"/>
+        <location filename="../app/gui/main_window.cpp" line="301"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="285"/>
+        <location filename="../app/gui/main_window.cpp" line="313"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="316"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="299"/>
+        <location filename="../app/gui/main_window.cpp" line="327"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308"/>
+        <location filename="../app/gui/main_window.cpp" line="338"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="344"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="317"/>
+        <location filename="../app/gui/main_window.cpp" line="347"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -1510,12 +1644,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="353"/>
+        <location filename="../app/gui/main_window.cpp" line="383"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="354"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -1523,27 +1657,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="380"/>
+        <location filename="../app/gui/main_window.cpp" line="411"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="381"/>
+        <location filename="../app/gui/main_window.cpp" line="412"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="414"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="392"/>
+        <location filename="../app/gui/main_window.cpp" line="423"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <location filename="../app/gui/main_window.cpp" line="426"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -1551,7 +1685,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="397"/>
+        <location filename="../app/gui/main_window.cpp" line="428"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -1560,169 +1694,179 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="60"/>
-        <location filename="../app/gui/main_window.cpp" line="584"/>
-        <location filename="../app/gui/main_window.cpp" line="628"/>
-        <location filename="../app/gui/main_window.cpp" line="1013"/>
+        <location filename="../app/gui/main_window.cpp" line="615"/>
+        <location filename="../app/gui/main_window.cpp" line="659"/>
+        <location filename="../app/gui/main_window.cpp" line="1090"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="600"/>
+        <location filename="../app/gui/main_window.cpp" line="631"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="608"/>
+        <location filename="../app/gui/main_window.cpp" line="639"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
-        <location filename="../app/gui/main_window.cpp" line="618"/>
+        <location filename="../app/gui/main_window.cpp" line="643"/>
+        <location filename="../app/gui/main_window.cpp" line="649"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="643"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="623"/>
+        <location filename="../app/gui/main_window.cpp" line="654"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="638"/>
-        <location filename="../app/gui/main_window.cpp" line="641"/>
-        <location filename="../app/gui/main_window.cpp" line="661"/>
+        <location filename="../app/gui/main_window.cpp" line="669"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="692"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="642"/>
+        <location filename="../app/gui/main_window.cpp" line="673"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="677"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="647"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="433"/>
-        <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="671"/>
+        <location filename="../app/gui/main_window.cpp" line="464"/>
+        <location filename="../app/gui/main_window.cpp" line="690"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="430"/>
+        <location filename="../app/gui/main_window.cpp" line="461"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="671"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="681"/>
+        <location filename="../app/gui/main_window.cpp" line="712"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="850"/>
+        <location filename="../app/gui/main_window.cpp" line="886"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="852"/>
+        <location filename="../app/gui/main_window.cpp" line="888"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="932"/>
+        <location filename="../app/gui/main_window.cpp" line="980"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="933"/>
+        <location filename="../app/gui/main_window.cpp" line="981"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="934"/>
+        <location filename="../app/gui/main_window.cpp" line="982"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="992"/>
+        <location filename="../app/gui/main_window.cpp" line="1069"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="993"/>
+        <location filename="../app/gui/main_window.cpp" line="1070"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1023"/>
+        <location filename="../app/gui/main_window.cpp" line="1100"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1096"/>
+        <location filename="../app/gui/main_window.cpp" line="1173"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1098"/>
+        <location filename="../app/gui/main_window.cpp" line="1175"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1101"/>
+        <location filename="../app/gui/main_window.cpp" line="1178"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1103"/>
+        <location filename="../app/gui/main_window.cpp" line="1180"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1106"/>
+        <location filename="../app/gui/main_window.cpp" line="1181"/>
+        <source>Simulate an Expert Cache on It…</source>
+        <translation>Experten-Cache darauf simulieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1185"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1108"/>
+        <location filename="../app/gui/main_window.cpp" line="1187"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1112"/>
+        <location filename="../app/gui/main_window.cpp" line="1189"/>
+        <source>Simulate Its Prefetching…</source>
+        <translation>Sein Vorabladen simulieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1193"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1117"/>
+        <location filename="../app/gui/main_window.cpp" line="1198"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1138"/>
+        <location filename="../app/gui/main_window.cpp" line="1219"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1139"/>
+        <location filename="../app/gui/main_window.cpp" line="1220"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -1912,6 +2056,279 @@
     </message>
 </context>
 <context>
+    <name>specmoe::gui::SimulationDialog</name>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="89"/>
+        <source>Simulate an Expert Cache</source>
+        <translation>Experten-Cache simulieren</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="93"/>
+        <source>Traces</source>
+        <translation>Traces</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="102"/>
+        <source>Test (what no predictor trained or chose its epoch on)</source>
+        <translation>Test (worauf kein Prädiktor trainiert oder seine Epoche gewählt hat)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <source>All sequences</source>
+        <translation>Alle Sequenzen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="113"/>
+        <source>Sequences decoded together: a layer needs the union of their experts</source>
+        <translation>Gemeinsam dekodierte Sequenzen: eine Schicht braucht die Vereinigung ihrer Experten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <source>Trace sets:</source>
+        <translation>Trace-Sätze:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
+        <source>Split:</source>
+        <translation>Aufteilung:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <source>Batch (sequences):</source>
+        <translation>Batch (Sequenzen):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <source>Tokens replayed at most:</source>
+        <translation>Höchstens abgespielte Tokens:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <source>The traces&apos; model</source>
+        <translation>Das Modell der Traces</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
+        <source>Preset: %1</source>
+        <translation>Voreinstellung: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="134"/>
+        <source>Folder: %1</source>
+        <translation>Ordner: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <source>half the experts</source>
+        <translation>die Hälfte der Experten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>LRU</source>
+        <translation>LRU</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>LFU</source>
+        <translation>LFU</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>Static hot set</source>
+        <translation>Statische Hot-Menge</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>Belady (optimal)</source>
+        <translation>Belady (optimal)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="160"/>
+        <source>Keep prefetched experts until their layer has run</source>
+        <translation>Vorab geladene Experten behalten, bis ihre Schicht gelaufen ist</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="163"/>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <source>Expert storage:</source>
+        <translation>Speicherung der Experten:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <source>Hardware:</source>
+        <translation>Hardware:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <source>Cache sizes (experts per layer):</source>
+        <translation>Cache-Größen (Experten pro Schicht):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <source>Cache budgets (GB):</source>
+        <translation>Cache-Budgets (GB):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <source>Replacement:</source>
+        <translation>Verdrängung:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <source>Prefetching</source>
+        <translation>Vorabladen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <source>no prefetch (lower bound)</source>
+        <translation>kein Vorabladen (untere Schranke)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
+        <source>oracle: the true routing (upper bound)</source>
+        <translation>Orakel: das wahre Routing (obere Schranke)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <source>baseline: %1</source>
+        <translation>Vergleichsverfahren: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="190"/>
+        <source>trained run: %1</source>
+        <translation>trainierter Lauf: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <source>top-k of the model</source>
+        <translation>Top-k des Modells</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
+        <source>the hardware&apos;s link</source>
+        <translation>die Verbindung der Hardware</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <source>Predictors:</source>
+        <translation>Prädiktoren:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
+        <source>Horizons h (layers ahead):</source>
+        <translation>Horizonte h (Schichten voraus):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="201"/>
+        <source>Budgets m (experts per layer):</source>
+        <translation>Budgets m (Experten pro Schicht):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="202"/>
+        <source>Link bandwidths (GB/s):</source>
+        <translation>Bandbreiten der Verbindung (GB/s):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="203"/>
+        <source>Trained runs predict on:</source>
+        <translation>Trainierte Läufe sagen vorher auf:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <source>Folder (simulation.json, simulation.csv):</source>
+        <translation>Ordner (simulation.json, simulation.csv):</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="261"/>
+        <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
+        <translation>Verbindung %1 GB/s, %2 µs pro Übertragung; GPU-Speicher %3 GB/s, %4 TFLOPS</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="321"/>
+        <source>Choose the trace sets to replay.</source>
+        <translation>Wählen Sie die abzuspielenden Trace-Sätze.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="324"/>
+        <source>%1 is not a trace set (no manifest.json).</source>
+        <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
+        <translation>Cache-Größen: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="330"/>
+        <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
+        <translation>Cache-Budgets: GB-Zahlen über 0, durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <source>Choose at least one replacement policy.</source>
+        <translation>Wählen Sie mindestens eine Verdrängungsstrategie.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
+        <translation>Horizonte: eine oder mehrere ganze Zahlen von Schichten voraus (1 = die nächste Schicht).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="339"/>
+        <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
+        <translation>Budgets: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt (leer: Top-k).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="341"/>
+        <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
+        <translation>Bandbreiten: GB/s-Zahlen über 0, durch Kommas getrennt (leer: die der Hardware).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <source>Choose the output folder.</source>
+        <translation>Wählen Sie den Ausgabeordner.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <source>The folder holds a simulation; it will be replaced.</source>
+        <translation>Der Ordner enthält eine Simulation; sie wird ersetzt.</translation>
+    </message>
+</context>
+<context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
         <location filename="../app/gui/summary_page.cpp" line="52"/>
@@ -1929,87 +2346,87 @@
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <location filename="../app/gui/summary_page.cpp" line="117"/>
         <source>Train on It…</source>
         <translation>Damit trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="117"/>
+        <location filename="../app/gui/summary_page.cpp" line="118"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="120"/>
+        <location filename="../app/gui/summary_page.cpp" line="121"/>
         <source>Evaluate…</source>
         <translation>Bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="121"/>
+        <location filename="../app/gui/summary_page.cpp" line="122"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="123"/>
+        <location filename="../app/gui/summary_page.cpp" line="124"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="152"/>
+        <location filename="../app/gui/summary_page.cpp" line="153"/>
         <source>Line</source>
         <translation>Zeile</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="153"/>
+        <location filename="../app/gui/summary_page.cpp" line="154"/>
         <source>Epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="154"/>
+        <location filename="../app/gui/summary_page.cpp" line="155"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="155"/>
+        <location filename="../app/gui/summary_page.cpp" line="156"/>
         <source>Time (s)</source>
         <translation>Zeit (s)</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="156"/>
+        <location filename="../app/gui/summary_page.cpp" line="157"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <location filename="../app/gui/summary_page.cpp" line="165"/>
         <source>Loss %1</source>
         <translation>Verlust %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="168"/>
+        <location filename="../app/gui/summary_page.cpp" line="169"/>
         <source>Validation score</source>
         <translation>Validierungswert</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="169"/>
+        <location filename="../app/gui/summary_page.cpp" line="170"/>
         <source>Best</source>
         <translation>Beste</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="172"/>
+        <location filename="../app/gui/summary_page.cpp" line="173"/>
         <source>Samples/s</source>
         <translation>Samples/s</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="175"/>
+        <location filename="../app/gui/summary_page.cpp" line="176"/>
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="203"/>
+        <location filename="../app/gui/summary_page.cpp" line="204"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="203"/>
+        <location filename="../app/gui/summary_page.cpp" line="204"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
@@ -3075,6 +3492,212 @@ Schicht %5: %6</translation>
     </message>
 </context>
 <context>
+    <name>specmoe::widgets::SimulationTableModel</name>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="94"/>
+        <source>Predictor</source>
+        <translation>Prädiktor</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="95"/>
+        <source>Policy</source>
+        <translation>Strategie</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="96"/>
+        <source>Cache (experts/layer)</source>
+        <translation>Cache (Experten/Schicht)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="97"/>
+        <source>Cache GB</source>
+        <translation>Cache GB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="98"/>
+        <source>Link GB/s</source>
+        <translation>Verbindung GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="99"/>
+        <source>m</source>
+        <translation>m</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="100"/>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="101"/>
+        <source>Hit rate</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="102"/>
+        <source>Prefetch precision</source>
+        <translation>Präzision des Vorabladens</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="103"/>
+        <source>Prefetch recall</source>
+        <translation>Trefferabdeckung des Vorabladens</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="104"/>
+        <source>MB/token</source>
+        <translation>MB/Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="105"/>
+        <source>Stall ms/token</source>
+        <translation>Wartezeit ms/Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="106"/>
+        <source>Tokens/s</source>
+        <translation>Tokens/s</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::widgets::SimulationView</name>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="64"/>
+        <source>Policy:</source>
+        <translation>Strategie:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <source>Budget m:</source>
+        <translation>Budget m:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <source>Horizon h:</source>
+        <translation>Horizont h:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="68"/>
+        <source>Hit rate at link:</source>
+        <translation>Trefferquote bei Verbindung:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <source>Tokens/s at cache:</source>
+        <translation>Tokens/s bei Cache:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="94"/>
+        <source>Cache size (experts per layer)</source>
+        <translation>Cache-Größe (Experten pro Schicht)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <source>Hit rate</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <source>Link bandwidth (GB/s)</source>
+        <translation>Bandbreite der Verbindung (GB/s)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <source>Modeled decode tokens/s</source>
+        <translation>Modellierte Dekodier-Tokens/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="150"/>
+        <source>Cache and prefetch simulation</source>
+        <translation>Cache- und Vorablade-Simulation</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="176"/>
+        <location filename="../widgets/simulation_view.cpp" line="182"/>
+        <source>%n expert(s) per layer</source>
+        <translation>
+            <numerusform>%n Experte pro Schicht</numerusform>
+            <numerusform>%n Experten pro Schicht</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <source>%n layer(s) ahead</source>
+        <translation>
+            <numerusform>%n Schicht voraus</numerusform>
+            <numerusform>%n Schichten voraus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="180"/>
+        <source>%1 GB/s</source>
+        <translation>%1 GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="223"/>
+        <source>No simulation loaded.</source>
+        <translation>Keine Simulation geladen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="225"/>
+        <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
+        <translation>%1 Tokens aus %2 Sequenzen (Teil %3), Batch %4 · %5, Experte %6 MB (%7) · %8</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="239"/>
+        <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
+        <translation>Bei %1 Experten pro Schicht und %2 GB/s: ohne Vorabladen %3 Tokens/s, Orakel %4; der beste Prädiktor, %5, erreicht %6</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="249"/>
+        <source> (the oracle gains under 1%: prefetching cannot help here).</source>
+        <translation> (das Orakel gewinnt unter 1 %: Vorabladen kann hier nicht helfen).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="251"/>
+        <source>: every predictor is slower than no prefetching here.</source>
+        <translation>: hier ist jeder Prädiktor langsamer als kein Vorabladen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <source> and closes %1% of the gap.</source>
+        <translation> und schließt %1% der Lücke.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="262"/>
+        <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
+        <translation>Trefferquote über Cache-Größe (%1, Verbindung %2 GB/s)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
+        <translation>
+            <numerusform>Dekodier-Tokens/s über Bandbreite (Cache %n Experte pro Schicht)</numerusform>
+            <numerusform>Dekodier-Tokens/s über Bandbreite (Cache %n Experten pro Schicht)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="358"/>
+        <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
+        <translation>%1, %2, Cache %3 Experten/Schicht (%4 GB), Verbindung %5 GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="365"/>
+        <source>, m %1, h %2</source>
+        <translation>, m %1, h %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="366"/>
+        <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
+        <translation>: Trefferquote %1%, %2 Tokens/s, Wartezeit %3 ms/Token, %4 MB/Token</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="372"/>
+        <source>, prefetch precision %1, recall %2</source>
+        <translation>, Präzision des Vorabladens %1, Abdeckung %2</translation>
+    </message>
+</context>
+<context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="236"/>
@@ -3564,21 +4187,26 @@ Schicht %5: %6</translation>
     </message>
     <message>
         <location filename="../widgets/workspace_model.cpp" line="66"/>
+        <source>Simulations</source>
+        <translation>Simulationen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workspace_model.cpp" line="67"/>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="70"/>
+        <location filename="../widgets/workspace_model.cpp" line="71"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233"/>
+        <location filename="../widgets/workspace_model.cpp" line="239"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233"/>
+        <location filename="../widgets/workspace_model.cpp" line="239"/>
         <source>Details</source>
         <translation>Details</translation>
     </message>

@@ -4,52 +4,57 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="43"/>
+        <location filename="../app/gui/jobs.cpp" line="46"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="53"/>
+        <location filename="../app/gui/jobs.cpp" line="56"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="65"/>
+        <location filename="../app/gui/jobs.cpp" line="68"/>
         <source>Import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="76"/>
+        <location filename="../app/gui/jobs.cpp" line="79"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="86"/>
+        <location filename="../app/gui/jobs.cpp" line="89"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="146"/>
+        <location filename="../app/gui/jobs.cpp" line="149"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="166"/>
+        <location filename="../app/gui/jobs.cpp" line="169"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="190"/>
+        <location filename="../app/gui/jobs.cpp" line="186"/>
+        <source>Simulate %1</source>
+        <translation>模拟 %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="216"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1：已写入 %2 个序列、%3 个词元，用时 %4 秒（%5 词元/秒）；%6 个分片%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="197"/>
+        <location filename="../app/gui/jobs.cpp" line="223"/>
         <source>, not complete (resumable)</source>
         <translation>，未完成（可继续）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="203"/>
+        <location filename="../app/gui/jobs.cpp" line="229"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>跳过的输入：%n 项，也列在 manifest.json 中（“skipped”）</numerusform>
@@ -207,285 +212,378 @@
         <translation>解码</translation>
     </message>
     <message>
-        <location filename="../widgets/routed_text.cpp" line="85"/>
+        <location filename="../widgets/routed_text.cpp" line="83"/>
         <source>#? </source>
         <translation>#? </translation>
+    </message>
+</context>
+<context>
+    <name>SimulationSeries</name>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="183"/>
+        <source>no prefetch</source>
+        <translation>不预取</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="185"/>
+        <source>oracle (true routing)</source>
+        <translation>预言机（真实路由）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="201"/>
+        <source>LRU</source>
+        <translation>LRU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="202"/>
+        <source>LFU</source>
+        <translation>LFU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="203"/>
+        <source>static hot set</source>
+        <translation>静态热门集合</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_series.cpp" line="204"/>
+        <source>Belady (optimal)</source>
+        <translation>Belady（最优）</translation>
     </message>
 </context>
 <context>
     <name>Workspace</name>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
-        <location filename="../app/gui/workspace.cpp" line="378"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>Shards</source>
         <translation>分片</translation>
     </message>
     <message>
         <location filename="../app/gui/reshard_dialog.cpp" line="111"/>
-        <location filename="../app/gui/workspace.cpp" line="377"/>
+        <location filename="../app/gui/workspace.cpp" line="389"/>
         <source>Sequences</source>
         <translation>序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="28"/>
+        <location filename="../app/gui/workspace.cpp" line="29"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="35"/>
+        <location filename="../app/gui/workspace.cpp" line="36"/>
         <source>%1 is not a JSON object: %2</source>
         <translation>%1 不是 JSON 对象：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="96"/>
+        <location filename="../app/gui/workspace.cpp" line="97"/>
         <source>%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1</source>
         <translation>%1划分，%2 个词元：%3 recall@%4 %5（频率 %6，马尔可夫 %7），视距 1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="103"/>
+        <location filename="../app/gui/workspace.cpp" line="104"/>
         <source>unreadable report %1</source>
         <translation>无法读取的报告 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="119"/>
+        <location filename="../app/gui/workspace.cpp" line="120"/>
         <source>%1 already holds a workspace.</source>
         <translation>%1 中已有一个工作区。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="124"/>
+        <location filename="../app/gui/workspace.cpp" line="125"/>
         <source>Cannot create the folder %1.</source>
         <translation>无法创建文件夹 %1。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="145"/>
+        <location filename="../app/gui/workspace.cpp" line="146"/>
         <source>%1: field &quot;format&quot; is not &quot;specmoe-workspace&quot;.</source>
         <translation>%1：字段“format”不是“specmoe-workspace”。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="151"/>
+        <location filename="../app/gui/workspace.cpp" line="152"/>
         <source>%1: unsupported workspace version %2.</source>
         <translation>%1：不支持的工作区版本 %2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="235"/>
+        <location filename="../app/gui/workspace.cpp" line="238"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="359"/>
+        <location filename="../app/gui/workspace.cpp" line="371"/>
         <source>no manifest yet</source>
         <translation>尚无清单</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="367"/>
+        <location filename="../app/gui/workspace.cpp" line="379"/>
         <source>unreadable manifest</source>
         <translation>清单无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="368"/>
-        <location filename="../app/gui/workspace.cpp" line="470"/>
+        <location filename="../app/gui/workspace.cpp" line="380"/>
+        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="516"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="374"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>%1 tokens</source>
         <translation>%1 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="374"/>
+        <location filename="../app/gui/workspace.cpp" line="386"/>
         <source>%1 tokens, incomplete</source>
         <translation>%1 个词元，未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="376"/>
+        <location filename="../app/gui/workspace.cpp" line="388"/>
         <source>Tokens</source>
         <translation>词元</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="378"/>
+        <location filename="../app/gui/workspace.cpp" line="390"/>
         <source>%n shards</source>
         <translation>
             <numerusform>%n 个分片</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="381"/>
-        <location filename="../app/gui/workspace.cpp" line="473"/>
+        <location filename="../app/gui/workspace.cpp" line="393"/>
+        <location filename="../app/gui/workspace.cpp" line="485"/>
         <source>%1 layers × %2 experts, top-%3</source>
         <translation>%1 层 × %2 个专家，top-%3</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="386"/>
+        <location filename="../app/gui/workspace.cpp" line="398"/>
         <source>Lookahead probes</source>
         <translation>前瞻探针</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="390"/>
+        <location filename="../app/gui/workspace.cpp" line="402"/>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="393"/>
+        <location filename="../app/gui/workspace.cpp" line="405"/>
         <source>Compute dtype</source>
         <translation>计算数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="399"/>
+        <location filename="../app/gui/workspace.cpp" line="411"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="400"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="412"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>incomplete (can be resumed)</source>
         <translation>未完成（可继续）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="401"/>
-        <location filename="../app/gui/workspace.cpp" line="453"/>
-        <location filename="../app/gui/workspace.cpp" line="482"/>
+        <location filename="../app/gui/workspace.cpp" line="413"/>
+        <location filename="../app/gui/workspace.cpp" line="465"/>
+        <location filename="../app/gui/workspace.cpp" line="494"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="418"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
         <source>finished after %n epochs</source>
         <translation>
             <numerusform>%n 轮后完成</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="418"/>
-        <location filename="../app/gui/workspace.cpp" line="452"/>
+        <location filename="../app/gui/workspace.cpp" line="430"/>
+        <location filename="../app/gui/workspace.cpp" line="464"/>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="432"/>
         <source>incomplete, epoch %1</source>
         <translation>未完成，第 %1 轮</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="420"/>
+        <location filename="../app/gui/workspace.cpp" line="432"/>
         <source>incomplete</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="422"/>
+        <location filename="../app/gui/workspace.cpp" line="434"/>
         <source>not started</source>
         <translation>未开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="425"/>
+        <location filename="../app/gui/workspace.cpp" line="437"/>
         <source>Best epoch</source>
         <translation>最佳轮次</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="430"/>
+        <location filename="../app/gui/workspace.cpp" line="442"/>
         <source>Validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <location filename="../app/gui/workspace.cpp" line="445"/>
         <source>Epochs done</source>
         <translation>已完成轮数</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="433"/>
+        <location filename="../app/gui/workspace.cpp" line="445"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="434"/>
+        <location filename="../app/gui/workspace.cpp" line="446"/>
         <source>Latest</source>
         <translation>最新</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="440"/>
+        <location filename="../app/gui/workspace.cpp" line="452"/>
         <source>%1; horizon %2</source>
         <translation>%1；预测跨度 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="446"/>
+        <location filename="../app/gui/workspace.cpp" line="458"/>
         <source>Trace sets</source>
         <translation>轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="449"/>
+        <location filename="../app/gui/workspace.cpp" line="461"/>
         <source>Latest evaluation</source>
         <translation>最近一次评估</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="451"/>
+        <location filename="../app/gui/workspace.cpp" line="463"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="469"/>
+        <location filename="../app/gui/workspace.cpp" line="481"/>
         <source>missing or unreadable config.json</source>
         <translation>config.json 缺失或无法读取</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="474"/>
+        <location filename="../app/gui/workspace.cpp" line="486"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="475"/>
+        <location filename="../app/gui/workspace.cpp" line="487"/>
         <source>Hidden size</source>
         <translation>隐藏维度</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="476"/>
+        <location filename="../app/gui/workspace.cpp" line="488"/>
         <source>Vocabulary</source>
         <translation>词表</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="477"/>
+        <location filename="../app/gui/workspace.cpp" line="489"/>
         <source>Parameters</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="478"/>
+        <location filename="../app/gui/workspace.cpp" line="490"/>
         <source>Stored dtype</source>
         <translation>存储数据类型</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="479"/>
+        <location filename="../app/gui/workspace.cpp" line="491"/>
         <source>Weight files</source>
         <translation>权重文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <location filename="../app/gui/workspace.cpp" line="492"/>
         <source>Tokenizer</source>
         <translation>分词器</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="480"/>
+        <location filename="../app/gui/workspace.cpp" line="492"/>
         <source>none (token-id sources only)</source>
         <translation>无（仅限词元 ID 数据源）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="507"/>
+        <source>no result yet</source>
+        <translation>尚无结果</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="515"/>
+        <source>unreadable simulation.json</source>
+        <translation>无法读取 simulation.json</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/workspace.cpp" line="525"/>
+        <source>%n setting(s)</source>
+        <translation>
+            <numerusform>%n 个设置</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <source>, best closes %1% of the gap</source>
+        <translation>，最佳者弥合了 %1% 的差距</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <source>Replayed</source>
+        <translation>已回放</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <source>%1 tokens of %2 sequences (%3 split), batch %4</source>
+        <translation>%2 个序列中的 %1 个词元（%3 划分），批大小 %4</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <source>%1, expert %2 MB (%3)</source>
+        <translation>%1，每个专家 %2 MB（%3）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
+        <source>Hardware</source>
+        <translation>硬件</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="542"/>
+        <source>Predictors</source>
+        <translation>预测器</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <source>Best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <source>%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)</source>
+        <translation>%1，每层 %2 个专家，%3 GB/s：%4 词元/秒（不预取 %5，预言机 %6）</translation>
     </message>
 </context>
 <context>
@@ -727,201 +825,221 @@
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分用“+”连接：gate_logits:D（后续 D 个门的 logits，D × 专家数个值），pca:R（在最初几个批次上估计的 R 个主方向），routers（所有路由器的行，层数 × 专家数个值）。在 Mixtral-8x7B 的维度下（32 层，8 个专家），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <source>build one (PCA on the first batches)</source>
+        <translation>新建（在前几个批次上做 PCA）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
+        <translation>使用另一次采集的基（其轨迹文件夹、导出的预测器文件夹或 feature_basis.safetensors 文件）计算特征，而不是重新估计，使留出轨迹与训练轨迹具有相同的特征。特征字段可以留空：基中已写明其规格。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="241"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="243"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="251"/>
         <source>Hidden-state features:</source>
         <translation>隐藏状态特征：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="329"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <source>Feature basis from:</source>
+        <translation>特征基来源：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="338"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="330"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="339"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="337"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="358"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="360"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="369"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="386"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="404"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="413"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="435"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="438"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="436"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
         <source>automatic batch size: %n sequence(s)</source>
         <translation>
             <numerusform>自动批大小：%n 个序列</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="441"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="450"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="514"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="516"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="518"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="536"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="538"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="530"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="532"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="537"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="539"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="542"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="553"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <source>The feature basis %1 does not exist.</source>
+        <translation>特征基 %1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="579"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="581"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -1330,218 +1448,233 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="124"/>
+        <location filename="../app/gui/main_window.cpp" line="127"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="133"/>
+        <location filename="../app/gui/main_window.cpp" line="136"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="165"/>
+        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <source>Simulation</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="183"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <location filename="../app/gui/main_window.cpp" line="186"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="171"/>
+        <location filename="../app/gui/main_window.cpp" line="189"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="174"/>
+        <location filename="../app/gui/main_window.cpp" line="192"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="176"/>
+        <location filename="../app/gui/main_window.cpp" line="194"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="178"/>
+        <location filename="../app/gui/main_window.cpp" line="196"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="181"/>
+        <location filename="../app/gui/main_window.cpp" line="199"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="204"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="207"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="191"/>
+        <location filename="../app/gui/main_window.cpp" line="209"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="211"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Import Traces…</source>
         <translation>导入轨迹(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="215"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>从 vLLM、SGLang、Megatron-Core 或 NumPy 数组导入路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="217"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="202"/>
+        <location filename="../app/gui/main_window.cpp" line="220"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="204"/>
+        <location filename="../app/gui/main_window.cpp" line="222"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="206"/>
+        <location filename="../app/gui/main_window.cpp" line="224"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="208"/>
+        <location filename="../app/gui/main_window.cpp" line="226"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="228"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213"/>
+        <location filename="../app/gui/main_window.cpp" line="231"/>
+        <source>&amp;Simulate Expert Cache…</source>
+        <translation>模拟专家缓存(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="233"/>
+        <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
+        <translation>将轨迹集回放到卸载引擎的专家缓存中：预测器的预取在命中率和词元/秒上带来多少收益</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="237"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217"/>
+        <location filename="../app/gui/main_window.cpp" line="241"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237"/>
+        <location filename="../app/gui/main_window.cpp" line="261"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="259"/>
+        <location filename="../app/gui/main_window.cpp" line="287"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="265"/>
+        <location filename="../app/gui/main_window.cpp" line="293"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="273"/>
+        <location filename="../app/gui/main_window.cpp" line="301"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="285"/>
+        <location filename="../app/gui/main_window.cpp" line="313"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="316"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="299"/>
+        <location filename="../app/gui/main_window.cpp" line="327"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="308"/>
+        <location filename="../app/gui/main_window.cpp" line="338"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="344"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="317"/>
+        <location filename="../app/gui/main_window.cpp" line="347"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="349"/>
+        <location filename="../app/gui/main_window.cpp" line="379"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="353"/>
+        <location filename="../app/gui/main_window.cpp" line="383"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="354"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="380"/>
+        <location filename="../app/gui/main_window.cpp" line="411"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="381"/>
+        <location filename="../app/gui/main_window.cpp" line="412"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="414"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="392"/>
+        <location filename="../app/gui/main_window.cpp" line="423"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="395"/>
+        <location filename="../app/gui/main_window.cpp" line="426"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="397"/>
+        <location filename="../app/gui/main_window.cpp" line="428"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -1549,169 +1682,179 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="60"/>
-        <location filename="../app/gui/main_window.cpp" line="584"/>
-        <location filename="../app/gui/main_window.cpp" line="628"/>
-        <location filename="../app/gui/main_window.cpp" line="1013"/>
+        <location filename="../app/gui/main_window.cpp" line="615"/>
+        <location filename="../app/gui/main_window.cpp" line="659"/>
+        <location filename="../app/gui/main_window.cpp" line="1090"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="600"/>
+        <location filename="../app/gui/main_window.cpp" line="631"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="608"/>
+        <location filename="../app/gui/main_window.cpp" line="639"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
-        <location filename="../app/gui/main_window.cpp" line="618"/>
+        <location filename="../app/gui/main_window.cpp" line="643"/>
+        <location filename="../app/gui/main_window.cpp" line="649"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="612"/>
+        <location filename="../app/gui/main_window.cpp" line="643"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="623"/>
+        <location filename="../app/gui/main_window.cpp" line="654"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="638"/>
-        <location filename="../app/gui/main_window.cpp" line="641"/>
-        <location filename="../app/gui/main_window.cpp" line="661"/>
+        <location filename="../app/gui/main_window.cpp" line="669"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="692"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="642"/>
+        <location filename="../app/gui/main_window.cpp" line="673"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="646"/>
+        <location filename="../app/gui/main_window.cpp" line="677"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="647"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="433"/>
-        <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="671"/>
+        <location filename="../app/gui/main_window.cpp" line="464"/>
+        <location filename="../app/gui/main_window.cpp" line="690"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="430"/>
+        <location filename="../app/gui/main_window.cpp" line="461"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="671"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="681"/>
+        <location filename="../app/gui/main_window.cpp" line="712"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="850"/>
+        <location filename="../app/gui/main_window.cpp" line="886"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="852"/>
+        <location filename="../app/gui/main_window.cpp" line="888"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="932"/>
+        <location filename="../app/gui/main_window.cpp" line="980"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="933"/>
+        <location filename="../app/gui/main_window.cpp" line="981"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="934"/>
+        <location filename="../app/gui/main_window.cpp" line="982"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="992"/>
+        <location filename="../app/gui/main_window.cpp" line="1069"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="993"/>
+        <location filename="../app/gui/main_window.cpp" line="1070"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1023"/>
+        <location filename="../app/gui/main_window.cpp" line="1100"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1096"/>
+        <location filename="../app/gui/main_window.cpp" line="1173"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1098"/>
+        <location filename="../app/gui/main_window.cpp" line="1175"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1101"/>
+        <location filename="../app/gui/main_window.cpp" line="1178"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1103"/>
+        <location filename="../app/gui/main_window.cpp" line="1180"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1106"/>
+        <location filename="../app/gui/main_window.cpp" line="1181"/>
+        <source>Simulate an Expert Cache on It…</source>
+        <translation>在其上模拟专家缓存…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1185"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1108"/>
+        <location filename="../app/gui/main_window.cpp" line="1187"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1112"/>
+        <location filename="../app/gui/main_window.cpp" line="1189"/>
+        <source>Simulate Its Prefetching…</source>
+        <translation>模拟其预取…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="1193"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1117"/>
+        <location filename="../app/gui/main_window.cpp" line="1198"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1138"/>
+        <location filename="../app/gui/main_window.cpp" line="1219"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1139"/>
+        <location filename="../app/gui/main_window.cpp" line="1220"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -1900,6 +2043,279 @@
     </message>
 </context>
 <context>
+    <name>specmoe::gui::SimulationDialog</name>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="89"/>
+        <source>Simulate an Expert Cache</source>
+        <translation>模拟专家缓存</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="93"/>
+        <source>Traces</source>
+        <translation>轨迹</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="102"/>
+        <source>Test (what no predictor trained or chose its epoch on)</source>
+        <translation>测试（没有预测器在其上训练或选择轮次）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <source>All sequences</source>
+        <translation>全部序列</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="113"/>
+        <source>Sequences decoded together: a layer needs the union of their experts</source>
+        <translation>一起解码的序列：每层需要它们专家的并集</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <source>Trace sets:</source>
+        <translation>轨迹集：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
+        <source>Split:</source>
+        <translation>划分：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <source>Batch (sequences):</source>
+        <translation>批大小（序列）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <source>Tokens replayed at most:</source>
+        <translation>最多回放的词元数：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <source>The traces&apos; model</source>
+        <translation>轨迹的模型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
+        <source>Preset: %1</source>
+        <translation>预设：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="134"/>
+        <source>Folder: %1</source>
+        <translation>文件夹：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <source>half the experts</source>
+        <translation>一半的专家</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>LRU</source>
+        <translation>LRU</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>LFU</source>
+        <translation>LFU</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>Static hot set</source>
+        <translation>静态热门集合</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <source>Belady (optimal)</source>
+        <translation>Belady（最优）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="160"/>
+        <source>Keep prefetched experts until their layer has run</source>
+        <translation>保留预取的专家直到其所在层运行完毕</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="163"/>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <source>Expert storage:</source>
+        <translation>专家存储：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <source>Hardware:</source>
+        <translation>硬件：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <source>Cache sizes (experts per layer):</source>
+        <translation>缓存大小（每层专家数）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <source>Cache budgets (GB):</source>
+        <translation>缓存预算（GB）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <source>Replacement:</source>
+        <translation>替换策略：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <source>Prefetching</source>
+        <translation>预取</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <source>no prefetch (lower bound)</source>
+        <translation>不预取（下界）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
+        <source>oracle: the true routing (upper bound)</source>
+        <translation>预言机：真实路由（上界）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <source>baseline: %1</source>
+        <translation>基线：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="190"/>
+        <source>trained run: %1</source>
+        <translation>训练运行：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <source>top-k of the model</source>
+        <translation>模型的 top-k</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
+        <source>the hardware&apos;s link</source>
+        <translation>硬件的链路</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <source>Predictors:</source>
+        <translation>预测器：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
+        <source>Horizons h (layers ahead):</source>
+        <translation>预测跨度 h（向前的层数）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="201"/>
+        <source>Budgets m (experts per layer):</source>
+        <translation>预算 m（每层专家数）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="202"/>
+        <source>Link bandwidths (GB/s):</source>
+        <translation>链路带宽（GB/s）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="203"/>
+        <source>Trained runs predict on:</source>
+        <translation>训练运行的预测设备：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <source>Folder (simulation.json, simulation.csv):</source>
+        <translation>文件夹（simulation.json、simulation.csv）：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="261"/>
+        <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
+        <translation>链路 %1 GB/s，每次传输 %2 µs；GPU 显存 %3 GB/s，%4 TFLOPS</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="321"/>
+        <source>Choose the trace sets to replay.</source>
+        <translation>请选择要回放的轨迹集。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="324"/>
+        <source>%1 is not a trace set (no manifest.json).</source>
+        <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
+        <translation>缓存大小：每层专家数的整数，用逗号分隔。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="330"/>
+        <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
+        <translation>缓存预算：大于 0 的 GB 数，用逗号分隔。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <source>Choose at least one replacement policy.</source>
+        <translation>请至少选择一种替换策略。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
+        <translation>预测跨度：一个或多个向前层数的整数（1 = 下一层）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="339"/>
+        <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
+        <translation>预算：每层专家数的整数，用逗号分隔（留空：top-k）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="341"/>
+        <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
+        <translation>链路带宽：大于 0 的 GB/s 数，用逗号分隔（留空：使用硬件的）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <source>Choose the output folder.</source>
+        <translation>请选择输出文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <source>The folder holds a simulation; it will be replaced.</source>
+        <translation>该文件夹中已有模拟结果，将被替换。</translation>
+    </message>
+</context>
+<context>
     <name>specmoe::gui::SummaryPage</name>
     <message>
         <location filename="../app/gui/summary_page.cpp" line="52"/>
@@ -1917,87 +2333,87 @@
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="116"/>
+        <location filename="../app/gui/summary_page.cpp" line="117"/>
         <source>Train on It…</source>
         <translation>用它训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="117"/>
+        <location filename="../app/gui/summary_page.cpp" line="118"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="120"/>
+        <location filename="../app/gui/summary_page.cpp" line="121"/>
         <source>Evaluate…</source>
         <translation>评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="121"/>
+        <location filename="../app/gui/summary_page.cpp" line="122"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="123"/>
+        <location filename="../app/gui/summary_page.cpp" line="124"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="152"/>
+        <location filename="../app/gui/summary_page.cpp" line="153"/>
         <source>Line</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="153"/>
+        <location filename="../app/gui/summary_page.cpp" line="154"/>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="154"/>
+        <location filename="../app/gui/summary_page.cpp" line="155"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="155"/>
+        <location filename="../app/gui/summary_page.cpp" line="156"/>
         <source>Time (s)</source>
         <translation>时间（秒）</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="156"/>
+        <location filename="../app/gui/summary_page.cpp" line="157"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="164"/>
+        <location filename="../app/gui/summary_page.cpp" line="165"/>
         <source>Loss %1</source>
         <translation>损失 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="168"/>
+        <location filename="../app/gui/summary_page.cpp" line="169"/>
         <source>Validation score</source>
         <translation>验证得分</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="169"/>
+        <location filename="../app/gui/summary_page.cpp" line="170"/>
         <source>Best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="172"/>
+        <location filename="../app/gui/summary_page.cpp" line="173"/>
         <source>Samples/s</source>
         <translation>样本/秒</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="175"/>
+        <location filename="../app/gui/summary_page.cpp" line="176"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="203"/>
+        <location filename="../app/gui/summary_page.cpp" line="204"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../app/gui/summary_page.cpp" line="203"/>
+        <location filename="../app/gui/summary_page.cpp" line="204"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -3056,6 +3472,209 @@ Layer %5: %6</source>
     </message>
 </context>
 <context>
+    <name>specmoe::widgets::SimulationTableModel</name>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="94"/>
+        <source>Predictor</source>
+        <translation>预测器</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="95"/>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="96"/>
+        <source>Cache (experts/layer)</source>
+        <translation>缓存（专家/层）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="97"/>
+        <source>Cache GB</source>
+        <translation>缓存 GB</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="98"/>
+        <source>Link GB/s</source>
+        <translation>链路 GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="99"/>
+        <source>m</source>
+        <translation>m</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="100"/>
+        <source>h</source>
+        <translation>h</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="101"/>
+        <source>Hit rate</source>
+        <translation>命中率</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="102"/>
+        <source>Prefetch precision</source>
+        <translation>预取精确率</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="103"/>
+        <source>Prefetch recall</source>
+        <translation>预取召回率</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="104"/>
+        <source>MB/token</source>
+        <translation>MB/词元</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="105"/>
+        <source>Stall ms/token</source>
+        <translation>停顿 ms/词元</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_table_model.cpp" line="106"/>
+        <source>Tokens/s</source>
+        <translation>词元/秒</translation>
+    </message>
+</context>
+<context>
+    <name>specmoe::widgets::SimulationView</name>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="64"/>
+        <source>Policy:</source>
+        <translation>策略：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <source>Budget m:</source>
+        <translation>预算 m：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <source>Horizon h:</source>
+        <translation>预测跨度 h：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="68"/>
+        <source>Hit rate at link:</source>
+        <translation>链路带宽下的命中率：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <source>Tokens/s at cache:</source>
+        <translation>缓存大小下的词元/秒：</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="94"/>
+        <source>Cache size (experts per layer)</source>
+        <translation>缓存大小（每层专家数）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <source>Hit rate</source>
+        <translation>命中率</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <source>Link bandwidth (GB/s)</source>
+        <translation>链路带宽（GB/s）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <source>Modeled decode tokens/s</source>
+        <translation>建模的解码词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="150"/>
+        <source>Cache and prefetch simulation</source>
+        <translation>缓存与预取模拟</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="176"/>
+        <location filename="../widgets/simulation_view.cpp" line="182"/>
+        <source>%n expert(s) per layer</source>
+        <translation>
+            <numerusform>每层 %n 个专家</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <source>%n layer(s) ahead</source>
+        <translation>
+            <numerusform>向前 %n 层</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="180"/>
+        <source>%1 GB/s</source>
+        <translation>%1 GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="223"/>
+        <source>No simulation loaded.</source>
+        <translation>未加载模拟。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="225"/>
+        <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
+        <translation>%2 个序列中的 %1 个词元（%3 划分），批大小 %4 · %5，每个专家 %6 MB（%7）· %8</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="239"/>
+        <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
+        <translation>每层 %1 个专家、%2 GB/s 时：不预取 %3 词元/秒，预言机 %4；最佳预测器 %5 达到 %6</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="249"/>
+        <source> (the oracle gains under 1%: prefetching cannot help here).</source>
+        <translation>（预言机的提升不足 1%：此处预取无济于事）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="251"/>
+        <source>: every predictor is slower than no prefetching here.</source>
+        <translation>：此处每个预测器都比不预取更慢。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <source> and closes %1% of the gap.</source>
+        <translation>，弥合了 %1% 的差距。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="262"/>
+        <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
+        <translation>命中率随缓存大小变化（%1，链路 %2 GB/s）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
+        <translation>
+            <numerusform>解码词元/秒随链路带宽变化（缓存每层 %n 个专家）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="358"/>
+        <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
+        <translation>%1，%2，缓存每层 %3 个专家（%4 GB），链路 %5 GB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="365"/>
+        <source>, m %1, h %2</source>
+        <translation>，m %1，h %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="366"/>
+        <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
+        <translation>：命中率 %1%，%2 词元/秒，停顿 %3 ms/词元，%4 MB/词元</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="372"/>
+        <source>, prefetch precision %1, recall %2</source>
+        <translation>，预取精确率 %1，召回率 %2</translation>
+    </message>
+</context>
+<context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
         <location filename="../widgets/token_journey_view.cpp" line="236"/>
@@ -3544,21 +4163,26 @@ Layer %5: %6</source>
     </message>
     <message>
         <location filename="../widgets/workspace_model.cpp" line="66"/>
+        <source>Simulations</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <location filename="../widgets/workspace_model.cpp" line="67"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="70"/>
+        <location filename="../widgets/workspace_model.cpp" line="71"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233"/>
+        <location filename="../widgets/workspace_model.cpp" line="239"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../widgets/workspace_model.cpp" line="233"/>
+        <location filename="../widgets/workspace_model.cpp" line="239"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
