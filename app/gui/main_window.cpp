@@ -892,11 +892,28 @@ void MainWindow::onJobStateChanged(qint64 id)
     if (j->state == JobState::Finished && kind == QLatin1String("evaluate"))
         showEvaluation(j->outputPath, m_runner->result(id).value<speculate::EvalReport>());
     if (j->state == JobState::Finished && kind == QLatin1String("simulate")) {
+        // What the CLI prints after its table: per setting, the bounds and the best predictor.
+        const auto result = m_runner->result(id).value<simulate::SimulationResult>();
+        const QString source = QFileInfo(j->outputPath).fileName();
+        for (const simulate::GapSummary& g : result.gaps())
+            if (!g.best.empty())
+                m_log->info(source, QStringLiteral("%1, cache %2, %3 GB/s, m %4, h %5: none %6 tokens/s, oracle %7, "
+                                                   "best %8 %9 (closes %10% of the gap)")
+                                        .arg(QString::fromLatin1(simulate::policyName(g.policy)))
+                                        .arg(g.cacheExperts)
+                                        .arg(g.linkGBps)
+                                        .arg(g.budget)
+                                        .arg(g.horizon)
+                                        .arg(g.noneTokensPerSecond, 0, 'f', 2)
+                                        .arg(g.oracleTokensPerSecond, 0, 'f', 2)
+                                        .arg(QString::fromStdString(g.best))
+                                        .arg(g.bestTokensPerSecond, 0, 'f', 2)
+                                        .arg(100.0 * g.gapClosed, 0, 'f', 0));
         // A tab already showing this folder shows the new result.
         const QModelIndex i = m_model->indexOf(WorkspaceEntry::Simulation, j->outputPath);
         const WorkspaceEntry entry = i.isValid() ? *m_model->entry(i) : Workspace::describeSimulation(j->outputPath);
         if (auto* view = qobject_cast<widgets::SimulationView*>(openEntry(entry, QStringLiteral("simulation"))))
-            view->setResult(m_runner->result(id).value<simulate::SimulationResult>());
+            view->setResult(result);
         if (i.isValid()) {
             m_tree->setCurrentIndex(i);
             m_tree->scrollTo(i);

@@ -130,6 +130,7 @@ void WelcomePage::setWorkspace(const widgets::WorkspaceContents* c)
         m_heading->setText(c->name);
         m_text->setText(tr("%n trace set(s)", nullptr, int(c->traceSets.size())) + QStringLiteral(" · ") +
                         tr("%n training run(s)", nullptr, int(c->runs.size())) + QStringLiteral(" · ") +
+                        tr("%n simulation(s)", nullptr, int(c->simulations.size())) + QStringLiteral(" · ") +
                         tr("%n model(s)", nullptr, int(c->models.size())) + QStringLiteral("\n") +
                         tr("Open an entry of the workspace tree to see it, or start the next step below."));
     }

@@ -10,6 +10,7 @@
 #include "core/simulate/simulation_file.h"
 #include "core/util/error.h"
 #include "tests/support/tiny_simulation.h"
+#include "widgets/log_panel.h"
 #include "widgets/simulation_table_model.h"
 #include "widgets/simulation_view.h"
 #include "widgets/view_qcustomplot.h"
@@ -289,6 +290,11 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(QDir(s.outputDir).filePath(QStringLiteral("simulation.csv"))));
         const simulate::SimulationResult r = simulate::readSimulation(s.outputDir.toStdString());
         QCOMPARE(r.tokens, qint64(232));
+        // The log has what the CLI prints per setting: the bounds and the best predictor.
+        int gapLines = 0;
+        for (const widgets::LogEntry& e : window.logPanel()->entries())
+            gapLines += e.text.contains(QStringLiteral(", oracle ")) && e.text.contains(QStringLiteral("of the gap")) ? 1 : 0;
+        QCOMPARE(gapLines, int(r.gaps().size()));
         // In the tree, and open in the view with the file's rows.
         const QModelIndex i = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Simulation, s.outputDir);
         QVERIFY(i.isValid());
