@@ -51,30 +51,26 @@ const HardwareProfile& hardwareProfile(const std::string& name)
     throw Error("unknown hardware profile '" + name + "' (known: " + known + "; or a JSON file)");
 }
 
-std::string profileToJson(const HardwareProfile& p)
+nlohmann::json profileJson(const HardwareProfile& p)
 {
-    nlohmann::json j{{"name", p.name},
-                     {"description", p.description},
-                     {"memory_gbps", p.memoryGBps},
-                     {"tflops", p.tflops},
-                     {"memory_efficiency", p.memoryEfficiency},
-                     {"compute_efficiency", p.computeEfficiency},
-                     {"layer_overhead_us", p.layerOverheadUs},
-                     {"link_gbps", p.linkGBps},
-                     {"link_latency_us", p.linkLatencyUs}};
-    return j.dump(2);
+    return {{"name", p.name},
+            {"description", p.description},
+            {"memory_gbps", p.memoryGBps},
+            {"tflops", p.tflops},
+            {"memory_efficiency", p.memoryEfficiency},
+            {"compute_efficiency", p.computeEfficiency},
+            {"layer_overhead_us", p.layerOverheadUs},
+            {"link_gbps", p.linkGBps},
+            {"link_latency_us", p.linkLatencyUs}};
 }
 
-HardwareProfile profileFromJson(const std::string& text, const std::string& where, const HardwareProfile& base)
+std::string profileToJson(const HardwareProfile& p)
 {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw Error(where + ": not JSON (" + jsonErrorText(e) + ")");
-    }
-    HardwareProfile p = base;
-    const JsonFields f(j, where);
+    return profileJson(p).dump(2);
+}
+
+void readProfile(const JsonFields& f, HardwareProfile& p)
+{
     f.read("name", p.name);
     f.read("description", p.description);
     f.read("memory_gbps", p.memoryGBps);
@@ -99,6 +95,18 @@ HardwareProfile profileFromJson(const std::string& text, const std::string& wher
         throw Error(f.field("layer_overhead_us") + " must be >= 0");
     if (!(p.linkLatencyUs >= 0.0))
         throw Error(f.field("link_latency_us") + " must be >= 0");
+}
+
+HardwareProfile profileFromJson(const std::string& text, const std::string& where, const HardwareProfile& base)
+{
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(where + ": not JSON (" + jsonErrorText(e) + ")");
+    }
+    HardwareProfile p = base;
+    readProfile(JsonFields(j, where), p);
     return p;
 }
 

@@ -3,6 +3,10 @@
 // bandwidth and arithmetic rate (compute time per layer) and the link to the host memory
 // behind the expert cache (bandwidth, latency per transfer). Built-in profiles carry public
 // figures; users edit them as JSON (`specmoe simulate --profile-file`).
+#include "core/util/json_fields.h"
+
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -33,6 +37,9 @@ std::string profileToJson(const HardwareProfile& p);
 // Error naming `where` and the field.
 HardwareProfile profileFromJson(const std::string& text, const std::string& where,
                                 const HardwareProfile& base = HardwareProfile{});
+// The same from an object already parsed (the profile inside simulation parameters).
+void readProfile(const JsonFields& fields, HardwareProfile& out);
+nlohmann::json profileJson(const HardwareProfile& p);
 // Reads a profile file (Error naming the file).
 HardwareProfile loadProfile(const std::string& path, const HardwareProfile& base = HardwareProfile{});
 

@@ -124,6 +124,13 @@ void JsonFields::read(const char* key, std::vector<int64_t>& out) const
             wrongType(key, "an array of integers");
 }
 
+void JsonFields::read(const char* key, std::vector<double>& out) const
+{
+    if (const nlohmann::json* v = find(key))
+        if (!readArray<double>(*v, out, [](const nlohmann::json& x) { return x.is_number(); }))
+            wrongType(key, "an array of numbers");
+}
+
 void JsonFields::read(const char* key, std::vector<std::string>& out) const
 {
     if (const nlohmann::json* v = find(key))

@@ -26,6 +26,7 @@ public:
     void read(const char* key, std::string& out) const;
     void read(const char* key, std::vector<int>& out) const;
     void read(const char* key, std::vector<int64_t>& out) const;
+    void read(const char* key, std::vector<double>& out) const;
     void read(const char* key, std::vector<std::string>& out) const;
 
     // A string field turned into a value by `parse` (an enum's parse function); the parse

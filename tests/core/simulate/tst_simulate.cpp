@@ -3,6 +3,7 @@
 // experts, hardware profiles from JSON, and a trained predictor driving the prefetcher
 // through core/speculate's prediction stream.
 #include "core/simulate/simulate.h"
+#include "core/simulate/simulate_params_json.h"
 #include "core/speculate/prediction_stream.h"
 #include "core/speculate/train.h"
 #include "core/util/error.h"
@@ -254,4 +255,38 @@ TEST(PredictionStream, TrainedPredictorDrivesThePrefetcher)
     ASSERT_EQ(r.predictors.size(), 3u);
     for (const PredictorTiming& t : r.predictors)
         EXPECT_GT(t.seconds, 0.0) << t.name;
+}
+
+TEST(SimulateParamsJson, RoundTripAndErrorsNameTheField)
+{
+    SimulateParams p;
+    p.traceDirs = {"/a", "/b"};
+    p.split = std::nullopt;
+    p.batch = 4;
+    p.model = "olmoe";
+    p.storage = StorageDType::Int4;
+    p.hardware = hardwareProfile("l4");
+    p.hardware.linkLatencyUs = 3;
+    p.cacheExperts = {1, 2};
+    p.cacheGB = {1.5};
+    p.policies = {Policy::Belady, Policy::Static};
+    p.protectPrefetched = false;
+    p.predictors = {"markov", "/runs/r:ensemble"};
+    p.horizons = {1, 2};
+    p.budgets = {3};
+    p.linkGBps = {12.5, 25};
+    const SimulateParams q = simulateParamsFromJson(toJson(p));
+    EXPECT_EQ(toJson(q), toJson(p));
+    EXPECT_EQ(q.hardware.linkLatencyUs, 3.0);
+    EXPECT_EQ(q.policies.size(), 2u);
+    EXPECT_EQ(toJson(simulateParamsFromJson(nlohmann::json::object())), toJson(SimulateParams{}));
+    try {
+        simulateParamsFromJson(nlohmann::json{{"policies", {"lru", "fifo"}}}, "job 3");
+        ADD_FAILURE();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("job 3"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("policies"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(simulateParamsFromJson(nlohmann::json{{"linkGBps", "fast"}}), Error);
+    EXPECT_THROW(simulateParamsFromJson(nlohmann::json{{"hardware", {{"link_gbps", 0}}}}), Error);
 }
