@@ -166,6 +166,7 @@ private:
     void collectTraces();
     void trainPredictors();
     void evaluatePredictors();
+    void simulatePrefetch();
     void analyzeRouting();
     void compareDomainUsage();
     void writeReport();
@@ -547,6 +548,15 @@ void DemoRun::writeReport()
     writeText(result.summaryFile, result.toJson());
 }
 
+// What the predictors buy: the test split replayed through an offloading engine's model.
+void DemoRun::simulatePrefetch()
+{
+    announce(m_progress, "simulate", "replaying the test split through an expert cache with prefetching");
+    m_result.simulation = simulateDemo(m_result.traceDir, m_result.speculationDir, m_result.modelDir,
+                                       (m_out / "simulation").string(), m_speculateMaxTokens,
+                                       stageProgress(m_progress, "simulate"));
+}
+
 DemoResult DemoRun::run()
 {
     prepareOutput();
@@ -559,6 +569,7 @@ DemoResult DemoRun::run()
         trainPredictors();
         evaluatePredictors();
     });
+    stage("simulate", [this] { simulatePrefetch(); });
     stage("analyze", [this] { analyzeRouting(); });
     stage("report", [this] {
         announce(m_progress, "report", "writing the report");
@@ -626,6 +637,7 @@ std::string DemoResult::toJson() const
                         {"ensemble_recall_at_2", ensembleRecallAt2},
                         {"frequency_recall_at_2", frequencyRecallAt2},
                         {"markov_recall_at_2", markovRecallAt2}};
+    j["simulation"] = demo::toJson(simulation);
     j["checks"] = {{"lm_beats_unigram", lmBeatsUnigram},
                    {"usage_differs_between_domains", usageDiffers},
                    {"ensemble_beats_baselines", ensembleBeatsBaselines}};

@@ -18,6 +18,7 @@
 //   demo.json                                    DemoResult as JSON
 //   work/                                        scratch (tokenizer training text)
 #include "core/demo/corpus_builder.h"
+#include "core/demo/demo_simulation.h"
 #include "core/demo/moe_lm.h"
 #include "core/demo/time_plan.h"
 #include "core/demo/tokenizer_trainer.h"
@@ -113,6 +114,9 @@ struct DemoResult {
     // Speculation (test split, horizon 1).
     std::vector<PredictorRecall> recall;
     double ensembleRecallAt2 = 0, frequencyRecallAt2 = 0, markovRecallAt2 = 0;
+
+    // What the predictors buy in an offloading engine (core/simulate) on the test split.
+    DemoSimulation simulation;
 
     // The demo's claims, checked.
     bool lmBeatsUnigram = false;

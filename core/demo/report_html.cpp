@@ -291,6 +291,7 @@ void writeReportHtml(const DemoResult& r, const std::string& path)
     }
 
     // Run
+    h << simulationSectionHtml(r.simulation);
     h << "<h2>Run</h2>\n<table><tr><th class=l>stage</th><th>seconds</th></tr>\n";
     for (const auto& s : r.stages)
         h << "<tr><td class=l>" << htmlEscape(s.name) << "</td><td>" << fmt(s.seconds, 1) << "</td></tr>\n";

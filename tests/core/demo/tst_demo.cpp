@@ -273,7 +273,7 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     ASSERT_TRUE(q.error.empty()) << q.error;
     const DemoResult& r = q.result;
     for (const char* s : {"corpus", "tokenizer", "tokenize", "train-lm", "collect", "speculate",
-                          "analyze", "report"})
+                          "simulate", "analyze", "report"})
         EXPECT_NE(std::find(q.stages.begin(), q.stages.end(), s), q.stages.end()) << s;
     ASSERT_GE(r.domains.size(), 2u);
     for (const auto& d : r.domains) {
@@ -330,6 +330,18 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     EXPECT_NEAR(saved.overall(speculate::kEnsemble, 1).recallAt(2), r.ensembleRecallAt2, 1e-6); // 6 digits in JSON
     EXPECT_EQ(speculate::runTraceDirs(r.speculationDir), std::vector<std::string>{fs::absolute(r.traceDir).lexically_normal().string()});
     EXPECT_TRUE(fs::exists(r.analysisFile));
+    // The simulation: every predictor and both bounds at the setting the report shows.
+    ASSERT_TRUE(r.simulation.ran);
+    EXPECT_TRUE(fs::exists(r.simulation.file));
+    std::set<std::string> simulated;
+    for (const auto& row : r.simulation.rows) {
+        simulated.insert(row.predictor);
+        EXPECT_GT(row.tokensPerSecond, 0.0) << row.predictor;
+    }
+    for (const char* n : {"none", "oracle", "frequency", "markov"})
+        EXPECT_EQ(simulated.count(n), 1u) << n;
+    EXPECT_EQ(simulated.count(r.speculationDir), 1u);
+    EXPECT_GE(r.simulation.oracleTokensPerSecond, r.simulation.noneTokensPerSecond);
     EXPECT_EQ(r.usage.size(), r.domains.size());
     EXPECT_GE(r.usageDivergenceBits, 0.0);
 
@@ -337,7 +349,7 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     std::ifstream mf(r.metricsFile);
     ASSERT_TRUE(mf.good()) << r.metricsFile;
     const auto m = nlohmann::json::parse(mf);
-    for (const char* k : {"paths", "lm", "usage", "speculation", "checks", "stages", "seconds"})
+    for (const char* k : {"paths", "lm", "usage", "speculation", "simulation", "checks", "stages", "seconds"})
         EXPECT_TRUE(m.contains(k)) << k;
     EXPECT_DOUBLE_EQ(m["lm"]["heldout_loss"].get<double>(), r.lm.heldOutLoss);
     EXPECT_TRUE(fs::exists(r.summaryFile));
@@ -348,6 +360,8 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     EXPECT_EQ(html.find("nan"), std::string::npos);
     for (const auto& d : r.domains)
         EXPECT_NE(html.find(d), std::string::npos) << d;
+    EXPECT_NE(html.find("What a prediction buys"), std::string::npos);
+    EXPECT_NE(html.find("of the gap between no prefetching"), std::string::npos);
 }
 
 TEST(DemoPipeline, RuntimeLoadsTheModelAndAgreesWithTheTrainingModule)
