@@ -134,11 +134,22 @@ std::string simulationSectionHtml(const DemoSimulation& s)
           << num(r.bytesPerToken / 1e6, 3) << "</td><td>" << num(r.stallMsPerToken, 4) << "</td></tr>\n";
     }
     h << "</table>\n";
-    if (!s.best.empty())
+    if (!s.best.empty()) {
         h << "<p>The best predictor, " << htmlEscape(s.best) << ", runs at " << num(s.bestTokensPerSecond, 1)
-          << " tokens/s: it closes " << num(100.0 * s.gapClosed, 0) << "% of the gap between no prefetching ("
-          << num(s.noneTokensPerSecond, 1) << ") and the oracle (" << num(s.oracleTokensPerSecond, 1)
-          << ").</p>\n";
+          << " tokens/s; no prefetching " << num(s.noneTokensPerSecond, 1) << ", the oracle "
+          << num(s.oracleTokensPerSecond, 1) << ": ";
+        // Where the oracle gains almost nothing, the share of its gain is noise: say so instead.
+        if (s.oracleTokensPerSecond - s.noneTokensPerSecond < 0.01 * s.noneTokensPerSecond)
+            h << "the oracle gains under 1%, prefetching cannot help at this setting.</p>\n";
+        else if (s.bestTokensPerSecond < s.noneTokensPerSecond)
+            h << "every predictor is slower than no prefetching at this setting.</p>\n";
+        else if (s.bestTokensPerSecond > s.oracleTokensPerSecond)
+            h << "it beats the oracle, whose plan only orders fetches while the predictor's also keeps experts "
+                 "in the cache (docs/simulation.md, Outputs).</p>\n";
+        else
+            h << "it closes " << num(100.0 * s.gapClosed, 0)
+              << "% of the gap between no prefetching and the oracle.</p>\n";
+    }
     return h.str();
 }
 
