@@ -1,5 +1,5 @@
 // Inference cost of the hidden-state model at Mixtral-8x7B dims (prints numbers, asserts nothing).
-//   bench_hidden_state [--features F] [--mlp W] [--decode-context] [--reps N]
+//   bench_hidden_state [--features F] [--mlp W] [--no-decode-context] [--reps N]
 // Per token and layer, what an engine runs during layer l once the router input hr_l exists:
 // the features f_l = P_l (hr_l - mu_l) (hidden 4096 -> F), one GRU step over layer l's routing
 // plus the features' input (HiddenStateNetImpl::featureInput), the MLP -> H*E logits
@@ -54,10 +54,10 @@ double medianMicros(int reps, Fn&& fn)
 int main(int argc, char** argv)
 {
     int F = 64, reps = 2000, width = ModelParams().mlpDim;
-    bool decode = false;
+    bool decode = ModelParams().decodeContext;
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--decode-context"))
-            decode = true;
+        if (!std::strcmp(argv[i], "--no-decode-context"))
+            decode = false;
         else if (i + 1 < argc && !std::strcmp(argv[i], "--features"))
             F = std::atoi(argv[++i]);
         else if (i + 1 < argc && !std::strcmp(argv[i], "--mlp"))

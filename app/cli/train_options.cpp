@@ -81,8 +81,9 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.flag("no-token-ids", "do not feed token ids");
     p.flag("no-weights", "ignore router weights");
     p.flag("no-lookahead", "do not feed lookahead probes");
-    p.flag("decode-context", "the hidden-state model also reads the previous token's routing (valid only in decode, "
-                             "where token t-1 has finished every layer before token t starts)");
+    p.flag("no-decode-context", "the hidden-state model does not read the previous token's routing (read by default; "
+                                "valid only in decode, where token t-1 has finished every layer before token t starts: "
+                                "train without it for prefill)");
     p.flag("no-features", "do not feed hidden-state features (the hidden-state model is then unavailable)");
     p.flag("json", "print metrics.jsonl lines on stdout");
     p.flag("quiet", "no progress line");
@@ -130,8 +131,8 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
         p.model.useWeights = false;
     if (a.flagSet("no-lookahead"))
         p.model.useLookahead = false;
-    if (a.flagSet("decode-context"))
-        p.model.decodeContext = true;
+    if (a.flagSet("no-decode-context"))
+        p.model.decodeContext = false;
     if (a.flagSet("no-features"))
         p.model.useFeatures = false;
     readModels(a, p);

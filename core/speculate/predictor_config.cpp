@@ -207,6 +207,7 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.model.useLookahead = f.required<bool>("model.use_lookahead");
     c.model.useFeatures = f.optional<bool>("model.use_features", c.model.useFeatures);
     c.model.mlpDim = f.optional<int>("model.mlp_dim", c.model.mlpDim);
+    // Written since the decode context exists; earlier predictors had none.
     c.model.decodeContext = f.optional<bool>("model.decode_context", false);
     const auto models = f.required<std::vector<std::string>>("models");
     auto has = [&](const char* n) { return std::find(models.begin(), models.end(), n) != models.end(); };
