@@ -244,13 +244,22 @@ QString SimulationView::caption() const
                     .arg(g->oracleTokensPerSecond, 0, 'f', 2)
                     .arg(SimulationSeries::predictorLabel(QString::fromStdString(g->best)))
                     .arg(g->bestTokensPerSecond, 0, 'f', 2);
-        // Where the oracle gains almost nothing the share of its gain is noise: say so instead.
-        if (g->oracleTokensPerSecond - g->noneTokensPerSecond < 0.01 * g->noneTokensPerSecond)
+        switch (simulate::gapVerdict(*g)) {
+        case simulate::GapVerdict::NoPredictor:
+        case simulate::GapVerdict::OracleGainsLittle:
             text += tr(" (the oracle gains under 1%: prefetching cannot help here).");
-        else if (g->bestTokensPerSecond < g->noneTokensPerSecond)
+            break;
+        case simulate::GapVerdict::AllSlower:
             text += tr(": every predictor is slower than no prefetching here.");
-        else
+            break;
+        case simulate::GapVerdict::BeyondOracle:
+            text += tr(", beyond the oracle: its plan also keeps experts in the cache, which the oracle's only "
+                       "orders fetches for (the oracle bounds prediction, not caching).");
+            break;
+        case simulate::GapVerdict::ClosesGap:
             text += tr(" and closes %1% of the gap.").arg(100.0 * g->gapClosed, 0, 'f', 0);
+            break;
+        }
     }
     return text;
 }

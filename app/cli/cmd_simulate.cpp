@@ -37,20 +37,10 @@ void printTable(const sim::SimulationResult& r)
     for (const sim::GapSummary& g : r.gaps()) {
         if (g.best.empty())
             continue;
-        // Where the oracle gains almost nothing, the share of its gain is noise: say so instead
-        // (as the workbench's view does).
-        char verdict[96];
-        if (g.oracleTokensPerSecond - g.noneTokensPerSecond < 0.01 * g.noneTokensPerSecond)
-            std::snprintf(verdict, sizeof verdict, "the oracle gains under 1%%: prefetching cannot help here");
-        else if (g.bestTokensPerSecond < g.noneTokensPerSecond)
-            std::snprintf(verdict, sizeof verdict, "every predictor is slower than no prefetching here");
-        else if (g.bestTokensPerSecond > g.oracleTokensPerSecond)
-            std::snprintf(verdict, sizeof verdict, "beats the oracle: its plan also keeps experts in the cache");
-        else
-            std::snprintf(verdict, sizeof verdict, "closes %.0f%% of the gap", 100.0 * g.gapClosed);
         std::printf("%s, cache %d, %.1f GB/s, m %d, h %d: none %.2f tokens/s, oracle %.2f, best %s %.2f (%s)\n",
                     sim::policyName(g.policy), g.cacheExperts, g.linkGBps, g.budget, g.horizon, g.noneTokensPerSecond,
-                    g.oracleTokensPerSecond, g.best.c_str(), g.bestTokensPerSecond, verdict);
+                    g.oracleTokensPerSecond, g.best.c_str(), g.bestTokensPerSecond,
+                    sim::gapVerdictText(sim::gapVerdict(g), g.gapClosed).c_str());
     }
     for (const sim::PredictorTiming& t : r.predictors)
         std::printf("inference %s: %.2f s for %lld tokens (not in the replay time)\n", t.name.c_str(), t.seconds,

@@ -898,7 +898,7 @@ void MainWindow::onJobStateChanged(qint64 id)
         for (const simulate::GapSummary& g : result.gaps())
             if (!g.best.empty())
                 m_log->info(source, QStringLiteral("%1, cache %2, %3 GB/s, m %4, h %5: none %6 tokens/s, oracle %7, "
-                                                   "best %8 %9 (closes %10% of the gap)")
+                                                   "best %8 %9 (%10)")
                                         .arg(QString::fromLatin1(simulate::policyName(g.policy)))
                                         .arg(g.cacheExperts)
                                         .arg(g.linkGBps)
@@ -908,7 +908,8 @@ void MainWindow::onJobStateChanged(qint64 id)
                                         .arg(g.oracleTokensPerSecond, 0, 'f', 2)
                                         .arg(QString::fromStdString(g.best))
                                         .arg(g.bestTokensPerSecond, 0, 'f', 2)
-                                        .arg(100.0 * g.gapClosed, 0, 'f', 0));
+                                        .arg(QString::fromStdString(
+                                            simulate::gapVerdictText(simulate::gapVerdict(g), g.gapClosed))));
         // A tab already showing this folder shows the new result.
         const QModelIndex i = m_model->indexOf(WorkspaceEntry::Simulation, j->outputPath);
         const WorkspaceEntry entry = i.isValid() ? *m_model->entry(i) : Workspace::describeSimulation(j->outputPath);

@@ -516,15 +516,22 @@ widgets::WorkspaceEntry Workspace::describeSimulation(const QString& dir)
         e.details.push_back({tr("Error"), QString::fromStdString(ex.what())});
         return e;
     }
-    // The setting where the best predictor closes the most of the gap says what prediction buys.
+    // The setting where the best predictor closes the most of the gap says what prediction buys
+    // (only settings whose share means something: core's gapVerdict).
     const simulate::GapSummary* top = nullptr;
+    bool beyondOracle = false;
     const std::vector<simulate::GapSummary> gaps = r.gaps();
-    for (const simulate::GapSummary& g : gaps)
-        if (!g.best.empty() && (!top || g.gapClosed > top->gapClosed))
+    for (const simulate::GapSummary& g : gaps) {
+        const simulate::GapVerdict v = simulate::gapVerdict(g);
+        beyondOracle = beyondOracle || v == simulate::GapVerdict::BeyondOracle;
+        if (v == simulate::GapVerdict::ClosesGap && (!top || g.gapClosed > top->gapClosed))
             top = &g;
+    }
     e.summary = tr("%n setting(s)", nullptr, int(r.rows.size()));
     if (top)
         e.summary += tr(", best closes %1% of the gap").arg(100.0 * top->gapClosed, 0, 'f', 0);
+    else if (beyondOracle)
+        e.summary += tr(", a predictor beats the oracle");
     e.details.push_back({tr("Replayed"), tr("%1 tokens of %2 sequences (%3 split), batch %4")
                                              .arg(number(r.tokens), number(r.sequences), QString::fromStdString(r.split))
                                              .arg(r.batch)});

@@ -138,17 +138,22 @@ std::string simulationSectionHtml(const DemoSimulation& s)
         h << "<p>The best predictor, " << htmlEscape(s.best) << ", runs at " << num(s.bestTokensPerSecond, 1)
           << " tokens/s; no prefetching " << num(s.noneTokensPerSecond, 1) << ", the oracle "
           << num(s.oracleTokensPerSecond, 1) << ": ";
-        // Where the oracle gains almost nothing, the share of its gain is noise: say so instead.
-        if (s.oracleTokensPerSecond - s.noneTokensPerSecond < 0.01 * s.noneTokensPerSecond)
+        switch (simulate::gapVerdict(s.noneTokensPerSecond, s.oracleTokensPerSecond, s.bestTokensPerSecond)) {
+        case simulate::GapVerdict::OracleGainsLittle:
+        case simulate::GapVerdict::NoPredictor:
             h << "the oracle gains under 1%, prefetching cannot help at this setting.</p>\n";
-        else if (s.bestTokensPerSecond < s.noneTokensPerSecond)
+            break;
+        case simulate::GapVerdict::AllSlower:
             h << "every predictor is slower than no prefetching at this setting.</p>\n";
-        else if (s.bestTokensPerSecond > s.oracleTokensPerSecond)
+            break;
+        case simulate::GapVerdict::BeyondOracle:
             h << "it beats the oracle, whose plan only orders fetches while the predictor's also keeps experts "
                  "in the cache (docs/simulation.md, Outputs).</p>\n";
-        else
-            h << "it closes " << num(100.0 * s.gapClosed, 0)
-              << "% of the gap between no prefetching and the oracle.</p>\n";
+            break;
+        case simulate::GapVerdict::ClosesGap:
+            h << "it closes " << num(100.0 * s.gapClosed, 0) << "% of the gap between no prefetching and the oracle.</p>\n";
+            break;
+        }
     }
     return h.str();
 }

@@ -97,6 +97,24 @@ struct GapSummary {
     double gapClosed = 0;          // 0 when the oracle gains nothing
 };
 
+// What a setting's figures say, one rule for the CLI, the demo's report and the workbench:
+// the share of the gap means something only where the oracle gains (>= 1% over no
+// prefetching) and the best predictor lies between the bounds. The oracle bounds what better
+// prediction buys under this policy, not tokens/s: a plan also keeps experts cached, so a plan
+// of popular experts can beat it (docs/simulation.md, Outputs).
+enum class GapVerdict {
+    NoPredictor,  // only the bounds ran
+    OracleGainsLittle,
+    AllSlower,    // every predictor is slower than no prefetching
+    BeyondOracle, // the best predictor is faster than the oracle
+    ClosesGap,    // gapClosed is the share of the gap the best predictor closes
+};
+GapVerdict gapVerdict(double noneTokensPerSecond, double oracleTokensPerSecond, double bestTokensPerSecond,
+                      bool hasPredictor = true);
+GapVerdict gapVerdict(const GapSummary& g);
+// The verdict in English words for the CLI, logs and reports, e.g. "closes 42% of the gap".
+std::string gapVerdictText(GapVerdict v, double gapClosed);
+
 struct SimulationResult {
     std::string split;
     TraceDims dims;

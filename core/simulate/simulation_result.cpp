@@ -1,6 +1,8 @@
 // The figures derived from a replay's counters, and the result as JSON and CSV.
 #include "core/simulate/simulate.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -67,6 +69,43 @@ std::vector<GapSummary> SimulationResult::gaps() const
         out.push_back(g);
     }
     return out;
+}
+
+GapVerdict gapVerdict(double none, double oracle, double best, bool hasPredictor)
+{
+    if (!hasPredictor)
+        return GapVerdict::NoPredictor;
+    if (oracle - none < 0.01 * none)
+        return GapVerdict::OracleGainsLittle;
+    if (best < none)
+        return GapVerdict::AllSlower;
+    if (best > oracle)
+        return GapVerdict::BeyondOracle;
+    return GapVerdict::ClosesGap;
+}
+
+GapVerdict gapVerdict(const GapSummary& g)
+{
+    return gapVerdict(g.noneTokensPerSecond, g.oracleTokensPerSecond, g.bestTokensPerSecond, !g.best.empty());
+}
+
+std::string gapVerdictText(GapVerdict v, double gapClosed)
+{
+    switch (v) {
+    case GapVerdict::NoPredictor:
+        return "no predictor beside the bounds";
+    case GapVerdict::OracleGainsLittle:
+        return "the oracle gains under 1%: prefetching cannot help here";
+    case GapVerdict::AllSlower:
+        return "every predictor is slower than no prefetching here";
+    case GapVerdict::BeyondOracle:
+        return "beats the oracle: its plan also keeps experts in the cache";
+    case GapVerdict::ClosesGap:
+        break;
+    }
+    char text[64];
+    std::snprintf(text, sizeof text, "closes %.0f%% of the gap", 100.0 * gapClosed);
+    return text;
 }
 
 namespace {

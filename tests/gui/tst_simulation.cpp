@@ -291,9 +291,18 @@ private Q_SLOTS:
         const simulate::SimulationResult r = simulate::readSimulation(s.outputDir.toStdString());
         QCOMPARE(r.tokens, qint64(232));
         // The log has what the CLI prints per setting: the bounds and the best predictor.
+        // Each line ends with core's verdict for its setting (the share of the gap, or why a
+        // share would mean nothing).
         int gapLines = 0;
-        for (const widgets::LogEntry& e : window.logPanel()->entries())
-            gapLines += e.text.contains(QStringLiteral(", oracle ")) && e.text.contains(QStringLiteral("of the gap")) ? 1 : 0;
+        for (const simulate::GapSummary& g : r.gaps()) {
+            const QString verdict = QString::fromStdString(simulate::gapVerdictText(simulate::gapVerdict(g), g.gapClosed));
+            const QString setting = QStringLiteral("cache %1, %2 GB/s").arg(g.cacheExperts).arg(g.linkGBps);
+            for (const widgets::LogEntry& e : window.logPanel()->entries())
+                gapLines += e.text.contains(setting) && e.text.contains(QStringLiteral(", oracle ")) &&
+                                    e.text.endsWith(QStringLiteral("(") + verdict + QStringLiteral(")"))
+                                ? 1
+                                : 0;
+        }
         QCOMPARE(gapLines, int(r.gaps().size()));
         // In the tree, and open in the view with the file's rows.
         const QModelIndex i = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::Simulation, s.outputDir);

@@ -290,3 +290,18 @@ TEST(SimulateParamsJson, RoundTripAndErrorsNameTheField)
     EXPECT_THROW(simulateParamsFromJson(nlohmann::json{{"linkGBps", "fast"}}), Error);
     EXPECT_THROW(simulateParamsFromJson(nlohmann::json{{"hardware", {{"link_gbps", 0}}}}), Error);
 }
+
+// One rule says when the share of the gap means something (the CLI, the demo's report and the
+// workbench all use it).
+TEST(GapVerdict, SaysWhereTheShareOfTheGapMeansSomething)
+{
+    using simulate::GapVerdict;
+    EXPECT_EQ(simulate::gapVerdict(100, 100.5, 100.2), GapVerdict::OracleGainsLittle);
+    EXPECT_EQ(simulate::gapVerdict(100, 120, 90), GapVerdict::AllSlower);
+    EXPECT_EQ(simulate::gapVerdict(100, 120, 125), GapVerdict::BeyondOracle);
+    EXPECT_EQ(simulate::gapVerdict(100, 120, 110), GapVerdict::ClosesGap);
+    EXPECT_EQ(simulate::gapVerdict(100, 120, 110, false), GapVerdict::NoPredictor);
+    EXPECT_EQ(simulate::gapVerdictText(GapVerdict::ClosesGap, 0.5), "closes 50% of the gap");
+    EXPECT_EQ(simulate::gapVerdictText(GapVerdict::BeyondOracle, 1.5),
+              "beats the oracle: its plan also keeps experts in the cache");
+}
