@@ -123,10 +123,16 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_useWeights->setObjectName(QStringLiteral("useWeights"));
     m_useLookahead = new QCheckBox(tr("Lookahead probes (when the traces have them)"), modelBox);
     m_useLookahead->setObjectName(QStringLiteral("useLookahead"));
+    m_decodeContext = new QCheckBox(tr("Previous token's routing (decode engines)"), modelBox);
+    m_decodeContext->setObjectName(QStringLiteral("decodeContext"));
+    m_decodeContext->setToolTip(tr("The hidden-state model also reads the previous token's routing at every layer. "
+                                   "Valid where tokens are decoded one at a time (the previous token has finished "
+                                   "every layer); turn it off for predictors that run during prefill."));
     auto* contextBox = new QVBoxLayout;
     contextBox->addWidget(m_useTokenIds);
     contextBox->addWidget(m_useWeights);
     contextBox->addWidget(m_useLookahead);
+    contextBox->addWidget(m_decodeContext);
     auto* predictorList = new QVBoxLayout;
     predictorList->addWidget(m_interLayer);
     predictorList->addWidget(m_statistics);
@@ -213,6 +219,7 @@ void TrainingDialog::restoreDefaults()
     m_ensemble->setChecked(d.trainEnsemble);
     m_horizon->setValue(d.horizon);
     m_useTokenIds->setChecked(d.model.useTokenIds);
+    m_decodeContext->setChecked(d.model.decodeContext);
     m_useWeights->setChecked(d.model.useWeights);
     m_useLookahead->setChecked(d.model.useLookahead);
     m_epochs->setValue(d.epochs);
@@ -277,6 +284,7 @@ speculate::TrainParams TrainingDialog::params() const
     p.model.useTokenIds = m_useTokenIds->isChecked();
     p.model.useWeights = m_useWeights->isChecked();
     p.model.useLookahead = m_useLookahead->isChecked();
+    p.model.decodeContext = m_decodeContext->isChecked();
     p.epochs = m_epochs->value();
     p.batchSize = m_batch->value();
     p.learningRate = m_lr->value();
@@ -308,6 +316,7 @@ void TrainingDialog::setParams(const speculate::TrainParams& p)
     m_useTokenIds->setChecked(p.model.useTokenIds);
     m_useWeights->setChecked(p.model.useWeights);
     m_useLookahead->setChecked(p.model.useLookahead);
+    m_decodeContext->setChecked(p.model.decodeContext);
     m_epochs->setValue(p.epochs);
     m_batch->setValue(p.batchSize);
     m_lr->setValue(p.learningRate);

@@ -419,10 +419,13 @@ private Q_SLOTS:
         // Hyper-parameters, restore defaults, JSON round trip.
         child<QSpinBox>(&dlg, "epochs")->setValue(2);
         child<QDoubleSpinBox>(&dlg, "learningRate")->setValue(0.01);
+        QVERIFY(child<QCheckBox>(&dlg, "decodeContext")->isChecked()); // core's default
+        child<QCheckBox>(&dlg, "decodeContext")->setChecked(false);
         p = dlg.params();
         QCOMPARE(p.epochs, 2);
         QCOMPARE(p.learningRate, 0.01);
         QVERIFY(!p.trainInterLayer);
+        QVERIFY(!p.model.decodeContext);
         const QJsonObject json = trainJobParams(p);
         QCOMPARE(trainJobParams(trainParamsOfJob(json)), json);
         TrainingDialog again({a, b, other}, tmp.filePath(QStringLiteral("runs")));
