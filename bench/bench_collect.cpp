@@ -4,12 +4,15 @@
 // folder); medians of each, and the median of the per-round overheads. Prints a few human
 // lines and one JSON line ({"bench":"collect"}). With --features SPEC every round also
 // collects with hidden-state features (a fresh folder, the PCA estimated anew), and the
-// median of the per-round ratios (with features / without) is reported.
+// median of the per-round ratios (with features / without) is reported, of the routing loop
+// and of the whole collect() call (which adds the basis and the last shard's write), with
+// the collector's phase timers of the last round.
 // Usage: bench_collect [sequences=192] [batch=8] [threads=0] [--logits] [--repeats 3] [--features SPEC]
 #include "core/collect/collector.h"
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
 #include "core/specmoe_core.h"
+#include "core/trace/feature_basis.h"
 
 #include <ATen/ATen.h>
 
@@ -105,8 +108,14 @@ int main(int argc, char** argv)
         const size_t n = v.size();
         return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     };
-    std::vector<double> bareRuns, collectRuns, forwardRuns, featureRuns;
-    CollectResult r;
+    std::vector<double> bareRuns, collectRuns, forwardRuns, featureRuns, collectWall, featureWall, bareFeatureRuns;
+    CollectResult r, rf;
+    auto timedCollect = [](const CollectParams& params, std::vector<double>& wall) {
+        const auto t0 = Clock::now();
+        CollectResult res = collect(params);
+        wall.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+        return res;
+    };
     {
         MixtralRuntime rt(p.modelDir, ro);
         // The batch tensors, built once outside the timing (element-wise tensor writes
@@ -127,27 +136,53 @@ int main(int argc, char** argv)
             const int64_t B = int64_t(b.size());
             inputs.emplace_back(at::tensor(idv, at::kLong).view({B, T}), at::tensor(mv, at::kLong).view({B, T}));
         }
-        auto runAll = [&] {
+        // With --features the runtime also holds a projection of the spec's size (random
+        // values: the cost does not depend on them), so the forward pass can be timed with
+        // and without computing features in the same process and round.
+        if (!features.empty()) {
+            const int64_t F = featureSpecDim(parseFeatureSpec(features), int(cfg.numLayers), int(cfg.numExperts));
+            rt.setFeatureProjection(at::randn({cfg.numLayers, F, cfg.hiddenSize}), at::randn({cfg.numLayers, cfg.hiddenSize}));
+        }
+        auto runAll = [&](bool withFeatures) {
+            RouteOptions ro;
+            ro.features = withFeatures;
             const auto t0 = Clock::now();
             for (const auto& [ids, mask] : inputs)
-                rt.route(ids, mask);
+                rt.route(ids, mask, ro);
             return std::chrono::duration<double>(Clock::now() - t0).count();
         };
-        runAll(); // warm-up
+        runAll(false); // warm-up
         for (int rep = 0; rep < repeats; ++rep) {
-            bareRuns.push_back(runAll());
-            p.outDir = (root / ("trace-" + std::to_string(rep))).string(); // fresh: no resume
-            r = collect(p);
-            collectRuns.push_back(r.seconds);
-            forwardRuns.push_back(r.forwardSeconds);
-            std::error_code ec;
-            fs::remove_all(p.outDir, ec);
-            if (!features.empty()) {
+            bareRuns.push_back(runAll(false));
+            if (!features.empty())
+                bareFeatureRuns.push_back(runAll(true));
+            auto plain = [&] {
+                p.outDir = (root / ("trace-" + std::to_string(rep))).string(); // fresh: no resume
+                r = timedCollect(p, collectWall);
+                collectRuns.push_back(r.seconds);
+                forwardRuns.push_back(r.forwardSeconds);
+                std::error_code ec;
+                fs::remove_all(p.outDir, ec);
+            };
+            auto withFeatures = [&] {
                 CollectParams pf = p;
                 pf.features = features;
                 pf.outDir = (root / ("features-" + std::to_string(rep))).string();
-                featureRuns.push_back(collect(pf).seconds);
+                rf = timedCollect(pf, featureWall);
+                featureRuns.push_back(rf.seconds);
+                std::error_code ec;
                 fs::remove_all(pf.outDir, ec);
+            };
+            // The order alternates between rounds: the second collection of a round ran
+            // measurably slower or faster on the shared machine, whichever it was.
+            if (features.empty())
+                plain();
+            else if (rep % 2 == 0) {
+                plain();
+                withFeatures();
+            } else {
+                withFeatures();
+                plain();
             }
         }
     }
@@ -171,14 +206,26 @@ int main(int argc, char** argv)
                 double(r.corpusTokens) / coll, fwd, r.shards, logits ? ", with logits" : "");
     std::printf("  overhead         %.1f%% over the bare forward; %.1f%% over its own forward time\n", overhead,
                 overheadOwn);
-    double featureOverhead = 0;
-    if (!featureRuns.empty()) {
+    double featureOverhead = 0, featureWallOverhead = 0;
+    auto medianRatio = [&](const std::vector<double>& with, const std::vector<double>& without) {
         std::vector<double> ratios;
-        for (size_t i = 0; i < featureRuns.size(); ++i)
-            ratios.push_back(100.0 * (featureRuns[i] - collectRuns[i]) / collectRuns[i]);
-        featureOverhead = median(ratios);
-        std::printf("  features %-8s median %.3f s: %.1f%% over collecting without them (median of per-round ratios)\n",
+        for (size_t i = 0; i < with.size(); ++i)
+            ratios.push_back(100.0 * (with[i] - without[i]) / without[i]);
+        return median(ratios);
+    };
+    if (!featureRuns.empty()) {
+        featureOverhead = medianRatio(featureRuns, collectRuns);
+        featureWallOverhead = medianRatio(featureWall, collectWall);
+        std::printf("  features %-8s loop median %.3f s: %.1f%% over collecting without them (median of per-round ratios)\n",
                     features.c_str(), median(featureRuns), featureOverhead);
+        std::printf("  whole collect()  median %.3f s without, %.3f s with features: %.1f%% (corpus, model load, "
+                    "basis, loop, last shard)\n",
+                    median(collectWall), median(featureWall), featureWallOverhead);
+        std::printf("  bare forward     with the feature projection: median %.3f s, %.1f%% over without (per-round ratios)\n",
+                    median(bareFeatureRuns), medianRatio(bareFeatureRuns, bareRuns));
+        std::printf("  phases (last round, s)  forward %.3f / %.3f, basis - / %.3f, convert %.3f / %.3f, write %.3f / %.3f\n",
+                    r.forwardSeconds, rf.forwardSeconds, rf.basisSeconds, r.convertSeconds, rf.convertSeconds,
+                    r.writeSeconds, rf.writeSeconds);
     }
     auto list = [](const std::vector<double>& v) {
         std::string out = "[";
@@ -195,12 +242,14 @@ int main(int argc, char** argv)
                 "\"bare_s\":%.4f,\"collect_s\":%.4f,\"forward_s\":%.4f,\"bare_tokens_per_s\":%.1f,"
                 "\"collect_tokens_per_s\":%.1f,\"overhead_pct\":%.3f,\"overhead_own_forward_pct\":%.3f,"
                 "\"shards\":%zu,\"bare_runs_s\":%s,\"collect_runs_s\":%s,\"features\":\"%s\","
-                "\"features_runs_s\":%s,\"features_overhead_pct\":%.3f}\n",
+                "\"features_runs_s\":%s,\"features_overhead_pct\":%.3f,\"collect_wall_runs_s\":%s,"
+                "\"features_wall_runs_s\":%s,\"features_wall_overhead_pct\":%.3f,\"bare_features_runs_s\":%s}\n",
                 buildInfo().threads, (long long)cfg.numLayers, (long long)r.corpusSequences,
                 (long long)r.corpusTokens, batch, batches.size(), r.paddingFraction, logits ? "true" : "false",
                 repeats, bare, coll, fwd, double(r.corpusTokens) / bare, double(r.corpusTokens) / coll, overhead,
                 overheadOwn, r.shards, list(bareRuns).c_str(), list(collectRuns).c_str(), features.c_str(),
-                list(featureRuns).c_str(), featureOverhead);
+                list(featureRuns).c_str(), featureOverhead, list(collectWall).c_str(), list(featureWall).c_str(),
+                featureWallOverhead, list(bareFeatureRuns).c_str());
     std::fflush(stdout);
     std::error_code ec;
     fs::remove_all(root, ec);

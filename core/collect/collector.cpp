@@ -11,6 +11,7 @@
 #include "core/tensor/torch_compat.h"
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
+#include "core/util/blas_threads.h"
 #include "core/util/error.h"
 #include "core/util/sysmem.h"
 
@@ -18,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +40,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kCollectVersion = "specmoe-collect-1";
+
+double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 constexpr int kMaxAutoBatch = 256;
 
 std::string hex64(uint64_t v)
@@ -543,6 +548,8 @@ void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
     } else {
         m_report.message = "feature basis";
         reportProgress(m_progress, m_report);
+        const double forward0 = m_result.forwardSeconds;
+        const auto b0 = Clock::now();
         if (!m_reused.file.empty())
             m_basis = m_reused.basis; // the very values of the source collection (checked in readReusedBasis)
         else {
@@ -554,12 +561,15 @@ void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
                 estimatePca(rt, rto);
         }
         m_writer->setFeatureBasis(m_basis); // before the first shard
+        m_result.basisSeconds += seconds(b0) - (m_result.forwardSeconds - forward0);
     }
+    const auto p0 = Clock::now();
     rt.setFeatureProjection(basisProjection(m_basis), basisMean(m_basis));
     for (auto& [bi, rr] : m_early) {
         rr.features = projectFeatures(m_basis, rr.routerInputs);
         rr.routerInputs = at::Tensor();
     }
+    m_result.basisSeconds += seconds(p0);
 }
 
 // PCA directions from the router inputs of the real tokens of the first batches (at most
@@ -586,12 +596,40 @@ void Collection::estimatePca(MixtralRuntime& rt, const RouteOptions& rto)
         rows.emplace_back(bi, real);
         m_early.emplace(bi, std::move(rr));
     }
-    for (int l = 0; l < L; ++l) {
+    // Layers are fitted on one thread per core with single-threaded GEMMs (each fit writes
+    // its own layer's rows): the eigendecompositions alone do not use a second core, and
+    // this fit is most of what features add to a short collection (docs/benchmarks.md).
+    auto fitLayer = [&](int l) {
         std::vector<at::Tensor> parts;
         for (const auto& [bi, real] : rows)
             parts.push_back(m_early.at(bi).routerInputs[l].index_select(0, real));
         fitFeaturePcaLayer(m_basis, m_featureParts, int(m_config.numExperts), l, at::cat(parts, 0));
+    };
+    const int cores = m_params.threads > 0 ? m_params.threads : int(std::thread::hardware_concurrency());
+    const int workers = std::clamp(cores, 1, L);
+    if (workers == 1) {
+        for (int l = 0; l < L; ++l)
+            fitLayer(l);
+        return;
     }
+    const ScopedBlasThreads blas(1);
+    std::atomic<int> next{0};
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(workers), nullptr);
+    std::vector<std::thread> pool;
+    for (int w = 0; w < workers; ++w)
+        pool.emplace_back([&, w] {
+            try {
+                for (int l = next++; l < L; l = next++)
+                    fitLayer(l);
+            } catch (...) {
+                errors[size_t(w)] = std::current_exception();
+            }
+        });
+    for (auto& t : pool)
+        t.join();
+    for (const auto& e : errors)
+        if (e)
+            std::rethrow_exception(e);
 }
 
 void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t bi)
@@ -636,13 +674,17 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     }
     ++result.batches;
 
+    const auto c0 = Clock::now();
     m_block.clear();
     appendRouting(rr, T, m_rows, m_block);
+    const auto w0 = Clock::now();
+    result.convertSeconds += std::chrono::duration<double>(w0 - c0).count();
     try {
         writer.append(m_block);
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
     }
+    result.writeSeconds += seconds(w0);
     int64_t tokens = 0;
     for (const auto& r : m_rows)
         tokens += r.length;
@@ -663,11 +705,13 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
 void Collection::finish()
 {
     CollectResult& result = m_result;
+    const auto w0 = Clock::now();
     try {
         m_writer->finish();
     } catch (const Error& e) {
         throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
     }
+    result.writeSeconds += seconds(w0);
     result.complete = true;
     result.shards = m_writer->shardsWritten();
     if (result.seconds <= 0)

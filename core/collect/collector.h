@@ -80,6 +80,10 @@ struct CollectResult {
     double paddingFraction = 0;           // pad positions / all positions in those passes
     double seconds = 0;                   // wall time of the collection loop
     double forwardSeconds = 0;            // of which in the forward pass
+    double basisSeconds = 0;              // building the feature basis (PCA fit, projecting
+                                          // the sampled batches; their forward is above)
+    double convertSeconds = 0;            // routing results to trace rows (float16 packing)
+    double writeSeconds = 0;              // appending to the writer and closing shards
     double tokensPerSecond = 0;           // tokensWritten / seconds
     std::string device;                   // the device the forward pass ran on
     std::vector<SourceStats> sources;     // per source: kept, dropped and skipped input

@@ -67,21 +67,26 @@ int64_t pcaSampleTokens(const std::vector<FeatureComponent>& parts, int layers, 
 
 namespace {
 
-// Top-r principal directions of centred rows X [n, H] (float64), as rows [r, H]: from the
-// H x H covariance when n >= H, else from the n x n Gram matrix (cheaper, same directions).
+// Top-r principal directions of centred rows X [n, H] (float32), as float64 rows [r, H]:
+// from the H x H covariance when n >= H, else from the n x n Gram matrix (cheaper, same
+// directions). The products run in float32 (half the time of float64 at the sample sizes
+// used: this fit is most of what features add to a short collection); the small symmetric
+// eigenproblem runs in float64.
 at::Tensor principalDirections(const at::Tensor& X, int64_t r)
 {
     const int64_t n = X.size(0), H = X.size(1);
     at::Tensor dirs;
     if (n >= H) {
-        at::Tensor cov = at::matmul(X.t(), X);
+        at::Tensor cov = at::mm(X.t(), X).to(at::kDouble);
+        cov = 0.5 * (cov + cov.t()); // exactly symmetric for eigh
         auto [vals, vecs] = at::linalg_eigh(cov); // ascending
         dirs = vecs.narrow(1, H - r, r).flip({1}).t(); // [r, H], largest first
     } else {
-        at::Tensor gram = at::matmul(X, X.t());
+        at::Tensor gram = at::mm(X, X.t()).to(at::kDouble);
+        gram = 0.5 * (gram + gram.t());
         auto [vals, vecs] = at::linalg_eigh(gram);
         at::Tensor u = vecs.narrow(1, n - r, r).flip({1}); // [n, r]
-        dirs = at::matmul(X.t(), u).t();                     // [r, H], then normalized
+        dirs = at::mm(X.t().to(at::kDouble), u).t();        // [r, H], then normalized
         dirs = dirs / dirs.norm(2, {1}, true).clamp_min(1e-300);
     }
     // A deterministic sign: the largest-magnitude coordinate positive.
@@ -119,16 +124,16 @@ void fitFeaturePcaLayer(FeatureBasis& b, const std::vector<FeatureComponent>& pa
         return;
     if (l < 0 || l >= b.layers)
         throw Error("feature basis: layer " + std::to_string(l) + " is not within 0.." + std::to_string(b.layers - 1));
-    at::Tensor X = hr.to(at::kCPU).to(at::kDouble);
+    const at::Tensor X = hr.to(at::kCPU).to(at::kFloat).contiguous();
     if (X.dim() != 2 || X.size(1) != H)
         throw Error("feature basis: router inputs of layer " + std::to_string(l) + " are not [n, " +
                     std::to_string(H) + "]");
     if (X.size(0) < r + 1)
         throw Error("feature basis: pca:" + std::to_string(r) + " needs at least " + std::to_string(r + 1) +
                     " tokens, the first batches gave " + std::to_string(X.size(0)));
-    at::Tensor mu = X.mean(0);
-    at::Tensor dirs = principalDirections(X - mu, r).to(at::kFloat).contiguous();
-    at::Tensor mu32 = mu.to(at::kFloat).contiguous();
+    // The mean summed in float64; the centred rows in float32.
+    const at::Tensor mu32 = (X.sum(0, false, at::kDouble) / double(X.size(0))).to(at::kFloat).contiguous();
+    at::Tensor dirs = principalDirections(X - mu32, r).to(at::kFloat).contiguous();
     std::memcpy(b.mean.data() + size_t(l) * size_t(H), mu32.data_ptr<float>(), size_t(H) * sizeof(float));
     float* dst = b.projection.data() + (size_t(l) * size_t(b.dim) + size_t(row)) * size_t(H);
     std::memcpy(dst, dirs.data_ptr<float>(), size_t(r) * size_t(H) * sizeof(float));

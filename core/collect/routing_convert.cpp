@@ -1,5 +1,6 @@
 #include "core/collect/routing_convert.h"
 
+#include "core/collect/half_pack.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 
@@ -67,8 +68,9 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
     const float* wp = w.data_ptr<float>();
     const float* lgp = d.hasLogits ? lg.data_ptr<float>() : nullptr;
     const int64_t* lap = D > 0 ? la.data_ptr<int64_t>() : nullptr;
-    // Features beyond the half range would be stored as infinities, which readers refuse.
-    const at::Tensor ft = F > 0 ? r.features.to(at::kCPU, at::kFloat).clamp(-65504.0, 65504.0).contiguous() : at::Tensor();
+    // Features beyond the half range are clamped as they are packed (packHalfClamped):
+    // infinities would be refused by readers.
+    const at::Tensor ft = F > 0 ? r.features.to(at::kCPU, at::kFloat).contiguous() : at::Tensor();
     const float* ftp = F > 0 ? ft.data_ptr<float>() : nullptr;
 
     size_t total = 0;
@@ -118,8 +120,7 @@ void appendRouting(const RoutingResult& r, int64_t seqLen, const std::vector<Bat
                 if (ftp) {
                     uint16_t* fd = out.features.data() + (n * size_t(L) + size_t(l)) * size_t(F);
                     const float* fs = ftp + (l * BT + src) * F;
-                    for (int64_t f = 0; f < F; ++f)
-                        fd[f] = floatToHalf(fs[f]);
+                    packHalfClamped(fs, fd, size_t(F));
                 }
                 if (lgp) {
                     const size_t ld = (n * size_t(L) + size_t(l)) * size_t(E);
