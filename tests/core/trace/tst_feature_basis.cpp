@@ -3,6 +3,8 @@
 // validation (a wrong shape, a NaN, a foreign file: errors naming the file), SHA-256.
 #include "core/safetensors/safetensors_writer.h"
 #include "core/trace/feature_basis.h"
+#include "core/trace/routing.h"
+#include "core/trace/trace_writer.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
 #include "tests/support/test_support.h"
@@ -82,8 +84,20 @@ TEST(FeatureBasis, BadSpecsNameTheBadPart)
 // docs/trace-format.md "Features": stored bytes per token at Mixtral-8x7B dims (L 32, E 8).
 TEST(FeatureBasis, BytesPerTokenAtMixtralDims)
 {
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8), 2048);
-    EXPECT_LE(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8), 4096);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8), 3584);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2+pca:16"), 32, 8), 2048);
+    // The bound: the default's whole token (token id, ids, weights, lookahead {1, 2},
+    // features) at or under 4 KB.
+    TraceDims mixtral;
+    mixtral.layers = 32;
+    mixtral.experts = 8;
+    mixtral.topk = 2;
+    mixtral.hasWeights = true;
+    mixtral.lookahead = {1, 2};
+    mixtral.featureDim = int(featureSpecDim(parseFeatureSpec(kDefaultFeatureSpec), 32, 8));
+    EXPECT_EQ(mixtral.featureDim, 56);
+    EXPECT_EQ(payloadBytesPerToken(mixtral), 3908u);
+    EXPECT_LE(payloadBytesPerToken(mixtral), 4096u);
     EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:1"), 32, 8), 512);
     EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2"), 32, 8), 1024);
     EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("pca:16"), 32, 8), 1024);
