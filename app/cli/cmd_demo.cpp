@@ -36,8 +36,12 @@ int runDemoCommand(const ArgParser& a)
         std::printf("  recall@2, h=1    ensemble %.3f vs frequency %.3f, Markov %.3f  [%s]\n",
                     r.ensembleRecallAt2, r.frequencyRecallAt2, r.markovRecallAt2,
                     r.ensembleBeatsBaselines ? "ok" : "NOT MET");
-        std::printf("  traces           %s (%lld sequences, %lld tokens)\n", r.traceDir.c_str(),
-                    (long long)r.traceSequences, (long long)r.traceTokens);
+        if (r.hasHiddenState)
+            std::printf("  hidden state     recall@2, h=1 %.3f (hidden-state model) vs %.3f (lookahead gate)\n",
+                        r.hiddenStateRecallAt2, r.lookaheadRecallAt2);
+        std::printf("  traces           %s (%lld sequences, %lld tokens%s%s)\n", r.traceDir.c_str(),
+                    (long long)r.traceSequences, (long long)r.traceTokens,
+                    r.traceFeatures.empty() ? "" : ", features ", r.traceFeatures.c_str());
         std::printf("  report           %s\n", r.reportHtml.c_str());
         if (r.budgetSeconds > 0) {
             std::printf("  time             %.0f s of %.0f (LM %.0f s at %.0f tokens/s; speculation %d "

@@ -350,6 +350,7 @@ void DemoRun::collectTraces()
     c.device = DeviceSpec::cpu();
     c.dtype = ComputeDType::Float32;
     c.lookahead = params.lookahead;
+    c.features = params.collectFeatures;
     c.threads = params.collectThreads > 0 ? params.collectThreads : params.threads;
     c.batchSize = params.collectBatchSize;
     c.targetTokens = params.collectMaxTokens;
@@ -391,6 +392,7 @@ void DemoRun::collectTraces()
         throw Error("demo: the collected traces do not verify: " + vr.problems.front());
     result.traceSequences = traces.numSequences();
     result.traceTokens = traces.numTokens();
+    result.traceFeatures = traces.featureInfo().kind;
 }
 
 // 6a. speculation: the three models, trained in the time left (epochs or data fitted to it)
@@ -486,6 +488,12 @@ void DemoRun::evaluatePredictors()
             result.frequencyRecallAt2 = pr.recallAt2;
         else if (pm.name == speculate::kMarkov)
             result.markovRecallAt2 = pr.recallAt2;
+        else if (pm.name == speculate::kLookahead)
+            result.lookaheadRecallAt2 = pr.recallAt2;
+        else if (pm.name == speculate::kHiddenState) {
+            result.hiddenStateRecallAt2 = pr.recallAt2;
+            result.hasHiddenState = true;
+        }
     }
     result.ensembleBeatsBaselines = result.ensembleRecallAt2 > result.frequencyRecallAt2 &&
                                result.ensembleRecallAt2 > result.markovRecallAt2;
@@ -620,7 +628,7 @@ std::string DemoResult::toJson() const
         curve.push_back({{"step", c.step}, {"seconds", c.seconds}, {"loss", c.loss}, {"aux", c.aux}});
     lmj["curve"] = curve;
     j["lm"] = lmj;
-    j["traces"] = {{"sequences", traceSequences}, {"tokens", traceTokens}};
+    j["traces"] = {{"sequences", traceSequences}, {"tokens", traceTokens}, {"features", traceFeatures}};
     json us = json::array();
     for (const auto& u : usage)
         us.push_back({{"domain", u.domain}, {"tokens", u.tokens}, {"share", u.share}});
@@ -636,7 +644,10 @@ std::string DemoResult::toJson() const
                         {"predictors", rc},
                         {"ensemble_recall_at_2", ensembleRecallAt2},
                         {"frequency_recall_at_2", frequencyRecallAt2},
-                        {"markov_recall_at_2", markovRecallAt2}};
+                        {"markov_recall_at_2", markovRecallAt2},
+                        {"lookahead_recall_at_2", lookaheadRecallAt2}};
+    if (hasHiddenState)
+        j["speculation"]["hidden_state_recall_at_2"] = hiddenStateRecallAt2;
     j["simulation"] = demo::toJson(simulation);
     j["checks"] = {{"lm_beats_unigram", lmBeatsUnigram},
                    {"usage_differs_between_domains", usageDiffers},

@@ -3,7 +3,8 @@
 // downloaded. Builds a multi-domain corpus from text Debian packages install, trains a
 // SentencePiece BPE tokenizer and a small Mixtral-architecture MoE language model on the
 // CPU (saved in the exact hub layout), collects routing traces from held-out text of every
-// domain, trains the three speculation models against the baselines, runs the routing
+// domain (with hidden-state features), trains the speculation models (the hidden-state model
+// among them) against the baselines, runs the routing
 // analysis and writes a report (JSON metrics + index.html). `specmoe demo` and the
 // workbench's "Open demo workspace" call runDemo(). docs/demo.md describes the output.
 //
@@ -22,6 +23,7 @@
 #include "core/demo/moe_lm.h"
 #include "core/demo/time_plan.h"
 #include "core/demo/tokenizer_trainer.h"
+#include "core/trace/feature_basis.h"
 #include "core/util/progress.h"
 
 #include <cstdint>
@@ -59,6 +61,9 @@ struct DemoParams {
     int collectBatchSize = 16;
     int64_t collectMaxTokens = 120'000; // held-out tokens traced (0 = all)
     std::vector<int> lookahead{1, 2};
+    // Hidden-state features collected with the traces (core/trace/feature_basis.h), which the
+    // hidden-state model reads; empty = none (that model is then left out).
+    std::string collectFeatures = kDefaultFeatureSpec;
 
     // Speculation (fewer epochs, or less data, when they do not fit the time left).
     int speculateEpochs = 2;
@@ -103,6 +108,7 @@ struct DemoResult {
 
     // Traces.
     int64_t traceSequences = 0, traceTokens = 0;
+    std::string traceFeatures; // the traces' feature spec ("" = none)
 
     // Routing structure: expert usage per domain, and how much it differs between domains
     // (mean over layers and domain pairs of the Jensen-Shannon divergence of the top-k usage,
@@ -114,6 +120,8 @@ struct DemoResult {
     // Speculation (test split, horizon 1).
     std::vector<PredictorRecall> recall;
     double ensembleRecallAt2 = 0, frequencyRecallAt2 = 0, markovRecallAt2 = 0;
+    double hiddenStateRecallAt2 = 0, lookaheadRecallAt2 = 0; // 0 when not evaluated
+    bool hasHiddenState = false;     // the hidden-state model was trained and scored
 
     // What the predictors buy in an offloading engine (core/simulate) on the test split.
     DemoSimulation simulation;

@@ -271,7 +271,12 @@ void writeReportHtml(const DemoResult& r, const std::string& path)
     // Speculation
     h << "<h2>Expert speculation</h2>\n<p>Predicting the experts of layer l+1 from what is known at "
          "layer l, scored on the test split of the traced sequences. recall@2: share of the true top-"
-      << c.topk << " experts among the two best-ranked predictions.</p>\n";
+      << c.topk << " experts among the two best-ranked predictions.";
+    if (!r.traceFeatures.empty())
+        h << " The traces hold hidden-state features (" << htmlEscape(r.traceFeatures)
+          << ": a fixed linear map of each layer's router input), which the hidden-state model reads; the "
+             "lookahead baseline is the next layer's gate applied to the current router input.";
+    h << "</p>\n";
     {
         BarChart b;
         b.title = "recall@2 at horizon 1 (test split)";

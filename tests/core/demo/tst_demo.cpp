@@ -320,8 +320,15 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
         EXPECT_GE(p.recallAt2, 0.0);
         EXPECT_LE(p.recallAt2, 1.0);
     }
-    for (const char* n : {"interlayer", "statistics", "ensemble", "frequency", "markov"})
+    for (const char* n : {"interlayer", "statistics", "hidden-state", "ensemble", "frequency", "markov", "lookahead"})
         EXPECT_EQ(predictors.count(n), 1u) << n;
+    // The traces carry the default hidden-state features, and the hidden-state model was
+    // scored beside the others.
+    EXPECT_EQ(traces.featureInfo().kind, kDefaultFeatureSpec);
+    EXPECT_EQ(r.traceFeatures, kDefaultFeatureSpec);
+    EXPECT_NE(traces.featureBasis(), nullptr);
+    EXPECT_TRUE(r.hasHiddenState);
+    EXPECT_GT(r.hiddenStateRecallAt2, 0.0);
     // The test-split evaluation is kept in the run (the workbench shows it) and matches.
     const std::string evalFile = speculate::evaluationFile(r.speculationDir, "test");
     EXPECT_EQ(speculate::latestEvaluationFile(r.speculationDir), evalFile);
@@ -352,6 +359,8 @@ TEST(DemoPipeline, RunsAndWritesEveryArtifact)
     for (const char* k : {"paths", "lm", "usage", "speculation", "simulation", "checks", "stages", "seconds"})
         EXPECT_TRUE(m.contains(k)) << k;
     EXPECT_DOUBLE_EQ(m["lm"]["heldout_loss"].get<double>(), r.lm.heldOutLoss);
+    EXPECT_EQ(m["traces"]["features"], kDefaultFeatureSpec);
+    EXPECT_DOUBLE_EQ(m["speculation"]["hidden_state_recall_at_2"].get<double>(), r.hiddenStateRecallAt2);
     EXPECT_TRUE(fs::exists(r.summaryFile));
     const std::string html = specmoe::test::readFile(r.reportHtml);
     EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
