@@ -598,7 +598,8 @@ void Collection::estimatePca(MixtralRuntime& rt, const RouteOptions& rto)
     }
     // Layers are fitted on one thread per core with single-threaded GEMMs (each fit writes
     // its own layer's rows): the eigendecompositions alone do not use a second core, and
-    // this fit is most of what features add to a short collection (docs/benchmarks.md).
+    // this fit is the largest part of what features add to a short collection
+    // (docs/benchmarks.md).
     auto fitLayer = [&](int l) {
         std::vector<at::Tensor> parts;
         for (const auto& [bi, real] : rows)

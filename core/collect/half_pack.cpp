@@ -26,9 +26,9 @@ void packScalar(const float* in, uint16_t* out, size_t n)
 }
 
 #if defined(__x86_64__)
-// Hot loop (a trace with features converts L*F values per token, 9 M per 27k tokens of the
-// small preset): the scalar conversion took 10% of what features add to a collection.
-// vcvtps2ph rounds to nearest even like floatToHalf.
+// Hot loop (a trace with features converts L*F values per token: 9.2 M for bench_collect's
+// 27k tokens at F 56, which the scalar rule took 0.15 s for, a tenth of what features added
+// there; 0.01 s with F16C). vcvtps2ph rounds to nearest even like floatToHalf.
 __attribute__((target("avx,f16c"))) void packF16c(const float* in, uint16_t* out, size_t n)
 {
     const __m256 hi = _mm256_set1_ps(kHalfMax), lo = _mm256_set1_ps(-kHalfMax);

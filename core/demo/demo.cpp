@@ -329,6 +329,9 @@ void DemoRun::trainLanguageModel()
     result.lmBeatsUnigram = result.lm.heldOutLoss < result.lm.unigramLoss;
 }
 
+// Full batches a time-bounded collection stores at least before its deadline may cut it.
+constexpr int kMinCollectBatches = 4;
+
 // 5. traces from the held-out text of every domain
 void DemoRun::collectTraces()
 {
@@ -366,15 +369,19 @@ void DemoRun::collectTraces()
     }
     const ProgressFn inner = stageProgress(m_progress, "collect");
     bool stopAsked = false;
+    const int64_t minCollectTokens = int64_t(kMinCollectBatches) * c.batchSize * c.maxLength;
     const ProgressFn guarded = [&](const Progress& pr) {
         if (inner && !inner(pr)) {
             stopAsked = true;
             return false;
         }
         // Between batches (tokens stored): stop at the deadline; the collector keeps
-        // every batch done as complete shards.
-        if (pr.stage == "collect" && pr.done > 0 && pr.message.rfind("batch", 0) == 0 &&
-            since(m_start) > deadline) {
+        // every batch done as complete shards. Not before a few batches are stored: the
+        // speculation needs sequences for its validation and test splits (a cut after one
+        // batch left the validation split empty on a machine under load; with features the
+        // first cut comes only after the batches the PCA basis is estimated on).
+        if (pr.stage == "collect" && pr.done >= std::min<int64_t>(pr.total, minCollectTokens) &&
+            pr.message.rfind("batch", 0) == 0 && since(m_start) > deadline) {
             result.collectCut = true;
             return false;
         }
