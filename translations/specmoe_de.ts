@@ -370,7 +370,7 @@
     </message>
     <message>
         <location filename="../app/gui/workspace.cpp" line="402"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="538"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -405,7 +405,7 @@
         <location filename="../app/gui/workspace.cpp" line="413"/>
         <location filename="../app/gui/workspace.cpp" line="465"/>
         <location filename="../app/gui/workspace.cpp" line="494"/>
-        <location filename="../app/gui/workspace.cpp" line="551"/>
+        <location filename="../app/gui/workspace.cpp" line="558"/>
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
@@ -544,7 +544,7 @@
         <translation>simulation.json nicht lesbar</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="525"/>
+        <location filename="../app/gui/workspace.cpp" line="530"/>
         <source>%n setting(s)</source>
         <translation>
             <numerusform>%n Einstellung</numerusform>
@@ -552,42 +552,47 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <location filename="../app/gui/workspace.cpp" line="532"/>
         <source>, best closes %1% of the gap</source>
         <translation>, der beste schließt %1% der Lücke</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <location filename="../app/gui/workspace.cpp" line="534"/>
+        <source>, a predictor beats the oracle</source>
+        <translation>, ein Prädiktor schlägt das Orakel</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
         <source>Replayed</source>
         <translation>Abgespielt</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4</source>
         <translation>%1 Tokens aus %2 Sequenzen (Teil %3), Batch %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="538"/>
         <source>%1, expert %2 MB (%3)</source>
         <translation>%1, Experte %2 MB (%3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="535"/>
+        <location filename="../app/gui/workspace.cpp" line="542"/>
         <source>Hardware</source>
         <translation>Hardware</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="542"/>
+        <location filename="../app/gui/workspace.cpp" line="549"/>
         <source>Predictors</source>
         <translation>Prädiktoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>Best</source>
         <translation>Beste</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)</source>
         <translation>%1 bei %2 Experten pro Schicht, %3 GB/s: %4 Tokens/s (ohne Vorabladen %5, Orakel %6)</translation>
     </message>
@@ -1696,7 +1701,7 @@
         <location filename="../app/gui/application.cpp" line="60"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
         <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="1090"/>
+        <location filename="../app/gui/main_window.cpp" line="1108"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
@@ -1781,92 +1786,92 @@
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="980"/>
+        <location filename="../app/gui/main_window.cpp" line="998"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="981"/>
+        <location filename="../app/gui/main_window.cpp" line="999"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="982"/>
+        <location filename="../app/gui/main_window.cpp" line="1000"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1069"/>
+        <location filename="../app/gui/main_window.cpp" line="1087"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1070"/>
+        <location filename="../app/gui/main_window.cpp" line="1088"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1100"/>
+        <location filename="../app/gui/main_window.cpp" line="1118"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1173"/>
+        <location filename="../app/gui/main_window.cpp" line="1191"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1175"/>
+        <location filename="../app/gui/main_window.cpp" line="1193"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1178"/>
+        <location filename="../app/gui/main_window.cpp" line="1196"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1180"/>
+        <location filename="../app/gui/main_window.cpp" line="1198"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1181"/>
+        <location filename="../app/gui/main_window.cpp" line="1199"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>Experten-Cache darauf simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1185"/>
+        <location filename="../app/gui/main_window.cpp" line="1203"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1187"/>
+        <location filename="../app/gui/main_window.cpp" line="1205"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1189"/>
+        <location filename="../app/gui/main_window.cpp" line="1207"/>
         <source>Simulate Its Prefetching…</source>
         <translation>Sein Vorabladen simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1193"/>
+        <location filename="../app/gui/main_window.cpp" line="1211"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1198"/>
+        <location filename="../app/gui/main_window.cpp" line="1216"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1219"/>
+        <location filename="../app/gui/main_window.cpp" line="1237"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1220"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2519,152 +2524,162 @@
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="126"/>
+        <source>Previous token&apos;s routing (decode engines)</source>
+        <translation>Routing des vorigen Tokens (Dekodier-Engines)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="128"/>
+        <source>The hidden-state model also reads the previous token&apos;s routing at every layer. Valid where tokens are decoded one at a time (the previous token has finished every layer); turn it off for predictors that run during prefill.</source>
+        <translation>Das Hidden-State-Modell liest zusätzlich das Routing des vorigen Tokens in jeder Schicht. Gültig, wo Tokens einzeln dekodiert werden (der vorige Token hat jede Schicht durchlaufen); schalten Sie es für Prädiktoren aus, die während des Prefills laufen.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="142"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137"/>
+        <location filename="../app/gui/training_dialog.cpp" line="143"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="138"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="141"/>
+        <location filename="../app/gui/training_dialog.cpp" line="147"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="149"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="164"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159"/>
+        <location filename="../app/gui/training_dialog.cpp" line="165"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="160"/>
+        <location filename="../app/gui/training_dialog.cpp" line="166"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="161"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="168"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="167"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="177"/>
+        <location filename="../app/gui/training_dialog.cpp" line="183"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="178"/>
+        <location filename="../app/gui/training_dialog.cpp" line="184"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="179"/>
+        <location filename="../app/gui/training_dialog.cpp" line="185"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="332"/>
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="337"/>
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="349"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348"/>
+        <location filename="../app/gui/training_dialog.cpp" line="357"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="350"/>
+        <location filename="../app/gui/training_dialog.cpp" line="359"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="352"/>
+        <location filename="../app/gui/training_dialog.cpp" line="361"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="355"/>
+        <location filename="../app/gui/training_dialog.cpp" line="364"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="357"/>
+        <location filename="../app/gui/training_dialog.cpp" line="366"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="360"/>
+        <location filename="../app/gui/training_dialog.cpp" line="369"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>Der Lauf-Ordner enthält bereits einen Lauf: Sie werden gefragt, ob er fortgesetzt oder neu begonnen werden soll.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="375"/>
+        <location filename="../app/gui/training_dialog.cpp" line="384"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 enthält einen abgeschlossenen Trainingslauf (%n Epoche, beste Epoche %2).</numerusform>
@@ -2672,7 +2687,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="379"/>
+        <location filename="../app/gui/training_dialog.cpp" line="388"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 enthält einen unfertigen Trainingslauf (%n Epoche abgeschlossen).</numerusform>
@@ -2680,12 +2695,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="383"/>
+        <location filename="../app/gui/training_dialog.cpp" line="392"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>Vom Checkpoint fortsetzen oder neu beginnen? Ein Neubeginn löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="385"/>
+        <location filename="../app/gui/training_dialog.cpp" line="394"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>Es gibt keinen Checkpoint, von dem fortgesetzt werden kann. Neu beginnen? Das löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
@@ -2750,6 +2765,14 @@
     </message>
     <message numerus="yes">
         <location filename="../app/gui/welcome_page.cpp" line="133"/>
+        <source>%n simulation(s)</source>
+        <translation>
+            <numerusform>%n Simulation</numerusform>
+            <numerusform>%n Simulationen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/welcome_page.cpp" line="134"/>
         <source>%n model(s)</source>
         <translation>
             <numerusform>%n Modell</numerusform>
@@ -2757,7 +2780,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="134"/>
+        <location filename="../app/gui/welcome_page.cpp" line="135"/>
         <source>Open an entry of the workspace tree to see it, or start the next step below.</source>
         <translation>Öffnen Sie einen Eintrag des Arbeitsbereichsbaums, um ihn anzuzeigen, oder beginnen Sie unten den nächsten Schritt.</translation>
     </message>
@@ -3649,27 +3672,32 @@ Schicht %5: %6</translation>
         <translation>Bei %1 Experten pro Schicht und %2 GB/s: ohne Vorabladen %3 Tokens/s, Orakel %4; der beste Prädiktor, %5, erreicht %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="249"/>
+        <location filename="../widgets/simulation_view.cpp" line="250"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation> (das Orakel gewinnt unter 1 %: Vorabladen kann hier nicht helfen).</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="251"/>
+        <location filename="../widgets/simulation_view.cpp" line="253"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>: hier ist jeder Prädiktor langsamer als kein Vorabladen.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <location filename="../widgets/simulation_view.cpp" line="256"/>
+        <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
+        <translation>; jenseits des Orakels: sein Plan hält Experten zusätzlich im Cache, während der Plan des Orakels nur Ladevorgänge ordnet (das Orakel begrenzt die Vorhersage, nicht das Caching).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="260"/>
         <source> and closes %1% of the gap.</source>
         <translation> und schließt %1% der Lücke.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="262"/>
+        <location filename="../widgets/simulation_view.cpp" line="271"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>Trefferquote über Cache-Größe (%1, Verbindung %2 GB/s)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <location filename="../widgets/simulation_view.cpp" line="273"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>Dekodier-Tokens/s über Bandbreite (Cache %n Experte pro Schicht)</numerusform>
@@ -3677,22 +3705,22 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="358"/>
+        <location filename="../widgets/simulation_view.cpp" line="367"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1, %2, Cache %3 Experten/Schicht (%4 GB), Verbindung %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="365"/>
+        <location filename="../widgets/simulation_view.cpp" line="374"/>
         <source>, m %1, h %2</source>
         <translation>, m %1, h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="366"/>
+        <location filename="../widgets/simulation_view.cpp" line="375"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>: Trefferquote %1%, %2 Tokens/s, Wartezeit %3 ms/Token, %4 MB/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="372"/>
+        <location filename="../widgets/simulation_view.cpp" line="381"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>, Präzision des Vorabladens %1, Abdeckung %2</translation>
     </message>

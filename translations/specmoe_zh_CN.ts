@@ -366,7 +366,7 @@
     </message>
     <message>
         <location filename="../app/gui/workspace.cpp" line="402"/>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="538"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -401,7 +401,7 @@
         <location filename="../app/gui/workspace.cpp" line="413"/>
         <location filename="../app/gui/workspace.cpp" line="465"/>
         <location filename="../app/gui/workspace.cpp" line="494"/>
-        <location filename="../app/gui/workspace.cpp" line="551"/>
+        <location filename="../app/gui/workspace.cpp" line="558"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
@@ -539,49 +539,54 @@
         <translation>无法读取 simulation.json</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/workspace.cpp" line="525"/>
+        <location filename="../app/gui/workspace.cpp" line="530"/>
         <source>%n setting(s)</source>
         <translation>
             <numerusform>%n 个设置</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="527"/>
+        <location filename="../app/gui/workspace.cpp" line="532"/>
         <source>, best closes %1% of the gap</source>
         <translation>，最佳者弥合了 %1% 的差距</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <location filename="../app/gui/workspace.cpp" line="534"/>
+        <source>, a predictor beats the oracle</source>
+        <translation>，有预测器超过了预言机</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
         <source>Replayed</source>
         <translation>已回放</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="528"/>
+        <location filename="../app/gui/workspace.cpp" line="535"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4</source>
         <translation>%2 个序列中的 %1 个词元（%3 划分），批大小 %4</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="531"/>
+        <location filename="../app/gui/workspace.cpp" line="538"/>
         <source>%1, expert %2 MB (%3)</source>
         <translation>%1，每个专家 %2 MB（%3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="535"/>
+        <location filename="../app/gui/workspace.cpp" line="542"/>
         <source>Hardware</source>
         <translation>硬件</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="542"/>
+        <location filename="../app/gui/workspace.cpp" line="549"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>Best</source>
         <translation>最佳</translation>
     </message>
     <message>
-        <location filename="../app/gui/workspace.cpp" line="544"/>
+        <location filename="../app/gui/workspace.cpp" line="551"/>
         <source>%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)</source>
         <translation>%1，每层 %2 个专家，%3 GB/s：%4 词元/秒（不预取 %5，预言机 %6）</translation>
     </message>
@@ -1684,7 +1689,7 @@
         <location filename="../app/gui/application.cpp" line="60"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
         <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="1090"/>
+        <location filename="../app/gui/main_window.cpp" line="1108"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
@@ -1769,92 +1774,92 @@
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="980"/>
+        <location filename="../app/gui/main_window.cpp" line="998"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="981"/>
+        <location filename="../app/gui/main_window.cpp" line="999"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="982"/>
+        <location filename="../app/gui/main_window.cpp" line="1000"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1069"/>
+        <location filename="../app/gui/main_window.cpp" line="1087"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1070"/>
+        <location filename="../app/gui/main_window.cpp" line="1088"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1100"/>
+        <location filename="../app/gui/main_window.cpp" line="1118"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1173"/>
+        <location filename="../app/gui/main_window.cpp" line="1191"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1175"/>
+        <location filename="../app/gui/main_window.cpp" line="1193"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1178"/>
+        <location filename="../app/gui/main_window.cpp" line="1196"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1180"/>
+        <location filename="../app/gui/main_window.cpp" line="1198"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1181"/>
+        <location filename="../app/gui/main_window.cpp" line="1199"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>在其上模拟专家缓存…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1185"/>
+        <location filename="../app/gui/main_window.cpp" line="1203"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1187"/>
+        <location filename="../app/gui/main_window.cpp" line="1205"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1189"/>
+        <location filename="../app/gui/main_window.cpp" line="1207"/>
         <source>Simulate Its Prefetching…</source>
         <translation>模拟其预取…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1193"/>
+        <location filename="../app/gui/main_window.cpp" line="1211"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1198"/>
+        <location filename="../app/gui/main_window.cpp" line="1216"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1219"/>
+        <location filename="../app/gui/main_window.cpp" line="1237"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1220"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2506,171 +2511,181 @@
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="136"/>
+        <location filename="../app/gui/training_dialog.cpp" line="126"/>
+        <source>Previous token&apos;s routing (decode engines)</source>
+        <translation>前一个词元的路由（解码引擎）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="128"/>
+        <source>The hidden-state model also reads the previous token&apos;s routing at every layer. Valid where tokens are decoded one at a time (the previous token has finished every layer); turn it off for predictors that run during prefill.</source>
+        <translation>隐藏状态模型还会读取前一个词元在每一层的路由。仅在逐个解码词元时有效（前一个词元已完成所有层）；对于在预填充阶段运行的预测器请关闭此项。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="142"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="137"/>
+        <location filename="../app/gui/training_dialog.cpp" line="143"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="138"/>
+        <location filename="../app/gui/training_dialog.cpp" line="144"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="141"/>
+        <location filename="../app/gui/training_dialog.cpp" line="147"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="149"/>
+        <location filename="../app/gui/training_dialog.cpp" line="155"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="152"/>
+        <location filename="../app/gui/training_dialog.cpp" line="158"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="156"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="163"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="164"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="159"/>
+        <location filename="../app/gui/training_dialog.cpp" line="165"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="160"/>
+        <location filename="../app/gui/training_dialog.cpp" line="166"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="161"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="168"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="167"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="177"/>
+        <location filename="../app/gui/training_dialog.cpp" line="183"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="178"/>
+        <location filename="../app/gui/training_dialog.cpp" line="184"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="179"/>
+        <location filename="../app/gui/training_dialog.cpp" line="185"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="332"/>
+        <location filename="../app/gui/training_dialog.cpp" line="341"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="337"/>
+        <location filename="../app/gui/training_dialog.cpp" line="346"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="340"/>
+        <location filename="../app/gui/training_dialog.cpp" line="349"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="348"/>
+        <location filename="../app/gui/training_dialog.cpp" line="357"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="350"/>
+        <location filename="../app/gui/training_dialog.cpp" line="359"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="352"/>
+        <location filename="../app/gui/training_dialog.cpp" line="361"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="355"/>
+        <location filename="../app/gui/training_dialog.cpp" line="364"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="357"/>
+        <location filename="../app/gui/training_dialog.cpp" line="366"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="360"/>
+        <location filename="../app/gui/training_dialog.cpp" line="369"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="375"/>
+        <location filename="../app/gui/training_dialog.cpp" line="384"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="379"/>
+        <location filename="../app/gui/training_dialog.cpp" line="388"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="383"/>
+        <location filename="../app/gui/training_dialog.cpp" line="392"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="385"/>
+        <location filename="../app/gui/training_dialog.cpp" line="394"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
@@ -2733,13 +2748,20 @@
     </message>
     <message numerus="yes">
         <location filename="../app/gui/welcome_page.cpp" line="133"/>
+        <source>%n simulation(s)</source>
+        <translation>
+            <numerusform>%n 个模拟</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/welcome_page.cpp" line="134"/>
         <source>%n model(s)</source>
         <translation>
             <numerusform>%n 个模型</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/welcome_page.cpp" line="134"/>
+        <location filename="../app/gui/welcome_page.cpp" line="135"/>
         <source>Open an entry of the workspace tree to see it, or start the next step below.</source>
         <translation>打开工作区树中的条目进行查看，或在下方开始下一步。</translation>
     </message>
@@ -3627,49 +3649,54 @@ Layer %5: %6</source>
         <translation>每层 %1 个专家、%2 GB/s 时：不预取 %3 词元/秒，预言机 %4；最佳预测器 %5 达到 %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="249"/>
+        <location filename="../widgets/simulation_view.cpp" line="250"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation>（预言机的提升不足 1%：此处预取无济于事）。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="251"/>
+        <location filename="../widgets/simulation_view.cpp" line="253"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>：此处每个预测器都比不预取更慢。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <location filename="../widgets/simulation_view.cpp" line="256"/>
+        <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
+        <translation>，超过了预言机：它的计划还会把专家保留在缓存中，而预言机的计划只安排加载（预言机限定的是预测，而不是缓存）。</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="260"/>
         <source> and closes %1% of the gap.</source>
         <translation>，弥合了 %1% 的差距。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="262"/>
+        <location filename="../widgets/simulation_view.cpp" line="271"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>命中率随缓存大小变化（%1，链路 %2 GB/s）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <location filename="../widgets/simulation_view.cpp" line="273"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>解码词元/秒随链路带宽变化（缓存每层 %n 个专家）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="358"/>
+        <location filename="../widgets/simulation_view.cpp" line="367"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1，%2，缓存每层 %3 个专家（%4 GB），链路 %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="365"/>
+        <location filename="../widgets/simulation_view.cpp" line="374"/>
         <source>, m %1, h %2</source>
         <translation>，m %1，h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="366"/>
+        <location filename="../widgets/simulation_view.cpp" line="375"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>：命中率 %1%，%2 词元/秒，停顿 %3 ms/词元，%4 MB/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="372"/>
+        <location filename="../widgets/simulation_view.cpp" line="381"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>，预取精确率 %1，召回率 %2</translation>
     </message>
