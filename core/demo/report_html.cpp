@@ -160,6 +160,56 @@ std::string svgLineChart(const std::string& title, const std::string& xLabel, co
     return o.str();
 }
 
+namespace {
+
+// The expert-usage section: per layer a heat table of each domain's share per expert, and a bar
+// chart of layer 0.
+std::string usageSectionHtml(const DemoResult& r)
+{
+    std::ostringstream h;
+    const auto& c = r.lm.config;
+    h << "<h2>Expert usage per domain</h2>\n<p>Share of the top-" << c.topk
+      << " assignments that go to each expert, per layer, on the traced held-out text ("
+      << r.traceSequences << " sequences, " << r.traceTokens
+      << " tokens). Uniform usage would be " << fmt(c.numExperts > 0 ? 1.0 / double(c.numExperts) : 0.0)
+      << ".</p>\n";
+    if (!r.usage.empty()) {
+        const size_t L = r.usage.front().share.size();
+        const size_t E = L > 0 ? r.usage.front().share.front().size() : 0;
+        for (size_t l = 0; l < L; ++l) {
+            h << "<table class=heat><tr><th class=l>layer " << l << "</th>";
+            for (size_t e = 0; e < E; ++e)
+                h << "<th>e" << e << "</th>";
+            h << "</tr>\n";
+            for (const auto& u : r.usage) {
+                h << "<tr><th class=l>" << htmlEscape(u.domain) << "</th>";
+                for (size_t e = 0; e < E && l < u.share.size(); ++e) {
+                    const double v = e < u.share[l].size() ? u.share[l][e] : 0.0;
+                    h << "<td style=\"background:" << heatColor(v * double(E) / 3.0) << "\" title=\""
+                      << fmt(v, 4) << "\">" << int(std::round(v * 100)) << "</td>";
+                }
+                h << "</tr>\n";
+            }
+            h << "</table>\n";
+        }
+        if (L > 0) {
+            BarChart b;
+            b.title = "Layer 0 expert usage by domain";
+            b.yLabel = "share of assignments";
+            for (size_t e = 0; e < E; ++e)
+                b.groups.push_back("e" + std::to_string(e));
+            for (const auto& u : r.usage) {
+                b.series.push_back(u.domain);
+                b.values.push_back(u.share.front());
+            }
+            h << svgBarChart(b, 860);
+        }
+    }
+    return h.str();
+}
+
+} // namespace
+
 void writeReportHtml(const DemoResult& r, const std::string& path)
 {
     std::ostringstream h;
@@ -229,44 +279,7 @@ void writeReportHtml(const DemoResult& r, const std::string& path)
         h << svgBarChart(b);
     }
 
-    // Usage
-    h << "<h2>Expert usage per domain</h2>\n<p>Share of the top-" << c.topk
-      << " assignments that go to each expert, per layer, on the traced held-out text ("
-      << r.traceSequences << " sequences, " << r.traceTokens
-      << " tokens). Uniform usage would be " << fmt(c.numExperts > 0 ? 1.0 / double(c.numExperts) : 0.0)
-      << ".</p>\n";
-    if (!r.usage.empty()) {
-        const size_t L = r.usage.front().share.size();
-        const size_t E = L > 0 ? r.usage.front().share.front().size() : 0;
-        for (size_t l = 0; l < L; ++l) {
-            h << "<table class=heat><tr><th class=l>layer " << l << "</th>";
-            for (size_t e = 0; e < E; ++e)
-                h << "<th>e" << e << "</th>";
-            h << "</tr>\n";
-            for (const auto& u : r.usage) {
-                h << "<tr><th class=l>" << htmlEscape(u.domain) << "</th>";
-                for (size_t e = 0; e < E && l < u.share.size(); ++e) {
-                    const double v = e < u.share[l].size() ? u.share[l][e] : 0.0;
-                    h << "<td style=\"background:" << heatColor(v * double(E) / 3.0) << "\" title=\""
-                      << fmt(v, 4) << "\">" << int(std::round(v * 100)) << "</td>";
-                }
-                h << "</tr>\n";
-            }
-            h << "</table>\n";
-        }
-        if (L > 0) {
-            BarChart b;
-            b.title = "Layer 0 expert usage by domain";
-            b.yLabel = "share of assignments";
-            for (size_t e = 0; e < E; ++e)
-                b.groups.push_back("e" + std::to_string(e));
-            for (const auto& u : r.usage) {
-                b.series.push_back(u.domain);
-                b.values.push_back(u.share.front());
-            }
-            h << svgBarChart(b, 860);
-        }
-    }
+    h << usageSectionHtml(r);
 
     // Speculation
     h << "<h2>Expert speculation</h2>\n<p>Predicting the experts of layer l+1 from what is known at "
