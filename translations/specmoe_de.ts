@@ -2219,8 +2219,8 @@
     </message>
     <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
-        <source>oracle: the true routing (upper bound)</source>
-        <translation>Orakel: das wahre Routing (obere Schranke)</translation>
+        <source>oracle: the true routing (upper bound for prediction)</source>
+        <translation>Orakel: das wahre Routing (obere Schranke der Vorhersage)</translation>
     </message>
     <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="186"/>

@@ -2206,8 +2206,8 @@
     </message>
     <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
-        <source>oracle: the true routing (upper bound)</source>
-        <translation>预言机：真实路由（上界）</translation>
+        <source>oracle: the true routing (upper bound for prediction)</source>
+        <translation>预言机：真实路由（预测的上界）</translation>
     </message>
     <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="186"/>

@@ -177,7 +177,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     m_predictors->setMinimumWidth(320);
     // The bounds are always simulated: shown, not choosable.
     for (const auto& [name, label] : {std::pair{simulate::kNoPrefetch, tr("no prefetch (lower bound)")},
-                                      std::pair{simulate::kOracle, tr("oracle: the true routing (upper bound)")}}) {
+                                      std::pair{simulate::kOracle, tr("oracle: the true routing (upper bound for prediction)")}}) {
         auto* item = checkItem(m_predictors, label, QString::fromLatin1(name), true);
         item->setFlags(Qt::ItemIsUserCheckable); // checked and greyed out
     }
