@@ -2,8 +2,8 @@
 // TrainParams and EvalParams as JSON: the workbench keeps a pending training's parameters
 // in workspace.json with these (resume after a restart). Keys are the field names; the
 // split and the predictor model are nested objects ("split": {"seed", "trainFraction",
-// "validationFraction"}, "model": {"embedDim", ...}). The BlockSource and the test hook
-// (injectNanAtStep) are not part of it.
+// "validationFraction"}, "model": {"embedDim", ...}). The BlockSource and the test hooks
+// (injectNanAtStep, injectNanWeightAfterSteps) are not part of it.
 #include "core/speculate/train.h"
 
 #include <nlohmann/json.hpp>

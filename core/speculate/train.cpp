@@ -6,7 +6,6 @@
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
-#include "core/speculate/train_hooks.h"
 #include "core/tensor/resolve_device.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
@@ -19,7 +18,6 @@
 #include <torch/optim.h>
 #include <torch/serialize.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -81,8 +79,6 @@ nlohmann::json tracesJson(const TrainParams& params)
         }
     return a;
 }
-
-std::atomic<int64_t> g_nanWeightAfterSteps{-1}; // train_hooks.h
 
 void checkParams(const TrainParams& params)
 {
@@ -451,7 +447,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     m_optimizer->step();
     m_optimizer->zero_grad();
     ++m_step;
-    if (g_nanWeightAfterSteps >= 0 && m_step == g_nanWeightAfterSteps) {
+    if (m_params.injectNanWeightAfterSteps >= 0 && m_step == m_params.injectNanWeightAfterSteps) {
         torch::NoGradGuard ng;
         m_predictor.parameters().front().view({-1})[0].fill_(std::numeric_limits<double>::quiet_NaN());
     }
@@ -714,11 +710,6 @@ TrainResult TrainingRun::runStages()
 }
 
 } // namespace
-
-void setNanWeightAfterStepsForTests(int64_t steps)
-{
-    g_nanWeightAfterSteps = steps;
-}
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {

@@ -65,8 +65,12 @@ struct TrainParams {
     DeviceSpec device = DeviceSpec::cpu();
     int threads = 0;             // intra-op threads (0 = leave as is)
 
-    // Testing hook: poison the loss at this optimizer step (< 0 = never).
+    // Test-only hooks (no CLI option, not in params_json): < 0 = never.
+    // Poison the loss at this optimizer step.
     int64_t injectNanAtStep = -1;
+    // Put a NaN into the first weight once this many optimizer steps are done: non-finite
+    // weights after an epoch's last step, where no later loss would see them.
+    int64_t injectNanWeightAfterSteps = -1;
 };
 
 // Scores of every predictor on one split.

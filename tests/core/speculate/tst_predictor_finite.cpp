@@ -3,7 +3,6 @@
 // writes non-finite weights into checkpoint/ or best/ and keeps the last good checkpoint.
 #include "core/speculate/tensor_file.h"
 #include "core/speculate/train.h"
-#include "core/speculate/train_hooks.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_training.h"
@@ -163,10 +162,7 @@ TEST(PredictorFinite, NonFiniteWeightsAfterAnEpochsLastStepNeverReachACheckpoint
     // After epoch 1's last step: nothing written yet.
     TrainParams p = test::tinyTrainParams(dir.path(), src);
     p.epochs = 2;
-    struct HookOff {
-        ~HookOff() { setNanWeightAfterStepsForTests(-1); }
-    } hookOff;
-    setNanWeightAfterStepsForTests(rc.steps / 2);
+    p.injectNanWeightAfterSteps = rc.steps / 2;
     std::string msg = errorOf([&] { train(p); });
     EXPECT_TRUE(has(msg, "the weights became NaN or infinite")) << msg;
     EXPECT_TRUE(has(msg, "no checkpoint had been written yet")) << msg;
@@ -176,7 +172,7 @@ TEST(PredictorFinite, NonFiniteWeightsAfterAnEpochsLastStepNeverReachACheckpoint
     fs::create_directories(dir.path());
 
     // After the run's last step (epoch 2): epoch 1's checkpoint and best are kept.
-    setNanWeightAfterStepsForTests(rc.steps);
+    p.injectNanWeightAfterSteps = rc.steps;
     msg = errorOf([&] { train(p); });
     EXPECT_TRUE(has(msg, "the weights became NaN or infinite (tensor \"")) << msg;
     EXPECT_TRUE(has(msg, "by step " + std::to_string(rc.steps) + " (epoch 2)")) << msg;
@@ -192,7 +188,7 @@ TEST(PredictorFinite, NonFiniteWeightsAfterAnEpochsLastStepNeverReachACheckpoint
         EXPECT_FALSE(j.at("type") == "validation" && j.value("epoch", 0) == 2) << "epoch 2 validated: " << line;
     }
 
-    setNanWeightAfterStepsForTests(-1);
+    p.injectNanWeightAfterSteps = -1;
     p.resume = true;
     const TrainResult r = train(p);
     EXPECT_TRUE(r.resumed);
