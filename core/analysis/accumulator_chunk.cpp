@@ -37,6 +37,102 @@ void pairHistogram(const ExpertId* a, const ExpertId* b, size_t n, int E, uint32
         tab[i] += h[0][i] + h[1][i] + h[2][i] + h[3][i];
 }
 
+// pairHistogram of one source layer into four consecutive E x E tables (layers b0..b3) in
+// one pass: four independent increments a token instead of four passes over `a`, and
+// repeated cells of consecutive tokens in one table no longer serialize the whole loop.
+void pairHistogram4(const ExpertId* a, const ExpertId* b0, const ExpertId* b1, const ExpertId* b2,
+                    const ExpertId* b3, size_t n, int E, uint32_t* tab)
+{
+    const size_t e = size_t(E), EE = e * e;
+    uint32_t* t1 = tab + EE;
+    uint32_t* t2 = t1 + EE;
+    uint32_t* t3 = t2 + EE;
+    for (size_t q = 0; q < n; ++q) {
+        const size_t row = size_t(a[q]) * e;
+        ++tab[row + b0[q]];
+        ++t1[row + b1[q]];
+        ++t2[row + b2[q]];
+        ++t3[row + b3[q]];
+    }
+}
+
+// Any-of-top-k transitions: tab[a * E + b] += 1 for every a in a token's top-k at layer l
+// and b in its top-k at layer l + d (k * k counters a token). Token-major: the k target ids
+// are loaded once and reused for each source row, and a token's k * k cells are distinct
+// (ids are distinct within a layer), so its increments do not wait on each other. (Pair-major,
+// one histogram per (i, j), read both id arrays k * k times.) K fixed lets the compiler
+// unroll the inner loops; k = 0 is the generic loop.
+template <int KF>
+void anyPairs(const ExpertId* const* from, const ExpertId* const* to, size_t n, int E, int k, uint32_t* tab)
+{
+    const int K = KF > 0 ? KF : k;
+    const size_t e = size_t(E);
+    for (size_t q = 0; q < n; ++q) {
+        uint32_t b[kMaxTopk];
+        for (int j = 0; j < K; ++j)
+            b[j] = to[j][q];
+        for (int i = 0; i < K; ++i) {
+            uint32_t* row = tab + size_t(from[i][q]) * e;
+            for (int j = 0; j < K; ++j)
+                ++row[b[j]];
+        }
+    }
+}
+
+void anyPairHistogram(const ExpertId* const* from, const ExpertId* const* to, size_t n, int E, int k, uint32_t* tab)
+{
+    switch (k) {
+    case 2:
+        return anyPairs<2>(from, to, n, E, k, tab);
+    case 4:
+        return anyPairs<4>(from, to, n, E, k, tab);
+    case 6:
+        return anyPairs<6>(from, to, n, E, k, tab);
+    case 8:
+        return anyPairs<8>(from, to, n, E, k, tab);
+    default:
+        return anyPairs<0>(from, to, n, E, k, tab);
+    }
+}
+
+// Co-activation over a chunk at one layer: co[min * E + max] += 1 for each pair of a token's
+// top-k ids, in its group's table. The ids are random, so min and max are selects, not
+// branches (a branch per pair mispredicted half the time and took most of this loop).
+template <int KF>
+void coactivationK(const ExpertId* const* r, const int32_t* group, uint32_t* const* tables, size_t n, int E, int k)
+{
+    const int K = KF > 0 ? KF : k;
+    const uint32_t e = uint32_t(E);
+    for (size_t q = 0; q < n; ++q) {
+        uint32_t v[kMaxTopk];
+        for (int j = 0; j < K; ++j)
+            v[j] = r[j][q];
+        uint32_t* co = tables[group[q]];
+        for (int i = 0; i < K; ++i)
+            for (int j = i + 1; j < K; ++j) {
+                const uint32_t lo = v[i] < v[j] ? v[i] : v[j];
+                const uint32_t hi = v[i] ^ v[j] ^ lo;
+                ++co[lo * e + hi];
+            }
+    }
+}
+
+void coactivation(const ExpertId* const* r, const int32_t* group, uint32_t* const* tables, size_t n, int E, int k)
+{
+    switch (k) {
+    case 2:
+        return coactivationK<2>(r, group, tables, n, E, k);
+    case 4:
+        return coactivationK<4>(r, group, tables, n, E, k);
+    case 6:
+        return coactivationK<6>(r, group, tables, n, E, k);
+    case 8:
+        return coactivationK<8>(r, group, tables, n, E, k);
+    default:
+        return coactivationK<0>(r, group, tables, n, E, k);
+    }
+}
+
 } // namespace
 
 // First-choice transitions, layer-pair joints and predictability over the buffered chunk,
@@ -58,18 +154,13 @@ void AnalysisAccumulator::Impl::flushChunk()
     // the cache at every pair (L tables of E x E per group).
     if (K > 1) {
         const ExpertId* r[kMaxTopk];
+        std::vector<uint32_t*> tables(groups.size());
         for (int l = 0; l < L; ++l) {
             for (int j = 0; j < K; ++j)
                 r[j] = rank(l, j);
-            const size_t at = size_t(l) * EE;
-            for (size_t q = 0; q < n; ++q) {
-                uint32_t* co = groups[size_t(groupBuf[q])].coact.data() + at;
-                for (int i = 0; i < K; ++i)
-                    for (int j = i + 1; j < K; ++j) {
-                        const size_t a = std::min(r[i][q], r[j][q]), c = std::max(r[i][q], r[j][q]);
-                        ++co[a * size_t(E) + c];
-                    }
-            }
+            for (size_t g = 0; g < groups.size(); ++g)
+                tables[g] = groups[g].coact.data() + size_t(l) * EE;
+            coactivation(r, groupBuf.data(), tables.data(), n, E, K);
         }
     }
 
@@ -82,10 +173,13 @@ void AnalysisAccumulator::Impl::flushChunk()
             const ExpertId* a = layer(l);
             const ExpertId* b = layer(l + d);
             pairHistogram(a, b, n, E, tab);
-            uint32_t* any = ta + size_t(l) * EE;
-            for (int i = 0; i < K; ++i)
-                for (int j = 0; j < K; ++j)
-                    pairHistogram(rank(l, i), rank(l + d, j), n, E, any);
+            const ExpertId* from[kMaxTopk];
+            const ExpertId* to[kMaxTopk];
+            for (int j = 0; j < K; ++j) {
+                from[j] = rank(l, j);
+                to[j] = rank(l + d, j);
+            }
+            anyPairHistogram(from, to, n, E, K, ta + size_t(l) * EE);
         }
     }
 
@@ -93,7 +187,11 @@ void AnalysisAccumulator::Impl::flushChunk()
         uint32_t* tab = pairJoint.data();
         for (int i = 0; i < L; ++i) {
             const ExpertId* a = layer(i);
-            for (int j = i + 1; j < L; ++j, tab += EE)
+            int j = i + 1;
+            if (EE > 256) // four tables a pass (small tables have pairHistogram's local copies)
+                for (; j + 4 <= L; j += 4, tab += 4 * EE)
+                    pairHistogram4(a, layer(j), layer(j + 1), layer(j + 2), layer(j + 3), n, E, tab);
+            for (; j < L; ++j, tab += EE)
                 pairHistogram(a, layer(j), n, E, tab);
         }
     }

@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
@@ -281,4 +283,57 @@ TEST(AnalysisWide, UnknownTokenIdsGetNoText)
     EXPECT_GT(unknownSamples, 0);
     ASSERT_EQ(r.queries.size(), 1u);
     EXPECT_EQ(r.queries[0].matches, int64_t(b.numTokens() / 2)); // the known half only
+}
+
+// The chunked counting at 128 experts / top-8 (the token-major any-of-top-k transitions and
+// co-activation, the four-table layer-pair pass) against a plain count of the same tokens:
+// every co-activation, any and first transition cell, and the layer-pair MI of nearby layers
+// against the transitions' MI (both from the same counts).
+TEST(AnalysisWide, ChunkedCountsEqualAPlainCountAtQwenDims)
+{
+    const RoutingBlock b = qwenBlock(6000); // more than one chunk of 4096 tokens
+    const AnalysisResult r = analyze(std::vector<RoutingBlock>{b}, AnalysisOptions{});
+    const int L = b.dims.layers, E = b.dims.experts, K = b.dims.topk;
+    const size_t EE = size_t(E) * size_t(E);
+    std::vector<std::vector<int64_t>> coact(size_t(L), std::vector<int64_t>(EE, 0));
+    std::map<std::pair<int, int>, std::vector<int64_t>> first, any;
+    for (int d : {1, 2, 3})
+        for (int l = 0; l + d < L; ++l) {
+            first[{d, l}].assign(EE, 0);
+            any[{d, l}].assign(EE, 0);
+        }
+    for (size_t t = 0; t < b.numTokens(); ++t)
+        for (int l = 0; l < L; ++l) {
+            for (int i = 0; i < K; ++i)
+                for (int j = i + 1; j < K; ++j) {
+                    const size_t x = b.expert(t, l, i), y = b.expert(t, l, j);
+                    ++coact[size_t(l)][std::min(x, y) * size_t(E) + std::max(x, y)];
+                }
+            for (int d : {1, 2, 3}) {
+                if (l + d >= L)
+                    continue;
+                ++first[{d, l}][size_t(b.expert(t, l, 0)) * size_t(E) + b.expert(t, l + d, 0)];
+                for (int i = 0; i < K; ++i)
+                    for (int j = 0; j < K; ++j)
+                        ++any[{d, l}][size_t(b.expert(t, l, i)) * size_t(E) + b.expert(t, l + d, j)];
+            }
+        }
+    for (int l = 0; l < L; ++l) {
+        const std::vector<int64_t>& got = r.overall.layers[size_t(l)].coactivation;
+        for (size_t a = 0; a < size_t(E); ++a)
+            for (size_t c = a + 1; c < size_t(E); ++c)
+                ASSERT_EQ(got[a * size_t(E) + c], coact[size_t(l)][a * size_t(E) + c]) << "layer " << l;
+    }
+    for (const auto& [key, want] : any) {
+        const LayerTransition* tr = r.transition(key.first, key.second);
+        ASSERT_NE(tr, nullptr);
+        EXPECT_EQ(tr->anyCounts, want) << "distance " << key.first << " layer " << key.second;
+        EXPECT_EQ(tr->firstCounts, first.at(key)) << "distance " << key.first << " layer " << key.second;
+    }
+    ASSERT_EQ(r.mutualInfoBits.size(), size_t(L) * size_t(L));
+    for (int d : {1, 2, 3})
+        for (int l = 0; l + d < L; ++l)
+            EXPECT_NEAR(r.mutualInfoBits[size_t(l) * size_t(L) + size_t(l + d)],
+                        r.transition(d, l)->mutualInfoBits, 1e-9)
+                << "layers " << l << ", " << l + d;
 }
