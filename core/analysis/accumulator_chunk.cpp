@@ -173,13 +173,20 @@ void AnalysisAccumulator::Impl::flushChunk()
             const ExpertId* a = layer(l);
             const ExpertId* b = layer(l + d);
             pairHistogram(a, b, n, E, tab);
+            uint32_t* any = ta + size_t(l) * EE;
+            if (EE <= 256) { // small tables: pairHistogram's local copies keep repeated cells apart
+                for (int i = 0; i < K; ++i)
+                    for (int j = 0; j < K; ++j)
+                        pairHistogram(rank(l, i), rank(l + d, j), n, E, any);
+                continue;
+            }
             const ExpertId* from[kMaxTopk];
             const ExpertId* to[kMaxTopk];
             for (int j = 0; j < K; ++j) {
                 from[j] = rank(l, j);
                 to[j] = rank(l + d, j);
             }
-            anyPairHistogram(from, to, n, E, K, ta + size_t(l) * EE);
+            anyPairHistogram(from, to, n, E, K, any);
         }
     }
 
