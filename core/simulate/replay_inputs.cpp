@@ -61,8 +61,16 @@ void readReplayInputs(const speculate::BlockSource& source, const ReadSpec& spec
     in.store.experts = d.experts;
     in.store.topk = d.topk;
     std::vector<double> use(spec.countHotSet ? L * E : 0, 0.0);
-    for (PredictorInput& p : in.predictors)
-        p.rankings.assign(spec.horizons.size(), TokenRanking{spec.rankingWidth, {}, {}});
+    std::vector<float> next, scores1;
+    for (PredictorInput& p : in.predictors) {
+        p.rankings.assign(spec.horizons.size(), TokenRanking{spec.rankingWidth, {}, {}, {}});
+        next.clear();
+        for (size_t l = 0; l < L && p.stream->nextTokenScores(int(l), scores1); ++l)
+            next.insert(next.end(), scores1.begin(), scores1.end());
+        if (next.size() == L * E)
+            for (TokenRanking& r : p.rankings)
+                setNextTokenRanking(r, next, d.layers, d.experts);
+    }
     std::vector<size_t> rows;
     std::vector<float> scores;
     int64_t seen = 0;

@@ -134,6 +134,20 @@ void appendRanking(TokenRanking& out, const std::vector<float>& scores, const st
     }
 }
 
+void setNextTokenRanking(TokenRanking& ranking, const std::vector<float>& scores, int layers, int experts)
+{
+    const size_t E = size_t(experts), W = size_t(ranking.width);
+    ranking.nextIds.assign(size_t(layers) * W, kNoExpert);
+    std::vector<ExpertId> order(E);
+    for (size_t l = 0; l < size_t(layers); ++l) {
+        const float* p = scores.data() + l * E;
+        std::iota(order.begin(), order.end(), ExpertId(0));
+        std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(W), order.end(),
+                          [&](ExpertId a, ExpertId b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
+        std::copy(order.begin(), order.begin() + std::ptrdiff_t(W), ranking.nextIds.begin() + std::ptrdiff_t(l * W));
+    }
+}
+
 PlanStore predictorPlan(const Schedule& s, const TokenRanking& ranking, int horizon)
 {
     const int L = s.layers, E = s.experts, W = ranking.width;
@@ -171,6 +185,15 @@ PlanStore predictorPlan(const Schedule& s, const TokenRanking& ranking, int hori
             out.counts[key] = uint16_t(m);
             for (int j = 0; j < n; ++j)
                 sum[cand[size_t(j)]] = 0.0f;
+        }
+        // Past the last layer: the next step's first layers, where the predictor defines them.
+        if (ranking.nextIds.empty() || step + 1 >= s.steps)
+            continue;
+        for (int l = std::max(0, L - horizon); l < L; ++l) {
+            const size_t key = size_t(step) * size_t(L) + size_t(l);
+            const ExpertId* next = ranking.nextIds.data() + size_t(l + horizon - L) * size_t(W);
+            std::copy(next, next + W, out.ids.begin() + std::ptrdiff_t(key * size_t(W)));
+            out.counts[key] = uint16_t(W);
         }
     }
     return out;

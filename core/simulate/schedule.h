@@ -61,13 +61,20 @@ struct TokenRanking {
     int width = 0;
     std::vector<ExpertId> ids;
     std::vector<float> scores;
+    // The next token's layers ranked from what is known before it starts [L, width] (empty:
+    // the predictor defines none; PredictionStream::nextTokenScores): the plan for targets
+    // past the last layer, l + h >= L, which are layer l + h - L of the next step.
+    std::vector<ExpertId> nextIds;
 };
+// Ranks nextTokenScores of every layer into ranking.nextIds (scores [L, E]).
+void setNextTokenRanking(TokenRanking& ranking, const std::vector<float>& scores, int layers, int experts);
 // The ranking of one predictor's scores [N, L, H, E] at horizon h, appended for the tokens
 // `rows` (indices into the block's tokens).
 void appendRanking(TokenRanking& out, const std::vector<float>& scores, const std::vector<size_t>& rows, int layers,
                    int horizons, int experts, int horizon);
 
-// Owns a plan built from rankings: per step, the scores of the batch's tokens summed per expert.
+// Owns a plan built from rankings: per step, the scores of the batch's tokens summed per expert
+// (targets in the next step: its ranking of the next token's layer, the same for every token).
 struct PlanStore {
     std::vector<ExpertId> ids;
     std::vector<uint16_t> counts;

@@ -19,6 +19,19 @@ namespace specmoe::speculate {
 
 PredictionStream::~PredictionStream() = default;
 
+bool PredictionStream::nextTokenScores(int layer, std::vector<float>& out) const
+{
+    if (m_nextToken.empty())
+        return false;
+    const size_t E = m_nextToken.size() / size_t(std::max(1, m_layers));
+    if (layer < 0 || layer >= m_layers)
+        throw Error("next-token scores of layer " + std::to_string(layer) + " (accepted: 0.." +
+                    std::to_string(m_layers - 1) + ")");
+    out.assign(m_nextToken.begin() + std::ptrdiff_t(size_t(layer) * E),
+               m_nextToken.begin() + std::ptrdiff_t(size_t(layer + 1) * E));
+    return true;
+}
+
 namespace {
 
 // Tokens per inference batch: the batch tensors stay small, the model runs a few times per block.
@@ -40,6 +53,16 @@ std::vector<std::string> predictorModels(const Predictor& p)
         names.push_back(kLookahead);
     names.push_back(kUniform);
     return names;
+}
+
+// Every layer's training-split frequency [L, E]: what kFrequency scores the next token with.
+std::vector<float> layerFrequencies(const LayerStats& stats, int& layers)
+{
+    layers = stats.layers();
+    std::vector<float> out;
+    for (int l = 0; l < stats.layers(); ++l)
+        out.insert(out.end(), stats.frequency(l), stats.frequency(l) + stats.experts());
+    return out;
 }
 
 std::string joined(const std::vector<std::string>& v)
@@ -66,6 +89,8 @@ public:
         m_horizon = m_p.cfg.horizon;
         m_split = m_p.cfg.split;
         m_table.init(m_p.cfg.dims, m_p.cfg.model.useWeights, m_p.cfg.featureInput() > 0, m_p.cfg.previousInput());
+        if (m_name == kFrequency)
+            m_nextToken = layerFrequencies(m_p.stats, m_layers);
     }
 
     void predict(const RoutingBlock& block, std::vector<float>& out) override
@@ -113,6 +138,8 @@ public:
         m_split = split;
         m_stats.init(m_dims, horizon);
         countTrainingSplit(source, progress);
+        if (m_name == kFrequency)
+            m_nextToken = layerFrequencies(m_stats, m_layers);
     }
 
     void predict(const RoutingBlock& block, std::vector<float>& out) override

@@ -27,6 +27,12 @@ public:
     // BlockPredictions); rows whose l+h is beyond the last layer are 0. Throws Error when the
     // block's dims do not fit the predictor.
     virtual void predict(const RoutingBlock& block, std::vector<float>& out) = 0;
+    // Scores p_e [E] of layer `layer` of the token that follows in the sequence, from what is
+    // known before that token starts: its id is not sampled yet, so no model that reads the
+    // token, its features or its own routing can score it. Only kFrequency (the baseline, or
+    // a saved predictor's stored statistics) defines these (the training split's frequency of
+    // the layer); every other predictor returns false and leaves `out` alone.
+    bool nextTokenScores(int layer, std::vector<float>& out) const;
 
     // One predictor of a trained run (its best checkpoint) or of an exported predictor folder:
     // one of its models or one of the baselines computed from its stored statistics ("" = its
@@ -45,6 +51,8 @@ protected:
     std::string m_name;
     int m_horizon = 1;
     SplitSpec m_split;
+    std::vector<float> m_nextToken; // [L, E] for nextTokenScores; empty: not defined
+    int m_layers = 0;
 };
 
 } // namespace specmoe::speculate

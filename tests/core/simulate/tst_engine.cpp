@@ -297,3 +297,47 @@ TEST(Engine, RefusesBadSettings)
     EXPECT_THROW(replay(s, set, fixedCost(s, 1, 1), PrefetchPlan{}), Error);
     EXPECT_THROW(parsePolicy("fifo"), Error);
 }
+
+// A predictor that scores the next token (frequency) plans the next step's first layers from
+// the last layers of a step; one that does not plans nothing past the last layer.
+TEST(Schedule, NextTokenRankingCrossesIntoTheNextStep)
+{
+    const simulate::TokenStore store = randomStore(4, 8, 2, 2, 5, 11);
+    const simulate::Schedule s = simulate::buildSchedule(store, 2);
+    ASSERT_EQ(s.steps, 5);
+    simulate::TokenRanking r{2, {}, {}, {}};
+    // within the token: every token ranks experts 6, 7 for every layer
+    for (int64_t t = 0; t < store.tokens(); ++t)
+        for (int l = 0; l < 4; ++l) {
+            r.ids.insert(r.ids.end(), {6, 7});
+            r.scores.insert(r.scores.end(), {0.5f, 0.25f});
+        }
+    const int h = 2;
+    simulate::PlanStore within = simulate::predictorPlan(s, r, h);
+    std::vector<float> next(4 * 8, 0.0f);
+    for (int l = 0; l < 4; ++l) {
+        next[size_t(l * 8 + l)] = 0.9f;     // layer l of the next token: expert l first,
+        next[size_t(l * 8 + 5)] = 0.1f;     // then 5
+    }
+    simulate::setNextTokenRanking(r, next, 4, 8);
+    simulate::PlanStore crossing = simulate::predictorPlan(s, r, h);
+    for (int64_t step = 0; step < s.steps; ++step)
+        for (int l = 0; l < 4; ++l) {
+            const size_t key = size_t(step * 4 + l);
+            SCOPED_TRACE("step " + std::to_string(step) + " layer " + std::to_string(l));
+            if (l + h < 4) {
+                EXPECT_EQ(within.counts[key], 2);
+                EXPECT_EQ(crossing.counts[key], 2);
+                EXPECT_EQ(crossing.ids[key * 2], 6);
+                continue;
+            }
+            EXPECT_EQ(within.counts[key], 0);
+            if (step + 1 == s.steps) { // no next step
+                EXPECT_EQ(crossing.counts[key], 0);
+                continue;
+            }
+            ASSERT_EQ(crossing.counts[key], 2);
+            EXPECT_EQ(crossing.ids[key * 2], ExpertId(l + h - 4));
+            EXPECT_EQ(crossing.ids[key * 2 + 1], 5);
+        }
+}
