@@ -23,6 +23,11 @@ void printTable(const sim::SimulationResult& r)
                 "%s\n",
                 (long long)r.tokens, (long long)r.sequences, r.split.c_str(), (long long)r.steps, r.batch,
                 r.expertBytes / 1e6, sim::storageDTypeName(r.storage), r.hardware.name.c_str());
+    if (r.computeMeasurement)
+        std::printf("compute %.4f ms per layer, measured: %s of %s\n", r.computeMeasurement->msPerLayer,
+                    r.computeMeasurement->method().c_str(), r.computeMeasurement->modelDir.c_str());
+    else if (r.computeMsPerLayer > 0)
+        std::printf("compute %.4f ms per layer (--compute-ms)\n", r.computeMsPerLayer);
     std::printf("%-22s %-6s %5s %7s %3s %2s %7s %6s %6s %9s %9s %9s\n", "predictor", "policy", "cache", "GB/s", "m",
                 "h", "hit", "prec", "recall", "MB/token", "stall ms", "tokens/s");
     for (const sim::SimulationRow& row : r.rows) {

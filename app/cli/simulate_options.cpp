@@ -95,6 +95,9 @@ void declareSimulateOptions(ArgParser& p, const sim::SimulateParams& d)
     p.option("latency-us", "X", "link latency per transfer in microseconds (default: the profile's)");
     p.option("compute-ms", "X", "measured compute time per layer in ms, instead of the profile's arithmetic",
              numberText(d.computeMsPerLayer));
+    p.option("measure-compute", "DIR",
+             "time our runtime's forward of checkpoint DIR for one decode step of --batch on --device, and use "
+             "its time per layer instead of --compute-ms or the profile");
     p.option("cache", "LIST", "cache sizes to sweep, in experts per layer (default: half the experts)",
              listText(d.cacheExperts, ""));
     p.option("cache-gb", "LIST", "cache sizes to sweep, as GB of expert memory (shared experts included)");
@@ -106,7 +109,8 @@ void declareSimulateOptions(ArgParser& p, const sim::SimulateParams& d)
              joined(d.predictors));
     p.option("horizon", "LIST", "prefetch horizons h (layers ahead)", listText(d.horizons, ""));
     p.option("budget", "LIST", "experts prefetched per layer m (default: top-k)", listText(d.budgets, ""));
-    p.option("device", "DEV", std::string("where trained predictors run: ") + kDeviceNames, deviceName(d.device));
+    p.option("device", "DEV", std::string("where trained predictors (and --measure-compute) run: ") + kDeviceNames,
+             deviceName(d.device));
     p.option("threads", "N", "replay threads (0 = the cores)", numberText(d.threads));
     p.flag("quiet", "no progress or table");
 }
@@ -135,6 +139,7 @@ sim::SimulateParams readSimulateOptions(const ArgParser& a, const sim::SimulateP
         p.hardware.linkLatencyUs = a.getDouble("latency-us", 0, INFINITY);
     p.linkGBps = parseDoubleList(a.get("link-gbps"), "link-gbps", 1e-6);
     p.computeMsPerLayer = a.getDouble("compute-ms", 0, INFINITY);
+    p.measureComputeModel = a.get("measure-compute");
     p.cacheExperts = parseIntList(a.get("cache"), "cache", 0, 65535);
     p.cacheGB = parseDoubleList(a.get("cache-gb"), "cache-gb", 0);
     p.policies.clear();

@@ -145,6 +145,14 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     m_hardware->setCurrentIndex(qMax(0, m_hardware->findData(QString::fromStdString(defaults.hardware.name))));
     m_hardwareInfo = new QLabel(engineBox);
     m_hardwareInfo->setForegroundRole(QPalette::PlaceholderText);
+    m_compute = new QComboBox(engineBox);
+    m_compute->setObjectName(QStringLiteral("computeSource"));
+    m_compute->addItem(tr("From the hardware profile"), QString());
+    for (const QString& m : models)
+        m_compute->addItem(tr("Measured here: our runtime on %1").arg(QFileInfo(m).fileName()), m);
+    m_compute->setCurrentIndex(qMax(0, m_compute->findData(QString::fromStdString(defaults.measureComputeModel))));
+    m_compute->setToolTip(tr("Times one decode step of the batch through the checkpoint's forward pass on the "
+                             "device below, before the replay, and uses its time per layer."));
     m_caches = listEdit(QStringLiteral("cacheExperts"), numbersText(defaults.cacheExperts), tr("half the experts"), engineBox);
     m_cacheGB = listEdit(QStringLiteral("cacheGB"), numbersText(defaults.cacheGB), tr("none"), engineBox);
     auto* policyRow = new QHBoxLayout;
@@ -164,6 +172,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     engineForm->addRow(tr("Expert storage:"), m_storage);
     engineForm->addRow(tr("Hardware:"), m_hardware);
     engineForm->addRow(QString(), m_hardwareInfo);
+    engineForm->addRow(tr("Compute time per layer:"), m_compute);
     engineForm->addRow(tr("Cache sizes (experts per layer):"), m_caches);
     engineForm->addRow(tr("Cache budgets (GB):"), m_cacheGB);
     engineForm->addRow(tr("Replacement:"), policyRow);
@@ -200,7 +209,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     prefetchForm->addRow(tr("Horizons h (layers ahead):"), m_horizons);
     prefetchForm->addRow(tr("Budgets m (experts per layer):"), m_budgets);
     prefetchForm->addRow(tr("Link bandwidths (GB/s):"), m_links);
-    prefetchForm->addRow(tr("Trained runs predict on:"), m_device);
+    prefetchForm->addRow(tr("Trained runs predict (and compute is measured) on:"), m_device);
 
     auto* outBox = new QGroupBox(tr("Output"), this);
     m_output = new PathEdit(PathEdit::SaveFolder, outBox);
@@ -283,6 +292,7 @@ SimulationSettings SimulationDialog::settings() const
     p.model = m_model->currentData().toString().toStdString();
     p.storage = simulate::StorageDType(m_storage->currentData().toInt());
     p.hardware = simulate::hardwareProfile(m_hardware->currentData().toString().toStdString());
+    p.measureComputeModel = m_compute->currentData().toString().toStdString();
     QVector<int> ints;
     QVector<double> doubles;
     p.cacheExperts.clear();

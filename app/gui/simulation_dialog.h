@@ -1,7 +1,8 @@
 #pragma once
 // "Simulate an expert cache": what prediction buys in an offloading engine (core/simulate,
 // docs/simulation.md). Trace sets and split, batch, the model (the traces' own, a preset or
-// a model folder of the workspace) and storage dtype, a built-in hardware profile, the sweep
+// a model folder of the workspace) and storage dtype, a built-in hardware profile (or a model
+// folder whose forward our runtime times on this machine for the layer time), the sweep
 // (cache sizes, policies, horizons h, budgets m, link bandwidths) and the predictors (no
 // prefetch and the oracle always; the baselines; the workspace's trained runs), the output
 // folder. Every field starts at core's SimulateParams default.
@@ -40,6 +41,8 @@ public:
     QComboBox* modelBox() const { return m_model; }
     QComboBox* hardwareBox() const { return m_hardware; }
     QComboBox* storageBox() const { return m_storage; }
+    // "From the hardware profile" or a workspace model folder whose forward our runtime times.
+    QComboBox* computeBox() const { return m_compute; }
     QComboBox* splitBox() const { return m_split; }
     QSpinBox* batchBox() const { return m_batch; }
     QLineEdit* cacheEdit() const { return m_caches; }
@@ -62,6 +65,7 @@ private:
     QComboBox* m_storage = nullptr;
     QComboBox* m_hardware = nullptr;
     QLabel* m_hardwareInfo = nullptr;
+    QComboBox* m_compute = nullptr;
     QLineEdit* m_caches = nullptr;
     QLineEdit* m_cacheGB = nullptr;
     QCheckBox* m_policies[4] = {};

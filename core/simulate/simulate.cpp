@@ -105,6 +105,7 @@ public:
     {
         openSource();
         openPredictors();
+        measureComputeTime();
         readInputs();
         planSettings();
         replayAll();
@@ -186,6 +187,21 @@ private:
                             ", not " + std::to_string(h));
     }
 
+    // Our runtime's forward at the replay's batch on this machine, when asked: the layer time
+    // every setting uses.
+    void measureComputeTime()
+    {
+        m_computeMs = m_params.computeMsPerLayer;
+        if (m_params.measureComputeModel.empty())
+            return;
+        MeasureParams mp;
+        mp.modelDir = m_params.measureComputeModel;
+        mp.batch = m_params.batch;
+        mp.device = m_params.device;
+        m_result.computeMeasurement = measureCompute(mp, m_progress);
+        m_computeMs = m_result.computeMeasurement->msPerLayer;
+    }
+
     void readInputs()
     {
         ReadSpec spec;
@@ -230,10 +246,10 @@ private:
         m_result.warmupSteps = m_params.warmupSteps;
         m_result.storage = m_params.storage;
         m_result.hardware = m_params.hardware;
-        m_result.computeMsPerLayer = m_params.computeMsPerLayer;
+        m_result.computeMsPerLayer = m_computeMs;
         m_result.expertBytes = m_result.model.expertBytes(m_params.storage);
         m_cost = engineCost(m_result.model, m_params.storage, m_params.hardware, m_params.batch, m_source.dims.topk,
-                            m_schedule.width, m_params.computeMsPerLayer);
+                            m_schedule.width, m_computeMs);
     }
 
     void planSettings()
@@ -363,6 +379,7 @@ private:
     std::vector<size_t> m_planIndex;             // predictor name index -> m_plans index
     NextUseIndex m_nextUse;
     EngineCost m_cost;
+    double m_computeMs = 0;
     std::vector<Setting> m_settings;
     SimulationResult m_result;
 };

@@ -4,6 +4,7 @@
 // driven by a predictor) and reports hit rates, bytes moved, stalls and modeled decode
 // tokens/s per (predictor, policy, setting), with the no-prefetch and oracle bounds beside
 // them. No Qt, no torch in this header. The model and its limits: docs/simulation.md.
+#include "core/simulate/compute_measurement.h"
 #include "core/simulate/engine.h"
 #include "core/simulate/hardware_profile.h"
 #include "core/simulate/model_shape.h"
@@ -40,9 +41,12 @@ struct SimulateParams {
     StorageDType storage = StorageDType::BF16;
 
     // Hardware: a profile (built in or from JSON); computeMsPerLayer > 0 replaces its
-    // arithmetic by a measured time per layer.
+    // arithmetic by a measured time per layer, and so does a checkpoint folder in
+    // measureComputeModel: our runtime's forward of one decode step at `batch`, timed on
+    // `device` before the replay (compute_measurement.h; it wins over computeMsPerLayer).
     HardwareProfile hardware = HardwareProfile{};
     double computeMsPerLayer = 0.0;
+    std::string measureComputeModel;
 
     // Cache: sizes in experts per layer and/or memory budgets in GB (every entry is one
     // setting of the sweep; both empty: half the experts).
@@ -58,7 +62,7 @@ struct SimulateParams {
     std::vector<int> budgets;
     std::vector<double> linkGBps;
 
-    DeviceSpec device = DeviceSpec::cpu(); // where saved predictors run
+    DeviceSpec device = DeviceSpec::cpu(); // where saved predictors run (and the measured forward)
     int threads = 0;                       // replay threads (0 = the cores, at most the settings)
 };
 
@@ -122,6 +126,7 @@ struct SimulationResult {
     StorageDType storage = StorageDType::BF16;
     HardwareProfile hardware;
     double computeMsPerLayer = 0; // 0: from the profile
+    std::optional<ComputeMeasurement> computeMeasurement; // where computeMsPerLayer was measured
     double expertBytes = 0;
     int batch = 1;
     int64_t tokens = 0, sequences = 0, steps = 0, warmupSteps = 0;

@@ -23,6 +23,7 @@ nlohmann::json toJson(const SimulateParams& p)
             {"storage", storageDTypeName(p.storage)},
             {"hardware", profileJson(p.hardware)},
             {"computeMsPerLayer", p.computeMsPerLayer},
+            {"measureComputeModel", p.measureComputeModel},
             {"cacheExperts", p.cacheExperts},
             {"cacheGB", p.cacheGB},
             {"policies", policies},
@@ -50,6 +51,7 @@ SimulateParams simulateParamsFromJson(const nlohmann::json& json, const std::str
     f.read<StorageDType>("storage", p.storage, parseStorageDType);
     f.object("hardware", [&](const JsonFields& h) { readProfile(h, p.hardware); });
     f.read("computeMsPerLayer", p.computeMsPerLayer);
+    f.read("measureComputeModel", p.measureComputeModel);
     f.read("cacheExperts", p.cacheExperts);
     f.read("cacheGB", p.cacheGB);
     if (f.has("policies")) {

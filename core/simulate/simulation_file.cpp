@@ -189,6 +189,9 @@ SimulationResult simulationFromJson(const std::string& text, const std::string& 
     result.hardware = profileFromJson(top.at("hardware").dump(), top.field("hardware"));
     result.expertBytes = top.number("expert_bytes");
     result.computeMsPerLayer = top.number("compute_ms_per_layer");
+    // Files written before the measurement existed have no such field (null: not measured).
+    if (j.contains("compute_measurement") && !j.at("compute_measurement").is_null())
+        result.computeMeasurement = measurementFromJson(j.at("compute_measurement"), top.field("compute_measurement"));
     result.batch = top.int32("batch");
     result.tokens = top.integer("tokens");
     result.sequences = top.integer("sequences");

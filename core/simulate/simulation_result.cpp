@@ -164,6 +164,7 @@ std::string SimulationResult::toJson() const
     j["expert_bytes"] = expertBytes;
     j["hardware"] = nlohmann::json::parse(profileToJson(hardware));
     j["compute_ms_per_layer"] = computeMsPerLayer;
+    j["compute_measurement"] = computeMeasurement ? measurementJson(*computeMeasurement) : nlohmann::json();
     j["batch"] = batch;
     j["tokens"] = tokens;
     j["sequences"] = sequences;

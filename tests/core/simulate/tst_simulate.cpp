@@ -4,6 +4,7 @@
 // through core/speculate's prediction stream.
 #include "core/simulate/simulate.h"
 #include "core/simulate/simulate_params_json.h"
+#include "core/simulate/simulation_file.h"
 #include "core/speculate/prediction_stream.h"
 #include "core/speculate/train.h"
 #include "core/util/error.h"
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <numeric>
 
 using namespace specmoe;
 using namespace specmoe::simulate;
@@ -211,6 +213,57 @@ TEST(EngineCost, MemoryBoundDecodeReadsTheActiveExperts)
     EXPECT_DOUBLE_EQ(measured.computeSeconds[1], 1.5e-3);
 }
 
+// --measure-compute: our runtime's forward of the tiny fixture, timed here at the replay's
+// batch, is the layer time of every setting (over --compute-ms and the profile), and the file
+// says how it was measured.
+TEST(Simulate, MeasuredComputeTimeIsUsed)
+{
+    TempDir dir("sim-measure");
+    SimulateParams p = smallParams(writeConfig(dir));
+    p.batch = 2;
+    p.computeMsPerLayer = 1000.0; // the measurement wins
+    p.policies = {Policy::Lru};
+    p.cacheExperts = {2};
+    p.measureComputeModel = dataPath("hf-tiny-mixtral");
+    const SimulationResult r = runSimulation(p);
+    ASSERT_TRUE(r.computeMeasurement.has_value());
+    const ComputeMeasurement& m = *r.computeMeasurement;
+    EXPECT_EQ(m.layers, 3);
+    EXPECT_EQ(m.batch, 2);
+    EXPECT_EQ(m.device, "cpu");
+    EXPECT_GT(m.msPerLayer, 0.0);
+    EXPECT_LT(m.msPerLayer, 1000.0);
+    EXPECT_DOUBLE_EQ(m.msPerLayer, m.medianMs / 3.0);
+    EXPECT_DOUBLE_EQ(r.computeMsPerLayer, m.msPerLayer);
+    for (const SimulationRow& row : r.rows) {
+        SCOPED_TRACE(row.predictor);
+        // every counted step's 6 layers took the measured time
+        EXPECT_NEAR(row.counters.computeSeconds, double(row.counters.steps) * 6.0 * m.msPerLayer * 1e-3,
+                    1e-9 * row.counters.computeSeconds);
+    }
+    const SimulationResult back = simulationFromJson(r.toJson(), "sim.json");
+    ASSERT_TRUE(back.computeMeasurement.has_value());
+    EXPECT_EQ(back.computeMeasurement->modelDir, m.modelDir);
+    EXPECT_DOUBLE_EQ(back.computeMeasurement->msPerLayer, m.msPerLayer);
+    EXPECT_NE(nlohmann::json::parse(r.toJson()).at("compute_measurement").at("method").get<std::string>().find(
+                  "forwards of [2, 1] tokens"),
+              std::string::npos);
+    // Without it, the file says nothing was measured.
+    p.measureComputeModel.clear();
+    const SimulationResult given = runSimulation(p);
+    EXPECT_FALSE(given.computeMeasurement.has_value());
+    EXPECT_DOUBLE_EQ(given.computeMsPerLayer, 1000.0);
+    EXPECT_TRUE(nlohmann::json::parse(given.toJson()).at("compute_measurement").is_null());
+    EXPECT_FALSE(simulationFromJson(given.toJson(), "sim.json").computeMeasurement.has_value());
+    p.measureComputeModel = dir.file("no-model");
+    try {
+        runSimulation(p);
+        ADD_FAILURE();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("no-model"), std::string::npos) << e.what();
+    }
+}
+
 TEST(PredictionStream, TrainedPredictorDrivesThePrefetcher)
 {
     const speculate::BlockSource src = chainSource(3);
@@ -234,6 +287,29 @@ TEST(PredictionStream, TrainedPredictorDrivesThePrefetcher)
     for (size_t i = 0; i < scores.size(); ++i)
         ASSERT_FLOAT_EQ(scores[i], ref.probs.front()[i]) << i;
     EXPECT_THROW(speculate::PredictionStream::fromPredictor(run.path(), "no-model"), Error);
+
+    // Across the token boundary only frequency scores anything (the next token is not sampled
+    // yet): the stored statistics' frequency of the layer, as the within-token rows give it.
+    std::vector<float> next;
+    EXPECT_FALSE(stream->nextTokenScores(0, next));
+    EXPECT_FALSE(speculate::PredictionStream::fromPredictor(run.path(), speculate::kMarkov)->nextTokenScores(0, next));
+    auto freq = speculate::PredictionStream::fromPredictor(run.path(), speculate::kFrequency);
+    std::vector<float> within;
+    freq->predict(block, within);
+    const size_t E = 8, H = 2;
+    for (int layer = 1; layer < 6; ++layer) {
+        ASSERT_TRUE(freq->nextTokenScores(layer, next));
+        ASSERT_EQ(next.size(), E);
+        // token 0, source layer - 1, horizon 1 targets `layer`
+        for (size_t e = 0; e < E; ++e)
+            EXPECT_FLOAT_EQ(next[e], within[(size_t(layer - 1) * H) * E + e]) << layer << " " << e;
+    }
+    auto counted = speculate::PredictionStream::fromTrainingSplit(src, tp.split, 2, speculate::kFrequency);
+    ASSERT_TRUE(counted->nextTokenScores(0, next));
+    EXPECT_NEAR(std::accumulate(next.begin(), next.end(), 0.0), 2.0, 1e-3); // top-2: k per token
+    EXPECT_FALSE(
+        speculate::PredictionStream::fromTrainingSplit(src, tp.split, 2, speculate::kMarkov)->nextTokenScores(0, next));
+    EXPECT_THROW(freq->nextTokenScores(6, next), Error);
 
     // In a simulation: the run's Markov baseline (its stored statistics of the same training
     // split) replays exactly as the Markov baseline counted from the traces.
@@ -275,6 +351,7 @@ TEST(SimulateParamsJson, RoundTripAndErrorsNameTheField)
     p.horizons = {1, 2};
     p.budgets = {3};
     p.linkGBps = {12.5, 25};
+    p.measureComputeModel = "/models/tiny";
     const SimulateParams q = simulateParamsFromJson(toJson(p));
     EXPECT_EQ(toJson(q), toJson(p));
     EXPECT_EQ(q.hardware.linkLatencyUs, 3.0);

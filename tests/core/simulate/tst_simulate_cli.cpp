@@ -57,6 +57,32 @@ TEST(SimulateCli, WritesJsonCsvAndTable)
     EXPECT_EQ(csv.rfind("predictor,policy,cache_experts", 0), 0u);
 }
 
+TEST(SimulateCli, MeasuresComputeWithOurRuntime)
+{
+    TempDir tmp("simulate-measure");
+    const std::string traces = synthTraces(tmp);
+    std::string out;
+    ASSERT_EQ(runCommand(cliPath() + " simulate --traces " + traces + " --out " + tmp.file("out") +
+                             " --cache 4 --predictors none --max-tokens 300 --batch 3 --threads 1 --measure-compute " +
+                             dataPath("hf-tiny-mixtral") + " 2>&1",
+                         &out),
+              0)
+        << out;
+    EXPECT_NE(out.find("ms per layer, measured: median of 20 forwards of [3, 1] tokens"), std::string::npos) << out;
+    const nlohmann::json j = nlohmann::json::parse(readFile(tmp.file("out/simulation.json")));
+    const nlohmann::json& m = j.at("compute_measurement");
+    EXPECT_EQ(m.at("batch"), 3);
+    EXPECT_EQ(m.at("layers"), 3);
+    EXPECT_GT(m.at("ms_per_layer").get<double>(), 0.0);
+    EXPECT_EQ(j.at("compute_ms_per_layer").get<double>(), m.at("ms_per_layer").get<double>());
+    EXPECT_EQ(runCommand(cliPath() + " simulate --traces " + traces + " --out " + tmp.file("o2") +
+                             " --quiet --measure-compute " + tmp.file("nothing") + " 2>&1",
+                         &out),
+              1)
+        << out;
+    EXPECT_NE(out.find("config.json expected"), std::string::npos) << out;
+}
+
 TEST(SimulateCli, ShowsAndReadsProfiles)
 {
     TempDir tmp("simulate-profile");
