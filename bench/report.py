@@ -39,6 +39,8 @@ PAYLOAD_MAX_B = 200.0            # #4, 32 layers top-2, no logits
 PAYLOAD_LOGITS_MAX_B = 800.0     # #4, with float16 logits
 TRAIN_RSS_MAX_GROWTH = 0.10      # #5: peak RSS at 10x data within 10% of 1x
 ANALYSIS_MIN_RATE = 5e6          # #6: token-layers/s per core
+SIMULATE_MIN_RATE = 5e6          # #20: replay token-layers/s per core (Belady may be slower: stated)
+SIMULATE_SWEEP_MAX_S = 60.0      # #20: 20 cache sizes over 1 M tokens x 32 layers
 GPU_8X7B_MIN_RATIO = 1.4         # #10
 GPU_SMALL_MIN_RATIO = 2.0        # #10
 GPU_STREAM_MIN_VS_OFFLOAD = 4.0  # #10: vs transformers + accelerate CPU offload
@@ -338,6 +340,42 @@ def cpu_block(path):
                         status(v >= ANALYSIS_MIN_RATE)])
     else:
         targets.append(["Analysis, full", f">= {ANALYSIS_MIN_RATE / 1e6:g} M token-layers/s/core", "-", NONE])
+
+    # Expert-cache simulation.
+    sm = by(recs, "simulate")
+    replays = [x for x in sm if "mtl_per_s_core" in x]
+    if replays:
+        details += ["#### Expert-cache and prefetch replay (`bench_simulate`, Mixtral-8x7B dims, cache 4 of 8)", ""]
+        details += table(["replay", "token-layers", "M token-layers/s per core (CPU)", "CPU s", "wall s"],
+                         [[x["case"], f"{x['token_layers']:,}", num(x["mtl_per_s_core"], 2), num(x["cpu_s"], 3),
+                           num(x["wall_s"], 3)] for x in replays])
+        details += ["", "Medians of repeated replays of one schedule on one thread after an untimed one, thread "
+                    "CPU time (wall beside it); the sweep is in the targets above.", ""]
+        others = [x for x in replays if not x["case"].startswith("belady")]
+        worst = min(others or replays, key=lambda x: x["mtl_per_s_core"])
+        bel = [x for x in replays if x["case"].startswith("belady")]
+        txt = f"slowest {worst['case']} {num(worst['mtl_per_s_core'], 1)} M = **{worst['mtl_per_s_core'] * 1e6 / SIMULATE_MIN_RATE:.2f}x** the target"
+        if bel:
+            b = min(bel, key=lambda x: x["mtl_per_s_core"])
+            txt += f"; Belady (may be slower) {b['case']} {num(b['mtl_per_s_core'], 1)} M"
+        targets.append([f"Simulation replay, LRU, LFU, static, predictor-driven, {worst['token_layers']:,} token-layers",
+                        f">= {SIMULATE_MIN_RATE / 1e6:g} M token-layers/s/core", txt,
+                        status(worst["mtl_per_s_core"] * 1e6 >= SIMULATE_MIN_RATE)])
+        inf = next((x for x in sm if x.get("case") == "markov inference"), None)
+        if inf:
+            details += [f"Markov inference and ranking (counted apart from the replay): {inf['token_layers']:,} "
+                        f"token-layers in {num(inf['wall_s'], 2)} s wall.", ""]
+    else:
+        targets.append(["Simulation replay", f">= {SIMULATE_MIN_RATE / 1e6:g} M token-layers/s/core", "-", NONE])
+    sweep = next((x for x in sm if str(x.get("case", "")).startswith("sweep")), None)
+    if sweep:
+        targets.append([f"Simulation sweep: 20 cache sizes x (none, oracle) = {sweep['replays']} replays of "
+                        f"{sweep['tokens']:,} tokens x 32 layers", f"< {SIMULATE_SWEEP_MAX_S:g} s",
+                        f"{num(sweep['wall_s'], 1)} s wall (**{sweep['wall_s'] / SIMULATE_SWEEP_MAX_S:.2f}x** the bound), "
+                        f"{num(sweep['cpu_s'], 1)} s CPU", status(sweep["wall_s"] < SIMULATE_SWEEP_MAX_S)])
+    else:
+        targets.append(["Simulation sweep: 20 cache sizes over 1 M tokens x 32 layers", f"< {SIMULATE_SWEEP_MAX_S:g} s",
+                        "-", NONE])
 
     # Streaming vs resident under a memory cap.
     rt = [x for x in by(recs, "runtime") if str(x.get("device", "")).startswith("cpu")]

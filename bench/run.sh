@@ -6,7 +6,7 @@
 # comes from bench/results/gpu-*.jsonl, written by bench/gpu.sh on a GPU machine).
 #   bench/run.sh [BUILD_DIR]      (default: build; build the bench_* targets and specmoe first)
 # Environment:
-#   ONLY="routing collect trace_io train analysis stream views"   the parts to run (default: all)
+#   ONLY="routing collect trace_io train analysis simulate stream views"   the parts to run (default: all)
 #   QUICK=1        smoke run: tiny sizes, one repeat; results go to $TMPDIR, docs untouched
 #   CAP_MIB=1024   memory cap of the streaming run; STREAM_LAYERS=160 (small preset widened
 #                  to ~1.5 GiB float32), STREAM_BATCH=4, STREAM_SEQ=128
@@ -16,7 +16,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$(realpath "${1:-$here/build}")
-only=" ${ONLY:-routing collect trace_io train analysis stream views} "
+only=" ${ONLY:-routing collect trace_io train analysis simulate stream views} "
 quick=${QUICK:-0}
 stamp=$(date -u +%Y%m%d-%H%M)
 [ -n "${ONLY:-}" ] && stamp+=-partial # report.py skips partial runs unless named with --cpu
@@ -62,12 +62,15 @@ if [ "$quick" = 1 ]; then
   routing_args=(8 64 1 1); collect_args=(8 4 0 --repeats 1)
   trace_args=(--tokens 20000 --levels 0 --chunks 8192 --repeats 1); trace_logit_args=(--tokens 5000 --logits --levels 0 --chunks 8192 --repeats 1)
   train_args=(--repeats 1 --big 2); analysis_args=(20000 32 8 2 1); views_args=(--tokens 20000)
+  simulate_args=(20000 1 20000 0)
   : "${STREAM_LAYERS:=32}" "${CAP_MIB:=256}" "${STREAM_BATCH:=2}" "${STREAM_SEQ:=32}"
   stream_reps=(--warmup 1 --repeats 1)
 else
   routing_args=(8 256 5 5); collect_args=(96 8 0 --repeats 5)
   trace_args=(--repeats 3); trace_logit_args=(--tokens 200000 --logits --levels 0,1 --chunks 8192 --repeats 3)
   train_args=(--repeats 3 --big 10); analysis_args=(1000000 32 8 2 3); views_args=()
+  # tokens, repeats, sweep tokens, threads (0 = the cores): issue 20's 20-size sweep of 1 M tokens
+  simulate_args=(1000000 3 1000000 0)
   stream_reps=(--warmup 1 --repeats 3)
 fi
 
@@ -79,6 +82,7 @@ if want trace_io; then
 fi
 want train && bench train "$build/bench/bench_train" "${train_args[@]}"
 want analysis && bench analysis "$build/bench/bench_analysis" "${analysis_args[@]}"
+want simulate && bench simulate "$build/bench/bench_simulate" "${simulate_args[@]}"
 
 # Streaming against resident on CPU, for a model larger than a memory cap: the `small`
 # preset widened to STREAM_LAYERS layers (float32). Resident runs without a cap; streaming
