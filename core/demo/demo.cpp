@@ -294,6 +294,12 @@ AfterLmWork DemoRun::workAfterLm() const
     later.speculateTokens = params.speculateMaxTokens > 0 ? std::min(later.collectTokens, params.speculateMaxTokens)
                                                     : later.collectTokens;
     later.speculateEpochs = params.speculateEpochs;
+    // The simulation replays the speculation's test split (its default fractions) with the
+    // run's ensemble and inter-layer model (simulateDemo).
+    const SplitSpec split;
+    later.simulateTokens =
+        int64_t(double(later.speculateTokens) * std::max(0.0, 1.0 - split.trainFraction - split.validationFraction));
+    later.simulateModels = 2;
     return later;
 }
 
@@ -364,7 +370,8 @@ void DemoRun::collectTraces()
     if (!params.quick) {
         const double now = since(m_start);
         deadline = std::min(now + std::max(10.0, 2.0 * result.afterLm.collect),
-                            result.targetSeconds - result.afterLm.fixed - 0.5 * result.afterLm.speculate);
+                            result.targetSeconds - result.afterLm.fixed - result.afterLm.simulate -
+                                0.5 * result.afterLm.speculate);
         deadline = std::max(deadline, now + 5.0);
     }
     const ProgressFn inner = stageProgress(m_progress, "collect");
@@ -416,8 +423,10 @@ void DemoRun::trainPredictors()
     sp.device = DeviceSpec::cpu();
     sp.threads = params.speculateThreads > 0 ? params.speculateThreads : params.threads;
     sp.split.seed = params.seed;
-    // Deadline: the target end less the fixed costs; epochs (or data) fitted to it.
-    const double deadline = params.quick ? kNever : result.targetSeconds - result.afterLm.fixed;
+    // Deadline: the target end less the fixed costs and the simulation after it; epochs (or
+    // data) fitted to it.
+    const double deadline =
+        params.quick ? kNever : result.targetSeconds - result.afterLm.fixed - result.afterLm.simulate;
     EpochDeadline fit(deadline, params.speculateEpochs);
     const ProgressFn inner = stageProgress(m_progress, "speculate");
     bool stopAsked = false;
@@ -673,6 +682,7 @@ std::string DemoResult::toJson() const
                            {{"lm_eval", afterLm.lmEval},
                             {"collect", afterLm.collect},
                             {"speculate", afterLm.speculate},
+                            {"simulate", afterLm.simulate},
                             {"fixed", afterLm.fixed},
                             {"total", afterLm.total()}}},
                           {"collect_cut", collectCut},

@@ -20,6 +20,9 @@ AfterLmEstimate estimateAfterLm(const AfterLmWork& w, const StageSpeeds& s, doub
     e.speculate = double(epochs) * trainTokens / (s.speculateTrain * r) + scoreTokens / (s.speculateScore * r);
     if (speculateCapSeconds > 0)
         e.speculate = std::min(e.speculate, speculateCapSeconds);
+    if (w.simulateTokens > 0)
+        e.simulate = s.simulateFixedSeconds +
+                     double(std::max(1, w.simulateModels)) * double(w.simulateTokens) / (s.speculateScore * r);
     e.fixed = s.fixedSeconds;
     return e;
 }

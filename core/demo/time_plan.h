@@ -24,6 +24,10 @@ struct StageSpeeds {
     double speculateScore = 1.3;  // speculation validation / test scoring tokens
     double fixedSeconds = 6;      // model load, trace verification, statistics pass,
                                   // analysis, report, process start and exit
+    // The simulation stage: its saved predictors score the replayed tokens at speculateScore;
+    // this is the rest (loading them, the baselines' passes over the traces, the replays of
+    // tens of thousands of tokens). Quick demo on the busy machine: 2.3 s and 5.0 s in all.
+    double simulateFixedSeconds = 3;
     double referenceLmTokensPerSecond = 1500; // the plan's guess before the LM's first steps
 };
 
@@ -34,11 +38,13 @@ struct AfterLmWork {
     int64_t speculateTokens = 0;       // tokens the speculation stage reads (all splits)
     double speculateTrainFraction = 0.8; // of which the training split
     int speculateEpochs = 1;
+    int64_t simulateTokens = 0;        // tokens the simulation replays (the test split); 0 = no stage
+    int simulateModels = 2;            // saved predictor models scoring each of them
 };
 
 struct AfterLmEstimate {
-    double lmEval = 0, collect = 0, speculate = 0, fixed = 0;
-    double total() const { return lmEval + collect + speculate + fixed; }
+    double lmEval = 0, collect = 0, speculate = 0, simulate = 0, fixed = 0;
+    double total() const { return lmEval + collect + speculate + simulate + fixed; }
 };
 
 // Seconds the stages after the LM training take, for an LM training throughput of

@@ -95,7 +95,17 @@ TEST(DemoTimePlan, EstimateFollowsThroughputAndCap)
     EXPECT_NEAR(slow.collect, 2 * fast.collect, 1e-9);
     EXPECT_NEAR(slow.speculate, 2 * fast.speculate, 1e-9);
     EXPECT_DOUBLE_EQ(slow.fixed, s.fixedSeconds);
+    EXPECT_EQ(slow.simulate, 0.0); // no simulation work, no stage
     EXPECT_NEAR(slow.total(), slow.lmEval + slow.collect + slow.speculate + slow.fixed, 1e-9);
+    // The simulation stage counts in the plan: its predictors' scoring scales with the
+    // throughput, the rest is fixed.
+    w.simulateTokens = 6'000;
+    const AfterLmEstimate simFast = estimateAfterLm(w, s, 3000, 0);
+    const AfterLmEstimate simSlow = estimateAfterLm(w, s, 1500, 0);
+    EXPECT_NEAR(simSlow.simulate - s.simulateFixedSeconds, 2 * (simFast.simulate - s.simulateFixedSeconds), 1e-9);
+    EXPECT_NEAR(simSlow.simulate, s.simulateFixedSeconds + 2.0 * 6000 / (s.speculateScore * 1500), 1e-9);
+    EXPECT_NEAR(simSlow.total(), slow.total() + simSlow.simulate, 1e-9);
+    w.simulateTokens = 0;
     w.speculateEpochs = 4;
     EXPECT_GT(estimateAfterLm(w, s, 1500, 0).speculate, 1.9 * slow.speculate);
     EXPECT_DOUBLE_EQ(estimateAfterLm(w, s, 1500, 30).speculate, 30);
