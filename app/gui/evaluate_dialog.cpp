@@ -2,6 +2,7 @@
 
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
+#include "app/gui/token_limit_box.h"
 #include "app/gui/workspace.h"
 #include "core/speculate/run_folder.h"
 #include "core/trace/trace_set.h"
@@ -97,12 +98,7 @@ EvaluateDialog::EvaluateDialog(const QString& runDir, const QStringList& traceSe
         m_split->addItem(label, QString::fromStdString(speculate::splitSelectionName(split)));
     m_split->setCurrentIndex(
         qMax(0, m_split->findData(QString::fromStdString(speculate::splitSelectionName(defaults.split)))));
-    m_maxTokens = new QSpinBox(dataBox);
-    m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
-    m_maxTokens->setRange(0, 2000000000);
-    m_maxTokens->setSingleStep(10000);
-    m_maxTokens->setSpecialValueText(tr("All"));
-    m_maxTokens->setValue(int(qMin<int64_t>(defaults.maxTokens, m_maxTokens->maximum())));
+    m_maxTokens = makeMaxTokensBox(defaults.maxTokens, dataBox);
     auto* dataForm = new QFormLayout(dataBox);
     dataForm->addRow(tr("Trace set:"), m_traces);
     dataForm->addRow(QString(), m_tracesInfo);

@@ -2,6 +2,7 @@
 
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
+#include "app/gui/token_limit_box.h"
 #include "core/simulate/simulation_file.h"
 #include "core/speculate/prediction_stream.h"
 #include "core/speculate/run_folder.h"
@@ -111,12 +112,7 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     m_batch->setRange(1, 4096);
     m_batch->setValue(defaults.batch);
     m_batch->setToolTip(tr("Sequences decoded together: a layer needs the union of their experts"));
-    m_maxTokens = new QSpinBox(dataBox);
-    m_maxTokens->setObjectName(QStringLiteral("maxTokens"));
-    m_maxTokens->setRange(0, 2000000000);
-    m_maxTokens->setSingleStep(10000);
-    m_maxTokens->setSpecialValueText(tr("All"));
-    m_maxTokens->setValue(int(qMin<int64_t>(defaults.maxTokens, m_maxTokens->maximum())));
+    m_maxTokens = makeMaxTokensBox(defaults.maxTokens, dataBox);
     auto* dataForm = new QFormLayout(dataBox);
     dataForm->addRow(tr("Trace sets:"), m_traces);
     dataForm->addRow(tr("Split:"), m_split);
