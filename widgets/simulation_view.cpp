@@ -6,6 +6,7 @@
 #include "widgets/view_style.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -232,6 +233,13 @@ QString SimulationView::caption() const
                        .arg(QString::fromLatin1(simulate::storageDTypeName(r.storage)))
                        .arg(QString::fromStdString(r.hardware.description.empty() ? r.hardware.name
                                                                                   : r.hardware.description));
+    if (r.computeMeasurement)
+        text += tr(" · compute %1 ms per layer, measured from our runtime on %2 (%3)")
+                    .arg(r.computeMeasurement->msPerLayer, 0, 'g', 3)
+                    .arg(QFileInfo(QString::fromStdString(r.computeMeasurement->modelDir)).fileName(),
+                         QString::fromStdString(r.computeMeasurement->device));
+    else if (r.computeMsPerLayer > 0)
+        text += tr(" · compute %1 ms per layer (given)").arg(r.computeMsPerLayer, 0, 'g', 3);
     if (const simulate::GapSummary* g = m_series.gap(m_selection, m_selection.cacheExperts, m_selection.linkGBps)) {
         if (g->best.empty())
             return text;

@@ -2,20 +2,26 @@
 // simulation (core's runSimulation on synthetic routing, and the same read back from
 // simulation.json), the bounds drawn dashed beside the predictors; the dialog gives the
 // parameters its fields say; through the main window a simulation of the golden trace set
-// writes its folder, joins the workspace and opens in the view.
+// writes its folder, joins the workspace and opens in the view, and a trained run goes
+// through the dialog into the view with core's verdict.
+#include "app/gui/evaluate_dialog.h"
 #include "app/gui/job_runner.h"
 #include "app/gui/main_window.h"
 #include "app/gui/path_edit.h"
 #include "app/gui/simulation_dialog.h"
 #include "core/simulate/simulation_file.h"
 #include "core/util/error.h"
+#include "core/speculate/run_folder.h"
+#include "core/speculate/source.h"
 #include "tests/support/tiny_simulation.h"
+#include "tests/support/tiny_training.h"
 #include "widgets/log_panel.h"
 #include "widgets/simulation_table_model.h"
 #include "widgets/simulation_view.h"
 #include "widgets/view_qcustomplot.h"
 #include "widgets/workspace_model.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -26,9 +32,11 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <cmath>
+#include <filesystem>
 
 using namespace specmoe;
 using namespace specmoe::gui;
@@ -174,6 +182,19 @@ private Q_SLOTS:
         view.setResult(simulate::readSimulation(dir.path().toStdString()));
         checkPanel(view, SimulationView::HitRatePanel, r);
         checkPanel(view, SimulationView::TokensPerSecondPanel, r);
+        QVERIFY(!view.caption().contains(QStringLiteral("ms per layer")));
+        // A measured layer time is named in the caption with where it was measured.
+        simulate::SimulationResult measured = r;
+        simulate::ComputeMeasurement m;
+        m.modelDir = kTinyModel.toStdString();
+        m.device = "cpu";
+        m.msPerLayer = 0.25;
+        measured.computeMsPerLayer = 0.25;
+        measured.computeMeasurement = m;
+        view.setResult(measured);
+        QVERIFY2(view.caption().contains(
+                     QStringLiteral("compute 0.25 ms per layer, measured from our runtime on hf-tiny-mixtral (cpu)")),
+                 qPrintable(view.caption()));
     }
 
     void dialogBuildsParamsFromItsFields()
@@ -204,6 +225,10 @@ private Q_SLOTS:
         dlg.hardwareBox()->setCurrentIndex(dlg.hardwareBox()->findData(QStringLiteral("rtx-4090")));
         dlg.batchBox()->setValue(4);
         dlg.selectPredictors({QStringLiteral("lookahead")});
+        // The layer time: the profile's by default, or our runtime timed on a model folder.
+        QCOMPARE(dlg.computeBox()->currentData().toString(), QString());
+        QVERIFY(dlg.settings().params.measureComputeModel.empty());
+        dlg.computeBox()->setCurrentIndex(dlg.computeBox()->findData(kTinyModel));
         QVERIFY2(dlg.isInputValid(), qPrintable(dlg.messageText()));
         const SimulationSettings s = dlg.settings();
         const simulate::SimulateParams& p = s.params;
@@ -218,6 +243,7 @@ private Q_SLOTS:
         QCOMPARE(p.storage, simulate::StorageDType::Int4);
         QCOMPARE(p.hardware.name, std::string("rtx-4090"));
         QCOMPARE(p.batch, 4);
+        QCOMPARE(p.measureComputeModel, kTinyModel.toStdString());
         QCOMPARE(p.split, std::optional<Split>(Split::Test));
         // The checked baselines (frequency and markov by default, lookahead added); never the bounds.
         QCOMPARE(p.predictors, (std::vector<std::string>{"frequency", "markov", "lookahead"}));
@@ -241,6 +267,124 @@ private Q_SLOTS:
         dlg.selectTraceSets({});
         QVERIFY(!dlg.isInputValid());
         QVERIFY(dlg.messageText().contains(QStringLiteral("trace sets")));
+    }
+
+    // The evaluation and simulation dialogs build their token limit with one factory: named
+    // maxTokens, 0 shown as "All", core's 64-bit value clamped to what the box holds.
+    void tokenLimitBoxIsSharedByTheDialogs()
+    {
+        simulate::SimulateParams sim;
+        sim.maxTokens = 5'000'000'000;
+        SimulationDialog simDlg({kGoldenTrace}, {}, {}, QStringLiteral("/tmp/x"), sim);
+        speculate::EvalParams eval;
+        eval.maxTokens = 1234;
+        EvaluateDialog evalDlg(QString(), {kGoldenTrace}, eval);
+        auto* simBox = simDlg.findChild<QSpinBox*>(QStringLiteral("maxTokens"));
+        auto* evalBox = evalDlg.findChild<QSpinBox*>(QStringLiteral("maxTokens"));
+        QVERIFY(simBox && evalBox);
+        QCOMPARE(simBox->value(), 2000000000);
+        QCOMPARE(simDlg.settings().params.maxTokens, int64_t(2000000000));
+        QCOMPARE(evalDlg.params().maxTokens, int64_t(1234));
+        for (QSpinBox* box : {simBox, evalBox}) {
+            QCOMPARE(box->maximum(), 2000000000);
+            QCOMPARE(box->singleStep(), 10000);
+            box->setValue(0);
+            QCOMPARE(box->text(), QStringLiteral("All"));
+        }
+        QCOMPARE(simDlg.settings().params.maxTokens, int64_t(0));
+        QCOMPARE(evalDlg.params().maxTokens, int64_t(0));
+    }
+
+    // A trained run of the workspace through the dialog (opened from the run, as the run's
+    // context menu does): the job replays it beside the bounds and the baselines, and the view
+    // shows the run's row (core's figures) and core's verdict for the setting shown.
+    void trainedRunThroughTheDialog()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        QString err;
+        const QString root = tmp.filePath(QStringLiteral("ws"));
+        QVERIFY2(window.createWorkspace(root, QStringLiteral("Study"), &err), qPrintable(err));
+        const QString traces = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("golden"));
+        std::filesystem::create_directories(traces.toStdString());
+        std::filesystem::copy(kGoldenTrace.toStdString(), traces.toStdString(), std::filesystem::copy_options::recursive);
+        const QString runDir = QDir(window.workspace().runsDir()).filePath(QStringLiteral("r1"));
+        speculate::TrainParams tp = test::tinyTrainParams(runDir.toStdString(), speculate::BlockSource{});
+        tp.traceDirs = {traces.toStdString()};
+        tp.epochs = 1;
+        tp.trainHiddenState = false;
+        speculate::train(tp);
+        QVERIFY(speculate::RunFolder::hasBestCheckpoint(runDir.toStdString()));
+        window.addModel(kTinyModel);
+        window.refreshWorkspace();
+
+        bool runChecked = false, accepted = false;
+        QString message;
+        QTimer::singleShot(0, &window, [&] {
+            auto* dlg = qobject_cast<SimulationDialog*>(QApplication::activeModalWidget());
+            if (!dlg)
+                return;
+            for (int i = 0; i < dlg->predictorList()->count(); ++i) {
+                const QListWidgetItem* item = dlg->predictorList()->item(i);
+                runChecked |= QDir::cleanPath(item->data(Qt::UserRole).toString()) == QDir::cleanPath(runDir) &&
+                              item->checkState() == Qt::Checked;
+            }
+            for (int i = 0; i < dlg->modelBox()->count(); ++i)
+                if (dlg->modelBox()->itemData(i).toString().endsWith(QStringLiteral("hf-tiny-mixtral")))
+                    dlg->modelBox()->setCurrentIndex(i);
+            dlg->cacheEdit()->setText(QStringLiteral("2, 4"));
+            dlg->linkEdit()->setText(QStringLiteral("0.5, 4"));
+            dlg->budgetEdit()->setText(QStringLiteral("2"));
+            message = dlg->messageText();
+            accepted = dlg->okButton()->isEnabled();
+            if (accepted)
+                dlg->okButton()->click();
+            else
+                dlg->reject();
+        });
+        window.simulationDialog(traces, runDir);
+        QVERIFY(runChecked);
+        QVERIFY2(accepted, qPrintable(message));
+        SimulationView* view = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((view = qobject_cast<SimulationView*>(window.tabs()->currentWidget())), 120000);
+        const simulate::SimulationResult& r = view->series().result();
+        const widgets::SimulationSelection sel = view->selection();
+        // The run's row of the setting shown, in the table with core's figures.
+        const simulate::SimulationRow* core = nullptr;
+        for (const simulate::SimulationRow& row : r.rows)
+            if (QDir::cleanPath(QString::fromStdString(row.predictor)) == QDir::cleanPath(runDir) &&
+                row.policy == sel.policy && row.cacheExperts == sel.cacheExperts && row.linkGBps == sel.linkGBps &&
+                row.budget == sel.budget && row.horizon == sel.horizon)
+                core = &row;
+        QVERIFY(core);
+        QVERIFY(core->counters.prefetches > 0);
+        const QString label = widgets::SimulationSeries::predictorLabel(QString::fromStdString(core->predictor));
+        QCOMPARE(label, QStringLiteral("r1"));
+        int shown = -1;
+        for (int i = 0; i < view->tableModel()->rowCount(); ++i)
+            if (view->tableModel()->index(i, widgets::SimulationTableModel::PredictorColumn).data().toString() == label &&
+                view->tableModel()->row(i).cacheExperts == sel.cacheExperts &&
+                view->tableModel()->row(i).linkGBps == sel.linkGBps)
+                shown = i;
+        QVERIFY(shown >= 0);
+        QCOMPARE(view->tableModel()->row(shown).tokensPerSecond, core->tokensPerSecond);
+        QCOMPARE(view->tableModel()->row(shown).hitRate, core->hitRate);
+        // Core's verdict for that setting, in the caption's words.
+        const simulate::GapSummary* g = view->series().gap(sel, sel.cacheExperts, sel.linkGBps);
+        QVERIFY(g && !g->best.empty());
+        QString expected;
+        switch (simulate::gapVerdict(*g)) {
+        case simulate::GapVerdict::NoPredictor:
+        case simulate::GapVerdict::OracleGainsLittle: expected = QStringLiteral("the oracle gains under 1%"); break;
+        case simulate::GapVerdict::AllSlower: expected = QStringLiteral("slower than no prefetching"); break;
+        case simulate::GapVerdict::BeyondOracle: expected = QStringLiteral("beyond the oracle"); break;
+        case simulate::GapVerdict::ClosesGap:
+            expected = QStringLiteral("closes %1% of the gap").arg(100.0 * g->gapClosed, 0, 'f', 0);
+            break;
+        }
+        QVERIFY2(view->caption().contains(expected), qPrintable(view->caption() + QStringLiteral(" / ") + expected));
+        QVERIFY(view->caption().contains(
+            QStringLiteral("the best predictor, %1,").arg(widgets::SimulationSeries::predictorLabel(QString::fromStdString(g->best)))));
     }
 
     // The job's function reports core's progress and stops when asked: nothing is written.
