@@ -372,7 +372,9 @@ def cpu_block(path):
         targets.append([f"Simulation sweep: 20 cache sizes x (none, oracle) = {sweep['replays']} replays of "
                         f"{sweep['tokens']:,} tokens x 32 layers", f"< {SIMULATE_SWEEP_MAX_S:g} s",
                         f"{num(sweep['wall_s'], 1)} s wall (**{sweep['wall_s'] / SIMULATE_SWEEP_MAX_S:.2f}x** the bound), "
-                        f"{num(sweep['cpu_s'], 1)} s CPU", status(sweep["wall_s"] < SIMULATE_SWEEP_MAX_S)])
+                        f"{num(sweep['cpu_s'], 1)} s CPU",
+                        # the bound is for 1 M tokens: a smaller (quick) run says nothing about it
+                        status(sweep["wall_s"] < SIMULATE_SWEEP_MAX_S) if sweep["tokens"] >= 1000000 else NONE])
     else:
         targets.append(["Simulation sweep: 20 cache sizes over 1 M tokens x 32 layers", f"< {SIMULATE_SWEEP_MAX_S:g} s",
                         "-", NONE])
