@@ -205,7 +205,8 @@ SimulationDialog::SimulationDialog(const QStringList& traceSets, const QStringLi
     prefetchForm->addRow(tr("Horizons h (layers ahead):"), m_horizons);
     prefetchForm->addRow(tr("Budgets m (experts per layer):"), m_budgets);
     prefetchForm->addRow(tr("Link bandwidths (GB/s):"), m_links);
-    prefetchForm->addRow(tr("Trained runs predict (and compute is measured) on:"), m_device);
+    m_device->setToolTip(tr("Where trained runs predict, and where the compute time per layer is measured"));
+    prefetchForm->addRow(tr("Device:"), m_device);
 
     auto* outBox = new QGroupBox(tr("Output"), this);
     m_output = new PathEdit(PathEdit::SaveFolder, outBox);
