@@ -1,5 +1,7 @@
 #include "core/model/make_model.h"
 
+#include "core/model/family/model_family.h"
+
 #include "core/model/memory.h"
 #include "core/safetensors/safetensors_writer.h"
 #include "core/util/error.h"
@@ -28,12 +30,15 @@ struct Spec {
     uint64_t bytes = 0;
 };
 
-std::vector<Spec> tensorPlan(const MixtralConfig& c, int64_t elemBytes, bool fused)
+// The checkpoint's tensors in file order. The order fixes each tensor's random stream
+// (the seed mixes in its index), so Mixtral's order is what it always was.
+std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused)
 {
+    const WeightNames& n = familyNamed(c.family).names;
     const int64_t H = c.hiddenSize, D = c.headDim, I = c.intermediateSize, E = c.numExperts;
     std::vector<Spec> out;
-    auto add = [&](std::string n, std::vector<int64_t> s, Spec::Kind k, double sd) {
-        Spec sp{std::move(n), std::move(s), k, sd, 0};
+    auto add = [&](std::string name, std::vector<int64_t> s, Spec::Kind k, double sd) {
+        Spec sp{std::move(name), std::move(s), k, sd, 0};
         uint64_t numel = 1;
         for (int64_t d : sp.shape)
             numel *= static_cast<uint64_t>(d);
@@ -42,27 +47,50 @@ std::vector<Spec> tensorPlan(const MixtralConfig& c, int64_t elemBytes, bool fus
     };
     const double lin = 0.02;
     const double router = 3.0 / std::sqrt(double(H)); // logits with std ~3 on unit-RMS inputs
+    auto addMlp = [&](const std::string& prefix, int64_t inter) {
+        add(prefix + "gate_proj.weight", {inter, H}, Spec::Normal, lin);
+        add(prefix + "up_proj.weight", {inter, H}, Spec::Normal, lin);
+        add(prefix + "down_proj.weight", {H, inter}, Spec::Normal, lin);
+    };
     add("model.embed_tokens.weight", {c.vocabSize, H}, Spec::Normal, 1.0);
     for (int64_t l = 0; l < c.numLayers; ++l) {
         const std::string p = "model.layers." + std::to_string(l) + ".";
-        add(p + "input_layernorm.weight", {H}, Spec::Ones, 0);
-        add(p + "post_attention_layernorm.weight", {H}, Spec::Ones, 0);
-        add(p + "self_attn.q_proj.weight", {c.numHeads * D, H}, Spec::Normal, lin);
-        add(p + "self_attn.k_proj.weight", {c.numKvHeads * D, H}, Spec::Normal, lin);
-        add(p + "self_attn.v_proj.weight", {c.numKvHeads * D, H}, Spec::Normal, lin);
-        add(p + "self_attn.o_proj.weight", {H, c.numHeads * D}, Spec::Normal, lin);
+        add(p + n.inNorm, {H}, Spec::Ones, 0);
+        add(p + n.postNorm, {H}, Spec::Ones, 0);
+        add(p + n.qProj, {c.numHeads * D, H}, Spec::Normal, lin);
+        add(p + n.kProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
+        add(p + n.vProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
+        add(p + n.oProj, {H, c.numHeads * D}, Spec::Normal, lin);
+        if (c.attentionBias) { // random, not zero, so that a bias left out shows in the outputs
+            add(p + n.qBias, {c.numHeads * D}, Spec::Normal, lin);
+            add(p + n.kBias, {c.numKvHeads * D}, Spec::Normal, lin);
+            add(p + n.vBias, {c.numKvHeads * D}, Spec::Normal, lin);
+        }
+        if (c.qkNorm) {
+            add(p + n.qNorm, {D}, Spec::Ones, 0);
+            add(p + n.kNorm, {D}, Spec::Ones, 0);
+        }
+        if (!c.isMoeLayer(l)) {
+            addMlp(p + n.densePrefix, c.denseIntermediateSize);
+            continue;
+        }
         if (fused) {
-            add(p + "mlp.gate.weight", {E, H}, Spec::Normal, router);
-            add(p + "mlp.experts.gate_up_proj", {E, 2 * I, H}, Spec::Normal, lin);
-            add(p + "mlp.experts.down_proj", {E, H, I}, Spec::Normal, lin);
+            add(p + n.fusedRouter, {E, H}, Spec::Normal, router);
+            add(p + n.fusedGateUp, {E, 2 * I, H}, Spec::Normal, lin);
+            add(p + n.fusedDown, {E, H, I}, Spec::Normal, lin);
         } else {
-            add(p + "block_sparse_moe.gate.weight", {E, H}, Spec::Normal, router);
+            add(p + n.router, {E, H}, Spec::Normal, router);
             for (int64_t e = 0; e < E; ++e) {
-                const std::string x = p + "block_sparse_moe.experts." + std::to_string(e) + ".";
-                add(x + "w1.weight", {I, H}, Spec::Normal, lin);
-                add(x + "w2.weight", {H, I}, Spec::Normal, lin);
-                add(x + "w3.weight", {I, H}, Spec::Normal, lin);
+                const std::string x = p + n.expertPrefix + std::to_string(e) + ".";
+                add(x + n.expertGate, {I, H}, Spec::Normal, lin);
+                add(x + n.expertDown, {H, I}, Spec::Normal, lin);
+                add(x + n.expertUp, {I, H}, Spec::Normal, lin);
             }
+        }
+        if (c.hasSharedExpert()) {
+            addMlp(p + n.sharedPrefix, c.sharedExpertIntermediateSize);
+            if (c.sharedExpertGate)
+                add(p + n.sharedGate, {1, H}, Spec::Normal, 1.0 / std::sqrt(double(H)));
         }
     }
     add("model.norm.weight", {H}, Spec::Ones, 0);
@@ -81,13 +109,23 @@ std::string stName(const std::string& dtype)
 
 } // namespace
 
-MixtralConfig makeRandomModel(const MakeModelOptions& o)
+ModelConfig makeRandomModel(const MakeModelOptions& o)
 {
-    MixtralConfig c = presetConfig(o.preset);
+    ModelConfig c = presetConfig(o.preset, o.family);
     if (o.layers < 0)
         throw Error("make-model: --layers must be positive");
-    if (o.layers > 0)
+    if (o.layers > 0) {
         c.numLayers = o.layers;
+        // Dense layers the fewer layers do not reach are dropped from the map.
+        std::vector<int> keep;
+        for (int l : c.mlpOnlyLayers)
+            if (l < c.numLayers)
+                keep.push_back(l);
+        c.mlpOnlyLayers = keep;
+        if (c.moeLayerCount() == 0)
+            throw Error("make-model: " + std::to_string(c.numLayers) + " layers of preset \"" + o.preset +
+                        "\" hold no MoE layer");
+    }
     const std::string st = stName(o.dtype);
     c.torchDtype = o.dtype;
     if (o.outDir.empty())

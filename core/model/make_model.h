@@ -1,5 +1,5 @@
 #pragma once
-// Random Mixtral checkpoints in the exact hub layout (config.json + safetensors, sharded
+// Random checkpoints of any registered family in the exact hub layout (config.json + safetensors, sharded
 // with an index above a size), for tests, benchmarks and demos (`specmoe make-model`).
 #include "core/model/config.h"
 #include "core/util/progress.h"
@@ -10,7 +10,8 @@
 namespace specmoe {
 
 struct MakeModelOptions {
-    std::string preset = "tiny";       // tiny, small, mixtral-8x7b
+    std::string family = "mixtral";    // a registered family (core/model/family/)
+    std::string preset = "tiny";       // one of the family's presets
     int64_t layers = 0;                // 0 = the preset's layer count
     std::string dtype = "float32";     // float32, bfloat16, float16
     uint64_t seed = 0;
@@ -23,6 +24,6 @@ struct MakeModelOptions {
 // Writes the checkpoint one shard at a time (memory bounded by a shard), deterministic
 // for a seed. Router weights are drawn wide so that top-k choices are decisive.
 // Returns the config written.
-MixtralConfig makeRandomModel(const MakeModelOptions& o);
+ModelConfig makeRandomModel(const MakeModelOptions& o);
 
 } // namespace specmoe

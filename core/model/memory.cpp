@@ -36,40 +36,40 @@ int64_t WeightBytes::total() const
     return embedding + layersTotal() + finalNorm + lmHead;
 }
 
-WeightBytes weightBytes(const MixtralConfig& c, ComputeDType dtype)
+WeightBytes weightBytes(const ModelConfig& c, ComputeDType dtype)
 {
     const int64_t b = dtypeBytes(dtype);
-    const int64_t H = c.hiddenSize, D = c.headDim;
+    const int64_t H = c.hiddenSize;
     WeightBytes w;
     w.embedding = c.vocabSize * H * b;
-    const int64_t layer = (H * c.numHeads * D * 2 + H * c.numKvHeads * D * 2 + c.numExperts * H +
-                           c.numExperts * 3 * H * c.intermediateSize + 2 * H) * b;
-    w.layers.assign(static_cast<size_t>(c.numLayers), layer);
+    for (int64_t l = 0; l < c.numLayers; ++l)
+        w.layers.push_back(layerParameterCount(c, l) * b);
     w.finalNorm = H * b;
     w.lmHead = c.tieWordEmbeddings ? 0 : c.vocabSize * H * b;
     return w;
 }
 
-int64_t weightBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode, bool withLmHead)
+int64_t weightBytesForMode(const ModelConfig& c, ComputeDType dtype, Residency mode, bool withLmHead)
 {
     const WeightBytes w = weightBytes(c, dtype);
     const int64_t tail = withLmHead ? w.finalNorm + w.lmHead : 0;
     if (mode == Residency::Streaming) {
-        const int64_t layer = w.layers.empty() ? 0 : w.layers[0];
+        // The double buffer holds the largest layer's weights (MoE and dense layers differ).
+        const int64_t layer = w.layers.empty() ? 0 : *std::max_element(w.layers.begin(), w.layers.end());
         return w.embedding + tail + std::min<int64_t>(2, c.numLayers) * layer;
     }
     return w.embedding + w.layersTotal() + tail;
 }
 
-int64_t stagingBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode)
+int64_t stagingBytesForMode(const ModelConfig& c, ComputeDType dtype, Residency mode)
 {
     if (mode != Residency::Streaming)
         return 0;
     const WeightBytes w = weightBytes(c, dtype);
-    return w.layers.empty() ? 0 : std::min<int64_t>(2, c.numLayers) * w.layers[0];
+    return w.layers.empty() ? 0 : std::min<int64_t>(2, c.numLayers) * *std::max_element(w.layers.begin(), w.layers.end());
 }
 
-int64_t activationBytes(const MixtralConfig& c, ComputeDType dtype, int64_t batch, int64_t seqLen,
+int64_t activationBytes(const ModelConfig& c, ComputeDType dtype, int64_t batch, int64_t seqLen,
                         int numLookahead, bool withLmLogits)
 {
     const int64_t b = dtypeBytes(dtype);
@@ -82,6 +82,9 @@ int64_t activationBytes(const MixtralConfig& c, ComputeDType dtype, int64_t batc
     bytes += batch * c.numHeads * chunk * seqLen * (4 + b) * 2;
     // MoE: gathered rows, fused gate/up and the activation ([N*k, 2I] + [N*k, I] + [N*k, H]).
     bytes += N * k * (H + 3 * I + H) * b;
+    // A shared expert or a dense layer's MLP runs on every token ([N, 2Is] + [N, Is] + [N, H]).
+    const int64_t always = std::max(c.sharedExpertIntermediateSize, c.denseIntermediateSize);
+    bytes += N * (3 * always + H) * b * (always > 0 ? 1 : 0);
     // Router logits and probabilities in float32; captured routing for all layers (CPU side).
     bytes += N * E * 4 * 3 + c.numLayers * N * (E * 4 + k * 12) + c.numLayers * numLookahead * N * k * 8;
     if (withLmLogits)
@@ -89,7 +92,7 @@ int64_t activationBytes(const MixtralConfig& c, ComputeDType dtype, int64_t batc
     return bytes + (int64_t(64) << 20); // allocator slack
 }
 
-int64_t maxBatchForMemory(const MixtralConfig& c, ComputeDType dtype, int64_t seqLen, int64_t availableBytes,
+int64_t maxBatchForMemory(const ModelConfig& c, ComputeDType dtype, int64_t seqLen, int64_t availableBytes,
                           int numLookahead, bool withLmLogits)
 {
     int64_t lo = 0, hi = 1;

@@ -27,22 +27,22 @@ struct WeightBytes {
     int64_t total() const;
     int64_t layersTotal() const;      // every decoder layer (streaming's host cache holds this)
 };
-WeightBytes weightBytes(const MixtralConfig& c, ComputeDType dtype);
+WeightBytes weightBytes(const ModelConfig& c, ComputeDType dtype);
 
 // Device bytes the weights need in a mode (sum over devices for Split). Streaming holds
 // embedding + final norm (+ lm_head when withLmHead) plus two layers (double buffer).
-int64_t weightBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode,
+int64_t weightBytesForMode(const ModelConfig& c, ComputeDType dtype, Residency mode,
                            bool withLmHead = false);
 // Pinned host staging bytes streaming uses on CUDA (two layers); 0 for other modes.
-int64_t stagingBytesForMode(const MixtralConfig& c, ComputeDType dtype, Residency mode);
+int64_t stagingBytesForMode(const ModelConfig& c, ComputeDType dtype, Residency mode);
 
 // Peak activation bytes of one route() call for a batch B x T (hidden states, attention
 // scores of one query chunk, MoE buffers, captured routing; lm logits when asked).
-int64_t activationBytes(const MixtralConfig& c, ComputeDType dtype, int64_t batch,
+int64_t activationBytes(const ModelConfig& c, ComputeDType dtype, int64_t batch,
                         int64_t seqLen, int numLookahead = 0, bool withLmLogits = false);
 
 // Largest batch B (>= 0) whose activations fit in `availableBytes` at length T.
-int64_t maxBatchForMemory(const MixtralConfig& c, ComputeDType dtype, int64_t seqLen,
+int64_t maxBatchForMemory(const ModelConfig& c, ComputeDType dtype, int64_t seqLen,
                           int64_t availableBytes, int numLookahead = 0, bool withLmLogits = false);
 
 // The placement plan of Split mode, a pure function: layers in order, contiguous runs per

@@ -17,7 +17,7 @@ bool isModelFolder(const std::string& dir)
 
 ModelSummary summarizeModel(const std::string& dir)
 {
-    const MixtralConfig c = loadConfig(dir);
+    const ModelConfig c = loadConfig(dir);
     ModelSummary s;
     s.dir = dir;
     s.architecture = c.architecture;

@@ -57,7 +57,7 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
 
 MixtralRuntime::~MixtralRuntime() = default;
 
-const MixtralConfig& MixtralRuntime::config() const { return m_impl->cfg; }
+const ModelConfig& MixtralRuntime::config() const { return m_impl->cfg; }
 const RuntimeOptions& MixtralRuntime::options() const { return m_impl->opts; }
 c10::Device MixtralRuntime::device() const { return m_impl->firstDev; }
 std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->layerDev; }
@@ -77,13 +77,13 @@ void MixtralRuntime::setFeatureProjection(const at::Tensor& projection, const at
     m.featureMu.clear();
     if (!projection.defined() && !mean.defined())
         return;
-    const int64_t L = m.cfg.numLayers, H = m.cfg.hiddenSize;
+    const int64_t L = int64_t(m.moeLayers.size()), H = m.cfg.hiddenSize;
     if (!projection.defined() || !mean.defined() || projection.dim() != 3 || projection.size(0) != L ||
         projection.size(2) != H || projection.size(1) < 1 || mean.sizes() != at::IntArrayRef({L, H}))
         throw Error("feature projection: expected projection [" + std::to_string(L) + ", F, " + std::to_string(H) +
                     "] and mean [" + std::to_string(L) + ", " + std::to_string(H) + "] for the model in " + m.dir);
     for (int64_t l = 0; l < L; ++l) {
-        const c10::Device dev = m.layerDev[size_t(l)];
+        const c10::Device dev = m.layerDev[size_t(m.moeLayers[size_t(l)])];
         m.featureP.push_back(projection[l].to(at::kFloat).contiguous().to(dev));
         m.featureMu.push_back(mean[l].to(at::kFloat).contiguous().to(dev));
     }
@@ -91,10 +91,11 @@ void MixtralRuntime::setFeatureProjection(const at::Tensor& projection, const at
 
 at::Tensor MixtralRuntime::routerWeight(int layer) const
 {
-    if (layer < 0 || size_t(layer) >= m_impl->gates.size())
-        throw Error("router weight: layer " + std::to_string(layer) + " is not within 0.." +
-                    std::to_string(int64_t(m_impl->gates.size()) - 1));
-    return m_impl->gates[size_t(layer)].to(at::kCPU).to(at::kFloat).clone();
+    const auto& moe = m_impl->moeLayers;
+    if (layer < 0 || size_t(layer) >= moe.size())
+        throw Error("router weight: MoE layer " + std::to_string(layer) + " is not within 0.." +
+                    std::to_string(int64_t(moe.size()) - 1));
+    return m_impl->gates[size_t(moe[size_t(layer)])].to(at::kCPU).to(at::kFloat).clone();
 }
 
 } // namespace specmoe

@@ -1,6 +1,7 @@
 #pragma once
-// The Mixtral forward pass with routing capture (ATen, CPU or CUDA). Include only from
-// torch code (.cpp files of collect, speculate, demo, tests).
+// The forward pass of every registered MoE family (core/model/family/) with routing
+// capture (ATen, CPU or CUDA). Include only from torch code (.cpp files of collect,
+// speculate, demo, tests). The class keeps its first family's name.
 #include "core/model/config.h"
 #include "core/model/memory.h"
 #include "core/tensor/resolve_device.h"
@@ -57,7 +58,8 @@ struct RouteOptions {
 };
 
 // Routing of one batch; row r of the [B*T] axis is sequence r / T, position r % T. Pad
-// positions are computed like real ones (their values mean nothing).
+// positions are computed like real ones (their values mean nothing). L counts the MoE
+// layers (config().moeLayers() gives their decoder indices); dense layers route nothing.
 struct RoutingResult {
     at::Tensor routerLogits;  // [L, B*T, E] float32 CPU, raw gate outputs
     at::Tensor topkIds;       // [L, B*T, k] int64 CPU, descending probability
@@ -82,7 +84,7 @@ public:
     MixtralRuntime(const MixtralRuntime&) = delete;
     MixtralRuntime& operator=(const MixtralRuntime&) = delete;
 
-    const MixtralConfig& config() const;
+    const ModelConfig& config() const;
     const RuntimeOptions& options() const;
     c10::Device device() const;                // compute device of the first layer
     std::vector<c10::Device> layerDevices() const; // per layer (Split spreads them)
@@ -99,11 +101,12 @@ public:
                         const RouteOptions& ro = {});
 
     // Hidden-state features (core/trace/feature_basis.h): projection [L, F, H] and mean
-    // [L, H] (float), copied to every layer's device as float32; route() then computes
+    // [L, H] (float; L = MoE layers), copied to every layer's device as float32; route() then computes
     // f_l = P_l (hr_l - mu_l) from layer l's router input only. Undefined tensors clear it.
     // Throws specmoe::Error for shapes that do not fit the model. Not while route() runs.
     void setFeatureProjection(const at::Tensor& projection, const at::Tensor& mean);
-    // Layer l's router weight [E, H] as a float32 CPU copy.
+    // MoE layer l's router weight [E, H] as a float32 CPU copy (l counts MoE layers only,
+    // as the routing's layer axis does).
     at::Tensor routerWeight(int layer) const;
 
 private:
@@ -113,6 +116,6 @@ private:
 
 // The "auto" MoE kernel's rule: dense when an expert matrix has at most 2^20 weights
 // (launch-bound sizes) and the dense intermediate [E, tokens, 2I] stays under 1 GiB.
-bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes);
+bool moeDenseWorthIt(const ModelConfig& c, int64_t tokens, int64_t dtypeBytes);
 
 } // namespace specmoe

@@ -12,6 +12,8 @@
 
 namespace specmoe {
 
+using namespace runtime_detail;
+
 
 at::Tensor MixtralRuntime::Impl::rotateHalf(const at::Tensor& v)
 {
@@ -61,15 +63,19 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
                      const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const
 {
     const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
-    at::Tensor qkv = lin(hN, w.qkv); // [N, (nh + 2kv) D]
+    at::Tensor qkv = lin(hN, w[Qkv], w[QkvBias]); // [N, (nh + 2kv) D]
     at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
     at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
     at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D).view({B, T, kv, D});
+    if (w[QNorm].defined()) { // per-head RMSNorm before rotary (Qwen3-MoE)
+        q = rmsnorm(q, w[QNorm]);
+        k = rmsnorm(k, w[KNorm]);
+    }
     // cos/sin: [T, 1, D]
     q = q * cos + rotateHalf(q) * sin;
     k = k * cos + rotateHalf(k) * sin;
     if (useSdpa(q))
-        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask), w.o);
+        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask), w[O]);
     // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
     q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
     k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
@@ -117,7 +123,7 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
         at::Tensor oc = mm(probs, vc).view({B, kv, C, r, D});
         out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
     }
-    return lin(out.view({B * T, nh * D}), w.o);
+    return lin(out.view({B * T, nh * D}), w[O]);
 }
 
 } // namespace specmoe

@@ -13,6 +13,7 @@
 
 #include <ATen/ATen.h>
 
+#include <array>
 #include <memory>
 #include <set>
 #include <string>
@@ -21,11 +22,18 @@
 namespace specmoe {
 namespace runtime_detail {
 
-// Weights of one decoder layer in the compute dtype. Experts fused: w13 [E, 2I, H] holds
-// cat(w1, w3) per expert, w2 [E, H, I]; q, k, v fused into qkv [(nh + 2 kv) D, H].
+// A decoder layer's weights, by slot, in the compute dtype. Experts fused: w13 [E, 2I, H]
+// holds cat(gate, up) per expert, w2 [E, H, I]; q, k, v fused into qkv [(nh + 2 kv) D, H]
+// (their biases likewise). The shared expert and a dense layer's MLP are fused the same
+// way without the expert axis. A slot a layer does not have stays undefined. The router
+// is not here: every router stays resident (gates).
+enum Slot : int { InNorm, PostNorm, Qkv, QkvBias, QNorm, KNorm, O, W13, W2, SharedW13, SharedW2, SharedGate,
+                  DenseW13, DenseW2, kSlots };
+
 struct LayerWeights {
-    at::Tensor inNorm, postNorm, qkv, o, gate, w13, w2;
-    std::vector<at::Tensor*> all() { return {&inNorm, &postNorm, &qkv, &o, &gate, &w13, &w2}; }
+    std::array<at::Tensor, kSlots> t;
+    at::Tensor& operator[](int s) { return t[size_t(s)]; }
+    const at::Tensor& operator[](int s) const { return t[size_t(s)]; }
 };
 
 // Where one destination slice comes from.
@@ -43,21 +51,24 @@ struct MixtralRuntime::Impl {
 
     std::string dir;
     RuntimeOptions opts;
-    MixtralConfig cfg;
+    ModelConfig cfg;
     CheckpointFiles files;
     at::ScalarType dt = at::kFloat;
     std::vector<c10::Device> layerDev;
     c10::Device firstDev{c10::kCPU}, lastDev{c10::kCPU};
 
-    // Per-layer recipes: destination tensor -> pieces.
+    // Per-layer recipes: slot -> pieces (empty: the layer has no such slot), and the router.
     struct Recipe {
-        std::vector<Piece> inNorm, postNorm, qkv, o, gate, w13, w2;
+        std::array<std::vector<Piece>, runtime_detail::kSlots> parts;
+        std::vector<Piece> gate;
+        bool moe = false;
     };
     std::vector<Recipe> recipes;
+    std::vector<int> moeLayers;   // decoder index of every MoE layer (the routing's layer axis)
 
     at::Tensor embed, finalNorm, lmHead;
-    std::vector<at::Tensor> gates;           // every layer's router, always resident
-    std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode)
+    std::vector<at::Tensor> gates;           // every MoE layer's router (by decoder layer), resident
+    std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode, MoE layers)
     // Feature projection per layer on the layer's device (float32): P_l [F, H], mu_l [H].
     std::vector<at::Tensor> featureP, featureMu;
     bool mixed() const { return dt != at::kFloat && opts.float32Residual; }
@@ -75,14 +86,18 @@ struct MixtralRuntime::Impl {
     Impl(const std::string& d, RuntimeOptions o) : dir(d), opts(std::move(o)), cfg(loadConfig(d)), files(d) {}
 
     // ---- loading and placing (runtime_load.cpp) -------------------------------------------
-    std::vector<int64_t> shapeOf(const std::string& which) const;
+    std::vector<int64_t> shapeOf(int slot) const;
+    std::vector<int64_t> gateShape() const { return {cfg.numExperts, cfg.hiddenSize}; }
     void expect(const std::string& name, const std::vector<int64_t>& shape);
     void buildRecipes();
+    void buildLayerRecipe(int64_t l, Recipe& r);
     void checkUnexpected();
     void fill(at::Tensor& dst, const std::vector<Piece>& pieces, bool scan = true);
     at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false,
                        c10::optional<at::ScalarType> as = c10::nullopt);
-    LayerWeights allocLayer(c10::Device dev, bool pinned);
+    // Slots of layer l, or (l < 0) every slot any layer has (streaming's buffers).
+    std::vector<int> slotsOf(int64_t l) const;
+    LayerWeights allocLayer(c10::Device dev, bool pinned, int64_t l);
     void fillLayer(LayerWeights& w, size_t l);
     void hintLayer(size_t l);
     void progress(int64_t done, int64_t total);
@@ -96,11 +111,16 @@ struct MixtralRuntime::Impl {
     {
         return (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) && t.is_cpu();
     }
-    at::Tensor lin(const at::Tensor& x, const at::Tensor& w) const
+    at::Tensor lin(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias = {}) const
     {
+        if (!bias.defined()) {
+            if (lowCpu(w))
+                return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(w.scalar_type());
+            return at::linear(x, w);
+        }
         if (lowCpu(w))
-            return at::linear(x.to(at::kFloat), w.to(at::kFloat)).to(w.scalar_type());
-        return at::linear(x, w);
+            return at::linear(x.to(at::kFloat), w.to(at::kFloat), bias.to(at::kFloat)).to(w.scalar_type());
+        return at::linear(x, w, bias);
     }
     at::Tensor mm(const at::Tensor& a, const at::Tensor& b) const
     {
@@ -121,11 +141,16 @@ struct MixtralRuntime::Impl {
     bool useDense(const at::Tensor& x) const;
     at::Tensor moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
     at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
+    // One always-on MLP (a shared expert or a dense layer): w2(silu(gate x) * up x).
+    at::Tensor mlp(const at::Tensor& x, const at::Tensor& w13, const at::Tensor& w2) const;
+    // The shared expert's contribution, sigmoid-gated where the family gates it.
+    at::Tensor sharedExpert(const at::Tensor& x, const LayerWeights& w) const;
 
     // ---- the route loop (runtime_route.cpp) ----------------------------------------------
     at::Tensor checkInput(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro) const;
     at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w, at::Tensor* router = nullptr,
                        const at::Tensor& w32 = {}) const;
+    void rotaryTables(int64_t T, at::Tensor& cosOut, at::Tensor& sinOut) const;
     RoutingResult routeChecked(const at::Tensor& idsCpu, const at::Tensor& maskIn, const RouteOptions& ro);
 
     // ---- batch slices on threads (runtime_batch_slices.cpp) ------------------------------

@@ -2,6 +2,8 @@
 // placing them on the devices as the residency asks.
 #include "core/model/runtime_impl.h"
 
+#include "core/model/family/model_family.h"
+
 #include "core/safetensors/weight_finite.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/error.h"
@@ -37,16 +39,26 @@ at::ScalarType scalarOf(StDType t)
 
 using namespace runtime_detail;
 
-std::vector<int64_t> MixtralRuntime::Impl::shapeOf(const std::string& which) const
+std::vector<int64_t> MixtralRuntime::Impl::shapeOf(int slot) const
 {
     const int64_t H = cfg.hiddenSize, D = cfg.headDim, E = cfg.numExperts, I = cfg.intermediateSize;
-    if (which == "norm") return {H};
-    if (which == "qkv") return {(cfg.numHeads + 2 * cfg.numKvHeads) * D, H};
-    if (which == "o") return {H, cfg.numHeads * D};
-    if (which == "gate") return {E, H};
-    if (which == "w13") return {E, 2 * I, H};
-    if (which == "w2") return {E, H, I};
-    return {};
+    const int64_t qkv = (cfg.numHeads + 2 * cfg.numKvHeads) * D;
+    const int64_t Is = cfg.sharedExpertIntermediateSize, Id = cfg.denseIntermediateSize;
+    switch (slot) {
+    case InNorm: case PostNorm: return {H};
+    case Qkv: return {qkv, H};
+    case QkvBias: return {qkv};
+    case QNorm: case KNorm: return {D};
+    case O: return {H, cfg.numHeads * D};
+    case W13: return {E, 2 * I, H};
+    case W2: return {E, H, I};
+    case SharedW13: return {2 * Is, H};
+    case SharedW2: return {H, Is};
+    case SharedGate: return {1, H};
+    case DenseW13: return {2 * Id, H};
+    case DenseW2: return {H, Id};
+    default: return {};
+    }
 }
 
 // Checks a tensor's presence, dtype and shape against the config.
@@ -68,47 +80,91 @@ void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int
         throw Error(where + ": shape " + shapeText(e.shape) + " but config.json implies " + shapeText(shape));
 }
 
-void MixtralRuntime::Impl::buildRecipes()
+// Layer l's tensors by the family's names, each checked (presence, dtype, shape) in the
+// order the layer uses them, so that the first missing one is the one named.
+void MixtralRuntime::Impl::buildLayerRecipe(int64_t l, Recipe& r)
 {
+    const WeightNames& n = familyNamed(cfg.family).names;
     const int64_t H = cfg.hiddenSize, D = cfg.headDim, I = cfg.intermediateSize;
     const int64_t nq = cfg.numHeads * D, nkv = cfg.numKvHeads * D;
-    recipes.resize(static_cast<size_t>(cfg.numLayers));
-    for (int64_t l = 0; l < cfg.numLayers; ++l) {
-        const std::string p = "model.layers." + std::to_string(l) + ".";
-        Recipe& r = recipes[static_cast<size_t>(l)];
-        r.inNorm = {{p + "input_layernorm.weight"}};
-        r.postNorm = {{p + "post_attention_layernorm.weight"}};
-        r.qkv = {{p + "self_attn.q_proj.weight", 0}, {p + "self_attn.k_proj.weight", nq},
-                 {p + "self_attn.v_proj.weight", nq + nkv}};
-        r.o = {{p + "self_attn.o_proj.weight"}};
-        expect(p + "input_layernorm.weight", {H});
-        expect(p + "post_attention_layernorm.weight", {H});
-        expect(p + "self_attn.q_proj.weight", {nq, H});
-        expect(p + "self_attn.k_proj.weight", {nkv, H});
-        expect(p + "self_attn.v_proj.weight", {nkv, H});
-        expect(p + "self_attn.o_proj.weight", {H, nq});
-        if (files.has(p + "mlp.experts.gate_up_proj") || files.has(p + "mlp.gate.weight")) {
-            // transformers 5 fused layout.
-            r.gate = {{p + "mlp.gate.weight"}};
-            r.w13 = {{p + "mlp.experts.gate_up_proj"}};
-            r.w2 = {{p + "mlp.experts.down_proj"}};
-            expect(p + "mlp.gate.weight", shapeOf("gate"));
-            expect(p + "mlp.experts.gate_up_proj", shapeOf("w13"));
-            expect(p + "mlp.experts.down_proj", shapeOf("w2"));
-        } else {
-            r.gate = {{p + "block_sparse_moe.gate.weight"}};
-            expect(p + "block_sparse_moe.gate.weight", shapeOf("gate"));
-            for (int e = 0; e < cfg.numExperts; ++e) {
-                const std::string x = p + "block_sparse_moe.experts." + std::to_string(e) + ".";
-                r.w13.push_back({x + "w1.weight", 0, e});
-                r.w13.push_back({x + "w3.weight", I, e});
-                r.w2.push_back({x + "w2.weight", 0, e});
-                expect(x + "w1.weight", {I, H});
-                expect(x + "w3.weight", {I, H});
-                expect(x + "w2.weight", {H, I});
-            }
+    const std::string p = "model.layers." + std::to_string(l) + ".";
+    auto& parts = r.parts;
+    parts[InNorm] = {{p + n.inNorm}};
+    parts[PostNorm] = {{p + n.postNorm}};
+    parts[Qkv] = {{p + n.qProj, 0}, {p + n.kProj, nq}, {p + n.vProj, nq + nkv}};
+    parts[O] = {{p + n.oProj}};
+    expect(p + n.inNorm, {H});
+    expect(p + n.postNorm, {H});
+    expect(p + n.qProj, {nq, H});
+    expect(p + n.kProj, {nkv, H});
+    expect(p + n.vProj, {nkv, H});
+    expect(p + n.oProj, {H, nq});
+    if (cfg.attentionBias) {
+        parts[QkvBias] = {{p + n.qBias, 0}, {p + n.kBias, nq}, {p + n.vBias, nq + nkv}};
+        expect(p + n.qBias, {nq});
+        expect(p + n.kBias, {nkv});
+        expect(p + n.vBias, {nkv});
+    }
+    if (cfg.qkNorm) {
+        parts[QNorm] = {{p + n.qNorm}};
+        parts[KNorm] = {{p + n.kNorm}};
+        expect(p + n.qNorm, {D});
+        expect(p + n.kNorm, {D});
+    }
+    if (!cfg.isMoeLayer(l)) {
+        const int64_t Id = cfg.denseIntermediateSize;
+        const std::string d = p + n.densePrefix;
+        parts[DenseW13] = {{d + "gate_proj.weight", 0}, {d + "up_proj.weight", Id}};
+        parts[DenseW2] = {{d + "down_proj.weight"}};
+        expect(d + "gate_proj.weight", {Id, H});
+        expect(d + "up_proj.weight", {Id, H});
+        expect(d + "down_proj.weight", {H, Id});
+        return;
+    }
+    r.moe = true;
+    const bool fused = files.has(p + n.fusedGateUp) || (n.router != n.fusedRouter && files.has(p + n.fusedRouter));
+    if (fused) { // transformers 5 fused layout
+        r.gate = {{p + n.fusedRouter}};
+        parts[W13] = {{p + n.fusedGateUp}};
+        parts[W2] = {{p + n.fusedDown}};
+        expect(p + n.fusedRouter, gateShape());
+        expect(p + n.fusedGateUp, shapeOf(W13));
+        expect(p + n.fusedDown, shapeOf(W2));
+    } else {
+        r.gate = {{p + n.router}};
+        expect(p + n.router, gateShape());
+        for (int e = 0; e < cfg.numExperts; ++e) {
+            const std::string x = p + n.expertPrefix + std::to_string(e) + ".";
+            parts[W13].push_back({x + n.expertGate, 0, e});
+            parts[W13].push_back({x + n.expertUp, I, e});
+            parts[W2].push_back({x + n.expertDown, 0, e});
+            expect(x + n.expertGate, {I, H});
+            expect(x + n.expertUp, {I, H});
+            expect(x + n.expertDown, {H, I});
         }
     }
+    if (cfg.hasSharedExpert()) {
+        const int64_t Is = cfg.sharedExpertIntermediateSize;
+        const std::string x = p + n.sharedPrefix;
+        parts[SharedW13] = {{x + "gate_proj.weight", 0}, {x + "up_proj.weight", Is}};
+        parts[SharedW2] = {{x + "down_proj.weight"}};
+        expect(x + "gate_proj.weight", {Is, H});
+        expect(x + "up_proj.weight", {Is, H});
+        expect(x + "down_proj.weight", {H, Is});
+        if (cfg.sharedExpertGate) {
+            parts[SharedGate] = {{p + n.sharedGate}};
+            expect(p + n.sharedGate, shapeOf(SharedGate));
+        }
+    }
+}
+
+void MixtralRuntime::Impl::buildRecipes()
+{
+    const int64_t H = cfg.hiddenSize;
+    recipes.resize(static_cast<size_t>(cfg.numLayers));
+    for (int64_t l = 0; l < cfg.numLayers; ++l)
+        buildLayerRecipe(l, recipes[static_cast<size_t>(l)]);
+    moeLayers = cfg.moeLayers();
     expect("model.embed_tokens.weight", {cfg.vocabSize, H});
     expect("model.norm.weight", {H});
     if (!cfg.tieWordEmbeddings && files.has("lm_head.weight"))
@@ -215,19 +271,24 @@ at::Tensor MixtralRuntime::Impl::loadCpu(const std::vector<Piece>& pieces, const
     return t;
 }
 
-LayerWeights MixtralRuntime::Impl::allocLayer(c10::Device dev, bool pinned)
+std::vector<int> MixtralRuntime::Impl::slotsOf(int64_t l) const
+{
+    std::vector<int> out;
+    for (int s = 0; s < kSlots; ++s) {
+        bool used = false;
+        for (size_t i = 0; i < recipes.size() && !used; ++i)
+            used = (l < 0 || size_t(l) == i) && !recipes[i].parts[size_t(s)].empty();
+        if (used)
+            out.push_back(s);
+    }
+    return out;
+}
+
+LayerWeights MixtralRuntime::Impl::allocLayer(c10::Device dev, bool pinned, int64_t l)
 {
     LayerWeights w;
-    auto mk = [&](const std::vector<int64_t>& s) {
-        return pinned ? compat::emptyPinned(s, dt) : at::empty(s, at::TensorOptions().dtype(dt).device(dev));
-    };
-    w.inNorm = mk(shapeOf("norm"));
-    w.postNorm = mk(shapeOf("norm"));
-    w.qkv = mk(shapeOf("qkv"));
-    w.o = mk(shapeOf("o"));
-    w.gate = mk(shapeOf("gate"));
-    w.w13 = mk(shapeOf("w13"));
-    w.w2 = mk(shapeOf("w2"));
+    for (int s : slotsOf(l))
+        w[s] = pinned ? compat::emptyPinned(shapeOf(s), dt) : at::empty(shapeOf(s), at::TensorOptions().dtype(dt).device(dev));
     return w;
 }
 
@@ -240,21 +301,16 @@ void MixtralRuntime::Impl::fillLayer(LayerWeights& w, size_t l)
     if (layerScanned.size() != recipes.size())
         layerScanned.assign(recipes.size(), 0);
     const bool scan = !layerScanned[l];
-    fill(w.inNorm, r.inNorm, scan);
-    fill(w.postNorm, r.postNorm, scan);
-    fill(w.qkv, r.qkv, scan);
-    fill(w.o, r.o, scan);
-    fill(w.gate, r.gate, scan);
-    fill(w.w13, r.w13, scan);
-    fill(w.w2, r.w2, scan);
+    for (int s : slotsOf(int64_t(l)))
+        fill(w[s], r.parts[size_t(s)], scan);
     layerScanned[l] = 1;
 }
 
 void MixtralRuntime::Impl::hintLayer(size_t l)
 {
     const Recipe& r = recipes[l];
-    for (const auto* list : {&r.qkv, &r.o, &r.w13, &r.w2})
-        for (const auto& pc : *list) {
+    for (int s : {Qkv, O, W13, W2, SharedW13, SharedW2, DenseW13, DenseW2})
+        for (const auto& pc : r.parts[size_t(s)]) {
             const auto ref = files.get(pc.name);
             ref.file->file().willNeed(ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
         }
@@ -307,7 +363,7 @@ void MixtralRuntime::Impl::place()
 
     embed = loadCpu({{"model.embed_tokens.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(firstDev);
     if (opts.loadLmHead) {
-        finalNorm = loadCpu({{"model.norm.weight"}}, shapeOf("norm")).to(lastDev);
+        finalNorm = loadCpu({{"model.norm.weight"}}, shapeOf(InNorm)).to(lastDev);
         lmHead = cfg.tieWordEmbeddings
                      ? embed.to(lastDev)
                      : loadCpu({{"lm_head.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(lastDev);
@@ -318,28 +374,30 @@ void MixtralRuntime::Impl::place()
         if (opts.residency == Residency::Streaming) {
             // Streamed layers are read later; their norms (tiny) are checked now with the
             // routers, so a damaged norm is refused at load time in every mode.
-            loadCpu(recipes[l].inNorm, shapeOf("norm"));
-            loadCpu(recipes[l].postNorm, shapeOf("norm"));
+            loadCpu(recipes[l].parts[InNorm], shapeOf(InNorm));
+            loadCpu(recipes[l].parts[PostNorm], shapeOf(PostNorm));
         }
+        if (!recipes[l].moe)
+            continue;
         if (mixed()) {
-            gates[l] = loadCpu(recipes[l].gate, shapeOf("gate"), false, at::kFloat).to(layerDev[l]);
-            postNorm32[l] = loadCpu(recipes[l].postNorm, shapeOf("norm"), false, at::kFloat).to(layerDev[l]);
+            gates[l] = loadCpu(recipes[l].gate, gateShape(), false, at::kFloat).to(layerDev[l]);
+            postNorm32[l] = loadCpu(recipes[l].parts[PostNorm], shapeOf(PostNorm), false, at::kFloat).to(layerDev[l]);
         } else {
-            gates[l] = loadCpu(recipes[l].gate, shapeOf("gate")).to(layerDev[l]);
+            gates[l] = loadCpu(recipes[l].gate, gateShape()).to(layerDev[l]);
         }
     }
 
     if (opts.residency == Residency::Streaming) {
         const bool cache = useHostCache(dev);
         for (int i = 0; i < 2; ++i) {
-            devBuf[i] = allocLayer(dev, false);
+            devBuf[i] = allocLayer(dev, false, -1);
             if (dev.is_cuda() && !cache)
-                hostBuf[i] = allocLayer(c10::Device(c10::kCPU), true);
+                hostBuf[i] = allocLayer(c10::Device(c10::kCPU), true, -1);
         }
         if (cache) {
             hostCache.resize(L);
             for (size_t l = 0; l < L; ++l) {
-                hostCache[l] = allocLayer(c10::Device(c10::kCPU), dev.is_cuda());
+                hostCache[l] = allocLayer(c10::Device(c10::kCPU), dev.is_cuda(), int64_t(l));
                 fillLayer(hostCache[l], l);
                 progress(int64_t(l + 1), int64_t(L));
             }
@@ -350,13 +408,13 @@ void MixtralRuntime::Impl::place()
     }
     layers.resize(L);
     for (size_t l = 0; l < L; ++l) {
-        LayerWeights cpu = allocLayer(c10::Device(c10::kCPU), false);
+        LayerWeights cpu = allocLayer(c10::Device(c10::kCPU), false, int64_t(l));
         fillLayer(cpu, l);
         if (layerDev[l].is_cpu()) {
             layers[l] = cpu;
         } else {
-            for (size_t i = 0; i < cpu.all().size(); ++i)
-                *layers[l].all()[i] = cpu.all()[i]->to(layerDev[l]);
+            for (int s : slotsOf(int64_t(l)))
+                layers[l][s] = cpu[s].to(layerDev[l]);
         }
         progress(int64_t(l + 1), int64_t(L));
     }

@@ -6,7 +6,9 @@
 
 namespace specmoe {
 
-bool moeDenseWorthIt(const MixtralConfig& c, int64_t tokens, int64_t dtypeBytes)
+using namespace runtime_detail;
+
+bool moeDenseWorthIt(const ModelConfig& c, int64_t tokens, int64_t dtypeBytes)
 {
     const int64_t perExpert = c.hiddenSize * c.intermediateSize;
     const int64_t denseBytes = c.numExperts * tokens * 2 * c.intermediateSize * dtypeBytes;
@@ -28,7 +30,7 @@ at::Tensor MixtralRuntime::Impl::moeDense(const at::Tensor& x, const LayerWeight
     const int64_t N = x.size(0), E = cfg.numExperts, I = cfg.intermediateSize;
     const bool low = lowCpu(x);
     const at::ScalarType ct = low ? at::kFloat : x.scalar_type();
-    at::Tensor xin = x.to(ct), w13 = w.w13.to(ct), w2 = w.w2.to(ct);
+    at::Tensor xin = x.to(ct), w13 = w[W13].to(ct), w2 = w[W2].to(ct);
     at::Tensor a = at::matmul(xin.unsqueeze(0), w13.transpose(1, 2)); // [E, N, 2I]
     if (low)
         a = a.to(x.scalar_type()).to(at::kFloat);
@@ -44,6 +46,30 @@ at::Tensor MixtralRuntime::Impl::moeDense(const at::Tensor& x, const LayerWeight
     at::Tensor gate = at::zeros({N, E}, wts.options().dtype(at::kFloat)).scatter_(1, idx, wts.to(at::kFloat));
     gate = gate.to(x.scalar_type()).to(ct).t().unsqueeze(-1); // [E, N, 1]
     return y.mul_(gate).sum(0).to(x.scalar_type());
+}
+
+// x: [N, H]; w13 [2I, H] = cat(gate, up); w2 [H, I]. On the CPU in float16 / bfloat16 the
+// matmuls run in float32 with each result rounded to the dtype, as the grouped kernel does.
+at::Tensor MixtralRuntime::Impl::mlp(const at::Tensor& x, const at::Tensor& w13, const at::Tensor& w2) const
+{
+    const int64_t I = w13.size(0) / 2;
+    if (lowCpu(x)) {
+        at::Tensor a = at::linear(x.to(at::kFloat), w13.to(at::kFloat)).to(x.scalar_type()).to(at::kFloat);
+        at::Tensor h = at::silu(a.narrow(1, 0, I)).to(x.scalar_type()).to(at::kFloat).mul_(a.narrow(1, I, I));
+        return at::linear(h.to(x.scalar_type()).to(at::kFloat), w2.to(at::kFloat)).to(x.scalar_type());
+    }
+    at::Tensor a = at::linear(x, w13);
+    return at::linear(at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I)), w2);
+}
+
+// transformers' Qwen2-MoE block: sigmoid(shared_expert_gate(x)) * shared_expert(x), in the
+// activation dtype, added to the routed experts' sum.
+at::Tensor MixtralRuntime::Impl::sharedExpert(const at::Tensor& x, const LayerWeights& w) const
+{
+    at::Tensor y = mlp(x, w[SharedW13], w[SharedW2]);
+    if (w[SharedGate].defined())
+        y = at::sigmoid(lin(x, w[SharedGate])) * y;
+    return y;
 }
 
 // Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
@@ -66,14 +92,14 @@ at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w,
             continue;
         at::Tensor dst = ys.narrow(0, off, n);
         if (lowCpu(xs)) {
-            const at::Tensor w13 = w.w13.select(0, e).to(at::kFloat);
+            const at::Tensor w13 = w[W13].select(0, e).to(at::kFloat);
             at::Tensor a = at::linear(xs.narrow(0, off, n).to(at::kFloat), w13).to(xs.scalar_type()).to(at::kFloat);
             at::Tensor hcur = at::silu(a.narrow(1, 0, I)).to(xs.scalar_type()).to(at::kFloat).mul_(a.narrow(1, I, I));
-            dst.copy_(at::linear(hcur.to(xs.scalar_type()).to(at::kFloat), w.w2.select(0, e).to(at::kFloat)));
+            dst.copy_(at::linear(hcur.to(xs.scalar_type()).to(at::kFloat), w[W2].select(0, e).to(at::kFloat)));
         } else {
-            at::Tensor a = lin(xs.narrow(0, off, n), w.w13.select(0, e)); // [n, 2I]
+            at::Tensor a = lin(xs.narrow(0, off, n), w[W13].select(0, e)); // [n, 2I]
             at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
-            at::linear_out(dst, hcur, w.w2.select(0, e));
+            at::linear_out(dst, hcur, w[W2].select(0, e));
         }
         off += n;
     }

@@ -10,6 +10,8 @@
 
 namespace specmoe {
 
+using namespace runtime_detail;
+
 
 // Checks shapes and token ids; returns the ids as a contiguous int64 CPU tensor.
 at::Tensor MixtralRuntime::Impl::checkInput(const at::Tensor& idsIn, const at::Tensor& maskIn, const RouteOptions& ro) const
@@ -50,11 +52,28 @@ at::Tensor MixtralRuntime::Impl::rmsnorm(const at::Tensor& x, const at::Tensor& 
     return w * n32.to(dt);
 }
 
+// Rotary tables [T, 1, D] (float32 as HF computes them, then cast to the compute dtype).
+void MixtralRuntime::Impl::rotaryTables(int64_t T, at::Tensor& cosOut, at::Tensor& sinOut) const
+{
+    const int64_t D = cfg.headDim;
+    const auto fopts = at::TensorOptions().dtype(at::kFloat);
+    at::Tensor invFreq = at::pow(cfg.ropeTheta, at::arange(0, D, 2, at::TensorOptions().dtype(at::kLong))
+                                                     .to(at::kFloat)
+                                                     .div(double(D)))
+                             .reciprocal();
+    at::Tensor ang = at::arange(T, fopts).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]
+    at::Tensor emb = at::cat({ang, ang}, -1);
+    cosOut = emb.cos().to(dt).view({T, 1, D});
+    sinOut = emb.sin().to(dt).view({T, 1, D});
+}
+
 // idsCpu: checked by checkInput() (a slice of its result is fine).
 RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const at::Tensor& maskIn, const RouteOptions& ro)
 {
     const int64_t B = idsCpu.size(0), T = idsCpu.size(1), N = B * T;
-    const int64_t L = cfg.numLayers, E = cfg.numExperts, K = cfg.topk;
+    // L: the MoE layers (the routing's layer axis); decoder layers may be more (dense ones).
+    const int64_t L = int64_t(moeLayers.size()), E = cfg.numExperts, K = cfg.topk;
+    const int64_t decoderLayers = cfg.numLayers;
     std::vector<int> dists;
     if (ro.lookahead)
         dists = opts.lookahead;
@@ -81,17 +100,8 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         return res;
 
     c10::NoGradGuard noGrad;
-    const auto fopts = at::TensorOptions().dtype(at::kFloat);
-    // Rotary tables (float32 as HF computes them, then cast to the compute dtype).
-    const int64_t D = cfg.headDim;
-    at::Tensor invFreq = at::pow(cfg.ropeTheta, at::arange(0, D, 2, at::TensorOptions().dtype(at::kLong))
-                                                     .to(at::kFloat)
-                                                     .div(double(D)))
-                             .reciprocal();
-    at::Tensor ang = at::arange(T, fopts).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]
-    at::Tensor emb = at::cat({ang, ang}, -1);
-    at::Tensor cosCpu = emb.cos().to(dt).view({T, 1, D});
-    at::Tensor sinCpu = emb.sin().to(dt).view({T, 1, D});
+    at::Tensor cosCpu, sinCpu;
+    rotaryTables(T, cosCpu, sinCpu);
     at::Tensor maskCpu = maskIn.to(at::kCPU).ne(0);
     // Right padded: no real token after a pad in any row.
     const bool rightPadded =
@@ -114,7 +124,8 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
     if (stream) {
         prefetch(0);
     }
-    for (int64_t l = 0; l < L; ++l) {
+    int64_t m = -1; // MoE index of the decoder layer l
+    for (int64_t l = 0; l < decoderLayers; ++l) {
         const size_t ul = static_cast<size_t>(l);
         const c10::Device dev = layerDev[ul];
         if (dev != cur) {
@@ -124,47 +135,62 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
             sinT = sinCpu.to(cur);
             keyOk = maskCpu.to(cur);
         }
-        const bool needMoe = l + 1 < L || ro.lmLogits;
+        const bool needMoe = l + 1 < decoderLayers || ro.lmLogits;
         const LayerWeights* w = nullptr;
         if (stream) {
             w = &acquire(l, needMoe);
         } else {
             w = &layers[ul];
         }
-        at::Tensor h = rmsnorm(x, w->inNorm);
+        at::Tensor h = rmsnorm(x, (*w)[InNorm]);
         x = x + attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask);
+        if (!recipes[ul].moe) { // a dense layer: its MLP, no routing
+            at::Tensor h2 = rmsnorm(x, (*w)[PostNorm]);
+            if (needMoe)
+                x = x + mlp(h2, (*w)[DenseW13], (*w)[DenseW2]);
+            if (stream)
+                release(l);
+            continue;
+        }
+        const size_t um = static_cast<size_t>(++m);
         at::Tensor hr; // the router's input (float32 in mixed mode)
-        at::Tensor h2 = rmsnorm(x, w->postNorm, &hr, postNorm32[ul]);
+        at::Tensor h2 = rmsnorm(x, (*w)[PostNorm], &hr, postNorm32[ul]);
         at::Tensor logits = lin(hr, gates[ul]); // [N, E]
         at::Tensor probs = at::softmax(logits.to(at::kFloat), -1);
         auto [tw, ti] = at::topk(probs, K, -1, true, true);
-        tw = tw / tw.sum(-1, true);
+        if (cfg.normTopkProb)
+            tw = tw / tw.sum(-1, true);
         // Kept on the device until the pass ends: a copy to the host here would make
         // the host wait for the GPU at every layer.
-        outLogits[ul] = logits;
-        outIds[ul] = ti;
-        outWeights[ul] = tw;
-        // Features of layer l from hr_l alone (nothing later exists yet), float32.
+        outLogits[um] = logits;
+        outIds[um] = ti;
+        outWeights[um] = tw;
+        // Features of layer m from hr_m alone (nothing later exists yet), float32.
         if (wantFeatures || ro.routerInputs) {
             const at::Tensor hr32 = hr.to(at::kFloat);
             if (wantFeatures)
-                outFeatures[ul] = at::linear(hr32 - featureMu[ul], featureP[ul]);
+                outFeatures[um] = at::linear(hr32 - featureMu[um], featureP[um]);
             // Copied out at once (a sync per layer, only while PCA samples are taken): kept
             // on the device, a batch's inputs would take L*N*H*4 bytes of its memory.
             if (ro.routerInputs)
-                res.routerInputs[l].copy_(hr32);
+                res.routerInputs[m].copy_(hr32);
         }
+        // Probes: this router input through the routers of the MoE layers d further on.
         for (int64_t di = 0; di < Dn; ++di) {
-            const int64_t t = l + dists[static_cast<size_t>(di)];
+            const int64_t t = m + dists[static_cast<size_t>(di)];
             if (t >= L)
                 continue;
-            at::Tensor g = gates[static_cast<size_t>(t)];
+            at::Tensor g = gates[static_cast<size_t>(moeLayers[static_cast<size_t>(t)])];
             at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g);
             auto pi = std::get<1>(at::topk(at::softmax(lg.to(at::kFloat), -1), K, -1, true, true));
-            outProbes.push_back({l, di, pi});
+            outProbes.push_back({m, di, pi});
         }
-        if (needMoe)
-            x = x + moe(h2, *w, ti, tw);
+        if (needMoe) {
+            at::Tensor y = moe(h2, *w, ti, tw);
+            if (cfg.hasSharedExpert())
+                y = y + sharedExpert(h2, *w);
+            x = x + y;
+        }
         if (stream)
             release(l);
     }

@@ -21,14 +21,12 @@ void MixtralRuntime::Impl::prefetch(int64_t l)
     if (!hostCache.empty()) {
         // Copies from the host cache: on CUDA they run on the side stream after the
         // compute queued so far (pinned memory, so truly asynchronous).
-        auto dst = devBuf[b].all();
-        auto src = hostCache[ul].all();
-        for (size_t i = 0; i < dst.size(); ++i)
-            side->copyAfterCurrent(*dst[i], *src[i]);
+        for (int s : slotsOf(l))
+            side->copyAfterCurrent(devBuf[b][s], hostCache[ul][s]);
         side->endGroup();
         return;
     }
-    if (!devBuf[b].qkv.is_cuda()) {
+    if (!devBuf[b][Qkv].is_cuda()) {
         fillLayer(devBuf[b], ul);
         if (l + 1 < cfg.numLayers)
             hintLayer(ul + 1);
@@ -37,10 +35,8 @@ void MixtralRuntime::Impl::prefetch(int64_t l)
     // The pinned buffer b was last read by the copy of layer l-2: wait for it.
     side->hostWaitsForAll();
     fillLayer(hostBuf[b], ul);
-    auto dst = devBuf[b].all();
-    auto src = hostBuf[b].all();
-    for (size_t i = 0; i < dst.size(); ++i)
-        side->copyAfterCurrent(*dst[i], *src[i]);
+    for (int s : slotsOf(l))
+        side->copyAfterCurrent(devBuf[b][s], hostBuf[b][s]);
     side->endGroup();
     if (l + 1 < cfg.numLayers)
         hintLayer(ul + 1);
@@ -52,14 +48,14 @@ const LayerWeights& MixtralRuntime::Impl::acquire(int64_t l, bool)
     side->currentWaitsForLatest();
     // Queue the next layer now: on CUDA its copy runs while this layer computes (the
     // copy waits for the compute queued before it, which used buffer (l+1) % 2).
-    if (devBuf[b].qkv.is_cuda())
+    if (devBuf[b][Qkv].is_cuda())
         prefetch(l + 1);
     return devBuf[b];
 }
 
 void MixtralRuntime::Impl::release(int64_t l)
 {
-    if (!devBuf[0].qkv.is_cuda())
+    if (!devBuf[0][Qkv].is_cuda())
         prefetch(l + 1);
 }
 

@@ -1,0 +1,64 @@
+#pragma once
+// A model family: what one architecture of MoE checkpoints differs in, as data and a few
+// small functions (config.json fields and their defaults, weight names, presets). The
+// runtime, make-model and the memory estimates are written once against ModelConfig's
+// feature fields and these names; adding a family is a file in core/model/family/ plus a
+// line in registry.cpp. Torch-free: config parsing links without libtorch (the fuzzer).
+#include "core/model/config.h"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+#include <vector>
+
+namespace specmoe {
+
+class ConfigReader;
+
+// Tensor names of a decoder layer, relative to "model.layers.N." (hub layout).
+struct WeightNames {
+    std::string qProj = "self_attn.q_proj.weight", kProj = "self_attn.k_proj.weight",
+                vProj = "self_attn.v_proj.weight", oProj = "self_attn.o_proj.weight";
+    std::string qBias = "self_attn.q_proj.bias", kBias = "self_attn.k_proj.bias",
+                vBias = "self_attn.v_proj.bias";           // when attentionBias
+    std::string qNorm = "self_attn.q_norm.weight", kNorm = "self_attn.k_norm.weight"; // when qkNorm
+    std::string inNorm = "input_layernorm.weight", postNorm = "post_attention_layernorm.weight";
+    // Routed experts, one tensor each: expertPrefix + e + "." + expertGate/Up/Down.
+    std::string router;
+    std::string expertPrefix;
+    std::string expertGate, expertUp, expertDown;
+    // transformers-5 fused layout: [E, 2I, H] = per expert cat(gate, up), [E, H, I].
+    std::string fusedRouter = "mlp.gate.weight";
+    std::string fusedGateUp = "mlp.experts.gate_up_proj", fusedDown = "mlp.experts.down_proj";
+    // Shared expert (when sharedExpertIntermediateSize > 0): sharedPrefix + gate_proj ... .
+    std::string sharedPrefix = "mlp.shared_expert.";
+    std::string sharedGate = "mlp.shared_expert_gate.weight"; // [1, H], when sharedExpertGate
+    // Dense layers' MLP: densePrefix + gate_proj / up_proj / down_proj ".weight".
+    std::string densePrefix = "mlp.";
+};
+
+struct ModelFamily {
+    std::string name;                        // config.json model_type, e.g. "qwen2_moe"
+    std::vector<std::string> architectures;  // accepted "architectures" entries
+    WeightNames names;
+    std::string expertsField = "num_local_experts"; // config.json's routed-expert count
+    std::vector<std::string> presets;        // make-model presets, the first is the default
+    // Reads the family's own fields into c (the common ones are already read).
+    void (*readFields)(const ConfigReader& in, ModelConfig& c) = nullptr;
+    // Writes them back (configToJson), beside the common fields.
+    void (*writeFields)(const ModelConfig& c, nlohmann::json& out) = nullptr;
+    // A preset's config (its family fields and sizes); throws for unknown names.
+    ModelConfig (*preset)(const std::string& name) = nullptr;
+};
+
+// Every registered family, in registry order.
+const std::vector<const ModelFamily*>& modelFamilies();
+// The family named `name`; throws specmoe::Error listing the known ones.
+const ModelFamily& familyNamed(const std::string& name);
+// The family a config.json names (architecture and/or model_type; either may be empty);
+// nullptr when none matches.
+const ModelFamily* familyFor(const std::string& architecture, const std::string& modelType);
+// "MixtralForCausalLM (model_type "mixtral"), ..." for error messages.
+std::string supportedFamiliesText();
+
+} // namespace specmoe
