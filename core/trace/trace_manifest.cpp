@@ -155,7 +155,11 @@ nlohmann::json modelToJson(const TraceModelInfo& m)
 
 nlohmann::json originToJson(const TraceOrigin& o)
 {
-    return {{"kind", o.kind}, {"engine", o.engine}, {"engine_version", o.engineVersion}, {"inputs", o.inputs}};
+    return {{"kind", o.kind},
+            {"engine", o.engine},
+            {"engine_version", o.engineVersion},
+            {"inputs", o.inputs},
+            {"ids_ranked", o.idsRanked}};
 }
 
 
@@ -304,6 +308,13 @@ Manifest parse(const std::string& text, const std::string& path)
             m.origin.engine = og.value("engine", "");
             m.origin.engineVersion = og.value("engine_version", "");
             m.origin.inputs = og.value("inputs", std::vector<std::string>{});
+            // Written since the id-order flag exists; traces before it were collected (ranked).
+            if (og.contains("ids_ranked")) {
+                if (!og["ids_ranked"].is_boolean())
+                    throw Error(path + ": origin.ids_ranked must be true or false (it is " + og["ids_ranked"].dump() +
+                                ")");
+                m.origin.idsRanked = og["ids_ranked"].get<bool>();
+            }
         }
         m.runConfig = TraceRunConfig::fromJson(j.value("run_config", nlohmann::json::object()), path + ": run_config");
         m.skipped = sourceStatsFromJson(j.value("skipped", nlohmann::json::object()), path + ": skipped");

@@ -67,6 +67,7 @@ std::string modelOriginDiff(const manifest::Manifest& stored, const TraceWriterO
         return s;
     };
     cmp("origin inputs", join(stored.origin.inputs), join(wanted.origin.inputs));
+    cmp("origin ids_ranked", stored.origin.idsRanked ? "true" : "false", wanted.origin.idsRanked ? "true" : "false");
     return d;
 }
 

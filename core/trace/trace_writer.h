@@ -64,10 +64,16 @@ struct TraceOrigin {
     std::string engine;              // for imports: "vllm", "sglang", "megatron", "npy"
     std::string engineVersion;       // as the user gave it; may be empty
     std::vector<std::string> inputs; // imported files (absolute paths)
+    // Whether each token's k ids per layer are listed in rank order (slot 0 = the highest
+    // router weight). Collected and synthetic traces are; an engine's id-only output may not
+    // be (Megatron's hook path lists ids ascending), so analyses that read slot 0 as the
+    // first choice skip or flag their output when this is false. Absent in a manifest = true.
+    bool idsRanked = true;
 
     bool operator==(const TraceOrigin& o) const
     {
-        return kind == o.kind && engine == o.engine && engineVersion == o.engineVersion && inputs == o.inputs;
+        return kind == o.kind && engine == o.engine && engineVersion == o.engineVersion && inputs == o.inputs &&
+               idsRanked == o.idsRanked;
     }
     bool operator!=(const TraceOrigin& o) const { return !(*this == o); }
 };
