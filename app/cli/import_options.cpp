@@ -41,6 +41,13 @@ void declareImportOptions(ArgParser& p, const import::ImportParams& d)
              import::layerNumberingName(d.megatronNumbering));
     p.option("micro-batch", "B", "megatron: split each router call into B sequences (rows interleaved)",
              numberText(d.microBatch));
+    p.option("pipeline-layers", "N0,N1,...",
+             "megatron: decoder layers per pipeline stage, when the records number layers within their stage "
+             "(training hook path with pipeline parallelism; ranks map to stages in Megatron's default order)");
+    p.option("id-order", "ORDER",
+             "auto | ranked | unordered: whether each token's ids are listed by router weight (auto: ranked "
+             "with weights, which the import sorts by; else unordered unless the input says)",
+             import::idOrderName(d.idOrder));
     p.option("shard-size-mb", "MB", "target uncompressed payload per shard (MiB)", numberText(d.shardSizeMB));
     p.flag("overwrite", "clear a folder that holds another trace");
     p.flag("quiet", "no progress lines");
@@ -73,6 +80,15 @@ import::ImportParams readImportOptions(const ArgParser& a, const import::ImportP
     o.megatronNumbering =
         parseOption<import::LayerNumbering>(a, "megatron-layer-numbering", import::parseLayerNumbering);
     o.microBatch = int(a.getInt("micro-batch", 0, 1 << 20));
+    if (a.has("pipeline-layers")) {
+        o.pipelineLayers.clear();
+        for (int64_t x : parseIdList({a.get("pipeline-layers")}, "pipeline-layers", {"a layer count", 0, 65535}))
+            o.pipelineLayers.push_back(int(x));
+        if (o.pipelineLayers.size() < 2)
+            throw UsageError("option --pipeline-layers: give the decoder layers of every stage (at least two), e.g. "
+                             "12,12,12,12");
+    }
+    o.idOrder = parseOption<import::IdOrder>(a, "id-order", import::parseIdOrder);
     o.shardSizeMB = a.getDouble("shard-size-mb", 0, 1 << 20, true);
     o.overwrite = a.flagSet("overwrite");
     return o;

@@ -48,4 +48,20 @@ const char* layerNumberingName(LayerNumbering n)
     return n == LayerNumbering::Index0 ? "index0" : n == LayerNumbering::Number1 ? "number1" : "auto";
 }
 
+IdOrder parseIdOrder(const std::string& name)
+{
+    if (name == "auto" || name.empty())
+        return IdOrder::Auto;
+    if (name == "ranked")
+        return IdOrder::Ranked;
+    if (name == "unordered")
+        return IdOrder::Unordered;
+    throw Error("id order '" + name + "' is not known (accepted: auto, ranked, unordered)");
+}
+
+const char* idOrderName(IdOrder order)
+{
+    return order == IdOrder::Ranked ? "ranked" : order == IdOrder::Unordered ? "unordered" : "auto";
+}
+
 } // namespace specmoe::import

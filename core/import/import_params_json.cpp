@@ -21,6 +21,8 @@ nlohmann::json toJson(const ImportParams& p)
             {"engineVersion", p.engineVersion},
             {"megatronNumbering", layerNumberingName(p.megatronNumbering)},
             {"microBatch", p.microBatch},
+            {"idOrder", idOrderName(p.idOrder)},
+            {"pipelineLayers", p.pipelineLayers},
             {"shardSizeMB", p.shardSizeMB},
             {"overwrite", p.overwrite}};
 }
@@ -44,6 +46,8 @@ ImportParams importParamsFromJson(const nlohmann::json& json, const std::string&
     f.read("engineVersion", p.engineVersion);
     f.read<LayerNumbering>("megatronNumbering", p.megatronNumbering, parseLayerNumbering);
     f.read("microBatch", p.microBatch);
+    f.read<IdOrder>("idOrder", p.idOrder, parseIdOrder);
+    f.read("pipelineLayers", p.pipelineLayers);
     f.read("shardSizeMB", p.shardSizeMB);
     f.read("overwrite", p.overwrite);
     return p;

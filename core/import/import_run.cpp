@@ -52,6 +52,12 @@ uint64_t pathBytes(const std::string& p)
     return n;
 }
 
+// The files or folders an input was read from (several for Megatron's joined JSONL).
+std::vector<std::string> inputPaths(const ImportInput& in)
+{
+    return in.paths.empty() ? std::vector<std::string>{in.path} : in.paths;
+}
+
 std::string seqName(const ImportInput& in, size_t s)
 {
     const std::string& req = in.sequences[s].requestId;
@@ -74,6 +80,7 @@ public:
         readInputs();
         resolveLayout();
         planLayers();
+        resolveIdOrder();
         pass(nullptr);
         write();
         verify();
@@ -105,7 +112,8 @@ private:
         }
         for (const ImportInput& in : m_inputs) {
             m_rowsTotal += in.totalRows();
-            m_result.inputBytes += pathBytes(in.path);
+            for (const std::string& p : inputPaths(in))
+                m_result.inputBytes += pathBytes(p);
             m_result.warnings.insert(m_result.warnings.end(), in.warnings.begin(), in.warnings.end());
         }
     }
@@ -191,6 +199,34 @@ private:
             m_dims.moeLayers = p.moeLayers;
             m_dims.decoderLayers = p.decoderLayers;
         }
+    }
+
+    // Whether the stored ids are in rank order (origin.ids_ranked): weights rank them (the
+    // rows are sorted by weight as they are written); else --id-order, else what the inputs
+    // say; an input that says nothing is stored as unordered, with a warning.
+    void resolveIdOrder()
+    {
+        if (m_params.idOrder != IdOrder::Auto) {
+            m_idsRanked = m_params.idOrder == IdOrder::Ranked;
+        } else if (m_dims.hasWeights || m_dims.topk == 1) {
+            m_idsRanked = true;
+        } else {
+            m_idsRanked = true;
+            for (const ImportInput& in : m_inputs) {
+                if (in.idsRanked.value_or(false))
+                    continue;
+                m_idsRanked = false;
+                m_result.warnings.push_back(
+                    in.path + ": " +
+                    (in.idsRanked ? in.idOrderSource
+                                  : std::string("the input does not say whether a token's expert ids are listed by "
+                                                "router weight")) +
+                    "; the trace is marked unordered (rank-specific analyses are skipped); give --id-order ranked "
+                    "if they are");
+                break;
+            }
+        }
+        m_result.idsRanked = m_idsRanked;
     }
 
     // One pass over every input: checks only (writer null), or checks and writes.
@@ -343,18 +379,20 @@ private:
         o.runConfig.tool = "specmoe-import-1";
         if (!m_params.modelConfig.empty())
             o.runConfig.modelDir = absolute(fs::path(m_params.modelConfig).parent_path().string());
-        for (const ImportInput& in : m_inputs) {
-            TraceSourceRecord src;
-            src.name = fs::path(in.path).filename().string();
-            src.path = absolute(in.path);
-            src.format = importFormatName(m_params.format);
-            o.runConfig.sources.push_back(src);
-            o.origin.inputs.push_back(src.path);
-        }
+        for (const ImportInput& in : m_inputs)
+            for (const std::string& p : inputPaths(in)) {
+                TraceSourceRecord src;
+                src.name = fs::path(p).filename().string();
+                src.path = absolute(p);
+                src.format = importFormatName(m_params.format);
+                o.runConfig.sources.push_back(src);
+                o.origin.inputs.push_back(src.path);
+            }
         o.origin.kind = "imported";
         o.origin.engine = importFormatName(m_params.format);
         o.origin.engineVersion =
             !m_params.engineVersion.empty() ? m_params.engineVersion : m_inputs.front().engineVersion;
+        o.origin.idsRanked = m_idsRanked;
         o.model.family = m_layout.family;
         o.model.name = m_layout.name;
         o.model.routing = m_layout.routing;
@@ -369,8 +407,13 @@ private:
                               {"layer_axis", layerAxisName(m_params.layerAxis)},
                               {"numbering", layerNumberingName(m_params.megatronNumbering)},
                               {"micro_batch", m_params.microBatch}};
+        if (m_params.idOrder != IdOrder::Auto) // absent by default: imports before the option resume
+            run["id_order"] = idOrderName(m_params.idOrder);
+        if (!m_params.pipelineLayers.empty())
+            run["pipeline_layers"] = m_params.pipelineLayers;
         for (const ImportInput& in : m_inputs)
-            run["inputs"].push_back({absolute(in.path), pathBytes(in.path)});
+            for (const std::string& p : inputPaths(in))
+                run["inputs"].push_back({absolute(p), pathBytes(p)});
         const std::string runText = run.dump();
         TraceFingerprint fp;
         fp.modelConfigHash = crc32Hex(crc32Update(0, layout.data(), layout.size()));
@@ -469,6 +512,7 @@ private:
     ProgressMeter m_meter;
     Counts m_counts;
     int64_t m_rowsTotal = 0, m_rowsDone = 0;
+    bool m_idsRanked = true; // resolveIdOrder()
 };
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,7 @@ public:
 
 struct ImportInput {
     std::string path;          // the input file or folder (errors name it)
+    std::vector<std::string> paths; // every input joined into this one (Megatron's JSONL); empty: path alone
     std::vector<ImportSequence> sequences;
     int slots = 0;             // layer slots of a routing row (L of the engine's array)
     int topk = 0;              // k
@@ -44,6 +46,10 @@ struct ImportInput {
     bool hasTokens = true;     // false: token ids unknown (Megatron's JSONL)
     bool slotsAreMoeLayers = false; // the layer slots are known to be MoE layers (Megatron)
     std::vector<int> slotLayerValues; // ... as the engine numbers them (Megatron: `layer`)
+    // What the input says of the order of a row's k ids: ranked (by router weight), known
+    // unordered (Megatron's training hook lists them ascending), or not said (empty).
+    std::optional<bool> idsRanked;
+    std::string idOrderSource; // why, for messages ("Megatron's routing-map hook lists ids ascending")
     nlohmann::json modelConfig; // a configuration carried by the input (null: none)
     std::string modelName;
     std::string engineVersion;

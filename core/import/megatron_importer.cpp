@@ -1,13 +1,16 @@
 // --format megatron: the JSONL files Megatron-Core writes with --moe-routing-trace-path
 // (router_trace_rank<R>.jsonl: one record per step and router call, `layer`, `num_tokens`,
 // `topk`, `top_indices` [num_tokens][k]; docs/trace-import.md, "Megatron-Core"). Records
-// carry no token ids and no request boundaries: each router call of a (rank, step) becomes
-// a sequence (or --micro-batch B sequences, de-interleaved), token ids unknown. Only MoE
-// layers are recorded; `block: "mtp"` records are skipped. The whole trace is held in
-// memory (4 bytes per id) while it is checked and written. An .npz input is instead an
-// import bundle of the inference engine's per-request `routing_indices` (engine
-// "megatron-core"), read like vLLM's.
+// carry no token ids and no request boundaries: each router call of a (pipeline, step)
+// becomes a sequence (or --micro-batch B sequences, de-interleaved), token ids unknown. Only
+// MoE layers are recorded; `block: "mtp"` records are skipped. All JSONL inputs of one import
+// are read together: with pipeline parallelism each stage's ranks record only their own
+// layers, and the stages' records of one call are joined into one sequence with every layer
+// (megatron_pipeline.cpp). The whole trace is held in memory (4 bytes per id) while it is
+// checked and written. An .npz input is instead an import bundle of the inference engine's
+// per-request `routing_indices` (engine "megatron-core"), read like vLLM's.
 #include "core/import/importers.h"
+#include "core/import/megatron_records.h"
 #include "core/util/error.h"
 #include "core/util/json_error.h"
 
@@ -15,9 +18,6 @@
 #include <climits>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <set>
-#include <tuple>
 
 namespace fs = std::filesystem;
 
@@ -25,24 +25,8 @@ namespace specmoe::import {
 namespace {
 
 using nlohmann::json;
-
-struct Call {
-    std::map<int, std::vector<int32_t>> byLayer; // layer value -> [num_tokens, k]
-    int64_t rows = -1;
-    std::string where; // file:line of its first record
-};
-
-struct Trace {
-    std::map<std::tuple<int64_t, int64_t, int64_t>, Call> calls; // (rank, step, call index)
-    std::set<int> layers;
-    int topk = 0;
-    int64_t mtpSkipped = 0;
-};
-
-struct SeqRef {
-    const Call* call;
-    int part, parts;
-};
+using megatron::Call;
+using megatron::Records;
 
 int64_t field(const json& rec, const char* key, const std::string& where, int64_t lo)
 {
@@ -53,7 +37,7 @@ int64_t field(const json& rec, const char* key, const std::string& where, int64_
     return it->get<int64_t>();
 }
 
-void readRecord(const json& rec, const std::string& where, Trace& t, std::map<std::tuple<int64_t, int64_t, int>, int64_t>& seen)
+void readRecord(const json& rec, const std::string& where, Records& t)
 {
     if (!rec.is_object())
         throw Error(where + ": not a JSON object");
@@ -72,8 +56,9 @@ void readRecord(const json& rec, const std::string& where, Trace& t, std::map<st
     auto ti = rec.find("top_indices");
     if (ti == rec.end() || !ti->is_array() || int64_t(ti->size()) != rows)
         throw Error(where + ": 'top_indices' must list num_tokens (" + std::to_string(rows) + ") rows");
-    const int64_t callIndex = seen[{rank, step, layer}]++;
-    Call& call = t.calls[{rank, step, callIndex}];
+    megatron::Rank& r = t.ranks[rank];
+    const int64_t callIndex = r.seen[{step, layer}]++;
+    Call& call = r.calls[{step, callIndex}];
     if (call.where.empty())
         call.where = where;
     if (call.rows >= 0 && call.rows != rows)
@@ -81,21 +66,41 @@ void readRecord(const json& rec, const std::string& where, Trace& t, std::map<st
                     std::to_string(callIndex) + ": layer " + std::to_string(layer) + " has " + std::to_string(rows) +
                     " tokens, other layers of the call have " + std::to_string(call.rows) + " (ragged)");
     call.rows = rows;
-    std::vector<int32_t>& ids = call.byLayer[layer];
+    megatron::LayerIds& out = call.byLayer[layer];
+    out.where = where;
+    std::vector<int32_t>& ids = out.ids;
     ids.reserve(size_t(rows * k));
-    for (int64_t r = 0; r < rows; ++r) {
-        const json& row = (*ti)[size_t(r)];
+    for (int64_t i = 0; i < rows; ++i) {
+        const json& row = (*ti)[size_t(i)];
         if (!row.is_array() || int64_t(row.size()) != k)
-            throw Error(where + ": top_indices row " + std::to_string(r) + " does not hold topk (" + std::to_string(k) +
+            throw Error(where + ": top_indices row " + std::to_string(i) + " does not hold topk (" + std::to_string(k) +
                         ") ids");
         for (const json& v : row) {
             if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX)
-                throw Error(where + ": top_indices row " + std::to_string(r) + " holds " + v.dump() +
+                throw Error(where + ": top_indices row " + std::to_string(i) + " holds " + v.dump() +
                             ", not an expert id");
-            ids.push_back(int32_t(v.get<int64_t>()));
+            const int32_t x = int32_t(v.get<int64_t>());
+            // The training hook lists ids ascending (from the routing map); top-k output does not.
+            if (!ids.empty() && size_t(ids.size()) % size_t(k) != 0 && x < ids.back())
+                t.someRowNotAscending = true;
+            ids.push_back(x);
         }
     }
-    t.layers.insert(layer);
+    if (r.firstRecord.empty())
+        r.firstRecord = where;
+}
+
+// Rank R of a router_trace_rank<R>.jsonl name; -1 for another name.
+int64_t rankOfName(const std::string& name)
+{
+    const std::string pre = "router_trace_rank", post = ".jsonl";
+    if (name.size() <= pre.size() + post.size() || name.rfind(pre, 0) != 0 ||
+        name.compare(name.size() - post.size(), post.size(), post) != 0)
+        return -1;
+    const std::string digits = name.substr(pre.size(), name.size() - pre.size() - post.size());
+    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+        return -1;
+    return std::stoll(digits);
 }
 
 std::vector<std::string> traceFiles(const std::string& input)
@@ -104,11 +109,9 @@ std::vector<std::string> traceFiles(const std::string& input)
     if (!fs::is_directory(input, ec))
         return {input};
     std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(input, ec)) {
-        const std::string n = e.path().filename().string();
-        if (n.rfind("router_trace_rank", 0) == 0 && n.size() > 6 && n.compare(n.size() - 6, 6, ".jsonl") == 0)
+    for (const auto& e : fs::directory_iterator(input, ec))
+        if (rankOfName(e.path().filename().string()) >= 0)
             files.push_back(e.path().string());
-    }
     std::sort(files.begin(), files.end());
     if (files.empty())
         throw Error(input + ": the folder holds no router_trace_rank*.jsonl file (what --moe-routing-trace-path "
@@ -116,22 +119,48 @@ std::vector<std::string> traceFiles(const std::string& input)
     return files;
 }
 
+void readFile(const std::string& file, Records& t)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw Error(file + ": cannot open");
+    // Every rank creates its file, also a rank whose stage holds no MoE layer (no record).
+    const int64_t named = rankOfName(fs::path(file).filename().string());
+    if (named >= 0)
+        t.filesOfRank[named] = file;
+    std::string line;
+    for (int64_t lineNo = 1; std::getline(in, line); ++lineNo) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos)
+            continue;
+        const std::string where = file + ":" + std::to_string(lineNo);
+        json rec;
+        try {
+            rec = json::parse(line);
+        } catch (const std::exception& e) {
+            throw Error(where + ": not a JSON record (" + jsonErrorText(e) + ")");
+        }
+        readRecord(rec, where, t);
+    }
+    if (in.bad())
+        throw Error(file + ": read error");
+}
+
 class CallRows : public RowStream {
 public:
-    CallRows(std::shared_ptr<const Trace> t, std::vector<SeqRef> seqs) : m_t(std::move(t)), m_seqs(std::move(seqs))
+    CallRows(std::shared_ptr<const megatron::Joined> t, std::vector<megatron::SeqRef> seqs)
+        : m_t(std::move(t)), m_seqs(std::move(seqs))
     {
-        for (int l : m_t->layers)
-            m_layers.push_back(l);
     }
     void readRows(size_t rows, int64_t* ids, float*) override
     {
         advance();
-        const SeqRef& s = m_seqs[m_seq];
+        const megatron::SeqRef& s = m_seqs[m_seq];
+        const megatron::JoinedCall& call = m_t->calls[s.call];
         const size_t k = size_t(m_t->topk);
         for (size_t i = 0; i < rows; ++i) {
             const size_t src = size_t(s.part) + (m_row + i) * size_t(s.parts);
-            for (size_t l = 0; l < m_layers.size(); ++l) {
-                const int32_t* from = s.call->byLayer.at(m_layers[l]).data() + src * k;
+            for (const std::vector<int32_t>* layer : call.layers) {
+                const int32_t* from = layer->data() + src * k;
                 for (size_t j = 0; j < k; ++j)
                     *ids++ = from[j];
             }
@@ -150,88 +179,74 @@ private:
     // Moves to the next sequence once the current one is read.
     void advance()
     {
-        while (m_seq < m_seqs.size() && m_row >= size_t(m_seqs[m_seq].call->rows / m_seqs[m_seq].parts)) {
+        while (m_seq < m_seqs.size() &&
+               m_row >= size_t(m_t->calls[m_seqs[m_seq].call].rows / m_seqs[m_seq].parts)) {
             ++m_seq;
             m_row = 0;
         }
         if (m_seq >= m_seqs.size())
             throw Error("internal: read beyond the Megatron trace's last call");
     }
-    std::shared_ptr<const Trace> m_t;
-    std::vector<SeqRef> m_seqs;
-    std::vector<int> m_layers;
+    std::shared_ptr<const megatron::Joined> m_t;
+    std::vector<megatron::SeqRef> m_seqs;
     size_t m_seq = 0, m_row = 0;
 };
 
-ImportInput readOne(const std::string& input, const ImportParams& params)
+ImportInput readJsonl(const std::vector<std::string>& inputs, const ImportParams& params)
 {
-    auto t = std::make_shared<Trace>();
-    std::map<std::tuple<int64_t, int64_t, int>, int64_t> seen; // calls so far per (rank, step, layer)
-    for (const std::string& file : traceFiles(input)) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in)
-            throw Error(file + ": cannot open");
+    auto records = std::make_unique<Records>();
+    for (const std::string& input : inputs)
+        for (const std::string& file : traceFiles(input))
+            readFile(file, *records);
+    const std::string label = inputs.size() == 1 ? inputs.front() : inputs.front() + " (and the other JSONL inputs)";
+    if (records->ranks.empty())
+        throw Error(label + ": no decoder routing records");
+    if (records->topk > kMaxTopk)
+        throw Error(label + ": topk is " + std::to_string(records->topk) + "; at most " + std::to_string(kMaxTopk) +
+                    " experts per token are accepted");
+    const int topk = records->topk;
+    const bool notAscending = records->someRowNotAscending;
+    const int64_t mtpSkipped = records->mtpSkipped;
+    auto joined = std::make_shared<megatron::Joined>(megatron::join(std::move(*records), params.pipelineLayers, label));
+    records.reset();
 
-        std::string line;
-        for (int64_t lineNo = 1; std::getline(in, line); ++lineNo) {
-            if (line.find_first_not_of(" \t\r") == std::string::npos)
-                continue;
-            const std::string where = file + ":" + std::to_string(lineNo);
-            json rec;
-            try {
-                rec = json::parse(line);
-            } catch (const std::exception& e) {
-                throw Error(where + ": not a JSON record (" + jsonErrorText(e) + ")");
-            }
-            readRecord(rec, where, *t, seen);
-        }
-        if (in.bad())
-            throw Error(file + ": read error");
-    }
-    if (t->calls.empty())
-        throw Error(input + ": no decoder routing records");
     ImportInput out;
-    out.path = input;
-    out.slots = int(t->layers.size());
-    out.topk = t->topk;
+    out.path = inputs.front();
+    if (inputs.size() > 1)
+        out.paths = inputs;
+    out.slots = int(joined->layers.size());
+    out.topk = topk;
     out.hasTokens = false;
     out.slotsAreMoeLayers = true;
-    out.slotLayerValues.assign(t->layers.begin(), t->layers.end());
-    if (t->topk > kMaxTopk)
-        throw Error(input + ": topk is " + std::to_string(t->topk) + "; at most " + std::to_string(kMaxTopk) +
-                    " experts per token are accepted");
-    if (t->mtpSkipped)
-        out.warnings.push_back(input + ": " + std::to_string(t->mtpSkipped) + " MTP record(s) skipped");
+    out.slotLayerValues = joined->layers;
+    if (topk == 1 || notAscending) {
+        out.idsRanked = true; // Megatron's top-k output lists ids by score (torch.topk, sorted)
+    } else {
+        out.idsRanked = false;
+        out.idOrderSource = "every record lists its ids ascending, as Megatron's training hook does (it reads "
+                            "them off the routing map), so they are not in rank order";
+    }
+    if (mtpSkipped)
+        out.warnings.push_back(label + ": " + std::to_string(mtpSkipped) + " MTP record(s) skipped");
+    out.warnings.insert(out.warnings.end(), joined->notes.begin(), joined->notes.end());
     const int parts = std::max(1, params.microBatch);
-    std::vector<SeqRef> refs;
-    for (const auto& [key, call] : t->calls) {
-        const auto [rank, step, index] = key;
-        const std::string name = "rank " + std::to_string(rank) + " step " + std::to_string(step) + " call " +
-                                 std::to_string(index);
-        if (int(call.byLayer.size()) != out.slots) {
-            std::string missing;
-            for (int l : t->layers)
-                if (!call.byLayer.count(l))
-                    missing += (missing.empty() ? "" : ",") + std::to_string(l);
-            throw Error(call.where + ": " + name + " has no record of layer(s) " + missing +
-                        " that other calls have (an incomplete step; with pipeline parallelism import one "
-                        "stage's ranks together)");
-        }
+    std::vector<megatron::SeqRef> refs;
+    for (size_t c = 0; c < joined->calls.size(); ++c) {
+        const megatron::JoinedCall& call = joined->calls[c];
         if (call.rows % parts != 0)
-            throw Error(call.where + ": " + name + " has " + std::to_string(call.rows) +
+            throw Error(call.where + ": " + call.name + " has " + std::to_string(call.rows) +
                         " tokens, not a multiple of --micro-batch " + std::to_string(parts));
         for (int b = 0; b < parts; ++b) {
             if (call.rows / parts == 0)
                 continue;
             ImportSequence q;
-            q.requestId = "r" + std::to_string(rank) + "/s" + std::to_string(step) + "/c" + std::to_string(index) +
-                          (parts > 1 ? "/b" + std::to_string(b) : "");
+            q.requestId = call.requestId + (parts > 1 ? "/b" + std::to_string(b) : "");
             q.tokens = q.routeRows = q.promptTokens = call.rows / parts;
             out.sequences.push_back(std::move(q));
-            refs.push_back(SeqRef{&call, b, parts});
+            refs.push_back(megatron::SeqRef{c, b, parts});
         }
     }
-    out.open = [t, refs]() -> std::unique_ptr<RowStream> { return std::make_unique<CallRows>(t, refs); };
+    out.open = [joined, refs]() -> std::unique_ptr<RowStream> { return std::make_unique<CallRows>(joined, refs); };
     return out;
 }
 
@@ -240,11 +255,21 @@ ImportInput readOne(const std::string& input, const ImportParams& params)
 std::vector<ImportInput> readMegatronInputs(const ImportParams& params)
 {
     std::vector<ImportInput> out;
+    std::vector<std::string> jsonl;
+    size_t jsonlAt = 0;
     for (const std::string& path : params.inputs) {
         // Per-request routing_indices of the dynamic inference engine, saved as a bundle.
         const bool bundle = path.size() > 4 && path.compare(path.size() - 4, 4, ".npz") == 0;
-        out.push_back(bundle ? readBundle(path, BundleRules{"megatron", {"megatron-core"}}) : readOne(path, params));
+        if (bundle) {
+            out.push_back(readBundle(path, BundleRules{"megatron", {"megatron-core"}}));
+            continue;
+        }
+        if (jsonl.empty())
+            jsonlAt = out.size();
+        jsonl.push_back(path);
     }
+    if (!jsonl.empty())
+        out.insert(out.begin() + long(jsonlAt), readJsonl(jsonl, params));
     return out;
 }
 
@@ -264,7 +289,8 @@ std::vector<int> megatronDecoderLayers(const std::vector<int>& values, const Mod
                 return number1;
             throw Error(label + ": the records' layer values " + observed + " match the model's MoE layers (" +
                         layerListText(layout.moeLayers) + ") neither as 0-based indices nor as 1-based numbers "
-                        "(check the model configuration; a pipeline-parallel run numbers layers per stage)");
+                        "(check the model configuration; a pipeline-parallel training run numbers layers within "
+                        "each stage: give --pipeline-layers)");
         }
         if (!values.empty() && values.front() == 0)
             return index0;

@@ -77,7 +77,9 @@ RowProblem RowChecker::check(size_t rows, const int64_t* ids, const float* weigh
                                           "router weight " + std::to_string(x) + " is not a finite value >= 0"};
                 }
         }
-        if (outIds) {
+        if (outIds && outWeights && weights) {
+            writeByWeight(row, weights + r * rowValues, *outIds, *outWeights);
+        } else if (outIds) {
             const size_t at = outIds->size();
             outIds->resize(at + m_keep.size() * size_t(m_k));
             ExpertId* o = outIds->data() + at;
@@ -85,12 +87,30 @@ RowProblem RowChecker::check(size_t rows, const int64_t* ids, const float* weigh
                 for (int j = 0; j < m_k; ++j)
                     *o++ = ExpertId(row[size_t(slot) * size_t(m_k) + size_t(j)]);
         }
-        if (outWeights && weights)
-            for (int slot : m_keep)
-                for (int j = 0; j < m_k; ++j)
-                    outWeights->push_back(floatToHalf(weights[r * rowValues + size_t(slot) * size_t(m_k) + size_t(j)]));
     }
     return {};
+}
+
+// With weights the trace states the rank order (slot 0 = the highest weight), whatever order
+// the input listed them in: each layer's k (id, weight) pairs sorted by descending weight,
+// ties kept in the input's order (an insertion sort: k <= 16).
+void RowChecker::writeByWeight(const int64_t* row, const float* w, std::vector<ExpertId>& outIds,
+                               std::vector<uint16_t>& outWeights) const
+{
+    int order[kMaxTopk];
+    for (int slot : m_keep) {
+        const size_t base = size_t(slot) * size_t(m_k);
+        for (int j = 0; j < m_k; ++j) {
+            int i = j;
+            for (; i > 0 && w[base + size_t(order[i - 1])] < w[base + size_t(j)]; --i)
+                order[i] = order[i - 1];
+            order[i] = j;
+        }
+        for (int j = 0; j < m_k; ++j) {
+            outIds.push_back(ExpertId(row[base + size_t(order[j])]));
+            outWeights.push_back(floatToHalf(w[base + size_t(order[j])]));
+        }
+    }
 }
 
 } // namespace specmoe::import

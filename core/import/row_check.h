@@ -26,7 +26,8 @@ public:
     // Checks `rows` rows of ids [rows, slots, k] (weights the same shape, or nullptr).
     // keep[i] says whether row i stays (false: marked missing with -1, dropped under
     // allowMissing). When `outIds` is set the kept rows' ids of the stored layers are appended
-    // to it ([kept, L, k]) and, with weights, their IEEE half bits to `outWeights`.
+    // to it ([kept, L, k]) and, with weights, their IEEE half bits to `outWeights`, each
+    // layer's k pairs sorted by descending weight (the trace is then ranked).
     RowProblem check(size_t rows, const int64_t* ids, const float* weights, std::vector<uint8_t>& keep,
                      std::vector<ExpertId>* outIds, std::vector<uint16_t>* outWeights);
 
@@ -34,6 +35,8 @@ public:
 
 private:
     RowProblem idProblem(size_t row, int slot, int j, int64_t v) const;
+    void writeByWeight(const int64_t* row, const float* w, std::vector<ExpertId>& outIds,
+                       std::vector<uint16_t>& outWeights) const;
     std::vector<int> m_keep, m_dense;
     int m_slots, m_k, m_experts;
     bool m_allowMissing;

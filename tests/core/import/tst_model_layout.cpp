@@ -140,12 +140,19 @@ TEST(ImportParamsJson, RoundTripsAndNamesBadFields)
     p.engineVersion = "0.1";
     p.megatronNumbering = LayerNumbering::Number1;
     p.microBatch = 4;
+    p.idOrder = IdOrder::Unordered;
+    p.pipelineLayers = {3, 3};
     p.shardSizeMB = 64;
     p.overwrite = true;
     const ImportParams q = importParamsFromJson(toJson(p));
     EXPECT_EQ(toJson(q), toJson(p));
     EXPECT_EQ(q.layout.moeLayers, p.layout.moeLayers);
     EXPECT_EQ(q.format, ImportFormat::Megatron);
+    EXPECT_EQ(q.idOrder, IdOrder::Unordered);
+    EXPECT_EQ(q.pipelineLayers, p.pipelineLayers);
+    EXPECT_NE(errorOf([] { importParamsFromJson({{"idOrder", "sorted"}}, "job"); })
+                  .find("id order 'sorted' is not known (accepted: auto, ranked, unordered)"),
+              std::string::npos);
     EXPECT_NE(errorOf([] { importParamsFromJson({{"format", "tensorrt"}}, "job"); }).find("job: field 'format'"),
               std::string::npos);
 }

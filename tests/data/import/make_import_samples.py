@@ -244,11 +244,17 @@ def generic():
     tok = np.asarray(tokens(n), dtype=np.int64)
     np.savez(path("npy_weights.npz"), expert_ids=ids, token_ids=tok, seq_lens=np.asarray(lens),
              weights=w, prompt_lens=np.asarray(prompts), request_ids=np.asarray([101, 102]))
+    # With weights the trace is in rank order: each layer's ids sorted by descending weight
+    # (ties keep the input's order). The input lists some pairs lighter first, so the test
+    # sees the sort.
+    order = np.argsort(-w.astype(np.float32), axis=2, kind="stable")
+    assert (order[:, :, 0] != 0).any()
+    ranked_ids, ranked_w = np.take_along_axis(ids, order, axis=2), np.take_along_axis(w, order, axis=2)
     seqs, at = [], 0
     for s, (length, p) in enumerate(zip(lens, prompts)):
         seqs.append(dict(request_id=str(101 + s), tokens=tok[at:at + length].tolist(), positions=list(range(length)),
-                         generated=length - p, ids=ids[at:at + length].tolist(),
-                         weights=w[at:at + length].astype(np.float32).tolist()))
+                         generated=length - p, ids=ranked_ids[at:at + length].tolist(),
+                         weights=ranked_w[at:at + length].astype(np.float32).tolist()))
         at += length
     expected("npy_weights", seqs, 8, 2, [], 3, weights=True)
 
