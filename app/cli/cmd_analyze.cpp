@@ -44,6 +44,10 @@ void printSummary(const AnalysisResult& r)
               << r.experts << " experts" << (r.sharedExperts ? " + " + std::to_string(r.sharedExperts) + " shared" : "")
               << ", top-" << r.topk << (r.hasWeights ? "" : ", no router weights") << "), " << r.sources.size()
               << " source(s)\n";
+    if (!r.idsRanked)
+        std::cout << "the trace does not list each token's experts by router weight (ids_ranked false): "
+                     "\"first\" below is the first id as listed, not the top choice; the predictability "
+                     "ceiling and the layer-pair MI matrix are skipped\n";
     std::cout << "layer  H(first)/log2E  max/uniform  same-first  top-k overlap\n";
     for (int l = 0; l < r.layers; ++l) {
         const LayerLoad& ll = r.overall.layers[size_t(l)];

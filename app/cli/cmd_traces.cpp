@@ -57,6 +57,8 @@ int runInfo(const ArgParser& a, const std::string& dir)
     if (!origin.inputs.empty())
         originLine += " (" + std::to_string(origin.inputs.size()) + " input file" +
                       (origin.inputs.size() == 1 ? "" : "s") + ")";
+    if (!origin.idsRanked)
+        originLine += ", expert ids not in rank order";
     std::cout << "trace            " << dir << "\n"
               << "schema           " << set.schemaVersion() << (set.complete() ? ", complete" : ", incomplete (resumable)") << "\n"
               << "model            " << modelLine << "\n"

@@ -127,6 +127,7 @@ AnalysisResult AnalysisAccumulator::Impl::finish() const
     r.decoderLayers = dims.decoderLayers;
     r.sharedExperts = dims.sharedExperts;
     r.layerPairMISkipped = layerPairSkipped;
+    r.idsRanked = opt.idsRanked;
     r.sequences = sequences;
     r.tokens = tokens;
     r.randomSameFirstRate = 1.0 / E;

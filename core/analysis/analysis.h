@@ -61,6 +61,13 @@ struct AnalysisOptions {
     int samplesPerCell = 32;                   // 0 = none
     uint64_t sampleSeed = 0x5a3b1e;
 
+    // Whether slot 0 of a token's k ids is its first choice (the ids are in rank order).
+    // analyze(TraceSet) clears it for traces whose manifest says otherwise
+    // (origin.ids_ranked false: imported ids in an engine's unknown order). Without rank
+    // order the statistics of first choices alone (predictability ceiling, layer-pair MI
+    // matrix) are skipped; the others read slot 0 as listed (AnalysisResult::idsRanked).
+    bool idsRanked = true;
+
     // Progress is reported after each block, at most ten times a second.
 };
 

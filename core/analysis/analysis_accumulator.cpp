@@ -47,7 +47,9 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
             dists.push_back(dist);
     transFirst.assign(dists.size() * L * EE);
     transAny.assign(dists.size() * L * EE);
-    if (opt.layerPairMI) {
+    // Without rank order no first choice is known: the tables of first choices alone are
+    // not counted (AnalysisResult::idsRanked says why they are empty).
+    if (opt.layerPairMI && opt.idsRanked) {
         const double entries = double(L) * (L - 1) / 2 * double(EE);
         if (entries <= double(opt.maxLayerPairEntries))
             pairJoint.assign(size_t(entries));
@@ -63,7 +65,7 @@ void AnalysisAccumulator::Impl::init(const TraceDims& d)
         if (c >= 1 && c <= 8 && std::find(contexts.begin(), contexts.end(), c) == contexts.end())
             contexts.push_back(c);
     std::sort(contexts.begin(), contexts.end());
-    if (!horizons.empty()) {
+    if (!horizons.empty() && opt.idsRanked) {
         for (int c : contexts) {
             double ctx = std::pow(double(E), c);
             double entries = 2.0 * horizons.size() * L * ctx * E;

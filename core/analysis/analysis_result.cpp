@@ -93,6 +93,7 @@ void to_json(nlohmann::json& j, const AnalysisResult& r)
                        {"experts", r.experts},
                        {"topk", r.topk},
                        {"hasWeights", r.hasWeights},
+                       {"idsRanked", r.idsRanked},
                        {"moeLayers", r.moeLayers},
                        {"decoderLayers", r.decoderLayers},
                        {"sharedExperts", r.sharedExperts},
@@ -127,6 +128,7 @@ void from_json(const nlohmann::json& j, AnalysisResult& r)
     r.experts = j.value("experts", d.experts);
     r.topk = j.value("topk", d.topk);
     r.hasWeights = j.value("hasWeights", d.hasWeights);
+    r.idsRanked = j.value("idsRanked", d.idsRanked); // absent in results of ranked traces before the flag
     r.moeLayers = j.value("moeLayers", d.moeLayers);
     r.decoderLayers = j.value("decoderLayers", d.decoderLayers);
     r.sharedExperts = j.value("sharedExperts", d.sharedExperts);

@@ -166,6 +166,11 @@ struct AnalysisResult {
     int experts = 0;
     int topk = 0;
     bool hasWeights = true;      // false: id-only traces; the weight statistics are absent
+    // false: the traces' ids are not in rank order (origin.ids_ranked), so slot 0 is not the
+    // first choice: the predictability ceiling and the layer-pair MI matrix are absent, and
+    // every other "first" statistic (load, transitions, same-first repetition, samples'
+    // rank) reads slot 0 as the engine listed it.
+    bool idsRanked = true;
     std::vector<int> moeLayers;  // decoder-layer index of each stored layer; empty = 0..L-1
     int decoderLayers = 0;       // decoder layers of the model (dense ones included); 0 = layers
     int sharedExperts = 0;       // always-on experts (not routed, so not in the statistics)

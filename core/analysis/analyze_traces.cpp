@@ -2,6 +2,7 @@
 #include "core/analysis/analysis.h"
 
 #include "core/trace/trace_set.h"
+#include "core/trace/trace_writer.h"
 
 namespace specmoe {
 
@@ -19,8 +20,9 @@ BlockSource blockSource(const TraceSet& traces, int64_t maxTokens)
 AnalysisResult analyze(const TraceSet& traces, const AnalysisOptions& options,
                        const ProgressFn& progress)
 {
-    AnalysisResult r = analyze(blockSource(traces, options.maxTokens), options, progress,
-                               traces.numTokens());
+    AnalysisOptions o = options;
+    o.idsRanked = options.idsRanked && traces.origin().idsRanked;
+    AnalysisResult r = analyze(blockSource(traces, o.maxTokens), o, progress, traces.numTokens());
     r.traceDir = traces.dir();
     return r;
 }
