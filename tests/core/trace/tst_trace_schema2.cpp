@@ -411,6 +411,9 @@ TEST(TraceSchema2, ResumeRefusesOtherModelOriginOrDims)
     other = o;
     other.origin.inputs = {"/data/c.npz"};
     refused(d, other, "origin");
+    other = o;
+    other.origin.idsRanked = false;
+    refused(d, other, "origin ids_ranked");
     TraceDims dd = d;
     dd.hasWeights = true;
     refused(dd, o, "dimensions");
@@ -664,4 +667,85 @@ print(json.dumps({
     }
     EXPECT_EQ(j["generated"].get<std::vector<int32_t>>(), gen);
     EXPECT_EQ(j["request_id"].get<std::vector<std::string>>(), req);
+}
+
+// origin.ids_ranked (issue 18): whether slot 0 of a token's ids is its first choice. Written
+// and read back; a manifest without it (every trace before the flag, collected or imported)
+// reads as ranked; a value that is not a boolean is refused naming the field.
+TEST(TraceSchema2, IdOrderFlagRoundTripsAndAbsentMeansRanked)
+{
+    TempDir tmp("schema2_order");
+    const TraceDims d = qwen3(false);
+    TraceWriterOptions o = options("qwen3_moe", "megatron");
+    o.origin.idsRanked = false;
+    {
+        TraceWriter w(tmp.path(), d, fp(), o);
+        w.append(block(d, 0, 3));
+        w.finish();
+    }
+    const std::string manifest = tmp.file("manifest.json");
+    {
+        const TraceSet set = TraceSet::open(tmp.path());
+        EXPECT_FALSE(set.origin().idsRanked);
+        EXPECT_EQ(nlohmann::json::parse(set.manifestText()).at("origin").at("ids_ranked"), false);
+    }
+    nlohmann::json j = nlohmann::json::parse(readFile(manifest));
+    j["origin"].erase("ids_ranked");
+    writeFile(manifest, j.dump(1));
+    EXPECT_TRUE(TraceSet::open(tmp.path()).origin().idsRanked);
+    j["origin"]["ids_ranked"] = "no";
+    writeFile(manifest, j.dump(1));
+    try {
+        (void)TraceSet::open(tmp.path());
+        ADD_FAILURE() << "a string ids_ranked was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("manifest.json: origin.ids_ranked must be true or false"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(TraceSchema2, CollectedAndSyntheticTracesAreRanked)
+{
+    EXPECT_TRUE(TraceOrigin{}.idsRanked); // the writer's default: our runtime lists ids by weight
+    TempDir tmp("schema2_ranked");
+    const TraceDims d = mixtral();
+    {
+        TraceWriter w(tmp.path(), d, fp(), options("mixtral"));
+        w.append(block(d, 0, 2));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.path());
+    EXPECT_TRUE(set.origin().idsRanked);
+    EXPECT_EQ(nlohmann::json::parse(set.manifestText()).at("origin").at("ids_ranked"), true);
+}
+
+// A TraceSet keeps its stream block for the next stream (a trace read again refills the same
+// arrays). A second stream, and a stream started inside a visitor of the first (which gets a
+// block of its own), read the same tokens as the first.
+TEST(TraceSchema2, StreamingASetAgainOrInsideAVisitorReadsTheSameTokens)
+{
+    TempDir tmp("schema2_restream");
+    const TraceDims d = qwen3(true);
+    {
+        TraceWriter w(tmp.path(), d, fp(), options("qwen3_moe"));
+        w.append(block(d, 0, 6, 3, true));
+        w.finish();
+    }
+    const TraceSet set = TraceSet::open(tmp.path());
+    const RoutingBlock first = readAll(set);
+    EXPECT_GT(first.numTokens(), 0u);
+    expectSameTokens(readAll(set), first);
+    int outer = 0;
+    set.forEachBlock(
+        [&](const RoutingBlock& b) {
+            const RoutingBlock before = b;
+            if (outer++ == 0)
+                expectSameTokens(readAll(set), first); // nested: must not touch `b`
+            expectSameTokens(b, before);
+            return true;
+        },
+        64);
+    EXPECT_GT(outer, 1);
+    expectSameTokens(readAll(set), first);
 }
