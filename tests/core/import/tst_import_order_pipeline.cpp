@@ -64,7 +64,7 @@ std::vector<std::vector<int>> rows(int n, uint32_t seed, bool ascending)
 
 // A pipeline run's routing: per (step, call) and layer value the ids, and which rank holds
 // which layer values; written one router_trace_rank<R>.jsonl per rank in call order.
-struct Run {
+struct PipelineRun {
     std::map<int64_t, std::vector<int>> layersOfRank;
     int steps = 2, calls = 2, tokens = 5;
     bool ascending = false;
@@ -175,7 +175,7 @@ TEST(ImportIdOrder, WeightsRankTheIdsAsTheyAreWritten)
 TEST(ImportIdOrder, MegatronHookIdsAreUnorderedAndTopkOutputIsRanked)
 {
     TempDir tmp("import-order");
-    Run run;
+    PipelineRun run;
     run.layersOfRank = {{0, {1, 2, 3}}};
     run.ascending = true;
     run.write(tmp.file("hook"), [](int64_t) { return 0; });
@@ -183,7 +183,7 @@ TEST(ImportIdOrder, MegatronHookIdsAreUnorderedAndTopkOutputIsRanked)
     EXPECT_FALSE(r.idsRanked);
     EXPECT_TRUE(anyWarning(r, "lists its ids ascending, as Megatron's training hook does"));
 
-    Run topk = run;
+    PipelineRun topk = run;
     topk.ids.clear();
     topk.ascending = false;
     topk.write(tmp.file("topk"), [](int64_t) { return 0; });
@@ -201,7 +201,7 @@ TEST(ImportIdOrder, MegatronHookIdsAreUnorderedAndTopkOutputIsRanked)
 TEST(ImportMegatronPipeline, StagesAreJoinedIntoSequencesWithEveryLayer)
 {
     TempDir tmp("import-pp");
-    Run run;
+    PipelineRun run;
     run.layersOfRank = {{0, {1, 2}}, {1, {1, 2}}, {2, {3}}, {3, {3}}};
     const auto pipelineOf = [](int64_t rank) { return rank % 2; };
     run.write(tmp.file("in"), pipelineOf);
@@ -239,7 +239,7 @@ TEST(ImportMegatronPipeline, StagesAreJoinedIntoSequencesWithEveryLayer)
 TEST(ImportMegatronPipeline, OverlappingLayersAreAnErrorNamingTheRecord)
 {
     TempDir tmp("import-pp");
-    Run run;
+    PipelineRun run;
     run.layersOfRank = {{0, {1, 2}}, {1, {2, 3}}};
     run.write(tmp.file("in"), [](int64_t) { return 0; });
     const ImportParams p = megatronParams(tmp.file("in"), tmp.file("t"));
@@ -253,7 +253,7 @@ TEST(ImportMegatronPipeline, OverlappingLayersAreAnErrorNamingTheRecord)
 TEST(ImportMegatronPipeline, AStageWithoutACallIsAnErrorNamingTheRecord)
 {
     TempDir tmp("import-pp");
-    Run run;
+    PipelineRun run;
     run.layersOfRank = {{0, {1, 2}}, {1, {3}}};
     run.write(tmp.file("in"), [](int64_t) { return 0; });
     // Rank 1 stopped after step 0: its step-1 records are gone.
@@ -273,7 +273,7 @@ TEST(ImportMegatronPipeline, AStageWithoutACallIsAnErrorNamingTheRecord)
 TEST(ImportMegatronPipeline, StageLocalLayerNumbersNeedPipelineLayers)
 {
     TempDir tmp("import-pp");
-    Run run;
+    PipelineRun run;
     run.layersOfRank = {{0, {1}}, {1, {0, 1}}};
     run.write(tmp.file("in"), [](int64_t) { return 0; }, [](int64_t rank, int v) { return rank == 0 ? v : v + 2; });
     ImportParams p = megatronParams(tmp.file("in"), tmp.file("t"));
