@@ -1,10 +1,11 @@
 // Inference cost of the hidden-state model at Mixtral-8x7B dims (prints numbers, asserts nothing).
-//   bench_hidden_state [--features F] [--mlp W] [--no-decode-context] [--reps N]
+//   bench_hidden_state [--features F] [--mlp W] [--no-decode-context] [--decode-features] [--reps N]
 // Per token and layer, what an engine runs during layer l once the router input hr_l exists:
 // the features f_l = P_l (hr_l - mu_l) (hidden 4096 -> F), one GRU step over layer l's routing
 // plus the features' input (HiddenStateNetImpl::featureInput), the MLP -> H*E logits
 // (HiddenStateNetImpl::step; with decode context the previous token's context, computed once
-// per token, is counted as 1/L of its cost per layer). Median latency of one such step at batch 1
+// per token, is counted as 1/L of its cost per layer; with decode features it also maps the
+// previous token's features of every layer, which the engine computed for that token). Median latency of one such step at batch 1
 // and 64 on one CPU thread, the projection alone beside it, the FLOPs by formula and their
 // share of one Mixtral-8x7B layer's FLOPs per token (attention projections + router + 2 experts).
 // Output: human lines and one JSON line ({"bench":"hidden_state", ...}).
@@ -54,10 +55,14 @@ double medianMicros(int reps, Fn&& fn)
 int main(int argc, char** argv)
 {
     int F = 64, reps = 2000, width = ModelParams().mlpDim;
-    bool decode = ModelParams().decodeContext;
+    bool decode = ModelParams().decodeContext, decodeFeatures = ModelParams().decodeFeatures;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--no-decode-context"))
             decode = false;
+        else if (!std::strcmp(argv[i], "--decode-features"))
+            decodeFeatures = true;
+        else if (!std::strcmp(argv[i], "--no-decode-features"))
+            decodeFeatures = false;
         else if (i + 1 < argc && !std::strcmp(argv[i], "--features"))
             F = std::atoi(argv[++i]);
         else if (i + 1 < argc && !std::strcmp(argv[i], "--mlp"))
@@ -75,6 +80,8 @@ int main(int argc, char** argv)
     c.hidden = true;
     c.model.mlpDim = width;
     c.model.decodeContext = decode;
+    c.model.decodeFeatures = decodeFeatures;
+    decodeFeatures = c.previousFeatureInput();
     const ModelParams& m = c.model;
     torch::manual_seed(1);
     HiddenStateNet net(c);
@@ -91,18 +98,20 @@ int main(int argc, char** argv)
 
     nlohmann::json out = {{"bench", "hidden_state"}, {"features", F}, {"layers", kL}, {"experts", kE},
                           {"hidden", kModel}, {"mlp", m.mlpDim}, {"gru", m.hiddenDim}, {"embed", m.embedDim},
-                          {"horizon", kH}, {"threads", 1}, {"decode_context", decode}};
+                          {"horizon", kH}, {"threads", 1}, {"decode_context", decode},
+                          {"decode_features", decodeFeatures}};
     for (const int B : {1, 64}) {
         const torch::Tensor hr = torch::randn({B, kModel}), state = torch::randn({B, m.hiddenDim});
         const torch::Tensor ids = torch::randint(0, kE, {B, kK}, torch::kLong);
         const torch::Tensor w = torch::full({B, kK}, 0.5f), tok = torch::randint(0, m.tokenBuckets, {B}, torch::kLong);
         const torch::Tensor prevRows = torch::randint(0, kL * kE, {B, kL * kK}, torch::kLong);
         const torch::Tensor prevW = torch::full({B, kL * kK}, 0.5f);
+        const torch::Tensor prevFeat = decodeFeatures ? torch::randn({B, kL, F}) : torch::Tensor();
         torch::Tensor sink, previous;
         const double step = medianMicros(reps, [&](int i) {
             const int l = i % kL;
             if (decode && l == 0) // once per token: the previous token's routing of every layer
-                previous = net->previousContext(prevRows, prevW);                         // [B, W]
+                previous = net->previousContext(prevRows, prevW, prevFeat);               // [B, W]
             const torch::Tensor f = torch::matmul(hr - mu[l], P[l].t());                  // [B, F]
             const torch::Tensor x = (net->enc->le->forward(ids + int64_t(l) * kE) * w.unsqueeze(-1)).sum(1) +
                                     net->enc->layerPos[l] + net->enc->tok->forward(tok) +
@@ -123,8 +132,10 @@ int main(int argc, char** argv)
     const double W = m.mlpDim, hid = m.hiddenDim, d = m.embedDim;
     const double projection = 2.0 * F * kModel + kModel;
     const double gru = 2.0 * 3.0 * (d * hid + hid * hid) + 2.0 * kK * d + 2.0 * F * d; // + the features' input
-    // + the decode context: 2 L k W per token, once (1/L of it per layer).
-    const double mlp = 2.0 * (F * W + hid * W + W * W + W * kH * kE) + 10.0 * F + (decode ? 2.0 * kK * W : 0.0);
+    // + the decode context: 2 L k W per token, once (1/L of it per layer), with decode features
+    // also 2 L F W + 10 L F (their LayerNorm and map).
+    const double mlp = 2.0 * (F * W + hid * W + W * W + W * kH * kE) + 10.0 * F + (decode ? 2.0 * kK * W : 0.0) +
+                       (decodeFeatures ? 2.0 * F * W + 10.0 * F : 0.0);
     const double model = projection + gru + mlp;
     const double attention = 2.0 * kModel * (kModel + 2.0 * kKv + kModel); // q, k, v, o projections
     const double router = 2.0 * kModel * kE;

@@ -229,23 +229,34 @@ class Predictor:
                                                                  self._w(p + "state_in.bias"))
         if self.m.get("decode_context", False):
             # Decode context: the previous token's routing of every layer (valid in decode only).
-            z = z + (F.embedding(f["prev_le"], self._w(p + "prev.weight")) * f["prev_w"].unsqueeze(-1)).sum(1).unsqueeze(1)
+            c = (F.embedding(f["prev_le"], self._w(p + "prev.weight")) * f["prev_w"].unsqueeze(-1)).sum(1)
+            if self.m.get("decode_features", False):
+                # and its features of every layer, where there is a previous token
+                xp = F.layer_norm(f["prev_features"], (self.F,), self._w(p + "norm.weight"), self._w(p + "norm.bias"))
+                known = (f["prev_w"].sum(1, keepdim=True) > 0).to(c.dtype)
+                c = c + torch.matmul(xp.reshape(xp.shape[0], -1), self._w(p + "prev_feat")) * known
+            z = z + c.unsqueeze(1)
         z = F.gelu(F.linear(F.gelu(z), self._w(p + "mid.weight"), self._w(p + "mid.bias")))
         y = F.linear(z, self._w(p + "out.weight"), self._w(p + "out.bias")).view(o.shape[0], self.L, self.H, self.E)
         return y + self._bias(p + "bias", self.E)
 
-    def previous_routing(self, ids, weights, seqs, pos):
+    def previous_routing(self, ids, weights, seqs, pos, features=None):
         """The previous token's routing per row, as (layer, expert) rows l*E + e [N, L*k] and
-        weights [N, L*k]; weights 0 where the row before is not the same sequence's position - 1."""
+        weights [N, L*k]; weights 0 where the row before is not the same sequence's position - 1.
+        With features [N, L, F] also its features (zeros where there is none)."""
         N, L, E, k = ids.shape[0], self.L, self.E, self.k
         w = np.asarray(weights, np.float32) if self.m["use_weights"] else np.full(ids.shape, 1.0 / k, np.float32)
         rows = np.zeros((N, L * k), np.int64)
         pw = np.zeros((N, L * k), np.float32)
+        pf = None if features is None else np.zeros_like(features)
         for n in range(1, N):
             if seqs[n - 1] == seqs[n] and pos[n - 1] + 1 == pos[n]:
                 rows[n] = (np.arange(L)[:, None] * E + ids[n - 1].astype(np.int64)).reshape(-1)
                 pw[n] = w[n - 1].reshape(-1)
-        return torch.from_numpy(rows), torch.from_numpy(pw)
+                if pf is not None:
+                    pf[n] = features[n - 1]
+        out = (torch.from_numpy(rows), torch.from_numpy(pw))
+        return out if pf is None else out + (torch.from_numpy(pf),)
 
     def _ensemble(self, comps):
         p = "ensemble."
@@ -281,10 +292,15 @@ class Predictor:
                 features = self.features_from_router_inputs(router_inputs)
             if features is None:
                 raise ValueError("this predictor holds the hidden-state model: pass router_inputs (or features)")
-            f["hs_features"] = torch.from_numpy(np.asarray(features, np.float32))
+            features = np.asarray(features, np.float32)
+            f["hs_features"] = torch.from_numpy(features)
             if self.m.get("decode_context", False):
-                f["prev_le"], f["prev_w"] = self.previous_routing(np.asarray(topk_ids), topk_weights,
-                                                                  np.asarray(seq_ids), np.asarray(positions))
+                prev = self.previous_routing(np.asarray(topk_ids), topk_weights, np.asarray(seq_ids),
+                                             np.asarray(positions),
+                                             features if self.m.get("decode_features", False) else None)
+                f["prev_le"], f["prev_w"] = prev[0], prev[1]
+                if len(prev) > 2:
+                    f["prev_features"] = prev[2]
         out, comps = {}, []
         if "interlayer" in self.models:
             out["interlayer"] = torch.sigmoid(self._interlayer(f))

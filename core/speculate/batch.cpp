@@ -119,6 +119,12 @@ Batch buildBatch(const TokenTable& t, const LayerStats& s, const PredictorConfig
         std::vector<float> pw = t.prevW;
         bt.prevLe = toTensor(pl, {B, L * k}, torch::kLong);
         bt.prevW = toTensor(pw, {B, L * k}, torch::kFloat);
+        if (c.previousFeatureInput() && t.PF) {
+            std::vector<float> pf(t.prevFeat.size());
+            for (size_t i = 0; i < pf.size(); ++i)
+                pf[i] = halfToFloat(t.prevFeat[i]);
+            bt.prevFeat = toTensor(pf, {B, L, c.featureInput()}, torch::kFloat);
+        }
     }
     return bt;
 }
@@ -129,8 +135,8 @@ Batch Batch::to(const torch::Device& d) const
         return *this;
     Batch o = *this;
     for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.tokKnown, &o.target, &o.valid,
-                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat, &o.prevLe, &o.prevW})
-        if (x->defined()) // feat, prevLe, prevW: only when the model reads them
+                             &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat, &o.prevLe, &o.prevW, &o.prevFeat})
+        if (x->defined()) // feat, prevLe, prevW, prevFeat: only when the model reads them
             *x = x->to(d);
     return o;
 }

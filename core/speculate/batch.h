@@ -16,6 +16,7 @@ struct Batch {
     // Decode context (PredictorConfig::previousInput only): the previous token's routing as
     // (layer, expert) rows l*E + e [B, L*k] and their weights [B, L*k] (0: no previous token).
     torch::Tensor prevLe, prevW;
+    torch::Tensor prevFeat;                      // [B,L,F] its features (previousFeatureInput only; 0: none)
     torch::Tensor target, valid;                 // [B,L,H,E], [B,L,H]
     torch::Tensor statFeat;                      // [B,L,H,2E+1]
     torch::Tensor freqP, markovP, lookP, uniformP; // [B,L,H,E]

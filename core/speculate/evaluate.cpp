@@ -243,7 +243,8 @@ BlockPredictions predictBlock(const std::string& predictorDir, const RoutingBloc
     block.validate();
     checkBlockDims(p.cfg.dims, block, "predict", p.cfg.model.useWeights, p.cfg.featureInput());
     TokenTable tt;
-    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0, p.cfg.previousInput());
+    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0, p.cfg.previousInput(),
+            p.cfg.previousFeatureInput());
     for (size_t t = 0; t < block.numTokens(); ++t)
         tt.append(block, t);
     Batch b = buildBatch(tt, p.stats, p.cfg).to(p.device);

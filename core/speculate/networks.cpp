@@ -113,6 +113,8 @@ HiddenStateNetImpl::HiddenStateNetImpl(const PredictorConfig& c)
         torch::NoGradGuard ng;
         nn::init::normal_(prev->weight, 0.0, 0.1);
     }
+    if (c.previousFeatureInput())
+        prevFeat = register_parameter("prev_feat", torch::randn({L * F, W}) / std::sqrt(double(L * F)));
     bias = register_parameter("bias", torch::zeros({H * L, E}));
     biasIdx = makeBiasIndex(L, H);
 }
@@ -127,7 +129,9 @@ torch::Tensor HiddenStateNetImpl::forward(const Batch& b)
     z = z + layerEmb.unsqueeze(0) + stateIn->forward(o);
     if (prev) {
         TORCH_CHECK(b.prevLe.defined(), "hidden-state model: the batch holds no previous token's routing");
-        z = z + previousContext(b.prevLe, b.prevW).unsqueeze(1);
+        TORCH_CHECK(!prevFeat.defined() || b.prevFeat.defined(),
+                    "hidden-state model: the batch holds no previous token's features");
+        z = z + previousContext(b.prevLe, b.prevW, b.prevFeat).unsqueeze(1);
     }
     z = torch::gelu(mid->forward(torch::gelu(z)));
     torch::Tensor y = out->forward(z).view({b.B, L, H, E});
@@ -139,9 +143,17 @@ torch::Tensor HiddenStateNetImpl::featureInput(int layer, const torch::Tensor& f
     return torch::matmul(norm->forward(features), featGru[layer]);
 }
 
-torch::Tensor HiddenStateNetImpl::previousContext(const torch::Tensor& rows, const torch::Tensor& weights)
+torch::Tensor HiddenStateNetImpl::previousContext(const torch::Tensor& rows, const torch::Tensor& weights,
+                                                  const torch::Tensor& features)
 {
-    return (prev->forward(rows) * weights.unsqueeze(-1)).sum(1);
+    torch::Tensor c = (prev->forward(rows) * weights.unsqueeze(-1)).sum(1);
+    if (!prevFeat.defined())
+        return c;
+    // The first token of a sequence has no previous token: its zero rows would still give
+    // the LayerNorm's shift, so they are masked out.
+    const torch::Tensor known = (weights.sum(1, true) > 0).to(c.scalar_type());
+    const torch::Tensor x = norm->forward(features).reshape({features.size(0), int64_t(L) * F});
+    return c + torch::matmul(x, prevFeat) * known;
 }
 
 torch::Tensor HiddenStateNetImpl::step(int layer, const torch::Tensor& features, const torch::Tensor& state,

@@ -59,8 +59,11 @@ struct HiddenStateNetImpl : torch::nn::Module {
                        const torch::Tensor& previous = {});
     // Layer l's features' share of the GRU's input [B, d].
     torch::Tensor featureInput(int layer, const torch::Tensor& features);
-    // Decode context [B, W] from the previous token's rows l*E + e [B, L*k] and weights [B, L*k].
-    torch::Tensor previousContext(const torch::Tensor& rows, const torch::Tensor& weights);
+    // Decode context [B, W] from the previous token's rows l*E + e [B, L*k] and weights [B, L*k]
+    // and, with decode features, its features [B, L, F] (counted only where its weights are
+    // not all 0, i.e. where there is a previous token).
+    torch::Tensor previousContext(const torch::Tensor& rows, const torch::Tensor& weights,
+                                  const torch::Tensor& features = {});
     Encoder enc{nullptr};
     torch::nn::LayerNorm norm{nullptr};
     torch::Tensor featGru;   // [L, F, d] per-layer projection of the features into the GRU's input
@@ -68,6 +71,7 @@ struct HiddenStateNetImpl : torch::nn::Module {
     torch::Tensor layerEmb;  // [L, W] the layer embedding (a per-layer input of the first layer)
     torch::nn::Linear stateIn{nullptr}, mid{nullptr}, out{nullptr};
     torch::nn::Embedding prev{nullptr}; // [L*E, W] decode context (previousInput only)
+    torch::Tensor prevFeat;             // [L*F, W] the previous token's features (previousFeatureInput only)
     torch::Tensor bias, biasIdx; // [H*L, E] by (horizon, predicted layer), as InterLayer's
     int L, H, E, F;
 };

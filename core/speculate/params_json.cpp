@@ -33,7 +33,8 @@ nlohmann::json toJson(const TrainParams& p)
               {"useLookahead", m.useLookahead},
               {"useFeatures", m.useFeatures},
               {"mlpDim", m.mlpDim},
-              {"decodeContext", m.decodeContext}}},
+              {"decodeContext", m.decodeContext},
+              {"decodeFeatures", m.decodeFeatures}}},
             {"epochs", p.epochs},
             {"batchSize", p.batchSize},
             {"accumulate", p.accumulate},
@@ -75,6 +76,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
         m.read("useFeatures", p.model.useFeatures);
         m.read("mlpDim", p.model.mlpDim);
         m.read("decodeContext", p.model.decodeContext);
+        m.read("decodeFeatures", p.model.decodeFeatures);
     });
     f.read("epochs", p.epochs);
     f.read("batchSize", p.batchSize);

@@ -88,7 +88,8 @@ public:
         m_name = chosen;
         m_horizon = m_p.cfg.horizon;
         m_split = m_p.cfg.split;
-        m_table.init(m_p.cfg.dims, m_p.cfg.model.useWeights, m_p.cfg.featureInput() > 0, m_p.cfg.previousInput());
+        m_table.init(m_p.cfg.dims, m_p.cfg.model.useWeights, m_p.cfg.featureInput() > 0, m_p.cfg.previousInput(),
+                     m_p.cfg.previousFeatureInput());
         if (m_name == kFrequency)
             m_nextToken = layerFrequencies(m_p.stats, m_layers);
     }

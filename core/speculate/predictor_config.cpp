@@ -171,6 +171,7 @@ nlohmann::json PredictorConfig::toJson() const
         j["model"]["use_features"] = model.useFeatures;
         j["model"]["mlp_dim"] = model.mlpDim;
         j["model"]["decode_context"] = model.decodeContext;
+        j["model"]["decode_features"] = model.decodeFeatures;
     }
     if (!featureKind.empty() || !featureBasisFile.empty())
         j["features"] = {{"kind", featureKind}, {"basis", featureBasisFile}};
@@ -209,6 +210,7 @@ PredictorConfig PredictorConfig::fromJson(const nlohmann::json& j, const std::st
     c.model.mlpDim = f.optional<int>("model.mlp_dim", c.model.mlpDim);
     // Written since the decode context exists; earlier predictors had none.
     c.model.decodeContext = f.optional<bool>("model.decode_context", false);
+    c.model.decodeFeatures = f.optional<bool>("model.decode_features", false);
     const auto models = f.required<std::vector<std::string>>("models");
     auto has = [&](const char* n) { return std::find(models.begin(), models.end(), n) != models.end(); };
     c.inter = has(kInterLayer);

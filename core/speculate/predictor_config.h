@@ -31,6 +31,9 @@ struct ModelParams {
     // (train with it off for that). On by default: +0.7 / +1.3 points of recall@2 at h = 1 / 2
     // on the demo's held-out documents (docs/speculation.md).
     bool decodeContext = true;
+    // With decode context, also the previous token's hidden-state features of every layer
+    // (the same features, through a map of their own; valid only in decode, as above).
+    bool decodeFeatures = false;
 };
 
 struct PredictorConfig {
@@ -59,6 +62,8 @@ struct PredictorConfig {
     int featureInput() const { return hidden && model.useFeatures ? dims.featureDim : 0; }
     // Whether the hidden-state model reads the previous token's routing (decode context).
     bool previousInput() const { return hidden && model.decodeContext; }
+    // Whether it also reads the previous token's features (decode context with features).
+    bool previousFeatureInput() const { return previousInput() && model.decodeFeatures && featureInput() > 0; }
     // The trained models it holds, in file order: interlayer, statistics, hidden-state, ensemble.
     std::vector<std::string> models() const;
 

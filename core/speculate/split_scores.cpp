@@ -36,7 +36,8 @@ SplitScores scoreSplit(Predictor& p, const BlockSource& src, std::optional<Split
                                      size_t(H), std::vector<MetricAccumulator>(size_t(L), MetricAccumulator(E, k))));
     p.train(false);
     TokenTable tt;
-    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0, p.cfg.previousInput());
+    tt.init(p.cfg.dims, p.cfg.model.useWeights, p.cfg.featureInput() > 0, p.cfg.previousInput(),
+            p.cfg.previousFeatureInput());
     ProgressMeter meter;
     auto flush = [&]() {
         if (tt.size() == 0)

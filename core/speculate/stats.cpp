@@ -38,11 +38,12 @@ std::vector<float> asF32(const NamedArray& a, const std::string& w) { return asA
 std::vector<int32_t> asI32(const NamedArray& a, const std::string& w) { return asArr<int32_t>(a, "I32", w); }
 
 // ---------------------------------------------------------------------------------------
-void TokenTable::init(const TraceDims& d, bool weights, bool features, bool previous)
+void TokenTable::init(const TraceDims& d, bool weights, bool features, bool previous, bool previousFeatures)
 {
     W = weights && d.hasWeights;
     P = previous;
     F = features ? d.featureDim : 0;
+    PF = P && F > 0 && previousFeatures;
     L = d.layers;
     E = d.experts;
     k = d.topk;
@@ -61,6 +62,7 @@ void TokenTable::clear()
     feat.clear();
     prevIds.clear();
     prevW.clear();
+    prevFeat.clear();
 }
 
 void TokenTable::reserve(size_t n)
@@ -75,6 +77,7 @@ void TokenTable::reserve(size_t n)
     feat.reserve(n * size_t(L) * size_t(F));
     prevIds.reserve(P ? n * lk : 0);
     prevW.reserve(P ? n * lk : 0);
+    prevFeat.reserve(PF ? n * size_t(L) * size_t(F) : 0);
 }
 
 void TokenTable::appendPrevious(const RoutingBlock& b, size_t t)
@@ -82,6 +85,8 @@ void TokenTable::appendPrevious(const RoutingBlock& b, size_t t)
     const size_t lk = size_t(L) * size_t(k);
     prevIds.resize(prevIds.size() + lk);
     prevW.resize(prevW.size() + lk);
+    if (PF)
+        prevFeat.resize(prevFeat.size() + size_t(L) * size_t(F));
     writePrevious(size() - 1, b, t);
 }
 
@@ -91,11 +96,16 @@ void TokenTable::writePrevious(size_t i, const RoutingBlock& b, size_t t)
     ExpertId* ids = prevIds.data() + i * lk;
     float* wr = prevW.data() + i * lk;
     const int64_t p = previousToken(b, t);
+    const size_t lf = size_t(L) * size_t(F);
     if (p < 0) {
         std::fill(ids, ids + lk, ExpertId(0));
         std::fill(wr, wr + lk, 0.0f);
+        if (PF)
+            std::fill(prevFeat.data() + i * lf, prevFeat.data() + (i + 1) * lf, uint16_t(0));
         return;
     }
+    if (PF)
+        std::memcpy(prevFeat.data() + i * lf, b.features.data() + size_t(p) * lf, lf * sizeof(uint16_t));
     const size_t at = size_t(p) * lk;
     std::memcpy(ids, b.topkIds.data() + at, lk * sizeof(ExpertId));
     for (size_t j = 0; j < lk; ++j)
@@ -143,6 +153,10 @@ void TokenTable::append(const TokenTable& o, size_t i)
         prevIds.insert(prevIds.end(), o.prevIds.begin() + long(i * lk), o.prevIds.begin() + long((i + 1) * lk));
         prevW.insert(prevW.end(), o.prevW.begin() + long(i * lk), o.prevW.begin() + long((i + 1) * lk));
     }
+    if (PF) {
+        const size_t lf = size_t(L) * size_t(F);
+        prevFeat.insert(prevFeat.end(), o.prevFeat.begin() + long(i * lf), o.prevFeat.begin() + long((i + 1) * lf));
+    }
 }
 
 void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
@@ -168,10 +182,10 @@ void TokenTable::assign(size_t i, const RoutingBlock& b, size_t t)
 
 // ---------------------------------------------------------------------------------------
 ShuffleBuffer::ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights, bool features,
-                             bool previous)
+                             bool previous, bool previousFeatures)
     : m_capacity(std::max<size_t>(1, capacity)), m_rng(seed)
 {
-    m_buf.init(d, weights, features, previous);
+    m_buf.init(d, weights, features, previous, previousFeatures);
     m_buf.reserve(m_capacity);
 }
 
@@ -211,6 +225,8 @@ bool ShuffleBuffer::pop(TokenTable& out)
             std::memcpy(m_buf.prevIds.data() + r * lk, m_buf.prevIds.data() + (n - 1) * lk, lk * sizeof(ExpertId));
             std::memcpy(m_buf.prevW.data() + r * lk, m_buf.prevW.data() + (n - 1) * lk, lk * sizeof(float));
         }
+        if (m_buf.PF)
+            std::memcpy(m_buf.prevFeat.data() + r * lf, m_buf.prevFeat.data() + (n - 1) * lf, lf * sizeof(uint16_t));
     }
     m_buf.tok.pop_back();
     m_buf.seq.pop_back();
@@ -221,6 +237,7 @@ bool ShuffleBuffer::pop(TokenTable& out)
     m_buf.feat.resize((n - 1) * lf);
     m_buf.prevIds.resize(m_buf.P ? (n - 1) * lk : 0);
     m_buf.prevW.resize(m_buf.P ? (n - 1) * lk : 0);
+    m_buf.prevFeat.resize(m_buf.PF ? (n - 1) * lf : 0);
     return true;
 }
 

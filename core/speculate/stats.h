@@ -31,6 +31,7 @@ struct TokenTable {
     int F = 0;     // hidden-state features per layer kept (0: none, or the predictor reads none)
     bool W = true; // router weights kept (the traces have them and the predictor uses them)
     bool P = false; // the previous token's routing kept (decode context)
+    bool PF = false; // and its features (P and F only)
     std::vector<int32_t> tok;
     std::vector<int64_t> seq;
     std::vector<int32_t> pos;
@@ -45,11 +46,15 @@ struct TokenTable {
     // first token of a sequence, or a predecessor outside the block).
     std::vector<ExpertId> prevIds;
     std::vector<float> prevW;
+    // Its features [n, L, F] as half bits (PF only; zeros where there is no previous token).
+    std::vector<uint16_t> prevFeat;
 
     // weights: whether the reader wants the router weights (kept only when d has them);
     // features: whether it wants the hidden-state features (kept only when d has them);
-    // previous: whether it wants the previous token's routing.
-    void init(const TraceDims& d, bool weights = true, bool features = false, bool previous = false);
+    // previous: whether it wants the previous token's routing; previousFeatures: and its
+    // features (kept only with previous and features).
+    void init(const TraceDims& d, bool weights = true, bool features = false, bool previous = false,
+              bool previousFeatures = false);
     size_t size() const { return tok.size(); }
     void clear();
     void reserve(size_t n);
@@ -77,7 +82,7 @@ inline int64_t previousToken(const RoutingBlock& b, size_t t)
 class ShuffleBuffer {
 public:
     ShuffleBuffer(const TraceDims& d, size_t capacity, uint64_t seed, bool weights = true, bool features = false,
-                  bool previous = false);
+                  bool previous = false, bool previousFeatures = false);
     // Adds a token; when full, moves a random held token to out first.
     void push(const RoutingBlock& b, size_t t, TokenTable& out);
     // Moves one random held token to out; false when empty.

@@ -349,7 +349,8 @@ void TrainingRun::resumeFromCheckpoint()
     if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
         old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim ||
         (m_config.hidden && (old.model.mlpDim != m_params.model.mlpDim ||
-                             old.model.decodeContext != m_params.model.decodeContext)))
+                             old.model.decodeContext != m_params.model.decodeContext ||
+                             old.model.decodeFeatures != m_params.model.decodeFeatures)))
         throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
     m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
     m_predictor.cfg.fallback = old.fallback;
@@ -543,11 +544,11 @@ void TrainingRun::trainEpoch(Epoch& epoch)
 {
     m_predictor.train(true);
     const bool weights = m_config.model.useWeights, features = m_config.featureInput() > 0;
-    const bool previous = m_config.previousInput();
+    const bool previous = m_config.previousInput(), previousFeatures = m_config.previousFeatureInput();
     ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
                       m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights, features,
-                      previous);
-    epoch.batch.init(m_dims, weights, features, previous);
+                      previous, previousFeatures);
+    epoch.batch.init(m_dims, weights, features, previous, previousFeatures);
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());

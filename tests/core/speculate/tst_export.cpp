@@ -170,7 +170,8 @@ TEST(Export, TensorFilesRoundTripAndNameTheFileAtFault)
 // stored features of the same tokens; changing one router input changes its predictions.
 // With decode context (the parameter) Python finds each token's previous token from the
 // sequence ids and positions, as the C++ token rows do.
-class ExportHidden : public ::testing::TestWithParam<bool> {};
+// With decode features (parameter 2) it also takes the previous row's features.
+class ExportHidden : public ::testing::TestWithParam<int> {};
 
 TEST_P(ExportHidden, PythonRecipeFromRawRouterInputsMatchesCpp)
 {
@@ -201,12 +202,14 @@ TEST_P(ExportHidden, PythonRecipeFromRawRouterInputsMatchesCpp)
     p.model.statsDim = 4;
     p.model.tokenBuckets = 32;
     p.model.mlpDim = 16;
-    p.model.decodeContext = GetParam();
+    p.model.decodeContext = GetParam() > 0;
+    p.model.decodeFeatures = GetParam() > 1;
     train(p);
     exportPredictor({dir.file("run"), dir.file("exported")});
     const PredictorConfig cfg = PredictorConfig::load(dir.file("exported"));
     EXPECT_TRUE(cfg.hidden);
-    EXPECT_EQ(cfg.previousInput(), GetParam());
+    EXPECT_EQ(cfg.previousInput(), GetParam() > 0);
+    EXPECT_EQ(cfg.previousFeatureInput(), GetParam() > 1);
     EXPECT_EQ(cfg.featureKind, "pca:16");
     EXPECT_EQ(cfg.featureBasisFile, "feature_basis.safetensors");
     ASSERT_TRUE(std::filesystem::exists(dir.file("exported/feature_basis.safetensors")));
@@ -264,4 +267,4 @@ TEST_P(ExportHidden, PythonRecipeFromRawRouterInputsMatchesCpp)
     EXPECT_NE(runRecipe(dir.file("exported"), dir.file("bad.safetensors"), &bad), 0) << bad;
 }
 
-INSTANTIATE_TEST_SUITE_P(DecodeContext, ExportHidden, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(DecodeContext, ExportHidden, ::testing::Values(0, 1, 2));

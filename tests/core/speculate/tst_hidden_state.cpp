@@ -90,7 +90,12 @@ TEST(HiddenState, FeaturesThatCarryTheFutureBeatTheBaselines)
 // The true routing of layer m is planted in the features of layer m only. Predictions made
 // at source layer l must not move when the features of layers > l change; the same change at
 // layer l itself does move them (the features are read, where reading them is allowed).
-TEST(HiddenState, LaterLayersFeaturesAreNeverRead)
+// With decode features (the parameter) a token also reads its predecessor's features of every
+// layer, which is no leak in decode: there the features of every other token change and only
+// the tokens whose own features changed but whose predecessor's did not are compared.
+class HiddenStateLeak : public ::testing::TestWithParam<bool> {};
+
+TEST_P(HiddenStateLeak, LaterLayersFeaturesAreNeverRead)
 {
     const SyntheticRouting r = test::weakChainRouting(40, {}, 0.8);
     const BlockSource src = memorySource(test::featureBlocks(r, 3, {0}, 0.05));
@@ -98,7 +103,9 @@ TEST(HiddenState, LaterLayersFeaturesAreNeverRead)
     TrainParams p = featureParams(dir.file("run"), src);
     p.trainInterLayer = p.trainStatistics = p.trainEnsemble = false; // the hidden-state model alone
     p.epochs = 2;
+    p.model.decodeFeatures = GetParam();
     train(p);
+    ASSERT_EQ(PredictorConfig::load(dir.file("run/best")).previousFeatureInput(), GetParam());
     ASSERT_NO_THROW(exportPredictor({dir.file("run"), dir.file("exported")}));
 
     SyntheticRouting fresh = r;
@@ -108,21 +115,30 @@ TEST(HiddenState, LaterLayersFeaturesAreNeverRead)
     const int L = b.dims.layers, H = 2, E = b.dims.experts, F = b.dims.featureDim;
     const size_t N = b.numTokens();
     const std::vector<float> base = probsOf(predictBlock(dir.file("exported"), b), kHiddenState);
-    auto differs = [&](const std::vector<float>& a, int sourceLayer) {
-        for (size_t t = 0; t < N; ++t)
+    // The tokens whose features are changed: all, or every other one with decode features.
+    auto changes = [&](size_t t) { return !GetParam() || t % 2 == 0; };
+    // Whether the predictions at this source layer moved for a changed token (or, with
+    // predecessors, for a token after a changed one).
+    auto differs = [&](const std::vector<float>& a, int sourceLayer, bool predecessors = false) {
+        for (size_t t = 0; t < N; ++t) {
+            if (predecessors ? (t == 0 || !changes(t - 1) || changes(t)) : !changes(t))
+                continue;
             for (int h = 0; h < H; ++h)
                 for (int e = 0; e < E; ++e) {
                     const size_t i = ((t * size_t(L) + size_t(sourceLayer)) * size_t(H) + size_t(h)) * size_t(E) + size_t(e);
                     if (a[i] != base[i])
                         return true;
                 }
+        }
         return false;
     };
     for (int m = 1; m < L; ++m) {
         SCOPED_TRACE(m);
-        // Layer m's features now name other experts (rotated by 3) for every token.
+        // Layer m's features now name other experts (rotated by 3) for every changed token.
         RoutingBlock changed = b;
         for (size_t t = 0; t < N; ++t) {
+            if (!changes(t))
+                continue;
             uint16_t* f = changed.features.data() + (t * size_t(L) + size_t(m)) * size_t(F);
             std::vector<uint16_t> row(f, f + F);
             for (int e = 0; e < E; ++e)
@@ -131,11 +147,16 @@ TEST(HiddenState, LaterLayersFeaturesAreNeverRead)
         const std::vector<float> after = probsOf(predictBlock(dir.file("exported"), changed), kHiddenState);
         for (int l = 0; l < m; ++l)
             EXPECT_FALSE(differs(after, l)) << "source layer " << l << " read the features of layer " << m;
+        if (GetParam()) { // decode: the next token reads them at every source layer
+            EXPECT_TRUE(differs(after, 0, true)) << "the next token ignored its predecessor's features of layer " << m;
+        }
         if (m < L - 1) { // layer L-1 predicts nothing
             EXPECT_TRUE(differs(after, m)) << "source layer " << m << " ignored its own features";
         }
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(DecodeFeatures, HiddenStateLeak, ::testing::Bool());
 
 // Without features the model is reported unavailable (config.json, reports, the start
 // record), the others train; alone it is a parameter error; a predictor that reads features
@@ -305,10 +326,41 @@ TEST(HiddenState, TokenRowsCarryThePreviousTokensRouting)
     EXPECT_TRUE(plain.prevIds.empty());
 }
 
+// Decode features: the rows also carry the predecessor's features of every layer through the
+// shuffle buffer (zeros for the first token of a sequence); none without decode context.
+TEST(HiddenState, TokenRowsCarryThePreviousTokensFeatures)
+{
+    const SyntheticRouting r = test::weakChainRouting(5, {}, 0.8);
+    const RoutingBlock b = test::featureBlocks(r, 1, {1}, 0.2).front();
+    const size_t lf = size_t(b.dims.layers) * size_t(b.dims.featureDim);
+    ShuffleBuffer buf(b.dims, 16, 9, true, true, true, true);
+    TokenTable out;
+    out.init(b.dims, true, true, true, true);
+    for (size_t t = 0; t < b.numTokens(); ++t)
+        buf.push(b, t, out);
+    while (buf.pop(out)) {
+    }
+    ASSERT_EQ(out.size(), b.numTokens());
+    ASSERT_EQ(out.prevFeat.size(), b.numTokens() * lf);
+    for (size_t i = 0; i < out.size(); ++i) {
+        size_t t = 0;
+        while (b.seqIds[t] != out.seq[i] || b.positions[t] != out.pos[i])
+            ++t;
+        for (size_t j = 0; j < lf; ++j)
+            ASSERT_EQ(out.prevFeat[i * lf + j], out.pos[i] == 0 ? uint16_t(0) : b.features[(t - 1) * lf + j]) << i;
+    }
+    TokenTable routingOnly;
+    routingOnly.init(b.dims, true, true, false, true);
+    routingOnly.append(b, 1);
+    EXPECT_FALSE(routingOnly.PF);
+    EXPECT_TRUE(routingOnly.prevFeat.empty());
+}
+
 // The per-layer work an engine does during layer l (bench_hidden_state times it): one GRU
 // cell step over layer l's routing plus its features' input, then step(); layer by layer
-// this gives the logits of the whole-sequence forward pass, with and without decode context.
-class HiddenStateStep : public ::testing::TestWithParam<bool> {};
+// this gives the logits of the whole-sequence forward pass, without decode context (0), with
+// the previous token's routing (1) and with its routing and features (2).
+class HiddenStateStep : public ::testing::TestWithParam<int> {};
 
 TEST_P(HiddenStateStep, PerLayerStepEqualsTheForwardPass)
 {
@@ -322,24 +374,28 @@ TEST_P(HiddenStateStep, PerLayerStepEqualsTheForwardPass)
     c.model.hiddenDim = 12;
     c.model.mlpDim = 16;
     c.model.tokenBuckets = 16;
-    c.model.decodeContext = GetParam();
+    c.model.decodeContext = GetParam() > 0;
+    c.model.decodeFeatures = GetParam() > 1;
+    ASSERT_EQ(c.previousFeatureInput(), GetParam() > 1);
     LayerStats stats;
     stats.init(c.dims, c.horizon);
     for (size_t t = 0; t < b.numTokens(); ++t)
         stats.count(b.topkIds.data() + t * size_t(c.dims.layers * c.dims.topk), nullptr);
     stats.finalize();
     TokenTable tt;
-    tt.init(c.dims, true, true, c.previousInput());
+    tt.init(c.dims, true, true, c.previousInput(), c.previousFeatureInput());
     for (size_t t = 0; t < b.numTokens(); ++t)
         tt.append(b, t);
     torch::manual_seed(3);
     HiddenStateNet net(c);
     const Batch batch = buildBatch(tt, stats, c);
-    ASSERT_EQ(batch.prevLe.defined(), GetParam());
+    ASSERT_EQ(batch.prevLe.defined(), GetParam() > 0);
+    ASSERT_EQ(batch.prevFeat.defined(), GetParam() > 1);
     torch::NoGradGuard ng;
     const torch::Tensor all = net->forward(batch);
     const auto& gru = net->enc->gru;
-    const torch::Tensor previous = GetParam() ? net->previousContext(batch.prevLe, batch.prevW) : torch::Tensor();
+    const torch::Tensor previous =
+        GetParam() > 0 ? net->previousContext(batch.prevLe, batch.prevW, batch.prevFeat) : torch::Tensor();
     torch::Tensor state = torch::zeros({batch.B, c.model.hiddenDim});
     for (int l = 0; l < c.dims.layers; ++l) {
         const torch::Tensor f = batch.feat.select(1, l);
@@ -354,7 +410,7 @@ TEST_P(HiddenStateStep, PerLayerStepEqualsTheForwardPass)
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(DecodeContext, HiddenStateStep, ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(DecodeContext, HiddenStateStep, ::testing::Values(0, 1, 2));
 
 // From trace folders: the basis the trace holds (TraceSet::featureBasis) travels into the
 // run's best predictor and the export, unchanged.

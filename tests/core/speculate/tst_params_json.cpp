@@ -25,7 +25,7 @@ TrainParams trainChanged()
     p.trainStatistics = false;
     p.trainHiddenState = false;
     p.trainEnsemble = false;
-    p.model = {8, 16, 32, 4, false, false, false, false, 64, !ModelParams().decodeContext};
+    p.model = {8, 16, 32, 4, false, false, false, false, 64, !ModelParams().decodeContext, !ModelParams().decodeFeatures};
     p.epochs = 3;
     p.batchSize = 32;
     p.accumulate = 2;
