@@ -7,11 +7,15 @@
 namespace specmoe {
 
 const ModelFamily& mixtralFamily();
+const ModelFamily& qwen2MoeFamily();
+const ModelFamily& qwen3MoeFamily();
 
 const std::vector<const ModelFamily*>& modelFamilies()
 {
     static const std::vector<const ModelFamily*> all = {
         &mixtralFamily(),
+        &qwen2MoeFamily(),
+        &qwen3MoeFamily(),
     };
     return all;
 }
