@@ -25,7 +25,7 @@ int runCollect(const ArgParser& a)
     }
     if (config) {
         try {
-            checkLookahead(p.lookahead, config->numLayers, p.modelDir);
+            checkLookahead(p.lookahead, config->moeLayerCount(), p.modelDir);
         } catch (const Error& e) {
             throw UsageError(std::string("option --lookahead: ") + e.what());
         }

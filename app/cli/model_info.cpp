@@ -36,7 +36,13 @@ int printModelInfo(const std::string& dir, ComputeDType dtype)
               << ", rope_theta " << c.ropeTheta
               << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : std::string())
               << "\n"
-              << "experts          " << c.numExperts << ", top-" << c.topk << "\n"
+              << "family           " << c.family << ", routing " << c.routing() << ", MoE layers "
+              << c.moeLayerCount() << " of " << c.numLayers << "\n"
+              << "experts          " << c.numExperts << ", top-" << c.topk
+              << (c.hasSharedExpert() ? ", shared expert " + std::to_string(c.sharedExpertIntermediateSize) +
+                                            (c.sharedExpertGate ? " (sigmoid-gated)" : "")
+                                      : std::string())
+              << (c.attentionBias ? ", q/k/v bias" : "") << (c.qkNorm ? ", q/k head norm" : "") << "\n"
               << "parameters       " << parameterCount(c) << " (" << parameterCount(c, false) << " without lm_head)\n"
               << "stored dtype     " << c.torchDtype << "\n"
               << "files            " << files.files().size() << " safetensors, " << files.names().size()

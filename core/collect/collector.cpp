@@ -94,8 +94,9 @@ std::vector<TraceSourceStats> traceSourceStats(const std::vector<SourceStats>& s
 TraceModelInfo traceModelInfo(const std::string& modelDir)
 {
     TraceModelInfo m;
-    m.family = "mixtral";
-    m.routing = "softmax_topk";
+    const ModelConfig config = loadConfig(modelDir);
+    m.family = config.family;
+    m.routing = config.routing();
     std::ifstream in(fs::path(modelDir) / "config.json");
     const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
     if (j.is_object() && j.contains("_name_or_path") && j["_name_or_path"].is_string())
@@ -328,7 +329,7 @@ void Collection::readModelConfig()
     if (params.maxLength > m_config.maxPositions && m_config.maxPositions > 0)
         throw Error("collect: --max-length " + std::to_string(params.maxLength) + " exceeds the model's " +
                     std::to_string(m_config.maxPositions) + " positions (" + params.modelDir + "/config.json)");
-    checkLookahead(params.lookahead, m_config.numLayers, params.modelDir);
+    checkLookahead(params.lookahead, m_config.moeLayerCount(), params.modelDir);
     if (!params.featureBasis.empty())
         readReusedBasis();
     else if (!params.features.empty()) {
@@ -358,7 +359,7 @@ void Collection::readReusedBasis()
         throw Error("collect: --features \"" + params.features + "\" differs from the spec \"" + kind +
                     "\" of the feature basis " + m_reused.file + " (give the basis alone, or its spec)");
     try {
-        checkBasisFitsModel(m_reused.basis, m_reused.file, int(m_config.numLayers), int(m_config.numExperts),
+        checkBasisFitsModel(m_reused.basis, m_reused.file, int(m_config.moeLayerCount()), int(m_config.numExperts),
                             int(m_config.hiddenSize), params.modelDir);
         checkBasisRouterRows(m_reused.basis, m_reused.file, params.modelDir);
     } catch (const Error& e) {
@@ -401,7 +402,7 @@ void Collection::makeFingerprint()
     if (!m_reused.sha256.empty())
         rh.add(std::string("feature_basis:") + m_reused.sha256);
     fp.runConfigHash = hex64(rh.value());
-    const int64_t F = featureSpecDim(m_featureParts, int(m_config.numLayers), int(m_config.numExperts));
+    const int64_t F = featureSpecDim(m_featureParts, int(m_config.moeLayerCount()), int(m_config.numExperts));
     m_dims = traceDims(m_config, params.lookahead, params.withLogits, int(F));
 }
 
@@ -554,7 +555,7 @@ void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
             m_basis = m_reused.basis; // the very values of the source collection (checked in readReusedBasis)
         else {
             std::vector<at::Tensor> gates;
-            for (int l = 0; l < int(m_config.numLayers); ++l)
+            for (int l = 0; l < int(m_config.moeLayerCount()); ++l)
                 gates.push_back(rt.routerWeight(l));
             m_basis = featureBasisFromRouters(m_featureParts, gates);
             if (featureSpecNeedsData(m_featureParts))
@@ -577,7 +578,7 @@ void Collection::prepareFeatures(MixtralRuntime& rt, const RouteOptions& rto)
 // token is routed twice.
 void Collection::estimatePca(MixtralRuntime& rt, const RouteOptions& rto)
 {
-    const int L = int(m_config.numLayers);
+    const int L = int(m_config.moeLayerCount());
     const int64_t want = pcaSampleTokens(m_featureParts, L, int(m_config.hiddenSize));
     RouteOptions ro = rto;
     ro.features = false;

@@ -11,15 +11,17 @@ namespace specmoe {
 TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, bool withLogits, int featureDim)
 {
     TraceDims d;
-    d.layers = int(c.numLayers);
+    // Stored layers are the MoE layers (the family's layer map); router weights always.
+    d.layers = int(c.moeLayerCount());
     d.experts = int(c.numExperts);
     d.topk = int(c.topk);
     d.lookahead = lookahead;
     d.hasLogits = withLogits;
-    // Mixtral routes in every decoder layer, with router weights and no shared experts.
     d.hasWeights = true;
+    if (c.moeLayerCount() != c.numLayers) // the identity stays implicit (empty), as before
+        d.moeLayers = c.moeLayers();
     d.decoderLayers = int(c.numLayers);
-    d.sharedExperts = 0;
+    d.sharedExperts = c.hasSharedExpert() ? 1 : 0;
     d.featureDim = featureDim;
     return d;
 }
