@@ -26,7 +26,10 @@ int runInfo(const ArgParser& a)
     for (const auto& d : b.cudaDevices)
         std::cout << "  cuda:" << d.index << "  " << d.name << "  total " << gib(d.totalBytes)
                   << ", free " << gib(d.freeBytes) << "\n";
-    std::cout << "BLAS             " << b.blas << "\n"
+    // What --dtype auto (the collection default) computes in on this machine, and why.
+    const ResolvedDType cpuAuto = resolveComputeDType(ComputeDType::Auto, false);
+    std::cout << "compute dtype    " << cpuAuto.reason << "; auto on CUDA: bfloat16\n"
+              << "BLAS             " << b.blas << "\n"
               << "threads          " << b.threads << "\n"
               << "HDF5             " << b.hdf5Version << "\n"
               << "SentencePiece    " << b.sentencepieceVersion << "\n"

@@ -3,6 +3,7 @@
 #include "core/model/config.h"
 #include "core/model/memory.h"
 #include "core/safetensors/safetensors.h"
+#include "core/specmoe_core.h"
 #include "core/util/error.h"
 
 #include <cstdio>
@@ -24,8 +25,11 @@ std::string human(int64_t bytes)
 
 } // namespace
 
-int printModelInfo(const std::string& dir, ComputeDType dtype)
+int printModelInfo(const std::string& dir, ComputeDType requested)
 {
+    // The estimates need a size: auto as a collection on this machine's first device would
+    // resolve it (the GPU when there is one).
+    const ComputeDType dtype = resolveComputeDType(requested, !buildInfo().cudaDevices.empty()).dtype;
     const MixtralConfig c = loadConfig(dir);
     const CheckpointFiles files(dir); // validates every weight file
     std::cout << "\nmodel            " << dir << "\n"

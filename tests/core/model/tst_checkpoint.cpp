@@ -341,7 +341,7 @@ TEST(Memory, EstimatesPerMode)
         parseDType("fp8");
         ADD_FAILURE() << "fp8 accepted";
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "unknown compute dtype 'fp8' (float32, bfloat16, float16)");
+        EXPECT_STREQ(e.what(), "unknown compute dtype 'fp8' (auto, float32, bfloat16, float16)");
     }
     try {
         parseResidency("cloud");
