@@ -56,11 +56,14 @@ int runCollect(const ArgParser& a)
                   static_cast<long long>(r.sequencesWritten), static_cast<long long>(r.tokensWritten), r.seconds,
                   r.tokensPerSecond);
     std::cout << "written now      " << line << "\n";
+    std::cout << "compute dtype    " << (r.dtypeNote.empty() ? r.dtype : r.dtypeNote) << "\n";
     std::snprintf(line, sizeof line, "batch %d on %s, %lld passes, %.1f%% padding, forward %.1f s",
                   r.batchSize, r.device.c_str(), static_cast<long long>(r.batches), 100.0 * r.paddingFraction,
                   r.forwardSeconds);
-    std::cout << "batching         " << line << "\n"
-              << "shards           " << r.shards << "\n"
+    std::cout << "batching         " << line << "\n";
+    if (!r.batchNote.empty())
+        std::cout << "                 " << r.batchNote << "\n";
+    std::cout << "shards           " << r.shards << "\n"
               << "sources:\n";
     for (const auto& s : describeSources(r))
         std::cout << "  " << s << "\n";

@@ -1,6 +1,7 @@
 #include "app/gui/collection_dialog.h"
 
 #include "app/gui/path_edit.h"
+#include "core/collect/auto_batch.h"
 #include "core/model/config.h"
 #include "core/model/memory.h"
 #include "core/model/tokenizer.h"
@@ -185,6 +186,8 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     fillDeviceCombo(m_device);
     m_dtype = new QComboBox(computeBox);
     m_dtype->setObjectName(QStringLiteral("dtype"));
+    m_dtype->addItem(tr("Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)"),
+                     qtName(dtypeName(ComputeDType::Auto)));
     m_dtype->addItem(tr("bfloat16"), qtName(dtypeName(ComputeDType::BFloat16)));
     m_dtype->addItem(tr("float16"), qtName(dtypeName(ComputeDType::Float16)));
     m_dtype->addItem(tr("float32 (exact, twice the memory)"), qtName(dtypeName(ComputeDType::Float32)));
@@ -197,7 +200,7 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_batch->setObjectName(QStringLiteral("batchSize"));
     m_batch->setRange(0, 4096);
     m_batch->setSuffix(tr(" sequences"));
-    m_batch->setSpecialValueText(tr("Automatic (fits the free memory)"));
+    m_batch->setSpecialValueText(tr("Automatic (measured: the fastest, within the free memory)"));
     m_memory = new QLabel(computeBox);
     m_memory->setObjectName(QStringLiteral("memoryEstimate"));
     m_memory->setWordWrap(true);
@@ -415,17 +418,20 @@ void CollectionDialog::updateMemory()
     }
     try {
         const MixtralConfig c = loadConfig(m_model->path().toStdString());
-        const ComputeDType dtype = parseDType(m_dtype->currentData().toString().toStdString());
         const Residency mode = parseResidency(m_residency->currentData().toString().toStdString());
         QVector<int> probes;
         parseIntList(m_lookahead->text(), &probes);
+        const DeviceSpec device = selectedDevice(m_device);
+        const std::vector<GpuMemory> gpus = gpuMemory();
+        const bool onGpu = device.kind == DeviceKind::Cuda || (device.kind == DeviceKind::Auto && !gpus.empty());
+        // Automatic: the dtype the collection will resolve on that device.
+        const ComputeDType dtype =
+            resolveComputeDType(parseDType(m_dtype->currentData().toString().toStdString()), onGpu).dtype;
         const qint64 weights = weightBytesForMode(c, dtype, mode);
         const qint64 staging = stagingBytesForMode(c, dtype, mode);
         qint64 available = 0;
         QString where;
-        const DeviceSpec device = selectedDevice(m_device);
-        const std::vector<GpuMemory> gpus = gpuMemory();
-        if (device.kind == DeviceKind::Cuda || (device.kind == DeviceKind::Auto && !gpus.empty())) {
+        if (onGpu) {
             for (const GpuMemory& g : gpus) {
                 if (mode == Residency::Split)
                     available += g.freeBytes;
@@ -439,10 +445,22 @@ void CollectionDialog::updateMemory()
         }
         int64_t batch = m_batch->value();
         QString batchNote;
-        if (batch == 0) { // what the collector will pick: the largest batch that fits
-            const int64_t room = available > 0 ? int64_t(double(available) * m_params.memoryFraction) - weights : 0;
-            batch = qMax<int64_t>(1, maxBatchForMemory(c, dtype, m_maxLength->value(), room, int(probes.size())));
-            batchNote = tr("automatic batch size: %n sequence(s)", nullptr, int(batch));
+        if (batch == 0) { // the collector's rule, before it measures (chooseAutoBatch without a probe)
+            AutoBatchInput in;
+            in.config = c;
+            in.dtype = dtype;
+            in.cuda = onGpu;
+            in.seqLen = m_maxLength->value();
+            in.sequences = kMaxAutoBatch; // the corpus is not read here
+            in.freeBytes = available > 0 ? available - weights : INT64_MAX / 4; // unknown: no cap
+            in.memoryFraction = m_params.memoryFraction;
+            in.numLookahead = int(probes.size());
+            const AutoBatchChoice proposal = chooseAutoBatch(in);
+            batch = proposal.batch;
+            batchNote = tr("automatic batch size: about %n sequence(s), measured when the run starts "
+                           "(the memory share allows %1)",
+                           nullptr, int(batch))
+                            .arg(proposal.memoryCap);
         }
         const qint64 acts = activationBytes(c, dtype, batch, m_maxLength->value(), int(probes.size()));
         const qint64 need = weights + acts;

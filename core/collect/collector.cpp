@@ -1,5 +1,7 @@
 #include "core/collect/collector.h"
 
+#include "core/collect/auto_batch.h"
+#include "core/collect/corpus_order_buffer.h"
 #include "core/collect/feature_basis_build.h"
 #include "core/collect/feature_basis_reuse.h"
 #include "core/collect/routing_convert.h"
@@ -42,7 +44,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kCollectVersion = "specmoe-collect-1";
 
 double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-constexpr int kMaxAutoBatch = 256;
 
 std::string hex64(uint64_t v)
 {
@@ -110,8 +111,8 @@ TraceModelInfo traceModelInfo(const std::string& modelDir)
 
 // What the manifest records about this run (TraceSet::runConfig reads it back).
 TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, const std::string& tokenizer,
-                              const std::string& device, Residency mode, int batch, const std::string& features,
-                              const std::string& featureBasisFile)
+                              const std::string& device, ComputeDType dtype, Residency mode, int batch,
+                              const std::string& features, const std::string& featureBasisFile)
 {
     TraceRunConfig c;
     c.tool = kCollectVersion;
@@ -128,7 +129,7 @@ TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, cons
     c.shuffleBuffer = p.shuffleBuffer;
     c.seed = p.seed;
     c.device = device;
-    c.dtype = dtypeName(p.dtype);
+    c.dtype = dtypeName(dtype); // resolved: what the numbers were computed in
     c.residency = residencyName(mode);
     c.lookahead = p.lookahead;
     c.withLogits = p.withLogits;
@@ -158,34 +159,21 @@ int storedBatchSize(const std::string& dir, const std::string& runConfigHash)
     }
 }
 
-// Largest batch the free memory of the compute device allows, from the runtime's estimates.
-int autoBatchSize(const MixtralConfig& cfg, const CollectParams& p, const c10::Device& dev, Residency mode,
-                  int64_t maxLen, int64_t sequences)
+// Free memory of the compute device once the weights are in (host memory on a CPU, where
+// the weights are mapped or copied in as well).
+int64_t freeBytesAfterWeights(const MixtralConfig& cfg, ComputeDType dtype, const c10::Device& dev, Residency mode)
 {
-    int64_t free = 0;
-    if (dev.is_cuda()) {
-        const int n = std::max(1, compat::cudaDeviceCount());
-        if (mode == Residency::Split) {
-            // Layers spread over all devices: each holds its share of the weights.
-            int64_t minFree = INT64_MAX;
-            for (int i = 0; i < n; ++i)
-                minFree = std::min(minFree, compat::cudaMemInfo(i).first);
-            free = minFree - weightBytesForMode(cfg, p.dtype, mode) / n;
-        } else {
-            free = compat::cudaMemInfo(dev.index() < 0 ? 0 : dev.index()).first -
-                   weightBytesForMode(cfg, p.dtype, mode);
-        }
-    } else {
-        // Host memory: the weights are mapped or copied in as well.
-        free = systemMemory().availableBytes - weightBytesForMode(cfg, p.dtype, mode);
+    if (!dev.is_cuda())
+        return systemMemory().availableBytes - weightBytesForMode(cfg, dtype, mode);
+    const int n = std::max(1, compat::cudaDeviceCount());
+    if (mode == Residency::Split) {
+        // Layers spread over all devices: each holds its share of the weights.
+        int64_t minFree = INT64_MAX;
+        for (int i = 0; i < n; ++i)
+            minFree = std::min(minFree, compat::cudaMemInfo(i).first);
+        return minFree - weightBytesForMode(cfg, dtype, mode) / n;
     }
-    const int64_t usable = int64_t(double(std::max<int64_t>(free, 0)) * p.memoryFraction);
-    const int64_t b = maxBatchForMemory(cfg, p.dtype, maxLen, usable, int(p.lookahead.size()), false);
-    if (b < 1)
-        throw Error("collect: not even one sequence of " + std::to_string(maxLen) +
-                    " tokens fits the free memory of " + dev.str() + " (" + std::to_string(free >> 20) +
-                    " MiB after the weights); lower --max-length or pick another residency/device");
-    return int(std::clamp<int64_t>(std::min<int64_t>(b, std::max<int64_t>(sequences, 1)), 1, kMaxAutoBatch));
+    return compat::cudaMemInfo(dev.index() < 0 ? 0 : dev.index()).first - weightBytesForMode(cfg, dtype, mode);
 }
 
 } // namespace
@@ -281,6 +269,8 @@ private:
     void makeFingerprint();
     void chooseBatchSize();
     void openWriter();
+    // The automatic batch, measured on the loaded model (chooseAutoBatch()).
+    void measureBatchSize(MixtralRuntime& runtime, const RouteOptions& routeOptions);
     void planBatches();
     void routeBatches();
     // Features: the basis (the resumed trace's, or built from the routers and the first
@@ -289,8 +279,11 @@ private:
     void estimatePca(MixtralRuntime& runtime, const RouteOptions& routeOptions);
     // The padded ids and mask of batch `index`; returns its padded length.
     int64_t batchTensors(size_t index, at::Tensor& ids, at::Tensor& mask) const;
-    // Routes batch `index` of the plan and appends its sequences not stored yet.
+    // Routes batch `index` of the plan and appends, in corpus order, the sequences whose
+    // turn has come.
     void routeBatch(MixtralRuntime& runtime, const RouteOptions& routeOptions, size_t index);
+    // Appends the buffered sequences whose turn has come (all: every one, at a stop).
+    void appendInOrder(bool all);
     void finish();
 
     const CollectParams& m_params;
@@ -298,6 +291,7 @@ private:
     Clock::time_point m_start;
     MixtralConfig m_config;
     Residency m_mode = Residency::Resident;
+    ComputeDType m_dtype = ComputeDType::Float32; // params.dtype resolved for the device
     c10::Device m_device{c10::kCPU};
     Corpus m_corpus;
     std::string m_tokenizerPath;
@@ -315,6 +309,8 @@ private:
     int64_t m_paddedTokens = 0, m_realTokens = 0;
     RoutingBlock m_block;
     std::vector<BatchRow> m_rows;
+    std::vector<int64_t> m_rowPositions;         // corpus positions of m_rows
+    std::unique_ptr<CorpusOrderBuffer> m_order;  // routed sequences until their turn
     // Features (empty parts: none).
     std::vector<FeatureComponent> m_featureParts;
     FeatureBasis m_basis;
@@ -342,6 +338,10 @@ void Collection::readModelConfig()
     }
     m_mode = params.residency;
     m_device = resolveDevice(params.device);
+    const ResolvedDType dtype = resolveComputeDType(params.dtype, m_device.is_cuda());
+    m_dtype = dtype.dtype;
+    m_result.dtype = dtypeName(m_dtype);
+    m_result.dtypeNote = dtype.reason;
 }
 
 // --feature-basis: the basis read and checked against the model (dims, router rows) before
@@ -387,7 +387,7 @@ void Collection::makeFingerprint()
     const CollectParams& params = m_params;
     TraceFingerprint& fp = m_fingerprint;
     fp.modelConfigHash = configHash(m_config);
-    fp.dtype = dtypeName(params.dtype);
+    fp.dtype = dtypeName(m_dtype);
     fp.tokenizerHash = m_usesTokenizer && fs::exists(m_tokenizerPath) ? fileHash(m_tokenizerPath) : "none";
     Hash64 rh;
     rh.add(std::string(kCollectVersion)).add(hex64(m_corpus.digest()));
@@ -406,18 +406,70 @@ void Collection::makeFingerprint()
     m_dims = traceDims(m_config, params.lookahead, params.withLogits, int(F));
 }
 
-// 3. Batch size: given, reused from the run being resumed, or sized to free memory.
+// 3. Batch size: given, or reused from the run being resumed; else 0 and measured once
+// the model is loaded (measureBatchSize()).
 void Collection::chooseBatchSize()
 {
     const CollectParams& params = m_params;
-    int64_t maxLen = 0;
-    for (const auto& s : m_corpus.sequences)
-        maxLen = std::max<int64_t>(maxLen, int64_t(s.tokens.size()));
     m_batchSize = params.batchSize;
     if (m_batchSize == 0 && !params.startOver)
         m_batchSize = storedBatchSize(params.outDir, m_fingerprint.runConfigHash);
-    if (m_batchSize == 0)
-        m_batchSize = autoBatchSize(m_config, params, m_device, m_mode, maxLen, int64_t(m_corpus.sequences.size()));
+}
+
+void Collection::measureBatchSize(MixtralRuntime& rt, const RouteOptions& rto)
+{
+    AutoBatchInput in;
+    in.config = m_config;
+    in.dtype = m_dtype;
+    in.cuda = m_device.is_cuda();
+    const CorpusSequence* longest = &m_corpus.sequences.front();
+    for (const auto& s : m_corpus.sequences)
+        if (s.tokens.size() > longest->tokens.size())
+            longest = &s;
+    const int64_t T = int64_t(longest->tokens.size());
+    in.seqLen = T;
+    in.sequences = int64_t(m_corpus.sequences.size());
+    in.freeBytes = freeBytesAfterWeights(m_config, m_dtype, m_device, m_mode);
+    in.memoryFraction = m_params.memoryFraction;
+    in.numLookahead = int(m_params.lookahead.size());
+    in.cores = m_params.threads > 0 ? m_params.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    // Probe passes of the longest sequence repeated: the shape a full batch has. One
+    // untimed pass first (allocations, first-touch), then the best of two passes per
+    // candidate (a single pass of a loaded machine once made batch 1 look as fast as 4,
+    // which then ran at half their speed). At most 10% of the corpus's tokens and 10 s go
+    // to probing.
+    bool warm = false;
+    const BatchProbe probe = [&](int64_t b) {
+        at::Tensor ids = at::empty({b, T}, at::kLong);
+        int64_t* p = ids.data_ptr<int64_t>();
+        for (int64_t r = 0; r < b; ++r)
+            for (int64_t t = 0; t < T; ++t)
+                p[r * T + t] = longest->tokens[size_t(t)];
+        const at::Tensor mask = at::ones({b, T}, at::kLong);
+        if (!warm) {
+            rt.route(ids, mask, rto);
+            warm = true;
+        }
+        double best = 0, spent = 0;
+        for (int pass = 0; pass < 2; ++pass) {
+            const auto t0 = Clock::now();
+            rt.route(ids, mask, rto);
+            const double s = seconds(t0);
+            spent += s;
+            best = pass == 0 ? s : std::min(best, s);
+        }
+        return BatchMeasure{best > 0 ? double(b * T) / best : 0, spent, 2 * b * T};
+    };
+    const AutoBatchChoice c =
+        chooseAutoBatch(in, probe, 10.0, std::max<int64_t>(m_corpus.totalTokens / 10, 1), m_device.str());
+    m_batchSize = int(c.batch);
+    m_result.batchSize = m_batchSize;
+    m_result.batchNote = c.note;
+    m_result.probeSeconds = c.probeSeconds;
+    // The manifest keeps the measured batch: a resume forms the very same batches.
+    m_writer->setRunConfig(traceRunConfig(m_params, m_corpus, m_usesTokenizer ? m_tokenizerPath : "",
+                                          m_device.str(), m_dtype, m_mode, m_batchSize,
+                                          featureSpecText(m_featureParts), m_reused.file));
 }
 
 // 4. The writer (refuses a folder of another trace before any weights load), and what
@@ -429,8 +481,8 @@ void Collection::openWriter()
     TraceWriterOptions wo;
     wo.shardSizeMB = params.shardMB;
     wo.startOver = params.startOver;
-    wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_mode,
-                                  m_batchSize, featureSpecText(m_featureParts), m_reused.file);
+    wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_dtype,
+                                  m_mode, m_batchSize, featureSpecText(m_featureParts), m_reused.file);
     wo.model = traceModelInfo(params.modelDir);
     wo.origin.kind = "collected"; // by our runtime: no engine
     m_writer = std::make_unique<TraceWriter>(params.outDir, m_dims, m_fingerprint, wo);
@@ -453,13 +505,22 @@ void Collection::openWriter()
         }
 }
 
-// 5. Plan: windows of bucketBatches * batch sequences in id order, sorted by length
-// (longest first, stable), cut into batches. The plan depends only on the corpus and
-// the batch size, so a resumed run forms the very same batches.
+// 5. Plan: windows of bucketBatches * batch sequences in corpus order, sorted by length
+// (longest first, stable) and cut into batches, so a batch holds sequences of similar
+// length; bucketBatches 1 = batches in corpus order. The trace stores the sequences in
+// corpus order whatever the grouping (CorpusOrderBuffer holds at most a window, so a
+// window is also capped at kReorderBytes of stored payload). The plan depends only on the
+// corpus, the dims and the batch size, so a resumed run forms the very same batches.
 void Collection::planBatches()
 {
+    constexpr int64_t kReorderBytes = int64_t(1) << 30;
     const size_t batch = size_t(m_batchSize);
-    const size_t win = batch * size_t(std::max(1, m_params.bucketBatches));
+    int64_t maxLen = 1;
+    for (const auto& s : m_corpus.sequences)
+        maxLen = std::max<int64_t>(maxLen, int64_t(s.tokens.size()));
+    const int64_t perSequence = maxLen * int64_t(std::max<size_t>(payloadBytesPerToken(m_dims), 1));
+    const size_t capped = size_t(std::max<int64_t>(kReorderBytes / perSequence, 1));
+    const size_t win = std::max(batch, std::min(batch * size_t(std::max(1, m_params.bucketBatches)), capped));
     const size_t n = m_corpus.sequences.size();
     for (size_t w0 = 0; w0 < n; w0 += win) {
         std::vector<int64_t> idx(std::min(win, n - w0));
@@ -470,6 +531,10 @@ void Collection::planBatches()
         for (size_t b0 = 0; b0 < idx.size(); b0 += batch)
             m_batches.emplace_back(idx.begin() + long(b0), idx.begin() + long(std::min(idx.size(), b0 + batch)));
     }
+    std::vector<bool> storedBefore(n);
+    for (size_t i = 0; i < n; ++i)
+        storedBefore[i] = m_writer->isCompleted(m_corpus.sequences[i].seqId);
+    m_order = std::make_unique<CorpusOrderBuffer>(std::move(storedBefore));
 }
 
 // 6. The model, only when something is left to do, and the batches not stored yet.
@@ -479,17 +544,24 @@ void Collection::routeBatches()
     CollectResult& result = m_result;
     RuntimeOptions ro;
     ro.device = params.device;
-    ro.dtype = params.dtype;
+    ro.dtype = m_dtype;
     ro.residency = m_mode;
     ro.lookahead = params.lookahead;
     ro.threads = params.threads;
-    m_report.message = result.resumed ? "resuming: loading the model" : "loading the model";
+    m_report.message = std::string(result.resumed ? "resuming: loading the model" : "loading the model") + ", " +
+                       (result.dtypeNote.empty() ? "compute dtype " + result.dtype : result.dtypeNote);
     reportProgress(m_progress, m_report);
     MixtralRuntime rt(params.modelDir, ro);
     result.device = rt.device().str();
     result.modelWarnings = rt.warnings();
     RouteOptions rto;
     rto.lookahead = !params.lookahead.empty();
+    if (m_batchSize == 0) {
+        m_report.message = "measuring the batch size";
+        reportProgress(m_progress, m_report);
+        measureBatchSize(rt, rto);
+    }
+    planBatches();
 
     const auto loopStart = Clock::now();
     m_meter = ProgressMeter(m_report.done); // tokens of a resumed run's earlier shards do not count
@@ -500,9 +572,11 @@ void Collection::routeBatches()
         for (size_t bi = 0; bi < m_batches.size(); ++bi)
             routeBatch(rt, rto, bi);
     } catch (const Cancelled&) {
-        // A stop request arrives between batches: the sequences appended so far become
-        // a last complete shard, so a resume continues right after them.
+        // A stop request arrives between batches: the sequences routed so far (those
+        // waiting for their turn too) become a last complete shard, so a resume continues
+        // with the rest.
         try {
+            appendInOrder(true);
             m_writer->flush();
         } catch (const Error& e) {
             throw Error(std::string(e.what()) +
@@ -641,7 +715,7 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     const auto& ids = m_batches[bi];
     bool pending = false;
     for (int64_t id : ids)
-        pending |= !writer.isCompleted(id);
+        pending |= !writer.isCompleted(m_corpus.sequences[size_t(id)].seqId);
     if (!pending)
         return;
     // The whole planned batch runs even when part of it is stored already, so the
@@ -650,6 +724,8 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     const int64_t T = batchTensors(bi, tid, mask);
     const int64_t B = int64_t(ids.size());
     m_rows.clear();
+    m_rowPositions.clear();
+    int64_t tokens = 0;
     for (int64_t b = 0; b < B; ++b) {
         const CorpusSequence& s = m_corpus.sequences[size_t(ids[size_t(b)])];
         m_realTokens += int64_t(s.tokens.size());
@@ -663,6 +739,8 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
         r.docId = s.docId;
         r.tokens = s.tokens.data();
         m_rows.push_back(r);
+        m_rowPositions.push_back(ids[size_t(b)]);
+        tokens += r.length;
     }
     m_paddedTokens += B * T;
     RoutingResult rr;
@@ -677,21 +755,12 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     ++result.batches;
 
     const auto c0 = Clock::now();
-    m_block.clear();
-    appendRouting(rr, T, m_rows, m_block);
-    const auto w0 = Clock::now();
-    result.convertSeconds += std::chrono::duration<double>(w0 - c0).count();
-    try {
-        writer.append(m_block);
-    } catch (const Error& e) {
-        throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
-    }
-    result.writeSeconds += seconds(w0);
-    int64_t tokens = 0;
-    for (const auto& r : m_rows)
-        tokens += r.length;
-    result.sequencesWritten += int64_t(m_rows.size());
-    result.tokensWritten += tokens;
+    RoutingBlock converted;
+    converted.dims = m_dims;
+    appendRouting(rr, T, m_rows, converted);
+    m_order->add(std::move(converted), m_rowPositions);
+    result.convertSeconds += seconds(c0);
+    appendInOrder(false);
 
     if (m_delayMs > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(m_delayMs));
@@ -701,6 +770,27 @@ void Collection::routeBatch(MixtralRuntime& rt, const RouteOptions& rto, size_t 
     pr.message = "batch " + std::to_string(bi + 1) + "/" + std::to_string(m_batches.size()) + ", " +
                  std::to_string(writer.shardsWritten()) + " shards";
     reportProgress(m_progress, pr);
+}
+
+void Collection::appendInOrder(bool all)
+{
+    const auto w0 = Clock::now();
+    m_block.clear();
+    m_block.dims = m_dims;
+    if (all)
+        m_order->takeAll(m_block);
+    else
+        m_order->takeReady(m_block);
+    if (!m_block.sequences.empty()) {
+        try {
+            m_writer->append(m_block);
+        } catch (const Error& e) {
+            throw Error(std::string(e.what()) + "; the complete shards are intact, rerun the same command to resume");
+        }
+    }
+    m_result.sequencesWritten += int64_t(m_block.sequences.size());
+    m_result.tokensWritten += int64_t(m_block.numTokens());
+    m_result.writeSeconds += seconds(w0);
 }
 
 // The last shard and the totals.
@@ -736,7 +826,6 @@ CollectResult Collection::run()
     makeFingerprint();
     chooseBatchSize();
     openWriter();
-    planBatches();
 
     m_report.stage = "collect";
     m_report.unit = "tokens";

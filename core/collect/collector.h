@@ -1,5 +1,5 @@
 #pragma once
-// The routing-trace collection job: corpus -> length-bucketed padded batches -> the Mixtral
+// The routing-trace collection job: corpus -> length-grouped padded batches -> the Mixtral
 // forward pass -> exact per-token routing -> sharded HDF5 (TraceWriter). Stoppable and
 // resumable: rerunning the same parameters on the same folder continues after the last
 // complete shard, with no sequence lost or stored twice. No torch types here (the GUI
@@ -36,7 +36,8 @@ struct CollectParams {
     std::string tokenizerPath;            // empty = <modelDir>/tokenizer.model; needed only
                                           // when a source holds text
     DeviceSpec device;                    // auto: the GPU with the most free memory, else CPU
-    ComputeDType dtype = ComputeDType::BFloat16;
+    ComputeDType dtype = ComputeDType::Auto;  // auto: bfloat16 on CUDA, float32 on a CPU
+                                          // without AMX-BF16 (resolveComputeDType)
     Residency residency = Residency::Resident;
     std::vector<int> lookahead{1, 2};     // probe distances; empty = none
     bool withLogits = false;              // store raw router logits [N, L, E] (float16)
@@ -53,9 +54,13 @@ struct CollectParams {
     int threads = 0;                      // CPU intra-op threads, 0 = all cores
 
     // Batching.
-    int batchSize = 0;                    // sequences per forward pass; 0 = largest that fits
-                                          // the free device memory (runtime's estimate)
-    int bucketBatches = 16;               // length-sorting window, in batches
+    int batchSize = 0;                    // sequences per forward pass; 0 = automatic: the
+                                          // smallest batch within 5% of the best tokens/s
+                                          // measured on the loaded model, within the memory
+                                          // share (chooseAutoBatch in auto_batch.h)
+    int bucketBatches = 16;               // length-grouping window, in batches (1 = batches in
+                                          // corpus order); the trace stores sequences in
+                                          // corpus order either way
     double memoryFraction = 0.8;          // share of free memory batch sizing may plan for
 
     // Output.
@@ -76,6 +81,8 @@ struct CollectResult {
     int64_t tokensWritten = 0;            // by this run
     size_t shards = 0;                    // complete shards in the folder
     int batchSize = 0;                    // the batch size used
+    std::string batchNote;                // how the automatic batch was chosen (else empty)
+    double probeSeconds = 0;              // measuring it (before the routing loop)
     int64_t batches = 0;                  // forward passes run
     double paddingFraction = 0;           // pad positions / all positions in those passes
     double seconds = 0;                   // wall time of the collection loop
@@ -86,6 +93,8 @@ struct CollectResult {
     double writeSeconds = 0;              // appending to the writer and closing shards
     double tokensPerSecond = 0;           // tokensWritten / seconds
     std::string device;                   // the device the forward pass ran on
+    std::string dtype;                    // the compute dtype it ran in (auto resolved)
+    std::string dtypeNote;                // why, when auto chose it (else empty)
     std::vector<SourceStats> sources;     // per source: kept, dropped and skipped input
     std::vector<std::string> warnings;    // bad input skipped (file:line: reason)
     std::vector<std::string> modelWarnings; // the checkpoint's (unused tensors, by name)

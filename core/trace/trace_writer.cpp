@@ -338,6 +338,8 @@ void TraceWriter::append(const RoutingBlock& block)
 
 const TraceFeatureInfo& TraceWriter::featureInfo() const { return m->man.features; }
 
+void TraceWriter::setRunConfig(const TraceRunConfig& runConfig) { m->man.runConfig = runConfig; }
+
 void TraceWriter::setFeatureBasis(const FeatureBasis& basis)
 {
     const std::string where = "trace " + m->dir + ": feature basis";

@@ -129,6 +129,9 @@ public:
     // being resumed has none).
     const TraceFeatureInfo& featureInfo() const;
 
+    // Replaces the run configuration kept in the manifest (a collector that measures its
+    // batch size once the model is loaded); written with the next shard or finish().
+    void setRunConfig(const TraceRunConfig& runConfig);
     // Skipped-input statistics per source, stored in the manifest ("skipped"); replaces
     // the previous value. Written with the next shard or finish().
     void setSkipStats(const std::vector<TraceSourceStats>& perSource);

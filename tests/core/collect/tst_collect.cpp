@@ -23,6 +23,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <random>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -459,6 +460,116 @@ TEST(Collect, RunConfigReadsBackTyped)
     EXPECT_TRUE(identityLayerMap(ts.dims()));
     EXPECT_EQ(decoderLayerCount(ts.dims()), ts.dims().layers);
     EXPECT_EQ(ts.dims().sharedExperts, 0);
+}
+
+// The default dtype "auto" is resolved before anything is written: the manifest and the
+// fingerprint hold the dtype the numbers were computed in, and the result says why. Run
+// twice, with the CPU's answer and float32 given: the same routing (the auto choice on a
+// CPU without AMX-BF16 is float32; with it, the trace says bfloat16).
+TEST(Collect, AutoDTypeIsResolvedAndRecorded)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(6, 3, 12, 5));
+    CollectParams p = baseParams(src, t.file("auto"));
+    p.dtype = ComputeDType::Auto;
+    EXPECT_EQ(CollectParams{}.dtype, ComputeDType::Auto);
+    const CollectResult r = collect(p);
+    const ComputeDType want = resolveComputeDType(ComputeDType::Auto, false).dtype;
+    EXPECT_EQ(r.dtype, dtypeName(want));
+    EXPECT_NE(r.dtypeNote.find("auto on this CPU: " + dtypeName(want)), std::string::npos) << r.dtypeNote;
+    const TraceSet ts = TraceSet::open(p.outDir);
+    EXPECT_EQ(ts.runConfig().dtype, dtypeName(want));
+    EXPECT_EQ(ts.fingerprint().dtype, dtypeName(want));
+    // A given dtype carries no note.
+    CollectParams given = baseParams(src, t.file("given"));
+    given.dtype = want;
+    const CollectResult g = collect(given);
+    EXPECT_EQ(g.dtype, dtypeName(want));
+    EXPECT_TRUE(g.dtypeNote.empty());
+    expectSameTraces(p.outDir, given.outDir);
+}
+
+// Sequence ids in the order the shards store them.
+std::vector<int64_t> storedOrder(const std::string& dir)
+{
+    const TraceSet ts = TraceSet::open(dir);
+    std::vector<int64_t> out;
+    for (size_t i = 0; i < ts.shards().size(); ++i)
+        for (const auto& s : ts.readShard(i).sequences)
+            out.push_back(s.seqId);
+    return out;
+}
+
+// Issue 22: batches group sequences of similar length (less padding), yet the trace is the
+// same with grouping and without (bucketBatches 1: batches in corpus order): sequences
+// stored in corpus order, the same routing sequence by sequence (weights up to the float
+// rounding of another padded length).
+TEST(Collect, LengthGroupingChangesNeitherOrderNorContent)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(60, 3, 60, 21));
+    CollectParams plain = baseParams(src, t.file("plain"));
+    plain.shuffleBuffer = 0;
+    plain.shardMB = 0.02;
+    plain.bucketBatches = 1;
+    CollectParams grouped = plain;
+    grouped.outDir = t.file("grouped");
+    grouped.bucketBatches = 8;
+    const CollectResult a = collect(plain), b = collect(grouped);
+    EXPECT_LT(b.paddingFraction, 0.6 * a.paddingFraction) << a.paddingFraction << " -> " << b.paddingFraction;
+    std::vector<int64_t> corpusOrder(60);
+    std::iota(corpusOrder.begin(), corpusOrder.end(), 0);
+    EXPECT_EQ(storedOrder(plain.outDir), corpusOrder);
+    EXPECT_EQ(storedOrder(grouped.outDir), corpusOrder);
+    const auto ta = readTrace(plain.outDir), tb = readTrace(grouped.outDir);
+    ASSERT_EQ(ta.size(), 60u);
+    ASSERT_EQ(tb.size(), 60u);
+    for (const auto& [id, x] : ta) {
+        const RoutingBlock& y = tb.at(id);
+        EXPECT_EQ(x.sequences[0].docId, y.sequences[0].docId);
+        EXPECT_EQ(x.tokenIds, y.tokenIds) << id;
+        EXPECT_EQ(x.positions, y.positions) << id;
+        EXPECT_EQ(x.topkIds, y.topkIds) << id;
+        EXPECT_EQ(x.lookaheadIds, y.lookaheadIds) << id;
+        ASSERT_EQ(x.topkWeights.size(), y.topkWeights.size());
+        for (size_t i = 0; i < x.topkWeights.size(); ++i)
+            EXPECT_NEAR(halfToFloat(x.topkWeights[i]), halfToFloat(y.topkWeights[i]), 2e-3) << id;
+        ASSERT_EQ(x.logits.size(), y.logits.size());
+        for (size_t i = 0; i < x.logits.size(); ++i)
+            EXPECT_NEAR(halfToFloat(x.logits[i]), halfToFloat(y.logits[i]),
+                        2e-3 * std::max(1.0f, std::abs(halfToFloat(x.logits[i]))))
+                << id;
+    }
+}
+
+// The automatic batch is measured on the loaded model, recorded in the manifest and reused
+// by a resume, which then forms the very same batches (the uninterrupted trace).
+TEST(Collect, AutomaticBatchIsMeasuredAndKeptForTheResume)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(80, 3, 30, 17));
+    CollectParams p = baseParams(src, t.file("out"));
+    p.batchSize = 0;
+    int calls = 0;
+    EXPECT_THROW(collect(p, cancelAfterBatches(2, &calls)), Cancelled);
+    const int measured = TraceSet::open(p.outDir).runConfig().batchSize;
+    ASSERT_GE(measured, 1);
+    ASSERT_LE(measured, 80);
+    const CollectResult r = collect(p);
+    EXPECT_TRUE(r.resumed);
+    EXPECT_EQ(r.batchSize, measured);
+    EXPECT_TRUE(r.batchNote.empty()) << r.batchNote; // reused, not measured again
+    CollectParams ref = baseParams(src, t.file("ref"));
+    ref.batchSize = measured;
+    collect(ref);
+    expectSameTraces(ref.outDir, p.outDir);
+
+    CollectParams fresh = baseParams(src, t.file("fresh"));
+    fresh.batchSize = 0;
+    const CollectResult f = collect(fresh);
+    EXPECT_GE(f.batchSize, 1);
+    EXPECT_NE(f.batchNote.find("automatic batch"), std::string::npos) << f.batchNote;
+    EXPECT_EQ(TraceSet::open(fresh.outDir).runConfig().batchSize, f.batchSize);
 }
 
 // How the workbench and the CLI find a trace's tokenizer: the recorded one when it is still
