@@ -31,7 +31,9 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
+#include <thread>
 
 namespace specmoe::gui {
 namespace {
@@ -455,6 +457,7 @@ void CollectionDialog::updateMemory()
             in.freeBytes = available > 0 ? available - weights : INT64_MAX / 4; // unknown: no cap
             in.memoryFraction = m_params.memoryFraction;
             in.numLookahead = int(probes.size());
+            in.cores = int(std::max(1u, std::thread::hardware_concurrency()));
             const AutoBatchChoice proposal = chooseAutoBatch(in);
             batch = proposal.batch;
             batchNote = tr("automatic batch size: about %n sequence(s), measured when the run starts "

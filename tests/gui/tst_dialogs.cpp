@@ -6,6 +6,7 @@
 #include "app/gui/reshard_dialog.h"
 #include "app/gui/settings_dialog.h"
 #include "app/gui/training_dialog.h"
+#include "core/collect/auto_batch.h"
 #include "core/util/error.h"
 
 #include <QCheckBox>
@@ -21,8 +22,12 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <algorithm>
+#include <thread>
 
 using namespace specmoe;
 using namespace specmoe::gui;
@@ -321,6 +326,28 @@ private Q_SLOTS:
         child<QSpinBox>(&dlg, "batchSize")->setValue(1);
         child<QSpinBox>(&dlg, "maxLength")->setValue(16);
         QVERIFY(dlg.memoryNeededBytes() < small); // and shrinks again
+    }
+
+    // Issue 22: with the batch left automatic the dialog proposed what fills the free memory
+    // (2,741 sequences and 18 GiB of activations for the demo model on a CPU). Now the
+    // proposal is the collector's rule before it measures: a CPU pass of a few thousand tokens.
+    void automaticBatchProposalIsBounded()
+    {
+        QTemporaryDir tmp;
+        CollectionDialog dlg(tmp.path());
+        dlg.modelEdit()->setPath(kModel);
+        child<QComboBox>(&dlg, "device")->setCurrentIndex(
+            child<QComboBox>(&dlg, "device")->findData(QStringLiteral("cpu")));
+        child<QSpinBox>(&dlg, "maxLength")->setValue(512);
+        child<QSpinBox>(&dlg, "batchSize")->setValue(0);
+        const QString text = dlg.memoryText();
+        const QRegularExpressionMatch m =
+            QRegularExpression(QStringLiteral("automatic batch size: about (\\d+) sequence")).match(text);
+        QVERIFY2(m.hasMatch(), qPrintable(text));
+        const int batch = m.captured(1).toInt();
+        const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+        QCOMPARE(batch, std::min(std::max(int(kCpuPassTokens / 512), cores), int(kMaxAutoBatch)));
+        QVERIFY2(dlg.memoryNeededBytes() < (qint64(1) << 30), qPrintable(text));
     }
 
     void splitResidencyNeedsGpus()
