@@ -84,8 +84,8 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.flag("no-decode-context", "the hidden-state model does not read the previous token's routing (read by default; "
                                 "valid only in decode, where token t-1 has finished every layer before token t starts: "
                                 "train without it for prefill)");
-    p.flag("decode-features", "with decode context, the hidden-state model also reads the previous token's features "
-                              "of every layer (valid only in decode)");
+    p.flag("no-decode-features", "with decode context, the hidden-state model does not read the previous token's "
+                                 "features of every layer (read by default; valid only in decode)");
     p.flag("no-features", "do not feed hidden-state features (the hidden-state model is then unavailable)");
     p.flag("json", "print metrics.jsonl lines on stdout");
     p.flag("quiet", "no progress line");
@@ -135,8 +135,8 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
         p.model.useLookahead = false;
     if (a.flagSet("no-decode-context"))
         p.model.decodeContext = false;
-    if (a.flagSet("decode-features"))
-        p.model.decodeFeatures = true;
+    if (a.flagSet("no-decode-features"))
+        p.model.decodeFeatures = false;
     if (a.flagSet("no-features"))
         p.model.useFeatures = false;
     readModels(a, p);

@@ -32,8 +32,9 @@ struct ModelParams {
     // on the demo's held-out documents (docs/speculation.md).
     bool decodeContext = true;
     // With decode context, also the previous token's hidden-state features of every layer
-    // (the same features, through a map of their own; valid only in decode, as above).
-    bool decodeFeatures = false;
+    // (the same features, through a map of their own; valid only in decode, as above). On by
+    // default: +1.8 / +3.1 points of recall@2 at h = 1 / 2 on the demo's held-out documents.
+    bool decodeFeatures = true;
 };
 
 struct PredictorConfig {
