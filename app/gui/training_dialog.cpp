@@ -128,11 +128,18 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_decodeContext->setToolTip(tr("The hidden-state model also reads the previous token's routing at every layer. "
                                    "Valid where tokens are decoded one at a time (the previous token has finished "
                                    "every layer); turn it off for predictors that run during prefill."));
+    m_decodeFeatures = new QCheckBox(tr("Previous token's features (decode engines)"), modelBox);
+    m_decodeFeatures->setObjectName(QStringLiteral("decodeFeatures"));
+    m_decodeFeatures->setToolTip(tr("With the previous token's routing, the hidden-state model also reads the previous "
+                                    "token's hidden-state features of every layer. Valid in decode only, like the "
+                                    "routing above."));
+    connect(m_decodeContext, &QCheckBox::toggled, m_decodeFeatures, &QWidget::setEnabled);
     auto* contextBox = new QVBoxLayout;
     contextBox->addWidget(m_useTokenIds);
     contextBox->addWidget(m_useWeights);
     contextBox->addWidget(m_useLookahead);
     contextBox->addWidget(m_decodeContext);
+    contextBox->addWidget(m_decodeFeatures);
     auto* predictorList = new QVBoxLayout;
     predictorList->addWidget(m_interLayer);
     predictorList->addWidget(m_statistics);
@@ -220,6 +227,7 @@ void TrainingDialog::restoreDefaults()
     m_horizon->setValue(d.horizon);
     m_useTokenIds->setChecked(d.model.useTokenIds);
     m_decodeContext->setChecked(d.model.decodeContext);
+    m_decodeFeatures->setChecked(d.model.decodeFeatures);
     m_useWeights->setChecked(d.model.useWeights);
     m_useLookahead->setChecked(d.model.useLookahead);
     m_epochs->setValue(d.epochs);
@@ -285,6 +293,7 @@ speculate::TrainParams TrainingDialog::params() const
     p.model.useWeights = m_useWeights->isChecked();
     p.model.useLookahead = m_useLookahead->isChecked();
     p.model.decodeContext = m_decodeContext->isChecked();
+    p.model.decodeFeatures = m_decodeFeatures->isChecked();
     p.epochs = m_epochs->value();
     p.batchSize = m_batch->value();
     p.learningRate = m_lr->value();
@@ -317,6 +326,7 @@ void TrainingDialog::setParams(const speculate::TrainParams& p)
     m_useWeights->setChecked(p.model.useWeights);
     m_useLookahead->setChecked(p.model.useLookahead);
     m_decodeContext->setChecked(p.model.decodeContext);
+    m_decodeFeatures->setChecked(p.model.decodeFeatures);
     m_epochs->setValue(p.epochs);
     m_batch->setValue(p.batchSize);
     m_lr->setValue(p.learningRate);

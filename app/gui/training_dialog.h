@@ -42,6 +42,7 @@ private:
     QCheckBox* m_statistics = nullptr;
     QCheckBox* m_hiddenState = nullptr;
     QCheckBox* m_decodeContext = nullptr;
+    QCheckBox* m_decodeFeatures = nullptr;
     QCheckBox* m_ensemble = nullptr;
     QSpinBox* m_horizon = nullptr;
     QCheckBox* m_useTokenIds = nullptr;

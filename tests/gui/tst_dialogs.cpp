@@ -447,7 +447,13 @@ private Q_SLOTS:
         child<QSpinBox>(&dlg, "epochs")->setValue(2);
         child<QDoubleSpinBox>(&dlg, "learningRate")->setValue(0.01);
         QVERIFY(child<QCheckBox>(&dlg, "decodeContext")->isChecked()); // core's default
+        QVERIFY(child<QCheckBox>(&dlg, "decodeFeatures")->isChecked()); // core's default
+        child<QCheckBox>(&dlg, "decodeFeatures")->setChecked(false);
+        p = dlg.params();
+        QVERIFY(p.model.decodeContext);
+        QVERIFY(!p.model.decodeFeatures);
         child<QCheckBox>(&dlg, "decodeContext")->setChecked(false);
+        QVERIFY(!child<QCheckBox>(&dlg, "decodeFeatures")->isEnabled()); // needs the routing context
         p = dlg.params();
         QCOMPARE(p.epochs, 2);
         QCOMPARE(p.learningRate, 0.01);
