@@ -63,6 +63,14 @@
     </message>
 </context>
 <context>
+    <name>MaxTokensBox</name>
+    <message>
+        <location filename="../app/gui/token_limit_box.cpp" line="16"/>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <location filename="../widgets/export.cpp" line="47"/>
@@ -600,323 +608,333 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="64"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
         <source>Automatic (fastest available)</source>
         <translation>Automatisch (schnellstes verfügbares)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="68"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="94"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
         <source>New Collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="98"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece-Modell (*.model);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
         <source>tokenizer.model of the model folder</source>
         <translation>tokenizer.model des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="113"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Tokenizer:</source>
         <translation>Tokenizer:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Field / column</source>
         <translation>Feld / Spalte</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="125"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="128"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="129"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="132"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="133"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
         <source>The whole corpus</source>
         <translation>Das ganze Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="160"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
         <source> bytes</source>
         <translation> Bytes</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="170"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="173"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>Längere Dokumente werden übersprungen und in der Statistik der Quelle als „document-too-long“ gezählt, damit eine einzelne riesige Zeile nicht den Speicher erschöpfen kann (--max-doc-bytes der Kommandozeile).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="177"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="178"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source>Longest document:</source>
         <translation>Längstes Dokument:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="182"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
+        <translation>Automatisch (bfloat16 auf einer GPU; float32 auf einer CPU ohne AMX-BF16)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
-        <source>Automatic (fits the free memory)</source>
-        <translation>Automatisch (passend zum freien Speicher)</translation>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <source>Automatic (measured: the fastest, within the free memory)</source>
+        <translation>Automatisch (gemessen: die schnellste im freien Speicher)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/collection_dialog.cpp" line="463"/>
+        <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
+        <translation><numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform><numerusform>automatische Batchgröße: etwa %n Sequenzen, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="209"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="222"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="225"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="234"/>
         <source>none (e.g. %1)</source>
         <translation>keine (z. B. %1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>Merkmale des verborgenen Zustands je Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den verborgenen Zustand lesen. Teile mit „+“ verbunden: gate_logits:D (die Logits der nächsten D Gates, D × Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen aller Router, Schichten × Experten Werte). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
         <source>build one (PCA on the first batches)</source>
         <translation>neu erstellen (PCA auf den ersten Batches)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>Die Merkmale mit der Basis einer anderen Sammlung berechnen (deren Trace-Ordner, ein exportierter Prädiktor-Ordner oder eine Datei feature_basis.safetensors), statt eine neue zu schätzen, damit zurückgehaltene Traces dieselben Merkmale enthalten wie die Trainings-Traces. Das Merkmalsfeld darf leer bleiben: die Basis nennt ihre Spezifikation.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="251"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
         <source>Hidden-state features:</source>
         <translation>Merkmale des verborgenen Zustands:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
         <source>Feature basis from:</source>
         <translation>Merkmalsbasis aus:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="338"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="343"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="339"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="372"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="369"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="388"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="386"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -924,135 +942,127 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="413"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="435"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="438"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="446"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
-        <source>automatic batch size: %n sequence(s)</source>
-        <translation>
-            <numerusform>automatische Batch-Größe: %n Sequenz</numerusform>
-            <numerusform>automatische Batch-Größe: %n Sequenzen</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="450"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="475"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="546"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="536"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="538"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="564"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="569"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="553"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="574"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="591"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="593"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="596"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="598"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="579"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="581"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -1060,97 +1070,92 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="35"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="36"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1: bester Checkpoint aus Epoche %2; Modelle %3; Horizont %4.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="59"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="60"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 hat noch keinen besten Checkpoint: Er wird am Ende der ersten Epoche geschrieben.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="68"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="69"/>
         <source>Evaluate a Predictor</source>
         <translation>Prädiktor bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="74"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="77"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="81"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
         <source>%1 (trained on)</source>
         <translation>%1 (Trainingsdaten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="92"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
         <source>Test (never seen in training or model selection)</source>
         <translation>Test (weder im Training noch bei der Modellauswahl gesehen)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
         <source>Validation (chose the best epoch)</source>
         <translation>Validierung (wählte die beste Epoche)</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
         <source>All sequences</source>
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
-        <source>All</source>
-        <translation>Alle</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
         <source>Trace set:</source>
         <translation>Trace-Satz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="109"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="106"/>
         <source>Tokens scored at most:</source>
         <translation>Höchstens bewertete Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="112"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
         <source>Run</source>
         <translation>Ausführung</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="118"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="114"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="165"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>Wählen Sie den Trace-Satz, auf dem der Prädiktor bewertet wird.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="172"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="168"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="174"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="170"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>Nicht der Trace-Satz, auf dem dieser Lauf trainiert wurde: Die Baselines nutzen weiter die Trainingsstatistik, und die Traces müssen vom selben Modell stammen.</translation>
     </message>
@@ -1158,42 +1163,42 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="178"/>
         <source>Export a Predictor</source>
         <translation>Prädiktor exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="184"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="180"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="186"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>Schreibt predictor.safetensors und config.json (Aufbau in docs/speculation.md); docs/load_predictor.py lädt und führt sie mit PyTorch aus.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="195"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="191"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="224"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="231"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="227"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>Wählen Sie einen Ordner außerhalb des Laufs: Dort liegen seine eigenen Checkpoints.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="234"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="230"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>Der Ordner enthält bereits einen Prädiktor; er wird ersetzt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="237"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="233"/>
         <source>The folder holds a config.json that is not a predictor&apos;s: choose another folder (%1).</source>
         <translation>Der Ordner enthält eine config.json, die nicht zu einem Prädiktor gehört: Wählen Sie einen anderen Ordner (%1).</translation>
     </message>
@@ -2063,272 +2068,292 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="89"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="90"/>
         <source>Simulate an Expert Cache</source>
         <translation>Experten-Cache simulieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="93"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="94"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="102"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>Test (worauf kein Prädiktor trainiert oder seine Epoche gewählt hat)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>All sequences</source>
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="113"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="114"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>Gemeinsam dekodierte Sequenzen: eine Schicht braucht die Vereinigung ihrer Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
-        <source>All</source>
-        <translation>Alle</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="117"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Batch (sequences):</source>
         <translation>Batch (Sequenzen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Tokens replayed at most:</source>
         <translation>Höchstens abgespielte Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
         <source>Engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="126"/>
         <source>The traces&apos; model</source>
         <translation>Das Modell der Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
         <source>Preset: %1</source>
         <translation>Voreinstellung: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="134"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
         <source>Folder: %1</source>
         <translation>Ordner: %1</translation>
     </message>
     <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="146"/>
+        <source>From the hardware profile</source>
+        <translation>Aus dem Hardwareprofil</translation>
+    </message>
+    <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <source>Measured here: our runtime on %1</source>
+        <translation>Hier gemessen: unsere Laufzeit auf %1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
+        <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
+        <translation>Misst vor der Wiedergabe einen Decode-Schritt des Batches durch den Vorwärtsdurchlauf des Checkpoints auf dem Gerät unten und verwendet dessen Zeit pro Schicht.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
         <source>half the experts</source>
         <translation>die Hälfte der Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>Static hot set</source>
         <translation>Statische Hot-Menge</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>Belady (optimal)</source>
         <translation>Belady (optimal)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="160"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>Vorab geladene Experten behalten, bis ihre Schicht gelaufen ist</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="163"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
         <source>Model:</source>
         <translation>Modell:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
         <source>Expert storage:</source>
         <translation>Speicherung der Experten:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Hardware:</source>
         <translation>Hardware:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
+        <source>Compute time per layer:</source>
+        <translation>Rechenzeit pro Schicht:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>Cache-Größen (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Cache budgets (GB):</source>
         <translation>Cache-Budgets (GB):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Replacement:</source>
         <translation>Verdrängung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="178"/>
         <source>Prefetching</source>
         <translation>Vorabladen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="184"/>
         <source>no prefetch (lower bound)</source>
         <translation>kein Vorabladen (untere Schranke)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>Orakel: das wahre Routing (obere Schranke der Vorhersage)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="191"/>
         <source>baseline: %1</source>
         <translation>Vergleichsverfahren: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="190"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="195"/>
         <source>trained run: %1</source>
         <translation>trainierter Lauf: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
         <source>top-k of the model</source>
         <translation>Top-k des Modells</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
         <source>the hardware&apos;s link</source>
         <translation>die Verbindung der Hardware</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="204"/>
         <source>Predictors:</source>
         <translation>Prädiktoren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
         <source>Horizons h (layers ahead):</source>
         <translation>Horizonte h (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="201"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Budgets m (experts per layer):</source>
         <translation>Budgets m (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="202"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>Bandbreiten der Verbindung (GB/s):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="203"/>
-        <source>Trained runs predict on:</source>
-        <translation>Trainierte Läufe sagen vorher auf:</translation>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <source>Where trained runs predict, and where the compute time per layer is measured</source>
+        <translation>Wo trainierte Läufe vorhersagen und wo die Rechenzeit pro Schicht gemessen wird</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="217"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>Ordner (simulation.json, simulation.csv):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="261"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="267"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>Verbindung %1 GB/s, %2 µs pro Übertragung; GPU-Speicher %3 GB/s, %4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="321"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
         <source>Choose the trace sets to replay.</source>
         <translation>Wählen Sie die abzuspielenden Trace-Sätze.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="324"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="331"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>Cache-Größen: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="330"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>Cache-Budgets: GB-Zahlen über 0, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="342"/>
         <source>Choose at least one replacement policy.</source>
         <translation>Wählen Sie mindestens eine Verdrängungsstrategie.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>Horizonte: eine oder mehrere ganze Zahlen von Schichten voraus (1 = die nächste Schicht).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="339"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>Budgets: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt (leer: Top-k).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="341"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>Bandbreiten: GB/s-Zahlen über 0, durch Kommas getrennt (leer: die der Hardware).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="351"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="353"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>Der Ordner enthält eine Simulation; sie wird ersetzt.</translation>
     </message>
@@ -2534,152 +2559,162 @@
         <translation>Das Hidden-State-Modell liest zusätzlich das Routing des vorigen Tokens in jeder Schicht. Gültig, wo Tokens einzeln dekodiert werden (der vorige Token hat jede Schicht durchlaufen); schalten Sie es für Prädiktoren aus, die während des Prefills laufen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="142"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <source>Previous token&apos;s features (decode engines)</source>
+        <translation>Merkmale des vorigen Tokens (Decode-Engines)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <source>With the previous token&apos;s routing, the hidden-state model also reads the previous token&apos;s hidden-state features of every layer. Valid in decode only, like the routing above.</source>
+        <translation>Zusätzlich zum Routing des vorigen Tokens liest das Hidden-State-Modell auch dessen Hidden-State-Merkmale aller Schichten. Nur beim Decodieren gültig, wie das Routing oben.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="149"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="143"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="150"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="165"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="170"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="164"/>
+        <location filename="../app/gui/training_dialog.cpp" line="171"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="165"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="166"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="167"/>
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="175"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="176"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="180"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="179"/>
+        <location filename="../app/gui/training_dialog.cpp" line="186"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="183"/>
+        <location filename="../app/gui/training_dialog.cpp" line="190"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="184"/>
+        <location filename="../app/gui/training_dialog.cpp" line="191"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="185"/>
+        <location filename="../app/gui/training_dialog.cpp" line="192"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341"/>
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346"/>
+        <location filename="../app/gui/training_dialog.cpp" line="356"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="349"/>
+        <location filename="../app/gui/training_dialog.cpp" line="359"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="357"/>
+        <location filename="../app/gui/training_dialog.cpp" line="367"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="359"/>
+        <location filename="../app/gui/training_dialog.cpp" line="369"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="361"/>
+        <location filename="../app/gui/training_dialog.cpp" line="371"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="364"/>
+        <location filename="../app/gui/training_dialog.cpp" line="374"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="366"/>
+        <location filename="../app/gui/training_dialog.cpp" line="376"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="369"/>
+        <location filename="../app/gui/training_dialog.cpp" line="379"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>Der Lauf-Ordner enthält bereits einen Lauf: Sie werden gefragt, ob er fortgesetzt oder neu begonnen werden soll.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="384"/>
+        <location filename="../app/gui/training_dialog.cpp" line="394"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 enthält einen abgeschlossenen Trainingslauf (%n Epoche, beste Epoche %2).</numerusform>
@@ -2687,7 +2722,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="388"/>
+        <location filename="../app/gui/training_dialog.cpp" line="398"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 enthält einen unfertigen Trainingslauf (%n Epoche abgeschlossen).</numerusform>
@@ -2695,12 +2730,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="392"/>
+        <location filename="../app/gui/training_dialog.cpp" line="402"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>Vom Checkpoint fortsetzen oder neu beginnen? Ein Neubeginn löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="394"/>
+        <location filename="../app/gui/training_dialog.cpp" line="404"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>Es gibt keinen Checkpoint, von dem fortgesetzt werden kann. Neu beginnen? Das löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
@@ -3585,58 +3620,58 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::SimulationView</name>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="64"/>
+        <location filename="../widgets/simulation_view.cpp" line="65"/>
         <source>Policy:</source>
         <translation>Strategie:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
         <source>Budget m:</source>
         <translation>Budget m:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <location filename="../widgets/simulation_view.cpp" line="67"/>
         <source>Horizon h:</source>
         <translation>Horizont h:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="68"/>
+        <location filename="../widgets/simulation_view.cpp" line="69"/>
         <source>Hit rate at link:</source>
         <translation>Trefferquote bei Verbindung:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <location filename="../widgets/simulation_view.cpp" line="70"/>
         <source>Tokens/s at cache:</source>
         <translation>Tokens/s bei Cache:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="94"/>
+        <location filename="../widgets/simulation_view.cpp" line="95"/>
         <source>Cache size (experts per layer)</source>
         <translation>Cache-Größe (Experten pro Schicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
         <source>Hit rate</source>
         <translation>Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
         <source>Link bandwidth (GB/s)</source>
         <translation>Bandbreite der Verbindung (GB/s)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <location filename="../widgets/simulation_view.cpp" line="98"/>
         <source>Modeled decode tokens/s</source>
         <translation>Modellierte Dekodier-Tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="150"/>
+        <location filename="../widgets/simulation_view.cpp" line="151"/>
         <source>Cache and prefetch simulation</source>
         <translation>Cache- und Vorablade-Simulation</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="176"/>
-        <location filename="../widgets/simulation_view.cpp" line="182"/>
+        <location filename="../widgets/simulation_view.cpp" line="177"/>
+        <location filename="../widgets/simulation_view.cpp" line="183"/>
         <source>%n expert(s) per layer</source>
         <translation>
             <numerusform>%n Experte pro Schicht</numerusform>
@@ -3644,7 +3679,7 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <location filename="../widgets/simulation_view.cpp" line="179"/>
         <source>%n layer(s) ahead</source>
         <translation>
             <numerusform>%n Schicht voraus</numerusform>
@@ -3652,52 +3687,62 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="180"/>
+        <location filename="../widgets/simulation_view.cpp" line="181"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="223"/>
+        <location filename="../widgets/simulation_view.cpp" line="224"/>
         <source>No simulation loaded.</source>
         <translation>Keine Simulation geladen.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="225"/>
+        <location filename="../widgets/simulation_view.cpp" line="226"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
         <translation>%1 Tokens aus %2 Sequenzen (Teil %3), Batch %4 · %5, Experte %6 MB (%7) · %8</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="239"/>
+        <location filename="../widgets/simulation_view.cpp" line="237"/>
+        <source> · compute %1 ms per layer, measured from our runtime on %2 (%3)</source>
+        <translation> · Rechenzeit %1 ms pro Schicht, gemessen mit unserer Laufzeit auf %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="242"/>
+        <source> · compute %1 ms per layer (given)</source>
+        <translation> · Rechenzeit %1 ms pro Schicht (vorgegeben)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="247"/>
         <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
         <translation>Bei %1 Experten pro Schicht und %2 GB/s: ohne Vorabladen %3 Tokens/s, Orakel %4; der beste Prädiktor, %5, erreicht %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="250"/>
+        <location filename="../widgets/simulation_view.cpp" line="258"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation> (das Orakel gewinnt unter 1 %: Vorabladen kann hier nicht helfen).</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <location filename="../widgets/simulation_view.cpp" line="261"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>: hier ist jeder Prädiktor langsamer als kein Vorabladen.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="256"/>
+        <location filename="../widgets/simulation_view.cpp" line="264"/>
         <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
         <translation>; jenseits des Orakels: sein Plan hält Experten zusätzlich im Cache, während der Plan des Orakels nur Ladevorgänge ordnet (das Orakel begrenzt die Vorhersage, nicht das Caching).</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="260"/>
+        <location filename="../widgets/simulation_view.cpp" line="268"/>
         <source> and closes %1% of the gap.</source>
         <translation> und schließt %1% der Lücke.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="271"/>
+        <location filename="../widgets/simulation_view.cpp" line="279"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>Trefferquote über Cache-Größe (%1, Verbindung %2 GB/s)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="273"/>
+        <location filename="../widgets/simulation_view.cpp" line="281"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>Dekodier-Tokens/s über Bandbreite (Cache %n Experte pro Schicht)</numerusform>
@@ -3705,22 +3750,22 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="367"/>
+        <location filename="../widgets/simulation_view.cpp" line="375"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1, %2, Cache %3 Experten/Schicht (%4 GB), Verbindung %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="374"/>
+        <location filename="../widgets/simulation_view.cpp" line="382"/>
         <source>, m %1, h %2</source>
         <translation>, m %1, h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="375"/>
+        <location filename="../widgets/simulation_view.cpp" line="383"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>: Trefferquote %1%, %2 Tokens/s, Wartezeit %3 ms/Token, %4 MB/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="381"/>
+        <location filename="../widgets/simulation_view.cpp" line="389"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>, Präzision des Vorabladens %1, Abdeckung %2</translation>
     </message>

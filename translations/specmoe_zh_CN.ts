@@ -62,6 +62,14 @@
     </message>
 </context>
 <context>
+    <name>MaxTokensBox</name>
+    <message>
+        <location filename="../app/gui/token_limit_box.cpp" line="16"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <location filename="../widgets/export.cpp" line="47"/>
@@ -594,457 +602,460 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="64"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
         <source>Automatic (fastest available)</source>
         <translation>自动（最快的可用设备）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="65"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="68"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="94"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
         <source>New Collection</source>
         <translation>新建采集</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="98"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
         <source>SentencePiece model (*.model);;All files (*)</source>
         <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="105"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
         <source>tokenizer.model of the model folder</source>
         <translation>模型文件夹中的 tokenizer.model</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="111"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="113"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Tokenizer:</source>
         <translation>分词器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
         <source>Corpus</source>
         <translation>语料</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Field / column</source>
         <translation>字段 / 列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="125"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="128"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="129"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="132"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="133"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="153"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
         <source>The whole corpus</source>
         <translation>整个语料库</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="160"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
         <source> bytes</source>
         <translation> 字节</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="170"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="173"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>超过此长度的文档会被跳过，并在该来源的统计中计为“document-too-long”，以免一行超长文本耗尽内存（对应命令行的 --max-doc-bytes）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="177"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="178"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
         <source>Longest document:</source>
         <translation>最长文档：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="182"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="188"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
+        <translation>自动（GPU 上为 bfloat16；没有 AMX-BF16 的 CPU 上为 float32）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="189"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="190"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
-        <source>Automatic (fits the free memory)</source>
-        <translation>自动（适应空闲内存）</translation>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <source>Automatic (measured: the fastest, within the free memory)</source>
+        <translation>自动（实测：在可用内存内最快的）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/collection_dialog.cpp" line="463"/>
+        <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
+        <translation><numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform></translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="209"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="215"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="222"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="225"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="226"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="234"/>
         <source>none (e.g. %1)</source>
         <translation>无（例如 %1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分用“+”连接：gate_logits:D（后续 D 个门的 logits，D × 专家数个值），pca:R（在最初几个批次上估计的 R 个主方向），routers（所有路由器的行，层数 × 专家数个值）。在 Mixtral-8x7B 的维度下（32 层，8 个专家），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="240"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
         <source>build one (PCA on the first batches)</source>
         <translation>新建（在前几个批次上做 PCA）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="242"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>使用另一次采集的基（其轨迹文件夹、导出的预测器文件夹或 feature_basis.safetensors 文件）计算特征，而不是重新估计，使留出轨迹与训练轨迹具有相同的特征。特征字段可以留空：基中已写明其规格。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="251"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
         <source>Hidden-state features:</source>
         <translation>隐藏状态特征：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
         <source>Feature basis from:</source>
         <translation>特征基来源：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="338"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="343"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="339"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="346"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="372"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="369"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="388"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="386"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="413"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="435"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="438"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="446"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="445"/>
-        <source>automatic batch size: %n sequence(s)</source>
-        <translation>
-            <numerusform>自动批大小：%n 个序列</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="450"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="475"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="525"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="546"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="527"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="529"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="536"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="538"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="541"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="543"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="564"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="569"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="553"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="574"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="556"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="567"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="591"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="593"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="596"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="598"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="579"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="581"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -1052,97 +1063,92 @@
 <context>
     <name>specmoe::gui::EvaluateDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="35"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="36"/>
         <source>%1: best checkpoint of epoch %2; models %3; horizon %4.</source>
         <translation>%1：第 %2 轮的最佳检查点；模型 %3；视距 %4。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="59"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="60"/>
         <source>%1 has no best checkpoint yet: it is written at the end of the first epoch.</source>
         <translation>%1 还没有最佳检查点：它在第一轮结束时写入。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="68"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="69"/>
         <source>Evaluate a Predictor</source>
         <translation>评估预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="73"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="74"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="77"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="78"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="81"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="82"/>
         <source>%1 (trained on)</source>
         <translation>%1（训练所用）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="92"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
         <source>Test (never seen in training or model selection)</source>
         <translation>测试（训练和模型选择中从未见过）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="93"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
         <source>Validation (chose the best epoch)</source>
         <translation>验证（用于选择最佳轮次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="94"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="95"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="96"/>
         <source>All sequences</source>
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="104"/>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="107"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="103"/>
         <source>Trace set:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="109"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="105"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="110"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="106"/>
         <source>Tokens scored at most:</source>
         <translation>最多评估的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="112"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="108"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="118"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="114"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="169"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="165"/>
         <source>Choose the trace set to score the predictor on.</source>
         <translation>请选择用于评估预测器的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="172"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="168"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="174"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="170"/>
         <source>Not the trace set this run was trained on: the baselines still use the training statistics, and the traces must come from the same model.</source>
         <translation>这不是该运行训练所用的轨迹集：基线仍使用训练统计，且轨迹必须来自同一模型。</translation>
     </message>
@@ -1150,42 +1156,42 @@
 <context>
     <name>specmoe::gui::ExportPredictorDialog</name>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="178"/>
         <source>Export a Predictor</source>
         <translation>导出预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="184"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="180"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="186"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="182"/>
         <source>Writes predictor.safetensors and config.json (layout in docs/speculation.md); docs/load_predictor.py loads and runs them with PyTorch.</source>
         <translation>写出 predictor.safetensors 和 config.json（格式见 docs/speculation.md）；docs/load_predictor.py 用 PyTorch 加载并运行它们。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="195"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="191"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="228"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="224"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="231"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="227"/>
         <source>Choose a folder outside the run: the run&apos;s own checkpoints live there.</source>
         <translation>请选择运行目录之外的文件夹：运行自身的检查点存放在那里。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="234"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="230"/>
         <source>The folder already holds a predictor; it will be replaced.</source>
         <translation>该文件夹已有一个预测器；它将被替换。</translation>
     </message>
     <message>
-        <location filename="../app/gui/evaluate_dialog.cpp" line="237"/>
+        <location filename="../app/gui/evaluate_dialog.cpp" line="233"/>
         <source>The folder holds a config.json that is not a predictor&apos;s: choose another folder (%1).</source>
         <translation>该文件夹中的 config.json 不是预测器的配置：请选择其他文件夹（%1）。</translation>
     </message>
@@ -2050,272 +2056,292 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="89"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="90"/>
         <source>Simulate an Expert Cache</source>
         <translation>模拟专家缓存</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="93"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="94"/>
         <source>Traces</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="102"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>测试（没有预测器在其上训练或选择轮次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
         <source>Validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>All sequences</source>
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="113"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="114"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>一起解码的序列：每层需要它们专家的并集</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="117"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Batch (sequences):</source>
         <translation>批大小（序列）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Tokens replayed at most:</source>
         <translation>最多回放的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="126"/>
         <source>The traces&apos; model</source>
         <translation>轨迹的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
         <source>Preset: %1</source>
         <translation>预设：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="134"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="146"/>
+        <source>From the hardware profile</source>
+        <translation>来自硬件配置</translation>
+    </message>
+    <message>
         <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <source>Measured here: our runtime on %1</source>
+        <translation>在此测量：我们的运行时在 %1 上</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
+        <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
+        <translation>在回放之前，在下方设备上通过检查点的前向传播对批次的一个解码步骤计时，并使用其每层时间。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
         <source>half the experts</source>
         <translation>一半的专家</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>Static hot set</source>
         <translation>静态热门集合</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>Belady (optimal)</source>
         <translation>Belady（最优）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="160"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>保留预取的专家直到其所在层运行完毕</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="163"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
         <source>Expert storage:</source>
         <translation>专家存储：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Hardware:</source>
         <translation>硬件：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
+        <source>Compute time per layer:</source>
+        <translation>每层计算时间：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>缓存大小（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Cache budgets (GB):</source>
         <translation>缓存预算（GB）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Replacement:</source>
         <translation>替换策略：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="178"/>
         <source>Prefetching</source>
         <translation>预取</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="184"/>
         <source>no prefetch (lower bound)</source>
         <translation>不预取（下界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>预言机：真实路由（预测的上界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="191"/>
         <source>baseline: %1</source>
         <translation>基线：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="190"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="195"/>
         <source>trained run: %1</source>
         <translation>训练运行：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
         <source>top-k of the model</source>
         <translation>模型的 top-k</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
         <source>the hardware&apos;s link</source>
         <translation>硬件的链路</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="204"/>
         <source>Predictors:</source>
         <translation>预测器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
         <source>Horizons h (layers ahead):</source>
         <translation>预测跨度 h（向前的层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="201"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Budgets m (experts per layer):</source>
         <translation>预算 m（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="202"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>链路带宽（GB/s）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="203"/>
-        <source>Trained runs predict on:</source>
-        <translation>训练运行的预测设备：</translation>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <source>Where trained runs predict, and where the compute time per layer is measured</source>
+        <translation>训练运行在何处预测，以及每层计算时间在何处测量</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="217"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>文件夹（simulation.json、simulation.csv）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="261"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="267"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>链路 %1 GB/s，每次传输 %2 µs；GPU 显存 %3 GB/s，%4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="321"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
         <source>Choose the trace sets to replay.</source>
         <translation>请选择要回放的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="324"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="331"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>缓存大小：每层专家数的整数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="330"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>缓存预算：大于 0 的 GB 数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="342"/>
         <source>Choose at least one replacement policy.</source>
         <translation>请至少选择一种替换策略。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>预测跨度：一个或多个向前层数的整数（1 = 下一层）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="339"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>预算：每层专家数的整数，用逗号分隔（留空：top-k）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="341"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>链路带宽：大于 0 的 GB/s 数，用逗号分隔（留空：使用硬件的）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="351"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="353"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>该文件夹中已有模拟结果，将被替换。</translation>
     </message>
@@ -2521,171 +2547,181 @@
         <translation>隐藏状态模型还会读取前一个词元在每一层的路由。仅在逐个解码词元时有效（前一个词元已完成所有层）；对于在预填充阶段运行的预测器请关闭此项。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="142"/>
+        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <source>Previous token&apos;s features (decode engines)</source>
+        <translation>前一个 token 的特征（解码引擎）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <source>With the previous token&apos;s routing, the hidden-state model also reads the previous token&apos;s hidden-state features of every layer. Valid in decode only, like the routing above.</source>
+        <translation>除前一个 token 的路由外，隐藏状态模型还读取前一个 token 在每一层的隐藏状态特征。与上面的路由一样，仅在解码时有效。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="149"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="143"/>
+        <location filename="../app/gui/training_dialog.cpp" line="150"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="144"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="147"/>
+        <location filename="../app/gui/training_dialog.cpp" line="154"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="150"/>
+        <location filename="../app/gui/training_dialog.cpp" line="157"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="155"/>
+        <location filename="../app/gui/training_dialog.cpp" line="162"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="158"/>
+        <location filename="../app/gui/training_dialog.cpp" line="165"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="169"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="163"/>
+        <location filename="../app/gui/training_dialog.cpp" line="170"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="164"/>
+        <location filename="../app/gui/training_dialog.cpp" line="171"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="165"/>
+        <location filename="../app/gui/training_dialog.cpp" line="172"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="166"/>
+        <location filename="../app/gui/training_dialog.cpp" line="173"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="167"/>
+        <location filename="../app/gui/training_dialog.cpp" line="174"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="168"/>
+        <location filename="../app/gui/training_dialog.cpp" line="175"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="176"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="180"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="179"/>
+        <location filename="../app/gui/training_dialog.cpp" line="186"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="183"/>
+        <location filename="../app/gui/training_dialog.cpp" line="190"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="184"/>
+        <location filename="../app/gui/training_dialog.cpp" line="191"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="185"/>
+        <location filename="../app/gui/training_dialog.cpp" line="192"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="341"/>
+        <location filename="../app/gui/training_dialog.cpp" line="351"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="346"/>
+        <location filename="../app/gui/training_dialog.cpp" line="356"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="349"/>
+        <location filename="../app/gui/training_dialog.cpp" line="359"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="357"/>
+        <location filename="../app/gui/training_dialog.cpp" line="367"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="359"/>
+        <location filename="../app/gui/training_dialog.cpp" line="369"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="361"/>
+        <location filename="../app/gui/training_dialog.cpp" line="371"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="364"/>
+        <location filename="../app/gui/training_dialog.cpp" line="374"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="366"/>
+        <location filename="../app/gui/training_dialog.cpp" line="376"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="369"/>
+        <location filename="../app/gui/training_dialog.cpp" line="379"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="384"/>
+        <location filename="../app/gui/training_dialog.cpp" line="394"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="388"/>
+        <location filename="../app/gui/training_dialog.cpp" line="398"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="392"/>
+        <location filename="../app/gui/training_dialog.cpp" line="402"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="394"/>
+        <location filename="../app/gui/training_dialog.cpp" line="404"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
@@ -3564,139 +3600,149 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::SimulationView</name>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="64"/>
+        <location filename="../widgets/simulation_view.cpp" line="65"/>
         <source>Policy:</source>
         <translation>策略：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
         <source>Budget m:</source>
         <translation>预算 m：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <location filename="../widgets/simulation_view.cpp" line="67"/>
         <source>Horizon h:</source>
         <translation>预测跨度 h：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="68"/>
+        <location filename="../widgets/simulation_view.cpp" line="69"/>
         <source>Hit rate at link:</source>
         <translation>链路带宽下的命中率：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <location filename="../widgets/simulation_view.cpp" line="70"/>
         <source>Tokens/s at cache:</source>
         <translation>缓存大小下的词元/秒：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="94"/>
+        <location filename="../widgets/simulation_view.cpp" line="95"/>
         <source>Cache size (experts per layer)</source>
         <translation>缓存大小（每层专家数）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
         <source>Hit rate</source>
         <translation>命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
         <source>Link bandwidth (GB/s)</source>
         <translation>链路带宽（GB/s）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <location filename="../widgets/simulation_view.cpp" line="98"/>
         <source>Modeled decode tokens/s</source>
         <translation>建模的解码词元/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="150"/>
+        <location filename="../widgets/simulation_view.cpp" line="151"/>
         <source>Cache and prefetch simulation</source>
         <translation>缓存与预取模拟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="176"/>
-        <location filename="../widgets/simulation_view.cpp" line="182"/>
+        <location filename="../widgets/simulation_view.cpp" line="177"/>
+        <location filename="../widgets/simulation_view.cpp" line="183"/>
         <source>%n expert(s) per layer</source>
         <translation>
             <numerusform>每层 %n 个专家</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <location filename="../widgets/simulation_view.cpp" line="179"/>
         <source>%n layer(s) ahead</source>
         <translation>
             <numerusform>向前 %n 层</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="180"/>
+        <location filename="../widgets/simulation_view.cpp" line="181"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="223"/>
+        <location filename="../widgets/simulation_view.cpp" line="224"/>
         <source>No simulation loaded.</source>
         <translation>未加载模拟。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="225"/>
+        <location filename="../widgets/simulation_view.cpp" line="226"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
         <translation>%2 个序列中的 %1 个词元（%3 划分），批大小 %4 · %5，每个专家 %6 MB（%7）· %8</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="239"/>
+        <location filename="../widgets/simulation_view.cpp" line="237"/>
+        <source> · compute %1 ms per layer, measured from our runtime on %2 (%3)</source>
+        <translation> · 计算 %1 ms/层，由我们的运行时在 %2 上测得（%3）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="242"/>
+        <source> · compute %1 ms per layer (given)</source>
+        <translation> · 计算 %1 ms/层（给定）</translation>
+    </message>
+    <message>
+        <location filename="../widgets/simulation_view.cpp" line="247"/>
         <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
         <translation>每层 %1 个专家、%2 GB/s 时：不预取 %3 词元/秒，预言机 %4；最佳预测器 %5 达到 %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="250"/>
+        <location filename="../widgets/simulation_view.cpp" line="258"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation>（预言机的提升不足 1%：此处预取无济于事）。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="253"/>
+        <location filename="../widgets/simulation_view.cpp" line="261"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>：此处每个预测器都比不预取更慢。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="256"/>
+        <location filename="../widgets/simulation_view.cpp" line="264"/>
         <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
         <translation>，超过了预言机：它的计划还会把专家保留在缓存中，而预言机的计划只安排加载（预言机限定的是预测，而不是缓存）。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="260"/>
+        <location filename="../widgets/simulation_view.cpp" line="268"/>
         <source> and closes %1% of the gap.</source>
         <translation>，弥合了 %1% 的差距。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="271"/>
+        <location filename="../widgets/simulation_view.cpp" line="279"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>命中率随缓存大小变化（%1，链路 %2 GB/s）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="273"/>
+        <location filename="../widgets/simulation_view.cpp" line="281"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>解码词元/秒随链路带宽变化（缓存每层 %n 个专家）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="367"/>
+        <location filename="../widgets/simulation_view.cpp" line="375"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1，%2，缓存每层 %3 个专家（%4 GB），链路 %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="374"/>
+        <location filename="../widgets/simulation_view.cpp" line="382"/>
         <source>, m %1, h %2</source>
         <translation>，m %1，h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="375"/>
+        <location filename="../widgets/simulation_view.cpp" line="383"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>：命中率 %1%，%2 词元/秒，停顿 %3 ms/词元，%4 MB/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="381"/>
+        <location filename="../widgets/simulation_view.cpp" line="389"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>，预取精确率 %1，召回率 %2</translation>
     </message>
