@@ -500,7 +500,7 @@ TEST(Runtime, UnknownDeviceAndDtype)
     // Names are checked where they are parsed; the message names the value and the choices.
     EXPECT_NE(errorOf([&] { parseDevice("tpu:0"); }).find("unknown device 'tpu:0' (cpu, cuda, cuda:N or auto)"),
               std::string::npos);
-    EXPECT_NE(errorOf([&] { parseDType("int8"); }).find("'int8' (float32, bfloat16, float16)"), std::string::npos);
+    EXPECT_NE(errorOf([&] { parseDType("int8"); }).find("'int8' (auto, float32, bfloat16, float16)"), std::string::npos);
     EXPECT_TRUE(resolveDevice(DeviceSpec::automatic()).is_cpu() || resolveDevice(DeviceSpec::automatic()).is_cuda());
     if (!resolveDevice(DeviceSpec::automatic()).is_cuda()) {
         o.device = DeviceSpec::cuda(0); // asked for, absent: the runtime says so
