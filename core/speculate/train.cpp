@@ -346,12 +346,28 @@ void TrainingRun::resumeFromCheckpoint()
         return;
     nlohmann::json st = nlohmann::json::parse(readFile(ckDir + "/state.json"));
     const PredictorConfig old = PredictorConfig::load(ckDir);
-    if (!sameRouting(old.dims, m_dims) || old.horizon != m_horizon || old.components != m_config.components ||
-        old.model.hiddenDim != m_params.model.hiddenDim || old.model.embedDim != m_params.model.embedDim ||
-        (m_config.hidden && (old.model.mlpDim != m_params.model.mlpDim ||
-                             old.model.decodeContext != m_params.model.decodeContext ||
-                             old.model.decodeFeatures != m_params.model.decodeFeatures)))
-        throw Error("train: cannot resume from " + ckDir + ": it was trained with other data dimensions or settings");
+    // Name what differs, so the user knows which option to give back (e.g. after a default changed).
+    std::string differs;
+    const auto check = [&differs](bool same, const std::string& what) {
+        if (!same)
+            differs += (differs.empty() ? "" : ", ") + what;
+    };
+    const auto onOff = [](bool v) { return std::string(v ? "on" : "off"); };
+    check(sameRouting(old.dims, m_dims), "the traces' dimensions");
+    check(old.horizon == m_horizon, "horizon " + std::to_string(old.horizon));
+    check(old.components == m_config.components, "the models trained");
+    check(old.model.hiddenDim == m_params.model.hiddenDim, "hidden " + std::to_string(old.model.hiddenDim));
+    check(old.model.embedDim == m_params.model.embedDim, "embed " + std::to_string(old.model.embedDim));
+    if (m_config.hidden) {
+        check(old.model.mlpDim == m_params.model.mlpDim, "mlp " + std::to_string(old.model.mlpDim));
+        check(old.model.decodeContext == m_params.model.decodeContext,
+              "decode context " + onOff(old.model.decodeContext));
+        check(old.model.decodeFeatures == m_params.model.decodeFeatures,
+              "decode features " + onOff(old.model.decodeFeatures));
+    }
+    if (!differs.empty())
+        throw Error("train: cannot resume from " + ckDir + ": it was trained with other settings (" + differs +
+                    "); give those settings again, or train into a new folder");
     m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
     m_predictor.cfg.fallback = old.fallback;
     torch::load(*m_optimizer, ckDir + "/optimizer.pt", m_device); // state onto the training device

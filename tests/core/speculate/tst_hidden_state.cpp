@@ -11,6 +11,7 @@
 #include "core/trace/trace_writer.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 #include "tests/support/tiny_training.h"
 #include "synth.h"
@@ -242,6 +243,24 @@ TEST(HiddenState, ExportRoundTripWithFeatures)
     EXPECT_NE(std::find(fromRun.models.begin(), fromRun.models.end(), kHiddenState), fromRun.models.end());
     for (size_t m = 0; m < fromRun.models.size(); ++m)
         EXPECT_EQ(fromRun.probs[m], fromExport.probs[m]) << fromRun.models[m];
+}
+
+// Resuming with another decode setting (e.g. after its default changed) names the setting.
+TEST(HiddenState, ResumeWithOtherDecodeFeaturesNamesTheSetting)
+{
+    const SyntheticRouting r = test::weakChainRouting(30, {1}, 0.7);
+    const BlockSource src = memorySource(test::featureBlocks(r, 2, {1, 2}, 0.3));
+    test::TempDir dir("spec_hidden_resume");
+    TrainParams p = featureParams(dir.file("run"), src);
+    p.epochs = 1;
+    p.model.decodeFeatures = false;
+    train(p);
+    p.resume = true;
+    p.epochs = 2;
+    p.model.decodeFeatures = true;
+    const std::string err = test::errorOf([&] { train(p); });
+    EXPECT_NE(err.find("decode features off"), std::string::npos) << err;
+    EXPECT_NE(err.find(dir.file("run")), std::string::npos) << err;
 }
 
 // Token rows keep their features through the shuffle buffer (row i's features stay with row
