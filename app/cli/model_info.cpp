@@ -23,6 +23,24 @@ std::string human(int64_t bytes)
     return buf;
 }
 
+std::string numberText(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Heads and head widths; multi-head latent attention with its ranks.
+std::string attentionText(const ModelConfig& c)
+{
+    const std::string heads = std::to_string(c.numHeads) + " heads, ";
+    if (!c.mla())
+        return heads + std::to_string(c.numKvHeads) + " kv heads, head_dim " + std::to_string(c.headDim);
+    return heads + "latent (MLA): q_lora_rank " + (c.qLoraRank > 0 ? std::to_string(c.qLoraRank) : "none") +
+           ", kv_lora_rank " + std::to_string(c.kvLoraRank) + ", q/k head " + std::to_string(c.qkNopeHeadDim) + "+" +
+           std::to_string(c.qkRopeHeadDim) + " rotary, v head " + std::to_string(c.vHeadDim);
+}
+
 } // namespace
 
 int printModelInfo(const std::string& dir, ComputeDType requested)
@@ -36,8 +54,8 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
               << "architecture     " << c.architecture << " (" << c.modelType << "), config " << configHash(c) << "\n"
               << "layers           " << c.numLayers << ", hidden " << c.hiddenSize << ", intermediate "
               << c.intermediateSize << ", vocab " << c.vocabSize << "\n"
-              << "attention        " << c.numHeads << " heads, " << c.numKvHeads << " kv heads, head_dim " << c.headDim
-              << ", rope_theta " << c.ropeTheta
+              << "attention        " << attentionText(c) << ", rope_theta " << c.ropeTheta
+              << (c.ropeType != "default" ? ", " + c.ropeType + " x" + numberText(c.ropeFactor) : std::string())
               << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : std::string())
               << "\n"
               << "family           " << c.family << ", routing " << c.routing() << ", MoE layers "

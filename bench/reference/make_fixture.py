@@ -9,7 +9,7 @@ golden.safetensors with the eager reference's outputs (moe_reference.py) in floa
   topk_ids                   I64 [L, 51, k]: top-k experts, descending probability
   logits                     F32 [3, 17, V]: LM logits
 
-usage: make_fixture.py qwen2_moe|qwen3_moe OUT_DIR
+usage: make_fixture.py qwen2_moe|qwen3_moe|deepseek_v3|deepseek_v2 OUT_DIR
 Runs with Debian's python3 + python3-torch (1.13); deterministic for a family.
 """
 import json
@@ -22,6 +22,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from moe_reference import MoeReference  # noqa: E402
+import deepseek_reference  # noqa: E402  (DeepSeek-V2 / V3: its own reference and tensors)
 
 CONFIGS = {
     # 4 layers, layer 1 dense (mlp_only_layers): the layer map is not the identity.
@@ -95,9 +96,10 @@ def random_tensors(c, gen):
 
 def main():
     family, out = sys.argv[1], sys.argv[2]
-    c = CONFIGS[family]
+    deepseek = family in deepseek_reference.FIXTURE_CONFIGS
+    c = deepseek_reference.FIXTURE_CONFIGS[family] if deepseek else CONFIGS[family]
     gen = torch.Generator().manual_seed(21)
-    tensors = random_tensors(c, gen)
+    tensors = deepseek_reference.random_tensors(c, gen) if deepseek else random_tensors(c, gen)
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(c, f, indent=2)
@@ -111,7 +113,7 @@ def main():
     for b, n in enumerate(lengths):
         mask[b, :n] = 1
         ids[b, n:] = 0
-    model = MoeReference(c, tensors)
+    model = deepseek_reference.DeepseekReference(c, tensors) if deepseek else MoeReference(c, tensors)
     router, chosen, logits = model.forward(ids, mask)
     golden = {
         "input_ids": ids, "attention_mask": mask,
@@ -120,7 +122,8 @@ def main():
         "logits": logits.float(),
     }
     safetensors_io.write(golden, os.path.join(out, "golden.safetensors"),
-                         {"reference": "bench/reference/moe_reference.py", "torch": torch.__version__})
+                         {"reference": "bench/reference/%s_reference.py" % ("deepseek" if deepseek else "moe"),
+                          "torch": torch.__version__})
     print("wrote %s: %d MoE layers of %d, %d tensors" % (out, len(router), c["num_hidden_layers"], len(tensors)))
 
 

@@ -25,13 +25,32 @@ using nlohmann::json;
 // (up to 8 bytes each) stay below 2^59.
 constexpr long double kMaxParameters = 72057594037927936.0L; // 2^56
 
+// A layer's attention weights (no biases); long double, so that any sizes fit.
+long double attentionParameters(const ModelConfig& c)
+{
+    const long double H = c.hiddenSize, nh = c.numHeads;
+    if (!c.mla()) {
+        const long double D = c.headDim;
+        return H * nh * D * 2 + H * c.numKvHeads * D * 2;
+    }
+    const long double qr = c.qLoraRank, kvr = c.kvLoraRank, qk = c.qkHeadDim(), vd = c.vHeadDim;
+    const long double q = qr > 0 ? H * qr + qr + qr * nh * qk : H * nh * qk;
+    return q + H * (kvr + c.qkRopeHeadDim) + kvr + kvr * nh * (c.qkNopeHeadDim + vd) + nh * vd * H;
+}
+
+// get_mscale of YaRN (transformers' modeling_rope_utils): 1 for scales up to 1.
+double yarnMscale(double scale, double mscale)
+{
+    return scale <= 1 ? 1.0 : 0.1 * mscale * std::log(scale) + 1.0;
+}
+
 // layerParameterCount() and parameterCount() multiply the sizes in int64: refuse sizes
 // whose product would not fit.
 void checkParameterCount(const ModelConfig& c, const std::string& source)
 {
     const long double H = c.hiddenSize, D = c.headDim;
-    const long double attn = H * c.numHeads * D * 2 + H * c.numKvHeads * D * 2 + (c.numHeads + 2 * c.numKvHeads) * D;
-    const long double moe = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize +
+    const long double attn = attentionParameters(c) + (c.numHeads + 2 * c.numKvHeads) * D;
+    const long double moe = c.numExperts * (H + 1) + c.numExperts * 3 * H * c.intermediateSize +
                             3 * H * (long double)c.sharedExpertIntermediateSize + H;
     const long double dense = 3 * H * (long double)c.denseIntermediateSize;
     const long double layer = attn + std::max(moe, dense) + 2 * H + 2 * D;
@@ -75,19 +94,58 @@ const ModelFamily& familyOf(const json& j, const ConfigReader& in, ModelConfig& 
     return *f;
 }
 
-// rope_theta: top level, or inside rope_parameters (newer exports).
+// YaRN's fields (rope_scaling, or rope_parameters of newer exports), as transformers'
+// _compute_yarn_parameters reads them.
+void readYarn(const json& r, const ConfigReader& in, const std::string& field, ModelConfig& c)
+{
+    auto num = [&](const char* key, double fallback) {
+        auto it = r.find(key);
+        if (it == r.end() || it->is_null())
+            return fallback;
+        if (!it->is_number())
+            in.fail(field + "." + key, "must be a number");
+        return it->get<double>();
+    };
+    c.ropeType = "yarn";
+    c.ropeFactor = num("factor", 0);
+    if (c.ropeFactor <= 0)
+        in.fail(field + ".factor", "is required for \"yarn\" and must be positive");
+    c.ropeOriginalMaxPositions = int64_t(num("original_max_position_embeddings", double(c.maxPositions)));
+    if (c.ropeOriginalMaxPositions <= 0)
+        in.fail(field + ".original_max_position_embeddings", "is required (or max_position_embeddings) and must be positive");
+    // `or` in transformers: 0 / null fall back too.
+    c.ropeBetaFast = num("beta_fast", 0) != 0 ? num("beta_fast", 0) : 32;
+    c.ropeBetaSlow = num("beta_slow", 0) != 0 ? num("beta_slow", 0) : 1;
+    c.ropeMscale = num("mscale", 0);
+    c.ropeMscaleAllDim = num("mscale_all_dim", 0);
+    if (auto t = r.find("truncate"); t != r.end() && t->is_boolean())
+        c.ropeTruncate = t->get<bool>();
+    if (r.contains("attention_factor") && !r["attention_factor"].is_null())
+        c.ropeAttentionFactor = num("attention_factor", 1);
+    else if (c.ropeMscale != 0 && c.ropeMscaleAllDim != 0)
+        c.ropeAttentionFactor = yarnMscale(c.ropeFactor, c.ropeMscale) / yarnMscale(c.ropeFactor, c.ropeMscaleAllDim);
+    else
+        c.ropeAttentionFactor = yarnMscale(c.ropeFactor, 1);
+}
+
+// rope_theta: top level, or inside rope_parameters (newer exports); scaling: rope_scaling
+// or rope_parameters' rope_type ("default" or "yarn").
 void readRope(const json& j, const ConfigReader& in, ModelConfig& c)
 {
     bool haveTheta = false;
+    const json* scaling = nullptr;
+    std::string scalingField;
     if (in.has("rope_theta")) {
         c.ropeTheta = in.requireNumber("rope_theta");
         haveTheta = true;
-    } else if (auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
+    }
+    if (auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
         if (rp->contains("rope_type") && (*rp)["rope_type"].is_string() &&
-            (*rp)["rope_type"].get<std::string>() != "default")
-            in.fail("rope_parameters.rope_type",
-                    "\"" + (*rp)["rope_type"].get<std::string>() + "\" is not supported (only \"default\")");
-        if (rp->contains("rope_theta") && (*rp)["rope_theta"].is_number()) {
+            (*rp)["rope_type"].get<std::string>() != "default") {
+            scaling = &*rp;
+            scalingField = "rope_parameters";
+        }
+        if (!haveTheta && rp->contains("rope_theta") && (*rp)["rope_theta"].is_number()) {
             c.ropeTheta = (*rp)["rope_theta"].get<double>();
             haveTheta = true;
         }
@@ -96,8 +154,23 @@ void readRope(const json& j, const ConfigReader& in, ModelConfig& c)
         in.fail("rope_theta", "is required (top level or inside rope_parameters)");
     if (c.ropeTheta <= 0)
         in.fail("rope_theta", "must be positive");
-    if (auto rs = j.find("rope_scaling"); rs != j.end() && !rs->is_null())
-        in.fail("rope_scaling", "is not supported");
+    if (auto rs = j.find("rope_scaling"); rs != j.end() && !rs->is_null()) {
+        if (!rs->is_object())
+            in.fail("rope_scaling", "must be an object");
+        scaling = &*rs;
+        scalingField = "rope_scaling";
+    }
+    if (!scaling)
+        return;
+    std::string type;
+    for (const char* key : {"rope_type", "type"}) // "type": older exports
+        if (auto t = scaling->find(key); type.empty() && t != scaling->end() && t->is_string())
+            type = t->get<std::string>();
+    if (type == "default")
+        return;
+    if (type != "yarn")
+        in.fail(scalingField, "type \"" + type + "\" is not supported (only \"default\" and \"yarn\")");
+    readYarn(*scaling, in, scalingField, c);
 }
 
 // The layer map's fields, whatever family set them.
@@ -146,7 +219,13 @@ int64_t ModelConfig::moeLayerCount() const
 
 std::string ModelConfig::routing() const
 {
-    return normTopkProb ? "softmax_topk" : "softmax_topk_unnormalized";
+    std::string s = routerScore == RouterScore::Sigmoid ? "sigmoid" : "softmax";
+    if (routerBias)
+        s += "_biased";
+    if (groupLimited)
+        s += groupScore == GroupScore::Top2Sum ? "_group_top2sum" : "_group_max";
+    s += "_topk";
+    return normTopkProb ? s : s + "_unnormalized";
 }
 
 ModelConfig parseConfig(const std::string& text, const std::string& source)
@@ -174,7 +253,9 @@ ModelConfig parseConfig(const std::string& text, const std::string& source)
     if (c.rmsNormEps < 0)
         in.fail("rms_norm_eps", "must not be negative");
 
-    if (in.has("head_dim"))
+    if (c.mla()) {
+        // the family set headDim = qk_rope_head_dim, as transformers' config does
+    } else if (in.has("head_dim"))
         c.headDim = in.requireInt("head_dim");
     else {
         if (c.hiddenSize % c.numHeads != 0)
@@ -190,9 +271,11 @@ ModelConfig parseConfig(const std::string& text, const std::string& source)
     if (c.numExperts > 65534) // kNoExpert (0xFFFF) is the trace's "no expert"
         in.fail(family.expertsField, "must be at most 65534 (trace expert ids are 16-bit)");
     checkLayerMap(in, c);
-    readRope(j, in, c);
-
     c.maxPositions = in.intOr("max_position_embeddings", 0);
+    readRope(j, in, c);
+    if (family.finishFields)
+        family.finishFields(in, c);
+
     if (in.has("sliding_window") && c.slidingWindow >= 0) {
         c.slidingWindow = in.requireInt("sliding_window", false);
         if (c.slidingWindow < 0)
@@ -240,12 +323,20 @@ std::string configToJson(const ModelConfig& c)
     j["num_attention_heads"] = c.numHeads;
     j["num_key_value_heads"] = c.numKvHeads;
     // Without head_dim, parseConfig takes hidden / heads and needs it to divide evenly.
-    if (c.headDim != c.hiddenSize / c.numHeads || c.hiddenSize % c.numHeads != 0)
+    if (!c.mla() && (c.headDim != c.hiddenSize / c.numHeads || c.hiddenSize % c.numHeads != 0))
         j["head_dim"] = c.headDim;
     j["max_position_embeddings"] = c.maxPositions > 0 ? json(c.maxPositions) : json(nullptr); // 0: not set
     j["rope_theta"] = c.ropeTheta;
     j["rms_norm_eps"] = c.rmsNormEps;
     j["sliding_window"] = c.slidingWindow > 0 ? json(c.slidingWindow) : json(nullptr);
+    if (c.ropeType == "yarn")
+        j["rope_scaling"] = {{"type", "yarn"},
+                             {"factor", c.ropeFactor},
+                             {"original_max_position_embeddings", c.ropeOriginalMaxPositions},
+                             {"beta_fast", c.ropeBetaFast},
+                             {"beta_slow", c.ropeBetaSlow},
+                             {"mscale", c.ropeMscale},
+                             {"mscale_all_dim", c.ropeMscaleAllDim}};
     familyNamed(c.family).writeFields(c, j);
     return j.dump(2) + "\n";
 }
@@ -266,6 +357,19 @@ std::string configHash(const ModelConfig& c)
         for (int l : c.moeLayers())
             s << "," << l;
     }
+    // Newer parts, only when used (earlier families' hashes stay as traces recorded them).
+    if (c.mla())
+        s << "|mla" << c.qLoraRank << "," << c.kvLoraRank << "," << c.qkNopeHeadDim << "," << c.qkRopeHeadDim
+          << "," << c.vHeadDim << "," << c.ropeInterleave;
+    if (c.routing() != "softmax_topk" && c.routing() != "softmax_topk_unnormalized")
+        s << "|router" << c.routing() << "," << c.expertGroups << "," << c.topkGroups;
+    if (c.routedScalingFactor != 1.0)
+        s << "|rsf" << c.routedScalingFactor;
+    if (c.ropeType != "default")
+        s << "|rope" << c.ropeType << "," << c.ropeFactor << "," << c.ropeOriginalMaxPositions << ","
+          << c.ropeBetaFast << "," << c.ropeBetaSlow << "," << c.ropeAttentionFactor << "," << c.ropeTruncate;
+    if (c.softmaxScaleFactor != 1.0)
+        s << "|ssf" << c.softmaxScaleFactor;
     uint64_t h = 1469598103934665603ull;
     for (unsigned char ch : s.str()) {
         h ^= ch;
@@ -279,14 +383,14 @@ std::string configHash(const ModelConfig& c)
 int64_t layerParameterCount(const ModelConfig& c, int64_t layer)
 {
     const int64_t H = c.hiddenSize, D = c.headDim;
-    int64_t attn = H * c.numHeads * D * 2 + H * c.numKvHeads * D * 2;
+    int64_t attn = int64_t(attentionParameters(c));
     if (c.attentionBias)
         attn += (c.numHeads + 2 * c.numKvHeads) * D;
     if (c.qkNorm)
         attn += 2 * D;
     int64_t mlp = 0;
     if (c.isMoeLayer(layer)) {
-        mlp = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize;
+        mlp = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize + (c.routerBias ? c.numExperts : 0);
         if (c.hasSharedExpert())
             mlp += 3 * H * c.sharedExpertIntermediateSize + (c.sharedExpertGate ? H : 0);
     } else {

@@ -43,6 +43,44 @@ struct ModelConfig {
     int64_t decoderSparseStep = 1;
     int64_t firstDenseLayers = 0;
     std::vector<int> mlpOnlyLayers;
+    // Decoder layers the weight files may hold beyond numLayers that the model does not run
+    // (DeepSeek-V3's multi-token-prediction layer, num_nextn_predict_layers): ignored with a
+    // warning, as transformers ignores them.
+    int64_t ignoredTrailingLayers = 0;
+
+    // The router function: scores from the logits, an optional per-expert bias added for the
+    // choice only, group-limited top-k, and the weights (the chosen experts' unbiased scores,
+    // renormalized when normTopkProb, times routedScalingFactor).
+    enum class RouterScore { Softmax, Sigmoid };
+    enum class GroupScore { Max, Top2Sum }; // a group's score: its best score, or its best two summed
+    RouterScore routerScore = RouterScore::Softmax;
+    bool routerBias = false;               // a score-correction bias [E] per MoE layer
+    int64_t expertGroups = 1;              // n_group; experts e of group e / (E / groups)
+    int64_t topkGroups = 1;                // topk_group: the top-k is taken within these groups
+    bool groupLimited = false;             // topk within the best topkGroups groups
+    GroupScore groupScore = GroupScore::Max;
+    double routedScalingFactor = 1.0;
+    // Shared experts without a gate are sharedExpertIntermediateSize > 0, sharedExpertGate false.
+
+    // Multi-head latent attention (kvLoraRank > 0): q from q_proj, or through a low-rank
+    // q_a_proj, RMSNorm, q_b_proj (qLoraRank > 0); keys and values from a compressed latent
+    // (kv_a_proj_with_mqa -> RMSNorm -> kv_b_proj) plus one rotary key part shared by the
+    // heads. Query/key heads are qkNopeHeadDim + qkRopeHeadDim wide, values vHeadDim; the
+    // rotary part is headDim (= qkRopeHeadDim) wide.
+    int64_t qLoraRank = 0, kvLoraRank = 0, qkNopeHeadDim = 0, qkRopeHeadDim = 0, vHeadDim = 0;
+    bool ropeInterleave = false;           // rotary pairs (2i, 2i+1) instead of (i, i + D/2)
+    bool mla() const { return kvLoraRank > 0; }
+
+    // Rotary scaling (rope_scaling / rope_parameters). "yarn": YaRN inverse frequencies and
+    // cos/sin scaled by ropeAttentionFactor.
+    std::string ropeType = "default";
+    double ropeFactor = 1.0, ropeBetaFast = 32, ropeBetaSlow = 1, ropeAttentionFactor = 1.0;
+    int64_t ropeOriginalMaxPositions = 0;
+    bool ropeTruncate = true;
+    double ropeMscale = 0, ropeMscaleAllDim = 0; // as config.json gives them (0: not set)
+    // The attention softmax scale is softmaxScaleFactor / sqrt(query head width)
+    // (DeepSeek-V3 multiplies in YaRN's mscale squared).
+    double softmaxScaleFactor = 1.0;
 
     bool isMoeLayer(int64_t layer) const;
     std::vector<int> moeLayers() const;   // decoder index of every MoE layer, ascending
@@ -50,8 +88,13 @@ struct ModelConfig {
     bool hasSharedExpert() const { return sharedExpertIntermediateSize > 0; }
     // The router function as traces record it (manifest model.routing): "softmax_topk"
     // (softmax over all experts, top-k, renormalized over the k) or
-    // "softmax_topk_unnormalized" (the top-k softmax probabilities as they are).
+    // "softmax_topk_unnormalized" (the top-k softmax probabilities as they are); other
+    // router functions name their parts (docs/models.md), e.g. DeepSeek-V3's
+    // "sigmoid_biased_group_top2sum_topk".
     std::string routing() const;
+    // Width of a query / key head and of a value head (headDim unless MLA).
+    int64_t qkHeadDim() const { return mla() ? qkNopeHeadDim + qkRopeHeadDim : headDim; }
+    int64_t valueHeadDim() const { return mla() ? vHeadDim : headDim; }
 };
 // The runtime was written for Mixtral first; the old name stays for its callers.
 using MixtralConfig = ModelConfig;

@@ -21,6 +21,12 @@ bool ConfigReader::has(const char* field) const
     return it != m_j.end() && !it->is_null();
 }
 
+bool ConfigReader::isNull(const char* field) const
+{
+    auto it = m_j.find(field);
+    return it != m_j.end() && it->is_null();
+}
+
 void ConfigReader::fail(const std::string& field, const std::string& why) const
 {
     throw Error(m_source + ": field \"" + field + "\" " + why);
@@ -74,6 +80,21 @@ bool ConfigReader::boolOr(const char* field, bool fallback) const
     if (!v.is_boolean())
         fail(field, "must be true or false");
     return v.get<bool>();
+}
+
+double ConfigReader::numberOr(const char* field, double fallback) const
+{
+    return has(field) ? requireNumber(field) : fallback;
+}
+
+std::string ConfigReader::stringOr(const char* field, const std::string& fallback) const
+{
+    if (!has(field))
+        return fallback;
+    const auto& v = m_j.at(field);
+    if (!v.is_string())
+        fail(field, "must be a string");
+    return v.get<std::string>();
 }
 
 std::vector<int> ConfigReader::intListOr(const char* field, std::vector<int> fallback) const

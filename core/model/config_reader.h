@@ -15,6 +15,7 @@ public:
 
     const std::string& source() const { return m_source; }
     bool has(const char* field) const; // present and not null
+    bool isNull(const char* field) const; // present and null (Python's None)
     [[noreturn]] void fail(const std::string& field, const std::string& why) const;
 
     // Integers: whole floats count (exports write 4096.0); sizes up to 2^31.
@@ -22,6 +23,8 @@ public:
     int64_t intOr(const char* field, int64_t fallback, bool positive = true) const;
     double requireNumber(const char* field) const;
     bool boolOr(const char* field, bool fallback) const;
+    double numberOr(const char* field, double fallback) const;
+    std::string stringOr(const char* field, const std::string& fallback) const;
     // A list of integers (mlp_only_layers); an absent or null field gives `fallback`.
     std::vector<int> intListOr(const char* field, std::vector<int> fallback) const;
 

@@ -52,15 +52,34 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
         add(prefix + "up_proj.weight", {inter, H}, Spec::Normal, lin);
         add(prefix + "down_proj.weight", {H, inter}, Spec::Normal, lin);
     };
+    // Multi-head latent attention's tensors, in the order transformers creates them.
+    auto addMla = [&](const std::string& p) {
+        const int64_t nh = c.numHeads, qr = c.qLoraRank, kvr = c.kvLoraRank;
+        if (qr > 0) {
+            add(p + n.qAProj, {qr, H}, Spec::Normal, lin);
+            add(p + n.qANorm, {qr}, Spec::Ones, 0);
+            add(p + n.qBProj, {nh * c.qkHeadDim(), qr}, Spec::Normal, lin);
+        } else {
+            add(p + n.qProj, {nh * c.qkHeadDim(), H}, Spec::Normal, lin);
+        }
+        add(p + n.kvAProj, {kvr + c.qkRopeHeadDim, H}, Spec::Normal, lin);
+        add(p + n.kvANorm, {kvr}, Spec::Ones, 0);
+        add(p + n.kvBProj, {nh * (c.qkNopeHeadDim + c.vHeadDim), kvr}, Spec::Normal, lin);
+        add(p + n.oProj, {H, nh * c.vHeadDim}, Spec::Normal, lin);
+    };
     add("model.embed_tokens.weight", {c.vocabSize, H}, Spec::Normal, 1.0);
     for (int64_t l = 0; l < c.numLayers; ++l) {
         const std::string p = "model.layers." + std::to_string(l) + ".";
         add(p + n.inNorm, {H}, Spec::Ones, 0);
         add(p + n.postNorm, {H}, Spec::Ones, 0);
-        add(p + n.qProj, {c.numHeads * D, H}, Spec::Normal, lin);
-        add(p + n.kProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
-        add(p + n.vProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
-        add(p + n.oProj, {H, c.numHeads * D}, Spec::Normal, lin);
+        if (c.mla()) {
+            addMla(p);
+        } else {
+            add(p + n.qProj, {c.numHeads * D, H}, Spec::Normal, lin);
+            add(p + n.kProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
+            add(p + n.vProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
+            add(p + n.oProj, {H, c.numHeads * D}, Spec::Normal, lin);
+        }
         if (c.attentionBias) { // random, not zero, so that a bias left out shows in the outputs
             add(p + n.qBias, {c.numHeads * D}, Spec::Normal, lin);
             add(p + n.kBias, {c.numKvHeads * D}, Spec::Normal, lin);
@@ -87,6 +106,8 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
                 add(x + n.expertUp, {I, H}, Spec::Normal, lin);
             }
         }
+        if (c.routerBias) // a bias that changes some choices of sigmoid scores in (0, 1)
+            add(p + n.routerBias, {E}, Spec::Normal, 0.1);
         if (c.hasSharedExpert()) {
             addMlp(p + n.sharedPrefix, c.sharedExpertIntermediateSize);
             if (c.sharedExpertGate)

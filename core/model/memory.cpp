@@ -74,9 +74,10 @@ int64_t activationBytes(const ModelConfig& c, ComputeDType dtype, int64_t batch,
 {
     const int64_t b = dtypeBytes(dtype);
     const int64_t N = batch * seqLen;
-    const int64_t H = c.hiddenSize, D = c.headDim, E = c.numExperts, k = c.topk, I = c.intermediateSize;
+    const int64_t H = c.hiddenSize, E = c.numExperts, k = c.topk, I = c.intermediateSize;
     // Hidden states: residual, normed, attention output, q/k/v, MoE out (~8 x [N, H]).
-    int64_t bytes = 8 * N * H * b + N * (c.numHeads + 2 * c.numKvHeads) * D * b * 2;
+    const int64_t qkv = (c.numHeads + c.numKvHeads) * c.qkHeadDim() + c.numKvHeads * c.valueHeadDim(); // = (nh + 2kv) D
+    int64_t bytes = 8 * N * H * b + N * qkv * b * 2;
     // Attention scores of one query chunk (<= 128 queries) in float32 plus the compute dtype.
     const int64_t chunk = std::min<int64_t>(seqLen, 128);
     bytes += batch * c.numHeads * chunk * seqLen * (4 + b) * 2;

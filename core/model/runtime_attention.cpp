@@ -32,9 +32,9 @@ bool MixtralRuntime::Impl::useSdpa(const at::Tensor& x) const
 // maskCache: the [B, 1, T, T] mask, built by the first layer that needs it and reused
 // by the others on the same device.
 at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
-                         const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache) const
+                         const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale) const
 {
-    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, Dv = v.size(-1), r = nh / kv;
     at::Tensor qh = q.transpose(1, 2); // [B, nh, T, D]
     at::Tensor kh = k.transpose(1, 2), vh = v.transpose(1, 2);
     if (r > 1) {
@@ -53,16 +53,15 @@ at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Te
         // (a pad query's output means nothing, but must not be NaN).
         mask = vis.view({1, 1, T, T}).logical_and(keyOk.view({B, 1, 1, T})).logical_or(qi.eq(kj).view({1, 1, T, T}));
     }
-    const double scale = 1.0 / std::sqrt(double(D));
-    at::Tensor out = compat::sdpa(qh, kh, vh, mask, !mask.defined(), scale); // [B, nh, T, D]
-    return out.transpose(1, 2).reshape({B * T, nh * D});
+    at::Tensor out = compat::sdpa(qh, kh, vh, mask, !mask.defined(), scale); // [B, nh, T, Dv]
+    return out.transpose(1, 2).reshape({B * T, nh * Dv});
 }
 
 // h: [B, T, H] normed; returns attention output projected [B*T, H].
 at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
                      const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const
 {
-    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim, r = nh / kv;
+    const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim;
     at::Tensor qkv = lin(hN, w[Qkv], w[QkvBias]); // [N, (nh + 2kv) D]
     at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
     at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
@@ -74,14 +73,21 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
     // cos/sin: [T, 1, D]
     q = q * cos + rotateHalf(q) * sin;
     k = k * cos + rotateHalf(k) * sin;
+    return attend(q, k, v, w, B, T, keyOk, rightPadded, sdpaMask, 1.0 / std::sqrt(double(D)) * cfg.softmaxScaleFactor);
+}
+
+at::Tensor MixtralRuntime::Impl::attend(at::Tensor q, at::Tensor k, at::Tensor v, const LayerWeights& w, int64_t B,
+                                        int64_t T, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask,
+                                        double scale) const
+{
+    const int64_t nh = cfg.numHeads, kv = k.size(2), D = q.size(-1), Dv = v.size(-1), r = nh / kv;
     if (useSdpa(q))
-        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask), w[O]);
+        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask, scale), w[O]);
     // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
     q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
     k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
-    v = v.permute({0, 2, 1, 3}).contiguous();
-    const double scale = 1.0 / std::sqrt(double(D));
-    at::Tensor out = at::empty({B, T, kv, r, D}, q.options());
+    v = v.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, Dv]
+    at::Tensor out = at::empty({B, T, kv, r, Dv}, q.options());
     const int64_t chunk = T >= 128 ? 64 : T;
     const bool low = lowCpu(q);
     const auto fopts = q.options().dtype(at::kFloat);
@@ -98,7 +104,7 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
         const int64_t S = t1 - s0;
         at::Tensor qc = q.narrow(2, t0, C).reshape({B * kv, C * r, D});
         at::Tensor kc = k.narrow(2, s0, S).reshape({B * kv, S, D});
-        at::Tensor vc = v.narrow(2, s0, S).reshape({B * kv, S, D});
+        at::Tensor vc = v.narrow(2, s0, S).reshape({B * kv, S, Dv});
         // Visible: key position j <= query position i (and i - j < window), key not pad.
         at::Tensor qi = qpos.narrow(0, t0, C).view({C, 1});
         at::Tensor kj = qpos.narrow(0, s0, S).view({1, S});
@@ -120,10 +126,10 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
         at::Tensor probs = at::_softmax_out(scores, scores, -1, false);
         if (probs.scalar_type() != q.scalar_type())
             probs = probs.to(q.scalar_type());
-        at::Tensor oc = mm(probs, vc).view({B, kv, C, r, D});
+        at::Tensor oc = mm(probs, vc).view({B, kv, C, r, Dv});
         out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
     }
-    return lin(out.view({B * T, nh * D}), w[O]);
+    return lin(out.view({B * T, nh * Dv}), w[O]);
 }
 
 } // namespace specmoe

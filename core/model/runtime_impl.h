@@ -3,6 +3,9 @@
 //   runtime_load.cpp          checkpoint tensors checked and placed (residency)
 //   runtime_streaming.cpp     streaming residency: double-buffered layer copies
 //   runtime_attention.cpp     attention kernels (chunked, fused sdpa)
+//   runtime_mla.cpp           multi-head latent attention: its weights and projections
+//   runtime_router.cpp        the router function (scores, bias, group-limited top-k)
+//   runtime_rope.cpp          rotary inverse frequencies (default, YaRN)
 //   runtime_moe.cpp           MoE kernels (grouped, dense)
 //   runtime_route.cpp         the route loop over the layers
 //   runtime_batch_slices.cpp  route(): a CPU batch in slices on threads of their own
@@ -26,9 +29,11 @@ namespace runtime_detail {
 // holds cat(gate, up) per expert, w2 [E, H, I]; q, k, v fused into qkv [(nh + 2 kv) D, H]
 // (their biases likewise). The shared expert and a dense layer's MLP are fused the same
 // way without the expert axis. A slot a layer does not have stays undefined. The router
-// is not here: every router stays resident (gates).
+// is not here: every router stays resident (gates). Multi-head latent attention has its
+// own slots instead of Qkv: MlaA = cat(q_a_proj when q is low-rank, kv_a_proj_with_mqa),
+// MlaQ = q_b_proj or q_proj, the two latent norms, and MlaKvB = kv_b_proj.
 enum Slot : int { InNorm, PostNorm, Qkv, QkvBias, QNorm, KNorm, O, W13, W2, SharedW13, SharedW2, SharedGate,
-                  DenseW13, DenseW2, kSlots };
+                  DenseW13, DenseW2, MlaA, MlaQ, MlaQNorm, MlaKvNorm, MlaKvB, kSlots };
 
 struct LayerWeights {
     std::array<at::Tensor, kSlots> t;
@@ -61,6 +66,7 @@ struct MixtralRuntime::Impl {
     struct Recipe {
         std::array<std::vector<Piece>, runtime_detail::kSlots> parts;
         std::vector<Piece> gate;
+        std::vector<Piece> routerBias; // when cfg.routerBias
         bool moe = false;
     };
     std::vector<Recipe> recipes;
@@ -68,6 +74,7 @@ struct MixtralRuntime::Impl {
 
     at::Tensor embed, finalNorm, lmHead;
     std::vector<at::Tensor> gates;           // every MoE layer's router (by decoder layer), resident
+    std::vector<at::Tensor> routerBias;      // its score-correction bias, float32 (when cfg.routerBias)
     std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode, MoE layers)
     // Feature projection per layer on the layer's device (float32): P_l [F, H], mu_l [H].
     std::vector<at::Tensor> featureP, featureMu;
@@ -88,9 +95,14 @@ struct MixtralRuntime::Impl {
     // ---- loading and placing (runtime_load.cpp) -------------------------------------------
     std::vector<int64_t> shapeOf(int slot) const;
     std::vector<int64_t> gateShape() const { return {cfg.numExperts, cfg.hiddenSize}; }
-    void expect(const std::string& name, const std::vector<int64_t>& shape);
+    // anyFloat: any float dtype, whatever torch_dtype says (DeepSeek-V3 keeps its router
+    // bias in float32 in a bfloat16 checkpoint).
+    void expect(const std::string& name, const std::vector<int64_t>& shape, bool anyFloat = false);
     void buildRecipes();
     void buildLayerRecipe(int64_t l, Recipe& r);
+    void buildMlaRecipe(const std::string& prefix, Recipe& r); // runtime_mla.cpp
+    void buildMoeRecipe(const std::string& prefix, Recipe& r);
+    void buildAttentionRecipe(const std::string& prefix, Recipe& r);
     void checkUnexpected();
     void fill(at::Tensor& dst, const std::vector<Piece>& pieces, bool scan = true);
     at::Tensor loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned = false,
@@ -133,9 +145,23 @@ struct MixtralRuntime::Impl {
     static at::Tensor rotateHalf(const at::Tensor& v);
     bool useSdpa(const at::Tensor& x) const;
     at::Tensor attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
-                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache) const;
+                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale) const;
+    // Rotary positions applied; q [B, T, nh, Dqk], k [B, T, kv, Dqk], v [B, T, kv, Dv] ->
+    // softmax(scale q k^T + mask) v projected by o_proj, [B*T, H].
+    at::Tensor attend(at::Tensor q, at::Tensor k, at::Tensor v, const LayerWeights& w, int64_t B, int64_t T,
+                      const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask, double scale) const;
     at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
                          const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const;
+    // Multi-head latent attention (runtime_mla.cpp); cos / sin [T, 1, qkRopeHeadDim].
+    at::Tensor attentionMla(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
+                            const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded,
+                            at::Tensor& sdpaMask) const;
+
+    // ---- the router function (runtime_router.cpp) -----------------------------------------
+    // Router logits [N, E] -> the chosen experts [N, k] int64 (descending choice score) and,
+    // when asked, their weights [N, k] float32. bias: the layer's score-correction bias
+    // (undefined when the family has none).
+    at::Tensor selectExperts(const at::Tensor& logits, const at::Tensor& bias, at::Tensor* weights) const;
 
     // ---- MoE (runtime_moe.cpp) -----------------------------------------------------------
     bool useDense(const at::Tensor& x) const;
@@ -151,6 +177,7 @@ struct MixtralRuntime::Impl {
     at::Tensor rmsnorm(const at::Tensor& x, const at::Tensor& w, at::Tensor* router = nullptr,
                        const at::Tensor& w32 = {}) const;
     void rotaryTables(int64_t T, at::Tensor& cosOut, at::Tensor& sinOut) const;
+    at::Tensor ropeInverseFrequencies() const; // [headDim / 2] float32 (default or YaRN)
     RoutingResult routeChecked(const at::Tensor& idsCpu, const at::Tensor& maskIn, const RouteOptions& ro);
 
     // ---- batch slices on threads (runtime_batch_slices.cpp) ------------------------------

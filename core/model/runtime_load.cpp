@@ -49,7 +49,7 @@ std::vector<int64_t> MixtralRuntime::Impl::shapeOf(int slot) const
     case Qkv: return {qkv, H};
     case QkvBias: return {qkv};
     case QNorm: case KNorm: return {D};
-    case O: return {H, cfg.numHeads * D};
+    case O: return {H, cfg.numHeads * cfg.valueHeadDim()};
     case W13: return {E, 2 * I, H};
     case W2: return {E, H, I};
     case SharedW13: return {2 * Is, H};
@@ -57,12 +57,17 @@ std::vector<int64_t> MixtralRuntime::Impl::shapeOf(int slot) const
     case SharedGate: return {1, H};
     case DenseW13: return {2 * Id, H};
     case DenseW2: return {H, Id};
+    case MlaA: return {std::max<int64_t>(cfg.qLoraRank, 0) + cfg.kvLoraRank + cfg.qkRopeHeadDim, H};
+    case MlaQ: return {cfg.numHeads * cfg.qkHeadDim(), cfg.qLoraRank > 0 ? cfg.qLoraRank : H};
+    case MlaQNorm: return {cfg.qLoraRank};
+    case MlaKvNorm: return {cfg.kvLoraRank};
+    case MlaKvB: return {cfg.numHeads * (cfg.qkNopeHeadDim + cfg.vHeadDim), cfg.kvLoraRank};
     default: return {};
     }
 }
 
 // Checks a tensor's presence, dtype and shape against the config.
-void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int64_t>& shape)
+void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int64_t>& shape, bool anyFloat)
 {
     const auto ref = files.get(name);
     expectedNames.insert(name);
@@ -74,7 +79,7 @@ void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int
     const StDType want = cd == "float32" ? StDType::F32 : cd == "bfloat16" ? StDType::BF16
                                                        : cd == "float16"    ? StDType::F16
                                                                             : e.dtype;
-    if (e.dtype != want)
+    if (e.dtype != want && !anyFloat)
         throw Error(where + ": dtype " + stDTypeName(e.dtype) + " contradicts config.json torch_dtype \"" + cd + "\"");
     if (e.shape != shape)
         throw Error(where + ": shape " + shapeText(e.shape) + " but config.json implies " + shapeText(shape));
@@ -85,16 +90,39 @@ void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int
 void MixtralRuntime::Impl::buildLayerRecipe(int64_t l, Recipe& r)
 {
     const WeightNames& n = familyNamed(cfg.family).names;
-    const int64_t H = cfg.hiddenSize, D = cfg.headDim, I = cfg.intermediateSize;
-    const int64_t nq = cfg.numHeads * D, nkv = cfg.numKvHeads * D;
+    const int64_t H = cfg.hiddenSize;
     const std::string p = "model.layers." + std::to_string(l) + ".";
     auto& parts = r.parts;
     parts[InNorm] = {{p + n.inNorm}};
     parts[PostNorm] = {{p + n.postNorm}};
-    parts[Qkv] = {{p + n.qProj, 0}, {p + n.kProj, nq}, {p + n.vProj, nq + nkv}};
-    parts[O] = {{p + n.oProj}};
     expect(p + n.inNorm, {H});
     expect(p + n.postNorm, {H});
+    if (cfg.mla())
+        buildMlaRecipe(p, r);
+    else
+        buildAttentionRecipe(p, r);
+    if (!cfg.isMoeLayer(l)) {
+        const int64_t Id = cfg.denseIntermediateSize;
+        const std::string d = p + n.densePrefix;
+        parts[DenseW13] = {{d + "gate_proj.weight", 0}, {d + "up_proj.weight", Id}};
+        parts[DenseW2] = {{d + "down_proj.weight"}};
+        expect(d + "gate_proj.weight", {Id, H});
+        expect(d + "up_proj.weight", {Id, H});
+        expect(d + "down_proj.weight", {H, Id});
+        return;
+    }
+    buildMoeRecipe(p, r);
+}
+
+// q, k, v (fused into one slot), their biases, per-head q/k norms, o_proj.
+void MixtralRuntime::Impl::buildAttentionRecipe(const std::string& p, Recipe& r)
+{
+    const WeightNames& n = familyNamed(cfg.family).names;
+    const int64_t H = cfg.hiddenSize, D = cfg.headDim;
+    const int64_t nq = cfg.numHeads * D, nkv = cfg.numKvHeads * D;
+    auto& parts = r.parts;
+    parts[Qkv] = {{p + n.qProj, 0}, {p + n.kProj, nq}, {p + n.vProj, nq + nkv}};
+    parts[O] = {{p + n.oProj}};
     expect(p + n.qProj, {nq, H});
     expect(p + n.kProj, {nkv, H});
     expect(p + n.vProj, {nkv, H});
@@ -111,16 +139,15 @@ void MixtralRuntime::Impl::buildLayerRecipe(int64_t l, Recipe& r)
         expect(p + n.qNorm, {D});
         expect(p + n.kNorm, {D});
     }
-    if (!cfg.isMoeLayer(l)) {
-        const int64_t Id = cfg.denseIntermediateSize;
-        const std::string d = p + n.densePrefix;
-        parts[DenseW13] = {{d + "gate_proj.weight", 0}, {d + "up_proj.weight", Id}};
-        parts[DenseW2] = {{d + "down_proj.weight"}};
-        expect(d + "gate_proj.weight", {Id, H});
-        expect(d + "up_proj.weight", {Id, H});
-        expect(d + "down_proj.weight", {H, Id});
-        return;
-    }
+}
+
+// The router (and its bias), the routed experts (one tensor each or transformers 5's
+// fused layout) and the shared expert.
+void MixtralRuntime::Impl::buildMoeRecipe(const std::string& p, Recipe& r)
+{
+    const WeightNames& n = familyNamed(cfg.family).names;
+    const int64_t H = cfg.hiddenSize, I = cfg.intermediateSize;
+    auto& parts = r.parts;
     r.moe = true;
     const bool fused = files.has(p + n.fusedGateUp) || (n.router != n.fusedRouter && files.has(p + n.fusedRouter));
     if (fused) { // transformers 5 fused layout
@@ -142,6 +169,10 @@ void MixtralRuntime::Impl::buildLayerRecipe(int64_t l, Recipe& r)
             expect(x + n.expertUp, {I, H});
             expect(x + n.expertDown, {H, I});
         }
+    }
+    if (cfg.routerBias) {
+        r.routerBias = {{p + n.routerBias}};
+        expect(p + n.routerBias, {cfg.numExperts}, true);
     }
     if (cfg.hasSharedExpert()) {
         const int64_t Is = cfg.sharedExpertIntermediateSize;
@@ -190,7 +221,7 @@ void MixtralRuntime::Impl::checkUnexpected()
             const size_t dot = name.find('.', kLayers.size());
             const std::string num = name.substr(kLayers.size(), dot == std::string::npos ? std::string::npos : dot - kLayers.size());
             if (!num.empty() && num.size() < 10 && num.find_first_not_of("0123456789") == std::string::npos &&
-                std::stoll(num) >= cfg.numLayers)
+                std::stoll(num) >= cfg.numLayers + cfg.ignoredTrailingLayers)
                 throw Error(files.get(name).file->path() + ": tensor \"" + name + "\" belongs to layer " + num +
                             ", but config.json has num_hidden_layers = " + std::to_string(cfg.numLayers) +
                             " (layers 0-" + std::to_string(cfg.numLayers - 1) +
@@ -309,7 +340,7 @@ void MixtralRuntime::Impl::fillLayer(LayerWeights& w, size_t l)
 void MixtralRuntime::Impl::hintLayer(size_t l)
 {
     const Recipe& r = recipes[l];
-    for (int s : {Qkv, O, W13, W2, SharedW13, SharedW2, DenseW13, DenseW2})
+    for (int s : {Qkv, O, W13, W2, SharedW13, SharedW2, DenseW13, DenseW2, MlaA, MlaQ, MlaKvB})
         for (const auto& pc : r.parts[size_t(s)]) {
             const auto ref = files.get(pc.name);
             ref.file->file().willNeed(ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
@@ -369,6 +400,7 @@ void MixtralRuntime::Impl::place()
                      : loadCpu({{"lm_head.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(lastDev);
     }
     gates.resize(L);
+    routerBias.resize(L);
     postNorm32.resize(L);
     for (size_t l = 0; l < L; ++l) {
         if (opts.residency == Residency::Streaming) {
@@ -379,6 +411,12 @@ void MixtralRuntime::Impl::place()
         }
         if (!recipes[l].moe)
             continue;
+        // float32 for the choice; read in the compute dtype first unless mixed, as
+        // transformers casts the bias with the model.
+        if (!recipes[l].routerBias.empty())
+            routerBias[l] = loadCpu(recipes[l].routerBias, {cfg.numExperts}, false, mixed() ? at::kFloat : dt)
+                                .to(at::kFloat)
+                                .to(layerDev[l]);
         if (mixed()) {
             gates[l] = loadCpu(recipes[l].gate, gateShape(), false, at::kFloat).to(layerDev[l]);
             postNorm32[l] = loadCpu(recipes[l].parts[PostNorm], shapeOf(PostNorm), false, at::kFloat).to(layerDev[l]);

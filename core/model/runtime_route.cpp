@@ -52,19 +52,22 @@ at::Tensor MixtralRuntime::Impl::rmsnorm(const at::Tensor& x, const at::Tensor& 
     return w * n32.to(dt);
 }
 
-// Rotary tables [T, 1, D] (float32 as HF computes them, then cast to the compute dtype).
+// Rotary tables [T, 1, D] (float32 as HF computes them, scaled by YaRN's attention factor
+// where rope scaling sets one, then cast to the compute dtype).
 void MixtralRuntime::Impl::rotaryTables(int64_t T, at::Tensor& cosOut, at::Tensor& sinOut) const
 {
     const int64_t D = cfg.headDim;
     const auto fopts = at::TensorOptions().dtype(at::kFloat);
-    at::Tensor invFreq = at::pow(cfg.ropeTheta, at::arange(0, D, 2, at::TensorOptions().dtype(at::kLong))
-                                                     .to(at::kFloat)
-                                                     .div(double(D)))
-                             .reciprocal();
+    at::Tensor invFreq = ropeInverseFrequencies();
     at::Tensor ang = at::arange(T, fopts).unsqueeze(1) * invFreq.unsqueeze(0); // [T, D/2]
     at::Tensor emb = at::cat({ang, ang}, -1);
-    cosOut = emb.cos().to(dt).view({T, 1, D});
-    sinOut = emb.sin().to(dt).view({T, 1, D});
+    at::Tensor c = emb.cos(), s = emb.sin();
+    if (cfg.ropeAttentionFactor != 1.0) {
+        c = c * cfg.ropeAttentionFactor;
+        s = s * cfg.ropeAttentionFactor;
+    }
+    cosOut = c.to(dt).view({T, 1, D});
+    sinOut = s.to(dt).view({T, 1, D});
 }
 
 // idsCpu: checked by checkInput() (a slice of its result is fine).
@@ -143,7 +146,8 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
             w = &layers[ul];
         }
         at::Tensor h = rmsnorm(x, (*w)[InNorm]);
-        x = x + attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask);
+        x = x + (cfg.mla() ? attentionMla(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask)
+                           : attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask));
         if (!recipes[ul].moe) { // a dense layer: its MLP, no routing
             at::Tensor h2 = rmsnorm(x, (*w)[PostNorm]);
             if (needMoe)
@@ -156,10 +160,8 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         at::Tensor hr; // the router's input (float32 in mixed mode)
         at::Tensor h2 = rmsnorm(x, (*w)[PostNorm], &hr, postNorm32[ul]);
         at::Tensor logits = lin(hr, gates[ul]); // [N, E]
-        at::Tensor probs = at::softmax(logits.to(at::kFloat), -1);
-        auto [tw, ti] = at::topk(probs, K, -1, true, true);
-        if (cfg.normTopkProb)
-            tw = tw / tw.sum(-1, true);
+        at::Tensor tw;
+        at::Tensor ti = selectExperts(logits, routerBias[ul], &tw);
         // Kept on the device until the pass ends: a copy to the host here would make
         // the host wait for the GPU at every layer.
         outLogits[um] = logits;
@@ -180,9 +182,10 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
             const int64_t t = m + dists[static_cast<size_t>(di)];
             if (t >= L)
                 continue;
-            at::Tensor g = gates[static_cast<size_t>(moeLayers[static_cast<size_t>(t)])];
+            const size_t tl = static_cast<size_t>(moeLayers[static_cast<size_t>(t)]);
+            const at::Tensor& g = gates[tl];
             at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g);
-            auto pi = std::get<1>(at::topk(at::softmax(lg.to(at::kFloat), -1), K, -1, true, true));
+            at::Tensor pi = selectExperts(lg, routerBias[tl], nullptr); // layer t's router function
             outProbes.push_back({m, di, pi});
         }
         if (needMoe) {

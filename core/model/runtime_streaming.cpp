@@ -26,7 +26,7 @@ void MixtralRuntime::Impl::prefetch(int64_t l)
         side->endGroup();
         return;
     }
-    if (!devBuf[b][Qkv].is_cuda()) {
+    if (!devBuf[b][InNorm].is_cuda()) {
         fillLayer(devBuf[b], ul);
         if (l + 1 < cfg.numLayers)
             hintLayer(ul + 1);
@@ -48,14 +48,14 @@ const LayerWeights& MixtralRuntime::Impl::acquire(int64_t l, bool)
     side->currentWaitsForLatest();
     // Queue the next layer now: on CUDA its copy runs while this layer computes (the
     // copy waits for the compute queued before it, which used buffer (l+1) % 2).
-    if (devBuf[b][Qkv].is_cuda())
+    if (devBuf[b][InNorm].is_cuda())
         prefetch(l + 1);
     return devBuf[b];
 }
 
 void MixtralRuntime::Impl::release(int64_t l)
 {
-    if (!devBuf[0][Qkv].is_cuda())
+    if (!devBuf[0][InNorm].is_cuda())
         prefetch(l + 1);
 }
 

@@ -22,6 +22,10 @@ struct WeightNames {
     std::string qBias = "self_attn.q_proj.bias", kBias = "self_attn.k_proj.bias",
                 vBias = "self_attn.v_proj.bias";           // when attentionBias
     std::string qNorm = "self_attn.q_norm.weight", kNorm = "self_attn.k_norm.weight"; // when qkNorm
+    // Multi-head latent attention (when ModelConfig::mla()): qProj above when qLoraRank is 0.
+    std::string qAProj = "self_attn.q_a_proj.weight", qANorm = "self_attn.q_a_layernorm.weight",
+                qBProj = "self_attn.q_b_proj.weight", kvAProj = "self_attn.kv_a_proj_with_mqa.weight",
+                kvANorm = "self_attn.kv_a_layernorm.weight", kvBProj = "self_attn.kv_b_proj.weight";
     std::string inNorm = "input_layernorm.weight", postNorm = "post_attention_layernorm.weight";
     // Routed experts, one tensor each: expertPrefix + e + "." + expertGate/Up/Down.
     std::string router;
@@ -29,6 +33,7 @@ struct WeightNames {
     std::string expertGate, expertUp, expertDown;
     // transformers-5 fused layout: [E, 2I, H] = per expert cat(gate, up), [E, H, I].
     std::string fusedRouter = "mlp.gate.weight";
+    std::string routerBias = "mlp.gate.e_score_correction_bias"; // [E], when ModelConfig::routerBias
     std::string fusedGateUp = "mlp.experts.gate_up_proj", fusedDown = "mlp.experts.down_proj";
     // Shared expert (when sharedExpertIntermediateSize > 0): sharedPrefix + gate_proj ... .
     std::string sharedPrefix = "mlp.shared_expert.";
@@ -45,6 +50,9 @@ struct ModelFamily {
     std::vector<std::string> presets;        // make-model presets, the first is the default
     // Reads the family's own fields into c (the common ones are already read).
     void (*readFields)(const ConfigReader& in, ModelConfig& c) = nullptr;
+    // Optional: runs after the common fields (rope, max_position_embeddings) are read, for
+    // what depends on them (DeepSeek-V3's softmax scale from YaRN's mscale).
+    void (*finishFields)(const ConfigReader& in, ModelConfig& c) = nullptr;
     // Writes them back (configToJson), beside the common fields.
     void (*writeFields)(const ModelConfig& c, nlohmann::json& out) = nullptr;
     // A preset's config (its family fields and sizes); throws for unknown names.

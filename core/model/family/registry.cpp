@@ -9,6 +9,7 @@ namespace specmoe {
 const ModelFamily& mixtralFamily();
 const ModelFamily& qwen2MoeFamily();
 const ModelFamily& qwen3MoeFamily();
+const ModelFamily& deepseekV3Family();
 
 const std::vector<const ModelFamily*>& modelFamilies()
 {
@@ -16,6 +17,7 @@ const std::vector<const ModelFamily*>& modelFamilies()
         &mixtralFamily(),
         &qwen2MoeFamily(),
         &qwen3MoeFamily(),
+        &deepseekV3Family(),
     };
     return all;
 }
