@@ -10,6 +10,7 @@ const ModelFamily& mixtralFamily();
 const ModelFamily& qwen2MoeFamily();
 const ModelFamily& qwen3MoeFamily();
 const ModelFamily& deepseekV3Family();
+const ModelFamily& deepseekV2Family();
 
 const std::vector<const ModelFamily*>& modelFamilies()
 {
@@ -18,6 +19,7 @@ const std::vector<const ModelFamily*>& modelFamilies()
         &qwen2MoeFamily(),
         &qwen3MoeFamily(),
         &deepseekV3Family(),
+        &deepseekV2Family(),
     };
     return all;
 }
