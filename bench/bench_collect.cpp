@@ -140,7 +140,8 @@ int main(int argc, char** argv)
         // values: the cost does not depend on them), so the forward pass can be timed with
         // and without computing features in the same process and round.
         if (!features.empty()) {
-            const int64_t F = featureSpecDim(parseFeatureSpec(features), int(cfg.numLayers), int(cfg.numExperts));
+            const int64_t F = featureSpecDim(parseFeatureSpec(features), int(cfg.numLayers), int(cfg.numExperts),
+                                             int(cfg.hiddenSize));
             rt.setFeatureProjection(at::randn({cfg.numLayers, F, cfg.hiddenSize}), at::randn({cfg.numLayers, cfg.hiddenSize}));
         }
         auto runAll = [&](bool withFeatures) {

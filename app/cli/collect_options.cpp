@@ -78,18 +78,21 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
     p.option("residency", "MODE", "resident, split (layers over GPUs) or streaming", residencyName(d.residency));
     p.option("lookahead", "D,...", "probe distances stored per token, or none", listText(d.lookahead));
     p.flag("logits", "also store raw router logits [tokens, layers, experts] as float16");
-    // Bytes per token at Mixtral-8x7B dims (32 layers, 8 experts), from the storage rule.
+    // Bytes per token at Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096), from the storage rule.
     const auto mixtralBytes = [](const char* spec) {
-        return std::to_string(featureBytesPerToken(parseFeatureSpec(spec), 32, 8));
+        return std::to_string(featureBytesPerToken(parseFeatureSpec(spec), 32, 8, 4096));
     };
     p.option("features", "SPEC",
              "also store hidden-state features per token and layer, float16: a linear map of the "
              "layer's router input whose rows are gate_logits:D (the gates of the next D layers, D*E "
-             "values), pca:R (R principal directions estimated on the first batches) or routers "
-             "(every router's rows, L*E values), joined with '+'. Bytes per token = 2 * layers * F; "
-             "at Mixtral-8x7B dims (32 layers, 8 experts) " + std::string(kDefaultFeatureSpec) + " takes " +
+             "values), pca:R (R principal directions estimated on the first batches), routers "
+             "(every router's rows, L*E values) or full (the router input itself, hidden values; "
+             "a study option: its basis, hidden x hidden per layer, must stay within 4 GiB), joined "
+             "with '+'. Bytes per token = 2 * layers * F; at Mixtral-8x7B dims (32 layers, 8 experts, "
+             "hidden 4096) " + std::string(kDefaultFeatureSpec) + " takes " +
                  mixtralBytes(kDefaultFeatureSpec) + ", gate_logits:1 " + mixtralBytes("gate_logits:1") +
-                 ", pca:16 " + mixtralBytes("pca:16") + ", routers " + mixtralBytes("routers") +
+                 ", pca:16 " + mixtralBytes("pca:16") + ", routers " + mixtralBytes("routers") + ", full " +
+                 mixtralBytes("full") +
                  ". 'default' = " + kDefaultFeatureSpec + "; none unless given",
              d.features);
     p.option("feature-basis", "PATH",

@@ -236,10 +236,11 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
         tr("Hidden-state features stored per token and layer (float16), a linear map of the layer's router "
            "input, for speculators that read the hidden state. Parts joined with '+': gate_logits:D (the "
            "logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the "
-           "first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B "
-           "dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.")
+           "first batches), routers (the rows of every router, layers x experts values), full (the router "
+           "input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B "
+           "dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.")
             .arg(QString::fromLatin1(kDefaultFeatureSpec))
-            .arg(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8)));
+            .arg(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8, 4096)));
     m_featureBasis = new PathEdit(PathEdit::Folder, outputBox);
     m_featureBasis->setObjectName(QStringLiteral("featureBasis"));
     m_featureBasis->setPlaceholderText(tr("build one (PCA on the first batches)"));

@@ -361,7 +361,7 @@ void Collection::readReusedBasis()
     try {
         checkBasisFitsModel(m_reused.basis, m_reused.file, int(m_config.moeLayerCount()), int(m_config.numExperts),
                             int(m_config.hiddenSize), params.modelDir);
-        checkBasisRouterRows(m_reused.basis, m_reused.file, params.modelDir);
+        checkBasisRouterRows(m_reused.basis, m_reused.file, params.modelDir, m_config);
     } catch (const Error& e) {
         throw Error(std::string("collect: ") + e.what());
     }
@@ -402,7 +402,8 @@ void Collection::makeFingerprint()
     if (!m_reused.sha256.empty())
         rh.add(std::string("feature_basis:") + m_reused.sha256);
     fp.runConfigHash = hex64(rh.value());
-    const int64_t F = featureSpecDim(m_featureParts, int(m_config.moeLayerCount()), int(m_config.numExperts));
+    const int64_t F = featureSpecDim(m_featureParts, int(m_config.moeLayerCount()), int(m_config.numExperts),
+                                     int(m_config.hiddenSize));
     m_dims = traceDims(m_config, params.lookahead, params.withLogits, int(F));
 }
 

@@ -25,11 +25,17 @@ FeatureBasis featureBasisFromRouters(const std::vector<FeatureComponent>& parts,
     b.kind = featureSpecText(parts);
     b.layers = L;
     b.hidden = H;
-    b.dim = int(featureSpecDim(parts, L, E));
+    b.dim = int(featureSpecDim(parts, L, E, H));
     for (const auto& c : parts)
         if (c.kind == FeatureComponent::Kind::Pca && c.param > H)
             throw Error("feature spec \"" + b.kind + "\": " + c.text() + " asks for more directions than the " +
                         std::to_string(H) + " of the model's hidden size");
+    const int64_t basisBytes = 4 * int64_t(L) * int64_t(b.dim) * int64_t(H);
+    if (basisBytes > kMaxFeatureBasisBytes)
+        throw Error("feature spec \"" + b.kind + "\": its basis would take " + std::to_string(basisBytes >> 20) +
+                    " MiB (4 x " + std::to_string(L) + " layers x " + std::to_string(b.dim) + " features x hidden " +
+                    std::to_string(H) + "), more than the " + std::to_string(kMaxFeatureBasisBytes >> 20) +
+                    " MiB a trace carries; choose fewer features (e.g. pca:R instead of full)");
     std::vector<at::Tensor> g32;
     for (const auto& g : gates)
         g32.push_back(g.to(at::kCPU).to(at::kFloat).contiguous());
@@ -45,8 +51,10 @@ FeatureBasis featureBasisFromRouters(const std::vector<FeatureComponent>& parts,
             } else if (c.kind == FeatureComponent::Kind::Routers) {
                 for (int t = 0; t < L; ++t)
                     P[l].narrow(0, row + int64_t(t) * E, E).copy_(g32[size_t(t)]);
+            } else if (c.kind == FeatureComponent::Kind::Full) {
+                P[l].narrow(0, row, H).copy_(at::eye(H, at::TensorOptions().dtype(at::kFloat)));
             } // pca rows: fitFeaturePca()
-            row += c.dim(L, E);
+            row += c.dim(L, E, H);
         }
     }
     b.projection.assign(P.data_ptr<float>(), P.data_ptr<float>() + P.numel());
@@ -118,7 +126,7 @@ void fitFeaturePcaLayer(FeatureBasis& b, const std::vector<FeatureComponent>& pa
             r = c.param;
             break;
         }
-        row += c.dim(b.layers, experts);
+        row += c.dim(b.layers, experts, H);
     }
     if (r == 0)
         return;

@@ -1,6 +1,7 @@
 #include "core/collect/feature_basis_reuse.h"
 
 #include "core/collect/feature_basis_build.h"
+#include "core/model/family/model_family.h"
 #include "core/safetensors/safetensors.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
@@ -61,7 +62,7 @@ void checkBasisFitsModel(const FeatureBasis& basis, const std::string& file, int
         throw Error("feature basis " + file + ": made for hidden size " + std::to_string(basis.hidden) +
                     ", the model " + model + " has " + std::to_string(hidden));
     const auto parts = parseFeatureSpec(basis.kind);
-    const int64_t dim = featureSpecDim(parts, layers, experts);
+    const int64_t dim = featureSpecDim(parts, layers, experts, hidden);
     if (basis.dim != dim)
         throw Error("feature basis " + file + ": \"" + basis.kind + "\" has " + std::to_string(basis.dim) +
                     " features, " + std::to_string(dim) + " for the " + std::to_string(experts) + " experts of " + model);
@@ -69,10 +70,12 @@ void checkBasisFitsModel(const FeatureBasis& basis, const std::string& file, int
 
 namespace {
 
-// Layer l's router [E, H] as float32, straight from the checkpoint's files.
-at::Tensor checkpointRouter(const CheckpointFiles& files, int layer)
+// The router [E, H] of decoder layer `layer` as float32, straight from the checkpoint's files,
+// by its family's name (the transformers-5 fused layout's name where the files use it).
+at::Tensor checkpointRouter(const CheckpointFiles& files, const WeightNames& names, int layer)
 {
-    const std::string name = "model.layers." + std::to_string(layer) + ".block_sparse_moe.gate.weight";
+    const std::string p = "model.layers." + std::to_string(layer) + ".";
+    const std::string name = p + (files.has(p + names.router) ? names.router : names.fusedRouter);
     const CheckpointFiles::Ref ref = files.get(name);
     const TensorEntry& e = *ref.entry;
     const at::ScalarType type = e.dtype == StDType::F32   ? at::kFloat
@@ -89,12 +92,18 @@ at::Tensor checkpointRouter(const CheckpointFiles& files, int layer)
 
 } // namespace
 
-void checkBasisRouterRows(const FeatureBasis& basis, const std::string& file, const std::string& modelDir)
+void checkBasisRouterRows(const FeatureBasis& basis, const std::string& file, const std::string& modelDir,
+                          const ModelConfig& config)
 {
     const CheckpointFiles files(modelDir);
+    const WeightNames& names = familyNamed(config.family).names;
+    const std::vector<int> decoderLayers = config.moeLayers();
+    if (int(decoderLayers.size()) != basis.layers)
+        throw Error("feature basis " + file + ": made for " + std::to_string(basis.layers) + " layers, the model " +
+                    modelDir + " has " + std::to_string(decoderLayers.size()) + " MoE layers");
     std::vector<at::Tensor> gates;
-    for (int l = 0; l < basis.layers; ++l)
-        gates.push_back(checkpointRouter(files, l));
+    for (int l : decoderLayers)
+        gates.push_back(checkpointRouter(files, names, l));
     const int experts = int(gates[0].size(0));
     const FeatureBasis fromRouters = featureBasisFromRouters(parseFeatureSpec(basis.kind), gates);
     if (fromRouters.dim != basis.dim || fromRouters.hidden != basis.hidden)
@@ -103,7 +112,7 @@ void checkBasisRouterRows(const FeatureBasis& basis, const std::string& file, co
     const size_t H = size_t(basis.hidden);
     int64_t row = 0;
     for (const auto& c : parseFeatureSpec(basis.kind)) {
-        const int64_t rows = c.dim(L, experts);
+        const int64_t rows = c.dim(L, experts, basis.hidden);
         if (c.kind != FeatureComponent::Kind::Pca) {
             for (int l = 0; l < L; ++l) {
                 const size_t first = (size_t(l) * size_t(F) + size_t(row)) * H, n = size_t(rows) * H;

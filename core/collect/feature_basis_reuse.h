@@ -3,6 +3,7 @@
 // collection must compute its features with the training collection's basis, or a predictor
 // trained on one reads different coordinates on the other (speculate refuses the mismatch).
 // The basis is checked against the model before any token is routed.
+#include "core/model/config.h"
 #include "core/trace/feature_basis.h"
 
 #include <string>
@@ -27,9 +28,11 @@ void checkBasisFitsModel(const FeatureBasis& basis, const std::string& file, int
                          const std::string& modelDir);
 
 // Compares the rows of the gate_logits and routers parts of `basis` with the routers of the
-// checkpoint in `modelDir` (read from its safetensors files, as float32). They must agree up
-// to the rounding of a compute dtype (1% of the part's largest weight); otherwise the basis
-// was made for other routers: specmoe::Error naming `file`, the layer and the part.
-void checkBasisRouterRows(const FeatureBasis& basis, const std::string& file, const std::string& modelDir);
+// checkpoint in `modelDir` (read from its safetensors files, as float32, by the tensor names
+// of `config`'s family, MoE layers only). They must agree up to the rounding of a compute
+// dtype (1% of the part's largest weight); otherwise the basis was made for other routers:
+// specmoe::Error naming `file`, the layer and the part.
+void checkBasisRouterRows(const FeatureBasis& basis, const std::string& file, const std::string& modelDir,
+                          const ModelConfig& config);
 
 } // namespace specmoe

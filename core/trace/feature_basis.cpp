@@ -12,7 +12,7 @@ namespace specmoe {
 namespace {
 
 constexpr const char* kFormat = "specmoe-feature-basis";
-constexpr const char* kAccepted = "accepted: gate_logits:D, pca:R (D, R positive integers) and routers, "
+constexpr const char* kAccepted = "accepted: gate_logits:D, pca:R (D, R positive integers), routers and full, "
                                   "joined with '+', each kind at most once, e.g. \"gate_logits:2+pca:16\"";
 
 // A positive integer of at most 6 digits, or -1.
@@ -61,7 +61,7 @@ std::vector<float> tensorOf(const SafetensorsFile& f, const char* name, const st
 
 } // namespace
 
-int64_t FeatureComponent::dim(int layers, int experts) const
+int64_t FeatureComponent::dim(int layers, int experts, int hidden) const
 {
     switch (kind) {
     case Kind::GateLogits:
@@ -70,6 +70,8 @@ int64_t FeatureComponent::dim(int layers, int experts) const
         return param;
     case Kind::Routers:
         return int64_t(layers) * experts;
+    case Kind::Full:
+        return hidden;
     }
     return 0;
 }
@@ -83,6 +85,8 @@ std::string FeatureComponent::text() const
         return "pca:" + std::to_string(param);
     case Kind::Routers:
         return "routers";
+    case Kind::Full:
+        return "full";
     }
     return "";
 }
@@ -107,10 +111,10 @@ std::vector<FeatureComponent> parseFeatureSpec(const std::string& spec)
             c.param = parseCount(arg);
             if (c.param <= 0)
                 throw Error(where + " needs a positive integer after ':' (" + kAccepted + ")");
-        } else if (name == "routers") {
-            c.kind = FeatureComponent::Kind::Routers;
+        } else if (name == "routers" || name == "full") {
+            c.kind = name == "full" ? FeatureComponent::Kind::Full : FeatureComponent::Kind::Routers;
             if (colon != std::string::npos)
-                throw Error(where + ": routers takes no parameter (" + kAccepted + ")");
+                throw Error(where + ": " + name + " takes no parameter (" + kAccepted + ")");
         } else {
             throw Error(where + " is not a feature kind (" + kAccepted + ")");
         }
@@ -132,17 +136,17 @@ std::string featureSpecText(const std::vector<FeatureComponent>& parts)
     return s;
 }
 
-int64_t featureSpecDim(const std::vector<FeatureComponent>& parts, int layers, int experts)
+int64_t featureSpecDim(const std::vector<FeatureComponent>& parts, int layers, int experts, int hidden)
 {
     int64_t f = 0;
     for (const auto& p : parts)
-        f += p.dim(layers, experts);
+        f += p.dim(layers, experts, hidden);
     return f;
 }
 
-int64_t featureBytesPerToken(const std::vector<FeatureComponent>& parts, int layers, int experts)
+int64_t featureBytesPerToken(const std::vector<FeatureComponent>& parts, int layers, int experts, int hidden)
 {
-    return 2 * int64_t(layers) * featureSpecDim(parts, layers, experts);
+    return 2 * int64_t(layers) * featureSpecDim(parts, layers, experts, hidden);
 }
 
 std::string FeatureBasis::problem() const

@@ -6,6 +6,8 @@
 //   gate_logits:D  the gates of layers l+1..l+D (D*E rows; zero rows beyond the last layer)
 //   pca:R          R principal directions of hr_l on the first collected tokens
 //   routers        the rows of every router (L*E rows)
+//   full           the identity (hidden rows): the router input itself, for studies that
+//                  learn a map from the full state on a sample of tokens (F = hidden)
 // joined with '+' ("gate_logits:2+pca:16"), F = the sum, rows in the spec's order. mu_l is
 // the mean of hr_l over the tokens the PCA was estimated on when the spec has a pca part,
 // else zero. The basis travels with the trace (a safetensors file in its folder, named and
@@ -28,12 +30,13 @@ constexpr const char* kDefaultFeatureSpec = "gate_logits:2+pca:40";
 constexpr const char* kFeatureBasisFileName = "feature_basis.safetensors";
 
 struct FeatureComponent {
-    enum class Kind { GateLogits, Pca, Routers };
+    enum class Kind { GateLogits, Pca, Routers, Full };
     Kind kind = Kind::GateLogits;
-    int param = 0; // D of gate_logits, R of pca; 0 for routers
-    // Rows of P_l this part contributes for a model of `layers` layers and `experts` experts.
-    int64_t dim(int layers, int experts) const;
-    std::string text() const; // "gate_logits:2", "pca:16", "routers"
+    int param = 0; // D of gate_logits, R of pca; 0 for routers and full
+    // Rows of P_l this part contributes for a model of `layers` layers, `experts` experts
+    // and hidden size `hidden`.
+    int64_t dim(int layers, int experts, int hidden) const;
+    std::string text() const; // "gate_logits:2", "pca:16", "routers", "full"
 };
 
 // Parses "gate_logits:2+pca:16". Throws specmoe::Error naming the bad part and what is
@@ -42,10 +45,14 @@ struct FeatureComponent {
 std::vector<FeatureComponent> parseFeatureSpec(const std::string& spec);
 // The canonical text of parsed components (joined with '+').
 std::string featureSpecText(const std::vector<FeatureComponent>& parts);
-// F of a spec for a model of `layers` layers and `experts` experts.
-int64_t featureSpecDim(const std::vector<FeatureComponent>& parts, int layers, int experts);
+// F of a spec for a model of `layers` layers, `experts` experts and hidden size `hidden`.
+int64_t featureSpecDim(const std::vector<FeatureComponent>& parts, int layers, int experts, int hidden);
 // Stored bytes per token (float16) of a spec at these dims: 2 * layers * F.
-int64_t featureBytesPerToken(const std::vector<FeatureComponent>& parts, int layers, int experts);
+int64_t featureBytesPerToken(const std::vector<FeatureComponent>& parts, int layers, int experts, int hidden);
+// The largest basis collection builds (4 * layers * F * hidden bytes; it is held in memory
+// while collecting and copied into every trace and exported predictor): `full` at
+// Mixtral-8x7B dims takes 2 GiB, `routers` at DeepSeek-V3 dims would take 27 GiB.
+constexpr int64_t kMaxFeatureBasisBytes = int64_t(4) << 30;
 
 struct FeatureBasis {
     std::string kind;             // the canonical feature spec, e.g. "gate_logits:2+pca:16"

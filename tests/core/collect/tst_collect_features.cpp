@@ -205,6 +205,55 @@ TEST(CollectFeatures, GateLogitsAreTheProbesLogits)
     EXPECT_GT(checked, 100);
 }
 
+// full: the basis is the identity (mean zero), so the stored features of layer l are the
+// router input hr_l itself (float16), and the gate of layer l applied to them gives back layer
+// l's router logits: what a map learned from the full state sees.
+TEST(CollectFeatures, FullIsTheRouterInputItself)
+{
+    TempDir t("features");
+    const auto seqs = randomSequences(8, 3, 30, 9);
+    const CollectParams p = params(writeIdsJsonl(t.file("ids.jsonl"), seqs), t.file("out"), "full");
+    collect(p);
+    const TraceSet ts = TraceSet::open(p.outDir);
+    ASSERT_EQ(ts.dims().featureDim, kH);
+    EXPECT_EQ(ts.featureInfo().kind, "full");
+    const FeatureBasis& basis = *ts.featureBasis();
+    EXPECT_EQ(basis.mean, std::vector<float>(size_t(kL * kH), 0.0f));
+    for (int l = 0; l < kL; ++l)
+        EXPECT_TRUE(at::equal(projectionOf(basis, l), at::eye(kH, at::kFloat))) << "layer " << l;
+    MixtralRuntime rt(kModel, cpuRuntime());
+    double worst = 0;
+    for (size_t s = 0; s < seqs.size(); ++s) {
+        const RoutingResult rr = routeOne(rt, seqs[s], true);
+        const RoutingBlock stored = ts.readSequence(int64_t(s));
+        ASSERT_EQ(stored.numTokens(), seqs[s].size());
+        for (int l = 0; l < kL; ++l) {
+            at::Tensor f = at::empty({int64_t(stored.numTokens()), kH}, at::kFloat);
+            for (size_t tok = 0; tok < stored.numTokens(); ++tok)
+                for (int i = 0; i < kH; ++i)
+                    f[int64_t(tok)][i] = halfToFloat(stored.features[(tok * kL + size_t(l)) * size_t(kH) + size_t(i)]);
+            const at::Tensor hr = rr.routerInputs[l];
+            worst = std::max(worst, ((f - hr).abs() / hr.abs().clamp_min(1.0)).max().item<double>());
+            EXPECT_TRUE(at::allclose(at::matmul(f, gateFromFile(l).t()), rr.routerLogits[l], 1e-2, 1e-2))
+                << "layer " << l << " sequence " << s;
+        }
+    }
+    EXPECT_LT(worst, 2e-3) << "float16 keeps ~3 decimal digits";
+}
+
+// A full basis beyond what a trace carries (hidden x hidden per layer) is refused before
+// anything is written, naming the spec and the size.
+TEST(CollectFeatures, FullBasisTooLargeIsRefused)
+{
+    std::vector<at::Tensor> gates(80, at::zeros({8, 4096})); // 80 layers: 5 GiB
+    try {
+        featureBasisFromRouters(parseFeatureSpec("full"), gates);
+        ADD_FAILURE() << "a 5 GiB basis was built";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("\"full\": its basis would take 5120 MiB"), std::string::npos) << e.what();
+    }
+}
+
 // No leakage: f_l comes from hr_l only. With a fixed projection, changing every weight of
 // layer `changed` (attention, norms, experts, gate) leaves the features of the layers before
 // it bit for bit, and changes those from it on.
@@ -373,6 +422,38 @@ TEST(CollectFeatures, ReusedBasisGivesTheSourceCollectionsFeatures)
         ADD_FAILURE() << "a trace with a reused basis resumed with an estimated one";
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("run_config_hash"), std::string::npos) << e.what();
+    }
+}
+
+// --feature-basis with another family: the router rows are checked by that family's tensor
+// names over its MoE layers only (Qwen2-MoE's fixture: layer 1 of 4 is dense, routers are
+// mlp.gate), and the reused basis gives the source's features bit for bit.
+TEST(CollectFeatures, ReusedBasisOfAFamilyWithDenseLayers)
+{
+    TempDir t("features");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(10, 3, 30, 13));
+    CollectParams ref = params(src, t.file("ref"), "gate_logits:1+pca:4");
+    ref.modelDir = std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/qwen2-moe-tiny";
+    collect(ref);
+    const TraceSet a = TraceSet::open(ref.outDir);
+    ASSERT_EQ(a.dims().layers, 3); // MoE layers 0, 2, 3
+    CollectParams again = ref;
+    again.outDir = t.file("again");
+    again.features.clear();
+    again.featureBasis = ref.outDir;
+    collect(again);
+    const TraceSet b = TraceSet::open(again.outDir);
+    for (int64_t id = 0; id < 10; ++id)
+        EXPECT_EQ(a.readSequence(id).features, b.readSequence(id).features) << "sequence " << id;
+    // Mixtral's routers against that basis: refused, naming the basis and the rows.
+    CollectParams other = again;
+    other.outDir = t.file("other");
+    other.modelDir = kModel;
+    try {
+        collect(other);
+        ADD_FAILURE() << "a Qwen2-MoE basis was accepted for a Mixtral model";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("feature basis"), std::string::npos) << e.what();
     }
 }
 

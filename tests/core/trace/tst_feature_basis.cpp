@@ -55,10 +55,14 @@ TEST(FeatureBasis, ParsesSpecs)
     EXPECT_EQ(parts[1].kind, FeatureComponent::Kind::Pca);
     EXPECT_EQ(parts[1].param, 16);
     EXPECT_EQ(featureSpecText(parts), "gate_logits:2+pca:16");
-    EXPECT_EQ(featureSpecDim(parts, 32, 8), 2 * 8 + 16);
+    EXPECT_EQ(featureSpecDim(parts, 32, 8, 4096), 2 * 8 + 16);
     EXPECT_EQ(featureSpecText(parseFeatureSpec("routers")), "routers");
-    EXPECT_EQ(featureSpecDim(parseFeatureSpec("routers+pca:4"), 32, 8), 32 * 8 + 4);
+    EXPECT_EQ(featureSpecDim(parseFeatureSpec("routers+pca:4"), 32, 8, 4096), 32 * 8 + 4);
     EXPECT_EQ(featureSpecText(parseFeatureSpec(kDefaultFeatureSpec)), kDefaultFeatureSpec);
+    // full: the router input itself, hidden-size features.
+    EXPECT_EQ(parseFeatureSpec("full")[0].kind, FeatureComponent::Kind::Full);
+    EXPECT_EQ(featureSpecText(parseFeatureSpec("gate_logits:1+full")), "gate_logits:1+full");
+    EXPECT_EQ(featureSpecDim(parseFeatureSpec("gate_logits:1+full"), 4, 8, 128), 8 + 128);
 }
 
 TEST(FeatureBasis, BadSpecsNameTheBadPart)
@@ -73,6 +77,8 @@ TEST(FeatureBasis, BadSpecsNameTheBadPart)
                {"gate_logits:2+pcb:4", "\"pcb:4\" is not a feature kind"},
                {"pca:4+pca:8", "\"pca:8\" repeats a kind"},
                {"routers:3", "routers takes no parameter"},
+               {"full:64", "full takes no parameter"},
+               {"full+pca:2+full", "\"full\" repeats a kind"},
                {"pca:4+", "\"\" is not a feature kind"}};
     for (const auto& c : bad) {
         const std::string e = errorOf([&] { parseFeatureSpec(c.spec); });
@@ -84,8 +90,8 @@ TEST(FeatureBasis, BadSpecsNameTheBadPart)
 // docs/trace-format.md "Features": stored bytes per token at Mixtral-8x7B dims (L 32, E 8).
 TEST(FeatureBasis, BytesPerTokenAtMixtralDims)
 {
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8), 3584);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2+pca:16"), 32, 8), 2048);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec(kDefaultFeatureSpec), 32, 8, 4096), 3584);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2+pca:16"), 32, 8, 4096), 2048);
     // The bound: the default's whole token (token id, ids, weights, lookahead {1, 2},
     // features) at or under 4 KB.
     TraceDims mixtral;
@@ -94,15 +100,16 @@ TEST(FeatureBasis, BytesPerTokenAtMixtralDims)
     mixtral.topk = 2;
     mixtral.hasWeights = true;
     mixtral.lookahead = {1, 2};
-    mixtral.featureDim = int(featureSpecDim(parseFeatureSpec(kDefaultFeatureSpec), 32, 8));
+    mixtral.featureDim = int(featureSpecDim(parseFeatureSpec(kDefaultFeatureSpec), 32, 8, 4096));
     EXPECT_EQ(mixtral.featureDim, 56);
     EXPECT_EQ(payloadBytesPerToken(mixtral), 3908u);
     EXPECT_LE(payloadBytesPerToken(mixtral), 4096u);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:1"), 32, 8), 512);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2"), 32, 8), 1024);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("pca:16"), 32, 8), 1024);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("pca:32"), 32, 8), 2048);
-    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("routers"), 32, 8), 16384);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:1"), 32, 8, 4096), 512);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("gate_logits:2"), 32, 8, 4096), 1024);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("pca:16"), 32, 8, 4096), 1024);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("pca:32"), 32, 8, 4096), 2048);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("routers"), 32, 8, 4096), 16384);
+    EXPECT_EQ(featureBytesPerToken(parseFeatureSpec("full"), 32, 8, 4096), 262144);
 }
 
 TEST(FeatureBasis, FileRoundTripAndProjection)
