@@ -19,6 +19,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -165,4 +166,20 @@ TEST(DeepseekV2Config, PresetsOfRealDims)
     EXPECT_NEAR(double(parameterCount(v2)) / 1e9, 236, 0.5);
     EXPECT_EQ(v2.routing(), "softmax_group_max_topk_unnormalized");
     EXPECT_EQ(configHash(parseConfig(configToJson(v2), "written")), configHash(v2));
+}
+
+// bfloat16 against the float32 golden: the share of (position, MoE layer) top-k sets that
+// agree, with the float32 residual and router (the default) and transformers' pure path.
+TEST(DeepseekV2Runtime, BFloat16Agreement)
+{
+    for (bool f32 : {true, false}) {
+        RuntimeOptions o = cpuOptions();
+        o.dtype = ComputeDType::BFloat16;
+        o.float32Residual = f32;
+        MixtralRuntime rt(kFixture, o);
+        const Agreement a = compareWithGolden(rt.route(golden().ids, golden().mask), golden());
+        std::printf("[v2 bfloat16%s] top-k sets %lld/%lld, max router diff %.3g\n", f32 ? "" : " pure",
+                    (long long)a.sameSets, (long long)a.pairs, a.maxRouterDiff);
+        EXPECT_GE(double(a.sameSets), (f32 ? 0.9 : 0.75) * double(a.pairs));
+    }
 }

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -282,4 +283,20 @@ TEST(DeepseekV3Config, PresetOfRealDims)
               weightBytesForMode(c, ComputeDType::BFloat16, Residency::Streaming));
     const ModelConfig back = parseConfig(configToJson(c), "written");
     EXPECT_EQ(configHash(back), configHash(c));
+}
+
+// bfloat16 against the float32 golden: the share of (position, MoE layer) top-k sets that
+// agree, with the float32 residual and router (the default) and transformers' pure path.
+TEST(DeepseekV3Runtime, BFloat16Agreement)
+{
+    for (bool f32 : {true, false}) {
+        RuntimeOptions o = cpuOptions();
+        o.dtype = ComputeDType::BFloat16;
+        o.float32Residual = f32;
+        MixtralRuntime rt(kFixture, o);
+        const Agreement a = compareWithGolden(rt.route(golden().ids, golden().mask), golden());
+        std::printf("[v3 bfloat16%s] top-k sets %lld/%lld, max router diff %.3g\n", f32 ? "" : " pure",
+                    (long long)a.sameSets, (long long)a.pairs, a.maxRouterDiff);
+        EXPECT_GE(double(a.sameSets), (f32 ? 0.9 : 0.75) * double(a.pairs));
+    }
 }
