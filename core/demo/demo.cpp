@@ -10,6 +10,7 @@
 #include "core/trace/trace_set.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/blas_threads.h"
 
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
@@ -199,8 +200,10 @@ void DemoRun::prepareOutput()
 {
     const DemoParams& params = m_params;
     m_budget = std::max(0.5, params.minutes) * 60.0;
-    if (params.threads > 0)
+    if (params.threads > 0) {
         at::set_num_threads(params.threads);
+        setBlasThreadLimit(params.threads);
+    }
 
     DemoResult& result = m_result;
     const fs::path out = fs::absolute(params.outDir);

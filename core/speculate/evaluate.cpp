@@ -11,6 +11,7 @@
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
 #include "core/util/read_file.h"
+#include "core/util/blas_threads.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/nn.h>
@@ -175,8 +176,10 @@ static std::string predictorFolder(const std::string& runDir, const std::string&
 EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
 {
     const std::string dir = predictorFolder(params.runDir, params.predictorDir);
-    if (params.threads > 0)
+    if (params.threads > 0) {
         torch::set_num_threads(params.threads);
+        setBlasThreadLimit(params.threads);
+    }
     tuneMallocForTensors(); // as in training: batch tensors reuse heap memory
     Predictor predictor = Predictor::load(dir, resolveDevice(params.device));
     std::vector<std::string> traceDirs = params.traceDirs;

@@ -19,6 +19,12 @@ const GetFn getThreads = reinterpret_cast<GetFn>(::dlsym(RTLD_DEFAULT, "openblas
 const SetFn setThreads = reinterpret_cast<SetFn>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
 } // namespace
 
+void setBlasThreadLimit(int n)
+{
+    if (n > 0 && getThreads && setThreads && getThreads() > n)
+        setThreads(n);
+}
+
 ScopedBlasThreads::ScopedBlasThreads(int n)
 {
     if (n > 0 && getThreads && setThreads) {
