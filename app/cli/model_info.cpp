@@ -41,6 +41,22 @@ std::string attentionText(const ModelConfig& c)
            std::to_string(c.qkRopeHeadDim) + " rotary, v head " + std::to_string(c.vHeadDim);
 }
 
+// The attention's variant: ", q/k/v bias, q/k head norm", ... (empty for plain attention).
+std::string attentionVariantText(const ModelConfig& c)
+{
+    std::string s = c.attentionBias ? ", q/k/v bias" : "";
+    if (c.qkNorm == QkNorm::PerHead)
+        s += ", q/k head norm";
+    else if (c.qkNorm == QkNorm::Projection)
+        s += ", q/k norm over the projection";
+    if (c.clipQkv > 0) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, ", q/k/v clipped to +-%g", c.clipQkv);
+        s += buf;
+    }
+    return s;
+}
+
 } // namespace
 
 int printModelInfo(const std::string& dir, ComputeDType requested)
@@ -54,7 +70,7 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
               << "architecture     " << c.architecture << " (" << c.modelType << "), config " << configHash(c) << "\n"
               << "layers           " << c.numLayers << ", hidden " << c.hiddenSize << ", intermediate "
               << c.intermediateSize << ", vocab " << c.vocabSize << "\n"
-              << "attention        " << attentionText(c) << ", rope_theta " << c.ropeTheta
+              << "attention        " << attentionText(c) << attentionVariantText(c) << ", rope_theta " << c.ropeTheta
               << (c.ropeType != "default" ? ", " + c.ropeType + " x" + numberText(c.ropeFactor) : std::string())
               << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : std::string())
               << "\n"
@@ -64,7 +80,7 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
               << (c.hasSharedExpert() ? ", shared expert " + std::to_string(c.sharedExpertIntermediateSize) +
                                             (c.sharedExpertGate ? " (sigmoid-gated)" : "")
                                       : std::string())
-              << (c.attentionBias ? ", q/k/v bias" : "") << (c.qkNorm ? ", q/k head norm" : "") << "\n"
+              << "\n"
               << "parameters       " << parameterCount(c) << " (" << parameterCount(c, false) << " without lm_head)\n"
               << "stored dtype     " << c.torchDtype << "\n"
               << "files            " << files.files().size() << " safetensors, " << files.names().size()

@@ -9,7 +9,7 @@ golden.safetensors with the eager reference's outputs (moe_reference.py) in floa
   topk_ids                   I64 [L, 51, k]: top-k experts, descending probability
   logits                     F32 [3, 17, V]: LM logits
 
-usage: make_fixture.py qwen2_moe|qwen3_moe|deepseek_v3|deepseek_v2 OUT_DIR
+usage: make_fixture.py qwen2_moe|qwen3_moe|deepseek_v3|deepseek_v2|olmoe OUT_DIR
 Runs with Debian's python3 + python3-torch (1.13); deterministic for a family.
 """
 import json
@@ -46,6 +46,16 @@ CONFIGS = {
         "rope_theta": 1000000.0, "rms_norm_eps": 1e-6, "max_position_embeddings": 512, "hidden_act": "silu",
         "tie_word_embeddings": False, "torch_dtype": "float32", "bos_token_id": 1, "eos_token_id": 2,
     },
+    # kv heads < heads, so that k_norm ([kv * head_dim]) is narrower than q_norm ([hidden]);
+    # clip_qkv set (released checkpoints: null) so that the clamp is checked too.
+    "olmoe": {
+        "architectures": ["OlmoeForCausalLM"], "model_type": "olmoe",
+        "vocab_size": 320, "hidden_size": 64, "intermediate_size": 32, "num_hidden_layers": 3,
+        "num_attention_heads": 4, "num_key_value_heads": 2, "num_experts": 16, "num_experts_per_tok": 4,
+        "norm_topk_prob": False, "attention_bias": False, "clip_qkv": 2.0, "rope_theta": 10000.0,
+        "rms_norm_eps": 1e-5, "max_position_embeddings": 512, "hidden_act": "silu", "tie_word_embeddings": False,
+        "torch_dtype": "float32", "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 1,
+    },
 }
 
 
@@ -53,8 +63,8 @@ def random_tensors(c, gen):
     H, V = c["hidden_size"], c["vocab_size"]
     nh, nkv = c["num_attention_heads"], c["num_key_value_heads"]
     D = c.get("head_dim") or H // nh
-    E, I = c["num_experts"], c["moe_intermediate_size"]
-    qwen2 = c["model_type"] == "qwen2_moe"
+    E, I = c["num_experts"], c.get("moe_intermediate_size") or c["intermediate_size"]
+    qwen2, olmoe = c["model_type"] == "qwen2_moe", c["model_type"] == "olmoe"
     t = {}
 
     def normal(shape, std):
@@ -72,14 +82,15 @@ def random_tensors(c, gen):
         t[p + "input_layernorm.weight"] = 1 + normal((H,), 0.1)
         t[p + "post_attention_layernorm.weight"] = 1 + normal((H,), 0.1)
         for name, rows in (("q", nh * D), ("k", nkv * D), ("v", nkv * D)):
-            t[p + "self_attn.%s_proj.weight" % name] = normal((rows, H), 0.05)
+            # OLMoE's v wider, so that clip_qkv binds on v as well as on the normed q and k.
+            t[p + "self_attn.%s_proj.weight" % name] = normal((rows, H), 0.15 if olmoe and name == "v" else 0.05)
             if qwen2:
                 t[p + "self_attn.%s_proj.bias" % name] = normal((rows,), 0.1)
         t[p + "self_attn.o_proj.weight"] = normal((H, nh * D), 0.05)
-        if not qwen2:
-            t[p + "self_attn.q_norm.weight"] = 1 + normal((D,), 0.1)
-            t[p + "self_attn.k_norm.weight"] = 1 + normal((D,), 0.1)
-        dense = l in c["mlp_only_layers"] or (l + 1) % c["decoder_sparse_step"] != 0
+        if not qwen2:  # OLMoE's norms span the whole projection, Qwen3's one head
+            t[p + "self_attn.q_norm.weight"] = 1 + normal((nh * D if olmoe else D,), 0.1)
+            t[p + "self_attn.k_norm.weight"] = 1 + normal((nkv * D if olmoe else D,), 0.1)
+        dense = l in c.get("mlp_only_layers", []) or (l + 1) % c.get("decoder_sparse_step", 1) != 0
         if dense:
             mlp(p + "mlp.", c["intermediate_size"])
             continue

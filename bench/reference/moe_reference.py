@@ -1,6 +1,6 @@
 """Eager forward passes of MoE families, written from the semantics of transformers'
-modeling code (modeling_qwen2_moe.py, modeling_qwen3_moe.py), for fixtures and throughput
-comparisons. Plain torch (1.13 and later), CPU or CUDA, no transformers needed.
+modeling code (modeling_qwen2_moe.py, modeling_qwen3_moe.py, modeling_olmoe.py), for fixtures
+and throughput comparisons. Plain torch (1.13 and later), CPU or CUDA, no transformers needed.
 
 The model reads a hub checkpoint's config.json and tensors by their hub names and returns,
 per MoE layer, the raw router logits [B*T, E] and the top-k expert ids, and the LM logits.
@@ -28,7 +28,7 @@ class MoeReference:
     def __init__(self, config, tensors, dtype=torch.float32, device="cpu"):
         self.c = config
         self.family = config.get("model_type")
-        if self.family not in ("qwen2_moe", "qwen3_moe"):
+        if self.family not in ("qwen2_moe", "qwen3_moe", "olmoe"):
             raise ValueError("unsupported model_type %r" % self.family)
         self.w = {k: v.to(device=device, dtype=dtype) for k, v in tensors.items()}
         self.dtype, self.device = dtype, device
@@ -38,11 +38,13 @@ class MoeReference:
         self.eps = c["rms_norm_eps"]
         self.experts = c["num_experts"]
         self.k = c["num_experts_per_tok"]
-        self.norm_topk = c.get("norm_topk_prob", False)  # both configs default to false
+        self.norm_topk = c.get("norm_topk_prob", False)  # every config class defaults to false
         self.sparse_step = c.get("decoder_sparse_step", 1)
         self.mlp_only = set(c.get("mlp_only_layers") or [])
         self.qkv_bias = c.get("qkv_bias", True) if self.family == "qwen2_moe" else c.get("attention_bias", False)
-        self.qk_norm = self.family == "qwen3_moe"
+        # q/k RMSNorm: per head (Qwen3-MoE) or over the whole projection (OLMoE).
+        self.qk_norm = {"qwen3_moe": "head", "olmoe": "projection"}.get(self.family)
+        self.clip_qkv = c.get("clip_qkv") if self.family == "olmoe" else None
         self.shared = self.family == "qwen2_moe"
         theta = c.get("rope_theta") or (c.get("rope_parameters") or {}).get("rope_theta")
         self.theta = float(theta)
@@ -63,12 +65,18 @@ class MoeReference:
     def attention(self, x, p, cos, sin, visible):
         B, T, _ = x.shape
         D, nh, nkv = self.head_dim, self.heads, self.kv_heads
-        q = self.linear(x, p + "self_attn.q_proj", self.qkv_bias).view(B, T, nh, D)
-        k = self.linear(x, p + "self_attn.k_proj", self.qkv_bias).view(B, T, nkv, D)
-        v = self.linear(x, p + "self_attn.v_proj", self.qkv_bias).view(B, T, nkv, D)
-        if self.qk_norm:  # per head, over head_dim, before the rotary embedding
+        q = self.linear(x, p + "self_attn.q_proj", self.qkv_bias)
+        k = self.linear(x, p + "self_attn.k_proj", self.qkv_bias)
+        v = self.linear(x, p + "self_attn.v_proj", self.qkv_bias)
+        if self.qk_norm == "projection":  # over all heads at once, before the split into heads
             q = rms_norm(q, self.w[p + "self_attn.q_norm.weight"], self.eps)
             k = rms_norm(k, self.w[p + "self_attn.k_norm.weight"], self.eps)
+        q, k, v = q.view(B, T, nh, D), k.view(B, T, nkv, D), v.view(B, T, nkv, D)
+        if self.qk_norm == "head":  # per head, over head_dim, before the rotary embedding
+            q = rms_norm(q, self.w[p + "self_attn.q_norm.weight"], self.eps)
+            k = rms_norm(k, self.w[p + "self_attn.k_norm.weight"], self.eps)
+        if self.clip_qkv is not None:  # after the norms, v too
+            q, k, v = (t.clamp(-self.clip_qkv, self.clip_qkv) for t in (q, k, v))
         q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin

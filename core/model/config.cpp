@@ -49,11 +49,12 @@ double yarnMscale(double scale, double mscale)
 void checkParameterCount(const ModelConfig& c, const std::string& source)
 {
     const long double H = c.hiddenSize, D = c.headDim;
-    const long double attn = attentionParameters(c) + (c.numHeads + 2 * c.numKvHeads) * D;
+    // Biases and q/k norms: at most (heads + 2 kv heads) * head_dim each.
+    const long double attn = attentionParameters(c) + 2 * (c.numHeads + 2 * c.numKvHeads) * D;
     const long double moe = c.numExperts * (H + 1) + c.numExperts * 3 * H * c.intermediateSize +
                             3 * H * (long double)c.sharedExpertIntermediateSize + H;
     const long double dense = 3 * H * (long double)c.denseIntermediateSize;
-    const long double layer = attn + std::max(moe, dense) + 2 * H + 2 * D;
+    const long double layer = attn + std::max(moe, dense) + 2 * H;
     const long double n = 2 * c.vocabSize * H + c.numLayers * layer + H;
     if (n > kMaxParameters)
         throw Error(source + ": the sizes (vocab_size, hidden_size, intermediate_size, num_hidden_layers, "
@@ -351,11 +352,13 @@ std::string configHash(const ModelConfig& c)
       << c.slidingWindow << "|tie" << c.tieWordEmbeddings;
     // Other families add what they differ in (Mixtral's hash stays what traces recorded).
     if (c.family != "mixtral") {
-        s << "|fam" << c.family << "|ntk" << c.normTopkProb << "|ab" << c.attentionBias << "|qkn" << c.qkNorm
+        s << "|fam" << c.family << "|ntk" << c.normTopkProb << "|ab" << c.attentionBias << "|qkn" << int(c.qkNorm)
           << "|si" << c.sharedExpertIntermediateSize << "|sg" << c.sharedExpertGate << "|di"
           << c.denseIntermediateSize << "|moe";
         for (int l : c.moeLayers())
             s << "," << l;
+        if (c.clipQkv > 0) // only when set: the hashes of configs without it stay what they were
+            s << "|clip" << c.clipQkv;
     }
     // Newer parts, only when used (earlier families' hashes stay as traces recorded them).
     if (c.mla())
@@ -386,8 +389,10 @@ int64_t layerParameterCount(const ModelConfig& c, int64_t layer)
     int64_t attn = int64_t(attentionParameters(c));
     if (c.attentionBias)
         attn += (c.numHeads + 2 * c.numKvHeads) * D;
-    if (c.qkNorm)
+    if (c.qkNorm == QkNorm::PerHead)
         attn += 2 * D;
+    else if (c.qkNorm == QkNorm::Projection)
+        attn += (c.numHeads + c.numKvHeads) * D;
     int64_t mlp = 0;
     if (c.isMoeLayer(layer)) {
         mlp = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize + (c.routerBias ? c.numExperts : 0);

@@ -9,6 +9,12 @@
 
 namespace specmoe {
 
+// Where q and k are RMS-normalized before the rotary embedding: not at all; over each
+// head (weights [head_dim], Qwen3-MoE); over the whole q and k projections before they are
+// split into heads (weights [heads * head_dim] and [kv_heads * head_dim], OLMoE). The
+// values are what config hashes record (0 and 1 were a bool before OLMoE).
+enum class QkNorm { None = 0, PerHead = 1, Projection = 2 };
+
 struct ModelConfig {
     std::string family = "mixtral";      // the ModelFamily's name (= model_type of its configs)
     std::string architecture = "MixtralForCausalLM";
@@ -34,7 +40,8 @@ struct ModelConfig {
     // What families differ in; the defaults are Mixtral's.
     bool normTopkProb = true;              // renormalize the top-k weights over the k chosen
     bool attentionBias = false;            // q/k/v projections carry a bias
-    bool qkNorm = false;                   // RMSNorm over each head of q and k before rotary
+    QkNorm qkNorm = QkNorm::None;          // RMSNorm of q and k before rotary, and over what
+    double clipQkv = 0;                    // > 0: q, k (after their norms) and v clamped to +-clipQkv
     int64_t sharedExpertIntermediateSize = 0; // 0 = no shared expert
     bool sharedExpertGate = false;         // shared expert's output scaled by sigmoid(gate(x))
     int64_t denseIntermediateSize = 0;     // MLP of the dense (non-MoE) layers

@@ -85,9 +85,10 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
             add(p + n.kBias, {c.numKvHeads * D}, Spec::Normal, lin);
             add(p + n.vBias, {c.numKvHeads * D}, Spec::Normal, lin);
         }
-        if (c.qkNorm) {
-            add(p + n.qNorm, {D}, Spec::Ones, 0);
-            add(p + n.kNorm, {D}, Spec::Ones, 0);
+        if (c.qkNorm != QkNorm::None) {
+            const bool whole = c.qkNorm == QkNorm::Projection;
+            add(p + n.qNorm, {whole ? c.numHeads * D : D}, Spec::Ones, 0);
+            add(p + n.kNorm, {whole ? c.numKvHeads * D : D}, Spec::Ones, 0);
         }
         if (!c.isMoeLayer(l)) {
             addMlp(p + n.densePrefix, c.denseIntermediateSize);

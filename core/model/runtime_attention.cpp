@@ -63,12 +63,25 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
 {
     const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim;
     at::Tensor qkv = lin(hN, w[Qkv], w[QkvBias]); // [N, (nh + 2kv) D]
-    at::Tensor q = qkv.narrow(1, 0, nh * D).view({B, T, nh, D});
-    at::Tensor k = qkv.narrow(1, nh * D, kv * D).view({B, T, kv, D});
-    at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D).view({B, T, kv, D});
-    if (w[QNorm].defined()) { // per-head RMSNorm before rotary (Qwen3-MoE)
+    at::Tensor q = qkv.narrow(1, 0, nh * D);
+    at::Tensor k = qkv.narrow(1, nh * D, kv * D);
+    at::Tensor v = qkv.narrow(1, (nh + kv) * D, kv * D);
+    if (cfg.qkNorm == QkNorm::Projection) { // over all heads at once, before the split (OLMoE)
         q = rmsnorm(q, w[QNorm]);
         k = rmsnorm(k, w[KNorm]);
+    }
+    q = q.view({B, T, nh, D});
+    k = k.view({B, T, kv, D});
+    v = v.view({B, T, kv, D});
+    if (cfg.qkNorm == QkNorm::PerHead) { // per-head RMSNorm before rotary (Qwen3-MoE)
+        q = rmsnorm(q, w[QNorm]);
+        k = rmsnorm(k, w[KNorm]);
+    }
+    if (cfg.clipQkv > 0) { // clip_qkv: after the q/k norms, as transformers' OLMoE
+        const double c = cfg.clipQkv;
+        q = q.clamp(-c, c);
+        k = k.clamp(-c, c);
+        v = v.clamp(-c, c);
     }
     // cos/sin: [T, 1, D]
     q = q * cos + rotateHalf(q) * sin;

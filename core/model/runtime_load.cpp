@@ -48,7 +48,8 @@ std::vector<int64_t> MixtralRuntime::Impl::shapeOf(int slot) const
     case InNorm: case PostNorm: return {H};
     case Qkv: return {qkv, H};
     case QkvBias: return {qkv};
-    case QNorm: case KNorm: return {D};
+    case QNorm: return {cfg.qkNorm == QkNorm::Projection ? cfg.numHeads * D : D};
+    case KNorm: return {cfg.qkNorm == QkNorm::Projection ? cfg.numKvHeads * D : D};
     case O: return {H, cfg.numHeads * cfg.valueHeadDim()};
     case W13: return {E, 2 * I, H};
     case W2: return {E, H, I};
@@ -133,11 +134,11 @@ void MixtralRuntime::Impl::buildAttentionRecipe(const std::string& p, Recipe& r)
         expect(p + n.kBias, {nkv});
         expect(p + n.vBias, {nkv});
     }
-    if (cfg.qkNorm) {
+    if (cfg.qkNorm != QkNorm::None) {
         parts[QNorm] = {{p + n.qNorm}};
         parts[KNorm] = {{p + n.kNorm}};
-        expect(p + n.qNorm, {D});
-        expect(p + n.kNorm, {D});
+        expect(p + n.qNorm, shapeOf(QNorm));
+        expect(p + n.kNorm, shapeOf(KNorm));
     }
 }
 

@@ -20,7 +20,7 @@ void readQwen3Moe(const ConfigReader& in, ModelConfig& c)
     c.intermediateSize = in.intOr("moe_intermediate_size", 768);
     c.denseIntermediateSize = in.intOr("intermediate_size", 6144);
     c.normTopkProb = in.boolOr("norm_topk_prob", false);
-    c.qkNorm = true;
+    c.qkNorm = QkNorm::PerHead;
     // attention_bias would also put a bias on o_proj, which the runtime does not carry.
     if (in.boolOr("attention_bias", false))
         in.fail("attention_bias", "true is not supported (released Qwen3-MoE checkpoints have none); only false");
@@ -53,7 +53,7 @@ ModelConfig qwen3MoePreset(const std::string& name)
     ModelConfig c;
     c.ropeTheta = 1e6;
     c.rmsNormEps = 1e-6;
-    c.qkNorm = true;
+    c.qkNorm = QkNorm::PerHead;
     c.normTopkProb = true;
     if (name == "tiny") {
         c.vocabSize = 320; c.hiddenSize = 64; c.numLayers = 3; c.numHeads = 4; c.numKvHeads = 2; c.headDim = 32;

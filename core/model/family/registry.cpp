@@ -11,6 +11,7 @@ const ModelFamily& qwen2MoeFamily();
 const ModelFamily& qwen3MoeFamily();
 const ModelFamily& deepseekV3Family();
 const ModelFamily& deepseekV2Family();
+const ModelFamily& olmoeFamily();
 
 const std::vector<const ModelFamily*>& modelFamilies()
 {
@@ -20,6 +21,7 @@ const std::vector<const ModelFamily*>& modelFamilies()
         &qwen3MoeFamily(),
         &deepseekV3Family(),
         &deepseekV2Family(),
+        &olmoeFamily(),
     };
     return all;
 }

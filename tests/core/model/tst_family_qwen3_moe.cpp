@@ -58,7 +58,7 @@ TEST(Qwen3MoeConfig, Fields)
     const ModelConfig c = loadConfig(kFixture);
     EXPECT_EQ(c.family, "qwen3_moe");
     EXPECT_EQ(c.headDim, 32); // head_dim, not hidden / heads = 16
-    EXPECT_TRUE(c.qkNorm);
+    EXPECT_EQ(c.qkNorm, QkNorm::PerHead);
     EXPECT_TRUE(c.normTopkProb);
     EXPECT_FALSE(c.attentionBias);
     EXPECT_FALSE(c.hasSharedExpert());
