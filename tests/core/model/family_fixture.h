@@ -8,7 +8,9 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
+#include <tuple>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -121,6 +123,59 @@ inline void expectMatchesGolden(const std::string& dir, const FamilyGolden& g, c
     EXPECT_LE(a.maxLmDiff, 1e-4);
     std::printf("[%s %s] max router diff %.3g, max LM diff %.3g, top-k sets %lld/%lld\n", dir.c_str(), v.name,
                 a.maxRouterDiff, a.maxLmDiff, (long long)a.sameSets, (long long)a.pairs);
+}
+
+// bfloat16 against float32: the share of (position, MoE layer) pairs whose top-k expert sets
+// agree, on the fixture's real positions (against the golden, as tst_runtime does for
+// Mixtral) and on a random 16 x 128 batch (against the runtime's own float32 run), with
+// the float32 residual stream and router (the default) and without (transformers' pure
+// bfloat16 path).
+struct PrecisionRates {
+    int64_t fixtureSame = 0, fixturePairs = 0, batchSame = 0, batchPairs = 0;
+};
+
+inline int64_t sameTopkSets(const at::Tensor& a, const at::Tensor& b)
+{
+    const at::Tensor sa = std::get<0>(a.sort(-1)), sb = std::get<0>(b.sort(-1));
+    return sa.eq(sb).all(-1).sum().item<int64_t>();
+}
+
+inline PrecisionRates bfloat16Agreement(const std::string& dir, const FamilyGolden& g, bool float32Residual)
+{
+    RuntimeOptions o;
+    o.device = DeviceSpec::cpu();
+    o.dtype = ComputeDType::BFloat16;
+    o.float32Residual = float32Residual;
+    MixtralRuntime low(dir, o);
+    PrecisionRates p;
+    const Agreement a = compareWithGolden(low.route(g.ids, g.mask), g);
+    p.fixtureSame = a.sameSets;
+    p.fixturePairs = a.pairs;
+    RuntimeOptions f = o;
+    f.dtype = ComputeDType::Float32;
+    MixtralRuntime exact(dir, f);
+    at::manual_seed(21);
+    const at::Tensor ids = at::randint(3, exact.config().vocabSize, {16, 128}, at::TensorOptions().dtype(at::kLong));
+    const at::Tensor mask = at::ones_like(ids);
+    const at::Tensor want = exact.route(ids, mask).topkIds, got = low.route(ids, mask).topkIds;
+    p.batchSame = sameTopkSets(got, want);
+    p.batchPairs = want.size(0) * want.size(1);
+    return p;
+}
+
+// Prints the rates and checks them against floors (with the float32 residual, pure bfloat16).
+inline void expectBfloat16Agreement(const std::string& dir, const FamilyGolden& g, double floorResidual, double floorPure)
+{
+    for (bool residual : {true, false}) {
+        const PrecisionRates p = bfloat16Agreement(dir, g, residual);
+        std::printf("[%s bfloat16%s] top-k sets: fixture %lld/%lld (%.1f%%), random 16 x 128 %lld/%lld (%.1f%%)\n",
+                    dir.c_str(), residual ? " + float32 residual" : " pure", (long long)p.fixtureSame,
+                    (long long)p.fixturePairs, 100.0 * double(p.fixtureSame) / double(p.fixturePairs),
+                    (long long)p.batchSame, (long long)p.batchPairs, 100.0 * double(p.batchSame) / double(p.batchPairs));
+        const double floor = residual ? floorResidual : floorPure;
+        EXPECT_GE(double(p.fixtureSame), floor * double(p.fixturePairs));
+        EXPECT_GE(double(p.batchSame), floor * double(p.batchPairs));
+    }
 }
 
 inline void PrintTo(const FamilyVariant& v, std::ostream* os) { *os << v.name; }

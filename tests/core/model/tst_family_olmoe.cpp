@@ -250,3 +250,10 @@ TEST(OlmoeConfig, PresetOfRealDims)
               weightBytesForMode(c, ComputeDType::BFloat16, Residency::Streaming));
     EXPECT_ERROR_HAS(presetConfig("olmoe-7b", "olmoe"), "olmoe-7b", "olmoe-1b-7b");
 }
+
+// bfloat16 against float32 (family_fixture.h): top-k set agreement on the fixture and on a
+// random 16 x 128 batch, with the float32 residual and router (the default) and pure.
+TEST(OlmoeRuntime, BFloat16Agreement)
+{
+    expectBfloat16Agreement(kFixture, golden(), 0.9, 0.75);
+}
