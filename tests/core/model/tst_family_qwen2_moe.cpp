@@ -186,3 +186,10 @@ TEST(Qwen2MoeConfig, PresetOfRealDims)
     EXPECT_GT(weightBytesForMode(c, ComputeDType::BFloat16, Residency::Resident),
               weightBytesForMode(c, ComputeDType::BFloat16, Residency::Streaming));
 }
+
+// bfloat16 against float32 (family_fixture.h): top-k set agreement on the fixture and on a
+// random 16 x 128 batch, with the float32 residual and router (the default) and pure.
+TEST(Qwen2MoeRuntime, BFloat16Agreement)
+{
+    expectBfloat16Agreement(kFixture, golden(), 0.9, 0.75);
+}

@@ -139,3 +139,10 @@ TEST(Qwen3MoeConfig, PresetOfRealDims)
     const ModelConfig c = presetConfig("qwen3-30b-a3b", "qwen3_moe");
     EXPECT_NEAR(double(parameterCount(c)) / 1e9, 30.5, 0.1);
 }
+
+// bfloat16 against float32 (family_fixture.h): top-k set agreement on the fixture and on a
+// random 16 x 128 batch, with the float32 residual and router (the default) and pure.
+TEST(Qwen3MoeRuntime, BFloat16Agreement)
+{
+    expectBfloat16Agreement(kFixture, golden(), 0.9, 0.75);
+}
