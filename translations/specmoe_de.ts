@@ -788,10 +788,18 @@
         <source>Automatic (measured: the fastest, within the free memory)</source>
         <translation>Automatisch (gemessen: die schnellste im freien Speicher)</translation>
     </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
+        <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
+        <translation>Hidden-State-Merkmale pro Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den versteckten Zustand lesen. Teile mit &apos;+&apos; verbunden: gate_logits:D (die Logits der nächsten D Gates, D x Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen jedes Routers, Schichten x Experten Werte), full (die Router-Eingabe selbst, Werte in der versteckten Größe: für Studien an einer Stichprobe von Tokens). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten, versteckte Größe 4096) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="463"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
-        <translation><numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform><numerusform>automatische Batchgröße: etwa %n Sequenzen, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform></translation>
+        <translation>
+            <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
+            <numerusform>automatische Batchgröße: etwa %n Sequenzen, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="210"/>
@@ -849,92 +857,87 @@
         <translation>keine (z. B. %1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
-        <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values). At Mixtral-8x7B dims (32 layers, 8 experts) %1 adds %2 bytes per token. Empty: no features.</source>
-        <translation>Merkmale des verborgenen Zustands je Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den verborgenen Zustand lesen. Teile mit „+“ verbunden: gate_logits:D (die Logits der nächsten D Gates, D × Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen aller Router, Schichten × Experten Werte). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="246"/>
         <source>build one (PCA on the first batches)</source>
         <translation>neu erstellen (PCA auf den ersten Batches)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="247"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>Die Merkmale mit der Basis einer anderen Sammlung berechnen (deren Trace-Ordner, ein exportierter Prädiktor-Ordner oder eine Datei feature_basis.safetensors), statt eine neue zu schätzen, damit zurückgehaltene Traces dieselben Merkmale enthalten wie die Trainings-Traces. Das Merkmalsfeld darf leer bleiben: die Basis nennt ihre Spezifikation.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
         <source>Hidden-state features:</source>
         <translation>Merkmale des verborgenen Zustands:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="258"/>
         <source>Feature basis from:</source>
         <translation>Merkmalsbasis aus:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="343"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="345"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="351"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="352"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="372"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
         <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
         <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="381"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="382"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="388"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
         <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
@@ -942,127 +945,127 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="443"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="444"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="446"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="447"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="471"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="473"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="475"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="546"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="549"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="550"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="560"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="562"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="564"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="569"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
         <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="574"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="589"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="591"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="593"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="596"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="598"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="601"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
