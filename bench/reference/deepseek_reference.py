@@ -231,14 +231,15 @@ _COMMON = {
 }
 
 FIXTURE_CONFIGS = {
-    # Layer 0 dense; low-rank q; YaRN over a 64-position original context (the 17 positions
-    # fall in its ramp) with mscale != mscale_all_dim, so that cos/sin and the softmax are
-    # both scaled; 4 groups of 4 experts, the best 2 groups kept; a router bias; scale 2.5.
+    # Layer 0 dense; low-rank q; YaRN with factor 4 = max_position_embeddings / original
+    # (older transformers derive the factor so; the ramp covers rotary dims 0-2) and mscale
+    # != mscale_all_dim, so that cos/sin and the softmax are both scaled; 4 groups of 4
+    # experts, the best 2 groups kept; a router bias; scale 2.5.
     "deepseek_v3": dict(_COMMON, **{
         "architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3",
         "n_shared_experts": 1, "q_lora_rank": 48, "routed_scaling_factor": 2.5, "norm_topk_prob": True,
         "scoring_func": "sigmoid", "topk_method": "noaux_tc", "rope_interleave": True,
-        "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 64,
+        "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 128,
                          "beta_fast": 32, "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 0.8},
     }),
     # As DeepSeek-V2-Lite: full-rank q_proj (q_lora_rank null), softmax scores unnormalized;
@@ -247,7 +248,7 @@ FIXTURE_CONFIGS = {
         "architectures": ["DeepseekV2ForCausalLM"], "model_type": "deepseek_v2",
         "n_shared_experts": 2, "q_lora_rank": None, "routed_scaling_factor": 2.0, "norm_topk_prob": False,
         "scoring_func": "softmax", "topk_method": "group_limited_greedy",
-        "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 64,
+        "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 128,
                          "beta_fast": 32, "beta_slow": 1, "mscale": 0.707, "mscale_all_dim": 0.707},
     }),
 }

@@ -21,7 +21,7 @@ TraceDims traceDims(const MixtralConfig& c, const std::vector<int>& lookahead, b
     if (c.moeLayerCount() != c.numLayers) // the identity stays implicit (empty), as before
         d.moeLayers = c.moeLayers();
     d.decoderLayers = int(c.numLayers);
-    d.sharedExperts = c.hasSharedExpert() ? 1 : 0;
+    d.sharedExperts = c.hasSharedExpert() ? int(c.sharedExperts) : 0;
     d.featureDim = featureDim;
     return d;
 }

@@ -220,11 +220,10 @@ int64_t ModelConfig::moeLayerCount() const
 
 std::string ModelConfig::routing() const
 {
+    // The names traces imported from serving engines use (core/import/model_layout.cpp).
     std::string s = routerScore == RouterScore::Sigmoid ? "sigmoid" : "softmax";
-    if (routerBias)
-        s += "_biased";
     if (groupLimited)
-        s += groupScore == GroupScore::Top2Sum ? "_group_top2sum" : "_group_max";
+        s += "_group";
     s += "_topk";
     return normTopkProb ? s : s + "_unnormalized";
 }
@@ -365,7 +364,8 @@ std::string configHash(const ModelConfig& c)
         s << "|mla" << c.qLoraRank << "," << c.kvLoraRank << "," << c.qkNopeHeadDim << "," << c.qkRopeHeadDim
           << "," << c.vHeadDim << "," << c.ropeInterleave;
     if (c.routing() != "softmax_topk" && c.routing() != "softmax_topk_unnormalized")
-        s << "|router" << c.routing() << "," << c.expertGroups << "," << c.topkGroups;
+        s << "|router" << c.routing() << "," << c.routerBias << "," << int(c.groupScore) << "," << c.expertGroups
+          << "," << c.topkGroups;
     if (c.routedScalingFactor != 1.0)
         s << "|rsf" << c.routedScalingFactor;
     if (c.ropeType != "default")

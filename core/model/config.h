@@ -43,6 +43,7 @@ struct ModelConfig {
     QkNorm qkNorm = QkNorm::None;          // RMSNorm of q and k before rotary, and over what
     double clipQkv = 0;                    // > 0: q, k (after their norms) and v clamped to +-clipQkv
     int64_t sharedExpertIntermediateSize = 0; // 0 = no shared expert
+    int64_t sharedExperts = 1;             // experts the shared MLP stands for (n_shared_experts)
     bool sharedExpertGate = false;         // shared expert's output scaled by sigmoid(gate(x))
     int64_t denseIntermediateSize = 0;     // MLP of the dense (non-MoE) layers
     // The dense/MoE layer map: layer l is MoE unless listed in mlpOnlyLayers, below
@@ -96,8 +97,8 @@ struct ModelConfig {
     // The router function as traces record it (manifest model.routing): "softmax_topk"
     // (softmax over all experts, top-k, renormalized over the k) or
     // "softmax_topk_unnormalized" (the top-k softmax probabilities as they are); other
-    // router functions name their parts (docs/models.md), e.g. DeepSeek-V3's
-    // "sigmoid_biased_group_top2sum_topk".
+    // router functions name their scores and group-limited choice (docs/models.md), e.g.
+    // DeepSeek-V3's "sigmoid_group_topk".
     std::string routing() const;
     // Width of a query / key head and of a value head (headDim unless MLA).
     int64_t qkHeadDim() const { return mla() ? qkNopeHeadDim + qkRopeHeadDim : headDim; }

@@ -16,7 +16,8 @@ void readDeepseekCommon(const ConfigReader& in, ModelConfig& c, const DeepseekDe
     if (in.isNull("n_shared_experts"))
         in.fail("n_shared_experts", "null is not supported (0 for no shared experts)");
     // n shared experts are one MLP n times as wide, without a gate.
-    c.sharedExpertIntermediateSize = in.intOr("n_shared_experts", d.sharedExperts, false) * c.intermediateSize;
+    c.sharedExperts = in.intOr("n_shared_experts", d.sharedExperts, false);
+    c.sharedExpertIntermediateSize = c.sharedExperts * c.intermediateSize;
     c.sharedExpertGate = false;
     c.firstDenseLayers = in.intOr("first_k_dense_replace", d.firstDense, false);
     if (c.firstDenseLayers < 0)
@@ -69,7 +70,7 @@ void writeDeepseekCommon(const ModelConfig& c, nlohmann::json& j)
     j["num_experts_per_tok"] = c.topk;
     j["moe_intermediate_size"] = c.intermediateSize;
     j["intermediate_size"] = c.denseIntermediateSize;
-    j["n_shared_experts"] = c.intermediateSize > 0 ? c.sharedExpertIntermediateSize / c.intermediateSize : 0;
+    j["n_shared_experts"] = c.hasSharedExpert() ? c.sharedExperts : 0;
     j["first_k_dense_replace"] = c.firstDenseLayers;
     j["moe_layer_freq"] = 1;
     j["norm_topk_prob"] = c.normTopkProb;

@@ -59,6 +59,7 @@ ModelConfig deepseekV2Preset(const std::string& name)
     if (name == "tiny" || name == "small") {
         deepseekTinyDims(c, name == "small");
         c.qLoraRank = 0; // as V2-Lite
+        c.sharedExperts = 2;
         c.sharedExpertIntermediateSize = 2 * c.intermediateSize;
         c.groupLimited = true;
         c.expertGroups = name == "tiny" ? 4 : 8;
@@ -67,12 +68,14 @@ ModelConfig deepseekV2Preset(const std::string& name)
     } else if (name == "deepseek-v2-lite") { // deepseek-ai/DeepSeek-V2-Lite's config.json
         c.vocabSize = 102400; c.hiddenSize = 2048; c.numLayers = 27; c.numHeads = 16; c.numKvHeads = 16;
         c.kvLoraRank = 512; c.qkNopeHeadDim = 128; c.qkRopeHeadDim = 64; c.vHeadDim = 128;
-        c.numExperts = 64; c.topk = 6; c.intermediateSize = 1408; c.sharedExpertIntermediateSize = 2 * 1408;
+        c.numExperts = 64; c.topk = 6; c.intermediateSize = 1408;
+        c.sharedExperts = 2; c.sharedExpertIntermediateSize = 2 * 1408;
         c.denseIntermediateSize = 10944; c.firstDenseLayers = 1; c.bosId = 100000; c.eosId = 100001;
     } else if (name == "deepseek-v2") { // deepseek-ai/DeepSeek-V2's config.json
         c.vocabSize = 102400; c.hiddenSize = 5120; c.numLayers = 60; c.numHeads = 128; c.numKvHeads = 128;
         c.qLoraRank = 1536; c.kvLoraRank = 512; c.qkNopeHeadDim = 128; c.qkRopeHeadDim = 64; c.vHeadDim = 128;
-        c.numExperts = 160; c.topk = 6; c.intermediateSize = 1536; c.sharedExpertIntermediateSize = 2 * 1536;
+        c.numExperts = 160; c.topk = 6; c.intermediateSize = 1536;
+        c.sharedExperts = 2; c.sharedExpertIntermediateSize = 2 * 1536;
         c.denseIntermediateSize = 12288; c.firstDenseLayers = 1; c.bosId = 100000; c.eosId = 100001;
         c.groupLimited = true; c.expertGroups = 8; c.topkGroups = 3; c.routedScalingFactor = 16.0;
     } else {

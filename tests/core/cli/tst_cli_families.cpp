@@ -1,7 +1,8 @@
 // Every registered family through the CLI: make-model's tiny preset, then collect (with
 // lookahead and features) and analyze on it; the trace records the family, the routing
 // function and the layer map. The Qwen2-MoE fixture (a dense layer 1) checks a layer map
-// that is not the identity and the shared expert count.
+// that is not the identity and the shared expert count; DeepSeek-V2's fixture two shared
+// experts and its router function.
 #include "core/model/family/model_family.h"
 #include "core/trace/trace_set.h"
 #include "tests/support/test_support.h"
@@ -81,4 +82,17 @@ TEST(CliFamilies, Qwen2MoeTraceRecordsTheLayerMap)
     EXPECT_EQ(ts.dims().decoderLayers, 4);
     EXPECT_EQ(ts.dims().sharedExperts, 1);
     EXPECT_EQ(ts.dims().topk, 4);
+}
+
+// DeepSeek-V2's fixture: MoE layers 1 and 2 of 3 (first_k_dense_replace 1), two shared
+// experts (one MLP twice as wide), and its router function by name.
+TEST(CliFamilies, DeepseekV2TraceRecordsSharedExpertsAndRouting)
+{
+    TempDir dir("cli-family");
+    const std::string trace = collect(dir, std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/deepseek-v2-tiny", "t");
+    const TraceSet ts = TraceSet::open(trace);
+    EXPECT_EQ(ts.model().family, "deepseek_v2");
+    EXPECT_EQ(ts.model().routing, "softmax_group_topk_unnormalized");
+    EXPECT_EQ(ts.dims().moeLayers, (std::vector<int>{1, 2}));
+    EXPECT_EQ(ts.dims().sharedExperts, 2);
 }

@@ -74,8 +74,9 @@ TEST(DeepseekV2Config, Fields)
     EXPECT_TRUE(c.ropeInterleave);
     EXPECT_EQ(c.moeLayers(), (std::vector<int>{1, 2}));
     EXPECT_EQ(c.sharedExpertIntermediateSize, 64); // 2 shared experts of 32
+    EXPECT_EQ(c.sharedExperts, 2);
     EXPECT_FALSE(c.sharedExpertGate);
-    EXPECT_EQ(c.routing(), "softmax_group_max_topk_unnormalized");
+    EXPECT_EQ(c.routing(), "softmax_group_topk_unnormalized");
     EXPECT_DOUBLE_EQ(c.routedScalingFactor, 2.0);
     EXPECT_EQ(c.ropeType, "yarn");
     EXPECT_DOUBLE_EQ(c.ropeAttentionFactor, 1.0); // mscale == mscale_all_dim
@@ -164,7 +165,7 @@ TEST(DeepseekV2Config, PresetsOfRealDims)
     EXPECT_NEAR(double(parameterCount(presetConfig("deepseek-v2-lite", "deepseek_v2"))) / 1e9, 15.7, 0.05);
     const ModelConfig v2 = presetConfig("deepseek-v2", "deepseek_v2");
     EXPECT_NEAR(double(parameterCount(v2)) / 1e9, 236, 0.5);
-    EXPECT_EQ(v2.routing(), "softmax_group_max_topk_unnormalized");
+    EXPECT_EQ(v2.routing(), "softmax_group_topk_unnormalized");
     EXPECT_EQ(configHash(parseConfig(configToJson(v2), "written")), configHash(v2));
 }
 

@@ -111,12 +111,12 @@ TEST(DeepseekV3Config, Fields)
     EXPECT_EQ(c.moeLayers(), (std::vector<int>{1, 2})); // first_k_dense_replace 1
     EXPECT_EQ(c.sharedExpertIntermediateSize, 32);       // 1 shared expert of moe_intermediate_size
     EXPECT_FALSE(c.sharedExpertGate);
-    EXPECT_EQ(c.routing(), "sigmoid_biased_group_top2sum_topk");
+    EXPECT_EQ(c.routing(), "sigmoid_group_topk");
     EXPECT_EQ(c.expertGroups, 4);
     EXPECT_EQ(c.topkGroups, 2);
     EXPECT_DOUBLE_EQ(c.routedScalingFactor, 2.5);
     EXPECT_EQ(c.ropeType, "yarn");
-    EXPECT_EQ(c.ropeOriginalMaxPositions, 64);
+    EXPECT_EQ(c.ropeOriginalMaxPositions, 128);
     // attention factor mscale(f, 1) / mscale(f, 0.8); the softmax takes mscale(f, 0.8)^2.
     EXPECT_NEAR(c.ropeAttentionFactor, mscale(4, 1) / mscale(4, 0.8), 1e-12);
     EXPECT_NEAR(c.softmaxScaleFactor, mscale(4, 0.8) * mscale(4, 0.8), 1e-12);
@@ -265,7 +265,7 @@ TEST(DeepseekV3MakeModel, HubLayoutLoadsAndRoutes)
         EXPECT_EQ(elements, parameterCount(c));
         MixtralRuntime rt(dir.path(), cpuOptions());
         EXPECT_TRUE(rt.warnings().empty());
-        EXPECT_EQ(rt.config().routing(), "sigmoid_biased_group_top2sum_topk");
+        EXPECT_EQ(rt.config().routing(), "sigmoid_group_topk");
         const at::Tensor ids = at::randint(3, c.vocabSize, {2, 9}, at::TensorOptions().dtype(at::kLong));
         const RoutingResult r = rt.route(ids, at::ones_like(ids));
         EXPECT_EQ(r.topkIds.sizes(), at::IntArrayRef({2, 18, 4}));
