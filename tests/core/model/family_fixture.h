@@ -4,6 +4,8 @@
 // routing result with its golden outputs, shared by the family tests.
 #include "core/model/runtime.h"
 #include "core/safetensors/safetensors.h"
+#include "core/util/read_file.h"
+#include "tests/support/message_checks.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -15,7 +17,26 @@
 #include <stdexcept>
 #include <string>
 
+// The message of the specmoe::Error `expr` throws holds every part (empty: none thrown).
+#define EXPECT_ERROR_HAS(expr, ...)                                                            \
+    do {                                                                                       \
+        const std::string msg_ = specmoe::test::errorOf([&] { (void)(expr); });                \
+        for (const std::string& part_ : std::vector<std::string>{__VA_ARGS__})                 \
+            EXPECT_NE(msg_.find(part_), std::string::npos) << "missing '" << part_ << "' in: " << msg_; \
+    } while (0)
+
 namespace specmoe::test {
+
+// The fixture's config.json text with the first `from` replaced by `to` (throws when absent:
+// a test editing a field the fixture lacks must not pass silently).
+inline std::string editedConfig(const std::string& dir, const std::string& from, const std::string& to)
+{
+    std::string s = readFile(dir + "/config.json");
+    const auto p = s.find(from);
+    if (p == std::string::npos)
+        throw std::runtime_error("no " + from + " in " + dir + "/config.json");
+    return s.replace(p, from.size(), to);
+}
 
 inline std::string familyFixture(const std::string& name) { return std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/" + name; }
 

@@ -24,14 +24,6 @@
 using namespace specmoe;
 using namespace specmoe::test;
 
-// The message of the specmoe::Error `expr` throws holds every part (empty: none thrown).
-#define EXPECT_ERROR_HAS(expr, ...)                                                            \
-    do {                                                                                       \
-        const std::string msg_ = errorOf([&] { (void)(expr); });                               \
-        for (const std::string& part_ : std::vector<std::string>{__VA_ARGS__})                 \
-            EXPECT_NE(msg_.find(part_), std::string::npos) << "missing '" << part_ << "' in: " << msg_; \
-    } while (0)
-
 namespace {
 
 const std::string kFixture = familyFixture("olmoe-tiny");
@@ -44,14 +36,7 @@ const FamilyGolden& golden()
 
 class OlmoeExact : public ::testing::TestWithParam<FamilyVariant> {};
 
-std::string edited(const std::string& from, const std::string& to)
-{
-    std::string s = readFile(kFixture + "/config.json");
-    const auto p = s.find(from);
-    if (p == std::string::npos)
-        throw std::runtime_error("no " + from);
-    return s.replace(p, from.size(), to);
-}
+std::string edited(const std::string& from, const std::string& to) { return editedConfig(kFixture, from, to); }
 
 std::map<std::string, at::Tensor> fixtureTensors()
 {
