@@ -3,6 +3,7 @@
 #include "app/cli/command.h"
 #include "core/collect/collector.h"
 #include "core/model/config.h"
+#include "core/util/blas_kernels.h"
 #include "core/util/error.h"
 
 #include <cstdio>
@@ -69,6 +70,11 @@ int runCollect(const ArgParser& a)
         std::cout << "  " << s << "\n";
     for (const auto& w : r.modelWarnings)
         std::cerr << "warning: " << w << "\n";
+    if (r.device.rfind("cpu", 0) == 0) {
+        const BlasKernels kernels = blasKernels();
+        if (!kernels.hint.empty())
+            std::cerr << "warning: " << kernels.hint << "\n";
+    }
     if (!r.warnings.empty()) {
         std::cerr << "skipped input (" << r.skippedInputs << " items; also in manifest.json \"skipped\"):\n";
         for (const auto& w : r.warnings)

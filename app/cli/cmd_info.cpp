@@ -2,6 +2,7 @@
 #include "app/cli/command.h"
 #include "core/collect/collector.h"
 #include "core/specmoe_core.h"
+#include "core/util/blas_kernels.h"
 
 #include <iostream>
 
@@ -29,7 +30,14 @@ int runInfo(const ArgParser& a)
     // What --dtype auto (the collection default) computes in on this machine, and why.
     const ResolvedDType cpuAuto = resolveComputeDType(ComputeDType::Auto, false);
     std::cout << "compute dtype    " << cpuAuto.reason << "; auto on CUDA: bfloat16\n"
-              << "BLAS             " << b.blas << "\n"
+              << "BLAS             " << b.blas << "\n";
+    const BlasKernels kernels = blasKernels();
+    if (!kernels.core.empty())
+        std::cout << "BLAS kernels     " << kernels.core
+                  << (kernels.forced ? " (chosen by OPENBLAS_CORETYPE)" : " (detected)") << "\n";
+    if (!kernels.hint.empty())
+        std::cout << "  hint: " << kernels.hint << "\n";
+    std::cout
               << "threads          " << b.threads << "\n"
               << "HDF5             " << b.hdf5Version << "\n"
               << "SentencePiece    " << b.sentencepieceVersion << "\n"
@@ -49,7 +57,7 @@ int runInfo(const ArgParser& a)
 SPECMOE_COMMAND("info", "show build, runtime and (with --model) checkpoint facts",
                 [](ArgParser& p) {
                     p.option("threads", "N", "intra-op threads (0 = all cores)", "0");
-                    p.option("model", "DIR", "a Mixtral checkpoint folder to describe");
+                    p.option("model", "DIR", "a checkpoint folder (hub layout) to describe");
                     p.option("dtype", "TYPE", "compute dtype for memory estimates", dtypeName(CollectParams{}.dtype));
                 },
                 runInfo);

@@ -40,7 +40,7 @@ std::vector<int> parseLookahead(const std::string& text)
 
 void declareCollectOptions(ArgParser& p, const CollectParams& d)
 {
-    p.option("model", "DIR", "Mixtral checkpoint folder (config.json + *.safetensors)");
+    p.option("model", "DIR", "checkpoint folder in hub layout (config.json + *.safetensors) of a supported family (docs/models.md)");
     p.multiOption("source", "SPEC",
                   "corpus source NAME=PATH[:FORMAT[:FIELD]][@WEIGHT]. NAME labels every sequence "
                   "(domain); PATH is a file or folder (recursive, sorted); FORMAT is text (a "
