@@ -99,11 +99,6 @@ ModelFamily makeDeepseekV2()
     f.name = "deepseek_v2";
     f.architectures = {"DeepseekV2ForCausalLM", "DeepseekV2Model"};
     f.expertsField = "n_routed_experts";
-    f.names.router = "mlp.gate.weight";
-    f.names.expertPrefix = "mlp.experts.";
-    f.names.expertGate = "gate_proj.weight";
-    f.names.expertUp = "up_proj.weight";
-    f.names.expertDown = "down_proj.weight";
     f.names.sharedPrefix = "mlp.shared_experts.";
     f.presets = {"tiny", "small", "deepseek-v2-lite", "deepseek-v2"};
     f.readFields = readDeepseekV2;

@@ -107,11 +107,6 @@ ModelFamily makeDeepseekV3()
     f.name = "deepseek_v3";
     f.architectures = {"DeepseekV3ForCausalLM", "DeepseekV3Model"};
     f.expertsField = "n_routed_experts";
-    f.names.router = "mlp.gate.weight";
-    f.names.expertPrefix = "mlp.experts.";
-    f.names.expertGate = "gate_proj.weight";
-    f.names.expertUp = "up_proj.weight";
-    f.names.expertDown = "down_proj.weight";
     f.names.sharedPrefix = "mlp.shared_experts.";
     f.presets = {"tiny", "small", "deepseek-v3"};
     f.readFields = readDeepseekV3;

@@ -27,10 +27,11 @@ struct WeightNames {
                 qBProj = "self_attn.q_b_proj.weight", kvAProj = "self_attn.kv_a_proj_with_mqa.weight",
                 kvANorm = "self_attn.kv_a_layernorm.weight", kvBProj = "self_attn.kv_b_proj.weight";
     std::string inNorm = "input_layernorm.weight", postNorm = "post_attention_layernorm.weight";
-    // Routed experts, one tensor each: expertPrefix + e + "." + expertGate/Up/Down.
-    std::string router;
-    std::string expertPrefix;
-    std::string expertGate, expertUp, expertDown;
+    // Routed experts, one tensor each: expertPrefix + e + "." + expertGate/Up/Down. The
+    // defaults are the names most families use (Qwen, OLMoE, DeepSeek); Mixtral has its own.
+    std::string router = "mlp.gate.weight";
+    std::string expertPrefix = "mlp.experts.";
+    std::string expertGate = "gate_proj.weight", expertUp = "up_proj.weight", expertDown = "down_proj.weight";
     // transformers-5 fused layout: [E, 2I, H] = per expert cat(gate, up), [E, H, I].
     std::string fusedRouter = "mlp.gate.weight";
     std::string routerBias = "mlp.gate.e_score_correction_bias"; // [E], when ModelConfig::routerBias

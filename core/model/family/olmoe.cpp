@@ -77,11 +77,6 @@ ModelFamily makeOlmoe()
     f.name = "olmoe";
     f.architectures = {"OlmoeForCausalLM", "OlmoeModel"};
     f.expertsField = "num_experts";
-    f.names.router = "mlp.gate.weight";
-    f.names.expertPrefix = "mlp.experts.";
-    f.names.expertGate = "gate_proj.weight";
-    f.names.expertUp = "up_proj.weight";
-    f.names.expertDown = "down_proj.weight";
     f.presets = {"tiny", "small", "olmoe-1b-7b"};
     f.readFields = readOlmoe;
     f.writeFields = writeOlmoe;

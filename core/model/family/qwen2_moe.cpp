@@ -84,11 +84,6 @@ ModelFamily makeQwen2Moe()
     f.name = "qwen2_moe";
     f.architectures = {"Qwen2MoeForCausalLM", "Qwen2MoeModel"};
     f.expertsField = "num_experts";
-    f.names.router = "mlp.gate.weight";
-    f.names.expertPrefix = "mlp.experts.";
-    f.names.expertGate = "gate_proj.weight";
-    f.names.expertUp = "up_proj.weight";
-    f.names.expertDown = "down_proj.weight";
     f.presets = {"tiny", "small", "qwen1.5-moe-a2.7b"};
     f.readFields = readQwen2Moe;
     f.writeFields = writeQwen2Moe;

@@ -77,11 +77,6 @@ ModelFamily makeQwen3Moe()
     f.name = "qwen3_moe";
     f.architectures = {"Qwen3MoeForCausalLM", "Qwen3MoeModel"};
     f.expertsField = "num_experts";
-    f.names.router = "mlp.gate.weight";
-    f.names.expertPrefix = "mlp.experts.";
-    f.names.expertGate = "gate_proj.weight";
-    f.names.expertUp = "up_proj.weight";
-    f.names.expertDown = "down_proj.weight";
     f.presets = {"tiny", "small", "qwen3-30b-a3b"};
     f.readFields = readQwen3Moe;
     f.writeFields = writeQwen3Moe;
