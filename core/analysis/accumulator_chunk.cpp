@@ -5,6 +5,7 @@
 #include "core/analysis/accumulator_impl.h"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace specmoe {
 namespace {
@@ -79,20 +80,28 @@ void anyPairs(const ExpertId* const* from, const ExpertId* const* to, size_t n, 
     }
 }
 
-void anyPairHistogram(const ExpertId* const* from, const ExpertId* const* to, size_t n, int E, int k, uint32_t* tab)
+// Calls f(std::integral_constant<int, K>) with K = k for the common top-k values (loops
+// of a fixed length unroll), K = 0 (k read at run time) for the others.
+template <class F>
+void withFixedTopk(int k, F&& f)
 {
     switch (k) {
     case 2:
-        return anyPairs<2>(from, to, n, E, k, tab);
+        return f(std::integral_constant<int, 2>{});
     case 4:
-        return anyPairs<4>(from, to, n, E, k, tab);
+        return f(std::integral_constant<int, 4>{});
     case 6:
-        return anyPairs<6>(from, to, n, E, k, tab);
+        return f(std::integral_constant<int, 6>{});
     case 8:
-        return anyPairs<8>(from, to, n, E, k, tab);
+        return f(std::integral_constant<int, 8>{});
     default:
-        return anyPairs<0>(from, to, n, E, k, tab);
+        return f(std::integral_constant<int, 0>{});
     }
+}
+
+void anyPairHistogram(const ExpertId* const* from, const ExpertId* const* to, size_t n, int E, int k, uint32_t* tab)
+{
+    withFixedTopk(k, [&](auto K) { anyPairs<decltype(K)::value>(from, to, n, E, k, tab); });
 }
 
 // Co-activation over a chunk at one layer: co[min * E + max] += 1 for each pair of a token's
@@ -119,18 +128,7 @@ void coactivationK(const ExpertId* const* r, const int32_t* group, uint32_t* con
 
 void coactivation(const ExpertId* const* r, const int32_t* group, uint32_t* const* tables, size_t n, int E, int k)
 {
-    switch (k) {
-    case 2:
-        return coactivationK<2>(r, group, tables, n, E, k);
-    case 4:
-        return coactivationK<4>(r, group, tables, n, E, k);
-    case 6:
-        return coactivationK<6>(r, group, tables, n, E, k);
-    case 8:
-        return coactivationK<8>(r, group, tables, n, E, k);
-    default:
-        return coactivationK<0>(r, group, tables, n, E, k);
-    }
+    withFixedTopk(k, [&](auto K) { coactivationK<decltype(K)::value>(r, group, tables, n, E, k); });
 }
 
 } // namespace
