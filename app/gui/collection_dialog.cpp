@@ -370,7 +370,8 @@ void CollectionDialog::modelChanged()
     m_modelHasTokenizer = false;
     const QString dir = m_model->path();
     if (dir.isEmpty()) {
-        m_modelSummary->setText(tr("Pick the folder of a Mixtral-architecture checkpoint."));
+        m_modelSummary->setText(tr("Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, "
+                                   "Qwen3-MoE, OLMoE or DeepSeek-V2/V3 (docs/models.md)."));
     } else if (!QFileInfo(dir).isDir()) {
         m_modelError = tr("The model folder %1 does not exist.").arg(QDir::toNativeSeparators(dir));
         m_modelSummary->setText(m_modelError);
@@ -388,13 +389,20 @@ void CollectionDialog::modelChanged()
                 const double params = double(parameterCount(c));
                 const QString paramText = params >= 1e9 ? tr("%1 B parameters").arg(params / 1e9, 0, 'f', 1)
                                                         : tr("%1 M parameters").arg(params / 1e6, 0, 'f', 2);
+                // Families differ in dense layers, shared experts and the router function: say
+                // which, since the trace's layer axis runs over the MoE layers only.
+                const QString layers = c.moeLayerCount() == c.numLayers
+                                           ? tr("%1 layers").arg(c.numLayers)
+                                           : tr("%1 of %2 layers MoE").arg(c.moeLayerCount()).arg(c.numLayers);
+                const QString shared = c.hasSharedExpert() ? tr(", a shared expert") : QString();
                 m_modelSummary->setText(
-                    tr("%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).",
+                    tr("%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).",
                        nullptr, int(weights.size()))
-                        .arg(QString::fromStdString(c.architecture))
-                        .arg(c.numLayers)
+                        .arg(QString::fromStdString(c.architecture), layers)
                         .arg(c.numExperts)
+                        .arg(shared)
                         .arg(c.topk)
+                        .arg(QString::fromStdString(c.routing()))
                         .arg(c.hiddenSize)
                         .arg(c.vocabSize)
                         .arg(paramText));

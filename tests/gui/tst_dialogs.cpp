@@ -106,6 +106,13 @@ private Q_SLOTS:
         QVERIFY2(dlg.modelSummary().contains(QStringLiteral("3")), qPrintable(dlg.modelSummary()));
         QVERIFY(dlg.modelSummary().contains(QStringLiteral("8")));
         QVERIFY(!dlg.memoryText().isEmpty());
+        // Another family: its dense layers, shared expert and router function are named.
+        dlg.modelEdit()->setPath(QStringLiteral(SPECMOE_TEST_DATA "/../fixtures/qwen2-moe-tiny"));
+        QVERIFY2(dlg.modelSummary().contains(QStringLiteral("Qwen2MoeForCausalLM")), qPrintable(dlg.modelSummary()));
+        QVERIFY2(dlg.modelSummary().contains(QStringLiteral("3 of 4 layers MoE")), qPrintable(dlg.modelSummary()));
+        QVERIFY2(dlg.modelSummary().contains(QStringLiteral("shared expert")), qPrintable(dlg.modelSummary()));
+        QVERIFY2(dlg.modelSummary().contains(QStringLiteral("softmax_topk")), qPrintable(dlg.modelSummary()));
+        dlg.modelEdit()->setPath(kModel);
         QVERIFY(!dlg.okButton()->isEnabled()); // no sources yet
         QVERIFY(dlg.messageText().contains(QStringLiteral("source")));
 
