@@ -35,9 +35,9 @@ void ArgParser::positional(const std::string& name, const std::string& help, boo
     m_pos.push_back({name, help, required, false});
 }
 
-void ArgParser::positionalList(const std::string& name, const std::string& help)
+void ArgParser::positionalList(const std::string& name, const std::string& help, bool required)
 {
-    m_pos.push_back({name, help, true, true});
+    m_pos.push_back({name, help, required, true});
 }
 
 const ArgParser::Opt* ArgParser::find(const std::string& name) const

@@ -26,8 +26,9 @@ public:
     void multiOption(const std::string& name, const std::string& metavar, const std::string& help);
     void flag(const std::string& name, const std::string& help);
     void positional(const std::string& name, const std::string& help, bool required = true);
-    // The words after the declared positionals (at least one): `import ... INPUT...`.
-    void positionalList(const std::string& name, const std::string& help);
+    // The words after the declared positionals (at least one unless not required):
+    // `import ... INPUT...`.
+    void positionalList(const std::string& name, const std::string& help, bool required = true);
 
     // Throws UsageError on unknown options, missing values and arguments beyond the
     // declared positionals.

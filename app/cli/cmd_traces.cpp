@@ -1,4 +1,4 @@
-// specmoe traces info|verify|reshard|export-csv: inspect and maintain trace folders
+// specmoe traces info|verify|reshard|merge|export-csv: inspect and maintain trace folders and sets
 // (docs/trace-format.md).
 #include "app/cli/command.h"
 #include "app/cli/id_list.h"
@@ -113,6 +113,11 @@ int runInfo(const ArgParser& a, const std::string& dir)
         for (const TraceSourceStats& s : set.sourceStats())
             std::cout << "  " << s.summary() << "\n";
     }
+    if (!set.members().empty()) {
+        std::cout << "set members      " << set.members().size() << "\n";
+        for (const auto& m : set.members())
+            std::cout << "  " << m << "\n";
+    }
     if (a.flagSet("shards"))
         for (const auto& s : set.shards())
             std::cout << "  " << s.file << "  " << s.sequences << " sequences, " << s.tokens << " tokens, "
@@ -141,11 +146,8 @@ int runVerify(const ArgParser& a, const std::string& dir)
     return kOk;
 }
 
-int runReshard(const ArgParser& a, const std::string& dir)
+ReshardOptions readReshardOptions(const ArgParser& a)
 {
-    const std::string dest = a.positionalValue("dest");
-    if (dest.empty())
-        throw UsageError("reshard needs a destination folder: specmoe traces reshard <dir> <dest>");
     ReshardOptions o;
     o.shardSizeMB = a.getDouble("size-mb", 0, HUGE_VAL, true);
     if (a.has("deflate"))
@@ -154,9 +156,34 @@ int runReshard(const ArgParser& a, const std::string& dir)
         o.chunkTokens = int(a.getInt("chunk-tokens", 1, INT32_MAX));
     o.overwrite = a.flagSet("overwrite");
     o.dropFeatures = a.flagSet("drop-features");
+    return o;
+}
+
+int runReshard(const ArgParser& a, const std::string& dir)
+{
+    const auto more = a.positionalValues("more");
+    if (more.empty())
+        throw UsageError("reshard needs a destination folder: specmoe traces reshard <dir> <dest>");
+    if (more.size() > 1)
+        throw UsageError("unexpected argument '" + more[1] + "' (reshard takes <dir> <dest>)");
+    const std::string dest = more.front();
+    const ReshardOptions o = readReshardOptions(a);
     const ReshardResult r = reshardTrace(dir, dest, o, consoleProgress(a.flagSet("quiet")));
     std::cout << "resharded into " << dest << ": " << r.shards << " shards, " << r.sequences << " sequences, "
               << r.tokens << " tokens\n";
+    return kOk;
+}
+
+// merge OUT IN...: a trace set (several folders, or a set folder) written as one folder.
+int runMerge(const ArgParser& a, const std::string& out)
+{
+    const auto inputs = a.positionalValues("more");
+    if (inputs.empty())
+        throw UsageError("merge needs the trace folders to join: specmoe traces merge <out> <in>...");
+    const ReshardOptions o = readReshardOptions(a);
+    const ReshardResult r = mergeTraces(inputs, out, o, consoleProgress(a.flagSet("quiet")));
+    std::cout << "merged " << inputs.size() << " input" << (inputs.size() == 1 ? "" : "s") << " into " << out
+              << ": " << r.shards << " shards, " << r.sequences << " sequences, " << r.tokens << " tokens\n";
     return kOk;
 }
 
@@ -193,34 +220,39 @@ int runTraces(const ArgParser& a)
 {
     const std::string action = a.positionalValue("action");
     const std::string dir = a.positionalValue("dir");
-    if (action != "reshard" && !a.positionalValue("dest").empty())
-        throw UsageError("unexpected argument '" + a.positionalValue("dest") + "'");
+    if (action != "reshard" && action != "merge" && !a.positionalValues("more").empty())
+        throw UsageError("unexpected argument '" + a.positionalValues("more").front() + "'");
     if (action == "info")
         return runInfo(a, dir);
     if (action == "verify")
         return runVerify(a, dir);
     if (action == "reshard")
         return runReshard(a, dir);
+    if (action == "merge")
+        return runMerge(a, dir);
     if (action == "export-csv")
         return runExport(a, dir);
-    throw UsageError("unknown action '" + action + "' (info, verify, reshard, export-csv; import: see "
+    throw UsageError("unknown action '" + action + "' (info, verify, reshard, merge, export-csv; import: see "
                      "'specmoe traces import --help')");
 }
 
 } // namespace
 
-SPECMOE_COMMAND("traces", "inspect, verify, reshard or export a routing trace folder (import: traces import)",
+SPECMOE_COMMAND("traces", "inspect, verify, reshard, merge or export a routing trace folder or set (import: traces import)",
                 [](ArgParser& p) {
-                    p.positional("action", "info | verify | reshard | export-csv");
-                    p.positional("dir", "the trace folder (holds manifest.json)");
-                    p.positional("dest", "reshard: the destination folder", false);
+                    p.positional("action", "info | verify | reshard | merge | export-csv");
+                    p.positional("dir", "the trace folder (manifest.json) or trace set folder (trace-set.json or "
+                                        "rank-* members); merge: the output folder");
+                    p.positionalList("more", "reshard: the destination folder; merge: the trace folders or sets to "
+                                             "join, in order",
+                                     false);
                     p.flag("json", "info: print the manifest as JSON");
                     p.flag("shards", "info: list every shard");
-                    p.option("size-mb", "MB", "reshard: target uncompressed payload per shard (MiB)", "256");
-                    p.option("deflate", "LEVEL", "reshard: deflate level 0-9 (0 = uncompressed; default: keep)");
-                    p.option("chunk-tokens", "N", "reshard: tokens per HDF5 chunk (default: keep)");
-                    p.flag("overwrite", "reshard: clear a destination that already holds a trace");
-                    p.flag("drop-features", "reshard: leave the hidden-state features and their basis out");
+                    p.option("size-mb", "MB", "reshard, merge: target uncompressed payload per shard (MiB)", "256");
+                    p.option("deflate", "LEVEL", "reshard, merge: deflate level 0-9 (0 = uncompressed; default: keep)");
+                    p.option("chunk-tokens", "N", "reshard, merge: tokens per HDF5 chunk (default: keep)");
+                    p.flag("overwrite", "reshard, merge: clear a destination that already holds a trace");
+                    p.flag("drop-features", "reshard, merge: leave the hidden-state features and their basis out");
                     p.multiOption("seq", "IDS", "export-csv: sequence ids, e.g. 3,5-9");
                     p.flag("all", "export-csv: every sequence");
                     p.multiOption("layers", "LAYERS", "export-csv: layers, e.g. 0,4-7 (default: all)");

@@ -10,20 +10,63 @@ namespace fs = std::filesystem;
 
 namespace specmoe {
 
-ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
-                           const ReshardOptions& options, const ProgressFn& progress)
+namespace {
+
+ReshardResult copyTrace(const TraceSet& src, const std::string& dstDir, const ReshardOptions& options,
+                        const ProgressFn& progress);
+
+// Always checked, whatever SPECMOE_NO_VERIFY_CRC says: the copy gets fresh checksums, so a
+// corrupt source would come out looking sound.
+TraceReadOptions checkedRead()
+{
+    TraceReadOptions read;
+    read.verifyCrc = true;
+    return read;
+}
+
+void refuseSameFolder(const std::string& srcDir, const std::string& dstDir, const char* what)
 {
     std::error_code ec;
     if (fs::exists(dstDir) && fs::equivalent(srcDir, dstDir, ec))
-        throw Error("reshard: source and destination are the same folder (" + srcDir + ")");
-    // Always checked, whatever SPECMOE_NO_VERIFY_CRC says: the copy gets fresh checksums, so
-    // a corrupt source would come out looking sound. Indexing reads (and checks) every shard
-    // before the destination is touched; the copy below then reads them without a second CRC.
-    TraceReadOptions read;
-    read.verifyCrc = true;
-    const TraceSet src = TraceSet::open(srcDir, read);
+        throw Error(std::string(what) + ": source and destination are the same folder (" + srcDir + ")");
+}
+
+} // namespace
+
+ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
+                           const ReshardOptions& options, const ProgressFn& progress)
+{
+    refuseSameFolder(srcDir, dstDir, "reshard");
+    return copyTrace(TraceSet::open(srcDir, checkedRead()), dstDir, options, progress);
+}
+
+ReshardResult mergeTraces(const std::vector<std::string>& srcDirs, const std::string& dstDir,
+                          const ReshardOptions& options, const ProgressFn& progress)
+{
+    if (srcDirs.empty())
+        throw Error("merge: no trace folders given");
+    for (const auto& d : srcDirs)
+        refuseSameFolder(d, dstDir, "merge");
+    const TraceSet src = TraceSet::openFolders(srcDirs, checkedRead());
+    for (const auto& member : src.members())
+        refuseSameFolder((fs::path(srcDirs.size() == 1 ? srcDirs.front() : "") / member).string(), dstDir, "merge");
+    if (!src.complete())
+        throw Error("merge: " + src.dir() + " is not complete (a member's collection has not finished; rerun it "
+                    "first, or see `specmoe traces info`)");
+    return copyTrace(src, dstDir, options, progress);
+}
+
+namespace {
+
+ReshardResult copyTrace(const TraceSet& src, const std::string& dstDir, const ReshardOptions& options,
+                        const ProgressFn& progress)
+{
+    const std::string& srcDir = src.dir();
+    std::error_code ec;
     if (options.shardSizeMB <= 0)
         throw Error("reshard: shard size must be positive");
+    // Indexing reads (and checks) every shard before the destination is touched; the copy
+    // below then reads them without a second CRC.
     src.sequenceIndex();
 
     if (options.overwrite && fs::is_directory(dstDir)) {
@@ -115,5 +158,7 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
     r.sequences = w.sequencesWritten();
     return r;
 }
+
+} // namespace
 
 } // namespace specmoe

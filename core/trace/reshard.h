@@ -5,6 +5,7 @@
 #include "core/util/progress.h"
 
 #include <string>
+#include <vector>
 
 namespace specmoe {
 
@@ -27,5 +28,12 @@ struct ReshardResult {
 // src and dst must be different folders. Throws specmoe::Error.
 ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                            const ReshardOptions& options = {}, const ProgressFn& progress = {});
+
+// Writes the trace set of `srcDirs` (trace folders or set folders, in that order) as one
+// folder (`specmoe traces merge`): the members' sequences in member order, the run's
+// fingerprint and configuration. Refuses an incomplete set. Throws specmoe::Error naming
+// the member at fault.
+ReshardResult mergeTraces(const std::vector<std::string>& srcDirs, const std::string& dstDir,
+                          const ReshardOptions& options = {}, const ProgressFn& progress = {});
 
 } // namespace specmoe

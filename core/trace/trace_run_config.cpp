@@ -68,6 +68,11 @@ nlohmann::json TraceRunConfig::toJson() const
         j["features"] = features;
     if (!featureBasis.empty())
         j["feature_basis"] = featureBasis;
+    // Only for a rank of a distributed collection.
+    if (worldSize > 0) {
+        j["rank"] = rank;
+        j["world_size"] = worldSize;
+    }
     return j;
 }
 
@@ -118,6 +123,11 @@ TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::stri
     take(j, "corpus_digest", c.corpusDigest, where);
     take(j, "corpus_sequences", c.corpusSequences, where);
     take(j, "corpus_tokens", c.corpusTokens, where);
+    take(j, "rank", c.rank, where);
+    take(j, "world_size", c.worldSize, where);
+    if (c.worldSize < 0 || c.rank < 0 || (c.worldSize > 0 && c.rank >= c.worldSize))
+        throw Error(where + ": rank " + std::to_string(c.rank) + " of world_size " + std::to_string(c.worldSize) +
+                    " is out of range");
     return c;
 }
 

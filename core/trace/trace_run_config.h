@@ -50,6 +50,11 @@ struct TraceRunConfig {
     std::string corpusDigest;
     int64_t corpusSequences = 0;
     int64_t corpusTokens = 0;
+    // A distributed collection: this folder holds rank `rank`'s part of the corpus (the
+    // sequences of positions [rank * n / worldSize, (rank + 1) * n / worldSize)); worldSize 0
+    // = the whole corpus (corpusSequences and corpusTokens are the whole corpus's either way).
+    int rank = 0;
+    int worldSize = 0;
 
     nlohmann::json toJson() const;
     // Throws specmoe::Error naming `where` and the field when a recorded field has the

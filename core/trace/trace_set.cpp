@@ -2,6 +2,8 @@
 
 #include "core/trace/shard_file.h"
 #include "core/trace/trace_manifest.h"
+#include "core/trace/trace_set_manifest.h"
+#include "core/trace/trace_set_members.h"
 #include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
@@ -20,14 +22,16 @@ namespace fs = std::filesystem;
 namespace specmoe {
 
 struct TraceSet::Impl {
-    std::string dir;
+    std::string dir;  // as opened (messages, dir())
+    std::string root; // shard and basis file names are relative to it ("" for openFolders)
+    std::vector<std::string> members; // of a set
     manifest::Manifest man;
     mutable std::mutex mutex;
     mutable bool indexed = false;
     mutable std::vector<SequenceEntry> index;
     mutable std::unordered_map<int64_t, size_t> byId;
 
-    std::string path(size_t i) const { return (fs::path(dir) / man.shards.at(i).file).string(); }
+    std::string path(size_t i) const { return (fs::path(root) / man.shards.at(i).file).string(); }
     std::string label(size_t i) const { return "trace shard " + path(i); }
 
     TraceReadOptions options;
@@ -38,7 +42,7 @@ struct TraceSet::Impl {
     FeatureBasis loadBasis() const
     {
         const TraceFeatureInfo& f = man.features;
-        const std::string p = (fs::path(dir) / f.file).string();
+        const std::string p = (fs::path(root) / f.file).string();
         std::error_code ec;
         if (!fs::exists(p, ec))
             throw Error("trace " + dir + ": feature basis " + p + " is missing (the manifest names it)");
@@ -133,7 +137,15 @@ TraceSet TraceSet::open(const std::string& dir, const TraceReadOptions& options)
 {
     TraceSet t;
     t.m->dir = dir;
+    t.m->root = dir;
     t.m->options = options;
+    if (isSetFolder(dir)) {
+        const auto members = traceset::loadSetMembers(dir);
+        for (const auto& mem : members)
+            t.m->members.push_back(mem.path);
+        t.m->man = traceset::combineMembers(members, dir);
+        return t;
+    }
     const std::string mpath = manifestPath(dir);
     if (!fs::exists(mpath))
         throw Error("trace " + dir + ": no " + manifest::kFileName + " (not a trace folder)");
@@ -141,15 +153,40 @@ TraceSet TraceSet::open(const std::string& dir, const TraceReadOptions& options)
     return t;
 }
 
+TraceSet TraceSet::openFolders(const std::vector<std::string>& dirs, const TraceReadOptions& options)
+{
+    if (dirs.size() == 1)
+        return open(dirs.front(), options);
+    TraceSet t;
+    for (const auto& d : dirs)
+        t.m->dir += (t.m->dir.empty() ? "" : " + ") + d;
+    t.m->options = options;
+    const auto members = traceset::loadFolders(dirs);
+    for (const auto& mem : members)
+        t.m->members.push_back(mem.path); // absolute: root stays empty
+    t.m->man = traceset::combineMembers(members, t.m->dir);
+    return t;
+}
+
 bool TraceSet::isTraceFolder(const std::string& dir)
 {
     std::error_code ec;
-    return fs::is_regular_file(manifestPath(dir), ec);
+    return fs::is_regular_file(manifestPath(dir), ec) || isSetFolder(dir);
+}
+
+bool TraceSet::isSetFolder(const std::string& dir)
+{
+    std::error_code ec;
+    if (fs::is_regular_file(fs::path(dir) / traceset::kFileName, ec))
+        return true;
+    return !fs::is_regular_file(manifestPath(dir), ec) && fs::is_directory(dir, ec) &&
+           !traceset::rankFolders(dir).empty();
 }
 
 std::string TraceSet::manifestPath(const std::string& dir) { return (fs::path(dir) / manifest::kFileName).string(); }
 
 const std::string& TraceSet::dir() const { return m->dir; }
+const std::vector<std::string>& TraceSet::members() const { return m->members; }
 const TraceDims& TraceSet::dims() const { return m->man.dims; }
 const TraceFingerprint& TraceSet::fingerprint() const { return m->man.fingerprint; }
 const TraceRunConfig& TraceSet::runConfig() const { return m->man.runConfig; }
@@ -158,7 +195,13 @@ const TraceStorage& TraceSet::storage() const { return m->man.storage; }
 TraceTotals TraceSet::totals() const { return m->man.totals(); }
 const std::string& TraceSet::created() const { return m->man.created; }
 const std::string& TraceSet::updated() const { return m->man.updated; }
-std::string TraceSet::manifestText() const { return m->man.toJson().dump(2); }
+std::string TraceSet::manifestText() const
+{
+    nlohmann::json j = m->man.toJson();
+    if (!m->members.empty())
+        j["set_members"] = m->members; // a set: the joined manifest and where its parts are
+    return j.dump(2);
+}
 int TraceSet::schemaVersion() const { return m->man.schemaVersion; }
 const TraceModelInfo& TraceSet::model() const { return m->man.model; }
 const TraceOrigin& TraceSet::origin() const { return m->man.origin; }

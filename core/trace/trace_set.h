@@ -56,10 +56,17 @@ class TraceSet {
 public:
     // Reads manifest.json. Throws specmoe::Error when it is missing, unreadable or of an
     // unknown schema version, or lists a shard or a sequence id twice.
+    // A trace set folder (trace-set.json, or rank-NNNNN member folders as a distributed
+    // collection writes them) reads as one trace of all its members' shards, in member order
+    // (docs/trace-format.md "Trace sets"); errors name the member at fault.
     static TraceSet open(const std::string& dir, const TraceReadOptions& options = {});
-    // Whether `dir` holds a trace manifest (a trace folder, possibly still being collected);
-    // opens nothing.
+    // Several trace folders (or set folders) read as one set, in the order given.
+    static TraceSet openFolders(const std::vector<std::string>& dirs, const TraceReadOptions& options = {});
+    // Whether `dir` holds a trace manifest, a trace set manifest or rank-* member folders
+    // (possibly still being collected); opens nothing.
     static bool isTraceFolder(const std::string& dir);
+    // Whether `dir` is a set folder (trace-set.json, or rank-* members and no manifest.json).
+    static bool isSetFolder(const std::string& dir);
     // DIR/manifest.json.
     static std::string manifestPath(const std::string& dir);
     TraceSet();
@@ -68,6 +75,8 @@ public:
     TraceSet& operator=(TraceSet&&) noexcept;
 
     const std::string& dir() const;
+    // The member folders of a set (as the set names them); empty for a single trace folder.
+    const std::vector<std::string>& members() const;
     const TraceDims& dims() const;
     const TraceFingerprint& fingerprint() const;
     int schemaVersion() const; // the manifest's: 1 or 2
@@ -126,5 +135,17 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m;
 };
+
+// Writes DIR/trace-set.json listing `members` (folders relative to DIR, in the order they
+// are read) with each member's manifest CRC-32 and totals as they are now
+// (docs/trace-format.md "Trace sets"); worldSize: the ranks of the collection that wrote
+// them (0 = not a collection). Throws specmoe::Error naming a member that is no trace folder.
+void writeTraceSetManifest(const std::string& dir, const std::vector<std::string>& members, int worldSize = 0);
+// Removes DIR/trace-set.json, if any (a collection rerun changes its members).
+void removeTraceSetManifest(const std::string& dir);
+// "rank-00003": the member folder of a distributed collection's rank 3.
+std::string rankFolderName(int rank);
+// The rank-* folders of DIR holding a manifest.json, sorted by name.
+std::vector<std::string> rankMemberFolders(const std::string& dir);
 
 } // namespace specmoe
