@@ -2,7 +2,7 @@
 // figures of docs/benchmarks.md come from it (bench/gpu.sh). Prints one JSON line.
 //   bench_runtime --model DIR [--device cuda] [--dtype bfloat16] [--batch 16] [--seq 512]
 //                 [--residency resident|split|streaming] [--warmup 2] [--repeats 5]
-//                 [--make-preset small|mixtral-8x7b --make-layers N]
+//                 [--make-preset PRESET [--make-family mixtral|qwen3_moe|...] --make-layers N]
 //                 [--attention auto|chunked|sdpa] [--moe auto|grouped|dense] [--host-cache -1|0|1]
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
@@ -35,7 +35,7 @@ int64_t peakRssBytes()
 
 int main(int argc, char** argv)
 {
-    std::string model, makePreset, device = "auto", dtype = "bfloat16", residency = "resident";
+    std::string model, makePreset, makeFamily = "mixtral", device = "auto", dtype = "bfloat16", residency = "resident";
     std::string attention = "auto", moe = "auto";
     int hostCache = -1;
     int64_t batch = 16, seq = 512;
@@ -47,6 +47,7 @@ int main(int argc, char** argv)
         else if (k == "--device") device = v;
         else if (k == "--make-preset") makePreset = v;
         else if (k == "--make-layers") makeLayers = std::stoll(v);
+        else if (k == "--make-family") makeFamily = v;
         else if (k == "--dtype") dtype = v;
         else if (k == "--residency") residency = v;
         else if (k == "--batch") batch = std::stoll(v);
@@ -67,14 +68,19 @@ int main(int argc, char** argv)
     }
     try {
         // --make-preset P: first write a random checkpoint of preset P into --model DIR
-        // (skipped when DIR already holds one), so GPU runs need only this program.
+        // (skipped when DIR already holds one), so GPU runs need only this program. The preset is
+        // one of --make-family's (default mixtral), e.g. --make-family qwen3_moe --make-preset qwen3-30b-a3b.
+        double makeS = 0;
         if (!makePreset.empty() && !std::ifstream(model + "/config.json")) {
+            const auto m0 = std::chrono::steady_clock::now();
             specmoe::MakeModelOptions mo;
+            mo.family = makeFamily;
             mo.preset = makePreset;
             mo.layers = makeLayers;
             mo.dtype = dtype;
             mo.outDir = model;
             specmoe::makeRandomModel(mo);
+            makeS = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
         }
         specmoe::RuntimeOptions opts;
         opts.device = specmoe::parseDevice(device);
@@ -99,7 +105,7 @@ int main(int argc, char** argv)
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
             if (r >= warmup)
                 times.push_back(dt);
-            if (res.topkIds.numel() != c.numLayers * batch * seq * c.topk)
+            if (res.topkIds.numel() != int64_t(c.moeLayers().size()) * batch * seq * c.topk)
                 throw std::runtime_error("unexpected routing output size");
         }
         std::sort(times.begin(), times.end());
@@ -108,14 +114,15 @@ int main(int argc, char** argv)
         int64_t peakGpu = 0;
         if (rt.device().is_cuda())
             peakGpu = specmoe::compat::cudaAllocatorStats(rt.device().index()).peakAllocated;
-        std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"layers\":%lld,\"device\":\"%s\","
+        std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"family\":\"%s\",\"preset\":\"%s\","
+                    "\"layers\":%lld,\"device\":\"%s\","
                     "\"dtype\":\"%s\",\"residency\":\"%s\",\"attention\":\"%s\",\"moe\":\"%s\","
                     "\"host_cache\":%d,\"batch\":%lld,\"seq\":%lld,"
-                    "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,"
+                    "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,\"make_s\":%.2f,"
                     "\"peak_gpu_bytes\":%lld,\"peak_rss_bytes\":%lld}\n",
-                    model.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
+                    model.c_str(), c.family.c_str(), makePreset.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
                     dtype.c_str(), residency.c_str(), attention.c_str(), moe.c_str(), hostCache, (long long)batch, (long long)seq, median,
-                    tps, loadS, (long long)peakGpu, (long long)peakRssBytes());
+                    tps, loadS, makeS, (long long)peakGpu, (long long)peakRssBytes());
     } catch (const std::exception& e) {
         std::cerr << "bench_runtime: " << e.what() << "\n";
         return 1;

@@ -8,7 +8,8 @@
 # Each stage's wall and CPU seconds are printed, then one JSON line.
 #   bench/workflow_1m.sh [BUILD_DIR] [TOKENS] [EPOCHS] [WORK_DIR]
 # EPOCHS defaults to train's default (8); WORK_DIR (default: a temporary folder, removed)
-# keeps the traces and the run when given.
+# keeps the traces and the run when given. TRAIN_ARGS, EVAL_ARGS, SIM_ARGS (environment) are
+# appended to those commands, e.g. TRAIN_ARGS="--device cuda" (bench/gpu.sh stage workflow).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$(cd "${1:-$here/../build}" && pwd)"
@@ -44,9 +45,12 @@ echo "workflow_1m: $tokens tokens at mixtral-8x7b dims in $work ($(nproc) cores,
 stage traces "$cli" traces synth --preset mixtral-8x7b --tokens "$tokens" --out "$work/traces" --overwrite --quiet
 train_args=(--traces "$work/traces" --out "$work/run" --overwrite --quiet)
 [ -n "$epochs" ] && train_args+=(--epochs "$epochs")
-stage train "$cli" train "${train_args[@]}"
-stage eval "$cli" eval --run "$work/run" --split test
+# shellcheck disable=SC2086  # the *_ARGS are word lists on purpose
+stage train "$cli" train "${train_args[@]}" ${TRAIN_ARGS:-}
+# shellcheck disable=SC2086
+stage eval "$cli" eval --run "$work/run" --split test ${EVAL_ARGS:-}
+# shellcheck disable=SC2086
 stage simulate "$cli" simulate --traces "$work/traces" --predictors "frequency,markov,$work/run" --split test \
-  --link-gbps 16,32,64 --out "$work/sim" --quiet
+  --link-gbps 16,32,64 --out "$work/sim" --quiet ${SIM_ARGS:-}
 grep -h "samples/s\|recall" "$work/train.log" | tail -2 || true
-echo "$json, \"epochs\": \"${epochs:-default}\"}"
+echo "$json, \"epochs\": \"${epochs:-default}\", \"train_args\": \"${TRAIN_ARGS:-}\", \"eval_args\": \"${EVAL_ARGS:-}\", \"sim_args\": \"${SIM_ARGS:-}\"}"
