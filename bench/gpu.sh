@@ -100,6 +100,8 @@ python3 bench/report.py machine | python3 -c 'import json, sys; r = json.load(sy
 if has goldens; then
   note "family fixtures vs transformers (float32, CPU, eager)"
   timeout 120 python3 bench/hf_family_goldens.py 2>>"$log" | tee -a "$res"
+  rc=${PIPESTATUS[0]}  # 1: a fixture failed (its line says how), 2: no transformers
+  [ "$rc" = 0 ] || echo "{\"bench\": \"error\", \"name\": \"goldens\", \"rc\": $rc}" >>"$res"
 fi
 if has check; then
   note "CUDA correctness against the transformers fixture (all modes, dtypes, kernels)"

@@ -28,8 +28,13 @@ import os
 import struct
 import sys
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError as e:
+    sys.stderr.write("hf_family_goldens: torch is not importable in %s (%s); use a python with torch "
+                     "(here: /usr/bin/python3 --self-test; the GPU machine: python3)\n" % (sys.executable, e))
+    sys.exit(2)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "bench", "reference"))
