@@ -20,14 +20,15 @@
 #              (OURS_VARIANTS=1: also chunked attention and `small`)                make ~40 s guess)
 #   qwen3      Qwen3-30B-A3B dims, 8 layers, bf16, 16 x 512: ours and             ~90 (11 GB make +
 #              transformers Qwen3MoeModel in the same call (issue 21)               load, 2 x 7 passes)
-#   trainbench bench_train --device cuda per model (issue 22 item 1)              <=150 (timeout)
-#   workflow   issue 22 item 4: collect 1 M tokens on cuda through m8, then       <=200 (timeouts)
+#   trainbench bench_train --device cuda per model (issue 22 item 1)              60-150 (timeout)
+#   workflow   issue 22 item 4: collect 1 M tokens on cuda through m8, then       120-200 (timeouts)
 #              synth 32-layer traces + train/eval/simulate (bench/workflow_1m.sh)
 #   stream     streaming vs resident, 16 layers, 64 x 512                         ~200 (meas. load
 #                                                                                   45 + 38 s, m16 make)
 #   train      specmoe train on cuda and cpu (needs TRACES=DIR)                    ~120
-# The default list adds up to about 9 minutes; BUDGET_S (default 540) guards it: a stage whose
-# estimate no longer fits before the budget is skipped and logged, so what ran comes back.
+# The default list adds up to about 9-10 minutes; BUDGET_S (default 540) guards it: a stage whose
+# estimate no longer fits before the budget is skipped and logged, so what ran comes back, and
+# trainbench and workflow shorten their timeouts to what is left.
 # Results: $OUT/gpu-results.jsonl (or ./), log: gpu-log.txt. Models go to /dev/shm when it has
 # room: writing 23 GB of random weights to disk costs minutes of device time, tmpfs seconds.
 set -uo pipefail
@@ -43,15 +44,20 @@ models=/dev/shm/specmoe-models
 export PYTHONUNBUFFERED=1
 t_start=$(date +%s)
 note() { echo "== $(date +%T) $*" | tee -a "$log"; }
-declare -A est=([build]=150 [goldens]=40 [check]=240 [ref]=45 [ours]=70 [qwen3]=90 [trainbench]=150
-                [workflow]=200 [stream]=200 [train]=120)
+# Seconds a stage needs to be worth starting; trainbench and workflow then shorten their
+# timeouts to what is left (cap).
+declare -A est=([build]=150 [goldens]=40 [check]=240 [ref]=45 [ours]=70 [qwen3]=90 [trainbench]=60
+                [workflow]=120 [stream]=200 [train]=120)
+left() { echo $((budget - ($(date +%s) - t_start))); }
+cap() { local l=$(($(left) - 15)); if [ "$l" -lt "$1" ]; then echo "$l"; else echo "$1"; fi; }
 stage_t0=
 # has STAGE: the stage was asked for and its estimate fits in what is left of the budget. Also
 # records the previous stage's wall time.
 has() {
   [[ " $stages " == *" $1 "* ]] || return 1
   end_stage
-  local left=$((budget - ($(date +%s) - t_start)))
+  local left
+  left=$(left)
   if [ "$1" != build ] && [ "${est[$1]:-60}" -gt "$left" ]; then
     note "skip $1: estimate ${est[$1]} s, ${left} s of BUDGET_S=$budget left"
     echo "{\"bench\": \"gpu_stage\", \"stage\": \"$1\", \"skipped\": true, \"left_s\": $left}" >>"$res"
@@ -135,13 +141,13 @@ if has trainbench; then
   if [ -x $B/bench/bench_train ]; then
     note "bench_train per model on cuda (synthetic Mixtral-shaped routing)"
     # shellcheck disable=SC2086  # TRAINBENCH_ARGS: KEY=VALUE worker options, e.g. "batch=4096"
-    timeout 150 $B/bench/bench_train --device cuda --repeats 2 --big 2 ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
+    timeout "$(cap 150)" $B/bench/bench_train --device cuda --repeats 2 --big 2 ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
   fi
 fi
 if has workflow; then
   wait_cli
   note "workflow: 1 M tokens collected through m8 on cuda, then train/eval/simulate"
-  bash bench/gpu_workflow.sh "$B" "$models" "$res" 2>&1 | tee -a "$log"
+  WF_BUDGET_S=$(cap 200) bash bench/gpu_workflow.sh "$B" "$models" "$res" 2>&1 | tee -a "$log"
 fi
 # m8 (~23 GB, made by ours or workflow) leaves room for stream's m16 (~46 GB).
 [ -n "${KEEP_MODELS:-}" ] || rm -rf $models/m8

@@ -15,12 +15,16 @@
 #    with tokens x epochs (train's samples/s is in the log). WF_TRAIN_TOKENS=0 WF_EVAL_TOKENS=0
 #    WF_EPOCHS= runs the full 1 M tokens and 8 epochs.
 # Appends two JSON lines to RESULTS_JSONL: workflow_gpu_collect and workflow_1m (device cuda).
+# WF_BUDGET_S (370) bounds the whole script: collection gets up to 170 s of it, the rest the rest.
 # WF_DEVICE=cpu with a small model in MODELS_DIR/m8 checks the script's steps without a GPU.
 set -uo pipefail
 B=$1 models=$2 res=$3
 cli=$B/app/specmoe
 tokens=${WF_TOKENS:-1000000}
 dev=${WF_DEVICE:-cuda}
+t_start=$(date +%s)
+budget=${WF_BUDGET_S:-370}
+collect_limit=$((budget - 60 < 170 ? budget - 60 : 170))
 work=$models/workflow
 [ -x "$cli" ] || { echo "gpu_workflow: no $cli (the CLI build failed?)" >&2; exit 1; }
 rm -rf "$work" && mkdir -p "$work"
@@ -39,7 +43,7 @@ with open(path, "w") as f:
         f.write(json.dumps({"input_ids": [1] + [rng.randrange(3, vocab) for _ in range(511)]}) + "\n")
 EOF
 t0=$(date +%s.%N)
-timeout 170 "$cli" collect --model "$models/m8" --source "rand=$work/ids.jsonl:jsonl-ids" --out "$work/traces8" \
+timeout "$collect_limit" "$cli" collect --model "$models/m8" --source "rand=$work/ids.jsonl:jsonl-ids" --out "$work/traces8" \
   --device "$dev" --max-length 512 --target-tokens "$tokens" --quiet >"$work/collect.log" 2>&1
 rc=$?
 wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
@@ -61,7 +65,7 @@ rm -rf "$work/traces8"
 TRAIN_ARGS="--device $dev --max-tokens ${WF_TRAIN_TOKENS:-30000}" \
 EVAL_ARGS="--device $dev --max-tokens ${WF_EVAL_TOKENS:-30000}" \
 SIM_ARGS="--device $dev --max-tokens ${WF_EVAL_TOKENS:-30000}" \
-  timeout 200 bash bench/workflow_1m.sh "$B" "$tokens" "${WF_EPOCHS-1}" "$work/w32" >"$work/w32.log" 2>&1
+  timeout $((budget - ($(date +%s) - t_start))) bash bench/workflow_1m.sh "$B" "$tokens" "${WF_EPOCHS-1}" "$work/w32" >"$work/w32.log" 2>&1
 rc=$?
 cat "$work/w32.log"
 python3 - "$work/w32.log" "$rc" "$dev" >>"$res" <<'EOF'
