@@ -65,7 +65,7 @@ void plantFeatures(RoutingBlock& b, int F, uint64_t seed)
     b.features.assign(b.numTokens() * size_t(kL) * size_t(F), 0);
     std::mt19937_64 rng(seed);
     std::normal_distribution<float> gauss(0.0f, 0.5f);
-    std::vector<float> v(size_t(F));
+    std::vector<float> v(static_cast<size_t>(F));
     for (size_t t = 0; t < b.numTokens(); ++t)
         for (int l = 0; l < kL; ++l) {
             for (float& x : v)
