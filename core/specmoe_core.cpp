@@ -1,7 +1,7 @@
 #include "core/specmoe_core.h"
 
+#include "core/tensor/thread_limit.h"
 #include "core/tensor/torch_compat.h"
-#include "core/util/blas_threads.h"
 
 #include <ATen/Parallel.h>
 #include <H5public.h>
@@ -20,10 +20,9 @@ std::string version() { return SPECMOE_VERSION_STRING; }
 void setThreads(int n)
 {
     if (n > 0)
-        setBlasThreadLimit(n); // an explicit count bounds OpenBLAS's pool too
+        applyThreadLimit(n); // an explicit count bounds OpenBLAS's pool too
     else
-        n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(n);
+        at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
 }
 
 namespace {

@@ -7,10 +7,10 @@
 #include "core/demo/bpe_encoder.h"
 #include "core/demo/report_html.h"
 #include "core/speculate/train.h"
+#include "core/tensor/thread_limit.h"
 #include "core/trace/trace_set.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
-#include "core/util/blas_threads.h"
 
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
@@ -200,10 +200,7 @@ void DemoRun::prepareOutput()
 {
     const DemoParams& params = m_params;
     m_budget = std::max(0.5, params.minutes) * 60.0;
-    if (params.threads > 0) {
-        at::set_num_threads(params.threads);
-        setBlasThreadLimit(params.threads);
-    }
+    applyThreadLimit(params.threads);
 
     DemoResult& result = m_result;
     const fs::path out = fs::absolute(params.outDir);

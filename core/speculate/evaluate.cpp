@@ -6,12 +6,12 @@
 #include "core/speculate/split_scores.h"
 #include "core/speculate/train.h"
 #include "core/tensor/resolve_device.h"
+#include "core/tensor/thread_limit.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
 #include "core/util/read_file.h"
-#include "core/util/blas_threads.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/nn.h>
@@ -176,10 +176,7 @@ static std::string predictorFolder(const std::string& runDir, const std::string&
 EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
 {
     const std::string dir = predictorFolder(params.runDir, params.predictorDir);
-    if (params.threads > 0) {
-        torch::set_num_threads(params.threads);
-        setBlasThreadLimit(params.threads);
-    }
+    applyThreadLimit(params.threads);
     tuneMallocForTensors(); // as in training: batch tensors reuse heap memory
     Predictor predictor = Predictor::load(dir, resolveDevice(params.device));
     std::vector<std::string> traceDirs = params.traceDirs;

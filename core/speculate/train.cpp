@@ -7,12 +7,12 @@
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
 #include "core/tensor/resolve_device.h"
+#include "core/tensor/thread_limit.h"
 #include "core/tensor/torch_compat.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
 #include "core/util/read_file.h"
-#include "core/util/blas_threads.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/nn.h>
@@ -219,10 +219,7 @@ void TrainingRun::openData()
         !hiddenStateUnavailable(m_dims, m_params.model).empty())
         throw ParamError("train: the hidden-state model cannot be trained on " + m_source.description + ": " +
                          hiddenStateUnavailable(m_dims, m_params.model) + "; choose another model as well");
-    if (m_params.threads > 0) {
-        torch::set_num_threads(m_params.threads);
-        setBlasThreadLimit(m_params.threads); // --threads bounds OpenBLAS's own pool too
-    }
+    applyThreadLimit(m_params.threads);
     // [batch, L, H, E] tensors run to megabytes at 128 experts: reuse heap memory instead of
     // faulting fresh mmap'd pages in at every step.
     tuneMallocForTensors();
