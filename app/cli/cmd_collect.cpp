@@ -1,7 +1,10 @@
 // specmoe collect: routing traces of a corpus into sharded HDF5 (docs/cli-collect.md).
 #include "app/cli/collect_options.h"
 #include "app/cli/command.h"
+#include "app/cli/launch_options.h"
 #include "core/collect/collector.h"
+#include "core/collect/distributed_collect.h"
+#include "core/trace/trace_set.h"
 #include "core/model/config.h"
 #include "core/util/blas_kernels.h"
 #include "core/util/error.h"
@@ -12,6 +15,22 @@
 
 namespace specmoe::cli {
 namespace {
+
+// Rank 0 of several: the set and every rank's part.
+void printSet(const DistributedCollectResult& d)
+{
+    char line[256];
+    std::cout << "trace set        " << d.outDir << " (" << d.ranks.size() << " ranks, trace-set.json)\n";
+    for (const auto& s : d.ranks) {
+        std::snprintf(line, sizeof line, "  rank %d: %lld sequences, %lld tokens; %lld written now in %.1f s%s", s.rank,
+                      static_cast<long long>(s.sequences), static_cast<long long>(s.tokens),
+                      static_cast<long long>(s.tokensWritten), s.seconds, s.complete ? "" : " (incomplete)");
+        std::cout << line << "\n";
+    }
+    std::snprintf(line, sizeof line, "%lld tokens written now, %.0f tokens/s over the ranks (the slowest rank's time)",
+                  static_cast<long long>(d.tokensWritten), d.tokensPerSecond);
+    std::cout << "all ranks        " << line << "\n";
+}
 
 int runCollect(const ArgParser& a)
 {
@@ -32,9 +51,15 @@ int runCollect(const ArgParser& a)
         }
     }
 
-    CollectResult r;
+    const dist::LaunchEnv env = readLaunchEnv(a);
+    const dist::GroupOptions group = readGroupOptions(a);
+    if (env.distributed() && !quiet)
+        std::cerr << "specmoe collect: " << env.describe() << ", writing "
+                  << p.outDir + "/" + rankFolderName(env.rank) << "\n";
+    DistributedCollectResult d;
     try {
-        r = collect(p, consoleProgress(quiet));
+        // One progress line per terminal: rank 0's.
+        d = collectDistributed(p, env, group, consoleProgress(quiet || env.rank != 0));
     } catch (const Error& e) {
         const std::string m = e.what();
         if (m.find("start over") != std::string::npos)
@@ -47,6 +72,7 @@ int runCollect(const ArgParser& a)
         throw;
     }
 
+    const CollectResult& r = d.local;
     std::cout << "trace            " << r.outDir << (r.resumed ? " (resumed)" : "") << "\n"
               << "corpus           " << r.corpusSequences << " sequences, " << r.corpusTokens << " tokens\n";
     if (r.resumed)
@@ -80,6 +106,8 @@ int runCollect(const ArgParser& a)
         for (const auto& w : r.warnings)
             std::cerr << "  warning: " << w << "\n";
     }
+    if (d.setWritten)
+        printSet(d);
     return kOk;
 }
 
@@ -87,7 +115,10 @@ int runCollect(const ArgParser& a)
 
 SPECMOE_COMMAND(
     "collect", "collect routing traces of a corpus into sharded HDF5 (resumable)",
-    [](ArgParser& p) { declareCollectOptions(p); },
+    [](ArgParser& p) {
+        declareCollectOptions(p);
+        declareLaunchOptions(p);
+    },
     runCollect);
 
 } // namespace specmoe::cli

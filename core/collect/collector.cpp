@@ -109,8 +109,15 @@ TraceModelInfo traceModelInfo(const std::string& modelDir)
     return m;
 }
 
+// The whole corpus (every rank's part), as the manifest records it.
+struct CorpusRecord {
+    uint64_t digest = 0;
+    int64_t sequences = 0;
+    int64_t tokens = 0;
+};
+
 // What the manifest records about this run (TraceSet::runConfig reads it back).
-TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, const std::string& tokenizer,
+TraceRunConfig traceRunConfig(const CollectParams& p, const CorpusRecord& corpus, const std::string& tokenizer,
                               const std::string& device, ComputeDType dtype, Residency mode, int batch,
                               const std::string& features, const std::string& featureBasisFile)
 {
@@ -137,9 +144,13 @@ TraceRunConfig traceRunConfig(const CollectParams& p, const Corpus& corpus, cons
     c.featureBasis = featureBasisFile;
     c.batchSize = batch;
     c.bucketBatches = p.bucketBatches;
-    c.corpusDigest = hex64(corpus.digest());
-    c.corpusSequences = int64_t(corpus.sequences.size());
-    c.corpusTokens = corpus.totalTokens;
+    c.corpusDigest = hex64(corpus.digest);
+    c.corpusSequences = corpus.sequences;
+    c.corpusTokens = corpus.tokens;
+    if (p.worldSize > 1) {
+        c.rank = p.rank;
+        c.worldSize = p.worldSize;
+    }
     return c;
 }
 
@@ -230,6 +241,9 @@ void checkCollectParams(const CollectParams& params)
             throw Error("collect: lookahead distances must be >= 1 (got " + std::to_string(d) + ")");
     if (params.batchSize < 0)
         throw Error("collect: negative batch size");
+    if (params.worldSize < 1 || params.rank < 0 || params.rank >= params.worldSize)
+        throw Error("collect: rank " + std::to_string(params.rank) + " is outside a world of " +
+                    std::to_string(params.worldSize) + " ranks");
     if (!params.features.empty()) {
         try {
             parseFeatureSpec(params.features);
@@ -266,7 +280,9 @@ private:
     void readModelConfig();
     void readReusedBasis();
     void readCorpus();
+    void takePart();
     void makeFingerprint();
+    void checkPart();
     void chooseBatchSize();
     void openWriter();
     // The automatic batch, measured on the loaded model (chooseAutoBatch()).
@@ -293,7 +309,8 @@ private:
     Residency m_mode = Residency::Resident;
     ComputeDType m_dtype = ComputeDType::Float32; // params.dtype resolved for the device
     c10::Device m_device{c10::kCPU};
-    Corpus m_corpus;
+    Corpus m_corpus;        // this run's part of it (all of it for one process)
+    CorpusRecord m_whole;   // the whole corpus
     std::string m_tokenizerPath;
     bool m_usesTokenizer = false;
     TraceFingerprint m_fingerprint;
@@ -335,6 +352,12 @@ void Collection::readModelConfig()
                 throw Error("collect: feature spec \"" + params.features + "\": " + c.text() +
                             " asks for more directions than the hidden size " + std::to_string(m_config.hiddenSize) +
                             " of " + params.modelDir + "/config.json");
+        // One set needs one basis: ranks estimating PCA parts on their own parts would not agree.
+        if (params.worldSize > 1 && featureSpecNeedsData(m_featureParts))
+            throw Error("collect: --features \"" + params.features + "\" estimates directions from the data, "
+                        "which each of the " + std::to_string(params.worldSize) + " ranks would do on its own part; "
+                        "build the basis once (a short run with one process) and give it to every rank with "
+                        "--feature-basis");
     }
     m_mode = params.residency;
     m_device = resolveDevice(params.device);
@@ -379,6 +402,62 @@ void Collection::readCorpus()
     m_tokenizerPath = tokenizerFile(params);
     for (size_t i = 0; i < params.sources.size() && !m_usesTokenizer; ++i)
         m_usesTokenizer = m_corpus.stats[i].sequences > 0 && params.sources[i].format != SourceFormat::JsonlIds;
+    m_whole = {m_corpus.digest(), int64_t(m_corpus.sequences.size()), m_corpus.totalTokens};
+    takePart();
+}
+
+// A distributed run keeps its contiguous part of the corpus, by position (= sequence id):
+// the parts read in rank order are the corpus in order, and each is the same on a rerun.
+void Collection::takePart()
+{
+    const int64_t world = m_params.worldSize, rank = m_params.rank;
+    if (world <= 1)
+        return;
+    const int64_t n = int64_t(m_corpus.sequences.size());
+    const int64_t lo = n * rank / world, hi = n * (rank + 1) / world;
+    std::vector<CorpusSequence> part(std::make_move_iterator(m_corpus.sequences.begin() + lo),
+                                     std::make_move_iterator(m_corpus.sequences.begin() + hi));
+    m_corpus.sequences = std::move(part);
+    m_corpus.totalTokens = 0;
+    for (const auto& s : m_corpus.sequences)
+        m_corpus.totalTokens += int64_t(s.tokens.size());
+}
+
+// A folder holding another part (another world size or rank) of this very collection would
+// otherwise resume with the wrong sequences: refused, or cleared with startOver.
+void Collection::checkPart()
+{
+    const CollectParams& params = m_params;
+    const int wantWorld = params.worldSize > 1 ? params.worldSize : 0;
+    const int wantRank = params.worldSize > 1 ? params.rank : 0;
+    if (wantWorld == 0 && TraceSet::isSetFolder(params.outDir))
+        throw Error("collect: " + params.outDir + " holds a trace set of a distributed collection (rank-* folders); "
+                    "collect into it with as many ranks (WORLD_SIZE) as wrote it, or give another --out");
+    const std::string mpath = TraceSet::manifestPath(params.outDir);
+    std::error_code ec;
+    if (!fs::exists(mpath, ec))
+        return;
+    TraceRunConfig old;
+    try {
+        const TraceSet t = TraceSet::open(params.outDir);
+        if (t.fingerprint() != m_fingerprint)
+            return; // another trace: the writer refuses it (or clears it)
+        old = t.runConfig();
+    } catch (const Error&) {
+        return; // the writer names the problem
+    }
+    if (old.worldSize == wantWorld && old.rank == wantRank)
+        return;
+    const auto part = [](int rank, int world) {
+        return world == 0 ? std::string("the whole corpus")
+                          : "part " + std::to_string(rank) + " of " + std::to_string(world);
+    };
+    if (!params.startOver)
+        throw Error("collect: " + params.outDir + " holds " + part(old.rank, old.worldSize) +
+                    " of this collection, this run is to write " + part(wantRank, wantWorld) +
+                    " (WORLD_SIZE/RANK or --world-size/--rank differ from the run that wrote it): rerun with "
+                    "those, or start over");
+    fs::remove(mpath, ec); // the writer then starts afresh and removes the unlisted shards
 }
 
 // 2. Fingerprint and dims.
@@ -390,7 +469,7 @@ void Collection::makeFingerprint()
     fp.dtype = dtypeName(m_dtype);
     fp.tokenizerHash = m_usesTokenizer && fs::exists(m_tokenizerPath) ? fileHash(m_tokenizerPath) : "none";
     Hash64 rh;
-    rh.add(std::string(kCollectVersion)).add(hex64(m_corpus.digest()));
+    rh.add(std::string(kCollectVersion)).add(hex64(m_whole.digest));
     rh.add(uint64_t(params.lookahead.size()));
     for (int d : params.lookahead)
         rh.add(uint64_t(d));
@@ -468,7 +547,7 @@ void Collection::measureBatchSize(MixtralRuntime& rt, const RouteOptions& rto)
     m_result.batchNote = c.note;
     m_result.probeSeconds = c.probeSeconds;
     // The manifest keeps the measured batch: a resume forms the very same batches.
-    m_writer->setRunConfig(traceRunConfig(m_params, m_corpus, m_usesTokenizer ? m_tokenizerPath : "",
+    m_writer->setRunConfig(traceRunConfig(m_params, m_whole, m_usesTokenizer ? m_tokenizerPath : "",
                                           m_device.str(), m_dtype, m_mode, m_batchSize,
                                           featureSpecText(m_featureParts), m_reused.file));
 }
@@ -482,7 +561,7 @@ void Collection::openWriter()
     TraceWriterOptions wo;
     wo.shardSizeMB = params.shardMB;
     wo.startOver = params.startOver;
-    wo.runConfig = traceRunConfig(params, corpus, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_dtype,
+    wo.runConfig = traceRunConfig(params, m_whole, m_usesTokenizer ? m_tokenizerPath : "", m_device.str(), m_dtype,
                                   m_mode, m_batchSize, featureSpecText(m_featureParts), m_reused.file);
     wo.model = traceModelInfo(params.modelDir);
     wo.origin.kind = "collected"; // by our runtime: no engine
@@ -825,6 +904,7 @@ CollectResult Collection::run()
     readModelConfig();
     readCorpus();
     makeFingerprint();
+    checkPart();
     chooseBatchSize();
     openWriter();
 

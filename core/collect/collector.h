@@ -67,14 +67,22 @@ struct CollectParams {
     std::string outDir;
     double shardMB = 256;                 // uncompressed payload per shard (MiB)
     bool startOver = false;               // clear a folder holding another configuration
+
+    // A part of a distributed collection (docs/cluster.md): this run stores only the
+    // sequences at corpus positions [rank * n / worldSize, (rank + 1) * n / worldSize) of the
+    // n the sources give, so every rank builds the same corpus and takes a part of its own,
+    // the same on every rerun with the same worldSize (each part resumes in its folder).
+    // The folder records the part; another part there is refused (cleared with startOver).
+    int rank = 0;
+    int worldSize = 1;
 };
 
 struct CollectResult {
     std::string outDir;
     bool resumed = false;                 // the folder held part of this trace already
     bool complete = false;                // every corpus sequence is stored
-    int64_t corpusSequences = 0;          // sequences of the corpus (the whole job)
-    int64_t corpusTokens = 0;
+    int64_t corpusSequences = 0;          // sequences of the corpus (the whole job; a
+    int64_t corpusTokens = 0;             // distributed run: this rank's part)
     int64_t resumedSequences = 0;         // already stored when the run started
     int64_t resumedTokens = 0;
     int64_t sequencesWritten = 0;         // by this run
