@@ -22,7 +22,7 @@ fail() { printf '\nsetup: FAILED: %s\n' "$*" >&2; exit 1; }
 
 # Packages, grouped by purpose (README.md lists the same).
 pkgs_build="build-essential cmake ninja-build ccache pkg-config git"
-pkgs_core="libtorch-dev libgloo-dev libopenblas0-pthread libhdf5-dev nlohmann-json3-dev libsentencepiece-dev libgtest-dev zlib1g-dev"
+pkgs_core="libtorch-dev libgloo-dev libopenblas0-pthread libhdf5-dev nlohmann-json3-dev libsentencepiece-dev libpcre2-dev libicu-dev libgtest-dev zlib1g-dev"
 pkgs_python="python3 python3-torch python3-h5py python3-numpy"
 pkgs_demo="bible-kjv wordnet-base fortunes dict-jargon dict-foldoc libc6-dev"
 pkgs_fuzz="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)

@@ -1,5 +1,7 @@
 #include "core/model/tokenizer.h"
 
+#include "core/model/tokenizer_json.h"
+
 #include "core/util/error.h"
 #include "core/util/piece_text.h"
 
@@ -124,6 +126,7 @@ const SpmApi& api()
 
 struct Tokenizer::Impl {
     void* sp = nullptr;
+    std::unique_ptr<JsonTokenizer> json; // set for a tokenizer.json; then sp is null
     ~Impl()
     {
         if (sp)
@@ -131,12 +134,31 @@ struct Tokenizer::Impl {
     }
 };
 
+namespace {
+
+// A folder's tokenizer: tokenizer.model when present (Mixtral ships it beside a
+// tokenizer.json), else tokenizer.json when present, else the tokenizer.model to report.
+std::string tokenizerInFolder(const fs::path& dir)
+{
+    std::error_code ec;
+    if (!fs::exists(dir / kTokenizerFileName, ec) && fs::is_regular_file(dir / kTokenizerJsonFileName, ec))
+        return (dir / kTokenizerJsonFileName).string();
+    return (dir / kTokenizerFileName).string();
+}
+
+bool isJsonTokenizer(const std::string& path)
+{
+    return path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+} // namespace
+
 std::string tokenizerFile(const std::string& explicitPath, const std::string& modelDir)
 {
     std::error_code ec;
     if (explicitPath.empty())
-        return (fs::path(modelDir) / kTokenizerFileName).string();
-    return fs::is_directory(explicitPath, ec) ? (fs::path(explicitPath) / kTokenizerFileName).string() : explicitPath;
+        return tokenizerInFolder(modelDir);
+    return fs::is_directory(explicitPath, ec) ? tokenizerInFolder(explicitPath) : explicitPath;
 }
 
 std::string findTokenizer(const std::string& explicitPath, const std::string& modelDir)
@@ -155,7 +177,12 @@ Tokenizer::Tokenizer(const std::string& path) : m_impl(std::make_unique<Impl>())
     m_path = path.empty() ? path : tokenizerFile(path, {});
     if (!fs::exists(m_path, ec))
         throw Error(m_path + ": tokenizer.model is missing (Mixtral checkpoints ship a SentencePiece "
-                             "tokenizer.model; copy it into the checkpoint folder)");
+                             "tokenizer.model, Qwen, OLMoE, DeepSeek and gpt-oss ones a tokenizer.json; "
+                             "copy it into the checkpoint folder)");
+    if (isJsonTokenizer(m_path)) {
+        m_impl->json = std::make_unique<JsonTokenizer>(m_path);
+        return;
+    }
     const SpmApi& a = api();
     m_impl->sp = a.create();
     if (!m_impl->sp)
@@ -169,6 +196,8 @@ Tokenizer::~Tokenizer() = default;
 
 std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) const
 {
+    if (m_impl->json)
+        return m_impl->json->encode(text, addBos);
     int* ids = nullptr;
     size_t n = 0;
     char err[512] = {0};
@@ -186,6 +215,8 @@ std::vector<int64_t> Tokenizer::encode(const std::string& text, bool addBos) con
 
 std::string Tokenizer::decode(const std::vector<int64_t>& ids) const
 {
+    if (m_impl->json)
+        return m_impl->json->decode(ids);
     std::vector<int> v;
     v.reserve(ids.size());
     for (int64_t i : ids) {
@@ -204,12 +235,15 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const
     return out;
 }
 
-int64_t Tokenizer::vocabSize() const { return api().pieceSize(m_impl->sp); }
-int64_t Tokenizer::bosId() const { return api().bos(m_impl->sp); }
-int64_t Tokenizer::eosId() const { return api().eos(m_impl->sp); }
+int64_t Tokenizer::vocabSize() const { return m_impl->json ? m_impl->json->vocabSize() : api().pieceSize(m_impl->sp); }
+int64_t Tokenizer::bosId() const { return m_impl->json ? m_impl->json->bosId() : api().bos(m_impl->sp); }
+// tokenizer.json does not say which token ends a text (tokenizer_config.json does).
+int64_t Tokenizer::eosId() const { return m_impl->json ? -1 : api().eos(m_impl->sp); }
 
 std::string Tokenizer::piece(int64_t id) const
 {
+    if (m_impl->json)
+        return m_impl->json->piece(id);
     if (id < 0 || id >= vocabSize())
         throw Error(m_path + ": token id " + std::to_string(id) + " is outside the vocabulary [0, " +
                     std::to_string(vocabSize()) + ")");
@@ -220,6 +254,8 @@ std::string Tokenizer::piece(int64_t id) const
 
 std::string Tokenizer::pieceText(int64_t id) const
 {
+    if (m_impl->json)
+        return m_impl->json->pieceText(id);
     const std::string p = piece(id);
     const int kind = api().pieceKind(m_impl->sp, static_cast<int>(id));
     if (kind == 0 || kind == 1) // normal or byte piece
@@ -234,6 +270,14 @@ std::function<std::string(int32_t)> recordedTokenText(std::shared_ptr<const Toke
 
 void Tokenizer::checkVocab(int64_t modelVocab) const
 {
+    // A tokenizer.json may cover fewer ids than the model's embedding (Qwen pads 151646 to
+    // 151936): every id must exist in the model, not every row have a token.
+    if (m_impl->json) {
+        if (vocabSize() > modelVocab)
+            throw Error(m_path + ": tokenizer ids go up to " + std::to_string(vocabSize() - 1) +
+                        " but the model's vocab_size is " + std::to_string(modelVocab));
+        return;
+    }
     if (vocabSize() != modelVocab)
         throw Error(m_path + ": tokenizer vocabulary has " + std::to_string(vocabSize()) +
                     " pieces but the model's vocab_size is " + std::to_string(modelVocab));

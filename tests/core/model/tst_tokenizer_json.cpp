@@ -1,0 +1,200 @@
+// The tokenizer.json reader (byte-level BPE): llama.cpp's vocab test strings give the ids
+// Hugging Face `tokenizers` gives (tests/core/model/data/bpe: GPT-2 and DeepSeek-LLM
+// vocabularies reduced by make_fixture.py); added tokens; the Qwen2 pre-tokenizer pattern;
+// NFC; the file a checkpoint folder resolves to; errors naming the file and the field.
+#include "core/model/pre_tokenizer.h"
+#include "core/model/tokenizer.h"
+#include "core/util/error.h"
+#include "tests/support/message_checks.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using namespace specmoe;
+using namespace specmoe::test;
+using nlohmann::json;
+
+#define EXPECT_ERROR_HAS(expr, ...)                                                            \
+    do {                                                                                       \
+        const std::string msg_ = specmoe::test::errorOf([&] { (void)(expr); });                \
+        EXPECT_FALSE(msg_.empty()) << "no error";                                              \
+        for (const std::string& part_ : std::vector<std::string>{__VA_ARGS__})                 \
+            EXPECT_NE(msg_.find(part_), std::string::npos) << "missing '" << part_ << "' in: " << msg_; \
+    } while (0)
+
+namespace {
+
+std::string bpeData(const std::string& name) { return std::string(SPECMOE_SOURCE_DIR) + "/tests/core/model/data/bpe/" + name; }
+
+void checkCases(const std::string& family)
+{
+    Tokenizer t(bpeData(family + ".tokenizer.json"));
+    const json cases = json::parse(readFile(bpeData(family + ".cases.json")));
+    ASSERT_GE(cases.size(), 40u);
+    for (const json& c : cases) {
+        const std::string text = c["text"].get<std::string>();
+        const std::vector<int64_t> want = c["ids"].get<std::vector<int64_t>>();
+        EXPECT_EQ(t.encode(text, false), want) << family << ": \"" << text << "\"";
+        EXPECT_EQ(t.decode(want), text) << family;
+    }
+}
+
+std::vector<std::string> split(const std::string& pattern, const std::string& text)
+{
+    std::vector<std::string> pieces{text};
+    makeSplitStep(std::make_unique<SplitRegex>(pattern, false, "test"), SplitBehavior::Isolated, false)->apply(pieces);
+    return pieces;
+}
+
+// The GPT-2 fixture with one edit, written to `dir`; returns the file.
+std::string editedGpt2(const TempDir& dir, const std::function<void(json&)>& edit)
+{
+    json doc = json::parse(readFile(bpeData("gpt-2.tokenizer.json")));
+    edit(doc);
+    const std::string path = dir.file("tokenizer.json");
+    writeFile(path, doc.dump());
+    return path;
+}
+
+} // namespace
+
+TEST(TokenizerJson, Gpt2MatchesHuggingFaceIds) { checkCases("gpt-2"); }
+
+TEST(TokenizerJson, DeepseekLlmMatchesHuggingFaceIds) { checkCases("deepseek-llm"); }
+
+TEST(TokenizerJson, AddedTokensAreMatchedBeforePreTokenizationAndNeverSplit)
+{
+    Tokenizer g(bpeData("gpt-2.tokenizer.json"));
+    // "Hello world" = 15496 995, " Hello world" = 18435 995 (the .out ids).
+    EXPECT_EQ(g.encode("Hello world<|endoftext|> Hello world", false),
+              (std::vector<int64_t>{15496, 995, 50256, 18435, 995}));
+    EXPECT_EQ(g.encode("<|endoftext|><|endoftext|>", false), (std::vector<int64_t>{50256, 50256}));
+    EXPECT_EQ(g.piece(50256), "<|endoftext|>");
+    EXPECT_EQ(g.decode({15496, 50256}), "Hello<|endoftext|>");
+    // GPT-2's post_processor (ByteLevel) adds nothing.
+    EXPECT_EQ(g.bosId(), -1);
+    EXPECT_EQ(g.encode("Hello world", true), (std::vector<int64_t>{15496, 995}));
+
+    Tokenizer d(bpeData("deepseek-llm.tokenizer.json"));
+    const std::string bos = "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+    EXPECT_EQ(d.bosId(), 100000);
+    // 17464 1843 = "Hello world"; the TemplateProcessing BOS only when asked for.
+    EXPECT_EQ(d.encode("Hello world", true), (std::vector<int64_t>{100000, 17464, 1843}));
+    EXPECT_EQ(d.encode("Hello world", false), (std::vector<int64_t>{17464, 1843}));
+    EXPECT_EQ(d.encode(bos + "Hello world", false), (std::vector<int64_t>{100000, 17464, 1843}));
+}
+
+TEST(TokenizerJson, PiecesAndVocabulary)
+{
+    Tokenizer g(bpeData("gpt-2.tokenizer.json"));
+    EXPECT_EQ(g.piece(995), "\xC4\xA0world"); // "Ġworld"
+    EXPECT_EQ(g.pieceText(995), " world");
+    EXPECT_EQ(g.vocabSize(), 50257);
+    EXPECT_NO_THROW(g.checkVocab(50257));
+    EXPECT_NO_THROW(g.checkVocab(50304)); // a padded embedding
+    EXPECT_ERROR_HAS(g.checkVocab(320), "gpt-2.tokenizer.json", "50256", "320");
+    EXPECT_ERROR_HAS(g.piece(40000), "gpt-2.tokenizer.json", "token id 40000"); // reduced away
+    EXPECT_ERROR_HAS(g.decode({-3}), "gpt-2.tokenizer.json", "-3");
+}
+
+// Qwen2's (and Qwen3's) Split pattern: case-insensitive contractions, single digits, a
+// letter run with one leading non-letter, whitespace before the last space kept apart.
+TEST(TokenizerJson, Qwen2SplitPattern)
+{
+    const std::string qwen2 = R"((?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+    using V = std::vector<std::string>;
+    EXPECT_EQ(split(qwen2, "3333"), (V{"3", "3", "3", "3"}));
+    EXPECT_EQ(split(qwen2, "   Hello"), (V{"  ", " Hello"}));
+    EXPECT_EQ(split(qwen2, "I'VE been 'told"), (V{"I", "'VE", " been", " '", "told"}));
+    EXPECT_EQ(split(qwen2, "\n ="), (V{"\n", " ="}));
+    EXPECT_EQ(split(qwen2, "Hello, world!\n\n"), (V{"Hello", ",", " world", "!\n\n"}));
+    EXPECT_EQ(split(qwen2, "\xD0\xBD\xD0\xB5\xD1\x89\xD0\xBE 12"), (V{"\xD0\xBD\xD0\xB5\xD1\x89\xD0\xBE", " ", "1", "2"}));
+}
+
+TEST(TokenizerJson, SplitBehaviors)
+{
+    auto run = [](SplitBehavior b, bool invert) {
+        std::vector<std::string> p{"a-b--c"};
+        makeSplitStep(std::make_unique<SplitRegex>("-", true, "test"), b, invert)->apply(p);
+        return p;
+    };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(run(SplitBehavior::Removed, false), (V{"a", "b", "c"}));
+    EXPECT_EQ(run(SplitBehavior::Isolated, false), (V{"a", "-", "b", "-", "-", "c"}));
+    EXPECT_EQ(run(SplitBehavior::MergedWithPrevious, false), (V{"a-", "b-", "-", "c"}));
+    EXPECT_EQ(run(SplitBehavior::MergedWithNext, false), (V{"a", "-b", "-", "-c"}));
+    EXPECT_EQ(run(SplitBehavior::Contiguous, false), (V{"a", "-", "b", "--", "c"}));
+    EXPECT_EQ(run(SplitBehavior::Removed, true), (V{"-", "-", "-"}));
+}
+
+TEST(TokenizerJson, QwenShapedTokenizerNormalizesToNfc)
+{
+    Tokenizer t(bpeData("qwen2-tiny.tokenizer.json"));
+    // "e" + U+0301 is "é" (U+00E9, bytes C3 A9) after NFC; ids 0-255 are the bytes.
+    EXPECT_EQ(t.encode("e\xCC\x81", false), (std::vector<int64_t>{0xC3, 0xA9}));
+    EXPECT_EQ(t.encode("\xC3\xA9", false), (std::vector<int64_t>{0xC3, 0xA9}));
+    EXPECT_EQ(t.pieceText(0xC3), "<0xC3>");
+    // " the" is one token; "<|im_start|>" an added token.
+    const std::vector<int64_t> ids = t.encode("<|im_start|> the", true);
+    ASSERT_EQ(ids.size(), 2u);
+    EXPECT_EQ(ids[0], 301);
+    EXPECT_EQ(t.pieceText(ids[1]), " the");
+    EXPECT_EQ(t.vocabSize(), 302);
+    EXPECT_NO_THROW(t.checkVocab(320));
+}
+
+TEST(TokenizerJson, CheckpointFolderPrefersTokenizerModel)
+{
+    TempDir d;
+    EXPECT_EQ(tokenizerFile({}, d.path()), d.file("tokenizer.model"));
+    EXPECT_EQ(findTokenizer({}, d.path()), "");
+    fs::copy_file(bpeData("gpt-2.tokenizer.json"), d.file("tokenizer.json"));
+    EXPECT_EQ(tokenizerFile({}, d.path()), d.file("tokenizer.json"));
+    EXPECT_EQ(findTokenizer({}, d.path()), d.file("tokenizer.json"));
+    EXPECT_EQ(tokenizerFile(d.path(), "/elsewhere"), d.file("tokenizer.json"));
+    Tokenizer fromFolder(d.path());
+    EXPECT_EQ(fromFolder.path(), d.file("tokenizer.json"));
+    EXPECT_EQ(fromFolder.encode("Hello world", false), (std::vector<int64_t>{15496, 995}));
+    writeFile(d.file("tokenizer.model"), "x"); // Mixtral ships both: SentencePiece wins
+    EXPECT_EQ(tokenizerFile({}, d.path()), d.file("tokenizer.model"));
+}
+
+TEST(TokenizerJson, BadFilesNameTheFileAndField)
+{
+    TempDir d;
+    const std::string path = d.file("tokenizer.json");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j.erase("model"); })), path, "model", "missing");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["model"]["type"] = "Unigram"; })), path, "model.type",
+                     "Unigram");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["model"]["merges"][3] = "zz\xC4\xA0 q"; })), path,
+                     "model.merges[3]", "not in model.vocab");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["model"]["merges"][0] = "abc"; })), path,
+                     "model.merges[0]", "two tokens");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["model"]["byte_fallback"] = true; })), path,
+                     "model.byte_fallback");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["pre_tokenizer"] = {{"type", "Metaspace"}}; })), path,
+                     "pre_tokenizer.type", "Metaspace");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["normalizer"] = {{"type", "Lowercase"}}; })), path,
+                     "normalizer.type", "Lowercase");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d,
+                                          [](json& j) {
+                                              j["pre_tokenizer"] = {{"type", "Sequence"},
+                                                                    {"pretokenizers",
+                                                                     {{{"type", "Split"},
+                                                                       {"pattern", {{"Regex", "(\\p{L}"}}},
+                                                                       {"behavior", "Isolated"},
+                                                                       {"invert", false}},
+                                                                      {{"type", "ByteLevel"}, {"use_regex", false}}}}};
+                                          })),
+                     path, "pre_tokenizer.pretokenizers[0].pattern", "does not compile");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["post_processor"] = {{"type", "RobertaProcessing"}}; })),
+                     path, "post_processor.type", "RobertaProcessing");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["added_tokens"][0]["lstrip"] = true; })), path,
+                     "added_tokens[0].lstrip");
+    writeFile(path, "{\"model\": ");
+    EXPECT_ERROR_HAS(Tokenizer(path), path, "not a valid tokenizer.json");
+}
