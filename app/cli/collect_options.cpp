@@ -53,9 +53,10 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
     p.multiOption("source-cap", "NAME=N", "cap a source at N tokens, or N sequences with NAME=Nseq");
     p.option("out", "DIR", "output trace folder (shards + manifest.json); rerun to resume");
     if (d.tokenizerPath.empty())
-        p.option("tokenizer", "PATH", "tokenizer.model for text sources [default: DIR/tokenizer.model]");
+        p.option("tokenizer", "PATH",
+                 "tokenizer.model or tokenizer.json for text sources [default: DIR/tokenizer.model, else DIR/tokenizer.json]");
     else
-        p.option("tokenizer", "PATH", "tokenizer.model for text sources", d.tokenizerPath);
+        p.option("tokenizer", "PATH", "tokenizer.model or tokenizer.json for text sources", d.tokenizerPath);
     p.option("target-tokens", "N", "stop after N tokens (0 = the whole corpus)", numberText(d.targetTokens));
     p.option("target-sequences", "N", "stop after N sequences (0 = no limit)", numberText(d.targetSequences));
     p.option("max-length", "N", "tokens per sequence, BOS included", numberText(d.maxLength));

@@ -33,7 +33,7 @@ struct CollectParams {
 
     // Model.
     std::string modelDir;
-    std::string tokenizerPath;            // empty = <modelDir>/tokenizer.model; needed only
+    std::string tokenizerPath;            // empty = <modelDir>/tokenizer.model or .json; needed only
                                           // when a source holds text
     DeviceSpec device;                    // auto: the GPU with the most free memory, else CPU
     ComputeDType dtype = ComputeDType::Auto;  // auto: bfloat16 on CUDA, float32 on a CPU

@@ -19,7 +19,7 @@ struct ModelSummary {
     int64_t parameters = 0;    // with lm_head
     std::string storedDtype;   // "torch_dtype": the dtype the weights were saved in
     int weightFiles = 0;       // *.safetensors in the folder
-    std::string tokenizer;     // DIR/tokenizer.model when present, else ""
+    std::string tokenizer;     // DIR/tokenizer.model, else DIR/tokenizer.json, when present; else ""
 };
 
 // Whether DIR holds a config.json (a model folder, not yet validated).

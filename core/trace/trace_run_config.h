@@ -27,7 +27,7 @@ struct TraceSourceRecord {
 struct TraceRunConfig {
     std::string tool;          // writer and version, e.g. "specmoe-collect-1"
     std::string modelDir;      // absolute model folder
-    std::string tokenizer;     // absolute tokenizer.model; "" when every source held token ids
+    std::string tokenizer;     // absolute tokenizer.model or tokenizer.json; "" when every source held token ids
     std::vector<TraceSourceRecord> sources;
     int64_t targetTokens = 0;
     int64_t targetSequences = 0;
