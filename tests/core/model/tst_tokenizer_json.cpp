@@ -1,7 +1,8 @@
 // The tokenizer.json reader (byte-level BPE): llama.cpp's vocab test strings give the ids
-// Hugging Face `tokenizers` gives (tests/core/model/data/bpe: GPT-2 and DeepSeek-LLM
-// vocabularies reduced by make_fixture.py); added tokens; the Qwen2 pre-tokenizer pattern;
-// NFC; the file a checkpoint folder resolves to; errors naming the file and the field.
+// Hugging Face `tokenizers` gives (tests/core/model/data/bpe: GPT-2, DeepSeek-LLM and
+// DeepSeek-Coder vocabularies reduced by make_fixture.py); added tokens; ignore_merges; the
+// Qwen2 pre-tokenizer pattern; NFC; the file a checkpoint folder resolves to; errors naming
+// the file and the field.
 #include "core/model/pre_tokenizer.h"
 #include "core/model/tokenizer.h"
 #include "core/util/error.h"
@@ -65,6 +66,24 @@ std::string editedGpt2(const TempDir& dir, const std::function<void(json&)>& edi
 TEST(TokenizerJson, Gpt2MatchesHuggingFaceIds) { checkCases("gpt-2"); }
 
 TEST(TokenizerJson, DeepseekLlmMatchesHuggingFaceIds) { checkCases("deepseek-llm"); }
+
+TEST(TokenizerJson, DeepseekCoderMatchesHuggingFaceIds) { checkCases("deepseek-coder"); }
+
+// ignore_merges (Llama-3, gpt-oss): a pre-token that is itself in the vocabulary is one
+// token even when no merge builds it.
+TEST(TokenizerJson, IgnoreMergesEmitsAWholeVocabularyWord)
+{
+    TempDir d;
+    json doc = json::parse(readFile(bpeData("qwen2-tiny.tokenizer.json")));
+    doc["model"]["vocab"]["\xC4\xA0zq"] = 299; // "Ġzq": no merge makes it
+    const std::string path = d.file("tokenizer.json");
+    writeFile(path, doc.dump());
+    // Without it, the bytes (ids 0-255 are the bytes in this file; ' ' is 32).
+    EXPECT_EQ(Tokenizer(path).encode(" zq", false), (std::vector<int64_t>{32, 'z', 'q'}));
+    doc["model"]["ignore_merges"] = true;
+    writeFile(path, doc.dump());
+    EXPECT_EQ(Tokenizer(path).encode(" zq zqz", false), (std::vector<int64_t>{299, 32, 'z', 'q', 'z'}));
+}
 
 TEST(TokenizerJson, AddedTokensAreMatchedBeforePreTokenizationAndNeverSplit)
 {

@@ -30,6 +30,14 @@ DEEPSEEK_LLM_SPLITS = [
     '\\p{N}+',
 ]
 
+DEEPSEEK_CODER_SPLITS = [
+    '[\r\n]',
+    '\\s?\\p{L}+',
+    '\\s?\\p{P}+',
+    '[\u4e00-\u9fa5\u0800-\u4e00\uac00-\ud7ff]+',
+    '\\p{N}',
+]
+
 
 def byte_level(add_prefix_space, use_regex):
     return {"type": "ByteLevel", "add_prefix_space": add_prefix_space, "trim_offsets": True,
@@ -39,15 +47,16 @@ def byte_level(add_prefix_space, use_regex):
 def pre_tokenizer(name):
     if name == "gpt-2":
         return byte_level(False, True)
-    if name == "deepseek-llm":
+    if name in ("deepseek-llm", "deepseek-coder"):
+        regexes = DEEPSEEK_LLM_SPLITS if name == "deepseek-llm" else DEEPSEEK_CODER_SPLITS
         splits = [{"type": "Split", "pattern": {"Regex": r}, "behavior": "Isolated", "invert": False}
-                  for r in DEEPSEEK_LLM_SPLITS]
+                  for r in regexes]
         return {"type": "Sequence", "pretokenizers": splits + [byte_level(False, False)]}
     raise SystemExit("no pre-tokenizer known for " + name)
 
 
 def post_processor(name, bos, tokens):
-    if name == "deepseek-llm":
+    if name in ("deepseek-llm", "deepseek-coder"):
         b = tokens[bos]
         return {"type": "TemplateProcessing",
                 "single": [{"SpecialToken": {"id": b, "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
