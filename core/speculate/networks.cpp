@@ -1,5 +1,7 @@
 #include "core/speculate/networks.h"
 
+#include "core/speculate/gru_sequence.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -39,6 +41,13 @@ EncoderImpl::EncoderImpl(const PredictorConfig& c)
 
 torch::Tensor EncoderImpl::forward(const Batch& b, const torch::Tensor& extra)
 {
+    return runGru(input(b, extra));
+}
+
+torch::Tensor EncoderImpl::runGru(const torch::Tensor& x) { return runGrus({gru}, {x})[0]; }
+
+torch::Tensor EncoderImpl::input(const Batch& b, const torch::Tensor& extra)
+{
     torch::Tensor x = (le->forward(b.le) * b.w.unsqueeze(-1)).sum(2) + layerPos.unsqueeze(0);
     if (extra.defined())
         x = x + extra;
@@ -46,7 +55,7 @@ torch::Tensor EncoderImpl::forward(const Batch& b, const torch::Tensor& extra)
         x = x + (probe->forward(b.probeIdx) * b.probeW.unsqueeze(-1)).sum(2);
     if (useTok)
         x = x + (tok->forward(b.tokB) * b.tokKnown.unsqueeze(-1)).unsqueeze(1);
-    return std::get<0>(gru->forward(x));
+    return x;
 }
 
 InterLayerNetImpl::InterLayerNetImpl(const PredictorConfig& c)
@@ -58,9 +67,10 @@ InterLayerNetImpl::InterLayerNetImpl(const PredictorConfig& c)
     biasIdx = makeBiasIndex(L, H);
 }
 
-torch::Tensor InterLayerNetImpl::forward(const Batch& b)
+torch::Tensor InterLayerNetImpl::forward(const Batch& b) { return fromEncoded(b, enc->forward(b)); }
+
+torch::Tensor InterLayerNetImpl::fromEncoded(const Batch& b, const torch::Tensor& o)
 {
-    torch::Tensor o = enc->forward(b);
     torch::Tensor y = head->forward(o).view({b.B, L, H, E});
     return y + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
 }
@@ -84,12 +94,15 @@ StatNetImpl::StatNetImpl(const PredictorConfig& c) : L(c.dims.layers), H(c.horiz
     biasIdx = makeBiasIndex(L, H);
 }
 
-torch::Tensor StatNetImpl::forward(const Batch& b)
+torch::Tensor StatNetImpl::forward(const Batch& b) { return fromEncoded(b, enc->forward(b)); }
+
+torch::Tensor StatNetImpl::fromEncoded(const Batch& b, const torch::Tensor& o)
 {
-    torch::Tensor o = enc->forward(b); // [B, L, hid]
-    const int64_t hid = o.size(2);
+    const int64_t hid = o.size(2); // o [B, L, hid]
     torch::Tensor s = torch::relu(statProj->forward(b.statFeat) + horizonEmb.unsqueeze(0).unsqueeze(0));
-    torch::Tensor z = torch::relu(mix->forward(torch::cat({o.unsqueeze(2).expand({b.B, L, H, hid}), s}, -1)));
+    // mix over cat(o, s) as two products: o's share once per (token, layer), not per horizon.
+    const torch::Tensor wo = mix->weight.slice(1, 0, hid), ws = mix->weight.slice(1, hid);
+    torch::Tensor z = torch::relu(torch::linear(o, wo, mix->bias).unsqueeze(2) + torch::linear(s, ws));
     torch::Tensor y = out->forward(z) + bias.index_select(0, biasIdx.to(bias.device())).view({1, L, H, E});
     torch::Tensor lm = torch::logit(b.markovP.clamp(1e-4, 1.0 - 1e-4));
     torch::Tensor lf = torch::logit(b.freqP.clamp(1e-4, 1.0 - 1e-4));
@@ -119,13 +132,20 @@ HiddenStateNetImpl::HiddenStateNetImpl(const PredictorConfig& c)
     biasIdx = makeBiasIndex(L, H);
 }
 
-torch::Tensor HiddenStateNetImpl::forward(const Batch& b)
+torch::Tensor HiddenStateNetImpl::forward(const Batch& b) { return fromEncoded(b, enc->runGru(encoderInput(b))); }
+
+torch::Tensor HiddenStateNetImpl::encoderInput(const Batch& b)
 {
     TORCH_CHECK(b.feat.defined() && b.feat.size(2) == F, "hidden-state model: the batch holds no features of dim ", F);
     torch::Tensor x = norm->forward(b.feat).transpose(0, 1); // [L, B, F]: row l is layer l's only
     // The GRU carries the features of layers <= l to source layer l (causal over layers).
-    torch::Tensor o = enc->forward(b, torch::bmm(x, featGru).transpose(0, 1)); // [B, L, hid]
-    torch::Tensor z = torch::bmm(x, featIn).transpose(0, 1);                   // [B, L, W]
+    return enc->input(b, torch::bmm(x, featGru).transpose(0, 1));
+}
+
+torch::Tensor HiddenStateNetImpl::fromEncoded(const Batch& b, const torch::Tensor& o)
+{
+    torch::Tensor x = norm->forward(b.feat).transpose(0, 1); // [L, B, F]
+    torch::Tensor z = torch::bmm(x, featIn).transpose(0, 1); // [B, L, W]
     z = z + layerEmb.unsqueeze(0) + stateIn->forward(o);
     if (prev) {
         TORCH_CHECK(b.prevLe.defined(), "hidden-state model: the batch holds no previous token's routing");

@@ -12,6 +12,9 @@ struct EncoderImpl : torch::nn::Module {
     EncoderImpl(const PredictorConfig& c);
     // [B, L, hidden]; extra [B, L, d] (optional) is added to the GRU's input of each layer.
     torch::Tensor forward(const Batch& b, const torch::Tensor& extra = {});
+    // The GRU's input [B, L, d] (forward = the GRU over it; Predictor runs several at once).
+    torch::Tensor input(const Batch& b, const torch::Tensor& extra = {});
+    torch::Tensor runGru(const torch::Tensor& x); // [B, L, d] -> [B, L, hidden]
     torch::nn::Embedding le{nullptr}, probe{nullptr}, tok{nullptr};
     torch::Tensor layerPos;
     torch::nn::GRU gru{nullptr};
@@ -22,6 +25,7 @@ TORCH_MODULE(Encoder);
 struct InterLayerNetImpl : torch::nn::Module {
     InterLayerNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
+    torch::Tensor fromEncoded(const Batch& b, const torch::Tensor& o); // the same from enc's output
     Encoder enc{nullptr};
     torch::nn::Linear head{nullptr};
     torch::Tensor bias;   // [H*L, E] by (horizon, predicted layer)
@@ -33,6 +37,7 @@ TORCH_MODULE(InterLayerNet);
 struct StatNetImpl : torch::nn::Module {
     StatNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
+    torch::Tensor fromEncoded(const Batch& b, const torch::Tensor& o); // the same from enc's output
     Encoder enc{nullptr};
     torch::nn::Linear statProj{nullptr}, mix{nullptr}, out{nullptr};
     torch::Tensor horizonEmb, bias, alpha, beta, biasIdx;
@@ -50,6 +55,8 @@ TORCH_MODULE(StatNet);
 struct HiddenStateNetImpl : torch::nn::Module {
     HiddenStateNetImpl(const PredictorConfig& c);
     torch::Tensor forward(const Batch& b); // logits [B, L, H, E]
+    torch::Tensor encoderInput(const Batch& b); // enc's input: the routing plus the features' share
+    torch::Tensor fromEncoded(const Batch& b, const torch::Tensor& o); // forward from enc's output
     // What an engine computes during layer l, given the GRU state after layer l [B, hid]
     // (gru_cell over the encoder's routing input of layer l plus featureInput(l, f_l)): the
     // logits [B, H, E] of layers l+1..l+H from layer l's features [B, F], and, with decode

@@ -1,5 +1,7 @@
 #include "core/speculate/predictor.h"
 
+#include "core/speculate/gru_sequence.h"
+
 #include <algorithm>
 
 namespace specmoe::speculate {
@@ -61,17 +63,34 @@ std::vector<torch::Tensor> Predictor::parameters(const std::string& which)
 
 ForwardOut Predictor::forward(const Batch& b, bool needEnsembleGrad)
 {
+    // The models' GRUs over layers run as one recurrence (runGrus), then each model's heads.
+    std::vector<torch::nn::GRU> grus;
+    std::vector<torch::Tensor> inputs;
+    if (inter) {
+        grus.push_back(inter->enc->gru);
+        inputs.push_back(inter->enc->input(b));
+    }
+    if (stat) {
+        grus.push_back(stat->enc->gru);
+        inputs.push_back(stat->enc->input(b));
+    }
+    if (hid) {
+        grus.push_back(hid->enc->gru);
+        inputs.push_back(hid->encoderInput(b));
+    }
+    const std::vector<torch::Tensor> encoded = runGrus(grus, inputs);
+    size_t next = 0;
     ForwardOut o;
     if (inter) {
-        o.interLogits = inter->forward(b);
+        o.interLogits = inter->fromEncoded(b, encoded[next++]);
         o.comps.push_back(torch::sigmoid(o.interLogits).detach());
     }
     if (stat) {
-        o.statLogits = stat->forward(b);
+        o.statLogits = stat->fromEncoded(b, encoded[next++]);
         o.comps.push_back(torch::sigmoid(o.statLogits).detach());
     }
     if (hid) {
-        o.hiddenLogits = hid->forward(b);
+        o.hiddenLogits = hid->fromEncoded(b, encoded[next++]);
         o.comps.push_back(torch::sigmoid(o.hiddenLogits).detach());
     }
     o.comps.push_back(b.freqP);

@@ -153,6 +153,7 @@ private:
     void writeStartRecord();
     void trainEpoch(Epoch& epoch);
     void microStep(Epoch& epoch);
+    int64_t validSamples(int64_t tokens) const;
     void optimizerStep(Epoch& epoch);
     EvalReport validate();
     // Validation, best predictor and checkpoint of a finished epoch; true when training stops early.
@@ -506,36 +507,32 @@ void TrainingRun::microStep(Epoch& epoch)
     torch::Tensor nValid = b.valid.sum().clamp_min(1.0);
     torch::Tensor total = torch::zeros({}, b.valid.options());
     auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / nValid; };
-    double parts[4] = {0, 0, 0, 0};
-    if (o.interLogits.defined()) {
-        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
-        total = total + l;
-        parts[0] = l.item<double>();
-    }
-    if (o.statLogits.defined()) {
-        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
-        total = total + l;
-        parts[1] = l.item<double>();
-    }
-    if (o.hiddenLogits.defined()) {
-        torch::Tensor l = masked(torch::binary_cross_entropy_with_logits(o.hiddenLogits, b.target, {}, {}, at::Reduction::None));
-        total = total + l;
-        parts[3] = l.item<double>();
-    }
+    // The parts of the loss: inter-layer, statistics, ensemble, hidden-state (0 when absent).
+    torch::Tensor parts[4] = {torch::zeros({}, b.valid.options()), torch::zeros({}, b.valid.options()),
+                              torch::zeros({}, b.valid.options()), torch::zeros({}, b.valid.options())};
+    if (o.interLogits.defined())
+        parts[0] = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
+    if (o.statLogits.defined())
+        parts[1] = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
+    if (o.hiddenLogits.defined())
+        parts[3] = masked(torch::binary_cross_entropy_with_logits(o.hiddenLogits, b.target, {}, {}, at::Reduction::None));
     if (o.ensRaw.defined()) {
         // binary_cross_entropy refuses NaN input (an exception on the CPU, a device assert
         // on CUDA), and a diverged run or NaN in the traces gives NaN here: it gets 0.5
         // instead, and the NaN comes back through a zero-weighted sum (0 when all is finite,
         // NaN otherwise; no host sync), so the loss check below stops the run cleanly.
         const torch::Tensor p = o.ensRaw.clamp(1e-6, 1.0 - 1e-6);
-        torch::Tensor l = masked(torch::binary_cross_entropy(p.nan_to_num(0.5), b.target, {}, at::Reduction::None)) +
-                          p.sum() * 0.0;
-        total = total + l;
-        parts[2] = l.item<double>();
+        parts[2] = masked(torch::binary_cross_entropy(p.nan_to_num(0.5), b.target, {}, at::Reduction::None)) +
+                   p.sum() * 0.0;
     }
+    for (const torch::Tensor& x : parts)
+        total = total + x;
     if (m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep)
         total = total * std::numeric_limits<double>::quiet_NaN();
-    const double lv = total.item<double>();
+    // One read from the device per micro-step: the loss and its parts together.
+    const torch::Tensor host = torch::stack({total, parts[0], parts[1], parts[2], parts[3]}).to(torch::kCPU, torch::kDouble);
+    const double* values = host.data_ptr<double>();
+    const double lv = values[0];
     if (!std::isfinite(lv)) {
         const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
                                 " at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch.index + 1) +
@@ -546,13 +543,23 @@ void TrainingRun::microStep(Epoch& epoch)
     }
     (total / double(m_params.accumulate)).backward();
     for (int i = 0; i < 4; ++i)
-        epoch.lossSum[i] += parts[i];
+        epoch.lossSum[i] += values[i + 1];
     ++epoch.lossN;
-    m_samples += int64_t(b.valid.sum().item<double>());
+    m_samples += validSamples(int64_t(epoch.batch.size()));
     m_tokensSeen += int64_t(epoch.batch.size());
     epoch.batch.clear();
     if (++epoch.micro % m_params.accumulate == 0)
         optimizerStep(epoch);
+}
+
+// Training samples of a micro-batch: every (token, layer l, horizon h) with l + h inside the
+// model (what the batch's valid mask counts), known on the host without a device read.
+int64_t TrainingRun::validSamples(int64_t tokens) const
+{
+    int64_t perToken = 0;
+    for (int h = 1; h <= m_horizon; ++h)
+        perToken += std::max(0, m_layers - h);
+    return tokens * perToken;
 }
 
 // The training split once, through a shuffle buffer, in micro-batches.
