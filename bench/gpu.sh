@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # GPU benchmarks, run on the lent GPU machine from the repository root (see
 # ../shared/gpu/README.md): builds core + CLI against that machine's CUDA libtorch with
-# Debian's HDF5/SentencePiece unpacked from .debs/ (fetch them here first with
-#   mkdir -p .debs && (cd .debs && apt-get download libhdf5-dev libhdf5-103-1 libhdf5-cpp-103-1 \
-#     libhdf5-hl-100 libhdf5-hl-cpp-100 libsz2 libaec0 libaec-dev libsentencepiece-dev \
-#     libsentencepiece0 nlohmann-json3-dev zlib1g-dev))
+# Debian's HDF5, SentencePiece, PCRE2 and ICU unpacked from .debs/ (fetch them here first
+# with `bash scripts/fetch-gpu-debs.sh`, 27 MB)
 # then measures our runtime and transformers in the same call. One device call:
 #   run(command="bash bench/gpu.sh", carry=[".debs"], timeout_s=600)
 #   bench/gpu.sh [STAGE...]   default: build goldens ref ours qwen3 trainbench workflow
