@@ -104,8 +104,8 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_model->setPlaceholderText(tr("Folder with config.json and *.safetensors"));
     m_tokenizer = new PathEdit(PathEdit::OpenFile, modelBox);
     m_tokenizer->setObjectName(QStringLiteral("tokenizer"));
-    m_tokenizer->setFilter(tr("SentencePiece model (*.model);;All files (*)"));
-    m_tokenizer->setPlaceholderText(tr("tokenizer.model of the model folder"));
+    m_tokenizer->setFilter(tr("Tokenizer (*.model *.json);;All files (*)"));
+    m_tokenizer->setPlaceholderText(tr("tokenizer.model or tokenizer.json of the model folder"));
     m_modelSummary = new QLabel(modelBox);
     m_modelSummary->setObjectName(QStringLiteral("modelSummary"));
     m_modelSummary->setWordWrap(true);
@@ -577,7 +577,7 @@ Validation CollectionDialog::validate() const
     if (!tok.isEmpty() && !QFileInfo(tok).isFile())
         return {tr("The tokenizer file %1 does not exist.").arg(QDir::toNativeSeparators(tok)), {}};
     if (tok.isEmpty() && !m_modelHasTokenizer && !allIds)
-        return {tr("The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids)."), {}};
+        return {tr("The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids)."), {}};
     QVector<int> probes;
     if (!parseIntList(m_lookahead->text(), &probes))
         return {tr("Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2."), {}};
