@@ -166,6 +166,20 @@ TEST(TokenizerJson, QwenShapedTokenizerNormalizesToNfc)
     EXPECT_NO_THROW(t.checkVocab(320));
 }
 
+// A pre-token of 900 KB (one letter run): merged through a heap, not by rescanning the
+// word after each merge (which would take ~10^11 steps here).
+TEST(TokenizerJson, LongWordsMergeInNLogN)
+{
+    Tokenizer t(bpeData("qwen2-tiny.tokenizer.json"));
+    const std::vector<int64_t> ing = t.encode("ing", false);
+    ASSERT_EQ(ing.size(), 1u);
+    std::string text;
+    for (int i = 0; i < 300000; ++i)
+        text += "ing";
+    const std::vector<int64_t> ids = t.encode(text, false);
+    EXPECT_EQ(ids, std::vector<int64_t>(300000, ing[0]));
+}
+
 TEST(TokenizerJson, CheckpointFolderPrefersTokenizerModel)
 {
     TempDir d;
