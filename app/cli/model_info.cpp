@@ -41,10 +41,26 @@ std::string attentionText(const ModelConfig& c)
            std::to_string(c.qkRopeHeadDim) + " rotary, v head " + std::to_string(c.vHeadDim);
 }
 
+// ", sliding window W" (every layer) or ", sliding window W on n of L layers" (layer_types).
+std::string windowText(const ModelConfig& c)
+{
+    if (c.slidingWindow <= 0)
+        return "";
+    std::string s = ", sliding window " + std::to_string(c.slidingWindow);
+    if (c.layerTypes.empty())
+        return s;
+    int64_t n = 0;
+    for (int64_t l = 0; l < c.numLayers; ++l)
+        n += c.windowOf(l) > 0 ? 1 : 0;
+    return s + " on " + std::to_string(n) + " of " + std::to_string(c.numLayers) + " layers";
+}
+
 // The attention's variant: ", q/k/v bias, q/k head norm", ... (empty for plain attention).
 std::string attentionVariantText(const ModelConfig& c)
 {
-    std::string s = c.attentionBias ? ", q/k/v bias" : "";
+    std::string s = c.attentionBias ? (c.oProjBias ? ", q/k/v/o bias" : ", q/k/v bias") : "";
+    if (c.attentionSinks)
+        s += ", sinks";
     if (c.qkNorm == QkNorm::PerHead)
         s += ", q/k head norm";
     else if (c.qkNorm == QkNorm::Projection)
@@ -72,14 +88,20 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
               << c.intermediateSize << ", vocab " << c.vocabSize << "\n"
               << "attention        " << attentionText(c) << attentionVariantText(c) << ", rope_theta " << c.ropeTheta
               << (c.ropeType != "default" ? ", " + c.ropeType + " x" + numberText(c.ropeFactor) : std::string())
-              << (c.slidingWindow > 0 ? ", sliding window " + std::to_string(c.slidingWindow) : std::string())
-              << "\n"
+              << windowText(c) << "\n"
               << "family           " << c.family << ", routing " << c.routing() << ", MoE layers "
               << c.moeLayerCount() << " of " << c.numLayers << "\n"
               << "experts          " << c.numExperts << ", top-" << c.topk
               << (c.hasSharedExpert() ? ", shared expert " + std::to_string(c.sharedExpertIntermediateSize) +
                                             (c.sharedExpertGate ? " (sigmoid-gated)" : "")
                                       : std::string())
+              << (c.expertBias ? ", biased" : "")
+              << (c.expertActivation == ModelConfig::ExpertActivation::ClampedSwiglu
+                      ? ", clamped SwiGLU (limit " + numberText(c.swigluLimit) + ")"
+                      : std::string())
+              << (c.expertQuant.empty() ? std::string()
+                                        : ", stored " + c.expertQuant + " (dequantized on load: the memory below "
+                                                                        "counts them in the compute dtype)")
               << "\n"
               << "parameters       " << parameterCount(c) << " (" << parameterCount(c, false) << " without lm_head)\n"
               << "stored dtype     " << c.torchDtype << "\n"

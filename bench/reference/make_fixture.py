@@ -9,7 +9,7 @@ golden.safetensors with the eager reference's outputs (moe_reference.py) in floa
   topk_ids                   I64 [L, 51, k]: top-k experts, descending probability
   logits                     F32 [3, 17, V]: LM logits
 
-usage: make_fixture.py qwen2_moe|qwen3_moe|deepseek_v3|deepseek_v2|olmoe OUT_DIR
+usage: make_fixture.py qwen2_moe|qwen3_moe|deepseek_v3|deepseek_v2|olmoe|gpt_oss OUT_DIR
 Runs with Debian's python3 + python3-torch (1.13); deterministic for a family.
 """
 import json
@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from moe_reference import MoeReference  # noqa: E402
 import deepseek_reference  # noqa: E402  (DeepSeek-V2 / V3: its own reference and tensors)
+import gpt_oss_reference  # noqa: E402  (gpt-oss: its own reference, tensors and MXFP4 experts)
 
 CONFIGS = {
     # 4 layers, layer 1 dense (mlp_only_layers): the layer map is not the identity.
@@ -108,9 +109,12 @@ def random_tensors(c, gen):
 def main():
     family, out = sys.argv[1], sys.argv[2]
     deepseek = family in deepseek_reference.FIXTURE_CONFIGS
-    c = deepseek_reference.FIXTURE_CONFIGS[family] if deepseek else CONFIGS[family]
+    oss = family == "gpt_oss"
+    c = (gpt_oss_reference.FIXTURE_CONFIG if oss else
+         deepseek_reference.FIXTURE_CONFIGS[family] if deepseek else CONFIGS[family])
     gen = torch.Generator().manual_seed(21)
-    tensors = deepseek_reference.random_tensors(c, gen) if deepseek else random_tensors(c, gen)
+    tensors = (gpt_oss_reference.random_tensors(c, gen) if oss else
+               deepseek_reference.random_tensors(c, gen) if deepseek else random_tensors(c, gen))
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "config.json"), "w") as f:
         json.dump(c, f, indent=2)
@@ -124,7 +128,8 @@ def main():
     for b, n in enumerate(lengths):
         mask[b, :n] = 1
         ids[b, n:] = 0
-    model = deepseek_reference.DeepseekReference(c, tensors) if deepseek else MoeReference(c, tensors)
+    model = (gpt_oss_reference.GptOssReference(c, tensors) if oss else
+             deepseek_reference.DeepseekReference(c, tensors) if deepseek else MoeReference(c, tensors))
     router, chosen, logits = model.forward(ids, mask)
     golden = {
         "input_ids": ids, "attention_mask": mask,
@@ -133,7 +138,8 @@ def main():
         "logits": logits.float(),
     }
     safetensors_io.write(golden, os.path.join(out, "golden.safetensors"),
-                         {"reference": "bench/reference/%s_reference.py" % ("deepseek" if deepseek else "moe"),
+                         {"reference": "bench/reference/%s_reference.py" %
+                          ("gpt_oss" if oss else "deepseek" if deepseek else "moe"),
                           "torch": torch.__version__})
     print("wrote %s: %d MoE layers of %d, %d tensors" % (out, len(router), c["num_hidden_layers"], len(tensors)))
 

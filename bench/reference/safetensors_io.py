@@ -9,8 +9,9 @@ import struct
 import numpy as np
 import torch
 
-_NP = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
-_NAME = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64", torch.int32: "I32"}
+_NP = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
+_NAME = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16", torch.int64: "I64", torch.int32: "I32",
+         torch.uint8: "U8"}
 
 
 def read(path):

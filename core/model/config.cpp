@@ -218,8 +218,17 @@ int64_t ModelConfig::moeLayerCount() const
     return n;
 }
 
+int64_t ModelConfig::windowOf(int64_t layer) const
+{
+    if (layerTypes.empty())
+        return slidingWindow;
+    return layerTypes[size_t(layer)] == "sliding_attention" ? slidingWindow : 0;
+}
+
 std::string ModelConfig::routing() const
 {
+    if (softmaxAfterTopk) // gpt-oss: top-k of the logits, softmax over the k chosen
+        return "topk_softmax";
     // The names traces imported from serving engines use (core/import/model_layout.cpp).
     std::string s = routerScore == RouterScore::Sigmoid ? "sigmoid" : "softmax";
     if (groupLimited)
@@ -337,6 +346,8 @@ std::string configToJson(const ModelConfig& c)
                              {"beta_slow", c.ropeBetaSlow},
                              {"mscale", c.ropeMscale},
                              {"mscale_all_dim", c.ropeMscaleAllDim}};
+    if (c.ropeType == "yarn" && !c.ropeTruncate)
+        j["rope_scaling"]["truncate"] = false;
     familyNamed(c.family).writeFields(c, j);
     return j.dump(2) + "\n";
 }
@@ -373,6 +384,15 @@ std::string configHash(const ModelConfig& c)
           << c.ropeBetaFast << "," << c.ropeBetaSlow << "," << c.ropeAttentionFactor << "," << c.ropeTruncate;
     if (c.softmaxScaleFactor != 1.0)
         s << "|ssf" << c.softmaxScaleFactor;
+    if (c.routerLinearBias || c.expertBias || c.oProjBias || c.attentionSinks ||
+        c.expertActivation != ModelConfig::ExpertActivation::SiluGlu)
+        s << "|oss" << c.routerLinearBias << c.expertBias << c.oProjBias << c.attentionSinks << ","
+          << int(c.expertActivation) << "," << c.swigluAlpha << "," << c.swigluLimit;
+    if (!c.layerTypes.empty()) {
+        s << "|lt";
+        for (const auto& t : c.layerTypes)
+            s << (t == "sliding_attention" ? 's' : 'f');
+    }
     uint64_t h = 1469598103934665603ull;
     for (unsigned char ch : s.str()) {
         h ^= ch;
@@ -389,13 +409,15 @@ int64_t layerParameterCount(const ModelConfig& c, int64_t layer)
     int64_t attn = int64_t(attentionParameters(c));
     if (c.attentionBias)
         attn += (c.numHeads + 2 * c.numKvHeads) * D;
+    attn += (c.oProjBias ? H : 0) + (c.attentionSinks ? c.numHeads : 0);
     if (c.qkNorm == QkNorm::PerHead)
         attn += 2 * D;
     else if (c.qkNorm == QkNorm::Projection)
         attn += (c.numHeads + c.numKvHeads) * D;
     int64_t mlp = 0;
     if (c.isMoeLayer(layer)) {
-        mlp = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize + (c.routerBias ? c.numExperts : 0);
+        mlp = c.numExperts * H + c.numExperts * 3 * H * c.intermediateSize + (c.routerBias ? c.numExperts : 0) +
+              (c.routerLinearBias ? c.numExperts : 0) + (c.expertBias ? c.numExperts * (2 * c.intermediateSize + H) : 0);
         if (c.hasSharedExpert())
             mlp += 3 * H * c.sharedExpertIntermediateSize + (c.sharedExpertGate ? H : 0);
     } else {

@@ -90,6 +90,30 @@ struct ModelConfig {
     // (DeepSeek-V3 multiplies in YaRN's mscale squared).
     double softmaxScaleFactor = 1.0;
 
+    // gpt-oss's parts (family/gpt_oss.cpp), each off for the other families.
+    // Router: a bias [E] inside the router's linear (the recorded logits include it), and the
+    // weights a softmax over the k chosen logits only (routing "topk_softmax").
+    bool routerLinearBias = false;
+    bool softmaxAfterTopk = false;
+    // Experts: biases on both projections; the activation of (gate, up): silu(gate) * up, or
+    // gpt-oss's clamped SwiGLU (up.clamp(+-limit) + 1) * g * sigmoid(alpha * g) with
+    // g = gate.clamp(max = limit).
+    enum class ExpertActivation { SiluGlu, ClampedSwiglu };
+    ExpertActivation expertActivation = ExpertActivation::SiluGlu;
+    double swigluAlpha = 1.702, swigluLimit = 7.0;
+    bool expertBias = false;
+    // Attention: a bias on o_proj too; a learned sink logit per head (an extra softmax
+    // column, dropped after the softmax).
+    bool oProjBias = false;
+    bool attentionSinks = false;
+    // Per-layer attention kinds (config.json layer_types): empty = every layer uses
+    // slidingWindow; else "sliding_attention" (slidingWindow) or "full_attention" (none).
+    std::vector<std::string> layerTypes;
+    // Expert weights stored quantized: "" (a float dtype) or "mxfp4" (quantization_config
+    // quant_method; *_blocks / *_scales uint8 tensors, dequantized on load).
+    std::string expertQuant;
+    int64_t windowOf(int64_t layer) const; // the layer's sliding window, 0 = none
+
     bool isMoeLayer(int64_t layer) const;
     std::vector<int> moeLayers() const;   // decoder index of every MoE layer, ascending
     int64_t moeLayerCount() const;

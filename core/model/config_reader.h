@@ -14,6 +14,7 @@ public:
     ConfigReader(const nlohmann::json& j, std::string source) : m_j(j), m_source(std::move(source)) {}
 
     const std::string& source() const { return m_source; }
+    const nlohmann::json& json() const { return m_j; } // for a family's structured fields
     bool has(const char* field) const; // present and not null
     bool isNull(const char* field) const; // present and null (Python's None)
     [[noreturn]] void fail(const std::string& field, const std::string& why) const;

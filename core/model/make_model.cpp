@@ -12,6 +12,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include <cmath>
 #include <filesystem>
@@ -25,9 +26,11 @@ namespace {
 struct Spec {
     std::string name;
     std::vector<int64_t> shape;
-    enum Kind { Ones, Normal } kind = Normal;
+    // Bytes: uint8 drawn uniformly in [low, high) (MXFP4 blocks and scales), stddev unused.
+    enum Kind { Ones, Normal, Bytes } kind = Normal;
     double stddev = 0.02;
     uint64_t bytes = 0;
+    int low = 0, high = 256;
 };
 
 // The checkpoint's tensors in file order. The order fixes each tensor's random stream
@@ -42,11 +45,28 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
         uint64_t numel = 1;
         for (int64_t d : sp.shape)
             numel *= static_cast<uint64_t>(d);
-        sp.bytes = numel * static_cast<uint64_t>(elemBytes);
+        sp.bytes = numel * static_cast<uint64_t>(k == Spec::Bytes ? 1 : elemBytes);
         out.push_back(std::move(sp));
     };
     const double lin = 0.02;
     const double router = 3.0 / std::sqrt(double(H)); // logits with std ~3 on unit-RMS inputs
+    // gpt-oss's experts in the released layout: MXFP4 blocks of random codes with scales
+    // 2^-9 .. 2^-6 (weights of RMS about 0.02), or input-major float tensors; their biases.
+    auto addInputMajorExperts = [&](const std::string& p) {
+        if (c.expertQuant == "mxfp4") {
+            for (const auto& [name, rows, cols] : {std::tuple{n.fusedGateUp, 2 * I, H}, std::tuple{n.fusedDown, H, I}}) {
+                add(p + name + "_blocks", {E, rows, cols / 32, 16}, Spec::Bytes, 0);
+                add(p + name + "_scales", {E, rows, cols / 32}, Spec::Bytes, 0);
+                out.back().low = 118;
+                out.back().high = 122;
+            }
+        } else {
+            add(p + n.fusedGateUp, {E, H, 2 * I}, Spec::Normal, lin);
+            add(p + n.fusedDown, {E, I, H}, Spec::Normal, lin);
+        }
+        add(p + n.fusedGateUpBias, {E, 2 * I}, Spec::Normal, lin);
+        add(p + n.fusedDownBias, {E, H}, Spec::Normal, lin);
+    };
     auto addMlp = [&](const std::string& prefix, int64_t inter) {
         add(prefix + "gate_proj.weight", {inter, H}, Spec::Normal, lin);
         add(prefix + "up_proj.weight", {inter, H}, Spec::Normal, lin);
@@ -80,6 +100,10 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
             add(p + n.vProj, {c.numKvHeads * D, H}, Spec::Normal, lin);
             add(p + n.oProj, {H, c.numHeads * D}, Spec::Normal, lin);
         }
+        if (c.oProjBias)
+            add(p + n.oBias, {H}, Spec::Normal, lin);
+        if (c.attentionSinks) // logits of the order of the scores
+            add(p + n.sinks, {c.numHeads}, Spec::Normal, 1.0);
         if (c.attentionBias) { // random, not zero, so that a bias left out shows in the outputs
             add(p + n.qBias, {c.numHeads * D}, Spec::Normal, lin);
             add(p + n.kBias, {c.numKvHeads * D}, Spec::Normal, lin);
@@ -94,7 +118,12 @@ std::vector<Spec> tensorPlan(const ModelConfig& c, int64_t elemBytes, bool fused
             addMlp(p + n.densePrefix, c.denseIntermediateSize);
             continue;
         }
-        if (fused) {
+        if (n.fusedInputMajor) {
+            add(p + n.fusedRouter, {E, H}, Spec::Normal, router);
+            if (c.routerLinearBias)
+                add(p + n.routerLinearBias, {E}, Spec::Normal, 1.0);
+            addInputMajorExperts(p);
+        } else if (fused) {
             add(p + n.fusedRouter, {E, H}, Spec::Normal, router);
             add(p + n.fusedGateUp, {E, 2 * I, H}, Spec::Normal, lin);
             add(p + n.fusedDown, {E, H, I}, Spec::Normal, lin);
@@ -194,6 +223,9 @@ ModelConfig makeRandomModel(const MakeModelOptions& o)
             at::Tensor t;
             if (s.kind == Spec::Ones) {
                 t = at::ones(s.shape, at::TensorOptions().dtype(dt));
+            } else if (s.kind == Spec::Bytes) {
+                auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed * 1000003ull + i * 7919ull + 17ull);
+                t = at::randint(s.low, s.high, s.shape, gen, at::TensorOptions().dtype(at::kByte));
             } else {
                 // Fixed-size chunks, each with its own generator, filled in parallel: the
                 // values depend on the seed only, not on the thread count, and an 8x7B
@@ -212,7 +244,7 @@ ModelConfig makeRandomModel(const MakeModelOptions& o)
                 t = t.to(dt).contiguous();
             }
             keep.push_back(t);
-            ts.push_back({s.name, st, s.shape, t.data_ptr(), static_cast<size_t>(t.nbytes())});
+            ts.push_back({s.name, s.kind == Spec::Bytes ? "U8" : st, s.shape, t.data_ptr(), static_cast<size_t>(t.nbytes())});
             Progress p;
             p.stage = "make-model";
             p.unit = "tensors";

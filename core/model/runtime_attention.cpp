@@ -28,11 +28,12 @@ bool MixtralRuntime::Impl::useSdpa(const at::Tensor& x) const
 
 // Attention with the fused kernels. Grouped key/value heads are repeated (query head h
 // reads key/value head h / r, as transformers' repeat_kv). Right-padded batches without
-// a binding sliding window need only the causal flag: a real query never sees a pad key.
-// maskCache: the [B, 1, T, T] mask, built by the first layer that needs it and reused
-// by the others on the same device.
+// a binding sliding window or sinks need only the causal flag: a real query never sees a
+// pad key. maskCache: the [B, 1, T, T (+1 with sinks)] mask, built by the first layer that
+// needs it and reused by the others on the same device with the same window.
 at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
-                         const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale) const
+                         const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale,
+                         int64_t window, const at::Tensor& sinks) const
 {
     const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, Dv = v.size(-1), r = nh / kv;
     at::Tensor qh = q.transpose(1, 2); // [B, nh, T, D]
@@ -41,17 +42,35 @@ at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Te
         kh = kh.repeat_interleave(r, 1);
         vh = vh.repeat_interleave(r, 1);
     }
-    const bool window = cfg.slidingWindow > 0 && cfg.slidingWindow < T;
+    const bool sink = sinks.defined();
+    if (sink) {
+        // A sink is one more key every query sees, with a zero value and the logit sinks[h]:
+        // q gains a column holding sinks[h], the real keys a zero there, and the sink key
+        // 1 / scale there and zeros elsewhere, so that its scaled score is sinks[h]. The
+        // columns come 8 at a time (zeros beyond the first): fused kernels want head widths
+        // in multiples of 8.
+        const int64_t D = qh.size(-1), X = 8;
+        at::Tensor qx = at::zeros({B, nh, T, X}, qh.options());
+        qx.narrow(-1, 0, 1).copy_(sinks.to(qh.scalar_type()).view({1, nh, 1, 1}).expand({B, nh, T, 1}));
+        qh = at::cat({qh, qx}, -1);
+        at::Tensor sinkKey = at::zeros({B, nh, 1, D + X}, kh.options());
+        sinkKey.narrow(-1, D, 1).fill_(1.0 / scale);
+        kh = at::cat({at::cat({kh, at::zeros({B, nh, T, X}, kh.options())}, -1), sinkKey}, 2);
+        vh = at::cat({vh, at::zeros({B, nh, 1, Dv}, vh.options())}, 2);
+    }
+    const bool windowed = window > 0 && window < T;
     at::Tensor& mask = maskCache;
-    if ((window || !rightPadded) && (!mask.defined() || mask.device() != q.device())) {
+    if ((windowed || sink || !rightPadded) && (!mask.defined() || mask.device() != q.device())) {
         auto lopts = at::TensorOptions().dtype(at::kLong).device(q.device());
         at::Tensor qi = at::arange(T, lopts).view({T, 1}), kj = at::arange(T, lopts).view({1, T});
         at::Tensor vis = kj.le(qi);
-        if (window)
-            vis = vis.logical_and(kj.gt(qi - cfg.slidingWindow));
+        if (windowed)
+            vis = vis.logical_and(kj.gt(qi - window));
         // Keys of pads are hidden; the diagonal stays visible so that no row is empty
         // (a pad query's output means nothing, but must not be NaN).
         mask = vis.view({1, 1, T, T}).logical_and(keyOk.view({B, 1, 1, T})).logical_or(qi.eq(kj).view({1, 1, T, T}));
+        if (sink) // every query sees its head's sink
+            mask = at::cat({mask.expand({B, 1, T, T}), at::ones({B, 1, T, 1}, mask.options())}, -1);
     }
     at::Tensor out = compat::sdpa(qh, kh, vh, mask, !mask.defined(), scale); // [B, nh, T, Dv]
     return out.transpose(1, 2).reshape({B * T, nh * Dv});
@@ -59,7 +78,8 @@ at::Tensor MixtralRuntime::Impl::attentionSdpa(const at::Tensor& q, const at::Te
 
 // h: [B, T, H] normed; returns attention output projected [B*T, H].
 at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
-                     const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const
+                     const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask,
+                     int64_t window) const
 {
     const int64_t nh = cfg.numHeads, kv = cfg.numKvHeads, D = cfg.headDim;
     at::Tensor qkv = lin(hN, w[Qkv], w[QkvBias]); // [N, (nh + 2kv) D]
@@ -86,16 +106,20 @@ at::Tensor MixtralRuntime::Impl::attention(const at::Tensor& hN, const LayerWeig
     // cos/sin: [T, 1, D]
     q = q * cos + rotateHalf(q) * sin;
     k = k * cos + rotateHalf(k) * sin;
-    return attend(q, k, v, w, B, T, keyOk, rightPadded, sdpaMask, 1.0 / std::sqrt(double(D)) * cfg.softmaxScaleFactor);
+    return attend(q, k, v, w, B, T, keyOk, rightPadded, sdpaMask, 1.0 / std::sqrt(double(D)) * cfg.softmaxScaleFactor,
+                  window);
 }
 
 at::Tensor MixtralRuntime::Impl::attend(at::Tensor q, at::Tensor k, at::Tensor v, const LayerWeights& w, int64_t B,
                                         int64_t T, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask,
-                                        double scale) const
+                                        double scale, int64_t window) const
 {
     const int64_t nh = cfg.numHeads, kv = k.size(2), D = q.size(-1), Dv = v.size(-1), r = nh / kv;
+    if (window < 0)
+        window = cfg.slidingWindow;
+    const at::Tensor& sinks = w[Sinks];
     if (useSdpa(q))
-        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask, scale), w[O]);
+        return lin(attentionSdpa(q, k, v, B, T, keyOk, rightPadded, sdpaMask, scale, window, sinks), w[O], w[OBias]);
     // [B, kv, T, r, D]: a chunk of query positions is contiguous per (b, kv head).
     q = q.view({B, T, kv, r, D}).permute({0, 2, 1, 3, 4}).contiguous();
     k = k.permute({0, 2, 1, 3}).contiguous(); // [B, kv, S, D]
@@ -112,8 +136,8 @@ at::Tensor MixtralRuntime::Impl::attend(at::Tensor q, at::Tensor k, at::Tensor v
     for (int64_t t0 = 0; t0 < T; t0 += chunk) {
         const int64_t t1 = std::min(T, t0 + chunk), C = t1 - t0;
         int64_t s0 = 0;
-        if (cfg.slidingWindow > 0)
-            s0 = std::max<int64_t>(0, t0 - cfg.slidingWindow + 1);
+        if (window > 0)
+            s0 = std::max<int64_t>(0, t0 - window + 1);
         const int64_t S = t1 - s0;
         at::Tensor qc = q.narrow(2, t0, C).reshape({B * kv, C * r, D});
         at::Tensor kc = k.narrow(2, s0, S).reshape({B * kv, S, D});
@@ -122,8 +146,8 @@ at::Tensor MixtralRuntime::Impl::attend(at::Tensor q, at::Tensor k, at::Tensor v
         at::Tensor qi = qpos.narrow(0, t0, C).view({C, 1});
         at::Tensor kj = qpos.narrow(0, s0, S).view({1, S});
         at::Tensor hidden = kj.gt(qi);
-        if (cfg.slidingWindow > 0)
-            hidden = hidden.logical_or(kj.le(qi - cfg.slidingWindow));
+        if (window > 0)
+            hidden = hidden.logical_or(kj.le(qi - window));
         at::Tensor bias = padBias.narrow(1, s0, S).view({B, 1, 1, 1, S}) +
                           at::zeros({C, S}, fopts).masked_fill_(hidden, lowest).view({1, 1, C, 1, S});
         at::Tensor scores;
@@ -136,13 +160,30 @@ at::Tensor MixtralRuntime::Impl::attend(at::Tensor q, at::Tensor k, at::Tensor v
             scores = bias.expand({B, kv, C, r, S}).contiguous().view({B * kv, C * r, S});
             scores.baddbmm_(qc, kc.transpose(1, 2), 1.0, scale);
         }
-        at::Tensor probs = at::_softmax_out(scores, scores, -1, false);
+        at::Tensor probs = sinks.defined() ? softmaxWithSinks(scores, sinks, B, kv, C, r, low, q.scalar_type())
+                                           : at::_softmax_out(scores, scores, -1, false);
         if (probs.scalar_type() != q.scalar_type())
             probs = probs.to(q.scalar_type());
         at::Tensor oc = mm(probs, vc).view({B, kv, C, r, Dv});
         out.narrow(1, t0, C).copy_(oc.permute({0, 2, 1, 3, 4}));
     }
-    return lin(out.view({B * T, nh * Dv}), w[O]);
+    return lin(out.view({B * T, nh * Dv}), w[O], w[OBias]);
+}
+
+// transformers' gpt-oss eager attention: the sink logit joins the row, the max is taken
+// off, softmax, the sink's column dropped. In bfloat16 / float16 the logits and their
+// shifted values are rounded to the dtype as transformers computes them in it.
+at::Tensor MixtralRuntime::Impl::softmaxWithSinks(const at::Tensor& scores, const at::Tensor& sinks, int64_t B,
+                                                  int64_t kv, int64_t C, int64_t r, bool low,
+                                                  at::ScalarType dtype) const
+{
+    const int64_t S = scores.size(-1);
+    at::Tensor col = sinks.to(at::kFloat).view({1, kv, 1, r, 1}).expand({B, kv, C, r, 1}).reshape({B * kv, C * r, 1});
+    at::Tensor full = at::cat({scores, col}, -1);
+    full = full - std::get<0>(full.max(-1, true));
+    if (low)
+        full = full.to(dtype).to(at::kFloat);
+    return at::softmax(full, -1).narrow(-1, 0, S);
 }
 
 } // namespace specmoe

@@ -32,8 +32,11 @@ namespace runtime_detail {
 // is not here: every router stays resident (gates). Multi-head latent attention has its
 // own slots instead of Qkv: MlaA = cat(q_a_proj when q is low-rank, kv_a_proj_with_mqa),
 // MlaQ = q_b_proj or q_proj, the two latent norms, and MlaKvB = kv_b_proj.
+// gpt-oss adds OBias [H], Sinks [heads], and the experts' biases W13Bias [E, 2I] (gate
+// then up, like W13) and W2Bias [E, H].
 enum Slot : int { InNorm, PostNorm, Qkv, QkvBias, QNorm, KNorm, O, W13, W2, SharedW13, SharedW2, SharedGate,
-                  DenseW13, DenseW2, MlaA, MlaQ, MlaQNorm, MlaKvNorm, MlaKvB, kSlots };
+                  DenseW13, DenseW2, MlaA, MlaQ, MlaQNorm, MlaKvNorm, MlaKvB, OBias, Sinks, W13Bias, W2Bias,
+                  kSlots };
 
 struct LayerWeights {
     std::array<at::Tensor, kSlots> t;
@@ -46,6 +49,11 @@ struct Piece {
     std::string name;
     int64_t rowOffset = 0; // first row of the destination (dim 0 after the expert index)
     int expert = -1;       // >= 0: destination is w[expert]
+    // Conversions of a whole fused tensor on its way in (gpt-oss): `mxfp4`: `name` is the
+    // stem of NAME_blocks / NAME_scales (mxfp4.h), dequantized; `transposed`: the source's
+    // last two axes swapped (input-major [E, in, out] -> [E, out, in]); `deinterleave`: axis
+    // 1 of the result holds gate/up pairs (0::2, 1::2), reordered to gate then up.
+    bool mxfp4 = false, transposed = false, deinterleave = false;
 };
 
 } // namespace runtime_detail
@@ -67,6 +75,7 @@ struct MixtralRuntime::Impl {
         std::array<std::vector<Piece>, runtime_detail::kSlots> parts;
         std::vector<Piece> gate;
         std::vector<Piece> routerBias; // when cfg.routerBias
+        std::vector<Piece> gateBias;   // when cfg.routerLinearBias
         bool moe = false;
     };
     std::vector<Recipe> recipes;
@@ -74,6 +83,7 @@ struct MixtralRuntime::Impl {
 
     at::Tensor embed, finalNorm, lmHead;
     std::vector<at::Tensor> gates;           // every MoE layer's router (by decoder layer), resident
+    std::vector<at::Tensor> gateBias;        // its linear's bias (when cfg.routerLinearBias), with it
     std::vector<at::Tensor> routerBias;      // its score-correction bias, float32 (when cfg.routerBias)
     std::vector<at::Tensor> postNorm32;      // float32 post-attention norms (mixed mode, MoE layers)
     // Feature projection per layer on the layer's device (float32): P_l [F, H], mu_l [H].
@@ -98,6 +108,11 @@ struct MixtralRuntime::Impl {
     // anyFloat: any float dtype, whatever torch_dtype says (DeepSeek-V3 keeps its router
     // bias in float32 in a bfloat16 checkpoint).
     void expect(const std::string& name, const std::vector<int64_t>& shape, bool anyFloat = false);
+    // An MXFP4 pair NAME_blocks [E, rows, cols / 32, 16] / NAME_scales [E, rows, cols / 32]
+    // (uint8) for an output-major [E, rows, cols] matrix.
+    void expectMxfp4(const std::string& name, int64_t experts, int64_t rows, int64_t cols);
+    void buildInputMajorExperts(const std::string& prefix, Recipe& r); // gpt-oss's fused experts
+    at::Tensor readPiece(const Piece& pc, bool scan);                  // a converted piece (Piece flags)
     void buildRecipes();
     void buildLayerRecipe(int64_t l, Recipe& r);
     void buildMlaRecipe(const std::string& prefix, Recipe& r); // runtime_mla.cpp
@@ -144,15 +159,24 @@ struct MixtralRuntime::Impl {
     // ---- attention (runtime_attention.cpp) -----------------------------------------------
     static at::Tensor rotateHalf(const at::Tensor& v);
     bool useSdpa(const at::Tensor& x) const;
+    // window: the layer's sliding window (0: none); sinks: its per-head sink logits or
+    // undefined (runtime_attention.cpp).
     at::Tensor attentionSdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t B, int64_t T,
-                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale) const;
+                             const at::Tensor& keyOk, bool rightPadded, at::Tensor& maskCache, double scale,
+                             int64_t window, const at::Tensor& sinks) const;
     // Rotary positions applied; q [B, T, nh, Dqk], k [B, T, kv, Dqk], v [B, T, kv, Dv] ->
     // softmax(scale q k^T + mask) v projected by o_proj, [B*T, H].
     at::Tensor attend(at::Tensor q, at::Tensor k, at::Tensor v, const LayerWeights& w, int64_t B, int64_t T,
-                      const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask, double scale) const;
+                      const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask, double scale,
+                      int64_t window = -1) const; // window < 0: cfg.slidingWindow
     at::Tensor attention(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
-                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask) const;
+                         const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded, at::Tensor& sdpaMask,
+                         int64_t window) const;
     // Multi-head latent attention (runtime_mla.cpp); cos / sin [T, 1, qkRopeHeadDim].
+    // softmax over [scores, the head's sink logit] without the sink column (chunked kernel):
+    // scores [B * kv, C * r, S] float32, heads h = kv head * r + j.
+    at::Tensor softmaxWithSinks(const at::Tensor& scores, const at::Tensor& sinks, int64_t B, int64_t kv, int64_t C,
+                                int64_t r, bool low, at::ScalarType dtype) const;
     at::Tensor attentionMla(const at::Tensor& hN, const LayerWeights& w, int64_t B, int64_t T, const at::Tensor& cos,
                             const at::Tensor& sin, const at::Tensor& keyOk, bool rightPadded,
                             at::Tensor& sdpaMask) const;
@@ -167,6 +191,10 @@ struct MixtralRuntime::Impl {
     bool useDense(const at::Tensor& x) const;
     at::Tensor moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
     at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
+    // The experts' activation of a = [.., 2I] (gate then up): silu(gate) * up, or gpt-oss's
+    // clamped SwiGLU (cfg.expertActivation). `low`: a float32 tensor holding values of
+    // x's dtype; each step is rounded to that dtype, as transformers computes in it.
+    at::Tensor expertAct(const at::Tensor& a, int64_t I, at::ScalarType dtype, bool low) const;
     // One always-on MLP (a shared expert or a dense layer): w2(silu(gate x) * up x).
     at::Tensor mlp(const at::Tensor& x, const at::Tensor& w13, const at::Tensor& w2) const;
     // The shared expert's contribution, sigmoid-gated where the family gates it.

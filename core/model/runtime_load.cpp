@@ -3,6 +3,7 @@
 #include "core/model/runtime_impl.h"
 
 #include "core/model/family/model_family.h"
+#include "core/model/mxfp4.h"
 
 #include "core/safetensors/weight_finite.h"
 #include "core/tensor/torch_compat.h"
@@ -63,6 +64,10 @@ std::vector<int64_t> MixtralRuntime::Impl::shapeOf(int slot) const
     case MlaQNorm: return {cfg.qLoraRank};
     case MlaKvNorm: return {cfg.kvLoraRank};
     case MlaKvB: return {cfg.numHeads * (cfg.qkNopeHeadDim + cfg.vHeadDim), cfg.kvLoraRank};
+    case OBias: return {H};
+    case Sinks: return {cfg.numHeads};
+    case W13Bias: return {E, 2 * I};
+    case W2Bias: return {E, H};
     default: return {};
     }
 }
@@ -84,6 +89,27 @@ void MixtralRuntime::Impl::expect(const std::string& name, const std::vector<int
         throw Error(where + ": dtype " + stDTypeName(e.dtype) + " contradicts config.json torch_dtype \"" + cd + "\"");
     if (e.shape != shape)
         throw Error(where + ": shape " + shapeText(e.shape) + " but config.json implies " + shapeText(shape));
+}
+
+void MixtralRuntime::Impl::expectMxfp4(const std::string& name, int64_t experts, int64_t rows, int64_t cols)
+{
+    const std::vector<int64_t> blockShape = {experts, rows, cols / 32, 16}, scaleShape = {experts, rows, cols / 32};
+    const std::string blocks = name + "_blocks", scales = name + "_scales";
+    for (const std::string& t : {blocks, scales}) {
+        const auto ref = files.get(t);
+        expectedNames.insert(t);
+        const auto& e = *ref.entry;
+        const std::string where = ref.file->path() + ": tensor \"" + t + "\"";
+        if (e.dtype != StDType::U8)
+            throw Error(where + ": dtype " + stDTypeName(e.dtype) + " is not U8 (MXFP4 " +
+                        (t == blocks ? "blocks" : "scales") + ")");
+        if (t == blocks && e.shape != blockShape)
+            throw Error(where + ": shape " + shapeText(e.shape) + " but config.json implies " + shapeText(blockShape) +
+                        " (MXFP4: blocks of 32 weights in 16 bytes along the " + std::to_string(cols) + " inputs)");
+        if (t == scales && e.shape != scaleShape)
+            throw Error(where + ": shape " + shapeText(e.shape) + " does not match its blocks " + shapeText(blockShape) +
+                        " (one scale per block: " + shapeText(scaleShape) + ")");
+    }
 }
 
 // Layer l's tensors by the family's names, each checked (presence, dtype, shape) in the
@@ -128,6 +154,14 @@ void MixtralRuntime::Impl::buildAttentionRecipe(const std::string& p, Recipe& r)
     expect(p + n.kProj, {nkv, H});
     expect(p + n.vProj, {nkv, H});
     expect(p + n.oProj, {H, nq});
+    if (cfg.oProjBias) {
+        parts[OBias] = {{p + n.oBias}};
+        expect(p + n.oBias, {H});
+    }
+    if (cfg.attentionSinks) {
+        parts[Sinks] = {{p + n.sinks}};
+        expect(p + n.sinks, shapeOf(Sinks), true);
+    }
     if (cfg.attentionBias) {
         parts[QkvBias] = {{p + n.qBias, 0}, {p + n.kBias, nq}, {p + n.vBias, nq + nkv}};
         expect(p + n.qBias, {nq});
@@ -150,6 +184,14 @@ void MixtralRuntime::Impl::buildMoeRecipe(const std::string& p, Recipe& r)
     const int64_t H = cfg.hiddenSize, I = cfg.intermediateSize;
     auto& parts = r.parts;
     r.moe = true;
+    if (cfg.routerLinearBias) {
+        r.gateBias = {{p + n.routerLinearBias}};
+        expect(p + n.routerLinearBias, {cfg.numExperts}, true);
+    }
+    if (n.fusedInputMajor) {
+        buildInputMajorExperts(p, r);
+        return;
+    }
     const bool fused = files.has(p + n.fusedGateUp) || (n.router != n.fusedRouter && files.has(p + n.fusedRouter));
     if (fused) { // transformers 5 fused layout
         r.gate = {{p + n.fusedRouter}};
@@ -187,6 +229,41 @@ void MixtralRuntime::Impl::buildMoeRecipe(const std::string& p, Recipe& r)
             parts[SharedGate] = {{p + n.sharedGate}};
             expect(p + n.sharedGate, shapeOf(SharedGate));
         }
+    }
+}
+
+// gpt-oss's experts: the router, gate_up [E, H, 2I] (gate/up interleaved) and down
+// [E, I, H], or their MXFP4 blocks and scales, and the two biases; converted on load to
+// W13 [E, 2I, H] (gate then up) and W2 [E, H, I] (Piece's flags).
+void MixtralRuntime::Impl::buildInputMajorExperts(const std::string& p, Recipe& r)
+{
+    const WeightNames& n = familyNamed(cfg.family).names;
+    const int64_t H = cfg.hiddenSize, I = cfg.intermediateSize, E = cfg.numExperts;
+    auto& parts = r.parts;
+    r.gate = {{p + n.fusedRouter}};
+    expect(p + n.fusedRouter, gateShape());
+    Piece gateUp{p + n.fusedGateUp}, down{p + n.fusedDown};
+    gateUp.deinterleave = true;
+    // MXFP4 as config.json says, unless the float tensors are there (a dequantized save).
+    const bool packed = cfg.expertQuant == "mxfp4" ? !files.has(gateUp.name) : files.has(gateUp.name + "_blocks");
+    if (packed) {
+        gateUp.mxfp4 = down.mxfp4 = true;
+        expectMxfp4(gateUp.name, E, 2 * I, H);
+        expectMxfp4(down.name, E, H, I);
+    } else {
+        gateUp.transposed = down.transposed = true;
+        expect(gateUp.name, {E, H, 2 * I});
+        expect(down.name, {E, I, H});
+    }
+    parts[W13] = {gateUp};
+    parts[W2] = {down};
+    if (cfg.expertBias) {
+        Piece bias{p + n.fusedGateUpBias};
+        bias.deinterleave = true;
+        parts[W13Bias] = {bias};
+        parts[W2Bias] = {{p + n.fusedDownBias}};
+        expect(bias.name, shapeOf(W13Bias), true);
+        expect(p + n.fusedDownBias, shapeOf(W2Bias), true);
     }
 }
 
@@ -251,6 +328,10 @@ void MixtralRuntime::Impl::fill(at::Tensor& dst, const std::vector<Piece>& piece
 {
     std::vector<char> bounce;
     for (const auto& pc : pieces) {
+        if (pc.mxfp4 || pc.transposed || pc.deinterleave) { // a whole tensor, converted
+            (pc.expert >= 0 ? dst.select(0, pc.expert) : dst).copy_(readPiece(pc, scan));
+            continue;
+        }
         const auto ref = files.get(pc.name);
         const auto& e = *ref.entry;
         at::Tensor target = pc.expert >= 0 ? dst.select(0, pc.expert) : dst;
@@ -292,6 +373,41 @@ void MixtralRuntime::Impl::fill(at::Tensor& dst, const std::vector<Piece>& piece
         // process's resident set (streaming under a memory cap; no double count when
         // resident), and no page of the mapping faults.
     }
+}
+
+// A piece with conversions, in the destination's layout (float32 when dequantized, else
+// the file's dtype). MXFP4 weights are checked after dequantization: a scale of 255 makes
+// them infinite or NaN.
+at::Tensor MixtralRuntime::Impl::readPiece(const Piece& pc, bool scan)
+{
+    at::Tensor t;
+    if (pc.mxfp4) {
+        auto raw = [&](const std::string& name) {
+            const auto ref = files.get(name);
+            at::Tensor u = at::empty(ref.entry->shape, at::TensorOptions().dtype(at::kByte));
+            ref.file->file().readInto(u.data_ptr(), ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
+            return u;
+        };
+        // One expert at a time: the decoding's temporaries stay a fraction of the layer.
+        const at::Tensor blocks = raw(pc.name + "_blocks"), scales = raw(pc.name + "_scales");
+        t = at::empty({blocks.size(0), blocks.size(1), blocks.size(2) * 32}, at::TensorOptions().dtype(at::kFloat));
+        for (int64_t e = 0; e < blocks.size(0); ++e)
+            t[e].copy_(dequantizeMxfp4(blocks[e], scales[e]));
+        if (scan && !at::isfinite(t).all().item<bool>())
+            throw Error(files.get(pc.name + "_scales").file->path() + ": tensor \"" + pc.name +
+                        "_scales\": a scale of 255 (not a number in E8M0) makes weights non-finite");
+    } else {
+        const auto ref = files.get(pc.name);
+        t = at::empty(ref.entry->shape, at::TensorOptions().dtype(scalarOf(ref.entry->dtype)));
+        fill(t, {{pc.name}}, scan);
+        if (pc.transposed)
+            t = t.transpose(-1, -2);
+    }
+    if (pc.deinterleave) { // axis 1 holds (gate, up) pairs: gate rows first, then up rows
+        const int64_t n = t.size(1);
+        t = at::cat({t.slice(1, 0, n, 2), t.slice(1, 1, n, 2)}, 1);
+    }
+    return t;
 }
 
 at::Tensor MixtralRuntime::Impl::loadCpu(const std::vector<Piece>& pieces, const std::vector<int64_t>& shape, bool pinned,
@@ -342,10 +458,12 @@ void MixtralRuntime::Impl::hintLayer(size_t l)
 {
     const Recipe& r = recipes[l];
     for (int s : {Qkv, O, W13, W2, SharedW13, SharedW2, DenseW13, DenseW2, MlaA, MlaQ, MlaKvB})
-        for (const auto& pc : r.parts[size_t(s)]) {
-            const auto ref = files.get(pc.name);
-            ref.file->file().willNeed(ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
-        }
+        for (const auto& pc : r.parts[size_t(s)])
+            for (const std::string& name : pc.mxfp4 ? std::vector<std::string>{pc.name + "_blocks", pc.name + "_scales"}
+                                                    : std::vector<std::string>{pc.name}) {
+                const auto ref = files.get(name);
+                ref.file->file().willNeed(ref.file->dataStart() + ref.entry->begin, ref.entry->bytes());
+            }
 }
 
 void MixtralRuntime::Impl::progress(int64_t done, int64_t total)
@@ -401,6 +519,7 @@ void MixtralRuntime::Impl::place()
                      : loadCpu({{"lm_head.weight"}}, {cfg.vocabSize, cfg.hiddenSize}).to(lastDev);
     }
     gates.resize(L);
+    gateBias.resize(L);
     routerBias.resize(L);
     postNorm32.resize(L);
     for (size_t l = 0; l < L; ++l) {
@@ -418,6 +537,9 @@ void MixtralRuntime::Impl::place()
             routerBias[l] = loadCpu(recipes[l].routerBias, {cfg.numExperts}, false, mixed() ? at::kFloat : dt)
                                 .to(at::kFloat)
                                 .to(layerDev[l]);
+        if (!recipes[l].gateBias.empty()) // with the router, in its dtype
+            gateBias[l] = loadCpu(recipes[l].gateBias, {cfg.numExperts}, false, mixed() ? at::kFloat : dt)
+                              .to(layerDev[l]);
         if (mixed()) {
             gates[l] = loadCpu(recipes[l].gate, gateShape(), false, at::kFloat).to(layerDev[l]);
             postNorm32[l] = loadCpu(recipes[l].parts[PostNorm], shapeOf(PostNorm), false, at::kFloat).to(layerDev[l]);

@@ -32,20 +32,34 @@ at::Tensor MixtralRuntime::Impl::moeDense(const at::Tensor& x, const LayerWeight
     const at::ScalarType ct = low ? at::kFloat : x.scalar_type();
     at::Tensor xin = x.to(ct), w13 = w[W13].to(ct), w2 = w[W2].to(ct);
     at::Tensor a = at::matmul(xin.unsqueeze(0), w13.transpose(1, 2)); // [E, N, 2I]
+    if (w[W13Bias].defined())
+        a.add_(w[W13Bias].to(ct).unsqueeze(1));
     if (low)
         a = a.to(x.scalar_type()).to(at::kFloat);
-    at::Tensor hcur = at::silu(a.narrow(2, 0, I));
-    if (low)
-        hcur = hcur.to(x.scalar_type()).to(at::kFloat);
-    hcur.mul_(a.narrow(2, I, I));
+    at::Tensor hcur = expertAct(a, I, x.scalar_type(), low);
     if (low)
         hcur = hcur.to(x.scalar_type()).to(at::kFloat);
     at::Tensor y = at::bmm(hcur, w2.transpose(1, 2)); // [E, N, H]
+    if (w[W2Bias].defined())
+        y.add_(w[W2Bias].to(ct).unsqueeze(1));
     if (low)
         y = y.to(x.scalar_type()).to(at::kFloat);
     at::Tensor gate = at::zeros({N, E}, wts.options().dtype(at::kFloat)).scatter_(1, idx, wts.to(at::kFloat));
     gate = gate.to(x.scalar_type()).to(ct).t().unsqueeze(-1); // [E, N, 1]
     return y.mul_(gate).sum(0).to(x.scalar_type());
+}
+
+at::Tensor MixtralRuntime::Impl::expertAct(const at::Tensor& a, int64_t I, at::ScalarType dtype, bool low) const
+{
+    const at::Tensor gate = a.narrow(-1, 0, I), up = a.narrow(-1, I, I);
+    auto rounded = [&](at::Tensor t) { return low ? t.to(dtype).to(at::kFloat) : t; };
+    if (cfg.expertActivation == ModelConfig::ExpertActivation::SiluGlu)
+        return rounded(at::silu(gate)).mul_(up);
+    // gpt-oss: (up.clamp(-limit, limit) + 1) * g * sigmoid(alpha * g), g = gate.clamp(max = limit).
+    const double limit = cfg.swigluLimit;
+    const at::Tensor g = gate.clamp_max(limit);
+    const at::Tensor glu = rounded(g * rounded(at::sigmoid(rounded(g * cfg.swigluAlpha))));
+    return rounded(up.clamp(-limit, limit) + 1).mul_(glu);
 }
 
 // x: [N, H]; w13 [2I, H] = cat(gate, up); w2 [H, I]. On the CPU in float16 / bfloat16 the
@@ -91,15 +105,21 @@ at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w,
         if (n == 0)
             continue;
         at::Tensor dst = ys.narrow(0, off, n);
+        // The experts' biases (gpt-oss), undefined for the other families.
+        const at::Tensor b13 = w[W13Bias].defined() ? w[W13Bias].select(0, e) : at::Tensor();
+        const at::Tensor b2 = w[W2Bias].defined() ? w[W2Bias].select(0, e) : at::Tensor();
         if (lowCpu(xs)) {
-            const at::Tensor w13 = w[W13].select(0, e).to(at::kFloat);
-            at::Tensor a = at::linear(xs.narrow(0, off, n).to(at::kFloat), w13).to(xs.scalar_type()).to(at::kFloat);
-            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).to(xs.scalar_type()).to(at::kFloat).mul_(a.narrow(1, I, I));
-            dst.copy_(at::linear(hcur.to(xs.scalar_type()).to(at::kFloat), w[W2].select(0, e).to(at::kFloat)));
+            const at::ScalarType st = xs.scalar_type();
+            at::Tensor a = lin(xs.narrow(0, off, n), w[W13].select(0, e), b13).to(at::kFloat); // rounded to st
+            at::Tensor hcur = expertAct(a, I, st, true);
+            dst.copy_(lin(hcur.to(st), w[W2].select(0, e), b2));
         } else {
-            at::Tensor a = lin(xs.narrow(0, off, n), w[W13].select(0, e)); // [n, 2I]
-            at::Tensor hcur = at::silu(a.narrow(1, 0, I)).mul_(a.narrow(1, I, I));
-            at::linear_out(dst, hcur, w[W2].select(0, e));
+            at::Tensor a = lin(xs.narrow(0, off, n), w[W13].select(0, e), b13); // [n, 2I]
+            at::Tensor hcur = expertAct(a, I, xs.scalar_type(), false);
+            if (b2.defined())
+                at::linear_out(dst, hcur, w[W2].select(0, e), b2);
+            else
+                at::linear_out(dst, hcur, w[W2].select(0, e));
         }
         off += n;
     }

@@ -123,7 +123,7 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         at::Tensor ids;
     };
     std::vector<Probe> outProbes;
-    at::Tensor sdpaMask; // see attentionSdpa()
+    at::Tensor sdpaMask[2]; // see attentionSdpa(): layers without and with a sliding window
     if (stream) {
         prefetch(0);
     }
@@ -146,8 +146,10 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
             w = &layers[ul];
         }
         at::Tensor h = rmsnorm(x, (*w)[InNorm]);
-        x = x + (cfg.mla() ? attentionMla(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask)
-                           : attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, sdpaMask));
+        const int64_t window = cfg.windowOf(l);
+        at::Tensor& mask = sdpaMask[window > 0 ? 1 : 0];
+        x = x + (cfg.mla() ? attentionMla(h, *w, B, T, cosT, sinT, keyOk, rightPadded, mask)
+                           : attention(h, *w, B, T, cosT, sinT, keyOk, rightPadded, mask, window));
         if (!recipes[ul].moe) { // a dense layer: its MLP, no routing
             at::Tensor h2 = rmsnorm(x, (*w)[PostNorm]);
             if (needMoe)
@@ -159,7 +161,7 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
         const size_t um = static_cast<size_t>(++m);
         at::Tensor hr; // the router's input (float32 in mixed mode)
         at::Tensor h2 = rmsnorm(x, (*w)[PostNorm], &hr, postNorm32[ul]);
-        at::Tensor logits = lin(hr, gates[ul]); // [N, E]
+        at::Tensor logits = lin(hr, gates[ul], gateBias[ul]); // [N, E]
         at::Tensor tw;
         at::Tensor ti = selectExperts(logits, routerBias[ul], &tw);
         // Kept on the device until the pass ends: a copy to the host here would make
@@ -184,7 +186,7 @@ RoutingResult MixtralRuntime::Impl::routeChecked(const at::Tensor& idsCpu, const
                 continue;
             const size_t tl = static_cast<size_t>(moeLayers[static_cast<size_t>(t)]);
             const at::Tensor& g = gates[tl];
-            at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g);
+            at::Tensor lg = lin(g.device() == hr.device() ? hr : hr.to(g.device()), g, gateBias[tl]);
             at::Tensor pi = selectExperts(lg, routerBias[tl], nullptr); // layer t's router function
             outProbes.push_back({m, di, pi});
         }

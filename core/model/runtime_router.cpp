@@ -17,6 +17,14 @@ at::Tensor MixtralRuntime::Impl::selectExperts(const at::Tensor& logits, const a
 {
     using RS = ModelConfig::RouterScore;
     const int64_t K = cfg.topk;
+    if (cfg.softmaxAfterTopk) {
+        // gpt-oss: the top-k of the logits, weights a softmax over the k chosen logits (in
+        // the logits' dtype, as transformers).
+        auto [tl, ti] = at::topk(logits, K, -1, true, true);
+        if (weights)
+            *weights = at::softmax(tl, -1).to(at::kFloat);
+        return ti;
+    }
     const at::Tensor l32 = logits.to(at::kFloat);
     const at::Tensor scores = cfg.routerScore == RS::Sigmoid ? at::sigmoid(l32) : at::softmax(l32, -1);
     if (!bias.defined() && !cfg.groupLimited) {

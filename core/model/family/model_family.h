@@ -36,6 +36,15 @@ struct WeightNames {
     std::string fusedRouter = "mlp.gate.weight";
     std::string routerBias = "mlp.gate.e_score_correction_bias"; // [E], when ModelConfig::routerBias
     std::string fusedGateUp = "mlp.experts.gate_up_proj", fusedDown = "mlp.experts.down_proj";
+    // gpt-oss's fused experts are input-major: gate_up [E, H, 2I] with gate and up
+    // interleaved along the last axis (gate 0::2, up 1::2), down [E, I, H]; stored as MXFP4
+    // NAME_blocks [E, rows, cols / 32, 16] and NAME_scales [E, rows, cols / 32] (rows x cols
+    // = the output-major matrix) when ModelConfig::expertQuant is "mxfp4".
+    bool fusedInputMajor = false;
+    std::string fusedGateUpBias = "mlp.experts.gate_up_proj_bias", fusedDownBias = "mlp.experts.down_proj_bias";
+    std::string routerLinearBias = "mlp.router.bias";        // when ModelConfig::routerLinearBias
+    std::string oBias = "self_attn.o_proj.bias";             // when ModelConfig::oProjBias
+    std::string sinks = "self_attn.sinks";                   // [heads], when ModelConfig::attentionSinks
     // Shared expert (when sharedExpertIntermediateSize > 0): sharedPrefix + gate_proj ... .
     std::string sharedPrefix = "mlp.shared_expert.";
     std::string sharedGate = "mlp.shared_expert_gate.weight"; // [1, H], when sharedExpertGate

@@ -12,6 +12,7 @@ const ModelFamily& qwen3MoeFamily();
 const ModelFamily& deepseekV3Family();
 const ModelFamily& deepseekV2Family();
 const ModelFamily& olmoeFamily();
+const ModelFamily& gptOssFamily();
 
 const std::vector<const ModelFamily*>& modelFamilies()
 {
@@ -22,6 +23,7 @@ const std::vector<const ModelFamily*>& modelFamilies()
         &deepseekV3Family(),
         &deepseekV2Family(),
         &olmoeFamily(),
+        &gptOssFamily(),
     };
     return all;
 }

@@ -2,7 +2,7 @@
 // lookahead and features) and analyze on it; the trace records the family, the routing
 // function and the layer map. The Qwen2-MoE fixture (a dense layer 1) checks a layer map
 // that is not the identity and the shared expert count; DeepSeek-V2's fixture two shared
-// experts and its router function.
+// experts and its router function; gpt-oss's fixture its router function.
 #include "core/model/family/model_family.h"
 #include "core/trace/trace_set.h"
 #include "tests/support/test_support.h"
@@ -95,4 +95,17 @@ TEST(CliFamilies, DeepseekV2TraceRecordsSharedExpertsAndRouting)
     EXPECT_EQ(ts.model().routing, "softmax_group_topk_unnormalized");
     EXPECT_EQ(ts.dims().moeLayers, (std::vector<int>{1, 2}));
     EXPECT_EQ(ts.dims().sharedExperts, 2);
+}
+
+// gpt-oss's fixture (MXFP4 experts, a router bias, sinks, a sliding and a full layer): the
+// trace names its router function as imported traces do ("topk_softmax").
+TEST(CliFamilies, GptOssTraceRecordsItsRouting)
+{
+    TempDir dir("cli-family");
+    const std::string trace = collect(dir, std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/gpt-oss-tiny", "t");
+    const TraceSet ts = TraceSet::open(trace);
+    EXPECT_EQ(ts.model().family, "gpt_oss");
+    EXPECT_EQ(ts.model().routing, "topk_softmax");
+    EXPECT_EQ(ts.dims().layers, 2);
+    EXPECT_EQ(ts.dims().topk, 2);
 }
