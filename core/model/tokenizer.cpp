@@ -252,6 +252,11 @@ std::string Tokenizer::piece(int64_t id) const
     return std::string(p, len);
 }
 
+std::string Tokenizer::recordedPiece(int64_t id) const
+{
+    return m_impl->json ? m_impl->json->recordedPiece(id) : piece(id);
+}
+
 std::string Tokenizer::pieceText(int64_t id) const
 {
     if (m_impl->json)
@@ -265,7 +270,7 @@ std::string Tokenizer::pieceText(int64_t id) const
 
 std::function<std::string(int32_t)> recordedTokenText(std::shared_ptr<const Tokenizer> tokenizer)
 {
-    return [tokenizer](int32_t id) { return tokenizer->piece(id); };
+    return [tokenizer](int32_t id) { return tokenizer->recordedPiece(id); };
 }
 
 void Tokenizer::checkVocab(int64_t modelVocab) const

@@ -42,9 +42,11 @@ public:
     int64_t eosId() const; // -1 for a tokenizer.json
     // The piece of an id as text (pieceDisplayText, core/util/piece_text.h).
     std::string pieceText(int64_t id) const;
-    // The raw SentencePiece piece ("▁the", "<0x0A>") or byte-level BPE token ("Ġthe"):
-    // what traces and analyses record.
+    // The raw SentencePiece piece ("▁the", "<0x0A>") or byte-level BPE token ("Ġthe").
     std::string piece(int64_t id) const;
+    // What traces and analyses record: the SentencePiece piece, or a byte-level token in
+    // SentencePiece's notation ("Ġthe" as "▁the", "Ċ" as "<0x0A>"; JsonTokenizer).
+    std::string recordedPiece(int64_t id) const;
     // Throws specmoe::Error naming the file when vocabSize() != modelVocab (a tokenizer.json:
     // when vocabSize() > modelVocab, as models pad their embedding).
     void checkVocab(int64_t modelVocab) const;

@@ -3,6 +3,7 @@
 #include "core/model/byte_level.h"
 #include "core/util/error.h"
 #include "core/util/json_error.h"
+#include "core/util/piece_text.h"
 #include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
@@ -333,6 +334,38 @@ std::string JsonTokenizer::decode(const std::vector<int64_t>& ids) const
     return out;
 }
 
+namespace {
+
+void appendHexByte(std::string& out, unsigned char c)
+{
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "<0x%02X>", c);
+    out += buf;
+}
+
+} // namespace
+
+std::string JsonTokenizer::recordedPiece(int64_t id) const
+{
+    if (m_addedById.count(id))
+        return m_addedById.at(id);
+    const std::string p = piece(id);
+    std::string bytes;
+    if (!byte_level::decode(p, bytes))
+        return p;
+    const bool whole = validUtf8(bytes);
+    std::string out;
+    for (unsigned char c : bytes) {
+        if (!whole || c < 0x20 || c == 0x7F)
+            appendHexByte(out, c);
+        else if (c == ' ')
+            out += kSpaceMarker;
+        else
+            out += char(c);
+    }
+    return out;
+}
+
 std::string JsonTokenizer::pieceText(int64_t id) const
 {
     if (m_addedById.count(id))
@@ -344,11 +377,8 @@ std::string JsonTokenizer::pieceText(int64_t id) const
     if (validUtf8(bytes))
         return bytes;
     std::string hex; // a part of a character: its bytes, as SentencePiece shows byte pieces
-    for (unsigned char c : bytes) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "<0x%02X>", c);
-        hex += buf;
-    }
+    for (unsigned char c : bytes)
+        appendHexByte(hex, c);
     return hex;
 }
 

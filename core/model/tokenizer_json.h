@@ -36,6 +36,10 @@ public:
     std::string piece(int64_t id) const;
     // The token's text (" the"); bytes that are not whole UTF-8 characters as "<0xNN>".
     std::string pieceText(int64_t id) const;
+    // The token as traces and analyses record it, in SentencePiece's notation so that one
+    // display rule and one query rule serve every tokenizer (core/util/piece_text.h): a
+    // space as "▁", a control character or a part of a UTF-8 character as "<0xNN>".
+    std::string recordedPiece(int64_t id) const;
 
 private:
     struct AddedToken {

@@ -1,6 +1,7 @@
 #pragma once
 // One rule for token texts. Traces and analyses record a tokenizer's raw pieces
-// (SentencePiece: "▁the" for " the", "<0x0A>" for a byte), in the CLI's files and the
+// (SentencePiece: "▁the" for " the", "<0x0A>" for a byte; byte-level BPE tokens of a
+// tokenizer.json in the same notation, Tokenizer::recordedPiece), in the CLI's files and the
 // workbench's alike: they keep word starts and bytes visible in CSV and JSON. Views turn
 // them into text with pieceDisplayText; queries match with or without the word start.
 #include <string>

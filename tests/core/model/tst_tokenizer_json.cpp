@@ -6,6 +6,7 @@
 #include "core/model/pre_tokenizer.h"
 #include "core/model/tokenizer.h"
 #include "core/util/error.h"
+#include "core/util/piece_text.h"
 #include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
@@ -118,6 +119,24 @@ TEST(TokenizerJson, PiecesAndVocabulary)
     EXPECT_ERROR_HAS(g.checkVocab(320), "gpt-2.tokenizer.json", "50256", "320");
     EXPECT_ERROR_HAS(g.piece(40000), "gpt-2.tokenizer.json", "token id 40000"); // reduced away
     EXPECT_ERROR_HAS(g.decode({-3}), "gpt-2.tokenizer.json", "-3");
+}
+
+// Traces record byte-level tokens in SentencePiece's notation, so views and queries treat every
+// tokenizer alike: shown as text (pieceDisplayText) each gives back its own bytes.
+TEST(TokenizerJson, RecordedPiecesUseSentencePieceNotation)
+{
+    Tokenizer g(bpeData("gpt-2.tokenizer.json"));
+    EXPECT_EQ(g.recordedPiece(995), std::string(kSpaceMarker) + "world"); // "Ġworld"
+    EXPECT_EQ(g.recordedPiece(198), "<0x0A>");                            // "Ċ", a newline
+    EXPECT_EQ(recordedTokenText(std::make_shared<const Tokenizer>(bpeData("gpt-2.tokenizer.json")))(995),
+              g.recordedPiece(995));
+    int partial = 0;
+    for (int64_t id = 0; id < 256; ++id) {
+        const std::string recorded = g.recordedPiece(id);
+        EXPECT_EQ(pieceDisplayText(recorded), g.decode({id})) << "id " << id << " recorded as " << recorded;
+        partial += recorded.rfind("<0x", 0) == 0 && g.decode({id})[0] & 0x80 ? 1 : 0;
+    }
+    EXPECT_GT(partial, 0); // bytes that are only parts of a character are among them
 }
 
 // Qwen2's (and Qwen3's) Split pattern: case-insensitive contractions, single digits, a
