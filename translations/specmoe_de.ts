@@ -638,16 +638,6 @@
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
-        <source>SentencePiece model (*.model);;All files (*)</source>
-        <translation>SentencePiece-Modell (*.model);;Alle Dateien (*)</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
-        <source>tokenizer.model of the model folder</source>
-        <translation>tokenizer.model des Modellordners</translation>
-    </message>
-    <message>
         <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
@@ -793,8 +783,36 @@
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>Hidden-State-Merkmale pro Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den versteckten Zustand lesen. Teile mit &apos;+&apos; verbunden: gate_logits:D (die Logits der nächsten D Gates, D x Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen jedes Routers, Schichten x Experten Werte), full (die Router-Eingabe selbst, Werte in der versteckten Größe: für Studien an einer Stichprobe von Tokens). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten, versteckte Größe 4096) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
+        <translation>Wählen Sie einen Checkpoint-Ordner im Hugging-Face-Hub-Layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 oder gpt-oss (docs/models.md).</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <source>%1 layers</source>
+        <translation>%1 Schichten</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <source>%1 of %2 layers MoE</source>
+        <translation>%1 von %2 Schichten MoE</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <source>, a shared expert</source>
+        <translation>, ein geteilter Experte</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
+        <translation>
+            <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdatei.</numerusform>
+            <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdateien.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
@@ -802,9 +820,24 @@
         </translation>
     </message>
     <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
+        <translation>Der Modellordner enthält weder tokenizer.model noch tokenizer.json: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
+    </message>
+    <message>
         <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
+        <source>Tokenizer (*.model *.json);;All files (*)</source>
+        <translation>Tokenizer (*.model *.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
+        <source>tokenizer.model or tokenizer.json of the model folder</source>
+        <translation>tokenizer.model oder tokenizer.json des Modellordners</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="211"/>
@@ -912,160 +945,142 @@
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
-        <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
-        <translation>Wählen Sie den Ordner eines Checkpoints mit Mixtral-Architektur.</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="382"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
-        <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
-        <translation>
-            <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdatei.</numerusform>
-            <numerusform>%1: %2 Schichten × %3 Experten, Top-%4; verborgene Größe %5, Vokabular %6; %7; %n Gewichtsdateien.</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="444"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="447"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="555"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="549"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="566"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="560"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
-        <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
-        <translation>Der Modellordner enthält keine tokenizer.model: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="586"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="589"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="605"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="601"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>

@@ -632,16 +632,6 @@
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
-        <source>SentencePiece model (*.model);;All files (*)</source>
-        <translation>SentencePiece 模型 (*.model);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
-        <source>tokenizer.model of the model folder</source>
-        <translation>模型文件夹中的 tokenizer.model</translation>
-    </message>
-    <message>
         <location filename="../app/gui/collection_dialog.cpp" line="114"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
@@ -787,17 +777,59 @@
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分以“+”连接：gate_logits:D（后续 D 个门控的 logits，D x 专家数个值）、pca:R（在最初几个批次上估计的 R 个主方向）、routers（每个路由器的行，层数 x 专家数个值）、full（路由器输入本身，隐藏维度个值：用于对词元样本的研究）。在 Mixtral-8x7B 的维度下（32 层、8 个专家、隐藏维度 4096），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
+        <translation>选择 Hugging Face hub 布局的检查点文件夹：Mixtral、Qwen2-MoE、Qwen3-MoE、OLMoE、DeepSeek-V2/V3 或 gpt-oss（docs/models.md）。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <source>%1 layers</source>
+        <translation>%1 层</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <source>%1 of %2 layers MoE</source>
+        <translation>%2 层中 %1 层为 MoE</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <source>, a shared expert</source>
+        <translation>，一个共享专家</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="464"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
+        <translation>
+            <numerusform>%1：%2 × %3 个专家%4，top-%5（%6）；隐藏维度 %7，词表 %8；%9；%n 个权重文件。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform>
         </translation>
     </message>
     <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
+        <translation>模型文件夹中既没有 tokenizer.model 也没有 tokenizer.json：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
+    </message>
+    <message>
         <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
+        <source>Tokenizer (*.model *.json);;All files (*)</source>
+        <translation>分词器 (*.model *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
+        <source>tokenizer.model or tokenizer.json of the model folder</source>
+        <translation>模型文件夹中的 tokenizer.model 或 tokenizer.json</translation>
     </message>
     <message>
         <location filename="../app/gui/collection_dialog.cpp" line="211"/>
@@ -905,159 +937,142 @@
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
-        <source>Pick the folder of a Mixtral-architecture checkpoint.</source>
-        <translation>请选择 Mixtral 架构检查点所在的文件夹。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="375"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="382"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="389"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
-        <source>%1: %2 layers × %3 experts, top-%4; hidden size %5, vocabulary %6; %7; %n weight file(s).</source>
-        <translation>
-            <numerusform>%1：%2 层 × %3 个专家，top-%4；隐藏维度 %5，词表 %6；%7；%n 个权重文件。</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="444"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="447"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="555"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="549"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="558"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="566"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="560"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="565"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
-        <source>The model folder has no tokenizer.model: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
-        <translation>模型文件夹中没有 tokenizer.model：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="586"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="589"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="605"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="601"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>

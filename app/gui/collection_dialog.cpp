@@ -371,7 +371,7 @@ void CollectionDialog::modelChanged()
     const QString dir = m_model->path();
     if (dir.isEmpty()) {
         m_modelSummary->setText(tr("Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, "
-                                   "Qwen3-MoE, OLMoE or DeepSeek-V2/V3 (docs/models.md)."));
+                                   "Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md)."));
     } else if (!QFileInfo(dir).isDir()) {
         m_modelError = tr("The model folder %1 does not exist.").arg(QDir::toNativeSeparators(dir));
         m_modelSummary->setText(m_modelError);

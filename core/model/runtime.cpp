@@ -21,7 +21,9 @@ at::ScalarType computeScalar(ComputeDType dtype)
     switch (dtype) {
     case ComputeDType::BFloat16: return at::kBFloat16;
     case ComputeDType::Float16: return at::kHalf;
-    case ComputeDType::Float32: break;
+    case ComputeDType::Float32:
+    case ComputeDType::Auto: // resolved to one of the above before a runtime is made
+        break;
     }
     return at::kFloat;
 }
