@@ -59,7 +59,9 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.option("epochs", "N", "epochs", numberText(d.epochs));
     p.option("batch-size", "N", "tokens per step", numberText(d.batchSize));
     p.option("accumulate", "N", "gradient accumulation steps", numberText(d.accumulate));
-    p.option("lr", "X", "peak learning rate (AdamW)", numberText(d.learningRate));
+    p.option("lr", "X", "peak learning rate (AdamW); without it, set by the tokens per step (batch size x "
+                        "accumulation): 3e-3 at 64, in proportion up to 256, then with the square root",
+             numberText(d.learningRate));
     p.option("weight-decay", "X", "AdamW weight decay", numberText(d.weightDecay));
     p.option("warmup", "X", "warmup share of all steps (then cosine)", numberText(d.warmupFraction));
     p.option("clip", "X", "gradient-norm clip per model (0 = off)", numberText(d.gradClip));
@@ -107,6 +109,8 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
     p.batchSize = int(a.getInt("batch-size", 1, INT32_MAX));
     p.accumulate = int(a.getInt("accumulate", 1, INT32_MAX));
     p.learningRate = a.getDouble("lr", 0, HUGE_VAL, true);
+    if (!a.has("lr") && (a.has("batch-size") || a.has("accumulate")))
+        p.learningRate = sp::defaultLearningRate(int64_t(p.batchSize) * p.accumulate);
     p.weightDecay = a.getDouble("weight-decay", 0, HUGE_VAL);
     p.warmupFraction = a.getDouble("warmup", 0, 1);
     p.gradClip = a.getDouble("clip", 0, HUGE_VAL);

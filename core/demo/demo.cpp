@@ -419,6 +419,7 @@ void DemoRun::trainPredictors()
     sp.maxTokens = params.speculateMaxTokens;
     sp.horizon = params.speculateHorizon;
     sp.batchSize = params.speculateBatchSize;
+    sp.learningRate = speculate::defaultLearningRate(sp.batchSize); // as `specmoe train --batch-size`
     sp.runDir = result.speculationDir;
     sp.device = DeviceSpec::cpu();
     sp.threads = params.speculateThreads > 0 ? params.speculateThreads : params.threads;

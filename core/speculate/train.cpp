@@ -145,6 +145,7 @@ private:
     void countSplits();
     void buildPredictor();
     void resumeFromCheckpoint();
+    void keepRunSettings(const nlohmann::json& state);
     void openMetrics();
     void emit(nlohmann::json record);
     void planSteps();
@@ -163,7 +164,7 @@ private:
     void saveCheckpoint(int epochsDone);
     void finishRun();
 
-    const TrainParams& m_params;
+    TrainParams m_params; // a copy: a resumed run takes its batch size, accumulation and lr
     const ProgressFn& m_progress;
     const MetricsFn& m_metricsFn;
     const Clock::time_point m_start = Clock::now();
@@ -372,12 +373,37 @@ void TrainingRun::resumeFromCheckpoint()
     m_predictor.setWeights(readTensorFile(ckDir + "/predictor.safetensors"), ckDir + "/predictor.safetensors");
     m_predictor.cfg.fallback = old.fallback;
     torch::load(*m_optimizer, ckDir + "/optimizer.pt", m_device); // state onto the training device
+    keepRunSettings(st);
     m_startEpoch = st.at("epoch").get<int>();
     m_step = st.at("step").get<int64_t>();
     m_best = st.at("best_score").is_null() ? m_best : st.at("best_score").get<double>();
     m_result.bestEpoch = st.at("best_epoch").get<int>();
     m_badEpochs = st.at("bad_epochs").get<int>();
     m_result.resumed = true;
+}
+
+// The batch size, accumulation and peak learning rate the run was trained with, from its
+// checkpoint (or, for a checkpoint written before it kept them, the run's start record).
+void TrainingRun::keepRunSettings(const nlohmann::json& state)
+{
+    nlohmann::json from = state;
+    if (!from.contains("batch_size")) {
+        std::ifstream in(m_params.runDir + "/metrics.jsonl");
+        std::string line;
+        while (std::getline(in, line)) {
+            const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+            if (j.is_object() && j.value("type", "") == "start") {
+                from = j;
+                break;
+            }
+        }
+    }
+    if (from.contains("batch_size") && from["batch_size"].is_number_integer())
+        m_params.batchSize = std::max(1, from["batch_size"].get<int>());
+    if (from.contains("accumulate") && from["accumulate"].is_number_integer())
+        m_params.accumulate = std::max(1, from["accumulate"].get<int>());
+    if (from.contains("learning_rate") && from["learning_rate"].is_number() && from["learning_rate"].get<double>() > 0)
+        m_params.learningRate = from["learning_rate"].get<double>();
 }
 
 void TrainingRun::openMetrics()
@@ -656,7 +682,9 @@ void TrainingRun::saveCheckpoint(int epochsDone)
     savePredictor(tmp, epochsDone);
     torch::save(*m_optimizer, tmp + "/optimizer.pt");
     nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
-                         {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed}};
+                         {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed},
+                         {"batch_size", m_params.batchSize}, {"accumulate", m_params.accumulate},
+                         {"learning_rate", m_params.learningRate}};
     st["best_score"] = std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr);
     writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n");
     fs::remove_all(m_checkpointDir);
@@ -734,6 +762,12 @@ TrainResult TrainingRun::runStages()
 }
 
 } // namespace
+
+double defaultLearningRate(int64_t tokensPerStep)
+{
+    const double r = double(std::max<int64_t>(1, tokensPerStep)) / 64.0;
+    return 3e-3 * (r <= 4.0 ? r : 4.0 * std::sqrt(r / 4.0));
+}
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {

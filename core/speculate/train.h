@@ -28,6 +28,11 @@ inline constexpr const char* kMarkov = "markov";       // baseline: experts at l
 inline constexpr const char* kLookahead = "lookahead"; // baseline: the lookahead gate probes
 inline constexpr const char* kUniform = "uniform";     // baseline: random guess
 
+// The learning rate for steps of this many tokens (batch size x accumulation) when none is
+// given: 3e-3 at 64 tokens, in proportion up to 256 (1.2e-2), then with the square root of
+// the tokens (the proportional rule lost accuracy at 512; docs/speculation.md).
+double defaultLearningRate(int64_t tokensPerStep);
+
 struct TrainParams {
     // Data
     std::vector<std::string> traceDirs; // trace folders of one model
@@ -49,9 +54,9 @@ struct TrainParams {
 
     // Optimisation
     int epochs = 8;
-    int batchSize = 64;          // tokens per step (a token gives up to L*horizon samples)
+    int batchSize = 256;         // tokens per step (a token gives up to L*horizon samples)
     int accumulate = 1;          // gradient accumulation steps per optimizer step
-    double learningRate = 3e-3;
+    double learningRate = 1.2e-2; // defaultLearningRate(batchSize * accumulate)
     double weightDecay = 0.01;   // AdamW
     double warmupFraction = 0.05; // of all optimizer steps; then cosine to minLrFactor * lr
     double minLrFactor = 0.05;
@@ -61,7 +66,10 @@ struct TrainParams {
 
     // Run
     std::string runDir;          // checkpoints, metrics.jsonl, config.json, report.json
-    bool resume = false;         // continue from runDir/checkpoint if present
+    // Continue from runDir/checkpoint if present, with the run's batch size, accumulation
+    // and learning rate (those given here are not used: the steps per epoch and the
+    // learning-rate schedule go on as they were).
+    bool resume = false;
     DeviceSpec device = DeviceSpec::cpu();
     int threads = 0;             // intra-op threads (0 = leave as is)
 

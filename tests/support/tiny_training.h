@@ -18,6 +18,7 @@ inline speculate::TrainParams tinyTrainParams(std::string runDir, speculate::Blo
     p.horizon = 2;
     p.epochs = 3;
     p.batchSize = 64;
+    p.learningRate = speculate::defaultLearningRate(64); // 3e-3, what the tests were tuned with
     p.patience = 10;
     p.shuffleBuffer = 512;
     p.model.embedDim = 16;

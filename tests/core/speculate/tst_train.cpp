@@ -7,6 +7,7 @@
 #include "synth.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -303,4 +304,81 @@ TEST(Train, CudaTrainingAndResumeWhenAvailable)
     const EvalReport cpu = evaluate(e);
     for (const char* m : {kInterLayer, kStatistics, kEnsemble})
         EXPECT_NEAR(cpu.overall(m, 1).recallAt(2), rep.overall(m, 1).recallAt(2), 1e-3) << m;
+}
+
+// The learning rate without --lr follows the tokens per step: 3e-3 at 64 (the earlier
+// default), in proportion up to 256 (the default batch), then with the square root.
+TEST(Train, DefaultLearningRateFollowsTheTokensPerStep)
+{
+    EXPECT_DOUBLE_EQ(defaultLearningRate(64), 3e-3);
+    EXPECT_DOUBLE_EQ(defaultLearningRate(128), 6e-3);
+    EXPECT_DOUBLE_EQ(defaultLearningRate(256), 1.2e-2);
+    EXPECT_DOUBLE_EQ(defaultLearningRate(1024), 2.4e-2);
+    EXPECT_DOUBLE_EQ(defaultLearningRate(0), defaultLearningRate(1));
+    const TrainParams d;
+    EXPECT_DOUBLE_EQ(d.learningRate, defaultLearningRate(int64_t(d.batchSize) * d.accumulate));
+}
+
+namespace {
+
+// The last start record of a run's metrics.jsonl.
+nlohmann::json lastStart(const std::string& runDir)
+{
+    std::ifstream in(runDir + "/metrics.jsonl");
+    std::string line;
+    nlohmann::json start;
+    while (std::getline(in, line))
+        if (line.find("\"type\":\"start\"") != std::string::npos)
+            start = nlohmann::json::parse(line);
+    return start;
+}
+
+} // namespace
+
+// A resumed run keeps its batch size, accumulation and learning rate, whatever the resume
+// asks for (a default that changed since would otherwise change its steps mid-run): it ends
+// with the weights of the same run trained without a stop. A checkpoint from before they
+// were kept in state.json takes them from the run's start record.
+TEST(Train, ResumeKeepsTheRunsBatchAccumulationAndLearningRate)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    const BlockSource src = memorySource(test::synthBlocks(s, 3));
+    for (const bool oldCheckpoint : {false, true}) {
+        SCOPED_TRACE(oldCheckpoint);
+        test::TempDir whole("spec_keep_whole"), parts("spec_keep_parts");
+        TrainParams p = tinyParams(whole.path(), src);
+        p.epochs = 2;
+        p.batchSize = 32;
+        p.accumulate = 2;
+        p.learningRate = 7e-3;
+        const TrainResult w = train(p);
+
+        p.runDir = parts.path();
+        p.injectNanAtStep = w.steps - 1; // stops inside epoch 2: the checkpoint of epoch 1 stays
+        EXPECT_THROW(train(p), Error);
+        if (oldCheckpoint) { // as written before: no batch_size, accumulate, learning_rate
+            nlohmann::json st = nlohmann::json::parse(test::readFile(parts.file("checkpoint/state.json")));
+            ASSERT_EQ(st.at("batch_size").get<int>(), 32);
+            st.erase("batch_size");
+            st.erase("accumulate");
+            st.erase("learning_rate");
+            std::ofstream(parts.file("checkpoint/state.json")) << st.dump(2);
+        }
+        TrainParams q = p;
+        q.injectNanAtStep = -1;
+        q.resume = true;
+        q.batchSize = 256; // the new defaults
+        q.accumulate = 1;
+        q.learningRate = defaultLearningRate(256);
+        const TrainResult r = train(q, {}, {});
+        EXPECT_TRUE(r.resumed);
+        const nlohmann::json start = lastStart(parts.path());
+        EXPECT_EQ(start.at("batch_size").get<int>(), 32);
+        EXPECT_EQ(start.at("accumulate").get<int>(), 2);
+        EXPECT_DOUBLE_EQ(start.at("learning_rate").get<double>(), 7e-3);
+        EXPECT_EQ(r.steps, w.steps);
+        EXPECT_EQ(test::readFile(whole.file("checkpoint/predictor.safetensors")),
+                  test::readFile(parts.file("checkpoint/predictor.safetensors")));
+    }
 }
