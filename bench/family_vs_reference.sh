@@ -2,8 +2,8 @@
 # Routing-capture throughput of one family's small preset: specmoe's runtime
 # (bench_routing) vs the eager reference written from transformers' modeling code
 # (bench/reference/bench_reference.py), same checkpoint, batch and length, alternating
-# PAIRS times (default 3). The reference runs at all cores and at one thread; its better
-# median counts. Prints each run and a JSON summary line ({"bench":"family_vs_reference"}).
+# PAIRS times (default 3). The reference runs at all cores and at one thread (OpenBLAS's pool
+# at one thread too); its better median counts. Prints each run and a JSON summary line ({"bench":"family_vs_reference"}).
 #   bench/family_vs_reference.sh FAMILY [BUILD_DIR] [BATCH] [SEQ] [ITERS] [PAIRS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -21,7 +21,9 @@ trap 'rm -rf "$tmp"' EXIT
 for ((i = 1; i <= pairs; i++)); do
   ours="$("$build/bench/bench_routing" --model "$tmp/m" --batch "$batch" --seq "$seq" --iters "$iters" --threads 0)"
   ref_n="$("$py" "$here/reference/bench_reference.py" "$tmp/m" --batch "$batch" --seq "$seq" --iters "$iters" --threads "$(nproc)")"
-  ref_1="$("$py" "$here/reference/bench_reference.py" "$tmp/m" --batch "$batch" --seq "$seq" --iters "$iters" --threads 1)"
+  # One torch thread with OpenBLAS's own pool at one thread too: its idle workers otherwise
+  # spin beside the single compute thread (3x slower on the shared 2-core machine).
+  ref_1="$(OPENBLAS_NUM_THREADS=1 "$py" "$here/reference/bench_reference.py" "$tmp/m" --batch "$batch" --seq "$seq" --iters "$iters" --threads 1)"
   echo "pair $i specmoe: $ours"
   echo "pair $i reference, $(nproc) threads: $ref_n"
   echo "pair $i reference, 1 thread: $ref_1"
