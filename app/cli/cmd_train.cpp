@@ -1,8 +1,11 @@
 // specmoe train: train the expert-speculation predictors on trace folders.
 #include "app/cli/command.h"
+#include "app/cli/launch_options.h"
 #include "app/cli/train_options.h"
+#include "core/dist/rank_resources.h"
 #include "core/speculate/run_start.h"
 #include "core/speculate/train.h"
+#include "core/util/error.h"
 
 #include <cstdio>
 #include <iostream>
@@ -10,26 +13,63 @@
 namespace specmoe::cli {
 namespace {
 
-int runTrain(const ArgParser& a)
+const std::string kStartKey = "specmoe/train/start";
+
+// Rank 0 (or the one process) decides whether the run folder is continued, replaced or
+// refused (issue 17); the other ranks follow its word through the store.
+void planRun(speculate::TrainParams& p, const ArgParser& a, dist::ProcessGroup* group, double seconds)
 {
     namespace sp = specmoe::speculate;
-    sp::TrainParams p = readTrainOptions(a);
-    const bool quiet = a.flagSet("quiet");
-    // A folder holding a run is continued or replaced only when asked (issue 17).
+    if (group && group->rank() != 0) {
+        const std::string word = group->get(kStartKey, seconds);
+        if (word != "resume" && word != "fresh")
+            throw Error("train: rank " + std::to_string(group->rank()) + ": rank 0 refused the run folder: " + word);
+        p.resume = word == "resume";
+        return;
+    }
     const sp::RunStartPlan plan = sp::planRunStart(p.runDir, p.resume, a.flagSet("overwrite"));
-    if (plan.action == sp::RunStartAction::Refuse)
+    if (plan.action == sp::RunStartAction::Refuse) {
+        if (group)
+            group->set(kStartKey, plan.message);
         throw UsageError(plan.message);
+    }
     if (!plan.message.empty())
         std::cerr << "specmoe train: " << plan.message << "\n";
     if (plan.action == sp::RunStartAction::StartOver) {
         sp::clearRun(p.runDir);
         p.resume = false;
     }
+    if (group)
+        group->set(kStartKey, p.resume ? "resume" : "fresh");
+}
+
+int runTrain(const ArgParser& a)
+{
+    namespace sp = specmoe::speculate;
+    sp::TrainParams p = readTrainOptions(a);
+    const dist::LaunchEnv env = readLaunchEnv(a);
+    const dist::GroupOptions groupOptions = readGroupOptions(a);
+    if (env.distributed()) {
+        if (!a.flagSet("quiet"))
+            std::cerr << "specmoe train: " << env.describe() << (env.rank == 0 ? ", writing " + p.runDir : "") << "\n";
+        p.device = dist::rankDevice(p.device, env);
+        p.threads = dist::rankThreads(p.threads, env);
+        p.group = dist::ProcessGroup::join(env, groupOptions);
+        p.groupSeconds = groupOptions.rendezvousSeconds;
+    }
+    planRun(p, a, p.group.get(), groupOptions.rendezvousSeconds);
+    // One progress line and one report per job: rank 0's.
+    const bool quiet = a.flagSet("quiet") || env.rank != 0;
     const bool json = a.flagSet("json");
     sp::MetricsFn metrics;
     if (json)
         metrics = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
     const sp::TrainResult r = sp::train(p, consoleProgress(quiet), metrics);
+    if (env.rank != 0) {
+        std::printf("rank %d: trained %d epochs (%lld steps) on its part of the training split\n", env.rank,
+                    r.epochsRun, (long long)r.steps);
+        return kOk;
+    }
     if (!json) {
         std::printf("trained %d epochs (%lld steps), best epoch %d, %s\n", r.epochsRun, (long long)r.steps,
                     r.bestEpoch, r.stoppedEarly ? "stopped early" : "all epochs");
@@ -53,7 +93,10 @@ int runTrain(const ArgParser& a)
 } // namespace
 
 SPECMOE_COMMAND("train", "train expert-speculation predictors on trace folders",
-                [](ArgParser& p) { declareTrainOptions(p); },
+                [](ArgParser& p) {
+                    declareTrainOptions(p);
+                    declareLaunchOptions(p);
+                },
                 runTrain);
 
 } // namespace specmoe::cli

@@ -167,6 +167,48 @@ bool ProcessGroup::barrier(double timeout, std::string* problem)
 #endif
 }
 
+// dtype: 0 float, 1 double, 2 int64 (the header stays torch-free).
+bool ProcessGroup::allreduce(void* data, size_t n, int dtype, bool sum, double timeout, std::string* problem)
+{
+    if (n == 0 || m->env.worldSize <= 1)
+        return true;
+#if SPECMOE_HAVE_GLOO
+    const c10::ScalarType types[3] = {c10::kFloat, c10::kDouble, c10::kLong};
+    try {
+        std::vector<at::Tensor> buffers{at::from_blob(data, {int64_t(n)}, at::TensorOptions().dtype(types[dtype]))};
+        c10d::AllreduceOptions o;
+        o.reduceOp = sum ? c10d::ReduceOp::SUM : c10d::ReduceOp::MIN;
+        o.timeout = compat::millis(timeout);
+        auto work = m->gloo->allreduce(buffers, o);
+        work->wait(compat::millis(timeout));
+        return true;
+    } catch (const std::exception& e) {
+        if (problem)
+            *problem = messageOf(e);
+        return false;
+    }
+#else
+    (void)data, (void)dtype, (void)sum, (void)timeout, (void)problem;
+    throw Error("rank " + std::to_string(rank()) + ": this build of libtorch has no Gloo headers, so tensors cannot "
+                "be summed across ranks (install libgloo-dev and rebuild, or run one process)");
+#endif
+}
+
+bool ProcessGroup::allreduceSum(float* data, size_t n, double seconds, std::string* problem)
+{
+    return allreduce(data, n, 0, true, seconds, problem);
+}
+
+bool ProcessGroup::allreduceSum(double* data, size_t n, double seconds, std::string* problem)
+{
+    return allreduce(data, n, 1, true, seconds, problem);
+}
+
+bool ProcessGroup::allreduceMin(int64_t* data, size_t n, double seconds, std::string* problem)
+{
+    return allreduce(data, n, 2, false, seconds, problem);
+}
+
 void ProcessGroup::set(const std::string& key, const std::string& value)
 {
     try {

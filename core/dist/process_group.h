@@ -4,6 +4,8 @@
 // small values (a rank's summary, a failure) pass through the store. No torch types here.
 #include "core/dist/launch_env.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +38,21 @@ public:
     std::string get(const std::string& key, double seconds);
     bool has(const std::string& key);
 
+    // Sums (or takes the minimum of) `n` values over the ranks, in place: a Gloo allreduce of
+    // one CPU buffer, after which every rank holds the same bytes. Returns false when a peer
+    // failed or did not come within `seconds`; `problem` says what happened. Throws
+    // specmoe::Error in a build without Gloo (the store backend carries no tensors).
+    bool allreduceSum(float* data, size_t n, double seconds, std::string* problem = nullptr);
+    bool allreduceSum(double* data, size_t n, double seconds, std::string* problem = nullptr);
+    bool allreduceMin(int64_t* data, size_t n, double seconds, std::string* problem = nullptr);
+
     // Which collective backend the group runs on ("gloo", or "store" in a libtorch without
     // Gloo headers: the barrier then runs through the store).
     static const char* backend();
 
 private:
     ProcessGroup();
+    bool allreduce(void* data, size_t n, int dtype, bool sum, double seconds, std::string* problem);
     struct Impl;
     std::unique_ptr<Impl> m;
 };

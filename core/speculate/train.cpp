@@ -6,6 +6,7 @@
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
+#include "core/speculate/train_distributed.h"
 #include "core/tensor/resolve_device.h"
 #include "core/tensor/thread_limit.h"
 #include "core/tensor/torch_compat.h"
@@ -129,9 +130,9 @@ struct Epoch {
 // epochs (micro-steps, optimizer steps, validation, checkpoints), the end record.
 class TrainingRun {
 public:
-    TrainingRun(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
+    TrainingRun(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn, DataParallel& dp)
         : m_params(params), m_progress(progress), m_metricsFn(metricsFn),
-          m_checkpointDir(params.runDir + "/checkpoint"), m_bestDir(params.runDir + "/best")
+          m_checkpointDir(params.runDir + "/checkpoint"), m_bestDir(params.runDir + "/best"), m_dp(dp)
     {
     }
 
@@ -177,6 +178,9 @@ private:
     PredictorConfig m_config;
     LayerStats m_stats;
     int64_t m_splitTokens[3] = {0, 0, 0}; // train, validation, test
+    DataParallel& m_dp;
+    int64_t m_rankTrainTokens = 0;  // this rank's part of the training split
+    int64_t m_microPerEpoch = std::numeric_limits<int64_t>::max(); // agreed over the ranks
 
     Predictor m_predictor;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
@@ -226,7 +230,8 @@ void TrainingRun::openData()
     // faulting fresh mmap'd pages in at every step.
     tuneMallocForTensors();
     m_device = resolveDevice(m_params.device);
-    fs::create_directories(m_params.runDir);
+    if (m_dp.writes())
+        fs::create_directories(m_params.runDir);
 }
 
 PredictorConfig TrainingRun::makeConfig() const
@@ -281,6 +286,9 @@ void TrainingRun::countSplits()
             for (size_t t = 0; t < b.numTokens(); ++t) {
                 const Split s = splitOf(b.seqIds[t], m_params.split);
                 ++counts[int(s)];
+                if (s == Split::Train && m_dp.owns(b.seqIds[t]))
+                    ++m_rankTrainTokens;
+                // Every rank counts the whole training split: the same global statistics everywhere.
                 if (s == Split::Train)
                     m_stats.count(b.topkIds.data() + t * lk, lookahead ? b.lookaheadIds.data() + t * lk * lookahead : nullptr);
             }
@@ -408,6 +416,8 @@ void TrainingRun::keepRunSettings(const nlohmann::json& state)
 
 void TrainingRun::openMetrics()
 {
+    if (!m_dp.writes())
+        return;
     const std::string path = m_params.runDir + "/metrics.jsonl";
     m_metrics.open(path, m_result.resumed ? std::ios::app : std::ios::trunc);
     if (!m_metrics)
@@ -416,6 +426,8 @@ void TrainingRun::openMetrics()
 
 void TrainingRun::emit(nlohmann::json record)
 {
+    if (!m_dp.writes())
+        return;
     record["time"] = seconds(m_start);
     const std::string line = record.dump();
     m_metrics << line << "\n";
@@ -426,7 +438,16 @@ void TrainingRun::emit(nlohmann::json record)
 
 void TrainingRun::planSteps()
 {
-    const int64_t microPerEpoch = (m_splitTokens[0] + m_params.batchSize - 1) / m_params.batchSize;
+    int64_t microPerEpoch = (m_splitTokens[0] + m_params.batchSize - 1) / m_params.batchSize;
+    if (m_dp.active()) {
+        // Every rank runs as many micro-batches per epoch as the rank with the fewest has.
+        m_microPerEpoch = m_dp.agreeMin((m_rankTrainTokens + m_params.batchSize - 1) / m_params.batchSize,
+                                        "the micro-batches per epoch");
+        if (m_microPerEpoch < 1)
+            throw Error("train: rank " + std::to_string(m_dp.rank()) + ": some rank holds no training sequence (" +
+                        std::to_string(m_rankTrainTokens) + " training tokens here): use fewer ranks or more sequences");
+        microPerEpoch = m_microPerEpoch;
+    }
     m_stepsPerEpoch = std::max<int64_t>(1, (microPerEpoch + m_params.accumulate - 1) / m_params.accumulate);
     m_totalSteps = m_stepsPerEpoch * m_params.epochs;
     m_warmupSteps = std::max<int64_t>(1, int64_t(std::llround(m_params.warmupFraction * double(m_totalSteps))));
@@ -483,6 +504,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     const double lr = learningRateAt(m_step);
     for (auto& g : m_optimizer->param_groups())
         static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+    m_dp.averageGradients(m_predictor.parameters(), m_step);
     if (m_params.gradClip > 0) {
         for (const auto* ps : {&m_interParams, &m_statParams, &m_hiddenParams, &m_ensembleParams})
             if (!ps->empty())
@@ -602,8 +624,10 @@ void TrainingRun::trainEpoch(Epoch& epoch)
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
             for (size_t t = 0; t < b.numTokens(); ++t) {
-                if (splitOf(b.seqIds[t], m_params.split) != Split::Train)
+                if (splitOf(b.seqIds[t], m_params.split) != Split::Train || !m_dp.owns(b.seqIds[t]))
                     continue;
+                if (epoch.micro >= m_microPerEpoch)
+                    return false;
                 buf.push(b, t, epoch.batch);
                 if (int(epoch.batch.size()) >= m_params.batchSize)
                     microStep(epoch);
@@ -611,10 +635,10 @@ void TrainingRun::trainEpoch(Epoch& epoch)
             return true;
         },
         m_params.maxTokens);
-    while (buf.pop(epoch.batch))
+    while (epoch.micro < m_microPerEpoch && buf.pop(epoch.batch))
         if (int(epoch.batch.size()) >= m_params.batchSize)
             microStep(epoch);
-    if (epoch.batch.size() > 0)
+    if (epoch.batch.size() > 0 && epoch.micro < m_microPerEpoch)
         microStep(epoch);
     if (epoch.micro % m_params.accumulate != 0)
         optimizerStep(epoch);
@@ -633,10 +657,12 @@ bool TrainingRun::endEpoch(const Epoch& epoch)
         m_badEpochs = 0;
         m_result.bestEpoch = epochNumber;
         m_predictor.cfg.bestEpoch = epochNumber;
-        fs::remove_all(m_bestDir + ".tmp");
-        savePredictor(m_bestDir + ".tmp", epochNumber);
-        fs::remove_all(m_bestDir);
-        fs::rename(m_bestDir + ".tmp", m_bestDir);
+        if (m_dp.writes()) {
+            fs::remove_all(m_bestDir + ".tmp");
+            savePredictor(m_bestDir + ".tmp", epochNumber);
+            fs::remove_all(m_bestDir);
+            fs::rename(m_bestDir + ".tmp", m_bestDir);
+        }
         m_bestReport = rep;
         m_haveBestReport = true;
     } else {
@@ -677,6 +703,8 @@ void TrainingRun::savePredictor(const std::string& dir, int epochNumber)
 // Checkpoint of the epoch (written aside, then swapped in).
 void TrainingRun::saveCheckpoint(int epochsDone)
 {
+    if (!m_dp.writes())
+        return;
     const std::string tmp = m_checkpointDir + ".tmp";
     fs::remove_all(tmp);
     savePredictor(tmp, epochsDone);
@@ -710,7 +738,8 @@ void TrainingRun::finishRun()
     m_result.seconds = seconds(m_start);
     m_result.samplesPerSecond = m_trainSeconds > 0 ? double(m_samples) / m_trainSeconds : 0.0;
     m_result.tokensPerSecond = m_trainSeconds > 0 ? double(m_tokensSeen) / m_trainSeconds : 0.0;
-    writeFileAtomic(m_params.runDir + "/report.json", m_result.validation.toJson(true) + "\n");
+    if (m_dp.writes())
+        writeFileAtomic(m_params.runDir + "/report.json", m_result.validation.toJson(true) + "\n");
     emit({{"type", "end"}, {"status", m_result.stoppedEarly ? "early_stop" : "done"}, {"epochs", m_result.epochsRun},
           {"step", m_step}, {"best_epoch", m_result.bestEpoch},
           {"best_score", std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr)},
@@ -741,6 +770,7 @@ TrainResult TrainingRun::runStages()
     countSplits();
     buildPredictor();
     resumeFromCheckpoint();
+    m_dp.start(m_predictor.parameters(), m_startEpoch, m_step);
     openMetrics();
     planSteps();
     writeStartRecord();
@@ -771,7 +801,13 @@ double defaultLearningRate(int64_t tokensPerStep)
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {
-    return TrainingRun(params, progress, metricsFn).run();
+    DataParallel dp(params.group, params.groupSeconds);
+    try {
+        return TrainingRun(params, progress, metricsFn, dp).run();
+    } catch (const std::exception& e) {
+        dp.reportFailure(e.what()); // the other ranks name it
+        throw;
+    }
 }
 
 } // namespace specmoe::speculate

@@ -12,9 +12,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace specmoe::dist {
+class ProcessGroup;
+}
 
 namespace specmoe::speculate {
 
@@ -72,6 +77,13 @@ struct TrainParams {
     bool resume = false;
     DeviceSpec device = DeviceSpec::cpu();
     int threads = 0;             // intra-op threads (0 = leave as is)
+
+    // Data-parallel training (docs/speculation.md, "Training on several ranks"): this process
+    // is one rank of the group (nullptr or one rank: a single process). Each rank trains on
+    // its sequences of the training split with the gradients averaged over the ranks; rank 0
+    // alone writes runDir. Not in params_json: the launch sets it.
+    std::shared_ptr<dist::ProcessGroup> group;
+    double groupSeconds = 600;   // how long a rank waits for the others at a gradient exchange
 
     // Test-only hooks (no CLI option, not in params_json): < 0 = never.
     // Poison the loss at this optimizer step.
