@@ -280,6 +280,7 @@ void TrainingRun::countSplits()
     const size_t lk = size_t(m_layers) * size_t(m_topk);
     const size_t lookahead = size_t(m_lookaheadCount);
     ProgressMeter statsMeter;
+    m_dp.startPass();
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
@@ -620,6 +621,7 @@ void TrainingRun::trainEpoch(Epoch& epoch)
                       m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights, features,
                       previous, previousFeatures);
     epoch.batch.init(m_dims, weights, features, previous, previousFeatures);
+    m_dp.startPass();
     m_source.forEachBlock(
         [&](const RoutingBlock& b) {
             checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());

@@ -7,6 +7,7 @@
 // rank has). Rank 0 alone writes the run folder. One process: every call is a no-op.
 #include <ATen/ATen.h>
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -27,9 +28,25 @@ public:
     int worldSize() const { return m_world; }
     // Rank 0 alone writes metrics.jsonl, checkpoints, best/ and report.json.
     bool writes() const { return m_rank == 0; }
-    // Whether this rank trains on the sequence: seqId mod world size (every sequence has
-    // exactly one rank, the same on every rerun with that world size).
-    bool owns(int64_t seqId) const { return m_world <= 1 || int64_t(uint64_t(seqId) % uint64_t(m_world)) == m_rank; }
+    // Deals the training sequences to the ranks in stream order: the k-th training sequence
+    // of a pass goes to rank k mod world size, so the parts differ by one sequence at most.
+    // Deterministic (the stream's order is), the same on every rerun with that world size.
+    // startPass() before each pass; owns() with every training token of the pass.
+    void startPass()
+    {
+        m_lastSequence = INT64_MIN;
+        m_position = -1;
+    }
+    bool owns(int64_t seqId)
+    {
+        if (m_world <= 1)
+            return true;
+        if (seqId != m_lastSequence) {
+            m_lastSequence = seqId;
+            ++m_position;
+        }
+        return m_position % m_world == m_rank;
+    }
 
     // The smallest value over the ranks (the micro-batches of an epoch).
     int64_t agreeMin(int64_t value, const std::string& what);
@@ -49,6 +66,7 @@ private:
     std::shared_ptr<dist::ProcessGroup> m_group;
     double m_timeout = 600;
     int m_rank = 0, m_world = 1;
+    int64_t m_lastSequence = INT64_MIN, m_position = -1;
 };
 
 } // namespace specmoe::speculate
