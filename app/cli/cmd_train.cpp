@@ -54,6 +54,9 @@ int runTrain(const ArgParser& a)
             std::cerr << "specmoe train: " << env.describe() << (env.rank == 0 ? ", writing " + p.runDir : "") << "\n";
         p.device = dist::rankDevice(p.device, env);
         p.threads = dist::rankThreads(p.threads, env);
+        // The update averages world size x batch tokens: the default learning rate is that batch's.
+        if (!a.has("lr"))
+            p.learningRate = sp::defaultLearningRate(int64_t(p.batchSize) * p.accumulate * env.worldSize);
         p.group = dist::ProcessGroup::join(env, groupOptions);
         p.groupSeconds = groupOptions.rendezvousSeconds;
     }
