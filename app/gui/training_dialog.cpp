@@ -21,6 +21,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 
 namespace specmoe::gui {
@@ -165,6 +167,13 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     auto* restore = new QPushButton(tr("Restore Defaults"), hpBox);
     restore->setObjectName(QStringLiteral("restoreDefaults"));
     connect(restore, &QPushButton::clicked, this, &TrainingDialog::restoreDefaults);
+    connect(m_batch, qOverload<int>(&QSpinBox::valueChanged), this, [this](int batch) {
+        const double next = speculate::defaultLearningRate(int64_t(batch) * std::max(1, m_params.accumulate));
+        // 1e-6: the spin box keeps 6 decimals, so a followed rate reads back rounded.
+        if (std::abs(m_lr->value() - m_autoLr) < 1e-6)
+            m_lr->setValue(next);
+        m_autoLr = next;
+    });
     auto* hpForm = new QFormLayout(hpBox);
     hpForm->addRow(tr("Epochs:"), m_epochs);
     hpForm->addRow(tr("Batch size:"), m_batch);

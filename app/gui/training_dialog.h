@@ -63,6 +63,9 @@ private:
     QLineEdit* m_name = nullptr;
     PathEdit* m_output = nullptr;
     bool m_outputEdited = false;
+    // The learning rate follows the batch size (speculate::defaultLearningRate, as `specmoe
+    // train` without --lr) until the user sets one: m_autoLr is the rate it would show now.
+    double m_autoLr = 0;
 };
 
 // What to ask before a training starts in params.runDir (issue 17: starting over a finished

@@ -27,6 +27,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 using namespace specmoe;
@@ -234,6 +235,19 @@ private Q_SLOTS:
         const QString runs = tmp.filePath(QStringLiteral("runs"));
         TrainingDialog plain({}, runs);
         QCOMPARE(trainJobParams(plain.params()), trainJobParams(speculate::TrainParams{}));
+        // The learning rate follows the batch size as `specmoe train` without --lr does, until
+        // the user sets one.
+        auto* batch = child<QSpinBox>(&plain, "batchSize");
+        auto* lr = child<QDoubleSpinBox>(&plain, "learningRate");
+        batch->setValue(64);
+        QCOMPARE(plain.params().learningRate, speculate::defaultLearningRate(64));
+        lr->setValue(0.005);
+        batch->setValue(128);
+        QCOMPARE(plain.params().learningRate, 0.005);
+        plain.restoreDefaults();
+        QCOMPARE(trainJobParams(plain.params()), trainJobParams(speculate::TrainParams{}));
+        batch->setValue(512); // the box shows 6 decimals
+        QVERIFY(std::abs(plain.params().learningRate - speculate::defaultLearningRate(512)) < 1e-6);
 
         speculate::TrainParams d;
         d.epochs = 42;
