@@ -5,13 +5,12 @@
 #include "core/collect/collector.h"
 #include "core/trace/trace_set.h"
 #include "id_corpus.h"
+#include "tests/support/rank_processes.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,19 +29,7 @@ namespace {
 const std::string kModel = specmoe::test::dataPath("hf-tiny-mixtral");
 
 // A port nobody listens on now (the kernel's pick for port 0).
-int freePort()
-{
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t n = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-    close(s);
-    return ntohs(a.sin_port);
-}
+int freePort() { return specmoe::test::freeLoopbackPort(); }
 
 // The command line of every rank: batches of one sequence (no padding, so a sequence's
 // numbers do not depend on which others share its batch), tiny shards.
@@ -63,43 +50,18 @@ struct Rank {
 Rank startRank(const std::vector<std::string>& args, int rank, int world, int port, const std::string& log,
                int delayMs = 0)
 {
-    Rank r;
-    r.log = log;
-    r.pid = fork();
-    if (r.pid == 0) {
-        setenv("RANK", std::to_string(rank).c_str(), 1);
-        setenv("WORLD_SIZE", std::to_string(world).c_str(), 1);
-        setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
-        setenv("LOCAL_WORLD_SIZE", std::to_string(world).c_str(), 1);
-        setenv("MASTER_ADDR", "127.0.0.1", 1);
-        setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
-        if (delayMs > 0)
-            setenv("SPECMOE_COLLECT_BATCH_DELAY_MS", std::to_string(delayMs).c_str(), 1);
-        if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
-            _exit(126);
-        std::vector<char*> argv;
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return r;
+    std::map<std::string, std::string> env{{"RANK", std::to_string(rank)},
+                                           {"WORLD_SIZE", std::to_string(world)},
+                                           {"LOCAL_RANK", std::to_string(rank)},
+                                           {"LOCAL_WORLD_SIZE", std::to_string(world)},
+                                           {"MASTER_ADDR", "127.0.0.1"},
+                                           {"MASTER_PORT", std::to_string(port)}};
+    if (delayMs > 0)
+        env["SPECMOE_COLLECT_BATCH_DELAY_MS"] = std::to_string(delayMs);
+    return {specmoe::test::spawnLogged(args, env, log), log};
 }
 
-// Exit code (or 128 + signal) of a rank, waiting at most 300 s.
-int finish(Rank& r)
-{
-    int status = 0;
-    for (int i = 0; i < 3000; ++i) {
-        if (waitpid(r.pid, &status, WNOHANG) == r.pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(r.pid, SIGKILL);
-    waitpid(r.pid, &status, 0);
-    return -1;
-}
+int finish(Rank& r) { return specmoe::test::waitChild(r.pid); }
 
 std::vector<int> runRanks(const std::vector<std::string>& args, int world, const std::string& logs)
 {
@@ -113,13 +75,7 @@ std::vector<int> runRanks(const std::vector<std::string>& args, int world, const
     return codes;
 }
 
-std::string logsOf(const std::string& dir, int world)
-{
-    std::string s;
-    for (int r = 0; r < world; ++r)
-        s += "--- rank " + std::to_string(r) + "\n" + specmoe::test::readFile(dir + "/rank" + std::to_string(r) + ".log");
-    return s;
-}
+std::string logsOf(const std::string& dir, int world) { return specmoe::test::rankLogs(dir, world); }
 
 // The single-process reference, in process, with the CLI's settings.
 std::string collectReference(const std::string& src, const std::string& out)

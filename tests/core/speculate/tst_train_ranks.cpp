@@ -6,13 +6,12 @@
 #include "core/speculate/train.h"
 #include "core/trace/trace_writer.h"
 #include "synth.h"
+#include "tests/support/rank_processes.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,19 +41,7 @@ void writeTraces(const std::string& dir)
 }
 
 // A port nobody listens on now (the kernel's pick for port 0).
-int freePort()
-{
-    const int s = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t n = sizeof a;
-    getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-    close(s);
-    return ntohs(a.sin_port);
-}
+int freePort() { return test::freeLoopbackPort(); }
 
 std::vector<std::string> trainArgs(const std::string& traces, const std::string& out, int batch, int epochs)
 {
@@ -75,35 +62,11 @@ Rank startRank(std::vector<std::string> args, int rank, int world, int port, con
                                  std::to_string(world), std::string("--master-addr"), std::string("127.0.0.1"),
                                  std::string("--master-port"), std::to_string(port)})
         args.push_back(a);
-    Rank r;
-    r.log = log;
-    r.pid = fork();
-    if (r.pid == 0) {
-        if (!freopen(log.c_str(), "w", stdout) || !freopen(log.c_str(), "a", stderr))
-            _exit(126);
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return r;
+    return {test::spawnLogged(args, {}, log), log};
 }
 
 // Exit code (or 128 + signal) of a rank, waiting at most `seconds`.
-int finish(Rank& r, int seconds = 300)
-{
-    int status = 0;
-    for (int i = 0; i < seconds * 10; ++i) {
-        if (waitpid(r.pid, &status, WNOHANG) == r.pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(r.pid, SIGKILL);
-    waitpid(r.pid, &status, 0);
-    return -1;
-}
+int finish(Rank& r, int seconds = 300) { return test::waitChild(r.pid, seconds); }
 
 std::vector<int> runRanks(const std::vector<std::string>& args, int world, const std::string& logs)
 {
@@ -117,13 +80,7 @@ std::vector<int> runRanks(const std::vector<std::string>& args, int world, const
     return codes;
 }
 
-std::string logs(const std::string& dir, int world)
-{
-    std::string s;
-    for (int r = 0; r < world; ++r)
-        s += "--- rank " + std::to_string(r) + "\n" + test::readFile(dir + "/rank" + std::to_string(r) + ".log");
-    return s;
-}
+std::string logs(const std::string& dir, int world) { return test::rankLogs(dir, world); }
 
 int countOf(const std::string& text, const std::string& what)
 {
