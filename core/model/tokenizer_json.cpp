@@ -345,14 +345,26 @@ void appendHexByte(std::string& out, unsigned char c)
 
 } // namespace
 
+bool JsonTokenizer::tokenBytes(int64_t id, std::string& out) const
+{
+    out.clear();
+    if (m_addedById.count(id)) {
+        out = m_addedById.at(id);
+        return false;
+    }
+    const std::string p = piece(id);
+    if (!byte_level::decode(p, out)) {
+        out = p;
+        return false;
+    }
+    return true;
+}
+
 std::string JsonTokenizer::recordedPiece(int64_t id) const
 {
-    if (m_addedById.count(id))
-        return m_addedById.at(id);
-    const std::string p = piece(id);
     std::string bytes;
-    if (!byte_level::decode(p, bytes))
-        return p;
+    if (!tokenBytes(id, bytes))
+        return bytes;
     const bool whole = validUtf8(bytes);
     std::string out;
     for (unsigned char c : bytes) {
@@ -368,13 +380,8 @@ std::string JsonTokenizer::recordedPiece(int64_t id) const
 
 std::string JsonTokenizer::pieceText(int64_t id) const
 {
-    if (m_addedById.count(id))
-        return m_addedById.at(id);
-    const std::string p = piece(id);
     std::string bytes;
-    if (!byte_level::decode(p, bytes))
-        return p;
-    if (validUtf8(bytes))
+    if (!tokenBytes(id, bytes) || validUtf8(bytes))
         return bytes;
     std::string hex; // a part of a character: its bytes, as SentencePiece shows byte pieces
     for (unsigned char c : bytes)

@@ -55,6 +55,9 @@ private:
     std::unique_ptr<PreTokenizeStep> readSplit(const nlohmann::json& s, const std::string& field) const;
     [[noreturn]] void fail(const std::string& field, const std::string& what) const;
     void encodeText(const std::string& text, std::vector<int64_t>& out) const;
+    // The bytes a byte-level token stands for (true), or the text to show as it is (false:
+    // an added token's content, or a token that is not byte-level).
+    bool tokenBytes(int64_t id, std::string& out) const;
 
     std::string m_path;
     BpeMerges m_bpe;
