@@ -3,6 +3,7 @@
 
 #include "core/speculate/block_dims.h"
 #include "core/speculate/feature_basis_file.h"
+#include "core/speculate/micro_step.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
@@ -551,37 +552,15 @@ void TrainingRun::optimizerStep(Epoch& epoch)
 
 void TrainingRun::microStep(Epoch& epoch)
 {
-    Batch b = buildBatch(epoch.batch, m_predictor.stats, m_predictor.cfg).to(m_device);
-    ForwardOut o = m_predictor.forward(b, true);
-    torch::Tensor nValid = b.valid.sum().clamp_min(1.0);
-    torch::Tensor total = torch::zeros({}, b.valid.options());
-    auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / nValid; };
-    // The parts of the loss: inter-layer, statistics, ensemble, hidden-state (0 when absent).
-    torch::Tensor parts[4] = {torch::zeros({}, b.valid.options()), torch::zeros({}, b.valid.options()),
-                              torch::zeros({}, b.valid.options()), torch::zeros({}, b.valid.options())};
-    if (o.interLogits.defined())
-        parts[0] = masked(torch::binary_cross_entropy_with_logits(o.interLogits, b.target, {}, {}, at::Reduction::None));
-    if (o.statLogits.defined())
-        parts[1] = masked(torch::binary_cross_entropy_with_logits(o.statLogits, b.target, {}, {}, at::Reduction::None));
-    if (o.hiddenLogits.defined())
-        parts[3] = masked(torch::binary_cross_entropy_with_logits(o.hiddenLogits, b.target, {}, {}, at::Reduction::None));
-    if (o.ensRaw.defined()) {
-        // binary_cross_entropy refuses NaN input (an exception on the CPU, a device assert
-        // on CUDA), and a diverged run or NaN in the traces gives NaN here: it gets 0.5
-        // instead, and the NaN comes back through a zero-weighted sum (0 when all is finite,
-        // NaN otherwise; no host sync), so the loss check below stops the run cleanly.
-        const torch::Tensor p = o.ensRaw.clamp(1e-6, 1.0 - 1e-6);
-        parts[2] = masked(torch::binary_cross_entropy(p.nan_to_num(0.5), b.target, {}, at::Reduction::None)) +
-                   p.sum() * 0.0;
-    }
-    for (const torch::Tensor& x : parts)
-        total = total + x;
-    if (m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep)
-        total = total * std::numeric_limits<double>::quiet_NaN();
-    // One read from the device per micro-step: the loss and its parts together.
-    const torch::Tensor host = torch::stack({total, parts[0], parts[1], parts[2], parts[3]}).to(torch::kCPU, torch::kDouble);
-    const double* values = host.data_ptr<double>();
-    const double lv = values[0];
+    const int64_t tokens = int64_t(epoch.batch.size());
+    MicroStepSettings settings;
+    settings.device = m_device;
+    settings.samples = double(std::max<int64_t>(1, validSamples(tokens)));
+    settings.accumulate = m_params.accumulate;
+    settings.shards = microStepShards(tokens, m_device, m_params.threads);
+    settings.injectNan = m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep;
+    const MicroStepLoss loss = lossAndGradients(m_predictor, epoch.batch, settings);
+    const double lv = loss.total;
     if (!std::isfinite(lv)) {
         const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
                                 " at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch.index + 1) +
@@ -590,9 +569,8 @@ void TrainingRun::microStep(Epoch& epoch)
         emit({{"type", "error"}, {"epoch", epoch.index + 1}, {"step", m_step}, {"message", msg}});
         throw Error(msg);
     }
-    (total / double(m_params.accumulate)).backward();
     for (int i = 0; i < 4; ++i)
-        epoch.lossSum[i] += values[i + 1];
+        epoch.lossSum[i] += loss.parts[i];
     ++epoch.lossN;
     m_samples += validSamples(int64_t(epoch.batch.size()));
     m_tokensSeen += int64_t(epoch.batch.size());
