@@ -77,7 +77,7 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.option("embed", "N", "embedding size", numberText(d.model.embedDim));
     p.option("mlp", "N", "width of the hidden-state model's MLP", numberText(d.model.mlpDim));
     p.option("device", "DEV", kDeviceNames, deviceName(d.device));
-    p.option("threads", "N", "intra-op threads (0 = default)", numberText(d.threads));
+    p.option("threads", "N", "CPU threads; each step's batch is split over them (0 = all cores)", numberText(d.threads));
     p.flag("resume", "continue the run in OUT from its checkpoint (none there: start a new run)");
     p.flag("overwrite", "replace the run OUT holds (a folder holding a run is refused otherwise)");
     p.flag("no-token-ids", "do not feed token ids");

@@ -76,7 +76,9 @@ struct TrainParams {
     // learning-rate schedule go on as they were).
     bool resume = false;
     DeviceSpec device = DeviceSpec::cpu();
-    int threads = 0;             // intra-op threads (0 = leave as is)
+    // CPU threads: intra-op threads when > 0 (0 leaves libtorch's as they are), and the
+    // row shards each micro-batch is cut into (0: one per core; micro_step.h).
+    int threads = 0;
 
     // Data-parallel training (docs/speculation.md, "Training on several ranks"): this process
     // is one rank of the group (nullptr or one rank: a single process). Each rank trains on
