@@ -137,7 +137,7 @@ MicroStepLoss lossAndGradients(Predictor& predictor, const TokenTable& batch, co
     for (size_t j = 0; j < params.size(); ++j) {
         torch::Tensor sum;
         for (const std::vector<torch::Tensor>& g : grads)
-            if (g[j].defined())
+            if (!g.empty() && g[j].defined()) // a shard without gradients had a non-finite loss
                 sum = sum.defined() ? sum + g[j] : g[j];
         if (!sum.defined())
             continue;
