@@ -24,6 +24,8 @@ void installTranslations(QApplication& app)
     // An empty setting means "follow the system locale".
     const QString lang = settings.value(QStringLiteral("ui/language")).toString();
     const QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
+    if (!lang.isEmpty())
+        QLocale::setDefault(locale); // numbers and sizes as the chosen language writes them
     auto* translator = new QTranslator(&app);
     if (translator->load(locale, QStringLiteral("specmoe"), QStringLiteral("_"),
                          QStringLiteral(":/i18n")))

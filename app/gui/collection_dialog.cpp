@@ -387,8 +387,10 @@ void CollectionDialog::modelChanged()
                 m_modelLayers = c.numLayers;
                 m_modelHasTokenizer = !findTokenizer({}, dir.toStdString()).empty();
                 const double params = double(parameterCount(c));
-                const QString paramText = params >= 1e9 ? tr("%1 B parameters").arg(params / 1e9, 0, 'f', 1)
-                                                        : tr("%1 M parameters").arg(params / 1e6, 0, 'f', 2);
+                // The user's decimal separator, as the data sizes beside it (formattedDataSize).
+                const QString paramText = params >= 1e9
+                                              ? tr("%1 B parameters").arg(QLocale().toString(params / 1e9, 'f', 1))
+                                              : tr("%1 M parameters").arg(QLocale().toString(params / 1e6, 'f', 2));
                 // Families differ in dense layers, shared experts and the router function: say
                 // which, since the trace's layer axis runs over the MoE layers only.
                 const QString layers = c.moeLayerCount() == c.numLayers
