@@ -789,22 +789,22 @@
         <translation>Wählen Sie einen Checkpoint-Ordner im Hugging-Face-Hub-Layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 oder gpt-oss (docs/models.md).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
         <source>%1 layers</source>
         <translation>%1 Schichten</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="398"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%1 von %2 Schichten MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>, a shared expert</source>
         <translation>, ein geteilter Experte</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdatei.</numerusform>
@@ -812,7 +812,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
@@ -820,7 +820,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält weder tokenizer.model noch tokenizer.json: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
@@ -955,132 +955,132 @@
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="393"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="457"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="555"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="566"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="585"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="586"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="604"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="605"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -1721,7 +1721,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/application.cpp" line="60"/>
+        <location filename="../app/gui/application.cpp" line="62"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
         <location filename="../app/gui/main_window.cpp" line="659"/>
         <location filename="../app/gui/main_window.cpp" line="1108"/>
@@ -2482,257 +2482,257 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="80"/>
+        <location filename="../app/gui/training_dialog.cpp" line="82"/>
         <source>New Training Run</source>
         <translation>Neuer Trainingslauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="84"/>
+        <location filename="../app/gui/training_dialog.cpp" line="86"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="96"/>
+        <location filename="../app/gui/training_dialog.cpp" line="98"/>
         <source>All</source>
         <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="101"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Tokens to read:</source>
         <translation>Zu lesende Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="105"/>
         <source>Training share:</source>
         <translation>Trainingsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="106"/>
         <source>Validation share:</source>
         <translation>Validierungsanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="107"/>
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Predictors</source>
         <translation>Prädiktoren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="110"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>Schichtübergreifend (GRU über den Routing-Verlauf)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="110"/>
+        <location filename="../app/gui/training_dialog.cpp" line="112"/>
         <source>Statistics-aware</source>
         <translation>Statistikbasiert</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
         <source>Hidden-state (MLP over the traces&apos; hidden-state features)</source>
         <translation>Verborgener Zustand (MLP über die Merkmale des verborgenen Zustands der Traces)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="114"/>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Needs traces collected with hidden-state features; without them it is reported as unavailable and the other predictors train.</source>
         <translation>Benötigt Traces, die mit Merkmalen des verborgenen Zustands gesammelt wurden; ohne sie wird es als nicht verfügbar gemeldet, und die anderen Prädiktoren werden trainiert.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="118"/>
         <source>Ensemble with the baselines</source>
         <translation>Ensemble mit den Referenzverfahren</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119"/>
+        <location filename="../app/gui/training_dialog.cpp" line="121"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>Die Experten der Schichten l+1 … l+h aus dem Routing bis Schicht l vorhersagen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="122"/>
         <source>Token ids</source>
         <translation>Token-IDs</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="122"/>
+        <location filename="../app/gui/training_dialog.cpp" line="124"/>
         <source>Router weights</source>
         <translation>Router-Gewichte</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="124"/>
+        <location filename="../app/gui/training_dialog.cpp" line="126"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>Vorausschau-Sonden (wenn die Traces sie enthalten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="126"/>
+        <location filename="../app/gui/training_dialog.cpp" line="128"/>
         <source>Previous token&apos;s routing (decode engines)</source>
         <translation>Routing des vorigen Tokens (Dekodier-Engines)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="128"/>
+        <location filename="../app/gui/training_dialog.cpp" line="130"/>
         <source>The hidden-state model also reads the previous token&apos;s routing at every layer. Valid where tokens are decoded one at a time (the previous token has finished every layer); turn it off for predictors that run during prefill.</source>
         <translation>Das Hidden-State-Modell liest zusätzlich das Routing des vorigen Tokens in jeder Schicht. Gültig, wo Tokens einzeln dekodiert werden (der vorige Token hat jede Schicht durchlaufen); schalten Sie es für Prädiktoren aus, die während des Prefills laufen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Previous token&apos;s features (decode engines)</source>
         <translation>Merkmale des vorigen Tokens (Decode-Engines)</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="135"/>
         <source>With the previous token&apos;s routing, the hidden-state model also reads the previous token&apos;s hidden-state features of every layer. Valid in decode only, like the routing above.</source>
         <translation>Zusätzlich zum Routing des vorigen Tokens liest das Hidden-State-Modell auch dessen Hidden-State-Merkmale aller Schichten. Nur beim Decodieren gültig, wie das Routing oben.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="149"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Train:</source>
         <translation>Trainieren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="150"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Horizon (layers ahead):</source>
         <translation>Horizont (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Context:</source>
         <translation>Kontext:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Hyper-parameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="164"/>
         <source>No early stopping</source>
         <translation>Kein frühes Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="165"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Restore Defaults</source>
         <translation>Standardwerte wiederherstellen</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="178"/>
         <source>Epochs:</source>
         <translation>Epochen:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="170"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="171"/>
+        <location filename="../app/gui/training_dialog.cpp" line="180"/>
         <source>Learning rate:</source>
         <translation>Lernrate:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="181"/>
         <source>Weight decay:</source>
         <translation>Gewichtsabnahme:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="182"/>
         <source>Warm-up share:</source>
         <translation>Aufwärmanteil:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="183"/>
         <source>Patience (epochs):</source>
         <translation>Geduld (Epochen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175"/>
+        <location filename="../app/gui/training_dialog.cpp" line="184"/>
         <source>Embedding size:</source>
         <translation>Einbettungsgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="176"/>
+        <location filename="../app/gui/training_dialog.cpp" line="185"/>
         <source>Hidden size:</source>
         <translation>Verborgene Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="180"/>
+        <location filename="../app/gui/training_dialog.cpp" line="189"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="186"/>
+        <location filename="../app/gui/training_dialog.cpp" line="195"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="190"/>
+        <location filename="../app/gui/training_dialog.cpp" line="199"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="191"/>
+        <location filename="../app/gui/training_dialog.cpp" line="200"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="192"/>
+        <location filename="../app/gui/training_dialog.cpp" line="201"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351"/>
+        <location filename="../app/gui/training_dialog.cpp" line="360"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="356"/>
+        <location filename="../app/gui/training_dialog.cpp" line="365"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="359"/>
+        <location filename="../app/gui/training_dialog.cpp" line="368"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="367"/>
+        <location filename="../app/gui/training_dialog.cpp" line="376"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="369"/>
+        <location filename="../app/gui/training_dialog.cpp" line="378"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="371"/>
+        <location filename="../app/gui/training_dialog.cpp" line="380"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="374"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="376"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="379"/>
+        <location filename="../app/gui/training_dialog.cpp" line="388"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>Der Lauf-Ordner enthält bereits einen Lauf: Sie werden gefragt, ob er fortgesetzt oder neu begonnen werden soll.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="394"/>
+        <location filename="../app/gui/training_dialog.cpp" line="403"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 enthält einen abgeschlossenen Trainingslauf (%n Epoche, beste Epoche %2).</numerusform>
@@ -2740,7 +2740,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="398"/>
+        <location filename="../app/gui/training_dialog.cpp" line="407"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 enthält einen unfertigen Trainingslauf (%n Epoche abgeschlossen).</numerusform>
@@ -2748,12 +2748,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="402"/>
+        <location filename="../app/gui/training_dialog.cpp" line="411"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>Vom Checkpoint fortsetzen oder neu beginnen? Ein Neubeginn löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="404"/>
+        <location filename="../app/gui/training_dialog.cpp" line="413"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>Es gibt keinen Checkpoint, von dem fortgesetzt werden kann. Neu beginnen? Das löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>

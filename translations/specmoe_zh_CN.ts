@@ -783,36 +783,36 @@
         <translation>选择 Hugging Face hub 布局的检查点文件夹：Mixtral、Qwen2-MoE、Qwen3-MoE、OLMoE、DeepSeek-V2/V3 或 gpt-oss（docs/models.md）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
         <source>%1 layers</source>
         <translation>%1 层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="398"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%2 层中 %1 层为 MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>, a shared expert</source>
         <translation>，一个共享专家</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 × %3 个专家%4，top-%5（%6）；隐藏维度 %7，词表 %8；%9；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="472"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中既没有 tokenizer.model 也没有 tokenizer.json：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
@@ -947,132 +947,132 @@
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="390"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="391"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="393"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="452"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="457"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="555"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="566"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="571"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="578"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="583"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="585"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="586"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="592"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="600"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="604"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="605"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -1709,7 +1709,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/application.cpp" line="60"/>
+        <location filename="../app/gui/application.cpp" line="62"/>
         <location filename="../app/gui/main_window.cpp" line="615"/>
         <location filename="../app/gui/main_window.cpp" line="659"/>
         <location filename="../app/gui/main_window.cpp" line="1108"/>
@@ -2469,276 +2469,276 @@
 <context>
     <name>specmoe::gui::TrainingDialog</name>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="80"/>
+        <location filename="../app/gui/training_dialog.cpp" line="82"/>
         <source>New Training Run</source>
         <translation>新建训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="84"/>
+        <location filename="../app/gui/training_dialog.cpp" line="86"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="96"/>
+        <location filename="../app/gui/training_dialog.cpp" line="98"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="101"/>
+        <location filename="../app/gui/training_dialog.cpp" line="103"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="102"/>
+        <location filename="../app/gui/training_dialog.cpp" line="104"/>
         <source>Tokens to read:</source>
         <translation>读取的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="103"/>
+        <location filename="../app/gui/training_dialog.cpp" line="105"/>
         <source>Training share:</source>
         <translation>训练比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="104"/>
+        <location filename="../app/gui/training_dialog.cpp" line="106"/>
         <source>Validation share:</source>
         <translation>验证比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="107"/>
+        <location filename="../app/gui/training_dialog.cpp" line="109"/>
         <source>Predictors</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="108"/>
+        <location filename="../app/gui/training_dialog.cpp" line="110"/>
         <source>Inter-layer (GRU over the routing history)</source>
         <translation>跨层（基于路由历史的 GRU）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="110"/>
+        <location filename="../app/gui/training_dialog.cpp" line="112"/>
         <source>Statistics-aware</source>
         <translation>统计感知</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="112"/>
+        <location filename="../app/gui/training_dialog.cpp" line="114"/>
         <source>Hidden-state (MLP over the traces&apos; hidden-state features)</source>
         <translation>隐藏状态（基于轨迹隐藏状态特征的 MLP）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="114"/>
+        <location filename="../app/gui/training_dialog.cpp" line="116"/>
         <source>Needs traces collected with hidden-state features; without them it is reported as unavailable and the other predictors train.</source>
         <translation>需要采集时带有隐藏状态特征的轨迹；没有特征时该模型报告为不可用，其他预测器照常训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="116"/>
+        <location filename="../app/gui/training_dialog.cpp" line="118"/>
         <source>Ensemble with the baselines</source>
         <translation>与基线集成</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="119"/>
+        <location filename="../app/gui/training_dialog.cpp" line="121"/>
         <source>Predict the experts of layers l+1 … l+h from the routing up to layer l.</source>
         <translation>根据直到第 l 层的路由预测第 l+1 … l+h 层的专家。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="120"/>
+        <location filename="../app/gui/training_dialog.cpp" line="122"/>
         <source>Token ids</source>
         <translation>词元 ID</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="122"/>
+        <location filename="../app/gui/training_dialog.cpp" line="124"/>
         <source>Router weights</source>
         <translation>路由权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="124"/>
+        <location filename="../app/gui/training_dialog.cpp" line="126"/>
         <source>Lookahead probes (when the traces have them)</source>
         <translation>前瞻探针（轨迹中有时）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="126"/>
+        <location filename="../app/gui/training_dialog.cpp" line="128"/>
         <source>Previous token&apos;s routing (decode engines)</source>
         <translation>前一个词元的路由（解码引擎）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="128"/>
+        <location filename="../app/gui/training_dialog.cpp" line="130"/>
         <source>The hidden-state model also reads the previous token&apos;s routing at every layer. Valid where tokens are decoded one at a time (the previous token has finished every layer); turn it off for predictors that run during prefill.</source>
         <translation>隐藏状态模型还会读取前一个词元在每一层的路由。仅在逐个解码词元时有效（前一个词元已完成所有层）；对于在预填充阶段运行的预测器请关闭此项。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="131"/>
+        <location filename="../app/gui/training_dialog.cpp" line="133"/>
         <source>Previous token&apos;s features (decode engines)</source>
         <translation>前一个 token 的特征（解码引擎）</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="133"/>
+        <location filename="../app/gui/training_dialog.cpp" line="135"/>
         <source>With the previous token&apos;s routing, the hidden-state model also reads the previous token&apos;s hidden-state features of every layer. Valid in decode only, like the routing above.</source>
         <translation>除前一个 token 的路由外，隐藏状态模型还读取前一个 token 在每一层的隐藏状态特征。与上面的路由一样，仅在解码时有效。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="149"/>
+        <location filename="../app/gui/training_dialog.cpp" line="151"/>
         <source>Train:</source>
         <translation>训练：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="150"/>
+        <location filename="../app/gui/training_dialog.cpp" line="152"/>
         <source>Horizon (layers ahead):</source>
         <translation>跨度（向前层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="151"/>
+        <location filename="../app/gui/training_dialog.cpp" line="153"/>
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="154"/>
+        <location filename="../app/gui/training_dialog.cpp" line="156"/>
         <source>Hyper-parameters</source>
         <translation>超参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="157"/>
+        <location filename="../app/gui/training_dialog.cpp" line="159"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="162"/>
+        <location filename="../app/gui/training_dialog.cpp" line="164"/>
         <source>No early stopping</source>
         <translation>不提前停止</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="165"/>
+        <location filename="../app/gui/training_dialog.cpp" line="167"/>
         <source>Restore Defaults</source>
         <translation>恢复默认值</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="169"/>
+        <location filename="../app/gui/training_dialog.cpp" line="178"/>
         <source>Epochs:</source>
         <translation>轮数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="170"/>
+        <location filename="../app/gui/training_dialog.cpp" line="179"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="171"/>
+        <location filename="../app/gui/training_dialog.cpp" line="180"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="172"/>
+        <location filename="../app/gui/training_dialog.cpp" line="181"/>
         <source>Weight decay:</source>
         <translation>权重衰减：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="173"/>
+        <location filename="../app/gui/training_dialog.cpp" line="182"/>
         <source>Warm-up share:</source>
         <translation>预热比例：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="174"/>
+        <location filename="../app/gui/training_dialog.cpp" line="183"/>
         <source>Patience (epochs):</source>
         <translation>耐心值（轮数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="175"/>
+        <location filename="../app/gui/training_dialog.cpp" line="184"/>
         <source>Embedding size:</source>
         <translation>嵌入维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="176"/>
+        <location filename="../app/gui/training_dialog.cpp" line="185"/>
         <source>Hidden size:</source>
         <translation>隐藏维度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="180"/>
+        <location filename="../app/gui/training_dialog.cpp" line="189"/>
         <source>Run</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="186"/>
+        <location filename="../app/gui/training_dialog.cpp" line="195"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="190"/>
+        <location filename="../app/gui/training_dialog.cpp" line="199"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="191"/>
+        <location filename="../app/gui/training_dialog.cpp" line="200"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="192"/>
+        <location filename="../app/gui/training_dialog.cpp" line="201"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="351"/>
+        <location filename="../app/gui/training_dialog.cpp" line="360"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="356"/>
+        <location filename="../app/gui/training_dialog.cpp" line="365"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="359"/>
+        <location filename="../app/gui/training_dialog.cpp" line="368"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="367"/>
+        <location filename="../app/gui/training_dialog.cpp" line="376"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="369"/>
+        <location filename="../app/gui/training_dialog.cpp" line="378"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="371"/>
+        <location filename="../app/gui/training_dialog.cpp" line="380"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="374"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="376"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="379"/>
+        <location filename="../app/gui/training_dialog.cpp" line="388"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="394"/>
+        <location filename="../app/gui/training_dialog.cpp" line="403"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="398"/>
+        <location filename="../app/gui/training_dialog.cpp" line="407"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="402"/>
+        <location filename="../app/gui/training_dialog.cpp" line="411"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="404"/>
+        <location filename="../app/gui/training_dialog.cpp" line="413"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
