@@ -67,6 +67,21 @@ inline int waitChild(pid_t pid, int seconds = 300)
     return -1;
 }
 
+// Starts ranks 0..world-1 on one free loopback port, rank r by start(r, port, DIR/rankR.log)
+// (which returns its pid), and waits for all of them: their exit codes in rank order.
+template <class Start>
+std::vector<int> runRanks(int world, const std::string& dir, const Start& start)
+{
+    const int port = freeLoopbackPort();
+    std::vector<pid_t> pids;
+    for (int r = 0; r < world; ++r)
+        pids.push_back(start(r, port, dir + "/rank" + std::to_string(r) + ".log"));
+    std::vector<int> codes;
+    for (pid_t pid : pids)
+        codes.push_back(waitChild(pid));
+    return codes;
+}
+
 // DIR/rankN.log of every rank, each under a "--- rank N" line.
 inline std::string rankLogs(const std::string& dir, int world)
 {

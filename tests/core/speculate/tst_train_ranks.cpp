@@ -70,14 +70,9 @@ int finish(Rank& r, int seconds = 300) { return test::waitChild(r.pid, seconds);
 
 std::vector<int> runRanks(const std::vector<std::string>& args, int world, const std::string& logs)
 {
-    const int port = freePort();
-    std::vector<Rank> ranks;
-    for (int r = 0; r < world; ++r)
-        ranks.push_back(startRank(args, r, world, port, logs + "/rank" + std::to_string(r) + ".log"));
-    std::vector<int> codes;
-    for (auto& r : ranks)
-        codes.push_back(finish(r));
-    return codes;
+    return test::runRanks(world, logs, [&](int r, int port, const std::string& log) {
+        return startRank(args, r, world, port, log).pid;
+    });
 }
 
 std::string logs(const std::string& dir, int world) { return test::rankLogs(dir, world); }
