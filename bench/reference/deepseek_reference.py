@@ -13,7 +13,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from moe_reference import rms_norm, rotate_half
+from moe_reference import rms_norm, rope_frequencies, rotate_half, yarn_mscale
 
 # q_a_layernorm and kv_a_layernorm are built without the config's eps in transformers.
 LATENT_NORM_EPS = 1e-6
@@ -27,45 +27,6 @@ DEFAULTS = {
                     "first_k_dense_replace": 0, "q_lora_rank": 1536, "n_group": None, "topk_group": None,
                     "routed_scaling_factor": 1.0, "norm_topk_prob": False},
 }
-
-
-def yarn_mscale(scale, mscale=1.0):
-    return 1.0 if scale <= 1 else 0.1 * mscale * math.log(scale) + 1.0
-
-
-def rope_frequencies(c, dim):
-    """Inverse frequencies [dim/2] and the attention factor (cos/sin scale)."""
-    base = float(c.get("rope_theta", 10000.0))
-    rs = c.get("rope_scaling")
-    exponents = torch.arange(0, dim, 2, dtype=torch.int64).float() / dim
-    if not rs or rs.get("rope_type", rs.get("type")) in (None, "default"):
-        return 1.0 / (base ** exponents), 1.0
-    assert rs.get("rope_type", rs.get("type")) == "yarn"
-    factor = float(rs["factor"])
-    original = rs.get("original_max_position_embeddings") or c["max_position_embeddings"]
-    mscale, mscale_all_dim = rs.get("mscale"), rs.get("mscale_all_dim")
-    attention_factor = rs.get("attention_factor")
-    if attention_factor is None:
-        if mscale and mscale_all_dim:
-            attention_factor = yarn_mscale(factor, mscale) / yarn_mscale(factor, mscale_all_dim)
-        else:
-            attention_factor = yarn_mscale(factor)
-    beta_fast, beta_slow = rs.get("beta_fast") or 32, rs.get("beta_slow") or 1
-
-    def correction_dim(rotations):
-        return dim * math.log(original / (rotations * 2 * math.pi)) / (2 * math.log(base))
-
-    low, high = correction_dim(beta_fast), correction_dim(beta_slow)
-    if rs.get("truncate", True):
-        low, high = math.floor(low), math.ceil(high)
-    low, high = max(low, 0), min(high, dim - 1)
-    if low == high:
-        high += 0.001
-    ramp = torch.clamp((torch.arange(dim // 2, dtype=torch.float32) - low) / (high - low), 0, 1)
-    pos = base ** exponents
-    extrapolated = 1 - ramp  # share of the unscaled frequency
-    inv = (1.0 / (factor * pos)) * (1 - extrapolated) + (1.0 / pos) * extrapolated
-    return inv, attention_factor
 
 
 class DeepseekReference:

@@ -19,6 +19,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from moe_reference import rope_frequencies
+
 E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0]
 
 
@@ -45,34 +47,6 @@ def rms_norm(x, weight, eps):
     x32 = x.float()
     x32 = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + eps)
     return (weight * x32).to(dtype)
-
-
-def yarn_inv_freq(c, dim):
-    """YaRN inverse frequencies and attention factor (transformers' _compute_yarn_parameters)."""
-    rs = c.get("rope_scaling") or c.get("rope_parameters") or {}
-    base = float(c.get("rope_theta") or rs.get("rope_theta"))
-    exps = torch.arange(0, dim, 2, dtype=torch.int64).float() / dim
-    pos = base ** exps
-    if rs.get("rope_type", rs.get("type", "default")) != "yarn":
-        return 1.0 / pos, 1.0
-    factor = rs["factor"]
-    orig = rs.get("original_max_position_embeddings") or c["max_position_embeddings"]
-    attention = rs.get("attention_factor") or (0.1 * math.log(factor) + 1.0 if factor > 1 else 1.0)
-    beta_fast, beta_slow = rs.get("beta_fast") or 32, rs.get("beta_slow") or 1
-
-    def correction_dim(rot):
-        return dim * math.log(orig / (rot * 2 * math.pi)) / (2 * math.log(base))
-
-    low, high = correction_dim(beta_fast), correction_dim(beta_slow)
-    if rs.get("truncate", True):
-        low, high = math.floor(low), math.ceil(high)
-    low, high = max(low, 0), min(high, dim - 1)
-    if low == high:
-        high += 0.001
-    ramp = ((torch.arange(dim // 2, dtype=torch.float32) - low) / (high - low)).clamp(0, 1)
-    extrapolation = 1 - ramp
-    inv = (1.0 / (factor * pos)) * (1 - extrapolation) + (1.0 / pos) * extrapolation
-    return inv, attention
 
 
 class GptOssReference:
@@ -151,7 +125,7 @@ class GptOssReference:
         B, T = ids.shape
         ids = ids.to(self.device)
         mask = torch.ones_like(ids, dtype=torch.bool) if mask is None else mask.to(self.device).bool()
-        inv, attention_factor = yarn_inv_freq(self.c, self.head_dim)
+        inv, attention_factor = rope_frequencies(self.c, self.head_dim)
         freqs = torch.arange(T, dtype=torch.float32)[:, None] * inv[None, :]
         cos = (freqs.cos() * attention_factor).to(self.device, self.dtype)
         sin = (freqs.sin() * attention_factor).to(self.device, self.dtype)

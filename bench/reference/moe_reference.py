@@ -19,6 +19,45 @@ def rms_norm(x, weight, eps):
     return weight * x32.to(dtype)
 
 
+def yarn_mscale(scale, mscale=1.0):
+    return 1.0 if scale <= 1 else 0.1 * mscale * math.log(scale) + 1.0
+
+
+def rope_frequencies(c, dim):
+    """Inverse frequencies [dim/2] and the attention factor (cos/sin scale): plain RoPE, or
+    YaRN as transformers' _compute_yarn_parameters (DeepSeek-V2/V3, gpt-oss)."""
+    rs = c.get("rope_scaling") or c.get("rope_parameters") or {}
+    base = float(c.get("rope_theta") or rs.get("rope_theta") or 10000.0)
+    pos = base ** (torch.arange(0, dim, 2, dtype=torch.int64).float() / dim)
+    if rs.get("rope_type", rs.get("type")) in (None, "default"):
+        return 1.0 / pos, 1.0
+    assert rs.get("rope_type", rs.get("type")) == "yarn"
+    factor = float(rs["factor"])
+    original = rs.get("original_max_position_embeddings") or c["max_position_embeddings"]
+    mscale, mscale_all_dim = rs.get("mscale"), rs.get("mscale_all_dim")
+    attention_factor = rs.get("attention_factor")
+    if attention_factor is None:
+        if mscale and mscale_all_dim:
+            attention_factor = yarn_mscale(factor, mscale) / yarn_mscale(factor, mscale_all_dim)
+        else:
+            attention_factor = yarn_mscale(factor)
+    beta_fast, beta_slow = rs.get("beta_fast") or 32, rs.get("beta_slow") or 1
+
+    def correction_dim(rotations):
+        return dim * math.log(original / (rotations * 2 * math.pi)) / (2 * math.log(base))
+
+    low, high = correction_dim(beta_fast), correction_dim(beta_slow)
+    if rs.get("truncate", True):
+        low, high = math.floor(low), math.ceil(high)
+    low, high = max(low, 0), min(high, dim - 1)
+    if low == high:
+        high += 0.001
+    ramp = torch.clamp((torch.arange(dim // 2, dtype=torch.float32) - low) / (high - low), 0, 1)
+    extrapolated = 1 - ramp  # share of the unscaled frequency
+    inv = (1.0 / (factor * pos)) * (1 - extrapolated) + (1.0 / pos) * extrapolated
+    return inv, attention_factor
+
+
 def rotate_half(v):
     half = v.shape[-1] // 2
     return torch.cat((-v[..., half:], v[..., :half]), dim=-1)
