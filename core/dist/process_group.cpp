@@ -32,6 +32,23 @@ bool isLoopback(const std::string& addr)
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
+#if SPECMOE_HAVE_GLOO
+// Starts one collective (start() returns its work) and waits for it; false, with the reason
+// in *problem, when it fails or runs past the timeout.
+template <class Start>
+bool finishCollective(const Start& start, double timeout, std::string* problem)
+{
+    try {
+        start()->wait(compat::millis(timeout));
+        return true;
+    } catch (const std::exception& e) {
+        if (problem)
+            *problem = messageOf(e);
+        return false;
+    }
+}
+#endif
+
 } // namespace
 
 struct ProcessGroup::Impl {
@@ -151,17 +168,9 @@ const char* ProcessGroup::backend()
 bool ProcessGroup::barrier(double timeout, std::string* problem)
 {
 #if SPECMOE_HAVE_GLOO
-    try {
-        c10d::BarrierOptions o;
-        o.timeout = compat::millis(timeout);
-        auto work = m->gloo->barrier(o);
-        work->wait(compat::millis(timeout));
-        return true;
-    } catch (const std::exception& e) {
-        if (problem)
-            *problem = messageOf(e);
-        return false;
-    }
+    c10d::BarrierOptions o;
+    o.timeout = compat::millis(timeout);
+    return finishCollective([&] { return m->gloo->barrier(o); }, timeout, problem);
 #else
     return m->storeBarrier(timeout, problem);
 #endif
@@ -174,19 +183,11 @@ bool ProcessGroup::allreduce(void* data, size_t n, int dtype, bool sum, double t
         return true;
 #if SPECMOE_HAVE_GLOO
     const c10::ScalarType types[3] = {c10::kFloat, c10::kDouble, c10::kLong};
-    try {
-        std::vector<at::Tensor> buffers{at::from_blob(data, {int64_t(n)}, at::TensorOptions().dtype(types[dtype]))};
-        c10d::AllreduceOptions o;
-        o.reduceOp = sum ? c10d::ReduceOp::SUM : c10d::ReduceOp::MIN;
-        o.timeout = compat::millis(timeout);
-        auto work = m->gloo->allreduce(buffers, o);
-        work->wait(compat::millis(timeout));
-        return true;
-    } catch (const std::exception& e) {
-        if (problem)
-            *problem = messageOf(e);
-        return false;
-    }
+    std::vector<at::Tensor> buffers{at::from_blob(data, {int64_t(n)}, at::TensorOptions().dtype(types[dtype]))};
+    c10d::AllreduceOptions o;
+    o.reduceOp = sum ? c10d::ReduceOp::SUM : c10d::ReduceOp::MIN;
+    o.timeout = compat::millis(timeout);
+    return finishCollective([&] { return m->gloo->allreduce(buffers, o); }, timeout, problem);
 #else
     (void)data, (void)dtype, (void)sum, (void)timeout, (void)problem;
     throw Error("rank " + std::to_string(rank()) + ": this build of libtorch has no Gloo headers, so tensors cannot "
