@@ -4,6 +4,7 @@
 #include "widgets/training_metrics_series.h"
 
 #include <QFont>
+#include <QLocale>
 
 #include <algorithm>
 #include <cmath>
@@ -174,7 +175,7 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const
         if (col == HorizonColumn)
             return QStringLiteral("+%1").arg(r.horizon);
         if (r.values[size_t(metric)])
-            return QString::number(*r.values[size_t(metric)], 'f', 4);
+            return QLocale().toString(*r.values[size_t(metric)], 'f', 4);
         return QStringLiteral("-");
     case Qt::UserRole: // raw value (CSV, sorting)
         if (col == ModelColumn)

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QSpinBox>
 #include <QToolTip>
@@ -363,7 +364,9 @@ void RoutingPatternsView::rebuildCurves()
         if (peak >= 0) {
             m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
             m_maxLabel->position->setCoords(peak, g.entropyFirstBits[size_t(peak)]);
-            m_maxLabel->setText(tr("max %1 bits at %2").arg(g.entropyFirstBits[size_t(peak)], 0, 'f', 3).arg(m_context.layerText(peak)));
+            m_maxLabel->setText(tr("max %1 bits at %2")
+                                    .arg(QLocale().toString(g.entropyFirstBits[size_t(peak)], 'f', 3))
+                                    .arg(m_context.layerText(peak)));
         }
         m_plot->graph(4)->setData(x, vec(g.sameFirstRate), true);
         m_plot->graph(5)->setData(x, constant(m_stats.randomSameFirst()), true);
@@ -403,7 +406,7 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
             .arg(m_context.layerText(m_fromLayer + m_distance))
             .arg(a)
             .arg(m_context.layerText(m_fromLayer))
-            .arg((*t)[size_t(a * E + b)], 0, 'f', 4);
+            .arg(QLocale().toString((*t)[size_t(a * E + b)], 'f', 4));
     }
     if (m_coactRect->rect().contains(pos) && cell(m_coactRect, a, b) && m_group < m_stats.groupCount()) {
         if (a == b)
@@ -413,7 +416,8 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
             .arg(b)
             .arg(m_stats.topk())
             .arg(m_context.layerText(m_coactLayer))
-            .arg(100.0 * m_stats.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 0, 'f', 2);
+            .arg(QLocale().toString(
+                100.0 * m_stats.group(m_group).coactivation[size_t(m_coactLayer)][size_t(a * E + b)], 'f', 2));
     }
     for (QCPAxisRect* r : {m_entropyRect, m_repRect}) {
         if (!r->rect().contains(pos) || m_group >= m_stats.groupCount())
@@ -425,15 +429,15 @@ QString RoutingPatternsView::hoverText(const QPoint& pos) const
         if (r == m_entropyRect)
             return tr("Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4")
                 .arg(m_context.layerLabel(l))
-                .arg(g.entropyFirstBits[size_t(l)], 0, 'f', 3)
-                .arg(g.entropyAnyBits[size_t(l)], 0, 'f', 3)
-                .arg(m_stats.maxEntropyBits(), 0, 'f', 3);
+                .arg(QLocale().toString(g.entropyFirstBits[size_t(l)], 'f', 3))
+                .arg(QLocale().toString(g.entropyAnyBits[size_t(l)], 'f', 3))
+                .arg(QLocale().toString(m_stats.maxEntropyBits(), 'f', 3));
         return tr("Layer %1: same first choice %2 (random %3), overlap %4 (random %5)")
             .arg(m_context.layerLabel(l))
-            .arg(g.sameFirstRate[size_t(l)], 0, 'f', 3)
-            .arg(m_stats.randomSameFirst(), 0, 'f', 3)
-            .arg(g.overlapRate[size_t(l)], 0, 'f', 3)
-            .arg(m_stats.randomOverlap(), 0, 'f', 3);
+            .arg(QLocale().toString(g.sameFirstRate[size_t(l)], 'f', 3))
+            .arg(QLocale().toString(m_stats.randomSameFirst(), 'f', 3))
+            .arg(QLocale().toString(g.overlapRate[size_t(l)], 'f', 3))
+            .arg(QLocale().toString(m_stats.randomOverlap(), 'f', 3));
     }
     return {};
 }

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QHelpEvent>
 #include <QLabel>
+#include <QLocale>
 #include <QPainter>
 #include <QScrollBar>
 #include <QSlider>
@@ -177,7 +178,8 @@ QString RoutingTextCanvas::tokenToolTip(size_t i) const
     for (int r = 0; r < m_routedText->topk(); ++r)
         choices << (m_routedText->hasWeights() ? tr("expert %1 (w %2)")
                                                      .arg(int(m_routedText->expert(m_layer, i, r)))
-                                                     .arg(double(m_routedText->weight(m_layer, i, r)), 0, 'f', 2)
+                                                     .arg(QLocale().toString(
+                                                         double(m_routedText->weight(m_layer, i, r)), 'f', 2))
                                                : tr("expert %1").arg(int(m_routedText->expert(m_layer, i, r))));
     QString phase = RoutingContext::phaseText(m_routedText->phase(i));
     if (!phase.isEmpty())
@@ -402,7 +404,8 @@ void RoutingTextView::updateLegend()
     for (int e : m_coloured) {
         QString label = tr("E%1").arg(e);
         if (E > kDistinctColours)
-            label += QStringLiteral(" %1%").arg(100.0 * double(m_routedText.firstCount(l, e)) / n, 0, 'f', 1);
+            label += QStringLiteral(" %1%").arg(
+                QLocale().toString(100.0 * double(m_routedText.firstCount(l, e)) / n, 'f', 1));
         html += QStringLiteral("<span style=\"background-color:%1\">&nbsp;%2&nbsp;</span>&nbsp;")
                     .arg(tints[size_t(e)].name(), label.toHtmlEscaped());
     }

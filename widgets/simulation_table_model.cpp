@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QLocale>
 
 namespace specmoe::widgets {
 
@@ -29,6 +30,31 @@ int SimulationTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+namespace {
+// A cell's text with the locale's decimal separator (the integer columns stay numbers).
+QVariant cellText(const simulate::SimulationRow& r, int column, const QLocale& locale)
+{
+    using M = SimulationTableModel;
+    const QString name = QString::fromStdString(r.predictor);
+    switch (column) {
+    case M::PredictorColumn: return SimulationSeries::predictorLabel(name);
+    case M::PolicyColumn: return SimulationSeries::policyLabel(r.policy);
+    case M::CacheColumn: return r.cacheExperts;
+    case M::CacheGBColumn: return locale.toString(r.cacheGB, 'f', 1);
+    case M::LinkColumn: return locale.toString(r.linkGBps, 'g', 4);
+    case M::BudgetColumn: return r.budget > 0 ? QVariant(r.budget) : QVariant(QStringLiteral("–"));
+    case M::HorizonColumn: return r.horizon > 0 ? QVariant(r.horizon) : QVariant(QStringLiteral("–"));
+    case M::HitRateColumn: return QStringLiteral("%1%").arg(locale.toString(100.0 * r.hitRate, 'f', 1));
+    case M::PrecisionColumn: return r.budget > 0 ? locale.toString(r.prefetchPrecision, 'f', 3) : QStringLiteral("–");
+    case M::RecallColumn: return r.budget > 0 ? locale.toString(r.prefetchRecall, 'f', 3) : QStringLiteral("–");
+    case M::MBPerTokenColumn: return locale.toString(r.bytesPerToken / 1e6, 'f', 1);
+    case M::StallColumn: return locale.toString(r.stallMsPerToken, 'f', 3);
+    case M::TokensPerSecondColumn: return locale.toString(r.tokensPerSecond, 'f', 2);
+    default: return {};
+    }
+}
+} // namespace
+
 QVariant SimulationTableModel::data(const QModelIndex& index, int role) const
 {
     if (!index.isValid() || index.row() >= int(m_rows.size()))
@@ -36,24 +62,12 @@ QVariant SimulationTableModel::data(const QModelIndex& index, int role) const
     const simulate::SimulationRow& r = m_rows[size_t(index.row())];
     const bool bound = r.predictor == simulate::kNoPrefetch || r.predictor == simulate::kOracle;
     const QString name = QString::fromStdString(r.predictor);
-    if (role == Qt::DisplayRole) {
-        switch (index.column()) {
-        case PredictorColumn: return SimulationSeries::predictorLabel(name);
-        case PolicyColumn: return SimulationSeries::policyLabel(r.policy);
-        case CacheColumn: return r.cacheExperts;
-        case CacheGBColumn: return QString::number(r.cacheGB, 'f', 1);
-        case LinkColumn: return QString::number(r.linkGBps, 'g', 4);
-        case BudgetColumn: return r.budget > 0 ? QVariant(r.budget) : QVariant(QStringLiteral("–"));
-        case HorizonColumn: return r.horizon > 0 ? QVariant(r.horizon) : QVariant(QStringLiteral("–"));
-        case HitRateColumn: return QStringLiteral("%1%").arg(100.0 * r.hitRate, 0, 'f', 1);
-        case PrecisionColumn: return r.budget > 0 ? QString::number(r.prefetchPrecision, 'f', 3) : QStringLiteral("–");
-        case RecallColumn: return r.budget > 0 ? QString::number(r.prefetchRecall, 'f', 3) : QStringLiteral("–");
-        case MBPerTokenColumn: return QString::number(r.bytesPerToken / 1e6, 'f', 1);
-        case StallColumn: return QString::number(r.stallMsPerToken, 'f', 3);
-        case TokensPerSecondColumn: return QString::number(r.tokensPerSecond, 'f', 2);
-        default: return {};
-        }
-    }
+    // On screen the user's decimal separator; the CSV export reads Qt::UserRole, which keeps
+    // the C point so that the file parses the same everywhere.
+    if (role == Qt::DisplayRole)
+        return cellText(r, index.column(), QLocale());
+    if (role == Qt::UserRole)
+        return cellText(r, index.column(), QLocale::c());
     if (role == SortRole) {
         switch (index.column()) {
         case PredictorColumn: return SimulationSeries::predictorLabel(name);

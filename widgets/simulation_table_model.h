@@ -1,6 +1,7 @@
 #pragma once
 // The rows of a simulation as a table (one row per predictor and setting): what the CLI
-// prints, sortable (SortRole holds the numbers), exported as the view's CSV.
+// prints, sortable (SortRole holds the numbers), exported as the view's CSV (Qt::UserRole:
+// the cells' text with a C decimal point; DisplayRole uses the default locale's).
 #include "core/simulate/simulate.h"
 
 #include <QAbstractTableModel>

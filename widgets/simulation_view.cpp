@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -55,7 +56,7 @@ QComboBox* addChoice(QHBoxLayout* row, QWidget* parent, const QString& label, QL
     return box;
 }
 
-QString gbps(double v) { return QString::number(v, 'g', 4); }
+QString gbps(double v) { return QLocale().toString(v, 'g', 4); }
 
 } // namespace
 
@@ -229,17 +230,17 @@ QString SimulationView::caption() const
                        .arg(QString::fromStdString(r.split))
                        .arg(r.batch)
                        .arg(QString::fromStdString(r.model.name))
-                       .arg(r.expertBytes / 1e6, 0, 'f', 1)
+                       .arg(QLocale().toString(r.expertBytes / 1e6, 'f', 1))
                        .arg(QString::fromLatin1(simulate::storageDTypeName(r.storage)))
                        .arg(QString::fromStdString(r.hardware.description.empty() ? r.hardware.name
                                                                                   : r.hardware.description));
     if (r.computeMeasurement)
         text += tr(" · compute %1 ms per layer, measured from our runtime on %2 (%3)")
-                    .arg(r.computeMeasurement->msPerLayer, 0, 'g', 3)
+                    .arg(QLocale().toString(r.computeMeasurement->msPerLayer, 'g', 3))
                     .arg(QFileInfo(QString::fromStdString(r.computeMeasurement->modelDir)).fileName(),
                          QString::fromStdString(r.computeMeasurement->device));
     else if (r.computeMsPerLayer > 0)
-        text += tr(" · compute %1 ms per layer (given)").arg(r.computeMsPerLayer, 0, 'g', 3);
+        text += tr(" · compute %1 ms per layer (given)").arg(QLocale().toString(r.computeMsPerLayer, 'g', 3));
     if (const simulate::GapSummary* g = m_series.gap(m_selection, m_selection.cacheExperts, m_selection.linkGBps)) {
         if (g->best.empty())
             return text;
@@ -248,10 +249,10 @@ QString SimulationView::caption() const
                    "reaches %6")
                     .arg(g->cacheExperts)
                     .arg(gbps(g->linkGBps))
-                    .arg(g->noneTokensPerSecond, 0, 'f', 2)
-                    .arg(g->oracleTokensPerSecond, 0, 'f', 2)
+                    .arg(QLocale().toString(g->noneTokensPerSecond, 'f', 2))
+                    .arg(QLocale().toString(g->oracleTokensPerSecond, 'f', 2))
                     .arg(SimulationSeries::predictorLabel(QString::fromStdString(g->best)))
-                    .arg(g->bestTokensPerSecond, 0, 'f', 2);
+                    .arg(QLocale().toString(g->bestTokensPerSecond, 'f', 2));
         switch (simulate::gapVerdict(*g)) {
         case simulate::GapVerdict::NoPredictor:
         case simulate::GapVerdict::OracleGainsLittle:
@@ -265,7 +266,7 @@ QString SimulationView::caption() const
                        "orders fetches for (the oracle bounds prediction, not caching).");
             break;
         case simulate::GapVerdict::ClosesGap:
-            text += tr(" and closes %1% of the gap.").arg(100.0 * g->gapClosed, 0, 'f', 0);
+            text += tr(" and closes %1% of the gap.").arg(QLocale().toString(100.0 * g->gapClosed, 'f', 0));
             break;
         }
     }
@@ -376,17 +377,19 @@ QString SimulationView::pointText(const simulate::SimulationRow& r) const
                        .arg(SimulationSeries::predictorLabel(QString::fromStdString(r.predictor)),
                             SimulationSeries::policyLabel(r.policy))
                        .arg(r.cacheExperts)
-                       .arg(r.cacheGB, 0, 'f', 1)
+                       .arg(QLocale().toString(r.cacheGB, 'f', 1))
                        .arg(gbps(r.linkGBps));
     if (r.budget > 0)
         text += tr(", m %1, h %2").arg(r.budget).arg(r.horizon);
     text += tr(": hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token")
-                .arg(100.0 * r.hitRate, 0, 'f', 1)
-                .arg(r.tokensPerSecond, 0, 'f', 2)
-                .arg(r.stallMsPerToken, 0, 'f', 3)
-                .arg(r.bytesPerToken / 1e6, 0, 'f', 1);
+                .arg(QLocale().toString(100.0 * r.hitRate, 'f', 1))
+                .arg(QLocale().toString(r.tokensPerSecond, 'f', 2))
+                .arg(QLocale().toString(r.stallMsPerToken, 'f', 3))
+                .arg(QLocale().toString(r.bytesPerToken / 1e6, 'f', 1));
     if (r.budget > 0)
-        text += tr(", prefetch precision %1, recall %2").arg(r.prefetchPrecision, 0, 'f', 3).arg(r.prefetchRecall, 0, 'f', 3);
+        text += tr(", prefetch precision %1, recall %2")
+                    .arg(QLocale().toString(r.prefetchPrecision, 'f', 3))
+                    .arg(QLocale().toString(r.prefetchRecall, 'f', 3));
     return text;
 }
 

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
@@ -574,8 +575,9 @@ QString TokenJourneyView::hoverText(const QPoint& pos) const
         const ExpertId e = j.experts[size_t(l * k + r)];
         if (e == kNoExpert)
             continue;
-        choices << (m_journeySet.hasWeights() ? tr("E%1 %2").arg(int(e)).arg(double(j.weights[size_t(l * k + r)]), 0, 'f', 2)
-                                              : tr("E%1").arg(int(e)));
+        choices << (m_journeySet.hasWeights()
+                        ? tr("E%1 %2").arg(int(e)).arg(QLocale().toString(double(j.weights[size_t(l * k + r)]), 'f', 2))
+                        : tr("E%1").arg(int(e)));
     }
     QString where = hit->overlay ? tr(", search") : QString();
     const TokenPhase phase = m_context.phase(j.seqId, j.position);

@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -287,7 +288,7 @@ void TrainingCurvesView::rebuild()
                 label->position->setAxisRect(m_accRect);
                 label->position->setCoords(0.01, *v);
                 label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-                label->setText(tr("%1 %2").arg(model).arg(*v, 0, 'f', 3));
+                label->setText(tr("%1 %2").arg(model).arg(QLocale().toString(*v, 'f', 3)));
                 label->setColor(pen.color());
                 QFont f = m_plot->font();
                 f.setPointSizeF(8.5);
@@ -335,7 +336,7 @@ void TrainingCurvesView::appendNew()
         m_baselineLines[size_t(bi)]->point1->setCoords(0, *v);
         m_baselineLines[size_t(bi)]->point2->setCoords(1, *v);
         m_baselineLabels[size_t(bi)]->position->setCoords(0.01, *v);
-        m_baselineLabels[size_t(bi)]->setText(tr("%1 %2").arg(model).arg(*v, 0, 'f', 3));
+        m_baselineLabels[size_t(bi)]->setText(tr("%1 %2").arg(model).arg(QLocale().toString(*v, 'f', 3)));
         ++bi;
     }
     rescale();
@@ -419,11 +420,14 @@ QString TrainingCurvesView::hoverText(const QPoint& pos) const
             auto next = it + 1;
             if (next != c.graph->data()->constEnd() && std::abs(next->key - x) < std::abs(it->key - x))
                 it = next;
-            parts << tr("%1 %2").arg(c.graph->name()).arg(it->value, 0, 'f', 4);
+            parts << tr("%1 %2").arg(c.graph->name()).arg(QLocale().toString(it->value, 'f', 4));
         }
         if (parts.isEmpty())
             return {};
-        return tr("%1 %2: %3").arg(m_epochAxis ? tr("epoch") : tr("step")).arg(x, 0, 'f', 1).arg(parts.join(QStringLiteral(", ")));
+        return tr("%1 %2: %3")
+            .arg(m_epochAxis ? tr("epoch") : tr("step"))
+            .arg(QLocale().toString(x, 'f', 1))
+            .arg(parts.join(QStringLiteral(", ")));
     }
     return {};
 }

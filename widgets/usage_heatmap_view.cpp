@@ -9,6 +9,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QListWidget>
 #include <QSplitter>
@@ -288,8 +289,8 @@ QString UsageHeatmapView::hoverText(const QPoint& pos) const
         .arg(c.expert)
         .arg(m_context.layerText(c.layer))
         .arg(rank)
-        .arg(c.value, 0, 'f', 4)
-        .arg(100.0 * m_stats.tokenRate(m_group, m_choice, c.layer, c.expert), 0, 'f', 2)
+        .arg(QLocale().toString(c.value, 'f', 4))
+        .arg(QLocale().toString(100.0 * m_stats.tokenRate(m_group, m_choice, c.layer, c.expert), 'f', 2))
         .arg(n);
 }
 
@@ -331,7 +332,7 @@ void UsageHeatmapView::showCell(int layer, int expert)
         const QString text = QString::fromStdString(pieceDisplayText(t.text.toStdString()));
         QString item = tr("\"%1\"  seq %2 pos %3  rank %4").arg(text).arg(qlonglong(t.seqId)).arg(t.position).arg(t.rank + 1);
         if (m_context.hasWeights())
-            item += tr("  w %1").arg(double(t.weight), 0, 'f', 2);
+            item += tr("  w %1").arg(QLocale().toString(double(t.weight), 'f', 2));
         const TokenPhase phase = m_context.phase(t.seqId, t.position);
         if (phase != TokenPhase::Unknown)
             item += QStringLiteral("  ") + RoutingContext::phaseText(phase);

@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 namespace specmoe::gui {
 namespace {
@@ -217,8 +218,8 @@ CollectReport collectReport(const CollectResult& r)
                        .arg(QDir::toNativeSeparators(QString::fromStdString(r.outDir)))
                        .arg(qlonglong(r.sequencesWritten))
                        .arg(qlonglong(r.tokensWritten))
-                       .arg(r.seconds, 0, 'f', 1)
-                       .arg(r.tokensPerSecond, 0, 'f', 0)
+                       .arg(QLocale().toString(r.seconds, 'f', 1))
+                       .arg(QLocale().toString(r.tokensPerSecond, 'f', 0))
                        .arg(qulonglong(r.shards))
                        .arg(r.complete ? QString() : Jobs::tr(", not complete (resumable)"));
     for (const std::string& s : describeSources(r))

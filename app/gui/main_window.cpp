@@ -39,6 +39,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -901,13 +902,13 @@ void MainWindow::onJobStateChanged(qint64 id)
                                                    "best %8 %9 (%10)")
                                         .arg(QString::fromLatin1(simulate::policyName(g.policy)))
                                         .arg(g.cacheExperts)
-                                        .arg(g.linkGBps)
+                                        .arg(QLocale().toString(g.linkGBps))
                                         .arg(g.budget)
                                         .arg(g.horizon)
-                                        .arg(g.noneTokensPerSecond, 0, 'f', 2)
-                                        .arg(g.oracleTokensPerSecond, 0, 'f', 2)
+                                        .arg(QLocale().toString(g.noneTokensPerSecond, 'f', 2))
+                                        .arg(QLocale().toString(g.oracleTokensPerSecond, 'f', 2))
                                         .arg(QString::fromStdString(g.best))
-                                        .arg(g.bestTokensPerSecond, 0, 'f', 2)
+                                        .arg(QLocale().toString(g.bestTokensPerSecond, 'f', 2))
                                         .arg(QString::fromStdString(
                                             simulate::gapVerdictText(simulate::gapVerdict(g), g.gapClosed))));
         // A tab already showing this folder shows the new result.

@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -265,10 +266,10 @@ void SimulationDialog::hardwareChanged()
     try {
         const simulate::HardwareProfile& h = simulate::hardwareProfile(m_hardware->currentData().toString().toStdString());
         m_hardwareInfo->setText(tr("link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS")
-                                    .arg(h.linkGBps)
-                                    .arg(h.linkLatencyUs)
-                                    .arg(h.memoryGBps)
-                                    .arg(h.tflops));
+                                    .arg(QLocale().toString(h.linkGBps))
+                                    .arg(QLocale().toString(h.linkLatencyUs))
+                                    .arg(QLocale().toString(h.memoryGBps))
+                                    .arg(QLocale().toString(h.tflops)));
     } catch (const std::exception& e) {
         m_hardwareInfo->setText(QString::fromStdString(e.what()));
     }

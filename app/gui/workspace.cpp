@@ -91,14 +91,14 @@ QString reportSummary(const std::string& file)
             return {};
         auto recall = [&](const char* name) {
             const speculate::PredictorMetrics* p = r.find(name);
-            return p && !p->horizons.empty() ? QString::number(p->horizons.front().overall.recallAt(k), 'f', 3)
+            return p && !p->horizons.empty() ? QLocale().toString(p->horizons.front().overall.recallAt(k), 'f', 3)
                                              : QStringLiteral("–");
         };
         return Workspace::tr("%1 split, %2 tokens: %3 recall@%4 %5 (frequency %6, Markov %7), horizon 1")
             .arg(widgets::TrainingRunViews::splitName(QString::fromStdString(r.split)), QLocale().toString(qlonglong(r.tokens)),
                  QString::fromStdString(best->name))
             .arg(k)
-            .arg(QString::number(best->horizons.front().overall.recallAt(k), 'f', 3), recall(speculate::kFrequency),
+            .arg(QLocale().toString(best->horizons.front().overall.recallAt(k), 'f', 3), recall(speculate::kFrequency),
                  recall(speculate::kMarkov));
     } catch (const std::exception&) {
         return Workspace::tr("unreadable report %1").arg(QFileInfo(QString::fromStdString(file)).fileName());
@@ -529,7 +529,7 @@ widgets::WorkspaceEntry Workspace::describeSimulation(const QString& dir)
     }
     e.summary = tr("%n setting(s)", nullptr, int(r.rows.size()));
     if (top)
-        e.summary += tr(", best closes %1% of the gap").arg(100.0 * top->gapClosed, 0, 'f', 0);
+        e.summary += tr(", best closes %1% of the gap").arg(QLocale().toString(100.0 * top->gapClosed, 'f', 0));
     else if (beyondOracle)
         e.summary += tr(", a predictor beats the oracle");
     e.details.push_back({tr("Replayed"), tr("%1 tokens of %2 sequences (%3 split), batch %4")
@@ -537,7 +537,7 @@ widgets::WorkspaceEntry Workspace::describeSimulation(const QString& dir)
                                              .arg(r.batch)});
     e.details.push_back({tr("Model"), tr("%1, expert %2 MB (%3)")
                                           .arg(QString::fromStdString(r.model.name))
-                                          .arg(r.expertBytes / 1e6, 0, 'f', 1)
+                                          .arg(QLocale().toString(r.expertBytes / 1e6, 'f', 1))
                                           .arg(QString::fromLatin1(simulate::storageDTypeName(r.storage)))});
     e.details.push_back({tr("Hardware"), QString::fromStdString(r.hardware.name)});
     QStringList predictors;
@@ -551,10 +551,10 @@ widgets::WorkspaceEntry Workspace::describeSimulation(const QString& dir)
         e.details.push_back({tr("Best"), tr("%1 at %2 experts per layer, %3 GB/s: %4 tokens/s (no prefetch %5, oracle %6)")
                                              .arg(QString::fromStdString(top->best))
                                              .arg(top->cacheExperts)
-                                             .arg(top->linkGBps)
-                                             .arg(top->bestTokensPerSecond, 0, 'f', 2)
-                                             .arg(top->noneTokensPerSecond, 0, 'f', 2)
-                                             .arg(top->oracleTokensPerSecond, 0, 'f', 2)});
+                                             .arg(QLocale().toString(top->linkGBps))
+                                             .arg(QLocale().toString(top->bestTokensPerSecond, 'f', 2))
+                                             .arg(QLocale().toString(top->noneTokensPerSecond, 'f', 2))
+                                             .arg(QLocale().toString(top->oracleTokensPerSecond, 'f', 2))});
     e.details.push_back({tr("Folder"), QDir::toNativeSeparators(dir)});
     return e;
 }
