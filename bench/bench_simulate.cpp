@@ -142,7 +142,7 @@ int main(int argc, char** argv)
         t = wallSeconds();
         auto markov = speculate::PredictionStream::fromTrainingSplit(source, all, 1, "markov");
         const double statsSeconds = wallSeconds() - t;
-        TokenRanking ranking{2, {}, {}};
+        TokenRanking ranking{2, {}, {}, {}};
         std::vector<float> scores;
         t = wallSeconds();
         for (const RoutingBlock& b : blocks) {

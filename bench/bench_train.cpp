@@ -9,6 +9,7 @@
 //   batch=N accumulate=N lr=X epochs=N (1) threads=N (0: as is) tokens=N (4096: base data)
 //   val=N (2048 validation tokens) probe=X (1.0: probe accuracy) features=F (0; > 0 plants
 //   F features per layer for the hidden-state model) mlp=N shuffle=N (4096) seed=N
+//   batch_thread=N (-1: the trainer's choice; 1 batches on a thread of their own, 0 between steps)
 // Output: a few human lines and one JSON line per result ({"bench":"train", ...}).
 // Data: synthetic Mixtral-shaped routing (32 layers, 8 experts, top-2, probes at 1 and 2),
 // generated block by block while streaming, so only the trainer holds memory.
@@ -141,6 +142,7 @@ TrainParams workerParams(int scale, const std::string& models, const std::string
     p.accumulate = o.integer("accumulate", p.accumulate);
     p.learningRate = o.num("lr", p.learningRate);
     p.threads = o.integer("threads", 0);
+    p.batchThread = o.integer("batch_thread", -1);
     p.shuffleBuffer = o.integer("shuffle", 4096);
     p.maxValidationTokens = o.integer("val", 2048);
     p.patience = p.epochs; // equal epochs for every setting

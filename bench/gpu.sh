@@ -140,6 +140,10 @@ if has trainbench; then
     note "bench_train per model on cuda (synthetic Mixtral-shaped routing)"
     # shellcheck disable=SC2086  # TRAINBENCH_ARGS: KEY=VALUE worker options, e.g. "batch=4096"
     timeout "$(cap 150)" $B/bench/bench_train --device cuda --repeats 2 --big 2 ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
+    # The batch thread on the device: the same run with batches made between the steps (0).
+    for bt in 1 0 1 0; do
+      timeout "$(cap 40)" $B/bench/bench_train worker 4 interlayer,statistics,ensemble cuda batch_thread=$bt ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
+    done
   fi
 fi
 if has workflow; then

@@ -65,9 +65,7 @@ MicroStepLoss readLoss(const std::vector<torch::Tensor>& values)
 
 TokenTable rowsOf(const TokenTable& t, size_t begin, size_t end)
 {
-    TokenTable out; // the same layout, no rows
-    out.L = t.L, out.E = t.E, out.k = t.k, out.D = t.D, out.F = t.F;
-    out.W = t.W, out.P = t.P, out.PF = t.PF;
+    TokenTable out = t.layoutOnly();
     out.reserve(end - begin);
     for (size_t i = begin; i < end; ++i)
         out.append(t, i);

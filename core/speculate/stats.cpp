@@ -51,6 +51,14 @@ void TokenTable::init(const TraceDims& d, bool weights, bool features, bool prev
     clear();
 }
 
+TokenTable TokenTable::layoutOnly() const
+{
+    TokenTable t;
+    t.L = L, t.E = E, t.k = k, t.D = D, t.F = F;
+    t.W = W, t.P = P, t.PF = PF;
+    return t;
+}
+
 void TokenTable::clear()
 {
     tok.clear();

@@ -56,6 +56,7 @@ struct TokenTable {
     void init(const TraceDims& d, bool weights = true, bool features = false, bool previous = false,
               bool previousFeatures = false);
     size_t size() const { return tok.size(); }
+    TokenTable layoutOnly() const; // the same layout, no rows
     void clear();
     void reserve(size_t n);
     void append(const RoutingBlock& b, size_t t);

@@ -1,6 +1,7 @@
 // Training loop of the speculation predictors (docs/speculation.md).
 #include "core/speculate/train.h"
 
+#include "core/speculate/background_batches.h"
 #include "core/speculate/block_dims.h"
 #include "core/speculate/feature_basis_file.h"
 #include "core/speculate/micro_step.h"
@@ -21,6 +22,7 @@
 #include <torch/optim.h>
 #include <torch/serialize.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -28,6 +30,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <utility>
 
 namespace specmoe::speculate {
 
@@ -35,6 +38,10 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Batches made ahead of the steps: enough to cover a slow block read, few enough that the
+// memory stays a few batches.
+constexpr size_t kBatchesAhead = 3;
 
 double seconds(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
 
@@ -120,7 +127,7 @@ void checkParams(const TrainParams& params)
 struct Epoch {
     int index = 0; // 0-based
     Clock::time_point start = Clock::now();
-    TokenTable batch;              // the micro-batch being filled
+    TokenTable batch;              // the micro-batch being trained on
     int64_t micro = 0;             // micro-batches done
     double lossSum[4] = {0, 0, 0, 0}; // inter-layer, statistics, ensemble, hidden-state since the last step record
     int64_t lossN = 0;
@@ -155,6 +162,8 @@ private:
     nlohmann::json unavailableJson() const;
     void writeStartRecord();
     void trainEpoch(Epoch& epoch);
+    TokenTable emptyBatch() const; // the run's layout (what the predictor reads), no rows
+    void makeBatches(int epochIndex, const BackgroundBatches::Deliver& deliver);
     void microStep(Epoch& epoch);
     int64_t validSamples(int64_t tokens) const;
     void optimizerStep(Epoch& epoch);
@@ -589,40 +598,70 @@ int64_t TrainingRun::validSamples(int64_t tokens) const
     return tokens * perToken;
 }
 
-// The training split once, through a shuffle buffer, in micro-batches.
+// The training split once, in micro-batches: made on a thread of their own a few batches
+// ahead of the steps, or on this thread between them (the same batches in the same order).
 void TrainingRun::trainEpoch(Epoch& epoch)
 {
     m_predictor.train(true);
-    const bool weights = m_config.model.useWeights, features = m_config.featureInput() > 0;
-    const bool previous = m_config.previousInput(), previousFeatures = m_config.previousFeatureInput();
-    ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
-                      m_params.split.seed * 1000003ULL + uint64_t(epoch.index) * 7919ULL + 17ULL, weights, features,
-                      previous, previousFeatures);
-    epoch.batch.init(m_dims, weights, features, previous, previousFeatures);
     m_dp.startPass();
-    m_source.forEachBlock(
-        [&](const RoutingBlock& b) {
-            checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
-            for (size_t t = 0; t < b.numTokens(); ++t) {
-                if (splitOf(b.seqIds[t], m_params.split) != Split::Train || !m_dp.owns(b.seqIds[t]))
-                    continue;
-                if (epoch.micro >= m_microPerEpoch)
-                    return false;
-                buf.push(b, t, epoch.batch);
-                if (int(epoch.batch.size()) >= m_params.batchSize)
-                    microStep(epoch);
-            }
-            return true;
-        },
-        m_params.maxTokens);
-    while (epoch.micro < m_microPerEpoch && buf.pop(epoch.batch))
-        if (int(epoch.batch.size()) >= m_params.batchSize)
+    const int epochIndex = epoch.index;
+    if (m_params.batchThread > 0 || (m_params.batchThread < 0 && batchThreadHelps(m_device.is_cpu()))) {
+        BackgroundBatches batches([this, epochIndex](const BackgroundBatches::Deliver& deliver) {
+            makeBatches(epochIndex, deliver);
+        }, kBatchesAhead);
+        while (epoch.micro < m_microPerEpoch && batches.next(epoch.batch))
             microStep(epoch);
-    if (epoch.batch.size() > 0 && epoch.micro < m_microPerEpoch)
-        microStep(epoch);
+    } else {
+        epoch.batch = emptyBatch();
+        makeBatches(epochIndex, [&](TokenTable& batch) {
+            if (epoch.micro >= m_microPerEpoch)
+                return false;
+            std::swap(epoch.batch, batch); // batch gets the emptied table back, its memory kept
+            microStep(epoch);
+            return epoch.micro < m_microPerEpoch;
+        });
+    }
     if (epoch.micro % m_params.accumulate != 0)
         optimizerStep(epoch);
     m_trainSeconds += seconds(epoch.start);
+}
+
+TokenTable TrainingRun::emptyBatch() const
+{
+    TokenTable t;
+    t.init(m_dims, m_config.model.useWeights, m_config.featureInput() > 0, m_config.previousInput(),
+           m_config.previousFeatureInput());
+    return t;
+}
+
+// The epoch's training tokens (this rank's) through a shuffle buffer seeded by the run's seed
+// and the epoch, in batches of batchSize; the last may be smaller.
+void TrainingRun::makeBatches(int epochIndex, const BackgroundBatches::Deliver& deliver)
+{
+    TokenTable batch = emptyBatch();
+    ShuffleBuffer buf(m_dims, size_t(m_params.shuffleBuffer),
+                      m_params.split.seed * 1000003ULL + uint64_t(epochIndex) * 7919ULL + 17ULL, batch.W, batch.F > 0,
+                      batch.P, batch.PF);
+    const size_t full = size_t(m_params.batchSize);
+    bool wanted = true; // false once the steps stopped taking batches
+    m_source.forEachBlock(
+        [&](const RoutingBlock& b) {
+            checkBlockDims(m_dims, b, m_source.description, false, m_config.featureInput());
+            for (size_t t = 0; t < b.numTokens() && wanted; ++t) {
+                if (splitOf(b.seqIds[t], m_params.split) != Split::Train || !m_dp.owns(b.seqIds[t]))
+                    continue;
+                buf.push(b, t, batch);
+                if (batch.size() >= full)
+                    wanted = deliver(batch);
+            }
+            return wanted;
+        },
+        m_params.maxTokens);
+    while (wanted && buf.pop(batch))
+        if (batch.size() >= full)
+            wanted = deliver(batch);
+    if (wanted && batch.size() > 0)
+        deliver(batch);
 }
 
 bool TrainingRun::endEpoch(const Epoch& epoch)
@@ -778,6 +817,8 @@ double defaultLearningRate(int64_t tokensPerStep)
     const double r = double(std::max<int64_t>(1, tokensPerStep)) / 64.0;
     return 3e-3 * (r <= 4.0 ? r : 4.0 * std::sqrt(r / 4.0));
 }
+
+bool batchThreadHelps(bool cpu) { return !cpu; }
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {

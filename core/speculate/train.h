@@ -93,7 +93,16 @@ struct TrainParams {
     // Put a NaN into the first weight once this many optimizer steps are done: non-finite
     // weights after an epoch's last step, where no later loss would see them.
     int64_t injectNanWeightAfterSteps = -1;
+    // Where the batches are made: 1 on a thread of their own, 0 on the training thread, < 0
+    // as batchThreadHelps() says.
+    int batchThread = -1;
 };
+
+// Whether making the batches on a thread of their own (reading and shuffling ahead of the
+// steps) helps: on a GPU, where the cores would otherwise wait with the device. Not on the
+// CPU: there it is 1-2% of the work, and on another core it came out no faster (0.96x to
+// 1.0x, docs/benchmarks.md).
+bool batchThreadHelps(bool cpu);
 
 // Scores of every predictor on one split.
 struct HorizonMetrics {

@@ -101,8 +101,9 @@ TEST_P(OracleNoStall, WithEnoughBandwidth)
     EXPECT_EQ(c.stallSeconds, 0.0);
     EXPECT_EQ(c.hits, c.requests);
     EXPECT_GT(c.prefetchesUsed, 0);
-    if (policy != Policy::Static) // static prefetches only what its hot set lacks, and uses every one
+    if (policy != Policy::Static) { // static prefetches only what its hot set lacks, and uses every one
         EXPECT_EQ(c.prefetchesUsed, c.prefetches);
+    }
     // Without prefetching the same cache stalls.
     set.budget = 0;
     const EngineCounters none = replay(s, set, fixedCost(s, 1e6, 1e-3), PrefetchPlan{}, &hot, &next);

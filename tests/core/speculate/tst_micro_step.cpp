@@ -133,9 +133,11 @@ TEST(MicroStep, AShardCountRepeatsBitForBit)
     const MicroStepLoss a = stepWith(f, settings(f, 4), x);
     const MicroStepLoss b = stepWith(f, settings(f, 4), y);
     EXPECT_EQ(a.total, b.total);
-    for (size_t i = 0; i < x.size(); ++i)
-        if (x[i].defined())
+    for (size_t i = 0; i < x.size(); ++i) {
+        if (x[i].defined()) {
             EXPECT_TRUE(torch::equal(x[i], y[i])) << "parameter " << i;
+        }
+    }
 }
 
 TEST(MicroStep, AccumulationDividesAndAddsToTheGradients)

@@ -9,11 +9,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 using namespace specmoe;
 using namespace specmoe::speculate;
@@ -208,6 +211,58 @@ TEST(Train, NanStopsKeepsCheckpointAndResumeIsDeterministic)
     EXPECT_EQ(rb.steps, ra.steps);
     EXPECT_EQ(test::readFile(a.file("checkpoint/predictor.safetensors")),
               test::readFile(b.file("checkpoint/predictor.safetensors")));
+}
+
+// Batches made on a thread of their own (batchThread 1) or between the steps (0): the same
+// weights bit for bit; a trace that breaks during epoch 2's training stream stops the run
+// with the reader's own message and epoch 1's checkpoint kept, in both.
+TEST(Train, BatchesOnTheirOwnThreadGiveTheSameRunAndTheReadersErrors)
+{
+    test::SynthSpec s;
+    s.sequences = 30;
+    const std::vector<RoutingBlock> blocks = test::synthBlocks(s, 3);
+    const std::thread::id trainingThread = std::this_thread::get_id();
+    std::string weights[2];
+    for (int mode : {0, 1}) {
+        // Streams in order: the counting pass, epoch 1's training, its validation, epoch 2's
+        // training (the 4th, which breaks at its 2nd block), ...
+        auto streams = std::make_shared<std::vector<bool>>(); // per stream: off the training thread
+        BlockSource breaking = memorySource(blocks);
+        auto inner = breaking.forEachBlock;
+        breaking.forEachBlock = [inner, trainingThread, streams](const BlockVisitor& visit, int64_t m) {
+            streams->push_back(std::this_thread::get_id() != trainingThread);
+            const bool breaks = streams->size() == 4;
+            int seen = 0;
+            inner([&](const RoutingBlock& b) {
+                if (breaks && ++seen == 2)
+                    throw Error("traces/shard-00000.h5: sequence 17: CRC mismatch");
+                return visit(b);
+            }, m);
+        };
+        test::TempDir dir("spec_broken_stream"), whole("spec_whole_run");
+        TrainParams p = tinyParams(dir.path(), breaking);
+        p.epochs = 3;
+        p.batchThread = mode;
+        try {
+            train(p);
+            FAIL() << "no error, mode " << mode;
+        } catch (const Error& e) {
+            EXPECT_STREQ(e.what(), "traces/shard-00000.h5: sequence 17: CRC mismatch");
+        }
+        ASSERT_EQ(streams->size(), 4u);
+        EXPECT_EQ(*streams, (std::vector<bool>{false, mode == 1, false, mode == 1})) << "mode " << mode;
+        EXPECT_NE(test::readFile(dir.file("checkpoint/state.json")).find("\"epoch\": 1"), std::string::npos);
+
+        TrainParams w = tinyParams(whole.path(), memorySource(blocks));
+        w.epochs = 2;
+        w.batchThread = mode;
+        train(w);
+        weights[mode] = test::readFile(whole.file("checkpoint/predictor.safetensors"));
+    }
+    EXPECT_FALSE(weights[0].empty());
+    EXPECT_EQ(weights[0], weights[1]);
+    EXPECT_TRUE(batchThreadHelps(false)); // a GPU step leaves the cores to the batches
+    EXPECT_FALSE(batchThreadHelps(true));
 }
 
 // A learning rate that makes the weights explode, and routing weights that are NaN: the
