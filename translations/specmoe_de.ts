@@ -4,57 +4,57 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="46"/>
+        <location filename="../app/gui/jobs.cpp" line="47"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="56"/>
+        <location filename="../app/gui/jobs.cpp" line="57"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="68"/>
+        <location filename="../app/gui/jobs.cpp" line="69"/>
         <source>Import %1</source>
         <translation>%1 importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="79"/>
+        <location filename="../app/gui/jobs.cpp" line="80"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="89"/>
+        <location filename="../app/gui/jobs.cpp" line="90"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="149"/>
+        <location filename="../app/gui/jobs.cpp" line="150"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="169"/>
+        <location filename="../app/gui/jobs.cpp" line="170"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="186"/>
+        <location filename="../app/gui/jobs.cpp" line="187"/>
         <source>Simulate %1</source>
         <translation>Simulieren: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="216"/>
+        <location filename="../app/gui/jobs.cpp" line="217"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1: %2 Sequenzen, %3 Tokens in %4 s geschrieben (%5 Tokens/s); %6 Shards%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="223"/>
+        <location filename="../app/gui/jobs.cpp" line="224"/>
         <source>, not complete (resumable)</source>
         <translation>, nicht vollständig (fortsetzbar)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="229"/>
+        <location filename="../app/gui/jobs.cpp" line="230"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>übersprungene Eingabe: %n Element, auch in manifest.json aufgeführt („skipped“)</numerusform>
@@ -168,27 +168,27 @@
         <translation>: Prompt %1 + generiert %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45"/>
+        <location filename="../widgets/training_curves_view.cpp" line="46"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1-Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47"/>
+        <location filename="../widgets/training_curves_view.cpp" line="48"/>
         <source>Exact top-k set</source>
         <translation>Exakte Top-k-Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49"/>
+        <location filename="../widgets/training_curves_view.cpp" line="50"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51"/>
+        <location filename="../widgets/training_curves_view.cpp" line="52"/>
         <source>Log-loss (nats)</source>
         <translation>Log-Loss (nats)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="53"/>
+        <location filename="../widgets/training_curves_view.cpp" line="54"/>
         <source>Calibration error (ECE)</source>
         <translation>Kalibrierungsfehler (ECE)</translation>
     </message>
@@ -1484,187 +1484,187 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/main_window.cpp" line="128"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="136"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <location filename="../app/gui/main_window.cpp" line="145"/>
         <source>Simulation</source>
         <translation>Simulation</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="184"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192"/>
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="196"/>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="204"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="207"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="209"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="211"/>
+        <location filename="../app/gui/main_window.cpp" line="212"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213"/>
+        <location filename="../app/gui/main_window.cpp" line="214"/>
         <source>&amp;Import Traces…</source>
         <translation>Traces &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="215"/>
+        <location filename="../app/gui/main_window.cpp" line="216"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>Routing-Traces aus vLLM, SGLang, Megatron-Core oder NumPy-Arrays importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217"/>
+        <location filename="../app/gui/main_window.cpp" line="218"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="220"/>
+        <location filename="../app/gui/main_window.cpp" line="221"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="222"/>
+        <location filename="../app/gui/main_window.cpp" line="223"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>Prädiktor &amp;bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="224"/>
+        <location filename="../app/gui/main_window.cpp" line="225"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226"/>
+        <location filename="../app/gui/main_window.cpp" line="227"/>
         <source>E&amp;xport Predictor…</source>
         <translation>Prädiktor e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="228"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="231"/>
+        <location filename="../app/gui/main_window.cpp" line="232"/>
         <source>&amp;Simulate Expert Cache…</source>
         <translation>Experten-Cache &amp;simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="233"/>
+        <location filename="../app/gui/main_window.cpp" line="234"/>
         <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
         <translation>Trace-Sätze durch den Experten-Cache einer Offloading-Engine abspielen: was das Vorabladen eines Prädiktors an Trefferquote und Tokens/s bringt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237"/>
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="241"/>
+        <location filename="../app/gui/main_window.cpp" line="242"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="261"/>
+        <location filename="../app/gui/main_window.cpp" line="262"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="293"/>
+        <location filename="../app/gui/main_window.cpp" line="294"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="301"/>
+        <location filename="../app/gui/main_window.cpp" line="302"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="313"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="316"/>
+        <location filename="../app/gui/main_window.cpp" line="317"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="327"/>
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="338"/>
+        <location filename="../app/gui/main_window.cpp" line="339"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="347"/>
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="379"/>
+        <location filename="../app/gui/main_window.cpp" line="380"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -1672,12 +1672,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="385"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -1685,27 +1685,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="411"/>
+        <location filename="../app/gui/main_window.cpp" line="412"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412"/>
+        <location filename="../app/gui/main_window.cpp" line="413"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="414"/>
+        <location filename="../app/gui/main_window.cpp" line="415"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="423"/>
+        <location filename="../app/gui/main_window.cpp" line="424"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="426"/>
+        <location filename="../app/gui/main_window.cpp" line="427"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -1713,7 +1713,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="428"/>
+        <location filename="../app/gui/main_window.cpp" line="429"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -1722,179 +1722,179 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="62"/>
-        <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="1108"/>
+        <location filename="../app/gui/main_window.cpp" line="616"/>
+        <location filename="../app/gui/main_window.cpp" line="660"/>
+        <location filename="../app/gui/main_window.cpp" line="1109"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="631"/>
+        <location filename="../app/gui/main_window.cpp" line="632"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="639"/>
+        <location filename="../app/gui/main_window.cpp" line="640"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="643"/>
-        <location filename="../app/gui/main_window.cpp" line="649"/>
+        <location filename="../app/gui/main_window.cpp" line="644"/>
+        <location filename="../app/gui/main_window.cpp" line="650"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="643"/>
+        <location filename="../app/gui/main_window.cpp" line="644"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="654"/>
+        <location filename="../app/gui/main_window.cpp" line="655"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="669"/>
-        <location filename="../app/gui/main_window.cpp" line="672"/>
-        <location filename="../app/gui/main_window.cpp" line="692"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="673"/>
+        <location filename="../app/gui/main_window.cpp" line="693"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="673"/>
+        <location filename="../app/gui/main_window.cpp" line="674"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="677"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="678"/>
+        <location filename="../app/gui/main_window.cpp" line="679"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="464"/>
-        <location filename="../app/gui/main_window.cpp" line="690"/>
-        <location filename="../app/gui/main_window.cpp" line="702"/>
+        <location filename="../app/gui/main_window.cpp" line="465"/>
+        <location filename="../app/gui/main_window.cpp" line="691"/>
+        <location filename="../app/gui/main_window.cpp" line="703"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="461"/>
+        <location filename="../app/gui/main_window.cpp" line="462"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="702"/>
+        <location filename="../app/gui/main_window.cpp" line="703"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="712"/>
+        <location filename="../app/gui/main_window.cpp" line="713"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="886"/>
+        <location filename="../app/gui/main_window.cpp" line="887"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="888"/>
+        <location filename="../app/gui/main_window.cpp" line="889"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="998"/>
+        <location filename="../app/gui/main_window.cpp" line="999"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="999"/>
+        <location filename="../app/gui/main_window.cpp" line="1000"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1000"/>
+        <location filename="../app/gui/main_window.cpp" line="1001"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1087"/>
+        <location filename="../app/gui/main_window.cpp" line="1088"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1088"/>
+        <location filename="../app/gui/main_window.cpp" line="1089"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1118"/>
+        <location filename="../app/gui/main_window.cpp" line="1119"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1191"/>
+        <location filename="../app/gui/main_window.cpp" line="1192"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1193"/>
+        <location filename="../app/gui/main_window.cpp" line="1194"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1196"/>
+        <location filename="../app/gui/main_window.cpp" line="1197"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1198"/>
+        <location filename="../app/gui/main_window.cpp" line="1199"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1199"/>
+        <location filename="../app/gui/main_window.cpp" line="1200"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>Experten-Cache darauf simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1203"/>
+        <location filename="../app/gui/main_window.cpp" line="1204"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1205"/>
+        <location filename="../app/gui/main_window.cpp" line="1206"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1207"/>
+        <location filename="../app/gui/main_window.cpp" line="1208"/>
         <source>Simulate Its Prefetching…</source>
         <translation>Sein Vorabladen simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1211"/>
+        <location filename="../app/gui/main_window.cpp" line="1212"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1216"/>
+        <location filename="../app/gui/main_window.cpp" line="1217"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1237"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1238"/>
+        <location filename="../app/gui/main_window.cpp" line="1239"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2086,292 +2086,292 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="90"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="91"/>
         <source>Simulate an Expert Cache</source>
         <translation>Experten-Cache simulieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="94"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="95"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>Test (worauf kein Prädiktor trainiert oder seine Epoche gewählt hat)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
         <source>All sequences</source>
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="114"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="115"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>Gemeinsam dekodierte Sequenzen: eine Schicht braucht die Vereinigung ihrer Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="117"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Batch (sequences):</source>
         <translation>Batch (Sequenzen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
         <source>Tokens replayed at most:</source>
         <translation>Höchstens abgespielte Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
         <source>Engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="126"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
         <source>The traces&apos; model</source>
         <translation>Das Modell der Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="129"/>
         <source>Preset: %1</source>
         <translation>Voreinstellung: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="131"/>
         <source>Folder: %1</source>
         <translation>Ordner: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="146"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="147"/>
         <source>From the hardware profile</source>
         <translation>Aus dem Hardwareprofil</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
         <source>Measured here: our runtime on %1</source>
         <translation>Hier gemessen: unsere Laufzeit auf %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
         <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
         <translation>Misst vor der Wiedergabe einen Decode-Schritt des Batches durch den Vorwärtsdurchlauf des Checkpoints auf dem Gerät unten und verwendet dessen Zeit pro Schicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
         <source>half the experts</source>
         <translation>die Hälfte der Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>Static hot set</source>
         <translation>Statische Hot-Menge</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>Belady (optimal)</source>
         <translation>Belady (optimal)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>Vorab geladene Experten behalten, bis ihre Schicht gelaufen ist</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
         <source>Model:</source>
         <translation>Modell:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Expert storage:</source>
         <translation>Speicherung der Experten:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
         <source>Hardware:</source>
         <translation>Hardware:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
         <source>Compute time per layer:</source>
         <translation>Rechenzeit pro Schicht:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>Cache-Größen (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Cache budgets (GB):</source>
         <translation>Cache-Budgets (GB):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
         <source>Replacement:</source>
         <translation>Verdrängung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="178"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
         <source>Prefetching</source>
         <translation>Vorabladen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="184"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
         <source>no prefetch (lower bound)</source>
         <translation>kein Vorabladen (untere Schranke)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>Orakel: das wahre Routing (obere Schranke der Vorhersage)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="191"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
         <source>baseline: %1</source>
         <translation>Vergleichsverfahren: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="195"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="196"/>
         <source>trained run: %1</source>
         <translation>trainierter Lauf: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
         <source>top-k of the model</source>
         <translation>Top-k des Modells</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
         <source>the hardware&apos;s link</source>
         <translation>die Verbindung der Hardware</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="204"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
         <source>Predictors:</source>
         <translation>Prädiktoren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Horizons h (layers ahead):</source>
         <translation>Horizonte h (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Budgets m (experts per layer):</source>
         <translation>Budgets m (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>Bandbreiten der Verbindung (GB/s):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
         <source>Where trained runs predict, and where the compute time per layer is measured</source>
         <translation>Wo trainierte Läufe vorhersagen und wo die Rechenzeit pro Schicht gemessen wird</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="212"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="217"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="218"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>Ordner (simulation.json, simulation.csv):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="267"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="268"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>Verbindung %1 GB/s, %2 µs pro Übertragung; GPU-Speicher %3 GB/s, %4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="329"/>
         <source>Choose the trace sets to replay.</source>
         <translation>Wählen Sie die abzuspielenden Trace-Sätze.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="331"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="332"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="336"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>Cache-Größen: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="338"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>Cache-Budgets: GB-Zahlen über 0, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="342"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
         <source>Choose at least one replacement policy.</source>
         <translation>Wählen Sie mindestens eine Verdrängungsstrategie.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>Horizonte: eine oder mehrere ganze Zahlen von Schichten voraus (1 = die nächste Schicht).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="347"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>Budgets: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt (leer: Top-k).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="349"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>Bandbreiten: GB/s-Zahlen über 0, durch Kommas getrennt (leer: die der Hardware).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="351"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="353"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="354"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>Der Ordner enthält eine Simulation; sie wird ersetzt.</translation>
     </message>
@@ -2841,57 +2841,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="124"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="126"/>
         <source>Exact set</source>
         <translation>Exakte Menge</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="127"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="128"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="129"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="130"/>
         <source>Log-loss</source>
         <translation>Log-Loss</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="131"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="132"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="174"/>
         <source>baseline</source>
         <translation>Referenz</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="174"/>
         <source>trained</source>
         <translation>trainiert</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="200"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="201"/>
         <source>Best at horizon +%1</source>
         <translation>Am besten bei Horizont +%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="212"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="213"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="214"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="215"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="216"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="217"/>
         <source>Horizon</source>
         <translation>Horizont</translation>
     </message>
@@ -3294,177 +3294,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="97"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
         <source>Transition from layer:</source>
         <translation>Übergang ab Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="102"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
         <source>distance:</source>
         <translation>Distanz:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="105"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>Co-activation layer:</source>
         <translation>Schicht der Ko-Aktivierung:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert at layer l + d</source>
         <translation>Experte in Schicht l + d</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert at layer l</source>
         <translation>Experte in Schicht l</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Expert j</source>
         <translation>Experte j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Expert i</source>
         <translation>Experte i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="120"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>P(next | current)</source>
         <translation>P(nächster | aktueller)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Layer transitions</source>
         <translation>Schichtübergänge</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="126"/>
         <source>Co-activation</source>
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="145"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
         <source>Routing entropy per layer</source>
         <translation>Routing-Entropie je Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="147"/>
         <source>Consecutive-token repetition</source>
         <translation>Wiederholung bei aufeinanderfolgenden Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="161"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Entropy (bits)</source>
         <translation>Entropie (Bit)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="163"/>
         <source>Rate of neighbouring tokens</source>
         <translation>Rate benachbarter Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>Maximum (gleichverteilt), log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>Most balanced layer</source>
         <translation>Ausgewogenste Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Same first choice</source>
         <translation>Gleiche erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
         <source>Random, 1/E</source>
         <translation>Zufällig, 1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
         <source>Expected from layer load</source>
         <translation>Erwartet aus der Schichtlast</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Top-k sets overlap</source>
         <translation>Überlappung der Top-k-Mengen</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Random overlap</source>
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="227"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="228"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="343"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>Übergänge der ersten Wahl, %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="345"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>Ko-Aktivierung in Top-%1, %2 (ohne Diagonale)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
         <source>max %1 bits at %2</source>
         <translation>max. %1 Bit in %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="404"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(Experte %1 in %2 | Experte %3 in %4) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="414"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>Experten %1 und %2 gemeinsam in Top-%3 in %4: %5 % der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="413"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="431"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="435"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>
@@ -3472,17 +3472,17 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="178"/>
+        <location filename="../widgets/routing_text_view.cpp" line="179"/>
         <source>expert %1 (w %2)</source>
         <translation>Experte %1 (G %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="181"/>
+        <location filename="../widgets/routing_text_view.cpp" line="183"/>
         <source>expert %1</source>
         <translation>Experte %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="185"/>
+        <location filename="../widgets/routing_text_view.cpp" line="187"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
         <translation>„%1“  Seq. %2, Position %3%4
@@ -3492,77 +3492,77 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="292"/>
+        <location filename="../widgets/routing_text_view.cpp" line="294"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
         <translation>Schicht 00 (MoE-Schicht 00 von 00)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="298"/>
+        <location filename="../widgets/routing_text_view.cpp" line="300"/>
         <source>top experts</source>
         <translation>Top-Experten</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="299"/>
+        <location filename="../widgets/routing_text_view.cpp" line="301"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
         <translation>Nur die Tokens dieses Experten einfärben (erste Wahl in der Schicht); „Top-Experten“ färbt die meistbeschäftigten ein.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="304"/>
+        <location filename="../widgets/routing_text_view.cpp" line="306"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="308"/>
+        <location filename="../widgets/routing_text_view.cpp" line="310"/>
         <source>Highlight expert:</source>
         <translation>Experte hervorheben:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321"/>
+        <location filename="../widgets/routing_text_view.cpp" line="323"/>
         <source>Routing text</source>
         <translation>Routing-Text</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="380"/>
+        <location filename="../widgets/routing_text_view.cpp" line="382"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
         <translation>Schicht %1 (MoE-Schicht %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="381"/>
+        <location filename="../widgets/routing_text_view.cpp" line="383"/>
         <source>Layer %1 / %2</source>
         <translation>Schicht %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="401"/>
+        <location filename="../widgets/routing_text_view.cpp" line="403"/>
         <source>First-choice expert:</source>
         <translation>Experte der ersten Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="403"/>
+        <location filename="../widgets/routing_text_view.cpp" line="405"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="411"/>
+        <location filename="../widgets/routing_text_view.cpp" line="414"/>
         <source>the other %1 experts (hover a token for its ids)</source>
         <translation>die übrigen %1 Experten (für die IDs mit der Maus auf ein Token zeigen)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="413"/>
+        <location filename="../widgets/routing_text_view.cpp" line="416"/>
         <source>(others unmarked)</source>
         <translation>(übrige nicht markiert)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="415"/>
+        <location filename="../widgets/routing_text_view.cpp" line="418"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
         <translation>&lt;u&gt;unterstrichen&lt;/u&gt;: generierte (Decode-)Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="432"/>
+        <location filename="../widgets/routing_text_view.cpp" line="435"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
         <translation>Routing in %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="440"/>
+        <location filename="../widgets/routing_text_view.cpp" line="443"/>
         <source>Expert %1</source>
         <translation>Experte %1</translation>
     </message>
@@ -3570,67 +3570,67 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::SimulationTableModel</name>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="94"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="108"/>
         <source>Predictor</source>
         <translation>Prädiktor</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="95"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="109"/>
         <source>Policy</source>
         <translation>Strategie</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="96"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="110"/>
         <source>Cache (experts/layer)</source>
         <translation>Cache (Experten/Schicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="97"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="111"/>
         <source>Cache GB</source>
         <translation>Cache GB</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="98"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="112"/>
         <source>Link GB/s</source>
         <translation>Verbindung GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="99"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="113"/>
         <source>m</source>
         <translation>m</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="100"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="114"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="101"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="115"/>
         <source>Hit rate</source>
         <translation>Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="102"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="116"/>
         <source>Prefetch precision</source>
         <translation>Präzision des Vorabladens</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="103"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="117"/>
         <source>Prefetch recall</source>
         <translation>Trefferabdeckung des Vorabladens</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="104"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="118"/>
         <source>MB/token</source>
         <translation>MB/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="105"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="119"/>
         <source>Stall ms/token</source>
         <translation>Wartezeit ms/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="106"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="120"/>
         <source>Tokens/s</source>
         <translation>Tokens/s</translation>
     </message>
@@ -3638,58 +3638,58 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::SimulationView</name>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
         <source>Policy:</source>
         <translation>Strategie:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <location filename="../widgets/simulation_view.cpp" line="67"/>
         <source>Budget m:</source>
         <translation>Budget m:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="67"/>
+        <location filename="../widgets/simulation_view.cpp" line="68"/>
         <source>Horizon h:</source>
         <translation>Horizont h:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <location filename="../widgets/simulation_view.cpp" line="70"/>
         <source>Hit rate at link:</source>
         <translation>Trefferquote bei Verbindung:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="70"/>
+        <location filename="../widgets/simulation_view.cpp" line="71"/>
         <source>Tokens/s at cache:</source>
         <translation>Tokens/s bei Cache:</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
         <source>Cache size (experts per layer)</source>
         <translation>Cache-Größe (Experten pro Schicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
         <source>Hit rate</source>
         <translation>Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <location filename="../widgets/simulation_view.cpp" line="98"/>
         <source>Link bandwidth (GB/s)</source>
         <translation>Bandbreite der Verbindung (GB/s)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="98"/>
+        <location filename="../widgets/simulation_view.cpp" line="99"/>
         <source>Modeled decode tokens/s</source>
         <translation>Modellierte Dekodier-Tokens/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="151"/>
+        <location filename="../widgets/simulation_view.cpp" line="152"/>
         <source>Cache and prefetch simulation</source>
         <translation>Cache- und Vorablade-Simulation</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="177"/>
-        <location filename="../widgets/simulation_view.cpp" line="183"/>
+        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <location filename="../widgets/simulation_view.cpp" line="184"/>
         <source>%n expert(s) per layer</source>
         <translation>
             <numerusform>%n Experte pro Schicht</numerusform>
@@ -3697,7 +3697,7 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="179"/>
+        <location filename="../widgets/simulation_view.cpp" line="180"/>
         <source>%n layer(s) ahead</source>
         <translation>
             <numerusform>%n Schicht voraus</numerusform>
@@ -3705,62 +3705,62 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="181"/>
+        <location filename="../widgets/simulation_view.cpp" line="182"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="224"/>
+        <location filename="../widgets/simulation_view.cpp" line="225"/>
         <source>No simulation loaded.</source>
         <translation>Keine Simulation geladen.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="226"/>
+        <location filename="../widgets/simulation_view.cpp" line="227"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
         <translation>%1 Tokens aus %2 Sequenzen (Teil %3), Batch %4 · %5, Experte %6 MB (%7) · %8</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="237"/>
+        <location filename="../widgets/simulation_view.cpp" line="238"/>
         <source> · compute %1 ms per layer, measured from our runtime on %2 (%3)</source>
         <translation> · Rechenzeit %1 ms pro Schicht, gemessen mit unserer Laufzeit auf %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="242"/>
+        <location filename="../widgets/simulation_view.cpp" line="243"/>
         <source> · compute %1 ms per layer (given)</source>
         <translation> · Rechenzeit %1 ms pro Schicht (vorgegeben)</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="247"/>
+        <location filename="../widgets/simulation_view.cpp" line="248"/>
         <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
         <translation>Bei %1 Experten pro Schicht und %2 GB/s: ohne Vorabladen %3 Tokens/s, Orakel %4; der beste Prädiktor, %5, erreicht %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="258"/>
+        <location filename="../widgets/simulation_view.cpp" line="259"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation> (das Orakel gewinnt unter 1 %: Vorabladen kann hier nicht helfen).</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="261"/>
+        <location filename="../widgets/simulation_view.cpp" line="262"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>: hier ist jeder Prädiktor langsamer als kein Vorabladen.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <location filename="../widgets/simulation_view.cpp" line="265"/>
         <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
         <translation>; jenseits des Orakels: sein Plan hält Experten zusätzlich im Cache, während der Plan des Orakels nur Ladevorgänge ordnet (das Orakel begrenzt die Vorhersage, nicht das Caching).</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="268"/>
+        <location filename="../widgets/simulation_view.cpp" line="269"/>
         <source> and closes %1% of the gap.</source>
         <translation> und schließt %1% der Lücke.</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="279"/>
+        <location filename="../widgets/simulation_view.cpp" line="280"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>Trefferquote über Cache-Größe (%1, Verbindung %2 GB/s)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="281"/>
+        <location filename="../widgets/simulation_view.cpp" line="282"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>Dekodier-Tokens/s über Bandbreite (Cache %n Experte pro Schicht)</numerusform>
@@ -3768,22 +3768,22 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="375"/>
+        <location filename="../widgets/simulation_view.cpp" line="376"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1, %2, Cache %3 Experten/Schicht (%4 GB), Verbindung %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="382"/>
+        <location filename="../widgets/simulation_view.cpp" line="383"/>
         <source>, m %1, h %2</source>
         <translation>, m %1, h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="383"/>
+        <location filename="../widgets/simulation_view.cpp" line="384"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>: Trefferquote %1%, %2 Tokens/s, Wartezeit %3 ms/Token, %4 MB/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="389"/>
+        <location filename="../widgets/simulation_view.cpp" line="390"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>, Präzision des Vorabladens %1, Abdeckung %2</translation>
     </message>
@@ -3791,160 +3791,160 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="236"/>
+        <location filename="../widgets/token_journey_view.cpp" line="237"/>
         <source>Token text, e.g. def</source>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="239"/>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="242"/>
+        <location filename="../widgets/token_journey_view.cpp" line="243"/>
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="244"/>
+        <location filename="../widgets/token_journey_view.cpp" line="245"/>
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="246"/>
+        <location filename="../widgets/token_journey_view.cpp" line="247"/>
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="249"/>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>All experts</source>
         <translation>Alle Experten</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
         <source>Experts on these paths</source>
         <translation>Experten auf diesen Wegen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="252"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
         <translation>Zeilen der Expertenachse: jede Experten-ID oder nur die Experten, die die angezeigten Wege besuchen (erste und zweite Wahl), beschriftet mit ihren IDs.</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <location filename="../widgets/token_journey_view.cpp" line="254"/>
         <source>Rows:</source>
         <translation>Zeilen:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="266"/>
+        <location filename="../widgets/token_journey_view.cpp" line="267"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="267"/>
-        <location filename="../widgets/token_journey_view.cpp" line="519"/>
+        <location filename="../widgets/token_journey_view.cpp" line="268"/>
+        <location filename="../widgets/token_journey_view.cpp" line="520"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="272"/>
+        <location filename="../widgets/token_journey_view.cpp" line="273"/>
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="274"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="278"/>
+        <location filename="../widgets/token_journey_view.cpp" line="279"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="281"/>
+        <location filename="../widgets/token_journey_view.cpp" line="282"/>
         <source>Generated (decode) token</source>
         <translation>Generiertes (Decode-)Token</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="291"/>
-        <location filename="../widgets/token_journey_view.cpp" line="316"/>
-        <location filename="../widgets/token_journey_view.cpp" line="526"/>
+        <location filename="../widgets/token_journey_view.cpp" line="292"/>
+        <location filename="../widgets/token_journey_view.cpp" line="317"/>
+        <location filename="../widgets/token_journey_view.cpp" line="527"/>
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="432"/>
+        <location filename="../widgets/token_journey_view.cpp" line="433"/>
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="452"/>
+        <location filename="../widgets/token_journey_view.cpp" line="453"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>size = weight</source>
         <translation>Größe = Gewicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>no router weights in this trace</source>
         <translation>keine Router-Gewichte in diesem Trace</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="513"/>
         <source>First choice (%1)</source>
         <translation>Erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <location filename="../widgets/token_journey_view.cpp" line="514"/>
         <source>Second choice (%1)</source>
         <translation>Zweite Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="518"/>
+        <location filename="../widgets/token_journey_view.cpp" line="519"/>
         <source>Expert id (only those on these paths)</source>
         <translation>Experten-ID (nur die auf diesen Wegen)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="528"/>
+        <location filename="../widgets/token_journey_view.cpp" line="529"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <location filename="../widgets/token_journey_view.cpp" line="534"/>
         <source> (generated from %1: dashed)</source>
         <translation> (generiert ab %1: gestrichelt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <location filename="../widgets/token_journey_view.cpp" line="534"/>
         <source> (generated: dashed)</source>
         <translation> (generiert: gestrichelt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="535"/>
+        <location filename="../widgets/token_journey_view.cpp" line="536"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="577"/>
+        <location filename="../widgets/token_journey_view.cpp" line="579"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="578"/>
+        <location filename="../widgets/token_journey_view.cpp" line="580"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="584"/>
+        <location filename="../widgets/token_journey_view.cpp" line="586"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
         <translation>„%1“ (Seq. %2, Pos. %3%4) %5: %6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="580"/>
+        <location filename="../widgets/token_journey_view.cpp" line="582"/>
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -3960,102 +3960,102 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="66"/>
-        <location filename="../widgets/training_curves_view.cpp" line="89"/>
-        <location filename="../widgets/training_curves_view.cpp" line="238"/>
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="90"/>
+        <location filename="../widgets/training_curves_view.cpp" line="239"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
-        <location filename="../widgets/training_curves_view.cpp" line="238"/>
+        <location filename="../widgets/training_curves_view.cpp" line="68"/>
+        <location filename="../widgets/training_curves_view.cpp" line="239"/>
         <source>Epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69"/>
+        <location filename="../widgets/training_curves_view.cpp" line="70"/>
         <source>Metric:</source>
         <translation>Metrik:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="72"/>
         <source>Horizon:</source>
         <translation>Horizont:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73"/>
+        <location filename="../widgets/training_curves_view.cpp" line="74"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="75"/>
+        <location filename="../widgets/training_curves_view.cpp" line="76"/>
         <source>X axis:</source>
         <translation>X-Achse:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="90"/>
+        <location filename="../widgets/training_curves_view.cpp" line="91"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="109"/>
+        <location filename="../widgets/training_curves_view.cpp" line="110"/>
         <source>Validation accuracy</source>
         <translation>Validierungsgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="137"/>
+        <location filename="../widgets/training_curves_view.cpp" line="138"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="167"/>
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 Schicht(en)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="169"/>
         <source>All layers</source>
         <translation>Alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="170"/>
+        <location filename="../widgets/training_curves_view.cpp" line="171"/>
         <source>Layer %1</source>
         <translation>Schicht %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="242"/>
+        <location filename="../widgets/training_curves_view.cpp" line="243"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>Validierung %1, Horizont +%2, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="243"/>
+        <location filename="../widgets/training_curves_view.cpp" line="244"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>Validierung %1, Horizont +%2, Schicht %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="290"/>
-        <location filename="../widgets/training_curves_view.cpp" line="338"/>
-        <location filename="../widgets/training_curves_view.cpp" line="422"/>
+        <location filename="../widgets/training_curves_view.cpp" line="291"/>
+        <location filename="../widgets/training_curves_view.cpp" line="339"/>
+        <location filename="../widgets/training_curves_view.cpp" line="423"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="298"/>
+        <location filename="../widgets/training_curves_view.cpp" line="299"/>
         <source>%1 (baseline)</source>
         <translation>%1 (Referenz)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="427"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2: %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="428"/>
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="428"/>
         <source>step</source>
         <translation>Schritt</translation>
     </message>
@@ -4106,124 +4106,124 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="35"/>
         <source>Choice:</source>
         <translation>Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
         <source>By expert id</source>
         <translation>Nach Experten-ID</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
         <source>By load, all layers</source>
         <translation>Nach Last, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>By load at the selected layer</source>
         <translation>Nach Last in der gewählten Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
         <translation>Zeilenreihenfolge: Bei vielen Experten zeigt die Sortierung nach dem über die Schichten summierten Anteil, welche Experten die Last tragen; zeigen Sie auf eine Zeile, um ihre ID zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
         <source>Rows:</source>
         <translation>Zeilen:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="57"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="63"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="247"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="65"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="248"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="85"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="205"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="86"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="101"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
         <translation>Mausrad: Zoom, Ziehen: Verschieben, Doppelklick: alles einpassen</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="135"/>
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="203"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="204"/>
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
         <translation>Experte (Zeilen nach Last über alle Schichten, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
         <translation>Experte (Zeilen nach Last in Decoder-Schicht %1, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="260"/>
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="261"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="263"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
         <source>, load rank %1 of %2</source>
         <translation>, Lastrang %1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="288"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
         <translation>Experte %1 in %2%3: Anteil %4 (%5 % der Tokens, %6 Tokens)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="326"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>Experte %1 in %2: %n Token in der Stichprobe (alle Quellen)</numerusform>
@@ -4231,12 +4231,12 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="333"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
         <source>  w %1</source>
         <translation>  G %1</translation>
     </message>

@@ -4,57 +4,57 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="46"/>
+        <location filename="../app/gui/jobs.cpp" line="47"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="56"/>
+        <location filename="../app/gui/jobs.cpp" line="57"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="68"/>
+        <location filename="../app/gui/jobs.cpp" line="69"/>
         <source>Import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="79"/>
+        <location filename="../app/gui/jobs.cpp" line="80"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="89"/>
+        <location filename="../app/gui/jobs.cpp" line="90"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="149"/>
+        <location filename="../app/gui/jobs.cpp" line="150"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="169"/>
+        <location filename="../app/gui/jobs.cpp" line="170"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="186"/>
+        <location filename="../app/gui/jobs.cpp" line="187"/>
         <source>Simulate %1</source>
         <translation>模拟 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="216"/>
+        <location filename="../app/gui/jobs.cpp" line="217"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1：已写入 %2 个序列、%3 个词元，用时 %4 秒（%5 词元/秒）；%6 个分片%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="223"/>
+        <location filename="../app/gui/jobs.cpp" line="224"/>
         <source>, not complete (resumable)</source>
         <translation>，未完成（可继续）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="229"/>
+        <location filename="../app/gui/jobs.cpp" line="230"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>跳过的输入：%n 项，也列在 manifest.json 中（“skipped”）</numerusform>
@@ -165,27 +165,27 @@
         <translation>：提示词 %1 + 生成 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="45"/>
+        <location filename="../widgets/training_curves_view.cpp" line="46"/>
         <source>Top-1 hit rate</source>
         <translation>Top-1 命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="47"/>
+        <location filename="../widgets/training_curves_view.cpp" line="48"/>
         <source>Exact top-k set</source>
         <translation>完全一致的 top-k 集合</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="49"/>
+        <location filename="../widgets/training_curves_view.cpp" line="50"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="51"/>
+        <location filename="../widgets/training_curves_view.cpp" line="52"/>
         <source>Log-loss (nats)</source>
         <translation>对数损失（奈特）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="53"/>
+        <location filename="../widgets/training_curves_view.cpp" line="54"/>
         <source>Calibration error (ECE)</source>
         <translation>校准误差（ECE）</translation>
     </message>
@@ -1476,233 +1476,233 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="127"/>
+        <location filename="../app/gui/main_window.cpp" line="128"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="136"/>
+        <location filename="../app/gui/main_window.cpp" line="137"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="144"/>
+        <location filename="../app/gui/main_window.cpp" line="145"/>
         <source>Simulation</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="183"/>
+        <location filename="../app/gui/main_window.cpp" line="184"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="186"/>
+        <location filename="../app/gui/main_window.cpp" line="187"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="189"/>
+        <location filename="../app/gui/main_window.cpp" line="190"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="192"/>
+        <location filename="../app/gui/main_window.cpp" line="193"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="194"/>
+        <location filename="../app/gui/main_window.cpp" line="195"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="196"/>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="199"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="204"/>
+        <location filename="../app/gui/main_window.cpp" line="205"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="207"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="209"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="211"/>
+        <location filename="../app/gui/main_window.cpp" line="212"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="213"/>
+        <location filename="../app/gui/main_window.cpp" line="214"/>
         <source>&amp;Import Traces…</source>
         <translation>导入轨迹(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="215"/>
+        <location filename="../app/gui/main_window.cpp" line="216"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>从 vLLM、SGLang、Megatron-Core 或 NumPy 数组导入路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="217"/>
+        <location filename="../app/gui/main_window.cpp" line="218"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="220"/>
+        <location filename="../app/gui/main_window.cpp" line="221"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="222"/>
+        <location filename="../app/gui/main_window.cpp" line="223"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="224"/>
+        <location filename="../app/gui/main_window.cpp" line="225"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="226"/>
+        <location filename="../app/gui/main_window.cpp" line="227"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="228"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="231"/>
+        <location filename="../app/gui/main_window.cpp" line="232"/>
         <source>&amp;Simulate Expert Cache…</source>
         <translation>模拟专家缓存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="233"/>
+        <location filename="../app/gui/main_window.cpp" line="234"/>
         <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
         <translation>将轨迹集回放到卸载引擎的专家缓存中：预测器的预取在命中率和词元/秒上带来多少收益</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="237"/>
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="241"/>
+        <location filename="../app/gui/main_window.cpp" line="242"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="261"/>
+        <location filename="../app/gui/main_window.cpp" line="262"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="287"/>
+        <location filename="../app/gui/main_window.cpp" line="288"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="293"/>
+        <location filename="../app/gui/main_window.cpp" line="294"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="301"/>
+        <location filename="../app/gui/main_window.cpp" line="302"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="313"/>
+        <location filename="../app/gui/main_window.cpp" line="314"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="316"/>
+        <location filename="../app/gui/main_window.cpp" line="317"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="327"/>
+        <location filename="../app/gui/main_window.cpp" line="328"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="338"/>
+        <location filename="../app/gui/main_window.cpp" line="339"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="344"/>
+        <location filename="../app/gui/main_window.cpp" line="345"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="347"/>
+        <location filename="../app/gui/main_window.cpp" line="348"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="379"/>
+        <location filename="../app/gui/main_window.cpp" line="380"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="383"/>
+        <location filename="../app/gui/main_window.cpp" line="384"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="385"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="411"/>
+        <location filename="../app/gui/main_window.cpp" line="412"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412"/>
+        <location filename="../app/gui/main_window.cpp" line="413"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="414"/>
+        <location filename="../app/gui/main_window.cpp" line="415"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="423"/>
+        <location filename="../app/gui/main_window.cpp" line="424"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="426"/>
+        <location filename="../app/gui/main_window.cpp" line="427"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="428"/>
+        <location filename="../app/gui/main_window.cpp" line="429"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -1710,179 +1710,179 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="62"/>
-        <location filename="../app/gui/main_window.cpp" line="615"/>
-        <location filename="../app/gui/main_window.cpp" line="659"/>
-        <location filename="../app/gui/main_window.cpp" line="1108"/>
+        <location filename="../app/gui/main_window.cpp" line="616"/>
+        <location filename="../app/gui/main_window.cpp" line="660"/>
+        <location filename="../app/gui/main_window.cpp" line="1109"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="631"/>
+        <location filename="../app/gui/main_window.cpp" line="632"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="639"/>
+        <location filename="../app/gui/main_window.cpp" line="640"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="643"/>
-        <location filename="../app/gui/main_window.cpp" line="649"/>
+        <location filename="../app/gui/main_window.cpp" line="644"/>
+        <location filename="../app/gui/main_window.cpp" line="650"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="643"/>
+        <location filename="../app/gui/main_window.cpp" line="644"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="654"/>
+        <location filename="../app/gui/main_window.cpp" line="655"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="669"/>
-        <location filename="../app/gui/main_window.cpp" line="672"/>
-        <location filename="../app/gui/main_window.cpp" line="692"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="673"/>
+        <location filename="../app/gui/main_window.cpp" line="693"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="673"/>
+        <location filename="../app/gui/main_window.cpp" line="674"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="677"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="678"/>
+        <location filename="../app/gui/main_window.cpp" line="679"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="464"/>
-        <location filename="../app/gui/main_window.cpp" line="690"/>
-        <location filename="../app/gui/main_window.cpp" line="702"/>
+        <location filename="../app/gui/main_window.cpp" line="465"/>
+        <location filename="../app/gui/main_window.cpp" line="691"/>
+        <location filename="../app/gui/main_window.cpp" line="703"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="461"/>
+        <location filename="../app/gui/main_window.cpp" line="462"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="702"/>
+        <location filename="../app/gui/main_window.cpp" line="703"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="712"/>
+        <location filename="../app/gui/main_window.cpp" line="713"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="886"/>
+        <location filename="../app/gui/main_window.cpp" line="887"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="888"/>
+        <location filename="../app/gui/main_window.cpp" line="889"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="998"/>
+        <location filename="../app/gui/main_window.cpp" line="999"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="999"/>
+        <location filename="../app/gui/main_window.cpp" line="1000"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1000"/>
+        <location filename="../app/gui/main_window.cpp" line="1001"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1087"/>
+        <location filename="../app/gui/main_window.cpp" line="1088"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1088"/>
+        <location filename="../app/gui/main_window.cpp" line="1089"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1118"/>
+        <location filename="../app/gui/main_window.cpp" line="1119"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1191"/>
+        <location filename="../app/gui/main_window.cpp" line="1192"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1193"/>
+        <location filename="../app/gui/main_window.cpp" line="1194"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1196"/>
+        <location filename="../app/gui/main_window.cpp" line="1197"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1198"/>
+        <location filename="../app/gui/main_window.cpp" line="1199"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1199"/>
+        <location filename="../app/gui/main_window.cpp" line="1200"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>在其上模拟专家缓存…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1203"/>
+        <location filename="../app/gui/main_window.cpp" line="1204"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1205"/>
+        <location filename="../app/gui/main_window.cpp" line="1206"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1207"/>
+        <location filename="../app/gui/main_window.cpp" line="1208"/>
         <source>Simulate Its Prefetching…</source>
         <translation>模拟其预取…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1211"/>
+        <location filename="../app/gui/main_window.cpp" line="1212"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1216"/>
+        <location filename="../app/gui/main_window.cpp" line="1217"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1237"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1238"/>
+        <location filename="../app/gui/main_window.cpp" line="1239"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2073,292 +2073,292 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="90"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="91"/>
         <source>Simulate an Expert Cache</source>
         <translation>模拟专家缓存</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="94"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="95"/>
         <source>Traces</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="103"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>测试（没有预测器在其上训练或选择轮次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
         <source>All sequences</source>
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="114"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="115"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>一起解码的序列：每层需要它们专家的并集</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="117"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Batch (sequences):</source>
         <translation>批大小（序列）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
         <source>Tokens replayed at most:</source>
         <translation>最多回放的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="123"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="126"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
         <source>The traces&apos; model</source>
         <translation>轨迹的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="129"/>
         <source>Preset: %1</source>
         <translation>预设：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="131"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="146"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="147"/>
         <source>From the hardware profile</source>
         <translation>来自硬件配置</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
         <source>Measured here: our runtime on %1</source>
         <translation>在此测量：我们的运行时在 %1 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
         <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
         <translation>在回放之前，在下方设备上通过检查点的前向传播对批次的一个解码步骤计时，并使用其每层时间。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
         <source>half the experts</source>
         <translation>一半的专家</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>Static hot set</source>
         <translation>静态热门集合</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
         <source>Belady (optimal)</source>
         <translation>Belady（最优）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="164"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>保留预取的专家直到其所在层运行完毕</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="167"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Expert storage:</source>
         <translation>专家存储：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
         <source>Hardware:</source>
         <translation>硬件：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
         <source>Compute time per layer:</source>
         <translation>每层计算时间：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>缓存大小（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Cache budgets (GB):</source>
         <translation>缓存预算（GB）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
         <source>Replacement:</source>
         <translation>替换策略：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="178"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
         <source>Prefetching</source>
         <translation>预取</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="184"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
         <source>no prefetch (lower bound)</source>
         <translation>不预取（下界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>预言机：真实路由（预测的上界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="191"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
         <source>baseline: %1</source>
         <translation>基线：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="195"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="196"/>
         <source>trained run: %1</source>
         <translation>训练运行：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
         <source>top-k of the model</source>
         <translation>模型的 top-k</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
         <source>the hardware&apos;s link</source>
         <translation>硬件的链路</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="204"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
         <source>Predictors:</source>
         <translation>预测器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Horizons h (layers ahead):</source>
         <translation>预测跨度 h（向前的层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Budgets m (experts per layer):</source>
         <translation>预算 m（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>链路带宽（GB/s）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
         <source>Where trained runs predict, and where the compute time per layer is measured</source>
         <translation>训练运行在何处预测，以及每层计算时间在何处测量</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="212"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="217"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="218"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>文件夹（simulation.json、simulation.csv）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="267"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="268"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>链路 %1 GB/s，每次传输 %2 µs；GPU 显存 %3 GB/s，%4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="328"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="329"/>
         <source>Choose the trace sets to replay.</source>
         <translation>请选择要回放的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="331"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="332"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="335"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="336"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>缓存大小：每层专家数的整数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="337"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="338"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>缓存预算：大于 0 的 GB 数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="342"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
         <source>Choose at least one replacement policy.</source>
         <translation>请至少选择一种替换策略。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="344"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>预测跨度：一个或多个向前层数的整数（1 = 下一层）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="347"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>预算：每层专家数的整数，用逗号分隔（留空：top-k）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="349"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>链路带宽：大于 0 的 GB/s 数，用逗号分隔（留空：使用硬件的）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="351"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="353"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="354"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>该文件夹中已有模拟结果，将被替换。</translation>
     </message>
@@ -2822,57 +2822,57 @@
 <context>
     <name>specmoe::widgets::ComparisonTableModel</name>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="123"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="124"/>
         <source>Top-1</source>
         <translation>Top-1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="125"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="126"/>
         <source>Exact set</source>
         <translation>完全一致集合</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="127"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="128"/>
         <source>Recall@%1</source>
         <translation>Recall@%1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="129"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="130"/>
         <source>Log-loss</source>
         <translation>对数损失</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="131"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="132"/>
         <source>ECE</source>
         <translation>ECE</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="174"/>
         <source>baseline</source>
         <translation>基线</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="173"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="174"/>
         <source>trained</source>
         <translation>已训练</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="200"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="201"/>
         <source>Best at horizon +%1</source>
         <translation>跨度 +%1 最佳</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="212"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="213"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="214"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="215"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_model.cpp" line="216"/>
+        <location filename="../widgets/comparison_table_model.cpp" line="217"/>
         <source>Horizon</source>
         <translation>跨度</translation>
     </message>
@@ -3273,177 +3273,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="97"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="100"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
         <source>Transition from layer:</source>
         <translation>起始层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="102"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
         <source>distance:</source>
         <translation>距离：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="105"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>Co-activation layer:</source>
         <translation>共同激活层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert at layer l + d</source>
         <translation>第 l + d 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="112"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
         <source>Expert at layer l</source>
         <translation>第 l 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Expert j</source>
         <translation>专家 j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Expert i</source>
         <translation>专家 i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="120"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>P(next | current)</source>
         <translation>P(下一个 | 当前)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Layer transitions</source>
         <translation>层间转移</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="126"/>
         <source>Co-activation</source>
         <translation>共同激活</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="145"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
         <source>Routing entropy per layer</source>
         <translation>各层路由熵</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="147"/>
         <source>Consecutive-token repetition</source>
         <translation>相邻词元重复</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="158"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="161"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="163"/>
         <source>Rate of neighbouring tokens</source>
         <translation>相邻词元比率</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="168"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>最大值（均匀），log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>Most balanced layer</source>
         <translation>最均衡的层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Same first choice</source>
         <translation>首选相同</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
         <source>Random, 1/E</source>
         <translation>随机，1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
         <source>Expected from layer load</source>
         <translation>按层负载的期望值</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Top-k sets overlap</source>
         <translation>Top-k 集合重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Random overlap</source>
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="227"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="228"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="342"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="343"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>首选转移，%1 到 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="344"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="345"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>%2的 top-%1 共同激活（非对角线）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="366"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
         <source>max %1 bits at %2</source>
         <translation>最大 %1 比特（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="401"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="404"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(%2的专家 %1 | %4的专家 %3) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="411"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="414"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>%4：专家 %1 和 %2 同时位于 top-%3 的词元占 %5 %</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="410"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="413"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="431"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="435"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
@@ -3451,17 +3451,17 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="178"/>
+        <location filename="../widgets/routing_text_view.cpp" line="179"/>
         <source>expert %1 (w %2)</source>
         <translation>专家 %1（权重 %2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="181"/>
+        <location filename="../widgets/routing_text_view.cpp" line="183"/>
         <source>expert %1</source>
         <translation>专家 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="185"/>
+        <location filename="../widgets/routing_text_view.cpp" line="187"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
         <translation>“%1”  序列 %2，位置 %3%4
@@ -3471,77 +3471,77 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="292"/>
+        <location filename="../widgets/routing_text_view.cpp" line="294"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
         <translation>第 00 层（MoE 层 00 / 00）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="298"/>
+        <location filename="../widgets/routing_text_view.cpp" line="300"/>
         <source>top experts</source>
         <translation>高负载专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="299"/>
+        <location filename="../widgets/routing_text_view.cpp" line="301"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
         <translation>仅为该专家的词元着色（该层的首选）；“高负载专家”为最繁忙的专家着色。</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="304"/>
+        <location filename="../widgets/routing_text_view.cpp" line="306"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="308"/>
+        <location filename="../widgets/routing_text_view.cpp" line="310"/>
         <source>Highlight expert:</source>
         <translation>突出显示专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="321"/>
+        <location filename="../widgets/routing_text_view.cpp" line="323"/>
         <source>Routing text</source>
         <translation>路由文本</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="380"/>
+        <location filename="../widgets/routing_text_view.cpp" line="382"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
         <translation>第 %1 层（MoE 层 %2 / %3）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="381"/>
+        <location filename="../widgets/routing_text_view.cpp" line="383"/>
         <source>Layer %1 / %2</source>
         <translation>第 %1 / %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="401"/>
+        <location filename="../widgets/routing_text_view.cpp" line="403"/>
         <source>First-choice expert:</source>
         <translation>首选专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="403"/>
+        <location filename="../widgets/routing_text_view.cpp" line="405"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="411"/>
+        <location filename="../widgets/routing_text_view.cpp" line="414"/>
         <source>the other %1 experts (hover a token for its ids)</source>
         <translation>其余 %1 个专家（将鼠标悬停在词元上查看其 ID）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="413"/>
+        <location filename="../widgets/routing_text_view.cpp" line="416"/>
         <source>(others unmarked)</source>
         <translation>（其余未标记）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="415"/>
+        <location filename="../widgets/routing_text_view.cpp" line="418"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
         <translation>&lt;u&gt;下划线&lt;/u&gt;：生成的（解码）词元</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="432"/>
+        <location filename="../widgets/routing_text_view.cpp" line="435"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
         <translation>%1的路由（词元背景 = 首选专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="440"/>
+        <location filename="../widgets/routing_text_view.cpp" line="443"/>
         <source>Expert %1</source>
         <translation>专家 %1</translation>
     </message>
@@ -3549,67 +3549,67 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::SimulationTableModel</name>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="94"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="108"/>
         <source>Predictor</source>
         <translation>预测器</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="95"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="109"/>
         <source>Policy</source>
         <translation>策略</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="96"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="110"/>
         <source>Cache (experts/layer)</source>
         <translation>缓存（专家/层）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="97"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="111"/>
         <source>Cache GB</source>
         <translation>缓存 GB</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="98"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="112"/>
         <source>Link GB/s</source>
         <translation>链路 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="99"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="113"/>
         <source>m</source>
         <translation>m</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="100"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="114"/>
         <source>h</source>
         <translation>h</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="101"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="115"/>
         <source>Hit rate</source>
         <translation>命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="102"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="116"/>
         <source>Prefetch precision</source>
         <translation>预取精确率</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="103"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="117"/>
         <source>Prefetch recall</source>
         <translation>预取召回率</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="104"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="118"/>
         <source>MB/token</source>
         <translation>MB/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="105"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="119"/>
         <source>Stall ms/token</source>
         <translation>停顿 ms/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_table_model.cpp" line="106"/>
+        <location filename="../widgets/simulation_table_model.cpp" line="120"/>
         <source>Tokens/s</source>
         <translation>词元/秒</translation>
     </message>
@@ -3617,149 +3617,149 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::SimulationView</name>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="65"/>
+        <location filename="../widgets/simulation_view.cpp" line="66"/>
         <source>Policy:</source>
         <translation>策略：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="66"/>
+        <location filename="../widgets/simulation_view.cpp" line="67"/>
         <source>Budget m:</source>
         <translation>预算 m：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="67"/>
+        <location filename="../widgets/simulation_view.cpp" line="68"/>
         <source>Horizon h:</source>
         <translation>预测跨度 h：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="69"/>
+        <location filename="../widgets/simulation_view.cpp" line="70"/>
         <source>Hit rate at link:</source>
         <translation>链路带宽下的命中率：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="70"/>
+        <location filename="../widgets/simulation_view.cpp" line="71"/>
         <source>Tokens/s at cache:</source>
         <translation>缓存大小下的词元/秒：</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="95"/>
+        <location filename="../widgets/simulation_view.cpp" line="96"/>
         <source>Cache size (experts per layer)</source>
         <translation>缓存大小（每层专家数）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="96"/>
+        <location filename="../widgets/simulation_view.cpp" line="97"/>
         <source>Hit rate</source>
         <translation>命中率</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="97"/>
+        <location filename="../widgets/simulation_view.cpp" line="98"/>
         <source>Link bandwidth (GB/s)</source>
         <translation>链路带宽（GB/s）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="98"/>
+        <location filename="../widgets/simulation_view.cpp" line="99"/>
         <source>Modeled decode tokens/s</source>
         <translation>建模的解码词元/秒</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="151"/>
+        <location filename="../widgets/simulation_view.cpp" line="152"/>
         <source>Cache and prefetch simulation</source>
         <translation>缓存与预取模拟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="177"/>
-        <location filename="../widgets/simulation_view.cpp" line="183"/>
+        <location filename="../widgets/simulation_view.cpp" line="178"/>
+        <location filename="../widgets/simulation_view.cpp" line="184"/>
         <source>%n expert(s) per layer</source>
         <translation>
             <numerusform>每层 %n 个专家</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="179"/>
+        <location filename="../widgets/simulation_view.cpp" line="180"/>
         <source>%n layer(s) ahead</source>
         <translation>
             <numerusform>向前 %n 层</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="181"/>
+        <location filename="../widgets/simulation_view.cpp" line="182"/>
         <source>%1 GB/s</source>
         <translation>%1 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="224"/>
+        <location filename="../widgets/simulation_view.cpp" line="225"/>
         <source>No simulation loaded.</source>
         <translation>未加载模拟。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="226"/>
+        <location filename="../widgets/simulation_view.cpp" line="227"/>
         <source>%1 tokens of %2 sequences (%3 split), batch %4 · %5, expert %6 MB (%7) · %8</source>
         <translation>%2 个序列中的 %1 个词元（%3 划分），批大小 %4 · %5，每个专家 %6 MB（%7）· %8</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="237"/>
+        <location filename="../widgets/simulation_view.cpp" line="238"/>
         <source> · compute %1 ms per layer, measured from our runtime on %2 (%3)</source>
         <translation> · 计算 %1 ms/层，由我们的运行时在 %2 上测得（%3）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="242"/>
+        <location filename="../widgets/simulation_view.cpp" line="243"/>
         <source> · compute %1 ms per layer (given)</source>
         <translation> · 计算 %1 ms/层（给定）</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="247"/>
+        <location filename="../widgets/simulation_view.cpp" line="248"/>
         <source>At %1 experts per layer and %2 GB/s: no prefetch %3 tokens/s, oracle %4; the best predictor, %5, reaches %6</source>
         <translation>每层 %1 个专家、%2 GB/s 时：不预取 %3 词元/秒，预言机 %4；最佳预测器 %5 达到 %6</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="258"/>
+        <location filename="../widgets/simulation_view.cpp" line="259"/>
         <source> (the oracle gains under 1%: prefetching cannot help here).</source>
         <translation>（预言机的提升不足 1%：此处预取无济于事）。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="261"/>
+        <location filename="../widgets/simulation_view.cpp" line="262"/>
         <source>: every predictor is slower than no prefetching here.</source>
         <translation>：此处每个预测器都比不预取更慢。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="264"/>
+        <location filename="../widgets/simulation_view.cpp" line="265"/>
         <source>, beyond the oracle: its plan also keeps experts in the cache, which the oracle&apos;s only orders fetches for (the oracle bounds prediction, not caching).</source>
         <translation>，超过了预言机：它的计划还会把专家保留在缓存中，而预言机的计划只安排加载（预言机限定的是预测，而不是缓存）。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="268"/>
+        <location filename="../widgets/simulation_view.cpp" line="269"/>
         <source> and closes %1% of the gap.</source>
         <translation>，弥合了 %1% 的差距。</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="279"/>
+        <location filename="../widgets/simulation_view.cpp" line="280"/>
         <source>Hit rate vs cache size (%1, link %2 GB/s)</source>
         <translation>命中率随缓存大小变化（%1，链路 %2 GB/s）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/simulation_view.cpp" line="281"/>
+        <location filename="../widgets/simulation_view.cpp" line="282"/>
         <source>Decode tokens/s vs link bandwidth (cache %n expert(s) per layer)</source>
         <translation>
             <numerusform>解码词元/秒随链路带宽变化（缓存每层 %n 个专家）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="375"/>
+        <location filename="../widgets/simulation_view.cpp" line="376"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1，%2，缓存每层 %3 个专家（%4 GB），链路 %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="382"/>
+        <location filename="../widgets/simulation_view.cpp" line="383"/>
         <source>, m %1, h %2</source>
         <translation>，m %1，h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="383"/>
+        <location filename="../widgets/simulation_view.cpp" line="384"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>：命中率 %1%，%2 词元/秒，停顿 %3 ms/词元，%4 MB/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="389"/>
+        <location filename="../widgets/simulation_view.cpp" line="390"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>，预取精确率 %1，召回率 %2</translation>
     </message>
@@ -3767,160 +3767,160 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::TokenJourneyView</name>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="236"/>
+        <location filename="../widgets/token_journey_view.cpp" line="237"/>
         <source>Token text, e.g. def</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="238"/>
+        <location filename="../widgets/token_journey_view.cpp" line="239"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="242"/>
+        <location filename="../widgets/token_journey_view.cpp" line="243"/>
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="244"/>
+        <location filename="../widgets/token_journey_view.cpp" line="245"/>
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="246"/>
+        <location filename="../widgets/token_journey_view.cpp" line="247"/>
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="249"/>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>All experts</source>
         <translation>所有专家</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <location filename="../widgets/token_journey_view.cpp" line="251"/>
         <source>Experts on these paths</source>
         <translation>这些路径上的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="252"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
         <translation>专家轴的行：显示每个专家 ID，或仅显示所示路径经过的专家（首选和次选），并标注其 ID。</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="253"/>
+        <location filename="../widgets/token_journey_view.cpp" line="254"/>
         <source>Rows:</source>
         <translation>行：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="266"/>
+        <location filename="../widgets/token_journey_view.cpp" line="267"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="267"/>
-        <location filename="../widgets/token_journey_view.cpp" line="519"/>
+        <location filename="../widgets/token_journey_view.cpp" line="268"/>
+        <location filename="../widgets/token_journey_view.cpp" line="520"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="272"/>
+        <location filename="../widgets/token_journey_view.cpp" line="273"/>
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="274"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="278"/>
+        <location filename="../widgets/token_journey_view.cpp" line="279"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="281"/>
+        <location filename="../widgets/token_journey_view.cpp" line="282"/>
         <source>Generated (decode) token</source>
         <translation>生成的（解码）词元</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="291"/>
-        <location filename="../widgets/token_journey_view.cpp" line="316"/>
-        <location filename="../widgets/token_journey_view.cpp" line="526"/>
+        <location filename="../widgets/token_journey_view.cpp" line="292"/>
+        <location filename="../widgets/token_journey_view.cpp" line="317"/>
+        <location filename="../widgets/token_journey_view.cpp" line="527"/>
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="432"/>
+        <location filename="../widgets/token_journey_view.cpp" line="433"/>
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="452"/>
+        <location filename="../widgets/token_journey_view.cpp" line="453"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>size = weight</source>
         <translation>大小 = 权重</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="511"/>
+        <location filename="../widgets/token_journey_view.cpp" line="512"/>
         <source>no router weights in this trace</source>
         <translation>此轨迹中没有路由权重</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="513"/>
         <source>First choice (%1)</source>
         <translation>首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <location filename="../widgets/token_journey_view.cpp" line="514"/>
         <source>Second choice (%1)</source>
         <translation>次选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="518"/>
+        <location filename="../widgets/token_journey_view.cpp" line="519"/>
         <source>Expert id (only those on these paths)</source>
         <translation>专家 ID（仅限这些路径上的专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="528"/>
+        <location filename="../widgets/token_journey_view.cpp" line="529"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <location filename="../widgets/token_journey_view.cpp" line="534"/>
         <source> (generated from %1: dashed)</source>
         <translation> （从 %1 起为生成的词元：虚线）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="533"/>
+        <location filename="../widgets/token_journey_view.cpp" line="534"/>
         <source> (generated: dashed)</source>
         <translation> （生成的词元：虚线）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="535"/>
+        <location filename="../widgets/token_journey_view.cpp" line="536"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="577"/>
+        <location filename="../widgets/token_journey_view.cpp" line="579"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="578"/>
+        <location filename="../widgets/token_journey_view.cpp" line="580"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="584"/>
+        <location filename="../widgets/token_journey_view.cpp" line="586"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
         <translation>“%1”（序列 %2，位置 %3%4）%5：%6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="580"/>
+        <location filename="../widgets/token_journey_view.cpp" line="582"/>
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -3936,102 +3936,102 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="66"/>
-        <location filename="../widgets/training_curves_view.cpp" line="89"/>
-        <location filename="../widgets/training_curves_view.cpp" line="238"/>
+        <location filename="../widgets/training_curves_view.cpp" line="67"/>
+        <location filename="../widgets/training_curves_view.cpp" line="90"/>
+        <location filename="../widgets/training_curves_view.cpp" line="239"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
-        <location filename="../widgets/training_curves_view.cpp" line="238"/>
+        <location filename="../widgets/training_curves_view.cpp" line="68"/>
+        <location filename="../widgets/training_curves_view.cpp" line="239"/>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="69"/>
+        <location filename="../widgets/training_curves_view.cpp" line="70"/>
         <source>Metric:</source>
         <translation>指标：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="72"/>
         <source>Horizon:</source>
         <translation>跨度：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="73"/>
+        <location filename="../widgets/training_curves_view.cpp" line="74"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="75"/>
+        <location filename="../widgets/training_curves_view.cpp" line="76"/>
         <source>X axis:</source>
         <translation>X 轴：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="90"/>
+        <location filename="../widgets/training_curves_view.cpp" line="91"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="109"/>
+        <location filename="../widgets/training_curves_view.cpp" line="110"/>
         <source>Validation accuracy</source>
         <translation>验证准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="137"/>
+        <location filename="../widgets/training_curves_view.cpp" line="138"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="167"/>
+        <location filename="../widgets/training_curves_view.cpp" line="168"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="169"/>
         <source>All layers</source>
         <translation>所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="170"/>
+        <location filename="../widgets/training_curves_view.cpp" line="171"/>
         <source>Layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="242"/>
+        <location filename="../widgets/training_curves_view.cpp" line="243"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>验证 %1，跨度 +%2，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="243"/>
+        <location filename="../widgets/training_curves_view.cpp" line="244"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>验证 %1，跨度 +%2，第 %3 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="290"/>
-        <location filename="../widgets/training_curves_view.cpp" line="338"/>
-        <location filename="../widgets/training_curves_view.cpp" line="422"/>
+        <location filename="../widgets/training_curves_view.cpp" line="291"/>
+        <location filename="../widgets/training_curves_view.cpp" line="339"/>
+        <location filename="../widgets/training_curves_view.cpp" line="423"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="298"/>
+        <location filename="../widgets/training_curves_view.cpp" line="299"/>
         <source>%1 (baseline)</source>
         <translation>%1（基线）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="427"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="428"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="426"/>
+        <location filename="../widgets/training_curves_view.cpp" line="428"/>
         <source>step</source>
         <translation>步</translation>
     </message>
@@ -4082,136 +4082,136 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="29"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="35"/>
         <source>Choice:</source>
         <translation>选择：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="38"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
         <source>By expert id</source>
         <translation>按专家 ID</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
         <source>By load, all layers</source>
         <translation>按负载，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>By load at the selected layer</source>
         <translation>按所选层的负载</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
         <translation>行顺序：专家较多时，按各层占比之和排序可显示哪些专家承担了负载；将鼠标悬停在行上可查看其 ID。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
         <source>Rows:</source>
         <translation>行：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="56"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="57"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="63"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="247"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="65"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="248"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="85"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="205"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="86"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="100"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="101"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
         <translation>滚轮：缩放，拖动：平移，双击：显示全部</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="134"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="135"/>
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="203"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="204"/>
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="249"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
         <translation>专家（按所有层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="251"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
         <translation>专家（按解码器第 %1 层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="259"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="260"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="261"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="263"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="286"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
         <source>, load rank %1 of %2</source>
         <translation>，负载排名 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="288"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
         <translation>%2的专家 %1%3：占比 %4（%5 % 的词元，%6 个词元）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="325"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="326"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>%2的专家 %1：%n 个采样词元（所有来源）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="332"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="333"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="334"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
         <source>  w %1</source>
         <translation>  权重 %1</translation>
     </message>
