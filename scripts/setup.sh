@@ -26,8 +26,9 @@ pkgs_core="libtorch-dev libgloo-dev libopenblas0-pthread libhdf5-dev nlohmann-js
 pkgs_python="python3 python3-torch python3-h5py python3-numpy"
 pkgs_demo="bible-kjv wordnet-base fortunes dict-jargon dict-foldoc libc6-dev"
 pkgs_fuzz="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
+pkgs_test="locales" # a decimal-comma locale for the tests (generated below)
 pkgs_gui="qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqcustomplot-dev libgl-dev xvfb xauth imagemagick fonts-dejavu-core fonts-noto-cjk"
-pkgs="$pkgs_build $pkgs_core $pkgs_python $pkgs_demo $pkgs_fuzz"
+pkgs="$pkgs_build $pkgs_core $pkgs_python $pkgs_demo $pkgs_fuzz $pkgs_test"
 [ "$gui" = ON ] && pkgs="$pkgs $pkgs_gui"
 
 missing=""
@@ -47,6 +48,13 @@ if [ -n "$missing" ]; then
   $SUDO apt-get install -y -q --no-install-recommends $missing || fail "apt-get install$missing"
 else
   step "All Debian packages present"
+fi
+
+# The tests check that files keep a decimal point under a decimal-comma locale (the workbench
+# takes its locale from the environment); Debian ships none generated.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  step "Generating the de_DE.UTF-8 locale (for the tests)"
+  ${SUDO:-} localedef -i de_DE -f UTF-8 de_DE.UTF-8 || fail "localedef de_DE.UTF-8"
 fi
 
 # Debian's libtorch calls the system BLAS through the alternatives system; the reference

@@ -14,6 +14,7 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include <clocale>
 #include <csignal>
 
 namespace specmoe::gui {
@@ -44,6 +45,10 @@ void ignoreFileSizeSignal()
 int runWorkbench(int argc, char** argv)
 {
     QApplication app(argc, argv);
+    // QApplication set the C locale from the environment; core writes and parses numbers for
+    // files with the C library (and so do libtorch and HDF5): under a decimal-comma locale
+    // they read "0.5" as 0 and wrote "0,5" into CSV. The screen's numbers follow QLocale.
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setOrganizationName(QStringLiteral("SpecMoE"));
     QApplication::setApplicationName(QStringLiteral("SpecMoE Workbench"));
     QApplication::setApplicationVersion(QString::fromStdString(specmoe::version()));

@@ -2,6 +2,7 @@
 #include "core/analysis/analysis_result.h"
 #include "core/util/json_error.h"
 
+#include "core/util/c_number.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
 
@@ -200,12 +201,7 @@ std::string csvText(const std::string& s)
     return o + "\"";
 }
 
-std::string num(double v)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
-}
+std::string num(double v) { return cNumber(v); }
 
 class CsvFile {
 public:

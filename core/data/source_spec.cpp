@@ -1,5 +1,6 @@
 #include "core/data/source_spec.h"
 
+#include "core/util/c_number.h"
 #include "core/util/error.h"
 
 #include <cctype>
@@ -30,11 +31,7 @@ std::string lower(std::string s)
 
 bool parseNumber(const std::string& s, double& out)
 {
-    if (s.empty())
-        return false;
-    char* end = nullptr;
-    out = std::strtod(s.c_str(), &end);
-    return end && *end == '\0' && std::isfinite(out);
+    return parseCNumber(s, out) && std::isfinite(out);
 }
 } // namespace
 

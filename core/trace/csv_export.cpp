@@ -1,5 +1,6 @@
 #include "core/trace/csv_export.h"
 
+#include "core/util/c_number.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 
@@ -25,9 +26,8 @@ std::string csvField(const std::string& s)
 
 void appendFloat(std::string& line, float f)
 {
-    char buf[32];
-    const int n = std::snprintf(buf, sizeof buf, ",%.6g", double(f));
-    line.append(buf, size_t(n));
+    line += ',';
+    line += cNumber(double(f));
 }
 
 void appendInt(std::string& line, long long v)

@@ -27,6 +27,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -139,13 +140,13 @@ private Q_SLOTS:
         // The caption's gap is core's at the selected cache and link.
         const simulate::GapSummary* g = view.series().gap(view.selection(), 2, view.selection().linkGBps);
         QVERIFY(g && !g->best.empty());
-        QVERIFY(view.caption().contains(QStringLiteral("no prefetch %1 tokens/s").arg(g->noneTokensPerSecond, 0, 'f', 2)));
+        QVERIFY(view.caption().contains(QStringLiteral("no prefetch %1 tokens/s").arg(QLocale().toString(g->noneTokensPerSecond, 'f', 2))));
         if (g->oracleTokensPerSecond - g->noneTokensPerSecond < 0.01 * g->noneTokensPerSecond)
             QVERIFY(view.caption().contains(QStringLiteral("under 1%")));
         else if (g->bestTokensPerSecond < g->noneTokensPerSecond)
             QVERIFY(view.caption().contains(QStringLiteral("slower than no prefetching")));
         else
-            QVERIFY(view.caption().contains(QStringLiteral("closes %1% of the gap").arg(100.0 * g->gapClosed, 0, 'f', 0)));
+            QVERIFY(view.caption().contains(QStringLiteral("closes %1% of the gap").arg(QLocale().toString(100.0 * g->gapClosed, 'f', 0))));
 
         // Hover over a point names its row.
         view.show();
@@ -193,7 +194,8 @@ private Q_SLOTS:
         measured.computeMeasurement = m;
         view.setResult(measured);
         QVERIFY2(view.caption().contains(
-                     QStringLiteral("compute 0.25 ms per layer, measured from our runtime on hf-tiny-mixtral (cpu)")),
+                     QStringLiteral("compute %1 ms per layer, measured from our runtime on hf-tiny-mixtral (cpu)")
+                         .arg(QLocale().toString(0.25, 'g', 3))),
                  qPrintable(view.caption()));
     }
 
@@ -379,7 +381,7 @@ private Q_SLOTS:
         case simulate::GapVerdict::AllSlower: expected = QStringLiteral("slower than no prefetching"); break;
         case simulate::GapVerdict::BeyondOracle: expected = QStringLiteral("beyond the oracle"); break;
         case simulate::GapVerdict::ClosesGap:
-            expected = QStringLiteral("closes %1% of the gap").arg(100.0 * g->gapClosed, 0, 'f', 0);
+            expected = QStringLiteral("closes %1% of the gap").arg(QLocale().toString(100.0 * g->gapClosed, 'f', 0));
             break;
         }
         QVERIFY2(view->caption().contains(expected), qPrintable(view->caption() + QStringLiteral(" / ") + expected));
@@ -440,7 +442,7 @@ private Q_SLOTS:
         int gapLines = 0;
         for (const simulate::GapSummary& g : r.gaps()) {
             const QString verdict = QString::fromStdString(simulate::gapVerdictText(simulate::gapVerdict(g), g.gapClosed));
-            const QString setting = QStringLiteral("cache %1, %2 GB/s").arg(g.cacheExperts).arg(g.linkGBps);
+            const QString setting = QStringLiteral("cache %1, %2 GB/s").arg(g.cacheExperts).arg(QLocale().toString(g.linkGBps));
             for (const widgets::LogEntry& e : window.logPanel()->entries())
                 gapLines += e.text.contains(setting) && e.text.contains(QStringLiteral(", oracle ")) &&
                                     e.text.endsWith(QStringLiteral("(") + verdict + QStringLiteral(")"))

@@ -24,6 +24,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -199,7 +200,7 @@ private Q_SLOTS:
         QCOMPARE(view.cellAt(p).layer, 1);
         QCOMPARE(view.cellAt(p).expert, 2);
         const QString hover = view.hoverText(p);
-        QVERIFY2(hover.contains(QStringLiteral("Expert 2 at layer 1")) && hover.contains(QStringLiteral("0.8000")),
+        QVERIFY2(hover.contains(QStringLiteral("Expert 2 at layer 1")) && hover.contains(QLocale().toString(0.8, 'f', 4)),
                  qPrintable(hover));
         QVERIFY(view.hoverText(QPoint(1, 1)).isEmpty());
         QSignalSpy clicked(&view, &UsageHeatmapView::cellClicked);
@@ -208,7 +209,7 @@ private Q_SLOTS:
         QCOMPARE(view.listedTokens().size(), 2);
         QVERIFY(view.listedTokens().first().contains(QStringLiteral("\" def\"")));
         view.setGroup(1);
-        QVERIFY(view.hoverText(cellCenter(view.plot(), view.plot()->axisRect(), 0, 0)).contains(QStringLiteral("0.4000")));
+        QVERIFY(view.hoverText(cellCenter(view.plot(), view.plot()->axisRect(), 0, 0)).contains(QLocale().toString(0.4, 'f', 4)));
     }
     void heatmapHottestPixelOnHottestCell()
     {
@@ -302,7 +303,7 @@ private Q_SLOTS:
                     break;
                 }
         QVERIFY(!p.isNull());
-        QVERIFY(canvas->tokenToolTip(0).contains(QStringLiteral("expert 0 (w 0.75)")));
+        QVERIFY(canvas->tokenToolTip(0).contains(QStringLiteral("expert 0 (w %1)").arg(QLocale().toString(0.75, 'f', 2))));
         auto colourAt = [&](const QPoint& at) { return canvas->viewport()->grab().toImage().pixelColor(at); };
         QCOMPARE(colourAt(QPoint(p.x(), p.y() - 1)), expertTint(0, 4));
         QSignalSpy changed(&view, &RoutingTextView::layerChanged);
@@ -359,7 +360,7 @@ private Q_SLOTS:
         const double offset = 0.6 * ((0 + 0.5) / 3 - 0.5);
         const QPoint p = cellCenter(view.plot(), view.plot()->axisRect(), 1, 2 + offset);
         const QString hover = view.hoverText(p);
-        QVERIFY2(hover.contains(QStringLiteral("\" f\"")) && hover.contains(QStringLiteral("E2 0.75")), qPrintable(hover));
+        QVERIFY2(hover.contains(QStringLiteral("\" f\"")) && hover.contains(QStringLiteral("E2 %1").arg(QLocale().toString(0.75, 'f', 2))), qPrintable(hover));
         // Searching the loaded data when nothing is cached and no provider is set.
         view.search(QStringLiteral("def"));
         QCOMPARE(view.overlayCount(), 1);

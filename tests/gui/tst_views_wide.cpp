@@ -15,10 +15,11 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
-#include <QTemporaryDir>
 #include <QListWidget>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QScrollBar>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -137,7 +138,7 @@ private Q_SLOTS:
         const QString hover = view.hoverText(at(rect, 57, hiExpert));
         QVERIFY2(hover.startsWith(QStringLiteral("Expert %1 at layer 60 (MoE layer 57): share ").arg(hiExpert)), qPrintable(hover));
         const double share = m_analysis.overall.layers[57].firstShare[size_t(hiExpert)];
-        QVERIFY2(hover.contains(QString::number(share, 'f', 4)), qPrintable(hover));
+        QVERIFY2(hover.contains(QLocale().toString(share, 'f', 4)), qPrintable(hover));
 
         // Zoom in on 8 experts and 6 layers: every row gets its label, the hover still hits.
         view.plot()->yAxis->setRange(hiExpert - 4.5, hiExpert + 3.5);
