@@ -23,15 +23,7 @@ using namespace specmoe::widgets;
 
 namespace {
 
-simulate::SimulationResult tinyResult()
-{
-    static const simulate::SimulationResult r = [] {
-        QTemporaryDir dir;
-        test::writeTinySimulationModel(dir.path().toStdString());
-        return simulate::runSimulation(test::tinySimulationParams(dir.path().toStdString()));
-    }();
-    return r;
-}
+const simulate::SimulationResult& tinyResult() { return test::tinySimulationResult(); }
 
 QByteArray readAll(const QString& path)
 {

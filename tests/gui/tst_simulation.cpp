@@ -48,15 +48,7 @@ namespace {
 const QString kGoldenTrace = QStringLiteral(SPECMOE_TEST_DATA "/golden/trace");
 const QString kTinyModel = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
 
-simulate::SimulationResult tinyResult()
-{
-    static const simulate::SimulationResult r = [] {
-        QTemporaryDir dir;
-        test::writeTinySimulationModel(dir.path().toStdString());
-        return simulate::runSimulation(test::tinySimulationParams(dir.path().toStdString()));
-    }();
-    return r;
-}
+const simulate::SimulationResult& tinyResult() { return test::tinySimulationResult(); }
 
 // Every point of every graph of a panel is the value of the row it stands for.
 void checkPanel(const SimulationView& view, SimulationView::Panel panel, const simulate::SimulationResult& r)

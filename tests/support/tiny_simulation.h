@@ -7,6 +7,9 @@
 #include "core/speculate/source.h"
 #include "core/trace/synthetic_trace.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -56,6 +59,22 @@ inline simulate::SimulateParams tinySimulationParams(const std::string& modelDir
     p.linkGBps = {8.0, 25.0};
     p.threads = 1;
     return p;
+}
+
+// The simulation of tinySimulationParams, run once per test program (a model folder in the
+// temporary directory, removed again).
+inline const simulate::SimulationResult& tinySimulationResult()
+{
+    static const simulate::SimulationResult r = [] {
+        const std::filesystem::path dir =
+            std::filesystem::temp_directory_path() / ("specmoe_tiny_simulation_" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+        writeTinySimulationModel(dir.string());
+        simulate::SimulationResult result = simulate::runSimulation(tinySimulationParams(dir.string()));
+        std::filesystem::remove_all(dir);
+        return result;
+    }();
+    return r;
 }
 
 } // namespace specmoe::test
