@@ -62,10 +62,10 @@ void JsonTokenizer::read(const json& doc)
     readPreTokenizer(doc.value("pre_tokenizer", json()));
     readPostProcessor(doc.value("post_processor", json()), "post_processor");
     m_vocabSize = m_bpe.maxId() + 1;
-    for (const AddedToken& a : m_added)
+    for (const AddedToken& a : m_added.tokens())
         m_vocabSize = std::max(m_vocabSize, a.id + 1);
-    for (const AddedToken& a : m_added)
-        m_addedByFirstByte[static_cast<unsigned char>(a.content[0])].push_back(&a);
+    // A normalized token is looked for as the normalizer writes it (tokenizers does the same).
+    m_added.finish([this](const std::string& s) { return m_nfc ? nfc(s) : s; });
 }
 
 JsonTokenizer::~JsonTokenizer() = default;
@@ -145,14 +145,25 @@ void JsonTokenizer::readAddedTokens(const json& added)
         if (!a.is_object() || !a.contains("id") || !a["id"].is_number_integer() || a["id"].get<int64_t>() < 0 ||
             !a.contains("content") || !a["content"].is_string() || a["content"].get<std::string>().empty())
             fail(field, "needs a non-negative integer id and a non-empty content");
-        for (const char* k : {"single_word", "lstrip", "rstrip"})
-            if (a.value(k, false))
-                fail(field + "." + k, "true is not supported");
-        m_added.push_back({a["content"].get<std::string>(), a["id"].get<int64_t>()});
-        m_addedById[m_added.back().id] = m_added.back().content;
+        auto flag = [&](const char* k, bool absent) {
+            if (!a.contains(k))
+                return absent;
+            if (!a[k].is_boolean())
+                fail(field + "." + k, "not a boolean (true or false)");
+            return a[k].get<bool>();
+        };
+        AddedToken t;
+        t.content = a["content"].get<std::string>();
+        t.id = a["id"].get<int64_t>();
+        t.singleWord = flag("single_word", false);
+        t.lstrip = flag("lstrip", false);
+        t.rstrip = flag("rstrip", false);
+        // tokenizers' files always say; where one does not, its AddedToken(content, special)
+        // default: a special token is matched in the raw text.
+        t.normalized = flag("normalized", !flag("special", false));
+        m_addedById[t.id] = t.content;
+        m_added.add(std::move(t));
     }
-    std::stable_sort(m_added.begin(), m_added.end(),
-                     [](const AddedToken& x, const AddedToken& y) { return x.content.size() > y.content.size(); });
 }
 
 void JsonTokenizer::readNormalizer(const json& n, const std::string& field)
@@ -264,7 +275,7 @@ void JsonTokenizer::encodeText(const std::string& text, std::vector<int64_t>& ou
 {
     if (text.empty())
         return;
-    std::vector<std::string> pieces{m_nfc ? nfc(text) : text};
+    std::vector<std::string> pieces{text};
     for (const auto& step : m_steps)
         step->apply(pieces);
     try {
@@ -275,31 +286,33 @@ void JsonTokenizer::encodeText(const std::string& text, std::vector<int64_t>& ou
     }
 }
 
+void JsonTokenizer::encodeNormalized(const std::string& raw, std::vector<int64_t>& out) const
+{
+    if (raw.empty())
+        return;
+    const std::string text = m_nfc ? nfc(raw) : raw;
+    for (const AddedSplit& s : m_added.split(text, true)) {
+        if (s.id >= 0)
+            out.push_back(s.id);
+        else
+            encodeText(text.substr(s.begin, s.end - s.begin), out);
+    }
+}
+
 std::vector<int64_t> JsonTokenizer::encode(const std::string& text, bool addSpecial) const
 {
     std::vector<int64_t> out;
     if (addSpecial)
         out = m_prefix;
-    // Added tokens are found in the raw text first (the longest at the leftmost place) and
-    // are never split; the text between them is pre-tokenized.
-    size_t start = 0;
-    for (size_t i = 0; i < text.size();) {
-        const AddedToken* hit = nullptr;
-        for (const AddedToken* a : m_addedByFirstByte[static_cast<unsigned char>(text[i])])
-            if (text.compare(i, a->content.size(), a->content) == 0) {
-                hit = a;
-                break;
-            }
-        if (!hit) {
-            ++i;
-            continue;
-        }
-        encodeText(text.substr(start, i - start), out);
-        out.push_back(hit->id);
-        i += hit->content.size();
-        start = i;
+    // As tokenizers: the added tokens that are not normalized are found in the raw text, the
+    // text between them is normalized, the normalized added tokens are found in that, and
+    // what is left is pre-tokenized. Added tokens are never split.
+    for (const AddedSplit& s : m_added.split(text, false)) {
+        if (s.id >= 0)
+            out.push_back(s.id);
+        else
+            encodeNormalized(text.substr(s.begin, s.end - s.begin), out);
     }
-    encodeText(text.substr(start), out);
     if (addSpecial)
         out.insert(out.end(), m_suffix.begin(), m_suffix.end());
     return out;

@@ -3,14 +3,15 @@
 // DeepSeek-V2/V3 and gpt-oss checkpoints ship instead of a SentencePiece tokenizer.model.
 // Supported: model BPE (vocab, merges, ignore_merges), normalizer null or NFC,
 // pre_tokenizer ByteLevel or a Sequence of Splits ending in ByteLevel, added_tokens
-// (matched before pre-tokenization, never split) and a TemplateProcessing post_processor.
+// (matched before pre-tokenization, never split; single_word, lstrip, rstrip and normalized
+// as in `tokenizers`, added_tokens.h) and a TemplateProcessing post_processor.
 // Anything else is an error naming the file and the field.
+#include "core/model/added_tokens.h"
 #include "core/model/bpe_merges.h"
 #include "core/model/pre_tokenizer.h"
 
 #include <nlohmann/json_fwd.hpp>
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,10 +43,6 @@ public:
     std::string recordedPiece(int64_t id) const;
 
 private:
-    struct AddedToken {
-        std::string content;
-        int64_t id;
-    };
     void read(const nlohmann::json& doc);
     void readModel(const nlohmann::json& model);
     void readAddedTokens(const nlohmann::json& added);
@@ -54,16 +51,18 @@ private:
     void readPostProcessor(const nlohmann::json& p, const std::string& field);
     std::unique_ptr<PreTokenizeStep> readSplit(const nlohmann::json& s, const std::string& field) const;
     [[noreturn]] void fail(const std::string& field, const std::string& what) const;
+    // Pre-tokenizes and BPE-encodes normalized text that holds no added token.
     void encodeText(const std::string& text, std::vector<int64_t>& out) const;
+    // Normalizes raw text, finds the normalized added tokens in it, encodes the rest.
+    void encodeNormalized(const std::string& raw, std::vector<int64_t>& out) const;
     // The bytes a byte-level token stands for (true), or the text to show as it is (false:
     // an added token's content, or a token that is not byte-level).
     bool tokenBytes(int64_t id, std::string& out) const;
 
     std::string m_path;
     BpeMerges m_bpe;
-    std::vector<AddedToken> m_added; // longest first, so a scan finds the longest match
+    AddedTokens m_added;
     std::unordered_map<int64_t, std::string> m_addedById;
-    std::array<std::vector<const AddedToken*>, 256> m_addedByFirstByte; // the candidates at a byte
     bool m_nfc = false;
     std::vector<std::unique_ptr<PreTokenizeStep>> m_steps;
     std::vector<int64_t> m_prefix, m_suffix; // the template's special tokens around the text

@@ -62,6 +62,44 @@ std::string editedGpt2(const TempDir& dir, const std::function<void(json&)>& edi
     return path;
 }
 
+// qwen2-tiny (NFC normalizer) without its merges, so every byte of plain text is its own
+// token and its id is the byte ('a' = 97, ' ' = 32), with `added` as its added_tokens.
+std::string bytesWithAdded(const TempDir& dir, const std::vector<json>& added)
+{
+    json doc = json::parse(readFile(bpeData("qwen2-tiny.tokenizer.json")));
+    doc["model"]["merges"] = json::array();
+    doc["added_tokens"] = added;
+    const std::string path = dir.file("tokenizer.json");
+    writeFile(path, doc.dump());
+    return path;
+}
+
+// An added_tokens entry as tokenizers writes it; `on` lists the flags that are true.
+json addedToken(int64_t id, const std::string& content, const std::vector<std::string>& on = {})
+{
+    json t = {{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
+              {"rstrip", false}, {"normalized", false}, {"special", true}};
+    for (const std::string& k : on)
+        t[k] = true;
+    return t;
+}
+
+std::vector<int64_t> bytesOf(const std::string& s)
+{
+    std::vector<int64_t> out;
+    for (unsigned char c : s)
+        out.push_back(c);
+    return out;
+}
+
+std::vector<int64_t> cat(std::initializer_list<std::vector<int64_t>> parts)
+{
+    std::vector<int64_t> out;
+    for (const auto& p : parts)
+        out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
 } // namespace
 
 TEST(TokenizerJson, Gpt2MatchesHuggingFaceIds) { checkCases("gpt-2"); }
@@ -245,8 +283,103 @@ TEST(TokenizerJson, BadFilesNameTheFileAndField)
                      path, "pre_tokenizer.pretokenizers[0].pattern", "does not compile");
     EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["post_processor"] = {{"type", "RobertaProcessing"}}; })),
                      path, "post_processor.type", "RobertaProcessing");
-    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["added_tokens"][0]["lstrip"] = true; })), path,
-                     "added_tokens[0].lstrip");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["added_tokens"][0]["lstrip"] = "yes"; })), path,
+                     "added_tokens[0].lstrip", "not a boolean");
+    EXPECT_ERROR_HAS(Tokenizer(editedGpt2(d, [](json& j) { j["added_tokens"][0]["normalized"] = 1; })), path,
+                     "added_tokens[0].normalized", "not a boolean");
     writeFile(path, "{\"model\": ");
     EXPECT_ERROR_HAS(Tokenizer(path), path, "not a valid tokenizer.json");
+}
+
+// The expected ids below are worked out by hand from tokenizers' AddedVocabulary (its
+// find_matches and extract_and_normalize): no tokenizers package was at hand to run them.
+// Text outside an added token is one id per byte here (bytesWithAdded).
+TEST(TokenizerJson, AddedTokenStripsTheWhitespaceBesideIt)
+{
+    TempDir d;
+    const std::vector<int64_t> end{300}, mask{301};
+    auto enc = [&](const std::vector<std::string>& endFlags, const std::vector<std::string>& maskFlags,
+                   const std::string& text) {
+        return Tokenizer(bytesWithAdded(d, {addedToken(300, "<|end|>", endFlags), addedToken(301, "<mask>", maskFlags)}))
+            .encode(text, false);
+    };
+    const std::string hello = "hello <|end|>  world";
+    // Off: the spaces on both sides stay text.
+    EXPECT_EQ(enc({}, {}, hello), cat({bytesOf("hello "), end, bytesOf("  world")}));
+    // rstrip (Phi-3's <|end|>): the token also takes the two spaces after it.
+    EXPECT_EQ(enc({"rstrip"}, {}, hello), cat({bytesOf("hello "), end, bytesOf("world")}));
+    // lstrip: the space before it.
+    EXPECT_EQ(enc({"lstrip"}, {}, hello), cat({bytesOf("hello"), end, bytesOf("  world")}));
+    EXPECT_EQ(enc({"lstrip", "rstrip"}, {}, hello), cat({bytesOf("hello"), end, bytesOf("world")}));
+    EXPECT_EQ(enc({}, {}, " <mask> x"), cat({bytesOf(" "), mask, bytesOf(" x")}));
+    EXPECT_EQ(enc({}, {"lstrip"}, " <mask> x"), cat({mask, bytesOf(" x")}));
+    EXPECT_EQ(enc({}, {"rstrip"}, " <mask> x"), cat({bytesOf(" "), mask, bytesOf("x")}));
+    // No whitespace beside it: nothing to take.
+    EXPECT_EQ(enc({"lstrip", "rstrip"}, {}, "a<|end|>b"), cat({bytesOf("a"), end, bytesOf("b")}));
+    // Whitespace is Unicode's: a newline, a tab and a no-break space (C2 A0) are taken too.
+    EXPECT_EQ(enc({}, {"lstrip"}, "x\n\t<mask>"), cat({bytesOf("x"), mask}));
+    EXPECT_EQ(enc({}, {"lstrip"}, "x\xC2\xA0<mask>"), cat({bytesOf("x"), mask}));
+    // What the previous token took is not taken again: <|end|> takes " \n", <mask> nothing.
+    EXPECT_EQ(enc({"rstrip"}, {"lstrip"}, "<|end|> \n<mask>y"), cat({end, mask, bytesOf("y")}));
+    // The stripped whitespace is not part of any text: decode gives the tokens alone.
+    EXPECT_EQ(Tokenizer(d.file("tokenizer.json")).decode(cat({end, mask})), "<|end|><mask>");
+}
+
+TEST(TokenizerJson, SingleWordAddedTokenOnlyOutsideWords)
+{
+    TempDir d;
+    const std::vector<int64_t> end{300};
+    auto enc = [&](const std::vector<std::string>& flags, const std::string& text) {
+        return Tokenizer(bytesWithAdded(d, {addedToken(300, "<|end|>", flags)})).encode(text, false);
+    };
+    // Off: found inside a word.
+    EXPECT_EQ(enc({}, "a<|end|>b"), cat({bytesOf("a"), end, bytesOf("b")}));
+    // On: a letter touches it, so it is not a match and its bytes are text.
+    EXPECT_EQ(enc({"single_word"}, "a<|end|>b"), bytesOf("a<|end|>b"));
+    EXPECT_EQ(enc({"single_word"}, "a <|end|>b"), bytesOf("a <|end|>b"));
+    EXPECT_EQ(enc({"single_word"}, "_<|end|>"), bytesOf("_<|end|>"));        // _ is a word character
+    EXPECT_EQ(enc({"single_word"}, "\xC3\xA9<|end|>"), bytesOf("\xC3\xA9<|end|>")); // so is é
+    EXPECT_EQ(enc({"single_word"}, "7<|end|>"), bytesOf("7<|end|>"));        // and a digit
+    // Spaces, punctuation or the ends of the text around it: a match.
+    EXPECT_EQ(enc({"single_word"}, "hello <|end|>  world"), cat({bytesOf("hello "), end, bytesOf("  world")}));
+    EXPECT_EQ(enc({"single_word"}, "-<|end|>."), cat({bytesOf("-"), end, bytesOf(".")}));
+    EXPECT_EQ(enc({"single_word"}, "<|end|>"), end);
+    // Decided before stripping: " x" after it is not a word touching it.
+    EXPECT_EQ(enc({"single_word", "rstrip"}, "a <|end|> x"), cat({bytesOf("a "), end, bytesOf("x")}));
+}
+
+// tokenizers searches on after a match it discards, so a shorter token inside a discarded
+// single_word match is not found there.
+TEST(TokenizerJson, DiscardedSingleWordMatchIsNotSearchedAgain)
+{
+    TempDir d;
+    Tokenizer t(bytesWithAdded(d, {addedToken(300, "<|end|>", {"single_word"}), addedToken(302, "|end|")}));
+    EXPECT_EQ(t.encode("a<|end|>", false), bytesOf("a<|end|>"));
+    EXPECT_EQ(t.encode("a|end|", false), cat({bytesOf("a"), {302}}));
+}
+
+// normalized false: matched in the raw text; true: its NFC form in the NFC text (this file's
+// normalizer). "caf\xC3\xA9" is "café" composed, "cafe\xCC\x81" the same decomposed.
+TEST(TokenizerJson, NormalizedAddedTokensMatchTheNormalizedText)
+{
+    TempDir d;
+    const std::string composed = "caf\xC3\xA9", decomposed = "cafe\xCC\x81";
+    auto enc = [&](const json& token, const std::string& text) {
+        return Tokenizer(bytesWithAdded(d, {token})).encode(" " + text + " ", false);
+    };
+    const std::vector<int64_t> sp{32}, tok{300};
+    EXPECT_EQ(enc(addedToken(300, composed, {"normalized"}), decomposed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(300, composed, {"normalized"}), composed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(300, decomposed, {"normalized"}), composed), cat({sp, tok, sp}));
+    // Raw: only the very bytes; other text is still normalized (é is C3 A9).
+    EXPECT_EQ(enc(addedToken(300, decomposed), decomposed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(300, composed), decomposed), bytesOf(" " + composed + " "));
+    // Without the field: as tokenizers' AddedToken(content, special), normalized = !special.
+    json t = addedToken(300, composed);
+    t.erase("normalized");
+    EXPECT_EQ(enc(t, decomposed), bytesOf(" " + composed + " "));
+    t["special"] = false;
+    EXPECT_EQ(enc(t, decomposed), cat({sp, tok, sp}));
+    // lstrip and rstrip work on the normalized text too.
+    EXPECT_EQ(enc(addedToken(300, composed, {"normalized", "lstrip", "rstrip"}), decomposed), tok);
 }
