@@ -27,7 +27,6 @@ struct SpmApi {
     void (*freeBuf)(void*) = nullptr;
     int (*pieceSize)(void*) = nullptr;
     int (*bos)(void*) = nullptr;
-    int (*eos)(void*) = nullptr;
     const char* (*idToPiece)(void*, int, size_t*) = nullptr;
     int (*pieceKind)(void*, int) = nullptr;
 };
@@ -113,7 +112,6 @@ const SpmApi& api()
         a.freeBuf = reinterpret_cast<void (*)(void*)>(sym("specmoe_spm_free"));
         a.pieceSize = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_piece_size"));
         a.bos = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_bos_id"));
-        a.eos = reinterpret_cast<int (*)(void*)>(sym("specmoe_spm_eos_id"));
         a.idToPiece = reinterpret_cast<decltype(a.idToPiece)>(sym("specmoe_spm_id_to_piece"));
         a.pieceKind = reinterpret_cast<int (*)(void*, int)>(sym("specmoe_spm_piece_kind"));
     });
@@ -237,8 +235,6 @@ std::string Tokenizer::decode(const std::vector<int64_t>& ids) const
 
 int64_t Tokenizer::vocabSize() const { return m_impl->json ? m_impl->json->vocabSize() : api().pieceSize(m_impl->sp); }
 int64_t Tokenizer::bosId() const { return m_impl->json ? m_impl->json->bosId() : api().bos(m_impl->sp); }
-// tokenizer.json does not say which token ends a text (tokenizer_config.json does).
-int64_t Tokenizer::eosId() const { return m_impl->json ? -1 : api().eos(m_impl->sp); }
 
 std::string Tokenizer::piece(int64_t id) const
 {

@@ -39,7 +39,6 @@ public:
     std::string decode(const std::vector<int64_t>& ids) const;
     int64_t vocabSize() const;
     int64_t bosId() const;
-    int64_t eosId() const; // -1 for a tokenizer.json
     // The piece of an id as text (pieceDisplayText, core/util/piece_text.h).
     std::string pieceText(int64_t id) const;
     // The raw SentencePiece piece ("▁the", "<0x0A>") or byte-level BPE token ("Ġthe").

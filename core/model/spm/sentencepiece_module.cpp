@@ -92,7 +92,6 @@ void specmoe_spm_free(void* buf) { std::free(buf); }
 
 int specmoe_spm_piece_size(void* p) { return static_cast<Proc*>(p)->GetPieceSize(); }
 int specmoe_spm_bos_id(void* p) { return static_cast<Proc*>(p)->bos_id(); }
-int specmoe_spm_eos_id(void* p) { return static_cast<Proc*>(p)->eos_id(); }
 
 // The piece's bytes stay valid while the processor lives.
 const char* specmoe_spm_id_to_piece(void* p, int id, size_t* len)
