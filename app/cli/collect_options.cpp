@@ -105,7 +105,7 @@ void declareCollectOptions(ArgParser& p, const CollectParams& d)
     p.option("shard-mb", "MB", "uncompressed payload per shard", numberText(d.shardMB));
     p.option("seed", "N", "sampling seed", numberText(d.seed));
     p.flag("start-over", "clear an output folder that holds another trace");
-    p.option("threads", "N", "CPU intra-op threads (0 = all cores)", numberText(d.threads));
+    p.option("threads", "N", "CPU threads (0 = all cores): the batch is routed in that many slices at once where OpenBLAS runs its own pool", numberText(d.threads));
     p.flag("quiet", "no progress line");
 }
 

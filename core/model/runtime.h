@@ -27,10 +27,11 @@ struct RuntimeOptions {
     // the router itself in float32 (weights and matmuls stay in the compute dtype). Routing
     // then follows the float32 model closely; false reproduces transformers' pure-dtype path.
     bool float32Residual = true;
-    int threads = 0;                  // CPU intra-op threads; 0 = auto (all cores, except on a
-                                      // CPU device when OpenBLAS runs its own thread pool: then
-                                      // one, and route() runs slices of the batch on every
-                                      // core with single-threaded GEMMs), < 0 = leave as is
+    int threads = 0;                  // CPU threads; 0 = auto (every core), < 0 = leave as
+                                      // is. As intra-op threads, except on a CPU device when
+                                      // OpenBLAS runs its own thread pool: then one, and
+                                      // route() runs slices of the batch on that many threads
+                                      // (every core for 0) with single-threaded GEMMs
     // Attention kernel: "auto" (fused scaled-dot-product kernels where libtorch has them
     // for the device, i.e. CUDA; chunked elsewhere), "chunked", "sdpa" (fused or its eager
     // reference). All give the same routing within rounding.

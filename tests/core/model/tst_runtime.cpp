@@ -5,12 +5,14 @@
 #include "core/model/runtime.h"
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
+#include "core/util/blas_threads.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
 #include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -323,6 +325,17 @@ TEST(Runtime, BatchSlicesOnThreadsMatchOneThread)
     // A batch of one is not sliced, and routes as its row of the sliced batch.
     EXPECT_TRUE(at::equal(slices.route(ids.narrow(0, 2, 1), mask.narrow(0, 2, 1)).topkIds,
                           a.topkIds.narrow(1, 2 * 33, 33)));
+    // An explicit count slices the same way, on that many threads with one intra-op thread.
+    o.threads = 3;
+    MixtralRuntime three(d.path(), o);
+    if (blasHasOwnThreadPool()) {
+        EXPECT_EQ(three.routeThreads(), 3);
+        EXPECT_EQ(at::get_num_threads(), 1);
+    }
+    const auto c = three.route(ids, mask, ro);
+    EXPECT_TRUE(at::equal(c.topkIds, b.topkIds));
+    EXPECT_TRUE(at::allclose(c.routerLogits, b.routerLogits, 1e-6, 1e-5));
+    EXPECT_TRUE(at::equal(c.lookaheadIds, b.lookaheadIds));
 }
 
 TEST(Runtime, MallocKeepsActivationMemory)
