@@ -36,10 +36,9 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     // With a pthreads OpenBLAS, libtorch's intra-op threads would only spin against BLAS's
     // own pool (see blas_threads.h): one intra-op thread, and route() runs slices of the
-    // batch on `cores` threads with single-threaded GEMMs (Impl::route()).
-    // An explicit count N means N cores the same way: N slices, one intra-op thread (N
-    // intra-op threads beside OpenBLAS's pool ran 3x slower than one: demo model, 2 cores,
-    // `collect --threads 2` 12.7 s vs 4.0 s with OpenBLAS held to one thread).
+    // batch on N threads (`threads`, every core for 0) with single-threaded GEMMs
+    // (Impl::route()). N intra-op threads there ran 3-4x slower (`collect --threads 2`, demo
+    // model, 2 cores: 11.9 s vs 3.0 s).
     const bool cpuBlasPool = resolveDevice(opts.device).is_cpu() && blasHasOwnThreadPool();
     const bool splitBatch = opts.threads >= 0 && cpuBlasPool && opts.residency != Residency::Streaming;
     if (opts.threads == 0)

@@ -506,10 +506,6 @@ void TrainingRun::writeStartRecord()
 
 EvalReport TrainingRun::validate()
 {
-    // After sharded steps, OpenBLAS's own pool spun against the shards' OpenMP team: the
-    // validation of 131k tokens took 9.0 s with it, 2.5-2.9 s with one BLAS thread (2 cores).
-    const bool sharded = microStepShards(m_params.batchSize, m_device, m_params.threads) > 1;
-    const ScopedBlasThreads blas(sharded ? 1 : 0);
     SplitScores vs = scoreSplit(m_predictor, m_source, Split::Validation, m_params.maxValidationTokens, 256, {});
     chooseFallback(m_predictor, vs);
     return makeReport(m_predictor, vs, "validation");
@@ -799,6 +795,12 @@ TrainResult TrainingRun::runStages()
     planSteps();
     writeStartRecord();
     m_stepMeter = ProgressMeter(m_step); // a resumed run's earlier steps are not in the rate
+    // With CPU shards, everything between and after the steps (validation, the best
+    // predictor's report) runs with one BLAS thread, as the shards do: OpenBLAS's own pool
+    // spun against the shards' OpenMP team (a validation of 131k tokens: 9.0 s with it, 2.5 s
+    // without, 2 cores). Restored when train() returns.
+    const bool sharded = microStepShards(m_params.batchSize, m_device, m_params.threads) > 1;
+    const ScopedBlasThreads blas(sharded ? 1 : 0);
     try {
         for (int index = m_startEpoch; index < m_params.epochs; ++index) {
             Epoch epoch;
