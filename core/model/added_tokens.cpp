@@ -73,11 +73,12 @@ void AddedTokens::finish(const std::function<std::string(const std::string&)>& n
     for (auto& kind : m_byFirstByte)
         for (auto& list : kind)
             list.clear();
-    for (const AddedToken& t : m_tokens) {
+    for (size_t i = 0; i < m_tokens.size(); ++i) {
+        const AddedToken& t = m_tokens[i];
         std::string text = t.normalized ? normalize(t.content) : t.content;
         if (text.empty())
             continue; // normalized to nothing: it can match nowhere
-        m_byFirstByte[t.normalized ? 1 : 0][static_cast<unsigned char>(text[0])].push_back({std::move(text), &t});
+        m_byFirstByte[t.normalized ? 1 : 0][static_cast<unsigned char>(text[0])].push_back({std::move(text), i});
     }
     for (auto& kind : m_byFirstByte)
         for (auto& list : kind)
@@ -103,7 +104,7 @@ std::vector<AddedSplit> AddedTokens::split(const std::string& text, bool normali
         }
         size_t begin = i, end = i + hit->text.size();
         i = end; // as `tokenizers`: the search goes on after a match, also one discarded below
-        const AddedToken& t = *hit->token;
+        const AddedToken& t = m_tokens[hit->token];
         if (t.singleWord && ((begin > 0 && wordChar(charBefore(text, begin))) ||
                              (end < text.size() && wordChar(charAt(text, end)))))
             continue; // inside a word

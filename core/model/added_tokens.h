@@ -6,6 +6,7 @@
 // found in the raw text, the others (their content normalized too) in the normalized text
 // between those.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -43,7 +44,7 @@ public:
 private:
     struct Pattern {
         std::string text;
-        const AddedToken* token;
+        size_t token; // index into m_tokens (an index survives copies of this object)
     };
     std::vector<AddedToken> m_tokens;
     // Per kind (raw 0, normalized 1) and first byte, the patterns longest first.
