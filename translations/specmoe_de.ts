@@ -1721,7 +1721,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/application.cpp" line="62"/>
+        <location filename="../app/gui/application.cpp" line="67"/>
         <location filename="../app/gui/main_window.cpp" line="616"/>
         <location filename="../app/gui/main_window.cpp" line="660"/>
         <location filename="../app/gui/main_window.cpp" line="1109"/>
