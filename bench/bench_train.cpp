@@ -10,6 +10,7 @@
 //   val=N (2048 validation tokens) probe=X (1.0: probe accuracy) features=F (0; > 0 plants
 //   F features per layer for the hidden-state model) mlp=N shuffle=N (4096) seed=N
 //   batch_thread=N (-1: the trainer's choice; 1 batches on a thread of their own, 0 between steps)
+//   mixed=N (0: float32; 1: the forward passes under bfloat16 autocast)
 // Output: a few human lines and one JSON line per result ({"bench":"train", ...}).
 // Data: synthetic Mixtral-shaped routing (32 layers, 8 experts, top-2, probes at 1 and 2),
 // generated block by block while streaming, so only the trainer holds memory.
@@ -143,6 +144,7 @@ TrainParams workerParams(int scale, const std::string& models, const std::string
     p.learningRate = o.num("lr", p.learningRate);
     p.threads = o.integer("threads", 0);
     p.batchThread = o.integer("batch_thread", -1);
+    p.mixedPrecision = o.integer("mixed", 0) != 0;
     p.shuffleBuffer = o.integer("shuffle", 4096);
     p.maxValidationTokens = o.integer("val", 2048);
     p.patience = p.epochs; // equal epochs for every setting
@@ -175,6 +177,7 @@ int worker(int scale, const std::string& models, const std::string& device, cons
     j["batch"] = p.batchSize;
     j["accumulate"] = p.accumulate;
     j["lr"] = p.learningRate;
+    j["mixed_precision"] = p.mixedPrecision;
     j["epochs"] = r.epochsRun;
     j["steps"] = r.steps;
     j["train_tokens"] = r.trainTokens;

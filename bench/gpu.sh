@@ -18,7 +18,8 @@
 #              (OURS_VARIANTS=1: also chunked attention and `small`)                make ~40 s guess)
 #   qwen3      Qwen3-30B-A3B dims, 8 layers, bf16, 16 x 512: ours and             ~90 (11 GB make +
 #              transformers Qwen3MoeModel in the same call (issue 21)               load, 2 x 7 passes)
-#   trainbench bench_train --device cuda per model (issue 22 item 1)              60-150 (timeout)
+#   trainbench bench_train --device cuda per model (issue 22 item 1), the batch  60-150 (timeout)
+#              thread and mixed precision each on and off
 #   workflow   issue 22 item 4: collect 1 M tokens on cuda through m8, then       120-200 (timeouts)
 #              synth 32-layer traces + train/eval/simulate (bench/workflow_1m.sh)
 #   stream     streaming vs resident, 16 layers, 64 x 512                         ~200 (meas. load
@@ -143,6 +144,12 @@ if has trainbench; then
     # The batch thread on the device: the same run with batches made between the steps (0).
     for bt in 1 0 1 0; do
       timeout "$(cap 40)" $B/bench/bench_train worker 4 interlayer,statistics,ensemble cuda batch_thread=$bt ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
+    done
+    # Mixed precision (bfloat16 autocast, --mixed-precision): speed and the validation metrics
+    # against float32 at equal epochs, at the default batch and at 4,096 tokens a step.
+    for args in "mixed=1" "mixed=0" "mixed=1 batch=4096" "mixed=0 batch=4096"; do
+      # shellcheck disable=SC2086
+      timeout "$(cap 40)" $B/bench/bench_train worker 4 interlayer,statistics,ensemble cuda epochs=2 $args ${TRAINBENCH_ARGS:-} 2>&1 | grep '^{' | tee -a "$res"
     done
   fi
 fi

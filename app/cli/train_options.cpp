@@ -78,6 +78,8 @@ void declareTrainOptions(ArgParser& p, const sp::TrainParams& d)
     p.option("mlp", "N", "width of the hidden-state model's MLP", numberText(d.model.mlpDim));
     p.option("device", "DEV", kDeviceNames, deviceName(d.device));
     p.option("threads", "N", "CPU threads; each step's batch is split over them (0 = all cores)", numberText(d.threads));
+    p.flag("mixed-precision", "forward passes in bfloat16 autocast (GPUs with bfloat16 tensor cores; losses, "
+                              "gradients and weights stay float32)");
     p.flag("resume", "continue the run in OUT from its checkpoint (none there: start a new run)");
     p.flag("overwrite", "replace the run OUT holds (a folder holding a run is refused otherwise)");
     p.flag("no-token-ids", "do not feed token ids");
@@ -128,6 +130,8 @@ sp::TrainParams readTrainOptions(const ArgParser& a, const sp::TrainParams& defa
     p.threads = int(a.getInt("threads", 0, kMaxThreads));
     if (a.flagSet("resume"))
         p.resume = true;
+    if (a.flagSet("mixed-precision"))
+        p.mixedPrecision = true;
     p.model.hiddenDim = int(a.getInt("hidden", 1, 65536));
     p.model.embedDim = int(a.getInt("embed", 1, 65536));
     p.model.mlpDim = int(a.getInt("mlp", 1, 65536));

@@ -190,6 +190,10 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_device = new QComboBox(runBox);
     m_device->setObjectName(QStringLiteral("device"));
     fillDeviceCombo(m_device);
+    m_mixedPrecision = new QCheckBox(tr("Mixed precision (bfloat16)"), runBox);
+    m_mixedPrecision->setObjectName(QStringLiteral("mixedPrecision"));
+    m_mixedPrecision->setToolTip(tr("Runs the forward passes in bfloat16 where that is safe; losses, gradients "
+                                    "and weights stay float32. For GPUs with bfloat16 tensor cores."));
     m_name = new QLineEdit(runBox);
     m_name->setObjectName(QStringLiteral("runName"));
     m_name->setPlaceholderText(tr("e.g. gru-h2"));
@@ -197,6 +201,7 @@ TrainingDialog::TrainingDialog(const QStringList& traceSets, const QString& runs
     m_output->setObjectName(QStringLiteral("runDir"));
     auto* runForm = new QFormLayout(runBox);
     runForm->addRow(tr("Device:"), m_device);
+    runForm->addRow(QString(), m_mixedPrecision);
     runForm->addRow(tr("Run name:"), m_name);
     runForm->addRow(tr("Run folder:"), m_output);
 
@@ -312,6 +317,7 @@ speculate::TrainParams TrainingDialog::params() const
     p.model.embedDim = m_embedDim->value();
     p.model.hiddenDim = m_hiddenDim->value();
     p.device = selectedDevice(m_device);
+    p.mixedPrecision = m_mixedPrecision->isChecked();
     p.runDir = m_output->path().toStdString();
     return p;
 }
@@ -345,6 +351,7 @@ void TrainingDialog::setParams(const speculate::TrainParams& p)
     m_embedDim->setValue(p.model.embedDim);
     m_hiddenDim->setValue(p.model.hiddenDim);
     selectDevice(m_device, p.device);
+    m_mixedPrecision->setChecked(p.mixedPrecision);
     if (!p.runDir.empty()) {
         m_output->setPath(QString::fromStdString(p.runDir));
         m_outputEdited = true;

@@ -60,6 +60,7 @@ private:
     QSpinBox* m_embedDim = nullptr;
     QSpinBox* m_hiddenDim = nullptr;
     QComboBox* m_device = nullptr;
+    QCheckBox* m_mixedPrecision = nullptr;
     QLineEdit* m_name = nullptr;
     PathEdit* m_output = nullptr;
     bool m_outputEdited = false;

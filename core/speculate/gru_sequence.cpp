@@ -169,7 +169,8 @@ std::vector<torch::Tensor> runGrus(std::vector<torch::nn::GRU> grus, const std::
     std::vector<torch::Tensor> gis, whh, bhh;
     for (size_t i = 0; i < grus.size(); ++i) {
         const std::vector<torch::Tensor> w = grus[i]->all_weights();
-        gis.push_back(torch::linear(inputs[i].transpose(0, 1), w[0], w[2])); // [T, B, 3h]
+        // [T, B, 3h]; float32 also under mixed precision (the recurrence's loops read floats).
+        gis.push_back(torch::linear(inputs[i].transpose(0, 1), w[0], w[2]).to(torch::kFloat));
         whh.push_back(w[1]);
         bhh.push_back(w[3]);
     }

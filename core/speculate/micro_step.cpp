@@ -1,5 +1,6 @@
 #include "core/speculate/micro_step.h"
 
+#include "core/tensor/torch_compat.h"
 #include "core/util/blas_threads.h"
 
 #include <torch/autograd.h>
@@ -23,7 +24,16 @@ struct ShardLoss {
 // the whole batch's count (so the shards' losses add up to the batch's mean).
 ShardLoss shardLoss(Predictor& predictor, const Batch& b, const MicroStepSettings& s)
 {
-    ForwardOut o = predictor.forward(b, true);
+    ForwardOut o;
+    {
+        // Per thread (autocast is thread-local): the CPU's shards each open their own.
+        const compat::AutocastScope amp(b.valid.device().type(), torch::kBFloat16, s.mixedPrecision);
+        o = predictor.forward(b, true);
+    }
+    if (s.mixedPrecision) // the losses in float32 (CUDA's autocast refuses binary_cross_entropy)
+        for (torch::Tensor* t : {&o.interLogits, &o.statLogits, &o.hiddenLogits, &o.ensRaw})
+            if (t->defined())
+                *t = t->to(torch::kFloat);
     const auto opts = b.valid.options();
     auto masked = [&](const torch::Tensor& perElem) { return (perElem.mean(-1) * b.valid).sum() / s.samples; };
     torch::Tensor parts[4] = {torch::zeros({}, opts), torch::zeros({}, opts), torch::zeros({}, opts),

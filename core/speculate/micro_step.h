@@ -22,6 +22,9 @@ struct MicroStepSettings {
     int accumulate = 1;    // the gradients are divided by it
     int shards = 1;        // see microStepShards
     bool injectNan = false; // tests: the loss becomes NaN
+    // The forward passes under bfloat16 autocast (TrainParams::mixedPrecision); the losses,
+    // gradients and weights stay float32.
+    bool mixedPrecision = false;
 };
 
 // Row shards for a batch of n tokens on the CPU: one per thread (`threads`, or every core

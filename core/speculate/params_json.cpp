@@ -48,7 +48,8 @@ nlohmann::json toJson(const TrainParams& p)
             {"runDir", p.runDir},
             {"resume", p.resume},
             {"device", deviceName(p.device)},
-            {"threads", p.threads}};
+            {"threads", p.threads},
+            {"mixedPrecision", p.mixedPrecision}};
 }
 
 TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& where)
@@ -92,6 +93,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
     f.read("resume", p.resume);
     f.read<DeviceSpec>("device", p.device, specmoe::parseDevice);
     f.read("threads", p.threads);
+    f.read("mixedPrecision", p.mixedPrecision);
     return p;
 }
 

@@ -402,8 +402,9 @@ void TrainingRun::resumeFromCheckpoint()
     m_result.resumed = true;
 }
 
-// The batch size, accumulation and peak learning rate the run was trained with, from its
-// checkpoint (or, for a checkpoint written before it kept them, the run's start record).
+// The batch size, accumulation, peak learning rate and precision the run was trained with,
+// from its checkpoint (or, for a checkpoint written before it kept them, the run's start
+// record).
 void TrainingRun::keepRunSettings(const nlohmann::json& state)
 {
     nlohmann::json from = state;
@@ -424,6 +425,9 @@ void TrainingRun::keepRunSettings(const nlohmann::json& state)
         m_params.accumulate = std::max(1, from["accumulate"].get<int>());
     if (from.contains("learning_rate") && from["learning_rate"].is_number() && from["learning_rate"].get<double>() > 0)
         m_params.learningRate = from["learning_rate"].get<double>();
+    // Written before the setting existed: float32.
+    const auto mp = from.find("mixed_precision");
+    m_params.mixedPrecision = mp != from.end() && mp->is_boolean() && mp->get<bool>();
 }
 
 void TrainingRun::openMetrics()
@@ -500,7 +504,8 @@ void TrainingRun::writeStartRecord()
           {"horizon", m_horizon}, {"models", models}, {"baselines", baselines},
           {"tokens", {{"train", counts[0]}, {"validation", counts[1]}, {"test", counts[2]}}},
           {"epochs", m_params.epochs}, {"steps_per_epoch", m_stepsPerEpoch}, {"batch_size", m_params.batchSize},
-          {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate}, {"device", deviceName(m_params.device)},
+          {"accumulate", m_params.accumulate}, {"learning_rate", m_params.learningRate},
+          {"mixed_precision", m_params.mixedPrecision}, {"device", deviceName(m_params.device)},
           {"seed", m_params.split.seed}, {"traces", tracesJson(m_params)}, {"unavailable", unavailableJson()}});
 }
 
@@ -569,6 +574,7 @@ void TrainingRun::microStep(Epoch& epoch)
     settings.accumulate = m_params.accumulate;
     settings.shards = microStepShards(tokens, m_device, m_params.threads);
     settings.injectNan = m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep;
+    settings.mixedPrecision = m_params.mixedPrecision;
     const MicroStepLoss loss = lossAndGradients(m_predictor, epoch.batch, settings);
     const double lv = loss.total;
     if (!std::isfinite(lv)) {
@@ -732,7 +738,7 @@ void TrainingRun::saveCheckpoint(int epochsDone)
     nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
                          {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed},
                          {"batch_size", m_params.batchSize}, {"accumulate", m_params.accumulate},
-                         {"learning_rate", m_params.learningRate}};
+                         {"learning_rate", m_params.learningRate}, {"mixed_precision", m_params.mixedPrecision}};
     st["best_score"] = std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr);
     writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n");
     fs::remove_all(m_checkpointDir);

@@ -79,6 +79,11 @@ struct TrainParams {
     // CPU threads: intra-op threads when > 0 (0 leaves libtorch's as they are), and the
     // row shards each micro-batch is cut into (0: one per core; micro_step.h).
     int threads = 0;
+    // Mixed precision: the training steps' forward passes under bfloat16 autocast (matmuls in
+    // bfloat16, losses, gradients, optimizer and weights in float32; validation and the
+    // scores stay float32). For GPUs with bfloat16 tensor cores; off by default until measured
+    // there (docs/speculation.md). A resumed run keeps the setting it started with.
+    bool mixedPrecision = false;
 
     // Data-parallel training (docs/speculation.md, "Training on several ranks"): this process
     // is one rank of the group (nullptr or one rank: a single process). Each rank trains on

@@ -1,7 +1,10 @@
 #include "core/tensor/torch_compat.h"
 
+#include <ATen/autocast_mode.h>
+
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #ifdef SPECMOE_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -109,6 +112,68 @@ at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     if (vis.defined())
         scores.masked_fill_(vis.logical_not(), -std::numeric_limits<float>::infinity());
     return at::matmul(at::softmax(scores, -1).to(q.scalar_type()), v);
+}
+
+namespace {
+
+// libtorch 2.4 made autocast's switches per device type; 1.13 has one set per device.
+bool autocastEnabled(c10::DeviceType t)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 4)
+    return at::autocast::is_autocast_enabled(t);
+#else
+    return t == c10::DeviceType::CUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+#endif
+}
+
+void setAutocast(c10::DeviceType t, bool on, at::ScalarType dtype)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 4)
+    at::autocast::set_autocast_dtype(t, dtype);
+    at::autocast::set_autocast_enabled(t, on);
+#else
+    if (t == c10::DeviceType::CUDA) {
+        at::autocast::set_autocast_gpu_dtype(dtype);
+        at::autocast::set_enabled(on);
+    } else {
+        at::autocast::set_autocast_cpu_dtype(dtype);
+        at::autocast::set_cpu_enabled(on);
+    }
+#endif
+}
+
+at::ScalarType autocastDtype(c10::DeviceType t)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 4)
+    return at::autocast::get_autocast_dtype(t);
+#else
+    return t == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
+} // namespace
+
+AutocastScope::AutocastScope(c10::DeviceType type, at::ScalarType dtype, bool enabled) : m_type(type)
+{
+    if (!enabled)
+        return;
+    if (type != c10::DeviceType::CPU && type != c10::DeviceType::CUDA)
+        throw std::invalid_argument("mixed precision runs on the CPU or CUDA only");
+    m_wasEnabled = autocastEnabled(type);
+    m_wasDtype = autocastDtype(type);
+    setAutocast(type, true, dtype);
+    at::autocast::increment_nesting();
+    m_active = true;
+}
+
+AutocastScope::~AutocastScope()
+{
+    if (!m_active)
+        return;
+    // The cast weights are cached while scopes are open: gone once the outermost closes.
+    if (at::autocast::decrement_nesting() == 0)
+        at::autocast::clear_cache();
+    setAutocast(m_type, m_wasEnabled, m_wasDtype);
 }
 
 #ifdef SPECMOE_WITH_CUDA

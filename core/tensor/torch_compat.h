@@ -48,6 +48,26 @@ bool fusedSdpa(const at::Tensor& q);
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                 const at::Tensor& mask, bool causal, double scale);
 
+// Mixed precision for a scope: while it lives, ops of this thread on devices of `type` (CPU
+// or CUDA) run under libtorch's autocast in `dtype` (matmuls and linear layers in the low
+// dtype, reductions and losses in float32; the weights stay float32). Nested scopes and the
+// cast-weight cache are handled (the cache is cleared when the outermost scope ends, so an
+// optimizer step is never served stale copies). enabled = false does nothing. Autocast is
+// per thread: a worker thread needs its own scope.
+class AutocastScope {
+public:
+    AutocastScope(c10::DeviceType type, at::ScalarType dtype, bool enabled = true);
+    ~AutocastScope();
+    AutocastScope(const AutocastScope&) = delete;
+    AutocastScope& operator=(const AutocastScope&) = delete;
+
+private:
+    c10::DeviceType m_type;
+    bool m_active = false;
+    bool m_wasEnabled = false;
+    at::ScalarType m_wasDtype = at::kFloat;
+};
+
 // A side CUDA stream for weight copies that overlap compute (streaming residency). On a
 // CPU device, or without CUDA, copies are synchronous and the waits do nothing.
 class SideStream {

@@ -480,6 +480,10 @@ private Q_SLOTS:
         QCOMPARE(p.learningRate, 0.01);
         QVERIFY(!p.trainInterLayer);
         QVERIFY(!p.model.decodeContext);
+        QVERIFY(!p.mixedPrecision); // core's default
+        child<QCheckBox>(&dlg, "mixedPrecision")->setChecked(true);
+        p = dlg.params();
+        QVERIFY(p.mixedPrecision);
         const QJsonObject json = trainJobParams(p);
         QCOMPARE(trainJobParams(trainParamsOfJob(json)), json);
         TrainingDialog again({a, b, other}, tmp.filePath(QStringLiteral("runs")));

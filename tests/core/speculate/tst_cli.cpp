@@ -105,6 +105,14 @@ TEST(Cli, TrainEvalExport)
     ASSERT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + "/ --out " + dir.file("run") + small + " 2>&1", &out), 0) << out;
     EXPECT_NE(out.find("ensemble"), std::string::npos) << out;
     EXPECT_TRUE(std::filesystem::exists(dir.file("run/metrics.jsonl")));
+    EXPECT_NE(test::readFile(dir.file("run/metrics.jsonl")).find("\"mixed_precision\":false"), std::string::npos);
+    // --mixed-precision reaches the run (recorded where a resume reads it).
+    ASSERT_EQ(test::runCommand(cli + " train --traces " + dir.file("a") + " --out " + dir.file("run-mp") +
+                                   " --mixed-precision --epochs 1 --hidden 16 --embed 8 --threads 1 --quiet 2>&1", &out),
+              0) << out;
+    EXPECT_NE(test::readFile(dir.file("run-mp/metrics.jsonl")).find("\"mixed_precision\":true"), std::string::npos);
+    EXPECT_NE(test::readFile(dir.file("run-mp/checkpoint/state.json")).find("\"mixed_precision\": true"),
+              std::string::npos);
     ASSERT_EQ(test::runCommand(cli + " eval --run " + dir.file("run") + " --traces " + dir.file("a") + " --json " +
                                    dir.file("test.json") + " --quiet 2>&1", &out), 0) << out;
     const std::string reportText = test::readFile(dir.file("test.json"));

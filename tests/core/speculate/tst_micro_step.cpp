@@ -194,3 +194,35 @@ TEST(MicroStep, ShardsFollowTheThreadsAndTheBatch)
     EXPECT_GE(microStepShards(256, torch::Device(torch::kCPU), 0), 1);
     EXPECT_EQ(microStepShards(4096, torch::Device(torch::kCUDA, 0), 8), 1);
 }
+
+// Mixed precision (bfloat16 autocast around the forward passes): the loss and gradients stay
+// float32 and near the float32 step's, but the gradients are not the same numbers (the matmuls
+// did run in bfloat16; a float32 step repeats bit for bit), also in the shards' threads,
+// where autocast must be switched on per thread. (At initialisation the loss itself barely
+// moves: the logits are small next to the heads' float32 biases.)
+TEST(MicroStep, MixedPrecisionStaysNearFloat32)
+{
+    Fixture f = makeFixture(true); // every model, the fused GRU recurrence included
+    for (int shards : {1, 3}) {
+        SCOPED_TRACE(shards);
+        std::vector<torch::Tensor> exact, mixed;
+        const MicroStepLoss a = stepWith(f, settings(f, shards), exact);
+        MicroStepSettings s = settings(f, shards);
+        s.mixedPrecision = true;
+        const MicroStepLoss b = stepWith(f, s, mixed);
+        ASSERT_TRUE(std::isfinite(b.total));
+        EXPECT_NEAR(b.total, a.total, 0.02 * a.total);
+        for (int i = 0; i < 4; ++i)
+            EXPECT_NEAR(b.parts[i], a.parts[i], 0.02 * a.parts[i]) << "part " << i;
+        double diff = 0.0;
+        for (size_t i = 0; i < mixed.size(); ++i)
+            if (mixed[i].defined()) {
+                EXPECT_EQ(mixed[i].scalar_type(), torch::kFloat) << "parameter " << i;
+                diff += (mixed[i] - exact[i]).abs().sum().item<double>();
+            }
+        EXPECT_GT(diff, 0.0);
+        expectClose(mixed, exact, 0.1);
+        for (const torch::Tensor& p : f.predictor.parameters())
+            EXPECT_EQ(p.scalar_type(), torch::kFloat);
+    }
+}

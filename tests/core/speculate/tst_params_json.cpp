@@ -40,6 +40,7 @@ TrainParams trainChanged()
     p.resume = true;
     p.device = DeviceSpec::automatic();
     p.threads = 2;
+    p.mixedPrecision = true;
     return p;
 }
 
