@@ -1,5 +1,7 @@
 #include "core/speculate/gru_sequence.h"
 
+#include "core/tensor/torch_compat.h"
+
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
@@ -161,8 +163,13 @@ std::vector<torch::Tensor> runGrus(std::vector<torch::nn::GRU> grus, const std::
                grus[i]->options.hidden_size() == grus[0]->options.hidden_size();
     std::vector<torch::Tensor> outs;
     if (!fuse) {
-        for (size_t i = 0; i < grus.size(); ++i)
-            outs.push_back(std::get<0>(grus[i]->forward(inputs[i])));
+        // In the weights' dtype under mixed precision too: CUDA's autocast runs cuDNN's GRU
+        // in float16 whatever its dtype, and without a loss scale small gradients underflow.
+        const compat::AutocastPause full;
+        for (size_t i = 0; i < grus.size(); ++i) {
+            const at::ScalarType wt = grus[i]->all_weights().front().scalar_type();
+            outs.push_back(std::get<0>(grus[i]->forward(inputs[i].to(wt))));
+        }
         return outs;
     }
     // all_weights(): weight_ih, weight_hh, bias_ih, bias_hh of the one layer.

@@ -176,6 +176,11 @@ AutocastScope::~AutocastScope()
     setAutocast(m_type, m_wasEnabled, m_wasDtype);
 }
 
+AutocastPause::AutocastPause()
+    : m_guard(c10::DispatchKeySet({c10::DispatchKey::AutocastCPU, c10::DispatchKey::AutocastCUDA}))
+{
+}
+
 #ifdef SPECMOE_WITH_CUDA
 struct SideStream::Impl {
     c10::Device device;

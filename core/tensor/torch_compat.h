@@ -3,6 +3,7 @@
 // (CUDA builds) are handled. Include it instead of spelling version checks elsewhere.
 #include <ATen/ATen.h>
 #include <c10/core/Device.h>
+#include <c10/core/impl/LocalDispatchKeySet.h>
 #include <torch/version.h>
 
 #include <cstdint>
@@ -66,6 +67,15 @@ private:
     bool m_active = false;
     bool m_wasEnabled = false;
     at::ScalarType m_wasDtype = at::kFloat;
+};
+
+// Autocast off (CPU and CUDA) for ops inside an AutocastScope that must stay float32.
+class AutocastPause {
+public:
+    AutocastPause();
+
+private:
+    c10::impl::ExcludeDispatchKeyGuard m_guard;
 };
 
 // A side CUDA stream for weight copies that overlap compute (streaming residency). On a

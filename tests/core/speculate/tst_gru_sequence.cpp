@@ -1,6 +1,7 @@
 // The fused GRU recurrence (issue 22): runGrus gives what torch::nn::GRU gives, outputs and
 // every gradient, for one model and for several run as one recurrence.
 #include "core/speculate/gru_sequence.h"
+#include "core/tensor/torch_compat.h"
 
 #include <gtest/gtest.h>
 #include <torch/autograd.h>
@@ -78,4 +79,23 @@ TEST(GruSequence, OtherDtypesFallBackToTheModule)
     const torch::Tensor a = runGrus({g}, {x})[0], b = std::get<0>(g->forward(x));
     EXPECT_EQ(a.scalar_type(), torch::kDouble);
     EXPECT_TRUE(torch::equal(a, b));
+}
+
+// Under mixed precision a bfloat16 input (a layer's autocast output) goes through the module
+// in the weights' float32 with autocast paused (on CUDA, autocast would run cuDNN's GRU in
+// float16); on the fused path the input projection may run in bfloat16, the recurrence not.
+TEST(GruSequence, MixedPrecisionKeepsTheRecurrenceInFloat32)
+{
+    torch::manual_seed(7);
+    torch::nn::GRU g = makeGru(3, 4);
+    const torch::Tensor x = torch::randn({2, 5, 3});
+    const torch::Tensor exact = std::get<0>(g->forward(x));
+    const torch::Tensor rounded = std::get<0>(g->forward(x.to(torch::kBFloat16).to(torch::kFloat)));
+    const specmoe::compat::AutocastScope amp(c10::DeviceType::CPU, torch::kBFloat16);
+    const torch::Tensor viaModule = runGrus({g}, {x.to(torch::kBFloat16)})[0];
+    EXPECT_EQ(viaModule.scalar_type(), torch::kFloat);
+    EXPECT_TRUE(torch::equal(viaModule, rounded));
+    const torch::Tensor fused = runGrus({g}, {x})[0];
+    EXPECT_EQ(fused.scalar_type(), torch::kFloat);
+    EXPECT_TRUE(torch::allclose(fused, exact, 0.0, 0.05));
 }

@@ -43,6 +43,16 @@ TEST(AutocastScope, MatmulsRunInBfloat16InsideOnly)
     }
 }
 
+TEST(AutocastScope, APauseKeepsFloat32)
+{
+    const compat::AutocastScope amp(c10::DeviceType::CPU, torch::kBFloat16);
+    {
+        const compat::AutocastPause fp32;
+        EXPECT_EQ(linearType(), torch::kFloat);
+    }
+    EXPECT_EQ(linearType(), torch::kBFloat16);
+}
+
 TEST(AutocastScope, IsPerThread)
 {
     const compat::AutocastScope amp(c10::DeviceType::CPU, torch::kBFloat16);
