@@ -2667,72 +2667,82 @@
         <translation>Lauf</translation>
     </message>
     <message>
+        <location filename="../app/gui/training_dialog.cpp" line="193"/>
+        <source>Mixed precision (bfloat16)</source>
+        <translation>Gemischte Genauigkeit (bfloat16)</translation>
+    </message>
+    <message>
         <location filename="../app/gui/training_dialog.cpp" line="195"/>
+        <source>Runs the forward passes in bfloat16 where that is safe; losses, gradients and weights stay float32. For GPUs with bfloat16 tensor cores.</source>
+        <translation>Führt die Vorwärtsdurchläufe in bfloat16 aus, wo das sicher ist; Verluste, Gradienten und Gewichte bleiben float32. Für GPUs mit bfloat16-Tensorkernen.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="199"/>
         <source>e.g. gru-h2</source>
         <translation>z. B. gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="199"/>
+        <location filename="../app/gui/training_dialog.cpp" line="203"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="200"/>
+        <location filename="../app/gui/training_dialog.cpp" line="205"/>
         <source>Run name:</source>
         <translation>Laufname:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="201"/>
+        <location filename="../app/gui/training_dialog.cpp" line="206"/>
         <source>Run folder:</source>
         <translation>Laufordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="360"/>
+        <location filename="../app/gui/training_dialog.cpp" line="367"/>
         <source>Tick at least one trace set.</source>
         <translation>Kreuzen Sie mindestens einen Trace-Satz an.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="365"/>
+        <location filename="../app/gui/training_dialog.cpp" line="372"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="368"/>
+        <location filename="../app/gui/training_dialog.cpp" line="375"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>Die angekreuzten Trace-Sätze stammen von verschiedenen Modellen; trainieren Sie jeweils auf einem Modell.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="376"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Choose at least one predictor to train.</source>
         <translation>Wählen Sie mindestens einen Prädiktor zum Trainieren.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="378"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>Der Horizont muss kleiner als die Zahl der Schichten (%1) sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="380"/>
+        <location filename="../app/gui/training_dialog.cpp" line="387"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>Trainings- und Validierungsanteil müssen einen Testanteil übrig lassen (ihre Summe muss unter 1 liegen).</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="383"/>
+        <location filename="../app/gui/training_dialog.cpp" line="390"/>
         <source>Choose a run name or a run folder.</source>
         <translation>Wählen Sie einen Laufnamen oder einen Laufordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="385"/>
+        <location filename="../app/gui/training_dialog.cpp" line="392"/>
         <source>The run folder %1 is a file.</source>
         <translation>Der Laufordner %1 ist eine Datei.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="388"/>
+        <location filename="../app/gui/training_dialog.cpp" line="395"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>Der Lauf-Ordner enthält bereits einen Lauf: Sie werden gefragt, ob er fortgesetzt oder neu begonnen werden soll.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="403"/>
+        <location filename="../app/gui/training_dialog.cpp" line="410"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 enthält einen abgeschlossenen Trainingslauf (%n Epoche, beste Epoche %2).</numerusform>
@@ -2740,7 +2750,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="407"/>
+        <location filename="../app/gui/training_dialog.cpp" line="414"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 enthält einen unfertigen Trainingslauf (%n Epoche abgeschlossen).</numerusform>
@@ -2748,12 +2758,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="411"/>
+        <location filename="../app/gui/training_dialog.cpp" line="418"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>Vom Checkpoint fortsetzen oder neu beginnen? Ein Neubeginn löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="413"/>
+        <location filename="../app/gui/training_dialog.cpp" line="420"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>Es gibt keinen Checkpoint, von dem fortgesetzt werden kann. Neu beginnen? Das löscht den besten Prädiktor, die Metriken und die Auswertungen.</translation>
     </message>

@@ -2654,91 +2654,101 @@
         <translation>训练</translation>
     </message>
     <message>
+        <location filename="../app/gui/training_dialog.cpp" line="193"/>
+        <source>Mixed precision (bfloat16)</source>
+        <translation>混合精度（bfloat16）</translation>
+    </message>
+    <message>
         <location filename="../app/gui/training_dialog.cpp" line="195"/>
+        <source>Runs the forward passes in bfloat16 where that is safe; losses, gradients and weights stay float32. For GPUs with bfloat16 tensor cores.</source>
+        <translation>在安全的地方以 bfloat16 运行前向计算；损失、梯度和权重保持 float32。适用于带 bfloat16 张量核心的 GPU。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/training_dialog.cpp" line="199"/>
         <source>e.g. gru-h2</source>
         <translation>例如 gru-h2</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="199"/>
+        <location filename="../app/gui/training_dialog.cpp" line="203"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="200"/>
+        <location filename="../app/gui/training_dialog.cpp" line="205"/>
         <source>Run name:</source>
         <translation>训练名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="201"/>
+        <location filename="../app/gui/training_dialog.cpp" line="206"/>
         <source>Run folder:</source>
         <translation>训练文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="360"/>
+        <location filename="../app/gui/training_dialog.cpp" line="367"/>
         <source>Tick at least one trace set.</source>
         <translation>请至少勾选一个轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="365"/>
+        <location filename="../app/gui/training_dialog.cpp" line="372"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="368"/>
+        <location filename="../app/gui/training_dialog.cpp" line="375"/>
         <source>The ticked trace sets come from different models; train on one model at a time.</source>
         <translation>勾选的轨迹集来自不同的模型；请每次只针对一个模型训练。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="376"/>
+        <location filename="../app/gui/training_dialog.cpp" line="383"/>
         <source>Choose at least one predictor to train.</source>
         <translation>请至少选择一个要训练的预测器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="378"/>
+        <location filename="../app/gui/training_dialog.cpp" line="385"/>
         <source>The horizon must be below the number of layers (%1).</source>
         <translation>跨度必须小于层数（%1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="380"/>
+        <location filename="../app/gui/training_dialog.cpp" line="387"/>
         <source>Training and validation shares must leave a test share (their sum must be below 1).</source>
         <translation>训练和验证比例必须留出测试部分（两者之和必须小于 1）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="383"/>
+        <location filename="../app/gui/training_dialog.cpp" line="390"/>
         <source>Choose a run name or a run folder.</source>
         <translation>请选择训练名称或训练文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="385"/>
+        <location filename="../app/gui/training_dialog.cpp" line="392"/>
         <source>The run folder %1 is a file.</source>
         <translation>训练文件夹 %1 是一个文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="388"/>
+        <location filename="../app/gui/training_dialog.cpp" line="395"/>
         <source>The run folder already holds a run: you will be asked whether to continue it or start over.</source>
         <translation>运行文件夹中已有一次运行：系统会询问您是继续该运行还是重新开始。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="403"/>
+        <location filename="../app/gui/training_dialog.cpp" line="410"/>
         <source>%1 holds a finished training run (%n epoch(s), best epoch %2).</source>
         <translation>
             <numerusform>%1 中有一次已完成的训练运行（%n 个轮次，最佳轮次 %2）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/training_dialog.cpp" line="407"/>
+        <location filename="../app/gui/training_dialog.cpp" line="414"/>
         <source>%1 holds an unfinished training run (%n epoch(s) done).</source>
         <translation>
             <numerusform>%1 中有一次未完成的训练运行（已完成 %n 个轮次）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="411"/>
+        <location filename="../app/gui/training_dialog.cpp" line="418"/>
         <source>Continue it from its checkpoint, or start over? Starting over deletes its best predictor, metrics and evaluations.</source>
         <translation>从检查点继续，还是重新开始？重新开始会删除其最佳预测器、指标和评估结果。</translation>
     </message>
     <message>
-        <location filename="../app/gui/training_dialog.cpp" line="413"/>
+        <location filename="../app/gui/training_dialog.cpp" line="420"/>
         <source>It has no checkpoint to continue from. Start over? That deletes its best predictor, metrics and evaluations.</source>
         <translation>没有可供继续的检查点。要重新开始吗？这会删除其最佳预测器、指标和评估结果。</translation>
     </message>
