@@ -17,7 +17,7 @@ namespace {
 
 struct ShardLoss {
     torch::Tensor total;                // scalar, with its graph
-    torch::Tensor values;               // [5] doubles on the host: total, then the four parts
+    torch::Tensor values;               // [5] doubles on the batch's device: total, then the parts
 };
 
 // The four models' binary cross-entropies as sums over the shard's valid samples divided by
@@ -57,7 +57,7 @@ ShardLoss shardLoss(Predictor& predictor, const Batch& b, const MicroStepSetting
     if (s.injectNan)
         total = total * std::numeric_limits<double>::quiet_NaN();
     // One read from the device per shard: the loss and its parts together.
-    torch::Tensor values = torch::stack({total, parts[0], parts[1], parts[2], parts[3]}).to(torch::kCPU, torch::kDouble);
+    torch::Tensor values = torch::stack({total, parts[0], parts[1], parts[2], parts[3]}).detach().to(torch::kDouble);
     return {total, values};
 }
 
@@ -86,13 +86,29 @@ MicroStepLoss oneShard(Predictor& predictor, const TokenTable& batch, const Micr
 {
     const Batch b = buildBatch(batch, predictor.stats, predictor.cfg).to(s.device);
     const ShardLoss l = shardLoss(predictor, b, s);
-    const MicroStepLoss r = readLoss({l.values});
+    if (s.deferRead) {
+        MicroStepLoss r;
+        r.pending = std::make_shared<compat::DeferredRead>(l.values); // queued before the backward
+        (l.total / double(s.accumulate)).backward();
+        return r;
+    }
+    const MicroStepLoss r = readLoss({l.values.to(torch::kCPU)});
     if (std::isfinite(r.total))
         (l.total / double(s.accumulate)).backward();
     return r;
 }
 
 } // namespace
+
+void MicroStepLoss::settle()
+{
+    if (!pending)
+        return;
+    const MicroStepLoss r = readLoss({pending->get()});
+    total = r.total;
+    std::copy(r.parts, r.parts + 4, parts);
+    pending.reset();
+}
 
 int microStepShards(int64_t n, const torch::Device& device, int threads)
 {

@@ -6,14 +6,21 @@
 // so splitting each one over two threads bought nothing (108k samples/s with 2 threads vs
 // 107k with one, Mixtral dims, 2-core machine), while whole shards per thread scale.
 #include "core/speculate/predictor.h"
+#include "core/tensor/torch_compat.h"
 
 #include <torch/torch.h>
+
+#include <memory>
 
 namespace specmoe::speculate {
 
 struct MicroStepLoss {
     double total = 0.0;
     double parts[4] = {0, 0, 0, 0}; // inter-layer, statistics, ensemble, hidden-state (0: absent)
+    // Deferred (MicroStepSettings::deferRead): the values are on their way to the host and
+    // total and parts are filled by settle(), which waits for them.
+    std::shared_ptr<compat::DeferredRead> pending;
+    void settle();
 };
 
 struct MicroStepSettings {
@@ -25,6 +32,11 @@ struct MicroStepSettings {
     // The forward passes under bfloat16 autocast (TrainParams::mixedPrecision); the losses,
     // gradients and weights stay float32.
     bool mixedPrecision = false;
+    // Do not wait for the loss on the host (a GPU would idle while the host reads it): the
+    // step's gradients are computed whatever the loss, and the caller settles it later
+    // (MicroStepLoss::settle) and stops the run then when it is not finite. One-shard steps
+    // only (the CPU's shards read their losses anyway).
+    bool deferRead = false;
 };
 
 // Row shards for a batch of n tokens on the CPU: one per thread (`threads`, or every core
@@ -35,7 +47,8 @@ int microStepShards(int64_t n, const torch::Device& device, int threads);
 
 // The loss of the batch (mean over its valid samples, the four models' parts summed) and,
 // when the total is finite, its gradients divided by `accumulate` added to the parameters'
-// .grad. A non-finite loss leaves .grad as it was. The shards' gradients are summed in shard
+// .grad. A non-finite loss leaves .grad as it was (unless deferRead: then the gradients are
+// added whatever the loss, and the loss comes back pending). The shards' gradients are summed in shard
 // order, so a run is repeatable for a given shard count.
 MicroStepLoss lossAndGradients(Predictor& predictor, const TokenTable& batch, const MicroStepSettings& s);
 

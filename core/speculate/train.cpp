@@ -4,6 +4,7 @@
 #include "core/speculate/background_batches.h"
 #include "core/speculate/block_dims.h"
 #include "core/speculate/feature_basis_file.h"
+#include "core/speculate/grad_clip.h"
 #include "core/speculate/micro_step.h"
 #include "core/speculate/predictor.h"
 #include "core/speculate/split_scores.h"
@@ -166,6 +167,8 @@ private:
     TokenTable emptyBatch() const; // the run's layout (what the predictor reads), no rows
     void makeBatches(int epochIndex, const BackgroundBatches::Deliver& deliver);
     void microStep(Epoch& epoch);
+    void acceptLoss(Epoch& epoch, const MicroStepLoss& loss, int64_t step);
+    void settleLoss(Epoch& epoch);
     int64_t validSamples(int64_t tokens) const;
     void optimizerStep(Epoch& epoch);
     EvalReport validate();
@@ -206,6 +209,10 @@ private:
     double m_trainSeconds = 0.0;
     ProgressMeter m_stepMeter; // on the training clock: validation passes do not count
     int64_t m_samples = 0, m_tokensSeen = 0;
+    // Losses read one step late (deferLossHelps): the pending one and its step.
+    bool m_deferLossRead = false;
+    MicroStepLoss m_pendingLoss;
+    int64_t m_pendingStep = 0;
     EvalReport m_bestReport;
     bool m_haveBestReport = false;
 };
@@ -241,6 +248,8 @@ void TrainingRun::openData()
     // faulting fresh mmap'd pages in at every step.
     tuneMallocForTensors();
     m_device = resolveDevice(m_params.device);
+    m_deferLossRead = m_params.deferLossRead > 0 ||
+                      (m_params.deferLossRead < 0 && deferLossHelps(m_device.is_cpu(), m_dp.active()));
     if (m_dp.writes())
         fs::create_directories(m_params.runDir);
 }
@@ -525,7 +534,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     if (m_params.gradClip > 0) {
         for (const auto* ps : {&m_interParams, &m_statParams, &m_hiddenParams, &m_ensembleParams})
             if (!ps->empty())
-                torch::nn::utils::clip_grad_norm_(*ps, m_params.gradClip);
+                clipGradNorm(*ps, m_params.gradClip); // no host read of the norm
     }
     m_optimizer->step();
     m_optimizer->zero_grad();
@@ -536,6 +545,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     }
     const int epochNumber = epoch.index + 1;
     if (m_step % 10 == 0 || m_step == 1) {
+        settleLoss(epoch);
         nlohmann::json loss = nlohmann::json::object();
         const double n = double(std::max<int64_t>(1, epoch.lossN));
         if (m_config.inter) loss[kInterLayer] = epoch.lossSum[0] / n;
@@ -558,6 +568,7 @@ void TrainingRun::optimizerStep(Epoch& epoch)
     pr.message = "epoch " + std::to_string(epochNumber) + "/" + std::to_string(m_params.epochs);
     reportProgress(m_progress, pr);
     if (m_params.evalEverySteps > 0 && m_step % m_params.evalEverySteps == 0) {
+        settleLoss(epoch);
         EvalReport report = validate();
         m_predictor.train(true);
         emit({{"type", "validation"}, {"epoch", epochNumber}, {"step", m_step}, {"final", false},
@@ -575,24 +586,48 @@ void TrainingRun::microStep(Epoch& epoch)
     settings.shards = microStepShards(tokens, m_device, m_params.threads);
     settings.injectNan = m_params.injectNanAtStep >= 0 && m_step == m_params.injectNanAtStep;
     settings.mixedPrecision = m_params.mixedPrecision;
-    const MicroStepLoss loss = lossAndGradients(m_predictor, epoch.batch, settings);
-    const double lv = loss.total;
-    if (!std::isfinite(lv)) {
-        const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
-                                " at step " + std::to_string(m_step) + " (epoch " + std::to_string(epoch.index + 1) +
-                                "); training stopped" + checkpointNote() +
-                                " (try a lower learning rate or a smaller gradient clip)";
-        emit({{"type", "error"}, {"epoch", epoch.index + 1}, {"step", m_step}, {"message", msg}});
-        throw Error(msg);
+    settings.deferRead = m_deferLossRead;
+    MicroStepLoss loss = lossAndGradients(m_predictor, epoch.batch, settings);
+    if (loss.pending) {
+        settleLoss(epoch); // the previous step's: its values reached the host long ago
+        m_pendingLoss = std::move(loss);
+        m_pendingStep = m_step;
+    } else {
+        acceptLoss(epoch, loss, m_step);
     }
-    for (int i = 0; i < 4; ++i)
-        epoch.lossSum[i] += loss.parts[i];
-    ++epoch.lossN;
     m_samples += validSamples(int64_t(epoch.batch.size()));
     m_tokensSeen += int64_t(epoch.batch.size());
     epoch.batch.clear();
     if (++epoch.micro % m_params.accumulate == 0)
         optimizerStep(epoch);
+}
+
+// A micro-step's loss on the host: added to the epoch's sums, or the run stops when it is not
+// finite (the checkpoint of the last epoch stays as it was).
+void TrainingRun::acceptLoss(Epoch& epoch, const MicroStepLoss& loss, int64_t step)
+{
+    const double lv = loss.total;
+    if (!std::isfinite(lv)) {
+        const std::string msg = "train: the loss became " + std::string(std::isnan(lv) ? "NaN" : "infinite") +
+                                " at step " + std::to_string(step) + " (epoch " + std::to_string(epoch.index + 1) +
+                                "); training stopped" + checkpointNote() +
+                                " (try a lower learning rate or a smaller gradient clip)";
+        emit({{"type", "error"}, {"epoch", epoch.index + 1}, {"step", step}, {"message", msg}});
+        throw Error(msg);
+    }
+    for (int i = 0; i < 4; ++i)
+        epoch.lossSum[i] += loss.parts[i];
+    ++epoch.lossN;
+}
+
+// The deferred loss of the last micro-step, if any, read and accepted: before the step lines
+// (their mean losses), a validation and the end of the epoch, and one step later otherwise.
+void TrainingRun::settleLoss(Epoch& epoch)
+{
+    if (!m_pendingLoss.pending)
+        return;
+    m_pendingLoss.settle();
+    acceptLoss(epoch, m_pendingLoss, m_pendingStep);
 }
 
 // Training samples of a micro-batch: every (token, layer l, horizon h) with l + h inside the
@@ -630,6 +665,7 @@ void TrainingRun::trainEpoch(Epoch& epoch)
     }
     if (epoch.micro % m_params.accumulate != 0)
         optimizerStep(epoch);
+    settleLoss(epoch);
     m_trainSeconds += seconds(epoch.start);
 }
 
@@ -832,6 +868,8 @@ double defaultLearningRate(int64_t tokensPerStep)
 }
 
 bool batchThreadHelps(bool cpu) { return !cpu; }
+
+bool deferLossHelps(bool cpu, bool ranks) { return !cpu && !ranks; }
 
 TrainResult train(const TrainParams& params, const ProgressFn& progress, const MetricsFn& metricsFn)
 {

@@ -101,6 +101,9 @@ struct TrainParams {
     // Where the batches are made: 1 on a thread of their own, 0 on the training thread, < 0
     // as batchThreadHelps() says.
     int batchThread = -1;
+    // Whether a step's loss is read on the host one step late: 1 yes, 0 at once, < 0 as
+    // deferLossHelps() says.
+    int deferLossRead = -1;
 };
 
 // Whether making the batches on a thread of their own (reading and shuffling ahead of the
@@ -108,6 +111,13 @@ struct TrainParams {
 // CPU: there it is 1-2% of the work, and on another core it came out no faster (0.96x to
 // 1.0x, docs/benchmarks.md).
 bool batchThreadHelps(bool cpu);
+
+// Whether to read each step's loss on the host one step late instead of at once, so the host
+// queues the next step while the device computes (no host sync per step; the step lines, a
+// validation and the end of an epoch still wait for it): on a GPU. Not on the CPU (nothing to
+// overlap) nor with several ranks (a rank's non-finite loss must stop it before the gradient
+// exchange). A non-finite loss then stops the run one step later, with the same message.
+bool deferLossHelps(bool cpu, bool ranks);
 
 // Scores of every predictor on one split.
 struct HorizonMetrics {

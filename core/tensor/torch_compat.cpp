@@ -182,6 +182,41 @@ AutocastPause::AutocastPause()
 }
 
 #ifdef SPECMOE_WITH_CUDA
+struct DeferredRead::Event {
+    at::cuda::CUDAEvent done;
+};
+#else
+struct DeferredRead::Event {};
+#endif
+
+DeferredRead::DeferredRead(const at::Tensor& t)
+{
+#ifdef SPECMOE_WITH_CUDA
+    if (t.is_cuda()) {
+        m_host = at::empty(t.sizes(), at::TensorOptions().dtype(t.scalar_type()).pinned_memory(true));
+        m_host.copy_(t, /*non_blocking=*/true);
+        m_event = std::make_unique<Event>();
+        m_event->done.record(c10::cuda::getCurrentCUDAStream(t.device().index()));
+        return;
+    }
+#endif
+    m_host = t.to(at::kCPU);
+}
+
+DeferredRead::~DeferredRead() = default;
+
+at::Tensor DeferredRead::get()
+{
+#ifdef SPECMOE_WITH_CUDA
+    if (m_event) {
+        m_event->done.synchronize();
+        m_event.reset();
+    }
+#endif
+    return m_host;
+}
+
+#ifdef SPECMOE_WITH_CUDA
 struct SideStream::Impl {
     c10::Device device;
     c10::cuda::CUDAStream side;

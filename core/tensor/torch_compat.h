@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -67,6 +68,24 @@ private:
     bool m_active = false;
     bool m_wasEnabled = false;
     at::ScalarType m_wasDtype = at::kFloat;
+};
+
+// A small device tensor read on the host later without waiting for the work queued after
+// it (training's loss values: no host sync per step). On CUDA the constructor queues the
+// copy into pinned host memory on the current stream and records an event; get() waits for
+// that event only. Elsewhere the copy is made at once.
+class DeferredRead {
+public:
+    explicit DeferredRead(const at::Tensor& t);
+    ~DeferredRead();
+    DeferredRead(const DeferredRead&) = delete;
+    DeferredRead& operator=(const DeferredRead&) = delete;
+    at::Tensor get(); // the host copy, once it is there
+
+private:
+    struct Event;
+    at::Tensor m_host;
+    std::unique_ptr<Event> m_event;
 };
 
 // Autocast off (CPU and CUDA) for ops inside an AutocastScope that must stay float32.

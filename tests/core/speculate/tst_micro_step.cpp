@@ -226,3 +226,32 @@ TEST(MicroStep, MixedPrecisionStaysNearFloat32)
             EXPECT_EQ(p.scalar_type(), torch::kFloat);
     }
 }
+
+// deferRead (the GPU's way, no host read per step): the loss comes back pending and settles
+// to the loss read at once, the gradients are the same; a NaN loss is only seen on settling,
+// so its gradients were added (the trainer then stops the run).
+TEST(MicroStep, ADeferredLossSettlesToTheSameLoss)
+{
+    Fixture f = makeFixture(false);
+    std::vector<torch::Tensor> now, later;
+    const MicroStepLoss a = stepWith(f, settings(f, 1), now);
+    MicroStepSettings s = settings(f, 1);
+    s.deferRead = true;
+    MicroStepLoss b = stepWith(f, s, later);
+    ASSERT_NE(b.pending, nullptr);
+    EXPECT_EQ(b.total, 0.0);
+    b.settle();
+    EXPECT_EQ(b.pending, nullptr);
+    EXPECT_EQ(b.total, a.total);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(b.parts[i], a.parts[i]);
+    for (size_t i = 0; i < now.size(); ++i)
+        if (now[i].defined()) {
+            EXPECT_TRUE(torch::equal(now[i], later[i])) << "parameter " << i;
+        }
+    s.injectNan = true;
+    MicroStepLoss c = stepWith(f, s, later);
+    c.settle();
+    EXPECT_TRUE(std::isnan(c.total));
+    EXPECT_TRUE(later.front().defined());
+}
