@@ -134,10 +134,13 @@ Batch Batch::to(const torch::Device& d) const
     if (d.is_cpu())
         return *this;
     Batch o = *this;
+    // On CUDA through pinned memory, without waiting: a copy from pageable memory waits for
+    // all the work queued on the device (the previous step's backward), a host sync per tensor.
+    const bool async = d.is_cuda();
     for (torch::Tensor* x : {&o.le, &o.w, &o.probeIdx, &o.probeW, &o.tokB, &o.tokKnown, &o.target, &o.valid,
                              &o.statFeat, &o.freqP, &o.markovP, &o.lookP, &o.uniformP, &o.feat, &o.prevLe, &o.prevW, &o.prevFeat})
         if (x->defined()) // feat, prevLe, prevW, prevFeat: only when the model reads them
-            *x = x->to(d);
+            *x = async ? x->pin_memory().to(d, x->scalar_type(), /*non_blocking=*/true) : x->to(d);
     return o;
 }
 

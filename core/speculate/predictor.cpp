@@ -24,14 +24,24 @@ void Predictor::build(uint64_t seed)
 void Predictor::to(const torch::Device& d)
 {
     device = d;
-    if (inter)
+    // The bias indices are not registered buffers (they are not saved), so module->to leaves
+    // them: moved here once, else every forward pass copies them, a host sync on CUDA.
+    if (inter) {
         inter->to(d);
-    if (stat)
+        inter->biasIdx = inter->biasIdx.to(d);
+    }
+    if (stat) {
         stat->to(d);
-    if (hid)
+        stat->biasIdx = stat->biasIdx.to(d);
+    }
+    if (hid) {
         hid->to(d);
-    if (ens)
+        hid->biasIdx = hid->biasIdx.to(d);
+    }
+    if (ens) {
         ens->to(d);
+        ens->biasIdx = ens->biasIdx.to(d);
+    }
 }
 
 void Predictor::train(bool on)
