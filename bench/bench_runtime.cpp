@@ -3,7 +3,11 @@
 //   bench_runtime --model DIR [--device cuda] [--dtype bfloat16] [--batch 16] [--seq 512]
 //                 [--residency resident|split|streaming] [--warmup 2] [--repeats 5]
 //                 [--make-preset PRESET [--make-family mixtral|qwen3_moe|...] --make-layers N]
-//                 [--attention auto|chunked|sdpa] [--moe auto|grouped|dense] [--host-cache -1|0|1]
+//                 [--attention auto|chunked|sdpa] [--moe KERNEL[,KERNEL...]] [--host-cache -1|0|1]
+// --moe takes auto, grouped, dense or grouped_mm; a comma list alternates the kernels pass by
+// pass on one loaded model (the same warm GPU, one load) and prints one line per kernel.
+// "moe_kernel" names the kernel that ran (auto's choice; grouped_mm_loop: grouped_mm without
+// libtorch's fused kernel); peak_gpu_bytes is the process's peak over all of them.
 #include "core/model/make_model.h"
 #include "core/model/runtime.h"
 #include "core/tensor/torch_compat.h"
@@ -87,7 +91,13 @@ int main(int argc, char** argv)
         opts.dtype = specmoe::parseDType(dtype);
         opts.residency = specmoe::parseResidency(residency);
         opts.attention = attention;
-        opts.moeKernel = moe;
+        std::vector<std::string> kernels;
+        for (size_t p = 0; p <= moe.size();) {
+            const size_t q = std::min(moe.find(',', p), moe.size());
+            kernels.push_back(moe.substr(p, q - p));
+            p = q + 1;
+        }
+        opts.moeKernel = kernels.front();
         opts.streamHostCache = hostCache;
         const auto t0 = std::chrono::steady_clock::now();
         specmoe::MixtralRuntime rt(model, opts);
@@ -97,32 +107,39 @@ int main(int argc, char** argv)
         at::manual_seed(0);
         auto ids = at::randint(3, c.vocabSize, {batch, seq}, at::kLong);
         auto mask = at::ones({batch, seq}, at::kLong);
-        std::vector<double> times;
-        for (int r = 0; r < warmup + repeats; ++r) {
-            const auto s = std::chrono::steady_clock::now();
-            auto res = rt.route(ids, mask); // results arrive on the host: synchronous
-            const double dt =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
-            if (r >= warmup)
-                times.push_back(dt);
-            if (res.topkIds.numel() != int64_t(c.moeLayers().size()) * batch * seq * c.topk)
-                throw std::runtime_error("unexpected routing output size");
-        }
-        std::sort(times.begin(), times.end());
-        const double median = times[times.size() / 2];
-        const double tps = double(batch * seq) / median;
+        std::vector<std::vector<double>> times(kernels.size());
+        std::vector<std::string> ran(kernels.size());
+        for (int r = 0; r < warmup + repeats; ++r)
+            for (size_t k = 0; k < kernels.size(); ++k) {
+                rt.setMoeKernel(kernels[k]);
+                const auto s = std::chrono::steady_clock::now();
+                auto res = rt.route(ids, mask); // results arrive on the host: synchronous
+                const double dt =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+                if (r >= warmup)
+                    times[k].push_back(dt);
+                ran[k] = rt.lastMoeKernel();
+                if (res.topkIds.numel() != int64_t(c.moeLayers().size()) * batch * seq * c.topk)
+                    throw std::runtime_error("unexpected routing output size");
+            }
         int64_t peakGpu = 0;
         if (rt.device().is_cuda())
             peakGpu = specmoe::compat::cudaAllocatorStats(rt.device().index()).peakAllocated;
-        std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"family\":\"%s\",\"preset\":\"%s\","
-                    "\"layers\":%lld,\"device\":\"%s\","
-                    "\"dtype\":\"%s\",\"residency\":\"%s\",\"attention\":\"%s\",\"moe\":\"%s\","
-                    "\"host_cache\":%d,\"batch\":%lld,\"seq\":%lld,"
-                    "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,\"make_s\":%.2f,"
-                    "\"peak_gpu_bytes\":%lld,\"peak_rss_bytes\":%lld}\n",
-                    model.c_str(), c.family.c_str(), makePreset.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
-                    dtype.c_str(), residency.c_str(), attention.c_str(), moe.c_str(), hostCache, (long long)batch, (long long)seq, median,
-                    tps, loadS, makeS, (long long)peakGpu, (long long)peakRssBytes());
+        for (size_t k = 0; k < kernels.size(); ++k) {
+            std::sort(times[k].begin(), times[k].end());
+            const double median = times[k][times[k].size() / 2];
+            const double tps = double(batch * seq) / median;
+            std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"family\":\"%s\",\"preset\":\"%s\","
+                        "\"layers\":%lld,\"device\":\"%s\","
+                        "\"dtype\":\"%s\",\"residency\":\"%s\",\"attention\":\"%s\",\"moe\":\"%s\","
+                        "\"moe_kernel\":\"%s\",\"alternated\":%zu,\"host_cache\":%d,\"batch\":%lld,\"seq\":%lld,"
+                        "\"median_s\":%.5f,\"tokens_per_s\":%.1f,\"load_s\":%.2f,\"make_s\":%.2f,"
+                        "\"peak_gpu_bytes\":%lld,\"peak_rss_bytes\":%lld}\n",
+                        model.c_str(), c.family.c_str(), makePreset.c_str(), (long long)c.numLayers, rt.device().str().c_str(),
+                        dtype.c_str(), residency.c_str(), attention.c_str(), kernels[k].c_str(), ran[k].c_str(),
+                        kernels.size(), hostCache, (long long)batch, (long long)seq, median, tps, loadS, makeS,
+                        (long long)peakGpu, (long long)peakRssBytes());
+        }
     } catch (const std::exception& e) {
         std::cerr << "bench_runtime: " << e.what() << "\n";
         return 1;

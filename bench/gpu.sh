@@ -14,8 +14,9 @@
 #   check      CUDA correctness on the Mixtral fixture (gpu_check.sh)              <=240 (its timeout)
 #   ref        transformers MixtralModel, 8x7B dims 8 layers, 16 x 512             ~45 (meas. 0.122 s
 #              (REF_SMALL=1: also `small`, 64 x 256)                                a pass + init)
-#   ours       our runtime on the same slice (m8, made in /dev/shm), defaults     ~70 (load meas. 19 s,
-#              (OURS_VARIANTS=1: also chunked attention and `small`)                make ~40 s guess)
+#   ours       our runtime on the same slice (m8, made in /dev/shm): MoE kernels   ~70 (load meas. 19 s,
+#              auto, grouped, grouped_mm alternated on one load                     make ~40 s guess)
+#              (OURS_VARIANTS=1: also chunked attention and `small`)
 #   qwen3      Qwen3-30B-A3B dims, 8 layers, bf16, 16 x 512: ours and             ~90 (11 GB make +
 #              transformers Qwen3MoeModel in the same call (issue 21)               load, 2 x 7 passes)
 #   trainbench bench_train --device cuda per model (issue 22 item 1), the batch  60-150 (timeout)
@@ -124,7 +125,10 @@ if has ours; then
     $bench --make-preset small --model $models/small --device cuda --dtype bfloat16 --batch 64 --seq 256 | tee -a "$res"
     $bench --model $models/small --device cuda --dtype bfloat16 --batch 64 --seq 256 --attention chunked --moe grouped | tee -a "$res"
   fi
-  $bench --make-preset mixtral-8x7b --make-layers 8 --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 | tee -a "$res"
+  # auto, grouped (a host sync per layer) and grouped_mm (grouped GEMMs, no sync) alternate pass
+  # by pass on one load: one record each, "moe_kernel" naming what ran (issue 22 item 2).
+  $bench --make-preset mixtral-8x7b --make-layers 8 --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 \
+    --moe auto,grouped,grouped_mm | tee -a "$res"
   [ -n "${OURS_VARIANTS:-}" ] && $bench --model $models/m8 --device cuda --dtype bfloat16 --batch 16 --seq 512 --attention chunked | tee -a "$res"
 fi
 if has qwen3; then

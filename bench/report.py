@@ -465,6 +465,8 @@ def gpu_block(path):
 
     def variant(x):
         v = [f"{k} {x[k]}" for k in ("attention", "moe") if x.get(k) not in (None, "auto")]
+        if x.get("moe_kernel") not in (None, "", x.get("moe")):  # auto's choice, or grouped_mm's loop
+            v.append(f"moe ran {x['moe_kernel']}")
         if x.get("host_cache") not in (None, -1):
             v.append(f"host cache {x['host_cache']}")
         return ", ".join(v) or "defaults"

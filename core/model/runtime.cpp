@@ -16,6 +16,12 @@
 namespace specmoe {
 namespace {
 
+void checkMoeKernel(const std::string& k)
+{
+    if (k != "auto" && k != "grouped" && k != "dense" && k != "grouped_mm")
+        throw Error("unknown MoE kernel \"" + k + "\" (auto, grouped, dense, grouped_mm)");
+}
+
 at::ScalarType computeScalar(ComputeDType dtype)
 {
     switch (dtype) {
@@ -50,8 +56,7 @@ MixtralRuntime::MixtralRuntime(const std::string& dir, RuntimeOptions opts)
             throw Error("lookahead distance " + std::to_string(d) + " must be at least 1");
     if (opts.attention != "auto" && opts.attention != "chunked" && opts.attention != "sdpa")
         throw Error("unknown attention kernel \"" + opts.attention + "\" (auto, chunked, sdpa)");
-    if (opts.moeKernel != "auto" && opts.moeKernel != "grouped" && opts.moeKernel != "dense")
-        throw Error("unknown MoE kernel \"" + opts.moeKernel + "\" (auto, grouped, dense)");
+    checkMoeKernel(opts.moeKernel);
     m_impl = std::make_unique<Impl>(dir, std::move(opts));
     m_impl->dt = computeScalar(m_impl->opts.dtype);
     m_impl->splitParts = splitBatch ? (opts.threads > 0 ? opts.threads : cores) : 1;
@@ -68,6 +73,23 @@ std::vector<c10::Device> MixtralRuntime::layerDevices() const { return m_impl->l
 std::string MixtralRuntime::dtype() const { return dtypeName(m_impl->opts.dtype); }
 int MixtralRuntime::routeThreads() const { return static_cast<int>(m_impl->splitParts); }
 const std::vector<std::string>& MixtralRuntime::warnings() const { return m_impl->warnings; }
+
+void MixtralRuntime::setMoeKernel(const std::string& kernel)
+{
+    checkMoeKernel(kernel);
+    m_impl->opts.moeKernel = kernel;
+}
+
+std::string MixtralRuntime::lastMoeKernel() const
+{
+    switch (runtime_detail::MoeKernel(m_impl->lastMoeKernel.load())) {
+    case runtime_detail::MoeKernel::Grouped: return "grouped";
+    case runtime_detail::MoeKernel::Dense: return "dense";
+    case runtime_detail::MoeKernel::GroupedMm: return "grouped_mm";
+    case runtime_detail::MoeKernel::GroupedMmLoop: return "grouped_mm_loop";
+    }
+    return {};
+}
 
 RoutingResult MixtralRuntime::route(const at::Tensor& ids, const at::Tensor& mask, const RouteOptions& ro)
 {

@@ -36,10 +36,14 @@ struct RuntimeOptions {
     // for the device, i.e. CUDA; chunked elsewhere), "chunked", "sdpa" (fused or its eager
     // reference). All give the same routing within rounding.
     std::string attention = "auto";
-    // MoE kernel: "grouped" (tokens sorted per expert, one matmul pair per expert),
-    // "dense" (every expert on every token as batched matmuls, unchosen ones weighted 0:
-    // no host sync and few launches, for tiny experts on a GPU), "auto" (dense on CUDA when
-    // an expert is small, see moeDenseWorthIt(), else grouped).
+    // MoE kernel: "grouped" (tokens sorted per expert, one matmul pair per expert after a
+    // host sync for the per-expert counts), "dense" (every expert on every token as batched
+    // matmuls, unchosen ones weighted 0: no host sync and few launches, for tiny experts on
+    // a GPU), "grouped_mm" (sorted like grouped, each matmul one grouped GEMM over all
+    // experts with the group ends on the device: no host sync where libtorch >= 2.8 has the
+    // fused kernel, compat::groupedMmNative(); else a per-expert loop), "auto" (the CPU:
+    // grouped; CUDA: dense when an expert is small, see moeDenseWorthIt(), else grouped_mm
+    // where the fused kernel serves, else grouped). All give the same routing within rounding.
     std::string moeKernel = "auto";
     // Streaming only: keep every layer in (pinned) host memory after loading and copy from
     // there per batch instead of reading the mapped files each time. -1 = auto (on for
@@ -95,6 +99,13 @@ public:
     // Problems of the checkpoint that did not stop loading (tensors of the weight files the
     // model does not use, listed by name), for the caller to show.
     const std::vector<std::string>& warnings() const;
+    // The MoE kernel for later route() calls (RuntimeOptions::moeKernel's names; throws
+    // specmoe::Error for others). Not while route() runs. Benchmarks alternate kernels with it.
+    void setMoeKernel(const std::string& kernel);
+    // The kernel the last MoE layer of the last route() ran: "grouped", "dense", "grouped_mm"
+    // (libtorch's fused grouped GEMM), "grouped_mm_loop" (grouped_mm through the host-synced
+    // loop: no fused kernel for that device, dtype or shape), or "" before any.
+    std::string lastMoeKernel() const;
 
     // ids: [B, T] int64 (any device), right padded; mask: [B, T] (bool or integer, 1 =
     // real token). Throws specmoe::Error for ids outside the vocabulary or bad shapes.

@@ -6,7 +6,8 @@
 //   runtime_mla.cpp           multi-head latent attention: its weights and projections
 //   runtime_router.cpp        the router function (scores, bias, group-limited top-k)
 //   runtime_rope.cpp          rotary inverse frequencies (default, YaRN)
-//   runtime_moe.cpp           MoE kernels (grouped, dense)
+//   runtime_moe.cpp           MoE kernels (grouped, dense) and auto's choice
+//   runtime_moe_grouped_mm.cpp  the grouped_mm MoE kernel (grouped GEMMs, no host sync)
 //   runtime_route.cpp         the route loop over the layers
 //   runtime_batch_slices.cpp  route(): a CPU batch in slices on threads of their own
 // Include only from those files and runtime.cpp.
@@ -17,6 +18,7 @@
 #include <ATen/ATen.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -55,6 +57,9 @@ struct Piece {
     // 1 of the result holds gate/up pairs (0::2, 1::2), reordered to gate then up.
     bool mxfp4 = false, transposed = false, deinterleave = false;
 };
+
+// The MoE kernels; GroupedMmLoop = grouped_mm served by groupedMm's host-synced loop.
+enum class MoeKernel : int { Grouped, Dense, GroupedMm, GroupedMmLoop };
 
 } // namespace runtime_detail
 
@@ -188,9 +193,18 @@ struct MixtralRuntime::Impl {
     at::Tensor selectExperts(const at::Tensor& logits, const at::Tensor& bias, at::Tensor* weights) const;
 
     // ---- MoE (runtime_moe.cpp) -----------------------------------------------------------
-    bool useDense(const at::Tensor& x) const;
+    using MoeKernel = runtime_detail::MoeKernel;
+    MoeKernel moeKernelFor(const at::Tensor& x, const LayerWeights& w) const; // the option, or auto's choice
+    mutable std::atomic<int> lastMoeKernel{-1};                                // the last layer's kernel
     at::Tensor moeDense(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
     at::Tensor moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const;
+    // runtime_moe_grouped_mm.cpp: grouped GEMMs over every expert, group ends on the device.
+    at::Tensor moeGroupedMm(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx,
+                            const at::Tensor& wts) const;
+    // ys [N*k, H]: expert outputs in the sorted order (`order`, token `tok` of each row), in
+    // x's dtype -> sum over each token's experts weighted by wts [N, k], [N, H].
+    at::Tensor combineExperts(const at::Tensor& x, at::Tensor ys, const at::Tensor& tok, const at::Tensor& order,
+                              const at::Tensor& wts) const;
     // The experts' activation of a = [.., 2I] (gate then up): silu(gate) * up, or gpt-oss's
     // clamped SwiGLU (cfg.expertActivation). `low`: a float32 tensor holding values of
     // x's dtype; each step is rounded to that dtype, as transformers computes in it.

@@ -1,5 +1,6 @@
 // MixtralRuntime's MoE kernels: grouped (tokens sorted per expert) and dense (every expert
-// on every token), and the rule "auto" chooses between them by.
+// on every token), and the rule "auto" chooses among them and grouped_mm
+// (runtime_moe_grouped_mm.cpp) by.
 #include "core/model/runtime_impl.h"
 
 #include <ATen/ATen.h>
@@ -16,11 +17,26 @@ bool moeDenseWorthIt(const ModelConfig& c, int64_t tokens, int64_t dtypeBytes)
 }
 
 
-bool MixtralRuntime::Impl::useDense(const at::Tensor& x) const
+// auto: the CPU keeps grouped (its tuned kernel); on CUDA dense for small experts, else
+// grouped_mm where libtorch's fused grouped GEMM serves both expert matmuls (no host sync),
+// else grouped. grouped_mm without the fused kernel is GroupedMmLoop.
+MoeKernel MixtralRuntime::Impl::moeKernelFor(const at::Tensor& x, const LayerWeights& w) const
 {
-    if (opts.moeKernel != "auto")
-        return opts.moeKernel == "dense";
-    return x.is_cuda() && moeDenseWorthIt(cfg, x.size(0), x.element_size());
+    // The second matmul's K is I: checked here, as its activations do not exist yet.
+    const auto fused = [&] {
+        return compat::groupedMmNative(x, w[W13].transpose(1, 2)) && cfg.intermediateSize % 8 == 0;
+    };
+    if (opts.moeKernel == "dense")
+        return MoeKernel::Dense;
+    if (opts.moeKernel == "grouped")
+        return MoeKernel::Grouped;
+    if (opts.moeKernel == "grouped_mm")
+        return fused() ? MoeKernel::GroupedMm : MoeKernel::GroupedMmLoop;
+    if (!x.is_cuda())
+        return MoeKernel::Grouped;
+    if (moeDenseWorthIt(cfg, x.size(0), x.element_size()))
+        return MoeKernel::Dense;
+    return fused() ? MoeKernel::GroupedMm : MoeKernel::Grouped;
 }
 
 // Every expert on every token ([E, N, 2I] batched matmuls), combined with the routing
@@ -89,8 +105,12 @@ at::Tensor MixtralRuntime::Impl::sharedExpert(const at::Tensor& x, const LayerWe
 // Sparse MoE by grouping tokens per expert. x: [N, H]; idx [N, k] int64; wts [N, k].
 at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w, const at::Tensor& idx, const at::Tensor& wts) const
 {
-    if (useDense(x))
+    const MoeKernel kernel = moeKernelFor(x, w);
+    lastMoeKernel.store(int(kernel), std::memory_order_relaxed);
+    if (kernel == MoeKernel::Dense)
         return moeDense(x, w, idx, wts);
+    if (kernel == MoeKernel::GroupedMm || kernel == MoeKernel::GroupedMmLoop)
+        return moeGroupedMm(x, w, idx, wts);
     const int64_t k = idx.size(1), E = cfg.numExperts, I = cfg.intermediateSize;
     at::Tensor flat = idx.reshape({-1});
     at::Tensor order = std::get<1>(at::sort(flat, /*stable=*/true, 0, false));
@@ -123,6 +143,12 @@ at::Tensor MixtralRuntime::Impl::moe(const at::Tensor& x, const LayerWeights& w,
         }
         off += n;
     }
+    return combineExperts(x, ys, tok, order, wts);
+}
+
+at::Tensor MixtralRuntime::Impl::combineExperts(const at::Tensor& x, at::Tensor ys, const at::Tensor& tok,
+                                                const at::Tensor& order, const at::Tensor& wts) const
+{
     at::Tensor ws = wts.reshape({-1}).index_select(0, order).to(x.scalar_type()).unsqueeze(1);
     ys.mul_(ws);
     if (lowCpu(ys)) // no float16 index_add on the CPU

@@ -287,4 +287,69 @@ std::string errorText(const c10::Error& e)
     return m.substr(0, m.find('\n'));
 }
 
+bool groupedMmNative([[maybe_unused]] const at::Tensor& x, [[maybe_unused]] const at::Tensor& w)
+{
+#if SPECMOE_TORCH_AT_LEAST(2, 8) && defined(SPECMOE_WITH_CUDA)
+    if (!x.is_cuda() || w.device() != x.device() || x.scalar_type() != at::kBFloat16 ||
+        w.scalar_type() != at::kBFloat16 || x.dim() != 2 || w.dim() != 3 || x.size(1) != w.size(1) ||
+        w.size(0) >= 1024)
+        return false;
+    // libtorch checks strides and pointers to 16 bytes (8 bfloat16) and throws otherwise.
+    constexpr int64_t a = 8;
+    const int64_t K = w.size(1), N = w.size(2);
+    if (K % a != 0 || N % a != 0 || x.stride(1) != 1 || x.stride(0) % a != 0 || w.stride(0) % a != 0)
+        return false;
+    const bool rowMajor = w.stride(2) == 1 && w.stride(1) % a == 0 && w.stride(1) >= N;
+    const bool colMajor = w.stride(1) == 1 && w.stride(2) % a == 0 && w.stride(2) >= K;
+    if (!rowMajor && !colMajor)
+        return false;
+    if (reinterpret_cast<uintptr_t>(x.data_ptr()) % 16 != 0 || reinterpret_cast<uintptr_t>(w.data_ptr()) % 16 != 0)
+        return false;
+    int major = 0;
+    if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, static_cast<int>(x.get_device())) !=
+        cudaSuccess)
+        return false;
+#if SPECMOE_TORCH_AT_LEAST(2, 9)
+    return major == 9 || major == 10;
+#else
+    return major == 9; // libtorch 2.8 throws on any other GPU
+#endif
+#else
+    return false;
+#endif
+}
+
+at::Tensor groupedMm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& offs)
+{
+    TORCH_CHECK(x.dim() == 2 && w.dim() == 3 && x.size(1) == w.size(1), "groupedMm: x [M, K] and w [G, K, N] expected, got ",
+                x.sizes(), " and ", w.sizes());
+    TORCH_CHECK(offs.dim() == 1 && offs.size(0) == w.size(0) && offs.scalar_type() == at::kInt,
+                "groupedMm: offs must be int32 [", w.size(0), "], got ", offs.scalar_type(), " ", offs.sizes());
+#if SPECMOE_TORCH_AT_LEAST(2, 8)
+    if (groupedMmNative(x, w))
+        return at::_grouped_mm(x, w, offs);
+#endif
+    const int64_t M = x.size(0), G = w.size(0);
+    const at::Tensor ends = offs.to(at::kCPU).contiguous();
+    const int32_t* end = ends.data_ptr<int32_t>();
+    const bool low = x.is_cpu() && (x.scalar_type() == at::kHalf || x.scalar_type() == at::kBFloat16);
+    at::Tensor out = at::empty({M, w.size(2)}, x.options());
+    int64_t start = 0;
+    for (int64_t g = 0; g < G; ++g) {
+        TORCH_CHECK(end[g] >= start && end[g] <= M, "groupedMm: offs must be non-decreasing row ends within 0..", M,
+                    ", got ", end[g], " after ", start, " at group ", g);
+        const int64_t n = end[g] - start;
+        if (n > 0) {
+            at::Tensor dst = out.narrow(0, start, n);
+            if (low) // CPU float16 / bfloat16 GEMMs: in float32, rounded to the dtype
+                dst.copy_(at::mm(x.narrow(0, start, n).to(at::kFloat), w.select(0, g).to(at::kFloat)));
+            else
+                at::mm_out(dst, x.narrow(0, start, n), w.select(0, g));
+        }
+        start = end[g];
+    }
+    TORCH_CHECK(start == M, "groupedMm: offs must end at the row count ", M, ", got ", start);
+    return out;
+}
+
 } // namespace specmoe::compat

@@ -120,4 +120,19 @@ private:
     Impl* m_impl = nullptr;
 };
 
+// Grouped matmul: rows offs[g-1]..offs[g] of x (offs[-1] = 0) times w[g], for MoE experts
+// whose tokens are sorted by expert. x [M, K]; w [G, K, N], contiguous or a transposed view
+// of a contiguous [G, N, K] (the runtime's expert weights, w.transpose(1, 2): no copy);
+// offs int32 [G], cumulative group ends on x's device, non-decreasing, offs[G-1] = M.
+// Returns [M, N] in x's dtype. Where groupedMmNative(x, w), libtorch's fused kernel runs
+// (one launch, no host sync); elsewhere a loop over the groups reads offs to the host (one
+// sync) and, on the CPU in float16 / bfloat16, multiplies in float32 rounded to the dtype.
+at::Tensor groupedMm(const at::Tensor& x, const at::Tensor& w, const at::Tensor& offs);
+
+// Whether groupedMm(x, w, ...) runs libtorch's fused grouped GEMM (at::_grouped_mm): libtorch
+// >= 2.8, CUDA, bfloat16, compute capability 9.x (10.x from 2.9), fewer than 1024 groups,
+// K and N multiples of 8 and 16-byte aligned rows (the kernel's TMA needs them). libtorch
+// 2.8 refuses other GPUs; later versions fall back to a host-synced loop of their own.
+bool groupedMmNative(const at::Tensor& x, const at::Tensor& w);
+
 } // namespace specmoe::compat

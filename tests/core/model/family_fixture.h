@@ -115,6 +115,7 @@ inline std::vector<FamilyVariant> familyVariants()
 {
     return {FamilyVariant{"ResidentGrouped"},
             FamilyVariant{"ResidentDense", Residency::Resident, "dense"},
+            FamilyVariant{"ResidentGroupedMm", Residency::Resident, "grouped_mm"},
             FamilyVariant{"ResidentSdpa", Residency::Resident, "grouped", "sdpa"},
             FamilyVariant{"Split", Residency::Split},
             FamilyVariant{"Streaming", Residency::Streaming},

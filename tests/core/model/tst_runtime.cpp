@@ -206,6 +206,8 @@ INSTANTIATE_TEST_SUITE_P(
                       ExactVariant{"Split", "auto", "auto", Residency::Split},
                       ExactVariant{"SdpaAttention", "sdpa"},
                       ExactVariant{"DenseMoe", "auto", "dense"},
+                      ExactVariant{"GroupedMmMoe", "auto", "grouped_mm"},
+                      ExactVariant{"GroupedMmMoeStreaming", "auto", "grouped_mm", Residency::Streaming},
                       ExactVariant{"DenseMoeSdpaStreaming", "sdpa", "dense", Residency::Streaming}),
     [](const ::testing::TestParamInfo<ExactVariant>& info) { return std::string(info.param.name); });
 
@@ -292,7 +294,59 @@ TEST(Runtime, KernelsAgreeOnHolesInTheMask)
         EXPECT_FALSE(at::isnan(rb.routerLogits).any().item<bool>()) << "T " << T;
     }
     o.moeKernel = "bogus";
-    EXPECT_NE(errorOf([&] { MixtralRuntime rt(d.path(), o); }).find("bogus"), std::string::npos);
+    const std::string err = errorOf([&] { MixtralRuntime rt(d.path(), o); });
+    EXPECT_NE(err.find("bogus"), std::string::npos);
+    EXPECT_NE(err.find("(auto, grouped, dense, grouped_mm)"), std::string::npos) << err;
+}
+
+// grouped_mm (one grouped GEMM per expert matmul, group ends on the device) against grouped
+// (one matmul pair per expert) on a random tiny model, in float32 and in the CPU's rounded
+// bfloat16 path: router logits, top-k ids and weights, and LM logits (the last hidden state
+// through lm_head); switching kernels on one runtime gives the same as a runtime made so.
+TEST(Runtime, GroupedMmMatchesGrouped)
+{
+    TempDir d("rt-gmm");
+    makeTiny(d, 3, 7);
+    at::manual_seed(4);
+    at::Tensor ids = at::randint(3, 320, {3, 41}, at::kLong);
+    at::Tensor mask = at::ones({3, 41}, at::kLong);
+    mask[2].narrow(0, 25, 16).zero_();
+    RouteOptions ro;
+    ro.lmLogits = true;
+    for (ComputeDType dtype : {ComputeDType::Float32, ComputeDType::BFloat16}) {
+        RuntimeOptions o;
+        o.device = DeviceSpec::cpu();
+        o.dtype = dtype;
+        o.loadLmHead = true;
+        o.moeKernel = "grouped";
+        MixtralRuntime ref(d.path(), o);
+        o.moeKernel = "grouped_mm";
+        MixtralRuntime gmm(d.path(), o);
+        const auto a = ref.route(ids, mask, ro), b = gmm.route(ids, mask, ro);
+        EXPECT_EQ(ref.lastMoeKernel(), "grouped");
+        EXPECT_EQ(gmm.lastMoeKernel(), "grouped_mm_loop"); // no fused kernel on the CPU
+        const double tol = dtype == ComputeDType::Float32 ? 1e-5 : 1e-2;
+        const char* name = dtype == ComputeDType::Float32 ? "float32" : "bfloat16";
+        EXPECT_LE((a.routerLogits - b.routerLogits).abs().max().item<double>(), tol) << name;
+        EXPECT_TRUE(at::equal(a.topkIds, b.topkIds)) << name;
+        EXPECT_LE((a.topkWeights - b.topkWeights).abs().max().item<double>(), tol) << name;
+        EXPECT_LE((a.lmLogits - b.lmLogits).abs().max().item<double>(), tol) << name;
+        // The same runtime switched to grouped_mm routes as the one made with it.
+        ref.setMoeKernel("grouped_mm");
+        const auto c = ref.route(ids, mask, ro);
+        EXPECT_TRUE(at::equal(c.routerLogits, b.routerLogits)) << name;
+        EXPECT_TRUE(at::equal(c.lmLogits, b.lmLogits)) << name;
+    }
+    RuntimeOptions o;
+    o.device = DeviceSpec::cpu();
+    MixtralRuntime rt(d.path(), o);
+    EXPECT_EQ(rt.lastMoeKernel(), "");
+    rt.route(ids, mask);
+    EXPECT_EQ(rt.lastMoeKernel(), "grouped"); // auto on the CPU: unchanged
+    const std::string err = errorOf([&] { rt.setMoeKernel("grouped-mm"); });
+    EXPECT_NE(err.find("unknown MoE kernel \"grouped-mm\" (auto, grouped, dense, grouped_mm)"), std::string::npos)
+        << err;
+    EXPECT_EQ(rt.options().moeKernel, "auto");
 }
 
 TEST(Runtime, BatchSlicesOnThreadsMatchOneThread)

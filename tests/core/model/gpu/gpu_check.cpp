@@ -35,7 +35,7 @@ int main(int argc, char** argv)
         const char *attention, *moe;
         int hostCache;
     };
-    for (Variant v : {Variant{"auto", "auto", -1}, Variant{"chunked", "grouped", 0}})
+    for (Variant v : {Variant{"auto", "auto", -1}, Variant{"chunked", "grouped", 0}, Variant{"auto", "grouped_mm", -1}})
     for (const char* dtype : {"float32", "bfloat16", "float16"})
         for (Residency mode : {Residency::Resident, Residency::Split, Residency::Streaming}) {
             try {
@@ -70,7 +70,7 @@ int main(int argc, char** argv)
                     }
                 const bool ok = std::string(dtype) == "float32" ? (maxR <= 1e-4 && same == pairs && maxL <= 1e-4)
                                                                 : same >= 0.99 * pairs;
-                std::printf("%s/%s ", v.attention, v.moe);
+                std::printf("%s/%s (ran %s) ", v.attention, v.moe, rt.lastMoeKernel().c_str());
                 failures += !ok;
                 std::printf("%-8s %-9s device %s: router max diff %.3g, LM max diff %.3g, top-2 sets %d/%d %s\n", dtype,
                             residencyName(mode).c_str(), rt.device().str().c_str(), maxR, maxL, same, pairs,
