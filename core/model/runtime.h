@@ -42,8 +42,8 @@ struct RuntimeOptions {
     // a GPU), "grouped_mm" (sorted like grouped, each matmul one grouped GEMM over all
     // experts with the group ends on the device: no host sync where libtorch >= 2.8 has the
     // fused kernel, compat::groupedMmNative(); else a per-expert loop), "auto" (the CPU:
-    // grouped; CUDA: dense when an expert is small, see moeDenseWorthIt(), else grouped_mm
-    // where the fused kernel serves, else grouped). All give the same routing within rounding.
+    // grouped; CUDA: dense when an expert is small, see moeDenseWorthIt(), else grouped;
+    // grouped_mm by name until a GPU measures it). All give the same routing within rounding.
     std::string moeKernel = "auto";
     // Streaming only: keep every layer in (pinned) host memory after loading and copy from
     // there per batch instead of reading the mapped files each time. -1 = auto (on for

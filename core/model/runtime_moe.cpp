@@ -18,8 +18,9 @@ bool moeDenseWorthIt(const ModelConfig& c, int64_t tokens, int64_t dtypeBytes)
 
 
 // auto: the CPU keeps grouped (its tuned kernel); on CUDA dense for small experts, else
-// grouped_mm where libtorch's fused grouped GEMM serves both expert matmuls (no host sync),
-// else grouped. grouped_mm without the fused kernel is GroupedMmLoop.
+// grouped. grouped_mm is chosen by name only until a GPU has measured it against grouped
+// (bench/gpu.sh `ours` runs both; it also holds every expert's activations at once);
+// without the fused kernel it is GroupedMmLoop.
 MoeKernel MixtralRuntime::Impl::moeKernelFor(const at::Tensor& x, const LayerWeights& w) const
 {
     // The second matmul's K is I: checked here, as its activations do not exist yet.
@@ -36,7 +37,7 @@ MoeKernel MixtralRuntime::Impl::moeKernelFor(const at::Tensor& x, const LayerWei
         return MoeKernel::Grouped;
     if (moeDenseWorthIt(cfg, x.size(0), x.element_size()))
         return MoeKernel::Dense;
-    return fused() ? MoeKernel::GroupedMm : MoeKernel::Grouped;
+    return MoeKernel::Grouped;
 }
 
 // Every expert on every token ([E, N, 2I] batched matmuls), combined with the routing
