@@ -5,6 +5,9 @@
 // they vary (epochs, network size, validation tokens) on the result.
 #include "core/speculate/train.h"
 
+#include <nlohmann/json.hpp>
+
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -38,6 +41,18 @@ inline speculate::EvalReport testSplitReport(const std::string& runDir, const sp
     e.source = src;
     e.split = speculate::Split::Test;
     return speculate::evaluate(e);
+}
+
+// The last start record of a run's metrics.jsonl (a resumed run's is the last; null if none).
+inline nlohmann::json lastStartRecord(const std::string& runDir)
+{
+    std::ifstream in(runDir + "/metrics.jsonl");
+    std::string line;
+    nlohmann::json start;
+    while (std::getline(in, line))
+        if (line.find("\"type\":\"start\"") != std::string::npos)
+            start = nlohmann::json::parse(line);
+    return start;
 }
 
 } // namespace specmoe::test

@@ -374,22 +374,6 @@ TEST(Train, DefaultLearningRateFollowsTheTokensPerStep)
     EXPECT_DOUBLE_EQ(d.learningRate, defaultLearningRate(int64_t(d.batchSize) * d.accumulate));
 }
 
-namespace {
-
-// The last start record of a run's metrics.jsonl.
-nlohmann::json lastStart(const std::string& runDir)
-{
-    std::ifstream in(runDir + "/metrics.jsonl");
-    std::string line;
-    nlohmann::json start;
-    while (std::getline(in, line))
-        if (line.find("\"type\":\"start\"") != std::string::npos)
-            start = nlohmann::json::parse(line);
-    return start;
-}
-
-} // namespace
-
 // A resumed run keeps its batch size, accumulation and learning rate, whatever the resume
 // asks for (a default that changed since would otherwise change its steps mid-run): it ends
 // with the weights of the same run trained without a stop. A checkpoint from before they
@@ -428,7 +412,7 @@ TEST(Train, ResumeKeepsTheRunsBatchAccumulationAndLearningRate)
         q.learningRate = defaultLearningRate(256);
         const TrainResult r = train(q, {}, {});
         EXPECT_TRUE(r.resumed);
-        const nlohmann::json start = lastStart(parts.path());
+        const nlohmann::json start = test::lastStartRecord(parts.path());
         EXPECT_EQ(start.at("batch_size").get<int>(), 32);
         EXPECT_EQ(start.at("accumulate").get<int>(), 2);
         EXPECT_DOUBLE_EQ(start.at("learning_rate").get<double>(), 7e-3);

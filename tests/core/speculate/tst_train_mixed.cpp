@@ -30,17 +30,6 @@ TrainParams mixedParams(const std::string& runDir, const BlockSource& src)
     return p;
 }
 
-nlohmann::json startRecord(const std::string& runDir)
-{
-    std::ifstream in(runDir + "/metrics.jsonl");
-    std::string line;
-    nlohmann::json start;
-    while (std::getline(in, line))
-        if (line.find("\"type\":\"start\"") != std::string::npos)
-            start = nlohmann::json::parse(line);
-    return start;
-}
-
 } // namespace
 
 TEST(TrainMixedPrecision, LearnsAsFloat32DoesAndRecordsTheSetting)
@@ -53,8 +42,8 @@ TEST(TrainMixedPrecision, LearnsAsFloat32DoesAndRecordsTheSetting)
     TrainParams f = mixedParams(exact.path(), src);
     f.mixedPrecision = false;
     train(f);
-    EXPECT_TRUE(startRecord(mixed.path()).at("mixed_precision").get<bool>());
-    EXPECT_FALSE(startRecord(exact.path()).at("mixed_precision").get<bool>());
+    EXPECT_TRUE(test::lastStartRecord(mixed.path()).at("mixed_precision").get<bool>());
+    EXPECT_FALSE(test::lastStartRecord(exact.path()).at("mixed_precision").get<bool>());
     // Not the float32 run under another name.
     EXPECT_NE(test::readFile(mixed.file("checkpoint/predictor.safetensors")),
               test::readFile(exact.file("checkpoint/predictor.safetensors")));
@@ -92,7 +81,7 @@ TEST(TrainMixedPrecision, AResumedRunKeepsItsPrecision)
     q.mixedPrecision = false; // as asked by a resume without the option
     const TrainResult r = train(q);
     EXPECT_TRUE(r.resumed);
-    EXPECT_TRUE(startRecord(parts.path()).at("mixed_precision").get<bool>());
+    EXPECT_TRUE(test::lastStartRecord(parts.path()).at("mixed_precision").get<bool>());
     EXPECT_EQ(r.steps, w.steps);
     EXPECT_EQ(test::readFile(whole.file("checkpoint/predictor.safetensors")),
               test::readFile(parts.file("checkpoint/predictor.safetensors")));
