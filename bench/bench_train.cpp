@@ -6,7 +6,8 @@
 //   bench_train worker S MODELS [DEVICE] [KEY=VALUE ...]   one training run over S x the base
 //       data (used by the above); prints one JSON line with speed and validation metrics
 // Worker options (default: the trainer's own default, or as noted):
-//   batch=N accumulate=N lr=X epochs=N (1) threads=N (0: as is) tokens=N (4096: base data)
+//   batch=N accumulate=N lr=X (without it, defaultLearningRate of batch x accumulate, as the CLI)
+//   epochs=N (1) threads=N (0: as is) tokens=N (4096: base data)
 //   val=N (2048 validation tokens) probe=X (1.0: probe accuracy) features=F (0; > 0 plants
 //   F features per layer for the hidden-state model) mlp=N shuffle=N (4096) seed=N
 //   batch_thread=N (-1: the trainer's choice; 1 batches on a thread of their own, 0 between steps)
@@ -141,6 +142,9 @@ TrainParams workerParams(int scale, const std::string& models, const std::string
     p.epochs = o.integer("epochs", 1);
     p.batchSize = o.integer("batch", p.batchSize);
     p.accumulate = o.integer("accumulate", p.accumulate);
+    // As `specmoe train` does: without lr=, a batch or accumulation sets it by the rule.
+    if (!o.has("lr") && (o.has("batch") || o.has("accumulate")))
+        p.learningRate = defaultLearningRate(int64_t(p.batchSize) * p.accumulate);
     p.learningRate = o.num("lr", p.learningRate);
     p.threads = o.integer("threads", 0);
     p.batchThread = o.integer("batch_thread", -1);
