@@ -56,7 +56,7 @@ ShardLoss shardLoss(Predictor& predictor, const Batch& b, const MicroStepSetting
     torch::Tensor total = parts[0] + parts[1] + parts[2] + parts[3];
     if (s.injectNan)
         total = total * std::numeric_limits<double>::quiet_NaN();
-    // One read from the device per shard: the loss and its parts together.
+    // One copy to the host per shard (now or deferred): the loss and its parts together.
     torch::Tensor values = torch::stack({total, parts[0], parts[1], parts[2], parts[3]}).detach().to(torch::kDouble);
     return {total, values};
 }

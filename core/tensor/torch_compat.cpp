@@ -193,7 +193,7 @@ DeferredRead::DeferredRead(const at::Tensor& t)
 {
 #ifdef SPECMOE_WITH_CUDA
     if (t.is_cuda()) {
-        m_host = at::empty(t.sizes(), at::TensorOptions().dtype(t.scalar_type()).pinned_memory(true));
+        m_host = emptyPinned(t.sizes(), t.scalar_type());
         m_host.copy_(t, /*non_blocking=*/true);
         m_event = std::make_unique<Event>();
         m_event->done.record(c10::cuda::getCurrentCUDAStream(t.device().index()));
