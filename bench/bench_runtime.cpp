@@ -25,6 +25,15 @@
 
 namespace {
 
+// The first line of a message, with what would break a JSON string taken out.
+std::string jsonSafe(const std::string& m)
+{
+    std::string out;
+    for (char ch : m.substr(0, m.find('\n')))
+        out += ch == '"' || ch == '\\' || (unsigned char)ch < 0x20 ? '\'' : ch;
+    return out;
+}
+
 int64_t peakRssBytes()
 {
     std::ifstream in("/proc/self/status");
@@ -108,24 +117,38 @@ int main(int argc, char** argv)
         auto ids = at::randint(3, c.vocabSize, {batch, seq}, at::kLong);
         auto mask = at::ones({batch, seq}, at::kLong);
         std::vector<std::vector<double>> times(kernels.size());
-        std::vector<std::string> ran(kernels.size());
+        std::vector<std::string> ran(kernels.size()), failed(kernels.size());
         for (int r = 0; r < warmup + repeats; ++r)
             for (size_t k = 0; k < kernels.size(); ++k) {
-                rt.setMoeKernel(kernels[k]);
-                const auto s = std::chrono::steady_clock::now();
-                auto res = rt.route(ids, mask); // results arrive on the host: synchronous
-                const double dt =
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
-                if (r >= warmup)
-                    times[k].push_back(dt);
-                ran[k] = rt.lastMoeKernel();
-                if (res.topkIds.numel() != int64_t(c.moeLayers().size()) * batch * seq * c.topk)
-                    throw std::runtime_error("unexpected routing output size");
+                if (!failed[k].empty())
+                    continue;
+                // A kernel that throws (grouped_mm's fused call has not run on every GPU) is
+                // dropped with its message; the others' records still come out.
+                try {
+                    rt.setMoeKernel(kernels[k]);
+                    const auto s = std::chrono::steady_clock::now();
+                    auto res = rt.route(ids, mask); // results arrive on the host: synchronous
+                    const double dt =
+                        std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count();
+                    if (r >= warmup)
+                        times[k].push_back(dt);
+                    ran[k] = rt.lastMoeKernel();
+                    if (res.topkIds.numel() != int64_t(c.moeLayers().size()) * batch * seq * c.topk)
+                        throw std::runtime_error("unexpected routing output size");
+                } catch (const std::exception& e) {
+                    failed[k] = jsonSafe(e.what());
+                    std::cerr << "bench_runtime: --moe " << kernels[k] << ": " << e.what() << "\n";
+                }
             }
         int64_t peakGpu = 0;
         if (rt.device().is_cuda())
             peakGpu = specmoe::compat::cudaAllocatorStats(rt.device().index()).peakAllocated;
         for (size_t k = 0; k < kernels.size(); ++k) {
+            if (!failed[k].empty()) {
+                std::printf("{\"bench\":\"runtime\",\"model\":\"%s\",\"moe\":\"%s\",\"error\":\"%s\"}\n",
+                            model.c_str(), kernels[k].c_str(), failed[k].c_str());
+                continue;
+            }
             std::sort(times[k].begin(), times[k].end());
             const double median = times[k][times[k].size() / 2];
             const double tps = double(batch * seq) / median;
