@@ -66,7 +66,7 @@ def main():
         return f, r.returncode, r.stderr
 
     failed = 0
-    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+    with ThreadPoolExecutor(int(os.environ.get("TORCH2_JOBS", os.cpu_count() or 2))) as pool:
         for f, rc, err in pool.map(run, jobs):
             if rc != 0:
                 failed += 1
