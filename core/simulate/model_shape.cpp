@@ -1,5 +1,6 @@
 #include "core/simulate/model_shape.h"
 
+#include "core/import/model_layout.h"
 #include "core/util/error.h"
 #include "core/util/json_error.h"
 #include "core/util/read_file.h"
@@ -144,6 +145,10 @@ ModelShape parseModelShape(const std::string& configJson, const std::string& whe
     s.experts = int(integer({"num_local_experts", "num_experts", "n_routed_experts"}, -1));
     s.topk = int(integer({"num_experts_per_tok"}, -1));
     s.layers = int(integer({"num_hidden_layers"}, -1));
+    // A trace's layer axis runs over the MoE layers only: leave out the dense ones
+    // (first_k_dense_replace, mlp_only_layers, decoder_sparse_step), as the importer reads them.
+    if (const std::vector<int> moe = import::layoutFromConfig(j, where).moeLayers; !moe.empty())
+        s.layers = int(moe.size());
     s.sharedExperts = int(integer({"n_shared_experts"}, 0));
     s.sharedIntermediate = integer({"shared_expert_intermediate_size"}, 0);
     if (s.sharedIntermediate > 0 && s.sharedExperts == 0)

@@ -23,7 +23,7 @@ struct ModelShape {
     int64_t attentionParams = 0;  // per layer: projections + router (kept resident)
     int sharedExperts = 0;        // always-on experts per layer
     int64_t sharedIntermediate = 0; // each shared expert's FFN width (0 = expertIntermediate)
-    int layers = 0, experts = 0, topk = 0; // as the model declares them (checked against the traces)
+    int layers = 0, experts = 0, topk = 0; // MoE layers (dense ones left out), as the model declares them (checked against the traces)
 
     // Gate, up and down projections: 3 * hidden * intermediate.
     int64_t expertParams() const { return 3 * hidden * expertIntermediate; }
@@ -45,7 +45,8 @@ const ModelShape& modelShape(const std::string& name);
 // DIR/config.json of a Mixtral, Qwen-MoE, OLMoE or DeepSeek-style checkpoint: hidden_size,
 // moe_intermediate_size (else intermediate_size), num_attention_heads, num_key_value_heads,
 // head_dim, num_local_experts / num_experts / n_routed_experts, num_experts_per_tok,
-// n_shared_experts, and the MLA ranks of DeepSeek (q_lora_rank, kv_lora_rank, ...).
+// n_shared_experts, the dense layers (first_k_dense_replace, mlp_only_layers,
+// decoder_sparse_step) and the MLA ranks of DeepSeek (q_lora_rank, kv_lora_rank, ...).
 // Throws Error naming the file and the field.
 ModelShape modelShapeFromConfig(const std::string& dir);
 ModelShape parseModelShape(const std::string& configJson, const std::string& where);

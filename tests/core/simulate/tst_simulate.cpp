@@ -182,6 +182,30 @@ TEST(ModelShape, FromConfigPresetsAndBudgets)
     EXPECT_THROW(modelShapeFromConfig(dir.path()), Error);
 }
 
+// The traces' layer axis holds the MoE layers only: a checkpoint folder whose first layers
+// are dense (DeepSeek) or that lists mlp_only_layers (Qwen) was refused as "does not fit
+// the traces" when num_hidden_layers was taken as the MoE layer count.
+TEST(ModelShape, DenseLayersOfTheConfigAreNotCounted)
+{
+    const std::string fixtures = std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/";
+    EXPECT_EQ(modelShapeFromConfig(fixtures + "deepseek-v3-tiny").layers, 2); // 3 layers, layer 0 dense
+    EXPECT_EQ(modelShapeFromConfig(fixtures + "qwen2-moe-tiny").layers, 3);   // 4 layers, layer 1 dense
+    EXPECT_EQ(modelShapeFromConfig(fixtures + "olmoe-tiny").layers, 3);       // every layer MoE
+
+    // A DeepSeek-style folder of 7 decoder layers, the first dense, replays traces of its 6 MoE layers.
+    TempDir dir("sim-dense");
+    writeFile(dir.file("config.json"),
+              R"({"architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3", "hidden_size": 1024,
+                 "moe_intermediate_size": 512, "intermediate_size": 4096, "num_attention_heads": 8,
+                 "num_hidden_layers": 7, "first_k_dense_replace": 1, "n_routed_experts": 8,
+                 "num_experts_per_tok": 2, "n_shared_experts": 1})");
+    SimulateParams p = smallParams(dir.path());
+    p.predictors = {"frequency"};
+    const SimulationResult r = runSimulation(p);
+    EXPECT_GT(r.tokens, 200);
+    EXPECT_EQ(r.expertBytes, 3.0 * 1024 * 512 * 2);
+}
+
 TEST(HardwareProfile, JsonRoundTripAndErrors)
 {
     const HardwareProfile& a100 = hardwareProfile("a100-80gb");
