@@ -183,8 +183,17 @@ void checkLayerMap(const ConfigReader& in, const ModelConfig& c)
         if (l >= c.numLayers)
             in.fail("mlp_only_layers", "names layer " + std::to_string(l) + ", beyond num_hidden_layers = " +
                                            std::to_string(c.numLayers));
-    if (c.numLayers > 0 && c.moeLayerCount() == 0)
+    if (c.numLayers > 0 && c.moeLayerCount() == 0) {
+        // Name the field that leaves no MoE layer: DeepSeek has no mlp_only_layers.
+        const std::string layers = ", num_hidden_layers = " + std::to_string(c.numLayers);
+        if (c.firstDenseLayers >= c.numLayers)
+            in.fail("first_k_dense_replace", "is " + std::to_string(c.firstDenseLayers) +
+                                                 ": every layer is dense, none is left for MoE" + layers);
+        if (c.decoderSparseStep > c.numLayers)
+            in.fail("decoder_sparse_step", "is " + std::to_string(c.decoderSparseStep) +
+                                               ": no layer is an MoE layer" + layers);
         in.fail("mlp_only_layers", "leaves no MoE layer (decoder_sparse_step, mlp_only_layers, first dense layers)");
+    }
     if (c.moeLayerCount() < c.numLayers && c.denseIntermediateSize <= 0)
         in.fail("intermediate_size", "is required for the dense layers");
 }

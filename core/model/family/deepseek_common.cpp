@@ -17,6 +17,8 @@ void readDeepseekCommon(const ConfigReader& in, ModelConfig& c, const DeepseekDe
         in.fail("n_shared_experts", "null is not supported (0 for no shared experts)");
     // n shared experts are one MLP n times as wide, without a gate.
     c.sharedExperts = in.intOr("n_shared_experts", d.sharedExperts, false);
+    if (c.sharedExperts < 0) // read as "no shared expert", its weights then ignored as unused
+        in.fail("n_shared_experts", "must not be negative (0 for no shared experts)");
     c.sharedExpertIntermediateSize = c.sharedExperts * c.intermediateSize;
     c.sharedExpertGate = false;
     c.firstDenseLayers = in.intOr("first_k_dense_replace", d.firstDense, false);

@@ -74,6 +74,45 @@ INSTANTIATE_TEST_SUITE_P(
                 {"cfg.json", "num_local_experts", "at most 65534"}}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Family fields a damaged config.json gets wrong: the error names the field at fault.
+struct FamilyRefused {
+    const char* name;
+    const char* fixture; // tests/fixtures/<fixture>/config.json
+    std::pair<std::string, std::string> edit;
+    std::vector<std::string> messageHas;
+};
+
+class FamilyConfigRefuses : public ::testing::TestWithParam<FamilyRefused> {};
+
+TEST_P(FamilyConfigRefuses, NamesTheField)
+{
+    const FamilyRefused& c = GetParam();
+    const std::string path = std::string(SPECMOE_SOURCE_DIR) + "/tests/fixtures/" + c.fixture + "/config.json";
+    const std::string msg = errorOf(replaced(readFile(path), c.edit.first, c.edit.second));
+    for (const auto& part : c.messageHas)
+        EXPECT_NE(msg.find(part), std::string::npos) << "missing '" << part << "' in: " << msg;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Config, FamilyConfigRefuses,
+    ::testing::Values(
+        // Was accepted as "no shared expert": the shared expert's weights were then ignored
+        // as unused tensors and the model ran without them.
+        FamilyRefused{"DeepseekV3NegativeSharedExperts", "deepseek-v3-tiny",
+                      {"\"n_shared_experts\": 1", "\"n_shared_experts\": -1"},
+                      {"cfg.json", "\"n_shared_experts\"", "must not be negative"}},
+        FamilyRefused{"DeepseekV2NegativeSharedExperts", "deepseek-v2-tiny",
+                      {"\"n_shared_experts\": 2", "\"n_shared_experts\": -2"},
+                      {"cfg.json", "\"n_shared_experts\"", "must not be negative"}},
+        // Named "mlp_only_layers", a field DeepSeek's configs do not have.
+        FamilyRefused{"DeepseekAllLayersDense", "deepseek-v3-tiny",
+                      {"\"first_k_dense_replace\": 1", "\"first_k_dense_replace\": 10"},
+                      {"cfg.json", "\"first_k_dense_replace\" is 10", "num_hidden_layers = 3"}},
+        FamilyRefused{"QwenSparseStepBeyondLayers", "qwen3-moe-tiny",
+                      {"\"decoder_sparse_step\": 1", "\"decoder_sparse_step\": 5"},
+                      {"cfg.json", "\"decoder_sparse_step\" is 5", "num_hidden_layers = 3"}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 TEST(ConfigRoundTrip, WithoutMaxPositionEmbeddings)
 {
     // configToJson wrote "max_position_embeddings": 0, which parseConfig refuses.
