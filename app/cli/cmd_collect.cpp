@@ -34,7 +34,7 @@ void printSet(const DistributedCollectResult& d)
 
 int runCollect(const ArgParser& a)
 {
-    const CollectParams p = readCollectOptions(a);
+    CollectParams p = readCollectOptions(a);
     const bool quiet = a.flagSet("quiet");
     // --lookahead beyond the model's layers is a usage error; an unreadable config.json is
     // left to collect(), which names it.
@@ -44,6 +44,20 @@ int runCollect(const ArgParser& a)
     } catch (const std::exception&) {
     }
     if (config) {
+        // The default distances serve deep models; a model of fewer MoE layers (make-model's
+        // tiny DeepSeek and gpt-oss presets have 2) keeps those that fit rather than refuse an
+        // option the user never gave. A --lookahead given is checked as given.
+        if (!a.has("lookahead")) {
+            std::vector<int> fit;
+            for (int d : p.lookahead)
+                if (d < config->moeLayerCount())
+                    fit.push_back(d);
+            if (fit.size() < p.lookahead.size())
+                std::cerr << "specmoe collect: note: the model has " << config->moeLayerCount()
+                          << " MoE layers: lookahead distances " << listText(fit) << " (of the default "
+                          << listText(p.lookahead) << ")\n";
+            p.lookahead = fit;
+        }
         try {
             checkLookahead(p.lookahead, config->moeLayerCount(), p.modelDir);
         } catch (const Error& e) {

@@ -5,6 +5,7 @@
 #include "core/dist/rank_resources.h"
 #include "core/speculate/run_start.h"
 #include "core/speculate/train.h"
+#include "core/trace/trace_set.h"
 #include "core/util/error.h"
 
 #include <cstdio>
@@ -43,10 +44,31 @@ void planRun(speculate::TrainParams& p, const ArgParser& a, dist::ProcessGroup* 
         group->set(kStartKey, p.resume ? "resume" : "fresh");
 }
 
+// The default horizon serves deep models; traces of fewer MoE layers (make-model's tiny
+// DeepSeek and gpt-oss presets have 2) train at the largest horizon they hold rather than
+// refuse an option the user never gave. An unreadable trace is left to train(), which names it.
+void fitDefaultHorizon(speculate::TrainParams& p)
+{
+    int layers = 0;
+    try {
+        if (!p.traceDirs.empty())
+            layers = TraceSet::open(p.traceDirs.front()).dims().layers;
+    } catch (const std::exception&) {
+        return;
+    }
+    if (layers < 2 || p.horizon < layers)
+        return;
+    std::cerr << "specmoe train: note: the traces have " << layers << " MoE layers: horizon " << layers - 1
+              << " (the default is " << p.horizon << ")\n";
+    p.horizon = layers - 1;
+}
+
 int runTrain(const ArgParser& a)
 {
     namespace sp = specmoe::speculate;
     sp::TrainParams p = readTrainOptions(a);
+    if (!a.has("horizon"))
+        fitDefaultHorizon(p);
     const dist::LaunchEnv env = readLaunchEnv(a);
     const dist::GroupOptions groupOptions = readGroupOptions(a);
     if (env.distributed()) {

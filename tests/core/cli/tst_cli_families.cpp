@@ -109,3 +109,36 @@ TEST(CliFamilies, GptOssTraceRecordsItsRouting)
     EXPECT_EQ(ts.dims().layers, 2);
     EXPECT_EQ(ts.dims().topk, 2);
 }
+
+// make-model's tiny DeepSeek and gpt-oss presets have 2 MoE layers: collect's default
+// lookahead (1,2) and train's default horizon (2) refused them with exit 2 for options the
+// user never gave. The defaults now fit the model (with a note); values given are still
+// checked as given.
+TEST(CliFamilies, DefaultLookaheadAndHorizonFitTwoMoeLayers)
+{
+    TempDir dir("cli-family");
+    std::string out;
+    const std::string model = dir.file("m");
+    ASSERT_EQ(runCommand(cliPath() + " make-model --family deepseek_v3 --preset tiny --out " + model + " --quiet", &out),
+              0)
+        << out;
+    const std::string collect = cliPath() + " collect --model " + model + " --source d=" + writeIds(dir) +
+                                ":jsonl-ids --device cpu --dtype float32 --quiet";
+    ASSERT_EQ(runCommand(collect + " --out " + dir.file("t"), &out), 0) << out;
+    EXPECT_NE(out.find("note: the model has 2 MoE layers: lookahead distances 1 (of the default 1,2)"),
+              std::string::npos)
+        << out;
+    const TraceSet ts = TraceSet::open(dir.file("t"));
+    EXPECT_EQ(ts.dims().layers, 2);
+    EXPECT_EQ(ts.dims().lookahead, std::vector<int>{1});
+    EXPECT_EQ(runCommand(collect + " --lookahead 1,2 --out " + dir.file("t2"), &out), 2) << out;
+    EXPECT_NE(out.find("option --lookahead"), std::string::npos) << out;
+
+    const std::string train = cliPath() + " train --traces " + dir.file("t") +
+                              " --epochs 1 --quiet --models interlayer --train-fraction 0.5 --val-fraction 0.3";
+    ASSERT_EQ(runCommand(train + " --out " + dir.file("r"), &out), 0) << out;
+    EXPECT_NE(out.find("note: the traces have 2 MoE layers: horizon 1 (the default is 2)"), std::string::npos) << out;
+    EXPECT_NE(out.find("interlayer    1"), std::string::npos) << out;
+    EXPECT_EQ(runCommand(train + " --horizon 2 --out " + dir.file("r2"), &out), 2) << out;
+    EXPECT_NE(out.find("horizon 2 reaches beyond the last layer"), std::string::npos) << out;
+}
