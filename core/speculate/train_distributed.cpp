@@ -4,6 +4,8 @@
 #include "core/dist/process_group.h"
 #include "core/util/error.h"
 
+#include <c10/core/GradMode.h>
+
 #include <chrono>
 #include <thread>
 
@@ -98,7 +100,7 @@ void DataParallel::start(const std::vector<at::Tensor>& parameters, int64_t epoc
             flat.push_back(m_rank == 0 ? d[i] : 0.0f);
     }
     sumFloats(flat, "taking rank 0's initial weights");
-    at::NoGradGuard ng;
+    c10::NoGradGuard ng;
     size_t offset = 0;
     for (const at::Tensor& p : parameters) {
         const int64_t n = p.numel();

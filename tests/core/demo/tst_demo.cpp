@@ -16,6 +16,7 @@
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -423,7 +424,7 @@ TEST(DemoPipeline, RuntimeLoadsTheModelAndAgreesWithTheTrainingModule)
     const RoutingResult rr = rt.route(ids, mask, opt);
 
     const MoeLm lm = MoeLm::load(r.modelDir);
-    at::NoGradGuard ng;
+    c10::NoGradGuard ng;
     const int64_t L = lm.config().numLayers;
     for (int64_t b = 0; b < B; ++b) {
         const int64_t len = int64_t(seqs[size_t(b)].size());
@@ -490,7 +491,7 @@ TEST(DemoModule, SaveLoadRoundTripsAndFollowsHubNames)
     EXPECT_NE(st.find("lm_head.weight"), nullptr);
     EXPECT_EQ(st.find("model.layers.0.self_attn.k_proj.weight")->shape, (std::vector<int64_t>{16, 32}));
     const MoeLm back = MoeLm::load(d.path());
-    at::NoGradGuard ng;
+    c10::NoGradGuard ng;
     const auto ids = at::randint(0, 300, {2, 9}, at::kLong);
     const auto a = m.forward(ids), b = back.forward(ids);
     EXPECT_TRUE(a.logits.equal(b.logits));
