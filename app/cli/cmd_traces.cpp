@@ -11,7 +11,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -134,7 +133,13 @@ int runVerify(const ArgParser& a, const std::string& dir)
         std::cout << "PROBLEM: " << e.what() << "\n";
         return kVerifyFailed;
     }
-    const VerifyReport rep = set.verify(consoleProgress(a.flagSet("quiet")));
+    VerifyReport rep = set.verify(consoleProgress(a.flagSet("quiet")));
+    // What is there may be sound, but a folder whose writer never finished (a reshard, merge
+    // or import killed or failed half-way) must not pass for the whole trace.
+    if (!set.complete())
+        rep.problems.push_back(dir + ": the trace is incomplete (its manifest says complete: false): the command "
+                                     "that wrote it stopped, failed or is still running; rerun that command to "
+                                     "complete it");
     for (const auto& p : rep.problems)
         std::cout << "PROBLEM: " << p << "\n";
     if (!rep.ok()) {
@@ -204,13 +209,7 @@ int runExport(const ArgParser& a, const std::string& dir)
     if (outPath.empty() || outPath == "-") {
         rows = exportCsv(set, std::cout, o);
     } else {
-        std::ofstream out(outPath, std::ios::binary);
-        if (!out)
-            throw Error("cannot create " + outPath);
-        rows = exportCsv(set, out, o, consoleProgress(a.flagSet("quiet")));
-        out.close();
-        if (!out)
-            throw Error("write error on " + outPath + " (disk full?)");
+        rows = exportCsvFile(set, outPath, o, consoleProgress(a.flagSet("quiet")));
         std::cerr << "wrote " << rows << " rows to " << outPath << "\n";
     }
     return kOk;

@@ -1,10 +1,15 @@
 #include "core/trace/csv_export.h"
 
+#include "core/util/atomic_file.h"
 #include "core/util/c_number.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <unordered_set>
 
@@ -128,7 +133,7 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
             tokensDone += s.length;
         }
         if (!out)
-            throw Error("CSV export: write error (disk full?)");
+            throw Error("CSV export: write error (disk full, or over the file size limit?)");
         if (progress) {
             Progress p;
             p.stage = "export csv";
@@ -155,6 +160,50 @@ int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions
     }
     out.flush();
     return rows;
+}
+
+int64_t exportCsvFile(const TraceSet& set, const std::string& path, const CsvExportOptions& options,
+                      const ProgressFn& progress)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st)) { // a device or a pipe: nothing to replace
+        std::ofstream out(path, std::ios::binary);
+        if (!out)
+            throw Error("CSV export: cannot open " + path + ": " + std::strerror(errno));
+        const int64_t rows = exportCsv(set, out, options, progress);
+        out.close();
+        if (!out)
+            throw Error("CSV export: writing " + path + " failed");
+        return rows;
+    }
+    const std::string tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out)
+        throw Error("CSV export: cannot create " + tmp + ": " + std::strerror(errno));
+    try {
+        const int64_t rows = exportCsv(set, out, options, progress);
+        out.close();
+        if (!out)
+            throw Error("CSV export: writing " + path + " failed (disk full, or over the file size limit?); nothing "
+                        "was written to it");
+        fsyncPath(tmp);
+        renameDurable(tmp, path);
+        return rows;
+    } catch (const Error& e) {
+        out.close();
+        fs::remove(tmp, ec);
+        // Most errors (a bad sequence id, a corrupt shard) do not know the file.
+        const std::string what = e.what();
+        if (what.find(tmp) == std::string::npos && what.find(path) == std::string::npos)
+            throw Error(what + " (nothing was written to " + path + ")");
+        throw;
+    } catch (...) { // cancelled
+        out.close();
+        fs::remove(tmp, ec);
+        throw;
+    }
 }
 
 } // namespace specmoe

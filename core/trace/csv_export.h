@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace specmoe {
@@ -25,5 +26,12 @@ struct CsvExportOptions {
 // sequence id or a layer out of range.
 int64_t exportCsv(const TraceSet& set, std::ostream& out, const CsvExportOptions& options = {},
                   const ProgressFn& progress = {});
+
+// The same into the file `path`, written as PATH.tmp and renamed over PATH once complete,
+// so that a failed export (a bad sequence id, a corrupt shard, a full disk) leaves neither
+// a partial CSV nor a changed PATH. A path that is not a regular file (/dev/stdout, a FIFO)
+// is written directly. Throws specmoe::Error naming the file.
+int64_t exportCsvFile(const TraceSet& set, const std::string& path, const CsvExportOptions& options = {},
+                      const ProgressFn& progress = {});
 
 } // namespace specmoe

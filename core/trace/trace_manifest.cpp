@@ -239,6 +239,23 @@ void checkUnique(const Manifest& m, const std::string& path)
                         " (field 'seq_ranges': sequence ids must be unique)");
 }
 
+// The recorded totals are written with the shard list: a list that lost or gained an entry
+// since (edited by hand, or damaged into other valid JSON) would read as a smaller or larger
+// trace that verifies, since every shard still listed is intact.
+void checkTotals(const nlohmann::json& j, const Manifest& m, const std::string& path)
+{
+    if (!j.contains("totals") || !j["totals"].is_object())
+        return;
+    const nlohmann::json& t = j["totals"];
+    const TraceTotals have = m.totals();
+    const std::pair<const char*, int64_t> fields[] = {
+        {"shards", int64_t(have.shards)}, {"sequences", have.sequences}, {"tokens", have.tokens}};
+    for (const auto& [key, value] : fields)
+        if (t.contains(key) && t[key].is_number_integer() && t[key].get<int64_t>() != value)
+            throw Error(path + ": field 'totals." + key + "' is " + t[key].dump() + ", but the shard list holds " +
+                        std::to_string(value) + " (a shard entry lost or added since the manifest was written)");
+}
+
 // "features": kind, dim (= dims.feature_dim), a plain file name, a SHA-256 in hex.
 TraceFeatureInfo featuresFromJson(const nlohmann::json& j, const TraceDims& dims, const std::string& path)
 {
@@ -325,6 +342,8 @@ Manifest parse(const std::string& text, const std::string& path)
         m.storage.deflateLevel = st.value("deflate_level", kDefaultDeflateLevel);
         m.storage.chunkTokens = st.value("chunk_tokens", kDefaultChunkTokens);
         m.storage.shardSizeMB = st.value("shard_size_mb", 256.0);
+        if (!j.at("shards").is_array())
+            throw Error(path + ": field 'shards' is " + std::string(j["shards"].type_name()) + ", not a list");
         for (const auto& s : j.at("shards")) {
             ShardInfo info;
             info.file = s.at("file").get<std::string>();
@@ -343,6 +362,7 @@ Manifest parse(const std::string& text, const std::string& path)
         throw Error(path + ": malformed field: " + jsonErrorText(e));
     }
     checkUnique(m, path);
+    checkTotals(j, m, path);
     m.features = featuresFromJson(j, m.dims, path);
     return m;
 }

@@ -91,6 +91,35 @@ TEST(TraceManifestChecks, ShardListedTwiceIsAnErrorNamingTheManifest)
     EXPECT_TRUE(has(e, "shard-00000.h5 is listed more than once")) << e;
 }
 
+// A shard entry dropped from the list (the file still there, every listed shard intact) read
+// as a smaller trace that verified OK; the manifest's own totals say otherwise.
+TEST(TraceManifestChecks, AShardListThatDisagreesWithTheTotalsIsAnError)
+{
+    TempDir tmp("trace-corrupt");
+    const std::string dir = copyGolden(tmp);
+    const nlohmann::json golden = readManifest(dir);
+    nlohmann::json j = golden;
+    j["shards"].erase(j["shards"].begin());
+    writeManifest(dir, j);
+    std::string e = openError(dir);
+    EXPECT_TRUE(has(e, dir + "/manifest.json")) << e;
+    EXPECT_TRUE(has(e, "field 'totals.shards' is 2, but the shard list holds 1")) << e;
+    j = golden;
+    j["totals"]["tokens"] = j["totals"]["tokens"].get<int64_t>() + 1;
+    writeManifest(dir, j);
+    e = openError(dir);
+    EXPECT_TRUE(has(e, "field 'totals.tokens'")) << e;
+    j = golden;
+    j["shards"] = nlohmann::json::object();
+    writeManifest(dir, j);
+    e = openError(dir);
+    EXPECT_TRUE(has(e, "field 'shards' is object, not a list")) << e;
+    j = golden;
+    j.erase("totals"); // hand-made manifests may leave the totals out
+    writeManifest(dir, j);
+    EXPECT_EQ(openError(dir), "");
+}
+
 TEST(TraceManifestChecks, SequenceIdsInTwoShardsAreAnErrorNamingTheManifest)
 {
     TempDir tmp("trace-corrupt");
