@@ -42,8 +42,8 @@ ArrayFiles::ArrayFiles(std::string input) : m_input(std::move(input))
                                   "files)");
         return;
     }
-    if (!fs::exists(m_input, ec))
-        throw Error(m_input + ": no such file");
+    if (!fs::exists(m_input, ec)) // ec: it may be there but unreadable (a symlink loop, no permission)
+        throw Error(m_input + (ec ? ": cannot read: " + ec.message() : std::string(": no such file")));
     for (const std::string& n : npzMembers(m_input))
         m_names.push_back(stripNpy(n));
 }
@@ -63,7 +63,7 @@ std::unique_ptr<NpyReader> ArrayFiles::open(const std::string& name) const
     return std::make_unique<NpyReader>(m_input, name);
 }
 
-std::vector<int64_t> ArrayFiles::readVector(const std::string& name, int64_t lo) const
+std::vector<int64_t> ArrayFiles::readVector(const std::string& name, int64_t lo, int64_t hi) const
 {
     auto r = open(name);
     if (r->info().shape.size() != 1)
@@ -78,6 +78,9 @@ std::vector<int64_t> ArrayFiles::readVector(const std::string& name, int64_t lo)
         if (v[i] < lo)
             throw Error(r->label() + ": element " + std::to_string(i) + " is " + std::to_string(v[i]) +
                         "; values >= " + std::to_string(lo) + " are expected");
+        else if (v[i] > hi)
+            throw Error(r->label() + ": element " + std::to_string(i) + " is " + std::to_string(v[i]) +
+                        "; values <= " + std::to_string(hi) + " are expected");
     return v;
 }
 

@@ -5,6 +5,7 @@
 #include "core/import/import_source.h"
 #include "core/import/npy_file.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,8 +21,8 @@ public:
     // The first of `names` present ("" when none).
     std::string find(const std::vector<std::string>& names) const;
     std::unique_ptr<NpyReader> open(const std::string& name) const;
-    // A whole (small) integer array, checked to be 1-D with values >= lo.
-    std::vector<int64_t> readVector(const std::string& name, int64_t lo) const;
+    // A whole (small) integer array, checked to be 1-D with values in lo..hi.
+    std::vector<int64_t> readVector(const std::string& name, int64_t lo, int64_t hi = INT64_MAX) const;
     // "ids.npy, tokens.npy" for messages.
     std::string listing() const;
     // Bytes of the input on disk (for rates).

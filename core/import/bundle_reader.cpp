@@ -7,6 +7,7 @@
 #include "core/util/json_error.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace specmoe::import {
 namespace {
@@ -102,12 +103,15 @@ ImportInput readBundle(const std::string& path, const BundleRules& rules)
             throw Error(w->label() + ": weights must have the shape of expert_ids");
         in.hasWeights = true;
     }
-    const std::vector<int64_t> prompt = files.readVector("prompt_lens", 0);
-    const std::vector<int64_t> gen = files.readVector("gen_lens", 0);
-    const std::vector<int64_t> routeRows = files.readVector("route_rows", 0);
+    // Positions and lengths are int32 in a trace; bounding each value also keeps the sums
+    // below from overflowing.
+    constexpr int64_t kMaxLength = INT32_MAX;
+    const std::vector<int64_t> prompt = files.readVector("prompt_lens", 0, kMaxLength);
+    const std::vector<int64_t> gen = files.readVector("gen_lens", 0, kMaxLength);
+    const std::vector<int64_t> routeRows = files.readVector("route_rows", 0, kMaxLength);
     std::vector<int64_t> routeStart(prompt.size(), 0);
     if (!files.find({"route_start"}).empty())
-        routeStart = files.readVector("route_start", 0);
+        routeStart = files.readVector("route_start", 0, kMaxLength);
     const size_t S = prompt.size();
     if (gen.size() != S || routeRows.size() != S || routeStart.size() != S)
         throw Error(path + ": prompt_lens, gen_lens, route_start and route_rows must have one value per sequence "

@@ -82,6 +82,7 @@ public:
         planLayers();
         resolveIdOrder();
         pass(nullptr);
+        requireTokens();
         write();
         verify();
         m_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -322,6 +323,23 @@ private:
             }
         }
         m_counts.denseNonZero += checker.denseNonZero();
+    }
+
+    // An input without a routed token would become an empty trace that verifies and reads
+    // as zero tokens: refuse it before the output folder is made.
+    void requireTokens() const
+    {
+        if (m_counts.tokens > 0)
+            return;
+        std::string names;
+        for (const ImportInput& in : m_inputs)
+            for (const std::string& p : inputPaths(in))
+                names += (names.empty() ? "" : ", ") + p;
+        throw Error(names + ": no routed token to import (" +
+                    (m_counts.droppedTokens > 0
+                         ? std::to_string(m_counts.droppedTokens) + " row(s), every one marked missing (-1) and dropped"
+                         : std::string("the input holds no routing rows")) +
+                    "); nothing was written");
     }
 
     // The token ids of sequence s's routed positions into `out` (the whole sequence is read

@@ -15,7 +15,9 @@
 #include "core/util/json_error.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -123,7 +125,7 @@ void readFile(const std::string& file, Records& t)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in)
-        throw Error(file + ": cannot open");
+        throw Error(file + ": cannot open: " + std::strerror(errno));
     // Every rank creates its file, also a rank whose stage holds no MoE layer (no record).
     const int64_t named = rankOfName(fs::path(file).filename().string());
     if (named >= 0)

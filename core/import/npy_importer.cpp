@@ -6,6 +6,8 @@
 #include "core/import/importers.h"
 #include "core/util/error.h"
 
+#include <cstdint>
+
 namespace specmoe::import {
 namespace {
 
@@ -53,10 +55,11 @@ ImportInput readOne(const std::string& path)
     if (tokens->info().shape[0] != rows)
         throw Error(tokens->label() + ": " + std::to_string(tokens->info().shape[0]) + " token ids for " +
                     std::to_string(rows) + " routing rows in " + ids->label() + " (one per routed token expected)");
-    const std::vector<int64_t> lengths = files.readVector(lengthsName, 1);
+    // Lengths are int32 in a trace; the bound also keeps their sum from overflowing.
+    const std::vector<int64_t> lengths = files.readVector(lengthsName, 1, INT32_MAX);
     std::vector<int64_t> prompt = lengths;
     if (!files.find({"prompt_lens"}).empty()) {
-        prompt = files.readVector("prompt_lens", 0);
+        prompt = files.readVector("prompt_lens", 0, INT32_MAX);
         if (prompt.size() != lengths.size())
             throw Error(path + ": prompt_lens has " + std::to_string(prompt.size()) + " values for " +
                         std::to_string(lengths.size()) + " sequences");

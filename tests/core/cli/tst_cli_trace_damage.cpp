@@ -1,6 +1,7 @@
 // Trace commands as a user meets them with damaged or odd inputs: an export that fails keeps
-// the file it was to replace, and a folder whose writer stopped half-way does not verify as
-// whole.
+// the file it was to replace, a folder whose writer stopped half-way does not verify as
+// whole, and an import without a routed token or with absurd lengths fails naming the input
+// and writes nothing.
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -41,6 +42,48 @@ void flipByte(const std::string& path, std::streamoff offset)
     c = char(c ^ 0x5a);
     f.seekp(offset);
     f.write(&c, 1);
+}
+
+// An .npy file (format 1.0) of little-endian values, as numpy.save writes it.
+template <typename T>
+void writeNpy(const std::string& path, const std::string& descr, const std::vector<int64_t>& shape,
+              const std::vector<T>& values)
+{
+    std::string dims;
+    for (int64_t d : shape)
+        dims += std::to_string(d) + ", ";
+    if (shape.size() > 1)
+        dims.resize(dims.size() - 2);
+    else if (shape.size() == 1)
+        dims.resize(dims.size() - 1);
+    std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    while ((10 + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    std::ofstream f(path, std::ios::binary);
+    f.write("\x93NUMPY\x01\x00", 8);
+    const uint16_t len = uint16_t(header.size());
+    f.write(reinterpret_cast<const char*>(&len), 2);
+    f << header;
+    f.write(reinterpret_cast<const char*>(values.data()), std::streamsize(values.size() * sizeof(T)));
+}
+
+// A folder of .npy files for `--format npy`: rows of [layers 2, top-2] ids, one token id per
+// row, the given sequence lengths.
+std::string npyInput(const TempDir& tmp, const std::string& name, int64_t rows, const std::vector<int64_t>& lengths)
+{
+    const std::string dir = tmp.file(name);
+    fs::create_directories(dir);
+    std::vector<int32_t> ids;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int l = 0; l < 2; ++l) {
+            ids.push_back(int32_t((r + l) % 8));
+            ids.push_back(int32_t((r + l + 1) % 8));
+        }
+    writeNpy(dir + "/expert_ids.npy", "<i4", {rows, 2, 2}, ids);
+    writeNpy(dir + "/token_ids.npy", "<i4", {rows}, std::vector<int32_t>(size_t(rows), 7));
+    writeNpy(dir + "/seq_lens.npy", "<i8", {int64_t(lengths.size())}, lengths);
+    return dir;
 }
 
 } // namespace
@@ -108,4 +151,74 @@ TEST(CliTraceDamage, VerifyReportsAnIncompleteTrace)
     ASSERT_EQ(runCommand(reshard, &out), 0) << out;
     EXPECT_EQ(runCommand(cliPath() + " traces verify " + dest + kQuiet, &out), 0) << out;
     EXPECT_NE(out.find("OK: 1 shards, 60 sequences, 6000 tokens"), std::string::npos) << out;
+}
+
+// An import whose inputs hold no routed token (no rows, or every row marked missing and
+// dropped, or Megatron calls of 0 tokens) fails naming the input and makes no folder.
+TEST(CliTraceDamage, AnImportWithoutARoutedTokenWritesNothing)
+{
+    TempDir tmp("cli-trace-damage");
+    const std::string empty = npyInput(tmp, "empty", 0, {});
+    const std::string missing = tmp.file("missing");
+    fs::create_directories(missing);
+    writeNpy(missing + "/expert_ids.npy", "<i4", {3, 2, 2}, std::vector<int32_t>(12, -1));
+    writeNpy(missing + "/token_ids.npy", "<i4", {3}, std::vector<int32_t>{1, 2, 3});
+    writeNpy(missing + "/seq_lens.npy", "<i8", {1}, std::vector<int64_t>{3});
+    const std::string megatron = tmp.file("megatron");
+    fs::create_directories(megatron);
+    writeFile(megatron + "/router_trace_rank0.jsonl",
+              "{\"step\": 0, \"stage\": \"pre_dispatch\", \"block\": \"decoder\", \"layer\": 0, \"rank\": 0, "
+              "\"num_tokens\": 0, \"topk\": 2, \"top_indices\": []}\n"
+              "{\"step\": 0, \"stage\": \"pre_dispatch\", \"block\": \"decoder\", \"layer\": 1, \"rank\": 0, "
+              "\"num_tokens\": 0, \"topk\": 2, \"top_indices\": []}\n");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--format npy --experts 8 " + empty, empty},
+        {"--format npy --experts 8 --allow-missing " + missing, missing},
+        {"--format megatron --experts 8 --moe-layers 0-1 " + megatron, megatron},
+    };
+    for (const auto& [args, input] : cases) {
+        const std::string outDir = tmp.file("out");
+        std::string out;
+        EXPECT_EQ(runCommand(cliPath() + " traces import --out " + outDir + " " + args + kQuiet, &out), 1) << out;
+        EXPECT_NE(out.find(input + ": no routed token to import"), std::string::npos) << out;
+        EXPECT_FALSE(fs::exists(outDir)) << args;
+    }
+}
+
+// Sequence lengths whose sum overflows int64 (each beyond any trace's int32 length) are an
+// error naming the array, not a failed allocation.
+TEST(CliTraceDamage, ImportRefusesLengthsBeyondATracesRange)
+{
+    TempDir tmp("cli-trace-damage");
+    const int64_t big = int64_t(1) << 62;
+    const std::string in = npyInput(tmp, "overflow", 4, {big, big, big, big + 4});
+    const std::string outDir = tmp.file("out");
+    std::string out;
+    EXPECT_EQ(runCommand(cliPath() + " traces import --format npy --experts 8 --out " + outDir + " " + in + kQuiet, &out),
+              1)
+        << out;
+    EXPECT_NE(out.find("seq_lens.npy: element 0 is " + std::to_string(big) + "; values <= 2147483647"),
+              std::string::npos)
+        << out;
+    EXPECT_FALSE(fs::exists(outDir));
+}
+
+// An input that is there but cannot be read (a symlink loop) says why, not "no such file".
+TEST(CliTraceDamage, AnUnreadableImportInputSaysWhy)
+{
+    TempDir tmp("cli-trace-damage");
+    for (const auto& [format, name] : std::vector<std::pair<std::string, std::string>>{
+             {"npy --experts 8", "loop.npz"}, {"megatron --experts 8 --moe-layers 0-1", "loop.jsonl"}}) {
+        const std::string loop = tmp.file(name);
+        fs::create_symlink(loop, loop);
+        std::string out;
+        EXPECT_EQ(runCommand(cliPath() + " traces import --format " + format + " --out " + tmp.file("out") + " " + loop +
+                                 kQuiet,
+                             &out),
+                  1)
+            << out;
+        EXPECT_NE(out.find(loop + ": cannot"), std::string::npos) << out;
+        EXPECT_NE(out.find("symbolic links"), std::string::npos) << out;
+        EXPECT_FALSE(fs::exists(tmp.file("out")));
+    }
 }
