@@ -4,9 +4,42 @@
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
+#include <tuple>
 
 namespace specmoe::speculate {
+namespace {
+
+// Folders read one after another must not hold the same sequence (one folder given twice, a
+// set and one of its members, a copy): its tokens would be trained on and counted twice.
+// Each TraceSet has unique ids already; the manifests' id runs are compared across them.
+void requireDisjointSequences(const std::vector<TraceSet>& sets, const std::vector<std::string>& dirs)
+{
+    std::vector<std::tuple<int64_t, int64_t, size_t>> runs; // first, last, folder
+    for (size_t i = 0; i < sets.size(); ++i)
+        for (const ShardInfo& sh : sets[i].shards())
+            for (const auto& [first, last] : sh.seqRanges)
+                runs.emplace_back(first, last, i);
+    std::sort(runs.begin(), runs.end());
+    int64_t reach = INT64_MIN; // highest id of the runs so far, and whose it is
+    size_t owner = 0;
+    for (const auto& [first, last, folder] : runs) {
+        if (first <= reach && folder != owner) {
+            const size_t a = std::min(owner, folder), b = std::max(owner, folder);
+            throw Error("trace folders " + dirs[a] + " and " + dirs[b] + " both hold sequence id " +
+                        std::to_string(first) + ": their sequences would be read twice (a folder given twice, "
+                        "a set and one of its members, or a copy); give each trace once");
+        }
+        if (last > reach) {
+            reach = last;
+            owner = folder;
+        }
+    }
+}
+
+} // namespace
 
 BlockSource openTraceSource(const std::vector<std::string>& dirs)
 {
@@ -32,6 +65,7 @@ BlockSource openTraceSource(const std::vector<std::string>& dirs)
                         " come from different models (model or tokenizer hash differs): they cannot be mixed");
         s.description += ", " + dirs[i];
     }
+    requireDisjointSequences(*sets, dirs);
     // The basis the features were computed with, for a predictor to carry into its folder.
     // Folders whose features come from different bases mean different things by them.
     if (const FeatureBasis* basis = first.featureBasis(); basis && !basis->empty()) {

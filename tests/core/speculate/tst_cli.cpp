@@ -16,7 +16,8 @@ using namespace specmoe::speculate;
 
 namespace {
 
-void writeTraces(const std::string& dir, const std::string& modelHash, int sequences)
+// firstSeqId: where the folder's sequence ids start (folders read together hold distinct ones).
+void writeTraces(const std::string& dir, const std::string& modelHash, int sequences, int64_t firstSeqId = 0)
 {
     test::SynthSpec s;
     s.sequences = sequences;
@@ -28,7 +29,7 @@ void writeTraces(const std::string& dir, const std::string& modelHash, int seque
     fp.runConfigHash = "run";
     TraceWriter w(dir, test::synthBlock(s, 0).dims, fp);
     for (int b = 0; b < 3; ++b)
-        w.append(test::synthBlock(s, int64_t(b) * sequences));
+        w.append(test::synthBlock(s, firstSeqId + int64_t(b) * sequences));
     w.finish();
 }
 
@@ -54,11 +55,36 @@ TEST(TraceSource, ReadsFoldersAndRefusesMixedModels)
     EXPECT_THROW(openTraceSource({dir.file("missing")}), Error);
 }
 
+// The same sequences reached through two folders (one given twice, a copy, a set and its
+// member) would be trained on and counted twice: refused, naming both folders.
+TEST(TraceSource, RefusesFoldersThatHoldTheSameSequences)
+{
+    test::TempDir dir("spec_traces");
+    writeTraces(dir.file("a"), "model-a", 40);
+    writeTraces(dir.file("late"), "model-a", 40, 100); // ids 100..219 overlap a's 0..119
+    writeTraces(dir.file("c"), "model-a", 40, 1000);
+    std::filesystem::copy(dir.file("a"), dir.file("copy"));
+    const std::vector<std::vector<std::string>> refused = {
+        {dir.file("a"), dir.file("a")}, {dir.file("a"), dir.file("copy")},
+        {dir.file("c"), dir.file("late"), dir.file("a")}};
+    for (const auto& dirs : refused) {
+        try {
+            openTraceSource(dirs);
+            ADD_FAILURE() << "no error for " << dirs.back();
+        } catch (const Error& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("both hold sequence id"), std::string::npos) << what;
+            EXPECT_NE(what.find(dirs.back()), std::string::npos) << what;
+        }
+    }
+    EXPECT_NO_THROW(openTraceSource({dir.file("a"), dir.file("c")}));
+}
+
 TEST(TraceSource, StopsWhereTheVisitorOrTheTokenLimitSays)
 {
     test::TempDir dir("spec_traces");
     writeTraces(dir.file("a"), "model-a", 40);
-    writeTraces(dir.file("c"), "model-a", 40);
+    writeTraces(dir.file("c"), "model-a", 40, 1000);
     const BlockSource s = openTraceSource({dir.file("a"), dir.file("c")});
     const int64_t perFolder = 3 * 40 * 24; // one block each at the source's block size
     std::vector<int64_t> seen;
