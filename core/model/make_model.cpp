@@ -173,6 +173,14 @@ ModelConfig makeRandomModel(const MakeModelOptions& o)
             if (l < c.numLayers)
                 keep.push_back(l);
         c.mlpOnlyLayers = keep;
+        // gpt-oss names an attention type per layer: the preset's pattern, repeated over the
+        // new count (a list of the preset's length made a config.json loadConfig refuses).
+        if (!c.layerTypes.empty()) {
+            const std::vector<std::string> pattern = c.layerTypes;
+            c.layerTypes.clear();
+            for (int64_t l = 0; l < c.numLayers; ++l)
+                c.layerTypes.push_back(pattern[size_t(l) % pattern.size()]);
+        }
         if (c.moeLayerCount() == 0)
             throw Error("make-model: " + std::to_string(c.numLayers) + " layers of preset \"" + o.preset +
                         "\" hold no MoE layer");

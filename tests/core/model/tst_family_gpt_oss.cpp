@@ -296,6 +296,32 @@ TEST(GptOssMakeModel, HubLayoutLoadsAndRoutes)
     EXPECT_TRUE(at::isfinite(r.routerLogits).all().item<bool>());
 }
 
+// make-model --layers N kept the preset's two layer_types, so the config.json it wrote for
+// any other layer count was refused on load ("must list one attention type per layer").
+TEST(GptOssMakeModel, OtherLayerCountsLoad)
+{
+    for (int layers : {1, 3}) {
+        TempDir dir;
+        MakeModelOptions mo;
+        mo.family = "gpt_oss";
+        mo.preset = "tiny";
+        mo.layers = layers;
+        mo.outDir = dir.path();
+        const ModelConfig c = makeRandomModel(mo);
+        const ModelConfig back = loadConfig(dir.path());
+        ASSERT_EQ(back.layerTypes.size(), size_t(layers));
+        EXPECT_EQ(back.layerTypes[0], "sliding_attention");
+        if (layers > 2)
+            EXPECT_EQ(back.layerTypes[2], "sliding_attention");
+        EXPECT_EQ(configHash(back), configHash(c));
+        RuntimeOptions o;
+        o.device = DeviceSpec::cpu();
+        MixtralRuntime rt(dir.path(), o);
+        const at::Tensor ids = at::randint(3, c.vocabSize, {1, 9}, at::TensorOptions().dtype(at::kLong));
+        EXPECT_EQ(rt.route(ids, at::ones_like(ids)).topkIds.sizes(), at::IntArrayRef({layers, 9, 2})); // [L, N, k]
+    }
+}
+
 TEST(GptOssConfig, PresetsOfRealDims)
 {
     // openai/gpt-oss-20b and -120b: 20.9 B and 116.8 B parameters as published.
