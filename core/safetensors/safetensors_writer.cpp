@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -57,6 +59,7 @@ void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>&
         uint64_t n = h.size();
         for (int i = 0; i < 8; ++i)
             len[i] = static_cast<uint8_t>(n >> (8 * i));
+        errno = 0; // a failed write leaves its cause here (ENOSPC, or EFBIG under ulimit -f)
         out.write(reinterpret_cast<const char*>(len), 8);
         out.write(h.data(), static_cast<std::streamsize>(h.size()));
         for (const auto& t : tensors) {
@@ -71,8 +74,13 @@ void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>&
             }
         }
         out.flush();
-        if (!out)
-            throw Error(tmp + ": write failed (disk full?)");
+        if (!out) {
+            const int e = errno;
+            out.close();
+            std::error_code ec;
+            fs::remove(tmp, ec); // a partial file helps no one
+            throw Error(tmp + ": write failed: " + (e != 0 ? std::string(std::strerror(e)) : "disk full?"));
+        }
     }
     // Durable: a run killed at any point leaves the old file or the new one (predictor
     // checkpoints are replaced every epoch).

@@ -15,10 +15,13 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <vector>
+
+#include <sys/resource.h>
 
 namespace fs = std::filesystem;
 using namespace specmoe;
@@ -189,6 +192,34 @@ TEST(Safetensors, WriterRoundTrip)
 
 // The NaN / infinity scan of raw weight bytes, for every float dtype, at any alignment and
 // on both sides of its block boundary (4096 elements).
+// A write that fails (here the file-size limit of `ulimit -f`, EFBIG) said "disk full?" and
+// left PATH.tmp behind; it names the cause and removes the partial file.
+TEST(Safetensors, AFailedWriteNamesItsCauseAndLeavesNoPartialFile)
+{
+    TempDir dir;
+    const std::vector<float> data(64 * 1024, 1.0f);
+    const TensorToWrite t{"w", "F32", {int64_t(data.size())}, data.data(), data.size() * sizeof(float)};
+    const std::string path = dir.path() + "/p.safetensors";
+    // The process-wide limit is lowered for this write only; SIGXFSZ would kill the test.
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+    void (*savedHandler)(int) = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = saved;
+    small.rlim_cur = 16 * 1024;
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+    std::string msg = "no error";
+    try {
+        writeSafetensors(path, {t});
+    } catch (const Error& e) {
+        msg = e.what();
+    }
+    setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, savedHandler);
+    EXPECT_NE(msg.find(path + ".tmp: write failed: " + std::strerror(EFBIG)), std::string::npos) << msg;
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+    EXPECT_FALSE(std::filesystem::exists(path));
+}
+
 TEST(Safetensors, NonFiniteScan)
 {
     struct Bits {
