@@ -133,7 +133,8 @@ TEST(CliTraceDamage, AFailedCsvExportLeavesTheOutputAsItWas)
 }
 
 // A reshard stopped by the file size limit leaves a resumable folder: verify reports it as
-// incomplete (exit 4) rather than OK; the rerun completes it and it verifies.
+// incomplete (exit 4) rather than OK, analyze refuses its zero tokens; the rerun completes it
+// and it verifies.
 TEST(CliTraceDamage, VerifyReportsAnIncompleteTrace)
 {
     TempDir tmp("cli-trace-damage");
@@ -147,6 +148,10 @@ TEST(CliTraceDamage, VerifyReportsAnIncompleteTrace)
     EXPECT_EQ(runCommand(cliPath() + " traces verify " + dest + kQuiet, &out), 4) << out;
     EXPECT_NE(out.find("PROBLEM: " + dest + ": the trace is incomplete"), std::string::npos) << out;
     EXPECT_EQ(out.find("OK:"), std::string::npos) << out;
+    // Nor does it analyze as a trace of zero layers and experts.
+    EXPECT_EQ(runCommand(cliPath() + " analyze " + dest + " --out " + tmp.file("an") + kQuiet, &out), 1) << out;
+    EXPECT_NE(out.find("trace " + dest + " holds no token (it is incomplete"), std::string::npos) << out;
+    EXPECT_FALSE(fs::exists(tmp.file("an")));
 
     ASSERT_EQ(runCommand(reshard, &out), 0) << out;
     EXPECT_EQ(runCommand(cliPath() + " traces verify " + dest + kQuiet, &out), 0) << out;
