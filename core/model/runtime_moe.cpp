@@ -98,8 +98,12 @@ at::Tensor MixtralRuntime::Impl::mlp(const at::Tensor& x, const at::Tensor& w13,
 at::Tensor MixtralRuntime::Impl::sharedExpert(const at::Tensor& x, const LayerWeights& w) const
 {
     at::Tensor y = mlp(x, w[SharedW13], w[SharedW2]);
-    if (w[SharedGate].defined())
-        y = at::sigmoid(lin(x, w[SharedGate])) * y;
+    if (w[SharedGate].defined()) {
+        const at::Tensor logit = lin(x, w[SharedGate]);
+        // libtorch's CPU sigmoid has no float16 kernel: float32, rounded back to float16.
+        const bool halfCpu = logit.scalar_type() == at::kHalf && logit.device().is_cpu();
+        y = (halfCpu ? at::sigmoid(logit.to(at::kFloat)).to(at::kHalf) : at::sigmoid(logit)) * y;
+    }
     return y;
 }
 
