@@ -37,7 +37,13 @@ ReshardResult reshardTrace(const std::string& srcDir, const std::string& dstDir,
                            const ReshardOptions& options, const ProgressFn& progress)
 {
     refuseSameFolder(srcDir, dstDir, "reshard");
-    return copyTrace(TraceSet::open(srcDir, checkedRead()), dstDir, options, progress);
+    const TraceSet src = TraceSet::open(srcDir, checkedRead());
+    // The copy is finished, so it would pass for the whole trace (merge refuses the same).
+    if (!src.complete())
+        throw Error("reshard: " + srcDir + " is not complete (the command that wrote it stopped, failed or is still "
+                    "running; rerun it first, or see `specmoe traces info`): a resharded copy would present its part "
+                    "as the whole trace");
+    return copyTrace(src, dstDir, options, progress);
 }
 
 ReshardResult mergeTraces(const std::vector<std::string>& srcDirs, const std::string& dstDir,

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <sstream>
 
 using namespace specmoe;
@@ -40,6 +41,29 @@ RoutingBlock writeTrace(const std::string& dir, const TraceDims& d, double mb, i
 }
 
 } // namespace
+
+// A trace whose writer never finished (killed, stopped, still collecting) is refused before
+// anything is written: its resharded copy was complete and verified as the whole trace.
+TEST(TraceTools, ReshardRefusesAnIncompleteTrace)
+{
+    TempDir src("trace-src"), dst("trace-dst");
+    const TraceDims d = tinyDims();
+    {
+        TraceWriter w(src.path(), d, fp());
+        w.append(makeBlock(d, 0, 20));
+        w.flush();
+    }
+    ASSERT_FALSE(TraceSet::open(src.path()).complete());
+    ASSERT_GT(TraceSet::open(src.path()).numTokens(), 0);
+    try {
+        reshardTrace(src.path(), dst.path() + "/out");
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("reshard: " + src.path() + " is not complete"), std::string::npos)
+            << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(dst.path() + "/out"));
+}
 
 TEST(TraceTools, ReshardKeepsContent)
 {
