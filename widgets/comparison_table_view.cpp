@@ -40,6 +40,7 @@ ComparisonTableView::ComparisonTableView(QWidget* parent)
                tr("Model comparison: validation metrics"));
     m_layer = new QComboBox(this);
     m_layer->setObjectName(QStringLiteral("layer"));
+    m_layer->setSizeAdjustPolicy(QComboBox::AdjustToContents); // filled by setReport, after the first show
     m_layer->setVisible(false); // only for evaluation reports, which hold per-layer metrics
     connect(m_layer, qOverload<int>(&QComboBox::currentIndexChanged), this, &ComparisonTableView::showLayer);
     auto* top = new QHBoxLayout;

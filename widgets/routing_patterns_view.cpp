@@ -92,6 +92,9 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
 {
     m_groupBox = new QComboBox(this);
     m_distanceBox = new QComboBox(this);
+    // Filled when the analysis arrives, after the first show: size to the items then.
+    m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_distanceBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_fromBox = new LayerSpinBox(this);
     m_coactBox = new LayerSpinBox(this);
     auto* controls = new QHBoxLayout;

@@ -236,8 +236,13 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Token text, e.g. def"));
     m_search->setClearButtonEnabled(true);
+    // Room for the placeholder and the clear button from the start (it appears with text).
+    m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(m_search->placeholderText()) + 48);
     auto* go = new QPushButton(tr("Search"), this);
     m_searchStatus = new QLabel(this);
+    // Takes the room left in the row and is cut there (full text in the tooltip and the
+    // plot title): its natural width pushed the whole main window wider.
+    m_searchStatus->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Sequence:"), this));
@@ -256,7 +261,7 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     controls->addSpacing(12);
     controls->addWidget(m_search);
     controls->addWidget(go);
-    controls->addWidget(m_searchStatus);
+    controls->addWidget(m_searchStatus, 1);
 
     m_plot = new QCustomPlot(this);
     stylePlot(m_plot);
@@ -454,6 +459,7 @@ void TokenJourneyView::setOverlay(JourneyQuery query)
                                       .arg(m_overlay.query)
                                       .arg(m_overlay.journeys.size())
                                       .arg(qlonglong(m_overlay.matches)));
+    m_searchStatus->setToolTip(m_searchStatus->text());
     rebuild();
     Q_EMIT searchFinished(int(m_overlay.journeys.size()));
 }

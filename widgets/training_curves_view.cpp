@@ -64,6 +64,9 @@ TrainingCurvesView::TrainingCurvesView(QWidget* parent)
     m_horizonBox = new QComboBox(this);
     m_layerBox = new QComboBox(this);
     m_xBox = new QComboBox(this);
+    // Filled as metrics lines arrive, after the first show: size to the items then.
+    for (QComboBox* box : {m_metricBox, m_horizonBox, m_layerBox})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_xBox->addItem(tr("Step"));
     m_xBox->addItem(tr("Epoch"));
     auto* controls = new QHBoxLayout;

@@ -26,6 +26,8 @@ UsageHeatmapView::UsageHeatmapView(QWidget* parent)
 {
     auto* controls = new QHBoxLayout;
     m_groupBox = new QComboBox(this);
+    // Filled when the analysis arrives, after the first show: size to the items then.
+    m_groupBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_choiceBox = new QComboBox(this);
     m_choiceBox->addItem(tr("First choice"));
     m_choiceBox->addItem(tr("Any of top-k"));

@@ -103,6 +103,26 @@ void settle(QCustomPlot* plot)
     plot->replot(QCustomPlot::rpImmediateRefresh);
 }
 
+// The first combo box under `root` whose size hint is narrower than one of its items (the
+// text would be cut), as "item text"; empty when every item fits. Boxes given a width in
+// characters (minimumContentsLength, e.g. the journeys' sequence list) are left out.
+QString truncatedCombo(const QWidget* root)
+{
+    for (const QComboBox* box : root->findChildren<QComboBox*>())
+        for (int i = 0; i < box->count() && box->minimumContentsLength() == 0; ++i)
+            if (box->sizeHint().width() < box->fontMetrics().horizontalAdvance(box->itemText(i)))
+                return box->itemText(i);
+    return {};
+}
+
+int comboItems(const QWidget* root)
+{
+    int n = 0;
+    for (const QComboBox* box : root->findChildren<QComboBox*>())
+        n += box->count();
+    return n;
+}
+
 QByteArray evalLine(int step, double interlayer, double markov)
 {
     return QStringLiteral("{\"type\":\"validation\",\"step\":%1,\"epoch\":%2,\"predictors\":["
@@ -366,6 +386,25 @@ private Q_SLOTS:
         QCOMPARE(view.overlayCount(), 1);
         view.clearOverlay();
         QCOMPARE(view.overlayCount(), 0);
+    }
+    // A search's status line ("...": N of M occurrence(s) shown) takes the room left in the
+    // control row, and the search field keeps its width when its clear button appears: both
+    // made the view, and so the main window, wider.
+    void journeySearchStatusDoesNotWidenTheView()
+    {
+        const QString query = QStringLiteral("a-rather-long-token-text-that-someone-searched-for");
+        TokenJourneySet m = TokenJourneySet::fromBlock(*smallBlock(), &smallText);
+        m.addQuery({query, 123456789, {m.sequence(0).tokens[3]}});
+        TokenJourneyView view;
+        view.setJourneySet(std::move(m));
+        view.show();
+        QCoreApplication::processEvents();
+        const int before = view.minimumSizeHint().width();
+        view.search(query);
+        QCOMPARE(view.overlayCount(), 1);
+        QCoreApplication::processEvents();
+        QVERIFY2(view.minimumSizeHint().width() <= before,
+                 qPrintable(QStringLiteral("%1 > %2").arg(view.minimumSizeHint().width()).arg(before)));
     }
     void journeyAsyncProvider()
     {
@@ -671,6 +710,33 @@ private Q_SLOTS:
     }
 
     // --- containers ------------------------------------------------------------------------
+    // Combo boxes filled after the view is first shown (the analysis job and metrics.jsonl
+    // arrive later) grow to their items: "All sources", "Top-1 hit rate" were cut to 7 chars.
+    void combosFitItemsArrivingAfterShow()
+    {
+        TraceSetViews views;
+        views.resize(1400, 900);
+        views.show();
+        QCoreApplication::processEvents();
+        const int before = comboItems(&views);
+        views.setAnalysis(analyzeDemo(makeDemoRouting(4000, 8, 8, 2, 500, 9), 2, {"def"}, 8));
+        QCoreApplication::processEvents();
+        QVERIFY(comboItems(&views) > before);
+        QCOMPARE(truncatedCombo(&views), QString());
+
+        TrainingMetricsSeries m;
+        TrainingCurvesView curves;
+        curves.resize(1200, 800);
+        curves.setMetrics(&m);
+        curves.show();
+        QCoreApplication::processEvents();
+        const int empty = comboItems(&curves);
+        for (const std::string& line : makeDemoMetricLines(400, 100, 2, 4, 1))
+            m.appendJsonLine(QByteArray::fromStdString(line));
+        QTRY_VERIFY(comboItems(&curves) > empty);
+        QCOMPARE(truncatedCombo(&curves), QString());
+    }
+
     void traceSetViewsFromAnalysis()
     {
         const DemoRouting routing = makeDemoRouting(4000, 8, 8, 2, 500, 9);
