@@ -157,6 +157,8 @@ void MemoryPanel::setSampler(Sampler sampler)
     refresh();
 }
 
+QString MemoryPanel::noteText() const { return m_peak->text(); }
+
 void MemoryPanel::setInterval(int ms) { m_timer->setInterval(ms); }
 int MemoryPanel::interval() const { return m_timer->interval(); }
 
@@ -196,7 +198,11 @@ void MemoryPanel::refresh()
     while (m_gauges.size() > i) {
         delete m_gauges.takeLast();
     }
-    m_peak->setText(tr("Peak resident memory of the workbench: %1").arg(bytesText(s.processPeak)));
+    QString note = tr("Peak resident memory of the workbench: %1").arg(bytesText(s.processPeak));
+    // Without a GPU the panel would just lack its gauge: say why.
+    if (s.gpus.empty())
+        note = tr("No CUDA GPU found: jobs run on the CPU.") + QLatin1Char('\n') + note;
+    m_peak->setText(note);
     Q_EMIT refreshed();
 }
 

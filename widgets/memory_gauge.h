@@ -76,6 +76,7 @@ public:
     int interval() const;
     int gaugeCount() const { return m_gauges.size(); }
     MemoryGauge* gauge(int i) const { return m_gauges.value(i); }
+    QString noteText() const; // below the gauges: the peak, and "no GPU" where none is found
 
 public Q_SLOTS:
     void refresh();

@@ -5,6 +5,8 @@
 
 #include <QTabWidget>
 
+class QLabel;
+
 namespace specmoe::widgets {
 
 class ExportableView;
@@ -21,6 +23,11 @@ public:
     ExportableView* currentView() const;
     ReportResult exportReport(const QString& dir, ReportOptions options = {}) const;
 
+    // A message over the views while they have nothing to show: their data is still being
+    // computed, or could not be (error: tinted red). An empty text hides it.
+    void setNotice(const QString& text, bool error = false);
+    QString notice() const;
+
 protected:
     // Adds a view as a tab titled by its viewTitle(); W is a QWidget and an ExportableView.
     template <class W>
@@ -31,9 +38,13 @@ protected:
         return view;
     }
     bool hasTitle() const { return !m_title.isEmpty(); }
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void placeNotice();
+
     QList<ExportableView*> m_views;
+    QLabel* m_notice = nullptr;
     QString m_title, m_defaultTitle;
 };
 

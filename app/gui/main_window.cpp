@@ -52,6 +52,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeView>
 #include <QUrl>
@@ -161,19 +162,31 @@ void MainWindow::registerBuiltinViews()
 qint64 MainWindow::startAnalysis(const QString& traceDir, QWidget* view)
 {
     const qint64 id = m_runner->submit(analyzeSpec(traceDir), makeAnalyzeJob(traceDir));
-    QPointer<QWidget> target(view);
+    QPointer<widgets::TraceSetViews> target(qobject_cast<widgets::TraceSetViews*>(view));
+    // Until the analysis arrives the views are empty: say why there, not only in the log.
+    if (target)
+        target->setNotice(tr("Analysing the routing of this trace set…"));
     auto* context = new QObject(this);
+    connect(m_runner, &JobRunner::jobFailed, context, [id, target](qint64 jobId, const QString& error) {
+        if (jobId == id && target)
+            target->setNotice(tr("The routing analysis of this trace set failed:\n%1").arg(error), true);
+    });
     connect(m_runner, &JobRunner::jobStateChanged, context, [this, id, target, context](qint64 jobId, JobState state) {
         if (jobId != id || !widgets::isTerminal(state))
             return;
         if (state == JobState::Finished && target) {
             const TraceAnalysis analysis = m_runner->result(id).value<TraceAnalysis>();
-            if (auto* views = qobject_cast<widgets::TraceSetViews*>(target.data()); views && analysis.result) {
-                views->setContext(analysis.context);
-                views->setAnalysis(*analysis.result);
+            if (analysis.result) {
+                target->setNotice({});
+                target->setContext(analysis.context);
+                target->setAnalysis(*analysis.result);
             }
+        } else if (state != JobState::Failed && target) { // failures: jobFailed, emitted next
+            target->setNotice(tr("The routing analysis was cancelled: close this tab and open the trace set "
+                                 "again to rerun it."));
         }
-        context->deleteLater();
+        // After jobFailed (emitted right after this state change) has been delivered.
+        QTimer::singleShot(0, context, &QObject::deleteLater);
     });
     return id;
 }
@@ -579,13 +592,26 @@ void MainWindow::refreshWorkspace()
         welcome->setWorkspace(m_workspace.isOpen() ? &m_model->contents() : nullptr);
 }
 
-void MainWindow::addModel(const QString& dir)
+bool MainWindow::addModel(const QString& dir, QString* error)
 {
     if (!m_workspace.isOpen())
-        return;
+        return false;
+    QString problem;
+    try {
+        if (summarizeModel(dir.toStdString()).weightFiles == 0)
+            problem = tr("%1 holds no *.safetensors weight files.").arg(QDir::toNativeSeparators(dir));
+    } catch (const std::exception& e) {
+        problem = QString::fromStdString(e.what());
+    }
+    if (!problem.isEmpty()) {
+        if (error)
+            *error = problem;
+        return false;
+    }
     m_workspace.addModel(dir);
     saveWorkspace();
     refreshWorkspace();
+    return true;
 }
 
 QStringList MainWindow::recentWorkspaces() const
@@ -711,8 +737,11 @@ qint64 MainWindow::startDemo(const QString& root, bool quick)
 void MainWindow::addModelDialog()
 {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Choose a Model Folder"));
-    if (!dir.isEmpty())
-        addModel(dir);
+    QString error;
+    if (!dir.isEmpty() && !addModel(dir, &error))
+        QMessageBox::warning(this, tr("Add Model"),
+                             tr("%1 is not a model folder (config.json and *.safetensors weights).\n\n%2")
+                                 .arg(QDir::toNativeSeparators(dir), error));
 }
 
 // ---- jobs ----

@@ -49,7 +49,9 @@ public:
     const Workspace& workspace() const { return m_workspace; }
     QStringList recentWorkspaces() const;
     void refreshWorkspace();
-    void addModel(const QString& dir);
+    // Adds a model folder to the workspace; a folder that is not one (no readable config.json,
+    // no *.safetensors) is refused with the reason in `error`.
+    bool addModel(const QString& dir, QString* error = nullptr);
 
     // Jobs (what the dialogs start; tests call them directly). Return the job id or 0.
     qint64 startCollection(const CollectParams& params);

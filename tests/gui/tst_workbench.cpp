@@ -14,6 +14,7 @@
 #include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/memory_gauge.h"
+#include "widgets/trace_set_views.h"
 #include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
 
@@ -453,6 +454,17 @@ private Q_SLOTS:
         QCOMPARE(panel.gauge(0)->segments()[0].bytes, 12LL << 30); // allocated
         QCOMPARE(panel.gauge(0)->segments()[1].bytes, 16LL << 30); // reserved
         QVERIFY(panel.gauge(0)->caption().contains(QStringLiteral("20")));
+        QVERIFY(!panel.noteText().contains(QStringLiteral("No CUDA GPU")));
+        // A machine without a GPU: no gauge for one, and a line that says so.
+        panel.setSampler([] {
+            widgets::MemorySnapshot s;
+            s.processResident = 1LL << 30;
+            s.systemTotal = 64LL << 30;
+            s.systemUsed = 8LL << 30;
+            return s;
+        });
+        QCOMPARE(panel.gaugeCount(), 2);
+        QVERIFY2(panel.noteText().contains(QStringLiteral("No CUDA GPU")), qPrintable(panel.noteText()));
         // It refreshes about once a second on its own.
         panel.setInterval(50);
         QSignalSpy refreshed(&panel, &widgets::MemoryPanel::refreshed);
@@ -526,6 +538,45 @@ private Q_SLOTS:
 
         QVERIFY(window.deviceText().contains(QStringLiteral("Device")));
         QVERIFY(window.memoryPanel()->gaugeCount() >= 2);
+    }
+
+    // Add Model refuses a folder that is not a model (it joined the tree as a red entry, and
+    // became the collection dialog's first model) and names the reason.
+    void addModelRefusesAFolderThatIsNotAModel()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Study"), &err), qPrintable(err));
+        QString why;
+        QVERIFY(!window.addModel(tmp.path(), &why));
+        QVERIFY2(why.contains(QStringLiteral("config.json")), qPrintable(why));
+        QVERIFY(window.workspace().models().isEmpty());
+        const QString model = QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral");
+        QVERIFY2(window.addModel(model, &why), qPrintable(why));
+        QCOMPARE(window.workspace().models().size(), 1);
+    }
+
+    // A trace set whose analysis fails (here its shard is missing) says so inside its routing
+    // views: they stayed empty, the reason only in the log.
+    void failedAnalysisIsShownInTheViews()
+    {
+        QTemporaryDir tmp;
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.createWorkspace(tmp.filePath(QStringLiteral("ws")), QStringLiteral("Study"), &err), qPrintable(err));
+        const QString dir = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("broken"));
+        writeFakeTraceSet(dir, 1000, true);
+        window.refreshWorkspace();
+        const QModelIndex i = window.workspaceModel()->indexOf(widgets::WorkspaceEntry::TraceSet, dir);
+        QVERIFY(i.isValid());
+        auto* views = qobject_cast<widgets::TraceSetViews*>(
+            window.openEntry(*window.workspaceModel()->entry(i), QStringLiteral("routing")));
+        QVERIFY(views);
+        QVERIFY(!views->notice().isEmpty()); // while the analysis runs
+        QVERIFY(window.jobRunner()->waitForIdle(30000));
+        QTRY_VERIFY2(views->notice().contains(QStringLiteral("failed")), qPrintable(views->notice()));
+        QVERIFY2(views->notice().contains(QStringLiteral("shard-00000.h5")), qPrintable(views->notice()));
     }
 
     // The training dialog starts with the device of the settings however many trace sets the
