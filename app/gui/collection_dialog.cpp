@@ -367,6 +367,7 @@ void CollectionDialog::modelChanged()
     m_modelOk = false;
     m_modelError.clear();
     m_modelLayers = 0;
+    m_modelPositions = 0;
     m_modelHasTokenizer = false;
     const QString dir = m_model->path();
     if (dir.isEmpty()) {
@@ -385,6 +386,7 @@ void CollectionDialog::modelChanged()
             } else {
                 m_modelOk = true;
                 m_modelLayers = c.numLayers;
+                m_modelPositions = c.maxPositions;
                 m_modelHasTokenizer = !findTokenizer({}, dir.toStdString()).empty();
                 const double params = double(parameterCount(c));
                 // The user's decimal separator, as the data sizes beside it (formattedDataSize).
@@ -580,6 +582,13 @@ Validation CollectionDialog::validate() const
         return {tr("The tokenizer file %1 does not exist.").arg(QDir::toNativeSeparators(tok)), {}};
     if (tok.isEmpty() && !m_modelHasTokenizer && !allIds)
         return {tr("The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids)."), {}};
+    // The collector refuses it once the job has started (core: Collection::readModelConfig).
+    if (m_modelPositions > 0 && m_maxLength->value() > m_modelPositions)
+        return {tr("The maximum sequence length of %1 tokens exceeds the model's %2 positions "
+                   "(max_position_embeddings): lower it to %2 or less.")
+                    .arg(m_maxLength->value())
+                    .arg(m_modelPositions),
+                {}};
     QVector<int> probes;
     if (!parseIntList(m_lookahead->text(), &probes))
         return {tr("Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2."), {}};

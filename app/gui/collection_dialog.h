@@ -71,6 +71,7 @@ private:
     bool m_modelOk = false;
     QString m_modelError;
     qint64 m_modelLayers = 0;
+    qint64 m_modelPositions = 0; // max_position_embeddings (0: not stated)
     bool m_modelHasTokenizer = false;
     bool m_memoryTooLarge = false;
     qint64 m_memoryNeeded = 0;

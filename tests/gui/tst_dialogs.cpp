@@ -152,6 +152,14 @@ private Q_SLOTS:
         QVERIFY(dlg.okButton()->isEnabled());
         QVERIFY(dlg.params().lookahead.empty());
 
+        // Longer sequences than the model's positions (512 here): refused in the dialog, the
+        // job failed right after it started.
+        child<QSpinBox>(&dlg, "maxLength")->setValue(600);
+        QVERIFY(!dlg.okButton()->isEnabled());
+        QVERIFY2(dlg.messageText().contains(QStringLiteral("512")), qPrintable(dlg.messageText()));
+        child<QSpinBox>(&dlg, "maxLength")->setValue(512);
+        QVERIFY2(dlg.okButton()->isEnabled(), qPrintable(dlg.messageText()));
+
         // Missing source path.
         dlg.addSource(source(QStringLiteral("gone"), tmp.filePath(QStringLiteral("missing.jsonl")), SourceFormat::JsonlIds));
         QVERIFY(!dlg.okButton()->isEnabled());
