@@ -3,6 +3,7 @@
 #include "app/gui/collection_dialog.h"
 #include "app/gui/path_edit.h"
 #include "app/gui/token_limit_box.h"
+#include "core/simulate/model_shape.h"
 #include "core/simulate/simulation_file.h"
 #include "core/speculate/prediction_stream.h"
 #include "core/speculate/run_folder.h"
@@ -322,6 +323,31 @@ SimulationSettings SimulationDialog::settings() const
     return s;
 }
 
+// With "The traces' model" chosen, whether core can size an expert from the traces alone
+// (core/simulate/simulate.cpp resolveModel: the manifest's model name is a preset, or a
+// preset has the traces' dims); otherwise the job failed at once, naming the CLI's --model.
+QString SimulationDialog::tracesModelProblem(const QString& traceDir) const
+{
+    if (!m_model->currentData().toString().isEmpty())
+        return {};
+    std::string named;
+    try {
+        const TraceSet set = TraceSet::open(traceDir.toStdString());
+        named = set.model().name;
+        if (simulate::findModelShape(named))
+            return {};
+        const TraceDims& d = set.dims();
+        for (const simulate::ModelShape& s : simulate::modelShapes())
+            if (s.layers == d.layers && s.experts == d.experts && s.topk == d.topk)
+                return {};
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+    return tr("The size of an expert is unknown for the traces' model (%1): under Model, choose a preset "
+              "or a model folder of the workspace.")
+        .arg(named.empty() ? tr("unnamed") : QString::fromStdString(named));
+}
+
 Validation SimulationDialog::validate() const
 {
     const QStringList traces = checkedData(m_traces);
@@ -330,6 +356,8 @@ Validation SimulationDialog::validate() const
     for (const QString& d : traces)
         if (!TraceSet::isTraceFolder(d.toStdString()))
             return {tr("%1 is not a trace set (no manifest.json).").arg(QDir::toNativeSeparators(d)), {}};
+    if (const QString problem = tracesModelProblem(traces.front()); !problem.isEmpty())
+        return {problem, {}};
     QVector<int> ints;
     QVector<double> doubles;
     if (!parseIntList(m_caches->text(), &ints))

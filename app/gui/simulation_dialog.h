@@ -55,6 +55,7 @@ public:
 
 private:
     void hardwareChanged();
+    QString tracesModelProblem(const QString& traceDir) const;
 
     simulate::SimulateParams m_defaults;
     QListWidget* m_traces = nullptr;
