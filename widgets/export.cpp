@@ -80,13 +80,16 @@ bool exportPainted(const QString& path, const QSize& size, double dpi, const Pai
     case ImageFormat::Png: {
         QImage image(size, QImage::Format_ARGB32_Premultiplied);
         image.fill(Qt::white);
-        const int dpm = int(std::lround(dpi / 0.0254));
-        image.setDotsPerMeterX(dpm);
-        image.setDotsPerMeterY(dpm);
         {
             QCPPainter painter(&image);
             paintScaled(painter, size, scale, paint);
         }
+        // Only after painting: a painter on an image of `dpi` draws point-size fonts dpi/96
+        // larger on top of the scale above, and the plots, laid out with screen metrics,
+        // had their titles and axis labels cut at the border.
+        const int dpm = int(std::lround(dpi / 0.0254));
+        image.setDotsPerMeterX(dpm);
+        image.setDotsPerMeterY(dpm);
         if (!image.save(path, "PNG")) {
             setError(error, QObject::tr("Cannot write %1").arg(path));
             return false;

@@ -154,6 +154,29 @@ private Q_SLOTS:
         QCOMPARE(csvField(QStringLiteral("say \"hi\"")), QStringLiteral("\"say \"\"hi\"\"\""));
         QCOMPARE(csvLine({QStringLiteral("x"), QStringLiteral("\n")}), QStringLiteral("x,\"\n\"\n"));
     }
+    // At a resolution above the screen's the picture is the screen's, scaled: nothing runs
+    // off the edge. Fonts were enlarged twice (painter scale and the image's dpi), so the
+    // heatmap's title and axis labels were cut at 144 dpi.
+    void highResolutionKeepsTextInside()
+    {
+        Fixture fx;
+        QTemporaryDir dir;
+        for (const double dpi : {96.0, 144.0, 192.0}) {
+            const QString path = dir.filePath(QStringLiteral("heat-%1.png").arg(dpi));
+            QString error;
+            QVERIFY2(fx.traces->heatmapView()->exportImage(path, QSize(1600, 1000), dpi, &error), qPrintable(error));
+            const QImage img(path);
+            QVERIFY(!img.isNull());
+            int ink = 0; // non-white pixels on the 2 px frame
+            for (int x = 0; x < img.width(); ++x)
+                for (int y : {0, 1, img.height() - 2, img.height() - 1})
+                    ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x : {0, 1, img.width() - 2, img.width() - 1})
+                    ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
+            QVERIFY2(ink == 0, qPrintable(QStringLiteral("%1 dpi: %2 pixels of ink on the border").arg(dpi).arg(ink)));
+        }
+    }
     void everyView()
     {
         Fixture fx;
