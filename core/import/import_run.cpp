@@ -52,6 +52,24 @@ uint64_t pathBytes(const std::string& p)
     return n;
 }
 
+// When an input last changed: its modification time, or the latest of the files in a folder
+// (rewriting a file in place leaves the folder's own time alone), in ns. A regenerated input
+// of the same size (same shapes, other routing) must not pass for the one already imported.
+int64_t pathChanged(const std::string& p)
+{
+    std::error_code ec;
+    fs::file_time_type latest = fs::file_time_type::min();
+    if (!fs::is_directory(p, ec)) {
+        latest = fs::last_write_time(p, ec);
+    } else {
+        for (const auto& e : fs::directory_iterator(p, ec))
+            if (e.is_regular_file(ec))
+                latest = std::max(latest, fs::last_write_time(e.path(), ec));
+    }
+    // The clock's epoch is the library's: only equality across runs matters here.
+    return int64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(latest.time_since_epoch()).count());
+}
+
 // The files or folders an input was read from (several for Megatron's joined JSONL).
 std::vector<std::string> inputPaths(const ImportInput& in)
 {
@@ -431,7 +449,7 @@ private:
             run["pipeline_layers"] = m_params.pipelineLayers;
         for (const ImportInput& in : m_inputs)
             for (const std::string& p : inputPaths(in))
-                run["inputs"].push_back({absolute(p), pathBytes(p)});
+                run["inputs"].push_back({absolute(p), pathBytes(p), pathChanged(p)});
         const std::string runText = run.dump();
         TraceFingerprint fp;
         fp.modelConfigHash = crc32Hex(crc32Update(0, layout.data(), layout.size()));

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -226,4 +227,32 @@ TEST(CliTraceDamage, AnUnreadableImportInputSaysWhy)
         EXPECT_NE(out.find("symbolic links"), std::string::npos) << out;
         EXPECT_FALSE(fs::exists(tmp.file("out")));
     }
+}
+
+// An input written again with other routing but the same shapes has the same size: a rerun
+// took it for the one already imported, kept the old routing and said OK. It is refused as
+// another input unless --overwrite, which then stores the new routing.
+TEST(CliTraceDamage, AReimportOfAnInputWrittenAgainIsNotTakenAsDone)
+{
+    TempDir tmp("cli-trace-damage");
+    const std::string in = npyInput(tmp, "in", 6, {6});
+    const std::string outDir = tmp.file("out");
+    const std::string import = cliPath() + " traces import --format npy --experts 8 --out " + outDir + " " + in + kQuiet;
+    std::string out;
+    ASSERT_EQ(runCommand(import, &out), 0) << out;
+    std::vector<int32_t> other;
+    for (int r = 0; r < 6; ++r)
+        for (int l = 0; l < 2; ++l) {
+            other.push_back(int32_t((r + l + 4) % 8));
+            other.push_back(int32_t((r + l + 5) % 8));
+        }
+    const std::string ids = in + "/expert_ids.npy";
+    const auto before = fs::last_write_time(ids);
+    writeNpy(ids, "<i4", {6, 2, 2}, other);
+    fs::last_write_time(ids, before + std::chrono::seconds(5)); // whatever the clock's resolution
+    EXPECT_EQ(runCommand(import, &out), 1) << out;
+    EXPECT_NE(out.find("another fingerprint"), std::string::npos) << out;
+    ASSERT_EQ(runCommand(import + " --overwrite", &out), 0) << out;
+    ASSERT_EQ(runCommand(cliPath() + " traces export-csv " + outDir + " --seq 0 --layers 0", &out), 0) << out;
+    EXPECT_NE(out.find(",0,4,5\n"), std::string::npos) << out; // row 0, layer 0: experts 4 and 5
 }
