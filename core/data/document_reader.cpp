@@ -209,8 +209,10 @@ bool DocumentReader::openNext()
         m_path = m_files[m_fileIndex++];
         std::error_code ec;
         const fs::path root(m_spec.path);
-        m_rel = fs::is_directory(root, ec) ? fs::relative(m_path, root, ec).generic_string()
-                                           : fs::path(m_path).filename().string();
+        // Document ids go into JSON (manifest, analysis journeys), which takes UTF-8 only; a
+        // file name need not be (Linux allows any bytes): the bytes at fault become '?'.
+        m_rel = sanitizeUtf8(fs::is_directory(root, ec) ? fs::relative(m_path, root, ec).generic_string()
+                                                        : fs::path(m_path).filename().string());
         m_format = resolveFormat(m_spec.format, m_path);
         m_field = m_spec.field.empty() ? defaultField(m_format) : m_spec.field;
         m_line = 1;

@@ -1,4 +1,5 @@
 #include "core/data/source_stats.h"
+#include "core/data/utf8.h"
 
 #include <sstream>
 
@@ -16,7 +17,8 @@ void SourceStats::skip(const std::string& reason, const std::string& where, cons
 {
     ++skipped[reason];
     if (warnings.size() < kMaxWarnings)
-        warnings.push_back(where + ": " + reason + (detail.empty() ? "" : " (" + detail + ")"));
+        // The manifest keeps warnings as JSON strings: a path that is not UTF-8 is sanitized.
+        warnings.push_back(sanitizeUtf8(where + ": " + reason + (detail.empty() ? "" : " (" + detail + ")")));
     else
         ++warningsDropped;
 }

@@ -9,6 +9,7 @@
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -240,4 +241,31 @@ TEST(CorpusBadInput, TokenizerFailureNamesTheDocument)
     } catch (const Error& e) {
         EXPECT_TRUE(has(e.what(), "the document cap must be positive")) << e.what();
     }
+}
+
+// A file name that is not UTF-8 (Linux allows any bytes) went into document ids and skip
+// warnings as is; writing them to JSON then failed with nlohmann's raw
+// "[json.exception.type_error.316] invalid UTF-8 byte" (collect's manifest, analyze's
+// journeys). The bytes at fault become '?'.
+TEST(CorpusBadInput, FileNamesThatAreNotUtf8GiveUtf8IdsAndWarnings)
+{
+    TempDir tmp("corpus-names");
+    writeFile(tmp.file("ok\xff.txt"), "first paragraph of words\n\nsecond paragraph of words\n");
+    writeFile(tmp.file("x\xfe.txt"), "bad \xff text\n");
+    CorpusParams p;
+    p.sources = {parseSourceSpec("a=" + tmp.path() + ":paragraphs")};
+    p.minLength = 1;
+    p.tokenize = [](const std::string&) { return std::vector<int32_t>{1, 2, 3}; };
+    const Corpus c = buildCorpus(p);
+    ASSERT_EQ(c.sequences.size(), 2u);
+    nlohmann::json j;
+    for (const auto& s : c.sequences) {
+        EXPECT_EQ(s.docId.rfind("ok?.txt:", 0), 0u) << s.docId;
+        j["ids"].push_back(s.docId);
+    }
+    ASSERT_EQ(c.stats.size(), 1u);
+    ASSERT_EQ(c.stats[0].warnings.size(), 1u);
+    EXPECT_NE(c.stats[0].warnings[0].find("x?.txt:1: invalid-utf8"), std::string::npos) << c.stats[0].warnings[0];
+    j["warnings"] = c.stats[0].warnings;
+    EXPECT_NO_THROW(j.dump());
 }
