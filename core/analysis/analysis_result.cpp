@@ -158,7 +158,10 @@ void saveAnalysisJson(const AnalysisResult& r, const std::string& path)
         std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
         if (!f)
             throw Error("analysis: cannot write " + tmp);
-        f << nlohmann::json(r).dump();
+        // JSON holds UTF-8 only: text that is not (the trace folder's path, document ids of a
+        // trace whose file names are in another encoding) is written with U+FFFD at the bytes
+        // at fault rather than failing with nlohmann's type_error 316.
+        f << nlohmann::json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         f.flush();
         if (!f)
             throw Error("analysis: write failed for " + tmp);

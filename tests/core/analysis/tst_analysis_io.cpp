@@ -74,6 +74,19 @@ TEST(AnalysisIo, JsonRoundTrip)
     EXPECT_THROW(loadAnalysisJson(tmp.file("missing.json")), Error);
 }
 
+// A trace folder whose path (or a document id) is not UTF-8 made analyze fail with
+// nlohmann's raw "[json.exception.type_error.316] invalid UTF-8 byte"; the bytes at fault
+// are written as U+FFFD.
+TEST(AnalysisIo, TextThatIsNotUtf8IsWrittenWithReplacements)
+{
+    AnalysisResult r = analyze(std::vector<RoutingBlock>{randomBlock(60)}, fullOptions());
+    r.traceDir = "/data/t\xff";
+    TempDir tmp("analysis");
+    ASSERT_NO_THROW(saveAnalysisJson(r, tmp.file("analysis.json")));
+    EXPECT_EQ(loadAnalysisJson(tmp.file("analysis.json")).traceDir, "/data/t\xef\xbf\xbd");
+    EXPECT_FALSE(std::filesystem::exists(tmp.file("analysis.json.tmp")));
+}
+
 TEST(AnalysisIo, CsvTables)
 {
     const AnalysisResult r = analyze(std::vector<RoutingBlock>{randomBlock(30)}, fullOptions());
