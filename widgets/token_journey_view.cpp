@@ -240,9 +240,7 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(m_search->placeholderText()) + 48);
     auto* go = new QPushButton(tr("Search"), this);
     m_searchStatus = new QLabel(this);
-    // Takes the room left in the row and is cut there (full text in the tooltip and the
-    // plot title): its natural width pushed the whole main window wider.
-    m_searchStatus->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_searchStatus->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Sequence:"), this));
@@ -261,7 +259,6 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     controls->addSpacing(12);
     controls->addWidget(m_search);
     controls->addWidget(go);
-    controls->addWidget(m_searchStatus, 1);
 
     m_plot = new QCustomPlot(this);
     stylePlot(m_plot);
@@ -303,7 +300,14 @@ TokenJourneyView::TokenJourneyView(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(m_plot, 1);
-    layout->addWidget(m_hover);
+    // Hover text and search status share the line below the plot, each cut to its share
+    // (full text in the tooltip): at their natural width they pushed the main window wider.
+    auto* bottom = new QHBoxLayout;
+    for (QLabel* l : {m_hover, m_searchStatus})
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    bottom->addWidget(m_hover, 2);
+    bottom->addWidget(m_searchStatus, 1);
+    layout->addLayout(bottom);
 
     connect(m_seqBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setSequence(i); });
     connect(m_rowsBox, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this](int i) { setRows(Rows(i)); });
