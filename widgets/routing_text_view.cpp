@@ -2,6 +2,7 @@
 
 #include "widgets/colormap.h"
 #include "widgets/export.h"
+#include "widgets/view_style.h"
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -199,7 +200,7 @@ bool RoutingTextCanvas::viewportEvent(QEvent* event)
         auto* help = static_cast<QHelpEvent*>(event);
         const long long t = tokenAt(help->pos());
         if (t >= 0)
-            QToolTip::showText(help->globalPos(), tokenToolTip(size_t(t)), viewport());
+            QToolTip::showText(help->globalPos(), hoverToolTip(tokenToolTip(size_t(t))), viewport());
         else
             QToolTip::hideText();
         return true;

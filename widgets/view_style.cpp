@@ -4,6 +4,7 @@
 
 #include <QLabel>
 #include <QMouseEvent>
+#include <QTextDocument>
 #include <QToolTip>
 
 #include <algorithm>
@@ -11,13 +12,18 @@
 
 namespace specmoe::widgets {
 
+QString hoverToolTip(const QString& text)
+{
+    return Qt::convertFromPlainText(text, Qt::WhiteSpaceNormal);
+}
+
 void showHover(QLabel* label, QWidget* anchor, const QMouseEvent* event, const QString& text)
 {
     label->setText(text);
     if (text.isEmpty())
         QToolTip::hideText();
     else
-        QToolTip::showText(event->globalPosition().toPoint(), text, anchor);
+        QToolTip::showText(event->globalPosition().toPoint(), hoverToolTip(text), anchor);
 }
 
 void stylePlot(QCustomPlot* plot)

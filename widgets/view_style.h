@@ -32,6 +32,9 @@ struct AxisBounds {
     double lower = 0, upper = 1, minSize = 1;
 };
 void keepAxisInside(QCPAxis* axis, const AxisBounds& bounds);
+// A hover text as tooltip rich text: token texts such as "<s>" or "<0x0A>" were read as
+// HTML tags (struck through, or gone).
+QString hoverToolTip(const QString& text);
 // Shows a view's hover text in its status label and as a tooltip at the mouse (hides the
 // tooltip when the text is empty). One place for every plot view's mouse-move handler.
 void showHover(QLabel* label, QWidget* anchor, const QMouseEvent* event, const QString& text);

@@ -17,6 +17,7 @@
 #include "widgets/training_metrics_series.h"
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
+#include "widgets/view_style.h"
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
@@ -28,6 +29,7 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QtTest>
 
 #include <cmath>
@@ -387,9 +389,9 @@ private Q_SLOTS:
         view.clearOverlay();
         QCOMPARE(view.overlayCount(), 0);
     }
-    // A search's status line ("...": N of M occurrence(s) shown) takes the room left in the
-    // control row, and the search field keeps its width when its clear button appears: both
-    // made the view, and so the main window, wider.
+    // A search's status line ("...": N of M occurrence(s) shown) takes its share of the line
+    // below the plot, and the search field keeps its width when its clear button appears:
+    // both made the view, and so the main window, wider.
     void journeySearchStatusDoesNotWidenTheView()
     {
         const QString query = QStringLiteral("a-rather-long-token-text-that-someone-searched-for");
@@ -405,6 +407,16 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         QVERIFY2(view.minimumSizeHint().width() <= before,
                  qPrintable(QStringLiteral("%1 > %2").arg(view.minimumSizeHint().width()).arg(before)));
+    }
+    // Hover tooltips show token texts as written: "<s>" was read as HTML (struck through and
+    // gone), "<0x0A>" vanished.
+    void hoverToolTipKeepsTokenText()
+    {
+        const QString hover = QStringLiteral("\"<s>\" (seq 0, pos 0)\nlayer 1: E5 0.58, \"<0x0A>\"");
+        QTextDocument doc;
+        doc.setHtml(hoverToolTip(hover));
+        const QString shown = doc.toPlainText();
+        QVERIFY2(shown.contains(QStringLiteral("\"<s>\"")) && shown.contains(QStringLiteral("\"<0x0A>\"")), qPrintable(shown));
     }
     void journeyAsyncProvider()
     {
