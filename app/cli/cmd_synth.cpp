@@ -62,7 +62,8 @@ int runSynth(const ArgParser& a)
     const bool weights = !a.flagSet("no-weights");
     SyntheticRouting spec = presetRouting(preset, weights, a.getDouble("noise", 0.0, 1.0));
     spec.minLength = spec.maxLength = int(a.getInt("seq-len", 1, 1 << 20));
-    spec.generatedTokens = int(a.getInt("generated", 0, 1 << 20));
+    // More generated tokens than a sequence holds was clamped silently: every token decode.
+    spec.generatedTokens = int(a.getInt("generated", 0, spec.maxLength));
     spec.seed = uint64_t(a.getInt("seed", 0, INT64_MAX));
 
     const std::string settings = preset.name + "|" + std::to_string(tokens) + "|" + std::to_string(spec.maxLength) + "|" +

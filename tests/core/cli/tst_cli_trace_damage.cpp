@@ -256,3 +256,20 @@ TEST(CliTraceDamage, AReimportOfAnInputWrittenAgainIsNotTakenAsDone)
     ASSERT_EQ(runCommand(cliPath() + " traces export-csv " + outDir + " --seq 0 --layers 0", &out), 0) << out;
     EXPECT_NE(out.find(",0,4,5\n"), std::string::npos) << out; // row 0, layer 0: experts 4 and 5
 }
+
+// traces synth --generated beyond --seq-len marked every token generated without a word; it is
+// a usage error naming the option and the accepted range.
+TEST(CliTraceDamage, SynthRefusesMoreGeneratedTokensThanASequenceHolds)
+{
+    TempDir tmp("cli-trace-damage");
+    std::string out;
+    EXPECT_EQ(runCommand(cliPath() + " traces synth --preset olmoe --tokens 1000 --seq-len 100 --generated 600 --out " +
+                             tmp.file("s") + kQuiet,
+                         &out),
+              2)
+        << out;
+    EXPECT_NE(out.find("option --generated: 600 is out of range (accepted: an integer from 0 to 100)"),
+              std::string::npos)
+        << out;
+    EXPECT_FALSE(fs::exists(tmp.file("s")));
+}
