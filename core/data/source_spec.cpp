@@ -1,4 +1,5 @@
 #include "core/data/source_spec.h"
+#include "core/data/utf8.h"
 
 #include "core/util/c_number.h"
 #include "core/util/error.h"
@@ -108,6 +109,9 @@ SourceSpec parseSourceSpec(const std::string& text)
     for (char c : s.name)
         if (std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == '@' || c == '/')
             throw fail("the name may not contain spaces, ':', '@' or '/'");
+    // The name labels every sequence in the manifest, which is JSON: UTF-8 only.
+    if (!isValidUtf8(s.name))
+        throw fail("the name is not UTF-8 text");
     std::string rest = text.substr(eq + 1);
     const auto at = rest.find_last_of('@');
     if (at != std::string::npos) {

@@ -269,3 +269,15 @@ TEST(CorpusBadInput, FileNamesThatAreNotUtf8GiveUtf8IdsAndWarnings)
     j["warnings"] = c.stats[0].warnings;
     EXPECT_NO_THROW(j.dump());
 }
+
+// A source NAME that is not UTF-8 failed later, writing the manifest, with nlohmann's raw
+// type_error 316; it is refused where the --source value is read.
+TEST(CorpusBadInput, SourceNameThatIsNotUtf8IsRefused)
+{
+    try {
+        parseSourceSpec("n\xff=/tmp/x");
+        FAIL() << "accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("the name is not UTF-8 text"), std::string::npos) << e.what();
+    }
+}
