@@ -344,7 +344,9 @@ void SimulationView::drawPanel(Panel panel, const QVector<SimulationCurve>& curv
         y->setRange(0, 1);
         return;
     }
-    const double pad = std::max(1e-9, (xMax - xMin) * 0.05);
+    // One swept value: a range of 1e-9 put every tick on it ("4 4 4 4 4"); show a quarter of
+    // the value (at least 1) either side instead.
+    const double pad = xMax > xMin ? (xMax - xMin) * 0.05 : std::max(1.0, std::abs(xMax) * 0.25);
     x->setRange(xMin - pad, xMax + pad);
     y->setRange(0, panel == HitRatePanel ? 1.02 : std::max(1e-9, yMax * 1.08));
 }

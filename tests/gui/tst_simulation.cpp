@@ -163,6 +163,26 @@ private Q_SLOTS:
         QCOMPARE(csv.readAll().count('\n'), qsizetype(r.rows.size() + 1));
     }
 
+    // A sweep of one cache size and one link: each panel's x axis spans around that value
+    // (it spanned 2e-9 and labelled every tick with the same number).
+    void viewOfOneSettingHasReadableAxes()
+    {
+        simulate::SimulationResult r = tinyResult();
+        std::vector<simulate::SimulationRow> kept;
+        for (const simulate::SimulationRow& row : r.rows)
+            if (row.cacheExperts == 4 && row.linkGBps == 25.0)
+                kept.push_back(row);
+        QVERIFY(!kept.empty());
+        r.rows = kept;
+        SimulationView view;
+        view.resize(1200, 800);
+        view.setResult(r);
+        for (SimulationView::Panel p : {SimulationView::HitRatePanel, SimulationView::TokensPerSecondPanel}) {
+            const QCPRange range = view.panelRect(p)->axis(QCPAxis::atBottom)->range();
+            QVERIFY2(range.size() >= 1.0, qPrintable(QStringLiteral("%1 .. %2").arg(range.lower).arg(range.upper)));
+            QVERIFY(range.contains(p == SimulationView::HitRatePanel ? 4.0 : 25.0));
+        }
+    }
     void viewReadsSimulationJson()
     {
         const simulate::SimulationResult r = tinyResult();
