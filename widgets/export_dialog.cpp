@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -27,6 +28,7 @@ ExportDialog::ExportDialog(Mode mode, const QString& suggestedPath, QWidget* par
     setWindowTitle(mode == Mode::Image ? tr("Export image") : mode == Mode::Csv ? tr("Export data") : tr("Export report"));
     auto* form = new QFormLayout;
     m_path = new QLineEdit(suggestedPath, this);
+    m_path->setMinimumWidth(m_path->fontMetrics().averageCharWidth() * 48); // a path, not a name
     auto* browseButton = new QPushButton(tr("Browse..."), this);
     auto* pathRow = new QHBoxLayout;
     pathRow->addWidget(m_path, 1);
@@ -42,6 +44,15 @@ ExportDialog::ExportDialog(Mode mode, const QString& suggestedPath, QWidget* par
             connect(m_format, QOverload<int>::of(&QComboBox::currentIndexChanged), this, [this] {
                 QFileInfo fi(m_path->text());
                 m_path->setText(fi.dir().filePath(fi.completeBaseName() + QLatin1Char('.') + m_format->currentData().toString()));
+            });
+            // The export follows the file's suffix: the format shown follows it too (typed or
+            // browsed, "x.svg" went on showing "PNG image").
+            connect(m_path, &QLineEdit::textChanged, this, [this](const QString& text) {
+                const int i = m_format->findData(QFileInfo(text).suffix().toLower());
+                if (i >= 0) {
+                    const QSignalBlocker block(m_format);
+                    m_format->setCurrentIndex(i);
+                }
             });
         }
         m_width = new QSpinBox(this);

@@ -3,6 +3,7 @@
 #include "tests/support/views_demo_data.h"
 #include "widgets/comparison_table_view.h"
 #include "widgets/export.h"
+#include "widgets/export_dialog.h"
 #include "widgets/report_writer.h"
 #include "widgets/trace_set_views.h"
 #include "widgets/training_metrics_series.h"
@@ -10,9 +11,11 @@
 #include "widgets/usage_heatmap_view.h"
 #include "widgets/view_qcustomplot.h"
 
+#include <QComboBox>
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
+#include <QLineEdit>
 #include <QPainter>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -154,6 +157,24 @@ private Q_SLOTS:
         QCOMPARE(csvField(QStringLiteral("say \"hi\"")), QStringLiteral("\"say \"\"hi\"\"\""));
         QCOMPARE(csvLine({QStringLiteral("x"), QStringLiteral("\n")}), QStringLiteral("x,\"\n\"\n"));
     }
+    // The image dialog's format follows the file's suffix (the export does): "x.svg" typed
+    // or browsed went on showing "PNG image".
+    void imageDialogFormatFollowsTheSuffix()
+    {
+        ExportDialog dlg(ExportDialog::Mode::Image, QStringLiteral("/tmp/view.png"));
+        auto* path = dlg.findChild<QLineEdit*>();
+        auto* format = dlg.findChild<QComboBox*>();
+        QVERIFY(path && format);
+        QCOMPARE(format->currentData().toString(), QStringLiteral("png"));
+        path->setText(QStringLiteral("/tmp/view.svg"));
+        QCOMPARE(format->currentData().toString(), QStringLiteral("svg"));
+        path->setText(QStringLiteral("/tmp/view.PDF"));
+        QCOMPARE(format->currentData().toString(), QStringLiteral("pdf"));
+        // And the other way round, as before.
+        format->setCurrentIndex(format->findData(QStringLiteral("png")));
+        QCOMPARE(dlg.path(), QStringLiteral("/tmp/view.png"));
+    }
+
     // At a resolution above the screen's the picture is the screen's, scaled: nothing runs
     // off the edge. Fonts were enlarged twice (painter scale and the image's dpi), so the
     // heatmap's title and axis labels were cut at 144 dpi.
