@@ -9,18 +9,49 @@
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
+#include <ctime>
 #include <initializer_list>
 #include <unistd.h>
 
 namespace {
 
 std::atomic<int> g_stop{0}; // the signal that asked to stop, 0 = none
+std::atomic<long long> g_firstStopNs{0}; // when it came (CLOCK_MONOTONIC)
 
-extern "C" void onStopSignal(int sig) { g_stop = sig; }
+// A second stop signal this long after the first exits at once: the user's way out of a
+// command stuck where it does not poll the flag (inside a library call). Signals closer
+// together are one request: a terminal's Ctrl-C reaches torchrun's workers beside the
+// SIGTERM torchrun forwards, and scancel signals every process of a step.
+constexpr long long kForceAfterNs = 2'000'000'000LL;
+
+long long monotonicNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts); // async-signal-safe
+    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+void say(const char* text) { [[maybe_unused]] ssize_t n = ::write(2, text, std::strlen(text)); }
+
+extern "C" void onStopSignal(int sig)
+{
+    const long long now = monotonicNs();
+    if (g_stop.load() == 0) {
+        g_firstStopNs = now;
+        g_stop = sig;
+        say("specmoe: stopping after the work in hand (a second signal 2 s or more from now exits at once)\n");
+        return;
+    }
+    if (now - g_firstStopNs.load() < kForceAfterNs)
+        return;
+    // Files are written to a temporary name and renamed: as after kill -9, a rerun resumes.
+    say("specmoe: second stop signal: exiting now without a clean stop; rerun the same command to resume\n");
+    ::_exit(128 + sig);
+}
 
 // SIGINT, SIGTERM and SIGHUP (a closed terminal or ssh session) ask for a clean stop: long
 // commands poll the flag, finish the unit of work in hand (a collection stores what it
-// routed as a last complete shard) and exit 3, resumable. A signal the parent set to be
+// routed as a last complete shard) and exit 3, resumable; a second one 2 s later, 128 + sig. A signal the parent set to be
 // ignored stays ignored (`nohup`, background jobs of a script). SIGXFSZ is ignored: past
 // `ulimit -f` a write then fails with EFBIG and the command reports it (exit 1) instead of
 // the process dying in the middle of a shard.
