@@ -97,11 +97,15 @@ bool exportPainted(const QString& path, const QSize& size, double dpi, const Pai
         return true;
     }
     case ImageFormat::Svg: {
+        // Fonts follow the device's resolution on top of the painter's scale (as the PNG's
+        // did): draw at 96 dpi and state the physical size (size / dpi inches) through the
+        // device size instead; the viewBox stays `size` pixels.
         QSvgGenerator svg;
         svg.setFileName(path);
-        svg.setSize(size);
+        svg.setSize(QSize(std::max(1, int(std::lround(size.width() / scale))),
+                          std::max(1, int(std::lround(size.height() / scale)))));
         svg.setViewBox(QRect(QPoint(0, 0), size));
-        svg.setResolution(int(std::lround(dpi)));
+        svg.setResolution(96);
         svg.setTitle(QFileInfo(path).completeBaseName());
         svg.setDescription(QObject::tr("SpecMoE Workbench export"));
         QCPPainter painter;
@@ -119,7 +123,9 @@ bool exportPainted(const QString& path, const QSize& size, double dpi, const Pai
     }
     case ImageFormat::Pdf: {
         QPdfWriter pdf(path);
-        pdf.setResolution(int(std::lround(dpi)));
+        // The page is size / dpi inches; drawn at 96 dpi its pixels are the logical canvas,
+        // so fonts are not enlarged twice (device resolution and painter scale).
+        pdf.setResolution(96);
         pdf.setCreator(QObject::tr("SpecMoE Workbench"));
         pdf.setTitle(QFileInfo(path).completeBaseName());
         const QPageSize pageSize(QSizeF(size.width() / dpi, size.height() / dpi), QPageSize::Inch,
@@ -130,9 +136,9 @@ bool exportPainted(const QString& path, const QSize& size, double dpi, const Pai
             setError(error, QObject::tr("Cannot write %1").arg(path));
             return false;
         }
-        // The PDF device measures in dots at the writer's resolution.
+        // The PDF device measures in dots at the writer's resolution: the logical canvas.
         const QRect page = pdf.pageLayout().paintRectPixels(pdf.resolution());
-        paintScaled(painter, page.size().isEmpty() ? size : page.size(), scale, paint);
+        paintScaled(painter, page.size().isEmpty() ? size : page.size(), 1.0, paint);
         painter.end();
         return true;
     }

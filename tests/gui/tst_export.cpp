@@ -176,26 +176,41 @@ private Q_SLOTS:
     }
 
     // At a resolution above the screen's the picture is the screen's, scaled: nothing runs
-    // off the edge. Fonts were enlarged twice (painter scale and the image's dpi), so the
-    // heatmap's title and axis labels were cut at 144 dpi.
+    // off the edge. Fonts were enlarged twice (painter scale and the device's dpi), so the
+    // heatmap's title and axis labels were cut at 144 dpi, in the PNG and the SVG alike.
     void highResolutionKeepsTextInside()
     {
         Fixture fx;
         QTemporaryDir dir;
+        const QSize size(1600, 1000);
         for (const double dpi : {96.0, 144.0, 192.0}) {
-            const QString path = dir.filePath(QStringLiteral("heat-%1.png").arg(dpi));
             QString error;
-            QVERIFY2(fx.traces->heatmapView()->exportImage(path, QSize(1600, 1000), dpi, &error), qPrintable(error));
-            const QImage img(path);
-            QVERIFY(!img.isNull());
-            int ink = 0; // non-white pixels on the 2 px frame
-            for (int x = 0; x < img.width(); ++x)
-                for (int y : {0, 1, img.height() - 2, img.height() - 1})
-                    ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
-            for (int y = 0; y < img.height(); ++y)
-                for (int x : {0, 1, img.width() - 2, img.width() - 1})
-                    ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
-            QVERIFY2(ink == 0, qPrintable(QStringLiteral("%1 dpi: %2 pixels of ink on the border").arg(dpi).arg(ink)));
+            const QString png = dir.filePath(QStringLiteral("heat-%1.png").arg(dpi));
+            QVERIFY2(fx.traces->heatmapView()->exportImage(png, size, dpi, &error), qPrintable(error));
+            checkPng(png, size, dpi);
+            const QString svg = dir.filePath(QStringLiteral("heat-%1.svg").arg(dpi));
+            QVERIFY2(fx.traces->heatmapView()->exportImage(svg, size, dpi, &error), qPrintable(error));
+            checkSvg(svg, size);
+            QImage drawn(size, QImage::Format_ARGB32);
+            drawn.fill(Qt::white);
+            {
+                QPainter p(&drawn);
+                QSvgRenderer(svg).render(&p);
+            }
+            for (const auto& [what, img] : {std::pair{QStringLiteral("PNG"), QImage(png)}, std::pair{QStringLiteral("SVG"), drawn}}) {
+                QCOMPARE(img.size(), size);
+                int ink = 0; // non-white pixels on the 2 px frame
+                for (int x = 0; x < img.width(); ++x)
+                    for (int y : {0, 1, img.height() - 2, img.height() - 1})
+                        ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
+                for (int y = 0; y < img.height(); ++y)
+                    for (int x : {0, 1, img.width() - 2, img.width() - 1})
+                        ink += img.pixel(x, y) != qRgb(255, 255, 255) ? 1 : 0;
+                QVERIFY2(ink == 0, qPrintable(QStringLiteral("%1 at %2 dpi: %3 pixels of ink on the border").arg(what).arg(dpi).arg(ink)));
+            }
+            const QString pdf = dir.filePath(QStringLiteral("heat-%1.pdf").arg(dpi));
+            QVERIFY2(fx.traces->heatmapView()->exportImage(pdf, size, dpi, &error), qPrintable(error));
+            checkPdf(pdf, size, dpi); // still size / dpi inches
         }
     }
     void everyView()
