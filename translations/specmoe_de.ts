@@ -89,43 +89,43 @@
         <translation>Ungültige Auflösung %1 dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="91"/>
-        <location filename="../widgets/export.cpp" line="106"/>
-        <location filename="../widgets/export.cpp" line="112"/>
-        <location filename="../widgets/export.cpp" line="127"/>
+        <location filename="../widgets/export.cpp" line="94"/>
+        <location filename="../widgets/export.cpp" line="113"/>
+        <location filename="../widgets/export.cpp" line="119"/>
+        <location filename="../widgets/export.cpp" line="136"/>
         <source>Cannot write %1</source>
         <translation>%1 kann nicht geschrieben werden</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="103"/>
+        <location filename="../widgets/export.cpp" line="110"/>
         <source>SpecMoE Workbench export</source>
         <translation>SpecMoE-Workbench-Export</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="120"/>
+        <location filename="../widgets/export.cpp" line="129"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="139"/>
+        <location filename="../widgets/export.cpp" line="148"/>
         <source>Unknown image format of %1 (use .png, .svg or .pdf)</source>
         <translation>Unbekanntes Bildformat von %1 (verwenden Sie .png, .svg oder .pdf)</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="146"/>
+        <location filename="../widgets/export.cpp" line="155"/>
         <source>No plot to export</source>
         <translation>Kein Diagramm zum Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="263"/>
-        <location filename="../widgets/export.cpp" line="268"/>
+        <location filename="../widgets/export.cpp" line="272"/>
+        <location filename="../widgets/export.cpp" line="277"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112"/>
-        <location filename="../widgets/export_dialog.cpp" line="127"/>
-        <location filename="../widgets/export_dialog.cpp" line="144"/>
+        <location filename="../widgets/export_dialog.cpp" line="123"/>
+        <location filename="../widgets/export_dialog.cpp" line="138"/>
+        <location filename="../widgets/export_dialog.cpp" line="155"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -784,27 +784,27 @@
         <translation>Hidden-State-Merkmale pro Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den versteckten Zustand lesen. Teile mit &apos;+&apos; verbunden: gate_logits:D (die Logits der nächsten D Gates, D x Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen jedes Routers, Schichten x Experten Werte), full (die Router-Eingabe selbst, Werte in der versteckten Größe: für Studien an einer Stichprobe von Tokens). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten, versteckte Größe 4096) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>Wählen Sie einen Checkpoint-Ordner im Hugging-Face-Hub-Layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 oder gpt-oss (docs/models.md).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>%1 layers</source>
         <translation>%1 Schichten</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="398"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%1 von %2 Schichten MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
         <source>, a shared expert</source>
         <translation>, ein geteilter Experte</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdatei.</numerusform>
@@ -812,7 +812,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
@@ -820,7 +820,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält weder tokenizer.model noch tokenizer.json: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
@@ -945,142 +945,147 @@
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="394"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="393"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="456"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="457"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="585"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="587"/>
+        <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
+        <translation>Die maximale Sequenzlänge von %1 Tokens übersteigt die %2 Positionen des Modells (max_position_embeddings): Senken Sie sie auf %2 oder weniger.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="608"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="604"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="622"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -1484,187 +1489,204 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>Routing</source>
         <translation>Routing</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="138"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/main_window.cpp" line="146"/>
         <source>Simulation</source>
         <translation>Simulation</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="184"/>
+        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <source>Analysing the routing of this trace set…</source>
+        <translation>Das Routing dieses Trace-Satzes wird analysiert…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <source>The routing analysis of this trace set failed:
+%1</source>
+        <translation>Die Routing-Analyse dieses Trace-Satzes ist fehlgeschlagen:
+%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="185"/>
+        <source>The routing analysis was cancelled: close this tab and open the trace set again to rerun it.</source>
+        <translation>Die Routing-Analyse wurde abgebrochen: Schließen Sie diesen Tab und öffnen Sie den Trace-Satz erneut, um sie neu zu starten.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;New Workspace…</source>
         <translation>&amp;Neuer Arbeitsbereich…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>&amp;Open Workspace…</source>
         <translation>Arbeitsbereich ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="203"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>&amp;Demo-Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>&amp;Close Workspace</source>
         <translation>Arbeitsbereich &amp;schließen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>Add &amp;Model…</source>
         <translation>&amp;Modell hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="200"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205"/>
+        <location filename="../app/gui/main_window.cpp" line="218"/>
         <source>New &amp;Collection…</source>
         <translation>Neue &amp;Sammlung…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="208"/>
+        <location filename="../app/gui/main_window.cpp" line="221"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>Routing-Traces eines Modells auf einem Korpus sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="223"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>Trace-Satz neu &amp;aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="212"/>
+        <location filename="../app/gui/main_window.cpp" line="225"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>Einen Trace-Satz mit anderer Shard-Größe neu schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214"/>
+        <location filename="../app/gui/main_window.cpp" line="227"/>
         <source>&amp;Import Traces…</source>
         <translation>Traces &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>Routing-Traces aus vLLM, SGLang, Megatron-Core oder NumPy-Arrays importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="218"/>
+        <location filename="../app/gui/main_window.cpp" line="231"/>
         <source>New &amp;Training…</source>
         <translation>Neues &amp;Training…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="221"/>
+        <location filename="../app/gui/main_window.cpp" line="234"/>
         <source>Train expert predictors on trace sets</source>
         <translation>Experten-Prädiktoren auf Trace-Sätzen trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="223"/>
+        <location filename="../app/gui/main_window.cpp" line="236"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>Prädiktor &amp;bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="225"/>
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>Den besten Prädiktor des gewählten Laufs und die Baselines auf der Testaufteilung bewerten</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="227"/>
+        <location filename="../app/gui/main_window.cpp" line="240"/>
         <source>E&amp;xport Predictor…</source>
         <translation>Prädiktor e&amp;xportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229"/>
+        <location filename="../app/gui/main_window.cpp" line="242"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>Den besten Prädiktor des gewählten Laufs für eine Inferenz-Engine schreiben</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="232"/>
+        <location filename="../app/gui/main_window.cpp" line="245"/>
         <source>&amp;Simulate Expert Cache…</source>
         <translation>Experten-Cache &amp;simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="234"/>
+        <location filename="../app/gui/main_window.cpp" line="247"/>
         <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
         <translation>Trace-Sätze durch den Experten-Cache einer Offloading-Engine abspielen: was das Vorabladen eines Prädiktors an Trefferquote und Tokens/s bringt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="251"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="242"/>
+        <location filename="../app/gui/main_window.cpp" line="255"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>&amp;Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262"/>
+        <location filename="../app/gui/main_window.cpp" line="275"/>
         <source>Workspace</source>
         <translation>Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="301"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="294"/>
+        <location filename="../app/gui/main_window.cpp" line="307"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="302"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="327"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="317"/>
+        <location filename="../app/gui/main_window.cpp" line="330"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328"/>
+        <location filename="../app/gui/main_window.cpp" line="341"/>
         <source>&amp;Run</source>
         <translation>A&amp;usführen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="339"/>
+        <location filename="../app/gui/main_window.cpp" line="352"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="358"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
+        <location filename="../app/gui/main_window.cpp" line="361"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="380"/>
+        <location filename="../app/gui/main_window.cpp" line="393"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>Gerät: CPU, %n Thread</numerusform>
@@ -1672,12 +1694,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="397"/>
         <source>Device: %1 (%2)</source>
         <translation>Gerät: %1 (%2)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="385"/>
+        <location filename="../app/gui/main_window.cpp" line="398"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>Geräte: %n GPU (%1, je %2)</numerusform>
@@ -1685,27 +1707,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412"/>
+        <location filename="../app/gui/main_window.cpp" line="425"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="413"/>
+        <location filename="../app/gui/main_window.cpp" line="426"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="415"/>
+        <location filename="../app/gui/main_window.cpp" line="428"/>
         <source>No workspace open</source>
         <translation>Kein Arbeitsbereich geöffnet</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="424"/>
+        <location filename="../app/gui/main_window.cpp" line="437"/>
         <source>No jobs running</source>
         <translation>Keine laufenden Aufträge</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="427"/>
+        <location filename="../app/gui/main_window.cpp" line="440"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n Auftrag läuft</numerusform>
@@ -1713,7 +1735,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="429"/>
+        <location filename="../app/gui/main_window.cpp" line="442"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n wartend</numerusform>
@@ -1722,179 +1744,198 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="67"/>
-        <location filename="../app/gui/main_window.cpp" line="616"/>
-        <location filename="../app/gui/main_window.cpp" line="660"/>
-        <location filename="../app/gui/main_window.cpp" line="1109"/>
+        <location filename="../app/gui/main_window.cpp" line="642"/>
+        <location filename="../app/gui/main_window.cpp" line="686"/>
+        <location filename="../app/gui/main_window.cpp" line="1138"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="632"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="640"/>
+        <location filename="../app/gui/main_window.cpp" line="666"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="644"/>
-        <location filename="../app/gui/main_window.cpp" line="650"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="676"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="644"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="655"/>
+        <location filename="../app/gui/main_window.cpp" line="681"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
-        <location filename="../app/gui/main_window.cpp" line="673"/>
-        <location filename="../app/gui/main_window.cpp" line="693"/>
+        <location filename="../app/gui/main_window.cpp" line="696"/>
+        <location filename="../app/gui/main_window.cpp" line="699"/>
+        <location filename="../app/gui/main_window.cpp" line="719"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="674"/>
+        <location filename="../app/gui/main_window.cpp" line="700"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="678"/>
+        <location filename="../app/gui/main_window.cpp" line="704"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="679"/>
+        <location filename="../app/gui/main_window.cpp" line="705"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="465"/>
-        <location filename="../app/gui/main_window.cpp" line="691"/>
-        <location filename="../app/gui/main_window.cpp" line="703"/>
+        <location filename="../app/gui/main_window.cpp" line="478"/>
+        <location filename="../app/gui/main_window.cpp" line="717"/>
+        <location filename="../app/gui/main_window.cpp" line="729"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="462"/>
+        <location filename="../app/gui/main_window.cpp" line="475"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 ist weder ein Arbeitsbereich noch ein Demo-Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="703"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
+        <source>%1 holds no *.safetensors weight files.</source>
+        <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="729"/>
         <source>Demo (quick)</source>
         <translation>Demo (schnell)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="713"/>
+        <location filename="../app/gui/main_window.cpp" line="739"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="887"/>
+        <location filename="../app/gui/main_window.cpp" line="742"/>
+        <source>Add Model</source>
+        <translation>Modell hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="743"/>
+        <source>%1 is not a model folder (config.json and *.safetensors weights).
+
+%2</source>
+        <translation>%1 ist kein Modellordner (config.json und *.safetensors-Gewichte).
+
+%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="916"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="889"/>
+        <location filename="../app/gui/main_window.cpp" line="918"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="999"/>
+        <location filename="../app/gui/main_window.cpp" line="1028"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1000"/>
+        <location filename="../app/gui/main_window.cpp" line="1029"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1001"/>
+        <location filename="../app/gui/main_window.cpp" line="1030"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1088"/>
+        <location filename="../app/gui/main_window.cpp" line="1117"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1089"/>
+        <location filename="../app/gui/main_window.cpp" line="1118"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1119"/>
+        <location filename="../app/gui/main_window.cpp" line="1148"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1192"/>
+        <location filename="../app/gui/main_window.cpp" line="1221"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1194"/>
+        <location filename="../app/gui/main_window.cpp" line="1223"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1197"/>
+        <location filename="../app/gui/main_window.cpp" line="1226"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1199"/>
+        <location filename="../app/gui/main_window.cpp" line="1228"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1200"/>
+        <location filename="../app/gui/main_window.cpp" line="1229"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>Experten-Cache darauf simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1204"/>
+        <location filename="../app/gui/main_window.cpp" line="1233"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1206"/>
+        <location filename="../app/gui/main_window.cpp" line="1235"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1208"/>
+        <location filename="../app/gui/main_window.cpp" line="1237"/>
         <source>Simulate Its Prefetching…</source>
         <translation>Sein Vorabladen simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1212"/>
+        <location filename="../app/gui/main_window.cpp" line="1241"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1217"/>
+        <location filename="../app/gui/main_window.cpp" line="1246"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1238"/>
+        <location filename="../app/gui/main_window.cpp" line="1267"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1239"/>
+        <location filename="../app/gui/main_window.cpp" line="1268"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2086,292 +2127,302 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="91"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="92"/>
         <source>Simulate an Expert Cache</source>
         <translation>Experten-Cache simulieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="95"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="96"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>Test (worauf kein Prädiktor trainiert oder seine Epoche gewählt hat)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>Validation</source>
         <translation>Validierung</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="108"/>
         <source>All sequences</source>
         <translation>Alle Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="115"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="116"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>Gemeinsam dekodierte Sequenzen: eine Schicht braucht die Vereinigung ihrer Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Trace sets:</source>
         <translation>Trace-Sätze:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Split:</source>
         <translation>Aufteilung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
         <source>Batch (sequences):</source>
         <translation>Batch (Sequenzen):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
         <source>Tokens replayed at most:</source>
         <translation>Höchstens abgespielte Tokens:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="125"/>
         <source>Engine</source>
         <translation>Engine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
         <source>The traces&apos; model</source>
         <translation>Das Modell der Traces</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="129"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
         <source>Preset: %1</source>
         <translation>Voreinstellung: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="131"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
         <source>Folder: %1</source>
         <translation>Ordner: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="147"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
         <source>From the hardware profile</source>
         <translation>Aus dem Hardwareprofil</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
         <source>Measured here: our runtime on %1</source>
         <translation>Hier gemessen: unsere Laufzeit auf %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
         <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
         <translation>Misst vor der Wiedergabe einen Decode-Schritt des Batches durch den Vorwärtsdurchlauf des Checkpoints auf dem Gerät unten und verwendet dessen Zeit pro Schicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
         <source>half the experts</source>
         <translation>die Hälfte der Experten</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>Static hot set</source>
         <translation>Statische Hot-Menge</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>Belady (optimal)</source>
         <translation>Belady (optimal)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="166"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>Vorab geladene Experten behalten, bis ihre Schicht gelaufen ist</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Model:</source>
         <translation>Modell:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
         <source>Expert storage:</source>
         <translation>Speicherung der Experten:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
         <source>Hardware:</source>
         <translation>Hardware:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Compute time per layer:</source>
         <translation>Rechenzeit pro Schicht:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>Cache-Größen (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
         <source>Cache budgets (GB):</source>
         <translation>Cache-Budgets (GB):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="176"/>
         <source>Replacement:</source>
         <translation>Verdrängung:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
         <source>Prefetching</source>
         <translation>Vorabladen</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
         <source>no prefetch (lower bound)</source>
         <translation>kein Vorabladen (untere Schranke)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="187"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>Orakel: das wahre Routing (obere Schranke der Vorhersage)</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
         <source>baseline: %1</source>
         <translation>Vergleichsverfahren: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="196"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
         <source>trained run: %1</source>
         <translation>trainierter Lauf: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
         <source>top-k of the model</source>
         <translation>Top-k des Modells</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
         <source>the hardware&apos;s link</source>
         <translation>die Verbindung der Hardware</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Predictors:</source>
         <translation>Prädiktoren:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Horizons h (layers ahead):</source>
         <translation>Horizonte h (Schichten voraus):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
         <source>Budgets m (experts per layer):</source>
         <translation>Budgets m (Experten pro Schicht):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>Bandbreiten der Verbindung (GB/s):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
         <source>Where trained runs predict, and where the compute time per layer is measured</source>
         <translation>Wo trainierte Läufe vorhersagen und wo die Rechenzeit pro Schicht gemessen wird</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="212"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="213"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="218"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="219"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>Ordner (simulation.json, simulation.csv):</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="268"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="269"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>Verbindung %1 GB/s, %2 µs pro Übertragung; GPU-Speicher %3 GB/s, %4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="329"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <source>The size of an expert is unknown for the traces&apos; model (%1): under Model, choose a preset or a model folder of the workspace.</source>
+        <translation>Die Größe eines Experten ist für das Modell der Traces (%1) unbekannt: Wählen Sie unter „Modell“ eine Voreinstellung oder einen Modellordner des Arbeitsbereichs.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <source>unnamed</source>
+        <translation>unbenannt</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
         <source>Choose the trace sets to replay.</source>
         <translation>Wählen Sie die abzuspielenden Trace-Sätze.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="332"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="358"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="336"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="364"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>Cache-Größen: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="338"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="366"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>Cache-Budgets: GB-Zahlen über 0, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="371"/>
         <source>Choose at least one replacement policy.</source>
         <translation>Wählen Sie mindestens eine Verdrängungsstrategie.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="373"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>Horizonte: eine oder mehrere ganze Zahlen von Schichten voraus (1 = die nächste Schicht).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="347"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="375"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>Budgets: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt (leer: Top-k).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="349"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>Bandbreiten: GB/s-Zahlen über 0, durch Kommas getrennt (leer: die der Hardware).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="380"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="354"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="382"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>Der Ordner enthält eine Simulation; sie wird ersetzt.</translation>
     </message>
@@ -2919,22 +2970,22 @@
         <translation>Modellvergleich: Validierungsmetriken</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="71"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="72"/>
         <source>All predicted layers</source>
         <translation>Alle vorhergesagten Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="78"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="79"/>
         <source>Predicted layer %1</source>
         <translation>Vorhergesagte Schicht %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="93"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="94"/>
         <source>Model comparison</source>
         <translation>Modellvergleich</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="103"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="104"/>
         <source>%1, predicted layer %2</source>
         <translation>%1, vorhergesagte Schicht %2</translation>
     </message>
@@ -2942,90 +2993,90 @@
 <context>
     <name>specmoe::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
-        <location filename="../widgets/export_dialog.cpp" line="82"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>Export image</source>
         <translation>Bild exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
-        <location filename="../widgets/export_dialog.cpp" line="80"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
         <source>Export data</source>
         <translation>Daten exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
         <source>Export report</source>
         <translation>Bericht exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="30"/>
+        <location filename="../widgets/export_dialog.cpp" line="32"/>
         <source>Browse...</source>
         <translation>Durchsuchen...</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34"/>
+        <location filename="../widgets/export_dialog.cpp" line="36"/>
         <source>Folder:</source>
         <translation>Ordner:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34"/>
+        <location filename="../widgets/export_dialog.cpp" line="36"/>
         <source>File:</source>
         <translation>Datei:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="38"/>
+        <location filename="../widgets/export_dialog.cpp" line="40"/>
         <source>PNG image</source>
         <translation>PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="39"/>
+        <location filename="../widgets/export_dialog.cpp" line="41"/>
         <source>SVG vector image</source>
         <translation>SVG-Vektorbild</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="40"/>
+        <location filename="../widgets/export_dialog.cpp" line="42"/>
         <source>PDF document</source>
         <translation>PDF-Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="41"/>
+        <location filename="../widgets/export_dialog.cpp" line="43"/>
         <source>Format:</source>
         <translation>Format:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="56"/>
-        <location filename="../widgets/export_dialog.cpp" line="57"/>
+        <location filename="../widgets/export_dialog.cpp" line="67"/>
+        <location filename="../widgets/export_dialog.cpp" line="68"/>
         <source> px</source>
         <translation> px</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="58"/>
+        <location filename="../widgets/export_dialog.cpp" line="69"/>
         <source> dpi</source>
         <translation> dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="62"/>
+        <location filename="../widgets/export_dialog.cpp" line="73"/>
         <source>Size:</source>
         <translation>Größe:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="63"/>
+        <location filename="../widgets/export_dialog.cpp" line="74"/>
         <source>Resolution:</source>
         <translation>Auflösung:</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78"/>
+        <location filename="../widgets/export_dialog.cpp" line="89"/>
         <source>Report folder</source>
         <translation>Berichtsordner</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="80"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83"/>
+        <location filename="../widgets/export_dialog.cpp" line="94"/>
         <source>Images (*.png *.svg *.pdf)</source>
         <translation>Bilder (*.png *.svg *.pdf)</translation>
     </message>
@@ -3251,230 +3302,235 @@
 <context>
     <name>specmoe::widgets::MemoryPanel</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="184"/>
+        <location filename="../widgets/memory_gauge.cpp" line="186"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="185"/>
+        <location filename="../widgets/memory_gauge.cpp" line="187"/>
         <source>Allocated by this process</source>
         <translation>Von diesem Prozess belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="186"/>
+        <location filename="../widgets/memory_gauge.cpp" line="188"/>
         <source>Reserved by this process</source>
         <translation>Von diesem Prozess reserviert</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="187"/>
+        <location filename="../widgets/memory_gauge.cpp" line="189"/>
         <source>Used on the device</source>
         <translation>Auf dem Gerät belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="190"/>
+        <location filename="../widgets/memory_gauge.cpp" line="192"/>
         <source>Workbench process</source>
         <translation>Workbench-Prozess</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="191"/>
+        <location filename="../widgets/memory_gauge.cpp" line="193"/>
         <source>Resident memory</source>
         <translation>Residenter Speicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="193"/>
+        <location filename="../widgets/memory_gauge.cpp" line="195"/>
         <source>System memory</source>
         <translation>Systemspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="194"/>
+        <location filename="../widgets/memory_gauge.cpp" line="196"/>
         <source>This process</source>
         <translation>Dieser Prozess</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="195"/>
+        <location filename="../widgets/memory_gauge.cpp" line="197"/>
         <source>Used by all processes</source>
         <translation>Von allen Prozessen belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="199"/>
+        <location filename="../widgets/memory_gauge.cpp" line="201"/>
         <source>Peak resident memory of the workbench: %1</source>
         <translation>Höchster residenter Speicher der Workbench: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_gauge.cpp" line="204"/>
+        <source>No CUDA GPU found: jobs run on the CPU.</source>
+        <translation>Keine CUDA-GPU gefunden: Aufträge laufen auf der CPU.</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="104"/>
         <source>Transition from layer:</source>
         <translation>Übergang ab Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>distance:</source>
         <translation>Distanz:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
         <source>Co-activation layer:</source>
         <translation>Schicht der Ko-Aktivierung:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
         <source>Expert at layer l + d</source>
         <translation>Experte in Schicht l + d</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
         <source>Expert at layer l</source>
         <translation>Experte in Schicht l</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
         <source>Expert j</source>
         <translation>Experte j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
         <source>Expert i</source>
         <translation>Experte i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
         <source>P(next | current)</source>
         <translation>P(nächster | aktueller)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="128"/>
         <source>Layer transitions</source>
         <translation>Schichtübergänge</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="126"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
         <source>Co-activation</source>
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="149"/>
         <source>Routing entropy per layer</source>
         <translation>Routing-Entropie je Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="147"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="150"/>
         <source>Consecutive-token repetition</source>
         <translation>Wiederholung bei aufeinanderfolgenden Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
         <source>Entropy (bits)</source>
         <translation>Entropie (Bit)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="163"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Rate of neighbouring tokens</source>
         <translation>Rate benachbarter Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>Maximum (gleichverteilt), log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Most balanced layer</source>
         <translation>Ausgewogenste Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Same first choice</source>
         <translation>Gleiche erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Random, 1/E</source>
         <translation>Zufällig, 1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
         <source>Expected from layer load</source>
         <translation>Erwartet aus der Schichtlast</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
         <source>Top-k sets overlap</source>
         <translation>Überlappung der Top-k-Mengen</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="182"/>
         <source>Random overlap</source>
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="228"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="231"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="343"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="346"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>Übergänge der ersten Wahl, %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="345"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="348"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>Ko-Aktivierung in Top-%1, %2 (ohne Diagonale)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="370"/>
         <source>max %1 bits at %2</source>
         <translation>max. %1 Bit in %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="404"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="407"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(Experte %1 in %2 | Experte %3 in %4) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="414"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="417"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>Experten %1 und %2 gemeinsam in Top-%3 in %4: %5 % der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="413"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="433"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="435"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="438"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>
@@ -3482,17 +3538,17 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="179"/>
+        <location filename="../widgets/routing_text_view.cpp" line="180"/>
         <source>expert %1 (w %2)</source>
         <translation>Experte %1 (G %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="183"/>
+        <location filename="../widgets/routing_text_view.cpp" line="184"/>
         <source>expert %1</source>
         <translation>Experte %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="187"/>
+        <location filename="../widgets/routing_text_view.cpp" line="188"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
         <translation>„%1“  Seq. %2, Position %3%4
@@ -3502,77 +3558,77 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="294"/>
+        <location filename="../widgets/routing_text_view.cpp" line="295"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
         <translation>Schicht 00 (MoE-Schicht 00 von 00)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="300"/>
+        <location filename="../widgets/routing_text_view.cpp" line="301"/>
         <source>top experts</source>
         <translation>Top-Experten</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="301"/>
+        <location filename="../widgets/routing_text_view.cpp" line="302"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
         <translation>Nur die Tokens dieses Experten einfärben (erste Wahl in der Schicht); „Top-Experten“ färbt die meistbeschäftigten ein.</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="306"/>
+        <location filename="../widgets/routing_text_view.cpp" line="307"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="310"/>
+        <location filename="../widgets/routing_text_view.cpp" line="311"/>
         <source>Highlight expert:</source>
         <translation>Experte hervorheben:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="323"/>
+        <location filename="../widgets/routing_text_view.cpp" line="324"/>
         <source>Routing text</source>
         <translation>Routing-Text</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="382"/>
+        <location filename="../widgets/routing_text_view.cpp" line="383"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
         <translation>Schicht %1 (MoE-Schicht %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="383"/>
+        <location filename="../widgets/routing_text_view.cpp" line="384"/>
         <source>Layer %1 / %2</source>
         <translation>Schicht %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="403"/>
+        <location filename="../widgets/routing_text_view.cpp" line="404"/>
         <source>First-choice expert:</source>
         <translation>Experte der ersten Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="405"/>
+        <location filename="../widgets/routing_text_view.cpp" line="406"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="414"/>
+        <location filename="../widgets/routing_text_view.cpp" line="415"/>
         <source>the other %1 experts (hover a token for its ids)</source>
         <translation>die übrigen %1 Experten (für die IDs mit der Maus auf ein Token zeigen)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="416"/>
+        <location filename="../widgets/routing_text_view.cpp" line="417"/>
         <source>(others unmarked)</source>
         <translation>(übrige nicht markiert)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="418"/>
+        <location filename="../widgets/routing_text_view.cpp" line="419"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
         <translation>&lt;u&gt;unterstrichen&lt;/u&gt;: generierte (Decode-)Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="435"/>
+        <location filename="../widgets/routing_text_view.cpp" line="436"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
         <translation>Routing in %1 (Token-Hintergrund = Experte der ersten Wahl)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="443"/>
+        <location filename="../widgets/routing_text_view.cpp" line="444"/>
         <source>Expert %1</source>
         <translation>Experte %1</translation>
     </message>
@@ -3778,22 +3834,22 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="376"/>
+        <location filename="../widgets/simulation_view.cpp" line="378"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1, %2, Cache %3 Experten/Schicht (%4 GB), Verbindung %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="383"/>
+        <location filename="../widgets/simulation_view.cpp" line="385"/>
         <source>, m %1, h %2</source>
         <translation>, m %1, h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="384"/>
+        <location filename="../widgets/simulation_view.cpp" line="386"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>: Trefferquote %1%, %2 Tokens/s, Wartezeit %3 ms/Token, %4 MB/Token</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="390"/>
+        <location filename="../widgets/simulation_view.cpp" line="392"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>, Präzision des Vorabladens %1, Abdeckung %2</translation>
     </message>
@@ -3806,155 +3862,155 @@ Schicht %5: %6</translation>
         <translation>Token-Text, z. B. def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="239"/>
+        <location filename="../widgets/token_journey_view.cpp" line="241"/>
         <source>Search</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="243"/>
+        <location filename="../widgets/token_journey_view.cpp" line="246"/>
         <source>Sequence:</source>
         <translation>Sequenz:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="245"/>
+        <location filename="../widgets/token_journey_view.cpp" line="248"/>
         <source>First token:</source>
         <translation>Erstes Token:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="247"/>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>Tokens:</source>
         <translation>Tokens:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
         <source>All experts</source>
         <translation>Alle Experten</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="254"/>
         <source>Experts on these paths</source>
         <translation>Experten auf diesen Wegen</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="252"/>
+        <location filename="../widgets/token_journey_view.cpp" line="255"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
         <translation>Zeilen der Expertenachse: jede Experten-ID oder nur die Experten, die die angezeigten Wege besuchen (erste und zweite Wahl), beschriftet mit ihren IDs.</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="254"/>
+        <location filename="../widgets/token_journey_view.cpp" line="257"/>
         <source>Rows:</source>
         <translation>Zeilen:</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="267"/>
+        <location filename="../widgets/token_journey_view.cpp" line="269"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="268"/>
-        <location filename="../widgets/token_journey_view.cpp" line="520"/>
+        <location filename="../widgets/token_journey_view.cpp" line="270"/>
+        <location filename="../widgets/token_journey_view.cpp" line="530"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>Experte (erste Wahl: Linie und gefüllte Markierung; zweite: hohl)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="273"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
         <source>First choice (size = weight)</source>
         <translation>Erste Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="275"/>
+        <location filename="../widgets/token_journey_view.cpp" line="277"/>
         <source>Second choice (size = weight)</source>
         <translation>Zweite Wahl (Größe = Gewicht)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="279"/>
+        <location filename="../widgets/token_journey_view.cpp" line="281"/>
         <source>Search results</source>
         <translation>Suchergebnisse</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="282"/>
+        <location filename="../widgets/token_journey_view.cpp" line="284"/>
         <source>Generated (decode) token</source>
         <translation>Generiertes (Decode-)Token</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="292"/>
-        <location filename="../widgets/token_journey_view.cpp" line="317"/>
-        <location filename="../widgets/token_journey_view.cpp" line="527"/>
+        <location filename="../widgets/token_journey_view.cpp" line="294"/>
+        <location filename="../widgets/token_journey_view.cpp" line="326"/>
+        <location filename="../widgets/token_journey_view.cpp" line="537"/>
         <source>Token journeys</source>
         <translation>Token-Wege</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="433"/>
+        <location filename="../widgets/token_journey_view.cpp" line="442"/>
         <source>Searching...</source>
         <translation>Suche läuft...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="453"/>
+        <location filename="../widgets/token_journey_view.cpp" line="462"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>„%1“: %2 von %3 Vorkommen angezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="522"/>
         <source>size = weight</source>
         <translation>Größe = Gewicht</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="522"/>
         <source>no router weights in this trace</source>
         <translation>keine Router-Gewichte in diesem Trace</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <location filename="../widgets/token_journey_view.cpp" line="523"/>
         <source>First choice (%1)</source>
         <translation>Erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="514"/>
+        <location filename="../widgets/token_journey_view.cpp" line="524"/>
         <source>Second choice (%1)</source>
         <translation>Zweite Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="519"/>
+        <location filename="../widgets/token_journey_view.cpp" line="529"/>
         <source>Expert id (only those on these paths)</source>
         <translation>Experten-ID (nur die auf diesen Wegen)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="529"/>
+        <location filename="../widgets/token_journey_view.cpp" line="539"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>Token-Wege: Sequenz %1, Tokens %2–%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="534"/>
+        <location filename="../widgets/token_journey_view.cpp" line="544"/>
         <source> (generated from %1: dashed)</source>
         <translation> (generiert ab %1: gestrichelt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="534"/>
+        <location filename="../widgets/token_journey_view.cpp" line="544"/>
         <source> (generated: dashed)</source>
         <translation> (generiert: gestrichelt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="536"/>
+        <location filename="../widgets/token_journey_view.cpp" line="546"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>; Suche „%1“ (%2 angezeigt)</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="579"/>
+        <location filename="../widgets/token_journey_view.cpp" line="589"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="580"/>
+        <location filename="../widgets/token_journey_view.cpp" line="590"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="586"/>
+        <location filename="../widgets/token_journey_view.cpp" line="596"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
         <translation>„%1“ (Seq. %2, Pos. %3%4) %5: %6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="582"/>
+        <location filename="../widgets/token_journey_view.cpp" line="592"/>
         <source>, search</source>
         <translation>, Suche</translation>
     </message>
@@ -3970,102 +4026,102 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
-        <location filename="../widgets/training_curves_view.cpp" line="90"/>
-        <location filename="../widgets/training_curves_view.cpp" line="239"/>
+        <location filename="../widgets/training_curves_view.cpp" line="70"/>
+        <location filename="../widgets/training_curves_view.cpp" line="93"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="68"/>
-        <location filename="../widgets/training_curves_view.cpp" line="239"/>
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="70"/>
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>Metric:</source>
         <translation>Metrik:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="72"/>
+        <location filename="../widgets/training_curves_view.cpp" line="75"/>
         <source>Horizon:</source>
         <translation>Horizont:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="74"/>
+        <location filename="../widgets/training_curves_view.cpp" line="77"/>
         <source>Layer:</source>
         <translation>Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="76"/>
+        <location filename="../widgets/training_curves_view.cpp" line="79"/>
         <source>X axis:</source>
         <translation>X-Achse:</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="91"/>
+        <location filename="../widgets/training_curves_view.cpp" line="94"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="110"/>
+        <location filename="../widgets/training_curves_view.cpp" line="113"/>
         <source>Validation accuracy</source>
         <translation>Validierungsgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="138"/>
+        <location filename="../widgets/training_curves_view.cpp" line="141"/>
         <source>Training curves</source>
         <translation>Trainingskurven</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="171"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 Schicht(en)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="169"/>
+        <location filename="../widgets/training_curves_view.cpp" line="172"/>
         <source>All layers</source>
         <translation>Alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="171"/>
+        <location filename="../widgets/training_curves_view.cpp" line="174"/>
         <source>Layer %1</source>
         <translation>Schicht %1</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="243"/>
+        <location filename="../widgets/training_curves_view.cpp" line="246"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>Validierung %1, Horizont +%2, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="244"/>
+        <location filename="../widgets/training_curves_view.cpp" line="247"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>Validierung %1, Horizont +%2, Schicht %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="291"/>
-        <location filename="../widgets/training_curves_view.cpp" line="339"/>
-        <location filename="../widgets/training_curves_view.cpp" line="423"/>
+        <location filename="../widgets/training_curves_view.cpp" line="294"/>
+        <location filename="../widgets/training_curves_view.cpp" line="342"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="299"/>
+        <location filename="../widgets/training_curves_view.cpp" line="302"/>
         <source>%1 (baseline)</source>
         <translation>%1 (Referenz)</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="427"/>
+        <location filename="../widgets/training_curves_view.cpp" line="430"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2: %3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="428"/>
+        <location filename="../widgets/training_curves_view.cpp" line="431"/>
         <source>epoch</source>
         <translation>Epoche</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="428"/>
+        <location filename="../widgets/training_curves_view.cpp" line="431"/>
         <source>step</source>
         <translation>Schritt</translation>
     </message>
@@ -4116,124 +4172,124 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="33"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="35"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="37"/>
         <source>Choice:</source>
         <translation>Wahl:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>By expert id</source>
         <translation>Nach Experten-ID</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
         <source>By load, all layers</source>
         <translation>Nach Last, alle Schichten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
         <source>By load at the selected layer</source>
         <translation>Nach Last in der gewählten Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
         <translation>Zeilenreihenfolge: Bei vielen Experten zeigt die Sortierung nach dem über die Schichten summierten Anteil, welche Experten die Last tragen; zeigen Sie auf eine Zeile, um ihre ID zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="46"/>
         <source>Rows:</source>
         <translation>Zeilen:</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="57"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="59"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="66"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="65"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="248"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
         <source>Expert</source>
         <translation>Experte</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="86"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="88"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="208"/>
         <source>Click a cell to list its tokens.</source>
         <translation>Klicken Sie auf eine Zelle, um ihre Tokens aufzulisten.</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="101"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="103"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
         <translation>Mausrad: Zoom, Ziehen: Verschieben, Doppelklick: alles einpassen</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="135"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="137"/>
         <source>Expert usage</source>
         <translation>Expertennutzung</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="204"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
         <source>Any of top-%1</source>
         <translation>Beliebig in Top-%1</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
         <translation>Experte (Zeilen nach Last über alle Schichten, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="254"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
         <translation>Experte (Zeilen nach Last in Decoder-Schicht %1, meistbeschäftigte zuerst)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="260"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>no data</source>
         <translation>keine Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="264"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>Expertennutzung je Schicht: erste Wahl (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="263"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="265"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>Expertennutzung je Schicht: beliebig in Top-%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="289"/>
         <source>, load rank %1 of %2</source>
         <translation>, Lastrang %1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="288"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="290"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
         <translation>Experte %1 in %2%3: Anteil %4 (%5 % der Tokens, %6 Tokens)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="326"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="328"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>Experte %1 in %2: %n Token in der Stichprobe (alle Quellen)</numerusform>
@@ -4241,12 +4297,12 @@ Schicht %5: %6</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="333"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
         <translation>„%1“  Seq. %2 Pos. %3  Rang %4</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="337"/>
         <source>  w %1</source>
         <translation>  G %1</translation>
     </message>
@@ -4254,22 +4310,22 @@ Schicht %5: %6</translation>
 <context>
     <name>specmoe::widgets::ViewTabs</name>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="16"/>
+        <location filename="../widgets/view_tabs.cpp" line="17"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="19"/>
+        <location filename="../widgets/view_tabs.cpp" line="20"/>
         <source>Current view as image...</source>
         <translation>Aktuelle Ansicht als Bild...</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="20"/>
+        <location filename="../widgets/view_tabs.cpp" line="21"/>
         <source>Current view data as CSV...</source>
         <translation>Daten der aktuellen Ansicht als CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="22"/>
+        <location filename="../widgets/view_tabs.cpp" line="23"/>
         <source>Report of all views...</source>
         <translation>Bericht aller Ansichten...</translation>
     </message>

@@ -88,43 +88,43 @@
         <translation>无效的分辨率 %1 dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="91"/>
-        <location filename="../widgets/export.cpp" line="106"/>
-        <location filename="../widgets/export.cpp" line="112"/>
-        <location filename="../widgets/export.cpp" line="127"/>
+        <location filename="../widgets/export.cpp" line="94"/>
+        <location filename="../widgets/export.cpp" line="113"/>
+        <location filename="../widgets/export.cpp" line="119"/>
+        <location filename="../widgets/export.cpp" line="136"/>
         <source>Cannot write %1</source>
         <translation>无法写入 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="103"/>
+        <location filename="../widgets/export.cpp" line="110"/>
         <source>SpecMoE Workbench export</source>
         <translation>SpecMoE Workbench 导出</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="120"/>
+        <location filename="../widgets/export.cpp" line="129"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="139"/>
+        <location filename="../widgets/export.cpp" line="148"/>
         <source>Unknown image format of %1 (use .png, .svg or .pdf)</source>
         <translation>%1 的图像格式未知（请使用 .png、.svg 或 .pdf）</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="146"/>
+        <location filename="../widgets/export.cpp" line="155"/>
         <source>No plot to export</source>
         <translation>没有可导出的图</translation>
     </message>
     <message>
-        <location filename="../widgets/export.cpp" line="263"/>
-        <location filename="../widgets/export.cpp" line="268"/>
+        <location filename="../widgets/export.cpp" line="272"/>
+        <location filename="../widgets/export.cpp" line="277"/>
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="112"/>
-        <location filename="../widgets/export_dialog.cpp" line="127"/>
-        <location filename="../widgets/export_dialog.cpp" line="144"/>
+        <location filename="../widgets/export_dialog.cpp" line="123"/>
+        <location filename="../widgets/export_dialog.cpp" line="138"/>
+        <location filename="../widgets/export_dialog.cpp" line="155"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -778,41 +778,41 @@
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分以“+”连接：gate_logits:D（后续 D 个门控的 logits，D x 专家数个值）、pca:R（在最初几个批次上估计的 R 个主方向）、routers（每个路由器的行，层数 x 专家数个值）、full（路由器输入本身，隐藏维度个值：用于对词元样本的研究）。在 Mixtral-8x7B 的维度下（32 层、8 个专家、隐藏维度 4096），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>选择 Hugging Face hub 布局的检查点文件夹：Mixtral、Qwen2-MoE、Qwen3-MoE、OLMoE、DeepSeek-V2/V3 或 gpt-oss（docs/models.md）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>%1 layers</source>
         <translation>%1 层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="398"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%2 层中 %1 层为 MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
         <source>, a shared expert</source>
         <translation>，一个共享专家</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 × %3 个专家%4，top-%5（%6）；隐藏维度 %7，词表 %8；%9；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="474"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中既没有 tokenizer.model 也没有 tokenizer.json：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
@@ -937,142 +937,147 @@
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="376"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="383"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="392"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="394"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="393"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="429"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="456"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="457"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="557"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="568"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="573"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="580"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="585"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="587"/>
+        <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
+        <translation>最大序列长度 %1 个词元超过了模型的 %2 个位置（max_position_embeddings）：请降到 %2 或以下。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="588"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="599"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="608"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="602"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="604"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="607"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="609"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="622"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -1476,233 +1481,250 @@
 <context>
     <name>specmoe::gui::MainWindow</name>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="128"/>
+        <location filename="../app/gui/main_window.cpp" line="129"/>
         <source>Routing</source>
         <translation>路由</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="137"/>
+        <location filename="../app/gui/main_window.cpp" line="138"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="145"/>
+        <location filename="../app/gui/main_window.cpp" line="146"/>
         <source>Simulation</source>
         <translation>模拟</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="184"/>
+        <location filename="../app/gui/main_window.cpp" line="168"/>
+        <source>Analysing the routing of this trace set…</source>
+        <translation>正在分析此轨迹集的路由…</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="172"/>
+        <source>The routing analysis of this trace set failed:
+%1</source>
+        <translation>此轨迹集的路由分析失败：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="185"/>
+        <source>The routing analysis was cancelled: close this tab and open the trace set again to rerun it.</source>
+        <translation>路由分析已取消：请关闭此标签页并重新打开轨迹集以重新运行。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="197"/>
         <source>&amp;New Workspace…</source>
         <translation>新建工作区(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="187"/>
+        <location filename="../app/gui/main_window.cpp" line="200"/>
         <source>&amp;Open Workspace…</source>
         <translation>打开工作区(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="190"/>
+        <location filename="../app/gui/main_window.cpp" line="203"/>
         <source>Open &amp;Demo Workspace</source>
         <translation>打开演示工作区(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="193"/>
+        <location filename="../app/gui/main_window.cpp" line="206"/>
         <source>&amp;Close Workspace</source>
         <translation>关闭工作区(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="195"/>
+        <location filename="../app/gui/main_window.cpp" line="208"/>
         <source>Add &amp;Model…</source>
         <translation>添加模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="197"/>
+        <location filename="../app/gui/main_window.cpp" line="210"/>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="200"/>
+        <location filename="../app/gui/main_window.cpp" line="213"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="205"/>
+        <location filename="../app/gui/main_window.cpp" line="218"/>
         <source>New &amp;Collection…</source>
         <translation>新建采集(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="208"/>
+        <location filename="../app/gui/main_window.cpp" line="221"/>
         <source>Collect routing traces of a model on a corpus</source>
         <translation>在语料上采集模型的路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="210"/>
+        <location filename="../app/gui/main_window.cpp" line="223"/>
         <source>&amp;Re-shard Trace Set…</source>
         <translation>重新分片轨迹集(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="212"/>
+        <location filename="../app/gui/main_window.cpp" line="225"/>
         <source>Rewrite a trace set with another shard size</source>
         <translation>以另一分片大小重写轨迹集</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="214"/>
+        <location filename="../app/gui/main_window.cpp" line="227"/>
         <source>&amp;Import Traces…</source>
         <translation>导入轨迹(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="216"/>
+        <location filename="../app/gui/main_window.cpp" line="229"/>
         <source>Import routing traces from vLLM, SGLang, Megatron-Core or NumPy arrays</source>
         <translation>从 vLLM、SGLang、Megatron-Core 或 NumPy 数组导入路由轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="218"/>
+        <location filename="../app/gui/main_window.cpp" line="231"/>
         <source>New &amp;Training…</source>
         <translation>新建训练(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="221"/>
+        <location filename="../app/gui/main_window.cpp" line="234"/>
         <source>Train expert predictors on trace sets</source>
         <translation>在轨迹集上训练专家预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="223"/>
+        <location filename="../app/gui/main_window.cpp" line="236"/>
         <source>&amp;Evaluate Predictor…</source>
         <translation>评估预测器(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="225"/>
+        <location filename="../app/gui/main_window.cpp" line="238"/>
         <source>Score the selected run&apos;s best predictor and the baselines on the test split</source>
         <translation>在测试划分上评估所选运行的最佳预测器和各基线</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="227"/>
+        <location filename="../app/gui/main_window.cpp" line="240"/>
         <source>E&amp;xport Predictor…</source>
         <translation>导出预测器(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="229"/>
+        <location filename="../app/gui/main_window.cpp" line="242"/>
         <source>Write the selected run&apos;s best predictor for an inference engine</source>
         <translation>为推理引擎写出所选运行的最佳预测器</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="232"/>
+        <location filename="../app/gui/main_window.cpp" line="245"/>
         <source>&amp;Simulate Expert Cache…</source>
         <translation>模拟专家缓存(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="234"/>
+        <location filename="../app/gui/main_window.cpp" line="247"/>
         <source>Replay trace sets through an offloading engine&apos;s expert cache: what a predictor&apos;s prefetching buys in hit rate and tokens/s</source>
         <translation>将轨迹集回放到卸载引擎的专家缓存中：预测器的预取在命中率和词元/秒上带来多少收益</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="238"/>
+        <location filename="../app/gui/main_window.cpp" line="251"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="242"/>
+        <location filename="../app/gui/main_window.cpp" line="255"/>
         <source>&amp;About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="262"/>
+        <location filename="../app/gui/main_window.cpp" line="275"/>
         <source>Workspace</source>
         <translation>工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="288"/>
+        <location filename="../app/gui/main_window.cpp" line="301"/>
         <source>Jobs</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="294"/>
+        <location filename="../app/gui/main_window.cpp" line="307"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="302"/>
+        <location filename="../app/gui/main_window.cpp" line="315"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="314"/>
+        <location filename="../app/gui/main_window.cpp" line="327"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="317"/>
+        <location filename="../app/gui/main_window.cpp" line="330"/>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="328"/>
+        <location filename="../app/gui/main_window.cpp" line="341"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="339"/>
+        <location filename="../app/gui/main_window.cpp" line="352"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="345"/>
+        <location filename="../app/gui/main_window.cpp" line="358"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="348"/>
+        <location filename="../app/gui/main_window.cpp" line="361"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="380"/>
+        <location filename="../app/gui/main_window.cpp" line="393"/>
         <source>Device: CPU, %n threads</source>
         <translation>
             <numerusform>设备：CPU，%n 个线程</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="384"/>
+        <location filename="../app/gui/main_window.cpp" line="397"/>
         <source>Device: %1 (%2)</source>
         <translation>设备：%1（%2）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="385"/>
+        <location filename="../app/gui/main_window.cpp" line="398"/>
         <source>Devices: %n GPUs (%1, %2 each)</source>
         <translation>
             <numerusform>设备：%n 个 GPU（%1，每个 %2）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="412"/>
+        <location filename="../app/gui/main_window.cpp" line="425"/>
         <source>%1 — SpecMoE Workbench</source>
         <translation>%1 — SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="413"/>
+        <location filename="../app/gui/main_window.cpp" line="426"/>
         <source>SpecMoE Workbench</source>
         <translation>SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="415"/>
+        <location filename="../app/gui/main_window.cpp" line="428"/>
         <source>No workspace open</source>
         <translation>未打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="424"/>
+        <location filename="../app/gui/main_window.cpp" line="437"/>
         <source>No jobs running</source>
         <translation>没有运行中的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="427"/>
+        <location filename="../app/gui/main_window.cpp" line="440"/>
         <source>%n job(s) running</source>
         <translation>
             <numerusform>%n 个任务运行中</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="429"/>
+        <location filename="../app/gui/main_window.cpp" line="442"/>
         <source>%n queued</source>
         <translation>
             <numerusform>%n 个排队</numerusform>
@@ -1710,179 +1732,198 @@
     </message>
     <message>
         <location filename="../app/gui/application.cpp" line="67"/>
-        <location filename="../app/gui/main_window.cpp" line="616"/>
-        <location filename="../app/gui/main_window.cpp" line="660"/>
-        <location filename="../app/gui/main_window.cpp" line="1109"/>
+        <location filename="../app/gui/main_window.cpp" line="642"/>
+        <location filename="../app/gui/main_window.cpp" line="686"/>
+        <location filename="../app/gui/main_window.cpp" line="1138"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="632"/>
+        <location filename="../app/gui/main_window.cpp" line="658"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="640"/>
+        <location filename="../app/gui/main_window.cpp" line="666"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="644"/>
-        <location filename="../app/gui/main_window.cpp" line="650"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="676"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="644"/>
+        <location filename="../app/gui/main_window.cpp" line="670"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="655"/>
+        <location filename="../app/gui/main_window.cpp" line="681"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
-        <location filename="../app/gui/main_window.cpp" line="673"/>
-        <location filename="../app/gui/main_window.cpp" line="693"/>
+        <location filename="../app/gui/main_window.cpp" line="696"/>
+        <location filename="../app/gui/main_window.cpp" line="699"/>
+        <location filename="../app/gui/main_window.cpp" line="719"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="674"/>
+        <location filename="../app/gui/main_window.cpp" line="700"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="678"/>
+        <location filename="../app/gui/main_window.cpp" line="704"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="679"/>
+        <location filename="../app/gui/main_window.cpp" line="705"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="465"/>
-        <location filename="../app/gui/main_window.cpp" line="691"/>
-        <location filename="../app/gui/main_window.cpp" line="703"/>
+        <location filename="../app/gui/main_window.cpp" line="478"/>
+        <location filename="../app/gui/main_window.cpp" line="717"/>
+        <location filename="../app/gui/main_window.cpp" line="729"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="462"/>
+        <location filename="../app/gui/main_window.cpp" line="475"/>
         <source>%1 is neither a workspace nor a demo folder.</source>
         <translation>%1 既不是工作区，也不是演示文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="703"/>
+        <location filename="../app/gui/main_window.cpp" line="602"/>
+        <source>%1 holds no *.safetensors weight files.</source>
+        <translation>%1 中没有 *.safetensors 权重文件。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="729"/>
         <source>Demo (quick)</source>
         <translation>演示（快速）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="713"/>
+        <location filename="../app/gui/main_window.cpp" line="739"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="887"/>
+        <location filename="../app/gui/main_window.cpp" line="742"/>
+        <source>Add Model</source>
+        <translation>添加模型</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="743"/>
+        <source>%1 is not a model folder (config.json and *.safetensors weights).
+
+%2</source>
+        <translation>%1 不是模型文件夹（需要 config.json 和 *.safetensors 权重）。
+
+%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/main_window.cpp" line="916"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="889"/>
+        <location filename="../app/gui/main_window.cpp" line="918"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="999"/>
+        <location filename="../app/gui/main_window.cpp" line="1028"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1000"/>
+        <location filename="../app/gui/main_window.cpp" line="1029"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1001"/>
+        <location filename="../app/gui/main_window.cpp" line="1030"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1088"/>
+        <location filename="../app/gui/main_window.cpp" line="1117"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1089"/>
+        <location filename="../app/gui/main_window.cpp" line="1118"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1119"/>
+        <location filename="../app/gui/main_window.cpp" line="1148"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1192"/>
+        <location filename="../app/gui/main_window.cpp" line="1221"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1194"/>
+        <location filename="../app/gui/main_window.cpp" line="1223"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1197"/>
+        <location filename="../app/gui/main_window.cpp" line="1226"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1199"/>
+        <location filename="../app/gui/main_window.cpp" line="1228"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1200"/>
+        <location filename="../app/gui/main_window.cpp" line="1229"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>在其上模拟专家缓存…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1204"/>
+        <location filename="../app/gui/main_window.cpp" line="1233"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1206"/>
+        <location filename="../app/gui/main_window.cpp" line="1235"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1208"/>
+        <location filename="../app/gui/main_window.cpp" line="1237"/>
         <source>Simulate Its Prefetching…</source>
         <translation>模拟其预取…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1212"/>
+        <location filename="../app/gui/main_window.cpp" line="1241"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1217"/>
+        <location filename="../app/gui/main_window.cpp" line="1246"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1238"/>
+        <location filename="../app/gui/main_window.cpp" line="1267"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1239"/>
+        <location filename="../app/gui/main_window.cpp" line="1268"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2073,292 +2114,302 @@
 <context>
     <name>specmoe::gui::SimulationDialog</name>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="91"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="92"/>
         <source>Simulate an Expert Cache</source>
         <translation>模拟专家缓存</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="95"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="96"/>
         <source>Traces</source>
         <translation>轨迹</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="104"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
         <source>Test (what no predictor trained or chose its epoch on)</source>
         <translation>测试（没有预测器在其上训练或选择轮次）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="105"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
         <source>Validation</source>
         <translation>验证</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="106"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="107"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="108"/>
         <source>All sequences</source>
         <translation>全部序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="115"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="116"/>
         <source>Sequences decoded together: a layer needs the union of their experts</source>
         <translation>一起解码的序列：每层需要它们专家的并集</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="118"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
         <source>Trace sets:</source>
         <translation>轨迹集：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="119"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
         <source>Split:</source>
         <translation>划分：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="120"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
         <source>Batch (sequences):</source>
         <translation>批大小（序列）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="121"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="122"/>
         <source>Tokens replayed at most:</source>
         <translation>最多回放的词元数：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="124"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="125"/>
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="127"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="128"/>
         <source>The traces&apos; model</source>
         <translation>轨迹的模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="129"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="130"/>
         <source>Preset: %1</source>
         <translation>预设：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="131"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="132"/>
         <source>Folder: %1</source>
         <translation>文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="147"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="148"/>
         <source>From the hardware profile</source>
         <translation>来自硬件配置</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="149"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="150"/>
         <source>Measured here: our runtime on %1</source>
         <translation>在此测量：我们的运行时在 %1 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="151"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="152"/>
         <source>Times one decode step of the batch through the checkpoint&apos;s forward pass on the device below, before the replay, and uses its time per layer.</source>
         <translation>在回放之前，在下方设备上通过检查点的前向传播对批次的一个解码步骤计时，并使用其每层时间。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="153"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
         <source>half the experts</source>
         <translation>一半的专家</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="154"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="155"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>LRU</source>
         <translation>LRU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>LFU</source>
         <translation>LFU</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>Static hot set</source>
         <translation>静态热门集合</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="156"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="157"/>
         <source>Belady (optimal)</source>
         <translation>Belady（最优）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="165"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="166"/>
         <source>Keep prefetched experts until their layer has run</source>
         <translation>保留预取的专家直到其所在层运行完毕</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="168"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="169"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
         <source>Expert storage:</source>
         <translation>专家存储：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="170"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="171"/>
         <source>Hardware:</source>
         <translation>硬件：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="172"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
         <source>Compute time per layer:</source>
         <translation>每层计算时间：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="173"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
         <source>Cache sizes (experts per layer):</source>
         <translation>缓存大小（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="174"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
         <source>Cache budgets (GB):</source>
         <translation>缓存预算（GB）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="175"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="176"/>
         <source>Replacement:</source>
         <translation>替换策略：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="179"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="180"/>
         <source>Prefetching</source>
         <translation>预取</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="185"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
         <source>no prefetch (lower bound)</source>
         <translation>不预取（下界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="186"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="187"/>
         <source>oracle: the true routing (upper bound for prediction)</source>
         <translation>预言机：真实路由（预测的上界）</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="192"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="193"/>
         <source>baseline: %1</source>
         <translation>基线：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="196"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="197"/>
         <source>trained run: %1</source>
         <translation>训练运行：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="198"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
         <source>top-k of the model</source>
         <translation>模型的 top-k</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="199"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="200"/>
         <source>the hardware&apos;s link</source>
         <translation>硬件的链路</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="205"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
         <source>Predictors:</source>
         <translation>预测器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="206"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
         <source>Horizons h (layers ahead):</source>
         <translation>预测跨度 h（向前的层数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="207"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
         <source>Budgets m (experts per layer):</source>
         <translation>预算 m（每层专家数）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="208"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
         <source>Link bandwidths (GB/s):</source>
         <translation>链路带宽（GB/s）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="209"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
         <source>Where trained runs predict, and where the compute time per layer is measured</source>
         <translation>训练运行在何处预测，以及每层计算时间在何处测量</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="210"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="211"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="212"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="213"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="218"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="219"/>
         <source>Folder (simulation.json, simulation.csv):</source>
         <translation>文件夹（simulation.json、simulation.csv）：</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="268"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="269"/>
         <source>link %1 GB/s, %2 µs per transfer; GPU memory %3 GB/s, %4 TFLOPS</source>
         <translation>链路 %1 GB/s，每次传输 %2 µs；GPU 显存 %3 GB/s，%4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="329"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <source>The size of an expert is unknown for the traces&apos; model (%1): under Model, choose a preset or a model folder of the workspace.</source>
+        <translation>轨迹所属模型（%1）的专家大小未知：请在“模型”下选择一个预设或工作区中的模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <source>unnamed</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
         <source>Choose the trace sets to replay.</source>
         <translation>请选择要回放的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="332"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="358"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="336"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="364"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>缓存大小：每层专家数的整数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="338"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="366"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>缓存预算：大于 0 的 GB 数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="371"/>
         <source>Choose at least one replacement policy.</source>
         <translation>请至少选择一种替换策略。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="373"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>预测跨度：一个或多个向前层数的整数（1 = 下一层）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="347"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="375"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>预算：每层专家数的整数，用逗号分隔（留空：top-k）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="349"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>链路带宽：大于 0 的 GB/s 数，用逗号分隔（留空：使用硬件的）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="380"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="354"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="382"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>该文件夹中已有模拟结果，将被替换。</translation>
     </message>
@@ -2900,22 +2951,22 @@
         <translation>模型比较：验证指标</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="71"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="72"/>
         <source>All predicted layers</source>
         <translation>所有被预测层</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="78"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="79"/>
         <source>Predicted layer %1</source>
         <translation>被预测层 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="93"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="94"/>
         <source>Model comparison</source>
         <translation>模型比较</translation>
     </message>
     <message>
-        <location filename="../widgets/comparison_table_view.cpp" line="103"/>
+        <location filename="../widgets/comparison_table_view.cpp" line="104"/>
         <source>%1, predicted layer %2</source>
         <translation>%1，被预测层 %2</translation>
     </message>
@@ -2923,90 +2974,90 @@
 <context>
     <name>specmoe::widgets::ExportDialog</name>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
-        <location filename="../widgets/export_dialog.cpp" line="82"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
+        <location filename="../widgets/export_dialog.cpp" line="93"/>
         <source>Export image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
-        <location filename="../widgets/export_dialog.cpp" line="80"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="27"/>
+        <location filename="../widgets/export_dialog.cpp" line="28"/>
         <source>Export report</source>
         <translation>导出报告</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="30"/>
+        <location filename="../widgets/export_dialog.cpp" line="32"/>
         <source>Browse...</source>
         <translation>浏览...</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34"/>
+        <location filename="../widgets/export_dialog.cpp" line="36"/>
         <source>Folder:</source>
         <translation>文件夹：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="34"/>
+        <location filename="../widgets/export_dialog.cpp" line="36"/>
         <source>File:</source>
         <translation>文件：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="38"/>
+        <location filename="../widgets/export_dialog.cpp" line="40"/>
         <source>PNG image</source>
         <translation>PNG 图像</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="39"/>
+        <location filename="../widgets/export_dialog.cpp" line="41"/>
         <source>SVG vector image</source>
         <translation>SVG 矢量图</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="40"/>
+        <location filename="../widgets/export_dialog.cpp" line="42"/>
         <source>PDF document</source>
         <translation>PDF 文档</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="41"/>
+        <location filename="../widgets/export_dialog.cpp" line="43"/>
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="56"/>
-        <location filename="../widgets/export_dialog.cpp" line="57"/>
+        <location filename="../widgets/export_dialog.cpp" line="67"/>
+        <location filename="../widgets/export_dialog.cpp" line="68"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="58"/>
+        <location filename="../widgets/export_dialog.cpp" line="69"/>
         <source> dpi</source>
         <translation> dpi</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="62"/>
+        <location filename="../widgets/export_dialog.cpp" line="73"/>
         <source>Size:</source>
         <translation>尺寸：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="63"/>
+        <location filename="../widgets/export_dialog.cpp" line="74"/>
         <source>Resolution:</source>
         <translation>分辨率：</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="78"/>
+        <location filename="../widgets/export_dialog.cpp" line="89"/>
         <source>Report folder</source>
         <translation>报告文件夹</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="80"/>
+        <location filename="../widgets/export_dialog.cpp" line="91"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../widgets/export_dialog.cpp" line="83"/>
+        <location filename="../widgets/export_dialog.cpp" line="94"/>
         <source>Images (*.png *.svg *.pdf)</source>
         <translation>图像 (*.png *.svg *.pdf)</translation>
     </message>
@@ -3230,230 +3281,235 @@
 <context>
     <name>specmoe::widgets::MemoryPanel</name>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="184"/>
+        <location filename="../widgets/memory_gauge.cpp" line="186"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="185"/>
+        <location filename="../widgets/memory_gauge.cpp" line="187"/>
         <source>Allocated by this process</source>
         <translation>本进程已分配</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="186"/>
+        <location filename="../widgets/memory_gauge.cpp" line="188"/>
         <source>Reserved by this process</source>
         <translation>本进程已保留</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="187"/>
+        <location filename="../widgets/memory_gauge.cpp" line="189"/>
         <source>Used on the device</source>
         <translation>设备上已用</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="190"/>
+        <location filename="../widgets/memory_gauge.cpp" line="192"/>
         <source>Workbench process</source>
         <translation>工作台进程</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="191"/>
+        <location filename="../widgets/memory_gauge.cpp" line="193"/>
         <source>Resident memory</source>
         <translation>常驻内存</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="193"/>
+        <location filename="../widgets/memory_gauge.cpp" line="195"/>
         <source>System memory</source>
         <translation>系统内存</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="194"/>
+        <location filename="../widgets/memory_gauge.cpp" line="196"/>
         <source>This process</source>
         <translation>本进程</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="195"/>
+        <location filename="../widgets/memory_gauge.cpp" line="197"/>
         <source>Used by all processes</source>
         <translation>所有进程已用</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_gauge.cpp" line="199"/>
+        <location filename="../widgets/memory_gauge.cpp" line="201"/>
         <source>Peak resident memory of the workbench: %1</source>
         <translation>工作台常驻内存峰值：%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_gauge.cpp" line="204"/>
+        <source>No CUDA GPU found: jobs run on the CPU.</source>
+        <translation>未找到 CUDA GPU：任务在 CPU 上运行。</translation>
     </message>
 </context>
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="98"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="104"/>
         <source>Transition from layer:</source>
         <translation>起始层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="103"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>distance:</source>
         <translation>距离：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
         <source>Co-activation layer:</source>
         <translation>共同激活层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
         <source>Expert at layer l + d</source>
         <translation>第 l + d 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="113"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
         <source>Expert at layer l</source>
         <translation>第 l 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
         <source>Expert j</source>
         <translation>专家 j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
         <source>Expert i</source>
         <translation>专家 i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
         <source>P(next | current)</source>
         <translation>P(下一个 | 当前)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="128"/>
         <source>Layer transitions</source>
         <translation>层间转移</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="126"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
         <source>Co-activation</source>
         <translation>共同激活</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="146"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="149"/>
         <source>Routing entropy per layer</source>
         <translation>各层路由熵</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="147"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="150"/>
         <source>Consecutive-token repetition</source>
         <translation>相邻词元重复</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="159"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="163"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Rate of neighbouring tokens</source>
         <translation>相邻词元比率</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="171"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>最大值（均匀），log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
         <source>Most balanced layer</source>
         <translation>最均衡的层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>Same first choice</source>
         <translation>首选相同</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="176"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Random, 1/E</source>
         <translation>随机，1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="177"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
         <source>Expected from layer load</source>
         <translation>按层负载的期望值</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
         <source>Top-k sets overlap</source>
         <translation>Top-k 集合重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="182"/>
         <source>Random overlap</source>
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="228"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="231"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="343"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="346"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>首选转移，%1 到 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="345"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="348"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>%2的 top-%1 共同激活（非对角线）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="367"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="370"/>
         <source>max %1 bits at %2</source>
         <translation>最大 %1 比特（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="404"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="407"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(%2的专家 %1 | %4的专家 %3) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="414"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="417"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>%4：专家 %1 和 %2 同时位于 top-%3 的词元占 %5 %</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="413"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="433"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="435"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="438"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
@@ -3461,17 +3517,17 @@
 <context>
     <name>specmoe::widgets::RoutingTextCanvas</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="179"/>
+        <location filename="../widgets/routing_text_view.cpp" line="180"/>
         <source>expert %1 (w %2)</source>
         <translation>专家 %1（权重 %2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="183"/>
+        <location filename="../widgets/routing_text_view.cpp" line="184"/>
         <source>expert %1</source>
         <translation>专家 %1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="187"/>
+        <location filename="../widgets/routing_text_view.cpp" line="188"/>
         <source>&quot;%1&quot;  seq %2, position %3%4
 Layer %5: %6</source>
         <translation>“%1”  序列 %2，位置 %3%4
@@ -3481,77 +3537,77 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::RoutingTextView</name>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="294"/>
+        <location filename="../widgets/routing_text_view.cpp" line="295"/>
         <source>Layer 00 (MoE layer 00 of 00)</source>
         <translation>第 00 层（MoE 层 00 / 00）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="300"/>
+        <location filename="../widgets/routing_text_view.cpp" line="301"/>
         <source>top experts</source>
         <translation>高负载专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="301"/>
+        <location filename="../widgets/routing_text_view.cpp" line="302"/>
         <source>Colour only this expert&apos;s tokens (first choice at the layer); &quot;top experts&quot; colours the busiest ones.</source>
         <translation>仅为该专家的词元着色（该层的首选）；“高负载专家”为最繁忙的专家着色。</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="306"/>
+        <location filename="../widgets/routing_text_view.cpp" line="307"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="310"/>
+        <location filename="../widgets/routing_text_view.cpp" line="311"/>
         <source>Highlight expert:</source>
         <translation>突出显示专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="323"/>
+        <location filename="../widgets/routing_text_view.cpp" line="324"/>
         <source>Routing text</source>
         <translation>路由文本</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="382"/>
+        <location filename="../widgets/routing_text_view.cpp" line="383"/>
         <source>Layer %1 (MoE layer %2 of %3)</source>
         <translation>第 %1 层（MoE 层 %2 / %3）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="383"/>
+        <location filename="../widgets/routing_text_view.cpp" line="384"/>
         <source>Layer %1 / %2</source>
         <translation>第 %1 / %2 层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="403"/>
+        <location filename="../widgets/routing_text_view.cpp" line="404"/>
         <source>First-choice expert:</source>
         <translation>首选专家：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="405"/>
+        <location filename="../widgets/routing_text_view.cpp" line="406"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="414"/>
+        <location filename="../widgets/routing_text_view.cpp" line="415"/>
         <source>the other %1 experts (hover a token for its ids)</source>
         <translation>其余 %1 个专家（将鼠标悬停在词元上查看其 ID）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="416"/>
+        <location filename="../widgets/routing_text_view.cpp" line="417"/>
         <source>(others unmarked)</source>
         <translation>（其余未标记）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="418"/>
+        <location filename="../widgets/routing_text_view.cpp" line="419"/>
         <source>&lt;u&gt;underlined&lt;/u&gt;: generated (decode) tokens</source>
         <translation>&lt;u&gt;下划线&lt;/u&gt;：生成的（解码）词元</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="435"/>
+        <location filename="../widgets/routing_text_view.cpp" line="436"/>
         <source>Routing at %1 (token background = first-choice expert)</source>
         <translation>%1的路由（词元背景 = 首选专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_text_view.cpp" line="443"/>
+        <location filename="../widgets/routing_text_view.cpp" line="444"/>
         <source>Expert %1</source>
         <translation>专家 %1</translation>
     </message>
@@ -3754,22 +3810,22 @@ Layer %5: %6</source>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="376"/>
+        <location filename="../widgets/simulation_view.cpp" line="378"/>
         <source>%1, %2, cache %3 experts/layer (%4 GB), link %5 GB/s</source>
         <translation>%1，%2，缓存每层 %3 个专家（%4 GB），链路 %5 GB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="383"/>
+        <location filename="../widgets/simulation_view.cpp" line="385"/>
         <source>, m %1, h %2</source>
         <translation>，m %1，h %2</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="384"/>
+        <location filename="../widgets/simulation_view.cpp" line="386"/>
         <source>: hit rate %1%, %2 tokens/s, stall %3 ms/token, %4 MB/token</source>
         <translation>：命中率 %1%，%2 词元/秒，停顿 %3 ms/词元，%4 MB/词元</translation>
     </message>
     <message>
-        <location filename="../widgets/simulation_view.cpp" line="390"/>
+        <location filename="../widgets/simulation_view.cpp" line="392"/>
         <source>, prefetch precision %1, recall %2</source>
         <translation>，预取精确率 %1，召回率 %2</translation>
     </message>
@@ -3782,155 +3838,155 @@ Layer %5: %6</source>
         <translation>词元文本，例如 def</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="239"/>
+        <location filename="../widgets/token_journey_view.cpp" line="241"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="243"/>
+        <location filename="../widgets/token_journey_view.cpp" line="246"/>
         <source>Sequence:</source>
         <translation>序列：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="245"/>
+        <location filename="../widgets/token_journey_view.cpp" line="248"/>
         <source>First token:</source>
         <translation>首个词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="247"/>
+        <location filename="../widgets/token_journey_view.cpp" line="250"/>
         <source>Tokens:</source>
         <translation>词元：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="250"/>
+        <location filename="../widgets/token_journey_view.cpp" line="253"/>
         <source>All experts</source>
         <translation>所有专家</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="251"/>
+        <location filename="../widgets/token_journey_view.cpp" line="254"/>
         <source>Experts on these paths</source>
         <translation>这些路径上的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="252"/>
+        <location filename="../widgets/token_journey_view.cpp" line="255"/>
         <source>Rows of the expert axis: every expert id, or only the experts the shown journeys visit (first and second choice), labelled with their ids.</source>
         <translation>专家轴的行：显示每个专家 ID，或仅显示所示路径经过的专家（首选和次选），并标注其 ID。</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="254"/>
+        <location filename="../widgets/token_journey_view.cpp" line="257"/>
         <source>Rows:</source>
         <translation>行：</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="267"/>
+        <location filename="../widgets/token_journey_view.cpp" line="269"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="268"/>
-        <location filename="../widgets/token_journey_view.cpp" line="520"/>
+        <location filename="../widgets/token_journey_view.cpp" line="270"/>
+        <location filename="../widgets/token_journey_view.cpp" line="530"/>
         <source>Expert (first choice: line and filled marker; second: hollow)</source>
         <translation>专家（首选：折线与实心标记；次选：空心）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="273"/>
+        <location filename="../widgets/token_journey_view.cpp" line="275"/>
         <source>First choice (size = weight)</source>
         <translation>首选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="275"/>
+        <location filename="../widgets/token_journey_view.cpp" line="277"/>
         <source>Second choice (size = weight)</source>
         <translation>次选（大小 = 权重）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="279"/>
+        <location filename="../widgets/token_journey_view.cpp" line="281"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="282"/>
+        <location filename="../widgets/token_journey_view.cpp" line="284"/>
         <source>Generated (decode) token</source>
         <translation>生成的（解码）词元</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="292"/>
-        <location filename="../widgets/token_journey_view.cpp" line="317"/>
-        <location filename="../widgets/token_journey_view.cpp" line="527"/>
+        <location filename="../widgets/token_journey_view.cpp" line="294"/>
+        <location filename="../widgets/token_journey_view.cpp" line="326"/>
+        <location filename="../widgets/token_journey_view.cpp" line="537"/>
         <source>Token journeys</source>
         <translation>词元路径</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="433"/>
+        <location filename="../widgets/token_journey_view.cpp" line="442"/>
         <source>Searching...</source>
         <translation>正在搜索...</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="453"/>
+        <location filename="../widgets/token_journey_view.cpp" line="462"/>
         <source>&quot;%1&quot;: %2 of %3 occurrence(s) shown</source>
         <translation>“%1”：显示 %3 处中的 %2 处</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="522"/>
         <source>size = weight</source>
         <translation>大小 = 权重</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="512"/>
+        <location filename="../widgets/token_journey_view.cpp" line="522"/>
         <source>no router weights in this trace</source>
         <translation>此轨迹中没有路由权重</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="513"/>
+        <location filename="../widgets/token_journey_view.cpp" line="523"/>
         <source>First choice (%1)</source>
         <translation>首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="514"/>
+        <location filename="../widgets/token_journey_view.cpp" line="524"/>
         <source>Second choice (%1)</source>
         <translation>次选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="519"/>
+        <location filename="../widgets/token_journey_view.cpp" line="529"/>
         <source>Expert id (only those on these paths)</source>
         <translation>专家 ID（仅限这些路径上的专家）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="529"/>
+        <location filename="../widgets/token_journey_view.cpp" line="539"/>
         <source>Token journeys: sequence %1, tokens %2-%3</source>
         <translation>词元路径：序列 %1，词元 %2-%3</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="534"/>
+        <location filename="../widgets/token_journey_view.cpp" line="544"/>
         <source> (generated from %1: dashed)</source>
         <translation> （从 %1 起为生成的词元：虚线）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="534"/>
+        <location filename="../widgets/token_journey_view.cpp" line="544"/>
         <source> (generated: dashed)</source>
         <translation> （生成的词元：虚线）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="536"/>
+        <location filename="../widgets/token_journey_view.cpp" line="546"/>
         <source>; search &quot;%1&quot; (%2 shown)</source>
         <translation>；搜索“%1”（显示 %2 个）</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="579"/>
+        <location filename="../widgets/token_journey_view.cpp" line="589"/>
         <source>E%1 %2</source>
         <translation>E%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="580"/>
+        <location filename="../widgets/token_journey_view.cpp" line="590"/>
         <source>E%1</source>
         <translation>E%1</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="586"/>
+        <location filename="../widgets/token_journey_view.cpp" line="596"/>
         <source>&quot;%1&quot; (seq %2, pos %3%4) %5: %6</source>
         <translation>“%1”（序列 %2，位置 %3%4）%5：%6</translation>
     </message>
     <message>
-        <location filename="../widgets/token_journey_view.cpp" line="582"/>
+        <location filename="../widgets/token_journey_view.cpp" line="592"/>
         <source>, search</source>
         <translation>，搜索</translation>
     </message>
@@ -3946,102 +4002,102 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::TrainingCurvesView</name>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="67"/>
-        <location filename="../widgets/training_curves_view.cpp" line="90"/>
-        <location filename="../widgets/training_curves_view.cpp" line="239"/>
+        <location filename="../widgets/training_curves_view.cpp" line="70"/>
+        <location filename="../widgets/training_curves_view.cpp" line="93"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Step</source>
         <translation>步</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="68"/>
-        <location filename="../widgets/training_curves_view.cpp" line="239"/>
+        <location filename="../widgets/training_curves_view.cpp" line="71"/>
+        <location filename="../widgets/training_curves_view.cpp" line="242"/>
         <source>Epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="70"/>
+        <location filename="../widgets/training_curves_view.cpp" line="73"/>
         <source>Metric:</source>
         <translation>指标：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="72"/>
+        <location filename="../widgets/training_curves_view.cpp" line="75"/>
         <source>Horizon:</source>
         <translation>跨度：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="74"/>
+        <location filename="../widgets/training_curves_view.cpp" line="77"/>
         <source>Layer:</source>
         <translation>层：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="76"/>
+        <location filename="../widgets/training_curves_view.cpp" line="79"/>
         <source>X axis:</source>
         <translation>X 轴：</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="91"/>
+        <location filename="../widgets/training_curves_view.cpp" line="94"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="110"/>
+        <location filename="../widgets/training_curves_view.cpp" line="113"/>
         <source>Validation accuracy</source>
         <translation>验证准确率</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="138"/>
+        <location filename="../widgets/training_curves_view.cpp" line="141"/>
         <source>Training curves</source>
         <translation>训练曲线</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="168"/>
+        <location filename="../widgets/training_curves_view.cpp" line="171"/>
         <source>+%1 layer(s)</source>
         <translation>+%1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="169"/>
+        <location filename="../widgets/training_curves_view.cpp" line="172"/>
         <source>All layers</source>
         <translation>所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="171"/>
+        <location filename="../widgets/training_curves_view.cpp" line="174"/>
         <source>Layer %1</source>
         <translation>第 %1 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="243"/>
+        <location filename="../widgets/training_curves_view.cpp" line="246"/>
         <source>Validation %1, horizon +%2, all layers</source>
         <translation>验证 %1，跨度 +%2，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="244"/>
+        <location filename="../widgets/training_curves_view.cpp" line="247"/>
         <source>Validation %1, horizon +%2, layer %3</source>
         <translation>验证 %1，跨度 +%2，第 %3 层</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="291"/>
-        <location filename="../widgets/training_curves_view.cpp" line="339"/>
-        <location filename="../widgets/training_curves_view.cpp" line="423"/>
+        <location filename="../widgets/training_curves_view.cpp" line="294"/>
+        <location filename="../widgets/training_curves_view.cpp" line="342"/>
+        <location filename="../widgets/training_curves_view.cpp" line="426"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="299"/>
+        <location filename="../widgets/training_curves_view.cpp" line="302"/>
         <source>%1 (baseline)</source>
         <translation>%1（基线）</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="427"/>
+        <location filename="../widgets/training_curves_view.cpp" line="430"/>
         <source>%1 %2: %3</source>
         <translation>%1 %2：%3</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="428"/>
+        <location filename="../widgets/training_curves_view.cpp" line="431"/>
         <source>epoch</source>
         <translation>轮次</translation>
     </message>
     <message>
-        <location filename="../widgets/training_curves_view.cpp" line="428"/>
+        <location filename="../widgets/training_curves_view.cpp" line="431"/>
         <source>step</source>
         <translation>步</translation>
     </message>
@@ -4092,136 +4148,136 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::UsageHeatmapView</name>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="30"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="31"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="33"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="32"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="34"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="35"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="37"/>
         <source>Choice:</source>
         <translation>选择：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="39"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
         <source>By expert id</source>
         <translation>按专家 ID</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="40"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
         <source>By load, all layers</source>
         <translation>按负载，所有层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="41"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="43"/>
         <source>By load at the selected layer</source>
         <translation>按所选层的负载</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="42"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
         <source>Row order: with many experts, sorting by the share summed over the layers shows which experts carry the load; hover a row for its id.</source>
         <translation>行顺序：专家较多时，按各层占比之和排序可显示哪些专家承担了负载；将鼠标悬停在行上可查看其 ID。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="44"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="46"/>
         <source>Rows:</source>
         <translation>行：</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="57"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="59"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="64"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="66"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="65"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="248"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="67"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
         <source>Expert</source>
         <translation>专家</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="86"/>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="88"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="208"/>
         <source>Click a cell to list its tokens.</source>
         <translation>点击单元格以列出其词元。</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="101"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="103"/>
         <source>Wheel: zoom, drag: pan, double click: fit all</source>
         <translation>滚轮：缩放，拖动：平移，双击：显示全部</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="135"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="137"/>
         <source>Expert usage</source>
         <translation>专家使用</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="204"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="206"/>
         <source>Any of top-%1</source>
         <translation>top-%1 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="250"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
         <source>Expert (rows by load over all layers, busiest first)</source>
         <translation>专家（按所有层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="252"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="254"/>
         <source>Expert (rows by load at decoder layer %1, busiest first)</source>
         <translation>专家（按解码器第 %1 层的负载排列行，最繁忙的在前）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="260"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="262"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="264"/>
         <source>Expert usage by layer: first choice (%1)</source>
         <translation>各层专家使用：首选（%1）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="263"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="265"/>
         <source>Expert usage by layer: any of top-%1 (%2)</source>
         <translation>各层专家使用：top-%1 中任一（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="287"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="289"/>
         <source>, load rank %1 of %2</source>
         <translation>，负载排名 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="288"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="290"/>
         <source>Expert %1 at %2%3: share %4 (%5 % of tokens, %6 tokens)</source>
         <translation>%2的专家 %1%3：占比 %4（%5 % 的词元，%6 个词元）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/usage_heatmap_view.cpp" line="326"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="328"/>
         <source>Expert %1 at %2: %n sampled token(s) (all sources)</source>
         <translation>
             <numerusform>%2的专家 %1：%n 个采样词元（所有来源）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="333"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
         <source>&quot;%1&quot;  seq %2 pos %3  rank %4</source>
         <translation>“%1”  序列 %2 位置 %3  排名 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/usage_heatmap_view.cpp" line="335"/>
+        <location filename="../widgets/usage_heatmap_view.cpp" line="337"/>
         <source>  w %1</source>
         <translation>  权重 %1</translation>
     </message>
@@ -4229,22 +4285,22 @@ Layer %5: %6</source>
 <context>
     <name>specmoe::widgets::ViewTabs</name>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="16"/>
+        <location filename="../widgets/view_tabs.cpp" line="17"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="19"/>
+        <location filename="../widgets/view_tabs.cpp" line="20"/>
         <source>Current view as image...</source>
         <translation>将当前视图导出为图像...</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="20"/>
+        <location filename="../widgets/view_tabs.cpp" line="21"/>
         <source>Current view data as CSV...</source>
         <translation>将当前视图数据导出为 CSV...</translation>
     </message>
     <message>
-        <location filename="../widgets/view_tabs.cpp" line="22"/>
+        <location filename="../widgets/view_tabs.cpp" line="23"/>
         <source>Report of all views...</source>
         <translation>所有视图的报告...</translation>
     </message>
