@@ -176,3 +176,30 @@ TEST(AnalysisIo, TraceFolderEqualsBlocksInMemory)
         EXPECT_EQ(nlohmann::json(q.journeys[0]), b["queries"][0]["journeys"][0]);
     }
 }
+
+// A trace of no token (a writer stopped before its first shard, or one that finished empty)
+// is refused by analyze() itself, naming the folder, for the CLI and the workbench's views
+// alike: an analysis of zero layers and experts would read like a result.
+TEST(AnalysisIo, ATraceOfNoTokenIsRefused)
+{
+    TempDir tmp("analysis");
+    const RoutingBlock block = randomBlock(10, 3);
+    const std::string stopped = tmp.file("stopped"), empty = tmp.file("empty");
+    { TraceWriter w(stopped, block.dims, {"cfg", "bfloat16", "tok", "run"}); }
+    {
+        TraceWriter w(empty, block.dims, {"cfg", "bfloat16", "tok", "run"});
+        w.finish();
+    }
+    for (const std::string& dir : {stopped, empty}) {
+        const TraceSet set = TraceSet::open(dir);
+        ASSERT_EQ(set.numTokens(), 0);
+        try {
+            analyze(set, fullOptions());
+            ADD_FAILURE() << dir << ": analyzed";
+        } catch (const Error& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find("trace " + dir + " holds no token"), std::string::npos) << msg;
+            EXPECT_EQ(msg.find("incomplete") != std::string::npos, dir == stopped) << msg;
+        }
+    }
+}
