@@ -324,8 +324,8 @@ SimulationSettings SimulationDialog::settings() const
 }
 
 // With "The traces' model" chosen, whether core can size an expert from the traces alone
-// (core/simulate/simulate.cpp resolveModel: the manifest's model name is a preset, or a
-// preset has the traces' dims); otherwise the job failed at once, naming the CLI's --model.
+// (simulate::presetOfTraces, as the job does); otherwise the job failed at once, naming the
+// CLI's --model.
 QString SimulationDialog::tracesModelProblem(const QString& traceDir) const
 {
     if (!m_model->currentData().toString().isEmpty())
@@ -334,12 +334,9 @@ QString SimulationDialog::tracesModelProblem(const QString& traceDir) const
     try {
         const TraceSet set = TraceSet::open(traceDir.toStdString());
         named = set.model().name;
-        if (simulate::findModelShape(named))
-            return {};
         const TraceDims& d = set.dims();
-        for (const simulate::ModelShape& s : simulate::modelShapes())
-            if (s.layers == d.layers && s.experts == d.experts && s.topk == d.topk)
-                return {};
+        if (simulate::presetOfTraces(named, d.layers, d.experts, d.topk))
+            return {};
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
     }

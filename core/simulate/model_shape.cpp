@@ -103,6 +103,16 @@ const ModelShape* findModelShape(const std::string& name)
     return nullptr;
 }
 
+const ModelShape* presetOfTraces(const std::string& modelName, int layers, int experts, int topk)
+{
+    if (const ModelShape* s = findModelShape(modelName))
+        return s;
+    for (const ModelShape& s : modelShapes())
+        if (s.layers == layers && s.experts == experts && s.topk == topk)
+            return &s;
+    return nullptr;
+}
+
 const ModelShape& modelShape(const std::string& name)
 {
     if (const ModelShape* s = findModelShape(name))

@@ -41,6 +41,10 @@ const std::vector<ModelShape>& modelShapes();
 const ModelShape* findModelShape(const std::string& name);
 // Throws Error naming the presets.
 const ModelShape& modelShape(const std::string& name);
+// The preset of traces that name no checkpoint folder: by the model name their manifest
+// records, else the first preset of their dims (synthetic traces name none); nullptr when
+// neither is known. What `simulate` uses without --model, and the dialog checks beforehand.
+const ModelShape* presetOfTraces(const std::string& modelName, int layers, int experts, int topk);
 
 // DIR/config.json of a Mixtral, Qwen-MoE, OLMoE or DeepSeek-style checkpoint: hidden_size,
 // moe_intermediate_size (else intermediate_size), num_attention_heads, num_key_value_heads,

@@ -64,16 +64,10 @@ ModelShape resolveModel(const SimulateParams& params, const TraceDims& dims)
         return modelShape(params.model);
     }
     std::string named;
-    if (!params.traceDirs.empty()) {
-        const TraceSet set = TraceSet::open(params.traceDirs.front());
-        named = set.model().name;
-        if (const ModelShape* s = findModelShape(named))
-            return *s;
-    }
-    // Known dims are enough to pick a preset (synthetic traces name none).
-    for (const ModelShape& s : modelShapes())
-        if (s.layers == dims.layers && s.experts == dims.experts && s.topk == dims.topk)
-            return s;
+    if (!params.traceDirs.empty())
+        named = TraceSet::open(params.traceDirs.front()).model().name;
+    if (const ModelShape* s = presetOfTraces(named, dims.layers, dims.experts, dims.topk))
+        return *s;
     throw Error("simulate: the size of an expert is unknown for the model of the traces" +
                 (named.empty() ? std::string() : " ('" + named + "')") +
                 ": name a preset or a checkpoint folder with --model");
