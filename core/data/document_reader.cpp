@@ -1,7 +1,7 @@
 #include "core/data/document_reader.h"
 
 #include "core/data/csv_reader.h"
-#include "core/data/utf8.h"
+#include "core/util/utf8.h"
 #include "core/util/error.h"
 
 #include <nlohmann/json.hpp>

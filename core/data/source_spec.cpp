@@ -1,5 +1,5 @@
 #include "core/data/source_spec.h"
-#include "core/data/utf8.h"
+#include "core/util/utf8.h"
 
 #include "core/util/c_number.h"
 #include "core/util/error.h"

@@ -1,5 +1,5 @@
 #include "core/data/source_stats.h"
-#include "core/data/utf8.h"
+#include "core/util/utf8.h"
 
 #include <sstream>
 

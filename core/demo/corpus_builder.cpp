@@ -1,7 +1,7 @@
 // The demo corpus: system text packages read into domains of documents.
 #include "core/demo/corpus_builder.h"
 
-#include "core/data/utf8.h"
+#include "core/util/utf8.h"
 #include "core/util/error.h"
 #include "core/util/read_file.h"
 
@@ -40,7 +40,7 @@ int64_t CorpusDomain::heldOutBytes() const
 
 std::string sanitizeText(const std::string& s)
 {
-    // Ill-formed UTF-8 bytes become '?' (core/data/utf8.h); then the ASCII control
+    // Ill-formed UTF-8 bytes become '?' (core/util/utf8.h); then the ASCII control
     // characters, which never occur inside a multi-byte sequence: CR dropped, \n and \t
     // kept, the others made spaces.
     const std::string valid = sanitizeUtf8(s, "?");

@@ -52,7 +52,7 @@ struct DemoCorpus {
 // two domains could be read.
 DemoCorpus buildDemoCorpus(const CorpusBuildParams& params, const ProgressFn& progress = {});
 
-// Replaces bytes that are not valid UTF-8 (sanitizeUtf8, core/data/utf8.h) with "?" and
+// Replaces bytes that are not valid UTF-8 (sanitizeUtf8, core/util/utf8.h) with "?" and
 // control characters other than \n and \t with spaces (CR is dropped).
 std::string sanitizeText(const std::string& s);
 

@@ -50,10 +50,16 @@ ArrayFiles::ArrayFiles(std::string input) : m_input(std::move(input))
 
 std::string ArrayFiles::find(const std::vector<std::string>& names) const
 {
-    for (const std::string& n : names)
-        if (std::find(m_names.begin(), m_names.end(), n) != m_names.end())
-            return n;
-    return "";
+    std::string found;
+    for (const std::string& n : names) {
+        if (std::find(m_names.begin(), m_names.end(), n) == m_names.end())
+            continue;
+        if (!found.empty())
+            throw Error(m_input + ": holds both '" + found + "' and '" + n +
+                        "', which name the same array; keep one of them");
+        found = n;
+    }
+    return found;
 }
 
 std::unique_ptr<NpyReader> ArrayFiles::open(const std::string& name) const

@@ -18,7 +18,8 @@ public:
     // is neither.
     explicit ArrayFiles(std::string input);
     const std::string& input() const { return m_input; }
-    // The first of `names` present ("" when none).
+    // The one of `names` (synonyms of one array) present, "" when none. Throws an Error
+    // naming the input when it holds two of them: which one the engine meant is a guess.
     std::string find(const std::vector<std::string>& names) const;
     std::unique_ptr<NpyReader> open(const std::string& name) const;
     // A whole (small) integer array, checked to be 1-D with values in lo..hi.

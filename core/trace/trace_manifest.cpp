@@ -153,6 +153,11 @@ nlohmann::json modelToJson(const TraceModelInfo& m)
     return {{"family", m.family}, {"name", m.name}, {"routing", m.routing}};
 }
 
+bool isKnownOriginKind(const std::string& kind)
+{
+    return kind == "collected" || kind == "imported" || kind == "synthetic";
+}
+
 nlohmann::json originToJson(const TraceOrigin& o)
 {
     return {{"kind", o.kind},
@@ -322,6 +327,11 @@ Manifest parse(const std::string& text, const std::string& path)
             m.model.routing = mo.value("routing", "");
             const nlohmann::json& og = j.value("origin", nlohmann::json::object());
             m.origin.kind = og.value("kind", "collected");
+            // Readers branch on it (ranked ids, what `traces info` says): an unknown kind is
+            // a manifest of another tool or version, not a trace to guess about.
+            if (!isKnownOriginKind(m.origin.kind))
+                throw Error(path + ": origin.kind '" + m.origin.kind +
+                            "' is not one of collected, imported, synthetic");
             m.origin.engine = og.value("engine", "");
             m.origin.engineVersion = og.value("engine_version", "");
             m.origin.inputs = og.value("inputs", std::vector<std::string>{});

@@ -44,6 +44,8 @@ nlohmann::json dimsToJson(const TraceDims& d);
 TraceDims dimsFromJson(const nlohmann::json& j, const std::string& where);
 nlohmann::json modelToJson(const TraceModelInfo& m);
 nlohmann::json originToJson(const TraceOrigin& o);
+// Whether `kind` is an origin this build writes and reads: collected, imported, synthetic.
+bool isKnownOriginKind(const std::string& kind);
 
 // Parses manifest.json text; throws specmoe::Error naming `path`.
 Manifest parse(const std::string& text, const std::string& path);

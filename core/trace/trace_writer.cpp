@@ -198,7 +198,7 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     if (const std::string bad = dimsProblem(dims); !bad.empty())
         throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + "): " + bad);
     // `specmoe traces synth` writes "synthetic": its routing is made up, not a model's.
-    if (options.origin.kind != "collected" && options.origin.kind != "imported" && options.origin.kind != "synthetic")
+    if (!manifest::isKnownOriginKind(options.origin.kind))
         throw Error("trace " + dir + ": origin kind '" + options.origin.kind +
                     "' is not one of collected, imported, synthetic");
     std::error_code ec;

@@ -3,7 +3,7 @@
 #include "core/data/csv_reader.h"
 #include "core/data/document_reader.h"
 #include "core/data/source_spec.h"
-#include "core/data/utf8.h"
+#include "core/util/utf8.h"
 #include "core/util/error.h"
 #include "tests/support/test_support.h"
 

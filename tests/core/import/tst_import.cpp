@@ -210,6 +210,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"seq_lens", ImportFormat::Npy, "bad_seq_lens.npz", {"add up to 5 tokens", "6 rows"}, {}},
         BadCase{"dtype", ImportFormat::Npy, "bad_dtype.npz", {"expert_ids", "'<f4' is not an integer type"}, {}},
         BadCase{"k17", ImportFormat::Npy, "bad_k17.npz", {"top_k is 17", "at most 16"}, {}},
+        BadCase{"two_id_arrays", ImportFormat::Npy, "bad_two_id_arrays.npz",
+                {"holds both 'expert_ids' and 'topk_ids'", "keep one"}, {}},
         BadCase{"truncated", ImportFormat::Npy, "bad_truncated", {"expert_ids.npy", "truncated"}, {}},
         BadCase{"wrong_engine", ImportFormat::Sglang, "vllm_first_release.npz", {"engine is 'vllm'", "--format sglang"}, {}},
         BadCase{"megatron_ragged", ImportFormat::Megatron, "bad_megatron_ragged",

@@ -469,6 +469,18 @@ TEST(TraceSchema2, OriginKindSyntheticIsWrittenOthersRefused)
     EXPECT_EQ(set.origin().kind, "synthetic");
     EXPECT_EQ(set.origin().engine, "specmoe traces synth");
 
+    // A manifest naming a kind this build does not know is refused on read, naming the field.
+    const std::string manifest = tmp.file("synth/manifest.json");
+    nlohmann::json j = nlohmann::json::parse(readFile(manifest));
+    j["origin"]["kind"] = "replayed";
+    writeFile(manifest, j.dump(1));
+    try {
+        (void)TraceSet::open(tmp.file("synth"));
+        ADD_FAILURE() << "origin kind 'replayed' was read";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("manifest.json: origin.kind 'replayed'"), std::string::npos) << e.what();
+    }
+
     o.origin.kind = "guessed";
     try {
         TraceWriter w(tmp.file("bad"), d, fp(), o);

@@ -1,13 +1,16 @@
 // core/util's small shared helpers: whole-file reads, the progress meter (rate, ETA, the
-// CLI's progress line) and the token-text rule.
+// CLI's progress line), the token-text rule and JSON error texts.
 #include "core/analysis/analysis.h"
 #include "core/util/error.h"
+#include "core/util/json_error.h"
 #include "core/util/piece_text.h"
 #include "core/util/progress.h"
 #include "core/util/read_file.h"
+#include "core/util/utf8.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 
@@ -121,4 +124,25 @@ TEST(PieceText, OneRuleForShowingAndMatchingPieces)
     EXPECT_FALSE(tokenTextMatches(the, "the", false));
     EXPECT_FALSE(tokenTextMatches(kSpaceMarker, "", true));
     EXPECT_FALSE(tokenTextMatches(the, "then", true));
+}
+
+// A parse error quotes the bytes it last read: those that are not UTF-8 come back as \xHH,
+// so that the message prints and can be stored in JSON (it had the raw byte 0xFF).
+TEST(JsonErrorText, DropsTheIdAndEscapesBytesThatAreNotUtf8)
+{
+    std::string message;
+    try {
+        const auto j = nlohmann::json::parse(std::string("{\"eng\xff\" : 1, \"\xc3\xa9\" : 2}"));
+        ADD_FAILURE() << j.dump();
+    } catch (const std::exception& e) {
+        message = jsonErrorText(e);
+    }
+    ASSERT_FALSE(message.empty()) << "the parse did not fail";
+    EXPECT_EQ(message.rfind("parse error at line 1", 0), 0u) << message;
+    EXPECT_NE(message.find("\\xFF"), std::string::npos) << message;
+    EXPECT_TRUE(isValidUtf8(message)) << message;
+    EXPECT_TRUE(nlohmann::json(message).dump().size() > message.size());
+
+    const std::runtime_error plain("caf\xc3\xa9 \xfe");
+    EXPECT_EQ(jsonErrorText(plain), "caf\xc3\xa9 \\xFE"); // well-formed text is kept
 }

@@ -316,6 +316,8 @@ def bad_inputs(first_release):
     variant("bad_seq_lens.npz", seq_lens=np.asarray([2, 3]))
     variant("bad_dtype.npz", expert_ids=base["expert_ids"].astype(np.float32))
     variant("bad_k17.npz", expert_ids=routes(6, 2, 32, 17, np.int32))
+    # two names of the expert id array: which one the engine meant is a guess
+    variant("bad_two_id_arrays.npz", topk_ids=base["expert_ids"][:, :, ::-1].copy())
     os.makedirs(path("bad_truncated"), exist_ok=True)
     for key, arr in base.items():
         np.save(path(f"bad_truncated/{key}.npy"), arr)

@@ -1,7 +1,8 @@
 #pragma once
-// UTF-8 for corpus text: validation (data sources skip invalid input) and sanitizing (the
-// demo corpus keeps text and replaces the bytes at fault). One decoder serves both:
-// overlong forms, surrogates and code points above U+10FFFF are ill-formed.
+// UTF-8 for text from outside (corpora, file names, JSON parse errors): validation (data
+// sources skip invalid input) and sanitizing (the demo corpus keeps text and replaces the
+// bytes at fault). One decoder serves both: overlong forms, surrogates and code points above
+// U+10FFFF are ill-formed.
 #include <cstddef>
 #include <string>
 #include <string_view>
