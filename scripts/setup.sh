@@ -26,7 +26,7 @@ pkgs_core="libtorch-dev libgloo-dev libopenblas0-pthread libhdf5-dev nlohmann-js
 pkgs_python="python3 python3-torch python3-h5py python3-numpy"
 pkgs_demo="bible-kjv wordnet-base fortunes dict-jargon dict-foldoc libc6-dev"
 pkgs_fuzz="clang libclang-rt-14-dev" # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
-pkgs_test="locales" # a decimal-comma locale for the tests (generated below)
+pkgs_test="locales debootstrap" # a decimal-comma locale (generated below); sid chroot of scripts/hf-goldens.sh
 pkgs_gui="qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n libqcustomplot-dev libgl-dev xvfb xauth imagemagick fonts-dejavu-core fonts-noto-cjk"
 pkgs="$pkgs_build $pkgs_core $pkgs_python $pkgs_demo $pkgs_fuzz $pkgs_test"
 [ "$gui" = ON ] && pkgs="$pkgs $pkgs_gui"
