@@ -8,7 +8,9 @@ JSON line.
 Presets: small and mixtral-8x7b (MixtralModel), qwen3-30b-a3b (Qwen3MoeModel, the dims of
 Qwen/Qwen3-30B-A3B's config.json, as `specmoe make-model --family qwen3_moe --preset
 qwen3-30b-a3b` writes them). --experts eager|grouped_mm|batched_mm picks transformers 5's
-experts kernel (default: transformers' own choice; the JSON line names the one used)."""
+experts kernel (default: transformers' own choice; the JSON line names the one used).
+--device cpu runs the same code on the CPU: a smoke test of the script against a transformers
+release before GPU time is spent on it (scripts/sid-python.sh has one; tiny sizes)."""
 import argparse, json, time
 
 import torch
@@ -39,7 +41,16 @@ ap.add_argument("--warmup", type=int, default=2)
 ap.add_argument("--repeats", type=int, default=5)
 ap.add_argument("--attn", default="sdpa")
 ap.add_argument("--experts", default="", help="transformers 5 experts kernel (eager, grouped_mm, batched_mm)")
+ap.add_argument("--device", default="cuda", help="cuda, or cpu for a smoke test")
 a = ap.parse_args()
+cuda = a.device.startswith("cuda")
+
+
+def sync():
+    if cuda:
+        torch.cuda.synchronize()
+
+
 
 family, kw = PRESETS[a.preset]
 kw = dict(kw)
@@ -50,19 +61,19 @@ if a.experts:
     cfg._experts_implementation = a.experts
 torch.manual_seed(0)
 torch.set_default_dtype(torch.bfloat16)
-with torch.device("cuda"):
+with torch.device(a.device):
     model = getattr(transformers, family + "Model")(cfg).eval()
 torch.set_default_dtype(torch.float32)
-ids = torch.randint(3, cfg.vocab_size, (a.batch, a.seq), device="cuda")
+ids = torch.randint(3, cfg.vocab_size, (a.batch, a.seq), device=a.device)
 mask = torch.ones_like(ids)
 times = []
 with torch.no_grad():
     for r in range(a.warmup + a.repeats):
-        torch.cuda.synchronize()
+        sync()
         t = time.perf_counter()
         out = model(input_ids=ids, attention_mask=mask, output_router_logits=True)
         logits = [x.float().cpu() for x in out.router_logits]
-        torch.cuda.synchronize()
+        sync()
         if r >= a.warmup:
             times.append(time.perf_counter() - t)
 times.sort()
@@ -71,4 +82,5 @@ print(json.dumps(dict(bench="hf_reference", preset=a.preset, model_class=type(mo
                       transformers=transformers.__version__, layers=cfg.num_hidden_layers,
                       router_logits_layers=len(logits), batch=a.batch, seq=a.seq, attn=a.attn,
                       experts=getattr(model.config, "_experts_implementation", None), median_s=med,
-                      tokens_per_s=a.batch * a.seq / med, peak_gpu_bytes=torch.cuda.max_memory_allocated())))
+                      tokens_per_s=a.batch * a.seq / med, device=a.device,
+                      peak_gpu_bytes=torch.cuda.max_memory_allocated() if cuda else None)))
