@@ -135,6 +135,29 @@ void JsonTokenizer::readModel(const json& model)
     }
 }
 
+// The id tokenizers gives an added token (tokenizers 0.23.1, and transformers' AutoTokenizer
+// through it, checked with scripts/sid-python.sh): not the file's "id" but the vocabulary's id
+// of the same text, else the next id after the vocabulary (its count of entries) and the added
+// tokens before it, in file order. Files tokenizers wrote agree with their ids; a hand-edited
+// one (a gap, ids out of order) gets the ids transformers feeds the model. A vocabulary with
+// gaps (the reduced test vocabularies; no released tokenizer) would make that count collide
+// with its own ids, as it does in tokenizers: there the file's id is kept.
+int64_t JsonTokenizer::addedTokenId(const std::string& content, int64_t fileId) const
+{
+    if (const auto it = m_bpe.vocab().find(content); it != m_bpe.vocab().end())
+        return it->second;
+    int64_t maxAdded = -1;
+    for (const auto& [id, text] : m_addedById) {
+        if (text == content)
+            return id;
+        maxAdded = std::max(maxAdded, id);
+    }
+    const int64_t vocab = int64_t(m_bpe.vocab().size());
+    if (vocab != m_bpe.maxId() + 1)
+        return fileId;
+    return maxAdded >= vocab ? maxAdded + 1 : vocab;
+}
+
 void JsonTokenizer::readAddedTokens(const json& added)
 {
     if (!added.is_array())
@@ -154,7 +177,9 @@ void JsonTokenizer::readAddedTokens(const json& added)
         };
         AddedToken t;
         t.content = a["content"].get<std::string>();
-        t.id = a["id"].get<int64_t>();
+        t.id = addedTokenId(t.content, a["id"].get<int64_t>());
+        if (const auto it = m_addedById.find(t.id); it != m_addedById.end() && it->second == t.content)
+            continue; // listed twice: tokenizers keeps the first
         t.singleWord = flag("single_word", false);
         t.lstrip = flag("lstrip", false);
         t.rstrip = flag("rstrip", false);

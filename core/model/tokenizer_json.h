@@ -46,6 +46,7 @@ private:
     void read(const nlohmann::json& doc);
     void readModel(const nlohmann::json& model);
     void readAddedTokens(const nlohmann::json& added);
+    int64_t addedTokenId(const std::string& content, int64_t fileId) const;
     void readNormalizer(const nlohmann::json& n, const std::string& field);
     void readPreTokenizer(const nlohmann::json& p);
     void readPostProcessor(const nlohmann::json& p, const std::string& field);

@@ -1,6 +1,7 @@
 // The tokenizer.json reader (byte-level BPE): llama.cpp's vocab test strings give the ids
 // Hugging Face `tokenizers` gives (tests/core/model/data/bpe: GPT-2, DeepSeek-LLM and
-// DeepSeek-Coder vocabularies reduced by make_fixture.py); added tokens; ignore_merges; the
+// DeepSeek-Coder vocabularies reduced by make_fixture.py; Qwen2's pattern on a tiny vocabulary,
+// make_hf_cases.py); added tokens; ignore_merges; the
 // Qwen2 pre-tokenizer pattern; NFC; the file a checkpoint folder resolves to; errors naming
 // the file and the field.
 #include "core/model/pre_tokenizer.h"
@@ -41,7 +42,7 @@ void checkCases(const std::string& family)
         const std::string text = c["text"].get<std::string>();
         const std::vector<int64_t> want = c["ids"].get<std::vector<int64_t>>();
         EXPECT_EQ(t.encode(text, false), want) << family << ": \"" << text << "\"";
-        EXPECT_EQ(t.decode(want), text) << family;
+        EXPECT_EQ(t.decode(want), c.value("decoded", text)) << family << ": \"" << text << "\"";
     }
 }
 
@@ -107,6 +108,33 @@ TEST(TokenizerJson, Gpt2MatchesHuggingFaceIds) { checkCases("gpt-2"); }
 TEST(TokenizerJson, DeepseekLlmMatchesHuggingFaceIds) { checkCases("deepseek-llm"); }
 
 TEST(TokenizerJson, DeepseekCoderMatchesHuggingFaceIds) { checkCases("deepseek-coder"); }
+
+// Qwen2's pre-tokenizer (Split pattern, NFC, added tokens inside text) on the tiny vocabulary,
+// against ids `tokenizers` 0.23.1 gave (data/bpe/make_hf_cases.py).
+TEST(TokenizerJson, Qwen2TinyMatchesHuggingFaceIds) { checkCases("qwen2-tiny"); }
+
+// An added token's id is the one tokenizers gives it, not the file's: the vocabulary's id of the
+// same text, else the next after the vocabulary and the added tokens before it, in file order.
+// tokenizers 0.23.1 and transformers 5.12.1's AutoTokenizer gave exactly these ids for these
+// files (before, the file's 300 and 301 were used: other ids than transformers feeds the model).
+TEST(TokenizerJson, AddedTokenIdsAreTheOnesTokenizersGives)
+{
+    TempDir d;
+    const std::string text = "<|endoftext|>the end<|im_start|>";
+    auto ids = [&](const std::vector<json>& added) { return Tokenizer(bytesWithAdded(d, added)).encode(text, false); };
+    const auto inner = bytesOf("the end");
+    auto with = [&](int64_t a, int64_t b) { return cat({{a}, inner, {b}}); };
+    // A gap after the 288-token vocabulary.
+    EXPECT_EQ(ids({addedToken(300, "<|endoftext|>"), addedToken(301, "<|im_start|>")}), with(288, 289));
+    // Out of order: file order counts.
+    EXPECT_EQ(ids({addedToken(301, "<|endoftext|>"), addedToken(300, "<|im_start|>")}), with(288, 289));
+    // An id of a vocabulary token: not taken.
+    EXPECT_EQ(ids({addedToken(5, "<|endoftext|>"), addedToken(289, "<|im_start|>")}), with(288, 289));
+    // Text that is in the vocabulary keeps the vocabulary's id ("Ġthe" is 258 there).
+    Tokenizer t(bytesWithAdded(d, {addedToken(288, "<|endoftext|>"), addedToken(310, "\xC4\xA0the")}));
+    EXPECT_EQ(t.vocabSize(), 289);
+    EXPECT_EQ(t.encode("<|endoftext|>", false), std::vector<int64_t>{288});
+}
 
 // ignore_merges (Llama-3, gpt-oss): a pre-token that is itself in the vocabulary is one
 // token even when no merge builds it.
@@ -217,9 +245,9 @@ TEST(TokenizerJson, QwenShapedTokenizerNormalizesToNfc)
     // " the" is one token; "<|im_start|>" an added token.
     const std::vector<int64_t> ids = t.encode("<|im_start|> the", true);
     ASSERT_EQ(ids.size(), 2u);
-    EXPECT_EQ(ids[0], 301);
+    EXPECT_EQ(ids[0], 289);
     EXPECT_EQ(t.pieceText(ids[1]), " the");
-    EXPECT_EQ(t.vocabSize(), 302);
+    EXPECT_EQ(t.vocabSize(), 290);
     EXPECT_NO_THROW(t.checkVocab(320));
 }
 
@@ -291,16 +319,17 @@ TEST(TokenizerJson, BadFilesNameTheFileAndField)
     EXPECT_ERROR_HAS(Tokenizer(path), path, "not a valid tokenizer.json");
 }
 
-// The expected ids below are worked out by hand from tokenizers' AddedVocabulary (its
-// find_matches and extract_and_normalize): no tokenizers package was at hand to run them.
-// Text outside an added token is one id per byte here (bytesWithAdded).
+// The expected ids below were worked out by hand from tokenizers' AddedVocabulary (its
+// find_matches and extract_and_normalize), then checked with tokenizers 0.23.1 itself
+// (scripts/sid-python.sh): every case agrees. Text outside an added token is one id per byte
+// here (bytesWithAdded); the 288-token vocabulary makes the first added token 288.
 TEST(TokenizerJson, AddedTokenStripsTheWhitespaceBesideIt)
 {
     TempDir d;
-    const std::vector<int64_t> end{300}, mask{301};
+    const std::vector<int64_t> end{288}, mask{289};
     auto enc = [&](const std::vector<std::string>& endFlags, const std::vector<std::string>& maskFlags,
                    const std::string& text) {
-        return Tokenizer(bytesWithAdded(d, {addedToken(300, "<|end|>", endFlags), addedToken(301, "<mask>", maskFlags)}))
+        return Tokenizer(bytesWithAdded(d, {addedToken(288, "<|end|>", endFlags), addedToken(289, "<mask>", maskFlags)}))
             .encode(text, false);
     };
     const std::string hello = "hello <|end|>  world";
@@ -328,9 +357,9 @@ TEST(TokenizerJson, AddedTokenStripsTheWhitespaceBesideIt)
 TEST(TokenizerJson, SingleWordAddedTokenOnlyOutsideWords)
 {
     TempDir d;
-    const std::vector<int64_t> end{300};
+    const std::vector<int64_t> end{288};
     auto enc = [&](const std::vector<std::string>& flags, const std::string& text) {
-        return Tokenizer(bytesWithAdded(d, {addedToken(300, "<|end|>", flags)})).encode(text, false);
+        return Tokenizer(bytesWithAdded(d, {addedToken(288, "<|end|>", flags)})).encode(text, false);
     };
     // Off: found inside a word.
     EXPECT_EQ(enc({}, "a<|end|>b"), cat({bytesOf("a"), end, bytesOf("b")}));
@@ -353,9 +382,9 @@ TEST(TokenizerJson, SingleWordAddedTokenOnlyOutsideWords)
 TEST(TokenizerJson, DiscardedSingleWordMatchIsNotSearchedAgain)
 {
     TempDir d;
-    Tokenizer t(bytesWithAdded(d, {addedToken(300, "<|end|>", {"single_word"}), addedToken(302, "|end|")}));
+    Tokenizer t(bytesWithAdded(d, {addedToken(288, "<|end|>", {"single_word"}), addedToken(289, "|end|")}));
     EXPECT_EQ(t.encode("a<|end|>", false), bytesOf("a<|end|>"));
-    EXPECT_EQ(t.encode("a|end|", false), cat({bytesOf("a"), {302}}));
+    EXPECT_EQ(t.encode("a|end|", false), cat({bytesOf("a"), {289}}));
 }
 
 // normalized false: matched in the raw text; true: its NFC form in the NFC text (this file's
@@ -367,19 +396,19 @@ TEST(TokenizerJson, NormalizedAddedTokensMatchTheNormalizedText)
     auto enc = [&](const json& token, const std::string& text) {
         return Tokenizer(bytesWithAdded(d, {token})).encode(" " + text + " ", false);
     };
-    const std::vector<int64_t> sp{32}, tok{300};
-    EXPECT_EQ(enc(addedToken(300, composed, {"normalized"}), decomposed), cat({sp, tok, sp}));
-    EXPECT_EQ(enc(addedToken(300, composed, {"normalized"}), composed), cat({sp, tok, sp}));
-    EXPECT_EQ(enc(addedToken(300, decomposed, {"normalized"}), composed), cat({sp, tok, sp}));
+    const std::vector<int64_t> sp{32}, tok{288};
+    EXPECT_EQ(enc(addedToken(288, composed, {"normalized"}), decomposed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(288, composed, {"normalized"}), composed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(288, decomposed, {"normalized"}), composed), cat({sp, tok, sp}));
     // Raw: only the very bytes; other text is still normalized (é is C3 A9).
-    EXPECT_EQ(enc(addedToken(300, decomposed), decomposed), cat({sp, tok, sp}));
-    EXPECT_EQ(enc(addedToken(300, composed), decomposed), bytesOf(" " + composed + " "));
+    EXPECT_EQ(enc(addedToken(288, decomposed), decomposed), cat({sp, tok, sp}));
+    EXPECT_EQ(enc(addedToken(288, composed), decomposed), bytesOf(" " + composed + " "));
     // Without the field: as tokenizers' AddedToken(content, special), normalized = !special.
-    json t = addedToken(300, composed);
+    json t = addedToken(288, composed);
     t.erase("normalized");
     EXPECT_EQ(enc(t, decomposed), bytesOf(" " + composed + " "));
     t["special"] = false;
     EXPECT_EQ(enc(t, decomposed), cat({sp, tok, sp}));
     // lstrip and rstrip work on the normalized text too.
-    EXPECT_EQ(enc(addedToken(300, composed, {"normalized", "lstrip", "rstrip"}), decomposed), tok);
+    EXPECT_EQ(enc(addedToken(288, composed, {"normalized", "lstrip", "rstrip"}), decomposed), tok);
 }

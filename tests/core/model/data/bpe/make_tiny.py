@@ -3,7 +3,8 @@
 (NFC normalizer, Qwen2's Split pattern then ByteLevel without regex, added tokens) whose ids
 stay below 320, the vocab_size of make-model's tiny presets. Ids 0-255 are the bytes, in
 byte order; the merges build a few English words; <|endoftext|> and <|im_start|> are added
-tokens. Usage: make_tiny.py OUT_FILE"""
+tokens, with the ids tokenizers gives them (the next after the vocabulary). Usage:
+make_tiny.py OUT_FILE"""
 import json
 import sys
 
@@ -41,9 +42,9 @@ def main():
     doc = {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": [
-            {"id": 300, "content": "<|endoftext|>", "single_word": False, "lstrip": False, "rstrip": False,
+            {"id": len(vocab), "content": "<|endoftext|>", "single_word": False, "lstrip": False, "rstrip": False,
              "normalized": False, "special": True},
-            {"id": 301, "content": "<|im_start|>", "single_word": False, "lstrip": False, "rstrip": False,
+            {"id": len(vocab) + 1, "content": "<|im_start|>", "single_word": False, "lstrip": False, "rstrip": False,
              "normalized": False, "special": True}],
         "normalizer": {"type": "NFC"},
         "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
