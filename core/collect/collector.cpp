@@ -4,7 +4,9 @@
 #include "core/collect/corpus_order_buffer.h"
 #include "core/collect/feature_basis_build.h"
 #include "core/collect/feature_basis_reuse.h"
+#include "core/collect/output_cleanup.h"
 #include "core/collect/routing_convert.h"
+#include "core/collect/tokenizer_fit.h"
 #include "core/data/hash.h"
 #include "core/model/config.h"
 #include "core/model/memory.h"
@@ -206,11 +208,11 @@ Corpus buildCollectCorpus(const CollectParams& p, int64_t vocabSize, const Progr
     // The tokenizer loads on first use: pre-tokenized corpora need none.
     auto tok = std::make_shared<std::unique_ptr<Tokenizer>>();
     const std::string tokPath = tokenizerFile(p);
-    cp.tokenize = [tok, tokPath, vocabSize](const std::string& text) {
+    cp.tokenize = [tok, tokPath, vocabSize, modelDir = p.modelDir](const std::string& text) {
         if (!*tok) {
             *tok = std::make_unique<Tokenizer>(tokPath);
             if (vocabSize > 0)
-                (*tok)->checkVocab(vocabSize);
+                checkTokenizerFitsModel(**tok, vocabSize, modelDir);
         }
         const std::vector<int64_t> ids = (*tok)->encode(text, true);
         return std::vector<int32_t>(ids.begin(), ids.end());
@@ -925,7 +927,15 @@ CollectResult Collection::run()
 
 CollectResult collect(const CollectParams& params, const ProgressFn& progress)
 {
-    return Collection(params, progress).run();
+    const OutputBefore before = inspectOutput(params.outDir);
+    try {
+        return Collection(params, progress).run();
+    } catch (...) {
+        // A model that does not load, a first batch that fails, a stop before the first
+        // shard: nothing to resume, so no empty trace folder is left to offer as one.
+        removeUnwrittenOutput(params.outDir, before);
+        throw;
+    }
 }
 
 } // namespace specmoe

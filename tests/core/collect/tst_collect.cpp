@@ -2,6 +2,7 @@
 // after cancel and after SIGKILL, refusal of a foreign folder, bad input in the manifest.
 #include "core/collect/collector.h"
 #include "core/collect/routing_convert.h"
+#include "core/collect/tokenizer_fit.h"
 #include "core/model/runtime.h"
 #include "core/model/tokenizer.h"
 #include "core/safetensors/safetensors.h"
@@ -11,6 +12,7 @@
 #include "core/util/half.h"
 #include "core/util/read_file.h"
 #include "tests/core/collect/id_corpus.h"
+#include "tests/support/message_checks.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
@@ -882,8 +884,8 @@ TEST(Collect, DamagedCheckpointViaCli)
     EXPECT_NE(text.find(t.file("nan") + "/model.safetensors: tensor \"" + gate + "\" holds NaN at element 3"),
               std::string::npos)
         << text;
-    EXPECT_FALSE(fs::exists(t.file("out-nan") + "/manifest.json") &&
-                 TraceSet::open(t.file("out-nan")).numSequences() > 0);
+    // Nothing written, nothing left: no empty trace folder to take for one to resume.
+    EXPECT_FALSE(fs::exists(t.file("out-nan")));
 
     ASSERT_EQ(specmoe::test::runCommand(cmd(t.file("extra"), t.file("out-extra")), &text), 0) << text;
     EXPECT_NE(text.find("warning: " + t.file("extra") +
@@ -891,6 +893,73 @@ TEST(Collect, DamagedCheckpointViaCli)
               std::string::npos)
         << text;
     EXPECT_EQ(TraceSet::open(t.file("out-extra")).numSequences(), 6);
+}
+
+// A run that stops before its first shard (the model does not load, a stop while it loads)
+// leaves no folder that would read as a trace to resume; a folder that was there stays with
+// what it held, and a trace with shards keeps them whatever fails in its resume.
+TEST(Collect, AStopBeforeTheFirstShardLeavesNoFolder)
+{
+    TempDir t("collect");
+    const std::string src = writeIdsJsonl(t.file("ids.jsonl"), randomSequences(12, 3, 20, 7));
+    writeFixtureCopy(t.file("nan"), {}, "model.layers.2.block_sparse_moe.gate.weight", std::nanf(""));
+
+    CollectParams bad = baseParams(src, t.file("out-bad"));
+    bad.modelDir = t.file("nan");
+    EXPECT_TRUE(test::has(test::errorOf([&] { collect(bad); }), "NaN"));
+    EXPECT_FALSE(fs::exists(bad.outDir));
+
+    CollectParams stopped = baseParams(src, t.file("out-stopped"));
+    const ProgressFn stopWhileLoading = [](const Progress& pr) { return pr.message.find("loading") == std::string::npos; };
+    EXPECT_THROW(collect(stopped, stopWhileLoading), Cancelled);
+    EXPECT_FALSE(fs::exists(stopped.outDir));
+
+    // A folder of the user's: left as found (its file), without the manifest the run wrote.
+    fs::create_directories(t.file("mine"));
+    test::writeFile(t.file("mine/notes.txt"), "keep me");
+    bad.outDir = t.file("mine");
+    EXPECT_THROW(collect(bad), Error);
+    EXPECT_TRUE(fs::exists(t.file("mine/notes.txt")));
+    EXPECT_FALSE(fs::exists(TraceSet::manifestPath(t.file("mine"))));
+
+    // Shards of an earlier run stay when its resume fails.
+    CollectParams part = baseParams(src, t.file("out-part"));
+    int seen = 0;
+    EXPECT_THROW(collect(part, cancelAfterBatches(2, &seen)), Cancelled);
+    const int64_t stored = TraceSet::open(part.outDir).numSequences();
+    ASSERT_GT(stored, 0);
+    part.modelDir = t.file("nan"); // refused as another model, or failing at the load
+    EXPECT_THROW(collect(part), Error);
+    EXPECT_EQ(TraceSet::open(part.outDir).numSequences(), stored);
+}
+
+// A tokenizer with more ids than the model's vocab_size is refused with its file and both
+// sizes, before the run writes anything (core's check, which the workbench's dialog asks).
+TEST(Collect, TokenizerLargerThanTheModelIsNamed)
+{
+    const std::string gpt2 = std::string(SPECMOE_SOURCE_DIR) + "/tests/core/model/data/bpe/gpt-2.tokenizer.json";
+    const std::string own = std::string(SPECMOE_SOURCE_DIR) + "/tests/core/model/data/tokenizer.model";
+    const TokenizerFit fit = collectTokenizerFit(gpt2, kModel, 320);
+    EXPECT_FALSE(fit.fits());
+    EXPECT_EQ(fit.file, gpt2);
+    EXPECT_EQ(fit.tokenizerVocab, 50257);
+    EXPECT_EQ(fit.modelVocab, 320);
+    for (const std::string part : {gpt2, std::string("50257"), std::string("320"), kModel + "/config.json"})
+        EXPECT_NE(fit.problem.find(part), std::string::npos) << fit.problem;
+    EXPECT_TRUE(collectTokenizerFit(own, kModel, 320).fits());
+    const TokenizerFit none = collectTokenizerFit({}, kModel, 320); // the fixture has no tokenizer
+    EXPECT_TRUE(none.fits());
+    EXPECT_TRUE(none.file.empty());
+
+    TempDir t("collect");
+    test::writeFile(t.file("wiki.txt"), "the lazy fox jumps over the dog\n");
+    CollectParams p = baseParams(t.file("wiki.txt"), t.file("out"));
+    p.sources = {parseSourceSpec("wiki=" + t.file("wiki.txt") + ":text")};
+    p.tokenizerPath = gpt2;
+    const std::string message = test::errorOf([&] { collect(p); });
+    for (const char* part : {"gpt-2.tokenizer.json", "50257", "vocab_size 320"})
+        EXPECT_TRUE(test::has(message, part)) << message;
+    EXPECT_FALSE(fs::exists(p.outDir));
 }
 
 namespace {
