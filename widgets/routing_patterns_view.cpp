@@ -58,13 +58,18 @@ QCPColorMap* matrixMap(QCPAxisRect* rect, QCPColorScale* scale)
     return map;
 }
 
-QCPLegend* panelLegend(QCustomPlot* plot, QCPAxisRect* rect, Qt::Alignment align)
+// A curve panel's legend goes below its axis rect, its entries two to a row: inside
+// the rect it hid curves wherever it sat (the repetition rates run up to 1, the random
+// rates lie low, and every curve spans all layers).
+QCPLegend* panelLegend(QCustomPlot* plot, QCPLayoutGrid* grid, int row, int column)
 {
     auto* legend = new QCPLegend;
-    rect->insetLayout()->addElement(legend, align);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(2);
+    grid->addElement(row, column, legend);
     legend->setLayer(QStringLiteral("legend"));
-    legend->setBrush(QColor(255, 255, 255, 225));
-    legend->setBorderPen(QPen(QColor(205, 205, 205)));
+    legend->setBrush(Qt::NoBrush);
+    legend->setBorderPen(Qt::NoPen);
     QFont f = plot->font();
     f.setPointSizeF(8.5);
     legend->setFont(f);
@@ -150,7 +155,6 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
     bottom->addElement(0, 1, panelTitle(m_plot, tr("Consecutive-token repetition")));
     bottom->addElement(1, 0, m_entropyRect);
     bottom->addElement(1, 1, m_repRect);
-    bottom->setRowStretchFactors({0.01, 1.0});
     auto* marginsBottom = new QCPMarginGroup(m_plot);
     m_entropyRect->setMarginGroup(QCP::msTop | QCP::msBottom, marginsBottom);
     m_repRect->setMarginGroup(QCP::msTop | QCP::msBottom, marginsBottom);
@@ -166,8 +170,10 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
     styleAxis(m_repRect->axis(QCPAxis::atLeft), tr("Rate of neighbouring tokens"));
     stylePlot(m_plot);
 
-    auto* entropyLegend = panelLegend(m_plot, m_entropyRect, Qt::AlignBottom | Qt::AlignRight);
-    auto* repLegend = panelLegend(m_plot, m_repRect, Qt::AlignTop | Qt::AlignRight);
+    auto* entropyLegend = panelLegend(m_plot, bottom, 2, 0);
+    auto* repLegend = panelLegend(m_plot, bottom, 2, 1);
+    m_repLegend = repLegend;
+    bottom->setRowStretchFactors({0.01, 1.0, 0.01});
     const QColor blue(0, 114, 178), orange(213, 94, 0), grey(110, 110, 110);
     lineGraph(m_entropyRect, tr("First choice"), QPen(blue, 2), QCPScatterStyle::ssCircle, entropyLegend);      // 0
     lineGraph(m_entropyRect, tr("Any of top-k"), QPen(orange, 2), QCPScatterStyle::ssSquare, entropyLegend);    // 1
@@ -367,6 +373,8 @@ void RoutingPatternsView::rebuildCurves()
         if (peak >= 0) {
             m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
             m_maxLabel->position->setCoords(peak, g.entropyFirstBits[size_t(peak)]);
+            // Towards the middle of the panel, so a peak near its right edge keeps its text in.
+            m_maxLabel->setPositionAlignment((2 * peak > L ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
             m_maxLabel->setText(tr("max %1 bits at %2")
                                     .arg(QLocale().toString(g.entropyFirstBits[size_t(peak)], 'f', 3))
                                     .arg(m_context.layerText(peak)));
@@ -386,7 +394,8 @@ void RoutingPatternsView::rebuildCurves()
         (void)L;
     }
     const double hmax = std::max(1.0, m_stats.maxEntropyBits());
-    m_entropyRect->axis(QCPAxis::atLeft)->setRange(0, hmax * 1.12);
+    // Headroom above the maximum for the label of the most balanced layer (the legend is below).
+    m_entropyRect->axis(QCPAxis::atLeft)->setRange(0, hmax * 1.25);
     m_repRect->axis(QCPAxis::atLeft)->setRange(0, 1.05);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

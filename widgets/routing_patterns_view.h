@@ -14,6 +14,7 @@ class QCPAxisRect;
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemText;
+class QCPLegend;
 class QCPTextElement;
 class QCustomPlot;
 class QLabel;
@@ -46,6 +47,7 @@ public:
     QCPAxisRect* coactivationRect() const { return m_coactRect; }
     QCPAxisRect* entropyRect() const { return m_entropyRect; }
     QCPAxisRect* repetitionRect() const { return m_repRect; }
+    QCPLegend* repetitionLegend() const { return m_repLegend; }
 
     QString viewId() const override { return QStringLiteral("routing_patterns"); }
     QString viewTitle() const override;
@@ -81,6 +83,7 @@ private:
     QCPTextElement* m_transTitle = nullptr;
     QCPTextElement* m_coactTitle = nullptr;
     QCPItemText* m_maxLabel = nullptr;
+    QCPLegend* m_repLegend = nullptr;
 };
 
 } // namespace specmoe::widgets

@@ -2,6 +2,7 @@
 
 #include "app/gui/path_edit.h"
 #include "core/collect/auto_batch.h"
+#include "core/collect/tokenizer_fit.h"
 #include "core/model/config.h"
 #include "core/model/memory.h"
 #include "core/model/tokenizer.h"
@@ -12,6 +13,7 @@
 #include "core/util/sysmem.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QDirIterator>
 #include <QDoubleSpinBox>
@@ -120,7 +122,17 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_sources = new QTableWidget(0, SourceColumns, corpusBox);
     m_sources->setObjectName(QStringLiteral("sources"));
     m_sources->setHorizontalHeaderLabels({tr("Name"), tr("Path"), tr("Format"), tr("Field / column"), tr("Weight")});
-    m_sources->horizontalHeader()->setSectionResizeMode(PathCol, QHeaderView::Stretch);
+    // The path takes the room the other columns leave, elided in the middle so the file name
+    // stays in sight (the tooltip holds the whole path); the others are as wide as their titles.
+    QHeaderView* header = m_sources->horizontalHeader();
+    header->setMinimumSectionSize(40);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(PathCol, QHeaderView::Stretch);
+    header->setSectionResizeMode(FormatCol, QHeaderView::ResizeToContents);
+    for (int col : {NameCol, FieldCol, WeightCol})
+        header->resizeSection(col, header->sectionSizeHint(col));
+    m_sources->setTextElideMode(Qt::ElideMiddle);
+    m_sources->setWordWrap(false);
     m_sources->verticalHeader()->hide();
     m_sources->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_sources->setMinimumHeight(120);
@@ -206,6 +218,12 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     m_memory = new QLabel(computeBox);
     m_memory->setObjectName(QStringLiteral("memoryEstimate"));
     m_memory->setWordWrap(true);
+    // Their longest items (German, Chinese) widened this column at the corpus table's
+    // expense, whose paths then showed a few letters: they elide in the box, whole in the list.
+    for (QComboBox* c : {m_device, m_dtype, m_residency}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(24);
+    }
     auto* computeForm = new QFormLayout(computeBox);
     computeForm->addRow(tr("Device:"), m_device);
     computeForm->addRow(tr("Compute dtype:"), m_dtype);
@@ -281,7 +299,7 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
 
     setParams(defaults);
     watch(this);
-    resize(1080, 640);
+    resize(1240, 680);
     revalidate();
 }
 
@@ -309,7 +327,10 @@ void CollectionDialog::addSource(const SourceSpec& s)
     weight->setFrame(false);
     connect(weight, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &CollectionDialog::revalidate);
     m_sources->setCellWidget(row, WeightCol, weight);
-    m_sources->resizeColumnToContents(FormatCol);
+    // A long source name widens its column, up to a share that leaves the path room.
+    const int nameWidth = m_sources->fontMetrics().horizontalAdvance(QString::fromStdString(s.name)) + 16;
+    if (nameWidth > m_sources->columnWidth(NameCol))
+        m_sources->setColumnWidth(NameCol, qMin(nameWidth, 160));
     revalidate();
 }
 
@@ -368,6 +389,7 @@ void CollectionDialog::modelChanged()
     m_modelError.clear();
     m_modelLayers = 0;
     m_modelPositions = 0;
+    m_modelVocab = 0;
     m_modelHasTokenizer = false;
     const QString dir = m_model->path();
     if (dir.isEmpty()) {
@@ -387,6 +409,7 @@ void CollectionDialog::modelChanged()
                 m_modelOk = true;
                 m_modelLayers = c.numLayers;
                 m_modelPositions = c.maxPositions;
+                m_modelVocab = c.vocabSize;
                 m_modelHasTokenizer = !findTokenizer({}, dir.toStdString()).empty();
                 const double params = double(parameterCount(c));
                 // The user's decimal separator, as the data sizes beside it (formattedDataSize).
@@ -496,6 +519,40 @@ void CollectionDialog::updateMemory()
     }
 }
 
+QString CollectionDialog::tokenizerProblem() const
+{
+    if (!m_modelOk || m_modelVocab <= 0)
+        return {};
+    const std::string modelDir = m_model->path().toStdString();
+    const QFileInfo file(QString::fromStdString(tokenizerFile(m_tokenizer->path().toStdString(), modelDir)));
+    // Loading a tokenizer takes a moment: the answer stands until the file or the model changes.
+    const QString key = QStringLiteral("%1|%2|%3|%4")
+                            .arg(file.absoluteFilePath())
+                            .arg(file.lastModified().toMSecsSinceEpoch())
+                            .arg(file.size())
+                            .arg(m_modelVocab);
+    if (key == m_tokenizerKey)
+        return m_tokenizerProblem;
+    m_tokenizerKey = key;
+    m_tokenizerProblem.clear();
+    const QString name = QDir::toNativeSeparators(file.filePath());
+    try {
+        const TokenizerFit fit = collectTokenizerFit(m_tokenizer->path().toStdString(), modelDir, m_modelVocab);
+        if (fit.fits())
+            return {};
+        m_tokenizerProblem =
+            fit.tokenizerVocab > fit.modelVocab
+                ? tr("The tokenizer %1 has a vocabulary of %2 tokens, more than the model's %3 (vocab_size in "
+                     "config.json): its token ids would not fit the model. Choose the model's own tokenizer.")
+                : tr("The tokenizer %1 has a vocabulary of %2 tokens, but the model's vocab_size is %3; a "
+                     "SentencePiece tokenizer must match it. Choose the model's own tokenizer.");
+        m_tokenizerProblem = m_tokenizerProblem.arg(name).arg(qlonglong(fit.tokenizerVocab)).arg(qlonglong(fit.modelVocab));
+    } catch (const std::exception& e) {
+        m_tokenizerProblem = tr("The tokenizer %1 cannot be read: %2").arg(name, QString::fromStdString(e.what()));
+    }
+    return m_tokenizerProblem;
+}
+
 QString CollectionDialog::modelSummary() const { return m_modelSummary->text(); }
 QString CollectionDialog::memoryText() const { return m_memory->text(); }
 
@@ -582,6 +639,12 @@ Validation CollectionDialog::validate() const
         return {tr("The tokenizer file %1 does not exist.").arg(QDir::toNativeSeparators(tok)), {}};
     if (tok.isEmpty() && !m_modelHasTokenizer && !allIds)
         return {tr("The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids)."), {}};
+    // The collector refuses it once the job has read the corpus (core: checkTokenizerFitsModel).
+    if (!allIds) {
+        const QString problem = tokenizerProblem();
+        if (!problem.isEmpty())
+            return {problem, {}};
+    }
     // The collector refuses it once the job has started (core: Collection::readModelConfig).
     if (m_modelPositions > 0 && m_maxLength->value() > m_modelPositions)
         return {tr("The maximum sequence length of %1 tokens exceeds the model's %2 positions "

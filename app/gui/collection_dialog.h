@@ -38,6 +38,8 @@ public:
     QString memoryText() const;
     qint64 memoryNeededBytes() const { return m_memoryNeeded; } // 0 without an estimate
     PathEdit* modelEdit() const { return m_model; }
+    PathEdit* tokenizerEdit() const { return m_tokenizer; }
+    QTableWidget* sourcesTable() const { return m_sources; }
 
 private:
     void modelChanged();
@@ -46,6 +48,9 @@ private:
     void addSourceFromFolder();
     void suggestOutput();
     SourceSpec sourceAt(int row) const;
+    // Why the tokenizer the collection would use does not fit the model (core's
+    // collectTokenizerFit), or "".
+    QString tokenizerProblem() const;
 
     QString m_tracesDir;
     CollectParams m_params; // what setParams gave: the fields the form does not show
@@ -72,6 +77,9 @@ private:
     QString m_modelError;
     qint64 m_modelLayers = 0;
     qint64 m_modelPositions = 0; // max_position_embeddings (0: not stated)
+    qint64 m_modelVocab = 0;
+    mutable QString m_tokenizerKey; // the file, its date and size, the model's vocabulary
+    mutable QString m_tokenizerProblem;
     bool m_modelHasTokenizer = false;
     bool m_memoryTooLarge = false;
     qint64 m_memoryNeeded = 0;

@@ -227,6 +227,28 @@ void JobRunner::onThreadDone(qint64 id)
         Q_EMIT idle();
 }
 
+void JobRunner::setResumable(qint64 id, bool resumable)
+{
+    if (!m_jobs.contains(id))
+        return;
+    JobInfo j = info(id);
+    j.resumable = resumable;
+    m_model->upsert(j);
+}
+
+void JobRunner::retitle(const std::function<QString(const JobSpec&)>& title)
+{
+    for (auto it = m_jobs.begin(); it != m_jobs.end(); ++it) {
+        const QString t = title(it->spec);
+        if (t.isEmpty() || t == it->spec.title)
+            continue;
+        it->spec.title = t;
+        JobInfo j = info(it.key());
+        j.title = t;
+        m_model->upsert(j);
+    }
+}
+
 void JobRunner::cancel(qint64 id)
 {
     auto it = m_jobs.find(id);

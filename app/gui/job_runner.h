@@ -12,6 +12,7 @@
 #include <QVariant>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QThread;
@@ -36,6 +37,12 @@ public:
     // Shows a job that an earlier session left unfinished (from the workspace); it can be
     // resumed with resubmit.
     qint64 addInterrupted(const JobSpec& spec, const QString& why);
+
+    // Whether the jobs panel offers to resume a job (false: its output holds nothing to
+    // continue); the spec keeps its kind's flag, so a resubmit offers it again.
+    void setResumable(qint64 id, bool resumable);
+    // Every job's title made again by `title` (jobTitle, after a language change).
+    void retitle(const std::function<QString(const JobSpec&)>& title);
 
     void cancel(qint64 id);
     void cancelAll();

@@ -39,13 +39,39 @@ void registerJobTypes()
     qRegisterMetaType<specmoe::gui::TraceAnalysis>("specmoe::gui::TraceAnalysis");
 }
 
+QString jobTitle(const JobSpec& spec)
+{
+    const QString& kind = spec.kind;
+    const QString out = baseName(spec.outputPath);
+    const auto param = [&spec](const char* key) { return spec.params.value(QLatin1String(key)).toString(); };
+    if (kind == QLatin1String("collect"))
+        return Jobs::tr("Collect %1").arg(out);
+    if (kind == QLatin1String("reshard"))
+        return Jobs::tr("Re-shard %1 into %2").arg(baseName(ReshardSettings::fromJson(spec.params).sourceDir), out);
+    if (kind == QLatin1String("import"))
+        return Jobs::tr("Import %1").arg(out);
+    if (kind == QLatin1String("train"))
+        return Jobs::tr("Train %1").arg(out);
+    if (kind == QLatin1String("analyze"))
+        return Jobs::tr("Analyze %1").arg(out);
+    if (kind == QLatin1String("evaluate"))
+        return Jobs::tr("Evaluate %1 (%2 split)").arg(out, widgets::TrainingRunViews::splitName(param("split")));
+    if (kind == QLatin1String("export"))
+        return Jobs::tr("Export %1").arg(baseName(param("run_dir")));
+    if (kind == QLatin1String("simulate"))
+        return Jobs::tr("Simulate %1").arg(out);
+    if (kind == QLatin1String("demo"))
+        return spec.params.value(QStringLiteral("quick")).toBool() ? Jobs::tr("Demo (quick)") : Jobs::tr("Demo");
+    return spec.title; // a kind this version does not know (a newer workspace): as stored
+}
+
 JobSpec collectSpec(const CollectParams& p)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("collect");
     spec.outputPath = QString::fromStdString(p.outDir);
-    spec.title = Jobs::tr("Collect %1").arg(baseName(spec.outputPath));
     spec.params = collectJobParams(p);
+    spec.title = jobTitle(spec);
     spec.resumable = true;
     return spec;
 }
@@ -54,9 +80,9 @@ JobSpec reshardSpec(const ReshardSettings& s)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("reshard");
-    spec.title = Jobs::tr("Re-shard %1 into %2").arg(baseName(s.sourceDir), baseName(s.outputDir));
     spec.outputPath = s.outputDir;
     spec.params = s.toJson();
+    spec.title = jobTitle(spec);
     spec.resumable = true;
     return spec;
 }
@@ -66,8 +92,8 @@ JobSpec importSpec(const import::ImportParams& p)
     JobSpec spec;
     spec.kind = QStringLiteral("import");
     spec.outputPath = QString::fromStdString(p.outDir);
-    spec.title = Jobs::tr("Import %1").arg(baseName(spec.outputPath));
     spec.params = importJobParams(p);
+    spec.title = jobTitle(spec);
     spec.resumable = true;
     return spec;
 }
@@ -77,8 +103,8 @@ JobSpec trainSpec(const speculate::TrainParams& p)
     JobSpec spec;
     spec.kind = QStringLiteral("train");
     spec.outputPath = QString::fromStdString(p.runDir);
-    spec.title = Jobs::tr("Train %1").arg(baseName(spec.outputPath));
     spec.params = trainJobParams(p);
+    spec.title = jobTitle(spec);
     spec.resumable = true;
     return spec;
 }
@@ -87,8 +113,8 @@ JobSpec analyzeSpec(const QString& traceDir)
 {
     JobSpec spec;
     spec.kind = QStringLiteral("analyze");
-    spec.title = Jobs::tr("Analyze %1").arg(baseName(traceDir));
     spec.outputPath = traceDir;
+    spec.title = jobTitle(spec);
     spec.resumable = false;
     return spec;
 }
@@ -147,8 +173,9 @@ JobSpec evaluateSpec(const speculate::EvalParams& p)
     JobSpec spec;
     spec.kind = QStringLiteral("evaluate");
     spec.outputPath = QString::fromStdString(p.runDir);
-    spec.title = Jobs::tr("Evaluate %1 (%2 split)")
-                     .arg(baseName(spec.outputPath), widgets::TrainingRunViews::splitName(QString::fromStdString(speculate::splitSelectionName(p.split))));
+    // Not resumable: the parameters hold only what the title needs.
+    spec.params.insert(QStringLiteral("split"), QString::fromStdString(speculate::splitSelectionName(p.split)));
+    spec.title = jobTitle(spec);
     spec.resumable = false; // seconds to minutes: run it again
     return spec;
 }
@@ -167,7 +194,8 @@ JobSpec exportSpec(const speculate::ExportParams& p)
     JobSpec spec;
     spec.kind = QStringLiteral("export");
     spec.outputPath = QString::fromStdString(p.outDir);
-    spec.title = Jobs::tr("Export %1").arg(baseName(QString::fromStdString(p.runDir)));
+    spec.params.insert(QStringLiteral("run_dir"), QString::fromStdString(p.runDir));
+    spec.title = jobTitle(spec);
     spec.resumable = false;
     return spec;
 }
@@ -184,7 +212,7 @@ JobSpec simulationSpec(const SimulationSettings& s)
     JobSpec spec;
     spec.kind = QStringLiteral("simulate");
     spec.outputPath = s.outputDir;
-    spec.title = Jobs::tr("Simulate %1").arg(baseName(s.outputDir));
+    spec.title = jobTitle(spec);
     spec.resumable = false; // a replay starts over: nothing to continue
     return spec;
 }
@@ -204,8 +232,9 @@ JobFn makeSimulationJob(const SimulationSettings& s)
 
 JobFn makeCollectJob(const CollectParams& params)
 {
+    // The collector makes the folder once it has read the corpus, and removes it again when
+    // it stops before its first shard: made here, a failure left an empty folder to resume.
     return [params](const ProgressFn& progress) -> QVariant {
-        QDir().mkpath(QString::fromStdString(params.outDir));
         const CollectResult r = collect(params, progress);
         return QVariant::fromValue(r);
     };

@@ -27,6 +27,11 @@ JobFn makeImportJob(const import::ImportParams& params);
 // onMetrics is called on the worker thread with every metrics.jsonl line.
 JobFn makeTrainJob(const speculate::TrainParams& params, std::function<void(const QString&)> onMetrics = {});
 
+// A job's title in the current language, made from its kind, output and parameters (the
+// specs below use it; the workbench calls it again for jobs restored from workspace.json
+// and when the language changes, so no title stays in the language it was made in).
+QString jobTitle(const JobSpec& spec);
+
 // The spec (title, output, JSON parameters) of each job, for the runner and the workspace.
 JobSpec collectSpec(const CollectParams& params);
 JobSpec reshardSpec(const ReshardSettings& settings);

@@ -655,7 +655,9 @@ void MainWindow::restoreInterruptedJobs()
         for (int r = 0; r < jm->rowCount(); ++r)
             known = known || (jm->at(r).outputPath == spec.outputPath && !widgets::isTerminal(jm->at(r).state));
         if (!known) {
-            m_runner->addInterrupted(spec, tr("Not finished in an earlier session; it can be resumed."));
+            JobSpec restored = spec;
+            restored.title = jobTitle(spec); // in today's language, not the one it was started in
+            m_runner->addInterrupted(restored, tr("Not finished in an earlier session; it can be resumed."));
             m_log->warning(QStringLiteral("workspace"), QStringLiteral("interrupted job: %1").arg(spec.title));
         }
     }
@@ -726,8 +728,9 @@ qint64 MainWindow::startDemo(const QString& root, bool quick)
         params.threads = threads;
     JobSpec spec;
     spec.kind = QStringLiteral("demo");
-    spec.title = quick ? tr("Demo (quick)") : tr("Demo");
     spec.outputPath = QString::fromStdString(params.outDir);
+    spec.params.insert(QStringLiteral("quick"), quick);
+    spec.title = jobTitle(spec);
     spec.resumable = false;
     return submitJob(spec, [params](const ProgressFn& progress) -> QVariant {
         return QVariant::fromValue(demo::runDemo(params, progress));
@@ -792,7 +795,7 @@ void MainWindow::onMetricsLine(const QString& runDir, const QString& line)
 
 qint64 MainWindow::startCollection(const CollectParams& params)
 {
-    QDir().mkpath(QString::fromStdString(params.outDir));
+    // The collector makes the folder (and removes it when it stops before its first shard).
     return submitJob(collectSpec(params), makeCollectJob(params));
 }
 
@@ -917,6 +920,18 @@ void MainWindow::onJobStateChanged(qint64 id)
     } else if (j->state == JobState::Failed) {
         statusBar()->showMessage(tr("Failed: %1").arg(j->title), 8000);
         m_logDock->raise();
+    }
+    if ((j->state == JobState::Failed || j->state == JobState::Cancelled) && finishedSpec &&
+        finishedSpec->resumable && !holdsWorkToResume(*finishedSpec)) {
+        // A collection that stopped before its first shard removed what it had made (core),
+        // and an import or re-shard that wrote nothing left no trace: nothing to continue, so
+        // neither a Resume button nor a pending record for the next session.
+        const QString output = j->outputPath;
+        m_runner->setResumable(id, false);
+        if (m_workspace.isOpen()) {
+            m_workspace.removePendingJob(output);
+            saveWorkspace();
+        }
     }
     refreshWorkspace();
     if (j->state == JobState::Finished && kind == QLatin1String("evaluate"))
@@ -1256,6 +1271,22 @@ void MainWindow::onTreeContextMenu(const QPoint& pos)
 void MainWindow::showFolder(const QString& dir)
 {
     QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}
+
+bool MainWindow::holdsWorkToResume(const JobSpec& spec)
+{
+    const bool traceJob = spec.kind == QLatin1String("collect") || spec.kind == QLatin1String("import") ||
+                          spec.kind == QLatin1String("reshard");
+    return !traceJob || TraceSet::isTraceFolder(spec.outputPath.toStdString());
+}
+
+void MainWindow::changeEvent(QEvent* event)
+{
+    // A translator installed while the workbench runs: the jobs' titles follow (the other
+    // texts are set when their widgets are made).
+    if (event->type() == QEvent::LanguageChange && m_runner)
+        m_runner->retitle(jobTitle);
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -107,7 +107,12 @@ public Q_SLOTS:
     void addModelDialog();
     void about();
 
+    // Whether a job's output holds something to continue (a trace folder for collections,
+    // imports and re-shards); a failed or cancelled job without it offers no Resume.
+    static bool holdsWorkToResume(const JobSpec& spec);
+
 protected:
+    void changeEvent(QEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
 
 private:

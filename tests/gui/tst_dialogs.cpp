@@ -22,6 +22,8 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStyle>
+#include <QTableWidget>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -235,6 +237,66 @@ private Q_SLOTS:
         QCOMPARE(child<QDoubleSpinBox>(&again, "maxDocBytes")->value(), double(big));
         cap->setValue(0); // the minimum is 1: the collector refuses a cap below one byte
         QCOMPARE(dlg.params().maxDocumentBytes, int64_t(1));
+    }
+
+    // A tokenizer whose ids the model lacks is refused as it is picked, naming the file and
+    // both sizes (core's collectTokenizerFit); the job used to fail once it read the corpus.
+    void collectionDialogRefusesATokenizerTooLargeForTheModel()
+    {
+        QTemporaryDir tmp;
+        const QString text = tmp.filePath(QStringLiteral("wiki.txt"));
+        {
+            QFile f(text);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("the lazy fox\n");
+        }
+        const QString gpt2 = QStringLiteral(SPECMOE_TEST_DATA "/../core/model/data/bpe/gpt-2.tokenizer.json");
+        const QString own = QStringLiteral(SPECMOE_TEST_DATA "/../core/model/data/tokenizer.model"); // 320, the model's
+        CollectionDialog dlg(tmp.filePath(QStringLiteral("traces")));
+        dlg.modelEdit()->setPath(kModel);
+        dlg.addSource(source(QStringLiteral("wiki"), text, SourceFormat::Text));
+        child<QLineEdit>(&dlg, "traceName")->setText(QStringLiteral("tiny"));
+        child<QComboBox>(&dlg, "device")->setCurrentIndex(child<QComboBox>(&dlg, "device")->findData(QStringLiteral("cpu")));
+        dlg.tokenizerEdit()->setPath(gpt2);
+        QVERIFY(!dlg.okButton()->isEnabled());
+        const QString message = dlg.messageText();
+        QVERIFY2(message.contains(QStringLiteral("gpt-2.tokenizer.json")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("50257")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("320")), qPrintable(message));
+        dlg.tokenizerEdit()->setPath(own);
+        QVERIFY2(dlg.okButton()->isEnabled(), qPrintable(dlg.messageText()));
+        // Sources of token ids need no tokenizer: a mismatched one is not in the way.
+        dlg.removeSource(0);
+        dlg.addSource(source(QStringLiteral("ids"), text, SourceFormat::JsonlIds));
+        dlg.tokenizerEdit()->setPath(gpt2);
+        QVERIFY2(dlg.okButton()->isEnabled(), qPrintable(dlg.messageText()));
+    }
+
+    // The corpus table gives the path the room (the dialog at its opening size shows a
+    // path of 50 characters whole; it showed a few letters), elides a longer one in the
+    // middle and holds it whole in the tooltip.
+    void collectionDialogShowsSourcePaths()
+    {
+        QTemporaryDir tmp;
+        CollectionDialog dlg(tmp.path());
+        dlg.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dlg));
+        const QString path = QStringLiteral("/home/researcher/corpora/wiki-en/part-00017.jsonl");
+        dlg.addSource(source(QStringLiteral("wikipedia-en"), path, SourceFormat::Jsonl));
+        QCoreApplication::processEvents();
+        QTableWidget* table = dlg.sourcesTable();
+        const int pathCol = 1;
+        const QFontMetrics fm(table->font());
+        const int need = fm.horizontalAdvance(path) + 2 * table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 8;
+        QVERIFY2(table->columnWidth(pathCol) >= need,
+                 qPrintable(QStringLiteral("path column %1 px, the path needs %2 px").arg(table->columnWidth(pathCol)).arg(need)));
+        QVERIFY2(table->columnWidth(0) >= fm.horizontalAdvance(QStringLiteral("wikipedia-en")),
+                 qPrintable(QString::number(table->columnWidth(0))));
+        for (int c = 0; c < table->columnCount(); ++c)
+            if (c != pathCol)
+                QVERIFY(table->columnWidth(pathCol) > table->columnWidth(c));
+        QCOMPARE(table->textElideMode(), Qt::ElideMiddle);
+        QCOMPARE(table->item(0, pathCol)->toolTip(), path);
     }
 
     void trainingDialogShowsCoreDefaults()

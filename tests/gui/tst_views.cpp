@@ -478,6 +478,47 @@ private Q_SLOTS:
         QVERIFY2(view.hoverText(e).startsWith(QStringLiteral("Layer 2: entropy")), qPrintable(view.hoverText(e)));
     }
 
+    // The repetition panel's legend hid the curves it names (top right, where the rates run
+    // up to 1): it sits outside the axis rect now, over no plotted point, whole in the plot.
+    void patternsLegendHidesNoCurve()
+    {
+        const DemoRouting routing = makeDemoRouting(3000, 6, 4, 2, 300, 5);
+        const AnalysisResult r = analyzeDemo(routing, 1, {"def"}, 4);
+        RoutingPatternsView view;
+        view.resize(1100, 800);
+        view.setStats(RoutingPatternStats::fromAnalysis(r));
+        view.show();
+        settle(view.plot());
+        QCPLegend* legend = view.repetitionLegend();
+        QVERIFY(legend);
+        int entries = 0; // the grid's cells, one of them empty (five entries, two to a row)
+        for (int i = 0; i < legend->itemCount(); ++i)
+            entries += legend->item(i) ? 1 : 0;
+        QCOMPARE(entries, 5);
+        const QRect box = legend->outerRect();
+        QRect drawn; // the entries, whole inside the plot (the box is the layout's cell)
+        for (int i = 0; i < legend->itemCount(); ++i)
+            if (legend->item(i))
+                drawn |= legend->item(i)->outerRect();
+        QVERIFY2(view.plot()->rect().contains(drawn), qPrintable(QStringLiteral("entries %1,%2 %3x%4 in %5x%6")
+                                                                  .arg(drawn.x()).arg(drawn.y()).arg(drawn.width())
+                                                                  .arg(drawn.height()).arg(view.plot()->width())
+                                                                  .arg(view.plot()->height())));
+        QCPAxisRect* rect = view.repetitionRect();
+        QVERIFY(!box.intersects(rect->rect()));
+        int points = 0;
+        for (int g = 0; g < view.plot()->graphCount(); ++g) {
+            QCPGraph* graph = view.plot()->graph(g);
+            if (graph->keyAxis()->axisRect() != rect)
+                continue;
+            for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it, ++points) {
+                const QPoint px(int(graph->keyAxis()->coordToPixel(it->key)), int(graph->valueAxis()->coordToPixel(it->value)));
+                QVERIFY2(!box.contains(px), qPrintable(QStringLiteral("%1 at layer %2").arg(graph->name()).arg(it->key)));
+            }
+        }
+        QVERIFY(points >= 5 * 6);
+    }
+
     // --- training metrics ------------------------------------------------------------------
     void metricsParse()
     {

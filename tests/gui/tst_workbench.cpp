@@ -32,6 +32,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
+#include <QTranslator>
 #include <QTreeView>
 #include <QtTest>
 
@@ -611,6 +612,57 @@ private Q_SLOTS:
             }
         }
         saved.save();
+    }
+
+    // Job titles follow the language: a translator installed while the workbench runs
+    // retitles the jobs panel (LanguageChange), and a job restored from workspace.json
+    // shows its title in the language of the session, not the one it was started in.
+    void jobTitlesFollowTheLanguage()
+    {
+        // Stands in for a German catalogue: two of the jobs' titles.
+        class German : public QTranslator {
+        public:
+            QString translate(const char* context, const char* source, const char*, int) const override
+            {
+                if (qstrcmp(context, "Jobs") != 0)
+                    return {};
+                if (qstrcmp(source, "Collect %1") == 0)
+                    return QStringLiteral("Sammeln: %1");
+                if (qstrcmp(source, "Train %1") == 0)
+                    return QStringLiteral("Trainieren: %1");
+                return {};
+            }
+            bool isEmpty() const override { return false; }
+        };
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath(QStringLiteral("ws"));
+        MainWindow window;
+        QString err;
+        QVERIFY2(window.createWorkspace(root, QStringLiteral("Sprachen"), &err), qPrintable(err));
+        CollectParams params;
+        params.outDir = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("wiki")).toStdString();
+        const JobSpec spec = collectSpec(params);
+        QCOMPARE(spec.title, QStringLiteral("Collect wiki"));
+        const qint64 id = window.jobRunner()->addInterrupted(spec, QString());
+        const widgets::JobsModel* jobs = window.jobRunner()->model();
+        German german;
+        QVERIFY(QCoreApplication::installTranslator(&german));
+        QTRY_COMPARE(jobs->find(id)->title, QStringLiteral("Sammeln: wiki"));
+        QCOMPARE(window.jobRunner()->spec(id)->title, QStringLiteral("Sammeln: wiki"));
+        QVERIFY(QCoreApplication::removeTranslator(&german));
+        QTRY_COMPARE(jobs->find(id)->title, QStringLiteral("Collect wiki"));
+
+        // A pending job saved by a German session comes back in this session's English.
+        const QString runDir = QDir(root).filePath(QStringLiteral("runs/r1"));
+        Workspace ws;
+        QVERIFY(Workspace::open(root, &ws, &err));
+        ws.setPendingJob({QStringLiteral("train"), QStringLiteral("Trainieren: r1"), runDir, {}, true});
+        QVERIFY(ws.save(&err));
+        MainWindow next;
+        QVERIFY(next.openWorkspace(root, &err));
+        const widgets::JobsModel* restored = next.jobRunner()->model();
+        QCOMPARE(restored->rowCount(), 1);
+        QCOMPARE(restored->at(0).title, QStringLiteral("Train r1"));
     }
 
     void closingWithRunningJobsAsksAndInterruptedJobsCanBeResumed()

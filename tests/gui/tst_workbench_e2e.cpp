@@ -11,6 +11,7 @@
 #include "core/safetensors/safetensors.h"
 #include "core/safetensors/safetensors_writer.h"
 #include "widgets/jobs_model.h"
+#include "widgets/jobs_panel.h"
 #include "widgets/log_panel.h"
 #include "widgets/training_run_views.h"
 #include "widgets/workspace_model.h"
@@ -22,6 +23,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QtTest>
 
 #include <algorithm>
@@ -165,6 +167,48 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(id)), 240000);
         QCOMPARE(runner->state(id), JobState::Finished);
         QVERIFY(runner->result(id).value<CollectResult>().complete);
+    }
+
+    // A collection whose model does not load wrote nothing: no traces/NAME folder is left
+    // (the workbench made it before the job ran, and showed it as a trace set to resume),
+    // the failed job offers no Resume, and the next session does not list it as interrupted.
+    void collectionThatFailsBeforeItsFirstShardLeavesNothingToResume()
+    {
+        QTemporaryDir tmp;
+        const QString root = tmp.filePath(QStringLiteral("ws"));
+        MainWindow window;
+        window.setCloseConfirmation([](int) { return true; });
+        QString err;
+        QVERIFY2(window.createWorkspace(root, QStringLiteral("Broken"), &err), qPrintable(err));
+        const QString model = tmp.filePath(QStringLiteral("broken-model"));
+        QVERIFY(QDir().mkpath(model));
+        QVERIFY(QFile::copy(QStringLiteral(SPECMOE_TEST_DATA "/hf-tiny-mixtral/config.json"),
+                            model + QStringLiteral("/config.json")));
+        {
+            QFile weights(model + QStringLiteral("/model.safetensors"));
+            QVERIFY(weights.open(QIODevice::WriteOnly));
+            weights.write("not a safetensors file");
+        }
+        const QString out = QDir(window.workspace().tracesDir()).filePath(QStringLiteral("failed"));
+        CollectParams p = tinyCollection(writeIdCorpus(tmp.path(), 20, 3), out, 300);
+        p.modelDir = model.toStdString();
+        JobRunner* runner = window.jobRunner();
+        const qint64 id = window.startCollection(p);
+        QTRY_VERIFY_WITH_TIMEOUT(widgets::isTerminal(runner->state(id)), 120000);
+        QCOMPARE(runner->state(id), JobState::Failed);
+        QVERIFY2(runner->model()->find(id)->error.contains(QStringLiteral("model.safetensors")),
+                 qPrintable(runner->model()->find(id)->error));
+        QVERIFY2(!QFileInfo::exists(out), qPrintable(out));
+        QVERIFY(!runner->model()->find(id)->resumable);
+        auto* panel = window.findChild<widgets::JobsPanel*>();
+        QVERIFY(panel);
+        panel->selectJob(id);
+        QVERIFY(!panel->resumeButton()->isEnabled());
+        window.refreshWorkspace();
+        QVERIFY(!window.workspaceModel()->indexOf(widgets::WorkspaceEntry::TraceSet, out).isValid());
+        Workspace saved;
+        QVERIFY2(Workspace::open(root, &saved, &err), qPrintable(err));
+        QVERIFY(saved.pendingJobs().isEmpty());
     }
 
     // Issue 17: the checkpoint's warnings (CollectResult::modelWarnings) were dropped by the
