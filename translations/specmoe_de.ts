@@ -4,57 +4,67 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="47"/>
+        <location filename="../app/gui/jobs.cpp" line="48"/>
         <source>Collect %1</source>
         <translation>%1 sammeln</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="57"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>%1 neu aufteilen nach %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="69"/>
+        <location filename="../app/gui/jobs.cpp" line="52"/>
         <source>Import %1</source>
         <translation>%1 importieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="80"/>
+        <location filename="../app/gui/jobs.cpp" line="54"/>
         <source>Train %1</source>
         <translation>%1 trainieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="90"/>
+        <location filename="../app/gui/jobs.cpp" line="56"/>
         <source>Analyze %1</source>
         <translation>%1 analysieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <location filename="../app/gui/jobs.cpp" line="58"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>%1 bewerten (%2-Aufteilung)</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="170"/>
+        <location filename="../app/gui/jobs.cpp" line="60"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="187"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Simulate %1</source>
         <translation>Simulieren: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="217"/>
+        <location filename="../app/gui/jobs.cpp" line="64"/>
+        <source>Demo (quick)</source>
+        <translation>Demo (schnell)</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="64"/>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="246"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1: %2 Sequenzen, %3 Tokens in %4 s geschrieben (%5 Tokens/s); %6 Shards%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="224"/>
+        <location filename="../app/gui/jobs.cpp" line="253"/>
         <source>, not complete (resumable)</source>
         <translation>, nicht vollständig (fortsetzbar)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="230"/>
+        <location filename="../app/gui/jobs.cpp" line="259"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>übersprungene Eingabe: %n Element, auch in manifest.json aufgeführt („skipped“)</numerusform>
@@ -608,203 +618,203 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="69"/>
         <source>Automatic (fastest available)</source>
         <translation>Automatisch (schnellstes verfügbares)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="68"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="72"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
         <source>New Collection</source>
         <translation>Neue Sammlung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="106"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>Ordner mit config.json und *.safetensors</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Model folder:</source>
         <translation>Modellordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="118"/>
         <source>Tokenizer:</source>
         <translation>Tokenizer:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="121"/>
         <source>Corpus</source>
         <translation>Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Path</source>
         <translation>Pfad</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Format</source>
         <translation>Format</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Field / column</source>
         <translation>Feld / Spalte</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Weight</source>
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="128"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="140"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="132"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="144"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>The whole corpus</source>
         <translation>Das ganze Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="183"/>
         <source> bytes</source>
         <translation> Bytes</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="173"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>Längere Dokumente werden übersprungen und in der Statistik der Quelle als „document-too-long“ gezählt, damit eine einzelne riesige Zeile nicht den Speicher erschöpfen kann (--max-doc-bytes der Kommandozeile).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Longest document:</source>
         <translation>Längstes Dokument:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
         <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
         <translation>Automatisch (bfloat16 auf einer GPU; float32 auf einer CPU ohne AMX-BF16)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Automatic (measured: the fastest, within the free memory)</source>
         <translation>Automatisch (gemessen: die schnellste im freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>Hidden-State-Merkmale pro Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den versteckten Zustand lesen. Teile mit &apos;+&apos; verbunden: gate_logits:D (die Logits der nächsten D Gates, D x Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen jedes Routers, Schichten x Experten Werte), full (die Router-Eingabe selbst, Werte in der versteckten Größe: für Studien an einer Stichprobe von Tokens). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten, versteckte Größe 4096) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>Wählen Sie einen Checkpoint-Ordner im Hugging-Face-Hub-Layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 oder gpt-oss (docs/models.md).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
         <source>%1 layers</source>
         <translation>%1 Schichten</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%1 von %2 Schichten MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
         <source>, a shared expert</source>
         <translation>, ein geteilter Experte</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdatei.</numerusform>
@@ -812,7 +822,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="499"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
@@ -820,272 +830,287 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="641"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält weder tokenizer.model noch tokenizer.json: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
         <source>Tokenizer (*.model *.json);;All files (*)</source>
         <translation>Tokenizer (*.model *.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="110"/>
         <source>tokenizer.model or tokenizer.json of the model folder</source>
         <translation>tokenizer.model oder tokenizer.json des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="235"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="238"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="234"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
         <source>none (e.g. %1)</source>
         <translation>keine (z. B. %1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="246"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="264"/>
         <source>build one (PCA on the first batches)</source>
         <translation>neu erstellen (PCA auf den ersten Batches)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="266"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>Die Merkmale mit der Basis einer anderen Sammlung berechnen (deren Trace-Ordner, ein exportierter Prädiktor-Ordner oder eine Datei feature_basis.safetensors), statt eine neue zu schätzen, damit zurückgehaltene Traces dieselben Merkmale enthalten wie die Trainings-Traces. Das Merkmalsfeld darf leer bleiben: die Basis nennt ihre Spezifikation.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="271"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Hidden-state features:</source>
         <translation>Merkmale des verborgenen Zustands:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="258"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Feature basis from:</source>
         <translation>Merkmalsbasis aus:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="365"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="345"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="352"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="406"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="394"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="456"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <source>The tokenizer %1 has a vocabulary of %2 tokens, more than the model&apos;s %3 (vocab_size in config.json): its token ids would not fit the model. Choose the model&apos;s own tokenizer.</source>
+        <translation>Der Tokenizer %1 hat ein Vokabular von %2 Tokens, mehr als die %3 des Modells (vocab_size in config.json): Seine Token-IDs passen nicht zum Modell. Wählen Sie den Tokenizer des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <source>The tokenizer %1 has a vocabulary of %2 tokens, but the model&apos;s vocab_size is %3; a SentencePiece tokenizer must match it. Choose the model&apos;s own tokenizer.</source>
+        <translation>Der Tokenizer %1 hat ein Vokabular von %2 Tokens, die vocab_size des Modells ist aber %3; ein SentencePiece-Tokenizer muss ihr entsprechen. Wählen Sie den Tokenizer des Modells.</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <source>The tokenizer %1 cannot be read: %2</source>
+        <translation>Der Tokenizer %1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="627"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="629"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="632"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="634"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="639"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="587"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="650"/>
         <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
         <translation>Die maximale Sequenzlänge von %1 Tokens übersteigt die %2 Positionen des Modells (max_position_embeddings): Senken Sie sie auf %2 oder weniger.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="657"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="660"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="666"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="608"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="671"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="674"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="676"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="679"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="681"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="683"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="622"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="685"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -1745,63 +1770,62 @@
     <message>
         <location filename="../app/gui/application.cpp" line="67"/>
         <location filename="../app/gui/main_window.cpp" line="642"/>
-        <location filename="../app/gui/main_window.cpp" line="686"/>
-        <location filename="../app/gui/main_window.cpp" line="1138"/>
+        <location filename="../app/gui/main_window.cpp" line="688"/>
+        <location filename="../app/gui/main_window.cpp" line="1153"/>
         <source>Open Workspace</source>
         <translation>Arbeitsbereich öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="660"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>In einer früheren Sitzung nicht beendet; kann fortgesetzt werden.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="666"/>
+        <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>Leeren Ordner für den neuen Arbeitsbereich wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
-        <location filename="../app/gui/main_window.cpp" line="676"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>New Workspace</source>
         <translation>Neuer Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
         <source>Workspace name:</source>
         <translation>Name des Arbeitsbereichs:</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="681"/>
+        <location filename="../app/gui/main_window.cpp" line="683"/>
         <source>Open Workspace Folder</source>
         <translation>Arbeitsbereichsordner öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="696"/>
-        <location filename="../app/gui/main_window.cpp" line="699"/>
-        <location filename="../app/gui/main_window.cpp" line="719"/>
+        <location filename="../app/gui/main_window.cpp" line="698"/>
+        <location filename="../app/gui/main_window.cpp" line="701"/>
+        <location filename="../app/gui/main_window.cpp" line="721"/>
         <source>Demo Workspace</source>
         <translation>Demo-Arbeitsbereich</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="700"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>Die Demo stellt aus Texten auf diesem Rechner ein kleines Korpus zusammen, trainiert einen Tokenizer und ein kleines Mixture-of-Experts-Modell auf der CPU, sammelt sein Routing und trainiert Experten-Prädiktoren. Es wird nichts heruntergeladen. Sie läuft als Auftrag; der Arbeitsbereich füllt sich, wenn sie fertig ist.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="704"/>
+        <location filename="../app/gui/main_window.cpp" line="706"/>
         <source>Quick (about a minute)</source>
         <translation>Schnell (etwa eine Minute)</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="705"/>
+        <location filename="../app/gui/main_window.cpp" line="707"/>
         <source>Full (about 10 minutes)</source>
         <translation>Vollständig (etwa 10 Minuten)</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="478"/>
-        <location filename="../app/gui/main_window.cpp" line="717"/>
-        <location filename="../app/gui/main_window.cpp" line="729"/>
+        <location filename="../app/gui/main_window.cpp" line="719"/>
         <source>Demo</source>
         <translation>Demo</translation>
     </message>
@@ -1816,22 +1840,17 @@
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="729"/>
-        <source>Demo (quick)</source>
-        <translation>Demo (schnell)</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="739"/>
+        <location filename="../app/gui/main_window.cpp" line="742"/>
         <source>Choose a Model Folder</source>
         <translation>Modellordner wählen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="742"/>
+        <location filename="../app/gui/main_window.cpp" line="745"/>
         <source>Add Model</source>
         <translation>Modell hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="743"/>
+        <location filename="../app/gui/main_window.cpp" line="746"/>
         <source>%1 is not a model folder (config.json and *.safetensors weights).
 
 %2</source>
@@ -1840,102 +1859,102 @@
 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="916"/>
+        <location filename="../app/gui/main_window.cpp" line="919"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="918"/>
+        <location filename="../app/gui/main_window.cpp" line="921"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1028"/>
+        <location filename="../app/gui/main_window.cpp" line="1043"/>
         <source>Run folder in use</source>
         <translation>Lauf-Ordner belegt</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1029"/>
+        <location filename="../app/gui/main_window.cpp" line="1044"/>
         <source>Continue</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1030"/>
+        <location filename="../app/gui/main_window.cpp" line="1045"/>
         <source>Start Over</source>
         <translation>Neu beginnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1117"/>
+        <location filename="../app/gui/main_window.cpp" line="1132"/>
         <source>About SpecMoE Workbench</source>
         <translation>Über SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1118"/>
+        <location filename="../app/gui/main_window.cpp" line="1133"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Zeichnen Sie das Experten-Routing von Mixture-of-Experts-Modellen auf, analysieren Sie es und trainieren Sie Prädiktoren, die einer Inferenz-Engine sagen, welche Experten Tokens brauchen werden.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1148"/>
+        <location filename="../app/gui/main_window.cpp" line="1163"/>
         <source>Start</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1221"/>
+        <location filename="../app/gui/main_window.cpp" line="1236"/>
         <source>Open Summary</source>
         <translation>Übersicht öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1223"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>Open %1</source>
         <translation>%1 öffnen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1226"/>
+        <location filename="../app/gui/main_window.cpp" line="1241"/>
         <source>Train on This Trace Set…</source>
         <translation>Mit diesem Trace-Satz trainieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1228"/>
+        <location filename="../app/gui/main_window.cpp" line="1243"/>
         <source>Re-shard…</source>
         <translation>Neu aufteilen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1229"/>
+        <location filename="../app/gui/main_window.cpp" line="1244"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>Experten-Cache darauf simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1233"/>
+        <location filename="../app/gui/main_window.cpp" line="1248"/>
         <source>Evaluate on the Test Split…</source>
         <translation>Auf der Testaufteilung bewerten…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1235"/>
+        <location filename="../app/gui/main_window.cpp" line="1250"/>
         <source>Export Predictor…</source>
         <translation>Prädiktor exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1237"/>
+        <location filename="../app/gui/main_window.cpp" line="1252"/>
         <source>Simulate Its Prefetching…</source>
         <translation>Sein Vorabladen simulieren…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1241"/>
+        <location filename="../app/gui/main_window.cpp" line="1256"/>
         <source>Remove from Workspace</source>
         <translation>Aus dem Arbeitsbereich entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1246"/>
+        <location filename="../app/gui/main_window.cpp" line="1261"/>
         <source>Show Folder</source>
         <translation>Ordner anzeigen</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1267"/>
+        <location filename="../app/gui/main_window.cpp" line="1298"/>
         <source>Jobs Are Running</source>
         <translation>Aufträge laufen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1268"/>
+        <location filename="../app/gui/main_window.cpp" line="1299"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>%n Auftrag läuft noch oder wartet. Abbrechen und beenden? Sammlungen und Trainingsläufe können später im Arbeitsbereich fortgesetzt werden.</numerusform>
@@ -2367,62 +2386,62 @@
         <translation>Verbindung %1 GB/s, %2 µs pro Übertragung; GPU-Speicher %3 GB/s, %4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
         <source>The size of an expert is unknown for the traces&apos; model (%1): under Model, choose a preset or a model folder of the workspace.</source>
         <translation>Die Größe eines Experten ist für das Modell der Traces (%1) unbekannt: Wählen Sie unter „Modell“ eine Voreinstellung oder einen Modellordner des Arbeitsbereichs.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
         <source>unnamed</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
         <source>Choose the trace sets to replay.</source>
         <translation>Wählen Sie die abzuspielenden Trace-Sätze.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="358"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 ist kein Trace-Satz (keine manifest.json).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="364"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="361"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>Cache-Größen: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="366"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="363"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>Cache-Budgets: GB-Zahlen über 0, durch Kommas getrennt.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="371"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="368"/>
         <source>Choose at least one replacement policy.</source>
         <translation>Wählen Sie mindestens eine Verdrängungsstrategie.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="373"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="370"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>Horizonte: eine oder mehrere ganze Zahlen von Schichten voraus (1 = die nächste Schicht).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="375"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="372"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>Budgets: ganze Zahlen von Experten pro Schicht, durch Kommas getrennt (leer: Top-k).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="374"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>Bandbreiten: GB/s-Zahlen über 0, durch Kommas getrennt (leer: die der Hardware).</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="380"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
         <source>Choose the output folder.</source>
         <translation>Wählen Sie den Ausgabeordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="382"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="379"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>Der Ordner enthält eine Simulation; sie wird ersetzt.</translation>
     </message>
@@ -3360,177 +3379,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="104"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
         <source>Transition from layer:</source>
         <translation>Übergang ab Schicht:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>distance:</source>
         <translation>Distanz:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Co-activation layer:</source>
         <translation>Schicht der Ko-Aktivierung:</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Expert at layer l + d</source>
         <translation>Experte in Schicht l + d</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Expert at layer l</source>
         <translation>Experte in Schicht l</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Expert j</source>
         <translation>Experte j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Expert i</source>
         <translation>Experte i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
         <source>P(next | current)</source>
         <translation>P(nächster | aktueller)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="130"/>
         <source>Share of tokens</source>
         <translation>Anteil der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="128"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="133"/>
         <source>Layer transitions</source>
         <translation>Schichtübergänge</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="134"/>
         <source>Co-activation</source>
         <translation>Ko-Aktivierung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="149"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="154"/>
         <source>Routing entropy per layer</source>
         <translation>Routing-Entropie je Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="150"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="155"/>
         <source>Consecutive-token repetition</source>
         <translation>Wiederholung bei aufeinanderfolgenden Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>Entropy (bits)</source>
         <translation>Entropie (Bit)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Rate of neighbouring tokens</source>
         <translation>Rate benachbarter Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>First choice</source>
         <translation>Erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Any of top-k</source>
         <translation>Beliebig in Top-k</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>Maximum (gleichverteilt), log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
         <source>Most balanced layer</source>
         <translation>Ausgewogenste Schicht</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="184"/>
         <source>Same first choice</source>
         <translation>Gleiche erste Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="185"/>
         <source>Random, 1/E</source>
         <translation>Zufällig, 1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="186"/>
         <source>Expected from layer load</source>
         <translation>Erwartet aus der Schichtlast</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="187"/>
         <source>Top-k sets overlap</source>
         <translation>Überlappung der Top-k-Mengen</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="182"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="188"/>
         <source>Random overlap</source>
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="231"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="237"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="346"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="352"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>Übergänge der ersten Wahl, %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="348"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="354"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>Ko-Aktivierung in Top-%1, %2 (ohne Diagonale)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="370"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="378"/>
         <source>max %1 bits at %2</source>
         <translation>max. %1 Bit in %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="407"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(Experte %1 in %2 | Experte %3 in %4) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="417"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>Experten %1 und %2 gemeinsam in Top-%3 in %4: %5 % der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="425"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="433"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="442"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="438"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="447"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>

@@ -4,57 +4,67 @@
 <context>
     <name>Jobs</name>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="47"/>
+        <location filename="../app/gui/jobs.cpp" line="48"/>
         <source>Collect %1</source>
         <translation>采集 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="57"/>
+        <location filename="../app/gui/jobs.cpp" line="50"/>
         <source>Re-shard %1 into %2</source>
         <translation>将 %1 重新分片到 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="69"/>
+        <location filename="../app/gui/jobs.cpp" line="52"/>
         <source>Import %1</source>
         <translation>导入 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="80"/>
+        <location filename="../app/gui/jobs.cpp" line="54"/>
         <source>Train %1</source>
         <translation>训练 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="90"/>
+        <location filename="../app/gui/jobs.cpp" line="56"/>
         <source>Analyze %1</source>
         <translation>分析 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="150"/>
+        <location filename="../app/gui/jobs.cpp" line="58"/>
         <source>Evaluate %1 (%2 split)</source>
         <translation>评估 %1（%2划分）</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="170"/>
+        <location filename="../app/gui/jobs.cpp" line="60"/>
         <source>Export %1</source>
         <translation>导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="187"/>
+        <location filename="../app/gui/jobs.cpp" line="62"/>
         <source>Simulate %1</source>
         <translation>模拟 %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="217"/>
+        <location filename="../app/gui/jobs.cpp" line="64"/>
+        <source>Demo (quick)</source>
+        <translation>演示（快速）</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="64"/>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/jobs.cpp" line="246"/>
         <source>%1: %2 sequences, %3 tokens written in %4 s (%5 tokens/s); %6 shards%7</source>
         <translation>%1：已写入 %2 个序列、%3 个词元，用时 %4 秒（%5 词元/秒）；%6 个分片%7</translation>
     </message>
     <message>
-        <location filename="../app/gui/jobs.cpp" line="224"/>
+        <location filename="../app/gui/jobs.cpp" line="253"/>
         <source>, not complete (resumable)</source>
         <translation>，未完成（可继续）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/jobs.cpp" line="230"/>
+        <location filename="../app/gui/jobs.cpp" line="259"/>
         <source>skipped input: %n item(s), also listed in manifest.json (&quot;skipped&quot;)</source>
         <translation>
             <numerusform>跳过的输入：%n 项，也列在 manifest.json 中（“skipped”）</numerusform>
@@ -602,482 +612,497 @@
 <context>
     <name>specmoe::gui::CollectionDialog</name>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="67"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="69"/>
         <source>Automatic (fastest available)</source>
         <translation>自动（最快的可用设备）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="68"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="70"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="72"/>
         <source>GPU %1: %2</source>
         <translation>GPU %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="97"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="99"/>
         <source>New Collection</source>
         <translation>新建采集</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="101"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="103"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="104"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="106"/>
         <source>Folder with config.json and *.safetensors</source>
         <translation>包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="114"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
         <source>Model folder:</source>
         <translation>模型文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="116"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="118"/>
         <source>Tokenizer:</source>
         <translation>分词器：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="119"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="121"/>
         <source>Corpus</source>
         <translation>语料</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Field / column</source>
         <translation>字段 / 列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="122"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="124"/>
         <source>Weight</source>
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="128"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="140"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="132"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="144"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="136"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="156"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
         <source>The whole corpus</source>
         <translation>整个语料库</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="159"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="163"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="183"/>
         <source> bytes</source>
         <translation> 字节</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="173"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>超过此长度的文档会被跳过，并在该来源的统计中计为“document-too-long”，以免一行超长文本耗尽内存（对应命令行的 --max-doc-bytes）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="179"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="180"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="181"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Longest document:</source>
         <translation>最长文档：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
         <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
         <translation>自动（GPU 上为 bfloat16；没有 AMX-BF16 的 CPU 上为 float32）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="195"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="199"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="200"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source>Automatic (measured: the fastest, within the free memory)</source>
         <translation>自动（实测：在可用内存内最快的）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分以“+”连接：gate_logits:D（后续 D 个门控的 logits，D x 专家数个值）、pca:R（在最初几个批次上估计的 R 个主方向）、routers（每个路由器的行，层数 x 专家数个值）、full（路由器输入本身，隐藏维度个值：用于对词元样本的研究）。在 Mixtral-8x7B 的维度下（32 层、8 个专家、隐藏维度 4096），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>选择 Hugging Face hub 布局的检查点文件夹：Mixtral、Qwen2-MoE、Qwen3-MoE、OLMoE、DeepSeek-V2/V3 或 gpt-oss（docs/models.md）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
         <source>%1 layers</source>
         <translation>%1 层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%2 层中 %1 层为 MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="401"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
         <source>, a shared expert</source>
         <translation>，一个共享专家</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="403"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 × %3 个专家%4，top-%5（%6）；隐藏维度 %7，词表 %8；%9；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="476"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="499"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="584"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="641"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中既没有 tokenizer.model 也没有 tokenizer.json：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="107"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="109"/>
         <source>Tokenizer (*.model *.json);;All files (*)</source>
         <translation>分词器 (*.model *.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="108"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="110"/>
         <source>tokenizer.model or tokenizer.json of the model folder</source>
         <translation>模型文件夹中的 tokenizer.model 或 tokenizer.json</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="214"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="235"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="220"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="238"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="227"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="234"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
         <source>none (e.g. %1)</source>
         <translation>无（例如 %1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="246"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="264"/>
         <source>build one (PCA on the first batches)</source>
         <translation>新建（在前几个批次上做 PCA）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="266"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>使用另一次采集的基（其轨迹文件夹、导出的预测器文件夹或 feature_basis.safetensors 文件）计算特征，而不是重新估计，使留出轨迹与训练轨迹具有相同的特征。特征字段可以留空：基中已写明其规格。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="271"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="256"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="257"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Hidden-state features:</source>
         <translation>隐藏状态特征：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="258"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Feature basis from:</source>
         <translation>特征基来源：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="344"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="365"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="345"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="352"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="377"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="384"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="406"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="394"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="395"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="431"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="456"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="459"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="484"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="486"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="488"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="559"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <source>The tokenizer %1 has a vocabulary of %2 tokens, more than the model&apos;s %3 (vocab_size in config.json): its token ids would not fit the model. Choose the model&apos;s own tokenizer.</source>
+        <translation>分词器 %1 的词表有 %2 个词元，多于模型的 %3 个（config.json 中的 vocab_size）：其词元 ID 超出模型的范围。请选择模型自带的分词器。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <source>The tokenizer %1 has a vocabulary of %2 tokens, but the model&apos;s vocab_size is %3; a SentencePiece tokenizer must match it. Choose the model&apos;s own tokenizer.</source>
+        <translation>分词器 %1 的词表有 %2 个词元，但模型的 vocab_size 为 %3；SentencePiece 分词器必须与之一致。请选择模型自带的分词器。</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <source>The tokenizer %1 cannot be read: %2</source>
+        <translation>无法读取分词器 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="561"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="563"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="570"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="627"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="572"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="629"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="575"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="632"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="577"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="634"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="582"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="639"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="587"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="650"/>
         <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
         <translation>最大序列长度 %1 个词元超过了模型的 %2 个位置（max_position_embeddings）：请降到 %2 或以下。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="594"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="657"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="597"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="660"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="603"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="666"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="608"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="671"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="611"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="674"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="613"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="676"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="679"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="681"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="683"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="622"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="685"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -1733,63 +1758,62 @@
     <message>
         <location filename="../app/gui/application.cpp" line="67"/>
         <location filename="../app/gui/main_window.cpp" line="642"/>
-        <location filename="../app/gui/main_window.cpp" line="686"/>
-        <location filename="../app/gui/main_window.cpp" line="1138"/>
+        <location filename="../app/gui/main_window.cpp" line="688"/>
+        <location filename="../app/gui/main_window.cpp" line="1153"/>
         <source>Open Workspace</source>
         <translation>打开工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="658"/>
+        <location filename="../app/gui/main_window.cpp" line="660"/>
         <source>Not finished in an earlier session; it can be resumed.</source>
         <translation>在之前的会话中未完成；可以继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="666"/>
+        <location filename="../app/gui/main_window.cpp" line="668"/>
         <source>Choose an Empty Folder for the New Workspace</source>
         <translation>为新工作区选择一个空文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
-        <location filename="../app/gui/main_window.cpp" line="676"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
+        <location filename="../app/gui/main_window.cpp" line="678"/>
         <source>New Workspace</source>
         <translation>新建工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="670"/>
+        <location filename="../app/gui/main_window.cpp" line="672"/>
         <source>Workspace name:</source>
         <translation>工作区名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="681"/>
+        <location filename="../app/gui/main_window.cpp" line="683"/>
         <source>Open Workspace Folder</source>
         <translation>打开工作区文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="696"/>
-        <location filename="../app/gui/main_window.cpp" line="699"/>
-        <location filename="../app/gui/main_window.cpp" line="719"/>
+        <location filename="../app/gui/main_window.cpp" line="698"/>
+        <location filename="../app/gui/main_window.cpp" line="701"/>
+        <location filename="../app/gui/main_window.cpp" line="721"/>
         <source>Demo Workspace</source>
         <translation>演示工作区</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="700"/>
+        <location filename="../app/gui/main_window.cpp" line="702"/>
         <source>The demo builds a small corpus from text on this machine, trains a tokenizer and a small Mixture-of-Experts model on the CPU, collects its routing and trains expert predictors. Nothing is downloaded. It runs as a job; the workspace fills when it finishes.</source>
         <translation>演示会用本机上的文本构建一个小语料，在 CPU 上训练分词器和一个小型混合专家模型，采集其路由并训练专家预测器。不会下载任何内容。它作为任务运行；完成后工作区会被填充。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="704"/>
+        <location filename="../app/gui/main_window.cpp" line="706"/>
         <source>Quick (about a minute)</source>
         <translation>快速（约一分钟）</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="705"/>
+        <location filename="../app/gui/main_window.cpp" line="707"/>
         <source>Full (about 10 minutes)</source>
         <translation>完整（约 10 分钟）</translation>
     </message>
     <message>
         <location filename="../app/gui/main_window.cpp" line="478"/>
-        <location filename="../app/gui/main_window.cpp" line="717"/>
-        <location filename="../app/gui/main_window.cpp" line="729"/>
+        <location filename="../app/gui/main_window.cpp" line="719"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
@@ -1804,22 +1828,17 @@
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="729"/>
-        <source>Demo (quick)</source>
-        <translation>演示（快速）</translation>
-    </message>
-    <message>
-        <location filename="../app/gui/main_window.cpp" line="739"/>
+        <location filename="../app/gui/main_window.cpp" line="742"/>
         <source>Choose a Model Folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="742"/>
+        <location filename="../app/gui/main_window.cpp" line="745"/>
         <source>Add Model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="743"/>
+        <location filename="../app/gui/main_window.cpp" line="746"/>
         <source>%1 is not a model folder (config.json and *.safetensors weights).
 
 %2</source>
@@ -1828,102 +1847,102 @@
 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="916"/>
+        <location filename="../app/gui/main_window.cpp" line="919"/>
         <source>Finished: %1</source>
         <translation>已完成：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="918"/>
+        <location filename="../app/gui/main_window.cpp" line="921"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1028"/>
+        <location filename="../app/gui/main_window.cpp" line="1043"/>
         <source>Run folder in use</source>
         <translation>运行文件夹已被占用</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1029"/>
+        <location filename="../app/gui/main_window.cpp" line="1044"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1030"/>
+        <location filename="../app/gui/main_window.cpp" line="1045"/>
         <source>Start Over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1117"/>
+        <location filename="../app/gui/main_window.cpp" line="1132"/>
         <source>About SpecMoE Workbench</source>
         <translation>关于 SpecMoE Workbench</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1118"/>
+        <location filename="../app/gui/main_window.cpp" line="1133"/>
         <source>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;Collect the expert routing of Mixture-of-Experts models, analyse it, and train predictors that tell an inference engine which experts tokens will need.&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</source>
         <translation>&lt;h3&gt;SpecMoE Workbench %1&lt;/h3&gt;&lt;p&gt;采集混合专家（MoE）模型的专家路由并加以分析，训练预测器，提前告诉推理引擎词元将需要哪些专家。&lt;/p&gt;&lt;p&gt;libtorch %2 · HDF5 %3 · Qt %4&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1148"/>
+        <location filename="../app/gui/main_window.cpp" line="1163"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1221"/>
+        <location filename="../app/gui/main_window.cpp" line="1236"/>
         <source>Open Summary</source>
         <translation>打开概要</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1223"/>
+        <location filename="../app/gui/main_window.cpp" line="1238"/>
         <source>Open %1</source>
         <translation>打开%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1226"/>
+        <location filename="../app/gui/main_window.cpp" line="1241"/>
         <source>Train on This Trace Set…</source>
         <translation>用此轨迹集训练…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1228"/>
+        <location filename="../app/gui/main_window.cpp" line="1243"/>
         <source>Re-shard…</source>
         <translation>重新分片…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1229"/>
+        <location filename="../app/gui/main_window.cpp" line="1244"/>
         <source>Simulate an Expert Cache on It…</source>
         <translation>在其上模拟专家缓存…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1233"/>
+        <location filename="../app/gui/main_window.cpp" line="1248"/>
         <source>Evaluate on the Test Split…</source>
         <translation>在测试划分上评估…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1235"/>
+        <location filename="../app/gui/main_window.cpp" line="1250"/>
         <source>Export Predictor…</source>
         <translation>导出预测器…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1237"/>
+        <location filename="../app/gui/main_window.cpp" line="1252"/>
         <source>Simulate Its Prefetching…</source>
         <translation>模拟其预取…</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1241"/>
+        <location filename="../app/gui/main_window.cpp" line="1256"/>
         <source>Remove from Workspace</source>
         <translation>从工作区移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1246"/>
+        <location filename="../app/gui/main_window.cpp" line="1261"/>
         <source>Show Folder</source>
         <translation>显示文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/main_window.cpp" line="1267"/>
+        <location filename="../app/gui/main_window.cpp" line="1298"/>
         <source>Jobs Are Running</source>
         <translation>任务正在运行</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/main_window.cpp" line="1268"/>
+        <location filename="../app/gui/main_window.cpp" line="1299"/>
         <source>%n job(s) are still running or queued. Cancel them and quit? Collections and training runs can be resumed from the workspace later.</source>
         <translation>
             <numerusform>仍有 %n 个任务在运行或排队。要取消它们并退出吗？采集和训练之后可以从工作区继续。</numerusform>
@@ -2354,62 +2373,62 @@
         <translation>链路 %1 GB/s，每次传输 %2 µs；GPU 显存 %3 GB/s，%4 TFLOPS</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="346"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="343"/>
         <source>The size of an expert is unknown for the traces&apos; model (%1): under Model, choose a preset or a model folder of the workspace.</source>
         <translation>轨迹所属模型（%1）的专家大小未知：请在“模型”下选择一个预设或工作区中的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="348"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="345"/>
         <source>unnamed</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="352"/>
         <source>Choose the trace sets to replay.</source>
         <translation>请选择要回放的轨迹集。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="358"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="355"/>
         <source>%1 is not a trace set (no manifest.json).</source>
         <translation>%1 不是轨迹集（没有 manifest.json）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="364"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="361"/>
         <source>Cache sizes: whole numbers of experts per layer, separated by commas.</source>
         <translation>缓存大小：每层专家数的整数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="366"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="363"/>
         <source>Cache budgets: numbers of GB above 0, separated by commas.</source>
         <translation>缓存预算：大于 0 的 GB 数，用逗号分隔。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="371"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="368"/>
         <source>Choose at least one replacement policy.</source>
         <translation>请至少选择一种替换策略。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="373"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="370"/>
         <source>Horizons: one or more whole numbers of layers ahead (1 = the next layer).</source>
         <translation>预测跨度：一个或多个向前层数的整数（1 = 下一层）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="375"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="372"/>
         <source>Budgets: whole numbers of experts per layer, separated by commas (empty: top-k).</source>
         <translation>预算：每层专家数的整数，用逗号分隔（留空：top-k）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="374"/>
         <source>Link bandwidths: numbers of GB/s above 0, separated by commas (empty: the hardware&apos;s).</source>
         <translation>链路带宽：大于 0 的 GB/s 数，用逗号分隔（留空：使用硬件的）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="380"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="377"/>
         <source>Choose the output folder.</source>
         <translation>请选择输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/simulation_dialog.cpp" line="382"/>
+        <location filename="../app/gui/simulation_dialog.cpp" line="379"/>
         <source>The folder holds a simulation; it will be replaced.</source>
         <translation>该文件夹中已有模拟结果，将被替换。</translation>
     </message>
@@ -3339,177 +3358,177 @@
 <context>
     <name>specmoe::widgets::RoutingPatternsView</name>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="101"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
         <source>Source:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="104"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
         <source>Transition from layer:</source>
         <translation>起始层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="106"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="111"/>
         <source>distance:</source>
         <translation>距离：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="109"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="114"/>
         <source>Co-activation layer:</source>
         <translation>共同激活层：</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Expert at layer l + d</source>
         <translation>第 l + d 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="116"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="121"/>
         <source>Expert at layer l</source>
         <translation>第 l 层的专家</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Expert j</source>
         <translation>专家 j</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="117"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="122"/>
         <source>Expert i</source>
         <translation>专家 i</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="124"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
         <source>P(next | current)</source>
         <translation>P(下一个 | 当前)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="125"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="130"/>
         <source>Share of tokens</source>
         <translation>词元占比</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="128"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="133"/>
         <source>Layer transitions</source>
         <translation>层间转移</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="129"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="134"/>
         <source>Co-activation</source>
         <translation>共同激活</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="149"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="154"/>
         <source>Routing entropy per layer</source>
         <translation>各层路由熵</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="150"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="155"/>
         <source>Consecutive-token repetition</source>
         <translation>相邻词元重复</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="162"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="165"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="169"/>
         <source>Entropy (bits)</source>
         <translation>熵（比特）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="166"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="170"/>
         <source>Rate of neighbouring tokens</source>
         <translation>相邻词元比率</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="172"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
         <source>First choice</source>
         <translation>首选</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="173"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
         <source>Any of top-k</source>
         <translation>top-k 中任一</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="174"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
         <source>Maximum (uniform), log2 E</source>
         <translation>最大值（均匀），log2 E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="175"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
         <source>Most balanced layer</source>
         <translation>最均衡的层</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="178"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="184"/>
         <source>Same first choice</source>
         <translation>首选相同</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="179"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="185"/>
         <source>Random, 1/E</source>
         <translation>随机，1/E</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="180"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="186"/>
         <source>Expected from layer load</source>
         <translation>按层负载的期望值</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="181"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="187"/>
         <source>Top-k sets overlap</source>
         <translation>Top-k 集合重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="182"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="188"/>
         <source>Random overlap</source>
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="231"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="237"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="346"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="352"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>首选转移，%1 到 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="348"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="354"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>%2的 top-%1 共同激活（非对角线）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="370"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="378"/>
         <source>max %1 bits at %2</source>
         <translation>最大 %1 比特（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="407"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(%2的专家 %1 | %4的专家 %3) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="417"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>%4：专家 %1 和 %2 同时位于 top-%3 的词元占 %5 %</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="425"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="433"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="442"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="438"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="447"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
