@@ -265,10 +265,11 @@ class Capture:
         self.gate = getattr(block, "gate", None) or block.router
         self.input, self.ids = None, None
         try:
-            block.register_forward_pre_hook(self._pre, with_kwargs=True)
+            pre = block.register_forward_pre_hook(self._pre, with_kwargs=True)
         except TypeError:  # torch before 2.0: positional arguments only
-            block.register_forward_pre_hook(lambda m, args: self._pre(m, args, {}))
-        self.gate.register_forward_hook(self._gate_out)
+            pre = block.register_forward_pre_hook(lambda m, args: self._pre(m, args, {}))
+        self.handles = [pre, self.gate.register_forward_hook(self._gate_out)]
+        self.wrapped_route = False
         route = getattr(block, "route_tokens_to_experts", None)  # DeepSeek in transformers 5
         if callable(route):
             def wrapped(*a, **kw):
@@ -276,6 +277,14 @@ class Capture:
                 self._take(out)
                 return out
             block.route_tokens_to_experts = wrapped
+            self.wrapped_route = True
+
+    def remove(self):
+        """Takes the hooks off, so that the block can be captured again (hf_trace_check.py)."""
+        for h in self.handles:
+            h.remove()
+        if self.wrapped_route:
+            del self.block.route_tokens_to_experts  # the instance attribute: the class's again
 
     def _pre(self, module, args, kwargs):
         self.input = (args[0] if args else kwargs["hidden_states"]).detach()

@@ -17,7 +17,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 root=${HF_SID:-$HOME/.cache/specmoe-sid}
 # OpenBLAS: without it libblas.so.3 is netlib's reference BLAS, and torch's CPU matmuls ran 8x
 # slower (transformers' Qwen3-MoE small: 260 vs 2,100 tokens/s), no fair peer.
-pkgs=python3-transformers,python3-torch,python3-safetensors,python3-numpy,libopenblas0-pthread
+pkgs=python3-transformers,python3-torch,python3-safetensors,python3-numpy,python3-h5py,libopenblas0-pthread
 skip() { echo "sid-python: $1" >&2; exit 3; }
 [ "$(id -u)" = 0 ] || skip "needs root (chroot, mount)"
 command -v unshare >/dev/null || skip "unshare (util-linux) is missing"
