@@ -188,10 +188,14 @@ RoutingPatternsView::RoutingPatternsView(QWidget* parent)
     lineGraph(m_repRect, tr("Random overlap"), QPen(orange, 1.5, Qt::DashLine), QCPScatterStyle::ssNone, repLegend); // 8
     m_maxLabel = new QCPItemText(m_plot);
     m_maxLabel->setClipAxisRect(m_entropyRect);
+    // At the peak's layer, along the top of the panel: above the uniform maximum (the axis
+    // leaves headroom), never cut off however short the panel or tall the font.
     m_maxLabel->position->setAxes(m_entropyRect->axis(QCPAxis::atBottom), m_entropyRect->axis(QCPAxis::atLeft));
-    m_maxLabel->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+    m_maxLabel->position->setAxisRect(m_entropyRect);
+    m_maxLabel->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    m_maxLabel->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
     m_maxLabel->setColor(QColor(200, 30, 60));
-    m_maxLabel->setPadding(QMargins(0, 0, 0, 8));
+    m_maxLabel->setPadding(QMargins(4, 1, 4, 0));
 
     m_hover = new QLabel(this);
     m_hover->setTextFormat(Qt::PlainText);
@@ -372,9 +376,9 @@ void RoutingPatternsView::rebuildCurves()
         m_plot->graph(3)->data()->clear();
         if (peak >= 0) {
             m_plot->graph(3)->addData(peak, g.entropyFirstBits[size_t(peak)]);
-            m_maxLabel->position->setCoords(peak, g.entropyFirstBits[size_t(peak)]);
+            m_maxLabel->position->setCoords(peak, 0.0);
             // Towards the middle of the panel, so a peak near its right edge keeps its text in.
-            m_maxLabel->setPositionAlignment((2 * peak > L ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
+            m_maxLabel->setPositionAlignment((2 * peak > L ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
             m_maxLabel->setText(tr("max %1 bits at %2")
                                     .arg(QLocale().toString(g.entropyFirstBits[size_t(peak)], 'f', 3))
                                     .arg(m_context.layerText(peak)));

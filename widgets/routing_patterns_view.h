@@ -48,6 +48,7 @@ public:
     QCPAxisRect* entropyRect() const { return m_entropyRect; }
     QCPAxisRect* repetitionRect() const { return m_repRect; }
     QCPLegend* repetitionLegend() const { return m_repLegend; }
+    QCPItemText* peakLabel() const { return m_maxLabel; } // the most balanced layer's
 
     QString viewId() const override { return QStringLiteral("routing_patterns"); }
     QString viewTitle() const override;

@@ -129,7 +129,8 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(PathCol, QHeaderView::Stretch);
     header->setSectionResizeMode(FormatCol, QHeaderView::ResizeToContents);
-    for (int col : {NameCol, FieldCol, WeightCol})
+    header->setSectionResizeMode(WeightCol, QHeaderView::ResizeToContents); // its spin box whole
+    for (int col : {NameCol, FieldCol})
         header->resizeSection(col, header->sectionSizeHint(col));
     m_sources->setTextElideMode(Qt::ElideMiddle);
     m_sources->setWordWrap(false);
@@ -299,7 +300,7 @@ CollectionDialog::CollectionDialog(const QString& tracesDir, const CollectParams
 
     setParams(defaults);
     watch(this);
-    resize(1240, 680);
+    resize(1280, 680);
     revalidate();
 }
 

@@ -479,7 +479,8 @@ private Q_SLOTS:
     }
 
     // The repetition panel's legend hid the curves it names (top right, where the rates run
-    // up to 1): it sits outside the axis rect now, over no plotted point, whole in the plot.
+    // up to 1): it sits outside the axis rect now, over no plotted point, whole in the plot;
+    // the entropy panel's peak label stays inside its panel.
     void patternsLegendHidesNoCurve()
     {
         const DemoRouting routing = makeDemoRouting(3000, 6, 4, 2, 300, 5);
@@ -517,6 +518,15 @@ private Q_SLOTS:
             }
         }
         QVERIFY(points >= 5 * 6);
+        // The entropy panel's peak label: whole inside its panel (it ran off the top or the right).
+        const QRect entropy = view.entropyRect()->rect();
+        const QPointF topLeft = view.peakLabel()->topLeft->pixelPosition();
+        const QPointF bottomRight = view.peakLabel()->bottomRight->pixelPosition();
+        QVERIFY(!view.peakLabel()->text().isEmpty());
+        QVERIFY2(entropy.contains(topLeft.toPoint()) && entropy.contains(bottomRight.toPoint()),
+                 qPrintable(QStringLiteral("label %1,%2 to %3,%4 in %5,%6 to %7,%8")
+                                .arg(topLeft.x()).arg(topLeft.y()).arg(bottomRight.x()).arg(bottomRight.y())
+                                .arg(entropy.left()).arg(entropy.top()).arg(entropy.right()).arg(entropy.bottom())));
     }
 
     // --- training metrics ------------------------------------------------------------------
