@@ -688,133 +688,133 @@
         <translation>Gewicht</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="140"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
         <source>Add files…</source>
         <translation>Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="144"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="145"/>
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="169"/>
         <source>The whole corpus</source>
         <translation>Das ganze Korpus</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="172"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source> tokens</source>
         <translation> Tokens</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="183"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
         <source> bytes</source>
         <translation> Bytes</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>Längere Dokumente werden übersprungen und in der Statistik der Quelle als „document-too-long“ gezählt, damit eine einzelne riesige Zeile nicht den Speicher erschöpfen kann (--max-doc-bytes der Kommandozeile).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Target size:</source>
         <translation>Zielgröße:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Maximum sequence length:</source>
         <translation>Maximale Sequenzlänge:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Longest document:</source>
         <translation>Längstes Dokument:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Compute</source>
         <translation>Berechnung</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
         <translation>Automatisch (bfloat16 auf einer GPU; float32 auf einer CPU ohne AMX-BF16)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32 (exakt, doppelter Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Resident: all weights on one device</source>
         <translation>Resident: alle Gewichte auf einem Gerät</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>Verteilt: Schichten über die GPUs verteilt</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>Streaming: one layer at a time</source>
         <translation>Streaming: eine Schicht nach der anderen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source> sequences</source>
         <translation> Sequenzen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="218"/>
         <source>Automatic (measured: the fastest, within the free memory)</source>
         <translation>Automatisch (gemessen: die schnellste im freien Speicher)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>Hidden-State-Merkmale pro Token und Schicht (float16), eine lineare Abbildung der Router-Eingabe der Schicht, für Spekulatoren, die den versteckten Zustand lesen. Teile mit &apos;+&apos; verbunden: gate_logits:D (die Logits der nächsten D Gates, D x Experten Werte), pca:R (R Hauptrichtungen, geschätzt auf den ersten Batches), routers (die Zeilen jedes Routers, Schichten x Experten Werte), full (die Router-Eingabe selbst, Werte in der versteckten Größe: für Studien an einer Stichprobe von Tokens). Bei Mixtral-8x7B-Dimensionen (32 Schichten, 8 Experten, versteckte Größe 4096) fügt %1 %2 Bytes pro Token hinzu. Leer: keine Merkmale.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>Wählen Sie einen Checkpoint-Ordner im Hugging-Face-Hub-Layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 oder gpt-oss (docs/models.md).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
         <source>%1 layers</source>
         <translation>%1 Schichten</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%1 von %2 Schichten MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="425"/>
         <source>, a shared expert</source>
         <translation>, ein geteilter Experte</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1: %2 × %3 Experten%4, Top-%5 (%6); verborgene Größe %7, Vokabular %8; %9; %n Gewichtsdatei.</numerusform>
@@ -822,7 +822,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="499"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>automatische Batchgröße: etwa %n Sequenz, gemessen beim Start des Laufs (der Speicheranteil erlaubt %1)</numerusform>
@@ -830,12 +830,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="641"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="642"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>Der Modellordner enthält weder tokenizer.model noch tokenizer.json: Wählen Sie einen Tokenizer oder verwenden Sie Quellen mit Token-IDs (jsonl-ids).</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Device:</source>
         <translation>Gerät:</translation>
     </message>
@@ -850,267 +850,267 @@
         <translation>tokenizer.model oder tokenizer.json des Modellordners</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>Compute dtype:</source>
         <translation>Rechen-Datentyp:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Residency:</source>
         <translation>Residenz:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
         <source>Batch size:</source>
         <translation>Batch-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="233"/>
         <source>Memory needed:</source>
         <translation>Benötigter Speicher:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="235"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="238"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>z. B. mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="246"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>z. B. 1, 2 (leer: keine)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>Sondendistanzen d: das Gate der Schicht l+d, angewandt auf den verborgenen Zustand der Schicht l.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
         <source>none (e.g. %1)</source>
         <translation>keine (z. B. %1)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="264"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="265"/>
         <source>build one (PCA on the first batches)</source>
         <translation>neu erstellen (PCA auf den ersten Batches)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="266"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="267"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>Die Merkmale mit der Basis einer anderen Sammlung berechnen (deren Trace-Ordner, ein exportierter Prädiktor-Ordner oder eine Datei feature_basis.safetensors), statt eine neue zu schätzen, damit zurückgehaltene Traces dieselben Merkmale enthalten wie die Trainings-Traces. Das Merkmalsfeld darf leer bleiben: die Basis nennt ihre Spezifikation.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="271"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
         <source>Trace set name:</source>
         <translation>Name des Trace-Satzes:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
         <source>Output folder:</source>
         <translation>Ausgabeordner:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
         <source>Shard size:</source>
         <translation>Shard-Größe:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Lookahead probes:</source>
         <translation>Vorausschau-Sonden:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Hidden-state features:</source>
         <translation>Merkmale des verborgenen Zustands:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="277"/>
         <source>Feature basis from:</source>
         <translation>Merkmalsbasis aus:</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="365"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
         <source>Add corpus files</source>
         <translation>Korpusdateien hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>Korpusdateien (*.txt *.jsonl *.json *.csv *.tsv);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>Add a corpus folder</source>
         <translation>Korpusordner hinzufügen</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>The model folder %1 does not exist.</source>
         <translation>Der Modellordner %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="406"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="407"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 enthält keine *.safetensors-Gewichtsdateien.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>%1 B parameters</source>
         <translation>%1 Mrd. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
         <source>%1 M parameters</source>
         <translation>%1 Mio. Parameter</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
         <source>Pick a model to see the estimate.</source>
         <translation>Wählen Sie ein Modell, um die Schätzung zu sehen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
         <source>free on the GPU</source>
         <translation>frei auf der GPU</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="483"/>
         <source>available memory</source>
         <translation>verfügbarer Speicher</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="508"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1 (Gewichte %2, Aktivierungen %3)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="510"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>zuzüglich %1 gesperrten Hostspeichers für Streaming</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="546"/>
         <source>The tokenizer %1 has a vocabulary of %2 tokens, more than the model&apos;s %3 (vocab_size in config.json): its token ids would not fit the model. Choose the model&apos;s own tokenizer.</source>
         <translation>Der Tokenizer %1 hat ein Vokabular von %2 Tokens, mehr als die %3 des Modells (vocab_size in config.json): Seine Token-IDs passen nicht zum Modell. Wählen Sie den Tokenizer des Modells.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The tokenizer %1 has a vocabulary of %2 tokens, but the model&apos;s vocab_size is %3; a SentencePiece tokenizer must match it. Choose the model&apos;s own tokenizer.</source>
         <translation>Der Tokenizer %1 hat ein Vokabular von %2 Tokens, die vocab_size des Modells ist aber %3; ein SentencePiece-Tokenizer muss ihr entsprechen. Wählen Sie den Tokenizer des Modells.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="552"/>
         <source>The tokenizer %1 cannot be read: %2</source>
         <translation>Der Tokenizer %1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="617"/>
         <source>Choose the model folder.</source>
         <translation>Wählen Sie den Modellordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="619"/>
         <source>The model folder is not usable.</source>
         <translation>Der Modellordner ist nicht verwendbar.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="621"/>
         <source>Add at least one corpus source.</source>
         <translation>Fügen Sie mindestens eine Korpusquelle hinzu.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="627"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="628"/>
         <source>Source %1 has no name.</source>
         <translation>Quelle %1 hat keinen Namen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="629"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="630"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>Zwei Quellen heißen „%1“; Namen müssen eindeutig sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="632"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="633"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>Der Pfad der Quelle „%1“ existiert nicht: %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="634"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="635"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>Das Gewicht der Quelle „%1“ muss positiv sein.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="639"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="640"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>Die Tokenizer-Datei %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="650"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="651"/>
         <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
         <translation>Die maximale Sequenzlänge von %1 Tokens übersteigt die %2 Positionen des Modells (max_position_embeddings): Senken Sie sie auf %2 oder weniger.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="657"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="658"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>Vorausschau-Sonden müssen positive ganze Zahlen sein, durch Kommas getrennt, z. B. 1, 2.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="660"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="661"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>Eine Vorausschau-Distanz von %1 erfordert mehr als %2 Schichten.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="666"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="667"/>
         <source>Hidden-state features: %1</source>
         <translation>Merkmale des verborgenen Zustands: %1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="671"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="672"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>Die Merkmalsbasis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="674"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="675"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>Die Residenz „Verteilt“ verteilt Schichten auf GPUs; dieser Rechner hat keine.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="676"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="677"/>
         <source>Split residency needs a GPU device.</source>
         <translation>Die Residenz „Verteilt“ benötigt ein GPU-Gerät.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="679"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="680"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>Wählen Sie einen Namen oder einen Ausgabeordner für den Trace-Satz.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="681"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="682"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>Die Ausgabe %1 ist eine Datei, kein Ordner.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="683"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="684"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>Der Ausgabeordner enthält bereits einen Trace-Satz: Die Sammlung setzt ihn fort, wenn die Einstellungen übereinstimmen.</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="685"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="686"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>Die Schätzung übersteigt den verfügbaren Speicher: Verringern Sie die Batch-Größe oder die Sequenzlänge, oder wählen Sie die Residenz „Streaming“.</translation>
     </message>
@@ -3509,47 +3509,47 @@
         <translation>Zufällige Überlappung</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="237"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="241"/>
         <source>Routing patterns</source>
         <translation>Routing-Muster</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="352"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="356"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>Übergänge der ersten Wahl, %1 nach %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="354"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>Ko-Aktivierung in Top-%1, %2 (ohne Diagonale)</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="378"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="382"/>
         <source>max %1 bits at %2</source>
         <translation>max. %1 Bit in %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="420"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(Experte %1 in %2 | Experte %3 in %4) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>Experten %1 und %2 gemeinsam in Top-%3 in %4: %5 % der Tokens</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="425"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="429"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>Die Diagonale (ein Experte mit sich selbst) wird nicht gezeigt</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="442"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="446"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>Schicht %1: Entropie %2 Bit (erste), %3 Bit (beliebig); Maximum %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="447"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="451"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>Schicht %1: gleiche erste Wahl %2 (zufällig %3), Überlappung %4 (zufällig %5)</translation>
     </message>

@@ -682,152 +682,152 @@
         <translation>权重</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="140"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="141"/>
         <source>Add files…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="144"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="145"/>
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="148"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="149"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="168"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="169"/>
         <source>The whole corpus</source>
         <translation>整个语料库</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="171"/>
-        <location filename="../app/gui/collection_dialog.cpp" line="175"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="172"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="176"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="183"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="184"/>
         <source> bytes</source>
         <translation> 字节</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="185"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="186"/>
         <source>Documents longer than this are skipped and counted as &quot;document-too-long&quot; in the source&apos;s statistics, so one huge line cannot exhaust the memory (the CLI&apos;s --max-doc-bytes).</source>
         <translation>超过此长度的文档会被跳过，并在该来源的统计中计为“document-too-long”，以免一行超长文本耗尽内存（对应命令行的 --max-doc-bytes）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="191"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
         <source>Target size:</source>
         <translation>目标规模：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="192"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
         <source>Maximum sequence length:</source>
         <translation>最大序列长度：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="193"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="194"/>
         <source>Longest document:</source>
         <translation>最长文档：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="197"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="198"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="203"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="204"/>
         <source>Automatic (bfloat16 on a GPU; float32 on a CPU without AMX-BF16)</source>
         <translation>自动（GPU 上为 bfloat16；没有 AMX-BF16 的 CPU 上为 float32）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="205"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="206"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
         <source>float16</source>
         <translation>float16</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="207"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="208"/>
         <source>float32 (exact, twice the memory)</source>
         <translation>float32（精确，内存加倍）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="210"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
         <source>Resident: all weights on one device</source>
         <translation>常驻：所有权重位于同一设备</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="211"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
         <source>Split: layers spread over the GPUs</source>
         <translation>拆分：各层分布在多个 GPU 上</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="212"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="213"/>
         <source>Streaming: one layer at a time</source>
         <translation>流式：一次一层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="216"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
         <source> sequences</source>
         <translation> 个序列</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="217"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="218"/>
         <source>Automatic (measured: the fastest, within the free memory)</source>
         <translation>自动（实测：在可用内存内最快的）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="254"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="255"/>
         <source>Hidden-state features stored per token and layer (float16), a linear map of the layer&apos;s router input, for speculators that read the hidden state. Parts joined with &apos;+&apos;: gate_logits:D (the logits of the next D gates, D x experts values), pca:R (R principal directions estimated on the first batches), routers (the rows of every router, layers x experts values), full (the router input itself, hidden-size values: for studies on a sample of tokens). At Mixtral-8x7B dims (32 layers, 8 experts, hidden 4096) %1 adds %2 bytes per token. Empty: no features.</source>
         <translation>按词元和层存储的隐藏状态特征（float16），即该层路由器输入的线性映射，供读取隐藏状态的推测器使用。各部分以“+”连接：gate_logits:D（后续 D 个门控的 logits，D x 专家数个值）、pca:R（在最初几个批次上估计的 R 个主方向）、routers（每个路由器的行，层数 x 专家数个值）、full（路由器输入本身，隐藏维度个值：用于对词元样本的研究）。在 Mixtral-8x7B 的维度下（32 层、8 个专家、隐藏维度 4096），%1 每个词元增加 %2 字节。留空：不存储特征。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="396"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="397"/>
         <source>Pick a checkpoint folder in Hugging Face hub layout: Mixtral, Qwen2-MoE, Qwen3-MoE, OLMoE, DeepSeek-V2/V3 or gpt-oss (docs/models.md).</source>
         <translation>选择 Hugging Face hub 布局的检查点文件夹：Mixtral、Qwen2-MoE、Qwen3-MoE、OLMoE、DeepSeek-V2/V3 或 gpt-oss（docs/models.md）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="422"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
         <source>%1 layers</source>
         <translation>%1 层</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="423"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
         <source>%1 of %2 layers MoE</source>
         <translation>%2 层中 %1 层为 MoE</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="424"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="425"/>
         <source>, a shared expert</source>
         <translation>，一个共享专家</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="426"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="427"/>
         <source>%1: %2 × %3 experts%4, top-%5 (%6); hidden size %7, vocabulary %8; %9; %n weight file(s).</source>
         <translation>
             <numerusform>%1：%2 × %3 个专家%4，top-%5（%6）；隐藏维度 %7，词表 %8；%9；%n 个权重文件。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/gui/collection_dialog.cpp" line="499"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="500"/>
         <source>automatic batch size: about %n sequence(s), measured when the run starts (the memory share allows %1)</source>
         <translation>
             <numerusform>自动批大小：约 %n 个序列，在运行开始时测量（内存份额允许 %1）</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="641"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="642"/>
         <source>The model folder has no tokenizer.model or tokenizer.json: choose a tokenizer, or use sources of token ids (jsonl-ids).</source>
         <translation>模型文件夹中既没有 tokenizer.model 也没有 tokenizer.json：请选择分词器，或使用词元 ID 来源（jsonl-ids）。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="228"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
         <source>Device:</source>
         <translation>设备：</translation>
     </message>
@@ -842,267 +842,267 @@
         <translation>模型文件夹中的 tokenizer.model 或 tokenizer.json</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="229"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
         <source>Compute dtype:</source>
         <translation>计算数据类型：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="230"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
         <source>Residency:</source>
         <translation>驻留方式：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="231"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="232"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="233"/>
         <source>Memory needed:</source>
         <translation>所需内存：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="235"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="236"/>
         <source>Output</source>
         <translation>输出</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="238"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="239"/>
         <source>e.g. mixtral-wiki-1M</source>
         <translation>例如 mixtral-wiki-1M</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="245"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="246"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="248"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
         <source>e.g. 1, 2 (empty: none)</source>
         <translation>例如 1, 2（留空：无）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="249"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="250"/>
         <source>Probe distances d: the gate of layer l+d applied to the hidden state of layer l.</source>
         <translation>探针距离 d：将第 l+d 层的门控应用于第 l 层的隐藏状态。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="252"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="253"/>
         <source>none (e.g. %1)</source>
         <translation>无（例如 %1）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="264"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="265"/>
         <source>build one (PCA on the first batches)</source>
         <translation>新建（在前几个批次上做 PCA）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="266"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="267"/>
         <source>Compute the features with the basis of another collection (its trace folder, an exported predictor folder or a feature_basis.safetensors file) instead of estimating a new one, so held-out traces hold the same features as the training traces. The features field may stay empty: the basis names its spec.</source>
         <translation>使用另一次采集的基（其轨迹文件夹、导出的预测器文件夹或 feature_basis.safetensors 文件）计算特征，而不是重新估计，使留出轨迹与训练轨迹具有相同的特征。特征字段可以留空：基中已写明其规格。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="271"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
         <source>Trace set name:</source>
         <translation>轨迹集名称：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="272"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="273"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
         <source>Shard size:</source>
         <translation>分片大小：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="274"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
         <source>Lookahead probes:</source>
         <translation>前瞻探针：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="275"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
         <source>Hidden-state features:</source>
         <translation>隐藏状态特征：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="276"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="277"/>
         <source>Feature basis from:</source>
         <translation>特征基来源：</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="365"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
         <source>Add corpus files</source>
         <translation>添加语料文件</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="366"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="367"/>
         <source>Corpus files (*.txt *.jsonl *.json *.csv *.tsv);;All files (*)</source>
         <translation>语料文件 (*.txt *.jsonl *.json *.csv *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="373"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="374"/>
         <source>Add a corpus folder</source>
         <translation>添加语料文件夹</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="399"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="400"/>
         <source>The model folder %1 does not exist.</source>
         <translation>模型文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="406"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="407"/>
         <source>%1 holds no *.safetensors weight files.</source>
         <translation>%1 中没有 *.safetensors 权重文件。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="417"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
         <source>%1 B parameters</source>
         <translation>%1 B 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="418"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="419"/>
         <source>%1 M parameters</source>
         <translation>%1 M 参数</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="454"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="455"/>
         <source>Pick a model to see the estimate.</source>
         <translation>选择模型以查看估算。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="479"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="480"/>
         <source>free on the GPU</source>
         <translation>GPU 空闲</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="482"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="483"/>
         <source>available memory</source>
         <translation>可用内存</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="507"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="508"/>
         <source>%1 (weights %2, activations %3)</source>
         <translation>%1（权重 %2，激活 %3）</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="509"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="510"/>
         <source>plus %1 of pinned host memory for streaming</source>
         <translation>另需 %1 锁页主机内存用于流式加载</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="511"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="512"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="545"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="546"/>
         <source>The tokenizer %1 has a vocabulary of %2 tokens, more than the model&apos;s %3 (vocab_size in config.json): its token ids would not fit the model. Choose the model&apos;s own tokenizer.</source>
         <translation>分词器 %1 的词表有 %2 个词元，多于模型的 %3 个（config.json 中的 vocab_size）：其词元 ID 超出模型的范围。请选择模型自带的分词器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="547"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="548"/>
         <source>The tokenizer %1 has a vocabulary of %2 tokens, but the model&apos;s vocab_size is %3; a SentencePiece tokenizer must match it. Choose the model&apos;s own tokenizer.</source>
         <translation>分词器 %1 的词表有 %2 个词元，但模型的 vocab_size 为 %3；SentencePiece 分词器必须与之一致。请选择模型自带的分词器。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="551"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="552"/>
         <source>The tokenizer %1 cannot be read: %2</source>
         <translation>无法读取分词器 %1：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="616"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="617"/>
         <source>Choose the model folder.</source>
         <translation>请选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="618"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="619"/>
         <source>The model folder is not usable.</source>
         <translation>模型文件夹不可用。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="620"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="621"/>
         <source>Add at least one corpus source.</source>
         <translation>请至少添加一个语料来源。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="627"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="628"/>
         <source>Source %1 has no name.</source>
         <translation>来源 %1 没有名称。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="629"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="630"/>
         <source>Two sources are named &quot;%1&quot;; names must be unique.</source>
         <translation>有两个来源都叫“%1”；名称必须唯一。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="632"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="633"/>
         <source>The path of source &quot;%1&quot; does not exist: %2</source>
         <translation>来源“%1”的路径不存在：%2</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="634"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="635"/>
         <source>The weight of source &quot;%1&quot; must be positive.</source>
         <translation>来源“%1”的权重必须为正数。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="639"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="640"/>
         <source>The tokenizer file %1 does not exist.</source>
         <translation>分词器文件 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="650"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="651"/>
         <source>The maximum sequence length of %1 tokens exceeds the model&apos;s %2 positions (max_position_embeddings): lower it to %2 or less.</source>
         <translation>最大序列长度 %1 个词元超过了模型的 %2 个位置（max_position_embeddings）：请降到 %2 或以下。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="657"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="658"/>
         <source>Lookahead probes must be positive whole numbers separated by commas, e.g. 1, 2.</source>
         <translation>前瞻探针必须是以逗号分隔的正整数，例如 1, 2。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="660"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="661"/>
         <source>A lookahead probe distance of %1 needs more than %2 layers.</source>
         <translation>前瞻探针距离 %1 需要多于 %2 层。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="666"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="667"/>
         <source>Hidden-state features: %1</source>
         <translation>隐藏状态特征：%1</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="671"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="672"/>
         <source>The feature basis %1 does not exist.</source>
         <translation>特征基 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="674"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="675"/>
         <source>Split residency spreads layers over GPUs; this machine has none.</source>
         <translation>拆分驻留会把各层分布到多个 GPU 上；本机没有 GPU。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="676"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="677"/>
         <source>Split residency needs a GPU device.</source>
         <translation>拆分驻留需要 GPU 设备。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="679"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="680"/>
         <source>Choose a name or an output folder for the trace set.</source>
         <translation>请为轨迹集选择名称或输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="681"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="682"/>
         <source>The output %1 is a file, not a folder.</source>
         <translation>输出 %1 是文件而不是文件夹。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="683"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="684"/>
         <source>The output folder already holds a trace set: the collection will resume it if the settings match.</source>
         <translation>输出文件夹中已有轨迹集：如果设置一致，采集将在其基础上继续。</translation>
     </message>
     <message>
-        <location filename="../app/gui/collection_dialog.cpp" line="685"/>
+        <location filename="../app/gui/collection_dialog.cpp" line="686"/>
         <source>The estimate exceeds the memory available: lower the batch size or the sequence length, or choose streaming residency.</source>
         <translation>估算超过了可用内存：请减小批大小或序列长度，或选择流式驻留。</translation>
     </message>
@@ -3488,47 +3488,47 @@
         <translation>随机重叠</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="237"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="241"/>
         <source>Routing patterns</source>
         <translation>路由模式</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="352"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="356"/>
         <source>First-choice transitions, %1 to %2</source>
         <translation>首选转移，%1 到 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="354"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="358"/>
         <source>Co-activation in top-%1 at %2 (off-diagonal)</source>
         <translation>%2的 top-%1 共同激活（非对角线）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="378"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="382"/>
         <source>max %1 bits at %2</source>
         <translation>最大 %1 比特（%2）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="416"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="420"/>
         <source>P(expert %1 at %2 | expert %3 at %4) = %5</source>
         <translation>P(%2的专家 %1 | %4的专家 %3) = %5</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="426"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="430"/>
         <source>Experts %1 and %2 together in the top-%3 at %4: %5 % of tokens</source>
         <translation>%4：专家 %1 和 %2 同时位于 top-%3 的词元占 %5 %</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="425"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="429"/>
         <source>Diagonal (an expert with itself) is not shown</source>
         <translation>不显示对角线（专家与自身）</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="442"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="446"/>
         <source>Layer %1: entropy %2 bits (first), %3 bits (any); maximum %4</source>
         <translation>第 %1 层：熵 %2 比特（首选），%3 比特（任一）；最大值 %4</translation>
     </message>
     <message>
-        <location filename="../widgets/routing_patterns_view.cpp" line="447"/>
+        <location filename="../widgets/routing_patterns_view.cpp" line="451"/>
         <source>Layer %1: same first choice %2 (random %3), overlap %4 (random %5)</source>
         <translation>第 %1 层：首选相同 %2（随机 %3），重叠 %4（随机 %5）</translation>
     </message>
