@@ -57,7 +57,7 @@ int runInfo(const ArgParser& a)
 SPECMOE_COMMAND("info", "show build, runtime and (with --model) checkpoint facts",
                 [](ArgParser& p) {
                     p.option("threads", "N", "intra-op threads (0 = all cores)", "0");
-                    p.option("model", "DIR", "a checkpoint folder (hub layout) to describe");
+                    p.option("model", "DIR", "a checkpoint folder (hub layout) to describe; config.json alone is enough for its parameter and memory figures");
                     p.option("dtype", "TYPE", "compute dtype for memory estimates", dtypeName(CollectParams{}.dtype));
                 },
                 runInfo);

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace specmoe::cli {
 namespace {
@@ -81,7 +82,10 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
     // resolve it (the GPU when there is one).
     const ComputeDType dtype = resolveComputeDType(requested, !buildInfo().cudaDevices.empty()).dtype;
     const MixtralConfig c = loadConfig(dir);
-    const CheckpointFiles files(dir); // validates every weight file
+    // Weights are validated when there are some; config.json alone is enough for the figures.
+    std::optional<CheckpointFiles> files;
+    if (hasCheckpointFiles(dir))
+        files.emplace(dir);
     std::cout << "\nmodel            " << dir << "\n"
               << "architecture     " << c.architecture << " (" << c.modelType << "), config " << configHash(c) << "\n"
               << "layers           " << c.numLayers << ", hidden " << c.hiddenSize << ", intermediate "
@@ -105,8 +109,11 @@ int printModelInfo(const std::string& dir, ComputeDType requested)
               << "\n"
               << "parameters       " << parameterCount(c) << " (" << parameterCount(c, false) << " without lm_head)\n"
               << "stored dtype     " << c.torchDtype << "\n"
-              << "files            " << files.files().size() << " safetensors, " << files.names().size()
-              << " tensors, " << human(int64_t(files.bytesOnDisk())) << " on disk\n"
+              << "files            "
+              << (files ? std::to_string(files->files().size()) + " safetensors, " + std::to_string(files->names().size()) +
+                              " tensors, " + human(int64_t(files->bytesOnDisk())) + " on disk"
+                        : std::string("none: config.json only (the figures below come from it)"))
+              << "\n"
               << "memory for weights (routing only; +lm_head when logits are asked):\n";
     for (ComputeDType d : {ComputeDType::Float32, ComputeDType::BFloat16, ComputeDType::Float16}) {
         const std::string name = dtypeName(d);

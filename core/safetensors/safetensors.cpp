@@ -266,6 +266,20 @@ const TensorEntry* SafetensorsFile::find(const std::string& name) const
 }
 
 // ---------------------------------------------------------------------------------------
+bool hasCheckpointFiles(const std::string& dir)
+{
+    const fs::path root(dir);
+    std::error_code ec;
+    if (fs::exists(root / "model.safetensors.index.json", ec) || fs::exists(root / "model.safetensors", ec))
+        return true;
+    for (const auto& de : fs::directory_iterator(root, ec)) {
+        const auto name = de.path().filename().string();
+        if (name.rfind("model", 0) == 0 && de.path().extension() == ".safetensors")
+            return true;
+    }
+    return bool(ec); // a folder that cannot be listed: CheckpointFiles names the cause
+}
+
 CheckpointFiles::CheckpointFiles(const std::string& dir) : m_dir(dir)
 {
     const fs::path root(dir);

@@ -76,6 +76,11 @@ private:
     std::map<std::string, std::string> m_metadata;
 };
 
+// Whether `dir` holds any weight file CheckpointFiles would read (an index, model.safetensors,
+// or model*.safetensors), without reading them: a folder with config.json alone (downloaded to
+// plan) is described from its config.
+bool hasCheckpointFiles(const std::string& dir);
+
 // The weight files of a checkpoint folder: model.safetensors, or the shards named by
 // model.safetensors.index.json (every shard must exist and hold the tensors the index
 // assigns to it), or, failing both, every *.safetensors file whose name starts with

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 using namespace specmoe::test;
 
 TEST(Cli, VersionPrintsVersion)
@@ -50,6 +52,35 @@ TEST(Cli, InfoReportsRuntimeFacts)
     EXPECT_NE(out.find("threads          2"), std::string::npos) << out;
     EXPECT_NE(out.find("HDF5             1."), std::string::npos) << out;
     EXPECT_EQ(out.find("BLAS             none found"), std::string::npos) << out;
+}
+
+// config.json alone (downloaded to plan, before the weights) is described: its parameters and
+// memory figures come from the config. Before, info failed: no model.safetensors found.
+TEST(Cli, InfoDescribesAFolderWithConfigOnly)
+{
+    TempDir dir("cli-info-config");
+    std::string made, out;
+    ASSERT_EQ(runCommand(cliPath() + " make-model --family qwen3_moe --preset tiny --out " + dir.file("m") + " --quiet", &made),
+              0)
+        << made;
+    ASSERT_EQ(runCommand(cliPath() + " info --model " + dir.file("m"), &out), 0) << out;
+    const std::string withWeights = out;
+    for (const auto& e : std::filesystem::directory_iterator(dir.file("m")))
+        if (e.path().extension() == ".safetensors")
+            std::filesystem::remove(e.path());
+    ASSERT_EQ(runCommand(cliPath() + " info --model " + dir.file("m"), &out), 0) << out;
+    EXPECT_NE(out.find("none: config.json only"), std::string::npos) << out;
+    auto line = [](const std::string& text, const std::string& key) {
+        const size_t at = text.find(key);
+        return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+    };
+    EXPECT_FALSE(line(out, "parameters ").empty()) << out;
+    EXPECT_EQ(line(out, "parameters "), line(withWeights, "parameters "));
+    EXPECT_EQ(line(out, "  bfloat16"), line(withWeights, "  bfloat16"));
+    // A damaged weight file is still an error naming it.
+    writeFile(dir.file("m/model.safetensors"), "not a safetensors file");
+    EXPECT_NE(runCommand(cliPath() + " info --model " + dir.file("m"), &out), 0) << out;
+    EXPECT_NE(out.find("model.safetensors"), std::string::npos) << out;
 }
 
 TEST(Cli, EveryCommandHasHelp)
