@@ -4,6 +4,7 @@
 
 #include "core/util/c_number.h"
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 #include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
@@ -100,7 +101,7 @@ void to_json(nlohmann::json& j, const AnalysisResult& r)
                        {"sharedExperts", r.sharedExperts},
                        {"sequences", r.sequences},
                        {"tokens", r.tokens},
-                       {"traceDir", r.traceDir},
+                       {"traceDir", pathToJson(r.traceDir)}, // the workbench reopens it
                        {"randomSameFirstRate", r.randomSameFirstRate},
                        {"randomOverlapRate", r.randomOverlapRate},
                        {"overall", r.overall},
@@ -135,7 +136,8 @@ void from_json(const nlohmann::json& j, AnalysisResult& r)
     r.sharedExperts = j.value("sharedExperts", d.sharedExperts);
     r.sequences = j.value("sequences", d.sequences);
     r.tokens = j.value("tokens", d.tokens);
-    r.traceDir = j.value("traceDir", d.traceDir);
+    if (j.contains("traceDir") && !j["traceDir"].is_null())
+        r.traceDir = pathFromJson(j["traceDir"], "analysis result: field 'traceDir'");
     r.randomSameFirstRate = j.value("randomSameFirstRate", d.randomSameFirstRate);
     r.randomOverlapRate = j.value("randomOverlapRate", d.randomOverlapRate);
     r.overall = j.value("overall", d.overall);
@@ -158,9 +160,9 @@ void saveAnalysisJson(const AnalysisResult& r, const std::string& path)
         std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
         if (!f)
             throw Error("analysis: cannot write " + tmp);
-        // JSON holds UTF-8 only: text that is not (the trace folder's path, document ids of a
-        // trace whose file names are in another encoding) is written with U+FFFD at the bytes
-        // at fault rather than failing with nlohmann's type_error 316.
+        // JSON holds UTF-8 only: labels that are not (document ids of a trace whose file
+        // names are in another encoding) are written with U+FFFD at the bytes at fault rather
+        // than failing with nlohmann's type_error 316; traceDir keeps its bytes (path_json.h).
         f << nlohmann::json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         f.flush();
         if (!f)

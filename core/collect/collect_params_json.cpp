@@ -1,6 +1,7 @@
 #include "core/collect/collect_params_json.h"
 
 #include "core/util/json_fields.h"
+#include "core/util/path_json.h"
 
 namespace specmoe {
 namespace {
@@ -19,6 +20,18 @@ NamedField<T, Name, Parse> named(T& value, Name name, Parse parse)
     return {value, name, parse};
 }
 
+// A file system path (or other user bytes that must come back as given): written with pathToJson, read with readPath (core/util/path_json.h).
+template <typename S>
+struct PathField {
+    S& value;
+};
+
+template <typename S>
+PathField<S> path(S& value)
+{
+    return {value};
+}
+
 // The key lists below are walked by both directions, so a field cannot be written under
 // one key and read under another, or written and never read.
 struct FieldWriter {
@@ -32,6 +45,11 @@ struct FieldWriter {
     void operator()(const char* key, const NamedField<T, Name, Parse>& f) const
     {
         out[key] = f.name(f.value);
+    }
+    template <typename S>
+    void operator()(const char* key, const PathField<S>& f) const
+    {
+        out[key] = pathToJson(f.value);
     }
 };
 
@@ -47,6 +65,7 @@ struct FieldReader {
     {
         in.read<T>(key, f.value, f.parse);
     }
+    void operator()(const char* key, const PathField<std::string>& f) const { in.readPath(key, f.value); }
 };
 
 // Spec is SourceSpec (reading) or const SourceSpec (writing).
@@ -54,9 +73,9 @@ template <typename Spec, typename Visit>
 void sourceFields(Spec& s, const Visit& field)
 {
     field("name", s.name);
-    field("path", s.path);
+    field("path", path(s.path));
     field("format", named(s.format, formatName, parseFormat));
-    field("field", s.field);
+    field("field", path(s.field)); // user bytes (a CSV header may be in any encoding)
     field("weight", s.weight);
     field("maxTokens", s.maxTokens);
     field("maxSequences", s.maxSequences);
@@ -75,20 +94,20 @@ void paramFields(Params& p, const Visit& field)
     field("shuffleBuffer", p.shuffleBuffer);
     field("seed", p.seed);
     field("maxDocumentBytes", p.maxDocumentBytes);
-    field("modelDir", p.modelDir);
-    field("tokenizerPath", p.tokenizerPath);
+    field("modelDir", path(p.modelDir));
+    field("tokenizerPath", path(p.tokenizerPath));
     field("device", named(p.device, deviceName, parseDevice));
     field("dtype", named(p.dtype, dtypeName, parseDType));
     field("residency", named(p.residency, residencyName, parseResidency));
     field("lookahead", p.lookahead);
     field("withLogits", p.withLogits);
     field("features", p.features);
-    field("featureBasis", p.featureBasis);
+    field("featureBasis", path(p.featureBasis));
     field("threads", p.threads);
     field("batchSize", p.batchSize);
     field("bucketBatches", p.bucketBatches);
     field("memoryFraction", p.memoryFraction);
-    field("outDir", p.outDir);
+    field("outDir", path(p.outDir));
     field("shardMB", p.shardMB);
     field("startOver", p.startOver);
 }

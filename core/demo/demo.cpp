@@ -11,6 +11,7 @@
 #include "core/trace/trace_set.h"
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
@@ -614,10 +615,17 @@ DemoResult runDemo(const DemoParams& given, const ProgressFn& progress)
 std::string DemoResult::toJson() const
 {
     json j;
-    j["paths"] = {{"out", outDir},           {"corpus", corpusDir},         {"model", modelDir},
-                  {"tokenizer", tokenizerPath}, {"config", configFile},      {"weights", weightsFile},
-                  {"traces", traceDir},       {"speculation", speculationDir}, {"analysis", analysisFile},
-                  {"report", reportHtml},     {"metrics", metricsFile}};
+    j["paths"] = {{"out", pathToJson(outDir)},
+                  {"corpus", pathToJson(corpusDir)},
+                  {"model", pathToJson(modelDir)},
+                  {"tokenizer", pathToJson(tokenizerPath)},
+                  {"config", pathToJson(configFile)},
+                  {"weights", pathToJson(weightsFile)},
+                  {"traces", pathToJson(traceDir)},
+                  {"speculation", pathToJson(speculationDir)},
+                  {"analysis", pathToJson(analysisFile)},
+                  {"report", pathToJson(reportHtml)},
+                  {"metrics", pathToJson(metricsFile)}};
     j["domains"] = domains;
     json lmj;
     lmj["vocab_size"] = vocabSize;

@@ -1,24 +1,25 @@
 #include "core/import/import_params_json.h"
 
 #include "core/util/json_fields.h"
+#include "core/util/path_json.h"
 
 namespace specmoe::import {
 
 nlohmann::json toJson(const ImportParams& p)
 {
     return {{"format", importFormatName(p.format)},
-            {"inputs", p.inputs},
-            {"outDir", p.outDir},
-            {"modelConfig", p.modelConfig},
+            {"inputs", pathsToJson(p.inputs)},
+            {"outDir", pathToJson(p.outDir)},
+            {"modelConfig", pathToJson(p.modelConfig)},
             {"experts", p.layout.experts},
             {"moeLayers", p.layout.moeLayers},
             {"decoderLayers", p.layout.decoderLayers},
             {"sharedExperts", p.layout.sharedExperts},
-            {"modelName", p.layout.name},
+            {"modelName", pathToJson(p.layout.name)}, // user bytes, kept as given
             {"family", p.layout.family},
             {"layerAxis", layerAxisName(p.layerAxis)},
             {"allowMissing", p.allowMissing},
-            {"engineVersion", p.engineVersion},
+            {"engineVersion", pathToJson(p.engineVersion)},
             {"megatronNumbering", layerNumberingName(p.megatronNumbering)},
             {"microBatch", p.microBatch},
             {"idOrder", idOrderName(p.idOrder)},
@@ -32,18 +33,18 @@ ImportParams importParamsFromJson(const nlohmann::json& json, const std::string&
     ImportParams p;
     const JsonFields f(json, where);
     f.read<ImportFormat>("format", p.format, parseImportFormat);
-    f.read("inputs", p.inputs);
-    f.read("outDir", p.outDir);
-    f.read("modelConfig", p.modelConfig);
+    f.readPaths("inputs", p.inputs);
+    f.readPath("outDir", p.outDir);
+    f.readPath("modelConfig", p.modelConfig);
     f.read("experts", p.layout.experts);
     f.read("moeLayers", p.layout.moeLayers);
     f.read("decoderLayers", p.layout.decoderLayers);
     f.read("sharedExperts", p.layout.sharedExperts);
-    f.read("modelName", p.layout.name);
+    f.readPath("modelName", p.layout.name);
     f.read("family", p.layout.family);
     f.read<LayerAxis>("layerAxis", p.layerAxis, parseLayerAxis);
     f.read("allowMissing", p.allowMissing);
-    f.read("engineVersion", p.engineVersion);
+    f.readPath("engineVersion", p.engineVersion);
     f.read<LayerNumbering>("megatronNumbering", p.megatronNumbering, parseLayerNumbering);
     f.read("microBatch", p.microBatch);
     f.read<IdOrder>("idOrder", p.idOrder, parseIdOrder);

@@ -8,6 +8,8 @@
 #include "core/trace/trace_set.h"
 #include "core/trace/trace_writer.h"
 #include "core/util/checksum.h"
+#include "core/util/path_json.h"
+#include "core/util/utf8.h"
 
 #include <algorithm>
 #include <chrono>
@@ -418,7 +420,7 @@ private:
         for (const ImportInput& in : m_inputs)
             for (const std::string& p : inputPaths(in)) {
                 TraceSourceRecord src;
-                src.name = fs::path(p).filename().string();
+                src.name = sanitizeUtf8(fs::path(p).filename().string(), kReplacementChar); // a label
                 src.path = absolute(p);
                 src.format = importFormatName(m_params.format);
                 o.runConfig.sources.push_back(src);
@@ -449,7 +451,7 @@ private:
             run["pipeline_layers"] = m_params.pipelineLayers;
         for (const ImportInput& in : m_inputs)
             for (const std::string& p : inputPaths(in))
-                run["inputs"].push_back({absolute(p), pathBytes(p), pathChanged(p)});
+                run["inputs"].push_back({pathToJson(absolute(p)), pathBytes(p), pathChanged(p)});
         const std::string runText = run.dump();
         TraceFingerprint fp;
         fp.modelConfigHash = crc32Hex(crc32Update(0, layout.data(), layout.size()));

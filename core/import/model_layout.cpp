@@ -3,6 +3,7 @@
 #include "core/util/error.h"
 #include "core/util/json_error.h"
 #include "core/util/read_file.h"
+#include "core/util/utf8.h"
 
 #include <algorithm>
 #include <climits>
@@ -125,7 +126,8 @@ void ModelLayout::overrideWith(const ModelLayout& over)
 nlohmann::json ModelLayout::toJson() const
 {
     return json{{"experts", experts}, {"topk", topk}, {"decoder_layers", decoderLayers}, {"moe_layers", moeLayers},
-                {"shared_experts", sharedExperts}, {"family", family}, {"name", name}, {"routing", routing}};
+                {"shared_experts", sharedExperts}, {"family", sanitizeUtf8(family, kReplacementChar)},
+                {"name", sanitizeUtf8(name, kReplacementChar)}, {"routing", sanitizeUtf8(routing, kReplacementChar)}};
 }
 
 ModelLayout layoutFromConfig(const nlohmann::json& config, const std::string& label)

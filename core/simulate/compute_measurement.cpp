@@ -4,6 +4,7 @@
 #include "core/model/runtime.h"
 #include "core/util/error.h"
 #include "core/util/json_fields.h"
+#include "core/util/path_json.h"
 
 #include <ATen/ATen.h>
 
@@ -73,7 +74,7 @@ ComputeMeasurement measureCompute(const MeasureParams& params, const ProgressFn&
 
 nlohmann::json measurementJson(const ComputeMeasurement& m)
 {
-    return {{"model_dir", m.modelDir}, {"device", m.device},   {"dtype", m.dtype},
+    return {{"model_dir", pathToJson(m.modelDir)}, {"device", m.device},   {"dtype", m.dtype},
             {"batch", m.batch},        {"layers", m.layers},   {"warmup", m.warmup},
             {"repeats", m.repeats},    {"median_ms", m.medianMs}, {"ms_per_layer", m.msPerLayer},
             {"method", m.method()}};
@@ -86,7 +87,7 @@ ComputeMeasurement measurementFromJson(const nlohmann::json& j, const std::strin
         if (!f.has(key))
             throw Error(f.field(key) + " is missing");
     ComputeMeasurement m;
-    f.read("model_dir", m.modelDir);
+    f.readPath("model_dir", m.modelDir);
     f.read("device", m.device);
     f.read("dtype", m.dtype);
     f.read("batch", m.batch);

@@ -4,6 +4,7 @@
 #include "core/trace/split_json.h"
 #include "core/util/error.h"
 #include "core/util/json_fields.h"
+#include "core/util/path_json.h"
 
 namespace specmoe::simulate {
 
@@ -12,14 +13,14 @@ nlohmann::json toJson(const SimulateParams& p)
     std::vector<std::string> policies;
     for (Policy x : p.policies)
         policies.push_back(policyName(x));
-    return {{"traceDirs", p.traceDirs},
+    return {{"traceDirs", pathsToJson(p.traceDirs)},
             {"split", speculate::splitSelectionName(p.split)},
             {"splitSpec", splitSpecToJson(p.splitSpec)},
             {"maxTokens", p.maxTokens},
             {"decodeOnly", p.decodeOnly},
             {"batch", p.batch},
             {"warmupSteps", p.warmupSteps},
-            {"model", p.model},
+            {"model", pathToJson(p.model)}, // a preset name or a checkpoint folder
             {"storage", storageDTypeName(p.storage)},
             {"hardware", profileJson(p.hardware)},
             {"computeMsPerLayer", p.computeMsPerLayer},
@@ -28,7 +29,7 @@ nlohmann::json toJson(const SimulateParams& p)
             {"cacheGB", p.cacheGB},
             {"policies", policies},
             {"protectPrefetched", p.protectPrefetched},
-            {"predictors", p.predictors},
+            {"predictors", pathsToJson(p.predictors)}, // names, or DIR[:MODEL]
             {"horizons", p.horizons},
             {"budgets", p.budgets},
             {"linkGBps", p.linkGBps},
@@ -40,14 +41,14 @@ SimulateParams simulateParamsFromJson(const nlohmann::json& json, const std::str
 {
     SimulateParams p;
     const JsonFields f(json, where);
-    f.read("traceDirs", p.traceDirs);
+    f.readPaths("traceDirs", p.traceDirs);
     f.read<std::optional<Split>>("split", p.split, speculate::parseSplitSelection);
     readSplitSpec(f, "splitSpec", p.splitSpec);
     f.read("maxTokens", p.maxTokens);
     f.read("decodeOnly", p.decodeOnly);
     f.read("batch", p.batch);
     f.read("warmupSteps", p.warmupSteps);
-    f.read("model", p.model);
+    f.readPath("model", p.model);
     f.read<StorageDType>("storage", p.storage, parseStorageDType);
     f.object("hardware", [&](const JsonFields& h) { readProfile(h, p.hardware); });
     f.read("computeMsPerLayer", p.computeMsPerLayer);
@@ -67,7 +68,7 @@ SimulateParams simulateParamsFromJson(const nlohmann::json& json, const std::str
         }
     }
     f.read("protectPrefetched", p.protectPrefetched);
-    f.read("predictors", p.predictors);
+    f.readPaths("predictors", p.predictors);
     f.read("horizons", p.horizons);
     f.read("budgets", p.budgets);
     f.read("linkGBps", p.linkGBps);

@@ -193,7 +193,9 @@ std::string SimulationResult::toJson() const
                       {"best_tokens_per_s", g.bestTokensPerSecond},
                       {"gap_closed", g.gapClosed}});
     j["gaps"] = gs;
-    return j.dump(1);
+    // Names here are labels (a model folder, a predictor's DIR[:MODEL]): U+FFFD for bytes
+    // that are not UTF-8; the compute measurement's model_dir keeps its bytes (path_json.h).
+    return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string SimulationResult::toCsv() const

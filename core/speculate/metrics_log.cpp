@@ -2,6 +2,7 @@
 #include "core/util/json_error.h"
 
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -51,6 +52,19 @@ public:
         if (!it->is_object())
             fail(key, "is not an object");
         return &*it;
+    }
+    // A path, or a list of them (core/util/path_json.h: either form).
+    void path(const char* key, std::string& out) const
+    {
+        const auto it = m_j.find(key);
+        if (it != m_j.end() && !it->is_null())
+            out = pathFromJson(*it, m_where + ": field '" + m_prefix + key + "'");
+    }
+    void paths(const char* key, std::vector<std::string>& out) const
+    {
+        const auto it = m_j.find(key);
+        if (it != m_j.end() && !it->is_null())
+            out = pathsFromJson(*it, m_where + ": field '" + m_prefix + key + "'");
     }
     const json* array(const char* key) const
     {
@@ -204,7 +218,7 @@ void readStart(const Fields& f, MetricsRecord& r)
     f.take("learning_rate", r.learningRate);
     f.take("device", r.device);
     f.take("seed", r.seed);
-    f.take("traces", r.traces);
+    f.paths("traces", r.traces);
 }
 
 } // namespace
@@ -244,7 +258,7 @@ MetricsRecord parseMetricsLine(const std::string& line, const std::string& where
         if (const json* m = f.object("metrics"))
             trainerScores(f, *m, "metrics", r.scores);
         break;
-    case MetricsLineType::Checkpoint: f.take("path", r.path); break;
+    case MetricsLineType::Checkpoint: f.path("path", r.path); break;
     case MetricsLineType::Error: f.take("message", r.message); break;
     case MetricsLineType::End: {
         f.take("status", r.status);

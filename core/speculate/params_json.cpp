@@ -2,6 +2,7 @@
 
 #include "core/trace/split_json.h"
 #include "core/util/json_fields.h"
+#include "core/util/path_json.h"
 
 namespace specmoe::speculate {
 namespace {
@@ -13,7 +14,7 @@ std::optional<Split> parseSelection(const std::string& name) { return parseSplit
 nlohmann::json toJson(const TrainParams& p)
 {
     const ModelParams& m = p.model;
-    return {{"traceDirs", p.traceDirs},
+    return {{"traceDirs", pathsToJson(p.traceDirs)},
             {"maxTokens", p.maxTokens},
             {"split", splitSpecToJson(p.split)},
             {"horizon", p.horizon},
@@ -45,7 +46,7 @@ nlohmann::json toJson(const TrainParams& p)
             {"gradClip", p.gradClip},
             {"patience", p.patience},
             {"evalEverySteps", p.evalEverySteps},
-            {"runDir", p.runDir},
+            {"runDir", pathToJson(p.runDir)},
             {"resume", p.resume},
             {"device", deviceName(p.device)},
             {"threads", p.threads},
@@ -56,7 +57,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
 {
     TrainParams p;
     const JsonFields f(json, where);
-    f.read("traceDirs", p.traceDirs);
+    f.readPaths("traceDirs", p.traceDirs);
     f.read("maxTokens", p.maxTokens);
     readSplitSpec(f, "split", p.split);
     f.read("horizon", p.horizon);
@@ -89,7 +90,7 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
     f.read("gradClip", p.gradClip);
     f.read("patience", p.patience);
     f.read("evalEverySteps", p.evalEverySteps);
-    f.read("runDir", p.runDir);
+    f.readPath("runDir", p.runDir);
     f.read("resume", p.resume);
     f.read<DeviceSpec>("device", p.device, specmoe::parseDevice);
     f.read("threads", p.threads);
@@ -99,9 +100,9 @@ TrainParams trainParamsFromJson(const nlohmann::json& json, const std::string& w
 
 nlohmann::json toJson(const EvalParams& p)
 {
-    return {{"runDir", p.runDir},
-            {"predictorDir", p.predictorDir},
-            {"traceDirs", p.traceDirs},
+    return {{"runDir", pathToJson(p.runDir)},
+            {"predictorDir", pathToJson(p.predictorDir)},
+            {"traceDirs", pathsToJson(p.traceDirs)},
             {"split", splitSelectionName(p.split)},
             {"splitSpec", splitSpecToJson(p.splitSpec)},
             {"maxTokens", p.maxTokens},
@@ -113,9 +114,9 @@ EvalParams evalParamsFromJson(const nlohmann::json& json, const std::string& whe
 {
     EvalParams p;
     const JsonFields f(json, where);
-    f.read("runDir", p.runDir);
-    f.read("predictorDir", p.predictorDir);
-    f.read("traceDirs", p.traceDirs);
+    f.readPath("runDir", p.runDir);
+    f.readPath("predictorDir", p.predictorDir);
+    f.readPaths("traceDirs", p.traceDirs);
     f.read<std::optional<Split>>("split", p.split, parseSelection);
     readSplitSpec(f, "splitSpec", p.splitSpec);
     f.read("maxTokens", p.maxTokens);

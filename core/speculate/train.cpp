@@ -17,6 +17,7 @@
 #include "core/util/blas_threads.h"
 #include "core/util/error.h"
 #include "core/util/malloc_tuning.h"
+#include "core/util/path_json.h"
 #include "core/util/read_file.h"
 
 #include <nlohmann/json.hpp>
@@ -87,7 +88,7 @@ nlohmann::json tracesJson(const TrainParams& params)
             fs::path abs = fs::absolute(d).lexically_normal();
             if (abs.filename().empty()) // "traces/" -> "traces"
                 abs = abs.parent_path();
-            a.push_back(abs.string());
+            a.push_back(pathToJson(abs.string())); // runTraceDirs reopens them
         }
     return a;
 }
@@ -779,7 +780,7 @@ void TrainingRun::saveCheckpoint(int epochsDone)
     writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n");
     fs::remove_all(m_checkpointDir);
     fs::rename(tmp, m_checkpointDir);
-    emit({{"type", "checkpoint"}, {"epoch", epochsDone}, {"step", m_step}, {"path", m_checkpointDir}});
+    emit({{"type", "checkpoint"}, {"epoch", epochsDone}, {"step", m_step}, {"path", pathToJson(m_checkpointDir)}});
 }
 
 // The best predictor's validation report, report.json and the end record.

@@ -3,6 +3,7 @@
 
 #include "core/util/atomic_file.h"
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 #include "core/util/read_file.h"
 
 #include <algorithm>
@@ -163,7 +164,7 @@ nlohmann::json originToJson(const TraceOrigin& o)
     return {{"kind", o.kind},
             {"engine", o.engine},
             {"engine_version", o.engineVersion},
-            {"inputs", o.inputs},
+            {"inputs", pathsToJson(o.inputs)},
             {"ids_ranked", o.idsRanked}};
 }
 
@@ -334,7 +335,8 @@ Manifest parse(const std::string& text, const std::string& path)
                             "' is not one of collected, imported, synthetic");
             m.origin.engine = og.value("engine", "");
             m.origin.engineVersion = og.value("engine_version", "");
-            m.origin.inputs = og.value("inputs", std::vector<std::string>{});
+            if (og.contains("inputs") && !og["inputs"].is_null())
+                m.origin.inputs = pathsFromJson(og["inputs"], path + ": field 'origin.inputs'");
             // Written since the id-order flag exists; traces before it were collected (ranked).
             if (og.contains("ids_ranked")) {
                 if (!og["ids_ranked"].is_boolean())

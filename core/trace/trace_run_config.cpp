@@ -1,6 +1,7 @@
 #include "core/trace/trace_run_config.h"
 
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 
 #include <sstream>
 
@@ -22,6 +23,14 @@ void take(const nlohmann::json& j, const char* key, T& out, const std::string& w
     }
 }
 
+// A path field (core/util/path_json.h: a string, or the bytes of a path that is not UTF-8).
+void takePath(const nlohmann::json& j, const char* key, std::string& out, const std::string& where)
+{
+    const auto it = j.find(key);
+    if (it != j.end() && !it->is_null())
+        out = pathFromJson(*it, where + ": field '" + key + "'");
+}
+
 void requireObject(const nlohmann::json& j, const std::string& where)
 {
     if (!j.is_object())
@@ -35,15 +44,15 @@ nlohmann::json TraceRunConfig::toJson() const
     nlohmann::json src = nlohmann::json::array();
     for (const auto& s : sources)
         src.push_back({{"name", s.name},
-                       {"path", s.path},
+                       {"path", pathToJson(s.path)},
                        {"format", s.format},
-                       {"field", s.field},
+                       {"field", pathToJson(s.field)}, // user bytes, kept as a path is
                        {"weight", s.weight},
                        {"max_tokens", s.maxTokens},
                        {"max_sequences", s.maxSequences}});
     nlohmann::json j = {{"tool", tool},
-                        {"model_dir", modelDir},
-                        {"tokenizer", tokenizer},
+                        {"model_dir", pathToJson(modelDir)},
+                        {"tokenizer", pathToJson(tokenizer)},
                         {"sources", src},
                         {"target_tokens", targetTokens},
                         {"target_sequences", targetSequences},
@@ -67,7 +76,7 @@ nlohmann::json TraceRunConfig::toJson() const
     if (!features.empty())
         j["features"] = features;
     if (!featureBasis.empty())
-        j["feature_basis"] = featureBasis;
+        j["feature_basis"] = pathToJson(featureBasis);
     // Only for a rank of a distributed collection.
     if (worldSize > 0) {
         j["rank"] = rank;
@@ -83,8 +92,8 @@ TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::stri
         return c;
     requireObject(j, where);
     take(j, "tool", c.tool, where);
-    take(j, "model_dir", c.modelDir, where);
-    take(j, "tokenizer", c.tokenizer, where);
+    takePath(j, "model_dir", c.modelDir, where);
+    takePath(j, "tokenizer", c.tokenizer, where);
     if (const auto it = j.find("sources"); it != j.end() && !it->is_null()) {
         if (!it->is_array())
             throw Error(where + ": field 'sources' is not a list");
@@ -94,9 +103,9 @@ TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::stri
             requireObject(s, w);
             TraceSourceRecord r;
             take(s, "name", r.name, w);
-            take(s, "path", r.path, w);
+            takePath(s, "path", r.path, w);
             take(s, "format", r.format, w);
-            take(s, "field", r.field, w);
+            takePath(s, "field", r.field, w);
             take(s, "weight", r.weight, w);
             take(s, "max_tokens", r.maxTokens, w);
             take(s, "max_sequences", r.maxSequences, w);
@@ -117,7 +126,7 @@ TraceRunConfig TraceRunConfig::fromJson(const nlohmann::json& j, const std::stri
     take(j, "lookahead", c.lookahead, where);
     take(j, "with_logits", c.withLogits, where);
     take(j, "features", c.features, where);
-    take(j, "feature_basis", c.featureBasis, where);
+    takePath(j, "feature_basis", c.featureBasis, where);
     take(j, "batch_size", c.batchSize, where);
     take(j, "bucket_batches", c.bucketBatches, where);
     take(j, "corpus_digest", c.corpusDigest, where);

@@ -7,6 +7,7 @@
 #include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "core/util/half.h"
+#include "core/util/path_json.h"
 #include "core/util/sha256.h"
 
 #include <atomic>
@@ -199,7 +200,7 @@ std::string TraceSet::manifestText() const
 {
     nlohmann::json j = m->man.toJson();
     if (!m->members.empty())
-        j["set_members"] = m->members; // a set: the joined manifest and where its parts are
+        j["set_members"] = pathsToJson(m->members); // a set: the joined manifest and where its parts are
     return j.dump(2);
 }
 int TraceSet::schemaVersion() const { return m->man.schemaVersion; }

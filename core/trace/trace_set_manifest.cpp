@@ -6,6 +6,7 @@
 #include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "core/util/json_error.h"
+#include "core/util/path_json.h"
 #include "core/util/read_file.h"
 
 #include <algorithm>
@@ -22,7 +23,7 @@ nlohmann::json SetManifest::toJson() const
     nlohmann::json ms = nlohmann::json::array();
     int64_t tokens = 0, sequences = 0;
     for (const auto& m : members) {
-        ms.push_back({{"path", m.path},
+        ms.push_back({{"path", pathToJson(m.path)},
                       {"manifest_crc32", m.manifestCrc32},
                       {"tokens", m.tokens},
                       {"sequences", m.sequences},
@@ -53,11 +54,11 @@ Member memberFromJson(const nlohmann::json& j, size_t index, const std::string& 
     Member m;
     const auto& p = field("path");
     const auto& crc = field("manifest_crc32");
-    if (!p.is_string() || p.get<std::string>().empty())
+    m.path = p.is_string() || p.is_object() ? pathFromJson(p, where + ": field 'path'") : std::string();
+    if (m.path.empty())
         throw Error(where + ": field 'path' is not a folder name");
     if (!crc.is_string() || crc.get<std::string>().size() != 8)
         throw Error(where + ": field 'manifest_crc32' is not eight hex digits");
-    m.path = p.get<std::string>();
     m.manifestCrc32 = crc.get<std::string>();
     const auto& t = field("tokens");
     const auto& s = field("sequences");

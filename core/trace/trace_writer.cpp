@@ -6,6 +6,7 @@
 #include "core/util/checksum.h"
 #include "core/util/error.h"
 #include "core/util/sha256.h"
+#include "core/util/utf8.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -195,6 +196,11 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     m->opts = options;
     m->opts.deflateLevel = std::clamp(options.deflateLevel, 0, 9);
     m->opts.chunkTokens = std::max(1, options.chunkTokens);
+    // Provenance in manifest.json, which is UTF-8 JSON: a model folder's name or an engine
+    // version given in another encoding gets U+FFFD, here, so a resumed run compares alike.
+    for (std::string* s : {&m->opts.model.family, &m->opts.model.name, &m->opts.model.routing,
+                           &m->opts.origin.engine, &m->opts.origin.engineVersion})
+        *s = sanitizeUtf8(*s, kReplacementChar);
     if (const std::string bad = dimsProblem(dims); !bad.empty())
         throw Error("trace " + dir + ": invalid dimensions (" + describeDims(dims) + "): " + bad);
     // `specmoe traces synth` writes "synthetic": its routing is made up, not a model's.
@@ -213,7 +219,7 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
             manifest::Manifest old = manifest::load(mpath);
             const std::string diff = fingerprintDiff(old.fingerprint, fp);
             // A schema-1 manifest recorded no model or origin: nothing to compare.
-            const std::string modelDiff = old.schemaVersion >= 2 ? modelOriginDiff(old, options) : "";
+            const std::string modelDiff = old.schemaVersion >= 2 ? modelOriginDiff(old, m->opts) : "";
             if (!diff.empty())
                 problem = "the folder holds a trace with another fingerprint: " + diff;
             else if (old.dims != dims)
@@ -264,8 +270,8 @@ TraceWriter::TraceWriter(const std::string& dir, const TraceDims& dims, const Tr
     }
     m->man.complete = false;
     m->man.schemaVersion = manifest::kManifestVersion; // new shards are schema 2
-    m->man.model = options.model;
-    m->man.origin = options.origin;
+    m->man.model = m->opts.model;
+    m->man.origin = m->opts.origin;
     m->man.runConfig = options.runConfig;
     m->man.storage.deflateLevel = m->opts.deflateLevel;
     m->man.storage.chunkTokens = m->opts.chunkTokens;

@@ -2,6 +2,7 @@
 #include "core/util/json_error.h"
 
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 
 #include <limits>
 
@@ -136,6 +137,24 @@ void JsonFields::read(const char* key, std::vector<std::string>& out) const
     if (const nlohmann::json* v = find(key))
         if (!readArray<std::string>(*v, out, [](const nlohmann::json& x) { return x.is_string(); }))
             wrongType(key, "an array of strings");
+}
+
+void JsonFields::readPath(const char* key, std::string& out) const
+{
+    if (const nlohmann::json* v = find(key)) {
+        if (!v->is_string() && !v->is_object())
+            wrongType(key, "a path (a string)");
+        out = pathFromJson(*v, field(key));
+    }
+}
+
+void JsonFields::readPaths(const char* key, std::vector<std::string>& out) const
+{
+    if (const nlohmann::json* v = find(key)) {
+        if (!v->is_array())
+            wrongType(key, "an array of paths (strings)");
+        out = pathsFromJson(*v, field(key));
+    }
 }
 
 void JsonFields::object(const char* key, const std::function<void(const JsonFields&)>& fn) const

@@ -28,6 +28,10 @@ public:
     void read(const char* key, std::vector<int64_t>& out) const;
     void read(const char* key, std::vector<double>& out) const;
     void read(const char* key, std::vector<std::string>& out) const;
+    // A file system path, or a list of them, in either form of path_json.h (a string, or
+    // the object that keeps the bytes of a path that is not UTF-8).
+    void readPath(const char* key, std::string& out) const;
+    void readPaths(const char* key, std::vector<std::string>& out) const;
 
     // A string field turned into a value by `parse` (an enum's parse function); the parse
     // function's Error is given the field's name.

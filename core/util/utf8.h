@@ -1,8 +1,9 @@
 #pragma once
-// UTF-8 for text from outside (corpora, file names, JSON parse errors): validation (data
-// sources skip invalid input) and sanitizing (the demo corpus keeps text and replaces the
-// bytes at fault). One decoder serves both: overlong forms, surrogates and code points above
-// U+10FFFF are ill-formed.
+// UTF-8 for text from outside (corpora, file names, JSON parse errors, names written into
+// JSON): validation (data sources skip invalid input; path_json.h tells which paths need
+// their bytes kept) and sanitizing (the demo corpus keeps text and replaces the bytes at
+// fault; labels written as JSON get U+FFFD). One decoder serves all: overlong forms,
+// surrogates and code points above U+10FFFF are ill-formed.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -22,6 +23,9 @@ bool isValidUtf8(std::string_view s, size_t* badOffset = nullptr);
 // replaced by `replacement`; well-formed text comes back unchanged. The result is valid
 // UTF-8 when the replacement is.
 std::string sanitizeUtf8(std::string_view s, std::string_view replacement = "?");
+
+// U+FFFD REPLACEMENT CHARACTER, for text that JSON must hold but nothing reads back as a path.
+inline constexpr char kReplacementChar[] = "\xEF\xBF\xBD";
 
 // True when the bytes look binary (a NUL byte in them).
 bool looksBinary(std::string_view s);

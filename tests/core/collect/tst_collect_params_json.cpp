@@ -114,3 +114,29 @@ TEST(CollectParamsJson, WrongTypesNameTheField)
     EXPECT_NE(errorOf({{"sources", {{{"format", "docx"}}}}}).find("field 'format'"), std::string::npos);
     EXPECT_NE(errorOf(nlohmann::json::array()).find("job.json: expected a JSON object"), std::string::npos);
 }
+
+// Paths that are not UTF-8 (Linux paths are bytes) come back byte for byte: a job's
+// parameters in workspace.json reopen the same folders (core/util/path_json.h). Before,
+// dump() failed with nlohmann's "[json.exception.type_error.316]".
+TEST(CollectParamsJson, PathsThatAreNotUtf8RoundTrip)
+{
+    CollectParams p;
+    p.modelDir = "/models/m\xff";
+    p.tokenizerPath = "/models/m\xff/tokenizer.model";
+    p.featureBasis = "/traces/b\xfe";
+    p.outDir = "/traces/t\xfd";
+    p.sources.push_back({});
+    p.sources[0].name = "wiki";
+    p.sources[0].path = "/corpus/w\xe9.jsonl";
+    p.sources[0].field = "t\xe8xt";
+    const std::string text = toJson(p).dump();
+    const CollectParams back = collectParamsFromJson(nlohmann::json::parse(text));
+    EXPECT_EQ(back.modelDir, p.modelDir);
+    EXPECT_EQ(back.tokenizerPath, p.tokenizerPath);
+    EXPECT_EQ(back.featureBasis, p.featureBasis);
+    EXPECT_EQ(back.outDir, p.outDir);
+    ASSERT_EQ(back.sources.size(), 1u);
+    EXPECT_EQ(back.sources[0].path, p.sources[0].path);
+    EXPECT_EQ(back.sources[0].field, p.sources[0].field);
+    EXPECT_EQ(toJson(back).at("modelDir").at("bytes_hex"), "2f6d6f64656c732f6dff");
+}

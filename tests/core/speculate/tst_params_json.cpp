@@ -80,7 +80,7 @@ TEST(ParamsJson, TrainErrorsNameTheField)
     EXPECT_NE(err({{"model", {{"hiddenDim", true}}}}).find("w.json: field 'model': field 'hiddenDim'"),
               std::string::npos);
     EXPECT_NE(err({{"split", 3}}).find("field 'split' must be an object"), std::string::npos);
-    EXPECT_NE(err({{"traceDirs", "/t/a"}}).find("field 'traceDirs' must be an array of strings"), std::string::npos);
+    EXPECT_NE(err({{"traceDirs", "/t/a"}}).find("field 'traceDirs' must be an array of paths"), std::string::npos);
     EXPECT_NE(err({{"device", "cuda:x"}}).find("field 'device': unknown device 'cuda:x'"), std::string::npos);
 }
 
