@@ -4,6 +4,8 @@
 #include "core/simulate/simulate.h"
 #include "core/speculate/train.h"
 #include "core/util/atomic_file.h"
+#include "core/util/path_json.h"
+#include "core/util/utf8.h"
 
 #include <algorithm>
 #include <chrono>
@@ -88,7 +90,7 @@ nlohmann::json toJson(const DemoSimulation& s)
 {
     nlohmann::json rows = nlohmann::json::array();
     for (const DemoSimulationRow& r : s.rows)
-        rows.push_back({{"predictor", r.predictor},
+        rows.push_back({{"predictor", sanitizeUtf8(r.predictor, kReplacementChar)}, // a label: the run folder
                         {"hit_rate", r.hitRate},
                         {"prefetch_precision", r.prefetchPrecision},
                         {"prefetch_recall", r.prefetchRecall},
@@ -96,13 +98,13 @@ nlohmann::json toJson(const DemoSimulation& s)
                         {"stall_ms_per_token", r.stallMsPerToken},
                         {"tokens_per_s", r.tokensPerSecond}});
     return {{"ran", s.ran},
-            {"file", s.file},
+            {"file", pathToJson(s.file)},
             {"cache_experts", s.cacheExperts},
             {"link_gbps", s.linkGBps},
             {"budget", s.budget},
             {"horizon", s.horizon},
             {"rows", rows},
-            {"best", s.best},
+            {"best", sanitizeUtf8(s.best, kReplacementChar)},
             {"none_tokens_per_s", s.noneTokensPerSecond},
             {"oracle_tokens_per_s", s.oracleTokensPerSecond},
             {"best_tokens_per_s", s.bestTokensPerSecond},

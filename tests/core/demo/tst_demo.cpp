@@ -13,6 +13,7 @@
 #include "core/model/tokenizer.h"
 #include "core/trace/trace_set.h"
 #include "core/util/error.h"
+#include "core/util/path_json.h"
 #include "tests/support/test_support.h"
 
 #include <ATen/ATen.h>
@@ -78,6 +79,27 @@ TEST(DemoCorpus, SanitizeKeepsUtf8AndDropsControls)
     EXPECT_EQ(sanitizeText("bad\xff byte"), "bad? byte");
     EXPECT_EQ(sanitizeText("cr\r\nbell\x07"), "cr\nbell ");
     EXPECT_EQ(sanitizeText("\xe2\x82"), "??"); // truncated sequence
+}
+
+// demo --out into a folder named with bytes that are not UTF-8 failed writing demo.json with
+// nlohmann's "[json.exception.type_error.316]": its paths keep their bytes
+// (core/util/path_json.h), the simulation's predictor names (run folders) get U+FFFD.
+TEST(DemoResultJson, PathsThatAreNotUtf8)
+{
+    DemoResult r;
+    r.outDir = "/tmp/d\xff";
+    r.traceDir = r.outDir + "/traces";
+    r.simulation.ran = true;
+    r.simulation.file = r.outDir + "/simulation/simulation.json";
+    r.simulation.rows = {{r.outDir + "/speculation", 0.5, 0.5, 0.5, 1, 1, 10}};
+    r.simulation.best = r.outDir + "/speculation";
+    const nlohmann::json j = nlohmann::json::parse(r.toJson());
+    EXPECT_EQ(pathFromJson(j["paths"]["out"], "out"), "/tmp/d\xff");
+    EXPECT_EQ(pathFromJson(j["paths"]["traces"], "traces"), "/tmp/d\xff/traces");
+    EXPECT_EQ(pathFromJson(j["simulation"]["file"], "file"), "/tmp/d\xff/simulation/simulation.json");
+    EXPECT_EQ(j["simulation"]["best"], "/tmp/d\xef\xbf\xbd/speculation");
+    EXPECT_EQ(j["simulation"]["rows"][0]["predictor"], "/tmp/d\xef\xbf\xbd/speculation");
+    EXPECT_EQ(j["paths"]["model"], ""); // UTF-8 paths stay plain strings
 }
 
 // The time plan: the later stages' estimate scales with the machine's speed (the LM's
