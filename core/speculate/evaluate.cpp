@@ -3,6 +3,7 @@
 #include "core/speculate/feature_basis_file.h"
 #include "core/util/json_error.h"
 #include "core/speculate/predictor.h"
+#include "core/speculate/run_folder.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/train.h"
 #include "core/tensor/resolve_device.h"
@@ -165,7 +166,9 @@ std::string saveEvaluation(const std::string& runDir, const EvalReport& report)
 
 static std::string predictorFolder(const std::string& runDir, const std::string& predictorDir)
 {
-    const std::string dir = !predictorDir.empty() ? predictorDir : runDir + "/best";
+    // A run's best/, or best.old/ when a kill interrupted its swap (folder_swap.h).
+    const std::string best = runDir.empty() ? std::string() : RunFolder::bestCopy(runDir);
+    const std::string dir = !predictorDir.empty() ? predictorDir : !best.empty() ? best : runDir + "/best";
     if (runDir.empty() && predictorDir.empty())
         throw Error("no run folder or predictor folder given");
     if (!isPredictorFolder(dir))
@@ -214,6 +217,33 @@ EvalReport evaluate(const EvalParams& params, const ProgressFn& progress)
     return makeReport(predictor, scores, splitSelectionName(params.split));
 }
 
+// Written in full into a folder of its own inside DIR, then moved in: a failed write (disk
+// full, ulimit -f) leaves an earlier predictor in DIR as it was; config.json goes first and
+// comes back last, so a kill while moving leaves no config.json rather than weights and a
+// config of two predictors.
+static void savePredictorInto(const Predictor& predictor, const std::string& outDir)
+{
+    const fs::path stage = fs::path(outDir) / ".specmoe-export.tmp";
+    std::error_code ec;
+    fs::remove_all(stage, ec);
+    try {
+        predictor.save(stage.string());
+    } catch (const std::exception& e) {
+        fs::remove_all(stage, ec);
+        throw Error(std::string("export: cannot write the predictor into ") + outDir + ": " + e.what() +
+                    (isPredictorFolder(outDir) ? "; the predictor there is kept as it was" : ""));
+    }
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(stage))
+        if (e.path().filename() != "config.json")
+            names.push_back(e.path().filename().string());
+    names.push_back("config.json");
+    fs::remove(predictorConfigFile(outDir), ec);
+    for (const std::string& name : names)
+        renameDurable((stage / name).string(), (fs::path(outDir) / name).string());
+    fs::remove_all(stage, ec);
+}
+
 ExportResult exportPredictor(const ExportParams& params)
 {
     if (params.outDir.empty())
@@ -227,7 +257,7 @@ ExportResult exportPredictor(const ExportParams& params)
                     "export would overwrite: choose another folder (" + e.what() + ")");
     }
     Predictor predictor = Predictor::load(dir, torch::kCPU);
-    predictor.save(params.outDir);
+    savePredictorInto(predictor, params.outDir);
     ExportResult result;
     result.weightsFile = predictorWeightsFile(params.outDir);
     result.configFile = predictorConfigFile(params.outDir);

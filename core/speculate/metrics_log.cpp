@@ -350,4 +350,29 @@ std::string describeMetricsRecord(const MetricsRecord& r)
     return o.str();
 }
 
+size_t metricsHistoryEnd(const std::string& text, int epoch, bool* checkpointLine)
+{
+    size_t checkpointEnd = std::string::npos, validationEnd = std::string::npos, lineEnd = 0;
+    for (size_t begin = 0; begin < text.size();) {
+        const size_t nl = text.find('\n', begin);
+        if (nl == std::string::npos)
+            break; // an unfinished last line: never history
+        const json j = json::parse(text.begin() + long(begin), text.begin() + long(nl), nullptr, false);
+        begin = lineEnd = nl + 1;
+        if (!j.is_object() || !j.contains("epoch") || !j["epoch"].is_number_integer() || j["epoch"].get<int>() != epoch)
+            continue;
+        const json& type = j.contains("type") ? j["type"] : json();
+        const bool final = j.contains("final") && j["final"].is_boolean() && j["final"].get<bool>();
+        if (type == "checkpoint")
+            checkpointEnd = lineEnd;
+        else if (type == "validation" && final)
+            validationEnd = lineEnd;
+    }
+    if (checkpointLine)
+        *checkpointLine = checkpointEnd != std::string::npos;
+    if (checkpointEnd != std::string::npos)
+        return checkpointEnd;
+    return validationEnd != std::string::npos ? validationEnd : lineEnd;
+}
+
 } // namespace specmoe::speculate

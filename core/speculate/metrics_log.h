@@ -84,6 +84,13 @@ MetricsRecord parseMetricsLine(const std::string& line, const std::string& where
 // A missing file gives no records.
 std::vector<MetricsRecord> readMetricsLog(const std::string& path, std::vector<std::string>* problems = nullptr);
 
+// Where the history that a checkpoint of `epoch` continues ends in the text of a
+// metrics.jsonl: after that epoch's last checkpoint line, else after its last final
+// validation line (a run killed between the two), else after the last whole line. What
+// follows belongs to an attempt whose work was lost (a killed or failed run or resume).
+// *checkpointLine (when given) says whether the epoch's checkpoint line is in the history.
+size_t metricsHistoryEnd(const std::string& text, int epoch, bool* checkpointLine = nullptr);
+
 // A short line for logs: "step 120 (epoch 2): lr 0.0029, loss interlayer 0.41".
 std::string describeMetricsRecord(const MetricsRecord& r);
 

@@ -208,7 +208,7 @@ std::unique_ptr<PredictionStream> PredictionStream::fromPredictor(const std::str
     // A run folder means its best checkpoint, as `specmoe eval --run` does.
     std::string folder = dir;
     if (!isPredictorFolder(folder) && RunFolder::hasBestCheckpoint(dir))
-        folder = dir + "/best";
+        folder = RunFolder::bestCopy(dir);
     if (!isPredictorFolder(folder))
         throw Error(dir + ": neither a training run with a best checkpoint nor an exported predictor " +
                     "(config.json and predictor.safetensors expected)");

@@ -1,5 +1,6 @@
 #include "core/speculate/run_folder.h"
 
+#include "core/speculate/folder_swap.h"
 #include "core/util/error.h"
 
 #include <filesystem>
@@ -11,6 +12,28 @@ namespace specmoe::speculate {
 std::string RunFolder::metricsFile(const std::string& dir) { return (fs::path(dir) / "metrics.jsonl").string(); }
 std::string RunFolder::reportFile(const std::string& dir) { return (fs::path(dir) / "report.json").string(); }
 std::string RunFolder::bestDir(const std::string& dir) { return (fs::path(dir) / "best").string(); }
+std::string RunFolder::checkpointDir(const std::string& dir) { return (fs::path(dir) / "checkpoint").string(); }
+
+bool RunFolder::isCheckpoint(const std::string& checkpointDir)
+{
+    std::error_code ec;
+    return fs::is_regular_file(fs::path(checkpointDir) / "state.json", ec) && isPredictorFolder(checkpointDir);
+}
+
+std::string RunFolder::bestCopy(const std::string& dir) { return completeFolder(bestDir(dir), isPredictorFolder); }
+
+std::string RunFolder::checkpointCopy(const std::string& dir)
+{
+    return completeFolder(checkpointDir(dir), isCheckpoint);
+}
+
+void RunFolder::recover(const std::string& dir)
+{
+    recoverFolder(bestDir(dir), isPredictorFolder);
+    recoverFolder(checkpointDir(dir), isCheckpoint);
+    std::error_code ec;
+    fs::remove(reportFile(dir) + ".tmp", ec); // writeFileAtomic's, of a run killed while writing it
+}
 
 bool RunFolder::isRunFolder(const std::string& dir)
 {
@@ -20,7 +43,7 @@ bool RunFolder::isRunFolder(const std::string& dir)
 
 bool RunFolder::hasBestCheckpoint(const std::string& dir)
 {
-    return isPredictorFolder(bestDir(dir));
+    return !bestCopy(dir).empty();
 }
 
 RunFolder RunFolder::open(const std::string& dir)
@@ -54,7 +77,8 @@ RunFolder RunFolder::open(const std::string& dir)
         r.state = RunState::Unfinished;
     r.latestEvaluation = latestEvaluationFile(dir);
     try {
-        r.best = PredictorConfig::find(bestDir(dir));
+        const std::string best = bestCopy(dir);
+        r.best = PredictorConfig::find(best.empty() ? bestDir(dir) : best);
     } catch (const Error& e) {
         r.problems.push_back(e.what());
     }

@@ -40,9 +40,21 @@ struct RunFolder {
     static std::string metricsFile(const std::string& dir); // DIR/metrics.jsonl
     static std::string reportFile(const std::string& dir);  // DIR/report.json
     static std::string bestDir(const std::string& dir);     // DIR/best
+    static std::string checkpointDir(const std::string& dir); // DIR/checkpoint
+    // The folder holding the complete best predictor / checkpoint: best/ (checkpoint/), or
+    // best.old/ (checkpoint.old/) after a swap interrupted by a kill (folder_swap.h); "" when
+    // none. Reads only.
+    static std::string bestCopy(const std::string& dir);
+    static std::string checkpointCopy(const std::string& dir);
+    // Whether DIR is a complete checkpoint (state.json, written last, and the predictor).
+    static bool isCheckpoint(const std::string& checkpointDir);
+    // Repairs what a killed run left (interrupted swaps of best/ and checkpoint/, their .tmp
+    // copies, report.json.tmp). Only a run about to write calls it: never while one writes.
+    static void recover(const std::string& dir);
     // Whether DIR holds a training run (metrics.jsonl written), without reading it.
     static bool isRunFolder(const std::string& dir);
-    // Whether best/ holds a complete predictor (config.json and predictor.safetensors).
+    // Whether best/ (or best.old/, see bestCopy) holds a complete predictor (config.json and
+    // predictor.safetensors).
     static bool hasBestCheckpoint(const std::string& dir);
 };
 

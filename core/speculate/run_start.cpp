@@ -17,14 +17,15 @@ bool exists(const fs::path& p)
     return fs::exists(p, ec);
 }
 
-std::string checkpointState(const std::string& dir) { return (fs::path(dir) / "checkpoint" / "state.json").string(); }
+// A complete checkpoint, also when a kill interrupted its swap (checkpoint.old/).
+bool hasCheckpoint(const std::string& dir) { return !RunFolder::checkpointCopy(dir).empty(); }
 
 // Anything a training run writes (a crash before the first metrics line leaves only the
 // folder itself, which holds nothing to lose).
 bool holdsRun(const std::string& dir)
 {
     return RunFolder::isRunFolder(dir) || exists(RunFolder::reportFile(dir)) || exists(RunFolder::bestDir(dir)) ||
-           exists(checkpointState(dir));
+           RunFolder::hasBestCheckpoint(dir) || hasCheckpoint(dir);
 }
 
 std::string epochs(int n) { return std::to_string(n) + (n == 1 ? " epoch" : " epochs"); }
@@ -57,8 +58,7 @@ RunStartPlan planRunStart(const std::string& dir, bool resume, bool overwrite)
     const std::string what = describeExistingRun(dir);
     if (overwrite)
         return {RunStartAction::StartOver, "replacing " + what + " in " + dir};
-    const bool hasCheckpoint = exists(checkpointState(dir));
-    if (resume && hasCheckpoint)
+    if (resume && hasCheckpoint(dir))
         return {RunStartAction::Resume, {}};
     const bool worthKeeping =
         RunFolder::hasBestCheckpoint(dir) || exists(RunFolder::reportFile(dir)) || exists(RunFolder::bestDir(dir));
@@ -78,11 +78,21 @@ RunStartPlan planRunStart(const std::string& dir, bool resume, bool overwrite)
 void clearRun(const std::string& dir)
 {
     std::error_code ec;
-    std::vector<fs::path> victims{RunFolder::metricsFile(dir), RunFolder::reportFile(dir), RunFolder::bestDir(dir),
-                                  fs::path(dir) / "checkpoint"};
+    std::vector<fs::path> victims{RunFolder::metricsFile(dir), fs::path(dir) / "metrics-discarded.jsonl",
+                                  RunFolder::reportFile(dir)};
+    // With what a killed write leaves (folder_swap.h, writeFileAtomic's .tmp), which the next
+    // run would otherwise find.
+    for (const std::string& folder : {RunFolder::bestDir(dir), RunFolder::checkpointDir(dir)})
+        for (const char* suffix : {"", ".tmp", ".old"})
+            victims.push_back(folder + suffix);
+    for (const fs::path& p : std::vector<fs::path>(victims))
+        if (p.extension() == ".json" || p.extension() == ".jsonl")
+            victims.push_back(p.string() + ".tmp");
     for (const auto& e : fs::directory_iterator(dir, ec)) {
         const std::string name = e.path().filename().string();
-        if (name.rfind("evaluation-", 0) == 0 && e.path().extension() == ".json")
+        const bool tmp = name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
+        const std::string base = tmp ? name.substr(0, name.size() - 4) : name;
+        if (base.rfind("evaluation-", 0) == 0 && fs::path(base).extension() == ".json")
             victims.push_back(e.path());
     }
     for (const fs::path& p : victims) {

@@ -31,8 +31,9 @@ RunStartPlan planRunStart(const std::string& dir, bool resume, bool overwrite);
 // epochs done)": what DIR holds, for messages; "" when it holds no run.
 std::string describeExistingRun(const std::string& dir);
 
-// Deletes what a training run writes in DIR (metrics.jsonl, report.json, best/,
-// checkpoint/, evaluation-*.json) and nothing else. Throws specmoe::Error naming the path
+// Deletes what a training run writes in DIR (metrics.jsonl, metrics-discarded.jsonl,
+// report.json, best/, checkpoint/, evaluation-*.json, and the .tmp / .old copies a killed
+// write leaves of them) and nothing else. Throws specmoe::Error naming the path
 // that could not be removed.
 void clearRun(const std::string& dir);
 

@@ -4,9 +4,11 @@
 #include "core/speculate/background_batches.h"
 #include "core/speculate/block_dims.h"
 #include "core/speculate/feature_basis_file.h"
+#include "core/speculate/folder_swap.h"
 #include "core/speculate/grad_clip.h"
 #include "core/speculate/micro_step.h"
 #include "core/speculate/predictor.h"
+#include "core/speculate/run_folder.h"
 #include "core/speculate/split_scores.h"
 #include "core/speculate/tensor_file.h"
 #include "core/speculate/train_distributed.h"
@@ -26,13 +28,17 @@
 #include <torch/serialize.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <unistd.h>
 #include <utility>
 
 namespace specmoe::speculate {
@@ -45,6 +51,20 @@ namespace {
 // Batches made ahead of the steps: enough to cover a slow block read, few enough that the
 // memory stays a few batches.
 constexpr size_t kBatchesAhead = 3;
+
+// write(2) of all of `text`: 0, or the errno of the failure (EFBIG past ulimit -f, ENOSPC).
+int writeAll(int fd, const std::string& text)
+{
+    for (size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? errno : ENOSPC;
+        done += size_t(n);
+    }
+    return 0;
+}
 
 double seconds(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
 
@@ -159,6 +179,7 @@ private:
     void resumeFromCheckpoint();
     void keepRunSettings(const nlohmann::json& state);
     void openMetrics();
+    bool cutMetricsHistory(const std::string& path);
     void emit(nlohmann::json record);
     void planSteps();
     double learningRateAt(int64_t step) const;
@@ -176,7 +197,6 @@ private:
     // Validation, best predictor and checkpoint of a finished epoch; true when training stops early.
     bool endEpoch(const Epoch& epoch);
     void requireFiniteWeights(int epochNumber);
-    void savePredictor(const std::string& dir, int epochNumber);
     void saveCheckpoint(int epochsDone);
     void finishRun();
 
@@ -200,7 +220,9 @@ private:
     Predictor m_predictor;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     std::vector<torch::Tensor> m_interParams, m_statParams, m_hiddenParams, m_ensembleParams; // clipped apart
-    std::ofstream m_metrics;
+    // metrics.jsonl, written with write(2): its errno names the cause of a failed line.
+    std::unique_ptr<int, void (*)(int*)> m_metrics{nullptr, [](int* fd) { ::close(*fd); delete fd; }};
+    bool m_metricsFailed = false; // a write failed: no more lines (not even the error's)
 
     TrainResult m_result;
     int m_startEpoch = 0, m_badEpochs = 0;
@@ -221,7 +243,7 @@ private:
 // Where a failed run stands: the last epoch's checkpoint, or none yet.
 std::string TrainingRun::checkpointNote() const
 {
-    if (fs::exists(m_checkpointDir + "/state.json"))
+    if (RunFolder::isCheckpoint(m_checkpointDir))
         return "; the last good checkpoint is kept in " + m_checkpointDir;
     return "; no checkpoint had been written yet (" + m_checkpointDir + " is written after each epoch)";
 }
@@ -251,8 +273,10 @@ void TrainingRun::openData()
     m_device = resolveDevice(m_params.device);
     m_deferLossRead = m_params.deferLossRead > 0 ||
                       (m_params.deferLossRead < 0 && deferLossHelps(m_device.is_cpu(), m_dp.active()));
-    if (m_dp.writes())
+    if (m_dp.writes()) {
         fs::create_directories(m_params.runDir);
+        RunFolder::recover(m_params.runDir); // what a killed run left: before anything reads it
+    }
 }
 
 PredictorConfig TrainingRun::makeConfig() const
@@ -373,7 +397,9 @@ void TrainingRun::buildPredictor()
 
 void TrainingRun::resumeFromCheckpoint()
 {
-    const std::string& ckDir = m_checkpointDir;
+    // The writer recovered the folder (openData); another rank may look before it did.
+    const std::string found = RunFolder::checkpointCopy(m_params.runDir);
+    const std::string ckDir = found.empty() ? m_checkpointDir : found;
     if (!m_params.resume || !fs::exists(ckDir + "/state.json"))
         return;
     nlohmann::json st = nlohmann::json::parse(readFile(ckDir + "/state.json"));
@@ -444,20 +470,56 @@ void TrainingRun::openMetrics()
 {
     if (!m_dp.writes())
         return;
-    const std::string path = m_params.runDir + "/metrics.jsonl";
-    m_metrics.open(path, m_result.resumed ? std::ios::app : std::ios::trunc);
-    if (!m_metrics)
-        throw Error("train: cannot write " + path);
+    const std::string path = RunFolder::metricsFile(m_params.runDir);
+    const bool checkpointLine = !m_result.resumed || cutMetricsHistory(path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (m_result.resumed ? 0 : O_TRUNC), 0644);
+    if (fd < 0)
+        throw Error("train: cannot write " + path + ": " + std::strerror(errno));
+    m_metrics.reset(new int(fd));
+    if (!checkpointLine) // killed between the checkpoint's swap and its line: the line it lacks
+        emit({{"type", "checkpoint"}, {"epoch", m_startEpoch}, {"step", m_step}, {"path", pathToJson(m_checkpointDir)}});
+}
+
+// A resume continues the history of its checkpoint: the lines after it (an interrupted
+// epoch's steps, a failed attempt's start, error and end lines) would show as the run's own
+// curves and epochs. They move to metrics-discarded.jsonl (appended first, so a kill between
+// the two writes duplicates them there rather than losing them). Returns whether the
+// checkpoint's own line is in the history kept.
+bool TrainingRun::cutMetricsHistory(const std::string& path)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        return true; // no history to complete
+    const std::string text = readFile(path, "the run's metrics");
+    bool checkpointLine = false;
+    const size_t keep = metricsHistoryEnd(text, m_startEpoch, &checkpointLine);
+    if (keep >= text.size())
+        return checkpointLine;
+    const std::string discarded = m_params.runDir + "/metrics-discarded.jsonl";
+    std::string lost = text.substr(keep);
+    if (lost.back() != '\n')
+        lost += '\n'; // an unfinished line stays a line of its own
+    const int fd = ::open(discarded.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    const int e = fd < 0 ? errno : writeAll(fd, lost);
+    if (fd >= 0)
+        ::close(fd);
+    if (e)
+        throw Error("train: cannot write " + discarded + ": " + std::strerror(e) + "; " + path + " is kept as it was");
+    writeFileAtomic(path, text.substr(0, keep));
+    return checkpointLine;
 }
 
 void TrainingRun::emit(nlohmann::json record)
 {
-    if (!m_dp.writes())
+    if (!m_dp.writes() || m_metricsFailed)
         return;
     record["time"] = seconds(m_start);
     const std::string line = record.dump();
-    m_metrics << line << "\n";
-    m_metrics.flush();
+    if (const int e = writeAll(*m_metrics, line + "\n")) { // disk full, ulimit -f: stop rather than train unrecorded
+        m_metricsFailed = true;
+        throw Error("train: cannot write " + RunFolder::metricsFile(m_params.runDir) + ": " + std::strerror(e) +
+                    checkpointNote());
+    }
     if (m_metricsFn)
         m_metricsFn(line);
 }
@@ -721,10 +783,7 @@ bool TrainingRun::endEpoch(const Epoch& epoch)
         m_result.bestEpoch = epochNumber;
         m_predictor.cfg.bestEpoch = epochNumber;
         if (m_dp.writes()) {
-            fs::remove_all(m_bestDir + ".tmp");
-            savePredictor(m_bestDir + ".tmp", epochNumber);
-            fs::remove_all(m_bestDir);
-            fs::rename(m_bestDir + ".tmp", m_bestDir);
+            replaceFolder(m_bestDir, "the best predictor", [this](const std::string& tmp) { m_predictor.save(tmp); });
         }
         m_bestReport = rep;
         m_haveBestReport = true;
@@ -757,29 +816,26 @@ void TrainingRun::requireFiniteWeights(int epochNumber)
     throw Error(msg);
 }
 
-void TrainingRun::savePredictor(const std::string& dir, int epochNumber)
-{
-    requireFiniteWeights(epochNumber);
-    m_predictor.save(dir);
-}
-
-// Checkpoint of the epoch (written aside, then swapped in).
+// Checkpoint of the epoch (written aside, then swapped in: folder_swap.h). endEpoch() checked
+// the weights are finite.
 void TrainingRun::saveCheckpoint(int epochsDone)
 {
     if (!m_dp.writes())
         return;
-    const std::string tmp = m_checkpointDir + ".tmp";
-    fs::remove_all(tmp);
-    savePredictor(tmp, epochsDone);
-    torch::save(*m_optimizer, tmp + "/optimizer.pt");
     nlohmann::json st = {{"epoch", epochsDone}, {"step", m_step}, {"best_epoch", m_result.bestEpoch},
                          {"bad_epochs", m_badEpochs}, {"seed", m_params.split.seed},
                          {"batch_size", m_params.batchSize}, {"accumulate", m_params.accumulate},
                          {"learning_rate", m_params.learningRate}, {"mixed_precision", m_params.mixedPrecision}};
     st["best_score"] = std::isfinite(m_best) ? nlohmann::json(m_best) : nlohmann::json(nullptr);
-    writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n");
-    fs::remove_all(m_checkpointDir);
-    fs::rename(tmp, m_checkpointDir);
+    replaceFolder(m_checkpointDir, "the checkpoint", [&](const std::string& tmp) {
+        m_predictor.save(tmp);
+        try {
+            torch::save(*m_optimizer, tmp + "/optimizer.pt");
+        } catch (const c10::Error& e) {
+            throw Error(tmp + "/optimizer.pt: " + compat::errorText(e));
+        }
+        writeFileAtomic(tmp + "/state.json", st.dump(2) + "\n"); // last: the copy is complete
+    });
     emit({{"type", "checkpoint"}, {"epoch", epochsDone}, {"step", m_step}, {"path", pathToJson(m_checkpointDir)}});
 }
 
@@ -820,8 +876,12 @@ TrainResult TrainingRun::run()
         const std::string input = m_source.description.empty() ? "the traces" : m_source.description;
         const std::string msg = "train: libtorch failed at step " + std::to_string(m_step) + " on " + input + ": " +
                                 compat::errorText(e) + checkpointNote();
-        if (m_metrics.is_open())
-            emit({{"type", "error"}, {"step", m_step}, {"message", msg}});
+        try {
+            if (m_metrics)
+                emit({{"type", "error"}, {"step", m_step}, {"message", msg}});
+        } catch (const Error&) {
+            // the metrics' own write failure: the libtorch error is the one to name
+        }
         throw Error(msg);
     }
 }
@@ -844,8 +904,11 @@ TrainResult TrainingRun::runStages()
     // without, 2 cores). Restored when train() returns.
     const bool sharded = microStepShards(m_params.batchSize, m_device, m_params.threads) > 1;
     const ScopedBlasThreads blas(sharded ? 1 : 0);
+    // A run killed after its early stop's checkpoint stops there again (not one epoch later).
+    if (m_result.resumed && m_badEpochs >= m_params.patience && m_startEpoch < m_params.epochs)
+        m_result.stoppedEarly = true;
     try {
-        for (int index = m_startEpoch; index < m_params.epochs; ++index) {
+        for (int index = m_startEpoch; index < m_params.epochs && !m_result.stoppedEarly; ++index) {
             Epoch epoch;
             epoch.index = index;
             trainEpoch(epoch);
