@@ -17,7 +17,7 @@ std::string RunFolder::checkpointDir(const std::string& dir) { return (fs::path(
 bool RunFolder::isCheckpoint(const std::string& checkpointDir)
 {
     std::error_code ec;
-    return fs::is_regular_file(fs::path(checkpointDir) / "state.json", ec) && isPredictorFolder(checkpointDir);
+    return fs::is_regular_file(fs::path(checkpointDir) / "state.json", ec);
 }
 
 std::string RunFolder::bestCopy(const std::string& dir) { return completeFolder(bestDir(dir), isPredictorFolder); }

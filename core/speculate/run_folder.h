@@ -46,7 +46,7 @@ struct RunFolder {
     // none. Reads only.
     static std::string bestCopy(const std::string& dir);
     static std::string checkpointCopy(const std::string& dir);
-    // Whether DIR is a complete checkpoint (state.json, written last, and the predictor).
+    // Whether DIR is a complete checkpoint (state.json: written last).
     static bool isCheckpoint(const std::string& checkpointDir);
     // Repairs what a killed run left (interrupted swaps of best/ and checkpoint/, their .tmp
     // copies, report.json.tmp). Only a run about to write calls it: never while one writes.
