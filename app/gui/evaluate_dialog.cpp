@@ -29,7 +29,7 @@ QLabel* predictorFacts(const QString& runDir, QWidget* parent)
         return l;
     try {
         const speculate::PredictorConfig best =
-            speculate::PredictorConfig::load(speculate::RunFolder::bestDir(runDir.toStdString()));
+            speculate::PredictorConfig::load(speculate::RunFolder::bestCopy(runDir.toStdString()));
         QStringList models;
         for (const std::string& m : best.models())
             models << QString::fromStdString(m);
