@@ -444,7 +444,18 @@ void CollectionDialog::modelChanged()
     pal.setColor(QPalette::WindowText, m_modelError.isEmpty() ? palette().color(QPalette::PlaceholderText)
                                                               : QColor(0xc0, 0x30, 0x30));
     m_modelSummary->setPalette(pal);
+    fitDefaultLengthToModel();
     updateMemory();
+}
+
+// core's default length (512) is above what a small model has positions for (the demo's has
+// 256): it becomes the model's, so the dialog does not open on an error. A length the user
+// chose is left as it is, for validate() to name when too long.
+void CollectionDialog::fitDefaultLengthToModel()
+{
+    if (m_modelPositions > 0 && m_maxLength->value() == CollectParams{}.maxLength &&
+        m_maxLength->value() > m_modelPositions)
+        m_maxLength->setValue(int(m_modelPositions));
 }
 
 void CollectionDialog::updateMemory()
@@ -592,6 +603,7 @@ void CollectionDialog::setParams(const CollectParams& p)
         addSource(src);
     m_target->setValue(double(p.targetTokens));
     m_maxLength->setValue(p.maxLength);
+    fitDefaultLengthToModel();
     m_maxDocBytes->setValue(double(p.maxDocumentBytes));
     m_batch->setValue(p.batchSize);
     selectDevice(m_device, p.device);

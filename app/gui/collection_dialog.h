@@ -43,6 +43,7 @@ public:
 
 private:
     void modelChanged();
+    void fitDefaultLengthToModel();
     void updateMemory();
     void addSourceFromFile();
     void addSourceFromFolder();

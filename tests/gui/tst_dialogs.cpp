@@ -184,6 +184,44 @@ private Q_SLOTS:
         QVERIFY(other.okButton()->isEnabled());
     }
 
+    // A model with fewer positions than core's default length (the demo's has 256): the default
+    // follows the model, so the dialog does not open on an error; a length the user typed stays
+    // (validate() names it). Before, the demo workspace's New Collection opened refusing 512.
+    void collectionDialogFitsTheDefaultLengthToTheModel()
+    {
+        QTemporaryDir tmp;
+        const QString model = tmp.filePath(QStringLiteral("short-model"));
+        QVERIFY(QDir().mkpath(model));
+        QFile in(kModel + QStringLiteral("/config.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject cfg = QJsonDocument::fromJson(in.readAll()).object();
+        cfg[QStringLiteral("max_position_embeddings")] = 256;
+        QFile out(model + QStringLiteral("/config.json"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(cfg).toJson());
+        out.close();
+        QVERIFY(QFile::copy(kModel + QStringLiteral("/model.safetensors"), model + QStringLiteral("/model.safetensors")));
+
+        CollectionDialog dlg(tmp.path());
+        auto* length = child<QSpinBox>(&dlg, "maxLength");
+        QCOMPARE(length->value(), CollectParams{}.maxLength);
+        QVERIFY(CollectParams{}.maxLength > 256);
+        dlg.modelEdit()->setPath(model);
+        QVERIFY2(dlg.modelSummary().contains(QStringLiteral("MixtralForCausalLM")), qPrintable(dlg.modelSummary()));
+        QCOMPARE(length->value(), 256);
+        length->setValue(300); // typed: kept, and refused by name
+        dlg.modelEdit()->setPath(kModel);
+        dlg.modelEdit()->setPath(model);
+        QCOMPARE(length->value(), 300);
+        QCOMPARE(dlg.params().maxLength, 300);
+
+        // Parameters restored with the default length are fitted the same way.
+        CollectParams p;
+        p.modelDir = model.toStdString();
+        CollectionDialog restored(tmp.path(), p);
+        QCOMPARE(child<QSpinBox>(&restored, "maxLength")->value(), 256);
+    }
+
     // Each default exists once, in core: the dialogs show CollectParams' / TrainParams'
     // defaults, and follow when those change (here: a changed defaults struct).
     void collectionDialogShowsCoreDefaults()
