@@ -266,18 +266,30 @@ const TensorEntry* SafetensorsFile::find(const std::string& name) const
 }
 
 // ---------------------------------------------------------------------------------------
+namespace {
+// The model*.safetensors files of a folder, sorted: the weights when it has neither an index
+// nor model.safetensors. `ec` says when the folder cannot be listed.
+std::vector<fs::path> modelSafetensorsFiles(const fs::path& root, std::error_code& ec)
+{
+    std::vector<fs::path> found;
+    for (const auto& de : fs::directory_iterator(root, ec)) {
+        const auto name = de.path().filename().string();
+        if (name.rfind("model", 0) == 0 && de.path().extension() == ".safetensors")
+            found.push_back(de.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+} // namespace
+
 bool hasCheckpointFiles(const std::string& dir)
 {
     const fs::path root(dir);
     std::error_code ec;
     if (fs::exists(root / "model.safetensors.index.json", ec) || fs::exists(root / "model.safetensors", ec))
         return true;
-    for (const auto& de : fs::directory_iterator(root, ec)) {
-        const auto name = de.path().filename().string();
-        if (name.rfind("model", 0) == 0 && de.path().extension() == ".safetensors")
-            return true;
-    }
-    return bool(ec); // a folder that cannot be listed: CheckpointFiles names the cause
+    // A folder that cannot be listed counts as having files: CheckpointFiles names the cause.
+    return !modelSafetensorsFiles(root, ec).empty() || bool(ec);
 }
 
 CheckpointFiles::CheckpointFiles(const std::string& dir) : m_dir(dir)
@@ -346,18 +358,12 @@ CheckpointFiles::CheckpointFiles(const std::string& dir) : m_dir(dir)
         for (const auto& e : f->tensors())
             addRef(f, &e);
     } else {
-        std::vector<fs::path> found;
         std::error_code ec;
-        for (const auto& de : fs::directory_iterator(root, ec)) {
-            const auto name = de.path().filename().string();
-            if (name.rfind("model", 0) == 0 && de.path().extension() == ".safetensors")
-                found.push_back(de.path());
-        }
+        const std::vector<fs::path> found = modelSafetensorsFiles(root, ec);
         if (ec)
             throw Error(dir + ": cannot list the folder (" + ec.message() + ")");
         if (found.empty())
             throw Error(dir + ": no model.safetensors, model.safetensors.index.json or model*.safetensors found");
-        std::sort(found.begin(), found.end());
         for (const auto& p : found) {
             const SafetensorsFile* f = addFile(p);
             for (const auto& e : f->tensors())
