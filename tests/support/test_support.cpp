@@ -1,5 +1,7 @@
 #include "tests/support/test_support.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -52,6 +54,22 @@ void writeFile(const std::string& path, const std::string& content)
     out << content;
     if (!out)
         throw std::runtime_error("cannot write " + path);
+}
+
+std::vector<std::string> runHistory(const std::string& runDir)
+{
+    std::vector<std::string> out;
+    std::istringstream in(readFile(runDir + "/metrics.jsonl"));
+    std::string line;
+    while (std::getline(in, line)) {
+        nlohmann::json j = nlohmann::json::parse(line);
+        if (j["type"] == "start")
+            continue;
+        for (const char* differs : {"time", "samples_per_s", "tokens_per_s", "path"})
+            j.erase(differs);
+        out.push_back(j.dump());
+    }
+    return out;
 }
 
 } // namespace specmoe::test

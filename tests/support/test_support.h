@@ -3,6 +3,7 @@
 #include "core/util/read_file.h"
 
 #include <string>
+#include <vector>
 
 namespace specmoe::test {
 
@@ -31,5 +32,10 @@ std::string cliPath();
 
 using specmoe::readFile; // core's, so tests that use both namespaces see one function
 void writeFile(const std::string& path, const std::string& content);
+
+// A training run's history as resume must reproduce it: the lines of RUN/metrics.jsonl
+// without start lines (a resume adds one) and without the fields that depend on the clock
+// or the folder (time, samples_per_s, tokens_per_s, path).
+std::vector<std::string> runHistory(const std::string& runDir);
 
 } // namespace specmoe::test

@@ -49,23 +49,6 @@ int waitFor(pid_t pid)
     return status;
 }
 
-// metrics.jsonl without start lines (a resume adds one), the clock's figures and the folder.
-std::vector<std::string> historyOf(const std::string& run)
-{
-    std::vector<std::string> out;
-    std::istringstream in(readFile(run + "/metrics.jsonl"));
-    std::string line;
-    while (std::getline(in, line)) {
-        nlohmann::json j = nlohmann::json::parse(line);
-        if (j["type"] == "start")
-            continue;
-        for (const char* differs : {"time", "samples_per_s", "tokens_per_s", "path"})
-            j.erase(differs);
-        out.push_back(j.dump());
-    }
-    return out;
-}
-
 } // namespace
 
 TEST(CliRunKill, KilledAtRandomPointsAndResumedEqualsAnUninterruptedRun)
@@ -102,7 +85,7 @@ TEST(CliRunKill, KilledAtRandomPointsAndResumedEqualsAnUninterruptedRun)
     for (const char* f : {"best/predictor.safetensors", "best/config.json", "checkpoint/predictor.safetensors",
                           "checkpoint/state.json", "report.json"})
         EXPECT_EQ(readFile(whole + "/" + f), readFile(killed + "/" + f)) << f;
-    const std::vector<std::string> a = historyOf(whole), b = historyOf(killed);
+    const std::vector<std::string> a = runHistory(whole), b = runHistory(killed);
     EXPECT_EQ(a.size(), b.size());
     for (size_t i = 0; i < std::min(a.size(), b.size()); ++i)
         if (a[i] != b[i]) {

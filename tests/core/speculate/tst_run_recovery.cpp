@@ -83,24 +83,6 @@ BlockSource smallSource()
     return memorySource(test::synthBlocks(s, 2));
 }
 
-// The lines of metrics.jsonl that make a run's history, without the figures that depend on
-// the clock (time, throughput), the folder's path and start lines (a resume adds one).
-std::vector<std::string> historyOf(const std::string& runDir)
-{
-    std::vector<std::string> out;
-    std::istringstream in(test::readFile(RunFolder::metricsFile(runDir)));
-    std::string line;
-    while (std::getline(in, line)) {
-        nlohmann::json j = nlohmann::json::parse(line);
-        if (j["type"] == "start")
-            continue;
-        for (const char* differs : {"time", "samples_per_s", "tokens_per_s", "path"})
-            j.erase(differs);
-        out.push_back(j.dump());
-    }
-    return out;
-}
-
 std::vector<std::string> debrisIn(const std::string& runDir)
 {
     std::vector<std::string> out;
@@ -194,7 +176,7 @@ TEST(RunRecovery, ResumeFromAnInterruptedSwapEqualsAnUninterruptedRun)
     EXPECT_EQ(test::readFile(a.file("checkpoint/predictor.safetensors")),
               test::readFile(b.file("checkpoint/predictor.safetensors")));
     EXPECT_EQ(test::readFile(a.file("best/predictor.safetensors")), test::readFile(b.file("best/predictor.safetensors")));
-    EXPECT_EQ(historyOf(a.path()), historyOf(b.path()));
+    EXPECT_EQ(test::runHistory(a.path()), test::runHistory(b.path()));
     EXPECT_TRUE(debrisIn(b.path()).empty()) << debrisIn(b.path()).front();
 }
 
@@ -294,7 +276,7 @@ TEST(RunRecovery, AKillBeforeTheCheckpointLineIsMadeUpFor)
     dropLinesFrom(b.path(), "checkpoint");
     pb.resume = true;
     train(pb);
-    EXPECT_EQ(historyOf(a.path()), historyOf(b.path()));
+    EXPECT_EQ(test::runHistory(a.path()), test::runHistory(b.path()));
 }
 
 // An early-stopped run killed between its last checkpoint and its end line stops there again
@@ -317,7 +299,7 @@ TEST(RunRecovery, AResumeAfterTheEarlyStopsCheckpointStopsThere)
     EXPECT_TRUE(rb.stoppedEarly);
     EXPECT_EQ(rb.steps, ra.steps);
     EXPECT_EQ(rb.epochsRun, ra.epochsRun);
-    EXPECT_EQ(historyOf(a.path()), historyOf(b.path()));
+    EXPECT_EQ(test::runHistory(a.path()), test::runHistory(b.path()));
     EXPECT_EQ(test::readFile(a.file("report.json")), test::readFile(b.file("report.json")));
 }
 
@@ -342,7 +324,7 @@ TEST(RunRecovery, FailedAttemptsLeaveTheHistoryOfAnUninterruptedRun)
     pb.injectNanAtStep = -1;
     const TrainResult rb = train(pb);
     EXPECT_EQ(rb.steps, ra.steps);
-    EXPECT_EQ(historyOf(a.path()), historyOf(b.path()));
+    EXPECT_EQ(test::runHistory(a.path()), test::runHistory(b.path()));
     const RunFolder run = RunFolder::open(b.path());
     EXPECT_EQ(run.epochsRun, 3);
     EXPECT_TRUE(run.problems.empty());
